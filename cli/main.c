@@ -1,0 +1,174 @@
+/*
+ * main.c: the `catchment` command, a thin layer over the public API.
+ *
+ * Exit status: 0 success, 1 bad input or configuration (including data that
+ * cannot be solved), 2 usage error, 3 solver failure.
+ */
+#include "catchment.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_SOLVER = 3 };
+
+typedef struct cli {
+	int quiet;     /* -q: errors only */
+	int verbose;   /* -v: debug messages too */
+	int progress;  /* draw progress on stderr */
+	char last_stage[64];
+} cli;
+
+static const char usage_text[] =
+	"Usage: catchment [OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"Allocates residential compounds to public schools (enrolment catchments).\n"
+	"\n"
+	"Commands:\n"
+	"  check SCENARIO.ini   read and validate the data; report pupils, seats and problems\n"
+	"\n"
+	"Options:\n"
+	"  -q, --quiet          print errors only, no progress\n"
+	"  -v, --verbose        print debugging messages\n"
+	"  -h, --help           show this help (also: catchment COMMAND --help)\n"
+	"  -V, --version        show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 bad input or configuration, 2 usage error,\n"
+	"3 solver failure.  The scenario file is documented in docs/config.md.\n";
+
+static const char check_usage[] =
+	"Usage: catchment check [--all] SCENARIO.ini\n"
+	"\n"
+	"Loads the schools and compounds the scenario names and reports counts by\n"
+	"level and sector, pupils and seats, compounds with no school in reach and\n"
+	"every problem found, then a verdict.  Exit 0 when the data can be solved,\n"
+	"1 when it cannot.\n"
+	"\n"
+	"  -a, --all    list every finding (default: the first 10 of each kind)\n";
+
+static void on_log(cm_log_level level, const char *msg, void *ud)
+{
+	cli *c = ud;
+	if (level == CM_LOG_DEBUG && !c->verbose)
+		return;
+	if (level != CM_LOG_WARN && c->quiet)
+		return;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void on_progress(double done, const char *stage, void *ud)
+{
+	cli *c = ud;
+	if (strcmp(stage, c->last_stage)) {
+		if (c->last_stage[0])
+			fputc('\n', stderr);
+		snprintf(c->last_stage, sizeof c->last_stage, "%s", stage);
+	}
+	fprintf(stderr, "\r%-24s %3d%%", stage, (int)(done * 100 + 0.5));
+	fflush(stderr);
+}
+
+static void end_progress(cli *c)
+{
+	if (c->last_stage[0]) {
+		fputc('\n', stderr);
+		c->last_stage[0] = '\0';
+	}
+}
+
+static int cmd_check(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	cm_ctx *ctx = NULL;
+	cm_config *cfg = NULL;
+	cm_dataset *ds = NULL;
+	cm_check_report rep;
+	int all = 0, opt, rc, status = EXIT_INPUT;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a': all = 1; break;
+		case 'h': fputs(check_usage, stdout); return EXIT_OK;
+		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "catchment check: expected one scenario file\n%s", check_usage);
+		return EXIT_USAGE;
+	}
+	if (cm_ctx_new(&ctx)) {
+		fprintf(stderr, "catchment: out of memory\n");
+		return EXIT_INPUT;
+	}
+	cm_ctx_set_log(ctx, on_log, c);
+	if (c->progress)
+		cm_ctx_set_progress(ctx, on_progress, c);
+
+	rc = cm_config_load(ctx, argv[optind], &cfg);
+	if (!rc)
+		rc = cm_dataset_load(ctx, cfg, &ds);
+	if (!rc)
+		rc = cm_check(ctx, cfg, ds, &rep);
+	end_progress(c);
+	if (rc) {
+		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
+		goto done;
+	}
+	if (!c->quiet || !rep.solvable)
+		cm_report_check(c->quiet ? stderr : stdout, cfg, ds, &rep, all ? 0 : 10);
+	status = rep.solvable ? EXIT_OK : EXIT_INPUT;
+done:
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	int opt;
+	const char *cmd;
+
+	memset(&c, 0, sizeof c);
+	/* "+": stop at the command; its options are its own. */
+	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'q': c.quiet = 1; break;
+		case 'v': c.verbose = 1; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'V': printf("catchment %s\n", cm_version()); return EXIT_OK;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	c.progress = !c.quiet && isatty(STDERR_FILENO);
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(cmd, "check"))
+		return cmd_check(&c, argc, argv);
+	if (!strcmp(cmd, "help")) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "catchment: unknown command '%s'\n%s", cmd, usage_text);
+	return EXIT_USAGE;
+}

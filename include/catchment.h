@@ -1,0 +1,284 @@
+/*
+ * catchment.h: the public API of the catchment engine.
+ *
+ * catchment allocates residential compounds (小区, villages) to public primary
+ * and junior-high schools (划片招生).  The data flows one way:
+ *
+ *     cm_config_load   the scenario file (INI)            config.c
+ *     cm_dataset_load  schools and compounds (OGR)        read.c, crs.c, fields.c
+ *     cm_check         validation and the data report     check.c
+ *     (solve, write: later modules)
+ *
+ * Conventions, after libgit2:
+ *   - every public name starts with cm_ / CM_;
+ *   - handles are opaque, made by _new/_load, released by a _free that
+ *     accepts NULL;
+ *   - every fallible call returns 0 or a negative CM_E* code, with the
+ *     message from cm_ctx_last_error(); the only output parameter is `out`,
+ *     and what comes back through it belongs to the caller.
+ *   - all state lives in a cm_ctx (error message, log and progress
+ *     callbacks), after PROJ: the library has no globals of its own.
+ *
+ * This header includes no GDAL, GLPK or inih header.  docs/ has the rest.
+ */
+#ifndef CATCHMENT_H
+#define CATCHMENT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+enum {
+	CM_OK = 0,
+	CM_ERROR = -1,   /* generic failure, see cm_ctx_last_error() */
+	CM_ENOMEM = -2,  /* out of memory */
+	CM_EINPUT = -3,  /* bad input data or configuration: the user's to fix */
+	CM_EIO = -4,     /* a file could not be read or written */
+	CM_ESOLVER = -5, /* the solver failed */
+};
+
+/* ---------------------------------------------------------------- context */
+
+typedef struct cm_ctx cm_ctx;
+
+/* Log levels for the log callback. */
+typedef enum { CM_LOG_DEBUG, CM_LOG_INFO, CM_LOG_WARN } cm_log_level;
+
+typedef void (*cm_log_fn)(cm_log_level level, const char *msg, void *ud);
+/* Progress of a long stage: `done` in [0, 1], `stage` a short label. */
+typedef void (*cm_progress_fn)(double done, const char *stage, void *ud);
+
+int cm_ctx_new(cm_ctx **out);
+void cm_ctx_free(cm_ctx *ctx);
+/* The message of the last failed call on this context ("" if none). */
+const char *cm_ctx_last_error(const cm_ctx *ctx);
+void cm_ctx_set_log(cm_ctx *ctx, cm_log_fn fn, void *ud);
+void cm_ctx_set_progress(cm_ctx *ctx, cm_progress_fn fn, void *ud);
+
+const char *cm_version(void);
+
+/* ---------------------------------------------------------------- domain */
+
+/* School levels (学段).  Primary and junior are planned independently. */
+typedef enum { CM_PRIMARY = 0, CM_JUNIOR = 1, CM_NLEVELS = 2 } cm_level;
+/* What a school teaches: primary (小学), junior (初中) or both (九年一贯制). */
+typedef enum { CM_KIND_PRIMARY, CM_KIND_JUNIOR, CM_KIND_NINE_YEAR } cm_school_kind;
+typedef enum { CM_PUBLIC = 0, CM_PRIVATE = 1 } cm_sector;   /* 公办 / 民办 */
+typedef enum { CM_URBAN = 0, CM_TOWN = 1, CM_RURAL = 2 } cm_area; /* 城区/镇区/乡村 */
+/* Pupil groups: registered local pupils (户籍) and migrant children (随迁子女). */
+typedef enum { CM_LOCAL = 0, CM_MIGRANT = 1, CM_NGROUPS = 2 } cm_group;
+/* How coordinates in a lon/lat layer were obtained. */
+typedef enum {
+	CM_COORDS_PLAIN = 0, /* as the layer's CRS says (WGS 84, CGCS2000, ...) */
+	CM_COORDS_GCJ02,     /* copied from Amap / Tencent maps */
+	CM_COORDS_BD09,      /* copied from Baidu maps */
+} cm_coords;
+
+const char *cm_level_name(cm_level level);         /* "primary", "junior" */
+const char *cm_school_kind_name(cm_school_kind k); /* "primary", "junior", "nine_year" */
+const char *cm_sector_name(cm_sector s);           /* "public", "private" */
+const char *cm_area_name(cm_area a);               /* "urban", "town", "rural" */
+
+/* ---------------------------------------------------------------- config */
+
+/* The engine's field names.  Schools use CM_F_ID .. CM_F_BOARDING and the
+ * geometry columns; compounds use the id, name, area and pupil fields. */
+typedef enum {
+	CM_F_ID, CM_F_NAME,
+	CM_F_LEVEL, CM_F_SECTOR,
+	CM_F_SEATS_PRIMARY, CM_F_SEATS_JUNIOR,
+	CM_F_CLASSES_PRIMARY, CM_F_CLASSES_JUNIOR,
+	CM_F_PURCHASED_PRIMARY, CM_F_PURCHASED_JUNIOR,
+	CM_F_BOARDING,
+	CM_F_AREA_TYPE,
+	CM_F_PRIMARY_LOCAL, CM_F_PRIMARY_MIGRANT,
+	CM_F_JUNIOR_LOCAL, CM_F_JUNIOR_MIGRANT,
+	CM_F_X, CM_F_Y, CM_F_WKT, /* geometry columns of CSV sources */
+	CM_NFIELDS
+} cm_field;
+
+const char *cm_field_name(cm_field f);
+
+typedef enum { CM_SCHOOLS = 0, CM_COMPOUNDS = 1, CM_NLAYERS = 2 } cm_layer_kind;
+
+/* Where one input layer comes from.  Strings are owned by the config. */
+typedef struct cm_input {
+	char *path;        /* data source, resolved against the INI's folder */
+	char *layer;       /* layer name; NULL: the source's only layer */
+	char *encoding;    /* e.g. "GBK"; NULL: the source's own (.cpg, UTF-8) */
+	char *source_crs;  /* CRS for a layer that declares none; NULL: none */
+	cm_coords coordinates;                /* web-map offsets to undo */
+	char *field[CM_NFIELDS];              /* data field for each engine field; NULL: default names */
+} cm_input;
+
+/* Data values that mean each engine value, beyond the built-in ones
+ * (comma-separated lists from [fields], e.g. "level.primary = 完全小学"). */
+typedef struct cm_value_map {
+	char *level[3];    /* by cm_school_kind */
+	char *sector[2];   /* by cm_sector */
+	char *area[3];     /* by cm_area */
+	char *boolean[2];  /* [0] false values, [1] true values, for `boarding` */
+} cm_value_map;
+
+/* [policy]: figures from policy, all configurable (docs/config.md). */
+typedef struct cm_policy {
+	double migrant_public_share;          /* 0.85: migrants in public or purchased places */
+	double max_distance_m[CM_NLEVELS];    /* 0: no limit */
+	double max_distance_boarding_m;       /* 0: no limit */
+	double near_radius_m[CM_NLEVELS];     /* 500 / 1000 m (GB 50180) */
+	double near_share_min[CM_NLEVELS];    /* 0: report only */
+	int class_size[CM_NLEVELS];           /* 45 / 50 pupils */
+	int max_school_size;                  /* 2000 pupils */
+	int max_school_size_nine_year;        /* 2500 pupils */
+	int enforce_school_size;              /* 0: report only */
+	double far_school_m;                  /* check: school this far outside the compounds' extent */
+} cm_policy;
+
+typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assignment;
+
+/* [solve] */
+typedef struct cm_solve_opts {
+	cm_assignment assignment; /* single (单校划片) or split (多校划片) */
+	double mip_gap;           /* relative gap to stop the MIP at: 0.001 */
+	double time_limit_s;      /* 0: no limit */
+} cm_solve_opts;
+
+/* [output] */
+typedef struct cm_output_opts {
+	char *path;    /* plan file; NULL: <scenario>.gpkg beside the INI */
+	char *format;  /* NULL: from the extension */
+} cm_output_opts;
+
+/* A parsed scenario file.  Plain data, as GLPK's parameter structs:
+ * cm_config_init() fills defaults, cm_config_load() reads a file over them. */
+typedef struct cm_config {
+	char *file;                      /* the INI file as given */
+	char *name;                      /* [scenario] name; default: file's base name */
+	cm_input input[CM_NLAYERS];      /* schools, compounds */
+	char *crs;                       /* working CRS; NULL: automatic */
+	int repair_geometry;             /* 1: make invalid polygons valid */
+	cm_value_map values;
+	cm_policy policy;
+	cm_solve_opts solve;
+	cm_output_opts output;
+} cm_config;
+
+/* Fills `cfg` with the defaults; owns nothing yet. */
+void cm_config_init(cm_config *cfg);
+/* Parses an INI file.  On error (CM_EINPUT, CM_EIO) the message names the
+ * file, the line and the key, and *out is NULL. */
+int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out);
+/* The same from a string; relative paths resolve against `base_dir`. */
+int cm_config_parse_string(cm_ctx *ctx, const char *text, const char *name,
+                           const char *base_dir, cm_config **out);
+void cm_config_free(cm_config *cfg);
+
+/* ---------------------------------------------------------------- data */
+
+/* A school, with its location in the working CRS. */
+typedef struct cm_school {
+	char *id;                    /* unique within the layer */
+	char *name;                  /* the id when the data has none */
+	cm_school_kind kind;
+	cm_sector sector;
+	int seats[CM_NLEVELS];       /* pupils; classes × class size if given as classes */
+	int purchased[CM_NLEVELS];   /* government-purchased places (private schools) */
+	int boarding;                /* 1: boarding school (寄宿制) */
+	double x, y;                 /* metres, working CRS */
+	double lon, lat;             /* degrees, WGS 84 */
+	long fid;                    /* OGR feature id in its layer */
+} cm_school;
+
+/* A residential compound or village, the unit of demand. */
+typedef struct cm_compound {
+	char *id;
+	char *name;
+	cm_area area;
+	int pupils[CM_NLEVELS][CM_NGROUPS]; /* by level and group */
+	double x, y;                 /* representative point, metres, working CRS */
+	double lon, lat;             /* the same in WGS 84 */
+	double area_m2;              /* polygon area; 0 for points */
+	long fid;
+} cm_compound;
+
+/* Does school `s` teach `level`? */
+int cm_school_teaches(const cm_school *s, cm_level level);
+
+/* A finding about the data, with everything a planner needs to find it. */
+typedef enum { CM_NOTE = 0, CM_WARNING = 1, CM_ERR = 2 } cm_severity;
+
+typedef struct cm_diag {
+	cm_severity severity;
+	const char *kind;   /* static category: "duplicate-id", "negative-value", ... */
+	char *file;         /* data source */
+	char *layer;        /* layer name */
+	char *feature;      /* "feature 12 (id S03)"; NULL when not about one feature */
+	char *field;        /* data field name; NULL when not about a field */
+	char *message;      /* plain words */
+} cm_diag;
+
+typedef struct cm_dataset cm_dataset;
+
+/* Reads both layers, maps fields and values, converts coordinates to the
+ * working CRS.  Problems with single features do not fail the call: they
+ * become diagnostics (cm_dataset_diag).  Problems that stop reading (no
+ * file, no layer, no CRS, a required field missing) fail with CM_EINPUT. */
+int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out);
+void cm_dataset_free(cm_dataset *ds);
+
+size_t cm_dataset_schools(const cm_dataset *ds, const cm_school **out);
+size_t cm_dataset_compounds(const cm_dataset *ds, const cm_compound **out);
+/* Human-readable working CRS, e.g. "WGS 84 / UTM zone 49N (EPSG:32649)". */
+const char *cm_dataset_crs_name(const cm_dataset *ds);
+/* How the working CRS was chosen: "from the configuration", ... */
+const char *cm_dataset_crs_reason(const cm_dataset *ds);
+/* One line describing where a layer came from (path, layer, CRS, counts). */
+const char *cm_dataset_source(const cm_dataset *ds, cm_layer_kind which);
+size_t cm_dataset_diag_count(const cm_dataset *ds);
+const cm_diag *cm_dataset_diag(const cm_dataset *ds, size_t i);
+/* Count of diagnostics at a severity. */
+size_t cm_dataset_count(const cm_dataset *ds, cm_severity sev);
+
+/* ---------------------------------------------------------------- check */
+
+typedef struct cm_level_stats {
+	long pupils[CM_NGROUPS];      /* local, migrant */
+	long seats[2];                /* by sector: public, private */
+	long purchased;               /* purchased places in private schools */
+	long migrant_places;          /* places open to migrants in public or purchased seats
+	                                 beyond the locals: public seats - locals + purchased,
+	                                 floored at 0 */
+	size_t schools;               /* schools teaching the level */
+	size_t no_eligible;           /* compounds with pupils but no school in reach */
+	long no_eligible_pupils;      /* their pupils */
+} cm_level_stats;
+
+typedef struct cm_check_report {
+	size_t schools_by[3][2];      /* [cm_school_kind][cm_sector] */
+	size_t boarding;              /* boarding schools */
+	size_t compounds_by_area[3];  /* [cm_area] */
+	size_t compound_points, compound_polygons;
+	cm_level_stats level[CM_NLEVELS];
+	size_t errors, warnings;      /* diagnostics in the dataset after the check */
+	int solvable;                 /* 1: the data can be solved */
+} cm_check_report;
+
+/* Validates the dataset against the policy: duplicate ids, negative and
+ * missing values, schools far from the compounds, compounds with no school
+ * in reach; appends its findings to the dataset's diagnostics and fills
+ * `out`.  Returns 0 even when the data is unsolvable: see out->solvable. */
+int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out);
+
+/* Writes the check report as plain text (UTF-8) to `fp`. */
+void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                     const cm_check_report *rep, int max_per_kind);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CATCHMENT_H */

@@ -1,0 +1,337 @@
+/*
+ * check.c: can this data be solved, and what should a planner look at first?
+ *
+ * Runs after reading: the reader has already flagged what it could see in
+ * one feature (types, encodings, geometry); this module looks across
+ * features and against the policy: duplicate ids, negative counts, purchased
+ * places beyond seats, schools far from every compound, compounds with no
+ * school in reach, and the balance of pupils and seats by level.
+ *
+ * Errors make the data unsolvable; warnings are worth reading but a plan can
+ * still be made (a seat shortfall is a result, not a failure).
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *field_label(const cm_dataset *ds, cm_layer_kind layer, cm_field f)
+{
+	return ds->field_name[layer][f] ? ds->field_name[layer][f] : cm_field_name(f);
+}
+
+static int diag_school(cm_dataset *ds, const cm_config *cfg, cm_severity sev, const char *kind,
+                       const cm_school *s, const char *field, const char *fmt, ...)
+	CM_PRINTF(7, 8);
+static int diag_school(cm_dataset *ds, const cm_config *cfg, cm_severity sev, const char *kind,
+                       const cm_school *s, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *label = cm__feature_label(s->fid, s->id);
+	int rc;
+	va_start(ap, fmt);
+	msg = cm__vsprintf(fmt, ap);
+	va_end(ap);
+	rc = cm__diag(ds, sev, kind, cfg->input[CM_SCHOOLS].path, ds->layer_name[CM_SCHOOLS], label,
+	              field, "%s", msg ? msg : "");
+	free(msg);
+	free(label);
+	return rc;
+}
+
+static int diag_compound(cm_dataset *ds, const cm_config *cfg, cm_severity sev,
+                         const char *kind, const cm_compound *c, const char *field,
+                         const char *fmt, ...) CM_PRINTF(7, 8);
+static int diag_compound(cm_dataset *ds, const cm_config *cfg, cm_severity sev,
+                         const char *kind, const cm_compound *c, const char *field,
+                         const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *label = cm__feature_label(c->fid, c->id);
+	int rc;
+	va_start(ap, fmt);
+	msg = cm__vsprintf(fmt, ap);
+	va_end(ap);
+	rc = cm__diag(ds, sev, kind, cfg->input[CM_COMPOUNDS].path, ds->layer_name[CM_COMPOUNDS],
+	              label, field, "%s", msg ? msg : "");
+	free(msg);
+	free(label);
+	return rc;
+}
+
+/* ------------------------------------------------------------ duplicates */
+
+typedef struct id_ref {
+	const char *id;
+	long fid;
+} id_ref;
+
+static int cmp_id(const void *a, const void *b)
+{
+	const id_ref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->fid > y->fid) - (x->fid < y->fid);
+}
+
+static int check_duplicates(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
+                            cm_layer_kind layer)
+{
+	size_t n = layer == CM_SCHOOLS ? ds->n_schools : ds->n_compounds, i, j;
+	id_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+	if (!refs)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		refs[i].id = layer == CM_SCHOOLS ? ds->schools[i].id : ds->compounds[i].id;
+		refs[i].fid = layer == CM_SCHOOLS ? ds->schools[i].fid : ds->compounds[i].fid;
+	}
+	qsort(refs, n, sizeof *refs, cmp_id);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && !strcmp(refs[i].id, refs[j].id); j++) {
+			char *label = cm__feature_label(refs[j].fid, refs[j].id);
+			cm__diag(ds, CM_ERR, "duplicate-id", cfg->input[layer].path, ds->layer_name[layer],
+			         label, field_label(ds, layer, CM_F_ID),
+			         "id %s is already used by feature %ld", refs[i].id, refs[i].fid);
+			free(label);
+		}
+	}
+	free(refs);
+	return 0;
+}
+
+/* ------------------------------------------------------------ values */
+
+static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_school *s)
+{
+	static const cm_field seats_f[2] = {CM_F_SEATS_PRIMARY, CM_F_SEATS_JUNIOR};
+	static const cm_field classes_f[2] = {CM_F_CLASSES_PRIMARY, CM_F_CLASSES_JUNIOR};
+	static const cm_field purchased_f[2] = {CM_F_PURCHASED_PRIMARY, CM_F_PURCHASED_JUNIOR};
+	int lv;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		const char *lname = cm_level_name((cm_level)lv);
+		const char *sf = ds->field_name[CM_SCHOOLS][seats_f[lv]]
+		                         ? ds->field_name[CM_SCHOOLS][seats_f[lv]]
+		                         : field_label(ds, CM_SCHOOLS, classes_f[lv]);
+		const char *pf = field_label(ds, CM_SCHOOLS, purchased_f[lv]);
+		if (s->seats[lv] < 0)
+			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf, "negative %s seats (%d)",
+			            lname, s->seats[lv]);
+		if (s->purchased[lv] < 0)
+			diag_school(ds, cfg, CM_ERR, "negative-value", s, pf,
+			            "negative purchased %s places (%d)", lname, s->purchased[lv]);
+		if (s->purchased[lv] > s->seats[lv] && s->seats[lv] >= 0)
+			diag_school(ds, cfg, CM_ERR, "bad-value", s, pf,
+			            "%d purchased %s places but only %d seats", s->purchased[lv], lname,
+			            s->seats[lv]);
+		if (s->purchased[lv] > 0 && s->sector == CM_PUBLIC)
+			diag_school(ds, cfg, CM_WARNING, "purchased-public", s, pf,
+			            "a public school with purchased places: they count as public seats");
+		if (!cm_school_teaches(s, (cm_level)lv) && s->seats[lv] > 0)
+			diag_school(ds, cfg, CM_WARNING, "seats-level", s, sf,
+			            "%d %s seats, but the school is %s: they are not used", s->seats[lv],
+			            lname, cm_school_kind_name(s->kind));
+		if (cm_school_teaches(s, (cm_level)lv) && s->seats[lv] == 0)
+			diag_school(ds, cfg, CM_WARNING, "no-seats", s, sf,
+			            "teaches %s but has no %s seats", lname, lname);
+	}
+}
+
+static void check_compound_values(cm_dataset *ds, const cm_config *cfg, const cm_compound *c)
+{
+	int k;
+	for (k = 0; k < 4; k++) {
+		int v = c->pupils[k / 2][k % 2];
+		cm_field f = (cm_field)(CM_F_PRIMARY_LOCAL + k);
+		if (v < 0)
+			diag_compound(ds, cfg, CM_ERR, "negative-value", c,
+			              field_label(ds, CM_COMPOUNDS, f), "negative %s (%d)",
+			              cm_field_name(f), v);
+	}
+}
+
+/* ------------------------------------------------------------ geography */
+
+/* The school serves this level and group: migrants may go to private schools. */
+static int serves(const cm_school *s, int lv, int group)
+{
+	if (!cm_school_teaches(s, (cm_level)lv) || s->seats[lv] <= 0)
+		return 0;
+	return s->sector == CM_PUBLIC || group == CM_MIGRANT;
+}
+
+static double reach_of(const cm_config *cfg, const cm_school *s, int lv)
+{
+	double r = s->boarding ? cfg->policy.max_distance_boarding_m : cfg->policy.max_distance_m[lv];
+	return r > 0 ? r : HUGE_VAL;
+}
+
+static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
+{
+	size_t i, j;
+	int lv, g;
+	for (i = 0; i < ds->n_compounds; i++) {
+		const cm_compound *c = &ds->compounds[i];
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			int missing = 0;
+			long unreached = 0;
+			for (g = 0; g < CM_NGROUPS; g++) {
+				double best = HUGE_VAL;
+				const cm_school *nearest = NULL;
+				int reached = 0;
+				if (c->pupils[lv][g] <= 0)
+					continue;
+				for (j = 0; j < ds->n_schools; j++) {
+					const cm_school *s = &ds->schools[j];
+					double d;
+					if (!serves(s, lv, g))
+						continue;
+					d = cm__distance(c->x, c->y, s->x, s->y);
+					if (d <= reach_of(cfg, s, lv)) {
+						reached = 1;
+						break;
+					}
+					if (d < best) {
+						best = d;
+						nearest = s;
+					}
+				}
+				if (reached)
+					continue;
+				missing = 1;
+				unreached += c->pupils[lv][g];
+				if (nearest)
+					diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
+					              "%d %s %s pupils have no school in reach; the nearest, "
+					              "%s (%s), is %.1f km away", c->pupils[lv][g],
+					              g == CM_LOCAL ? "local" : "migrant",
+					              cm_level_name((cm_level)lv), nearest->name, nearest->id,
+					              best / 1000);
+				else
+					diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
+					              "%d %s %s pupils: no school offers them seats",
+					              c->pupils[lv][g], g == CM_LOCAL ? "local" : "migrant",
+					              cm_level_name((cm_level)lv));
+			}
+			rep->level[lv].no_eligible += (size_t)missing;
+			rep->level[lv].no_eligible_pupils += unreached;
+		}
+	}
+}
+
+static void check_far_schools(cm_dataset *ds, const cm_config *cfg)
+{
+	double minx = HUGE_VAL, miny = HUGE_VAL, maxx = -HUGE_VAL, maxy = -HUGE_VAL;
+	size_t i;
+	if (!ds->n_compounds)
+		return;
+	for (i = 0; i < ds->n_compounds; i++) {
+		minx = fmin(minx, ds->compounds[i].x);
+		maxx = fmax(maxx, ds->compounds[i].x);
+		miny = fmin(miny, ds->compounds[i].y);
+		maxy = fmax(maxy, ds->compounds[i].y);
+	}
+	for (i = 0; i < ds->n_schools; i++) {
+		const cm_school *s = &ds->schools[i];
+		double dx = fmax(0, fmax(minx - s->x, s->x - maxx));
+		double dy = fmax(0, fmax(miny - s->y, s->y - maxy));
+		double d = hypot(dx, dy);
+		if (d > cfg->policy.far_school_m)
+			diag_school(ds, cfg, CM_WARNING, "far-school", s, NULL,
+			            "%.1f km outside the compounds' extent (lon %.5f, lat %.5f): wrong "
+			            "coordinates or CRS?", d / 1000, s->lon, s->lat);
+	}
+}
+
+/* ------------------------------------------------------------ balance */
+
+static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
+{
+	size_t i;
+	int lv, g;
+	for (i = 0; i < ds->n_schools; i++) {
+		const cm_school *s = &ds->schools[i];
+		rep->schools_by[s->kind][s->sector]++;
+		rep->boarding += (size_t)s->boarding;
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			if (!cm_school_teaches(s, (cm_level)lv))
+				continue;
+			rep->level[lv].schools++;
+			if (s->seats[lv] > 0)
+				rep->level[lv].seats[s->sector] += s->seats[lv];
+			if (s->sector == CM_PRIVATE && s->purchased[lv] > 0)
+				rep->level[lv].purchased += s->purchased[lv];
+		}
+	}
+	for (i = 0; i < ds->n_compounds; i++) {
+		const cm_compound *c = &ds->compounds[i];
+		rep->compounds_by_area[c->area]++;
+		if (c->area_m2 > 0)
+			rep->compound_polygons++;
+		else
+			rep->compound_points++;
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			for (g = 0; g < CM_NGROUPS; g++)
+				if (c->pupils[lv][g] > 0)
+					rep->level[lv].pupils[g] += c->pupils[lv][g];
+	}
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		cm_level_stats *st = &rep->level[lv];
+		long spare = st->seats[CM_PUBLIC] - st->pupils[CM_LOCAL];
+		long pupils = st->pupils[CM_LOCAL] + st->pupils[CM_MIGRANT];
+		long seats = st->seats[CM_PUBLIC] + st->seats[CM_PRIVATE];
+		const char *lname = cm_level_name((cm_level)lv);
+		st->migrant_places = (spare > 0 ? spare : 0) + st->purchased;
+		if (pupils > 0 && seats == 0)
+			cm__diag(ds, CM_WARNING, "no-seats", NULL, NULL, NULL, NULL,
+			         "%ld %s pupils and no %s seats at all: every one will be unplaced",
+			         pupils, lname, lname);
+		else if (pupils > seats)
+			cm__diag(ds, CM_WARNING, "seat-shortfall", NULL, NULL, NULL, NULL,
+			         "%s: %ld pupils for %ld seats, at least %ld short county-wide", lname,
+			         pupils, seats, pupils - seats);
+		if (spare < 0)
+			cm__diag(ds, CM_WARNING, "seat-shortfall", NULL, NULL, NULL, NULL,
+			         "%s: %ld local pupils for %ld public seats: %ld locals cannot get a "
+			         "public place", lname, st->pupils[CM_LOCAL], st->seats[CM_PUBLIC], -spare);
+		if (st->pupils[CM_MIGRANT] > 0 &&
+		    (double)st->migrant_places <
+		            cfg->policy.migrant_public_share * (double)st->pupils[CM_MIGRANT])
+			cm__diag(ds, CM_WARNING, "migrant-quota", NULL, NULL, NULL, NULL,
+			         "%s: at most %.1f%% of migrant children can have public or purchased "
+			         "places (%ld places left after locals, %ld migrants); the policy asks "
+			         "%.0f%%", lname,
+			         100.0 * (double)st->migrant_places / (double)st->pupils[CM_MIGRANT],
+			         st->migrant_places, st->pupils[CM_MIGRANT],
+			         100 * cfg->policy.migrant_public_share);
+	}
+}
+
+int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out)
+{
+	size_t i;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = check_duplicates(ctx, ds, cfg, CM_SCHOOLS)) ||
+	    (rc = check_duplicates(ctx, ds, cfg, CM_COMPOUNDS)))
+		return rc;
+	cm__progress(ctx, 0.1, "checking");
+	for (i = 0; i < ds->n_schools; i++)
+		check_school_values(ds, cfg, &ds->schools[i]);
+	for (i = 0; i < ds->n_compounds; i++)
+		check_compound_values(ds, cfg, &ds->compounds[i]);
+	if (!ds->n_schools)
+		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_SCHOOLS].path, ds->layer_name[CM_SCHOOLS],
+		         NULL, NULL, "no usable schools");
+	if (!ds->n_compounds)
+		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_COMPOUNDS].path,
+		         ds->layer_name[CM_COMPOUNDS], NULL, NULL, "no usable compounds");
+	check_far_schools(ds, cfg);
+	cm__progress(ctx, 0.3, "checking");
+	check_reach(ds, cfg, out);
+	tally(ds, cfg, out);
+	cm__progress(ctx, 1.0, "checking");
+	out->errors = cm_dataset_count(ds, CM_ERR);
+	out->warnings = cm_dataset_count(ds, CM_WARNING);
+	out->solvable = out->errors == 0;
+	return 0;
+}

@@ -1,0 +1,574 @@
+/*
+ * config.c: the scenario file.
+ *
+ * An INI file (parsed by inih) with the sections [input], [fields],
+ * [policy], [solve] and [output]; docs/config.md documents every key with
+ * its default.  Anything unknown or malformed is an error that names the
+ * file, the line and the key: a planner's typo must never be silently
+ * ignored.  Paths are taken relative to the INI file's folder.
+ *
+ * inih reports only the line of the first failing handler call and never
+ * calls the handler for an empty section, so this module feeds inih through
+ * its own line reader (ini_parse_stream), which counts lines and looks at
+ * section headers itself.
+ *
+ * Layout: defaults; the key table for the numeric sections; [input] and
+ * [fields] by hand; the reader and the handler; load and free.
+ */
+#include "internal.h"
+
+#include <ini.h>
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ defaults */
+
+void cm_config_init(cm_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->policy.migrant_public_share = 0.85;
+	cfg->policy.near_radius_m[CM_PRIMARY] = 500;
+	cfg->policy.near_radius_m[CM_JUNIOR] = 1000;
+	cfg->policy.class_size[CM_PRIMARY] = 45;
+	cfg->policy.class_size[CM_JUNIOR] = 50;
+	cfg->policy.max_school_size = 2000;
+	cfg->policy.max_school_size_nine_year = 2500;
+	cfg->policy.far_school_m = 10000;
+	cfg->solve.assignment = CM_ASSIGN_SINGLE;
+	cfg->solve.mip_gap = 0.001;
+	cfg->solve.time_limit_s = 0;
+}
+
+/* ------------------------------------------------------------ key table */
+
+typedef enum { K_DOUBLE, K_INT, K_BOOL, K_STRING, K_PATH, K_ASSIGN } key_type;
+
+typedef struct key_def {
+	const char *section;
+	const char *name;
+	key_type type;
+	size_t off;        /* offset in cm_config */
+	double lo, hi;     /* inclusive range for numbers */
+} key_def;
+
+#define OFF(m) offsetof(cm_config, m)
+#define BIG 1e12
+
+static const key_def keys[] = {
+	{"policy", "migrant_public_share", K_DOUBLE, OFF(policy.migrant_public_share), 0, 1},
+	{"policy", "max_distance_primary_m", K_DOUBLE, OFF(policy.max_distance_m[CM_PRIMARY]), 0, BIG},
+	{"policy", "max_distance_junior_m", K_DOUBLE, OFF(policy.max_distance_m[CM_JUNIOR]), 0, BIG},
+	{"policy", "max_distance_boarding_m", K_DOUBLE, OFF(policy.max_distance_boarding_m), 0, BIG},
+	{"policy", "near_radius_primary_m", K_DOUBLE, OFF(policy.near_radius_m[CM_PRIMARY]), 1, BIG},
+	{"policy", "near_radius_junior_m", K_DOUBLE, OFF(policy.near_radius_m[CM_JUNIOR]), 1, BIG},
+	{"policy", "near_share_min_primary", K_DOUBLE, OFF(policy.near_share_min[CM_PRIMARY]), 0, 1},
+	{"policy", "near_share_min_junior", K_DOUBLE, OFF(policy.near_share_min[CM_JUNIOR]), 0, 1},
+	{"policy", "class_size_primary", K_INT, OFF(policy.class_size[CM_PRIMARY]), 1, 200},
+	{"policy", "class_size_junior", K_INT, OFF(policy.class_size[CM_JUNIOR]), 1, 200},
+	{"policy", "max_school_size", K_INT, OFF(policy.max_school_size), 1, 1e7},
+	{"policy", "max_school_size_nine_year", K_INT, OFF(policy.max_school_size_nine_year), 1, 1e7},
+	{"policy", "enforce_school_size", K_BOOL, OFF(policy.enforce_school_size), 0, 1},
+	{"policy", "far_school_m", K_DOUBLE, OFF(policy.far_school_m), 1, BIG},
+	{"solve", "assignment", K_ASSIGN, OFF(solve.assignment), 0, 0},
+	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999},
+	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG},
+	{"output", "path", K_PATH, OFF(output.path), 0, 0},
+	{"output", "format", K_STRING, OFF(output.format), 0, 0},
+	{"output", "name", K_STRING, OFF(name), 0, 0},
+	{"input", "crs", K_STRING, OFF(crs), 0, 0},
+	{"input", "repair_geometry", K_BOOL, OFF(repair_geometry), 0, 1},
+};
+
+static const char *const sections[] = {"input", "fields", "policy", "solve", "output"};
+
+/* [input] keys that exist for each layer, as `schools_KEY` / `compounds_KEY`;
+ * all but `layer` also exist unprefixed, for both layers. */
+typedef enum { IK_PATH, IK_LAYER, IK_ENCODING, IK_SOURCE_CRS, IK_COORDINATES, IK_N } input_key;
+static const char *const input_keys[IK_N] = {"", "layer", "encoding", "source_crs", "coordinates"};
+
+/* ------------------------------------------------------------ parse state */
+
+typedef struct parse_state {
+	cm_ctx *ctx;
+	cm_config *cfg;
+	const char *file;      /* for messages */
+	const char *base_dir;  /* for relative paths */
+	int line;              /* line being parsed, 1-based */
+	int line_indented;     /* the line starts with a blank: a continuation */
+	int line_too_long;
+	int failed;            /* an error is recorded */
+	char *generic[IK_N];   /* unprefixed [input] values, applied to both layers */
+	int generic_coords;    /* 1 + cm_coords of the unprefixed key; 0: not given */
+	int coords_set[CM_NLAYERS]; /* a prefixed coordinates key was given */
+	cm_vec seen;           /* "section\nkey" strings already given */
+	/* the stream */
+	FILE *fp;
+	const char *text;
+} parse_state;
+
+static int fail(parse_state *ps, const char *fmt, ...) CM_PRINTF(2, 3);
+
+/* Records the first error, prefixed "FILE:LINE: ".  Returns 0 for inih. */
+static int fail(parse_state *ps, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	if (ps->failed)
+		return 0;
+	ps->failed = 1;
+	va_start(ap, fmt);
+	msg = cm__vsprintf(fmt, ap);
+	va_end(ap);
+	cm__error(ps->ctx, CM_EINPUT, "%s:%d: %s", ps->file, ps->line, msg ? msg : "out of memory");
+	free(msg);
+	return 0;
+}
+
+static int is_known_section(const char *s)
+{
+	size_t i;
+	for (i = 0; i < sizeof sections / sizeof *sections; i++)
+		if (!strcmp(s, sections[i]))
+			return 1;
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	if (cm__list_has("1,yes,true,on", v))
+		*out = 1;
+	else if (cm__list_has("0,no,false,off", v))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_coords(const char *v, cm_coords *out)
+{
+	if (cm__list_has("plain,wgs84,cgcs2000,none", v))
+		*out = CM_COORDS_PLAIN;
+	else if (cm__list_has("gcj02,gcj-02", v))
+		*out = CM_COORDS_GCJ02;
+	else if (cm__list_has("bd09,bd-09", v))
+		*out = CM_COORDS_BD09;
+	else
+		return -1;
+	return 0;
+}
+
+static int set_string(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = cm__strdup(value);
+	return *slot ? 0 : -1;
+}
+
+static int set_path(parse_state *ps, char **slot, const char *value)
+{
+	free(*slot);
+	*slot = cm__path_join(ps->base_dir, value);
+	return *slot ? 0 : -1;
+}
+
+/* A key from the table. */
+static int set_table_key(parse_state *ps, const key_def *k, const char *value)
+{
+	void *slot = (char *)ps->cfg + k->off;
+	double d;
+	int null, b;
+	switch (k->type) {
+	case K_DOUBLE:
+	case K_INT:
+		if (cm__parse_number(value, &d, &null) || null)
+			return fail(ps, "[%s] %s = '%s': not a number", k->section, k->name, value);
+		if (d < k->lo || d > k->hi)
+			return fail(ps, "[%s] %s = %s: must be between %g and %g", k->section,
+			            k->name, value, k->lo, k->hi);
+		if (k->type == K_INT) {
+			if (d != (double)(int)d)
+				return fail(ps, "[%s] %s = %s: must be a whole number", k->section,
+				            k->name, value);
+			*(int *)slot = (int)d;
+		} else {
+			*(double *)slot = d;
+		}
+		return 1;
+	case K_BOOL:
+		if (parse_bool(value, &b))
+			return fail(ps, "[%s] %s = '%s': must be yes or no", k->section, k->name, value);
+		*(int *)slot = b;
+		return 1;
+	case K_ASSIGN:
+		if (!strcmp(value, "single"))
+			*(cm_assignment *)slot = CM_ASSIGN_SINGLE;
+		else if (!strcmp(value, "split"))
+			*(cm_assignment *)slot = CM_ASSIGN_SPLIT;
+		else
+			return fail(ps, "[%s] %s = '%s': must be single or split", k->section, k->name,
+			            value);
+		return 1;
+	case K_STRING:
+		if (!strcmp(k->name, "format") &&
+		    !cm__list_has("gpkg,geopackage,shp,shapefile,geojson,csv", value))
+			return fail(ps, "[output] format = '%s': must be gpkg, shp, geojson or csv", value);
+		return set_string(slot, value) ? fail(ps, "out of memory") : 1;
+	case K_PATH:
+		return set_path(ps, slot, value) ? fail(ps, "out of memory") : 1;
+	}
+	return fail(ps, "internal: key type"); /* unreachable */
+}
+
+static int handle_input(parse_state *ps, const char *name, const char *value)
+{
+	int layer = -1, ik = -1, i;
+	const char *rest = name;
+	cm_coords coords;
+	if (!strncmp(name, "schools", 7)) {
+		layer = CM_SCHOOLS;
+		rest = name + 7;
+	} else if (!strncmp(name, "compounds", 9)) {
+		layer = CM_COMPOUNDS;
+		rest = name + 9;
+	}
+	if (layer >= 0 && *rest == '\0') {
+		ik = IK_PATH;
+	} else {
+		if (layer >= 0) {
+			if (*rest != '_')
+				goto unknown;
+			rest++;
+		}
+		for (i = IK_LAYER; i < IK_N; i++)
+			if (!strcmp(rest, input_keys[i]))
+				ik = i;
+		if (ik < 0 || (layer < 0 && ik == IK_LAYER))
+			goto unknown;
+	}
+	if (ik == IK_COORDINATES && parse_coords(value, &coords))
+		return fail(ps, "[input] %s = '%s': must be wgs84, gcj02 or bd09", name, value);
+	if (layer < 0) {
+		if (ik == IK_COORDINATES)
+			ps->generic_coords = (int)coords + 1;
+		return set_string(&ps->generic[ik], value) ? fail(ps, "out of memory") : 1;
+	}
+	{
+		cm_input *in = &ps->cfg->input[layer];
+		switch (ik) {
+		case IK_PATH: return set_path(ps, &in->path, value) ? fail(ps, "out of memory") : 1;
+		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, "out of memory") : 1;
+		case IK_ENCODING:
+			return set_string(&in->encoding, value) ? fail(ps, "out of memory") : 1;
+		case IK_SOURCE_CRS:
+			return set_string(&in->source_crs, value) ? fail(ps, "out of memory") : 1;
+		case IK_COORDINATES:
+			in->coordinates = coords;
+			ps->coords_set[layer] = 1;
+			return 1;
+		}
+	}
+unknown:
+	return fail(ps,
+	            "unknown key '%s' in [input]; known: schools, compounds, schools_layer, "
+	            "compounds_layer, encoding, source_crs, coordinates (each also with a schools_ "
+	            "or compounds_ prefix), crs, repair_geometry",
+	            name);
+}
+
+/* [fields]: "schools.F = name", "compounds.F = name", "F = name" (both
+ * layers), or a value list "level.primary = 完全小学, 村小". */
+static int handle_fields(parse_state *ps, const char *name, const char *value)
+{
+	static const char *const value_keys[] = {
+		"level.primary", "level.junior", "level.nine_year", "sector.public", "sector.private",
+		"area_type.urban", "area_type.town", "area_type.rural", "boarding.no", "boarding.yes",
+	};
+	cm_value_map *vm = &ps->cfg->values;
+	char **vslots[] = {&vm->level[0], &vm->level[1], &vm->level[2], &vm->sector[0],
+	                   &vm->sector[1], &vm->area[0], &vm->area[1], &vm->area[2],
+	                   &vm->boolean[0], &vm->boolean[1]};
+	const char *field = name;
+	int layer = -1, f, i;
+	for (i = 0; i < (int)(sizeof value_keys / sizeof *value_keys); i++)
+		if (!strcmp(name, value_keys[i]))
+			return set_string(vslots[i], value) ? fail(ps, "out of memory") : 1;
+	if (!strncmp(name, "schools.", 8)) {
+		layer = CM_SCHOOLS;
+		field = name + 8;
+	} else if (!strncmp(name, "compounds.", 10)) {
+		layer = CM_COMPOUNDS;
+		field = name + 10;
+	}
+	for (f = 0; f < CM_NFIELDS; f++)
+		if (!strcmp(field, cm_field_name((cm_field)f)))
+			break;
+	if (f == CM_NFIELDS)
+		return fail(ps,
+		            "unknown key '%s' in [fields]: not an engine field (id, name, level, "
+		            "sector, seats_primary, seats_junior, classes_primary, classes_junior, "
+		            "purchased_primary, purchased_junior, boarding, area_type, primary_local, "
+		            "primary_migrant, junior_local, junior_migrant, x, y, wkt), optionally "
+		            "prefixed schools. or compounds., nor a value list such as level.primary",
+		            name);
+	if (!*value)
+		return fail(ps, "[fields] %s: empty field name", name);
+	for (i = 0; i < CM_NLAYERS; i++) {
+		if (layer >= 0 && i != layer)
+			continue;
+		if (!cm__field_used((cm_layer_kind)i, (cm_field)f)) {
+			if (layer >= 0)
+				return fail(ps, "[fields] %s: %s have no field %s", name,
+				            i == CM_SCHOOLS ? "schools" : "compounds", field);
+			continue;
+		}
+		if (set_string(&ps->cfg->input[i].field[f], value))
+			return fail(ps, "out of memory");
+	}
+	return 1;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	parse_state *ps = user;
+	char *seen_key, **slot;
+	size_t i;
+	if (ps->failed)
+		return 0;
+	if (ps->line_indented)
+		return fail(ps, "[%s] %s: continuation lines are not supported; write the value on "
+		                "one line", section, name);
+	if (!cm__utf8_valid(value) || !cm__utf8_valid(name))
+		return fail(ps, "[%s] %s: the value is not UTF-8; save the file as UTF-8", section,
+		            name);
+	if (!is_known_section(section))
+		return fail(ps, "key '%s' in unknown section [%s]", name, section);
+	/* Each key once: a repeated key is most likely a pasted line left behind. */
+	seen_key = cm__sprintf("%s\n%s", section, name);
+	if (!seen_key)
+		return fail(ps, "out of memory");
+	for (i = 0; i < ps->seen.len; i++) {
+		if (!strcmp(((char **)ps->seen.data)[i], seen_key)) {
+			free(seen_key);
+			return fail(ps, "[%s] %s is given twice", section, name);
+		}
+	}
+	slot = cm__vec_push(&ps->seen);
+	if (!slot) {
+		free(seen_key);
+		return fail(ps, "out of memory");
+	}
+	*slot = seen_key;
+
+	if (!strcmp(section, "input")) {
+		for (i = 0; i < sizeof keys / sizeof *keys; i++)
+			if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+				return set_table_key(ps, &keys[i], value);
+		return handle_input(ps, name, value);
+	}
+	if (!strcmp(section, "fields"))
+		return handle_fields(ps, name, value);
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+			return set_table_key(ps, &keys[i], value);
+	{
+		/* List the section's keys: the likely fix is a spelling. */
+		char buf[1024] = "";
+		for (i = 0; i < sizeof keys / sizeof *keys; i++) {
+			if (strcmp(keys[i].section, section))
+				continue;
+			if (buf[0])
+				strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
+			strncat(buf, keys[i].name, sizeof buf - strlen(buf) - 1);
+		}
+		return fail(ps, "unknown key '%s' in [%s]; known keys: %s", name, section, buf);
+	}
+}
+
+/* inih's line reader: one line per call, as fgets; counts lines and checks
+ * section headers, which inih would not show us when a section is empty. */
+static char *reader(char *str, int num, void *stream)
+{
+	parse_state *ps = stream;
+	int n = 0;
+	const char *p;
+	if (ps->fp) {
+		if (!fgets(str, num, ps->fp))
+			return NULL;
+		n = (int)strlen(str);
+	} else {
+		if (!*ps->text)
+			return NULL;
+		while (n < num - 1 && ps->text[n] && ps->text[n] != '\n')
+			n++;
+		if (n < num - 1 && ps->text[n] == '\n')
+			n++;
+		memcpy(str, ps->text, (size_t)n);
+		str[n] = '\0';
+		ps->text += n;
+	}
+	ps->line++;
+	ps->line_too_long = n == num - 1 && str[n - 1] != '\n' && (ps->fp ? !feof(ps->fp) : *ps->text != '\0');
+	if (ps->line_too_long) {
+		fail(ps, "line longer than %d characters", num - 2);
+		return NULL;
+	}
+	p = str;
+	if (ps->line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	ps->line_indented = (*p == ' ' || *p == '\t') && p[strspn(p, " \t\r\n")] != '\0' &&
+	                    !strchr(";#", p[strspn(p, " \t")]);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '[') {
+		const char *e = strchr(p, ']');
+		char sec[128];
+		size_t len;
+		if (!e)
+			return str; /* inih reports the malformed line */
+		len = (size_t)(e - p - 1);
+		if (len >= sizeof sec)
+			len = sizeof sec - 1;
+		memcpy(sec, p + 1, len);
+		sec[len] = '\0';
+		if (!is_known_section(sec))
+			fail(ps, "unknown section [%s]; known sections: [input], [fields], [policy], "
+			         "[solve], [output]", sec);
+	}
+	return str;
+}
+
+/* After the last line: defaults across layers and required keys. */
+static int finish(parse_state *ps)
+{
+	cm_config *cfg = ps->cfg;
+	int i;
+	for (i = 0; i < CM_NLAYERS; i++) {
+		cm_input *in = &cfg->input[i];
+		const char *what = i == CM_SCHOOLS ? "schools" : "compounds";
+		if (!in->path)
+			return cm__error(ps->ctx, CM_EINPUT, "%s: [input] %s is missing: the %s layer's "
+			                 "file", ps->file, what, what);
+		if (!in->encoding && ps->generic[IK_ENCODING] &&
+		    !(in->encoding = cm__strdup(ps->generic[IK_ENCODING])))
+			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+		if (!in->source_crs && ps->generic[IK_SOURCE_CRS] &&
+		    !(in->source_crs = cm__strdup(ps->generic[IK_SOURCE_CRS])))
+			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+		if (!ps->coords_set[i] && ps->generic_coords)
+			in->coordinates = (cm_coords)(ps->generic_coords - 1);
+	}
+	return 0;
+}
+
+static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
+{
+	cm_config *cfg;
+	int rc, i;
+	const char *slash, *dot;
+	size_t len;
+
+	*out = NULL;
+	cfg = malloc(sizeof *cfg);
+	if (!cfg)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	cm_config_init(cfg);
+	ps->cfg = cfg;
+	cm__vec_init(&ps->seen, sizeof(char *));
+	cfg->file = cm__strdup(ps->file);
+
+	rc = ini_parse_stream(reader, ps, handler, ps);
+	if (rc != 0 && !ps->failed) {
+		ps->line = rc > 0 ? rc : ps->line;
+		fail(ps, "%s", rc > 0 ? "malformed line: expected [section] or key = value"
+		                      : "could not read the file");
+	}
+	rc = ps->failed ? CM_EINPUT : finish(ps);
+
+	for (i = 0; i < (int)ps->seen.len; i++)
+		free(((char **)ps->seen.data)[i]);
+	cm__vec_free(&ps->seen);
+	for (i = 0; i < IK_N; i++)
+		free(ps->generic[i]);
+	if (rc) {
+		cm_config_free(cfg);
+		return rc;
+	}
+	if (!cfg->name) {
+		slash = strrchr(ps->file, '/');
+		slash = slash ? slash + 1 : ps->file;
+		dot = strrchr(slash, '.');
+		len = dot && dot != slash ? (size_t)(dot - slash) : strlen(slash);
+		cfg->name = malloc(len + 1);
+		if (cfg->name) {
+			memcpy(cfg->name, slash, len);
+			cfg->name[len] = '\0';
+		}
+	}
+	*out = cfg;
+	return 0;
+}
+
+int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out)
+{
+	parse_state ps;
+	int rc;
+	char *dir;
+	memset(&ps, 0, sizeof ps);
+	*out = NULL;
+	ps.ctx = ctx;
+	ps.file = path;
+	ps.fp = fopen(path, "rb");
+	if (!ps.fp)
+		return cm__error(ctx, CM_EIO, "%s: cannot open the scenario file", path);
+	dir = cm__dirname(path);
+	ps.base_dir = dir;
+	rc = dir ? parse(ctx, &ps, out) : cm__error(ctx, CM_ENOMEM, "out of memory");
+	free(dir);
+	fclose(ps.fp);
+	return rc;
+}
+
+int cm_config_parse_string(cm_ctx *ctx, const char *text, const char *name,
+                           const char *base_dir, cm_config **out)
+{
+	parse_state ps;
+	memset(&ps, 0, sizeof ps);
+	ps.ctx = ctx;
+	ps.file = name ? name : "<string>";
+	ps.text = text;
+	ps.base_dir = base_dir ? base_dir : ".";
+	return parse(ctx, &ps, out);
+}
+
+void cm_config_free(cm_config *cfg)
+{
+	int i, f;
+	if (!cfg)
+		return;
+	for (i = 0; i < CM_NLAYERS; i++) {
+		cm_input *in = &cfg->input[i];
+		free(in->path);
+		free(in->layer);
+		free(in->encoding);
+		free(in->source_crs);
+		for (f = 0; f < CM_NFIELDS; f++)
+			free(in->field[f]);
+	}
+	for (i = 0; i < 3; i++) {
+		free(cfg->values.level[i]);
+		free(cfg->values.area[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		free(cfg->values.sector[i]);
+		free(cfg->values.boolean[i]);
+	}
+	free(cfg->file);
+	free(cfg->name);
+	free(cfg->crs);
+	free(cfg->output.path);
+	free(cfg->output.format);
+	free(cfg);
+}

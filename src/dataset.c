@@ -1,0 +1,119 @@
+/*
+ * dataset.c: the loaded schools and compounds, their accessors, and the
+ * list of diagnostics that reading and checking leave on them.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cm_dataset_free(cm_dataset *ds)
+{
+	size_t i, j;
+	if (!ds)
+		return;
+	for (i = 0; i < ds->n_schools; i++) {
+		free(ds->schools[i].id);
+		free(ds->schools[i].name);
+	}
+	for (i = 0; i < ds->n_compounds; i++) {
+		free(ds->compounds[i].id);
+		free(ds->compounds[i].name);
+		if (ds->geoms)
+			cm__geom_free(ds->geoms[i]);
+	}
+	free(ds->schools);
+	free(ds->compounds);
+	free(ds->geoms);
+	for (i = 0; i < ds->diags.len; i++) {
+		cm_diag *d = &((cm_diag *)ds->diags.data)[i];
+		free(d->file);
+		free(d->layer);
+		free(d->feature);
+		free(d->field);
+		free(d->message);
+	}
+	cm__vec_free(&ds->diags);
+	for (i = 0; i < CM_NLAYERS; i++) {
+		free(ds->source[i]);
+		free(ds->layer_name[i]);
+		for (j = 0; j < CM_NFIELDS; j++)
+			free(ds->field_name[i][j]);
+	}
+	free(ds->crs_name);
+	free(ds->crs_wkt);
+	free(ds->crs_reason);
+	free(ds);
+}
+
+size_t cm_dataset_schools(const cm_dataset *ds, const cm_school **out)
+{
+	*out = ds->schools;
+	return ds->n_schools;
+}
+
+size_t cm_dataset_compounds(const cm_dataset *ds, const cm_compound **out)
+{
+	*out = ds->compounds;
+	return ds->n_compounds;
+}
+
+const char *cm_dataset_crs_name(const cm_dataset *ds)
+{
+	return ds->crs_name ? ds->crs_name : "";
+}
+
+const char *cm_dataset_crs_reason(const cm_dataset *ds)
+{
+	return ds->crs_reason ? ds->crs_reason : "";
+}
+
+const char *cm_dataset_source(const cm_dataset *ds, cm_layer_kind which)
+{
+	return (unsigned)which < CM_NLAYERS && ds->source[which] ? ds->source[which] : "";
+}
+
+size_t cm_dataset_diag_count(const cm_dataset *ds)
+{
+	return ds->diags.len;
+}
+
+const cm_diag *cm_dataset_diag(const cm_dataset *ds, size_t i)
+{
+	return i < ds->diags.len ? &((const cm_diag *)ds->diags.data)[i] : NULL;
+}
+
+size_t cm_dataset_count(const cm_dataset *ds, cm_severity sev)
+{
+	size_t i, n = 0;
+	for (i = 0; i < ds->diags.len; i++)
+		n += ((const cm_diag *)ds->diags.data)[i].severity == sev;
+	return n;
+}
+
+int cm__diag(cm_dataset *ds, cm_severity sev, const char *kind, const char *file,
+             const char *layer, const char *feature, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	cm_diag *d = cm__vec_push(&ds->diags);
+	if (!d)
+		return CM_ENOMEM;
+	d->severity = sev;
+	d->kind = kind;
+	d->file = cm__strdup(file);
+	d->layer = cm__strdup(layer);
+	d->feature = cm__strdup(feature);
+	d->field = cm__strdup(field);
+	va_start(ap, fmt);
+	d->message = cm__vsprintf(fmt, ap);
+	va_end(ap);
+	return d->message ? 0 : CM_ENOMEM;
+}
+
+char *cm__feature_label(long fid, const char *id)
+{
+	if (id && *id)
+		return cm__sprintf("feature %ld (id %s)", fid, id);
+	return cm__sprintf("feature %ld", fid);
+}

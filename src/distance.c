@@ -1,0 +1,13 @@
+/*
+ * distance.c: how far a pupil travels.  Today the straight line in the
+ * metric working CRS; road-network distances will plug in here, behind the
+ * same call, so the model builder never knows which it got.
+ */
+#include "internal.h"
+
+#include <math.h>
+
+double cm__distance(double x1, double y1, double x2, double y2)
+{
+	return hypot(x2 - x1, y2 - y1);
+}

@@ -1,0 +1,131 @@
+/*
+ * internal.h: what the modules of src/ share and the public API does not show.
+ *
+ * Names shared between modules carry a double underscore (cm__), after
+ * libgit2.  GDAL types appear only in the prototypes of crs.c and read.c.
+ */
+#ifndef CM_INTERNAL_H
+#define CM_INTERNAL_H
+
+#include "catchment.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define CM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CM_PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------ ctx.c */
+
+struct cm_ctx {
+	char errmsg[2048];         /* last error, "" if none */
+	cm_log_fn log;             /* NULL: messages are dropped */
+	void *log_ud;
+	cm_progress_fn progress;   /* NULL: no progress */
+	void *progress_ud;
+};
+
+/* Records an error message on the context and returns `code`. */
+int cm__error(cm_ctx *ctx, int code, const char *fmt, ...) CM_PRINTF(3, 4);
+void cm__log(cm_ctx *ctx, cm_log_level level, const char *fmt, ...) CM_PRINTF(3, 4);
+void cm__progress(cm_ctx *ctx, double done, const char *stage);
+
+/* ------------------------------------------------------------ util.c */
+
+char *cm__strdup(const char *s);                /* NULL-safe; NULL on ENOMEM */
+char *cm__sprintf(const char *fmt, ...) CM_PRINTF(1, 2);
+char *cm__vsprintf(const char *fmt, va_list ap);
+/* Copy of `s` without leading and trailing ASCII blanks. */
+char *cm__strtrim(const char *s);
+/* ASCII case-insensitive equality of two UTF-8 strings. */
+int cm__streq_ci(const char *a, const char *b);
+/* 1 when `s` is valid UTF-8. */
+int cm__utf8_valid(const char *s);
+/* Does `value` (trimmed, ASCII case-insensitive) equal an item of the
+ * comma-separated `list` (items trimmed)?  Full-width commas (，) and
+ * enumeration commas (、) separate items too. */
+int cm__list_has(const char *list, const char *value);
+/* Parses a decimal number.  Returns 0 on success, -1 for text that is not
+ * a number; *is_null is set for an empty or blank string. */
+int cm__parse_number(const char *s, double *out, int *is_null);
+/* Folder part of a path ("." if none); caller frees. */
+char *cm__dirname(const char *path);
+/* `path` if absolute, else `dir`/`path`; caller frees. */
+char *cm__path_join(const char *dir, const char *path);
+
+/* Growable array of pointers-sized elements, for diagnostics and the like. */
+typedef struct cm_vec {
+	void *data;
+	size_t len, cap, elem;
+} cm_vec;
+void cm__vec_init(cm_vec *v, size_t elem);
+/* Appends one zeroed element and returns it, NULL on ENOMEM. */
+void *cm__vec_push(cm_vec *v);
+void cm__vec_free(cm_vec *v);
+
+/* ------------------------------------------------------------ dataset.c */
+
+struct cm_dataset {
+	cm_school *schools;        /* n_schools entries */
+	size_t n_schools;
+	cm_compound *compounds;    /* n_compounds entries */
+	size_t n_compounds;
+	void **geoms;              /* OGRGeometryH per compound, working CRS (owned) */
+	char *crs_name;            /* working CRS, for people */
+	char *crs_wkt;             /* working CRS, WKT2 */
+	char *crs_reason;          /* how it was chosen */
+	char *source[CM_NLAYERS];  /* where each layer came from, for the report */
+	char *layer_name[CM_NLAYERS];
+	char *field_name[CM_NLAYERS][CM_NFIELDS]; /* data field used for each engine field, or NULL */
+	cm_vec diags;              /* cm_diag */
+	int compound_polygons;     /* compounds given as polygons */
+	int repair;                /* repair invalid polygons (config) */
+};
+
+/* Frees one geometry of ds->geoms (read.c knows its type). */
+void cm__geom_free(void *g);
+
+/* Appends a diagnostic; any string argument may be NULL.  Returns 0 or
+ * CM_ENOMEM. */
+int cm__diag(cm_dataset *ds, cm_severity sev, const char *kind, const char *file,
+             const char *layer, const char *feature, const char *field,
+             const char *fmt, ...) CM_PRINTF(8, 9);
+/* "feature 12 (id S03)", or "feature 12" when id is NULL or empty. */
+char *cm__feature_label(long fid, const char *id);
+
+/* ------------------------------------------------------------ fields.c */
+
+/* Built-in alternative names for an engine field, tried in order after the
+ * engine name itself when [fields] does not name the data's field.
+ * Returns a NULL-terminated array (static). */
+const char *const *cm__field_aliases(cm_layer_kind layer, cm_field f);
+/* Fields the reader looks for on each layer (1) or not (0). */
+int cm__field_used(cm_layer_kind layer, cm_field f);
+/* Maps a data value to an engine value.  Return the value or -1. */
+int cm__map_kind(const cm_value_map *vm, const char *text);
+int cm__map_sector(const cm_value_map *vm, const char *text);
+int cm__map_area(const cm_value_map *vm, const char *text);
+int cm__map_bool(const cm_value_map *vm, const char *text);
+/* The accepted spellings, for error messages ("primary|小学|..."). */
+char *cm__kind_spellings(const cm_value_map *vm);
+
+/* ------------------------------------------------------------ coords.c */
+
+/* Web-map coordinates to WGS 84 and back, degrees.  Points outside China
+ * are not offset, as the maps themselves do. */
+void cm__wgs84_to_gcj02(double lon, double lat, double *olon, double *olat);
+void cm__gcj02_to_wgs84(double lon, double lat, double *olon, double *olat);
+void cm__gcj02_to_bd09(double lon, double lat, double *olon, double *olat);
+void cm__bd09_to_gcj02(double lon, double lat, double *olon, double *olat);
+void cm__bd09_to_wgs84(double lon, double lat, double *olon, double *olat);
+int cm__outside_china(double lon, double lat);
+
+/* ------------------------------------------------------------ distance.c */
+
+/* Straight-line distance in metres between two points of the working CRS. */
+double cm__distance(double x1, double y1, double x2, double y2);
+
+#endif

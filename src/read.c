@@ -1,0 +1,1076 @@
+/*
+ * read.c: schools and compounds from any OGR vector source.
+ *
+ * The input side of the engine, in the order it runs:
+ *   1. open each source and pick its layer (open_layer); the driver decides
+ *      the open options: ENCODING for shapefiles, the coordinate columns
+ *      for CSV;
+ *   2. find the engine's fields among the layer's (resolve_fields);
+ *   3. read every feature into a cm_school or cm_compound, with the
+ *      geometry in the source CRS and web-map offsets undone (read_*);
+ *   4. choose the working CRS (choose_crs) and move every geometry into it
+ *      (to_working).
+ * A problem that stops a layer from being read at all fails the load with
+ * CM_EINPUT; a problem with one feature becomes a diagnostic naming the
+ * file, layer, feature and field, and reading goes on, so that `check` can
+ * report every problem at once.
+ *
+ * Strings: OGR recodes shapefiles itself (its .cpg, or ENCODING); for other
+ * drivers a configured encoding is applied here with CPLRecode.  Whatever
+ * arrives must be UTF-8, or it is a diagnostic that suggests `encoding`.
+ */
+#include "crs.h"
+#include "internal.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* One input layer while it is read. */
+typedef struct layer_src {
+	cm_layer_kind kind;
+	const cm_input *in;
+	const char *what;              /* "schools" or "compounds" */
+	GDALDatasetH gds;
+	OGRLayerH lyr;
+	char *name;                    /* layer name, UTF-8 */
+	const char *encoding;          /* recode strings from this; NULL: none */
+	int fidx[CM_NFIELDS];          /* field index in the layer, -1: absent */
+	char **fnames;                 /* field names in UTF-8 */
+	int nfields;
+	OGRSpatialReferenceH srs;      /* CRS of the geometries read (owned) */
+	OGRGeometryH *geoms;           /* one per record, source CRS (owned) */
+} layer_src;
+
+/* ------------------------------------------------------------ helpers */
+
+static int ds_diag_feature(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kind,
+                           long fid, const char *id, int field, const char *fmt, ...)
+	CM_PRINTF(8, 9);
+
+/* A diagnostic about feature `fid` (id may be NULL) and field index `field`
+ * of the layer (-1: none). */
+static int ds_diag_feature(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kind,
+                           long fid, const char *id, int field, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *label;
+	int rc;
+	va_start(ap, fmt);
+	msg = cm__vsprintf(fmt, ap);
+	va_end(ap);
+	label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
+	rc = cm__diag(ds, sev, kind, L->in->path, L->name, label,
+	              field >= 0 ? L->fnames[field] : NULL, "%s", msg ? msg : "out of memory");
+	free(label);
+	free(msg);
+	return rc;
+}
+
+/* A copy of `s` in UTF-8, from the layer's configured encoding. */
+static char *to_utf8(layer_src *L, const char *s)
+{
+	char *r, *p;
+	if (!L->encoding)
+		return cm__strdup(s);
+	r = CPLRecode(s, L->encoding, CPL_ENC_UTF8);
+	p = cm__strdup(r);
+	CPLFree(r);
+	return p;
+}
+
+static char *from_utf8(layer_src *L, const char *s)
+{
+	char *r, *p;
+	if (!L->encoding)
+		return cm__strdup(s);
+	r = CPLRecode(s, CPL_ENC_UTF8, L->encoding);
+	p = cm__strdup(r);
+	CPLFree(r);
+	return p;
+}
+
+static int is_utf8_name(const char *enc)
+{
+	return cm__list_has("utf-8,utf8", enc);
+}
+
+/* A string field, trimmed and in UTF-8; NULL when unset, null or blank.
+ * *bad is set when the text is not UTF-8 (the result is then NULL). */
+static char *get_str(layer_src *L, OGRFeatureH f, int idx, int *bad)
+{
+	char *s, *t;
+	*bad = 0;
+	if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+		return NULL;
+	s = to_utf8(L, OGR_F_GetFieldAsString(f, idx));
+	if (!s)
+		return NULL;
+	if (!cm__utf8_valid(s)) {
+		free(s);
+		*bad = 1;
+		return NULL;
+	}
+	t = cm__strtrim(s);
+	free(s);
+	if (t && !*t) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Reads a whole, non-negative-or-negative count.  Returns 0 with the value
+ * in *out (0 when missing, with a warning), -1 after an error diagnostic. */
+static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id,
+                     cm_field field, int *out)
+{
+	int idx = L->fidx[field], null = 0, bad;
+	double d = 0;
+	*out = 0;
+	if (idx < 0)
+		return 0;
+	if (!OGR_F_IsFieldSetAndNotNull(f, idx)) {
+		null = 1;
+	} else {
+		OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(L->lyr), idx));
+		if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+			d = OGR_F_GetFieldAsDouble(f, idx);
+		} else if (t == OFTString) {
+			char *s = get_str(L, f, idx, &bad);
+			if (bad) {
+				ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
+				                "the text is not UTF-8; set encoding in [input] (GBK?)");
+				return -1;
+			}
+			if (s && cm__parse_number(s, &d, &null)) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
+				                "'%s' is not a number", s);
+				free(s);
+				return -1;
+			}
+			null = null || !s;
+			free(s);
+		} else {
+			ds_diag_feature(ds, L, CM_ERR, "bad-type", fid, id, idx,
+			                "the field's type (%s) is not a number",
+			                OGR_GetFieldTypeName(t));
+			return -1;
+		}
+	}
+	if (null) {
+		ds_diag_feature(ds, L, CM_WARNING, "missing-value", fid, id, idx,
+		                "%s is missing: taken as 0", cm_field_name(field));
+		return 0;
+	}
+	if (fabs(d) > INT_MAX / 4) {
+		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, "%g is too large", d);
+		return -1;
+	}
+	if (d != floor(d)) {
+		ds_diag_feature(ds, L, CM_WARNING, "not-whole", fid, id, idx,
+		                "%g is not a whole number: rounded to %.0f", d, floor(d + 0.5));
+		d = floor(d + 0.5);
+	}
+	*out = (int)d;
+	return 0;
+}
+
+static void free_layer(layer_src *L, size_t n)
+{
+	int i;
+	size_t k;
+	if (L->geoms) {
+		for (k = 0; k < n; k++)
+			if (L->geoms[k])
+				OGR_G_DestroyGeometry(L->geoms[k]);
+		free(L->geoms);
+	}
+	for (i = 0; i < L->nfields; i++)
+		free(L->fnames[i]);
+	free(L->fnames);
+	free(L->name);
+	if (L->srs)
+		OSRDestroySpatialReference(L->srs);
+	if (L->gds)
+		GDALClose(L->gds);
+	memset(L, 0, sizeof *L);
+}
+
+/* ------------------------------------------------------------ 1. open */
+
+/* Open options for CSV: which columns hold the geometry. */
+static char **csv_options(layer_src *L)
+{
+	static const cm_field gf[3] = {CM_F_X, CM_F_Y, CM_F_WKT};
+	static const char *const opt[3] = {"X_POSSIBLE_NAMES", "Y_POSSIBLE_NAMES",
+	                                   "GEOM_POSSIBLE_NAMES"};
+	char **opts = NULL;
+	int i;
+	for (i = 0; i < 3; i++) {
+		char buf[512], *enc;
+		const char *const *al;
+		if (L->in->field[gf[i]]) {
+			snprintf(buf, sizeof buf, "%s", L->in->field[gf[i]]);
+		} else {
+			snprintf(buf, sizeof buf, "%s", cm_field_name(gf[i]));
+			for (al = cm__field_aliases(L->kind, gf[i]); *al; al++) {
+				strncat(buf, ",", sizeof buf - strlen(buf) - 1);
+				strncat(buf, *al, sizeof buf - strlen(buf) - 1);
+			}
+		}
+		/* The driver matches the header's raw bytes. */
+		enc = from_utf8(L, buf);
+		opts = CSLSetNameValue(opts, opt[i], enc ? enc : buf);
+		free(enc);
+	}
+	opts = CSLSetNameValue(opts, "KEEP_GEOM_COLUMNS", "NO");
+	return opts;
+}
+
+static int open_layer(cm_ctx *ctx, layer_src *L)
+{
+	const char *path = L->in->path;
+	GDALDriverH drv;
+	const char *dname;
+	char **opts = NULL;
+	int n, i;
+
+	drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
+	if (!drv) {
+		if (access(path, R_OK) != 0)
+			return cm__error(ctx, CM_EINPUT, "%s: the %s file does not exist or cannot be read",
+			                 path, L->what);
+		return cm__error(ctx, CM_EINPUT, "%s: not a vector data source GDAL can read (%s)",
+		                 path, L->what);
+	}
+	dname = GDALGetDriverShortName(drv);
+	if (L->in->encoding && !is_utf8_name(L->in->encoding)) {
+		if (!strcmp(dname, "ESRI Shapefile"))
+			opts = CSLSetNameValue(opts, "ENCODING", L->in->encoding);
+		else
+			L->encoding = L->in->encoding;
+	}
+	if (!strcmp(dname, "CSV")) {
+		char **c = csv_options(L);
+		opts = CSLMerge(opts, c);
+		CSLDestroy(c);
+	}
+	CPLErrorReset();
+	L->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+	                    (const char *const *)opts, NULL);
+	CSLDestroy(opts);
+	if (!L->gds)
+		return cm__error(ctx, CM_EINPUT, "%s: cannot open the %s source: %s", path, L->what,
+		                 CPLGetLastErrorMsg());
+	n = GDALDatasetGetLayerCount(L->gds);
+	if (L->in->layer) {
+		L->lyr = GDALDatasetGetLayerByName(L->gds, L->in->layer);
+	} else if (n == 1) {
+		L->lyr = GDALDatasetGetLayer(L->gds, 0);
+	} else {
+		L->lyr = GDALDatasetGetLayerByName(L->gds, L->what);
+	}
+	if (!L->lyr) {
+		char buf[1024] = "";
+		for (i = 0; i < n && i < 30; i++) {
+			if (i)
+				strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
+			strncat(buf, OGR_L_GetName(GDALDatasetGetLayer(L->gds, i)),
+			        sizeof buf - strlen(buf) - 1);
+		}
+		if (L->in->layer)
+			return cm__error(ctx, CM_EINPUT, "%s: no layer '%s' (%s_layer); its layers: %s",
+			                 path, L->in->layer, L->what, n ? buf : "none");
+		return cm__error(ctx, CM_EINPUT,
+		                 "%s: %d layers (%s) and none named '%s': name the %s layer with "
+		                 "%s_layer in [input]", path, n, buf, L->what, L->what, L->what);
+	}
+	L->name = cm__strdup(OGR_L_GetName(L->lyr));
+	if (!L->name)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(L->lyr)) == 0)
+		return cm__error(ctx, CM_EINPUT,
+		                 "%s, layer %s: no geometry; a CSV needs longitude/latitude columns "
+		                 "(x, y, lon, lat, 经度, 纬度) or a WKT column, or name them with "
+		                 "%s.x / %s.y / %s.wkt in [fields]",
+		                 path, L->name, L->what, L->what, L->what);
+	return 0;
+}
+
+/* The layer's CRS, or the configured one; web-map coordinates checked. */
+static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
+{
+	OGRSpatialReferenceH own = OGR_L_GetSpatialRef(L->lyr);
+	if (L->in->source_crs) {
+		L->srs = cm__crs_from_user(L->in->source_crs);
+		if (!L->srs)
+			return cm__error(ctx, CM_EINPUT, "%s: source_crs = '%s' is not a CRS GDAL knows",
+			                 L->in->path, L->in->source_crs);
+		if (own && !OSRIsSame(own, L->srs)) {
+			char *a = cm__crs_describe(own), *b = cm__crs_describe(L->srs);
+			cm__diag(ds, CM_NOTE, "crs", L->in->path, L->name, NULL, NULL,
+			         "the layer declares %s; source_crs overrides it with %s", a, b);
+			free(a);
+			free(b);
+		}
+	} else if (own) {
+		L->srs = cm__crs_clone(own);
+	} else {
+		return cm__error(ctx, CM_EINPUT,
+		                 "%s, layer %s: the layer declares no CRS; set source_crs (or %s_source_crs) "
+		                 "in [input], e.g. EPSG:4490 for CGCS2000 longitude/latitude",
+		                 L->in->path, L->name, L->what);
+	}
+	if (!L->srs)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (L->in->coordinates != CM_COORDS_PLAIN && !OSRIsGeographic(L->srs))
+		return cm__error(ctx, CM_EINPUT,
+		                 "%s, layer %s: coordinates = %s needs longitude/latitude, but the "
+		                 "layer's CRS is projected", L->in->path, L->name,
+		                 L->in->coordinates == CM_COORDS_GCJ02 ? "gcj02" : "bd09");
+	if (L->in->coordinates != CM_COORDS_PLAIN) {
+		/* Undone offsets leave WGS 84 longitude/latitude. */
+		OSRDestroySpatialReference(L->srs);
+		L->srs = cm__crs_wgs84();
+		if (!L->srs)
+			return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ 2. fields */
+
+static int find_field(layer_src *L, const char *name)
+{
+	int i;
+	for (i = 0; i < L->nfields; i++)
+		if (!strcmp(L->fnames[i], name))
+			return i;
+	for (i = 0; i < L->nfields; i++)
+		if (cm__streq_ci(L->fnames[i], name))
+			return i;
+	return -1;
+}
+
+static char *field_list(layer_src *L)
+{
+	char buf[2048] = "";
+	int i;
+	for (i = 0; i < L->nfields; i++) {
+		if (i)
+			strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
+		strncat(buf, L->fnames[i], sizeof buf - strlen(buf) - 1);
+	}
+	return cm__strdup(L->nfields ? buf : "(none)");
+}
+
+static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
+{
+	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
+	int f, i, bad_names = 0, rc = 0;
+	char *list;
+
+	L->nfields = OGR_FD_GetFieldCount(defn);
+	L->fnames = calloc((size_t)L->nfields + 1, sizeof(char *));
+	if (!L->fnames)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	for (i = 0; i < L->nfields; i++) {
+		L->fnames[i] = to_utf8(L, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+		if (!L->fnames[i])
+			return cm__error(ctx, CM_ENOMEM, "out of memory");
+		bad_names += !cm__utf8_valid(L->fnames[i]);
+	}
+	if (bad_names)
+		return cm__error(ctx, CM_EINPUT,
+		                 "%s, layer %s: field names are not UTF-8: the file is probably GBK; "
+		                 "set encoding = GBK in [input]", L->in->path, L->name);
+
+	list = field_list(L);
+	for (f = 0; f < CM_NFIELDS; f++) {
+		L->fidx[f] = -1;
+		if (!cm__field_used(L->kind, (cm_field)f) || f == CM_F_X || f == CM_F_Y ||
+		    f == CM_F_WKT)
+			continue;
+		if (L->in->field[f]) {
+			L->fidx[f] = find_field(L, L->in->field[f]);
+			if (L->fidx[f] < 0) {
+				rc = cm__error(ctx, CM_EINPUT,
+				               "%s, layer %s: no field '%s' ([fields] %s.%s); its fields: %s",
+				               L->in->path, L->name, L->in->field[f], L->what,
+				               cm_field_name((cm_field)f), list);
+				goto done;
+			}
+			continue;
+		}
+		L->fidx[f] = find_field(L, cm_field_name((cm_field)f));
+		{
+			const char *const *al;
+			for (al = cm__field_aliases(L->kind, (cm_field)f); L->fidx[f] < 0 && *al; al++)
+				L->fidx[f] = find_field(L, *al);
+		}
+	}
+	if (L->fidx[CM_F_ID] < 0) {
+		rc = cm__error(ctx, CM_EINPUT,
+		               "%s, layer %s: no id field (tried id and its usual names); name it with "
+		               "%s.id in [fields]; the layer's fields: %s",
+		               L->in->path, L->name, L->what, list);
+		goto done;
+	}
+	if (L->kind == CM_SCHOOLS) {
+		if (L->fidx[CM_F_LEVEL] < 0) {
+			rc = cm__error(ctx, CM_EINPUT,
+			               "%s, layer %s: no level field (学段); name it with schools.level "
+			               "in [fields]; the layer's fields: %s", L->in->path, L->name, list);
+			goto done;
+		}
+		if (L->fidx[CM_F_SECTOR] < 0)
+			cm__diag(ds, CM_WARNING, "missing-field", L->in->path, L->name, NULL, "sector",
+			         "no sector field (办学性质): every school taken as public");
+	} else {
+		if (L->fidx[CM_F_PRIMARY_LOCAL] < 0 && L->fidx[CM_F_PRIMARY_MIGRANT] < 0 &&
+		    L->fidx[CM_F_JUNIOR_LOCAL] < 0 && L->fidx[CM_F_JUNIOR_MIGRANT] < 0) {
+			rc = cm__error(ctx, CM_EINPUT,
+			               "%s, layer %s: no pupil fields (primary_local, primary_migrant, "
+			               "junior_local, junior_migrant); name them in [fields]; the "
+			               "layer's fields: %s", L->in->path, L->name, list);
+			goto done;
+		}
+		if (L->fidx[CM_F_AREA_TYPE] < 0)
+			cm__diag(ds, CM_WARNING, "missing-field", L->in->path, L->name, NULL, "area_type",
+			         "no area_type field (城区/镇区/乡村): every compound taken as urban");
+		for (f = CM_F_PRIMARY_LOCAL; f <= CM_F_JUNIOR_MIGRANT; f++)
+			if (L->fidx[f] < 0)
+				cm__diag(ds, CM_NOTE, "missing-field", L->in->path, L->name, NULL,
+				         cm_field_name((cm_field)f), "no %s field: taken as 0 everywhere",
+				         cm_field_name((cm_field)f));
+	}
+done:
+	free(list);
+	return rc;
+}
+
+/* ------------------------------------------------------------ 3. features */
+
+typedef void (*point_fn)(double lon, double lat, double *olon, double *olat);
+
+static void map_points(OGRGeometryH g, point_fn fn)
+{
+	int i, n = OGR_G_GetGeometryCount(g);
+	if (n > 0) {
+		for (i = 0; i < n; i++)
+			map_points(OGR_G_GetGeometryRef(g, i), fn);
+		return;
+	}
+	n = OGR_G_GetPointCount(g);
+	for (i = 0; i < n; i++) {
+		double x, y, z, ox, oy;
+		OGR_G_GetPoint(g, i, &x, &y, &z);
+		fn(x, y, &ox, &oy);
+		OGR_G_SetPoint_2D(g, i, ox, oy);
+	}
+}
+
+/* The feature's geometry, checked and in lon/lat without web-map offsets.
+ * NULL after a diagnostic. */
+static OGRGeometryH take_geometry(cm_ctx *ctx, cm_dataset *ds, layer_src *L, OGRFeatureH f,
+                                  long fid, const char *id)
+{
+	OGRGeometryH src = OGR_F_GetGeometryRef(f), g;
+	OGRwkbGeometryType t;
+	OGREnvelope env;
+	int polygonal;
+	(void)ctx;
+	if (!src || OGR_G_IsEmpty(src)) {
+		ds_diag_feature(ds, L, CM_ERR, "empty-geometry", fid, id, -1,
+		                "no geometry: the feature cannot be placed on the map");
+		return NULL;
+	}
+	t = wkbFlatten(OGR_G_GetGeometryType(src));
+	polygonal = t == wkbPolygon || t == wkbMultiPolygon;
+	if (!(t == wkbPoint || polygonal || (t == wkbMultiPoint && OGR_G_GetGeometryCount(src) == 1))) {
+		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, -1,
+		                "a %s geometry; %s must be points or polygons",
+		                OGRGeometryTypeToName(t), L->what);
+		return NULL;
+	}
+	g = OGR_G_Clone(src);
+	if (!g)
+		return NULL;
+	OGR_G_FlattenTo2D(g);
+	OGR_G_GetEnvelope(g, &env);
+	if (!isfinite(env.MinX) || !isfinite(env.MaxX) || !isfinite(env.MinY) || !isfinite(env.MaxY)) {
+		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, -1,
+		                "coordinates are not finite numbers");
+		OGR_G_DestroyGeometry(g);
+		return NULL;
+	}
+	if (OSRIsGeographic(L->srs) &&
+	    (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90)) {
+		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, -1,
+		                "coordinates (%.6g, %.6g) are not longitude/latitude, which the "
+		                "layer's CRS says they are: check source_crs", env.MinX, env.MinY);
+		OGR_G_DestroyGeometry(g);
+		return NULL;
+	}
+	if (polygonal && !OGR_G_IsValid(g)) {
+		OGRGeometryH fixed;
+		if (!ds->repair) {
+			ds_diag_feature(ds, L, CM_ERR, "invalid-geometry", fid, id, -1,
+			                "invalid polygon (self-intersecting or badly nested rings): "
+			                "fix it in a GIS, or set repair_geometry = yes in [input]");
+			OGR_G_DestroyGeometry(g);
+			return NULL;
+		}
+		fixed = OGR_G_MakeValid(g);
+		OGR_G_DestroyGeometry(g);
+		if (!fixed || OGR_G_IsEmpty(fixed) || OGR_G_Area(fixed) <= 0) {
+			ds_diag_feature(ds, L, CM_ERR, "invalid-geometry", fid, id, -1,
+			                "invalid polygon that could not be repaired");
+			if (fixed)
+				OGR_G_DestroyGeometry(fixed);
+			return NULL;
+		}
+		ds_diag_feature(ds, L, CM_WARNING, "repaired-geometry", fid, id, -1,
+		                "invalid polygon, repaired (repair_geometry = yes)");
+		g = fixed;
+	}
+	if (L->in->coordinates == CM_COORDS_GCJ02)
+		map_points(g, cm__gcj02_to_wgs84);
+	else if (L->in->coordinates == CM_COORDS_BD09)
+		map_points(g, cm__bd09_to_wgs84);
+	return g;
+}
+
+/* id, with its own diagnostics; NULL after an error. */
+static char *take_id(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid)
+{
+	int bad;
+	char *id = get_str(L, f, L->fidx[CM_F_ID], &bad);
+	if (bad)
+		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, NULL, L->fidx[CM_F_ID],
+		                "the id is not UTF-8; set encoding in [input] (GBK?)");
+	else if (!id)
+		ds_diag_feature(ds, L, CM_ERR, "missing-value", fid, NULL, L->fidx[CM_F_ID],
+		                "the id is missing");
+	return id;
+}
+
+static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
+{
+	int bad;
+	char *name = get_str(L, f, L->fidx[CM_F_NAME], &bad);
+	if (bad)
+		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[CM_F_NAME],
+		                "the name is not UTF-8; set encoding in [input] (GBK?)");
+	return name ? name : cm__strdup(id);
+}
+
+/* A mapped value field (level, sector, area_type, boarding): the engine
+ * value, `dflt` when the field is absent, -1 after an error diagnostic. */
+static int take_enum(cm_dataset *ds, layer_src *L, const cm_config *cfg, OGRFeatureH f, long fid,
+                     const char *id, cm_field field, int dflt, int required)
+{
+	int idx = L->fidx[field], bad, v;
+	char *s;
+	if (idx < 0)
+		return dflt;
+	s = get_str(L, f, idx, &bad);
+	if (bad) {
+		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
+		                "the text is not UTF-8; set encoding in [input] (GBK?)");
+		return -1;
+	}
+	if (!s) {
+		if (required) {
+			ds_diag_feature(ds, L, CM_ERR, "missing-value", fid, id, idx, "%s is missing",
+			                cm_field_name(field));
+			return -1;
+		}
+		ds_diag_feature(ds, L, CM_WARNING, "missing-value", fid, id, idx,
+		                "%s is missing: taken as %s", cm_field_name(field),
+		                field == CM_F_SECTOR ? "public" : field == CM_F_AREA_TYPE ? "urban" : "no");
+		return dflt;
+	}
+	switch (field) {
+	case CM_F_LEVEL: v = cm__map_kind(&cfg->values, s); break;
+	case CM_F_SECTOR: v = cm__map_sector(&cfg->values, s); break;
+	case CM_F_AREA_TYPE: v = cm__map_area(&cfg->values, s); break;
+	default: v = cm__map_bool(&cfg->values, s); break;
+	}
+	if (v < 0) {
+		const char *hint;
+		char *kinds = NULL;
+		switch (field) {
+		case CM_F_LEVEL: hint = kinds = cm__kind_spellings(&cfg->values); break;
+		case CM_F_SECTOR: hint = "public, private, 公办, 民办"; break;
+		case CM_F_AREA_TYPE: hint = "urban, town, rural, 城区, 镇区, 乡村"; break;
+		default: hint = "0, 1, yes, no, 是, 否"; break;
+		}
+		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
+		                "'%s' is not a known %s (known: %s); map it in [fields], e.g. "
+		                "%s.%s = %s", s, cm_field_name(field), hint ? hint : "?",
+		                cm_field_name(field),
+		                field == CM_F_LEVEL ? "primary" : field == CM_F_SECTOR ? "public"
+		                : field == CM_F_AREA_TYPE ? "urban" : "yes", s);
+		free(kinds);
+	}
+	free(s);
+	return v;
+}
+
+static long layer_count(layer_src *L)
+{
+	GIntBig n = OGR_L_GetFeatureCount(L->lyr, TRUE);
+	return n > 0 ? (long)n : 0;
+}
+
+/* Reads every feature with `one`, which returns 1 when it kept a record,
+ * 0 when it dropped the feature, <0 on ENOMEM. */
+typedef int (*feature_fn)(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config *cfg,
+                          OGRFeatureH f, size_t slot);
+
+static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config *cfg,
+                      feature_fn one, void **records, size_t elem, size_t *count)
+{
+	long total = layer_count(L), seen = 0;
+	size_t cap = total > 0 ? (size_t)total : 16, n = 0;
+	char stage[64];
+	OGRFeatureH f;
+	int rc = 0;
+
+	snprintf(stage, sizeof stage, "reading %s", L->what);
+	*records = calloc(cap, elem);
+	L->geoms = calloc(cap, sizeof(OGRGeometryH));
+	if (!*records || !L->geoms)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	OGR_L_ResetReading(L->lyr);
+	while ((f = OGR_L_GetNextFeature(L->lyr)) != NULL) {
+		if (n == cap) {
+			void *r = realloc(*records, 2 * cap * elem);
+			void *g = r ? realloc(L->geoms, 2 * cap * sizeof(OGRGeometryH)) : NULL;
+			if (r)
+				*records = r;
+			if (!g) {
+				OGR_F_Destroy(f);
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				break;
+			}
+			L->geoms = g;
+			memset((char *)*records + cap * elem, 0, cap * elem);
+			memset(L->geoms + cap, 0, cap * sizeof(OGRGeometryH));
+			cap *= 2;
+		}
+		rc = one(ctx, ds, L, cfg, f, n);
+		OGR_F_Destroy(f);
+		if (rc < 0)
+			break;
+		n += (size_t)rc;
+		rc = 0;
+		if (total > 0 && (++seen % 256 == 0))
+			cm__progress(ctx, (double)seen / (double)total, stage);
+	}
+	cm__progress(ctx, 1.0, stage);
+	*count = n;
+	return rc;
+}
+
+static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config *cfg,
+                       OGRFeatureH f, size_t slot)
+{
+	cm_school *s = &ds->schools[slot];
+	long fid = (long)OGR_F_GetFID(f);
+	int kind, sector, boarding, ok = 1, lv;
+	static const cm_field seats_f[2] = {CM_F_SEATS_PRIMARY, CM_F_SEATS_JUNIOR};
+	static const cm_field classes_f[2] = {CM_F_CLASSES_PRIMARY, CM_F_CLASSES_JUNIOR};
+	static const cm_field purchased_f[2] = {CM_F_PURCHASED_PRIMARY, CM_F_PURCHASED_JUNIOR};
+	OGRGeometryH g;
+
+	s->fid = fid;
+	s->id = take_id(ds, L, f, fid);
+	s->name = take_name(ds, L, f, fid, s->id);
+	kind = take_enum(ds, L, cfg, f, fid, s->id, CM_F_LEVEL, -1, 1);
+	sector = take_enum(ds, L, cfg, f, fid, s->id, CM_F_SECTOR, CM_PUBLIC, 0);
+	boarding = take_enum(ds, L, cfg, f, fid, s->id, CM_F_BOARDING, 0, 0);
+	ok = s->id && kind >= 0 && sector >= 0 && boarding >= 0;
+	s->kind = kind >= 0 ? (cm_school_kind)kind : CM_KIND_PRIMARY;
+	s->sector = sector >= 0 ? (cm_sector)sector : CM_PUBLIC;
+	s->boarding = boarding > 0;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		int seats = 0, classes = 0;
+		int sidx = L->fidx[seats_f[lv]], cidx = L->fidx[classes_f[lv]];
+		int teaches = kind >= 0 && cm_school_teaches(s, (cm_level)lv);
+		/* Seats win over classes; a level the school does not teach may
+		 * leave both blank without a warning. */
+		if (sidx >= 0 && (OGR_F_IsFieldSetAndNotNull(f, sidx) || cidx < 0)) {
+			if (teaches || OGR_F_IsFieldSetAndNotNull(f, sidx))
+				ok &= get_count(ds, L, f, fid, s->id, seats_f[lv], &seats) == 0;
+		} else if (cidx >= 0) {
+			if (teaches || OGR_F_IsFieldSetAndNotNull(f, cidx))
+				ok &= get_count(ds, L, f, fid, s->id, classes_f[lv], &classes) == 0;
+			seats = classes * cfg->policy.class_size[lv];
+		}
+		s->seats[lv] = seats;
+		if (L->fidx[purchased_f[lv]] >= 0 && OGR_F_IsFieldSetAndNotNull(f, L->fidx[purchased_f[lv]]))
+			ok &= get_count(ds, L, f, fid, s->id, purchased_f[lv], &s->purchased[lv]) == 0;
+	}
+	g = take_geometry(ctx, ds, L, f, fid, s->id);
+	if (!g || !ok) {
+		if (g)
+			OGR_G_DestroyGeometry(g);
+		free(s->id);
+		free(s->name);
+		memset(s, 0, sizeof *s);
+		return 0;
+	}
+	L->geoms[slot] = g;
+	return 1;
+}
+
+static int read_compound(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config *cfg,
+                         OGRFeatureH f, size_t slot)
+{
+	cm_compound *c = &ds->compounds[slot];
+	long fid = (long)OGR_F_GetFID(f);
+	int area, ok, k;
+	OGRGeometryH g;
+
+	c->fid = fid;
+	c->id = take_id(ds, L, f, fid);
+	c->name = take_name(ds, L, f, fid, c->id);
+	area = take_enum(ds, L, cfg, f, fid, c->id, CM_F_AREA_TYPE, CM_URBAN, 0);
+	ok = c->id && area >= 0;
+	c->area = area >= 0 ? (cm_area)area : CM_URBAN;
+	for (k = 0; k < 4; k++)
+		ok &= get_count(ds, L, f, fid, c->id, (cm_field)(CM_F_PRIMARY_LOCAL + k),
+		                &c->pupils[k / 2][k % 2]) == 0;
+	g = take_geometry(ctx, ds, L, f, fid, c->id);
+	if (!g || !ok) {
+		if (g)
+			OGR_G_DestroyGeometry(g);
+		free(c->id);
+		free(c->name);
+		memset(c, 0, sizeof *c);
+		return 0;
+	}
+	L->geoms[slot] = g;
+	return 1;
+}
+
+/* Layer-level seat fields: a level some school teaches needs a seats or a
+ * classes field. */
+static int check_seat_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
+{
+	int lv;
+	size_t i;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		int sidx = L->fidx[lv == CM_PRIMARY ? CM_F_SEATS_PRIMARY : CM_F_SEATS_JUNIOR];
+		int cidx = L->fidx[lv == CM_PRIMARY ? CM_F_CLASSES_PRIMARY : CM_F_CLASSES_JUNIOR];
+		if (sidx >= 0 || cidx >= 0)
+			continue;
+		for (i = 0; i < ds->n_schools; i++) {
+			if (cm_school_teaches(&ds->schools[i], (cm_level)lv))
+				return cm__error(ctx, CM_EINPUT,
+				                 "%s, layer %s: schools teach %s but there is no seats_%s or "
+				                 "classes_%s field; name one in [fields]",
+				                 L->in->path, L->name, cm_level_name((cm_level)lv),
+				                 cm_level_name((cm_level)lv), cm_level_name((cm_level)lv));
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ 4. CRS */
+
+/* Centre of the layer's geometries in WGS 84, for the UTM zone. */
+static int centre_lonlat(layer_src *L, size_t n, double *lon, double *lat)
+{
+	OGRSpatialReferenceH wgs = cm__crs_wgs84();
+	OGRCoordinateTransformationH ct;
+	double minx = HUGE_VAL, miny = HUGE_VAL, maxx = -HUGE_VAL, maxy = -HUGE_VAL, x, y;
+	size_t i;
+	int ok;
+	for (i = 0; i < n; i++) {
+		OGREnvelope e;
+		OGR_G_GetEnvelope(L->geoms[i], &e);
+		minx = fmin(minx, e.MinX);
+		miny = fmin(miny, e.MinY);
+		maxx = fmax(maxx, e.MaxX);
+		maxy = fmax(maxy, e.MaxY);
+	}
+	if (!wgs || n == 0) {
+		if (wgs)
+			OSRDestroySpatialReference(wgs);
+		return -1;
+	}
+	x = (minx + maxx) / 2;
+	y = (miny + maxy) / 2;
+	ct = OCTNewCoordinateTransformation(L->srs, wgs);
+	ok = ct && OCTTransform(ct, 1, &x, &y, NULL);
+	if (ct)
+		OCTDestroyCoordinateTransformation(ct);
+	OSRDestroySpatialReference(wgs);
+	*lon = x;
+	*lat = y;
+	return ok ? 0 : -1;
+}
+
+static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_src *L,
+                      size_t *n, OGRSpatialReferenceH *out)
+{
+	OGRSpatialReferenceH w = NULL;
+	int i;
+	double lon, lat;
+	*out = NULL;
+	if (cfg->crs) {
+		w = cm__crs_from_user(cfg->crs);
+		if (!w)
+			return cm__error(ctx, CM_EINPUT, "%s: [input] crs = '%s' is not a CRS GDAL knows",
+			                 cfg->file, cfg->crs);
+		if (!cm__crs_is_metric(w)) {
+			OSRDestroySpatialReference(w);
+			return cm__error(ctx, CM_EINPUT,
+			                 "%s: [input] crs = '%s' is not a projected CRS in metres; "
+			                 "distances need one (e.g. EPSG:4547, CGCS2000 3-degree GK CM 114E)",
+			                 cfg->file, cfg->crs);
+		}
+		ds->crs_reason = cm__strdup("from the configuration ([input] crs)");
+	} else {
+		for (i = CM_COMPOUNDS; i >= CM_SCHOOLS && !w; i--) {
+			if (cm__crs_is_metric(L[i].srs) && L[i].in->coordinates == CM_COORDS_PLAIN) {
+				w = cm__crs_clone(L[i].srs);
+				ds->crs_reason = cm__sprintf("the %s layer's own projected CRS", L[i].what);
+			}
+		}
+		if (!w) {
+			i = n[CM_COMPOUNDS] ? CM_COMPOUNDS : CM_SCHOOLS;
+			if (centre_lonlat(&L[i], n[i], &lon, &lat))
+				return cm__error(ctx, CM_EINPUT,
+				                 "%s: no features to choose a working CRS from; set [input] crs",
+				                 cfg->file);
+			w = cm__crs_utm(lon, lat);
+			ds->crs_reason = cm__sprintf("the UTM zone of the data's centre (%.4f, %.4f)",
+			                             lon, lat);
+		}
+	}
+	if (!w || !ds->crs_reason)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	ds->crs_name = cm__crs_describe(w);
+	{
+		char *wkt = NULL;
+		const char *opts[] = {"FORMAT=WKT2_2018", NULL};
+		if (OSRExportToWktEx(w, &wkt, opts) == OGRERR_NONE)
+			ds->crs_wkt = cm__strdup(wkt);
+		CPLFree(wkt);
+	}
+	*out = w;
+	return 0;
+}
+
+/* The representative point of a geometry in the working CRS. */
+static int rep_point(OGRGeometryH g, double *x, double *y)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	OGRGeometryH p;
+	if (t == wkbPoint) {
+		*x = OGR_G_GetX(g, 0);
+		*y = OGR_G_GetY(g, 0);
+		return 0;
+	}
+	if (t == wkbMultiPoint) {
+		return rep_point(OGR_G_GetGeometryRef(g, 0), x, y);
+	}
+	p = OGR_G_PointOnSurface(g);
+	if (!p || OGR_G_IsEmpty(p)) {
+		if (p)
+			OGR_G_DestroyGeometry(p);
+		return -1;
+	}
+	*x = OGR_G_GetX(p, 0);
+	*y = OGR_G_GetY(p, 0);
+	OGR_G_DestroyGeometry(p);
+	return 0;
+}
+
+/* Moves layer L's geometries into the working CRS and fills the points.
+ * Records whose geometry fails are dropped with a diagnostic. */
+static int to_working(cm_ctx *ctx, cm_dataset *ds, layer_src *L, size_t *n,
+                      OGRSpatialReferenceH work)
+{
+	OGRSpatialReferenceH wgs = cm__crs_wgs84();
+	OGRCoordinateTransformationH fwd = NULL, back = NULL;
+	size_t i, kept = 0;
+	int rc = 0;
+	if (!wgs)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (!OSRIsSame(L->srs, work)) {
+		fwd = OCTNewCoordinateTransformation(L->srs, work);
+		if (!fwd) {
+			char *a = cm__crs_describe(L->srs), *b = cm__crs_describe(work);
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation from %s to %s: %s",
+			               L->in->path, L->name, a, b, CPLGetLastErrorMsg());
+			free(a);
+			free(b);
+			goto done;
+		}
+	}
+	back = OCTNewCoordinateTransformation(work, wgs);
+	if (!back) {
+		rc = cm__error(ctx, CM_EINPUT, "no transformation from the working CRS to WGS 84: %s",
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	for (i = 0; i < *n; i++) {
+		OGRGeometryH g = L->geoms[i];
+		double x = 0, y = 0, lon, lat;
+		int ok = !fwd || OGR_G_Transform(g, fwd) == OGRERR_NONE;
+		ok = ok && rep_point(g, &x, &y) == 0;
+		lon = x;
+		lat = y;
+		ok = ok && OCTTransform(back, 1, &lon, &lat, NULL);
+		if (L->kind == CM_SCHOOLS) {
+			cm_school *s = &ds->schools[i];
+			if (!ok) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-geometry", s->fid, s->id, -1,
+				                "the location cannot be converted to the working CRS");
+				free(s->id);
+				free(s->name);
+				OGR_G_DestroyGeometry(g);
+				L->geoms[i] = NULL;
+				continue;
+			}
+			s->x = x, s->y = y, s->lon = lon, s->lat = lat;
+			ds->schools[kept] = *s;
+			OGR_G_DestroyGeometry(g);
+			L->geoms[i] = NULL;
+		} else {
+			cm_compound *c = &ds->compounds[i];
+			OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+			if (!ok) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-geometry", c->fid, c->id, -1,
+				                "the geometry cannot be converted to the working CRS");
+				free(c->id);
+				free(c->name);
+				OGR_G_DestroyGeometry(g);
+				L->geoms[i] = NULL;
+				continue;
+			}
+			c->x = x, c->y = y, c->lon = lon, c->lat = lat;
+			c->area_m2 = (t == wkbPoint || t == wkbMultiPoint) ? 0 : OGR_G_Area(g);
+			ds->compound_polygons += c->area_m2 > 0;
+			ds->compounds[kept] = *c;
+			L->geoms[kept] = g;
+			if (kept != i)
+				L->geoms[i] = NULL;
+		}
+		kept++;
+	}
+	*n = kept;
+done:
+	if (fwd)
+		OCTDestroyCoordinateTransformation(fwd);
+	if (back)
+		OCTDestroyCoordinateTransformation(back);
+	OSRDestroySpatialReference(wgs);
+	return rc;
+}
+
+/* ------------------------------------------------------------ load */
+
+static char *describe_source(layer_src *L, size_t n)
+{
+	char *crs = cm__crs_describe(L->srs), *s;
+	const char *coords = L->in->coordinates == CM_COORDS_GCJ02  ? ", GCJ-02 offsets removed"
+	                     : L->in->coordinates == CM_COORDS_BD09 ? ", BD-09 offsets removed"
+	                                                            : "";
+	s = cm__sprintf("%s (layer %s, %zu features, %s%s%s%s)", L->in->path, L->name, n, crs, coords,
+	                L->encoding || L->in->encoding ? ", encoding " : "",
+	                L->in->encoding ? L->in->encoding : "");
+	free(crs);
+	return s;
+}
+
+int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
+{
+	cm_dataset *ds;
+	layer_src L[CM_NLAYERS];
+	size_t n[CM_NLAYERS] = {0, 0};
+	OGRSpatialReferenceH work = NULL;
+	int rc = 0, i, f;
+
+	*out = NULL;
+	memset(L, 0, sizeof L);
+	ds = calloc(1, sizeof *ds);
+	if (!ds)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	cm__vec_init(&ds->diags, sizeof(cm_diag));
+	ds->repair = cfg->repair_geometry;
+
+	GDALAllRegister();
+	/* GDAL's own messages would go to stderr; ours name the file and field. */
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	for (i = 0; i < CM_NLAYERS && !rc; i++) {
+		L[i].kind = (cm_layer_kind)i;
+		L[i].in = &cfg->input[i];
+		L[i].what = i == CM_SCHOOLS ? "schools" : "compounds";
+		rc = open_layer(ctx, &L[i]);
+		if (!rc)
+			rc = layer_crs(ctx, ds, &L[i]);
+		if (!rc)
+			rc = resolve_fields(ctx, ds, &L[i]);
+	}
+	if (!rc)
+		rc = read_layer(ctx, ds, &L[CM_SCHOOLS], cfg, read_school, (void **)&ds->schools,
+		                sizeof(cm_school), &n[CM_SCHOOLS]);
+	ds->n_schools = n[CM_SCHOOLS];
+	if (!rc)
+		rc = check_seat_fields(ctx, ds, &L[CM_SCHOOLS]);
+	if (!rc)
+		rc = read_layer(ctx, ds, &L[CM_COMPOUNDS], cfg, read_compound,
+		                (void **)&ds->compounds, sizeof(cm_compound), &n[CM_COMPOUNDS]);
+	ds->n_compounds = n[CM_COMPOUNDS];
+	if (!rc)
+		rc = choose_crs(ctx, ds, cfg, L, n, &work);
+	for (i = 0; i < CM_NLAYERS && !rc; i++)
+		rc = to_working(ctx, ds, &L[i], &n[i], work);
+	ds->n_schools = n[CM_SCHOOLS];
+	ds->n_compounds = n[CM_COMPOUNDS];
+	for (i = 0; i < CM_NLAYERS && !rc; i++) {
+		ds->source[i] = describe_source(&L[i], n[i]);
+		ds->layer_name[i] = cm__strdup(L[i].name);
+		for (f = 0; f < CM_NFIELDS; f++)
+			if (L[i].fidx[f] >= 0 && L[i].fnames)
+				ds->field_name[i][f] = cm__strdup(L[i].fnames[L[i].fidx[f]]);
+	}
+	CPLPopErrorHandler();
+
+	if (!rc) {
+		/* The compounds' geometries move into the dataset. */
+		ds->geoms = (void **)L[CM_COMPOUNDS].geoms;
+		L[CM_COMPOUNDS].geoms = NULL;
+	}
+	free_layer(&L[CM_SCHOOLS], n[CM_SCHOOLS]);
+	free_layer(&L[CM_COMPOUNDS], n[CM_COMPOUNDS]);
+	if (work)
+		OSRDestroySpatialReference(work);
+	if (rc) {
+		cm_dataset_free(ds);
+		return rc;
+	}
+	*out = ds;
+	return 0;
+}
+
+void cm__geom_free(void *g)
+{
+	if (g)
+		OGR_G_DestroyGeometry((OGRGeometryH)g);
+}

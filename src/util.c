@@ -1,0 +1,239 @@
+/*
+ * util.c: strings, paths and a growable array: the small helpers every
+ * module needs and C does not have.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *cm__strdup(const char *s)
+{
+	size_t n;
+	char *p;
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	p = malloc(n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+char *cm__vsprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return NULL;
+	p = malloc((size_t)n + 1);
+	if (p)
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *cm__sprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	va_start(ap, fmt);
+	p = cm__vsprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+char *cm__strtrim(const char *s)
+{
+	const char *e;
+	char *p;
+	if (!s)
+		return NULL;
+	while (is_blank(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_blank(e[-1]))
+		e--;
+	p = malloc((size_t)(e - s) + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, (size_t)(e - s));
+	p[e - s] = '\0';
+	return p;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int cm__streq_ci(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (lower((unsigned char)*a) != lower((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+int cm__utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int n;
+		unsigned c = *p;
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
+			n = 1;
+		} else if ((c & 0xF0) == 0xE0) {
+			n = 2;
+		} else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
+			n = 3;
+		} else {
+			return 0;
+		}
+		p++;
+		while (n--) {
+			if ((*p & 0xC0) != 0x80)
+				return 0;
+			p++;
+		}
+	}
+	return 1;
+}
+
+/* Length of the item separator at `p`: ASCII comma, full-width comma (，
+ * EF BC 8C) or enumeration comma (、 E3 80 81); 0 if none. */
+static size_t sep_len(const char *p)
+{
+	if (*p == ',')
+		return 1;
+	if (!strncmp(p, "\xEF\xBC\x8C", 3) || !strncmp(p, "\xE3\x80\x81", 3))
+		return 3;
+	return 0;
+}
+
+int cm__list_has(const char *list, const char *value)
+{
+	const char *v, *ve, *p;
+	if (!list || !value)
+		return 0;
+	v = value;
+	while (is_blank(*v))
+		v++;
+	ve = v + strlen(v);
+	while (ve > v && is_blank(ve[-1]))
+		ve--;
+	p = list;
+	for (;;) {
+		const char *s = p, *e;
+		size_t n = 0;
+		while (*p && !(n = sep_len(p)))
+			p++;
+		e = p;
+		while (s < e && is_blank(*s))
+			s++;
+		while (e > s && is_blank(e[-1]))
+			e--;
+		if (e - s == ve - v) {
+			size_t i, len = (size_t)(e - s);
+			for (i = 0; i < len; i++)
+				if (lower((unsigned char)s[i]) != lower((unsigned char)v[i]))
+					break;
+			if (i == len)
+				return 1;
+		}
+		if (!*p)
+			return 0;
+		p += n;
+	}
+}
+
+int cm__parse_number(const char *s, double *out, int *is_null)
+{
+	char *end;
+	double d;
+	*is_null = 0;
+	*out = 0;
+	while (is_blank(*s))
+		s++;
+	if (!*s) {
+		*is_null = 1;
+		return 0;
+	}
+	errno = 0;
+	d = strtod(s, &end);
+	if (end == s || errno == ERANGE || !isfinite(d))
+		return -1;
+	while (is_blank(*end))
+		end++;
+	if (*end)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+char *cm__dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *p;
+	if (!slash)
+		return cm__strdup(".");
+	if (slash == path)
+		return cm__strdup("/");
+	p = malloc((size_t)(slash - path) + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, path, (size_t)(slash - path));
+	p[slash - path] = '\0';
+	return p;
+}
+
+char *cm__path_join(const char *dir, const char *path)
+{
+	if (path[0] == '/' || !dir || !strcmp(dir, "."))
+		return cm__strdup(path);
+	return cm__sprintf("%s/%s", dir, path);
+}
+
+void cm__vec_init(cm_vec *v, size_t elem)
+{
+	v->data = NULL;
+	v->len = v->cap = 0;
+	v->elem = elem;
+}
+
+void *cm__vec_push(cm_vec *v)
+{
+	char *slot;
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		void *d = realloc(v->data, cap * v->elem);
+		if (!d)
+			return NULL;
+		v->data = d;
+		v->cap = cap;
+	}
+	slot = (char *)v->data + v->len * v->elem;
+	memset(slot, 0, v->elem);
+	v->len++;
+	return slot;
+}
+
+void cm__vec_free(cm_vec *v)
+{
+	free(v->data);
+	cm__vec_init(v, v->elem);
+}
