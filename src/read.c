@@ -297,6 +297,21 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	L->name = cm__strdup(OGR_L_GetName(L->lyr));
 	if (!L->name)
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	/* Before anything that matches names: a wrong encoding explains more
+	 * than the missing columns it causes. */
+	{
+		OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
+		int bad = 0;
+		for (i = 0; i < OGR_FD_GetFieldCount(defn) && !bad; i++) {
+			char *u = to_utf8(L, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+			bad = !u || !cm__utf8_valid(u);
+			free(u);
+		}
+		if (bad)
+			return cm__error(ctx, CM_EINPUT,
+			                 "%s, layer %s: field names are not UTF-8: the file is probably "
+			                 "GBK; set encoding = GBK in [input]", path, L->name);
+	}
 	if (OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(L->lyr)) == 0)
 		return cm__error(ctx, CM_EINPUT,
 		                 "%s, layer %s: no geometry; a CSV needs longitude/latitude columns "
@@ -376,7 +391,7 @@ static char *field_list(layer_src *L)
 static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 {
 	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
-	int f, i, bad_names = 0, rc = 0;
+	int f, i, rc = 0;
 	char *list;
 
 	L->nfields = OGR_FD_GetFieldCount(defn);
@@ -387,12 +402,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		L->fnames[i] = to_utf8(L, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
 		if (!L->fnames[i])
 			return cm__error(ctx, CM_ENOMEM, "out of memory");
-		bad_names += !cm__utf8_valid(L->fnames[i]);
 	}
-	if (bad_names)
-		return cm__error(ctx, CM_EINPUT,
-		                 "%s, layer %s: field names are not UTF-8: the file is probably GBK; "
-		                 "set encoding = GBK in [input]", L->in->path, L->name);
 
 	list = field_list(L);
 	for (f = 0; f < CM_NFIELDS; f++) {

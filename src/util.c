@@ -201,11 +201,51 @@ char *cm__dirname(const char *path)
 	return p;
 }
 
+/* Removes "./" segments and "name/.." pairs, lexically: "examples/../x"
+ * becomes "x", so messages show the path a person would type. */
+static void normalize_path(char *p)
+{
+	char *seg[256];
+	size_t nseg = 0, i;
+	int absolute = p[0] == '/';
+	char *tok, *save = NULL, *out;
+	char *copy = cm__strdup(p);
+	if (!copy)
+		return;
+	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..") && nseg > 0 && strcmp(seg[nseg - 1], ".."))
+			nseg--;
+		else if (nseg < sizeof seg / sizeof *seg)
+			seg[nseg++] = tok;
+	}
+	out = p;
+	if (absolute)
+		*out++ = '/';
+	for (i = 0; i < nseg; i++) {
+		size_t n = strlen(seg[i]);
+		if (i)
+			*out++ = '/';
+		memmove(out, seg[i], n);
+		out += n;
+	}
+	if (out == p)
+		*out++ = '.';
+	*out = '\0';
+	free(copy);
+}
+
 char *cm__path_join(const char *dir, const char *path)
 {
+	char *p;
 	if (path[0] == '/' || !dir || !strcmp(dir, "."))
-		return cm__strdup(path);
-	return cm__sprintf("%s/%s", dir, path);
+		p = cm__strdup(path);
+	else
+		p = cm__sprintf("%s/%s", dir, path);
+	if (p)
+		normalize_path(p);
+	return p;
 }
 
 void cm__vec_init(cm_vec *v, size_t elem)

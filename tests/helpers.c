@@ -1,0 +1,220 @@
+/* helpers.c: see helpers.h. */
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <gdal.h>
+#include <gdal_utils.h>
+#include <cpl_string.h>
+#include <cpl_conv.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *fixture(const char *name)
+{
+	static char buf[4096];
+	const char *dir = getenv("CM_TEST_DATA");
+	snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests/data", name);
+	return buf;
+}
+
+char *tmpdir(void)
+{
+	char tmpl[] = "/tmp/cm-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	cr_assert(d, "mkdtemp failed");
+	return strdup(d);
+}
+
+char *write_file(const char *dir, const char *name, const char *text)
+{
+	char *path;
+	FILE *fp;
+	cr_assert(asprintf(&path, "%s/%s", dir, name) > 0);
+	fp = fopen(path, "wb");
+	cr_assert(fp, "cannot write %s", path);
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+int translate(const char *src, const char *const *open_opts, const char *dst,
+              const char *const *opts)
+{
+	GDALDatasetH in, out;
+	GDALVectorTranslateOptions *o;
+	int err = 0;
+	GDALAllRegister();
+	in = GDALOpenEx(src, GDAL_OF_VECTOR, NULL, open_opts, NULL);
+	if (!in)
+		return -1;
+	{
+		char **argv = NULL;
+		for (int i = 0; opts && opts[i]; i++)
+			argv = CSLAddString(argv, opts[i]);
+		o = GDALVectorTranslateOptionsNew(argv, NULL);
+		CSLDestroy(argv);
+	}
+	out = GDALVectorTranslate(dst, NULL, 1, &in, o, &err);
+	GDALVectorTranslateOptionsFree(o);
+	GDALClose(in);
+	if (!out)
+		return -1;
+	GDALClose(out);
+	return err ? -1 : 0;
+}
+
+char *recode(const char *utf8, const char *encoding)
+{
+	char *r = CPLRecode(utf8, CPL_ENC_UTF8, encoding);
+	char *p = strdup(r);
+	CPLFree(r);
+	return p;
+}
+
+char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(fp);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+cm_config *config_ok(const char *text, const char *dir)
+{
+	cm_ctx *ctx;
+	cm_config *cfg = NULL;
+	int rc;
+	cm_ctx_new(&ctx);
+	rc = cm_config_parse_string(ctx, text, "test.ini", dir, &cfg);
+	cr_assert_eq(rc, 0, "config failed: %s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	return cfg;
+}
+
+const char *config_err(const char *text)
+{
+	static char msg[2048];
+	cm_ctx *ctx;
+	cm_config *cfg = NULL;
+	int rc;
+	cm_ctx_new(&ctx);
+	rc = cm_config_parse_string(ctx, text, "test.ini", ".", &cfg);
+	cr_assert_eq(rc, CM_EINPUT, "expected a configuration error, got %d", rc);
+	cr_assert_null(cfg);
+	snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	return msg;
+}
+
+cm_dataset *load_ok(const char *text, const char *dir, cm_config **cfg_out)
+{
+	cm_ctx *ctx;
+	cm_config *cfg = config_ok(text, dir);
+	cm_dataset *ds = NULL;
+	int rc;
+	cm_ctx_new(&ctx);
+	rc = cm_dataset_load(ctx, cfg, &ds);
+	cr_assert_eq(rc, 0, "load failed: %s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	if (cfg_out)
+		*cfg_out = cfg;
+	else
+		cm_config_free(cfg);
+	return ds;
+}
+
+const char *load_err(const char *text, const char *dir)
+{
+	static char msg[2048];
+	cm_ctx *ctx;
+	cm_config *cfg = config_ok(text, dir);
+	cm_dataset *ds = NULL;
+	int rc;
+	cm_ctx_new(&ctx);
+	rc = cm_dataset_load(ctx, cfg, &ds);
+	cr_assert_eq(rc, CM_EINPUT, "expected a load error, got %d", rc);
+	cr_assert_null(ds);
+	snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	return msg;
+}
+
+const cm_diag *find_diag(const cm_dataset *ds, const char *kind)
+{
+	size_t i;
+	for (i = 0; i < cm_dataset_diag_count(ds); i++)
+		if (!strcmp(cm_dataset_diag(ds, i)->kind, kind))
+			return cm_dataset_diag(ds, i);
+	return NULL;
+}
+
+int count_diag(const cm_dataset *ds, const char *kind)
+{
+	size_t i;
+	int n = 0;
+	for (i = 0; i < cm_dataset_diag_count(ds); i++)
+		n += !strcmp(cm_dataset_diag(ds, i)->kind, kind);
+	return n;
+}
+
+const cm_school *school_by_id(const cm_dataset *ds, const char *id)
+{
+	const cm_school *s;
+	size_t n = cm_dataset_schools(ds, &s), i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(s[i].id, id))
+			return &s[i];
+	return NULL;
+}
+
+const cm_compound *compound_by_id(const cm_dataset *ds, const char *id)
+{
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(ds, &c), i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].id, id))
+			return &c[i];
+	return NULL;
+}
+
+int run_cli(const char *args, const char **output)
+{
+	static char buf[1 << 16];
+	const char *exe = getenv("CM_CLI");
+	char *cmd;
+	FILE *p;
+	size_t n;
+	int st;
+	cr_assert(exe, "CM_CLI is not set");
+	cr_assert(asprintf(&cmd, "%s %s 2>&1", exe, args) > 0);
+	p = popen(cmd, "r");
+	cr_assert(p);
+	n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	st = pclose(p);
+	free(cmd);
+	if (output)
+		*output = buf;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

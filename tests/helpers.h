@@ -1,0 +1,41 @@
+/* helpers.h: what the test executables share: fixtures, temporary folders,
+ * scenario files written on the fly, and format conversion through GDAL. */
+#ifndef CM_TEST_HELPERS_H
+#define CM_TEST_HELPERS_H
+
+#include "catchment.h"
+
+/* Path of a file in tests/data (from $CM_TEST_DATA); static buffer, one at a time. */
+const char *fixture(const char *name);
+/* A fresh temporary folder; caller frees the string. */
+char *tmpdir(void);
+/* Writes `text` to dir/name and returns the path (caller frees). */
+char *write_file(const char *dir, const char *name, const char *text);
+/* ogr2ogr: converts `src` (opened with `open_opts`, may be NULL) to `dst`
+ * with ogr2ogr's options (NULL-terminated).  Returns 0 on success. */
+int translate(const char *src, const char *const *open_opts, const char *dst,
+              const char *const *opts);
+/* Recodes UTF-8 text to `encoding` (caller frees). */
+char *recode(const char *utf8, const char *encoding);
+/* Reads a whole file (caller frees), NULL if it cannot; *len gets its size. */
+char *slurp(const char *path, size_t *len);
+/* Parses scenario text whose relative paths resolve against `dir`; asserts success. */
+cm_config *config_ok(const char *text, const char *dir);
+/* Parses scenario text expecting failure; returns the error message (static). */
+const char *config_err(const char *text);
+/* Loads a dataset from scenario text; asserts success. */
+cm_dataset *load_ok(const char *text, const char *dir, cm_config **cfg_out);
+/* Loading fails; returns the message (static buffer). */
+const char *load_err(const char *text, const char *dir);
+/* The first diagnostic of `kind` (NULL if none). */
+const cm_diag *find_diag(const cm_dataset *ds, const char *kind);
+/* Number of diagnostics of `kind`. */
+int count_diag(const cm_dataset *ds, const char *kind);
+/* A school or compound by id (NULL if none). */
+const cm_school *school_by_id(const cm_dataset *ds, const char *id);
+const cm_compound *compound_by_id(const cm_dataset *ds, const char *id);
+/* Runs the built catchment CLI with arguments; returns its exit status and
+ * puts stdout+stderr into a static buffer. */
+int run_cli(const char *args, const char **output);
+
+#endif

@@ -1,0 +1,229 @@
+/* test_check.c: `check` on broken fixtures: each problem found, named by
+ * file, layer, feature and field, and the verdict it deserves. */
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cm_dataset *checked(const char *schools, const char *compounds, const char *extra,
+                           cm_check_report *rep)
+{
+	char *ini, s[4096], c[4096];
+	cm_config *cfg;
+	cm_ctx *ctx;
+	snprintf(s, sizeof s, "%s", fixture(schools));
+	snprintf(c, sizeof c, "%s", fixture(compounds));
+	cr_assert(asprintf(&ini, "[input]\nschools = %s\ncompounds = %s\n%s", s, c,
+	                   extra ? extra : "") > 0);
+	cm_dataset *ds = load_ok(ini, ".", &cfg);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, rep), 0);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	free(ini);
+	return ds;
+}
+
+Test(check, good_data_is_solvable)
+{
+	cm_check_report rep;
+	cm_dataset *ds = checked("schools.geojson", "compounds.geojson", NULL, &rep);
+	cr_assert_eq(rep.errors, 0);
+	cr_assert(rep.solvable);
+	cr_assert_eq(rep.schools_by[CM_KIND_PRIMARY][CM_PUBLIC], 1);
+	cr_assert_eq(rep.schools_by[CM_KIND_NINE_YEAR][CM_PUBLIC], 1);
+	cr_assert_eq(rep.schools_by[CM_KIND_NINE_YEAR][CM_PRIVATE], 1);
+	cr_assert_eq(rep.schools_by[CM_KIND_JUNIOR][CM_PUBLIC], 1);
+	cr_assert_eq(rep.boarding, 1);
+	cr_assert_eq(rep.compounds_by_area[CM_URBAN], 2);
+	cr_assert_eq(rep.compounds_by_area[CM_TOWN], 1);
+	cr_assert_eq(rep.compounds_by_area[CM_RURAL], 1);
+	cr_assert_eq(rep.compound_polygons, 4);
+	/* pupils: primary locals 40+30+25+12, migrants 10+20 */
+	cr_assert_eq(rep.level[CM_PRIMARY].pupils[CM_LOCAL], 107);
+	cr_assert_eq(rep.level[CM_PRIMARY].pupils[CM_MIGRANT], 30);
+	cr_assert_eq(rep.level[CM_JUNIOR].pupils[CM_LOCAL], 68);
+	cr_assert_eq(rep.level[CM_JUNIOR].pupils[CM_MIGRANT], 15);
+	/* seats: primary public 90+45, private 45 (20 purchased); junior public 100+150, private 50 */
+	cr_assert_eq(rep.level[CM_PRIMARY].seats[CM_PUBLIC], 135);
+	cr_assert_eq(rep.level[CM_PRIMARY].seats[CM_PRIVATE], 45);
+	cr_assert_eq(rep.level[CM_PRIMARY].purchased, 20);
+	cr_assert_eq(rep.level[CM_JUNIOR].seats[CM_PUBLIC], 250);
+	/* migrant places: public seats left after locals (135-107) + purchased 20 */
+	cr_assert_eq(rep.level[CM_PRIMARY].migrant_places, 48);
+	cr_assert_eq(rep.level[CM_PRIMARY].no_eligible, 0);
+	cm_dataset_free(ds);
+}
+
+Test(check, distance_limits_leave_compounds_without_a_school)
+{
+	cm_check_report rep;
+	/* Hill Village C4 is 9 km from the town schools and next to the
+	 * boarding junior school; with a 3 km limit its primary pupils have no
+	 * school, its junior pupils have the boarding school only while the
+	 * boarding limit allows. */
+	cm_dataset *ds = checked("schools.geojson", "compounds.geojson",
+	                         "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 3000\n"
+	                         "max_distance_boarding_m = 2000\n", &rep);
+	cr_assert_eq(rep.level[CM_PRIMARY].no_eligible, 1);
+	cr_assert_eq(rep.level[CM_PRIMARY].no_eligible_pupils, 12);
+	cr_assert_eq(rep.level[CM_JUNIOR].no_eligible, 0, "the boarding school is 0.5 km away");
+	const cm_diag *d = find_diag(ds, "no-eligible-school");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "C4"), "%s", d->feature);
+	cr_assert(rep.solvable, "a compound out of reach is a shortfall, not an error");
+	cm_dataset_free(ds);
+
+	ds = checked("schools.geojson", "compounds.geojson",
+	             "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 100\n"
+	             "max_distance_boarding_m = 100\n", &rep);
+	/* C2 lies on the nine-year school S2; the other three are out of reach. */
+	cr_assert_eq(rep.level[CM_JUNIOR].no_eligible, 3);
+	cm_dataset_free(ds);
+}
+
+Test(check, broken_schools)
+{
+	cm_check_report rep;
+	cm_dataset *ds = checked("bad_schools.geojson", "compounds.geojson", NULL, &rep);
+	const cm_diag *d;
+	cr_assert_not(rep.solvable);
+
+	d = find_diag(ds, "duplicate-id");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->file, "bad_schools.geojson"));
+	cr_assert_str_eq(d->layer, "schools");
+	cr_assert(strstr(d->feature, "feature 1 (id S1)"), "%s", d->feature);
+	cr_assert_str_eq(d->field, "id");
+
+	d = find_diag(ds, "negative-value");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "S3"));
+	cr_assert_str_eq(d->field, "seats_junior");
+
+	d = find_diag(ds, "bad-value");
+	cr_assert_not_null(d);
+	cr_assert_eq(count_diag(ds, "bad-value"), 3, "university, 'many' and 60 > 40 purchased");
+	int saw_level = 0, saw_text = 0, saw_purchased = 0;
+	for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+		d = cm_dataset_diag(ds, i);
+		if (strcmp(d->kind, "bad-value"))
+			continue;
+		saw_level |= strstr(d->feature, "S4") && !strcmp(d->field, "level") &&
+		             strstr(d->message, "university");
+		saw_text |= strstr(d->feature, "S6") && !strcmp(d->field, "seats_primary") &&
+		            strstr(d->message, "not a number");
+		saw_purchased |= strstr(d->feature, "S8") && !strcmp(d->field, "purchased_primary");
+	}
+	cr_assert(saw_level && saw_text && saw_purchased);
+
+	d = find_diag(ds, "empty-geometry");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "S7"));
+
+	d = find_diag(ds, "far-school");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "S5"));
+	cr_assert_eq(d->severity, CM_WARNING);
+	cm_dataset_free(ds);
+}
+
+Test(check, broken_compounds)
+{
+	cm_check_report rep;
+	cm_dataset *ds = checked("schools.geojson", "bad_compounds.geojson", NULL, &rep);
+	const cm_diag *d;
+	cr_assert_not(rep.solvable);
+
+	d = find_diag(ds, "invalid-geometry");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "C2"));
+	cr_assert(strstr(d->message, "repair_geometry"));
+
+	d = find_diag(ds, "negative-value");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "C3"));
+	cr_assert_str_eq(d->field, "primary_local");
+
+	d = find_diag(ds, "duplicate-id");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "id C3"));
+
+	d = find_diag(ds, "missing-value");
+	cr_assert_not_null(d);
+	int blank = 0, noid = 0;
+	for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+		d = cm_dataset_diag(ds, i);
+		if (strcmp(d->kind, "missing-value"))
+			continue;
+		blank |= strstr(d->feature, "C5") && d->severity == CM_WARNING;
+		noid |= !strcmp(d->field, "id") && d->severity == CM_ERR;
+	}
+	cr_assert(blank && noid);
+
+	d = find_diag(ds, "empty-geometry");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "C6"));
+	cm_dataset_free(ds);
+}
+
+Test(check, repair_geometry_on_request)
+{
+	cm_check_report rep;
+	cm_dataset *ds = checked("schools.geojson", "bad_compounds.geojson", "repair_geometry = yes\n",
+	                         &rep);
+	cr_assert_null(find_diag(ds, "invalid-geometry"));
+	const cm_diag *d = find_diag(ds, "repaired-geometry");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "C2"));
+	cr_assert_not_null(compound_by_id(ds, "C2"));
+	cm_dataset_free(ds);
+}
+
+Test(check, shortfall_and_quota_are_warnings)
+{
+	cm_check_report rep;
+	/* Seats for primary: 135 public + 45 private for 137 pupils: enough
+	 * seats, but with 40-pupil classes the public seats shrink... use the
+	 * quota instead: at 0.99 it cannot be met (48 places, 30 migrants is
+	 * fine), so raise migrants by cutting public seats through class size. */
+	cm_dataset *ds = checked("schools_cn.csv", "compounds.geojson",
+	                         "schools_source_crs = EPSG:4326\n[policy]\nclass_size_primary = 30\n",
+	                         &rep);
+	/* seats now: S1 2x30, S2 1x30 public = 90 for 107 locals */
+	cr_assert_eq(rep.level[CM_PRIMARY].seats[CM_PUBLIC], 90);
+	cr_assert_not_null(find_diag(ds, "seat-shortfall"));
+	cr_assert_not_null(find_diag(ds, "migrant-quota"));
+	cr_assert(rep.solvable, "a shortfall is a result to report, not a reason to refuse");
+	cm_dataset_free(ds);
+}
+
+Test(check, report_text)
+{
+	cm_check_report rep;
+	cm_config *cfg;
+	cm_ctx *ctx;
+	char *ini, s[4096], c[4096], *buf = NULL;
+	size_t len = 0;
+	snprintf(s, sizeof s, "%s", fixture("bad_schools.geojson"));
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	cr_assert(asprintf(&ini, "[input]\nschools = %s\ncompounds = %s\n", s, c) > 0);
+	cm_dataset *ds = load_ok(ini, ".", &cfg);
+	cm_ctx_new(&ctx);
+	cm_check(ctx, cfg, ds, &rep);
+	FILE *fp = open_memstream(&buf, &len);
+	cm_report_check(fp, cfg, ds, &rep, 10);
+	fclose(fp);
+	cr_assert(strstr(buf, "Verdict: the data cannot be solved"), "%s", buf);
+	cr_assert(strstr(buf, "duplicate-id"));
+	cr_assert(strstr(buf, "layer schools, feature 1 (id S1), field id: id S1 is already used"), "%s", buf);
+	cr_assert(strstr(buf, "Working CRS"));
+	free(buf);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	free(ini);
+}

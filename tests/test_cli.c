@@ -1,0 +1,84 @@
+/* test_cli.c: the command line: exit statuses and messages. */
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+Test(cli, help_version_usage)
+{
+	const char *out;
+	cr_assert_eq(run_cli("--help", &out), 0);
+	cr_assert(strstr(out, "Usage: catchment") && strstr(out, "check"));
+	cr_assert_eq(run_cli("--version", &out), 0);
+	cr_assert(strstr(out, "catchment 0."));
+	cr_assert_eq(run_cli("", &out), 2);
+	cr_assert_eq(run_cli("frobnicate", &out), 2);
+	cr_assert(strstr(out, "unknown command 'frobnicate'"));
+	cr_assert_eq(run_cli("--bogus", &out), 2);
+	cr_assert_eq(run_cli("check", &out), 2);
+	cr_assert_eq(run_cli("check a.ini b.ini", &out), 2);
+	cr_assert_eq(run_cli("check --help", &out), 0);
+	cr_assert(strstr(out, "Usage: catchment check"));
+}
+
+static char *scenario(const char *dir, const char *schools, const char *compounds, const char *extra)
+{
+	char *text, s[4096], c[4096];
+	snprintf(s, sizeof s, "%s", fixture(schools));
+	snprintf(c, sizeof c, "%s", fixture(compounds));
+	cr_assert(asprintf(&text, "[input]\nschools = %s\ncompounds = %s\n%s", s, c, extra) > 0);
+	char *p = write_file(dir, "scenario.ini", text);
+	free(text);
+	return p;
+}
+
+Test(cli, check_verdicts)
+{
+	char *dir = tmpdir(), *ini, *args;
+	const char *out;
+
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&args, "check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "Verdict: the data can be solved"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0);
+	cr_assert_str_eq(out, "", "-q prints nothing on success");
+	free(args);
+	free(ini);
+
+	ini = scenario(dir, "bad_schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&args, "check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1);
+	cr_assert(strstr(out, "cannot be solved") && strstr(out, "bad_schools.geojson"), "%s", out);
+	free(args);
+	free(ini);
+
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "[policy]\nspeed = 3\n");
+	cr_assert(asprintf(&args, "check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1);
+	cr_assert(strstr(out, "scenario.ini:5:") && strstr(out, "'speed'"), "%s", out);
+	free(args);
+	free(ini);
+
+	cr_assert_eq(run_cli("check /nonexistent.ini", &out), 1);
+	cr_assert(strstr(out, "/nonexistent.ini"));
+	free(dir);
+}
+
+Test(cli, example_county_checks)
+{
+	const char *ex = getenv("CM_EXAMPLE");
+	const char *out;
+	char *args;
+	cr_assert(ex, "CM_EXAMPLE is not set");
+	cr_assert(asprintf(&args, "check %s", ex) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "UTM zone 49N"), "%s", out);
+	cr_assert(strstr(out, "GCJ-02 offsets removed"));
+	free(args);
+}

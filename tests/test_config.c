@@ -1,0 +1,188 @@
+/* test_config.c: the scenario file, good and every kind of bad. */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MINIMAL "[input]\nschools = s.gpkg\ncompounds = c.gpkg\n"
+
+Test(config, defaults_documented)
+{
+	cm_config *cfg = config_ok(MINIMAL, "/data/county");
+	cr_assert_str_eq(cfg->input[CM_SCHOOLS].path, "/data/county/s.gpkg");
+	cr_assert_str_eq(cfg->input[CM_COMPOUNDS].path, "/data/county/c.gpkg");
+	cr_assert_float_eq(cfg->policy.migrant_public_share, 0.85, 1e-12);
+	cr_assert_eq(cfg->policy.class_size[CM_PRIMARY], 45);
+	cr_assert_eq(cfg->policy.class_size[CM_JUNIOR], 50);
+	cr_assert_float_eq(cfg->policy.near_radius_m[CM_PRIMARY], 500, 1e-9);
+	cr_assert_float_eq(cfg->policy.near_radius_m[CM_JUNIOR], 1000, 1e-9);
+	cr_assert_eq(cfg->policy.max_school_size, 2000);
+	cr_assert_eq(cfg->policy.max_school_size_nine_year, 2500);
+	cr_assert_float_eq(cfg->policy.max_distance_m[CM_PRIMARY], 0, 1e-12);
+	cr_assert_eq(cfg->solve.assignment, CM_ASSIGN_SINGLE);
+	cr_assert_null(cfg->crs);
+	cr_assert_eq(cfg->input[CM_SCHOOLS].coordinates, CM_COORDS_PLAIN);
+	cr_assert_str_eq(cfg->name, "test");
+	cm_config_free(cfg);
+}
+
+Test(config, every_section)
+{
+	cm_config *cfg = config_ok(
+		"; a comment\n"
+		"# another\n"
+		"[input]\n"
+		"schools = ../data/schools.shp   ; inline comment\n"
+		"compounds = /abs/compounds.gpkg\n"
+		"compounds_layer = 小区\n"
+		"encoding = GBK\n"
+		"schools_encoding = UTF-8\n"
+		"source_crs = EPSG:4490\n"
+		"coordinates = gcj02\n"
+		"compounds_coordinates = wgs84\n"
+		"crs = EPSG:4547\n"
+		"repair_geometry = yes\n"
+		"[fields]\n"
+		"schools.id = 学校代码\n"
+		"compounds.id = 小区编号\n"
+		"name = 名称\n"
+		"level.primary = 村小, 完小\n"
+		"area_type.rural = 农村，山区\n"
+		"[policy]\n"
+		"migrant_public_share = 0.9\n"
+		"max_distance_primary_m = 3000\n"
+		"max_distance_junior_m = 5000\n"
+		"max_distance_boarding_m = 40000\n"
+		"near_share_min_junior = 0.95\n"
+		"class_size_primary = 40\n"
+		"enforce_school_size = true\n"
+		"[solve]\n"
+		"assignment = split\n"
+		"mip_gap = 0.005\n"
+		"time_limit_s = 120\n"
+		"[output]\n"
+		"path = out/plan.gpkg\n"
+		"format = shp\n"
+		"name = 示例县\n",
+		"/work/examples");
+	const cm_input *s = &cfg->input[CM_SCHOOLS], *c = &cfg->input[CM_COMPOUNDS];
+	cr_assert_str_eq(s->path, "/work/data/schools.shp");
+	cr_assert_str_eq(c->path, "/abs/compounds.gpkg");
+	cr_assert_str_eq(c->layer, "小区");
+	cr_assert_null(s->layer);
+	cr_assert_str_eq(s->encoding, "UTF-8");
+	cr_assert_str_eq(c->encoding, "GBK");
+	cr_assert_str_eq(s->source_crs, "EPSG:4490");
+	cr_assert_eq(s->coordinates, CM_COORDS_GCJ02);
+	cr_assert_eq(c->coordinates, CM_COORDS_PLAIN, "a per-layer key wins over the generic one");
+	cr_assert_str_eq(cfg->crs, "EPSG:4547");
+	cr_assert_eq(cfg->repair_geometry, 1);
+	cr_assert_str_eq(s->field[CM_F_ID], "学校代码");
+	cr_assert_str_eq(c->field[CM_F_ID], "小区编号");
+	cr_assert_str_eq(s->field[CM_F_NAME], "名称");
+	cr_assert_str_eq(c->field[CM_F_NAME], "名称");
+	cr_assert_str_eq(cfg->values.level[CM_KIND_PRIMARY], "村小, 完小");
+	cr_assert_float_eq(cfg->policy.migrant_public_share, 0.9, 1e-12);
+	cr_assert_float_eq(cfg->policy.max_distance_m[CM_PRIMARY], 3000, 1e-9);
+	cr_assert_float_eq(cfg->policy.max_distance_m[CM_JUNIOR], 5000, 1e-9);
+	cr_assert_float_eq(cfg->policy.max_distance_boarding_m, 40000, 1e-9);
+	cr_assert_float_eq(cfg->policy.near_share_min[CM_JUNIOR], 0.95, 1e-12);
+	cr_assert_eq(cfg->policy.class_size[CM_PRIMARY], 40);
+	cr_assert_eq(cfg->policy.enforce_school_size, 1);
+	cr_assert_eq(cfg->solve.assignment, CM_ASSIGN_SPLIT);
+	cr_assert_float_eq(cfg->solve.mip_gap, 0.005, 1e-12);
+	cr_assert_float_eq(cfg->solve.time_limit_s, 120, 1e-9);
+	cr_assert_str_eq(cfg->output.path, "/work/examples/out/plan.gpkg");
+	cr_assert_str_eq(cfg->output.format, "shp");
+	cr_assert_str_eq(cfg->name, "示例县");
+	cm_config_free(cfg);
+}
+
+Test(config, bom_and_crlf)
+{
+	cm_config *cfg = config_ok("\xEF\xBB\xBF[input]\r\nschools = s.csv\r\ncompounds = c.csv\r\n", ".");
+	cr_assert_str_eq(cfg->input[CM_SCHOOLS].path, "s.csv");
+	cm_config_free(cfg);
+}
+
+Test(config, load_from_file_resolves_against_its_folder)
+{
+	char *dir = tmpdir(), *path;
+	cm_ctx *ctx;
+	cm_config *cfg = NULL;
+	path = write_file(dir, "county.ini", MINIMAL);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_config_load(ctx, path, &cfg), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(strstr(cfg->input[CM_SCHOOLS].path, dir) == cfg->input[CM_SCHOOLS].path);
+	cr_assert_str_eq(cfg->name, "county");
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	free(path);
+	free(dir);
+}
+
+Test(config, missing_file)
+{
+	cm_ctx *ctx;
+	cm_config *cfg = (cm_config *)1;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_config_load(ctx, "/nonexistent/x.ini", &cfg), CM_EIO);
+	cr_assert_null(cfg);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "/nonexistent/x.ini"));
+	cm_ctx_free(ctx);
+}
+
+/* Each bad file: the message names the file, the line, and what is wrong. */
+#define BAD(name, text, ...)                                                                 \
+	Test(config_bad, name)                                                               \
+	{                                                                                    \
+		const char *m = config_err(text);                                            \
+		const char *want[] = {__VA_ARGS__, NULL};                                    \
+		for (int i = 0; want[i]; i++)                                                \
+			cr_assert(strstr(m, want[i]), "message '%s' lacks '%s'", m, want[i]); \
+	}
+
+BAD(unknown_section_even_empty, MINIMAL "[inputs]\n", "test.ini:4:", "unknown section [inputs]")
+BAD(unknown_key_input, MINIMAL "shcools = x\n", "test.ini:4:", "unknown key 'shcools'", "[input]")
+BAD(unknown_key_policy, MINIMAL "[policy]\nmigrant_share = 0.8\n", "test.ini:5:",
+    "unknown key 'migrant_share' in [policy]", "migrant_public_share")
+BAD(unknown_key_solve, MINIMAL "[solve]\ngap = 0.1\n", "test.ini:5:", "'gap'", "mip_gap")
+BAD(unknown_key_output, MINIMAL "[output]\nfile = x\n", "test.ini:5:", "'file'")
+BAD(unknown_field, MINIMAL "[fields]\nschools.capacity = 学位\n", "test.ini:5:", "'schools.capacity'")
+BAD(field_wrong_layer, MINIMAL "[fields]\nschools.primary_local = x\n", "test.ini:5:",
+    "schools have no field primary_local")
+BAD(empty_field_name, MINIMAL "[fields]\nschools.id =\n", "test.ini:5:", "empty field name")
+BAD(not_a_number, MINIMAL "[policy]\nmax_distance_primary_m = far\n", "test.ini:5:",
+    "max_distance_primary_m", "not a number")
+BAD(out_of_range, MINIMAL "[policy]\nmigrant_public_share = 1.5\n", "test.ini:5:",
+    "migrant_public_share", "between 0 and 1")
+BAD(negative_distance, MINIMAL "[policy]\nmax_distance_junior_m = -1\n", "test.ini:5:",
+    "max_distance_junior_m")
+BAD(not_whole, MINIMAL "[policy]\nclass_size_primary = 45.5\n", "test.ini:5:", "whole number")
+BAD(bad_bool, MINIMAL "[policy]\nenforce_school_size = maybe\n", "test.ini:5:", "yes or no")
+BAD(bad_enum, MINIMAL "[solve]\nassignment = random\n", "test.ini:5:", "single or split")
+BAD(bad_coordinates, MINIMAL "coordinates = mars\n", "test.ini:4:", "wgs84, gcj02 or bd09")
+BAD(bad_format, MINIMAL "[output]\nformat = xlsx\n", "test.ini:5:", "format")
+BAD(duplicate_key, MINIMAL "schools = again.gpkg\n", "test.ini:4:", "given twice")
+BAD(key_outside_section, "schools = s.gpkg\n", "test.ini:1:", "unknown section []")
+BAD(malformed_line, MINIMAL "this is not a key\n", "test.ini:4:", "malformed")
+BAD(continuation_line, MINIMAL "[policy]\nmigrant_public_share = 0.8\n  0.9\n", "test.ini:6:",
+    "continuation")
+BAD(missing_schools, "[input]\ncompounds = c.gpkg\n", "test.ini", "schools is missing")
+BAD(missing_compounds, "[input]\nschools = s.gpkg\n", "test.ini", "compounds is missing")
+BAD(not_utf8, MINIMAL "[fields]\nschools.id = \xD1\xA7\xD0\xA3\xB4\xFA\xC2\xEB\n", "test.ini:5:",
+    "UTF-8")
+BAD(layer_without_prefix, MINIMAL "layer = x\n", "test.ini:4:", "unknown key 'layer'")
+
+Test(config_bad, line_too_long)
+{
+	char text[1024];
+	memset(text, 0, sizeof text);
+	strcpy(text, MINIMAL "[output]\nname = ");
+	memset(text + strlen(text), 'x', 400);
+	strcat(text, "\n");
+	const char *m = config_err(text);
+	cr_assert(strstr(m, "test.ini:5:") && strstr(m, "longer"), "%s", m);
+}

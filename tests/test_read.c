@@ -1,0 +1,476 @@
+/* test_read.c: every input format, field and value mapping, encodings and
+ * CRS handling, through the public loading call. */
+#define _GNU_SOURCE
+#include "helpers.h"
+#include "../src/internal.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *ini_for(const char *schools, const char *compounds, const char *extra)
+{
+	char *s;
+	cr_assert(asprintf(&s, "[input]\nschools = %s\ncompounds = %s\n%s", schools, compounds,
+	                   extra ? extra : "") > 0);
+	return s;
+}
+
+/* The fixtures' geometry in a GeoJSON pair: the reference the other formats
+ * are compared with. */
+static cm_dataset *load_geojson(void)
+{
+	char s[4096], c[4096];
+	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(s, c, NULL);
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	free(ini);
+	return ds;
+}
+
+Test(read, geojson_points_and_polygons)
+{
+	cm_dataset *ds = load_geojson();
+	const cm_school *s;
+	const cm_compound *c;
+	cr_assert_eq(cm_dataset_schools(ds, &s), 4);
+	cr_assert_eq(cm_dataset_compounds(ds, &c), 4);
+	cr_assert(strstr(cm_dataset_crs_name(ds), "EPSG:32649"), "%s", cm_dataset_crs_name(ds));
+	cr_assert(strstr(cm_dataset_crs_reason(ds), "UTM"));
+
+	const cm_school *s1 = school_by_id(ds, "S1"), *s2 = school_by_id(ds, "S2");
+	const cm_school *s3 = school_by_id(ds, "S3"), *s4 = school_by_id(ds, "S4");
+	cr_assert_eq(s1->kind, CM_KIND_PRIMARY);
+	cr_assert_eq(s1->seats[CM_PRIMARY], 90);
+	cr_assert_eq(s1->seats[CM_JUNIOR], 0);
+	cr_assert_eq(s2->kind, CM_KIND_NINE_YEAR);
+	cr_assert_eq(s2->seats[CM_JUNIOR], 100);
+	cr_assert_eq(s3->sector, CM_PRIVATE);
+	cr_assert_eq(s3->purchased[CM_PRIMARY], 20);
+	cr_assert_eq(s3->purchased[CM_JUNIOR], 10);
+	cr_assert_eq(s4->boarding, 1);
+	cr_assert_eq(s4->kind, CM_KIND_JUNIOR);
+	/* 0.02 degrees of latitude is 2.2 km. */
+	cr_assert_float_eq(hypot(s1->x - s2->x, s1->y - s2->y), 2214, 5);
+	cr_assert_float_eq(s1->lon, 113.0, 1e-7);
+	cr_assert_float_eq(s1->lat, 24.79, 1e-7);
+
+	const cm_compound *c1 = compound_by_id(ds, "C1"), *c4 = compound_by_id(ds, "C4");
+	cr_assert_str_eq(c1->name, "Sunny Garden");
+	cr_assert_eq(c1->area, CM_URBAN);
+	cr_assert_eq(c4->area, CM_RURAL);
+	cr_assert_eq(c1->pupils[CM_PRIMARY][CM_LOCAL], 40);
+	cr_assert_eq(c1->pupils[CM_PRIMARY][CM_MIGRANT], 10);
+	cr_assert_eq(c1->pupils[CM_JUNIOR][CM_LOCAL], 20);
+	cr_assert_eq(c1->pupils[CM_JUNIOR][CM_MIGRANT], 5);
+	/* The representative point lies in the polygon; its area is about
+	 * 0.004 x 0.004 degrees at 24.79 N. */
+	cr_assert(c1->lon > 112.998 && c1->lon < 113.002 && c1->lat > 24.788 && c1->lat < 24.792);
+	double expect = 0.004 * 111320 * cos(24.79 * 3.14159265358979 / 180) * 0.004 * 110574;
+	cr_assert_float_eq(c1->area_m2, expect, expect * 0.01, "area %.0f vs %.0f", c1->area_m2,
+	                   expect);
+	cr_assert_eq(cm_dataset_count(ds, CM_ERR), 0);
+	cm_dataset_free(ds);
+}
+
+Test(read, csv_with_wkt_column_needs_a_declared_crs)
+{
+	char s[4096], c[4096];
+	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	snprintf(c, sizeof c, "%s", fixture("compounds_wkt.csv"));
+	char *ini = ini_for(s, c, NULL);
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "compounds_wkt.csv") && strstr(m, "declares no CRS") &&
+	          strstr(m, "source_crs"), "%s", m);
+	free(ini);
+
+	ini = ini_for(s, c, "compounds_source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_compound *c3 = compound_by_id(ds, "C3");
+	cr_assert_not_null(c3);
+	cr_assert_eq(c3->area_m2, 0);
+	cr_assert_float_eq(c3->lon, 113.01, 1e-7);
+	cr_assert_eq(c3->area, CM_TOWN);
+	cr_assert_eq(c3->pupils[CM_PRIMARY][CM_LOCAL], 25);
+	cm_dataset_free(ds);
+	free(ini);
+}
+
+Test(read, csv_chinese_headers_classes_and_values)
+{
+	char s[4096], c[4096];
+	snprintf(s, sizeof s, "%s", fixture("schools_cn.csv"));
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(s, c, "schools_source_crs = EPSG:4326\n[policy]\nclass_size_junior = 48\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_school *s1 = school_by_id(ds, "S1"), *s2 = school_by_id(ds, "S2");
+	const cm_school *s3 = school_by_id(ds, "S3"), *s4 = school_by_id(ds, "S4");
+	cr_assert_not_null(s1);
+	cr_assert_str_eq(s1->name, "北城小学");
+	cr_assert_eq(s1->kind, CM_KIND_PRIMARY, "完全小学 is a primary school");
+	cr_assert_eq(s1->seats[CM_PRIMARY], 90, "2 classes x 45");
+	cr_assert_eq(s2->seats[CM_PRIMARY], 45);
+	cr_assert_eq(s2->seats[CM_JUNIOR], 96, "2 classes x the configured 48");
+	cr_assert_eq(s3->sector, CM_PRIVATE);
+	cr_assert_eq(s3->purchased[CM_PRIMARY], 20);
+	cr_assert_eq(s4->boarding, 1, "是 means boarding");
+	cr_assert_eq(s1->boarding, 0);
+	cr_assert_float_eq(s4->lon, 113.1, 1e-7);
+	cr_assert_eq(cm_dataset_count(ds, CM_ERR), 0);
+	cm_dataset_free(ds);
+	free(ini);
+}
+
+Test(read, fields_and_values_remapped)
+{
+	char *dir = tmpdir();
+	char *s = write_file(dir, "s.csv",
+	                     "编码,校名,类别,性质,容量,X,Y\n"
+	                     "A,甲校,小学部,国有,300,113.0,24.79\n"
+	                     "B,乙校,中学部,社会力量,200,113.01,24.78\n");
+	char c[4096];
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(s, c,
+	                    "schools_source_crs = EPSG:4326\n"
+	                    "[fields]\n"
+	                    "schools.id = 编码\nschools.name = 校名\nschools.level = 类别\n"
+	                    "schools.sector = 性质\nschools.seats_primary = 容量\n"
+	                    "schools.seats_junior = 容量\n"
+	                    "level.primary = 小学部\nlevel.junior = 中学部\n"
+	                    "sector.public = 国有\nsector.private = 社会力量\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_school *a = school_by_id(ds, "A"), *b = school_by_id(ds, "B");
+	cr_assert_not_null(a);
+	cr_assert_eq(a->kind, CM_KIND_PRIMARY);
+	cr_assert_eq(a->sector, CM_PUBLIC);
+	cr_assert_eq(a->seats[CM_PRIMARY], 300);
+	cr_assert_eq(b->kind, CM_KIND_JUNIOR);
+	cr_assert_eq(b->sector, CM_PRIVATE);
+	cr_assert_eq(b->seats[CM_JUNIOR], 200);
+	cr_assert_str_eq(a->name, "甲校");
+	cm_dataset_free(ds);
+
+	/* Without the value lists the same file is an error that names them. */
+	free(ini);
+	ini = ini_for(s, c,
+	              "schools_source_crs = EPSG:4326\n[fields]\nschools.id = 编码\n"
+	              "schools.level = 类别\nschools.sector = 性质\nschools.seats_primary = 容量\n"
+	              "schools.seats_junior = 容量\n");
+	ds = load_ok(ini, ".", NULL);
+	const cm_diag *d = find_diag(ds, "bad-value");
+	cr_assert_not_null(d);
+	cr_assert_str_eq(d->field, "类别");
+	cr_assert(strstr(d->feature, "id A"), "%s", d->feature);
+	cr_assert(strstr(d->message, "小学部") && strstr(d->message, "level.primary"), "%s", d->message);
+	cm_dataset_free(ds);
+	free(ini);
+	free(s);
+	free(dir);
+}
+
+Test(read, geopackage_layers_by_name)
+{
+	char *dir = tmpdir(), *gpkg, *ini;
+	cr_assert(asprintf(&gpkg, "%s/county.gpkg", dir) > 0);
+	const char *o1[] = {"-f", "GPKG", "-nln", "schools", NULL};
+	const char *o2[] = {"-update", "-nln", "compounds", NULL};
+	cr_assert_eq(translate(fixture("schools.geojson"), NULL, gpkg, o1), 0);
+	cr_assert_eq(translate(fixture("compounds.geojson"), NULL, gpkg, o2), 0);
+	ini = ini_for(gpkg, gpkg, NULL);
+	cm_dataset *ds = load_ok(ini, ".", NULL), *ref = load_geojson();
+	const cm_compound *c, *rc;
+	size_t n = cm_dataset_compounds(ds, &c);
+	cr_assert_eq(n, cm_dataset_compounds(ref, &rc));
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_str_eq(c[i].id, rc[i].id);
+		cr_assert_float_eq(c[i].x, rc[i].x, 1e-6);
+		cr_assert_float_eq(c[i].area_m2, rc[i].area_m2, 1e-3);
+	}
+	cm_dataset_free(ds);
+	cm_dataset_free(ref);
+	free(ini);
+
+	/* A layer that is not there: the message lists those that are. */
+	ini = ini_for(gpkg, gpkg, "schools_layer = 学校\n");
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "no layer '学校'") && strstr(m, "compounds") && strstr(m, "schools"), "%s", m);
+	free(ini);
+	free(gpkg);
+	free(dir);
+}
+
+/* The Chinese CSV as a GBK shapefile, as bureau GIS exports them. */
+static char *make_gbk_shapefile(const char *dir)
+{
+	char *shp;
+	cr_assert(asprintf(&shp, "%s/学校.shp", dir) > 0);
+	const char *oo[] = {"X_POSSIBLE_NAMES=经度", "Y_POSSIBLE_NAMES=纬度", "KEEP_GEOM_COLUMNS=NO", NULL};
+	const char *o[] = {"-f", "ESRI Shapefile", "-lco", "ENCODING=GBK", "-a_srs", "EPSG:4490",
+	                   "-select", "学校代码,学校名称,学段,办学性质,小学班数,初中班数,寄宿制", NULL};
+	cr_assert_eq(translate(fixture("schools_cn.csv"), oo, shp, o), 0);
+	return shp;
+}
+
+static void assert_chinese_names(cm_dataset *ds)
+{
+	const cm_school *s1 = school_by_id(ds, "S1"), *s4 = school_by_id(ds, "S4");
+	cr_assert_not_null(s1);
+	cr_assert_str_eq(s1->name, "北城小学");
+	cr_assert_str_eq(s4->name, "山区寄宿制中学");
+	cr_assert_eq(s4->boarding, 1);
+	cr_assert_eq(s1->seats[CM_PRIMARY], 90);
+}
+
+Test(read, shapefile_gbk_with_cpg)
+{
+	char *dir = tmpdir(), *shp = make_gbk_shapefile(dir), *cpg, *dbf, *buf;
+	size_t len;
+	cr_assert(asprintf(&cpg, "%s/学校.cpg", dir) > 0);
+	cr_assert(asprintf(&dbf, "%s/学校.dbf", dir) > 0);
+	cr_assert_eq(access(cpg, R_OK), 0, "GDAL wrote no .cpg");
+	/* The DBF really holds GBK: 北城 is B1 B1 B3 C7. */
+	buf = slurp(dbf, &len);
+	cr_assert(memmem(buf, len, "\xB1\xB1\xB3\xC7", 4), "the DBF is not GBK");
+	free(buf);
+	char c[4096];
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(shp, c, NULL);
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	assert_chinese_names(ds);
+	cr_assert(strstr(cm_dataset_source(ds, CM_SCHOOLS), "4490"));
+	cm_dataset_free(ds);
+	free(ini);
+	free(cpg);
+	free(dbf);
+	free(shp);
+	free(dir);
+}
+
+Test(read, shapefile_gbk_declared_by_nothing)
+{
+	char *dir = tmpdir(), *shp = make_gbk_shapefile(dir), *cpg, *dbf;
+	FILE *fp;
+	cr_assert(asprintf(&cpg, "%s/学校.cpg", dir) > 0);
+	cr_assert(asprintf(&dbf, "%s/学校.dbf", dir) > 0);
+	unlink(cpg);
+	/* Clear the DBF's language driver byte: nothing declares the encoding. */
+	fp = fopen(dbf, "r+b");
+	cr_assert(fp);
+	fseek(fp, 29, SEEK_SET);
+	fputc(0, fp);
+	fclose(fp);
+	char c[4096];
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+
+	char *ini = ini_for(shp, c, NULL);
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "学校.shp") && strstr(m, "not UTF-8") && strstr(m, "encoding = GBK"), "%s", m);
+	free(ini);
+
+	ini = ini_for(shp, c, "schools_encoding = GBK\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	assert_chinese_names(ds);
+	cm_dataset_free(ds);
+	free(ini);
+	free(cpg);
+	free(dbf);
+	free(shp);
+	free(dir);
+}
+
+Test(read, csv_in_gbk)
+{
+	char *dir = tmpdir(), *text, *s;
+	size_t len;
+	text = slurp(fixture("schools_cn.csv"), &len);
+	char *gbk = recode(text, "GBK");
+	s = write_file(dir, "schools_gbk.csv", gbk);
+	char c[4096];
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(s, c, "schools_source_crs = EPSG:4326\nencoding = GBK\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	assert_chinese_names(ds);
+	cr_assert_float_eq(school_by_id(ds, "S4")->lon, 113.1, 1e-7);
+	cm_dataset_free(ds);
+	free(ini);
+	ini = ini_for(s, c, "schools_source_crs = EPSG:4326\n");
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "schools_gbk.csv") && strstr(m, "GBK"), "%s", m);
+	free(ini);
+	free(s);
+	free(gbk);
+	free(text);
+	free(dir);
+}
+
+Test(crs, projected_data_keeps_its_own_crs)
+{
+	char *dir = tmpdir(), *gpkg;
+	cr_assert(asprintf(&gpkg, "%s/gk.gpkg", dir) > 0);
+	const char *o1[] = {"-f", "GPKG", "-nln", "schools", "-t_srs", "EPSG:4547", NULL};
+	const char *o2[] = {"-update", "-nln", "compounds", "-t_srs", "EPSG:4547", NULL};
+	cr_assert_eq(translate(fixture("schools.geojson"), NULL, gpkg, o1), 0);
+	cr_assert_eq(translate(fixture("compounds.geojson"), NULL, gpkg, o2), 0);
+	char *ini = ini_for(gpkg, gpkg, NULL);
+	cm_dataset *ds = load_ok(ini, ".", NULL), *ref = load_geojson();
+	cr_assert(strstr(cm_dataset_crs_name(ds), "EPSG:4547"), "%s", cm_dataset_crs_name(ds));
+	cr_assert(strstr(cm_dataset_crs_reason(ds), "own projected"));
+	/* Same places, and the same distances to within the two projections'
+	 * scale difference (well under 0.1% here). */
+	const cm_school *a = school_by_id(ds, "S1"), *b = school_by_id(ds, "S4");
+	const cm_school *ra = school_by_id(ref, "S1"), *rb = school_by_id(ref, "S4");
+	cr_assert_float_eq(a->lon, ra->lon, 1e-7);
+	cr_assert_float_eq(a->lat, ra->lat, 1e-7);
+	double d = hypot(a->x - b->x, a->y - b->y), rd = hypot(ra->x - rb->x, ra->y - rb->y);
+	cr_assert_float_eq(d, rd, rd * 1e-3, "%f vs %f", d, rd);
+	cm_dataset_free(ds);
+	cm_dataset_free(ref);
+	free(ini);
+	free(gpkg);
+	free(dir);
+}
+
+Test(crs, configured_working_crs)
+{
+	char s[4096], c[4096];
+	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(s, c, "crs = EPSG:4547\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert(strstr(cm_dataset_crs_name(ds), "EPSG:4547"));
+	cr_assert(strstr(cm_dataset_crs_reason(ds), "configuration"));
+	/* CGCS2000 / 3-degree GK CM 114E: false easting 500 km, 113E is west of it. */
+	cr_assert(school_by_id(ds, "S1")->x < 500000 && school_by_id(ds, "S1")->x > 390000);
+	cm_dataset_free(ds);
+	free(ini);
+
+	ini = ini_for(s, c, "crs = EPSG:4490\n");
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "not a projected CRS in metres"), "%s", m);
+	free(ini);
+	ini = ini_for(s, c, "crs = EPSG:99999999\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "not a CRS"), "%s", m);
+	free(ini);
+}
+
+Test(crs, gcj02_and_bd09_are_undone)
+{
+	char s[4096], c[4096];
+	snprintf(s, sizeof s, "%s", fixture("schools_cn.csv"));
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(s, c, "schools_source_crs = EPSG:4326\nschools_coordinates = gcj02\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_school *s4 = school_by_id(ds, "S4");
+	double lon, lat;
+	cm__gcj02_to_wgs84(113.1, 24.78, &lon, &lat);
+	cr_assert_float_eq(s4->lon, lon, 1e-8);
+	cr_assert_float_eq(s4->lat, lat, 1e-8);
+	/* and the true point maps back onto the web map's */
+	double glon, glat;
+	cm__wgs84_to_gcj02(s4->lon, s4->lat, &glon, &glat);
+	cr_assert_float_eq(glon, 113.1, 1e-8);
+	cr_assert_float_eq(glat, 24.78, 1e-8);
+	cr_assert(strstr(cm_dataset_source(ds, CM_SCHOOLS), "GCJ-02"));
+	/* compounds untouched */
+	cr_assert_float_eq(compound_by_id(ds, "C1")->lon, 113.0, 1e-6);
+	cm_dataset_free(ds);
+	free(ini);
+
+	ini = ini_for(s, c, "schools_source_crs = EPSG:4326\nschools_coordinates = bd09\n");
+	ds = load_ok(ini, ".", NULL);
+	cm__bd09_to_wgs84(113.1, 24.78, &lon, &lat);
+	cr_assert_float_eq(school_by_id(ds, "S4")->lon, lon, 1e-8);
+	cr_assert_float_eq(school_by_id(ds, "S4")->lat, lat, 1e-8);
+	cm_dataset_free(ds);
+	free(ini);
+}
+
+Test(crs, web_map_offsets_need_longitude_latitude)
+{
+	char *dir = tmpdir(), *gpkg;
+	cr_assert(asprintf(&gpkg, "%s/gk.gpkg", dir) > 0);
+	const char *o1[] = {"-f", "GPKG", "-nln", "schools", "-t_srs", "EPSG:4547", NULL};
+	cr_assert_eq(translate(fixture("schools.geojson"), NULL, gpkg, o1), 0);
+	char c[4096];
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(gpkg, c, "schools_coordinates = gcj02\n");
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "gcj02") && strstr(m, "projected"), "%s", m);
+	free(ini);
+	free(gpkg);
+	free(dir);
+}
+
+Test(read, stops_with_a_clear_message)
+{
+	char c[4096];
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for("/nonexistent/schools.shp", c, NULL);
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "/nonexistent/schools.shp") && strstr(m, "does not exist"), "%s", m);
+	free(ini);
+
+	char *dir = tmpdir();
+	char *junk = write_file(dir, "junk.gpkg", "this is not a GeoPackage\n");
+	ini = ini_for(junk, c, NULL);
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "junk.gpkg"), "%s", m);
+	free(ini);
+
+	char *noid = write_file(dir, "noid.csv", "code,level,seats_primary,lon,lat\nA,primary,45,113,24.79\n");
+	ini = ini_for(noid, c, "source_crs = EPSG:4326\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "noid.csv") && strstr(m, "no id field") && strstr(m, "code"), "%s", m);
+	free(ini);
+
+	ini = ini_for(noid, c, "source_crs = EPSG:4326\n[fields]\nschools.id = 学校代码\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "no field '学校代码'") && strstr(m, "schools.id"), "%s", m);
+	free(ini);
+
+	char *nogeom = write_file(dir, "nogeom.csv", "id,level,seats_primary\nA,primary,45\n");
+	ini = ini_for(nogeom, c, "source_crs = EPSG:4326\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "nogeom.csv") && strstr(m, "no geometry"), "%s", m);
+	free(ini);
+
+	char *noseats = write_file(dir, "noseats.csv", "id,level,lon,lat\nA,primary,113,24.79\n");
+	ini = ini_for(noseats, c, "source_crs = EPSG:4326\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "seats_primary") && strstr(m, "classes_primary"), "%s", m);
+	free(ini);
+	free(noid);
+	free(nogeom);
+	free(noseats);
+	free(junk);
+	free(dir);
+}
+
+Test(read, representative_point_inside_concave_polygon)
+{
+	char *dir = tmpdir();
+	/* A U shape whose centroid falls in the gap between its arms. */
+	char *c = write_file(dir, "u.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+		"{\"id\":\"U\",\"primary_local\":10},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		"[[[113.0,24.78],[113.01,24.78],[113.01,24.79],[113.008,24.79],[113.008,24.782],"
+		"[113.002,24.782],[113.002,24.79],[113.0,24.79],[113.0,24.78]]]}}]}");
+	char s[4096];
+	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	char *ini = ini_for(s, c, NULL);
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_compound *u = compound_by_id(ds, "U");
+	int in_base = u->lat >= 24.78 && u->lat <= 24.782;
+	int in_arm = (u->lon <= 113.002 || u->lon >= 113.008) && u->lat <= 24.79;
+	cr_assert(u->lon >= 113.0 && u->lon <= 113.01 && (in_base || in_arm),
+	          "point (%f, %f) is outside the U", u->lon, u->lat);
+	cm_dataset_free(ds);
+	free(ini);
+	free(c);
+	free(dir);
+}
