@@ -4,7 +4,10 @@
 Deterministic: a fixed seed, no dependencies beyond the Python standard
 library, the same bytes on every run.  Run from anywhere:
 
-    python3 geodata/make_tongxi.py
+    python3 geodata/make_tongxi.py [OUTPUT_FOLDER]
+
+(the tests run it into a temporary folder and compare the bytes with the
+committed files).
 
 What it makes (see geodata/tongxi/README.md):
   compounds.geojson  ~350 residential compounds and villages as polygons,
@@ -28,13 +31,15 @@ import json
 import math
 import os
 import random
+import sys
 
 SEED = 20261123
 LON0, LAT0 = 113.05, 24.78          # county town centre (true WGS 84 / CGCS2000)
 M_PER_DEG_LAT = 110574.0
 M_PER_DEG_LON = 111320.0 * math.cos(math.radians(LAT0))
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tongxi")
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "tongxi")
 rng = random.Random(SEED)
 
 
