@@ -172,48 +172,43 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
-			int missing = 0;
-			long unreached = 0;
+			int unreached[CM_NGROUPS] = {0, 0};
+			double best = HUGE_VAL;
+			const cm_school *nearest = NULL;
 			for (g = 0; g < CM_NGROUPS; g++) {
-				double best = HUGE_VAL;
-				const cm_school *nearest = NULL;
 				int reached = 0;
 				if (c->pupils[lv][g] <= 0)
 					continue;
-				for (j = 0; j < ds->n_schools; j++) {
+				for (j = 0; j < ds->n_schools && !reached; j++) {
 					const cm_school *s = &ds->schools[j];
 					double d;
 					if (!serves(s, lv, g))
 						continue;
 					d = cm__distance(c->x, c->y, s->x, s->y);
-					if (d <= reach_of(cfg, s, lv)) {
-						reached = 1;
-						break;
-					}
+					reached = d <= reach_of(cfg, s, lv);
 					if (d < best) {
 						best = d;
 						nearest = s;
 					}
 				}
-				if (reached)
-					continue;
-				missing = 1;
-				unreached += c->pupils[lv][g];
-				if (nearest)
-					diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
-					              "%d %s %s pupils have no school in reach; the nearest, "
-					              "%s (%s), is %.1f km away", c->pupils[lv][g],
-					              g == CM_LOCAL ? "local" : "migrant",
-					              cm_level_name((cm_level)lv), nearest->name, nearest->id,
-					              best / 1000);
-				else
-					diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
-					              "%d %s %s pupils: no school offers them seats",
-					              c->pupils[lv][g], g == CM_LOCAL ? "local" : "migrant",
-					              cm_level_name((cm_level)lv));
+				if (!reached)
+					unreached[g] = c->pupils[lv][g];
 			}
-			rep->level[lv].no_eligible += (size_t)missing;
-			rep->level[lv].no_eligible_pupils += unreached;
+			if (!unreached[CM_LOCAL] && !unreached[CM_MIGRANT])
+				continue;
+			rep->level[lv].no_eligible++;
+			rep->level[lv].no_eligible_pupils += unreached[CM_LOCAL] + unreached[CM_MIGRANT];
+			if (nearest)
+				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
+				              "%s: %d local and %d migrant pupils have no school in reach; "
+				              "the nearest that could take them, %s (%s), is %.1f km away",
+				              cm_level_name((cm_level)lv), unreached[CM_LOCAL],
+				              unreached[CM_MIGRANT], nearest->name, nearest->id, best / 1000);
+			else
+				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
+				              "%s: %d local and %d migrant pupils: no school offers them seats",
+				              cm_level_name((cm_level)lv), unreached[CM_LOCAL],
+				              unreached[CM_MIGRANT]);
 		}
 	}
 }

@@ -997,11 +997,16 @@ done:
 
 static char *describe_source(layer_src *L, size_t n)
 {
+	long total = layer_count(L);
 	char *crs = cm__crs_describe(L->srs), *s;
 	const char *coords = L->in->coordinates == CM_COORDS_GCJ02  ? ", GCJ-02 offsets removed"
 	                     : L->in->coordinates == CM_COORDS_BD09 ? ", BD-09 offsets removed"
 	                                                            : "";
-	s = cm__sprintf("%s (layer %s, %zu features, %s%s%s%s)", L->in->path, L->name, n, crs, coords,
+	char used[64] = "";
+	if (total >= 0 && (size_t)total != n)
+		snprintf(used, sizeof used, ", %zu usable", n);
+	s = cm__sprintf("%s (layer %s, %ld features%s, %s%s%s%s)", L->in->path, L->name, total, used,
+	                crs, coords,
 	                L->encoding || L->in->encoding ? ", encoding " : "",
 	                L->in->encoding ? L->in->encoding : "");
 	free(crs);
