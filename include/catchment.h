@@ -111,7 +111,8 @@ typedef struct cm_input {
 	char *path;        /* data source, resolved against the INI's folder */
 	char *layer;       /* layer name; NULL: the source's only layer */
 	char *encoding;    /* e.g. "GBK"; NULL: the source's own (.cpg, UTF-8) */
-	char *source_crs;  /* CRS for a layer that declares none; NULL: none */
+	char *source_crs;  /* CRS of the coordinates; NULL: the layer's own */
+	char *where;       /* OGR SQL attribute filter; NULL: every feature */
 	cm_coords coordinates;                /* web-map offsets to undo */
 	char *field[CM_NFIELDS];              /* data field for each engine field; NULL: default names */
 } cm_input;

@@ -85,9 +85,12 @@ static const key_def keys[] = {
 static const char *const sections[] = {"input", "fields", "policy", "solve", "output"};
 
 /* [input] keys that exist for each layer, as `schools_KEY` / `compounds_KEY`;
- * all but `layer` also exist unprefixed, for both layers. */
-typedef enum { IK_PATH, IK_LAYER, IK_ENCODING, IK_SOURCE_CRS, IK_COORDINATES, IK_N } input_key;
-static const char *const input_keys[IK_N] = {"", "layer", "encoding", "source_crs", "coordinates"};
+ * all but `layer` and `where` also exist unprefixed, for both layers. */
+typedef enum {
+	IK_PATH, IK_LAYER, IK_WHERE, IK_ENCODING, IK_SOURCE_CRS, IK_COORDINATES, IK_N
+} input_key;
+static const char *const input_keys[IK_N] = {"", "layer", "where", "encoding", "source_crs",
+                                             "coordinates"};
 
 /* ------------------------------------------------------------ parse state */
 
@@ -245,7 +248,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 		for (i = IK_LAYER; i < IK_N; i++)
 			if (!strcmp(rest, input_keys[i]))
 				ik = i;
-		if (ik < 0 || (layer < 0 && ik == IK_LAYER))
+		if (ik < 0 || (layer < 0 && (ik == IK_LAYER || ik == IK_WHERE)))
 			goto unknown;
 	}
 	if (ik == IK_COORDINATES && parse_coords(value, &coords))
@@ -260,6 +263,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 		switch (ik) {
 		case IK_PATH: return set_path(ps, &in->path, value) ? fail(ps, "out of memory") : 1;
 		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, "out of memory") : 1;
+		case IK_WHERE: return set_string(&in->where, value) ? fail(ps, "out of memory") : 1;
 		case IK_ENCODING:
 			return set_string(&in->encoding, value) ? fail(ps, "out of memory") : 1;
 		case IK_SOURCE_CRS:
@@ -273,8 +277,9 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 unknown:
 	return fail(ps,
 	            "unknown key '%s' in [input]; known: schools, compounds, schools_layer, "
-	            "compounds_layer, encoding, source_crs, coordinates (each also with a schools_ "
-	            "or compounds_ prefix), crs, repair_geometry",
+	            "compounds_layer, schools_where, compounds_where, encoding, source_crs, "
+	            "coordinates (each also with a schools_ or compounds_ prefix), crs, "
+	            "repair_geometry",
 	            name);
 }
 
@@ -552,6 +557,7 @@ void cm_config_free(cm_config *cfg)
 		cm_input *in = &cfg->input[i];
 		free(in->path);
 		free(in->layer);
+		free(in->where);
 		free(in->encoding);
 		free(in->source_crs);
 		for (f = 0; f < CM_NFIELDS; f++)

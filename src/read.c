@@ -297,6 +297,15 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	L->name = cm__strdup(OGR_L_GetName(L->lyr));
 	if (!L->name)
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (L->in->where) {
+		char *w = from_utf8(L, L->in->where);
+		OGRErr e = w ? OGR_L_SetAttributeFilter(L->lyr, w) : OGRERR_NOT_ENOUGH_MEMORY;
+		free(w);
+		if (e != OGRERR_NONE)
+			return cm__error(ctx, CM_EINPUT, "%s, layer %s: %s_where = '%s' is not a valid "
+			                 "filter: %s", path, L->name, L->what, L->in->where,
+			                 CPLGetLastErrorMsg());
+	}
 	/* Before anything that matches names: a wrong encoding explains more
 	 * than the missing columns it causes. */
 	{

@@ -175,6 +175,7 @@ BAD(missing_compounds, "[input]\nschools = s.gpkg\n", "test.ini", "compounds is 
 BAD(not_utf8, MINIMAL "[fields]\nschools.id = \xD1\xA7\xD0\xA3\xB4\xFA\xC2\xEB\n", "test.ini:5:",
     "UTF-8")
 BAD(layer_without_prefix, MINIMAL "layer = x\n", "test.ini:4:", "unknown key 'layer'")
+BAD(where_without_prefix, MINIMAL "where = a = 1\n", "test.ini:4:", "unknown key 'where'")
 
 Test(config_bad, line_too_long)
 {

@@ -474,3 +474,22 @@ Test(read, representative_point_inside_concave_polygon)
 	free(c);
 	free(dir);
 }
+
+Test(read, where_filter)
+{
+	char s[4096], c[4096];
+	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *ini = ini_for(s, c, "compounds_where = area_type = 'urban'\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_compound *cc;
+	cr_assert_eq(cm_dataset_compounds(ds, &cc), 2);
+	cr_assert_not_null(compound_by_id(ds, "C1"));
+	cr_assert_null(compound_by_id(ds, "C4"));
+	cm_dataset_free(ds);
+	free(ini);
+	ini = ini_for(s, c, "schools_where = no_such_field > 3\n");
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "schools_where") && strstr(m, "no_such_field"), "%s", m);
+	free(ini);
+}
