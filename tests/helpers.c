@@ -22,6 +22,16 @@ const char *fixture(const char *name)
 	return buf;
 }
 
+char *scenario_text(const char *schools, const char *compounds, const char *extra)
+{
+	char s[4096], c[4096], *text;
+	snprintf(s, sizeof s, "%s", strchr(schools, '/') ? schools : fixture(schools));
+	snprintf(c, sizeof c, "%s", strchr(compounds, '/') ? compounds : fixture(compounds));
+	cr_assert(asprintf(&text, "[input]\nschools = %s\ncompounds = %s\n%s", s, c,
+	                   extra ? extra : "") > 0);
+	return text;
+}
+
 char *tmpdir(void)
 {
 	char tmpl[] = "/tmp/cm-test-XXXXXX";

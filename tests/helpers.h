@@ -7,6 +7,9 @@
 
 /* Path of a file in tests/data (from $CM_TEST_DATA); static buffer, one at a time. */
 const char *fixture(const char *name);
+/* Scenario text naming two layers, then `extra` (may be NULL).  A name
+ * without '/' is a fixture in tests/data.  Caller frees. */
+char *scenario_text(const char *schools, const char *compounds, const char *extra);
 /* A fresh temporary folder; caller frees the string. */
 char *tmpdir(void);
 /* Writes `text` to dir/name and returns the path (caller frees). */

@@ -11,13 +11,9 @@
 static cm_dataset *checked(const char *schools, const char *compounds, const char *extra,
                            cm_check_report *rep)
 {
-	char *ini, s[4096], c[4096];
 	cm_config *cfg;
 	cm_ctx *ctx;
-	snprintf(s, sizeof s, "%s", fixture(schools));
-	snprintf(c, sizeof c, "%s", fixture(compounds));
-	cr_assert(asprintf(&ini, "[input]\nschools = %s\ncompounds = %s\n%s", s, c,
-	                   extra ? extra : "") > 0);
+	char *ini = scenario_text(schools, compounds, extra);
 	cm_dataset *ds = load_ok(ini, ".", &cfg);
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_check(ctx, cfg, ds, rep), 0);
@@ -206,11 +202,8 @@ Test(check, report_text)
 	cm_check_report rep;
 	cm_config *cfg;
 	cm_ctx *ctx;
-	char *ini, s[4096], c[4096], *buf = NULL;
+	char *ini = scenario_text("bad_schools.geojson", "compounds.geojson", NULL), *buf = NULL;
 	size_t len = 0;
-	snprintf(s, sizeof s, "%s", fixture("bad_schools.geojson"));
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
-	cr_assert(asprintf(&ini, "[input]\nschools = %s\ncompounds = %s\n", s, c) > 0);
 	cm_dataset *ds = load_ok(ini, ".", &cfg);
 	cm_ctx_new(&ctx);
 	cm_check(ctx, cfg, ds, &rep);

@@ -26,10 +26,7 @@ Test(cli, help_version_usage)
 
 static char *scenario(const char *dir, const char *schools, const char *compounds, const char *extra)
 {
-	char *text, s[4096], c[4096];
-	snprintf(s, sizeof s, "%s", fixture(schools));
-	snprintf(c, sizeof c, "%s", fixture(compounds));
-	cr_assert(asprintf(&text, "[input]\nschools = %s\ncompounds = %s\n%s", s, c, extra) > 0);
+	char *text = scenario_text(schools, compounds, extra);
 	char *p = write_file(dir, "scenario.ini", text);
 	free(text);
 	return p;

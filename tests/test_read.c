@@ -13,19 +13,15 @@
 
 static char *ini_for(const char *schools, const char *compounds, const char *extra)
 {
-	char *s;
-	cr_assert(asprintf(&s, "[input]\nschools = %s\ncompounds = %s\n%s", schools, compounds,
-	                   extra ? extra : "") > 0);
-	return s;
+	return scenario_text(schools, compounds, extra);
 }
 
 /* The fixtures' geometry in a GeoJSON pair: the reference the other formats
  * are compared with. */
 static cm_dataset *load_geojson(void)
 {
-	char s[4096], c[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *s = "schools.geojson";
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(s, c, NULL);
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	free(ini);
@@ -79,9 +75,8 @@ Test(read, geojson_points_and_polygons)
 
 Test(read, csv_with_wkt_column_needs_a_declared_crs)
 {
-	char s[4096], c[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
-	snprintf(c, sizeof c, "%s", fixture("compounds_wkt.csv"));
+	const char *s = "schools.geojson";
+	const char *c = "compounds_wkt.csv";
 	char *ini = ini_for(s, c, NULL);
 	const char *m = load_err(ini, ".");
 	cr_assert(strstr(m, "compounds_wkt.csv") && strstr(m, "declares no CRS") &&
@@ -102,9 +97,8 @@ Test(read, csv_with_wkt_column_needs_a_declared_crs)
 
 Test(read, csv_chinese_headers_classes_and_values)
 {
-	char s[4096], c[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools_cn.csv"));
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *s = "schools_cn.csv";
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(s, c, "schools_source_crs = EPSG:4326\n[policy]\nclass_size_junior = 48\n");
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	const cm_school *s1 = school_by_id(ds, "S1"), *s2 = school_by_id(ds, "S2");
@@ -132,8 +126,7 @@ Test(read, fields_and_values_remapped)
 	                     "编码,校名,类别,性质,容量,X,Y\n"
 	                     "A,甲校,小学部,国有,300,113.0,24.79\n"
 	                     "B,乙校,中学部,社会力量,200,113.01,24.78\n");
-	char c[4096];
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(s, c,
 	                    "schools_source_crs = EPSG:4326\n"
 	                    "[fields]\n"
@@ -236,8 +229,7 @@ Test(read, shapefile_gbk_with_cpg)
 	buf = slurp(dbf, &len);
 	cr_assert(memmem(buf, len, "\xB1\xB1\xB3\xC7", 4), "the DBF is not GBK");
 	free(buf);
-	char c[4096];
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(shp, c, NULL);
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	assert_chinese_names(ds);
@@ -263,8 +255,7 @@ Test(read, shapefile_gbk_declared_by_nothing)
 	fseek(fp, 29, SEEK_SET);
 	fputc(0, fp);
 	fclose(fp);
-	char c[4096];
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *c = "compounds.geojson";
 
 	char *ini = ini_for(shp, c, NULL);
 	const char *m = load_err(ini, ".");
@@ -289,8 +280,7 @@ Test(read, csv_in_gbk)
 	text = slurp(fixture("schools_cn.csv"), &len);
 	char *gbk = recode(text, "GBK");
 	s = write_file(dir, "schools_gbk.csv", gbk);
-	char c[4096];
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(s, c, "schools_source_crs = EPSG:4326\nencoding = GBK\n");
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	assert_chinese_names(ds);
@@ -336,9 +326,8 @@ Test(crs, projected_data_keeps_its_own_crs)
 
 Test(crs, configured_working_crs)
 {
-	char s[4096], c[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *s = "schools.geojson";
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(s, c, "crs = EPSG:4547\n");
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	cr_assert(strstr(cm_dataset_crs_name(ds), "EPSG:4547"));
@@ -360,9 +349,8 @@ Test(crs, configured_working_crs)
 
 Test(crs, gcj02_and_bd09_are_undone)
 {
-	char s[4096], c[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools_cn.csv"));
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *s = "schools_cn.csv";
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(s, c, "schools_source_crs = EPSG:4326\nschools_coordinates = gcj02\n");
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	const cm_school *s4 = school_by_id(ds, "S4");
@@ -396,8 +384,7 @@ Test(crs, web_map_offsets_need_longitude_latitude)
 	cr_assert(asprintf(&gpkg, "%s/gk.gpkg", dir) > 0);
 	const char *o1[] = {"-f", "GPKG", "-nln", "schools", "-t_srs", "EPSG:4547", NULL};
 	cr_assert_eq(translate(fixture("schools.geojson"), NULL, gpkg, o1), 0);
-	char c[4096];
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(gpkg, c, "schools_coordinates = gcj02\n");
 	const char *m = load_err(ini, ".");
 	cr_assert(strstr(m, "gcj02") && strstr(m, "projected"), "%s", m);
@@ -408,8 +395,7 @@ Test(crs, web_map_offsets_need_longitude_latitude)
 
 Test(read, stops_with_a_clear_message)
 {
-	char c[4096];
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *c = "compounds.geojson";
 	char *ini = ini_for("/nonexistent/schools.shp", c, NULL);
 	const char *m = load_err(ini, ".");
 	cr_assert(strstr(m, "/nonexistent/schools.shp") && strstr(m, "does not exist"), "%s", m);
@@ -460,8 +446,7 @@ Test(read, representative_point_inside_concave_polygon)
 		"{\"id\":\"U\",\"primary_local\":10},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
 		"[[[113.0,24.78],[113.01,24.78],[113.01,24.79],[113.008,24.79],[113.008,24.782],"
 		"[113.002,24.782],[113.002,24.79],[113.0,24.79],[113.0,24.78]]]}}]}");
-	char s[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	const char *s = "schools.geojson";
 	char *ini = ini_for(s, c, NULL);
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	const cm_compound *u = compound_by_id(ds, "U");
@@ -477,9 +462,8 @@ Test(read, representative_point_inside_concave_polygon)
 
 Test(read, where_filter)
 {
-	char s[4096], c[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	const char *s = "schools.geojson";
+	const char *c = "compounds.geojson";
 	char *ini = ini_for(s, c, "compounds_where = area_type = 'urban'\n");
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	const cm_compound *cc;

@@ -13,14 +13,12 @@
 /* Loads and checks; returns the load's status. */
 static int load_and_check(const char *schools, const char *compounds, const char *extra)
 {
-	char *ini;
+	char *ini = scenario_text(schools, compounds, extra);
 	cm_ctx *ctx;
 	cm_config *cfg = NULL;
 	cm_dataset *ds = NULL;
 	cm_check_report rep;
 	int rc;
-	cr_assert(asprintf(&ini, "[input]\nschools = %s\ncompounds = %s\n%s", schools, compounds,
-	                   extra ? extra : "") > 0);
 	cm_ctx_new(&ctx);
 	rc = cm_config_parse_string(ctx, ini, "robust.ini", ".", &cfg);
 	cr_assert_eq(rc, 0, "%s", cm_ctx_last_error(ctx));
@@ -43,10 +41,10 @@ static int load_and_check(const char *schools, const char *compounds, const char
 
 Test(robust, truncated_geojson)
 {
-	char *dir = tmpdir(), s[4096];
+	char *dir = tmpdir();
 	size_t len, cut;
 	char *text = slurp(fixture("compounds.geojson"), &len);
-	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	const char *s = "schools.geojson";
 	int ok = 0, failed = 0;
 	for (cut = 0; cut < len; cut += 61) {
 		char saved = text[cut];
@@ -66,8 +64,8 @@ Test(robust, truncated_geojson)
 
 Test(robust, garbled_csv_values)
 {
-	char *dir = tmpdir(), c[4096];
-	snprintf(c, sizeof c, "%s", fixture("compounds.geojson"));
+	char *dir = tmpdir();
+	const char *c = "compounds.geojson";
 	char *s = write_file(dir, "odd.csv",
 		"id,name,level,sector,seats_primary,seats_junior,purchased_primary,boarding,lon,lat\n"
 		"A,\"quoted, name\",primary,public,1e400,0,0,0,113,24.79\n"
@@ -85,8 +83,8 @@ Test(robust, garbled_csv_values)
 
 Test(robust, wrong_types_in_geojson)
 {
-	char *dir = tmpdir(), s[4096];
-	snprintf(s, sizeof s, "%s", fixture("schools.geojson"));
+	char *dir = tmpdir();
+	const char *s = "schools.geojson";
 	char *c = write_file(dir, "types.geojson",
 		"{\"type\":\"FeatureCollection\",\"features\":["
 		"{\"type\":\"Feature\",\"properties\":{\"id\":1,\"primary_local\":[1,2],\"area_type\":true},"
