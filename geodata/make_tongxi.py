@@ -316,10 +316,10 @@ for c in compounds:
     d = demand.setdefault(c["district"], [0, 0])
     d[0] += c["p"][0] + c["p"][1]
     d[1] += c["p"][2] + c["p"][3]
-HEADROOM = {"东城新区": 0.80}
+HEADROOM = {"东城新区": 0.72}
 rows = []
 for i, (name, lvl, sector, x, y, boarding, district, pshare, jshare) in enumerate(schools):
-    head = HEADROOM.get(district, 1.10) * rng.uniform(0.97, 1.05)
+    head = HEADROOM.get(district, 1.08) * rng.uniform(0.97, 1.05)
     pc = int(round(demand[district][0] * pshare * head / 45.0)) if pshare else 0
     jc = int(round(demand[district][1] * jshare * head / 50.0)) if jshare else 0
     pc = max(pc, 2) if pshare else 0
