@@ -21,44 +21,31 @@ static const char *field_label(const cm_dataset *ds, cm_layer_kind layer, cm_fie
 	return ds->field_name[layer][f] ? ds->field_name[layer][f] : cm_field_name(f);
 }
 
-static int diag_school(cm_dataset *ds, const cm_config *cfg, cm_severity sev, const char *kind,
-                       const cm_school *s, const char *field, const char *fmt, ...)
-	CM_PRINTF(7, 8);
-static int diag_school(cm_dataset *ds, const cm_config *cfg, cm_severity sev, const char *kind,
-                       const cm_school *s, const char *field, const char *fmt, ...)
+/* A diagnostic about one feature of a layer. */
+static int diag_feature(cm_dataset *ds, const cm_config *cfg, cm_layer_kind layer,
+                        cm_severity sev, const char *kind, long fid, const char *id,
+                        const char *field, const char *fmt, ...) CM_PRINTF(9, 10);
+static int diag_feature(cm_dataset *ds, const cm_config *cfg, cm_layer_kind layer,
+                        cm_severity sev, const char *kind, long fid, const char *id,
+                        const char *field, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *label = cm__feature_label(s->fid, s->id);
+	char *msg, *label = cm__feature_label(fid, id);
 	int rc;
 	va_start(ap, fmt);
 	msg = cm__vsprintf(fmt, ap);
 	va_end(ap);
-	rc = cm__diag(ds, sev, kind, cfg->input[CM_SCHOOLS].path, ds->layer_name[CM_SCHOOLS], label,
-	              field, "%s", msg ? msg : "");
+	rc = cm__diag(ds, sev, kind, cfg->input[layer].path, ds->layer_name[layer], label, field,
+	              "%s", msg ? msg : "");
 	free(msg);
 	free(label);
 	return rc;
 }
 
-static int diag_compound(cm_dataset *ds, const cm_config *cfg, cm_severity sev,
-                         const char *kind, const cm_compound *c, const char *field,
-                         const char *fmt, ...) CM_PRINTF(7, 8);
-static int diag_compound(cm_dataset *ds, const cm_config *cfg, cm_severity sev,
-                         const char *kind, const cm_compound *c, const char *field,
-                         const char *fmt, ...)
-{
-	va_list ap;
-	char *msg, *label = cm__feature_label(c->fid, c->id);
-	int rc;
-	va_start(ap, fmt);
-	msg = cm__vsprintf(fmt, ap);
-	va_end(ap);
-	rc = cm__diag(ds, sev, kind, cfg->input[CM_COMPOUNDS].path, ds->layer_name[CM_COMPOUNDS],
-	              label, field, "%s", msg ? msg : "");
-	free(msg);
-	free(label);
-	return rc;
-}
+#define diag_school(ds, cfg, sev, kind, s, field, ...) \
+	diag_feature(ds, cfg, CM_SCHOOLS, sev, kind, (s)->fid, (s)->id, field, __VA_ARGS__)
+#define diag_compound(ds, cfg, sev, kind, c, field, ...) \
+	diag_feature(ds, cfg, CM_COMPOUNDS, sev, kind, (c)->fid, (c)->id, field, __VA_ARGS__)
 
 /* ------------------------------------------------------------ duplicates */
 
@@ -87,13 +74,10 @@ static int check_duplicates(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	}
 	qsort(refs, n, sizeof *refs, cmp_id);
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && !strcmp(refs[i].id, refs[j].id); j++) {
-			char *label = cm__feature_label(refs[j].fid, refs[j].id);
-			cm__diag(ds, CM_ERR, "duplicate-id", cfg->input[layer].path, ds->layer_name[layer],
-			         label, field_label(ds, layer, CM_F_ID),
-			         "id %s is already used by feature %ld", refs[i].id, refs[i].fid);
-			free(label);
-		}
+		for (j = i + 1; j < n && !strcmp(refs[i].id, refs[j].id); j++)
+			diag_feature(ds, cfg, layer, CM_ERR, "duplicate-id", refs[j].fid, refs[j].id,
+			             field_label(ds, layer, CM_F_ID), "id %s is already used by feature %ld",
+			             refs[i].id, refs[i].fid);
 	}
 	free(refs);
 	return 0;

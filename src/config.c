@@ -52,34 +52,35 @@ typedef struct key_def {
 	key_type type;
 	size_t off;        /* offset in cm_config */
 	double lo, hi;     /* inclusive range for numbers */
+	const char *choices; /* K_STRING: the accepted values, comma-separated; NULL: any */
 } key_def;
 
 #define OFF(m) offsetof(cm_config, m)
 #define BIG 1e12
 
 static const key_def keys[] = {
-	{"policy", "migrant_public_share", K_DOUBLE, OFF(policy.migrant_public_share), 0, 1},
-	{"policy", "max_distance_primary_m", K_DOUBLE, OFF(policy.max_distance_m[CM_PRIMARY]), 0, BIG},
-	{"policy", "max_distance_junior_m", K_DOUBLE, OFF(policy.max_distance_m[CM_JUNIOR]), 0, BIG},
-	{"policy", "max_distance_boarding_m", K_DOUBLE, OFF(policy.max_distance_boarding_m), 0, BIG},
-	{"policy", "near_radius_primary_m", K_DOUBLE, OFF(policy.near_radius_m[CM_PRIMARY]), 1, BIG},
-	{"policy", "near_radius_junior_m", K_DOUBLE, OFF(policy.near_radius_m[CM_JUNIOR]), 1, BIG},
-	{"policy", "near_share_min_primary", K_DOUBLE, OFF(policy.near_share_min[CM_PRIMARY]), 0, 1},
-	{"policy", "near_share_min_junior", K_DOUBLE, OFF(policy.near_share_min[CM_JUNIOR]), 0, 1},
-	{"policy", "class_size_primary", K_INT, OFF(policy.class_size[CM_PRIMARY]), 1, 200},
-	{"policy", "class_size_junior", K_INT, OFF(policy.class_size[CM_JUNIOR]), 1, 200},
-	{"policy", "max_school_size", K_INT, OFF(policy.max_school_size), 1, 1e7},
-	{"policy", "max_school_size_nine_year", K_INT, OFF(policy.max_school_size_nine_year), 1, 1e7},
-	{"policy", "enforce_school_size", K_BOOL, OFF(policy.enforce_school_size), 0, 1},
-	{"policy", "far_school_m", K_DOUBLE, OFF(policy.far_school_m), 1, BIG},
-	{"solve", "assignment", K_ASSIGN, OFF(solve.assignment), 0, 0},
-	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999},
-	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG},
-	{"output", "path", K_PATH, OFF(output.path), 0, 0},
-	{"output", "format", K_STRING, OFF(output.format), 0, 0},
-	{"output", "name", K_STRING, OFF(name), 0, 0},
-	{"input", "crs", K_STRING, OFF(crs), 0, 0},
-	{"input", "repair_geometry", K_BOOL, OFF(repair_geometry), 0, 1},
+	{"policy", "migrant_public_share", K_DOUBLE, OFF(policy.migrant_public_share), 0, 1, NULL},
+	{"policy", "max_distance_primary_m", K_DOUBLE, OFF(policy.max_distance_m[CM_PRIMARY]), 0, BIG, NULL},
+	{"policy", "max_distance_junior_m", K_DOUBLE, OFF(policy.max_distance_m[CM_JUNIOR]), 0, BIG, NULL},
+	{"policy", "max_distance_boarding_m", K_DOUBLE, OFF(policy.max_distance_boarding_m), 0, BIG, NULL},
+	{"policy", "near_radius_primary_m", K_DOUBLE, OFF(policy.near_radius_m[CM_PRIMARY]), 1, BIG, NULL},
+	{"policy", "near_radius_junior_m", K_DOUBLE, OFF(policy.near_radius_m[CM_JUNIOR]), 1, BIG, NULL},
+	{"policy", "near_share_min_primary", K_DOUBLE, OFF(policy.near_share_min[CM_PRIMARY]), 0, 1, NULL},
+	{"policy", "near_share_min_junior", K_DOUBLE, OFF(policy.near_share_min[CM_JUNIOR]), 0, 1, NULL},
+	{"policy", "class_size_primary", K_INT, OFF(policy.class_size[CM_PRIMARY]), 1, 200, NULL},
+	{"policy", "class_size_junior", K_INT, OFF(policy.class_size[CM_JUNIOR]), 1, 200, NULL},
+	{"policy", "max_school_size", K_INT, OFF(policy.max_school_size), 1, 1e7, NULL},
+	{"policy", "max_school_size_nine_year", K_INT, OFF(policy.max_school_size_nine_year), 1, 1e7, NULL},
+	{"policy", "enforce_school_size", K_BOOL, OFF(policy.enforce_school_size), 0, 1, NULL},
+	{"policy", "far_school_m", K_DOUBLE, OFF(policy.far_school_m), 1, BIG, NULL},
+	{"solve", "assignment", K_ASSIGN, OFF(solve.assignment), 0, 0, NULL},
+	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999, NULL},
+	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG, NULL},
+	{"output", "path", K_PATH, OFF(output.path), 0, 0, NULL},
+	{"output", "format", K_STRING, OFF(output.format), 0, 0, "gpkg,shp,geojson,csv"},
+	{"output", "name", K_STRING, OFF(name), 0, 0, NULL},
+	{"input", "crs", K_STRING, OFF(crs), 0, 0, NULL},
+	{"input", "repair_geometry", K_BOOL, OFF(repair_geometry), 0, 1, NULL},
 };
 
 static const char *const sections[] = {"input", "fields", "policy", "solve", "output"};
@@ -215,9 +216,9 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 			            value);
 		return 1;
 	case K_STRING:
-		if (!strcmp(k->name, "format") &&
-		    !cm__list_has("gpkg,geopackage,shp,shapefile,geojson,csv", value))
-			return fail(ps, "[output] format = '%s': must be gpkg, shp, geojson or csv", value);
+		if (k->choices && !cm__list_has(k->choices, value))
+			return fail(ps, "[%s] %s = '%s': must be one of %s", k->section, k->name, value,
+			            k->choices);
 		return set_string(slot, value) ? fail(ps, "out of memory") : 1;
 	case K_PATH:
 		return set_path(ps, slot, value) ? fail(ps, "out of memory") : 1;

@@ -500,14 +500,13 @@ static void map_points(OGRGeometryH g, point_fn fn)
 
 /* The feature's geometry, checked and in lon/lat without web-map offsets.
  * NULL after a diagnostic. */
-static OGRGeometryH take_geometry(cm_ctx *ctx, cm_dataset *ds, layer_src *L, OGRFeatureH f,
-                                  long fid, const char *id)
+static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid,
+                                  const char *id)
 {
 	OGRGeometryH src = OGR_F_GetGeometryRef(f), g;
 	OGRwkbGeometryType t;
 	OGREnvelope env;
 	int polygonal;
-	(void)ctx;
 	if (!src || OGR_G_IsEmpty(src)) {
 		ds_diag_feature(ds, L, CM_ERR, "empty-geometry", fid, id, -1,
 		                "no geometry: the feature cannot be placed on the map");
@@ -741,7 +740,7 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 		if (L->fidx[purchased_f[lv]] >= 0 && OGR_F_IsFieldSetAndNotNull(f, L->fidx[purchased_f[lv]]))
 			ok &= get_count(ds, L, f, fid, s->id, purchased_f[lv], &s->purchased[lv]) == 0;
 	}
-	g = take_geometry(ctx, ds, L, f, fid, s->id);
+	g = take_geometry(ds, L, f, fid, s->id);
 	if (!g || !ok) {
 		if (g)
 			OGR_G_DestroyGeometry(g);
@@ -771,7 +770,7 @@ static int read_compound(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_con
 	for (k = 0; k < 4; k++)
 		ok &= get_count(ds, L, f, fid, c->id, (cm_field)(CM_F_PRIMARY_LOCAL + k),
 		                &c->pupils[k / 2][k % 2]) == 0;
-	g = take_geometry(ctx, ds, L, f, fid, c->id);
+	g = take_geometry(ds, L, f, fid, c->id);
 	if (!g || !ok) {
 		if (g)
 			OGR_G_DestroyGeometry(g);
