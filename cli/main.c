@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  check SCENARIO.ini   read and validate the data; report pupils, seats and problems\n"
+	"  solve SCENARIO.ini   solve the allocation model and write the plan\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet          print errors only, no progress\n"
@@ -47,6 +48,17 @@ static const char check_usage[] =
 	"1 when it cannot.\n"
 	"\n"
 	"  -a, --all    list every finding (default: the first 10 of each kind)\n";
+
+static const char solve_usage[] =
+	"Usage: catchment solve [-o PLAN.gpkg] SCENARIO.ini\n"
+	"\n"
+	"Checks the data, solves each level (primary, junior) and writes the plan:\n"
+	"a GeoPackage with the layers assignment, schools and summary.  Prints the\n"
+	"summary: pupils placed, shortfall, distances, the migrant quota, where one\n"
+	"more seat helps most.  Exit 0 on success, 1 for bad data, 3 when the solver\n"
+	"fails.\n"
+	"\n"
+	"  -o, --output PATH   the plan file (default: [output] path, else SCENARIO.gpkg)\n";
 
 static void on_log(cm_log_level level, const char *msg, void *ud)
 {
@@ -91,7 +103,7 @@ static int cmd_check(cli *c, int argc, char **argv)
 	cm_check_report rep;
 	int all = 0, opt, rc, status = EXIT_INPUT;
 
-	optind = 1;
+	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
 	while ((opt = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a': all = 1; break;
@@ -125,6 +137,91 @@ static int cmd_check(cli *c, int argc, char **argv)
 		cm_report_check(c->quiet ? stderr : stdout, cfg, ds, &rep, all ? 0 : 10);
 	status = rep.solvable ? EXIT_OK : EXIT_INPUT;
 done:
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	return status;
+}
+
+/* [output] path, else the scenario's name beside it. */
+static char *default_output(const char *ini)
+{
+	const char *dot = strrchr(ini, '.'), *slash = strrchr(ini, '/');
+	size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - ini) : strlen(ini);
+	char *p = malloc(n + 6);
+	if (p) {
+		memcpy(p, ini, n);
+		strcpy(p + n, ".gpkg");
+	}
+	return p;
+}
+
+static int cmd_solve(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	cm_ctx *ctx = NULL;
+	cm_config *cfg = NULL;
+	cm_dataset *ds = NULL;
+	cm_plan *plan = NULL;
+	cm_check_report rep;
+	const char *output = NULL;
+	char *fallback = NULL;
+	int opt, rc, status = EXIT_INPUT;
+
+	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
+	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': output = optarg; break;
+		case 'h': fputs(solve_usage, stdout); return EXIT_OK;
+		default: fputs(solve_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "catchment solve: expected one scenario file\n%s", solve_usage);
+		return EXIT_USAGE;
+	}
+	if (cm_ctx_new(&ctx)) {
+		fprintf(stderr, "catchment: out of memory\n");
+		return EXIT_INPUT;
+	}
+	cm_ctx_set_log(ctx, on_log, c);
+	if (c->progress)
+		cm_ctx_set_progress(ctx, on_progress, c);
+	rc = cm_config_load(ctx, argv[optind], &cfg);
+	if (!rc)
+		rc = cm_dataset_load(ctx, cfg, &ds);
+	if (!rc)
+		rc = cm_check(ctx, cfg, ds, &rep);
+	if (!rc && !rep.solvable) {
+		end_progress(c);
+		cm_report_check(stderr, cfg, ds, &rep, 10);
+		goto done;
+	}
+	if (!rc)
+		rc = cm_solve(ctx, cfg, ds, &plan);
+	if (!rc) {
+		if (!output)
+			output = cfg->output.path ? cfg->output.path : (fallback = default_output(argv[optind]));
+		rc = output ? cm_plan_write(ctx, plan, ds, cfg, output) : CM_ENOMEM;
+	}
+	end_progress(c);
+	if (rc) {
+		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
+		status = rc == CM_ESOLVER ? EXIT_SOLVER : EXIT_INPUT;
+		goto done;
+	}
+	if (!c->quiet) {
+		cm_report_plan(stdout, cfg, ds, plan);
+		printf("\nPlan written to %s\n", output);
+	}
+	status = EXIT_OK;
+done:
+	free(fallback);
+	cm_plan_free(plan);
 	cm_dataset_free(ds);
 	cm_config_free(cfg);
 	cm_ctx_free(ctx);
@@ -165,6 +262,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (!strcmp(cmd, "check"))
 		return cmd_check(&c, argc, argv);
+	if (!strcmp(cmd, "solve"))
+		return cmd_solve(&c, argc, argv);
 	if (!strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

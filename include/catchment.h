@@ -140,11 +140,11 @@ typedef struct cm_policy {
 	double far_school_m;                  /* check: school this far outside the compounds' extent */
 } cm_policy;
 
-typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assignment;
+typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assign_mode;
 
 /* [solve] */
 typedef struct cm_solve_opts {
-	cm_assignment assignment; /* single (单校划片) or split (多校划片) */
+	cm_assign_mode assignment; /* single (单校划片) or split (多校划片) */
 	double mip_gap;           /* relative gap to stop the MIP at: 0.001 */
 	double time_limit_s;      /* 0: no limit */
 } cm_solve_opts;
@@ -278,6 +278,83 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 /* Writes the check report as plain text (UTF-8) to `fp`. */
 void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
                      const cm_check_report *rep, int max_per_kind);
+
+/* ---------------------------------------------------------------- solve */
+
+/* The kind of place a pupil gets. */
+typedef enum {
+	CM_SEAT_PUBLIC = 0,    /* a public school's seat */
+	CM_SEAT_PURCHASED = 1, /* a place the government buys in a private school */
+	CM_SEAT_FEE = 2,       /* a fee-paying place in a private school (migrants only) */
+	CM_SEAT_UNPLACED = 3,  /* no place: the shortfall */
+} cm_seat_kind;
+
+const char *cm_seat_kind_name(cm_seat_kind k); /* "public", "purchased", "fee", "unplaced" */
+
+/* One row of the plan: pupils of one compound at one school in one kind of seat. */
+typedef struct cm_assignment {
+	size_t compound;       /* index into cm_dataset_compounds */
+	cm_level level;
+	long school;           /* index into cm_dataset_schools; -1 when unplaced */
+	cm_seat_kind seat;
+	int local, migrant;    /* pupils */
+	double distance_m;     /* 0 when unplaced */
+} cm_assignment;
+
+/* A school's result at one level. */
+typedef struct cm_school_result {
+	int teaches;           /* the school teaches the level */
+	int seats;             /* usable seats (after the school-size cap when enforced) */
+	int local, migrant;    /* pupils enrolled */
+	int enrolled;
+	double utilization;    /* enrolled / seats */
+	int classes;           /* classes needed: enrolled / class size, rounded up */
+	int spare;             /* seats - enrolled */
+	double shadow_price;   /* pupil-metres saved by one more seat */
+	double shadow_pupils;  /* unplaced pupils avoided by one more seat (0..1) */
+} cm_school_result;
+
+/* A level's summary. */
+typedef struct cm_level_summary {
+	int solved;                /* the level had pupils and was solved */
+	long pupils, placed, unplaced;
+	long migrants, migrants_public; /* migrants, and those in public or purchased places */
+	double pupil_metres;
+	double mean_distance_m, max_distance_m;
+	double near_share;         /* urban and town pupils at non-boarding public schools within
+	                              the service radius, as a share of all such pupils; -1: none */
+	double migrant_public_share; /* -1 when there are no migrants */
+	int quota_met;
+	double lp_bound;           /* LP relaxation bound on pupil-metres */
+	double mip_gap;            /* relative gap to it (single mode) */
+	double solve_seconds;
+	int overfull;              /* schools over their seats: 0 by construction */
+	int oversize;              /* schools over the school-size cap (reported) */
+	int integral;              /* the optimum came out in whole pupils */
+} cm_level_summary;
+
+typedef struct cm_plan cm_plan;
+
+/* Builds and solves the model of each level.  A plan always exists: pupils
+ * without a seat in reach are unplaced (the shortfall).  Fails with CM_EINPUT
+ * for data with errors (run cm_check first) and CM_ESOLVER when GLPK fails. */
+int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out);
+void cm_plan_free(cm_plan *plan);
+
+size_t cm_plan_assignments(const cm_plan *plan, const cm_assignment **out);
+/* Result of school `i` (dataset index) at `level`. */
+const cm_school_result *cm_plan_school(const cm_plan *plan, cm_level level, size_t i);
+const cm_level_summary *cm_plan_summary(const cm_plan *plan, cm_level level);
+/* Unplaced pupils of compound `i` at `level`. */
+int cm_plan_unplaced(const cm_plan *plan, cm_level level, size_t i);
+
+/* Writes the plan as a GeoPackage (layers assignment, schools, summary),
+ * atomically: into a temporary file beside `path`, renamed at the end. */
+int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
+                  const char *path);
+
+/* Writes the terminal summary of a plan. */
+void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const cm_plan *plan);
 
 #ifdef __cplusplus
 }

@@ -208,9 +208,9 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		return 1;
 	case K_ASSIGN:
 		if (!strcmp(value, "single"))
-			*(cm_assignment *)slot = CM_ASSIGN_SINGLE;
+			*(cm_assign_mode *)slot = CM_ASSIGN_SINGLE;
 		else if (!strcmp(value, "split"))
-			*(cm_assignment *)slot = CM_ASSIGN_SPLIT;
+			*(cm_assign_mode *)slot = CM_ASSIGN_SPLIT;
 		else
 			return fail(ps, "[%s] %s = '%s': must be single or split", k->section, k->name,
 			            value);

@@ -141,3 +141,106 @@ void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
 		fprintf(fp, "\nVerdict: the data cannot be solved: %zu error%s to fix.\n", rep->errors,
 		        rep->errors == 1 ? "" : "s");
 }
+
+static const char *pct(char *buf, size_t n, double share)
+{
+	if (share < 0)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%.1f%%", 100 * share);
+	return buf;
+}
+
+void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const cm_plan *plan)
+{
+	const cm_school *schools;
+	const cm_compound *compounds;
+	size_t ns = cm_dataset_schools(ds, &schools), nc = cm_dataset_compounds(ds, &compounds), i;
+	int lv;
+
+	fprintf(fp, "Plan %s: %s assignment, working CRS %s\n\n", cfg->name ? cfg->name : "",
+	        cfg->solve.assignment == CM_ASSIGN_SINGLE ? "single-school (单校划片)"
+	                                                  : "split (多校划片)",
+	        cm_dataset_crs_name(ds));
+	fprintf(fp, "level     pupils   placed shortfall  mean km  max km  near  migrants public  "
+	            "quota      gap   seconds\n");
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
+		char a[16], b[16];
+		if (!s->solved) {
+			fprintf(fp, "%-8s  no pupils\n", cm_level_name((cm_level)lv));
+			continue;
+		}
+		fprintf(fp, "%-8s %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  %-7s %6.2f%%  %8.2f\n",
+		        cm_level_name((cm_level)lv), s->pupils, s->placed, s->unplaced,
+		        s->mean_distance_m / 1000, s->max_distance_m / 1000,
+		        pct(a, sizeof a, s->near_share), pct(b, sizeof b, s->migrant_public_share),
+		        s->quota_met ? "met" : "MISSED", 100 * s->mip_gap, s->solve_seconds);
+	}
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
+		if (!s->solved)
+			continue;
+		fprintf(fp, "\n%s\n", cm_level_name((cm_level)lv));
+		if (!s->quota_met)
+			fprintf(fp, "  MIGRANT QUOTA NOT MET: no plan can place %.0f%% of migrant children in "
+			            "public or purchased places; the best reachable is %.1f%% (%ld of %ld)\n",
+			        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
+			        s->migrants_public, s->migrants);
+		if (s->unplaced) {
+			int shown = 0;
+			fprintf(fp, "  Shortfall: %ld pupils without a seat in reach, by compound:\n",
+			        s->unplaced);
+			for (i = 0; i < nc && shown < 10; i++) {
+				int u = cm_plan_unplaced(plan, (cm_level)lv, i);
+				if (!u)
+					continue;
+				fprintf(fp, "    %-10s %-24s %5d\n", compounds[i].id, compounds[i].name, u);
+				shown++;
+			}
+			if (shown == 10)
+				fprintf(fp, "    ... (all in the plan's assignment layer)\n");
+		} else {
+			fprintf(fp, "  Every pupil has a seat.\n");
+		}
+		if (s->overfull)
+			fprintf(fp, "  OVER-FULL SCHOOLS: %d (a solver fault: please report)\n", s->overfull);
+		else
+			fprintf(fp, "  No school is over its seats.\n");
+		if (s->oversize)
+			fprintf(fp, "  %d schools above the school-size cap (%d, nine-year %d)%s\n", s->oversize,
+			        cfg->policy.max_school_size, cfg->policy.max_school_size_nine_year,
+			        cfg->policy.enforce_school_size ? "" : "; enforce_school_size = yes caps them");
+		{
+			/* Where one more seat helps most: shortfall first, then metres. */
+			size_t best[5];
+			int nb = 0, k;
+			for (i = 0; i < ns; i++) {
+				const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
+				if (!r->teaches || (r->shadow_pupils <= 0 && r->shadow_price <= 0))
+					continue;
+				for (k = nb; k > 0; k--) {
+					const cm_school_result *o = cm_plan_school(plan, (cm_level)lv, best[k - 1]);
+					if (o->shadow_pupils > r->shadow_pupils ||
+					    (o->shadow_pupils == r->shadow_pupils && o->shadow_price >= r->shadow_price))
+						break;
+					if (k < 5)
+						best[k] = best[k - 1];
+				}
+				if (k < 5) {
+					best[k] = i;
+					if (nb < 5)
+						nb++;
+				}
+			}
+			if (nb)
+				fprintf(fp, "  Where one more seat helps most:\n");
+			for (k = 0; k < nb; k++) {
+				const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, best[k]);
+				fprintf(fp, "    %-8s %-24s %.2f pupils placed, %.0f pupil-metres saved\n",
+				        schools[best[k]].id, schools[best[k]].name, r->shadow_pupils,
+				        r->shadow_price);
+			}
+		}
+	}
+}

@@ -1,0 +1,226 @@
+/*
+ * model.c: builds the allocation model of one level (docs/model.md).
+ *
+ * Columns: flows (compound, group, school, seat kind) for every eligible
+ * pair, unplaced pupils per compound and group, in single mode a binary
+ * choice per compound and eligible public school, and slack columns for the
+ * soft policy rows (migrant quota, near-school share) whose shortfall the
+ * first solve phase minimises.  Rows: demand, seats, purchased places, the
+ * quota, the near-school share, single-mode choice and links, and the total
+ * unplaced (bounded between phases).
+ *
+ * Layout: small appenders; eligibility; build; free.
+ */
+#include "model.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int add_col(cm_model *m, cm_col c)
+{
+	cm_col *p = cm__vec_push(&m->cols);
+	if (!p)
+		return -1;
+	*p = c;
+	return (int)m->cols.len - 1;
+}
+
+static int add_row(cm_model *m, cm_row_kind kind, cm_row_type type, double rhs, int compound,
+                   int school, int group)
+{
+	cm_row *r = cm__vec_push(&m->rows);
+	if (!r)
+		return -1;
+	r->kind = kind;
+	r->type = type;
+	r->rhs = rhs;
+	r->compound = compound;
+	r->school = school;
+	r->group = group;
+	return (int)m->rows.len - 1;
+}
+
+static int add_coef(cm_model *m, int row, int col, double v)
+{
+	int *i = cm__vec_push(&m->ia), *j = cm__vec_push(&m->ja);
+	double *a = cm__vec_push(&m->ar);
+	if (!i || !j || !a)
+		return -1;
+	*i = row;
+	*j = col;
+	*a = v;
+	return 0;
+}
+
+/* How far a school draws pupils from at this level (HUGE_VAL: no limit). */
+static double reach(const cm_config *cfg, const cm_school *s, cm_level level)
+{
+	double r = s->boarding ? cfg->policy.max_distance_boarding_m : cfg->policy.max_distance_m[level];
+	return r > 0 ? r : HUGE_VAL;
+}
+
+/* Pupils at non-boarding public schools from urban and town compounds count
+ * for the near-school share (2017 办法: boarding schools excluded). */
+static int near_counts(const cm_compound *c, const cm_school *s)
+{
+	return c->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding;
+}
+
+#define CHECK(x)                  \
+	do {                          \
+		if ((x) < 0)              \
+			goto nomem;           \
+	} while (0)
+
+int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
+                    const int *seats, cm_model *m)
+{
+	size_t ci, si;
+	int g, purchased_row, near_row = -1, near_col = -1;
+	double share = cfg->policy.near_share_min[level], radius = cfg->policy.near_radius_m[level];
+	int *purchased_rows = NULL;
+
+	memset(m, 0, sizeof *m);
+	m->level = level;
+	m->single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
+	cm__vec_init(&m->cols, sizeof(cm_col));
+	cm__vec_init(&m->rows, sizeof(cm_row));
+	cm__vec_init(&m->ia, sizeof(int));
+	cm__vec_init(&m->ja, sizeof(int));
+	cm__vec_init(&m->ar, sizeof(double));
+	m->quota_row = m->quota_col = -1;
+	m->seat_row = malloc((ds->n_schools ? ds->n_schools : 1) * sizeof(int));
+	purchased_rows = malloc((ds->n_schools ? ds->n_schools : 1) * sizeof(int));
+	if (!m->seat_row || !purchased_rows)
+		goto nomem;
+
+	/* Seats, and purchased places within them. */
+	for (si = 0; si < ds->n_schools; si++) {
+		const cm_school *s = &ds->schools[si];
+		m->seat_row[si] = purchased_rows[si] = -1;
+		if (!cm_school_teaches(s, level) || seats[si] <= 0)
+			continue;
+		CHECK(m->seat_row[si] = add_row(m, CM_ROW_SEATS, CM_ROW_LE, seats[si], -1, (int)si, -1));
+		if (s->sector == CM_PRIVATE && s->purchased[level] > 0) {
+			double p = s->purchased[level] < seats[si] ? s->purchased[level] : seats[si];
+			CHECK(purchased_rows[si] =
+			              add_row(m, CM_ROW_PURCHASED, CM_ROW_LE, p, -1, (int)si, -1));
+		}
+	}
+	CHECK(m->unplaced_row = add_row(m, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
+	for (ci = 0; ci < ds->n_compounds; ci++)
+		m->migrants += ds->compounds[ci].pupils[level][CM_MIGRANT] > 0
+		                       ? ds->compounds[ci].pupils[level][CM_MIGRANT]
+		                       : 0;
+	if (m->migrants > 0) {
+		/* Whole pupils: 85% of 6522 migrants is 5544 of them. */
+		m->quota_target = ceil(cfg->policy.migrant_public_share * m->migrants - 1e-9);
+		CHECK(m->quota_row = add_row(m, CM_ROW_QUOTA, CM_ROW_GE, m->quota_target, -1, -1, -1));
+		CHECK(m->quota_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1,
+		                                         0, m->quota_target, 0}));
+		CHECK(add_coef(m, m->quota_row, m->quota_col, 1));
+	}
+	if (share > 0) {
+		CHECK(near_row = add_row(m, CM_ROW_NEAR, CM_ROW_GE, 0, -1, -1, -1));
+		CHECK(near_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
+		                                     DBL_MAX, 0}));
+		CHECK(add_coef(m, near_row, near_col, 1));
+	}
+
+	for (ci = 0; ci < ds->n_compounds; ci++) {
+		const cm_compound *c = &ds->compounds[ci];
+		int n[CM_NGROUPS], demand[CM_NGROUPS] = {-1, -1}, choose = -1;
+		n[CM_LOCAL] = c->pupils[level][CM_LOCAL] > 0 ? c->pupils[level][CM_LOCAL] : 0;
+		n[CM_MIGRANT] = c->pupils[level][CM_MIGRANT] > 0 ? c->pupils[level][CM_MIGRANT] : 0;
+		if (!n[CM_LOCAL] && !n[CM_MIGRANT])
+			continue;
+		for (g = 0; g < CM_NGROUPS; g++) {
+			int u;
+			if (!n[g])
+				continue;
+			CHECK(demand[g] = add_row(m, CM_ROW_DEMAND, CM_ROW_EQ, n[g], (int)ci, -1, g));
+			CHECK(u = add_col(m, (cm_col){CM_COL_UNPLACED, g, CM_SEAT_UNPLACED, (int)ci, -1, 0,
+			                              n[g], 0}));
+			CHECK(add_coef(m, demand[g], u, 1));
+			CHECK(add_coef(m, m->unplaced_row, u, 1));
+		}
+		if (m->single)
+			CHECK(choose = add_row(m, CM_ROW_CHOOSE, CM_ROW_LE, 1, (int)ci, -1, -1));
+		for (si = 0; si < ds->n_schools; si++) {
+			const cm_school *s = &ds->schools[si];
+			double d;
+			int z = -1;
+			if (m->seat_row[si] < 0)
+				continue;
+			d = cm__distance(c->x, c->y, s->x, s->y);
+			if (d > reach(cfg, s, level))
+				continue;
+			if (d > m->big_dist)
+				m->big_dist = d;
+			if (s->sector == CM_PUBLIC) {
+				if (m->single) {
+					CHECK(z = add_col(m, (cm_col){CM_COL_CHOICE, -1, CM_SEAT_PUBLIC, (int)ci,
+					                              (int)si, d, 1, 1}));
+					CHECK(add_coef(m, choose, z, 1));
+				}
+				for (g = 0; g < CM_NGROUPS; g++) {
+					int x;
+					if (!n[g])
+						continue;
+					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, g, CM_SEAT_PUBLIC, (int)ci,
+					                              (int)si, d, n[g], 0}));
+					CHECK(add_coef(m, demand[g], x, 1));
+					CHECK(add_coef(m, m->seat_row[si], x, 1));
+					if (g == CM_MIGRANT)
+						CHECK(add_coef(m, m->quota_row, x, 1));
+					if (near_row >= 0 && near_counts(c, s) && (d > radius || share < 1))
+						CHECK(add_coef(m, near_row, x, (d <= radius ? 1.0 : 0.0) - share));
+					if (z >= 0) {
+						int link;
+						CHECK(link = add_row(m, CM_ROW_LINK, CM_ROW_LE, 0, (int)ci, (int)si, g));
+						CHECK(add_coef(m, link, x, 1));
+						CHECK(add_coef(m, link, z, -n[g]));
+					}
+				}
+			} else if (n[CM_MIGRANT]) {
+				/* Private schools take migrants only: purchased places first
+				 * in the quota's eyes, fee-paying places beyond them. */
+				int x;
+				purchased_row = purchased_rows[si];
+				if (purchased_row >= 0) {
+					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_PURCHASED,
+					                              (int)ci, (int)si, d, n[CM_MIGRANT], 0}));
+					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
+					CHECK(add_coef(m, m->seat_row[si], x, 1));
+					CHECK(add_coef(m, purchased_row, x, 1));
+					CHECK(add_coef(m, m->quota_row, x, 1));
+				}
+				if (seats[si] > s->purchased[level]) {
+					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_FEE, (int)ci,
+					                              (int)si, d, n[CM_MIGRANT], 0}));
+					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
+					CHECK(add_coef(m, m->seat_row[si], x, 1));
+				}
+			}
+		}
+	}
+	free(purchased_rows);
+	return 0;
+nomem:
+	free(purchased_rows);
+	cm__model_free(m);
+	return cm__error(ctx, CM_ENOMEM, "out of memory building the model");
+}
+
+void cm__model_free(cm_model *m)
+{
+	cm__vec_free(&m->cols);
+	cm__vec_free(&m->rows);
+	cm__vec_free(&m->ia);
+	cm__vec_free(&m->ja);
+	cm__vec_free(&m->ar);
+	free(m->seat_row);
+	m->seat_row = NULL;
+}

@@ -1,0 +1,94 @@
+/*
+ * model.h: the allocation model of one level, as plain arrays that any
+ * solver can read.  docs/model.md has the equations; this is their data.
+ *
+ * The model builder (model.c) knows the policy and the data; the solver
+ * module (glpk.c) knows GLPK and nothing of schools.  Later terms (stability
+ * against last year's plan, road distances, a network fast path) add
+ * columns, costs or a solver here without touching the other side.
+ */
+#ifndef CM_MODEL_H
+#define CM_MODEL_H
+
+#include "internal.h"
+
+typedef enum {
+	CM_COL_FLOW,        /* pupils of one group, compound -> school, in one seat kind */
+	CM_COL_UNPLACED,    /* pupils of one group of a compound without a place */
+	CM_COL_CHOICE,      /* single mode: 1 when the school is the compound's catchment school */
+	CM_COL_QUOTA_SHORT, /* migrants short of the quota (0 when it can be met) */
+} cm_col_kind;
+
+typedef struct cm_col {
+	cm_col_kind kind;
+	int group;          /* CM_LOCAL or CM_MIGRANT (flows, unplaced) */
+	cm_seat_kind seat;  /* public, purchased or fee (flows) */
+	int compound;       /* dataset index, -1 for none */
+	int school;         /* dataset index, -1 for none */
+	double dist;        /* metres (flows) */
+	double ub;          /* upper bound */
+	int binary;         /* CM_COL_CHOICE */
+} cm_col;
+
+typedef enum { CM_ROW_LE, CM_ROW_GE, CM_ROW_EQ, CM_ROW_FREE } cm_row_type;
+
+typedef enum {
+	CM_ROW_DEMAND,      /* a compound's pupils of a group are placed or unplaced */
+	CM_ROW_SEATS,       /* a school's seats */
+	CM_ROW_PURCHASED,   /* a private school's purchased places */
+	CM_ROW_QUOTA,       /* migrants in public or purchased places */
+	CM_ROW_CHOOSE,      /* single mode: at most one catchment school */
+	CM_ROW_LINK,        /* single mode: public flows only to the catchment school */
+	CM_ROW_NEAR,        /* near-school share */
+	CM_ROW_UNPLACED,    /* total unplaced (bounded after the phase that minimises it) */
+} cm_row_kind;
+
+typedef struct cm_row {
+	cm_row_kind kind;
+	cm_row_type type;
+	double rhs;
+	int compound, school, group;  /* what the row is about, -1 for none */
+} cm_row;
+
+typedef struct cm_model {
+	cm_level level;
+	int single;            /* single mode: a MIP */
+	cm_vec cols;           /* cm_col */
+	cm_vec rows;           /* cm_row */
+	cm_vec ia, ja, ar;     /* coefficients: row, column (0-based), value */
+	int quota_row;         /* -1 when the level has no migrants */
+	int quota_col;         /* CM_COL_QUOTA_SHORT, -1 likewise */
+	int unplaced_row;
+	int *seat_row;         /* by school index: its CM_ROW_SEATS row, -1 if none */
+	double migrants;       /* migrants of the level */
+	double quota_target;   /* share x migrants */
+	double big_dist;       /* the longest eligible trip, metres */
+} cm_model;
+
+/* Builds the model of `level`.  `seats` gives each school's usable seats at
+ * this level (the school-size cap already applied).  Returns 0 or CM_ENOMEM. */
+int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
+                    const int *seats, cm_model *out);
+void cm__model_free(cm_model *m);
+
+/* Solver results for one level. */
+typedef struct cm_solution {
+	double *x;             /* column values */
+	double *seat_dual_m;   /* by school: pupil-metres saved by one more seat */
+	double *seat_dual_u;   /* by school: unplaced pupils avoided by one more seat */
+	double quota_short;    /* migrants short of the quota */
+	double lp_bound;       /* LP relaxation bound of the distance phase */
+	double lp_unplaced;    /* single mode: the relaxation's unplaced pupils */
+	int dive_rounds;       /* single mode: LP re-solves while fixing choices */
+	double objective;      /* pupil-metres */
+	double mip_gap;        /* (objective - lp_bound) / objective, 0 for LPs */
+	int integral;          /* 1 when every flow came out whole */
+} cm_solution;
+
+/* Solves lexicographically: quota shortfall, then unplaced pupils, then
+ * pupil-metres.  Returns 0, CM_ESOLVER (message on the context) or CM_ENOMEM. */
+int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, size_t n_schools,
+                   cm_solution *out);
+void cm__solution_free(cm_solution *s);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * plan.c: from data to plan.  For each level: usable seats (the school-size
+ * cap applied when enforced), the model (model.c), the solve (glpk.c), and
+ * the solution read back as whole pupils: assignment rows, per-school
+ * results with shadow prices, and the level's summary.
+ *
+ * Primary is solved before junior; with `enforce_school_size`, a nine-year
+ * school's junior seats are what its cap leaves after its primary pupils.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct cm_plan {
+	cm_vec assignments;                    /* cm_assignment */
+	cm_school_result *school[CM_NLEVELS];  /* by school index */
+	int *unplaced[CM_NLEVELS];             /* by compound index */
+	cm_level_summary summary[CM_NLEVELS];
+	size_t n_schools, n_compounds;
+};
+
+const char *cm_seat_kind_name(cm_seat_kind k)
+{
+	static const char *const n[] = {"public", "purchased", "fee", "unplaced"};
+	return (unsigned)k < 4 ? n[k] : "?";
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int school_cap(const cm_config *cfg, const cm_school *s)
+{
+	return s->kind == CM_KIND_NINE_YEAR ? cfg->policy.max_school_size_nine_year
+	                                    : cfg->policy.max_school_size;
+}
+
+/* Adds pupils to the assignment row (compound, school, seat), which is the
+ * last row when the model's columns for the pair are adjacent (they are),
+ * or a new one. */
+static int add_pupils(cm_plan *p, size_t ci, cm_level level, long si, cm_seat_kind seat,
+                      int group, int n, double dist)
+{
+	cm_assignment *a = p->assignments.len
+	                           ? &((cm_assignment *)p->assignments.data)[p->assignments.len - 1]
+	                           : NULL;
+	if (!a || a->compound != ci || a->level != level || a->school != si || a->seat != seat) {
+		a = cm__vec_push(&p->assignments);
+		if (!a)
+			return -1;
+		a->compound = ci;
+		a->level = level;
+		a->school = si;
+		a->seat = seat;
+		a->distance_m = dist;
+	}
+	if (group == CM_LOCAL)
+		a->local += n;
+	else
+		a->migrant += n;
+	return 0;
+}
+
+/* Reads a solved model into the plan. */
+static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
+                         const cm_model *m, const cm_solution *sol, const int *seats)
+{
+	cm_level lv = m->level;
+	cm_level_summary *sum = &p->summary[lv];
+	const cm_col *cols = m->cols.data;
+	double near_in = 0, near_all = 0;
+	size_t j, si;
+
+	for (j = 0; j < m->cols.len; j++) {
+		const cm_col *c = &cols[j];
+		int n = (int)lround(sol->x[j]);
+		if (n <= 0 || (c->kind != CM_COL_FLOW && c->kind != CM_COL_UNPLACED))
+			continue;
+		if (c->kind == CM_COL_UNPLACED) {
+			p->unplaced[lv][c->compound] += n;
+			sum->unplaced += n;
+			if (add_pupils(p, (size_t)c->compound, lv, -1, CM_SEAT_UNPLACED, c->group, n, 0))
+				return -1;
+			continue;
+		}
+		{
+			cm_school_result *r = &p->school[lv][c->school];
+			const cm_compound *cp = &ds->compounds[c->compound];
+			const cm_school *s = &ds->schools[c->school];
+			if (add_pupils(p, (size_t)c->compound, lv, c->school, c->seat, c->group, n, c->dist))
+				return -1;
+			if (c->group == CM_LOCAL)
+				r->local += n;
+			else
+				r->migrant += n;
+			sum->placed += n;
+			sum->pupil_metres += n * c->dist;
+			if (c->dist > sum->max_distance_m)
+				sum->max_distance_m = c->dist;
+			if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+				sum->migrants_public += n;
+			if (cp->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding) {
+				near_all += n;
+				if (c->dist <= cfg->policy.near_radius_m[lv])
+					near_in += n;
+			}
+		}
+	}
+	sum->pupils = sum->placed + sum->unplaced;
+	sum->migrants = (long)lround(m->migrants);
+	sum->mean_distance_m = sum->placed ? sum->pupil_metres / (double)sum->placed : 0;
+	sum->near_share = near_all > 0 ? near_in / near_all : -1;
+	sum->migrant_public_share =
+		sum->migrants > 0 ? (double)sum->migrants_public / (double)sum->migrants : -1;
+	sum->quota_met = sum->migrants == 0 ||
+	                 (double)sum->migrants_public >= m->quota_target - 1e-6;
+	sum->lp_bound = sol->lp_bound;
+	sum->mip_gap = sol->mip_gap;
+	sum->integral = sol->integral;
+	for (si = 0; si < p->n_schools; si++) {
+		cm_school_result *r = &p->school[lv][si];
+		r->seats = seats[si];
+		r->enrolled = r->local + r->migrant;
+		r->utilization = r->seats > 0 ? (double)r->enrolled / r->seats : 0;
+		r->classes = (r->enrolled + cfg->policy.class_size[lv] - 1) / cfg->policy.class_size[lv];
+		r->spare = r->seats - r->enrolled;
+		r->shadow_price = sol->seat_dual_m[si] > 1e-9 ? sol->seat_dual_m[si] : 0;
+		r->shadow_pupils = sol->seat_dual_u[si] > 1e-9 ? sol->seat_dual_u[si] : 0;
+		sum->overfull += r->enrolled > r->seats;
+	}
+	return 0;
+}
+
+int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out)
+{
+	cm_plan *p;
+	int *seats = NULL, *enrolled = NULL, rc = 0;
+	size_t si, ci, errors = cm_dataset_count(ds, CM_ERR);
+	int lv;
+
+	*out = NULL;
+	if (errors)
+		return cm__error(ctx, CM_EINPUT,
+		                 "the data has %zu error%s: run catchment check and fix %s first",
+		                 errors, errors == 1 ? "" : "s", errors == 1 ? "it" : "them");
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	cm__vec_init(&p->assignments, sizeof(cm_assignment));
+	p->n_schools = ds->n_schools;
+	p->n_compounds = ds->n_compounds;
+	seats = calloc(ds->n_schools + 1, sizeof(int));
+	enrolled = calloc(ds->n_schools + 1, sizeof(int));
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		p->school[lv] = calloc(ds->n_schools + 1, sizeof(cm_school_result));
+		p->unplaced[lv] = calloc(ds->n_compounds + 1, sizeof(int));
+		if (!p->school[lv] || !p->unplaced[lv])
+			rc = CM_ENOMEM;
+	}
+	if (rc || !seats || !enrolled) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto done;
+	}
+
+	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+		cm_model m;
+		cm_solution sol;
+		long pupils = 0;
+		double t0;
+		for (ci = 0; ci < ds->n_compounds; ci++)
+			pupils += (ds->compounds[ci].pupils[lv][CM_LOCAL] > 0 ? ds->compounds[ci].pupils[lv][CM_LOCAL] : 0) +
+			          (ds->compounds[ci].pupils[lv][CM_MIGRANT] > 0 ? ds->compounds[ci].pupils[lv][CM_MIGRANT] : 0);
+		for (si = 0; si < ds->n_schools; si++) {
+			const cm_school *s = &ds->schools[si];
+			int n = cm_school_teaches(s, (cm_level)lv) && s->seats[lv] > 0 ? s->seats[lv] : 0;
+			if (cfg->policy.enforce_school_size && n > school_cap(cfg, s) - enrolled[si])
+				n = school_cap(cfg, s) - enrolled[si] > 0 ? school_cap(cfg, s) - enrolled[si] : 0;
+			seats[si] = n;
+			p->school[lv][si].teaches = cm_school_teaches(s, (cm_level)lv);
+			p->school[lv][si].seats = n;
+		}
+		if (pupils == 0)
+			continue;
+		cm__progress(ctx, 0, lv == CM_PRIMARY ? "solving primary" : "solving junior");
+		t0 = now_seconds();
+		if ((rc = cm__model_build(ctx, cfg, ds, (cm_level)lv, seats, &m)))
+			break;
+		rc = cm__glpk_solve(ctx, cfg, &m, ds->n_schools, &sol);
+		if (!rc) {
+			p->summary[lv].solved = 1;
+			if (read_solution(p, cfg, ds, &m, &sol, seats))
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			p->summary[lv].solve_seconds = now_seconds() - t0;
+			cm__solution_free(&sol);
+		}
+		cm__model_free(&m);
+		cm__progress(ctx, 1, lv == CM_PRIMARY ? "solving primary" : "solving junior");
+		for (si = 0; si < ds->n_schools; si++)
+			enrolled[si] += p->school[lv][si].enrolled;
+	}
+	if (!rc) {
+		/* The school-size cap counts both levels. */
+		for (si = 0; si < ds->n_schools; si++) {
+			if (enrolled[si] <= school_cap(cfg, &ds->schools[si]))
+				continue;
+			for (lv = 0; lv < CM_NLEVELS; lv++)
+				if (p->school[lv][si].teaches)
+					p->summary[lv].oversize++;
+		}
+	}
+done:
+	free(seats);
+	free(enrolled);
+	if (rc) {
+		cm_plan_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void cm_plan_free(cm_plan *p)
+{
+	int lv;
+	if (!p)
+		return;
+	cm__vec_free(&p->assignments);
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		free(p->school[lv]);
+		free(p->unplaced[lv]);
+	}
+	free(p);
+}
+
+size_t cm_plan_assignments(const cm_plan *p, const cm_assignment **out)
+{
+	*out = p->assignments.data;
+	return p->assignments.len;
+}
+
+const cm_school_result *cm_plan_school(const cm_plan *p, cm_level level, size_t i)
+{
+	return (unsigned)level < CM_NLEVELS && i < p->n_schools ? &p->school[level][i] : NULL;
+}
+
+const cm_level_summary *cm_plan_summary(const cm_plan *p, cm_level level)
+{
+	return (unsigned)level < CM_NLEVELS ? &p->summary[level] : NULL;
+}
+
+int cm_plan_unplaced(const cm_plan *p, cm_level level, size_t i)
+{
+	return (unsigned)level < CM_NLEVELS && i < p->n_compounds ? p->unplaced[level][i] : 0;
+}
