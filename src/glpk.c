@@ -3,9 +3,9 @@
  *
  * Solves a cm_model lexicographically, in phases over one problem object
  * (each phase warm-starts from the last basis):
+ *   B. unplaced pupils; the total is then bounded by its minimum;
  *   A. the shortfall of the soft policy rows (migrant quota, near-school
  *      share), when the model has them; the result is then held;
- *   B. unplaced pupils; the total is then bounded by its minimum;
  *   C. pupil-metres.
  * An exact lexicographic optimum, with no big penalty weights to blur it.
  * Single mode makes choices binary and flows integer: each phase runs the
@@ -59,6 +59,18 @@ static int col_index(int j)
 	return j + 1;
 }
 
+/* Column k in [0, ub] (ub >= DBL_MAX: no upper bound).  GLPK wants lb < ub
+ * for a double-bounded column, so an empty range is a fixed one. */
+static void set_range(glp_prob *P, int k, double ub)
+{
+	if (ub >= DBL_MAX)
+		glp_set_col_bnds(P, k, GLP_LO, 0, 0);
+	else if (ub <= 0)
+		glp_set_col_bnds(P, k, GLP_FX, 0, 0);
+	else
+		glp_set_col_bnds(P, k, GLP_DB, 0, ub);
+}
+
 /* Sets the objective of a phase: 'A' slacks, 'B' unplaced, 'C' distance. */
 static void set_objective(glp_prob *P, const cm_model *m, char phase)
 {
@@ -84,7 +96,19 @@ typedef struct run {
 	double lp_value;        /* the last LP relaxation's value */
 	double value;           /* the last phase's optimum */
 	double unplaced;        /* phase B's optimum */
+	double *incumbent;      /* a known integer solution, 1-based, for branch and cut */
+	int offered;            /* the incumbent was offered in this intopt call */
 } run;
+
+/* Branch and cut's callback: offer the known solution once per call. */
+static void on_tree(glp_tree *T, void *info)
+{
+	run *r = info;
+	if (glp_ios_reason(T) == GLP_IHEUR && r->incumbent && !r->offered) {
+		glp_ios_heur_sol(T, r->incumbent);
+		r->offered = 1;
+	}
+}
 
 /* Solves the current objective; 0 or CM_ESOLVER (message set). */
 static int solve_phase(cm_ctx *ctx, run *r, const char *what)
@@ -102,6 +126,7 @@ static int solve_phase(cm_ctx *ctx, run *r, const char *what)
 	r->lp_value = r->value = glp_get_obj_val(r->P);
 	if (!r->mip)
 		return 0;
+	r->offered = 0;
 	rc = glp_intopt(r->P, &r->iocp);
 	st = glp_mip_status(r->P);
 	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_EMIPGAP)
@@ -160,10 +185,7 @@ static void load(glp_prob *P, const cm_model *m, int integer)
 	glp_add_cols(P, (int)m->cols.len);
 	for (j = 0; j < m->cols.len; j++) {
 		int k = col_index((int)j);
-		if (cols[j].ub >= DBL_MAX)
-			glp_set_col_bnds(P, k, GLP_LO, 0, 0);
-		else
-			glp_set_col_bnds(P, k, GLP_DB, 0, cols[j].ub);
+		set_range(P, k, cols[j].ub);
 		if (integer && cols[j].binary)
 			glp_set_col_kind(P, k, GLP_BV);
 		else if (integer && (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED))
@@ -182,7 +204,10 @@ static void load(glp_prob *P, const cm_model *m, int integer)
 	free(ar);
 }
 
-/* Phases A and B, each optimum held for the next. */
+/* The phases, each optimum held for the next: unplaced pupils (B), the
+ * policy rows' shortfall (A), pupil-metres (C).  Placing pupils comes
+ * before the quota: a migrant can take a fee-paying place, a local child
+ * cannot, so the quota must not be met by leaving locals without a seat. */
 static int lexicographic(cm_ctx *ctx, run *r, double *duals_u, size_t n_schools)
 {
 	const cm_col *cols = r->m->cols.data;
@@ -190,16 +215,6 @@ static int lexicographic(cm_ctx *ctx, run *r, double *duals_u, size_t n_schools)
 	int rc, any_slack = 0;
 	for (j = 0; j < r->m->cols.len; j++)
 		any_slack |= cols[j].kind == CM_COL_QUOTA_SHORT;
-	if (any_slack) {
-		set_objective(r->P, r->m, 'A');
-		if ((rc = timed_phase(ctx, r, "policy rows")))
-			return rc;
-		for (j = 0; j < r->m->cols.len; j++)
-			if (cols[j].kind == CM_COL_QUOTA_SHORT) {
-				double v = col_value(r, (int)j);
-				glp_set_col_bnds(r->P, col_index((int)j), GLP_DB, 0, v + 1e-7 * (1 + v));
-			}
-	}
 	set_objective(r->P, r->m, 'B');
 	if ((rc = timed_phase(ctx, r, "unplaced pupils")))
 		return rc;
@@ -208,6 +223,16 @@ static int lexicographic(cm_ctx *ctx, run *r, double *duals_u, size_t n_schools)
 		seat_duals(r, n_schools, duals_u);
 	glp_set_row_bnds(r->P, r->m->unplaced_row + 1, GLP_UP, 0,
 	                 r->value + (r->mip ? 0.5 : 1e-7 * (1 + r->value)));
+	if (any_slack) {
+		set_objective(r->P, r->m, 'A');
+		if ((rc = timed_phase(ctx, r, "policy rows")))
+			return rc;
+		for (j = 0; j < r->m->cols.len; j++)
+			if (cols[j].kind == CM_COL_QUOTA_SHORT) {
+				double v = col_value(r, (int)j);
+				set_range(r->P, col_index((int)j), v + 1e-7 * (1 + v));
+			}
+	}
 	set_objective(r->P, r->m, 'C');
 	return timed_phase(ctx, r, "pupil-metres");
 }
@@ -220,8 +245,7 @@ static void release_holds(run *r)
 	glp_set_row_bnds(r->P, r->m->unplaced_row + 1, GLP_FR, 0, 0);
 	for (j = 0; j < r->m->cols.len; j++)
 		if (cols[j].kind == CM_COL_QUOTA_SHORT)
-			glp_set_col_bnds(r->P, col_index((int)j), cols[j].ub >= DBL_MAX ? GLP_LO : GLP_DB,
-			                 0, cols[j].ub);
+			set_range(r->P, col_index((int)j), cols[j].ub);
 }
 
 /* Fixes compound `cur`'s catchment school (-1: none), its columns from `start`. */
@@ -439,6 +463,37 @@ static int make_whole(cm_ctx *ctx, run *r)
 	return lexicographic(ctx, r, NULL, 0);
 }
 
+/* The bound single-mode plans are measured against: the LP relaxation
+ * (choices continuous, every flow free) holding the plan's own unplaced
+ * total and policy shortfall, minimising pupil-metres.  Any single-school
+ * plan with those totals is a solution of it, so its value is a lower bound
+ * on theirs.  Leaves the problem relaxed. */
+static int relaxation_bound(cm_ctx *ctx, run *r, const double *x, double *bound)
+{
+	const cm_model *m = r->m;
+	const cm_col *cols = m->cols.data;
+	size_t j;
+	double u = 0;
+	int rc;
+	for (j = 0; j < m->cols.len; j++) {
+		int k = col_index((int)j);
+		glp_set_col_kind(r->P, k, GLP_CV);
+		if (cols[j].kind == CM_COL_QUOTA_SHORT)
+			set_range(r->P, k, x[j] + 1e-7 * (1 + x[j]));
+		else
+			set_range(r->P, k, cols[j].ub);
+		if (cols[j].kind == CM_COL_UNPLACED)
+			u += x[j];
+	}
+	glp_set_row_bnds(r->P, m->unplaced_row + 1, GLP_UP, 0, u + 1e-7 * (1 + u));
+	r->mip = 0;
+	set_objective(r->P, m, 'C');
+	rc = timed_phase(ctx, r, "relaxation bound");
+	if (!rc)
+		*bound = r->value;
+	return rc;
+}
+
 /* Shadow prices of the plan as drawn (choices and integers let go, flows
  * free again): phase B's seat duals (pupils placed per seat), then phase
  * C's (pupil-metres saved per seat). */
@@ -449,7 +504,7 @@ static void plan_duals(cm_ctx *ctx, run *r, size_t n_schools, cm_solution *out)
 	for (j = 0; j < r->m->cols.len; j++) {
 		int k = col_index((int)j);
 		if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED)
-			glp_set_col_bnds(r->P, k, GLP_DB, 0, cols[j].ub);
+			set_range(r->P, k, cols[j].ub);
 		glp_set_col_kind(r->P, k, GLP_CV);
 	}
 	release_holds(r);
@@ -462,6 +517,74 @@ static void plan_duals(cm_ctx *ctx, run *r, size_t n_schools, cm_solution *out)
 	set_objective(r->P, r->m, 'C');
 	if (!solve_phase(ctx, r, "shadow prices"))
 		seat_duals(r, n_schools, out->seat_dual_m);
+}
+
+/* Time for each phase of the polish: a third of [solve] time_limit_s, or
+ * 10 seconds. */
+static int polish_seconds(const cm_config *cfg)
+{
+	double t = cfg->solve.time_limit_s > 0 ? cfg->solve.time_limit_s / 3 : 10;
+	return t < 1 ? 1 : t > 100000 ? 100000 : (int)t;
+}
+
+/* Single mode, after the dive: branch and cut over every catchment choice,
+ * seeded with the dive's plan and limited in time, phase by phase.  A phase
+ * the dive already solved to the relaxation's bound is only held, not
+ * searched.  What the time allows improves the plan; the gap reported is
+ * always against the relaxation. */
+static int single_polish(cm_ctx *ctx, run *r, double lp_unplaced, int seconds)
+{
+	const cm_model *m = r->m;
+	const cm_col *cols = m->cols.data;
+	size_t j, n = m->cols.len;
+	int rc = 0, any_slack = 0;
+	double *x = malloc((n + 1) * sizeof(double));
+	if (!x)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	for (j = 0; j < n; j++) {
+		int k = col_index((int)j);
+		x[k] = col_value(r, (int)j);
+		any_slack |= cols[j].kind == CM_COL_QUOTA_SHORT;
+		if (cols[j].binary) {
+			set_range(r->P, k, 1);
+			glp_set_col_kind(r->P, k, GLP_BV);
+		} else if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED) {
+			set_range(r->P, k, cols[j].ub);
+			glp_set_col_kind(r->P, k, GLP_IV);
+		}
+	}
+	release_holds(r);
+	r->mip = 1;
+	r->incumbent = x;
+	r->iocp.cb_func = on_tree;
+	r->iocp.cb_info = r;
+	r->iocp.tm_lim = seconds * 1000;
+	if (r->unplaced > lp_unplaced + 0.5) {
+		set_objective(r->P, m, 'B');
+		if ((rc = timed_phase(ctx, r, "unplaced pupils (branch and cut)")))
+			goto done;
+		r->unplaced = r->value;
+		for (j = 0; j < n; j++)
+			x[col_index((int)j)] = col_value(r, (int)j);
+	}
+	glp_set_row_bnds(r->P, m->unplaced_row + 1, GLP_UP, 0, r->unplaced + 0.5);
+	if (any_slack) {
+		set_objective(r->P, m, 'A');
+		if ((rc = timed_phase(ctx, r, "policy rows (branch and cut)")))
+			goto done;
+		for (j = 0; j < n; j++) {
+			x[col_index((int)j)] = col_value(r, (int)j);
+			if (cols[j].kind == CM_COL_QUOTA_SHORT)
+				set_range(r->P, col_index((int)j), x[col_index((int)j)] + 1e-7 * (1 + x[col_index((int)j)]));
+		}
+	}
+	set_objective(r->P, m, 'C');
+	rc = timed_phase(ctx, r, "pupil-metres (branch and cut)");
+done:
+	r->incumbent = NULL;
+	r->iocp.cb_func = NULL;
+	free(x);
+	return rc;
 }
 
 int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, size_t n_schools,
@@ -519,12 +642,23 @@ int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, size_t 
 		rc = single_by_diving(ctx, &r, &out->dive_rounds);
 	if (!rc && !flows_whole(&r))
 		rc = make_whole(ctx, &r);
+	if (!rc && m->single) {
+		/* Polish only what may be improved: unplaced above the bound, or
+		 * pupil-metres further from it than the gap asked for. */
+		double gap = r.value > 0 ? (r.value - out->lp_bound) / r.value : 0;
+		if (r.unplaced > out->lp_unplaced + 0.5 || gap > cfg->solve.mip_gap)
+			rc = single_polish(ctx, &r, out->lp_unplaced, polish_seconds(cfg));
+	}
 	if (!rc) {
 		out->objective = r.value;
 		out->integral = flows_whole(&r);
 		for (j = 0; j < ncols; j++)
 			out->x[j] = col_value(&r, (int)j);
 		out->quota_short = m->quota_col >= 0 ? out->x[m->quota_col] : 0;
+		if (m->single)
+			rc = relaxation_bound(ctx, &r, out->x, &out->lp_bound);
+	}
+	if (!rc) {
 		out->mip_gap = out->objective > 0 ? (out->objective - out->lp_bound) / out->objective : 0;
 		if (out->mip_gap < 0)
 			out->mip_gap = 0;

@@ -1,0 +1,652 @@
+/* test_solve.c: the allocation model, checked against independent answers:
+ * split mode against the same problem written out in GNU MathProg and solved
+ * by glpsol; single mode against brute force over every assignment; and one
+ * hand-made case for every rule of the model. */
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ tiny instances */
+
+typedef struct tschool {
+	const char *id, *level, *sector;
+	int seats_p, seats_j, purchased_p, purchased_j, boarding;
+	double x, y;  /* metres east and north of the origin */
+} tschool;
+
+typedef struct tcomp {
+	const char *id, *area;
+	int pl, pm, jl, jm;
+	double x, y;
+} tcomp;
+
+#define X0 500000.0
+#define Y0 2700000.0
+
+typedef struct tiny {
+	cm_config *cfg;
+	cm_dataset *ds;
+	cm_plan *plan;
+	char *dir;
+} tiny;
+
+/* Writes the instance (UTM 49N, metres) and solves it with `extra` INI text. */
+static int tiny_solve(tiny *t, const tschool *s, int ns, const tcomp *c, int nc, const char *extra)
+{
+	char *buf = NULL, *sp, *cp, *ini;
+	size_t len = 0;
+	FILE *fp;
+	cm_ctx *ctx;
+	int rc, i;
+	memset(t, 0, sizeof *t);
+	t->dir = tmpdir();
+	fp = open_memstream(&buf, &len);
+	fprintf(fp, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+	            "{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":[");
+	for (i = 0; i < ns; i++)
+		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"level\":\"%s\","
+		            "\"sector\":\"%s\",\"seats_primary\":%d,\"seats_junior\":%d,"
+		            "\"purchased_primary\":%d,\"purchased_junior\":%d,\"boarding\":%d},"
+		            "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.3f,%.3f]}}",
+		        i ? "," : "", s[i].id, s[i].level, s[i].sector, s[i].seats_p, s[i].seats_j,
+		        s[i].purchased_p, s[i].purchased_j, s[i].boarding, X0 + s[i].x, Y0 + s[i].y);
+	fprintf(fp, "]}");
+	fclose(fp);
+	sp = write_file(t->dir, "s.geojson", buf);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	fprintf(fp, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+	            "{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":[");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"area_type\":\"%s\","
+		            "\"primary_local\":%d,\"primary_migrant\":%d,\"junior_local\":%d,"
+		            "\"junior_migrant\":%d},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		            "[%.3f,%.3f]}}",
+		        i ? "," : "", c[i].id, c[i].area ? c[i].area : "urban", c[i].pl, c[i].pm, c[i].jl,
+		        c[i].jm, X0 + c[i].x, Y0 + c[i].y);
+	fprintf(fp, "]}");
+	fclose(fp);
+	cp = write_file(t->dir, "c.geojson", buf);
+	free(buf);
+	ini = scenario_text(sp, cp, extra);
+	t->ds = load_ok(ini, t->dir, &t->cfg);
+	cm_ctx_new(&ctx);
+	rc = cm_solve(ctx, t->cfg, t->ds, &t->plan);
+	cr_assert_eq(rc, 0, "solve failed: %s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	free(ini);
+	free(sp);
+	free(cp);
+	return rc;
+}
+
+static void tiny_free(tiny *t)
+{
+	cm_plan_free(t->plan);
+	cm_dataset_free(t->ds);
+	cm_config_free(t->cfg);
+	free(t->dir);
+}
+
+static size_t school_index(const tiny *t, const char *id)
+{
+	const cm_school *s;
+	size_t n = cm_dataset_schools(t->ds, &s), i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(s[i].id, id))
+			return i;
+	cr_assert_fail("no school %s", id);
+	return 0;
+}
+
+static size_t compound_index(const tiny *t, const char *id)
+{
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(t->ds, &c), i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].id, id))
+			return i;
+	cr_assert_fail("no compound %s", id);
+	return 0;
+}
+
+/* Pupils of compound `cid` (group: 0 local, 1 migrant, 2 both) at school
+ * `sid` (NULL: unplaced) in seat kind `seat` (-1: any). */
+static int pupils_at(const tiny *t, cm_level lv, const char *cid, const char *sid, int seat, int group)
+{
+	const cm_assignment *a;
+	size_t n = cm_plan_assignments(t->plan, &a), i, ci = compound_index(t, cid);
+	long si = sid ? (long)school_index(t, sid) : -1;
+	int sum = 0;
+	for (i = 0; i < n; i++) {
+		if (a[i].compound != ci || a[i].level != lv || a[i].school != si)
+			continue;
+		if (seat >= 0 && (int)a[i].seat != seat)
+			continue;
+		sum += group == 0 ? a[i].local : group == 1 ? a[i].migrant : a[i].local + a[i].migrant;
+	}
+	return sum;
+}
+
+/* Every output: nobody over seats, demand met exactly by placed + unplaced. */
+static void assert_consistent(const tiny *t)
+{
+	const cm_school *s;
+	const cm_compound *c;
+	const cm_assignment *a;
+	size_t ns = cm_dataset_schools(t->ds, &s), nc = cm_dataset_compounds(t->ds, &c);
+	size_t na = cm_plan_assignments(t->plan, &a), i, j;
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		for (i = 0; i < ns; i++) {
+			const cm_school_result *r = cm_plan_school(t->plan, (cm_level)lv, i);
+			int enrolled = 0, purchased = 0;
+			for (j = 0; j < na; j++)
+				if (a[j].level == (cm_level)lv && a[j].school == (long)i) {
+					enrolled += a[j].local + a[j].migrant;
+					purchased += a[j].seat == CM_SEAT_PURCHASED ? a[j].migrant : 0;
+					if (s[i].sector == CM_PRIVATE)
+						cr_assert_eq(a[j].local, 0, "locals placed in private school %s", s[i].id);
+				}
+			cr_assert_eq(enrolled, r->enrolled);
+			cr_assert_leq(enrolled, r->seats, "school %s over its seats", s[i].id);
+			cr_assert_leq(purchased, s[i].purchased[lv] > 0 ? s[i].purchased[lv] : 0);
+		}
+		for (i = 0; i < nc; i++) {
+			int got[2] = {0, 0};
+			for (j = 0; j < na; j++)
+				if (a[j].level == (cm_level)lv && a[j].compound == i) {
+					got[0] += a[j].local;
+					got[1] += a[j].migrant;
+				}
+			cr_assert_eq(got[0], c[i].pupils[lv][CM_LOCAL], "compound %s locals", c[i].id);
+			cr_assert_eq(got[1], c[i].pupils[lv][CM_MIGRANT], "compound %s migrants", c[i].id);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ rules */
+
+Test(rules, seat_shortfall_places_the_nearest)
+{
+	tschool s[] = {{"A", "primary", "public", 45, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"near", "urban", 30, 0, 0, 0, 100, 0}, {"far", "urban", 30, 0, 0, 0, 900, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 2, "[solve]\nassignment = split\n");
+	const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+	cr_assert_eq(sum->placed, 45);
+	cr_assert_eq(sum->unplaced, 15);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "near", "A", -1, 2), 30);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "far", NULL, CM_SEAT_UNPLACED, 2), 15);
+	cr_assert_eq(cm_plan_unplaced(t.plan, CM_PRIMARY, compound_index(&t, "far")), 15);
+	/* one more seat at A places one more pupil */
+	cr_assert_float_eq(cm_plan_school(t.plan, CM_PRIMARY, 0)->shadow_pupils, 1.0, 1e-6);
+	cr_assert_eq(cm_plan_school(t.plan, CM_PRIMARY, 0)->classes, 1);
+	assert_consistent(&t);
+	tiny_free(&t);
+}
+
+Test(rules, school_beyond_max_distance)
+{
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 5000, 0}};
+	tcomp c[] = {{"C", "urban", 20, 0, 0, 0, 0, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, "[policy]\nmax_distance_primary_m = 3000\n");
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->unplaced, 20);
+	tiny_free(&t);
+	tiny_solve(&t, s, 1, c, 1, "[policy]\nmax_distance_primary_m = 6000\n");
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->unplaced, 0);
+	tiny_free(&t);
+}
+
+Test(rules, boarding_radius)
+{
+	tschool s[] = {{"B", "junior", "public", 0, 100, 0, 0, 1, 8000, 0}};
+	tcomp c[] = {{"V", "rural", 0, 0, 20, 0, 0, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1,
+	           "[policy]\nmax_distance_junior_m = 3000\nmax_distance_boarding_m = 10000\n");
+	cr_assert_eq(pupils_at(&t, CM_JUNIOR, "V", "B", CM_SEAT_PUBLIC, 0), 20);
+	tiny_free(&t);
+	tiny_solve(&t, s, 1, c, 1,
+	           "[policy]\nmax_distance_junior_m = 3000\nmax_distance_boarding_m = 5000\n");
+	cr_assert_eq(cm_plan_summary(t.plan, CM_JUNIOR)->unplaced, 20);
+	tiny_free(&t);
+}
+
+Test(rules, nine_year_school_has_seats_at_both_levels)
+{
+	tschool s[] = {{"N", "nine_year", "public", 45, 50, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"C", "urban", 60, 0, 40, 0, 300, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, NULL);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "N", -1, 2), 45);
+	cr_assert_eq(pupils_at(&t, CM_JUNIOR, "C", "N", -1, 2), 40);
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->unplaced, 15);
+	cr_assert_eq(cm_plan_summary(t.plan, CM_JUNIOR)->unplaced, 0);
+	cr_assert_eq(cm_plan_school(t.plan, CM_JUNIOR, 0)->spare, 10);
+	assert_consistent(&t);
+	tiny_free(&t);
+}
+
+Test(rules, private_schools_take_migrants_only)
+{
+	tschool s[] = {{"P", "primary", "private", 100, 0, 50, 0, 0, 0, 0}};
+	tcomp c[] = {{"C", "urban", 10, 10, 0, 0, 200, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, NULL);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", NULL, CM_SEAT_UNPLACED, 0), 10);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "P", -1, 1), 10);
+	assert_consistent(&t);
+	tiny_free(&t);
+}
+
+/* Migrants: a near private school with fee places, a far public school.
+ * Without the quota they take the near fee places; with it, 85% must be in
+ * public or purchased places. */
+Test(rules, quota_binding_and_purchased_against_fee)
+{
+	tschool s[] = {{"Fee", "primary", "private", 100, 0, 0, 0, 0, 100, 0},
+	               {"Pub", "primary", "public", 100, 0, 0, 0, 0, 2000, 0}};
+	tcomp c[] = {{"C", "urban", 0, 40, 0, 0, 0, 0}};
+	tiny t;
+	tiny_solve(&t, s, 2, c, 1, "[policy]\nmigrant_public_share = 0\n");
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "Fee", CM_SEAT_FEE, 1), 40);
+	tiny_free(&t);
+
+	tiny_solve(&t, s, 2, c, 1, "[policy]\nmigrant_public_share = 0.85\n[solve]\nassignment = split\n");
+	const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "Pub", CM_SEAT_PUBLIC, 1), 34, "ceil(0.85 x 40)");
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "Fee", CM_SEAT_FEE, 1), 6);
+	cr_assert(sum->quota_met);
+	cr_assert_float_eq(sum->migrant_public_share, 34.0 / 40, 1e-9);
+	tiny_free(&t);
+
+	/* Purchased places in the near private school count for the quota. */
+	tschool s2[] = {{"Buy", "primary", "private", 100, 0, 30, 0, 0, 100, 0},
+	                {"Pub", "primary", "public", 100, 0, 0, 0, 0, 2000, 0}};
+	tiny_solve(&t, s2, 2, c, 1, "[solve]\nassignment = split\n");
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "Buy", CM_SEAT_PURCHASED, 1), 30);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "Pub", CM_SEAT_PUBLIC, 1), 4);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "Buy", CM_SEAT_FEE, 1), 6);
+	cr_assert(cm_plan_summary(t.plan, CM_PRIMARY)->quota_met);
+	assert_consistent(&t);
+	tiny_free(&t);
+}
+
+Test(rules, quota_impossible_reports_the_best_share)
+{
+	/* 40 migrants, 10 public seats beyond the locals, 8 purchased: at most
+	 * 18 of 40 (45%) can be in public or purchased places without leaving
+	 * a local child unplaced, which the model never does for the quota. */
+	tschool s[] = {{"Pub", "primary", "public", 30, 0, 0, 0, 0, 0, 0},
+	               {"Pri", "primary", "private", 100, 0, 8, 0, 0, 500, 0}};
+	tcomp c[] = {{"C", "urban", 20, 40, 0, 0, 100, 0}};
+	tiny t;
+	tiny_solve(&t, s, 2, c, 1, "[solve]\nassignment = split\n");
+	const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+	cr_assert_not(sum->quota_met);
+	cr_assert_eq(sum->migrants_public, 18);
+	cr_assert_float_eq(sum->migrant_public_share, 0.45, 1e-9);
+	cr_assert_eq(sum->unplaced, 0, "everyone still gets a seat");
+	assert_consistent(&t);
+	tiny_free(&t);
+}
+
+Test(rules, single_mode_one_school_per_compound)
+{
+	/* Two schools of 30 seats; a compound of 40 locals would be split in
+	 * split mode but not in single mode. */
+	tschool s[] = {{"A", "primary", "public", 30, 0, 0, 0, 0, 0, 0},
+	               {"B", "primary", "public", 30, 0, 0, 0, 0, 1000, 0}};
+	tcomp c[] = {{"C", "urban", 40, 0, 0, 0, 100, 0}};
+	tiny t;
+	tiny_solve(&t, s, 2, c, 1, "[solve]\nassignment = split\n");
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "A", -1, 0), 30);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C", "B", -1, 0), 10);
+	tiny_free(&t);
+	tiny_solve(&t, s, 2, c, 1, "[solve]\nassignment = single\n");
+	int a = pupils_at(&t, CM_PRIMARY, "C", "A", -1, 0), b = pupils_at(&t, CM_PRIMARY, "C", "B", -1, 0);
+	cr_assert(a == 0 || b == 0, "split between schools: %d and %d", a, b);
+	cr_assert_eq(a + b, 30);
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->unplaced, 10);
+	tiny_free(&t);
+}
+
+Test(rules, school_size_cap_when_enforced)
+{
+	tschool s[] = {{"A", "primary", "public", 90, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"C", "urban", 80, 0, 0, 0, 100, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, "[policy]\nmax_school_size = 50\n");
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->placed, 80);
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->oversize, 1, "reported");
+	tiny_free(&t);
+	tiny_solve(&t, s, 1, c, 1, "[policy]\nmax_school_size = 50\nenforce_school_size = yes\n");
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->placed, 50);
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->oversize, 0);
+	tiny_free(&t);
+}
+
+Test(rules, near_share_as_a_constraint)
+{
+	/* 20 urban pupils 300 m from a school of 20 seats; a rural compound of
+	 * 20 right next to it; a big school 2 km north of the urban compound.
+	 * Distance alone gives the near seats to the rural pupils (200 + 40000
+	 * pupil-metres against 6000 + 40250); a 100% near-share rule gives them
+	 * to the urban pupils, for whom the norm is made. */
+	tschool s[] = {{"Near", "primary", "public", 20, 0, 0, 0, 0, 300, 0},
+	               {"Far", "primary", "public", 100, 0, 0, 0, 0, 0, 2000}};
+	tcomp c[] = {{"U", "urban", 20, 0, 0, 0, 0, 0}, {"R", "rural", 20, 0, 0, 0, 300, 10}};
+	tiny t;
+	tiny_solve(&t, s, 2, c, 2, "[solve]\nassignment = split\n");
+	int free_near = pupils_at(&t, CM_PRIMARY, "U", "Near", -1, 0);
+	cr_assert_lt(free_near, 20, "distance alone gives the near seats to the rural compound");
+	tiny_free(&t);
+	tiny_solve(&t, s, 2, c, 2,
+	           "[policy]\nnear_share_min_primary = 1\n[solve]\nassignment = split\n");
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "U", "Near", -1, 0), 20);
+	cr_assert_float_eq(cm_plan_summary(t.plan, CM_PRIMARY)->near_share, 1.0, 1e-9);
+	tiny_free(&t);
+}
+
+/* ------------------------------------------------------------ brute force */
+
+/* Single mode, locals only, public schools: every assignment of compounds
+ * to schools (or none), each school placing its nearest compounds' pupils
+ * first, lexicographic (unplaced, pupil-metres). */
+static void brute_single(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
+                         long *best_u, double *best_m)
+{
+	int choice[8], i, k;
+	long combos = 1;
+	*best_u = LONG_MAX;
+	*best_m = HUGE_VAL;
+	for (i = 0; i < nc; i++)
+		combos *= ns + 1;
+	for (long code = 0; code < combos; code++) {
+		long rest = code, u = 0;
+		double metres = 0;
+		for (i = 0; i < nc; i++) {
+			choice[i] = (int)(rest % (ns + 1)) - 1;
+			rest /= ns + 1;
+		}
+		int ok = 1;
+		for (i = 0; i < nc && ok; i++)
+			if (choice[i] >= 0 && hypot(c[i].x - s[choice[i]].x, c[i].y - s[choice[i]].y) > maxd)
+				ok = 0;
+		if (!ok)
+			continue;
+		for (i = 0; i < nc; i++)
+			if (choice[i] < 0)
+				u += c[i].pl;
+		for (k = 0; k < ns; k++) {
+			int left = s[k].seats_p, done[8] = {0};
+			for (;;) {
+				int pick = -1;
+				double bd = HUGE_VAL;
+				for (i = 0; i < nc; i++) {
+					double d = hypot(c[i].x - s[k].x, c[i].y - s[k].y);
+					if (choice[i] == k && !done[i] && d < bd) {
+						bd = d;
+						pick = i;
+					}
+				}
+				if (pick < 0)
+					break;
+				done[pick] = 1;
+				int n = c[pick].pl < left ? c[pick].pl : left;
+				left -= n;
+				metres += n * bd;
+				u += c[pick].pl - n;
+			}
+		}
+		if (u < *best_u || (u == *best_u && metres < *best_m - 1e-9)) {
+			*best_u = u;
+			*best_m = metres;
+		}
+	}
+}
+
+Test(brute, single_mode_against_every_assignment)
+{
+	unsigned seed = 7;
+	for (int round = 0; round < 12; round++) {
+		tschool s[3];
+		tcomp c[6];
+		char sid[3][16], cid[6][16];
+		int ns = 3, nc = 5 + round % 2;
+		for (int k = 0; k < ns; k++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(sid[k], sizeof sid[k], "S%d", k);
+			s[k] = (tschool){sid[k], "primary", "public", 20 + (int)((seed >> 8) % 40), 0, 0, 0, 0,
+			                 (double)((seed >> 4) % 3000), (double)((seed >> 14) % 3000)};
+		}
+		for (int i = 0; i < nc; i++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(cid[i], sizeof cid[i], "C%d", i);
+			c[i] = (tcomp){cid[i], "urban", 5 + (int)((seed >> 8) % 30), 0, 0, 0,
+			               (double)((seed >> 4) % 3000), (double)((seed >> 16) % 3000)};
+		}
+		double maxd = 2500;
+		long bu;
+		double bm;
+		brute_single(s, ns, c, nc, maxd, &bu, &bm);
+		tiny t;
+		tiny_solve(&t, s, ns, c, nc, "[policy]\nmax_distance_primary_m = 2500\n");
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		/* our single-school plan: no compound at two schools */
+		const cm_assignment *a;
+		size_t na = cm_plan_assignments(t.plan, &a);
+		for (size_t x = 0; x < na; x++)
+			for (size_t y = x + 1; y < na; y++)
+				cr_assert(!(a[x].compound == a[y].compound && a[x].school >= 0 &&
+				            a[y].school >= 0 && a[x].school != a[y].school),
+				          "round %d: a compound at two schools", round);
+		cr_assert_eq(sum->unplaced, bu, "round %d: unplaced %ld, brute force %ld", round,
+		             sum->unplaced, bu);
+		/* The LP bound is a bound; the plan is within the gap it reports. */
+		cr_assert_leq(sum->lp_bound, bm + 1e-6, "round %d", round);
+		cr_assert_geq(sum->pupil_metres, bm - 1e-6, "round %d: better than optimal?", round);
+		cr_assert_leq(sum->pupil_metres, sum->lp_bound / (1 - sum->mip_gap) * (1 + 1e-7) + 1e-6,
+		              "round %d: metres %.6f, bound %.6f, gap %.9f, brute %.6f", round,
+		              sum->pupil_metres, sum->lp_bound, sum->mip_gap, bm);
+		assert_consistent(&t);
+		tiny_free(&t);
+	}
+}
+
+/* ------------------------------------------------------------ glpsol */
+
+/* The split-mode problem in GNU MathProg, written from the raw instance:
+ * phase `phase` 1 minimises unplaced pupils, 2 pupil-metres with unplaced
+ * held at `u`.  Returns the optimum glpsol prints. */
+static double glpsol_split(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
+                           double share, int phase, double u)
+{
+	char *dir = tmpdir(), *path, *cmd, *out;
+	FILE *fp;
+	long migrants = 0;
+	int i, k;
+	for (i = 0; i < nc; i++)
+		migrants += c[i].pm;
+	cr_assert(asprintf(&path, "%s/split.mod", dir) > 0);
+	fp = fopen(path, "w");
+	fprintf(fp,
+	        "set C; set S; set P within S; set A within C cross S;\n"
+	        "param loc{C}; param mig{C}; param seats{S}; param buy{S}; param d{A};\n"
+	        "var xl{(c,s) in A: s not in P} >= 0; var xm{(c,s) in A: s not in P} >= 0;\n"
+	        "var yb{(c,s) in A: s in P} >= 0; var yf{(c,s) in A: s in P} >= 0;\n"
+	        "var ul{C} >= 0; var um{C} >= 0;\n");
+	if (phase == 1)
+		fprintf(fp, "minimize obj: sum{c in C} (ul[c] + um[c]);\n");
+	else
+		fprintf(fp, "minimize obj: sum{(c,s) in A: s not in P} d[c,s]*(xl[c,s]+xm[c,s]) + "
+		            "sum{(c,s) in A: s in P} d[c,s]*(yb[c,s]+yf[c,s]);\n"
+		            "s.t. held: sum{c in C} (ul[c] + um[c]) <= %.9f;\n", u + 1e-7);
+	fprintf(fp,
+	        "s.t. dl{c in C}: sum{(c,s) in A: s not in P} xl[c,s] + ul[c] = loc[c];\n"
+	        "s.t. dm{c in C}: sum{(c,s) in A: s not in P} xm[c,s] + "
+	        "sum{(c,s) in A: s in P} (yb[c,s] + yf[c,s]) + um[c] = mig[c];\n"
+	        "s.t. cap{s in S diff P}: sum{(c,s) in A} (xl[c,s] + xm[c,s]) <= seats[s];\n"
+	        "s.t. capp{s in P}: sum{(c,s) in A} (yb[c,s] + yf[c,s]) <= seats[s];\n"
+	        "s.t. bought{s in P}: sum{(c,s) in A} yb[c,s] <= buy[s];\n"
+	        "s.t. quota: sum{(c,s) in A: s not in P} xm[c,s] + sum{(c,s) in A: s in P} yb[c,s] "
+	        ">= %.0f;\n"
+	        "solve;\nprintf \"OBJECTIVE %%.9f\\n\", obj;\ndata;\n",
+	        ceil(share * (double)migrants - 1e-9));
+	fprintf(fp, "set C :=");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, " %s", c[i].id);
+	fprintf(fp, ";\nset S :=");
+	for (k = 0; k < ns; k++)
+		fprintf(fp, " %s", s[k].id);
+	fprintf(fp, ";\nset P :=");
+	for (k = 0; k < ns; k++)
+		if (!strcmp(s[k].sector, "private"))
+			fprintf(fp, " %s", s[k].id);
+	fprintf(fp, ";\nparam loc :=");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, " %s %d", c[i].id, c[i].pl);
+	fprintf(fp, ";\nparam mig :=");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, " %s %d", c[i].id, c[i].pm);
+	fprintf(fp, ";\nparam seats :=");
+	for (k = 0; k < ns; k++)
+		fprintf(fp, " %s %d", s[k].id, s[k].seats_p);
+	fprintf(fp, ";\nparam buy :=");
+	for (k = 0; k < ns; k++)
+		fprintf(fp, " %s %d", s[k].id, s[k].purchased_p);
+	fprintf(fp, ";\nparam : A : d :=\n");
+	for (i = 0; i < nc; i++)
+		for (k = 0; k < ns; k++) {
+			double dd = hypot(c[i].x - s[k].x, c[i].y - s[k].y);
+			if (dd <= maxd)
+				fprintf(fp, "%s %s %.6f\n", c[i].id, s[k].id, dd);
+		}
+	fprintf(fp, ";\nend;\n");
+	fclose(fp);
+	cr_assert(asprintf(&cmd, "glpsol --math %s", path) > 0);
+	FILE *p = popen(cmd, "r");
+	cr_assert(p, "cannot run glpsol");
+	double obj = NAN;
+	char line[512];
+	while (fgets(line, sizeof line, p))
+		if (!strncmp(line, "OBJECTIVE ", 10))
+			obj = strtod(line + 10, NULL);
+	cr_assert_eq(pclose(p), 0, "glpsol failed on %s", path);
+	out = NULL;
+	free(out);
+	free(cmd);
+	free(path);
+	free(dir);
+	cr_assert(!isnan(obj), "glpsol printed no objective");
+	return obj;
+}
+
+Test(glpsol, split_mode_matches_an_independent_lp)
+{
+	unsigned seed = 2026;
+	for (int round = 0; round < 8; round++) {
+		tschool s[6];
+		tcomp c[16];
+		char sid[6][16], cid[16][16];
+		int ns = 6, nc = 16;
+		for (int k = 0; k < ns; k++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(sid[k], sizeof sid[k], "S%d", k);
+			int priv = k >= 4;
+			int seats = 40 + (int)((seed >> 8) % 80);
+			s[k] = (tschool){sid[k], "primary", priv ? "private" : "public", seats, 0,
+			                 priv ? (int)((seed >> 12) % 30) : 0, 0, 0,
+			                 (double)((seed >> 4) % 6000), (double)((seed >> 15) % 6000)};
+		}
+		for (int i = 0; i < nc; i++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(cid[i], sizeof cid[i], "C%d", i);
+			c[i] = (tcomp){cid[i], "urban", 5 + (int)((seed >> 8) % 35), (int)((seed >> 13) % 25),
+			               0, 0, (double)((seed >> 4) % 6000), (double)((seed >> 16) % 6000)};
+		}
+		tiny t;
+		tiny_solve(&t, s, ns, c, nc,
+		           "[policy]\nmax_distance_primary_m = 3500\nmigrant_public_share = 0.6\n"
+		           "[solve]\nassignment = split\n");
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		if (!sum->quota_met) {
+			/* The independent model holds the quota hard: compare only
+			 * feasible rounds (most are, by construction). */
+			tiny_free(&t);
+			continue;
+		}
+		double u = glpsol_split(s, ns, c, nc, 3500, 0.6, 1, 0);
+		double m = glpsol_split(s, ns, c, nc, 3500, 0.6, 2, u);
+		cr_assert_eq(sum->unplaced, (long)lround(u), "round %d: unplaced %ld vs glpsol %.3f",
+		             round, sum->unplaced, u);
+		cr_assert_geq(sum->pupil_metres, m * (1 - 1e-9), "round %d: below the LP optimum", round);
+		cr_assert_leq(sum->pupil_metres, m * (1 + 1e-5), "round %d: %.3f vs glpsol %.3f", round,
+		              sum->pupil_metres, m);
+		assert_consistent(&t);
+		tiny_free(&t);
+	}
+}
+
+/* ------------------------------------------------------------ output */
+
+Test(output, geopackage_contract_and_determinism)
+{
+	tschool s[] = {{"A", "nine_year", "public", 45, 50, 0, 0, 0, 0, 0},
+	               {"P", "primary", "private", 45, 0, 20, 0, 0, 800, 0}};
+	tcomp c[] = {{"C1", "urban", 30, 20, 20, 5, 100, 0}, {"C2", "town", 30, 10, 10, 0, 700, 0}};
+	tiny t;
+	tiny_solve(&t, s, 2, c, 2, NULL);
+	char *p1, *p2, *b1, *b2;
+	size_t l1, l2;
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	cr_assert(asprintf(&p1, "%s/plan1.gpkg", t.dir) > 0);
+	cr_assert(asprintf(&p2, "%s/plan2.gpkg", t.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, p1), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, p2), 0);
+	b1 = slurp(p1, &l1);
+	b2 = slurp(p2, &l2);
+	cr_assert(l1 == l2 && !memcmp(b1, b2, l1), "the same plan written twice differs");
+	/* refuses to write over an input */
+	char *input;
+	cr_assert(asprintf(&input, "%s/s.geojson", t.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, input), CM_EINPUT);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "input"));
+
+	/* layers and fields: the contract of issue 3 */
+	const char *out;
+	char *args;
+	cr_assert(asprintf(&args, "ogrinfo -ro -so -al %s", p1) > 0);
+	FILE *pp = popen(args, "r");
+	char buf[1 << 15];
+	size_t n = fread(buf, 1, sizeof buf - 1, pp);
+	buf[n] = '\0';
+	pclose(pp);
+	out = buf;
+	const char *want[] = {"Layer name: assignment", "Layer name: schools", "Layer name: summary",
+	                      "compound_id:", "school_id:", "seat_kind:", "local:", "migrant:",
+	                      "distance_m:", "seats:", "enrolled:", "utilization:", "classes:",
+	                      "spare:", "shadow_price:", "pupils:", "placed:", "unplaced:",
+	                      "pupil_metres:", "mean_distance_m:", "max_distance_m:", "near_share:",
+	                      "migrant_public_share:", "quota_met:", "mip_gap:", "solve_seconds:",
+	                      NULL};
+	for (int i = 0; want[i]; i++)
+		cr_assert(strstr(out, want[i]), "ogrinfo lacks '%s'", want[i]);
+	free(args);
+	free(input);
+	free(b1);
+	free(b2);
+	free(p1);
+	free(p2);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
