@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 Test(cli, help_version_usage)
 {
@@ -78,4 +79,39 @@ Test(cli, example_county_checks)
 	cr_assert(strstr(out, "UTM zone 49N"), "%s", out);
 	cr_assert(strstr(out, "GCJ-02 offsets removed"));
 	free(args);
+}
+
+Test(cli, solve_writes_a_plan_or_nothing)
+{
+	char *dir = tmpdir(), *ini, *args, *plan;
+	const char *out;
+	cr_assert(asprintf(&plan, "%s/plan.gpkg", dir) > 0);
+
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&args, "solve -o %s %s", plan, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "primary") && strstr(out, "Plan written to"), "%s", out);
+	cr_assert_not_null(slurp(plan, NULL), "no plan written");
+	free(args);
+	free(ini);
+	unlink(plan);
+
+	/* bad data: exit 1, the findings, and no plan */
+	ini = scenario(dir, "bad_schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&args, "solve -o %s %s", plan, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "cannot be solved"), "%s", out);
+	cr_assert_null(slurp(plan, NULL), "a plan was written from bad data");
+	free(args);
+	free(ini);
+
+	/* never over an input */
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&args, "solve -o %s %s", fixture("compounds.geojson"), ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "over an input"), "%s", out);
+	free(args);
+	free(ini);
+	free(plan);
+	free(dir);
 }
