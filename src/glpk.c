@@ -587,14 +587,143 @@ done:
 	return rc;
 }
 
-int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, size_t n_schools,
-                   cm_solution *out)
+/* Single mode, last: fix and optimise.  With the plan's unplaced total and
+ * policy shortfall held, each school in turn opens a neighbourhood: itself
+ * and its three nearest schools of the level.  The compounds whose
+ * catchment school is one of them may move among them, and a small branch
+ * and cut (seeded with the current plan, two seconds at most) keeps any move
+ * that saves pupil-metres.  Everything else stays fixed, so each problem is
+ * small; the plan never gets worse. */
+static int single_fix_and_optimise(cm_ctx *ctx, run *r, const cm_dataset_view *view)
+{
+	const cm_model *m = r->m;
+	const cm_col *cols = m->cols.data;
+	size_t j, n = m->cols.len;
+	int rc = 0, si, k;
+	double u = 0, best;
+	double *x = malloc((n + 1) * sizeof(double));
+	char *near = calloc(view->n_schools + 1, 1);
+	if (!x || !near) {
+		free(x);
+		free(near);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	for (j = 0; j < n; j++) {
+		int kk = col_index((int)j);
+		x[kk] = col_value(r, (int)j);
+		if (cols[j].kind == CM_COL_UNPLACED)
+			u += x[kk];
+		if (cols[j].binary) {
+			/* kind first: GLP_BV resets the bounds to [0, 1] */
+			glp_set_col_kind(r->P, kk, GLP_BV);
+			glp_set_col_bnds(r->P, kk, GLP_FX, floor(x[kk] + 0.5), 0);
+		} else if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED) {
+			/* continuous: with the choices fixed the vertex is (nearly)
+			 * whole, and make_whole finishes the job afterwards */
+			set_range(r->P, kk, cols[j].ub);
+			glp_set_col_kind(r->P, kk, GLP_CV);
+		} else if (cols[j].kind == CM_COL_QUOTA_SHORT) {
+			set_range(r->P, kk, x[kk] + 1e-7 * (1 + x[kk]));
+		}
+	}
+	glp_set_row_bnds(r->P, m->unplaced_row + 1, GLP_UP, 0, u + 1e-7 * (1 + u));
+	set_objective(r->P, m, 'C');
+	best = 0;
+	for (j = 0; j < n; j++)
+		if (cols[j].kind == CM_COL_FLOW)
+			best += cols[j].dist * x[col_index((int)j)];
+	r->mip = 1;
+	r->incumbent = x;
+	r->iocp.cb_func = on_tree;
+	r->iocp.cb_info = r;
+	r->iocp.tm_lim = 2000;
+	r->iocp.mip_gap = 0;
+	for (si = 0; si < (int)view->n_schools; si++) {
+		int opened = 0;
+		if (m->seat_row[si] < 0 || view->sector[si] != CM_PUBLIC)
+			continue;
+		/* the school and its three nearest public schools of the level */
+		memset(near, 0, view->n_schools);
+		near[si] = 1;
+		for (k = 0; k < 3; k++) {
+			int pick = -1;
+			double bd = HUGE_VAL;
+			for (int t = 0; t < (int)view->n_schools; t++) {
+				double d;
+				if (near[t] || m->seat_row[t] < 0 || view->sector[t] != CM_PUBLIC)
+					continue;
+				d = hypot(view->x[t] - view->x[si], view->y[t] - view->y[si]);
+				if (d < bd) {
+					bd = d;
+					pick = t;
+				}
+			}
+			if (pick >= 0)
+				near[pick] = 1;
+		}
+		/* Open, among them and its current school, the choices of every
+		 * compound whose catchment school is one of them, or whose two
+		 * nearest eligible public schools include one of them. */
+		for (j = 0; j < n;) {
+			size_t i, first = j;
+			int cur = cols[j].compound, in = 0, seen = 0;
+			double d1 = HUGE_VAL, d2 = HUGE_VAL;
+			int n1 = -1, n2 = -1;
+			for (; j < n && cols[j].compound == cur; j++) {
+				if (!cols[j].binary)
+					continue;
+				if (x[col_index((int)j)] > 0.5 && near[cols[j].school])
+					in = 1;
+				if (cols[j].dist < d1) {
+					d2 = d1, n2 = n1;
+					d1 = cols[j].dist, n1 = cols[j].school;
+				} else if (cols[j].dist < d2) {
+					d2 = cols[j].dist, n2 = cols[j].school;
+				}
+				seen = 1;
+			}
+			if (cur < 0 || !seen)
+				continue;
+			if (!in && !(n1 >= 0 && near[n1]) && !(n2 >= 0 && near[n2]))
+				continue;
+			for (i = first; i < j; i++)
+				if (cols[i].binary && (near[cols[i].school] || x[col_index((int)i)] > 0.5)) {
+					set_range(r->P, col_index((int)i), 1);
+					opened++;
+				}
+		}
+		if (opened < 2)
+			continue;
+		rc = timed_phase(ctx, r, "pupil-metres (neighbourhood)");
+		if (rc)
+			break;
+		if (r->value < best - 1e-6) {
+			best = r->value;
+			for (j = 0; j < n; j++)
+				x[col_index((int)j)] = glp_mip_col_val(r->P, col_index((int)j));
+		}
+		for (j = 0; j < n; j++)
+			if (cols[j].binary)
+				glp_set_col_bnds(r->P, col_index((int)j), GLP_FX, floor(x[col_index((int)j)] + 0.5), 0);
+	}
+	/* leave the problem at the final plan: every choice fixed, solved */
+	if (!rc)
+		rc = timed_phase(ctx, r, "pupil-metres (final)");
+	r->incumbent = NULL;
+	r->iocp.cb_func = NULL;
+	free(near);
+	free(x);
+	return rc;
+}
+
+int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
+                   const cm_dataset_view *view, cm_solution *out)
 {
 	hooks h;
 	run r;
 	glp_prob *volatile P = NULL;
 	volatile int rc = 0;
-	size_t j, ncols = m->cols.len;
+	size_t j, ncols = m->cols.len, n_schools = view->n_schools;
 	int tm = cfg->solve.time_limit_s > 0 && cfg->solve.time_limit_s < INT_MAX / 1000
 	                 ? (int)(cfg->solve.time_limit_s * 1000)
 	                 : INT_MAX;
@@ -640,15 +769,21 @@ int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, size_t 
 	}
 	if (!rc && m->single)
 		rc = single_by_diving(ctx, &r, &out->dive_rounds);
-	if (!rc && !flows_whole(&r))
-		rc = make_whole(ctx, &r);
 	if (!rc && m->single) {
-		/* Polish only what may be improved: unplaced above the bound, or
+		/* Improve only what may be improved: unplaced above the bound, or
 		 * pupil-metres further from it than the gap asked for. */
 		double gap = r.value > 0 ? (r.value - out->lp_bound) / r.value : 0;
-		if (r.unplaced > out->lp_unplaced + 0.5 || gap > cfg->solve.mip_gap)
-			rc = single_polish(ctx, &r, out->lp_unplaced, polish_seconds(cfg));
+		if (r.unplaced > out->lp_unplaced + 0.5) {
+			if (!flows_whole(&r))
+				rc = make_whole(ctx, &r);
+			if (!rc)
+				rc = single_polish(ctx, &r, out->lp_unplaced, polish_seconds(cfg));
+		}
+		if (!rc && gap > cfg->solve.mip_gap)
+			rc = single_fix_and_optimise(ctx, &r, view);
 	}
+	if (!rc && !flows_whole(&r))
+		rc = make_whole(ctx, &r);
 	if (!rc) {
 		out->objective = r.value;
 		out->integral = flows_whole(&r);

@@ -85,10 +85,17 @@ typedef struct cm_solution {
 	int integral;          /* 1 when every flow came out whole */
 } cm_solution;
 
+/* What the solver may know of the schools (for neighbourhoods). */
+typedef struct cm_dataset_view {
+	size_t n_schools;
+	const double *x, *y;      /* school locations, working CRS */
+	const int *sector;        /* cm_sector by school */
+} cm_dataset_view;
+
 /* Solves lexicographically: quota shortfall, then unplaced pupils, then
  * pupil-metres.  Returns 0, CM_ESOLVER (message on the context) or CM_ENOMEM. */
-int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, size_t n_schools,
-                   cm_solution *out);
+int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
+                   const cm_dataset_view *view, cm_solution *out);
 void cm__solution_free(cm_solution *s);
 
 #endif

@@ -140,7 +140,9 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out)
 {
 	cm_plan *p;
-	int *seats = NULL, *enrolled = NULL, rc = 0;
+	int *seats = NULL, *enrolled = NULL, *sector = NULL, rc = 0;
+	double *sx = NULL, *sy = NULL;
+	cm_dataset_view view;
 	size_t si, ci, errors = cm_dataset_count(ds, CM_ERR);
 	int lv;
 
@@ -157,6 +159,20 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	p->n_compounds = ds->n_compounds;
 	seats = calloc(ds->n_schools + 1, sizeof(int));
 	enrolled = calloc(ds->n_schools + 1, sizeof(int));
+	sector = calloc(ds->n_schools + 1, sizeof(int));
+	sx = calloc(ds->n_schools + 1, sizeof(double));
+	sy = calloc(ds->n_schools + 1, sizeof(double));
+	if (!sector || !sx || !sy)
+		rc = CM_ENOMEM;
+	for (si = 0; !rc && si < ds->n_schools; si++) {
+		sector[si] = ds->schools[si].sector;
+		sx[si] = ds->schools[si].x;
+		sy[si] = ds->schools[si].y;
+	}
+	view.n_schools = ds->n_schools;
+	view.x = sx;
+	view.y = sy;
+	view.sector = sector;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		p->school[lv] = calloc(ds->n_schools + 1, sizeof(cm_school_result));
 		p->unplaced[lv] = calloc(ds->n_compounds + 1, sizeof(int));
@@ -191,7 +207,7 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 		t0 = now_seconds();
 		if ((rc = cm__model_build(ctx, cfg, ds, (cm_level)lv, seats, &m)))
 			break;
-		rc = cm__glpk_solve(ctx, cfg, &m, ds->n_schools, &sol);
+		rc = cm__glpk_solve(ctx, cfg, &m, &view, &sol);
 		if (!rc) {
 			p->summary[lv].solved = 1;
 			if (read_solution(p, cfg, ds, &m, &sol, seats))
@@ -217,6 +233,9 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 done:
 	free(seats);
 	free(enrolled);
+	free(sector);
+	free(sx);
+	free(sy);
 	if (rc) {
 		cm_plan_free(p);
 		return rc;
