@@ -98,15 +98,29 @@ typedef struct run {
 	double unplaced;        /* phase B's optimum */
 	double *incumbent;      /* a known integer solution, 1-based, for branch and cut */
 	int offered;            /* the incumbent was offered in this intopt call */
+	int node_limit;         /* branch and cut stops after this many nodes; 0: none */
+	int nodes;              /* nodes selected in this intopt call */
 } run;
 
-/* Branch and cut's callback: offer the known solution once per call. */
+/* Branch and cut's callback: offer the known solution once per call, and
+ * stop after the node budget.  A budget of nodes, unlike one of seconds,
+ * gives the same plan on a busy machine as on an idle one. */
 static void on_tree(glp_tree *T, void *info)
 {
 	run *r = info;
-	if (glp_ios_reason(T) == GLP_IHEUR && r->incumbent && !r->offered) {
-		glp_ios_heur_sol(T, r->incumbent);
-		r->offered = 1;
+	switch (glp_ios_reason(T)) {
+	case GLP_IHEUR:
+		if (r->incumbent && !r->offered) {
+			glp_ios_heur_sol(T, r->incumbent);
+			r->offered = 1;
+		}
+		break;
+	case GLP_ISELECT:
+		if (r->node_limit && ++r->nodes > r->node_limit)
+			glp_ios_terminate(T);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -127,13 +141,15 @@ static int solve_phase(cm_ctx *ctx, run *r, const char *what)
 	if (!r->mip)
 		return 0;
 	r->offered = 0;
+	r->nodes = 0;
 	rc = glp_intopt(r->P, &r->iocp);
 	st = glp_mip_status(r->P);
-	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_EMIPGAP)
+	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_EMIPGAP && rc != GLP_ESTOP)
 		return cm__error(ctx, CM_ESOLVER, "%s: GLPK branch and cut failed (code %d)", what, rc);
 	if (st != GLP_OPT && st != GLP_FEAS)
 		return cm__error(ctx, CM_ESOLVER, "%s: no integer solution found%s", what,
-		                 rc == GLP_ETMLIM ? " within the time limit" : "");
+		                 rc == GLP_ETMLIM ? " within the time limit"
+		                 : rc == GLP_ESTOP ? " within the node budget" : "");
 	r->value = glp_mip_obj_val(r->P);
 	return 0;
 }
@@ -519,20 +535,12 @@ static void plan_duals(cm_ctx *ctx, run *r, size_t n_schools, cm_solution *out)
 		seat_duals(r, n_schools, out->seat_dual_m);
 }
 
-/* Time for each phase of the polish: a third of [solve] time_limit_s, or
- * 10 seconds. */
-static int polish_seconds(const cm_config *cfg)
-{
-	double t = cfg->solve.time_limit_s > 0 ? cfg->solve.time_limit_s / 3 : 10;
-	return t < 1 ? 1 : t > 100000 ? 100000 : (int)t;
-}
-
 /* Single mode, after the dive: branch and cut over every catchment choice,
  * seeded with the dive's plan and limited in time, phase by phase.  A phase
  * the dive already solved to the relaxation's bound is only held, not
  * searched.  What the time allows improves the plan; the gap reported is
  * always against the relaxation. */
-static int single_polish(cm_ctx *ctx, run *r, double lp_unplaced, int seconds)
+static int single_polish(cm_ctx *ctx, run *r, double lp_unplaced)
 {
 	const cm_model *m = r->m;
 	const cm_col *cols = m->cols.data;
@@ -558,7 +566,7 @@ static int single_polish(cm_ctx *ctx, run *r, double lp_unplaced, int seconds)
 	r->incumbent = x;
 	r->iocp.cb_func = on_tree;
 	r->iocp.cb_info = r;
-	r->iocp.tm_lim = seconds * 1000;
+	r->node_limit = 2000;
 	if (r->unplaced > lp_unplaced + 0.5) {
 		set_objective(r->P, m, 'B');
 		if ((rc = timed_phase(ctx, r, "unplaced pupils (branch and cut)")))
@@ -583,6 +591,7 @@ static int single_polish(cm_ctx *ctx, run *r, double lp_unplaced, int seconds)
 done:
 	r->incumbent = NULL;
 	r->iocp.cb_func = NULL;
+	r->node_limit = 0;
 	free(x);
 	return rc;
 }
@@ -594,13 +603,77 @@ done:
  * and cut (seeded with the current plan, two seconds at most) keeps any move
  * that saves pupil-metres.  Everything else stays fixed, so each problem is
  * small; the plan never gets worse. */
+/* A compound whose catchment school is further than its nearest ones. */
+typedef struct detour {
+	int current;           /* its catchment school */
+	int nearest[2];        /* its two nearest eligible public schools, -1 if none */
+	double excess;         /* public pupils x (metres to current - to nearest) */
+} detour;
+
+static int by_excess(const void *a, const void *b)
+{
+	const detour *x = a, *y = b;
+	return (x->excess < y->excess) - (x->excess > y->excess);
+}
+
+/* The twenty longest detours of the plan `x` (1-based column values). */
+static detour *long_detours(const run *r, const double *x, int *n)
+{
+	const cm_col *cols = r->m->cols.data;
+	size_t j = 0, len = r->m->cols.len, cap = 64;
+	detour *d = malloc(cap * sizeof *d);
+	*n = 0;
+	while (d && j < len) {
+		int cur = cols[j].compound, current = -1;
+		double dcur = 0, d1 = HUGE_VAL, d2 = HUGE_VAL, pupils = 0;
+		detour t = {-1, {-1, -1}, 0};
+		for (; j < len && cols[j].compound == cur; j++) {
+			double v = x[col_index((int)j)];
+			if (cols[j].binary) {
+				if (v > 0.5) {
+					current = cols[j].school;
+					dcur = cols[j].dist;
+				}
+				if (cols[j].dist < d1) {
+					d2 = d1, t.nearest[1] = t.nearest[0];
+					d1 = cols[j].dist, t.nearest[0] = cols[j].school;
+				} else if (cols[j].dist < d2) {
+					d2 = cols[j].dist, t.nearest[1] = cols[j].school;
+				}
+			} else if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC) {
+				pupils += v;
+			}
+		}
+		if (cur < 0 || current < 0 || dcur <= d1)
+			continue;
+		t.current = current;
+		t.excess = pupils * (dcur - d1);
+		if ((size_t)*n == cap) {
+			detour *nd = realloc(d, (cap *= 2) * sizeof *d);
+			if (!nd) {
+				free(d);
+				return NULL;
+			}
+			d = nd;
+		}
+		d[(*n)++] = t;
+	}
+	if (!d)
+		return NULL;
+	qsort(d, (size_t)*n, sizeof *d, by_excess);
+	if (*n > 20)
+		*n = 20;
+	return d;
+}
+
 static int single_fix_and_optimise(cm_ctx *ctx, run *r, const cm_dataset_view *view)
 {
 	const cm_model *m = r->m;
 	const cm_col *cols = m->cols.data;
 	size_t j, n = m->cols.len;
-	int rc = 0, si, k;
+	int rc = 0, si, k, ndetours = 0;
 	double u = 0, best;
+	detour *detours = NULL;
 	double *x = malloc((n + 1) * sizeof(double));
 	char *near = calloc(view->n_schools + 1, 1);
 	if (!x || !near) {
@@ -636,14 +709,25 @@ static int single_fix_and_optimise(cm_ctx *ctx, run *r, const cm_dataset_view *v
 	r->incumbent = x;
 	r->iocp.cb_func = on_tree;
 	r->iocp.cb_info = r;
-	r->iocp.tm_lim = 2000;
+	r->node_limit = 200;
 	r->iocp.mip_gap = 0;
-	for (si = 0; si < (int)view->n_schools; si++) {
+	detours = long_detours(r, x, &ndetours);
+	for (si = 0; si < (int)view->n_schools + ndetours; si++) {
 		int opened = 0;
+		memset(near, 0, view->n_schools);
+		if (si >= (int)view->n_schools) {
+			/* a compound on a long detour: its school and its two nearest */
+			const detour *dt = &detours[si - (int)view->n_schools];
+			near[dt->current] = 1;
+			if (dt->nearest[0] >= 0)
+				near[dt->nearest[0]] = 1;
+			if (dt->nearest[1] >= 0)
+				near[dt->nearest[1]] = 1;
+			goto open;
+		}
 		if (m->seat_row[si] < 0 || view->sector[si] != CM_PUBLIC)
 			continue;
 		/* the school and its three nearest public schools of the level */
-		memset(near, 0, view->n_schools);
 		near[si] = 1;
 		for (k = 0; k < 3; k++) {
 			int pick = -1;
@@ -661,6 +745,7 @@ static int single_fix_and_optimise(cm_ctx *ctx, run *r, const cm_dataset_view *v
 			if (pick >= 0)
 				near[pick] = 1;
 		}
+	open:
 		/* Open, among them and its current school, the choices of every
 		 * compound whose catchment school is one of them, or whose two
 		 * nearest eligible public schools include one of them. */
@@ -711,6 +796,8 @@ static int single_fix_and_optimise(cm_ctx *ctx, run *r, const cm_dataset_view *v
 		rc = timed_phase(ctx, r, "pupil-metres (final)");
 	r->incumbent = NULL;
 	r->iocp.cb_func = NULL;
+	r->node_limit = 0;
+	free(detours);
 	free(near);
 	free(x);
 	return rc;
@@ -777,7 +864,7 @@ int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
 			if (!flows_whole(&r))
 				rc = make_whole(ctx, &r);
 			if (!rc)
-				rc = single_polish(ctx, &r, out->lp_unplaced, polish_seconds(cfg));
+				rc = single_polish(ctx, &r, out->lp_unplaced);
 		}
 		if (!rc && gap > cfg->solve.mip_gap)
 			rc = single_fix_and_optimise(ctx, &r, view);
