@@ -209,6 +209,16 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		if (same_file(path, cfg->input[i].path))
 			return cm__error(ctx, CM_EINPUT, "%s: refusing to write the plan over an input",
 			                 path);
+	{
+		/* GeoPackage only, for now; the other formats come with issue 4. */
+		const char *dot = strrchr(path, '.');
+		if ((cfg->output.format && !cm__list_has("gpkg", cfg->output.format)) ||
+		    (dot && !strchr(dot, '/') && !cm__streq_ci(dot, ".gpkg")))
+			return cm__error(ctx, CM_EINPUT,
+			                 "%s: only GeoPackage (.gpkg) plans can be written so far; "
+			                 "shapefile, GeoJSON and CSV output are not implemented yet",
+			                 path);
+	}
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	w.path = path;

@@ -115,3 +115,16 @@ Test(cli, solve_writes_a_plan_or_nothing)
 	free(plan);
 	free(dir);
 }
+
+Test(cli, solve_refuses_formats_not_written_yet)
+{
+	char *dir = tmpdir(), *ini, *args;
+	const char *out;
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&args, "solve -o %s/plan.shp %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "only GeoPackage"), "%s", out);
+	free(args);
+	free(ini);
+	free(dir);
+}
