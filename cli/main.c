@@ -90,6 +90,45 @@ static void end_progress(cli *c)
 	}
 }
 
+/* The scenario every command starts from: its context, configuration,
+ * data and check.  Returns 0, or the library's error code with *ctx still
+ * set (for the message) when the context could be made. */
+typedef struct scenario {
+	cm_ctx *ctx;
+	cm_config *cfg;
+	cm_dataset *ds;
+	cm_check_report rep;
+} scenario;
+
+static int scenario_open(cli *c, const char *path, scenario *sc)
+{
+	int rc;
+	memset(sc, 0, sizeof *sc);
+	if (cm_ctx_new(&sc->ctx))
+		return CM_ENOMEM;
+	cm_ctx_set_log(sc->ctx, on_log, c);
+	if (c->progress)
+		cm_ctx_set_progress(sc->ctx, on_progress, c);
+	rc = cm_config_load(sc->ctx, path, &sc->cfg);
+	if (!rc)
+		rc = cm_dataset_load(sc->ctx, sc->cfg, &sc->ds);
+	if (!rc)
+		rc = cm_check(sc->ctx, sc->cfg, sc->ds, &sc->rep);
+	return rc;
+}
+
+static void scenario_close(scenario *sc)
+{
+	cm_dataset_free(sc->ds);
+	cm_config_free(sc->cfg);
+	cm_ctx_free(sc->ctx);
+}
+
+static void report_error(const scenario *sc)
+{
+	fprintf(stderr, "catchment: %s\n", sc->ctx ? cm_ctx_last_error(sc->ctx) : "out of memory");
+}
+
 static int cmd_check(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -97,11 +136,8 @@ static int cmd_check(cli *c, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	cm_ctx *ctx = NULL;
-	cm_config *cfg = NULL;
-	cm_dataset *ds = NULL;
-	cm_check_report rep;
-	int all = 0, opt, rc, status = EXIT_INPUT;
+	scenario sc;
+	int all = 0, opt, status = EXIT_INPUT;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
 	while ((opt = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
@@ -115,31 +151,16 @@ static int cmd_check(cli *c, int argc, char **argv)
 		fprintf(stderr, "catchment check: expected one scenario file\n%s", check_usage);
 		return EXIT_USAGE;
 	}
-	if (cm_ctx_new(&ctx)) {
-		fprintf(stderr, "catchment: out of memory\n");
-		return EXIT_INPUT;
+	if (scenario_open(c, argv[optind], &sc)) {
+		end_progress(c);
+		report_error(&sc);
+	} else {
+		end_progress(c);
+		if (!c->quiet || !sc.rep.solvable)
+			cm_report_check(c->quiet ? stderr : stdout, sc.cfg, sc.ds, &sc.rep, all ? 0 : 10);
+		status = sc.rep.solvable ? EXIT_OK : EXIT_INPUT;
 	}
-	cm_ctx_set_log(ctx, on_log, c);
-	if (c->progress)
-		cm_ctx_set_progress(ctx, on_progress, c);
-
-	rc = cm_config_load(ctx, argv[optind], &cfg);
-	if (!rc)
-		rc = cm_dataset_load(ctx, cfg, &ds);
-	if (!rc)
-		rc = cm_check(ctx, cfg, ds, &rep);
-	end_progress(c);
-	if (rc) {
-		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
-		goto done;
-	}
-	if (!c->quiet || !rep.solvable)
-		cm_report_check(c->quiet ? stderr : stdout, cfg, ds, &rep, all ? 0 : 10);
-	status = rep.solvable ? EXIT_OK : EXIT_INPUT;
-done:
-	cm_dataset_free(ds);
-	cm_config_free(cfg);
-	cm_ctx_free(ctx);
+	scenario_close(&sc);
 	return status;
 }
 
@@ -163,11 +184,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	cm_ctx *ctx = NULL;
-	cm_config *cfg = NULL;
-	cm_dataset *ds = NULL;
+	scenario sc;
 	cm_plan *plan = NULL;
-	cm_check_report rep;
 	const char *output = NULL;
 	char *fallback = NULL;
 	int opt, rc, status = EXIT_INPUT;
@@ -184,47 +202,35 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		fprintf(stderr, "catchment solve: expected one scenario file\n%s", solve_usage);
 		return EXIT_USAGE;
 	}
-	if (cm_ctx_new(&ctx)) {
-		fprintf(stderr, "catchment: out of memory\n");
-		return EXIT_INPUT;
-	}
-	cm_ctx_set_log(ctx, on_log, c);
-	if (c->progress)
-		cm_ctx_set_progress(ctx, on_progress, c);
-	rc = cm_config_load(ctx, argv[optind], &cfg);
-	if (!rc)
-		rc = cm_dataset_load(ctx, cfg, &ds);
-	if (!rc)
-		rc = cm_check(ctx, cfg, ds, &rep);
-	if (!rc && !rep.solvable) {
+	rc = scenario_open(c, argv[optind], &sc);
+	if (!rc && !sc.rep.solvable) {
 		end_progress(c);
-		cm_report_check(stderr, cfg, ds, &rep, 10);
+		cm_report_check(stderr, sc.cfg, sc.ds, &sc.rep, 10);
 		goto done;
 	}
 	if (!rc)
-		rc = cm_solve(ctx, cfg, ds, &plan);
+		rc = cm_solve(sc.ctx, sc.cfg, sc.ds, &plan);
 	if (!rc) {
 		if (!output)
-			output = cfg->output.path ? cfg->output.path : (fallback = default_output(argv[optind]));
-		rc = output ? cm_plan_write(ctx, plan, ds, cfg, output) : CM_ENOMEM;
+			output = sc.cfg->output.path ? sc.cfg->output.path
+			                             : (fallback = default_output(argv[optind]));
+		rc = output ? cm_plan_write(sc.ctx, plan, sc.ds, sc.cfg, output) : CM_ENOMEM;
 	}
 	end_progress(c);
 	if (rc) {
-		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
+		report_error(&sc);
 		status = rc == CM_ESOLVER ? EXIT_SOLVER : EXIT_INPUT;
 		goto done;
 	}
 	if (!c->quiet) {
-		cm_report_plan(stdout, cfg, ds, plan);
+		cm_report_plan(stdout, sc.cfg, sc.ds, plan);
 		printf("\nPlan written to %s\n", output);
 	}
 	status = EXIT_OK;
 done:
 	free(fallback);
 	cm_plan_free(plan);
-	cm_dataset_free(ds);
-	cm_config_free(cfg);
-	cm_ctx_free(ctx);
+	scenario_close(&sc);
 	return status;
 }
 
