@@ -899,6 +899,29 @@ int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
 	return rc;
 }
 
+/* Test hook: makes GLPK hit an internal error (a row index out of range)
+ * under the same hooks as a solve; must return CM_ESOLVER, not abort. */
+int cm__glpk_provoke_error(cm_ctx *ctx)
+{
+	hooks h;
+	glp_prob *volatile P = NULL;
+	memset(&h, 0, sizeof h);
+	h.ctx = ctx;
+	glp_term_hook(on_term, &h);
+	glp_error_hook(on_error, &h);
+	if (setjmp(h.jump)) {
+		glp_free_env();
+		return cm__error(ctx, CM_ESOLVER, "GLPK failed: %s", h.last[0] ? h.last : "internal error");
+	}
+	P = glp_create_prob();
+	glp_add_rows(P, 1);
+	glp_set_row_bnds(P, 7, GLP_UP, 0, 1); /* no row 7: GLPK's error */
+	glp_delete_prob(P);
+	glp_term_hook(NULL, NULL);
+	glp_error_hook(NULL, NULL);
+	return 0;
+}
+
 void cm__solution_free(cm_solution *s)
 {
 	free(s->x);

@@ -97,5 +97,7 @@ typedef struct cm_dataset_view {
 int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
                    const cm_dataset_view *view, cm_solution *out);
 void cm__solution_free(cm_solution *s);
+/* Test hook: a GLPK internal error under the solver's hooks (CM_ESOLVER). */
+int cm__glpk_provoke_error(cm_ctx *ctx);
 
 #endif

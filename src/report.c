@@ -7,6 +7,46 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Columns a UTF-8 string takes on a terminal: East Asian wide characters
+ * (汉字, full-width forms) take two. */
+static int display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int w = 0;
+	while (*p) {
+		unsigned cp;
+		int n;
+		if (*p < 0x80)
+			cp = *p, n = 1;
+		else if ((*p & 0xE0) == 0xC0)
+			cp = *p & 0x1F, n = 2;
+		else if ((*p & 0xF0) == 0xE0)
+			cp = *p & 0x0F, n = 3;
+		else
+			cp = *p & 0x07, n = 4;
+		for (int i = 1; i < n && p[i]; i++)
+			cp = (cp << 6) | (p[i] & 0x3F);
+		for (int i = 0; i < n && *p; i++)
+			p++;
+		w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+		                     (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+		                     (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+		                     (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD)
+		             ? 2
+		             : 1;
+	}
+	return w;
+}
+
+/* Prints `s` left-aligned in `width` terminal columns. */
+static void print_padded(FILE *fp, const char *s, int width)
+{
+	int w = display_width(s);
+	fputs(s, fp);
+	for (; w < width; w++)
+		fputc(' ', fp);
+}
+
 static const char *sev_name(cm_severity s)
 {
 	return s == CM_ERR ? "error" : s == CM_WARNING ? "warning" : "note";
@@ -195,7 +235,9 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				int u = cm_plan_unplaced(plan, (cm_level)lv, i);
 				if (!u)
 					continue;
-				fprintf(fp, "    %-10s %-24s %5d\n", compounds[i].id, compounds[i].name, u);
+				fprintf(fp, "    %-10s ", compounds[i].id);
+				print_padded(fp, compounds[i].name, 24);
+				fprintf(fp, " %5d\n", u);
 				shown++;
 			}
 			if (shown == 10)
@@ -237,8 +279,9 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				fprintf(fp, "  Where one more seat helps most:\n");
 			for (k = 0; k < nb; k++) {
 				const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, best[k]);
-				fprintf(fp, "    %-8s %-24s %.2f pupils placed, %.0f pupil-metres saved\n",
-				        schools[best[k]].id, schools[best[k]].name, r->shadow_pupils,
+				fprintf(fp, "    %-8s ", schools[best[k]].id);
+				print_padded(fp, schools[best[k]].name, 24);
+				fprintf(fp, " %.2f pupils placed, %.0f pupil-metres saved\n", r->shadow_pupils,
 				        r->shadow_price);
 			}
 		}

@@ -4,6 +4,7 @@
  * hand-made case for every rule of the model. */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "../src/model.h"
 
 #include <criterion/criterion.h>
 #include <limits.h>
@@ -649,4 +650,20 @@ Test(output, geopackage_contract_and_determinism)
 	free(p2);
 	cm_ctx_free(ctx);
 	tiny_free(&t);
+}
+
+Test(glpk, internal_errors_do_not_abort)
+{
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm__glpk_provoke_error(ctx), CM_ESOLVER);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "GLPK failed"), "%s", cm_ctx_last_error(ctx));
+	/* and GLPK works again afterwards */
+	tschool s[] = {{"A", "primary", "public", 45, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 100, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, NULL);
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->placed, 10);
+	tiny_free(&t);
+	cm_ctx_free(ctx);
 }
