@@ -1,7 +1,8 @@
 /*
- * write.c: the plan as a GeoPackage (docs/output.md): layers `assignment`
- * (lines compound -> school), `schools` (points, a row per school and level
- * taught) and `summary` (a table, a row per level), in the working CRS.
+ * write.c: the plan as a GeoPackage: layers `assignment` (lines compound ->
+ * school), `schools` (points, a row per school and level taught), `summary`
+ * (a table, a row per level) and `catchments` (each public school's
+ * compounds dissolved, when compounds are polygons), in the working CRS.
  *
  * Atomic: everything goes into a temporary file beside the target, renamed
  * over it only when complete, so a failed or killed run leaves no output
@@ -188,6 +189,109 @@ static int write_summary(writer *w, const cm_plan *plan)
 	return 0;
 }
 
+/* Each compound's catchment school at a level: the public school that takes
+ * most of its pupils (ties: the first school); -1 when none does. */
+static void home_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv, long *home)
+{
+	const cm_assignment *a;
+	size_t n = cm_plan_assignments(plan, &a), i;
+	int *most = calloc(ds->n_compounds + 1, sizeof(int));
+	for (i = 0; i < ds->n_compounds; i++)
+		home[i] = -1;
+	if (!most)
+		return;
+	for (i = 0; i < n; i++) {
+		int pupils = a[i].local + a[i].migrant;
+		if (a[i].level != lv || a[i].seat != CM_SEAT_PUBLIC || a[i].school < 0)
+			continue;
+		if (pupils > most[a[i].compound] ||
+		    (pupils == most[a[i].compound] && a[i].school < home[a[i].compound])) {
+			most[a[i].compound] = pupils;
+			home[a[i].compound] = a[i].school;
+		}
+	}
+	free(most);
+}
+
+/* Adds the polygons of `g` (a polygon, multipolygon or collection) to `multi`. */
+static void add_polygons(OGRGeometryH multi, OGRGeometryH g)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	int i;
+	if (t == wkbPolygon) {
+		OGR_G_AddGeometry(multi, g);
+	} else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+		for (i = 0; i < OGR_G_GetGeometryCount(g); i++)
+			add_polygons(multi, OGR_G_GetGeometryRef(g, i));
+	}
+}
+
+/* The `catchments` layer: per public school and level, the union of its
+ * compounds (polygon compounds; point compounds have no area to dissolve
+ * and are left to the tessellation of a later version). */
+static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds)
+{
+	static const field_def fields[] = {
+		{"school_id", OFTString}, {"name", OFTString},    {"level", OFTString},
+		{"compounds", OFTInteger}, {"pupils", OFTInteger}, {"seats", OFTInteger},
+		{"utilization", OFTReal},  {"parts", OFTInteger},
+	};
+	OGRLayerH lyr;
+	long *home;
+	size_t i, c;
+	int lv, rc = 0;
+	if (ds->compound_polygons == 0)
+		return 0;
+	lyr = make_layer(w, "catchments", wkbMultiPolygon, fields, 8);
+	home = malloc((ds->n_compounds + 1) * sizeof(long));
+	if (!lyr || !home) {
+		free(home);
+		return -1;
+	}
+	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+		home_schools(plan, ds, (cm_level)lv, home);
+		for (i = 0; i < ds->n_schools && !rc; i++) {
+			const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
+			OGRGeometryH parts = NULL, u, m;
+			OGRFeatureH f;
+			int count = 0, npart;
+			if (!r->teaches || ds->schools[i].sector != CM_PUBLIC)
+				continue;
+			for (c = 0; c < ds->n_compounds; c++) {
+				if (home[c] != (long)i || ds->compounds[c].area_m2 <= 0)
+					continue;
+				if (!parts)
+					parts = OGR_G_CreateGeometry(wkbMultiPolygon);
+				add_polygons(parts, (OGRGeometryH)ds->geoms[c]);
+				count++;
+			}
+			if (!parts)
+				continue;
+			u = OGR_G_UnionCascaded(parts);
+			OGR_G_DestroyGeometry(parts);
+			if (!u)
+				return -1;
+			m = OGR_G_ForceToMultiPolygon(u);
+			npart = OGR_G_GetGeometryCount(m);
+			f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+			OGR_F_SetGeometryDirectly(f, m);
+			OGR_F_SetFieldString(f, 0, ds->schools[i].id);
+			OGR_F_SetFieldString(f, 1, ds->schools[i].name);
+			OGR_F_SetFieldString(f, 2, cm_level_name((cm_level)lv));
+			OGR_F_SetFieldInteger(f, 3, count);
+			OGR_F_SetFieldInteger(f, 4, r->enrolled);
+			OGR_F_SetFieldInteger(f, 5, r->seats);
+			OGR_F_SetFieldDouble(f, 6, r->utilization);
+			OGR_F_SetFieldInteger(f, 7, npart);
+			if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
+				rc = -1;
+			OGR_F_Destroy(f);
+		}
+	}
+	free(home);
+	return rc;
+}
+
 /* 1 when `a` and `b` name the same existing file. */
 static int same_file(const char *a, const char *b)
 {
@@ -240,7 +344,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		goto done;
 	}
 	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
-	    write_summary(&w, plan)) {
+	    write_summary(&w, plan) || write_catchments(&w, plan, ds)) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", path,
 		               CPLGetLastErrorMsg());
 		goto done;

@@ -6,6 +6,9 @@
 #include "helpers.h"
 #include "../src/model.h"
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <math.h>
@@ -666,4 +669,80 @@ Test(glpk, internal_errors_do_not_abort)
 	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->placed, 10);
 	tiny_free(&t);
 	cm_ctx_free(ctx);
+}
+
+/* Issue 4, first part: the catchments of a level cover exactly the placed
+ * polygon compounds (area within 0.1%) and do not overlap. */
+Test(output, catchments_cover_the_placed_compounds)
+{
+	char *dir = tmpdir(), *ini = scenario_text("schools.geojson", "compounds.geojson",
+	                                           "[solve]\nassignment = split\n");
+	char *path;
+	cm_config *cfg;
+	cm_ctx *ctx;
+	cm_plan *plan;
+	cm_dataset *ds = load_ok(ini, ".", &cfg);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_solve(ctx, cfg, ds, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(asprintf(&path, "%s/plan.gpkg", dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, plan, ds, cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+
+	GDALDatasetH g = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	cr_assert(g);
+	OGRLayerH lyr = GDALDatasetGetLayerByName(g, "catchments");
+	cr_assert(lyr, "no catchments layer");
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		/* expected: the compounds with public pupils at this level */
+		const cm_compound *c;
+		const cm_assignment *a;
+		size_t nc = cm_dataset_compounds(ds, &c), na = cm_plan_assignments(plan, &a);
+		double want = 0, got = 0;
+		int placed = 0, listed = 0;
+		for (size_t i = 0; i < nc; i++) {
+			int pub = 0;
+			for (size_t k = 0; k < na; k++)
+				pub |= a[k].compound == i && a[k].level == (cm_level)lv &&
+				       a[k].seat == CM_SEAT_PUBLIC && a[k].local + a[k].migrant > 0;
+			if (pub) {
+				want += c[i].area_m2;
+				placed++;
+			}
+		}
+		OGRGeometryH geoms[16];
+		int n = 0;
+		OGRFeatureH f;
+		OGR_L_ResetReading(lyr);
+		while ((f = OGR_L_GetNextFeature(lyr))) {
+			if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level")),
+			            cm_level_name((cm_level)lv))) {
+				cr_assert_lt(n, 16);
+				geoms[n] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+				got += OGR_G_Area(geoms[n]);
+				listed += OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "compounds"));
+				n++;
+			}
+			OGR_F_Destroy(f);
+		}
+		cr_assert_eq(listed, placed, "level %d: %d compounds in catchments, %d placed", lv,
+		             listed, placed);
+		cr_assert_float_eq(got, want, want * 1e-3, "level %d: area %.0f vs %.0f", lv, got, want);
+		for (int x = 0; x < n; x++)
+			for (int y = x + 1; y < n; y++) {
+				OGRGeometryH i = OGR_G_Intersection(geoms[x], geoms[y]);
+				double ov = i ? OGR_G_Area(i) : 0;
+				cr_assert_lt(ov, 1e-6 * want, "level %d: catchments overlap by %.1f m2", lv, ov);
+				if (i)
+					OGR_G_DestroyGeometry(i);
+			}
+		for (int x = 0; x < n; x++)
+			OGR_G_DestroyGeometry(geoms[x]);
+	}
+	GDALClose(g);
+	cm_plan_free(plan);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	free(path);
+	free(ini);
+	free(dir);
 }
