@@ -50,7 +50,7 @@ static const char check_usage[] =
 	"  -a, --all    list every finding (default: the first 10 of each kind)\n";
 
 static const char solve_usage[] =
-	"Usage: catchment solve [-o PLAN.gpkg] SCENARIO.ini\n"
+	"Usage: catchment solve [-o PLAN] [--format FORMAT] SCENARIO.ini\n"
 	"\n"
 	"Checks the data, solves each level (primary, junior) and writes the plan:\n"
 	"a GeoPackage with the layers assignment, schools and summary.  Prints the\n"
@@ -58,7 +58,9 @@ static const char solve_usage[] =
 	"more seat helps most.  Exit 0 on success, 1 for bad data, 3 when the solver\n"
 	"fails.\n"
 	"\n"
-	"  -o, --output PATH   the plan file (default: [output] path, else SCENARIO.gpkg)\n";
+	"  -o, --output PATH   the plan (default: [output] path, else SCENARIO.gpkg)\n"
+	"  -f, --format F      gpkg (a file), or shp, geojson, csv (a folder named after\n"
+	"                      PATH without its extension); default: from PATH's extension\n";
 
 static void on_log(cm_log_level level, const char *msg, void *ud)
 {
@@ -181,19 +183,28 @@ static int cmd_solve(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	scenario sc;
 	cm_plan *plan = NULL;
-	const char *output = NULL;
+	const char *output = NULL, *format = NULL;
 	char *fallback = NULL;
 	int opt, rc, status = EXIT_INPUT;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
-	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
+			    strcmp(optarg, "csv")) {
+				fprintf(stderr, "catchment solve: --format must be gpkg, shp, geojson or csv\n");
+				return EXIT_USAGE;
+			}
+			format = optarg;
+			break;
 		case 'h': fputs(solve_usage, stdout); return EXIT_OK;
 		default: fputs(solve_usage, stderr); return EXIT_USAGE;
 		}
@@ -207,6 +218,11 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		end_progress(c);
 		cm_report_check(stderr, sc.cfg, sc.ds, &sc.rep, 10);
 		goto done;
+	}
+	if (!rc && format) {
+		free(sc.cfg->output.format);
+		sc.cfg->output.format = strdup(format);
+		rc = sc.cfg->output.format ? 0 : CM_ENOMEM;
 	}
 	if (!rc)
 		rc = cm_solve(sc.ctx, sc.cfg, sc.ds, &plan);

@@ -14,6 +14,7 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_string.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -21,15 +22,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
+
+typedef enum { FMT_GPKG, FMT_SHP, FMT_GEOJSON, FMT_CSV } out_format;
 
 typedef struct writer {
 	cm_ctx *ctx;
-	GDALDatasetH gds;
+	out_format format;
+	GDALDatasetH gds;         /* GeoPackage, shapefile folder or CSV folder */
+	GDALDatasetH parts[8];    /* GeoJSON: a file per layer */
+	int nparts;
+	const char *dir;          /* GeoJSON: the (temporary) folder */
 	OGRSpatialReferenceH srs;
 	const char *path;         /* the final path, for messages */
 } writer;
+
+/* Shapefile field names are at most 10 characters: the engine's longer
+ * names are shortened by this table, the one rule (docs/output.md).  Names
+ * of 10 characters or fewer are kept. */
+static const char *const shp_names[][2] = {
+	{"compound_id", "cmpd_id"},        {"compound_name", "cmpd_name"},
+	{"school_name", "schl_name"},      {"utilization", "util"},
+	{"shadow_price", "shadow_m"},      {"shadow_pupils", "shadow_u"},
+	{"pupil_metres", "pupil_m"},       {"mean_distance_m", "mean_dist"},
+	{"max_distance_m", "max_dist"},    {"migrant_public_share", "migr_share"},
+	{"solve_seconds", "solve_s"},
+};
+
+static const char *field_name_for(const writer *w, const char *name)
+{
+	size_t i;
+	if (w->format != FMT_SHP || strlen(name) <= 10)
+		return name;
+	for (i = 0; i < sizeof shp_names / sizeof *shp_names; i++)
+		if (!strcmp(shp_names[i][0], name))
+			return shp_names[i][1];
+	return NULL; /* a name without a short form: a bug the tests catch */
+}
 
 typedef struct field_def {
 	const char *name;
@@ -39,14 +71,43 @@ typedef struct field_def {
 static OGRLayerH make_layer(writer *w, const char *name, OGRwkbGeometryType geom,
                             const field_def *fields, size_t n)
 {
-	OGRLayerH lyr = GDALDatasetCreateLayer(w->gds, name, geom == wkbNone ? NULL : w->srs, geom,
-	                                       NULL);
-	size_t i;
+	OGRLayerH lyr;
+	GDALDatasetH gds = w->gds;
+	char **opts = NULL;
+	size_t i, k;
+	if (w->format == FMT_CSV)
+		geom = wkbNone; /* attribute tables */
+	if (w->format == FMT_SHP)
+		opts = CSLSetNameValue(opts, "ENCODING", "UTF-8");
+	if (w->format == FMT_GEOJSON) {
+		char *file = cm__sprintf("%s/%s.geojson", w->dir, name);
+		GDALDriverH drv = GDALGetDriverByName("GeoJSON");
+		if (!file || !drv || w->nparts == (int)(sizeof w->parts / sizeof *w->parts)) {
+			free(file);
+			return NULL;
+		}
+		gds = GDALCreate(drv, file, 0, 0, 0, GDT_Unknown, NULL);
+		free(file);
+		if (!gds)
+			return NULL;
+		w->parts[w->nparts++] = gds;
+		opts = CSLSetNameValue(opts, "RFC7946", "YES");
+	}
+	lyr = GDALDatasetCreateLayer(gds, name, geom == wkbNone ? NULL : w->srs, geom, opts);
+	CSLDestroy(opts);
 	if (!lyr)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		OGRFieldDefnH f = OGR_Fld_Create(fields[i].name, fields[i].type);
-		OGRErr e = OGR_L_CreateField(lyr, f, TRUE);
+		const char *fname = field_name_for(w, fields[i].name);
+		OGRFieldDefnH f;
+		OGRErr e;
+		if (!fname)
+			return NULL;
+		for (k = 0; k < i; k++)
+			if (!strcmp(field_name_for(w, fields[k].name), fname))
+				return NULL; /* shortened names collide: a bug the tests catch */
+		f = OGR_Fld_Create(fname, fields[i].type);
+		e = OGR_L_CreateField(lyr, f, TRUE);
 		OGR_Fld_Destroy(f);
 		if (e != OGRERR_NONE)
 			return NULL;
@@ -301,67 +362,195 @@ static int same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* The output format: [output] format, else the path's extension. */
+static int pick_format(cm_ctx *ctx, const cm_config *cfg, const char *path, out_format *out)
+{
+	static const char *const names[] = {"gpkg", "shp", "geojson", "csv"};
+	const char *dot = strrchr(path, '.'), *fmt = cfg->output.format;
+	int i;
+	if (dot && strchr(dot, '/'))
+		dot = NULL;
+	for (i = 0; i < 4; i++) {
+		if ((fmt && cm__streq_ci(fmt, names[i])) ||
+		    (!fmt && dot && cm__streq_ci(dot + 1, names[i]))) {
+			*out = (out_format)i;
+			return 0;
+		}
+	}
+	if (!fmt && dot && cm__streq_ci(dot, ".json")) {
+		*out = FMT_GEOJSON;
+		return 0;
+	}
+	return cm__error(ctx, CM_EINPUT,
+	                 "%s: no output format: name one with --format or [output] format (gpkg, "
+	                 "shp, geojson, csv), or end the path in .gpkg", path);
+}
+
+/* 1 when `file` is inside the folder `dir` (at any depth). */
+static int inside(const char *dir, const char *file)
+{
+	char *d = cm__dirname(file);
+	int found = 0;
+	while (d && !found) {
+		char *up;
+		found = same_file(dir, d);
+		if (!strcmp(d, ".") || !strcmp(d, "/"))
+			break;
+		up = cm__dirname(d);
+		free(d);
+		d = up;
+	}
+	free(d);
+	return found;
+}
+
+/* Removes a folder of files (a plan folder is flat). */
+static void remove_folder(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	if (dp) {
+		while ((e = readdir(dp)) != NULL) {
+			char *f;
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			f = cm__sprintf("%s/%s", dir, e->d_name);
+			if (f)
+				unlink(f);
+			free(f);
+		}
+		closedir(dp);
+	}
+	rmdir(dir);
+}
+
+#define PLAN_MARKER "catchment-plan.txt"
+
+/* Moves the finished folder `tmp` to `dir`, replacing an older plan there
+ * (never anything else). */
+static int place_folder(cm_ctx *ctx, const char *tmp, const char *dir)
+{
+	struct stat st;
+	char *marker, *old;
+	int rc = 0;
+	if (stat(dir, &st) != 0)
+		return rename(tmp, dir) == 0 ? 0
+		                             : cm__error(ctx, CM_EIO, "%s: cannot move the plan into place", dir);
+	marker = cm__sprintf("%s/%s", dir, PLAN_MARKER);
+	old = cm__sprintf("%s.old-%ld", dir, (long)getpid());
+	if (!marker || !old)
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	else if (!S_ISDIR(st.st_mode) || stat(marker, &st) != 0)
+		rc = cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: refusing to "
+		               "replace it", dir);
+	else if (rename(dir, old) != 0 || rename(tmp, dir) != 0)
+		rc = cm__error(ctx, CM_EIO, "%s: cannot move the plan into place", dir);
+	else
+		remove_folder(old);
+	free(marker);
+	free(old);
+	return rc;
+}
+
 int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
                   const char *path)
 {
 	writer w;
 	GDALDriverH drv;
-	char *tmp = NULL;
-	int rc = 0, i;
+	char *tmp = NULL, *target = NULL;
+	int rc = 0, i, made = 1;
+	out_format fmt = FMT_GPKG;
 
-	for (i = 0; i < CM_NLAYERS; i++)
-		if (same_file(path, cfg->input[i].path))
-			return cm__error(ctx, CM_EINPUT, "%s: refusing to write the plan over an input",
-			                 path);
-	{
-		/* GeoPackage only, for now; the other formats come with issue 4. */
-		const char *dot = strrchr(path, '.');
-		if ((cfg->output.format && !cm__list_has("gpkg", cfg->output.format)) ||
-		    (dot && !strchr(dot, '/') && !cm__streq_ci(dot, ".gpkg")))
-			return cm__error(ctx, CM_EINPUT,
-			                 "%s: only GeoPackage (.gpkg) plans can be written so far; "
-			                 "shapefile, GeoJSON and CSV output are not implemented yet",
-			                 path);
+	if ((rc = pick_format(ctx, cfg, path, &fmt)))
+		return rc;
+	/* A GeoPackage is a file; the other formats are a folder of files, named
+	 * after the path without its extension. */
+	target = cm__strdup(path);
+	if (!target)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (fmt != FMT_GPKG) {
+		char *dot = strrchr(target, '.');
+		if (dot && !strchr(dot, '/'))
+			*dot = '\0';
 	}
+	for (i = 0; i < CM_NLAYERS; i++)
+		if (same_file(target, cfg->input[i].path) ||
+		    (fmt != FMT_GPKG && inside(target, cfg->input[i].path))) {
+			rc = cm__error(ctx, CM_EINPUT, "%s: refusing to write the plan over an input", target);
+			free(target);
+			return rc;
+		}
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
-	w.path = path;
+	w.path = target;
+	w.format = fmt;
 	GDALAllRegister();
-	drv = GDALGetDriverByName("GPKG");
-	if (!drv)
-		return cm__error(ctx, CM_EIO, "GDAL has no GeoPackage driver");
-	tmp = cm__sprintf("%s.tmp-%ld", path, (long)getpid());
-	if (!tmp)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	drv = GDALGetDriverByName(fmt == FMT_GPKG ? "GPKG" : fmt == FMT_SHP ? "ESRI Shapefile"
+	                                          : fmt == FMT_CSV ? "CSV" : "GeoJSON");
+	tmp = cm__sprintf("%s.tmp-%ld", target, (long)getpid());
+	if (!drv || !tmp) {
+		free(target);
+		free(tmp);
+		return cm__error(ctx, CM_EIO, "GDAL cannot write this format here");
+	}
 	unlink(tmp);
+	remove_folder(tmp);
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
 	w.srs = OSRNewSpatialReference(ds->crs_wkt);
-	w.gds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
-	if (!w.gds || !w.srs) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot create the plan: %s", path,
+	if (fmt == FMT_GEOJSON) {
+		w.dir = tmp;
+		made = mkdir(tmp, 0777) == 0;
+	} else {
+		w.gds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
+		made = w.gds != NULL;
+	}
+	if (!made || !w.srs) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot create the plan: %s", target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
 	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
 	    write_summary(&w, plan) || write_catchments(&w, plan, ds)) {
-		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", path,
+		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
-	GDALClose(w.gds);
+	if (w.gds)
+		GDALClose(w.gds);
 	w.gds = NULL;
-	if (rename(tmp, path) != 0)
-		rc = cm__error(ctx, CM_EIO, "%s: cannot move the finished plan into place", path);
+	for (i = 0; i < w.nparts; i++)
+		GDALClose(w.parts[i]);
+	w.nparts = 0;
+	if (fmt == FMT_GPKG) {
+		if (rename(tmp, target) != 0)
+			rc = cm__error(ctx, CM_EIO, "%s: cannot move the finished plan into place", target);
+	} else {
+		char *marker = cm__sprintf("%s/%s", tmp, PLAN_MARKER);
+		FILE *fp = marker ? fopen(marker, "w") : NULL;
+		if (fp) {
+			fprintf(fp, "A catchment plan (%s), written by catchment %s.\n",
+			        cfg->name ? cfg->name : "", cm_version());
+			fclose(fp);
+		}
+		free(marker);
+		rc = fp ? place_folder(ctx, tmp, target)
+		        : cm__error(ctx, CM_EIO, "%s: cannot finish the plan", target);
+	}
 done:
 	if (w.gds)
 		GDALClose(w.gds);
+	for (i = 0; i < w.nparts; i++)
+		GDALClose(w.parts[i]);
 	if (w.srs)
 		OSRDestroySpatialReference(w.srs);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
 	CPLPopErrorHandler();
-	if (rc)
+	if (rc) {
 		unlink(tmp);
+		remove_folder(tmp);
+	}
 	free(tmp);
+	free(target);
 	return rc;
 }

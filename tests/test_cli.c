@@ -107,7 +107,7 @@ Test(cli, solve_writes_a_plan_or_nothing)
 
 	/* never over an input */
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
-	cr_assert(asprintf(&args, "solve -o %s %s", fixture("compounds.geojson"), ini) > 0);
+	cr_assert(asprintf(&args, "solve --format gpkg -o %s %s", fixture("compounds.geojson"), ini) > 0);
 	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
 	cr_assert(strstr(out, "over an input"), "%s", out);
 	free(args);
@@ -116,15 +116,92 @@ Test(cli, solve_writes_a_plan_or_nothing)
 	free(dir);
 }
 
-Test(cli, solve_refuses_formats_not_written_yet)
+Test(cli, solve_in_every_format)
 {
 	char *dir = tmpdir(), *ini, *args;
 	const char *out;
-	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	ini = scenario(dir, "schools_cn.csv", "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+
+	/* shapefiles: a folder, UTF-8 .cpg, Chinese names read back by ogrinfo */
 	cr_assert(asprintf(&args, "solve -o %s/plan.shp %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
-	cr_assert(strstr(out, "only GeoPackage"), "%s", out);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
 	free(args);
+	char *cpg;
+	cr_assert(asprintf(&cpg, "%s/plan/schools.cpg", dir) > 0);
+	char *text = slurp(cpg, NULL);
+	cr_assert(text && !strncmp(text, "UTF-8", 5), "no UTF-8 .cpg");
+	free(text);
+	free(cpg);
+	cr_assert(asprintf(&args, "ogrinfo -ro %s/plan schools", dir) > 0);
+	FILE *p = popen(args, "r");
+	char buf[1 << 15];
+	size_t n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	cr_assert(strstr(buf, "北城小学") && strstr(buf, "util (Real"), "%.500s", buf);
+	free(args);
+
+	/* GeoJSON in WGS 84 (RFC 7946), CSV tables, --format over the extension */
+	cr_assert(asprintf(&args, "solve --format geojson -o %s/gj %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "%s/gj/schools.geojson", dir) > 0);
+	text = slurp(args, NULL);
+	cr_assert(text && strstr(text, "[ 113.0") && strstr(text, "北城小学"), "%.300s", text);
+	free(text);
+	free(args);
+	cr_assert(asprintf(&args, "solve -o %s/t.csv %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "%s/t/assignment.csv", dir) > 0);
+	text = slurp(args, NULL);
+	cr_assert(text && !strncmp(text, "compound_id,compound_name,level,school_id", 41), "%.200s", text);
+	free(text);
+	free(args);
+
+	/* a second run replaces a plan folder, but never another folder */
+	cr_assert(asprintf(&args, "solve -o %s/plan.shp %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "mkdir -p %s/mine && touch %s/mine/keep", dir, dir) > 0);
+	cr_assert_eq(system(args), 0);
+	free(args);
+	cr_assert(asprintf(&args, "solve --format shp -o %s/mine %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "not a catchment plan"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "%s/mine/keep", dir) > 0);
+	cr_assert_eq(access(args, F_OK), 0, "the folder was touched");
+	free(args);
+	free(ini);
+	free(dir);
+}
+
+Test(cli, solve_never_writes_over_the_inputs_folder)
+{
+	char *dir = tmpdir(), *ini, *args, *src, *dst;
+	const char *out;
+	/* the inputs in a folder of their own; the plan aimed at that folder */
+	cr_assert(asprintf(&args, "mkdir -p %s/data", dir) > 0);
+	cr_assert_eq(system(args), 0);
+	free(args);
+	cr_assert(asprintf(&src, "%s/data/s.geojson", dir) > 0);
+	cr_assert(asprintf(&dst, "%s/data/c.geojson", dir) > 0);
+	char *t1 = slurp(fixture("schools.geojson"), NULL), *t2 = slurp(fixture("compounds.geojson"), NULL);
+	free(write_file(dir, "data/s.geojson", t1));
+	free(write_file(dir, "data/c.geojson", t2));
+	char *text = scenario_text(src, dst, "");
+	ini = write_file(dir, "s.ini", text);
+	cr_assert(asprintf(&args, "solve --format csv -o %s/data %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "over an input"), "%s", out);
+	cr_assert_not_null(slurp(src, NULL), "an input is gone");
+	free(args);
+	free(text);
+	free(t1);
+	free(t2);
+	free(src);
+	free(dst);
 	free(ini);
 	free(dir);
 }

@@ -623,6 +623,7 @@ Test(output, geopackage_contract_and_determinism)
 	/* refuses to write over an input */
 	char *input;
 	cr_assert(asprintf(&input, "%s/s.geojson", t.dir) > 0);
+	t.cfg->output.format = strdup("gpkg");
 	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, input), CM_EINPUT);
 	cr_assert(strstr(cm_ctx_last_error(ctx), "input"));
 
