@@ -60,7 +60,9 @@ static const char solve_usage[] =
 	"\n"
 	"  -o, --output PATH   the plan (default: [output] path, else SCENARIO.gpkg)\n"
 	"  -f, --format F      gpkg (a file), or shp, geojson, csv (a folder named after\n"
-	"                      PATH without its extension); default: from PATH's extension\n";
+	"                      PATH without its extension); default: from PATH's extension\n"
+	"  -r, --ranges FILE   also write the enrolment ranges (招生范围): .md for Markdown,\n"
+	"                      anything else for CSV\n";
 
 static void on_log(cm_log_level level, const char *msg, void *ud)
 {
@@ -179,24 +181,53 @@ static char *default_output(const char *ini)
 	return p;
 }
 
+/* The enrolment ranges, written beside and then renamed over `path`. */
+static int write_ranges(const char *path, const cm_config *cfg, const cm_dataset *ds,
+                        const cm_plan *plan)
+{
+	size_t n = strlen(path);
+	int md = n > 3 && !strcmp(path + n - 3, ".md");
+	char *tmp = malloc(n + 32);
+	FILE *fp;
+	int ok;
+	if (!tmp)
+		return -1;
+	snprintf(tmp, n + 32, "%s.tmp-%ld", path, (long)getpid());
+	fp = fopen(tmp, "w");
+	if (!fp) {
+		free(tmp);
+		return -1;
+	}
+	cm_report_ranges(fp, md, cfg, ds, plan);
+	ok = !ferror(fp);
+	ok = fclose(fp) == 0 && ok;
+	ok = ok && rename(tmp, path) == 0;
+	if (!ok)
+		remove(tmp);
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
 static int cmd_solve(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
+		{"ranges", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	scenario sc;
 	cm_plan *plan = NULL;
-	const char *output = NULL, *format = NULL;
+	const char *output = NULL, *format = NULL, *ranges = NULL;
 	char *fallback = NULL;
 	int opt, rc, status = EXIT_INPUT;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
-	while ((opt = getopt_long(argc, argv, "o:f:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:f:r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
+		case 'r': ranges = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
 			    strcmp(optarg, "csv")) {
@@ -232,9 +263,14 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			                             : (fallback = default_output(argv[optind]));
 		rc = output ? cm_plan_write(sc.ctx, plan, sc.ds, sc.cfg, output) : CM_ENOMEM;
 	}
+	if (!rc && ranges && write_ranges(ranges, sc.cfg, sc.ds, plan)) {
+		fprintf(stderr, "catchment: %s: cannot write the enrolment ranges\n", ranges);
+		rc = CM_EIO;
+	}
 	end_progress(c);
 	if (rc) {
-		report_error(&sc);
+		if (rc != CM_EIO || !ranges)
+			report_error(&sc);
 		status = rc == CM_ESOLVER ? EXIT_SOLVER : EXIT_INPUT;
 		goto done;
 	}

@@ -353,6 +353,12 @@ int cm_plan_unplaced(const cm_plan *plan, cm_level level, size_t i);
 int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
                   const char *path);
 
+/* Writes the enrolment ranges (招生范围) a bureau publishes: for each public
+ * school and level, the compounds whose pupils it takes, with pupils and
+ * seats.  `markdown` 1: a Markdown document; 0: one CSV table. */
+void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
+                      const cm_plan *plan);
+
 /* Writes the terminal summary of a plan. */
 void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const cm_plan *plan);
 

@@ -287,3 +287,88 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 		}
 	}
 }
+
+/* CSV quoting: fields with a comma, quote or line break are quoted. */
+static void csv_field(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+/* Markdown table cells: a '|' would end the cell. */
+static void md_cell(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+}
+
+void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
+                      const cm_plan *plan)
+{
+	const cm_school *schools;
+	const cm_compound *compounds;
+	const cm_assignment *a;
+	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k;
+	int lv;
+
+	cm_dataset_compounds(ds, &compounds);
+	if (markdown)
+		fprintf(fp, "# %s: 招生范围 (enrolment ranges)\n", cfg->name ? cfg->name : "");
+	else
+		fputs("level,school_id,school_name,seats,enrolled,compound_id,compound_name,local,"
+		      "migrant\n", fp);
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		if (!cm_plan_summary(plan, (cm_level)lv)->solved)
+			continue;
+		if (markdown)
+			fprintf(fp, "\n## %s\n", lv == CM_PRIMARY ? "小学 (primary)" : "初中 (junior)");
+		for (i = 0; i < ns; i++) {
+			const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
+			if (!r->teaches || schools[i].sector != CM_PUBLIC)
+				continue;
+			if (markdown) {
+				fprintf(fp, "\n### ");
+				md_cell(fp, schools[i].name);
+				fprintf(fp, " (%s)\n\n学位 %d, 招生 %d%s\n\n", schools[i].id, r->seats, r->enrolled,
+				        schools[i].boarding ? ", 寄宿制" : "");
+				fprintf(fp, "| 小区代码 | 小区名称 | 户籍 | 随迁 |\n| --- | --- | ---: | ---: |\n");
+			}
+			for (k = 0; k < na; k++) {
+				const cm_compound *c;
+				if (a[k].level != (cm_level)lv || a[k].school != (long)i ||
+				    a[k].seat != CM_SEAT_PUBLIC)
+					continue;
+				c = &compounds[a[k].compound];
+				if (markdown) {
+					fputs("| ", fp);
+					md_cell(fp, c->id);
+					fputs(" | ", fp);
+					md_cell(fp, c->name);
+					fprintf(fp, " | %d | %d |\n", a[k].local, a[k].migrant);
+				} else {
+					fprintf(fp, "%s,", cm_level_name((cm_level)lv));
+					csv_field(fp, schools[i].id);
+					fputc(',', fp);
+					csv_field(fp, schools[i].name);
+					fprintf(fp, ",%d,%d,", r->seats, r->enrolled);
+					csv_field(fp, c->id);
+					fputc(',', fp);
+					csv_field(fp, c->name);
+					fprintf(fp, ",%d,%d\n", a[k].local, a[k].migrant);
+				}
+			}
+		}
+	}
+}

@@ -205,3 +205,31 @@ Test(cli, solve_never_writes_over_the_inputs_folder)
 	free(ini);
 	free(dir);
 }
+
+Test(cli, enrolment_ranges)
+{
+	char *dir = tmpdir(), *ini, *args, *text;
+	const char *out;
+	ini = scenario(dir, "schools_cn.csv", "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+	cr_assert(asprintf(&args, "solve -o %s/p.gpkg --ranges %s/r.csv %s", dir, dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "%s/r.csv", dir) > 0);
+	text = slurp(args, NULL);
+	cr_assert(text && !strncmp(text, "level,school_id,school_name,seats,enrolled,compound_id", 54));
+	cr_assert(strstr(text, "primary,S1,北城小学,90,"), "%s", text);
+	free(text);
+	free(args);
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg -r %s/r.md %s", dir, dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "%s/r.md", dir) > 0);
+	text = slurp(args, NULL);
+	cr_assert(text && strstr(text, "### 北城小学 (S1)") && strstr(text, "| 小区代码 | 小区名称 |"),
+	          "%s", text);
+	cr_assert_null(strstr(text, "育才学校"), "private schools publish no range");
+	free(text);
+	free(args);
+	free(ini);
+	free(dir);
+}
