@@ -54,6 +54,28 @@ static void on_error(void *info)
 	longjmp(h->jump, 1);
 }
 
+/* Routes GLPK's output to the log and its internal errors to h->jump. */
+static void hooks_install(hooks *h, cm_ctx *ctx)
+{
+	memset(h, 0, sizeof *h);
+	h->ctx = ctx;
+	glp_term_hook(on_term, h);
+	glp_error_hook(on_error, h);
+}
+
+static void hooks_remove(void)
+{
+	glp_term_hook(NULL, NULL);
+	glp_error_hook(NULL, NULL);
+}
+
+/* After GLPK's error hook fired: its state (and every problem) is gone. */
+static int glpk_failed(cm_ctx *ctx, const hooks *h)
+{
+	glp_free_env();
+	return cm__error(ctx, CM_ESOLVER, "GLPK failed: %s", h->last[0] ? h->last : "internal error");
+}
+
 static int col_index(int j)
 {
 	return j + 1;
@@ -823,15 +845,10 @@ int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
 		cm__solution_free(out);
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	}
-	memset(&h, 0, sizeof h);
-	h.ctx = ctx;
-	glp_term_hook(on_term, &h);
-	glp_error_hook(on_error, &h);
+	hooks_install(&h, ctx);
 	if (setjmp(h.jump)) {
-		/* GLPK hit an internal error: its state is gone, the problem with it. */
-		glp_free_env();
 		cm__solution_free(out);
-		return cm__error(ctx, CM_ESOLVER, "GLPK failed: %s", h.last[0] ? h.last : "internal error");
+		return glpk_failed(ctx, &h);
 	}
 
 	memset(&r, 0, sizeof r);
@@ -892,8 +909,7 @@ int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
 		}
 	}
 	glp_delete_prob(P);
-	glp_term_hook(NULL, NULL);
-	glp_error_hook(NULL, NULL);
+	hooks_remove();
 	if (rc)
 		cm__solution_free(out);
 	return rc;
@@ -905,20 +921,14 @@ int cm__glpk_provoke_error(cm_ctx *ctx)
 {
 	hooks h;
 	glp_prob *volatile P = NULL;
-	memset(&h, 0, sizeof h);
-	h.ctx = ctx;
-	glp_term_hook(on_term, &h);
-	glp_error_hook(on_error, &h);
-	if (setjmp(h.jump)) {
-		glp_free_env();
-		return cm__error(ctx, CM_ESOLVER, "GLPK failed: %s", h.last[0] ? h.last : "internal error");
-	}
+	hooks_install(&h, ctx);
+	if (setjmp(h.jump))
+		return glpk_failed(ctx, &h);
 	P = glp_create_prob();
 	glp_add_rows(P, 1);
 	glp_set_row_bnds(P, 7, GLP_UP, 0, 1); /* no row 7: GLPK's error */
 	glp_delete_prob(P);
-	glp_term_hook(NULL, NULL);
-	glp_error_hook(NULL, NULL);
+	hooks_remove();
 	return 0;
 }
 
