@@ -143,12 +143,6 @@ static int serves(const cm_school *s, int lv, int group)
 	return s->sector == CM_PUBLIC || group == CM_MIGRANT;
 }
 
-static double reach_of(const cm_config *cfg, const cm_school *s, int lv)
-{
-	double r = s->boarding ? cfg->policy.max_distance_boarding_m : cfg->policy.max_distance_m[lv];
-	return r > 0 ? r : HUGE_VAL;
-}
-
 static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 {
 	size_t i, j;
@@ -169,7 +163,7 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 					if (!serves(s, lv, g))
 						continue;
 					d = cm__distance(c->x, c->y, s->x, s->y);
-					reached = d <= reach_of(cfg, s, lv);
+					reached = d <= cm__reach(cfg, s, (cm_level)lv);
 					if (d < best) {
 						best = d;
 						nearest = s;

@@ -11,3 +11,9 @@ double cm__distance(double x1, double y1, double x2, double y2)
 {
 	return hypot(x2 - x1, y2 - y1);
 }
+
+double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level)
+{
+	double r = s->boarding ? cfg->policy.max_distance_boarding_m : cfg->policy.max_distance_m[level];
+	return r > 0 ? r : HUGE_VAL;
+}

@@ -127,5 +127,9 @@ int cm__outside_china(double lon, double lat);
 
 /* Straight-line distance in metres between two points of the working CRS. */
 double cm__distance(double x1, double y1, double x2, double y2);
+/* How far school `s` draws pupils of `level` from, metres: the boarding
+ * radius for a boarding school, else the level's; HUGE_VAL when unlimited.
+ * The one statement of the rule, for check.c and model.c alike. */
+double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
 
 #endif

@@ -54,13 +54,6 @@ static int add_coef(cm_model *m, int row, int col, double v)
 	return 0;
 }
 
-/* How far a school draws pupils from at this level (HUGE_VAL: no limit). */
-static double reach(const cm_config *cfg, const cm_school *s, cm_level level)
-{
-	double r = s->boarding ? cfg->policy.max_distance_boarding_m : cfg->policy.max_distance_m[level];
-	return r > 0 ? r : HUGE_VAL;
-}
-
 /* Pupils at non-boarding public schools from urban and town compounds count
  * for the near-school share (2017 办法: boarding schools excluded). */
 static int near_counts(const cm_compound *c, const cm_school *s)
@@ -155,7 +148,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			if (m->seat_row[si] < 0)
 				continue;
 			d = cm__distance(c->x, c->y, s->x, s->y);
-			if (d > reach(cfg, s, level))
+			if (d > cm__reach(cfg, s, level))
 				continue;
 			if (d > m->big_dist)
 				m->big_dist = d;
