@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_SOLVER = 3 };
@@ -29,6 +30,7 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  check SCENARIO.ini   read and validate the data; report pupils, seats and problems\n"
 	"  solve SCENARIO.ini   solve the allocation model and write the plan\n"
+	"  map PLAN -o FILE     draw maps of a plan: PNG, SVG or PDF\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet          print errors only, no progress\n"
@@ -62,7 +64,41 @@ static const char solve_usage[] =
 	"  -f, --format F      gpkg (a file), or shp, geojson, csv (a folder named after\n"
 	"                      PATH without its extension); default: from PATH's extension\n"
 	"  -r, --ranges FILE   also write the enrolment ranges (招生范围): .md for Markdown,\n"
-	"                      anything else for CSV\n";
+	"                      anything else for CSV\n"
+	"  -m, --map FILE      also draw maps (.png, .svg, .pdf; see catchment map --help)\n";
+
+static const char map_usage[] =
+	"Usage: catchment map [--level LEVEL] [--title TEXT] PLAN -o FILE\n"
+	"\n"
+	"Draws the catchments of a plan written by catchment solve (a GeoPackage, or\n"
+	"a shapefile or GeoJSON folder): catchments in colours that differ between\n"
+	"neighbours, schools by sector with their names, compounds with pupils\n"
+	"without a seat hatched red, full schools ringed, legend, scale bar, north\n"
+	"arrow.  FILE's extension picks the format.  A PDF has a page per level; PNG\n"
+	"and SVG have a file per level (FILE-primary.png, FILE-junior.png) unless\n"
+	"--level picks one.\n"
+	"\n"
+	"  -o, --output FILE   the map: .png, .svg or .pdf\n"
+	"  -l, --level L       primary or junior (default: every level in the plan)\n"
+	"  -t, --title TEXT    the title (default: the scenario's name)\n";
+
+/* "primary" / "junior" to a level, -1 for anything else. */
+static int parse_level(const char *s)
+{
+	if (!strcmp(s, "primary") || !strcmp(s, "小学"))
+		return CM_PRIMARY;
+	if (!strcmp(s, "junior") || !strcmp(s, "初中"))
+		return CM_JUNIOR;
+	return -1;
+}
+
+/* 1 when `path` ends in a map format's extension. */
+static int is_map_path(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 4 && (!strcasecmp(path + n - 4, ".png") || !strcasecmp(path + n - 4, ".svg") ||
+	                 !strcasecmp(path + n - 4, ".pdf"));
+}
 
 static void on_log(cm_log_level level, const char *msg, void *ud)
 {
@@ -214,20 +250,28 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
 		{"ranges", required_argument, NULL, 'r'},
+		{"map", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	scenario sc;
 	cm_plan *plan = NULL;
-	const char *output = NULL, *format = NULL, *ranges = NULL;
+	const char *output = NULL, *format = NULL, *ranges = NULL, *map = NULL;
 	char *fallback = NULL;
-	int opt, rc, status = EXIT_INPUT;
+	int opt, rc, status = EXIT_INPUT, ranges_failed = 0;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
-	while ((opt = getopt_long(argc, argv, "o:f:r:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:f:r:m:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 'r': ranges = optarg; break;
+		case 'm':
+			if (!is_map_path(optarg)) {
+				fprintf(stderr, "catchment solve: --map must end in .png, .svg or .pdf\n");
+				return EXIT_USAGE;
+			}
+			map = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
 			    strcmp(optarg, "csv")) {
@@ -242,6 +286,11 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "catchment solve: expected one scenario file\n%s", solve_usage);
+		return EXIT_USAGE;
+	}
+	if (map && ((format && !strcmp(format, "csv")) ||
+	            (output && strlen(output) > 4 && !strcasecmp(output + strlen(output) - 4, ".csv")))) {
+		fprintf(stderr, "catchment solve: a CSV plan has no geometry to draw a map from\n");
 		return EXIT_USAGE;
 	}
 	rc = scenario_open(c, argv[optind], &sc);
@@ -266,10 +315,15 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc && ranges && write_ranges(ranges, sc.cfg, sc.ds, plan)) {
 		fprintf(stderr, "catchment: %s: cannot write the enrolment ranges\n", ranges);
 		rc = CM_EIO;
+		ranges_failed = 1;
+	}
+	if (!rc && map) {
+		cm_map_opts mo = {NULL, -1};
+		rc = cm_map_draw(sc.ctx, output, map, &mo);
 	}
 	end_progress(c);
 	if (rc) {
-		if (rc != CM_EIO || !ranges)
+		if (!ranges_failed)
 			report_error(&sc);
 		status = rc == CM_ESOLVER ? EXIT_SOLVER : EXIT_INPUT;
 		goto done;
@@ -283,6 +337,60 @@ done:
 	free(fallback);
 	cm_plan_free(plan);
 	scenario_close(&sc);
+	return status;
+}
+
+static int cmd_map(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"level", required_argument, NULL, 'l'},
+		{"title", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	cm_map_opts mo = {NULL, -1};
+	const char *output = NULL;
+	cm_ctx *ctx = NULL;
+	int opt, status = EXIT_OK;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "o:l:t:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': output = optarg; break;
+		case 't': mo.title = optarg; break;
+		case 'l':
+			if ((mo.level = parse_level(optarg)) < 0) {
+				fprintf(stderr, "catchment map: --level must be primary or junior\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': fputs(map_usage, stdout); return EXIT_OK;
+		default: fputs(map_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || !output) {
+		fprintf(stderr, "catchment map: expected one plan and -o FILE\n%s", map_usage);
+		return EXIT_USAGE;
+	}
+	if (!is_map_path(output)) {
+		fprintf(stderr, "catchment map: the map must end in .png, .svg or .pdf\n");
+		return EXIT_USAGE;
+	}
+	if (cm_ctx_new(&ctx)) {
+		fprintf(stderr, "catchment: out of memory\n");
+		return EXIT_INPUT;
+	}
+	cm_ctx_set_log(ctx, on_log, c);
+	if (c->progress)
+		cm_ctx_set_progress(ctx, on_progress, c);
+	if (cm_map_draw(ctx, argv[optind], output, &mo)) {
+		end_progress(c);
+		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
+		status = EXIT_INPUT;
+	}
+	end_progress(c);
+	cm_ctx_free(ctx);
 	return status;
 }
 
@@ -322,6 +430,8 @@ int main(int argc, char **argv)
 		return cmd_check(&c, argc, argv);
 	if (!strcmp(cmd, "solve"))
 		return cmd_solve(&c, argc, argv);
+	if (!strcmp(cmd, "map"))
+		return cmd_map(&c, argc, argv);
 	if (!strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

@@ -161,6 +161,7 @@ typedef struct cm_config {
 	char *file;                      /* the INI file as given */
 	char *name;                      /* [scenario] name; default: file's base name */
 	cm_input input[CM_NLAYERS];      /* schools, compounds */
+	cm_input boundary;               /* the area catchments are clipped to; path NULL: none */
 	char *crs;                       /* working CRS; NULL: automatic */
 	int repair_geometry;             /* 1: make invalid polygons valid */
 	cm_value_map values;
@@ -348,10 +349,44 @@ const cm_level_summary *cm_plan_summary(const cm_plan *plan, cm_level level);
 /* Unplaced pupils of compound `i` at `level`. */
 int cm_plan_unplaced(const cm_plan *plan, cm_level level, size_t i);
 
+/* A catchment (学区): the compounds a public school takes its pupils from at
+ * one level.  A compound belongs to the public school that takes most of its
+ * pupils (cm_plan_home).  Two compounds are neighbours when their cells in
+ * the Voronoi tessellation of the compounds' points (clipped to the
+ * boundary) meet; docs/output.md has the details. */
+typedef struct cm_catchment {
+	size_t school;         /* index into cm_dataset_schools */
+	cm_level level;
+	int compounds;         /* compounds in it */
+	int pupils;            /* pupils the school enrols */
+	int parts;             /* separate groups of neighbouring compounds; > 1: split */
+	int colour;            /* 0-based; catchments that meet never share one */
+} cm_catchment;
+
+/* The plan's catchments, by level, then school. */
+size_t cm_plan_catchments(const cm_plan *plan, const cm_catchment **out);
+/* The catchment school of compound `i` at `level`, -1 when no public
+ * school takes its pupils. */
+long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
+
 /* Writes the plan as a GeoPackage (layers assignment, schools, summary),
  * atomically: into a temporary file beside `path`, renamed at the end. */
 int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
                   const char *path);
+
+/* ---------------------------------------------------------------- maps */
+
+typedef struct cm_map_opts {
+	const char *title;  /* NULL: the plan's scenario name */
+	int level;          /* -1: every level the plan has; else a cm_level */
+} cm_map_opts;
+
+/* Draws maps of the plan written at `plan_path` (cm_plan_write: a GeoPackage,
+ * or a shapefile or GeoJSON folder) into `path`, whose extension picks the
+ * format: .png, .svg or .pdf.  A PDF has a page per level; PNG and SVG have a
+ * file per level, named with "-primary" / "-junior" before the extension
+ * when there is more than one.  Each file is written atomically. */
+int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_map_opts *opts);
 
 /* Writes the enrolment ranges (招生范围) a bureau publishes: for each public
  * school and level, the compounds whose pupils it takes, with pupils and

@@ -230,13 +230,16 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 {
 	int layer = -1, ik = -1, i;
 	const char *rest = name;
-	cm_coords coords;
+	cm_coords coords = CM_COORDS_PLAIN;
 	if (!strncmp(name, "schools", 7)) {
 		layer = CM_SCHOOLS;
 		rest = name + 7;
 	} else if (!strncmp(name, "compounds", 9)) {
 		layer = CM_COMPOUNDS;
 		rest = name + 9;
+	} else if (!strncmp(name, "boundary", 8)) {
+		layer = CM_NLAYERS; /* the boundary: only its own prefixed keys */
+		rest = name + 8;
 	}
 	if (layer >= 0 && *rest == '\0') {
 		ik = IK_PATH;
@@ -260,7 +263,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 		return set_string(&ps->generic[ik], value) ? fail(ps, "out of memory") : 1;
 	}
 	{
-		cm_input *in = &ps->cfg->input[layer];
+		cm_input *in = layer == CM_NLAYERS ? &ps->cfg->boundary : &ps->cfg->input[layer];
 		switch (ik) {
 		case IK_PATH: return set_path(ps, &in->path, value) ? fail(ps, "out of memory") : 1;
 		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, "out of memory") : 1;
@@ -271,7 +274,8 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 			return set_string(&in->source_crs, value) ? fail(ps, "out of memory") : 1;
 		case IK_COORDINATES:
 			in->coordinates = coords;
-			ps->coords_set[layer] = 1;
+			if (layer < CM_NLAYERS)
+				ps->coords_set[layer] = 1;
 			return 1;
 		}
 	}
@@ -279,7 +283,8 @@ unknown:
 	return fail(ps,
 	            "unknown key '%s' in [input]; known: schools, compounds, schools_layer, "
 	            "compounds_layer, schools_where, compounds_where, encoding, source_crs, "
-	            "coordinates (each also with a schools_ or compounds_ prefix), crs, "
+	            "coordinates (each also with a schools_ or compounds_ prefix), boundary "
+	            "(and boundary_layer, boundary_where, boundary_source_crs, ...), crs, "
 	            "repair_geometry",
 	            name);
 }
@@ -549,21 +554,26 @@ int cm_config_parse_string(cm_ctx *ctx, const char *text, const char *name,
 	return parse(ctx, &ps, out);
 }
 
+static void free_input(cm_input *in)
+{
+	int f;
+	free(in->path);
+	free(in->layer);
+	free(in->where);
+	free(in->encoding);
+	free(in->source_crs);
+	for (f = 0; f < CM_NFIELDS; f++)
+		free(in->field[f]);
+}
+
 void cm_config_free(cm_config *cfg)
 {
-	int i, f;
+	int i;
 	if (!cfg)
 		return;
-	for (i = 0; i < CM_NLAYERS; i++) {
-		cm_input *in = &cfg->input[i];
-		free(in->path);
-		free(in->layer);
-		free(in->where);
-		free(in->encoding);
-		free(in->source_crs);
-		for (f = 0; f < CM_NFIELDS; f++)
-			free(in->field[f]);
-	}
+	for (i = 0; i < CM_NLAYERS; i++)
+		free_input(&cfg->input[i]);
+	free_input(&cfg->boundary);
 	for (i = 0; i < 3; i++) {
 		free(cfg->values.level[i]);
 		free(cfg->values.area[i]);

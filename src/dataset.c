@@ -41,6 +41,7 @@ void cm_dataset_free(cm_dataset *ds)
 		for (j = 0; j < CM_NFIELDS; j++)
 			free(ds->field_name[i][j]);
 	}
+	cm__geom_free(ds->boundary);
 	free(ds->crs_name);
 	free(ds->crs_wkt);
 	free(ds->crs_reason);

@@ -82,6 +82,7 @@ struct cm_dataset {
 	char *field_name[CM_NLAYERS][CM_NFIELDS]; /* data field used for each engine field, or NULL */
 	cm_vec diags;              /* cm_diag */
 	int compound_polygons;     /* compounds given as polygons */
+	void *boundary;            /* OGRGeometryH: the [input] boundary, working CRS; NULL: none */
 	int repair;                /* repair invalid polygons (config) */
 };
 
@@ -131,5 +132,30 @@ double cm__distance(double x1, double y1, double x2, double y2);
  * radius for a boarding school, else the level's; HUGE_VAL when unlimited.
  * The one statement of the rule, for check.c and model.c alike. */
 double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
+
+/* ------------------------------------------------------------ write.c */
+
+/* The field name a shapefile plan uses for `name` (10 characters at most);
+ * NULL when the table has none. */
+const char *cm__shp_field_name(const char *name);
+
+/* ------------------------------------------------------------ geometry.c */
+
+/* The catchments of a solved plan: per level, per public school with
+ * compounds (home[level][compound] >= 0 names the compound's school),
+ * appends a cm_catchment to `out`, its area (OGRGeometryH multipolygon in
+ * the working CRS, or NULL when it has none) to `geoms`, and its zone (the
+ * tessellation cells it owns, when compounds are polygons, else NULL) to
+ * `zones`. */
+int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
+                         long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms, cm_vec *zones);
+/* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL
+ * (plan.c). */
+void *cm__plan_area(const cm_plan *plan, size_t k);
+/* The zone of catchment `k`: its tessellation cells (polygon compounds
+ * only), an OGRGeometryH or NULL (plan.c). */
+void *cm__plan_zone(const cm_plan *plan, size_t k);
+/* Colour `k` of the catchment palette as "#rrggbb". */
+void cm__colour_hex(int k, char out[8]);
 
 #endif

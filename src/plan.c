@@ -19,6 +19,10 @@ struct cm_plan {
 	cm_school_result *school[CM_NLEVELS];  /* by school index */
 	int *unplaced[CM_NLEVELS];             /* by compound index */
 	cm_level_summary summary[CM_NLEVELS];
+	long *home[CM_NLEVELS];                /* by compound: catchment school, -1 */
+	cm_vec catchments;                     /* cm_catchment */
+	cm_vec areas;                          /* OGRGeometryH per catchment (geometry.c) */
+	cm_vec zones;                          /* OGRGeometryH per catchment, or NULL */
 	size_t n_schools, n_compounds;
 };
 
@@ -137,6 +141,31 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	return 0;
 }
 
+/* Each compound's catchment school at a level: the public school that takes
+ * most of its pupils (ties: the first school); -1 when none does. */
+static void find_homes(cm_plan *p, cm_level lv)
+{
+	const cm_assignment *a = p->assignments.data;
+	size_t i;
+	long *home = p->home[lv];
+	int *most = calloc(p->n_compounds + 1, sizeof(int));
+	for (i = 0; i < p->n_compounds; i++)
+		home[i] = -1;
+	if (!most)
+		return;
+	for (i = 0; i < p->assignments.len; i++) {
+		int pupils = a[i].local + a[i].migrant;
+		if (a[i].level != lv || a[i].seat != CM_SEAT_PUBLIC || a[i].school < 0)
+			continue;
+		if (pupils > most[a[i].compound] ||
+		    (pupils == most[a[i].compound] && a[i].school < home[a[i].compound])) {
+			most[a[i].compound] = pupils;
+			home[a[i].compound] = a[i].school;
+		}
+	}
+	free(most);
+}
+
 int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out)
 {
 	cm_plan *p;
@@ -155,6 +184,9 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	if (!p)
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	cm__vec_init(&p->assignments, sizeof(cm_assignment));
+	cm__vec_init(&p->catchments, sizeof(cm_catchment));
+	cm__vec_init(&p->areas, sizeof(void *));
+	cm__vec_init(&p->zones, sizeof(void *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
 	seats = calloc(ds->n_schools + 1, sizeof(int));
@@ -176,7 +208,8 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		p->school[lv] = calloc(ds->n_schools + 1, sizeof(cm_school_result));
 		p->unplaced[lv] = calloc(ds->n_compounds + 1, sizeof(int));
-		if (!p->school[lv] || !p->unplaced[lv])
+		p->home[lv] = calloc(ds->n_compounds + 1, sizeof(long));
+		if (!p->school[lv] || !p->unplaced[lv] || !p->home[lv])
 			rc = CM_ENOMEM;
 	}
 	if (rc || !seats || !enrolled) {
@@ -229,6 +262,10 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 				if (p->school[lv][si].teaches)
 					p->summary[lv].oversize++;
 		}
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			find_homes(p, (cm_level)lv);
+		rc = cm__catchments_build(ctx, ds, p, p->home, &p->catchments, &p->areas,
+		                          &p->zones);
 	}
 done:
 	free(seats);
@@ -246,6 +283,7 @@ done:
 
 void cm_plan_free(cm_plan *p)
 {
+	size_t i;
 	int lv;
 	if (!p)
 		return;
@@ -253,7 +291,15 @@ void cm_plan_free(cm_plan *p)
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		free(p->school[lv]);
 		free(p->unplaced[lv]);
+		free(p->home[lv]);
 	}
+	for (i = 0; i < p->areas.len; i++)
+		cm__geom_free(((void **)p->areas.data)[i]);
+	cm__vec_free(&p->areas);
+	for (i = 0; i < p->zones.len; i++)
+		cm__geom_free(((void **)p->zones.data)[i]);
+	cm__vec_free(&p->zones);
+	cm__vec_free(&p->catchments);
 	free(p);
 }
 
@@ -276,4 +322,27 @@ const cm_level_summary *cm_plan_summary(const cm_plan *p, cm_level level)
 int cm_plan_unplaced(const cm_plan *p, cm_level level, size_t i)
 {
 	return (unsigned)level < CM_NLEVELS && i < p->n_compounds ? p->unplaced[level][i] : 0;
+}
+
+size_t cm_plan_catchments(const cm_plan *p, const cm_catchment **out)
+{
+	*out = p->catchments.data;
+	return p->catchments.len;
+}
+
+void *cm__plan_area(const cm_plan *p, size_t k)
+{
+	return k < p->areas.len ? ((void **)p->areas.data)[k] : NULL;
+}
+
+void *cm__plan_zone(const cm_plan *p, size_t k)
+{
+	return k < p->zones.len ? ((void **)p->zones.data)[k] : NULL;
+}
+
+long cm_plan_home(const cm_plan *p, cm_level level, size_t i)
+{
+	return (unsigned)level < CM_NLEVELS && i < p->n_compounds && p->home[level]
+	               ? p->home[level][i]
+	               : -1;
 }

@@ -1001,6 +1001,82 @@ done:
 	return rc;
 }
 
+/* ------------------------------------------------------------ boundary */
+
+/* The [input] boundary: its polygons, dissolved, in the working CRS.  Only
+ * maps and catchment areas use it, but a bad one is still an error. */
+static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
+                         OGRSpatialReferenceH work)
+{
+	layer_src L;
+	OGRCoordinateTransformationH fwd = NULL;
+	OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon), u = NULL;
+	OGRFeatureH f;
+	int rc;
+	memset(&L, 0, sizeof L);
+	L.kind = CM_COMPOUNDS;
+	L.in = &cfg->boundary;
+	L.what = "boundary";
+	rc = open_layer(ctx, &L);
+	if (!rc)
+		rc = layer_crs(ctx, ds, &L);
+	if (!rc && !OSRIsSame(L.srs, work) && !(fwd = OCTNewCoordinateTransformation(L.srs, work)))
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation to the working CRS: %s",
+		               L.in->path, L.name, CPLGetLastErrorMsg());
+	if (!rc)
+		OGR_L_ResetReading(L.lyr);
+	while (!rc && (f = OGR_L_GetNextFeature(L.lyr)) != NULL) {
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
+		char *label = cm__feature_label((long)OGR_F_GetFID(f), NULL);
+		if (!g || OGR_G_IsEmpty(g) || (t != wkbPolygon && t != wkbMultiPolygon)) {
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: the boundary must be polygons",
+			               L.in->path, L.name, label ? label : "a feature");
+		} else {
+			OGRGeometryH c = OGR_G_Clone(g);
+			if (!OGR_G_IsValid(c)) {
+				OGRGeometryH v = cfg->repair_geometry ? OGR_G_MakeValid(c) : NULL;
+				OGR_G_DestroyGeometry(c);
+				c = v;
+				if (!c)
+					rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: invalid polygon; fix it "
+					               "or set repair_geometry = yes", L.in->path, L.name,
+					               label ? label : "a feature");
+			}
+			if (c && fwd && OGR_G_Transform(c, fwd) != OGRERR_NONE)
+				rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: cannot be converted to the "
+				               "working CRS", L.in->path, L.name, label ? label : "a feature");
+			if (c && !rc) {
+				int i;
+				if (wkbFlatten(OGR_G_GetGeometryType(c)) == wkbPolygon)
+					OGR_G_AddGeometry(all, c);
+				else
+					for (i = 0; i < OGR_G_GetGeometryCount(c); i++)
+						OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(c, i));
+			}
+			if (c)
+				OGR_G_DestroyGeometry(c);
+		}
+		free(label);
+		OGR_F_Destroy(f);
+	}
+	if (!rc && OGR_G_GetGeometryCount(all) == 0)
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no polygons in the boundary", L.in->path,
+		               L.name);
+	if (!rc && !(u = OGR_G_UnionCascaded(all)))
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the boundary's polygons cannot be "
+		               "dissolved: %s", L.in->path, L.name, CPLGetLastErrorMsg());
+	if (!rc) {
+		OGR_G_FlattenTo2D(u);
+		ds->boundary = u;
+	}
+	OGR_G_DestroyGeometry(all);
+	if (fwd)
+		OCTDestroyCoordinateTransformation(fwd);
+	free_layer(&L, 0);
+	return rc;
+}
+
 /* ------------------------------------------------------------ load */
 
 static char *describe_source(layer_src *L, size_t n)
@@ -1064,6 +1140,8 @@ int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
 		rc = choose_crs(ctx, ds, cfg, L, n, &work);
 	for (i = 0; i < CM_NLAYERS && !rc; i++)
 		rc = to_working(ctx, ds, &L[i], &n[i], work);
+	if (!rc && cfg->boundary.path)
+		rc = read_boundary(ctx, ds, cfg, work);
 	ds->n_schools = n[CM_SCHOOLS];
 	ds->n_compounds = n[CM_COMPOUNDS];
 	for (i = 0; i < CM_NLAYERS && !rc; i++) {

@@ -245,6 +245,23 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 		} else {
 			fprintf(fp, "  Every pupil has a seat.\n");
 		}
+		{
+			const cm_catchment *c;
+			size_t n = cm_plan_catchments(plan, &c), k, split = 0;
+			for (k = 0; k < n; k++)
+				split += c[k].level == (cm_level)lv && c[k].parts > 1;
+			if (split)
+				fprintf(fp, "  Split catchments (%zu: compounds in separate groups, see "
+				            "docs/output.md):\n", split);
+			for (k = 0; k < n; k++) {
+				const cm_school *sc = &schools[c[k].school];
+				if (c[k].level != (cm_level)lv || c[k].parts <= 1)
+					continue;
+				fprintf(fp, "    %-8s ", sc->id);
+				print_padded(fp, sc->name, 24);
+				fprintf(fp, " %d parts%s\n", c[k].parts, sc->boarding ? " (boarding school)" : "");
+			}
+		}
 		if (s->overfull)
 			fprintf(fp, "  OVER-FULL SCHOOLS: %d (a solver fault: please report)\n", s->overfull);
 		else

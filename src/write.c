@@ -1,8 +1,9 @@
 /*
- * write.c: the plan as a GeoPackage: layers `assignment` (lines compound ->
- * school), `schools` (points, a row per school and level taught), `summary`
- * (a table, a row per level) and `catchments` (each public school's
- * compounds dissolved, when compounds are polygons), in the working CRS.
+ * write.c: the plan as a GeoPackage (or a folder of shapefiles, GeoJSON or
+ * CSV files): layers `assignment` (lines compound -> school), `schools`
+ * (points, a row per school and level taught), `summary` (a table, a row per
+ * level), `catchments` (each public school's area, geometry.c) and
+ * `compounds` (with their catchment school), in the working CRS.
  *
  * Atomic: everything goes into a temporary file beside the target, renamed
  * over it only when complete, so a failed or killed run leaves no output
@@ -49,18 +50,27 @@ static const char *const shp_names[][2] = {
 	{"shadow_price", "shadow_m"},      {"shadow_pupils", "shadow_u"},
 	{"pupil_metres", "pupil_m"},       {"mean_distance_m", "mean_dist"},
 	{"max_distance_m", "max_dist"},    {"migrant_public_share", "migr_share"},
-	{"solve_seconds", "solve_s"},
+	{"solve_seconds", "solve_s"},      {"primary_local", "prim_local"},
+	{"primary_migrant", "prim_migr"},  {"junior_local", "jun_local"},
+	{"junior_migrant", "jun_migr"},    {"school_primary", "schl_prim"},
+	{"school_junior", "schl_jun"},     {"unplaced_primary", "unpl_prim"},
+	{"unplaced_junior", "unpl_jun"},
 };
 
-static const char *field_name_for(const writer *w, const char *name)
+const char *cm__shp_field_name(const char *name)
 {
 	size_t i;
-	if (w->format != FMT_SHP || strlen(name) <= 10)
+	if (strlen(name) <= 10)
 		return name;
 	for (i = 0; i < sizeof shp_names / sizeof *shp_names; i++)
 		if (!strcmp(shp_names[i][0], name))
 			return shp_names[i][1];
 	return NULL; /* a name without a short form: a bug the tests catch */
+}
+
+static const char *field_name_for(const writer *w, const char *name)
+{
+	return w->format == FMT_SHP ? cm__shp_field_name(name) : name;
 }
 
 typedef struct field_def {
@@ -205,7 +215,7 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 	return 0;
 }
 
-static int write_summary(writer *w, const cm_plan *plan)
+static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 {
 	static const field_def fields[] = {
 		{"level", OFTString},         {"pupils", OFTInteger},
@@ -214,9 +224,9 @@ static int write_summary(writer *w, const cm_plan *plan)
 		{"max_distance_m", OFTReal},  {"near_share", OFTReal},
 		{"migrant_public_share", OFTReal}, {"quota_met", OFTInteger},
 		{"mip_gap", OFTReal},         {"solve_seconds", OFTReal},
-		{"lp_bound", OFTReal},
+		{"lp_bound", OFTReal},        {"scenario", OFTString},
 	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 13);
+	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 14);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -242,6 +252,7 @@ static int write_summary(writer *w, const cm_plan *plan)
 		OGR_F_SetFieldDouble(f, 10, s->mip_gap);
 		OGR_F_SetFieldDouble(f, 11, s->solve_seconds);
 		OGR_F_SetFieldDouble(f, 12, s->lp_bound);
+		OGR_F_SetFieldString(f, 13, cfg->name ? cfg->name : "");
 		e = OGR_L_CreateFeature(lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -250,107 +261,152 @@ static int write_summary(writer *w, const cm_plan *plan)
 	return 0;
 }
 
-/* Each compound's catchment school at a level: the public school that takes
- * most of its pupils (ties: the first school); -1 when none does. */
-static void home_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv, long *home)
-{
-	const cm_assignment *a;
-	size_t n = cm_plan_assignments(plan, &a), i;
-	int *most = calloc(ds->n_compounds + 1, sizeof(int));
-	for (i = 0; i < ds->n_compounds; i++)
-		home[i] = -1;
-	if (!most)
-		return;
-	for (i = 0; i < n; i++) {
-		int pupils = a[i].local + a[i].migrant;
-		if (a[i].level != lv || a[i].seat != CM_SEAT_PUBLIC || a[i].school < 0)
-			continue;
-		if (pupils > most[a[i].compound] ||
-		    (pupils == most[a[i].compound] && a[i].school < home[a[i].compound])) {
-			most[a[i].compound] = pupils;
-			home[a[i].compound] = a[i].school;
-		}
-	}
-	free(most);
-}
-
-/* Adds the polygons of `g` (a polygon, multipolygon or collection) to `multi`. */
-static void add_polygons(OGRGeometryH multi, OGRGeometryH g)
-{
-	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-	int i;
-	if (t == wkbPolygon) {
-		OGR_G_AddGeometry(multi, g);
-	} else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
-		for (i = 0; i < OGR_G_GetGeometryCount(g); i++)
-			add_polygons(multi, OGR_G_GetGeometryRef(g, i));
-	}
-}
-
-/* The `catchments` layer: per public school and level, the union of its
- * compounds (polygon compounds; point compounds have no area to dissolve
- * and are left to the tessellation of a later version). */
+/* The `catchments` layer: per public school and level, its area
+ * (geometry.c), with its colour for maps and GIS styling. */
 static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
 	static const field_def fields[] = {
 		{"school_id", OFTString}, {"name", OFTString},    {"level", OFTString},
 		{"compounds", OFTInteger}, {"pupils", OFTInteger}, {"seats", OFTInteger},
-		{"utilization", OFTReal},  {"parts", OFTInteger},
+		{"utilization", OFTReal},  {"parts", OFTInteger},  {"color", OFTString},
 	};
+	const cm_catchment *c;
+	size_t n = cm_plan_catchments(plan, &c), k;
+	OGRLayerH lyr = make_layer(w, "catchments", wkbMultiPolygon, fields, 9);
+	if (!lyr)
+		return -1;
+	for (k = 0; k < n; k++) {
+		const cm_school_result *r = cm_plan_school(plan, c[k].level, c[k].school);
+		OGRGeometryH area = cm__plan_area(plan, k);
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		char hex[8];
+		OGRErr e;
+		if (area)
+			OGR_F_SetGeometry(f, area);
+		cm__colour_hex(c[k].colour, hex);
+		OGR_F_SetFieldString(f, 0, ds->schools[c[k].school].id);
+		OGR_F_SetFieldString(f, 1, ds->schools[c[k].school].name);
+		OGR_F_SetFieldString(f, 2, cm_level_name(c[k].level));
+		OGR_F_SetFieldInteger(f, 3, c[k].compounds);
+		OGR_F_SetFieldInteger(f, 4, c[k].pupils);
+		OGR_F_SetFieldInteger(f, 5, r->seats);
+		OGR_F_SetFieldDouble(f, 6, r->utilization);
+		OGR_F_SetFieldInteger(f, 7, c[k].parts);
+		OGR_F_SetFieldString(f, 8, hex);
+		e = OGR_L_CreateFeature(lyr, f);
+		OGR_F_Destroy(f);
+		if (e != OGRERR_NONE)
+			return -1;
+	}
+	return 0;
+}
+
+/* The `zones` layer, when compounds are polygons: each catchment's
+ * tessellation cells, the area a map tints (geometry.c). */
+static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
+{
+	static const field_def fields[] = {
+		{"school_id", OFTString}, {"name", OFTString}, {"level", OFTString}, {"color", OFTString},
+	};
+	const cm_catchment *c;
+	size_t n = cm_plan_catchments(plan, &c), k;
 	OGRLayerH lyr;
-	long *home;
-	size_t i, c;
-	int lv, rc = 0;
 	if (ds->compound_polygons == 0)
 		return 0;
-	lyr = make_layer(w, "catchments", wkbMultiPolygon, fields, 8);
-	home = malloc((ds->n_compounds + 1) * sizeof(long));
-	if (!lyr || !home) {
-		free(home);
+	if (!(lyr = make_layer(w, "zones", wkbMultiPolygon, fields, 4)))
 		return -1;
+	for (k = 0; k < n; k++) {
+		OGRGeometryH zone = cm__plan_zone(plan, k);
+		OGRFeatureH f;
+		char hex[8];
+		OGRErr e;
+		if (!zone)
+			continue;
+		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		OGR_F_SetGeometry(f, zone);
+		cm__colour_hex(c[k].colour, hex);
+		OGR_F_SetFieldString(f, 0, ds->schools[c[k].school].id);
+		OGR_F_SetFieldString(f, 1, ds->schools[c[k].school].name);
+		OGR_F_SetFieldString(f, 2, cm_level_name(c[k].level));
+		OGR_F_SetFieldString(f, 3, hex);
+		e = OGR_L_CreateFeature(lyr, f);
+		OGR_F_Destroy(f);
+		if (e != OGRERR_NONE)
+			return -1;
 	}
-	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
-		home_schools(plan, ds, (cm_level)lv, home);
-		for (i = 0; i < ds->n_schools && !rc; i++) {
-			const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
-			OGRGeometryH parts = NULL, u, m;
-			OGRFeatureH f;
-			int count = 0, npart;
-			if (!r->teaches || ds->schools[i].sector != CM_PUBLIC)
-				continue;
-			for (c = 0; c < ds->n_compounds; c++) {
-				if (home[c] != (long)i || ds->compounds[c].area_m2 <= 0)
-					continue;
-				if (!parts)
-					parts = OGR_G_CreateGeometry(wkbMultiPolygon);
-				add_polygons(parts, (OGRGeometryH)ds->geoms[c]);
-				count++;
-			}
-			if (!parts)
-				continue;
-			u = OGR_G_UnionCascaded(parts);
-			OGR_G_DestroyGeometry(parts);
-			if (!u)
-				return -1;
-			m = OGR_G_ForceToMultiPolygon(u);
-			npart = OGR_G_GetGeometryCount(m);
-			f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-			OGR_F_SetGeometryDirectly(f, m);
-			OGR_F_SetFieldString(f, 0, ds->schools[i].id);
-			OGR_F_SetFieldString(f, 1, ds->schools[i].name);
-			OGR_F_SetFieldString(f, 2, cm_level_name((cm_level)lv));
-			OGR_F_SetFieldInteger(f, 3, count);
-			OGR_F_SetFieldInteger(f, 4, r->enrolled);
-			OGR_F_SetFieldInteger(f, 5, r->seats);
-			OGR_F_SetFieldDouble(f, 6, r->utilization);
-			OGR_F_SetFieldInteger(f, 7, npart);
-			if (OGR_L_CreateFeature(lyr, f) != OGRERR_NONE)
-				rc = -1;
-			OGR_F_Destroy(f);
+	return 0;
+}
+
+/* The `compounds` layer: each compound with its pupils, its catchment
+ * school and its unplaced pupils per level.  Polygons when every compound
+ * is one, else points (representative points for polygons). */
+static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds)
+{
+	static const field_def fields[] = {
+		{"compound_id", OFTString},     {"name", OFTString},
+		{"area_type", OFTString},       {"primary_local", OFTInteger},
+		{"primary_migrant", OFTInteger}, {"junior_local", OFTInteger},
+		{"junior_migrant", OFTInteger}, {"school_primary", OFTString},
+		{"school_junior", OFTString},   {"unplaced_primary", OFTInteger},
+		{"unplaced_junior", OFTInteger},
+	};
+	int polygons = ds->compound_polygons > 0 && (size_t)ds->compound_polygons == ds->n_compounds;
+	OGRLayerH lyr = make_layer(w, "compounds", polygons ? wkbMultiPolygon : wkbPoint, fields, 11);
+	size_t i;
+	int lv;
+	if (!lyr)
+		return -1;
+	for (i = 0; i < ds->n_compounds; i++) {
+		const cm_compound *c = &ds->compounds[i];
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		OGRGeometryH g;
+		OGRErr e;
+		if (polygons) {
+			g = OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)ds->geoms[i]));
+		} else {
+			g = OGR_G_CreateGeometry(wkbPoint);
+			OGR_G_SetPoint_2D(g, 0, c->x, c->y);
 		}
+		OGR_F_SetGeometryDirectly(f, g);
+		OGR_F_SetFieldString(f, 0, c->id);
+		OGR_F_SetFieldString(f, 1, c->name);
+		OGR_F_SetFieldString(f, 2, cm_area_name(c->area));
+		OGR_F_SetFieldInteger(f, 3, c->pupils[CM_PRIMARY][CM_LOCAL]);
+		OGR_F_SetFieldInteger(f, 4, c->pupils[CM_PRIMARY][CM_MIGRANT]);
+		OGR_F_SetFieldInteger(f, 5, c->pupils[CM_JUNIOR][CM_LOCAL]);
+		OGR_F_SetFieldInteger(f, 6, c->pupils[CM_JUNIOR][CM_MIGRANT]);
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			long home = cm_plan_home(plan, (cm_level)lv, i);
+			if (home >= 0)
+				OGR_F_SetFieldString(f, 7 + lv, ds->schools[home].id);
+			if (cm_plan_summary(plan, (cm_level)lv)->solved)
+				OGR_F_SetFieldInteger(f, 9 + lv, cm_plan_unplaced(plan, (cm_level)lv, i));
+		}
+		e = OGR_L_CreateFeature(lyr, f);
+		OGR_F_Destroy(f);
+		if (e != OGRERR_NONE)
+			return -1;
 	}
-	free(home);
-	return rc;
+	return 0;
+}
+
+/* The `boundary` layer, when the scenario has one: for maps. */
+static int write_boundary(writer *w, const cm_dataset *ds)
+{
+	static const field_def fields[] = {{"name", OFTString}};
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	OGRErr e;
+	if (!ds->boundary)
+		return 0;
+	if (!(lyr = make_layer(w, "boundary", wkbMultiPolygon, fields, 1)))
+		return -1;
+	f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+	OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)ds->boundary)));
+	OGR_F_SetFieldString(f, 0, "boundary");
+	e = OGR_L_CreateFeature(lyr, f);
+	OGR_F_Destroy(f);
+	return e == OGRERR_NONE ? 0 : -1;
 }
 
 /* 1 when `a` and `b` name the same existing file. */
@@ -511,7 +567,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		goto done;
 	}
 	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
-	    write_summary(&w, plan) || write_catchments(&w, plan, ds)) {
+	    write_summary(&w, plan, cfg) || write_catchments(&w, plan, ds) ||
+	    write_compounds(&w, plan, ds) || write_zones(&w, plan, ds) || write_boundary(&w, ds)) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());
 		goto done;

@@ -1,0 +1,1217 @@
+/*
+ * map.c: maps of a written plan, with cairo.  One drawing code for PNG, SVG
+ * and PDF: the surface differs, nothing else.
+ *
+ * The map reads the plan back (a GeoPackage, or a folder of shapefiles or
+ * GeoJSON files), so `catchment map PLAN` and `solve --map` draw the same
+ * thing from the same source.  A page per level:
+ *
+ *   +--------------------------------------------+-----------+
+ *   | title: scenario, level                                 |
+ *   +--------------------------------------------+-----------+
+ *   | boundary, catchments in their colours,     | legend    |
+ *   | compounds (unplaced pupils hatched red),   | figures   |
+ *   | schools by sector, names with a halo       | north     |
+ *   |                                            | scale bar |
+ *   +--------------------------------------------+-----------+
+ *
+ * Colours come from the plan (`catchments.color`, geometry.c), so the map
+ * and a GIS show the same.  Text uses a CJK font found through fontconfig;
+ * without one, a warning names the Debian package.  Output is atomic (a
+ * temporary file renamed into place) and deterministic (the PDF's date is
+ * pinned).
+ */
+#include "internal.h"
+
+#include <cairo-ft.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* ------------------------------------------------------------ the scene */
+
+typedef struct m_school {
+	double x, y;
+	char *name;
+	int private_, boarding, full;
+} m_school;
+
+typedef struct m_area {
+	OGRGeometryH g;
+	double rgb[3];
+} m_area;
+
+typedef struct m_compound {
+	OGRGeometryH g;
+	int unplaced;
+} m_compound;
+
+typedef struct scene {
+	cm_vec schools;        /* m_school */
+	cm_vec areas;          /* m_area */
+	cm_vec zones;          /* m_area: tessellation tints (polygon compounds) */
+	cm_vec compounds;      /* m_compound */
+	OGRGeometryH boundary; /* NULL: none */
+	char *scenario;
+	long pupils, placed, unplaced;
+	double mean_km, migrant_share;
+	int geographic;        /* the plan is in longitude/latitude */
+	double lat0;           /* for the equirectangular view of such plans */
+	char *crs;
+} scene;
+
+/* A plan's layers: one dataset, or a folder with a file per layer. */
+typedef struct plan_src {
+	const char *path;
+	GDALDatasetH gds;      /* a GeoPackage or a shapefile folder */
+	char *dir;             /* a GeoJSON folder */
+	GDALDatasetH part;     /* the GeoJSON file open now */
+} plan_src;
+
+static void scene_free(scene *sc)
+{
+	size_t i;
+	for (i = 0; i < sc->schools.len; i++)
+		free(((m_school *)sc->schools.data)[i].name);
+	for (i = 0; i < sc->areas.len; i++)
+		OGR_G_DestroyGeometry(((m_area *)sc->areas.data)[i].g);
+	for (i = 0; i < sc->zones.len; i++)
+		OGR_G_DestroyGeometry(((m_area *)sc->zones.data)[i].g);
+	cm__vec_free(&sc->zones);
+	for (i = 0; i < sc->compounds.len; i++)
+		OGR_G_DestroyGeometry(((m_compound *)sc->compounds.data)[i].g);
+	cm__vec_free(&sc->schools);
+	cm__vec_free(&sc->areas);
+	cm__vec_free(&sc->compounds);
+	if (sc->boundary)
+		OGR_G_DestroyGeometry(sc->boundary);
+	free(sc->scenario);
+	free(sc->crs);
+	memset(sc, 0, sizeof *sc);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int plan_open(cm_ctx *ctx, plan_src *src, const char *path)
+{
+	char *geojson;
+	memset(src, 0, sizeof *src);
+	src->path = path;
+	if (!is_dir(path)) {
+		src->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+		return src->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: cannot open the plan: %s", path,
+		                                CPLGetLastErrorMsg());
+	}
+	geojson = cm__sprintf("%s/summary.geojson", path);
+	if (geojson && access(geojson, R_OK) == 0) {
+		src->dir = cm__strdup(path);
+		free(geojson);
+		return src->dir ? 0 : cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	free(geojson);
+	src->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	return src->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: not a plan folder GDAL can read", path);
+}
+
+static void plan_close(plan_src *src)
+{
+	if (src->part)
+		GDALClose(src->part);
+	if (src->gds)
+		GDALClose(src->gds);
+	free(src->dir);
+	memset(src, 0, sizeof *src);
+}
+
+/* The plan's layer `name`, or NULL. */
+static OGRLayerH plan_layer(plan_src *src, const char *name)
+{
+	if (src->dir) {
+		char *f = cm__sprintf("%s/%s.geojson", src->dir, name);
+		if (src->part)
+			GDALClose(src->part);
+		src->part = f ? GDALOpenEx(f, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL) : NULL;
+		free(f);
+		return src->part ? GDALDatasetGetLayer(src->part, 0) : NULL;
+	}
+	return GDALDatasetGetLayerByName(src->gds, name);
+}
+
+/* A field's index under its name or its shapefile name; -1: absent. */
+static int field_index(OGRLayerH lyr, const char *name)
+{
+	OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
+	int i = OGR_FD_GetFieldIndex(d, name);
+	const char *shp = cm__shp_field_name(name);
+	if (i < 0 && shp)
+		i = OGR_FD_GetFieldIndex(d, shp);
+	return i;
+}
+
+static const char *get_str(OGRFeatureH f, int i)
+{
+	return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
+}
+
+static double get_num(OGRFeatureH f, int i)
+{
+	return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsDouble(f, i) : 0;
+}
+
+static void parse_hex(const char *s, double rgb[3])
+{
+	unsigned v = 0xdddddd;
+	if (s[0] == '#' && strlen(s) == 7)
+		sscanf(s + 1, "%6x", &v);
+	rgb[0] = ((v >> 16) & 255) / 255.0;
+	rgb[1] = ((v >> 8) & 255) / 255.0;
+	rgb[2] = (v & 255) / 255.0;
+}
+
+/* The level's features of a catchments or zones layer, with their colours. */
+static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, cm_vec *out)
+{
+	int i_lv = field_index(lyr, "level"), i_c = field_index(lyr, "color");
+	OGRFeatureH f;
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		if (g && !strcmp(get_str(f, i_lv), level)) {
+			m_area *a = cm__vec_push(out);
+			if (!a) {
+				OGR_F_Destroy(f);
+				return cm__error(ctx, CM_ENOMEM, "out of memory");
+			}
+			a->g = OGR_G_Clone(g);
+			parse_hex(get_str(f, i_c), a->rgb);
+		}
+		OGR_F_Destroy(f);
+	}
+	return 0;
+}
+
+/* Reads the level's part of the plan.  Returns 0, or an error; *found is 0
+ * when the plan has no such level. */
+static int scene_load(cm_ctx *ctx, plan_src *src, const char *level, scene *sc, int *found)
+{
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	OGRSpatialReferenceH srs;
+	char unplaced_field[32];
+	int i_lv, i_a, i_b, i_c, i_d, i_e, i_f;
+	cm__vec_init(&sc->schools, sizeof(m_school));
+	cm__vec_init(&sc->areas, sizeof(m_area));
+	cm__vec_init(&sc->zones, sizeof(m_area));
+	cm__vec_init(&sc->compounds, sizeof(m_compound));
+	*found = 0;
+
+	lyr = plan_layer(src, "summary");
+	if (!lyr)
+		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", src->path);
+	i_lv = field_index(lyr, "level");
+	i_a = field_index(lyr, "pupils");
+	i_b = field_index(lyr, "placed");
+	i_c = field_index(lyr, "unplaced");
+	i_d = field_index(lyr, "mean_distance_m");
+	i_e = field_index(lyr, "migrant_public_share");
+	i_f = field_index(lyr, "scenario");
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		if (!strcmp(get_str(f, i_lv), level)) {
+			*found = 1;
+			sc->pupils = (long)get_num(f, i_a);
+			sc->placed = (long)get_num(f, i_b);
+			sc->unplaced = (long)get_num(f, i_c);
+			sc->mean_km = get_num(f, i_d) / 1000;
+			sc->migrant_share = i_e >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_e) ? get_num(f, i_e) : -1;
+			free(sc->scenario);
+			sc->scenario = cm__strdup(get_str(f, i_f));
+		}
+		OGR_F_Destroy(f);
+	}
+	if (!*found)
+		return 0;
+
+	lyr = plan_layer(src, "catchments");
+	if (!lyr || OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)) == 0)
+		return cm__error(ctx, CM_EINPUT, "%s: the plan has no catchment areas to draw (a CSV "
+		                 "plan has no geometry: write it as gpkg, shp or geojson)", src->path);
+	srs = OGR_L_GetSpatialRef(lyr);
+	sc->geographic = srs && OSRIsGeographic(srs);
+	sc->crs = cm__strdup(srs ? OSRGetName(srs) : "");
+	if (read_areas(ctx, lyr, level, &sc->areas))
+		return CM_ENOMEM;
+	lyr = plan_layer(src, "zones");
+	if (lyr && read_areas(ctx, lyr, level, &sc->zones))
+		return CM_ENOMEM;
+
+	lyr = plan_layer(src, "compounds");
+	if (lyr) {
+		snprintf(unplaced_field, sizeof unplaced_field, "unplaced_%s", level);
+		i_a = field_index(lyr, unplaced_field);
+		OGR_L_ResetReading(lyr);
+		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+			OGRGeometryH g = OGR_F_GetGeometryRef(f);
+			if (g) {
+				m_compound *c = cm__vec_push(&sc->compounds);
+				if (!c) {
+					OGR_F_Destroy(f);
+					return cm__error(ctx, CM_ENOMEM, "out of memory");
+				}
+				c->g = OGR_G_Clone(g);
+				c->unplaced = (int)get_num(f, i_a);
+			}
+			OGR_F_Destroy(f);
+		}
+	}
+
+	lyr = plan_layer(src, "schools");
+	if (!lyr)
+		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no schools layer)", src->path);
+	i_lv = field_index(lyr, "level");
+	i_a = field_index(lyr, "name");
+	i_b = field_index(lyr, "sector");
+	i_c = field_index(lyr, "boarding");
+	i_d = field_index(lyr, "spare");
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		if (g && !strcmp(get_str(f, i_lv), level)) {
+			m_school *s = cm__vec_push(&sc->schools);
+			if (!s || !(s->name = cm__strdup(get_str(f, i_a)))) {
+				OGR_F_Destroy(f);
+				return cm__error(ctx, CM_ENOMEM, "out of memory");
+			}
+			s->x = OGR_G_GetX(g, 0);
+			s->y = OGR_G_GetY(g, 0);
+			s->private_ = !strcmp(get_str(f, i_b), "private");
+			s->boarding = get_num(f, i_c) != 0;
+			s->full = get_num(f, i_d) <= 0;
+		}
+		OGR_F_Destroy(f);
+	}
+
+	if (sc->geographic && sc->schools.len) {
+		size_t i;
+		for (i = 0; i < sc->schools.len; i++)
+			sc->lat0 += ((m_school *)sc->schools.data)[i].y / (double)sc->schools.len;
+	}
+	lyr = plan_layer(src, "boundary");
+	if (lyr) {
+		OGR_L_ResetReading(lyr);
+		if ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+			if (OGR_F_GetGeometryRef(f))
+				sc->boundary = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+			OGR_F_Destroy(f);
+		}
+	}
+	if (!sc->scenario || !sc->crs)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* ------------------------------------------------------------ page */
+
+/* A map on the page: what part of the data, where, at what scale. */
+typedef struct view {
+	double minx, miny, maxx, maxy;   /* the data shown (view coordinates, metres) */
+	double s;                        /* points per metre */
+	double mx, my, mw, mh;           /* the box on the page */
+} view;
+
+typedef struct page {
+	cairo_t *cr;
+	cairo_font_face_t *font;
+	const scene *sc;
+	view main, detail;               /* the county, and the dense part enlarged */
+	int has_detail;
+	const view *v;                   /* the view being drawn */
+	double pw, ph;                   /* the page */
+	double px;                       /* left edge of the panel */
+	cm_vec boxes;                    /* placed labels and symbols: 4 doubles each */
+} page;
+
+#define MARGIN 24.0
+#define TITLE_H 46.0
+#define PANEL_W 230.0
+#define DETAIL_W 640.0
+#define LABEL_SIZE 9.0
+
+/* Data coordinates to the view (metres): plans in longitude/latitude are
+ * shown equirectangular around their middle latitude. */
+static void view_xy(const scene *sc, double x, double y, double *vx, double *vy)
+{
+	if (sc->geographic) {
+		*vx = x * 111320.0 * cos(sc->lat0 * M_PI / 180);
+		*vy = y * 110574.0;
+	} else {
+		*vx = x;
+		*vy = y;
+	}
+}
+
+static void to_page(const page *p, double x, double y, double *px, double *py)
+{
+	double vx, vy;
+	view_xy(p->sc, x, y, &vx, &vy);
+	*px = p->v->mx + (vx - p->v->minx) * p->v->s;
+	*py = p->v->my + (p->v->maxy - vy) * p->v->s;
+}
+
+/* Adds the rings of a (multi)polygon to the current path. */
+static void path_geometry(const page *p, OGRGeometryH g)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	int i, k, n;
+	if (t == wkbPolygon) {
+		for (i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+			OGRGeometryH ring = OGR_G_GetGeometryRef(g, i);
+			n = OGR_G_GetPointCount(ring);
+			for (k = 0; k < n; k++) {
+				double x, y;
+				to_page(p, OGR_G_GetX(ring, k), OGR_G_GetY(ring, k), &x, &y);
+				if (k == 0)
+					cairo_move_to(p->cr, x, y);
+				else
+					cairo_line_to(p->cr, x, y);
+			}
+			if (n)
+				cairo_close_path(p->cr);
+		}
+	} else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+		for (i = 0; i < OGR_G_GetGeometryCount(g); i++)
+			path_geometry(p, OGR_G_GetGeometryRef(g, i));
+	}
+}
+
+static int is_point(OGRGeometryH g)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	return t == wkbPoint || t == wkbMultiPoint;
+}
+
+static void extent_xy(double e[4], int *any, double x0, double y0, double x1, double y1)
+{
+	if (!*any || x0 < e[0]) e[0] = x0;
+	if (!*any || y0 < e[1]) e[1] = y0;
+	if (!*any || x1 > e[2]) e[2] = x1;
+	if (!*any || y1 > e[3]) e[3] = y1;
+	*any = 1;
+}
+
+static void extent_add(const scene *sc, OGRGeometryH g, double e[4], int *any)
+{
+	OGREnvelope env;
+	double x0, y0, x1, y1;
+	OGR_G_GetEnvelope(g, &env);
+	view_xy(sc, env.MinX, env.MinY, &x0, &y0);
+	view_xy(sc, env.MaxX, env.MaxY, &x1, &y1);
+	extent_xy(e, any, x0, y0, x1, y1);
+}
+
+/* Fits the data extent e (padded by 3%) into a box of at most w x h points
+ * at (mx, my); the box shrinks to the data's shape. */
+static void fit(view *v, const double e[4], double mx, double my, double w, double h)
+{
+	double dw = fmax(e[2] - e[0], 100), dh = fmax(e[3] - e[1], 100), pad = 0.03 * fmax(dw, dh);
+	dw += 2 * pad;
+	dh += 2 * pad;
+	v->s = fmin(w / dw, h / dh);
+	v->mx = mx;
+	v->my = my;
+	v->mw = w;
+	v->mh = h;
+	/* the data in the middle of the box */
+	v->minx = (e[0] + e[2]) / 2 - w / v->s / 2;
+	v->maxx = v->minx + w / v->s;
+	v->maxy = (e[1] + e[3]) / 2 + h / v->s / 2;
+	v->miny = v->maxy - h / v->s;
+}
+
+static void school_xy(const page *p, const m_school *s, double *x, double *y)
+{
+	to_page(p, s->x, s->y, x, y);
+}
+
+static int in_view(const scene *sc, const view *v, const m_school *s)
+{
+	double x, y;
+	view_xy(sc, s->x, s->y, &x, &y);
+	return x >= v->minx && x <= v->maxx && y >= v->miny && y <= v->maxy;
+}
+
+static void set_font(page *p, double size)
+{
+	cairo_set_font_face(p->cr, p->font);
+	cairo_set_font_size(p->cr, size);
+}
+
+static int find_label(page *p, double x, double y, const char *name, double best[4]);
+static void box_add(page *p, double x0, double y0, double x1, double y1);
+
+/* Lays the page out: the county map; when school names crowd on it, a
+ * detail map of the crowded part beside it; the panel on the right. */
+static void layout(page *p, const scene *sc)
+{
+	double e[4] = {0, 0, 1, 1}, d[4] = {0, 0, 0, 0}, w, h, mh;
+	size_t i;
+	unsigned char *crowd;
+	int any = 0, crowded = 0;
+	p->sc = sc;
+	if (sc->boundary) {
+		extent_add(sc, sc->boundary, e, &any);
+	} else {
+		for (i = 0; i < sc->areas.len; i++)
+			extent_add(sc, ((m_area *)sc->areas.data)[i].g, e, &any);
+		for (i = 0; i < sc->compounds.len; i++)
+			extent_add(sc, ((m_compound *)sc->compounds.data)[i].g, e, &any);
+	}
+	for (i = 0; i < sc->schools.len; i++) {
+		const m_school *s = &((m_school *)sc->schools.data)[i];
+		double x, y;
+		view_xy(sc, s->x, s->y, &x, &y);
+		extent_xy(e, &any, x, y, x, y);
+	}
+	/* The county map: 1000 pt wide, its height from the data's shape
+	 * within 600..1100 pt, narrower when the data is tall. */
+	w = fmax(e[2] - e[0], 100);
+	h = fmax(e[3] - e[1], 100);
+	mh = fmin(fmax(1000 * h / w, 600), 1100);
+	fit(&p->main, e, MARGIN, MARGIN + TITLE_H, mh < 1100 ? 1000 : 1100 * w / h, mh);
+	p->v = &p->main;
+
+	/* Where would names collide?  A dry run of the labelling. */
+	p->boxes.len = 0;
+	set_font(p, LABEL_SIZE);
+	for (i = 0; i < sc->schools.len; i++) {
+		const m_school *s = &((m_school *)sc->schools.data)[i];
+		double x, y, r = s->full ? 10 : 7;
+		school_xy(p, s, &x, &y);
+		box_add(p, x - r, y - r, x + r, y + r);
+	}
+	crowd = calloc(sc->schools.len + 1, sizeof *crowd);
+	for (i = 0; i < sc->schools.len; i++) {
+		const m_school *s = &((m_school *)sc->schools.data)[i];
+		double x, y, b[4];
+		school_xy(p, s, &x, &y);
+		if (find_label(p, x, y, s->name, b) && crowd) {
+			crowd[i] = 1;
+			crowded++;
+		}
+		box_add(p, b[0], b[1], b[2], b[3]);
+	}
+	/* The detail shows the largest group of crowded schools, grouped when
+	 * within 150 pt of each other on the county map (single linkage, by
+	 * union-find). */
+	if (crowded) {
+		size_t best = 0, j, n = sc->schools.len, bestn = 0;
+		size_t *grp = malloc((n + 1) * sizeof *grp);
+		if (!grp) {
+			crowded = 0;
+		} else {
+			for (i = 0; i < n; i++)
+				grp[i] = i;
+			for (i = 0; i < n; i++)
+				for (j = i + 1; j < n && crowd[i]; j++) {
+					double ax, ay, bx, by;
+					size_t ri = i, rj = j;
+					if (!crowd[j])
+						continue;
+					school_xy(p, &((m_school *)sc->schools.data)[i], &ax, &ay);
+					school_xy(p, &((m_school *)sc->schools.data)[j], &bx, &by);
+					if (hypot(ax - bx, ay - by) >= 150)
+						continue;
+					while (grp[ri] != ri)
+						ri = grp[ri];
+					while (grp[rj] != rj)
+						rj = grp[rj];
+					grp[ri > rj ? ri : rj] = ri < rj ? ri : rj;
+				}
+			for (i = 0; i < n; i++) /* flatten: grp[i] is i's root */
+				while (grp[i] != grp[grp[i]])
+					grp[i] = grp[grp[i]];
+			for (i = 0; i < n; i++) {
+				size_t m = 0;
+				for (j = 0; j < n; j++)
+					m += crowd[j] && grp[j] == i;
+				if (m > bestn) {
+					bestn = m;
+					best = i;
+				}
+			}
+			any = 0;
+			for (i = 0; i < n; i++) {
+				const m_school *s = &((m_school *)sc->schools.data)[i];
+				double vx, vy;
+				if (!crowd[i] || grp[i] != best)
+					continue;
+				view_xy(sc, s->x, s->y, &vx, &vy);
+				extent_xy(d, &any, vx, vy, vx, vy);
+			}
+			free(grp);
+		}
+	}
+	free(crowd);
+	p->boxes.len = 0;
+	p->has_detail = crowded > 0;
+	p->px = p->main.mx + p->main.mw + MARGIN;
+	if (p->has_detail) {
+		/* the crowded schools with their neighbours: a label's length of
+		 * the county map around them, at least 1.5 km */
+		double room = 30 / p->main.s, cx = (d[0] + d[2]) / 2, cy = (d[1] + d[3]) / 2;
+		double half = fmax(fmax(d[2] - d[0], d[3] - d[1]) / 2 + room, 750);
+		d[0] = cx - half;
+		d[2] = cx + half;
+		d[1] = cy - half;
+		d[3] = cy + half;
+		fit(&p->detail, d, p->px, p->main.my, DETAIL_W, p->main.mh);
+		p->px += DETAIL_W + MARGIN;
+	}
+	p->pw = p->px + PANEL_W + MARGIN;
+	p->ph = MARGIN + TITLE_H + p->main.mh + MARGIN;
+}
+
+/* ------------------------------------------------------------ text */
+
+/* A font with Chinese glyphs, through fontconfig; NULL if none at all. */
+static cairo_font_face_t *cjk_font(cm_ctx *ctx)
+{
+	FcPattern *pat = FcNameParse((const FcChar8 *)"sans-serif:lang=zh-cn"), *match;
+	FcCharSet *cs = NULL;
+	FcResult res;
+	cairo_font_face_t *face = NULL;
+	if (!pat)
+		return NULL;
+	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	match = FcFontMatch(NULL, pat, &res);
+	FcPatternDestroy(pat);
+	if (!match)
+		return NULL;
+	if (FcPatternGetCharSet(match, FC_CHARSET, 0, &cs) != FcResultMatch ||
+	    !FcCharSetHasChar(cs, 0x5b66 /* 学 */))
+		cm__log(ctx, CM_LOG_WARN, "no font with Chinese characters is installed: names will "
+		        "not show (on Debian: apt-get install fonts-wqy-microhei)");
+	face = cairo_ft_font_face_create_for_pattern(match);
+	FcPatternDestroy(match);
+	return face;
+}
+
+/* Text with its left baseline at (x, y); a white halo when `halo`. */
+static void text_at(page *p, double x, double y, const char *s, int halo)
+{
+	cairo_move_to(p->cr, x, y);
+	cairo_text_path(p->cr, s);
+	if (halo) {
+		cairo_set_source_rgb(p->cr, 1, 1, 1);
+		cairo_set_line_width(p->cr, 2.6);
+		cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_stroke_preserve(p->cr);
+	}
+	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	cairo_fill(p->cr);
+}
+
+static int boxes_overlap(const double *a, const double *b)
+{
+	return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+static void box_add(page *p, double x0, double y0, double x1, double y1)
+{
+	double *b = cm__vec_push(&p->boxes);
+	if (b) {
+		b[0] = x0, b[1] = y0, b[2] = x1, b[3] = y1;
+	}
+}
+
+/* A place for a school's name beside its symbol: the first of eight that
+ * overlaps nothing placed yet, else the one that overlaps least.  Returns
+ * the overlaps of the place chosen (0: none). */
+static int find_label(page *p, double x, double y, const char *name, double best[4])
+{
+	static const double dir[8][2] = {{1, 0}, {-1, 0}, {0, -1}, {0, 1},
+	                                 {1, -1}, {1, 1}, {-1, -1}, {-1, 1}};
+	cairo_text_extents_t te;
+	const view *v = p->v;
+	double gap = 10;
+	size_t k, i, fewest = (size_t)-1;
+	cairo_text_extents(p->cr, name, &te);
+	for (k = 0; k < 8; k++) {
+		double b[4], w = te.x_advance + 3, h = LABEL_SIZE + 4;
+		size_t hits = 0;
+		b[0] = dir[k][0] > 0 ? x + gap : dir[k][0] < 0 ? x - gap - w : x - w / 2;
+		b[1] = dir[k][1] > 0 ? y + gap : dir[k][1] < 0 ? y - gap - h : y - h / 2;
+		b[2] = b[0] + w;
+		b[3] = b[1] + h;
+		if (b[0] < v->mx || b[2] > v->mx + v->mw || b[1] < v->my || b[3] > v->my + v->mh)
+			hits += 100; /* off the map */
+		for (i = 0; i < p->boxes.len; i++)
+			hits += boxes_overlap(b, (double *)p->boxes.data + 4 * i);
+		if (hits < fewest) {
+			fewest = hits;
+			memcpy(best, b, 4 * sizeof *b);
+		}
+		if (hits == 0)
+			break;
+	}
+	return fewest > 0;
+}
+
+static void place_label(page *p, double x, double y, const char *name)
+{
+	double b[4];
+	find_label(p, x, y, name, b);
+	text_at(p, b[0] + 1.5, b[3] - 3.5, name, 1);
+	box_add(p, b[0], b[1], b[2], b[3]);
+}
+
+/* ------------------------------------------------------------ symbols */
+
+static void school_symbol(page *p, double x, double y, const m_school *s)
+{
+	cairo_t *cr = p->cr;
+	if (s->full) {
+		cairo_arc(cr, x, y, 8.5, 0, 2 * M_PI);
+		cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
+		cairo_set_line_width(cr, 2);
+		cairo_stroke(cr);
+	}
+	if (s->private_) {
+		cairo_move_to(cr, x, y - 6);
+		cairo_line_to(cr, x + 6, y);
+		cairo_line_to(cr, x, y + 6);
+		cairo_line_to(cr, x - 6, y);
+		cairo_close_path(cr);
+		cairo_set_source_rgb(cr, 0.55, 0.18, 0.55);
+	} else if (s->boarding) {
+		cairo_move_to(cr, x, y - 6.5);
+		cairo_line_to(cr, x + 6, y + 4.5);
+		cairo_line_to(cr, x - 6, y + 4.5);
+		cairo_close_path(cr);
+		cairo_set_source_rgb(cr, 0.05, 0.35, 0.2);
+	} else {
+		cairo_arc(cr, x, y, 5, 0, 2 * M_PI);
+		cairo_set_source_rgb(cr, 0.1, 0.2, 0.55);
+	}
+	cairo_fill_preserve(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_set_line_width(cr, 1.2);
+	cairo_stroke(cr);
+}
+
+/* Red diagonal hatching inside the current path (consumed). */
+static void hatch_path(page *p)
+{
+	double x0, y0, x1, y1, t;
+	cairo_t *cr = p->cr;
+	cairo_save(cr);
+	cairo_path_extents(cr, &x0, &y0, &x1, &y1);
+	cairo_clip(cr);
+	cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
+	cairo_set_line_width(cr, 0.9);
+	for (t = x0 - (y1 - y0); t < x1; t += 3.5) {
+		cairo_move_to(cr, t, y1);
+		cairo_line_to(cr, t + (y1 - y0), y0);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
+static void unplaced_symbol(page *p, double x, double y)
+{
+	cairo_arc(p->cr, x, y, 4, 0, 2 * M_PI);
+	cairo_set_source_rgb(p->cr, 0.85, 0.1, 0.1);
+	cairo_set_line_width(p->cr, 1.6);
+	cairo_stroke(p->cr);
+}
+
+/* ------------------------------------------------------------ map */
+
+/* Draws the current view.  Schools inside `label_skip` (the detail, when
+ * drawing the county map) are named on the detail, not here; its frame is
+ * drawn instead. */
+static void draw_view(page *p, const view *label_skip)
+{
+	const scene *sc = p->sc;
+	const view *v = p->v;
+	cairo_t *cr = p->cr;
+	size_t i;
+
+	cairo_save(cr);
+	cairo_rectangle(cr, v->mx, v->my, v->mw, v->mh);
+	cairo_clip(cr);
+	cairo_set_source_rgb(cr, 0.97, 0.97, 0.95);
+	cairo_paint(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	if (sc->boundary) {
+		path_geometry(p, sc->boundary);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill(cr);
+	}
+	/* zones: the catchments' tessellation, tinted */
+	for (i = 0; i < sc->zones.len; i++) {
+		const m_area *a = &((m_area *)sc->zones.data)[i];
+		path_geometry(p, a->g);
+		cairo_set_source_rgba(cr, a->rgb[0], a->rgb[1], a->rgb[2], 0.45);
+		cairo_fill(cr);
+	}
+	/* catchments: fill, then a darker edge of the same hue */
+	for (i = 0; i < sc->areas.len; i++) {
+		const m_area *a = &((m_area *)sc->areas.data)[i];
+		path_geometry(p, a->g);
+		cairo_set_source_rgb(cr, a->rgb[0], a->rgb[1], a->rgb[2]);
+		cairo_fill_preserve(cr);
+		cairo_set_source_rgb(cr, a->rgb[0] * 0.55, a->rgb[1] * 0.55, a->rgb[2] * 0.55);
+		cairo_set_line_width(cr, sc->zones.len ? 0.4 : 0.9);
+		cairo_stroke(cr);
+	}
+	/* zone borders over the fills */
+	for (i = 0; i < sc->zones.len; i++) {
+		const m_area *a = &((m_area *)sc->zones.data)[i];
+		path_geometry(p, a->g);
+		cairo_set_source_rgb(cr, a->rgb[0] * 0.5, a->rgb[1] * 0.5, a->rgb[2] * 0.5);
+		cairo_set_line_width(cr, 0.9);
+		cairo_stroke(cr);
+	}
+	/* compounds: outlines or dots; unplaced pupils in red */
+	for (i = 0; i < sc->compounds.len; i++) {
+		const m_compound *c = &((m_compound *)sc->compounds.data)[i];
+		if (is_point(c->g)) {
+			double x, y;
+			OGRGeometryH g = wkbFlatten(OGR_G_GetGeometryType(c->g)) == wkbPoint
+			                         ? c->g : OGR_G_GetGeometryRef(c->g, 0);
+			to_page(p, OGR_G_GetX(g, 0), OGR_G_GetY(g, 0), &x, &y);
+			cairo_arc(cr, x, y, 1.4, 0, 2 * M_PI);
+			cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+			cairo_fill(cr);
+			if (c->unplaced > 0)
+				unplaced_symbol(p, x, y);
+			continue;
+		}
+		path_geometry(p, c->g);
+		if (c->unplaced > 0) {
+			cairo_path_t *path = cairo_copy_path(cr);
+			hatch_path(p);
+			cairo_append_path(cr, path);
+			cairo_path_destroy(path);
+			cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
+			cairo_set_line_width(cr, 1.4);
+		} else {
+			cairo_set_source_rgba(cr, 0.25, 0.25, 0.25, 0.6);
+			cairo_set_line_width(cr, 0.35);
+		}
+		cairo_stroke(cr);
+	}
+	if (sc->boundary) {
+		const double dash[] = {6, 3};
+		path_geometry(p, sc->boundary);
+		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+		cairo_set_line_width(cr, 1.4);
+		cairo_set_dash(cr, dash, 2, 0);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+	/* schools, then their names (symbols first, so names avoid them all) */
+	p->boxes.len = 0;
+	for (i = 0; i < sc->schools.len; i++) {
+		const m_school *s = &((m_school *)sc->schools.data)[i];
+		double x, y, r = s->full ? 10 : 7;
+		school_xy(p, s, &x, &y);
+		school_symbol(p, x, y, s);
+		box_add(p, x - r, y - r, x + r, y + r);
+	}
+	set_font(p, LABEL_SIZE);
+	for (i = 0; i < sc->schools.len; i++) {
+		const m_school *s = &((m_school *)sc->schools.data)[i];
+		double x, y;
+		if (!in_view(sc, v, s) || (label_skip && in_view(sc, label_skip, s)))
+			continue;
+		school_xy(p, s, &x, &y);
+		place_label(p, x, y, s->name);
+	}
+	/* the detail's frame on the county map */
+	if (label_skip) {
+		double x0 = v->mx + (label_skip->minx - v->minx) * v->s;
+		double y0 = v->my + (v->maxy - label_skip->maxy) * v->s;
+		double x1 = v->mx + (label_skip->maxx - v->minx) * v->s;
+		double y1 = v->my + (v->maxy - label_skip->miny) * v->s;
+		cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		cairo_set_line_width(cr, 1.2);
+		cairo_stroke(cr);
+		set_font(p, 10);
+		text_at(p, x0 + 2, y0 - 4, "详图 detail", 1);
+	}
+	cairo_restore(cr);
+	cairo_rectangle(cr, v->mx, v->my, v->mw, v->mh);
+	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+	cairo_set_line_width(cr, 1);
+	cairo_stroke(cr);
+}
+
+/* A round length near a fifth of the panel, for the scale bar. */
+static double nice_length(double metres)
+{
+	double e = pow(10, floor(log10(metres))), f = metres / e;
+	return (f >= 5 ? 5 : f >= 2 ? 2 : 1) * e;
+}
+
+static void draw_scale_bar(page *p, const view *v, double x, double y, double room)
+{
+	cairo_t *cr = p->cr;
+	double len = nice_length(room / v->s), w = len * v->s, k;
+	char buf[32];
+	for (k = 0; k < 4; k++) {
+		cairo_rectangle(cr, x + k * w / 4, y, w / 4, 6);
+		if ((int)k % 2 == 0)
+			cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+		else
+			cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill_preserve(cr);
+		cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+		cairo_set_line_width(cr, 0.8);
+		cairo_stroke(cr);
+	}
+	set_font(p, 8.5);
+	text_at(p, x - 2, y + 18, "0", 1);
+	if (len >= 1000)
+		snprintf(buf, sizeof buf, "%g km", len / 1000);
+	else
+		snprintf(buf, sizeof buf, "%g m", len);
+	text_at(p, x + w - 6, y + 18, buf, 1);
+}
+
+static void draw_north(page *p, double x, double y)
+{
+	cairo_t *cr = p->cr;
+	cairo_move_to(cr, x, y);
+	cairo_line_to(cr, x + 9, y + 28);
+	cairo_line_to(cr, x, y + 21);
+	cairo_close_path(cr);
+	cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+	cairo_fill(cr);
+	cairo_move_to(cr, x, y);
+	cairo_line_to(cr, x - 9, y + 28);
+	cairo_line_to(cr, x, y + 21);
+	cairo_close_path(cr);
+	cairo_set_line_width(cr, 1);
+	cairo_stroke(cr);
+	set_font(p, 11);
+	text_at(p, x - 9, y - 5, "北 N", 0);
+}
+
+static void draw_panel(page *p, const char *level)
+{
+	cairo_t *cr = p->cr;
+	const scene *sc = p->sc;
+	double x = p->px, y = p->main.my + 14, sx = x + 12, tx = x + 30;
+	char buf[160];
+	static const double sw[3][3] = {{0x8d / 255.0, 0xd3 / 255.0, 0xc7 / 255.0},
+	                                {0xfd / 255.0, 0xb4 / 255.0, 0x62 / 255.0},
+	                                {0xbe / 255.0, 0xba / 255.0, 0xda / 255.0}};
+	m_school sym;
+	int k;
+
+	set_font(p, 12);
+	text_at(p, x, y, "图例 Legend", 0);
+	y += 24;
+	set_font(p, 9);
+	for (k = 0; k < 3; k++) {
+		cairo_rectangle(cr, sx - 9 + k * 6, y - 9, 6, 12);
+		cairo_set_source_rgb(cr, sw[k][0], sw[k][1], sw[k][2]);
+		cairo_fill(cr);
+	}
+	text_at(p, tx, y, "学区 catchment, a colour per school", 0);
+	y += 20;
+	cairo_rectangle(cr, sx - 8, y - 9, 16, 12);
+	hatch_path(p);
+	cairo_rectangle(cr, sx - 8, y - 9, 16, 12);
+	cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
+	cairo_set_line_width(cr, 1.4);
+	cairo_stroke(cr);
+	text_at(p, tx, y, "有学生未安置 compound with", 0);
+	text_at(p, tx, y + 12, "pupils without a seat", 0);
+	y += 32;
+	memset(&sym, 0, sizeof sym);
+	school_symbol(p, sx, y - 3, &sym);
+	set_font(p, 9);
+	text_at(p, tx, y, "公办学校 public school", 0);
+	y += 20;
+	sym.boarding = 1;
+	school_symbol(p, sx, y - 3, &sym);
+	set_font(p, 9);
+	text_at(p, tx, y, "寄宿制学校 boarding school", 0);
+	y += 20;
+	sym.private_ = 1;
+	school_symbol(p, sx, y - 3, &sym);
+	set_font(p, 9);
+	text_at(p, tx, y, "民办学校 private school", 0);
+	y += 22;
+	sym.private_ = sym.boarding = 0;
+	sym.full = 1;
+	school_symbol(p, sx, y - 3, &sym);
+	set_font(p, 9);
+	text_at(p, tx, y, "满员 no spare seat", 0);
+	y += 20;
+	if (sc->boundary) {
+		const double dash[] = {6, 3};
+		cairo_move_to(cr, sx - 9, y - 3);
+		cairo_line_to(cr, sx + 9, y - 3);
+		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+		cairo_set_line_width(cr, 1.4);
+		cairo_set_dash(cr, dash, 2, 0);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+		text_at(p, tx, y, "边界 boundary", 0);
+		y += 20;
+	}
+
+	y += 14;
+	set_font(p, 12);
+	text_at(p, x, y, !strcmp(level, "primary") ? "小学 primary" : "初中 junior", 0);
+	y += 20;
+	set_font(p, 9);
+	snprintf(buf, sizeof buf, "学生 pupils: %ld", sc->pupils);
+	text_at(p, x, y, buf, 0);
+	y += 15;
+	snprintf(buf, sizeof buf, "已安置 placed: %ld", sc->placed);
+	text_at(p, x, y, buf, 0);
+	y += 15;
+	snprintf(buf, sizeof buf, "未安置 without a seat: %ld", sc->unplaced);
+	text_at(p, x, y, buf, 0);
+	y += 15;
+	snprintf(buf, sizeof buf, "平均距离 mean trip: %.2f km", sc->mean_km);
+	text_at(p, x, y, buf, 0);
+	y += 15;
+	if (sc->migrant_share >= 0) {
+		snprintf(buf, sizeof buf, "随迁子女公办 migrants in public: %.1f%%",
+		         100 * sc->migrant_share);
+		text_at(p, x, y, buf, 0);
+		y += 15;
+	}
+
+	draw_north(p, x + 20, p->main.my + p->main.mh - 120);
+	set_font(p, 9);
+	text_at(p, x, p->main.my + p->main.mh - 44, "比例尺 scale (county map)", 0);
+	draw_scale_bar(p, &p->main, x, p->main.my + p->main.mh - 34, PANEL_W - 40);
+	set_font(p, 7);
+	snprintf(buf, sizeof buf, "%.60s", sc->crs);
+	text_at(p, x, p->main.my + p->main.mh + 14, buf, 0);
+}
+
+static void draw_page(page *p, const char *level, const char *title)
+{
+	cairo_t *cr = p->cr;
+	char buf[512];
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	set_font(p, 17);
+	snprintf(buf, sizeof buf, "%s · %s", title && *title ? title : p->sc->scenario,
+	         !strcmp(level, "primary") ? "小学学区 primary catchments"
+	                                   : "初中学区 junior catchments");
+	text_at(p, p->main.mx, MARGIN + 22, buf, 0);
+	p->v = &p->main;
+	draw_view(p, p->has_detail ? &p->detail : NULL);
+	if (p->has_detail) {
+		p->v = &p->detail;
+		draw_view(p, NULL);
+		set_font(p, 11);
+		text_at(p, p->detail.mx + 8, p->detail.my + 18, "详图 detail", 1);
+		draw_scale_bar(p, &p->detail, p->detail.mx + 12, p->detail.my + p->detail.mh - 28,
+		               DETAIL_W / 4);
+	}
+	draw_panel(p, level);
+}
+
+/* ------------------------------------------------------------ files */
+
+typedef enum { MAP_PNG, MAP_SVG, MAP_PDF } map_format;
+
+static int map_format_of(const char *path, map_format *out)
+{
+	const char *dot = strrchr(path, '.');
+	if (!dot || strchr(dot, '/'))
+		return -1;
+	if (cm__streq_ci(dot, ".png"))
+		*out = MAP_PNG;
+	else if (cm__streq_ci(dot, ".svg"))
+		*out = MAP_SVG;
+	else if (cm__streq_ci(dot, ".pdf"))
+		*out = MAP_PDF;
+	else
+		return -1;
+	return 0;
+}
+
+/* `path` with "-LEVEL" before its extension. */
+static char *level_path(const char *path, const char *level)
+{
+	const char *dot = strrchr(path, '.');
+	return cm__sprintf("%.*s-%s%s", (int)(dot - path), path, level, dot);
+}
+
+/* Draws pages for `levels` into `path` (PDF: all; others: one). */
+static int render(cm_ctx *ctx, plan_src *src, const char *path, map_format fmt,
+                  const char *const *levels, int nlevels, const cm_map_opts *opts,
+                  cairo_font_face_t *font)
+{
+	char *tmp = cm__sprintf("%s.tmp-%ld", path, (long)getpid());
+	cairo_surface_t *surf = NULL;
+	cairo_status_t st = CAIRO_STATUS_SUCCESS;
+	int rc = 0, i;
+	if (!tmp)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	for (i = 0; i < nlevels && !rc; i++) {
+		scene sc;
+		page p;
+		int found;
+		memset(&sc, 0, sizeof sc);
+		memset(&p, 0, sizeof p);
+		cm__vec_init(&p.boxes, 4 * sizeof(double));
+		rc = scene_load(ctx, src, levels[i], &sc, &found);
+		if (!rc && !found)
+			rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no %s level", src->path, levels[i]);
+		if (!rc) {
+			/* a scratch surface measures text for the layout */
+			cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
+			p.font = font;
+			p.cr = cairo_create(scratch);
+			layout(&p, &sc);
+			cairo_destroy(p.cr);
+			cairo_surface_destroy(scratch);
+			if (!surf) {
+				if (fmt == MAP_PNG) {
+					surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(p.pw * 2),
+					                                  (int)ceil(p.ph * 2));
+				} else if (fmt == MAP_SVG) {
+					surf = cairo_svg_surface_create(tmp, p.pw, p.ph);
+				} else {
+					surf = cairo_pdf_surface_create(tmp, p.pw, p.ph);
+					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
+					                               "2000-01-01T00:00:00Z");
+					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, sc.scenario);
+					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "catchment");
+				}
+			} else if (fmt == MAP_PDF) {
+				cairo_pdf_surface_set_size(surf, p.pw, p.ph);
+			}
+			p.cr = cairo_create(surf);
+			if (fmt == MAP_PNG)
+				cairo_scale(p.cr, 2, 2);
+			draw_page(&p, levels[i], opts ? opts->title : NULL);
+			cairo_show_page(p.cr);
+			st = cairo_status(p.cr);
+			cairo_destroy(p.cr);
+			if (st != CAIRO_STATUS_SUCCESS)
+				rc = cm__error(ctx, CM_EIO, "%s: drawing failed: %s", path,
+				               cairo_status_to_string(st));
+		}
+		cm__vec_free(&p.boxes);
+		scene_free(&sc);
+	}
+	if (surf) {
+		if (!rc && fmt == MAP_PNG)
+			st = cairo_surface_write_to_png(surf, tmp);
+		cairo_surface_finish(surf);
+		if (st == CAIRO_STATUS_SUCCESS)
+			st = cairo_surface_status(surf);
+		cairo_surface_destroy(surf);
+		if (!rc && st != CAIRO_STATUS_SUCCESS)
+			rc = cm__error(ctx, CM_EIO, "%s: cannot write the map: %s", path,
+			               cairo_status_to_string(st));
+	}
+	if (!rc && rename(tmp, path) != 0)
+		rc = cm__error(ctx, CM_EIO, "%s: cannot move the map into place", path);
+	if (rc)
+		unlink(tmp);
+	else
+		cm__log(ctx, CM_LOG_INFO, "Map written to %s", path);
+	free(tmp);
+	return rc;
+}
+
+int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_map_opts *opts)
+{
+	static const char *const all[] = {"primary", "junior"};
+	const char *levels[2];
+	plan_src src;
+	map_format fmt;
+	cairo_font_face_t *font = NULL;
+	int nlevels = 0, rc, i;
+
+	if (map_format_of(path, &fmt))
+		return cm__error(ctx, CM_EINPUT, "%s: a map must end in .png, .svg or .pdf", path);
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	/* A folder plan is named after the path given to solve, less its
+	 * extension: accept either. */
+	if (access(plan_path, F_OK) != 0) {
+		char *bare = cm__strdup(plan_path), *dot = bare ? strrchr(bare, '.') : NULL;
+		if (dot && !strchr(dot, '/'))
+			*dot = '\0';
+		rc = bare && is_dir(bare) ? plan_open(ctx, &src, bare)
+		                          : cm__error(ctx, CM_EINPUT, "%s: no such plan", plan_path);
+		if (!rc)
+			src.path = plan_path;
+		free(bare);
+	} else {
+		rc = plan_open(ctx, &src, plan_path);
+	}
+	/* The levels the plan has, or the one asked for. */
+	for (i = 0; i < 2 && !rc; i++) {
+		scene sc;
+		int found = 0;
+		if (opts && opts->level >= 0 && opts->level != i)
+			continue;
+		memset(&sc, 0, sizeof sc);
+		rc = scene_load(ctx, &src, all[i], &sc, &found);
+		scene_free(&sc);
+		if (found)
+			levels[nlevels++] = all[i];
+		else if (!rc && opts && opts->level == i)
+			rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no %s level", plan_path, all[i]);
+	}
+	if (!rc && nlevels == 0)
+		rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no solved level to draw", plan_path);
+	if (!rc && !(font = cjk_font(ctx)))
+		rc = cm__error(ctx, CM_EIO, "no font at all: install fonts-wqy-microhei");
+	cm__progress(ctx, 0, "drawing maps");
+	if (!rc && (fmt == MAP_PDF || nlevels == 1)) {
+		rc = render(ctx, &src, path, fmt, levels, nlevels, opts, font);
+	} else {
+		for (i = 0; i < nlevels && !rc; i++) {
+			char *one = level_path(path, levels[i]);
+			rc = one ? render(ctx, &src, one, fmt, &levels[i], 1, opts, font)
+			         : cm__error(ctx, CM_ENOMEM, "out of memory");
+			free(one);
+		}
+	}
+	cm__progress(ctx, 1, "drawing maps");
+	if (font)
+		cairo_font_face_destroy(font);
+	plan_close(&src);
+	CPLPopErrorHandler();
+	return rc;
+}
