@@ -618,19 +618,22 @@ static cairo_font_face_t *cjk_font(cm_ctx *ctx)
 	return face;
 }
 
-/* Text with its left baseline at (x, y); a white halo when `halo`. */
+/* Text with its left baseline at (x, y); a white halo when `halo`.  The
+ * text itself is shown as text, so a PDF's names can be searched. */
 static void text_at(page *p, double x, double y, const char *s, int halo)
 {
-	cairo_move_to(p->cr, x, y);
-	cairo_text_path(p->cr, s);
 	if (halo) {
+		cairo_move_to(p->cr, x, y);
+		cairo_text_path(p->cr, s);
 		cairo_set_source_rgb(p->cr, 1, 1, 1);
 		cairo_set_line_width(p->cr, 2.6);
 		cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_ROUND);
-		cairo_stroke_preserve(p->cr);
+		cairo_stroke(p->cr);
 	}
+	cairo_move_to(p->cr, x, y);
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
-	cairo_fill(p->cr);
+	cairo_show_text(p->cr, s);
+	cairo_new_path(p->cr);
 }
 
 static int boxes_overlap(const double *a, const double *b)
@@ -1161,6 +1164,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	cairo_font_face_t *font = NULL;
 	int nlevels = 0, rc, i;
 
+	memset(&src, 0, sizeof src);
 	if (map_format_of(path, &fmt))
 		return cm__error(ctx, CM_EINPUT, "%s: a map must end in .png, .svg or .pdf", path);
 	GDALAllRegister();

@@ -228,3 +228,63 @@ int run_cli(const char *args, const char **output)
 		*output = buf;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+/* Writes the instance (UTM 49N, metres) and solves it with `extra` INI text. */
+int tiny_solve(tiny *t, const tschool *s, int ns, const tcomp *c, int nc, const char *extra)
+{
+	char *buf = NULL, *sp, *cp, *ini;
+	size_t len = 0;
+	FILE *fp;
+	cm_ctx *ctx;
+	int rc, i;
+	memset(t, 0, sizeof *t);
+	t->dir = tmpdir();
+	fp = open_memstream(&buf, &len);
+	fprintf(fp, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+	            "{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":[");
+	for (i = 0; i < ns; i++)
+		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"level\":\"%s\","
+		            "\"sector\":\"%s\",\"seats_primary\":%d,\"seats_junior\":%d,"
+		            "\"purchased_primary\":%d,\"purchased_junior\":%d,\"boarding\":%d},"
+		            "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.3f,%.3f]}}",
+		        i ? "," : "", s[i].id, s[i].level, s[i].sector, s[i].seats_p, s[i].seats_j,
+		        s[i].purchased_p, s[i].purchased_j, s[i].boarding, X0 + s[i].x, Y0 + s[i].y);
+	fprintf(fp, "]}");
+	fclose(fp);
+	sp = write_file(t->dir, "s.geojson", buf);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	fprintf(fp, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+	            "{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":[");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"area_type\":\"%s\","
+		            "\"primary_local\":%d,\"primary_migrant\":%d,\"junior_local\":%d,"
+		            "\"junior_migrant\":%d},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		            "[%.3f,%.3f]}}",
+		        i ? "," : "", c[i].id, c[i].area ? c[i].area : "urban", c[i].pl, c[i].pm, c[i].jl,
+		        c[i].jm, X0 + c[i].x, Y0 + c[i].y);
+	fprintf(fp, "]}");
+	fclose(fp);
+	cp = write_file(t->dir, "c.geojson", buf);
+	free(buf);
+	ini = scenario_text(sp, cp, extra);
+	t->ds = load_ok(ini, t->dir, &t->cfg);
+	cm_ctx_new(&ctx);
+	rc = cm_solve(ctx, t->cfg, t->ds, &t->plan);
+	cr_assert_eq(rc, 0, "solve failed: %s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	free(ini);
+	free(sp);
+	free(cp);
+	return rc;
+}
+
+void tiny_free(tiny *t)
+{
+	cm_plan_free(t->plan);
+	cm_dataset_free(t->ds);
+	cm_config_free(t->cfg);
+	free(t->dir);
+}
+

@@ -41,4 +41,32 @@ const cm_compound *compound_by_id(const cm_dataset *ds, const char *id);
  * puts stdout+stderr into a static buffer. */
 int run_cli(const char *args, const char **output);
 
+/* A tiny instance: schools and point compounds in metres from an origin in
+ * UTM 49N, written as GeoJSON and solved. */
+typedef struct tschool {
+	const char *id, *level, *sector;
+	int seats_p, seats_j, purchased_p, purchased_j, boarding;
+	double x, y;  /* metres east and north of the origin */
+} tschool;
+
+typedef struct tcomp {
+	const char *id, *area;
+	int pl, pm, jl, jm;
+	double x, y;
+} tcomp;
+
+#define X0 500000.0
+#define Y0 2700000.0
+
+typedef struct tiny {
+	cm_config *cfg;
+	cm_dataset *ds;
+	cm_plan *plan;
+	char *dir;
+} tiny;
+
+/* Writes the instance and solves it with `extra` INI text; asserts success. */
+int tiny_solve(tiny *t, const tschool *s, int ns, const tcomp *c, int nc, const char *extra);
+void tiny_free(tiny *t);
+
 #endif

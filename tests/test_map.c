@@ -1,0 +1,189 @@
+/* test_map.c: maps drawn from written plans (map.c): every format, from
+ * every plan format with geometry, byte for byte the same twice, Chinese
+ * text in a CJK font, and clear errors. */
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A small two-level plan written as `fmt` into t->dir; returns its path. */
+static char *small_plan(tiny *t, const char *fmt)
+{
+	tschool s[] = {
+		{"X1", "primary", "public", 40, 0, 0, 0, 0, 0, 0},
+		{"X2", "primary", "public", 40, 0, 0, 0, 0, 2000, 0},
+		{"Z1", "nine_year", "public", 30, 60, 0, 0, 0, 1000, 1500},
+		{"M1", "primary", "private", 20, 0, 5, 0, 0, 1000, -800},
+	};
+	tcomp c[] = {
+		{"A", "urban", 20, 5, 10, 2, -300, 200},   {"B", "urban", 25, 4, 12, 3, 500, -400},
+		{"C", "urban", 20, 6, 15, 1, 1500, 300},   {"D", "urban", 30, 2, 10, 2, 2300, -200},
+		{"E", "town", 15, 0, 9, 0, 1000, 1900},    {"F", "urban", 20, 10, 8, 4, 1100, 700},
+	};
+	cm_ctx *ctx;
+	char *path;
+	tiny_solve(t, s, 4, c, 6, "[solve]\nassignment = split\n[output]\nname = 测试县 map test\n");
+	cm_ctx_new(&ctx);
+	cr_assert(asprintf(&path, "%s/plan.%s", t->dir, fmt) > 0);
+	cr_assert_eq(cm_plan_write(ctx, t->plan, t->ds, t->cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	return path;
+}
+
+static int draw(const char *plan, const char *out, int level, const char **err)
+{
+	cm_ctx *ctx;
+	cm_map_opts mo = {NULL, level};
+	static char msg[1024];
+	int rc;
+	cm_ctx_new(&ctx);
+	rc = cm_map_draw(ctx, plan, out, &mo);
+	snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
+	if (err)
+		*err = msg;
+	cm_ctx_free(ctx);
+	return rc;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	char *p;
+	cr_assert(asprintf(&p, "%s/%s", dir, name) > 0);
+	return p;
+}
+
+static size_t count(const char *hay, size_t len, const char *needle)
+{
+	size_t n = 0, k = strlen(needle), i;
+	for (i = 0; i + k <= len; i++)
+		n += !memcmp(hay + i, needle, k);
+	return n;
+}
+
+/* Twice through the CLI (cairo numbers SVG ids per process, so the same
+ * bytes are a promise per run, as for plans). */
+Test(map, every_format_twice_the_same)
+{
+	tiny t;
+	char *plan = small_plan(&t, "gpkg");
+	const char *exts[] = {"png", "svg", "pdf"};
+	for (int k = 0; k < 3; k++) {
+		char *a, *b, *da, *db, *args;
+		size_t la, lb;
+		const char *out;
+		cr_assert(asprintf(&a, "%s/a.%s", t.dir, exts[k]) > 0);
+		cr_assert(asprintf(&b, "%s/b.%s", t.dir, exts[k]) > 0);
+		cr_assert(asprintf(&args, "-q map -l primary %s -o %s", plan, a) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		cr_assert(asprintf(&args, "-q map -l primary %s -o %s", plan, b) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		da = slurp(a, &la);
+		db = slurp(b, &lb);
+		cr_assert(da && db && la > 1000, "%s: %zu bytes", a, la);
+		cr_assert(la == lb && !memcmp(da, db, la), "%s: two drawings differ", exts[k]);
+		if (k == 0)
+			cr_assert(!memcmp(da, "\x89PNG", 4));
+		if (k == 1)
+			cr_assert(count(da, la, "<svg") == 1);
+		if (k == 2) {
+			cr_assert(!memcmp(da, "%PDF", 4));
+			/* the set-up's CJK font is the one embedded */
+			cr_assert(count(da, la, "WenQuanYi") > 0, "no CJK font in the PDF");
+		}
+		free(da);
+		free(db);
+		free(a);
+		free(b);
+	}
+	free(plan);
+	tiny_free(&t);
+}
+
+Test(map, a_page_or_a_file_per_level)
+{
+	tiny t;
+	char *plan = small_plan(&t, "gpkg"), *pdf = path_in(t.dir, "m.pdf"),
+	     *png = path_in(t.dir, "m.png"), *p1 = path_in(t.dir, "m-primary.png"),
+	     *p2 = path_in(t.dir, "m-junior.png"), *data;
+	const char *err;
+	size_t len;
+	cr_assert_eq(draw(plan, pdf, -1, &err), 0, "%s", err);
+	data = slurp(pdf, &len);
+	cr_assert_eq(count(data, len, "/Type /Page "), 2, "a page per level");
+	free(data);
+	cr_assert_eq(draw(plan, png, -1, &err), 0, "%s", err);
+	cr_assert(access(p1, R_OK) == 0 && access(p2, R_OK) == 0, "a PNG per level");
+	cr_assert(access(png, F_OK) != 0);
+	free(plan);
+	free(pdf);
+	free(png);
+	free(p1);
+	free(p2);
+	tiny_free(&t);
+}
+
+/* Shapefile folders (short field names) and GeoJSON folders (longitude and
+ * latitude) draw as well as GeoPackages. */
+Test(map, from_folder_plans)
+{
+	const char *fmts[] = {"shp", "geojson"};
+	for (int k = 0; k < 2; k++) {
+		tiny t;
+		char *plan = small_plan(&t, fmts[k]), *out = path_in(t.dir, "m.svg"), *data;
+		const char *err;
+		size_t len;
+		/* the path given to solve (plan.shp names the folder plan/) */
+		cr_assert_eq(draw(plan, out, CM_JUNIOR, &err), 0, "%s: %s", fmts[k], err);
+		data = slurp(out, &len);
+		cr_assert(data && len > 1000);
+		free(data);
+		free(out);
+		free(plan);
+		tiny_free(&t);
+	}
+}
+
+Test(map, clear_errors)
+{
+	tiny t;
+	char *plan = small_plan(&t, "csv"), *out = path_in(t.dir, "m.png"),
+	     *jpg = path_in(t.dir, "m.jpg"), *missing = path_in(t.dir, "nothing.gpkg");
+	const char *err;
+	cr_assert_neq(draw(plan, out, -1, &err), 0);
+	cr_assert(strstr(err, "no geometry"), "%s", err);
+	cr_assert_neq(draw(plan, jpg, -1, &err), 0);
+	cr_assert(strstr(err, ".png, .svg or .pdf"), "%s", err);
+	cr_assert_neq(draw(missing, out, -1, &err), 0);
+	cr_assert(strstr(err, "nothing.gpkg"), "%s", err);
+	cr_assert(access(out, F_OK) != 0, "no map after an error");
+	free(plan);
+	free(out);
+	free(jpg);
+	free(missing);
+	tiny_free(&t);
+}
+
+Test(map, cli)
+{
+	tiny t;
+	char *plan = small_plan(&t, "gpkg"), *args;
+	const char *out;
+	cr_assert(asprintf(&args, "-q map --level junior --title 测试 %s -o %s/j.png", plan, t.dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "map %s", plan) > 0);
+	cr_assert_eq(run_cli(args, &out), 2, "no -o is a usage error: %s", out);
+	free(args);
+	cr_assert(asprintf(&args, "map --level senior %s -o x.png", plan) > 0);
+	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
+	free(args);
+	free(plan);
+	tiny_free(&t);
+}
