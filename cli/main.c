@@ -173,6 +173,8 @@ static int cmd_check(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -180,9 +182,11 @@ static int cmd_check(cli *c, int argc, char **argv)
 	int all = 0, opt, status = EXIT_INPUT;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
-	while ((opt = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "aqvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a': all = 1; break;
+		case 'q': c->quiet = 1, c->progress = 0; break;
+		case 'v': c->verbose = 1; break;
 		case 'h': fputs(check_usage, stdout); return EXIT_OK;
 		default: fputs(check_usage, stderr); return EXIT_USAGE;
 		}
@@ -251,6 +255,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"ranges", required_argument, NULL, 'r'},
 		{"map", required_argument, NULL, 'm'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -261,10 +267,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	int opt, rc, status = EXIT_INPUT, ranges_failed = 0;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
-	while ((opt = getopt_long(argc, argv, "o:f:r:m:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:f:r:m:qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 'r': ranges = optarg; break;
+		case 'q': c->quiet = 1, c->progress = 0; break;
+		case 'v': c->verbose = 1; break;
 		case 'm':
 			if (!is_map_path(optarg)) {
 				fprintf(stderr, "catchment solve: --map must end in .png, .svg or .pdf\n");
@@ -346,6 +354,8 @@ static int cmd_map(cli *c, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"level", required_argument, NULL, 'l'},
 		{"title", required_argument, NULL, 't'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -355,10 +365,12 @@ static int cmd_map(cli *c, int argc, char **argv)
 	int opt, status = EXIT_OK;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "o:l:t:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:l:t:qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 't': mo.title = optarg; break;
+		case 'q': c->quiet = 1, c->progress = 0; break;
+		case 'v': c->verbose = 1; break;
 		case 'l':
 			if ((mo.level = parse_level(optarg)) < 0) {
 				fprintf(stderr, "catchment map: --level must be primary or junior\n");

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -482,6 +484,37 @@ static void remove_folder(const char *dir)
 
 #define PLAN_MARKER "catchment-plan.txt"
 
+/* Removes what killed runs left beside `target`: TARGET.tmp-PID files and
+ * folders whose process is gone.  (A live PID's are another run's.) */
+static void remove_stale_temps(const char *target)
+{
+	char *dir = cm__dirname(target), *prefix;
+	const char *base = strrchr(target, '/');
+	DIR *dp;
+	struct dirent *e;
+	base = base ? base + 1 : target;
+	prefix = cm__sprintf("%s.tmp-", base);
+	dp = dir && prefix ? opendir(dir) : NULL;
+	while (dp && (e = readdir(dp)) != NULL) {
+		char *end, *path;
+		long pid;
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		pid = strtol(e->d_name + strlen(prefix), &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		path = cm__sprintf("%s/%s", dir, e->d_name);
+		if (path && unlink(path) != 0)
+			remove_folder(path);
+		free(path);
+	}
+	if (dp)
+		closedir(dp);
+	free(dir);
+	free(prefix);
+}
+
 /* Moves the finished folder `tmp` to `dir`, replacing an older plan there
  * (never anything else). */
 static int place_folder(cm_ctx *ctx, const char *tmp, const char *dir)
@@ -551,6 +584,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	}
 	unlink(tmp);
 	remove_folder(tmp);
+	remove_stale_temps(target);
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
 	w.srs = OSRNewSpatialReference(ds->crs_wkt);

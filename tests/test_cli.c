@@ -233,3 +233,138 @@ Test(cli, enrolment_ranges)
 	free(ini);
 	free(dir);
 }
+
+/* ------------------------------------------------------------ killed runs */
+
+#include <gdal.h>
+#include <ogr_api.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+/* Starts `catchment -q solve INI -o target --format fmt` and kills it
+ * (SIGKILL, nothing to clean up with) as soon as its temporary output
+ * exists, `extra_ms` later.  Returns 1 when the kill landed while it was
+ * writing (the temporary output was still there), 0 when the run had
+ * finished first. */
+static int kill_while_writing(const char *ini, const char *target, const char *fmt, int extra_ms)
+{
+	const char *cli = getenv("CM_CLI");
+	char tmp[4200];
+	struct stat st;
+	int status, waited = 0, seen = 0;
+	pid_t pid;
+	cr_assert(cli, "CM_CLI is not set");
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		execl(cli, cli, "-q", "solve", ini, "-o", target, "--format", fmt, (char *)NULL);
+		_exit(127);
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", target, (long)pid);
+	if (strcmp(fmt, "gpkg")) { /* folders drop the extension */
+		char bare[4000], *dot;
+		snprintf(bare, sizeof bare, "%s", target);
+		dot = strrchr(bare, '.');
+		if (dot)
+			*dot = '\0';
+		snprintf(tmp, sizeof tmp, "%s.tmp-%ld", bare, (long)pid);
+	}
+	/* up to 60 s on a loaded machine */
+	for (int i = 0; i < 60000 && !seen; i++) {
+		struct timespec ms = {0, 1000000};
+		seen = stat(tmp, &st) == 0;
+		if (!seen && waitpid(pid, &status, WNOHANG) == pid) {
+			waited = 1;
+			break;
+		}
+		if (!seen)
+			nanosleep(&ms, NULL);
+	}
+	if (seen && extra_ms) {
+		struct timespec d = {0, extra_ms * 1000000L};
+		nanosleep(&d, NULL);
+	}
+	kill(pid, SIGKILL);
+	if (!waited)
+		waitpid(pid, &status, 0);
+	return seen && stat(tmp, &st) == 0;
+}
+
+/* 1 when `path` is a whole plan: it opens and has every layer. */
+static int plan_complete(const char *path, const char *fmt)
+{
+	const char *layers[] = {"assignment", "schools", "summary", "catchments", "compounds",
+	                        "zones", "boundary"};
+	char p[4096];
+	GDALDatasetH g;
+	int ok = 1;
+	if (!strcmp(fmt, "gpkg"))
+		snprintf(p, sizeof p, "%s", path);
+	else
+		snprintf(p, sizeof p, "%.*s", (int)(strlen(path) - 4), path);
+	GDALAllRegister();
+	g = GDALOpenEx(p, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	for (int i = 0; g && i < 7; i++)
+		ok = ok && GDALDatasetGetLayerByName(g, layers[i]) != NULL &&
+		     OGR_L_GetFeatureCount(GDALDatasetGetLayerByName(g, layers[i]), 1) > 0;
+	if (g)
+		GDALClose(g);
+	return g && ok;
+}
+
+/* Issue 4: a run killed while writing leaves no output that looks
+ * complete; an older plan at the same path stays whole; the next run
+ * clears what the killed one left. */
+Test(cli, killed_while_writing, .timeout = 600)
+{
+	const char *ex = getenv("CM_EXAMPLE");
+	const char *fmts[] = {"gpkg", "shp"};
+	char ini[4096], *dir = tmpdir();
+	cr_assert(ex, "CM_EXAMPLE is not set");
+	snprintf(ini, sizeof ini, "%.*s-split.ini", (int)(strlen(ex) - 4), ex);
+	for (int k = 0; k < 2; k++) {
+		char target[4096], folder[4096], *args, *before, *after;
+		const char *out;
+		size_t lb, la;
+		struct stat st;
+		int mid = 0;
+		snprintf(target, sizeof target, "%s/plan-%d.%s", dir, k, fmts[k]);
+		snprintf(folder, sizeof folder, "%s/plan-%d", dir, k);
+		const char *final = k == 0 ? target : folder;
+		/* 1. nothing there yet: a killed run leaves nothing that looks like a plan */
+		for (int extra = 0; extra <= 20 && !mid; extra += 10)
+			mid = kill_while_writing(ini, target, fmts[k], extra);
+		cr_assert(mid, "%s: no kill landed while writing", fmts[k]);
+		cr_assert(stat(final, &st) != 0, "%s: a killed run left %s", fmts[k], final);
+		/* 2. a full run succeeds and clears the leftovers */
+		cr_assert(asprintf(&args, "-q solve %s -o %s --format %s", ini, target, fmts[k]) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		cr_assert(plan_complete(target, fmts[k]), "%s: the plan is not whole", fmts[k]);
+		cr_assert(asprintf(&args, "ls %s | grep -c 'plan-%d.*tmp-' > /dev/null", dir, k) > 0);
+		cr_assert_neq(system(args), 0, "%s: temporary output left behind", fmts[k]);
+		free(args);
+		/* 3. killed again while rewriting: the old plan stays as it was */
+		if (k == 0) {
+			before = slurp(target, &lb);
+			mid = 0;
+			for (int extra = 0; extra <= 20 && !mid; extra += 10)
+				mid = kill_while_writing(ini, target, fmts[k], extra);
+			cr_assert(mid, "no kill landed while rewriting");
+			after = slurp(target, &la);
+			cr_assert(before && after && la == lb && !memcmp(before, after, la),
+			          "the old plan changed under a killed run");
+			free(before);
+			free(after);
+		} else {
+			mid = 0;
+			for (int extra = 0; extra <= 20 && !mid; extra += 10)
+				mid = kill_while_writing(ini, target, fmts[k], extra);
+			cr_assert(mid, "no kill landed while rewriting");
+			cr_assert(plan_complete(target, fmts[k]), "the old folder plan is not whole");
+		}
+	}
+	free(dir);
+}
