@@ -682,12 +682,14 @@ static int find_label(page *p, double x, double y, const char *name, double best
 	return fewest > 0;
 }
 
-static void place_label(page *p, double x, double y, const char *name)
+/* Draws a name; returns 1 when it overlaps something. */
+static int place_label(page *p, double x, double y, const char *name)
 {
 	double b[4];
-	find_label(p, x, y, name, b);
+	int crowded = find_label(p, x, y, name, b);
 	text_at(p, b[0] + 1.5, b[3] - 3.5, name, 1);
 	box_add(p, b[0], b[1], b[2], b[3]);
+	return crowded;
 }
 
 /* ------------------------------------------------------------ symbols */
@@ -755,12 +757,12 @@ static void unplaced_symbol(page *p, double x, double y)
 /* Draws the current view.  Schools inside `label_skip` (the detail, when
  * drawing the county map) are named on the detail, not here; its frame is
  * drawn instead. */
-static void draw_view(page *p, const view *label_skip)
+static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *what)
 {
 	const scene *sc = p->sc;
 	const view *v = p->v;
 	cairo_t *cr = p->cr;
-	size_t i;
+	size_t i, names = 0, overlapping = 0;
 
 	cairo_save(cr);
 	cairo_rectangle(cr, v->mx, v->my, v->mw, v->mh);
@@ -852,8 +854,10 @@ static void draw_view(page *p, const view *label_skip)
 		if (!in_view(sc, v, s) || (label_skip && in_view(sc, label_skip, s)))
 			continue;
 		school_xy(p, s, &x, &y);
-		place_label(p, x, y, s->name);
+		overlapping += (size_t)place_label(p, x, y, s->name);
+		names++;
 	}
+	cm__log(ctx, CM_LOG_DEBUG, "map %s: %zu names, %zu overlapping", what, names, overlapping);
 	/* the detail's frame on the county map */
 	if (label_skip) {
 		double x0 = v->mx + (label_skip->minx - v->minx) * v->s;
@@ -1024,8 +1028,9 @@ static void draw_panel(page *p, const char *level)
 	text_at(p, x, p->main.my + p->main.mh + 14, buf, 0);
 }
 
-static void draw_page(page *p, const char *level, const char *title)
+static void draw_page(page *p, const char *level, const char *title, cm_ctx *ctx)
 {
+	char what[64];
 	cairo_t *cr = p->cr;
 	char buf[512];
 	cairo_set_source_rgb(cr, 1, 1, 1);
@@ -1036,10 +1041,12 @@ static void draw_page(page *p, const char *level, const char *title)
 	                                   : "初中学区 junior catchments");
 	text_at(p, p->main.mx, MARGIN + 22, buf, 0);
 	p->v = &p->main;
-	draw_view(p, p->has_detail ? &p->detail : NULL);
+	snprintf(what, sizeof what, "%s county", level);
+	draw_view(p, p->has_detail ? &p->detail : NULL, ctx, what);
 	if (p->has_detail) {
 		p->v = &p->detail;
-		draw_view(p, NULL);
+		snprintf(what, sizeof what, "%s detail", level);
+		draw_view(p, NULL, ctx, what);
 		set_font(p, 11);
 		text_at(p, p->detail.mx + 8, p->detail.my + 18, "详图 detail", 1);
 		draw_scale_bar(p, &p->detail, p->detail.mx + 12, p->detail.my + p->detail.mh - 28,
@@ -1123,7 +1130,7 @@ static int render(cm_ctx *ctx, plan_src *src, const char *path, map_format fmt,
 			p.cr = cairo_create(surf);
 			if (fmt == MAP_PNG)
 				cairo_scale(p.cr, 2, 2);
-			draw_page(&p, levels[i], opts ? opts->title : NULL);
+			draw_page(&p, levels[i], opts ? opts->title : NULL, ctx);
 			cairo_show_page(p.cr);
 			st = cairo_status(p.cr);
 			cairo_destroy(p.cr);

@@ -3,6 +3,9 @@
 #define _GNU_SOURCE
 #include "helpers.h"
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,5 +126,89 @@ Test(geodata, example_single_mode_gap, .timeout = 900)
 	cm_ctx_free(ctx);
 	free(split_text);
 	free(text);
+	free(dir);
+}
+
+/* Issue 4's acceptance on the example (split mode, seconds): the catchments
+ * of each level cover exactly the placed compounds and do not overlap; the
+ * maps' names overlap nothing; the shapefile plan reads back with Chinese
+ * text through ogrinfo. */
+Test(geodata, example_catchments_maps_and_shapefiles, .timeout = 600)
+{
+	const char *ex = getenv("CM_EXAMPLE"), *out;
+	char ini[4096], *dir = tmpdir(), *args, *plan, line[512];
+	snprintf(ini, sizeof ini, "%.*s-split.ini", (int)(strlen(ex) - 4), ex);
+	cr_assert(asprintf(&plan, "%s/plan.gpkg", dir) > 0);
+	cr_assert(asprintf(&args, "-v solve %s -o %s --map %s/map.png", ini, plan, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	/* every page's names placed without overlap (county and detail maps) */
+	cr_assert(strstr(out, "map primary county:") && strstr(out, "map junior county:"), "%s", out);
+	for (const char *p = out; (p = strstr(p, "map ")) != NULL; p++)
+		if (strstr(p, " overlapping") && strstr(p, " overlapping") - p < 60)
+			cr_assert(strncmp(strstr(p, "names, ") + 7, "0 ", 2) == 0, "%.60s", p);
+
+	GDALAllRegister();
+	GDALDatasetH g = GDALOpenEx(plan, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	cr_assert(g);
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		const char *level = cm_level_name((cm_level)lv);
+		char field[32];
+		double want = 0, got = 0;
+		OGRLayerH cl = GDALDatasetGetLayerByName(g, "compounds");
+		OGRLayerH kl = GDALDatasetGetLayerByName(g, "catchments");
+		OGRFeatureH f;
+		OGRGeometryH geoms[64];
+		int n = 0;
+		snprintf(field, sizeof field, "school_%s", level);
+		OGR_L_ResetReading(cl);
+		while ((f = OGR_L_GetNextFeature(cl))) {
+			if (*OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, field)))
+				want += OGR_G_Area(OGR_F_GetGeometryRef(f));
+			OGR_F_Destroy(f);
+		}
+		OGR_L_ResetReading(kl);
+		while ((f = OGR_L_GetNextFeature(kl))) {
+			if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level")), level)) {
+				cr_assert_lt(n, 64);
+				geoms[n] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+				got += OGR_G_Area(geoms[n]);
+				n++;
+			}
+			OGR_F_Destroy(f);
+		}
+		cr_assert_gt(want, 0);
+		cr_assert_float_eq(got, want, want * 1e-3, "%s: catchments %.0f m2, placed compounds "
+		                   "%.0f m2", level, got, want);
+		for (int a = 0; a < n; a++)
+			for (int b = a + 1; b < n; b++) {
+				OGRGeometryH x = OGR_G_Intersection(geoms[a], geoms[b]);
+				double ov = x && wkbFlatten(OGR_G_GetGeometryType(x)) != wkbLineString &&
+				                    wkbFlatten(OGR_G_GetGeometryType(x)) != wkbPoint &&
+				                    !OGR_G_IsEmpty(x) ? OGR_G_Area(x) : 0;
+				cr_assert_lt(ov, 1.0, "%s: catchments %d and %d overlap by %.1f m2", level, a,
+				             b, ov);
+				if (x)
+					OGR_G_DestroyGeometry(x);
+			}
+		for (int a = 0; a < n; a++)
+			OGR_G_DestroyGeometry(geoms[a]);
+	}
+	GDALClose(g);
+
+	/* the shapefile plan, read back by ogrinfo */
+	cr_assert(asprintf(&args, "-q solve %s -o %s/plan.shp", ini, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "ogrinfo -ro -al -q %s/plan/catchments.shp", dir) > 0);
+	FILE *fp = popen(args, "r");
+	int chinese = 0;
+	cr_assert(fp);
+	while (fgets(line, sizeof line, fp))
+		chinese += strstr(line, "name (String) = 城关第一小学") != NULL;
+	pclose(fp);
+	cr_assert_eq(chinese, 1, "ogrinfo does not show 城关第一小学 in the shapefile");
+	free(args);
+	free(plan);
 	free(dir);
 }
