@@ -561,10 +561,20 @@ static void layout(page *p, const scene *sc)
 				}
 			}
 			any = 0;
+			/* the group and every school within 150 pt of it */
 			for (i = 0; i < n; i++) {
 				const m_school *s = &((m_school *)sc->schools.data)[i];
-				double vx, vy;
-				if (!crowd[i] || grp[i] != best)
+				double vx, vy, x, y;
+				int near = crowd[i] && grp[i] == best;
+				school_xy(p, s, &x, &y);
+				for (j = 0; j < n && !near; j++) {
+					double ox, oy;
+					if (!crowd[j] || grp[j] != best)
+						continue;
+					school_xy(p, &((m_school *)sc->schools.data)[j], &ox, &oy);
+					near = hypot(ox - x, oy - y) < 150;
+				}
+				if (!near)
 					continue;
 				view_xy(sc, s->x, s->y, &vx, &vy);
 				extent_xy(d, &any, vx, vy, vx, vy);
