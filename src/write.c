@@ -411,6 +411,111 @@ static int write_boundary(writer *w, const cm_dataset *ds)
 	return e == OGRERR_NONE ? 0 : -1;
 }
 
+/* QGIS styles for a GeoPackage: the `layer_styles` table QGIS itself
+ * writes, with a default style for `catchments` and `zones` that fills each
+ * area with its `color` field (data-defined) and labels it with the school's
+ * name.  QGIS applies a default style when it opens the layer. */
+static const char qml_head[] =
+	"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+	"<qgis version=\"3.22.0\" styleCategories=\"Symbology|Labeling\">\n"
+	" <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n"
+	"  <symbols>\n"
+	"   <symbol type=\"fill\" name=\"0\" alpha=\"%s\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
+	"    <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n"
+	"     <Option type=\"Map\">\n"
+	"      <Option name=\"color\" value=\"200,200,200,255\" type=\"QString\"/>\n"
+	"      <Option name=\"outline_color\" value=\"70,70,70,255\" type=\"QString\"/>\n"
+	"      <Option name=\"outline_style\" value=\"solid\" type=\"QString\"/>\n"
+	"      <Option name=\"outline_width\" value=\"0.3\" type=\"QString\"/>\n"
+	"      <Option name=\"outline_width_unit\" value=\"MM\" type=\"QString\"/>\n"
+	"      <Option name=\"style\" value=\"solid\" type=\"QString\"/>\n"
+	"     </Option>\n"
+	"     <data_defined_properties>\n"
+	"      <Option type=\"Map\">\n"
+	"       <Option name=\"name\" value=\"\" type=\"QString\"/>\n"
+	"       <Option name=\"properties\" type=\"Map\">\n"
+	"        <Option name=\"fillColor\" type=\"Map\">\n"
+	"         <Option name=\"active\" value=\"true\" type=\"bool\"/>\n"
+	"         <Option name=\"field\" value=\"color\" type=\"QString\"/>\n"
+	"         <Option name=\"type\" value=\"2\" type=\"int\"/>\n"
+	"        </Option>\n"
+	"       </Option>\n"
+	"       <Option name=\"type\" value=\"collection\" type=\"QString\"/>\n"
+	"      </Option>\n"
+	"     </data_defined_properties>\n"
+	"    </layer>\n"
+	"   </symbol>\n"
+	"  </symbols>\n"
+	" </renderer-v2>\n";
+static const char qml_labels[] =
+	" <labeling type=\"simple\">\n"
+	"  <settings calloutType=\"simple\">\n"
+	"   <text-style fieldName=\"name\" fontSize=\"9\" fontSizeUnit=\"Point\" "
+	"textColor=\"30,30,30,255\" isExpression=\"0\">\n"
+	"    <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" "
+	"bufferColor=\"255,255,255,255\"/>\n"
+	"   </text-style>\n"
+	"   <placement placement=\"1\"/>\n"
+	"  </settings>\n"
+	" </labeling>\n";
+
+static int write_styles(writer *w, const cm_dataset *ds)
+{
+	static const field_def fields[] = {
+		{"f_table_catalog", OFTString}, {"f_table_schema", OFTString},
+		{"f_table_name", OFTString},    {"f_geometry_column", OFTString},
+		{"styleName", OFTString},       {"styleQML", OFTString},
+		{"styleSLD", OFTString},        {"useAsDefault", OFTInteger},
+		{"description", OFTString},     {"owner", OFTString},
+		{"ui", OFTString},              {"update_time", OFTDateTime},
+	};
+	const char *tables[] = {"catchments", "zones"};
+	OGRLayerH lyr;
+	int k;
+	if (w->format != FMT_GPKG)
+		return 0;
+	if (!(lyr = make_layer(w, "layer_styles", wkbNone, fields, 12)))
+		return -1;
+	for (k = 0; k < 2; k++) {
+		OGRFeatureH f;
+		char *qml;
+		OGRErr e;
+		if (k == 1 && ds->compound_polygons == 0)
+			continue;
+		qml = cm__sprintf(qml_head, k == 0 ? "0.85" : "0.45");
+		if (qml && k == 0) {
+			char *full = cm__sprintf("%s%s</qgis>\n", qml, qml_labels);
+			free(qml);
+			qml = full;
+		} else if (qml) {
+			char *full = cm__sprintf("%s</qgis>\n", qml);
+			free(qml);
+			qml = full;
+		}
+		if (!qml)
+			return -1;
+		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		OGR_F_SetFieldString(f, 0, "");
+		OGR_F_SetFieldString(f, 1, "");
+		OGR_F_SetFieldString(f, 2, tables[k]);
+		OGR_F_SetFieldString(f, 3, "geom");
+		OGR_F_SetFieldString(f, 4, "catchment colours");
+		OGR_F_SetFieldString(f, 5, qml);
+		OGR_F_SetFieldString(f, 6, "");
+		OGR_F_SetFieldInteger(f, 7, 1);
+		OGR_F_SetFieldString(f, 8, "each catchment in its color field, written by catchment");
+		OGR_F_SetFieldString(f, 9, "");
+		OGR_F_SetFieldString(f, 10, "");
+		OGR_F_SetFieldDateTime(f, 11, 2000, 1, 1, 0, 0, 0, 100);
+		e = OGR_L_CreateFeature(lyr, f);
+		OGR_F_Destroy(f);
+		free(qml);
+		if (e != OGRERR_NONE)
+			return -1;
+	}
+	return 0;
+}
+
 /* 1 when `a` and `b` name the same existing file. */
 static int same_file(const char *a, const char *b)
 {
@@ -602,7 +707,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	}
 	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
 	    write_summary(&w, plan, cfg) || write_catchments(&w, plan, ds) ||
-	    write_compounds(&w, plan, ds) || write_zones(&w, plan, ds) || write_boundary(&w, ds)) {
+	    write_compounds(&w, plan, ds) || write_zones(&w, plan, ds) || write_boundary(&w, ds) ||
+	    write_styles(&w, ds)) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());
 		goto done;

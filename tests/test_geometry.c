@@ -161,6 +161,19 @@ Test(geometry, tessellation_tiles_the_boundary)
 	}
 	for (int a = 0; a < n; a++)
 		OGR_G_DestroyGeometry(geom[a]);
+	/* QGIS's default style for the catchments: the fill from `color` */
+	OGRLayerH st = GDALDatasetGetLayerByName(g, "layer_styles");
+	int styled = 0;
+	cr_assert(st, "no layer_styles table");
+	while ((f = OGR_L_GetNextFeature(st))) {
+		const char *qml = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "styleQML"));
+		styled += !strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "f_table_name")),
+		                  "catchments") &&
+		          OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "useAsDefault")) == 1 &&
+		          strstr(qml, "\"fillColor\"") && strstr(qml, "value=\"color\"");
+		OGR_F_Destroy(f);
+	}
+	cr_assert_eq(styled, 1, "catchments have no default QGIS style");
 	GDALClose(g);
 	cm_ctx_free(ctx);
 	free(plan_path);
