@@ -141,12 +141,16 @@ typedef struct cm_policy {
 } cm_policy;
 
 typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assign_mode;
+/* auto: the network simplex where the model is a network (split mode
+ * without a near-school minimum), else GLPK; glpk: GLPK always. */
+typedef enum { CM_SOLVER_AUTO = 0, CM_SOLVER_GLPK = 1 } cm_solver;
 
 /* [solve] */
 typedef struct cm_solve_opts {
 	cm_assign_mode assignment; /* single (单校划片) or split (多校划片) */
 	double mip_gap;           /* relative gap to stop the MIP at: 0.001 */
 	double time_limit_s;      /* 0: no limit */
+	cm_solver solver;         /* auto */
 } cm_solve_opts;
 
 /* [output] */

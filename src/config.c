@@ -44,7 +44,7 @@ void cm_config_init(cm_config *cfg)
 
 /* ------------------------------------------------------------ key table */
 
-typedef enum { K_DOUBLE, K_INT, K_BOOL, K_STRING, K_PATH, K_ASSIGN } key_type;
+typedef enum { K_DOUBLE, K_INT, K_BOOL, K_STRING, K_PATH, K_ASSIGN, K_SOLVER } key_type;
 
 typedef struct key_def {
 	const char *section;
@@ -76,6 +76,7 @@ static const key_def keys[] = {
 	{"solve", "assignment", K_ASSIGN, OFF(solve.assignment), 0, 0, NULL},
 	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999, NULL},
 	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG, NULL},
+	{"solve", "solver", K_SOLVER, OFF(solve.solver), 0, 0, NULL},
 	{"output", "path", K_PATH, OFF(output.path), 0, 0, NULL},
 	{"output", "format", K_STRING, OFF(output.format), 0, 0, "gpkg,shp,geojson,csv"},
 	{"output", "name", K_STRING, OFF(name), 0, 0, NULL},
@@ -214,6 +215,14 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		else
 			return fail(ps, "[%s] %s = '%s': must be single or split", k->section, k->name,
 			            value);
+		return 1;
+	case K_SOLVER:
+		if (!strcmp(value, "auto"))
+			*(cm_solver *)slot = CM_SOLVER_AUTO;
+		else if (!strcmp(value, "glpk"))
+			*(cm_solver *)slot = CM_SOLVER_GLPK;
+		else
+			return fail(ps, "[%s] %s = '%s': must be auto or glpk", k->section, k->name, value);
 		return 1;
 	case K_STRING:
 		if (k->choices && !cm__list_has(k->choices, value))

@@ -97,6 +97,12 @@ typedef struct cm_dataset_view {
 int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
                    const cm_dataset_view *view, cm_solution *out);
 void cm__solution_free(cm_solution *s);
+
+/* The network fast path (flow.c): does it solve this model exactly (split
+ * mode, no near-school row)?  And the solve, with the same results as
+ * cm__glpk_solve. */
+int cm__flow_applies(const cm_model *m);
+int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution *out);
 /* Test hook: a GLPK internal error under the solver's hooks (CM_ESOLVER). */
 int cm__glpk_provoke_error(cm_ctx *ctx);
 

@@ -240,7 +240,10 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 		t0 = now_seconds();
 		if ((rc = cm__model_build(ctx, cfg, ds, (cm_level)lv, seats, &m)))
 			break;
-		rc = cm__glpk_solve(ctx, cfg, &m, &view, &sol);
+		if (cfg->solve.solver != CM_SOLVER_GLPK && cm__flow_applies(&m))
+			rc = cm__flow_solve(ctx, &m, ds->n_schools, &sol);
+		else
+			rc = cm__glpk_solve(ctx, cfg, &m, &view, &sol);
 		if (!rc) {
 			p->summary[lv].solved = 1;
 			if (read_solution(p, cfg, ds, &m, &sol, seats))

@@ -1,0 +1,441 @@
+/*
+ * netflow.c: the primal network simplex method (netflow.h).
+ *
+ * The spanning tree is kept as in LEMON's NetworkSimplex: for every node its
+ * parent, the tree arc to it (pred) and that arc's direction (up: from the
+ * node to its parent), a thread (a preorder walk of the tree, as a circular
+ * list with its reverse), the size of its subtree and the last node of its
+ * subtree in the thread.  Each pivot: find an entering arc by block search,
+ * find the cycle's top (join), find the leaving arc (the last blocking arc
+ * on the cycle's way, which keeps the tree strongly feasible and the method
+ * finite), push the flow, re-hang the subtree, shift its potentials.
+ *
+ * A root node with an artificial arc to every node gives the first basis:
+ * senders send to the root at cost 0, receivers get from it at a cost above
+ * any path's, so artificial flow remains only when the supplies cannot be
+ * met.
+ */
+#include "netflow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ST_UPPER = -1, ST_TREE = 0, ST_LOWER = 1 };
+enum { DIR_DOWN = -1, DIR_UP = 1 };
+
+struct cm_netflow {
+	int n;              /* nodes, without the root */
+	int m, mcap;        /* arcs (without the artificial ones), room */
+	int *src, *dst;
+	int64_t *cap, *flow;
+	cm_cost *cost;
+	signed char *state;
+	int64_t *supply;
+	/* the tree, over n + 1 nodes (the root is n) */
+	int *parent, *pred, *thread, *rev_thread, *succ_num, *last_succ;
+	signed char *pred_dir;
+	cm_cost *pi;
+	int *dirty;         /* scratch for the re-hanging */
+	/* the pivot */
+	int in_arc, join, u_in, v_in, u_out, next_arc, block;
+	int64_t delta;
+	long pivots;
+	cm_cost total;
+};
+
+cm_netflow *cm__nf_new(int nodes, int arcs)
+{
+	cm_netflow *nf = calloc(1, sizeof *nf);
+	if (!nf)
+		return NULL;
+	nf->n = nodes;
+	nf->supply = calloc((size_t)nodes + 1, sizeof *nf->supply);
+	nf->mcap = arcs > 16 ? arcs : 16;
+	nf->src = malloc((size_t)nf->mcap * sizeof *nf->src);
+	nf->dst = malloc((size_t)nf->mcap * sizeof *nf->dst);
+	nf->cap = malloc((size_t)nf->mcap * sizeof *nf->cap);
+	nf->cost = malloc((size_t)nf->mcap * sizeof *nf->cost);
+	if (!nf->supply || !nf->src || !nf->dst || !nf->cap || !nf->cost) {
+		cm__nf_free(nf);
+		return NULL;
+	}
+	return nf;
+}
+
+void cm__nf_free(cm_netflow *nf)
+{
+	if (!nf)
+		return;
+	free(nf->src);
+	free(nf->dst);
+	free(nf->cap);
+	free(nf->flow);
+	free(nf->cost);
+	free(nf->state);
+	free(nf->supply);
+	free(nf->parent);
+	free(nf->pred);
+	free(nf->thread);
+	free(nf->rev_thread);
+	free(nf->succ_num);
+	free(nf->last_succ);
+	free(nf->pred_dir);
+	free(nf->pi);
+	free(nf->dirty);
+	free(nf);
+}
+
+static int grow(void **p, size_t elem, int n)
+{
+	void *q = realloc(*p, elem * (size_t)n);
+	if (!q)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+int cm__nf_arc(cm_netflow *nf, int from, int to, int64_t cap, cm_cost cost)
+{
+	if (nf->m == nf->mcap) {
+		int c = nf->mcap * 2;
+		if (grow((void **)&nf->src, sizeof *nf->src, c) ||
+		    grow((void **)&nf->dst, sizeof *nf->dst, c) ||
+		    grow((void **)&nf->cap, sizeof *nf->cap, c) ||
+		    grow((void **)&nf->cost, sizeof *nf->cost, c))
+			return -1;
+		nf->mcap = c;
+	}
+	nf->src[nf->m] = from;
+	nf->dst[nf->m] = to;
+	nf->cap[nf->m] = cap;
+	nf->cost[nf->m] = cost;
+	return nf->m++;
+}
+
+void cm__nf_supply(cm_netflow *nf, int node, int64_t supply)
+{
+	nf->supply[node] = supply;
+}
+
+/* The starting basis: every node hangs from the root by an artificial arc
+ * (arc m + u for node u). */
+static int init(cm_netflow *nf)
+{
+	int n = nf->n, all = nf->m + n, u, e;
+	cm_cost art = 0;
+	if (grow((void **)&nf->src, sizeof *nf->src, all + 1) ||
+	    grow((void **)&nf->dst, sizeof *nf->dst, all + 1) ||
+	    grow((void **)&nf->cap, sizeof *nf->cap, all + 1) ||
+	    grow((void **)&nf->cost, sizeof *nf->cost, all + 1))
+		return -1;
+	nf->flow = calloc((size_t)all + 1, sizeof *nf->flow);
+	nf->state = malloc((size_t)all + 1);
+	nf->parent = malloc(((size_t)n + 1) * sizeof(int));
+	nf->pred = malloc(((size_t)n + 1) * sizeof(int));
+	nf->thread = malloc(((size_t)n + 1) * sizeof(int));
+	nf->rev_thread = malloc(((size_t)n + 1) * sizeof(int));
+	nf->succ_num = malloc(((size_t)n + 1) * sizeof(int));
+	nf->last_succ = malloc(((size_t)n + 1) * sizeof(int));
+	nf->pred_dir = malloc((size_t)n + 1);
+	nf->pi = malloc(((size_t)n + 1) * sizeof(cm_cost));
+	nf->dirty = malloc(((size_t)n + 1) * sizeof(int));
+	if (!nf->flow || !nf->state || !nf->parent || !nf->pred || !nf->thread ||
+	    !nf->rev_thread || !nf->succ_num || !nf->last_succ || !nf->pred_dir || !nf->pi ||
+	    !nf->dirty)
+		return -1;
+	/* Above any path of real arcs: (largest |cost| + 1) x nodes. */
+	for (e = 0; e < nf->m; e++) {
+		cm_cost c = nf->cost[e] < 0 ? -nf->cost[e] : nf->cost[e];
+		if (c > art)
+			art = c;
+	}
+	art = (art + 1) * (n + 1);
+	for (e = 0; e < nf->m; e++)
+		nf->state[e] = ST_LOWER;
+	nf->parent[n] = -1;
+	nf->pred[n] = -1;
+	nf->thread[n] = 0;
+	nf->rev_thread[0] = n;
+	nf->succ_num[n] = n + 1;
+	nf->last_succ[n] = n - 1;
+	nf->pi[n] = 0;
+	for (u = 0, e = nf->m; u < n; u++, e++) {
+		nf->parent[u] = n;
+		nf->pred[u] = e;
+		nf->thread[u] = u + 1;
+		nf->rev_thread[u + 1] = u;
+		nf->succ_num[u] = 1;
+		nf->last_succ[u] = u;
+		nf->cap[e] = CM_NF_INF;
+		nf->state[e] = ST_TREE;
+		if (nf->supply[u] >= 0) {
+			nf->pred_dir[u] = DIR_UP;
+			nf->pi[u] = 0;
+			nf->src[e] = u;
+			nf->dst[e] = n;
+			nf->flow[e] = nf->supply[u];
+			nf->cost[e] = 0;
+		} else {
+			nf->pred_dir[u] = DIR_DOWN;
+			nf->pi[u] = art;
+			nf->src[e] = n;
+			nf->dst[e] = u;
+			nf->flow[e] = -nf->supply[u];
+			nf->cost[e] = art;
+		}
+	}
+	nf->block = (int)sqrt((double)nf->m);
+	if (nf->block < 10)
+		nf->block = 10;
+	nf->next_arc = 0;
+	return 0;
+}
+
+/* Block search: the most negative reduced cost in the first block, from
+ * where the last search stopped, that has one. */
+static int find_entering(cm_netflow *nf)
+{
+	cm_cost min = 0;
+	int cnt = nf->block, e, m = nf->m, k;
+	for (k = 0, e = nf->next_arc; k < m; k++) {
+		cm_cost c = nf->state[e] * (nf->cost[e] + nf->pi[nf->src[e]] - nf->pi[nf->dst[e]]);
+		if (c < min) {
+			min = c;
+			nf->in_arc = e;
+		}
+		if (++e == m)
+			e = 0;
+		if (--cnt == 0) {
+			if (min < 0)
+				break;
+			cnt = nf->block;
+		}
+	}
+	if (min >= 0)
+		return 0;
+	nf->next_arc = e;
+	return 1;
+}
+
+static void find_join(cm_netflow *nf)
+{
+	int u = nf->src[nf->in_arc], v = nf->dst[nf->in_arc];
+	while (u != v) {
+		if (nf->succ_num[u] < nf->succ_num[v])
+			u = nf->parent[u];
+		else
+			v = nf->parent[v];
+	}
+	nf->join = u;
+}
+
+/* The leaving arc: the blocking arc met last when going round the cycle in
+ * the direction of the push (ties on the second side win).  Returns 1 when
+ * the tree changes, 0 when the entering arc itself blocks (a bound flip). */
+static int find_leaving(cm_netflow *nf)
+{
+	int first, second, u, result = 0, e = nf->in_arc;
+	if (nf->state[e] == ST_LOWER) {
+		first = nf->src[e];
+		second = nf->dst[e];
+	} else {
+		first = nf->dst[e];
+		second = nf->src[e];
+	}
+	nf->delta = nf->cap[e];
+	for (u = first; u != nf->join; u = nf->parent[u]) {
+		int a = nf->pred[u];
+		int64_t d = nf->flow[a];
+		if (nf->pred_dir[u] == DIR_DOWN)
+			d = nf->cap[a] == CM_NF_INF ? CM_NF_INF : nf->cap[a] - d;
+		if (d < nf->delta) {
+			nf->delta = d;
+			nf->u_out = u;
+			result = 1;
+		}
+	}
+	for (u = second; u != nf->join; u = nf->parent[u]) {
+		int a = nf->pred[u];
+		int64_t d = nf->flow[a];
+		if (nf->pred_dir[u] == DIR_UP)
+			d = nf->cap[a] == CM_NF_INF ? CM_NF_INF : nf->cap[a] - d;
+		if (d <= nf->delta) {
+			nf->delta = d;
+			nf->u_out = u;
+			result = 2;
+		}
+	}
+	if (result == 1) {
+		nf->u_in = first;
+		nf->v_in = second;
+	} else {
+		nf->u_in = second;
+		nf->v_in = first;
+	}
+	return result != 0;
+}
+
+static void change_flow(cm_netflow *nf, int change)
+{
+	int e = nf->in_arc, u;
+	if (nf->delta > 0) {
+		int64_t val = nf->state[e] * nf->delta;
+		nf->flow[e] += val;
+		for (u = nf->src[e]; u != nf->join; u = nf->parent[u])
+			nf->flow[nf->pred[u]] -= nf->pred_dir[u] * val;
+		for (u = nf->dst[e]; u != nf->join; u = nf->parent[u])
+			nf->flow[nf->pred[u]] += nf->pred_dir[u] * val;
+	}
+	if (change) {
+		int out = nf->pred[nf->u_out];
+		nf->state[e] = ST_TREE;
+		nf->state[out] = nf->flow[out] == 0 ? ST_LOWER : ST_UPPER;
+	} else {
+		nf->state[e] = (signed char)-nf->state[e];
+	}
+}
+
+/* Re-hangs the subtree of u_out: the stem from u_in up to u_out reverses,
+ * and the subtree joins the tree under v_in.  LEMON's updateTreeStructure. */
+static void update_tree(cm_netflow *nf)
+{
+	int *parent = nf->parent, *thread = nf->thread, *rev = nf->rev_thread;
+	int *succ = nf->succ_num, *last_succ = nf->last_succ;
+	int u_in = nf->u_in, v_in = nf->v_in, u_out = nf->u_out, join = nf->join;
+	int old_rev_thread = rev[u_out], old_succ_num = succ[u_out];
+	int old_last_succ = last_succ[u_out], v_out = parent[u_out];
+	int u, ndirty = 0, up_limit_out, last_succ_out;
+
+	if (u_in == u_out) {
+		parent[u_in] = v_in;
+		nf->pred[u_in] = nf->in_arc;
+		nf->pred_dir[u_in] = u_in == nf->src[nf->in_arc] ? DIR_UP : DIR_DOWN;
+		if (thread[v_in] != u_out) {
+			int after = thread[old_last_succ];
+			thread[old_rev_thread] = after;
+			rev[after] = old_rev_thread;
+			after = thread[v_in];
+			thread[v_in] = u_out;
+			rev[u_out] = v_in;
+			thread[old_last_succ] = after;
+			rev[after] = old_last_succ;
+		}
+	} else {
+		int thread_continue = old_rev_thread == v_in ? thread[old_last_succ] : thread[v_in];
+		int stem = u_in, par_stem = v_in, next_stem;
+		int last = last_succ[u_in], before, after = thread[last];
+		int tmp_sc = 0, tmp_ls, p, i;
+		thread[v_in] = u_in;
+		nf->dirty[ndirty++] = v_in;
+		while (stem != u_out) {
+			next_stem = parent[stem];
+			thread[last] = next_stem;
+			nf->dirty[ndirty++] = last;
+			before = rev[stem];
+			thread[before] = after;
+			rev[after] = before;
+			parent[stem] = par_stem;
+			par_stem = stem;
+			stem = next_stem;
+			last = last_succ[stem] == last_succ[par_stem] ? rev[par_stem] : last_succ[stem];
+			after = thread[last];
+		}
+		parent[u_out] = par_stem;
+		thread[last] = thread_continue;
+		rev[thread_continue] = last;
+		last_succ[u_out] = last;
+		if (old_rev_thread != v_in) {
+			thread[old_rev_thread] = after;
+			rev[after] = old_rev_thread;
+		}
+		for (i = 0; i < ndirty; i++)
+			rev[thread[nf->dirty[i]]] = nf->dirty[i];
+		tmp_ls = last_succ[u_out];
+		for (u = u_out, p = parent[u]; u != u_in; u = p, p = parent[u]) {
+			nf->pred[u] = nf->pred[p];
+			nf->pred_dir[u] = (signed char)-nf->pred_dir[p];
+			tmp_sc += succ[u] - succ[p];
+			succ[u] = tmp_sc;
+			last_succ[p] = tmp_ls;
+		}
+		nf->pred[u_in] = nf->in_arc;
+		nf->pred_dir[u_in] = u_in == nf->src[nf->in_arc] ? DIR_UP : DIR_DOWN;
+		succ[u_in] = old_succ_num;
+	}
+
+	up_limit_out = last_succ[join] == v_in ? join : -1;
+	last_succ_out = last_succ[u_out];
+	for (u = v_in; u != -1 && last_succ[u] == v_in; u = parent[u])
+		last_succ[u] = last_succ_out;
+	if (join != old_rev_thread && v_in != old_rev_thread) {
+		for (u = v_out; u != up_limit_out && last_succ[u] == old_last_succ; u = parent[u])
+			last_succ[u] = old_rev_thread;
+	} else if (last_succ_out != old_last_succ) {
+		for (u = v_out; u != up_limit_out && last_succ[u] == old_last_succ; u = parent[u])
+			last_succ[u] = last_succ_out;
+	}
+	for (u = v_in; u != join; u = parent[u])
+		succ[u] += old_succ_num;
+	for (u = v_out; u != join; u = parent[u])
+		succ[u] -= old_succ_num;
+}
+
+static void update_potential(cm_netflow *nf)
+{
+	int u_in = nf->u_in, end = nf->thread[nf->last_succ[u_in]], u;
+	cm_cost sigma = nf->pi[nf->v_in] - nf->pi[u_in] - nf->pred_dir[u_in] * nf->cost[nf->in_arc];
+	for (u = u_in; u != end; u = nf->thread[u])
+		nf->pi[u] += sigma;
+}
+
+int cm__nf_solve(cm_netflow *nf)
+{
+	int e;
+	int64_t sum = 0;
+	for (e = 0; e < nf->n; e++)
+		sum += nf->supply[e];
+	if (sum != 0)
+		return CM_NF_INFEASIBLE;
+	if (init(nf))
+		return CM_NF_NOMEM;
+	while (find_entering(nf)) {
+		int change;
+		find_join(nf);
+		change = find_leaving(nf);
+		change_flow(nf, change);
+		if (change) {
+			update_tree(nf);
+			update_potential(nf);
+		}
+		nf->pivots++;
+	}
+	/* Flow left on an artificial arc: the supplies cannot be met. */
+	for (e = nf->m; e < nf->m + nf->n; e++)
+		if (nf->flow[e] != 0)
+			return CM_NF_INFEASIBLE;
+	nf->total = 0;
+	for (e = 0; e < nf->m; e++)
+		nf->total += nf->cost[e] * nf->flow[e];
+	return CM_NF_OPTIMAL;
+}
+
+int64_t cm__nf_flow(const cm_netflow *nf, int arc)
+{
+	return nf->flow[arc];
+}
+
+cm_cost cm__nf_potential(const cm_netflow *nf, int node)
+{
+	return nf->pi[node];
+}
+
+cm_cost cm__nf_total_cost(const cm_netflow *nf)
+{
+	return nf->total;
+}
+
+long cm__nf_pivots(const cm_netflow *nf)
+{
+	return nf->pivots;
+}

@@ -1,0 +1,49 @@
+/*
+ * netflow.h: minimum-cost flow by the primal network simplex method.
+ *
+ * A small, self-contained engine that knows nothing of schools: nodes with
+ * supplies, arcs with capacities and costs.  Costs are 128-bit integers, so
+ * a lexicographic objective (unplaced pupils, then the quota's shortfall,
+ * then millimetres travelled) is one number with weights far apart and no
+ * rounding (model.c's network form, flow.c).
+ *
+ * The method follows LEMON's NetworkSimplex (Király and Kovács, "Efficient
+ * implementations of minimum-cost flow algorithms", 2012): a strongly
+ * feasible spanning tree stored as parent, predecessor arc, thread and
+ * subtree sizes; block search pivoting; artificial arcs to a root node for
+ * the starting basis.
+ */
+#ifndef CM_NETFLOW_H
+#define CM_NETFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+__extension__ typedef __int128 cm_cost;
+
+#define CM_NF_INF INT64_MAX  /* capacity of an uncapacitated arc */
+
+typedef struct cm_netflow cm_netflow;
+
+/* A network of `nodes` nodes and room for `arcs` arcs (more may be added). */
+cm_netflow *cm__nf_new(int nodes, int arcs);
+void cm__nf_free(cm_netflow *nf);
+/* Adds an arc; returns its index, or -1 when out of memory. */
+int cm__nf_arc(cm_netflow *nf, int from, int to, int64_t cap, cm_cost cost);
+/* Sets a node's supply (positive: it sends; negative: it receives).  The
+ * supplies must sum to zero. */
+void cm__nf_supply(cm_netflow *nf, int node, int64_t supply);
+
+enum { CM_NF_OPTIMAL = 0, CM_NF_INFEASIBLE = 1, CM_NF_NOMEM = -1 };
+/* Solves; returns CM_NF_OPTIMAL, CM_NF_INFEASIBLE or CM_NF_NOMEM. */
+int cm__nf_solve(cm_netflow *nf);
+
+int64_t cm__nf_flow(const cm_netflow *nf, int arc);
+/* The node potential: the optimal dual, with reduced cost
+ * cost + pi(from) - pi(to) >= 0 for arcs below capacity and <= 0 for arcs
+ * with flow. */
+cm_cost cm__nf_potential(const cm_netflow *nf, int node);
+cm_cost cm__nf_total_cost(const cm_netflow *nf);
+long cm__nf_pivots(const cm_netflow *nf);
+
+#endif
