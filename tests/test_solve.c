@@ -666,3 +666,85 @@ Test(output, catchments_cover_the_placed_compounds)
 	free(ini);
 	free(dir);
 }
+
+/* ------------------------------------------------------------ fast path */
+
+/* The network simplex (solver = auto) against GLPK (solver = glpk) on the
+ * same random instances: both levels, nine-year and private schools with
+ * purchased places, tight seats, quotas met, binding and impossible.  The
+ * same unplaced pupils and quota outcome; pupil-metres equal to GLPK's LP
+ * optimum within 1e-6 relative (the network rounds distances to
+ * millimetres; GLPK's simplex holds its optimum to about 1e-7). */
+Test(fastpath, network_matches_glpk)
+{
+	unsigned seed = 77;
+	const double shares[] = {0.5, 0.85, 0.95, 1.0};
+	int missed = 0, short_seats = 0, fee = 0, levels = 0;
+	for (int round = 0; round < 12; round++) {
+		tschool s[10];
+		tcomp c[40];
+		char sid[10][16], cid[40][16], extra[256];
+		int ns = 10, nc = 40;
+		for (int k = 0; k < ns; k++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(sid[k], sizeof sid[k], "S%d", k);
+			int priv = k >= 7, nine = k == 3 || k == 8;
+			int seats = 60 + (int)((seed >> 8) % 160);
+			s[k] = (tschool){sid[k], nine ? "nine_year" : k % 2 ? "junior" : "primary",
+			                 priv ? "private" : "public", seats, seats / 2,
+			                 priv ? (int)((seed >> 12) % 25) : 0, priv ? (int)((seed >> 14) % 10) : 0,
+			                 k == 5, (double)((seed >> 4) % 6000), (double)((seed >> 15) % 6000)};
+		}
+		for (int i = 0; i < nc; i++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(cid[i], sizeof cid[i], "C%d", i);
+			int big = round % 3 == 0; /* every third round short of seats */
+			c[i] = (tcomp){cid[i], i % 5 ? "urban" : "rural", (int)((seed >> 8) % (big ? 30 : 14)),
+			               (int)((seed >> 13) % (big ? 12 : 7)), (int)((seed >> 17) % (big ? 15 : 8)),
+			               (int)((seed >> 21) % (big ? 6 : 4)),
+			               (double)((seed >> 4) % 6000), (double)((seed >> 16) % 6000)};
+		}
+		snprintf(extra, sizeof extra,
+		         "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 4500\n"
+		         "max_distance_boarding_m = 9000\nmigrant_public_share = %g\n"
+		         "[solve]\nassignment = split\nsolver = ", shares[round % 4]);
+		char fast_extra[300], glpk_extra[300];
+		snprintf(fast_extra, sizeof fast_extra, "%sauto\n", extra);
+		snprintf(glpk_extra, sizeof glpk_extra, "%sglpk\n", extra);
+		tiny a, b;
+		tiny_solve(&a, s, ns, c, nc, fast_extra);
+		tiny_solve(&b, s, ns, c, nc, glpk_extra);
+		for (int lv = 0; lv < CM_NLEVELS; lv++) {
+			const cm_level_summary *x = cm_plan_summary(a.plan, (cm_level)lv);
+			const cm_level_summary *y = cm_plan_summary(b.plan, (cm_level)lv);
+			cr_assert_eq(x->solved, y->solved);
+			if (!x->solved)
+				continue;
+			cr_assert_eq(x->unplaced, y->unplaced, "round %d level %d: unplaced %ld vs %ld",
+			             round, lv, x->unplaced, y->unplaced);
+			cr_assert_eq(x->quota_met, y->quota_met, "round %d level %d: quota", round, lv);
+			if (!x->quota_met)
+				cr_assert_eq(x->migrants_public, y->migrants_public,
+				             "round %d level %d: best share %ld vs %ld", round, lv,
+				             x->migrants_public, y->migrants_public);
+			cr_assert_geq(x->pupil_metres, y->lp_bound * (1 - 1e-6),
+			              "round %d level %d: %.3f below GLPK's LP %.3f", round, lv,
+			              x->pupil_metres, y->lp_bound);
+			cr_assert_leq(x->pupil_metres, y->lp_bound * (1 + 1e-6) + 1e-6,
+			              "round %d level %d: %.3f vs GLPK's LP %.3f", round, lv,
+			              x->pupil_metres, y->lp_bound);
+			cr_assert(x->integral);
+			missed += !x->quota_met;
+			levels++;
+			short_seats += x->unplaced > 0;
+			fee += x->migrants_public < x->migrants - x->unplaced;
+		}
+		assert_consistent(&a);
+		tiny_free(&a);
+		tiny_free(&b);
+	}
+	/* the instances exercise what they are for */
+	cr_assert(missed > 0 && missed < levels && short_seats > 0 && short_seats < levels && fee > 0,
+	          "of %d levels: quota missed %d, short of seats %d, fee places %d", levels, missed,
+	          short_seats, fee);
+}
