@@ -62,6 +62,59 @@ static void split_cost(cm_cost v, double *u, double *metres)
 	*metres = (double)v / 1000;
 }
 
+/* Column j is the fee column sharing an arc with the purchased column
+ * before it (same compound and school). */
+static int shares_arc(const cm_col *cols, size_t j)
+{
+	return j > 0 && cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_FEE &&
+	       cols[j - 1].kind == CM_COL_FLOW && cols[j - 1].seat == CM_SEAT_PURCHASED &&
+	       cols[j - 1].compound == cols[j].compound && cols[j - 1].school == cols[j].school;
+}
+
+/* The columns the first solve starts with: for each demand node its
+ * NEAREST flow columns by distance (ties included).  A demand node's
+ * columns are contiguous in the model (a compound at a time), so the
+ * choice is per run of the same compound. */
+#define NEAREST 5
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int initial_columns(const cm_model *m, const int *dem, unsigned char *initial)
+{
+	const cm_col *cols = m->cols.data;
+	size_t ncols = m->cols.len, j = 0, k;
+	double *d = malloc((ncols + 1) * sizeof *d);
+	if (!d)
+		return CM_ENOMEM;
+	(void)dem;
+	while (j < ncols) {
+		size_t end = j;
+		int comp = cols[j].compound, g;
+		while (end < ncols && cols[end].compound == comp)
+			end++;
+		for (g = 0; g < CM_NGROUPS; g++) {
+			size_t n = 0;
+			double limit;
+			for (k = j; k < end; k++)
+				if (cols[k].kind == CM_COL_FLOW && cols[k].group == g && !shares_arc(cols, k))
+					d[n++] = cols[k].dist;
+			if (n > NEAREST)
+				qsort(d, n, sizeof *d, cmp_double);
+			limit = n > NEAREST ? d[NEAREST - 1] : HUGE_VAL;
+			for (k = j; k < end; k++)
+				if (cols[k].kind == CM_COL_FLOW && cols[k].group == g)
+					initial[k] = cols[k].dist <= limit;
+		}
+		j = end;
+	}
+	free(d);
+	return 0;
+}
+
 int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution *out)
 {
 	const cm_row *rows = m->rows.data;
@@ -70,7 +123,8 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 	int max_c = -1, nnodes = 0, sink, nq = -1, rc = 0, st;
 	int *dem = NULL, *school_node = NULL, *arc = NULL, *to_sink = NULL, *to_nq = NULL;
 	int64_t *left = NULL, *seats = NULL, *purchased = NULL;
-	unsigned char *is_private = NULL;
+	unsigned char *is_private = NULL, *initial = NULL;
+	int rounds = 0;
 	cm_netflow *nf = NULL;
 
 	memset(out, 0, sizeof *out);
@@ -85,12 +139,13 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 	seats = calloc(n_schools + 1, sizeof *seats);
 	purchased = calloc(n_schools + 1, sizeof *purchased);
 	is_private = calloc(n_schools + 1, 1);
+	initial = calloc(ncols + 1, 1);
 	arc = malloc((ncols + 1) * sizeof *arc);
 	out->x = calloc(ncols + 1, sizeof(double));
 	out->seat_dual_m = calloc(n_schools + 1, sizeof(double));
 	out->seat_dual_u = calloc(n_schools + 1, sizeof(double));
 	if (!dem || !school_node || !to_sink || !to_nq || !left || !arc || !out->x || !seats ||
-	    !purchased || !is_private ||
+	    !purchased || !is_private || !initial ||
 	    !out->seat_dual_m || !out->seat_dual_u) {
 		rc = CM_ENOMEM;
 		goto done;
@@ -152,27 +207,29 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 		    (to_nq[i] = cm__nf_arc(nf, school_node[i], nq, seats[i] - purchased[i], 0)) < 0)
 			rc = CM_ENOMEM;
 	}
-	/* Column arcs. */
+	/* Column arcs: for each pupil group of a compound its K nearest schools
+	 * (and the way to no place); the others wait for pricing. */
+	if ((rc = initial_columns(m, dem, initial)))
+		goto done;
 	for (j = 0; j < ncols && rc == 0; j++) {
 		const cm_col *c = &cols[j];
-		int from, a = -1;
+		int a = -1;
 		arc[j] = -1;
 		switch (c->kind) {
 		case CM_COL_FLOW:
-			from = dem[2 * c->compound + c->group];
 			/* a private school's purchased and fee columns share one arc */
-			if (c->seat == CM_SEAT_FEE && j > 0 && cols[j - 1].kind == CM_COL_FLOW &&
-			    cols[j - 1].seat == CM_SEAT_PURCHASED && cols[j - 1].compound == c->compound &&
-			    cols[j - 1].school == c->school) {
+			if (c->seat == CM_SEAT_FEE && shares_arc(cols, j)) {
 				arc[j] = arc[j - 1];
 				continue;
 			}
-			a = cm__nf_arc(nf, from, school_node[c->school], CM_NF_INF, mm(c->dist));
+			if (!initial[j])
+				continue;
+			a = cm__nf_arc(nf, dem[2 * c->compound + c->group], school_node[c->school],
+			               CM_NF_INF, mm(c->dist));
 			break;
 		case CM_COL_UNPLACED:
-			from = dem[2 * c->compound + c->group];
-			a = cm__nf_arc(nf, from, c->group == CM_MIGRANT && nq >= 0 ? nq : sink, CM_NF_INF,
-			               W_UNPLACED);
+			a = cm__nf_arc(nf, dem[2 * c->compound + c->group],
+			               c->group == CM_MIGRANT && nq >= 0 ? nq : sink, CM_NF_INF, W_UNPLACED);
 			break;
 		case CM_COL_QUOTA_SHORT:
 			a = cm__nf_arc(nf, nq, sink, CM_NF_INF, W_QUOTA);
@@ -191,7 +248,35 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 	if (rc)
 		goto done;
 
-	st = cm__nf_solve(nf);
+	/* Solve; price the waiting columns against the potentials; add those
+	 * with a negative reduced cost; solve on from the same basis; until
+	 * none is left: then the flow is optimal for every column. */
+	for (;;) {
+		int added = 0;
+		st = cm__nf_solve(nf);
+		rounds++;
+		if (st != CM_NF_OPTIMAL)
+			break;
+		for (j = 0; j < ncols; j++) {
+			const cm_col *c = &cols[j];
+			int from, to;
+			if (arc[j] >= 0 || c->kind != CM_COL_FLOW || (c->seat == CM_SEAT_FEE && shares_arc(cols, j)))
+				continue;
+			from = dem[2 * c->compound + c->group];
+			to = school_node[c->school];
+			if (cm__nf_reduced(nf, from, to, mm(c->dist)) >= 0)
+				continue;
+			if ((arc[j] = cm__nf_arc(nf, from, to, CM_NF_INF, mm(c->dist))) < 0) {
+				st = CM_NF_NOMEM;
+				break;
+			}
+			if (j + 1 < ncols && shares_arc(cols, j + 1))
+				arc[j + 1] = arc[j];
+			added++;
+		}
+		if (!added || st != CM_NF_OPTIMAL)
+			break;
+	}
 	if (st == CM_NF_NOMEM) {
 		rc = CM_ENOMEM;
 		goto done;
@@ -247,8 +332,8 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 	out->lp_bound = out->objective;
 	out->mip_gap = 0;
 	out->integral = 1;
-	cm__log(ctx, CM_LOG_DEBUG, "%s: network simplex, %d nodes, %zu columns, %ld pivots",
-	        cm_level_name(m->level), nnodes, ncols, cm__nf_pivots(nf));
+	cm__log(ctx, CM_LOG_DEBUG, "%s: network simplex, %d nodes, %zu columns, %d pricing rounds, "
+	        "%ld pivots", cm_level_name(m->level), nnodes, ncols, rounds, cm__nf_pivots(nf));
 done:
 	if (rc == CM_ENOMEM)
 		cm__error(ctx, CM_ENOMEM, "out of memory in the network solver");
@@ -263,6 +348,7 @@ done:
 	free(seats);
 	free(purchased);
 	free(is_private);
+	free(initial);
 	free(arc);
 	return rc;
 }

@@ -26,7 +26,8 @@ enum { DIR_DOWN = -1, DIR_UP = 1 };
 
 struct cm_netflow {
 	int n;              /* nodes, without the root */
-	int m, mcap;        /* arcs (without the artificial ones), room */
+	int m, mcap;        /* arcs (the artificial ones too, once solved), room */
+	int art;            /* the first artificial arc; -1 before the first solve */
 	int *src, *dst;
 	int64_t *cap, *flow;
 	cm_cost *cost;
@@ -50,6 +51,7 @@ cm_netflow *cm__nf_new(int nodes, int arcs)
 	if (!nf)
 		return NULL;
 	nf->n = nodes;
+	nf->art = -1;
 	nf->supply = calloc((size_t)nodes + 1, sizeof *nf->supply);
 	nf->mcap = arcs > 16 ? arcs : 16;
 	nf->src = malloc((size_t)nf->mcap * sizeof *nf->src);
@@ -102,7 +104,9 @@ int cm__nf_arc(cm_netflow *nf, int from, int to, int64_t cap, cm_cost cost)
 		if (grow((void **)&nf->src, sizeof *nf->src, c) ||
 		    grow((void **)&nf->dst, sizeof *nf->dst, c) ||
 		    grow((void **)&nf->cap, sizeof *nf->cap, c) ||
-		    grow((void **)&nf->cost, sizeof *nf->cost, c))
+		    grow((void **)&nf->cost, sizeof *nf->cost, c) ||
+		    (nf->flow && grow((void **)&nf->flow, sizeof *nf->flow, c)) ||
+		    (nf->state && grow((void **)&nf->state, 1, c)))
 			return -1;
 		nf->mcap = c;
 	}
@@ -110,6 +114,10 @@ int cm__nf_arc(cm_netflow *nf, int from, int to, int64_t cap, cm_cost cost)
 	nf->dst[nf->m] = to;
 	nf->cap[nf->m] = cap;
 	nf->cost[nf->m] = cost;
+	if (nf->flow) { /* after a solve: the basis stays, the arc starts empty */
+		nf->flow[nf->m] = 0;
+		nf->state[nf->m] = ST_LOWER;
+	}
 	return nf->m++;
 }
 
@@ -122,15 +130,10 @@ void cm__nf_supply(cm_netflow *nf, int node, int64_t supply)
  * (arc m + u for node u). */
 static int init(cm_netflow *nf)
 {
-	int n = nf->n, all = nf->m + n, u, e;
+	int n = nf->n, u, e, real = nf->m;
 	cm_cost art = 0;
-	if (grow((void **)&nf->src, sizeof *nf->src, all + 1) ||
-	    grow((void **)&nf->dst, sizeof *nf->dst, all + 1) ||
-	    grow((void **)&nf->cap, sizeof *nf->cap, all + 1) ||
-	    grow((void **)&nf->cost, sizeof *nf->cost, all + 1))
-		return -1;
-	nf->flow = calloc((size_t)all + 1, sizeof *nf->flow);
-	nf->state = malloc((size_t)all + 1);
+	nf->flow = calloc((size_t)nf->mcap, sizeof *nf->flow);
+	nf->state = malloc((size_t)nf->mcap);
 	nf->parent = malloc(((size_t)n + 1) * sizeof(int));
 	nf->pred = malloc(((size_t)n + 1) * sizeof(int));
 	nf->thread = malloc(((size_t)n + 1) * sizeof(int));
@@ -145,14 +148,18 @@ static int init(cm_netflow *nf)
 	    !nf->dirty)
 		return -1;
 	/* Above any path of real arcs: (largest |cost| + 1) x nodes. */
-	for (e = 0; e < nf->m; e++) {
+	for (e = 0; e < real; e++) {
 		cm_cost c = nf->cost[e] < 0 ? -nf->cost[e] : nf->cost[e];
 		if (c > art)
 			art = c;
 	}
 	art = (art + 1) * (n + 1);
-	for (e = 0; e < nf->m; e++)
+	for (e = 0; e < real; e++)
 		nf->state[e] = ST_LOWER;
+	nf->art = real;
+	for (u = 0; u < n; u++)
+		if (cm__nf_arc(nf, 0, 0, CM_NF_INF, 0) < 0)
+			return -1;
 	nf->parent[n] = -1;
 	nf->pred[n] = -1;
 	nf->thread[n] = 0;
@@ -160,14 +167,13 @@ static int init(cm_netflow *nf)
 	nf->succ_num[n] = n + 1;
 	nf->last_succ[n] = n - 1;
 	nf->pi[n] = 0;
-	for (u = 0, e = nf->m; u < n; u++, e++) {
+	for (u = 0, e = real; u < n; u++, e++) {
 		nf->parent[u] = n;
 		nf->pred[u] = e;
 		nf->thread[u] = u + 1;
 		nf->rev_thread[u + 1] = u;
 		nf->succ_num[u] = 1;
 		nf->last_succ[u] = u;
-		nf->cap[e] = CM_NF_INF;
 		nf->state[e] = ST_TREE;
 		if (nf->supply[u] >= 0) {
 			nf->pred_dir[u] = DIR_UP;
@@ -185,10 +191,6 @@ static int init(cm_netflow *nf)
 			nf->cost[e] = art;
 		}
 	}
-	nf->block = (int)sqrt((double)nf->m);
-	if (nf->block < 10)
-		nf->block = 10;
-	nf->next_arc = 0;
 	return 0;
 }
 
@@ -381,12 +383,20 @@ static void update_tree(cm_netflow *nf)
 		succ[u] -= old_succ_num;
 }
 
+/* The re-hung subtree's potentials shift by sigma; when it holds most of
+ * the nodes, the others shift by -sigma instead (potentials matter only up
+ * to a constant), so a pivot costs the smaller side. */
 static void update_potential(cm_netflow *nf)
 {
 	int u_in = nf->u_in, end = nf->thread[nf->last_succ[u_in]], u;
 	cm_cost sigma = nf->pi[nf->v_in] - nf->pi[u_in] - nf->pred_dir[u_in] * nf->cost[nf->in_arc];
-	for (u = u_in; u != end; u = nf->thread[u])
-		nf->pi[u] += sigma;
+	if (2 * nf->succ_num[u_in] > nf->n + 1) {
+		for (u = end; u != u_in; u = nf->thread[u])
+			nf->pi[u] -= sigma;
+	} else {
+		for (u = u_in; u != end; u = nf->thread[u])
+			nf->pi[u] += sigma;
+	}
 }
 
 int cm__nf_solve(cm_netflow *nf)
@@ -397,8 +407,13 @@ int cm__nf_solve(cm_netflow *nf)
 		sum += nf->supply[e];
 	if (sum != 0)
 		return CM_NF_INFEASIBLE;
-	if (init(nf))
+	if (nf->art < 0 && init(nf))
 		return CM_NF_NOMEM;
+	nf->block = (int)sqrt((double)nf->m);
+	if (nf->block < 10)
+		nf->block = 10;
+	if (nf->next_arc >= nf->m)
+		nf->next_arc = 0;
 	while (find_entering(nf)) {
 		int change;
 		find_join(nf);
@@ -411,12 +426,13 @@ int cm__nf_solve(cm_netflow *nf)
 		nf->pivots++;
 	}
 	/* Flow left on an artificial arc: the supplies cannot be met. */
-	for (e = nf->m; e < nf->m + nf->n; e++)
+	for (e = nf->art; e < nf->art + nf->n; e++)
 		if (nf->flow[e] != 0)
 			return CM_NF_INFEASIBLE;
 	nf->total = 0;
 	for (e = 0; e < nf->m; e++)
-		nf->total += nf->cost[e] * nf->flow[e];
+		if (e < nf->art || e >= nf->art + nf->n)
+			nf->total += nf->cost[e] * nf->flow[e];
 	return CM_NF_OPTIMAL;
 }
 
@@ -438,4 +454,9 @@ cm_cost cm__nf_total_cost(const cm_netflow *nf)
 long cm__nf_pivots(const cm_netflow *nf)
 {
 	return nf->pivots;
+}
+
+cm_cost cm__nf_reduced(const cm_netflow *nf, int from, int to, cm_cost cost)
+{
+	return cost + nf->pi[from] - nf->pi[to];
 }

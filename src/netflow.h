@@ -35,8 +35,14 @@ int cm__nf_arc(cm_netflow *nf, int from, int to, int64_t cap, cm_cost cost);
 void cm__nf_supply(cm_netflow *nf, int node, int64_t supply);
 
 enum { CM_NF_OPTIMAL = 0, CM_NF_INFEASIBLE = 1, CM_NF_NOMEM = -1 };
-/* Solves; returns CM_NF_OPTIMAL, CM_NF_INFEASIBLE or CM_NF_NOMEM. */
+/* Solves; returns CM_NF_OPTIMAL, CM_NF_INFEASIBLE or CM_NF_NOMEM.  Arcs may
+ * be added after a solve (costing no more than the costliest arc of the
+ * first solve) and the next solve starts from the last basis: pricing adds
+ * the arcs the duals ask for. */
 int cm__nf_solve(cm_netflow *nf);
+/* The reduced cost of an arc not (yet) in the network, from its ends'
+ * potentials after a solve. */
+cm_cost cm__nf_reduced(const cm_netflow *nf, int from, int to, cm_cost cost);
 
 int64_t cm__nf_flow(const cm_netflow *nf, int arc);
 /* The node potential: the optimal dual, with reduced cost

@@ -699,6 +699,11 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	} else {
 		w.gds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
 		made = w.gds != NULL;
+		/* One transaction for the whole GeoPackage: a file written aside
+		 * and renamed needs no journal per feature (which made writing a
+		 * city's plan take seconds of system calls). */
+		if (made && fmt == FMT_GPKG && GDALDatasetStartTransaction(w.gds, FALSE) != OGRERR_NONE)
+			made = 0;
 	}
 	if (!made || !w.srs) {
 		rc = cm__error(ctx, CM_EIO, "%s: cannot create the plan: %s", target,
@@ -709,6 +714,11 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	    write_summary(&w, plan, cfg) || write_catchments(&w, plan, ds) ||
 	    write_compounds(&w, plan, ds) || write_zones(&w, plan, ds) || write_boundary(&w, ds) ||
 	    write_styles(&w, ds)) {
+		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	if (fmt == FMT_GPKG && GDALDatasetCommitTransaction(w.gds) != OGRERR_NONE) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());
 		goto done;
