@@ -4,7 +4,7 @@
  * Compounds cluster as in a real city: districts of different sizes, each a
  * Gaussian cloud of compounds around its centre, and a thin scatter of
  * villages between them.  The city grows with the number of compounds at a
- * fixed density (20,000 compounds on 40 km x 40 km).  Schools stand where
+ * fixed density (20,000 compounds on 60 km x 60 km).  Schools stand where
  * the pupils are (drawn from the compounds' positions, jittered); about 12%
  * are private with purchased places; a seventh are nine-year schools.  Each
  * school's seats follow the pupils near it and the total is set a little
@@ -137,7 +137,7 @@ int citygen(const char *dir, int ncomp, unsigned seed)
 {
 	rng r = {0x9e3779b97f4a7c15ull ^ ((uint64_t)ncomp << 20) ^ seed};
 	int nsch = ncomp / 20, ndist = ncomp / 400 + 3, i, k, lv;
-	double side = 40000 * sqrt(ncomp / 20000.0), *dx, *dy, *dsd, *dw, *dmig, wsum = 0;
+	double side = 60000 * sqrt(ncomp / 20000.0), *dx, *dy, *dsd, *dw, *dmig, wsum = 0;
 	comp *c = malloc((size_t)ncomp * sizeof *c);
 	school *s = malloc((size_t)nsch * sizeof *s);
 	int rc;
@@ -151,7 +151,7 @@ int citygen(const char *dir, int ncomp, unsigned seed)
 	for (k = 0; k < ndist; k++) {
 		dx[k] = side * (0.08 + 0.84 * uniform(&r));
 		dy[k] = side * (0.08 + 0.84 * uniform(&r));
-		dsd[k] = 500 + 1500 * uniform(&r);
+		dsd[k] = 800 + 2500 * uniform(&r);
 		dw[k] = 0.2 + pow(uniform(&r), 3) * 4; /* a few large districts */
 		dmig[k] = 0.05 + 0.4 * uniform(&r);
 		wsum += dw[k];

@@ -9,7 +9,10 @@
 
 double cm__distance(double x1, double y1, double x2, double y2)
 {
-	return hypot(x2 - x1, y2 - y1);
+	/* not hypot(): metres in a projected CRS neither overflow nor
+	 * underflow, and this runs for every compound-school pair */
+	double dx = x2 - x1, dy = y2 - y1;
+	return sqrt(dx * dx + dy * dy);
 }
 
 double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level)

@@ -94,6 +94,7 @@ typedef struct geo {
 	size_t *adj;                /* adjacent site pairs (a, b), a < b, 2 per pair */
 	size_t nadj;
 	GEOSGeometry **poly;        /* compound -> its polygon in GEOS, made on demand */
+	int coverage_retries;       /* coverage unions that needed the general union */
 } geo;
 
 static void geos_message(const char *msg, void *ud)
@@ -610,8 +611,11 @@ done:
 }
 
 /* Dissolves `parts` (GEOS geometries, consumed) into an OGR multipolygon;
- * *out NULL when there are none. */
-static int dissolve(geo *g, cm_vec *parts, OGRGeometryH *out)
+ * *out NULL when there are none.  Cells of the tessellation form a
+ * coverage (they meet edge to edge), which GEOS dissolves far faster than a
+ * general union; should the result not be valid (clipping may leave edges
+ * that do not quite match), the general union does it again. */
+static int dissolve(geo *g, cm_vec *parts, int coverage, OGRGeometryH *out)
 {
 	GEOSGeometry *coll = NULL, *u = NULL;
 	size_t k;
@@ -622,7 +626,18 @@ static int dissolve(geo *g, cm_vec *parts, OGRGeometryH *out)
 		                                   (unsigned)parts->len);
 		if (coll) {
 			parts->len = 0;
-			u = GEOSUnaryUnion_r(g->h, coll);
+			if (coverage) {
+				u = GEOSCoverageUnion_r(g->h, coll);
+				if (!u || GEOSisValid_r(g->h, u) != 1) {
+					if (u)
+						GEOSGeom_destroy_r(g->h, u);
+					u = NULL;
+					g->coverage_retries++;
+				}
+				g->err[0] = '\0';
+			}
+			if (!u)
+				u = GEOSUnaryUnion_r(g->h, coll);
 		}
 		if (!u)
 			rc = geos_fail(g, "dissolving a catchment");
@@ -676,9 +691,9 @@ static int school_area(geo *g, const long *owner, size_t si, const size_t *membe
 			rc = push_clone(g, &cells, g->cell[s]);
 	}
 	if (!rc)
-		rc = dissolve(g, &parts, area);
+		rc = dissolve(g, &parts, ds->compound_polygons == 0, area);
 	if (!rc)
-		rc = dissolve(g, &cells, zone);
+		rc = dissolve(g, &cells, 1, zone);
 	for (k = 0; k < parts.len; k++) /* what is left after an error */
 		GEOSGeom_destroy_r(g->h, ((GEOSGeometry **)parts.data)[k]);
 	for (k = 0; k < cells.len; k++)
@@ -830,6 +845,8 @@ int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
 		if (cm_plan_summary(plan, (cm_level)lv)->solved)
 			rc = build_level(&g, plan, (cm_level)lv, home[lv], out, geoms, zones);
 	cm__progress(ctx, 1, "drawing catchments");
+	cm__log(ctx, CM_LOG_DEBUG, "tessellation: %zu sites, %zu neighbour pairs, %d coverage "
+	        "unions redone", g.nsites, g.nadj, g.coverage_retries);
 	for (i = 0; i < g.nsites && g.cell; i++)
 		if (g.cell[i])
 			GEOSGeom_destroy_r(g.h, g.cell[i]);

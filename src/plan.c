@@ -10,6 +10,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -141,6 +142,83 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	return 0;
 }
 
+/* One level's model and solve: what may run on a thread of its own, with
+ * a context of its own whose messages are replayed on the caller's. */
+typedef struct level_job {
+	cm_ctx own;
+	cm_vec log;                 /* char *, with the level first */
+	const cm_config *cfg;
+	const cm_dataset *ds;
+	const cm_dataset_view *view;
+	cm_level lv;
+	int *seats;                 /* usable seats by school (owned) */
+	int run;                    /* the level has pupils */
+	cm_model m;
+	cm_solution sol;
+	int rc, built, solved;
+	double seconds;
+} level_job;
+
+static void keep_log(cm_log_level level, const char *msg, void *ud)
+{
+	level_job *J = ud;
+	char **slot = cm__vec_push(&J->log);
+	if (slot && (*slot = cm__sprintf("%c%s", '0' + (int)level, msg)) == NULL)
+		J->log.len--;
+}
+
+static void *level_run(void *arg)
+{
+	level_job *J = arg;
+	double t0 = now_seconds();
+	memset(&J->own, 0, sizeof J->own);
+	J->own.log = keep_log;
+	J->own.log_ud = J;
+	J->rc = cm__model_build(&J->own, J->cfg, J->ds, J->lv, J->seats, &J->m);
+	J->built = J->rc == 0;
+	if (!J->rc) {
+		if (J->cfg->solve.solver != CM_SOLVER_GLPK && cm__flow_applies(&J->m))
+			J->rc = cm__flow_solve(&J->own, &J->m, J->ds->n_schools, &J->sol);
+		else
+			J->rc = cm__glpk_solve(&J->own, J->cfg, &J->m, J->view, &J->sol);
+		J->solved = J->rc == 0;
+	}
+	J->seconds = now_seconds() - t0;
+	return NULL;
+}
+
+/* Replays a job's messages and error on the caller's context and reads its
+ * solution into the plan. */
+static int level_finish(cm_ctx *ctx, cm_plan *p, level_job *J)
+{
+	size_t i;
+	int rc = J->rc;
+	for (i = 0; i < J->log.len; i++) {
+		const char *msg = ((char **)J->log.data)[i];
+		cm__log(ctx, (cm_log_level)(msg[0] - '0'), "%s", msg + 1);
+	}
+	if (rc)
+		return cm__error(ctx, rc, "%s", J->own.errmsg);
+	p->summary[J->lv].solved = 1;
+	if (read_solution(p, J->cfg, J->ds, &J->m, &J->sol, J->seats))
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	p->summary[J->lv].solve_seconds = J->seconds;
+	return 0;
+}
+
+static void level_job_free(level_job *J)
+{
+	size_t i;
+	for (i = 0; i < J->log.len; i++)
+		free(((char **)J->log.data)[i]);
+	cm__vec_free(&J->log);
+	if (J->solved)
+		cm__solution_free(&J->sol);
+	if (J->built)
+		cm__model_free(&J->m);
+	free(J->seats);
+}
+
 /* Each compound's catchment school at a level: the public school that takes
  * most of its pupils (ties: the first school); -1 when none does. */
 static void find_homes(cm_plan *p, cm_level lv)
@@ -169,7 +247,7 @@ static void find_homes(cm_plan *p, cm_level lv)
 int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out)
 {
 	cm_plan *p;
-	int *seats = NULL, *enrolled = NULL, *sector = NULL, rc = 0;
+	int *enrolled = NULL, *sector = NULL, rc = 0;
 	double *sx = NULL, *sy = NULL;
 	cm_dataset_view view;
 	size_t si, ci, errors = cm_dataset_count(ds, CM_ERR);
@@ -189,7 +267,6 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	cm__vec_init(&p->zones, sizeof(void *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
-	seats = calloc(ds->n_schools + 1, sizeof(int));
 	enrolled = calloc(ds->n_schools + 1, sizeof(int));
 	sector = calloc(ds->n_schools + 1, sizeof(int));
 	sx = calloc(ds->n_schools + 1, sizeof(double));
@@ -212,49 +289,84 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 		if (!p->school[lv] || !p->unplaced[lv] || !p->home[lv])
 			rc = CM_ENOMEM;
 	}
-	if (rc || !seats || !enrolled) {
+	if (rc || !enrolled) {
 		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 		goto done;
 	}
 
-	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
-		cm_model m;
-		cm_solution sol;
-		long pupils = 0;
-		double t0;
-		for (ci = 0; ci < ds->n_compounds; ci++)
-			pupils += (ds->compounds[ci].pupils[lv][CM_LOCAL] > 0 ? ds->compounds[ci].pupils[lv][CM_LOCAL] : 0) +
-			          (ds->compounds[ci].pupils[lv][CM_MIGRANT] > 0 ? ds->compounds[ci].pupils[lv][CM_MIGRANT] : 0);
-		for (si = 0; si < ds->n_schools; si++) {
-			const cm_school *s = &ds->schools[si];
-			int n = cm_school_teaches(s, (cm_level)lv) && s->seats[lv] > 0 ? s->seats[lv] : 0;
-			if (cfg->policy.enforce_school_size && n > school_cap(cfg, s) - enrolled[si])
-				n = school_cap(cfg, s) - enrolled[si] > 0 ? school_cap(cfg, s) - enrolled[si] : 0;
-			seats[si] = n;
-			p->school[lv][si].teaches = cm_school_teaches(s, (cm_level)lv);
-			p->school[lv][si].seats = n;
-		}
-		if (pupils == 0)
-			continue;
-		cm__progress(ctx, 0, lv == CM_PRIMARY ? "solving primary" : "solving junior");
-		t0 = now_seconds();
-		if ((rc = cm__model_build(ctx, cfg, ds, (cm_level)lv, seats, &m)))
-			break;
-		if (cfg->solve.solver != CM_SOLVER_GLPK && cm__flow_applies(&m))
-			rc = cm__flow_solve(ctx, &m, ds->n_schools, &sol);
-		else
-			rc = cm__glpk_solve(ctx, cfg, &m, &view, &sol);
-		if (!rc) {
-			p->summary[lv].solved = 1;
-			if (read_solution(p, cfg, ds, &m, &sol, seats))
+	/* The two levels run side by side on two threads when neither needs the
+	 * other (no school-size cap across them) and both take the network
+	 * path (GLPK's global state is not shared between threads); else one
+	 * after the other, primary first. */
+	{
+		level_job job[CM_NLEVELS];
+		int parallel = !cfg->policy.enforce_school_size && cfg->solve.solver != CM_SOLVER_GLPK &&
+		               cfg->solve.assignment == CM_ASSIGN_SPLIT &&
+		               cfg->policy.near_share_min[CM_PRIMARY] <= 0 &&
+		               cfg->policy.near_share_min[CM_JUNIOR] <= 0;
+		pthread_t thread;
+		int threaded = 0;
+		long pupils[CM_NLEVELS] = {0, 0};
+		memset(job, 0, sizeof job);
+		for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+			level_job *J = &job[lv];
+			J->cfg = cfg;
+			J->ds = ds;
+			J->view = &view;
+			J->lv = (cm_level)lv;
+			cm__vec_init(&J->log, sizeof(char *));
+			J->seats = calloc(ds->n_schools + 1, sizeof(int));
+			if (!J->seats) {
 				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
-			p->summary[lv].solve_seconds = now_seconds() - t0;
-			cm__solution_free(&sol);
+				break;
+			}
+			for (ci = 0; ci < ds->n_compounds; ci++)
+				for (int g = 0; g < CM_NGROUPS; g++)
+					pupils[lv] += ds->compounds[ci].pupils[lv][g] > 0 ? ds->compounds[ci].pupils[lv][g] : 0;
+			if (pupils[lv] == 0)
+				parallel = 0;
 		}
-		cm__model_free(&m);
-		cm__progress(ctx, 1, lv == CM_PRIMARY ? "solving primary" : "solving junior");
-		for (si = 0; si < ds->n_schools; si++)
-			enrolled[si] += p->school[lv][si].enrolled;
+		for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+			level_job *J = &job[lv];
+			for (si = 0; si < ds->n_schools; si++) {
+				const cm_school *s = &ds->schools[si];
+				int n = cm_school_teaches(s, (cm_level)lv) && s->seats[lv] > 0 ? s->seats[lv] : 0;
+				if (cfg->policy.enforce_school_size && n > school_cap(cfg, s) - enrolled[si])
+					n = school_cap(cfg, s) - enrolled[si] > 0 ? school_cap(cfg, s) - enrolled[si] : 0;
+				J->seats[si] = n;
+				p->school[lv][si].teaches = cm_school_teaches(s, (cm_level)lv);
+				p->school[lv][si].seats = n;
+			}
+			if (pupils[lv] == 0)
+				continue;
+			J->run = 1;
+			if (parallel && lv == CM_PRIMARY) {
+				/* junior's seats do not depend on primary: start it now */
+				continue;
+			}
+			if (parallel && lv == CM_JUNIOR) {
+				threaded = pthread_create(&thread, NULL, level_run, J) == 0;
+				cm__progress(ctx, 0, "solving primary and junior");
+				level_run(&job[CM_PRIMARY]);
+				if (threaded)
+					pthread_join(thread, NULL);
+				else
+					level_run(J);
+				cm__progress(ctx, 1, "solving primary and junior");
+			} else {
+				cm__progress(ctx, 0, lv == CM_PRIMARY ? "solving primary" : "solving junior");
+				level_run(J);
+				cm__progress(ctx, 1, lv == CM_PRIMARY ? "solving primary" : "solving junior");
+			}
+			/* Read the solutions in level order (primary's first), so the
+			 * plan is the same either way. */
+			for (int k = parallel ? 0 : lv; k <= lv && !rc; k++)
+				rc = level_finish(ctx, p, &job[k]);
+			for (si = 0; si < ds->n_schools; si++)
+				enrolled[si] += p->school[lv][si].enrolled + (parallel ? p->school[0][si].enrolled : 0);
+		}
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			level_job_free(&job[lv]);
 	}
 	if (!rc) {
 		/* The school-size cap counts both levels. */
@@ -265,13 +377,14 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 				if (p->school[lv][si].teaches)
 					p->summary[lv].oversize++;
 		}
+		double t0 = now_seconds();
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			find_homes(p, (cm_level)lv);
 		rc = cm__catchments_build(ctx, ds, p, p->home, &p->catchments, &p->areas,
 		                          &p->zones);
+		cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
 	}
 done:
-	free(seats);
 	free(enrolled);
 	free(sector);
 	free(sx);
