@@ -15,6 +15,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,63 @@ static int near_counts(const cm_compound *c, const cm_school *s)
 	return c->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding;
 }
 
+/* Compounds in Z-order (Morton) of their points: rows and columns of
+ * neighbouring compounds sit together, which keeps a network solver's
+ * memory accesses local (the same model, numbered differently). */
+typedef struct zkey {
+	uint64_t key;
+	size_t index;
+} zkey;
+
+static int cmp_zkey(const void *a, const void *b)
+{
+	const zkey *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static uint64_t spread(uint32_t v)
+{
+	uint64_t x = v;
+	x = (x | x << 16) & 0x0000ffff0000ffffull;
+	x = (x | x << 8) & 0x00ff00ff00ff00ffull;
+	x = (x | x << 4) & 0x0f0f0f0f0f0f0f0full;
+	x = (x | x << 2) & 0x3333333333333333ull;
+	x = (x | x << 1) & 0x5555555555555555ull;
+	return x;
+}
+
+static size_t *z_order(const cm_dataset *ds)
+{
+	size_t n = ds->n_compounds, i, *order = malloc((n + 1) * sizeof *order);
+	zkey *k = malloc((n + 1) * sizeof *k);
+	double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL, w;
+	if (!order || !k) {
+		free(order);
+		free(k);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		x0 = fmin(x0, ds->compounds[i].x);
+		y0 = fmin(y0, ds->compounds[i].y);
+		x1 = fmax(x1, ds->compounds[i].x);
+		y1 = fmax(y1, ds->compounds[i].y);
+	}
+	w = fmax(fmax(x1 - x0, y1 - y0), 1);
+	for (i = 0; i < n; i++) {
+		uint32_t qx = (uint32_t)((ds->compounds[i].x - x0) / w * 65535.0);
+		uint32_t qy = (uint32_t)((ds->compounds[i].y - y0) / w * 65535.0);
+		k[i].key = spread(qx) | spread(qy) << 1;
+		k[i].index = i;
+	}
+	qsort(k, n, sizeof *k, cmp_zkey);
+	for (i = 0; i < n; i++)
+		order[i] = k[i].index;
+	free(k);
+	return order;
+}
+
 #define CHECK(x)                  \
 	do {                          \
 		if ((x) < 0)              \
@@ -70,7 +128,7 @@ static int near_counts(const cm_compound *c, const cm_school *s)
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, cm_model *m)
 {
-	size_t ci, si;
+	size_t ci, si, oi, *order = NULL;
 	int g, purchased_row, near_row = -1, near_col = -1;
 	double share = cfg->policy.near_share_min[level], radius = cfg->policy.near_radius_m[level];
 	int *purchased_rows = NULL;
@@ -122,8 +180,10 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		CHECK(add_coef(m, near_row, near_col, 1));
 	}
 
-	for (ci = 0; ci < ds->n_compounds; ci++) {
-		const cm_compound *c = &ds->compounds[ci];
+	if (!(order = z_order(ds)))
+		goto nomem;
+	for (oi = 0; oi < ds->n_compounds; oi++) {
+		const cm_compound *c = &ds->compounds[ci = order[oi]];
 		int n[CM_NGROUPS], demand[CM_NGROUPS] = {-1, -1}, choose = -1;
 		n[CM_LOCAL] = c->pupils[level][CM_LOCAL] > 0 ? c->pupils[level][CM_LOCAL] : 0;
 		n[CM_MIGRANT] = c->pupils[level][CM_MIGRANT] > 0 ? c->pupils[level][CM_MIGRANT] : 0;
@@ -200,9 +260,11 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		}
 	}
 	free(purchased_rows);
+	free(order);
 	return 0;
 nomem:
 	free(purchased_rows);
+	free(order);
 	cm__model_free(m);
 	return cm__error(ctx, CM_ENOMEM, "out of memory building the model");
 }
