@@ -10,9 +10,11 @@
  * in a child process per mode, the whole run through the public API: read,
  * check, solve both levels, write the plan GeoPackage.  Prints wall times
  * per stage, the child's peak memory, and per level the pupil-metres, the
- * unplaced pupils and the gap to the LP bound.  --verify solves again with
- * GLPK (solver = glpk, untimed) and prints the relative difference; with it
- * the exit status is 1 when they disagree beyond 1e-5 or in unplaced pupils.
+ * unplaced pupils and the gap to the LP bound.  --verify solves split mode
+ * again with GLPK (solver = glpk, untimed) and prints the relative
+ * difference to GLPK's LP optimum; the exit status is then 1 when they
+ * disagree beyond 1e-5 or in unplaced pupils.  (GLPK's single mode takes
+ * hours at these sizes: single mode reports its own gap.)
  */
 #define _GNU_SOURCE
 #include "catchment.h"
@@ -87,7 +89,7 @@ static int run(const char *dir, const char *mode, int verify)
 		printf("  %14.1f %6ld %6.3f%%", s->pupil_metres, s->unplaced, 100 * s->mip_gap);
 	}
 	fflush(stdout);
-	if (verify) {
+	if (verify && !strcmp(mode, "split")) {
 		cm_config *g = scenario(ctx, dir, mode, "glpk");
 		cm_plan *gp = NULL;
 		double t = now();
@@ -99,11 +101,9 @@ static int run(const char *dir, const char *mode, int verify)
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			const cm_level_summary *a = cm_plan_summary(plan, (cm_level)lv);
 			const cm_level_summary *b = cm_plan_summary(gp, (cm_level)lv);
-			/* split: against GLPK's LP optimum; single: against its plan */
-			double ref = !strcmp(mode, "split") ? b->lp_bound : b->pupil_metres;
-			double rel = ref > 0 ? (a->pupil_metres - ref) / ref : 0;
+			double ref = b->lp_bound, rel = ref > 0 ? (a->pupil_metres - ref) / ref : 0;
 			printf(" %+.2e%s", rel, a->unplaced == b->unplaced ? "" : " (unplaced differ)");
-			if (a->unplaced != b->unplaced || (!strcmp(mode, "split") && fabs(rel) > 1e-5))
+			if (a->unplaced != b->unplaced || fabs(rel) > 1e-5)
 				bad = 1;
 		}
 		cm_plan_free(gp);

@@ -141,9 +141,12 @@ typedef struct cm_policy {
 } cm_policy;
 
 typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assign_mode;
-/* auto: the network simplex where the model is a network (split mode
- * without a near-school minimum), else GLPK; glpk: GLPK always. */
-typedef enum { CM_SOLVER_AUTO = 0, CM_SOLVER_GLPK = 1 } cm_solver;
+/* auto: the network simplex where the model is a network (no near-school
+ * minimum) and, in single mode, the data is large (over CM_SINGLE_NETWORK
+ * compounds), else GLPK; glpk: GLPK always; network: the network simplex
+ * (an error with a near-school minimum). */
+typedef enum { CM_SOLVER_AUTO = 0, CM_SOLVER_GLPK = 1, CM_SOLVER_NETWORK = 2 } cm_solver;
+#define CM_SINGLE_NETWORK 2000
 
 /* [solve] */
 typedef struct cm_solve_opts {

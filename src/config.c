@@ -221,8 +221,11 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 			*(cm_solver *)slot = CM_SOLVER_AUTO;
 		else if (!strcmp(value, "glpk"))
 			*(cm_solver *)slot = CM_SOLVER_GLPK;
+		else if (!strcmp(value, "network"))
+			*(cm_solver *)slot = CM_SOLVER_NETWORK;
 		else
-			return fail(ps, "[%s] %s = '%s': must be auto or glpk", k->section, k->name, value);
+			return fail(ps, "[%s] %s = '%s': must be auto, glpk or network", k->section, k->name,
+			            value);
 		return 1;
 	case K_STRING:
 		if (k->choices && !cm__list_has(k->choices, value))

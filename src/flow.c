@@ -1,5 +1,5 @@
 /*
- * flow.c: the fast path.  A split-mode model without a near-school row is a
+ * flow.c: the fast path.  A model without a near-school row is a
  * minimum-cost flow, quota included, and netflow.c solves it exactly, in
  * whole pupils, far faster than a general LP.
  *
@@ -24,6 +24,17 @@
  * Q = 2^45, above any total of millimetres (below 2^44 for a million pupils
  * at 17 km).  Millimetres make the plan exact for distances to 1 mm per
  * pupil; the plan's own metres are summed from the true distances.
+ *
+ * Pricing: the first solve has each pupil group's 5 nearest schools; the
+ * other columns are priced against the potentials, those with a negative
+ * reduced cost join, and the simplex goes on from its basis, until none is
+ * left: the flow is then optimal for every column.
+ *
+ * Single mode (单校划片): the split optimum is the LP bound.  Then a dive
+ * (single_dive, glpk.c's dive on the network): a compound whose public
+ * pupils went to more than one public school is held to one of them (its
+ * other public arcs cost F = 2^90 more, above every other term) and the
+ * simplex goes on from its basis; until no compound is split.
  */
 #include "model.h"
 #include "netflow.h"
@@ -34,12 +45,12 @@
 
 #define W_UNPLACED ((cm_cost)1 << 66)
 #define W_QUOTA ((cm_cost)1 << 45)
+#define W_FORBID ((cm_cost)1 << 90)
+#define NEAREST 5
 
 int cm__flow_applies(const cm_model *m)
 {
 	size_t i;
-	if (m->single)
-		return 0;
 	for (i = 0; i < m->rows.len; i++)
 		if (((const cm_row *)m->rows.data)[i].kind == CM_ROW_NEAR)
 			return 0;
@@ -71,26 +82,63 @@ static int shares_arc(const cm_col *cols, size_t j)
 	       cols[j - 1].compound == cols[j].compound && cols[j - 1].school == cols[j].school;
 }
 
-/* The columns the first solve starts with: for each demand node its
- * NEAREST flow columns by distance (ties included).  A demand node's
- * columns are contiguous in the model (a compound at a time), so the
- * choice is per run of the same compound. */
-#define NEAREST 5
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
-static int initial_columns(const cm_model *m, const int *dem, unsigned char *initial)
+/* ------------------------------------------------------------ the network */
+
+typedef struct fnet {
+	cm_ctx *ctx;
+	const cm_model *m;
+	size_t n_schools;
+	const cm_col *cols;
+	size_t ncols;
+	cm_netflow *nf;
+	int nnodes, sink, nq, max_c;
+	int *dem;             /* 2 * compound + group -> node, -1 */
+	int *school_node;     /* school -> node, -1 */
+	int *to_sink, *to_nq; /* school -> its arcs, -1 */
+	int *arc;             /* column -> arc, -1 (waiting for pricing, or none) */
+	long *held;           /* compound -> the public school it is held to, -1 */
+	int rounds;
+} fnet;
+
+static void fnet_free(fnet *F)
 {
-	const cm_col *cols = m->cols.data;
-	size_t ncols = m->cols.len, j = 0, k;
+	cm__nf_free(F->nf);
+	free(F->dem);
+	free(F->school_node);
+	free(F->to_sink);
+	free(F->to_nq);
+	free(F->arc);
+	free(F->held);
+}
+
+/* A column's cost in the network: millimetres, and F more when its
+ * compound is held to another public school. */
+static cm_cost column_cost(const fnet *F, const cm_col *c)
+{
+	cm_cost d = mm(c->dist);
+	long h = F->held[c->compound];
+	/* held: -1 free, -2 no public school, else the one school */
+	if (c->seat == CM_SEAT_PUBLIC && h != -1 && h != c->school)
+		d += W_FORBID;
+	return d;
+}
+
+/* The columns the first solve starts with: each demand node's NEAREST
+ * flow columns by distance (ties included).  A compound's columns are
+ * contiguous in the model. */
+static int initial_columns(const fnet *F, unsigned char *initial)
+{
+	const cm_col *cols = F->cols;
+	size_t ncols = F->ncols, j = 0, k;
 	double *d = malloc((ncols + 1) * sizeof *d);
 	if (!d)
 		return CM_ENOMEM;
-	(void)dem;
 	while (j < ncols) {
 		size_t end = j;
 		int comp = cols[j].compound, g;
@@ -115,194 +163,465 @@ static int initial_columns(const cm_model *m, const int *dem, unsigned char *ini
 	return 0;
 }
 
-int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution *out)
+static int fnet_build(fnet *F)
 {
+	const cm_model *m = F->m;
 	const cm_row *rows = m->rows.data;
-	const cm_col *cols = m->cols.data;
-	size_t nrows = m->rows.len, ncols = m->cols.len, i, j;
-	int max_c = -1, nnodes = 0, sink, nq = -1, rc = 0, st;
-	int *dem = NULL, *school_node = NULL, *arc = NULL, *to_sink = NULL, *to_nq = NULL;
-	int64_t *left = NULL, *seats = NULL, *purchased = NULL;
-	unsigned char *is_private = NULL, *initial = NULL;
-	int rounds = 0;
-	cm_netflow *nf = NULL;
+	const cm_col *cols = F->cols;
+	size_t nrows = m->rows.len, ncols = F->ncols, ns = F->n_schools, i, j;
+	int64_t *seats = calloc(ns + 1, sizeof *seats), *purchased = calloc(ns + 1, sizeof *purchased);
+	unsigned char *is_private = calloc(ns + 1, 1), *initial = calloc(ncols + 1, 1);
+	int64_t total = 0;
+	int rc = 0;
 
-	memset(out, 0, sizeof *out);
+	F->max_c = -1;
 	for (i = 0; i < nrows; i++)
-		if (rows[i].compound > max_c)
-			max_c = rows[i].compound;
-	dem = malloc(2 * ((size_t)max_c + 1) * sizeof *dem + 1);
-	school_node = malloc((n_schools + 1) * sizeof *school_node);
-	to_sink = malloc((n_schools + 1) * sizeof *to_sink);
-	to_nq = malloc((n_schools + 1) * sizeof *to_nq);
-	left = calloc(n_schools + 1, sizeof *left);
-	seats = calloc(n_schools + 1, sizeof *seats);
-	purchased = calloc(n_schools + 1, sizeof *purchased);
-	is_private = calloc(n_schools + 1, 1);
-	initial = calloc(ncols + 1, 1);
-	arc = malloc((ncols + 1) * sizeof *arc);
-	out->x = calloc(ncols + 1, sizeof(double));
-	out->seat_dual_m = calloc(n_schools + 1, sizeof(double));
-	out->seat_dual_u = calloc(n_schools + 1, sizeof(double));
-	if (!dem || !school_node || !to_sink || !to_nq || !left || !arc || !out->x || !seats ||
-	    !purchased || !is_private || !initial ||
-	    !out->seat_dual_m || !out->seat_dual_u) {
+		if (rows[i].compound > F->max_c)
+			F->max_c = rows[i].compound;
+	F->dem = malloc(2 * ((size_t)F->max_c + 1) * sizeof *F->dem + 1);
+	F->held = malloc(((size_t)F->max_c + 1) * sizeof *F->held + 1);
+	F->school_node = malloc((ns + 1) * sizeof *F->school_node);
+	F->to_sink = malloc((ns + 1) * sizeof *F->to_sink);
+	F->to_nq = malloc((ns + 1) * sizeof *F->to_nq);
+	F->arc = malloc((ncols + 1) * sizeof *F->arc);
+	if (!seats || !purchased || !is_private || !initial || !F->dem || !F->held ||
+	    !F->school_node || !F->to_sink || !F->to_nq || !F->arc) {
 		rc = CM_ENOMEM;
 		goto done;
 	}
-	for (i = 0; i < 2 * ((size_t)max_c + 1); i++)
-		dem[i] = -1;
-	for (i = 0; i < n_schools; i++)
-		school_node[i] = to_sink[i] = to_nq[i] = -1;
+	for (i = 0; i < 2 * ((size_t)F->max_c + 1); i++)
+		F->dem[i] = -1;
+	for (i = 0; i <= (size_t)F->max_c; i++)
+		F->held[i] = -1;
+	for (i = 0; i < ns; i++)
+		F->school_node[i] = F->to_sink[i] = F->to_nq[i] = -1;
 
 	/* Nodes: demands, schools, NQ, sink. */
+	F->nq = -1;
 	for (i = 0; i < nrows; i++) {
 		if (rows[i].kind == CM_ROW_DEMAND)
-			dem[2 * rows[i].compound + rows[i].group] = nnodes++;
+			F->dem[2 * rows[i].compound + rows[i].group] = F->nnodes++;
 		else if (rows[i].kind == CM_ROW_SEATS)
-			school_node[rows[i].school] = nnodes++;
+			F->school_node[rows[i].school] = F->nnodes++;
 	}
 	if (m->quota_row >= 0)
-		nq = nnodes++;
-	sink = nnodes++;
-	nf = cm__nf_new(nnodes, (int)ncols + (int)n_schools * 2 + 4);
-	if (!nf) {
+		F->nq = F->nnodes++;
+	F->sink = F->nnodes++;
+	if (!(F->nf = cm__nf_new(F->nnodes, (int)ncols / 2 + (int)ns * 2 + 4))) {
 		rc = CM_ENOMEM;
 		goto done;
 	}
-	{
-		int64_t total = 0;
-		for (i = 0; i < nrows; i++)
-			if (rows[i].kind == CM_ROW_DEMAND) {
-				cm__nf_supply(nf, dem[2 * rows[i].compound + rows[i].group], (int64_t)rows[i].rhs);
-				total += (int64_t)rows[i].rhs;
-			}
-		cm__nf_supply(nf, sink, -total);
-	}
+	for (i = 0; i < nrows; i++)
+		if (rows[i].kind == CM_ROW_DEMAND) {
+			cm__nf_supply(F->nf, F->dem[2 * rows[i].compound + rows[i].group], (int64_t)rows[i].rhs);
+			total += (int64_t)rows[i].rhs;
+		}
+	cm__nf_supply(F->nf, F->sink, -total);
+
 	/* School arcs: public seats to the sink; private purchased places to the
 	 * sink, the rest through NQ.  A school is private when it has a
 	 * purchased or fee column. */
 	for (i = 0; i < nrows; i++) {
-		const cm_row *r = &rows[i];
-		if (r->kind == CM_ROW_SEATS)
-			seats[r->school] = (int64_t)r->rhs;
-		else if (r->kind == CM_ROW_PURCHASED)
-			purchased[r->school] = (int64_t)r->rhs;
+		if (rows[i].kind == CM_ROW_SEATS)
+			seats[rows[i].school] = (int64_t)rows[i].rhs;
+		else if (rows[i].kind == CM_ROW_PURCHASED)
+			purchased[rows[i].school] = (int64_t)rows[i].rhs;
 	}
 	for (j = 0; j < ncols; j++)
 		if (cols[j].kind == CM_COL_FLOW && cols[j].seat != CM_SEAT_PUBLIC)
 			is_private[cols[j].school] = 1;
-	for (i = 0; i < n_schools && !rc; i++) {
-		if (school_node[i] < 0)
+	for (i = 0; i < ns && !rc; i++) {
+		int node = F->school_node[i];
+		if (node < 0)
 			continue;
 		if (!is_private[i]) {
-			if ((to_sink[i] = cm__nf_arc(nf, school_node[i], sink, seats[i], 0)) < 0)
-				rc = CM_ENOMEM;
+			F->to_sink[i] = cm__nf_arc(F->nf, node, F->sink, seats[i], 0);
+			rc = F->to_sink[i] < 0 ? CM_ENOMEM : 0;
 			continue;
 		}
 		if (purchased[i] > 0 &&
-		    (to_sink[i] = cm__nf_arc(nf, school_node[i], sink, purchased[i], 0)) < 0)
+		    (F->to_sink[i] = cm__nf_arc(F->nf, node, F->sink, purchased[i], 0)) < 0)
 			rc = CM_ENOMEM;
 		if (seats[i] > purchased[i] &&
-		    (to_nq[i] = cm__nf_arc(nf, school_node[i], nq, seats[i] - purchased[i], 0)) < 0)
+		    (F->to_nq[i] = cm__nf_arc(F->nf, node, F->nq, seats[i] - purchased[i], 0)) < 0)
 			rc = CM_ENOMEM;
 	}
-	/* Column arcs: for each pupil group of a compound its K nearest schools
-	 * (and the way to no place); the others wait for pricing. */
-	if ((rc = initial_columns(m, dem, initial)))
-		goto done;
-	for (j = 0; j < ncols && rc == 0; j++) {
+
+	/* Column arcs: the nearest schools, the ways to no place, the quota's
+	 * shortfall.  Single mode's choice columns have no arc: holding a
+	 * compound to one school does their work. */
+	if (!rc)
+		rc = initial_columns(F, initial);
+	for (j = 0; j < ncols && !rc; j++) {
 		const cm_col *c = &cols[j];
 		int a = -1;
-		arc[j] = -1;
+		F->arc[j] = -1;
 		switch (c->kind) {
 		case CM_COL_FLOW:
-			/* a private school's purchased and fee columns share one arc */
-			if (c->seat == CM_SEAT_FEE && shares_arc(cols, j)) {
-				arc[j] = arc[j - 1];
+			if (shares_arc(cols, j)) {
+				F->arc[j] = F->arc[j - 1];
 				continue;
 			}
 			if (!initial[j])
 				continue;
-			a = cm__nf_arc(nf, dem[2 * c->compound + c->group], school_node[c->school],
+			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
 			               CM_NF_INF, mm(c->dist));
 			break;
 		case CM_COL_UNPLACED:
-			a = cm__nf_arc(nf, dem[2 * c->compound + c->group],
-			               c->group == CM_MIGRANT && nq >= 0 ? nq : sink, CM_NF_INF, W_UNPLACED);
+			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
+			               c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink, CM_NF_INF,
+			               W_UNPLACED);
 			break;
 		case CM_COL_QUOTA_SHORT:
-			a = cm__nf_arc(nf, nq, sink, CM_NF_INF, W_QUOTA);
+			a = cm__nf_arc(F->nf, F->nq, F->sink, CM_NF_INF, W_QUOTA);
 			break;
-		default:
-			rc = cm__error(ctx, CM_ERROR, "internal: a column the network has no arc for");
+		case CM_COL_CHOICE:
 			continue;
 		}
 		if (a < 0)
 			rc = CM_ENOMEM;
-		arc[j] = a;
+		F->arc[j] = a;
 	}
-	if (!rc && nq >= 0 &&
-	    cm__nf_arc(nf, nq, sink, (int64_t)llround(m->migrants - m->quota_target), 0) < 0)
+	if (!rc && F->nq >= 0 &&
+	    cm__nf_arc(F->nf, F->nq, F->sink, (int64_t)llround(m->migrants - m->quota_target), 0) < 0)
 		rc = CM_ENOMEM;
-	if (rc)
-		goto done;
+	/* A forbidden arc may have to carry flow for a while (single mode):
+	 * the artificial start must cost more still. */
+	if (!rc)
+		cm__nf_cost_bound(F->nf, W_FORBID + W_FORBID / 2);
+done:
+	free(seats);
+	free(purchased);
+	free(is_private);
+	free(initial);
+	return rc;
+}
 
-	/* Solve; price the waiting columns against the potentials; add those
-	 * with a negative reduced cost; solve on from the same basis; until
-	 * none is left: then the flow is optimal for every column. */
+/* Solves; prices the waiting columns against the potentials; adds those
+ * with a negative reduced cost; solves on from the same basis; until none
+ * is left. */
+static int fnet_solve(fnet *F, int price)
+{
+	const cm_col *cols = F->cols;
+	size_t j;
 	for (;;) {
-		int added = 0;
-		st = cm__nf_solve(nf);
-		rounds++;
+		int added = 0, st = cm__nf_solve(F->nf);
+		F->rounds++;
+		if (st == CM_NF_NOMEM)
+			return CM_ENOMEM;
 		if (st != CM_NF_OPTIMAL)
-			break;
-		for (j = 0; j < ncols; j++) {
+			return cm__error(F->ctx, CM_ESOLVER, "the network solver found no flow (a fault: "
+			                 "please report it)");
+		for (j = 0; j < F->ncols && price; j++) {
 			const cm_col *c = &cols[j];
 			int from, to;
-			if (arc[j] >= 0 || c->kind != CM_COL_FLOW || (c->seat == CM_SEAT_FEE && shares_arc(cols, j)))
+			cm_cost cost;
+			if (F->arc[j] >= 0 || c->kind != CM_COL_FLOW || shares_arc(cols, j))
 				continue;
-			from = dem[2 * c->compound + c->group];
-			to = school_node[c->school];
-			if (cm__nf_reduced(nf, from, to, mm(c->dist)) >= 0)
+			from = F->dem[2 * c->compound + c->group];
+			to = F->school_node[c->school];
+			cost = column_cost(F, c);
+			if (cm__nf_reduced(F->nf, from, to, cost) >= 0)
 				continue;
-			if ((arc[j] = cm__nf_arc(nf, from, to, CM_NF_INF, mm(c->dist))) < 0) {
-				st = CM_NF_NOMEM;
-				break;
-			}
-			if (j + 1 < ncols && shares_arc(cols, j + 1))
-				arc[j + 1] = arc[j];
+			if ((F->arc[j] = cm__nf_arc(F->nf, from, to, CM_NF_INF, cost)) < 0)
+				return CM_ENOMEM;
+			if (j + 1 < F->ncols && shares_arc(cols, j + 1))
+				F->arc[j + 1] = F->arc[j];
 			added++;
 		}
-		if (!added || st != CM_NF_OPTIMAL)
-			break;
+		if (!added)
+			return 0;
 	}
-	if (st == CM_NF_NOMEM) {
+}
+
+/* ------------------------------------------------------------ single mode */
+
+/* A compound's columns, [start, end) in the model. */
+typedef struct crange {
+	size_t start, end;
+	int compound;
+} crange;
+
+/* A compound's public pupils by school, largest first (at most 4). */
+typedef struct cshare {
+	int n;
+	long school[4];
+	int64_t pupils[4];
+	int64_t total;
+} cshare;
+
+static void public_shares(const fnet *F, const crange *r, cshare *out)
+{
+	const cm_col *cols = F->cols;
+	size_t k;
+	int i, t;
+	memset(out, 0, sizeof *out);
+	for (k = r->start; k < r->end; k++) {
+		const cm_col *c = &cols[k];
+		int64_t f;
+		if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || F->arc[k] < 0)
+			continue;
+		if ((f = cm__nf_flow(F->nf, F->arc[k])) <= 0)
+			continue;
+		out->total += f;
+		for (i = 0; i < out->n && out->school[i] != c->school; i++)
+			;
+		if (i == out->n) {
+			if (out->n == 4)
+				continue;
+			out->school[out->n++] = c->school;
+		}
+		out->pupils[i] += f;
+	}
+	for (i = 1; i < out->n; i++) /* largest first; ties: as found (nearer schools first) */
+		for (t = i; t > 0 && out->pupils[t] > out->pupils[t - 1]; t--) {
+			int64_t p = out->pupils[t];
+			long sc = out->school[t];
+			out->pupils[t] = out->pupils[t - 1], out->school[t] = out->school[t - 1];
+			out->pupils[t - 1] = p, out->school[t - 1] = sc;
+		}
+}
+
+/* Holds compound r to `school` (-1: frees it) and re-prices its arcs. */
+static void hold(fnet *F, const crange *r, long school)
+{
+	size_t k;
+	F->held[r->compound] = school;
+	for (k = r->start; k < r->end; k++)
+		if (F->cols[k].kind == CM_COL_FLOW && F->cols[k].seat == CM_SEAT_PUBLIC && F->arc[k] >= 0)
+			cm__nf_set_cost(F->nf, F->arc[k], column_cost(F, &F->cols[k]));
+}
+
+/* The plan's value without the holding weight: (unplaced, shortfall,
+ * millimetres) as one number. */
+static cm_cost plan_value(const fnet *F)
+{
+	cm_cost v = cm__nf_total_cost(F->nf);
+	return v % W_FORBID;
+}
+
+/* A budget of solves: `work` / compounds, between 50 and 5000.  Each solve
+ * costs about the size of the network, so the budget bounds the time; a
+ * county gets the whole search, a city a part of it. */
+static int budget_for(size_t compounds, size_t work)
+{
+	size_t b = compounds ? work / compounds : 5000;
+	return b < 50 ? 50 : b > 5000 ? 5000 : (int)b;
+}
+
+/* The dive, as glpk.c's: hold at once every split compound with 95% or
+ * more of its public pupils at one school, and keep the batch when the
+ * unplaced pupils do not grow; else take the split compound with the
+ * largest share alone and try each of its schools, keeping the best, and
+ * go back to batches.  The network goes on from its basis each time, so a
+ * step costs the few pivots it changes. */
+static int single_dive(fnet *F, int *steps, int *held_total)
+{
+	crange *cr = NULL, *batch_r = NULL;
+	cshare *sh = NULL;
+	size_t nr = 0, j = 0, i;
+	int rc = 0, batch_ok = 1, lookahead;
+	cm_cost now, v;
+	cr = malloc((F->ncols + 1) * sizeof *cr);
+	sh = malloc((F->ncols + 1) * sizeof *sh);
+	batch_r = malloc((F->ncols + 1) * sizeof *batch_r);
+	if (!cr || !sh || !batch_r) {
 		rc = CM_ENOMEM;
 		goto done;
 	}
-	if (st != CM_NF_OPTIMAL) {
-		rc = cm__error(ctx, CM_ESOLVER, "the network solver found no flow (a fault: please "
-		               "report it)");
-		goto done;
+	while (j < F->ncols) {
+		size_t end = j;
+		while (end < F->ncols && F->cols[end].compound == F->cols[j].compound)
+			end++;
+		if (F->cols[j].compound >= 0)
+			cr[nr++] = (crange){j, end, F->cols[j].compound};
+		j = end;
 	}
+	now = plan_value(F);
+	/* Steps that try every school of one compound cost a solve each; a
+	 * city has thousands of split compounds, so after a budget of them
+	 * every split compound is held to its largest share at once. */
+	lookahead = budget_for(nr, 4000000);
+	for (*steps = 0; !rc; (*steps)++) {
+		size_t nbatch = 0, best = nr;
+		int64_t best_num = 0, best_den = 1;
+		int all = lookahead <= 0;
+		for (i = 0; i < nr; i++) {
+			cshare *c = &sh[i];
+			if (F->held[cr[i].compound] >= 0)
+				continue;
+			public_shares(F, &cr[i], c);
+			if (c->n < 2)
+				continue;
+			if (all || (batch_ok && 20 * c->pupils[0] >= 19 * c->total)) {
+				batch_r[nbatch++] = cr[i];
+				hold(F, &cr[i], c->school[0]);
+			} else if (best == nr || c->pupils[0] * best_den > best_num * c->total) {
+				best = i;
+				best_num = c->pupils[0];
+				best_den = c->total;
+			}
+		}
+		if (nbatch) {
+			if ((rc = fnet_solve(F, 0)))
+				break;
+			v = plan_value(F);
+			if (all || v / W_UNPLACED <= now / W_UNPLACED) {
+				now = v;
+				*held_total += (int)nbatch;
+				batch_ok = 1;
+				continue;
+			}
+			for (i = 0; i < nbatch; i++)
+				hold(F, &batch_r[i], -1);
+			if ((rc = fnet_solve(F, 0)))
+				break;
+			now = plan_value(F);
+			batch_ok = 0; /* one at a time until a step goes well */
+			continue;
+		}
+		if (best == nr)
+			break; /* no compound is split */
+		{
+			cshare c = sh[best];
+			cm_cost bv = 0;
+			int k, pick = -1;
+			for (k = 0; k < c.n; k++) {
+				hold(F, &cr[best], c.school[k]);
+				if ((rc = fnet_solve(F, 0)))
+					break;
+				v = plan_value(F);
+				if (pick < 0 || v < bv) {
+					bv = v;
+					pick = k;
+				}
+			}
+			if (rc)
+				break;
+			if (pick != c.n - 1) {
+				hold(F, &cr[best], c.school[pick]);
+				if ((rc = fnet_solve(F, 0)))
+					break;
+			}
+			now = plan_value(F);
+			(*held_total)++;
+			lookahead--;
+			batch_ok = 1;
+		}
+	}
+	/* No compound is split: hold every one where it is (-2: no public
+	 * school), so that moves below cannot split one again. */
+	for (i = 0; i < nr && !rc; i++) {
+		cshare c;
+		if (F->held[cr[i].compound] != -1)
+			continue;
+		public_shares(F, &cr[i], &c);
+		hold(F, &cr[i], c.n ? c.school[0] : -2);
+	}
+	/* Then moves: a compound with pupils left without a place tries each
+	 * other public school it can reach; that school's compounds are let go
+	 * meanwhile (they may move elsewhere, and are held again where most of
+	 * their pupils went).  A move that makes the plan better stays.  A
+	 * budget of solves bounds the search. */
+	if (!rc) {
+		int budget = budget_for(nr, 2000000), improved = 1;
+		size_t *freed = malloc((nr + 1) * sizeof *freed), nf_ = 0, f;
+		long *was_at = malloc((nr + 1) * sizeof *was_at);
+		if (!freed || !was_at)
+			rc = CM_ENOMEM;
+		while (improved && budget > 0 && !rc) {
+			improved = 0;
+			for (i = 0; i < nr && budget > 0 && !rc; i++) {
+				size_t k;
+				long was = F->held[cr[i].compound];
+				int64_t unplaced = 0;
+				for (k = cr[i].start; k < cr[i].end; k++)
+					if (F->cols[k].kind == CM_COL_UNPLACED && F->arc[k] >= 0)
+						unplaced += cm__nf_flow(F->nf, F->arc[k]);
+				for (k = cr[i].start; unplaced && k < cr[i].end && budget > 0 && !rc; k++) {
+					const cm_col *c = &F->cols[k];
+					if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || c->school == was ||
+					    (k > cr[i].start && F->cols[k - 1].kind == CM_COL_FLOW &&
+					     F->cols[k - 1].school == c->school))
+						continue;
+					if (F->arc[k] < 0 &&
+					    (F->arc[k] = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
+					                            F->school_node[c->school], CM_NF_INF,
+					                            mm(c->dist))) < 0) {
+						rc = CM_ENOMEM;
+						break;
+					}
+					budget--;
+					nf_ = 0;
+					for (f = 0; f < nr; f++)
+						if (f != i && F->held[cr[f].compound] == c->school) {
+							freed[nf_] = f;
+							was_at[nf_++] = c->school;
+							hold(F, &cr[f], -1);
+						}
+					hold(F, &cr[i], c->school);
+					if ((rc = fnet_solve(F, 0)))
+						break;
+					for (f = 0; f < nf_; f++) {
+						cshare sc;
+						public_shares(F, &cr[freed[f]], &sc);
+						hold(F, &cr[freed[f]], sc.n ? sc.school[0] : -2);
+					}
+					if ((rc = fnet_solve(F, 0)))
+						break;
+					v = plan_value(F);
+					if (v < now) {
+						now = v;
+						was = c->school;
+						improved = 1;
+						break;
+					}
+					for (f = 0; f < nf_; f++)
+						hold(F, &cr[freed[f]], was_at[f]);
+					hold(F, &cr[i], was);
+					if ((rc = fnet_solve(F, 0)))
+						break;
+				}
+			}
+		}
+		free(freed);
+		free(was_at);
+	}
+done:
+	free(cr);
+	free(sh);
+	free(batch_r);
+	return rc;
+}
 
-	/* Flows back to columns; purchased places first at each private school. */
-	for (i = 0; i < n_schools; i++)
-		if (school_node[i] >= 0 && to_sink[i] >= 0)
-			left[i] = cm__nf_flow(nf, to_sink[i]);
-	for (j = 0; j < ncols; j++) {
+/* Flows back to columns (purchased places first at each private school),
+ * the objective and the seats' duals. */
+static int fnet_extract(fnet *F, cm_solution *out)
+{
+	const cm_col *cols = F->cols;
+	size_t ns = F->n_schools, i, j;
+	int64_t *left = calloc(ns + 1, sizeof *left);
+	if (!left)
+		return CM_ENOMEM;
+	for (i = 0; i < ns; i++)
+		if (F->school_node[i] >= 0 && F->to_sink[i] >= 0)
+			left[i] = cm__nf_flow(F->nf, F->to_sink[i]);
+	for (j = 0; j < F->ncols; j++) {
 		const cm_col *c = &cols[j];
 		int64_t f;
-		if (arc[j] < 0)
+		if (c->kind == CM_COL_CHOICE) {
+			out->x[j] = F->held[c->compound] == (long)c->school;
 			continue;
-		f = cm__nf_flow(nf, arc[j]);
+		}
+		if (F->arc[j] < 0)
+			continue;
+		f = cm__nf_flow(F->nf, F->arc[j]);
 		if (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PURCHASED) {
 			int64_t take = f < left[c->school] ? f : left[c->school];
 			left[c->school] -= take;
 			out->x[j] = (double)take;
 			/* the fee column (next, same arc) takes the rest */
-			if (j + 1 < ncols && arc[j + 1] == arc[j]) {
+			if (j + 1 < F->ncols && shares_arc(cols, j + 1)) {
 				out->x[j + 1] = (double)(f - take);
 				j++;
 			}
@@ -310,45 +629,91 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 			out->x[j] = (double)f;
 		}
 	}
-	/* Objective, and the seats' duals from the potentials. */
-	for (j = 0; j < ncols; j++)
+	free(left);
+	out->objective = 0;
+	for (j = 0; j < F->ncols; j++)
 		if (cols[j].kind == CM_COL_FLOW)
 			out->objective += out->x[j] * cols[j].dist;
-	for (i = 0; i < n_schools; i++) {
-		int a = to_sink[i] >= 0 ? to_sink[i] : to_nq[i];
-		int head = to_sink[i] >= 0 ? sink : nq;
+	for (i = 0; i < ns; i++) {
+		int a = F->to_sink[i] >= 0 ? F->to_sink[i] : F->to_nq[i];
+		int head = F->to_sink[i] >= 0 ? F->sink : F->nq;
 		cm_cost rcost;
 		double u, metres;
-		if (school_node[i] < 0 || a < 0)
+		out->seat_dual_u[i] = out->seat_dual_m[i] = 0;
+		if (F->school_node[i] < 0 || a < 0)
 			continue;
-		rcost = cm__nf_potential(nf, school_node[i]) - cm__nf_potential(nf, head);
+		rcost = cm__nf_potential(F->nf, F->school_node[i]) - cm__nf_potential(F->nf, head);
 		if (rcost >= 0)
 			continue;
 		split_cost(-rcost, &u, &metres);
 		out->seat_dual_u[i] = u > 0 ? u : 0;
 		out->seat_dual_m[i] = metres > 0 ? metres : 0;
 	}
-	out->quota_short = m->quota_col >= 0 ? out->x[m->quota_col] : 0;
-	out->lp_bound = out->objective;
-	out->mip_gap = 0;
-	out->integral = 1;
-	cm__log(ctx, CM_LOG_DEBUG, "%s: network simplex, %d nodes, %zu columns, %d pricing rounds, "
-	        "%ld pivots", cm_level_name(m->level), nnodes, ncols, rounds, cm__nf_pivots(nf));
-done:
+	out->quota_short = F->m->quota_col >= 0 ? out->x[F->m->quota_col] : 0;
+	return 0;
+}
+
+static double total_unplaced(const fnet *F)
+{
+	size_t j;
+	double u = 0;
+	for (j = 0; j < F->ncols; j++)
+		if (F->cols[j].kind == CM_COL_UNPLACED && F->arc[j] >= 0)
+			u += (double)cm__nf_flow(F->nf, F->arc[j]);
+	return u;
+}
+
+int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution *out)
+{
+	fnet F;
+	int rc, held = 0, rounds = 0;
+	size_t ncols = m->cols.len, j;
+	double bound = 0, lp_unplaced;
+
+	memset(out, 0, sizeof *out);
+	memset(&F, 0, sizeof F);
+	F.ctx = ctx;
+	F.m = m;
+	F.n_schools = n_schools;
+	F.cols = m->cols.data;
+	F.ncols = ncols;
+	out->x = calloc(ncols + 1, sizeof(double));
+	out->seat_dual_m = calloc(n_schools + 1, sizeof(double));
+	out->seat_dual_u = calloc(n_schools + 1, sizeof(double));
+	rc = !out->x || !out->seat_dual_m || !out->seat_dual_u ? CM_ENOMEM : fnet_build(&F);
+	if (!rc)
+		rc = fnet_solve(&F, 1);
+	if (!rc) {
+		/* the split optimum: the plan in split mode, the bound in single */
+		for (j = 0; j < ncols; j++)
+			if (F.cols[j].kind == CM_COL_FLOW && F.arc[j] >= 0 && !shares_arc(F.cols, j))
+				bound += (double)cm__nf_flow(F.nf, F.arc[j]) * F.cols[j].dist;
+		lp_unplaced = total_unplaced(&F);
+		out->lp_unplaced = lp_unplaced;
+	}
+	if (!rc && m->single)
+		rc = single_dive(&F, &rounds, &held);
+	if (!rc)
+		rc = fnet_extract(&F, out);
+	if (!rc) {
+		out->lp_bound = bound;
+		out->integral = 1;
+		out->dive_rounds = rounds;
+		out->mip_gap = out->objective > 0 ? (out->objective - bound) / out->objective : 0;
+		if (out->mip_gap < 0)
+			out->mip_gap = 0;
+		cm__log(ctx, CM_LOG_DEBUG, "%s: network simplex, %d nodes, %zu columns, %d pricing "
+		        "rounds, %ld pivots%s", cm_level_name(m->level), F.nnodes, ncols, F.rounds,
+		        cm__nf_pivots(F.nf), "");
+		if (m->single)
+			cm__log(ctx, CM_LOG_DEBUG, "%s: single mode held %d split compounds in %d rounds; "
+			        "unplaced %.0f (LP %.0f), gap %.3f%%", cm_level_name(m->level), held, rounds,
+			        total_unplaced(&F), out->lp_unplaced, 100 * out->mip_gap);
+	}
 	if (rc == CM_ENOMEM)
 		cm__error(ctx, CM_ENOMEM, "out of memory in the network solver");
 	if (rc)
 		cm__solution_free(out);
-	cm__nf_free(nf);
-	free(dem);
-	free(school_node);
-	free(to_sink);
-	free(to_nq);
-	free(left);
-	free(seats);
-	free(purchased);
-	free(is_private);
-	free(initial);
-	free(arc);
+	fnet_free(&F);
 	return rc;
 }

@@ -40,6 +40,8 @@ struct cm_netflow {
 	int *dirty;         /* scratch for the re-hanging */
 	/* the pivot */
 	int in_arc, join, u_in, v_in, u_out, next_arc, block;
+	int dirty_pi;       /* costs changed since the potentials were computed */
+	cm_cost cost_bound; /* the artificial arcs cost more than this */
 	int64_t delta;
 	long pivots;
 	cm_cost total;
@@ -153,6 +155,8 @@ static int init(cm_netflow *nf)
 		if (c > art)
 			art = c;
 	}
+	if (nf->cost_bound > art)
+		art = nf->cost_bound;
 	art = (art + 1) * (n + 1);
 	for (e = 0; e < real; e++)
 		nf->state[e] = ST_LOWER;
@@ -399,6 +403,30 @@ static void update_potential(cm_netflow *nf)
 	}
 }
 
+/* The potentials from the tree, root first in thread order: every tree arc
+ * has reduced cost 0. */
+static void recompute_potentials(cm_netflow *nf)
+{
+	int root = nf->n, u;
+	nf->pi[root] = 0;
+	for (u = nf->thread[root]; u != root; u = nf->thread[u]) {
+		int e = nf->pred[u], p = nf->parent[u];
+		nf->pi[u] = nf->pred_dir[u] == DIR_UP ? nf->pi[p] - nf->cost[e] : nf->pi[p] + nf->cost[e];
+	}
+	nf->dirty_pi = 0;
+}
+
+void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost)
+{
+	nf->cost[arc] = cost;
+	nf->dirty_pi = 1;
+}
+
+void cm__nf_cost_bound(cm_netflow *nf, cm_cost bound)
+{
+	nf->cost_bound = bound;
+}
+
 int cm__nf_solve(cm_netflow *nf)
 {
 	int e;
@@ -409,6 +437,8 @@ int cm__nf_solve(cm_netflow *nf)
 		return CM_NF_INFEASIBLE;
 	if (nf->art < 0 && init(nf))
 		return CM_NF_NOMEM;
+	if (nf->dirty_pi)
+		recompute_potentials(nf);
 	nf->block = (int)sqrt((double)nf->m);
 	if (nf->block < 10)
 		nf->block = 10;

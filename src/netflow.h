@@ -40,6 +40,12 @@ enum { CM_NF_OPTIMAL = 0, CM_NF_INFEASIBLE = 1, CM_NF_NOMEM = -1 };
  * first solve) and the next solve starts from the last basis: pricing adds
  * the arcs the duals ask for. */
 int cm__nf_solve(cm_netflow *nf);
+/* Changes an arc's cost; the next solve goes on from the same basis (the
+ * flow stays feasible, the potentials are recomputed). */
+void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost);
+/* Arcs may later cost up to `bound` (before the first solve: the artificial
+ * start is priced above it). */
+void cm__nf_cost_bound(cm_netflow *nf, cm_cost bound);
 /* The reduced cost of an arc not (yet) in the network, from its ends'
  * potentials after a solve. */
 cm_cost cm__nf_reduced(const cm_netflow *nf, int from, int to, cm_cost cost);

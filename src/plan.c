@@ -167,6 +167,17 @@ static void keep_log(cm_log_level level, const char *msg, void *ud)
 		J->log.len--;
 }
 
+/* Does a level go to the network simplex (when its model is a network)?
+ * Split mode always; single mode when the data is large, where GLPK's
+ * dive would take hours: GLPK's is better on a county, in a minute or two
+ * (docs/model.md has both). */
+static int uses_network(const cm_config *cfg, const cm_dataset *ds)
+{
+	if (cfg->solve.solver != CM_SOLVER_AUTO)
+		return cfg->solve.solver == CM_SOLVER_NETWORK;
+	return cfg->solve.assignment == CM_ASSIGN_SPLIT || ds->n_compounds > CM_SINGLE_NETWORK;
+}
+
 static void *level_run(void *arg)
 {
 	level_job *J = arg;
@@ -177,8 +188,11 @@ static void *level_run(void *arg)
 	J->rc = cm__model_build(&J->own, J->cfg, J->ds, J->lv, J->seats, &J->m);
 	J->built = J->rc == 0;
 	if (!J->rc) {
-		if (J->cfg->solve.solver != CM_SOLVER_GLPK && cm__flow_applies(&J->m))
+		if (uses_network(J->cfg, J->ds) && cm__flow_applies(&J->m))
 			J->rc = cm__flow_solve(&J->own, &J->m, J->ds->n_schools, &J->sol);
+		else if (J->cfg->solve.solver == CM_SOLVER_NETWORK)
+			J->rc = cm__error(&J->own, CM_EINPUT, "solver = network cannot hold a near-school "
+			                  "minimum (near_share_min_*): use solver = auto or glpk");
 		else
 			J->rc = cm__glpk_solve(&J->own, J->cfg, &J->m, J->view, &J->sol);
 		J->solved = J->rc == 0;
@@ -300,8 +314,7 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	 * after the other, primary first. */
 	{
 		level_job job[CM_NLEVELS];
-		int parallel = !cfg->policy.enforce_school_size && cfg->solve.solver != CM_SOLVER_GLPK &&
-		               cfg->solve.assignment == CM_ASSIGN_SPLIT &&
+		int parallel = !cfg->policy.enforce_school_size && uses_network(cfg, ds) &&
 		               cfg->policy.near_share_min[CM_PRIMARY] <= 0 &&
 		               cfg->policy.near_share_min[CM_JUNIOR] <= 0;
 		pthread_t thread;
