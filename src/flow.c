@@ -519,28 +519,41 @@ static int single_dive(fnet *F, int *steps, int *held_total)
 		hold(F, &cr[i], c.n ? c.school[0] : -2);
 	}
 	/* Then moves: a compound with pupils left without a place tries each
-	 * other public school it can reach; that school's compounds are let go
-	 * meanwhile (they may move elsewhere, and are held again where most of
-	 * their pupils went).  A move that makes the plan better stays.  A
-	 * budget of solves bounds the search. */
+	 * other public school it can reach, a compound on a detour each nearer
+	 * one; that school's compounds are let go meanwhile (they may move
+	 * elsewhere, and are held again where most of their pupils went).  A
+	 * move that makes the plan better stays.  A budget of solves for each
+	 * kind bounds the search. */
 	if (!rc) {
 		int budget = budget_for(nr, 2000000), improved = 1;
 		size_t *freed = malloc((nr + 1) * sizeof *freed), nf_ = 0, f;
 		long *was_at = malloc((nr + 1) * sizeof *was_at);
 		if (!freed || !was_at)
 			rc = CM_ENOMEM;
+		int pass;
+		for (pass = 0; pass < 2; pass++, improved = 1, budget = budget_for(nr, 2000000))
 		while (improved && budget > 0 && !rc) {
 			improved = 0;
 			for (i = 0; i < nr && budget > 0 && !rc; i++) {
 				size_t k;
 				long was = F->held[cr[i].compound];
 				int64_t unplaced = 0;
-				for (k = cr[i].start; k < cr[i].end; k++)
+				double at = HUGE_VAL; /* the held school's distance */
+				for (k = cr[i].start; k < cr[i].end; k++) {
 					if (F->cols[k].kind == CM_COL_UNPLACED && F->arc[k] >= 0)
 						unplaced += cm__nf_flow(F->nf, F->arc[k]);
-				for (k = cr[i].start; unplaced && k < cr[i].end && budget > 0 && !rc; k++) {
+					if (F->cols[k].kind == CM_COL_FLOW && F->cols[k].school == was)
+						at = F->cols[k].dist;
+				}
+				/* first pass: a compound with pupils without a place tries
+				 * every school; second: one held to a school tries the nearer
+				 * ones (a detour) */
+				if (pass == 0 ? !unplaced : unplaced != 0 || was < 0)
+					continue;
+				for (k = cr[i].start; k < cr[i].end && budget > 0 && !rc; k++) {
 					const cm_col *c = &F->cols[k];
 					if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || c->school == was ||
+					    (pass == 1 && c->dist >= at - 1) ||
 					    (k > cr[i].start && F->cols[k - 1].kind == CM_COL_FLOW &&
 					     F->cols[k - 1].school == c->school))
 						continue;
