@@ -531,7 +531,7 @@ static int single_dive(fnet *F, int *steps, int *held_total)
 		if (!freed || !was_at)
 			rc = CM_ENOMEM;
 		int pass;
-		for (pass = 0; pass < 2; pass++, improved = 1, budget = budget_for(nr, 2000000))
+		for (pass = 0; pass < 2; pass++, improved = 1, budget = budget_for(nr, 500000))
 		while (improved && budget > 0 && !rc) {
 			improved = 0;
 			for (i = 0; i < nr && budget > 0 && !rc; i++) {

@@ -753,7 +753,7 @@ Test(fastpath, network_matches_glpk)
  * the brute-force optimum, one public school per compound, within the gap
  * it reports.  These tiny instances are adversarial (every school short of
  * seats, few alternatives); measured when written: the fewest unplaced in
- * 17 of 24, the optimum in 13.  The floors keep those figures from falling;
+ * 18 of 24, the optimum in 16.  The floors keep those figures from falling;
  * GLPK's single mode, which small data takes, finds the optimum in all
  * (brute::single_mode_against_every_assignment). */
 Test(fastpath, network_single_mode_against_brute_force)
@@ -805,6 +805,6 @@ Test(fastpath, network_single_mode_against_brute_force)
 	}
 	cr_log_info("network single mode: %d of %d optimal, %d with the fewest unplaced", optimal,
 	            rounds, same_unplaced);
-	cr_assert_geq(same_unplaced, 17, "fewest unplaced in only %d of %d", same_unplaced, rounds);
-	cr_assert_geq(optimal, 13, "optimal in only %d of %d", optimal, rounds);
+	cr_assert_geq(same_unplaced, 18, "fewest unplaced in only %d of %d", same_unplaced, rounds);
+	cr_assert_geq(optimal, 16, "optimal in only %d of %d", optimal, rounds);
 }
