@@ -337,6 +337,25 @@ static void brute_single(const tschool *s, int ns, const tcomp *c, int nc, doubl
 	}
 }
 
+/* A small instance for the brute-force tests: public primary schools short
+ * of seats and compounds of locals, within 3 km; `seed` advances. */
+static void tight_instance(unsigned *seed, tschool *s, int ns, char (*sid)[16], tcomp *c, int nc,
+                           char (*cid)[16])
+{
+	for (int k = 0; k < ns; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		snprintf(sid[k], 16, "S%d", k);
+		s[k] = (tschool){sid[k], "primary", "public", 20 + (int)((*seed >> 8) % 40), 0, 0, 0, 0,
+		                 (double)((*seed >> 4) % 3000), (double)((*seed >> 14) % 3000)};
+	}
+	for (int i = 0; i < nc; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		snprintf(cid[i], 16, "C%d", i);
+		c[i] = (tcomp){cid[i], "urban", 5 + (int)((*seed >> 8) % 30), 0, 0, 0,
+		               (double)((*seed >> 4) % 3000), (double)((*seed >> 16) % 3000)};
+	}
+}
+
 Test(brute, single_mode_against_every_assignment)
 {
 	unsigned seed = 7;
@@ -345,18 +364,7 @@ Test(brute, single_mode_against_every_assignment)
 		tcomp c[6];
 		char sid[3][16], cid[6][16];
 		int ns = 3, nc = 5 + round % 2;
-		for (int k = 0; k < ns; k++) {
-			seed = seed * 1103515245u + 12345u;
-			snprintf(sid[k], sizeof sid[k], "S%d", k);
-			s[k] = (tschool){sid[k], "primary", "public", 20 + (int)((seed >> 8) % 40), 0, 0, 0, 0,
-			                 (double)((seed >> 4) % 3000), (double)((seed >> 14) % 3000)};
-		}
-		for (int i = 0; i < nc; i++) {
-			seed = seed * 1103515245u + 12345u;
-			snprintf(cid[i], sizeof cid[i], "C%d", i);
-			c[i] = (tcomp){cid[i], "urban", 5 + (int)((seed >> 8) % 30), 0, 0, 0,
-			               (double)((seed >> 4) % 3000), (double)((seed >> 16) % 3000)};
-		}
+		tight_instance(&seed, s, ns, sid, c, nc, cid);
 		double maxd = 2500;
 		long bu;
 		double bm;
@@ -765,18 +773,7 @@ Test(fastpath, network_single_mode_against_brute_force)
 		tcomp c[6];
 		char sid[3][16], cid[6][16];
 		int ns = 3, nc = 5 + round % 2;
-		for (int k = 0; k < ns; k++) {
-			seed = seed * 1103515245u + 12345u;
-			snprintf(sid[k], sizeof sid[k], "S%d", k);
-			s[k] = (tschool){sid[k], "primary", "public", 20 + (int)((seed >> 8) % 40), 0, 0, 0, 0,
-			                 (double)((seed >> 4) % 3000), (double)((seed >> 14) % 3000)};
-		}
-		for (int i = 0; i < nc; i++) {
-			seed = seed * 1103515245u + 12345u;
-			snprintf(cid[i], sizeof cid[i], "C%d", i);
-			c[i] = (tcomp){cid[i], "urban", 5 + (int)((seed >> 8) % 30), 0, 0, 0,
-			               (double)((seed >> 4) % 3000), (double)((seed >> 16) % 3000)};
-		}
+		tight_instance(&seed, s, ns, sid, c, nc, cid);
 		long bu;
 		double bm;
 		brute_single(s, ns, c, nc, 2500, &bu, &bm);
