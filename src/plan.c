@@ -142,6 +142,15 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	return 0;
 }
 
+/* Pupils school `si` enrols at the levels before `lv` (all: CM_NLEVELS). */
+static int enrolled_at(const cm_plan *p, size_t si, int lv)
+{
+	int k, n = 0;
+	for (k = 0; k < lv; k++)
+		n += p->school[k][si].enrolled;
+	return n;
+}
+
 /* One level's model and solve: what may run on a thread of its own, with
  * a context of its own whose messages are replayed on the caller's. */
 typedef struct level_job {
@@ -152,7 +161,6 @@ typedef struct level_job {
 	const cm_dataset_view *view;
 	cm_level lv;
 	int *seats;                 /* usable seats by school (owned) */
-	int run;                    /* the level has pupils */
 	cm_model m;
 	cm_solution sol;
 	int rc, built, solved;
@@ -261,7 +269,7 @@ static void find_homes(cm_plan *p, cm_level lv)
 int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out)
 {
 	cm_plan *p;
-	int *enrolled = NULL, *sector = NULL, rc = 0;
+	int *sector = NULL, rc = 0;
 	double *sx = NULL, *sy = NULL;
 	cm_dataset_view view;
 	size_t si, ci, errors = cm_dataset_count(ds, CM_ERR);
@@ -281,7 +289,6 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	cm__vec_init(&p->zones, sizeof(void *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
-	enrolled = calloc(ds->n_schools + 1, sizeof(int));
 	sector = calloc(ds->n_schools + 1, sizeof(int));
 	sx = calloc(ds->n_schools + 1, sizeof(double));
 	sy = calloc(ds->n_schools + 1, sizeof(double));
@@ -303,7 +310,7 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 		if (!p->school[lv] || !p->unplaced[lv] || !p->home[lv])
 			rc = CM_ENOMEM;
 	}
-	if (rc || !enrolled) {
+	if (rc) {
 		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -344,15 +351,15 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 			for (si = 0; si < ds->n_schools; si++) {
 				const cm_school *s = &ds->schools[si];
 				int n = cm_school_teaches(s, (cm_level)lv) && s->seats[lv] > 0 ? s->seats[lv] : 0;
-				if (cfg->policy.enforce_school_size && n > school_cap(cfg, s) - enrolled[si])
-					n = school_cap(cfg, s) - enrolled[si] > 0 ? school_cap(cfg, s) - enrolled[si] : 0;
+				int room = school_cap(cfg, s) - enrolled_at(p, si, lv);
+				if (cfg->policy.enforce_school_size && n > room)
+					n = room > 0 ? room : 0;
 				J->seats[si] = n;
 				p->school[lv][si].teaches = cm_school_teaches(s, (cm_level)lv);
 				p->school[lv][si].seats = n;
 			}
 			if (pupils[lv] == 0)
 				continue;
-			J->run = 1;
 			if (parallel && lv == CM_PRIMARY) {
 				/* junior's seats do not depend on primary: start it now */
 				continue;
@@ -375,8 +382,6 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 			 * plan is the same either way. */
 			for (int k = parallel ? 0 : lv; k <= lv && !rc; k++)
 				rc = level_finish(ctx, p, &job[k]);
-			for (si = 0; si < ds->n_schools; si++)
-				enrolled[si] += p->school[lv][si].enrolled + (parallel ? p->school[0][si].enrolled : 0);
 		}
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			level_job_free(&job[lv]);
@@ -384,7 +389,7 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	if (!rc) {
 		/* The school-size cap counts both levels. */
 		for (si = 0; si < ds->n_schools; si++) {
-			if (enrolled[si] <= school_cap(cfg, &ds->schools[si]))
+			if (enrolled_at(p, si, CM_NLEVELS) <= school_cap(cfg, &ds->schools[si]))
 				continue;
 			for (lv = 0; lv < CM_NLEVELS; lv++)
 				if (p->school[lv][si].teaches)
@@ -398,7 +403,6 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 		cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
 	}
 done:
-	free(enrolled);
 	free(sector);
 	free(sx);
 	free(sy);
