@@ -211,6 +211,24 @@ static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, cm_vec *out
 	return 0;
 }
 
+/* Does the plan's summary have a row for `level`? */
+static int plan_has_level(cm_ctx *ctx, plan_src *src, const char *level, int *found)
+{
+	OGRLayerH lyr = plan_layer(src, "summary");
+	OGRFeatureH f;
+	int i_lv;
+	*found = 0;
+	if (!lyr)
+		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", src->path);
+	i_lv = field_index(lyr, "level");
+	OGR_L_ResetReading(lyr);
+	while (!*found && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		*found = !strcmp(get_str(f, i_lv), level);
+		OGR_F_Destroy(f);
+	}
+	return 0;
+}
+
 /* Reads the level's part of the plan.  Returns 0, or an error; *found is 0
  * when the plan has no such level. */
 static int scene_load(cm_ctx *ctx, plan_src *src, const char *level, scene *sc, int *found)
@@ -470,6 +488,15 @@ static void set_font(page *p, double size)
 static int find_label(page *p, double x, double y, const char *name, double best[4]);
 static void box_add(page *p, double x0, double y0, double x1, double y1);
 
+/* The room a school's symbol takes, which names keep clear of (a full
+ * school's red ring is wider). */
+static void symbol_box(page *p, const m_school *s)
+{
+	double x, y, r = s->full ? 10 : 7;
+	school_xy(p, s, &x, &y);
+	box_add(p, x - r, y - r, x + r, y + r);
+}
+
 /* Lays the page out: the county map; when school names crowd on it, a
  * detail map of the crowded part beside it; the panel on the right. */
 static void layout(page *p, const scene *sc)
@@ -504,12 +531,8 @@ static void layout(page *p, const scene *sc)
 	/* Where would names collide?  A dry run of the labelling. */
 	p->boxes.len = 0;
 	set_font(p, LABEL_SIZE);
-	for (i = 0; i < sc->schools.len; i++) {
-		const m_school *s = &((m_school *)sc->schools.data)[i];
-		double x, y, r = s->full ? 10 : 7;
-		school_xy(p, s, &x, &y);
-		box_add(p, x - r, y - r, x + r, y + r);
-	}
+	for (i = 0; i < sc->schools.len; i++)
+		symbol_box(p, &((m_school *)sc->schools.data)[i]);
 	crowd = calloc(sc->schools.len + 1, sizeof *crowd);
 	for (i = 0; i < sc->schools.len; i++) {
 		const m_school *s = &((m_school *)sc->schools.data)[i];
@@ -852,10 +875,10 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 	p->boxes.len = 0;
 	for (i = 0; i < sc->schools.len; i++) {
 		const m_school *s = &((m_school *)sc->schools.data)[i];
-		double x, y, r = s->full ? 10 : 7;
+		double x, y;
 		school_xy(p, s, &x, &y);
 		school_symbol(p, x, y, s);
-		box_add(p, x - r, y - r, x + r, y + r);
+		symbol_box(p, s);
 	}
 	set_font(p, LABEL_SIZE);
 	for (i = 0; i < sc->schools.len; i++) {
@@ -1200,15 +1223,13 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	} else {
 		rc = plan_open(ctx, &src, plan_path);
 	}
-	/* The levels the plan has, or the one asked for. */
+	/* The levels the plan has (its summary rows), or the one asked for;
+	 * each is read whole once, when it is drawn. */
 	for (i = 0; i < 2 && !rc; i++) {
-		scene sc;
 		int found = 0;
 		if (opts && opts->level >= 0 && opts->level != i)
 			continue;
-		memset(&sc, 0, sizeof sc);
-		rc = scene_load(ctx, &src, all[i], &sc, &found);
-		scene_free(&sc);
+		rc = plan_has_level(ctx, &src, all[i], &found);
 		if (found)
 			levels[nlevels++] = all[i];
 		else if (!rc && opts && opts->level == i)
