@@ -716,8 +716,8 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 		if (out->mip_gap < 0)
 			out->mip_gap = 0;
 		cm__log(ctx, CM_LOG_DEBUG, "%s: network simplex, %d nodes, %zu columns, %d pricing "
-		        "rounds, %ld pivots%s", cm_level_name(m->level), F.nnodes, ncols, F.rounds,
-		        cm__nf_pivots(F.nf), "");
+		        "rounds, %ld pivots", cm_level_name(m->level), F.nnodes, ncols, F.rounds,
+		        cm__nf_pivots(F.nf));
 		if (m->single)
 			cm__log(ctx, CM_LOG_DEBUG, "%s: single mode held %d split compounds in %d rounds; "
 			        "unplaced %.0f (LP %.0f), gap %.3f%%", cm_level_name(m->level), held, rounds,
