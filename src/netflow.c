@@ -14,6 +14,11 @@
  * senders send to the root at cost 0, receivers get from it at a cost above
  * any path's, so artificial flow remains only when the supplies cannot be
  * met.
+ *
+ * A caller may give a starting flow instead (cm__nf_start): a feasible flow
+ * whose arcs strictly between their bounds form a forest, such as a greedy
+ * assignment.  The tree is then that forest, its parts joined by arcs at a
+ * bound (crash_tree).  A good start saves most of the pivots.
  */
 #include "netflow.h"
 
@@ -33,6 +38,8 @@ struct cm_netflow {
 	cm_cost *cost;
 	signed char *state;
 	int64_t *supply;
+	int64_t *start;     /* a starting flow over the first start_m arcs, or NULL */
+	int start_m;
 	/* the tree, over n + 1 nodes (the root is n) */
 	int *parent, *pred, *thread, *rev_thread, *succ_num, *last_succ;
 	signed char *pred_dir;
@@ -44,6 +51,7 @@ struct cm_netflow {
 	cm_cost cost_bound; /* the artificial arcs cost more than this */
 	int64_t delta;
 	long pivots;
+	int started;        /* the first basis came from the starting flow */
 	cm_cost total;
 };
 
@@ -78,6 +86,7 @@ void cm__nf_free(cm_netflow *nf)
 	free(nf->cost);
 	free(nf->state);
 	free(nf->supply);
+	free(nf->start);
 	free(nf->parent);
 	free(nf->pred);
 	free(nf->thread);
@@ -128,8 +137,216 @@ void cm__nf_supply(cm_netflow *nf, int node, int64_t supply)
 	nf->supply[node] = supply;
 }
 
+int cm__nf_start(cm_netflow *nf, const int64_t *flow)
+{
+	if (nf->art >= 0)
+		return -1;
+	free(nf->start);
+	if (!(nf->start = malloc(((size_t)nf->m + 1) * sizeof *nf->start)))
+		return -1;
+	memcpy(nf->start, flow, (size_t)nf->m * sizeof *flow);
+	nf->start_m = nf->m;
+	return 0;
+}
+
+static void recompute_potentials(cm_netflow *nf);
+
+static int find_root(int *uf, int u)
+{
+	while (uf[u] != u)
+		u = uf[u] = uf[uf[u]];
+	return u;
+}
+
+/* Hangs node `u` (not yet in the tree) and every node it reaches by free
+ * arcs below `parent` through arc `e`; `stack` is scratch. */
+static void hang(cm_netflow *nf, int u, int parent, int e, const int *first, const int *adj,
+                 char *in_tree, int *stack)
+{
+	int top = 0, k;
+	nf->parent[u] = parent;
+	nf->pred[u] = e;
+	nf->pred_dir[u] = nf->src[e] == u ? DIR_UP : DIR_DOWN;
+	in_tree[u] = 1;
+	stack[top++] = u;
+	while (top) {
+		int v = stack[--top];
+		for (k = first[v]; k < first[v + 1]; k++) {
+			int a = adj[k], w = nf->src[a] == v ? nf->dst[a] : nf->src[a];
+			if (in_tree[w])
+				continue;
+			nf->parent[w] = v;
+			nf->pred[w] = a;
+			nf->pred_dir[w] = nf->src[a] == w ? DIR_UP : DIR_DOWN;
+			in_tree[w] = 1;
+			stack[top++] = w;
+		}
+	}
+}
+
+/* The tree from the starting flow, strongly feasible as the method needs
+ * (every node can send flow to the root along its tree path).  The free
+ * arcs (strictly between bounds) must form a forest.  One free arc into
+ * the one receiving node gives its flow up: that flow goes through the
+ * root instead (the arc's tail up, the receiver down, both artificial), so
+ * the receiver's artificial arc carries flow and its part of the forest
+ * hangs from it.  The other parts join by arcs at a bound that keep the
+ * tree strongly feasible (an empty arc into the tree, or a full arc out of
+ * it); a part that none reaches hangs from the root by its empty
+ * artificial arc.  The first pivots send the borrowed flow back.  Returns
+ * 0, or 1 when the start does not fit (the caller falls back to the star). */
+static int crash_tree(cm_netflow *nf, cm_cost art)
+{
+	int n = nf->n, real = nf->art, u, e, sink = -1, lend = -1, rc = 1, grew, k;
+	int64_t *bal = calloc((size_t)n + 1, sizeof *bal), lent;
+	int *uf = malloc(((size_t)n + 1) * sizeof *uf), *first = calloc((size_t)n + 2, sizeof *first);
+	int *adj = malloc(2 * ((size_t)real + 1) * sizeof *adj), *stack = malloc(((size_t)n + 1) * sizeof *stack);
+	int *fill = NULL;
+	char *in_tree = calloc((size_t)n + 1, 1);
+	if (!bal || !uf || !first || !adj || !stack || !in_tree)
+		goto done;
+	for (u = 0; u < n; u++) {
+		uf[u] = u;
+		if (nf->supply[u] < 0) {
+			if (sink >= 0)
+				goto done;
+			sink = u;
+		}
+	}
+	if (sink < 0)
+		goto done;
+	/* feasible; the free arcs a forest; the arc to lend from */
+	for (e = 0; e < real; e++) {
+		int64_t f = nf->start[e];
+		if (f < 0 || f > nf->cap[e])
+			goto done;
+		bal[nf->src[e]] += f;
+		bal[nf->dst[e]] -= f;
+		if (f > 0 && f < nf->cap[e]) {
+			int a = find_root(uf, nf->src[e]), b = find_root(uf, nf->dst[e]);
+			if (a == b)
+				goto done;
+			uf[a] = b;
+			if (lend < 0 && nf->dst[e] == sink && nf->src[e] != sink)
+				lend = e;
+		}
+	}
+	for (u = 0; u < n; u++)
+		if (bal[u] != nf->supply[u])
+			goto done;
+	if (lend < 0)
+		goto done;
+	lent = nf->start[lend];
+	nf->start[lend] = 0;
+	for (e = 0; e < real; e++)
+		if (nf->start[e] > 0 && nf->start[e] < nf->cap[e]) {
+			first[nf->src[e] + 1]++;
+			first[nf->dst[e] + 1]++;
+		}
+	for (u = 0; u < n; u++)
+		first[u + 1] += first[u];
+	if (!(fill = malloc(((size_t)n + 1) * sizeof *fill)))
+		goto done;
+	memcpy(fill, first, ((size_t)n + 1) * sizeof *fill);
+	for (e = 0; e < real; e++)
+		if (nf->start[e] > 0 && nf->start[e] < nf->cap[e]) {
+			adj[fill[nf->src[e]]++] = e;
+			adj[fill[nf->dst[e]]++] = e;
+		}
+	/* the artificial arcs: up from every node at cost 0, but down to the
+	 * receiver at the artificial cost; all empty but the two lent on */
+	for (u = 0, e = real; u < n; u++, e++) {
+		nf->flow[e] = 0;
+		nf->state[e] = ST_LOWER;
+		nf->src[e] = u;
+		nf->dst[e] = n;
+		nf->cost[e] = 0;
+	}
+	nf->src[real + sink] = n;
+	nf->dst[real + sink] = sink;
+	nf->cost[real + sink] = art;
+	nf->flow[real + sink] = lent;
+	nf->flow[real + nf->src[lend]] = lent;
+	/* the receiver's part and the lender's, then the others as arcs at a
+	 * bound reach them, then what is left */
+	hang(nf, sink, n, real + sink, first, adj, in_tree, stack);
+	hang(nf, nf->src[lend], n, real + nf->src[lend], first, adj, in_tree, stack);
+	do {
+		grew = 0;
+		for (e = 0; e < real; e++) {
+			int64_t f = nf->start[e];
+			int s = nf->src[e], d = nf->dst[e];
+			if (f == 0 && f < nf->cap[e] && !in_tree[s] && in_tree[d])
+				hang(nf, s, d, e, first, adj, in_tree, stack), grew = 1;
+			else if (f > 0 && f == nf->cap[e] && in_tree[s] && !in_tree[d])
+				hang(nf, d, s, e, first, adj, in_tree, stack), grew = 1;
+		}
+	} while (grew);
+	for (u = 0; u < n; u++)
+		if (!in_tree[u])
+			hang(nf, u, n, real + u, first, adj, in_tree, stack);
+
+	/* flows and states, then the thread in preorder and the subtree sizes */
+	for (e = 0; e < real; e++) {
+		nf->flow[e] = nf->start[e];
+		nf->state[e] = nf->flow[e] == 0 ? ST_LOWER : ST_UPPER;
+	}
+	for (u = 0; u < n; u++)
+		nf->state[nf->pred[u]] = ST_TREE;
+	nf->parent[n] = -1;
+	nf->pred[n] = -1;
+	/* children lists (first/adj reused), then an explicit preorder walk */
+	memset(first, 0, ((size_t)n + 2) * sizeof *first);
+	for (u = 0; u < n; u++)
+		first[nf->parent[u] + 1]++;
+	for (u = 0; u <= n; u++)
+		first[u + 1] += first[u];
+	memcpy(fill, first, ((size_t)n + 1) * sizeof *fill);
+	for (u = 0; u < n; u++)
+		adj[fill[nf->parent[u]]++] = u;
+	{
+		int top = 0, prev = n, pos = 0;
+		int *order = uf; /* preorder, reusing the union-find's room */
+		stack[top++] = n;
+		while (top) {
+			int v = stack[--top];
+			order[pos++] = v;
+			if (v != n) {
+				nf->thread[prev] = v;
+				nf->rev_thread[v] = prev;
+			}
+			prev = v;
+			for (k = first[v + 1] - 1; k >= first[v]; k--)
+				stack[top++] = adj[k];
+		}
+		nf->thread[prev] = n;
+		nf->rev_thread[n] = prev;
+		for (u = 0; u <= n; u++) {
+			nf->succ_num[u] = 1;
+			nf->last_succ[u] = u;
+		}
+		for (k = pos - 1; k > 0; k--) {
+			int v = order[k], p = nf->parent[v];
+			nf->succ_num[p] += nf->succ_num[v];
+			if (nf->last_succ[p] == p)
+				nf->last_succ[p] = nf->last_succ[v];
+		}
+	}
+	recompute_potentials(nf);
+	rc = 0;
+done:
+	free(bal);
+	free(uf);
+	free(first);
+	free(adj);
+	free(stack);
+	free(fill);
+	free(in_tree);
+	return rc;
+}
+
 /* The starting basis: every node hangs from the root by an artificial arc
- * (arc m + u for node u). */
+ * (arc m + u for node u), unless a starting flow gives a better tree. */
 static int init(cm_netflow *nf)
 {
 	int n = nf->n, u, e, real = nf->m;
@@ -164,6 +381,13 @@ static int init(cm_netflow *nf)
 	for (u = 0; u < n; u++)
 		if (cm__nf_arc(nf, 0, 0, CM_NF_INF, 0) < 0)
 			return -1;
+	if (nf->start) {
+		int rc = nf->start_m == real ? crash_tree(nf, art) : 1;
+		free(nf->start);
+		nf->start = NULL;
+		if (rc == 0)
+			return nf->started = 1, 0;
+	}
 	nf->parent[n] = -1;
 	nf->pred[n] = -1;
 	nf->thread[n] = 0;
@@ -479,6 +703,21 @@ cm_cost cm__nf_potential(const cm_netflow *nf, int node)
 cm_cost cm__nf_total_cost(const cm_netflow *nf)
 {
 	return nf->total;
+}
+
+int cm__nf_arcs(const cm_netflow *nf)
+{
+	return nf->m;
+}
+
+int64_t cm__nf_cap(const cm_netflow *nf, int arc)
+{
+	return nf->cap[arc];
+}
+
+int cm__nf_started(const cm_netflow *nf)
+{
+	return nf->started;
 }
 
 long cm__nf_pivots(const cm_netflow *nf)

@@ -43,6 +43,13 @@ int cm__nf_solve(cm_netflow *nf);
 /* Changes an arc's cost; the next solve goes on from the same basis (the
  * flow stays feasible, the potentials are recomputed). */
 void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost);
+/* Before the first solve: a feasible flow over the arcs so far to start
+ * from instead of the artificial star.  Its arcs strictly between their
+ * bounds must form a forest, and one node alone may receive; otherwise the
+ * solve ignores it.  Returns 0, or -1 (out of memory, or after a solve). */
+int cm__nf_start(cm_netflow *nf, const int64_t *flow);
+int cm__nf_arcs(const cm_netflow *nf);
+int64_t cm__nf_cap(const cm_netflow *nf, int arc);
 /* Arcs may later cost up to `bound` (before the first solve: the artificial
  * start is priced above it). */
 void cm__nf_cost_bound(cm_netflow *nf, cm_cost bound);
@@ -57,5 +64,7 @@ int64_t cm__nf_flow(const cm_netflow *nf, int arc);
 cm_cost cm__nf_potential(const cm_netflow *nf, int node);
 cm_cost cm__nf_total_cost(const cm_netflow *nf);
 long cm__nf_pivots(const cm_netflow *nf);
+/* 1 when the first basis came from cm__nf_start's flow. */
+int cm__nf_started(const cm_netflow *nf);
 
 #endif
