@@ -56,7 +56,7 @@ static const char *const shp_names[][2] = {
 	{"primary_migrant", "prim_migr"},  {"junior_local", "jun_local"},
 	{"junior_migrant", "jun_migr"},    {"school_primary", "schl_prim"},
 	{"school_junior", "schl_jun"},     {"unplaced_primary", "unpl_prim"},
-	{"unplaced_junior", "unpl_jun"},
+	{"unplaced_junior", "unpl_jun"},   {"lp_unplaced", "lp_unpl"},
 };
 
 const char *cm__shp_field_name(const char *name)
@@ -226,9 +226,10 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		{"max_distance_m", OFTReal},  {"near_share", OFTReal},
 		{"migrant_public_share", OFTReal}, {"quota_met", OFTInteger},
 		{"mip_gap", OFTReal},         {"solve_seconds", OFTReal},
-		{"lp_bound", OFTReal},        {"scenario", OFTString},
+		{"lp_bound", OFTReal},        {"lp_unplaced", OFTInteger},
+		{"scenario", OFTString},
 	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 14);
+	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 15);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -254,7 +255,8 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		OGR_F_SetFieldDouble(f, 10, s->mip_gap);
 		OGR_F_SetFieldDouble(f, 11, s->solve_seconds);
 		OGR_F_SetFieldDouble(f, 12, s->lp_bound);
-		OGR_F_SetFieldString(f, 13, cfg->name ? cfg->name : "");
+		OGR_F_SetFieldInteger(f, 13, (int)s->lp_unplaced);
+		OGR_F_SetFieldString(f, 14, cfg->name ? cfg->name : "");
 		e = OGR_L_CreateFeature(lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -590,7 +592,8 @@ static void remove_folder(const char *dir)
 #define PLAN_MARKER "catchment-plan.txt"
 
 /* Removes what killed runs left beside `target`: TARGET.tmp-PID files and
- * folders whose process is gone.  (A live PID's are another run's.) */
+ * folders whose process is gone, and SQLite's journals of them
+ * (TARGET.tmp-PID-journal, -wal, -shm).  (A live PID's are another run's.) */
 static void remove_stale_temps(const char *target)
 {
 	char *dir = cm__dirname(target), *prefix;
@@ -606,6 +609,8 @@ static void remove_stale_temps(const char *target)
 		if (strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
 		pid = strtol(e->d_name + strlen(prefix), &end, 10);
+		if (!strcmp(end, "-journal") || !strcmp(end, "-wal") || !strcmp(end, "-shm"))
+			end += strlen(end);
 		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
 		    errno != ESRCH)
 			continue;
