@@ -334,6 +334,8 @@ typedef struct cm_level_summary {
 	double migrant_public_share; /* -1 when there are no migrants */
 	int quota_met;
 	double lp_bound;           /* LP relaxation bound on pupil-metres */
+	long lp_unplaced;          /* pupils without a place in the LP relaxation (split mode's
+	                              optimum): no single-school plan leaves fewer */
 	double mip_gap;            /* relative gap to it (single mode) */
 	double solve_seconds;
 	int overfull;              /* schools over their seats: 0 by construction */

@@ -605,6 +605,8 @@ static int single_dive(fnet *F, int *steps, int *held_total)
 			batch_ok = 1;
 		}
 	}
+	cm__log(F->ctx, CM_LOG_DEBUG, "%s: dive done, unplaced %lld, %d look-ahead steps left",
+	        cm_level_name(F->m->level), (long long)(now / W_UNPLACED), lookahead);
 	/* No compound is split: hold every one where it is (-2: no public
 	 * school), so that moves below cannot split one again. */
 	for (i = 0; i < nr && !rc; i++) {
@@ -627,7 +629,7 @@ static int single_dive(fnet *F, int *steps, int *held_total)
 		if (!freed || !was_at)
 			rc = CM_ENOMEM;
 		int pass;
-		for (pass = 0; pass < 2; pass++, improved = 1, budget = budget_for(nr, 500000))
+		for (pass = 0; pass < 2; pass++, improved = 1, budget = budget_for(nr, 500000)) {
 		while (improved && budget > 0 && !rc) {
 			improved = 0;
 			for (i = 0; i < nr && budget > 0 && !rc; i++) {
@@ -692,6 +694,9 @@ static int single_dive(fnet *F, int *steps, int *held_total)
 						break;
 				}
 			}
+		}
+		cm__log(F->ctx, CM_LOG_DEBUG, "%s: moves pass %d done, unplaced %lld, budget left %d",
+		        cm_level_name(F->m->level), pass, (long long)(now / W_UNPLACED), budget);
 		}
 		free(freed);
 		free(was_at);

@@ -29,6 +29,11 @@
 enum { ST_UPPER = -1, ST_TREE = 0, ST_LOWER = 1 };
 enum { DIR_DOWN = -1, DIR_UP = 1 };
 
+typedef struct cand {
+	int arc;
+	cm_cost c;
+} cand;
+
 struct cm_netflow {
 	int n;              /* nodes, without the root */
 	int m, mcap;        /* arcs (the artificial ones too, once solved), room */
@@ -46,7 +51,9 @@ struct cm_netflow {
 	cm_cost *pi;
 	int *dirty;         /* scratch for the re-hanging */
 	/* the pivot */
-	int in_arc, join, u_in, v_in, u_out, next_arc, block;
+	int in_arc, join, u_in, v_in, u_out, next_arc, block, head;
+	cand *cand;         /* the candidate list: room for block + head */
+	int ncand, cand_room;
 	int dirty_pi;       /* costs changed since the potentials were computed */
 	cm_cost cost_bound; /* the artificial arcs cost more than this */
 	int64_t delta;
@@ -96,6 +103,7 @@ void cm__nf_free(cm_netflow *nf)
 	free(nf->pred_dir);
 	free(nf->pi);
 	free(nf->dirty);
+	free(nf->cand);
 	free(nf);
 }
 
@@ -422,29 +430,65 @@ static int init(cm_netflow *nf)
 	return 0;
 }
 
-/* Block search: the most negative reduced cost in the first block, from
- * where the last search stopped, that has one. */
+/* The entering arc, by LEMON's altering candidate list: the candidates
+ * left from the last search are priced again and those no longer negative
+ * dropped; then blocks of arcs are scanned from where the last scan
+ * stopped, their negative arcs joining the list, until the first block
+ * leaves more than a head of candidates (later blocks: any); the most
+ * negative candidate enters, and the head's best stay for the next pivot.
+ * A scan round all the arcs that finds none proves the flow optimal.  When
+ * a few cost changes leave few negative arcs far apart, one scan feeds
+ * many pivots, where a block search would scan again for each. */
+static inline cm_cost reduced(const cm_netflow *nf, int e)
+{
+	signed char st = nf->state[e];
+	cm_cost c;
+	if (st == ST_TREE)
+		return 0;
+	c = nf->cost[e] + nf->pi[nf->src[e]] - nf->pi[nf->dst[e]];
+	return st == ST_LOWER ? c : -c;
+}
+
 static int find_entering(cm_netflow *nf)
 {
-	cm_cost min = 0;
-	int cnt = nf->block, e, m = nf->m, k;
-	for (k = 0, e = nf->next_arc; k < m; k++) {
-		cm_cost c = nf->state[e] * (nf->cost[e] + nf->pi[nf->src[e]] - nf->pi[nf->dst[e]]);
-		if (c < min) {
-			min = c;
-			nf->in_arc = e;
-		}
+	int m = nf->m, e = nf->next_arc, k, i, len = 0, limit = nf->head, cnt = nf->block, keep;
+	cand *cd = nf->cand;
+	for (i = 0; i < nf->ncand; i++) {
+		cm_cost c = reduced(nf, cd[i].arc);
+		if (c < 0)
+			cd[len].arc = cd[i].arc, cd[len++].c = c;
+	}
+	for (k = 0; k < m; k++) {
+		cm_cost c = reduced(nf, e);
+		if (c < 0 && len < nf->block + nf->head)
+			cd[len].arc = e, cd[len++].c = c;
 		if (++e == m)
 			e = 0;
 		if (--cnt == 0) {
-			if (min < 0)
+			if (len > limit)
 				break;
+			limit = 0;
 			cnt = nf->block;
 		}
 	}
-	if (min >= 0)
+	if (len == 0) {
+		nf->ncand = 0;
 		return 0;
+	}
 	nf->next_arc = e;
+	/* the head: the best few to the front (selection; the head is short) */
+	keep = len < nf->head + 1 ? len : nf->head + 1;
+	for (i = 0; i < keep; i++) {
+		int best = i, j;
+		cand t;
+		for (j = i + 1; j < len; j++)
+			if (cd[j].c < cd[best].c || (cd[j].c == cd[best].c && cd[j].arc < cd[best].arc))
+				best = j;
+		t = cd[i], cd[i] = cd[best], cd[best] = t;
+	}
+	nf->in_arc = cd[0].arc;
+	cd[0] = cd[keep - 1];
+	nf->ncand = keep - 1;
 	return 1;
 }
 
@@ -644,6 +688,10 @@ void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost)
 {
 	nf->cost[arc] = cost;
 	nf->dirty_pi = 1;
+	/* the search starts where the costs changed: the arcs whose reduced
+	 * costs turn negative are mostly there (and near: callers number arcs
+	 * by place) */
+	nf->next_arc = arc;
 }
 
 void cm__nf_cost_bound(cm_netflow *nf, cm_cost bound)
@@ -666,6 +714,15 @@ int cm__nf_solve(cm_netflow *nf)
 	nf->block = (int)sqrt((double)nf->m);
 	if (nf->block < 10)
 		nf->block = 10;
+	nf->head = nf->block / 100 < 3 ? 3 : nf->block / 100;
+	if (nf->block + nf->head > nf->cand_room) {
+		cand *c = realloc(nf->cand, (size_t)(nf->block + nf->head) * sizeof *c);
+		if (!c)
+			return CM_NF_NOMEM;
+		nf->cand = c;
+		nf->cand_room = nf->block + nf->head;
+	}
+	nf->ncand = 0; /* costs or arcs changed: start the list afresh */
 	if (nf->next_arc >= nf->m)
 		nf->next_arc = 0;
 	while (find_entering(nf)) {

@@ -126,6 +126,7 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	sum->quota_met = sum->migrants == 0 ||
 	                 (double)sum->migrants_public >= m->quota_target - 1e-6;
 	sum->lp_bound = sol->lp_bound;
+	sum->lp_unplaced = m->single ? lround(sol->lp_unplaced) : sum->unplaced;
 	sum->mip_gap = sol->mip_gap;
 	sum->integral = sol->integral;
 	for (si = 0; si < p->n_schools; si++) {

@@ -227,6 +227,10 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			            "public or purchased places; the best reachable is %.1f%% (%ld of %ld)\n",
 			        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
 			        s->migrants_public, s->migrants);
+		if (s->unplaced > s->lp_unplaced)
+			fprintf(fp, "  Single-school catchments leave %ld pupils without a place; splitting "
+			            "compounds between schools would leave %ld (the LP bound)\n",
+			        s->unplaced, s->lp_unplaced);
 		if (s->unplaced) {
 			int shown = 0;
 			fprintf(fp, "  Shortfall: %ld pupils without a seat in reach, by compound:\n",
