@@ -56,6 +56,28 @@ static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const
 	return cfg;
 }
 
+/* The candidate pairs (compound, school) of both levels within the
+ * bench's maximum distances: the model's size, which a generated city of
+ * twice the compounds need not double exactly (its districts are drawn at
+ * random). */
+static long candidate_pairs(const cm_dataset *ds)
+{
+	const cm_school *s;
+	const cm_compound *c;
+	size_t ns = cm_dataset_schools(ds, &s), nc = cm_dataset_compounds(ds, &c), i, k;
+	const double reach[CM_NLEVELS] = {3000, 5000};
+	long pairs = 0;
+	for (i = 0; i < nc; i++)
+		for (k = 0; k < ns; k++)
+			for (int lv = 0; lv < CM_NLEVELS; lv++) {
+				double dx = c[i].x - s[k].x, dy = c[i].y - s[k].y;
+				pairs += cm_school_teaches(&s[k], (cm_level)lv) &&
+				         c[i].pupils[lv][0] + c[i].pupils[lv][1] > 0 &&
+				         dx * dx + dy * dy <= reach[lv] * reach[lv];
+			}
+	return pairs;
+}
+
 /* The whole run in this (child) process; prints its part of the row. */
 static int run(const char *dir, const char *mode, int verify)
 {
@@ -82,8 +104,8 @@ static int run(const char *dir, const char *mode, int verify)
 		return 2;
 	}
 	t_write = now();
-	printf("%-6s %6.2f %6.2f %6.2f %6.2f %7.2f", mode, t_read - t0, t_check - t_read,
-	       t_solve - t_check, t_write - t_solve, t_write - t0);
+	printf("%-6s %6.2f %6.2f %6.2f %6.2f %7.2f %6.2fM", mode, t_read - t0, t_check - t_read,
+	       t_solve - t_check, t_write - t_solve, t_write - t0, candidate_pairs(ds) / 1e6);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		printf("  %14.1f %6ld %+5ld %6.3f%%", s->pupil_metres, s->unplaced,
@@ -142,9 +164,9 @@ int main(int argc, char **argv)
 	mkdir(base, 0777);
 	printf("catchment %s benchmark: seconds per stage, peak memory of the run; per level "
 	       "pupil-metres, pupils without a place (and above the LP bound's), pupil-metres' gap "
-	       "to the LP bound\n", cm_version());
-	printf("%7s %6s %-6s %6s %6s %6s %6s %7s  %-36s %-36s\n", "compnds", "school", "mode",
-	       "read", "check", "solve", "write", "total", "primary: metres unplaced +LP gap",
+	       "to the LP bound; pairs: candidate compound-school pairs in reach\n", cm_version());
+	printf("%7s %6s %-6s %6s %6s %6s %6s %7s %7s  %-36s %-36s\n", "compnds", "school", "mode",
+	       "read", "check", "solve", "write", "total", "pairs", "primary: metres unplaced +LP gap",
 	       "junior: metres unplaced +LP gap");
 	list = strdup(sizes);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
