@@ -505,13 +505,155 @@ static int budget_for(size_t compounds, size_t work)
 	return b < 50 ? 50 : b > 5000 ? 5000 : (int)b;
 }
 
+/* A compound's standing for the moves: its pupils without a place, and
+ * the metres its public pupils go beyond the nearest public school it
+ * reaches (its detour).  `at` gets the held school's distance. */
+typedef struct mkey {
+	size_t i;
+	int64_t unplaced;
+	double detour;
+} mkey;
+
+static int cmp_mkey_unplaced(const void *a, const void *b)
+{
+	const mkey *x = a, *y = b;
+	if (x->unplaced != y->unplaced)
+		return x->unplaced > y->unplaced ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int cmp_mkey_detour(const void *a, const void *b)
+{
+	const mkey *x = a, *y = b;
+	if (x->detour != y->detour)
+		return x->detour > y->detour ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static void standing(const fnet *F, const crange *r, mkey *k, double *at)
+{
+	long was = F->held[r->compound];
+	double nearest = HUGE_VAL;
+	int64_t pupils = 0;
+	size_t j;
+	*at = HUGE_VAL;
+	k->unplaced = 0;
+	for (j = r->start; j < r->end; j++) {
+		const cm_col *c = &F->cols[j];
+		if (c->kind == CM_COL_UNPLACED && F->arc[j] >= 0)
+			k->unplaced += cm__nf_flow(F->nf, F->arc[j]);
+		if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC)
+			continue;
+		if (c->dist < nearest)
+			nearest = c->dist;
+		if (c->school == was) {
+			*at = c->dist;
+			if (F->arc[j] >= 0)
+				pupils += cm__nf_flow(F->nf, F->arc[j]);
+		}
+	}
+	k->detour = was >= 0 && *at < HUGE_VAL ? (*at - nearest) * (double)pupils : 0;
+}
+
+/* After the dive, moves.  First pass: a compound with pupils left without
+ * a place tries each other public school it reaches, those with the most
+ * such pupils first.  Second pass: a compound on a detour tries each
+ * nearer school, the longest detours (in pupil-metres) first.  During a
+ * try, the school's compounds are let go (they may move elsewhere, and are
+ * held again where most of their pupils went).  A move that makes the plan
+ * better stays.  A budget of solves for each pass bounds the search. */
+static int single_moves(fnet *F, const crange *cr, size_t nr, cm_cost *now, int64_t lp_unplaced)
+{
+	size_t *freed = malloc((nr + 1) * sizeof *freed), nf_ = 0, f, o;
+	long *was_at = malloc((nr + 1) * sizeof *was_at);
+	mkey *order = malloc((nr + 1) * sizeof *order);
+	int rc = freed && was_at && order ? 0 : CM_ENOMEM, pass;
+	for (pass = 0; pass < 2 && !rc; pass++) {
+		int budget = budget_for(nr, 2000000), improved = 1;
+		/* none can do better than the LP bound's shortfall */
+		if (pass == 0 && *now / W_UNPLACED <= lp_unplaced)
+			continue;
+		while (improved && budget > 0 && !rc) {
+			improved = 0;
+			for (o = 0; o < nr; o++) {
+				double at;
+				order[o].i = o;
+				standing(F, &cr[o], &order[o], &at);
+			}
+			qsort(order, nr, sizeof *order, pass == 0 ? cmp_mkey_unplaced : cmp_mkey_detour);
+			for (o = 0; o < nr && budget > 0 && !rc; o++) {
+				size_t i = order[o].i, k;
+				long was = F->held[cr[i].compound];
+				mkey now_k;
+				double at;
+				standing(F, &cr[i], &now_k, &at);
+				if (pass == 0 ? !now_k.unplaced : now_k.unplaced != 0 || was < 0 || now_k.detour <= 0)
+					continue;
+				for (k = cr[i].start; k < cr[i].end && budget > 0 && !rc; k++) {
+					const cm_col *c = &F->cols[k];
+					cm_cost v;
+					if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || c->school == was ||
+					    (pass == 1 && c->dist >= at - 1) ||
+					    (k > cr[i].start && F->cols[k - 1].kind == CM_COL_FLOW &&
+					     F->cols[k - 1].school == c->school))
+						continue;
+					if (F->arc[k] < 0 &&
+					    (F->arc[k] = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
+					                            F->school_node[c->school], CM_NF_INF,
+					                            mm(c->dist))) < 0) {
+						rc = CM_ENOMEM;
+						break;
+					}
+					budget--;
+					nf_ = 0;
+					for (f = 0; f < nr; f++)
+						if (f != i && F->held[cr[f].compound] == c->school) {
+							freed[nf_] = f;
+							was_at[nf_++] = c->school;
+							hold(F, &cr[f], -1);
+						}
+					hold(F, &cr[i], c->school);
+					if ((rc = fnet_solve(F, 0)))
+						break;
+					for (f = 0; f < nf_; f++) {
+						cshare sc;
+						public_shares(F, &cr[freed[f]], &sc);
+						hold(F, &cr[freed[f]], sc.n ? sc.school[0] : -2);
+					}
+					if ((rc = fnet_solve(F, 0)))
+						break;
+					v = plan_value(F);
+					if (v < *now) {
+						*now = v;
+						was = c->school;
+						improved = 1;
+						break;
+					}
+					for (f = 0; f < nf_; f++)
+						hold(F, &cr[freed[f]], was_at[f]);
+					hold(F, &cr[i], was);
+					if ((rc = fnet_solve(F, 0)))
+						break;
+				}
+			}
+		}
+		cm__log(F->ctx, CM_LOG_DEBUG, "%s: moves pass %d done, unplaced %lld, %.0f m, budget left %d",
+		        cm_level_name(F->m->level), pass, (long long)(*now / W_UNPLACED),
+		        (double)(*now % W_QUOTA) / 1000, budget);
+	}
+	free(freed);
+	free(was_at);
+	free(order);
+	return rc;
+}
+
 /* The dive, as glpk.c's: hold at once every split compound with 95% or
  * more of its public pupils at one school, and keep the batch when the
  * unplaced pupils do not grow; else take the split compound with the
  * largest share alone and try each of its schools, keeping the best, and
  * go back to batches.  The network goes on from its basis each time, so a
  * step costs the few pivots it changes. */
-static int single_dive(fnet *F, int *steps, int *held_total)
+static int single_dive(fnet *F, int64_t lp_unplaced, int *steps, int *held_total)
 {
 	crange *cr = NULL, *batch_r = NULL;
 	cshare *sh = NULL;
@@ -605,8 +747,9 @@ static int single_dive(fnet *F, int *steps, int *held_total)
 			batch_ok = 1;
 		}
 	}
-	cm__log(F->ctx, CM_LOG_DEBUG, "%s: dive done, unplaced %lld, %d look-ahead steps left",
-	        cm_level_name(F->m->level), (long long)(now / W_UNPLACED), lookahead);
+	cm__log(F->ctx, CM_LOG_DEBUG, "%s: dive done, unplaced %lld, %.0f m, %d look-ahead steps left",
+	        cm_level_name(F->m->level), (long long)(now / W_UNPLACED),
+	        (double)(now % W_QUOTA) / 1000, lookahead);
 	/* No compound is split: hold every one where it is (-2: no public
 	 * school), so that moves below cannot split one again. */
 	for (i = 0; i < nr && !rc; i++) {
@@ -616,91 +759,8 @@ static int single_dive(fnet *F, int *steps, int *held_total)
 		public_shares(F, &cr[i], &c);
 		hold(F, &cr[i], c.n ? c.school[0] : -2);
 	}
-	/* Then moves: a compound with pupils left without a place tries each
-	 * other public school it can reach, a compound on a detour each nearer
-	 * one; that school's compounds are let go meanwhile (they may move
-	 * elsewhere, and are held again where most of their pupils went).  A
-	 * move that makes the plan better stays.  A budget of solves for each
-	 * kind bounds the search. */
-	if (!rc) {
-		int budget = budget_for(nr, 2000000), improved = 1;
-		size_t *freed = malloc((nr + 1) * sizeof *freed), nf_ = 0, f;
-		long *was_at = malloc((nr + 1) * sizeof *was_at);
-		if (!freed || !was_at)
-			rc = CM_ENOMEM;
-		int pass;
-		for (pass = 0; pass < 2; pass++, improved = 1, budget = budget_for(nr, 500000)) {
-		while (improved && budget > 0 && !rc) {
-			improved = 0;
-			for (i = 0; i < nr && budget > 0 && !rc; i++) {
-				size_t k;
-				long was = F->held[cr[i].compound];
-				int64_t unplaced = 0;
-				double at = HUGE_VAL; /* the held school's distance */
-				for (k = cr[i].start; k < cr[i].end; k++) {
-					if (F->cols[k].kind == CM_COL_UNPLACED && F->arc[k] >= 0)
-						unplaced += cm__nf_flow(F->nf, F->arc[k]);
-					if (F->cols[k].kind == CM_COL_FLOW && F->cols[k].school == was)
-						at = F->cols[k].dist;
-				}
-				/* first pass: a compound with pupils without a place tries
-				 * every school; second: one held to a school tries the nearer
-				 * ones (a detour) */
-				if (pass == 0 ? !unplaced : unplaced != 0 || was < 0)
-					continue;
-				for (k = cr[i].start; k < cr[i].end && budget > 0 && !rc; k++) {
-					const cm_col *c = &F->cols[k];
-					if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || c->school == was ||
-					    (pass == 1 && c->dist >= at - 1) ||
-					    (k > cr[i].start && F->cols[k - 1].kind == CM_COL_FLOW &&
-					     F->cols[k - 1].school == c->school))
-						continue;
-					if (F->arc[k] < 0 &&
-					    (F->arc[k] = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
-					                            F->school_node[c->school], CM_NF_INF,
-					                            mm(c->dist))) < 0) {
-						rc = CM_ENOMEM;
-						break;
-					}
-					budget--;
-					nf_ = 0;
-					for (f = 0; f < nr; f++)
-						if (f != i && F->held[cr[f].compound] == c->school) {
-							freed[nf_] = f;
-							was_at[nf_++] = c->school;
-							hold(F, &cr[f], -1);
-						}
-					hold(F, &cr[i], c->school);
-					if ((rc = fnet_solve(F, 0)))
-						break;
-					for (f = 0; f < nf_; f++) {
-						cshare sc;
-						public_shares(F, &cr[freed[f]], &sc);
-						hold(F, &cr[freed[f]], sc.n ? sc.school[0] : -2);
-					}
-					if ((rc = fnet_solve(F, 0)))
-						break;
-					v = plan_value(F);
-					if (v < now) {
-						now = v;
-						was = c->school;
-						improved = 1;
-						break;
-					}
-					for (f = 0; f < nf_; f++)
-						hold(F, &cr[freed[f]], was_at[f]);
-					hold(F, &cr[i], was);
-					if ((rc = fnet_solve(F, 0)))
-						break;
-				}
-			}
-		}
-		cm__log(F->ctx, CM_LOG_DEBUG, "%s: moves pass %d done, unplaced %lld, budget left %d",
-		        cm_level_name(F->m->level), pass, (long long)(now / W_UNPLACED), budget);
-		}
-		free(freed);
-		free(was_at);
-	}
+	if (!rc)
+		rc = single_moves(F, cr, nr, &now, lp_unplaced);
 done:
 	free(cr);
 	free(sh);
@@ -808,7 +868,7 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 		out->lp_unplaced = lp_unplaced;
 	}
 	if (!rc && m->single)
-		rc = single_dive(&F, &rounds, &held);
+		rc = single_dive(&F, (int64_t)lp_unplaced, &rounds, &held);
 	if (!rc)
 		rc = fnet_extract(&F, out);
 	if (!rc) {

@@ -59,7 +59,8 @@ struct cm_netflow {
 	int64_t delta;
 	long pivots;
 	int started;        /* the first basis came from the starting flow */
-	cm_cost total;
+	cm_cost total;      /* cost x flow over every arc, kept up to date */
+	cm_cost in_rc;      /* the entering arc's reduced cost (the cycle's cost) */
 };
 
 cm_netflow *cm__nf_new(int nodes, int arcs)
@@ -487,6 +488,7 @@ static int find_entering(cm_netflow *nf)
 		t = cd[i], cd[i] = cd[best], cd[best] = t;
 	}
 	nf->in_arc = cd[0].arc;
+	nf->in_rc = cd[0].c;
 	cd[0] = cd[keep - 1];
 	nf->ncand = keep - 1;
 	return 1;
@@ -555,6 +557,7 @@ static void change_flow(cm_netflow *nf, int change)
 	int e = nf->in_arc, u;
 	if (nf->delta > 0) {
 		int64_t val = nf->state[e] * nf->delta;
+		nf->total += nf->in_rc * nf->delta; /* the tree arcs' reduced costs are 0 */
 		nf->flow[e] += val;
 		for (u = nf->src[e]; u != nf->join; u = nf->parent[u])
 			nf->flow[nf->pred[u]] -= nf->pred_dir[u] * val;
@@ -686,6 +689,8 @@ static void recompute_potentials(cm_netflow *nf)
 
 void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost)
 {
+	if (nf->flow)
+		nf->total += (cost - nf->cost[arc]) * nf->flow[arc];
 	nf->cost[arc] = cost;
 	nf->dirty_pi = 1;
 	/* the search starts where the costs changed: the arcs whose reduced
@@ -707,8 +712,13 @@ int cm__nf_solve(cm_netflow *nf)
 		sum += nf->supply[e];
 	if (sum != 0)
 		return CM_NF_INFEASIBLE;
-	if (nf->art < 0 && init(nf))
-		return CM_NF_NOMEM;
+	if (nf->art < 0) {
+		if (init(nf))
+			return CM_NF_NOMEM;
+		nf->total = 0;
+		for (e = 0; e < nf->m; e++)
+			nf->total += nf->cost[e] * nf->flow[e];
+	}
 	if (nf->dirty_pi)
 		recompute_potentials(nf);
 	nf->block = (int)sqrt((double)nf->m);
@@ -740,10 +750,6 @@ int cm__nf_solve(cm_netflow *nf)
 	for (e = nf->art; e < nf->art + nf->n; e++)
 		if (nf->flow[e] != 0)
 			return CM_NF_INFEASIBLE;
-	nf->total = 0;
-	for (e = 0; e < nf->m; e++)
-		if (e < nf->art || e >= nf->art + nf->n)
-			nf->total += nf->cost[e] * nf->flow[e];
 	return CM_NF_OPTIMAL;
 }
 
