@@ -262,6 +262,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	};
 	scenario sc;
 	cm_plan *plan = NULL;
+	cm_previous *prev = NULL;
 	const char *output = NULL, *format = NULL, *ranges = NULL, *map = NULL;
 	char *fallback = NULL;
 	int opt, rc, status = EXIT_INPUT, ranges_failed = 0;
@@ -313,7 +314,9 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		rc = sc.cfg->output.format ? 0 : CM_ENOMEM;
 	}
 	if (!rc)
-		rc = cm_solve(sc.ctx, sc.cfg, sc.ds, &plan);
+		rc = cm_previous_load(sc.ctx, sc.cfg, sc.ds, &prev);
+	if (!rc)
+		rc = cm_solve_from(sc.ctx, sc.cfg, sc.ds, prev, &plan);
 	if (!rc) {
 		if (!output)
 			output = sc.cfg->output.path ? sc.cfg->output.path
@@ -344,6 +347,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 done:
 	free(fallback);
 	cm_plan_free(plan);
+	cm_previous_free(prev);
 	scenario_close(&sc);
 	return status;
 }

@@ -154,6 +154,8 @@ typedef struct cm_solve_opts {
 	double mip_gap;           /* relative gap to stop the MIP at: 0.001 */
 	double time_limit_s;      /* 0: no limit */
 	cm_solver solver;         /* auto */
+	double stability_weight;  /* pupil-metres per pupil who leaves last year's school: 0 */
+	long max_moved_pupils;    /* at most this many leave it; -1: no limit */
 } cm_solve_opts;
 
 /* [output] */
@@ -169,6 +171,7 @@ typedef struct cm_config {
 	char *name;                      /* [scenario] name; default: file's base name */
 	cm_input input[CM_NLAYERS];      /* schools, compounds */
 	cm_input boundary;               /* the area catchments are clipped to; path NULL: none */
+	cm_input previous;               /* last year's plan (path, layer); path NULL: none */
 	char *crs;                       /* working CRS; NULL: automatic */
 	int repair_geometry;             /* 1: make invalid polygons valid */
 	cm_value_map values;
@@ -341,14 +344,39 @@ typedef struct cm_level_summary {
 	int overfull;              /* schools over their seats: 0 by construction */
 	int oversize;              /* schools over the school-size cap (reported) */
 	int integral;              /* the optimum came out in whole pupils */
+	int has_previous;          /* solved against last year's plan (or, in a scenario, the base) */
+	long moved;                /* public pupils not at last year's school of their compound */
+	int moved_compounds;       /* compounds whose catchment school changed */
+	int forced_compounds;      /* of them, those whose school is gone */
 } cm_level_summary;
 
 typedef struct cm_plan cm_plan;
+
+/* Last year's plan: each compound's catchment school then, matched to a
+ * dataset by ids (docs/scenarios.md). */
+typedef struct cm_previous cm_previous;
+/* Reads [input] previous_plan for `ds` (*out stays NULL when the config has
+ * none).  Errors name the file, layer, feature and field. */
+int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_previous **out);
+/* The catchment schools of `plan`, solved on `plan_ds`, matched to `ds`:
+ * what a scenario is held to and compared with. */
+int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
+                          const cm_dataset *ds, cm_previous **out);
+/* The id of compound `i`'s school in it at `level`, NULL when none. */
+const char *cm_previous_school_id(const cm_previous *prev, const cm_dataset *ds, cm_level level,
+                                  size_t i);
+void cm_previous_free(cm_previous *prev);
 
 /* Builds and solves the model of each level.  A plan always exists: pupils
  * without a seat in reach are unplaced (the shortfall).  Fails with CM_EINPUT
  * for data with errors (run cm_check first) and CM_ESOLVER when GLPK fails. */
 int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out);
+/* The same, held to `prev` (NULL: none): a pupil placed away from last
+ * year's school costs [solve] stability_weight pupil-metres, and at most
+ * max_moved_pupils may be; the plan lists the compounds that change school
+ * (cm_plan_changes). */
+int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_previous *prev,
+                  cm_plan **out);
 void cm_plan_free(cm_plan *plan);
 
 size_t cm_plan_assignments(const cm_plan *plan, const cm_assignment **out);
@@ -357,6 +385,19 @@ const cm_school_result *cm_plan_school(const cm_plan *plan, cm_level level, size
 const cm_level_summary *cm_plan_summary(const cm_plan *plan, cm_level level);
 /* Unplaced pupils of compound `i` at `level`. */
 int cm_plan_unplaced(const cm_plan *plan, cm_level level, size_t i);
+
+/* A compound whose catchment school is not last year's: the notice a bureau
+ * publishes (solved with a previous plan only). */
+typedef struct cm_change {
+	size_t compound;       /* index into cm_dataset_compounds */
+	cm_level level;
+	const char *from;      /* last year's school id (owned by the plan) */
+	long to;               /* the catchment school now (school index), -1: none */
+	int pupils;            /* the compound's pupils of the level */
+	int forced;            /* last year's school is gone (closed, or no longer teaches the level) */
+} cm_change;
+/* The changes, by level, then compound (the data's order). */
+size_t cm_plan_changes(const cm_plan *plan, const cm_change **out);
 
 /* A catchment (学区): the compounds a public school takes its pupils from at
  * one level.  A compound belongs to the public school that takes most of its

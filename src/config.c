@@ -19,6 +19,7 @@
 
 #include <ini.h>
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,11 +41,12 @@ void cm_config_init(cm_config *cfg)
 	cfg->solve.assignment = CM_ASSIGN_SINGLE;
 	cfg->solve.mip_gap = 0.001;
 	cfg->solve.time_limit_s = 0;
+	cfg->solve.max_moved_pupils = -1;
 }
 
 /* ------------------------------------------------------------ key table */
 
-typedef enum { K_DOUBLE, K_INT, K_BOOL, K_STRING, K_PATH, K_ASSIGN, K_SOLVER } key_type;
+typedef enum { K_DOUBLE, K_INT, K_LONG, K_BOOL, K_STRING, K_PATH, K_ASSIGN, K_SOLVER } key_type;
 
 typedef struct key_def {
 	const char *section;
@@ -77,6 +79,8 @@ static const key_def keys[] = {
 	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999, NULL},
 	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG, NULL},
 	{"solve", "solver", K_SOLVER, OFF(solve.solver), 0, 0, NULL},
+	{"solve", "stability_weight", K_DOUBLE, OFF(solve.stability_weight), 0, 1e6, NULL},
+	{"solve", "max_moved_pupils", K_LONG, OFF(solve.max_moved_pupils), 0, 1e9, NULL},
 	{"output", "path", K_PATH, OFF(output.path), 0, 0, NULL},
 	{"output", "format", K_STRING, OFF(output.format), 0, 0, "gpkg,shp,geojson,csv"},
 	{"output", "name", K_STRING, OFF(name), 0, 0, NULL},
@@ -188,16 +192,18 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 	switch (k->type) {
 	case K_DOUBLE:
 	case K_INT:
+	case K_LONG:
 		if (cm__parse_number(value, &d, &null) || null)
 			return fail(ps, "[%s] %s = '%s': not a number", k->section, k->name, value);
 		if (d < k->lo || d > k->hi)
 			return fail(ps, "[%s] %s = %s: must be between %g and %g", k->section,
 			            k->name, value, k->lo, k->hi);
+		if (k->type != K_DOUBLE && d != floor(d))
+			return fail(ps, "[%s] %s = %s: must be a whole number", k->section, k->name, value);
 		if (k->type == K_INT) {
-			if (d != (double)(int)d)
-				return fail(ps, "[%s] %s = %s: must be a whole number", k->section,
-				            k->name, value);
 			*(int *)slot = (int)d;
+		} else if (k->type == K_LONG) {
+			*(long *)slot = (long)d;
 		} else {
 			*(double *)slot = d;
 		}
@@ -243,6 +249,10 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	int layer = -1, ik = -1, i;
 	const char *rest = name;
 	cm_coords coords = CM_COORDS_PLAIN;
+	if (!strcmp(name, "previous_plan"))
+		return set_path(ps, &ps->cfg->previous.path, value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "previous_plan_layer"))
+		return set_string(&ps->cfg->previous.layer, value) ? fail(ps, "out of memory") : 1;
 	if (!strncmp(name, "schools", 7)) {
 		layer = CM_SCHOOLS;
 		rest = name + 7;
@@ -297,7 +307,7 @@ unknown:
 	            "compounds_layer, schools_where, compounds_where, encoding, source_crs, "
 	            "coordinates (each also with a schools_ or compounds_ prefix), boundary "
 	            "(and boundary_layer, boundary_where, boundary_source_crs, ...), crs, "
-	            "repair_geometry",
+	            "repair_geometry, previous_plan, previous_plan_layer",
 	            name);
 }
 
@@ -586,6 +596,7 @@ void cm_config_free(cm_config *cfg)
 	for (i = 0; i < CM_NLAYERS; i++)
 		free_input(&cfg->input[i]);
 	free_input(&cfg->boundary);
+	free_input(&cfg->previous);
 	for (i = 0; i < 3; i++) {
 		free(cfg->values.level[i]);
 		free(cfg->values.area[i]);

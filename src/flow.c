@@ -20,10 +20,13 @@
  * never worse for the quota, so the split is without loss.
  *
  * The costs put the three objectives of docs/model.md into one 128-bit
- * integer: U = 2^66 per unplaced pupil, above any quota shortfall times
- * Q = 2^45, above any total of millimetres (below 2^44 for a million pupils
- * at 17 km).  Millimetres make the plan exact for distances to 1 mm per
- * pupil; the plan's own metres are summed from the true distances.
+ * integer: U = 2^80 per unplaced pupil, above any quota shortfall (at most
+ * the migrants, below 2^20) times Q = 2^60, above any total of millimetres
+ * (a column's cost is its distance plus the stability weight, at most
+ * 1,000 km, for at most 2^20 pupils: below 2^50).  Millimetres make the plan
+ * exact to 1 mm per pupil; the plan's own metres are summed from the true
+ * distances.  Holding (F = 2^104) is above all of it; the artificial start
+ * (netflow.c) about 2^17 times F, well inside 2^127.
  *
  * Pricing: the first solve has each pupil group's 5 nearest schools; the
  * other columns are priced against the potentials, those with a negative
@@ -43,16 +46,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define W_UNPLACED ((cm_cost)1 << 66)
-#define W_QUOTA ((cm_cost)1 << 45)
-#define W_FORBID ((cm_cost)1 << 90)
+#define W_UNPLACED ((cm_cost)1 << 80)
+#define W_QUOTA ((cm_cost)1 << 60)
+#define W_FORBID ((cm_cost)1 << 104)
 #define NEAREST 5
 
 int cm__flow_applies(const cm_model *m)
 {
 	size_t i;
 	for (i = 0; i < m->rows.len; i++)
-		if (((const cm_row *)m->rows.data)[i].kind == CM_ROW_NEAR)
+		if (((const cm_row *)m->rows.data)[i].kind == CM_ROW_NEAR ||
+		    ((const cm_row *)m->rows.data)[i].kind == CM_ROW_MOVED)
 			return 0;
 	return 1;
 }
@@ -121,7 +125,7 @@ static void fnet_free(fnet *F)
  * compound is held to another public school. */
 static cm_cost column_cost(const fnet *F, const cm_col *c)
 {
-	cm_cost d = mm(c->dist);
+	cm_cost d = mm(c->cost);
 	long h = F->held[c->compound];
 	/* held: -1 free, -2 no public school, else the one school */
 	if (c->seat == CM_SEAT_PUBLIC && h != -1 && h != c->school)
@@ -149,13 +153,13 @@ static int initial_columns(const fnet *F, unsigned char *initial)
 			double limit;
 			for (k = j; k < end; k++)
 				if (cols[k].kind == CM_COL_FLOW && cols[k].group == g && !shares_arc(cols, k))
-					d[n++] = cols[k].dist;
+					d[n++] = cols[k].cost;
 			if (n > NEAREST)
 				qsort(d, n, sizeof *d, cmp_double);
 			limit = n > NEAREST ? d[NEAREST - 1] : HUGE_VAL;
 			for (k = j; k < end; k++)
 				if (cols[k].kind == CM_COL_FLOW && cols[k].group == g)
-					initial[k] = cols[k].dist <= limit;
+					initial[k] = cols[k].cost <= limit;
 		}
 		j = end;
 	}
@@ -265,7 +269,7 @@ static int fnet_build(fnet *F)
 			if (!initial[j])
 				continue;
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
-			               CM_NF_INF, mm(c->dist));
+			               CM_NF_INF, mm(c->cost));
 			break;
 		case CM_COL_UNPLACED:
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
@@ -344,7 +348,7 @@ static int greedy_start(fnet *F)
 	}
 	for (j = 0; j < F->ncols; j++)
 		if (cols[j].kind == CM_COL_FLOW && F->arc[j] >= 0 && !shares_arc(cols, j))
-			pairs[np++] = (gpair){ cols[j].dist, j };
+			pairs[np++] = (gpair){ cols[j].cost, j };
 	qsort(pairs, np, sizeof *pairs, cmp_gpair);
 	for (i = 0; i < np; i++) {
 		const cm_col *c = &cols[pairs[i].col];
@@ -600,7 +604,7 @@ static int single_moves(fnet *F, const crange *cr, size_t nr, cm_cost *now, int6
 					if (F->arc[k] < 0 &&
 					    (F->arc[k] = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
 					                            F->school_node[c->school], CM_NF_INF,
-					                            mm(c->dist))) < 0) {
+					                            mm(c->cost))) < 0) {
 						rc = CM_ENOMEM;
 						break;
 					}
@@ -644,6 +648,41 @@ static int single_moves(fnet *F, const crange *cr, size_t nr, cm_cost *now, int6
 	free(freed);
 	free(was_at);
 	free(order);
+	return rc;
+}
+
+/* With last year's plan: it is a single-school plan too, and the dive,
+ * starting from a relaxation that may move pupils to place others, need
+ * not find it again.  Each compound with a school last year that is still
+ * open is held there (the others as the dive left them); the better of the
+ * two plans stays. */
+static int try_previous(fnet *F, const crange *cr, size_t nr, cm_cost *now)
+{
+	long *was = malloc((nr + 1) * sizeof *was);
+	size_t i;
+	int rc;
+	cm_cost v;
+	if (!was)
+		return CM_ENOMEM;
+	for (i = 0; i < nr; i++) {
+		long p = F->m->prev_school[cr[i].compound];
+		was[i] = F->held[cr[i].compound];
+		if (p >= 0 && p != was[i] && F->school_node[p] >= 0)
+			hold(F, &cr[i], p);
+	}
+	rc = fnet_solve(F, 0);
+	v = rc ? 0 : plan_value(F);
+	cm__log(F->ctx, CM_LOG_DEBUG, "%s: last year's plan %s the dive's", cm_level_name(F->m->level),
+	        !rc && v < *now ? "beats" : "does not beat");
+	if (!rc && v < *now) {
+		*now = v;
+	} else if (!rc) {
+		for (i = 0; i < nr; i++)
+			if (F->held[cr[i].compound] != was[i])
+				hold(F, &cr[i], was[i]);
+		rc = fnet_solve(F, 0);
+	}
+	free(was);
 	return rc;
 }
 
@@ -759,6 +798,8 @@ static int single_dive(fnet *F, int64_t lp_unplaced, int *steps, int *held_total
 		public_shares(F, &cr[i], &c);
 		hold(F, &cr[i], c.n ? c.school[0] : -2);
 	}
+	if (!rc && F->m->prev_school)
+		rc = try_previous(F, cr, nr, &now);
 	if (!rc)
 		rc = single_moves(F, cr, nr, &now, lp_unplaced);
 done:
@@ -807,7 +848,7 @@ static int fnet_extract(fnet *F, cm_solution *out)
 	out->objective = 0;
 	for (j = 0; j < F->ncols; j++)
 		if (cols[j].kind == CM_COL_FLOW)
-			out->objective += out->x[j] * cols[j].dist;
+			out->objective += out->x[j] * cols[j].cost;
 	for (i = 0; i < ns; i++) {
 		int a = F->to_sink[i] >= 0 ? F->to_sink[i] : F->to_nq[i];
 		int head = F->to_sink[i] >= 0 ? F->sink : F->nq;
@@ -863,7 +904,7 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 		/* the split optimum: the plan in split mode, the bound in single */
 		for (j = 0; j < ncols; j++)
 			if (F.cols[j].kind == CM_COL_FLOW && F.arc[j] >= 0 && !shares_arc(F.cols, j))
-				bound += (double)cm__nf_flow(F.nf, F.arc[j]) * F.cols[j].dist;
+				bound += (double)cm__nf_flow(F.nf, F.arc[j]) * F.cols[j].cost;
 		lp_unplaced = total_unplaced(&F);
 		out->lp_unplaced = lp_unplaced;
 	}

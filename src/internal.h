@@ -133,6 +133,18 @@ double cm__distance(double x1, double y1, double x2, double y2);
  * The one statement of the rule, for check.c and model.c alike. */
 double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
 
+/* ------------------------------------------------------------ previous.c */
+
+#define CM_PREV_NONE (-1L)  /* the compound had no school last year (or is new) */
+#define CM_PREV_GONE (-2L)  /* its school is not in the data, or no longer teaches the level */
+/* Each compound's school last year at `level` (school index, CM_PREV_NONE,
+ * CM_PREV_GONE); NULL when `prev` is NULL. */
+const long *cm__previous_schools(const cm_previous *prev, cm_level level);
+/* 1 when a public pupil of `compound` at `school` moves: the compound had
+ * schools last year, one of them is still open, and `school` is none of
+ * them.  (Pupils whose every school is gone move by force: not counted.) */
+int cm__previous_moves(const cm_previous *prev, cm_level level, size_t compound, long school);
+
 /* ------------------------------------------------------------ write.c */
 
 /* The field name a shapefile plan uses for `name` (10 characters at most);

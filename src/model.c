@@ -25,6 +25,8 @@ static int add_col(cm_model *m, cm_col c)
 	if (!p)
 		return -1;
 	*p = c;
+	if (c.kind == CM_COL_FLOW && c.cost == 0)
+		p->cost = c.dist;
 	return (int)m->cols.len - 1;
 }
 
@@ -126,7 +128,7 @@ static size_t *z_order(const cm_dataset *ds)
 	} while (0)
 
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
-                    const int *seats, cm_model *m)
+                    const int *seats, const cm_previous *prev, cm_model *m)
 {
 	size_t ci, si, oi, *order = NULL;
 	int g, purchased_row, near_row = -1, near_col = -1;
@@ -161,6 +163,17 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		}
 	}
 	CHECK(m->unplaced_row = add_row(m, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
+	m->moved_row = -1;
+	if (prev) {
+		const long *was = cm__previous_schools(prev, level);
+		if (!(m->prev_school = malloc((ds->n_compounds + 1) * sizeof(long))))
+			goto nomem;
+		for (ci = 0; ci < ds->n_compounds; ci++)
+			m->prev_school[ci] = was[ci] >= 0 ? was[ci] : -1;
+	}
+	if (prev && cfg->solve.max_moved_pupils >= 0)
+		CHECK(m->moved_row = add_row(m, CM_ROW_MOVED, CM_ROW_LE, cfg->solve.max_moved_pupils, -1,
+		                             -1, -1));
 	for (ci = 0; ci < ds->n_compounds; ci++)
 		m->migrants += ds->compounds[ci].pupils[level][CM_MIGRANT] > 0
 		                       ? ds->compounds[ci].pupils[level][CM_MIGRANT]
@@ -170,13 +183,13 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		m->quota_target = ceil(cfg->policy.migrant_public_share * m->migrants - 1e-9);
 		CHECK(m->quota_row = add_row(m, CM_ROW_QUOTA, CM_ROW_GE, m->quota_target, -1, -1, -1));
 		CHECK(m->quota_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1,
-		                                         0, m->quota_target, 0}));
+		                                         0, m->quota_target, 0, 0}));
 		CHECK(add_coef(m, m->quota_row, m->quota_col, 1));
 	}
 	if (share > 0) {
 		CHECK(near_row = add_row(m, CM_ROW_NEAR, CM_ROW_GE, 0, -1, -1, -1));
 		CHECK(near_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
-		                                     DBL_MAX, 0}));
+		                                     DBL_MAX, 0, 0}));
 		CHECK(add_coef(m, near_row, near_col, 1));
 	}
 
@@ -195,7 +208,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				continue;
 			CHECK(demand[g] = add_row(m, CM_ROW_DEMAND, CM_ROW_EQ, n[g], (int)ci, -1, g));
 			CHECK(u = add_col(m, (cm_col){CM_COL_UNPLACED, g, CM_SEAT_UNPLACED, (int)ci, -1, 0,
-			                              n[g], 0}));
+			                              n[g], 0, 0}));
 			CHECK(add_coef(m, demand[g], u, 1));
 			CHECK(add_coef(m, m->unplaced_row, u, 1));
 		}
@@ -215,16 +228,21 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			if (s->sector == CM_PUBLIC) {
 				if (m->single) {
 					CHECK(z = add_col(m, (cm_col){CM_COL_CHOICE, -1, CM_SEAT_PUBLIC, (int)ci,
-					                              (int)si, d, 1, 1}));
+					                              (int)si, d, 1, 1, 0}));
 					CHECK(add_coef(m, choose, z, 1));
 				}
+				/* a pupil leaving last year's school (still open) */
+				int moves = cm__previous_moves(prev, level, ci, (long)si);
 				for (g = 0; g < CM_NGROUPS; g++) {
 					int x;
 					if (!n[g])
 						continue;
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, g, CM_SEAT_PUBLIC, (int)ci,
-					                              (int)si, d, n[g], 0}));
+					                              (int)si, d, n[g], 0,
+					                              d + (moves ? cfg->solve.stability_weight : 0)}));
 					CHECK(add_coef(m, demand[g], x, 1));
+					if (moves && m->moved_row >= 0)
+						CHECK(add_coef(m, m->moved_row, x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 					if (g == CM_MIGRANT)
 						CHECK(add_coef(m, m->quota_row, x, 1));
@@ -244,7 +262,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				purchased_row = purchased_rows[si];
 				if (purchased_row >= 0) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_PURCHASED,
-					                              (int)ci, (int)si, d, n[CM_MIGRANT], 0}));
+					                              (int)ci, (int)si, d, n[CM_MIGRANT], 0, d}));
 					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 					CHECK(add_coef(m, purchased_row, x, 1));
@@ -252,7 +270,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				}
 				if (seats[si] > s->purchased[level]) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_FEE, (int)ci,
-					                              (int)si, d, n[CM_MIGRANT], 0}));
+					                              (int)si, d, n[CM_MIGRANT], 0, d}));
 					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 				}
@@ -278,4 +296,6 @@ void cm__model_free(cm_model *m)
 	cm__vec_free(&m->ar);
 	free(m->seat_row);
 	m->seat_row = NULL;
+	free(m->prev_school);
+	m->prev_school = NULL;
 }

@@ -28,6 +28,8 @@ typedef struct cm_col {
 	double dist;        /* metres (flows) */
 	double ub;          /* upper bound */
 	int binary;         /* CM_COL_CHOICE */
+	double cost;        /* flows: the objective's coefficient, the distance plus the
+	                       stability weight when the pupil leaves last year's school */
 } cm_col;
 
 typedef enum { CM_ROW_LE, CM_ROW_GE, CM_ROW_EQ, CM_ROW_FREE } cm_row_type;
@@ -41,6 +43,7 @@ typedef enum {
 	CM_ROW_LINK,        /* single mode: public flows only to the catchment school */
 	CM_ROW_NEAR,        /* near-school share */
 	CM_ROW_UNPLACED,    /* total unplaced (bounded after the phase that minimises it) */
+	CM_ROW_MOVED,       /* pupils leaving last year's school: at most max_moved_pupils */
 } cm_row_kind;
 
 typedef struct cm_row {
@@ -63,12 +66,18 @@ typedef struct cm_model {
 	double migrants;       /* migrants of the level */
 	double quota_target;   /* share x migrants */
 	double big_dist;       /* the longest eligible trip, metres */
+	int moved_row;         /* CM_ROW_MOVED, -1 when there is no cap */
+	long *prev_school;     /* by compound: last year's school when still open, else -1;
+	                          NULL without a previous plan */
 } cm_model;
 
 /* Builds the model of `level`.  `seats` gives each school's usable seats at
- * this level (the school-size cap already applied).  Returns 0 or CM_ENOMEM. */
+ * this level (the school-size cap already applied).  `prev`, when not NULL,
+ * is last year's plan: a public pupil who moves (cm__previous_moves) costs
+ * the stability weight and counts against max_moved_pupils.  Returns 0 or
+ * CM_ENOMEM. */
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
-                    const int *seats, cm_model *out);
+                    const int *seats, const cm_previous *prev, cm_model *out);
 void cm__model_free(cm_model *m);
 
 /* Solver results for one level. */

@@ -24,6 +24,7 @@ struct cm_plan {
 	cm_vec catchments;                     /* cm_catchment */
 	cm_vec areas;                          /* OGRGeometryH per catchment (geometry.c) */
 	cm_vec zones;                          /* OGRGeometryH per catchment, or NULL */
+	cm_vec changes;                        /* cm_change, against last year's plan */
 	size_t n_schools, n_compounds;
 };
 
@@ -160,6 +161,7 @@ typedef struct level_job {
 	const cm_config *cfg;
 	const cm_dataset *ds;
 	const cm_dataset_view *view;
+	const cm_previous *prev;    /* last year's plan, or NULL */
 	cm_level lv;
 	int *seats;                 /* usable seats by school (owned) */
 	cm_model m;
@@ -194,7 +196,7 @@ static void *level_run(void *arg)
 	memset(&J->own, 0, sizeof J->own);
 	J->own.log = keep_log;
 	J->own.log_ud = J;
-	J->rc = cm__model_build(&J->own, J->cfg, J->ds, J->lv, J->seats, &J->m);
+	J->rc = cm__model_build(&J->own, J->cfg, J->ds, J->lv, J->seats, J->prev, &J->m);
 	J->built = J->rc == 0;
 	if (!J->rc) {
 		if (uses_network(J->cfg, J->ds) && cm__flow_applies(&J->m))
@@ -267,7 +269,46 @@ static void find_homes(cm_plan *p, cm_level lv)
 	free(most);
 }
 
+/* Against last year's plan: the pupils and compounds that moved, and the
+ * notice's rows. */
+static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *prev, cm_level lv)
+{
+	const cm_assignment *a = p->assignments.data;
+	const long *was = cm__previous_schools(prev, lv);
+	cm_level_summary *sum = &p->summary[lv];
+	size_t i;
+	sum->has_previous = 1;
+	for (i = 0; i < p->assignments.len; i++)
+		if (a[i].level == lv && a[i].seat == CM_SEAT_PUBLIC &&
+		    cm__previous_moves(prev, lv, a[i].compound, a[i].school))
+			sum->moved += a[i].local + a[i].migrant;
+	for (i = 0; i < ds->n_compounds; i++) {
+		const cm_compound *c = &ds->compounds[i];
+		cm_change *ch;
+		if (was[i] == CM_PREV_NONE || was[i] == p->home[lv][i])
+			continue;
+		if (!(ch = cm__vec_push(&p->changes)))
+			return -1;
+		ch->compound = i;
+		ch->level = lv;
+		ch->from = cm_previous_school_id(prev, ds, lv, i);
+		ch->to = p->home[lv][i];
+		ch->pupils = (c->pupils[lv][CM_LOCAL] > 0 ? c->pupils[lv][CM_LOCAL] : 0) +
+		             (c->pupils[lv][CM_MIGRANT] > 0 ? c->pupils[lv][CM_MIGRANT] : 0);
+		ch->forced = was[i] == CM_PREV_GONE;
+		sum->moved_compounds++;
+		sum->forced_compounds += ch->forced;
+	}
+	return 0;
+}
+
 int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out)
+{
+	return cm_solve_from(ctx, cfg, ds, NULL, out);
+}
+
+int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_previous *prev,
+                  cm_plan **out)
 {
 	cm_plan *p;
 	int *sector = NULL, rc = 0;
@@ -288,6 +329,7 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 	cm__vec_init(&p->catchments, sizeof(cm_catchment));
 	cm__vec_init(&p->areas, sizeof(void *));
 	cm__vec_init(&p->zones, sizeof(void *));
+	cm__vec_init(&p->changes, sizeof(cm_change));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
 	sector = calloc(ds->n_schools + 1, sizeof(int));
@@ -334,6 +376,7 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 			J->cfg = cfg;
 			J->ds = ds;
 			J->view = &view;
+			J->prev = prev;
 			J->lv = (cm_level)lv;
 			cm__vec_init(&J->log, sizeof(char *));
 			J->seats = calloc(ds->n_schools + 1, sizeof(int));
@@ -399,8 +442,12 @@ int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **
 		double t0 = now_seconds();
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			find_homes(p, (cm_level)lv);
-		rc = cm__catchments_build(ctx, ds, p, p->home, &p->catchments, &p->areas,
-		                          &p->zones);
+		for (lv = 0; lv < CM_NLEVELS && prev && !rc; lv++)
+			if (p->summary[lv].solved && find_changes(p, ds, prev, (cm_level)lv))
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		if (!rc)
+			rc = cm__catchments_build(ctx, ds, p, p->home, &p->catchments, &p->areas,
+			                          &p->zones);
 		cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
 	}
 done:
@@ -434,6 +481,7 @@ void cm_plan_free(cm_plan *p)
 		cm__geom_free(((void **)p->zones.data)[i]);
 	cm__vec_free(&p->zones);
 	cm__vec_free(&p->catchments);
+	cm__vec_free(&p->changes);
 	free(p);
 }
 
@@ -456,6 +504,12 @@ const cm_level_summary *cm_plan_summary(const cm_plan *p, cm_level level)
 int cm_plan_unplaced(const cm_plan *p, cm_level level, size_t i)
 {
 	return (unsigned)level < CM_NLEVELS && i < p->n_compounds ? p->unplaced[level][i] : 0;
+}
+
+size_t cm_plan_changes(const cm_plan *p, const cm_change **out)
+{
+	*out = p->changes.data;
+	return p->changes.len;
 }
 
 size_t cm_plan_catchments(const cm_plan *p, const cm_catchment **out)

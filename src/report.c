@@ -227,6 +227,27 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			            "public or purchased places; the best reachable is %.1f%% (%ld of %ld)\n",
 			        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
 			        s->migrants_public, s->migrants);
+		if (s->has_previous) {
+			const cm_change *ch;
+			size_t nch = cm_plan_changes(plan, &ch), shown = 0;
+			fprintf(fp, "  Against last year's plan: %ld pupils at another school; %d compounds "
+			            "change school", s->moved, s->moved_compounds);
+			if (s->forced_compounds)
+				fprintf(fp, " (%d of them because their school is gone)", s->forced_compounds);
+			fprintf(fp, s->moved_compounds ? ":\n" : "\n");
+			for (i = 0; i < nch && shown < 10; i++) {
+				const cm_compound *c = &ds->compounds[ch[i].compound];
+				if (ch[i].level != (cm_level)lv)
+					continue;
+				fprintf(fp, "    %-10s %-24s %6d pupils  %s -> %s%s\n", c->id, c->name,
+				        ch[i].pupils, ch[i].from ? ch[i].from : "-",
+				        ch[i].to >= 0 ? ds->schools[ch[i].to].id : "no place",
+				        ch[i].forced ? " (school gone)" : "");
+				shown++;
+			}
+			if ((int)shown < s->moved_compounds)
+				fprintf(fp, "    ... (all in the plan's changes layer)\n");
+		}
 		if (s->unplaced > s->lp_unplaced)
 			fprintf(fp, "  Single-school catchments leave %ld pupils without a place; splitting "
 			            "compounds between schools would leave %ld (the LP bound)\n",

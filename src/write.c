@@ -57,6 +57,7 @@ static const char *const shp_names[][2] = {
 	{"junior_migrant", "jun_migr"},    {"school_primary", "schl_prim"},
 	{"school_junior", "schl_jun"},     {"unplaced_primary", "unpl_prim"},
 	{"unplaced_junior", "unpl_jun"},   {"lp_unplaced", "lp_unpl"},
+	{"previous_school", "prev_schl"},  {"moved_compounds", "moved_cmpd"},
 };
 
 const char *cm__shp_field_name(const char *name)
@@ -227,9 +228,10 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		{"migrant_public_share", OFTReal}, {"quota_met", OFTInteger},
 		{"mip_gap", OFTReal},         {"solve_seconds", OFTReal},
 		{"lp_bound", OFTReal},        {"lp_unplaced", OFTInteger},
-		{"scenario", OFTString},
+		{"scenario", OFTString},      {"moved", OFTInteger},
+		{"moved_compounds", OFTInteger},
 	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 15);
+	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 17);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -257,6 +259,10 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		OGR_F_SetFieldDouble(f, 12, s->lp_bound);
 		OGR_F_SetFieldInteger(f, 13, (int)s->lp_unplaced);
 		OGR_F_SetFieldString(f, 14, cfg->name ? cfg->name : "");
+		if (s->has_previous) {
+			OGR_F_SetFieldInteger(f, 15, (int)s->moved);
+			OGR_F_SetFieldInteger(f, 16, s->moved_compounds);
+		}
 		e = OGR_L_CreateFeature(lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -267,6 +273,48 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 
 /* The `catchments` layer: per public school and level, its area
  * (geometry.c), with its colour for maps and GIS styling. */
+/* The notice: compounds whose catchment school is not last year's (only
+ * for a plan solved against one). */
+static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
+{
+	static const field_def fields[] = {
+		{"compound_id", OFTString}, {"compound_name", OFTString}, {"level", OFTString},
+		{"previous_school", OFTString}, {"school_id", OFTString}, {"school_name", OFTString},
+		{"pupils", OFTInteger},      {"forced", OFTInteger},
+	};
+	const cm_change *ch;
+	size_t n = cm_plan_changes(plan, &ch), i;
+	OGRLayerH lyr;
+	if (!cm_plan_summary(plan, CM_PRIMARY)->has_previous &&
+	    !cm_plan_summary(plan, CM_JUNIOR)->has_previous)
+		return 0;
+	if (!(lyr = make_layer(w, "changes", wkbPoint, fields, 8)))
+		return -1;
+	for (i = 0; i < n; i++) {
+		const cm_compound *c = &ds->compounds[ch[i].compound];
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+		OGRErr e;
+		OGR_G_SetPoint_2D(g, 0, c->x, c->y);
+		OGR_F_SetGeometryDirectly(f, g);
+		OGR_F_SetFieldString(f, 0, c->id);
+		OGR_F_SetFieldString(f, 1, c->name);
+		OGR_F_SetFieldString(f, 2, cm_level_name(ch[i].level));
+		OGR_F_SetFieldString(f, 3, ch[i].from ? ch[i].from : "");
+		if (ch[i].to >= 0) {
+			OGR_F_SetFieldString(f, 4, ds->schools[ch[i].to].id);
+			OGR_F_SetFieldString(f, 5, ds->schools[ch[i].to].name);
+		}
+		OGR_F_SetFieldInteger(f, 6, ch[i].pupils);
+		OGR_F_SetFieldInteger(f, 7, ch[i].forced);
+		e = OGR_L_CreateFeature(lyr, f);
+		OGR_F_Destroy(f);
+		if (e != OGRERR_NONE)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
 	static const field_def fields[] = {
@@ -718,7 +766,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
 	    write_summary(&w, plan, cfg) || write_catchments(&w, plan, ds) ||
 	    write_compounds(&w, plan, ds) || write_zones(&w, plan, ds) || write_boundary(&w, ds) ||
-	    write_styles(&w, ds)) {
+	    write_changes(&w, plan, ds) || write_styles(&w, ds)) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());
 		goto done;

@@ -284,8 +284,21 @@ Test(rules, near_share_as_a_constraint)
 /* Single mode, locals only, public schools: every assignment of compounds
  * to schools (or none), each school placing its nearest compounds' pupils
  * first, lexicographic (unplaced, pupil-metres). */
+/* Single mode by brute force: every choice of school (or none) for every
+ * compound, each school seating its nearest chosen compounds first.  With
+ * `prev`, a pupil at a school other than prev[i] (when prev[i] >= 0) costs
+ * `w` more, and *best_m is that objective. */
+static void brute_single_prev(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
+                              const int *prev, double w, long *best_u, double *best_m);
+
 static void brute_single(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
                          long *best_u, double *best_m)
+{
+	brute_single_prev(s, ns, c, nc, maxd, NULL, 0, best_u, best_m);
+}
+
+static void brute_single_prev(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
+                              const int *prev, double w, long *best_u, double *best_m)
 {
 	int choice[8], i, k;
 	long combos = 1;
@@ -316,6 +329,8 @@ static void brute_single(const tschool *s, int ns, const tcomp *c, int nc, doubl
 				double bd = HUGE_VAL;
 				for (i = 0; i < nc; i++) {
 					double d = hypot(c[i].x - s[k].x, c[i].y - s[k].y);
+					if (prev && prev[i] >= 0 && prev[i] != k)
+						d += w;
 					if (choice[i] == k && !done[i] && d < bd) {
 						bd = d;
 						pick = i;
@@ -804,4 +819,198 @@ Test(fastpath, network_single_mode_against_brute_force)
 	            rounds, same_unplaced);
 	cr_assert_geq(same_unplaced, 18, "fewest unplaced in only %d of %d", same_unplaced, rounds);
 	cr_assert_geq(optimal, 16, "optimal in only %d of %d", optimal, rounds);
+}
+
+/* ------------------------------------------------------------ the redraw */
+
+/* Each level's homes of two plans on the same data agree. */
+static void assert_same_homes(const cm_plan *a, const cm_plan *b, size_t n, const char *what)
+{
+	for (int lv = 0; lv < CM_NLEVELS; lv++)
+		for (size_t i = 0; i < n; i++)
+			cr_assert_eq(cm_plan_home(a, (cm_level)lv, i), cm_plan_home(b, (cm_level)lv, i),
+			             "%s: compound %zu changed school", what, i);
+}
+
+/* Issue 6: solving again with last year's plan, the data unchanged and a
+ * high stability weight, moves nobody: in split mode, in GLPK's single
+ * mode and in the network's. */
+Test(redraw, unchanged_data_moves_nobody)
+{
+	const char *modes[] = {"[solve]\nassignment = split\n", "[solve]\nassignment = single\n",
+	                       "[solve]\nassignment = single\nsolver = network\n"};
+	unsigned seed = 99;
+	for (int round = 0; round < 6; round++) {
+		tschool s[4];
+		tcomp c[8];
+		char sid[4][16], cid[8][16];
+		tight_instance(&seed, s, 4, sid, c, 8, cid);
+		for (int m = 0; m < 3; m++) {
+			tiny t;
+			cm_ctx *ctx;
+			cm_previous *prev = NULL;
+			cm_plan *again = NULL;
+			const cm_change *ch;
+			tiny_solve(&t, s, 4, c, 8, modes[m]);
+			cm_ctx_new(&ctx);
+			cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, t.ds, &prev), 0);
+			t.cfg->solve.stability_weight = 100000;
+			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &again), 0, "%s",
+			             cm_ctx_last_error(ctx));
+			const cm_level_summary *a = cm_plan_summary(t.plan, CM_PRIMARY);
+			const cm_level_summary *b = cm_plan_summary(again, CM_PRIMARY);
+			cr_assert(b->has_previous);
+			cr_assert_eq(b->moved, 0, "round %d mode %d: %ld moved", round, m, b->moved);
+			cr_assert_eq(b->moved_compounds, 0);
+			cr_assert_eq(cm_plan_changes(again, &ch), 0);
+			cr_assert_eq(b->unplaced, a->unplaced);
+			assert_same_homes(t.plan, again, 8, modes[m]);
+			cm_plan_free(again);
+			cm_previous_free(prev);
+			cm_ctx_free(ctx);
+			tiny_free(&t);
+		}
+	}
+}
+
+/* The stability term against brute force: last year's schools read from a
+ * CSV (compound_id, level, school_id), single mode by GLPK; the same
+ * unplaced pupils as the best assignment and, in pupil-metres plus the
+ * weight per pupil moved, no better than it and within the reported gap. */
+Test(redraw, stability_against_brute_force)
+{
+	unsigned seed = 5;
+	int moved_some = 0;
+	for (int round = 0; round < 10; round++) {
+		tschool s[3];
+		tcomp c[6];
+		char sid[3][16], cid[6][16], line[300];
+		int prev_of[6], nc = 5 + round % 2;
+		tight_instance(&seed, s, 3, sid, c, nc, cid);
+		tiny t;
+		tiny_solve(&t, s, 3, c, nc, "[policy]\nmax_distance_primary_m = 2500\n");
+		/* last year: compound i at school (i + round) % 3, where in reach */
+		char *csv = strdup("compound_id,level,school_id\n");
+		for (int i = 0; i < nc; i++) {
+			int k = (i + round) % 3;
+			prev_of[i] = hypot(c[i].x - s[k].x, c[i].y - s[k].y) <= 2500 ? k : -1;
+			if (prev_of[i] < 0)
+				continue;
+			snprintf(line, sizeof line, "%s,primary,%s\n", cid[i], sid[k]);
+			csv = realloc(csv, strlen(csv) + strlen(line) + 1);
+			strcat(csv, line);
+		}
+		char *path = write_file(t.dir, "last-year.csv", csv);
+		cm_ctx *ctx;
+		cm_previous *prev = NULL;
+		cm_plan *p = NULL;
+		long bu;
+		double bm, w = 400;
+		cm_ctx_new(&ctx);
+		free(t.cfg->previous.path);
+		t.cfg->previous.path = path;
+		t.cfg->solve.stability_weight = w;
+		cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+		brute_single_prev(s, 3, c, nc, 2500, prev_of, w, &bu, &bm);
+		const cm_level_summary *sum = cm_plan_summary(p, CM_PRIMARY);
+		double value = sum->pupil_metres + w * (double)sum->moved;
+		cr_assert_eq(sum->unplaced, bu, "round %d: unplaced %ld, brute force %ld", round,
+		             sum->unplaced, bu);
+		cr_assert_geq(value, bm - 1e-6, "round %d: better than optimal?", round);
+		cr_assert_leq(sum->lp_bound, bm + 1e-6, "round %d", round);
+		cr_assert_leq(value, sum->lp_bound / (1 - sum->mip_gap) * (1 + 1e-7) + 1e-6,
+		              "round %d: value %.6f, bound %.6f, gap %.9f, brute %.6f", round, value,
+		              sum->lp_bound, sum->mip_gap, bm);
+		moved_some += sum->moved > 0;
+		free(csv);
+		cm_plan_free(p);
+		cm_previous_free(prev);
+		cm_ctx_free(ctx);
+		tiny_free(&t);
+	}
+	/* the instances are not all trivially stable */
+	cr_expect_geq(moved_some, 2, "only %d rounds moved anyone", moved_some);
+}
+
+/* max_moved_pupils is a hard cap (split mode: GLPK holds the row). */
+Test(redraw, max_moved_pupils_caps_the_moves)
+{
+	unsigned seed = 11;
+	tschool s[4];
+	tcomp c[8];
+	char sid[4][16], cid[8][16];
+	tight_instance(&seed, s, 4, sid, c, 8, cid);
+	for (int k = 0; k < 4; k++)
+		s[k].seats_p += 200; /* room everywhere: only distance decides */
+	tiny t;
+	tiny_solve(&t, s, 4, c, 8, "[solve]\nassignment = split\n");
+	/* last year: everyone at the school farthest away */
+	char *csv = strdup("compound_id,level,school_id\n"), line[300];
+	for (int i = 0; i < 8; i++) {
+		int far = 0;
+		for (int k = 1; k < 4; k++)
+			if (hypot(c[i].x - s[k].x, c[i].y - s[k].y) > hypot(c[i].x - s[far].x, c[i].y - s[far].y))
+				far = k;
+		snprintf(line, sizeof line, "%s,primary,%s\n", cid[i], sid[far]);
+		csv = realloc(csv, strlen(csv) + strlen(line) + 1);
+		strcat(csv, line);
+	}
+	free(t.cfg->previous.path);
+	t.cfg->previous.path = write_file(t.dir, "last-year.csv", csv);
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	cm_plan *free_plan = NULL, *capped = NULL;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	t.cfg->solve.stability_weight = 1;
+	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &free_plan), 0, "%s", cm_ctx_last_error(ctx));
+	long moved = cm_plan_summary(free_plan, CM_PRIMARY)->moved;
+	cr_assert_gt(moved, 20, "the far schools should lose pupils (moved %ld)", moved);
+	t.cfg->solve.max_moved_pupils = moved / 3;
+	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &capped), 0, "%s", cm_ctx_last_error(ctx));
+	const cm_level_summary *a = cm_plan_summary(free_plan, CM_PRIMARY);
+	const cm_level_summary *b = cm_plan_summary(capped, CM_PRIMARY);
+	cr_assert_eq(b->moved, moved / 3, "capped at %ld, moved %ld", moved / 3, b->moved);
+	cr_assert_eq(b->unplaced, a->unplaced);
+	cr_assert_gt(b->pupil_metres, a->pupil_metres);
+	free(csv);
+	cm_plan_free(free_plan);
+	cm_plan_free(capped);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
+
+/* Bad previous plans: the file, the layer, the feature and the field. */
+Test(redraw, previous_plan_errors)
+{
+	tschool s[1] = {{"S1", "primary", "public", 90, 0, 0, 0, 0, 0, 0}};
+	tcomp c[1] = {{"C1", "urban", 20, 0, 0, 0, 100, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, NULL);
+	struct {
+		const char *text, *expect;
+	} cases[] = {
+		{NULL, "cannot open last year's plan"},
+		{"compound_id,school_id\nC1,S1\n", "field level is missing"},
+		{"compound_id,level,school_id\nC1,senior,S1\n", "field level: 'senior' is not primary"},
+		{"compound_id,level,school_id\nC1,primary,S1\nC1,primary,S2\n", "has two primary schools"},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		cm_ctx *ctx;
+		cm_previous *prev = NULL;
+		free(t.cfg->previous.path);
+		t.cfg->previous.path = cases[k].text ? write_file(t.dir, "prev.csv", cases[k].text)
+		                                     : strdup("/nonexistent/prev.csv");
+		cm_ctx_new(&ctx);
+		cr_assert_neq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "case %zu", k);
+		cr_assert_null(prev);
+		cr_assert(strstr(cm_ctx_last_error(ctx), cases[k].expect), "case %zu: %s", k,
+		          cm_ctx_last_error(ctx));
+		cr_assert(strstr(cm_ctx_last_error(ctx), "prev.csv"), "case %zu names no file: %s", k,
+		          cm_ctx_last_error(ctx));
+		cm_ctx_free(ctx);
+	}
+	tiny_free(&t);
 }

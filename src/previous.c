@@ -1,0 +1,413 @@
+/*
+ * previous.c: last year's plan, as each compound's catchment school.
+ *
+ * The annual redraw starts from the plan in force: [input] previous_plan
+ * names an earlier plan (its `assignment` layer: a GeoPackage, a shapefile
+ * folder or a GeoJSON folder written by catchment) or any table with the
+ * fields compound_id, level and school_id (a CSV a bureau keeps).  With the
+ * pupil fields of a plan (seat_kind, local, migrant), a compound's school is
+ * the public school that took most of its pupils, as cm_plan_home, and the
+ * public schools that took any of them are its schools last year (split
+ * mode sends a compound to several); without them a compound and level may
+ * appear once.  A pupil moves when placed at a public school that is not
+ * one of these, while one of them is still open.
+ *
+ * Matching is by id.  A compound not in the data is ignored (it is gone); a
+ * compound the earlier plan did not have has no previous school; a school
+ * not in the data, or no longer teaching the level, is gone: its compounds
+ * must move, and their notice names it.  Scenarios are held to the base
+ * plan the same way (cm_previous_from_plan).
+ */
+#include "internal.h"
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct cm_previous {
+	size_t n_compounds;
+	long *school[CM_NLEVELS];   /* by compound: school index, CM_PREV_NONE, CM_PREV_GONE */
+	char **gone[CM_NLEVELS];    /* by compound: the gone school's id, else NULL */
+	cm_vec pairs[CM_NLEVELS];   /* prev_pair: every open public school a compound used */
+	size_t *start[CM_NLEVELS];  /* by compound: its first pair (n + 1 entries) */
+};
+
+typedef struct prev_pair {
+	size_t compound;
+	long school;
+} prev_pair;
+
+void cm_previous_free(cm_previous *prev)
+{
+	int lv;
+	size_t i;
+	if (!prev)
+		return;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		for (i = 0; prev->gone[lv] && i < prev->n_compounds; i++)
+			free(prev->gone[lv][i]);
+		free(prev->gone[lv]);
+		free(prev->school[lv]);
+		cm__vec_free(&prev->pairs[lv]);
+		free(prev->start[lv]);
+	}
+	free(prev);
+}
+
+static cm_previous *prev_new(size_t n)
+{
+	cm_previous *p = calloc(1, sizeof *p);
+	int lv;
+	size_t i;
+	if (!p)
+		return NULL;
+	p->n_compounds = n;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		cm__vec_init(&p->pairs[lv], sizeof(prev_pair));
+		p->school[lv] = malloc((n + 1) * sizeof(long));
+		p->gone[lv] = calloc(n + 1, sizeof(char *));
+		if (!p->school[lv] || !p->gone[lv]) {
+			cm_previous_free(p);
+			return NULL;
+		}
+		for (i = 0; i < n; i++)
+			p->school[lv][i] = CM_PREV_NONE;
+	}
+	return p;
+}
+
+const long *cm__previous_schools(const cm_previous *prev, cm_level level)
+{
+	return prev ? prev->school[level] : NULL;
+}
+
+int cm__previous_moves(const cm_previous *prev, cm_level level, size_t compound, long school)
+{
+	const prev_pair *pp;
+	size_t k;
+	if (!prev || compound >= prev->n_compounds || prev->start[level][compound] ==
+	                                                   prev->start[level][compound + 1])
+		return 0; /* no school last year, or none still open: not a move the plan chose */
+	pp = prev->pairs[level].data;
+	for (k = prev->start[level][compound]; k < prev->start[level][compound + 1]; k++)
+		if (pp[k].school == school)
+			return 0;
+	return 1;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const prev_pair *x = a, *y = b;
+	if (x->compound != y->compound)
+		return x->compound < y->compound ? -1 : 1;
+	return (x->school > y->school) - (x->school < y->school);
+}
+
+/* After the pairs are in: sorted, without repeats, indexed by compound. */
+static int index_pairs(cm_previous *p)
+{
+	int lv;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		prev_pair *pp = p->pairs[lv].data;
+		size_t n = p->pairs[lv].len, i, k = 0;
+		if (!(p->start[lv] = calloc(p->n_compounds + 2, sizeof(size_t))))
+			return -1;
+		if (n)
+			qsort(pp, n, sizeof *pp, cmp_pair);
+		for (i = 0; i < n; i++)
+			if (k == 0 || pp[i].compound != pp[k - 1].compound || pp[i].school != pp[k - 1].school)
+				pp[k++] = pp[i];
+		p->pairs[lv].len = k;
+		for (i = 0; i < k; i++)
+			p->start[lv][pp[i].compound + 1]++;
+		for (i = 0; i < p->n_compounds; i++)
+			p->start[lv][i + 1] += p->start[lv][i];
+	}
+	return 0;
+}
+
+static int add_pair(cm_previous *p, cm_level lv, size_t ci, long si)
+{
+	prev_pair *pp;
+	if (si < 0)
+		return 0;
+	if (!(pp = cm__vec_push(&p->pairs[lv])))
+		return -1;
+	pp->compound = ci;
+	pp->school = si;
+	return 0;
+}
+
+const char *cm_previous_school_id(const cm_previous *prev, const cm_dataset *ds, cm_level level,
+                                  size_t compound)
+{
+	long s;
+	if (!prev || compound >= prev->n_compounds || (unsigned)level >= CM_NLEVELS)
+		return NULL;
+	s = prev->school[level][compound];
+	return s >= 0 ? ds->schools[s].id : s == CM_PREV_GONE ? prev->gone[level][compound] : NULL;
+}
+
+/* ------------------------------------------------------------ id lookup */
+
+typedef struct id_entry {
+	const char *id;
+	size_t index;
+} id_entry;
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(((const id_entry *)a)->id, ((const id_entry *)b)->id);
+}
+
+/* A sorted index of ids; NULL on ENOMEM. */
+static id_entry *index_ids(const char *const *ids, size_t stride, const void *base, size_t n)
+{
+	id_entry *e = malloc((n + 1) * sizeof *e);
+	size_t i;
+	(void)ids;
+	if (!e)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		e[i].id = *(const char *const *)((const char *)base + i * stride);
+		e[i].index = i;
+	}
+	qsort(e, n, sizeof *e, cmp_id);
+	return e;
+}
+
+static long find_id(const id_entry *e, size_t n, const char *id)
+{
+	id_entry key = {id, 0}, *hit;
+	if (!id)
+		return -1;
+	hit = bsearch(&key, e, n, sizeof *e, cmp_id);
+	return hit ? (long)hit->index : -1;
+}
+
+/* Sets compound `ci`'s previous school at `lv` from the school id `sid`. */
+static int set_school(cm_previous *p, const cm_dataset *ds, const id_entry *sidx, cm_level lv,
+                      size_t ci, const char *sid)
+{
+	long s = find_id(sidx, ds->n_schools, sid);
+	free(p->gone[lv][ci]);
+	p->gone[lv][ci] = NULL;
+	if (s >= 0 && cm_school_teaches(&ds->schools[s], lv)) {
+		p->school[lv][ci] = s;
+		return add_pair(p, lv, ci, s);
+	}
+	p->school[lv][ci] = CM_PREV_GONE;
+	return (p->gone[lv][ci] = cm__strdup(sid)) ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ from a plan */
+
+int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
+                          const cm_dataset *ds, cm_previous **out)
+{
+	cm_previous *p = prev_new(ds->n_compounds);
+	id_entry *cidx = index_ids(NULL, sizeof(cm_compound), ds->compounds, ds->n_compounds);
+	id_entry *sidx = index_ids(NULL, sizeof(cm_school), ds->schools, ds->n_schools);
+	size_t i;
+	int lv, rc = 0;
+	*out = NULL;
+	if (!p || !cidx || !sidx)
+		rc = CM_ENOMEM;
+	for (lv = 0; lv < CM_NLEVELS && !rc; lv++)
+		for (i = 0; i < plan_ds->n_compounds && !rc; i++) {
+			long home = cm_plan_home(plan, (cm_level)lv, i);
+			long ci = find_id(cidx, ds->n_compounds, plan_ds->compounds[i].id);
+			if (home < 0 || ci < 0)
+				continue;
+			if (set_school(p, ds, sidx, (cm_level)lv, (size_t)ci, plan_ds->schools[home].id))
+				rc = CM_ENOMEM;
+		}
+	if (!rc) { /* every public school a compound used */
+		const cm_assignment *a;
+		size_t n = cm_plan_assignments(plan, &a);
+		for (i = 0; i < n && !rc; i++) {
+			long ci, si;
+			if (a[i].seat != CM_SEAT_PUBLIC || a[i].school < 0 || a[i].local + a[i].migrant <= 0)
+				continue;
+			ci = find_id(cidx, ds->n_compounds, plan_ds->compounds[a[i].compound].id);
+			si = find_id(sidx, ds->n_schools, plan_ds->schools[a[i].school].id);
+			if (ci >= 0 && si >= 0 && cm_school_teaches(&ds->schools[si], a[i].level) &&
+			    add_pair(p, a[i].level, (size_t)ci, si))
+				rc = CM_ENOMEM;
+		}
+	}
+	if (!rc && index_pairs(p))
+		rc = CM_ENOMEM;
+	free(cidx);
+	free(sidx);
+	if (rc) {
+		cm_previous_free(p);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	*out = p;
+	return 0;
+}
+
+/* ------------------------------------------------------------ from a file */
+
+/* The field `name` or one of its aliases (a shapefile's short names). */
+static int field_of(OGRFeatureDefnH defn, const char *const *names)
+{
+	int k, i;
+	for (k = 0; names[k]; k++)
+		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
+			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), names[k]))
+				return i;
+	return -1;
+}
+
+static int parse_level(const char *s, cm_level *lv)
+{
+	if (cm__streq_ci(s, "primary") || !strcmp(s, "小学"))
+		*lv = CM_PRIMARY;
+	else if (cm__streq_ci(s, "junior") || !strcmp(s, "初中"))
+		*lv = CM_JUNIOR;
+	else
+		return -1;
+	return 0;
+}
+
+/* Opens the plan or table at `path`: a folder opens its assignment.geojson
+ * when it has one (a GeoJSON plan), else as a dataset (shapefiles). */
+static GDALDatasetH open_previous(const char *path)
+{
+	struct stat st;
+	GDALDatasetH g = NULL;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		char *geojson = cm__sprintf("%s/assignment.geojson", path);
+		if (geojson && stat(geojson, &st) == 0)
+			g = GDALOpenEx(geojson, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+		free(geojson);
+		if (g)
+			return g;
+	}
+	return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+}
+
+int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_previous **out)
+{
+	static const char *const f_comp[] = {"compound_id", "cmpd_id", NULL};
+	static const char *const f_level[] = {"level", NULL};
+	static const char *const f_school[] = {"school_id", NULL};
+	static const char *const f_seat[] = {"seat_kind", NULL};
+	static const char *const f_local[] = {"local", NULL};
+	static const char *const f_migrant[] = {"migrant", NULL};
+	const char *path = cfg->previous.path;
+	GDALDatasetH g;
+	OGRLayerH lyr = NULL;
+	OGRFeatureDefnH defn;
+	OGRFeatureH f;
+	cm_previous *p = NULL;
+	id_entry *cidx = NULL, *sidx = NULL;
+	int *best[CM_NLEVELS] = {NULL, NULL};
+	int fc, fl, fs, fk, flo, fm, rc = 0, lv;
+	const char *lname;
+
+	*out = NULL;
+	if (!path)
+		return 0;
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	g = open_previous(path);
+	CPLPopErrorHandler();
+	if (!g)
+		return cm__error(ctx, CM_EIO, "%s: cannot open last year's plan (previous_plan)", path);
+	if (cfg->previous.layer)
+		lyr = GDALDatasetGetLayerByName(g, cfg->previous.layer);
+	else if (!(lyr = GDALDatasetGetLayerByName(g, "assignment")) && GDALDatasetGetLayerCount(g) == 1)
+		lyr = GDALDatasetGetLayer(g, 0);
+	if (!lyr) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: no layer %s in last year's plan%s", path,
+		               cfg->previous.layer ? cfg->previous.layer : "assignment",
+		               cfg->previous.layer ? "" : " (set previous_plan_layer)");
+		goto done;
+	}
+	lname = OGR_L_GetName(lyr);
+	defn = OGR_L_GetLayerDefn(lyr);
+	fc = field_of(defn, f_comp);
+	fl = field_of(defn, f_level);
+	fs = field_of(defn, f_school);
+	fk = field_of(defn, f_seat);
+	flo = field_of(defn, f_local);
+	fm = field_of(defn, f_migrant);
+	if (fc < 0 || fl < 0 || fs < 0) {
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: last year's plan needs the fields "
+		               "compound_id, level and school_id; field %s is missing", path, lname,
+		               fc < 0 ? "compound_id" : fl < 0 ? "level" : "school_id");
+		goto done;
+	}
+	p = prev_new(ds->n_compounds);
+	cidx = index_ids(NULL, sizeof(cm_compound), ds->compounds, ds->n_compounds);
+	sidx = index_ids(NULL, sizeof(cm_school), ds->schools, ds->n_schools);
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		best[lv] = calloc(ds->n_compounds + 1, sizeof(int));
+	if (!p || !cidx || !sidx || !best[0] || !best[1]) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto done;
+	}
+	OGR_L_ResetReading(lyr);
+	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		long fid = (long)OGR_F_GetFID(f), ci;
+		const char *cid = OGR_F_GetFieldAsString(f, fc), *sid = OGR_F_GetFieldAsString(f, fs);
+		char *label = cm__feature_label(fid, cid);
+		cm_level level;
+		int pupils = 1;
+		if (parse_level(OGR_F_GetFieldAsString(f, fl), &level)) {
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field level: '%s' is not primary "
+			               "or junior", path, lname, label ? label : "a feature",
+			               OGR_F_GetFieldAsString(f, fl));
+		} else if (fk >= 0 && strcmp(OGR_F_GetFieldAsString(f, fk), "public")) {
+			/* private places and unplaced pupils name no catchment school */
+		} else if (!*sid || (ci = find_id(cidx, ds->n_compounds, cid)) < 0) {
+			/* no school, or a compound the data no longer has */
+		} else {
+			if (flo >= 0 || fm >= 0)
+				pupils = (flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0) +
+				         (fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0);
+			if (pupils > 0) {
+				long si = find_id(sidx, ds->n_schools, sid);
+				if (si >= 0 && cm_school_teaches(&ds->schools[si], level) &&
+				    add_pair(p, level, (size_t)ci, si))
+					rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			}
+			if (rc) {
+				/* out of memory */
+			} else if (flo < 0 && fm < 0 && best[level][ci] > 0) {
+				rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: compound %s has two %s "
+				               "schools in last year's plan", path, lname,
+				               label ? label : "a feature", cid, cm_level_name(level));
+			} else if (pupils > best[level][ci] ||
+			           (pupils == best[level][ci] && pupils > 0 &&
+			            strcmp(sid, cm_previous_school_id(p, ds, level, (size_t)ci)) < 0)) {
+				best[level][ci] = pupils;
+				if (set_school(p, ds, sidx, level, (size_t)ci, sid))
+					rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			}
+		}
+		free(label);
+		OGR_F_Destroy(f);
+	}
+	if (!rc && index_pairs(p))
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+done:
+	free(cidx);
+	free(sidx);
+	free(best[0]);
+	free(best[1]);
+	GDALClose(g);
+	if (rc) {
+		cm_previous_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
