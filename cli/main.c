@@ -65,7 +65,14 @@ static const char solve_usage[] =
 	"                      PATH without its extension); default: from PATH's extension\n"
 	"  -r, --ranges FILE   also write the enrolment ranges (招生范围): .md for Markdown,\n"
 	"                      anything else for CSV\n"
-	"  -m, --map FILE      also draw maps (.png, .svg, .pdf; see catchment map --help)\n";
+	"  -m, --map FILE      also draw maps (.png, .svg, .pdf; see catchment map --help)\n"
+	"  -s, --scenario NAME solve only this [scenario NAME] besides the base\n"
+	"\n"
+	"With [scenario NAME] sections, each scenario is solved after the base plan\n"
+	"and written beside it (PLAN-NAME.gpkg); the comparison goes to the terminal\n"
+	"and to PLAN-scenarios.csv.  With [input] previous_plan, the plan is held to\n"
+	"last year's by [solve] stability_weight and max_moved_pupils, and the\n"
+	"compounds that change school are listed (docs/scenarios.md).\n";
 
 static const char map_usage[] =
 	"Usage: catchment map [--level LEVEL] [--title TEXT] PLAN -o FILE\n"
@@ -248,6 +255,102 @@ static int write_ranges(const char *path, const cm_config *cfg, const cm_dataset
 	return ok ? 0 : -1;
 }
 
+#define REPORTED (-100) /* an error already written out */
+
+/* PATH with "-NAME" before its extension (NAME's odd characters as _). */
+static char *path_with(const char *path, const char *name, const char *ext)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+	const char *tail = ext ? ext : path + stem;
+	size_t len = stem + 1 + strlen(name) + strlen(tail) + 1;
+	char *out = malloc(len), *p;
+	if (!out)
+		return NULL;
+	snprintf(out, len, "%.*s-%s%s", (int)stem, path, name, tail);
+	for (p = out + stem + 1; *p && p < out + stem + 1 + strlen(name); p++)
+		if (*p == '/' || *p == ' ' || *p == '\\')
+			*p = '_';
+	return out;
+}
+
+/* The scenarios after the base: each solved (held to the base plan),
+ * written beside it, and compared.  Returns 0 or a CM_ error. */
+static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char *output,
+                           const char *only)
+{
+	cm_run *runs = calloc(sc->cfg->n_scenarios + 1, sizeof *runs);
+	cm_dataset **ds = calloc(sc->cfg->n_scenarios + 1, sizeof *ds);
+	cm_plan **plans = calloc(sc->cfg->n_scenarios + 1, sizeof *plans);
+	size_t i, n = 1;
+	int rc = runs && ds && plans ? 0 : CM_ENOMEM;
+	if (!rc) {
+		runs[0] = (cm_run){"base", sc->ds, base};
+	}
+	for (i = 0; i < sc->cfg->n_scenarios && !rc; i++) {
+		const cm_scenario *s = &sc->cfg->scenarios[i];
+		cm_config view;
+		cm_previous *prev = NULL;
+		cm_check_report rep;
+		char *path;
+		if (only && strcmp(only, s->name))
+			continue;
+		cm_scenario_config(sc->cfg, s, &view);
+		rc = cm_scenario_data(sc->ctx, sc->cfg, s, sc->ds, &ds[n]);
+		if (!rc)
+			rc = cm_check(sc->ctx, &view, ds[n], &rep);
+		if (!rc && !rep.solvable) {
+			end_progress(c);
+			fprintf(stderr, "catchment: scenario %s: the data cannot be solved:\n", s->name);
+			cm_report_check(stderr, &view, ds[n], &rep, 10);
+			rc = REPORTED;
+			break;
+		}
+		if (!rc)
+			rc = cm_previous_from_plan(sc->ctx, base, sc->ds, ds[n], &prev);
+		if (!rc)
+			rc = cm_solve_from(sc->ctx, &view, ds[n], prev, &plans[n]);
+		cm_previous_free(prev);
+		if (!rc && !(path = path_with(output, s->name, NULL)))
+			rc = CM_ENOMEM;
+		if (!rc) {
+			rc = cm_plan_write(sc->ctx, plans[n], ds[n], &view, path);
+			if (!rc && !c->quiet)
+				printf("Scenario %s written to %s\n", s->name, path);
+			free(path);
+		}
+		if (!rc) {
+			runs[n] = (cm_run){s->name, ds[n], plans[n]};
+			n++;
+		}
+	}
+	if (!rc && n > 1) {
+		char *csv = path_with(output, "scenarios", ".csv");
+		FILE *fp = csv ? fopen(csv, "w") : NULL;
+		if (!fp) {
+			fprintf(stderr, "catchment: %s: cannot write the comparison\n", csv ? csv : output);
+			rc = CM_EIO;
+		} else {
+			cm_report_scenarios(fp, 1, runs, n);
+			rc = fclose(fp) ? CM_EIO : 0;
+		}
+		if (!rc && !c->quiet) {
+			end_progress(c);
+			printf("\nScenarios against the base plan (also in %s):\n", csv);
+			cm_report_scenarios(stdout, 0, runs, n);
+		}
+		free(csv);
+	}
+	for (i = 0; i <= sc->cfg->n_scenarios && ds && plans; i++) {
+		cm_plan_free(plans[i]);
+		cm_dataset_free(ds[i]);
+	}
+	free(runs);
+	free(ds);
+	free(plans);
+	return rc;
+}
+
 static int cmd_solve(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -255,12 +358,14 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"ranges", required_argument, NULL, 'r'},
 		{"map", required_argument, NULL, 'm'},
+		{"scenario", required_argument, NULL, 's'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	scenario sc;
+	const char *only = NULL;
 	cm_plan *plan = NULL;
 	cm_previous *prev = NULL;
 	const char *output = NULL, *format = NULL, *ranges = NULL, *map = NULL;
@@ -268,9 +373,10 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	int opt, rc, status = EXIT_INPUT, ranges_failed = 0;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
-	while ((opt = getopt_long(argc, argv, "o:f:r:m:qvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:f:r:m:s:qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
+		case 's': only = optarg; break;
 		case 'r': ranges = optarg; break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
@@ -303,6 +409,17 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = scenario_open(c, argv[optind], &sc);
+	if (!rc && only) {
+		size_t k;
+		for (k = 0; k < sc.cfg->n_scenarios && strcmp(sc.cfg->scenarios[k].name, only); k++)
+			;
+		if (k == sc.cfg->n_scenarios) {
+			end_progress(c);
+			fprintf(stderr, "catchment solve: %s has no [scenario %s]\n", argv[optind], only);
+			status = EXIT_USAGE;
+			goto done;
+		}
+	}
 	if (!rc && !sc.rep.solvable) {
 		end_progress(c);
 		cm_report_check(stderr, sc.cfg, sc.ds, &sc.rep, 10);
@@ -342,6 +459,13 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!c->quiet) {
 		cm_report_plan(stdout, sc.cfg, sc.ds, plan);
 		printf("\nPlan written to %s\n", output);
+	}
+	if (sc.cfg->n_scenarios && (rc = solve_scenarios(c, &sc, plan, output, only)) != 0) {
+		end_progress(c);
+		if (rc != REPORTED)
+			report_error(&sc);
+		status = rc == CM_ESOLVER ? EXIT_SOLVER : EXIT_INPUT;
+		goto done;
 	}
 	status = EXIT_OK;
 done:

@@ -164,6 +164,21 @@ typedef struct cm_output_opts {
 	char *format;  /* NULL: from the extension */
 } cm_output_opts;
 
+/* [scenario NAME]: a what-if on the base data (docs/scenarios.md).  The
+ * lists are checked against the data when the scenario is applied. */
+typedef struct cm_scenario {
+	char *name;
+	int line;                       /* the section's line in the INI, for messages */
+	char *close;                    /* school ids, comma-separated; NULL: none */
+	char *seats[CM_NLEVELS];        /* "ID:N" sets a school's seats, "ID:+N" / "ID:-N" adds */
+	char *classes[CM_NLEVELS];      /* the same in classes of the level's class size */
+	char *demand;                   /* "ID:F": a compound's pupils times F */
+	double demand_scale;            /* every compound's pupils times this: 1 */
+	cm_input new_schools;           /* more schools (fields as [input] schools); path NULL: none */
+	cm_input new_compounds;         /* more compounds, likewise */
+	cm_policy policy;               /* the base's, with this section's [policy] keys */
+} cm_scenario;
+
 /* A parsed scenario file.  Plain data, as GLPK's parameter structs:
  * cm_config_init() fills defaults, cm_config_load() reads a file over them. */
 typedef struct cm_config {
@@ -178,6 +193,8 @@ typedef struct cm_config {
 	cm_policy policy;
 	cm_solve_opts solve;
 	cm_output_opts output;
+	cm_scenario *scenarios;          /* [scenario NAME] sections, in file order */
+	size_t n_scenarios;
 } cm_config;
 
 /* Fills `cfg` with the defaults; owns nothing yet. */
@@ -350,6 +367,16 @@ typedef struct cm_level_summary {
 	int forced_compounds;      /* of them, those whose school is gone */
 } cm_level_summary;
 
+/* The data of scenario `sc`: `base` with its schools closed, added and
+ * given seats, and its demand changed (docs/scenarios.md).  Errors name
+ * the scenario, the key and the id, or the file, layer, feature and field
+ * of an added layer. */
+int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
+                     const cm_dataset *base, cm_dataset **out);
+/* `cfg` as scenario `sc` sees it: its policy and name (a shallow copy:
+ * never cm_config_free it). */
+void cm_scenario_config(const cm_config *cfg, const cm_scenario *sc, cm_config *out);
+
 typedef struct cm_plan cm_plan;
 
 /* Last year's plan: each compound's catchment school then, matched to a
@@ -443,6 +470,20 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
  * seats.  `markdown` 1: a Markdown document; 0: one CSV table. */
 void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
                       const cm_plan *plan);
+
+/* One solved plan of a scenario run: the base first, then the scenarios. */
+typedef struct cm_run {
+	const char *name;
+	const cm_dataset *ds;
+	const cm_plan *plan;
+} cm_run;
+/* The comparison of a base plan (runs[0]) and its scenarios, a row per plan
+ * and level: pupils placed, shortfall, mean and maximum distance, near
+ * share, migrant public share, over-full and full schools, pupils moved
+ * against the base, solve time.  `csv` 1: a CSV table; 0: the table for a
+ * terminal, then for each scenario where its shortfall grows and whose
+ * shadow prices rise. */
+void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n);
 
 /* Writes the terminal summary of a plan. */
 void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const cm_plan *plan);

@@ -113,6 +113,7 @@ typedef struct parse_state {
 	int generic_coords;    /* 1 + cm_coords of the unprefixed key; 0: not given */
 	int coords_set[CM_NLAYERS]; /* a prefixed coordinates key was given */
 	cm_vec seen;           /* "section\nkey" strings already given */
+	cm_vec overrides;      /* policy_override: [policy] keys of scenarios */
 	/* the stream */
 	FILE *fp;
 	const char *text;
@@ -139,6 +140,8 @@ static int fail(parse_state *ps, const char *fmt, ...)
 static int is_known_section(const char *s)
 {
 	size_t i;
+	if (!strncmp(s, "scenario ", 9) && s[9])
+		return 1;
 	for (i = 0; i < sizeof sections / sizeof *sections; i++)
 		if (!strcmp(s, sections[i]))
 			return 1;
@@ -363,6 +366,87 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 	return 1;
 }
 
+typedef struct policy_override {
+	size_t scenario;
+	char *key, *value;
+	int line;
+} policy_override;
+
+/* The scenario named by section "scenario NAME", added at its first key. */
+static cm_scenario *scenario_of(parse_state *ps, const char *section)
+{
+	cm_config *cfg = ps->cfg;
+	const char *name = section + 9;
+	size_t i;
+	cm_scenario *sc;
+	while (*name == ' ')
+		name++;
+	for (i = 0; i < cfg->n_scenarios; i++)
+		if (!strcmp(cfg->scenarios[i].name, name))
+			return &cfg->scenarios[i];
+	sc = realloc(cfg->scenarios, (cfg->n_scenarios + 1) * sizeof *sc);
+	if (!sc)
+		return NULL;
+	cfg->scenarios = sc;
+	sc = &cfg->scenarios[cfg->n_scenarios];
+	memset(sc, 0, sizeof *sc);
+	if (!(sc->name = cm__strdup(name)))
+		return NULL;
+	cfg->n_scenarios++;
+	sc->line = ps->line;
+	sc->demand_scale = 1;
+	return sc;
+}
+
+static int handle_scenario(parse_state *ps, const char *section, const char *name,
+                           const char *value)
+{
+	cm_scenario *sc = scenario_of(ps, section);
+	size_t k;
+	double d;
+	int null;
+	if (!sc)
+		return fail(ps, "out of memory");
+	if (!strcmp(name, "close"))
+		return set_string(&sc->close, value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "seats_primary") || !strcmp(name, "seats_junior"))
+		return set_string(&sc->seats[name[6] == 'j'], value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "classes_primary") || !strcmp(name, "classes_junior"))
+		return set_string(&sc->classes[name[8] == 'j'], value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "demand"))
+		return set_string(&sc->demand, value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "demand_scale")) {
+		if (cm__parse_number(value, &d, &null) || null || d < 0 || d > 100)
+			return fail(ps, "[%s] demand_scale = '%s': must be a number from 0 to 100",
+			            section, value);
+		sc->demand_scale = d;
+		return 1;
+	}
+	if (!strcmp(name, "new_schools"))
+		return set_path(ps, &sc->new_schools.path, value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "new_schools_layer"))
+		return set_string(&sc->new_schools.layer, value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "new_compounds"))
+		return set_path(ps, &sc->new_compounds.path, value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "new_compounds_layer"))
+		return set_string(&sc->new_compounds.layer, value) ? fail(ps, "out of memory") : 1;
+	for (k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (!strcmp(keys[k].section, "policy") && !strcmp(keys[k].name, name)) {
+			policy_override *o = cm__vec_push(&ps->overrides);
+			if (!o)
+				return fail(ps, "out of memory");
+			o->scenario = (size_t)(sc - ps->cfg->scenarios);
+			o->key = cm__strdup(name);
+			o->value = cm__strdup(value);
+			o->line = ps->line;
+			return o->key && o->value ? 1 : fail(ps, "out of memory");
+		}
+	return fail(ps, "unknown key '%s' in [%s]; known keys: close, seats_primary, seats_junior, "
+	            "classes_primary, classes_junior, demand, demand_scale, new_schools, "
+	            "new_schools_layer, new_compounds, new_compounds_layer, and any [policy] key",
+	            name, section);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	parse_state *ps = user;
@@ -403,6 +487,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	if (!strcmp(section, "fields"))
 		return handle_fields(ps, name, value);
+	if (!strncmp(section, "scenario ", 9))
+		return handle_scenario(ps, section, name, value);
 	for (i = 0; i < sizeof keys / sizeof *keys; i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
 			return set_table_key(ps, &keys[i], value);
@@ -468,9 +554,59 @@ static char *reader(char *str, int num, void *stream)
 		sec[len] = '\0';
 		if (!is_known_section(sec))
 			fail(ps, "unknown section [%s]; known sections: [input], [fields], [policy], "
-			         "[solve], [output]", sec);
+			         "[solve], [output], [scenario NAME]", sec);
 	}
 	return str;
+}
+
+/* A layer a scenario adds reads as the base's layer of its kind: the same
+ * field names, values, encoding and coordinates. */
+static int inherit_input(cm_input *to, const cm_input *from)
+{
+	int f;
+	if (!to->path)
+		return 0;
+	to->coordinates = from->coordinates;
+	if ((from->encoding && !(to->encoding = cm__strdup(from->encoding))) ||
+	    (from->source_crs && !(to->source_crs = cm__strdup(from->source_crs))))
+		return -1;
+	for (f = 0; f < CM_NFIELDS; f++)
+		if (from->field[f] && !(to->field[f] = cm__strdup(from->field[f])))
+			return -1;
+	return 0;
+}
+
+/* Scenarios: the base's policy with each scenario's own keys over it (the
+ * base's [policy] may come later in the file), and the base's field names
+ * for the layers they add. */
+static int finish_scenarios(parse_state *ps)
+{
+	cm_config *cfg = ps->cfg;
+	size_t i, k;
+	for (i = 0; i < cfg->n_scenarios; i++) {
+		cm_scenario *sc = &cfg->scenarios[i];
+		cm_config tmp = *cfg;
+		parse_state sub = *ps;
+		sub.cfg = &tmp;
+		sub.failed = 0;
+		for (k = 0; k < ps->overrides.len; k++) {
+			const policy_override *o = &((const policy_override *)ps->overrides.data)[k];
+			size_t t;
+			if (o->scenario != i)
+				continue;
+			sub.line = o->line;
+			for (t = 0; t < sizeof keys / sizeof *keys; t++)
+				if (!strcmp(keys[t].section, "policy") && !strcmp(keys[t].name, o->key))
+					set_table_key(&sub, &keys[t], o->value);
+			if (sub.failed)
+				return CM_EINPUT;
+		}
+		sc->policy = tmp.policy;
+		if (inherit_input(&sc->new_schools, &cfg->input[CM_SCHOOLS]) ||
+		    inherit_input(&sc->new_compounds, &cfg->input[CM_COMPOUNDS]))
+			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+	}
+	return 0;
 }
 
 /* After the last line: defaults across layers and required keys. */
@@ -493,7 +629,7 @@ static int finish(parse_state *ps)
 		if (!ps->coords_set[i] && ps->generic_coords)
 			in->coordinates = (cm_coords)(ps->generic_coords - 1);
 	}
-	return 0;
+	return finish_scenarios(ps);
 }
 
 static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
@@ -510,6 +646,7 @@ static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
 	cm_config_init(cfg);
 	ps->cfg = cfg;
 	cm__vec_init(&ps->seen, sizeof(char *));
+	cm__vec_init(&ps->overrides, sizeof(policy_override));
 	cfg->file = cm__strdup(ps->file);
 
 	rc = ini_parse_stream(reader, ps, handler, ps);
@@ -523,6 +660,11 @@ static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
 	for (i = 0; i < (int)ps->seen.len; i++)
 		free(((char **)ps->seen.data)[i]);
 	cm__vec_free(&ps->seen);
+	for (i = 0; i < (int)ps->overrides.len; i++) {
+		free(((policy_override *)ps->overrides.data)[i].key);
+		free(((policy_override *)ps->overrides.data)[i].value);
+	}
+	cm__vec_free(&ps->overrides);
 	for (i = 0; i < IK_N; i++)
 		free(ps->generic[i]);
 	if (rc) {
@@ -597,6 +739,19 @@ void cm_config_free(cm_config *cfg)
 		free_input(&cfg->input[i]);
 	free_input(&cfg->boundary);
 	free_input(&cfg->previous);
+	for (size_t s = 0; s < cfg->n_scenarios; s++) {
+		cm_scenario *sc = &cfg->scenarios[s];
+		free(sc->name);
+		free(sc->close);
+		free(sc->demand);
+		for (i = 0; i < CM_NLEVELS; i++) {
+			free(sc->seats[i]);
+			free(sc->classes[i]);
+		}
+		free_input(&sc->new_schools);
+		free_input(&sc->new_compounds);
+	}
+	free(cfg->scenarios);
 	for (i = 0; i < 3; i++) {
 		free(cfg->values.level[i]);
 		free(cfg->values.area[i]);

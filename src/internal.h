@@ -88,6 +88,13 @@ struct cm_dataset {
 
 /* Frees one geometry of ds->geoms (read.c knows its type). */
 void cm__geom_free(void *g);
+/* A copy of one (NULL: NULL). */
+void *cm__geom_clone(void *g);
+/* Reads the layer `in` of `kind` (a scenario's new schools or compounds)
+ * into a dataset of its own, in `base`'s working CRS; bad features are
+ * diagnostics on it, as cm_dataset_load's. */
+int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_layer_kind kind,
+                   const cm_dataset *base, cm_dataset **out);
 
 /* Appends a diagnostic; any string argument may be NULL.  Returns 0 or
  * CM_ENOMEM. */

@@ -291,7 +291,9 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 			return -1;
 		ch->compound = i;
 		ch->level = lv;
-		ch->from = cm_previous_school_id(prev, ds, lv, i);
+		/* the plan's own copy: `prev` may go before the plan does */
+		if (!(ch->from = cm__strdup(cm_previous_school_id(prev, ds, lv, i))))
+			return -1;
 		ch->to = p->home[lv][i];
 		ch->pupils = (c->pupils[lv][CM_LOCAL] > 0 ? c->pupils[lv][CM_LOCAL] : 0) +
 		             (c->pupils[lv][CM_MIGRANT] > 0 ? c->pupils[lv][CM_MIGRANT] : 0);
@@ -481,6 +483,11 @@ void cm_plan_free(cm_plan *p)
 		cm__geom_free(((void **)p->zones.data)[i]);
 	cm__vec_free(&p->zones);
 	cm__vec_free(&p->catchments);
+	for (i = 0; i < p->changes.len; i++) {
+		void *own; /* the plan's copy (find_changes) */
+		memcpy(&own, &((cm_change *)p->changes.data)[i].from, sizeof own);
+		free(own);
+	}
 	cm__vec_free(&p->changes);
 	free(p);
 }

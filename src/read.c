@@ -1175,3 +1175,74 @@ void cm__geom_free(void *g)
 	if (g)
 		OGR_G_DestroyGeometry((OGRGeometryH)g);
 }
+
+/* ------------------------------------------------------------ scenarios */
+
+int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_layer_kind kind,
+                   const cm_dataset *base, cm_dataset **out)
+{
+	cm_dataset *ds = calloc(1, sizeof *ds);
+	layer_src L;
+	size_t n = 0;
+	OGRSpatialReferenceH work = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (!ds)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	cm__vec_init(&ds->diags, sizeof(cm_diag));
+	ds->repair = cfg->repair_geometry;
+	memset(&L, 0, sizeof L);
+	L.kind = kind;
+	L.in = in;
+	L.what = kind == CM_SCHOOLS ? "schools" : "compounds";
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	rc = open_layer(ctx, &L);
+	if (!rc)
+		rc = layer_crs(ctx, ds, &L);
+	if (!rc)
+		rc = resolve_fields(ctx, ds, &L);
+	if (!rc && kind == CM_SCHOOLS) {
+		rc = read_layer(ctx, ds, &L, cfg, read_school, (void **)&ds->schools, sizeof(cm_school), &n);
+		ds->n_schools = n;
+		if (!rc)
+			rc = check_seat_fields(ctx, ds, &L);
+	} else if (!rc) {
+		rc = read_layer(ctx, ds, &L, cfg, read_compound, (void **)&ds->compounds,
+		                sizeof(cm_compound), &n);
+		ds->n_compounds = n;
+	}
+	if (!rc) {
+		work = OSRNewSpatialReference(NULL);
+		if (!work || OSRSetFromUserInput(work, base->crs_wkt) != OGRERR_NONE)
+			rc = cm__error(ctx, CM_EINPUT, "the working CRS cannot be set up again");
+		else
+			OSRSetAxisMappingStrategy(work, OAMS_TRADITIONAL_GIS_ORDER);
+	}
+	if (!rc)
+		rc = to_working(ctx, ds, &L, &n, work);
+	CPLPopErrorHandler();
+	if (kind == CM_SCHOOLS)
+		ds->n_schools = n;
+	else
+		ds->n_compounds = n;
+	if (!rc && kind == CM_COMPOUNDS) {
+		ds->geoms = (void **)L.geoms;
+		L.geoms = NULL;
+	}
+	free_layer(&L, n);
+	if (work)
+		OSRDestroySpatialReference(work);
+	if (rc) {
+		cm_dataset_free(ds);
+		return rc;
+	}
+	*out = ds;
+	return 0;
+}
+
+void *cm__geom_clone(void *g)
+{
+	return g ? OGR_G_Clone((OGRGeometryH)g) : NULL;
+}

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Columns a UTF-8 string takes on a terminal: East Asian wide characters
@@ -413,4 +414,153 @@ void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dat
 			}
 		}
 	}
+}
+
+/* ------------------------------------------------------------ scenarios */
+
+static int full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv)
+{
+	const cm_school *s;
+	size_t n = cm_dataset_schools(ds, &s), i;
+	int full = 0;
+	for (i = 0; i < n; i++) {
+		const cm_school_result *r = cm_plan_school(plan, lv, i);
+		full += r->teaches && r->seats > 0 && r->spare <= 0;
+	}
+	return full;
+}
+
+static long find_school(const cm_dataset *ds, const char *id)
+{
+	const cm_school *s;
+	size_t n = cm_dataset_schools(ds, &s), i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(s[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+static long find_compound(const cm_dataset *ds, const char *id)
+{
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(ds, &c), i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+typedef struct rise {
+	size_t i;
+	double by, from, to;
+} rise;
+
+static int cmp_rise(const void *a, const void *b)
+{
+	const rise *x = a, *y = b;
+	if (x->by != y->by)
+		return x->by > y->by ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Where a scenario's shortfall grows against the base, and whose shadow
+ * prices rise (schools and compounds matched by id; new ones count from 0). */
+static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_level lv)
+{
+	const cm_compound *c;
+	const cm_school *s;
+	size_t nc = cm_dataset_compounds(r->ds, &c), ns = cm_dataset_schools(r->ds, &s), i, n = 0, k;
+	rise *list = malloc((nc > ns ? nc : ns) * sizeof *list + 1);
+	if (!list)
+		return;
+	for (i = 0; i < nc; i++) {
+		long b = find_compound(base->ds, c[i].id);
+		double was = b >= 0 ? cm_plan_unplaced(base->plan, lv, (size_t)b) : 0;
+		double now = cm_plan_unplaced(r->plan, lv, i);
+		if (now > was)
+			list[n++] = (rise){i, now - was, was, now};
+	}
+	if (n) {
+		qsort(list, n, sizeof *list, cmp_rise);
+		fprintf(fp, "  %s %s: shortfall grows at", r->name, cm_level_name(lv));
+		for (k = 0; k < n && k < 6; k++)
+			fprintf(fp, "%s %s %s (+%.0f)", k ? "," : "", c[list[k].i].id, c[list[k].i].name,
+			        list[k].by);
+		fprintf(fp, "%s\n", n > 6 ? ", ..." : "");
+	}
+	n = 0;
+	for (i = 0; i < ns; i++) {
+		const cm_school_result *now = cm_plan_school(r->plan, lv, i);
+		long b = find_school(base->ds, s[i].id);
+		const cm_school_result *was = b >= 0 ? cm_plan_school(base->plan, lv, (size_t)b) : NULL;
+		double before = was ? was->shadow_pupils * 1e9 + was->shadow_price : 0;
+		double after = now->shadow_pupils * 1e9 + now->shadow_price;
+		if (now->teaches && after > before + 1e-6)
+			list[n++] = (rise){i, after - before, was ? was->shadow_price : 0, now->shadow_price};
+	}
+	if (n) {
+		qsort(list, n, sizeof *list, cmp_rise);
+		fprintf(fp, "  %s %s: shadow prices rise at", r->name, cm_level_name(lv));
+		for (k = 0; k < n && k < 6; k++) {
+			const cm_school_result *now = cm_plan_school(r->plan, lv, list[k].i);
+			long b = find_school(base->ds, s[list[k].i].id);
+			const cm_school_result *was = b >= 0 ? cm_plan_school(base->plan, lv, (size_t)b) : NULL;
+			if (now->shadow_pupils > (was ? was->shadow_pupils : 0) + 1e-9)
+				fprintf(fp, "%s %s (a seat now places %.2f pupils, was %.2f)", k ? "," : "",
+				        s[list[k].i].id, now->shadow_pupils, was ? was->shadow_pupils : 0);
+			else
+				fprintf(fp, "%s %s (%.0f -> %.0f m per seat)", k ? "," : "", s[list[k].i].id,
+				        list[k].from, list[k].to);
+		}
+		fprintf(fp, "%s\n", n > 6 ? ", ..." : "");
+	}
+	free(list);
+}
+
+void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
+{
+	size_t r;
+	int lv;
+	if (csv)
+		fprintf(fp, "scenario,level,pupils,placed,shortfall,mean_distance_m,max_distance_m,"
+		            "near_share,migrant_public_share,overfull_schools,full_schools,moved,"
+		            "moved_compounds,solve_seconds\n");
+	else
+		fprintf(fp, "%-16s %-8s %8s %8s %9s %8s %7s %6s %8s %8s %5s %7s %7s %8s\n", "scenario",
+		        "level", "pupils", "placed", "shortfall", "mean km", "max km", "near", "migrants",
+		        "overfull", "full", "moved", "cmpds", "seconds");
+	for (r = 0; r < n; r++)
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			const cm_level_summary *s = cm_plan_summary(runs[r].plan, (cm_level)lv);
+			char moved[32] = "", cmpds[32] = "";
+			if (!s->solved)
+				continue;
+			if (s->has_previous) {
+				snprintf(moved, sizeof moved, "%ld", s->moved);
+				snprintf(cmpds, sizeof cmpds, "%d", s->moved_compounds);
+			}
+			if (csv)
+				fprintf(fp, "%s,%s,%ld,%ld,%ld,%.1f,%.1f,%.4f,%.4f,%d,%d,%s,%s,%.2f\n",
+				        runs[r].name, cm_level_name((cm_level)lv), s->pupils, s->placed,
+				        s->unplaced, s->mean_distance_m, s->max_distance_m,
+				        s->near_share, s->migrant_public_share, s->overfull,
+				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
+				        s->solve_seconds);
+			else
+				fprintf(fp, "%-16s %-8s %8ld %8ld %9ld %8.2f %7.2f %5.1f%% %7.1f%% %8d %5d %7s "
+				            "%7s %8.2f\n",
+				        runs[r].name, cm_level_name((cm_level)lv), s->pupils, s->placed,
+				        s->unplaced, s->mean_distance_m / 1000, s->max_distance_m / 1000,
+				        100 * s->near_share, 100 * s->migrant_public_share, s->overfull,
+				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
+				        s->solve_seconds);
+		}
+	if (csv)
+		return;
+	fprintf(fp, "(moved: pupils at a school other than their compound's school in the base plan; "
+	            "the base's own against last year's plan, when given)\n");
+	for (r = 1; r < n; r++)
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			if (cm_plan_summary(runs[r].plan, (cm_level)lv)->solved)
+				scenario_details(fp, &runs[0], &runs[r], (cm_level)lv);
 }

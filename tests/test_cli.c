@@ -381,3 +381,163 @@ Test(cli, killed_while_writing, .timeout = 600)
 	}
 	free(dir);
 }
+
+/* ------------------------------------------------------------ scenarios */
+
+/* The example county (split mode, or single with `single`) with `extra`. */
+static char *example_with(const char *dir, const char *extra, int single)
+{
+	const char *ex = getenv("CM_EXAMPLE"), *geo = getenv("CM_GEODATA");
+	char path[4096], *text, *p, *out;
+	size_t len;
+	cr_assert(ex && geo, "CM_EXAMPLE or CM_GEODATA is not set");
+	snprintf(path, sizeof path, "%.*s%s.ini", (int)(strlen(ex) - 4), ex, single ? "" : "-split");
+	text = slurp(path, &len);
+	cr_assert(text);
+	/* the example's paths are relative to examples/ */
+	FILE *fp = open_memstream(&out, &len);
+	for (p = text; *p; p++) {
+		if (!strncmp(p, "../geodata", 10)) {
+			fputs(geo, fp);
+			p += 9;
+		} else {
+			fputc(*p, fp);
+		}
+	}
+	fprintf(fp, "\n%s", extra);
+	fclose(fp);
+	free(text);
+	p = write_file(dir, "county.ini", out);
+	free(out);
+	return p;
+}
+
+/* One CSV row's field `k` (0-based) for scenario `name`, level `level`. */
+static long csv_field(const char *csv, const char *name, const char *level, int k)
+{
+	char key[256];
+	const char *line;
+	snprintf(key, sizeof key, "\n%s,%s,", name, level);
+	line = strstr(csv, key);
+	cr_assert(line, "no row %s,%s in\n%s", name, level, csv);
+	line++;
+	for (int i = 0; i < k; i++) {
+		line = strchr(line, ',');
+		cr_assert(line);
+		line++;
+	}
+	return *line == ',' ? -1 : atol(line);
+}
+
+/* Issue 6: closing a school moves its compounds and, with a high stability
+ * weight, nobody else; growth shows where the shortfall appears. */
+Test(cli, scenarios_close_and_growth, .timeout = 600)
+{
+	char *dir = tmpdir(), *args, *csvpath, *csv;
+	const char *out;
+	/* single mode (on the network, in a second), where a compound has one
+	 * school: split mode may shift a shared compound's pupils between the
+	 * schools it already has (docs/scenarios.md) */
+	char *ini = example_with(dir, "[solve]\nstability_weight = 100000\nsolver = network\n"
+	                              "[scenario close]\nclose = XX001\n"
+	                              "[scenario growth]\ndemand_scale = 1.05\n", 1);
+	cr_assert(asprintf(&args, "solve -o %s/p.gpkg %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "Scenarios against the base plan"), "%s", out);
+	cr_assert(strstr(out, "growth primary: shortfall grows at"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&csvpath, "%s/p-scenarios.csv", dir) > 0);
+	csv = slurp(csvpath, NULL);
+	cr_assert(csv && !strncmp(csv, "scenario,level,pupils,placed,shortfall", 38));
+	/* columns: 4 shortfall, 11 moved, 12 moved_compounds */
+	cr_assert_eq(csv_field(csv, "close", "primary", 11), 0, "%s", csv);
+	cr_assert_gt(csv_field(csv, "close", "primary", 12), 0, "%s", csv);
+	cr_assert_eq(csv_field(csv, "close", "junior", 11), 0, "%s", csv);
+	cr_assert_gt(csv_field(csv, "growth", "primary", 4), csv_field(csv, "base", "primary", 4));
+	free(csv);
+	/* the notice of the close scenario: only compounds the closed school
+	 * took pupils of in the base plan (split mode: a compound it shared
+	 * may find its largest share at another of its schools now) */
+	{
+		char p[4200], seen[64][32];
+		GDALDatasetH g;
+		OGRLayerH l;
+		OGRFeatureH f;
+		int rows = 0, nseen = 0, forced = 0;
+		GDALAllRegister();
+		snprintf(p, sizeof p, "%s/p.gpkg", dir);
+		g = GDALOpenEx(p, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+		cr_assert(g && (l = GDALDatasetGetLayerByName(g, "assignment")) != NULL);
+		while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+			if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "school_id")), "XX001") &&
+			    nseen < 64)
+				snprintf(seen[nseen++], 32, "%s",
+				         OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "compound_id")));
+			OGR_F_Destroy(f);
+		}
+		GDALClose(g);
+		snprintf(p, sizeof p, "%s/p-close.gpkg", dir);
+		g = GDALOpenEx(p, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+		cr_assert(g, "no %s", p);
+		cr_assert((l = GDALDatasetGetLayerByName(g, "changes")) != NULL);
+		while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+			const char *cid = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "compound_id"));
+			int found = 0, was = !strcmp(OGR_F_GetFieldAsString(
+			                                     f, OGR_F_GetFieldIndex(f, "previous_school")),
+			                             "XX001");
+			for (int k = 0; k < nseen; k++)
+				found |= !strcmp(seen[k], cid);
+			/* known gap (docs/scenarios.md): the stability term does not yet
+			 * hold a compound's place, so one may lose it to the closed
+			 * school's pupils (it then has no school, and no pupil counts
+			 * as moved) */
+			cr_assert(found || !*OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "school_id")),
+			          "%s changed school but XX001 had none of its pupils", cid);
+			cr_assert_eq(OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "forced")), was);
+			forced += was;
+			rows++;
+			OGR_F_Destroy(f);
+		}
+		cr_assert_gt(forced, 0);
+		cr_assert_eq(csv_field(slurp(csvpath, NULL), "close", "primary", 12), rows);
+		GDALClose(g);
+	}
+	/* one scenario only; an unknown one */
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --scenario growth %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	csv = slurp(csvpath, NULL);
+	cr_assert(csv && strstr(csv, "\ngrowth,") && !strstr(csv, "\nclose,"), "%s", csv);
+	free(csv);
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --scenario nope %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
+	cr_assert(strstr(out, "no [scenario nope]"), "%s", out);
+	free(args);
+	free(csvpath);
+	free(ini);
+	free(dir);
+}
+
+/* A scenario naming what the data does not have fails, named. */
+Test(cli, scenario_errors)
+{
+	char *dir = tmpdir(), *args, *ini;
+	const char *out;
+	struct {
+		const char *extra, *expect;
+	} cases[] = {
+		{"[scenario bad]\nclose = NOPE\n", "[scenario bad] (line"},
+		{"[scenario bad]\nseats_primary = XX001:+abc\n", "seats_primary: 'XX001:+abc': the value"},
+		{"[scenario bad]\ndemand = XQ0001\n", "expected ID:VALUE"},
+		{"[scenario bad]\nnew_schools = nowhere.gpkg\n", "nowhere.gpkg"},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		ini = example_with(dir, cases[k].extra, 0);
+		cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
+		cr_assert_eq(run_cli(args, &out), 1, "case %zu: %s", k, out);
+		cr_assert(strstr(out, cases[k].expect), "case %zu: %s", k, out);
+		free(args);
+		free(ini);
+	}
+	free(dir);
+}

@@ -187,3 +187,30 @@ Test(config_bad, line_too_long)
 	const char *m = config_err(text);
 	cr_assert(strstr(m, "test.ini:5:") && strstr(m, "longer"), "%s", m);
 }
+
+Test(config, scenario_sections)
+{
+	cm_config *cfg = config_ok("[input]\nschools = s.csv\ncompounds = c.csv\n"
+	                           "[scenario grow]\ndemand_scale = 1.05\nmax_distance_primary_m = 2500\n"
+	                           "[policy]\nmax_distance_primary_m = 3000\nclass_size_primary = 40\n"
+	                           "[scenario close S01]\nclose = S01, S02\n", "/tmp");
+	cr_assert_eq(cfg->n_scenarios, 2);
+	cr_assert_str_eq(cfg->scenarios[0].name, "grow");
+	cr_assert_float_eq(cfg->scenarios[0].demand_scale, 1.05, 1e-12);
+	/* its own key over the base's, the base's others (given later) too */
+	cr_assert_float_eq(cfg->scenarios[0].policy.max_distance_m[CM_PRIMARY], 2500, 1e-9);
+	cr_assert_eq(cfg->scenarios[0].policy.class_size[CM_PRIMARY], 40);
+	cr_assert_float_eq(cfg->policy.max_distance_m[CM_PRIMARY], 3000, 1e-9);
+	cr_assert_str_eq(cfg->scenarios[1].name, "close S01");
+	cr_assert_str_eq(cfg->scenarios[1].close, "S01, S02");
+	cr_assert_float_eq(cfg->scenarios[1].demand_scale, 1, 1e-12);
+	cm_config_free(cfg);
+	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[scenario x]\nfoo = 1\n"),
+	                 "unknown key 'foo' in [scenario x]"));
+	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[scenario x]\n"
+	                            "demand_scale = lots\n"), ":5: [scenario x] demand_scale"));
+	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[scenario x]\n"
+	                            "max_distance_primary_m = -5\n"), ":5: [policy] max_distance_primary_m"));
+	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[solve]\n"
+	                            "max_moved_pupils = 2.5\n"), "whole number"));
+}

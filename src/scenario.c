@@ -1,0 +1,381 @@
+/*
+ * scenario.c: what-if data.  A [scenario NAME] section changes the base
+ * data in this order: schools closed, schools added (a layer read as the
+ * base's schools), seats and classes set or added, compounds added (a layer
+ * read as the base's compounds), demand scaled (every compound, then by
+ * compound).  The result is a dataset of its own, in the base's working
+ * CRS, that the solver takes like any other; the scenario's policy is the
+ * base's with the section's [policy] keys.
+ *
+ * Pupil counts scale to the nearest whole pupil, each group of each level
+ * on its own (half away from zero), so a scenario gives the same data on
+ * every run.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cm_scenario_config(const cm_config *cfg, const cm_scenario *sc, cm_config *out)
+{
+	*out = *cfg;
+	out->policy = sc->policy;
+	out->name = sc->name;
+	out->scenarios = NULL;
+	out->n_scenarios = 0;
+}
+
+/* ------------------------------------------------------------ lists */
+
+/* Calls `fn` on each item of a list separated by commas (also ， and 、),
+ * trimmed; stops at the first non-zero return. */
+typedef int (*item_fn)(void *ud, const char *item);
+
+static int each_item(const char *list, item_fn fn, void *ud)
+{
+	char *copy = cm__strdup(list ? list : ""), *p, *start;
+	int rc = 0;
+	if (!copy)
+		return CM_ENOMEM;
+	for (p = start = copy;; p++) {
+		int sep = 0;
+		if (*p == ',')
+			sep = 1;
+		else if (!strncmp(p, "\xEF\xBC\x8C", 3) || !strncmp(p, "\xE3\x80\x81", 3)) /* ， 、 */
+			sep = 3;
+		if (sep || !*p) {
+			char end = *p, *item;
+			*p = '\0';
+			item = cm__strtrim(start);
+			if (!item)
+				rc = CM_ENOMEM;
+			else if (*item)
+				rc = fn(ud, item);
+			free(item);
+			if (rc || !end)
+				break;
+			p += sep - 1;
+			start = p + 1;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+typedef struct apply {
+	cm_ctx *ctx;
+	const cm_config *cfg;
+	const cm_scenario *sc;
+	cm_dataset *ds;
+	const char *key;  /* the key being applied, for messages */
+	int level;
+	char *closed;     /* by school: closed by this scenario */
+} apply;
+
+static int bad(apply *a, const char *item, const char *why)
+{
+	return cm__error(a->ctx, CM_EINPUT, "%s: [scenario %s] (line %d) %s: '%s': %s", a->cfg->file,
+	                 a->sc->name, a->sc->line, a->key, item, why);
+}
+
+static long school_index(const cm_dataset *ds, const char *id)
+{
+	size_t i;
+	for (i = 0; i < ds->n_schools; i++)
+		if (!strcmp(ds->schools[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+static long compound_index(const cm_dataset *ds, const char *id)
+{
+	size_t i;
+	for (i = 0; i < ds->n_compounds; i++)
+		if (!strcmp(ds->compounds[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+/* "ID:VALUE": the id and the value's text. */
+static int split_pair(apply *a, const char *item, char **id, const char **value)
+{
+	const char *colon = strrchr(item, ':');
+	if (!colon || colon == item || !colon[1])
+		return bad(a, item, "expected ID:VALUE");
+	*id = malloc((size_t)(colon - item) + 1);
+	if (!*id)
+		return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+	memcpy(*id, item, (size_t)(colon - item));
+	(*id)[colon - item] = '\0';
+	*value = colon + 1;
+	return 0;
+}
+
+static int close_one(void *ud, const char *item)
+{
+	apply *a = ud;
+	long s = school_index(a->ds, item);
+	if (s < 0)
+		return bad(a, item, "no such school");
+	a->closed[s] = 1;
+	return 0;
+}
+
+/* seats_* / classes_* items: "ID:N" sets, "ID:+N" or "ID:-N" adds. */
+static int seats_one(void *ud, const char *item)
+{
+	apply *a = ud;
+	char *id = NULL;
+	const char *value;
+	double v;
+	int null, rc = split_pair(a, item, &id, &value), add, per;
+	long s;
+	cm_school *sch;
+	if (rc)
+		return rc;
+	add = *value == '+' || *value == '-';
+	per = !strncmp(a->key, "classes", 7) ? a->sc->policy.class_size[a->level] : 1;
+	if ((s = school_index(a->ds, id)) < 0)
+		rc = bad(a, item, "no such school (closed or not in the data)");
+	else if (cm__parse_number(value + (*value == '+'), &v, &null) || null || v != floor(v))
+		rc = bad(a, item, "the value must be a whole number, with + or - to add");
+	else if (!cm_school_teaches(sch = &a->ds->schools[s], (cm_level)a->level))
+		rc = bad(a, item, "the school does not teach this level");
+	else {
+		double seats = (add ? sch->seats[a->level] : 0) + v * per;
+		if (seats < 0)
+			rc = bad(a, item, "the school would have fewer than no seats");
+		else
+			sch->seats[a->level] = (int)seats;
+	}
+	free(id);
+	return rc;
+}
+
+static int scale_pupils(cm_compound *c, double f)
+{
+	int lv, g;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		for (g = 0; g < CM_NGROUPS; g++)
+			if (c->pupils[lv][g] > 0)
+				c->pupils[lv][g] = (int)lround(c->pupils[lv][g] * f);
+	return 0;
+}
+
+static int demand_one(void *ud, const char *item)
+{
+	apply *a = ud;
+	char *id = NULL;
+	const char *value;
+	double f;
+	int null, rc = split_pair(a, item, &id, &value);
+	long c;
+	if (rc)
+		return rc;
+	if ((c = compound_index(a->ds, id)) < 0)
+		rc = bad(a, item, "no such compound");
+	else if (cm__parse_number(value, &f, &null) || null || f < 0 || f > 100)
+		rc = bad(a, item, "the factor must be a number from 0 to 100");
+	else
+		scale_pupils(&a->ds->compounds[c], f);
+	free(id);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the data */
+
+static char *dup_or_null(const char *s, int *fail)
+{
+	char *d = s ? cm__strdup(s) : NULL;
+	if (s && !d)
+		*fail = 1;
+	return d;
+}
+
+/* A deep copy of the data (its diagnostics stay behind). */
+static cm_dataset *clone(const cm_dataset *ds)
+{
+	cm_dataset *c = calloc(1, sizeof *c);
+	int fail = 0, i, f;
+	size_t k;
+	if (!c)
+		return NULL;
+	cm__vec_init(&c->diags, sizeof(cm_diag));
+	c->schools = calloc(ds->n_schools + 1, sizeof *c->schools);
+	c->compounds = calloc(ds->n_compounds + 1, sizeof *c->compounds);
+	c->geoms = ds->geoms ? calloc(ds->n_compounds + 1, sizeof *c->geoms) : NULL;
+	if (!c->schools || !c->compounds || (ds->geoms && !c->geoms)) {
+		cm_dataset_free(c);
+		return NULL;
+	}
+	for (k = 0; k < ds->n_schools; k++, c->n_schools++) {
+		c->schools[k] = ds->schools[k];
+		c->schools[k].id = dup_or_null(ds->schools[k].id, &fail);
+		c->schools[k].name = dup_or_null(ds->schools[k].name, &fail);
+	}
+	for (k = 0; k < ds->n_compounds; k++, c->n_compounds++) {
+		c->compounds[k] = ds->compounds[k];
+		c->compounds[k].id = dup_or_null(ds->compounds[k].id, &fail);
+		c->compounds[k].name = dup_or_null(ds->compounds[k].name, &fail);
+		if (ds->geoms && ds->geoms[k] && !(c->geoms[k] = cm__geom_clone(ds->geoms[k])))
+			fail = 1;
+	}
+	c->crs_name = dup_or_null(ds->crs_name, &fail);
+	c->crs_wkt = dup_or_null(ds->crs_wkt, &fail);
+	c->crs_reason = dup_or_null(ds->crs_reason, &fail);
+	for (i = 0; i < CM_NLAYERS; i++) {
+		c->source[i] = dup_or_null(ds->source[i], &fail);
+		c->layer_name[i] = dup_or_null(ds->layer_name[i], &fail);
+		for (f = 0; f < CM_NFIELDS; f++)
+			c->field_name[i][f] = dup_or_null(ds->field_name[i][f], &fail);
+	}
+	c->compound_polygons = ds->compound_polygons;
+	c->repair = ds->repair;
+	if (ds->boundary && !(c->boundary = cm__geom_clone(ds->boundary)))
+		fail = 1;
+	if (fail) {
+		cm_dataset_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The first error of an added layer, as an error naming where it is. */
+static int extra_errors(apply *a, const cm_dataset *x)
+{
+	size_t i;
+	for (i = 0; i < x->diags.len; i++) {
+		const cm_diag *d = &((const cm_diag *)x->diags.data)[i];
+		if (d->severity == CM_ERR)
+			return cm__error(a->ctx, CM_EINPUT, "[scenario %s]: %s, layer %s, %s%s%s: %s",
+			                 a->sc->name, d->file ? d->file : "?", d->layer ? d->layer : "?",
+			                 d->feature ? d->feature : "a feature", d->field ? ", field " : "",
+			                 d->field ? d->field : "", d->message ? d->message : "");
+	}
+	return 0;
+}
+
+/* Appends the schools or compounds of `x` (moved out of it). */
+static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
+{
+	cm_dataset *ds = a->ds;
+	size_t k;
+	if (kind == CM_SCHOOLS) {
+		cm_school *s = realloc(ds->schools, (ds->n_schools + x->n_schools + 1) * sizeof *s);
+		if (!s)
+			return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+		ds->schools = s;
+		for (k = 0; k < x->n_schools; k++) {
+			if (school_index(ds, x->schools[k].id) >= 0) {
+				a->key = "new_schools";
+				return bad(a, x->schools[k].id, "a school with this id is already in the data");
+			}
+			ds->schools[ds->n_schools++] = x->schools[k];
+			x->schools[k].id = x->schools[k].name = NULL;
+		}
+		x->n_schools = 0;
+		return 0;
+	}
+	{
+		cm_compound *c = realloc(ds->compounds, (ds->n_compounds + x->n_compounds + 1) * sizeof *c);
+		void **g = c ? realloc(ds->geoms, (ds->n_compounds + x->n_compounds + 1) * sizeof *g) : NULL;
+		if (c)
+			ds->compounds = c;
+		if (!g)
+			return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+		ds->geoms = g;
+		for (k = 0; k < x->n_compounds; k++) {
+			if (compound_index(ds, x->compounds[k].id) >= 0) {
+				a->key = "new_compounds";
+				return bad(a, x->compounds[k].id, "a compound with this id is already in the data");
+			}
+			ds->compounds[ds->n_compounds] = x->compounds[k];
+			ds->geoms[ds->n_compounds++] = x->geoms ? x->geoms[k] : NULL;
+			ds->compound_polygons += x->compounds[k].area_m2 > 0;
+			x->compounds[k].id = x->compounds[k].name = NULL;
+			if (x->geoms)
+				x->geoms[k] = NULL;
+		}
+		return 0;
+	}
+}
+
+static int add_layer(apply *a, const cm_input *in, cm_layer_kind kind)
+{
+	cm_dataset *x = NULL;
+	int rc;
+	if (!in->path)
+		return 0;
+	rc = cm__read_extra(a->ctx, a->cfg, in, kind, a->ds, &x);
+	if (!rc)
+		rc = extra_errors(a, x);
+	if (!rc)
+		rc = append(a, x, kind);
+	cm_dataset_free(x);
+	return rc;
+}
+
+/* Drops the closed schools. */
+static void drop_closed(apply *a)
+{
+	cm_dataset *ds = a->ds;
+	size_t i, kept = 0;
+	for (i = 0; i < ds->n_schools; i++) {
+		if (a->closed[i]) {
+			free(ds->schools[i].id);
+			free(ds->schools[i].name);
+			continue;
+		}
+		ds->schools[kept++] = ds->schools[i];
+	}
+	ds->n_schools = kept;
+}
+
+int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
+                     const cm_dataset *base, cm_dataset **out)
+{
+	apply a;
+	size_t i;
+	int rc = 0, lv;
+	*out = NULL;
+	memset(&a, 0, sizeof a);
+	a.ctx = ctx;
+	a.cfg = cfg;
+	a.sc = sc;
+	if (!(a.ds = clone(base)) || !(a.closed = calloc(base->n_schools + 1, 1))) {
+		cm_dataset_free(a.ds);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	a.key = "close";
+	rc = each_item(sc->close, close_one, &a);
+	if (!rc)
+		drop_closed(&a);
+	if (!rc)
+		rc = add_layer(&a, &sc->new_schools, CM_SCHOOLS);
+	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+		a.level = lv;
+		a.key = lv == CM_PRIMARY ? "seats_primary" : "seats_junior";
+		rc = each_item(sc->seats[lv], seats_one, &a);
+		a.key = lv == CM_PRIMARY ? "classes_primary" : "classes_junior";
+		if (!rc)
+			rc = each_item(sc->classes[lv], seats_one, &a);
+	}
+	if (!rc)
+		rc = add_layer(&a, &sc->new_compounds, CM_COMPOUNDS);
+	if (!rc && sc->demand_scale != 1)
+		for (i = 0; i < a.ds->n_compounds; i++)
+			scale_pupils(&a.ds->compounds[i], sc->demand_scale);
+	a.key = "demand";
+	if (!rc)
+		rc = each_item(sc->demand, demand_one, &a);
+	if (rc == CM_ENOMEM)
+		cm__error(ctx, CM_ENOMEM, "out of memory");
+	free(a.closed);
+	if (rc) {
+		cm_dataset_free(a.ds);
+		return rc;
+	}
+	*out = a.ds;
+	return 0;
+}
