@@ -86,6 +86,13 @@ static int shares_arc(const cm_col *cols, size_t j)
 	       cols[j - 1].compound == cols[j].compound && cols[j - 1].school == cols[j].school;
 }
 
+/* An arc's capacity: the column's bound when the stability term split its
+ * pair (model.c), else none (the demand bounds it). */
+static int64_t col_cap(const cm_col *c)
+{
+	return c->capped ? (int64_t)llround(c->ub) : CM_NF_INF;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -269,12 +276,12 @@ static int fnet_build(fnet *F)
 			if (!initial[j])
 				continue;
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
-			               CM_NF_INF, mm(c->cost));
+			               col_cap(c), mm(c->cost));
 			break;
 		case CM_COL_UNPLACED:
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
-			               c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink, CM_NF_INF,
-			               W_UNPLACED);
+			               c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink, col_cap(c),
+			               W_UNPLACED + mm(c->cost));
 			break;
 		case CM_COL_QUOTA_SHORT:
 			a = cm__nf_arc(F->nf, F->nq, F->sink, CM_NF_INF, W_QUOTA);
@@ -354,6 +361,8 @@ static int greedy_start(fnet *F)
 		const cm_col *c = &cols[pairs[i].col];
 		int g = F->dem[2 * c->compound + c->group];
 		int64_t take = left[g] < room[c->school] ? left[g] : room[c->school];
+		if (take > col_cap(c))
+			take = col_cap(c);
 		if (take <= 0)
 			continue;
 		flow[F->arc[pairs[i].col]] += take;
@@ -364,10 +373,11 @@ static int greedy_start(fnet *F)
 	for (j = 0; j < F->ncols; j++)
 		if (cols[j].kind == CM_COL_UNPLACED && F->arc[j] >= 0) {
 			int g = F->dem[2 * cols[j].compound + cols[j].group];
-			flow[F->arc[j]] = left[g];
+			int64_t take = left[g] < col_cap(&cols[j]) ? left[g] : col_cap(&cols[j]);
+			flow[F->arc[j]] = take;
 			if (cols[j].group == CM_MIGRANT && F->nq >= 0)
-				nq_in += left[g];
-			left[g] = 0;
+				nq_in += take;
+			left[g] -= take;
 		}
 	for (i = 0; i < ns; i++) {
 		int64_t p = 0;
@@ -423,7 +433,7 @@ static int fnet_solve(fnet *F, int price)
 			cost = column_cost(F, c);
 			if (cm__nf_reduced(F->nf, from, to, cost) >= 0)
 				continue;
-			if ((F->arc[j] = cm__nf_arc(F->nf, from, to, CM_NF_INF, cost)) < 0)
+			if ((F->arc[j] = cm__nf_arc(F->nf, from, to, col_cap(c), cost)) < 0)
 				return CM_ENOMEM;
 			if (j + 1 < F->ncols && shares_arc(cols, j + 1))
 				F->arc[j + 1] = F->arc[j];
@@ -603,7 +613,7 @@ static int single_moves(fnet *F, const crange *cr, size_t nr, cm_cost *now, int6
 						continue;
 					if (F->arc[k] < 0 &&
 					    (F->arc[k] = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
-					                            F->school_node[c->school], CM_NF_INF,
+					                            F->school_node[c->school], col_cap(c),
 					                            mm(c->cost))) < 0) {
 						rc = CM_ENOMEM;
 						break;
@@ -847,7 +857,7 @@ static int fnet_extract(fnet *F, cm_solution *out)
 	free(left);
 	out->objective = 0;
 	for (j = 0; j < F->ncols; j++)
-		if (cols[j].kind == CM_COL_FLOW)
+		if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED)
 			out->objective += out->x[j] * cols[j].cost;
 	for (i = 0; i < ns; i++) {
 		int a = F->to_sink[i] >= 0 ? F->to_sink[i] : F->to_nq[i];
@@ -903,7 +913,8 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 	if (!rc) {
 		/* the split optimum: the plan in split mode, the bound in single */
 		for (j = 0; j < ncols; j++)
-			if (F.cols[j].kind == CM_COL_FLOW && F.arc[j] >= 0 && !shares_arc(F.cols, j))
+			if ((F.cols[j].kind == CM_COL_FLOW || F.cols[j].kind == CM_COL_UNPLACED) &&
+			    F.arc[j] >= 0 && !shares_arc(F.cols, j))
 				bound += (double)cm__nf_flow(F.nf, F.arc[j]) * F.cols[j].cost;
 		lp_unplaced = total_unplaced(&F);
 		out->lp_unplaced = lp_unplaced;

@@ -103,7 +103,10 @@ static void set_objective(glp_prob *P, const cm_model *m, char phase)
 		switch (phase) {
 		case 'A': c = cols[j].kind == CM_COL_QUOTA_SHORT; break;
 		case 'B': c = cols[j].kind == CM_COL_UNPLACED; break;
-		default: c = cols[j].kind == CM_COL_FLOW ? cols[j].cost : 0; break;
+		/* distance, and the stability weight of a move (model.c) */
+		default:
+			c = cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED ? cols[j].cost : 0;
+			break;
 		}
 		glp_set_obj_coef(P, col_index((int)j), c);
 	}
@@ -725,7 +728,7 @@ static int single_fix_and_optimise(cm_ctx *ctx, run *r, const cm_dataset_view *v
 	set_objective(r->P, m, 'C');
 	best = 0;
 	for (j = 0; j < n; j++)
-		if (cols[j].kind == CM_COL_FLOW)
+		if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED)
 			best += cols[j].cost * x[col_index((int)j)];
 	r->mip = 1;
 	r->incumbent = x;

@@ -147,10 +147,13 @@ double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
 /* Each compound's school last year at `level` (school index, CM_PREV_NONE,
  * CM_PREV_GONE); NULL when `prev` is NULL. */
 const long *cm__previous_schools(const cm_previous *prev, cm_level level);
-/* 1 when a public pupil of `compound` at `school` moves: the compound had
- * schools last year, one of them is still open, and `school` is none of
- * them.  (Pupils whose every school is gone move by force: not counted.) */
-int cm__previous_moves(const cm_previous *prev, cm_level level, size_t compound, long school);
+/* 1 when `compound` had a school last year that is still open: its pupils
+ * are held (pupils whose every school is gone move by force). */
+int cm__previous_open(const cm_previous *prev, cm_level level, size_t compound);
+/* Pupils of `group` of `compound` at `school` last year (-1: without a
+ * place), who stay there without moving; 0 when none. */
+long cm__previous_kept(const cm_previous *prev, cm_level level, size_t compound, long school,
+                       int group);
 
 /* ------------------------------------------------------------ write.c */
 

@@ -127,6 +127,32 @@ static size_t *z_order(const cm_dataset *ds)
 			goto nomem;           \
 	} while (0)
 
+/* The stability term for `n` pupils of group `g` of compound `ci` at
+ * school `si` (-1: without a place): one column, or two when last year's
+ * plan had some but fewer of them there: the first (up to that many) free,
+ * the second at the weight per pupil.  Fills the columns' upper bounds and
+ * weights; returns how many. */
+static int stability_pieces(const cm_config *cfg, const cm_previous *prev, cm_level level,
+                            size_t ci, long si, int g, int n, double kept[2], double w[2])
+{
+	long k;
+	kept[0] = n;
+	w[0] = 0;
+	if (!prev || !cm__previous_open(prev, level, ci))
+		return 1; /* no previous school held: nothing moves */
+	k = cm__previous_kept(prev, level, ci, si, g);
+	if (k >= n)
+		return 1;
+	if (k <= 0) {
+		w[0] = cfg->solve.stability_weight;
+		return 1;
+	}
+	kept[0] = (double)k;
+	kept[1] = n;
+	w[1] = cfg->solve.stability_weight;
+	return 2;
+}
+
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, const cm_previous *prev, cm_model *m)
 {
@@ -183,13 +209,13 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		m->quota_target = ceil(cfg->policy.migrant_public_share * m->migrants - 1e-9);
 		CHECK(m->quota_row = add_row(m, CM_ROW_QUOTA, CM_ROW_GE, m->quota_target, -1, -1, -1));
 		CHECK(m->quota_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1,
-		                                         0, m->quota_target, 0, 0}));
+		                                         0, m->quota_target, 0, 0, 0}));
 		CHECK(add_coef(m, m->quota_row, m->quota_col, 1));
 	}
 	if (share > 0) {
 		CHECK(near_row = add_row(m, CM_ROW_NEAR, CM_ROW_GE, 0, -1, -1, -1));
 		CHECK(near_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
-		                                     DBL_MAX, 0, 0}));
+		                                     DBL_MAX, 0, 0, 0}));
 		CHECK(add_coef(m, near_row, near_col, 1));
 	}
 
@@ -203,14 +229,22 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		if (!n[CM_LOCAL] && !n[CM_MIGRANT])
 			continue;
 		for (g = 0; g < CM_NGROUPS; g++) {
-			int u;
+			double kept[2], w[2];
+			int u, k, pieces;
 			if (!n[g])
 				continue;
 			CHECK(demand[g] = add_row(m, CM_ROW_DEMAND, CM_ROW_EQ, n[g], (int)ci, -1, g));
-			CHECK(u = add_col(m, (cm_col){CM_COL_UNPLACED, g, CM_SEAT_UNPLACED, (int)ci, -1, 0,
-			                              n[g], 0, 0}));
-			CHECK(add_coef(m, demand[g], u, 1));
-			CHECK(add_coef(m, m->unplaced_row, u, 1));
+			/* a pupil who had a place last year and loses it moves too */
+			pieces = stability_pieces(cfg, prev, level, ci, -1, g, n[g], kept, w);
+			for (k = 0; k < pieces; k++) {
+				CHECK(u = add_col(m, (cm_col){CM_COL_UNPLACED, g, CM_SEAT_UNPLACED, (int)ci, -1, 0,
+				                              kept[k], 0, w[k], 0}));
+				((cm_col *)m->cols.data)[u].capped = k == 0 && pieces == 2;
+				CHECK(add_coef(m, demand[g], u, 1));
+				CHECK(add_coef(m, m->unplaced_row, u, 1));
+				if (w[k] > 0 && m->moved_row >= 0)
+					CHECK(add_coef(m, m->moved_row, u, 1));
+			}
 		}
 		if (m->single)
 			CHECK(choose = add_row(m, CM_ROW_CHOOSE, CM_ROW_LE, 1, (int)ci, -1, -1));
@@ -228,20 +262,21 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			if (s->sector == CM_PUBLIC) {
 				if (m->single) {
 					CHECK(z = add_col(m, (cm_col){CM_COL_CHOICE, -1, CM_SEAT_PUBLIC, (int)ci,
-					                              (int)si, d, 1, 1, 0}));
+					                              (int)si, d, 1, 1, 0, 0}));
 					CHECK(add_coef(m, choose, z, 1));
 				}
-				/* a pupil leaving last year's school (still open) */
-				int moves = cm__previous_moves(prev, level, ci, (long)si);
 				for (g = 0; g < CM_NGROUPS; g++) {
-					int x;
+					double kept[2], w[2];
+					int x, k, pieces;
 					if (!n[g])
 						continue;
+					pieces = stability_pieces(cfg, prev, level, ci, (long)si, g, n[g], kept, w);
+					for (k = 0; k < pieces; k++) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, g, CM_SEAT_PUBLIC, (int)ci,
-					                              (int)si, d, n[g], 0,
-					                              d + (moves ? cfg->solve.stability_weight : 0)}));
+					                              (int)si, d, kept[k], 0, d + w[k], 0}));
+					((cm_col *)m->cols.data)[x].capped = k == 0 && pieces == 2;
 					CHECK(add_coef(m, demand[g], x, 1));
-					if (moves && m->moved_row >= 0)
+					if (w[k] > 0 && m->moved_row >= 0)
 						CHECK(add_coef(m, m->moved_row, x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 					if (g == CM_MIGRANT)
@@ -254,6 +289,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 						CHECK(add_coef(m, link, x, 1));
 						CHECK(add_coef(m, link, z, -n[g]));
 					}
+					}
 				}
 			} else if (n[CM_MIGRANT]) {
 				/* Private schools take migrants only: purchased places first
@@ -262,7 +298,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				purchased_row = purchased_rows[si];
 				if (purchased_row >= 0) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_PURCHASED,
-					                              (int)ci, (int)si, d, n[CM_MIGRANT], 0, d}));
+					                              (int)ci, (int)si, d, n[CM_MIGRANT], 0, d, 0}));
 					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 					CHECK(add_coef(m, purchased_row, x, 1));
@@ -270,7 +306,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				}
 				if (seats[si] > s->purchased[level]) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_FEE, (int)ci,
-					                              (int)si, d, n[CM_MIGRANT], 0, d}));
+					                              (int)si, d, n[CM_MIGRANT], 0, d, 0}));
 					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 				}

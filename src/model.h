@@ -29,7 +29,10 @@ typedef struct cm_col {
 	double ub;          /* upper bound */
 	int binary;         /* CM_COL_CHOICE */
 	double cost;        /* flows: the objective's coefficient, the distance plus the
-	                       stability weight when the pupil leaves last year's school */
+	                       stability weight when the pupil moves; unplaced: that weight
+	                       for a pupil who had a place (docs/scenarios.md) */
+	int capped;         /* the free part of a pair split by the stability term: its
+	                       upper bound binds (the network gives its arc that capacity) */
 } cm_col;
 
 typedef enum { CM_ROW_LE, CM_ROW_GE, CM_ROW_EQ, CM_ROW_FREE } cm_row_type;

@@ -278,10 +278,18 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 	cm_level_summary *sum = &p->summary[lv];
 	size_t i;
 	sum->has_previous = 1;
-	for (i = 0; i < p->assignments.len; i++)
-		if (a[i].level == lv && a[i].seat == CM_SEAT_PUBLIC &&
-		    cm__previous_moves(prev, lv, a[i].compound, a[i].school))
-			sum->moved += a[i].local + a[i].migrant;
+	/* pupils beyond last year's at each school and without a place */
+	for (i = 0; i < p->assignments.len; i++) {
+		long n[CM_NGROUPS] = {a[i].local, a[i].migrant};
+		if (a[i].level != lv || (a[i].seat != CM_SEAT_PUBLIC && a[i].seat != CM_SEAT_UNPLACED) ||
+		    !cm__previous_open(prev, lv, a[i].compound))
+			continue;
+		for (int g = 0; g < CM_NGROUPS; g++) {
+			long kept = cm__previous_kept(prev, lv, a[i].compound,
+			                              a[i].seat == CM_SEAT_PUBLIC ? a[i].school : -1, g);
+			sum->moved += n[g] > kept ? n[g] - kept : 0;
+		}
+	}
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		cm_change *ch;

@@ -4,13 +4,18 @@
  * The annual redraw starts from the plan in force: [input] previous_plan
  * names an earlier plan (its `assignment` layer: a GeoPackage, a shapefile
  * folder or a GeoJSON folder written by catchment) or any table with the
- * fields compound_id, level and school_id (a CSV a bureau keeps).  With the
- * pupil fields of a plan (seat_kind, local, migrant), a compound's school is
- * the public school that took most of its pupils, as cm_plan_home, and the
- * public schools that took any of them are its schools last year (split
- * mode sends a compound to several); without them a compound and level may
- * appear once.  A pupil moves when placed at a public school that is not
- * one of these, while one of them is still open.
+ * fields compound_id, level and school_id (a CSV a bureau keeps).
+ *
+ * With the pupil fields of a plan (seat_kind, local, migrant) it knows how
+ * many pupils of each group each compound had at each public school and
+ * without a place; a compound's school is the public school that took most
+ * of them, as cm_plan_home.  Without them a compound and level may appear
+ * once, and all its pupils were at that school.  A pupil moves when the
+ * plan puts more of a compound's pupils of a group at a school, or without
+ * a place, than last year's (max(0, now - then) summed): a compound's
+ * pupils may shift among its own schools only as far as last year's counts
+ * go, and a place kept is a place held.  Compounds whose every school is
+ * gone move by force and count nowhere.
  *
  * Matching is by id.  A compound not in the data is ignored (it is gone); a
  * compound the earlier plan did not have has no previous school; a school
@@ -32,13 +37,16 @@ struct cm_previous {
 	size_t n_compounds;
 	long *school[CM_NLEVELS];   /* by compound: school index, CM_PREV_NONE, CM_PREV_GONE */
 	char **gone[CM_NLEVELS];    /* by compound: the gone school's id, else NULL */
-	cm_vec pairs[CM_NLEVELS];   /* prev_pair: every open public school a compound used */
+	cm_vec pairs[CM_NLEVELS];   /* prev_pair: pupils by open public school, and unplaced */
 	size_t *start[CM_NLEVELS];  /* by compound: its first pair (n + 1 entries) */
 };
 
+#define ALL_PUPILS 1000000000L /* a table without pupil counts: every pupil */
+
 typedef struct prev_pair {
 	size_t compound;
-	long school;
+	long school;                /* -1: without a place */
+	long pupils[CM_NGROUPS];
 } prev_pair;
 
 void cm_previous_free(cm_previous *prev)
@@ -85,18 +93,31 @@ const long *cm__previous_schools(const cm_previous *prev, cm_level level)
 	return prev ? prev->school[level] : NULL;
 }
 
-int cm__previous_moves(const cm_previous *prev, cm_level level, size_t compound, long school)
+int cm__previous_open(const cm_previous *prev, cm_level level, size_t compound)
 {
 	const prev_pair *pp;
 	size_t k;
-	if (!prev || compound >= prev->n_compounds || prev->start[level][compound] ==
-	                                                   prev->start[level][compound + 1])
-		return 0; /* no school last year, or none still open: not a move the plan chose */
+	if (!prev || compound >= prev->n_compounds)
+		return 0;
+	pp = prev->pairs[level].data;
+	for (k = prev->start[level][compound]; k < prev->start[level][compound + 1]; k++)
+		if (pp[k].school >= 0)
+			return 1;
+	return 0;
+}
+
+long cm__previous_kept(const cm_previous *prev, cm_level level, size_t compound, long school,
+                       int group)
+{
+	const prev_pair *pp;
+	size_t k;
+	if (!prev || compound >= prev->n_compounds)
+		return 0;
 	pp = prev->pairs[level].data;
 	for (k = prev->start[level][compound]; k < prev->start[level][compound + 1]; k++)
 		if (pp[k].school == school)
-			return 0;
-	return 1;
+			return pp[k].pupils[group];
+	return 0;
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -107,7 +128,7 @@ static int cmp_pair(const void *a, const void *b)
 	return (x->school > y->school) - (x->school < y->school);
 }
 
-/* After the pairs are in: sorted, without repeats, indexed by compound. */
+/* After the pairs are in: sorted, repeats summed, indexed by compound. */
 static int index_pairs(cm_previous *p)
 {
 	int lv;
@@ -118,9 +139,17 @@ static int index_pairs(cm_previous *p)
 			return -1;
 		if (n)
 			qsort(pp, n, sizeof *pp, cmp_pair);
-		for (i = 0; i < n; i++)
-			if (k == 0 || pp[i].compound != pp[k - 1].compound || pp[i].school != pp[k - 1].school)
+		for (i = 0; i < n; i++) {
+			if (k == 0 || pp[i].compound != pp[k - 1].compound || pp[i].school != pp[k - 1].school) {
 				pp[k++] = pp[i];
+				continue;
+			}
+			for (int g = 0; g < CM_NGROUPS; g++) {
+				pp[k - 1].pupils[g] += pp[i].pupils[g];
+				if (pp[k - 1].pupils[g] > ALL_PUPILS)
+					pp[k - 1].pupils[g] = ALL_PUPILS;
+			}
+		}
 		p->pairs[lv].len = k;
 		for (i = 0; i < k; i++)
 			p->start[lv][pp[i].compound + 1]++;
@@ -130,15 +159,15 @@ static int index_pairs(cm_previous *p)
 	return 0;
 }
 
-static int add_pair(cm_previous *p, cm_level lv, size_t ci, long si)
+static int add_pair(cm_previous *p, cm_level lv, size_t ci, long si, long local, long migrant)
 {
 	prev_pair *pp;
-	if (si < 0)
-		return 0;
 	if (!(pp = cm__vec_push(&p->pairs[lv])))
 		return -1;
 	pp->compound = ci;
 	pp->school = si;
+	pp->pupils[CM_LOCAL] = local;
+	pp->pupils[CM_MIGRANT] = migrant;
 	return 0;
 }
 
@@ -198,7 +227,7 @@ static int set_school(cm_previous *p, const cm_dataset *ds, const id_entry *sidx
 	p->gone[lv][ci] = NULL;
 	if (s >= 0 && cm_school_teaches(&ds->schools[s], lv)) {
 		p->school[lv][ci] = s;
-		return add_pair(p, lv, ci, s);
+		return 0;
 	}
 	p->school[lv][ci] = CM_PREV_GONE;
 	return (p->gone[lv][ci] = cm__strdup(sid)) ? 0 : -1;
@@ -226,17 +255,19 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 			if (set_school(p, ds, sidx, (cm_level)lv, (size_t)ci, plan_ds->schools[home].id))
 				rc = CM_ENOMEM;
 		}
-	if (!rc) { /* every public school a compound used */
+	if (!rc) { /* the pupils at each public school and without a place */
 		const cm_assignment *a;
 		size_t n = cm_plan_assignments(plan, &a);
 		for (i = 0; i < n && !rc; i++) {
-			long ci, si;
-			if (a[i].seat != CM_SEAT_PUBLIC || a[i].school < 0 || a[i].local + a[i].migrant <= 0)
+			long ci, si = -1;
+			if (a[i].seat != CM_SEAT_PUBLIC && a[i].seat != CM_SEAT_UNPLACED)
 				continue;
 			ci = find_id(cidx, ds->n_compounds, plan_ds->compounds[a[i].compound].id);
-			si = find_id(sidx, ds->n_schools, plan_ds->schools[a[i].school].id);
-			if (ci >= 0 && si >= 0 && cm_school_teaches(&ds->schools[si], a[i].level) &&
-			    add_pair(p, a[i].level, (size_t)ci, si))
+			if (a[i].seat == CM_SEAT_PUBLIC &&
+			    ((si = find_id(sidx, ds->n_schools, plan_ds->schools[a[i].school].id)) < 0 ||
+			     !cm_school_teaches(&ds->schools[si], a[i].level)))
+				continue; /* a school gone: its pupils move */
+			if (ci >= 0 && add_pair(p, a[i].level, (size_t)ci, si, a[i].local, a[i].migrant))
 				rc = CM_ENOMEM;
 		}
 	}
@@ -365,20 +396,25 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field level: '%s' is not primary "
 			               "or junior", path, lname, label ? label : "a feature",
 			               OGR_F_GetFieldAsString(f, fl));
-		} else if (fk >= 0 && strcmp(OGR_F_GetFieldAsString(f, fk), "public")) {
-			/* private places and unplaced pupils name no catchment school */
-		} else if (!*sid || (ci = find_id(cidx, ds->n_compounds, cid)) < 0) {
-			/* no school, or a compound the data no longer has */
+		} else if ((ci = find_id(cidx, ds->n_compounds, cid)) < 0) {
+			/* a compound the data no longer has */
+		} else if (fk >= 0 && !strcmp(OGR_F_GetFieldAsString(f, fk), "unplaced")) {
+			if ((flo >= 0 || fm >= 0) &&
+			    add_pair(p, level, (size_t)ci, -1, flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0,
+			             fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0))
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		} else if ((fk >= 0 && strcmp(OGR_F_GetFieldAsString(f, fk), "public")) || !*sid) {
+			/* private places name no catchment school */
 		} else {
-			if (flo >= 0 || fm >= 0)
-				pupils = (flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0) +
-				         (fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0);
-			if (pupils > 0) {
-				long si = find_id(sidx, ds->n_schools, sid);
-				if (si >= 0 && cm_school_teaches(&ds->schools[si], level) &&
-				    add_pair(p, level, (size_t)ci, si))
-					rc = cm__error(ctx, CM_ENOMEM, "out of memory");
-			}
+			long si = find_id(sidx, ds->n_schools, sid);
+			int counted = flo >= 0 || fm >= 0;
+			long nl = counted ? (flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0) : ALL_PUPILS;
+			long nm = counted ? (fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0) : ALL_PUPILS;
+			if (counted)
+				pupils = (int)(nl + nm);
+			if (pupils > 0 && si >= 0 && cm_school_teaches(&ds->schools[si], level) &&
+			    add_pair(p, level, (size_t)ci, si, nl, nm))
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 			if (rc) {
 				/* out of memory */
 			} else if (flo < 0 && fm < 0 && best[level][ci] > 0) {

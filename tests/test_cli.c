@@ -487,12 +487,7 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 			                             "XX001");
 			for (int k = 0; k < nseen; k++)
 				found |= !strcmp(seen[k], cid);
-			/* known gap (docs/scenarios.md): the stability term does not yet
-			 * hold a compound's place, so one may lose it to the closed
-			 * school's pupils (it then has no school, and no pupil counts
-			 * as moved) */
-			cr_assert(found || !*OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "school_id")),
-			          "%s changed school but XX001 had none of its pupils", cid);
+			cr_assert(found, "%s changed school but XX001 had none of its pupils", cid);
 			cr_assert_eq(OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "forced")), was);
 			forced += was;
 			rows++;
