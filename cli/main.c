@@ -446,7 +446,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		ranges_failed = 1;
 	}
 	if (!rc && map) {
-		cm_map_opts mo = {NULL, -1};
+		cm_map_opts mo = {.title = NULL, .level = -1};
 		rc = cm_map_draw(sc.ctx, output, map, &mo);
 	}
 	end_progress(c);
@@ -487,7 +487,7 @@ static int cmd_map(cli *c, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	cm_map_opts mo = {NULL, -1};
+	cm_map_opts mo = {.title = NULL, .level = -1};
 	const char *output = NULL;
 	cm_ctx *ctx = NULL;
 	int opt, status = EXIT_OK;

@@ -456,6 +456,10 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 typedef struct cm_map_opts {
 	const char *title;  /* NULL: the plan's scenario name */
 	int level;          /* -1: every level the plan has; else a cm_level */
+	/* compounds to mark, by level (ids; e.g. those changing school, from
+	 * catchment compare); none when NULL */
+	const char *const *marked[CM_NLEVELS];
+	size_t n_marked[CM_NLEVELS];
 } cm_map_opts;
 
 /* Draws maps of the plan written at `plan_path` (cm_plan_write: a GeoPackage,

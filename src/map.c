@@ -21,7 +21,7 @@
  * temporary file renamed into place) and deterministic (the PDF's date is
  * pinned).
  */
-#include "internal.h"
+#include "planfile.h"
 
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
@@ -61,6 +61,7 @@ typedef struct m_area {
 typedef struct m_compound {
 	OGRGeometryH g;
 	int unplaced;
+	int marked;         /* in cm_map_opts.marked (e.g. changes school) */
 } m_compound;
 
 typedef struct scene {
@@ -75,15 +76,8 @@ typedef struct scene {
 	int geographic;        /* the plan is in longitude/latitude */
 	double lat0;           /* for the equirectangular view of such plans */
 	char *crs;
+	int n_marked;          /* compounds marked (cm_map_opts.marked) */
 } scene;
-
-/* A plan's layers: one dataset, or a folder with a file per layer. */
-typedef struct plan_src {
-	const char *path;
-	GDALDatasetH gds;      /* a GeoPackage or a shapefile folder */
-	char *dir;             /* a GeoJSON folder */
-	GDALDatasetH part;     /* the GeoJSON file open now */
-} plan_src;
 
 static void scene_free(scene *sc)
 {
@@ -107,78 +101,6 @@ static void scene_free(scene *sc)
 	memset(sc, 0, sizeof *sc);
 }
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int plan_open(cm_ctx *ctx, plan_src *src, const char *path)
-{
-	char *geojson;
-	memset(src, 0, sizeof *src);
-	src->path = path;
-	if (!is_dir(path)) {
-		src->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-		return src->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: cannot open the plan: %s", path,
-		                                CPLGetLastErrorMsg());
-	}
-	geojson = cm__sprintf("%s/summary.geojson", path);
-	if (geojson && access(geojson, R_OK) == 0) {
-		src->dir = cm__strdup(path);
-		free(geojson);
-		return src->dir ? 0 : cm__error(ctx, CM_ENOMEM, "out of memory");
-	}
-	free(geojson);
-	src->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-	return src->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: not a plan folder GDAL can read", path);
-}
-
-static void plan_close(plan_src *src)
-{
-	if (src->part)
-		GDALClose(src->part);
-	if (src->gds)
-		GDALClose(src->gds);
-	free(src->dir);
-	memset(src, 0, sizeof *src);
-}
-
-/* The plan's layer `name`, or NULL. */
-static OGRLayerH plan_layer(plan_src *src, const char *name)
-{
-	if (src->dir) {
-		char *f = cm__sprintf("%s/%s.geojson", src->dir, name);
-		if (src->part)
-			GDALClose(src->part);
-		src->part = f ? GDALOpenEx(f, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL) : NULL;
-		free(f);
-		return src->part ? GDALDatasetGetLayer(src->part, 0) : NULL;
-	}
-	return GDALDatasetGetLayerByName(src->gds, name);
-}
-
-/* A field's index under its name or its shapefile name; -1: absent. */
-static int field_index(OGRLayerH lyr, const char *name)
-{
-	OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
-	int i = OGR_FD_GetFieldIndex(d, name);
-	const char *shp = cm__shp_field_name(name);
-	if (i < 0 && shp)
-		i = OGR_FD_GetFieldIndex(d, shp);
-	return i;
-}
-
-static const char *get_str(OGRFeatureH f, int i)
-{
-	return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
-}
-
-static double get_num(OGRFeatureH f, int i)
-{
-	return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsDouble(f, i) : 0;
-}
-
 static void parse_hex(const char *s, double rgb[3])
 {
 	unsigned v = 0xdddddd;
@@ -192,19 +114,19 @@ static void parse_hex(const char *s, double rgb[3])
 /* The level's features of a catchments or zones layer, with their colours. */
 static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, cm_vec *out)
 {
-	int i_lv = field_index(lyr, "level"), i_c = field_index(lyr, "color");
+	int i_lv = cm__planfile_field(lyr, "level"), i_c = cm__planfile_field(lyr, "color");
 	OGRFeatureH f;
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		OGRGeometryH g = OGR_F_GetGeometryRef(f);
-		if (g && !strcmp(get_str(f, i_lv), level)) {
+		if (g && !strcmp(cm__planfile_str(f, i_lv), level)) {
 			m_area *a = cm__vec_push(out);
 			if (!a) {
 				OGR_F_Destroy(f);
 				return cm__error(ctx, CM_ENOMEM, "out of memory");
 			}
 			a->g = OGR_G_Clone(g);
-			parse_hex(get_str(f, i_c), a->rgb);
+			parse_hex(cm__planfile_str(f, i_c), a->rgb);
 		}
 		OGR_F_Destroy(f);
 	}
@@ -212,18 +134,18 @@ static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, cm_vec *out
 }
 
 /* Does the plan's summary have a row for `level`? */
-static int plan_has_level(cm_ctx *ctx, plan_src *src, const char *level, int *found)
+static int plan_has_level(cm_ctx *ctx, cm__planfile *src, const char *level, int *found)
 {
-	OGRLayerH lyr = plan_layer(src, "summary");
+	OGRLayerH lyr = cm__planfile_layer(src, "summary");
 	OGRFeatureH f;
 	int i_lv;
 	*found = 0;
 	if (!lyr)
 		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", src->path);
-	i_lv = field_index(lyr, "level");
+	i_lv = cm__planfile_field(lyr, "level");
 	OGR_L_ResetReading(lyr);
 	while (!*found && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		*found = !strcmp(get_str(f, i_lv), level);
+		*found = !strcmp(cm__planfile_str(f, i_lv), level);
 		OGR_F_Destroy(f);
 	}
 	return 0;
@@ -231,7 +153,19 @@ static int plan_has_level(cm_ctx *ctx, plan_src *src, const char *level, int *fo
 
 /* Reads the level's part of the plan.  Returns 0, or an error; *found is 0
  * when the plan has no such level. */
-static int scene_load(cm_ctx *ctx, plan_src *src, const char *level, scene *sc, int *found)
+/* Is `id` among opts' marked compounds of `level`? */
+static int is_marked(const cm_map_opts *opts, const char *level, const char *id)
+{
+	int lv = strcmp(level, "primary") ? CM_JUNIOR : CM_PRIMARY;
+	size_t k;
+	for (k = 0; opts && id && k < opts->n_marked[lv]; k++)
+		if (!strcmp(opts->marked[lv][k], id))
+			return 1;
+	return 0;
+}
+
+static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const cm_map_opts *opts,
+                      scene *sc, int *found)
 {
 	OGRLayerH lyr;
 	OGRFeatureH f;
@@ -244,34 +178,34 @@ static int scene_load(cm_ctx *ctx, plan_src *src, const char *level, scene *sc, 
 	cm__vec_init(&sc->compounds, sizeof(m_compound));
 	*found = 0;
 
-	lyr = plan_layer(src, "summary");
+	lyr = cm__planfile_layer(src, "summary");
 	if (!lyr)
 		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", src->path);
-	i_lv = field_index(lyr, "level");
-	i_a = field_index(lyr, "pupils");
-	i_b = field_index(lyr, "placed");
-	i_c = field_index(lyr, "unplaced");
-	i_d = field_index(lyr, "mean_distance_m");
-	i_e = field_index(lyr, "migrant_public_share");
-	i_f = field_index(lyr, "scenario");
+	i_lv = cm__planfile_field(lyr, "level");
+	i_a = cm__planfile_field(lyr, "pupils");
+	i_b = cm__planfile_field(lyr, "placed");
+	i_c = cm__planfile_field(lyr, "unplaced");
+	i_d = cm__planfile_field(lyr, "mean_distance_m");
+	i_e = cm__planfile_field(lyr, "migrant_public_share");
+	i_f = cm__planfile_field(lyr, "scenario");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		if (!strcmp(get_str(f, i_lv), level)) {
+		if (!strcmp(cm__planfile_str(f, i_lv), level)) {
 			*found = 1;
-			sc->pupils = (long)get_num(f, i_a);
-			sc->placed = (long)get_num(f, i_b);
-			sc->unplaced = (long)get_num(f, i_c);
-			sc->mean_km = get_num(f, i_d) / 1000;
-			sc->migrant_share = i_e >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_e) ? get_num(f, i_e) : -1;
+			sc->pupils = (long)cm__planfile_num(f, i_a);
+			sc->placed = (long)cm__planfile_num(f, i_b);
+			sc->unplaced = (long)cm__planfile_num(f, i_c);
+			sc->mean_km = cm__planfile_num(f, i_d) / 1000;
+			sc->migrant_share = i_e >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_e) ? cm__planfile_num(f, i_e) : -1;
 			free(sc->scenario);
-			sc->scenario = cm__strdup(get_str(f, i_f));
+			sc->scenario = cm__strdup(cm__planfile_str(f, i_f));
 		}
 		OGR_F_Destroy(f);
 	}
 	if (!*found)
 		return 0;
 
-	lyr = plan_layer(src, "catchments");
+	lyr = cm__planfile_layer(src, "catchments");
 	if (!lyr || OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)) == 0)
 		return cm__error(ctx, CM_EINPUT, "%s: the plan has no catchment areas to draw (a CSV "
 		                 "plan has no geometry: write it as gpkg, shp or geojson)", src->path);
@@ -280,14 +214,15 @@ static int scene_load(cm_ctx *ctx, plan_src *src, const char *level, scene *sc, 
 	sc->crs = cm__strdup(srs ? OSRGetName(srs) : "");
 	if (read_areas(ctx, lyr, level, &sc->areas))
 		return CM_ENOMEM;
-	lyr = plan_layer(src, "zones");
+	lyr = cm__planfile_layer(src, "zones");
 	if (lyr && read_areas(ctx, lyr, level, &sc->zones))
 		return CM_ENOMEM;
 
-	lyr = plan_layer(src, "compounds");
+	lyr = cm__planfile_layer(src, "compounds");
 	if (lyr) {
+		int i_id = cm__planfile_field(lyr, "compound_id");
 		snprintf(unplaced_field, sizeof unplaced_field, "unplaced_%s", level);
-		i_a = field_index(lyr, unplaced_field);
+		i_a = cm__planfile_field(lyr, unplaced_field);
 		OGR_L_ResetReading(lyr);
 		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 			OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -298,34 +233,36 @@ static int scene_load(cm_ctx *ctx, plan_src *src, const char *level, scene *sc, 
 					return cm__error(ctx, CM_ENOMEM, "out of memory");
 				}
 				c->g = OGR_G_Clone(g);
-				c->unplaced = (int)get_num(f, i_a);
+				c->unplaced = (int)cm__planfile_num(f, i_a);
+				c->marked = i_id >= 0 && is_marked(opts, level, cm__planfile_str(f, i_id));
+				sc->n_marked += c->marked;
 			}
 			OGR_F_Destroy(f);
 		}
 	}
 
-	lyr = plan_layer(src, "schools");
+	lyr = cm__planfile_layer(src, "schools");
 	if (!lyr)
 		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no schools layer)", src->path);
-	i_lv = field_index(lyr, "level");
-	i_a = field_index(lyr, "name");
-	i_b = field_index(lyr, "sector");
-	i_c = field_index(lyr, "boarding");
-	i_d = field_index(lyr, "spare");
+	i_lv = cm__planfile_field(lyr, "level");
+	i_a = cm__planfile_field(lyr, "name");
+	i_b = cm__planfile_field(lyr, "sector");
+	i_c = cm__planfile_field(lyr, "boarding");
+	i_d = cm__planfile_field(lyr, "spare");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		OGRGeometryH g = OGR_F_GetGeometryRef(f);
-		if (g && !strcmp(get_str(f, i_lv), level)) {
+		if (g && !strcmp(cm__planfile_str(f, i_lv), level)) {
 			m_school *s = cm__vec_push(&sc->schools);
-			if (!s || !(s->name = cm__strdup(get_str(f, i_a)))) {
+			if (!s || !(s->name = cm__strdup(cm__planfile_str(f, i_a)))) {
 				OGR_F_Destroy(f);
 				return cm__error(ctx, CM_ENOMEM, "out of memory");
 			}
 			s->x = OGR_G_GetX(g, 0);
 			s->y = OGR_G_GetY(g, 0);
-			s->private_ = !strcmp(get_str(f, i_b), "private");
-			s->boarding = get_num(f, i_c) != 0;
-			s->full = get_num(f, i_d) <= 0;
+			s->private_ = !strcmp(cm__planfile_str(f, i_b), "private");
+			s->boarding = cm__planfile_num(f, i_c) != 0;
+			s->full = cm__planfile_num(f, i_d) <= 0;
 		}
 		OGR_F_Destroy(f);
 	}
@@ -335,7 +272,7 @@ static int scene_load(cm_ctx *ctx, plan_src *src, const char *level, scene *sc, 
 		for (i = 0; i < sc->schools.len; i++)
 			sc->lat0 += ((m_school *)sc->schools.data)[i].y / (double)sc->schools.len;
 	}
-	lyr = plan_layer(src, "boundary");
+	lyr = cm__planfile_layer(src, "boundary");
 	if (lyr) {
 		OGR_L_ResetReading(lyr);
 		if ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
@@ -760,6 +697,17 @@ static void school_symbol(page *p, double x, double y, const m_school *s)
 }
 
 /* Red diagonal hatching inside the current path (consumed). */
+/* Marked compounds (changing school): a magenta ring or outline. */
+#define MARK_RGB 0.8, 0.0, 0.6
+
+static void marked_symbol(page *p, double x, double y)
+{
+	cairo_arc(p->cr, x, y, 4.2, 0, 2 * M_PI);
+	cairo_set_source_rgb(p->cr, MARK_RGB);
+	cairo_set_line_width(p->cr, 1.6);
+	cairo_stroke(p->cr);
+}
+
 static void hatch_path(page *p)
 {
 	double x0, y0, x1, y1, t;
@@ -846,9 +794,19 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 			cairo_fill(cr);
 			if (c->unplaced > 0)
 				unplaced_symbol(p, x, y);
+			if (c->marked)
+				marked_symbol(p, x, y);
 			continue;
 		}
 		path_geometry(p, c->g);
+		if (c->marked) {
+			cairo_path_t *path = cairo_copy_path(cr);
+			cairo_set_source_rgb(cr, MARK_RGB);
+			cairo_set_line_width(cr, 2.2);
+			cairo_stroke(cr);
+			cairo_append_path(cr, path);
+			cairo_path_destroy(path);
+		}
 		if (c->unplaced > 0) {
 			cairo_path_t *path = cairo_copy_path(cr);
 			hatch_path(p);
@@ -994,6 +952,12 @@ static void draw_panel(page *p, const char *level)
 	text_at(p, tx, y, "有学生未安置 compound with", 0);
 	text_at(p, tx, y + 12, "pupils without a seat", 0);
 	y += 32;
+	if (sc->n_marked) {
+		marked_symbol(p, sx, y - 3);
+		snprintf(buf, sizeof buf, "调整学校 changes school (%d)", sc->n_marked);
+		text_at(p, tx, y, buf, 0);
+		y += 20;
+	}
 	memset(&sym, 0, sizeof sym);
 	school_symbol(p, sx, y - 3, &sym);
 	set_font(p, 9);
@@ -1116,7 +1080,7 @@ static char *level_path(const char *path, const char *level)
 }
 
 /* Draws pages for `levels` into `path` (PDF: all; others: one). */
-static int render(cm_ctx *ctx, plan_src *src, const char *path, map_format fmt,
+static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format fmt,
                   const char *const *levels, int nlevels, const cm_map_opts *opts,
                   cairo_font_face_t *font)
 {
@@ -1133,7 +1097,7 @@ static int render(cm_ctx *ctx, plan_src *src, const char *path, map_format fmt,
 		memset(&sc, 0, sizeof sc);
 		memset(&p, 0, sizeof p);
 		cm__vec_init(&p.boxes, 4 * sizeof(double));
-		rc = scene_load(ctx, src, levels[i], &sc, &found);
+		rc = scene_load(ctx, src, levels[i], opts, &sc, &found);
 		if (!rc && !found)
 			rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no %s level", src->path, levels[i]);
 		if (!rc) {
@@ -1199,7 +1163,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 {
 	static const char *const all[] = {"primary", "junior"};
 	const char *levels[2];
-	plan_src src;
+	cm__planfile src;
 	map_format fmt;
 	cairo_font_face_t *font = NULL;
 	int nlevels = 0, rc, i;
@@ -1209,20 +1173,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 		return cm__error(ctx, CM_EINPUT, "%s: a map must end in .png, .svg or .pdf", path);
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
-	/* A folder plan is named after the path given to solve, less its
-	 * extension: accept either. */
-	if (access(plan_path, F_OK) != 0) {
-		char *bare = cm__strdup(plan_path), *dot = bare ? strrchr(bare, '.') : NULL;
-		if (dot && !strchr(dot, '/'))
-			*dot = '\0';
-		rc = bare && is_dir(bare) ? plan_open(ctx, &src, bare)
-		                          : cm__error(ctx, CM_EINPUT, "%s: no such plan", plan_path);
-		if (!rc)
-			src.path = plan_path;
-		free(bare);
-	} else {
-		rc = plan_open(ctx, &src, plan_path);
-	}
+	rc = cm__planfile_open(ctx, &src, plan_path);
 	/* The levels the plan has (its summary rows), or the one asked for;
 	 * each is read whole once, when it is drawn. */
 	for (i = 0; i < 2 && !rc; i++) {
@@ -1253,7 +1204,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	cm__progress(ctx, 1, "drawing maps");
 	if (font)
 		cairo_font_face_destroy(font);
-	plan_close(&src);
+	cm__planfile_close(&src);
 	CPLPopErrorHandler();
 	return rc;
 }

@@ -38,7 +38,7 @@ static char *small_plan(tiny *t, const char *fmt)
 static int draw(const char *plan, const char *out, int level, const char **err)
 {
 	cm_ctx *ctx;
-	cm_map_opts mo = {NULL, level};
+	cm_map_opts mo = {.title = NULL, .level = level};
 	static char msg[1024];
 	int rc;
 	cm_ctx_new(&ctx);
