@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"  check SCENARIO.ini   read and validate the data; report pupils, seats and problems\n"
 	"  solve SCENARIO.ini   solve the allocation model and write the plan\n"
 	"  map PLAN -o FILE     draw maps of a plan: PNG, SVG or PDF\n"
+	"  compare PLAN_A PLAN_B  compounds that change school, pupils affected, enrolment\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet          print errors only, no progress\n"
@@ -534,6 +535,106 @@ static int cmd_map(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const char compare_usage[] =
+	"Usage: catchment compare [-o CHANGES.csv] [--map FILE] PLAN_A PLAN_B\n"
+	"\n"
+	"Compares two plans written by catchment solve (last year's and this year's,\n"
+	"or a base and a scenario): the compounds whose catchment school changes, the\n"
+	"pupils affected, and each school's enrolment before and after.\n"
+	"\n"
+	"  -o, --output FILE   also write the comparison as CSV\n"
+	"  -m, --map FILE      draw plan B with the changing compounds marked (.png, .svg,\n"
+	"                      .pdf)\n";
+
+static int cmd_compare(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"map", required_argument, NULL, 'm'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *output = NULL, *map = NULL;
+	cm_ctx *ctx = NULL;
+	cm_comparison *cmp = NULL;
+	int opt, status = EXIT_INPUT;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "o:m:qvh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': output = optarg; break;
+		case 'm':
+			if (!is_map_path(optarg)) {
+				fprintf(stderr, "catchment compare: --map must end in .png, .svg or .pdf\n");
+				return EXIT_USAGE;
+			}
+			map = optarg;
+			break;
+		case 'q': c->quiet = 1, c->progress = 0; break;
+		case 'v': c->verbose = 1; break;
+		case 'h': fputs(compare_usage, stdout); return EXIT_OK;
+		default: fputs(compare_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "catchment compare: expected two plans\n%s", compare_usage);
+		return EXIT_USAGE;
+	}
+	if (cm_ctx_new(&ctx)) {
+		fprintf(stderr, "catchment: out of memory\n");
+		return EXIT_INPUT;
+	}
+	cm_ctx_set_log(ctx, on_log, c);
+	if (c->progress)
+		cm_ctx_set_progress(ctx, on_progress, c);
+	if (cm_compare_plans(ctx, argv[optind], argv[optind + 1], &cmp))
+		goto fail;
+	if (output) {
+		FILE *fp = fopen(output, "w");
+		if (fp)
+			cm_report_comparison(fp, 1, cmp);
+		if (!fp || fclose(fp)) {
+			end_progress(c);
+			fprintf(stderr, "catchment: %s: cannot write the comparison\n", output);
+			goto done;
+		}
+	}
+	if (map) {
+		/* plan B, the changing compounds marked level by level */
+		const cm_compare_change *ch;
+		size_t n = cm_comparison_changes(cmp, &ch), i;
+		const char **ids = calloc(n + 1, sizeof *ids);
+		cm_map_opts mo = {.title = NULL, .level = -1};
+		int lv, rc;
+		if (!ids)
+			goto fail;
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			mo.marked[lv] = ids + (lv == 0 ? 0 : mo.n_marked[0]);
+			for (i = 0; i < n; i++)
+				if (ch[i].level == (cm_level)lv)
+					ids[(lv == 0 ? 0 : mo.n_marked[0]) + mo.n_marked[lv]++] = ch[i].compound_id;
+		}
+		rc = cm_map_draw(ctx, argv[optind + 1], map, &mo);
+		free(ids);
+		if (rc)
+			goto fail;
+	}
+	end_progress(c);
+	if (!c->quiet)
+		cm_report_comparison(stdout, 0, cmp);
+	status = EXIT_OK;
+	goto done;
+fail:
+	end_progress(c);
+	fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
+done:
+	cm_comparison_free(cmp);
+	cm_ctx_free(ctx);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -572,6 +673,8 @@ int main(int argc, char **argv)
 		return cmd_solve(&c, argc, argv);
 	if (!strcmp(cmd, "map"))
 		return cmd_map(&c, argc, argv);
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(&c, argc, argv);
 	if (!strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

@@ -451,6 +451,32 @@ long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
 int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
                   const char *path);
 
+/* ---------------------------------------------------------------- comparing plans */
+
+/* Two written plans (any format cm_plan_write writes), side by side. */
+typedef struct cm_comparison cm_comparison;
+/* A compound whose catchment school differs between plan A and plan B. */
+typedef struct cm_compare_change {
+	char *compound_id, *name;
+	cm_level level;
+	char *from, *to;          /* school ids; "" for none (or the compound is in one plan only) */
+	int pupils;               /* the compound's pupils of the level (in B, else in A) */
+} cm_compare_change;
+/* A school whose enrolment differs. */
+typedef struct cm_compare_school {
+	char *school_id, *name;
+	cm_level level;
+	long enrolled_a, enrolled_b;
+	int in_a, in_b;           /* the school is in plan A, in plan B */
+} cm_compare_school;
+/* Reads both plans' compounds and schools layers; errors name the plan. */
+int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b, cm_comparison **out);
+size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_change **out);
+size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out);
+/* The comparison as a terminal table (csv 0) or one CSV table. */
+void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c);
+void cm_comparison_free(cm_comparison *c);
+
 /* ---------------------------------------------------------------- maps */
 
 typedef struct cm_map_opts {

@@ -497,6 +497,38 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 		cr_assert_eq(csv_field(slurp(csvpath, NULL), "close", "primary", 12), rows);
 		GDALClose(g);
 	}
+	/* catchment compare shows the same: the closed school's compounds, its
+	 * enrolment gone, a map with them marked */
+	cr_assert(asprintf(&args, "compare %s/p.gpkg %s/p-close.gpkg -o %s/cmp.csv --map %s/cmp.svg",
+	                   dir, dir, dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "primary: "), "%s", out);
+	free(args);
+	{
+		char p[4200], *text, *line, *save = NULL;
+		int compounds = 0;
+		snprintf(p, sizeof p, "%s/cmp.csv", dir);
+		text = slurp(p, NULL);
+		cr_assert(text && !strncmp(text, "kind,level,id,name,from,to,pupils\n", 34), "%s", text);
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (!strncmp(line, "compound,", 9)) {
+				cr_assert(strstr(line, ",XX001,"), "%s", line);
+				compounds++;
+			} else if (!strncmp(line, "school,primary,XX001,", 21)) {
+				cr_assert(strstr(line, ",0,-"), "%s", line);
+			}
+		}
+		cr_assert_gt(compounds, 0);
+		free(text);
+		snprintf(p, sizeof p, "%s/cmp-primary.svg", dir);
+		text = slurp(p, NULL);
+		cr_assert(text && strstr(text, "<svg"), "no map %s", p);
+		free(text);
+	}
+	cr_assert(asprintf(&args, "-q compare %s/p.gpkg %s/nothing.gpkg", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "nothing.gpkg"), "%s", out);
+	free(args);
 	/* one scenario only; an unknown one */
 	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --scenario growth %s", dir, ini) > 0);
 	cr_assert_eq(run_cli(args, &out), 0, "%s", out);

@@ -1,0 +1,321 @@
+/*
+ * compare.c: two written plans side by side (catchment compare).
+ *
+ * From each plan's `compounds` layer, each compound's catchment school and
+ * pupils per level; from its `schools` layer, each school's enrolment.
+ * Compounds are matched by id, schools by id and level.  A compound
+ * changes when its catchment school differs (a compound in one plan only
+ * changes from or to nothing).  Pupils affected are the compound's pupils
+ * of the level in plan B (in A when B lacks it).
+ */
+#include "planfile.h"
+
+#include <cpl_error.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct c_comp {
+	char *id, *name;
+	char *school[CM_NLEVELS];
+	int pupils[CM_NLEVELS];
+} c_comp;
+
+typedef struct c_school {
+	char *id, *name;
+	int level;
+	long enrolled;
+} c_school;
+
+typedef struct c_plan {
+	cm_vec comps;    /* c_comp */
+	cm_vec schools;  /* c_school */
+} c_plan;
+
+struct cm_comparison {
+	char *a, *b;
+	cm_vec changes;  /* cm_compare_change */
+	cm_vec schools;  /* cm_compare_school */
+	long pupils[CM_NLEVELS];
+	int compounds[CM_NLEVELS];
+};
+
+static void c_plan_free(c_plan *p)
+{
+	size_t i;
+	for (i = 0; i < p->comps.len; i++) {
+		c_comp *c = &((c_comp *)p->comps.data)[i];
+		free(c->id);
+		free(c->name);
+		free(c->school[0]);
+		free(c->school[1]);
+	}
+	for (i = 0; i < p->schools.len; i++) {
+		free(((c_school *)p->schools.data)[i].id);
+		free(((c_school *)p->schools.data)[i].name);
+	}
+	cm__vec_free(&p->comps);
+	cm__vec_free(&p->schools);
+}
+
+static int level_of(const char *s)
+{
+	return !strcmp(s, "primary") ? CM_PRIMARY : !strcmp(s, "junior") ? CM_JUNIOR : -1;
+}
+
+static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
+{
+	static const char *const pupil_f[CM_NLEVELS][2] = {{"primary_local", "primary_migrant"},
+	                                                   {"junior_local", "junior_migrant"}};
+	static const char *const school_f[CM_NLEVELS] = {"school_primary", "school_junior"};
+	cm__planfile pf;
+	OGRLayerH lyr = NULL;
+	OGRFeatureH f;
+	int rc, i_id = -1, i_name = -1, i_s[CM_NLEVELS], i_p[CM_NLEVELS][2], lv, k;
+	cm__vec_init(&out->comps, sizeof(c_comp));
+	cm__vec_init(&out->schools, sizeof(c_school));
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	rc = cm__planfile_open(ctx, &pf, path);
+	if (!rc && !(lyr = cm__planfile_layer(&pf, "compounds")))
+		rc = cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no compounds layer)", path);
+	if (!rc) {
+		i_id = cm__planfile_field(lyr, "compound_id");
+		i_name = cm__planfile_field(lyr, "name");
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			i_s[lv] = cm__planfile_field(lyr, school_f[lv]);
+			for (k = 0; k < 2; k++)
+				i_p[lv][k] = cm__planfile_field(lyr, pupil_f[lv][k]);
+		}
+		if (i_id < 0 || i_s[0] < 0 || i_s[1] < 0)
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer compounds: no field compound_id, "
+			               "school_primary or school_junior", path);
+	}
+	if (!rc)
+		OGR_L_ResetReading(lyr);
+	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		c_comp *c = cm__vec_push(&out->comps);
+		if (!c) {
+			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		} else {
+			c->id = cm__strdup(cm__planfile_str(f, i_id));
+			c->name = cm__strdup(cm__planfile_str(f, i_name));
+			for (lv = 0; lv < CM_NLEVELS; lv++) {
+				c->school[lv] = cm__strdup(cm__planfile_str(f, i_s[lv]));
+				c->pupils[lv] = (int)(cm__planfile_num(f, i_p[lv][0]) + cm__planfile_num(f, i_p[lv][1]));
+			}
+			if (!c->id || !c->name || !c->school[0] || !c->school[1])
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		}
+		OGR_F_Destroy(f);
+	}
+	if (!rc && !(lyr = cm__planfile_layer(&pf, "schools")))
+		rc = cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no schools layer)", path);
+	if (!rc) {
+		int i_sid = cm__planfile_field(lyr, "school_id"), i_n = cm__planfile_field(lyr, "name");
+		int i_lv = cm__planfile_field(lyr, "level"), i_e = cm__planfile_field(lyr, "enrolled");
+		OGR_L_ResetReading(lyr);
+		while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+			int l = level_of(cm__planfile_str(f, i_lv));
+			c_school *s = l >= 0 ? cm__vec_push(&out->schools) : NULL;
+			if (l >= 0 && !s) {
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			} else if (s) {
+				s->id = cm__strdup(cm__planfile_str(f, i_sid));
+				s->name = cm__strdup(cm__planfile_str(f, i_n));
+				s->level = l;
+				s->enrolled = (long)cm__planfile_num(f, i_e);
+				if (!s->id || !s->name)
+					rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			}
+			OGR_F_Destroy(f);
+		}
+	}
+	cm__planfile_close(&pf);
+	CPLPopErrorHandler();
+	if (rc)
+		c_plan_free(out);
+	return rc;
+}
+
+static const c_comp *find_comp(const c_plan *p, const char *id)
+{
+	size_t i;
+	for (i = 0; i < p->comps.len; i++)
+		if (!strcmp(((const c_comp *)p->comps.data)[i].id, id))
+			return &((const c_comp *)p->comps.data)[i];
+	return NULL;
+}
+
+static const c_school *find_school(const c_plan *p, const char *id, int level)
+{
+	size_t i;
+	for (i = 0; i < p->schools.len; i++) {
+		const c_school *s = &((const c_school *)p->schools.data)[i];
+		if (s->level == level && !strcmp(s->id, id))
+			return s;
+	}
+	return NULL;
+}
+
+void cm_comparison_free(cm_comparison *c)
+{
+	size_t i;
+	if (!c)
+		return;
+	for (i = 0; i < c->changes.len; i++) {
+		cm_compare_change *x = &((cm_compare_change *)c->changes.data)[i];
+		free(x->compound_id);
+		free(x->name);
+		free(x->from);
+		free(x->to);
+	}
+	for (i = 0; i < c->schools.len; i++) {
+		free(((cm_compare_school *)c->schools.data)[i].school_id);
+		free(((cm_compare_school *)c->schools.data)[i].name);
+	}
+	cm__vec_free(&c->changes);
+	cm__vec_free(&c->schools);
+	free(c->a);
+	free(c->b);
+	free(c);
+}
+
+static int add_change(cm_comparison *out, const c_comp *a, const c_comp *b, int lv)
+{
+	const c_comp *c = b ? b : a;
+	cm_compare_change *x = cm__vec_push(&out->changes);
+	if (!x)
+		return -1;
+	x->compound_id = cm__strdup(c->id);
+	x->name = cm__strdup(c->name);
+	x->level = (cm_level)lv;
+	x->from = cm__strdup(a ? a->school[lv] : "");
+	x->to = cm__strdup(b ? b->school[lv] : "");
+	x->pupils = c->pupils[lv];
+	out->pupils[lv] += x->pupils;
+	out->compounds[lv]++;
+	return x->compound_id && x->name && x->from && x->to ? 0 : -1;
+}
+
+int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b, cm_comparison **out)
+{
+	c_plan A, B;
+	cm_comparison *c;
+	size_t i;
+	int lv, rc;
+	*out = NULL;
+	if ((rc = read_plan(ctx, plan_a, &A)) != 0)
+		return rc;
+	if ((rc = read_plan(ctx, plan_b, &B)) != 0) {
+		c_plan_free(&A);
+		return rc;
+	}
+	c = calloc(1, sizeof *c);
+	if (!c) {
+		rc = CM_ENOMEM;
+		goto done;
+	}
+	cm__vec_init(&c->changes, sizeof(cm_compare_change));
+	cm__vec_init(&c->schools, sizeof(cm_compare_school));
+	c->a = cm__strdup(plan_a);
+	c->b = cm__strdup(plan_b);
+	/* compounds: B's in its order, then those only A has */
+	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+		for (i = 0; i < B.comps.len && !rc; i++) {
+			const c_comp *b = &((c_comp *)B.comps.data)[i], *a = find_comp(&A, b->id);
+			if (a ? strcmp(a->school[lv], b->school[lv]) != 0 : *b->school[lv] != '\0')
+				rc = add_change(c, a, b, lv) ? CM_ENOMEM : 0;
+		}
+		for (i = 0; i < A.comps.len && !rc; i++) {
+			const c_comp *a = &((c_comp *)A.comps.data)[i];
+			if (!find_comp(&B, a->id) && *a->school[lv])
+				rc = add_change(c, a, NULL, lv) ? CM_ENOMEM : 0;
+		}
+	}
+	/* schools whose enrolment differs: B's, then A's alone */
+	for (i = 0; i < B.schools.len + A.schools.len && !rc; i++) {
+		int in_b = i < B.schools.len;
+		const c_school *s = in_b ? &((c_school *)B.schools.data)[i]
+		                         : &((c_school *)A.schools.data)[i - B.schools.len];
+		const c_school *other = find_school(in_b ? &A : &B, s->id, s->level);
+		long ea = in_b ? (other ? other->enrolled : 0) : s->enrolled;
+		long eb = in_b ? s->enrolled : 0;
+		cm_compare_school *x;
+		if ((!in_b && other) || ea == eb)
+			continue;
+		if (!(x = cm__vec_push(&c->schools))) {
+			rc = CM_ENOMEM;
+			break;
+		}
+		x->school_id = cm__strdup(s->id);
+		x->name = cm__strdup(s->name);
+		x->level = (cm_level)s->level;
+		x->enrolled_a = ea;
+		x->enrolled_b = eb;
+		x->in_a = in_b ? other != NULL : 1;
+		x->in_b = in_b;
+		if (!x->school_id || !x->name)
+			rc = CM_ENOMEM;
+	}
+done:
+	c_plan_free(&A);
+	c_plan_free(&B);
+	if (rc) {
+		cm_comparison_free(c);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	*out = c;
+	return 0;
+}
+
+size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_change **out)
+{
+	*out = c->changes.data;
+	return c->changes.len;
+}
+
+size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out)
+{
+	*out = c->schools.data;
+	return c->schools.len;
+}
+
+void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
+{
+	const cm_compare_change *x = c->changes.data;
+	const cm_compare_school *s = c->schools.data;
+	size_t i;
+	int lv;
+	if (csv) {
+		fprintf(fp, "kind,level,id,name,from,to,pupils\n");
+		for (i = 0; i < c->changes.len; i++)
+			fprintf(fp, "compound,%s,%s,%s,%s,%s,%d\n", cm_level_name(x[i].level),
+			        x[i].compound_id, x[i].name, x[i].from, x[i].to, x[i].pupils);
+		for (i = 0; i < c->schools.len; i++)
+			fprintf(fp, "school,%s,%s,%s,%ld,%ld,%+ld\n", cm_level_name(s[i].level),
+			        s[i].school_id, s[i].name, s[i].enrolled_a, s[i].enrolled_b,
+			        s[i].enrolled_b - s[i].enrolled_a);
+		return;
+	}
+	fprintf(fp, "A: %s\nB: %s\n", c->a, c->b);
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		int shown = 0;
+		fprintf(fp, "\n%s: %d compounds change school, %ld pupils affected\n",
+		        cm_level_name((cm_level)lv), c->compounds[lv], c->pupils[lv]);
+		for (i = 0; i < c->changes.len; i++) {
+			if (x[i].level != (cm_level)lv)
+				continue;
+			fprintf(fp, "  %-10s %-24s %6d pupils  %s -> %s\n", x[i].compound_id, x[i].name,
+			        x[i].pupils, *x[i].from ? x[i].from : "-", *x[i].to ? x[i].to : "-");
+			shown++;
+		}
+		for (i = 0; i < c->schools.len; i++) {
+			if (s[i].level != (cm_level)lv)
+				continue;
+			fprintf(fp, "  school %-10s %-24s enrolled %6ld -> %6ld (%+ld)%s\n", s[i].school_id,
+			        s[i].name, s[i].enrolled_a, s[i].enrolled_b, s[i].enrolled_b - s[i].enrolled_a,
+			        !s[i].in_b ? " (only in A)" : !s[i].in_a ? " (only in B)" : "");
+		}
+	}
+}
