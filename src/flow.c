@@ -855,7 +855,7 @@ static int fnet_extract(fnet *F, cm_solution *out)
 		}
 	}
 	free(left);
-	out->objective = 0;
+	out->objective = F->m->cost_offset;
 	for (j = 0; j < F->ncols; j++)
 		if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED)
 			out->objective += out->x[j] * cols[j].cost;
@@ -893,7 +893,7 @@ int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution
 	fnet F;
 	int rc, held = 0, rounds = 0;
 	size_t ncols = m->cols.len, j;
-	double bound = 0, lp_unplaced;
+	double bound = m->cost_offset, lp_unplaced;
 
 	memset(out, 0, sizeof *out);
 	memset(&F, 0, sizeof F);

@@ -110,6 +110,8 @@ static void set_objective(glp_prob *P, const cm_model *m, char phase)
 		}
 		glp_set_obj_coef(P, col_index((int)j), c);
 	}
+	/* the stability weight of the pupils who could stay (model.h) */
+	glp_set_obj_coef(P, 0, phase == 'C' ? m->cost_offset : 0);
 }
 
 typedef struct run {
@@ -726,7 +728,7 @@ static int single_fix_and_optimise(cm_ctx *ctx, run *r, const cm_dataset_view *v
 	}
 	glp_set_row_bnds(r->P, m->unplaced_row + 1, GLP_UP, 0, u + 1e-7 * (1 + u));
 	set_objective(r->P, m, 'C');
-	best = 0;
+	best = m->cost_offset;
 	for (j = 0; j < n; j++)
 		if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED)
 			best += cols[j].cost * x[col_index((int)j)];

@@ -150,10 +150,15 @@ const long *cm__previous_schools(const cm_previous *prev, cm_level level);
 /* 1 when `compound` had a school last year that is still open: its pupils
  * are held (pupils whose every school is gone move by force). */
 int cm__previous_open(const cm_previous *prev, cm_level level, size_t compound);
-/* Pupils of `group` of `compound` at `school` last year (-1: without a
- * place), who stay there without moving; 0 when none. */
+/* Of this year's `pupils` of `group` of `compound`, how many stay at
+ * `school` (last year's share there, rounded down): a pupil placed there
+ * up to this many does not move.  0 for none, and for school -1. */
 long cm__previous_kept(const cm_previous *prev, cm_level level, size_t compound, long school,
-                       int group);
+                       int group, long pupils);
+/* The sum of cm__previous_kept over the compound's schools: the pupils who
+ * can stay where they were. */
+long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, int group,
+                      long pupils);
 
 /* ------------------------------------------------------------ write.c */
 

@@ -25,8 +25,6 @@ static int add_col(cm_model *m, cm_col c)
 	if (!p)
 		return -1;
 	*p = c;
-	if (c.kind == CM_COL_FLOW && c.cost == 0)
-		p->cost = c.dist;
 	return (int)m->cols.len - 1;
 }
 
@@ -128,10 +126,11 @@ static size_t *z_order(const cm_dataset *ds)
 	} while (0)
 
 /* The stability term for `n` pupils of group `g` of compound `ci` at
- * school `si` (-1: without a place): one column, or two when last year's
- * plan had some but fewer of them there: the first (up to that many) free,
- * the second at the weight per pupil.  Fills the columns' upper bounds and
- * weights; returns how many. */
+ * public school `si`: of them, `kept` stay where they were last year, and
+ * each of those earns the weight back (the objective holds the weight for
+ * every pupil who had a place, m->cost_offset, so its value is metres plus
+ * the weight per pupil moved).  One column, or two when some but not all
+ * stay: the first (up to `kept`) with the bonus.  Returns how many. */
 static int stability_pieces(const cm_config *cfg, const cm_previous *prev, cm_level level,
                             size_t ci, long si, int g, int n, double kept[2], double w[2])
 {
@@ -140,16 +139,15 @@ static int stability_pieces(const cm_config *cfg, const cm_previous *prev, cm_le
 	w[0] = 0;
 	if (!prev || !cm__previous_open(prev, level, ci))
 		return 1; /* no previous school held: nothing moves */
-	k = cm__previous_kept(prev, level, ci, si, g);
+	k = cm__previous_kept(prev, level, ci, si, g, n);
+	if (k <= 0)
+		return 1;
+	w[0] = -cfg->solve.stability_weight;
 	if (k >= n)
 		return 1;
-	if (k <= 0) {
-		w[0] = cfg->solve.stability_weight;
-		return 1;
-	}
 	kept[0] = (double)k;
 	kept[1] = n;
-	w[1] = cfg->solve.stability_weight;
+	w[1] = 0;
 	return 2;
 }
 
@@ -160,6 +158,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	int g, purchased_row, near_row = -1, near_col = -1;
 	double share = cfg->policy.near_share_min[level], radius = cfg->policy.near_radius_m[level];
 	int *purchased_rows = NULL;
+	double had = 0; /* pupils with a place last year who may stay (stability) */
 
 	memset(m, 0, sizeof *m);
 	m->level = level;
@@ -198,7 +197,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			m->prev_school[ci] = was[ci] >= 0 ? was[ci] : -1;
 	}
 	if (prev && cfg->solve.max_moved_pupils >= 0)
-		CHECK(m->moved_row = add_row(m, CM_ROW_MOVED, CM_ROW_LE, cfg->solve.max_moved_pupils, -1,
+		CHECK(m->moved_row = add_row(m, CM_ROW_MOVED, CM_ROW_GE, 0, -1,
 		                             -1, -1));
 	for (ci = 0; ci < ds->n_compounds; ci++)
 		m->migrants += ds->compounds[ci].pupils[level][CM_MIGRANT] > 0
@@ -229,22 +228,14 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		if (!n[CM_LOCAL] && !n[CM_MIGRANT])
 			continue;
 		for (g = 0; g < CM_NGROUPS; g++) {
-			double kept[2], w[2];
-			int u, k, pieces;
+			int u;
 			if (!n[g])
 				continue;
 			CHECK(demand[g] = add_row(m, CM_ROW_DEMAND, CM_ROW_EQ, n[g], (int)ci, -1, g));
-			/* a pupil who had a place last year and loses it moves too */
-			pieces = stability_pieces(cfg, prev, level, ci, -1, g, n[g], kept, w);
-			for (k = 0; k < pieces; k++) {
-				CHECK(u = add_col(m, (cm_col){CM_COL_UNPLACED, g, CM_SEAT_UNPLACED, (int)ci, -1, 0,
-				                              kept[k], 0, w[k], 0}));
-				((cm_col *)m->cols.data)[u].capped = k == 0 && pieces == 2;
-				CHECK(add_coef(m, demand[g], u, 1));
-				CHECK(add_coef(m, m->unplaced_row, u, 1));
-				if (w[k] > 0 && m->moved_row >= 0)
-					CHECK(add_coef(m, m->moved_row, u, 1));
-			}
+			CHECK(u = add_col(m, (cm_col){CM_COL_UNPLACED, g, CM_SEAT_UNPLACED, (int)ci, -1, 0,
+			                              n[g], 0, 0, 0}));
+			CHECK(add_coef(m, demand[g], u, 1));
+			CHECK(add_coef(m, m->unplaced_row, u, 1));
 		}
 		if (m->single)
 			CHECK(choose = add_row(m, CM_ROW_CHOOSE, CM_ROW_LE, 1, (int)ci, -1, -1));
@@ -276,8 +267,11 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 					                              (int)si, d, kept[k], 0, d + w[k], 0}));
 					((cm_col *)m->cols.data)[x].capped = k == 0 && pieces == 2;
 					CHECK(add_coef(m, demand[g], x, 1));
-					if (w[k] > 0 && m->moved_row >= 0)
-						CHECK(add_coef(m, m->moved_row, x, 1));
+					if (w[k] < 0) {
+						had += kept[k];
+						if (m->moved_row >= 0)
+							CHECK(add_coef(m, m->moved_row, x, 1));
+					}
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 					if (g == CM_MIGRANT)
 						CHECK(add_coef(m, m->quota_row, x, 1));
@@ -312,6 +306,14 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				}
 			}
 		}
+	}
+	/* the weight of every pupil who had a place, so that the objective is
+	 * metres plus the weight per pupil moved; the cap: at least all but
+	 * max_moved_pupils of them stay */
+	m->cost_offset = had * cfg->solve.stability_weight;
+	if (m->moved_row >= 0) {
+		double least = had - (double)cfg->solve.max_moved_pupils;
+		((cm_row *)m->rows.data)[m->moved_row].rhs = least > 0 ? least : 0;
 	}
 	free(purchased_rows);
 	free(order);

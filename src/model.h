@@ -28,10 +28,10 @@ typedef struct cm_col {
 	double dist;        /* metres (flows) */
 	double ub;          /* upper bound */
 	int binary;         /* CM_COL_CHOICE */
-	double cost;        /* flows: the objective's coefficient, the distance plus the
-	                       stability weight when the pupil moves; unplaced: that weight
-	                       for a pupil who had a place (docs/scenarios.md) */
-	int capped;         /* the free part of a pair split by the stability term: its
+	double cost;        /* flows: the objective's coefficient: the distance, less the
+	                       stability weight for a pupil who stays at last year's school
+	                       (docs/scenarios.md) */
+	int capped;         /* the staying part of a pair split by the stability term: its
 	                       upper bound binds (the network gives its arc that capacity) */
 } cm_col;
 
@@ -46,7 +46,7 @@ typedef enum {
 	CM_ROW_LINK,        /* single mode: public flows only to the catchment school */
 	CM_ROW_NEAR,        /* near-school share */
 	CM_ROW_UNPLACED,    /* total unplaced (bounded after the phase that minimises it) */
-	CM_ROW_MOVED,       /* pupils leaving last year's school: at most max_moved_pupils */
+	CM_ROW_MOVED,       /* pupils who stay at last year's school: all but max_moved_pupils */
 } cm_row_kind;
 
 typedef struct cm_row {
@@ -72,6 +72,8 @@ typedef struct cm_model {
 	int moved_row;         /* CM_ROW_MOVED, -1 when there is no cap */
 	long *prev_school;     /* by compound: last year's school when still open, else -1;
 	                          NULL without a previous plan */
+	double cost_offset;    /* added to the flow columns' costs: the stability weight of
+	                          every pupil who could stay (they earn it back by staying) */
 } cm_model;
 
 /* Builds the model of `level`.  `seats` gives each school's usable seats at

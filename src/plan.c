@@ -278,16 +278,24 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 	cm_level_summary *sum = &p->summary[lv];
 	size_t i;
 	sum->has_previous = 1;
-	/* pupils beyond last year's at each school and without a place */
+	/* moved: of the pupils who could stay at last year's schools, those who
+	 * do not (docs/scenarios.md) */
+	for (i = 0; i < ds->n_compounds; i++)
+		if (cm__previous_open(prev, lv, i))
+			for (int g = 0; g < CM_NGROUPS; g++) {
+				int n = ds->compounds[i].pupils[lv][g];
+				sum->moved += cm__previous_had(prev, lv, i, g, n > 0 ? n : 0);
+			}
 	for (i = 0; i < p->assignments.len; i++) {
 		long n[CM_NGROUPS] = {a[i].local, a[i].migrant};
-		if (a[i].level != lv || (a[i].seat != CM_SEAT_PUBLIC && a[i].seat != CM_SEAT_UNPLACED) ||
+		const cm_compound *c = &ds->compounds[a[i].compound];
+		if (a[i].level != lv || a[i].seat != CM_SEAT_PUBLIC ||
 		    !cm__previous_open(prev, lv, a[i].compound))
 			continue;
 		for (int g = 0; g < CM_NGROUPS; g++) {
-			long kept = cm__previous_kept(prev, lv, a[i].compound,
-			                              a[i].seat == CM_SEAT_PUBLIC ? a[i].school : -1, g);
-			sum->moved += n[g] > kept ? n[g] - kept : 0;
+			long all = c->pupils[lv][g] > 0 ? c->pupils[lv][g] : 0;
+			long kept = cm__previous_kept(prev, lv, a[i].compound, a[i].school, g, all);
+			sum->moved -= n[g] < kept ? n[g] : kept;
 		}
 	}
 	for (i = 0; i < ds->n_compounds; i++) {

@@ -45,7 +45,7 @@ struct cm_previous {
 
 typedef struct prev_pair {
 	size_t compound;
-	long school;                /* -1: without a place */
+	long school;                /* -1: without a place; -2: in a private school */
 	long pupils[CM_NGROUPS];
 } prev_pair;
 
@@ -107,17 +107,38 @@ int cm__previous_open(const cm_previous *prev, cm_level level, size_t compound)
 }
 
 long cm__previous_kept(const cm_previous *prev, cm_level level, size_t compound, long school,
-                       int group)
+                       int group, long pupils)
 {
 	const prev_pair *pp;
 	size_t k;
+	long at = 0, total = 0;
+	if (!prev || compound >= prev->n_compounds || school < 0)
+		return 0;
+	pp = prev->pairs[level].data;
+	for (k = prev->start[level][compound]; k < prev->start[level][compound + 1]; k++) {
+		total += pp[k].pupils[group];
+		if (pp[k].school == school)
+			at = pp[k].pupils[group];
+	}
+	if (at >= ALL_PUPILS || total <= 0)
+		return at > 0 ? pupils : 0;
+	/* last year's share of the compound's pupils, of this year's pupils */
+	return (long)((double)at * (double)pupils / (double)total);
+}
+
+long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, int group,
+                      long pupils)
+{
+	const prev_pair *pp;
+	size_t k;
+	long had = 0;
 	if (!prev || compound >= prev->n_compounds)
 		return 0;
 	pp = prev->pairs[level].data;
 	for (k = prev->start[level][compound]; k < prev->start[level][compound + 1]; k++)
-		if (pp[k].school == school)
-			return pp[k].pupils[group];
-	return 0;
+		if (pp[k].school >= 0)
+			had += cm__previous_kept(prev, level, compound, pp[k].school, group, pupils);
+	return had;
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -259,9 +280,7 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 		const cm_assignment *a;
 		size_t n = cm_plan_assignments(plan, &a);
 		for (i = 0; i < n && !rc; i++) {
-			long ci, si = -1;
-			if (a[i].seat != CM_SEAT_PUBLIC && a[i].seat != CM_SEAT_UNPLACED)
-				continue;
+			long ci, si = a[i].seat == CM_SEAT_UNPLACED ? -1 : -2;
 			ci = find_id(cidx, ds->n_compounds, plan_ds->compounds[a[i].compound].id);
 			if (a[i].seat == CM_SEAT_PUBLIC &&
 			    ((si = find_id(sidx, ds->n_schools, plan_ds->schools[a[i].school].id)) < 0 ||
@@ -403,8 +422,14 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			    add_pair(p, level, (size_t)ci, -1, flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0,
 			             fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0))
 				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
-		} else if ((fk >= 0 && strcmp(OGR_F_GetFieldAsString(f, fk), "public")) || !*sid) {
-			/* private places name no catchment school */
+		} else if (fk >= 0 && strcmp(OGR_F_GetFieldAsString(f, fk), "public")) {
+			/* private places: part of the compound's pupils, at no catchment school */
+			if ((flo >= 0 || fm >= 0) &&
+			    add_pair(p, level, (size_t)ci, -2, flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0,
+			             fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0))
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		} else if (!*sid) {
+			/* no school named */
 		} else {
 			long si = find_id(sidx, ds->n_schools, sid);
 			int counted = flo >= 0 || fm >= 0;

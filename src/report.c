@@ -557,9 +557,9 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 		}
 	if (csv)
 		return;
-	fprintf(fp, "(moved: pupils placed beyond their compound's pupils at that school in the base "
-	            "plan, or losing their place; the base's own against last year's plan, when given; "
-	            "cmpds: compounds whose school changes)\n");
+	fprintf(fp, "(moved: pupils who had a place in the base plan and are not at the same school "
+	            "now; a base against last year's plan, when given; cmpds: compounds whose school "
+	            "changes)\n");
 	for (r = 1; r < n; r++)
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			if (cm_plan_summary(runs[r].plan, (cm_level)lv)->solved)
