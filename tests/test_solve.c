@@ -1036,3 +1036,63 @@ Test(redraw, previous_plan_errors)
 	}
 	tiny_free(&t);
 }
+
+/* The stability term on the network against GLPK: split mode, last year's
+ * plan a plan of other seats (so its counts are partial: columns split in
+ * a staying part and the rest), solved by both; the same unplaced pupils,
+ * the same pupils moved within a pupil, and metres plus the weight per
+ * pupil moved within 1e-6. */
+Test(redraw, network_matches_glpk_with_stability)
+{
+	unsigned seed = 21;
+	int some_moved = 0;
+	for (int round = 0; round < 8; round++) {
+		tschool s[4];
+		tcomp c[10];
+		char sid[4][16], cid[10][16];
+		tight_instance(&seed, s, 4, sid, c, 10, cid);
+		for (int i = 0; i < 10; i++)
+			c[i].pm = c[i].pl / 3; /* migrants too: the quota */
+		tiny last;
+		tiny_solve(&last, s, 4, c, 10, "[solve]\nassignment = split\n");
+		/* this year: other seats, other pupils */
+		tschool s2[4];
+		tcomp c2[10];
+		memcpy(s2, s, sizeof s);
+		memcpy(c2, c, sizeof c);
+		for (int k = 0; k < 4; k++)
+			s2[k].seats_p += (k + round) % 3 == 0 ? 15 : -5;
+		for (int i = 0; i < 10; i++)
+			c2[i].pl += (i + round) % 4 == 0 ? 6 : 0;
+		double value[2];
+		long unplaced[2], moved[2];
+		for (int solver = 0; solver < 2; solver++) {
+			tiny t;
+			cm_ctx *ctx;
+			cm_previous *prev = NULL;
+			cm_plan *p = NULL;
+			tiny_solve(&t, s2, 4, c2, 10,
+			           solver ? "[solve]\nassignment = split\nsolver = glpk\n"
+			                  : "[solve]\nassignment = split\nsolver = network\n");
+			cm_ctx_new(&ctx);
+			cr_assert_eq(cm_previous_from_plan(ctx, last.plan, last.ds, t.ds, &prev), 0);
+			t.cfg->solve.stability_weight = 700;
+			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+			const cm_level_summary *sum = cm_plan_summary(p, CM_PRIMARY);
+			value[solver] = sum->pupil_metres + 700.0 * (double)sum->moved;
+			unplaced[solver] = sum->unplaced;
+			moved[solver] = sum->moved;
+			cm_plan_free(p);
+			cm_previous_free(prev);
+			cm_ctx_free(ctx);
+			tiny_free(&t);
+		}
+		cr_assert_eq(unplaced[0], unplaced[1], "round %d", round);
+		cr_assert(fabs(value[0] - value[1]) <= 1e-6 * value[1] + 1e-6,
+		          "round %d: network %.6f (moved %ld), GLPK %.6f (moved %ld)", round, value[0],
+		          moved[0], value[1], moved[1]);
+		some_moved += moved[1] > 0;
+		tiny_free(&last);
+	}
+	cr_expect_geq(some_moved, 3, "only %d rounds moved anyone", some_moved);
+}
