@@ -175,6 +175,8 @@ typedef struct cm_scenario {
 	char *demand;                   /* "ID:F": a compound's pupils times F */
 	double demand_scale;            /* every compound's pupils times this: 1 */
 	cm_input new_schools;           /* more schools (fields as [input] schools); path NULL: none */
+	char **open_id, **open_value;   /* open_school.ID = NAME, LEVEL, LON, LAT, SEATS_P, SEATS_J */
+	size_t n_open;
 	cm_input new_compounds;         /* more compounds, likewise */
 	cm_policy policy;               /* the base's, with this section's [policy] keys */
 } cm_scenario;

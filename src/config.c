@@ -422,6 +422,24 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 		sc->demand_scale = d;
 		return 1;
 	}
+	if (!strncmp(name, "open_school.", 12) && name[12]) {
+		char **ids = realloc(sc->open_id, (sc->n_open + 1) * sizeof *ids), **vals;
+		if (ids)
+			sc->open_id = ids;
+		vals = ids ? realloc(sc->open_value, (sc->n_open + 1) * sizeof *vals) : NULL;
+		if (!vals)
+			return fail(ps, "out of memory");
+		sc->open_value = vals;
+		sc->open_id[sc->n_open] = cm__strdup(name + 12);
+		sc->open_value[sc->n_open] = cm__strdup(value);
+		if (!sc->open_id[sc->n_open] || !sc->open_value[sc->n_open]) {
+			free(sc->open_id[sc->n_open]);
+			free(sc->open_value[sc->n_open]);
+			return fail(ps, "out of memory");
+		}
+		sc->n_open++;
+		return 1;
+	}
 	if (!strcmp(name, "new_schools"))
 		return set_path(ps, &sc->new_schools.path, value) ? fail(ps, "out of memory") : 1;
 	if (!strcmp(name, "new_schools_layer"))
@@ -441,8 +459,8 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 			o->line = ps->line;
 			return o->key && o->value ? 1 : fail(ps, "out of memory");
 		}
-	return fail(ps, "unknown key '%s' in [%s]; known keys: close, seats_primary, seats_junior, "
-	            "classes_primary, classes_junior, demand, demand_scale, new_schools, "
+	return fail(ps, "unknown key '%s' in [%s]; known keys: close, open_school.ID, seats_primary, "
+	            "seats_junior, classes_primary, classes_junior, demand, demand_scale, new_schools, "
 	            "new_schools_layer, new_compounds, new_compounds_layer, and any [policy] key",
 	            name, section);
 }
@@ -749,6 +767,12 @@ void cm_config_free(cm_config *cfg)
 			free(sc->classes[i]);
 		}
 		free_input(&sc->new_schools);
+		for (i = 0; i < (int)sc->n_open; i++) {
+			free(sc->open_id[i]);
+			free(sc->open_value[i]);
+		}
+		free(sc->open_id);
+		free(sc->open_value);
 		free_input(&sc->new_compounds);
 	}
 	free(cfg->scenarios);

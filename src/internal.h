@@ -95,6 +95,11 @@ void *cm__geom_clone(void *g);
  * diagnostics on it, as cm_dataset_load's. */
 int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_layer_kind kind,
                    const cm_dataset *base, cm_dataset **out);
+/* The same for schools given as CSV text (engine field names, x and y in
+ * WGS 84 longitude/latitude with `coords` offsets), named `name` in
+ * messages. */
+int cm__read_extra_text(cm_ctx *ctx, const cm_config *cfg, const char *name, const char *csv,
+                        cm_coords coords, const cm_dataset *base, cm_dataset **out);
 
 /* Appends a diagnostic; any string argument may be NULL.  Returns 0 or
  * CM_ENOMEM. */

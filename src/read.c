@@ -28,6 +28,8 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <cpl_vsi.h>
+
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -1245,4 +1247,35 @@ int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_lay
 void *cm__geom_clone(void *g)
 {
 	return g ? OGR_G_Clone((OGRGeometryH)g) : NULL;
+}
+
+int cm__read_extra_text(cm_ctx *ctx, const cm_config *cfg, const char *name, const char *csv,
+                        cm_coords coords, const cm_dataset *base, cm_dataset **out)
+{
+	char *path = cm__sprintf("/vsimem/%s.csv", name), crs[] = "EPSG:4326";
+	size_t len = strlen(csv);
+	GByte *buf = VSIMalloc(len + 1);
+	cm_input in;
+	VSILFILE *fp = NULL;
+	int rc;
+	*out = NULL;
+	if (path && buf) {
+		memcpy(buf, csv, len);
+		fp = VSIFileFromMemBuffer(path, buf, (vsi_l_offset)len, TRUE); /* it frees buf */
+	}
+	if (!fp) {
+		if (buf)
+			VSIFree(buf);
+		free(path);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	VSIFCloseL(fp);
+	memset(&in, 0, sizeof in);
+	in.path = path;
+	in.source_crs = crs;
+	in.coordinates = coords;
+	rc = cm__read_extra(ctx, cfg, &in, CM_SCHOOLS, base, out);
+	VSIUnlink(path);
+	free(path);
+	return rc;
 }

@@ -316,6 +316,59 @@ static int add_layer(apply *a, const cm_input *in, cm_layer_kind kind)
 	return rc;
 }
 
+/* open_school.ID = NAME, LEVEL, LON, LAT, SEATS_PRIMARY, SEATS_JUNIOR
+ * [, SECTOR]: a CSV the reader takes as it takes a layer (so levels,
+ * sectors and coordinates follow the same rules: the longitude and
+ * latitude in the schools layer's `coordinates`). */
+static int add_inline_schools(apply *a)
+{
+	char *csv = NULL, *name;
+	size_t len = 0, i;
+	FILE *fp;
+	cm_dataset *x = NULL;
+	int rc = 0;
+	if (!a->sc->n_open)
+		return 0;
+	if (!(fp = open_memstream(&csv, &len)))
+		return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+	fputs("id,name,level,seats_primary,seats_junior,x,y,sector\n", fp);
+	for (i = 0; i < a->sc->n_open && !rc; i++) {
+		char *v = cm__strdup(a->sc->open_value[i]), *item[8], *p, *save = NULL;
+		int n = 0;
+		if (!v) {
+			rc = CM_ENOMEM;
+			break;
+		}
+		for (p = strtok_r(v, ",", &save); p && n < 8; p = strtok_r(NULL, ",", &save))
+			item[n++] = cm__strtrim(p);
+		a->key = "open_school";
+		if ((n != 6 && n != 7) || strchr(a->sc->open_id[i], ',') || strchr(a->sc->open_id[i], '"'))
+			rc = bad(a, a->sc->open_value[i], "expected open_school.ID = NAME, LEVEL, LONGITUDE, "
+			         "LATITUDE, SEATS_PRIMARY, SEATS_JUNIOR[, SECTOR]");
+		else
+			fprintf(fp, "%s,%s,%s,%s,%s,%s,%s,%s\n", a->sc->open_id[i], item[0], item[1],
+			        item[4], item[5], item[2], item[3], n == 7 ? item[6] : "public");
+		while (n > 0)
+			free(item[--n]);
+		free(v);
+	}
+	fclose(fp);
+	name = cm__sprintf("scenario %s open_school", a->sc->name);
+	if (!rc && !name)
+		rc = CM_ENOMEM;
+	if (!rc)
+		rc = cm__read_extra_text(a->ctx, a->cfg, name, csv, a->cfg->input[CM_SCHOOLS].coordinates,
+		                         a->ds, &x);
+	if (!rc)
+		rc = extra_errors(a, x);
+	if (!rc)
+		rc = append(a, x, CM_SCHOOLS);
+	cm_dataset_free(x);
+	free(name);
+	free(csv);
+	return rc;
+}
+
 /* Drops the closed schools. */
 static void drop_closed(apply *a)
 {
@@ -351,6 +404,8 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 	rc = each_item(sc->close, close_one, &a);
 	if (!rc)
 		drop_closed(&a);
+	if (!rc)
+		rc = add_inline_schools(&a);
 	if (!rc)
 		rc = add_layer(&a, &sc->new_schools, CM_SCHOOLS);
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {

@@ -568,3 +568,41 @@ Test(cli, scenario_errors)
 	}
 	free(dir);
 }
+
+/* A school opened inline (open_school.ID) is the same school as from a
+ * layer: the same plan figures. */
+Test(cli, scenario_open_school_inline_or_layer, .timeout = 600)
+{
+	const char *ex = getenv("CM_EXAMPLE");
+	char *dir = tmpdir(), *args, *ini, *extra, *csv, path[4200];
+	const char *out;
+	cr_assert(ex);
+	cr_assert(asprintf(&extra, "[scenario layer]\nnew_schools = %.*s/tongxi-new-school.csv\n"
+	                           "[scenario inline]\n"
+	                           "open_school.XX101 = 滨江新城小学, 小学, 113.092113, 24.773402, 1080, 0\n",
+	                   (int)(strrchr(ex, '/') - ex), ex) > 0);
+	ini = example_with(dir, extra, 0);
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	snprintf(path, sizeof path, "%s/p-scenarios.csv", dir);
+	csv = slurp(path, NULL);
+	cr_assert(csv);
+	for (int k = 2; k <= 4; k++)
+		for (int lv = 0; lv < 2; lv++)
+			cr_assert_eq(csv_field(csv, "layer", lv ? "junior" : "primary", k),
+			             csv_field(csv, "inline", lv ? "junior" : "primary", k), "%s", csv);
+	/* it placed pupils the base could not */
+	cr_assert_lt(csv_field(csv, "inline", "primary", 4), csv_field(csv, "base", "primary", 4));
+	free(csv);
+	free(args);
+	free(ini);
+	free(extra);
+	/* a malformed one */
+	ini = example_with(dir, "[scenario bad]\nopen_school.XX102 = 某小学, 小学, 113.09\n", 0);
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "open_school") && strstr(out, "expected open_school.ID"), "%s", out);
+	free(args);
+	free(ini);
+	free(dir);
+}
