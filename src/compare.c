@@ -29,8 +29,9 @@ typedef struct c_school {
 } c_school;
 
 typedef struct c_plan {
-	cm_vec comps;    /* c_comp */
-	cm_vec schools;  /* c_school */
+	cm_vec comps;                /* c_comp */
+	cm_vec schools[CM_NLEVELS];  /* c_school, by level */
+	cm__id *comp_index, *school_index[CM_NLEVELS];
 } c_plan;
 
 struct cm_comparison {
@@ -51,12 +52,16 @@ static void c_plan_free(c_plan *p)
 		free(c->school[0]);
 		free(c->school[1]);
 	}
-	for (i = 0; i < p->schools.len; i++) {
-		free(((c_school *)p->schools.data)[i].id);
-		free(((c_school *)p->schools.data)[i].name);
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		for (i = 0; i < p->schools[lv].len; i++) {
+			free(((c_school *)p->schools[lv].data)[i].id);
+			free(((c_school *)p->schools[lv].data)[i].name);
+		}
+		cm__vec_free(&p->schools[lv]);
+		free(p->school_index[lv]);
 	}
 	cm__vec_free(&p->comps);
-	cm__vec_free(&p->schools);
+	free(p->comp_index);
 }
 
 static int level_of(const char *s)
@@ -73,8 +78,10 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 	OGRLayerH lyr = NULL;
 	OGRFeatureH f;
 	int rc, i_id = -1, i_name = -1, i_s[CM_NLEVELS], i_p[CM_NLEVELS][2], lv, k;
+	memset(out, 0, sizeof *out);
 	cm__vec_init(&out->comps, sizeof(c_comp));
-	cm__vec_init(&out->schools, sizeof(c_school));
+	cm__vec_init(&out->schools[0], sizeof(c_school));
+	cm__vec_init(&out->schools[1], sizeof(c_school));
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = cm__planfile_open(ctx, &pf, path);
 	if (!rc && !(lyr = cm__planfile_layer(&pf, "compounds")))
@@ -117,7 +124,7 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 		OGR_L_ResetReading(lyr);
 		while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
 			int l = level_of(cm__planfile_str(f, i_lv));
-			c_school *s = l >= 0 ? cm__vec_push(&out->schools) : NULL;
+			c_school *s = l >= 0 ? cm__vec_push(&out->schools[l]) : NULL;
 			if (l >= 0 && !s) {
 				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 			} else if (s) {
@@ -133,6 +140,14 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 	}
 	cm__planfile_close(&pf);
 	CPLPopErrorHandler();
+	if (!rc) { /* ids to records (the vectors grow no more) */
+		out->comp_index = cm__ids_index(sizeof(c_comp), out->comps.data, out->comps.len);
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			out->school_index[lv] = cm__ids_index(sizeof(c_school), out->schools[lv].data,
+			                                      out->schools[lv].len);
+		if (!out->comp_index || !out->school_index[0] || !out->school_index[1])
+			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
 	if (rc)
 		c_plan_free(out);
 	return rc;
@@ -140,22 +155,14 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 
 static const c_comp *find_comp(const c_plan *p, const char *id)
 {
-	size_t i;
-	for (i = 0; i < p->comps.len; i++)
-		if (!strcmp(((const c_comp *)p->comps.data)[i].id, id))
-			return &((const c_comp *)p->comps.data)[i];
-	return NULL;
+	long i = cm__ids_find(p->comp_index, p->comps.len, id);
+	return i >= 0 ? &((const c_comp *)p->comps.data)[i] : NULL;
 }
 
 static const c_school *find_school(const c_plan *p, const char *id, int level)
 {
-	size_t i;
-	for (i = 0; i < p->schools.len; i++) {
-		const c_school *s = &((const c_school *)p->schools.data)[i];
-		if (s->level == level && !strcmp(s->id, id))
-			return s;
-	}
-	return NULL;
+	long i = cm__ids_find(p->school_index[level], p->schools[level].len, id);
+	return i >= 0 ? &((const c_school *)p->schools[level].data)[i] : NULL;
 }
 
 void cm_comparison_free(cm_comparison *c)
@@ -198,6 +205,24 @@ static int add_change(cm_comparison *out, const c_comp *a, const c_comp *b, int 
 	return x->compound_id && x->name && x->from && x->to ? 0 : -1;
 }
 
+/* A school whose enrolment differs (none when it does not). */
+static int add_school(cm_comparison *out, const c_school *s, long a, long b, int in_a, int in_b)
+{
+	cm_compare_school *x;
+	if (a == b)
+		return 0;
+	if (!(x = cm__vec_push(&out->schools)))
+		return CM_ENOMEM;
+	x->school_id = cm__strdup(s->id);
+	x->name = cm__strdup(s->name);
+	x->level = (cm_level)s->level;
+	x->enrolled_a = a;
+	x->enrolled_b = b;
+	x->in_a = in_a;
+	x->in_b = in_b;
+	return x->school_id && x->name ? 0 : CM_ENOMEM;
+}
+
 int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b, cm_comparison **out)
 {
 	c_plan A, B;
@@ -233,30 +258,16 @@ int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b, cm_com
 				rc = add_change(c, a, NULL, lv) ? CM_ENOMEM : 0;
 		}
 	}
-	/* schools whose enrolment differs: B's, then A's alone */
-	for (i = 0; i < B.schools.len + A.schools.len && !rc; i++) {
-		int in_b = i < B.schools.len;
-		const c_school *s = in_b ? &((c_school *)B.schools.data)[i]
-		                         : &((c_school *)A.schools.data)[i - B.schools.len];
-		const c_school *other = find_school(in_b ? &A : &B, s->id, s->level);
-		long ea = in_b ? (other ? other->enrolled : 0) : s->enrolled;
-		long eb = in_b ? s->enrolled : 0;
-		cm_compare_school *x;
-		if ((!in_b && other) || ea == eb)
-			continue;
-		if (!(x = cm__vec_push(&c->schools))) {
-			rc = CM_ENOMEM;
-			break;
+	/* schools whose enrolment differs: by level, B's, then those A alone has */
+	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+		const c_school *sb = B.schools[lv].data, *sa = A.schools[lv].data;
+		for (i = 0; i < B.schools[lv].len && !rc; i++) {
+			const c_school *a = find_school(&A, sb[i].id, lv);
+			rc = add_school(c, &sb[i], a ? a->enrolled : 0, sb[i].enrolled, a != NULL, 1);
 		}
-		x->school_id = cm__strdup(s->id);
-		x->name = cm__strdup(s->name);
-		x->level = (cm_level)s->level;
-		x->enrolled_a = ea;
-		x->enrolled_b = eb;
-		x->in_a = in_b ? other != NULL : 1;
-		x->in_b = in_b;
-		if (!x->school_id || !x->name)
-			rc = CM_ENOMEM;
+		for (i = 0; i < A.schools[lv].len && !rc; i++)
+			if (!find_school(&B, sa[i].id, lv))
+				rc = add_school(c, &sa[i], sa[i].enrolled, 0, 1, 0);
 	}
 done:
 	c_plan_free(&A);

@@ -56,6 +56,16 @@ char *cm__dirname(const char *path);
 /* `path` if absolute, else `dir`/`path`; caller frees. */
 char *cm__path_join(const char *dir, const char *path);
 
+/* Ids to indices: a sorted index of `n` records of `stride` bytes whose
+ * first member is their id (char *: cm_school, cm_compound, ...), and a
+ * lookup (-1: none).  The index holds pointers to the records' ids. */
+typedef struct cm__id {
+	const char *id;
+	size_t index;
+} cm__id;
+cm__id *cm__ids_index(size_t stride, const void *base, size_t n);
+long cm__ids_find(const cm__id *index, size_t n, const char *id);
+
 /* Growable array of pointers-sized elements, for diagnostics and the like. */
 typedef struct cm_vec {
 	void *data;

@@ -202,48 +202,11 @@ const char *cm_previous_school_id(const cm_previous *prev, const cm_dataset *ds,
 	return s >= 0 ? ds->schools[s].id : s == CM_PREV_GONE ? prev->gone[level][compound] : NULL;
 }
 
-/* ------------------------------------------------------------ id lookup */
-
-typedef struct id_entry {
-	const char *id;
-	size_t index;
-} id_entry;
-
-static int cmp_id(const void *a, const void *b)
-{
-	return strcmp(((const id_entry *)a)->id, ((const id_entry *)b)->id);
-}
-
-/* A sorted index of ids; NULL on ENOMEM. */
-static id_entry *index_ids(const char *const *ids, size_t stride, const void *base, size_t n)
-{
-	id_entry *e = malloc((n + 1) * sizeof *e);
-	size_t i;
-	(void)ids;
-	if (!e)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		e[i].id = *(const char *const *)((const char *)base + i * stride);
-		e[i].index = i;
-	}
-	qsort(e, n, sizeof *e, cmp_id);
-	return e;
-}
-
-static long find_id(const id_entry *e, size_t n, const char *id)
-{
-	id_entry key = {id, 0}, *hit;
-	if (!id)
-		return -1;
-	hit = bsearch(&key, e, n, sizeof *e, cmp_id);
-	return hit ? (long)hit->index : -1;
-}
-
 /* Sets compound `ci`'s previous school at `lv` from the school id `sid`. */
-static int set_school(cm_previous *p, const cm_dataset *ds, const id_entry *sidx, cm_level lv,
+static int set_school(cm_previous *p, const cm_dataset *ds, const cm__id *sidx, cm_level lv,
                       size_t ci, const char *sid)
 {
-	long s = find_id(sidx, ds->n_schools, sid);
+	long s = cm__ids_find(sidx, ds->n_schools, sid);
 	free(p->gone[lv][ci]);
 	p->gone[lv][ci] = NULL;
 	if (s >= 0 && cm_school_teaches(&ds->schools[s], lv)) {
@@ -260,8 +223,8 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
                           const cm_dataset *ds, cm_previous **out)
 {
 	cm_previous *p = prev_new(ds->n_compounds);
-	id_entry *cidx = index_ids(NULL, sizeof(cm_compound), ds->compounds, ds->n_compounds);
-	id_entry *sidx = index_ids(NULL, sizeof(cm_school), ds->schools, ds->n_schools);
+	cm__id *cidx = cm__ids_index(sizeof(cm_compound), ds->compounds, ds->n_compounds);
+	cm__id *sidx = cm__ids_index(sizeof(cm_school), ds->schools, ds->n_schools);
 	size_t i;
 	int lv, rc = 0;
 	*out = NULL;
@@ -270,7 +233,7 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++)
 		for (i = 0; i < plan_ds->n_compounds && !rc; i++) {
 			long home = cm_plan_home(plan, (cm_level)lv, i);
-			long ci = find_id(cidx, ds->n_compounds, plan_ds->compounds[i].id);
+			long ci = cm__ids_find(cidx, ds->n_compounds, plan_ds->compounds[i].id);
 			if (home < 0 || ci < 0)
 				continue;
 			if (set_school(p, ds, sidx, (cm_level)lv, (size_t)ci, plan_ds->schools[home].id))
@@ -281,9 +244,9 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 		size_t n = cm_plan_assignments(plan, &a);
 		for (i = 0; i < n && !rc; i++) {
 			long ci, si = a[i].seat == CM_SEAT_UNPLACED ? -1 : -2;
-			ci = find_id(cidx, ds->n_compounds, plan_ds->compounds[a[i].compound].id);
+			ci = cm__ids_find(cidx, ds->n_compounds, plan_ds->compounds[a[i].compound].id);
 			if (a[i].seat == CM_SEAT_PUBLIC &&
-			    ((si = find_id(sidx, ds->n_schools, plan_ds->schools[a[i].school].id)) < 0 ||
+			    ((si = cm__ids_find(sidx, ds->n_schools, plan_ds->schools[a[i].school].id)) < 0 ||
 			     !cm_school_teaches(&ds->schools[si], a[i].level)))
 				continue; /* a school gone: its pupils move */
 			if (ci >= 0 && add_pair(p, a[i].level, (size_t)ci, si, a[i].local, a[i].migrant))
@@ -357,7 +320,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	OGRFeatureDefnH defn;
 	OGRFeatureH f;
 	cm_previous *p = NULL;
-	id_entry *cidx = NULL, *sidx = NULL;
+	cm__id *cidx = NULL, *sidx = NULL;
 	int *best[CM_NLEVELS] = {NULL, NULL};
 	int fc, fl, fs, fk, flo, fm, rc = 0, lv;
 	const char *lname;
@@ -396,8 +359,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		goto done;
 	}
 	p = prev_new(ds->n_compounds);
-	cidx = index_ids(NULL, sizeof(cm_compound), ds->compounds, ds->n_compounds);
-	sidx = index_ids(NULL, sizeof(cm_school), ds->schools, ds->n_schools);
+	cidx = cm__ids_index(sizeof(cm_compound), ds->compounds, ds->n_compounds);
+	sidx = cm__ids_index(sizeof(cm_school), ds->schools, ds->n_schools);
 	for (lv = 0; lv < CM_NLEVELS; lv++)
 		best[lv] = calloc(ds->n_compounds + 1, sizeof(int));
 	if (!p || !cidx || !sidx || !best[0] || !best[1]) {
@@ -415,7 +378,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field level: '%s' is not primary "
 			               "or junior", path, lname, label ? label : "a feature",
 			               OGR_F_GetFieldAsString(f, fl));
-		} else if ((ci = find_id(cidx, ds->n_compounds, cid)) < 0) {
+		} else if ((ci = cm__ids_find(cidx, ds->n_compounds, cid)) < 0) {
 			/* a compound the data no longer has */
 		} else if (fk >= 0 && !strcmp(OGR_F_GetFieldAsString(f, fk), "unplaced")) {
 			if ((flo >= 0 || fm >= 0) &&
@@ -431,7 +394,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		} else if (!*sid) {
 			/* no school named */
 		} else {
-			long si = find_id(sidx, ds->n_schools, sid);
+			long si = cm__ids_find(sidx, ds->n_schools, sid);
 			int counted = flo >= 0 || fm >= 0;
 			long nl = counted ? (flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0) : ALL_PUPILS;
 			long nm = counted ? (fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0) : ALL_PUPILS;

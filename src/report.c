@@ -430,26 +430,6 @@ static int full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv)
 	return full;
 }
 
-static long find_school(const cm_dataset *ds, const char *id)
-{
-	const cm_school *s;
-	size_t n = cm_dataset_schools(ds, &s), i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(s[i].id, id))
-			return (long)i;
-	return -1;
-}
-
-static long find_compound(const cm_dataset *ds, const char *id)
-{
-	const cm_compound *c;
-	size_t n = cm_dataset_compounds(ds, &c), i;
-	for (i = 0; i < n; i++)
-		if (!strcmp(c[i].id, id))
-			return (long)i;
-	return -1;
-}
-
 typedef struct rise {
 	size_t i;
 	double by, from, to;
@@ -467,14 +447,20 @@ static int cmp_rise(const void *a, const void *b)
  * prices rise (schools and compounds matched by id; new ones count from 0). */
 static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_level lv)
 {
-	const cm_compound *c;
-	const cm_school *s;
+	const cm_compound *c, *bc;
+	const cm_school *s, *bs;
 	size_t nc = cm_dataset_compounds(r->ds, &c), ns = cm_dataset_schools(r->ds, &s), i, n = 0, k;
+	size_t nbc = cm_dataset_compounds(base->ds, &bc), nbs = cm_dataset_schools(base->ds, &bs);
 	rise *list = malloc((nc > ns ? nc : ns) * sizeof *list + 1);
-	if (!list)
+	cm__id *cidx = cm__ids_index(sizeof *bc, bc, nbc), *sidx = cm__ids_index(sizeof *bs, bs, nbs);
+	if (!list || !cidx || !sidx) {
+		free(list);
+		free(cidx);
+		free(sidx);
 		return;
+	}
 	for (i = 0; i < nc; i++) {
-		long b = find_compound(base->ds, c[i].id);
+		long b = cm__ids_find(cidx, nbc, c[i].id);
 		double was = b >= 0 ? cm_plan_unplaced(base->plan, lv, (size_t)b) : 0;
 		double now = cm_plan_unplaced(r->plan, lv, i);
 		if (now > was)
@@ -491,7 +477,7 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 	n = 0;
 	for (i = 0; i < ns; i++) {
 		const cm_school_result *now = cm_plan_school(r->plan, lv, i);
-		long b = find_school(base->ds, s[i].id);
+		long b = cm__ids_find(sidx, nbs, s[i].id);
 		const cm_school_result *was = b >= 0 ? cm_plan_school(base->plan, lv, (size_t)b) : NULL;
 		double before = was ? was->shadow_pupils * 1e9 + was->shadow_price : 0;
 		double after = now->shadow_pupils * 1e9 + now->shadow_price;
@@ -503,7 +489,7 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 		fprintf(fp, "  %s %s: shadow prices rise at", r->name, cm_level_name(lv));
 		for (k = 0; k < n && k < 6; k++) {
 			const cm_school_result *now = cm_plan_school(r->plan, lv, list[k].i);
-			long b = find_school(base->ds, s[list[k].i].id);
+			long b = cm__ids_find(sidx, nbs, s[list[k].i].id);
 			const cm_school_result *was = b >= 0 ? cm_plan_school(base->plan, lv, (size_t)b) : NULL;
 			if (now->shadow_pupils > (was ? was->shadow_pupils : 0) + 1e-9)
 				fprintf(fp, "%s %s (a seat now places %.2f pupils, was %.2f)", k ? "," : "",
@@ -515,6 +501,8 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 		fprintf(fp, "%s\n", n > 6 ? ", ..." : "");
 	}
 	free(list);
+	free(cidx);
+	free(sidx);
 }
 
 void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)

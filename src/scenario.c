@@ -153,14 +153,13 @@ static int seats_one(void *ud, const char *item)
 	return rc;
 }
 
-static int scale_pupils(cm_compound *c, double f)
+static void scale_pupils(cm_compound *c, double f)
 {
 	int lv, g;
 	for (lv = 0; lv < CM_NLEVELS; lv++)
 		for (g = 0; g < CM_NGROUPS; g++)
 			if (c->pupils[lv][g] > 0)
 				c->pupils[lv][g] = (int)lround(c->pupils[lv][g] * f);
-	return 0;
 }
 
 static int demand_one(void *ud, const char *item)

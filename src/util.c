@@ -277,3 +277,34 @@ void cm__vec_free(cm_vec *v)
 	free(v->data);
 	cm__vec_init(v, v->elem);
 }
+
+/* ------------------------------------------------------------ ids */
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(((const cm__id *)a)->id, ((const cm__id *)b)->id);
+}
+
+cm__id *cm__ids_index(size_t stride, const void *base, size_t n)
+{
+	cm__id *e = malloc((n + 1) * sizeof *e);
+	size_t i;
+	if (!e)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		e[i].id = *(const char *const *)(const void *)((const char *)base + i * stride);
+		e[i].index = i;
+	}
+	qsort(e, n, sizeof *e, cmp_id);
+	return e;
+}
+
+long cm__ids_find(const cm__id *index, size_t n, const char *id)
+{
+	cm__id key = {id, 0};
+	const cm__id *hit;
+	if (!id || !n)
+		return -1;
+	hit = bsearch(&key, index, n, sizeof *index, cmp_id);
+	return hit ? (long)hit->index : -1;
+}
