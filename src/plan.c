@@ -25,6 +25,7 @@ struct cm_plan {
 	cm_vec areas;                          /* OGRGeometryH per catchment (geometry.c) */
 	cm_vec zones;                          /* OGRGeometryH per catchment, or NULL */
 	cm_vec changes;                        /* cm_change, against last year's plan */
+	cm_vec change_ids;                     /* char *: the changes' previous school ids */
 	size_t n_schools, n_compounds;
 };
 
@@ -308,8 +309,12 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 		ch->compound = i;
 		ch->level = lv;
 		/* the plan's own copy: `prev` may go before the plan does */
-		if (!(ch->from = cm__strdup(cm_previous_school_id(prev, ds, lv, i))))
-			return -1;
+		{
+			char **own = cm__vec_push(&p->change_ids);
+			if (!own || !(*own = cm__strdup(cm_previous_school_id(prev, ds, lv, i))))
+				return -1;
+			ch->from = *own;
+		}
 		ch->to = p->home[lv][i];
 		ch->pupils = (c->pupils[lv][CM_LOCAL] > 0 ? c->pupils[lv][CM_LOCAL] : 0) +
 		             (c->pupils[lv][CM_MIGRANT] > 0 ? c->pupils[lv][CM_MIGRANT] : 0);
@@ -348,6 +353,7 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 	cm__vec_init(&p->areas, sizeof(void *));
 	cm__vec_init(&p->zones, sizeof(void *));
 	cm__vec_init(&p->changes, sizeof(cm_change));
+	cm__vec_init(&p->change_ids, sizeof(char *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
 	sector = calloc(ds->n_schools + 1, sizeof(int));
@@ -499,11 +505,9 @@ void cm_plan_free(cm_plan *p)
 		cm__geom_free(((void **)p->zones.data)[i]);
 	cm__vec_free(&p->zones);
 	cm__vec_free(&p->catchments);
-	for (i = 0; i < p->changes.len; i++) {
-		void *own; /* the plan's copy (find_changes) */
-		memcpy(&own, &((cm_change *)p->changes.data)[i].from, sizeof own);
-		free(own);
-	}
+	for (i = 0; i < p->change_ids.len; i++)
+		free(((char **)p->change_ids.data)[i]);
+	cm__vec_free(&p->change_ids);
 	cm__vec_free(&p->changes);
 	free(p);
 }
