@@ -300,32 +300,46 @@ void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
 	int lv;
 	if (csv) {
 		fprintf(fp, "kind,level,id,name,from,to,pupils\n");
-		for (i = 0; i < c->changes.len; i++)
-			fprintf(fp, "compound,%s,%s,%s,%s,%s,%d\n", cm_level_name(x[i].level),
-			        x[i].compound_id, x[i].name, x[i].from, x[i].to, x[i].pupils);
-		for (i = 0; i < c->schools.len; i++)
-			fprintf(fp, "school,%s,%s,%s,%ld,%ld,%+ld\n", cm_level_name(s[i].level),
-			        s[i].school_id, s[i].name, s[i].enrolled_a, s[i].enrolled_b,
+		for (i = 0; i < c->changes.len; i++) {
+			fprintf(fp, "compound,%s,", cm_level_name(x[i].level));
+			cm__csv_field(fp, x[i].compound_id);
+			fputc(',', fp);
+			cm__csv_field(fp, x[i].name);
+			fputc(',', fp);
+			cm__csv_field(fp, x[i].from);
+			fputc(',', fp);
+			cm__csv_field(fp, x[i].to);
+			fprintf(fp, ",%d\n", x[i].pupils);
+		}
+		for (i = 0; i < c->schools.len; i++) {
+			fprintf(fp, "school,%s,", cm_level_name(s[i].level));
+			cm__csv_field(fp, s[i].school_id);
+			fputc(',', fp);
+			cm__csv_field(fp, s[i].name);
+			fprintf(fp, ",%ld,%ld,%+ld\n", s[i].enrolled_a, s[i].enrolled_b,
 			        s[i].enrolled_b - s[i].enrolled_a);
+		}
 		return;
 	}
 	fprintf(fp, "A: %s\nB: %s\n", c->a, c->b);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		int shown = 0;
 		fprintf(fp, "\n%s: %d compounds change school, %ld pupils affected\n",
 		        cm_level_name((cm_level)lv), c->compounds[lv], c->pupils[lv]);
 		for (i = 0; i < c->changes.len; i++) {
 			if (x[i].level != (cm_level)lv)
 				continue;
-			fprintf(fp, "  %-10s %-24s %6d pupils  %s -> %s\n", x[i].compound_id, x[i].name,
-			        x[i].pupils, *x[i].from ? x[i].from : "-", *x[i].to ? x[i].to : "-");
-			shown++;
+			fprintf(fp, "  %-10s ", x[i].compound_id);
+			cm__print_padded(fp, x[i].name, 24);
+			fprintf(fp, " %6d pupils  %s -> %s\n", x[i].pupils, *x[i].from ? x[i].from : "-",
+			        *x[i].to ? x[i].to : "-");
 		}
 		for (i = 0; i < c->schools.len; i++) {
 			if (s[i].level != (cm_level)lv)
 				continue;
-			fprintf(fp, "  school %-10s %-24s enrolled %6ld -> %6ld (%+ld)%s\n", s[i].school_id,
-			        s[i].name, s[i].enrolled_a, s[i].enrolled_b, s[i].enrolled_b - s[i].enrolled_a,
+			fprintf(fp, "  school %-10s ", s[i].school_id);
+			cm__print_padded(fp, s[i].name, 24);
+			fprintf(fp, " enrolled %6ld -> %6ld (%+ld)%s\n", s[i].enrolled_a, s[i].enrolled_b,
+			        s[i].enrolled_b - s[i].enrolled_a,
 			        !s[i].in_b ? " (only in A)" : !s[i].in_a ? " (only in B)" : "");
 		}
 	}

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #if defined(__GNUC__)
 #define CM_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -65,6 +66,11 @@ typedef struct cm__id {
 } cm__id;
 cm__id *cm__ids_index(size_t stride, const void *base, size_t n);
 long cm__ids_find(const cm__id *index, size_t n, const char *id);
+
+/* Prints `s` left-aligned in `width` terminal columns (汉字 take two). */
+void cm__print_padded(FILE *fp, const char *s, int width);
+/* Prints a CSV field, quoted when it holds a comma, quote or line break. */
+void cm__csv_field(FILE *fp, const char *s);
 
 /* Growable array of pointers-sized elements, for diagnostics and the like. */
 typedef struct cm_vec {

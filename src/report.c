@@ -8,45 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Columns a UTF-8 string takes on a terminal: East Asian wide characters
- * (汉字, full-width forms) take two. */
-static int display_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int w = 0;
-	while (*p) {
-		unsigned cp;
-		int n;
-		if (*p < 0x80)
-			cp = *p, n = 1;
-		else if ((*p & 0xE0) == 0xC0)
-			cp = *p & 0x1F, n = 2;
-		else if ((*p & 0xF0) == 0xE0)
-			cp = *p & 0x0F, n = 3;
-		else
-			cp = *p & 0x07, n = 4;
-		for (int i = 1; i < n && p[i]; i++)
-			cp = (cp << 6) | (p[i] & 0x3F);
-		for (int i = 0; i < n && *p; i++)
-			p++;
-		w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-		                     (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-		                     (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-		                     (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD)
-		             ? 2
-		             : 1;
-	}
-	return w;
-}
-
-/* Prints `s` left-aligned in `width` terminal columns. */
-static void print_padded(FILE *fp, const char *s, int width)
-{
-	int w = display_width(s);
-	fputs(s, fp);
-	for (; w < width; w++)
-		fputc(' ', fp);
-}
 
 static const char *sev_name(cm_severity s)
 {
@@ -240,7 +201,9 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				const cm_compound *c = &ds->compounds[ch[i].compound];
 				if (ch[i].level != (cm_level)lv)
 					continue;
-				fprintf(fp, "    %-10s %-24s %6d pupils  %s -> %s%s\n", c->id, c->name,
+				fprintf(fp, "    %-10s ", c->id);
+				cm__print_padded(fp, c->name, 24);
+				fprintf(fp, " %6d pupils  %s -> %s%s\n",
 				        ch[i].pupils, ch[i].from ? ch[i].from : "-",
 				        ch[i].to >= 0 ? ds->schools[ch[i].to].id : "no place",
 				        ch[i].forced ? " (school gone)" : "");
@@ -262,7 +225,7 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				if (!u)
 					continue;
 				fprintf(fp, "    %-10s ", compounds[i].id);
-				print_padded(fp, compounds[i].name, 24);
+				cm__print_padded(fp, compounds[i].name, 24);
 				fprintf(fp, " %5d\n", u);
 				shown++;
 			}
@@ -284,7 +247,7 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				if (c[k].level != (cm_level)lv || c[k].parts <= 1)
 					continue;
 				fprintf(fp, "    %-8s ", sc->id);
-				print_padded(fp, sc->name, 24);
+				cm__print_padded(fp, sc->name, 24);
 				fprintf(fp, " %d parts%s\n", c[k].parts, sc->boarding ? " (boarding school)" : "");
 			}
 		}
@@ -323,7 +286,7 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			for (k = 0; k < nb; k++) {
 				const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, best[k]);
 				fprintf(fp, "    %-8s ", schools[best[k]].id);
-				print_padded(fp, schools[best[k]].name, 24);
+				cm__print_padded(fp, schools[best[k]].name, 24);
 				fprintf(fp, " %.2f pupils placed, %.0f pupil-metres saved\n", r->shadow_pupils,
 				        r->shadow_price);
 			}
@@ -331,21 +294,6 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 	}
 }
 
-/* CSV quoting: fields with a comma, quote or line break are quoted. */
-static void csv_field(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
 
 /* Markdown table cells: a '|' would end the cell. */
 static void md_cell(FILE *fp, const char *s)
@@ -402,13 +350,13 @@ void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dat
 					fprintf(fp, " | %d | %d |\n", a[k].local, a[k].migrant);
 				} else {
 					fprintf(fp, "%s,", cm_level_name((cm_level)lv));
-					csv_field(fp, schools[i].id);
+					cm__csv_field(fp, schools[i].id);
 					fputc(',', fp);
-					csv_field(fp, schools[i].name);
+					cm__csv_field(fp, schools[i].name);
 					fprintf(fp, ",%d,%d,", r->seats, r->enrolled);
-					csv_field(fp, c->id);
+					cm__csv_field(fp, c->id);
 					fputc(',', fp);
-					csv_field(fp, c->name);
+					cm__csv_field(fp, c->name);
 					fprintf(fp, ",%d,%d\n", a[k].local, a[k].migrant);
 				}
 			}
@@ -527,21 +475,24 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 				snprintf(moved, sizeof moved, "%ld", s->moved);
 				snprintf(cmpds, sizeof cmpds, "%d", s->moved_compounds);
 			}
-			if (csv)
-				fprintf(fp, "%s,%s,%ld,%ld,%ld,%.1f,%.1f,%.4f,%.4f,%d,%d,%s,%s,%.2f\n",
-				        runs[r].name, cm_level_name((cm_level)lv), s->pupils, s->placed,
+			if (csv) {
+				cm__csv_field(fp, runs[r].name);
+				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%.4f,%.4f,%d,%d,%s,%s,%.2f\n",
+				        cm_level_name((cm_level)lv), s->pupils, s->placed,
 				        s->unplaced, s->mean_distance_m, s->max_distance_m,
 				        s->near_share, s->migrant_public_share, s->overfull,
 				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
 				        s->solve_seconds);
-			else
-				fprintf(fp, "%-16s %-8s %8ld %8ld %9ld %8.2f %7.2f %5.1f%% %7.1f%% %8d %5d %7s "
+			} else {
+				cm__print_padded(fp, runs[r].name, 17);
+				fprintf(fp, "%-8s %8ld %8ld %9ld %8.2f %7.2f %5.1f%% %7.1f%% %8d %5d %7s "
 				            "%7s %8.2f\n",
-				        runs[r].name, cm_level_name((cm_level)lv), s->pupils, s->placed,
+				        cm_level_name((cm_level)lv), s->pupils, s->placed,
 				        s->unplaced, s->mean_distance_m / 1000, s->max_distance_m / 1000,
 				        100 * s->near_share, 100 * s->migrant_public_share, s->overfull,
 				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
 				        s->solve_seconds);
+			}
 		}
 	if (csv)
 		return;

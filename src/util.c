@@ -308,3 +308,61 @@ long cm__ids_find(const cm__id *index, size_t n, const char *id)
 	hit = bsearch(&key, index, n, sizeof *index, cmp_id);
 	return hit ? (long)hit->index : -1;
 }
+
+/* ------------------------------------------------------------ text out */
+
+/* Columns a UTF-8 string takes on a terminal: East Asian wide characters
+ * (汉字, full-width forms) take two. */
+static int display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int w = 0;
+	while (*p) {
+		unsigned cp;
+		int n;
+		if (*p < 0x80)
+			cp = *p, n = 1;
+		else if ((*p & 0xE0) == 0xC0)
+			cp = *p & 0x1F, n = 2;
+		else if ((*p & 0xF0) == 0xE0)
+			cp = *p & 0x0F, n = 3;
+		else
+			cp = *p & 0x07, n = 4;
+		for (int i = 1; i < n && p[i]; i++)
+			cp = (cp << 6) | (p[i] & 0x3F);
+		for (int i = 0; i < n && *p; i++)
+			p++;
+		w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+		                     (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+		                     (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+		                     (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD)
+		             ? 2
+		             : 1;
+	}
+	return w;
+}
+
+/* Prints `s` left-aligned in `width` terminal columns. */
+void cm__print_padded(FILE *fp, const char *s, int width)
+{
+	int w = display_width(s);
+	fputs(s, fp);
+	for (; w < width; w++)
+		fputc(' ', fp);
+}
+
+/* CSV quoting: fields with a comma, quote or line break are quoted. */
+void cm__csv_field(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
