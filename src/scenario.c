@@ -261,31 +261,43 @@ static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
 	cm_dataset *ds = a->ds;
 	size_t k;
 	if (kind == CM_SCHOOLS) {
-		cm_school *s = realloc(ds->schools, (ds->n_schools + x->n_schools + 1) * sizeof *s);
-		if (!s)
+		size_t had = ds->n_schools;
+		cm__id *ids = cm__ids_index(sizeof *ds->schools, ds->schools, had);
+		cm_school *s = ids ? realloc(ds->schools, (had + x->n_schools + 1) * sizeof *s) : NULL;
+		int rc = 0;
+		if (!s) {
+			free(ids);
 			return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+		}
 		ds->schools = s;
-		for (k = 0; k < x->n_schools; k++) {
-			if (school_index(ds, x->schools[k].id) >= 0) {
+		for (k = 0; k < x->n_schools && !rc; k++) {
+			if (cm__ids_find(ids, had, x->schools[k].id) >= 0) {
 				a->key = "new_schools";
-				return bad(a, x->schools[k].id, "a school with this id is already in the data");
+				rc = bad(a, x->schools[k].id, "a school with this id is already in the data");
+				break;
 			}
 			ds->schools[ds->n_schools++] = x->schools[k];
 			x->schools[k].id = x->schools[k].name = NULL;
 		}
-		x->n_schools = 0;
-		return 0;
+		free(ids);
+		return rc;
 	}
 	{
-		cm_compound *c = realloc(ds->compounds, (ds->n_compounds + x->n_compounds + 1) * sizeof *c);
-		void **g = c ? realloc(ds->geoms, (ds->n_compounds + x->n_compounds + 1) * sizeof *g) : NULL;
+		size_t had = ds->n_compounds;
+		cm__id *ids = cm__ids_index(sizeof *ds->compounds, ds->compounds, had);
+		cm_compound *c = ids ? realloc(ds->compounds, (had + x->n_compounds + 1) * sizeof *c) : NULL;
+		void **g = c ? realloc(ds->geoms, (had + x->n_compounds + 1) * sizeof *g) : NULL;
 		if (c)
 			ds->compounds = c;
-		if (!g)
+		if (g)
+			ds->geoms = g;
+		if (!g) {
+			free(ids);
 			return cm__error(a->ctx, CM_ENOMEM, "out of memory");
-		ds->geoms = g;
+		}
 		for (k = 0; k < x->n_compounds; k++) {
-			if (compound_index(ds, x->compounds[k].id) >= 0) {
+			if (cm__ids_find(ids, had, x->compounds[k].id) >= 0) {
+				free(ids);
 				a->key = "new_compounds";
 				return bad(a, x->compounds[k].id, "a compound with this id is already in the data");
 			}
@@ -296,6 +308,7 @@ static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
 			if (x->geoms)
 				x->geoms[k] = NULL;
 		}
+		free(ids);
 		return 0;
 	}
 }

@@ -363,6 +363,18 @@ static void brute_single_prev(const tschool *s, int ns, const tcomp *c, int nc, 
 	}
 }
 
+/* A single-school plan: no compound at two schools. */
+static void assert_single_school(const tiny *t, int round)
+{
+	const cm_assignment *a;
+	size_t na = cm_plan_assignments(t->plan, &a);
+	for (size_t x = 0; x < na; x++)
+		for (size_t y = x + 1; y < na; y++)
+			cr_assert(!(a[x].compound == a[y].compound && a[x].school >= 0 && a[y].school >= 0 &&
+			            a[x].school != a[y].school),
+			          "round %d: a compound at two schools", round);
+}
+
 /* A small instance for the brute-force tests: public primary schools short
  * of seats and compounds of locals, within 3 km; `seed` advances. */
 static void tight_instance(unsigned *seed, tschool *s, int ns, char (*sid)[16], tcomp *c, int nc,
@@ -398,14 +410,7 @@ Test(brute, single_mode_against_every_assignment)
 		tiny t;
 		tiny_solve(&t, s, ns, c, nc, "[policy]\nmax_distance_primary_m = 2500\n");
 		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
-		/* our single-school plan: no compound at two schools */
-		const cm_assignment *a;
-		size_t na = cm_plan_assignments(t.plan, &a);
-		for (size_t x = 0; x < na; x++)
-			for (size_t y = x + 1; y < na; y++)
-				cr_assert(!(a[x].compound == a[y].compound && a[x].school >= 0 &&
-				            a[y].school >= 0 && a[x].school != a[y].school),
-				          "round %d: a compound at two schools", round);
+		assert_single_school(&t, round);
 		cr_assert_eq(sum->unplaced, bu, "round %d: unplaced %ld, brute force %ld", round,
 		             sum->unplaced, bu);
 		/* The LP bound is a bound; the plan is within the gap it reports. */
@@ -807,13 +812,7 @@ Test(fastpath, network_single_mode_against_brute_force)
 		tiny_solve(&t, s, ns, c, nc,
 		           "[policy]\nmax_distance_primary_m = 2500\n[solve]\nsolver = network\n");
 		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
-		const cm_assignment *a;
-		size_t na = cm_plan_assignments(t.plan, &a);
-		for (size_t x = 0; x < na; x++)
-			for (size_t y = x + 1; y < na; y++)
-				cr_assert(!(a[x].compound == a[y].compound && a[x].school >= 0 &&
-				            a[y].school >= 0 && a[x].school != a[y].school),
-				          "round %d: a compound at two schools", round);
+		assert_single_school(&t, round);
 		cr_assert_geq(sum->unplaced, bu, "round %d: fewer unplaced than possible", round);
 		if (sum->unplaced == bu) {
 			same_unplaced++;
