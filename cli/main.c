@@ -141,6 +141,19 @@ static void end_progress(cli *c)
 /* The scenario every command starts from: its context, configuration,
  * data and check.  Returns 0, or the library's error code with *ctx still
  * set (for the message) when the context could be made. */
+/* A context that logs and draws progress as the options say; NULL when
+ * out of memory. */
+static cm_ctx *cli_ctx(cli *c)
+{
+	cm_ctx *ctx;
+	if (cm_ctx_new(&ctx))
+		return NULL;
+	cm_ctx_set_log(ctx, on_log, c);
+	if (c->progress)
+		cm_ctx_set_progress(ctx, on_progress, c);
+	return ctx;
+}
+
 typedef struct scenario {
 	cm_ctx *ctx;
 	cm_config *cfg;
@@ -152,11 +165,8 @@ static int scenario_open(cli *c, const char *path, scenario *sc)
 {
 	int rc;
 	memset(sc, 0, sizeof *sc);
-	if (cm_ctx_new(&sc->ctx))
+	if (!(sc->ctx = cli_ctx(c)))
 		return CM_ENOMEM;
-	cm_ctx_set_log(sc->ctx, on_log, c);
-	if (c->progress)
-		cm_ctx_set_progress(sc->ctx, on_progress, c);
 	rc = cm_config_load(sc->ctx, path, &sc->cfg);
 	if (!rc)
 		rc = cm_dataset_load(sc->ctx, sc->cfg, &sc->ds);
@@ -518,13 +528,10 @@ static int cmd_map(cli *c, int argc, char **argv)
 		fprintf(stderr, "catchment map: the map must end in .png, .svg or .pdf\n");
 		return EXIT_USAGE;
 	}
-	if (cm_ctx_new(&ctx)) {
+	if (!(ctx = cli_ctx(c))) {
 		fprintf(stderr, "catchment: out of memory\n");
 		return EXIT_INPUT;
 	}
-	cm_ctx_set_log(ctx, on_log, c);
-	if (c->progress)
-		cm_ctx_set_progress(ctx, on_progress, c);
 	if (cm_map_draw(ctx, argv[optind], output, &mo)) {
 		end_progress(c);
 		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
@@ -582,13 +589,10 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		fprintf(stderr, "catchment compare: expected two plans\n%s", compare_usage);
 		return EXIT_USAGE;
 	}
-	if (cm_ctx_new(&ctx)) {
+	if (!(ctx = cli_ctx(c))) {
 		fprintf(stderr, "catchment: out of memory\n");
 		return EXIT_INPUT;
 	}
-	cm_ctx_set_log(ctx, on_log, c);
-	if (c->progress)
-		cm_ctx_set_progress(ctx, on_progress, c);
 	if (cm_compare_plans(ctx, argv[optind], argv[optind + 1], &cmp))
 		goto fail;
 	if (output) {
