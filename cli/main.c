@@ -108,6 +108,8 @@ static int is_map_path(const char *path)
 	                 !strcasecmp(path + n - 4, ".pdf"));
 }
 
+static void end_progress(cli *c);
+
 static void on_log(cm_log_level level, const char *msg, void *ud)
 {
 	cli *c = ud;
@@ -115,18 +117,23 @@ static void on_log(cm_log_level level, const char *msg, void *ud)
 		return;
 	if (level != CM_LOG_WARN && c->quiet)
 		return;
+	end_progress(c); /* a message never shares the progress line */
 	fprintf(stderr, "%s\n", msg);
 }
 
+/* A stage is the text before its first ':' ("solving: primary ...");
+ * reports of the same stage share a line. */
 static void on_progress(double done, const char *stage, void *ud)
 {
 	cli *c = ud;
-	if (strcmp(stage, c->last_stage)) {
+	const char *colon = strchr(stage, ':');
+	size_t key = colon ? (size_t)(colon - stage) : strlen(stage);
+	if (strlen(c->last_stage) != key || strncmp(stage, c->last_stage, key)) {
 		if (c->last_stage[0])
 			fputc('\n', stderr);
-		snprintf(c->last_stage, sizeof c->last_stage, "%s", stage);
+		snprintf(c->last_stage, sizeof c->last_stage, "%.*s", (int)key, stage);
 	}
-	fprintf(stderr, "\r%-24s %3d%%", stage, (int)(done * 100 + 0.5));
+	fprintf(stderr, "\r%s %3d%%\033[K", stage, (int)(done * 100 + 0.5));
 	fflush(stderr);
 }
 

@@ -141,18 +141,19 @@ typedef struct cm_policy {
 } cm_policy;
 
 typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assign_mode;
-/* auto: the network simplex where the model is a network (no near-school
- * minimum) and, in single mode, the data is large (over CM_SINGLE_NETWORK
- * compounds), else GLPK; glpk: GLPK always; network: the network simplex
- * (an error with a near-school minimum). */
+/* The relaxation the solve runs on.  auto: the network simplex wherever
+ * the model is a network, GLPK's LP where a level has side rows (a
+ * near-school minimum, a cap on pupils moved); glpk: GLPK's LP always;
+ * network: the network simplex (an error with a side row). */
 typedef enum { CM_SOLVER_AUTO = 0, CM_SOLVER_GLPK = 1, CM_SOLVER_NETWORK = 2 } cm_solver;
-#define CM_SINGLE_NETWORK 2000
 
 /* [solve] */
 typedef struct cm_solve_opts {
 	cm_assign_mode assignment; /* single (单校划片) or split (多校划片) */
-	double mip_gap;           /* relative gap to stop the MIP at: 0.001 */
-	double time_limit_s;      /* 0: no limit */
+	double mip_gap;           /* single mode: stop when the plan is within this of the bound
+	                             (relative pupil-metres); 0: prove it optimal */
+	long node_limit;          /* single mode: relaxations the search may solve; 0: by size */
+	double time_limit_s;      /* 0: no limit (GLPK's LP only) */
 	cm_solver solver;         /* auto */
 	double stability_weight;  /* pupil-metres per pupil who leaves last year's school: 0 */
 	long max_moved_pupils;    /* at most this many leave it; -1: no limit */
@@ -355,10 +356,16 @@ typedef struct cm_level_summary {
 	                              the service radius, as a share of all such pupils; -1: none */
 	double migrant_public_share; /* -1 when there are no migrants */
 	int quota_met;
-	double lp_bound;           /* LP relaxation bound on pupil-metres */
-	long lp_unplaced;          /* pupils without a place in the LP relaxation (split mode's
-	                              optimum): no single-school plan leaves fewer */
-	double mip_gap;            /* relative gap to it (single mode) */
+	double lp_bound;           /* pupil-metres of the relaxation (split mode's optimum) */
+	long lp_unplaced;          /* pupils without a place in it: no plan leaves fewer */
+	double bound;              /* single mode: pupil-metres no plan with this plan's pupils
+	                              without a place and shortfall can go below, as the search
+	                              proved; -1 when it proved only fewer pupils without a place */
+	long bound_unplaced;       /* the fewest pupils without a place any plan can have, proved */
+	double mip_gap;            /* (pupil_metres - bound) / pupil_metres: the certified gap; 1
+	                              when bound is -1 */
+	long nodes;                /* relaxations the search solved */
+	int proven;                /* 1: the plan is optimal (within 1e-6) */
 	double solve_seconds;
 	int overfull;              /* schools over their seats: 0 by construction */
 	int oversize;              /* schools over the school-size cap (reported) */

@@ -39,7 +39,7 @@ void cm_config_init(cm_config *cfg)
 	cfg->policy.max_school_size_nine_year = 2500;
 	cfg->policy.far_school_m = 10000;
 	cfg->solve.assignment = CM_ASSIGN_SINGLE;
-	cfg->solve.mip_gap = 0.001;
+	cfg->solve.mip_gap = 0;
 	cfg->solve.time_limit_s = 0;
 	cfg->solve.max_moved_pupils = -1;
 }
@@ -77,6 +77,7 @@ static const key_def keys[] = {
 	{"policy", "far_school_m", K_DOUBLE, OFF(policy.far_school_m), 1, BIG, NULL},
 	{"solve", "assignment", K_ASSIGN, OFF(solve.assignment), 0, 0, NULL},
 	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999, NULL},
+	{"solve", "node_limit", K_LONG, OFF(solve.node_limit), 0, 1e9, NULL},
 	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG, NULL},
 	{"solve", "solver", K_SOLVER, OFF(solve.solver), 0, 0, NULL},
 	{"solve", "stability_weight", K_DOUBLE, OFF(solve.stability_weight), 0, 1e6, NULL},

@@ -1,7 +1,9 @@
 /*
- * flow.c: the fast path.  A model without a near-school row is a
+ * flow.c: the network relaxation.  A model without side rows is a
  * minimum-cost flow, quota included, and netflow.c solves it exactly, in
- * whole pupils, far faster than a general LP.
+ * whole pupils, far faster than a general LP.  In split mode its optimum
+ * is the plan; in single mode it is the relaxation the search (search.c)
+ * branches on, each node a few cost changes and a warm solve.
  *
  * The network of one level:
  *
@@ -20,44 +22,50 @@
  * never worse for the quota, so the split is without loss.
  *
  * The costs put the three objectives of docs/model.md into one 128-bit
- * integer: U = 2^80 per unplaced pupil, above any quota shortfall (at most
- * the migrants, below 2^20) times Q = 2^60, above any total of millimetres
- * (a column's cost is its distance plus the stability weight, at most
- * 1,000 km, for at most 2^20 pupils: below 2^50).  Millimetres make the plan
- * exact to 1 mm per pupil; the plan's own metres are summed from the true
- * distances.  Holding (F = 2^104) is above all of it; the artificial start
- * (netflow.c) about 2^17 times F, well inside 2^127.
+ * integer.  A column costs its millimetres (distance, less the stability
+ * weight where a pupil stays), at most 2^31 (2,147 km) in magnitude; a
+ * level has at most 2^25 pupils (CM_MAX_LEVEL_PUPILS), so all millimetres
+ * together stay below 2^56.  Q = 2^58 per migrant short of the quota is
+ * above that, and at most 2^25 of them cost below 2^83; U = 2^85 per pupil
+ * without a place is above that.  A forbidden column costs F = 2^86 more:
+ * above any real path per unit (U + Q + 2^31), so no optimum uses it while
+ * "no place" is open to every pupil.  The artificial arcs of the first
+ * basis cost 2^88, above every real path and forbidden arc.  Every total
+ * (at most 2^25 pupils at 2^88) stays below 2^113, every node potential
+ * below 2^115: far inside 2^127.  Millimetres make the plan exact to 1 mm
+ * per pupil; the plan's own metres are summed from the true distances.
  *
  * Pricing: the first solve has each pupil group's 5 nearest schools; the
  * other columns are priced against the potentials, those with a negative
  * reduced cost join, and the simplex goes on from its basis, until none is
- * left: the flow is then optimal for every column.
- *
- * Single mode (单校划片): the split optimum is the LP bound.  Then a dive
- * (single_dive, glpk.c's dive on the network): a compound whose public
- * pupils went to more than one public school is held to one of them (its
- * other public arcs cost F = 2^90 more, above every other term) and the
- * simplex goes on from its basis; until no compound is split.
+ * left: the flow is then optimal for every column.  Every solve ends so.
  */
-#include "model.h"
 #include "netflow.h"
+#include "search.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define W_UNPLACED ((cm_cost)1 << 80)
-#define W_QUOTA ((cm_cost)1 << 60)
-#define W_FORBID ((cm_cost)1 << 104)
+#define W_UNPLACED ((cm_cost)1 << 85)
+#define W_QUOTA ((cm_cost)1 << 58)
+#define W_FORBID ((cm_cost)1 << 86)
+#define W_ART ((cm_cost)1 << 88)
+#define MAX_MM ((int64_t)1 << 31)
 #define NEAREST 5
 
-int cm__flow_applies(const cm_model *m)
+int cm__flow_holds(const cm_model *m, const char **why)
 {
 	size_t i;
-	for (i = 0; i < m->rows.len; i++)
-		if (((const cm_row *)m->rows.data)[i].kind == CM_ROW_NEAR ||
-		    ((const cm_row *)m->rows.data)[i].kind == CM_ROW_MOVED)
+	for (i = 0; i < m->rows.len; i++) {
+		cm_row_kind k = ((const cm_row *)m->rows.data)[i].kind;
+		if (k == CM_ROW_NEAR || k == CM_ROW_MOVED) {
+			if (why)
+				*why = k == CM_ROW_NEAR ? "a near-school minimum (near_share_min_*)"
+				                        : "a cap on pupils moved (max_moved_pupils)";
 			return 0;
+		}
+	}
 	return 1;
 }
 
@@ -66,15 +74,19 @@ static cm_cost mm(double metres)
 	return (cm_cost)llround(metres * 1000);
 }
 
-/* A 128-bit value as (pupils, shortfall, metres), the weights undone. */
-static void split_cost(cm_cost v, double *u, double *metres)
+/* A 128-bit value as (pupils, shortfall, millimetres), the weights undone
+ * (each lower tier is below half the weight of the one above, so rounding
+ * to the nearest recovers them; millimetres may be negative). */
+static void split_cost(cm_cost v, int64_t *u, int64_t *q, int64_t *mm_out)
 {
-	cm_cost q, nu = v >= 0 ? (v + W_UNPLACED / 2) / W_UNPLACED : -((-v + W_UNPLACED / 2) / W_UNPLACED);
+	cm_cost nu = v >= 0 ? (v + W_UNPLACED / 2) / W_UNPLACED : -((-v + W_UNPLACED / 2) / W_UNPLACED);
+	cm_cost nq;
 	v -= nu * W_UNPLACED;
-	q = v >= 0 ? (v + W_QUOTA / 2) / W_QUOTA : -((-v + W_QUOTA / 2) / W_QUOTA);
-	v -= q * W_QUOTA;
-	*u = (double)nu;
-	*metres = (double)v / 1000;
+	nq = v >= 0 ? (v + W_QUOTA / 2) / W_QUOTA : -((-v + W_QUOTA / 2) / W_QUOTA);
+	v -= nq * W_QUOTA;
+	*u = (int64_t)nu;
+	*q = (int64_t)nq;
+	*mm_out = (int64_t)v;
 }
 
 /* Column j is the fee column sharing an arc with the purchased column
@@ -113,7 +125,11 @@ typedef struct fnet {
 	int *school_node;     /* school -> node, -1 */
 	int *to_sink, *to_nq; /* school -> its arcs, -1 */
 	int *arc;             /* column -> arc, -1 (waiting for pricing, or none) */
-	long *held;           /* compound -> the public school it is held to, -1 */
+	unsigned char *forbidden; /* column -> 1 when the search forbids it */
+	double *x;            /* column values of the last solve (fnet_values) */
+	int x_fresh;          /* x is the last solve's */
+	long long work;       /* columns priced (cm__nf_work counts the simplex's) */
+	int64_t *mmc;         /* column -> its cost in millimetres */
 	int rounds;
 } fnet;
 
@@ -125,17 +141,20 @@ static void fnet_free(fnet *F)
 	free(F->to_sink);
 	free(F->to_nq);
 	free(F->arc);
-	free(F->held);
+	free(F->forbidden);
+	free(F->x);
+	free(F->mmc);
 }
 
-/* A column's cost in the network: millimetres, and F more when its
- * compound is held to another public school. */
-static cm_cost column_cost(const fnet *F, const cm_col *c)
+/* A column's cost in the network: millimetres, and F more when the search
+ * forbids it. */
+static cm_cost column_cost(const fnet *F, size_t j)
 {
-	cm_cost d = mm(c->cost);
-	long h = F->held[c->compound];
-	/* held: -1 free, -2 no public school, else the one school */
-	if (c->seat == CM_SEAT_PUBLIC && h != -1 && h != c->school)
+	const cm_col *c = &F->cols[j];
+	cm_cost d = F->mmc[j];
+	if (c->kind == CM_COL_UNPLACED)
+		d += W_UNPLACED;
+	if (F->forbidden[j])
 		d += W_FORBID;
 	return d;
 }
@@ -190,20 +209,19 @@ static int fnet_build(fnet *F)
 		if (rows[i].compound > F->max_c)
 			F->max_c = rows[i].compound;
 	F->dem = malloc(2 * ((size_t)F->max_c + 1) * sizeof *F->dem + 1);
-	F->held = malloc(((size_t)F->max_c + 1) * sizeof *F->held + 1);
+	F->forbidden = calloc(ncols + 1, 1);
+	F->x = calloc(ncols + 1, sizeof *F->x);
 	F->school_node = malloc((ns + 1) * sizeof *F->school_node);
 	F->to_sink = malloc((ns + 1) * sizeof *F->to_sink);
 	F->to_nq = malloc((ns + 1) * sizeof *F->to_nq);
 	F->arc = malloc((ncols + 1) * sizeof *F->arc);
-	if (!seats || !purchased || !is_private || !initial || !F->dem || !F->held ||
+	if (!seats || !purchased || !is_private || !initial || !F->dem || !F->forbidden || !F->x ||
 	    !F->school_node || !F->to_sink || !F->to_nq || !F->arc) {
 		rc = CM_ENOMEM;
 		goto done;
 	}
 	for (i = 0; i < 2 * ((size_t)F->max_c + 1); i++)
 		F->dem[i] = -1;
-	for (i = 0; i <= (size_t)F->max_c; i++)
-		F->held[i] = -1;
 	for (i = 0; i < ns; i++)
 		F->school_node[i] = F->to_sink[i] = F->to_nq[i] = -1;
 
@@ -276,12 +294,12 @@ static int fnet_build(fnet *F)
 			if (!initial[j])
 				continue;
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
-			               col_cap(c), mm(c->cost));
+			               col_cap(c), F->mmc[j]);
 			break;
 		case CM_COL_UNPLACED:
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
 			               c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink, col_cap(c),
-			               W_UNPLACED + mm(c->cost));
+			               W_UNPLACED + F->mmc[j]);
 			break;
 		case CM_COL_QUOTA_SHORT:
 			a = cm__nf_arc(F->nf, F->nq, F->sink, CM_NF_INF, W_QUOTA);
@@ -296,12 +314,12 @@ static int fnet_build(fnet *F)
 	F->nq_free = -1;
 	if (!rc && F->nq >= 0 &&
 	    (F->nq_free = cm__nf_arc(F->nf, F->nq, F->sink,
-	                             (int64_t)llround(m->migrants - m->quota_target), 0)) < 0)
+	                             (int64_t)llround(fmax(0, m->migrants - m->quota_target)), 0)) < 0)
 		rc = CM_ENOMEM;
-	/* A forbidden arc may have to carry flow for a while (single mode):
-	 * the artificial start must cost more still. */
+	/* every sender has its way to no place: the artificial arcs need only
+	 * cost more than any real path (the weights above) */
 	if (!rc)
-		cm__nf_cost_bound(F->nf, W_FORBID + W_FORBID / 2);
+		cm__nf_art_cost(F->nf, W_ART);
 done:
 	free(seats);
 	free(purchased);
@@ -422,6 +440,8 @@ static int fnet_solve(fnet *F, int price)
 		if (st != CM_NF_OPTIMAL)
 			return cm__error(F->ctx, CM_ESOLVER, "the network solver found no flow (a fault: "
 			                 "please report it)");
+		if (price)
+			F->work += (long long)F->ncols;
 		for (j = 0; j < F->ncols && price; j++) {
 			const cm_col *c = &cols[j];
 			int from, to;
@@ -430,7 +450,7 @@ static int fnet_solve(fnet *F, int price)
 				continue;
 			from = F->dem[2 * c->compound + c->group];
 			to = F->school_node[c->school];
-			cost = column_cost(F, c);
+			cost = column_cost(F, j);
 			if (cm__nf_reduced(F->nf, from, to, cost) >= 0)
 				continue;
 			if ((F->arc[j] = cm__nf_arc(F->nf, from, to, col_cap(c), cost)) < 0)
@@ -444,504 +464,277 @@ static int fnet_solve(fnet *F, int price)
 	}
 }
 
-/* ------------------------------------------------------------ single mode */
-
-/* A compound's columns, [start, end) in the model. */
-typedef struct crange {
-	size_t start, end;
-	int compound;
-} crange;
-
-/* A compound's public pupils by school, largest first (at most 4). */
-typedef struct cshare {
-	int n;
-	long school[4];
-	int64_t pupils[4];
-	int64_t total;
-} cshare;
-
-static void public_shares(const fnet *F, const crange *r, cshare *out)
-{
-	const cm_col *cols = F->cols;
-	size_t k;
-	int i, t;
-	memset(out, 0, sizeof *out);
-	for (k = r->start; k < r->end; k++) {
-		const cm_col *c = &cols[k];
-		int64_t f;
-		if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || F->arc[k] < 0)
-			continue;
-		if ((f = cm__nf_flow(F->nf, F->arc[k])) <= 0)
-			continue;
-		out->total += f;
-		for (i = 0; i < out->n && out->school[i] != c->school; i++)
-			;
-		if (i == out->n) {
-			if (out->n == 4)
-				continue;
-			out->school[out->n++] = c->school;
-		}
-		out->pupils[i] += f;
-	}
-	for (i = 1; i < out->n; i++) /* largest first; ties: as found (nearer schools first) */
-		for (t = i; t > 0 && out->pupils[t] > out->pupils[t - 1]; t--) {
-			int64_t p = out->pupils[t];
-			long sc = out->school[t];
-			out->pupils[t] = out->pupils[t - 1], out->school[t] = out->school[t - 1];
-			out->pupils[t - 1] = p, out->school[t - 1] = sc;
-		}
-}
-
-/* Holds compound r to `school` (-1: frees it) and re-prices its arcs. */
-static void hold(fnet *F, const crange *r, long school)
-{
-	size_t k;
-	F->held[r->compound] = school;
-	for (k = r->start; k < r->end; k++)
-		if (F->cols[k].kind == CM_COL_FLOW && F->cols[k].seat == CM_SEAT_PUBLIC && F->arc[k] >= 0)
-			cm__nf_set_cost(F->nf, F->arc[k], column_cost(F, &F->cols[k]));
-}
-
-/* The plan's value without the holding weight: (unplaced, shortfall,
- * millimetres) as one number. */
-static cm_cost plan_value(const fnet *F)
-{
-	cm_cost v = cm__nf_total_cost(F->nf);
-	return v % W_FORBID;
-}
-
-/* A budget of solves: `work` / compounds, between 50 and 5000.  Each solve
- * costs about the size of the network, so the budget bounds the time; a
- * county gets the whole search, a city a part of it. */
-static int budget_for(size_t compounds, size_t work)
-{
-	size_t b = compounds ? work / compounds : 5000;
-	return b < 50 ? 50 : b > 5000 ? 5000 : (int)b;
-}
-
-/* A compound's standing for the moves: its pupils without a place, and
- * the metres its public pupils go beyond the nearest public school it
- * reaches (its detour).  `at` gets the held school's distance. */
-typedef struct mkey {
-	size_t i;
-	int64_t unplaced;
-	double detour;
-} mkey;
-
-static int cmp_mkey_unplaced(const void *a, const void *b)
-{
-	const mkey *x = a, *y = b;
-	if (x->unplaced != y->unplaced)
-		return x->unplaced > y->unplaced ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
-}
-
-static int cmp_mkey_detour(const void *a, const void *b)
-{
-	const mkey *x = a, *y = b;
-	if (x->detour != y->detour)
-		return x->detour > y->detour ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
-}
-
-static void standing(const fnet *F, const crange *r, mkey *k, double *at)
-{
-	long was = F->held[r->compound];
-	double nearest = HUGE_VAL;
-	int64_t pupils = 0;
-	size_t j;
-	*at = HUGE_VAL;
-	k->unplaced = 0;
-	for (j = r->start; j < r->end; j++) {
-		const cm_col *c = &F->cols[j];
-		if (c->kind == CM_COL_UNPLACED && F->arc[j] >= 0)
-			k->unplaced += cm__nf_flow(F->nf, F->arc[j]);
-		if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC)
-			continue;
-		if (c->dist < nearest)
-			nearest = c->dist;
-		if (c->school == was) {
-			*at = c->dist;
-			if (F->arc[j] >= 0)
-				pupils += cm__nf_flow(F->nf, F->arc[j]);
-		}
-	}
-	k->detour = was >= 0 && *at < HUGE_VAL ? (*at - nearest) * (double)pupils : 0;
-}
-
-/* After the dive, moves.  First pass: a compound with pupils left without
- * a place tries each other public school it reaches, those with the most
- * such pupils first.  Second pass: a compound on a detour tries each
- * nearer school, the longest detours (in pupil-metres) first.  During a
- * try, the school's compounds are let go (they may move elsewhere, and are
- * held again where most of their pupils went).  A move that makes the plan
- * better stays.  A budget of solves for each pass bounds the search. */
-static int single_moves(fnet *F, const crange *cr, size_t nr, cm_cost *now, int64_t lp_unplaced)
-{
-	size_t *freed = malloc((nr + 1) * sizeof *freed), nf_ = 0, f, o;
-	long *was_at = malloc((nr + 1) * sizeof *was_at);
-	mkey *order = malloc((nr + 1) * sizeof *order);
-	int rc = freed && was_at && order ? 0 : CM_ENOMEM, pass;
-	for (pass = 0; pass < 2 && !rc; pass++) {
-		int budget = budget_for(nr, 2000000), improved = 1;
-		/* none can do better than the LP bound's shortfall */
-		if (pass == 0 && *now / W_UNPLACED <= lp_unplaced)
-			continue;
-		while (improved && budget > 0 && !rc) {
-			improved = 0;
-			for (o = 0; o < nr; o++) {
-				double at;
-				order[o].i = o;
-				standing(F, &cr[o], &order[o], &at);
-			}
-			qsort(order, nr, sizeof *order, pass == 0 ? cmp_mkey_unplaced : cmp_mkey_detour);
-			for (o = 0; o < nr && budget > 0 && !rc; o++) {
-				size_t i = order[o].i, k;
-				long was = F->held[cr[i].compound];
-				mkey now_k;
-				double at;
-				standing(F, &cr[i], &now_k, &at);
-				if (pass == 0 ? !now_k.unplaced : now_k.unplaced != 0 || was < 0 || now_k.detour <= 0)
-					continue;
-				for (k = cr[i].start; k < cr[i].end && budget > 0 && !rc; k++) {
-					const cm_col *c = &F->cols[k];
-					cm_cost v;
-					if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || c->school == was ||
-					    (pass == 1 && c->dist >= at - 1) ||
-					    (k > cr[i].start && F->cols[k - 1].kind == CM_COL_FLOW &&
-					     F->cols[k - 1].school == c->school))
-						continue;
-					if (F->arc[k] < 0 &&
-					    (F->arc[k] = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
-					                            F->school_node[c->school], col_cap(c),
-					                            mm(c->cost))) < 0) {
-						rc = CM_ENOMEM;
-						break;
-					}
-					budget--;
-					nf_ = 0;
-					for (f = 0; f < nr; f++)
-						if (f != i && F->held[cr[f].compound] == c->school) {
-							freed[nf_] = f;
-							was_at[nf_++] = c->school;
-							hold(F, &cr[f], -1);
-						}
-					hold(F, &cr[i], c->school);
-					if ((rc = fnet_solve(F, 0)))
-						break;
-					for (f = 0; f < nf_; f++) {
-						cshare sc;
-						public_shares(F, &cr[freed[f]], &sc);
-						hold(F, &cr[freed[f]], sc.n ? sc.school[0] : -2);
-					}
-					if ((rc = fnet_solve(F, 0)))
-						break;
-					v = plan_value(F);
-					if (v < *now) {
-						*now = v;
-						was = c->school;
-						improved = 1;
-						break;
-					}
-					for (f = 0; f < nf_; f++)
-						hold(F, &cr[freed[f]], was_at[f]);
-					hold(F, &cr[i], was);
-					if ((rc = fnet_solve(F, 0)))
-						break;
-				}
-			}
-		}
-		cm__log(F->ctx, CM_LOG_DEBUG, "%s: moves pass %d done, unplaced %lld, %.0f m, budget left %d",
-		        cm_level_name(F->m->level), pass, (long long)(*now / W_UNPLACED),
-		        (double)(*now % W_QUOTA) / 1000, budget);
-	}
-	free(freed);
-	free(was_at);
-	free(order);
-	return rc;
-}
-
-/* With last year's plan: it is a single-school plan too, and the dive,
- * starting from a relaxation that may move pupils to place others, need
- * not find it again.  Each compound with a school last year that is still
- * open is held there (the others as the dive left them); the better of the
- * two plans stays. */
-static int try_previous(fnet *F, const crange *cr, size_t nr, cm_cost *now)
-{
-	long *was = malloc((nr + 1) * sizeof *was);
-	size_t i;
-	int rc;
-	cm_cost v;
-	if (!was)
-		return CM_ENOMEM;
-	for (i = 0; i < nr; i++) {
-		long p = F->m->prev_school[cr[i].compound];
-		was[i] = F->held[cr[i].compound];
-		if (p >= 0 && p != was[i] && F->school_node[p] >= 0)
-			hold(F, &cr[i], p);
-	}
-	rc = fnet_solve(F, 0);
-	v = rc ? 0 : plan_value(F);
-	cm__log(F->ctx, CM_LOG_DEBUG, "%s: last year's plan %s the dive's", cm_level_name(F->m->level),
-	        !rc && v < *now ? "beats" : "does not beat");
-	if (!rc && v < *now) {
-		*now = v;
-	} else if (!rc) {
-		for (i = 0; i < nr; i++)
-			if (F->held[cr[i].compound] != was[i])
-				hold(F, &cr[i], was[i]);
-		rc = fnet_solve(F, 0);
-	}
-	free(was);
-	return rc;
-}
-
-/* The dive, as glpk.c's: hold at once every split compound with 95% or
- * more of its public pupils at one school, and keep the batch when the
- * unplaced pupils do not grow; else take the split compound with the
- * largest share alone and try each of its schools, keeping the best, and
- * go back to batches.  The network goes on from its basis each time, so a
- * step costs the few pivots it changes. */
-static int single_dive(fnet *F, int64_t lp_unplaced, int *steps, int *held_total)
-{
-	crange *cr = NULL, *batch_r = NULL;
-	cshare *sh = NULL;
-	size_t nr = 0, j = 0, i;
-	int rc = 0, batch_ok = 1, lookahead;
-	cm_cost now, v;
-	cr = malloc((F->ncols + 1) * sizeof *cr);
-	sh = malloc((F->ncols + 1) * sizeof *sh);
-	batch_r = malloc((F->ncols + 1) * sizeof *batch_r);
-	if (!cr || !sh || !batch_r) {
-		rc = CM_ENOMEM;
-		goto done;
-	}
-	while (j < F->ncols) {
-		size_t end = j;
-		while (end < F->ncols && F->cols[end].compound == F->cols[j].compound)
-			end++;
-		if (F->cols[j].compound >= 0)
-			cr[nr++] = (crange){j, end, F->cols[j].compound};
-		j = end;
-	}
-	now = plan_value(F);
-	/* Steps that try every school of one compound cost a solve each; a
-	 * city has thousands of split compounds, so after a budget of them
-	 * every split compound is held to its largest share at once. */
-	lookahead = budget_for(nr, 4000000);
-	for (*steps = 0; !rc; (*steps)++) {
-		size_t nbatch = 0, best = nr;
-		int64_t best_num = 0, best_den = 1;
-		int all = lookahead <= 0;
-		for (i = 0; i < nr; i++) {
-			cshare *c = &sh[i];
-			if (F->held[cr[i].compound] >= 0)
-				continue;
-			public_shares(F, &cr[i], c);
-			if (c->n < 2)
-				continue;
-			if (all || (batch_ok && 20 * c->pupils[0] >= 19 * c->total)) {
-				batch_r[nbatch++] = cr[i];
-				hold(F, &cr[i], c->school[0]);
-			} else if (best == nr || c->pupils[0] * best_den > best_num * c->total) {
-				best = i;
-				best_num = c->pupils[0];
-				best_den = c->total;
-			}
-		}
-		if (nbatch) {
-			if ((rc = fnet_solve(F, 0)))
-				break;
-			v = plan_value(F);
-			if (all || v / W_UNPLACED <= now / W_UNPLACED) {
-				now = v;
-				*held_total += (int)nbatch;
-				batch_ok = 1;
-				continue;
-			}
-			for (i = 0; i < nbatch; i++)
-				hold(F, &batch_r[i], -1);
-			if ((rc = fnet_solve(F, 0)))
-				break;
-			now = plan_value(F);
-			batch_ok = 0; /* one at a time until a step goes well */
-			continue;
-		}
-		if (best == nr)
-			break; /* no compound is split */
-		{
-			cshare c = sh[best];
-			cm_cost bv = 0;
-			int k, pick = -1;
-			for (k = 0; k < c.n; k++) {
-				hold(F, &cr[best], c.school[k]);
-				if ((rc = fnet_solve(F, 0)))
-					break;
-				v = plan_value(F);
-				if (pick < 0 || v < bv) {
-					bv = v;
-					pick = k;
-				}
-			}
-			if (rc)
-				break;
-			if (pick != c.n - 1) {
-				hold(F, &cr[best], c.school[pick]);
-				if ((rc = fnet_solve(F, 0)))
-					break;
-			}
-			now = plan_value(F);
-			(*held_total)++;
-			lookahead--;
-			batch_ok = 1;
-		}
-	}
-	cm__log(F->ctx, CM_LOG_DEBUG, "%s: dive done, unplaced %lld, %.0f m, %d look-ahead steps left",
-	        cm_level_name(F->m->level), (long long)(now / W_UNPLACED),
-	        (double)(now % W_QUOTA) / 1000, lookahead);
-	/* No compound is split: hold every one where it is (-2: no public
-	 * school), so that moves below cannot split one again. */
-	for (i = 0; i < nr && !rc; i++) {
-		cshare c;
-		if (F->held[cr[i].compound] != -1)
-			continue;
-		public_shares(F, &cr[i], &c);
-		hold(F, &cr[i], c.n ? c.school[0] : -2);
-	}
-	if (!rc && F->m->prev_school)
-		rc = try_previous(F, cr, nr, &now);
-	if (!rc)
-		rc = single_moves(F, cr, nr, &now, lp_unplaced);
-done:
-	free(cr);
-	free(sh);
-	free(batch_r);
-	return rc;
-}
-
-/* Flows back to columns (purchased places first at each private school),
- * the objective and the seats' duals. */
-static int fnet_extract(fnet *F, cm_solution *out)
+/* Flows back to columns (purchased places first at each private school). */
+static void fnet_values(fnet *F)
 {
 	const cm_col *cols = F->cols;
 	size_t ns = F->n_schools, i, j;
-	int64_t *left = calloc(ns + 1, sizeof *left);
-	if (!left)
-		return CM_ENOMEM;
-	for (i = 0; i < ns; i++)
-		if (F->school_node[i] >= 0 && F->to_sink[i] >= 0)
-			left[i] = cm__nf_flow(F->nf, F->to_sink[i]);
+	int64_t room[64], *lp;
+	if (F->x_fresh)
+		return;
+	lp = ns <= 64 ? room : malloc(ns * sizeof *lp); /* purchased places left, by school */
+	for (i = 0; lp && i < ns; i++)
+		lp[i] = F->school_node[i] >= 0 && F->to_sink[i] >= 0 ? cm__nf_flow(F->nf, F->to_sink[i])
+		                                                     : 0;
 	for (j = 0; j < F->ncols; j++) {
 		const cm_col *c = &cols[j];
 		int64_t f;
-		if (c->kind == CM_COL_CHOICE) {
-			out->x[j] = F->held[c->compound] == (long)c->school;
-			continue;
-		}
-		if (F->arc[j] < 0)
+		F->x[j] = 0;
+		if (F->arc[j] < 0 || c->kind == CM_COL_CHOICE)
 			continue;
 		f = cm__nf_flow(F->nf, F->arc[j]);
-		if (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PURCHASED) {
-			int64_t take = f < left[c->school] ? f : left[c->school];
-			left[c->school] -= take;
-			out->x[j] = (double)take;
+		if (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PURCHASED && lp) {
+			int64_t take = f < lp[c->school] ? f : lp[c->school];
+			lp[c->school] -= take;
+			F->x[j] = (double)take;
 			/* the fee column (next, same arc) takes the rest */
 			if (j + 1 < F->ncols && shares_arc(cols, j + 1)) {
-				out->x[j + 1] = (double)(f - take);
+				F->x[j + 1] = (double)(f - take);
 				j++;
 			}
 		} else {
-			out->x[j] = (double)f;
+			F->x[j] = (double)f;
 		}
 	}
-	free(left);
-	out->objective = F->m->cost_offset;
+	/* single mode: the choice columns say where public pupils went */
 	for (j = 0; j < F->ncols; j++)
-		if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED)
-			out->objective += out->x[j] * cols[j].cost;
-	for (i = 0; i < ns; i++) {
+		if (cols[j].kind == CM_COL_CHOICE) {
+			size_t k;
+			for (k = j + 1; k < F->ncols && cols[k].kind == CM_COL_FLOW &&
+			                cols[k].seat == CM_SEAT_PUBLIC && cols[k].school == cols[j].school;
+			     k++)
+				if (F->x[k] > 0)
+					F->x[j] = 1;
+		}
+	if (lp != room)
+		free(lp);
+	F->x_fresh = 1;
+}
+
+static void to_lex(const fnet *F, cm_cost v, cm_lex *out)
+{
+	int64_t u, q, mmv;
+	split_cost(v, &u, &q, &mmv);
+	out->unplaced = (double)u;
+	out->shortfall = (double)q;
+	out->metres = (double)mmv / 1000;
+}
+
+/* ------------------------------------------------------------ the relaxation */
+
+static int relax_solve(void *self, cm_lex *out)
+{
+	fnet *F = self;
+	int rc = fnet_solve(F, 1);
+	cm_cost total;
+	F->x_fresh = 0;
+	if (rc)
+		return rc == CM_ENOMEM ? cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver")
+		                       : rc;
+	/* no forbidden column carries flow: no place is always cheaper */
+	total = cm__nf_total_cost(F->nf);
+	to_lex(F, total, out);
+	out->metres += F->m->cost_offset;
+	return 0;
+}
+
+static double relax_value(void *self, size_t col)
+{
+	fnet *F = self;
+	const cm_col *c = &F->cols[col];
+	if (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PUBLIC)
+		return F->arc[col] >= 0 ? (double)cm__nf_flow(F->nf, F->arc[col]) : 0;
+	fnet_values(F);
+	return F->x[col];
+}
+
+static void relax_forbid(void *self, size_t col, int on)
+{
+	fnet *F = self;
+	const cm_col *c = &F->cols[col];
+	if (c->kind != CM_COL_FLOW || c->seat != CM_SEAT_PUBLIC || F->forbidden[col] == on)
+		return;
+	F->forbidden[col] = (unsigned char)on;
+	if (F->arc[col] >= 0)
+		cm__nf_set_cost(F->nf, F->arc[col], column_cost(F, col));
+}
+
+static void relax_reduced(void *self, size_t col, cm_lex *out)
+{
+	fnet *F = self;
+	const cm_col *c = &F->cols[col];
+	cm_cost r = 0;
+	if (c->kind == CM_COL_FLOW && !(F->arc[col] >= 0 && cm__nf_flow(F->nf, F->arc[col]) > 0) &&
+	    F->school_node[c->school] >= 0)
+		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
+		                   F->mmc[col]);
+	to_lex(F, r > 0 ? r : 0, out);
+}
+
+/* The seats' duals from the potentials: what one more seat saves, in
+ * pupils without a place and in pupil-metres. */
+static int relax_duals(void *self, double *pupils, double *metres)
+{
+	fnet *F = self;
+	size_t i;
+	for (i = 0; i < F->n_schools; i++) {
 		int a = F->to_sink[i] >= 0 ? F->to_sink[i] : F->to_nq[i];
 		int head = F->to_sink[i] >= 0 ? F->sink : F->nq;
 		cm_cost rcost;
-		double u, metres;
-		out->seat_dual_u[i] = out->seat_dual_m[i] = 0;
+		cm_lex v;
+		pupils[i] = metres[i] = 0;
 		if (F->school_node[i] < 0 || a < 0)
 			continue;
 		rcost = cm__nf_potential(F->nf, F->school_node[i]) - cm__nf_potential(F->nf, head);
 		if (rcost >= 0)
 			continue;
-		split_cost(-rcost, &u, &metres);
-		out->seat_dual_u[i] = u > 0 ? u : 0;
-		out->seat_dual_m[i] = metres > 0 ? metres : 0;
+		to_lex(F, -rcost, &v);
+		pupils[i] = v.unplaced > 0 ? v.unplaced : 0;
+		metres[i] = v.metres > 0 ? v.metres : 0;
 	}
-	out->quota_short = F->m->quota_col >= 0 ? out->x[F->m->quota_col] : 0;
 	return 0;
 }
 
-static double total_unplaced(const fnet *F)
+static long long relax_work(void *self)
 {
-	size_t j;
-	double u = 0;
-	for (j = 0; j < F->ncols; j++)
-		if (F->cols[j].kind == CM_COL_UNPLACED && F->arc[j] >= 0)
-			u += (double)cm__nf_flow(F->nf, F->arc[j]);
-	return u;
+	fnet *F = self;
+	return cm__nf_work(F->nf) + F->work;
 }
 
-int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution *out)
+/* The value of plan `x` (model columns) as the network counts it: whole
+ * millimetres per pupil, the quota's shortfall from the migrants placed. */
+static void plan_value(const cm_model *m, const double *x, cm_lex *out)
 {
-	fnet F;
-	int rc, held = 0, rounds = 0;
-	size_t ncols = m->cols.len, j;
-	double bound = m->cost_offset, lp_unplaced;
+	const cm_col *cols = m->cols.data;
+	size_t j;
+	double unplaced = 0, public_migrants = 0;
+	int64_t total_mm = 0;
+	for (j = 0; j < m->cols.len; j++) {
+		const cm_col *c = &cols[j];
+		int64_t n = (int64_t)llround(x[j]);
+		if (c->kind == CM_COL_UNPLACED)
+			unplaced += (double)n;
+		if (c->kind != CM_COL_FLOW && c->kind != CM_COL_UNPLACED)
+			continue;
+		total_mm += n * (int64_t)mm(c->cost);
+		if (c->kind == CM_COL_FLOW && c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+			public_migrants += (double)n;
+	}
+	out->unplaced = unplaced;
+	out->shortfall = m->quota_row >= 0 ? fmax(0, m->quota_target - public_migrants) : 0;
+	out->metres = (double)total_mm / 1000 + m->cost_offset;
+}
 
-	memset(out, 0, sizeof *out);
-	memset(&F, 0, sizeof F);
-	F.ctx = ctx;
-	F.m = m;
-	F.n_schools = n_schools;
-	F.cols = m->cols.data;
-	F.ncols = ncols;
-	out->x = calloc(ncols + 1, sizeof(double));
-	out->seat_dual_m = calloc(n_schools + 1, sizeof(double));
-	out->seat_dual_u = calloc(n_schools + 1, sizeof(double));
-	rc = !out->x || !out->seat_dual_m || !out->seat_dual_u ? CM_ENOMEM : fnet_build(&F);
-	if (!rc)
-		rc = greedy_start(&F);
-	if (!rc)
-		rc = fnet_solve(&F, 1);
+static int relax_neighbourhood(void *self, const double *x, const unsigned char *freec,
+                               const long *start, long long budget, double *x_out, cm_lex *value,
+                               long long *work)
+{
+	fnet *F = self;
+	cm_model sub;
+	size_t *orig = NULL, k;
+	cm_relax r;
+	cm_search_opts o;
+	cm_search_result res;
+	double *xs = NULL;
+	int rc;
+	char label[64];
+	*work = 0;
+	if (cm__model_sub(F->m, x, freec, &sub, &orig))
+		return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
+	rc = cm__flow_relax_new(F->ctx, &sub, F->n_schools, &r);
+	if (!rc && !(xs = calloc(sub.cols.len + 1, sizeof *xs)))
+		rc = cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
 	if (!rc) {
-		/* the split optimum: the plan in split mode, the bound in single */
-		for (j = 0; j < ncols; j++)
-			if ((F.cols[j].kind == CM_COL_FLOW || F.cols[j].kind == CM_COL_UNPLACED) &&
-			    F.arc[j] >= 0 && !shares_arc(F.cols, j))
-				bound += (double)cm__nf_flow(F.nf, F.arc[j]) * F.cols[j].cost;
-		lp_unplaced = total_unplaced(&F);
-		out->lp_unplaced = lp_unplaced;
+		memset(&o, 0, sizeof o);
+		o.work_limit = budget;
+		o.start = start;
+		snprintf(label, sizeof label, "%s (neighbourhood)", cm_level_name(F->m->level));
+		o.label = label;
+		o.inner = 1;
+		rc = cm__search(F->ctx, &sub, &r, &o, xs, &res);
+		*work = res.work;
 	}
-	if (!rc && m->single)
-		rc = single_dive(&F, (int64_t)lp_unplaced, &rounds, &held);
-	if (!rc)
-		rc = fnet_extract(&F, out);
 	if (!rc) {
-		out->lp_bound = bound;
-		out->integral = 1;
-		out->dive_rounds = rounds;
-		out->mip_gap = out->objective > 0 ? (out->objective - bound) / out->objective : 0;
-		if (out->mip_gap < 0)
-			out->mip_gap = 0;
-		cm__log(ctx, CM_LOG_DEBUG, "%s: network simplex, %d nodes, %zu columns, %d pricing "
-		        "rounds, %ld pivots from %s", cm_level_name(m->level), F.nnodes, ncols, F.rounds,
-		        cm__nf_pivots(F.nf), cm__nf_started(F.nf) ? "the greedy start" : "nothing");
-		if (m->single)
-			cm__log(ctx, CM_LOG_DEBUG, "%s: single mode held %d split compounds in %d rounds; "
-			        "unplaced %.0f (LP %.0f), gap %.3f%%", cm_level_name(m->level), held, rounds,
-			        total_unplaced(&F), out->lp_unplaced, 100 * out->mip_gap);
+		memcpy(x_out, x, F->ncols * sizeof *x_out);
+		for (k = 0; k < sub.cols.len; k++)
+			x_out[orig[k]] = xs[k];
+		plan_value(F->m, x_out, value);
 	}
-	if (rc == CM_ENOMEM)
-		cm__error(ctx, CM_ENOMEM, "out of memory in the network solver");
-	if (rc)
-		cm__solution_free(out);
-	fnet_free(&F);
+	if (r.self)
+		cm__flow_relax_free(&r);
+	free(xs);
+	free(orig);
+	cm__model_free(&sub);
 	return rc;
+}
+
+/* What the network can hold: whole pupils and distances the weights above
+ * keep apart.  CM_EINPUT otherwise (the reader's limits make it rare). */
+static int check_range(fnet *F)
+{
+	const cm_row *rows = F->m->rows.data;
+	size_t i;
+	int64_t total = 0;
+	for (i = 0; i < F->m->rows.len; i++)
+		if (rows[i].kind == CM_ROW_DEMAND)
+			total += (int64_t)rows[i].rhs;
+	if (total > CM_MAX_LEVEL_PUPILS)
+		return cm__error(F->ctx, CM_EINPUT, "%s: %lld pupils, more than the %d a level may have",
+		                 cm_level_name(F->m->level), (long long)total, CM_MAX_LEVEL_PUPILS);
+	for (i = 0; i < F->ncols; i++)
+		if (F->cols[i].kind == CM_COL_FLOW && llabs((long long)mm(F->cols[i].cost)) >= MAX_MM)
+			return cm__error(F->ctx, CM_EINPUT, "%s: a trip of %.0f km (with the stability "
+			                 "weight) is longer than the engine holds (2,147 km)",
+			                 cm_level_name(F->m->level), F->cols[i].cost / 1000);
+	return 0;
+}
+
+void cm__flow_relax_free(cm_relax *r)
+{
+	fnet *F = r ? r->self : NULL;
+	if (!F)
+		return;
+	fnet_free(F);
+	free(F);
+	r->self = NULL;
+}
+
+int cm__flow_relax_new(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_relax *out)
+{
+	fnet *F = calloc(1, sizeof *F);
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (!F)
+		return cm__error(ctx, CM_ENOMEM, "out of memory in the network solver");
+	F->ctx = ctx;
+	F->m = m;
+	F->n_schools = n_schools;
+	F->cols = m->cols.data;
+	F->ncols = m->cols.len;
+	out->self = F;
+	if (!(F->mmc = malloc((F->ncols + 1) * sizeof *F->mmc))) {
+		cm__flow_relax_free(out);
+		return cm__error(ctx, CM_ENOMEM, "out of memory in the network solver");
+	}
+	for (size_t j = 0; j < F->ncols; j++)
+		F->mmc[j] = (int64_t)mm(F->cols[j].cost);
+	rc = check_range(F);
+	if (!rc)
+		rc = fnet_build(F);
+	if (!rc)
+		rc = greedy_start(F);
+	if (rc) {
+		if (rc == CM_ENOMEM)
+			cm__error(ctx, CM_ENOMEM, "out of memory in the network solver");
+		cm__flow_relax_free(out);
+		return rc;
+	}
+	out->solve = relax_solve;
+	out->value = relax_value;
+	out->forbid = relax_forbid;
+	out->reduced = relax_reduced;
+	out->duals = relax_duals;
+	out->work = relax_work;
+	out->neighbourhood = relax_neighbourhood;
+	return 0;
 }

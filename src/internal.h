@@ -19,6 +19,10 @@
 #define CM_PRINTF(a, b)
 #endif
 
+/* The most pupils a level may have: the solvers' exact integer costs
+ * (flow.c) are sized for it. */
+#define CM_MAX_LEVEL_PUPILS (1 << 25)
+
 /* ------------------------------------------------------------ ctx.c */
 
 struct cm_ctx {

@@ -162,6 +162,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 
 	memset(m, 0, sizeof *m);
 	m->level = level;
+	m->n_schools = ds->n_schools;
 	m->single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
 	cm__vec_init(&m->cols, sizeof(cm_col));
 	cm__vec_init(&m->rows, sizeof(cm_row));
@@ -196,9 +197,15 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		for (ci = 0; ci < ds->n_compounds; ci++)
 			m->prev_school[ci] = was[ci] >= 0 ? was[ci] : -1;
 	}
-	if (prev && cfg->solve.max_moved_pupils >= 0)
-		CHECK(m->moved_row = add_row(m, CM_ROW_MOVED, CM_ROW_GE, 0, -1,
-		                             -1, -1));
+	if (prev && cfg->solve.max_moved_pupils >= 0) {
+		/* a policy row like the quota: when seats leave no other way, the
+		 * pupils moved beyond the cap are a shortfall, not a failure */
+		int slack;
+		CHECK(m->moved_row = add_row(m, CM_ROW_MOVED, CM_ROW_GE, 0, -1, -1, -1));
+		CHECK(slack = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
+		                                  DBL_MAX, 0, 0, 0}));
+		CHECK(add_coef(m, m->moved_row, slack, 1));
+	}
 	for (ci = 0; ci < ds->n_compounds; ci++)
 		m->migrants += ds->compounds[ci].pupils[level][CM_MIGRANT] > 0
 		                       ? ds->compounds[ci].pupils[level][CM_MIGRANT]
@@ -323,6 +330,100 @@ nomem:
 	free(order);
 	cm__model_free(m);
 	return cm__error(ctx, CM_ENOMEM, "out of memory building the model");
+}
+
+int cm__model_sub(const cm_model *m, const double *x, const unsigned char *freec, cm_model *out,
+                  size_t **orig)
+{
+	const cm_col *cols = m->cols.data;
+	const cm_row *rows = m->rows.data;
+	size_t ns = m->n_schools, j, i;
+	double *used = calloc(ns + 1, sizeof *used), *used_p = calloc(ns + 1, sizeof *used_p);
+	double fixed_public_migrants = 0, migrants = 0;
+	int *purchased_row = malloc((ns + 1) * sizeof *purchased_row);
+	cm_vec map;
+
+	memset(out, 0, sizeof *out);
+	*orig = NULL;
+	cm__vec_init(&map, sizeof(size_t));
+	out->level = m->level;
+	out->single = m->single;
+	out->n_schools = ns;
+	cm__vec_init(&out->cols, sizeof(cm_col));
+	cm__vec_init(&out->rows, sizeof(cm_row));
+	cm__vec_init(&out->ia, sizeof(int));
+	cm__vec_init(&out->ja, sizeof(int));
+	cm__vec_init(&out->ar, sizeof(double));
+	out->quota_row = out->quota_col = out->moved_row = -1;
+	out->seat_row = malloc((ns + 1) * sizeof *out->seat_row);
+	if (!used || !used_p || !purchased_row || !out->seat_row)
+		goto nomem;
+	/* what the held compounds take */
+	for (j = 0; j < m->cols.len; j++) {
+		const cm_col *c = &cols[j];
+		if (c->compound < 0 || c->kind != CM_COL_FLOW || freec[c->compound])
+			continue;
+		used[c->school] += x[j];
+		if (c->seat == CM_SEAT_PURCHASED)
+			used_p[c->school] += x[j];
+		if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+			fixed_public_migrants += x[j];
+	}
+	for (i = 0; i < ns; i++)
+		out->seat_row[i] = purchased_row[i] = -1;
+	for (i = 0; i < m->rows.len; i++) {
+		const cm_row *r = &rows[i];
+		if (r->kind == CM_ROW_SEATS)
+			CHECK(out->seat_row[r->school] = add_row(out, CM_ROW_SEATS, CM_ROW_LE,
+			                                         fmax(0, r->rhs - used[r->school]), -1,
+			                                         r->school, -1));
+		else if (r->kind == CM_ROW_PURCHASED)
+			CHECK(purchased_row[r->school] = add_row(out, CM_ROW_PURCHASED, CM_ROW_LE,
+			                                         fmax(0, r->rhs - used_p[r->school]), -1,
+			                                         r->school, -1));
+		else if (r->kind == CM_ROW_DEMAND && freec[r->compound]) {
+			CHECK(add_row(out, CM_ROW_DEMAND, CM_ROW_EQ, r->rhs, r->compound, -1, r->group));
+			if (r->group == CM_MIGRANT)
+				migrants += r->rhs;
+		}
+	}
+	CHECK(out->unplaced_row = add_row(out, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
+	if (migrants > 0 && m->quota_row >= 0) {
+		out->migrants = migrants;
+		out->quota_target = fmax(0, m->quota_target - fixed_public_migrants);
+		CHECK(out->quota_row = add_row(out, CM_ROW_QUOTA, CM_ROW_GE, out->quota_target, -1, -1, -1));
+		CHECK(out->quota_col = add_col(out, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1,
+		                                             -1, 0, out->quota_target, 0, 0, 0}));
+		CHECK(add_coef(out, out->quota_row, out->quota_col, 1));
+		{
+			size_t *slot = cm__vec_push(&map);
+			if (!slot)
+				goto nomem;
+			*slot = (size_t)m->quota_col;
+		}
+	}
+	for (j = 0; j < m->cols.len; j++) {
+		const cm_col *c = &cols[j];
+		size_t *slot;
+		if (c->compound < 0 || !freec[c->compound])
+			continue;
+		CHECK(add_col(out, *c));
+		if (!(slot = cm__vec_push(&map)))
+			goto nomem;
+		*slot = j;
+	}
+	free(used);
+	free(used_p);
+	free(purchased_row);
+	*orig = map.data;
+	return 0;
+nomem:
+	free(used);
+	free(used_p);
+	free(purchased_row);
+	cm__vec_free(&map);
+	cm__model_free(out);
+	return CM_ENOMEM;
 }
 
 void cm__model_free(cm_model *m)

@@ -16,7 +16,8 @@ typedef enum {
 	CM_COL_FLOW,        /* pupils of one group, compound -> school, in one seat kind */
 	CM_COL_UNPLACED,    /* pupils of one group of a compound without a place */
 	CM_COL_CHOICE,      /* single mode: 1 when the school is the compound's catchment school */
-	CM_COL_QUOTA_SHORT, /* migrants short of the quota (0 when it can be met) */
+	CM_COL_QUOTA_SHORT, /* a policy row's shortfall: migrants short of the quota, the near
+	                       share's, pupils moved beyond the cap (0 when it can be met) */
 } cm_col_kind;
 
 typedef struct cm_col {
@@ -70,6 +71,7 @@ typedef struct cm_model {
 	double quota_target;   /* share x migrants */
 	double big_dist;       /* the longest eligible trip, metres */
 	int moved_row;         /* CM_ROW_MOVED, -1 when there is no cap */
+	size_t n_schools;      /* schools of the dataset (seat_row's length) */
 	long *prev_school;     /* by compound: last year's school when still open, else -1;
 	                          NULL without a previous plan */
 	double cost_offset;    /* added to the flow columns' costs: the stability weight of
@@ -84,39 +86,58 @@ typedef struct cm_model {
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, const cm_previous *prev, cm_model *out);
 void cm__model_free(cm_model *m);
+/* A neighbourhood's model, for the network only (no coefficients, no side
+ * rows): the columns of the compounds `freec` marks (by dataset index), the
+ * seats and purchased places the others leave in plan `x` (model columns),
+ * and the quota's target less their migrants in public places.  (*orig)[k]
+ * is the model column of the neighbourhood's column k (the caller frees
+ * it).  Returns 0 or CM_ENOMEM. */
+int cm__model_sub(const cm_model *m, const double *x, const unsigned char *freec, cm_model *out,
+                  size_t **orig);
 
 /* Solver results for one level. */
 typedef struct cm_solution {
-	double *x;             /* column values */
+	double *x;             /* column values: the plan */
 	double *seat_dual_m;   /* by school: pupil-metres saved by one more seat */
 	double *seat_dual_u;   /* by school: unplaced pupils avoided by one more seat */
 	double quota_short;    /* migrants short of the quota */
-	double lp_bound;       /* LP relaxation bound of the distance phase */
-	double lp_unplaced;    /* single mode: the relaxation's unplaced pupils */
-	int dive_rounds;       /* single mode: LP re-solves while fixing choices */
-	double objective;      /* pupil-metres */
-	double mip_gap;        /* (objective - lp_bound) / objective, 0 for LPs */
+	double objective;      /* pupil-metres (with the stability weight) */
+	double lp_bound;       /* the relaxation's pupil-metres at the root (split mode's optimum) */
+	double lp_unplaced;    /* its pupils without a place */
+	double bound;          /* pupil-metres no plan with the plan's unplaced pupils and shortfall
+	                          can go below, as the search proved; -1: not proved */
+	double bound_unplaced; /* the fewest pupils without a place any plan can have, proved */
+	double mip_gap;        /* (objective - bound) / objective; 1 when the bound is not of the
+	                          plan's tier */
+	long nodes;            /* relaxation solves */
+	int proven;            /* 1: optimal within 1e-6 */
 	int integral;          /* 1 when every flow came out whole */
 } cm_solution;
-
-/* What the solver may know of the schools (for neighbourhoods). */
-typedef struct cm_dataset_view {
-	size_t n_schools;
-	const double *x, *y;      /* school locations, working CRS */
-	const int *sector;        /* cm_sector by school */
-} cm_dataset_view;
-
-/* Solves lexicographically: quota shortfall, then unplaced pupils, then
- * pupil-metres.  Returns 0, CM_ESOLVER (message on the context) or CM_ENOMEM. */
-int cm__glpk_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m,
-                   const cm_dataset_view *view, cm_solution *out);
 void cm__solution_free(cm_solution *s);
 
-/* The network fast path (flow.c): does it solve this model exactly (split
- * mode, no near-school row)?  And the solve, with the same results as
- * cm__glpk_solve. */
-int cm__flow_applies(const cm_model *m);
-int cm__flow_solve(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_solution *out);
+/* ------------------------------------------------------------ solve.c */
+
+/* Which relaxation solves a level. */
+typedef enum { CM_PATH_NETWORK = 0, CM_PATH_GLPK = 1 } cm_path;
+
+/* How the levels are solved: the one place that decides it. */
+typedef struct cm_route {
+	cm_path path[CM_NLEVELS];
+	int parallel;          /* the levels may run on two threads */
+} cm_route;
+
+/* Routes `cfg` (with or without last year's plan): the network wherever
+ * the model is one, GLPK where a level has side rows (or solver = glpk).
+ * CM_EINPUT, naming the key, when the configuration asks for what cannot
+ * be (solver = network with a side row). */
+int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out);
+
+/* Solves one level's model on `path`: the relaxation's optimum in split
+ * mode, the search (search.c) in single mode.  `label` names the level in
+ * messages.  Returns 0, CM_ESOLVER or CM_ENOMEM (message on ctx). */
+int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_path path,
+                    cm_solution *out);
+
 /* Test hook: a GLPK internal error under the solver's hooks (CM_ESOLVER). */
 int cm__glpk_provoke_error(cm_ctx *ctx);
 

@@ -55,9 +55,10 @@ struct cm_netflow {
 	cand *cand;         /* the candidate list: room for block + head */
 	int ncand, cand_room;
 	int dirty_pi;       /* costs changed since the potentials were computed */
-	cm_cost cost_bound; /* the artificial arcs cost more than this */
+	cm_cost art_cost;   /* the artificial arcs' cost; 0: LEMON's bound from the costs */
 	int64_t delta;
 	long pivots;
+	long long work;     /* arcs scanned and nodes updated: a deterministic measure of time */
 	int started;        /* the first basis came from the starting flow */
 	cm_cost total;      /* cost x flow over every arc, kept up to date */
 	cm_cost in_rc;      /* the entering arc's reduced cost (the cycle's cost) */
@@ -375,15 +376,18 @@ static int init(cm_netflow *nf)
 	    !nf->rev_thread || !nf->succ_num || !nf->last_succ || !nf->pred_dir || !nf->pi ||
 	    !nf->dirty)
 		return -1;
-	/* Above any path of real arcs: (largest |cost| + 1) x nodes. */
-	for (e = 0; e < real; e++) {
-		cm_cost c = nf->cost[e] < 0 ? -nf->cost[e] : nf->cost[e];
-		if (c > art)
-			art = c;
+	/* The caller's artificial cost, or one above any path of real arcs:
+	 * (largest |cost| + 1) x nodes. */
+	if (nf->art_cost > 0) {
+		art = nf->art_cost;
+	} else {
+		for (e = 0; e < real; e++) {
+			cm_cost c = nf->cost[e] < 0 ? -nf->cost[e] : nf->cost[e];
+			if (c > art)
+				art = c;
+		}
+		art = (art + 1) * (n + 1);
 	}
-	if (nf->cost_bound > art)
-		art = nf->cost_bound;
-	art = (art + 1) * (n + 1);
 	for (e = 0; e < real; e++)
 		nf->state[e] = ST_LOWER;
 	nf->art = real;
@@ -472,6 +476,7 @@ static int find_entering(cm_netflow *nf)
 			cnt = nf->block;
 		}
 	}
+	nf->work += k + nf->ncand;
 	if (len == 0) {
 		nf->ncand = 0;
 		return 0;
@@ -665,6 +670,7 @@ static void update_potential(cm_netflow *nf)
 {
 	int u_in = nf->u_in, end = nf->thread[nf->last_succ[u_in]], u;
 	cm_cost sigma = nf->pi[nf->v_in] - nf->pi[u_in] - nf->pred_dir[u_in] * nf->cost[nf->in_arc];
+	nf->work += 2 * nf->succ_num[u_in] > nf->n + 1 ? nf->n + 1 - nf->succ_num[u_in] : nf->succ_num[u_in];
 	if (2 * nf->succ_num[u_in] > nf->n + 1) {
 		for (u = end; u != u_in; u = nf->thread[u])
 			nf->pi[u] -= sigma;
@@ -679,6 +685,7 @@ static void update_potential(cm_netflow *nf)
 static void recompute_potentials(cm_netflow *nf)
 {
 	int root = nf->n, u;
+	nf->work += root;
 	nf->pi[root] = 0;
 	for (u = nf->thread[root]; u != root; u = nf->thread[u]) {
 		int e = nf->pred[u], p = nf->parent[u];
@@ -699,9 +706,9 @@ void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost)
 	nf->next_arc = arc;
 }
 
-void cm__nf_cost_bound(cm_netflow *nf, cm_cost bound)
+void cm__nf_art_cost(cm_netflow *nf, cm_cost cost)
 {
-	nf->cost_bound = bound;
+	nf->art_cost = cost;
 }
 
 int cm__nf_solve(cm_netflow *nf)
@@ -786,6 +793,11 @@ int cm__nf_started(const cm_netflow *nf)
 long cm__nf_pivots(const cm_netflow *nf)
 {
 	return nf->pivots;
+}
+
+long long cm__nf_work(const cm_netflow *nf)
+{
+	return nf->work;
 }
 
 cm_cost cm__nf_reduced(const cm_netflow *nf, int from, int to, cm_cost cost)

@@ -50,9 +50,14 @@ void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost);
 int cm__nf_start(cm_netflow *nf, const int64_t *flow);
 int cm__nf_arcs(const cm_netflow *nf);
 int64_t cm__nf_cap(const cm_netflow *nf, int arc);
-/* Arcs may later cost up to `bound` (before the first solve: the artificial
- * start is priced above it). */
-void cm__nf_cost_bound(cm_netflow *nf, cm_cost bound);
+/* Before the first solve: the cost per unit of the artificial arcs of the
+ * starting basis.  By default it is above any path of real arcs ((largest
+ * cost + 1) x nodes), which can overflow 128 bits with large costs.  A
+ * caller whose every supply reaches the receivers by a path of real arcs
+ * costing less than `cost` per unit (an arc to "no place" from every
+ * sender, say), and whose costs stay below it, may give a far smaller one:
+ * artificial flow then still remains only when the supplies cannot be met. */
+void cm__nf_art_cost(cm_netflow *nf, cm_cost cost);
 /* The reduced cost of an arc not (yet) in the network, from its ends'
  * potentials after a solve. */
 cm_cost cm__nf_reduced(const cm_netflow *nf, int from, int to, cm_cost cost);
@@ -64,6 +69,9 @@ int64_t cm__nf_flow(const cm_netflow *nf, int arc);
 cm_cost cm__nf_potential(const cm_netflow *nf, int node);
 cm_cost cm__nf_total_cost(const cm_netflow *nf);
 long cm__nf_pivots(const cm_netflow *nf);
+/* Arcs scanned and nodes updated so far: work that grows as time does,
+ * but the same on any machine (budgets count it). */
+long long cm__nf_work(const cm_netflow *nf);
 /* 1 when the first basis came from cm__nf_start's flow. */
 int cm__nf_started(const cm_netflow *nf);
 

@@ -128,8 +128,12 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	sum->quota_met = sum->migrants == 0 ||
 	                 (double)sum->migrants_public >= m->quota_target - 1e-6;
 	sum->lp_bound = sol->lp_bound;
-	sum->lp_unplaced = m->single ? lround(sol->lp_unplaced) : sum->unplaced;
+	sum->lp_unplaced = lround(sol->lp_unplaced);
 	sum->mip_gap = sol->mip_gap;
+	sum->bound = sol->bound;
+	sum->bound_unplaced = lround(sol->bound_unplaced);
+	sum->nodes = sol->nodes;
+	sum->proven = sol->proven;
 	sum->integral = sol->integral;
 	for (si = 0; si < p->n_schools; si++) {
 		cm_school_result *r = &p->school[lv][si];
@@ -154,16 +158,26 @@ static int enrolled_at(const cm_plan *p, size_t si, int lv)
 	return n;
 }
 
+/* The levels' progress, shown as one line on the caller's context (the
+ * levels may run on two threads). */
+typedef struct progress_mux {
+	pthread_mutex_t lock;
+	cm_ctx *ctx;                 /* the caller's */
+	char text[CM_NLEVELS][160];  /* each level's last report */
+	double done[CM_NLEVELS];
+} progress_mux;
+
 /* One level's model and solve: what may run on a thread of its own, with
  * a context of its own whose messages are replayed on the caller's. */
 typedef struct level_job {
 	cm_ctx own;
+	progress_mux *mux;
 	cm_vec log;                 /* char *, with the level first */
 	const cm_config *cfg;
 	const cm_dataset *ds;
-	const cm_dataset_view *view;
 	const cm_previous *prev;    /* last year's plan, or NULL */
 	cm_level lv;
+	cm_path path;               /* the relaxation (cm__route) */
 	int *seats;                 /* usable seats by school (owned) */
 	cm_model m;
 	cm_solution sol;
@@ -179,15 +193,21 @@ static void keep_log(cm_log_level level, const char *msg, void *ud)
 		J->log.len--;
 }
 
-/* Does a level go to the network simplex (when its model is a network)?
- * Split mode always; single mode when the data is large, where GLPK's
- * dive would take hours: GLPK's is better on a county, in a minute or two
- * (docs/model.md has both). */
-static int uses_network(const cm_config *cfg, const cm_dataset *ds)
+static void level_progress(double done, const char *stage, void *ud)
 {
-	if (cfg->solve.solver != CM_SOLVER_AUTO)
-		return cfg->solve.solver == CM_SOLVER_NETWORK;
-	return cfg->solve.assignment == CM_ASSIGN_SPLIT || ds->n_compounds > CM_SINGLE_NETWORK;
+	level_job *J = ud;
+	progress_mux *X = J->mux;
+	char line[400];
+	pthread_mutex_lock(&X->lock);
+	snprintf(X->text[J->lv], sizeof X->text[J->lv], "%s", stage);
+	X->done[J->lv] = done;
+	snprintf(line, sizeof line, "solving: %s%s%s", X->text[CM_PRIMARY],
+	         X->text[CM_PRIMARY][0] && X->text[CM_JUNIOR][0] ? " | " : "", X->text[CM_JUNIOR]);
+	cm__progress(X->ctx, X->text[CM_PRIMARY][0] && X->text[CM_JUNIOR][0]
+	                             ? (X->done[CM_PRIMARY] + X->done[CM_JUNIOR]) / 2
+	                             : done,
+	             line);
+	pthread_mutex_unlock(&X->lock);
 }
 
 static void *level_run(void *arg)
@@ -197,16 +217,14 @@ static void *level_run(void *arg)
 	memset(&J->own, 0, sizeof J->own);
 	J->own.log = keep_log;
 	J->own.log_ud = J;
+	if (J->mux->ctx->progress) {
+		J->own.progress = level_progress;
+		J->own.progress_ud = J;
+	}
 	J->rc = cm__model_build(&J->own, J->cfg, J->ds, J->lv, J->seats, J->prev, &J->m);
 	J->built = J->rc == 0;
 	if (!J->rc) {
-		if (uses_network(J->cfg, J->ds) && cm__flow_applies(&J->m))
-			J->rc = cm__flow_solve(&J->own, &J->m, J->ds->n_schools, &J->sol);
-		else if (J->cfg->solve.solver == CM_SOLVER_NETWORK)
-			J->rc = cm__error(&J->own, CM_EINPUT, "solver = network cannot hold a near-school "
-			                  "minimum (near_share_min_*): use solver = auto or glpk");
-		else
-			J->rc = cm__glpk_solve(&J->own, J->cfg, &J->m, J->view, &J->sol);
+		J->rc = cm__level_solve(&J->own, J->cfg, &J->m, J->path, &J->sol);
 		J->solved = J->rc == 0;
 	}
 	J->seconds = now_seconds() - t0;
@@ -334,9 +352,8 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
                   cm_plan **out)
 {
 	cm_plan *p;
-	int *sector = NULL, rc = 0;
-	double *sx = NULL, *sy = NULL;
-	cm_dataset_view view;
+	int rc = 0;
+	cm_route route;
 	size_t si, ci, errors = cm_dataset_count(ds, CM_ERR);
 	int lv;
 
@@ -356,20 +373,6 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 	cm__vec_init(&p->change_ids, sizeof(char *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
-	sector = calloc(ds->n_schools + 1, sizeof(int));
-	sx = calloc(ds->n_schools + 1, sizeof(double));
-	sy = calloc(ds->n_schools + 1, sizeof(double));
-	if (!sector || !sx || !sy)
-		rc = CM_ENOMEM;
-	for (si = 0; !rc && si < ds->n_schools; si++) {
-		sector[si] = ds->schools[si].sector;
-		sx[si] = ds->schools[si].x;
-		sy[si] = ds->schools[si].y;
-	}
-	view.n_schools = ds->n_schools;
-	view.x = sx;
-	view.y = sy;
-	view.sector = sector;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		p->school[lv] = calloc(ds->n_schools + 1, sizeof(cm_school_result));
 		p->unplaced[lv] = calloc(ds->n_compounds + 1, sizeof(int));
@@ -381,25 +384,29 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 		goto done;
 	}
+	if ((rc = cm__route(ctx, cfg, prev != NULL, &route)))
+		goto done;
 
-	/* The two levels run side by side on two threads when neither needs the
-	 * other (no school-size cap across them) and both take the network
-	 * path (GLPK's global state is not shared between threads); else one
-	 * after the other, primary first. */
+	/* The two levels run side by side on two threads when the route allows
+	 * it (cm__route) and both have pupils; else one after the other,
+	 * primary first. */
 	{
 		level_job job[CM_NLEVELS];
-		int parallel = !cfg->policy.enforce_school_size && uses_network(cfg, ds) &&
-		               cfg->policy.near_share_min[CM_PRIMARY] <= 0 &&
-		               cfg->policy.near_share_min[CM_JUNIOR] <= 0;
+		progress_mux mux;
+		int parallel = route.parallel;
 		pthread_t thread;
 		int threaded = 0;
 		long pupils[CM_NLEVELS] = {0, 0};
 		memset(job, 0, sizeof job);
+		memset(&mux, 0, sizeof mux);
+		pthread_mutex_init(&mux.lock, NULL);
+		mux.ctx = ctx;
 		for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 			level_job *J = &job[lv];
 			J->cfg = cfg;
+			J->mux = &mux;
 			J->ds = ds;
-			J->view = &view;
+			J->path = route.path[lv];
 			J->prev = prev;
 			J->lv = (cm_level)lv;
 			cm__vec_init(&J->log, sizeof(char *));
@@ -434,17 +441,13 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 			}
 			if (parallel && lv == CM_JUNIOR) {
 				threaded = pthread_create(&thread, NULL, level_run, J) == 0;
-				cm__progress(ctx, 0, "solving primary and junior");
 				level_run(&job[CM_PRIMARY]);
 				if (threaded)
 					pthread_join(thread, NULL);
 				else
 					level_run(J);
-				cm__progress(ctx, 1, "solving primary and junior");
 			} else {
-				cm__progress(ctx, 0, lv == CM_PRIMARY ? "solving primary" : "solving junior");
 				level_run(J);
-				cm__progress(ctx, 1, lv == CM_PRIMARY ? "solving primary" : "solving junior");
 			}
 			/* Read the solutions in level order (primary's first), so the
 			 * plan is the same either way. */
@@ -453,6 +456,7 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 		}
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			level_job_free(&job[lv]);
+		pthread_mutex_destroy(&mux.lock);
 	}
 	if (!rc) {
 		/* The school-size cap counts both levels. */
@@ -475,9 +479,6 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 		cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
 	}
 done:
-	free(sector);
-	free(sx);
-	free(sy);
 	if (rc) {
 		cm_plan_free(p);
 		return rc;

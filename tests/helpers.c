@@ -270,6 +270,8 @@ int tiny_solve(tiny *t, const tschool *s, int ns, const tcomp *c, int nc, const 
 	free(buf);
 	ini = scenario_text(sp, cp, extra);
 	t->ds = load_ok(ini, t->dir, &t->cfg);
+	if (getenv("CM_T_KEEP"))
+		free(write_file(t->dir, "t.ini", ini));
 	cm_ctx_new(&ctx);
 	rc = cm_solve(ctx, t->cfg, t->ds, &t->plan);
 	cr_assert_eq(rc, 0, "solve failed: %s", cm_ctx_last_error(ctx));

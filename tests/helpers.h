@@ -65,7 +65,9 @@ typedef struct tiny {
 	char *dir;
 } tiny;
 
-/* Writes the instance and solves it with `extra` INI text; asserts success. */
+/* Writes the instance and solves it with `extra` INI text; asserts success.
+ * With CM_T_KEEP set, the scenario is kept as t.ini in t->dir (to rerun a
+ * failing round with the CLI). */
 int tiny_solve(tiny *t, const tschool *s, int ns, const tcomp *c, int nc, const char *extra);
 void tiny_free(tiny *t);
 

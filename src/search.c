@@ -1,0 +1,1326 @@
+/*
+ * search.c: branch and bound for single-school plans (search.h).
+ *
+ * The decision is, for each compound, which public school (if any) takes
+ * its public pupils.  A relaxation that lets a compound's pupils go to
+ * several schools is solved at each node; where it sends every compound to
+ * one school at most, its solution is a plan.  Otherwise one split compound
+ * is branched on: one child holds it to the school that has most of its
+ * pupils (the child the search dives into), the other keeps it from that
+ * school.  Both children start from the relaxation's last basis: a node is
+ * a few cost changes and a warm solve.
+ *
+ * Order: depth first from the root until a plan is found (the dive, whose
+ * plan is the first incumbent), then the open node of the lowest bound,
+ * diving again from it.  A node whose bound cannot beat the incumbent is
+ * dropped.  After each better plan, choices whose reduced cost at the root
+ * exceeds the gap between the plan and the root's bound are ruled out for
+ * good (reduced-cost fixing): no better plan can use them.
+ *
+ * Values are lexicographic (search.h), compared tier by tier, so the
+ * unplaced pupils are proved before pupil-metres are.  The search stops
+ * when no open node can beat the plan by more than the gap asked for, or
+ * when the node budget is spent; the bound it reports is the lowest of the
+ * open nodes and of the nodes dropped within the gap.  Budgets count
+ * relaxation solves, never seconds, so a plan is the same on any machine.
+ *
+ * Layout: values; the compounds' blocks of columns; nodes and moving
+ * between them; candidates and fixing; the search; the final solve.
+ */
+#include "search.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ values */
+
+int cm__lex_cmp(const cm_lex *a, const cm_lex *b, double tol)
+{
+	double t;
+	t = tol * fmax(1, fmax(fabs(a->unplaced), fabs(b->unplaced)));
+	if (a->unplaced < b->unplaced - t)
+		return -1;
+	if (a->unplaced > b->unplaced + t)
+		return 1;
+	t = tol * fmax(1, fmax(fabs(a->shortfall), fabs(b->shortfall)));
+	if (a->shortfall < b->shortfall - t)
+		return -1;
+	if (a->shortfall > b->shortfall + t)
+		return 1;
+	t = tol * fmax(1, fmax(fabs(a->metres), fabs(b->metres)));
+	if (a->metres < b->metres - t)
+		return -1;
+	if (a->metres > b->metres + t)
+		return 1;
+	return 0;
+}
+
+static cm_lex lex_add(cm_lex a, const cm_lex *b)
+{
+	a.unplaced += b->unplaced;
+	a.shortfall += b->shortfall;
+	a.metres += b->metres;
+	return a;
+}
+
+/* A relaxation's value as a bound on whole plans: pupils come whole, so a
+ * fractional unplaced total rounds up (and nothing below that tier is
+ * known then). */
+static cm_lex as_bound(cm_lex b)
+{
+	double u = ceil(b.unplaced - 1e-6);
+	if (u > b.unplaced + 1e-6) {
+		b.unplaced = u;
+		b.shortfall = b.metres = -HUGE_VAL;
+	}
+	return b;
+}
+
+/* ------------------------------------------------------------ the search's data */
+
+/* A compound's columns at one public school: its choice column (if the
+ * model has one) and its public flow columns there. */
+typedef struct blk {
+	size_t start, end;   /* model columns [start, end) */
+	int school;          /* dataset index */
+	int comp;            /* the compound, an index into search.comp */
+	double dist;         /* metres */
+} blk;
+
+/* A compound that has public schools to choose from. */
+typedef struct scomp {
+	int compound;        /* dataset index */
+	int first, n;        /* its blocks */
+	size_t cstart, cend; /* all its model columns */
+	double unplaced;     /* in the incumbent: its pupils without a place */
+	double detour;       /* in the incumbent: pupil-metres beyond its nearest school */
+} scomp;
+
+typedef struct node {
+	int parent;          /* -1: the root */
+	int block;           /* what the node adds to its parent's restrictions: */
+	int fix;             /* 1: its compound goes to the block's school or none; 0: not there */
+	int depth;
+	cm_lex bound;        /* the parent's value: no plan below is better */
+} node;
+
+/* A split compound: a candidate to branch on. */
+typedef struct cand {
+	int comp;            /* index into search.comp */
+	int major;           /* its block with most pupils */
+	double off, total;   /* its public pupils away from that block, and in all */
+} cand;
+
+typedef struct search {
+	cm_ctx *ctx;
+	const cm_model *m;
+	cm_relax *r;
+	const cm_search_opts *opts;
+	scomp *comp;
+	int ncomp;
+	blk *blk;
+	int nblk;
+	unsigned char *on;       /* by block: the compound may use it at the current node */
+	unsigned char *root_ok;  /* by block: 0 once ruled out for good */
+	unsigned char *want;     /* by block: scratch for moving between nodes */
+	unsigned char *save;     /* by block: scratch for probing */
+	int *mark;               /* by compound: scratch */
+	cm_lex *root_rc;         /* by block: its least reduced cost at the root */
+	cm_lex root;             /* the root's value */
+	cm_vec nodes;            /* node */
+	cm_vec path;             /* int: the current node's path, root first (node ids) */
+	cm_vec tpath;            /* int: scratch */
+	int *heap;               /* open nodes (heap_less) */
+	int nheap, heapcap;
+	int sub;                 /* in a neighbourhood's search (lns) */
+	int tree;                /* the tree search has begun */
+	unsigned char *root_save; /* by block: root_ok outside the neighbourhood */
+	unsigned char *free_;    /* by compound: free in the neighbourhood */
+	int *nb;                 /* by school: its NB neighbours (lns), -1: none */
+	/* the incumbent */
+	int have;
+	cm_lex inc;
+	int *home;               /* by compound (search index): its block, -1: none */
+	cm_lex dropped;          /* the least bound of the nodes dropped within the gap */
+	long solves;             /* relaxations solved */
+	long long work;          /* the search's own scanning (the relaxation counts its own) */
+	long long limit;         /* work at most (relaxation's and the search's) */
+	cand *cands;             /* by compound: scratch for the heuristic dive */
+	double *x_inc, *x_new;   /* by column: the incumbent, and a neighbourhood's plan */
+	unsigned char *freec;    /* by dataset compound: free in a neighbourhood */
+	long *start;             /* by dataset compound: the incumbent's school, -1 */
+	int max_compound;
+	double *flow;            /* by block: public pupils in the last solution (scratch) */
+	cm_lex last_shown;
+} search;
+
+static const node *node_at(const search *S, int id)
+{
+	return &((const node *)S->nodes.data)[id];
+}
+
+static long long total_work(const search *S)
+{
+	return S->work + S->r->work(S->r->self);
+}
+
+/* Is the budget spent (work, or solves when a node limit is given)? */
+static int spent(const search *S)
+{
+	return total_work(S) >= S->limit ||
+	       (S->opts->node_limit > 0 && S->solves >= S->opts->node_limit);
+}
+
+/* Finds each compound's blocks in the model.  A compound's columns are
+ * contiguous (model.c); in single mode each public school's begin with its
+ * choice column, followed by its public flow columns. */
+static int find_blocks(search *S)
+{
+	const cm_col *cols = S->m->cols.data;
+	size_t n = S->m->cols.len, j = 0;
+	S->comp = malloc((n + 1) * sizeof *S->comp);
+	S->blk = malloc((n + 1) * sizeof *S->blk);
+	if (!S->comp || !S->blk)
+		return CM_ENOMEM;
+	if (!S->m->single)
+		return 0; /* split mode: nothing to choose */
+	while (j < n) {
+		int c = cols[j].compound;
+		size_t end = j;
+		scomp *sc = &S->comp[S->ncomp];
+		while (end < n && cols[end].compound == c)
+			end++;
+		sc->compound = c;
+		sc->first = S->nblk;
+		sc->n = 0;
+		sc->cstart = j;
+		sc->cend = end;
+		for (; c >= 0 && j < end; j++) {
+			blk *b;
+			if (cols[j].kind != CM_COL_CHOICE)
+				continue;
+			b = &S->blk[S->nblk++];
+			b->start = j;
+			b->school = cols[j].school;
+			b->dist = cols[j].dist;
+			b->comp = S->ncomp;
+			for (b->end = j + 1; b->end < end && cols[b->end].kind == CM_COL_FLOW &&
+			                     cols[b->end].seat == CM_SEAT_PUBLIC &&
+			                     cols[b->end].school == b->school;
+			     b->end++)
+				;
+			sc->n++;
+		}
+		j = end;
+		if (sc->n)
+			S->ncomp++;
+	}
+	return 0;
+}
+
+/* Sets block b's columns forbidden or not, as S->on[b] says. */
+static void apply_block(search *S, int b)
+{
+	size_t j;
+	for (j = S->blk[b].start; j < S->blk[b].end; j++)
+		S->r->forbid(S->r->self, j, !S->on[b]);
+}
+
+/* ------------------------------------------------------------ nodes */
+
+static int new_node(search *S, int parent, int block, int fix, const cm_lex *bound)
+{
+	node *n = cm__vec_push(&S->nodes);
+	if (!n)
+		return -1;
+	n->parent = parent;
+	n->block = block;
+	n->fix = fix;
+	n->depth = parent >= 0 ? node_at(S, parent)->depth + 1 : 1;
+	n->bound = *bound;
+	return (int)S->nodes.len - 1;
+}
+
+/* Heap order: the least bound first; then the deeper node (nearer a
+ * plan); then the older. */
+static int heap_less(const search *S, int a, int b)
+{
+	const node *x = node_at(S, a), *y = node_at(S, b);
+	int c = cm__lex_cmp(&x->bound, &y->bound, 0);
+	if (c)
+		return c < 0;
+	if (x->depth != y->depth)
+		return x->depth > y->depth;
+	return a < b;
+}
+
+static int heap_push(search *S, int id)
+{
+	int i;
+	if (S->nheap == S->heapcap) {
+		int cap = S->heapcap ? 2 * S->heapcap : 256, *h = realloc(S->heap, (size_t)cap * sizeof *h);
+		if (!h)
+			return -1;
+		S->heap = h;
+		S->heapcap = cap;
+	}
+	for (i = S->nheap++; i > 0 && heap_less(S, id, S->heap[(i - 1) / 2]); i = (i - 1) / 2)
+		S->heap[i] = S->heap[(i - 1) / 2];
+	S->heap[i] = id;
+	return 0;
+}
+
+static int heap_pop(search *S)
+{
+	int top = S->heap[0], last = S->heap[--S->nheap], i = 0;
+	for (;;) {
+		int k = 2 * i + 1;
+		if (k >= S->nheap)
+			break;
+		if (k + 1 < S->nheap && heap_less(S, S->heap[k + 1], S->heap[k]))
+			k++;
+		if (!heap_less(S, S->heap[k], last))
+			break;
+		S->heap[i] = S->heap[k];
+		i = k;
+	}
+	if (S->nheap)
+		S->heap[i] = last;
+	return top;
+}
+
+/* The restrictions of compound c on `want`, as the path `p` (node ids,
+ * root first) and the root's fixing make them. */
+static void restrict_comp(search *S, int c, const int *p, size_t np)
+{
+	const scomp *sc = &S->comp[c];
+	size_t i;
+	int k;
+	for (k = sc->first; k < sc->first + sc->n; k++)
+		S->want[k] = S->root_ok[k];
+	for (i = 0; i < np; i++) {
+		const node *n = node_at(S, p[i]);
+		if (S->blk[n->block].comp != c)
+			continue;
+		if (n->fix) {
+			for (k = sc->first; k < sc->first + sc->n; k++)
+				if (k != n->block)
+					S->want[k] = 0;
+		} else {
+			S->want[n->block] = 0;
+		}
+	}
+}
+
+/* Makes node `id` (-1: the root) the current one: the compounds its path
+ * or the current path restricts get the restrictions it says. */
+static int goto_node(search *S, int id)
+{
+	int *cur = S->path.data, *tp, n, k;
+	size_t i, np = S->path.len, ntp;
+	S->tpath.len = 0;
+	for (n = id; n >= 0; n = node_at(S, n)->parent)
+		if (!cm__vec_push(&S->tpath))
+			return CM_ENOMEM;
+	tp = S->tpath.data;
+	ntp = S->tpath.len;
+	for (i = 0, n = id; n >= 0; n = node_at(S, n)->parent, i++)
+		tp[ntp - 1 - i] = n;
+	for (int pass = 0; pass < 2; pass++) {
+		const int *p = pass ? tp : cur;
+		size_t len = pass ? ntp : np;
+		for (i = 0; i < len; i++) {
+			int c = S->blk[node_at(S, p[i])->block].comp;
+			if (S->mark[c])
+				continue;
+			S->mark[c] = 1;
+			restrict_comp(S, c, tp, ntp);
+			for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
+				if (S->on[k] != S->want[k]) {
+					S->on[k] = S->want[k];
+					apply_block(S, k);
+				}
+		}
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		const int *p = pass ? tp : cur;
+		size_t len = pass ? ntp : np;
+		for (i = 0; i < len; i++)
+			S->mark[S->blk[node_at(S, p[i])->block].comp] = 0;
+	}
+	/* the target path becomes the current one */
+	{
+		cm_vec t = S->path;
+		S->path = S->tpath;
+		S->tpath = t;
+	}
+	return 0;
+}
+
+/* Adds child `id` of the current node to the current restrictions. */
+static int descend(search *S, int id)
+{
+	const node *n = node_at(S, id);
+	const scomp *sc = &S->comp[S->blk[n->block].comp];
+	int k, *slot = cm__vec_push(&S->path);
+	if (!slot)
+		return CM_ENOMEM;
+	*slot = id;
+	for (k = sc->first; k < sc->first + sc->n; k++) {
+		int want = n->fix ? S->on[k] && k == n->block : S->on[k] && k != n->block;
+		if (want != S->on[k]) {
+			S->on[k] = (unsigned char)want;
+			apply_block(S, k);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ candidates and fixing */
+
+/* Pupil-metres a plan may be above a bound and still count as optimal. */
+static double metres_tol(const search *S, const cm_lex *inc)
+{
+	double rel = S->opts->gap > 1e-9 ? S->opts->gap : 1e-9;
+	return fmax(rel * fabs(inc->metres), 5e-4);
+}
+
+/* Can a plan of value at least `b` beat the incumbent by more than the
+ * gap?  (Always, without an incumbent.) */
+static int can_beat(const search *S, const cm_lex *b)
+{
+	const cm_lex *z = &S->inc;
+	double u, t;
+	if (!S->have)
+		return 1;
+	u = ceil(b->unplaced - 1e-6);
+	if (u < z->unplaced - 0.5)
+		return 1;
+	if (u > z->unplaced + 0.5)
+		return 0;
+	t = 1e-6 * fmax(1, fabs(z->shortfall));
+	if (b->shortfall < z->shortfall - t)
+		return 1;
+	if (b->shortfall > z->shortfall + t)
+		return 0;
+	return b->metres < z->metres - metres_tol(S, z);
+}
+
+/* A node dropped although its bound is below the plan (within the gap):
+ * its bound still limits what the search can claim. */
+static void note_dropped(search *S, const cm_lex *b)
+{
+	if (S->have && cm__lex_cmp(b, &S->inc, 0) < 0 && cm__lex_cmp(b, &S->dropped, 0) < 0)
+		S->dropped = *b;
+}
+
+
+/* cand order: most pupils away from the main school first, then most
+ * pupils, then the first compound. */
+static int cand_before(const cand *a, const cand *b)
+{
+	if (a->off > b->off + 1e-9 || a->off < b->off - 1e-9)
+		return a->off > b->off;
+	if (a->total > b->total + 1e-9 || a->total < b->total - 1e-9)
+		return a->total > b->total;
+	return a->comp < b->comp;
+}
+
+/* Public pupils per block in the last solution (S->flow), and the split
+ * compounds: the `max` first in cand order into `out`.  Returns how many
+ * (0: no compound is split: the solution is a plan). */
+static int find_splits(search *S, cand *out, int max)
+{
+	const cm_col *cols = S->m->cols.data;
+	int c, n = 0;
+	S->work += (long long)S->m->cols.len;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		int k, used = 0, top = -1, i;
+		double total = 0;
+		cand cd;
+		for (k = sc->first; k < sc->first + sc->n; k++) {
+			double f = 0;
+			size_t j;
+			if (S->on[k])
+				for (j = S->blk[k].start; j < S->blk[k].end; j++)
+					if (cols[j].kind == CM_COL_FLOW)
+						f += S->r->value(S->r->self, j);
+			S->flow[k] = f;
+			if (f <= 1e-6)
+				continue;
+			used++;
+			total += f;
+			if (top < 0 || f > S->flow[top] + 1e-9 ||
+			    (f > S->flow[top] - 1e-9 && S->blk[k].dist < S->blk[top].dist))
+				top = k;
+		}
+		if (used < 2)
+			continue;
+		cd.comp = c;
+		cd.major = top;
+		cd.total = total;
+		cd.off = total - S->flow[top];
+		/* insertion into the first `max` */
+		if (n == max && !cand_before(&cd, &out[n - 1]))
+			continue;
+		for (i = n < max ? n++ : max - 1; i > 0 && cand_before(&cd, &out[i - 1]); i--)
+			out[i] = out[i - 1];
+		out[i] = cd;
+	}
+	return n;
+}
+
+static int all_whole(const search *S)
+{
+	const cm_col *cols = S->m->cols.data;
+	size_t j;
+	for (j = 0; j < S->m->cols.len; j++)
+		if (cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED) {
+			double v = S->r->value(S->r->self, j);
+			if (fabs(v - floor(v + 0.5)) > 1e-6)
+				return 0;
+		}
+	return 1;
+}
+
+/* Rules out for good the blocks whose reduced cost at the root shows that
+ * no plan using them can beat the incumbent. */
+static void fix_at_root(search *S)
+{
+	int k, fixed = 0;
+	if (!S->root_rc || !S->have)
+		return;
+	for (k = 0; k < S->nblk; k++) {
+		cm_lex b;
+		if (!S->root_ok[k])
+			continue;
+		b = lex_add(S->root, &S->root_rc[k]);
+		if (can_beat(S, &b))
+			continue;
+		S->root_ok[k] = 0;
+		fixed++;
+		if (S->on[k]) {
+			S->on[k] = 0;
+			apply_block(S, k);
+		}
+	}
+	if (fixed && !S->opts->inner)
+		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d school choices ruled out by reduced cost at the root",
+		        S->opts->label, fixed);
+}
+
+/* The least reduced cost of each block's flow columns at the root (0 for
+ * a block in use). */
+static int root_reduced(search *S)
+{
+	const cm_col *cols = S->m->cols.data;
+	int k;
+	if (!S->r->reduced || !S->nblk)
+		return 0;
+	if (!(S->root_rc = malloc((size_t)S->nblk * sizeof *S->root_rc)))
+		return CM_ENOMEM;
+	for (k = 0; k < S->nblk; k++) {
+		cm_lex best = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
+		size_t j;
+		for (j = S->blk[k].start; j < S->blk[k].end; j++) {
+			cm_lex rc;
+			if (cols[j].kind != CM_COL_FLOW)
+				continue;
+			S->r->reduced(S->r->self, j, &rc);
+			if (cm__lex_cmp(&rc, &best, 0) < 0)
+				best = rc;
+		}
+		if (best.unplaced == HUGE_VAL)
+			best.unplaced = best.shortfall = best.metres = 0;
+		S->root_rc[k] = best;
+	}
+	return 0;
+}
+
+/* The best bound the search holds now: the least of the open nodes (the
+ * heap's first), the nodes dropped within the gap and the plan. */
+static cm_lex bound_now(const search *S)
+{
+	cm_lex b = S->inc;
+	if (!S->tree)
+		return S->root; /* the tree has not begun: the root's is all there is */
+	if (cm__lex_cmp(&S->dropped, &b, 0) < 0)
+		b = S->dropped;
+	if (S->nheap && cm__lex_cmp(&node_at(S, S->heap[0])->bound, &b, 0) < 0)
+		b = node_at(S, S->heap[0])->bound;
+	return b;
+}
+
+/* Progress: the plan, the bound and the gap between them. */
+static void progress(search *S)
+{
+	char line[160];
+	cm_lex b;
+	if (!S->have || S->opts->inner || S->sub || !S->ctx->progress)
+		return;
+	b = bound_now(S);
+	if (ceil(b.unplaced - 1e-6) < S->inc.unplaced - 0.5)
+		snprintf(line, sizeof line, "%s %.0f without a place (at least %.0f)", S->opts->label,
+		         S->inc.unplaced, ceil(b.unplaced - 1e-6));
+	else
+		snprintf(line, sizeof line, "%s %.0f pupil-m, %.3f%% above the bound", S->opts->label,
+		         S->inc.metres,
+		         S->inc.metres > 0 ? 100 * fmax(0, S->inc.metres - b.metres) / S->inc.metres : 0);
+	cm__progress(S->ctx, (double)total_work(S) / (double)S->limit, line);
+}
+
+static void show(search *S, const char *what)
+{
+	char line[200];
+	double gap = S->have && S->inc.metres != 0 ? (S->inc.metres - S->root.metres) / fabs(S->inc.metres) : 0;
+	progress(S);
+	if (!S->have || S->opts->inner)
+		return;
+	snprintf(line, sizeof line, "%s: %s, %.0f without a place, %.0f pupil-m (root bound %.0f, %.3f%%), %ld solves",
+	         S->opts->label, what, S->inc.unplaced, S->inc.metres, S->root.metres, 100 * gap,
+	         S->solves);
+	cm__log(S->ctx, CM_LOG_DEBUG, "%s", line);
+}
+
+/* The incumbent's school of each compound (its block with pupils, -1:
+ * none), its pupils without a place and its detour, from plan `x`. */
+static void homes_from(search *S, const double *x)
+{
+	const cm_col *cols = S->m->cols.data;
+	int c;
+	for (c = 0; c < S->ncomp; c++) {
+		scomp *sc = &S->comp[c];
+		int k, near = -1;
+		size_t j;
+		double f = 0;
+		S->home[c] = -1;
+		for (k = sc->first; k < sc->first + sc->n; k++) {
+			double fk = 0;
+			for (j = S->blk[k].start; j < S->blk[k].end; j++)
+				if (cols[j].kind == CM_COL_FLOW)
+					fk += x[j];
+			if (fk > 1e-6 && (S->home[c] < 0 || fk > f)) {
+				S->home[c] = k;
+				f = fk;
+			}
+			if (S->root_ok[k] && (near < 0 || S->blk[k].dist < S->blk[near].dist))
+				near = k;
+		}
+		sc->unplaced = 0;
+		for (j = sc->cstart; j < sc->cend; j++)
+			if (cols[j].kind == CM_COL_UNPLACED)
+				sc->unplaced += x[j];
+		sc->detour = S->home[c] >= 0 && near >= 0
+		                     ? f * (S->blk[S->home[c]].dist - S->blk[near].dist)
+		                     : 0;
+	}
+}
+
+/* A plan: the current solution, where no compound is split.  Keeps it when
+ * it beats the incumbent. */
+static int take_plan(search *S, const cm_lex *b)
+{
+	cm_lex v = *b;
+	int rc;
+	size_t j;
+	if (!all_whole(S)) {
+		if (!S->r->whole)
+			return cm__error(S->ctx, CM_ESOLVER, "%s: the relaxation left fractional pupils "
+			                 "(a fault: please report it)", S->opts->label);
+		if ((rc = S->r->whole(S->r->self, &v)))
+			return rc;
+		note_dropped(S, b); /* its bound stays in force */
+	}
+	/* within GLPK's tolerance, a tier is equal: no noise may pass for
+	 * a better plan */
+	if (S->have && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0)
+		return 0;
+	S->inc = v;
+	S->have = 1;
+	for (j = 0; j < S->m->cols.len; j++)
+		S->x_inc[j] = S->r->value(S->r->self, j);
+	homes_from(S, S->x_inc);
+	show(S, S->sub ? "plan (neighbourhood)" : "plan");
+	if (!S->sub)
+		fix_at_root(S);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the search */
+
+static int solve_here(search *S, cm_lex *b)
+{
+	int rc = S->r->solve(S->r->self, b);
+	if (++S->solves % 256 == 0)
+		progress(S);
+	if (!rc)
+		*b = as_bound(*b);
+	return rc;
+}
+
+/* How much a child's value `v` is above its parent's `b`, as one number
+ * for comparing branchings (an unplaced pupil above any pupil-metres). */
+static double gain(const search *S, const cm_lex *v, const cm_lex *b)
+{
+	if (!can_beat(S, v))
+		return 1e30; /* the child is pruned */
+	return fmax(0, (v->unplaced - b->unplaced) * 1e12 + (v->shortfall - b->shortfall) * 1e9 +
+	                   (v->metres - b->metres));
+}
+
+/* Holds candidate `cd`'s compound to its main block (fix 1) or keeps it
+ * from it (fix 0), solves, and puts its restrictions back: the child's
+ * value. */
+static int probe(search *S, const cand *cd, int fix, cm_lex *v)
+{
+	const scomp *sc = &S->comp[cd->comp];
+	int k, rc;
+	for (k = sc->first; k < sc->first + sc->n; k++) {
+		int want = fix ? S->on[k] && k == cd->major : S->on[k] && k != cd->major;
+		S->save[k] = S->on[k];
+		if (want != S->on[k]) {
+			S->on[k] = (unsigned char)want;
+			apply_block(S, k);
+		}
+	}
+	rc = solve_here(S, v);
+	for (k = sc->first; k < sc->first + sc->n; k++)
+		if (S->save[k] != S->on[k]) {
+			S->on[k] = S->save[k];
+			apply_block(S, k);
+		}
+	return rc;
+}
+
+#define STRONG 8 /* candidates probed at a node */
+
+/* From the current (solved) node of value `b`: branch until a plan or a
+ * node that cannot beat the incumbent.  At each node the first few split
+ * compounds are probed (strong branching): both children solved, and the
+ * compound whose children rise most (the product of their rises) is
+ * branched on; a child that cannot beat the incumbent is not made.  The
+ * search dives into the lower child; the other goes on the heap with its
+ * value as its bound. */
+static int dive(search *S, int at, cm_lex b)
+{
+	int rc;
+	for (;;) {
+		cand cd[STRONG];
+		int n, i, pick = 0, child, other, fix_first = 1, both = 2;
+		cm_lex v[STRONG][2];
+		double best = -1;
+		if (!can_beat(S, &b)) {
+			note_dropped(S, &b);
+			return 0;
+		}
+		n = find_splits(S, cd, STRONG);
+		if (n == 0)
+			return take_plan(S, &b);
+		if (S->have && spent(S)) {
+			/* the budget is spent: this node stays open */
+			if ((child = new_node(S, at, cd[0].major, 1, &b)) < 0 ||
+			    (other = new_node(S, at, cd[0].major, 0, &b)) < 0 || heap_push(S, child) ||
+			    heap_push(S, other))
+				return CM_ENOMEM;
+			return 0;
+		}
+		if (n == 1) {
+			v[0][0] = v[0][1] = b;
+		} else {
+			for (i = 0; i < n; i++) {
+				double g;
+				if ((rc = probe(S, &cd[i], 1, &v[i][0])) || (rc = probe(S, &cd[i], 0, &v[i][1])))
+					return rc;
+				g = fmax(gain(S, &v[i][0], &b), 1e-3) * fmax(gain(S, &v[i][1], &b), 1e-3);
+				if (g > best) {
+					best = g;
+					pick = i;
+				}
+				if (!can_beat(S, &v[i][0]) && !can_beat(S, &v[i][1]))
+					break; /* both children pruned: so is this node */
+			}
+			/* what the probes prove holds for this whole node: a child that
+			 * cannot beat the incumbent is a restriction on the node */
+			if (n > 1) {
+				int implied = 0;
+				for (int q = 0; q < n && q <= i && q < n; q++) {
+					int fx = can_beat(S, &v[q][0]), fb = can_beat(S, &v[q][1]), id;
+					if (q == pick || (fx && fb) || (!fx && !fb))
+						continue;
+					if ((id = new_node(S, at, cd[q].major, !fx ? 0 : 1, &b)) < 0 ||
+					    (rc = descend(S, id)))
+						return CM_ENOMEM;
+					note_dropped(S, !fx ? &v[q][0] : &v[q][1]);
+					at = id;
+					implied++;
+				}
+				if (implied) {
+					/* the picked candidate may still be split: look again */
+					if ((rc = solve_here(S, &b)))
+						return rc;
+					continue;
+				}
+			}
+			both = can_beat(S, &v[pick][0]) + can_beat(S, &v[pick][1]);
+			if (!both) {
+				note_dropped(S, &v[pick][0]);
+				note_dropped(S, &v[pick][1]);
+				return 0;
+			}
+			if (!can_beat(S, &v[pick][0]))
+				fix_first = 0;
+			else if (can_beat(S, &v[pick][1]) && cm__lex_cmp(&v[pick][1], &v[pick][0], 0) < 0)
+				fix_first = 0;
+		}
+		if ((child = new_node(S, at, cd[pick].major, fix_first, &v[pick][!fix_first])) < 0)
+			return CM_ENOMEM;
+		if (both == 2) {
+			if ((other = new_node(S, at, cd[pick].major, !fix_first, &v[pick][fix_first])) < 0 ||
+			    heap_push(S, other))
+				return CM_ENOMEM;
+		} else {
+			note_dropped(S, &v[pick][fix_first]);
+		}
+		if ((rc = descend(S, child)) || (rc = solve_here(S, &b)))
+			return rc;
+		at = child;
+	}
+}
+
+/* Holds compound cd->comp to block `k` as a new node under `at`; returns
+ * its id, or -1 when out of memory. */
+static int hold(search *S, int at, int k, const cm_lex *b)
+{
+	int id = new_node(S, at, k, 1, b);
+	return id < 0 || descend(S, id) ? -1 : id;
+}
+
+/* The first plan, by a dive outside the tree (the old dive of glpk.c and
+ * flow.c, once): each step holds at once every split compound with 95% or
+ * more of its public pupils at one school, and keeps the batch unless it
+ * leaves more pupils without a place; else it takes the split compound
+ * with the largest share alone, tries it at each of its schools and keeps
+ * the best.  The relaxation solves again after each step, so the compounds
+ * not yet held adapt.  Ends at a plan; the tree's nodes are untouched. */
+static int heur_dive(search *S, int at, cm_lex b)
+{
+	int rc, batch_ok = 1;
+	for (;;) {
+		int n = find_splits(S, S->cands, S->ncomp), i, nb = 0, best = -1, start = at;
+		double share = -1;
+		cm_lex v;
+		if (n == 0)
+			return take_plan(S, &b);
+		for (i = 0; i < n; i++) {
+			const cand *c = &S->cands[i];
+			double sh = S->flow[c->major] / c->total;
+			if (batch_ok && sh >= 0.95) {
+				if ((at = hold(S, at, c->major, &b)) < 0)
+					return CM_ENOMEM;
+				nb++;
+			} else if (sh > share) {
+				share = sh;
+				best = i;
+			}
+		}
+		if (nb) {
+			if ((rc = solve_here(S, &v)))
+				return rc;
+			if (ceil(v.unplaced - 1e-6) <= ceil(b.unplaced - 1e-6)) {
+				b = v;
+				continue;
+			}
+			/* the batch costs places: one at a time until a step goes well */
+			at = start;
+			if ((rc = goto_node(S, at)) || (rc = solve_here(S, &b)))
+				return rc;
+			batch_ok = 0;
+			continue;
+		}
+		{
+			const cand c = S->cands[best];
+			const scomp *sc = &S->comp[c.comp];
+			int k, pick = -1, id;
+			cm_lex bv = b;
+			for (k = sc->first; k < sc->first + sc->n; k++) {
+				if (S->flow[k] <= 1e-6)
+					continue;
+				if ((id = hold(S, start, k, &b)) < 0)
+					return CM_ENOMEM;
+				if ((rc = solve_here(S, &v)))
+					return rc;
+				if (pick < 0 || cm__lex_cmp(&v, &bv, 0) < 0) {
+					pick = id;
+					bv = v;
+				}
+				if ((rc = goto_node(S, start)))
+					return rc;
+			}
+			at = pick;
+			if ((rc = goto_node(S, at)) || (rc = solve_here(S, &b)))
+				return rc;
+			batch_ok = 1;
+		}
+	}
+}
+
+/* Last year's plan as a start: every compound whose school then is among
+ * its choices is held there, then a dive outside the tree makes the rest
+ * a plan. */
+static int start_from(search *S)
+{
+	int c, at = -1, rc;
+	cm_lex b;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		long want = S->opts->start[sc->compound];
+		int k;
+		if (want < 0)
+			continue;
+		for (k = sc->first; k < sc->first + sc->n; k++)
+			if (S->blk[k].school == want && S->root_ok[k]) {
+				int id = new_node(S, at, k, 1, &S->root);
+				if (id < 0 || (rc = descend(S, id)))
+					return CM_ENOMEM;
+				at = id;
+			}
+	}
+	if (at < 0)
+		return 0;
+	if ((rc = solve_here(S, &b)) || (rc = heur_dive(S, at, b)))
+		return rc;
+	show(S, "from last year's plan");
+	return goto_node(S, -1);
+}
+
+/* Best first from the heap, diving from each node, until no node is left
+ * or the budget is spent. */
+static int run_tree(search *S)
+{
+	int rc;
+	cm_lex b;
+	while (S->nheap && !spent(S)) {
+		int id = heap_pop(S);
+		const node *n = node_at(S, id);
+		if (!can_beat(S, &n->bound)) {
+			note_dropped(S, &n->bound);
+			continue;
+		}
+		if ((rc = goto_node(S, id)) || (rc = solve_here(S, &b)) || (rc = dive(S, id, b)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Every block as root_ok says (the current path empty). */
+static void sync_root(search *S)
+{
+	int k;
+	for (k = 0; k < S->nblk; k++)
+		if (S->on[k] != S->root_ok[k]) {
+			S->on[k] = S->root_ok[k];
+			apply_block(S, k);
+		}
+}
+
+/* ------------------------------------------------------------ neighbourhoods */
+
+#define NB 3          /* neighbours of a school in its neighbourhood */
+#define NB_SOLVES 200 /* a neighbourhood's budget, in solves of the whole relaxation */
+#define NB_WORK 20000000LL /* a neighbourhood's budget as a model of its own, in work */
+
+typedef struct pair {
+	int a, b;
+} pair;
+
+static int cmp_pair(const void *x, const void *y)
+{
+	const pair *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return (p->b > q->b) - (p->b < q->b);
+}
+
+/* Each school's neighbours: the schools that are most often among the
+ * three nearest of the compounds it is among the three nearest of. */
+static int find_neighbours(search *S)
+{
+	size_t ns = S->m->n_schools, np = 0, i, j;
+	pair *p = malloc(((size_t)S->ncomp * 6 + 1) * sizeof *p);
+	int c, *cnt_b = NULL, *cnt_n = NULL;
+	if (!p || !(S->nb = malloc((ns * NB + 1) * sizeof *S->nb))) {
+		free(p);
+		return CM_ENOMEM;
+	}
+	for (i = 0; i < ns * NB; i++)
+		S->nb[i] = -1;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		int near[3] = {-1, -1, -1}, k, a, b;
+		for (k = sc->first; k < sc->first + sc->n; k++) {
+			int t = k, q;
+			if (!S->root_ok[k])
+				continue;
+			for (q = 0; q < 3; q++)
+				if (near[q] < 0 || S->blk[t].dist < S->blk[near[q]].dist) {
+					int sw = near[q];
+					near[q] = t;
+					t = sw;
+					if (t < 0)
+						break;
+				}
+		}
+		for (a = 0; a < 3; a++)
+			for (b = 0; b < 3; b++)
+				if (a != b && near[a] >= 0 && near[b] >= 0)
+					p[np++] = (pair){S->blk[near[a]].school, S->blk[near[b]].school};
+	}
+	qsort(p, np, sizeof *p, cmp_pair);
+	cnt_b = malloc((np + 1) * sizeof *cnt_b);
+	cnt_n = malloc((np + 1) * sizeof *cnt_n);
+	if (!cnt_b || !cnt_n) {
+		free(p);
+		free(cnt_b);
+		free(cnt_n);
+		return CM_ENOMEM;
+	}
+	for (i = 0; i < np; i = j) {
+		size_t nr = 0, r;
+		int a = p[i].a;
+		for (j = i; j < np && p[j].a == a;) {
+			size_t e = j;
+			while (e < np && p[e].a == a && p[e].b == p[j].b)
+				e++;
+			cnt_b[nr] = p[j].b;
+			cnt_n[nr++] = (int)(e - j);
+			j = e;
+		}
+		for (int q = 0; q < NB; q++) {
+			size_t best = nr;
+			for (r = 0; r < nr; r++)
+				if (cnt_n[r] > 0 && (best == nr || cnt_n[r] > cnt_n[best]))
+					best = r;
+			if (best == nr)
+				break;
+			S->nb[(size_t)a * NB + (size_t)q] = cnt_b[best];
+			cnt_n[best] = 0;
+		}
+	}
+	free(p);
+	free(cnt_b);
+	free(cnt_n);
+	return 0;
+}
+
+/* A search of its own over the compounds S->free_ marks, the others held
+ * at the incumbent's school, of at most `budget` solves.  Better plans it
+ * finds become the incumbent; its nodes say nothing of the bound. */
+static int neighbourhood(search *S, long long budget)
+{
+	int *heap = S->heap, nheap = S->nheap, heapcap = S->heapcap, c, k, rc;
+	long long limit = S->limit;
+	cm_lex dropped = S->dropped, b;
+	if ((rc = goto_node(S, -1)))
+		return rc;
+	memcpy(S->root_save, S->root_ok, (size_t)S->nblk);
+	for (c = 0; c < S->ncomp; c++)
+		if (!S->free_[c])
+			for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
+				S->root_ok[k] = S->root_ok[k] && k == S->home[c];
+	sync_root(S);
+	S->sub = 1;
+	S->heap = NULL;
+	S->nheap = S->heapcap = 0;
+	S->limit = total_work(S) + budget < limit ? total_work(S) + budget : limit;
+	/* a quick plan first, then the tree */
+	rc = solve_here(S, &b);
+	if (!rc)
+		rc = heur_dive(S, -1, b);
+	if (!rc && !spent(S))
+		rc = goto_node(S, -1);
+	if (!rc && !spent(S))
+		rc = solve_here(S, &b);
+	if (!rc && !spent(S))
+		rc = dive(S, -1, b);
+	if (!rc)
+		rc = run_tree(S);
+	free(S->heap);
+	S->heap = heap;
+	S->nheap = nheap;
+	S->heapcap = heapcap;
+	S->limit = limit;
+	S->dropped = dropped;
+	S->sub = 0;
+	if (!rc)
+		rc = goto_node(S, -1);
+	memcpy(S->root_ok, S->root_save, (size_t)S->nblk);
+	sync_root(S);
+	return rc;
+}
+
+/* Large neighbourhood search from the incumbent: for each public school,
+ * the compounds at it and at its neighbours (and those with pupils
+ * without a place that reach them) are searched afresh, the others held;
+ * rounds until one improves nothing or `budget` solves are spent. */
+typedef struct school_rank {
+	double score;
+	int school;
+} school_rank;
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const school_rank *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return (x->school > y->school) - (x->school < y->school);
+}
+
+static int lns(search *S, long long budget)
+{
+	long long stop = total_work(S) + budget;
+	size_t ns = S->m->n_schools, si, nr;
+	unsigned char *in = calloc(ns + 1, 1);
+	school_rank *rank = calloc(ns + 1, sizeof *rank);
+	int improved = 1, rc = 0, c, k;
+	if (!in || !rank || !S->have)
+		goto done;
+	if (!S->nb && (rc = find_neighbours(S)))
+		goto done;
+	while (improved && total_work(S) < stop && !rc) {
+		/* the schools whose compounds lose most first: pupils without a
+		 * place, then detours */
+		for (si = 0; si < ns; si++)
+			rank[si] = (school_rank){0, (int)si};
+		for (c = 0; c < S->ncomp; c++) {
+			const scomp *sc = &S->comp[c];
+			double v = sc->unplaced * 1e9 + sc->detour;
+			if (S->home[c] >= 0)
+				rank[S->blk[S->home[c]].school].score += v;
+			else
+				for (k = sc->first; k < sc->first + sc->n; k++)
+					if (S->root_ok[k])
+						rank[S->blk[k].school].score += v;
+		}
+		qsort(rank, ns, sizeof *rank, cmp_rank);
+		for (nr = 0; nr < ns && rank[nr].score > 0; nr++)
+			;
+		improved = 0;
+		for (si = 0; si < nr && total_work(S) < stop && !rc; si++) {
+			int any = 0, t = rank[si].school;
+			cm_lex before = S->inc;
+			long long per = S->solves ? total_work(S) / S->solves : 1;
+			if (S->nb[(size_t)t * NB] < 0)
+				continue;
+			memset(in, 0, ns);
+			in[t] = 1;
+			for (k = 0; k < NB; k++)
+				if (S->nb[(size_t)t * NB + (size_t)k] >= 0)
+					in[S->nb[(size_t)t * NB + (size_t)k]] = 1;
+			for (c = 0; c < S->ncomp; c++) {
+				const scomp *sc = &S->comp[c];
+				S->free_[c] = S->home[c] >= 0 && in[S->blk[S->home[c]].school];
+				if (S->home[c] < 0)
+					for (k = sc->first; k < sc->first + sc->n; k++)
+						S->free_[c] |= S->root_ok[k] && in[S->blk[k].school];
+				any += S->free_[c];
+			}
+			if (any < 2)
+				continue;
+			if (S->r->neighbourhood) {
+				/* a model of its own: its work grows with its size */
+				long long w;
+				cm_lex v;
+				for (c = 0; c < S->ncomp; c++) {
+					const scomp *sc = &S->comp[c];
+					S->freec[sc->compound] = S->free_[c];
+					S->start[sc->compound] = S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
+				}
+				rc = S->r->neighbourhood(S->r->self, S->x_inc, S->freec, S->start,
+				                         NB_WORK, S->x_new, &v, &w);
+				S->work += w;
+				S->solves++;
+				for (c = 0; c < S->ncomp; c++)
+					S->freec[S->comp[c].compound] = 0;
+				if (rc)
+					break;
+				if (cm__lex_cmp(&v, &S->inc, 1e-7) < 0) {
+					double *swap = S->x_inc;
+					S->inc = v;
+					S->x_inc = S->x_new;
+					S->x_new = swap;
+					homes_from(S, S->x_inc);
+					show(S, "plan (neighbourhood)");
+				}
+			} else if ((rc = neighbourhood(S, NB_SOLVES * per))) {
+				break;
+			}
+			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+				improved = 1;
+		}
+	}
+	if (!rc)
+		fix_at_root(S);
+done:
+	free(in);
+	free(rank);
+	return rc;
+}
+
+/* The budget: a county's search may take many nodes, a city's fewer, as
+ * each costs about the model's size. */
+#define AUTO_WORK 2000000000LL
+
+static void search_free(search *S)
+{
+	free(S->comp);
+	free(S->blk);
+	free(S->on);
+	free(S->root_ok);
+	free(S->want);
+	free(S->save);
+	free(S->root_save);
+	free(S->free_);
+	free(S->nb);
+	free(S->mark);
+	free(S->root_rc);
+	free(S->heap);
+	free(S->home);
+	free(S->cands);
+	free(S->x_inc);
+	free(S->x_new);
+	free(S->freec);
+	free(S->start);
+	free(S->flow);
+	cm__vec_free(&S->nodes);
+	cm__vec_free(&S->path);
+	cm__vec_free(&S->tpath);
+}
+
+int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts *opts,
+               double *x, cm_search_result *out)
+{
+	search S;
+	int rc, k, c;
+	cm_lex b;
+	size_t j;
+
+	memset(out, 0, sizeof *out);
+	memset(&S, 0, sizeof S);
+	S.ctx = ctx;
+	S.m = m;
+	S.r = r;
+	S.opts = opts;
+	S.limit = opts->work_limit > 0 ? opts->work_limit : AUTO_WORK;
+	S.dropped.unplaced = S.dropped.shortfall = S.dropped.metres = HUGE_VAL;
+	cm__vec_init(&S.nodes, sizeof(node));
+	cm__vec_init(&S.path, sizeof(int));
+	cm__vec_init(&S.tpath, sizeof(int));
+	if ((rc = find_blocks(&S)))
+		goto done;
+	S.on = malloc((size_t)S.nblk + 1);
+	S.root_ok = malloc((size_t)S.nblk + 1);
+	S.want = malloc((size_t)S.nblk + 1);
+	S.save = malloc((size_t)S.nblk + 1);
+	S.root_save = malloc((size_t)S.nblk + 1);
+	S.free_ = calloc((size_t)S.ncomp + 1, 1);
+	S.flow = calloc((size_t)S.nblk + 1, sizeof *S.flow);
+	S.mark = calloc((size_t)S.ncomp + 1, sizeof *S.mark);
+	S.home = malloc(((size_t)S.ncomp + 1) * sizeof *S.home);
+	S.cands = malloc(((size_t)S.ncomp + 1) * sizeof *S.cands);
+	S.x_inc = calloc(m->cols.len + 1, sizeof *S.x_inc);
+	S.x_new = calloc(m->cols.len + 1, sizeof *S.x_new);
+	for (j = 0; j < m->cols.len; j++)
+		if (((const cm_col *)m->cols.data)[j].compound > S.max_compound)
+			S.max_compound = ((const cm_col *)m->cols.data)[j].compound;
+	S.freec = calloc((size_t)S.max_compound + 1, 1);
+	S.start = malloc(((size_t)S.max_compound + 1) * sizeof *S.start);
+	if (!S.on || !S.root_ok || !S.want || !S.save || !S.root_save || !S.free_ || !S.flow || !S.mark || !S.home || !S.cands ||
+	    !S.x_inc || !S.x_new || !S.freec || !S.start) {
+		rc = CM_ENOMEM;
+		goto done;
+	}
+	memset(S.on, 1, (size_t)S.nblk + 1);
+	memset(S.root_ok, 1, (size_t)S.nblk + 1);
+
+	/* the root */
+	if ((rc = solve_here(&S, &b)))
+		goto done;
+	S.root = b;
+	out->root = b;
+	if ((rc = root_reduced(&S)))
+		goto done;
+	if (!S.ncomp) {
+		/* split mode, or no compound has a public school to choose */
+		if ((rc = dive(&S, -1, b)))
+			goto done;
+	} else {
+		/* last year's plan and the quick dive for a first plan, better
+		 * ones from neighbourhoods, then the tree from the root */
+		if (opts->start && (rc = start_from(&S)))
+			goto done;
+		if (S.have) {
+			fix_at_root(&S);
+			if ((rc = solve_here(&S, &b))) /* the root again, as the start left it */
+				goto done;
+		}
+		if ((rc = heur_dive(&S, -1, b)) || (rc = goto_node(&S, -1)) ||
+		    (!opts->inner && (rc = lns(&S, S.limit / 4))))
+			goto done;
+		fix_at_root(&S);
+		S.tree = 1;
+		if ((rc = solve_here(&S, &b)) || (rc = dive(&S, -1, b)) || (rc = run_tree(&S)))
+			goto done;
+	}
+	if (!S.have) {
+		rc = cm__error(ctx, CM_ESOLVER, "%s: the search found no plan (a fault: please report it)",
+		               opts->label);
+		goto done;
+	}
+
+	/* the bound: the least of the open nodes, the dropped ones and the plan */
+	out->bound = S.inc;
+	if (cm__lex_cmp(&S.dropped, &out->bound, 0) < 0)
+		out->bound = S.dropped;
+	for (k = 0; k < S.nheap; k++)
+		if (cm__lex_cmp(&node_at(&S, S.heap[k])->bound, &out->bound, 0) < 0)
+			out->bound = node_at(&S, S.heap[k])->bound;
+	out->value = S.inc;
+	out->nodes = S.solves;
+	out->work = total_work(&S);
+	out->budget_out = S.nheap > 0 && spent(&S);
+	out->proven = cm__lex_cmp(&out->bound, &S.inc, 1e-6) >= 0;
+	if (!opts->inner)
+		cm__log(ctx, CM_LOG_DEBUG, "%s: search ends after %ld solves (work %lld), %zu nodes made, %d open: "
+	        "plan %.0f/%.2f/%.1f, bound %.0f/%.2f/%.1f, root %.2f/%.2f/%.1f", opts->label,
+	        S.solves, total_work(&S), S.nodes.len, S.nheap, S.inc.unplaced, S.inc.shortfall, S.inc.metres,
+	        out->bound.unplaced, out->bound.shortfall, out->bound.metres, S.root.unplaced,
+	        S.root.shortfall, S.root.metres);
+
+	/* The plan again, every choice held, so that the relaxation's values
+	 * and duals are the plan's. */
+	for (c = 0; c < S.ncomp; c++)
+		for (k = S.comp[c].first; k < S.comp[c].first + S.comp[c].n; k++) {
+			int want = k == S.home[c];
+			if (S.on[k] != want) {
+				S.on[k] = (unsigned char)want;
+				apply_block(&S, k);
+			}
+		}
+	if ((rc = r->solve(r->self, &b)))
+		goto done;
+	if (!all_whole(&S) && r->whole && (rc = r->whole(r->self, &b)))
+		goto done;
+	if (cm__lex_cmp(&b, &S.inc, 1e-7) != 0)
+		cm__log(ctx, CM_LOG_DEBUG, "%s: the plan re-solved is worth %.0f/%.3f/%.1f, not %.0f/%.3f/%.1f",
+		        opts->label, b.unplaced, b.shortfall, b.metres, S.inc.unplaced, S.inc.shortfall,
+		        S.inc.metres);
+	out->value = b;
+	for (j = 0; j < m->cols.len; j++)
+		x[j] = r->value(r->self, j);
+done:
+	search_free(&S);
+	return rc;
+}

@@ -1,0 +1,118 @@
+/*
+ * search.h: the exact search for single-school plans (单校划片), and the
+ * relaxations it runs on.
+ *
+ * A relaxation solves the model (model.h) with every catchment choice
+ * continuous: pupils of one compound may go to several public schools.  It
+ * knows nothing of the search; the search knows nothing of how it is
+ * solved.  Two implement it: the network simplex (flow.c), for every model
+ * that is a network, and GLPK's LP (glpk.c), for models with side rows (a
+ * near-school minimum, a cap on pupils moved).  Split mode (多校划片) is the
+ * relaxation's own optimum: the search's root, with nothing to branch on.
+ *
+ * The search (search.c) is a branch and bound over the compounds' choices
+ * of public school.  A node restricts some compounds to some of their
+ * schools; the relaxation forbids the columns of the others and solves
+ * again from its last basis.  docs/model.md has the method.
+ */
+#ifndef CM_SEARCH_H
+#define CM_SEARCH_H
+
+#include "model.h"
+
+/* A value of the lexicographic objective: pupils without a place, then the
+ * policy rows' shortfall (migrants short of the quota, and the near-school
+ * share's), then pupil-metres (with the stability weight, model.h).  A
+ * relaxation's value is a lower bound: every whole plan that respects the
+ * node's restrictions is at least as large, tier by tier. */
+typedef struct cm_lex {
+	double unplaced;   /* pupils */
+	double shortfall;  /* pupils (the near-school share's: pupil-equivalents) */
+	double metres;     /* pupil-metres */
+} cm_lex;
+
+/* A relaxation: an object and what the search may ask of it. */
+typedef struct cm_relax {
+	void *self;
+	/* Solves with the forbidden columns held at 0.  *out gets the value.
+	 * Returns 0, or CM_ESOLVER / CM_ENOMEM (message on the relaxation's
+	 * context). */
+	int (*solve)(void *self, cm_lex *out);
+	/* Column `col`'s value in the last solution. */
+	double (*value)(void *self, size_t col);
+	/* Forbids column `col` (on 1) or lets it go again (on 0). */
+	void (*forbid)(void *self, size_t col, int on);
+	/* Optional (NULL: none).  A lower bound on what one unit of column
+	 * `col` adds to the last solve's value, as if it were not forbidden:
+	 * its reduced cost, 0 when the column is in use.  Used to rule out
+	 * choices that cannot beat the best plan. */
+	void (*reduced)(void *self, size_t col, cm_lex *out);
+	/* Optional.  The last solution has no compound at two public schools
+	 * but some flow is fractional (side rows): makes it whole with every
+	 * compound at its school, *out its value.  The next solve starts
+	 * afresh. */
+	int (*whole)(void *self, cm_lex *out);
+	/* Seat duals of the last solve (by school): pupils placed per seat,
+	 * then pupil-metres saved per seat.  After the final solve, every
+	 * choice held. */
+	int (*duals)(void *self, double *pupils, double *metres);
+	/* The work done so far: a count that grows as time does but is the
+	 * same on every machine (arcs scanned, nodes updated), for budgets. */
+	long long (*work)(void *self);
+	/* Optional: a neighbourhood of plan `x` (model columns) searched as a
+	 * model of its own: the compounds `freec` marks (by dataset index)
+	 * choose afresh, the others keep their pupils where `x` has them.
+	 * `start` (by dataset compound) is x's school of each, the sub-search's
+	 * first plan.  At most `budget` work; *work gets what it took.  x_out
+	 * gets the whole plan, *value its value (never worse than x's).  NULL:
+	 * the search restricts its own relaxation instead. */
+	int (*neighbourhood)(void *self, const double *x, const unsigned char *freec,
+	                     const long *start, long long budget, double *x_out, cm_lex *value,
+	                     long long *work);
+} cm_relax;
+
+/* The network relaxation (flow.c): for models without side rows
+ * (cm__flow_holds). */
+int cm__flow_holds(const cm_model *m, const char **why);
+int cm__flow_relax_new(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_relax *out);
+void cm__flow_relax_free(cm_relax *r);
+/* GLPK's LP relaxation (glpk.c): any model. */
+int cm__glpk_relax_new(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_relax *out);
+void cm__glpk_relax_free(cm_relax *r);
+
+/* What the search is given. */
+typedef struct cm_search_opts {
+	long node_limit;          /* relaxation solves at most; 0: none (the work budget only) */
+	long long work_limit;     /* work (cm_relax.work) at most; 0: the automatic budget */
+	double gap;               /* stop when the plan is within this of the bound (relative
+	                             pupil-metres; 0: prove it optimal) */
+	const long *start;        /* by compound (dataset index): a school to try first, a plan to
+	                             start from (last year's); -1: none.  NULL: none */
+	const char *label;        /* for progress and the log ("primary") */
+	int inner;                /* a neighbourhood's search: no neighbourhoods of its own, a
+	                             quiet log */
+} cm_search_opts;
+
+/* What it found. */
+typedef struct cm_search_result {
+	cm_lex value;             /* the plan's value */
+	cm_lex bound;             /* the best bound the search proved */
+	cm_lex root;              /* the relaxation's value at the root */
+	long nodes;               /* relaxation solves */
+	int proven;               /* 1: the plan is optimal (within 1e-6 relative) */
+	int budget_out;           /* 1: the budget ended the search */
+	long long work;           /* the work it took (the relaxation's and the search's) */
+} cm_search_result;
+
+/* Finds the best single-school plan of `m` (in split mode: the relaxation's
+ * optimum) and leaves the relaxation solved at it, every choice held, so
+ * that its values and duals are the plan's.  `x` (model columns) gets the
+ * plan.  Returns 0, CM_ESOLVER (no plan at all) or CM_ENOMEM. */
+int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts *opts,
+               double *x, cm_search_result *out);
+
+/* Lexicographic order of two values: -1, 0 or 1, tiers equal within
+ * `tol` (relative, on the larger). */
+int cm__lex_cmp(const cm_lex *a, const cm_lex *b, double tol);
+
+#endif

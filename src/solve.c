@@ -1,0 +1,132 @@
+/*
+ * solve.c: how a level is solved.  The one place that routes a model to a
+ * relaxation (the network simplex, or GLPK's LP for side rows), and the
+ * solve itself: the relaxation's optimum in split mode, the exact search
+ * in single mode (search.c), read back into a cm_solution.
+ */
+#include "search.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out)
+{
+	int lv;
+	memset(out, 0, sizeof *out);
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		/* the side rows no network holds (flow.c, cm__flow_holds) */
+		const char *side = NULL;
+		char key[64];
+		if (cfg->policy.near_share_min[lv] > 0) {
+			snprintf(key, sizeof key, "[policy] near_share_min_%s = %g", cm_level_name((cm_level)lv),
+			         cfg->policy.near_share_min[lv]);
+			side = key;
+		} else if (has_previous && cfg->solve.max_moved_pupils >= 0) {
+			snprintf(key, sizeof key, "[solve] max_moved_pupils = %ld", cfg->solve.max_moved_pupils);
+			side = key;
+		}
+		if (side && cfg->solve.solver == CM_SOLVER_NETWORK)
+			return cm__error(ctx, CM_EINPUT, "solver = network cannot hold %s: it is a side row "
+			                 "of the %s model, which GLPK's LP holds (solver = auto)", side,
+			                 cm_level_name((cm_level)lv));
+		out->path[lv] = side || cfg->solve.solver == CM_SOLVER_GLPK ? CM_PATH_GLPK
+		                                                            : CM_PATH_NETWORK;
+	}
+	/* Junior's seats depend on primary's plan only through the school-size
+	 * cap.  GLPK's environment is thread-local, so either path may run on a
+	 * thread of its own. */
+	out->parallel = !cfg->policy.enforce_school_size;
+	return 0;
+}
+
+int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_path path,
+                    cm_solution *out)
+{
+	cm_relax r;
+	cm_search_result res;
+	cm_search_opts opts;
+	const char *why = NULL;
+	size_t ns = m->n_schools;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->x = calloc(m->cols.len + 1, sizeof(double));
+	out->seat_dual_m = calloc(ns + 1, sizeof(double));
+	out->seat_dual_u = calloc(ns + 1, sizeof(double));
+	if (!out->x || !out->seat_dual_m || !out->seat_dual_u) {
+		cm__solution_free(out);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	if (path == CM_PATH_NETWORK && !cm__flow_holds(m, &why)) /* unreachable: cm__route */
+		rc = cm__error(ctx, CM_ESOLVER, "the network cannot hold %s", why);
+	else if (path == CM_PATH_NETWORK)
+		rc = cm__flow_relax_new(ctx, m, ns, &r);
+	else
+		rc = cm__glpk_relax_new(ctx, cfg, m, &r);
+	if (rc) {
+		cm__solution_free(out);
+		return rc;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.node_limit = cfg->solve.node_limit;
+	opts.gap = cfg->solve.mip_gap;
+	opts.start = m->prev_school;
+	opts.label = cm_level_name(m->level);
+	rc = cm__search(ctx, m, &r, &opts, out->x, &res);
+	/* shadow prices: the duals of the plan as drawn (a failed pass is not
+	 * the plan's failure) */
+	if (!rc && r.duals(r.self, out->seat_dual_u, out->seat_dual_m)) {
+		memset(out->seat_dual_u, 0, ns * sizeof(double));
+		memset(out->seat_dual_m, 0, ns * sizeof(double));
+		cm__error(ctx, 0, "%s", "");
+	}
+	if (path == CM_PATH_NETWORK)
+		cm__flow_relax_free(&r);
+	else
+		cm__glpk_relax_free(&r);
+	if (rc) {
+		cm__solution_free(out);
+		return rc;
+	}
+	out->quota_short = m->quota_col >= 0 ? out->x[m->quota_col] : 0;
+	out->objective = res.value.metres;
+	out->lp_bound = res.root.metres;
+	out->lp_unplaced = res.root.unplaced;
+	out->bound_unplaced = ceil(res.bound.unplaced - 1e-6);
+	out->nodes = res.nodes;
+	out->proven = res.proven;
+	out->integral = 1;
+	if (fabs(res.bound.unplaced - res.value.unplaced) < 0.5 &&
+	    fabs(res.bound.shortfall - res.value.shortfall) <= 1e-6 * fmax(1, res.value.shortfall)) {
+		out->bound = res.bound.metres;
+		out->mip_gap = out->objective > 0 ? (out->objective - out->bound) / out->objective : 0;
+		if (out->mip_gap < 0 || res.proven)
+			out->mip_gap = 0;
+	} else {
+		/* the bound is of fewer pupils without a place (or a smaller
+		 * shortfall): it says nothing of this plan's pupil-metres */
+		out->bound = -1;
+		out->mip_gap = 1;
+	}
+	if (m->single)
+		cm__log(ctx, CM_LOG_INFO, "%s: %s after %ld node%s: %.0f without a place, %.0f pupil-m%s",
+		        cm_level_name(m->level),
+		        res.proven       ? "single-school plan proven optimal"
+		        : out->bound < 0 ? "single-school plan, fewest without a place not proven"
+		                         : "single-school plan",
+		        res.nodes, res.nodes == 1 ? "" : "s", res.value.unplaced, out->objective,
+		        res.proven ? ""
+		        : out->bound < 0
+		                ? ""
+		                : "; the bound is within the gap below");
+	return 0;
+}
+
+void cm__solution_free(cm_solution *s)
+{
+	free(s->x);
+	free(s->seat_dual_m);
+	free(s->seat_dual_u);
+	memset(s, 0, sizeof *s);
+}
