@@ -130,6 +130,12 @@ typedef struct fnet {
 	int x_fresh;          /* x is the last solve's */
 	long long work;       /* columns priced (cm__nf_work counts the simplex's) */
 	int64_t *mmc;         /* column -> its cost in millimetres */
+	/* the plan neighbourhoods start from (relax_neighbourhood): its version,
+	 * usage and totals */
+	long nb_version;
+	cm_usage nb_usage;
+	double nb_unplaced, nb_pm;
+	int64_t nb_mm;
 	int rounds;
 } fnet;
 
@@ -144,6 +150,7 @@ static void fnet_free(fnet *F)
 	free(F->forbidden);
 	free(F->x);
 	free(F->mmc);
+	cm__usage_free(&F->nb_usage);
 }
 
 /* A column's cost in the network: millimetres, and F more when the search
@@ -564,10 +571,14 @@ static void relax_reduced(void *self, size_t col, cm_lex *out)
 	fnet *F = self;
 	const cm_col *c = &F->cols[col];
 	cm_cost r = 0;
-	if (c->kind == CM_COL_FLOW && !(F->arc[col] >= 0 && cm__nf_flow(F->nf, F->arc[col]) > 0) &&
-	    F->school_node[c->school] >= 0)
+	int in_use = F->arc[col] >= 0 && cm__nf_flow(F->nf, F->arc[col]) > 0;
+	if (c->kind == CM_COL_FLOW && !in_use && F->school_node[c->school] >= 0)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
 		                   F->mmc[col]);
+	else if (c->kind == CM_COL_UNPLACED && !in_use)
+		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group],
+		                   c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink,
+		                   W_UNPLACED + F->mmc[col]);
 	to_lex(F, r > 0 ? r : 0, out);
 }
 
@@ -601,45 +612,51 @@ static long long relax_work(void *self)
 	return cm__nf_work(F->nf) + F->work;
 }
 
-/* The value of plan `x` (model columns) as the network counts it: whole
- * millimetres per pupil, the quota's shortfall from the migrants placed. */
-static void plan_value(const cm_model *m, const double *x, cm_lex *out)
+/* Plan totals as the network counts them (whole millimetres per pupil). */
+static void totals(const fnet *F, const double *x, size_t from, size_t to, double *unplaced,
+                   double *public_migrants, int64_t *mmsum)
 {
-	const cm_col *cols = m->cols.data;
 	size_t j;
-	double unplaced = 0, public_migrants = 0;
-	int64_t total_mm = 0;
-	for (j = 0; j < m->cols.len; j++) {
-		const cm_col *c = &cols[j];
-		int64_t n = (int64_t)llround(x[j]);
-		if (c->kind == CM_COL_UNPLACED)
-			unplaced += (double)n;
+	for (j = from; j < to; j++) {
+		const cm_col *c = &F->cols[j];
+		int64_t n;
 		if (c->kind != CM_COL_FLOW && c->kind != CM_COL_UNPLACED)
 			continue;
-		total_mm += n * (int64_t)mm(c->cost);
-		if (c->kind == CM_COL_FLOW && c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
-			public_migrants += (double)n;
+		n = (int64_t)llround(x[j]);
+		*mmsum += n * F->mmc[j];
+		if (c->kind == CM_COL_UNPLACED)
+			*unplaced += (double)n;
+		else if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+			*public_migrants += (double)n;
 	}
-	out->unplaced = unplaced;
-	out->shortfall = m->quota_row >= 0 ? fmax(0, m->quota_target - public_migrants) : 0;
-	out->metres = (double)total_mm / 1000 + m->cost_offset;
 }
 
-static int relax_neighbourhood(void *self, const double *x, const unsigned char *freec,
-                               const long *start, long long budget, double *x_out, cm_lex *value,
-                               long long *work)
+static int relax_neighbourhood(void *self, const double *x, long version, const size_t *range,
+                               size_t nfree, const long *start, long long budget, double *x_out,
+                               cm_lex *value, long long *work)
 {
 	fnet *F = self;
 	cm_model sub;
-	size_t *orig = NULL, k;
+	size_t *orig = NULL, k, f;
 	cm_relax r;
 	cm_search_opts o;
 	cm_search_result res;
-	double *xs = NULL;
+	double *xs = NULL, u, pm;
+	int64_t mmsum;
 	int rc;
 	char label[64];
 	*work = 0;
-	if (cm__model_sub(F->m, x, freec, &sub, &orig))
+	if (version != F->nb_version || !F->nb_usage.seats) {
+		/* the plan's totals, once per plan */
+		if (cm__model_usage(F->m, x, &F->nb_usage))
+			return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
+		F->nb_unplaced = F->nb_pm = 0;
+		F->nb_mm = 0;
+		totals(F, x, 0, F->ncols, &F->nb_unplaced, &F->nb_pm, &F->nb_mm);
+		F->nb_version = version;
+		*work += (long long)F->ncols;
+	}
+	if (cm__model_sub(F->m, x, &F->nb_usage, range, nfree, &sub, &orig))
 		return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
 	rc = cm__flow_relax_new(F->ctx, &sub, F->n_schools, &r);
 	if (!rc && !(xs = calloc(sub.cols.len + 1, sizeof *xs)))
@@ -652,13 +669,30 @@ static int relax_neighbourhood(void *self, const double *x, const unsigned char 
 		o.label = label;
 		o.inner = 1;
 		rc = cm__search(F->ctx, &sub, &r, &o, xs, &res);
-		*work = res.work;
+		*work += res.work;
 	}
 	if (!rc) {
-		memcpy(x_out, x, F->ncols * sizeof *x_out);
+		/* the whole plan's value: the plan's totals, the free compounds'
+		 * old columns out and their new ones in */
+		u = F->nb_unplaced;
+		pm = F->nb_pm;
+		mmsum = F->nb_mm;
 		for (k = 0; k < sub.cols.len; k++)
-			x_out[orig[k]] = xs[k];
-		plan_value(F->m, x_out, value);
+			if ((int)orig[k] != F->m->quota_col)
+				x_out[orig[k]] = xs[k];
+		for (f = 0; f < nfree; f++) {
+			double u0 = 0, p0 = 0, u1 = 0, p1 = 0;
+			int64_t m0 = 0, m1 = 0;
+			totals(F, x, range[2 * f], range[2 * f + 1], &u0, &p0, &m0);
+			totals(F, x_out, range[2 * f], range[2 * f + 1], &u1, &p1, &m1);
+			u += u1 - u0;
+			pm += p1 - p0;
+			mmsum += m1 - m0;
+		}
+		value->unplaced = u;
+		value->shortfall = F->m->quota_row >= 0 ? fmax(0, F->m->quota_target - pm) : 0;
+		value->metres = (double)mmsum / 1000 + F->m->cost_offset;
+		*work += 4 * (long long)sub.cols.len;
 	}
 	if (r.self)
 		cm__flow_relax_free(&r);

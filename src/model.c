@@ -332,15 +332,45 @@ nomem:
 	return cm__error(ctx, CM_ENOMEM, "out of memory building the model");
 }
 
-int cm__model_sub(const cm_model *m, const double *x, const unsigned char *freec, cm_model *out,
-                  size_t **orig)
+int cm__model_usage(const cm_model *m, const double *x, cm_usage *u)
+{
+	const cm_col *cols = m->cols.data;
+	size_t ns = m->n_schools, j;
+	free(u->seats);
+	free(u->purchased);
+	u->seats = calloc(ns + 1, sizeof *u->seats);
+	u->purchased = calloc(ns + 1, sizeof *u->purchased);
+	u->public_migrants = 0;
+	if (!u->seats || !u->purchased)
+		return CM_ENOMEM;
+	for (j = 0; j < m->cols.len; j++) {
+		const cm_col *c = &cols[j];
+		if (c->kind != CM_COL_FLOW)
+			continue;
+		u->seats[c->school] += x[j];
+		if (c->seat == CM_SEAT_PURCHASED)
+			u->purchased[c->school] += x[j];
+		if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+			u->public_migrants += x[j];
+	}
+	return 0;
+}
+
+void cm__usage_free(cm_usage *u)
+{
+	free(u->seats);
+	free(u->purchased);
+	memset(u, 0, sizeof *u);
+}
+
+int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const size_t *range,
+                  size_t nfree, cm_model *out, size_t **orig)
 {
 	const cm_col *cols = m->cols.data;
 	const cm_row *rows = m->rows.data;
-	size_t ns = m->n_schools, j, i;
+	size_t ns = m->n_schools, i, j, f;
 	double *used = calloc(ns + 1, sizeof *used), *used_p = calloc(ns + 1, sizeof *used_p);
-	double fixed_public_migrants = 0, migrants = 0;
-	int *purchased_row = malloc((ns + 1) * sizeof *purchased_row);
+	double free_public_migrants = 0, migrants = 0;
 	cm_vec map;
 
 	memset(out, 0, sizeof *out);
@@ -356,21 +386,28 @@ int cm__model_sub(const cm_model *m, const double *x, const unsigned char *freec
 	cm__vec_init(&out->ar, sizeof(double));
 	out->quota_row = out->quota_col = out->moved_row = -1;
 	out->seat_row = malloc((ns + 1) * sizeof *out->seat_row);
-	if (!used || !used_p || !purchased_row || !out->seat_row)
+	if (!used || !used_p || !out->seat_row)
 		goto nomem;
-	/* what the held compounds take */
-	for (j = 0; j < m->cols.len; j++) {
-		const cm_col *c = &cols[j];
-		if (c->compound < 0 || c->kind != CM_COL_FLOW || freec[c->compound])
-			continue;
-		used[c->school] += x[j];
-		if (c->seat == CM_SEAT_PURCHASED)
-			used_p[c->school] += x[j];
-		if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
-			fixed_public_migrants += x[j];
-	}
+	/* what the free compounds take in plan x: the others take the rest */
+	memcpy(used, u->seats, ns * sizeof *used);
+	memcpy(used_p, u->purchased, ns * sizeof *used_p);
+	for (f = 0; f < nfree; f++)
+		for (j = range[2 * f]; j < range[2 * f + 1]; j++) {
+			const cm_col *c = &cols[j];
+			if (c->kind == CM_COL_UNPLACED && c->group == CM_MIGRANT)
+				migrants += c->ub;
+			if (c->kind != CM_COL_FLOW)
+				continue;
+			used[c->school] -= x[j];
+			if (c->seat == CM_SEAT_PURCHASED)
+				used_p[c->school] -= x[j];
+			if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+				free_public_migrants += x[j];
+		}
+	/* seats and purchased places (the model's first rows), as the others
+	 * leave them */
 	for (i = 0; i < ns; i++)
-		out->seat_row[i] = purchased_row[i] = -1;
+		out->seat_row[i] = -1;
 	for (i = 0; i < m->rows.len; i++) {
 		const cm_row *r = &rows[i];
 		if (r->kind == CM_ROW_SEATS)
@@ -378,49 +415,44 @@ int cm__model_sub(const cm_model *m, const double *x, const unsigned char *freec
 			                                         fmax(0, r->rhs - used[r->school]), -1,
 			                                         r->school, -1));
 		else if (r->kind == CM_ROW_PURCHASED)
-			CHECK(purchased_row[r->school] = add_row(out, CM_ROW_PURCHASED, CM_ROW_LE,
-			                                         fmax(0, r->rhs - used_p[r->school]), -1,
-			                                         r->school, -1));
-		else if (r->kind == CM_ROW_DEMAND && freec[r->compound]) {
-			CHECK(add_row(out, CM_ROW_DEMAND, CM_ROW_EQ, r->rhs, r->compound, -1, r->group));
-			if (r->group == CM_MIGRANT)
-				migrants += r->rhs;
-		}
+			CHECK(add_row(out, CM_ROW_PURCHASED, CM_ROW_LE, fmax(0, r->rhs - used_p[r->school]),
+			              -1, r->school, -1));
+		else
+			break;
 	}
 	CHECK(out->unplaced_row = add_row(out, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
 	if (migrants > 0 && m->quota_row >= 0) {
+		size_t *slot;
 		out->migrants = migrants;
-		out->quota_target = fmax(0, m->quota_target - fixed_public_migrants);
+		out->quota_target = fmax(0, m->quota_target - (u->public_migrants - free_public_migrants));
 		CHECK(out->quota_row = add_row(out, CM_ROW_QUOTA, CM_ROW_GE, out->quota_target, -1, -1, -1));
 		CHECK(out->quota_col = add_col(out, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1,
 		                                             -1, 0, out->quota_target, 0, 0, 0}));
 		CHECK(add_coef(out, out->quota_row, out->quota_col, 1));
-		{
-			size_t *slot = cm__vec_push(&map);
-			if (!slot)
-				goto nomem;
-			*slot = (size_t)m->quota_col;
-		}
-	}
-	for (j = 0; j < m->cols.len; j++) {
-		const cm_col *c = &cols[j];
-		size_t *slot;
-		if (c->compound < 0 || !freec[c->compound])
-			continue;
-		CHECK(add_col(out, *c));
 		if (!(slot = cm__vec_push(&map)))
 			goto nomem;
-		*slot = j;
+		*slot = (size_t)m->quota_col;
 	}
+	/* the free compounds: their demand (the unplaced column's bound) and
+	 * their columns */
+	for (f = 0; f < nfree; f++)
+		for (j = range[2 * f]; j < range[2 * f + 1]; j++) {
+			const cm_col *c = &cols[j];
+			size_t *slot;
+			if (c->kind == CM_COL_UNPLACED)
+				CHECK(add_row(out, CM_ROW_DEMAND, CM_ROW_EQ, c->ub, c->compound, -1, c->group));
+			CHECK(add_col(out, *c));
+			if (!(slot = cm__vec_push(&map)))
+				goto nomem;
+			*slot = j;
+		}
 	free(used);
 	free(used_p);
-	free(purchased_row);
 	*orig = map.data;
 	return 0;
 nomem:
 	free(used);
 	free(used_p);
-	free(purchased_row);
 	cm__vec_free(&map);
 	cm__model_free(out);
 	return CM_ENOMEM;

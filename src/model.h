@@ -86,14 +86,25 @@ typedef struct cm_model {
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, const cm_previous *prev, cm_model *out);
 void cm__model_free(cm_model *m);
+/* What a plan takes: seats and purchased places by school, and migrants in
+ * public or purchased places (the quota's count). */
+typedef struct cm_usage {
+	double *seats;            /* by school */
+	double *purchased;        /* by school */
+	double public_migrants;
+} cm_usage;
+/* The usage of plan `x` (model columns); 0 or CM_ENOMEM. */
+int cm__model_usage(const cm_model *m, const double *x, cm_usage *u);
+void cm__usage_free(cm_usage *u);
 /* A neighbourhood's model, for the network only (no coefficients, no side
- * rows): the columns of the compounds `freec` marks (by dataset index), the
- * seats and purchased places the others leave in plan `x` (model columns),
- * and the quota's target less their migrants in public places.  (*orig)[k]
- * is the model column of the neighbourhood's column k (the caller frees
- * it).  Returns 0 or CM_ENOMEM. */
-int cm__model_sub(const cm_model *m, const double *x, const unsigned char *freec, cm_model *out,
-                  size_t **orig);
+ * rows): the columns of `nfree` compounds, compound f's columns
+ * [range[2f], range[2f+1]), with the seats and purchased places the others
+ * leave in plan `x` (whose usage is `u`), and the quota's target less the
+ * others' migrants in public places.  In time proportional to the
+ * neighbourhood and the schools.  (*orig)[k] is the model column of the
+ * neighbourhood's column k (the caller frees it).  0 or CM_ENOMEM. */
+int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const size_t *range,
+                  size_t nfree, cm_model *out, size_t **orig);
 
 /* Solver results for one level. */
 typedef struct cm_solution {

@@ -168,16 +168,25 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 	            "quota      gap   seconds\n");
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
-		char a[16], b[16];
+		char a[16], b[16], gap[16];
 		if (!s->solved) {
 			fprintf(fp, "%-8s  no pupils\n", cm_level_name((cm_level)lv));
 			continue;
 		}
-		fprintf(fp, "%-8s %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  %-7s %6.2f%%  %8.2f\n",
+		/* the gap the search proved: none (optimal), a share of
+		 * pupil-metres, or "-" when not even the fewest without a place is
+		 * proven */
+		if (s->proven)
+			snprintf(gap, sizeof gap, "optimal");
+		else if (s->bound < 0)
+			snprintf(gap, sizeof gap, "-");
+		else
+			snprintf(gap, sizeof gap, "%.2f%%", 100 * s->mip_gap);
+		fprintf(fp, "%-8s %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  %-7s %8s  %8.2f\n",
 		        cm_level_name((cm_level)lv), s->pupils, s->placed, s->unplaced,
 		        s->mean_distance_m / 1000, s->max_distance_m / 1000,
 		        pct(a, sizeof a, s->near_share), pct(b, sizeof b, s->migrant_public_share),
-		        s->quota_met ? "met" : "MISSED", 100 * s->mip_gap, s->solve_seconds);
+		        s->quota_met ? "met" : "MISSED", gap, s->solve_seconds);
 	}
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
@@ -214,8 +223,18 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 		}
 		if (s->unplaced > s->lp_unplaced)
 			fprintf(fp, "  Single-school catchments leave %ld pupils without a place; splitting "
-			            "compounds between schools would leave %ld (the LP bound)\n",
+			            "compounds between schools would leave %ld\n",
 			        s->unplaced, s->lp_unplaced);
+		if (cfg->solve.assignment == CM_ASSIGN_SINGLE && s->bound_unplaced < s->unplaced)
+			fprintf(fp, "  NOT PROVEN: the search ended with %ld pupils without a place; no "
+			            "single-school plan leaves fewer than %ld (a larger [solve] node_limit "
+			            "or mip_gap may settle it)\n",
+			        s->unplaced, s->bound_unplaced);
+		else if (cfg->solve.assignment == CM_ASSIGN_SINGLE && s->unplaced > s->lp_unplaced)
+			fprintf(fp, "  No single-school plan leaves fewer (proven).\n");
+		if (cfg->solve.assignment == CM_ASSIGN_SINGLE && !s->proven && s->bound >= 0)
+			fprintf(fp, "  The plan is within %.3f%% of the best possible in pupil-metres "
+			            "(proven after %ld relaxations).\n", 100 * s->mip_gap, s->nodes);
 		if (s->unplaced) {
 			int shown = 0;
 			fprintf(fp, "  Shortfall: %ld pupils without a seat in reach, by compound:\n",

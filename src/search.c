@@ -4,28 +4,31 @@
  * The decision is, for each compound, which public school (if any) takes
  * its public pupils.  A relaxation that lets a compound's pupils go to
  * several schools is solved at each node; where it sends every compound to
- * one school at most, its solution is a plan.  Otherwise one split compound
+ * one school at most, its solution is a plan.  Otherwise a split compound
  * is branched on: one child holds it to the school that has most of its
- * pupils (the child the search dives into), the other keeps it from that
- * school.  Both children start from the relaxation's last basis: a node is
- * a few cost changes and a warm solve.
+ * pupils, the other keeps it from that school.  Children start from the
+ * relaxation's last basis: a node is a few cost changes and a warm solve.
  *
- * Order: depth first from the root until a plan is found (the dive, whose
- * plan is the first incumbent), then the open node of the lowest bound,
- * diving again from it.  A node whose bound cannot beat the incumbent is
- * dropped.  After each better plan, choices whose reduced cost at the root
- * exceeds the gap between the plan and the root's bound are ruled out for
- * good (reduced-cost fixing): no better plan can use them.
+ * Phases (docs/model.md): the root; a first plan by a quick dive outside
+ * the tree (heur_dive), from last year's plan first when there is one;
+ * better plans from neighbourhoods (lns: each public school and its
+ * neighbours' compounds choose afresh, the others held); then the tree,
+ * best bound first, diving from each node, the compound to branch on chosen
+ * by reliability branching (pseudocosts, probing the unreliable).  School
+ * choices whose reduced cost shows they cannot beat the plan are ruled out,
+ * for good at the root, below the node at each node.
  *
  * Values are lexicographic (search.h), compared tier by tier, so the
  * unplaced pupils are proved before pupil-metres are.  The search stops
  * when no open node can beat the plan by more than the gap asked for, or
- * when the node budget is spent; the bound it reports is the lowest of the
- * open nodes and of the nodes dropped within the gap.  Budgets count
- * relaxation solves, never seconds, so a plan is the same on any machine.
+ * when the budget is spent; the bound it reports is the least of the open
+ * nodes and of the nodes dropped within the gap.  Budgets count work (the
+ * relaxation's arcs scanned and nodes updated, the search's own scanning),
+ * never seconds, so a plan is the same on any machine.
  *
  * Layout: values; the compounds' blocks of columns; nodes and moving
- * between them; candidates and fixing; the search; the final solve.
+ * between them; candidates and fixing; branching and dives; neighbourhoods;
+ * the search and its final solve.
  */
 #include "search.h"
 
@@ -36,20 +39,28 @@
 
 /* ------------------------------------------------------------ values */
 
+/* The tolerance for tier values x and y: `tol` relative to the larger (0
+ * for infinite values, which compare exactly). */
+static double tier_tol(double x, double y, double tol)
+{
+	double m = fmax(1, fmax(fabs(x), fabs(y)));
+	return tol > 0 && isfinite(m) ? tol * m : 0;
+}
+
 int cm__lex_cmp(const cm_lex *a, const cm_lex *b, double tol)
 {
 	double t;
-	t = tol * fmax(1, fmax(fabs(a->unplaced), fabs(b->unplaced)));
+	t = tier_tol(a->unplaced, b->unplaced, tol);
 	if (a->unplaced < b->unplaced - t)
 		return -1;
 	if (a->unplaced > b->unplaced + t)
 		return 1;
-	t = tol * fmax(1, fmax(fabs(a->shortfall), fabs(b->shortfall)));
+	t = tier_tol(a->shortfall, b->shortfall, tol);
 	if (a->shortfall < b->shortfall - t)
 		return -1;
 	if (a->shortfall > b->shortfall + t)
 		return 1;
-	t = tol * fmax(1, fmax(fabs(a->metres), fabs(b->metres)));
+	t = tier_tol(a->metres, b->metres, tol);
 	if (a->metres < b->metres - t)
 		return -1;
 	if (a->metres > b->metres + t)
@@ -127,6 +138,7 @@ typedef struct search {
 	unsigned char *want;     /* by block: scratch for moving between nodes */
 	unsigned char *save;     /* by block: scratch for probing */
 	int *mark;               /* by compound: scratch */
+	int *aff;                /* compounds: scratch for goto_node */
 	cm_lex *root_rc;         /* by block: its least reduced cost at the root */
 	cm_lex root;             /* the root's value */
 	cm_vec nodes;            /* node */
@@ -136,6 +148,10 @@ typedef struct search {
 	int nheap, heapcap;
 	int sub;                 /* in a neighbourhood's search (lns) */
 	int tree;                /* the tree search has begun */
+	double *pc_sum[2];       /* by block: pseudocosts (observe), [0] kept from, [1] held to */
+	int *pc_n[2];
+	double pc_all[2];
+	long pc_alln[2];
 	unsigned char *root_save; /* by block: root_ok outside the neighbourhood */
 	unsigned char *free_;    /* by compound: free in the neighbourhood */
 	int *nb;                 /* by school: its NB neighbours (lns), -1: none */
@@ -149,7 +165,9 @@ typedef struct search {
 	long long limit;         /* work at most (relaxation's and the search's) */
 	cand *cands;             /* by compound: scratch for the heuristic dive */
 	double *x_inc, *x_new;   /* by column: the incumbent, and a neighbourhood's plan */
-	unsigned char *freec;    /* by dataset compound: free in a neighbourhood */
+	size_t *range;           /* by compound: scratch, column ranges of a neighbourhood */
+	int *fl;                 /* compounds: scratch, a neighbourhood's */
+	long xver;               /* x_inc's version (relax.neighbourhood) */
 	long *start;             /* by dataset compound: the incumbent's school, -1 */
 	int max_compound;
 	double *flow;            /* by block: public pupils in the last solution (scratch) */
@@ -291,35 +309,15 @@ static int heap_pop(search *S)
 	return top;
 }
 
-/* The restrictions of compound c on `want`, as the path `p` (node ids,
- * root first) and the root's fixing make them. */
-static void restrict_comp(search *S, int c, const int *p, size_t np)
-{
-	const scomp *sc = &S->comp[c];
-	size_t i;
-	int k;
-	for (k = sc->first; k < sc->first + sc->n; k++)
-		S->want[k] = S->root_ok[k];
-	for (i = 0; i < np; i++) {
-		const node *n = node_at(S, p[i]);
-		if (S->blk[n->block].comp != c)
-			continue;
-		if (n->fix) {
-			for (k = sc->first; k < sc->first + sc->n; k++)
-				if (k != n->block)
-					S->want[k] = 0;
-		} else {
-			S->want[n->block] = 0;
-		}
-	}
-}
-
 /* Makes node `id` (-1: the root) the current one: the compounds its path
- * or the current path restricts get the restrictions it says. */
+ * or the current path restricts get the restrictions it says (the root's
+ * fixing, then each node's on the way; restrictions only narrow, so their
+ * order does not matter).  Linear in the two paths. */
 static int goto_node(search *S, int id)
 {
 	int *cur = S->path.data, *tp, n, k;
-	size_t i, np = S->path.len, ntp;
+	size_t i, np = S->path.len, ntp, naff = 0;
+	int *aff;
 	S->tpath.len = 0;
 	for (n = id; n >= 0; n = node_at(S, n)->parent)
 		if (!cm__vec_push(&S->tpath))
@@ -328,6 +326,8 @@ static int goto_node(search *S, int id)
 	ntp = S->tpath.len;
 	for (i = 0, n = id; n >= 0; n = node_at(S, n)->parent, i++)
 		tp[ntp - 1 - i] = n;
+	aff = S->aff;
+	/* the compounds either path restricts: their blocks as the root has them */
 	for (int pass = 0; pass < 2; pass++) {
 		const int *p = pass ? tp : cur;
 		size_t len = pass ? ntp : np;
@@ -336,19 +336,31 @@ static int goto_node(search *S, int id)
 			if (S->mark[c])
 				continue;
 			S->mark[c] = 1;
-			restrict_comp(S, c, tp, ntp);
+			aff[naff++] = c;
 			for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
-				if (S->on[k] != S->want[k]) {
-					S->on[k] = S->want[k];
-					apply_block(S, k);
-				}
+				S->want[k] = S->root_ok[k];
 		}
 	}
-	for (int pass = 0; pass < 2; pass++) {
-		const int *p = pass ? tp : cur;
-		size_t len = pass ? ntp : np;
-		for (i = 0; i < len; i++)
-			S->mark[S->blk[node_at(S, p[i])->block].comp] = 0;
+	/* the target's restrictions */
+	for (i = 0; i < ntp; i++) {
+		const node *nd = node_at(S, tp[i]);
+		const scomp *sc = &S->comp[S->blk[nd->block].comp];
+		if (nd->fix) {
+			for (k = sc->first; k < sc->first + sc->n; k++)
+				if (k != nd->block)
+					S->want[k] = 0;
+		} else {
+			S->want[nd->block] = 0;
+		}
+	}
+	for (i = 0; i < naff; i++) {
+		int c = aff[i];
+		S->mark[c] = 0;
+		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
+			if (S->on[k] != S->want[k]) {
+				S->on[k] = S->want[k];
+				apply_block(S, k);
+			}
 	}
 	/* the target path becomes the current one */
 	{
@@ -412,8 +424,9 @@ static int can_beat(const search *S, const cm_lex *b)
  * its bound still limits what the search can claim. */
 static void note_dropped(search *S, const cm_lex *b)
 {
-	if (S->have && cm__lex_cmp(b, &S->inc, 0) < 0 && cm__lex_cmp(b, &S->dropped, 0) < 0)
+	if (S->have && cm__lex_cmp(b, &S->inc, 0) < 0 && cm__lex_cmp(b, &S->dropped, 0) < 0) {
 		S->dropped = *b;
+	}
 }
 
 
@@ -512,31 +525,66 @@ static void fix_at_root(search *S)
 		        S->opts->label, fixed);
 }
 
-/* The least reduced cost of each block's flow columns at the root (0 for
- * a block in use). */
-static int root_reduced(search *S)
+static cm_lex lex_scale(cm_lex a, double f)
+{
+	a.unplaced *= f;
+	a.shortfall *= f;
+	a.metres *= f;
+	return a;
+}
+
+static double lex_min_into(cm_lex *acc, const cm_lex *v)
+{
+	if (cm__lex_cmp(v, acc, 0) < 0)
+		*acc = *v;
+	return 0;
+}
+
+/* What holding block k's compound to its school adds at least to the last
+ * solve's value, from the reduced costs: each of its pupils then goes to
+ * that school, to a private place (migrants) or to none, and no column of
+ * those is in use.  Per group: its pupils times the least reduced cost of
+ * those ways (LP duality: every other column's contribution is >= 0). */
+static void choice_bound(search *S, int k, cm_lex *out)
 {
 	const cm_col *cols = S->m->cols.data;
+	const scomp *sc = &S->comp[S->blk[k].comp];
+	int g;
+	out->unplaced = out->shortfall = out->metres = 0;
+	for (g = 0; g < CM_NGROUPS; g++) {
+		cm_lex least = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, rc;
+		double n = 0;
+		size_t j;
+		for (j = sc->cstart; j < sc->cend; j++) {
+			const cm_col *c = &cols[j];
+			int here = j >= S->blk[k].start && j < S->blk[k].end;
+			if (c->group != g || (c->kind != CM_COL_UNPLACED && c->kind != CM_COL_FLOW))
+				continue;
+			if (c->kind == CM_COL_UNPLACED)
+				n = c->ub;
+			else if (c->seat == CM_SEAT_PUBLIC && !here)
+				continue; /* another public school: not the compound's now */
+			S->r->reduced(S->r->self, j, &rc);
+			lex_min_into(&least, &rc);
+		}
+		if (n > 0 && least.unplaced != HUGE_VAL) {
+			rc = lex_scale(least, n);
+			*out = lex_add(*out, &rc);
+		}
+	}
+}
+
+/* Each block's choice_bound at the root. */
+static int root_reduced(search *S)
+{
 	int k;
 	if (!S->r->reduced || !S->nblk)
 		return 0;
 	if (!(S->root_rc = malloc((size_t)S->nblk * sizeof *S->root_rc)))
 		return CM_ENOMEM;
-	for (k = 0; k < S->nblk; k++) {
-		cm_lex best = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
-		size_t j;
-		for (j = S->blk[k].start; j < S->blk[k].end; j++) {
-			cm_lex rc;
-			if (cols[j].kind != CM_COL_FLOW)
-				continue;
-			S->r->reduced(S->r->self, j, &rc);
-			if (cm__lex_cmp(&rc, &best, 0) < 0)
-				best = rc;
-		}
-		if (best.unplaced == HUGE_VAL)
-			best.unplaced = best.shortfall = best.metres = 0;
-		S->root_rc[k] = best;
-	}
+	S->work += (long long)S->m->cols.len * 4;
+	for (k = 0; k < S->nblk; k++)
+		choice_bound(S, k, &S->root_rc[k]);
 	return 0;
 }
 
@@ -579,44 +627,47 @@ static void show(search *S, const char *what)
 	progress(S);
 	if (!S->have || S->opts->inner)
 		return;
-	snprintf(line, sizeof line, "%s: %s, %.0f without a place, %.0f pupil-m (root bound %.0f, %.3f%%), %ld solves",
-	         S->opts->label, what, S->inc.unplaced, S->inc.metres, S->root.metres, 100 * gap,
-	         S->solves);
+	snprintf(line, sizeof line, "%s: %s, %.0f without a place, %.0f pupil-m (root bound %.0f, "
+	         "%.3f%%), %ld solves, work %lld", S->opts->label, what, S->inc.unplaced, S->inc.metres,
+	         S->root.metres, 100 * gap, S->solves, total_work(S));
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s", line);
 }
 
-/* The incumbent's school of each compound (its block with pupils, -1:
- * none), its pupils without a place and its detour, from plan `x`. */
-static void homes_from(search *S, const double *x)
+/* The incumbent's school of compound c (its block with pupils, -1: none),
+ * its pupils without a place and its detour, from plan `x`. */
+static void home_of(search *S, int c, const double *x)
 {
 	const cm_col *cols = S->m->cols.data;
-	int c;
-	for (c = 0; c < S->ncomp; c++) {
-		scomp *sc = &S->comp[c];
-		int k, near = -1;
-		size_t j;
-		double f = 0;
-		S->home[c] = -1;
-		for (k = sc->first; k < sc->first + sc->n; k++) {
-			double fk = 0;
-			for (j = S->blk[k].start; j < S->blk[k].end; j++)
-				if (cols[j].kind == CM_COL_FLOW)
-					fk += x[j];
-			if (fk > 1e-6 && (S->home[c] < 0 || fk > f)) {
-				S->home[c] = k;
-				f = fk;
-			}
-			if (S->root_ok[k] && (near < 0 || S->blk[k].dist < S->blk[near].dist))
-				near = k;
+	scomp *sc = &S->comp[c];
+	int k, near = -1;
+	size_t j;
+	double f = 0;
+	S->home[c] = -1;
+	for (k = sc->first; k < sc->first + sc->n; k++) {
+		double fk = 0;
+		for (j = S->blk[k].start; j < S->blk[k].end; j++)
+			if (cols[j].kind == CM_COL_FLOW)
+				fk += x[j];
+		if (fk > 1e-6 && (S->home[c] < 0 || fk > f)) {
+			S->home[c] = k;
+			f = fk;
 		}
-		sc->unplaced = 0;
-		for (j = sc->cstart; j < sc->cend; j++)
-			if (cols[j].kind == CM_COL_UNPLACED)
-				sc->unplaced += x[j];
-		sc->detour = S->home[c] >= 0 && near >= 0
-		                     ? f * (S->blk[S->home[c]].dist - S->blk[near].dist)
-		                     : 0;
+		if (S->root_ok[k] && (near < 0 || S->blk[k].dist < S->blk[near].dist))
+			near = k;
 	}
+	sc->unplaced = 0;
+	for (j = sc->cstart; j < sc->cend; j++)
+		if (cols[j].kind == CM_COL_UNPLACED)
+			sc->unplaced += x[j];
+	sc->detour = S->home[c] >= 0 && near >= 0 ? f * (S->blk[S->home[c]].dist - S->blk[near].dist)
+	                                          : 0;
+}
+
+static void homes_from(search *S, const double *x)
+{
+	int c;
+	for (c = 0; c < S->ncomp; c++)
+		home_of(S, c, x);
 }
 
 /* A plan: the current solution, where no compound is split.  Keeps it when
@@ -642,6 +693,7 @@ static int take_plan(search *S, const cm_lex *b)
 	S->have = 1;
 	for (j = 0; j < S->m->cols.len; j++)
 		S->x_inc[j] = S->r->value(S->r->self, j);
+	S->xver++;
 	homes_from(S, S->x_inc);
 	show(S, S->sub ? "plan (neighbourhood)" : "plan");
 	if (!S->sub)
@@ -695,30 +747,98 @@ static int probe(search *S, const cand *cd, int fix, cm_lex *v)
 	return rc;
 }
 
-#define STRONG 8 /* candidates probed at a node */
+/* Reduced-cost fixing at a node of value `b`: a school choice its
+ * compound does not use, whose reduced cost shows that no plan below that
+ * uses it can beat the incumbent, is ruled out below (a chain of nodes
+ * under *at).  Returns 0, 1 when the node itself cannot beat the incumbent
+ * any more, or CM_ENOMEM. */
+static int fix_at_node(search *S, int *at, cm_lex *b)
+{
+	int c, k, fixed = 0, rc;
+	if (!S->have || !S->r->reduced || S->sub || getenv("CM_NOFIX"))
+		return 0;
+	S->work += (long long)S->m->cols.len * 4;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		for (k = sc->first; k < sc->first + sc->n; k++) {
+			cm_lex rise, v;
+			int id;
+			if (!S->on[k] || S->flow[k] > 1e-6)
+				continue;
+			choice_bound(S, k, &rise);
+			v = lex_add(*b, &rise);
+			if (can_beat(S, &v))
+				continue;
+			if ((id = new_node(S, *at, k, 0, b)) < 0 || descend(S, id))
+				return CM_ENOMEM;
+			*at = id;
+			fixed++;
+		}
+	}
+	if (!fixed)
+		return 0;
+	/* the same solution stays optimal: no fixed choice carried pupils */
+	(void)rc;
+	return 0;
+}
+
+#define CANDS 12    /* split compounds considered at a node */
+#define RELIABLE 2  /* probes of a school choice before its pseudocost is trusted */
+#define PROBES 4    /* probes at a node at most (the first node: all candidates) */
+
+/* Pseudocosts (reliability branching): each block's observed rise per
+ * pupil moved, when its compound is held to it (fix) and kept from it. */
+static void observe(search *S, const cand *cd, int fix, double g)
+{
+	double units = fix ? cd->off : S->flow[cd->major];
+	int k = cd->major;
+	if (g >= 1e29 || units <= 0)
+		return; /* a pruned child says nothing of the rise */
+	S->pc_sum[fix][k] += g / units;
+	S->pc_n[fix][k]++;
+	S->pc_all[fix] += g / units;
+	S->pc_alln[fix]++;
+}
+
+/* A child's estimated rise from the pseudocosts (the block's, else the
+ * average of all). */
+static double estimate(const search *S, const cand *cd, int fix)
+{
+	int k = cd->major;
+	double units = fix ? cd->off : S->flow[cd->major];
+	double per = S->pc_n[fix][k] ? S->pc_sum[fix][k] / S->pc_n[fix][k]
+	             : S->pc_alln[fix] ? S->pc_all[fix] / S->pc_alln[fix]
+	                               : 1;
+	return per * units;
+}
 
 /* From the current (solved) node of value `b`: branch until a plan or a
- * node that cannot beat the incumbent.  At each node the first few split
- * compounds are probed (strong branching): both children solved, and the
- * compound whose children rise most (the product of their rises) is
- * branched on; a child that cannot beat the incumbent is not made.  The
- * search dives into the lower child; the other goes on the heap with its
- * value as its bound. */
+ * node that cannot beat the incumbent.  Of the first few split compounds,
+ * those whose pseudocosts are not yet reliable are probed (strong
+ * branching: both children solved); the compound whose children rise most
+ * (the product of their rises, probed or estimated) is branched on.  A
+ * probed child that cannot beat the incumbent is a restriction on the
+ * whole node, which is solved again.  The search dives into the lower
+ * child; the other goes on the heap with its value (or its parent's) as
+ * its bound. */
 static int dive(search *S, int at, cm_lex b)
 {
 	int rc;
 	for (;;) {
-		cand cd[STRONG];
-		int n, i, pick = 0, child, other, fix_first = 1, both = 2;
-		cm_lex v[STRONG][2];
+		cand cd[CANDS];
+		int n, i, pick = 0, child, other, fix_first = 1, probes = 0, implied = 0;
+		int probed[CANDS];
+		cm_lex v[CANDS][2];
 		double best = -1;
 		if (!can_beat(S, &b)) {
 			note_dropped(S, &b);
 			return 0;
 		}
-		n = find_splits(S, cd, STRONG);
+		n = find_splits(S, cd, CANDS);
 		if (n == 0)
 			return take_plan(S, &b);
+		if ((rc = fix_at_node(S, &at, &b)))
+			return rc < 0 ? rc : 0;
 		if (S->have && spent(S)) {
 			/* the budget is spent: this node stays open */
 			if ((child = new_node(S, at, cd[0].major, 1, &b)) < 0 ||
@@ -727,65 +847,65 @@ static int dive(search *S, int at, cm_lex b)
 				return CM_ENOMEM;
 			return 0;
 		}
-		if (n == 1) {
-			v[0][0] = v[0][1] = b;
-		} else {
-			for (i = 0; i < n; i++) {
-				double g;
+		for (i = 0; i < n; i++) {
+			double g[2];
+			int k = cd[i].major;
+			probed[i] = n > 1 && (at < 0 || probes < PROBES) &&
+			            (S->pc_n[0][k] < RELIABLE || S->pc_n[1][k] < RELIABLE);
+			if (probed[i]) {
 				if ((rc = probe(S, &cd[i], 1, &v[i][0])) || (rc = probe(S, &cd[i], 0, &v[i][1])))
 					return rc;
-				g = fmax(gain(S, &v[i][0], &b), 1e-3) * fmax(gain(S, &v[i][1], &b), 1e-3);
-				if (g > best) {
-					best = g;
-					pick = i;
-				}
-				if (!can_beat(S, &v[i][0]) && !can_beat(S, &v[i][1]))
-					break; /* both children pruned: so is this node */
-			}
-			/* what the probes prove holds for this whole node: a child that
-			 * cannot beat the incumbent is a restriction on the node */
-			if (n > 1) {
-				int implied = 0;
-				for (int q = 0; q < n && q <= i && q < n; q++) {
-					int fx = can_beat(S, &v[q][0]), fb = can_beat(S, &v[q][1]), id;
-					if (q == pick || (fx && fb) || (!fx && !fb))
-						continue;
-					if ((id = new_node(S, at, cd[q].major, !fx ? 0 : 1, &b)) < 0 ||
-					    (rc = descend(S, id)))
+				probes++;
+				g[0] = gain(S, &v[i][0], &b);
+				g[1] = gain(S, &v[i][1], &b);
+				observe(S, &cd[i], 1, g[0]);
+				observe(S, &cd[i], 0, g[1]);
+				if (can_beat(S, &v[i][0]) != can_beat(S, &v[i][1])) {
+					/* one child cannot beat the incumbent: the node is
+					 * restricted to the other */
+					int fx = can_beat(S, &v[i][0]), id;
+					if ((id = new_node(S, at, k, !fx ? 0 : 1, &b)) < 0 || (rc = descend(S, id)))
 						return CM_ENOMEM;
-					note_dropped(S, !fx ? &v[q][0] : &v[q][1]);
+					note_dropped(S, !fx ? &v[i][0] : &v[i][1]);
 					at = id;
 					implied++;
-				}
-				if (implied) {
-					/* the picked candidate may still be split: look again */
-					if ((rc = solve_here(S, &b)))
-						return rc;
 					continue;
 				}
+				if (!can_beat(S, &v[i][0])) {
+					/* neither child can: nor can the node */
+					note_dropped(S, &v[i][0]);
+					note_dropped(S, &v[i][1]);
+					return 0;
+				}
+			} else {
+				v[i][0] = v[i][1] = b;
+				g[0] = estimate(S, &cd[i], 1);
+				g[1] = estimate(S, &cd[i], 0);
 			}
-			both = can_beat(S, &v[pick][0]) + can_beat(S, &v[pick][1]);
-			if (!both) {
-				note_dropped(S, &v[pick][0]);
-				note_dropped(S, &v[pick][1]);
-				return 0;
+			g[0] = fmax(g[0], 1e-3) * fmax(g[1], 1e-3);
+			if (g[0] > best) {
+				best = g[0];
+				pick = i;
 			}
-			if (!can_beat(S, &v[pick][0]))
-				fix_first = 0;
-			else if (can_beat(S, &v[pick][1]) && cm__lex_cmp(&v[pick][1], &v[pick][0], 0) < 0)
-				fix_first = 0;
 		}
+		if (implied) {
+			/* the candidates may have changed: look again */
+			if ((rc = solve_here(S, &b)))
+				return rc;
+			continue;
+		}
+		if (probed[pick] && cm__lex_cmp(&v[pick][1], &v[pick][0], 0) < 0)
+			fix_first = 0;
 		if ((child = new_node(S, at, cd[pick].major, fix_first, &v[pick][!fix_first])) < 0)
 			return CM_ENOMEM;
-		if (both == 2) {
-			if ((other = new_node(S, at, cd[pick].major, !fix_first, &v[pick][fix_first])) < 0 ||
-			    heap_push(S, other))
-				return CM_ENOMEM;
-		} else {
-			note_dropped(S, &v[pick][fix_first]);
-		}
+		if ((other = new_node(S, at, cd[pick].major, !fix_first, &v[pick][fix_first])) < 0 ||
+		    heap_push(S, other))
+			return CM_ENOMEM;
 		if ((rc = descend(S, child)) || (rc = solve_here(S, &b)))
 			return rc;
+		if (!probed[pick]) {
+			observe(S, &cd[pick], fix_first, gain(S, &b, &v[pick][0]));
+		}
 		at = child;
 	}
 }
@@ -803,11 +923,14 @@ static int hold(search *S, int at, int k, const cm_lex *b)
  * more of its public pupils at one school, and keeps the batch unless it
  * leaves more pupils without a place; else it takes the split compound
  * with the largest share alone, tries it at each of its schools and keeps
- * the best.  The relaxation solves again after each step, so the compounds
+ * the best (LOOKAHEAD such steps; then every split compound is held to its
+ * main school at once, as a city has thousands).  The relaxation solves again after each step, so the compounds
  * not yet held adapt.  Ends at a plan; the tree's nodes are untouched. */
+#define LOOKAHEAD 200 /* steps of the first dive that try a compound at each school */
+
 static int heur_dive(search *S, int at, cm_lex b)
 {
-	int rc, batch_ok = 1;
+	int rc, batch_ok = 1, steps = 0;
 	for (;;) {
 		int n = find_splits(S, S->cands, S->ncomp), i, nb = 0, best = -1, start = at;
 		double share = -1;
@@ -817,7 +940,7 @@ static int heur_dive(search *S, int at, cm_lex b)
 		for (i = 0; i < n; i++) {
 			const cand *c = &S->cands[i];
 			double sh = S->flow[c->major] / c->total;
-			if (batch_ok && sh >= 0.95) {
+			if ((batch_ok && sh >= 0.95) || steps >= LOOKAHEAD) {
 				if ((at = hold(S, at, c->major, &b)) < 0)
 					return CM_ENOMEM;
 				nb++;
@@ -829,7 +952,7 @@ static int heur_dive(search *S, int at, cm_lex b)
 		if (nb) {
 			if ((rc = solve_here(S, &v)))
 				return rc;
-			if (ceil(v.unplaced - 1e-6) <= ceil(b.unplaced - 1e-6)) {
+			if (steps >= LOOKAHEAD || ceil(v.unplaced - 1e-6) <= ceil(b.unplaced - 1e-6)) {
 				b = v;
 				continue;
 			}
@@ -863,6 +986,7 @@ static int heur_dive(search *S, int at, cm_lex b)
 			if ((rc = goto_node(S, at)) || (rc = solve_here(S, &b)))
 				return rc;
 			batch_ok = 1;
+			steps++;
 		}
 	}
 }
@@ -930,7 +1054,7 @@ static void sync_root(search *S)
 
 #define NB 3          /* neighbours of a school in its neighbourhood */
 #define NB_SOLVES 200 /* a neighbourhood's budget, in solves of the whole relaxation */
-#define NB_WORK 20000000LL /* a neighbourhood's budget as a model of its own, in work */
+#define NB_WORK 3000000LL /* a neighbourhood's budget as a model of its own, in work */
 
 typedef struct pair {
 	int a, b;
@@ -1133,25 +1257,31 @@ static int lns(search *S, long long budget)
 				/* a model of its own: its work grows with its size */
 				long long w;
 				cm_lex v;
-				for (c = 0; c < S->ncomp; c++) {
-					const scomp *sc = &S->comp[c];
-					S->freec[sc->compound] = S->free_[c];
-					S->start[sc->compound] = S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
-				}
-				rc = S->r->neighbourhood(S->r->self, S->x_inc, S->freec, S->start,
-				                         NB_WORK, S->x_new, &v, &w);
+				size_t nfree = 0, f;
+				for (c = 0; c < S->ncomp; c++)
+					if (S->free_[c]) {
+						const scomp *sc = &S->comp[c];
+						S->range[2 * nfree] = sc->cstart;
+						S->range[2 * nfree + 1] = sc->cend;
+						S->fl[nfree++] = c;
+						S->start[sc->compound] =
+						        S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
+					}
+				rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree,
+				                         S->start, NB_WORK, S->x_new, &v, &w);
 				S->work += w;
 				S->solves++;
-				for (c = 0; c < S->ncomp; c++)
-					S->freec[S->comp[c].compound] = 0;
 				if (rc)
 					break;
 				if (cm__lex_cmp(&v, &S->inc, 1e-7) < 0) {
-					double *swap = S->x_inc;
 					S->inc = v;
-					S->x_inc = S->x_new;
-					S->x_new = swap;
-					homes_from(S, S->x_inc);
+					S->xver++;
+					for (f = 0; f < nfree; f++) {
+						size_t j;
+						for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
+							S->x_inc[j] = S->x_new[j];
+						home_of(S, S->fl[f], S->x_inc);
+					}
 					show(S, "plan (neighbourhood)");
 				}
 			} else if ((rc = neighbourhood(S, NB_SOLVES * per))) {
@@ -1169,9 +1299,12 @@ done:
 	return rc;
 }
 
-/* The budget: a county's search may take many nodes, a city's fewer, as
- * each costs about the model's size. */
-#define AUTO_WORK 2000000000LL
+/* The automatic budget, in work (relaxation.work plus the search's own
+ * scanning): about five seconds of this machine for a level (measured
+ * 2026-12-01: 1.2e8 to 1.7e8 work a second, less on larger models).  A
+ * county's search takes many nodes of it, a city's few, as each node costs
+ * about the model's size. */
+#define AUTO_WORK 600000000LL
 
 static void search_free(search *S)
 {
@@ -1185,13 +1318,19 @@ static void search_free(search *S)
 	free(S->free_);
 	free(S->nb);
 	free(S->mark);
+	free(S->aff);
 	free(S->root_rc);
 	free(S->heap);
 	free(S->home);
 	free(S->cands);
+	for (int k = 0; k < 2; k++) {
+		free(S->pc_sum[k]);
+		free(S->pc_n[k]);
+	}
 	free(S->x_inc);
 	free(S->x_new);
-	free(S->freec);
+	free(S->range);
+	free(S->fl);
 	free(S->start);
 	free(S->flow);
 	cm__vec_free(&S->nodes);
@@ -1228,17 +1367,23 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	S.free_ = calloc((size_t)S.ncomp + 1, 1);
 	S.flow = calloc((size_t)S.nblk + 1, sizeof *S.flow);
 	S.mark = calloc((size_t)S.ncomp + 1, sizeof *S.mark);
+	S.aff = malloc(((size_t)S.ncomp + 1) * sizeof *S.aff);
 	S.home = malloc(((size_t)S.ncomp + 1) * sizeof *S.home);
 	S.cands = malloc(((size_t)S.ncomp + 1) * sizeof *S.cands);
+	for (k = 0; k < 2; k++) {
+		S.pc_sum[k] = calloc((size_t)S.nblk + 1, sizeof *S.pc_sum[k]);
+		S.pc_n[k] = calloc((size_t)S.nblk + 1, sizeof *S.pc_n[k]);
+	}
 	S.x_inc = calloc(m->cols.len + 1, sizeof *S.x_inc);
 	S.x_new = calloc(m->cols.len + 1, sizeof *S.x_new);
 	for (j = 0; j < m->cols.len; j++)
 		if (((const cm_col *)m->cols.data)[j].compound > S.max_compound)
 			S.max_compound = ((const cm_col *)m->cols.data)[j].compound;
-	S.freec = calloc((size_t)S.max_compound + 1, 1);
+	S.range = malloc((2 * (size_t)S.ncomp + 2) * sizeof *S.range);
+	S.fl = malloc(((size_t)S.ncomp + 1) * sizeof *S.fl);
 	S.start = malloc(((size_t)S.max_compound + 1) * sizeof *S.start);
-	if (!S.on || !S.root_ok || !S.want || !S.save || !S.root_save || !S.free_ || !S.flow || !S.mark || !S.home || !S.cands ||
-	    !S.x_inc || !S.x_new || !S.freec || !S.start) {
+	if (!S.on || !S.root_ok || !S.want || !S.save || !S.root_save || !S.free_ || !S.flow || !S.mark || !S.aff || !S.home || !S.cands || !S.pc_sum[0] || !S.pc_sum[1] || !S.pc_n[0] || !S.pc_n[1] ||
+	    !S.x_inc || !S.x_new || !S.range || !S.fl || !S.start) {
 		rc = CM_ENOMEM;
 		goto done;
 	}
@@ -1266,9 +1411,12 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 			if ((rc = solve_here(&S, &b))) /* the root again, as the start left it */
 				goto done;
 		}
-		if ((rc = heur_dive(&S, -1, b)) || (rc = goto_node(&S, -1)) ||
-		    (!opts->inner && (rc = lns(&S, S.limit / 4))))
+		if ((rc = heur_dive(&S, -1, b)) || (rc = goto_node(&S, -1)))
 			goto done;
+		show(&S, "first plan");
+		if (!opts->inner && (rc = lns(&S, S.limit * 3 / 5)))
+			goto done;
+		show(&S, "after neighbourhoods");
 		fix_at_root(&S);
 		S.tree = 1;
 		if ((rc = solve_here(&S, &b)) || (rc = dive(&S, -1, b)) || (rc = run_tree(&S)))

@@ -43,9 +43,10 @@ typedef struct cm_relax {
 	/* Forbids column `col` (on 1) or lets it go again (on 0). */
 	void (*forbid)(void *self, size_t col, int on);
 	/* Optional (NULL: none).  A lower bound on what one unit of column
-	 * `col` adds to the last solve's value, as if it were not forbidden:
-	 * its reduced cost, 0 when the column is in use.  Used to rule out
-	 * choices that cannot beat the best plan. */
+	 * `col` (a flow or a compound's unplaced pupils) adds to the last
+	 * solve's value, as if it were not forbidden: its reduced cost, 0 when
+	 * the column is in use.  Used to rule out choices that cannot beat the
+	 * best plan. */
 	void (*reduced)(void *self, size_t col, cm_lex *out);
 	/* Optional.  The last solution has no compound at two public schools
 	 * but some flow is fractional (side rows): makes it whole with every
@@ -59,16 +60,18 @@ typedef struct cm_relax {
 	/* The work done so far: a count that grows as time does but is the
 	 * same on every machine (arcs scanned, nodes updated), for budgets. */
 	long long (*work)(void *self);
-	/* Optional: a neighbourhood of plan `x` (model columns) searched as a
-	 * model of its own: the compounds `freec` marks (by dataset index)
-	 * choose afresh, the others keep their pupils where `x` has them.
-	 * `start` (by dataset compound) is x's school of each, the sub-search's
+	/* Optional: a neighbourhood of plan `x` (model columns; `version`
+	 * changes whenever x does) searched as a model of its own: `nfree`
+	 * compounds, compound f's columns [range[2f], range[2f+1]), choose
+	 * afresh, the others keep their pupils where x has them.  `start` (by
+	 * dataset compound) is x's school of each free compound, the search's
 	 * first plan.  At most `budget` work; *work gets what it took.  x_out
-	 * gets the whole plan, *value its value (never worse than x's).  NULL:
-	 * the search restricts its own relaxation instead. */
-	int (*neighbourhood)(void *self, const double *x, const unsigned char *freec,
-	                     const long *start, long long budget, double *x_out, cm_lex *value,
-	                     long long *work);
+	 * gets the free compounds' columns of the plan found (no other), *value
+	 * the whole plan's value (never worse than x's).  In time proportional
+	 * to the neighbourhood.  NULL: the search restricts its own relaxation. */
+	int (*neighbourhood)(void *self, const double *x, long version, const size_t *range,
+	                     size_t nfree, const long *start, long long budget, double *x_out,
+	                     cm_lex *value, long long *work);
 } cm_relax;
 
 /* The network relaxation (flow.c): for models without side rows

@@ -109,17 +109,18 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 		out->bound = -1;
 		out->mip_gap = 1;
 	}
-	if (m->single)
-		cm__log(ctx, CM_LOG_INFO, "%s: %s after %ld node%s: %.0f without a place, %.0f pupil-m%s",
-		        cm_level_name(m->level),
-		        res.proven       ? "single-school plan proven optimal"
-		        : out->bound < 0 ? "single-school plan, fewest without a place not proven"
-		                         : "single-school plan",
-		        res.nodes, res.nodes == 1 ? "" : "s", res.value.unplaced, out->objective,
-		        res.proven ? ""
-		        : out->bound < 0
-		                ? ""
-		                : "; the bound is within the gap below");
+	if (m->single && res.proven)
+		cm__log(ctx, CM_LOG_INFO, "%s: single-school plan proven optimal (%ld relaxations)",
+		        cm_level_name(m->level), res.nodes);
+	else if (m->single && out->bound >= 0)
+		cm__log(ctx, CM_LOG_INFO, "%s: single-school plan within %.3f%% of the best possible "
+		        "(%ld relaxations%s)", cm_level_name(m->level), 100 * out->mip_gap, res.nodes,
+		        res.budget_out ? "; the search's budget ended" : "");
+	else if (m->single)
+		cm__log(ctx, CM_LOG_INFO, "%s: single-school plan with %.0f pupils without a place; "
+		        "no plan leaves fewer than %.0f, the search's budget ended before it settled "
+		        "which (%ld relaxations)", cm_level_name(m->level), res.value.unplaced,
+		        out->bound_unplaced, res.nodes);
 	return 0;
 }
 

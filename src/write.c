@@ -58,6 +58,7 @@ static const char *const shp_names[][2] = {
 	{"school_junior", "schl_jun"},     {"unplaced_primary", "unpl_prim"},
 	{"unplaced_junior", "unpl_jun"},   {"lp_unplaced", "lp_unpl"},
 	{"previous_school", "prev_schl"},  {"moved_compounds", "moved_cmpd"},
+	{"bound_unplaced", "bound_unpl"},
 };
 
 const char *cm__shp_field_name(const char *name)
@@ -230,8 +231,10 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		{"lp_bound", OFTReal},        {"lp_unplaced", OFTInteger},
 		{"scenario", OFTString},      {"moved", OFTInteger},
 		{"moved_compounds", OFTInteger},
+		{"bound", OFTReal},           {"bound_unplaced", OFTInteger},
+		{"nodes", OFTInteger},        {"proven", OFTInteger},
 	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 17);
+	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 21);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -263,6 +266,11 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 			OGR_F_SetFieldInteger(f, 15, (int)s->moved);
 			OGR_F_SetFieldInteger(f, 16, s->moved_compounds);
 		}
+		if (s->bound >= 0)
+			OGR_F_SetFieldDouble(f, 17, s->bound);
+		OGR_F_SetFieldInteger(f, 18, (int)s->bound_unplaced);
+		OGR_F_SetFieldInteger(f, 19, (int)s->nodes);
+		OGR_F_SetFieldInteger(f, 20, s->proven);
 		e = OGR_L_CreateFeature(lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)

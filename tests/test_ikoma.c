@@ -1,0 +1,79 @@
+/*
+ * test_ikoma.c: the Ikoma closure case (tests/data/ikoma, real geometry) as
+ * a regression test of the single-school search: the base plan and the plan
+ * with 桜ヶ丘小学校 closed, held to the base with stability weights 0 and
+ * 5000, each placing every pupil and proven optimal.  Through the CLI, as a
+ * planner runs it; the figures are read back from the written plans.
+ */
+#define _GNU_SOURCE /* asprintf */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The primary row of a plan's summary layer: unplaced pupils and proven. */
+static void summary_of(const char *path, long *unplaced, int *proven)
+{
+	GDALDatasetH ds;
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	GDALAllRegister();
+	ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	cr_assert(ds, "cannot open %s", path);
+	lyr = GDALDatasetGetLayerByName(ds, "summary");
+	cr_assert(lyr, "%s has no summary layer", path);
+	*unplaced = -1;
+	*proven = -1;
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr))) {
+		if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level")), "primary")) {
+			*unplaced = OGR_F_GetFieldAsInteger64(f, OGR_F_GetFieldIndex(f, "unplaced"));
+			*proven = OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "proven"));
+		}
+		OGR_F_Destroy(f);
+	}
+	GDALClose(ds);
+}
+
+static void run_case(int weight)
+{
+	char *dir = tmpdir(), *ini, *args, *plan;
+	const char *out;
+	long u;
+	int proven, rc;
+	cr_assert(asprintf(&ini,
+	                   "[input]\nschools = %s/ikoma/schools-gbk.csv\nschools_source_crs = EPSG:6668\n"
+	                   "schools_encoding = GBK\ncompounds = %s/ikoma/compounds.geojson\n"
+	                   "[fields]\nschools.x = 经度\nschools.y = 纬度\n"
+	                   "[policy]\nmax_distance_primary_m = 4000\nclass_size_primary = 35\n"
+	                   "[solve]\nassignment = single\nstability_weight = %d\n"
+	                   "[output]\npath = %s/ikoma.gpkg\n"
+	                   "[scenario close-sakuragaoka]\nclose = B129210001211\n",
+	                   getenv("CM_TEST_DATA"), getenv("CM_TEST_DATA"), weight, dir) > 0);
+	free(write_file(dir, "ikoma.ini", ini));
+	cr_assert(asprintf(&args, "-q solve %s/ikoma.ini", dir) > 0);
+	rc = run_cli(args, &out);
+	cr_assert_eq(rc, 0, "weight %d: exit %d: %s", weight, rc, out);
+	cr_assert(asprintf(&plan, "%s/ikoma.gpkg", dir) > 0);
+	summary_of(plan, &u, &proven);
+	cr_assert_eq(u, 0, "weight %d, base: %ld pupils without a place", weight, u);
+	cr_assert_eq(proven, 1, "weight %d, base: not proven optimal", weight);
+	free(plan);
+	cr_assert(asprintf(&plan, "%s/ikoma-close-sakuragaoka.gpkg", dir) > 0);
+	summary_of(plan, &u, &proven);
+	cr_assert_eq(u, 0, "weight %d, closure: %ld pupils without a place (a plan placing all "
+	          "exists)", weight, u);
+	cr_assert_eq(proven, 1, "weight %d, closure: not proven optimal", weight);
+	free(plan);
+	free(args);
+	free(ini);
+	free(dir);
+}
+
+Test(ikoma, closure_without_stability_proven) { run_case(0); }
+Test(ikoma, closure_held_to_the_base_proven) { run_case(5000); }
