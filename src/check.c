@@ -302,6 +302,15 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 	cm__progress(ctx, 0.3, "checking");
 	check_reach(ds, cfg, out);
 	tally(ds, cfg, out);
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		long n = out->level[lv].pupils[CM_LOCAL] + out->level[lv].pupils[CM_MIGRANT];
+		if (n > CM_MAX_LEVEL_PUPILS)
+			cm__diag(ds, CM_ERR, "too-many-pupils", cfg->input[CM_COMPOUNDS].path,
+			         ds->layer_name[CM_COMPOUNDS], NULL, NULL,
+			         "%s: %ld pupils in all, more than the engine holds (%d); a count "
+			         "field may be mistyped", cm_level_name((cm_level)lv), n,
+			         CM_MAX_LEVEL_PUPILS);
+	}
 	cm__progress(ctx, 1.0, "checking");
 	out->errors = cm_dataset_count(ds, CM_ERR);
 	out->warnings = cm_dataset_count(ds, CM_WARNING);

@@ -180,11 +180,18 @@ static int set_string(char **slot, const char *value)
 	return *slot ? 0 : -1;
 }
 
+/* A path key: resolved against the INI's folder.  An empty value names no
+ * file: an error, not the folder itself.  Returns 1, or 0 (fail) for inih. */
 static int set_path(parse_state *ps, char **slot, const char *value)
 {
+	const char *v = value;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (!*v)
+		return fail(ps, "an empty path: give the file, or leave the key out");
 	free(*slot);
 	*slot = cm__path_join(ps->base_dir, value);
-	return *slot ? 0 : -1;
+	return *slot ? 1 : fail(ps, "out of memory");
 }
 
 /* A key from the table. */
@@ -243,7 +250,7 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 			            k->choices);
 		return set_string(slot, value) ? fail(ps, "out of memory") : 1;
 	case K_PATH:
-		return set_path(ps, slot, value) ? fail(ps, "out of memory") : 1;
+		return set_path(ps, slot, value);
 	}
 	return fail(ps, "internal: key type"); /* unreachable */
 }
@@ -254,7 +261,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	const char *rest = name;
 	cm_coords coords = CM_COORDS_PLAIN;
 	if (!strcmp(name, "previous_plan"))
-		return set_path(ps, &ps->cfg->previous.path, value) ? fail(ps, "out of memory") : 1;
+		return set_path(ps, &ps->cfg->previous.path, value);
 	if (!strcmp(name, "previous_plan_layer"))
 		return set_string(&ps->cfg->previous.layer, value) ? fail(ps, "out of memory") : 1;
 	if (!strncmp(name, "schools", 7)) {
@@ -291,7 +298,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	{
 		cm_input *in = layer == CM_NLAYERS ? &ps->cfg->boundary : &ps->cfg->input[layer];
 		switch (ik) {
-		case IK_PATH: return set_path(ps, &in->path, value) ? fail(ps, "out of memory") : 1;
+		case IK_PATH: return set_path(ps, &in->path, value);
 		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, "out of memory") : 1;
 		case IK_WHERE: return set_string(&in->where, value) ? fail(ps, "out of memory") : 1;
 		case IK_ENCODING:
@@ -442,11 +449,11 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 		return 1;
 	}
 	if (!strcmp(name, "new_schools"))
-		return set_path(ps, &sc->new_schools.path, value) ? fail(ps, "out of memory") : 1;
+		return set_path(ps, &sc->new_schools.path, value);
 	if (!strcmp(name, "new_schools_layer"))
 		return set_string(&sc->new_schools.layer, value) ? fail(ps, "out of memory") : 1;
 	if (!strcmp(name, "new_compounds"))
-		return set_path(ps, &sc->new_compounds.path, value) ? fail(ps, "out of memory") : 1;
+		return set_path(ps, &sc->new_compounds.path, value);
 	if (!strcmp(name, "new_compounds_layer"))
 		return set_string(&sc->new_compounds.layer, value) ? fail(ps, "out of memory") : 1;
 	for (k = 0; k < sizeof keys / sizeof *keys; k++)

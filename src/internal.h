@@ -22,6 +22,9 @@
 /* The most pupils a level may have: the solvers' exact integer costs
  * (flow.c) are sized for it. */
 #define CM_MAX_LEVEL_PUPILS (1 << 25)
+/* The largest count (pupils, seats, classes) one feature may give: a
+ * compound or school of more is a typing error. */
+#define CM_MAX_COUNT 1000000
 
 /* ------------------------------------------------------------ ctx.c */
 

@@ -173,8 +173,10 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 		                "%s is missing: taken as 0", cm_field_name(field));
 		return 0;
 	}
-	if (fabs(d) > INT_MAX / 4) {
-		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, "%g is too large", d);
+	if (!(fabs(d) <= CM_MAX_COUNT)) { /* NaN too */
+		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
+		                "%g is more than any compound or school has (at most %d)", d,
+		                CM_MAX_COUNT);
 		return -1;
 	}
 	if (d != floor(d)) {

@@ -208,8 +208,10 @@ static void normalize_path(char *p)
 	char *seg[256];
 	size_t nseg = 0, i;
 	int absolute = p[0] == '/';
-	char *tok, *save = NULL, *out;
-	char *copy = cm__strdup(p);
+	char *tok, *save = NULL, *out, *copy;
+	if (!*p)
+		return; /* nothing to normalise (and no room for ".") */
+	copy = cm__strdup(p);
 	if (!copy)
 		return;
 	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {

@@ -220,3 +220,47 @@ Test(check, report_text)
 	cm_ctx_free(ctx);
 	free(ini);
 }
+
+/* Counts the solver cannot hold are errors, named by feature and field (a
+ * compound of 2,000,000 pupils once overflowed the network's costs), and so
+ * is a level whose pupils together exceed what the engine holds. */
+Test(check, counts_beyond_what_the_engine_holds)
+{
+	char *dir = tmpdir(), *sp, *cp, *ini, text[4096];
+	cm_check_report rep;
+	cm_config *cfg;
+	cm_ctx *ctx;
+	const cm_diag *d;
+	sp = write_file(dir, "s.csv", "id,name,level,sector,seats_primary,x,y\n"
+	                              "S1,One,primary,public,100,116.30,39.90\n");
+	snprintf(text, sizeof text,
+	         "id,name,area_type,primary_local,primary_migrant,x,y\n"
+	         "C1,Big,urban,2000000,0,116.301,39.901\n"
+	         "C2,Nan,urban,nan,0,116.302,39.902\n"
+	         "C3,Fine,urban,30,5,116.303,39.903\n");
+	cp = write_file(dir, "c.csv", text);
+	ini = scenario_text(sp, cp, "[input]\nschools_source_crs = EPSG:4326\n"
+	                            "compounds_source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, dir, &cfg);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+	cr_assert_not(rep.solvable);
+	int big = 0, nan_ = 0;
+	for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+		d = cm_dataset_diag(ds, i);
+		if (strcmp(d->kind, "bad-value") || !d->feature || !d->field)
+			continue;
+		big |= strstr(d->feature, "C1") && !strcmp(d->field, "primary_local") &&
+		       d->severity == CM_ERR;
+		nan_ |= strstr(d->feature, "C2") && d->severity == CM_ERR;
+	}
+	cr_assert(big, "no error names C1's primary_local");
+	cr_assert(nan_, "no error names C2's NaN");
+	cm_ctx_free(ctx);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	free(ini);
+	free(sp);
+	free(cp);
+	free(dir);
+}
