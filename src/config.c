@@ -721,6 +721,8 @@ int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out)
 	*out = NULL;
 	ps.ctx = ctx;
 	ps.file = path;
+	if ((rc = cm__input_ok(ctx, path, "scenario file")))
+		return rc;
 	ps.fp = fopen(path, "rb");
 	if (!ps.fp)
 		return cm__error(ctx, CM_EIO, "%s: cannot open the scenario file", path);

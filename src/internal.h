@@ -59,6 +59,10 @@ int cm__list_has(const char *list, const char *value);
 /* Parses a decimal number.  Returns 0 on success, -1 for text that is not
  * a number; *is_null is set for an empty or blank string. */
 int cm__parse_number(const char *s, double *out, int *is_null);
+/* Inputs are regular files or folders: a FIFO, a device or a socket would
+ * block or never end.  Returns 0 (also when `path` is not a file here: a
+ * connection string, a /vsi path), or CM_EINPUT naming it as the `what`. */
+int cm__input_ok(cm_ctx *ctx, const char *path, const char *what);
 /* Folder part of a path ("." if none); caller frees. */
 char *cm__dirname(const char *path);
 /* `path` if absolute, else `dir`/`path`; caller frees. */
@@ -76,7 +80,9 @@ long cm__ids_find(const cm__id *index, size_t n, const char *id);
 
 /* Prints `s` left-aligned in `width` terminal columns (汉字 take two). */
 void cm__print_padded(FILE *fp, const char *s, int width);
-/* Prints a CSV field, quoted when it holds a comma, quote or line break. */
+/* Prints a CSV text field, quoted when it holds a comma, quote or line
+ * break; one a spreadsheet would read as a formula (=, +, -, @ first) gets
+ * a leading ' inside the quotes. */
 void cm__csv_field(FILE *fp, const char *s);
 
 /* Growable array of pointers-sized elements, for diagnostics and the like. */

@@ -19,6 +19,9 @@ static int is_dir(const char *p)
 static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 {
 	char *geojson;
+	int rc;
+	if ((rc = cm__input_ok(ctx, path, "plan")))
+		return rc;
 	if (!is_dir(path)) {
 		pf->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: cannot open the plan: %s", path,

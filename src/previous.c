@@ -328,6 +328,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	*out = NULL;
 	if (!path)
 		return 0;
+	if ((rc = cm__input_ok(ctx, path, "previous plan")))
+		return rc;
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = open_previous(path);

@@ -248,6 +248,8 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	char **opts = NULL;
 	int n, i;
 
+	if ((n = cm__input_ok(ctx, path, L->what)))
+		return n; /* a FIFO would block the open */
 	drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
 	if (!drv) {
 		if (access(path, R_OK) != 0)
@@ -403,6 +405,7 @@ static char *field_list(layer_src *L)
 
 static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 {
+	unsigned char none[CM_NFIELDS] = {0}; /* fields [fields] sets to none */
 	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
 	int f, i, rc = 0;
 	char *list;
@@ -423,6 +426,10 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		if (!cm__field_used(L->kind, (cm_field)f) || f == CM_F_X || f == CM_F_Y ||
 		    f == CM_F_WKT)
 			continue;
+		if (L->in->field[f] && cm__streq_ci(L->in->field[f], "none")) {
+			none[f] = 1; /* the data has no such field, on purpose */
+			continue;
+		}
 		if (L->in->field[f]) {
 			L->fidx[f] = find_field(L, L->in->field[f]);
 			if (L->fidx[f] < 0) {
@@ -470,11 +477,31 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		if (L->fidx[CM_F_AREA_TYPE] < 0)
 			cm__diag(ds, CM_WARNING, "missing-field", L->in->path, L->name, NULL, "area_type",
 			         "no area_type field (城区/镇区/乡村): every compound taken as urban");
+		/* A level's local field without its migrant field (or the other way
+		 * round) is a mistyped name more often than data without migrants:
+		 * an error, unless [fields] says `none`.  A level with neither is
+		 * a layer for the other level. */
+		for (f = CM_F_PRIMARY_LOCAL; f <= CM_F_JUNIOR_MIGRANT; f += 2) {
+			int other = f + 1;
+			for (int k = 0; k < 2; k++) {
+				int a = k ? other : f, b = k ? f : other;
+				if (L->fidx[a] >= 0 || none[a] || L->fidx[b] < 0)
+					continue;
+				rc = cm__error(ctx, CM_EINPUT,
+				               "%s, layer %s: a %s field but no %s field (mistyped?); name it "
+				               "with %s.%s in [fields], or set it to none if the data has no "
+				               "such pupils; the layer's fields: %s",
+				               L->in->path, L->name, cm_field_name((cm_field)b),
+				               cm_field_name((cm_field)a), L->what, cm_field_name((cm_field)a),
+				               list);
+				goto done;
+			}
+		}
 		for (f = CM_F_PRIMARY_LOCAL; f <= CM_F_JUNIOR_MIGRANT; f++)
 			if (L->fidx[f] < 0)
 				cm__diag(ds, CM_NOTE, "missing-field", L->in->path, L->name, NULL,
-				         cm_field_name((cm_field)f), "no %s field: taken as 0 everywhere",
-				         cm_field_name((cm_field)f));
+				         cm_field_name((cm_field)f), "no %s field%s: taken as 0 everywhere",
+				         cm_field_name((cm_field)f), none[f] ? " (none in [fields])" : "");
 	}
 done:
 	free(list);

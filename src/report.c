@@ -315,10 +315,16 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 
 
 /* Markdown table cells: a '|' would end the cell. */
+/* Text in a Markdown table cell or heading: a | escaped, a line break or
+ * tab a space (a newline in a name must not start a heading or a row). */
 static void md_cell(FILE *fp, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '|')
+		if (*s == '\n' || *s == '\r' || *s == '\t') {
+			fputc(' ', fp);
+			continue;
+		}
+		if (*s == '|' || *s == '\\')
 			fputc('\\', fp);
 		fputc(*s, fp);
 	}
@@ -351,7 +357,9 @@ void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dat
 			if (markdown) {
 				fprintf(fp, "\n### ");
 				md_cell(fp, schools[i].name);
-				fprintf(fp, " (%s)\n\n学位 %d, 招生 %d%s\n\n", schools[i].id, r->seats, r->enrolled,
+				fputs(" (", fp);
+				md_cell(fp, schools[i].id);
+				fprintf(fp, ")\n\n学位 %d, 招生 %d%s\n\n", r->seats, r->enrolled,
 				        schools[i].boarding ? ", 寄宿制" : "");
 				fprintf(fp, "| 小区代码 | 小区名称 | 户籍 | 随迁 |\n| --- | --- | ---: | ---: |\n");
 			}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 char *cm__strdup(const char *s)
 {
@@ -356,15 +357,36 @@ void cm__print_padded(FILE *fp, const char *s, int width)
 /* CSV quoting: fields with a comma, quote or line break are quoted. */
 void cm__csv_field(FILE *fp, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	/* a cell a spreadsheet would take for a formula starts with a quote
+	 * mark, as the usual CSV-injection advice has it */
+	int formula = *s && strchr("=+-@\t\r", *s);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, fp);
 		return;
 	}
 	fputc('"', fp);
+	if (formula)
+		fputc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', fp);
 		fputc(*s, fp);
 	}
 	fputc('"', fp);
+}
+
+int cm__input_ok(cm_ctx *ctx, const char *path, const char *what)
+{
+	struct stat st;
+	if (!path || stat(path, &st) != 0)
+		return 0; /* not a file here (a PG: string, /vsizip/...): GDAL says */
+	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return 0;
+	return cm__error(ctx, CM_EINPUT, "%s (%s): not a regular file or folder but %s; catchment "
+	                 "reads only files and folders", path, what,
+	                 S_ISFIFO(st.st_mode)  ? "a FIFO"
+	                 : S_ISCHR(st.st_mode) ? "a character device"
+	                 : S_ISBLK(st.st_mode) ? "a block device"
+	                 : S_ISSOCK(st.st_mode) ? "a socket"
+	                                        : "not a file");
 }

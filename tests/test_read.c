@@ -5,6 +5,7 @@
 #include "../src/internal.h"
 
 #include <criterion/criterion.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,6 +438,29 @@ Test(read, stops_with_a_clear_message)
 	free(dir);
 }
 
+/* An input that is a FIFO would block the open for ever: refused at once,
+ * named, for a layer and for the scenario file itself. */
+Test(read, a_fifo_is_refused, .timeout = 60)
+{
+	char *dir = tmpdir(), *fifo, *ini, *args;
+	const char *m;
+	cr_assert(asprintf(&fifo, "%s/compounds.geojson", dir) > 0);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	ini = ini_for("schools.geojson", fifo, NULL);
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "compounds.geojson") && strstr(m, "FIFO"), "%s", m);
+	free(ini);
+	free(fifo);
+	cr_assert(asprintf(&fifo, "%s/plan.ini", dir) > 0);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert(asprintf(&args, "check %s", fifo) > 0);
+	cr_assert_eq(run_cli(args, &m), 1, "%s", m);
+	cr_assert(strstr(m, "plan.ini") && strstr(m, "FIFO"), "%s", m);
+	free(args);
+	free(fifo);
+	free(dir);
+}
+
 Test(read, representative_point_inside_concave_polygon)
 {
 	char *dir = tmpdir();
@@ -447,7 +471,7 @@ Test(read, representative_point_inside_concave_polygon)
 		"[[[113.0,24.78],[113.01,24.78],[113.01,24.79],[113.008,24.79],[113.008,24.782],"
 		"[113.002,24.782],[113.002,24.79],[113.0,24.79],[113.0,24.78]]]}}]}");
 	const char *s = "schools.geojson";
-	char *ini = ini_for(s, c, NULL);
+	char *ini = ini_for(s, c, "[fields]\ncompounds.primary_migrant = none\n");
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	const cm_compound *u = compound_by_id(ds, "U");
 	int in_base = u->lat >= 24.78 && u->lat <= 24.782;
@@ -476,4 +500,42 @@ Test(read, where_filter)
 	const char *m = load_err(ini, ".");
 	cr_assert(strstr(m, "schools_where") && strstr(m, "no_such_field"), "%s", m);
 	free(ini);
+}
+
+/* A level's local count without its migrant count is a mistyped field name
+ * more often than data without migrants: an error naming the missing field
+ * and listing the layer's, unless [fields] says none.  A layer with
+ * neither field of a level simply has no such pupils. */
+Test(read, a_missing_count_field_is_named)
+{
+	char *dir = tmpdir(), *cp, *ini;
+	const char *m;
+	cp = write_file(dir, "c.csv", "id,name,primary_local,primary_migrant,junior_local,x,y\n"
+	                              "C1,One,10,2,5,116.301,39.901\n");
+	ini = ini_for("schools.geojson", cp, "compounds_source_crs = EPSG:4326\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "c.csv") && strstr(m, "junior_migrant") && strstr(m, "junior_local") &&
+	          strstr(m, "primary_migrant") && strstr(m, "none"), "%s", m);
+	free(ini);
+	ini = ini_for("schools.geojson", cp, "compounds_source_crs = EPSG:4326\n"
+	                                     "[fields]\ncompounds.junior_migrant = none\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	int noted = 0;
+	for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+		const cm_diag *d = cm_dataset_diag(ds, i);
+		noted |= !strcmp(d->kind, "missing-field") && d->field &&
+		         !strcmp(d->field, "junior_migrant") && d->severity == CM_NOTE;
+	}
+	cr_assert(noted, "no note for the junior_migrant set to none");
+	cm_dataset_free(ds);
+	free(ini);
+	free(cp);
+	cp = write_file(dir, "p.csv", "id,name,primary_local,primary_migrant,x,y\n"
+	                              "C1,One,10,2,116.301,39.901\n");
+	ini = ini_for("schools.geojson", cp, "compounds_source_crs = EPSG:4326\n");
+	ds = load_ok(ini, ".", NULL);
+	cm_dataset_free(ds);
+	free(ini);
+	free(cp);
+	free(dir);
 }

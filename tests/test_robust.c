@@ -96,7 +96,7 @@ Test(robust, wrong_types_in_geojson)
 		"{\"type\":\"Feature\",\"properties\":{\"id\":4,\"primary_local\":5},"
 		"\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[113,24.79],[113.001,24.79],[113.001,24.791],[113,24.79]]],[[[113.01,24.79],[113.011,24.79],[113.011,24.791],[113.01,24.79]]]]}}"
 		"]}");
-	cr_assert_eq(load_and_check(s, c, NULL), 0);
+	cr_assert_eq(load_and_check(s, c, "[fields]\ncompounds.primary_migrant = none\n"), 0);
 	free(c);
 	free(dir);
 }

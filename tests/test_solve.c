@@ -1294,3 +1294,38 @@ Test(route, one_place_names_the_reason)
 	cm_config_free(cfg);
 	cm_ctx_free(ctx);
 }
+
+/* ------------------------------------------------------------ text outputs */
+
+/* Names and ids are the data's: in the Markdown ranges a line break or a |
+ * cannot start a heading or a row, and in CSV a cell a spreadsheet would
+ * run as a formula starts with a quote mark. */
+Test(ranges, hostile_names_are_escaped)
+{
+	tschool s[1] = {{"S\\n## forged", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp c[2] = {{"=HYPERLINK(\\\"x\\\")", "urban", 10, 0, 0, 0, 100, 0},
+	              {"C|2\\n# forged", "urban", 12, 0, 0, 0, 0, 100}};
+	tiny t;
+	char *md = NULL, *csv = NULL, *line;
+	size_t len;
+	FILE *fp;
+	int headings = 0;
+	tiny_solve(&t, s, 1, c, 2, NULL);
+	fp = open_memstream(&md, &len);
+	cm_report_ranges(fp, 1, t.cfg, t.ds, t.plan);
+	fclose(fp);
+	for (line = md; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		cr_assert(strncmp(line, "# forged", 8) && strncmp(line, "## forged", 9), "%s", md);
+		headings += line[0] == '#';
+	}
+	cr_assert_eq(headings, 3, "title, level, school; got %d:\n%s", headings, md);
+	cr_assert(strstr(md, "C\\|2 # forged"), "%s", md);
+	fp = open_memstream(&csv, &len);
+	cm_report_ranges(fp, 0, t.cfg, t.ds, t.plan);
+	fclose(fp);
+	cr_assert(strstr(csv, "\"'=HYPERLINK(\"\"x\"\")\""), "%s", csv);
+	cr_assert_null(strstr(csv, ",=HYPERLINK"), "%s", csv);
+	free(md);
+	free(csv);
+	tiny_free(&t);
+}
