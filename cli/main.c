@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_SOLVER = 3 };
@@ -98,6 +99,14 @@ static int parse_level(const char *s)
 	if (!strcmp(s, "junior") || !strcmp(s, "初中"))
 		return CM_JUNIOR;
 	return -1;
+}
+
+/* 1 when `a` and `b` name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
 }
 
 /* 1 when `path` ends in a map format's extension. */
@@ -448,14 +457,33 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		sc.cfg->output.format = strdup(format);
 		rc = sc.cfg->output.format ? 0 : CM_ENOMEM;
 	}
+	/* every output is checked before the solve: none may replace an input */
+	if (!rc && !output)
+		output = sc.cfg->output.path ? sc.cfg->output.path
+		                             : (fallback = default_output(argv[optind]));
+	if (!rc && !output)
+		rc = CM_ENOMEM;
+	if (!rc)
+		rc = cm_output_check(sc.ctx, sc.cfg, output);
+	if (!rc && ranges)
+		rc = cm_output_check(sc.ctx, sc.cfg, ranges);
+	if (!rc && map)
+		rc = cm_output_check(sc.ctx, sc.cfg, map);
+	if (!rc && sc.cfg->n_scenarios) {
+		char *csv = path_with(output, "scenarios", ".csv");
+		rc = csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
+		for (size_t k = 0; !rc && k < sc.cfg->n_scenarios; k++) {
+			char *sp = path_with(output, sc.cfg->scenarios[k].name, NULL);
+			rc = sp ? cm_output_check(sc.ctx, sc.cfg, sp) : CM_ENOMEM;
+			free(sp);
+		}
+		free(csv);
+	}
 	if (!rc)
 		rc = cm_previous_load(sc.ctx, sc.cfg, sc.ds, &prev);
 	if (!rc)
 		rc = cm_solve_from(sc.ctx, sc.cfg, sc.ds, prev, &plan);
 	if (!rc) {
-		if (!output)
-			output = sc.cfg->output.path ? sc.cfg->output.path
-			                             : (fallback = default_output(argv[optind]));
 		rc = output ? cm_plan_write(sc.ctx, plan, sc.ds, sc.cfg, output) : CM_ENOMEM;
 	}
 	if (!rc && ranges && write_ranges(ranges, sc.cfg, sc.ds, plan)) {
@@ -602,6 +630,12 @@ static int cmd_compare(cli *c, int argc, char **argv)
 	}
 	if (cm_compare_plans(ctx, argv[optind], argv[optind + 1], &cmp))
 		goto fail;
+	if (output && (same_file(output, argv[optind]) || same_file(output, argv[optind + 1]))) {
+		end_progress(c);
+		fprintf(stderr, "catchment compare: %s: refusing to write over a plan being compared\n",
+		        output);
+		goto done;
+	}
 	if (output) {
 		FILE *fp = fopen(output, "w");
 		if (fp)

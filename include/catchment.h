@@ -455,8 +455,16 @@ size_t cm_plan_catchments(const cm_plan *plan, const cm_catchment **out);
  * school takes its pupils. */
 long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
 
+/* Refuses (CM_EINPUT, naming both) an output at `path` that is, or as a
+ * folder holds, a file `cfg` reads: the scenario file, a layer (with a
+ * shapefile's .dbf, .shx, .prj and .cpg), the boundary, last year's plan, a
+ * scenario's layers.  By identity (device and inode), not by name.  Every
+ * output a run writes is checked so (cm_plan_write does it itself). */
+int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path);
+
 /* Writes the plan as a GeoPackage (layers assignment, schools, summary),
- * atomically: into a temporary file beside `path`, renamed at the end. */
+ * atomically: into a temporary file beside `path`, renamed at the end.  An
+ * existing file there is replaced only when it is a catchment plan. */
 int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
                   const char *path);
 

@@ -583,6 +583,84 @@ static int same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+static int inside(const char *dir, const char *file);
+
+/* 1 when `out` is the file `in`, or a folder that holds it. */
+static int covers(const char *out, const char *in)
+{
+	return in && (same_file(out, in) || inside(out, in));
+}
+
+/* Does `out` cover input `in`, or a shapefile's other files beside it? */
+static int covers_input(const char *out, const char *in)
+{
+	static const char *const side[] = {".dbf", ".shx", ".prj", ".cpg", ".DBF", ".SHX", ".PRJ",
+	                                   ".CPG"};
+	size_t n, k;
+	if (!in)
+		return 0;
+	if (covers(out, in))
+		return 1;
+	n = strlen(in);
+	if (n < 4 || !cm__streq_ci(in + n - 4, ".shp"))
+		return 0;
+	for (k = 0; k < sizeof side / sizeof *side; k++) {
+		char *p = cm__sprintf("%.*s%s", (int)(n - 4), in, side[k]);
+		int hit = p && covers(out, p);
+		free(p);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path)
+{
+	const char *in[CM_NLAYERS + 3];
+	size_t i, n = 0;
+	for (i = 0; i < CM_NLAYERS; i++)
+		in[n++] = cfg->input[i].path;
+	in[n++] = cfg->boundary.path;
+	in[n++] = cfg->previous.path;
+	in[n++] = cfg->file;
+	for (i = 0; i < n; i++)
+		if (covers_input(path, in[i]))
+			return cm__error(ctx, CM_EINPUT, "%s: refusing to write over an input (%s)", path,
+			                 in[i]);
+	for (i = 0; i < cfg->n_scenarios; i++) {
+		const cm_scenario *sc = &cfg->scenarios[i];
+		const char *p = covers_input(path, sc->new_schools.path)     ? sc->new_schools.path
+		                : covers_input(path, sc->new_compounds.path) ? sc->new_compounds.path
+		                                                              : NULL;
+		if (p)
+			return cm__error(ctx, CM_EINPUT, "%s: refusing to write over an input (%s, "
+			                 "scenario %s)", path, p, sc->name);
+	}
+	return 0;
+}
+
+/* An existing file at a GeoPackage plan's path is replaced only when it
+ * is one (its assignment and summary layers). */
+static int replaceable_gpkg(cm_ctx *ctx, const char *path)
+{
+	struct stat st;
+	GDALDatasetH g;
+	int ok;
+	if (stat(path, &st) != 0)
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return cm__error(ctx, CM_EINPUT, "%s exists and is not a file: refusing to replace it",
+		                 path);
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	ok = g && GDALDatasetGetLayerByName(g, "assignment") && GDALDatasetGetLayerByName(g, "summary");
+	if (g)
+		GDALClose(g);
+	CPLPopErrorHandler();
+	return ok ? 0 : cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: refusing "
+	                          "to replace it", path);
+}
+
 /* The output format: [output] format, else the path's extension. */
 static int pick_format(cm_ctx *ctx, const cm_config *cfg, const char *path, out_format *out)
 {
@@ -728,13 +806,11 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		if (dot && !strchr(dot, '/'))
 			*dot = '\0';
 	}
-	for (i = 0; i < CM_NLAYERS; i++)
-		if (same_file(target, cfg->input[i].path) ||
-		    (fmt != FMT_GPKG && inside(target, cfg->input[i].path))) {
-			rc = cm__error(ctx, CM_EINPUT, "%s: refusing to write the plan over an input", target);
-			free(target);
-			return rc;
-		}
+	if ((rc = cm_output_check(ctx, cfg, target)) ||
+	    (fmt == FMT_GPKG && (rc = replaceable_gpkg(ctx, target)))) {
+		free(target);
+		return rc;
+	}
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
 	w.path = target;

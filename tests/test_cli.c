@@ -611,3 +611,61 @@ Test(cli, scenario_open_school_inline_or_layer, .timeout = 600)
 	free(ini);
 	free(dir);
 }
+
+/* Outputs never replace what the run reads (by identity of the file, not
+ * its name), nor a file that is not a plan: every case of the reliability
+ * reproducer, each with the input unchanged afterwards. */
+Test(cli, outputs_never_replace_inputs, .timeout = 300)
+{
+	static const char *const what[] = {"ranges over the schools layer",
+	                                   "ranges over the scenario file",
+	                                   "a plan over a file that is not one"};
+	char *dir = tmpdir(), *ini, *args, *path, *before, *after, *copy, *extra;
+	const char *out;
+	size_t n1, n2;
+	/* the schools layer is a copy in the test's folder: a regression must
+	 * not touch the repository's */
+	cr_assert(asprintf(&path, "%s/tongxi/schools.csv", getenv("CM_GEODATA")) > 0);
+	before = slurp(path, &n1);
+	copy = write_file(dir, "schools.csv", before);
+	free(before);
+	free(path);
+	ini = example_with(dir, "", 1);
+	{
+		/* point the example's schools line at the copy */
+		char *text = slurp(ini, NULL), *line = strstr(text, "\nschools = "), *eol;
+		cr_assert(line);
+		eol = strchr(line + 1, '\n');
+		cr_assert(asprintf(&extra, "%.*s\nschools = %s%s", (int)(line - text), text, copy, eol) > 0);
+		free(ini);
+		ini = write_file(dir, "county.ini", extra);
+		free(text);
+	}
+	for (int k = 0; k < 3; k++) {
+		if (k == 0)
+			path = strdup(copy);
+		else if (k == 1)
+			path = strdup(ini);
+		else
+			path = write_file(dir, "notes.gpkg", "my notes\n");
+		before = slurp(path, &n1);
+		cr_assert(before, "%s", path);
+		if (k == 2)
+			cr_assert(asprintf(&args, "-q solve -o %s %s", path, ini) > 0);
+		else
+			cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg -r %s %s", dir, path, ini) > 0);
+		cr_assert_eq(run_cli(args, &out), 1, "%s: %s", what[k], out);
+		cr_assert(strstr(out, "refusing"), "%s: %s", what[k], out);
+		after = slurp(path, &n2);
+		cr_assert(after && n1 == n2 && !memcmp(before, after, n1), "%s: %s changed", what[k],
+		          path);
+		free(before);
+		free(after);
+		free(args);
+		free(path);
+	}
+	free(ini);
+	free(extra);
+	free(copy);
+	free(dir);
+}
