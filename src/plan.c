@@ -320,7 +320,9 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		cm_change *ch;
-		if (was[i] == CM_PREV_NONE || was[i] == p->home[lv][i])
+		/* a compound without pupils of the level has no school to change */
+		if (was[i] == CM_PREV_NONE || was[i] == p->home[lv][i] ||
+		    (c->pupils[lv][CM_LOCAL] <= 0 && c->pupils[lv][CM_MIGRANT] <= 0))
 			continue;
 		if (!(ch = cm__vec_push(&p->changes)))
 			return -1;

@@ -146,6 +146,9 @@ static int seats_one(void *ud, const char *item)
 		double seats = (add ? sch->seats[a->level] : 0) + v * per;
 		if (seats < 0)
 			rc = bad(a, item, "the school would have fewer than no seats");
+		else if (!(seats <= CM_MAX_COUNT))
+			rc = bad(a, item, "the school would have more than 1,000,000 seats, more than "
+			         "any school has");
 		else
 			sch->seats[a->level] = (int)seats;
 	}
@@ -153,13 +156,21 @@ static int seats_one(void *ud, const char *item)
 	return rc;
 }
 
-static void scale_pupils(cm_compound *c, double f)
+/* Scales a compound's pupils by f; -1 (nothing changed) when a count
+ * would pass CM_MAX_COUNT, the most a feature may have (checked, never
+ * wrapped). */
+static int scale_pupils(cm_compound *c, double f)
 {
 	int lv, g;
 	for (lv = 0; lv < CM_NLEVELS; lv++)
 		for (g = 0; g < CM_NGROUPS; g++)
+			if (c->pupils[lv][g] > 0 && !((double)c->pupils[lv][g] * f <= CM_MAX_COUNT))
+				return -1;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		for (g = 0; g < CM_NGROUPS; g++)
 			if (c->pupils[lv][g] > 0)
 				c->pupils[lv][g] = (int)lround(c->pupils[lv][g] * f);
+	return 0;
 }
 
 static int demand_one(void *ud, const char *item)
@@ -176,8 +187,8 @@ static int demand_one(void *ud, const char *item)
 		rc = bad(a, item, "no such compound");
 	else if (cm__parse_number(value, &f, &null) || null || f < 0 || f > 100)
 		rc = bad(a, item, "the factor must be a number from 0 to 100");
-	else
-		scale_pupils(&a->ds->compounds[c], f);
+	else if (scale_pupils(&a->ds->compounds[c], f))
+		rc = bad(a, item, "a count would pass 1,000,000 pupils, more than any compound has");
 	free(id);
 	return rc;
 }
@@ -431,8 +442,12 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 	if (!rc)
 		rc = add_layer(&a, &sc->new_compounds, CM_COMPOUNDS);
 	if (!rc && sc->demand_scale != 1)
-		for (i = 0; i < a.ds->n_compounds; i++)
-			scale_pupils(&a.ds->compounds[i], sc->demand_scale);
+		for (i = 0; i < a.ds->n_compounds && !rc; i++)
+			if (scale_pupils(&a.ds->compounds[i], sc->demand_scale))
+				rc = cm__error(ctx, CM_EINPUT, "%s: [scenario %s] (line %d) demand_scale = %g: "
+				               "compound %s would have more than %d pupils of a kind, more "
+				               "than any compound has", cfg->file, sc->name, sc->line,
+				               sc->demand_scale, a.ds->compounds[i].id, CM_MAX_COUNT);
 	a.key = "demand";
 	if (!rc)
 		rc = each_item(sc->demand, demand_one, &a);

@@ -1329,3 +1329,61 @@ Test(ranges, hostile_names_are_escaped)
 	free(csv);
 	tiny_free(&t);
 }
+
+/* Scenario arithmetic is checked, never wrapped: scaling or adding past what
+ * a compound or school can have is an error naming the scenario's key. */
+Test(scenario, counts_are_checked)
+{
+	tschool s[1] = {{"S1", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp c[1] = {{"C1", "urban", 600000, 0, 0, 0, 100, 0}};
+	static const char *const cases[][2] = {
+		{"[scenario big]\ndemand_scale = 2\n", "demand_scale"},
+		{"[scenario big]\ndemand = C1:1.8\n", "demand"},
+		{"[scenario big]\nseats_primary = S1:+2147483647\n", "seats_primary"},
+	};
+	for (int k = 0; k < 3; k++) {
+		tiny t;
+		cm_ctx *ctx;
+		cm_dataset *sds = NULL;
+		tiny_solve(&t, s, 1, c, 1, cases[k][0]);
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_scenario_data(ctx, t.cfg, &t.cfg->scenarios[0], t.ds, &sds), CM_EINPUT,
+		             "case %d", k);
+		cr_assert(strstr(cm_ctx_last_error(ctx), cases[k][1]) &&
+		          strstr(cm_ctx_last_error(ctx), "[scenario big]"), "%s",
+		          cm_ctx_last_error(ctx));
+		cm_dataset_free(sds);
+		cm_ctx_free(ctx);
+		tiny_free(&t);
+	}
+}
+
+/* The redraw notice lists compounds whose pupils change school: one with no
+ * pupils of the level has none to change (real data has thousands). */
+Test(redraw, empty_compounds_are_not_in_the_notice)
+{
+	tschool s[2] = {{"S1", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+	                {"S2", "primary", "public", 100, 0, 0, 0, 0, 2000, 0}};
+	tcomp c[2] = {{"C1", "urban", 20, 0, 0, 0, 1900, 0}, {"C2", "urban", 0, 0, 5, 0, 100, 0}};
+	tiny t;
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	cm_plan *p = NULL;
+	const cm_change *ch;
+	size_t n;
+	tiny_solve(&t, s, 2, c, 2, NULL);
+	free(t.cfg->previous.path);
+	t.cfg->previous.path = write_file(t.dir, "last.csv", "compound_id,level,school_id\n"
+	                                                     "C1,primary,S1\nC2,primary,S1\n");
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+	n = cm_plan_changes(p, &ch);
+	cr_assert_eq(n, 1, "only C1 changes school (to the nearer S2)");
+	cr_assert_eq(ch[0].compound, 0);
+	cr_assert_eq(cm_plan_summary(p, CM_PRIMARY)->moved_compounds, 1);
+	cm_plan_free(p);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
