@@ -502,23 +502,28 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 				snprintf(moved, sizeof moved, "%ld", s->moved);
 				snprintf(cmpds, sizeof cmpds, "%d", s->moved_compounds);
 			}
+			/* a share of nobody (no such pupils) is empty, not -1 */
+			char near[16] = "", mig[16] = "", tn[16], tm[16];
+			if (s->near_share >= 0)
+				snprintf(near, sizeof near, "%.4f", s->near_share);
+			if (s->migrant_public_share >= 0)
+				snprintf(mig, sizeof mig, "%.4f", s->migrant_public_share);
 			if (csv) {
 				cm__csv_field(fp, runs[r].name);
-				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%.4f,%.4f,%d,%d,%s,%s,%.2f\n",
+				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f\n",
 				        cm_level_name((cm_level)lv), s->pupils, s->placed,
-				        s->unplaced, s->mean_distance_m, s->max_distance_m,
-				        s->near_share, s->migrant_public_share, s->overfull,
-				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
-				        s->solve_seconds);
+				        s->unplaced, s->mean_distance_m, s->max_distance_m, near, mig,
+				        s->overfull, full_schools(runs[r].plan, runs[r].ds, (cm_level)lv),
+				        moved, cmpds, s->solve_seconds);
 			} else {
-				cm__print_padded(fp, runs[r].name, 17);
-				fprintf(fp, "%-8s %8ld %8ld %9ld %8.2f %7.2f %5.1f%% %7.1f%% %8d %5d %7s "
+				cm__print_padded(fp, runs[r].name, 16);
+				fprintf(fp, " %-8s %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s "
 				            "%7s %8.2f\n",
 				        cm_level_name((cm_level)lv), s->pupils, s->placed,
 				        s->unplaced, s->mean_distance_m / 1000, s->max_distance_m / 1000,
-				        100 * s->near_share, 100 * s->migrant_public_share, s->overfull,
-				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
-				        s->solve_seconds);
+				        pct(tn, sizeof tn, s->near_share), pct(tm, sizeof tm, s->migrant_public_share),
+				        s->overfull, full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved,
+				        cmpds, s->solve_seconds);
 			}
 		}
 	if (csv)
