@@ -237,6 +237,15 @@ static int cmd_check(cli *c, int argc, char **argv)
 		if (!c->quiet || !sc.rep.solvable)
 			cm_report_check(c->quiet ? stderr : stdout, sc.cfg, sc.ds, &sc.rep, all ? 0 : 10);
 		status = sc.rep.solvable ? EXIT_OK : EXIT_INPUT;
+		/* last year's plan is an input too: a solve would stop on it */
+		if (status == EXIT_OK && sc.cfg->previous.path) {
+			cm_previous *prev = NULL;
+			if (cm_previous_load(sc.ctx, sc.cfg, sc.ds, &prev)) {
+				report_error(&sc);
+				status = EXIT_INPUT;
+			}
+			cm_previous_free(prev);
+		}
 	}
 	scenario_close(&sc);
 	return status;

@@ -669,3 +669,22 @@ Test(cli, outputs_never_replace_inputs, .timeout = 300)
 	free(copy);
 	free(dir);
 }
+
+/* `check` reads last year's plan too: a broken one fails the check, as it
+ * would fail the solve, with its file named. */
+Test(cli, check_reads_the_previous_plan)
+{
+	char *dir = tmpdir(), *prev, *extra, *ini, *args;
+	const char *out;
+	prev = write_file(dir, "last.csv", "compound_id,school_id\nC1,S1\n");
+	cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s\n", prev) > 0);
+	ini = example_with(dir, extra, 1);
+	cr_assert(asprintf(&args, "-q check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "last.csv") && strstr(out, "level"), "%s", out);
+	free(args);
+	free(ini);
+	free(extra);
+	free(prev);
+	free(dir);
+}
