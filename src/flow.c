@@ -136,7 +136,7 @@ typedef struct fnet {
 	cm_usage nb_usage;
 	double nb_unplaced, nb_pm;
 	int64_t nb_mm;
-	int rounds;
+	int64_t *room;        /* by school: scratch for fnet_values */
 } fnet;
 
 static void fnet_free(fnet *F)
@@ -150,6 +150,7 @@ static void fnet_free(fnet *F)
 	free(F->forbidden);
 	free(F->x);
 	free(F->mmc);
+	free(F->room);
 	cm__usage_free(&F->nb_usage);
 }
 
@@ -441,7 +442,6 @@ static int fnet_solve(fnet *F, int price)
 	size_t j;
 	for (;;) {
 		int added = 0, st = cm__nf_solve(F->nf);
-		F->rounds++;
 		if (st == CM_NF_NOMEM)
 			return CM_ENOMEM;
 		if (st != CM_NF_OPTIMAL)
@@ -476,11 +476,10 @@ static void fnet_values(fnet *F)
 {
 	const cm_col *cols = F->cols;
 	size_t ns = F->n_schools, i, j;
-	int64_t room[64], *lp;
+	int64_t *lp = F->room; /* purchased places left, by school */
 	if (F->x_fresh)
 		return;
-	lp = ns <= 64 ? room : malloc(ns * sizeof *lp); /* purchased places left, by school */
-	for (i = 0; lp && i < ns; i++)
+	for (i = 0; i < ns; i++)
 		lp[i] = F->school_node[i] >= 0 && F->to_sink[i] >= 0 ? cm__nf_flow(F->nf, F->to_sink[i])
 		                                                     : 0;
 	for (j = 0; j < F->ncols; j++) {
@@ -490,7 +489,7 @@ static void fnet_values(fnet *F)
 		if (F->arc[j] < 0 || c->kind == CM_COL_CHOICE)
 			continue;
 		f = cm__nf_flow(F->nf, F->arc[j]);
-		if (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PURCHASED && lp) {
+		if (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PURCHASED) {
 			int64_t take = f < lp[c->school] ? f : lp[c->school];
 			lp[c->school] -= take;
 			F->x[j] = (double)take;
@@ -513,12 +512,10 @@ static void fnet_values(fnet *F)
 				if (F->x[k] > 0)
 					F->x[j] = 1;
 		}
-	if (lp != room)
-		free(lp);
 	F->x_fresh = 1;
 }
 
-static void to_lex(const fnet *F, cm_cost v, cm_lex *out)
+static void to_lex(cm_cost v, cm_lex *out)
 {
 	int64_t u, q, mmv;
 	split_cost(v, &u, &q, &mmv);
@@ -540,7 +537,7 @@ static int relax_solve(void *self, cm_lex *out)
 		                       : rc;
 	/* no forbidden column carries flow: no place is always cheaper */
 	total = cm__nf_total_cost(F->nf);
-	to_lex(F, total, out);
+	to_lex(total, out);
 	out->metres += F->m->cost_offset;
 	return 0;
 }
@@ -579,7 +576,7 @@ static void relax_reduced(void *self, size_t col, cm_lex *out)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group],
 		                   c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink,
 		                   W_UNPLACED + F->mmc[col]);
-	to_lex(F, r > 0 ? r : 0, out);
+	to_lex(r > 0 ? r : 0, out);
 }
 
 /* The seats' duals from the potentials: what one more seat saves, in
@@ -599,7 +596,7 @@ static int relax_duals(void *self, double *pupils, double *metres)
 		rcost = cm__nf_potential(F->nf, F->school_node[i]) - cm__nf_potential(F->nf, head);
 		if (rcost >= 0)
 			continue;
-		to_lex(F, -rcost, &v);
+		to_lex(-rcost, &v);
 		pupils[i] = v.unplaced > 0 ? v.unplaced : 0;
 		metres[i] = v.metres > 0 ? v.metres : 0;
 	}
@@ -746,7 +743,8 @@ int cm__flow_relax_new(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_rela
 	F->cols = m->cols.data;
 	F->ncols = m->cols.len;
 	out->self = F;
-	if (!(F->mmc = malloc((F->ncols + 1) * sizeof *F->mmc))) {
+	F->room = malloc((n_schools + 1) * sizeof *F->room);
+	if (!F->room || !(F->mmc = malloc((F->ncols + 1) * sizeof *F->mmc))) {
 		cm__flow_relax_free(out);
 		return cm__error(ctx, CM_ENOMEM, "out of memory in the network solver");
 	}

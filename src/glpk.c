@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct hooks {
 	jmp_buf jump;
@@ -260,6 +259,14 @@ static int phases(grelax *G, int mip)
 		}                                                                                 \
 	} while (0)
 
+/* The last phases' optima as a value. */
+static void tiers(const grelax *G, cm_lex *out)
+{
+	out->unplaced = G->tier[0];
+	out->shortfall = G->tier[1];
+	out->metres = G->tier[2];
+}
+
 static int relax_solve(void *self, cm_lex *out)
 {
 	grelax *G = self;
@@ -268,9 +275,7 @@ static int relax_solve(void *self, cm_lex *out)
 	reset(G);
 	rc = phases(G, 0);
 	hooks_remove();
-	out->unplaced = G->tier[0];
-	out->shortfall = G->tier[1];
-	out->metres = G->tier[2];
+	tiers(G, out);
 	return rc;
 }
 
@@ -327,9 +332,7 @@ static int relax_whole(void *self, cm_lex *out)
 	G->mip = 1;
 	rc = phases(G, 1);
 	hooks_remove();
-	out->unplaced = G->tier[0];
-	out->shortfall = G->tier[1];
-	out->metres = G->tier[2];
+	tiers(G, out);
 	return rc;
 }
 

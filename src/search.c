@@ -139,7 +139,8 @@ typedef struct search {
 	unsigned char *save;     /* by block: scratch for probing */
 	int *mark;               /* by compound: scratch */
 	int *aff;                /* compounds: scratch for goto_node */
-	cm_lex *root_rc;         /* by block: its least reduced cost at the root */
+	cm_lex *root_rc;         /* by block: its rise at the root (choice_rises) */
+	cm_lex *rise;            /* by block of one compound: scratch for fix_at_node */
 	cm_lex root;             /* the root's value */
 	cm_vec nodes;            /* node */
 	cm_vec path;             /* int: the current node's path, root first (node ids) */
@@ -171,7 +172,6 @@ typedef struct search {
 	long *start;             /* by dataset compound: the incumbent's school, -1 */
 	int max_compound;
 	double *flow;            /* by block: public pupils in the last solution (scratch) */
-	cm_lex last_shown;
 } search;
 
 static const node *node_at(const search *S, int id)
@@ -424,11 +424,9 @@ static int can_beat(const search *S, const cm_lex *b)
  * its bound still limits what the search can claim. */
 static void note_dropped(search *S, const cm_lex *b)
 {
-	if (S->have && cm__lex_cmp(b, &S->inc, 0) < 0 && cm__lex_cmp(b, &S->dropped, 0) < 0) {
+	if (S->have && cm__lex_cmp(b, &S->inc, 0) < 0 && cm__lex_cmp(b, &S->dropped, 0) < 0)
 		S->dropped = *b;
-	}
 }
-
 
 /* cand order: most pupils away from the main school first, then most
  * pupils, then the first compound. */
@@ -533,58 +531,67 @@ static cm_lex lex_scale(cm_lex a, double f)
 	return a;
 }
 
-static double lex_min_into(cm_lex *acc, const cm_lex *v)
+static void lex_min_into(cm_lex *acc, const cm_lex *v)
 {
 	if (cm__lex_cmp(v, acc, 0) < 0)
 		*acc = *v;
-	return 0;
 }
 
-/* What holding block k's compound to its school adds at least to the last
- * solve's value, from the reduced costs: each of its pupils then goes to
- * that school, to a private place (migrants) or to none, and no column of
- * those is in use.  Per group: its pupils times the least reduced cost of
- * those ways (LP duality: every other column's contribution is >= 0). */
-static void choice_bound(search *S, int k, cm_lex *out)
+/* What holding each school choice of compound c to its school adds at
+ * least to the last solve's value, from the reduced costs: rise[i] for
+ * its block first + i.  Each of its pupils then goes to that school, to a
+ * private place (migrants) or to none, and no column of those is in use.
+ * Per group: its pupils times the least reduced cost of those ways (LP
+ * duality: every other column's contribution is >= 0).  The ways the
+ * choices share (no place, private places) are priced once. */
+static void choice_rises(search *S, int c, cm_lex *rise)
 {
 	const cm_col *cols = S->m->cols.data;
-	const scomp *sc = &S->comp[S->blk[k].comp];
-	int g;
-	out->unplaced = out->shortfall = out->metres = 0;
-	for (g = 0; g < CM_NGROUPS; g++) {
-		cm_lex least = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, rc;
-		double n = 0;
-		size_t j;
-		for (j = sc->cstart; j < sc->cend; j++) {
-			const cm_col *c = &cols[j];
-			int here = j >= S->blk[k].start && j < S->blk[k].end;
-			if (c->group != g || (c->kind != CM_COL_UNPLACED && c->kind != CM_COL_FLOW))
-				continue;
-			if (c->kind == CM_COL_UNPLACED)
-				n = c->ub;
-			else if (c->seat == CM_SEAT_PUBLIC && !here)
-				continue; /* another public school: not the compound's now */
-			S->r->reduced(S->r->self, j, &rc);
-			lex_min_into(&least, &rc);
-		}
-		if (n > 0 && least.unplaced != HUGE_VAL) {
-			rc = lex_scale(least, n);
-			*out = lex_add(*out, &rc);
-		}
+	const scomp *sc = &S->comp[c];
+	cm_lex other[CM_NGROUPS], rc;
+	double n[CM_NGROUPS] = {0, 0};
+	size_t j;
+	int g, k;
+	for (g = 0; g < CM_NGROUPS; g++)
+		other[g].unplaced = other[g].shortfall = other[g].metres = HUGE_VAL;
+	for (j = sc->cstart; j < sc->cend; j++) {
+		const cm_col *col = &cols[j];
+		if (col->kind == CM_COL_UNPLACED)
+			n[col->group] = col->ub;
+		else if (col->kind != CM_COL_FLOW || col->seat == CM_SEAT_PUBLIC)
+			continue;
+		S->r->reduced(S->r->self, j, &rc);
+		lex_min_into(&other[col->group], &rc);
+	}
+	for (k = 0; k < sc->n; k++) {
+		const blk *bk = &S->blk[sc->first + k];
+		cm_lex least[CM_NGROUPS];
+		memcpy(least, other, sizeof least);
+		for (j = bk->start; j < bk->end; j++)
+			if (cols[j].kind == CM_COL_FLOW) {
+				S->r->reduced(S->r->self, j, &rc);
+				lex_min_into(&least[cols[j].group], &rc);
+			}
+		rise[k].unplaced = rise[k].shortfall = rise[k].metres = 0;
+		for (g = 0; g < CM_NGROUPS; g++)
+			if (n[g] > 0 && least[g].unplaced != HUGE_VAL) {
+				rc = lex_scale(least[g], n[g]);
+				rise[k] = lex_add(rise[k], &rc);
+			}
 	}
 }
 
-/* Each block's choice_bound at the root. */
+/* Each school choice's rise (choice_rises) at the root. */
 static int root_reduced(search *S)
 {
-	int k;
+	int c;
 	if (!S->r->reduced || !S->nblk)
 		return 0;
 	if (!(S->root_rc = malloc((size_t)S->nblk * sizeof *S->root_rc)))
 		return CM_ENOMEM;
 	S->work += (long long)S->m->cols.len * 4;
-	for (k = 0; k < S->nblk; k++)
-		choice_bound(S, k, &S->root_rc[k]);
+	for (c = 0; c < S->ncomp; c++)
+		choice_rises(S, c, &S->root_rc[S->comp[c].first]);
 	return 0;
 }
 
@@ -620,17 +627,17 @@ static void progress(search *S)
 	cm__progress(S->ctx, (double)total_work(S) / (double)S->limit, line);
 }
 
+/* Progress, and a debug line on the incumbent. */
 static void show(search *S, const char *what)
 {
-	char line[200];
-	double gap = S->have && S->inc.metres != 0 ? (S->inc.metres - S->root.metres) / fabs(S->inc.metres) : 0;
+	double gap;
 	progress(S);
 	if (!S->have || S->opts->inner)
 		return;
-	snprintf(line, sizeof line, "%s: %s, %.0f without a place, %.0f pupil-m (root bound %.0f, "
-	         "%.3f%%), %ld solves, work %lld", S->opts->label, what, S->inc.unplaced, S->inc.metres,
-	         S->root.metres, 100 * gap, S->solves, total_work(S));
-	cm__log(S->ctx, CM_LOG_DEBUG, "%s", line);
+	gap = S->inc.metres != 0 ? (S->inc.metres - S->root.metres) / fabs(S->inc.metres) : 0;
+	cm__log(S->ctx, CM_LOG_DEBUG, "%s: %s, %.0f without a place, %.0f pupil-m (root bound %.0f, "
+	        "%.3f%%), %ld solves, work %lld", S->opts->label, what, S->inc.unplaced, S->inc.metres,
+	        S->root.metres, 100 * gap, S->solves, total_work(S));
 }
 
 /* The incumbent's school of compound c (its block with pupils, -1: none),
@@ -748,37 +755,37 @@ static int probe(search *S, const cand *cd, int fix, cm_lex *v)
 }
 
 /* Reduced-cost fixing at a node of value `b`: a school choice its
- * compound does not use, whose reduced cost shows that no plan below that
- * uses it can beat the incumbent, is ruled out below (a chain of nodes
- * under *at).  Returns 0, 1 when the node itself cannot beat the incumbent
- * any more, or CM_ENOMEM. */
-static int fix_at_node(search *S, int *at, cm_lex *b)
+ * compound does not use, whose rise (choice_rises) shows that no plan below
+ * that uses it can beat the incumbent, is ruled out below (a chain of
+ * nodes under *at).  The solution stays optimal: no such choice carried
+ * pupils.  Returns 0 or CM_ENOMEM. */
+static int fix_at_node(search *S, int *at, const cm_lex *b)
 {
-	int c, k, fixed = 0, rc;
-	if (!S->have || !S->r->reduced || S->sub || getenv("CM_NOFIX"))
+	int c, k;
+	if (!S->have || !S->r->reduced || S->sub)
 		return 0;
 	S->work += (long long)S->m->cols.len * 4;
 	for (c = 0; c < S->ncomp; c++) {
 		const scomp *sc = &S->comp[c];
+		int open = 0;
+		for (k = sc->first; k < sc->first + sc->n; k++)
+			open |= S->on[k] && S->flow[k] <= 1e-6;
+		if (!open)
+			continue;
+		choice_rises(S, c, S->rise);
 		for (k = sc->first; k < sc->first + sc->n; k++) {
-			cm_lex rise, v;
+			cm_lex v;
 			int id;
 			if (!S->on[k] || S->flow[k] > 1e-6)
 				continue;
-			choice_bound(S, k, &rise);
-			v = lex_add(*b, &rise);
+			v = lex_add(*b, &S->rise[k - sc->first]);
 			if (can_beat(S, &v))
 				continue;
 			if ((id = new_node(S, *at, k, 0, b)) < 0 || descend(S, id))
 				return CM_ENOMEM;
 			*at = id;
-			fixed++;
 		}
 	}
-	if (!fixed)
-		return 0;
-	/* the same solution stays optimal: no fixed choice carried pupils */
-	(void)rc;
 	return 0;
 }
 
@@ -838,7 +845,7 @@ static int dive(search *S, int at, cm_lex b)
 		if (n == 0)
 			return take_plan(S, &b);
 		if ((rc = fix_at_node(S, &at, &b)))
-			return rc < 0 ? rc : 0;
+			return rc;
 		if (S->have && spent(S)) {
 			/* the budget is spent: this node stays open */
 			if ((child = new_node(S, at, cd[0].major, 1, &b)) < 0 ||
@@ -910,8 +917,8 @@ static int dive(search *S, int at, cm_lex b)
 	}
 }
 
-/* Holds compound cd->comp to block `k` as a new node under `at`; returns
- * its id, or -1 when out of memory. */
+/* Holds block k's compound to the block's school, as a new node under
+ * `at`; returns its id, or -1 when out of memory. */
 static int hold(search *S, int at, int k, const cm_lex *b)
 {
 	int id = new_node(S, at, k, 1, b);
@@ -924,8 +931,9 @@ static int hold(search *S, int at, int k, const cm_lex *b)
  * leaves more pupils without a place; else it takes the split compound
  * with the largest share alone, tries it at each of its schools and keeps
  * the best (LOOKAHEAD such steps; then every split compound is held to its
- * main school at once, as a city has thousands).  The relaxation solves again after each step, so the compounds
- * not yet held adapt.  Ends at a plan; the tree's nodes are untouched. */
+ * main school at once, as a city has thousands).  The relaxation solves
+ * again after each step, so the compounds not yet held adapt.  Ends at a
+ * plan; the tree's nodes are untouched. */
 #define LOOKAHEAD 200 /* steps of the first dive that try a compound at each school */
 
 static int heur_dive(search *S, int at, cm_lex b)
@@ -1140,7 +1148,7 @@ static int find_neighbours(search *S)
 }
 
 /* A search of its own over the compounds S->free_ marks, the others held
- * at the incumbent's school, of at most `budget` solves.  Better plans it
+ * at the incumbent's school, of at most `budget` work.  Better plans it
  * finds become the incumbent; its nodes say nothing of the bound. */
 static int neighbourhood(search *S, long long budget)
 {
@@ -1185,10 +1193,6 @@ static int neighbourhood(search *S, long long budget)
 	return rc;
 }
 
-/* Large neighbourhood search from the incumbent: for each public school,
- * the compounds at it and at its neighbours (and those with pupils
- * without a place that reach them) are searched afresh, the others held;
- * rounds until one improves nothing or `budget` solves are spent. */
 typedef struct school_rank {
 	double score;
 	int school;
@@ -1202,6 +1206,10 @@ static int cmp_rank(const void *a, const void *b)
 	return (x->school > y->school) - (x->school < y->school);
 }
 
+/* Large neighbourhood search from the incumbent: for each public school,
+ * the worst first, the compounds at it and at its neighbours (and those
+ * without a school that reach them) are searched afresh, the others held;
+ * rounds until one improves nothing or `budget` work is spent. */
 static int lns(search *S, long long budget)
 {
 	long long stop = total_work(S) + budget;
@@ -1320,6 +1328,7 @@ static void search_free(search *S)
 	free(S->mark);
 	free(S->aff);
 	free(S->root_rc);
+	free(S->rise);
 	free(S->heap);
 	free(S->home);
 	free(S->cands);
@@ -1363,6 +1372,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	S.root_ok = malloc((size_t)S.nblk + 1);
 	S.want = malloc((size_t)S.nblk + 1);
 	S.save = malloc((size_t)S.nblk + 1);
+	S.rise = malloc(((size_t)S.nblk + 1) * sizeof *S.rise);
 	S.root_save = malloc((size_t)S.nblk + 1);
 	S.free_ = calloc((size_t)S.ncomp + 1, 1);
 	S.flow = calloc((size_t)S.nblk + 1, sizeof *S.flow);
@@ -1382,8 +1392,9 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	S.range = malloc((2 * (size_t)S.ncomp + 2) * sizeof *S.range);
 	S.fl = malloc(((size_t)S.ncomp + 1) * sizeof *S.fl);
 	S.start = malloc(((size_t)S.max_compound + 1) * sizeof *S.start);
-	if (!S.on || !S.root_ok || !S.want || !S.save || !S.root_save || !S.free_ || !S.flow || !S.mark || !S.aff || !S.home || !S.cands || !S.pc_sum[0] || !S.pc_sum[1] || !S.pc_n[0] || !S.pc_n[1] ||
-	    !S.x_inc || !S.x_new || !S.range || !S.fl || !S.start) {
+	if (!S.on || !S.root_ok || !S.want || !S.save || !S.rise || !S.root_save || !S.free_ ||
+	    !S.flow || !S.mark || !S.aff || !S.home || !S.cands || !S.pc_sum[0] || !S.pc_sum[1] ||
+	    !S.pc_n[0] || !S.pc_n[1] || !S.x_inc || !S.x_new || !S.range || !S.fl || !S.start) {
 		rc = CM_ENOMEM;
 		goto done;
 	}
@@ -1441,30 +1452,34 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	out->budget_out = S.nheap > 0 && spent(&S);
 	out->proven = cm__lex_cmp(&out->bound, &S.inc, 1e-6) >= 0;
 	if (!opts->inner)
-		cm__log(ctx, CM_LOG_DEBUG, "%s: search ends after %ld solves (work %lld), %zu nodes made, %d open: "
-	        "plan %.0f/%.2f/%.1f, bound %.0f/%.2f/%.1f, root %.2f/%.2f/%.1f", opts->label,
-	        S.solves, total_work(&S), S.nodes.len, S.nheap, S.inc.unplaced, S.inc.shortfall, S.inc.metres,
-	        out->bound.unplaced, out->bound.shortfall, out->bound.metres, S.root.unplaced,
-	        S.root.shortfall, S.root.metres);
+		cm__log(ctx, CM_LOG_DEBUG, "%s: search ends after %ld solves (work %lld), %zu nodes "
+		        "made, %d open: plan %.0f/%.2f/%.1f, bound %.0f/%.2f/%.1f, root %.2f/%.2f/%.1f",
+		        opts->label, S.solves, total_work(&S), S.nodes.len, S.nheap, S.inc.unplaced,
+		        S.inc.shortfall, S.inc.metres, out->bound.unplaced, out->bound.shortfall,
+		        out->bound.metres, S.root.unplaced, S.root.shortfall, S.root.metres);
 
 	/* The plan again, every choice held, so that the relaxation's values
-	 * and duals are the plan's. */
-	for (c = 0; c < S.ncomp; c++)
-		for (k = S.comp[c].first; k < S.comp[c].first + S.comp[c].n; k++) {
-			int want = k == S.home[c];
-			if (S.on[k] != want) {
-				S.on[k] = (unsigned char)want;
-				apply_block(&S, k);
+	 * and duals are the plan's.  (With no choices, the root's solve is the
+	 * plan, and the relaxation holds it still.) */
+	b = S.inc;
+	if (S.ncomp) {
+		for (c = 0; c < S.ncomp; c++)
+			for (k = S.comp[c].first; k < S.comp[c].first + S.comp[c].n; k++) {
+				int want = k == S.home[c];
+				if (S.on[k] != want) {
+					S.on[k] = (unsigned char)want;
+					apply_block(&S, k);
+				}
 			}
-		}
-	if ((rc = r->solve(r->self, &b)))
-		goto done;
-	if (!all_whole(&S) && r->whole && (rc = r->whole(r->self, &b)))
-		goto done;
-	if (cm__lex_cmp(&b, &S.inc, 1e-7) != 0)
-		cm__log(ctx, CM_LOG_DEBUG, "%s: the plan re-solved is worth %.0f/%.3f/%.1f, not %.0f/%.3f/%.1f",
-		        opts->label, b.unplaced, b.shortfall, b.metres, S.inc.unplaced, S.inc.shortfall,
-		        S.inc.metres);
+		if ((rc = r->solve(r->self, &b)))
+			goto done;
+		if (!all_whole(&S) && r->whole && (rc = r->whole(r->self, &b)))
+			goto done;
+		if (cm__lex_cmp(&b, &S.inc, 1e-7) != 0)
+			cm__log(ctx, CM_LOG_DEBUG, "%s: the plan re-solved is worth %.0f/%.3f/%.1f, not "
+			        "%.0f/%.3f/%.1f", opts->label, b.unplaced, b.shortfall, b.metres,
+			        S.inc.unplaced, S.inc.shortfall, S.inc.metres);
+	}
 	out->value = b;
 	for (j = 0; j < m->cols.len; j++)
 		x[j] = r->value(r->self, j);

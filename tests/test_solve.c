@@ -450,16 +450,76 @@ Test(brute, single_mode_against_every_assignment)
 
 /* ------------------------------------------------------------ glpsol */
 
+/* The data section of the MathProg models below, from the raw instance at
+ * level `lv` (0 primary, 1 junior): schools teaching it with seats, and the
+ * pairs in reach (`maxb` for boarding schools). */
+static void mathprog_data(FILE *fp, const tschool *s, int ns, const tcomp *c, int nc, int lv,
+                          double maxd, double maxb)
+{
+	int i, k;
+	fprintf(fp, "set C :=");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, " %s", c[i].id);
+	fprintf(fp, ";\nset S :=");
+	for (k = 0; k < ns; k++)
+		fprintf(fp, " %s", s[k].id);
+	fprintf(fp, ";\nset P :=");
+	for (k = 0; k < ns; k++)
+		if (!strcmp(s[k].sector, "private"))
+			fprintf(fp, " %s", s[k].id);
+	fprintf(fp, ";\nparam loc :=");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, " %s %d", c[i].id, lv ? c[i].jl : c[i].pl);
+	fprintf(fp, ";\nparam mig :=");
+	for (i = 0; i < nc; i++)
+		fprintf(fp, " %s %d", c[i].id, lv ? c[i].jm : c[i].pm);
+	fprintf(fp, ";\nparam seats :=");
+	for (k = 0; k < ns; k++)
+		fprintf(fp, " %s %d", s[k].id, lv ? s[k].seats_j : s[k].seats_p);
+	fprintf(fp, ";\nparam buy :=");
+	for (k = 0; k < ns; k++)
+		fprintf(fp, " %s %d", s[k].id, lv ? s[k].purchased_j : s[k].purchased_p);
+	fprintf(fp, ";\nparam : A : d :=\n");
+	for (i = 0; i < nc; i++)
+		for (k = 0; k < ns; k++) {
+			double dd = hypot(c[i].x - s[k].x, c[i].y - s[k].y);
+			int teaches = !strcmp(s[k].level, "nine_year") ||
+			              !strcmp(s[k].level, lv ? "junior" : "primary");
+			if (teaches && dd <= (s[k].boarding ? maxb : maxd) &&
+			    (lv ? s[k].seats_j : s[k].seats_p) > 0)
+				fprintf(fp, "%s %s %.6f\n", c[i].id, s[k].id, dd);
+		}
+	fprintf(fp, ";\nend;\n");
+}
+
+/* Runs glpsol on the model at `path`: the OBJECTIVE it prints, or NAN when
+ * glpsol is missing or fails. */
+static double run_glpsol(const char *path)
+{
+	char *cmd, line[512];
+	double obj = NAN;
+	FILE *p;
+	cr_assert(asprintf(&cmd, "glpsol --math %s 2>&1", path) > 0);
+	p = popen(cmd, "r");
+	while (p && fgets(line, sizeof line, p))
+		if (!strncmp(line, "OBJECTIVE ", 10))
+			obj = strtod(line + 10, NULL);
+	if (!p || pclose(p) != 0)
+		obj = NAN;
+	free(cmd);
+	return obj;
+}
+
 /* The split-mode problem in GNU MathProg, written from the raw instance:
  * phase `phase` 1 minimises unplaced pupils, 2 pupil-metres with unplaced
  * held at `u`.  Returns the optimum glpsol prints. */
 static double glpsol_split(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
                            double share, int phase, double u)
 {
-	char *dir = tmpdir(), *path, *cmd, *out;
+	char *dir = tmpdir(), *path;
 	FILE *fp;
 	long migrants = 0;
-	int i, k;
+	int i;
 	for (i = 0; i < nc; i++)
 		migrants += c[i].pm;
 	cr_assert(asprintf(&path, "%s/split.mod", dir) > 0);
@@ -487,52 +547,12 @@ static double glpsol_split(const tschool *s, int ns, const tcomp *c, int nc, dou
 	        ">= %.0f;\n"
 	        "solve;\nprintf \"OBJECTIVE %%.9f\\n\", obj;\ndata;\n",
 	        ceil(share * (double)migrants - 1e-9));
-	fprintf(fp, "set C :=");
-	for (i = 0; i < nc; i++)
-		fprintf(fp, " %s", c[i].id);
-	fprintf(fp, ";\nset S :=");
-	for (k = 0; k < ns; k++)
-		fprintf(fp, " %s", s[k].id);
-	fprintf(fp, ";\nset P :=");
-	for (k = 0; k < ns; k++)
-		if (!strcmp(s[k].sector, "private"))
-			fprintf(fp, " %s", s[k].id);
-	fprintf(fp, ";\nparam loc :=");
-	for (i = 0; i < nc; i++)
-		fprintf(fp, " %s %d", c[i].id, c[i].pl);
-	fprintf(fp, ";\nparam mig :=");
-	for (i = 0; i < nc; i++)
-		fprintf(fp, " %s %d", c[i].id, c[i].pm);
-	fprintf(fp, ";\nparam seats :=");
-	for (k = 0; k < ns; k++)
-		fprintf(fp, " %s %d", s[k].id, s[k].seats_p);
-	fprintf(fp, ";\nparam buy :=");
-	for (k = 0; k < ns; k++)
-		fprintf(fp, " %s %d", s[k].id, s[k].purchased_p);
-	fprintf(fp, ";\nparam : A : d :=\n");
-	for (i = 0; i < nc; i++)
-		for (k = 0; k < ns; k++) {
-			double dd = hypot(c[i].x - s[k].x, c[i].y - s[k].y);
-			if (dd <= maxd)
-				fprintf(fp, "%s %s %.6f\n", c[i].id, s[k].id, dd);
-		}
-	fprintf(fp, ";\nend;\n");
+	mathprog_data(fp, s, ns, c, nc, 0, maxd, maxd);
 	fclose(fp);
-	cr_assert(asprintf(&cmd, "glpsol --math %s", path) > 0);
-	FILE *p = popen(cmd, "r");
-	cr_assert(p, "cannot run glpsol");
-	double obj = NAN;
-	char line[512];
-	while (fgets(line, sizeof line, p))
-		if (!strncmp(line, "OBJECTIVE ", 10))
-			obj = strtod(line + 10, NULL);
-	cr_assert_eq(pclose(p), 0, "glpsol failed on %s", path);
-	out = NULL;
-	free(out);
-	free(cmd);
+	double obj = run_glpsol(path);
 	free(path);
 	free(dir);
-	cr_assert(!isnan(obj), "glpsol printed no objective");
+	cr_assert(!isnan(obj), "glpsol printed no objective (is glpk-utils installed?)");
 	return obj;
 }
 
@@ -593,10 +613,10 @@ Test(glpsol, split_mode_matches_an_independent_lp)
 static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, int lv,
                             double maxd, double maxb, double share, int phase, double u, double q)
 {
-	char *dir = tmpdir(), *path, *cmd;
+	char *dir = tmpdir(), *path;
 	FILE *fp;
 	long migrants = 0;
-	int i, k;
+	int i;
 	for (i = 0; i < nc; i++)
 		migrants += lv ? c[i].jm : c[i].pm;
 	cr_assert(asprintf(&path, "%s/single.mod", dir) > 0);
@@ -632,50 +652,9 @@ static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, in
 	        "+ q >= %.0f;\n"
 	        "solve;\nprintf \"OBJECTIVE %%.9f\\n\", obj;\ndata;\n",
 	        ceil(share * (double)migrants - 1e-9));
-	fprintf(fp, "set C :=");
-	for (i = 0; i < nc; i++)
-		fprintf(fp, " %s", c[i].id);
-	fprintf(fp, ";\nset S :=");
-	for (k = 0; k < ns; k++)
-		fprintf(fp, " %s", s[k].id);
-	fprintf(fp, ";\nset P :=");
-	for (k = 0; k < ns; k++)
-		if (!strcmp(s[k].sector, "private"))
-			fprintf(fp, " %s", s[k].id);
-	fprintf(fp, ";\nparam loc :=");
-	for (i = 0; i < nc; i++)
-		fprintf(fp, " %s %d", c[i].id, lv ? c[i].jl : c[i].pl);
-	fprintf(fp, ";\nparam mig :=");
-	for (i = 0; i < nc; i++)
-		fprintf(fp, " %s %d", c[i].id, lv ? c[i].jm : c[i].pm);
-	fprintf(fp, ";\nparam seats :=");
-	for (k = 0; k < ns; k++)
-		fprintf(fp, " %s %d", s[k].id, lv ? s[k].seats_j : s[k].seats_p);
-	fprintf(fp, ";\nparam buy :=");
-	for (k = 0; k < ns; k++)
-		fprintf(fp, " %s %d", s[k].id, lv ? s[k].purchased_j : s[k].purchased_p);
-	fprintf(fp, ";\nparam : A : d :=\n");
-	for (i = 0; i < nc; i++)
-		for (k = 0; k < ns; k++) {
-			double dd = hypot(c[i].x - s[k].x, c[i].y - s[k].y);
-			int teaches = !strcmp(s[k].level, "nine_year") ||
-			              !strcmp(s[k].level, lv ? "junior" : "primary");
-			if (teaches && dd <= (s[k].boarding ? maxb : maxd) &&
-			    (lv ? s[k].seats_j : s[k].seats_p) > 0)
-				fprintf(fp, "%s %s %.6f\n", c[i].id, s[k].id, dd);
-		}
-	fprintf(fp, ";\nend;\n");
+	mathprog_data(fp, s, ns, c, nc, lv, maxd, maxb);
 	fclose(fp);
-	cr_assert(asprintf(&cmd, "glpsol --math %s 2>&1", path) > 0);
-	FILE *p = popen(cmd, "r");
-	double obj = NAN;
-	char line[512];
-	while (p && fgets(line, sizeof line, p))
-		if (!strncmp(line, "OBJECTIVE ", 10))
-			obj = strtod(line + 10, NULL);
-	if (p)
-		pclose(p);
-	free(cmd);
+	double obj = run_glpsol(path);
 	free(path);
 	free(dir);
 	return obj;
