@@ -19,6 +19,7 @@
 
 #include <ini.h>
 
+#include <iconv.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -107,6 +108,7 @@ typedef struct parse_state {
 	const char *file;      /* for messages */
 	const char *base_dir;  /* for relative paths */
 	int line;              /* line being parsed, 1-based */
+	const char *section;   /* for messages about table keys: NULL, their own */
 	int line_indented;     /* the line starts with a blank: a continuation */
 	int line_too_long;
 	int failed;            /* an error is recorded */
@@ -173,6 +175,23 @@ static int parse_coords(const char *v, cm_coords *out)
 	return 0;
 }
 
+/* An encoding the text can be recoded from and to: GDAL (shapefiles) and
+ * CPLRecode (other drivers) both go through iconv, which would otherwise
+ * pass an unknown name by with the text unchanged. */
+static int encoding_known(const char *name)
+{
+	iconv_t a, b;
+	if (!*name)
+		return 0;
+	a = iconv_open("UTF-8", name);
+	b = iconv_open(name, "UTF-8");
+	if (a != (iconv_t)-1)
+		iconv_close(a);
+	if (b != (iconv_t)-1)
+		iconv_close(b);
+	return a != (iconv_t)-1 && b != (iconv_t)-1;
+}
+
 static int set_string(char **slot, const char *value)
 {
 	free(*slot);
@@ -194,23 +213,27 @@ static int set_path(parse_state *ps, char **slot, const char *value)
 	return *slot ? 1 : fail(ps, "out of memory");
 }
 
-/* A key from the table. */
+/* A key from the table; messages name the section it was given in (a
+ * scenario's, for a [policy] key a scenario overrides). */
 static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 {
 	void *slot = (char *)ps->cfg + k->off;
+	const char *section = ps->section ? ps->section : k->section;
 	double d;
-	int null, b;
+	int null, b, bad;
 	switch (k->type) {
 	case K_DOUBLE:
 	case K_INT:
 	case K_LONG:
-		if (cm__parse_number(value, &d, &null) || null)
-			return fail(ps, "[%s] %s = '%s': not a number", k->section, k->name, value);
+		if ((bad = cm__parse_number(value, &d, &null)) != 0 || null)
+			return fail(ps, "[%s] %s = '%s': %s", section, k->name, value,
+			            null ? "empty: give a number, or leave the key out"
+			                 : cm__number_problem(bad));
 		if (d < k->lo || d > k->hi)
-			return fail(ps, "[%s] %s = %s: must be between %g and %g", k->section,
+			return fail(ps, "[%s] %s = %s: must be between %g and %g", section,
 			            k->name, value, k->lo, k->hi);
 		if (k->type != K_DOUBLE && d != floor(d))
-			return fail(ps, "[%s] %s = %s: must be a whole number", k->section, k->name, value);
+			return fail(ps, "[%s] %s = %s: must be a whole number", section, k->name, value);
 		if (k->type == K_INT) {
 			*(int *)slot = (int)d;
 		} else if (k->type == K_LONG) {
@@ -221,7 +244,7 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		return 1;
 	case K_BOOL:
 		if (parse_bool(value, &b))
-			return fail(ps, "[%s] %s = '%s': must be yes or no", k->section, k->name, value);
+			return fail(ps, "[%s] %s = '%s': must be yes or no", section, k->name, value);
 		*(int *)slot = b;
 		return 1;
 	case K_ASSIGN:
@@ -230,7 +253,7 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		else if (!strcmp(value, "split"))
 			*(cm_assign_mode *)slot = CM_ASSIGN_SPLIT;
 		else
-			return fail(ps, "[%s] %s = '%s': must be single or split", k->section, k->name,
+			return fail(ps, "[%s] %s = '%s': must be single or split", section, k->name,
 			            value);
 		return 1;
 	case K_SOLVER:
@@ -241,12 +264,12 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		else if (!strcmp(value, "network"))
 			*(cm_solver *)slot = CM_SOLVER_NETWORK;
 		else
-			return fail(ps, "[%s] %s = '%s': must be auto, glpk or network", k->section, k->name,
+			return fail(ps, "[%s] %s = '%s': must be auto, glpk or network", section, k->name,
 			            value);
 		return 1;
 	case K_STRING:
 		if (k->choices && !cm__list_has(k->choices, value))
-			return fail(ps, "[%s] %s = '%s': must be one of %s", k->section, k->name, value,
+			return fail(ps, "[%s] %s = '%s': must be one of %s", section, k->name, value,
 			            k->choices);
 		return set_string(slot, value) ? fail(ps, "out of memory") : 1;
 	case K_PATH:
@@ -290,6 +313,9 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	}
 	if (ik == IK_COORDINATES && parse_coords(value, &coords))
 		return fail(ps, "[input] %s = '%s': must be wgs84, gcj02 or bd09", name, value);
+	if (ik == IK_ENCODING && !encoding_known(value))
+		return fail(ps, "[input] %s = '%s': not a character encoding this system knows (iconv); "
+		            "Chinese data is usually GBK, GB18030, BIG5 or UTF-8", name, value);
 	if (layer < 0) {
 		if (ik == IK_COORDINATES)
 			ps->generic_coords = (int)coords + 1;
@@ -424,9 +450,11 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 	if (!strcmp(name, "demand"))
 		return set_string(&sc->demand, value) ? fail(ps, "out of memory") : 1;
 	if (!strcmp(name, "demand_scale")) {
-		if (cm__parse_number(value, &d, &null) || null || d < 0 || d > 100)
-			return fail(ps, "[%s] demand_scale = '%s': must be a number from 0 to 100",
-			            section, value);
+		int bad = cm__parse_number(value, &d, &null);
+		if (bad || null || d < 0 || d > 100)
+			return fail(ps, "[%s] demand_scale = '%s': %s%smust be a number from 0 to 100",
+			            section, value, bad ? cm__number_problem(bad) : "",
+			            bad ? "; " : "");
 		sc->demand_scale = d;
 		return 1;
 	}
@@ -613,8 +641,12 @@ static int finish_scenarios(parse_state *ps)
 		cm_scenario *sc = &cfg->scenarios[i];
 		cm_config tmp = *cfg;
 		parse_state sub = *ps;
+		char *section = cm__sprintf("scenario %s", sc->name);
+		if (!section)
+			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
 		sub.cfg = &tmp;
 		sub.failed = 0;
+		sub.section = section;
 		for (k = 0; k < ps->overrides.len; k++) {
 			const policy_override *o = &((const policy_override *)ps->overrides.data)[k];
 			size_t t;
@@ -625,8 +657,11 @@ static int finish_scenarios(parse_state *ps)
 				if (!strcmp(keys[t].section, "policy") && !strcmp(keys[t].name, o->key))
 					set_table_key(&sub, &keys[t], o->value);
 			if (sub.failed)
-				return CM_EINPUT;
+				break;
 		}
+		free(section);
+		if (sub.failed)
+			return CM_EINPUT;
 		sc->policy = tmp.policy;
 		if (inherit_input(&sc->new_schools, &cfg->input[CM_SCHOOLS]) ||
 		    inherit_input(&sc->new_compounds, &cfg->input[CM_COMPOUNDS]))

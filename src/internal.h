@@ -56,9 +56,15 @@ int cm__utf8_valid(const char *s);
  * comma-separated `list` (items trimmed)?  Full-width commas (，) and
  * enumeration commas (、) separate items too. */
 int cm__list_has(const char *list, const char *value);
-/* Parses a decimal number.  Returns 0 on success, -1 for text that is not
- * a number; *is_null is set for an empty or blank string. */
+/* Parses a decimal number: an optional sign, digits with at most one point,
+ * an optional exponent, blanks around.  Returns 0 (*is_null set for an empty
+ * or blank string), CM_NUM_NOT_DECIMAL for anything else (hexadecimal 0x1F,
+ * trailing text), or CM_NUM_NOT_FINITE for inf, nan and 1e999. */
+#define CM_NUM_NOT_DECIMAL (-1)
+#define CM_NUM_NOT_FINITE (-2)
 int cm__parse_number(const char *s, double *out, int *is_null);
+/* "not a decimal number" or "not a finite number", for a message. */
+const char *cm__number_problem(int rc);
 /* Inputs are regular files or folders: a FIFO, a device or a socket would
  * block or never end.  Returns 0 (also when `path` is not a file here: a
  * connection string, a /vsi path), or CM_EINPUT naming it as the `what`. */

@@ -153,9 +153,10 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 				                "the text is not UTF-8; set encoding in [input] (GBK?)");
 				return -1;
 			}
-			if (s && cm__parse_number(s, &d, &null)) {
-				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
-				                "'%s' is not a number", s);
+			int problem = s ? cm__parse_number(s, &d, &null) : 0;
+			if (problem) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, "'%s' is %s", s,
+				                cm__number_problem(problem));
 				free(s);
 				return -1;
 			}
@@ -173,7 +174,12 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 		                "%s is missing: taken as 0", cm_field_name(field));
 		return 0;
 	}
-	if (!(fabs(d) <= CM_MAX_COUNT)) { /* NaN too */
+	if (!isfinite(d)) { /* a numeric field may hold them */
+		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, "%g is not a finite number",
+		                d);
+		return -1;
+	}
+	if (!(fabs(d) <= CM_MAX_COUNT)) {
 		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
 		                "%g is more than any compound or school has (at most %d)", d,
 		                CM_MAX_COUNT);

@@ -138,8 +138,8 @@ static int seats_one(void *ud, const char *item)
 	per = !strncmp(a->key, "classes", 7) ? a->sc->policy.class_size[a->level] : 1;
 	if ((s = school_index(a->ds, id)) < 0)
 		rc = bad(a, item, "no such school (closed or not in the data)");
-	else if (cm__parse_number(value + (*value == '+'), &v, &null) || null || v != floor(v))
-		rc = bad(a, item, "the value must be a whole number, with + or - to add");
+	else if (cm__parse_number(value, &v, &null) || null || v != floor(v))
+		rc = bad(a, item, "the value must be a whole decimal number, with + or - to add");
 	else if (!cm_school_teaches(sch = &a->ds->schools[s], (cm_level)a->level))
 		rc = bad(a, item, "the school does not teach this level");
 	else {
@@ -186,7 +186,7 @@ static int demand_one(void *ud, const char *item)
 	if ((c = compound_index(a->ds, id)) < 0)
 		rc = bad(a, item, "no such compound");
 	else if (cm__parse_number(value, &f, &null) || null || f < 0 || f > 100)
-		rc = bad(a, item, "the factor must be a number from 0 to 100");
+		rc = bad(a, item, "the factor must be a decimal number from 0 to 100");
 	else if (scale_pupils(&a->ds->compounds[c], f))
 		rc = bad(a, item, "a count would pass 1,000,000 pupils, more than any compound has");
 	free(id);

@@ -162,9 +162,37 @@ int cm__list_has(const char *list, const char *value)
 	}
 }
 
+/* Length of the decimal number at the start of `s` (digits with at most one
+ * point, at least one digit, an optional exponent; no sign), 0 if none. */
+static size_t decimal_len(const char *s)
+{
+	const char *p = s;
+	size_t digits = 0;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (*p == 'e' || *p == 'E') {
+		const char *e = p + 1;
+		if (*e == '+' || *e == '-')
+			e++;
+		if (*e >= '0' && *e <= '9') {
+			while (*e >= '0' && *e <= '9')
+				e++;
+			p = e;
+		}
+	}
+	return (size_t)(p - s);
+}
+
 int cm__parse_number(const char *s, double *out, int *is_null)
 {
+	const char *p, *q;
 	char *end;
+	size_t n;
 	double d;
 	*is_null = 0;
 	*out = 0;
@@ -174,16 +202,42 @@ int cm__parse_number(const char *s, double *out, int *is_null)
 		*is_null = 1;
 		return 0;
 	}
+	/* Decimal only: strtod would also take hexadecimal (0x1F), inf, nan and
+	 * a leading blank after the sign, none of which a count or a distance
+	 * is written as. */
+	p = s + (*s == '+' || *s == '-');
+	n = decimal_len(p);
+	for (q = p + n; is_blank(*q); q++)
+		;
+	if (!n || *q) {
+		static const char *const nonfinite[] = {"inf", "infinity", "nan"};
+		size_t k, len = strlen(p);
+		while (len && is_blank(p[len - 1]))
+			len--;
+		for (k = 0; k < sizeof nonfinite / sizeof *nonfinite; k++) {
+			size_t i, m = strlen(nonfinite[k]);
+			for (i = 0; i < m && i < len && lower((unsigned char)p[i]) == nonfinite[k][i]; i++)
+				;
+			if (i == m && i == len)
+				return CM_NUM_NOT_FINITE;
+		}
+		return CM_NUM_NOT_DECIMAL;
+	}
 	errno = 0;
 	d = strtod(s, &end);
-	if (end == s || errno == ERANGE || !isfinite(d))
-		return -1;
-	while (is_blank(*end))
-		end++;
-	if (*end)
-		return -1;
+	if (end != p + n) /* a locale with a decimal comma: not ours */
+		return CM_NUM_NOT_DECIMAL;
+	if ((errno == ERANGE && fabs(d) > 1) || !isfinite(d))
+		return CM_NUM_NOT_FINITE; /* 1e999 */
+	if (errno == ERANGE)
+		d = 0; /* 1e-999: as good as nothing */
 	*out = d;
 	return 0;
+}
+
+const char *cm__number_problem(int rc)
+{
+	return rc == CM_NUM_NOT_FINITE ? "not a finite number" : "not a decimal number";
 }
 
 char *cm__dirname(const char *path)

@@ -111,7 +111,7 @@ Test(check, broken_schools)
 		saw_level |= strstr(d->feature, "S4") && !strcmp(d->field, "level") &&
 		             strstr(d->message, "university");
 		saw_text |= strstr(d->feature, "S6") && !strcmp(d->field, "seats_primary") &&
-		            strstr(d->message, "not a number");
+		            strstr(d->message, "'many' is not a decimal number");
 		saw_purchased |= strstr(d->feature, "S8") && !strcmp(d->field, "purchased_primary");
 	}
 	cr_assert(saw_level && saw_text && saw_purchased);

@@ -1,5 +1,6 @@
 /* test_config.c: the scenario file, good and every kind of bad. */
 #include "helpers.h"
+#include "../src/internal.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -160,7 +161,7 @@ BAD(field_wrong_layer, MINIMAL "[fields]\nschools.primary_local = x\n", "test.in
     "schools have no field primary_local")
 BAD(empty_field_name, MINIMAL "[fields]\nschools.id =\n", "test.ini:5:", "empty field name")
 BAD(not_a_number, MINIMAL "[policy]\nmax_distance_primary_m = far\n", "test.ini:5:",
-    "max_distance_primary_m", "not a number")
+    "max_distance_primary_m", "'far'", "not a decimal number")
 BAD(out_of_range, MINIMAL "[policy]\nmigrant_public_share = 1.5\n", "test.ini:5:",
     "migrant_public_share", "between 0 and 1")
 BAD(negative_distance, MINIMAL "[policy]\nmax_distance_junior_m = -1\n", "test.ini:5:",
@@ -181,6 +182,80 @@ BAD(not_utf8, MINIMAL "[fields]\nschools.id = \xD1\xA7\xD0\xA3\xB4\xFA\xC2\xEB\n
     "UTF-8")
 BAD(layer_without_prefix, MINIMAL "layer = x\n", "test.ini:4:", "unknown key 'layer'")
 BAD(where_without_prefix, MINIMAL "where = a = 1\n", "test.ini:4:", "unknown key 'where'")
+
+/* Numbers are decimal: strtod's hexadecimal, inf, nan and overflow are
+ * errors that name the key and the value (0x1F was read as 31). */
+BAD(hex_number, MINIMAL "[policy]\nmax_distance_primary_m = 0x1F\n", "test.ini:5:",
+    "max_distance_primary_m", "'0x1F'", "not a decimal number")
+BAD(hex_whole_number, MINIMAL "[solve]\nnode_limit = 0X10\n", "test.ini:5:", "node_limit",
+    "'0X10'", "not a decimal number")
+BAD(inf_number, MINIMAL "[policy]\nfar_school_m = inf\n", "test.ini:5:", "far_school_m",
+    "'inf'", "not a finite number")
+BAD(nan_number, MINIMAL "[policy]\nmigrant_public_share = NaN\n", "test.ini:5:",
+    "migrant_public_share", "'NaN'", "not a finite number")
+BAD(overflowing_number, MINIMAL "[policy]\nmax_distance_junior_m = 1e999\n", "test.ini:5:",
+    "max_distance_junior_m", "'1e999'", "not a finite number")
+BAD(trailing_junk, MINIMAL "[policy]\nclass_size_primary = 45 pupils\n", "test.ini:5:",
+    "class_size_primary", "'45 pupils'", "not a decimal number")
+BAD(leading_junk, MINIMAL "[solve]\nmip_gap = ~0.01\n", "test.ini:5:", "mip_gap",
+    "not a decimal number")
+BAD(hex_demand_scale, MINIMAL "[scenario x]\ndemand_scale = 0x2\n", "test.ini:5:",
+    "[scenario x] demand_scale", "'0x2'", "not a decimal number")
+/* a scenario's [policy] key is named with the scenario's section */
+BAD(scenario_policy_key, MINIMAL "[scenario late]\nfar_school_m = 0x10\n", "test.ini:5:",
+    "[scenario late] far_school_m", "not a decimal number")
+/* An encoding iconv does not know was passed by, the text left as it was. */
+BAD(unknown_encoding, MINIMAL "encoding = abc\n", "test.ini:4:", "[input] encoding = 'abc'",
+    "not a character encoding")
+BAD(unknown_layer_encoding, MINIMAL "compounds_encoding = GBX\n", "test.ini:4:",
+    "compounds_encoding = 'GBX'", "not a character encoding")
+BAD(unknown_boundary_encoding, MINIMAL "boundary_encoding = 936\n", "test.ini:4:",
+    "boundary_encoding = '936'")
+BAD(empty_encoding, MINIMAL "schools_encoding =\n", "test.ini:4:", "schools_encoding = ''")
+
+Test(config, numbers)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		double value;
+	} cases[] = {
+		{"12", 0, 12}, {" -3.5 ", 0, -3.5}, {"+7", 0, 7}, {".5", 0, 0.5}, {"5.", 0, 5},
+		{"1e3", 0, 1000}, {"2.5E-1", 0, 0.25}, {"1e-999", 0, 0},
+		{"0x1F", CM_NUM_NOT_DECIMAL, 0}, {"0X1p3", CM_NUM_NOT_DECIMAL, 0},
+		{"12abc", CM_NUM_NOT_DECIMAL, 0}, {"abc", CM_NUM_NOT_DECIMAL, 0},
+		{"1 2", CM_NUM_NOT_DECIMAL, 0}, {"- 1", CM_NUM_NOT_DECIMAL, 0},
+		{"++1", CM_NUM_NOT_DECIMAL, 0}, {"1e", CM_NUM_NOT_DECIMAL, 0},
+		{"1,5", CM_NUM_NOT_DECIMAL, 0}, {".", CM_NUM_NOT_DECIMAL, 0},
+		{"inf", CM_NUM_NOT_FINITE, 0}, {"-Infinity", CM_NUM_NOT_FINITE, 0},
+		{"nan", CM_NUM_NOT_FINITE, 0}, {" NAN ", CM_NUM_NOT_FINITE, 0},
+		{"1e999", CM_NUM_NOT_FINITE, 0}, {"-1e400", CM_NUM_NOT_FINITE, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		double d = -1;
+		int null = -1, rc = cm__parse_number(cases[i].text, &d, &null);
+		cr_assert_eq(rc, cases[i].rc, "'%s': %d", cases[i].text, rc);
+		cr_assert_eq(null, 0, "'%s'", cases[i].text);
+		if (!rc)
+			cr_assert_float_eq(d, cases[i].value, 1e-12, "'%s': %g", cases[i].text, d);
+	}
+	{
+		double d = -1;
+		int null = 0;
+		cr_assert_eq(cm__parse_number("  ", &d, &null), 0);
+		cr_assert_eq(null, 1);
+	}
+}
+
+Test(config, known_encodings)
+{
+	cm_config *cfg = config_ok(MINIMAL "encoding = gb18030\ncompounds_encoding = utf8\n"
+	                                   "boundary_encoding = CP936\n", "/tmp");
+	cr_assert_str_eq(cfg->input[CM_SCHOOLS].encoding, "gb18030");
+	cr_assert_str_eq(cfg->input[CM_COMPOUNDS].encoding, "utf8");
+	cr_assert_str_eq(cfg->boundary.encoding, "CP936");
+	cm_config_free(cfg);
+}
 
 Test(config_bad, line_too_long)
 {
@@ -215,7 +290,7 @@ Test(config, scenario_sections)
 	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[scenario x]\n"
 	                            "demand_scale = lots\n"), ":5: [scenario x] demand_scale"));
 	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[scenario x]\n"
-	                            "max_distance_primary_m = -5\n"), ":5: [policy] max_distance_primary_m"));
+	                            "max_distance_primary_m = -5\n"), ":5: [scenario x] max_distance_primary_m"));
 	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[solve]\n"
 	                            "max_moved_pupils = 2.5\n"), "whole number"));
 }
