@@ -3,11 +3,15 @@
  *
  * The input side of the engine, in the order it runs:
  *   1. open each source and pick its layer (open_layer); the driver decides
- *      the open options: ENCODING for shapefiles, the coordinate columns
- *      for CSV;
- *   2. find the engine's fields among the layer's (resolve_fields);
+ *      the open options: ENCODING for shapefiles;
+ *   2. find the engine's fields among the layer's (resolve_fields),
+ *      among them, for a layer without geometry of its own (CSV, a
+ *      spreadsheet), the longitude/latitude or WKT columns;
  *   3. read every feature into a cm_school or cm_compound, with the
- *      geometry in the source CRS and web-map offsets undone (read_*);
+ *      geometry in the source CRS and web-map offsets undone (read_*).  The
+ *      engine reads coordinate columns itself, not the CSV driver, which
+ *      would turn "nan", "inf" or "0x1F" into a missing geometry without a
+ *      word;
  *   4. choose the working CRS (choose_crs) and move every geometry into it
  *      (to_working).
  * A problem that stops a layer from being read at all fails the load with
@@ -45,6 +49,8 @@ typedef struct layer_src {
 	OGRLayerH lyr;
 	char *name;                    /* layer name, UTF-8 */
 	const char *encoding;          /* recode strings from this; NULL: none */
+	int columns;                   /* geometry from the x/y or wkt columns (CSV, tables) */
+	int boundary;                  /* the [input] boundary: polygons, no fields */
 	int fidx[CM_NFIELDS];          /* field index in the layer, -1: absent */
 	char **fnames;                 /* field names in UTF-8 */
 	int nfields;
@@ -57,6 +63,26 @@ typedef struct layer_src {
 static int ds_diag_feature(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kind,
                            long fid, const char *id, int field, const char *fmt, ...)
 	CM_PRINTF(8, 9);
+static int ds_diag_named(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kind,
+                         long fid, const char *id, const char *field, const char *fmt, ...)
+	CM_PRINTF(8, 9);
+
+static int diag_v(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kind, long fid,
+                  const char *id, const char *field, const char *fmt, va_list ap)
+	CM_PRINTF(8, 0);
+
+static int diag_v(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kind, long fid,
+                  const char *id, const char *field, const char *fmt, va_list ap)
+{
+	char *msg = cm__vsprintf(fmt, ap), *label;
+	int rc;
+	label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
+	rc = cm__diag(ds, sev, kind, L->in->path, L->name, label, field, "%s",
+	              msg ? msg : "out of memory");
+	free(label);
+	free(msg);
+	return rc;
+}
 
 /* A diagnostic about feature `fid` (id may be NULL) and field index `field`
  * of the layer (-1: none). */
@@ -64,16 +90,23 @@ static int ds_diag_feature(cm_dataset *ds, layer_src *L, cm_severity sev, const 
                            long fid, const char *id, int field, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *label;
 	int rc;
 	va_start(ap, fmt);
-	msg = cm__vsprintf(fmt, ap);
+	rc = diag_v(ds, L, sev, kind, fid, id, field >= 0 ? L->fnames[field] : NULL, fmt, ap);
 	va_end(ap);
-	label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
-	rc = cm__diag(ds, sev, kind, L->in->path, L->name, label,
-	              field >= 0 ? L->fnames[field] : NULL, "%s", msg ? msg : "out of memory");
-	free(label);
-	free(msg);
+	return rc;
+}
+
+/* The same about a field named `field` (the geometry's, which is not in
+ * L->fnames). */
+static int ds_diag_named(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kind,
+                         long fid, const char *id, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = diag_v(ds, L, sev, kind, fid, id, field, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -217,33 +250,22 @@ static void free_layer(layer_src *L, size_t n)
 
 /* ------------------------------------------------------------ 1. open */
 
-/* Open options for CSV: which columns hold the geometry. */
-static char **csv_options(layer_src *L)
+/* Open options for a boundary in CSV: the WKT column's usual names (the
+ * driver matches the header's raw bytes). */
+static char **csv_boundary_options(layer_src *L)
 {
-	static const cm_field gf[3] = {CM_F_X, CM_F_Y, CM_F_WKT};
-	static const char *const opt[3] = {"X_POSSIBLE_NAMES", "Y_POSSIBLE_NAMES",
-	                                   "GEOM_POSSIBLE_NAMES"};
+	char buf[512], *enc;
+	const char *const *al;
 	char **opts = NULL;
-	int i;
-	for (i = 0; i < 3; i++) {
-		char buf[512], *enc;
-		const char *const *al;
-		if (L->in->field[gf[i]]) {
-			snprintf(buf, sizeof buf, "%s", L->in->field[gf[i]]);
-		} else {
-			snprintf(buf, sizeof buf, "%s", cm_field_name(gf[i]));
-			for (al = cm__field_aliases(L->kind, gf[i]); *al; al++) {
-				strncat(buf, ",", sizeof buf - strlen(buf) - 1);
-				strncat(buf, *al, sizeof buf - strlen(buf) - 1);
-			}
-		}
-		/* The driver matches the header's raw bytes. */
-		enc = from_utf8(L, buf);
-		opts = CSLSetNameValue(opts, opt[i], enc ? enc : buf);
-		free(enc);
+	snprintf(buf, sizeof buf, "%s", cm_field_name(CM_F_WKT));
+	for (al = cm__field_aliases(L->kind, CM_F_WKT); *al; al++) {
+		strncat(buf, ",", sizeof buf - strlen(buf) - 1);
+		strncat(buf, *al, sizeof buf - strlen(buf) - 1);
 	}
-	opts = CSLSetNameValue(opts, "KEEP_GEOM_COLUMNS", "NO");
-	return opts;
+	enc = from_utf8(L, buf);
+	opts = CSLSetNameValue(opts, "GEOM_POSSIBLE_NAMES", enc ? enc : buf);
+	free(enc);
+	return CSLSetNameValue(opts, "KEEP_GEOM_COLUMNS", "NO");
 }
 
 static int open_layer(cm_ctx *ctx, layer_src *L)
@@ -271,8 +293,8 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		else
 			L->encoding = L->in->encoding;
 	}
-	if (!strcmp(dname, "CSV")) {
-		char **c = csv_options(L);
+	if (!strcmp(dname, "CSV") && L->boundary) {
+		char **c = csv_boundary_options(L);
 		opts = CSLMerge(opts, c);
 		CSLDestroy(c);
 	}
@@ -333,12 +355,14 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 			                 "%s, layer %s: field names are not UTF-8: the file is probably "
 			                 "GBK; set encoding = GBK in [input]", path, L->name);
 	}
-	if (OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(L->lyr)) == 0)
-		return cm__error(ctx, CM_EINPUT,
-		                 "%s, layer %s: no geometry; a CSV needs longitude/latitude columns "
-		                 "(x, y, lon, lat, 经度, 纬度) or a WKT column, or name them with "
-		                 "%s.x / %s.y / %s.wkt in [fields]",
-		                 path, L->name, L->what, L->what, L->what);
+	/* A CSV's columns are read here, whatever the driver makes of them
+	 * (it takes a column named WKT for the geometry on its own); so is a
+	 * table without geometry, such as a spreadsheet. */
+	L->columns = !L->boundary && (!strcmp(dname, "CSV") ||
+	                              OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(L->lyr)) == 0);
+	if (L->boundary && OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(L->lyr)) == 0)
+		return cm__error(ctx, CM_EINPUT, "%s, layer %s: no geometry: the boundary must be "
+		                 "polygons", path, L->name);
 	return 0;
 }
 
@@ -429,8 +453,10 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 	list = field_list(L);
 	for (f = 0; f < CM_NFIELDS; f++) {
 		L->fidx[f] = -1;
-		if (!cm__field_used(L->kind, (cm_field)f) || f == CM_F_X || f == CM_F_Y ||
-		    f == CM_F_WKT)
+		/* the geometry's columns count only where the geometry comes
+		 * from columns: a layer with geometry of its own ignores them */
+		if (!cm__field_used(L->kind, (cm_field)f) ||
+		    ((f == CM_F_X || f == CM_F_Y || f == CM_F_WKT) && !L->columns))
 			continue;
 		if (L->in->field[f] && cm__streq_ci(L->in->field[f], "none")) {
 			none[f] = 1; /* the data has no such field, on purpose */
@@ -452,6 +478,33 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			const char *const *al;
 			for (al = cm__field_aliases(L->kind, (cm_field)f); L->fidx[f] < 0 && *al; al++)
 				L->fidx[f] = find_field(L, *al);
+		}
+	}
+	if (L->columns) {
+		/* longitude and latitude if both are there, else a WKT column; a
+		 * WKT column [fields] names wins over x and y found by name */
+		int x = L->fidx[CM_F_X], y = L->fidx[CM_F_Y];
+		int wkt_named = L->fidx[CM_F_WKT] >= 0 && L->in->field[CM_F_WKT] &&
+		                !L->in->field[CM_F_X] && !L->in->field[CM_F_Y];
+		if (x >= 0 && y >= 0 && !wkt_named) {
+			L->fidx[CM_F_WKT] = -1;
+		} else if (L->fidx[CM_F_WKT] < 0 && (x >= 0 || y >= 0)) {
+			rc = cm__error(ctx, CM_EINPUT,
+			               "%s, layer %s: a %s column (%s) but no %s column; name it with "
+			               "%s.%s in [fields]; the layer's fields: %s",
+			               L->in->path, L->name, x >= 0 ? "longitude" : "latitude",
+			               L->fnames[x >= 0 ? x : y], x >= 0 ? "latitude" : "longitude",
+			               L->what, x >= 0 ? "y" : "x", list);
+			goto done;
+		} else if (L->fidx[CM_F_WKT] < 0) {
+			rc = cm__error(ctx, CM_EINPUT,
+			               "%s, layer %s: no geometry; a CSV needs longitude/latitude columns "
+			               "(x, y, lon, lat, 经度, 纬度) or a WKT column, or name them with "
+			               "%s.x / %s.y / %s.wkt in [fields]; the layer's fields: %s",
+			               L->in->path, L->name, L->what, L->what, L->what, list);
+			goto done;
+		} else {
+			L->fidx[CM_F_X] = L->fidx[CM_F_Y] = -1;
 		}
 	}
 	if (L->fidx[CM_F_ID] < 0) {
@@ -535,42 +588,181 @@ static void map_points(OGRGeometryH g, point_fn fn)
 	}
 }
 
+/* Does WKT text hold nan or inf where a coordinate should be?  (No WKT
+ * keyword contains either.) */
+static int wkt_nonfinite(const char *s)
+{
+	for (; *s; s++) {
+		char a = (char)(*s | 0x20), b = (char)(s[1] | 0x20), c = s[1] ? (char)(s[2] | 0x20) : 0;
+		if ((a == 'n' && b == 'a' && c == 'n') || (a == 'i' && b == 'n' && c == 'f'))
+			return 1;
+	}
+	return 0;
+}
+
+/* One coordinate from a column, into *out: 0, or -1 after a diagnostic.  A
+ * numeric column is taken as it is; text must be a decimal number. */
+static int take_coordinate(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid,
+                           const char *id, int idx, double *out)
+{
+	OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(L->lyr), idx));
+	char *s;
+	int bad, null, problem;
+	if (!OGR_F_IsFieldSetAndNotNull(f, idx)) {
+		s = NULL;
+	} else if (t == OFTReal || t == OFTInteger || t == OFTInteger64) {
+		*out = OGR_F_GetFieldAsDouble(f, idx);
+		if (isfinite(*out))
+			return 0;
+		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, idx,
+		                "the coordinate %g is not a finite number: the feature cannot be "
+		                "placed on the map", *out);
+		return -1;
+	} else {
+		s = get_str(L, f, idx, &bad);
+		if (bad) {
+			ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
+			                "the text is not UTF-8; set encoding in [input] (GBK?)");
+			return -1;
+		}
+	}
+	if (!s) {
+		ds_diag_feature(ds, L, CM_ERR, "empty-geometry", fid, id, idx,
+		                "no coordinate: the feature cannot be placed on the map");
+		return -1;
+	}
+	problem = cm__parse_number(s, out, &null);
+	if (problem)
+		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, idx,
+		                "the coordinate '%s' is %s: the feature cannot be placed on the map",
+		                s, cm__number_problem(problem));
+	free(s);
+	return problem ? -1 : 0;
+}
+
+/* The geometry of a layer without one of its own: a point from the x and y
+ * columns, or the WKT column's text.  NULL after a diagnostic; *field
+ * names the column for later ones. */
+static OGRGeometryH column_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid,
+                                    const char *id, const char **field)
+{
+	int wkt = L->fidx[CM_F_WKT], bad;
+	OGRGeometryH g = NULL;
+	char *s, *p;
+	if (wkt < 0) {
+		double x = 0, y = 0;
+		int ok = take_coordinate(ds, L, f, fid, id, L->fidx[CM_F_X], &x) == 0;
+		ok &= take_coordinate(ds, L, f, fid, id, L->fidx[CM_F_Y], &y) == 0;
+		*field = L->fnames[L->fidx[CM_F_X]];
+		if (!ok || !(g = OGR_G_CreateGeometry(wkbPoint)))
+			return NULL;
+		OGR_G_SetPoint_2D(g, 0, x, y);
+		return g;
+	}
+	*field = L->fnames[wkt];
+	s = get_str(L, f, wkt, &bad);
+	if (bad) {
+		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, wkt,
+		                "the text is not UTF-8; set encoding in [input] (GBK?)");
+		return NULL;
+	}
+	if (!s) {
+		ds_diag_feature(ds, L, CM_ERR, "empty-geometry", fid, id, wkt,
+		                "no geometry: the feature cannot be placed on the map");
+		return NULL;
+	}
+	p = s;
+	if (OGR_G_CreateFromWkt(&p, NULL, &g) != OGRERR_NONE || !g) {
+		if (wkt_nonfinite(s))
+			ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, wkt,
+			                "'%.80s': a coordinate is not a finite number: the feature "
+			                "cannot be placed on the map", s);
+		else
+			ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, wkt,
+			                "'%.80s' is not a WKT geometry such as POINT (113.05 24.79)", s);
+		g = NULL;
+	}
+	free(s);
+	return g;
+}
+
+/* 1 when every coordinate of `g` is a finite number.  (An envelope would
+ * not do: comparisons skip a NaN.) */
+static int all_finite(OGRGeometryH g)
+{
+	int i, n = OGR_G_GetGeometryCount(g);
+	if (n > 0) {
+		for (i = 0; i < n; i++)
+			if (!all_finite(OGR_G_GetGeometryRef(g, i)))
+				return 0;
+		return 1;
+	}
+	n = OGR_G_GetPointCount(g);
+	for (i = 0; i < n; i++) {
+		double x, y, z;
+		OGR_G_GetPoint(g, i, &x, &y, &z);
+		if (!isfinite(x) || !isfinite(y))
+			return 0;
+	}
+	return 1;
+}
+
 /* The feature's geometry, checked and in lon/lat without web-map offsets.
  * NULL after a diagnostic. */
 static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid,
                                   const char *id)
 {
-	OGRGeometryH src = OGR_F_GetGeometryRef(f), g;
+	OGRGeometryH g;
 	OGRwkbGeometryType t;
 	OGREnvelope env;
 	int polygonal;
-	if (!src || OGR_G_IsEmpty(src)) {
-		ds_diag_feature(ds, L, CM_ERR, "empty-geometry", fid, id, -1,
-		                "no geometry: the feature cannot be placed on the map");
+	const char *field = OGR_L_GetGeometryColumn(L->lyr);
+	if (!field || !*field || !cm__utf8_valid(field))
+		field = "geometry"; /* GeoJSON and shapefiles do not name it */
+	if (L->columns) {
+		if (!(g = column_geometry(ds, L, f, fid, id, &field)))
+			return NULL;
+	} else {
+		OGRGeometryH src = OGR_F_GetGeometryRef(f);
+		/* GDAL takes a point with one NaN coordinate for an empty one;
+		 * both NaN is how WKB writes POINT EMPTY */
+		if (src && OGR_G_IsEmpty(src) && wkbFlatten(OGR_G_GetGeometryType(src)) == wkbPoint &&
+		    isnan(OGR_G_GetX(src, 0)) != isnan(OGR_G_GetY(src, 0))) {
+			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
+			              "a coordinate is not a finite number (NaN): the feature cannot "
+			              "be placed on the map");
+			return NULL;
+		}
+		g = src && !OGR_G_IsEmpty(src) ? OGR_G_Clone(src) : NULL;
+	}
+	if (!g || OGR_G_IsEmpty(g)) {
+		ds_diag_named(ds, L, CM_ERR, "empty-geometry", fid, id, field,
+		              "no geometry: the feature cannot be placed on the map");
+		if (g)
+			OGR_G_DestroyGeometry(g);
 		return NULL;
 	}
-	t = wkbFlatten(OGR_G_GetGeometryType(src));
+	t = wkbFlatten(OGR_G_GetGeometryType(g));
 	polygonal = t == wkbPolygon || t == wkbMultiPolygon;
-	if (!(t == wkbPoint || polygonal || (t == wkbMultiPoint && OGR_G_GetGeometryCount(src) == 1))) {
-		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, -1,
-		                "a %s geometry; %s must be points or polygons",
-		                OGRGeometryTypeToName(t), L->what);
+	if (!(t == wkbPoint || polygonal || (t == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1))) {
+		ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
+		              "a %s geometry; %s must be points or polygons",
+		              OGRGeometryTypeToName(t), L->what);
+		OGR_G_DestroyGeometry(g);
 		return NULL;
 	}
-	g = OGR_G_Clone(src);
-	if (!g)
-		return NULL;
 	OGR_G_FlattenTo2D(g);
 	OGR_G_GetEnvelope(g, &env);
-	if (!isfinite(env.MinX) || !isfinite(env.MaxX) || !isfinite(env.MinY) || !isfinite(env.MaxY)) {
-		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, -1,
-		                "coordinates are not finite numbers");
+	if (!all_finite(g)) {
+		ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
+		              "a coordinate is not a finite number (NaN or infinite): the feature "
+		              "cannot be placed on the map");
 		OGR_G_DestroyGeometry(g);
 		return NULL;
 	}
 	if (OSRIsGeographic(L->srs) &&
 	    (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90)) {
-		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, -1,
+		ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
 		                "coordinates (%.6g, %.6g) are not longitude/latitude, which the "
 		                "layer's CRS says they are: check source_crs", env.MinX, env.MinY);
 		OGR_G_DestroyGeometry(g);
@@ -1054,6 +1246,7 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	L.kind = CM_COMPOUNDS;
 	L.in = &cfg->boundary;
 	L.what = "boundary";
+	L.boundary = 1;
 	rc = open_layer(ctx, &L);
 	if (!rc)
 		rc = layer_crs(ctx, ds, &L);

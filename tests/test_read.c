@@ -539,3 +539,189 @@ Test(read, a_missing_count_field_is_named)
 	free(cp);
 	free(dir);
 }
+
+/* The findings of `kind` about feature `id`, field `field`, whose message
+ * holds `text`. */
+static int count_about(const cm_dataset *ds, const char *kind, const char *id, const char *field,
+                       const char *text)
+{
+	int n = 0;
+	for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+		const cm_diag *d = cm_dataset_diag(ds, i);
+		char label[64];
+		snprintf(label, sizeof label, "(id %s)", id);
+		n += !strcmp(d->kind, kind) && d->feature && strstr(d->feature, label) && d->field &&
+		     !strcmp(d->field, field) && d->message && strstr(d->message, text) &&
+		     d->file && d->layer && d->severity == CM_ERR;
+	}
+	return n;
+}
+
+/* NaN or infinite coordinates were reported as "no geometry" (the CSV
+ * driver dropped the point): now an error naming the file, layer, feature
+ * and field, saying the coordinate is not a finite number; hexadecimal is
+ * not a decimal number.  A blank coordinate is still no geometry. */
+Test(read, coordinates_that_are_not_finite)
+{
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv",
+	                      "id,level,seats_primary,lon,lat\n"
+	                      "OK,primary,45,113.0,24.79\n"
+	                      "N,primary,45,nan,24.79\n"
+	                      "I,primary,45,113.0,-Infinity\n"
+	                      "E,primary,45,1e999,24.79\n"
+	                      "H,primary,45,0x71,24.79\n"
+	                      "B,primary,45,,24.79\n");
+	char *cp = write_file(dir, "c.csv",
+	                      "id,primary_local,primary_migrant,wkt\n"
+	                      "C1,10,1,POINT (113.0 24.79)\n"
+	                      "C2,10,1,POINT (NaN 24.79)\n"
+	                      "C3,10,1,\"POLYGON ((113 24.7,113.1 24.7,113.1 inf,113 24.7))\"\n"
+	                      "C4,10,1,POINT (113.0\n"
+	                      "C5,10,1,\n");
+	char *ini = ini_for(sp, cp, "source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_school *s;
+	const cm_compound *c;
+	cr_assert_eq(cm_dataset_schools(ds, &s), 1);
+	cr_assert_eq(cm_dataset_compounds(ds, &c), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "N", "lon", "'nan' is not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "I", "lat", "'-Infinity' is not a finite number"),
+	             1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "E", "lon", "'1e999' is not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "H", "lon", "'0x71' is not a decimal number"), 1);
+	cr_assert_eq(count_about(ds, "empty-geometry", "B", "lon", "no coordinate"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C2", "wkt", "not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C3", "wkt", "not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C4", "wkt", "not a WKT geometry"), 1);
+	cr_assert_eq(count_about(ds, "empty-geometry", "C5", "wkt", "no geometry"), 1);
+	cr_assert_eq(count_diag(ds, "empty-geometry"), 2, "only the blank ones have no geometry");
+	cr_assert_eq(cm_dataset_count(ds, CM_ERR), 9);
+	cm_dataset_free(ds);
+	free(ini);
+	free(sp);
+	free(cp);
+	free(dir);
+}
+
+/* The same through drivers with geometry of their own: GeoJSON's NaN and
+ * Infinity (GDAL makes a point with one NaN an empty one), a GeoPackage
+ * polygon with a NaN vertex (an envelope would not see it). */
+Test(read, geometries_that_are_not_finite)
+{
+	char *dir = tmpdir(), *gpkg;
+	char *sp = write_file(dir, "s.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"OK\",\"level\":\"primary\","
+		"\"seats_primary\":45},\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.0,24.79]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"N\",\"level\":\"primary\","
+		"\"seats_primary\":45},\"geometry\":{\"type\":\"Point\",\"coordinates\":[NaN,24.79]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"I\",\"level\":\"primary\","
+		"\"seats_primary\":45},\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.0,Infinity]}}"
+		"]}");
+	char *cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.0,24.79]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+		"[[[113.0,24.78],[113.01,24.78],[113.01,NaN],[113.0,24.78]]]}}]}");
+	const char *opts[] = {"-f", "GPKG", NULL};
+	cr_assert(asprintf(&gpkg, "%s/c.gpkg", dir) > 0);
+	cr_assert_eq(translate(cp, NULL, gpkg, opts), 0);
+	char *ini = ini_for(sp, gpkg, NULL);
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-geometry", "N", "geometry", "not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "I", "geometry", "not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C2", "geom", "not a finite number"), 1);
+	cr_assert_eq(count_diag(ds, "empty-geometry"), 0);
+	cr_assert_eq(cm_dataset_count(ds, CM_ERR), 3);
+	cm_dataset_free(ds);
+	free(ini);
+	free(sp);
+	free(cp);
+	free(gpkg);
+	free(dir);
+}
+
+/* Count fields are decimal: 0x1F was read as 31; a numeric NaN is not a
+ * finite number (it was "more than any compound has"). */
+Test(read, counts_are_decimal)
+{
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv",
+	                      "id,level,seats_primary,lon,lat\n"
+	                      "OK,primary,45,113.0,24.79\n"
+	                      "H,primary,0x1F,113.0,24.79\n"
+	                      "I,primary,inf,113.0,24.79\n"
+	                      "T,primary,45 seats,113.0,24.79\n");
+	char *cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10.0,"
+		"\"primary_migrant\":NaN},\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.0,24.79]}}"
+		"]}");
+	char *ini = ini_for(sp, cp, "schools_source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-value", "H", "seats_primary",
+	                         "'0x1F' is not a decimal number"), 1);
+	cr_assert_eq(count_about(ds, "bad-value", "I", "seats_primary",
+	                         "'inf' is not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "bad-value", "T", "seats_primary",
+	                         "'45 seats' is not a decimal number"), 1);
+	cr_assert_eq(count_about(ds, "bad-value", "C1", "primary_migrant", "not a finite number"), 1);
+	cr_assert_null(school_by_id(ds, "H"));
+	cm_dataset_free(ds);
+	free(ini);
+	free(sp);
+	free(cp);
+	free(dir);
+}
+
+/* A [fields] mapping naming a field the layer lacks is an error naming the
+ * field and the layer and listing its fields: the geometry's columns too
+ * (schools.wkt = missing_field was accepted, the lon/lat columns used). */
+Test(read, every_mapped_field_must_exist)
+{
+	static const char *const maps[][2] = {
+		{"schools.wkt = missing_field", "schools.wkt"},
+		{"schools.x = 经度", "schools.x"},
+		{"schools.y = lat2", "schools.y"},
+		{"schools.name = 校名", "schools.name"},
+		{"schools.boarding = 寄宿", "schools.boarding"},
+	};
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv", "id,level,seats_primary,lon,lat\n"
+	                                    "A,primary,45,113.0,24.79\n");
+	for (size_t k = 0; k < sizeof maps / sizeof *maps; k++) {
+		char extra[256], *ini;
+		const char *m;
+		snprintf(extra, sizeof extra, "source_crs = EPSG:4326\n[fields]\n%s\n", maps[k][0]);
+		ini = ini_for(sp, "compounds.geojson", extra);
+		m = load_err(ini, ".");
+		cr_assert(strstr(m, "s.csv") && strstr(m, "layer s") && strstr(m, maps[k][1]) &&
+		          strstr(m, strchr(maps[k][0], '=') + 2) &&
+		          strstr(m, "id, level, seats_primary, lon, lat"), "%s", m);
+		free(ini);
+	}
+	/* a mapped WKT column wins over longitude and latitude found by name;
+	 * geometry columns do not apply to a layer with geometry of its own */
+	char *cp = write_file(dir, "c.csv", "id,primary_local,primary_migrant,lon,lat,shape_text\n"
+	                                    "C1,10,0,113.0,24.79,POINT (113.02 24.8)\n");
+	char *ini = ini_for("schools.geojson", cp, "source_crs = EPSG:4326\n[fields]\n"
+	                                           "compounds.wkt = shape_text\nschools.x = none_such\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_float_eq(compound_by_id(ds, "C1")->lon, 113.02, 1e-9);
+	cm_dataset_free(ds);
+	free(ini);
+	/* half a pair of coordinate columns is named */
+	char *half = write_file(dir, "h.csv", "id,level,seats_primary,lon\nA,primary,45,113.0\n");
+	ini = ini_for(half, "compounds.geojson", "source_crs = EPSG:4326\n");
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "h.csv") && strstr(m, "longitude column (lon) but no latitude") &&
+	          strstr(m, "schools.y"), "%s", m);
+	free(ini);
+	free(half);
+	free(cp);
+	free(sp);
+	free(dir);
+}
