@@ -5,7 +5,9 @@
  * one feature (types, encodings, geometry); this module looks across
  * features and against the policy: duplicate ids, negative counts, purchased
  * places beyond seats, schools far from every compound, compounds with no
- * school in reach, and the balance of pupils and seats by level.
+ * school in reach, and the balance of pupils and seats by level.  Each
+ * [scenario NAME] is applied once, so that one a solve would stop on (an
+ * unknown id, a count past the limits, a bad added layer) is an error here.
  *
  * Errors make the data unsolvable; warnings are worth reading but a plan can
  * still be made (a seat shortfall is a result, not a failure).
@@ -279,6 +281,25 @@ static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 	}
 }
 
+/* Every scenario's changes applied to the data: what fails is an error
+ * naming the scenario, its key and item (scenario.c).  Returns 0 or
+ * CM_ENOMEM. */
+static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
+{
+	size_t k;
+	for (k = 0; k < cfg->n_scenarios; k++) {
+		cm_dataset *sds = NULL;
+		int rc = cm_scenario_data(ctx, cfg, &cfg->scenarios[k], ds, &sds);
+		cm_dataset_free(sds);
+		if (rc == CM_ENOMEM)
+			return rc;
+		if (rc && cm__diag(ds, CM_ERR, "scenario", NULL, NULL, NULL, NULL, "%s",
+		                   cm_ctx_last_error(ctx)))
+			return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out)
 {
 	size_t i;
@@ -311,6 +332,8 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 			         "field may be mistyped", cm_level_name((cm_level)lv), n,
 			         CM_MAX_LEVEL_PUPILS);
 	}
+	if ((rc = check_scenarios(ctx, cfg, ds)))
+		return rc;
 	cm__progress(ctx, 1.0, "checking");
 	out->errors = cm_dataset_count(ds, CM_ERR);
 	out->warnings = cm_dataset_count(ds, CM_WARNING);

@@ -214,7 +214,7 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 	}
 	if (!(fabs(d) <= CM_MAX_COUNT)) {
 		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
-		                "%g is more than any compound or school has (at most %d)", d,
+		                "%.15g is more than any compound or school has (at most %d)", d,
 		                CM_MAX_COUNT);
 		return -1;
 	}

@@ -251,17 +251,27 @@ static cm_dataset *clone(const cm_dataset *ds)
 	return c;
 }
 
-/* The first error of an added layer, as an error naming where it is. */
-static int extra_errors(apply *a, const cm_dataset *x)
+/* The first error of an added layer, as an error naming where it is: the
+ * file, layer, feature and field of a layer; the key of a school given
+ * inline (open_school.ID, whose text was read as a CSV of our own). */
+static int extra_errors(apply *a, const cm_dataset *x, int inline_schools)
 {
 	size_t i;
 	for (i = 0; i < x->diags.len; i++) {
 		const cm_diag *d = &((const cm_diag *)x->diags.data)[i];
-		if (d->severity == CM_ERR)
-			return cm__error(a->ctx, CM_EINPUT, "[scenario %s]: %s, layer %s, %s%s%s: %s",
-			                 a->sc->name, d->file ? d->file : "?", d->layer ? d->layer : "?",
-			                 d->feature ? d->feature : "a feature", d->field ? ", field " : "",
-			                 d->field ? d->field : "", d->message ? d->message : "");
+		const char *id = d->feature ? strstr(d->feature, "(id ") : NULL;
+		if (d->severity != CM_ERR)
+			continue;
+		if (inline_schools)
+			return cm__error(a->ctx, CM_EINPUT, "%s: [scenario %s] (line %d) open_school.%.*s: "
+			                 "%s%s%s", a->cfg->file, a->sc->name, a->sc->line,
+			                 id ? (int)strcspn(id + 4, ")") : 1, id ? id + 4 : "?",
+			                 d->field ? d->field : "", d->field ? ": " : "",
+			                 d->message ? d->message : "");
+		return cm__error(a->ctx, CM_EINPUT, "[scenario %s]: %s, layer %s, %s%s%s: %s",
+		                 a->sc->name, d->file ? d->file : "?", d->layer ? d->layer : "?",
+		                 d->feature ? d->feature : "a feature", d->field ? ", field " : "",
+		                 d->field ? d->field : "", d->message ? d->message : "");
 	}
 	return 0;
 }
@@ -332,7 +342,7 @@ static int add_layer(apply *a, const cm_input *in, cm_layer_kind kind)
 		return 0;
 	rc = cm__read_extra(a->ctx, a->cfg, in, kind, a->ds, &x);
 	if (!rc)
-		rc = extra_errors(a, x);
+		rc = extra_errors(a, x, 0);
 	if (!rc)
 		rc = append(a, x, kind);
 	cm_dataset_free(x);
@@ -383,7 +393,7 @@ static int add_inline_schools(apply *a)
 		rc = cm__read_extra_text(a->ctx, a->cfg, name, csv, a->cfg->input[CM_SCHOOLS].coordinates,
 		                         a->ds, &x);
 	if (!rc)
-		rc = extra_errors(a, x);
+		rc = extra_errors(a, x, 1);
 	if (!rc)
 		rc = append(a, x, CM_SCHOOLS);
 	cm_dataset_free(x);

@@ -264,3 +264,44 @@ Test(check, counts_beyond_what_the_engine_holds)
 	free(cp);
 	free(dir);
 }
+
+/* A scenario a solve would stop on is an error of `check` (it passed, and
+ * the solve wrote the base plan before failing), and the message names the
+ * scenario's section and key, never the base's schools file: a seat count
+ * past the limit, a school given inline with one, a coordinate in
+ * hexadecimal, a factor that is not a decimal number, an unknown id. */
+Test(check, scenario_errors_name_the_section_and_key)
+{
+	static const char *const cases[][2] = {
+		{"seats_primary = S1:+2147483647\n", "seats_primary"},
+		{"classes_junior = S2:0x10\n", "classes_junior"},
+		{"open_school.N1 = New, primary, 113.0, 24.79, 2147483647, 0\n", "open_school.N1"},
+		{"open_school.N2 = New, primary, 0x71, 24.79, 100, 0\n", "open_school.N2"},
+		{"demand = C1:1e999\n", "demand"},
+		{"close = S1, NOPE\n", "close"},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		char extra[256];
+		cm_check_report rep;
+		const cm_diag *d;
+		snprintf(extra, sizeof extra, "[scenario big]\n%s", cases[k][0]);
+		cm_dataset *ds = checked("schools.geojson", "compounds.geojson", extra, &rep);
+		cr_assert_not(rep.solvable, "case %zu", k);
+		cr_assert_eq(rep.errors, 1, "case %zu", k);
+		d = find_diag(ds, "scenario");
+		cr_assert_not_null(d, "case %zu", k);
+		cr_assert_eq(d->severity, CM_ERR);
+		cr_assert(strstr(d->message, "test.ini") && strstr(d->message, "[scenario big]") &&
+		          strstr(d->message, cases[k][1]) && !strstr(d->message, "schools.geojson"),
+		          "case %zu: %s", k, d->message);
+		cm_dataset_free(ds);
+	}
+	{
+		cm_check_report rep;
+		cm_dataset *ds = checked("schools.geojson", "compounds.geojson",
+		                         "[scenario fine]\nseats_primary = S1:+10\n", &rep);
+		cr_assert(rep.solvable);
+		cr_assert_null(find_diag(ds, "scenario"));
+		cm_dataset_free(ds);
+	}
+}
