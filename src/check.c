@@ -137,12 +137,32 @@ static void check_compound_values(cm_dataset *ds, const cm_config *cfg, const cm
 
 /* ------------------------------------------------------------ geography */
 
-/* The school serves this level and group: migrants may go to private schools. */
-static int serves(const cm_school *s, int lv, int group)
+int cm__serves(const cm_school *s, cm_level level, int group)
 {
-	if (!cm_school_teaches(s, (cm_level)lv) || s->seats[lv] <= 0)
+	if (!cm_school_teaches(s, level) || s->seats[level] <= 0)
 		return 0;
 	return s->sector == CM_PUBLIC || group == CM_MIGRANT;
+}
+
+long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm_compound *c,
+                      cm_level level)
+{
+	long n = 0;
+	size_t j;
+	int g;
+	for (g = 0; g < CM_NGROUPS; g++) {
+		int reached = 0;
+		if (c->pupils[level][g] <= 0)
+			continue;
+		for (j = 0; j < ds->n_schools && !reached; j++) {
+			const cm_school *s = &ds->schools[j];
+			reached = cm__serves(s, level, g) &&
+			          cm__distance(c->x, c->y, s->x, s->y) <= cm__reach(cfg, s, level);
+		}
+		if (!reached)
+			n += c->pupils[level][g];
+	}
+	return n;
 }
 
 static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
@@ -162,7 +182,7 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 				for (j = 0; j < ds->n_schools && !reached; j++) {
 					const cm_school *s = &ds->schools[j];
 					double d;
-					if (!serves(s, lv, g))
+					if (!cm__serves(s, (cm_level)lv, g))
 						continue;
 					d = cm__distance(c->x, c->y, s->x, s->y);
 					reached = d <= cm__reach(cfg, s, (cm_level)lv);

@@ -180,6 +180,17 @@ double cm__distance(double x1, double y1, double x2, double y2);
  * The one statement of the rule, for check.c and model.c alike. */
 double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
 
+/* ------------------------------------------------------------ check.c */
+
+/* School `s` offers seats of `level` to pupils of `group` (CM_LOCAL,
+ * CM_MIGRANT): it teaches the level with seats, and is public or the pupils
+ * migrants (who may go to private schools).  The rule model.c applies. */
+int cm__serves(const cm_school *s, cm_level level, int group);
+/* Of compound `c`'s pupils of `level`, those with no school that serves them
+ * within reach (cm__reach): they can have no seat whatever the plan. */
+long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm_compound *c,
+                      cm_level level);
+
 /* ------------------------------------------------------------ previous.c */
 
 #define CM_PREV_NONE (-1L)  /* the compound had no school last year (or is new) */

@@ -236,16 +236,44 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			fprintf(fp, "  The plan is within %.3f%% of the best possible in pupil-metres "
 			            "(proven after %ld relaxations).\n", 100 * s->mip_gap, s->nodes);
 		if (s->unplaced) {
-			int shown = 0;
-			fprintf(fp, "  Shortfall: %ld pupils without a seat in reach, by compound:\n",
-			        s->unplaced);
-			for (i = 0; i < nc && shown < 10; i++) {
-				int u = cm_plan_unplaced(plan, (cm_level)lv, i);
+			/* Why: "in reach" only where a distance limit applies;
+			 * without one, pupils lack a seat because the schools that
+			 * could take them are full (or none offers them seats). */
+			int limit = cfg->policy.max_distance_m[lv] > 0 ||
+			            cfg->policy.max_distance_boarding_m > 0, shown = 0;
+			const char *none = limit ? "no school in reach" : "no school offers them seats";
+			long far = 0, full;
+			for (i = 0; i < nc; i++) {
+				long u = cm_plan_unplaced(plan, (cm_level)lv, i), f;
 				if (!u)
 					continue;
+				f = cm__out_of_reach(cfg, ds, &compounds[i], (cm_level)lv);
+				far += f < u ? f : u;
+			}
+			full = s->unplaced - far;
+			fprintf(fp, "  Shortfall: %ld pupils without a seat", s->unplaced);
+			if (far && full)
+				fprintf(fp, " (%ld with %s, %ld where the schools %sare full)", far, none,
+				        full, limit ? "in reach " : "");
+			else if (far)
+				fprintf(fp, " (%s)", none);
+			else
+				fprintf(fp, " (the schools %sare full%s)", limit ? "in reach " : "",
+				        limit ? "" : "; no distance limit is set");
+			fprintf(fp, ", by compound:\n");
+			for (i = 0; i < nc && shown < 10; i++) {
+				long u = cm_plan_unplaced(plan, (cm_level)lv, i), f;
+				if (!u)
+					continue;
+				f = far ? cm__out_of_reach(cfg, ds, &compounds[i], (cm_level)lv) : 0;
 				fprintf(fp, "    %-10s ", compounds[i].id);
 				cm__print_padded(fp, compounds[i].name, 24);
-				fprintf(fp, " %5d\n", u);
+				if (f >= u && far && full)
+					fprintf(fp, " %5ld  %s\n", u, none);
+				else if (f > 0 && far && full)
+					fprintf(fp, " %5ld  %ld with %s\n", u, f, none);
+				else
+					fprintf(fp, " %5ld\n", u);
 				shown++;
 			}
 			if (shown == 10)

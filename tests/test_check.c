@@ -305,3 +305,57 @@ Test(check, scenario_errors_name_the_section_and_key)
 		cm_dataset_free(ds);
 	}
 }
+
+/* The plan report's text for a level with a shortfall. */
+static char *plan_report(const tschool *s, int ns, const tcomp *c, int nc, const char *extra)
+{
+	tiny t;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	tiny_solve(&t, s, ns, c, nc, extra);
+	fp = open_memstream(&buf, &len);
+	cm_report_plan(fp, t.cfg, t.ds, t.plan);
+	fclose(fp);
+	tiny_free(&t);
+	return buf;
+}
+
+/* "Pupils without a seat in reach" was printed with no distance limit set,
+ * when full schools were the cause: the shortfall says "in reach" only under
+ * a limit, and tells pupils with no school in reach from those whose schools
+ * are full. */
+Test(report, shortfall_says_why)
+{
+	tschool s[2] = {{"S1", "primary", "public", 10, 0, 0, 0, 0, 0, 0},
+	                {"P1", "primary", "private", 100, 0, 0, 0, 0, 0, 100}};
+	tcomp c[2] = {{"C1", "urban", 30, 0, 0, 0, 1000, 0}, {"C2", "urban", 0, 5, 0, 0, 8000, 0}};
+	char *r;
+
+	/* no limit: S1 is full; C2's migrants find private seats */
+	r = plan_report(s, 2, c, 2, NULL);
+	cr_assert(strstr(r, "Shortfall: 20 pupils without a seat (the schools are full; no distance "
+	                    "limit is set)"), "%s", r);
+	cr_assert_null(strstr(r, "in reach"), "%s", r);
+	free(r);
+
+	/* a limit leaves C2 out of reach of both schools */
+	r = plan_report(s, 2, c, 2, "[policy]\nmax_distance_primary_m = 2000\n");
+	cr_assert(strstr(r, "Shortfall: 25 pupils without a seat (5 with no school in reach, 20 "
+	                    "where the schools in reach are full)"), "%s", r);
+	cr_assert(strstr(r, "C2") && strstr(r, "5  no school in reach"), "%s", r);
+	free(r);
+
+	/* only the limit: S1 has seats for C1, C2 is out of reach */
+	s[0].seats_p = 40;
+	r = plan_report(s, 2, c, 2, "[policy]\nmax_distance_primary_m = 2000\n");
+	cr_assert(strstr(r, "Shortfall: 5 pupils without a seat (no school in reach)"), "%s", r);
+	free(r);
+
+	/* no limit, but local pupils and only a private school */
+	r = plan_report(s + 1, 1, c, 1, NULL);
+	cr_assert(strstr(r, "Shortfall: 30 pupils without a seat (no school offers them seats)"),
+	          "%s", r);
+	cr_assert_null(strstr(r, "in reach"), "%s", r);
+	free(r);
+}
