@@ -17,7 +17,10 @@
  *      of the cells of its point compounds (a site's cell goes to the home
  *      school of the site's largest compound, so areas never overlap); its
  *      `parts`, the connected groups of its compounds under the neighbour
- *      relation (more than one: a split catchment); and a colour, by DSatur
+ *      relation (more than one: a split catchment), where compounds without
+ *      pupils of the level join what they touch (they belong to no
+ *      catchment, so they split none: real data has thousands of empty
+ *      postcodes between a school's compounds); and a colour, by DSatur
  *      greedy colouring of the schools' neighbour graph, so that catchments
  *      that meet never share one.
  *
@@ -509,18 +512,52 @@ static void each_neighbour_pair(const geo *g, pair_fn fn, void *ud)
 	}
 }
 
+/* A compound of a school that neighbours an empty compound (one without
+ * pupils of the level). */
+typedef struct touch {
+	long school;
+	size_t empty;           /* the empty compound; later its region's root */
+	size_t compound;        /* the school's compound */
+} touch;
+
 typedef struct level_ctx {
+	const cm_dataset *ds;
+	cm_level lv;
 	const long *home;
-	size_t *up;             /* union-find over compounds: same school, neighbours */
+	size_t *up;             /* union-find over compounds: same school, neighbours; and
+	                           regions of neighbouring empty compounds */
 	long *slot;             /* school -> catchment index in this level, -1 */
 	cm_vec edges;           /* catchment index pairs that meet */
+	cm_vec touches;         /* touch: a school's compounds beside empty ones */
 	int fail;
 } level_ctx;
+
+static int empty_at(const level_ctx *L, size_t i)
+{
+	const cm_compound *c = &L->ds->compounds[i];
+	return c->pupils[L->lv][CM_LOCAL] <= 0 && c->pupils[L->lv][CM_MIGRANT] <= 0;
+}
 
 static void link_pair(size_t i, size_t j, void *ud)
 {
 	level_ctx *L = ud;
 	long hi = L->home[i], hj = L->home[j];
+	int ei = empty_at(L, i), ej = empty_at(L, j);
+	if (ei && ej) {
+		uf_join(L->up, i, j);
+		return;
+	}
+	if ((ei && hj >= 0) || (ej && hi >= 0)) {
+		touch *t = cm__vec_push(&L->touches);
+		if (!t) {
+			L->fail = 1;
+			return;
+		}
+		t->school = ei ? hj : hi;
+		t->empty = ei ? i : j;
+		t->compound = ei ? j : i;
+		return;
+	}
 	if (hi < 0 || hj < 0)
 		return;
 	if (hi == hj) {
@@ -703,6 +740,30 @@ static int school_area(geo *g, const long *owner, size_t si, const size_t *membe
 	return rc;
 }
 
+static int cmp_touch(const void *a, const void *b)
+{
+	const touch *x = a, *y = b;
+	if (x->school != y->school)
+		return x->school < y->school ? -1 : 1;
+	return (x->empty > y->empty) - (x->empty < y->empty);
+}
+
+/* A school's groups of compounds that touch one region of empty compounds
+ * are one part: joined.  The regions are complete (every neighbour pair
+ * seen), so each touch's empty compound gives way to its region's root. */
+static void join_through_empty(level_ctx *L)
+{
+	touch *t = L->touches.data;
+	size_t n = L->touches.len, k;
+	for (k = 0; k < n; k++)
+		t[k].empty = uf_find(L->up, t[k].empty);
+	if (n)
+		qsort(t, n, sizeof *t, cmp_touch);
+	for (k = 1; k < n; k++)
+		if (t[k].school == t[k - 1].school && t[k].empty == t[k - 1].empty)
+			uf_join(L->up, t[k].compound, t[k - 1].compound);
+}
+
 static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *home,
                        cm_vec *out, cm_vec *geoms, cm_vec *zones)
 {
@@ -715,6 +776,9 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 	int *colour = NULL, rc = 0;
 	memset(&L, 0, sizeof L);
 	cm__vec_init(&L.edges, sizeof(long));
+	cm__vec_init(&L.touches, sizeof(touch));
+	L.ds = ds;
+	L.lv = lv;
 	L.home = home;
 	L.up = malloc((nc + 1) * sizeof *L.up);
 	L.slot = malloc((ns + 1) * sizeof *L.slot);
@@ -770,6 +834,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 		rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
 		goto done;
 	}
+	join_through_empty(&L);
 	/* Areas and parts. */
 	for (s = 0; s < ns && !rc; s++) {
 		cm_catchment *cc;
@@ -815,6 +880,7 @@ done:
 	free(L.up);
 	free(L.slot);
 	cm__vec_free(&L.edges);
+	cm__vec_free(&L.touches);
 	return rc;
 }
 

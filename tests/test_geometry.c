@@ -28,23 +28,25 @@ static const cm_catchment *catchment_of(const tiny *t, cm_level lv, const char *
 
 /* A, B, C on a line; S2 sits on B with room for B only, S1 far north takes
  * A and C: its catchment is in two parts, because B lies between them.
- * With D (no pupils) off the line the points triangulate; without it they
- * are collinear and the fallback neighbour rule applies. */
+ * With D off the line (its pupils at S3, on it) the points triangulate, and
+ * D, another school's, does not join A and C either; without it they are
+ * collinear and the fallback neighbour rule applies. */
 static void check_split(int with_d)
 {
 	tschool s[] = {
 		{"S1", "primary", "public", 20, 0, 0, 0, 0, 1000, 2000},
 		{"S2", "primary", "public", 10, 0, 0, 0, 0, 1000, 0},
+		{"S3", "primary", "public", 10, 0, 0, 0, 0, 1000, -1000},
 	};
 	tcomp c[] = {
 		{"A", "urban", 10, 0, 0, 0, 0, 0},
 		{"B", "urban", 10, 0, 0, 0, 1000, 0},
 		{"C", "urban", 10, 0, 0, 0, 2000, 0},
-		{"D", "urban", 0, 0, 0, 0, 1000, -1000},
+		{"D", "urban", 10, 0, 0, 0, 1000, -1000},
 	};
 	tiny t;
 	const cm_catchment *k1, *k2;
-	tiny_solve(&t, s, 2, c, with_d ? 4 : 3, "[solve]\nassignment = single\n");
+	tiny_solve(&t, s, with_d ? 3 : 2, c, with_d ? 4 : 3, "[solve]\nassignment = single\n");
 	k1 = catchment_of(&t, CM_PRIMARY, "S1");
 	k2 = catchment_of(&t, CM_PRIMARY, "S2");
 	cr_assert(k1 && k2, "both schools have catchments");
@@ -58,6 +60,53 @@ static void check_split(int with_d)
 
 Test(geometry, split_catchment_counted) { check_split(1); }
 Test(geometry, split_catchment_counted_collinear) { check_split(0); }
+
+/* Compounds without pupils of a level belong to no catchment, so they split
+ * none: A and C, S1's, with E between them (no primary pupils: one school
+ * had "121 parts" on real data with thousands of such postcodes), are one
+ * part; so are they when the empty D beside B joins them around B, S2's.
+ * At junior level E has pupils and is S4's one compound, one part. */
+static void check_empty_between(int around)
+{
+	tschool s[] = {
+		{"S1", "primary", "public", 20, 0, 0, 0, 0, 1000, 2000},
+		{"S4", "junior", "public", 0, 5, 0, 0, 0, 1000, 0},
+		{"S2", "primary", "public", 10, 0, 0, 0, 0, 1000, 0},
+	};
+	tcomp line[] = {
+		{"A", "urban", 10, 0, 0, 0, 0, 0},
+		{"E", "urban", 0, 0, 5, 0, 1000, 0},
+		{"C", "urban", 10, 0, 0, 0, 2000, 0},
+		{"F", "urban", 0, 0, 0, 0, 1000, -1000},
+	};
+	tcomp ring[] = {
+		{"A", "urban", 10, 0, 0, 0, 0, 0},
+		{"B", "urban", 10, 0, 0, 0, 1000, 0},
+		{"C", "urban", 10, 0, 0, 0, 2000, 0},
+		{"D", "urban", 0, 0, 0, 0, 1000, -1000},
+	};
+	tiny t;
+	const cm_catchment *k;
+	if (around)
+		tiny_solve(&t, s, 3, ring, 4, NULL);
+	else
+		tiny_solve(&t, s, 2, line, 4, NULL);
+	k = catchment_of(&t, CM_PRIMARY, "S1");
+	cr_assert_not_null(k);
+	cr_assert_eq(k->compounds, 2);
+	cr_assert_eq(k->parts, 1, "empty compounds split S1's catchment: %d parts", k->parts);
+	if (!around) {
+		k = catchment_of(&t, CM_JUNIOR, "S4");
+		cr_assert(k && k->compounds == 1 && k->parts == 1);
+	} else {
+		k = catchment_of(&t, CM_PRIMARY, "S2");
+		cr_assert(k && k->compounds == 1 && k->parts == 1);
+	}
+	tiny_free(&t);
+}
+
+Test(geometry, empty_compounds_do_not_split) { check_empty_between(0); }
+Test(geometry, empty_compounds_join_around_another_school) { check_empty_between(1); }
 
 /* A 6 x 6 grid of point compounds over a 3 km square boundary and four
  * schools with seats for all: the catchments (Voronoi cells dissolved by
