@@ -6,7 +6,10 @@
  * Compounds are matched by id, schools by id and level.  A compound
  * changes when its catchment school differs (a compound in one plan only
  * changes from or to nothing).  Pupils affected are the compound's pupils
- * of the level in plan B (in A when B lacks it).
+ * of the level in plan B (in A when B lacks it).  Each plan is checked
+ * whole as it is opened (planfile.c): a plan cut short or edited is an
+ * error naming its file, layer, feature and field, never a list of phantom
+ * changes.
  */
 #include "planfile.h"
 

@@ -1,14 +1,48 @@
 /*
- * planfile.c: a written plan, opened for reading (planfile.h).
+ * planfile.c: a written plan, opened for reading and checked (planfile.h).
+ *
+ * A plan read back (catchment map and compare, [input] previous_plan) is
+ * input like any other: a file cut short, a hand edit or another tool's
+ * table must stop with a message naming the file, layer, feature and
+ * field, not draw, compare or hold a wrong plan.  cm__planfile_check reads
+ * the layers once, in this order, each feature against its layer's table
+ * of fields (below), then the totals between the layers, as write.c and
+ * plan.c make them:
+ *
+ *   summary     each level once; pupils = placed + unplaced
+ *   schools     each school and level once; enrolled = local + migrant;
+ *               enrolled, by level, in all = the summary's placed
+ *   compounds   each id once; unplaced <= pupils; a catchment school is in
+ *               the schools layer; pupils and unplaced, by level, in all =
+ *               the summary's (a level the summary lacks has none)
+ *   assignment  rows of known compounds, schools and solved levels; a
+ *               compound's rows of a level = its pupils, those without a
+ *               place = its unplaced; a school's rows = its enrolled
+ *   catchments  one per school and level that compounds name (and none
+ *               other), its pupils the school's enrolled, its compounds
+ *               those naming the school
+ *   zones, changes (optional layers): levels, and schools and compounds
+ *               that the plan has
+ *
+ * Counts are whole, non-negative, finite and within the engine's limits
+ * (CM_MAX_COUNT a feature, CM_MAX_LEVEL_PUPILS a level; docs/input.md).
+ * Fields a reader uses (NEED) must be there; the others are checked where
+ * present, so a plan of an earlier version without them still reads.
+ * Which file a layer is in: cm__planfile_file.  docs/output.md lists the
+ * checks for people.
  */
 #include "planfile.h"
 
 #include <cpl_error.h>
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define PLAN_MARKER "catchment-plan.txt" /* write.c puts it in every plan folder */
 
 static int is_dir(const char *p)
 {
@@ -16,24 +50,30 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static int has_file(const char *dir, const char *name)
+{
+	char *p = cm__sprintf("%s/%s", dir, name);
+	int yes = p && access(p, F_OK) == 0;
+	free(p);
+	return yes;
+}
+
 static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 {
-	char *geojson;
 	int rc;
 	if ((rc = cm__input_ok(ctx, path, "plan")))
 		return rc;
+	if (!(pf->root = cm__strdup(path)))
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	if (!is_dir(path)) {
 		pf->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: cannot open the plan: %s", path,
 		                               CPLGetLastErrorMsg());
 	}
-	geojson = cm__sprintf("%s/summary.geojson", path);
-	if (geojson && access(geojson, R_OK) == 0) {
+	if (has_file(path, "summary.geojson")) {
 		pf->dir = cm__strdup(path);
-		free(geojson);
 		return pf->dir ? 0 : cm__error(ctx, CM_ENOMEM, "out of memory");
 	}
-	free(geojson);
 	pf->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: not a plan folder GDAL can read", path);
 }
@@ -53,9 +93,14 @@ int cm__planfile_open(cm_ctx *ctx, cm__planfile *pf, const char *path)
 		rc = bare && is_dir(bare) ? open_as_is(ctx, pf, bare)
 		                          : cm__error(ctx, CM_EINPUT, "%s: no such plan", path);
 		free(bare);
-		return rc;
+	} else {
+		rc = open_as_is(ctx, pf, path);
 	}
-	return open_as_is(ctx, pf, path);
+	if (!rc)
+		rc = cm__planfile_check(ctx, pf);
+	if (rc)
+		cm__planfile_close(pf);
+	return rc;
 }
 
 void cm__planfile_close(cm__planfile *pf)
@@ -65,6 +110,7 @@ void cm__planfile_close(cm__planfile *pf)
 	if (pf->gds)
 		GDALClose(pf->gds);
 	free(pf->dir);
+	free(pf->root);
 	memset(pf, 0, sizeof *pf);
 }
 
@@ -78,7 +124,58 @@ OGRLayerH cm__planfile_layer(cm__planfile *pf, const char *name)
 		free(f);
 		return pf->part ? GDALDatasetGetLayer(pf->part, 0) : NULL;
 	}
-	return GDALDatasetGetLayerByName(pf->gds, name);
+	return pf->gds ? GDALDatasetGetLayerByName(pf->gds, name) : NULL;
+}
+
+static const char *driver_of(const cm__planfile *pf)
+{
+	return pf->gds ? GDALGetDriverShortName(GDALGetDatasetDriver(pf->gds)) : "GeoJSON";
+}
+
+char *cm__planfile_file(const cm__planfile *pf, const char *name)
+{
+	const char *drv = driver_of(pf);
+	if (pf->dir)
+		return cm__sprintf("%s/%s.geojson", pf->dir, name);
+	if (!pf->root || !is_dir(pf->root))
+		return cm__strdup(pf->root ? pf->root : pf->path);
+	if (!strcmp(drv, "CSV"))
+		return cm__sprintf("%s/%s.csv", pf->root, name);
+	if (!strcmp(drv, "ESRI Shapefile")) /* the fields are in the .dbf */
+		return cm__sprintf("%s/%s.dbf", pf->root, name);
+	return cm__sprintf("%s/%s", pf->root, name);
+}
+
+char *cm__planfile_root(const char *path)
+{
+	struct stat st;
+	GDALDatasetH g;
+	char *dir;
+	int plan;
+	if (stat(path, &st) != 0)
+		return NULL;
+	if (S_ISDIR(st.st_mode)) {
+		plan = has_file(path, PLAN_MARKER) || has_file(path, "summary.geojson") ||
+		       has_file(path, "summary.csv") || has_file(path, "summary.dbf");
+		return plan ? cm__strdup(path) : NULL;
+	}
+	if (!S_ISREG(st.st_mode))
+		return NULL;
+	/* a layer of a plan folder (plan/assignment.csv): the folder */
+	if ((dir = cm__dirname(path)) && has_file(dir, PLAN_MARKER))
+		return dir;
+	free(dir);
+	{
+		static const char *const gpkg[] = {"GPKG", NULL};
+		GDALAllRegister();
+		CPLPushErrorHandler(CPLQuietErrorHandler);
+		g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, gpkg, NULL, NULL);
+		CPLPopErrorHandler();
+	}
+	plan = g && GDALDatasetGetLayerByName(g, "assignment") && GDALDatasetGetLayerByName(g, "summary");
+	if (g)
+		GDALClose(g);
+	return plan ? cm__strdup(path) : NULL;
 }
 
 int cm__planfile_field(OGRLayerH lyr, const char *name)
@@ -99,4 +196,727 @@ const char *cm__planfile_str(OGRFeatureH f, int i)
 double cm__planfile_num(OGRFeatureH f, int i)
 {
 	return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsDouble(f, i) : 0;
+}
+
+/* ------------------------------------------------------------ numbers */
+
+/* Field `i` of `f` as a number: 1 when it has one, 0 when unset (or blank
+ * text), -1 when it is not a finite decimal number.  Text must look like
+ * what a plan writes (sign, digits, point, exponent): strtod alone would
+ * take "nan", "inf" and "0x1F". */
+static int field_number(OGRFeatureH f, int i, double *out)
+{
+	OGRFieldType t;
+	const char *s;
+	int blank;
+	*out = 0;
+	if (i < 0 || !OGR_F_IsFieldSetAndNotNull(f, i))
+		return 0;
+	t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+	if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+		*out = OGR_F_GetFieldAsDouble(f, i);
+		return isfinite(*out) ? 1 : -1;
+	}
+	s = OGR_F_GetFieldAsString(f, i);
+	if (strspn(s, " \t+-.0123456789eE") != strlen(s) || cm__parse_number(s, out, &blank))
+		return -1;
+	return blank ? 0 : 1;
+}
+
+/* What is wrong with field `i` of `f` as a count of at most `max`, into
+ * `why` (empty: nothing); the count in *out. */
+static void count_of(OGRFeatureH f, int i, long max, long *out, int *set, char *why, size_t n)
+{
+	double v;
+	int r = field_number(f, i, &v);
+	const char *text = i >= 0 ? OGR_F_GetFieldAsString(f, i) : "";
+	*out = 0;
+	*set = r > 0;
+	why[0] = '\0';
+	if (r < 0)
+		snprintf(why, n, "'%.40s' is not a finite number", text);
+	else if (r > 0 && v < 0)
+		snprintf(why, n, "'%.40s' is negative: a count is 0 or more", text);
+	else if (r > 0 && v != floor(v))
+		snprintf(why, n, "'%.40s' is not a whole number", text);
+	else if (r > 0 && v > (double)max)
+		snprintf(why, n, "'%.40s' is more than %ld, the most a plan can hold here "
+		         "(docs/input.md)", text, max);
+	else
+		*out = (long)v;
+}
+
+int cm__planfile_count(cm_ctx *ctx, const char *file, const char *layer, OGRFeatureH f, int i,
+                       const char *id, long max, long *out)
+{
+	char why[200], *label;
+	int set, rc;
+	count_of(f, i, max, out, &set, why, sizeof why);
+	if (!why[0])
+		return 0;
+	label = cm__feature_label((long)OGR_F_GetFID(f), id);
+	rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field %s: %s", file, layer,
+	               label ? label : "a feature",
+	               OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i)), why);
+	free(label);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the layers */
+
+enum { T_ID, T_TEXT, T_LEVEL, T_SEAT, T_SECTOR, T_COLOR, T_COUNT, T_WHOLE, T_REAL, T_POS,
+       T_SHARE };
+#define NEED 1 /* a reader uses it: the layer must have it */
+#define FULL 2 /* no feature leaves it empty */
+
+#define MAXC ((long)CM_MAX_COUNT)
+#define MAXL ((long)CM_MAX_LEVEL_PUPILS)
+#define MANY 1000000000000L /* tallies (compounds, relaxations): no limit of their own */
+
+typedef struct fspec {
+	const char *name;
+	int type;  /* T_ */
+	int flags; /* NEED, FULL */
+	long max;  /* T_COUNT, T_WHOLE: the largest value (T_WHOLE: either sign) */
+} fspec;
+
+enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_N = 21 };
+static const fspec summary_f[S_N] = {
+	{"level", T_LEVEL, NEED | FULL, 0},     {"pupils", T_COUNT, NEED | FULL, MAXL},
+	{"placed", T_COUNT, NEED | FULL, MAXL}, {"unplaced", T_COUNT, NEED | FULL, MAXL},
+	{"pupil_metres", T_POS, 0, 0},          {"mean_distance_m", T_POS, NEED, 0},
+	{"max_distance_m", T_POS, 0, 0},        {"near_share", T_SHARE, 0, 0},
+	{"migrant_public_share", T_SHARE, NEED, 0}, {"quota_met", T_COUNT, 0, 1},
+	{"mip_gap", T_SHARE, 0, 0},             {"solve_seconds", T_POS, 0, 0},
+	{"lp_bound", T_POS, 0, 0},              {"lp_unplaced", T_COUNT, 0, MAXL},
+	{"scenario", T_TEXT, NEED, 0},          {"moved", T_COUNT, 0, MAXL},
+	{"moved_compounds", T_COUNT, 0, MANY},  {"bound", T_POS, 0, 0},
+	{"bound_unplaced", T_COUNT, 0, MAXL},   {"nodes", T_COUNT, 0, MANY},
+	{"proven", T_COUNT, 0, 1},
+};
+
+enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED,
+       K_N = 14 };
+static const fspec schools_f[K_N] = {
+	{"school_id", T_ID, NEED | FULL, 0},    {"name", T_TEXT, NEED, 0},
+	{"level", T_LEVEL, NEED | FULL, 0},     {"sector", T_SECTOR, NEED | FULL, 0},
+	{"boarding", T_COUNT, NEED | FULL, 1},  {"seats", T_COUNT, FULL, MAXC},
+	{"local", T_COUNT, FULL, MAXC},         {"migrant", T_COUNT, FULL, MAXC},
+	{"enrolled", T_COUNT, NEED | FULL, MAXC}, {"utilization", T_POS, 0, 0},
+	{"classes", T_COUNT, 0, MAXC},          {"spare", T_WHOLE, NEED | FULL, MAXC},
+	{"shadow_price", T_POS, 0, 0},          {"shadow_pupils", T_POS, 0, 0},
+};
+
+enum { C_ID, C_NAME, C_AREA, C_PUPILS, C_SCHOOL = 7, C_UNPLACED = 9, C_N = 11 };
+static const fspec compounds_f[C_N] = {
+	{"compound_id", T_ID, NEED | FULL, 0},     {"name", T_TEXT, NEED, 0},
+	{"area_type", T_TEXT, 0, 0},
+	{"primary_local", T_COUNT, NEED | FULL, MAXC}, {"primary_migrant", T_COUNT, NEED | FULL, MAXC},
+	{"junior_local", T_COUNT, NEED | FULL, MAXC},  {"junior_migrant", T_COUNT, NEED | FULL, MAXC},
+	{"school_primary", T_TEXT, NEED, 0},       {"school_junior", T_TEXT, NEED, 0},
+	{"unplaced_primary", T_COUNT, NEED, MAXL}, {"unplaced_junior", T_COUNT, NEED, MAXL},
+};
+
+enum { A_CID, A_CNAME, A_LEVEL, A_SID, A_SNAME, A_SEAT, A_LOCAL, A_MIGRANT, A_N = 9 };
+static const fspec assignment_f[A_N] = {
+	{"compound_id", T_ID, NEED | FULL, 0}, {"compound_name", T_TEXT, 0, 0},
+	{"level", T_LEVEL, NEED | FULL, 0},    {"school_id", T_TEXT, NEED, 0},
+	{"school_name", T_TEXT, 0, 0},         {"seat_kind", T_SEAT, NEED | FULL, 0},
+	{"local", T_COUNT, NEED | FULL, MAXC}, {"migrant", T_COUNT, NEED | FULL, MAXC},
+	{"distance_m", T_POS, FULL, 0},
+};
+
+enum { H_SID, H_NAME, H_LEVEL, H_COMPOUNDS, H_PUPILS, H_N = 9 };
+static const fspec catchments_f[H_N] = {
+	{"school_id", T_ID, NEED | FULL, 0},     {"name", T_TEXT, 0, 0},
+	{"level", T_LEVEL, NEED | FULL, 0},      {"compounds", T_COUNT, FULL, MANY},
+	{"pupils", T_COUNT, FULL, MAXC},         {"seats", T_COUNT, FULL, MAXC},
+	{"utilization", T_POS, 0, 0},            {"parts", T_COUNT, FULL, MANY},
+	{"color", T_COLOR, NEED | FULL, 0},
+};
+
+enum { Z_SID, Z_NAME, Z_LEVEL, Z_N = 4 };
+static const fspec zones_f[Z_N] = {
+	{"school_id", T_ID, NEED | FULL, 0}, {"name", T_TEXT, 0, 0},
+	{"level", T_LEVEL, NEED | FULL, 0},  {"color", T_COLOR, NEED | FULL, 0},
+};
+
+enum { G_CID, G_CNAME, G_LEVEL, G_N = 8 };
+static const fspec changes_f[G_N] = {
+	{"compound_id", T_ID, NEED | FULL, 0},    {"compound_name", T_TEXT, 0, 0},
+	{"level", T_LEVEL, NEED | FULL, 0},       {"previous_school", T_TEXT, 0, 0},
+	{"school_id", T_TEXT, 0, 0},              {"school_name", T_TEXT, 0, 0},
+	{"pupils", T_COUNT, FULL, 2 * MAXC},      {"forced", T_COUNT, FULL, 1},
+};
+
+#define NF 24 /* fields a layer's table may have, at most */
+
+typedef struct prow {          /* the feature being checked */
+	OGRFeatureH f;
+	const char *id;            /* its id, for messages */
+	const char *s[NF];         /* by the table's field: text ("" when unset) */
+	long n[NF];                /* counts, and a level's or seat kind's number */
+	int set[NF];               /* the field is there and set */
+} prow;
+
+typedef struct pschool {       /* a school at one level, from the schools layer */
+	char *id;                  /* first: cm__ids_index reads it */
+	long fid;
+	long enrolled;
+	long named;                /* compounds naming it their catchment school */
+	long assigned;             /* pupils of its assignment rows */
+	long catchment;            /* its catchments feature + 1; 0: none yet */
+} pschool;
+
+typedef struct pcomp {         /* a compound, from the compounds layer */
+	char *id;                  /* first: cm__ids_index reads it */
+	long fid;
+	long pupils[CM_NLEVELS], unplaced[CM_NLEVELS];
+	long rows[CM_NLEVELS];     /* pupils of its assignment rows */
+	long rows_unplaced[CM_NLEVELS];
+} pcomp;
+
+enum { L_SUMMARY, L_SCHOOLS, L_COMPOUNDS, L_ASSIGNMENT, L_CATCHMENTS, L_ZONES, L_CHANGES, L_N };
+
+typedef struct pcheck {
+	cm_ctx *ctx;
+	cm__planfile *pf;
+	int shp;                   /* a shapefile plan: fields go by their short names */
+	char *file[L_N];           /* each layer's file, for messages */
+	/* the layer being read */
+	int li;
+	OGRLayerH lyr;
+	const fspec *spec;
+	int nspec, idx[NF];
+	/* what the layers say */
+	long summary_fid[CM_NLEVELS]; /* the level's summary feature + 1; 0: none (not solved) */
+	long pupils[CM_NLEVELS], placed[CM_NLEVELS], unplaced[CM_NLEVELS]; /* the summary's */
+	long sum[CM_NLEVELS], sum2[CM_NLEVELS];  /* a layer's totals */
+	cm_vec schools[CM_NLEVELS];  /* pschool */
+	cm__id *school_index[CM_NLEVELS];
+	cm_vec comps;                /* pcomp */
+	cm__id *comp_index;
+} pcheck;
+
+static const char *const layer_names[L_N] = {"summary", "schools", "compounds", "assignment",
+                                             "catchments", "zones", "changes"};
+static const char *const level_names[CM_NLEVELS] = {"primary", "junior"};
+
+/* A field's name in this plan (a shapefile's short name). */
+static const char *field_name(const pcheck *pc, const char *name)
+{
+	const char *shp = pc->shp ? cm__shp_field_name(name) : NULL;
+	return shp ? shp : name;
+}
+
+/* A level's pupils are two fields: the local one's migrant partner, else
+ * NULL (messages name both). */
+static const char *pupils_pair(const char *field)
+{
+	return !strcmp(field, "primary_local") ? "primary_migrant"
+	       : !strcmp(field, "junior_local") ? "junior_migrant"
+	                                        : NULL;
+}
+
+/* An error about layer `li` of the plan, feature `fid` (< 0: the layer
+ * itself; `id` its id) and `field` (an engine name; NULL: none). */
+static int vbad(pcheck *pc, int li, long fid, const char *id, const char *field,
+                const char *fmt, va_list ap)
+{
+	char *what = cm__vsprintf(fmt, ap);
+	char *label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
+	const char *also = field ? pupils_pair(field) : NULL;
+	int rc = cm__error(pc->ctx, CM_EINPUT, "%s, layer %s%s%s%s%s%s%s: %s",
+	                   pc->file[li] ? pc->file[li] : pc->pf->path, layer_names[li],
+	                   label ? ", " : "", label ? label : "",
+	                   field ? (also ? ", fields " : ", field ") : "",
+	                   field ? field_name(pc, field) : "", also ? " and " : "",
+	                   also ? field_name(pc, also) : "", what ? what : "(out of memory)");
+	free(what);
+	free(label);
+	return rc;
+}
+
+static int bad_at(pcheck *pc, int li, long fid, const char *id, const char *field,
+                  const char *fmt, ...) CM_PRINTF(6, 7);
+static int bad_at(pcheck *pc, int li, long fid, const char *id, const char *field,
+                  const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = vbad(pc, li, fid, id, field, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* An error about the feature being read, field `k` of its table (-1: none). */
+static int bad(pcheck *pc, const prow *r, int k, const char *fmt, ...) CM_PRINTF(4, 5);
+static int bad(pcheck *pc, const prow *r, int k, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, fmt);
+	rc = vbad(pc, pc->li, (long)OGR_F_GetFID(r->f), r->id, k >= 0 ? pc->spec[k].name : NULL, fmt,
+	          ap);
+	va_end(ap);
+	return rc;
+}
+
+static int level_of(const char *s)
+{
+	return !strcmp(s, "primary") ? CM_PRIMARY : !strcmp(s, "junior") ? CM_JUNIOR : -1;
+}
+
+static int seat_of(const char *s)
+{
+	int k;
+	for (k = 0; k < 4; k++)
+		if (!strcmp(s, cm_seat_kind_name((cm_seat_kind)k)))
+			return k;
+	return -1;
+}
+
+static int is_colour(const char *s)
+{
+	return s[0] == '#' && strlen(s) == 7 && strspn(s + 1, "0123456789abcdefABCDEF") == 6;
+}
+
+/* Checks field `k` of the feature being read against its table. */
+static int check_field(pcheck *pc, prow *r, int k)
+{
+	const fspec *fs = &pc->spec[k];
+	int i = pc->idx[k];
+	char why[200];
+	double v;
+	if (i < 0)
+		return 0;
+	if (fs->type <= T_COLOR) {
+		const char *s = r->s[k] = cm__planfile_str(r->f, i);
+		r->set[k] = *s != '\0';
+		if (!r->set[k])
+			return fs->flags & FULL ? bad(pc, r, k, "empty; a plan leaves it empty nowhere") : 0;
+		if (fs->type == T_LEVEL && (r->n[k] = level_of(s)) < 0)
+			return bad(pc, r, k, "'%.40s' is not primary or junior", s);
+		if (fs->type == T_SEAT && (r->n[k] = seat_of(s)) < 0)
+			return bad(pc, r, k, "'%.40s' is not public, purchased, fee or unplaced", s);
+		if (fs->type == T_SECTOR && strcmp(s, "public") && strcmp(s, "private"))
+			return bad(pc, r, k, "'%.40s' is not public or private", s);
+		if (fs->type == T_COLOR && !is_colour(s))
+			return bad(pc, r, k, "'%.40s' is not a colour (#rrggbb)", s);
+		return 0;
+	}
+	r->s[k] = "";
+	if (fs->type == T_COUNT) {
+		count_of(r->f, i, fs->max, &r->n[k], &r->set[k], why, sizeof why);
+		if (why[0])
+			return bad(pc, r, k, "%s", why);
+	} else {
+		int got = field_number(r->f, i, &v);
+		const char *text = OGR_F_GetFieldAsString(r->f, i);
+		r->set[k] = got > 0;
+		if (got < 0)
+			return bad(pc, r, k, "'%.40s' is not a finite number", text);
+		if (got > 0 && fs->type == T_WHOLE && (v != floor(v) || fabs(v) > (double)fs->max))
+			return bad(pc, r, k, "'%.40s' is not a whole number from %ld to %ld", text,
+			           -fs->max, fs->max);
+		if (got > 0 && fs->type == T_POS && v < 0)
+			return bad(pc, r, k, "'%.40s' is negative", text);
+		if (got > 0 && fs->type == T_SHARE && !(v >= 0 && v <= 1))
+			return bad(pc, r, k, "'%.40s' is not a share from 0 to 1", text);
+		r->n[k] = got > 0 && fs->type == T_WHOLE ? (long)v : 0;
+	}
+	if (!r->set[k] && (fs->flags & FULL))
+		return bad(pc, r, k, "empty; a plan leaves it empty nowhere");
+	return 0;
+}
+
+/* The layer's fields, joined for a message (caller frees). */
+static char *field_list(OGRLayerH lyr)
+{
+	OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
+	char *s = cm__strdup("");
+	int i;
+	for (i = 0; s && i < OGR_FD_GetFieldCount(d); i++) {
+		char *t = cm__sprintf("%s%s%s", s, i ? ", " : "", OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)));
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Finds layer `li` and the fields of its table.  *found is 0 when the plan
+ * has no such layer (an error when the format promises it). */
+static int open_layer(pcheck *pc, int li, const fspec *spec, int nspec, int required, int *found)
+{
+	int k;
+	pc->li = li;
+	pc->spec = spec;
+	pc->nspec = nspec;
+	*found = 0;
+	if (!(pc->file[li] = cm__planfile_file(pc->pf, layer_names[li])))
+		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+	if (!(pc->lyr = cm__planfile_layer(pc->pf, layer_names[li]))) {
+		if (!required)
+			return 0;
+		if (pc->pf->root && is_dir(pc->pf->root))
+			return cm__error(pc->ctx, CM_EINPUT, "%s: not a whole catchment plan: layer %s is "
+			                 "missing (no %s); a plan has the layers assignment, schools, "
+			                 "summary, compounds and catchments", pc->pf->root, layer_names[li],
+			                 pc->file[li]);
+		return cm__error(pc->ctx, CM_EINPUT, "%s: not a whole catchment plan: layer %s is "
+		                 "missing; a plan has the layers assignment, schools, summary, "
+		                 "compounds and catchments", pc->file[li], layer_names[li]);
+	}
+	*found = 1;
+	for (k = 0; k < nspec; k++) {
+		pc->idx[k] = cm__planfile_field(pc->lyr, spec[k].name);
+		if (pc->idx[k] < 0 && (spec[k].flags & NEED)) {
+			const char *shp = cm__shp_field_name(spec[k].name);
+			char *have = field_list(pc->lyr);
+			int rc = cm__error(pc->ctx, CM_EINPUT, "%s, layer %s: no field %s%s%s%s; the layer's "
+			                   "fields: %s", pc->file[li], layer_names[li], spec[k].name,
+			                   shp && strcmp(shp, spec[k].name) ? " (in a shapefile: " : "",
+			                   shp && strcmp(shp, spec[k].name) ? shp : "",
+			                   shp && strcmp(shp, spec[k].name) ? ")" : "",
+			                   have && *have ? have : "none");
+			free(have);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+typedef int (*row_fn)(pcheck *pc, prow *r);
+
+/* Reads layer `li` (after open_layer), each feature checked against its
+ * table and handed to `fn`; `id_k` is the table's field that names a
+ * feature.  A file that stops being readable midway (a shapefile cut
+ * short) is an error, not the end of the layer. */
+static int read_layer(pcheck *pc, int id_k, row_fn fn)
+{
+	OGRFeatureH f;
+	long n = 0;
+	GIntBig promised;
+	int rc = 0, k;
+	CPLErrorReset();
+	OGR_L_ResetReading(pc->lyr);
+	while (!rc && (f = OGR_L_GetNextFeature(pc->lyr)) != NULL) {
+		prow r;
+		memset(&r, 0, sizeof r);
+		r.f = f;
+		r.id = cm__planfile_str(f, pc->idx[id_k]);
+		for (k = 0; k < pc->nspec && !rc; k++)
+			rc = check_field(pc, &r, k);
+		if (!rc && fn)
+			rc = fn(pc, &r);
+		OGR_F_Destroy(f);
+		n++;
+	}
+	if (rc)
+		return rc;
+	if (CPLGetLastErrorType() >= CE_Failure)
+		return bad_at(pc, pc->li, -1, NULL, NULL, "cannot be read after %ld features (%s): the "
+		              "file is cut short or damaged", n, CPLGetLastErrorMsg());
+	promised = OGR_L_GetFeatureCount(pc->lyr, FALSE);
+	if (promised >= 0 && promised != (GIntBig)n)
+		return bad_at(pc, pc->li, -1, NULL, NULL, "%ld features could be read of the %lld the "
+		              "file says it has: the file is cut short or damaged", n,
+		              (long long)promised);
+	return 0;
+}
+
+static pschool *school_find(pcheck *pc, int lv, const char *id)
+{
+	long i = cm__ids_find(pc->school_index[lv], pc->schools[lv].len, id);
+	return i >= 0 ? &((pschool *)pc->schools[lv].data)[i] : NULL;
+}
+
+static pcomp *comp_find(pcheck *pc, const char *id)
+{
+	long i = cm__ids_find(pc->comp_index, pc->comps.len, id);
+	return i >= 0 ? &((pcomp *)pc->comps.data)[i] : NULL;
+}
+
+/* An id index of `n` records of `stride` bytes; a repeated id is an error
+ * naming its second feature (fids at `fid_off` in each record). */
+static int index_ids(pcheck *pc, int li, const char *field, const void *base, size_t n,
+                     size_t stride, size_t fid_off, const char *what, cm__id **out)
+{
+	size_t i;
+	if (!(*out = cm__ids_index(stride, base, n)))
+		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+	for (i = 1; i < n; i++) {
+		const cm__id *a = &(*out)[i - 1], *b = &(*out)[i];
+		if (!strcmp(a->id, b->id)) {
+			size_t first = a->index < b->index ? a->index : b->index;
+			size_t second = a->index < b->index ? b->index : a->index;
+			const char *rec = (const char *)base;
+			long f1 = *(const long *)(const void *)(rec + first * stride + fid_off);
+			long f2 = *(const long *)(const void *)(rec + second * stride + fid_off);
+			return bad_at(pc, li, f2, b->id, field, "%s %s appears twice (also feature %ld)",
+			              what, b->id, f1);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ per layer */
+
+static int summary_row(pcheck *pc, prow *r)
+{
+	int lv = (int)r->n[S_LEVEL];
+	if (pc->summary_fid[lv])
+		return bad(pc, r, S_LEVEL, "%s appears twice (also feature %ld)", level_names[lv],
+		           pc->summary_fid[lv] - 1);
+	pc->summary_fid[lv] = (long)OGR_F_GetFID(r->f) + 1;
+	pc->pupils[lv] = r->n[S_PUPILS];
+	pc->placed[lv] = r->n[S_PLACED];
+	pc->unplaced[lv] = r->n[S_UNPLACED];
+	if (pc->pupils[lv] != pc->placed[lv] + pc->unplaced[lv])
+		return bad(pc, r, S_PUPILS, "%ld pupils, but placed and unplaced make %ld",
+		           pc->pupils[lv], pc->placed[lv] + pc->unplaced[lv]);
+	return 0;
+}
+
+static int schools_row(pcheck *pc, prow *r)
+{
+	int lv = (int)r->n[K_LEVEL];
+	pschool *s = cm__vec_push(&pc->schools[lv]);
+	if (!s || !(s->id = cm__strdup(r->s[K_ID])))
+		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+	s->fid = (long)OGR_F_GetFID(r->f);
+	s->enrolled = r->n[K_ENROLLED];
+	pc->sum[lv] += s->enrolled;
+	if (r->set[K_LOCAL] && r->set[K_MIGRANT] && s->enrolled != r->n[K_LOCAL] + r->n[K_MIGRANT])
+		return bad(pc, r, K_ENROLLED, "%ld enrolled, but local and migrant make %ld", s->enrolled,
+		           r->n[K_LOCAL] + r->n[K_MIGRANT]);
+	return 0;
+}
+
+static int compounds_row(pcheck *pc, prow *r)
+{
+	pcomp *c = cm__vec_push(&pc->comps);
+	int lv;
+	if (!c || !(c->id = cm__strdup(r->s[C_ID])))
+		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+	c->fid = (long)OGR_F_GetFID(r->f);
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		const char *school = r->s[C_SCHOOL + lv];
+		c->pupils[lv] = r->n[C_PUPILS + 2 * lv] + r->n[C_PUPILS + 2 * lv + 1];
+		c->unplaced[lv] = r->n[C_UNPLACED + lv];
+		pc->sum[lv] += c->pupils[lv];
+		pc->sum2[lv] += c->unplaced[lv];
+		if (pc->summary_fid[lv] && !r->set[C_UNPLACED + lv])
+			return bad(pc, r, C_UNPLACED + lv, "empty, but the plan solved the %s level",
+			           level_names[lv]);
+		if (c->unplaced[lv] > c->pupils[lv])
+			return bad(pc, r, C_UNPLACED + lv, "%ld pupils without a place, of %ld %s pupils",
+			           c->unplaced[lv], c->pupils[lv], level_names[lv]);
+		if (*school) {
+			pschool *s = school_find(pc, lv, school);
+			if (!s)
+				return bad(pc, r, C_SCHOOL + lv, "school %s is not in the schools layer (%s) "
+				           "at the %s level", school, pc->file[L_SCHOOLS], level_names[lv]);
+			s->named++;
+		}
+	}
+	return 0;
+}
+
+static int assignment_row(pcheck *pc, prow *r)
+{
+	int lv = (int)r->n[A_LEVEL], seat = (int)r->n[A_SEAT];
+	const char *school = r->s[A_SID];
+	long n = r->n[A_LOCAL] + r->n[A_MIGRANT];
+	pcomp *c = comp_find(pc, r->s[A_CID]);
+	pschool *s = NULL;
+	if (!c)
+		return bad(pc, r, A_CID, "compound %s is not in the compounds layer (%s)", r->s[A_CID],
+		           pc->file[L_COMPOUNDS]);
+	if (!pc->summary_fid[lv])
+		return bad(pc, r, A_LEVEL, "the summary (%s) has no %s level", pc->file[L_SUMMARY],
+		           level_names[lv]);
+	if (seat == CM_SEAT_UNPLACED && *school)
+		return bad(pc, r, A_SID, "school %s for pupils without a place", school);
+	if (seat != CM_SEAT_UNPLACED && !*school)
+		return bad(pc, r, A_SID, "empty for pupils in %s places", cm_seat_kind_name(seat));
+	if (*school && !(s = school_find(pc, lv, school)))
+		return bad(pc, r, A_SID, "school %s is not in the schools layer (%s) at the %s level",
+		           school, pc->file[L_SCHOOLS], level_names[lv]);
+	c->rows[lv] += n;
+	if (s)
+		s->assigned += n;
+	else
+		c->rows_unplaced[lv] += n;
+	return 0;
+}
+
+static int catchments_row(pcheck *pc, prow *r)
+{
+	int lv = (int)r->n[H_LEVEL];
+	pschool *s = school_find(pc, lv, r->s[H_SID]);
+	if (!s)
+		return bad(pc, r, H_SID, "school %s is not in the schools layer (%s) at the %s level",
+		           r->s[H_SID], pc->file[L_SCHOOLS], level_names[lv]);
+	if (s->catchment)
+		return bad(pc, r, H_SID, "a second %s catchment of school %s (also feature %ld)",
+		           level_names[lv], s->id, s->catchment - 1);
+	s->catchment = (long)OGR_F_GetFID(r->f) + 1;
+	if (r->set[H_PUPILS] && r->n[H_PUPILS] != s->enrolled)
+		return bad(pc, r, H_PUPILS, "%ld pupils, but the schools layer (%s) enrols %ld there",
+		           r->n[H_PUPILS], pc->file[L_SCHOOLS], s->enrolled);
+	if (r->set[H_COMPOUNDS] && r->n[H_COMPOUNDS] != s->named)
+		return bad(pc, r, H_COMPOUNDS, "%ld compounds, but %ld in the compounds layer (%s) "
+		           "name the school", r->n[H_COMPOUNDS], s->named, pc->file[L_COMPOUNDS]);
+	return 0;
+}
+
+static int zones_row(pcheck *pc, prow *r)
+{
+	int lv = (int)r->n[Z_LEVEL];
+	if (!school_find(pc, lv, r->s[Z_SID]))
+		return bad(pc, r, Z_SID, "school %s is not in the schools layer (%s) at the %s level",
+		           r->s[Z_SID], pc->file[L_SCHOOLS], level_names[lv]);
+	return 0;
+}
+
+static int changes_row(pcheck *pc, prow *r)
+{
+	if (!comp_find(pc, r->s[G_CID]))
+		return bad(pc, r, G_CID, "compound %s is not in the compounds layer (%s)", r->s[G_CID],
+		           pc->file[L_COMPOUNDS]);
+	return 0;
+}
+
+/* Per level: a layer's total `got` against the summary's `want` (0 when the
+ * summary has no such level). */
+static int total_ok(pcheck *pc, int li, int lv, const char *fields, const char *what, long got,
+                    long want)
+{
+	if (got == want)
+		return 0;
+	if (!pc->summary_fid[lv])
+		return bad_at(pc, li, -1, NULL, fields, "%ld %s %s in all, but the summary (%s) has no %s "
+		              "level: the plan is cut short or was edited", got, level_names[lv], what,
+		              pc->file[L_SUMMARY], level_names[lv]);
+	return bad_at(pc, li, -1, NULL, fields, "%ld %s %s in all, but the summary (%s) says %ld: "
+	              "the plan is cut short or was edited", got, level_names[lv], what,
+	              pc->file[L_SUMMARY], want);
+}
+
+static int check_layers(pcheck *pc)
+{
+	static const char *const pupil_fields[CM_NLEVELS] = {"primary_local", "junior_local"};
+	static const char *const unplaced_fields[CM_NLEVELS] = {"unplaced_primary", "unplaced_junior"};
+	int rc, lv, found;
+	size_t i;
+
+	if ((rc = open_layer(pc, L_SUMMARY, summary_f, S_N, 1, &found)) ||
+	    (rc = read_layer(pc, S_LEVEL, summary_row)))
+		return rc;
+
+	if ((rc = open_layer(pc, L_SCHOOLS, schools_f, K_N, 1, &found)) ||
+	    (rc = read_layer(pc, K_ID, schools_row)))
+		return rc;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		if ((rc = index_ids(pc, L_SCHOOLS, "school_id", pc->schools[lv].data, pc->schools[lv].len,
+		                    sizeof(pschool), offsetof(pschool, fid), "school",
+		                    &pc->school_index[lv])) ||
+		    (rc = total_ok(pc, L_SCHOOLS, lv, "enrolled", "pupils enrolled", pc->sum[lv],
+		                   pc->placed[lv])))
+			return rc;
+		pc->sum[lv] = 0;
+	}
+
+	if ((rc = open_layer(pc, L_COMPOUNDS, compounds_f, C_N, 1, &found)) ||
+	    (rc = read_layer(pc, C_ID, compounds_row)) ||
+	    (rc = index_ids(pc, L_COMPOUNDS, "compound_id", pc->comps.data, pc->comps.len,
+	                    sizeof(pcomp), offsetof(pcomp, fid), "compound", &pc->comp_index)))
+		return rc;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		if ((rc = total_ok(pc, L_COMPOUNDS, lv, pupil_fields[lv], "pupils", pc->sum[lv],
+		                   pc->pupils[lv])) ||
+		    (rc = total_ok(pc, L_COMPOUNDS, lv, unplaced_fields[lv], "pupils without a place",
+		                   pc->sum2[lv], pc->unplaced[lv])))
+			return rc;
+
+	if ((rc = open_layer(pc, L_ASSIGNMENT, assignment_f, A_N, 1, &found)) ||
+	    (rc = read_layer(pc, A_CID, assignment_row)))
+		return rc;
+	for (i = 0; i < pc->comps.len; i++) {
+		const pcomp *c = &((pcomp *)pc->comps.data)[i];
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			if (c->rows[lv] != c->pupils[lv])
+				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, pupil_fields[lv], "%ld %s pupils, "
+				              "but the assignment layer (%s) has %ld of them: the plan is cut "
+				              "short or was edited", c->pupils[lv], level_names[lv],
+				              pc->file[L_ASSIGNMENT], c->rows[lv]);
+			if (c->rows_unplaced[lv] != c->unplaced[lv])
+				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, unplaced_fields[lv], "%ld pupils "
+				              "without a place, but the assignment layer (%s) has %ld: the plan "
+				              "is cut short or was edited", c->unplaced[lv],
+				              pc->file[L_ASSIGNMENT], c->rows_unplaced[lv]);
+		}
+	}
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		for (i = 0; i < pc->schools[lv].len; i++) {
+			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
+			if (s->assigned != s->enrolled)
+				return bad_at(pc, L_SCHOOLS, s->fid, s->id, "enrolled", "%ld %s pupils "
+				              "enrolled, but the assignment layer (%s) places %ld there: the "
+				              "plan is cut short or was edited", s->enrolled, level_names[lv],
+				              pc->file[L_ASSIGNMENT], s->assigned);
+		}
+
+	if ((rc = open_layer(pc, L_CATCHMENTS, catchments_f, H_N, 1, &found)) ||
+	    (rc = read_layer(pc, H_SID, catchments_row)))
+		return rc;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		for (i = 0; i < pc->schools[lv].len; i++) {
+			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
+			if (s->named && !s->catchment)
+				return bad_at(pc, L_CATCHMENTS, -1, NULL, NULL, "no %s catchment of school %s, "
+				              "which %ld compounds in the compounds layer (%s) name: the plan "
+				              "is cut short or was edited", level_names[lv], s->id, s->named,
+				              pc->file[L_COMPOUNDS]);
+		}
+
+	if ((rc = open_layer(pc, L_ZONES, zones_f, Z_N, 0, &found)) ||
+	    (found && (rc = read_layer(pc, Z_SID, zones_row))))
+		return rc;
+	if ((rc = open_layer(pc, L_CHANGES, changes_f, G_N, 0, &found)) ||
+	    (found && (rc = read_layer(pc, G_CID, changes_row))))
+		return rc;
+	return 0;
+}
+
+int cm__planfile_check(cm_ctx *ctx, cm__planfile *pf)
+{
+	pcheck pc;
+	int rc, lv;
+	size_t i;
+	memset(&pc, 0, sizeof pc);
+	pc.ctx = ctx;
+	pc.pf = pf;
+	pc.shp = !strcmp(driver_of(pf), "ESRI Shapefile");
+	cm__vec_init(&pc.comps, sizeof(pcomp));
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		cm__vec_init(&pc.schools[lv], sizeof(pschool));
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	rc = check_layers(&pc);
+	CPLPopErrorHandler();
+	for (i = 0; i < pc.comps.len; i++)
+		free(((pcomp *)pc.comps.data)[i].id);
+	cm__vec_free(&pc.comps);
+	free(pc.comp_index);
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		for (i = 0; i < pc.schools[lv].len; i++)
+			free(((pschool *)pc.schools[lv].data)[i].id);
+		cm__vec_free(&pc.schools[lv]);
+		free(pc.school_index[lv]);
+	}
+	for (i = 0; i < L_N; i++)
+		free(pc.file[i]);
+	return rc;
 }

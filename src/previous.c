@@ -17,13 +17,19 @@
  * go, and a place kept is a place held.  Compounds whose every school is
  * gone move by force and count nowhere.
  *
+ * A plan catchment wrote (cm__planfile_root: a GeoPackage, a plan folder,
+ * or a layer file in one) is checked whole first, as any plan read back
+ * (planfile.c): a plan cut short or edited would hold compounds to schools
+ * they never had.  A bare table is checked row by row: ids, levels, seat
+ * kinds, counts (whole, 0 to CM_MAX_COUNT).
+ *
  * Matching is by id.  A compound not in the data is ignored (it is gone); a
  * compound the earlier plan did not have has no previous school; a school
  * not in the data, or no longer teaching the level, is gone: its compounds
  * must move, and their notice names it.  Scenarios are held to the base
  * plan the same way (cm_previous_from_plan).
  */
-#include "internal.h"
+#include "planfile.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -278,6 +284,37 @@ static int field_of(OGRFeatureDefnH defn, const char *const *names)
 	return -1;
 }
 
+static int known_seat(const char *s)
+{
+	int k;
+	for (k = 0; k < 4; k++)
+		if (!strcmp(s, cm_seat_kind_name((cm_seat_kind)k)))
+			return 1;
+	return 0;
+}
+
+/* A plan catchment wrote is checked whole (planfile.c); a bare table is
+ * not a plan. */
+static int check_plan(cm_ctx *ctx, const char *path)
+{
+	char *root = cm__planfile_root(path);
+	cm__planfile pf;
+	int rc;
+	if (!root)
+		return 0;
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	rc = cm__planfile_open(ctx, &pf, root);
+	cm__planfile_close(&pf);
+	CPLPopErrorHandler();
+	free(root);
+	if (rc == CM_EINPUT) {
+		char msg[sizeof ctx->errmsg];
+		snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
+		rc = cm__error(ctx, rc, "last year's plan (previous_plan): %s", msg);
+	}
+	return rc;
+}
+
 static int parse_level(const char *s, cm_level *lv)
 {
 	if (cm__streq_ci(s, "primary") || !strcmp(s, "小学"))
@@ -331,6 +368,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	if ((rc = cm__input_ok(ctx, path, "previous plan")))
 		return rc;
 	GDALAllRegister();
+	if ((rc = check_plan(ctx, path)))
+		return rc;
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = open_previous(path);
 	CPLPopErrorHandler();
@@ -371,36 +410,43 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	OGR_L_ResetReading(lyr);
 	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		long fid = (long)OGR_F_GetFID(f), ci;
+		long fid = (long)OGR_F_GetFID(f), ci, nl = 0, nm = 0;
 		const char *cid = OGR_F_GetFieldAsString(f, fc), *sid = OGR_F_GetFieldAsString(f, fs);
+		const char *seat = fk >= 0 ? OGR_F_GetFieldAsString(f, fk) : "public";
 		char *label = cm__feature_label(fid, cid);
 		cm_level level;
-		int pupils = 1;
-		if (parse_level(OGR_F_GetFieldAsString(f, fl), &level)) {
+		int pupils = 1, counted = flo >= 0 || fm >= 0;
+		if (!*cid) {
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field %s: empty", path, lname,
+			               label ? label : "a feature",
+			               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fc)));
+		} else if (parse_level(OGR_F_GetFieldAsString(f, fl), &level)) {
 			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field level: '%s' is not primary "
 			               "or junior", path, lname, label ? label : "a feature",
 			               OGR_F_GetFieldAsString(f, fl));
+		} else if (!known_seat(seat)) {
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field seat_kind: '%s' is not "
+			               "public, purchased, fee or unplaced", path, lname,
+			               label ? label : "a feature", seat);
+		} else if ((rc = cm__planfile_count(ctx, path, lname, f, flo, cid, CM_MAX_COUNT, &nl)) ||
+		           (rc = cm__planfile_count(ctx, path, lname, f, fm, cid, CM_MAX_COUNT, &nm))) {
+			/* a count that is none: the message names it */
 		} else if ((ci = cm__ids_find(cidx, ds->n_compounds, cid)) < 0) {
 			/* a compound the data no longer has */
-		} else if (fk >= 0 && !strcmp(OGR_F_GetFieldAsString(f, fk), "unplaced")) {
-			if ((flo >= 0 || fm >= 0) &&
-			    add_pair(p, level, (size_t)ci, -1, flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0,
-			             fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0))
+		} else if (!strcmp(seat, "unplaced")) {
+			if (counted && add_pair(p, level, (size_t)ci, -1, nl, nm))
 				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
-		} else if (fk >= 0 && strcmp(OGR_F_GetFieldAsString(f, fk), "public")) {
+		} else if (strcmp(seat, "public")) {
 			/* private places: part of the compound's pupils, at no catchment school */
-			if ((flo >= 0 || fm >= 0) &&
-			    add_pair(p, level, (size_t)ci, -2, flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0,
-			             fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0))
+			if (counted && add_pair(p, level, (size_t)ci, -2, nl, nm))
 				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 		} else if (!*sid) {
 			/* no school named */
 		} else {
 			long si = cm__ids_find(sidx, ds->n_schools, sid);
-			int counted = flo >= 0 || fm >= 0;
-			long nl = counted ? (flo >= 0 ? OGR_F_GetFieldAsInteger(f, flo) : 0) : ALL_PUPILS;
-			long nm = counted ? (fm >= 0 ? OGR_F_GetFieldAsInteger(f, fm) : 0) : ALL_PUPILS;
-			if (counted)
+			if (!counted)
+				nl = nm = ALL_PUPILS;
+			else
 				pupils = (int)(nl + nm);
 			if (pupils > 0 && si >= 0 && cm_school_teaches(&ds->schools[si], level) &&
 			    add_pair(p, level, (size_t)ci, si, nl, nm))
