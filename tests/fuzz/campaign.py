@@ -91,18 +91,25 @@ STRINGS = [b"", b" ", b"A" * 1000, b"%s%n%x", b"\xff\xfe", b"\xe4\xb8", b"\xc0\x
            b"nine_year", b"private", b"public", b"rural", b"\xe4\xb9\x9d\xe5\xb9\xb4",
            b"S1", b"C1", b"S1:+2147483647", b"C1:1e9", b"EPSG:4326", b"EPSG:32649",
            b"EPSG:999999", b"+proj=longlat", b"GBK", b"abc", b"gcj02", b"bd09", b"none"]
-INI_KEYS = [b"schools", b"compounds", b"boundary", b"previous_plan", b"crs", b"encoding",
-            b"schools_encoding", b"source_crs", b"compounds_source_crs", b"where",
-            b"schools_where", b"layer", b"coordinates", b"schools_coordinates",
-            b"repair_geometry", b"migrant_public_share", b"max_distance_primary_m",
-            b"max_distance_boarding_m", b"near_share_min_primary", b"class_size_junior",
-            b"max_school_size", b"enforce_school_size", b"assignment", b"mip_gap",
-            b"node_limit", b"time_limit_s", b"solver", b"stability_weight",
-            b"max_moved_pupils", b"path", b"format", b"name", b"close", b"demand_scale",
-            b"demand", b"seats_primary", b"classes_junior", b"new_schools",
-            b"new_compounds", b"open_school.S9", b"schools.id", b"compounds.primary_local",
-            b"schools.x", b"schools.wkt", b"level.primary", b"sector.private",
-            b"area_type.rural", b"boarding.yes"]
+INI_KEYS = {  # by section, so that most inserted keys are known there
+    b"input": [b"schools", b"compounds", b"boundary", b"previous_plan", b"crs", b"encoding",
+               b"schools_encoding", b"source_crs", b"compounds_source_crs", b"where",
+               b"schools_where", b"schools_layer", b"coordinates", b"schools_coordinates",
+               b"repair_geometry", b"boundary_source_crs", b"previous_plan_layer"],
+    b"fields": [b"schools.id", b"compounds.primary_local", b"schools.x", b"schools.wkt",
+                b"name", b"level.primary", b"sector.private", b"area_type.rural",
+                b"boarding.yes", b"compounds.junior_migrant", b"schools.seats_junior"],
+    b"policy": [b"migrant_public_share", b"max_distance_primary_m", b"max_distance_boarding_m",
+                b"near_radius_junior_m", b"near_share_min_primary", b"class_size_junior",
+                b"max_school_size", b"max_school_size_nine_year", b"enforce_school_size",
+                b"far_school_m"],
+    b"solve": [b"assignment", b"mip_gap", b"node_limit", b"time_limit_s", b"solver",
+               b"stability_weight", b"max_moved_pupils"],
+    b"output": [b"path", b"format", b"name"],
+    b"scenario": [b"close", b"demand_scale", b"demand", b"seats_primary", b"seats_junior",
+                  b"classes_primary", b"classes_junior", b"new_schools", b"new_compounds",
+                  b"open_school.S9", b"open_school.S1", b"max_distance_primary_m"],
+}
 INI_SECTIONS = [b"[input]", b"[fields]", b"[policy]", b"[solve]", b"[output]",
                 b"[scenario x]", b"[scenario]", b"[scenario \xe6\x96\xb0]", b"[", b"[]"]
 SPECIAL = b"\n\r\t ,;:\"'{}[]=#\\\x00\xff"
@@ -144,11 +151,34 @@ def m_number(r, d):
     return d[:a] + r.choice(NUMBERS) + d[b:]
 
 
+def m_scale(r, d):
+    """A number made another plausible one: scaled, shifted, negated."""
+    spots = list(re.finditer(rb"(?<![\w.])-?\d+(\.\d+)?(?![\w.])", d))
+    if not spots:
+        return None
+    m = r.choice(spots)
+    v = float(m.group(0))
+    v = r.choice((0, v * 0.5, v * 2, v * 10, v * 1000, v + 1, v - 1, -v, v * 1e6))
+    if v != v or abs(v) > 1e300:
+        return None
+    text = b"%d" % int(v) if m.group(1) is None or r.random() < 0.5 else b"%g" % v
+    return d[:m.start()] + text + d[m.end():]
+
+
 def m_text(r, d):
     """Replaces a quoted string, a CSV cell or an INI value."""
     spots = [m.span(1) for m in re.finditer(rb"\"((?:[^\"\\\n]|\\.)*)\"", d)]
     spots += [m.span(1) for m in re.finditer(rb"(?m)(?:^|,)([^,\n\"]*)", d)]
     spots += [m.span(1) for m in re.finditer(rb"(?m)=[ \t]*(.*)$", d)]
+    if not spots:
+        return None
+    a, b = r.choice(spots)
+    return d[:a] + r.choice(STRINGS + NUMBERS) + d[b:]
+
+
+def m_value(r, d):
+    """An INI value replaced by one of the interesting ones."""
+    spots = [m.span(1) for m in re.finditer(rb"(?m)^[^;#\[\n]*?=[ \t]*(.*)$", d)]
     if not spots:
         return None
     a, b = r.choice(spots)
@@ -172,26 +202,36 @@ def m_lines(r, d, pool):
 
 
 def m_ini(r, d):
-    """Scenario-file moves: a key, a section or a value in a known form."""
+    """Scenario-file moves: a key known in its section, a section, a key renamed."""
     lines = d.split(b"\n")
     i = r.randrange(len(lines) + 1)
-    op = r.randrange(3)
-    if op == 0:
-        lines.insert(i, r.choice(INI_KEYS) + b" = " + r.choice(STRINGS + NUMBERS))
-    elif op == 1:
+    op = r.randrange(4)
+    if op <= 1:
+        section = b"input"
+        for line in lines[:i]:
+            m = re.match(rb"\[(\w+)", line.strip())
+            if m:
+                section = m.group(1)
+        keys = INI_KEYS.get(section, INI_KEYS[b"input"]) if op == 0 else \
+            [k for ks in INI_KEYS.values() for k in ks]
+        lines.insert(i, r.choice(keys) + b" = " + r.choice(STRINGS + NUMBERS))
+    elif op == 2:
         lines.insert(i, r.choice(INI_SECTIONS))
     else:
-        keyed = [k for k, l in enumerate(lines) if b"=" in l]
+        keyed = [k for k, line in enumerate(lines) if b"=" in line]
         if not keyed:
             return None
         k = r.choice(keyed)
-        lines[k] = r.choice(INI_KEYS) + lines[k][lines[k].index(b"="):]
+        keys = [k for ks in INI_KEYS.values() for k in ks]
+        lines[k] = r.choice(keys) + lines[k][lines[k].index(b"="):]
     return b"\n".join(lines)
 
 
 def mutate(r, d, pool, kind):
     for _ in range(r.choice((1, 1, 1, 1, 2, 2, 3, 5))):
-        moves = [m_bytes, m_number, m_text, m_lines] + ([m_ini] * 2 if kind == "ini" else [])
+        moves = [m_bytes, m_number, m_scale, m_text, m_lines]
+        if kind == "ini":
+            moves += [m_ini, m_value, m_scale, m_scale]
         for _ in range(4):
             move = r.choice(moves)
             if move in (m_bytes, m_lines):
