@@ -1262,6 +1262,10 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 		if (!g || OGR_G_IsEmpty(g) || (t != wkbPolygon && t != wkbMultiPolygon)) {
 			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: the boundary must be polygons",
 			               L.in->path, L.name, label ? label : "a feature");
+		} else if (!all_finite(g)) {
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: a coordinate of the boundary is "
+			               "not a finite number (NaN or infinite)", L.in->path, L.name,
+			               label ? label : "a feature");
 		} else {
 			OGRGeometryH c = OGR_G_Clone(g);
 			if (!OGR_G_IsValid(c)) {

@@ -725,3 +725,22 @@ Test(read, every_mapped_field_must_exist)
 	free(sp);
 	free(dir);
 }
+
+/* The boundary too: a NaN vertex is named, not passed to GEOS. */
+Test(read, boundary_coordinates_that_are_not_finite)
+{
+	char *dir = tmpdir(), *extra;
+	char *bp = write_file(dir, "b.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},"
+		"\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[112.9,24.7],[113.2,24.7],"
+		"[113.2,NaN],[112.9,24.9],[112.9,24.7]]]}}]}");
+	cr_assert(asprintf(&extra, "boundary = %s\n", bp) > 0);
+	char *ini = ini_for("schools.geojson", "compounds.geojson", extra);
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "b.geojson") && strstr(m, "feature 0") &&
+	          strstr(m, "not a finite number"), "%s", m);
+	free(ini);
+	free(extra);
+	free(bp);
+	free(dir);
+}
