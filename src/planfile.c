@@ -409,43 +409,39 @@ static const char *field_name(const pcheck *pc, const char *name)
 	return shp ? shp : name;
 }
 
-/* A level's pupils are two fields: the local one's migrant partner, else
- * NULL (messages name both). */
-static const char *pupils_pair(const char *field)
-{
-	return !strcmp(field, "primary_local") ? "primary_migrant"
-	       : !strcmp(field, "junior_local") ? "junior_migrant"
-	                                        : NULL;
-}
+/* A level's pupils are two fields: errors about them name both. */
+static const char *const pupil_fields[CM_NLEVELS][2] = {{"primary_local", "primary_migrant"},
+                                                        {"junior_local", "junior_migrant"}};
 
 /* An error about layer `li` of the plan, feature `fid` (< 0: the layer
- * itself; `id` its id) and `field` (an engine name; NULL: none). */
+ * itself; `id` its id) and `field` and `field2` (engine names; NULL:
+ * none). */
 static int vbad(pcheck *pc, int li, long fid, const char *id, const char *field,
-                const char *fmt, va_list ap)
+                const char *field2, const char *fmt, va_list ap)
 {
 	char *what = cm__vsprintf(fmt, ap);
 	char *label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
-	const char *also = field ? pupils_pair(field) : NULL;
 	int rc = cm__error(pc->ctx, CM_EINPUT, "%s, layer %s%s%s%s%s%s%s: %s",
 	                   pc->file[li] ? pc->file[li] : pc->pf->path, layer_names[li],
 	                   label ? ", " : "", label ? label : "",
-	                   field ? (also ? ", fields " : ", field ") : "",
-	                   field ? field_name(pc, field) : "", also ? " and " : "",
-	                   also ? field_name(pc, also) : "", what ? what : "(out of memory)");
+	                   !field ? "" : field2 ? ", fields " : ", field ",
+	                   field ? field_name(pc, field) : "", field && field2 ? " and " : "",
+	                   field && field2 ? field_name(pc, field2) : "",
+	                   what ? what : "(out of memory)");
 	free(what);
 	free(label);
 	return rc;
 }
 
 static int bad_at(pcheck *pc, int li, long fid, const char *id, const char *field,
-                  const char *fmt, ...) CM_PRINTF(6, 7);
+                  const char *field2, const char *fmt, ...) CM_PRINTF(7, 8);
 static int bad_at(pcheck *pc, int li, long fid, const char *id, const char *field,
-                  const char *fmt, ...)
+                  const char *field2, const char *fmt, ...)
 {
 	va_list ap;
 	int rc;
 	va_start(ap, fmt);
-	rc = vbad(pc, li, fid, id, field, fmt, ap);
+	rc = vbad(pc, li, fid, id, field, field2, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -457,8 +453,8 @@ static int bad(pcheck *pc, const prow *r, int k, const char *fmt, ...)
 	va_list ap;
 	int rc;
 	va_start(ap, fmt);
-	rc = vbad(pc, pc->li, (long)OGR_F_GetFID(r->f), r->id, k >= 0 ? pc->spec[k].name : NULL, fmt,
-	          ap);
+	rc = vbad(pc, pc->li, (long)OGR_F_GetFID(r->f), r->id, k >= 0 ? pc->spec[k].name : NULL,
+	          NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -556,7 +552,12 @@ static int open_layer(pcheck *pc, int li, const fspec *spec, int nspec, int requ
 	*found = 0;
 	if (!(pc->file[li] = cm__planfile_file(pc->pf, layer_names[li])))
 		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+	CPLErrorReset();
 	if (!(pc->lyr = cm__planfile_layer(pc->pf, layer_names[li]))) {
+		if (pc->pf->root && is_dir(pc->pf->root) && access(pc->file[li], F_OK) == 0)
+			return cm__error(pc->ctx, CM_EINPUT, "%s: layer %s cannot be read (%s): the file "
+			                 "is cut short or damaged", pc->file[li], layer_names[li],
+			                 CPLGetLastErrorMsg());
 		if (!required)
 			return 0;
 		if (pc->pf->root && is_dir(pc->pf->root))
@@ -571,7 +572,8 @@ static int open_layer(pcheck *pc, int li, const fspec *spec, int nspec, int requ
 	*found = 1;
 	for (k = 0; k < nspec; k++) {
 		pc->idx[k] = cm__planfile_field(pc->lyr, spec[k].name);
-		if (pc->idx[k] < 0 && (spec[k].flags & NEED)) {
+		/* (GeoJSON without features has no fields either: nothing to read) */
+		if (pc->idx[k] < 0 && (spec[k].flags & NEED) && OGR_L_GetFeatureCount(pc->lyr, TRUE) != 0) {
 			const char *shp = cm__shp_field_name(spec[k].name);
 			char *have = field_list(pc->lyr);
 			int rc = cm__error(pc->ctx, CM_EINPUT, "%s, layer %s: no field %s%s%s%s; the layer's "
@@ -616,11 +618,11 @@ static int read_layer(pcheck *pc, int id_k, row_fn fn)
 	if (rc)
 		return rc;
 	if (CPLGetLastErrorType() >= CE_Failure)
-		return bad_at(pc, pc->li, -1, NULL, NULL, "cannot be read after %ld features (%s): the "
+		return bad_at(pc, pc->li, -1, NULL, NULL, NULL, "cannot be read after %ld features (%s): the "
 		              "file is cut short or damaged", n, CPLGetLastErrorMsg());
 	promised = OGR_L_GetFeatureCount(pc->lyr, FALSE);
 	if (promised >= 0 && promised != (GIntBig)n)
-		return bad_at(pc, pc->li, -1, NULL, NULL, "%ld features could be read of the %lld the "
+		return bad_at(pc, pc->li, -1, NULL, NULL, NULL, "%ld features could be read of the %lld the "
 		              "file says it has: the file is cut short or damaged", n,
 		              (long long)promised);
 	return 0;
@@ -654,8 +656,8 @@ static int index_ids(pcheck *pc, int li, const char *field, const void *base, si
 			const char *rec = (const char *)base;
 			long f1 = *(const long *)(const void *)(rec + first * stride + fid_off);
 			long f2 = *(const long *)(const void *)(rec + second * stride + fid_off);
-			return bad_at(pc, li, f2, b->id, field, "%s %s appears twice (also feature %ld)",
-			              what, b->id, f1);
+			return bad_at(pc, li, f2, b->id, field, NULL, "%s %s appears twice (also feature "
+			              "%ld)", what, b->id, f1);
 		}
 	}
 	return 0;
@@ -789,26 +791,27 @@ static int changes_row(pcheck *pc, prow *r)
 	return 0;
 }
 
-/* Per level: a layer's total `got` against the summary's `want` (0 when the
- * summary has no such level). */
-static int total_ok(pcheck *pc, int li, int lv, const char *fields, const char *what, long got,
-                    long want)
+/* Per level: a layer's total `got` of `fields` against the summary's `want`
+ * (0 when the summary has no such level). */
+static int total_ok(pcheck *pc, int li, int lv, const char *const fields[2], const char *what,
+                    long got, long want)
 {
 	if (got == want)
 		return 0;
 	if (!pc->summary_fid[lv])
-		return bad_at(pc, li, -1, NULL, fields, "%ld %s %s in all, but the summary (%s) has no %s "
-		              "level: the plan is cut short or was edited", got, level_names[lv], what,
-		              pc->file[L_SUMMARY], level_names[lv]);
-	return bad_at(pc, li, -1, NULL, fields, "%ld %s %s in all, but the summary (%s) says %ld: "
-	              "the plan is cut short or was edited", got, level_names[lv], what,
+		return bad_at(pc, li, -1, NULL, fields[0], fields[1], "%ld %s %s in all, but the summary "
+		              "(%s) has no %s level: the plan is cut short or was edited", got,
+		              level_names[lv], what, pc->file[L_SUMMARY], level_names[lv]);
+	return bad_at(pc, li, -1, NULL, fields[0], fields[1], "%ld %s %s in all, but the summary "
+	              "(%s) says %ld: the plan is cut short or was edited", got, level_names[lv], what,
 	              pc->file[L_SUMMARY], want);
 }
 
 static int check_layers(pcheck *pc)
 {
-	static const char *const pupil_fields[CM_NLEVELS] = {"primary_local", "junior_local"};
-	static const char *const unplaced_fields[CM_NLEVELS] = {"unplaced_primary", "unplaced_junior"};
+	static const char *const unplaced_fields[CM_NLEVELS][2] = {{"unplaced_primary", NULL},
+	                                                           {"unplaced_junior", NULL}};
+	static const char *const enrolled_field[2] = {"enrolled", NULL};
 	int rc, lv, found;
 	size_t i;
 
@@ -823,7 +826,7 @@ static int check_layers(pcheck *pc)
 		if ((rc = index_ids(pc, L_SCHOOLS, "school_id", pc->schools[lv].data, pc->schools[lv].len,
 		                    sizeof(pschool), offsetof(pschool, fid), "school",
 		                    &pc->school_index[lv])) ||
-		    (rc = total_ok(pc, L_SCHOOLS, lv, "enrolled", "pupils enrolled", pc->sum[lv],
+		    (rc = total_ok(pc, L_SCHOOLS, lv, enrolled_field, "pupils enrolled", pc->sum[lv],
 		                   pc->placed[lv])))
 			return rc;
 		pc->sum[lv] = 0;
@@ -848,14 +851,14 @@ static int check_layers(pcheck *pc)
 		const pcomp *c = &((pcomp *)pc->comps.data)[i];
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			if (c->rows[lv] != c->pupils[lv])
-				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, pupil_fields[lv], "%ld %s pupils, "
-				              "but the assignment layer (%s) has %ld of them: the plan is cut "
-				              "short or was edited", c->pupils[lv], level_names[lv],
-				              pc->file[L_ASSIGNMENT], c->rows[lv]);
+				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, pupil_fields[lv][0],
+				              pupil_fields[lv][1], "%ld %s pupils, but the assignment layer "
+				              "(%s) has %ld of them: the plan is cut short or was edited",
+				              c->pupils[lv], level_names[lv], pc->file[L_ASSIGNMENT], c->rows[lv]);
 			if (c->rows_unplaced[lv] != c->unplaced[lv])
-				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, unplaced_fields[lv], "%ld pupils "
-				              "without a place, but the assignment layer (%s) has %ld: the plan "
-				              "is cut short or was edited", c->unplaced[lv],
+				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, unplaced_fields[lv][0], NULL,
+				              "%ld pupils without a place, but the assignment layer (%s) has "
+				              "%ld: the plan is cut short or was edited", c->unplaced[lv],
 				              pc->file[L_ASSIGNMENT], c->rows_unplaced[lv]);
 		}
 	}
@@ -863,7 +866,7 @@ static int check_layers(pcheck *pc)
 		for (i = 0; i < pc->schools[lv].len; i++) {
 			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
 			if (s->assigned != s->enrolled)
-				return bad_at(pc, L_SCHOOLS, s->fid, s->id, "enrolled", "%ld %s pupils "
+				return bad_at(pc, L_SCHOOLS, s->fid, s->id, "enrolled", NULL, "%ld %s pupils "
 				              "enrolled, but the assignment layer (%s) places %ld there: the "
 				              "plan is cut short or was edited", s->enrolled, level_names[lv],
 				              pc->file[L_ASSIGNMENT], s->assigned);
@@ -876,7 +879,7 @@ static int check_layers(pcheck *pc)
 		for (i = 0; i < pc->schools[lv].len; i++) {
 			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
 			if (s->named && !s->catchment)
-				return bad_at(pc, L_CATCHMENTS, -1, NULL, NULL, "no %s catchment of school %s, "
+				return bad_at(pc, L_CATCHMENTS, -1, NULL, NULL, NULL, "no %s catchment of school %s, "
 				              "which %ld compounds in the compounds layer (%s) name: the plan "
 				              "is cut short or was edited", level_names[lv], s->id, s->named,
 				              pc->file[L_COMPOUNDS]);
