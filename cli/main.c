@@ -264,31 +264,17 @@ static char *default_output(const char *ini)
 	return p;
 }
 
-/* The enrolment ranges, written beside and then renamed over `path`. */
-static int write_ranges(const char *path, const cm_config *cfg, const cm_dataset *ds,
-                        const cm_plan *plan)
+/* The enrolment ranges, written safely over `path` (cm_output). */
+static int write_ranges(cm_ctx *ctx, const char *path, const cm_config *cfg,
+                        const cm_dataset *ds, const cm_plan *plan)
 {
 	size_t n = strlen(path);
-	int md = n > 3 && !strcmp(path + n - 3, ".md");
-	char *tmp = malloc(n + 32);
-	FILE *fp;
-	int ok;
-	if (!tmp)
-		return -1;
-	snprintf(tmp, n + 32, "%s.tmp-%ld", path, (long)getpid());
-	fp = fopen(tmp, "w");
-	if (!fp) {
-		free(tmp);
-		return -1;
-	}
-	cm_report_ranges(fp, md, cfg, ds, plan);
-	ok = !ferror(fp);
-	ok = fclose(fp) == 0 && ok;
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok)
-		remove(tmp);
-	free(tmp);
-	return ok ? 0 : -1;
+	cm_output *o;
+	int rc = cm_output_open(ctx, path, &o);
+	if (rc)
+		return rc;
+	cm_report_ranges(cm_output_stream(o), n > 3 && !strcmp(path + n - 3, ".md"), cfg, ds, plan);
+	return cm_output_commit(ctx, o);
 }
 
 #define REPORTED (-100) /* an error already written out */
@@ -362,13 +348,11 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	}
 	if (!rc && n > 1) {
 		char *csv = path_with(output, "scenarios", ".csv");
-		FILE *fp = csv ? fopen(csv, "w") : NULL;
-		if (!fp) {
-			fprintf(stderr, "catchment: %s: cannot write the comparison\n", csv ? csv : output);
-			rc = CM_EIO;
-		} else {
-			cm_report_scenarios(fp, 1, runs, n);
-			rc = fclose(fp) ? CM_EIO : 0;
+		cm_output *o = NULL;
+		rc = csv ? cm_output_open(sc->ctx, csv, &o) : CM_ENOMEM;
+		if (!rc) {
+			cm_report_scenarios(cm_output_stream(o), 1, runs, n);
+			rc = cm_output_commit(sc->ctx, o);
 		}
 		if (!rc && !c->quiet) {
 			end_progress(c);
@@ -406,7 +390,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	cm_previous *prev = NULL;
 	const char *output = NULL, *format = NULL, *ranges = NULL, *map = NULL;
 	char *fallback = NULL;
-	int opt, rc, status = EXIT_INPUT, ranges_failed = 0;
+	int opt, rc, status = EXIT_INPUT;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
 	while ((opt = getopt_long(argc, argv, "o:f:r:m:s:qvh", opts, NULL)) != -1) {
@@ -495,19 +479,15 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc) {
 		rc = output ? cm_plan_write(sc.ctx, plan, sc.ds, sc.cfg, output) : CM_ENOMEM;
 	}
-	if (!rc && ranges && write_ranges(ranges, sc.cfg, sc.ds, plan)) {
-		fprintf(stderr, "catchment: %s: cannot write the enrolment ranges\n", ranges);
-		rc = CM_EIO;
-		ranges_failed = 1;
-	}
+	if (!rc && ranges)
+		rc = write_ranges(sc.ctx, ranges, sc.cfg, sc.ds, plan);
 	if (!rc && map) {
 		cm_map_opts mo = {.title = NULL, .level = -1};
 		rc = cm_map_draw(sc.ctx, output, map, &mo);
 	}
 	end_progress(c);
 	if (rc) {
-		if (!ranges_failed)
-			report_error(&sc);
+		report_error(&sc);
 		status = rc == CM_ESOLVER ? EXIT_SOLVER : EXIT_INPUT;
 		goto done;
 	}
@@ -646,12 +626,15 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (output) {
-		FILE *fp = fopen(output, "w");
-		if (fp)
-			cm_report_comparison(fp, 1, cmp);
-		if (!fp || fclose(fp)) {
+		cm_output *o = NULL;
+		int rc = cm_output_open(ctx, output, &o);
+		if (!rc) {
+			cm_report_comparison(cm_output_stream(o), 1, cmp);
+			rc = cm_output_commit(ctx, o);
+		}
+		if (rc) {
 			end_progress(c);
-			fprintf(stderr, "catchment: %s: cannot write the comparison\n", output);
+			fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
 			goto done;
 		}
 	}

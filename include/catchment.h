@@ -462,6 +462,18 @@ long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
  * output a run writes is checked so (cm_plan_write does it itself). */
 int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path);
 
+/* A text output written safely (the ranges, a CSV table): cm_output_open
+ * gives a stream on a temporary file beside `path`; cm_output_commit checks
+ * every write (ferror, fclose, fsync), then moves the file over `path`, so
+ * that `path` holds the old text or the new, never less; on failure it
+ * removes the temporary file and returns CM_EIO naming `path`.  Both
+ * cm_output_commit and cm_output_abort free the output. */
+typedef struct cm_output cm_output;
+int cm_output_open(cm_ctx *ctx, const char *path, cm_output **out);
+FILE *cm_output_stream(cm_output *o);
+int cm_output_commit(cm_ctx *ctx, cm_output *o);
+void cm_output_abort(cm_output *o);
+
 /* Writes the plan as a GeoPackage (layers assignment, schools, summary),
  * atomically: into a temporary file beside `path`, renamed at the end.  An
  * existing file there is replaced only when it is a catchment plan. */

@@ -69,6 +69,19 @@ const char *cm__number_problem(int rc);
  * block or never end.  Returns 0 (also when `path` is not a file here: a
  * connection string, a /vsi path), or CM_EINPUT naming it as the `what`. */
 int cm__input_ok(cm_ctx *ctx, const char *path, const char *what);
+/* ------------------------------------------------------------ file.c */
+
+/* Outputs are written to cm__out_temp(TARGET) (TARGET.tmp-PID, after
+ * cm__out_tidy), then cm__out_place moves the finished file or folder over
+ * TARGET (fsync, rename; a folder by exchange): see file.c. */
+char *cm__out_temp(const char *target);
+int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target);
+/* Cleans up (or, for an old output set aside, restores) what runs that are
+ * gone left beside `target`. */
+void cm__out_tidy(const char *target);
+/* Removes a file, or a folder and what is in it. */
+void cm__out_remove(const char *path);
+
 /* Folder part of a path ("." if none); caller frees. */
 char *cm__dirname(const char *path);
 /* `path` if absolute, else `dir`/`path`; caller frees. */

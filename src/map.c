@@ -37,6 +37,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1079,17 +1080,41 @@ static char *level_path(const char *path, const char *level)
 	return cm__sprintf("%.*s-%s%s", (int)(dot - path), path, level, dot);
 }
 
+/* cairo's own file writers do not report a failed write (a full disk left
+ * a truncated PDF in place): every map goes through this stream, whose
+ * writes are checked, and the file's close is checked too. */
+typedef struct map_out {
+	FILE *fp;
+	int failed;
+} map_out;
+
+static cairo_status_t map_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	map_out *o = closure;
+	if (o->failed || fwrite(data, 1, len, o->fp) != len) {
+		o->failed = 1;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
 /* Draws pages for `levels` into `path` (PDF: all; others: one). */
 static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format fmt,
                   const char *const *levels, int nlevels, const cm_map_opts *opts,
                   cairo_font_face_t *font)
 {
-	char *tmp = cm__sprintf("%s.tmp-%ld", path, (long)getpid());
+	char *tmp = cm__out_temp(path);
 	cairo_surface_t *surf = NULL;
 	cairo_status_t st = CAIRO_STATUS_SUCCESS;
+	map_out out = {NULL, 0};
 	int rc = 0, i;
 	if (!tmp)
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (!(out.fp = fopen(tmp, "wb"))) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot write the map: %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
 	for (i = 0; i < nlevels && !rc; i++) {
 		scene sc;
 		page p;
@@ -1113,9 +1138,9 @@ static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format f
 					surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(p.pw * 2),
 					                                  (int)ceil(p.ph * 2));
 				} else if (fmt == MAP_SVG) {
-					surf = cairo_svg_surface_create(tmp, p.pw, p.ph);
+					surf = cairo_svg_surface_create_for_stream(map_write, &out, p.pw, p.ph);
 				} else {
-					surf = cairo_pdf_surface_create(tmp, p.pw, p.ph);
+					surf = cairo_pdf_surface_create_for_stream(map_write, &out, p.pw, p.ph);
 					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
 					                               "2000-01-01T00:00:00Z");
 					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, sc.scenario);
@@ -1140,7 +1165,7 @@ static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format f
 	}
 	if (surf) {
 		if (!rc && fmt == MAP_PNG)
-			st = cairo_surface_write_to_png(surf, tmp);
+			st = cairo_surface_write_to_png_stream(surf, map_write, &out);
 		cairo_surface_finish(surf);
 		if (st == CAIRO_STATUS_SUCCESS)
 			st = cairo_surface_status(surf);
@@ -1149,10 +1174,14 @@ static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format f
 			rc = cm__error(ctx, CM_EIO, "%s: cannot write the map: %s", path,
 			               cairo_status_to_string(st));
 	}
-	if (!rc && rename(tmp, path) != 0)
-		rc = cm__error(ctx, CM_EIO, "%s: cannot move the map into place", path);
+	if (fclose(out.fp) != 0)
+		out.failed = 1;
+	if (!rc && out.failed)
+		rc = cm__error(ctx, CM_EIO, "%s: cannot write the map (a full disk?)", path);
+	if (!rc)
+		rc = cm__out_place(ctx, tmp, path);
 	if (rc)
-		unlink(tmp);
+		cm__out_remove(tmp);
 	else
 		cm__log(ctx, CM_LOG_INFO, "Map written to %s", path);
 	free(tmp);

@@ -41,7 +41,26 @@ typedef struct writer {
 	const char *dir;          /* GeoJSON: the (temporary) folder */
 	OGRSpatialReferenceH srs;
 	const char *path;         /* the final path, for messages */
+	struct {
+		OGRLayerH lyr;
+		const char *name;
+		long n;           /* features written */
+	} made[16];               /* the layers made (verify) */
+	int nmade;
 } writer;
+
+/* OGR_L_CreateFeature, counted for verify. */
+static OGRErr put(writer *w, OGRLayerH lyr, OGRFeatureH f)
+{
+	OGRErr e = OGR_L_CreateFeature(lyr, f);
+	int i;
+	for (i = 0; i < w->nmade && e == OGRERR_NONE; i++)
+		if (w->made[i].lyr == lyr) {
+			w->made[i].n++;
+			break;
+		}
+	return e;
+}
 
 /* Shapefile field names are at most 10 characters: the engine's longer
  * names are shortened by this table, the one rule (docs/output.md).  Names
@@ -109,8 +128,11 @@ static OGRLayerH make_layer(writer *w, const char *name, OGRwkbGeometryType geom
 	}
 	lyr = GDALDatasetCreateLayer(gds, name, geom == wkbNone ? NULL : w->srs, geom, opts);
 	CSLDestroy(opts);
-	if (!lyr)
+	if (!lyr || w->nmade == (int)(sizeof w->made / sizeof *w->made))
 		return NULL;
+	w->made[w->nmade].lyr = lyr;
+	w->made[w->nmade].name = name;
+	w->made[w->nmade++].n = 0;
 	for (i = 0; i < n; i++) {
 		const char *fname = field_name_for(w, fields[i].name);
 		OGRFieldDefnH f;
@@ -161,7 +183,7 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 		OGR_F_SetFieldInteger(f, 6, a[i].local);
 		OGR_F_SetFieldInteger(f, 7, a[i].migrant);
 		OGR_F_SetFieldDouble(f, 8, a[i].distance_m);
-		e = OGR_L_CreateFeature(lyr, f);
+		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
 			return -1;
@@ -210,7 +232,7 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 			OGR_F_SetFieldInteger(f, 11, r->spare);
 			OGR_F_SetFieldDouble(f, 12, r->shadow_price);
 			OGR_F_SetFieldDouble(f, 13, r->shadow_pupils);
-			e = OGR_L_CreateFeature(lyr, f);
+			e = put(w, lyr, f);
 			OGR_F_Destroy(f);
 			if (e != OGRERR_NONE)
 				return -1;
@@ -271,7 +293,7 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		OGR_F_SetFieldInteger(f, 18, (int)s->bound_unplaced);
 		OGR_F_SetFieldInteger(f, 19, (int)s->nodes);
 		OGR_F_SetFieldInteger(f, 20, s->proven);
-		e = OGR_L_CreateFeature(lyr, f);
+		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
 			return -1;
@@ -315,7 +337,7 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		}
 		OGR_F_SetFieldInteger(f, 6, ch[i].pupils);
 		OGR_F_SetFieldInteger(f, 7, ch[i].forced);
-		e = OGR_L_CreateFeature(lyr, f);
+		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
 			return -1;
@@ -353,7 +375,7 @@ static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds
 		OGR_F_SetFieldDouble(f, 6, r->utilization);
 		OGR_F_SetFieldInteger(f, 7, c[k].parts);
 		OGR_F_SetFieldString(f, 8, hex);
-		e = OGR_L_CreateFeature(lyr, f);
+		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
 			return -1;
@@ -389,7 +411,7 @@ static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		OGR_F_SetFieldString(f, 1, ds->schools[c[k].school].name);
 		OGR_F_SetFieldString(f, 2, cm_level_name(c[k].level));
 		OGR_F_SetFieldString(f, 3, hex);
-		e = OGR_L_CreateFeature(lyr, f);
+		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
 			return -1;
@@ -442,7 +464,7 @@ static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds)
 			if (cm_plan_summary(plan, (cm_level)lv)->solved)
 				OGR_F_SetFieldInteger(f, 9 + lv, cm_plan_unplaced(plan, (cm_level)lv, i));
 		}
-		e = OGR_L_CreateFeature(lyr, f);
+		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
 			return -1;
@@ -464,7 +486,7 @@ static int write_boundary(writer *w, const cm_dataset *ds)
 	f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 	OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)ds->boundary)));
 	OGR_F_SetFieldString(f, 0, "boundary");
-	e = OGR_L_CreateFeature(lyr, f);
+	e = put(w, lyr, f);
 	OGR_F_Destroy(f);
 	return e == OGRERR_NONE ? 0 : -1;
 }
@@ -565,7 +587,7 @@ static int write_styles(writer *w, const cm_dataset *ds)
 		OGR_F_SetFieldString(f, 9, "");
 		OGR_F_SetFieldString(f, 10, "");
 		OGR_F_SetFieldDateTime(f, 11, 2000, 1, 1, 0, 0, 0, 100);
-		e = OGR_L_CreateFeature(lyr, f);
+		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		free(qml);
 		if (e != OGRERR_NONE)
@@ -703,86 +725,57 @@ static int inside(const char *dir, const char *file)
 	return found;
 }
 
-/* Removes a folder of files (a plan folder is flat). */
-static void remove_folder(const char *dir)
-{
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	if (dp) {
-		while ((e = readdir(dp)) != NULL) {
-			char *f;
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			f = cm__sprintf("%s/%s", dir, e->d_name);
-			if (f)
-				unlink(f);
-			free(f);
-		}
-		closedir(dp);
-	}
-	rmdir(dir);
-}
-
 #define PLAN_MARKER "catchment-plan.txt"
 
-/* Removes what killed runs left beside `target`: TARGET.tmp-PID files and
- * folders whose process is gone, and SQLite's journals of them
- * (TARGET.tmp-PID-journal, -wal, -shm).  (A live PID's are another run's.) */
-static void remove_stale_temps(const char *target)
-{
-	char *dir = cm__dirname(target), *prefix;
-	const char *base = strrchr(target, '/');
-	DIR *dp;
-	struct dirent *e;
-	base = base ? base + 1 : target;
-	prefix = cm__sprintf("%s.tmp-", base);
-	dp = dir && prefix ? opendir(dir) : NULL;
-	while (dp && (e = readdir(dp)) != NULL) {
-		char *end, *path;
-		long pid;
-		if (strncmp(e->d_name, prefix, strlen(prefix)))
-			continue;
-		pid = strtol(e->d_name + strlen(prefix), &end, 10);
-		if (!strcmp(end, "-journal") || !strcmp(end, "-wal") || !strcmp(end, "-shm"))
-			end += strlen(end);
-		if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH)
-			continue;
-		path = cm__sprintf("%s/%s", dir, e->d_name);
-		if (path && unlink(path) != 0)
-			remove_folder(path);
-		free(path);
-	}
-	if (dp)
-		closedir(dp);
-	free(dir);
-	free(prefix);
-}
-
-/* Moves the finished folder `tmp` to `dir`, replacing an older plan there
- * (never anything else). */
-static int place_folder(cm_ctx *ctx, const char *tmp, const char *dir)
+/* An existing folder at a folder plan's path is replaced only when it is
+ * one (it holds the marker file every plan folder gets). */
+static int replaceable_folder(cm_ctx *ctx, const char *dir)
 {
 	struct stat st;
-	char *marker, *old;
-	int rc = 0;
-	if (stat(dir, &st) != 0)
-		return rename(tmp, dir) == 0 ? 0
-		                             : cm__error(ctx, CM_EIO, "%s: cannot move the plan into place", dir);
-	marker = cm__sprintf("%s/%s", dir, PLAN_MARKER);
-	old = cm__sprintf("%s.old-%ld", dir, (long)getpid());
-	if (!marker || !old)
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
-	else if (!S_ISDIR(st.st_mode) || stat(marker, &st) != 0)
-		rc = cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: refusing to "
-		               "replace it", dir);
-	else if (rename(dir, old) != 0 || rename(tmp, dir) != 0)
-		rc = cm__error(ctx, CM_EIO, "%s: cannot move the plan into place", dir);
-	else
-		remove_folder(old);
+	char *marker;
+	int ok;
+	if (lstat(dir, &st) != 0)
+		return 0;
+	if (!(marker = cm__sprintf("%s/%s", dir, PLAN_MARKER)))
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	ok = S_ISDIR(st.st_mode) && stat(marker, &st) == 0 && S_ISREG(st.st_mode);
 	free(marker);
-	free(old);
-	return rc;
+	return ok ? 0 : cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: "
+	                          "refusing to replace it", dir);
+}
+
+/* Reads back the finished plan at `tmp`: every layer written, with as many
+ * features as were written.  GDAL's CSV and GeoJSON writers do not report
+ * every failed write (a full disk left 0-byte files behind "Plan written"),
+ * so the file itself is the check. */
+static int verify(writer *w, const char *tmp)
+{
+	static const char *const drivers[][2] = {
+	        {"GPKG", NULL}, {"ESRI Shapefile", NULL}, {"GeoJSON", NULL}, {"CSV", NULL}};
+	GDALDatasetH g = NULL;
+	int i, bad = 0;
+	for (i = 0; i < w->nmade && !bad; i++) {
+		OGRLayerH lyr;
+		if (w->format == FMT_GEOJSON || !g) {
+			char *file = w->format == FMT_GEOJSON
+			                     ? cm__sprintf("%s/%s.geojson", tmp, w->made[i].name)
+			                     : cm__strdup(tmp);
+			if (g)
+				GDALClose(g);
+			g = file ? GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+			                      drivers[w->format], NULL, NULL)
+			         : NULL;
+			free(file);
+		}
+		lyr = g ? GDALDatasetGetLayerByName(g, w->made[i].name) : NULL;
+		bad = !lyr || OGR_L_GetFeatureCount(lyr, TRUE) != w->made[i].n;
+	}
+	if (g)
+		GDALClose(g);
+	return bad ? cm__error(w->ctx, CM_EIO, "%s: writing the plan failed: the file written "
+	                       "does not read back whole (%s layer; a full disk?)", w->path,
+	                       w->made[i - 1].name)
+	           : 0;
 }
 
 int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
@@ -806,8 +799,9 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		if (dot && !strchr(dot, '/'))
 			*dot = '\0';
 	}
+	cm__out_tidy(target);
 	if ((rc = cm_output_check(ctx, cfg, target)) ||
-	    (fmt == FMT_GPKG && (rc = replaceable_gpkg(ctx, target)))) {
+	    (rc = fmt == FMT_GPKG ? replaceable_gpkg(ctx, target) : replaceable_folder(ctx, target))) {
 		free(target);
 		return rc;
 	}
@@ -818,15 +812,12 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	GDALAllRegister();
 	drv = GDALGetDriverByName(fmt == FMT_GPKG ? "GPKG" : fmt == FMT_SHP ? "ESRI Shapefile"
 	                                          : fmt == FMT_CSV ? "CSV" : "GeoJSON");
-	tmp = cm__sprintf("%s.tmp-%ld", target, (long)getpid());
+	tmp = cm__out_temp(target);
 	if (!drv || !tmp) {
 		free(target);
 		free(tmp);
 		return cm__error(ctx, CM_EIO, "GDAL cannot write this format here");
 	}
-	unlink(tmp);
-	remove_folder(tmp);
-	remove_stale_temps(target);
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
 	w.srs = OSRNewSpatialReference(ds->crs_wkt);
@@ -866,21 +857,22 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	for (i = 0; i < w.nparts; i++)
 		GDALClose(w.parts[i]);
 	w.nparts = 0;
-	if (fmt == FMT_GPKG) {
-		if (rename(tmp, target) != 0)
-			rc = cm__error(ctx, CM_EIO, "%s: cannot move the finished plan into place", target);
-	} else {
+	if ((rc = verify(&w, tmp)))
+		goto done;
+	if (fmt != FMT_GPKG) {
 		char *marker = cm__sprintf("%s/%s", tmp, PLAN_MARKER);
 		FILE *fp = marker ? fopen(marker, "w") : NULL;
-		if (fp) {
-			fprintf(fp, "A catchment plan (%s), written by catchment %s.\n",
-			        cfg->name ? cfg->name : "", cm_version());
-			fclose(fp);
-		}
+		int ok = fp && fprintf(fp, "A catchment plan (%s), written by catchment %s.\n",
+		                       cfg->name ? cfg->name : "", cm_version()) > 0;
+		if (fp && fclose(fp) != 0)
+			ok = 0;
 		free(marker);
-		rc = fp ? place_folder(ctx, tmp, target)
-		        : cm__error(ctx, CM_EIO, "%s: cannot finish the plan", target);
+		if (!ok) {
+			rc = cm__error(ctx, CM_EIO, "%s: cannot finish the plan", target);
+			goto done;
+		}
 	}
+	rc = cm__out_place(ctx, tmp, target);
 done:
 	if (w.gds)
 		GDALClose(w.gds);
@@ -890,10 +882,8 @@ done:
 		OSRDestroySpatialReference(w.srs);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
 	CPLPopErrorHandler();
-	if (rc) {
-		unlink(tmp);
-		remove_folder(tmp);
-	}
+	if (rc && tmp)
+		cm__out_remove(tmp);
 	free(tmp);
 	free(target);
 	return rc;

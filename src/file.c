@@ -1,0 +1,290 @@
+/*
+ * file.c: replacing an output file or folder without ever losing it.
+ *
+ * Every output (a plan, a map, the ranges, a CSV) is written beside its
+ * target as TARGET.tmp-PID, checked (every write, the close, fsync of each
+ * file), and only then moved over the target: a file by rename(2), a folder
+ * by renameat2(RENAME_EXCHANGE), so that the path names a complete output,
+ * the old one or the new, at every instant; a crash after the exchange
+ * leaves the old one as TARGET.tmp-PID.  Where the file system cannot
+ * exchange, the old folder is renamed aside as TARGET.old-PID first; a run
+ * killed between the two renames leaves no folder at the target, and the
+ * next write to the same target puts the old one back before it begins.
+ *
+ * Leftovers of runs whose process is gone (TARGET.tmp-PID and SQLite's
+ * -journal, -wal and -shm of it, TARGET.old-PID) are cleaned up or restored
+ * by cm__out_tidy, which every writer calls first.  A live PID's files are
+ * another run's and are left alone.
+ */
+#define _GNU_SOURCE 1 /* renameat2 */
+
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+/* Removes a file, or a folder and what is in it. */
+void cm__out_remove(const char *path)
+{
+	struct stat st;
+	DIR *dp;
+	struct dirent *e;
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	if ((dp = opendir(path)) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			char *f;
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if ((f = cm__sprintf("%s/%s", path, e->d_name)) != NULL)
+				cm__out_remove(f);
+			free(f);
+		}
+		closedir(dp);
+	}
+	rmdir(path);
+}
+
+/* PID parsed from `s` (digits, then `rest` of the name); 0 if not. */
+static long parse_pid(const char *s, const char **rest)
+{
+	char *end;
+	long pid;
+	if (*s < '0' || *s > '9')
+		return 0;
+	pid = strtol(s, &end, 10);
+	*rest = end;
+	return pid > 0 ? pid : 0;
+}
+
+static int is_gone(long pid)
+{
+	return pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+void cm__out_tidy(const char *target)
+{
+	char *dir = cm__dirname(target), *tmp_prefix, *old_prefix;
+	const char *base = strrchr(target, '/');
+	DIR *dp;
+	struct dirent *e;
+	struct stat st;
+	base = base ? base + 1 : target;
+	tmp_prefix = cm__sprintf("%s.tmp-", base);
+	old_prefix = cm__sprintf("%s.old-", base);
+	dp = dir && tmp_prefix && old_prefix ? opendir(dir) : NULL;
+	while (dp && (e = readdir(dp)) != NULL) {
+		const char *rest = "";
+		long pid;
+		int old = 0;
+		char *path;
+		if (!strncmp(e->d_name, tmp_prefix, strlen(tmp_prefix)))
+			pid = parse_pid(e->d_name + strlen(tmp_prefix), &rest);
+		else if (!strncmp(e->d_name, old_prefix, strlen(old_prefix)))
+			pid = parse_pid(e->d_name + strlen(old_prefix), &rest), old = 1;
+		else
+			continue;
+		if (!old && (!strcmp(rest, "-journal") || !strcmp(rest, "-wal") || !strcmp(rest, "-shm")))
+			rest += strlen(rest);
+		if (*rest || !pid || !is_gone(pid))
+			continue;
+		if (!(path = cm__sprintf("%s/%s", dir, e->d_name)))
+			break;
+		/* an old output renamed aside by a run killed before its new one
+		 * was in place: it is the output again */
+		if (!old || lstat(target, &st) == 0 || rename(path, target) != 0)
+			cm__out_remove(path);
+		free(path);
+	}
+	if (dp)
+		closedir(dp);
+	free(dir);
+	free(tmp_prefix);
+	free(old_prefix);
+}
+
+char *cm__out_temp(const char *target)
+{
+	char *tmp = cm__sprintf("%s.tmp-%ld", target, (long)getpid());
+	cm__out_tidy(target);
+	if (tmp)
+		cm__out_remove(tmp);
+	return tmp;
+}
+
+/* fsync of a file, or of a folder's files and the folder; -1 with errno. */
+static int sync_path(const char *path)
+{
+	struct stat st;
+	int fd, rc = 0;
+	if (lstat(path, &st) != 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *dp = opendir(path);
+		struct dirent *e;
+		if (!dp)
+			return -1;
+		while (rc == 0 && (e = readdir(dp)) != NULL) {
+			char *f;
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (!(f = cm__sprintf("%s/%s", path, e->d_name))) {
+				errno = ENOMEM;
+				rc = -1;
+				break;
+			}
+			rc = sync_path(f);
+			free(f);
+		}
+		closedir(dp);
+		if (rc)
+			return rc;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	if (close(fd) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* fsync of the folder holding `path`, so that a rename in it lasts. */
+static void sync_parent(const char *path)
+{
+	char *dir = cm__dirname(path);
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		(void)fsync(fd); /* some file systems refuse it for folders */
+		close(fd);
+	}
+	free(dir);
+}
+
+int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target)
+{
+	struct stat st_tmp, st_target;
+	char *old = NULL;
+	int rc = 0;
+	if (sync_path(tmp) != 0 || lstat(tmp, &st_tmp) != 0)
+		return cm__error(ctx, CM_EIO, "%s: cannot write it: %s", target, strerror(errno));
+	if (!S_ISDIR(st_tmp.st_mode) || lstat(target, &st_target) != 0 ||
+	    !S_ISDIR(st_target.st_mode)) {
+		/* a file, or a folder where there was none: one rename */
+		if (rename(tmp, target) != 0)
+			return cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+			                 strerror(errno));
+		sync_parent(target);
+		return 0;
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_EXCHANGE) == 0) {
+		/* tmp now holds the old output */
+		sync_parent(target);
+		cm__out_remove(tmp);
+		return 0;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+		                 strerror(errno));
+	/* no exchange here: aside, then in (cm__out_tidy restores the old one
+	 * if the run dies between the two) */
+	if (!(old = cm__sprintf("%s.old-%ld", target, (long)getpid())))
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	cm__out_remove(old);
+	if (rename(target, old) != 0)
+		rc = cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+		               strerror(errno));
+	else if (rename(tmp, target) != 0) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+		               strerror(errno));
+		(void)rename(old, target);
+	} else {
+		sync_parent(target);
+		cm__out_remove(old);
+	}
+	free(old);
+	return rc;
+}
+
+/* ------------------------------------------------------------ text outputs */
+
+struct cm_output {
+	char *target, *tmp;
+	FILE *fp;
+};
+
+int cm_output_open(cm_ctx *ctx, const char *path, cm_output **out)
+{
+	cm_output *o = calloc(1, sizeof *o);
+	*out = NULL;
+	if (!o || !(o->target = cm__strdup(path)) || !(o->tmp = cm__out_temp(path))) {
+		if (o)
+			free(o->target);
+		free(o);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	if (!(o->fp = fopen(o->tmp, "w"))) {
+		int rc = cm__error(ctx, CM_EIO, "%s: cannot write it: %s", path, strerror(errno));
+		free(o->tmp);
+		free(o->target);
+		free(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+FILE *cm_output_stream(cm_output *o)
+{
+	return o ? o->fp : NULL;
+}
+
+void cm_output_abort(cm_output *o)
+{
+	if (!o)
+		return;
+	if (o->fp)
+		fclose(o->fp);
+	unlink(o->tmp);
+	free(o->tmp);
+	free(o->target);
+	free(o);
+}
+
+int cm_output_commit(cm_ctx *ctx, cm_output *o)
+{
+	int rc, failed;
+	if (!o)
+		return cm__error(ctx, CM_ERROR, "no output to finish");
+	failed = fflush(o->fp) != 0 || ferror(o->fp);
+	if (fclose(o->fp) != 0)
+		failed = 1;
+	o->fp = NULL;
+	if (failed) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot write it: %s", o->target, strerror(errno));
+		cm_output_abort(o);
+		return rc;
+	}
+	rc = cm__out_place(ctx, o->tmp, o->target);
+	if (rc)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->target);
+	free(o);
+	return rc;
+}
