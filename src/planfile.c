@@ -27,7 +27,9 @@
  * Counts are whole, non-negative, finite and within the engine's limits
  * (CM_MAX_COUNT a feature, CM_MAX_LEVEL_PUPILS a level; docs/input.md).
  * Fields a reader uses (NEED) must be there; the others are checked where
- * present, so a plan of an earlier version without them still reads.
+ * present, so a plan of an earlier version without them still reads.  A
+ * field the writer always fills (FULL) is never empty: a row cut short
+ * loses its last field.
  * Which file a layer is in: cm__planfile_file.  docs/output.md lists the
  * checks for people.
  */
@@ -141,8 +143,13 @@ char *cm__planfile_file(const cm__planfile *pf, const char *name)
 		return cm__strdup(pf->root ? pf->root : pf->path);
 	if (!strcmp(drv, "CSV"))
 		return cm__sprintf("%s/%s.csv", pf->root, name);
-	if (!strcmp(drv, "ESRI Shapefile")) /* the fields are in the .dbf */
+	if (!strcmp(drv, "ESRI Shapefile")) { /* a shapefile by its .shp; summary is a .dbf */
+		char *shp = cm__sprintf("%s/%s.shp", pf->root, name);
+		if (!shp || access(shp, F_OK) == 0)
+			return shp;
+		free(shp);
 		return cm__sprintf("%s/%s.dbf", pf->root, name);
+	}
 	return cm__sprintf("%s/%s", pf->root, name);
 }
 
@@ -284,15 +291,15 @@ enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_N = 21 };
 static const fspec summary_f[S_N] = {
 	{"level", T_LEVEL, NEED | FULL, 0},     {"pupils", T_COUNT, NEED | FULL, MAXL},
 	{"placed", T_COUNT, NEED | FULL, MAXL}, {"unplaced", T_COUNT, NEED | FULL, MAXL},
-	{"pupil_metres", T_POS, 0, 0},          {"mean_distance_m", T_POS, NEED, 0},
-	{"max_distance_m", T_POS, 0, 0},        {"near_share", T_SHARE, 0, 0},
-	{"migrant_public_share", T_SHARE, NEED, 0}, {"quota_met", T_COUNT, 0, 1},
-	{"mip_gap", T_SHARE, 0, 0},             {"solve_seconds", T_POS, 0, 0},
-	{"lp_bound", T_POS, 0, 0},              {"lp_unplaced", T_COUNT, 0, MAXL},
+	{"pupil_metres", T_POS, FULL, 0},       {"mean_distance_m", T_POS, NEED | FULL, 0},
+	{"max_distance_m", T_POS, FULL, 0},     {"near_share", T_SHARE, 0, 0},
+	{"migrant_public_share", T_SHARE, NEED, 0}, {"quota_met", T_COUNT, FULL, 1},
+	{"mip_gap", T_SHARE, FULL, 0},          {"solve_seconds", T_POS, FULL, 0},
+	{"lp_bound", T_POS, FULL, 0},           {"lp_unplaced", T_COUNT, FULL, MAXL},
 	{"scenario", T_TEXT, NEED, 0},          {"moved", T_COUNT, 0, MAXL},
 	{"moved_compounds", T_COUNT, 0, MANY},  {"bound", T_POS, 0, 0},
-	{"bound_unplaced", T_COUNT, 0, MAXL},   {"nodes", T_COUNT, 0, MANY},
-	{"proven", T_COUNT, 0, 1},
+	{"bound_unplaced", T_COUNT, FULL, MAXL}, {"nodes", T_COUNT, FULL, MANY},
+	{"proven", T_COUNT, FULL, 1},
 };
 
 enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED,
@@ -302,9 +309,9 @@ static const fspec schools_f[K_N] = {
 	{"level", T_LEVEL, NEED | FULL, 0},     {"sector", T_SECTOR, NEED | FULL, 0},
 	{"boarding", T_COUNT, NEED | FULL, 1},  {"seats", T_COUNT, FULL, MAXC},
 	{"local", T_COUNT, FULL, MAXC},         {"migrant", T_COUNT, FULL, MAXC},
-	{"enrolled", T_COUNT, NEED | FULL, MAXC}, {"utilization", T_POS, 0, 0},
-	{"classes", T_COUNT, 0, MAXC},          {"spare", T_WHOLE, NEED | FULL, MAXC},
-	{"shadow_price", T_POS, 0, 0},          {"shadow_pupils", T_POS, 0, 0},
+	{"enrolled", T_COUNT, NEED | FULL, MAXC}, {"utilization", T_POS, FULL, 0},
+	{"classes", T_COUNT, FULL, MAXC},       {"spare", T_WHOLE, NEED | FULL, MAXC},
+	{"shadow_price", T_POS, FULL, 0},       {"shadow_pupils", T_POS, FULL, 0},
 };
 
 enum { C_ID, C_NAME, C_AREA, C_PUPILS, C_SCHOOL = 7, C_UNPLACED = 9, C_N = 11 };
@@ -331,7 +338,7 @@ static const fspec catchments_f[H_N] = {
 	{"school_id", T_ID, NEED | FULL, 0},     {"name", T_TEXT, 0, 0},
 	{"level", T_LEVEL, NEED | FULL, 0},      {"compounds", T_COUNT, FULL, MANY},
 	{"pupils", T_COUNT, FULL, MAXC},         {"seats", T_COUNT, FULL, MAXC},
-	{"utilization", T_POS, 0, 0},            {"parts", T_COUNT, FULL, MANY},
+	{"utilization", T_POS, FULL, 0},         {"parts", T_COUNT, FULL, MANY},
 	{"color", T_COLOR, NEED | FULL, 0},
 };
 

@@ -35,8 +35,9 @@ void cm__planfile_close(cm__planfile *pf);
 int cm__planfile_check(cm_ctx *ctx, cm__planfile *pf);
 /* The plan's layer `name`, or NULL (valid until the next call). */
 OGRLayerH cm__planfile_layer(cm__planfile *pf, const char *name);
-/* The file that holds layer `name`, for messages (a GeoPackage: the plan
- * itself); caller frees, NULL on ENOMEM. */
+/* The file that holds layer `name`, for messages: a GeoPackage itself, a
+ * folder's NAME.csv, NAME.geojson, or a shapefile's NAME.shp (NAME.dbf
+ * without one: summary); caller frees, NULL on ENOMEM. */
 char *cm__planfile_file(const cm__planfile *pf, const char *name);
 /* If `path` is a plan catchment wrote (a GeoPackage with its assignment and
  * summary layers, a folder with its marker or layer files) or a file in a

@@ -561,11 +561,15 @@ Test(planread, files_cut_short)
 	/* a shapefile's DBF cut short: GDAL stops reading midway */
 	p = write_plan(&f, "d", "shp");
 	cut_file(p, "compounds.dbf", 2, 3);
-	FAILS(&f, p, at(p, "compounds.dbf"), "layer compounds", "cut short or damaged");
+	FAILS(&f, p, at(p, "compounds.shp"), "layer compounds", "cut short or damaged", "DBF");
+	free(p);
+	p = write_plan(&f, "e2", "shp");
+	cut_file(p, "compounds.shp", 1, 2);
+	FAILS(&f, p, at(p, "compounds.shp"), "layer compounds", "cut short or damaged", ".shp file");
 	free(p);
 	p = write_plan(&f, "e", "shp");
 	cut_file(p, "assignment.dbf", 1, 2);
-	FAILS(&f, p, at(p, "assignment.dbf"), "layer assignment", "cut short or damaged");
+	FAILS(&f, p, at(p, "assignment.shp"), "layer assignment", "cut short or damaged");
 	free(p);
 	/* a GeoJSON layer cut short is no JSON */
 	p = write_plan(&f, "g", "geojson");
@@ -650,15 +654,20 @@ Test(planread, bad_values_other_formats)
 	char *p, *dbf;
 	p = write_plan(&f, "s1", "shp");
 	ogr_set(p, "compounds", 0, "prim_local", "-5");
-	FAILS(&f, p, at(p, "compounds.dbf"), "layer compounds, feature 0 (id C00)",
+	FAILS(&f, p, at(p, "compounds.shp"), "layer compounds, feature 0 (id C00)",
 	      "field prim_local: '-5' is negative");
 	free(p);
 	p = write_plan(&f, "s2", "shp");
 	dbf = path_in(p, "assignment.dbf");
 	ogr_set(dbf, "assignment", 1, "level", "bogus");
-	FAILS(&f, p, at(p, "assignment.dbf"), "layer assignment, feature 1 (id ",
+	FAILS(&f, p, at(p, "assignment.shp"), "layer assignment, feature 1 (id ",
 	      "field level: 'bogus' is not primary or junior");
 	free(dbf);
+	free(p);
+	p = write_plan(&f, "s3", "shp");
+	ogr_set(p, "summary", 0, "pupils", "-1");
+	FAILS(&f, p, at(p, "summary.dbf"), "layer summary, feature 0 (id primary)",
+	      "field pupils: '-1' is negative");
 	free(p);
 	p = write_plan(&f, "g1", "gpkg");
 	ogr_set(p, "assignment", 2, "level", "bogus");
