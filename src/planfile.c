@@ -295,7 +295,7 @@ static const fspec summary_f[S_N] = {
 	{"max_distance_m", T_POS, FULL, 0},     {"near_share", T_SHARE, 0, 0},
 	{"migrant_public_share", T_SHARE, NEED, 0}, {"quota_met", T_COUNT, FULL, 1},
 	{"mip_gap", T_SHARE, FULL, 0},          {"solve_seconds", T_POS, FULL, 0},
-	{"lp_bound", T_POS, FULL, 0},           {"lp_unplaced", T_COUNT, FULL, MAXL},
+	{"lp_bound", T_REAL, FULL, 0},          {"lp_unplaced", T_COUNT, FULL, MAXL},
 	{"scenario", T_TEXT, NEED, 0},          {"moved", T_COUNT, 0, MAXL},
 	{"moved_compounds", T_COUNT, 0, MANY},  {"bound", T_POS, 0, 0},
 	{"bound_unplaced", T_COUNT, FULL, MAXL}, {"nodes", T_COUNT, FULL, MANY},
