@@ -79,6 +79,7 @@ static const key_def keys[] = {
 	{"solve", "assignment", K_ASSIGN, OFF(solve.assignment), 0, 0, NULL},
 	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999, NULL},
 	{"solve", "node_limit", K_LONG, OFF(solve.node_limit), 0, 1e9, NULL},
+	{"solve", "first_plan", K_STRING, OFF(solve.first_plan), 0, 0, "auto,dive,parts"},
 	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG, NULL},
 	{"solve", "solver", K_SOLVER, OFF(solve.solver), 0, 0, NULL},
 	{"solve", "stability_weight", K_DOUBLE, OFF(solve.stability_weight), 0, 1e6, NULL},
@@ -834,5 +835,6 @@ void cm_config_free(cm_config *cfg)
 	free(cfg->crs);
 	free(cfg->output.path);
 	free(cfg->output.format);
+	free(cfg->solve.first_plan);
 	free(cfg);
 }

@@ -945,6 +945,8 @@ static int heur_dive(search *S, int at, cm_lex b)
 		cm_lex v;
 		if (n == 0)
 			return take_plan(S, &b);
+		if (spent(S))
+			steps = LOOKAHEAD; /* the budget is spent: a plan at once */
 		for (i = 0; i < n; i++) {
 			const cand *c = &S->cands[i];
 			double sh = S->flow[c->major] / c->total;
@@ -1193,39 +1195,121 @@ static int neighbourhood(search *S, long long budget)
 	return rc;
 }
 
-typedef struct school_rank {
+typedef struct ranked {
 	double score;
-	int school;
-} school_rank;
+	int id; /* a school, or a compound (reach_round) */
+} ranked;
 
 static int cmp_rank(const void *a, const void *b)
 {
-	const school_rank *x = a, *y = b;
+	const ranked *x = a, *y = b;
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
-	return (x->school > y->school) - (x->school < y->school);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Searches afresh the compounds S->free_ marks (at least two), the others
+ * held at the incumbent's school, with `budget` work: as a model of its own
+ * where the relaxation can (its work grows with its size), else in place. */
+static int run_neighbourhood(search *S, long long budget)
+{
+	long long w;
+	cm_lex v;
+	size_t nfree = 0, f, j;
+	int c, rc;
+	if (!S->r->neighbourhood) {
+		long long per = S->solves ? total_work(S) / S->solves : 1;
+		return neighbourhood(S, NB_SOLVES * per * budget / NB_WORK);
+	}
+	for (c = 0; c < S->ncomp; c++)
+		if (S->free_[c]) {
+			const scomp *sc = &S->comp[c];
+			S->range[2 * nfree] = sc->cstart;
+			S->range[2 * nfree + 1] = sc->cend;
+			S->fl[nfree++] = c;
+			S->start[sc->compound] = S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
+		}
+	rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start, budget,
+	                         S->x_new, &v, &w);
+	S->work += w;
+	S->solves++;
+	if (rc || cm__lex_cmp(&v, &S->inc, 1e-7) >= 0)
+		return rc;
+	S->inc = v;
+	S->xver++;
+	for (f = 0; f < nfree; f++) {
+		for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
+			S->x_inc[j] = S->x_new[j];
+		home_of(S, S->fl[f], S->x_inc);
+	}
+	show(S, "plan (neighbourhood)");
+	return 0;
+}
+
+/* Places first: while the plan leaves more pupils without a place than the
+ * root, each compound with pupils without a place (most first, REACH_MAX at
+ * most a round) is searched with every school it reaches and their
+ * compounds, as a place won back may take a chain of moves across all of
+ * them.  Returns 1 in *improved when a plan improved. */
+#define REACH_MAX 16
+
+static int reach_round(search *S, long long stop, unsigned char *in, ranked *rank,
+                       int *improved)
+{
+	size_t ns = S->m->n_schools;
+	int c, d, k, n = 0, i, rc = 0;
+	for (c = 0; c < S->ncomp; c++)
+		if (S->comp[c].unplaced > 0.5)
+			rank[n++] = (ranked){S->comp[c].unplaced, c};
+	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
+	for (i = 0; i < n && i < REACH_MAX && total_work(S) < stop && !rc; i++) {
+		cm_lex before = S->inc;
+		int any = 0;
+		if (ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6))
+			break;
+		c = rank[i].id;
+		if (S->comp[c].unplaced <= 0.5)
+			continue;
+		memset(in, 0, ns);
+		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
+			if (S->root_ok[k])
+				in[S->blk[k].school] = 1;
+		for (d = 0; d < S->ncomp; d++) {
+			S->free_[d] = d == c || (S->home[d] >= 0 && in[S->blk[S->home[d]].school]);
+			any += S->free_[d];
+		}
+		if (any < 2)
+			continue;
+		rc = run_neighbourhood(S, NB_WORK * 4);
+		if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+			*improved = 1;
+	}
+	return rc;
 }
 
 /* Large neighbourhood search from the incumbent: for each public school,
  * the worst first, the compounds at it and at its neighbours (and those
  * without a school that reach them) are searched afresh, the others held;
- * rounds until one improves nothing or `budget` work is spent. */
+ * rounds until one improves nothing or `budget` work is spent.  Each round begins with reach_round. */
 static int lns(search *S, long long budget)
 {
-	long long stop = total_work(S) + budget;
+	long long stop = total_work(S) + budget < S->limit ? total_work(S) + budget : S->limit;
 	size_t ns = S->m->n_schools, si, nr;
 	unsigned char *in = calloc(ns + 1, 1);
-	school_rank *rank = calloc(ns + 1, sizeof *rank);
+	ranked *rank = calloc(ns + (size_t)S->ncomp + 1, sizeof *rank);
 	int improved = 1, rc = 0, c, k;
 	if (!in || !rank || !S->have)
 		goto done;
 	if (!S->nb && (rc = find_neighbours(S)))
 		goto done;
 	while (improved && total_work(S) < stop && !rc) {
+		improved = 0;
+		if ((rc = reach_round(S, stop, in, rank, &improved)))
+			break;
 		/* the schools whose compounds lose most first: pupils without a
 		 * place, then detours */
 		for (si = 0; si < ns; si++)
-			rank[si] = (school_rank){0, (int)si};
+			rank[si] = (ranked){0, (int)si};
 		for (c = 0; c < S->ncomp; c++) {
 			const scomp *sc = &S->comp[c];
 			double v = sc->unplaced * 1e9 + sc->detour;
@@ -1239,11 +1323,9 @@ static int lns(search *S, long long budget)
 		qsort(rank, ns, sizeof *rank, cmp_rank);
 		for (nr = 0; nr < ns && rank[nr].score > 0; nr++)
 			;
-		improved = 0;
 		for (si = 0; si < nr && total_work(S) < stop && !rc; si++) {
-			int any = 0, t = rank[si].school;
+			int any = 0, t = rank[si].id;
 			cm_lex before = S->inc;
-			long long per = S->solves ? total_work(S) / S->solves : 1;
 			if (S->nb[(size_t)t * NB] < 0)
 				continue;
 			memset(in, 0, ns);
@@ -1261,40 +1343,8 @@ static int lns(search *S, long long budget)
 			}
 			if (any < 2)
 				continue;
-			if (S->r->neighbourhood) {
-				/* a model of its own: its work grows with its size */
-				long long w;
-				cm_lex v;
-				size_t nfree = 0, f;
-				for (c = 0; c < S->ncomp; c++)
-					if (S->free_[c]) {
-						const scomp *sc = &S->comp[c];
-						S->range[2 * nfree] = sc->cstart;
-						S->range[2 * nfree + 1] = sc->cend;
-						S->fl[nfree++] = c;
-						S->start[sc->compound] =
-						        S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
-					}
-				rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree,
-				                         S->start, NB_WORK, S->x_new, &v, &w);
-				S->work += w;
-				S->solves++;
-				if (rc)
-					break;
-				if (cm__lex_cmp(&v, &S->inc, 1e-7) < 0) {
-					S->inc = v;
-					S->xver++;
-					for (f = 0; f < nfree; f++) {
-						size_t j;
-						for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
-							S->x_inc[j] = S->x_new[j];
-						home_of(S, S->fl[f], S->x_inc);
-					}
-					show(S, "plan (neighbourhood)");
-				}
-			} else if ((rc = neighbourhood(S, NB_SOLVES * per))) {
+			if ((rc = run_neighbourhood(S, NB_WORK)))
 				break;
-			}
 			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 				improved = 1;
 		}
@@ -1307,12 +1357,144 @@ done:
 	return rc;
 }
 
+/* Is compound c split in plan x (public pupils at two schools or more)? */
+static int split_in(const search *S, int c, const double *x)
+{
+	const cm_col *cols = S->m->cols.data;
+	const scomp *sc = &S->comp[c];
+	int k, used = 0;
+	for (k = sc->first; k < sc->first + sc->n; k++) {
+		double f = 0;
+		size_t j;
+		for (j = S->blk[k].start; j < S->blk[k].end; j++)
+			if (cols[j].kind == CM_COL_FLOW)
+				f += x[j];
+		used += f > 1e-6;
+	}
+	return used > 1;
+}
+
+/* The first plan by parts, where the relaxation searches a part as a model
+ * of its own (the network): from the root's solution, each split compound
+ * in turn is made whole by a search over the compounds with pupils at its
+ * schools and at their neighbours, every other compound keeping its pupils
+ * where they are (split or not).  The part's search dives, then branches,
+ * in time proportional to the part; a city's first plan thus costs its
+ * split compounds' parts, not a dive's hundreds of solves of the whole
+ * model (measured on the bench city of 10,000: 1.4e9 work for the dive). */
+#define PART_WORK 4000000LL /* a part's budget, in work */
+
+static int first_by_parts(search *S)
+{
+	const cm_col *cols = S->m->cols.data;
+	size_t ns = S->m->n_schools, j;
+	unsigned char *in = calloc(ns + 1, 1);
+	int c, k, rc = 0, done = 0;
+	cm_lex v = S->root;
+	if (!in)
+		return CM_ENOMEM;
+	if (!S->nb && (rc = find_neighbours(S)))
+		goto out;
+	for (j = 0; j < S->m->cols.len; j++)
+		S->x_inc[j] = S->r->value(S->r->self, j);
+	S->xver++;
+	for (c = 0; c < S->ncomp && !rc; c++) {
+		long long w;
+		size_t nfree = 0, f;
+		int d;
+		if (!split_in(S, c, S->x_inc))
+			continue;
+		/* the part: the split compound's schools and their neighbours */
+		memset(in, 0, ns);
+		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++) {
+			int s = S->blk[k].school, q;
+			for (j = S->blk[k].start; j < S->blk[k].end; j++)
+				if (cols[j].kind == CM_COL_FLOW && S->x_inc[j] > 1e-6)
+					break;
+			if (j == S->blk[k].end)
+				continue;
+			in[s] = 1;
+			for (q = 0; q < NB; q++)
+				if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
+					in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
+		}
+		/* its compounds: those with pupils there, or that could have */
+		for (d = 0; d < S->ncomp; d++) {
+			const scomp *sd = &S->comp[d];
+			int any = 0, placed = 0;
+			for (k = sd->first; k < sd->first + sd->n; k++) {
+				int here = 0;
+				for (j = S->blk[k].start; j < S->blk[k].end; j++)
+					if (cols[j].kind == CM_COL_FLOW && S->x_inc[j] > 1e-6)
+						here = 1;
+				placed |= here;
+				any |= here && in[S->blk[k].school];
+			}
+			if (!placed)
+				for (k = sd->first; k < sd->first + sd->n; k++)
+					any |= S->root_ok[k] && in[S->blk[k].school];
+			if (!any)
+				continue;
+			S->range[2 * nfree] = sd->cstart;
+			S->range[2 * nfree + 1] = sd->cend;
+			S->fl[nfree++] = d;
+			S->start[sd->compound] = -1;
+		}
+		S->work += (long long)S->m->cols.len;
+		rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start,
+		                         PART_WORK, S->x_new, &v, &w);
+		S->work += w;
+		S->solves++;
+		if (rc)
+			break;
+		for (f = 0; f < nfree; f++)
+			for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
+				S->x_inc[j] = S->x_new[j];
+		S->xver++;
+		done++;
+	}
+	if (!rc && done) {
+		S->inc = v;
+		S->have = 1;
+		homes_from(S, S->x_inc);
+		show(S, "plan (by parts)");
+	}
+out:
+	free(in);
+	return rc;
+}
+
+/* The first plan, after last year's (start_from) if any: the whole-model
+ * dive (heur_dive) where it fits in a fifth of the budget (a county: it
+ * moves places across the whole model at once); where it does not (a
+ * city: hundreds of solves of the whole model) and the relaxation searches
+ * parts as models of their own, by parts (first_by_parts), whose cost
+ * grows with the split compounds, not the city.  Either way the search
+ * that follows is the same.  A part's own search, and GLPK: the dive. */
+#define DIVE_COST 2000LL /* a whole-model dive's work, per model column (measured: about
+                           * 1,000 solves of 2 work per column) */
+
+static int first_plan(search *S, cm_lex b)
+{
+	int rc;
+	if (S->r->neighbourhood && !S->opts->inner) {
+		if (S->have)
+			return 0;
+		if (S->opts->first == 2 ||
+		    (S->opts->first == 0 &&
+		     DIVE_COST * (long long)S->m->cols.len > (S->limit - total_work(S)) / 5))
+			return first_by_parts(S);
+	}
+	return (rc = heur_dive(S, -1, b)) ? rc : goto_node(S, -1);
+}
+
 /* The automatic budget, in work (relaxation.work plus the search's own
  * scanning): about five seconds of this machine for a level (measured
  * 2026-12-01: 1.2e8 to 1.7e8 work a second, less on larger models).  A
  * county's search takes many nodes of it, a city's few, as each node costs
  * about the model's size. */
 #define AUTO_WORK 600000000LL
+#define AUTO_WORK_PER 60000LL
 
 static void search_free(search *S)
 {
@@ -1361,13 +1543,13 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	S.m = m;
 	S.r = r;
 	S.opts = opts;
-	S.limit = opts->work_limit > 0 ? opts->work_limit : AUTO_WORK;
 	S.dropped.unplaced = S.dropped.shortfall = S.dropped.metres = HUGE_VAL;
 	cm__vec_init(&S.nodes, sizeof(node));
 	cm__vec_init(&S.path, sizeof(int));
 	cm__vec_init(&S.tpath, sizeof(int));
 	if ((rc = find_blocks(&S)))
 		goto done;
+	S.limit = opts->work_limit > 0 ? opts->work_limit : AUTO_WORK + AUTO_WORK_PER * S.ncomp;
 	S.on = malloc((size_t)S.nblk + 1);
 	S.root_ok = malloc((size_t)S.nblk + 1);
 	S.want = malloc((size_t)S.nblk + 1);
@@ -1422,10 +1604,10 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 			if ((rc = solve_here(&S, &b))) /* the root again, as the start left it */
 				goto done;
 		}
-		if ((rc = heur_dive(&S, -1, b)) || (rc = goto_node(&S, -1)))
+		if ((rc = first_plan(&S, b)))
 			goto done;
 		show(&S, "first plan");
-		if (!opts->inner && (rc = lns(&S, S.limit * 3 / 5)))
+		if (!opts->inner && (rc = lns(&S, S.limit * 4 / 5)))
 			goto done;
 		show(&S, "after neighbourhoods");
 		fix_at_root(&S);

@@ -94,6 +94,8 @@ typedef struct cm_search_opts {
 	const char *label;        /* for progress and the log ("primary") */
 	int inner;                /* a neighbourhood's search: no neighbourhoods of its own, a
 	                             quiet log */
+	int first;                /* the first plan: 0 as the budget allows, 1 the whole-model
+	                             dive, 2 by parts (where the relaxation has neighbourhoods) */
 } cm_search_opts;
 
 /* What it found. */
