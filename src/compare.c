@@ -87,6 +87,8 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 	cm__vec_init(&out->schools[1], sizeof(c_school));
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = cm__planfile_open(ctx, &pf, path);
+	/* (the open checked these layers and fields: the two errors below are
+	 * believed unreachable, but for a layer of compounds without features) */
 	if (!rc && !(lyr = cm__planfile_layer(&pf, "compounds")))
 		rc = cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no compounds layer)", path);
 	if (!rc) {
