@@ -1368,3 +1368,38 @@ Test(redraw, empty_compounds_are_not_in_the_notice)
 	cm_ctx_free(ctx);
 	tiny_free(&t);
 }
+
+/* The largest level the engine holds, crowded at one point (the
+ * reliability case: 100,000 compounds of 25 pupils at one point overflowed
+ * the network's 128-bit total): 40 compounds of 800,000 primary pupils
+ * (32,000,000, just under CM_MAX_LEVEL_PUPILS) and two schools, split and
+ * single, on the network and on GLPK.  Under UBSan (the suite's second run)
+ * an overflow is fatal; here the figures must be exact too. */
+Test(limits, the_largest_level_at_one_point, .timeout = 600)
+{
+	static const char *const modes[] = {"split", "single"};
+	static const char *const solvers[] = {"network", "glpk"};
+	tschool s[] = {{"A", "primary", "public", 500000, 0, 0, 0, 0, 0, 0},
+	               {"B", "primary", "public", 700000, 0, 0, 0, 0, 50, 0}};
+	tcomp c[40];
+	char ids[40][8];
+	for (int i = 0; i < 40; i++) {
+		snprintf(ids[i], sizeof ids[i], "C%02d", i);
+		c[i] = (tcomp){ids[i], "urban", 750000, 50000, 0, 0, 10, 10};
+	}
+	for (int m = 0; m < 2; m++)
+		for (int v = 0; v < 2; v++) {
+			char extra[128];
+			tiny t;
+			snprintf(extra, sizeof extra, "[solve]\nassignment = %s\nsolver = %s\n", modes[m],
+			         solvers[v]);
+			tiny_solve(&t, s, 2, c, 40, extra);
+			const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+			cr_assert_eq(sum->pupils, 32000000L, "%s %s", modes[m], solvers[v]);
+			cr_assert_eq(sum->placed, 1200000L, "%s %s: placed %ld", modes[m], solvers[v],
+			             sum->placed);
+			cr_assert_eq(sum->unplaced, 30800000L, "%s %s", modes[m], solvers[v]);
+			assert_consistent(&t);
+			tiny_free(&t);
+		}
+}
