@@ -27,6 +27,17 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* CM_EXTERN marks the public API.  The library is compiled with hidden
+ * visibility, so these are the only symbols the shared library exports;
+ * names shared between modules (cm__*) stay inside it. */
+#ifndef CM_EXTERN
+#if defined(__GNUC__) || defined(__clang__)
+#define CM_EXTERN __attribute__((visibility("default")))
+#else
+#define CM_EXTERN
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -53,14 +64,14 @@ typedef void (*cm_log_fn)(cm_log_level level, const char *msg, void *ud);
 /* Progress of a long stage: `done` in [0, 1], `stage` a short label. */
 typedef void (*cm_progress_fn)(double done, const char *stage, void *ud);
 
-int cm_ctx_new(cm_ctx **out);
-void cm_ctx_free(cm_ctx *ctx);
+CM_EXTERN int cm_ctx_new(cm_ctx **out);
+CM_EXTERN void cm_ctx_free(cm_ctx *ctx);
 /* The message of the last failed call on this context ("" if none). */
-const char *cm_ctx_last_error(const cm_ctx *ctx);
-void cm_ctx_set_log(cm_ctx *ctx, cm_log_fn fn, void *ud);
-void cm_ctx_set_progress(cm_ctx *ctx, cm_progress_fn fn, void *ud);
+CM_EXTERN const char *cm_ctx_last_error(const cm_ctx *ctx);
+CM_EXTERN void cm_ctx_set_log(cm_ctx *ctx, cm_log_fn fn, void *ud);
+CM_EXTERN void cm_ctx_set_progress(cm_ctx *ctx, cm_progress_fn fn, void *ud);
 
-const char *cm_version(void);
+CM_EXTERN const char *cm_version(void);
 
 /* ---------------------------------------------------------------- domain */
 
@@ -79,10 +90,10 @@ typedef enum {
 	CM_COORDS_BD09,      /* copied from Baidu maps */
 } cm_coords;
 
-const char *cm_level_name(cm_level level);         /* "primary", "junior" */
-const char *cm_school_kind_name(cm_school_kind k); /* "primary", "junior", "nine_year" */
-const char *cm_sector_name(cm_sector s);           /* "public", "private" */
-const char *cm_area_name(cm_area a);               /* "urban", "town", "rural" */
+CM_EXTERN const char *cm_level_name(cm_level level);         /* "primary", "junior" */
+CM_EXTERN const char *cm_school_kind_name(cm_school_kind k); /* "primary", "junior", "nine_year" */
+CM_EXTERN const char *cm_sector_name(cm_sector s);           /* "public", "private" */
+CM_EXTERN const char *cm_area_name(cm_area a);               /* "urban", "town", "rural" */
 
 /* ---------------------------------------------------------------- config */
 
@@ -102,7 +113,7 @@ typedef enum {
 	CM_NFIELDS
 } cm_field;
 
-const char *cm_field_name(cm_field f);
+CM_EXTERN const char *cm_field_name(cm_field f);
 
 typedef enum { CM_SCHOOLS = 0, CM_COMPOUNDS = 1, CM_NLAYERS = 2 } cm_layer_kind;
 
@@ -202,14 +213,14 @@ typedef struct cm_config {
 } cm_config;
 
 /* Fills `cfg` with the defaults; owns nothing yet. */
-void cm_config_init(cm_config *cfg);
+CM_EXTERN void cm_config_init(cm_config *cfg);
 /* Parses an INI file.  On error (CM_EINPUT, CM_EIO) the message names the
  * file, the line and the key, and *out is NULL. */
-int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out);
+CM_EXTERN int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out);
 /* The same from a string; relative paths resolve against `base_dir`. */
-int cm_config_parse_string(cm_ctx *ctx, const char *text, const char *name,
-                           const char *base_dir, cm_config **out);
-void cm_config_free(cm_config *cfg);
+CM_EXTERN int cm_config_parse_string(cm_ctx *ctx, const char *text, const char *name,
+                                     const char *base_dir, cm_config **out);
+CM_EXTERN void cm_config_free(cm_config *cfg);
 
 /* ---------------------------------------------------------------- data */
 
@@ -240,7 +251,7 @@ typedef struct cm_compound {
 } cm_compound;
 
 /* Does school `s` teach `level`? */
-int cm_school_teaches(const cm_school *s, cm_level level);
+CM_EXTERN int cm_school_teaches(const cm_school *s, cm_level level);
 
 /* A finding about the data, with everything a planner needs to find it. */
 typedef enum { CM_NOTE = 0, CM_WARNING = 1, CM_ERR = 2 } cm_severity;
@@ -261,21 +272,21 @@ typedef struct cm_dataset cm_dataset;
  * working CRS.  Problems with single features do not fail the call: they
  * become diagnostics (cm_dataset_diag).  Problems that stop reading (no
  * file, no layer, no CRS, a required field missing) fail with CM_EINPUT. */
-int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out);
-void cm_dataset_free(cm_dataset *ds);
+CM_EXTERN int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out);
+CM_EXTERN void cm_dataset_free(cm_dataset *ds);
 
-size_t cm_dataset_schools(const cm_dataset *ds, const cm_school **out);
-size_t cm_dataset_compounds(const cm_dataset *ds, const cm_compound **out);
+CM_EXTERN size_t cm_dataset_schools(const cm_dataset *ds, const cm_school **out);
+CM_EXTERN size_t cm_dataset_compounds(const cm_dataset *ds, const cm_compound **out);
 /* Human-readable working CRS, e.g. "WGS 84 / UTM zone 49N (EPSG:32649)". */
-const char *cm_dataset_crs_name(const cm_dataset *ds);
+CM_EXTERN const char *cm_dataset_crs_name(const cm_dataset *ds);
 /* How the working CRS was chosen: "from the configuration", ... */
-const char *cm_dataset_crs_reason(const cm_dataset *ds);
+CM_EXTERN const char *cm_dataset_crs_reason(const cm_dataset *ds);
 /* One line describing where a layer came from (path, layer, CRS, counts). */
-const char *cm_dataset_source(const cm_dataset *ds, cm_layer_kind which);
-size_t cm_dataset_diag_count(const cm_dataset *ds);
-const cm_diag *cm_dataset_diag(const cm_dataset *ds, size_t i);
+CM_EXTERN const char *cm_dataset_source(const cm_dataset *ds, cm_layer_kind which);
+CM_EXTERN size_t cm_dataset_diag_count(const cm_dataset *ds);
+CM_EXTERN const cm_diag *cm_dataset_diag(const cm_dataset *ds, size_t i);
 /* Count of diagnostics at a severity. */
-size_t cm_dataset_count(const cm_dataset *ds, cm_severity sev);
+CM_EXTERN size_t cm_dataset_count(const cm_dataset *ds, cm_severity sev);
 
 /* ---------------------------------------------------------------- check */
 
@@ -305,11 +316,11 @@ typedef struct cm_check_report {
  * missing values, schools far from the compounds, compounds with no school
  * in reach; appends its findings to the dataset's diagnostics and fills
  * `out`.  Returns 0 even when the data is unsolvable: see out->solvable. */
-int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out);
+CM_EXTERN int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out);
 
 /* Writes the check report as plain text (UTF-8) to `fp`. */
-void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                     const cm_check_report *rep, int max_per_kind);
+CM_EXTERN void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                               const cm_check_report *rep, int max_per_kind);
 
 /* ---------------------------------------------------------------- solve */
 
@@ -321,7 +332,8 @@ typedef enum {
 	CM_SEAT_UNPLACED = 3,  /* no place: the shortfall */
 } cm_seat_kind;
 
-const char *cm_seat_kind_name(cm_seat_kind k); /* "public", "purchased", "fee", "unplaced" */
+/* "public", "purchased", "fee", "unplaced" */
+CM_EXTERN const char *cm_seat_kind_name(cm_seat_kind k);
 
 /* One row of the plan: pupils of one compound at one school in one kind of seat. */
 typedef struct cm_assignment {
@@ -381,11 +393,11 @@ typedef struct cm_level_summary {
  * given seats, and its demand changed (docs/scenarios.md).  Errors name
  * the scenario, the key and the id, or the file, layer, feature and field
  * of an added layer. */
-int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
-                     const cm_dataset *base, cm_dataset **out);
+CM_EXTERN int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
+                               const cm_dataset *base, cm_dataset **out);
 /* `cfg` as scenario `sc` sees it: its policy and name (a shallow copy:
  * never cm_config_free it). */
-void cm_scenario_config(const cm_config *cfg, const cm_scenario *sc, cm_config *out);
+CM_EXTERN void cm_scenario_config(const cm_config *cfg, const cm_scenario *sc, cm_config *out);
 
 typedef struct cm_plan cm_plan;
 
@@ -394,34 +406,35 @@ typedef struct cm_plan cm_plan;
 typedef struct cm_previous cm_previous;
 /* Reads [input] previous_plan for `ds` (*out stays NULL when the config has
  * none).  Errors name the file, layer, feature and field. */
-int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_previous **out);
+CM_EXTERN int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
+                               cm_previous **out);
 /* The catchment schools of `plan`, solved on `plan_ds`, matched to `ds`:
  * what a scenario is held to and compared with. */
-int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
-                          const cm_dataset *ds, cm_previous **out);
+CM_EXTERN int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
+                                    const cm_dataset *ds, cm_previous **out);
 /* The id of compound `i`'s school in it at `level`, NULL when none. */
-const char *cm_previous_school_id(const cm_previous *prev, const cm_dataset *ds, cm_level level,
-                                  size_t i);
-void cm_previous_free(cm_previous *prev);
+CM_EXTERN const char *cm_previous_school_id(const cm_previous *prev, const cm_dataset *ds,
+                                            cm_level level, size_t i);
+CM_EXTERN void cm_previous_free(cm_previous *prev);
 
 /* Builds and solves the model of each level.  A plan always exists: pupils
  * without a seat in reach are unplaced (the shortfall).  Fails with CM_EINPUT
  * for data with errors (run cm_check first) and CM_ESOLVER when GLPK fails. */
-int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out);
+CM_EXTERN int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out);
 /* The same, held to `prev` (NULL: none): a pupil placed away from last
  * year's school costs [solve] stability_weight pupil-metres, and at most
  * max_moved_pupils may be; the plan lists the compounds that change school
  * (cm_plan_changes). */
-int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_previous *prev,
-                  cm_plan **out);
-void cm_plan_free(cm_plan *plan);
+CM_EXTERN int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
+                            const cm_previous *prev, cm_plan **out);
+CM_EXTERN void cm_plan_free(cm_plan *plan);
 
-size_t cm_plan_assignments(const cm_plan *plan, const cm_assignment **out);
+CM_EXTERN size_t cm_plan_assignments(const cm_plan *plan, const cm_assignment **out);
 /* Result of school `i` (dataset index) at `level`. */
-const cm_school_result *cm_plan_school(const cm_plan *plan, cm_level level, size_t i);
-const cm_level_summary *cm_plan_summary(const cm_plan *plan, cm_level level);
+CM_EXTERN const cm_school_result *cm_plan_school(const cm_plan *plan, cm_level level, size_t i);
+CM_EXTERN const cm_level_summary *cm_plan_summary(const cm_plan *plan, cm_level level);
 /* Unplaced pupils of compound `i` at `level`. */
-int cm_plan_unplaced(const cm_plan *plan, cm_level level, size_t i);
+CM_EXTERN int cm_plan_unplaced(const cm_plan *plan, cm_level level, size_t i);
 
 /* A compound whose catchment school is not last year's: the notice a bureau
  * publishes (solved with a previous plan only). */
@@ -434,7 +447,7 @@ typedef struct cm_change {
 	int forced;            /* last year's school is gone (closed, or no longer teaches the level) */
 } cm_change;
 /* The changes, by level, then compound (the data's order). */
-size_t cm_plan_changes(const cm_plan *plan, const cm_change **out);
+CM_EXTERN size_t cm_plan_changes(const cm_plan *plan, const cm_change **out);
 
 /* A catchment (学区): the compounds a public school takes its pupils from at
  * one level.  A compound belongs to the public school that takes most of its
@@ -451,17 +464,17 @@ typedef struct cm_catchment {
 } cm_catchment;
 
 /* The plan's catchments, by level, then school. */
-size_t cm_plan_catchments(const cm_plan *plan, const cm_catchment **out);
+CM_EXTERN size_t cm_plan_catchments(const cm_plan *plan, const cm_catchment **out);
 /* The catchment school of compound `i` at `level`, -1 when no public
  * school takes its pupils. */
-long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
+CM_EXTERN long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
 
 /* Refuses (CM_EINPUT, naming both) an output at `path` that is, or as a
  * folder holds, a file `cfg` reads: the scenario file, a layer (with a
  * shapefile's .dbf, .shx, .prj and .cpg), the boundary, last year's plan, a
  * scenario's layers.  By identity (device and inode), not by name.  Every
  * output a run writes is checked so (cm_plan_write does it itself). */
-int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path);
+CM_EXTERN int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path);
 
 /* A text output written safely (the ranges, a CSV table): cm_output_open
  * gives a stream on a temporary file beside `path`; cm_output_commit checks
@@ -470,16 +483,16 @@ int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path);
  * removes the temporary file and returns CM_EIO naming `path`.  Both
  * cm_output_commit and cm_output_abort free the output. */
 typedef struct cm_output cm_output;
-int cm_output_open(cm_ctx *ctx, const char *path, cm_output **out);
-FILE *cm_output_stream(cm_output *o);
-int cm_output_commit(cm_ctx *ctx, cm_output *o);
-void cm_output_abort(cm_output *o);
+CM_EXTERN int cm_output_open(cm_ctx *ctx, const char *path, cm_output **out);
+CM_EXTERN FILE *cm_output_stream(cm_output *o);
+CM_EXTERN int cm_output_commit(cm_ctx *ctx, cm_output *o);
+CM_EXTERN void cm_output_abort(cm_output *o);
 
 /* Writes the plan as a GeoPackage (layers assignment, schools, summary),
  * atomically: into a temporary file beside `path`, renamed at the end.  An
  * existing file there is replaced only when it is a catchment plan. */
-int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
-                  const char *path);
+CM_EXTERN int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
+                            const cm_config *cfg, const char *path);
 
 /* ---------------------------------------------------------------- comparing plans */
 
@@ -500,12 +513,13 @@ typedef struct cm_compare_school {
 	int in_a, in_b;           /* the school is in plan A, in plan B */
 } cm_compare_school;
 /* Reads both plans' compounds and schools layers; errors name the plan. */
-int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b, cm_comparison **out);
-size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_change **out);
-size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out);
+CM_EXTERN int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b,
+                               cm_comparison **out);
+CM_EXTERN size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_change **out);
+CM_EXTERN size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out);
 /* The comparison as a terminal table (csv 0) or one CSV table. */
-void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c);
-void cm_comparison_free(cm_comparison *c);
+CM_EXTERN void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c);
+CM_EXTERN void cm_comparison_free(cm_comparison *c);
 
 /* ---------------------------------------------------------------- maps */
 
@@ -523,13 +537,14 @@ typedef struct cm_map_opts {
  * format: .png, .svg or .pdf.  A PDF has a page per level; PNG and SVG have a
  * file per level, named with "-primary" / "-junior" before the extension
  * when there is more than one.  Each file is written atomically. */
-int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_map_opts *opts);
+CM_EXTERN int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path,
+                          const cm_map_opts *opts);
 
 /* Writes the enrolment ranges (招生范围) a bureau publishes: for each public
  * school and level, the compounds whose pupils it takes, with pupils and
  * seats.  `markdown` 1: a Markdown document; 0: one CSV table. */
-void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
-                      const cm_plan *plan);
+CM_EXTERN void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
+                                const cm_plan *plan);
 
 /* One solved plan of a scenario run: the base first, then the scenarios. */
 typedef struct cm_run {
@@ -543,10 +558,11 @@ typedef struct cm_run {
  * against the base, solve time.  `csv` 1: a CSV table; 0: the table for a
  * terminal, then for each scenario where its shortfall grows and whose
  * shadow prices rise. */
-void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n);
+CM_EXTERN void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n);
 
 /* Writes the terminal summary of a plan. */
-void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const cm_plan *plan);
+CM_EXTERN void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                              const cm_plan *plan);
 
 #ifdef __cplusplus
 }
