@@ -194,6 +194,18 @@ typedef struct cm_scenario {
 	cm_policy policy;               /* the base's, with this section's [policy] keys */
 } cm_scenario;
 
+/* [roads]: how pupils travel on [input] roads (docs/config.md). */
+typedef enum { CM_ROADS_WALK = 0, CM_ROADS_DRIVE = 1 } cm_roads_mode;
+typedef struct cm_roads_opts {
+	cm_roads_mode mode;   /* walk: roads of the no_walk classes are left out */
+	char *no_walk;        /* classes a pupil may not walk along, comma-separated; NULL:
+	                         motorway, motorway_link, trunk, trunk_link, 高速公路, 快速路 */
+	char *class_field;    /* [fields] roads.class; NULL: class, highway, fclass or 道路等级 */
+	double snap_m;        /* a compound or school further from every usable road is not
+	                         on the network: 300 m */
+	double tolerance_m;   /* vertices this close are one node: 0.5 m */
+} cm_roads_opts;
+
 /* A parsed scenario file.  Plain data, as GLPK's parameter structs:
  * cm_config_init() fills defaults, cm_config_load() reads a file over them. */
 typedef struct cm_config {
@@ -202,6 +214,10 @@ typedef struct cm_config {
 	cm_input input[CM_NLAYERS];      /* schools, compounds */
 	cm_input boundary;               /* the area catchments are clipped to; path NULL: none */
 	cm_input previous;               /* last year's plan (path, layer); path NULL: none */
+	cm_input distances;              /* a cost matrix: compound_id, school_id, metres (minutes);
+	                                    path NULL: none */
+	cm_input roads;                  /* road centre-lines; path NULL: none */
+	cm_roads_opts road;              /* [roads] */
 	char *crs;                       /* working CRS; NULL: automatic */
 	int repair_geometry;             /* 1: make invalid polygons valid */
 	cm_value_map values;

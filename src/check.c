@@ -144,11 +144,11 @@ int cm__serves(const cm_school *s, cm_level level, int group)
 	return s->sector == CM_PUBLIC || group == CM_MIGRANT;
 }
 
-long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm_compound *c,
-                      cm_level level)
+long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm__pairs *pairs,
+                      const cm_compound *c, cm_level level)
 {
 	long n = 0;
-	size_t j;
+	size_t j, ci = (size_t)(c - ds->compounds);
 	int g;
 	for (g = 0; g < CM_NGROUPS; g++) {
 		int reached = 0;
@@ -156,8 +156,8 @@ long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm_compo
 			continue;
 		for (j = 0; j < ds->n_schools && !reached; j++) {
 			const cm_school *s = &ds->schools[j];
-			reached = cm__serves(s, level, g) &&
-			          cm__distance(c->x, c->y, s->x, s->y) <= cm__reach(cfg, s, level);
+			double d = cm__serves(s, level, g) ? cm__pair_distance(ds, pairs, ci, j) : HUGE_VAL;
+			reached = isfinite(d) && d <= cm__reach(cfg, s, level); /* HUGE_VAL: no way there */
 		}
 		if (!reached)
 			n += c->pupils[level][g];
@@ -169,6 +169,7 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 {
 	size_t i, j;
 	int lv, g;
+	const cm__pairs *pairs = ds->pairs; /* the dataset's own: cm_check checks loaded data */
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
@@ -184,8 +185,8 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 					double d;
 					if (!cm__serves(s, (cm_level)lv, g))
 						continue;
-					d = cm__distance(c->x, c->y, s->x, s->y);
-					reached = d <= cm__reach(cfg, s, (cm_level)lv);
+					d = cm__pair_distance(ds, pairs, i, j);
+					reached = isfinite(d) && d <= cm__reach(cfg, s, (cm_level)lv);
 					if (d < best) {
 						best = d;
 						nearest = s;
@@ -201,9 +202,22 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 			if (nearest)
 				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
 				              "%s: %d local and %d migrant pupils have no school in reach; "
-				              "the nearest that could take them, %s (%s), is %.1f km away",
+				              "the nearest that could take them, %s (%s), is %.1f km away%s",
 				              cm_level_name((cm_level)lv), unreached[CM_LOCAL],
-				              unreached[CM_MIGRANT], nearest->name, nearest->id, best / 1000);
+				              unreached[CM_MIGRANT], nearest->name, nearest->id, best / 1000,
+				              pairs ? (cfg->roads.path ? " by road" : " by the distance table")
+				                    : "");
+			else if (pairs && cfg->roads.path)
+				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
+				              "%s: %d local and %d migrant pupils: no school that offers them "
+				              "seats can be reached by road within its reach",
+				              cm_level_name((cm_level)lv), unreached[CM_LOCAL],
+				              unreached[CM_MIGRANT]);
+			else if (pairs)
+				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
+				              "%s: %d local and %d migrant pupils: the distance table gives no "
+				              "school that offers them seats", cm_level_name((cm_level)lv),
+				              unreached[CM_LOCAL], unreached[CM_MIGRANT]);
 			else
 				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
 				              "%s: %d local and %d migrant pupils: no school offers them seats",

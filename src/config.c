@@ -43,11 +43,16 @@ void cm_config_init(cm_config *cfg)
 	cfg->solve.mip_gap = 0;
 	cfg->solve.time_limit_s = 0;
 	cfg->solve.max_moved_pupils = -1;
+	cfg->road.mode = CM_ROADS_WALK;
+	cfg->road.snap_m = 300;
+	cfg->road.tolerance_m = 0.5;
 }
 
 /* ------------------------------------------------------------ key table */
 
-typedef enum { K_DOUBLE, K_INT, K_LONG, K_BOOL, K_STRING, K_PATH, K_ASSIGN, K_SOLVER } key_type;
+typedef enum {
+	K_DOUBLE, K_INT, K_LONG, K_BOOL, K_STRING, K_PATH, K_ASSIGN, K_SOLVER, K_ROADS
+} key_type;
 
 typedef struct key_def {
 	const char *section;
@@ -89,9 +94,13 @@ static const key_def keys[] = {
 	{"output", "name", K_STRING, OFF(name), 0, 0, NULL},
 	{"input", "crs", K_STRING, OFF(crs), 0, 0, NULL},
 	{"input", "repair_geometry", K_BOOL, OFF(repair_geometry), 0, 1, NULL},
+	{"roads", "mode", K_ROADS, OFF(road.mode), 0, 0, NULL},
+	{"roads", "no_walk", K_STRING, OFF(road.no_walk), 0, 0, NULL},
+	{"roads", "snap_m", K_DOUBLE, OFF(road.snap_m), 0, 100000, NULL},
+	{"roads", "tolerance_m", K_DOUBLE, OFF(road.tolerance_m), 0, 100, NULL},
 };
 
-static const char *const sections[] = {"input", "fields", "policy", "solve", "output"};
+static const char *const sections[] = {"input", "fields", "policy", "solve", "output", "roads"};
 
 /* [input] keys that exist for each layer, as `schools_KEY` / `compounds_KEY`;
  * all but `layer` and `where` also exist unprefixed, for both layers. */
@@ -268,6 +277,14 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 			return fail(ps, "[%s] %s = '%s': must be auto, glpk or network", section, k->name,
 			            value);
 		return 1;
+	case K_ROADS:
+		if (!strcmp(value, "walk"))
+			*(cm_roads_mode *)slot = CM_ROADS_WALK;
+		else if (!strcmp(value, "drive"))
+			*(cm_roads_mode *)slot = CM_ROADS_DRIVE;
+		else
+			return fail(ps, "[%s] %s = '%s': must be walk or drive", section, k->name, value);
+		return 1;
 	case K_STRING:
 		if (k->choices && !cm__list_has(k->choices, value))
 			return fail(ps, "[%s] %s = '%s': must be one of %s", section, k->name, value,
@@ -297,6 +314,12 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	} else if (!strncmp(name, "boundary", 8)) {
 		layer = CM_NLAYERS; /* the boundary: only its own prefixed keys */
 		rest = name + 8;
+	} else if (!strncmp(name, "distances", 9)) {
+		layer = CM_NLAYERS + 1; /* the cost matrix: a table, no coordinates */
+		rest = name + 9;
+	} else if (!strncmp(name, "roads", 5)) {
+		layer = CM_NLAYERS + 2;
+		rest = name + 5;
 	}
 	if (layer >= 0 && *rest == '\0') {
 		ik = IK_PATH;
@@ -309,7 +332,8 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 		for (i = IK_LAYER; i < IK_N; i++)
 			if (!strcmp(rest, input_keys[i]))
 				ik = i;
-		if (ik < 0 || (layer < 0 && (ik == IK_LAYER || ik == IK_WHERE)))
+		if (ik < 0 || (layer < 0 && (ik == IK_LAYER || ik == IK_WHERE)) ||
+		    (layer == CM_NLAYERS + 1 && (ik == IK_SOURCE_CRS || ik == IK_COORDINATES)))
 			goto unknown;
 	}
 	if (ik == IK_COORDINATES && parse_coords(value, &coords))
@@ -323,7 +347,10 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 		return set_string(&ps->generic[ik], value) ? fail(ps, "out of memory") : 1;
 	}
 	{
-		cm_input *in = layer == CM_NLAYERS ? &ps->cfg->boundary : &ps->cfg->input[layer];
+		cm_input *in = layer == CM_NLAYERS       ? &ps->cfg->boundary
+		               : layer == CM_NLAYERS + 1 ? &ps->cfg->distances
+		               : layer == CM_NLAYERS + 2 ? &ps->cfg->roads
+		                                         : &ps->cfg->input[layer];
 		switch (ik) {
 		case IK_PATH: return set_path(ps, &in->path, value);
 		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, "out of memory") : 1;
@@ -344,8 +371,10 @@ unknown:
 	            "unknown key '%s' in [input]; known: schools, compounds, schools_layer, "
 	            "compounds_layer, schools_where, compounds_where, encoding, source_crs, "
 	            "coordinates (each also with a schools_ or compounds_ prefix), boundary "
-	            "(and boundary_layer, boundary_where, boundary_source_crs, ...), crs, "
-	            "repair_geometry, previous_plan, previous_plan_layer",
+	            "(and boundary_layer, boundary_where, boundary_source_crs, ...), distances "
+	            "(and distances_layer, distances_where, distances_encoding), roads (and "
+	            "roads_layer, roads_where, roads_encoding, roads_source_crs, roads_coordinates), "
+	            "crs, repair_geometry, previous_plan, previous_plan_layer",
 	            name);
 }
 
@@ -366,6 +395,11 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 	for (i = 0; i < (int)(sizeof value_keys / sizeof *value_keys); i++)
 		if (!strcmp(name, value_keys[i]))
 			return set_string(vslots[i], value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "roads.class")) {
+		if (!*value)
+			return fail(ps, "[fields] %s: empty field name", name);
+		return set_string(&ps->cfg->road.class_field, value) ? fail(ps, "out of memory") : 1;
+	}
 	if (!strncmp(name, "schools.", 8)) {
 		layer = CM_SCHOOLS;
 		field = name + 8;
@@ -382,7 +416,8 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 		            "sector, seats_primary, seats_junior, classes_primary, classes_junior, "
 		            "purchased_primary, purchased_junior, boarding, area_type, primary_local, "
 		            "primary_migrant, junior_local, junior_migrant, x, y, wkt), optionally "
-		            "prefixed schools. or compounds., nor a value list such as level.primary",
+		            "prefixed schools. or compounds., nor roads.class, nor a value list such "
+		            "as level.primary",
 		            name);
 	if (!*value)
 		return fail(ps, "[fields] %s: empty field name", name);
@@ -609,7 +644,7 @@ static char *reader(char *str, int num, void *stream)
 		sec[len] = '\0';
 		if (!is_known_section(sec))
 			fail(ps, "unknown section [%s]; known sections: [input], [fields], [policy], "
-			         "[solve], [output], [scenario NAME]", sec);
+			         "[solve], [output], [roads], [scenario NAME]", sec);
 	}
 	return str;
 }
@@ -691,6 +726,9 @@ static int finish(parse_state *ps)
 		if (!ps->coords_set[i] && ps->generic_coords)
 			in->coordinates = (cm_coords)(ps->generic_coords - 1);
 	}
+	if (cfg->distances.path && cfg->roads.path)
+		return cm__error(ps->ctx, CM_EINPUT, "%s: [input] gives both distances and roads: "
+		                 "the plan uses one kind of distance; leave one out", ps->file);
 	return finish_scenarios(ps);
 }
 
@@ -803,6 +841,10 @@ void cm_config_free(cm_config *cfg)
 		free_input(&cfg->input[i]);
 	free_input(&cfg->boundary);
 	free_input(&cfg->previous);
+	free_input(&cfg->distances);
+	free_input(&cfg->roads);
+	free(cfg->road.no_walk);
+	free(cfg->road.class_field);
 	for (size_t s = 0; s < cfg->n_scenarios; s++) {
 		cm_scenario *sc = &cfg->scenarios[s];
 		free(sc->name);

@@ -42,6 +42,7 @@ void cm_dataset_free(cm_dataset *ds)
 			free(ds->field_name[i][j]);
 	}
 	cm__geom_free(ds->boundary);
+	cm__pairs_free(ds->pairs);
 	free(ds->crs_name);
 	free(ds->crs_wkt);
 	free(ds->crs_reason);

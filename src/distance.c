@@ -1,11 +1,35 @@
 /*
- * distance.c: how far a pupil travels.  Today the straight line in the
- * metric working CRS; road-network distances will plug in here, behind the
- * same call, so the model builder never knows which it got.
+ * distance.c: how far a pupil travels, the one place that says it.
+ *
+ * Three kinds of distance, one per plan:
+ *   - the straight line in the metric working CRS (the default);
+ *   - a cost matrix computed elsewhere ([input] distances: an ArcGIS OD
+ *     cost matrix, pgRouting, OSRM's table service), read and checked here;
+ *   - the road network ([input] roads), built and searched by roads.c.
+ * The last two become a cm__pairs: per compound, its schools in dataset
+ * order with metres.  A pair that is not there is out of reach.  The model
+ * (pairs in reach), check's reach findings, the near-school share and every
+ * reported distance go through cm__pair_distance.
+ *
+ * A dataset loaded from the configuration carries its own pairs
+ * (cm__pairs_load, from read.c).  A dataset made from another (a
+ * scenario's: schools closed or added, compounds added) has none: its
+ * pairs are made afresh by cm__pairs_for, matched by id, the table's rows
+ * for ids it lacks ignored (they were checked against the base data).
+ *
+ * Layout: straight lines and reach; the pairs; the table; the entry points.
  */
-#include "internal.h"
+#include "roads.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 double cm__distance(double x1, double y1, double x2, double y2)
 {
@@ -19,4 +43,385 @@ double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level)
 {
 	double r = s->boarding ? cfg->policy.max_distance_boarding_m : cfg->policy.max_distance_m[level];
 	return r > 0 ? r : HUGE_VAL;
+}
+
+/* ------------------------------------------------------------ the pairs */
+
+struct cm__pairs {
+	const char *kind;        /* "table" or "roads" */
+	size_t n_compounds, n_schools;
+	size_t *start;           /* by compound: its first pair (n_compounds + 1 entries) */
+	size_t *school;          /* by pair: school index, ascending within a compound */
+	double *metres;          /* by pair */
+};
+
+void cm__pairs_free(cm__pairs *p)
+{
+	if (!p)
+		return;
+	free(p->start);
+	free(p->school);
+	free(p->metres);
+	free(p);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const cm__pair *x = a, *y = b;
+	if (x->compound != y->compound)
+		return x->compound < y->compound ? -1 : 1;
+	if (x->school != y->school)
+		return x->school < y->school ? -1 : 1;
+	return (x->metres > y->metres) - (x->metres < y->metres);
+}
+
+int cm__pairs_make(cm__pair *pairs, size_t n, size_t n_compounds, size_t n_schools,
+                   const char *kind, cm__pairs **out)
+{
+	cm__pairs *p = calloc(1, sizeof *p);
+	size_t i, k = 0;
+	*out = NULL;
+	if (p) {
+		p->start = calloc(n_compounds + 1, sizeof *p->start);
+		p->school = malloc((n ? n : 1) * sizeof *p->school);
+		p->metres = malloc((n ? n : 1) * sizeof *p->metres);
+	}
+	if (!p || !p->start || !p->school || !p->metres) {
+		cm__pairs_free(p);
+		free(pairs);
+		return CM_ENOMEM;
+	}
+	p->kind = kind;
+	p->n_compounds = n_compounds;
+	p->n_schools = n_schools;
+	if (n)
+		qsort(pairs, n, sizeof *pairs, cmp_pair);
+	for (i = 0; i < n; i++) {
+		if (k && pairs[i].compound == pairs[i - 1].compound &&
+		    pairs[i].school == pairs[i - 1].school)
+			continue; /* sorted: the first of a repeated pair is the least */
+		p->school[k] = pairs[i].school;
+		p->metres[k] = pairs[i].metres;
+		p->start[pairs[i].compound + 1]++;
+		k++;
+	}
+	for (i = 0; i < n_compounds; i++)
+		p->start[i + 1] += p->start[i];
+	free(pairs);
+	*out = p;
+	return 0;
+}
+
+double cm__pair_distance(const cm_dataset *ds, const cm__pairs *p, size_t ci, size_t si)
+{
+	size_t lo, hi;
+	if (!p) {
+		const cm_compound *c = &ds->compounds[ci];
+		const cm_school *s = &ds->schools[si];
+		return cm__distance(c->x, c->y, s->x, s->y);
+	}
+	if (ci >= p->n_compounds)
+		return HUGE_VAL; /* believed unreachable: pairs are made for their dataset */
+	lo = p->start[ci];
+	hi = p->start[ci + 1];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->school[mid] < si)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->start[ci + 1] && p->school[lo] == si ? p->metres[lo] : HUGE_VAL;
+}
+
+char *cm__distance_kind(const cm_config *cfg)
+{
+	if (cfg->distances.path)
+		return cm__sprintf("the distance table %s", cfg->distances.path);
+	if (cfg->roads.path)
+		return cm__sprintf("the road network %s (%s)", cfg->roads.path,
+		                   cfg->road.mode == CM_ROADS_DRIVE ? "drive" : "walk");
+	return cm__sprintf("straight lines");
+}
+
+/* ------------------------------------------------------------ the table */
+
+/* The table's field of one of `names` (ASCII case ignored), -1: none. */
+static int table_field(OGRFeatureDefnH defn, const char *const *names)
+{
+	int k, i;
+	for (k = 0; names[k]; k++)
+		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
+			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), names[k]))
+				return i;
+	return -1;
+}
+
+static char *field_names(OGRFeatureDefnH defn)
+{
+	char buf[1024] = "";
+	int i;
+	for (i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
+		if (i)
+			strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
+		strncat(buf, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), sizeof buf - strlen(buf) - 1);
+	}
+	return cm__strdup(i ? buf : "none");
+}
+
+/* A field's text in UTF-8 (recoded from `enc`), trimmed; NULL on ENOMEM. */
+static char *table_text(OGRFeatureH f, int idx, const char *enc)
+{
+	const char *raw = OGR_F_IsFieldSetAndNotNull(f, idx) ? OGR_F_GetFieldAsString(f, idx) : "";
+	char *r, *t;
+	if (!enc)
+		return cm__strtrim(raw);
+	r = CPLRecode(raw, enc, CPL_ENC_UTF8);
+	t = cm__strtrim(r);
+	CPLFree(r);
+	return t;
+}
+
+/* A row's number: 0 and *out, or a diagnostic (when `ds` is given) and 1. */
+static int table_number(cm_dataset *ds, const char *path, const char *lname, OGRFeatureH f,
+                        int idx, const char *label, const char *what, int required, double *out)
+{
+	const char *fname = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_F_GetDefnRef(f), idx));
+	OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(OGR_F_GetDefnRef(f), idx));
+	int null = 0, bad = 0;
+	if (!OGR_F_IsFieldSetAndNotNull(f, idx)) {
+		null = 1;
+	} else if (t == OFTReal || t == OFTInteger || t == OFTInteger64) {
+		*out = OGR_F_GetFieldAsDouble(f, idx);
+		if (!isfinite(*out))
+			bad = CM_NUM_NOT_FINITE;
+	} else {
+		bad = cm__parse_number(OGR_F_GetFieldAsString(f, idx), out, &null);
+	}
+	if (null && !required) {
+		*out = -1;
+		return 0;
+	}
+	if (null) {
+		if (ds)
+			cm__diag(ds, CM_ERR, "missing-value", path, lname, label, fname,
+			         "no %s: give the pair's %s, or leave the row out", what, what);
+		return 1;
+	}
+	if (bad) {
+		if (ds)
+			cm__diag(ds, CM_ERR, "bad-value", path, lname, label, fname, "%s '%s': %s", what,
+			         OGR_F_GetFieldAsString(f, idx), cm__number_problem(bad));
+		return 1;
+	}
+	if (*out < 0) {
+		if (ds)
+			cm__diag(ds, CM_ERR, "negative-value", path, lname, label, fname,
+			         "negative %s (%g)", what, *out);
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads the cost matrix of cfg->distances for `ds` into pairs.  With
+ * `diag` (the dataset being loaded, == ds) every bad row is a diagnostic:
+ * an empty or unknown id, metres that are not a number, negative or
+ * missing, bad minutes, a pair given twice.  Without it (a scenario's
+ * dataset) rows for ids the dataset lacks and bad rows are passed over.
+ * A missing file, layer or field fails with CM_EINPUT. */
+static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
+                      cm__pairs **out)
+{
+	static const char *const f_comp[] = {"compound_id", "compound", "cmpd_id", "小区代码",
+	                                     "小区编号", NULL};
+	static const char *const f_school[] = {"school_id", "school", "学校代码", "学校编号", NULL};
+	static const char *const f_metres[] = {"metres", "meters", "distance_m", "distance",
+	                                       "length_m", "total_length", "距离", NULL};
+	static const char *const f_minutes[] = {"minutes", "time_min", "total_time", "时间", NULL};
+	const cm_input *in = &cfg->distances;
+	const char *path = in->path, *lname, *enc = NULL;
+	GDALDatasetH g = NULL;
+	OGRLayerH lyr = NULL;
+	OGRFeatureDefnH defn;
+	OGRFeatureH f;
+	cm__id *cidx = NULL, *sidx = NULL;
+	cm_vec rows;
+	int fc, fs, fm, ft, rc = 0;
+	char *names;
+
+	*out = NULL;
+	cm__vec_init(&rows, sizeof(cm__pair));
+	if ((rc = cm__input_ok(ctx, path, "distance table")))
+		return rc;
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	CPLErrorReset();
+	g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	if (!g) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: cannot open the distance table (distances): %s",
+		               path, *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
+		                                           : "no such file, or not a table GDAL reads");
+		goto done;
+	}
+	if (in->layer)
+		lyr = GDALDatasetGetLayerByName(g, in->layer);
+	else if (GDALDatasetGetLayerCount(g) == 1)
+		lyr = GDALDatasetGetLayer(g, 0);
+	else
+		lyr = GDALDatasetGetLayerByName(g, "distances");
+	if (!lyr) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: no layer '%s' in the distance table%s", path,
+		               in->layer ? in->layer : "distances",
+		               in->layer ? "" : " (name it with distances_layer)");
+		goto done;
+	}
+	lname = OGR_L_GetName(lyr);
+	if (in->where && OGR_L_SetAttributeFilter(lyr, in->where) != OGRERR_NONE) {
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: distances_where = '%s' is not a valid "
+		               "filter: %s", path, lname, in->where, CPLGetLastErrorMsg());
+		goto done;
+	}
+	if (in->encoding && !cm__streq_ci(in->encoding, "UTF-8") && !cm__streq_ci(in->encoding, "UTF8"))
+		enc = in->encoding;
+	defn = OGR_L_GetLayerDefn(lyr);
+	fc = table_field(defn, f_comp);
+	fs = table_field(defn, f_school);
+	fm = table_field(defn, f_metres);
+	ft = table_field(defn, f_minutes);
+	if (fc < 0 || fs < 0 || fm < 0) {
+		names = field_names(defn);
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the distance table needs the fields "
+		               "compound_id, school_id and metres; %s is missing (its fields: %s)",
+		               path, lname, fc < 0 ? "compound_id" : fs < 0 ? "school_id" : "metres",
+		               names ? names : "?");
+		free(names);
+		goto done;
+	}
+	cidx = cm__ids_index(sizeof(cm_compound), ds->compounds, ds->n_compounds);
+	sidx = cm__ids_index(sizeof(cm_school), ds->schools, ds->n_schools);
+	if (!cidx || !sidx) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto done;
+	}
+	OGR_L_ResetReading(lyr);
+	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		long fid = (long)OGR_F_GetFID(f), ci = -1, si = -1;
+		char *cid = table_text(f, fc, enc), *sid = table_text(f, fs, enc), *label = NULL;
+		double metres = 0, minutes = 0;
+		int bad = 0;
+		if (!cid || !sid || !(label = cm__feature_label(fid, NULL))) {
+			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		} else if (!cm__utf8_valid(cid) || !cm__utf8_valid(sid)) {
+			bad = 1;
+			if (diag)
+				cm__diag(diag, CM_ERR, "encoding", path, lname, label,
+				         OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, cm__utf8_valid(cid) ? fs : fc)),
+				         "an id that is not UTF-8: set distances_encoding = GBK in [input]");
+		} else {
+			int k;
+			for (k = 0; k < 2; k++) {
+				const char *id = k ? sid : cid;
+				long at = k ? cm__ids_find(sidx, ds->n_schools, id)
+				            : cm__ids_find(cidx, ds->n_compounds, id);
+				const char *fname = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k ? fs : fc));
+				if (k)
+					si = at;
+				else
+					ci = at;
+				if (at >= 0)
+					continue;
+				bad = 1;
+				if (!diag)
+					continue;
+				if (!*id)
+					cm__diag(diag, CM_ERR, "missing-value", path, lname, label, fname,
+					         "no %s id", k ? "school" : "compound");
+				else
+					cm__diag(diag, CM_ERR, "unknown-id", path, lname, label, fname,
+					         "%s '%s' is not in the %s layer", k ? "school" : "compound",
+					         id, k ? "schools" : "compounds");
+			}
+			bad |= table_number(diag, path, lname, f, fm, label, "metres", 1, &metres);
+			if (ft >= 0)
+				bad |= table_number(diag, path, lname, f, ft, label, "minutes", 0, &minutes);
+		}
+		if (!rc && !bad) {
+			cm__pair *p = cm__vec_push(&rows);
+			if (!p) {
+				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			} else {
+				p->compound = (size_t)ci;
+				p->school = (size_t)si;
+				p->metres = metres;
+				p->fid = fid;
+			}
+		}
+		free(cid);
+		free(sid);
+		free(label);
+		OGR_F_Destroy(f);
+	}
+	if (!rc && diag && rows.len > 1) {
+		/* a pair twice: which row holds? */
+		cm__pair *r = rows.data;
+		size_t i;
+		qsort(r, rows.len, sizeof *r, cmp_pair);
+		for (i = 1; i < rows.len; i++) {
+			char *label;
+			if (r[i].compound != r[i - 1].compound || r[i].school != r[i - 1].school)
+				continue;
+			label = cm__feature_label(r[i].fid, NULL);
+			cm__diag(diag, CM_ERR, "duplicate-pair", path, lname, label, NULL,
+			         "compound %s and school %s are given twice (also feature %ld)",
+			         ds->compounds[r[i].compound].id, ds->schools[r[i].school].id,
+			         r[i - 1].fid);
+			free(label);
+		}
+	}
+	if (!rc) {
+		rc = cm__pairs_make(rows.data, rows.len, ds->n_compounds, ds->n_schools, "table", out);
+		rows.data = NULL;
+		if (rc)
+			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+done:
+	cm__vec_free(&rows);
+	free(cidx);
+	free(sidx);
+	if (g)
+		GDALClose(g);
+	CPLPopErrorHandler();
+	return rc;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+int cm__pairs_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
+{
+	if (cfg->distances.path)
+		return read_table(ctx, cfg, ds, ds, &ds->pairs);
+	if (cfg->roads.path)
+		return cm__roads_pairs(ctx, cfg, ds, ds, &ds->pairs);
+	return 0;
+}
+
+int cm__pairs_for(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
+                  const cm__pairs **out, cm__pairs **owned)
+{
+	int rc = 0;
+	*out = NULL;
+	*owned = NULL;
+	if (!cfg->distances.path && !cfg->roads.path)
+		return 0;
+	if (ds->pairs && ds->pairs->n_compounds == ds->n_compounds &&
+	    ds->pairs->n_schools == ds->n_schools) {
+		*out = ds->pairs;
+		return 0;
+	}
+	if (cfg->distances.path)
+		rc = read_table(ctx, cfg, ds, NULL, owned);
+	else
+		rc = cm__roads_pairs(ctx, cfg, ds, NULL, owned);
+	*out = *owned;
+	return rc;
 }

@@ -132,6 +132,9 @@ struct cm_dataset {
 	int compound_polygons;     /* compounds given as polygons */
 	void *boundary;            /* OGRGeometryH: the [input] boundary, working CRS; NULL: none */
 	int repair;                /* repair invalid polygons (config) */
+	struct cm__pairs *pairs;   /* travel distances ([input] distances or roads); NULL:
+	                              straight lines, or a dataset made from another
+	                              (cm__pairs_for makes its own) */
 };
 
 /* Frees one geometry of ds->geoms (read.c knows its type). */
@@ -188,6 +191,44 @@ int cm__outside_china(double lon, double lat);
 
 /* Straight-line distance in metres between two points of the working CRS. */
 double cm__distance(double x1, double y1, double x2, double y2);
+
+/* The travel distances of one dataset's compound-school pairs, where the
+ * configuration gives them ([input] distances, a cost matrix; [input]
+ * roads, the road network): per compound, its schools by index with
+ * metres.  A pair it lacks is out of reach.  Without either, straight
+ * lines (and no cm__pairs). */
+typedef struct cm__pairs cm__pairs;
+typedef struct cm__pair {
+	size_t compound, school;   /* dataset indices */
+	double metres;
+	long fid;                  /* the table's feature, for messages; -1: none */
+} cm__pair;
+/* Makes the pairs of a dataset of n_compounds and n_schools from `n`
+ * triples (taken over and freed; sorted here, a repeated pair keeps its
+ * least metres).  `kind` is "table" or "roads".  Returns 0 or CM_ENOMEM
+ * (the triples are freed either way). */
+int cm__pairs_make(cm__pair *pairs, size_t n, size_t n_compounds, size_t n_schools,
+                   const char *kind, cm__pairs **out);
+void cm__pairs_free(cm__pairs *p);
+/* The pairs of `ds` as `cfg` asks for them: *out NULL for straight lines;
+ * the dataset's own (made as it was loaded); or, for a dataset made from
+ * another (a scenario's), new ones also returned in *owned for the caller
+ * to free (cm__pairs_free).  Errors (CM_EINPUT, CM_ENOMEM) are the load's. */
+int cm__pairs_for(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
+                  const cm__pairs **out, cm__pairs **owned);
+/* Makes the dataset's own pairs as it is loaded (read.c): the table read
+ * and checked, or the road network built, with what is wrong with a row,
+ * a road, or a compound or school far from every road as diagnostics on
+ * `ds`.  Nothing when the configuration gives neither. */
+int cm__pairs_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds);
+/* How far compound `ci` of `ds` travels to school `si`, metres: by the
+ * pairs, HUGE_VAL for a pair they lack; by the straight line without them.
+ * Every distance the model, the reach rule and the reports use comes
+ * from here. */
+double cm__pair_distance(const cm_dataset *ds, const cm__pairs *p, size_t ci, size_t si);
+/* The kind of distance `cfg` asks for, for people: "straight lines",
+ * "the distance table <path>", "the road network <path> (walk)". */
+char *cm__distance_kind(const cm_config *cfg);
 /* How far school `s` draws pupils of `level` from, metres: the boarding
  * radius for a boarding school, else the level's; HUGE_VAL when unlimited.
  * The one statement of the rule, for check.c and model.c alike. */
@@ -200,9 +241,10 @@ double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
  * migrants (who may go to private schools).  The rule model.c applies. */
 int cm__serves(const cm_school *s, cm_level level, int group);
 /* Of compound `c`'s pupils of `level`, those with no school that serves them
- * within reach (cm__reach): they can have no seat whatever the plan. */
-long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm_compound *c,
-                      cm_level level);
+ * within reach (cm__reach, by cm__pair_distance with `pairs`): they can have
+ * no seat whatever the plan. */
+long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm__pairs *pairs,
+                      const cm_compound *c, cm_level level);
 
 /* ------------------------------------------------------------ previous.c */
 

@@ -159,8 +159,13 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	double share = cfg->policy.near_share_min[level], radius = cfg->policy.near_radius_m[level];
 	int *purchased_rows = NULL;
 	double had = 0; /* pupils with a place last year who may stay (stability) */
+	const cm__pairs *pairs;
+	cm__pairs *own_pairs = NULL; /* a scenario's dataset: its pairs made here */
+	int rc;
 
 	memset(m, 0, sizeof *m);
+	if ((rc = cm__pairs_for(ctx, cfg, ds, &pairs, &own_pairs)))
+		return rc;
 	m->level = level;
 	m->n_schools = ds->n_schools;
 	m->single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
@@ -252,9 +257,9 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			int z = -1;
 			if (m->seat_row[si] < 0)
 				continue;
-			d = cm__distance(c->x, c->y, s->x, s->y);
-			if (d > cm__reach(cfg, s, level))
-				continue;
+			d = cm__pair_distance(ds, pairs, ci, si);
+			if (!isfinite(d) || d > cm__reach(cfg, s, level))
+				continue; /* out of reach, or no way there */
 			if (d > m->big_dist)
 				m->big_dist = d;
 			if (s->sector == CM_PUBLIC) {
@@ -324,10 +329,12 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	}
 	free(purchased_rows);
 	free(order);
+	cm__pairs_free(own_pairs);
 	return 0;
 nomem:
 	free(purchased_rows);
 	free(order);
+	cm__pairs_free(own_pairs);
 	cm__model_free(m);
 	return cm__error(ctx, CM_ENOMEM, "out of memory building the model");
 }

@@ -1391,6 +1391,8 @@ int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
 		/* The compounds' geometries move into the dataset. */
 		ds->geoms = (void **)L[CM_COMPOUNDS].geoms;
 		L[CM_COMPOUNDS].geoms = NULL;
+		/* travel distances, where the configuration gives them */
+		rc = cm__pairs_load(ctx, cfg, ds);
 	}
 	free_layer(&L[CM_SCHOOLS], n[CM_SCHOOLS]);
 	free_layer(&L[CM_COMPOUNDS], n[CM_COMPOUNDS]);

@@ -160,10 +160,16 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 	size_t ns = cm_dataset_schools(ds, &schools), nc = cm_dataset_compounds(ds, &compounds), i;
 	int lv;
 
-	fprintf(fp, "Plan %s: %s assignment, working CRS %s\n\n", cfg->name ? cfg->name : "",
+	char *kind = cm__distance_kind(cfg);
+	const cm__pairs *pairs = NULL;
+	cm__pairs *own_pairs = NULL;
+
+	fprintf(fp, "Plan %s: %s assignment, working CRS %s\n", cfg->name ? cfg->name : "",
 	        cfg->solve.assignment == CM_ASSIGN_SINGLE ? "single-school (单校划片)"
 	                                                  : "split (多校划片)",
 	        cm_dataset_crs_name(ds));
+	fprintf(fp, "Distances: %s\n\n", kind ? kind : "?");
+	free(kind);
 	fprintf(fp, "level     pupils   placed shortfall  mean km  max km  near  migrants public  "
 	            "quota      gap   seconds\n");
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
@@ -240,14 +246,22 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			 * without one, pupils lack a seat because the schools that
 			 * could take them are full (or none offers them seats). */
 			int limit = cfg->policy.max_distance_m[lv] > 0 ||
-			            cfg->policy.max_distance_boarding_m > 0, shown = 0;
+			            cfg->policy.max_distance_boarding_m > 0 || cfg->distances.path ||
+			            cfg->roads.path, shown = 0, known = 1;
 			const char *none = limit ? "no school in reach" : "no school offers them seats";
 			long far = 0, full;
-			for (i = 0; i < nc; i++) {
+			if (!pairs && (cfg->distances.path || cfg->roads.path)) {
+				/* the dataset's pairs, or a scenario's made again; if
+				 * they cannot be, the shortfall is not split by cause */
+				cm_ctx *tmp = NULL;
+				known = !cm_ctx_new(&tmp) && !cm__pairs_for(tmp, cfg, ds, &pairs, &own_pairs);
+				cm_ctx_free(tmp);
+			}
+			for (i = 0; i < nc && known; i++) {
 				long u = cm_plan_unplaced(plan, (cm_level)lv, i), f;
 				if (!u)
 					continue;
-				f = cm__out_of_reach(cfg, ds, &compounds[i], (cm_level)lv);
+				f = cm__out_of_reach(cfg, ds, pairs, &compounds[i], (cm_level)lv);
 				far += f < u ? f : u;
 			}
 			full = s->unplaced - far;
@@ -265,7 +279,7 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				long u = cm_plan_unplaced(plan, (cm_level)lv, i), f;
 				if (!u)
 					continue;
-				f = far ? cm__out_of_reach(cfg, ds, &compounds[i], (cm_level)lv) : 0;
+				f = far ? cm__out_of_reach(cfg, ds, pairs, &compounds[i], (cm_level)lv) : 0;
 				fprintf(fp, "    %-10s ", compounds[i].id);
 				cm__print_padded(fp, compounds[i].name, 24);
 				if (f >= u && far && full)
@@ -339,6 +353,7 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			}
 		}
 	}
+	cm__pairs_free(own_pairs);
 }
 
 

@@ -1,0 +1,759 @@
+/*
+ * roads.c: distances on the road network ([input] roads, [roads]).
+ *
+ * In the order it runs (cm__roads_pairs):
+ *   1. read the roads layer (any OGR line source) into the working CRS,
+ *      leaving out, when pupils walk, roads of the no_walk classes;
+ *   2. build the graph: every vertex is a node, vertices closer than
+ *      tolerance_m are one node, and each segment between two vertices is
+ *      an edge.  Lines that cross without a shared vertex do not meet:
+ *      bridges and underpasses stay as drawn;
+ *   3. snap each compound (its representative point: a point on the
+ *      surface of its polygon) and each school to the nearest segment of
+ *      a usable road within snap_m (a grid of segments finds it).  The
+ *      walk from the point to the road counts in the distance; a point
+ *      further than snap_m from every road has no network distance;
+ *   4. from each school, Dijkstra's search (a binary heap) up to the
+ *      farthest reach of the levels it teaches; each compound met gets the
+ *      school's distance: the node's, plus the way along its segment, plus
+ *      its own snap.
+ * Why our own bounded Dijkstra and not a library (igraph): the search
+ * runs once per school and stops at its reach, touching a few thousand
+ * nodes; the arrays it needs are reset by a list of what it touched, so a
+ * search costs what it visits, not the graph's size.  Roads are two-way:
+ * one-way streets are not modelled.
+ *
+ * The pairs go to distance.c, the one place distances are looked up.
+ */
+#include "crs.h"
+#include "roads.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_WALK_DEFAULT "motorway, motorway_link, trunk, trunk_link, 高速公路, 快速路"
+
+/* The graph, and what is snapped to it. */
+typedef struct graph {
+	size_t n_nodes, n_edges;
+	double *nx, *ny;             /* by node: coordinates (the first vertex merged into it) */
+	size_t *ea, *eb;             /* by edge: its ends */
+	double *elen;                /* by edge: length, metres */
+	double *sx1, *sy1, *sx2, *sy2; /* by edge: the segment, end a then end b */
+	size_t *adj_start;           /* by node: first adjacency (n_nodes + 1) */
+	size_t *adj_edge;            /* by adjacency: the edge */
+} graph;
+
+/* Where a point meets the network. */
+typedef struct snap {
+	long edge;                   /* -1: no usable road within snap_m */
+	double along;                /* metres from the edge's end a */
+	double off;                  /* metres from the point to the road */
+} snap;
+
+static void graph_free(graph *g)
+{
+	free(g->nx);
+	free(g->ny);
+	free(g->ea);
+	free(g->eb);
+	free(g->elen);
+	free(g->sx1);
+	free(g->sy1);
+	free(g->sx2);
+	free(g->sy2);
+	free(g->adj_start);
+	free(g->adj_edge);
+}
+
+/* ------------------------------------------------------------ 1. reading */
+
+/* The vertices of the usable roads, as parts (a line each). */
+typedef struct lines {
+	cm_vec x, y;                 /* double: vertices */
+	cm_vec part;                 /* size_t: first vertex of each part */
+	size_t roads, left_out;      /* features used, and left out by class */
+} lines;
+
+static int add_line(lines *L, OGRGeometryH g)
+{
+	int i, n = OGR_G_GetPointCount(g);
+	size_t *p;
+	if (n < 2)
+		return 0;
+	if (!(p = cm__vec_push(&L->part)))
+		return -1;
+	*p = L->x.len;
+	for (i = 0; i < n; i++) {
+		double *x = cm__vec_push(&L->x), *y = cm__vec_push(&L->y);
+		if (!x || !y)
+			return -1;
+		*x = OGR_G_GetX(g, i);
+		*y = OGR_G_GetY(g, i);
+	}
+	return 0;
+}
+
+static void undo_offsets(OGRGeometryH g, cm_coords coords)
+{
+	int i, k;
+	for (k = 0; k < OGR_G_GetGeometryCount(g); k++)
+		undo_offsets(OGR_G_GetGeometryRef(g, k), coords);
+	for (i = 0; i < OGR_G_GetPointCount(g); i++) {
+		double lon = OGR_G_GetX(g, i), lat = OGR_G_GetY(g, i), x, y;
+		if (coords == CM_COORDS_GCJ02)
+			cm__gcj02_to_wgs84(lon, lat, &x, &y);
+		else
+			cm__bd09_to_wgs84(lon, lat, &x, &y);
+		OGR_G_SetPoint_2D(g, i, x, y);
+	}
+}
+
+static int class_field(OGRFeatureDefnH defn, const char *want)
+{
+	static const char *const names[] = {"class", "highway", "fclass", "道路等级", "等级", NULL};
+	int i, k;
+	for (k = 0; want ? k == 0 : names[k] != NULL; k++)
+		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
+			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)),
+			                 want ? want : names[k]))
+				return i;
+	return -1;
+}
+
+/* Reads the roads into `L`, in the working CRS of `ds`. */
+static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
+                      lines *L)
+{
+	const cm_input *in = &cfg->roads;
+	const char *path = in->path, *lname, *enc = NULL;
+	const char *no_walk = cfg->road.no_walk ? cfg->road.no_walk : NO_WALK_DEFAULT;
+	GDALDatasetH gds = NULL;
+	OGRLayerH lyr = NULL;
+	OGRSpatialReferenceH src = NULL, work = NULL;
+	OGRCoordinateTransformationH fwd = NULL;
+	OGRFeatureH f;
+	char **opts = NULL;
+	int rc, fcls = -1, n;
+
+	if ((rc = cm__input_ok(ctx, path, "roads")))
+		return rc;
+	GDALAllRegister();
+	if (in->encoding) {
+		GDALDriverH drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
+		if (drv && !strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile"))
+			opts = CSLSetNameValue(opts, "ENCODING", in->encoding);
+		else if (!cm__streq_ci(in->encoding, "UTF-8"))
+			enc = in->encoding;
+	}
+	CPLErrorReset();
+	gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)opts,
+	                 NULL);
+	CSLDestroy(opts);
+	if (!gds)
+		return cm__error(ctx, CM_EINPUT, "%s: cannot open the roads (roads): %s", path,
+		                 *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
+		                                       : "no such file, or not a source GDAL reads");
+	n = GDALDatasetGetLayerCount(gds);
+	if (in->layer)
+		lyr = GDALDatasetGetLayerByName(gds, in->layer);
+	else if (n == 1)
+		lyr = GDALDatasetGetLayer(gds, 0);
+	else if (!(lyr = GDALDatasetGetLayerByName(gds, "roads")))
+		lyr = GDALDatasetGetLayerByName(gds, "lines"); /* GDAL's OSM driver */
+	if (!lyr) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: no layer '%s' in the roads%s", path,
+		               in->layer ? in->layer : "roads",
+		               in->layer ? "" : " (name it with roads_layer)");
+		goto done;
+	}
+	lname = OGR_L_GetName(lyr);
+	if (in->where && OGR_L_SetAttributeFilter(lyr, in->where) != OGRERR_NONE) {
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: roads_where = '%s' is not a valid "
+		               "filter: %s", path, lname, in->where, CPLGetLastErrorMsg());
+		goto done;
+	}
+	fcls = class_field(OGR_L_GetLayerDefn(lyr), cfg->road.class_field);
+	if (cfg->road.class_field && fcls < 0) {
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no field '%s' ([fields] roads.class)",
+		               path, lname, cfg->road.class_field);
+		goto done;
+	}
+	if (in->source_crs) {
+		if (!(src = cm__crs_from_user(in->source_crs))) {
+			rc = cm__error(ctx, CM_EINPUT, "%s: roads_source_crs = '%s' is not a CRS GDAL "
+			               "knows", path, in->source_crs);
+			goto done;
+		}
+	} else if (OGR_L_GetSpatialRef(lyr)) {
+		src = cm__crs_clone(OGR_L_GetSpatialRef(lyr));
+	} else {
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the roads declare no CRS; set "
+		               "roads_source_crs in [input]", path, lname);
+		goto done;
+	}
+	if (in->coordinates != CM_COORDS_PLAIN) {
+		if (!OSRIsGeographic(src)) {
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: roads_coordinates needs "
+			               "longitude/latitude, but the layer's CRS is projected", path, lname);
+			goto done;
+		}
+		OSRDestroySpatialReference(src);
+		src = cm__crs_wgs84();
+	}
+	work = ds->crs_wkt ? cm__crs_from_user(ds->crs_wkt) : NULL;
+	if (!src || !work) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: the working CRS is not known", path);
+		goto done;
+	}
+	if (!OSRIsSame(src, work) && !(fwd = OCTNewCoordinateTransformation(src, work))) {
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation to the working CRS: "
+		               "%s", path, lname, CPLGetLastErrorMsg());
+		goto done;
+	}
+	OGR_L_ResetReading(lyr);
+	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		OGRGeometryH g0 = OGR_F_GetGeometryRef(f), g;
+		OGRwkbGeometryType t = g0 ? wkbFlatten(OGR_G_GetGeometryType(g0)) : wkbUnknown;
+		long fid = (long)OGR_F_GetFID(f);
+		int k;
+		if (fcls >= 0 && cfg->road.mode == CM_ROADS_WALK) {
+			const char *raw = OGR_F_GetFieldAsString(f, fcls);
+			char *cls = enc ? CPLRecode(raw, enc, CPL_ENC_UTF8) : NULL;
+			int banned = *raw && cm__list_has(no_walk, cls ? cls : raw);
+			CPLFree(cls);
+			if (banned) {
+				L->left_out++;
+				OGR_F_Destroy(f);
+				continue;
+			}
+		}
+		if (!g0 || OGR_G_IsEmpty(g0) || (t != wkbLineString && t != wkbMultiLineString)) {
+			char *label = cm__feature_label(fid, NULL);
+			if (diag)
+				cm__diag(diag, CM_ERR, g0 && !OGR_G_IsEmpty(g0) ? "bad-geometry" : "empty-geometry",
+				         path, lname, label, NULL, "%s: roads must be lines",
+				         g0 && !OGR_G_IsEmpty(g0) ? OGR_G_GetGeometryName(g0) : "no geometry");
+			free(label);
+			OGR_F_Destroy(f);
+			continue;
+		}
+		g = OGR_G_Clone(g0);
+		OGR_G_FlattenTo2D(g);
+		if (in->coordinates != CM_COORDS_PLAIN)
+			undo_offsets(g, in->coordinates);
+		if (fwd && OGR_G_Transform(g, fwd) != OGRERR_NONE) {
+			char *label = cm__feature_label(fid, NULL);
+			if (diag)
+				cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
+				         "cannot be converted to the working CRS");
+			free(label);
+		} else if (t == wkbLineString) {
+			rc = add_line(L, g);
+		} else {
+			for (k = 0; k < OGR_G_GetGeometryCount(g) && !rc; k++)
+				rc = add_line(L, OGR_G_GetGeometryRef(g, k));
+		}
+		L->roads++;
+		OGR_G_DestroyGeometry(g);
+		OGR_F_Destroy(f);
+	}
+	if (rc)
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < L->x.len; i++)
+		if (!isfinite(((double *)L->x.data)[i]) || !isfinite(((double *)L->y.data)[i]))
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: a coordinate of a road is not a "
+			               "finite number", path, lname);
+done:
+	if (fwd)
+		OCTDestroyCoordinateTransformation(fwd);
+	if (src)
+		OSRDestroySpatialReference(src);
+	if (work)
+		OSRDestroySpatialReference(work);
+	GDALClose(gds);
+	return rc;
+}
+
+/* ------------------------------------------------------------ 2. the graph */
+
+typedef struct cell_slot {
+	int64_t ix, iy;
+	long head;                   /* first node in the cell, -1: empty slot */
+} cell_slot;
+
+static uint64_t cell_hash(int64_t ix, int64_t iy)
+{
+	uint64_t h = (uint64_t)ix * 0x9E3779B97F4A7C15ULL ^ (uint64_t)iy * 0xC2B2AE3D27D4EB4FULL;
+	return h ^ (h >> 29);
+}
+
+static cell_slot *cell_find(cell_slot *t, size_t mask, int64_t ix, int64_t iy)
+{
+	size_t i = (size_t)cell_hash(ix, iy) & mask;
+	while (t[i].head >= 0 && (t[i].ix != ix || t[i].iy != iy))
+		i = (i + 1) & mask;
+	return &t[i];
+}
+
+/* Nodes (vertices within `tol` merged) and edges (segments) of `L`. */
+static int build_graph(const lines *L, double tol, graph *g)
+{
+	const double *x = L->x.data, *y = L->y.data;
+	const size_t *part = L->part.data;
+	size_t nv = L->x.len, cap = 16, mask, v, p, e;
+	double cs = tol > 0 ? tol : 1e-3;
+	cell_slot *tab = NULL;
+	long *next = NULL;
+	size_t *node = NULL;
+	int rc = -1;
+
+	while (cap < 2 * nv + 16)
+		cap *= 2;
+	mask = cap - 1;
+	tab = malloc(cap * sizeof *tab);
+	next = malloc((nv + 1) * sizeof *next);
+	node = malloc((nv + 1) * sizeof *node);
+	g->nx = malloc((nv + 1) * sizeof *g->nx);
+	g->ny = malloc((nv + 1) * sizeof *g->ny);
+	if (!tab || !next || !node || !g->nx || !g->ny)
+		goto done;
+	for (v = 0; v < cap; v++)
+		tab[v].head = -1;
+	for (v = 0; v < nv; v++) {
+		int64_t ix = (int64_t)floor(x[v] / cs), iy = (int64_t)floor(y[v] / cs), dx, dy;
+		long found = -1;
+		cell_slot *s;
+		for (dx = -1; dx <= 1 && found < 0; dx++)
+			for (dy = -1; dy <= 1 && found < 0; dy++) {
+				long k;
+				s = cell_find(tab, mask, ix + dx, iy + dy);
+				for (k = s->head; k >= 0 && found < 0; k = next[k])
+					if (cm__distance(g->nx[k], g->ny[k], x[v], y[v]) <= tol)
+						found = k;
+			}
+		if (found < 0) {
+			found = (long)g->n_nodes++;
+			g->nx[found] = x[v];
+			g->ny[found] = y[v];
+			s = cell_find(tab, mask, ix, iy);
+			if (s->head < 0) {
+				s->ix = ix;
+				s->iy = iy;
+			}
+			next[found] = s->head;
+			s->head = found;
+		}
+		node[v] = (size_t)found;
+	}
+	/* edges: at most one per segment */
+	g->ea = malloc((nv + 1) * sizeof *g->ea);
+	g->eb = malloc((nv + 1) * sizeof *g->eb);
+	g->elen = malloc((nv + 1) * sizeof *g->elen);
+	g->sx1 = malloc((nv + 1) * sizeof *g->sx1);
+	g->sy1 = malloc((nv + 1) * sizeof *g->sy1);
+	g->sx2 = malloc((nv + 1) * sizeof *g->sx2);
+	g->sy2 = malloc((nv + 1) * sizeof *g->sy2);
+	g->adj_start = calloc(g->n_nodes + 2, sizeof *g->adj_start);
+	if (!g->ea || !g->eb || !g->elen || !g->sx1 || !g->sy1 || !g->sx2 || !g->sy2 ||
+	    !g->adj_start)
+		goto done;
+	for (p = 0; p < L->part.len; p++) {
+		size_t end = p + 1 < L->part.len ? part[p + 1] : nv;
+		for (v = part[p]; v + 1 < end; v++) {
+			if (node[v] == node[v + 1])
+				continue;
+			e = g->n_edges++;
+			g->ea[e] = node[v];
+			g->eb[e] = node[v + 1];
+			g->sx1[e] = x[v];
+			g->sy1[e] = y[v];
+			g->sx2[e] = x[v + 1];
+			g->sy2[e] = y[v + 1];
+			g->elen[e] = cm__distance(x[v], y[v], x[v + 1], y[v + 1]);
+			g->adj_start[g->ea[e] + 2]++;
+			g->adj_start[g->eb[e] + 2]++;
+		}
+	}
+	for (v = 0; v < g->n_nodes; v++)
+		g->adj_start[v + 2] += g->adj_start[v + 1];
+	if (!(g->adj_edge = malloc((2 * g->n_edges + 1) * sizeof *g->adj_edge)))
+		goto done;
+	for (e = 0; e < g->n_edges; e++) {
+		g->adj_edge[g->adj_start[g->ea[e] + 1]++] = e;
+		g->adj_edge[g->adj_start[g->eb[e] + 1]++] = e;
+	}
+	rc = 0;
+done:
+	free(tab);
+	free(next);
+	free(node);
+	return rc;
+}
+
+/* ------------------------------------------------------------ 3. snapping */
+
+/* A grid of the segments over their extent, each in every cell its box
+ * meets. */
+typedef struct seg_grid {
+	double x0, y0, cs;
+	size_t nx, ny;
+	size_t *start;               /* by cell (nx * ny + 1) */
+	size_t *edge;
+} seg_grid;
+
+static void cell_range(const seg_grid *G, double lo, double hi, double o, size_t n, size_t *a,
+                       size_t *b)
+{
+	double fa = floor((lo - o) / G->cs), fb = floor((hi - o) / G->cs);
+	*a = fa < 0 ? 0 : fa >= (double)n ? n - 1 : (size_t)fa;
+	*b = fb < 0 ? 0 : fb >= (double)n ? n - 1 : (size_t)fb;
+}
+
+static int grid_build(const graph *g, double snap_m, seg_grid *G)
+{
+	double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+	size_t e, i, j, pass;
+	memset(G, 0, sizeof *G);
+	for (e = 0; e < g->n_edges; e++) {
+		x0 = fmin(x0, fmin(g->sx1[e], g->sx2[e]));
+		x1 = fmax(x1, fmax(g->sx1[e], g->sx2[e]));
+		y0 = fmin(y0, fmin(g->sy1[e], g->sy2[e]));
+		y1 = fmax(y1, fmax(g->sy1[e], g->sy2[e]));
+	}
+	if (!g->n_edges)
+		x0 = y0 = x1 = y1 = 0;
+	G->x0 = x0;
+	G->y0 = y0;
+	G->cs = fmax(snap_m, 25);
+	/* at most about four million cells */
+	while ((x1 - x0) / G->cs * (y1 - y0) / G->cs > 4e6)
+		G->cs *= 2;
+	G->nx = (size_t)((x1 - x0) / G->cs) + 1;
+	G->ny = (size_t)((y1 - y0) / G->cs) + 1;
+	if (!(G->start = calloc(G->nx * G->ny + 1, sizeof *G->start)))
+		return -1;
+	for (pass = 0; pass < 2; pass++) {
+		for (e = 0; e < g->n_edges; e++) {
+			size_t ia, ib, ja, jb;
+			cell_range(G, fmin(g->sx1[e], g->sx2[e]), fmax(g->sx1[e], g->sx2[e]), G->x0, G->nx,
+			           &ia, &ib);
+			cell_range(G, fmin(g->sy1[e], g->sy2[e]), fmax(g->sy1[e], g->sy2[e]), G->y0, G->ny,
+			           &ja, &jb);
+			for (j = ja; j <= jb; j++)
+				for (i = ia; i <= ib; i++) {
+					if (pass == 0)
+						G->start[j * G->nx + i + 1]++;
+					else
+						G->edge[G->start[j * G->nx + i]++] = e;
+				}
+		}
+		if (pass == 0) {
+			for (i = 0; i < G->nx * G->ny; i++)
+				G->start[i + 1] += G->start[i];
+			if (!(G->edge = malloc((G->start[G->nx * G->ny] + 1) * sizeof *G->edge)))
+				return -1;
+		} else {
+			for (i = G->nx * G->ny; i > 0; i--)
+				G->start[i] = G->start[i - 1];
+			G->start[0] = 0;
+		}
+	}
+	return 0;
+}
+
+/* The nearest segment to (px, py) within snap_m; ties to the lower edge. */
+static snap snap_point(const graph *g, const seg_grid *G, double snap_m, double px, double py)
+{
+	snap best = {-1, 0, HUGE_VAL};
+	size_t ia, ib, ja, jb, i, j, k;
+	if (!g->n_edges)
+		return best;
+	cell_range(G, px - snap_m, px + snap_m, G->x0, G->nx, &ia, &ib);
+	cell_range(G, py - snap_m, py + snap_m, G->y0, G->ny, &ja, &jb);
+	for (j = ja; j <= jb; j++)
+		for (i = ia; i <= ib; i++)
+			for (k = G->start[j * G->nx + i]; k < G->start[j * G->nx + i + 1]; k++) {
+				size_t e = G->edge[k];
+				double dx = g->sx2[e] - g->sx1[e], dy = g->sy2[e] - g->sy1[e];
+				double l2 = dx * dx + dy * dy, t = 0, d;
+				if (l2 > 0)
+					t = ((px - g->sx1[e]) * dx + (py - g->sy1[e]) * dy) / l2;
+				t = t < 0 ? 0 : t > 1 ? 1 : t;
+				d = cm__distance(px, py, g->sx1[e] + t * dx, g->sy1[e] + t * dy);
+				if (d < best.off || (d == best.off && (long)e < best.edge)) {
+					best.edge = (long)e;
+					best.off = d;
+					best.along = t * g->elen[e];
+				}
+			}
+	if (best.off > snap_m)
+		best.edge = -1;
+	return best;
+}
+
+/* ------------------------------------------------------------ 4. searching */
+
+typedef struct heap_item {
+	double d;
+	size_t node;
+} heap_item;
+
+static void heap_push(heap_item *h, size_t *n, double d, size_t node)
+{
+	size_t i = (*n)++;
+	while (i > 0 && h[(i - 1) / 2].d > d) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i].d = d;
+	h[i].node = node;
+}
+
+static heap_item heap_pop(heap_item *h, size_t *n)
+{
+	heap_item top = h[0], last = h[--(*n)];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1].d < h[c].d)
+			c++;
+		if (h[c].d >= last.d)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = last;
+	return top;
+}
+
+/* The search's arrays, reset by what it touched. */
+typedef struct search {
+	double *dist;                /* by node */
+	double *best;                /* by compound */
+	size_t *touched, n_touched;  /* nodes */
+	size_t *met, n_met;          /* compounds */
+	heap_item *heap;             /* at most one entry per edge end and start */
+	size_t *att_start;           /* by node: first compound snapped to an edge at it */
+	size_t *att_comp;
+	double *att_off;             /* along the edge from the node, plus the compound's snap */
+} search;
+
+static void meet(search *S, size_t c, double d)
+{
+	if (S->best[c] == HUGE_VAL)
+		S->met[S->n_met++] = c;
+	if (d < S->best[c])
+		S->best[c] = d;
+}
+
+static void relax(search *S, size_t *nh, size_t v, double d)
+{
+	if (d >= S->dist[v])
+		return;
+	if (S->dist[v] == HUGE_VAL)
+		S->touched[S->n_touched++] = v;
+	S->dist[v] = d;
+	heap_push(S->heap, nh, d, v);
+}
+
+/* Dijkstra from a school snapped at `at`, up to `reach`; appends the
+ * compounds met within it to `out`. */
+static int search_from(const graph *g, search *S, const snap *cs, snap at, double reach,
+                       size_t school, cm_vec *out)
+{
+	size_t nh = 0, k, e = (size_t)at.edge;
+	S->n_touched = S->n_met = 0;
+	relax(S, &nh, g->ea[e], at.off + at.along);
+	relax(S, &nh, g->eb[e], at.off + g->elen[e] - at.along);
+	/* compounds on the school's own segment, straight along it */
+	for (k = S->att_start[g->ea[e]]; k < S->att_start[g->ea[e] + 1]; k++) {
+		size_t c = S->att_comp[k];
+		if (cs[c].edge == (long)e)
+			meet(S, c, at.off + fabs(at.along - cs[c].along) + cs[c].off);
+	}
+	while (nh) {
+		heap_item it = heap_pop(S->heap, &nh);
+		size_t u = it.node;
+		if (it.d > S->dist[u])
+			continue; /* stale */
+		if (it.d > reach)
+			break;
+		for (k = S->att_start[u]; k < S->att_start[u + 1]; k++)
+			meet(S, S->att_comp[k], it.d + S->att_off[k]);
+		for (k = g->adj_start[u]; k < g->adj_start[u + 1]; k++) {
+			size_t ed = g->adj_edge[k];
+			relax(S, &nh, g->ea[ed] == u ? g->eb[ed] : g->ea[ed], it.d + g->elen[ed]);
+		}
+	}
+	for (k = 0; k < S->n_touched; k++)
+		S->dist[S->touched[k]] = HUGE_VAL;
+	for (k = 0; k < S->n_met; k++) {
+		size_t c = S->met[k];
+		if (S->best[c] <= reach) {
+			cm__pair *p = cm__vec_push(out);
+			if (!p)
+				return -1;
+			p->compound = c;
+			p->school = school;
+			p->metres = S->best[c];
+			p->fid = -1;
+		}
+		S->best[c] = HUGE_VAL;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ all */
+
+static double school_reach(const cm_config *cfg, const cm_school *s)
+{
+	double r = -1;
+	int lv;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		if (cm_school_teaches(s, (cm_level)lv))
+			r = fmax(r, cm__reach(cfg, s, (cm_level)lv));
+	return r;
+}
+
+static void far_diag(const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
+                     cm_layer_kind kind, long fid, const char *id)
+{
+	char *label = cm__feature_label(fid, id);
+	cm__diag(diag, CM_WARNING, "far-from-road", cfg->input[kind].path, ds->layer_name[kind],
+	         label, NULL, "no usable road within %g m (roads snap_m): %s", cfg->road.snap_m,
+	         kind == CM_SCHOOLS ? "no pupil can reach this school by road"
+	                            : "its pupils can reach no school by road");
+	free(label);
+}
+
+int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
+                    cm__pairs **out)
+{
+	lines L;
+	graph g;
+	seg_grid G;
+	search S;
+	snap *cs = NULL, *ss = NULL;
+	cm_vec found;
+	size_t i, k, snapped = 0;
+	int rc;
+
+	*out = NULL;
+	memset(&L, 0, sizeof L);
+	memset(&g, 0, sizeof g);
+	memset(&G, 0, sizeof G);
+	memset(&S, 0, sizeof S);
+	cm__vec_init(&L.x, sizeof(double));
+	cm__vec_init(&L.y, sizeof(double));
+	cm__vec_init(&L.part, sizeof(size_t));
+	cm__vec_init(&found, sizeof(cm__pair));
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	rc = read_roads(ctx, cfg, ds, diag, &L);
+	CPLPopErrorHandler();
+	if (rc)
+		goto done;
+	rc = CM_ENOMEM;
+	if (build_graph(&L, cfg->road.tolerance_m, &g) || grid_build(&g, cfg->road.snap_m, &G))
+		goto nomem;
+	cs = malloc((ds->n_compounds + 1) * sizeof *cs);
+	ss = malloc((ds->n_schools + 1) * sizeof *ss);
+	if (!cs || !ss)
+		goto nomem;
+	for (i = 0; i < ds->n_compounds; i++) {
+		cs[i] = snap_point(&g, &G, cfg->road.snap_m, ds->compounds[i].x, ds->compounds[i].y);
+		if (cs[i].edge < 0 && diag)
+			far_diag(cfg, ds, diag, CM_COMPOUNDS, ds->compounds[i].fid, ds->compounds[i].id);
+		snapped += cs[i].edge >= 0;
+	}
+	for (i = 0; i < ds->n_schools; i++) {
+		ss[i] = snap_point(&g, &G, cfg->road.snap_m, ds->schools[i].x, ds->schools[i].y);
+		if (ss[i].edge < 0 && diag)
+			far_diag(cfg, ds, diag, CM_SCHOOLS, ds->schools[i].fid, ds->schools[i].id);
+	}
+	/* compounds by the nodes at their segment's ends */
+	S.att_start = calloc(g.n_nodes + 2, sizeof *S.att_start);
+	S.att_comp = malloc((2 * snapped + 1) * sizeof *S.att_comp);
+	S.att_off = malloc((2 * snapped + 1) * sizeof *S.att_off);
+	S.dist = malloc((g.n_nodes + 1) * sizeof *S.dist);
+	S.touched = malloc((g.n_nodes + 1) * sizeof *S.touched);
+	S.best = malloc((ds->n_compounds + 1) * sizeof *S.best);
+	S.met = malloc((ds->n_compounds + 1) * sizeof *S.met);
+	S.heap = malloc((2 * g.n_edges + 4) * sizeof *S.heap);
+	if (!S.att_start || !S.att_comp || !S.att_off || !S.dist || !S.touched || !S.best ||
+	    !S.met || !S.heap)
+		goto nomem;
+	for (i = 0; i < ds->n_compounds; i++)
+		if (cs[i].edge >= 0) {
+			S.att_start[g.ea[cs[i].edge] + 2]++;
+			S.att_start[g.eb[cs[i].edge] + 2]++;
+		}
+	for (i = 0; i < g.n_nodes; i++)
+		S.att_start[i + 2] += S.att_start[i + 1];
+	for (i = 0; i < ds->n_compounds; i++) {
+		size_t e;
+		if (cs[i].edge < 0)
+			continue;
+		e = (size_t)cs[i].edge;
+		k = S.att_start[g.ea[e] + 1]++;
+		S.att_comp[k] = i;
+		S.att_off[k] = cs[i].along + cs[i].off;
+		k = S.att_start[g.eb[e] + 1]++;
+		S.att_comp[k] = i;
+		S.att_off[k] = g.elen[e] - cs[i].along + cs[i].off;
+	}
+	for (i = 0; i < g.n_nodes; i++)
+		S.dist[i] = HUGE_VAL;
+	for (i = 0; i < ds->n_compounds; i++)
+		S.best[i] = HUGE_VAL;
+	for (i = 0; i < ds->n_schools; i++) {
+		double reach = school_reach(cfg, &ds->schools[i]);
+		if (ss[i].edge < 0 || reach < 0)
+			continue;
+		if (search_from(&g, &S, cs, ss[i], reach, i, &found))
+			goto nomem;
+		cm__progress(ctx, (double)(i + 1) / (double)ds->n_schools, "roads");
+	}
+	if (diag)
+		cm__diag(diag, CM_NOTE, "roads", cfg->roads.path, NULL, NULL, NULL,
+		         "road network (%s): %zu roads, %zu nodes, %zu segments, %zu roads left out "
+		         "by class (no_walk); %zu compound-school pairs within reach",
+		         cfg->road.mode == CM_ROADS_DRIVE ? "drive" : "walk", L.roads, g.n_nodes,
+		         g.n_edges, L.left_out, found.len);
+	rc = cm__pairs_make(found.data, found.len, ds->n_compounds, ds->n_schools, "roads", out);
+	found.data = NULL;
+	if (!rc)
+		goto done;
+nomem:
+	rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+done:
+	free(cs);
+	free(ss);
+	free(S.att_start);
+	free(S.att_comp);
+	free(S.att_off);
+	free(S.dist);
+	free(S.touched);
+	free(S.best);
+	free(S.met);
+	free(S.heap);
+	free(G.start);
+	free(G.edge);
+	graph_free(&g);
+	cm__vec_free(&L.x);
+	cm__vec_free(&L.y);
+	cm__vec_free(&L.part);
+	cm__vec_free(&found);
+	return rc;
+}

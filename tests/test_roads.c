@@ -1,0 +1,524 @@
+/* test_roads.c: travel distances other than straight lines: a distance
+ * table ([input] distances) and the road network ([input] roads). */
+#include "helpers.h"
+
+#include "../src/internal.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ helpers */
+
+/* The assignment of compound `cid` at primary, public: its school's id and
+ * distance (NULL: none). */
+static const char *school_of(const tiny *t, const char *cid, double *dist)
+{
+	const cm_assignment *a;
+	const cm_school *s;
+	const cm_compound *c;
+	size_t n = cm_plan_assignments(t->plan, &a), i;
+	cm_dataset_schools(t->ds, &s);
+	cm_dataset_compounds(t->ds, &c);
+	for (i = 0; i < n; i++)
+		if (a[i].level == CM_PRIMARY && a[i].seat == CM_SEAT_PUBLIC && a[i].local > 0 &&
+		    !strcmp(c[a[i].compound].id, cid)) {
+			if (dist)
+				*dist = a[i].distance_m;
+			return s[a[i].school].id;
+		}
+	return NULL;
+}
+
+/* Roads as GeoJSON lines in UTM 49N, metres from (X0, Y0): `lines` holds
+ * "x y, x y, ...; x y, ..." (lines separated by ';'), `classes` their
+ * classes (NULL: none).  Returns the file's path (caller frees). */
+static char *roads_file(const char *dir, const char *name, const char *lines,
+                        const char *const *classes)
+{
+	char *buf = NULL, *copy = strdup(lines), *save = NULL, *line, *path;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	int k = 0;
+	fprintf(fp, "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+	            "{\"name\":\"urn:ogc:def:crs:EPSG::32649\"}},\"features\":[");
+	for (line = strtok_r(copy, ";", &save); line; line = strtok_r(NULL, ";", &save), k++) {
+		char *s2 = NULL, *pt;
+		int first = 1;
+		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"class\":\"%s\"},"
+		            "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[",
+		        k ? "," : "", classes ? classes[k] : "street");
+		for (pt = strtok_r(line, ",", &s2); pt; pt = strtok_r(NULL, ",", &s2)) {
+			double x, y;
+			cr_assert_eq(sscanf(pt, "%lf %lf", &x, &y), 2, "bad point '%s'", pt);
+			fprintf(fp, "%s[%.3f,%.3f]", first ? "" : ",", X0 + x, Y0 + y);
+			first = 0;
+		}
+		fprintf(fp, "]}}");
+	}
+	fprintf(fp, "]}");
+	fclose(fp);
+	path = write_file(dir, name, buf);
+	free(buf);
+	free(copy);
+	return path;
+}
+
+/* "KEY = PATH\n" then `rest`: INI text for tiny_solve (caller frees). */
+static char *extra_with(const char *key, const char *path, const char *rest)
+{
+	char *s = cm__sprintf("%s = %s\n%s", key, path, rest);
+	cr_assert_not_null(s);
+	return s;
+}
+
+/* ------------------------------------------------------------ distance table */
+
+Test(table, overrides_straight_lines)
+{
+	/* straight lines send C1 to A (1 km) and C2 to A; the table says B is
+	 * nearer for C1 and has no row for C2: C2 is out of reach */
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 1000, 0},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, 3000, 0}};
+	tcomp c[] = {{"C1", "urban", 10, 0, 0, 0, 0, 0}, {"C2", "urban", 5, 0, 0, 0, 900, 0}};
+	char *dir = tmpdir();
+	char *table = write_file(dir, "d.csv", "compound_id,school_id,metres,minutes\n"
+	                                       "C1,A,5000,60\nC1,B,2000.5,25\n");
+	char *extra = extra_with("distances", table, "");
+	tiny t;
+	double d = 0;
+	const cm_level_summary *sum;
+	tiny_solve(&t, s, 2, c, 2, extra);
+	cr_assert_str_eq(school_of(&t, "C1", &d), "B");
+	cr_assert_float_eq(d, 2000.5, 1e-6);
+	cr_assert_null(school_of(&t, "C2", NULL), "C2 has no pair: out of reach");
+	sum = cm_plan_summary(t.plan, CM_PRIMARY);
+	cr_assert_eq(sum->unplaced, 5);
+	cr_assert_float_eq(sum->max_distance_m, 2000.5, 1e-6);
+	tiny_free(&t);
+
+	/* without the table, the straight line */
+	tiny_solve(&t, s, 2, c, 2, NULL);
+	cr_assert_str_eq(school_of(&t, "C1", &d), "A");
+	cr_assert_float_eq(d, 1000, 1e-6);
+	tiny_free(&t);
+	free(extra);
+	free(table);
+	free(dir);
+}
+
+Test(table, reach_rule_uses_the_table)
+{
+	/* max 3 km: the table's 5 km to A is out of reach though A is 1 km
+	 * away in a straight line */
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 1000, 0}};
+	tcomp c[] = {{"C1", "urban", 10, 0, 0, 0, 0, 0}};
+	char *dir = tmpdir();
+	char *table = write_file(dir, "d.csv", "compound_id,school_id,metres\nC1,A,5000\n");
+	char *extra = extra_with("distances", table, "[policy]\nmax_distance_primary_m = 3000\n");
+	tiny t;
+	cm_check_report rep;
+	cm_ctx *ctx;
+	tiny_solve(&t, s, 1, c, 1, extra);
+	cr_assert_null(school_of(&t, "C1", NULL));
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, t.cfg, t.ds, &rep), 0);
+	cr_assert_eq(rep.level[CM_PRIMARY].no_eligible, 1);
+	cr_assert(strstr(find_diag(t.ds, "no-eligible-school")->message, "by the distance table"),
+	          "%s", find_diag(t.ds, "no-eligible-school")->message);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+	free(extra);
+	free(table);
+	free(dir);
+}
+
+/* Loads s.geojson and c.geojson of tests/data with a table of `rows`. */
+static cm_dataset *load_table(const char *rows, char **dir_out, char **table_out)
+{
+	char *dir = tmpdir(), *table = write_file(dir, "d.csv", rows);
+	char *extra = extra_with("distances", table, "");
+	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+	cm_dataset *ds = load_ok(ini, dir, NULL);
+	free(ini);
+	free(extra);
+	*dir_out = dir;
+	*table_out = table;
+	return ds;
+}
+
+static void expect_diag(const cm_dataset *ds, const char *kind, const char *table,
+                        const char *feature, const char *field, const char *text)
+{
+	const cm_diag *d = find_diag(ds, kind);
+	cr_assert_not_null(d, "no %s diagnostic", kind);
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert_str_eq(d->file, table);
+	cr_assert_not_null(d->layer);
+	cr_assert_str_eq(d->feature, feature);
+	if (field)
+		cr_assert_str_eq(d->field, field);
+	cr_assert(strstr(d->message, text), "%s: '%s' lacks '%s'", kind, d->message, text);
+}
+
+Test(table, bad_rows_are_errors)
+{
+	char *dir, *table;
+	const cm_school *s;
+	const cm_compound *c;
+	char rows[1024];
+	cm_dataset *ds = load_table("compound_id,school_id,metres\n", &dir, &table);
+	cm_dataset_schools(ds, &s);
+	cm_dataset_compounds(ds, &c);
+	snprintf(rows, sizeof rows,
+	         "compound_id,school_id,metres,minutes\n"
+	         "%s,%s,100,\n"     /* 1: fine */
+	         "NOPE,%s,100,\n"   /* 2: unknown compound */
+	         "%s,NOPE,100,\n"   /* 3: unknown school */
+	         "%s,%s,-5,\n"      /* 4: negative */
+	         "%s,%s,nan,\n"     /* 5: not finite */
+	         "%s,%s,0x10,\n"    /* 6: not decimal */
+	         "%s,%s,,\n"        /* 7: missing */
+	         "%s,%s,300,\n"     /* 8: duplicate of 1 */
+	         "%s,%s,10,-1\n",   /* 9: negative minutes */
+	         c[0].id, s[0].id, s[0].id, c[0].id, c[1].id, s[0].id, c[1].id, s[1].id, c[2].id,
+	         s[0].id, c[2].id, s[1].id, c[0].id, s[0].id, c[3].id, s[1].id);
+	cm_dataset_free(ds);
+	free(table);
+	free(dir);
+	ds = load_table(rows, &dir, &table);
+	expect_diag(ds, "unknown-id", table, "feature 2", "compound_id", "compound 'NOPE'");
+	cr_assert_eq(count_diag(ds, "unknown-id"), 2);
+	expect_diag(ds, "negative-value", table, "feature 4", "metres", "negative metres");
+	cr_assert_eq(count_diag(ds, "negative-value"), 2); /* and the minutes of 9 */
+	cr_assert_eq(count_diag(ds, "bad-value"), 2);
+	expect_diag(ds, "bad-value", table, "feature 5", "metres", "not a finite number");
+	expect_diag(ds, "missing-value", table, "feature 7", "metres", "no metres");
+	expect_diag(ds, "duplicate-pair", table, "feature 8", NULL, "given twice (also feature 1)");
+	{
+		cm_ctx *ctx;
+		cm_check_report rep;
+		cm_plan *plan = NULL;
+		cm_config *cfg;
+		char *extra = extra_with("distances", table, "");
+		char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+		cfg = config_ok(ini, dir);
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+		cr_assert_not(rep.solvable, "a bad table makes the data unsolvable");
+		cr_assert_neq(cm_solve(ctx, cfg, ds, &plan), 0);
+		cm_ctx_free(ctx);
+		cm_config_free(cfg);
+		free(ini);
+		free(extra);
+	}
+	cm_dataset_free(ds);
+	free(table);
+	free(dir);
+}
+
+Test(table, missing_file_and_fields)
+{
+	char *dir = tmpdir(), *t1 = write_file(dir, "d.csv", "compound_id,school,km\nA,B,1\n");
+	char *extra = extra_with("distances", t1, "");
+	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+	const char *msg = load_err(ini, dir);
+	cr_assert(strstr(msg, t1) && strstr(msg, "metres is missing") && strstr(msg, "km"), "%s",
+	          msg);
+	free(ini);
+	free(extra);
+	{
+		char *gone = cm__sprintf("%s-gone.csv", t1);
+		extra = extra_with("distances", gone, "");
+		free(gone);
+	}
+	ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+	msg = load_err(ini, dir);
+	cr_assert(strstr(msg, "-gone.csv") && strstr(msg, "distance table"), "%s", msg);
+	free(ini);
+	free(extra);
+	free(t1);
+	free(dir);
+}
+
+Test(table, config)
+{
+	const char *msg = config_err("[input]\nschools = a.csv\ncompounds = b.csv\n"
+	                             "distances = d.csv\nroads = r.gpkg\n");
+	cr_assert(strstr(msg, "both distances and roads"), "%s", msg);
+	msg = config_err("[input]\nschools = a.csv\ncompounds = b.csv\ndistances_source_crs = x\n");
+	cr_assert(strstr(msg, "unknown key 'distances_source_crs'"), "%s", msg);
+	msg = config_err("[input]\nschools = a.csv\ncompounds = b.csv\n[roads]\nmode = fly\n");
+	cr_assert(strstr(msg, "must be walk or drive"), "%s", msg);
+	msg = config_err("[input]\nschools = a.csv\ncompounds = b.csv\n[roads]\nsnap_m = -1\n");
+	cr_assert(strstr(msg, "snap_m"), "%s", msg);
+}
+
+/* ------------------------------------------------------------ roads */
+
+Test(roads, grid_gives_manhattan_distances)
+{
+	/* a 5 x 5 street grid, 100 m blocks, every crossing a shared vertex;
+	 * the school at a corner, compounds at crossings */
+	char lines[2048] = "";
+	int i, j;
+	for (i = 0; i <= 4; i++) {
+		char h[256] = "", v[256] = "";
+		for (j = 0; j <= 4; j++) {
+			char p[32];
+			snprintf(p, sizeof p, "%s%d %d", j ? "," : "", j * 100, i * 100);
+			strcat(h, p);
+			snprintf(p, sizeof p, "%s%d %d", j ? "," : "", i * 100, j * 100);
+			strcat(v, p);
+		}
+		strcat(lines, h);
+		strcat(lines, ";");
+		strcat(lines, v);
+		if (i < 4)
+			strcat(lines, ";");
+	}
+	{
+		tschool s[] = {{"S", "primary", "public", 1000, 0, 0, 0, 0, 0, 0}};
+		tcomp c[] = {{"C1", "urban", 1, 0, 0, 0, 300, 400}, {"C2", "urban", 1, 0, 0, 0, 100, 200},
+		             {"C3", "urban", 1, 0, 0, 0, 400, 0}, {"C4", "urban", 1, 0, 0, 0, 250, 300}};
+		double want[] = {700, 300, 400, 550}, d;
+		char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", lines, NULL);
+		char *extra = extra_with("roads", roads, "");
+		tiny t;
+		tiny_solve(&t, s, 1, c, 4, extra);
+		for (i = 0; i < 4; i++) {
+			cr_assert_str_eq(school_of(&t, c[i].id, &d), "S");
+			cr_assert_float_eq(d, want[i], 1e-6, "%s: %g, not %g", c[i].id, d, want[i]);
+		}
+		tiny_free(&t);
+		free(extra);
+		free(roads);
+		free(dir);
+	}
+}
+
+/* A river along y = 0, crossed by one bridge at x = 3000; the banks' roads
+ * at y = -100 and y = 100 meet the bridge at shared vertices. */
+static const char *RIVER = "-5000 -100,0 -100,3000 -100,5000 -100;"
+                           "-5000 100,0 100,3000 100,5000 100;"
+                           "3000 -100,3000 100";
+static const char *NO_BRIDGE = "-5000 -100,0 -100,3000 -100,5000 -100;"
+                               "-5000 100,0 100,3000 100,5000 100;"
+                               "3000 -100,3000 -20";
+
+Test(roads, across_the_river_goes_to_a_school_on_its_own_side)
+{
+	/* C on the south bank, A across the river 300 m away, B 1.5 km along
+	 * its own bank */
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 150},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, -1500, -150}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 0, -150}};
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", RIVER, NULL);
+	char *extra = extra_with("roads", roads, "");
+	tiny t;
+	double d;
+	tiny_solve(&t, s, 2, c, 1, NULL);
+	cr_assert_str_eq(school_of(&t, "C", &d), "A", "straight lines cross the river");
+	cr_assert_float_eq(d, 300, 1e-6);
+	tiny_free(&t);
+	tiny_solve(&t, s, 2, c, 1, extra);
+	cr_assert_str_eq(school_of(&t, "C", &d), "B");
+	cr_assert_float_eq(d, 50 + 1500 + 50, 1e-6);
+	/* A by road: 50 + 3000 + 200 + 3000 + 50 */
+	cr_assert_float_eq(cm__pair_distance(t.ds, t.ds->pairs, 0, 0), 6300, 1e-6);
+	tiny_free(&t);
+	free(extra);
+	free(roads);
+	free(dir);
+}
+
+Test(roads, missing_bridge_leaves_a_compound_unreachable)
+{
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 150}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 0, -150}};
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", NO_BRIDGE, NULL);
+	char *extra = extra_with("roads", roads, "");
+	tiny t;
+	cm_check_report rep;
+	cm_ctx *ctx;
+	const cm_diag *d;
+	tiny_solve(&t, s, 1, c, 1, extra);
+	cr_assert_null(school_of(&t, "C", NULL));
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->unplaced, 10);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, t.cfg, t.ds, &rep), 0);
+	cr_assert_eq(rep.level[CM_PRIMARY].no_eligible, 1);
+	d = find_diag(t.ds, "no-eligible-school");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "id C") && strstr(d->message, "by road"), "%s", d->message);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+	free(extra);
+	free(roads);
+	free(dir);
+}
+
+Test(roads, walkers_keep_off_expressways)
+{
+	/* the only link from C to S is an expressway: walking, S is out of
+	 * reach; driving, it is 1 km */
+	const char *cls[] = {"street", "motorway", "street"};
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1000, 0}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 0, 10}};
+	char *dir = tmpdir();
+	char *roads = roads_file(dir, "r.geojson", "-100 0,0 0;0 0,1000 0;1000 0,1100 0", cls);
+	char *walk = extra_with("roads", roads, ""), *drive;
+	tiny t;
+	double d;
+	tiny_solve(&t, s, 1, c, 1, walk);
+	cr_assert_null(school_of(&t, "C", NULL));
+	tiny_free(&t);
+	drive = extra_with("roads", roads, "[roads]\nmode = drive\n");
+	tiny_solve(&t, s, 1, c, 1, drive);
+	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	cr_assert_float_eq(d, 10 + 1000, 1e-6);
+	tiny_free(&t);
+	free(walk);
+	free(drive);
+	free(roads);
+	free(dir);
+}
+
+Test(roads, far_from_every_road_is_a_finding)
+{
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"NEAR", "urban", 10, 0, 0, 0, 500, 20}, {"FAR", "urban", 10, 0, 0, 0, 500, 900}};
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", "-100 0,1000 0", NULL);
+	char *extra = extra_with("roads", roads, "[roads]\nsnap_m = 200\n");
+	tiny t;
+	const cm_diag *d;
+	tiny_solve(&t, s, 1, c, 2, extra);
+	d = find_diag(t.ds, "far-from-road");
+	cr_assert_not_null(d);
+	cr_assert_eq(count_diag(t.ds, "far-from-road"), 1);
+	cr_assert(strstr(d->feature, "id FAR") && strstr(d->message, "200 m"), "%s %s",
+	          d->feature, d->message);
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert_str_eq(school_of(&t, "NEAR", NULL), "S");
+	cr_assert_null(school_of(&t, "FAR", NULL));
+	tiny_free(&t);
+	free(extra);
+	free(roads);
+	free(dir);
+}
+
+Test(roads, crossing_without_a_shared_vertex_does_not_connect)
+{
+	/* an overpass: the two lines cross at (500, 0) with no vertex there */
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 500, 400}};
+	char *dir = tmpdir();
+	char *roads = roads_file(dir, "r.geojson", "0 0,1000 0;500 -500,500 500", NULL);
+	char *extra = extra_with("roads", roads, "");
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, extra);
+	cr_assert_null(school_of(&t, "C", NULL));
+	tiny_free(&t);
+	free(roads);
+	free(extra);
+	/* with a vertex there, they meet: 500 + 400 */
+	roads = roads_file(dir, "r2.geojson", "0 0,500 0,1000 0;500 -500,500 0,500 500", NULL);
+	extra = extra_with("roads", roads, "");
+	{
+		double d;
+		tiny_solve(&t, s, 1, c, 1, extra);
+		cr_assert_str_eq(school_of(&t, "C", &d), "S");
+		cr_assert_float_eq(d, 900, 1e-6);
+		tiny_free(&t);
+	}
+	free(roads);
+	free(extra);
+	free(dir);
+}
+
+/* An independent check: random graphs on a 5 x 5 lattice of points (each
+ * edge its own line, random lengths through a bent middle vertex), schools
+ * and compounds at lattice points; every pair's distance against
+ * Floyd-Warshall on the same graph. */
+Test(roads, shortest_paths_match_floyd_warshall)
+{
+	enum { N = 5, V = N * N };
+	unsigned seed = 12345;
+	int round;
+	for (round = 0; round < 6; round++) {
+		double w[V][V];
+		char lines[16384] = "";
+		int a, b, k, ne = 0;
+		tschool s[3];
+		tcomp c[6];
+		static char ids[9][8];
+		char *dir = tmpdir(), *roads, *extra;
+		tiny t;
+		for (a = 0; a < V; a++)
+			for (b = 0; b < V; b++)
+				w[a][b] = a == b ? 0 : HUGE_VAL;
+		for (a = 0; a < V; a++)
+			for (k = 0; k < 2; k++) {
+				int ax = a % N, ay = a / N, bx = ax + (k == 0), by = ay + (k == 1);
+				double mx, my, len;
+				char buf[128];
+				seed = seed * 1103515245u + 12345u;
+				if (bx >= N || by >= N || (seed >> 16) % 4 == 0)
+					continue; /* a quarter of the streets missing */
+				b = by * N + bx;
+				/* a bend sideways of 0-80 m */
+				seed = seed * 1103515245u + 12345u;
+				mx = (ax + bx) * 50.0 + (k == 1 ? (double)((seed >> 16) % 81) : 0);
+				my = (ay + by) * 50.0 + (k == 0 ? (double)((seed >> 16) % 81) : 0);
+				len = hypot(mx - ax * 100.0, my - ay * 100.0) + hypot(bx * 100.0 - mx, by * 100.0 - my);
+				snprintf(buf, sizeof buf, "%s%d %d,%.3f %.3f,%d %d", ne++ ? ";" : "", ax * 100,
+				         ay * 100, mx, my, bx * 100, by * 100);
+				strcat(lines, buf);
+				w[a][b] = w[b][a] = fmin(w[a][b], len);
+			}
+		for (k = 0; k < V; k++)
+			for (a = 0; a < V; a++)
+				for (b = 0; b < V; b++)
+					if (w[a][k] + w[k][b] < w[a][b])
+						w[a][b] = w[a][k] + w[k][b];
+		for (k = 0; k < 9; k++) {
+			int at;
+			seed = seed * 1103515245u + 12345u;
+			at = (int)((seed >> 16) % V);
+			snprintf(ids[k], sizeof ids[k], "%c%d", k < 3 ? 'S' : 'C', k);
+			if (k < 3)
+				s[k] = (tschool){ids[k], "primary", "public", 1000, 0, 0, 0, 0,
+				                 (at % N) * 100.0, (at / N) * 100.0};
+			else
+				c[k - 3] = (tcomp){ids[k], "urban", 1, 0, 0, 0, (at % N) * 100.0,
+				                   (at / N) * 100.0};
+		}
+		roads = roads_file(dir, "r.geojson", lines, NULL);
+		extra = extra_with("roads", roads, "[roads]\nsnap_m = 1\n");
+		tiny_solve(&t, s, 3, c, 6, extra);
+		for (a = 0; a < 6; a++)
+			for (b = 0; b < 3; b++) {
+				int ca = (int)(c[a].x / 100 + N * (c[a].y / 100));
+				int sb = (int)(s[b].x / 100 + N * (s[b].y / 100));
+				double got = cm__pair_distance(t.ds, t.ds->pairs, (size_t)a, (size_t)b);
+				double want = w[ca][sb];
+				int isolated = 1;
+				for (k = 0; k < V; k++)
+					isolated &= k == ca || isinf(w[ca][k]);
+				if (isolated)
+					want = HUGE_VAL; /* no road at the point: nothing to snap to */
+				if (isinf(want))
+					cr_assert(isinf(got), "round %d: %s-%s reachable (%g) but not in the graph",
+					          round, c[a].id, s[b].id, got);
+				else
+					cr_assert_float_eq(got, want, 1e-6, "round %d: %s-%s %g, want %g", round,
+					                   c[a].id, s[b].id, got, want);
+			}
+		tiny_free(&t);
+		free(extra);
+		free(roads);
+		free(dir);
+	}
+}
