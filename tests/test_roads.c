@@ -522,3 +522,112 @@ Test(roads, shortest_paths_match_floyd_warshall)
 		free(dir);
 	}
 }
+
+/* The cost-matrix path and the roads path are one model: a table holding
+ * the roads' own distances (every pair the roads reach, printed exactly)
+ * gives the same plan, assignment by assignment, in both modes.  A street
+ * grid with streets missing and a bend or two, compounds off the streets
+ * (the joins count), seats short so schools compete, a reach that leaves
+ * some pairs out. */
+Test(roads, cost_matrix_of_the_same_distances_gives_the_same_plan)
+{
+	enum { N = 7, NS = 5, NC = 24 };
+	static const char *const modes[] = {"single", "split"};
+	unsigned seed = 4242;
+	char lines[16384] = "", ids[NS + NC][8];
+	tschool s[NS];
+	tcomp c[NC];
+	char *dir = tmpdir(), *roads;
+	int a, b, k, ne = 0, m;
+	for (a = 0; a < N * N; a++)
+		for (k = 0; k < 2; k++) {
+			int ax = a % N, ay = a / N, bx = ax + (k == 0), by = ay + (k == 1);
+			char buf[128];
+			seed = seed * 1103515245u + 12345u;
+			if (bx >= N || by >= N || (seed >> 16) % 5 == 0)
+				continue; /* a fifth of the streets missing */
+			seed = seed * 1103515245u + 12345u;
+			snprintf(buf, sizeof buf, "%s%d %d,%.1f %.1f,%d %d", ne++ ? ";" : "", ax * 150,
+			         ay * 150, (ax + bx) * 75.0 + (k == 1 ? (double)((seed >> 16) % 40) : 0),
+			         (ay + by) * 75.0 + (k == 0 ? (double)((seed >> 16) % 40) : 0), bx * 150,
+			         by * 150);
+			strcat(lines, buf);
+		}
+	for (k = 0; k < NS + NC; k++) {
+		double x, y;
+		seed = seed * 1103515245u + 12345u;
+		x = (double)((seed >> 8) % 900);
+		seed = seed * 1103515245u + 12345u;
+		y = (double)((seed >> 8) % 900);
+		snprintf(ids[k], sizeof ids[k], "%c%d", k < NS ? 'S' : 'C', k);
+		if (k < NS)
+			s[k] = (tschool){ids[k], "primary", "public", 20 + 5 * k, 0, 0, 0, 0, x, y};
+		else
+			c[k - NS] = (tcomp){ids[k], k % 3 ? "urban" : "town", 3 + k % 9, k % 4, 0, 0, x, y};
+	}
+	roads = roads_file(dir, "r.geojson", lines, NULL);
+	for (m = 0; m < 2; m++) {
+		char *rest = cm__sprintf("[policy]\nmax_distance_primary_m = 900\n[solve]\n"
+		                         "assignment = %s\n", modes[m]);
+		char *by_road = extra_with("roads", roads, rest), *by_table, *table;
+		char *csv = NULL;
+		size_t len = 0, n1, n2, i, pairs = 0;
+		FILE *fp = open_memstream(&csv, &len);
+		const cm_assignment *a1, *a2;
+		const cm_level_summary *s1, *s2;
+		tiny r, t;
+		tiny_solve(&r, s, NS, c, NC, by_road);
+		fprintf(fp, "compound_id,school_id,metres\n");
+		for (a = 0; a < NC; a++)
+			for (b = 0; b < NS; b++) {
+				double d = cm__pair_distance(r.ds, r.ds->pairs, (size_t)a, (size_t)b);
+				if (isfinite(d)) {
+					fprintf(fp, "%s,%s,%.17g\n", c[a].id, s[b].id, d);
+					pairs++;
+				}
+			}
+		fclose(fp);
+		cr_assert_gt(pairs, NC, "the roads reach too little to compare");
+		table = write_file(dir, "d.csv", csv);
+		by_table = extra_with("distances", table, rest);
+		tiny_solve(&t, s, NS, c, NC, by_table);
+		for (a = 0; a < NC; a++)
+			for (b = 0; b < NS; b++) {
+				double d1 = cm__pair_distance(r.ds, r.ds->pairs, (size_t)a, (size_t)b);
+				double d2 = cm__pair_distance(t.ds, t.ds->pairs, (size_t)a, (size_t)b);
+				cr_assert(d1 == d2, "%s-%s: %.17g by road, %.17g in the table", c[a].id,
+				          s[b].id, d1, d2);
+			}
+		n1 = cm_plan_assignments(r.plan, &a1);
+		n2 = cm_plan_assignments(t.plan, &a2);
+		cr_assert_eq(n1, n2, "%s: %zu assignments by road, %zu by table", modes[m], n1, n2);
+		for (i = 0; i < n1; i++) {
+			cr_assert(a1[i].compound == a2[i].compound && a1[i].level == a2[i].level &&
+			          a1[i].school == a2[i].school && a1[i].seat == a2[i].seat &&
+			          a1[i].local == a2[i].local && a1[i].migrant == a2[i].migrant &&
+			          a1[i].distance_m == a2[i].distance_m,
+			          "%s: assignment %zu differs (compound %s: school %ld/%ld, %d+%d/%d+%d)",
+			          modes[m], i, c[a1[i].compound].id, a1[i].school, a2[i].school,
+			          a1[i].local, a1[i].migrant, a2[i].local, a2[i].migrant);
+		}
+		s1 = cm_plan_summary(r.plan, CM_PRIMARY);
+		s2 = cm_plan_summary(t.plan, CM_PRIMARY);
+		cr_assert_gt(s1->unplaced, 0, "seats should be short (or out of reach) somewhere");
+		cr_assert_gt(s1->placed, 0);
+		cr_assert_eq(s1->unplaced, s2->unplaced);
+		cr_assert_eq(s1->placed, s2->placed);
+		cr_assert(s1->pupil_metres == s2->pupil_metres, "%s: %.17g by road, %.17g by table",
+		          modes[m], s1->pupil_metres, s2->pupil_metres);
+		cr_assert(s1->max_distance_m == s2->max_distance_m);
+		cr_assert(s1->near_share == s2->near_share);
+		tiny_free(&r);
+		tiny_free(&t);
+		free(rest);
+		free(by_road);
+		free(by_table);
+		free(table);
+		free(csv);
+	}
+	free(roads);
+	free(dir);
+}
