@@ -144,6 +144,15 @@ char *cm__distance_kind(const cm_config *cfg)
 	return cm__sprintf("straight lines");
 }
 
+const char *cm__distance_kind_name(const cm_config *cfg)
+{
+	if (cfg->distances.path)
+		return "table";
+	if (cfg->roads.path)
+		return cfg->road.mode == CM_ROADS_DRIVE ? "roads_drive" : "roads_walk";
+	return "straight";
+}
+
 /* ------------------------------------------------------------ the table */
 
 /* The table's field of one of `names` (ASCII case ignored), -1: none. */

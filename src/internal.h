@@ -229,6 +229,9 @@ double cm__pair_distance(const cm_dataset *ds, const cm__pairs *p, size_t ci, si
 /* The kind of distance `cfg` asks for, for people: "straight lines",
  * "the distance table <path>", "the road network <path> (walk)". */
 char *cm__distance_kind(const cm_config *cfg);
+/* The same as a plan's summary field says it (docs/output.md): "straight",
+ * "table", "roads_walk" or "roads_drive" (static). */
+const char *cm__distance_kind_name(const cm_config *cfg);
 /* How far school `s` draws pupils of `level` from, metres: the boarding
  * radius for a boarding school, else the level's; HUGE_VAL when unlimited.
  * The one statement of the rule, for check.c and model.c alike. */

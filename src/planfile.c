@@ -9,12 +9,14 @@
  * of fields (below), then the totals between the layers, as write.c and
  * plan.c make them:
  *
- *   summary     each level once; pupils = placed + unplaced
+ *   summary     each level once; pupils = placed + unplaced; a distance
+ *               kind write.c writes (distance.c's names)
  *   schools     each school and level once; enrolled = local + migrant;
  *               enrolled, by level, in all = the summary's placed
  *   compounds   each id once; unplaced <= pupils; a catchment school is in
  *               the schools layer; pupils and unplaced, by level, in all =
- *               the summary's (a level the summary lacks has none)
+ *               the summary's (a level the summary lacks has none); a
+ *               detour ratio only with a catchment school
  *   assignment  rows of known compounds, schools and solved levels; a
  *               compound's rows of a level = its pupils, those without a
  *               place = its unplaced; a school's rows = its enrolled
@@ -287,7 +289,7 @@ typedef struct fspec {
 	long max;  /* T_COUNT, T_WHOLE: the largest value (T_WHOLE: either sign) */
 } fspec;
 
-enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_N = 21 };
+enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21, S_N = 22 };
 static const fspec summary_f[S_N] = {
 	{"level", T_LEVEL, NEED | FULL, 0},     {"pupils", T_COUNT, NEED | FULL, MAXL},
 	{"placed", T_COUNT, NEED | FULL, MAXL}, {"unplaced", T_COUNT, NEED | FULL, MAXL},
@@ -299,7 +301,7 @@ static const fspec summary_f[S_N] = {
 	{"scenario", T_TEXT, NEED, 0},          {"moved", T_COUNT, 0, MAXL},
 	{"moved_compounds", T_COUNT, 0, MANY},  {"bound", T_POS, 0, 0},
 	{"bound_unplaced", T_COUNT, FULL, MAXL}, {"nodes", T_COUNT, FULL, MANY},
-	{"proven", T_COUNT, FULL, 1},
+	{"proven", T_COUNT, FULL, 1},           {"distance_kind", T_TEXT, 0, 0},
 };
 
 enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED,
@@ -314,7 +316,7 @@ static const fspec schools_f[K_N] = {
 	{"shadow_price", T_POS, FULL, 0},       {"shadow_pupils", T_POS, FULL, 0},
 };
 
-enum { C_ID, C_NAME, C_AREA, C_PUPILS, C_SCHOOL = 7, C_UNPLACED = 9, C_N = 11 };
+enum { C_ID, C_NAME, C_AREA, C_PUPILS, C_SCHOOL = 7, C_UNPLACED = 9, C_DETOUR = 11, C_N = 13 };
 static const fspec compounds_f[C_N] = {
 	{"compound_id", T_ID, NEED | FULL, 0},     {"name", T_TEXT, NEED, 0},
 	{"area_type", T_TEXT, 0, 0},
@@ -322,6 +324,7 @@ static const fspec compounds_f[C_N] = {
 	{"junior_local", T_COUNT, NEED | FULL, MAXC},  {"junior_migrant", T_COUNT, NEED | FULL, MAXC},
 	{"school_primary", T_TEXT, NEED, 0},       {"school_junior", T_TEXT, NEED, 0},
 	{"unplaced_primary", T_COUNT, NEED, MAXL}, {"unplaced_junior", T_COUNT, NEED, MAXL},
+	{"detour_primary", T_POS, 0, 0},           {"detour_junior", T_POS, 0, 0},
 };
 
 enum { A_CID, A_CNAME, A_LEVEL, A_SID, A_SNAME, A_SEAT, A_LOCAL, A_MIGRANT, A_N = 9 };
@@ -679,6 +682,10 @@ static int summary_row(pcheck *pc, prow *r)
 		return bad(pc, r, S_LEVEL, "%s appears twice (also feature %ld)", level_names[lv],
 		           pc->summary_fid[lv] - 1);
 	pc->summary_fid[lv] = (long)OGR_F_GetFID(r->f) + 1;
+	if (r->set[S_KIND] && strcmp(r->s[S_KIND], "straight") && strcmp(r->s[S_KIND], "table") &&
+	    strcmp(r->s[S_KIND], "roads_walk") && strcmp(r->s[S_KIND], "roads_drive"))
+		return bad(pc, r, S_KIND, "'%.40s' is not straight, table, roads_walk or roads_drive",
+		           r->s[S_KIND]);
 	pc->pupils[lv] = r->n[S_PUPILS];
 	pc->placed[lv] = r->n[S_PLACED];
 	pc->unplaced[lv] = r->n[S_UNPLACED];
@@ -722,6 +729,9 @@ static int compounds_row(pcheck *pc, prow *r)
 		if (c->unplaced[lv] > c->pupils[lv])
 			return bad(pc, r, C_UNPLACED + lv, "%ld pupils without a place, of %ld %s pupils",
 			           c->unplaced[lv], c->pupils[lv], level_names[lv]);
+		if (r->set[C_DETOUR + lv] && !*school)
+			return bad(pc, r, C_DETOUR + lv, "a detour ratio, but no %s catchment school",
+			           level_names[lv]);
 		if (*school) {
 			pschool *s = school_find(pc, lv, school);
 			if (!s)

@@ -77,7 +77,8 @@ static const char *const shp_names[][2] = {
 	{"school_junior", "schl_jun"},     {"unplaced_primary", "unpl_prim"},
 	{"unplaced_junior", "unpl_jun"},   {"lp_unplaced", "lp_unpl"},
 	{"previous_school", "prev_schl"},  {"moved_compounds", "moved_cmpd"},
-	{"bound_unplaced", "bound_unpl"},
+	{"bound_unplaced", "bound_unpl"},  {"distance_kind", "dist_kind"},
+	{"detour_primary", "detour_pri"},  {"detour_junior", "detour_jun"},
 };
 
 const char *cm__shp_field_name(const char *name)
@@ -255,8 +256,9 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		{"moved_compounds", OFTInteger},
 		{"bound", OFTReal},           {"bound_unplaced", OFTInteger},
 		{"nodes", OFTInteger},        {"proven", OFTInteger},
+		{"distance_kind", OFTString},
 	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 21);
+	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 22);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -293,6 +295,7 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		OGR_F_SetFieldInteger(f, 18, (int)s->bound_unplaced);
 		OGR_F_SetFieldInteger(f, 19, (int)s->nodes);
 		OGR_F_SetFieldInteger(f, 20, s->proven);
+		OGR_F_SetFieldString(f, 21, cm__distance_kind_name(cfg));
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -421,8 +424,13 @@ static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 
 /* The `compounds` layer: each compound with its pupils, its catchment
  * school and its unplaced pupils per level.  Polygons when every compound
- * is one, else points (representative points for polygons). */
-static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds)
+ * is one, else points (representative points for polygons).  When the
+ * plan's distances are not straight lines, also the detour ratio to the
+ * catchment school per level: the distance the plan used (road or table)
+ * over the straight line; empty without a catchment school, or with the
+ * compound's point on the school's. */
+static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds,
+                           const cm_config *cfg)
 {
 	static const field_def fields[] = {
 		{"compound_id", OFTString},     {"name", OFTString},
@@ -430,14 +438,30 @@ static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		{"primary_migrant", OFTInteger}, {"junior_local", OFTInteger},
 		{"junior_migrant", OFTInteger}, {"school_primary", OFTString},
 		{"school_junior", OFTString},   {"unplaced_primary", OFTInteger},
-		{"unplaced_junior", OFTInteger},
+		{"unplaced_junior", OFTInteger}, {"detour_primary", OFTReal},
+		{"detour_junior", OFTReal},
 	};
 	int polygons = ds->compound_polygons > 0 && (size_t)ds->compound_polygons == ds->n_compounds;
-	OGRLayerH lyr = make_layer(w, "compounds", polygons ? wkbMultiPolygon : wkbPoint, fields, 11);
+	int detour = cfg->distances.path || cfg->roads.path;
+	OGRLayerH lyr = make_layer(w, "compounds", polygons ? wkbMultiPolygon : wkbPoint, fields,
+	                           detour ? 13 : 11);
+	double *home_m = NULL; /* by level and compound: metres to the catchment school, -1: none */
 	size_t i;
-	int lv;
+	int lv, rc = -1;
 	if (!lyr)
 		return -1;
+	if (detour) {
+		const cm_assignment *a;
+		size_t n = cm_plan_assignments(plan, &a);
+		if (!(home_m = malloc((CM_NLEVELS * ds->n_compounds + 1) * sizeof *home_m)))
+			return -1;
+		for (i = 0; i < CM_NLEVELS * ds->n_compounds; i++)
+			home_m[i] = -1;
+		for (i = 0; i < n; i++)
+			if (a[i].school >= 0 &&
+			    cm_plan_home(plan, a[i].level, a[i].compound) == a[i].school)
+				home_m[a[i].level * ds->n_compounds + a[i].compound] = a[i].distance_m;
+	}
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -463,13 +487,23 @@ static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds)
 				OGR_F_SetFieldString(f, 7 + lv, ds->schools[home].id);
 			if (cm_plan_summary(plan, (cm_level)lv)->solved)
 				OGR_F_SetFieldInteger(f, 9 + lv, cm_plan_unplaced(plan, (cm_level)lv, i));
+			if (detour && home >= 0) {
+				const cm_school *s = &ds->schools[home];
+				double line = cm__distance(c->x, c->y, s->x, s->y);
+				double by = home_m[lv * ds->n_compounds + i];
+				if (by >= 0 && line > 0)
+					OGR_F_SetFieldDouble(f, 11 + lv, by / line);
+			}
 		}
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
-			return -1;
+			goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	free(home_m);
+	return rc;
 }
 
 /* The `boundary` layer, when the scenario has one: for maps. */
@@ -840,7 +874,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	}
 	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
 	    write_summary(&w, plan, cfg) || write_catchments(&w, plan, ds) ||
-	    write_compounds(&w, plan, ds) || write_zones(&w, plan, ds) || write_boundary(&w, ds) ||
+	    write_compounds(&w, plan, ds, cfg) || write_zones(&w, plan, ds) || write_boundary(&w, ds) ||
 	    write_changes(&w, plan, ds) || write_styles(&w, ds)) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());

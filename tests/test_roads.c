@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include "../src/internal.h"
+#include "../src/planfile.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -629,5 +630,152 @@ Test(roads, cost_matrix_of_the_same_distances_gives_the_same_plan)
 		free(csv);
 	}
 	free(roads);
+	free(dir);
+}
+
+/* ------------------------------------------------------------ the written plan */
+
+/* Writes the plan of `t` to DIR/NAME and opens it again (checked as any
+ * plan read back is). */
+static void write_and_open(const tiny *t, const char *name, cm__planfile *pf)
+{
+	cm_ctx *ctx;
+	char *path = cm__sprintf("%s/%s", t->dir, name);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_plan_write(ctx, t->plan, t->ds, t->cfg, path), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_eq(cm__planfile_open(ctx, pf, path), 0, "%s: %s", name, cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	free(path);
+}
+
+/* Field `field` of the feature of `layer` whose `key` field is `value`
+ * (the first feature when key is NULL): its text ("" when unset; NULL: no
+ * such field). */
+static const char *plan_field(cm__planfile *pf, const char *layer, const char *key,
+                              const char *value, const char *field)
+{
+	static char buf[128];
+	OGRLayerH lyr = cm__planfile_layer(pf, layer);
+	OGRFeatureH f;
+	int i, k;
+	cr_assert_not_null(lyr, "no layer %s", layer);
+	if ((i = cm__planfile_field(lyr, field)) < 0)
+		return NULL;
+	k = key ? cm__planfile_field(lyr, key) : -1;
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		if (!key || !strcmp(cm__planfile_str(f, k), value)) {
+			snprintf(buf, sizeof buf, "%s", cm__planfile_str(f, i));
+			OGR_F_Destroy(f);
+			return buf;
+		}
+		OGR_F_Destroy(f);
+	}
+	cr_assert_fail("%s: no feature %s = %s", layer, key, value);
+	return NULL;
+}
+
+Test(plan, says_its_distance_kind_and_each_detour)
+{
+	/* the river: C goes to B along its bank (50 + 1500 + 50 m) where the
+	 * straight line is 1500 m; D sits on B's own point (no ratio); E has
+	 * no school in reach */
+	static const char *const outs[] = {"p.gpkg", "p.shp", "p.csv"};
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 150},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, -1500, -150}};
+	tcomp c[] = {{"C", "urban", 10, 2, 0, 0, 0, -150}, {"D", "urban", 5, 1, 0, 0, -1500, -150},
+	             {"E", "urban", 5, 0, 0, 0, 4000, -2000}};
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", RIVER, NULL);
+	char *walk = extra_with("roads", roads, "[policy]\nmax_distance_primary_m = 5000\n");
+	char *drive = extra_with("roads", roads, "[roads]\nmode = drive\n[policy]\n"
+	                                         "max_distance_primary_m = 5000\n");
+	cm__planfile pf;
+	const char *v;
+	tiny t;
+	size_t k;
+	tiny_solve(&t, s, 2, c, 3, walk);
+	for (k = 0; k < sizeof outs / sizeof *outs; k++) {
+		write_and_open(&t, outs[k], &pf);
+		cr_assert_str_eq(plan_field(&pf, "summary", NULL, NULL, "distance_kind"), "roads_walk",
+		                 "%s", outs[k]);
+		v = plan_field(&pf, "compounds", "compound_id", "C", "detour_primary");
+		cr_assert_not_null(v, "%s: no detour_primary", outs[k]);
+		cr_assert_float_eq(strtod(v, NULL), 1600.0 / 1500.0, 1e-9, "%s: %s", outs[k], v);
+		cr_assert_str_eq(plan_field(&pf, "compounds", "compound_id", "D", "detour_primary"), "",
+		                 "%s: a compound on its school's point has no ratio", outs[k]);
+		cr_assert_str_eq(plan_field(&pf, "compounds", "compound_id", "E", "detour_primary"), "",
+		                 "%s: no school, no ratio", outs[k]);
+		cr_assert_str_eq(plan_field(&pf, "compounds", "compound_id", "C", "detour_junior"), "");
+		cm__planfile_close(&pf);
+	}
+	tiny_free(&t);
+
+	tiny_solve(&t, s, 2, c, 3, drive);
+	write_and_open(&t, "d.gpkg", &pf);
+	cr_assert_str_eq(plan_field(&pf, "summary", NULL, NULL, "distance_kind"), "roads_drive");
+	cm__planfile_close(&pf);
+	tiny_free(&t);
+
+	/* straight lines: said so, and no detour fields */
+	tiny_solve(&t, s, 2, c, 3, NULL);
+	write_and_open(&t, "s.gpkg", &pf);
+	cr_assert_str_eq(plan_field(&pf, "summary", NULL, NULL, "distance_kind"), "straight");
+	cr_assert_null(plan_field(&pf, "compounds", NULL, NULL, "detour_primary"));
+	cm__planfile_close(&pf);
+	tiny_free(&t);
+	free(walk);
+	free(drive);
+	free(roads);
+	free(dir);
+}
+
+Test(plan, a_table_plan_says_so_and_bad_fields_are_caught)
+{
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 1000, 0}};
+	tcomp c[] = {{"C1", "urban", 10, 0, 0, 0, 0, 0}};
+	char *dir = tmpdir();
+	char *table = write_file(dir, "d.csv", "compound_id,school_id,metres\nC1,A,2500\n");
+	char *extra = extra_with("distances", table, "");
+	char *path;
+	cm__planfile pf;
+	cm_ctx *ctx;
+	GDALDatasetH g;
+	tiny t;
+	int k;
+	tiny_solve(&t, s, 1, c, 1, extra);
+	write_and_open(&t, "t.gpkg", &pf);
+	cr_assert_str_eq(plan_field(&pf, "summary", NULL, NULL, "distance_kind"), "table");
+	cr_assert_float_eq(strtod(plan_field(&pf, "compounds", "compound_id", "C1", "detour_primary"),
+	                          NULL), 2.5, 1e-12);
+	cm__planfile_close(&pf);
+	/* a hand edit: a kind the engine does not write, a negative ratio, a
+	 * ratio where the compound has no school */
+	path = cm__sprintf("%s/t.gpkg", t.dir);
+	cm_ctx_new(&ctx);
+	for (k = 0; k < 3; k++) {
+		static const char *const sql[] = {
+			"UPDATE summary SET distance_kind = 'bus'",
+			"UPDATE compounds SET detour_primary = -1",
+			"UPDATE compounds SET detour_junior = 1.5",
+		};
+		static const char *const want[] = {
+			"field distance_kind", "field detour_primary", "field detour_junior"};
+		write_and_open(&t, "t.gpkg", &pf);
+		cm__planfile_close(&pf);
+		GDALAllRegister();
+		g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+		cr_assert_not_null(g);
+		GDALDatasetReleaseResultSet(g, GDALDatasetExecuteSQL(g, sql[k], NULL, NULL));
+		GDALClose(g);
+		cr_assert_eq(cm__planfile_open(ctx, &pf, path), CM_EINPUT, "%s: accepted", sql[k]);
+		cr_assert(strstr(cm_ctx_last_error(ctx), want[k]), "%s: %s", sql[k],
+		          cm_ctx_last_error(ctx));
+	}
+	cm_ctx_free(ctx);
+	free(path);
+	tiny_free(&t);
+	free(extra);
+	free(table);
 	free(dir);
 }
