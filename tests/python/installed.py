@@ -16,8 +16,10 @@ Run by meson (tests/meson.build) with
     CM_BUILD      the build directory
     CM_SOURCE     the source tree
     CM_SANITIZE   meson's b_sanitize: the test skips unless "none"
+    CM_LIBRARY    the shared library; the test skips without one
 Exit status 0 pass, 1 fail, 77 skipped (the reason printed): a sanitizer
-build, or no meson, cc or pkg-config on PATH.
+build, a build without a shared library, or no meson, cc or pkg-config on
+PATH.
 """
 import glob
 import os
@@ -47,6 +49,10 @@ def main():
     if os.environ.get("CM_SANITIZE", "none") != "none":
         print("skip: a sanitizer build's library needs its runtime linked first; "
               "the plain build runs this test")
+        return SKIP
+    if not os.environ.get("CM_LIBRARY"):
+        print("skip: no shared library in this build (default_library=static); "
+              "embed.c is built against it in the build tree (test 'embed')")
         return SKIP
     tools = {}
     for name, candidates in (("meson", ["meson"]), ("cc", [os.environ.get("CC", ""), "cc"]),
