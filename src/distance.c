@@ -53,6 +53,9 @@ struct cm__pairs {
 	size_t *start;           /* by compound: its first pair (n_compounds + 1 entries) */
 	size_t *school;          /* by pair: school index, ascending within a compound */
 	double *metres;          /* by pair */
+	size_t n_lines;          /* roads: the usable roads as drawn, for the plan's roads layer */
+	size_t *line_start;      /* by line: its first vertex (n_lines + 1 entries) */
+	double *line_x, *line_y; /* by vertex: working CRS, metres */
 };
 
 void cm__pairs_free(cm__pairs *p)
@@ -62,7 +65,32 @@ void cm__pairs_free(cm__pairs *p)
 	free(p->start);
 	free(p->school);
 	free(p->metres);
+	free(p->line_start);
+	free(p->line_x);
+	free(p->line_y);
 	free(p);
+}
+
+void cm__pairs_set_lines(cm__pairs *p, size_t n_lines, size_t *start, double *x, double *y)
+{
+	free(p->line_start);
+	free(p->line_x);
+	free(p->line_y);
+	p->n_lines = n_lines;
+	p->line_start = start;
+	p->line_x = x;
+	p->line_y = y;
+}
+
+size_t cm__pairs_lines(const cm__pairs *p, const size_t **start, const double **x,
+                       const double **y)
+{
+	if (!p || !p->line_start)
+		return 0;
+	*start = p->line_start;
+	*x = p->line_x;
+	*y = p->line_y;
+	return p->n_lines;
 }
 
 static int cmp_pair(const void *a, const void *b)

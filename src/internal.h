@@ -210,6 +210,13 @@ typedef struct cm__pair {
 int cm__pairs_make(cm__pair *pairs, size_t n, size_t n_compounds, size_t n_schools,
                    const char *kind, cm__pairs **out);
 void cm__pairs_free(cm__pairs *p);
+/* Roads' pairs keep the usable roads as drawn, for the plan's `roads`
+ * layer and its maps: `n_lines` lines, line k the vertices start[k] to
+ * start[k + 1] - 1 of x and y (working CRS).  set takes the arrays over
+ * (freed with the pairs); lines returns how many (0: none, or not roads). */
+void cm__pairs_set_lines(cm__pairs *p, size_t n_lines, size_t *start, double *x, double *y);
+size_t cm__pairs_lines(const cm__pairs *p, const size_t **start, const double **x,
+                       const double **y);
 /* The pairs of `ds` as `cfg` asks for them: *out NULL for straight lines;
  * the dataset's own (made as it was loaded); or, for a dataset made from
  * another (a scenario's), new ones also returned in *owned for the caller

@@ -71,6 +71,7 @@ typedef struct scene {
 	cm_vec zones;          /* m_area: tessellation tints (polygon compounds) */
 	cm_vec compounds;      /* m_compound */
 	OGRGeometryH boundary; /* NULL: none */
+	cm_vec roads;          /* OGRGeometryH: the plan's roads layer (a plan on roads) */
 	char *scenario;
 	long pupils, placed, unplaced;
 	double mean_km, migrant_share;
@@ -97,6 +98,9 @@ static void scene_free(scene *sc)
 	cm__vec_free(&sc->compounds);
 	if (sc->boundary)
 		OGR_G_DestroyGeometry(sc->boundary);
+	for (i = 0; i < sc->roads.len; i++)
+		OGR_G_DestroyGeometry(((OGRGeometryH *)sc->roads.data)[i]);
+	cm__vec_free(&sc->roads);
 	free(sc->scenario);
 	free(sc->crs);
 	memset(sc, 0, sizeof *sc);
@@ -282,6 +286,22 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const c
 			OGR_F_Destroy(f);
 		}
 	}
+	/* the roads the plan's distances used: lines, drawn as they are */
+	cm__vec_init(&sc->roads, sizeof(OGRGeometryH));
+	if ((lyr = cm__planfile_layer(src, "roads")) != NULL) {
+		OGR_L_ResetReading(lyr);
+		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+			OGRGeometryH g = OGR_F_GetGeometryRef(f), *slot;
+			OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
+			if (t == wkbLineString || t == wkbMultiLineString) {
+				if (!(slot = cm__vec_push(&sc->roads)) || !(*slot = OGR_G_Clone(g))) {
+					OGR_F_Destroy(f);
+					return cm__error(ctx, CM_ENOMEM, "out of memory");
+				}
+			}
+			OGR_F_Destroy(f);
+		}
+	}
 	if (!sc->scenario || !sc->crs)
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	return 0;
@@ -355,7 +375,17 @@ static void path_geometry(const page *p, OGRGeometryH g)
 			if (n)
 				cairo_close_path(p->cr);
 		}
-	} else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
+	} else if (t == wkbLineString) {
+		n = OGR_G_GetPointCount(g);
+		for (k = 0; k < n; k++) {
+			double x, y;
+			to_page(p, OGR_G_GetX(g, k), OGR_G_GetY(g, k), &x, &y);
+			if (k == 0)
+				cairo_move_to(p->cr, x, y);
+			else
+				cairo_line_to(p->cr, x, y);
+		}
+	} else if (t == wkbMultiPolygon || t == wkbMultiLineString || t == wkbGeometryCollection) {
 		for (i = 0; i < OGR_G_GetGeometryCount(g); i++)
 			path_geometry(p, OGR_G_GetGeometryRef(g, i));
 	}
@@ -782,6 +812,26 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 		cairo_set_line_width(cr, 0.9);
 		cairo_stroke(cr);
 	}
+	/* roads over the fills, beneath compounds and schools: grey casing,
+	 * a white street (a catchment's fill is opaque, so "beneath the
+	 * catchments" is drawn as beneath everything that is not a fill) */
+	if (sc->roads.len) {
+		int pass;
+		for (pass = 0; pass < 2; pass++) {
+			for (i = 0; i < sc->roads.len; i++)
+				path_geometry(p, ((OGRGeometryH *)sc->roads.data)[i]);
+			if (pass == 0)
+				cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.55);
+			else
+				cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+			cairo_set_line_width(cr, pass == 0 ? 1.3 : 0.6);
+			cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+			cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+			cairo_stroke(cr);
+		}
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+		cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	}
 	/* compounds: outlines or dots; unplaced pupils in red */
 	for (i = 0; i < sc->compounds.len; i++) {
 		const m_compound *c = &((m_compound *)sc->compounds.data)[i];
@@ -990,6 +1040,22 @@ static void draw_panel(page *p, const char *level)
 		cairo_stroke(cr);
 		cairo_set_dash(cr, NULL, 0, 0);
 		text_at(p, tx, y, "边界 boundary", 0);
+		y += 20;
+	}
+	if (sc->roads.len) {
+		int pass;
+		for (pass = 0; pass < 2; pass++) {
+			cairo_move_to(cr, sx - 9, y - 3);
+			cairo_line_to(cr, sx + 9, y - 3);
+			if (pass == 0)
+				cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.55);
+			else
+				cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+			cairo_set_line_width(cr, pass == 0 ? 2.6 : 1.2);
+			cairo_stroke(cr);
+		}
+		set_font(p, 9);
+		text_at(p, tx, y, "道路 road (distances by road)", 0);
 		y += 20;
 	}
 

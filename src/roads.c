@@ -733,8 +733,22 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		         g.n_edges, L.left_out, found.len);
 	rc = cm__pairs_make(found.data, found.len, ds->n_compounds, ds->n_schools, "roads", out);
 	found.data = NULL;
-	if (!rc)
+	if (!rc) {
+		/* the lines stay with the pairs, for the plan's roads layer: the
+		 * parts' starts closed by the vertex count */
+		size_t *end = cm__vec_push(&L.part);
+		if (!end) {
+			cm__pairs_free(*out);
+			*out = NULL;
+			goto nomem;
+		}
+		*end = L.x.len;
+		cm__pairs_set_lines(*out, L.part.len - 1, L.part.data, L.x.data, L.y.data);
+		cm__vec_init(&L.part, sizeof(size_t));
+		cm__vec_init(&L.x, sizeof(double));
+		cm__vec_init(&L.y, sizeof(double));
 		goto done;
+	}
 nomem:
 	rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 done:

@@ -36,7 +36,7 @@ typedef struct writer {
 	cm_ctx *ctx;
 	out_format format;
 	GDALDatasetH gds;         /* GeoPackage, shapefile folder or CSV folder */
-	GDALDatasetH parts[8];    /* GeoJSON: a file per layer */
+	GDALDatasetH parts[16];   /* GeoJSON: a file per layer */
 	int nparts;
 	const char *dir;          /* GeoJSON: the (temporary) folder */
 	OGRSpatialReferenceH srs;
@@ -525,6 +525,41 @@ static int write_boundary(writer *w, const cm_dataset *ds)
 	return e == OGRERR_NONE ? 0 : -1;
 }
 
+/* The `roads` layer, when the plan's distances were on roads: the roads
+ * the network used (a walk leaves out the no_walk classes), as read, in
+ * the working CRS, for maps (map.c draws them beneath the schools and
+ * compounds).  Not in a CSV plan, whose tables have no geometry. */
+static int write_roads(writer *w, const cm_dataset *ds)
+{
+	static const field_def fields[] = {{"length_m", OFTReal}};
+	const size_t *start;
+	const double *x, *y;
+	size_t n = cm__pairs_lines(ds->pairs, &start, &x, &y), k, v;
+	OGRLayerH lyr;
+	if (!n || w->format == FMT_CSV)
+		return 0;
+	if (!(lyr = make_layer(w, "roads", wkbLineString, fields, 1)))
+		return -1;
+	for (k = 0; k < n; k++) {
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
+		double len = 0;
+		OGRErr e;
+		for (v = start[k]; v < start[k + 1]; v++) {
+			OGR_G_AddPoint_2D(g, x[v], y[v]);
+			if (v > start[k])
+				len += cm__distance(x[v - 1], y[v - 1], x[v], y[v]);
+		}
+		OGR_F_SetGeometryDirectly(f, g);
+		OGR_F_SetFieldDouble(f, 0, len);
+		e = put(w, lyr, f);
+		OGR_F_Destroy(f);
+		if (e != OGRERR_NONE)
+			return -1;
+	}
+	return 0;
+}
+
 /* QGIS styles for a GeoPackage: the `layer_styles` table QGIS itself
  * writes, with a default style for `catchments` and `zones` that fills each
  * area with its `color` field (data-defined) and labels it with the school's
@@ -875,6 +910,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
 	    write_summary(&w, plan, cfg) || write_catchments(&w, plan, ds) ||
 	    write_compounds(&w, plan, ds, cfg) || write_zones(&w, plan, ds) || write_boundary(&w, ds) ||
+	    write_roads(&w, ds) ||
 	    write_changes(&w, plan, ds) || write_styles(&w, ds)) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());

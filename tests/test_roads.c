@@ -779,3 +779,101 @@ Test(plan, a_table_plan_says_so_and_bad_fields_are_caught)
 	free(table);
 	free(dir);
 }
+
+/* Counts the features of the plan's `roads` layer and sums length_m (-1:
+ * no such layer). */
+static long roads_in(cm__planfile *pf, double *metres)
+{
+	OGRLayerH lyr = cm__planfile_layer(pf, "roads");
+	OGRFeatureH f;
+	long n = 0;
+	*metres = 0;
+	if (!lyr)
+		return -1;
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		cr_assert_not_null(OGR_F_GetGeometryRef(f));
+		*metres += cm__planfile_num(f, cm__planfile_field(lyr, "length_m"));
+		n++;
+		OGR_F_Destroy(f);
+	}
+	return n;
+}
+
+Test(plan, a_plan_on_roads_carries_them_and_its_map_draws_them)
+{
+	/* the river's three roads: two banks of 10 km and the 200 m bridge;
+	 * walking leaves the expressway out of the layer as of the network */
+	static const char *const outs[] = {"p.gpkg", "p.shp"};
+	static const char *const classes[] = {"street", "street", "street", "motorway"};
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 150},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, -1500, -150}};
+	tcomp c[] = {{"C", "urban", 10, 2, 0, 0, 0, -150}, {"D", "urban", 5, 1, 0, 0, -1500, -150}};
+	char *dir = tmpdir(), *lines = cm__sprintf("%s;-5000 500,5000 500", RIVER);
+	char *roads = roads_file(dir, "r.geojson", lines, classes);
+	char *extra = extra_with("roads", roads, "");
+	char *plan, *map1, *map2, *png1, *png2;
+	size_t len1, len2, k;
+	cm__planfile pf;
+	cm_ctx *ctx;
+	GDALDatasetH g;
+	double metres;
+	tiny t;
+	tiny_solve(&t, s, 2, c, 2, extra);
+	for (k = 0; k < sizeof outs / sizeof *outs; k++) {
+		write_and_open(&t, outs[k], &pf);
+		cr_assert_eq(roads_in(&pf, &metres), 3, "%s", outs[k]);
+		if (k < 2) /* (GeoJSON is in longitude and latitude) */
+			cr_assert_float_eq(metres, 10000 + 10000 + 200, 1e-6, "%s: %g m", outs[k], metres);
+		cm__planfile_close(&pf);
+	}
+	/* a GeoJSON plan too (read by GDAL here: the plan reader wants a
+	 * junior level's fields, which GeoJSON leaves out when all empty) */
+	cm_ctx_new(&ctx);
+	plan = cm__sprintf("%s/j.geojson", t.dir);
+	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, plan), 0, "%s", cm_ctx_last_error(ctx));
+	free(plan);
+	plan = cm__sprintf("%s/j/roads.geojson", t.dir);
+	GDALAllRegister();
+	g = GDALOpenEx(plan, GDAL_OF_VECTOR, NULL, NULL, NULL);
+	cr_assert_not_null(g, "no %s", plan);
+	cr_assert_eq(OGR_L_GetFeatureCount(GDALDatasetGetLayer(g, 0), TRUE), 3);
+	GDALClose(g);
+	free(plan);
+	/* the map: drawn with the roads, and not the same without them */
+	plan = cm__sprintf("%s/p.gpkg", t.dir);
+	map1 = cm__sprintf("%s/m1.png", t.dir);
+	map2 = cm__sprintf("%s/m2.png", t.dir);
+	cr_assert_eq(cm_map_draw(ctx, plan, map1, NULL), 0, "%s", cm_ctx_last_error(ctx));
+	g = GDALOpenEx(plan, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+	cr_assert_not_null(g);
+	GDALDatasetReleaseResultSet(g, GDALDatasetExecuteSQL(g, "DELETE FROM roads", NULL, NULL));
+	GDALClose(g);
+	cr_assert_eq(cm_map_draw(ctx, plan, map2, NULL), 0, "%s", cm_ctx_last_error(ctx));
+	png1 = slurp(map1, &len1);
+	png2 = slurp(map2, &len2);
+	cr_assert(png1 && png2);
+	cr_assert(len1 != len2 || memcmp(png1, png2, len1), "the roads changed nothing on the map");
+	free(png1);
+	free(png2);
+	/* the shapefile plan's map draws too */
+	free(plan);
+	plan = cm__sprintf("%s/p", t.dir);
+	cr_assert_eq(cm_map_draw(ctx, plan, map1, NULL), 0, "%s", cm_ctx_last_error(ctx));
+	tiny_free(&t);
+
+	/* straight lines: no roads layer */
+	tiny_solve(&t, s, 2, c, 2, NULL);
+	write_and_open(&t, "s.gpkg", &pf);
+	cr_assert_eq(roads_in(&pf, &metres), -1);
+	cm__planfile_close(&pf);
+	tiny_free(&t);
+	cm_ctx_free(ctx);
+	free(plan);
+	free(map1);
+	free(map2);
+	free(extra);
+	free(roads);
+	free(lines);
+	free(dir);
+}
