@@ -16,6 +16,9 @@ What it makes (see geodata/tongxi/README.md):
                      coordinates copied from a web map (GCJ-02), classes
                      rather than seats
   river.geojson, ring_road.geojson, boundary.geojson: map context
+  roads.geojson      the road network: the ring road (its two bridges the
+                     river's only crossings), the town's street grid,
+                     riverside roads, county and village roads
 
 The county is fictional, placed in hilly northern Guangdong.  A county town
 split by the 桐溪 river and held by a ring road; an old town north of the
@@ -380,6 +383,200 @@ dump(os.path.join(OUT, "boundary.geojson"), {
     "type": "FeatureCollection", "name": "boundary", "crs": CRS,
     "features": [{"type": "Feature", "properties": {"名称": "桐溪县"},
                   "geometry": {"type": "Polygon", "coordinates": [ring(bnd)]}}]})
+
+
+# ---------------------------------------------------------------- roads
+# The road network (roads.geojson), made from the geometry above only (no
+# random numbers: the files above stay as they were).  The river is crossed
+# at exactly two bridges, where the ring road crosses it; the town's walkable
+# street grid (420 m, between the compounds) stops at each bank's riverside
+# road; county roads join each town to the ring, village roads each village
+# to its town's streets.  Lines meet only where they share a vertex.
+def river_side(x, y):
+    return y - river_y(x)
+
+
+def crosses_river(a, b, clear=0.0):
+    """Whether the straight road a-b crosses the river (or comes within
+    `clear` metres of its centre line, measured north-south)."""
+    if max(a[0], b[0]) < -9000 or min(a[0], b[0]) > 12000:
+        return False
+    n = max(2, int(math.hypot(b[0] - a[0], b[1] - a[1]) / 20.0))
+    side = None
+    for k in range(n + 1):
+        x = a[0] + (b[0] - a[0]) * k / n
+        y = a[1] + (b[1] - a[1]) * k / n
+        if x < -9000 or x > 12000:
+            continue
+        d = river_side(x, y)
+        if abs(d) < clear:
+            return True
+        if side is None:
+            side = d > 0
+        elif side != (d > 0):
+            return True
+    return False
+
+
+roads = []   # (name, class, [(x, y), ...]) in local metres
+
+
+def add_road(name, cls, pts):
+    if len(pts) >= 2:
+        roads.append((name, cls, pts))
+
+
+# the ring road: the only crossings of the river are its two bridges
+ring_pts = [(RING_C[0] + RING_R * math.cos(2 * math.pi * k / 72),
+             RING_C[1] + RING_R * math.sin(2 * math.pi * k / 72)) for k in range(73)]
+add_road("环城路", "主干路", ring_pts)
+urban = [(c["cx"], c["cy"]) for c in compounds if c["town"] == "城关镇"]
+town_schools = [(x, y) for (_, _, _, x, y, _, d, _, _) in schools[:19]]
+
+
+def near_any(x, y, pts, r):
+    return any(abs(x - px) < r and abs(y - py) < r for px, py in pts)
+
+
+# the town's street grid: nodes between the compounds, kept near them
+G = 420.0
+xs = [(k + 0.5) * G for k in range(-12, 16)]
+ys = [(k + 0.5) * G for k in range(-13, 13)]
+node = {}
+for i, x in enumerate(xs):
+    for j, y in enumerate(ys):
+        if abs(river_side(x, y)) > 130 and near_any(x, y, urban + town_schools, 500):
+            node[i, j] = (x, y)
+
+
+def grid_runs(cells, name, cls, step):
+    """Streets through consecutive kept nodes (`cells`: ordered keys),
+    broken where a node is missing or a piece would cross the river."""
+    run = []
+    for key in cells:
+        p = node.get(key)
+        if p and run and crosses_river(run[-1], p, 120):
+            add_road(name, cls, run)
+            run = []
+        if p:
+            run.append(p)
+        else:
+            add_road(name, cls, run)
+            run = []
+    add_road(name, cls, run)
+
+
+for j in range(len(ys)):
+    grid_runs([(i, j) for i in range(len(xs))], "城区街道", "支路", G)
+for i in range(len(xs)):
+    grid_runs([(i, j) for j in range(len(ys))], "城区街道", "支路", G)
+# riverside roads on both banks, inside the ring, each street ending at them
+for bank, off in (("北岸", 120.0), ("南岸", -120.0)):
+    pts = []
+    x = -2800.0
+    while x <= 3500.0:
+        pts.append((x, river_y(x) + off))
+        x += 105.0
+    pts = [p for p in pts if math.hypot(p[0] - RING_C[0], p[1] - RING_C[1]) < RING_R - 60]
+    add_road("沿河路" + bank, "次干路", pts)
+    bank_at = {round(p[0]): p for p in pts}
+    for i, x in enumerate(xs):
+        b = bank_at.get(round(x))
+        if not b:
+            continue
+        # the kept node nearest the bank on this side
+        side = [(abs(y - b[1]), (x, y)) for (ii, j), (_, y) in node.items()
+                if ii == i and (river_side(x, y) > 0) == (off > 0)]
+        if side:
+            add_road("城区街道", "支路", [b, min(side)[1]])
+# the ring joined to the nearest street of its side at every vertex near one
+for v in ring_pts[:-1]:
+    best = min(((math.hypot(v[0] - p[0], v[1] - p[1]), p) for p in node.values()),
+               default=None)
+    if best and best[0] < 450 and not crosses_river(v, best[1], 60):
+        add_road("城区街道", "支路", [v, best[1]])
+
+# towns: a 330 m street grid at each centre; county roads to the ring
+for tname, (tx, ty) in TOWNS:
+    tg = [(tx + (k + 0.5) * 330.0) for k in range(-4, 4)]
+    th = [(ty + (k + 0.5) * 330.0) for k in range(-4, 4)]
+    for y in th:
+        add_road(tname[:2] + "镇街道", "支路", [(x, y) for x in tg])
+    for x in tg:
+        add_road(tname[:2] + "镇街道", "支路", [(x, y) for y in th])
+    corners = [(x, y) for x in (tg[0], tg[-1]) for y in (th[0], th[-1])]
+    choice = min(((math.hypot(c[0] - v[0], c[1] - v[1]), c, v) for c in corners for v in ring_pts[:-1]
+                  if not crosses_river(c, v, 60)))
+    c, v = choice[1], choice[2]
+    n = max(1, int(choice[0] / 500))
+    add_road(tname[:2] + "公路", "县道", [(c[0] + (v[0] - c[0]) * k / n, c[1] + (v[1] - c[1]) * k / n)
+                                           for k in range(n + 1)])
+    # village roads: from each village's centre to the town's nearest street corner
+    grid_pts = [(x, y) for x in tg for y in th]
+    for cc in compounds:
+        if cc["town"] == tname and cc["area"] == "乡村":
+            g = min(grid_pts, key=lambda p: math.hypot(p[0] - cc["cx"], p[1] - cc["cy"]))
+            d = math.hypot(g[0] - cc["cx"], g[1] - cc["cy"])
+            n = max(1, int(d / 500))
+            add_road(cc["name"] + "村道", "村道",
+                     [(cc["cx"] + (g[0] - cc["cx"]) * k / n, cc["cy"] + (g[1] - cc["cy"]) * k / n)
+                      for k in range(n + 1)])
+# schools off every street (the county boarding junior, teaching points)
+for (name, lvl, sector, x, y, boarding, district, ps, js) in schools:
+    near = min((math.hypot(x - p[0], y - p[1]), p) for _, _, pts in roads for p in pts)
+    if near[0] > 250:
+        n = max(1, int(near[0] / 500))
+        q = near[1]
+        add_road(name + "路", "村道", [(x + (q[0] - x) * k / n, y + (q[1] - y) * k / n)
+                                      for k in range(n + 1)])
+# one network: a piece of street the grid left apart (cut by the river or
+# by a missing node) is joined to the rest by a short link on its own bank
+def pieces():
+    parent = {}
+
+    def find(a):
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+    for _, _, pts in roads:
+        keys = [(round(x, 3), round(y, 3)) for x, y in pts]
+        for a, b in zip(keys, keys[1:]):
+            parent[find(a)] = find(b)
+    groups = {}
+    for k in list(parent):
+        groups.setdefault(find(k), []).append(k)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+for _ in range(200):
+    parts = pieces()
+    if len(parts) == 1:
+        break
+    main = parts[0]
+    joined = False
+    for piece in parts[1:]:
+        pairs = sorted((math.hypot(a[0] - b[0], a[1] - b[1]), a, b) for a in piece for b in main)
+        best = next((p for p in pairs if not crosses_river(p[1], p[2], 60)), None)
+        if best:
+            add_road("城区街道", "支路", [best[1], best[2]])
+            joined = True
+            break
+    assert joined, "a piece of road that cannot be joined"
+assert len(pieces()) == 1
+
+# the promise: no road but the ring crosses the river
+for name, cls, pts in roads[1:]:
+    for a, b in zip(pts, pts[1:]):
+        assert not crosses_river(a, b), name
+
+dump(os.path.join(OUT, "roads.geojson"), {
+    "type": "FeatureCollection", "name": "roads", "crs": CRS,
+    "features": [{"type": "Feature", "properties": {"名称": name, "道路等级": cls},
+                  "geometry": {"type": "LineString",
+                               "coordinates": [[round(a, 7), round(b, 7)]
+                                               for a, b in (lonlat(x, y) for x, y in pts)]}}
+                 for name, cls, pts in roads]})
 
 tot = [sum(c["p"][k] for c in compounds) for k in range(4)]
 print("%d compounds (%s), %d schools; primary %d local + %d migrant, junior %d + %d" % (

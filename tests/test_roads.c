@@ -877,3 +877,94 @@ Test(plan, a_plan_on_roads_carries_them_and_its_map_draws_them)
 	free(lines);
 	free(dir);
 }
+
+/* ------------------------------------------------------------ the example county */
+
+/* geodata/make_tongxi.py makes the example's roads.geojson byte for byte
+ * (test_geodata checks the county's other files). */
+Test(example, generator_reproduces_the_roads)
+{
+	const char *py = getenv("CM_PYTHON"), *geo = getenv("CM_GEODATA");
+	char *dir = tmpdir(), *cmd, *a, *b, *x, *y;
+	size_t la, lb;
+	cr_assert(geo, "CM_GEODATA is not set");
+	if (!py || !*py)
+		cr_skip_test("no python3 to run the generator");
+	cmd = cm__sprintf("%s %s/make_tongxi.py %s >/dev/null", py, geo, dir);
+	cr_assert_eq(system(cmd), 0, "the generator failed");
+	a = cm__sprintf("%s/tongxi/roads.geojson", geo);
+	b = cm__sprintf("%s/roads.geojson", dir);
+	x = slurp(a, &la);
+	y = slurp(b, &lb);
+	cr_assert(x && y, "missing roads.geojson");
+	cr_assert(la == lb && !memcmp(x, y, la), "roads.geojson differs from the generator's output");
+	cr_assert_lt(la, 500000, "the example's roads should stay small");
+	free(x), free(y), free(a), free(b), free(cmd), free(dir);
+}
+
+/* The example county on its roads (examples/tongxi-roads.ini): every compound and school on a road,
+ * every compound with a school in reach at both levels; in the plan, no
+ * way by road is shorter than the straight line, and the river's two
+ * bridges make some ways several times longer. */
+Test(example, the_county_on_its_roads, .timeout = 300)
+{
+	const char *base = getenv("CM_EXAMPLE");
+	char *ex = cm__sprintf("%.*s-roads.ini", (int)strlen(base) - 4, base);
+	char *text = slurp(ex, NULL), *dir = strdup(ex), *split;
+	cm_config *cfg;
+	cm_dataset *ds;
+	cm_check_report rep;
+	cm_plan *plan;
+	cm_ctx *ctx;
+	const cm_assignment *a;
+	const cm_compound *c;
+	const cm_school *s;
+	size_t n, i, long_ways = 0;
+	cr_assert(text, "no %s", ex);
+	cr_assert(strstr(text, "\nroads = "), "the example does not use its roads");
+	*strrchr(dir, '/') = '\0';
+	/* split mode: the exact flow, fast */
+	split = strstr(text, "assignment = single");
+	cr_assert(split);
+	memcpy(split, "assignment = split ", 19);
+	ds = load_ok(text, dir, &cfg);
+	cr_assert_not_null(find_diag(ds, "roads"), "no note on the road network");
+	cr_assert_eq(count_diag(ds, "far-from-road"), 0);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+	cr_assert_eq(rep.errors, 0);
+	cr_assert_eq(rep.level[CM_PRIMARY].no_eligible, 0);
+	cr_assert_eq(rep.level[CM_JUNIOR].no_eligible, 0);
+	cr_assert_eq(cm_solve(ctx, cfg, ds, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	cm_dataset_compounds(ds, &c);
+	cm_dataset_schools(ds, &s);
+	n = cm_plan_assignments(plan, &a);
+	for (i = 0; i < n; i++) {
+		double line;
+		if (a[i].school < 0)
+			continue;
+		line = cm__distance(c[a[i].compound].x, c[a[i].compound].y, s[a[i].school].x,
+		                    s[a[i].school].y);
+		cr_assert_geq(a[i].distance_m, line - 1e-6, "%s to %s: %g m by road, %g m straight",
+		              c[a[i].compound].id, s[a[i].school].id, a[i].distance_m, line);
+		long_ways += a[i].distance_m > 3 * line && line > 300;
+	}
+	for (i = 0; i < ds->n_compounds; i++) {
+		size_t k;
+		for (k = 0; k < ds->n_schools; k++) {
+			double by = cm__pair_distance(ds, ds->pairs, i, k);
+			double line = cm__distance(c[i].x, c[i].y, s[k].x, s[k].y);
+			if (isfinite(by))
+				cr_assert_geq(by, line - 1e-6);
+			long_ways += isfinite(by) && by > 3 * line && line > 300;
+		}
+	}
+	cr_assert_gt(long_ways, 0, "no pair goes round the river");
+	cm_plan_free(plan);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	free(text);
+	free(dir);
+	free(ex);
+}
