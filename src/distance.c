@@ -12,10 +12,12 @@
  * reported distance go through cm__pair_distance.
  *
  * A dataset loaded from the configuration carries its own pairs
- * (cm__pairs_load, from read.c).  A dataset made from another (a
- * scenario's: schools closed or added, compounds added) has none: its
- * pairs are made afresh by cm__pairs_for, matched by id, the table's rows
- * for ids it lacks ignored (they were checked against the base data).
+ * (cm__pairs_load, from read.c).  A scenario's dataset gets its own as it
+ * is made (cm__pairs_carry, from scenario.c): the base's renumbered when
+ * it has no school or compound the base lacks (and, on roads, no longer
+ * reach), else made afresh, matched by id, the table's rows for ids it
+ * lacks ignored (they were checked against the base data).  A dataset
+ * without them (made some other way) gets them from cm__pairs_for.
  *
  * Layout: straight lines and reach; the pairs; the table; the entry points.
  */
@@ -440,6 +442,120 @@ int cm__pairs_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 	if (cfg->roads.path)
 		return cm__roads_pairs(ctx, cfg, ds, ds, &ds->pairs);
 	return 0;
+}
+
+/* Reach without a limit as HUGE_VAL. */
+static double limit(double r)
+{
+	return r > 0 ? r : HUGE_VAL;
+}
+
+/* The base's pairs of `base` renumbered for `ds`, whose compounds and
+ * schools are all the base's (`cidx`, `sidx`: ds's by base index, -1 for
+ * one ds lacks); the road lines copied along.  0 or CM_ENOMEM. */
+static int remap(const cm__pairs *bp, const long *cidx, const long *sidx, size_t nbc,
+                 const cm_dataset *ds, cm__pairs **out)
+{
+	cm_vec rows;
+	size_t bi, k;
+	int rc;
+	cm__vec_init(&rows, sizeof(cm__pair));
+	for (bi = 0; bi < nbc; bi++) {
+		if (cidx[bi] < 0)
+			continue;
+		for (k = bp->start[bi]; k < bp->start[bi + 1]; k++) {
+			cm__pair *p;
+			if (sidx[bp->school[k]] < 0)
+				continue;
+			if (!(p = cm__vec_push(&rows))) {
+				cm__vec_free(&rows);
+				return CM_ENOMEM;
+			}
+			p->compound = (size_t)cidx[bi];
+			p->school = (size_t)sidx[bp->school[k]];
+			p->metres = bp->metres[k];
+			p->fid = -1;
+		}
+	}
+	rc = cm__pairs_make(rows.data, rows.len, ds->n_compounds, ds->n_schools, bp->kind, out);
+	if (!rc && bp->line_start) {
+		size_t nv = bp->line_start[bp->n_lines];
+		size_t *st = malloc((bp->n_lines + 1) * sizeof *st);
+		double *x = malloc((nv + 1) * sizeof *x), *y = malloc((nv + 1) * sizeof *y);
+		if (!st || !x || !y) {
+			free(st);
+			free(x);
+			free(y);
+			cm__pairs_free(*out);
+			*out = NULL;
+			return CM_ENOMEM;
+		}
+		memcpy(st, bp->line_start, (bp->n_lines + 1) * sizeof *st);
+		memcpy(x, bp->line_x, nv * sizeof *x);
+		memcpy(y, bp->line_y, nv * sizeof *y);
+		cm__pairs_set_lines(*out, bp->n_lines, st, x, y);
+	}
+	return rc;
+}
+
+int cm__pairs_carry(cm_ctx *ctx, const cm_config *base_cfg, const cm_config *cfg,
+                    const cm_dataset *base, cm_dataset *ds)
+{
+	cm__id *cid = NULL, *sid = NULL;
+	long *cidx = NULL, *sidx = NULL;
+	const cm__pairs *p;
+	cm__pairs *owned = NULL;
+	size_t i;
+	int lv, rc = 0, same = base->pairs != NULL;
+
+	if (!cfg->distances.path && !cfg->roads.path)
+		return 0;
+	/* a road search stops at the base's reach: a longer one needs a new search */
+	for (lv = 0; lv < CM_NLEVELS && same && cfg->roads.path; lv++)
+		same = limit(cfg->policy.max_distance_m[lv]) <= limit(base_cfg->policy.max_distance_m[lv]);
+	if (same && cfg->roads.path)
+		same = limit(cfg->policy.max_distance_boarding_m) <=
+		       limit(base_cfg->policy.max_distance_boarding_m);
+	if (same) {
+		cid = cm__ids_index(sizeof(cm_compound), ds->compounds, ds->n_compounds);
+		sid = cm__ids_index(sizeof(cm_school), ds->schools, ds->n_schools);
+		cidx = malloc((base->n_compounds + 1) * sizeof *cidx);
+		sidx = malloc((base->n_schools + 1) * sizeof *sidx);
+		if (!cid || !sid || !cidx || !sidx) {
+			rc = CM_ENOMEM;
+			goto done;
+		}
+		for (i = 0; i < base->n_compounds; i++)
+			cidx[i] = cm__ids_find(cid, ds->n_compounds, base->compounds[i].id);
+		for (i = 0; i < base->n_schools; i++)
+			sidx[i] = cm__ids_find(sid, ds->n_schools, base->schools[i].id);
+		/* every compound and school of ds is the base's: nothing new to measure */
+		{
+			size_t nc = 0, ns = 0;
+			for (i = 0; i < base->n_compounds; i++)
+				nc += cidx[i] >= 0;
+			for (i = 0; i < base->n_schools; i++)
+				ns += sidx[i] >= 0;
+			same = nc == ds->n_compounds && ns == ds->n_schools;
+		}
+	}
+	if (same) {
+		rc = remap(base->pairs, cidx, sidx, base->n_compounds, ds, &owned);
+	} else {
+		cm__pairs_free(ds->pairs);
+		ds->pairs = NULL;
+		rc = cm__pairs_for(ctx, cfg, ds, &p, &owned);
+	}
+	if (!rc) {
+		cm__pairs_free(ds->pairs);
+		ds->pairs = owned;
+	}
+done:
+	free(cid);
+	free(sid);
+	free(cidx);
+	free(sidx);
+	return rc == CM_ENOMEM ? cm__error(ctx, CM_ENOMEM, "out of memory") : rc;
 }
 
 int cm__pairs_for(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,

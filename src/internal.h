@@ -132,8 +132,9 @@ struct cm_dataset {
 	int compound_polygons;     /* compounds given as polygons */
 	void *boundary;            /* OGRGeometryH: the [input] boundary, working CRS; NULL: none */
 	int repair;                /* repair invalid polygons (config) */
-	struct cm__pairs *pairs;   /* travel distances ([input] distances or roads); NULL:
-	                              straight lines, or a dataset made from another
+	struct cm__pairs *pairs;   /* travel distances ([input] distances or roads), a
+	                              scenario's too (cm__pairs_carry); NULL: straight
+	                              lines, or a dataset made some other way
 	                              (cm__pairs_for makes its own) */
 };
 
@@ -223,6 +224,14 @@ size_t cm__pairs_lines(const cm__pairs *p, const size_t **start, const double **
  * to free (cm__pairs_free).  Errors (CM_EINPUT, CM_ENOMEM) are the load's. */
 int cm__pairs_for(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                   const cm__pairs **out, cm__pairs **owned);
+/* Gives scenario dataset `ds` (made from `base`, cfg the scenario's view
+ * of base_cfg) its own pairs, once for all its levels: the base's
+ * renumbered when every compound and school of ds is the base's and, on
+ * roads, no reach is longer than the base's (the searches stopped there);
+ * else made afresh as cm__pairs_for does.  Nothing with straight lines.
+ * Errors (CM_EINPUT, CM_ENOMEM) leave ds->pairs as it was. */
+int cm__pairs_carry(cm_ctx *ctx, const cm_config *base_cfg, const cm_config *cfg,
+                    const cm_dataset *base, cm_dataset *ds);
 /* Makes the dataset's own pairs as it is loaded (read.c): the table read
  * and checked, or the road network built, with what is wrong with a row,
  * a road, or a compound or school far from every road as diagnostics on

@@ -463,6 +463,13 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 		rc = each_item(sc->demand, demand_one, &a);
 	if (rc == CM_ENOMEM)
 		cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (!rc) {
+		/* the distances, once for the scenario's every level (and its
+		 * plan's roads layer) */
+		cm_config view;
+		cm_scenario_config(cfg, sc, &view);
+		rc = cm__pairs_carry(ctx, cfg, &view, base, a.ds);
+	}
 	free(a.closed);
 	if (rc) {
 		cm_dataset_free(a.ds);

@@ -968,3 +968,75 @@ Test(example, the_county_on_its_roads, .timeout = 300)
 	free(dir);
 	free(ex);
 }
+
+/* ------------------------------------------------------------ scenarios */
+
+/* A scenario's dataset gets its distances once, as it is made: the base's
+ * renumbered when it adds nothing and reaches no further (a closed school
+ * gone, the rest as they were), a new search when its reach is longer; and
+ * its roads, for its plan's layer. */
+Test(scenario, carries_the_distances)
+{
+	/* the river: A north of it, B and E on the south bank; 5 km reach,
+	 * so C, south of A, cannot reach A by road (6.3 km round the bridge) */
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 150},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, -1500, -150},
+	               {"E", "primary", "public", 100, 0, 0, 0, 0, 2000, -150}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 0, -150}, {"D", "urban", 5, 0, 0, 0, -1500, -150},
+	             {"F", "urban", 5, 0, 0, 0, 1000, 150}};
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", RIVER, NULL);
+	char *extra = extra_with("roads", roads, "[policy]\nmax_distance_primary_m = 5000\n"
+	                                         "[scenario close]\nclose = B\ndemand = C:2\n"
+	                                         "[scenario far]\nmax_distance_primary_m = 8000\n");
+	const size_t *st;
+	const double *lx, *ly;
+	cm_dataset *sds;
+	cm_ctx *ctx;
+	tiny t;
+	size_t i, k, bi, bk;
+	int sc;
+	tiny_solve(&t, s, 3, c, 3, extra);
+	cm_ctx_new(&ctx);
+	cr_assert(isinf(cm__pair_distance(t.ds, t.ds->pairs, 0, 0)), "C-A beyond the reach");
+	for (sc = 0; sc < 2; sc++) {
+		cr_assert_eq(cm_scenario_data(ctx, t.cfg, &t.cfg->scenarios[sc], t.ds, &sds), 0, "%s",
+		             cm_ctx_last_error(ctx));
+		cr_assert_not_null(sds->pairs, "%s: no distances of its own",
+		                   t.cfg->scenarios[sc].name);
+		cr_assert_eq(cm__pairs_lines(sds->pairs, &st, &lx, &ly), 3, "%s: roads",
+		             t.cfg->scenarios[sc].name);
+		cr_assert_eq(sds->n_schools, sc == 0 ? 2 : 3);
+		for (i = 0; i < sds->n_compounds; i++)
+			for (k = 0; k < sds->n_schools; k++) {
+				double got = cm__pair_distance(sds, sds->pairs, i, k), want;
+				for (bi = 0; strcmp(t.ds->compounds[bi].id, sds->compounds[i].id); bi++)
+					;
+				for (bk = 0; strcmp(t.ds->schools[bk].id, sds->schools[k].id); bk++)
+					;
+				want = cm__pair_distance(t.ds, t.ds->pairs, bi, bk);
+				/* searched again, further: round the bridge at x = 3000 */
+				if (sc == 1 && !strcmp(sds->compounds[i].id, "C") &&
+				    !strcmp(sds->schools[k].id, "A"))
+					want = 50 + 3000 + 200 + 3000 + 50;
+				if (sc == 1 && !strcmp(sds->compounds[i].id, "D") &&
+				    !strcmp(sds->schools[k].id, "A"))
+					want = 50 + 4500 + 200 + 3000 + 50;
+				if (sc == 1 && !strcmp(sds->compounds[i].id, "F") &&
+				    !strcmp(sds->schools[k].id, "B"))
+					want = 50 + 2000 + 200 + 4500 + 50;
+				if (isinf(want))
+					cr_assert(isinf(got), "%s: %s-%s %g", t.cfg->scenarios[sc].name,
+					          sds->compounds[i].id, sds->schools[k].id, got);
+				else
+					cr_assert_float_eq(got, want, 1e-9, "%s: %s-%s %g, want %g",
+					                   t.cfg->scenarios[sc].name, sds->compounds[i].id,
+					                   sds->schools[k].id, got, want);
+			}
+		cm_dataset_free(sds);
+	}
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+	free(extra);
+	free(roads);
+	free(dir);
+}
