@@ -49,11 +49,18 @@ typedef struct writer {
 	int nmade;
 } writer;
 
-/* OGR_L_CreateFeature, counted for verify. */
+/* OGR_L_CreateFeature, counted for verify.  A field left unset is written
+ * as null: GDAL's GeoJSON writer leaves an unset field out, and a field
+ * unset in every feature (no junior school anywhere, no migrants) would
+ * then be missing from the layer read back. */
 static OGRErr put(writer *w, OGRLayerH lyr, OGRFeatureH f)
 {
-	OGRErr e = OGR_L_CreateFeature(lyr, f);
-	int i;
+	OGRErr e;
+	int i, n = OGR_F_GetFieldCount(f);
+	for (i = 0; i < n; i++)
+		if (!OGR_F_IsFieldSet(f, i))
+			OGR_F_SetFieldNull(f, i);
+	e = OGR_L_CreateFeature(lyr, f);
 	for (i = 0; i < w->nmade && e == OGRERR_NONE; i++)
 		if (w->made[i].lyr == lyr) {
 			w->made[i].n++;

@@ -952,3 +952,42 @@ Test(planread, cli_refuses_and_writes_nothing)
 	free(gj);
 	fx_free(&f);
 }
+
+/* A plan with fields empty in every row (no junior pupils, so no junior
+ * school anywhere; no migrants) reads back in every format: GDAL's GeoJSON
+ * writer left such fields out of the file, and the reader then called them
+ * missing. */
+Test(planread, fields_empty_everywhere_read)
+{
+	static const char *const fmts[] = {"gpkg", "shp", "geojson", "csv"};
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, 3000, 0}};
+	tcomp c[] = {{"c1", "urban", 40, 0, 0, 0, 200, 0}, {"c2", "urban", 50, 0, 0, 0, 2800, 100}};
+	tiny t;
+	tiny_solve(&t, s, 2, c, 2, NULL);
+	for (int k = 0; k < 4; k++) {
+		char *plan, *out;
+		cm_ctx *ctx;
+		cm_comparison *cmp = NULL;
+		const cm_compare_change *ch;
+		cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
+		cm_ctx_new(&ctx);
+		cr_assert(asprintf(&plan, "%s/empty.%s", t.dir, fmts[k]) > 0);
+		cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, plan), 0, "%s: %s", fmts[k],
+		             cm_ctx_last_error(ctx));
+		if (strcmp(fmts[k], "gpkg"))
+			plan[strlen(plan) - strlen(fmts[k]) - 1] = '\0'; /* a folder */
+		cr_assert_eq(cm_compare_plans(ctx, plan, plan, &cmp), 0, "%s: %s", fmts[k],
+		             cm_ctx_last_error(ctx));
+		cr_assert_eq(cm_comparison_changes(cmp, &ch), 0, "%s", fmts[k]);
+		cm_comparison_free(cmp);
+		cr_assert(asprintf(&out, "%s/empty-%s.svg", t.dir, fmts[k]) > 0);
+		if (strcmp(fmts[k], "csv"))
+			cr_assert_eq(cm_map_draw(ctx, plan, out, &mo), 0, "%s: %s", fmts[k],
+			             cm_ctx_last_error(ctx));
+		free(out);
+		free(plan);
+		cm_ctx_free(ctx);
+	}
+	tiny_free(&t);
+}
