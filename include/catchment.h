@@ -204,6 +204,9 @@ typedef struct cm_roads_opts {
 	double snap_m;        /* a compound or school further from every usable road is not
 	                         on the network: 300 m */
 	double tolerance_m;   /* vertices this close are one node: 0.5 m */
+	double walk_kmh;      /* walk: the pupils' speed, km/h: 4.5 */
+	char *speed_kmh;      /* drive: "CLASS:KMH, ..." by class field value; NULL: none */
+	double speed_default_kmh; /* drive: a class speed_kmh lacks (or no class), km/h: 30 */
 } cm_roads_opts;
 
 /* A parsed scenario file.  Plain data, as GLPK's parameter structs:
@@ -359,6 +362,8 @@ typedef struct cm_assignment {
 	cm_seat_kind seat;
 	int local, migrant;    /* pupils */
 	double distance_m;     /* 0 when unplaced */
+	double minutes;        /* travel time (roads, or a table's minutes); -1: not known, or
+	                          unplaced */
 } cm_assignment;
 
 /* A school's result at one level. */
@@ -403,6 +408,8 @@ typedef struct cm_level_summary {
 	long moved;                /* public pupils not at last year's school of their compound */
 	int moved_compounds;       /* compounds whose catchment school changed */
 	int forced_compounds;      /* of them, those whose school is gone */
+	double mean_minutes;       /* travel time of the placed pupils whose pair has one,
+	                              minutes; -1 when the distances carry no minutes */
 } cm_level_summary;
 
 /* The data of scenario `sc`: `base` with its schools closed, added and

@@ -46,12 +46,14 @@ void cm_config_init(cm_config *cfg)
 	cfg->road.mode = CM_ROADS_WALK;
 	cfg->road.snap_m = 300;
 	cfg->road.tolerance_m = 0.5;
+	cfg->road.walk_kmh = 4.5;
+	cfg->road.speed_default_kmh = 30;
 }
 
 /* ------------------------------------------------------------ key table */
 
 typedef enum {
-	K_DOUBLE, K_INT, K_LONG, K_BOOL, K_STRING, K_PATH, K_ASSIGN, K_SOLVER, K_ROADS
+	K_DOUBLE, K_INT, K_LONG, K_BOOL, K_STRING, K_PATH, K_ASSIGN, K_SOLVER, K_ROADS, K_SPEEDS
 } key_type;
 
 typedef struct key_def {
@@ -98,6 +100,9 @@ static const key_def keys[] = {
 	{"roads", "no_walk", K_STRING, OFF(road.no_walk), 0, 0, NULL},
 	{"roads", "snap_m", K_DOUBLE, OFF(road.snap_m), 0, 100000, NULL},
 	{"roads", "tolerance_m", K_DOUBLE, OFF(road.tolerance_m), 0, 100, NULL},
+	{"roads", "walk_kmh", K_DOUBLE, OFF(road.walk_kmh), 0.5, 30, NULL},
+	{"roads", "speed_kmh", K_SPEEDS, OFF(road.speed_kmh), 0, 0, NULL},
+	{"roads", "speed_default_kmh", K_DOUBLE, OFF(road.speed_default_kmh), 1, 200, NULL},
 };
 
 static const char *const sections[] = {"input", "fields", "policy", "solve", "output", "roads"};
@@ -285,6 +290,19 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		else
 			return fail(ps, "[%s] %s = '%s': must be walk or drive", section, k->name, value);
 		return 1;
+	case K_SPEEDS: {
+		char *item = NULL;
+		int sr = cm__speed_lookup(value, NULL, &d, &item);
+		if (sr == CM_SPEED_ENOMEM)
+			return fail(ps, "out of memory");
+		if (sr == CM_SPEED_BAD) {
+			fail(ps, "[%s] %s = '%s': '%s' is not CLASS:KMH with KMH from 1 to 200 (as "
+			     "expressway:80, local:30)", section, k->name, value, item ? item : "");
+			free(item);
+			return 0;
+		}
+		return set_string(slot, value) ? fail(ps, "out of memory") : 1;
+	}
 	case K_STRING:
 		if (k->choices && !cm__list_has(k->choices, value))
 			return fail(ps, "[%s] %s = '%s': must be one of %s", section, k->name, value,
@@ -845,6 +863,7 @@ void cm_config_free(cm_config *cfg)
 	free_input(&cfg->roads);
 	free(cfg->road.no_walk);
 	free(cfg->road.class_field);
+	free(cfg->road.speed_kmh);
 	for (size_t s = 0; s < cfg->n_scenarios; s++) {
 		cm_scenario *sc = &cfg->scenarios[s];
 		free(sc->name);

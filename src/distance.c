@@ -7,9 +7,10 @@
  *     cost matrix, pgRouting, OSRM's table service), read and checked here;
  *   - the road network ([input] roads), built and searched by roads.c.
  * The last two become a cm__pairs: per compound, its schools in dataset
- * order with metres.  A pair that is not there is out of reach.  The model
- * (pairs in reach), check's reach findings, the near-school share and every
- * reported distance go through cm__pair_distance.
+ * order with metres (and minutes, where known).  A pair that is not there
+ * is out of reach.  The model (pairs in reach), check's reach findings, the
+ * near-school share and every reported distance go through
+ * cm__pair_distance; the plan's minutes through cm__dataset_minutes.
  *
  * A dataset loaded from the configuration carries its own pairs
  * (cm__pairs_load, from read.c).  A scenario's dataset gets its own as it
@@ -55,6 +56,8 @@ struct cm__pairs {
 	size_t *start;           /* by compound: its first pair (n_compounds + 1 entries) */
 	size_t *school;          /* by pair: school index, ascending within a compound */
 	double *metres;          /* by pair */
+	double *minutes;         /* by pair: minutes, -1 unknown */
+	int have_minutes;        /* some pair has minutes */
 	size_t n_lines;          /* roads: the usable roads as drawn, for the plan's roads layer */
 	size_t *line_start;      /* by line: its first vertex (n_lines + 1 entries) */
 	double *line_x, *line_y; /* by vertex: working CRS, metres */
@@ -67,6 +70,7 @@ void cm__pairs_free(cm__pairs *p)
 	free(p->start);
 	free(p->school);
 	free(p->metres);
+	free(p->minutes);
 	free(p->line_start);
 	free(p->line_x);
 	free(p->line_y);
@@ -115,8 +119,9 @@ int cm__pairs_make(cm__pair *pairs, size_t n, size_t n_compounds, size_t n_schoo
 		p->start = calloc(n_compounds + 1, sizeof *p->start);
 		p->school = malloc((n ? n : 1) * sizeof *p->school);
 		p->metres = malloc((n ? n : 1) * sizeof *p->metres);
+		p->minutes = malloc((n ? n : 1) * sizeof *p->minutes);
 	}
-	if (!p || !p->start || !p->school || !p->metres) {
+	if (!p || !p->start || !p->school || !p->metres || !p->minutes) {
 		cm__pairs_free(p);
 		free(pairs);
 		return CM_ENOMEM;
@@ -132,6 +137,8 @@ int cm__pairs_make(cm__pair *pairs, size_t n, size_t n_compounds, size_t n_schoo
 			continue; /* sorted: the first of a repeated pair is the least */
 		p->school[k] = pairs[i].school;
 		p->metres[k] = pairs[i].metres;
+		p->minutes[k] = pairs[i].minutes;
+		p->have_minutes |= pairs[i].minutes >= 0;
 		p->start[pairs[i].compound + 1]++;
 		k++;
 	}
@@ -142,16 +149,12 @@ int cm__pairs_make(cm__pair *pairs, size_t n, size_t n_compounds, size_t n_schoo
 	return 0;
 }
 
-double cm__pair_distance(const cm_dataset *ds, const cm__pairs *p, size_t ci, size_t si)
+/* The index of pair (ci, si), or -1. */
+static long pair_at(const cm__pairs *p, size_t ci, size_t si)
 {
 	size_t lo, hi;
-	if (!p) {
-		const cm_compound *c = &ds->compounds[ci];
-		const cm_school *s = &ds->schools[si];
-		return cm__distance(c->x, c->y, s->x, s->y);
-	}
 	if (ci >= p->n_compounds)
-		return HUGE_VAL; /* believed unreachable: pairs are made for their dataset */
+		return -1; /* believed unreachable: pairs are made for their dataset */
 	lo = p->start[ci];
 	hi = p->start[ci + 1];
 	while (lo < hi) {
@@ -161,7 +164,38 @@ double cm__pair_distance(const cm_dataset *ds, const cm__pairs *p, size_t ci, si
 		else
 			hi = mid;
 	}
-	return lo < p->start[ci + 1] && p->school[lo] == si ? p->metres[lo] : HUGE_VAL;
+	return lo < p->start[ci + 1] && p->school[lo] == si ? (long)lo : -1;
+}
+
+double cm__pair_distance(const cm_dataset *ds, const cm__pairs *p, size_t ci, size_t si)
+{
+	long k;
+	if (!p) {
+		const cm_compound *c = &ds->compounds[ci];
+		const cm_school *s = &ds->schools[si];
+		return cm__distance(c->x, c->y, s->x, s->y);
+	}
+	k = pair_at(p, ci, si);
+	return k >= 0 ? p->metres[k] : HUGE_VAL;
+}
+
+double cm__pair_minutes(const cm__pairs *p, size_t ci, size_t si)
+{
+	long k = p && p->have_minutes ? pair_at(p, ci, si) : -1;
+	return k >= 0 ? p->minutes[k] : -1;
+}
+
+double cm__dataset_minutes(const cm_dataset *ds, size_t ci, size_t si)
+{
+	const cm__pairs *p = ds->pairs;
+	if (!p || p->n_compounds != ds->n_compounds || p->n_schools != ds->n_schools)
+		return -1;
+	return cm__pair_minutes(p, ci, si);
+}
+
+int cm__pairs_have_minutes(const cm__pairs *p)
+{
+	return p && p->have_minutes;
 }
 
 char *cm__distance_kind(const cm_config *cfg)
@@ -392,6 +426,7 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				p->compound = (size_t)ci;
 				p->school = (size_t)si;
 				p->metres = metres;
+				p->minutes = ft >= 0 ? minutes : -1;
 				p->fid = fid;
 			}
 		}
@@ -474,6 +509,7 @@ static int remap(const cm__pairs *bp, const long *cidx, const long *sidx, size_t
 			p->compound = (size_t)cidx[bi];
 			p->school = (size_t)sidx[bp->school[k]];
 			p->metres = bp->metres[k];
+			p->minutes = bp->minutes[k];
 			p->fid = -1;
 		}
 	}

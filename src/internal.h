@@ -56,6 +56,18 @@ int cm__utf8_valid(const char *s);
  * comma-separated `list` (items trimmed)?  Full-width commas (，) and
  * enumeration commas (、) separate items too. */
 int cm__list_has(const char *list, const char *value);
+/* Looks class `cls` up in a speed list "CLASS:KMH, ..." ([roads]
+ * speed_kmh; items separated as cm__list_has's, the class before the
+ * item's last ':', matched as cm__list_has does).  Returns CM_SPEED_FOUND
+ * (*kmh set), CM_SPEED_NONE, CM_SPEED_BAD (an item that is not CLASS:KMH
+ * with KMH from 1 to 200: a copy in *bad_item, the caller's to free, when
+ * bad_item is given) or CM_SPEED_ENOMEM.  With `cls` NULL the whole list is
+ * checked: CM_SPEED_NONE when every item is good. */
+#define CM_SPEED_NONE 0
+#define CM_SPEED_FOUND 1
+#define CM_SPEED_BAD (-1)
+#define CM_SPEED_ENOMEM (-2)
+int cm__speed_lookup(const char *list, const char *cls, double *kmh, char **bad_item);
 /* Parses a decimal number: an optional sign, digits with at most one point,
  * an optional exponent, blanks around.  Returns 0 (*is_null set for an empty
  * or blank string), CM_NUM_NOT_DECIMAL for anything else (hexadecimal 0x1F,
@@ -196,12 +208,14 @@ double cm__distance(double x1, double y1, double x2, double y2);
 /* The travel distances of one dataset's compound-school pairs, where the
  * configuration gives them ([input] distances, a cost matrix; [input]
  * roads, the road network): per compound, its schools by index with
- * metres.  A pair it lacks is out of reach.  Without either, straight
- * lines (and no cm__pairs). */
+ * metres (and minutes: roads always, a table with a minutes column).  A
+ * pair it lacks is out of reach.  Without either, straight lines (and no
+ * cm__pairs). */
 typedef struct cm__pairs cm__pairs;
 typedef struct cm__pair {
 	size_t compound, school;   /* dataset indices */
 	double metres;
+	double minutes;            /* the travel time, minutes; -1: not known */
 	long fid;                  /* the table's feature, for messages; -1: none */
 } cm__pair;
 /* Makes the pairs of a dataset of n_compounds and n_schools from `n`
@@ -242,6 +256,14 @@ int cm__pairs_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds);
  * Every distance the model, the reach rule and the reports use comes
  * from here. */
 double cm__pair_distance(const cm_dataset *ds, const cm__pairs *p, size_t ci, size_t si);
+/* The travel time of the same pair, minutes: -1 when the pairs give none
+ * (straight lines, a table without minutes) or lack the pair. */
+double cm__pair_minutes(const cm__pairs *p, size_t ci, size_t si);
+/* The same for compound ci and school si of `ds` by its own pairs (-1
+ * when it has none, or they were made for another dataset). */
+double cm__dataset_minutes(const cm_dataset *ds, size_t ci, size_t si);
+/* Do the pairs carry minutes (roads always; a table with a minutes column)? */
+int cm__pairs_have_minutes(const cm__pairs *p);
 /* The kind of distance `cfg` asks for, for people: "straight lines",
  * "the distance table <path>", "the road network <path> (walk)". */
 char *cm__distance_kind(const cm_config *cfg);

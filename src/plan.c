@@ -52,7 +52,7 @@ static int school_cap(const cm_config *cfg, const cm_school *s)
  * last row when the model's columns for the pair are adjacent (they are),
  * or a new one. */
 static int add_pupils(cm_plan *p, size_t ci, cm_level level, long si, cm_seat_kind seat,
-                      int group, int n, double dist)
+                      int group, int n, double dist, double minutes)
 {
 	cm_assignment *a = p->assignments.len
 	                           ? &((cm_assignment *)p->assignments.data)[p->assignments.len - 1]
@@ -66,6 +66,7 @@ static int add_pupils(cm_plan *p, size_t ci, cm_level level, long si, cm_seat_ki
 		a->school = si;
 		a->seat = seat;
 		a->distance_m = dist;
+		a->minutes = minutes;
 	}
 	if (group == CM_LOCAL)
 		a->local += n;
@@ -81,7 +82,8 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	cm_level lv = m->level;
 	cm_level_summary *sum = &p->summary[lv];
 	const cm_col *cols = m->cols.data;
-	double near_in = 0, near_all = 0;
+	double near_in = 0, near_all = 0, minutes_sum = 0;
+	long minutes_pupils = 0;
 	size_t j, si;
 
 	for (j = 0; j < m->cols.len; j++) {
@@ -92,7 +94,8 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 		if (c->kind == CM_COL_UNPLACED) {
 			p->unplaced[lv][c->compound] += n;
 			sum->unplaced += n;
-			if (add_pupils(p, (size_t)c->compound, lv, -1, CM_SEAT_UNPLACED, c->group, n, 0))
+			if (add_pupils(p, (size_t)c->compound, lv, -1, CM_SEAT_UNPLACED, c->group, n, 0,
+			               -1))
 				return -1;
 			continue;
 		}
@@ -100,8 +103,14 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 			cm_school_result *r = &p->school[lv][c->school];
 			const cm_compound *cp = &ds->compounds[c->compound];
 			const cm_school *s = &ds->schools[c->school];
-			if (add_pupils(p, (size_t)c->compound, lv, c->school, c->seat, c->group, n, c->dist))
+			double minutes = cm__dataset_minutes(ds, (size_t)c->compound, (size_t)c->school);
+			if (add_pupils(p, (size_t)c->compound, lv, c->school, c->seat, c->group, n, c->dist,
+			               minutes))
 				return -1;
+			if (minutes >= 0) {
+				minutes_sum += n * minutes;
+				minutes_pupils += n;
+			}
 			if (c->group == CM_LOCAL)
 				r->local += n;
 			else
@@ -122,6 +131,8 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	sum->pupils = sum->placed + sum->unplaced;
 	sum->migrants = (long)lround(m->migrants);
 	sum->mean_distance_m = sum->placed ? sum->pupil_metres / (double)sum->placed : 0;
+	sum->mean_minutes = !cm__pairs_have_minutes(ds->pairs) ? -1
+	                    : minutes_pupils ? minutes_sum / (double)minutes_pupils : 0;
 	sum->near_share = near_all > 0 ? near_in / near_all : -1;
 	sum->migrant_public_share =
 		sum->migrants > 0 ? (double)sum->migrants_public / (double)sum->migrants : -1;

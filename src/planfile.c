@@ -289,7 +289,7 @@ typedef struct fspec {
 	long max;  /* T_COUNT, T_WHOLE: the largest value (T_WHOLE: either sign) */
 } fspec;
 
-enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21, S_N = 22 };
+enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21, S_N = 23 };
 static const fspec summary_f[S_N] = {
 	{"level", T_LEVEL, NEED | FULL, 0},     {"pupils", T_COUNT, NEED | FULL, MAXL},
 	{"placed", T_COUNT, NEED | FULL, MAXL}, {"unplaced", T_COUNT, NEED | FULL, MAXL},
@@ -302,6 +302,7 @@ static const fspec summary_f[S_N] = {
 	{"moved_compounds", T_COUNT, 0, MANY},  {"bound", T_POS, 0, 0},
 	{"bound_unplaced", T_COUNT, FULL, MAXL}, {"nodes", T_COUNT, FULL, MANY},
 	{"proven", T_COUNT, FULL, 1},           {"distance_kind", T_TEXT, 0, 0},
+	{"mean_minutes", T_POS, 0, 0},
 };
 
 enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED,
@@ -327,13 +328,13 @@ static const fspec compounds_f[C_N] = {
 	{"detour_primary", T_POS, 0, 0},           {"detour_junior", T_POS, 0, 0},
 };
 
-enum { A_CID, A_CNAME, A_LEVEL, A_SID, A_SNAME, A_SEAT, A_LOCAL, A_MIGRANT, A_N = 9 };
+enum { A_CID, A_CNAME, A_LEVEL, A_SID, A_SNAME, A_SEAT, A_LOCAL, A_MIGRANT, A_N = 10 };
 static const fspec assignment_f[A_N] = {
 	{"compound_id", T_ID, NEED | FULL, 0}, {"compound_name", T_TEXT, 0, 0},
 	{"level", T_LEVEL, NEED | FULL, 0},    {"school_id", T_TEXT, NEED, 0},
 	{"school_name", T_TEXT, 0, 0},         {"seat_kind", T_SEAT, NEED | FULL, 0},
 	{"local", T_COUNT, NEED | FULL, MAXC}, {"migrant", T_COUNT, NEED | FULL, MAXC},
-	{"distance_m", T_POS, FULL, 0},
+	{"distance_m", T_POS, FULL, 0},        {"minutes", T_POS, 0, 0},
 };
 
 enum { H_SID, H_NAME, H_LEVEL, H_COMPOUNDS, H_PUPILS, H_N = 9 };

@@ -3,7 +3,8 @@
  *
  * In the order it runs (cm__roads_pairs):
  *   1. read the roads layer (any OGR line source) into the working CRS,
- *      leaving out, when pupils walk, roads of the no_walk classes;
+ *      leaving out, when pupils walk, roads of the no_walk classes, each
+ *      line with its speed;
  *   2. build the graph: every vertex is a node, vertices closer than
  *      tolerance_m are one node, and each segment between two vertices is
  *      an edge.  Lines that cross without a shared vertex do not meet:
@@ -13,10 +14,12 @@
  *      a usable road within snap_m (a grid of segments finds it).  The
  *      walk from the point to the road counts in the distance; a point
  *      further than snap_m from every road has no network distance;
- *   4. from each school, Dijkstra's search (a binary heap) up to the
- *      farthest reach of the levels it teaches; each compound met gets the
- *      school's distance: the node's, plus the way along its segment, plus
- *      its own snap.
+ *   4. from each school, Dijkstra's search (a binary heap) by minutes,
+ *      each road at its speed (walking: walk_kmh; driving: its class's in
+ *      speed_kmh, else speed_default_kmh), up to the farthest reach of the
+ *      levels it teaches; each compound met gets the metres and minutes of
+ *      its fastest way: the node's, plus the way along its segment, plus its
+ *      own snap.  The reach is in metres along that way (docs/model.md).
  * Why our own bounded Dijkstra and not a library (igraph): the search
  * runs once per school and stops at its reach, touching a few thousand
  * nodes; the arrays it needs are reset by a list of what it touched, so a
@@ -47,6 +50,8 @@ typedef struct graph {
 	double *nx, *ny;             /* by node: coordinates (the first vertex merged into it) */
 	size_t *ea, *eb;             /* by edge: its ends */
 	double *elen;                /* by edge: length, metres */
+	double *epace;               /* by edge: minutes per metre, at its road's speed */
+	double max_pace;             /* the slowest edge's pace: bounds a search in minutes */
 	double *sx1, *sy1, *sx2, *sy2; /* by edge: the segment, end a then end b */
 	size_t *adj_start;           /* by node: first adjacency (n_nodes + 1) */
 	size_t *adj_edge;            /* by adjacency: the edge */
@@ -66,6 +71,7 @@ static void graph_free(graph *g)
 	free(g->ea);
 	free(g->eb);
 	free(g->elen);
+	free(g->epace);
 	free(g->sx1);
 	free(g->sy1);
 	free(g->sx2);
@@ -80,18 +86,21 @@ static void graph_free(graph *g)
 typedef struct lines {
 	cm_vec x, y;                 /* double: vertices */
 	cm_vec part;                 /* size_t: first vertex of each part */
+	cm_vec kmh;                  /* double: each part's speed, km/h */
 	size_t roads, left_out;      /* features used, and left out by class */
 } lines;
 
-static int add_line(lines *L, OGRGeometryH g)
+static int add_line(lines *L, OGRGeometryH g, double kmh)
 {
 	int i, n = OGR_G_GetPointCount(g);
 	size_t *p;
+	double *v;
 	if (n < 2)
 		return 0;
-	if (!(p = cm__vec_push(&L->part)))
+	if (!(p = cm__vec_push(&L->part)) || !(v = cm__vec_push(&L->kmh)))
 		return -1;
 	*p = L->x.len;
+	*v = kmh;
 	for (i = 0; i < n; i++) {
 		double *x = cm__vec_push(&L->x), *y = cm__vec_push(&L->y);
 		if (!x || !y)
@@ -224,14 +233,21 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		OGRGeometryH g0 = OGR_F_GetGeometryRef(f), g;
 		OGRwkbGeometryType t = g0 ? wkbFlatten(OGR_G_GetGeometryType(g0)) : wkbUnknown;
 		long fid = (long)OGR_F_GetFID(f);
+		double kmh = cfg->road.mode == CM_ROADS_WALK ? cfg->road.walk_kmh
+		                                             : cfg->road.speed_default_kmh;
 		int k;
-		if (fcls >= 0 && cfg->road.mode == CM_ROADS_WALK) {
+		if (fcls >= 0) {
 			const char *raw = OGR_F_GetFieldAsString(f, fcls);
 			char *cls = enc ? CPLRecode(raw, enc, CPL_ENC_UTF8) : NULL;
-			int banned = *raw && cm__list_has(no_walk, cls ? cls : raw);
+			int banned = cfg->road.mode == CM_ROADS_WALK && *raw &&
+			             cm__list_has(no_walk, cls ? cls : raw);
+			if (cfg->road.mode == CM_ROADS_DRIVE && *raw &&
+			    cm__speed_lookup(cfg->road.speed_kmh, cls ? cls : raw, &kmh, NULL) ==
+			        CM_SPEED_ENOMEM)
+				rc = -1;
 			CPLFree(cls);
-			if (banned) {
-				L->left_out++;
+			if (banned || rc) {
+				L->left_out += banned;
 				OGR_F_Destroy(f);
 				continue;
 			}
@@ -257,10 +273,10 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				         "cannot be converted to the working CRS");
 			free(label);
 		} else if (t == wkbLineString) {
-			rc = add_line(L, g);
+			rc = add_line(L, g, kmh);
 		} else {
 			for (k = 0; k < OGR_G_GetGeometryCount(g) && !rc; k++)
-				rc = add_line(L, OGR_G_GetGeometryRef(g, k));
+				rc = add_line(L, OGR_G_GetGeometryRef(g, k), kmh);
 		}
 		L->roads++;
 		OGR_G_DestroyGeometry(g);
@@ -309,6 +325,7 @@ static int build_graph(const lines *L, double tol, graph *g)
 {
 	const double *x = L->x.data, *y = L->y.data;
 	const size_t *part = L->part.data;
+	const double *kmh = L->kmh.data;
 	size_t nv = L->x.len, cap = 16, mask, v, p, e;
 	double cs = tol > 0 ? tol : 1e-3;
 	cell_slot *tab = NULL;
@@ -358,12 +375,13 @@ static int build_graph(const lines *L, double tol, graph *g)
 	g->ea = malloc((nv + 1) * sizeof *g->ea);
 	g->eb = malloc((nv + 1) * sizeof *g->eb);
 	g->elen = malloc((nv + 1) * sizeof *g->elen);
+	g->epace = malloc((nv + 1) * sizeof *g->epace);
 	g->sx1 = malloc((nv + 1) * sizeof *g->sx1);
 	g->sy1 = malloc((nv + 1) * sizeof *g->sy1);
 	g->sx2 = malloc((nv + 1) * sizeof *g->sx2);
 	g->sy2 = malloc((nv + 1) * sizeof *g->sy2);
 	g->adj_start = calloc(g->n_nodes + 2, sizeof *g->adj_start);
-	if (!g->ea || !g->eb || !g->elen || !g->sx1 || !g->sy1 || !g->sx2 || !g->sy2 ||
+	if (!g->ea || !g->eb || !g->elen || !g->epace || !g->sx1 || !g->sy1 || !g->sx2 || !g->sy2 ||
 	    !g->adj_start)
 		goto done;
 	for (p = 0; p < L->part.len; p++) {
@@ -379,6 +397,8 @@ static int build_graph(const lines *L, double tol, graph *g)
 			g->sx2[e] = x[v + 1];
 			g->sy2[e] = y[v + 1];
 			g->elen[e] = cm__distance(x[v], y[v], x[v + 1], y[v + 1]);
+			g->epace[e] = 60.0 / (1000.0 * kmh[p]);
+			g->max_pace = fmax(g->max_pace, g->epace[e]);
 			g->adj_start[g->ea[e] + 2]++;
 			g->adj_start[g->eb[e] + 2]++;
 		}
@@ -540,74 +560,94 @@ static heap_item heap_pop(heap_item *h, size_t *n)
 
 /* The search's arrays, reset by what it touched. */
 typedef struct search {
-	double *dist;                /* by node */
-	double *best;                /* by compound */
+	double *dist;                /* by node: minutes along the fastest path found */
+	double *dist_m;              /* by node: metres along that path */
+	double *best;                /* by compound: minutes */
+	double *best_m;              /* by compound: metres along its fastest path */
 	size_t *touched, n_touched;  /* nodes */
 	size_t *met, n_met;          /* compounds */
 	heap_item *heap;             /* at most one entry per edge end and start */
 	size_t *att_start;           /* by node: first compound snapped to an edge at it */
 	size_t *att_comp;
 	double *att_off;             /* along the edge from the node, plus the compound's snap */
+	double *att_min;             /* the same in minutes, at the edge's speed */
 } search;
 
-static void meet(search *S, size_t c, double d)
+/* Compound c met at `t` minutes, `m` metres: the fastest way counts, and
+ * of equally fast ways the shortest. */
+static void meet(search *S, size_t c, double t, double m)
 {
 	if (S->best[c] == HUGE_VAL)
 		S->met[S->n_met++] = c;
-	if (d < S->best[c])
-		S->best[c] = d;
+	if (t < S->best[c] || (t == S->best[c] && m < S->best_m[c])) {
+		S->best[c] = t;
+		S->best_m[c] = m;
+	}
 }
 
-static void relax(search *S, size_t *nh, size_t v, double d)
+static void relax(search *S, size_t *nh, size_t v, double t, double m)
 {
-	if (d >= S->dist[v])
-		return;
+	if (t >= S->dist[v])
+		return; /* not on a tie too: a node settled is never pushed again */
 	if (S->dist[v] == HUGE_VAL)
 		S->touched[S->n_touched++] = v;
-	S->dist[v] = d;
-	heap_push(S->heap, nh, d, v);
+	S->dist[v] = t;
+	S->dist_m[v] = m;
+	heap_push(S->heap, nh, t, v);
 }
 
-/* Dijkstra from a school snapped at `at`, up to `reach`; appends the
- * compounds met within it to `out`. */
+/* Dijkstra from a school snapped at `at`, by minutes (walking, at one
+ * speed, that is by metres), up to `reach` metres along the fastest way;
+ * appends the compounds met within it to `out`.  The search runs until
+ * the minutes exceed reach at the slowest pace: no way of reach metres or
+ * less takes longer, and a node is expanded even when its fastest way is
+ * longer than reach, so that a slower, shorter way never stands in for it
+ * (docs/model.md). */
 static int search_from(const graph *g, search *S, const snap *cs, snap at, double reach,
                        size_t school, cm_vec *out)
 {
 	size_t nh = 0, k, e = (size_t)at.edge;
+	double pace = g->epace[e], bound = reach * g->max_pace * (1 + 1e-9);
 	S->n_touched = S->n_met = 0;
-	relax(S, &nh, g->ea[e], at.off + at.along);
-	relax(S, &nh, g->eb[e], at.off + g->elen[e] - at.along);
+	relax(S, &nh, g->ea[e], (at.off + at.along) * pace, at.off + at.along);
+	relax(S, &nh, g->eb[e], (at.off + g->elen[e] - at.along) * pace,
+	      at.off + g->elen[e] - at.along);
 	/* compounds on the school's own segment, straight along it */
 	for (k = S->att_start[g->ea[e]]; k < S->att_start[g->ea[e] + 1]; k++) {
 		size_t c = S->att_comp[k];
+		double m = at.off + fabs(at.along - cs[c].along) + cs[c].off;
 		if (cs[c].edge == (long)e)
-			meet(S, c, at.off + fabs(at.along - cs[c].along) + cs[c].off);
+			meet(S, c, m * pace, m);
 	}
 	while (nh) {
 		heap_item it = heap_pop(S->heap, &nh);
 		size_t u = it.node;
+		double um;
 		if (it.d > S->dist[u])
 			continue; /* stale */
-		if (it.d > reach)
+		if (it.d > bound)
 			break;
+		um = S->dist_m[u];
 		for (k = S->att_start[u]; k < S->att_start[u + 1]; k++)
-			meet(S, S->att_comp[k], it.d + S->att_off[k]);
+			meet(S, S->att_comp[k], it.d + S->att_min[k], um + S->att_off[k]);
 		for (k = g->adj_start[u]; k < g->adj_start[u + 1]; k++) {
 			size_t ed = g->adj_edge[k];
-			relax(S, &nh, g->ea[ed] == u ? g->eb[ed] : g->ea[ed], it.d + g->elen[ed]);
+			relax(S, &nh, g->ea[ed] == u ? g->eb[ed] : g->ea[ed],
+			      it.d + g->elen[ed] * g->epace[ed], um + g->elen[ed]);
 		}
 	}
 	for (k = 0; k < S->n_touched; k++)
 		S->dist[S->touched[k]] = HUGE_VAL;
 	for (k = 0; k < S->n_met; k++) {
 		size_t c = S->met[k];
-		if (S->best[c] <= reach) {
+		if (S->best_m[c] <= reach) {
 			cm__pair *p = cm__vec_push(out);
 			if (!p)
 				return -1;
 			p->compound = c;
 			p->school = school;
-			p->metres = S->best[c];
+			p->metres = S->best_m[c];
+			p->minutes = S->best[c];
 			p->fid = -1;
 		}
 		S->best[c] = HUGE_VAL;
@@ -658,6 +698,7 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	cm__vec_init(&L.x, sizeof(double));
 	cm__vec_init(&L.y, sizeof(double));
 	cm__vec_init(&L.part, sizeof(size_t));
+	cm__vec_init(&L.kmh, sizeof(double));
 	cm__vec_init(&found, sizeof(cm__pair));
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = read_roads(ctx, cfg, ds, diag, &L);
@@ -686,12 +727,16 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	S.att_start = calloc(g.n_nodes + 2, sizeof *S.att_start);
 	S.att_comp = malloc((2 * snapped + 1) * sizeof *S.att_comp);
 	S.att_off = malloc((2 * snapped + 1) * sizeof *S.att_off);
+	S.att_min = malloc((2 * snapped + 1) * sizeof *S.att_min);
 	S.dist = malloc((g.n_nodes + 1) * sizeof *S.dist);
+	S.dist_m = malloc((g.n_nodes + 1) * sizeof *S.dist_m);
+	S.best_m = malloc((ds->n_compounds + 1) * sizeof *S.best_m);
 	S.touched = malloc((g.n_nodes + 1) * sizeof *S.touched);
 	S.best = malloc((ds->n_compounds + 1) * sizeof *S.best);
 	S.met = malloc((ds->n_compounds + 1) * sizeof *S.met);
 	S.heap = malloc((2 * g.n_edges + 4) * sizeof *S.heap);
-	if (!S.att_start || !S.att_comp || !S.att_off || !S.dist || !S.touched || !S.best ||
+	if (!S.att_start || !S.att_comp || !S.att_off || !S.att_min || !S.dist || !S.dist_m ||
+	    !S.best_m || !S.touched || !S.best ||
 	    !S.met || !S.heap)
 		goto nomem;
 	for (i = 0; i < ds->n_compounds; i++)
@@ -709,9 +754,11 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		k = S.att_start[g.ea[e] + 1]++;
 		S.att_comp[k] = i;
 		S.att_off[k] = cs[i].along + cs[i].off;
+		S.att_min[k] = S.att_off[k] * g.epace[e];
 		k = S.att_start[g.eb[e] + 1]++;
 		S.att_comp[k] = i;
 		S.att_off[k] = g.elen[e] - cs[i].along + cs[i].off;
+		S.att_min[k] = S.att_off[k] * g.epace[e];
 	}
 	for (i = 0; i < g.n_nodes; i++)
 		S.dist[i] = HUGE_VAL;
@@ -757,7 +804,10 @@ done:
 	free(S.att_start);
 	free(S.att_comp);
 	free(S.att_off);
+	free(S.att_min);
 	free(S.dist);
+	free(S.dist_m);
+	free(S.best_m);
 	free(S.touched);
 	free(S.best);
 	free(S.met);
@@ -768,6 +818,7 @@ done:
 	cm__vec_free(&L.x);
 	cm__vec_free(&L.y);
 	cm__vec_free(&L.part);
+	cm__vec_free(&L.kmh);
 	cm__vec_free(&found);
 	return rc;
 }

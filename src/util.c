@@ -115,6 +115,19 @@ int cm__utf8_valid(const char *s)
 	return 1;
 }
 
+/* A copy of the `n` bytes at `s` without blanks around; NULL on ENOMEM. */
+static char *strndup_trim(const char *s, size_t n)
+{
+	char *r = malloc(n + 1), *t;
+	if (!r)
+		return NULL;
+	memcpy(r, s, n);
+	r[n] = 0;
+	t = cm__strtrim(r);
+	free(r);
+	return t;
+}
+
 /* Length of the item separator at `p`: ASCII comma, full-width comma (，
  * EF BC 8C) or enumeration comma (、 E3 80 81); 0 if none. */
 static size_t sep_len(const char *p)
@@ -158,6 +171,57 @@ int cm__list_has(const char *list, const char *value)
 		}
 		if (!*p)
 			return 0;
+		p += n;
+	}
+}
+
+int cm__speed_lookup(const char *list, const char *cls, double *kmh, char **bad_item)
+{
+	const char *p = list;
+	if (bad_item)
+		*bad_item = NULL;
+	if (!list)
+		return CM_SPEED_NONE;
+	for (;;) {
+		const char *s = p, *e, *colon = NULL, *q;
+		size_t n = 0;
+		while (*p && !(n = sep_len(p)))
+			p++;
+		e = p;
+		for (q = s; q < e; q++)
+			if (*q == ':')
+				colon = q;
+		while (s < e && is_blank(*s))
+			s++;
+		if (s < e) { /* an empty item (a trailing comma) is passed over */
+			char *name = NULL, *num = NULL;
+			double v = 0;
+			int null = 1, bad = 1, rc = CM_SPEED_NONE;
+			if (colon) {
+				name = strndup_trim(s, (size_t)(colon - s));
+				num = strndup_trim(colon + 1, (size_t)(e - colon - 1));
+				if (!name || !num) {
+					free(name);
+					free(num);
+					return CM_SPEED_ENOMEM;
+				}
+				bad = cm__parse_number(num, &v, &null) || null || !*name || v < 1 || v > 200;
+			}
+			if (bad) {
+				rc = CM_SPEED_BAD;
+				if (bad_item && !(*bad_item = strndup_trim(s, (size_t)(e - s))))
+					rc = CM_SPEED_ENOMEM;
+			} else if (cls && cm__list_has(name, cls)) {
+				*kmh = v;
+				rc = CM_SPEED_FOUND;
+			}
+			free(name);
+			free(num);
+			if (rc != CM_SPEED_NONE)
+				return rc;
+		}
+		if (!*p)
+			return CM_SPEED_NONE;
 		p += n;
 	}
 }

@@ -86,6 +86,7 @@ static const char *const shp_names[][2] = {
 	{"previous_school", "prev_schl"},  {"moved_compounds", "moved_cmpd"},
 	{"bound_unplaced", "bound_unpl"},  {"distance_kind", "dist_kind"},
 	{"detour_primary", "detour_pri"},  {"detour_junior", "detour_jun"},
+	{"mean_minutes", "mean_min"},
 };
 
 const char *cm__shp_field_name(const char *name)
@@ -165,8 +166,9 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 		{"compound_id", OFTString}, {"compound_name", OFTString}, {"level", OFTString},
 		{"school_id", OFTString},   {"school_name", OFTString},   {"seat_kind", OFTString},
 		{"local", OFTInteger},      {"migrant", OFTInteger},      {"distance_m", OFTReal},
+		{"minutes", OFTReal},
 	};
-	OGRLayerH lyr = make_layer(w, "assignment", wkbLineString, fields, 9);
+	OGRLayerH lyr = make_layer(w, "assignment", wkbLineString, fields, 10);
 	const cm_assignment *a;
 	size_t n = cm_plan_assignments(plan, &a), i;
 	if (!lyr)
@@ -191,6 +193,8 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 		OGR_F_SetFieldInteger(f, 6, a[i].local);
 		OGR_F_SetFieldInteger(f, 7, a[i].migrant);
 		OGR_F_SetFieldDouble(f, 8, a[i].distance_m);
+		if (a[i].minutes >= 0)
+			OGR_F_SetFieldDouble(f, 9, a[i].minutes);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -263,9 +267,9 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		{"moved_compounds", OFTInteger},
 		{"bound", OFTReal},           {"bound_unplaced", OFTInteger},
 		{"nodes", OFTInteger},        {"proven", OFTInteger},
-		{"distance_kind", OFTString},
+		{"distance_kind", OFTString}, {"mean_minutes", OFTReal},
 	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 22);
+	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 23);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -303,6 +307,8 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		OGR_F_SetFieldInteger(f, 19, (int)s->nodes);
 		OGR_F_SetFieldInteger(f, 20, s->proven);
 		OGR_F_SetFieldString(f, 21, cm__distance_kind_name(cfg));
+		if (s->mean_minutes >= 0)
+			OGR_F_SetFieldDouble(f, 22, s->mean_minutes);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)

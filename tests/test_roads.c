@@ -259,12 +259,12 @@ Test(table, config)
 
 /* ------------------------------------------------------------ roads */
 
-Test(roads, grid_gives_manhattan_distances)
+/* A 5 x 5 street grid, 100 m blocks, every crossing a shared vertex, as
+ * roads_file's lines (2048 bytes). */
+static void grid_lines(char *lines)
 {
-	/* a 5 x 5 street grid, 100 m blocks, every crossing a shared vertex;
-	 * the school at a corner, compounds at crossings */
-	char lines[2048] = "";
 	int i, j;
+	lines[0] = 0;
 	for (i = 0; i <= 4; i++) {
 		char h[256] = "", v[256] = "";
 		for (j = 0; j <= 4; j++) {
@@ -280,6 +280,14 @@ Test(roads, grid_gives_manhattan_distances)
 		if (i < 4)
 			strcat(lines, ";");
 	}
+}
+
+Test(roads, grid_gives_manhattan_distances)
+{
+	/* the school at a corner of the grid, compounds at crossings */
+	char lines[2048];
+	int i;
+	grid_lines(lines);
 	{
 		tschool s[] = {{"S", "primary", "public", 1000, 0, 0, 0, 0, 0, 0}};
 		tcomp c[] = {{"C1", "urban", 1, 0, 0, 0, 300, 400}, {"C2", "urban", 1, 0, 0, 0, 100, 200},
@@ -1039,4 +1047,201 @@ Test(scenario, carries_the_distances)
 	free(extra);
 	free(roads);
 	free(dir);
+}
+
+/* ------------------------------------------------------------ speeds and minutes */
+
+/* The minutes of compound `cid`'s public primary row (-2: no such row). */
+static double minutes_of(const tiny *t, const char *cid)
+{
+	const cm_assignment *a;
+	const cm_compound *c;
+	size_t n = cm_plan_assignments(t->plan, &a), i;
+	cm_dataset_compounds(t->ds, &c);
+	for (i = 0; i < n; i++)
+		if (a[i].level == CM_PRIMARY && a[i].seat == CM_SEAT_PUBLIC &&
+		    !strcmp(c[a[i].compound].id, cid))
+			return a[i].minutes;
+	return -2;
+}
+
+Test(speeds, grid_minutes_are_metres_over_the_speed)
+{
+	/* walking at 6 km/h (100 m a minute), and driving with every road at
+	 * the default speed, 30 km/h (500 m a minute) */
+	tschool s[] = {{"S", "primary", "public", 1000, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"C1", "urban", 1, 0, 0, 0, 300, 400}, {"C2", "urban", 3, 0, 0, 0, 100, 200},
+	             {"C3", "urban", 1, 0, 0, 0, 400, 0}, {"C4", "urban", 1, 0, 0, 0, 250, 300}};
+	static const char *const how[] = {"[roads]\nwalk_kmh = 6\n", "[roads]\nmode = drive\n"};
+	static const double per_min[] = {100, 500};
+	double want[] = {700, 300, 400, 550}, d;
+	char lines[2048], *dir = tmpdir(), *roads;
+	int i, k;
+	grid_lines(lines);
+	roads = roads_file(dir, "r.geojson", lines, NULL);
+	for (k = 0; k < 2; k++) {
+		char *extra = extra_with("roads", roads, how[k]);
+		tiny t;
+		double sum = 0;
+		tiny_solve(&t, s, 1, c, 4, extra);
+		for (i = 0; i < 4; i++) {
+			cr_assert_str_eq(school_of(&t, c[i].id, &d), "S");
+			cr_assert_float_eq(d, want[i], 1e-6, "%s: %g m", c[i].id, d);
+			cr_assert_float_eq(minutes_of(&t, c[i].id), want[i] / per_min[k], 1e-9,
+			                   "%s: %g min", c[i].id, minutes_of(&t, c[i].id));
+			sum += c[i].pl * want[i] / per_min[k];
+		}
+		cr_assert_float_eq(cm_plan_summary(t.plan, CM_PRIMARY)->mean_minutes, sum / 6, 1e-9);
+		tiny_free(&t);
+		free(extra);
+	}
+	free(roads);
+	free(dir);
+}
+
+Test(speeds, drive_takes_the_faster_longer_road)
+{
+	/* from C's street to S's, a local road straight along (1000 m at
+	 * 30 km/h: 2 min) or an expressway round (1600 m at 80 km/h: 1.2 min);
+	 * the streets are of no class speed_kmh names: the default, 30 */
+	const char *cls[] = {"street", "local", "expressway", "street"};
+	const char *lines = "-100 0,0 0;0 0,1000 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0";
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1100, -10}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, -100, 10}};
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", lines, cls);
+	char *walk = extra_with("roads", roads, "");
+	char *drive = extra_with("roads", roads, "[roads]\nmode = drive\n"
+	                                         "speed_kmh = expressway:80, local:30\n");
+	char *near = extra_with("roads", roads, "[roads]\nmode = drive\n"
+	                                        "speed_kmh = expressway:80, local:30\n"
+	                                        "[policy]\nmax_distance_primary_m = 1500\n");
+	tiny t;
+	double d;
+	/* walking: the shortest way, 1220 m at 4.5 km/h */
+	tiny_solve(&t, s, 1, c, 1, walk);
+	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	cr_assert_float_eq(d, 1220, 1e-6);
+	cr_assert_float_eq(minutes_of(&t, "C"), 1220 / 75.0, 1e-9);
+	tiny_free(&t);
+	/* driving: the expressway, and its metres */
+	tiny_solve(&t, s, 1, c, 1, drive);
+	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	cr_assert_float_eq(d, 1820, 1e-6, "%g m: not along the expressway", d);
+	cr_assert_float_eq(minutes_of(&t, "C"), 220 / 500.0 + 1600 / (80000 / 60.0), 1e-9, "%g min",
+	                   minutes_of(&t, "C"));
+	tiny_free(&t);
+	/* the reach is in metres along the fastest way: 1820 m > 1500, though
+	 * the local road is 1220 */
+	tiny_solve(&t, s, 1, c, 1, near);
+	cr_assert_null(school_of(&t, "C", NULL));
+	tiny_free(&t);
+	free(walk);
+	free(drive);
+	free(near);
+	free(roads);
+	free(dir);
+}
+
+Test(speeds, table_minutes_reach_the_plan)
+{
+	static const char *const outs[] = {"p.gpkg", "p.shp", "p.csv", "p.geojson"};
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 1000, 0},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, 3000, 0}};
+	tcomp c[] = {{"C1", "urban", 10, 0, 0, 0, 0, 0}, {"C2", "urban", 30, 0, 0, 0, 900, 0}};
+	char *dir = tmpdir();
+	char *table = write_file(dir, "d.csv", "compound_id,school_id,metres,minutes\n"
+	                                       "C1,A,5000,60\nC1,B,2000.5,25\nC2,A,100,5\n");
+	char *extra = extra_with("distances", table, "");
+	char *path;
+	cm__planfile pf;
+	cm_ctx *ctx;
+	GDALDatasetH g;
+	tiny t;
+	size_t k;
+	tiny_solve(&t, s, 2, c, 2, extra);
+	cr_assert_float_eq(minutes_of(&t, "C1"), 25, 1e-12);
+	cr_assert_float_eq(cm_plan_summary(t.plan, CM_PRIMARY)->mean_minutes, (250 + 150) / 40.0,
+	                   1e-12);
+	for (k = 0; k < sizeof outs / sizeof *outs; k++) {
+		write_and_open(&t, outs[k], &pf);
+		cr_assert_float_eq(strtod(plan_field(&pf, "assignment", "compound_id", "C1", "minutes"),
+		                          NULL), 25, 1e-9, "%s", outs[k]);
+		cr_assert_float_eq(strtod(plan_field(&pf, "summary", NULL, NULL, "mean_minutes"), NULL),
+		                   10, 1e-9, "%s", outs[k]);
+		cm__planfile_close(&pf);
+	}
+	/* a hand edit: negative minutes are caught */
+	path = cm__sprintf("%s/t.gpkg", t.dir);
+	cm_ctx_new(&ctx);
+	for (k = 0; k < 2; k++) {
+		static const char *const sql[] = {"UPDATE assignment SET minutes = -1",
+		                                  "UPDATE summary SET mean_minutes = -2"};
+		static const char *const want[] = {"field minutes", "field mean_minutes"};
+		write_and_open(&t, "t.gpkg", &pf);
+		cm__planfile_close(&pf);
+		GDALAllRegister();
+		g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+		cr_assert_not_null(g);
+		GDALDatasetReleaseResultSet(g, GDALDatasetExecuteSQL(g, sql[k], NULL, NULL));
+		GDALClose(g);
+		cr_assert_eq(cm__planfile_open(ctx, &pf, path), CM_EINPUT, "%s: accepted", sql[k]);
+		cr_assert(strstr(cm_ctx_last_error(ctx), want[k]), "%s: %s", sql[k],
+		          cm_ctx_last_error(ctx));
+	}
+	cm_ctx_free(ctx);
+	free(path);
+	tiny_free(&t);
+
+	/* straight lines: the fields are there, empty */
+	tiny_solve(&t, s, 2, c, 2, NULL);
+	cr_assert_eq(minutes_of(&t, "C1"), -1);
+	cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->mean_minutes, -1);
+	write_and_open(&t, "s.gpkg", &pf);
+	cr_assert_str_eq(plan_field(&pf, "assignment", "compound_id", "C1", "minutes"), "");
+	cr_assert_str_eq(plan_field(&pf, "summary", NULL, NULL, "mean_minutes"), "");
+	cm__planfile_close(&pf);
+	tiny_free(&t);
+	free(extra);
+	free(table);
+	free(dir);
+}
+
+Test(speeds, bad_settings_name_the_key)
+{
+	static const char *const bad[][2] = {
+		{"speed_kmh = expressway:fast", "speed_kmh = 'expressway:fast'"},
+		{"speed_kmh = expressway 80, local:30", "'expressway 80'"},
+		{"speed_kmh = local:0", "speed_kmh = 'local:0'"},
+		{"speed_kmh = :40", "speed_kmh"},
+		{"speed_kmh = local:30, local:1e999", "'local:1e999'"},
+		{"walk_kmh = 0", "walk_kmh = 0"},
+		{"walk_kmh = slow", "walk_kmh = 'slow'"},
+		{"speed_default_kmh = -5", "speed_default_kmh = -5"},
+	};
+	size_t k;
+	for (k = 0; k < sizeof bad / sizeof *bad; k++) {
+		char *ini = cm__sprintf("[input]\nschools = a.csv\ncompounds = b.csv\n[roads]\n%s\n",
+		                        bad[k][0]);
+		const char *msg = config_err(ini);
+		cr_assert(strstr(msg, "[roads]") && strstr(msg, bad[k][1]), "%s: %s", bad[k][0], msg);
+		free(ini);
+	}
+	/* good ones: full-width commas, a trailing comma, Chinese classes */
+	{
+		cm_config *cfg;
+		cm_ctx *ctx;
+		char *dir = tmpdir();
+		char *ini = write_file(dir, "s.ini", "[input]\nschools = a.csv\ncompounds = b.csv\n"
+		                                     "[roads]\nspeed_kmh = 高速公路:80，县道 : 40,\n");
+		double v = 0;
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_config_load(ctx, ini, &cfg), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_eq(cm__speed_lookup(cfg->road.speed_kmh, "县道", &v, NULL), CM_SPEED_FOUND);
+		cr_assert_float_eq(v, 40, 1e-12);
+		cr_assert_eq(cm__speed_lookup(cfg->road.speed_kmh, "Street", &v, NULL), CM_SPEED_NONE);
+		cm_config_free(cfg);
+		cm_ctx_free(ctx);
+		free(ini);
+		free(dir);
+	}
 }

@@ -84,6 +84,7 @@ class Assignment(ctypes.Structure):
         ("local", ctypes.c_int),
         ("migrant", ctypes.c_int),
         ("distance_m", ctypes.c_double),
+        ("minutes", ctypes.c_double),
     ]
 
 
@@ -112,6 +113,7 @@ class LevelSummary(ctypes.Structure):
         ("moved", ctypes.c_long),
         ("moved_compounds", ctypes.c_int),
         ("forced_compounds", ctypes.c_int),
+        ("mean_minutes", ctypes.c_double),
     ]
 
 
