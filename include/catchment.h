@@ -7,7 +7,11 @@
  *     cm_config_load   the scenario file (INI)            config.c
  *     cm_dataset_load  schools and compounds (OGR)        read.c, crs.c, fields.c
  *     cm_check         validation and the data report     check.c
- *     (solve, write: later modules)
+ *     cm_solve         the model, the search, the plan     model.c, solve.c, search.c,
+ *                                                          flow.c/netflow.c, glpk.c, plan.c
+ *     cm_plan_write    the plan's layers, files replaced   write.c, file.c
+ *                      safely
+ *     cm_map_draw, cm_compare_plans, cm_report_*           map.c, compare.c, report.c
  *
  * Conventions, after libgit2:
  *   - every public name starts with cm_ / CM_;
