@@ -640,6 +640,18 @@ static void show(search *S, const char *what)
 	        S->root.metres, 100 * gap, S->solves, total_work(S));
 }
 
+/* Block k's public pupils in plan `x`. */
+static double block_pupils(const search *S, int k, const double *x)
+{
+	const cm_col *cols = S->m->cols.data;
+	double f = 0;
+	size_t j;
+	for (j = S->blk[k].start; j < S->blk[k].end; j++)
+		if (cols[j].kind == CM_COL_FLOW)
+			f += x[j];
+	return f;
+}
+
 /* The incumbent's school of compound c (its block with pupils, -1: none),
  * its pupils without a place and its detour, from plan `x`. */
 static void home_of(search *S, int c, const double *x)
@@ -651,10 +663,7 @@ static void home_of(search *S, int c, const double *x)
 	double f = 0;
 	S->home[c] = -1;
 	for (k = sc->first; k < sc->first + sc->n; k++) {
-		double fk = 0;
-		for (j = S->blk[k].start; j < S->blk[k].end; j++)
-			if (cols[j].kind == CM_COL_FLOW)
-				fk += x[j];
+		double fk = block_pupils(S, k, x);
 		if (fk > 1e-6 && (S->home[c] < 0 || fk > f)) {
 			S->home[c] = k;
 			f = fk;
@@ -1209,9 +1218,13 @@ static int cmp_rank(const void *a, const void *b)
 }
 
 /* Searches afresh the compounds S->free_ marks (at least two), the others
- * held at the incumbent's school, with `budget` work: as a model of its own
- * where the relaxation can (its work grows with its size), else in place. */
-static int run_neighbourhood(search *S, long long budget)
+ * held where S->x_inc has them, with `budget` work: as a model of its own
+ * where the relaxation can (its work grows with its size), else in place.
+ * A better plan becomes the incumbent.  `part` (first_by_parts, the model's
+ * own neighbourhoods only): x_inc is the root's solution, with split
+ * compounds; the free ones start from no school and their new columns are
+ * taken whether better or not, as they must become whole. */
+static int run_neighbourhood(search *S, long long budget, int part)
 {
 	long long w;
 	cm_lex v;
@@ -1227,13 +1240,14 @@ static int run_neighbourhood(search *S, long long budget)
 			S->range[2 * nfree] = sc->cstart;
 			S->range[2 * nfree + 1] = sc->cend;
 			S->fl[nfree++] = c;
-			S->start[sc->compound] = S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
+			S->start[sc->compound] =
+			        !part && S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
 		}
 	rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start, budget,
 	                         S->x_new, &v, &w);
 	S->work += w;
 	S->solves++;
-	if (rc || cm__lex_cmp(&v, &S->inc, 1e-7) >= 0)
+	if (rc || (!part && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0))
 		return rc;
 	S->inc = v;
 	S->xver++;
@@ -1280,7 +1294,7 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 		}
 		if (any < 2)
 			continue;
-		rc = run_neighbourhood(S, NB_WORK * 4);
+		rc = run_neighbourhood(S, NB_WORK * 4, 0);
 		if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 			*improved = 1;
 	}
@@ -1290,7 +1304,8 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 /* Large neighbourhood search from the incumbent: for each public school,
  * the worst first, the compounds at it and at its neighbours (and those
  * without a school that reach them) are searched afresh, the others held;
- * rounds until one improves nothing or `budget` work is spent.  Each round begins with reach_round. */
+ * rounds until one improves nothing or `budget` work is spent.  Each round
+ * begins with reach_round. */
 static int lns(search *S, long long budget)
 {
 	long long stop = total_work(S) + budget < S->limit ? total_work(S) + budget : S->limit;
@@ -1343,7 +1358,7 @@ static int lns(search *S, long long budget)
 			}
 			if (any < 2)
 				continue;
-			if ((rc = run_neighbourhood(S, NB_WORK)))
+			if ((rc = run_neighbourhood(S, NB_WORK, 0)))
 				break;
 			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 				improved = 1;
@@ -1360,17 +1375,10 @@ done:
 /* Is compound c split in plan x (public pupils at two schools or more)? */
 static int split_in(const search *S, int c, const double *x)
 {
-	const cm_col *cols = S->m->cols.data;
 	const scomp *sc = &S->comp[c];
 	int k, used = 0;
-	for (k = sc->first; k < sc->first + sc->n; k++) {
-		double f = 0;
-		size_t j;
-		for (j = S->blk[k].start; j < S->blk[k].end; j++)
-			if (cols[j].kind == CM_COL_FLOW)
-				f += x[j];
-		used += f > 1e-6;
-	}
+	for (k = sc->first; k < sc->first + sc->n; k++)
+		used += block_pupils(S, k, x) > 1e-6;
 	return used > 1;
 }
 
@@ -1386,11 +1394,9 @@ static int split_in(const search *S, int c, const double *x)
 
 static int first_by_parts(search *S)
 {
-	const cm_col *cols = S->m->cols.data;
 	size_t ns = S->m->n_schools, j;
 	unsigned char *in = calloc(ns + 1, 1);
 	int c, k, rc = 0, done = 0;
-	cm_lex v = S->root;
 	if (!in)
 		return CM_ENOMEM;
 	if (!S->nb && (rc = find_neighbours(S)))
@@ -1398,9 +1404,8 @@ static int first_by_parts(search *S)
 	for (j = 0; j < S->m->cols.len; j++)
 		S->x_inc[j] = S->r->value(S->r->self, j);
 	S->xver++;
+	homes_from(S, S->x_inc);
 	for (c = 0; c < S->ncomp && !rc; c++) {
-		long long w;
-		size_t nfree = 0, f;
 		int d;
 		if (!split_in(S, c, S->x_inc))
 			continue;
@@ -1408,10 +1413,7 @@ static int first_by_parts(search *S)
 		memset(in, 0, ns);
 		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++) {
 			int s = S->blk[k].school, q;
-			for (j = S->blk[k].start; j < S->blk[k].end; j++)
-				if (cols[j].kind == CM_COL_FLOW && S->x_inc[j] > 1e-6)
-					break;
-			if (j == S->blk[k].end)
+			if (block_pupils(S, k, S->x_inc) <= 1e-6)
 				continue;
 			in[s] = 1;
 			for (q = 0; q < NB; q++)
@@ -1423,40 +1425,21 @@ static int first_by_parts(search *S)
 			const scomp *sd = &S->comp[d];
 			int any = 0, placed = 0;
 			for (k = sd->first; k < sd->first + sd->n; k++) {
-				int here = 0;
-				for (j = S->blk[k].start; j < S->blk[k].end; j++)
-					if (cols[j].kind == CM_COL_FLOW && S->x_inc[j] > 1e-6)
-						here = 1;
+				int here = block_pupils(S, k, S->x_inc) > 1e-6;
 				placed |= here;
 				any |= here && in[S->blk[k].school];
 			}
 			if (!placed)
 				for (k = sd->first; k < sd->first + sd->n; k++)
 					any |= S->root_ok[k] && in[S->blk[k].school];
-			if (!any)
-				continue;
-			S->range[2 * nfree] = sd->cstart;
-			S->range[2 * nfree + 1] = sd->cend;
-			S->fl[nfree++] = d;
-			S->start[sd->compound] = -1;
+			S->free_[d] = (unsigned char)any;
 		}
 		S->work += (long long)S->m->cols.len;
-		rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start,
-		                         PART_WORK, S->x_new, &v, &w);
-		S->work += w;
-		S->solves++;
-		if (rc)
-			break;
-		for (f = 0; f < nfree; f++)
-			for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
-				S->x_inc[j] = S->x_new[j];
-		S->xver++;
+		rc = run_neighbourhood(S, PART_WORK, 1);
 		done++;
 	}
 	if (!rc && done) {
-		S->inc = v;
 		S->have = 1;
-		homes_from(S, S->x_inc);
 		show(S, "plan (by parts)");
 	}
 out:
