@@ -93,6 +93,9 @@ int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target);
 void cm__out_tidy(const char *target);
 /* Removes a file, or a folder and what is in it. */
 void cm__out_remove(const char *path);
+/* The file write.c puts in every plan folder, by which planfile.c knows
+ * one and write.c replaces only a plan. */
+#define CM__PLAN_MARKER "catchment-plan.txt"
 
 /* Folder part of a path ("." if none); caller frees. */
 char *cm__dirname(const char *path);

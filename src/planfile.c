@@ -46,7 +46,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PLAN_MARKER "catchment-plan.txt" /* write.c puts it in every plan folder */
 
 static int is_dir(const char *p)
 {
@@ -164,14 +163,14 @@ char *cm__planfile_root(const char *path)
 	if (stat(path, &st) != 0)
 		return NULL;
 	if (S_ISDIR(st.st_mode)) {
-		plan = has_file(path, PLAN_MARKER) || has_file(path, "summary.geojson") ||
+		plan = has_file(path, CM__PLAN_MARKER) || has_file(path, "summary.geojson") ||
 		       has_file(path, "summary.csv") || has_file(path, "summary.dbf");
 		return plan ? cm__strdup(path) : NULL;
 	}
 	if (!S_ISREG(st.st_mode))
 		return NULL;
 	/* a layer of a plan folder (plan/assignment.csv): the folder */
-	if ((dir = cm__dirname(path)) && has_file(dir, PLAN_MARKER))
+	if ((dir = cm__dirname(path)) && has_file(dir, CM__PLAN_MARKER))
 		return dir;
 	free(dir);
 	{

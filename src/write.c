@@ -807,8 +807,6 @@ static int inside(const char *dir, const char *file)
 	return found;
 }
 
-#define PLAN_MARKER "catchment-plan.txt"
-
 /* An existing folder at a folder plan's path is replaced only when it is
  * one (it holds the marker file every plan folder gets). */
 static int replaceable_folder(cm_ctx *ctx, const char *dir)
@@ -818,7 +816,7 @@ static int replaceable_folder(cm_ctx *ctx, const char *dir)
 	int ok;
 	if (lstat(dir, &st) != 0)
 		return 0;
-	if (!(marker = cm__sprintf("%s/%s", dir, PLAN_MARKER)))
+	if (!(marker = cm__sprintf("%s/%s", dir, CM__PLAN_MARKER)))
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	ok = S_ISDIR(st.st_mode) && stat(marker, &st) == 0 && S_ISREG(st.st_mode);
 	free(marker);
@@ -943,7 +941,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	if ((rc = verify(&w, tmp)))
 		goto done;
 	if (fmt != FMT_GPKG) {
-		char *marker = cm__sprintf("%s/%s", tmp, PLAN_MARKER);
+		char *marker = cm__sprintf("%s/%s", tmp, CM__PLAN_MARKER);
 		FILE *fp = marker ? fopen(marker, "w") : NULL;
 		int ok = fp && fprintf(fp, "A catchment plan (%s), written by catchment %s.\n",
 		                       cfg->name ? cfg->name : "", cm_version()) > 0;
