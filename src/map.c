@@ -766,6 +766,18 @@ static void unplaced_symbol(page *p, double x, double y)
 
 /* ------------------------------------------------------------ map */
 
+
+/* A road's two strokes, in the map and its legend: pass 0 the grey casing
+ * `casing` wide, pass 1 the white street `street` wide inside it. */
+static void road_pen(cairo_t *cr, int pass, double casing, double street)
+{
+	if (pass == 0)
+		cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.55);
+	else
+		cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+	cairo_set_line_width(cr, pass == 0 ? casing : street);
+}
+
 /* Draws the current view.  Schools inside `label_skip` (the detail, when
  * drawing the county map) are named on the detail, not here; its frame is
  * drawn instead. */
@@ -820,11 +832,7 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 		for (pass = 0; pass < 2; pass++) {
 			for (i = 0; i < sc->roads.len; i++)
 				path_geometry(p, ((OGRGeometryH *)sc->roads.data)[i]);
-			if (pass == 0)
-				cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.55);
-			else
-				cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-			cairo_set_line_width(cr, pass == 0 ? 1.3 : 0.6);
+			road_pen(cr, pass, 1.3, 0.6);
 			cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
 			cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 			cairo_stroke(cr);
@@ -1047,11 +1055,7 @@ static void draw_panel(page *p, const char *level)
 		for (pass = 0; pass < 2; pass++) {
 			cairo_move_to(cr, sx - 9, y - 3);
 			cairo_line_to(cr, sx + 9, y - 3);
-			if (pass == 0)
-				cairo_set_source_rgba(cr, 0.35, 0.35, 0.35, 0.55);
-			else
-				cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-			cairo_set_line_width(cr, pass == 0 ? 2.6 : 1.2);
+			road_pen(cr, pass, 2.6, 1.2);
 			cairo_stroke(cr);
 		}
 		set_font(p, 9);
