@@ -151,9 +151,10 @@ static void setup_free(setup *s)
 	free(s->ini_b);
 }
 
-/* Plan A's output of kind k written to its place in s->dir; *da gets its
- * digest and *db the digest of plan B's output written elsewhere. */
-static void reference(setup *s, const kind *k, uint64_t *da, uint64_t *db)
+/* Plan A's output of kind k written to its place in s->dir, whose path it
+ * returns (the caller frees it); *da gets its digest and *db the digest of
+ * plan B's output written elsewhere. */
+static char *reference(setup *s, const kind *k, uint64_t *da, uint64_t *db)
 {
 	char *ref = tmpdir(), *path, *cmd;
 	cr_assert(asprintf(&path, "%s/%s", ref, k->target) > 0);
@@ -167,8 +168,8 @@ static void reference(setup *s, const kind *k, uint64_t *da, uint64_t *db)
 	cr_assert(asprintf(&cmd, "rm -rf '%s'", ref) > 0);
 	cr_assert(system(cmd) == 0);
 	free(cmd);
-	free(path);
 	free(ref);
+	return path;
 }
 
 /* Is the output at `path` the old one (digest `da`) or a whole new one:
@@ -213,8 +214,7 @@ Test(faults, killed_at_each_rename, .timeout = 600)
 		uint64_t da, db;
 		char *path;
 		int killed = 0;
-		cr_assert(asprintf(&path, "%s/%s", dir, k->target) > 0);
-		reference(&s, k, &da, &db);
+		path = reference(&s, k, &da, &db);
 		for (n = 1; n <= 3; n++) {
 			char prefix[256];
 			int st;
@@ -331,8 +331,7 @@ Test(faults, disk_full, .timeout = 600)
 		if (!dir)
 			cr_skip_test("no tmpfs");
 		setup_make(&s, dir);
-		cr_assert(asprintf(&path, "%s/%s", dir, k->target) > 0);
-		reference(&s, k, &da, &db);
+		path = reference(&s, k, &da, &db);
 		for (r = 0; r < sizeof rooms / sizeof *rooms; r++) {
 			int st;
 			fill(dir, rooms[r]);
@@ -372,8 +371,7 @@ Test(faults, read_only, .timeout = 600)
 		if (!dir)
 			cr_skip_test("no tmpfs");
 		setup_make(&s, dir);
-		cr_assert(asprintf(&path, "%s/%s", dir, k->target) > 0);
-		reference(&s, k, &da, &db);
+		path = reference(&s, k, &da, &db);
 		cr_assert(asprintf(&cmd, "mount -o remount,ro '%s'", dir) > 0);
 		cr_assert(system(cmd) == 0);
 		free(cmd);
