@@ -219,17 +219,6 @@ const char *cm__distance_kind_name(const cm_config *cfg)
 
 /* ------------------------------------------------------------ the table */
 
-/* The table's field of one of `names` (ASCII case ignored), -1: none. */
-static int table_field(OGRFeatureDefnH defn, const char *const *names)
-{
-	int k, i;
-	for (k = 0; names[k]; k++)
-		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
-			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), names[k]))
-				return i;
-	return -1;
-}
-
 static char *field_names(OGRFeatureDefnH defn)
 {
 	char buf[1024] = "";
@@ -357,10 +346,10 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	if (in->encoding && !cm__streq_ci(in->encoding, "UTF-8") && !cm__streq_ci(in->encoding, "UTF8"))
 		enc = in->encoding;
 	defn = OGR_L_GetLayerDefn(lyr);
-	fc = table_field(defn, f_comp);
-	fs = table_field(defn, f_school);
-	fm = table_field(defn, f_metres);
-	ft = table_field(defn, f_minutes);
+	fc = cm__field_named(defn, f_comp);
+	fs = cm__field_named(defn, f_school);
+	fm = cm__field_named(defn, f_metres);
+	ft = cm__field_named(defn, f_minutes);
 	if (fc < 0 || fs < 0 || fm < 0) {
 		names = field_names(defn);
 		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the distance table needs the fields "

@@ -157,6 +157,9 @@ struct cm_dataset {
 void cm__geom_free(void *g);
 /* A copy of one (NULL: NULL). */
 void *cm__geom_clone(void *g);
+/* The field of an OGR feature definition (OGRFeatureDefnH) named one of
+ * `names` (NULL-terminated, tried in order, ASCII case ignored); -1: none. */
+int cm__field_named(void *defn, const char *const *names);
 /* Reads the layer `in` of `kind` (a scenario's new schools or compounds)
  * into a dataset of its own, in `base`'s working CRS; bad features are
  * diagnostics on it, as cm_dataset_load's. */

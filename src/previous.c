@@ -273,17 +273,6 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 
 /* ------------------------------------------------------------ from a file */
 
-/* The field `name` or one of its aliases (a shapefile's short names). */
-static int field_of(OGRFeatureDefnH defn, const char *const *names)
-{
-	int k, i;
-	for (k = 0; names[k]; k++)
-		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
-			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), names[k]))
-				return i;
-	return -1;
-}
-
 static int known_seat(const char *s)
 {
 	int k;
@@ -387,12 +376,12 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	lname = OGR_L_GetName(lyr);
 	defn = OGR_L_GetLayerDefn(lyr);
-	fc = field_of(defn, f_comp);
-	fl = field_of(defn, f_level);
-	fs = field_of(defn, f_school);
-	fk = field_of(defn, f_seat);
-	flo = field_of(defn, f_local);
-	fm = field_of(defn, f_migrant);
+	fc = cm__field_named(defn, f_comp);
+	fl = cm__field_named(defn, f_level);
+	fs = cm__field_named(defn, f_school);
+	fk = cm__field_named(defn, f_seat);
+	flo = cm__field_named(defn, f_local);
+	fm = cm__field_named(defn, f_migrant);
 	if (fc < 0 || fl < 0 || fs < 0) {
 		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: last year's plan needs the fields "
 		               "compound_id, level and school_id; field %s is missing", path, lname,

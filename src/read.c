@@ -1406,6 +1406,16 @@ int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
 	return 0;
 }
 
+int cm__field_named(void *defn, const char *const *names)
+{
+	int k, i;
+	for (k = 0; names[k]; k++)
+		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
+			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), names[k]))
+				return i;
+	return -1;
+}
+
 void cm__geom_free(void *g)
 {
 	if (g)

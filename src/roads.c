@@ -129,13 +129,8 @@ static void undo_offsets(OGRGeometryH g, cm_coords coords)
 static int class_field(OGRFeatureDefnH defn, const char *want)
 {
 	static const char *const names[] = {"class", "highway", "fclass", "道路等级", "等级", NULL};
-	int i, k;
-	for (k = 0; want ? k == 0 : names[k] != NULL; k++)
-		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
-			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)),
-			                 want ? want : names[k]))
-				return i;
-	return -1;
+	const char *const mapped[] = {want, NULL};
+	return cm__field_named(defn, want ? mapped : names);
 }
 
 /* Reads the roads into `L`, in the working CRS of `ds`. */
