@@ -579,24 +579,28 @@ static void relax_reduced(void *self, size_t col, cm_lex *out)
 	to_lex(r > 0 ? r : 0, out);
 }
 
-/* The seats' duals from the potentials: what one more seat saves, in
- * pupils without a place and in pupil-metres. */
+/* What one more seat at school i saves, from the potentials: minus the
+ * reduced cost of its arc to the sink (or to NQ), 0 when that is not
+ * negative. */
+static void relax_seat_price(void *self, size_t i, cm_lex *out)
+{
+	fnet *F = self;
+	int a = F->to_sink[i] >= 0 ? F->to_sink[i] : F->to_nq[i];
+	int head = F->to_sink[i] >= 0 ? F->sink : F->nq;
+	cm_cost rcost = 0;
+	if (F->school_node[i] >= 0 && a >= 0)
+		rcost = cm__nf_potential(F->nf, F->school_node[i]) - cm__nf_potential(F->nf, head);
+	to_lex(rcost < 0 ? -rcost : 0, out);
+}
+
+/* The seats' duals: in pupils without a place and in pupil-metres. */
 static int relax_duals(void *self, double *pupils, double *metres)
 {
 	fnet *F = self;
 	size_t i;
 	for (i = 0; i < F->n_schools; i++) {
-		int a = F->to_sink[i] >= 0 ? F->to_sink[i] : F->to_nq[i];
-		int head = F->to_sink[i] >= 0 ? F->sink : F->nq;
-		cm_cost rcost;
 		cm_lex v;
-		pupils[i] = metres[i] = 0;
-		if (F->school_node[i] < 0 || a < 0)
-			continue;
-		rcost = cm__nf_potential(F->nf, F->school_node[i]) - cm__nf_potential(F->nf, head);
-		if (rcost >= 0)
-			continue;
-		to_lex(-rcost, &v);
+		relax_seat_price(F, i, &v);
 		pupils[i] = v.unplaced > 0 ? v.unplaced : 0;
 		metres[i] = v.metres > 0 ? v.metres : 0;
 	}
@@ -766,6 +770,7 @@ int cm__flow_relax_new(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_rela
 	out->forbid = relax_forbid;
 	out->reduced = relax_reduced;
 	out->duals = relax_duals;
+	out->seat_price = relax_seat_price;
 	out->work = relax_work;
 	out->neighbourhood = relax_neighbourhood;
 	return 0;

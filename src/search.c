@@ -31,6 +31,7 @@
  * the search and its final solve.
  */
 #include "search.h"
+#include "knap.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -124,6 +125,16 @@ typedef struct cand {
 	double off, total;   /* its public pupils away from that block, and in all */
 } cand;
 
+/* A relaxation's solution as the bound that sees whole compounds reads it
+ * (knap_read). */
+typedef struct kview {
+	double *kd;              /* by column: its reduced pupil-metres */
+	unsigned char *kup;      /* by column: 1 when using it costs places or quota */
+	cm_lex *price;           /* by school: what a seat saves */
+	const unsigned char *ok; /* by block: open (the root's root_ok, a node's on) */
+	cm_lex base;             /* the solution's value */
+} kview;
+
 typedef struct search {
 	cm_ctx *ctx;
 	const cm_model *m;
@@ -172,6 +183,15 @@ typedef struct search {
 	long *start;             /* by dataset compound: the incumbent's school, -1 */
 	int max_compound;
 	double *flow;            /* by block: public pupils in the last solution (scratch) */
+	/* the bound that sees whole compounds (knap_bound), from the root and
+	 * at a node */
+	kview kroot;
+	cm_lex kbound;           /* the bound it proved from the root (-HUGE_VAL: none yet) */
+	long kver;               /* the plan (xver) it was proved against */
+	int *root_major;         /* by compound: its block with most pupils at the root, -1: none;
+	                            -2: split there */
+	long rins_ver;           /* the plan (xver) rins_round last started from */
+	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 } search;
 
 static const node *node_at(const search *S, int id)
@@ -595,6 +615,262 @@ static int root_reduced(search *S)
 	return 0;
 }
 
+/* ------------------------------------------------------------ whole compounds at full schools */
+
+/* Reads the last solution into v: the reduced cost of every flow and
+ * no-place column, the price of every school's seats, its value `base`. */
+static int knap_read(search *S, kview *v, const unsigned char *ok, const cm_lex *base)
+{
+	const cm_col *cols = S->m->cols.data;
+	size_t j, n = S->m->cols.len, i;
+	cm_lex rc;
+	if (!v->kd) {
+		v->kd = malloc((n + 1) * sizeof *v->kd);
+		v->kup = malloc(n + 1);
+		v->price = malloc((S->m->n_schools + 1) * sizeof *v->price);
+		if (!v->kd || !v->kup || !v->price)
+			return CM_ENOMEM;
+	}
+	for (j = 0; j < n; j++) {
+		v->kd[j] = 0;
+		v->kup[j] = 0;
+		if (cols[j].kind != CM_COL_FLOW && cols[j].kind != CM_COL_UNPLACED)
+			continue;
+		S->r->reduced(S->r->self, j, &rc);
+		v->kd[j] = rc.metres;
+		v->kup[j] = rc.unplaced > 0.5 || (rc.unplaced > -0.5 && rc.shortfall > 0.5);
+	}
+	for (i = 0; i < S->m->n_schools; i++)
+		S->r->seat_price(S->r->self, i, &v->price[i]);
+	v->ok = ok;
+	v->base = *base;
+	S->work += (long long)n * 2;
+	return 0;
+}
+
+static void kview_free(kview *v)
+{
+	free(v->kd);
+	free(v->kup);
+	free(v->price);
+}
+
+/* Can the bound that sees whole compounds be used here at all? */
+static int knap_usable(const search *S)
+{
+	return S->r->seat_price && S->r->reduced && S->nblk && !S->opts->inner;
+}
+
+/* The root's solution, kept for knap_bound. */
+static int knap_prepare(search *S)
+{
+	S->kbound.unplaced = S->kbound.shortfall = S->kbound.metres = -HUGE_VAL;
+	return knap_usable(S) ? knap_read(S, &S->kroot, S->root_ok, &S->root) : 0;
+}
+
+/* The least reduced pupil-metres of each group's other ways (no place,
+ * private places) for compound c, per pupil: alt[g] (HUGE_VAL when none is
+ * open to a plan that beats the incumbent: every way costs a place or a
+ * migrant, or one pupil's costs more than the incumbent leaves, `room`). */
+static void knap_other(const search *S, const kview *v, int c, double room, double *alt)
+{
+	const cm_col *cols = S->m->cols.data;
+	size_t j;
+	int g;
+	for (g = 0; g < CM_NGROUPS; g++)
+		alt[g] = HUGE_VAL;
+	for (j = S->comp[c].cstart; j < S->comp[c].cend; j++) {
+		const cm_col *col = &cols[j];
+		if ((col->kind == CM_COL_FLOW && col->seat == CM_SEAT_PUBLIC) || col->ub <= 0 ||
+		    (col->kind != CM_COL_FLOW && col->kind != CM_COL_UNPLACED))
+			continue;
+		if (!v->kup[j] && v->kd[j] < room && v->kd[j] < alt[col->group])
+			alt[col->group] = v->kd[j];
+	}
+}
+
+/* Compound c of block k as an item of its school's knapsack, the seat's
+ * pupil-metres price p taken off each pupil there.  A group with no other
+ * way open comes whole; a group with one comes in any number, each of its
+ * pupils not there paying at least alt[g] elsewhere.  Returns 0 when the
+ * compound cannot go there (a whole group's columns are closed), or its
+ * counts are not whole. */
+static int knap_item(const search *S, const kview *v, int k, const double *alt, double p,
+                     cm__kitem *it)
+{
+	const cm_col *cols = S->m->cols.data;
+	const scomp *sc = &S->comp[S->blk[k].comp];
+	double pupils[CM_NGROUPS] = {0, 0};
+	size_t j;
+	int g;
+	it->weight = it->cost = it->more = 0;
+	it->rate = HUGE_VAL;
+	for (j = sc->cstart; j < sc->cend; j++)
+		if (cols[j].kind == CM_COL_UNPLACED)
+			pupils[cols[j].group] = cols[j].ub;
+	for (g = 0; g < CM_NGROUPS; g++) {
+		double left = pupils[g], least = HUGE_VAL;
+		if (left <= 0)
+			continue;
+		if (fabs(left - floor(left + 0.5)) > 1e-9)
+			return 0;
+		if (alt[g] == HUGE_VAL) {
+			/* whole: its columns here, the cheapest first (one, or two
+			 * where the stability term split the pair) */
+			size_t use[4], t;
+			int nu = 0, a, b;
+			for (j = S->blk[k].start; j < S->blk[k].end && nu < 4; j++)
+				if (cols[j].kind == CM_COL_FLOW && cols[j].group == g && !v->kup[j])
+					use[nu++] = j;
+			for (a = 1; a < nu; a++)
+				for (b = a; b > 0 && v->kd[use[b]] < v->kd[use[b - 1]]; b--) {
+					t = use[b];
+					use[b] = use[b - 1];
+					use[b - 1] = t;
+				}
+			for (a = 0; a < nu && left > 1e-9; a++) {
+				double take = cols[use[a]].capped ? fmin(cols[use[a]].ub, left) : left;
+				it->cost += take * (v->kd[use[a]] - p);
+				left -= take;
+			}
+			if (left > 1e-9)
+				return 0;
+			it->weight += pupils[g];
+			continue;
+		}
+		/* any number of them: the cheapest column's rate for all */
+		for (j = S->blk[k].start; j < S->blk[k].end; j++)
+			if (cols[j].kind == CM_COL_FLOW && cols[j].group == g && !v->kup[j] &&
+			    v->kd[j] < least)
+				least = v->kd[j];
+		it->cost += alt[g] * left;
+		if (least < HUGE_VAL) {
+			it->more += left;
+			it->rate = fmin(it->rate, least - p - alt[g]);
+		}
+	}
+	if (it->rate == HUGE_VAL)
+		it->rate = 0;
+	return it->weight > 0 || it->more > 0;
+}
+
+/* What whole compounds add to solution v's value, into *sum (HUGE_VAL: no
+ * plan that beats the incumbent is left).  On v's duals, each school whose
+ * seats have a price is a knapsack (knap.h) of the compounds that may go
+ * there, each whole unless another way is still open to it; what the
+ * knapsacks cost above the relaxation's own filling of the seats adds to
+ * v's value (docs/model.md).  It bounds the plans that beat the incumbent,
+ * so it holds only where the places and the quota are settled (the
+ * incumbent's within a pupil of v's): the columns and seats that would cost
+ * a place or a migrant then stay unused and full.  Returns 0 with *sum = 0
+ * where it does not hold, or CM_ENOMEM. */
+static int knap_sum(search *S, const kview *v, double *sum)
+{
+	const cm_row *rows = S->m->rows.data;
+	size_t ns = S->m->n_schools, i, nitems, most = 0;
+	int *first = NULL, *order = NULL, k, e, rc = 0;
+	double *alt = NULL, room;
+	cm__kitem *items = NULL;
+	*sum = 0;
+	if (S->inc.unplaced - v->base.unplaced > 1 - 1e-6 ||
+	    S->inc.shortfall - v->base.shortfall > 1 - 1e-6)
+		return 0;
+	room = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
+	first = calloc(ns + 2, sizeof *first);
+	order = malloc(((size_t)S->nblk + 1) * sizeof *order);
+	alt = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS * sizeof *alt);
+	if (!first || !order || !alt)
+		goto nomem;
+	for (k = 0; k < S->ncomp; k++)
+		knap_other(S, v, k, room, &alt[(size_t)k * CM_NGROUPS]);
+	/* the blocks by school: school i's are order[first[i] .. first[i + 1]) */
+	for (k = 0; k < S->nblk; k++)
+		first[S->blk[k].school + 1]++;
+	for (i = 0; i < ns; i++) {
+		first[i + 1] += first[i];
+		if ((size_t)(first[i + 1] - first[i]) > most)
+			most = (size_t)(first[i + 1] - first[i]);
+	}
+	for (k = 0; k < S->nblk; k++)
+		order[first[S->blk[k].school]++] = k;
+	for (i = ns; i > 0; i--) /* first[i] ended school i: back to its start */
+		first[i] = first[i - 1];
+	first[0] = 0;
+	if (!(items = malloc((most + 1) * sizeof *items)))
+		goto nomem;
+	S->work += (long long)S->m->cols.len;
+
+	for (i = 0; i < ns && *sum < HUGE_VAL; i++) {
+		const cm_lex *p = &v->price[i];
+		/* seats whose price is in places or migrants are all taken in
+		 * any plan as good in those as v */
+		int exact = p->unplaced > 0.5 || (p->unplaced > -0.5 && p->shortfall > 0.5);
+		double cap, x;
+		if (S->m->seat_row[i] < 0 || first[i] == first[i + 1] || (!exact && p->metres <= 0))
+			continue; /* not a public school, or nothing to gain */
+		cap = rows[S->m->seat_row[i]].rhs;
+		if (cap < 0 || cap > 1e6 || fabs(cap - floor(cap + 0.5)) > 1e-9)
+			continue; /* (the knapsack would add nothing: the bound stands) */
+		nitems = 0;
+		for (e = first[i]; e < first[i + 1]; e++)
+			if (v->ok[order[e]] &&
+			    knap_item(S, v, order[e], &alt[(size_t)S->blk[order[e]].comp * CM_NGROUPS],
+			              p->metres, &items[nitems]))
+				nitems++;
+		if ((rc = cm__knap_min(items, nitems, lround(cap), exact, &x, &S->work)))
+			goto done;
+		if (x == HUGE_VAL) /* the school cannot be filled as it must */
+			*sum = HUGE_VAL;
+		else if (x + p->metres * cap > 0)
+			*sum += x + p->metres * cap;
+	}
+	goto done;
+nomem:
+	rc = CM_ENOMEM;
+done:
+	free(first);
+	free(order);
+	free(alt);
+	free(items);
+	return rc;
+}
+
+/* v's value raised by what whole compounds add (knap_sum): at most the
+ * incumbent, and where the search stops within a gap, at most the
+ * incumbent less that gap (what the sum proves holds for plans better
+ * than that: knap_other's room, the root's fixing). */
+static cm_lex knap_raise(const search *S, const kview *v, double sum)
+{
+	cm_lex b = v->base;
+	b.metres += sum - 1e-9 * fabs(b.metres);
+	if (S->opts->gap > 1e-9 && b.metres > S->inc.metres - metres_tol(S, &S->inc))
+		b.metres = S->inc.metres - metres_tol(S, &S->inc);
+	if (cm__lex_cmp(&b, &S->inc, 0) > 0)
+		b = S->inc;
+	return b;
+}
+
+/* The bound that sees whole compounds from the root's solution, against
+ * the incumbent: S->kbound.  Once per incumbent; not in a neighbourhood's
+ * search, whose restrictions hold for it alone. */
+static int knap_bound(search *S)
+{
+	double sum;
+	cm_lex b;
+	int rc;
+	if (!S->kroot.kd || !S->have || S->sub || S->kver == S->xver)
+		return 0;
+	S->kver = S->xver;
+	if ((rc = knap_sum(S, &S->kroot, &sum)))
+		return rc;
+	b = knap_raise(S, &S->kroot, sum);
+	if (cm__lex_cmp(&b, &S->kbound, 0) > 0)
+		S->kbound = b;
+	cm__log(S->ctx, CM_LOG_DEBUG, "%s: whole compounds at full schools raise the bound by "
+	        "%.0f pupil-m to %.0f (plan %.0f)", S->opts->label, sum, b.metres, S->inc.metres);
+	return 0;
+}
+
 /* The best bound the search holds now: the least of the open nodes (the
  * heap's first), the nodes dropped within the gap and the plan. */
 static cm_lex bound_now(const search *S)
@@ -606,6 +882,8 @@ static cm_lex bound_now(const search *S)
 		b = S->dropped;
 	if (S->nheap && cm__lex_cmp(&node_at(S, S->heap[0])->bound, &b, 0) < 0)
 		b = node_at(S, S->heap[0])->bound;
+	if (cm__lex_cmp(&S->kbound, &b, 0) > 0)
+		b = S->kbound;
 	return b;
 }
 
@@ -1039,6 +1317,9 @@ static int start_from(search *S)
 	return goto_node(S, -1);
 }
 
+static int rins_at_node(search *S);
+#define RINS_EVERY 1000 /* the tree's relaxations between two of rins_at_node */
+
 /* Best first from the heap, diving from each node, until no node is left
  * or the budget is spent. */
 static int run_tree(search *S)
@@ -1046,13 +1327,22 @@ static int run_tree(search *S)
 	int rc;
 	cm_lex b;
 	while (S->nheap && !spent(S)) {
-		int id = heap_pop(S);
+		int id;
+		if ((rc = knap_bound(S)))
+			return rc;
+		if (!can_beat(S, &S->kbound))
+			break;
+		id = heap_pop(S);
 		const node *n = node_at(S, id);
 		if (!can_beat(S, &n->bound)) {
 			note_dropped(S, &n->bound);
 			continue;
 		}
-		if ((rc = goto_node(S, id)) || (rc = solve_here(S, &b)) || (rc = dive(S, id, b)))
+		if ((rc = goto_node(S, id)) || (rc = solve_here(S, &b)))
+			return rc;
+		if (S->solves - S->rins_at >= RINS_EVERY && (rc = rins_at_node(S)))
+			return rc;
+		if ((rc = dive(S, id, b)))
 			return rc;
 	}
 	return 0;
@@ -1074,6 +1364,7 @@ static void sync_root(search *S)
 #define NB 3          /* neighbours of a school in its neighbourhood */
 #define NB_SOLVES 200 /* a neighbourhood's budget, in solves of the whole relaxation */
 #define NB_WORK 3000000LL /* a neighbourhood's budget as a model of its own, in work */
+#define RINS_WORK (NB_WORK * 8) /* rins_round's budget */
 
 typedef struct pair {
 	int a, b;
@@ -1301,6 +1592,91 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 	return rc;
 }
 
+/* Where the root sends each compound (S->root_major), for rins_round. */
+static void majors_of(search *S, int *major)
+{
+	int c, k;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		int top = -1, used = 0;
+		for (k = sc->first; k < sc->first + sc->n; k++) {
+			size_t j;
+			S->flow[k] = 0;
+			for (j = S->blk[k].start; j < S->blk[k].end; j++)
+				if (((const cm_col *)S->m->cols.data)[j].kind == CM_COL_FLOW)
+					S->flow[k] += S->r->value(S->r->self, j);
+		}
+		for (k = sc->first; k < sc->first + sc->n; k++)
+			if (S->flow[k] > 1e-6) {
+				used++;
+				if (top < 0 || S->flow[k] > S->flow[top])
+					top = k;
+			}
+		major[c] = used > 1 ? -2 : top;
+	}
+}
+
+static int root_majors(search *S)
+{
+	if (S->opts->inner || !S->ncomp)
+		return 0;
+	if (!(S->root_major = malloc((size_t)S->ncomp * sizeof *S->root_major)))
+		return CM_ENOMEM;
+	majors_of(S, S->root_major);
+	return 0;
+}
+
+/* A neighbourhood of the compounds where the plan and the root disagree
+ * (relaxation-induced, RINS): those the root splits, and those the plan
+ * sends elsewhere than the root does; the others, where both agree, held.
+ * Repairs that the neighbourhoods of a few schools cannot see (a chain of
+ * moves across the town, set off by one compound that must go whole) are
+ * often in it.  Once per plan. */
+
+static int rins_round(search *S, long long stop, int *improved)
+{
+	int c, any = 0, rc;
+	cm_lex before = S->inc;
+	if (!S->root_major || S->rins_ver == S->xver || total_work(S) >= stop)
+		return 0;
+	S->rins_ver = S->xver;
+	for (c = 0; c < S->ncomp; c++) {
+		S->free_[c] = S->root_major[c] != S->home[c];
+		any += S->free_[c];
+	}
+	if (any < 2)
+		return 0;
+	rc = run_neighbourhood(S, RINS_WORK, 0);
+	if (!S->opts->inner)
+		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and root disagree, searched "
+		        "afresh: %s", S->opts->label, any,
+		        cm__lex_cmp(&S->inc, &before, 0) < 0 ? "better" : "no better");
+	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+		*improved = 1;
+	return rc;
+}
+
+/* The same from the tree's node just solved instead of the root, every
+ * RINS_EVERY relaxations of the tree: plans the dives below the node miss
+ * are often a short search away from where its relaxation and the plan
+ * disagree. */
+static int rins_at_node(search *S)
+{
+	int imp = 0, rc, *root = S->root_major, *here;
+	S->rins_at = S->solves;
+	if (S->sub || !root)
+		return 0;
+	if (!(here = malloc((size_t)S->ncomp * sizeof *here)))
+		return CM_ENOMEM;
+	majors_of(S, here);
+	S->root_major = here;
+	S->rins_ver = -1;
+	rc = rins_round(S, S->limit, &imp);
+	S->root_major = root;
+	free(here);
+	return rc;
+}
+
 /* Large neighbourhood search from the incumbent: for each public school,
  * the worst first, the compounds at it and at its neighbours (and those
  * without a school that reach them) are searched afresh, the others held;
@@ -1319,7 +1695,8 @@ static int lns(search *S, long long budget)
 		goto done;
 	while (improved && total_work(S) < stop && !rc) {
 		improved = 0;
-		if ((rc = reach_round(S, stop, in, rank, &improved)))
+		if ((rc = reach_round(S, stop, in, rank, &improved)) ||
+		    (rc = rins_round(S, stop, &improved)))
 			break;
 		/* the schools whose compounds lose most first: pupils without a
 		 * place, then detours */
@@ -1507,6 +1884,8 @@ static void search_free(search *S)
 	free(S->fl);
 	free(S->start);
 	free(S->flow);
+	kview_free(&S->kroot);
+	free(S->root_major);
 	cm__vec_free(&S->nodes);
 	cm__vec_free(&S->path);
 	cm__vec_free(&S->tpath);
@@ -1571,7 +1950,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		goto done;
 	S.root = b;
 	out->root = b;
-	if ((rc = root_reduced(&S)))
+	if ((rc = root_reduced(&S)) || (rc = knap_prepare(&S)) || (rc = root_majors(&S)))
 		goto done;
 	if (!S.ncomp) {
 		/* split mode, or no compound has a public school to choose */
@@ -1594,8 +1973,11 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 			goto done;
 		show(&S, "after neighbourhoods");
 		fix_at_root(&S);
+		if ((rc = knap_bound(&S)))
+			goto done;
 		S.tree = 1;
-		if ((rc = solve_here(&S, &b)) || (rc = dive(&S, -1, b)) || (rc = run_tree(&S)))
+		if (can_beat(&S, &S.kbound) &&
+		    ((rc = solve_here(&S, &b)) || (rc = dive(&S, -1, b)) || (rc = run_tree(&S))))
 			goto done;
 	}
 	if (!S.have) {
@@ -1611,6 +1993,10 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	for (k = 0; k < S.nheap; k++)
 		if (cm__lex_cmp(&node_at(&S, S.heap[k])->bound, &out->bound, 0) < 0)
 			out->bound = node_at(&S, S.heap[k])->bound;
+	if (!rc && (rc = knap_bound(&S)))
+		goto done;
+	if (cm__lex_cmp(&S.kbound, &out->bound, 0) > 0)
+		out->bound = S.kbound;
 	out->value = S.inc;
 	out->nodes = S.solves;
 	out->work = total_work(&S);
@@ -1648,6 +2034,49 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	out->value = b;
 	for (j = 0; j < m->cols.len; j++)
 		x[j] = r->value(r->self, j);
+done:
+	search_free(&S);
+	return rc;
+}
+
+/* For tests (search.h): the bound that sees whole compounds, from the root,
+ * against a plan worth `plan_metres` with the root's unplaced pupils and
+ * shortfall.  No search: no plan found by it caps the bound below that. */
+int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double plan_metres,
+                           cm_lex *root, cm_lex *bound)
+{
+	search S;
+	cm_search_opts opts;
+	int rc;
+	memset(&S, 0, sizeof S);
+	memset(&opts, 0, sizeof opts);
+	opts.label = cm_level_name(m->level);
+	S.ctx = ctx;
+	S.m = m;
+	S.r = r;
+	S.opts = &opts;
+	if ((rc = find_blocks(&S)))
+		goto done;
+	S.on = malloc((size_t)S.nblk + 1);
+	S.root_ok = malloc((size_t)S.nblk + 1);
+	if (!S.on || !S.root_ok) {
+		rc = CM_ENOMEM;
+		goto done;
+	}
+	memset(S.on, 1, (size_t)S.nblk + 1);
+	memset(S.root_ok, 1, (size_t)S.nblk + 1);
+	if ((rc = solve_here(&S, root)))
+		goto done;
+	S.root = *root;
+	if ((rc = knap_prepare(&S)))
+		goto done;
+	S.have = 1;
+	S.inc = S.root;
+	S.inc.metres = plan_metres;
+	S.xver = 1;
+	if ((rc = knap_bound(&S)))
+		goto done;
+	*bound = S.kbound;
 done:
 	search_free(&S);
 	return rc;

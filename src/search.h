@@ -57,6 +57,11 @@ typedef struct cm_relax {
 	 * then pupil-metres saved per seat.  After the final solve, every
 	 * choice held. */
 	int (*duals)(void *self, double *pupils, double *metres);
+	/* Optional.  What one more seat at school `school` (dataset index)
+	 * saves in the last solve, every tier (0 where its seats are not
+	 * full).  With `reduced`, the search's bound that sees whole compounds
+	 * prices the seats by it. */
+	void (*seat_price)(void *self, size_t school, cm_lex *out);
 	/* The work done so far: a count that grows as time does but is the
 	 * same on every machine (arcs scanned, nodes updated), for budgets. */
 	long long (*work)(void *self);
@@ -115,6 +120,14 @@ typedef struct cm_search_result {
  * plan.  Returns 0, CM_ESOLVER (no plan at all) or CM_ENOMEM. */
 int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts *opts,
                double *x, cm_search_result *out);
+
+/* For tests: the bound the search's knapsacks of whole compounds prove
+ * (search.c, knap.h) from the root of `m`, against a plan worth
+ * `plan_metres` pupil-metres with the root's unplaced pupils and shortfall
+ * (*root gets the root's value).  A valid bound is at most the metres of
+ * every plan with those, whatever `plan_metres` says. */
+int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double plan_metres,
+                           cm_lex *root, cm_lex *bound);
 
 /* Lexicographic order of two values: -1, 0 or 1, tiers equal within
  * `tol` (relative, on the larger). */

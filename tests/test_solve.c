@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "helpers.h"
 #include "../src/model.h"
+#include "../src/search.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -662,18 +663,59 @@ static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, in
 	return obj;
 }
 
+/* The bound that sees whole compounds (search.c, knap.c) against the
+ * MIP's optimum `opt` of level `lv` (unplaced u, shortfall q): computed
+ * against plans worse than the optimum, so no plan the search found caps
+ * it, it is never above the optimum.  Counts the levels checked and those
+ * where it rose above the relaxation's. */
+static void assert_whole_bound(const tiny *t, int lv, double u, double q, double opt,
+                               int *checked, int *raised)
+{
+	const cm_school *s;
+	size_t n = cm_dataset_schools(t->ds, &s);
+	int *seats = calloc(n + 1, sizeof *seats);
+	static const double worse[3] = {1e-4, 1e-2, 0.2};
+	cm_ctx *ctx;
+	cm_model m;
+	cm_relax r;
+	cm_lex root, b;
+	cr_assert(seats && cm_ctx_new(&ctx) == 0);
+	for (size_t i = 0; i < n; i++)
+		seats[i] = cm_school_teaches(&s[i], (cm_level)lv) && s[i].seats[lv] > 0 ? s[i].seats[lv] : 0;
+	cr_assert_eq(cm__model_build(ctx, t->cfg, t->ds, (cm_level)lv, seats, NULL, &m), 0);
+	cr_assert_eq(cm__flow_relax_new(ctx, &m, n, &r), 0);
+	for (int k = 0; k < 3; k++) {
+		double tol = 1e-6 * fmax(1, opt);
+		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, &root, &b), 0,
+		             "%s", cm_ctx_last_error(ctx));
+		if (fabs(root.unplaced - u) > 1e-6 || fabs(root.shortfall - q) > 1e-6)
+			break; /* the bound is for plans with the root's unplaced and shortfall */
+		cr_assert_leq(b.metres, opt + tol, "level %d: bound %.4f above the optimum %.4f (plan "
+		              "assumed %.4f)", lv, b.metres, opt, opt * (1 + worse[k]) + 1);
+		(*checked)++;
+		*raised += b.metres > root.metres + tol;
+	}
+	cm__flow_relax_free(&r);
+	cm__model_free(&m);
+	cm_ctx_free(ctx);
+	free(seats);
+}
+
 /* Single mode against the independent MIP: instances with private schools
  * (purchased and fee places), a boarding school, nine-year schools (both
  * levels), seats short and not, the quota met, binding and missed.  The
  * same unplaced pupils, the same shortfall, pupil-metres within a
  * millimetre per pupil, on both relaxations (the network and GLPK's LP,
- * under the same search); proven on the network, a valid bound on GLPK.  Counts the levels compared: glpsol
+ * under the same search); proven on the network, a valid bound on GLPK.
+ * And the search cut short (a few relaxations), where the bound that sees
+ * whole compounds does most of the proving: never a bound above the MIP's
+ * optimum, never a plan below it.  Counts the levels compared: glpsol
  * missing or failing is a failure, not a skip. */
 Test(glpsol, single_mode_matches_an_independent_mip)
 {
 	unsigned seed = 99;
-	int compared = 0, missed = 0, met = 0, short_seats = 0, fee = 0;
-	for (int round = 0; round < 12; round++) {
+	int compared = 0, missed = 0, met = 0, short_seats = 0, fee = 0, checked = 0, raised = 0;
+	for (int round = 0; round < 24; round++) {
 		tschool s[5];
 		tcomp c[9];
 		char sid[5][16], cid[9][16], extra[300];
@@ -698,12 +740,13 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			               3 + (int)((seed >> 18) % 15), (int)((seed >> 22) % 6),
 			               (double)((seed >> 4) % 5000), (double)((seed >> 16) % 5000)};
 		}
-		for (int sv = 0; sv < 3; sv++) {
+		for (int sv = 0; sv < 4; sv++) {
 		snprintf(extra, sizeof extra,
 		         "[policy]\nmax_distance_primary_m = 2500\nmax_distance_junior_m = 3500\n"
 		         "max_distance_boarding_m = 6000\nmigrant_public_share = %.2f\n"
 		         "[solve]\nsolver = %s\n",
-		         share, sv == 1 ? "glpk" : sv == 2 ? "network\nfirst_plan = parts" : "network");
+		         share, sv == 1 ? "glpk" : sv == 2 ? "network\nfirst_plan = parts"
+		                        : sv == 3 ? "network\nnode_limit = 2" : "network");
 		tiny t;
 		tiny_solve(&t, s, ns, c, nc, extra);
 		for (int lv = 0; lv < CM_NLEVELS; lv++) {
@@ -719,6 +762,17 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			          lvname[lv]);
 			long target = (long)ceil(share * (double)sum->migrants - 1e-9);
 			long shortfall = sum->migrants_public < target ? target - sum->migrants_public : 0;
+			if (sv == 3) {
+				double tol = 1e-3 * (double)sum->pupils + 1e-6;
+				cr_assert_leq(sum->bound_unplaced, lround(u), "round %d %s", round, lvname[lv]);
+				cr_assert_geq(sum->unplaced, lround(u), "round %d %s", round, lvname[lv]);
+				if (sum->bound_unplaced == lround(u) && sum->unplaced == lround(u) &&
+				    shortfall == lround(q))
+					cr_assert(sum->bound <= m + tol && sum->pupil_metres >= m - tol,
+					          "round %d %s (cut short): bound %.4f, plan %.4f, MIP %.4f",
+					          round, lvname[lv], sum->bound, sum->pupil_metres, m);
+				continue;
+			}
 			cr_assert_eq(sum->unplaced, lround(u), "round %d %s: unplaced %ld, MIP %.3f", round,
 			             lvname[lv], sum->unplaced, u);
 			cr_assert_eq(shortfall, lround(q), "round %d %s: shortfall %ld, MIP %.3f", round,
@@ -729,6 +783,8 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			/* the network proves it; GLPK's LP can leave a fractional vertex
 			 * under the quota row, made whole without branching, so its
 			 * search may end with an honest gap instead (a valid bound) */
+			if (sv == 0)
+				assert_whole_bound(&t, lv, u, q, m, &checked, &raised);
 			if (sv != 1)
 				cr_assert_eq(sum->proven, 1, "round %d %s: not proven", round, lvname[lv]);
 			else if (!sum->proven)
@@ -751,7 +807,11 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 	}
 	cr_log_info("single mode against glpsol: %d levels compared; quota missed %d, met %d; short "
 	            "of seats %d; fee places in %d rows", compared, missed, met, short_seats, fee);
+	cr_log_info("the bound of whole compounds checked %d times, above the relaxation's %d",
+	            checked, raised);
 	cr_assert_geq(compared, 40, "only %d levels compared", compared);
+	cr_assert(checked >= 30 && raised >= 5, "whole compounds' bound: %d checked, %d raised",
+	          checked, raised);
 	cr_assert(missed > 0 && met > 0 && short_seats > 0 && short_seats < compared && fee > 0,
 	          "the instances lack a case: quota missed %d, met %d, short of seats %d of %d, fee "
 	          "rows %d", missed, met, short_seats, compared, fee);
@@ -1402,4 +1462,40 @@ Test(limits, the_largest_level_at_one_point, .timeout = 600)
 			assert_consistent(&t);
 			tiny_free(&t);
 		}
+}
+
+/* The bound that sees whole compounds (search.c, knap.c) against every
+ * assignment: with the tree cut short (a few relaxations), the bound the
+ * plan reports is never above the optimum, and in some rounds it is above
+ * the relaxation's: there it is what whole compounds at full schools
+ * proved.  Locals only, so every compound comes whole. */
+Test(brute, whole_compound_bound_never_above_the_optimum)
+{
+	unsigned seed = 11;
+	int above = 0;
+	for (int round = 0; round < 60; round++) {
+		tschool s[3];
+		tcomp c[6];
+		char sid[3][16], cid[6][16];
+		int ns = 3, nc = 6;
+		tight_instance(&seed, s, ns, sid, c, nc, cid);
+		long bu;
+		double bm;
+		brute_single(s, ns, c, nc, 2500, &bu, &bm);
+		tiny t;
+		tiny_solve(&t, s, ns, c, nc,
+		           "[policy]\nmax_distance_primary_m = 2500\n[solve]\nnode_limit = 2\n");
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		double tol = 1e-3 * (double)sum->pupils + 1e-6;
+		assert_single_school(&t, round);
+		cr_assert_geq(sum->unplaced, bu, "round %d", round);
+		if (sum->bound_unplaced == bu) {
+			cr_assert_leq(sum->bound, bm + tol, "round %d: bound %.4f above the optimum %.4f",
+			              round, sum->bound, bm);
+			if (sum->lp_unplaced == bu && sum->bound > sum->lp_bound + tol)
+				above++;
+		}
+		tiny_free(&t);
+	}
+	cr_assert_gt(above, 0, "the bound never rose above the relaxation's");
 }

@@ -1,0 +1,32 @@
+/*
+ * knap.h: one school's seats filled with whole compounds (search.c's
+ * bound that sees whole compounds).
+ *
+ * A relaxation may send part of a compound to a full school; a plan
+ * cannot.  Priced by the relaxation's duals, each full school becomes a
+ * knapsack: which compounds fill its seats at the least reduced cost.  A
+ * compound's locals come whole (all or none); its migrants, who may take a
+ * private place instead, in any number from none to all.  The least cost
+ * over all full schools is what whole compounds add to the relaxation's
+ * bound (docs/model.md, "A bound that sees whole compounds").
+ */
+#ifndef CM_KNAP_H
+#define CM_KNAP_H
+
+#include <stddef.h>
+
+/* An item, a compound at the school: not taken (cost 0), or taken:
+ * `weight` seats at `cost`, and any whole number from 0 to `more` seats
+ * beyond them at `rate` each.  Weights and `more` are whole numbers. */
+typedef struct cm__kitem {
+	double weight, cost;
+	double more, rate;
+} cm__kitem;
+
+/* The least total cost of items that take at most `cap` seats (exact: all
+ * of them) into *out; HUGE_VAL when no choice fills exactly.  *work grows
+ * by the table's size times the items.  Returns 0 or CM_ENOMEM. */
+int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *out,
+                 long long *work);
+
+#endif

@@ -1,0 +1,98 @@
+/* test_knap.c: one school's knapsack (src/knap.c) against enumeration of
+ * every choice (each item not taken, or taken with every number of its
+ * further seats), on random small instances, seats to spare and seats to
+ * fill exactly. */
+#include "../src/knap.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+
+static unsigned long next_rand(unsigned long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static double enumerate(const cm__kitem *it, int n, long cap, int exact, int i, long used,
+                        double cost)
+{
+	double best = HUGE_VAL, v;
+	long a;
+	if (used > cap)
+		return HUGE_VAL;
+	if (i == n)
+		return !exact || used == cap ? cost : HUGE_VAL;
+	best = enumerate(it, n, cap, exact, i + 1, used, cost); /* not taken */
+	for (a = 0; a <= (long)it[i].more; a++) {
+		v = enumerate(it, n, cap, exact, i + 1, used + (long)it[i].weight + a,
+		              cost + it[i].cost + (double)a * it[i].rate);
+		if (v < best)
+			best = v;
+	}
+	return best;
+}
+
+static void one(unsigned long *seed, int exact)
+{
+	cm__kitem it[8];
+	int n = 1 + (int)(next_rand(seed) % 7), i;
+	long cap = (long)(next_rand(seed) % 25);
+	double want, got;
+	long long work = 0;
+	for (i = 0; i < n; i++) {
+		it[i].weight = (double)(next_rand(seed) % 12);
+		it[i].cost = (double)((long)(next_rand(seed) % 100) - 50);
+		it[i].more = next_rand(seed) % 2 ? (double)(next_rand(seed) % 5) : 0;
+		it[i].rate = (double)((long)(next_rand(seed) % 40) - 20);
+	}
+	want = enumerate(it, n, cap, exact, 0, 0, 0);
+	cr_assert_eq(cm__knap_min(it, (size_t)n, cap, exact, &got, &work), 0);
+	if (isinf(want))
+		cr_assert(isinf(got), "enumeration finds no fill, knap %g", got);
+	else
+		cr_assert(fabs(got - want) <= 1e-9 * fmax(1, fabs(want)),
+		          "n %d cap %ld exact %d: knap %g, enumeration %g", n, cap, exact, got, want);
+}
+
+Test(knap, seats_to_spare_as_enumeration)
+{
+	unsigned long seed = 88172645463325252UL;
+	for (int k = 0; k < 3000; k++)
+		one(&seed, 0);
+}
+
+Test(knap, seats_filled_exactly_as_enumeration)
+{
+	unsigned long seed = 1234567UL;
+	for (int k = 0; k < 3000; k++)
+		one(&seed, 1);
+}
+
+/* The case the bound is for: a school of 100 seats and compounds of 30
+ * pupils, each worth 10 a pupil placed there.  Whole, three fill 90 seats;
+ * as parts, the relaxation fills all 100; with ten migrants who may take
+ * a place elsewhere, whole locals and some migrants fill them again. */
+Test(knap, whole_compounds_leave_seats_the_relaxation_fills)
+{
+	cm__kitem whole[4], parts[4], mixed[4];
+	double v;
+	long long work = 0;
+	for (int i = 0; i < 4; i++) {
+		whole[i] = (cm__kitem){ 30, -300, 0, 0 };
+		parts[i] = (cm__kitem){ 0, 0, 30, -10 };
+		mixed[i] = (cm__kitem){ 20, -200, 10, -10 };
+	}
+	cr_assert_eq(cm__knap_min(whole, 4, 100, 0, &v, &work), 0);
+	cr_assert_float_eq(v, -900, 1e-9);
+	cr_assert_eq(cm__knap_min(parts, 4, 100, 0, &v, &work), 0);
+	cr_assert_float_eq(v, -1000, 1e-9);
+	cr_assert_eq(cm__knap_min(mixed, 4, 100, 0, &v, &work), 0);
+	cr_assert_float_eq(v, -1000, 1e-9);
+	cr_assert_eq(cm__knap_min(whole, 4, 100, 1, &v, &work), 0);
+	cr_assert(isinf(v));
+	cr_assert_eq(cm__knap_min(mixed, 4, 100, 1, &v, &work), 0);
+	cr_assert_float_eq(v, -1000, 1e-9);
+}
