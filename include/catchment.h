@@ -179,6 +179,8 @@ typedef struct cm_solve_opts {
 typedef struct cm_output_opts {
 	char *path;    /* plan file; NULL: <scenario>.gpkg beside the INI */
 	char *format;  /* NULL: from the extension */
+	char *schema;  /* a PostGIS plan (path PG:...): its schema; NULL: the connection
+	                  string's schemas=, else "plan" */
 } cm_output_opts;
 
 /* [scenario NAME]: a what-if on the base data (docs/scenarios.md).  The

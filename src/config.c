@@ -93,6 +93,7 @@ static const key_def keys[] = {
 	{"solve", "max_moved_pupils", K_LONG, OFF(solve.max_moved_pupils), 0, 1e9, NULL},
 	{"output", "path", K_PATH, OFF(output.path), 0, 0, NULL},
 	{"output", "format", K_STRING, OFF(output.format), 0, 0, "gpkg,shp,geojson,csv"},
+	{"output", "schema", K_STRING, OFF(output.schema), 0, 0, NULL},
 	{"output", "name", K_STRING, OFF(name), 0, 0, NULL},
 	{"input", "crs", K_STRING, OFF(crs), 0, 0, NULL},
 	{"input", "repair_geometry", K_BOOL, OFF(repair_geometry), 0, 1, NULL},
@@ -214,8 +215,10 @@ static int set_string(char **slot, const char *value)
 	return *slot ? 0 : -1;
 }
 
-/* A path key: resolved against the INI's folder.  An empty value names no
- * file: an error, not the folder itself.  Returns 1, or 0 (fail) for inih. */
+/* A path key: resolved against the INI's folder, unless it is a GDAL
+ * connection string or virtual path (`PG:...`, `/vsizip/...`), which GDAL
+ * takes as given (cm__is_source_string).  An empty value names no file: an
+ * error, not the folder itself.  Returns 1, or 0 (fail) for inih. */
 static int set_path(parse_state *ps, char **slot, const char *value)
 {
 	const char *v = value;
@@ -224,7 +227,7 @@ static int set_path(parse_state *ps, char **slot, const char *value)
 	if (!*v)
 		return fail(ps, "an empty path: give the file, or leave the key out");
 	free(*slot);
-	*slot = cm__path_join(ps->base_dir, value);
+	*slot = cm__is_source_string(v) ? cm__strdup(v) : cm__path_join(ps->base_dir, value);
 	return *slot ? 1 : fail(ps, "out of memory");
 }
 
@@ -896,6 +899,7 @@ void cm_config_free(cm_config *cfg)
 	free(cfg->crs);
 	free(cfg->output.path);
 	free(cfg->output.format);
+	free(cfg->output.schema);
 	free(cfg->solve.first_plan);
 	free(cfg);
 }

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -287,4 +288,130 @@ int cm_output_commit(cm_ctx *ctx, cm_output *o)
 	free(o->target);
 	free(o);
 	return rc;
+}
+
+/* ------------------------------------------------------------ sources */
+
+int cm__is_source_string(const char *s)
+{
+	const char *p = s;
+	if (!s)
+		return 0;
+	if (!strncmp(s, "/vsi", 4))
+		return 1;
+	while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+	       *p == '_')
+		p++;
+	return *p == ':' && p - s >= 2; /* "C:" would be a drive, not a driver */
+}
+
+int cm__is_pg(const char *s)
+{
+	return s && (s[0] == 'P' || s[0] == 'p') && (s[1] == 'G' || s[1] == 'g') && s[2] == ':';
+}
+
+/* libpq's keyword=value syntax: blanks around `=` allowed, a value bare
+ * (up to a blank) or in single quotes with backslash escapes. */
+char *cm__source_shown(const char *s)
+{
+	char *out, *o;
+	const char *p = s;
+	if (!s)
+		return NULL;
+	if (!(out = malloc(strlen(s) + 1)))
+		return NULL;
+	o = out;
+	while (*p) {
+		const char *q = p;
+		int at_word = p == s || p[-1] == ' ' || p[-1] == '\t' || p[-1] == ':';
+		if (at_word && !strncasecmp(p, "password", 8)) {
+			q = p + 8;
+			while (*q == ' ' || *q == '\t')
+				q++;
+		}
+		if (q != p && *q == '=') {
+			q++;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q == '\'') {
+				for (q++; *q && *q != '\''; q++)
+					if (*q == '\\' && q[1])
+						q++;
+				if (*q)
+					q++;
+			} else {
+				while (*q && *q != ' ' && *q != '\t')
+					q++;
+			}
+			while (*q == ' ' || *q == '\t')
+				q++;
+			p = q;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+		o--;
+	*o = '\0';
+	return out;
+}
+
+/* The value of option `key` in a connection string at `p` (just after
+ * `key=`): up to the next blank. */
+static int pg_option(char *s, const char *key, char **start, size_t *len, char **opt)
+{
+	size_t k = strlen(key);
+	char *p;
+	for (p = s; *p; p++) {
+		int at_word = p == s || p[-1] == ' ' || p[-1] == '\t' || p[-1] == ':';
+		if (at_word && !strncasecmp(p, key, k) && p[k] == '=') {
+			*opt = p;
+			*start = p + k + 1;
+			*len = strcspn(*start, " \t");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int cm__pg_split(cm_ctx *ctx, const char *pg, const char *schema, char **conn, char **schema_out)
+{
+	static const char *const keys[] = {"schemas", "active_schema"};
+	char *c = cm__strdup(pg), *sc = NULL;
+	size_t i, n;
+	*conn = *schema_out = NULL;
+	if (!c)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	for (i = 0; i < 2; i++) {
+		char *v, *opt;
+		size_t len;
+		while (pg_option(c, keys[i], &v, &len, &opt)) {
+			if (!sc && !schema && !(sc = cm__sprintf("%.*s", (int)len, v))) {
+				free(c);
+				return cm__error(ctx, CM_ENOMEM, "out of memory");
+			}
+			memmove(opt, v + len, strlen(v + len) + 1);
+		}
+	}
+	n = strlen(c);
+	while (n > 0 && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+		c[--n] = '\0';
+	if (!sc && !(sc = cm__strdup(schema ? schema : CM__PG_SCHEMA))) {
+		free(c);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	n = strlen(sc);
+	for (i = 0; i < n; i++)
+		if (!((sc[i] >= 'a' && sc[i] <= 'z') || sc[i] == '_' || (i && sc[i] >= '0' && sc[i] <= '9')))
+			break;
+	if (n == 0 || n > 40 || i < n) {
+		int rc = cm__error(ctx, CM_EINPUT, "schema '%s': a plan's schema is 1 to 40 of a-z, 0-9 "
+		                   "and _, not starting with a digit", sc);
+		free(c);
+		free(sc);
+		return rc;
+	}
+	*conn = c;
+	*schema_out = sc;
+	return 0;
 }

@@ -96,6 +96,32 @@ void cm__out_remove(const char *path);
 /* The file write.c puts in every plan folder, by which planfile.c knows
  * one and write.c replaces only a plan. */
 #define CM__PLAN_MARKER "catchment-plan.txt"
+/* PostGIS plans: a schema whose comment starts with this (write.c writes
+ * it in the transaction that puts the plan in place; planfile.c knows a
+ * plan by it).  The schema when none is named. */
+#define CM__PG_MARKER "catchment plan"
+#define CM__PG_SCHEMA "plan"
+
+/* 1 when `s` names a data source that is not a plain path: a GDAL
+ * connection string (`PG:...`, `MySQL:...`, `https://...`: a prefix of two
+ * or more letters, digits or `_` and a colon, before any `/`) or a GDAL
+ * virtual path (`/vsizip/...`).  Those are taken as given, never joined
+ * to a folder or normalised. */
+int cm__is_source_string(const char *s);
+/* 1 when `s` is a PostgreSQL connection string (`PG:`, any case). */
+int cm__is_pg(const char *s);
+/* `s` for messages, logs and metadata: every `password=VALUE` of a
+ * connection string (VALUE bare or quoted) left out.  Caller frees; NULL
+ * on ENOMEM. */
+char *cm__source_shown(const char *s);
+/* A PostGIS plan's connection string split (`PG:dbname=x schemas=s`):
+ * `*conn` is `pg` without its `schemas=` and `active_schema=` options,
+ * `*schema` is `schema` if given, else the string's `schemas=` (a single
+ * one) or `active_schema=`, else CM__PG_SCHEMA.  A schema is 1 to 40 of
+ * a-z, 0-9 and `_`, not starting with a digit (room for write.c's
+ * suffixes under PostgreSQL's 63).  Returns 0, CM_EINPUT naming the schema,
+ * or CM_ENOMEM; both outputs the caller's. */
+int cm__pg_split(cm_ctx *ctx, const char *pg, const char *schema, char **conn, char **schema_out);
 
 /* Folder part of a path ("." if none); caller frees. */
 char *cm__dirname(const char *path);

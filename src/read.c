@@ -49,6 +49,7 @@ typedef struct layer_src {
 	OGRLayerH lyr;
 	char *name;                    /* layer name, UTF-8 */
 	const char *encoding;          /* recode strings from this; NULL: none */
+	char *shown;                   /* in->path for messages: no password (owned) */
 	int columns;                   /* geometry from the x/y or wkt columns (CSV, tables) */
 	int boundary;                  /* the [input] boundary: polygons, no fields */
 	int fidx[CM_NFIELDS];          /* field index in the layer, -1: absent */
@@ -77,7 +78,7 @@ static int diag_v(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kin
 	char *msg = cm__vsprintf(fmt, ap), *label;
 	int rc;
 	label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
-	rc = cm__diag(ds, sev, kind, L->in->path, L->name, label, field, "%s",
+	rc = cm__diag(ds, sev, kind, L->shown, L->name, label, field, "%s",
 	              msg ? msg : "out of memory");
 	free(label);
 	free(msg);
@@ -241,6 +242,7 @@ static void free_layer(layer_src *L, size_t n)
 		free(L->fnames[i]);
 	free(L->fnames);
 	free(L->name);
+	free(L->shown);
 	if (L->srs)
 		OSRDestroySpatialReference(L->srs);
 	if (L->gds)
@@ -276,15 +278,17 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	char **opts = NULL;
 	int n, i;
 
+	if (!(L->shown = cm__source_shown(path)))
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	if ((n = cm__input_ok(ctx, path, L->what)))
 		return n; /* a FIFO would block the open */
 	drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
 	if (!drv) {
 		if (access(path, R_OK) != 0)
 			return cm__error(ctx, CM_EINPUT, "%s: the %s file does not exist or cannot be read",
-			                 path, L->what);
+			                 L->shown, L->what);
 		return cm__error(ctx, CM_EINPUT, "%s: not a vector data source GDAL can read (%s)",
-		                 path, L->what);
+		                 L->shown, L->what);
 	}
 	dname = GDALGetDriverShortName(drv);
 	if (L->in->encoding && !is_utf8_name(L->in->encoding)) {
@@ -303,7 +307,7 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	                    (const char *const *)opts, NULL);
 	CSLDestroy(opts);
 	if (!L->gds)
-		return cm__error(ctx, CM_EINPUT, "%s: cannot open the %s source: %s", path, L->what,
+		return cm__error(ctx, CM_EINPUT, "%s: cannot open the %s source: %s", L->shown, L->what,
 		                 CPLGetLastErrorMsg());
 	n = GDALDatasetGetLayerCount(L->gds);
 	if (L->in->layer) {
@@ -323,10 +327,10 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		}
 		if (L->in->layer)
 			return cm__error(ctx, CM_EINPUT, "%s: no layer '%s' (%s_layer); its layers: %s",
-			                 path, L->in->layer, L->what, n ? buf : "none");
+			                 L->shown, L->in->layer, L->what, n ? buf : "none");
 		return cm__error(ctx, CM_EINPUT,
 		                 "%s: %d layers (%s) and none named '%s': name the %s layer with "
-		                 "%s_layer in [input]", path, n, buf, L->what, L->what, L->what);
+		                 "%s_layer in [input]", L->shown, n, buf, L->what, L->what, L->what);
 	}
 	L->name = cm__strdup(OGR_L_GetName(L->lyr));
 	if (!L->name)
@@ -337,7 +341,7 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		free(w);
 		if (e != OGRERR_NONE)
 			return cm__error(ctx, CM_EINPUT, "%s, layer %s: %s_where = '%s' is not a valid "
-			                 "filter: %s", path, L->name, L->what, L->in->where,
+			                 "filter: %s", L->shown, L->name, L->what, L->in->where,
 			                 CPLGetLastErrorMsg());
 	}
 	/* Before anything that matches names: a wrong encoding explains more
@@ -374,10 +378,10 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		L->srs = cm__crs_from_user(L->in->source_crs);
 		if (!L->srs)
 			return cm__error(ctx, CM_EINPUT, "%s: source_crs = '%s' is not a CRS GDAL knows",
-			                 L->in->path, L->in->source_crs);
+			                 L->shown, L->in->source_crs);
 		if (own && !OSRIsSame(own, L->srs)) {
 			char *a = cm__crs_describe(own), *b = cm__crs_describe(L->srs);
-			cm__diag(ds, CM_NOTE, "crs", L->in->path, L->name, NULL, NULL,
+			cm__diag(ds, CM_NOTE, "crs", L->shown, L->name, NULL, NULL,
 			         "the layer declares %s; source_crs overrides it with %s", a, b);
 			free(a);
 			free(b);
@@ -388,14 +392,14 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		return cm__error(ctx, CM_EINPUT,
 		                 "%s, layer %s: the layer declares no CRS; set source_crs (or %s_source_crs) "
 		                 "in [input], e.g. EPSG:4490 for CGCS2000 longitude/latitude",
-		                 L->in->path, L->name, L->what);
+		                 L->shown, L->name, L->what);
 	}
 	if (!L->srs)
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	if (L->in->coordinates != CM_COORDS_PLAIN && !OSRIsGeographic(L->srs))
 		return cm__error(ctx, CM_EINPUT,
 		                 "%s, layer %s: coordinates = %s needs longitude/latitude, but the "
-		                 "layer's CRS is projected", L->in->path, L->name,
+		                 "layer's CRS is projected", L->shown, L->name,
 		                 L->in->coordinates == CM_COORDS_GCJ02 ? "gcj02" : "bd09");
 	if (L->in->coordinates != CM_COORDS_PLAIN) {
 		/* Undone offsets leave WGS 84 longitude/latitude. */
@@ -467,7 +471,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			if (L->fidx[f] < 0) {
 				rc = cm__error(ctx, CM_EINPUT,
 				               "%s, layer %s: no field '%s' ([fields] %s.%s); its fields: %s",
-				               L->in->path, L->name, L->in->field[f], L->what,
+				               L->shown, L->name, L->in->field[f], L->what,
 				               cm_field_name((cm_field)f), list);
 				goto done;
 			}
@@ -492,7 +496,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			rc = cm__error(ctx, CM_EINPUT,
 			               "%s, layer %s: a %s column (%s) but no %s column; name it with "
 			               "%s.%s in [fields]; the layer's fields: %s",
-			               L->in->path, L->name, x >= 0 ? "longitude" : "latitude",
+			               L->shown, L->name, x >= 0 ? "longitude" : "latitude",
 			               L->fnames[x >= 0 ? x : y], x >= 0 ? "latitude" : "longitude",
 			               L->what, x >= 0 ? "y" : "x", list);
 			goto done;
@@ -501,7 +505,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			               "%s, layer %s: no geometry; a CSV needs longitude/latitude columns "
 			               "(x, y, lon, lat, 经度, 纬度) or a WKT column, or name them with "
 			               "%s.x / %s.y / %s.wkt in [fields]; the layer's fields: %s",
-			               L->in->path, L->name, L->what, L->what, L->what, list);
+			               L->shown, L->name, L->what, L->what, L->what, list);
 			goto done;
 		} else {
 			L->fidx[CM_F_X] = L->fidx[CM_F_Y] = -1;
@@ -511,18 +515,18 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		rc = cm__error(ctx, CM_EINPUT,
 		               "%s, layer %s: no id field (tried id and its usual names); name it with "
 		               "%s.id in [fields]; the layer's fields: %s",
-		               L->in->path, L->name, L->what, list);
+		               L->shown, L->name, L->what, list);
 		goto done;
 	}
 	if (L->kind == CM_SCHOOLS) {
 		if (L->fidx[CM_F_LEVEL] < 0) {
 			rc = cm__error(ctx, CM_EINPUT,
 			               "%s, layer %s: no level field (学段); name it with schools.level "
-			               "in [fields]; the layer's fields: %s", L->in->path, L->name, list);
+			               "in [fields]; the layer's fields: %s", L->shown, L->name, list);
 			goto done;
 		}
 		if (L->fidx[CM_F_SECTOR] < 0)
-			cm__diag(ds, CM_WARNING, "missing-field", L->in->path, L->name, NULL, "sector",
+			cm__diag(ds, CM_WARNING, "missing-field", L->shown, L->name, NULL, "sector",
 			         "no sector field (办学性质): every school taken as public");
 	} else {
 		if (L->fidx[CM_F_PRIMARY_LOCAL] < 0 && L->fidx[CM_F_PRIMARY_MIGRANT] < 0 &&
@@ -530,11 +534,11 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			rc = cm__error(ctx, CM_EINPUT,
 			               "%s, layer %s: no pupil fields (primary_local, primary_migrant, "
 			               "junior_local, junior_migrant); name them in [fields]; the "
-			               "layer's fields: %s", L->in->path, L->name, list);
+			               "layer's fields: %s", L->shown, L->name, list);
 			goto done;
 		}
 		if (L->fidx[CM_F_AREA_TYPE] < 0)
-			cm__diag(ds, CM_WARNING, "missing-field", L->in->path, L->name, NULL, "area_type",
+			cm__diag(ds, CM_WARNING, "missing-field", L->shown, L->name, NULL, "area_type",
 			         "no area_type field (城区/镇区/乡村): every compound taken as urban");
 		/* A level's local field without its migrant field (or the other way
 		 * round) is a mistyped name more often than data without migrants:
@@ -550,7 +554,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 				               "%s, layer %s: a %s field but no %s field (mistyped?); name it "
 				               "with %s.%s in [fields], or set it to none if the data has no "
 				               "such pupils; the layer's fields: %s",
-				               L->in->path, L->name, cm_field_name((cm_field)b),
+				               L->shown, L->name, cm_field_name((cm_field)b),
 				               cm_field_name((cm_field)a), L->what, cm_field_name((cm_field)a),
 				               list);
 				goto done;
@@ -558,7 +562,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		}
 		for (f = CM_F_PRIMARY_LOCAL; f <= CM_F_JUNIOR_MIGRANT; f++)
 			if (L->fidx[f] < 0)
-				cm__diag(ds, CM_NOTE, "missing-field", L->in->path, L->name, NULL,
+				cm__diag(ds, CM_NOTE, "missing-field", L->shown, L->name, NULL,
 				         cm_field_name((cm_field)f), "no %s field%s: taken as 0 everywhere",
 				         cm_field_name((cm_field)f), none[f] ? " (none in [fields])" : "");
 	}
@@ -1028,7 +1032,7 @@ static int check_seat_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 				return cm__error(ctx, CM_EINPUT,
 				                 "%s, layer %s: schools teach %s but there is no seats_%s or "
 				                 "classes_%s field; name one in [fields]",
-				                 L->in->path, L->name, cm_level_name((cm_level)lv),
+				                 L->shown, L->name, cm_level_name((cm_level)lv),
 				                 cm_level_name((cm_level)lv), cm_level_name((cm_level)lv));
 		}
 	}
@@ -1163,7 +1167,7 @@ static int to_working(cm_ctx *ctx, cm_dataset *ds, layer_src *L, size_t *n,
 		if (!fwd) {
 			char *a = cm__crs_describe(L->srs), *b = cm__crs_describe(work);
 			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation from %s to %s: %s",
-			               L->in->path, L->name, a, b, CPLGetLastErrorMsg());
+			               L->shown, L->name, a, b, CPLGetLastErrorMsg());
 			free(a);
 			free(b);
 			goto done;
@@ -1252,7 +1256,7 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 		rc = layer_crs(ctx, ds, &L);
 	if (!rc && !OSRIsSame(L.srs, work) && !(fwd = OCTNewCoordinateTransformation(L.srs, work)))
 		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation to the working CRS: %s",
-		               L.in->path, L.name, CPLGetLastErrorMsg());
+		               L.shown, L.name, CPLGetLastErrorMsg());
 	if (!rc)
 		OGR_L_ResetReading(L.lyr);
 	while (!rc && (f = OGR_L_GetNextFeature(L.lyr)) != NULL) {
@@ -1261,10 +1265,10 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 		char *label = cm__feature_label((long)OGR_F_GetFID(f), NULL);
 		if (!g || OGR_G_IsEmpty(g) || (t != wkbPolygon && t != wkbMultiPolygon)) {
 			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: the boundary must be polygons",
-			               L.in->path, L.name, label ? label : "a feature");
+			               L.shown, L.name, label ? label : "a feature");
 		} else if (!all_finite(g)) {
 			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: a coordinate of the boundary is "
-			               "not a finite number (NaN or infinite)", L.in->path, L.name,
+			               "not a finite number (NaN or infinite)", L.shown, L.name,
 			               label ? label : "a feature");
 		} else {
 			OGRGeometryH c = OGR_G_Clone(g);
@@ -1274,12 +1278,12 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 				c = v;
 				if (!c)
 					rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: invalid polygon; fix it "
-					               "or set repair_geometry = yes", L.in->path, L.name,
+					               "or set repair_geometry = yes", L.shown, L.name,
 					               label ? label : "a feature");
 			}
 			if (c && fwd && OGR_G_Transform(c, fwd) != OGRERR_NONE)
 				rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: cannot be converted to the "
-				               "working CRS", L.in->path, L.name, label ? label : "a feature");
+				               "working CRS", L.shown, L.name, label ? label : "a feature");
 			if (c && !rc) {
 				int i;
 				if (wkbFlatten(OGR_G_GetGeometryType(c)) == wkbPolygon)
@@ -1295,11 +1299,11 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 		OGR_F_Destroy(f);
 	}
 	if (!rc && OGR_G_GetGeometryCount(all) == 0)
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no polygons in the boundary", L.in->path,
+		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no polygons in the boundary", L.shown,
 		               L.name);
 	if (!rc && !(u = OGR_G_UnionCascaded(all)))
 		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the boundary's polygons cannot be "
-		               "dissolved: %s", L.in->path, L.name, CPLGetLastErrorMsg());
+		               "dissolved: %s", L.shown, L.name, CPLGetLastErrorMsg());
 	if (!rc) {
 		OGR_G_FlattenTo2D(u);
 		ds->boundary = u;
@@ -1323,7 +1327,7 @@ static char *describe_source(layer_src *L, size_t n)
 	char used[64] = "";
 	if (total >= 0 && (size_t)total != n)
 		snprintf(used, sizeof used, ", %zu usable", n);
-	s = cm__sprintf("%s (layer %s, %ld features%s, %s%s%s%s)", L->in->path, L->name, total, used,
+	s = cm__sprintf("%s (layer %s, %ld features%s, %s%s%s%s)", L->shown, L->name, total, used,
 	                crs, coords,
 	                L->encoding || L->in->encoding ? ", encoding " : "",
 	                L->in->encoding ? L->in->encoding : "");
