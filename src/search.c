@@ -1639,6 +1639,10 @@ static int rins_round(search *S, long long stop, int *improved)
 	cm_lex before = S->inc;
 	if (!S->root_major || S->rins_ver == S->xver || total_work(S) >= stop)
 		return 0;
+	/* places first: while the plan leaves more pupils without one than
+	 * the root, the budget goes to reach_round */
+	if (ceil(S->inc.unplaced - 1e-6) > ceil(S->root.unplaced - 1e-6))
+		return 0;
 	S->rins_ver = S->xver;
 	for (c = 0; c < S->ncomp; c++) {
 		S->free_[c] = S->root_major[c] != S->home[c];
