@@ -81,12 +81,98 @@ static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 	return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: not a plan folder GDAL can read", path);
 }
 
+/* The comment on schema `schema`: 1 and *out (caller frees, "" for
+ * none) when it exists, 0 when not, -1 on error. */
+static int pg_schema_comment(GDALDatasetH g, const char *schema, char **out)
+{
+	char *sql = cm__sprintf("SELECT coalesce(obj_description(oid, 'pg_namespace'), '') AS c "
+	                        "FROM pg_namespace WHERE nspname = '%s'", schema);
+	OGRLayerH r;
+	OGRFeatureH f;
+	int found = 0;
+	*out = NULL;
+	r = sql ? GDALDatasetExecuteSQL(g, sql, NULL, NULL) : NULL;
+	free(sql);
+	if (!r)
+		return -1;
+	if ((f = OGR_L_GetNextFeature(r)) != NULL) {
+		found = 1;
+		*out = cm__strdup(OGR_F_GetFieldAsString(f, 0));
+		OGR_F_Destroy(f);
+	}
+	GDALDatasetReleaseResultSet(g, r);
+	return found && !*out ? -1 : found;
+}
+
+int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown)
+{
+	static const char *const pg_drv[] = {"PostgreSQL", NULL};
+	char *conn = NULL, *schema = NULL, *bare = NULL, *read = NULL, *comment = NULL;
+	GDALDatasetH g = NULL;
+	int found, rc = 0;
+	*out = NULL;
+	*shown = NULL;
+	if ((rc = cm__pg_split(ctx, path, NULL, &conn, &schema)))
+		return rc;
+	bare = cm__source_shown(conn);
+	*shown = bare ? cm__sprintf("%s schemas=%s", bare, schema) : NULL;
+	read = cm__sprintf("%s schemas=%s", conn, schema);
+	if (!*shown || !read) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto out;
+	}
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	g = GDALOpenEx(read, GDAL_OF_VECTOR | GDAL_OF_READONLY, pg_drv, NULL, NULL);
+	found = g ? pg_schema_comment(g, schema, &comment) : -1;
+	if (found != 1 || strncmp(comment, CM__PG_MARKER, strlen(CM__PG_MARKER))) {
+		if (found < 0)
+			rc = cm__error(ctx, CM_EINPUT, "%s: cannot read the plan from the database: %s",
+			               *shown, CPLGetLastErrorMsg());
+		else if (!found)
+			rc = cm__error(ctx, CM_EINPUT, "%s: no schema %s in the database: no such plan",
+			               *shown, schema);
+		else
+			rc = cm__error(ctx, CM_EINPUT, "%s: schema %s is not a catchment plan (its comment does "
+			          "not start with '%s')", *shown, schema, CM__PG_MARKER);
+		if (g)
+			GDALClose(g);
+		g = NULL;
+	}
+	CPLPopErrorHandler();
+out:
+	if (!g) {
+		free(*shown);
+		*shown = NULL;
+	}
+	free(conn);
+	free(schema);
+	free(bare);
+	free(read);
+	free(comment);
+	*out = g;
+	return rc;
+}
+
 int cm__planfile_open(cm_ctx *ctx, cm__planfile *pf, const char *path)
 {
 	int rc;
 	memset(pf, 0, sizeof *pf);
 	pf->path = path;
 	GDALAllRegister();
+	if (cm__is_pg(path)) {
+		/* a schema of a PostGIS database: messages name it without a password */
+		if ((rc = cm__planfile_pg(ctx, path, &pf->gds, &pf->shown)))
+			return rc;
+		pf->path = pf->shown;
+		if (!(pf->root = cm__strdup(pf->shown)))
+			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		else
+			rc = cm__planfile_check(ctx, pf);
+		if (rc)
+			cm__planfile_close(pf);
+		return rc;
+	}
 	/* A folder plan is named after the path given to solve, less its
 	 * extension: accept either. */
 	if (access(path, F_OK) != 0) {
@@ -114,6 +200,7 @@ void cm__planfile_close(cm__planfile *pf)
 		GDALClose(pf->gds);
 	free(pf->dir);
 	free(pf->root);
+	free(pf->shown);
 	memset(pf, 0, sizeof *pf);
 }
 
@@ -160,6 +247,18 @@ char *cm__planfile_root(const char *path)
 	GDALDatasetH g;
 	char *dir;
 	int plan;
+	if (cm__is_pg(path)) {
+		cm_ctx *quiet = NULL;
+		char *shown = NULL;
+		g = NULL;
+		if (!cm_ctx_new(&quiet))
+			cm__planfile_pg(quiet, path, &g, &shown);
+		if (g)
+			GDALClose(g);
+		cm_ctx_free(quiet);
+		free(shown);
+		return g ? cm__strdup(path) : NULL;
+	}
 	if (stat(path, &st) != 0)
 		return NULL;
 	if (S_ISDIR(st.st_mode)) {

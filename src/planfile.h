@@ -2,7 +2,8 @@
  * planfile.h: reading a plan that catchment solve wrote (planfile.c), for
  * maps (map.c), comparisons (compare.c) and last year's plan (previous.c).
  * A plan is a GeoPackage, or a shapefile, GeoJSON or CSV folder with a
- * file per layer; its fields go by the engine's names or their shapefile
+ * file per layer, or a PostGIS schema (`PG:... schemas=NAME`, write.c's
+ * comment on it marks a plan); its fields go by the engine's names or their shapefile
  * names (write.c's table).  A plan is checked as it is opened, as any
  * input is (docs/output.md, "Reading a plan back").
  */
@@ -20,6 +21,8 @@ typedef struct cm__planfile {
 	GDALDatasetH gds;      /* a GeoPackage, or a shapefile or CSV folder */
 	char *dir;             /* a GeoJSON folder */
 	GDALDatasetH part;     /* the GeoJSON file open now */
+	char *shown;           /* PostGIS: the connection string and schema, without a
+	                          password (path points here) */
 } cm__planfile;
 
 /* Opens the plan at `path` and checks it whole (cm__planfile_check); a
@@ -40,9 +43,16 @@ OGRLayerH cm__planfile_layer(cm__planfile *pf, const char *name);
  * without one: summary); caller frees, NULL on ENOMEM. */
 char *cm__planfile_file(const cm__planfile *pf, const char *name);
 /* If `path` is a plan catchment wrote (a GeoPackage with its assignment and
- * summary layers, a folder with its marker or layer files) or a file in a
- * plan folder, the plan's path (caller frees); else NULL. */
+ * summary layers, a folder with its marker or layer files, a PostGIS schema
+ * with its comment) or a file in a plan folder, the plan's path (caller
+ * frees); else NULL. */
 char *cm__planfile_root(const char *path);
+/* A PostGIS plan (`path` PG:...) opened read-only on its schema: the
+ * connection with `schemas=SCHEMA` (cm__pg_split), checked to be a plan
+ * catchment wrote (the schema's comment).  *shown (caller frees) names it
+ * for messages, without a password.  Returns 0 and *out, or CM_EINPUT (no
+ * connection, no such schema, not a plan) or CM_ENOMEM, nothing open. */
+int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown);
 /* A field's index under its name or its shapefile name; -1: absent. */
 int cm__planfile_field(OGRLayerH lyr, const char *name);
 /* A field's text ("" when unset) and number (0 when unset). */

@@ -283,12 +283,13 @@ static int known_seat(const char *s)
 }
 
 /* A plan catchment wrote is checked whole (planfile.c); a bare table is
- * not a plan. */
-static int check_plan(cm_ctx *ctx, const char *path)
+ * not a plan.  *plan: 1 when `path` is a plan. */
+static int check_plan(cm_ctx *ctx, const char *path, int *plan)
 {
 	char *root = cm__planfile_root(path);
 	cm__planfile pf;
 	int rc;
+	*plan = root != NULL;
 	if (!root)
 		return 0;
 	CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -316,11 +317,18 @@ static int parse_level(const char *s, cm_level *lv)
 }
 
 /* Opens the plan or table at `path`: a folder opens its assignment.geojson
- * when it has one (a GeoJSON plan), else as a dataset (shapefiles). */
-static GDALDatasetH open_previous(const char *path)
+ * when it has one (a GeoJSON plan), else as a dataset (shapefiles); a
+ * PostGIS plan (`plan` set: cm__planfile_root knew it) its schema. */
+static GDALDatasetH open_previous(cm_ctx *ctx, const char *path, int plan)
 {
 	struct stat st;
 	GDALDatasetH g = NULL;
+	if (plan && cm__is_pg(path)) {
+		char *shown = NULL;
+		cm__planfile_pg(ctx, path, &g, &shown);
+		free(shown);
+		return g;
+	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		char *geojson = cm__sprintf("%s/assignment.geojson", path);
 		if (geojson && stat(geojson, &st) == 0)
@@ -340,7 +348,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	static const char *const f_seat[] = {"seat_kind", NULL};
 	static const char *const f_local[] = {"local", NULL};
 	static const char *const f_migrant[] = {"migrant", NULL};
-	const char *path = cfg->previous.path;
+	const char *source = cfg->previous.path;
+	char *path = NULL; /* the source for messages: no password */
 	GDALDatasetH g;
 	OGRLayerH lyr = NULL;
 	OGRFeatureDefnH defn;
@@ -348,22 +357,27 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	cm_previous *p = NULL;
 	cm__id *cidx = NULL, *sidx = NULL;
 	int *best[CM_NLEVELS] = {NULL, NULL};
-	int fc, fl, fs, fk, flo, fm, rc = 0, lv;
+	int fc, fl, fs, fk, flo, fm, rc = 0, lv, plan = 0;
 	const char *lname;
 
 	*out = NULL;
-	if (!path)
+	if (!source)
 		return 0;
-	if ((rc = cm__input_ok(ctx, path, "previous plan")))
+	if ((rc = cm__input_ok(ctx, source, "previous plan")))
 		return rc;
 	GDALAllRegister();
-	if ((rc = check_plan(ctx, path)))
+	if ((rc = check_plan(ctx, source, &plan)))
 		return rc;
+	if (!(path = cm__source_shown(source)))
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	CPLPushErrorHandler(CPLQuietErrorHandler);
-	g = open_previous(path);
+	g = open_previous(ctx, source, plan);
 	CPLPopErrorHandler();
-	if (!g)
-		return cm__error(ctx, CM_EIO, "%s: cannot open last year's plan (previous_plan)", path);
+	if (!g) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot open last year's plan (previous_plan)", path);
+		free(path);
+		return rc;
+	}
 	if (cfg->previous.layer)
 		lyr = GDALDatasetGetLayerByName(g, cfg->previous.layer);
 	else if (!(lyr = GDALDatasetGetLayerByName(g, "assignment")) && GDALDatasetGetLayerCount(g) == 1)
@@ -464,6 +478,7 @@ done:
 	free(sidx);
 	free(best[0]);
 	free(best[1]);
+	free(path);
 	GDALClose(g);
 	if (rc) {
 		cm_previous_free(p);

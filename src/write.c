@@ -20,6 +20,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-typedef enum { FMT_GPKG, FMT_SHP, FMT_GEOJSON, FMT_CSV } out_format;
+typedef enum { FMT_GPKG, FMT_SHP, FMT_GEOJSON, FMT_CSV, FMT_PG } out_format;
 
 typedef struct writer {
 	cm_ctx *ctx;
@@ -41,6 +42,7 @@ typedef struct writer {
 	const char *dir;          /* GeoJSON: the (temporary) folder */
 	OGRSpatialReferenceH srs;
 	const char *path;         /* the final path, for messages */
+	const char *schema;       /* PostGIS: the schema the layers are made in */
 	struct {
 		OGRLayerH lyr;
 		const char *name;
@@ -121,6 +123,14 @@ static OGRLayerH make_layer(writer *w, const char *name, OGRwkbGeometryType geom
 		geom = wkbNone; /* attribute tables */
 	if (w->format == FMT_SHP)
 		opts = CSLSetNameValue(opts, "ENCODING", "UTF-8");
+	if (w->format == FMT_PG) {
+		/* the GeoPackage's column names; float8 and text, not numeric(w,p) */
+		opts = CSLSetNameValue(opts, "SCHEMA", w->schema);
+		opts = CSLSetNameValue(opts, "GEOMETRY_NAME", "geom");
+		opts = CSLSetNameValue(opts, "FID", "fid");
+		opts = CSLSetNameValue(opts, "PRECISION", "NO");
+		opts = CSLSetNameValue(opts, "LAUNDER", "NO");
+	}
 	if (w->format == FMT_GEOJSON) {
 		char *file = cm__sprintf("%s/%s.geojson", w->dir, name);
 		GDALDriverH drv = GDALGetDriverByName("GeoJSON");
@@ -621,6 +631,64 @@ static const char qml_labels[] =
 	"  </settings>\n"
 	" </labeling>\n";
 
+/* The style of layer k (0 catchments, 1 zones); caller frees. */
+static char *style_qml(int k)
+{
+	char *qml = cm__sprintf(qml_head, k == 0 ? "0.85" : "0.45"), *full;
+	if (!qml)
+		return NULL;
+	full = cm__sprintf("%s%s</qgis>\n", qml, k == 0 ? qml_labels : "");
+	free(qml);
+	return full;
+}
+
+static int pg_exec(writer *w, const char *fmt, ...) CM_PRINTF(2, 3);
+static char *pg_literal(const char *s);
+
+/* QGIS keeps a PostGIS database's styles in one table, public.layer_styles
+ * (its own definition, made if missing), by database, schema and table.
+ * The plan's rows replace those of the same tables in the same
+ * transaction as the plan.  A database that lets the writer make or fill
+ * it (PostgreSQL 15 grants no CREATE on public but to its owner) still
+ * gets the plan, without styles, and a warning says so. */
+static int write_pg_styles(writer *w, const cm_dataset *ds, const char *schema)
+{
+	const char *tables[] = {"catchments", "zones"};
+	int k, bad = 0;
+	if (pg_exec(w, "SAVEPOINT catchment_styles"))
+		return -1;
+	bad = pg_exec(w, "CREATE TABLE IF NOT EXISTS public.layer_styles (id serial PRIMARY KEY, "
+	              "f_table_catalog varchar, f_table_schema varchar, f_table_name varchar, "
+	              "f_geometry_column varchar, stylename text, styleqml xml, stylesld xml, "
+	              "useasdefault boolean, description text, owner varchar(63) DEFAULT "
+	              "CURRENT_USER, ui xml, update_time timestamp DEFAULT CURRENT_TIMESTAMP, "
+	              "type varchar)");
+	for (k = 0; k < 2 && !bad; k++) {
+		char *qml, *lit;
+		bad = pg_exec(w, "DELETE FROM public.layer_styles WHERE f_table_catalog = "
+		              "current_database() AND f_table_schema = '%s' AND f_table_name = '%s'",
+		              schema, tables[k]);
+		if (bad || (k == 1 && ds->compound_polygons == 0))
+			continue;
+		qml = style_qml(k);
+		lit = qml ? pg_literal(qml) : NULL;
+		bad = !lit || pg_exec(w, "INSERT INTO public.layer_styles (f_table_catalog, "
+		                      "f_table_schema, f_table_name, f_geometry_column, stylename, "
+		                      "styleqml, stylesld, useasdefault, description) VALUES "
+		                      "(current_database(), '%s', '%s', 'geom', 'catchment colours', "
+		                      "%s::xml, NULL, true, 'each catchment in its color field, "
+		                      "written by catchment')", schema, tables[k], lit);
+		free(qml);
+		free(lit);
+	}
+	if (bad) {
+		cm__log(w->ctx, CM_LOG_WARN, "%s: no QGIS styles in public.layer_styles (%s); the "
+		        "plan is written without them", w->path, CPLGetLastErrorMsg());
+		return pg_exec(w, "ROLLBACK TO SAVEPOINT catchment_styles");
+	}
+	return pg_exec(w, "RELEASE SAVEPOINT catchment_styles");
+}
+
 static int write_styles(writer *w, const cm_dataset *ds)
 {
 	static const field_def fields[] = {
@@ -644,16 +712,7 @@ static int write_styles(writer *w, const cm_dataset *ds)
 		OGRErr e;
 		if (k == 1 && ds->compound_polygons == 0)
 			continue;
-		qml = cm__sprintf(qml_head, k == 0 ? "0.85" : "0.45");
-		if (qml && k == 0) {
-			char *full = cm__sprintf("%s%s</qgis>\n", qml, qml_labels);
-			free(qml);
-			qml = full;
-		} else if (qml) {
-			char *full = cm__sprintf("%s</qgis>\n", qml);
-			free(qml);
-			qml = full;
-		}
+		qml = style_qml(k);
 		if (!qml)
 			return -1;
 		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -858,6 +917,205 @@ static int verify(writer *w, const char *tmp)
 	           : 0;
 }
 
+/* Every layer of the plan, in the writer's format. */
+static int write_layers(writer *w, const cm_plan *plan, const cm_dataset *ds,
+                        const cm_config *cfg)
+{
+	return write_assignments(w, plan, ds) || write_schools(w, plan, ds) ||
+	       write_summary(w, plan, cfg) || write_catchments(w, plan, ds) ||
+	       write_compounds(w, plan, ds, cfg) || write_zones(w, plan, ds) ||
+	       write_boundary(w, ds) || write_roads(w, ds) || write_changes(w, plan, ds) ||
+	       (w->format != FMT_PG && write_styles(w, ds));
+}
+
+/* ------------------------------------------------------------ PostGIS */
+
+/* Runs one SQL statement on the writer's connection: 0, or -1 with GDAL's
+ * message left for the caller. */
+static int pg_exec(writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	char *sql;
+	OGRLayerH r;
+	va_start(ap, fmt);
+	sql = cm__vsprintf(fmt, ap);
+	va_end(ap);
+	if (!sql)
+		return -1;
+	CPLErrorReset();
+	r = GDALDatasetExecuteSQL(w->gds, sql, NULL, NULL);
+	if (r)
+		GDALDatasetReleaseResultSet(w->gds, r);
+	free(sql);
+	return CPLGetLastErrorType() >= CE_Failure ? -1 : 0;
+}
+
+/* `s` as an SQL string literal ('' for '; standard_conforming_strings, on
+ * since PostgreSQL 9.1, leaves backslashes alone).  Caller frees. */
+static char *pg_literal(const char *s)
+{
+	size_t n = 3, i;
+	char *out, *o;
+	for (i = 0; s[i]; i++)
+		n += s[i] == '\'' ? 2 : 1;
+	if (!(out = malloc(n)))
+		return NULL;
+	o = out;
+	*o++ = '\'';
+	for (; *s; s++) {
+		if (*s == '\'')
+			*o++ = '\'';
+		*o++ = *s;
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
+/* The comment on schema `schema`: 1 and *out (caller frees; "" for none)
+ * when the schema exists, 0 when it does not, -1 on error. */
+static int pg_schema_comment(writer *w, const char *schema, char **out)
+{
+	char *sql = cm__sprintf("SELECT coalesce(obj_description(oid, 'pg_namespace'), '') AS c "
+	                        "FROM pg_namespace WHERE nspname = '%s'", schema);
+	OGRLayerH r;
+	OGRFeatureH f;
+	int found = 0;
+	*out = NULL;
+	if (!sql)
+		return -1;
+	CPLErrorReset();
+	r = GDALDatasetExecuteSQL(w->gds, sql, NULL, NULL);
+	free(sql);
+	if (!r)
+		return -1;
+	if ((f = OGR_L_GetNextFeature(r)) != NULL) {
+		found = 1;
+		*out = cm__strdup(OGR_F_GetFieldAsString(f, 0));
+		OGR_F_Destroy(f);
+	}
+	GDALDatasetReleaseResultSet(w->gds, r);
+	return found && !*out ? -1 : found;
+}
+
+/* A plan written to PostGIS (`path` PG:..., the schema from [output]
+ * schema, --schema or the string's schemas=): in one transaction, the
+ * layers are made in a new schema SCHEMA__catchment_new, counted back,
+ * the old SCHEMA (only a plan of ours: its comment) renamed aside and
+ * dropped, the new one renamed to SCHEMA and marked with its comment,
+ * and the QGIS styles replaced.  Readers see the old plan or the new one;
+ * a run that fails or is killed at any point leaves the old plan whole
+ * and nothing else, since the server rolls back what the transaction did.
+ * The schema rename needs no table locks, but the DROP waits for readers
+ * of the old plan to finish. */
+static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
+                    const cm_config *cfg, const char *path)
+{
+	static const char *const pg_drv[] = {"PostgreSQL", NULL};
+	writer w;
+	char *conn = NULL, *schema = NULL, *shown = NULL, *target = NULL, *tmp = NULL;
+	char *old = NULL, *comment = NULL, *name = NULL;
+	int rc = 0, i, exists, began = 0;
+
+	if (cfg->output.format)
+		return cm__error(ctx, CM_EINPUT, "[output] format (--format) %s: a plan written to "
+		                 "PostgreSQL (PG:...) has no format to choose; leave it out",
+		                 cfg->output.format);
+	if ((rc = cm__pg_split(ctx, path, cfg->output.schema, &conn, &schema)))
+		return rc;
+	shown = cm__source_shown(conn);
+	target = shown ? cm__sprintf("%s schemas=%s", shown, schema) : NULL;
+	tmp = cm__sprintf("%s__catchment_new", schema);
+	old = cm__sprintf("%s__catchment_old", schema);
+	if (!target || !tmp || !old) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto out;
+	}
+	memset(&w, 0, sizeof w);
+	w.ctx = ctx;
+	w.path = target;
+	w.format = FMT_PG;
+	w.schema = tmp;
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	w.gds = GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, pg_drv, NULL, NULL);
+	w.srs = OSRNewSpatialReference(ds->crs_wkt);
+	if (!w.gds || !w.srs) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot connect to write the plan: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	if ((exists = pg_schema_comment(&w, schema, &comment)) < 0) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot read the database's schemas: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	if (exists && strncmp(comment, CM__PG_MARKER, strlen(CM__PG_MARKER))) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: schema %s exists and is not a catchment plan: "
+		               "refusing to replace it (name another with --schema or [output] schema)",
+		               target, schema);
+		goto done;
+	}
+	free(comment);
+	name = cm__sprintf("%s (%s), written by catchment %s", CM__PG_MARKER,
+	                   cfg->name ? cfg->name : "", cm_version());
+	if (!name || !(comment = pg_literal(name))) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (GDALDatasetStartTransaction(w.gds, FALSE) != OGRERR_NONE ||
+	    (began = 1, pg_exec(&w, "CREATE SCHEMA \"%s\"", tmp))) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot begin writing the plan: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	if (write_layers(&w, plan, ds, cfg)) {
+		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	/* every row sent (a layer's COPY ended), and there: the read-back */
+	for (i = 0; i < w.nmade; i++) {
+		if (OGR_L_SyncToDisk(w.made[i].lyr) != OGRERR_NONE ||
+		    OGR_L_GetFeatureCount(w.made[i].lyr, TRUE) != w.made[i].n) {
+			rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: the %s layer does not "
+			               "read back whole: %s", target, w.made[i].name, CPLGetLastErrorMsg());
+			goto done;
+		}
+	}
+	if ((exists && pg_exec(&w, "ALTER SCHEMA \"%s\" RENAME TO \"%s\"", schema, old)) ||
+	    pg_exec(&w, "ALTER SCHEMA \"%s\" RENAME TO \"%s\"", tmp, schema) ||
+	    (exists && pg_exec(&w, "DROP SCHEMA \"%s\" CASCADE", old)) ||
+	    pg_exec(&w, "COMMENT ON SCHEMA \"%s\" IS %s", schema, comment) ||
+	    write_pg_styles(&w, ds, schema)) {
+		rc = cm__error(ctx, CM_EIO, "%s: putting the plan in place failed: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	began = 0;
+	if (GDALDatasetCommitTransaction(w.gds) != OGRERR_NONE)
+		rc = cm__error(ctx, CM_EIO, "%s: the plan's transaction did not commit: %s", target,
+		               CPLGetLastErrorMsg());
+done:
+	if (began)
+		GDALDatasetRollbackTransaction(w.gds);
+	if (w.gds)
+		GDALClose(w.gds);
+	if (w.srs)
+		OSRDestroySpatialReference(w.srs);
+	CPLPopErrorHandler();
+out:
+	free(conn);
+	free(schema);
+	free(shown);
+	free(target);
+	free(tmp);
+	free(old);
+	free(comment);
+	free(name);
+	return rc;
+}
+
 int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
                   const char *path)
 {
@@ -867,6 +1125,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	int rc = 0, i, made = 1;
 	out_format fmt = FMT_GPKG;
 
+	if (cm__is_pg(path))
+		return write_pg(ctx, plan, ds, cfg, path);
 	if ((rc = pick_format(ctx, cfg, path, &fmt)))
 		return rc;
 	/* A GeoPackage is a file; the other formats are a folder of files, named
@@ -918,11 +1178,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
-	if (write_assignments(&w, plan, ds) || write_schools(&w, plan, ds) ||
-	    write_summary(&w, plan, cfg) || write_catchments(&w, plan, ds) ||
-	    write_compounds(&w, plan, ds, cfg) || write_zones(&w, plan, ds) || write_boundary(&w, ds) ||
-	    write_roads(&w, ds) ||
-	    write_changes(&w, plan, ds) || write_styles(&w, ds)) {
+	if (write_layers(&w, plan, ds, cfg)) {
 		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
 		               CPLGetLastErrorMsg());
 		goto done;
