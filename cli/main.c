@@ -21,6 +21,7 @@ typedef struct cli {
 	int verbose;   /* -v: debug messages too */
 	int progress;  /* draw progress on stderr */
 	char last_stage[64];
+	const char *report; /* solve --report FILE: the HTML report of each plan */
 } cli;
 
 static const char usage_text[] =
@@ -33,6 +34,8 @@ static const char usage_text[] =
 	"  solve SCENARIO.ini   solve the allocation model and write the plan\n"
 	"  map PLAN -o FILE     draw maps of a plan: PNG, SVG or PDF\n"
 	"  compare PLAN_A PLAN_B  compounds that change school, pupils affected, enrolment\n"
+	"  report PLAN -o FILE  the plan report: one HTML file with maps and tables\n"
+	"  publish PLAN -o DIR  the public lookup page (学区查询): a static folder\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet          print errors only, no progress\n"
@@ -68,6 +71,8 @@ static const char solve_usage[] =
 	"  -r, --ranges FILE   also write the enrolment ranges (招生范围): .md for Markdown,\n"
 	"                      anything else for CSV\n"
 	"  -m, --map FILE      also draw maps (.png, .svg, .pdf; see catchment map --help)\n"
+	"      --report FILE   also write the HTML plan report (Chinese; see catchment report\n"
+	"                      --help), and FILE-NAME.html for each scenario\n"
 	"  -s, --scenario NAME solve only this [scenario NAME] besides the base\n"
 	"\n"
 	"With [scenario NAME] sections, each scenario is solved after the base plan\n"
@@ -339,6 +344,11 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			rc = cm_plan_write(sc->ctx, plans[n], ds[n], &view, path);
 			if (!rc && !c->quiet)
 				printf("Scenario %s written to %s\n", s->name, path);
+			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
+				char *html = path_with(c->report, s->name, NULL);
+				rc = html ? cm_report_html(sc->ctx, path, html, NULL) : CM_ENOMEM;
+				free(html);
+			}
 			free(path);
 		}
 		if (!rc) {
@@ -378,6 +388,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"ranges", required_argument, NULL, 'r'},
 		{"map", required_argument, NULL, 'm'},
+		{"report", required_argument, NULL, 'H'},
 		{"scenario", required_argument, NULL, 's'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -398,6 +409,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 's': only = optarg; break;
 		case 'r': ranges = optarg; break;
+		case 'H': c->report = optarg; break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
 		case 'm':
@@ -462,6 +474,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		rc = cm_output_check(sc.ctx, sc.cfg, ranges);
 	if (!rc && map)
 		rc = cm_output_check(sc.ctx, sc.cfg, map);
+	if (!rc && c->report)
+		rc = cm_output_check(sc.ctx, sc.cfg, c->report);
 	if (!rc && sc.cfg->n_scenarios) {
 		char *csv = path_with(output, "scenarios", ".csv");
 		rc = csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
@@ -485,6 +499,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		cm_map_opts mo = {.title = NULL, .level = -1};
 		rc = cm_map_draw(sc.ctx, output, map, &mo);
 	}
+	if (!rc && c->report)
+		rc = cm_report_html(sc.ctx, output, c->report, NULL);
 	end_progress(c);
 	if (rc) {
 		report_error(&sc);
@@ -672,6 +688,93 @@ done:
 	return status;
 }
 
+static const char report_usage[] =
+	"Usage: catchment report [--lang zh|en] [--title TEXT] PLAN -o FILE.html\n"
+	"\n"
+	"Writes the plan report: one HTML file that needs nothing else (no network):\n"
+	"the maps of each level (pan, zoom, hover), the figures, a table per school,\n"
+	"the shortfall by compound, the enrolment ranges and the changes against the\n"
+	"previous plan.  It prints on A4 (docs/report.md).\n"
+	"\n"
+	"  -o, --output FILE   the report\n"
+	"  -l, --lang L        zh (the default) or en\n"
+	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n";
+
+static const char publish_usage[] =
+	"Usage: catchment publish [--lang zh|en] [--title TEXT] PLAN -o DIR\n"
+	"\n"
+	"Writes the public lookup page (学区查询) into the folder DIR: index.html and\n"
+	"data.js, for any static web server or to open from disk.  A parent types a\n"
+	"compound's name (or its pinyin initials) and sees its primary and junior\n"
+	"school, their seats and the catchments on a map.  No pupil counts.  DIR is\n"
+	"replaced whole, and only when it is empty or an earlier lookup page.\n"
+	"\n"
+	"  -o, --output DIR    the folder\n"
+	"  -l, --lang L        zh (the default) or en\n"
+	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n";
+
+/* catchment report and catchment publish: the same options, one plan in,
+ * one output. */
+static int cmd_html(cli *c, int argc, char **argv, int publish)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"lang", required_argument, NULL, 'l'},
+		{"title", required_argument, NULL, 't'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *usage = publish ? publish_usage : report_usage;
+	const char *name = publish ? "publish" : "report";
+	cm_html_opts ho = {.lang = CM_LANG_ZH, .title = NULL};
+	const char *output = NULL;
+	cm_ctx *ctx;
+	int opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "o:l:t:qvh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': output = optarg; break;
+		case 't': ho.title = optarg; break;
+		case 'q': c->quiet = 1, c->progress = 0; break;
+		case 'v': c->verbose = 1; break;
+		case 'l':
+			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
+				fprintf(stderr, "catchment %s: --lang must be zh or en\n", name);
+				return EXIT_USAGE;
+			}
+			ho.lang = strcmp(optarg, "en") ? CM_LANG_ZH : CM_LANG_EN;
+			break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || !output) {
+		fprintf(stderr, "catchment %s: expected one plan and -o %s\n%s", name,
+		        publish ? "DIR" : "FILE", usage);
+		return EXIT_USAGE;
+	}
+	if (same_file(argv[optind], output)) {
+		fprintf(stderr, "catchment %s: %s is the plan itself\n", name, output);
+		return EXIT_USAGE;
+	}
+	if (!(ctx = cli_ctx(c))) {
+		fprintf(stderr, "catchment: out of memory\n");
+		return EXIT_INPUT;
+	}
+	rc = publish ? cm_publish(ctx, argv[optind], output, &ho)
+	             : cm_report_html(ctx, argv[optind], output, &ho);
+	end_progress(c);
+	if (rc)
+		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
+	else if (!c->quiet)
+		printf("%s written to %s\n", publish ? "Lookup page" : "Report", output);
+	cm_ctx_free(ctx);
+	return rc ? EXIT_INPUT : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -712,6 +815,8 @@ int main(int argc, char **argv)
 		return cmd_map(&c, argc, argv);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(&c, argc, argv);
+	if (!strcmp(cmd, "report") || !strcmp(cmd, "publish"))
+		return cmd_html(&c, argc, argv, !strcmp(cmd, "publish"));
 	if (!strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

@@ -593,6 +593,31 @@ CM_EXTERN void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t
 CM_EXTERN void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
                               const cm_plan *plan);
 
+/* ---------------------------------------------------------------- HTML (docs/report.md) */
+
+typedef enum { CM_LANG_ZH = 0, CM_LANG_EN = 1 } cm_lang;
+
+typedef struct cm_html_opts {
+	cm_lang lang;       /* Chinese (the default) or English */
+	const char *title;  /* NULL: from the plan's scenario name */
+} cm_html_opts;
+
+/* The plan report of the plan written at `plan_path` (any format
+ * cm_plan_write writes): one self-contained HTML file at `path` with the
+ * maps of each level as SVG, the figures, a table per school, the
+ * shortfall by compound, the enrolment ranges and the changes against the
+ * previous plan when the plan has them.  Written atomically; the same plan
+ * gives the same bytes.  `opts` NULL: Chinese, the default title. */
+CM_EXTERN int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path,
+                             const cm_html_opts *opts);
+/* The public lookup page (学区查询) of the plan at `plan_path`: a folder
+ * `dir` with index.html and data.js, no server or internet needed, where a
+ * compound's name (or its pinyin initials) finds its schools and their
+ * catchments; it holds no pupil counts.  The folder is replaced whole, and
+ * only when it is empty or a lookup page catchment wrote. */
+CM_EXTERN int cm_publish(cm_ctx *ctx, const char *plan_path, const char *dir,
+                         const cm_html_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif
