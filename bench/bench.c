@@ -2,7 +2,7 @@
  * bench.c: how fast and how exact catchment is at city scale (issue 5).
  *
  *   bench [--sizes 5000,10000,20000,40000] [--modes split,single]
- *         [--verify] [--dir DIR]
+ *         [--verify] [--roads] [--dir DIR]
  *
  * For each size: a generated city (citygen.c: compounds, compounds / 20
  * schools, two levels, 12% private schools with purchased places, tight
@@ -15,10 +15,24 @@
  * difference to GLPK's LP optimum; the exit status is then 1 when they
  * disagree beyond 1e-5 or in unplaced pupils.  (GLPK's single mode takes
  * hours at these sizes: single mode reports its own gap.)
+ *
+ * --roads (issue 13) also writes the city's roads (cityroads.c: a street
+ * lattice, a river with a few bridges, an expressway with a few
+ * interchanges) and runs each mode three times: on straight lines, on the
+ * roads walking and on the roads driving.  Before the runs, the network
+ * distances alone, walking and driving, each in a child of its own: the
+ * roads read, the graph built, every compound and school snapped and
+ * every school's bounded search (cm__roads_pairs, reached through the
+ * library's internal header as the tests reach it; the runs use only the
+ * public API), with the pairs in reach and their mean detour ratio.
+ * After the runs: each road run's time over the straight-line run's, the
+ * pupils at another school than on straight lines (or placed in one plan
+ * only), and the mean detour ratio of the placed pupils to their school.
  */
 #define _GNU_SOURCE
 #include "catchment.h"
 #include "citygen.h"
+#include "src/roads.h"
 
 #include <gdal.h>
 
@@ -40,16 +54,28 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const char *solver)
+/* How far pupils travel in a run. */
+typedef enum kind { STRAIGHT, WALK, DRIVE, NKINDS } kind;
+static const char *const kind_name[NKINDS] = {"straight", "walk", "drive"};
+
+static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const char *solver,
+                           kind k)
 {
-	char *text;
+	char *text, roads[4400] = "";
 	cm_config *cfg = NULL;
+	/* driving: the expressway, the primary roads and the streets at the
+	 * speeds a city sets */
+	if (k != STRAIGHT)
+		snprintf(roads, sizeof roads,
+		         "[input]\nroads = %s/roads.gpkg\n[roads]\nmode = %s\n"
+		         "speed_kmh = motorway:80, primary:50, residential:30\n",
+		         dir, kind_name[k]);
 	if (asprintf(&text,
 	             "[input]\nschools = %s/schools.gpkg\ncompounds = %s/compounds.gpkg\n"
 	             "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 5000\n"
 	             "migrant_public_share = 0.85\n[solve]\nassignment = %s\nsolver = %s\n"
-	             "mip_gap = 0.001\n",
-	             dir, dir, mode, solver) < 0)
+	             "mip_gap = 0.001\n%s",
+	             dir, dir, mode, solver, roads) < 0)
 		return NULL;
 	if (cm_config_parse_string(ctx, text, "bench.ini", dir, &cfg))
 		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
@@ -60,27 +86,210 @@ static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const
 /* The candidate pairs (compound, school) of both levels within the
  * bench's maximum distances: the model's size, which a generated city of
  * twice the compounds need not double exactly (its districts are drawn at
- * random). */
-static long candidate_pairs(const cm_dataset *ds)
+ * random).  On straight lines without `p`, else along the network's pairs
+ * `p`, with their mean detour ratio (network metres over the straight
+ * line, of the pairs not at the school's own point) in *detour. */
+static long candidate_pairs(const cm_dataset *ds, const cm__pairs *p, double *detour)
 {
 	const cm_school *s;
 	const cm_compound *c;
 	size_t ns = cm_dataset_schools(ds, &s), nc = cm_dataset_compounds(ds, &c), i, k;
 	const double reach[CM_NLEVELS] = {3000, 5000};
-	long pairs = 0;
+	double ratio = 0;
+	long pairs = 0, bent = 0;
 	for (i = 0; i < nc; i++)
-		for (k = 0; k < ns; k++)
+		for (k = 0; k < ns; k++) {
+			double dx = c[i].x - s[k].x, dy = c[i].y - s[k].y, line = sqrt(dx * dx + dy * dy);
+			double d = p ? cm__pair_distance(ds, p, i, k) : line;
 			for (int lv = 0; lv < CM_NLEVELS; lv++) {
-				double dx = c[i].x - s[k].x, dy = c[i].y - s[k].y;
-				pairs += cm_school_teaches(&s[k], (cm_level)lv) &&
-				         c[i].pupils[lv][0] + c[i].pupils[lv][1] > 0 &&
-				         dx * dx + dy * dy <= reach[lv] * reach[lv];
+				int in = cm_school_teaches(&s[k], (cm_level)lv) &&
+				         c[i].pupils[lv][0] + c[i].pupils[lv][1] > 0 && d <= reach[lv];
+				pairs += in;
+				if (in && line > 1) {
+					ratio += d / line;
+					bent++;
+				}
 			}
+		}
+	if (detour)
+		*detour = bent ? ratio / (double)bent : 0;
 	return pairs;
 }
 
-/* The whole run in this (child) process; prints its part of the row. */
-static int run(const char *dir, const char *mode, int verify)
+/* ------------------------------------------------------------ network distances */
+
+typedef struct stopwatch {
+	double t0;                   /* the search's start */
+	double first;                /* the first school's search done, -1: not yet */
+	double last;                 /* the last progress seen */
+} stopwatch;
+
+static void on_progress(double done, const char *stage, void *ud)
+{
+	stopwatch *w = ud;
+	(void)done;
+	if (strcmp(stage, "roads"))
+		return;
+	if (w->first < 0)
+		w->first = now();
+	w->last = now();
+}
+
+/* Times the network distances of `k` on the city in `dir` (a child
+ * process): the roads read, the graph, the snapping and the searches, the
+ * dataset loaded beforehand on straight lines.  Prints its row. */
+static int distances(const char *dir, kind k)
+{
+	cm_ctx *ctx;
+	cm_config *cfg, *rcfg;
+	cm_dataset *ds = NULL;
+	cm__pairs *p = NULL;
+	stopwatch w = {0, -1, 0};
+	double t1, detour;
+	long pairs;
+	cm_ctx_new(&ctx);
+	if (!(cfg = scenario(ctx, dir, "split", "auto", STRAIGHT)) ||
+	    !(rcfg = scenario(ctx, dir, "split", "auto", k)))
+		return 2;
+	if (cm_dataset_load(ctx, cfg, &ds)) {
+		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
+		return 2;
+	}
+	cm_ctx_set_progress(ctx, on_progress, &w);
+	w.t0 = now();
+	if (cm__roads_pairs(ctx, rcfg, ds, NULL, &p)) {
+		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
+		return 2;
+	}
+	t1 = now();
+	pairs = candidate_pairs(ds, p, &detour);
+	/* "build": reading, the graph, the snapping and the first search */
+	printf("%-6s %6.2f %6.2f %7.2f %7.2fM %6.3f", kind_name[k], w.first - w.t0, t1 - w.first,
+	       t1 - w.t0, pairs / 1e6, detour);
+	cm__pairs_free(p);
+	cm_dataset_free(ds);
+	cm_config_free(rcfg);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	fflush(stdout);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the plans compared */
+
+/* One line of a plan, as a run leaves it for the comparison. */
+typedef struct placed {
+	long compound, level, school; /* school -1: without a place */
+	long pupils;
+} placed;
+
+static int cmp_placed(const void *a, const void *b)
+{
+	const placed *x = a, *y = b;
+	if (x->compound != y->compound)
+		return x->compound < y->compound ? -1 : 1;
+	if (x->level != y->level)
+		return x->level < y->level ? -1 : 1;
+	return (x->school > y->school) - (x->school < y->school);
+}
+
+/* The plan's assignments into `path`, and the mean detour ratio of its
+ * placed pupils by level (the distance the plan used over the straight
+ * line to their school; pupils at the school's own point left out). */
+static int save_plan(const char *path, const cm_plan *plan, const cm_dataset *ds,
+                     double detour[CM_NLEVELS])
+{
+	const cm_assignment *a;
+	const cm_compound *c;
+	const cm_school *s;
+	size_t n = cm_plan_assignments(plan, &a), i;
+	double sum[CM_NLEVELS] = {0, 0}, w[CM_NLEVELS] = {0, 0};
+	FILE *fp = fopen(path, "w");
+	cm_dataset_compounds(ds, &c);
+	cm_dataset_schools(ds, &s);
+	if (!fp)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int pupils = a[i].local + a[i].migrant;
+		fprintf(fp, "%zu %d %ld %d\n", a[i].compound, (int)a[i].level, a[i].school, pupils);
+		if (a[i].school >= 0) {
+			const cm_compound *ci = &c[a[i].compound];
+			const cm_school *sk = &s[a[i].school];
+			double line = hypot(ci->x - sk->x, ci->y - sk->y);
+			if (line > 1) {
+				sum[a[i].level] += pupils * a[i].distance_m / line;
+				w[a[i].level] += pupils;
+			}
+		}
+	}
+	for (i = 0; i < CM_NLEVELS; i++)
+		detour[i] = w[i] > 0 ? sum[i] / w[i] : 0;
+	return fclose(fp) ? -1 : 0;
+}
+
+static placed *load_plan(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "r");
+	placed *v = NULL, *t;
+	size_t cap = 0;
+	long c, l, s, p;
+	*n = 0;
+	if (!fp)
+		return NULL;
+	while (fscanf(fp, "%ld %ld %ld %ld", &c, &l, &s, &p) == 4) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			if (!(t = realloc(v, cap * sizeof *v))) {
+				free(v);
+				fclose(fp);
+				return NULL;
+			}
+			v = t;
+		}
+		v[(*n)++] = (placed){c, l, s, p};
+	}
+	fclose(fp);
+	qsort(v, *n, sizeof *v, cmp_placed);
+	return v;
+}
+
+/* Pupils by level whose school differs between the plans in files `pa`
+ * and `pb` (a school, or none): per compound, school by school, the
+ * pupils A has there beyond B's; and the pupils of each level in A.
+ * -1 when a file cannot be read. */
+static int moved_pupils(const char *pa, const char *pb, long moved[CM_NLEVELS],
+                        long pupils[CM_NLEVELS])
+{
+	size_t na, nb, i = 0, j = 0;
+	placed *a = load_plan(pa, &na), *b = load_plan(pb, &nb);
+	int lv;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		moved[lv] = pupils[lv] = 0;
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	for (i = 0; i < na; i++)
+		if (a[i].level >= 0 && a[i].level < CM_NLEVELS)
+			pupils[a[i].level] += a[i].pupils;
+	for (i = 0; i < na; i++) {
+		long there = 0;
+		while (j < nb && cmp_placed(&b[j], &a[i]) < 0)
+			j++;
+		if (j < nb && !cmp_placed(&b[j], &a[i]))
+			there = b[j].pupils;
+		if (a[i].level >= 0 && a[i].level < CM_NLEVELS && a[i].pupils > there)
+			moved[a[i].level] += a[i].pupils - there;
+	}
+	free(a);
+	free(b);
+	return 0;
+}
+
+/* The whole run in this (child) process; prints its part of the row.  With
+ * `roads`, leaves the plan and its figures for the comparison. */
+static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 {
 	cm_ctx *ctx;
 	cm_config *cfg;
@@ -88,10 +297,10 @@ static int run(const char *dir, const char *mode, int verify)
 	cm_plan *plan = NULL;
 	cm_check_report rep;
 	char out[4200];
-	double t0 = now(), t_read, t_check, t_solve, t_write;
+	double t0 = now(), t_read, t_check, t_solve, t_write, detour[CM_NLEVELS];
 	int lv, bad = 0;
 	cm_ctx_new(&ctx);
-	if (!(cfg = scenario(ctx, dir, mode, "auto")))
+	if (!(cfg = scenario(ctx, dir, mode, "auto", k)))
 		return 2;
 	if (cm_dataset_load(ctx, cfg, &ds) || (t_read = now(), cm_check(ctx, cfg, ds, &rep)) ||
 	    (t_check = now(), cm_solve(ctx, cfg, ds, &plan))) {
@@ -99,14 +308,34 @@ static int run(const char *dir, const char *mode, int verify)
 		return 2;
 	}
 	t_solve = now();
-	snprintf(out, sizeof out, "%s/plan-%s.gpkg", dir, mode);
+	if (k == STRAIGHT)
+		snprintf(out, sizeof out, "%s/plan-%s.gpkg", dir, mode);
+	else
+		snprintf(out, sizeof out, "%s/plan-%s-%s.gpkg", dir, mode, kind_name[k]);
 	if (cm_plan_write(ctx, plan, ds, cfg, out)) {
 		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
 		return 2;
 	}
 	t_write = now();
-	printf("%-6s %6.2f %6.2f %6.2f %6.2f %7.2f %6.2fM", mode, t_read - t0, t_check - t_read,
-	       t_solve - t_check, t_write - t_solve, t_write - t0, candidate_pairs(ds) / 1e6);
+	if (roads) {
+		FILE *fp = NULL;
+		snprintf(out, sizeof out, "%s/assign-%s-%s.txt", dir, mode, kind_name[k]);
+		if (!save_plan(out, plan, ds, detour)) {
+			snprintf(out, sizeof out, "%s/run-%s-%s.txt", dir, mode, kind_name[k]);
+			if ((fp = fopen(out, "w")) != NULL)
+				fprintf(fp, "%.6f %.6f %.6f\n", t_write - t0, detour[0], detour[1]);
+		}
+		if (!fp || fclose(fp)) {
+			fprintf(stderr, "bench: cannot write %s\n", out);
+			return 2;
+		}
+		printf("%-6s %-8s", mode, kind_name[k]);
+	} else {
+		printf("%-6s", mode);
+	}
+	printf(" %6.2f %6.2f %6.2f %6.2f %7.2f %6.2fM", t_read - t0, t_check - t_read,
+	       t_solve - t_check, t_write - t_solve, t_write - t0,
+	       candidate_pairs(ds, ds->pairs, NULL) / 1e6);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		printf("  %14.1f %6ld %+5ld %6.3f%% %6ld %s", s->pupil_metres, s->unplaced,
@@ -115,7 +344,7 @@ static int run(const char *dir, const char *mode, int verify)
 	}
 	fflush(stdout);
 	if (verify && !strcmp(mode, "split")) {
-		cm_config *g = scenario(ctx, dir, mode, "glpk");
+		cm_config *g = scenario(ctx, dir, mode, "glpk", k);
 		cm_plan *gp = NULL;
 		double t = now();
 		if (!g || cm_solve(ctx, g, ds, &gp)) {
@@ -142,10 +371,75 @@ static int run(const char *dir, const char *mode, int verify)
 	return bad;
 }
 
+/* A road run's figures against the straight-line run's, from the files
+ * the runs left in `dir`. */
+static void compare_runs(const char *dir, const char *mode)
+{
+	char path[4200], base[4200];
+	double t[NKINDS], det[NKINDS][CM_NLEVELS];
+	int have[NKINDS], k;
+	for (k = 0; k < NKINDS; k++) {
+		FILE *fp;
+		snprintf(path, sizeof path, "%s/run-%s-%s.txt", dir, mode, kind_name[k]);
+		have[k] = (fp = fopen(path, "r")) != NULL &&
+		          fscanf(fp, "%lf %lf %lf", &t[k], &det[k][0], &det[k][1]) == 3;
+		if (fp)
+			fclose(fp);
+	}
+	if (!have[STRAIGHT])
+		return;
+	snprintf(base, sizeof base, "%s/assign-%s-%s.txt", dir, mode, kind_name[STRAIGHT]);
+	for (k = WALK; k < NKINDS; k++) {
+		long moved[CM_NLEVELS], pupils[CM_NLEVELS];
+		if (!have[k])
+			continue;
+		snprintf(path, sizeof path, "%s/assign-%s-%s.txt", dir, mode, kind_name[k]);
+		printf("  %s on roads, %s: %.2fx the straight-line run's time", mode, kind_name[k],
+		       t[k] / t[STRAIGHT]);
+		if (moved_pupils(base, path, moved, pupils))
+			printf("; the plans cannot be compared\n");
+		else
+			printf("; pupils at another school than on straight lines: primary %ld of %ld "
+			       "(%.1f%%), junior %ld of %ld (%.1f%%); mean detour ratio of the placed "
+			       "pupils: primary %.3f, junior %.3f\n",
+			       moved[0], pupils[0], pupils[0] ? 100.0 * moved[0] / pupils[0] : 0,
+			       moved[1], pupils[1], pupils[1] ? 100.0 * moved[1] / pupils[1] : 0,
+			       det[k][0], det[k][1]);
+	}
+}
+
+/* Runs `fn` in a child; prints its peak memory and returns its status
+ * (2: it could not be run). */
+static int child(int (*fn)(const char *, const char *, kind, int, int), const char *dir,
+                 const char *mode, kind k, int roads, int verify)
+{
+	struct rusage ru;
+	int st = 0;
+	pid_t pid;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(fn(dir, mode, k, roads, verify));
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0) {
+		perror("bench");
+		return 2;
+	}
+	printf("  peak %.0f MB\n", (double)ru.ru_maxrss / 1024);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+}
+
+static int distances_child(const char *dir, const char *mode, kind k, int roads, int verify)
+{
+	(void)mode;
+	(void)roads;
+	(void)verify;
+	return distances(dir, k);
+}
+
 int main(int argc, char **argv)
 {
 	const char *sizes = "5000,10000,20000,40000", *modes = "split,single", *base = "/tmp/cm-bench";
-	int verify = 0, status = 0, i;
+	int verify = 0, roads = 0, status = 0, i;
 	char *list, *tok, *save;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
@@ -156,9 +450,11 @@ int main(int argc, char **argv)
 			base = argv[++i];
 		else if (!strcmp(argv[i], "--verify"))
 			verify = 1;
+		else if (!strcmp(argv[i], "--roads"))
+			roads = 1;
 		else {
 			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] [--verify] "
-			                "[--dir DIR]\n");
+			                "[--roads] [--dir DIR]\n");
 			return 2;
 		}
 	}
@@ -169,37 +465,43 @@ int main(int argc, char **argv)
 	       "(pupil-metres above the search's bound; 100%% when the fewest without a place is not "
 	       "proven), relaxations solved, proven optimal; pairs: candidate compound-school pairs "
 	       "in reach; mip_gap = 0.001\n", cm_version());
-	printf("%7s %6s %-6s %6s %6s %6s %6s %7s %7s  %-47s %-47s\n", "compnds", "school", "mode",
-	       "read", "check", "solve", "write", "total", "pairs",
-	       "primary: metres unplaced +LP gap nodes proven",
-	       "junior: metres unplaced +LP gap nodes proven");
 	list = strdup(sizes);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int n = atoi(tok);
 		char dir[4096], *mlist, *m, *msave;
+		citygen_roads net;
+		kind k;
 		snprintf(dir, sizeof dir, "%s/city-%d", base, n);
 		mkdir(dir, 0777);
-		if (n < 100 || citygen(dir, n, 1)) {
+		if (n < 100 || citygen(dir, n, 1, roads ? &net : NULL)) {
 			fprintf(stderr, "bench: cannot generate the city of %d compounds in %s\n", n, dir);
 			return 2;
 		}
+		if (roads) {
+			printf("city of %d compounds, %d schools; roads: %ld lines, %ld segments, a river "
+			       "with %d bridges, an expressway with %d interchanges\n",
+			       n, n / 20, net.lines, net.segments, net.bridges, net.interchanges);
+			printf("network distances (seconds; build: read, graph, snap and the first "
+			       "search), the pairs in reach and their mean detour ratio:\n");
+			printf("%-6s %6s %6s %7s %8s %6s\n", "roads", "build", "search", "total", "pairs",
+			       "detour");
+			for (k = WALK; k < NKINDS; k++)
+				if (child(distances_child, dir, "", k, 1, 0))
+					status = 1;
+		}
+		printf("%7s %6s %-6s %s%6s %6s %6s %6s %7s %7s  %-47s %-47s\n", "compnds", "school",
+		       "mode", roads ? "distance " : "", "read", "check", "solve", "write", "total",
+		       "pairs", "primary: metres unplaced +LP gap nodes proven",
+		       "junior: metres unplaced +LP gap nodes proven");
 		mlist = strdup(modes);
 		for (m = strtok_r(mlist, ",", &msave); m; m = strtok_r(NULL, ",", &msave)) {
-			struct rusage ru;
-			int st = 0;
-			pid_t pid;
-			printf("%7d %6d ", n, n / 20);
-			fflush(stdout);
-			pid = fork();
-			if (pid == 0)
-				_exit(run(dir, m, verify));
-			if (pid < 0 || wait4(pid, &st, 0, &ru) < 0) {
-				perror("bench");
-				return 2;
+			for (k = STRAIGHT; k < (roads ? NKINDS : WALK); k++) {
+				printf("%7d %6d ", n, n / 20);
+				if (child(run, dir, m, k, roads, verify))
+					status = 1;
 			}
-			printf("  peak %.0f MB\n", (double)ru.ru_maxrss / 1024);
-			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-				status = 1;
+			if (roads)
+				compare_runs(dir, m);
 		}
 		free(mlist);
 	}

@@ -11,7 +11,7 @@
  * below the pupils, so seats are tight and the migrant quota binds.
  *
  * No rand(): a xorshift generator seeded from the size, so a size always
- * gives the same city.
+ * gives the same city.  Its roads (cityroads.c) draw nothing from it.
  */
 #include "citygen.h"
 
@@ -59,8 +59,8 @@ typedef struct school {
 	int seats[2], purchased[2];
 } school;
 
-#define X0 400000.0
-#define Y0 3300000.0
+#define X0 CITY_X0
+#define Y0 CITY_Y0
 
 static int write_layers(const char *dir, const comp *c, int nc, const school *s, int ns)
 {
@@ -133,7 +133,7 @@ static int write_layers(const char *dir, const comp *c, int nc, const school *s,
 	return rc;
 }
 
-int citygen(const char *dir, int ncomp, unsigned seed)
+int citygen(const char *dir, int ncomp, unsigned seed, citygen_roads *roads)
 {
 	rng r = {0x9e3779b97f4a7c15ull ^ ((uint64_t)ncomp << 20) ^ seed};
 	int nsch = ncomp / 20, ndist = ncomp / 400 + 3, i, k, lv;
@@ -221,6 +221,18 @@ int citygen(const char *dir, int ncomp, unsigned seed)
 		free(want);
 	}
 	rc = write_layers(dir, c, ncomp, s, nsch);
+	if (!rc && roads) {
+		double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+		for (i = 0; i < ncomp + nsch; i++) {
+			double x = i < ncomp ? c[i].x : s[i - ncomp].x;
+			double y = i < ncomp ? c[i].y : s[i - ncomp].y;
+			x0 = fmin(x0, x);
+			y0 = fmin(y0, y);
+			x1 = fmax(x1, x);
+			y1 = fmax(y1, y);
+		}
+		rc = cityroads(dir, x0, y0, x1, y1, dx, dy, dsd, ndist, roads);
+	}
 	free(c);
 	free(s);
 	free(dx);
