@@ -583,16 +583,35 @@ static int cmp_edge(const void *a, const void *b)
 	return (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-/* DSatur: colour the most constrained catchment first (most distinct
- * neighbour colours, then most neighbours, then first), with the lowest
- * colour its neighbours do not use. */
-static int colour_graph(size_t n, const long *edges, size_t nedges, int *colour)
+/* A school's own first colour, from its id (FNV-1a): the same school
+ * starts from the same colour on every plan. */
+static size_t id_colour(const char *id)
+{
+	uint32_t h = 2166136261u;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h % NPALETTE;
+}
+
+/* Colours of one level's catchments (docs/design.md, "Maps").  Node i is
+ * school ids[i]; want[i] is the colour it had on the previous plan (-1:
+ * none).  Those that had one go first and keep it where no neighbour
+ * already has it; then the others, the most constrained first (DSatur:
+ * most distinct neighbour colours, then most neighbours, then first).
+ * Each takes the first colour of its own sequence (id_colour, then on
+ * round the palette) that no neighbour has and, where it can, no
+ * neighbour's neighbour either; past the palette, the lowest free.  So a
+ * school keeps its colour across plans, scenarios and years wherever its
+ * neighbours let it. */
+static int colour_schools(size_t n, const long *edges, size_t nedges, const char *const *ids,
+                          const int *want, int *colour)
 {
 	size_t *deg = calloc(n + 1, sizeof *deg), *start = calloc(n + 2, sizeof *start), *nb, i, k;
-	size_t *mark = calloc(n + 2, sizeof *mark), stamp = 0;
+	size_t *mark = calloc(n + NPALETTE + 2, sizeof *mark), stamp = 0;
+	size_t *mark2 = calloc(n + NPALETTE + 2, sizeof *mark2), stamp2 = 0;
 	int rc = 0;
 	nb = malloc((2 * nedges + 1) * sizeof *nb);
-	if (!deg || !start || !nb || !mark) {
+	if (!deg || !start || !nb || !mark || !mark2) {
 		rc = -1;
 		goto done;
 	}
@@ -610,10 +629,20 @@ static int colour_graph(size_t n, const long *edges, size_t nedges, int *colour)
 	}
 	for (i = 0; i < n; i++)
 		colour[i] = -1;
-	/* mark[c] == stamp: colour c is taken by a neighbour of the node
-	 * being looked at (colours never exceed n). */
-	for (k = 0; k < n; k++) {
-		size_t best = n, bsat = 0, j, m;
+	/* the previous plan's colours, where no neighbour took it first */
+	for (i = 0; i < n; i++) {
+		size_t j;
+		if (!want || want[i] < 0)
+			continue;
+		for (j = start[i]; j < start[i + 1] && colour[nb[j]] != want[i]; j++)
+			;
+		if (j == start[i + 1])
+			colour[i] = want[i];
+	}
+	/* mark[c] == stamp: colour c is a neighbour's; mark2[c] == stamp2: a
+	 * neighbour's neighbour's (colours never exceed n + NPALETTE) */
+	for (;;) {
+		size_t best = n, bsat = 0, j, j2, m, t;
 		for (i = 0; i < n; i++) {
 			size_t sat = 0;
 			if (colour[i] >= 0)
@@ -631,12 +660,31 @@ static int colour_graph(size_t n, const long *edges, size_t nedges, int *colour)
 				bsat = sat;
 			}
 		}
+		if (best == n)
+			break;
 		stamp++;
-		for (j = start[best]; j < start[best + 1]; j++)
+		stamp2++;
+		for (j = start[best]; j < start[best + 1]; j++) {
 			if (colour[nb[j]] >= 0)
 				mark[colour[nb[j]]] = stamp;
-		for (m = 0; mark[m] == stamp; m++)
-			;
+			for (j2 = start[nb[j]]; j2 < start[nb[j] + 1]; j2++)
+				if (nb[j2] != best && colour[nb[j2]] >= 0)
+					mark2[colour[nb[j2]]] = stamp2;
+		}
+		m = NPALETTE;
+		for (t = 0; t < NPALETTE && m == NPALETTE; t++) { /* free two steps away */
+			size_t c = (id_colour(ids[best]) + t) % NPALETTE;
+			if (mark[c] != stamp && mark2[c] != stamp2)
+				m = c;
+		}
+		for (t = 0; t < NPALETTE && m == NPALETTE; t++) { /* free next door */
+			size_t c = (id_colour(ids[best]) + t) % NPALETTE;
+			if (mark[c] != stamp)
+				m = c;
+		}
+		if (m == NPALETTE) /* past the palette */
+			for (m = NPALETTE; mark[m] == stamp; m++)
+				;
 		colour[best] = (int)m;
 	}
 done:
@@ -644,7 +692,48 @@ done:
 	free(start);
 	free(nb);
 	free(mark);
+	free(mark2);
 	return rc;
+}
+
+/* Pairs of catchments (slots first.. of `geoms`) whose areas meet, as
+ * edges of the colour graph: polygons compounds' catchments can touch
+ * where their compounds' centres are not neighbours. */
+static int touching_areas(const cm_vec *geoms, size_t first, cm_vec *edges)
+{
+	size_t n = geoms->len - first, a, b;
+	OGRGeometryH *g = (OGRGeometryH *)geoms->data + first;
+	OGREnvelope *env = malloc((n + 1) * sizeof *env);
+	if (!env)
+		return -1;
+	for (a = 0; a < n; a++)
+		if (g[a])
+			OGR_G_GetEnvelope(g[a], &env[a]);
+	for (a = 0; a < n; a++) {
+		OGRPreparedGeometryH pa;
+		if (!g[a])
+			continue;
+		pa = OGRCreatePreparedGeometry(g[a]);
+		for (b = a + 1; b < n; b++) {
+			long *e;
+			if (!g[b] || env[b].MinX > env[a].MaxX || env[b].MaxX < env[a].MinX ||
+			    env[b].MinY > env[a].MaxY || env[b].MaxY < env[a].MinY)
+				continue;
+			if (!(pa ? OGRPreparedGeometryIntersects(pa, g[b]) : OGR_G_Intersects(g[a], g[b])))
+				continue;
+			if (!(e = cm__vec_push(edges)) || !(e = cm__vec_push(edges))) {
+				OGRDestroyPreparedGeometry(pa);
+				free(env);
+				return -1;
+			}
+			e[-1] = (long)a;
+			e[0] = (long)b;
+		}
+		if (pa)
+			OGRDestroyPreparedGeometry(pa);
+	}
+	free(env);
+	return 0;
 }
 
 /* Dissolves `parts` (GEOS geometries, consumed) into an OGR multipolygon;
@@ -765,7 +854,7 @@ static void join_through_empty(level_ctx *L)
 }
 
 static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *home,
-                       cm_vec *out, cm_vec *geoms, cm_vec *zones)
+                       const cm_previous *prev, cm_vec *out, cm_vec *geoms, cm_vec *zones)
 {
 	const cm_dataset *ds = g->ds;
 	size_t nc = ds->n_compounds, ns = ds->n_schools, i, s, first = out->len;
@@ -853,10 +942,26 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 		                 (OGRGeometryH *)&((void **)zones->data)[first + (size_t)L.slot[s]]);
 		cm__progress(g->ctx, (double)(s + 1) / (double)ns, "drawing catchments");
 	}
-	/* Colours. */
+	/* Colours: neighbours are catchments with neighbouring compounds or
+	 * areas that meet. */
+	if (!rc && out->len > first && touching_areas(geoms, first, &L.edges))
+		rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
 	if (!rc && out->len > first) {
 		size_t n = out->len - first, ne = L.edges.len / 2, k, w = 0;
 		long *e = L.edges.data;
+		const char **ids = malloc((n + 1) * sizeof *ids);
+		int *want = malloc((n + 1) * sizeof *want);
+		if (!ids || !want) {
+			free(ids);
+			free(want);
+			rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (k = 0; k < n; k++) {
+			size_t sc = ((cm_catchment *)out->data)[first + k].school;
+			ids[k] = ds->schools[sc].id;
+			want[k] = cm__previous_colour(prev, lv, sc);
+		}
 		if (ne)
 			qsort(e, ne, 2 * sizeof(long), cmp_edge);
 		for (k = 0; k < ne; k++)
@@ -866,8 +971,10 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 				w++;
 			}
 		colour = malloc(n * sizeof *colour);
-		if (!colour || colour_graph(n, e, w, colour))
+		if (!colour || colour_schools(n, e, w, ids, want, colour))
 			rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		free(ids);
+		free(want);
 		for (k = 0; !rc && k < n; k++)
 			((cm_catchment *)out->data)[first + k].colour = colour[k];
 	}
@@ -885,7 +992,8 @@ done:
 }
 
 int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
-                         long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms, cm_vec *zones)
+                         long *const home[CM_NLEVELS], const cm_previous *prev, cm_vec *out,
+                         cm_vec *geoms, cm_vec *zones)
 {
 	geo g;
 	size_t i;
@@ -909,7 +1017,7 @@ int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
 		rc = tessellate(&g);
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++)
 		if (cm_plan_summary(plan, (cm_level)lv)->solved)
-			rc = build_level(&g, plan, (cm_level)lv, home[lv], out, geoms, zones);
+			rc = build_level(&g, plan, (cm_level)lv, home[lv], prev, out, geoms, zones);
 	cm__progress(ctx, 1, "drawing catchments");
 	cm__log(ctx, CM_LOG_DEBUG, "tessellation: %zu sites, %zu neighbour pairs, %d coverage "
 	        "unions redone", g.nsites, g.nadj, g.coverage_retries);

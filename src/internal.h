@@ -323,6 +323,9 @@ long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm__pair
 
 #define CM_PREV_NONE (-1L)  /* the compound had no school last year (or is new) */
 #define CM_PREV_GONE (-2L)  /* its school is not in the data, or no longer teaches the level */
+/* The colour school `school` (ds index) had on the previous plan's map at
+ * `level`: -1 when not known (geometry.c prefers it). */
+int cm__previous_colour(const cm_previous *prev, cm_level level, size_t school);
 /* Each compound's school last year at `level` (school index, CM_PREV_NONE,
  * CM_PREV_GONE); NULL when `prev` is NULL. */
 const long *cm__previous_schools(const cm_previous *prev, cm_level level);
@@ -352,9 +355,10 @@ const char *cm__shp_field_name(const char *name);
  * appends a cm_catchment to `out`, its area (OGRGeometryH multipolygon in
  * the working CRS, or NULL when it has none) to `geoms`, and its zone (the
  * tessellation cells it owns, when compounds are polygons, else NULL) to
- * `zones`. */
+ * `zones`.  Colours prefer those of `prev` (NULL: none) school by school. */
 int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
-                         long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms, cm_vec *zones);
+                         long *const home[CM_NLEVELS], const cm_previous *prev, cm_vec *out,
+                         cm_vec *geoms, cm_vec *zones);
 /* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL
  * (plan.c). */
 void *cm__plan_area(const cm_plan *plan, size_t k);

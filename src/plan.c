@@ -487,7 +487,7 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 			if (p->summary[lv].solved && find_changes(p, ds, prev, (cm_level)lv))
 				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 		if (!rc)
-			rc = cm__catchments_build(ctx, ds, p, p->home, &p->catchments, &p->areas,
+			rc = cm__catchments_build(ctx, ds, p, p->home, prev, &p->catchments, &p->areas,
 			                          &p->zones);
 		cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
 	}

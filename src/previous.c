@@ -45,6 +45,9 @@ struct cm_previous {
 	char **gone[CM_NLEVELS];    /* by compound: the gone school's id, else NULL */
 	cm_vec pairs[CM_NLEVELS];   /* prev_pair: pupils by open public school, and unplaced */
 	size_t *start[CM_NLEVELS];  /* by compound: its first pair (n + 1 entries) */
+	int *colour[CM_NLEVELS];    /* by school: its catchment's colour in the plan, -1; NULL:
+	                               none known (geometry.c keeps them) */
+	size_t n_schools;           /* colour's length */
 };
 
 #define ALL_PUPILS 1000000000L /* a table without pupil counts: every pupil */
@@ -68,6 +71,7 @@ void cm_previous_free(cm_previous *prev)
 		free(prev->school[lv]);
 		cm__vec_free(&prev->pairs[lv]);
 		free(prev->start[lv]);
+		free(prev->colour[lv]);
 	}
 	free(prev);
 }
@@ -92,6 +96,34 @@ static cm_previous *prev_new(size_t n)
 			p->school[lv][i] = CM_PREV_NONE;
 	}
 	return p;
+}
+
+int cm__previous_colour(const cm_previous *prev, cm_level level, size_t school)
+{
+	return prev && prev->colour[level] && school < prev->n_schools ? prev->colour[level][school]
+	                                                                : -1;
+}
+
+/* The plan's catchment colours, by the school of `ds` with the same id. */
+static int colours_from_plan(cm_previous *p, const cm_plan *plan, const cm_dataset *plan_ds,
+                             const cm_dataset *ds, cm__id *sidx)
+{
+	const cm_catchment *c;
+	size_t n = cm_plan_catchments(plan, &c), k, i;
+	int lv;
+	p->n_schools = ds->n_schools;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		if (!(p->colour[lv] = malloc((ds->n_schools + 1) * sizeof *p->colour[lv])))
+			return CM_ENOMEM;
+		for (i = 0; i < ds->n_schools; i++)
+			p->colour[lv][i] = -1;
+	}
+	for (k = 0; k < n; k++) {
+		long si = cm__ids_find(sidx, ds->n_schools, plan_ds->schools[c[k].school].id);
+		if (si >= 0)
+			p->colour[c[k].level][si] = c[k].colour;
+	}
+	return 0;
 }
 
 const long *cm__previous_schools(const cm_previous *prev, cm_level level)
@@ -259,7 +291,7 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 				rc = CM_ENOMEM;
 		}
 	}
-	if (!rc && index_pairs(p))
+	if (!rc && (index_pairs(p) || colours_from_plan(p, plan, plan_ds, ds, sidx)))
 		rc = CM_ENOMEM;
 	free(cidx);
 	free(sidx);

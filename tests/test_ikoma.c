@@ -3,7 +3,9 @@
  * a regression test of the single-school search: the base plan and the plan
  * with 桜ヶ丘小学校 closed, held to the base with stability weights 0 and
  * 5000, each placing every pupil and proven optimal.  Through the CLI, as a
- * planner runs it; the figures are read back from the written plans.
+ * planner runs it; the figures are read back from the written plans.  The
+ * maps' colours on real polygons: catchments whose areas meet never share
+ * one, and every school left after the closure keeps its base colour.
  */
 #define _GNU_SOURCE /* asprintf */
 #include "helpers.h"
@@ -40,6 +42,77 @@ static void summary_of(const char *path, long *unplaced, int *proven)
 	GDALClose(ds);
 }
 
+/* The primary catchments of a plan: school ids, colours, areas. */
+typedef struct areas {
+	int n;
+	char id[64][32], colour[64][8];
+	OGRGeometryH g[64];
+} areas;
+
+static void areas_of(const char *path, areas *a)
+{
+	GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	cr_assert(ds, "cannot open %s", path);
+	lyr = GDALDatasetGetLayerByName(ds, "catchments");
+	cr_assert(lyr, "%s has no catchments layer", path);
+	a->n = 0;
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr))) {
+		if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level")), "primary")) {
+			cr_assert_lt(a->n, 64);
+			snprintf(a->id[a->n], 32, "%s", OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "school_id")));
+			snprintf(a->colour[a->n], 8, "%s", OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "color")));
+			a->g[a->n] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+			a->n++;
+		}
+		OGR_F_Destroy(f);
+	}
+	GDALClose(ds);
+}
+
+/* Areas that meet have different colours; returns how many pairs meet. */
+static int meeting_differ(const areas *a, const char *which)
+{
+	int meet = 0;
+	for (int i = 0; i < a->n; i++)
+		for (int j = i + 1; j < a->n; j++)
+			if (a->g[i] && a->g[j] && OGR_G_Intersects(a->g[i], a->g[j])) {
+				meet++;
+				cr_assert_str_neq(a->colour[i], a->colour[j], "%s: %s and %s meet and share %s",
+				                  which, a->id[i], a->id[j], a->colour[i]);
+			}
+	return meet;
+}
+
+static void areas_free(areas *a)
+{
+	for (int i = 0; i < a->n; i++)
+		OGR_G_DestroyGeometry(a->g[i]);
+}
+
+static void check_colours(const char *base_path, const char *closure_path)
+{
+	areas a, b;
+	int same = 0;
+	areas_of(base_path, &a);
+	areas_of(closure_path, &b);
+	cr_assert_geq(meeting_differ(&a, "base"), 10, "too few meeting catchments to check");
+	meeting_differ(&b, "closure");
+	for (int i = 0; i < b.n; i++)
+		for (int j = 0; j < a.n; j++)
+			if (!strcmp(b.id[i], a.id[j])) {
+				cr_assert_str_eq(b.colour[i], a.colour[j], "%s: %s in the base plan, %s after "
+				                 "the closure", b.id[i], a.colour[j], b.colour[i]);
+				same++;
+			}
+	cr_assert_eq(same, b.n, "every school left keeps its colour");
+	cr_assert_eq(b.n, a.n - 1, "one school closed");
+	areas_free(&a);
+	areas_free(&b);
+}
+
 static void run_case(int weight)
 {
 	char *dir = tmpdir(), *ini, *args, *plan;
@@ -69,6 +142,12 @@ static void run_case(int weight)
 	cr_assert_eq(u, 0, "weight %d, closure: %ld pupils without a place (a plan placing all "
 	          "exists)", weight, u);
 	cr_assert_eq(proven, 1, "weight %d, closure: not proven optimal", weight);
+	{
+		char *base;
+		cr_assert(asprintf(&base, "%s/ikoma.gpkg", dir) > 0);
+		check_colours(base, plan);
+		free(base);
+	}
 	free(plan);
 	free(args);
 	free(ini);
