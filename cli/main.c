@@ -74,6 +74,8 @@ static const char solve_usage[] =
 	"      --report FILE   also write the HTML plan report (Chinese; see catchment report\n"
 	"                      --help), and FILE-NAME.html for each scenario\n"
 	"  -s, --scenario NAME solve only this [scenario NAME] besides the base\n"
+	"      --schema NAME   a plan written to PostgreSQL (-o PG:...): its schema\n"
+	"                      (default: [output] schema, the string's schemas=, plan)\n"
 	"\n"
 	"With [scenario NAME] sections, each scenario is solved after the base plan\n"
 	"and written beside it (PLAN-NAME.gpkg); the comparison goes to the terminal\n"
@@ -132,7 +134,9 @@ static void on_log(cm_log_level level, const char *msg, void *ud)
 	if (level != CM_LOG_WARN && c->quiet)
 		return;
 	end_progress(c); /* a message never shares the progress line */
-	fprintf(stderr, "%s\n", msg);
+	char *shown = cm_source_shown(msg); /* no password of a connection string */
+	fprintf(stderr, "%s\n", shown ? shown : msg);
+	free(shown);
 }
 
 /* A stage is the text before its first ':' ("solving: primary ...");
@@ -205,8 +209,18 @@ static void scenario_close(scenario *sc)
 
 static void report_error(const scenario *sc)
 {
-	fprintf(stderr, "catchment: %s\n", sc->ctx ? cm_ctx_last_error(sc->ctx) : "out of memory");
+	/* a connection string's password=, wherever a message quotes one, left out */
+	char *msg = cm_source_shown(sc->ctx ? cm_ctx_last_error(sc->ctx) : "out of memory");
+	fprintf(stderr, "catchment: %s\n", msg ? msg : "out of memory");
+	free(msg);
 }
+
+/* 1 when `path` is a PostgreSQL connection string: the plan is a schema. */
+static int is_pg(const char *path)
+{
+	return !strncasecmp(path, "PG:", 3);
+}
+
 
 static int cmd_check(cli *c, int argc, char **argv)
 {
@@ -300,6 +314,16 @@ static char *path_with(const char *path, const char *name, const char *ext)
 			*p = '_';
 	return out;
 }
+/* A scenario's plan beside the base's: PLAN-NAME.EXT, or in PostGIS the
+ * schema SCHEMA_NAME of the same database. */
+static int scenario_path(cm_ctx *ctx, const char *output, const char *name, char **out)
+{
+	if (is_pg(output))
+		return cm_pg_plan(ctx, output, NULL, name, out);
+	*out = path_with(output, name, NULL);
+	return *out ? 0 : CM_ENOMEM;
+}
+
 
 /* The scenarios after the base: each solved (held to the base plan),
  * written beside it, and compared.  Returns 0 or a CM_ error. */
@@ -338,12 +362,15 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 		if (!rc)
 			rc = cm_solve_from(sc->ctx, &view, ds[n], prev, &plans[n]);
 		cm_previous_free(prev);
-		if (!rc && !(path = path_with(output, s->name, NULL)))
-			rc = CM_ENOMEM;
+		if (!rc)
+			rc = scenario_path(sc->ctx, output, s->name, &path);
 		if (!rc) {
 			rc = cm_plan_write(sc->ctx, plans[n], ds[n], &view, path);
-			if (!rc && !c->quiet)
-				printf("Scenario %s written to %s\n", s->name, path);
+			if (!rc && !c->quiet) {
+				char *shown = cm_source_shown(path);
+				printf("Scenario %s written to %s\n", s->name, shown ? shown : "");
+				free(shown);
+			}
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
 				char *html = path_with(c->report, s->name, NULL);
 				rc = html ? cm_report_html(sc->ctx, path, html, NULL) : CM_ENOMEM;
@@ -357,16 +384,20 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 		}
 	}
 	if (!rc && n > 1) {
-		char *csv = path_with(output, "scenarios", ".csv");
+		/* a PostGIS plan's comparison: on the terminal only */
+		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
 		cm_output *o = NULL;
-		rc = csv ? cm_output_open(sc->ctx, csv, &o) : CM_ENOMEM;
-		if (!rc) {
+		rc = is_pg(output) ? 0 : csv ? cm_output_open(sc->ctx, csv, &o) : CM_ENOMEM;
+		if (!rc && csv) {
 			cm_report_scenarios(cm_output_stream(o), 1, runs, n);
 			rc = cm_output_commit(sc->ctx, o);
 		}
 		if (!rc && !c->quiet) {
 			end_progress(c);
-			printf("\nScenarios against the base plan (also in %s):\n", csv);
+			if (csv)
+				printf("\nScenarios against the base plan (also in %s):\n", csv);
+			else
+				printf("\nScenarios against the base plan:\n");
 			cm_report_scenarios(stdout, 0, runs, n);
 		}
 		free(csv);
@@ -390,13 +421,15 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{"map", required_argument, NULL, 'm'},
 		{"report", required_argument, NULL, 'H'},
 		{"scenario", required_argument, NULL, 's'},
+		{"schema", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	scenario sc;
-	const char *only = NULL;
+	const char *only = NULL, *schema = NULL;
+	char *pg_output = NULL, *shown = NULL;
 	cm_plan *plan = NULL;
 	cm_previous *prev = NULL;
 	const char *output = NULL, *format = NULL, *ranges = NULL, *map = NULL;
@@ -408,6 +441,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 's': only = optarg; break;
+		case 'S': schema = optarg; break;
 		case 'r': ranges = optarg; break;
 		case 'H': c->report = optarg; break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
@@ -468,6 +502,21 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		                             : (fallback = default_output(argv[optind]));
 	if (!rc && !output)
 		rc = CM_ENOMEM;
+	/* a plan in PostGIS: from here on the connection string names its schema */
+	if (!rc && is_pg(output)) {
+		rc = cm_pg_plan(sc.ctx, output, schema ? schema : sc.cfg->output.schema, NULL,
+		                &pg_output);
+		if (!rc) {
+			output = pg_output;
+			free(sc.cfg->output.schema);
+			sc.cfg->output.schema = NULL;
+		}
+	} else if (!rc && schema) {
+		end_progress(c);
+		fprintf(stderr, "catchment solve: --schema is for a plan in PostgreSQL (-o PG:...)\n");
+		status = EXIT_USAGE;
+		goto done;
+	}
 	if (!rc)
 		rc = cm_output_check(sc.ctx, sc.cfg, output);
 	if (!rc && ranges)
@@ -477,11 +526,13 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc && c->report)
 		rc = cm_output_check(sc.ctx, sc.cfg, c->report);
 	if (!rc && sc.cfg->n_scenarios) {
-		char *csv = path_with(output, "scenarios", ".csv");
-		rc = csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
+		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
+		rc = is_pg(output) ? 0 : csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
 		for (size_t k = 0; !rc && k < sc.cfg->n_scenarios; k++) {
-			char *sp = path_with(output, sc.cfg->scenarios[k].name, NULL);
-			rc = sp ? cm_output_check(sc.ctx, sc.cfg, sp) : CM_ENOMEM;
+			char *sp = NULL;
+			rc = scenario_path(sc.ctx, output, sc.cfg->scenarios[k].name, &sp);
+			if (!rc)
+				rc = cm_output_check(sc.ctx, sc.cfg, sp);
 			free(sp);
 		}
 		free(csv);
@@ -509,7 +560,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	}
 	if (!c->quiet) {
 		cm_report_plan(stdout, sc.cfg, sc.ds, plan);
-		printf("\nPlan written to %s\n", output);
+		shown = cm_source_shown(output);
+		printf("\nPlan written to %s\n", shown ? shown : "");
 	}
 	if (sc.cfg->n_scenarios && (rc = solve_scenarios(c, &sc, plan, output, only)) != 0) {
 		end_progress(c);
@@ -521,6 +573,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	status = EXIT_OK;
 done:
 	free(fallback);
+	free(pg_output);
+	free(shown);
 	cm_plan_free(plan);
 	cm_previous_free(prev);
 	scenario_close(&sc);

@@ -517,6 +517,20 @@ CM_EXTERN FILE *cm_output_stream(cm_output *o);
 CM_EXTERN int cm_output_commit(cm_ctx *ctx, cm_output *o);
 CM_EXTERN void cm_output_abort(cm_output *o);
 
+/* PostGIS (docs/config.md): `source` for messages and logs, every
+ * `password=VALUE` of a connection string left out; the caller frees it
+ * with free(), NULL on ENOMEM. */
+CM_EXTERN char *cm_source_shown(const char *source);
+/* The plan at PostgreSQL connection string `pg` (PG:...) named with its
+ * schema: `pg` less its schemas= and active_schema= options, then
+ * ` schemas=SCHEMA`, SCHEMA `schema` if not NULL, else the string's own,
+ * else "plan"; `suffix` (a scenario's name, may be NULL) adds `_SUFFIX`,
+ * lowercased, its characters other than a-z and 0-9 as `_`.  Returns 0 and
+ * *out (the caller frees it), or CM_EINPUT for a schema that is not 1 to
+ * 40 of a-z, 0-9 and _ (the message names it), or CM_ENOMEM. */
+CM_EXTERN int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const char *suffix,
+                         char **out);
+
 /* Writes the plan as a GeoPackage (layers assignment, schools, summary),
  * atomically: into a temporary file beside `path`, renamed at the end.  An
  * existing file there is replaced only when it is a catchment plan. */

@@ -415,3 +415,40 @@ int cm__pg_split(cm_ctx *ctx, const char *pg, const char *schema, char **conn, c
 	*schema_out = sc;
 	return 0;
 }
+
+char *cm_source_shown(const char *source)
+{
+	return cm__source_shown(source ? source : "");
+}
+
+int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const char *suffix, char **out)
+{
+	char *conn = NULL, *sc = NULL, *full = NULL, *conn2 = NULL, *sc2 = NULL, *p;
+	int rc;
+	*out = NULL;
+	if ((rc = cm__pg_split(ctx, pg, schema, &conn, &sc)))
+		return rc;
+	full = suffix ? cm__sprintf("%s_%s", sc, suffix) : cm__strdup(sc);
+	if (!full) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (p = full + strlen(sc); *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+		else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			*p = '_';
+	}
+	/* the schema checked as any other */
+	if ((rc = cm__pg_split(ctx, conn, full, &conn2, &sc2)))
+		goto out;
+	if (!(*out = cm__sprintf("%s schemas=%s", conn2, sc2)))
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+out:
+	free(conn);
+	free(sc);
+	free(full);
+	free(conn2);
+	free(sc2);
+	return rc;
+}
