@@ -348,6 +348,54 @@ static int parse_level(const char *s, cm_level *lv)
 	return 0;
 }
 
+/* The colours of a written plan's `catchments` layer (its `color` field,
+ * one of the map palette's: cm__colour_hex), when it has one: last year's
+ * map keeps its colours where it can.  A colour not of the palette, or no
+ * such layer, is no preference.  0 or CM_ENOMEM. */
+static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *ds, cm__id *sidx)
+{
+	static const char *const f_school[] = {"school_id", NULL};
+	static const char *const f_level[] = {"level", NULL};
+	static const char *const f_colour[] = {"color", NULL};
+	OGRLayerH lyr = GDALDatasetGetLayerByName(g, "catchments");
+	OGRFeatureDefnH defn;
+	OGRFeatureH f;
+	int fs, fl, fc, lv, k;
+	size_t i;
+	if (!lyr)
+		return 0;
+	defn = OGR_L_GetLayerDefn(lyr);
+	fs = cm__field_named(defn, f_school);
+	fl = cm__field_named(defn, f_level);
+	fc = cm__field_named(defn, f_colour);
+	if (fs < 0 || fl < 0 || fc < 0)
+		return 0;
+	p->n_schools = ds->n_schools;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		if (!(p->colour[lv] = malloc((ds->n_schools + 1) * sizeof *p->colour[lv])))
+			return CM_ENOMEM;
+		for (i = 0; i < ds->n_schools; i++)
+			p->colour[lv][i] = -1;
+	}
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		cm_level level;
+		long si = cm__ids_find(sidx, ds->n_schools, OGR_F_GetFieldAsString(f, fs));
+		const char *hex = OGR_F_GetFieldAsString(f, fc);
+		if (si >= 0 && !parse_level(OGR_F_GetFieldAsString(f, fl), &level))
+			for (k = 0; k < 64; k++) { /* the palette and the first colours past it */
+				char h[8];
+				cm__colour_hex(k, h);
+				if (!strcmp(h, hex)) {
+					p->colour[level][si] = k;
+					break;
+				}
+			}
+		OGR_F_Destroy(f);
+	}
+	return 0;
+}
+
 /* Opens the plan or table at `path`: a folder opens its assignment.geojson
  * when it has one (a GeoJSON plan), else as a dataset (shapefiles); a
  * PostGIS plan (`plan` set: cm__planfile_root knew it) its schema. */
@@ -504,6 +552,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		OGR_F_Destroy(f);
 	}
 	if (!rc && index_pairs(p))
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	if (!rc && colours_from_file(p, g, ds, sidx))
 		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 done:
 	free(cidx);
