@@ -18,8 +18,6 @@
  */
 #include "html.h"
 
-#include <cpl_error.h>
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1170,7 +1168,7 @@ int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	if (opts && opts->title)
 		r.title = opts->title;
 	else
-		r.title = title = cm__sprintf(r.en ? "School catchments: %s" : "%s 划片招生方案",
+		r.title = title = cm__sprintf(r.en ? "%s: plan report" : "%s · 方案报告",
 		                              hp.scenario);
 	if (!r.title) {
 		rc = cm__error(ctx, CM_ENOMEM, "out of memory");

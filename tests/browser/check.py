@@ -1,0 +1,350 @@
+#!/usr/bin/env python3
+"""tests/browser/check.py: the plan report and the lookup page in a real browser.
+
+    CM_CLI=build/catchment CM_EXAMPLE=examples/tongxi.ini python3 tests/browser/check.py
+
+Solves the example county with hostile names put in (a compound and a
+school whose names hold </script>, quotes and markup that would run if
+they were not escaped), writes the report (Chinese and English), the
+report of solve --report, and the lookup page, then loads them in headless
+Chromium (Debian's `chromium`) and checks:
+
+  - no console message (errors, uncaught exceptions, failed loads) and the
+    page's own script ran to its end (<html data-ready="1">);
+  - each level's map has one catchment path per catchment of the plan, and
+    one per public school of the level;
+  - the hostile names came out as text: no injected element or attribute;
+  - printing to PDF gives A4 pages, at least one per level;
+  - a screenshot of the report's top is within a tolerance of
+    tests/browser/report-zh.png (mean difference and share of pixels that
+    differ; CM_UPDATE_REFERENCE=1 writes it anew);
+  - the lookup page, driven by its #q= address, finds a compound by its
+    name and by its pinyin initials and shows the plan's school for it;
+    its data holds no pupil counts;
+  - the same plan gives the same report bytes; a failed run leaves no file.
+
+Without chromium it prints why and exits 77, which meson counts as a skip.
+Python's standard library only (sqlite3 reads the GeoPackage, zlib the PNG).
+"""
+import csv
+import json
+import os
+import re
+import shutil
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "report-zh.png")
+HOSTILE_COMPOUND = "</script><script>document.documentElement.setAttribute('data-pwned','1')</script>\"'&<b>小区"
+HOSTILE_SCHOOL = "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','2')\">学校'"
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, **kw)
+
+
+# ---------------------------------------------------------------- chromium
+
+def chromium_path():
+    for name in (os.environ.get("CM_CHROMIUM"), "chromium", "chromium-browser"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def browse(chromium, url, *extra):
+    """Runs headless Chromium on url; returns (stdout, console lines)."""
+    args = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            "--no-first-run", "--disable-extensions", "--enable-logging=stderr", "--v=0",
+            "--user-data-dir=" + os.path.join(TMP, "profile"), *extra, url]
+    p = run(args, timeout=120)
+    console = [l for l in p.stderr.splitlines() if ":CONSOLE" in l]
+    if p.returncode != 0:
+        console.append("chromium exited %d: %s" % (p.returncode, p.stderr[-500:]))
+    return p.stdout, console
+
+
+# ---------------------------------------------------------------- PNG
+
+def png_pixels(path):
+    """(width, height, rows of RGB tuples' bytes) of an 8-bit RGB/RGBA PNG."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, idat = 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and ctype in (2, 6) and not interlace, "unexpected PNG format"
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    bpp = 3 if ctype == 2 else 4
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+    for y in range(h):
+        ft, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if ft == 1:
+                line[i] = (line[i] + a) & 255
+            elif ft == 2:
+                line[i] = (line[i] + b) & 255
+            elif ft == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif ft == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line) if bpp == 3 else bytes(v for k, v in enumerate(line) if k % 4 != 3))
+        prev = line
+    return w, h, rows
+
+
+def image_difference(a, b):
+    """(mean absolute difference per channel, share of pixels off by > 48)."""
+    wa, ha, ra = png_pixels(a)
+    wb, hb, rb = png_pixels(b)
+    if (wa, ha) != (wb, hb):
+        return 255.0, 1.0
+    total, off = 0, 0
+    for la, lb in zip(ra, rb):
+        for i in range(0, len(la), 3):
+            d = max(abs(la[i] - lb[i]), abs(la[i + 1] - lb[i + 1]), abs(la[i + 2] - lb[i + 2]))
+            total += abs(la[i] - lb[i]) + abs(la[i + 1] - lb[i + 1]) + abs(la[i + 2] - lb[i + 2])
+            off += d > 48
+    return total / (wa * ha * 3), off / (wa * ha)
+
+
+# ---------------------------------------------------------------- the plan
+
+def hostile_county(example):
+    """A copy of the example's INI and layers with two hostile names."""
+    ini_dir = os.path.dirname(os.path.abspath(example))
+    with open(example, encoding="utf-8") as f:
+        ini = f.read()
+    paths = dict(re.findall(r"^(compounds|schools)\s*=\s*(\S+)", ini, re.M))
+    comp_src = os.path.normpath(os.path.join(ini_dir, paths["compounds"]))
+    school_src = os.path.normpath(os.path.join(ini_dir, paths["schools"]))
+    with open(comp_src, encoding="utf-8") as f:
+        comps = json.load(f)
+    name_field = re.search(r"^compounds\.name\s*=\s*(\S+)", ini, re.M).group(1)
+    comps["features"][1]["properties"][name_field] = HOSTILE_COMPOUND
+    with open(os.path.join(TMP, "compounds.geojson"), "w", encoding="utf-8") as f:
+        json.dump(comps, f, ensure_ascii=False)
+    school_field = re.search(r"^schools\.name\s*=\s*(\S+)", ini, re.M).group(1)
+    with open(school_src, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0][school_field] = HOSTILE_SCHOOL
+    with open(os.path.join(TMP, "schools.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    ini = ini.replace(paths["compounds"], os.path.join(TMP, "compounds.geojson"))
+    ini = ini.replace(paths["schools"], os.path.join(TMP, "schools.csv"))
+    # the other files it names (boundary): absolute, from the example's folder
+    ini = re.sub(r"^(\w+\s*=\s*)(\.\./\S+)$",
+                 lambda m: m.group(1) + os.path.normpath(os.path.join(ini_dir, m.group(2))), ini,
+                 flags=re.M)
+    ini = re.sub(r"^path\s*=.*$", "", ini, flags=re.M)
+    path = os.path.join(TMP, "hostile.ini")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(ini)
+    return path
+
+
+def url(path, fragment=""):
+    return "file://" + urllib.parse.quote(path) + fragment
+
+
+def main():
+    global TMP
+    cli = os.environ.get("CM_CLI")
+    example = os.environ.get("CM_EXAMPLE")
+    if not cli or not example:
+        print("CM_CLI and CM_EXAMPLE must name the catchment command and examples/tongxi.ini")
+        return 1
+    chromium = chromium_path()
+    if not chromium:
+        print("SKIP: no chromium on PATH (Debian: apt-get install chromium; scripts/dev installs "
+              "it): the report and the lookup page were not checked in a browser")
+        return 77
+    TMP = tempfile.mkdtemp(prefix="cm-browser-")
+    try:
+        return checks(cli, example, chromium)
+    finally:
+        if not failures:
+            shutil.rmtree(TMP, ignore_errors=True)
+        else:
+            print("outputs kept in", TMP)
+
+
+def checks(cli, example, chromium):
+    ini = hostile_county(example)
+    plan = os.path.join(TMP, "plan.gpkg")
+    solve_report = os.path.join(TMP, "solve-report.html")
+    p = run([cli, "-q", "solve", "-o", plan, "--report", solve_report, ini], timeout=600)
+    check(p.returncode == 0, "solve --report exits 0 (%s)" % p.stderr.strip()[-300:])
+    if p.returncode:
+        return 1
+    db = sqlite3.connect(plan)
+    catchments = dict(db.execute("select level, count(*) from catchments group by level"))
+    public = dict(db.execute("select level, count(*) from schools where sector = 'public' "
+                             "group by level"))
+    print("catchments by level:", catchments, "public schools:", public)
+
+    reports = {}
+    for lang in ("zh", "en"):
+        out = os.path.join(TMP, "report-%s.html" % lang)
+        p = run([cli, "-q", "report", "--lang", lang, plan, "-o", out])
+        check(p.returncode == 0 and os.path.exists(out), "report --lang %s written" % lang)
+        reports[lang] = out
+    again = os.path.join(TMP, "again.html")
+    run([cli, "-q", "report", plan, "-o", again])
+    with open(reports["zh"], "rb") as a, open(again, "rb") as b, open(solve_report, "rb") as c:
+        zh = a.read()
+        check(zh == b.read(), "the same plan gives the same report bytes")
+        check(zh == c.read(), "solve --report writes the same report as catchment report")
+    text = zh.decode("utf-8")
+    check("data-pwned" not in text.replace("&#39;data-pwned&#39;", ""),
+          "hostile names are escaped in the file")
+    check(not re.search(r"<(script|link|img|iframe)[^>]*\s(src|href)=", text),
+          "the report loads nothing from outside")
+
+    for lang, path in reports.items():
+        dom, console = browse(chromium, url(path), "--dump-dom")
+        check(not console, "report %s: no console messages %s" % (lang, console[:3]))
+        check('data-ready="1"' in dom, "report %s: its script ran to the end" % lang)
+        check("data-pwned" not in dom.split("<body")[0] and " data-pwned=" not in dom,
+              "report %s: no hostile markup ran" % lang)
+        check(dom.count("<img") == 0 and dom.count("<script") == text.count("<script"),
+              "report %s: no injected elements" % lang)
+        for level, n in sorted(catchments.items()):
+            got = len(re.findall(r'<path class="catchment" data-level="%s"' % level, dom))
+            check(got == n and n == public.get(level),
+                  "report %s: %s map has %d catchment paths (plan: %d catchments, %d public "
+                  "schools)" % (lang, level, got, n, public.get(level, 0)))
+
+    pdf = os.path.join(TMP, "report.pdf")
+    _, console = browse(chromium, url(reports["zh"]), "--no-pdf-header-footer",
+                        "--print-to-pdf=" + pdf)
+    data = open(pdf, "rb").read() if os.path.exists(pdf) else b""
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    a4 = bool(boxes) and all(590 < float(w) < 600 and 838 < float(h) < 846 for w, h in boxes)
+    check(data[:5] == b"%PDF-" and pages >= 1 + len(catchments) and a4,
+          "report prints to PDF: %d pages, A4 %s" % (pages, a4))
+
+    shot = os.path.join(TMP, "report-zh.png")
+    browse(chromium, url(reports["zh"]), "--window-size=1000,800", "--screenshot=" + shot)
+    if os.environ.get("CM_UPDATE_REFERENCE"):
+        shutil.copyfile(shot, REFERENCE)
+        print("wrote", REFERENCE)
+    elif not os.path.exists(REFERENCE):
+        check(False, "the reference screenshot %s is there" % REFERENCE)
+    else:
+        mean, off = image_difference(shot, REFERENCE)
+        check(mean < 4.0 and off < 0.03, "screenshot within tolerance of the reference: mean "
+              "difference %.2f (< 4), %.2f%% of pixels off (< 3%%)" % (mean, off * 100))
+
+    site = os.path.join(TMP, "site")
+    p = run([cli, "-q", "publish", plan, "-o", site])
+    check(p.returncode == 0, "publish exits 0 %s" % p.stderr.strip())
+    with open(os.path.join(site, "data.js"), encoding="utf-8") as f:
+        js = f.read()
+    body = js[js.index("{"):js.rindex("}") + 1]
+    data = json.loads(body)
+    keys = set()
+    for c in data["compounds"]:
+        keys |= set(c)
+    for s in data["schools"]:
+        keys |= set(s)
+    check(keys <= {"id", "name", "py", "s", "x", "y", "level", "seats"},
+          "lookup data holds no pupil counts (keys %s)" % sorted(keys))
+    check("</script" not in js and "<" not in js, "lookup data escapes < in names")
+    index = os.path.join(site, "index.html")
+
+    def school_of(compound_id, level):
+        row = db.execute("select s.name from compounds c join schools s on s.school_id = "
+                         "c.school_%s and s.level = ? where c.compound_id = ?" % level,
+                         (level, compound_id)).fetchone()
+        return row[0] if row else None
+
+    def lookup(query, want_name, want_id, what):
+        dom, console = browse(chromium, url(index, "#q=" + urllib.parse.quote(query)),
+                              "--dump-dom")
+        check(not console, "lookup %s: no console messages %s" % (what, console[:3]))
+        check('data-ready="1"' in dom and " data-pwned=" not in dom,
+              "lookup %s: the script ran, no hostile markup ran" % what)
+        m = re.search(r'<div id="detail"><h2>(.*?)</h2>', dom)
+        shown = m.group(1) if m else None
+        esc = (want_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+               .replace("\u00a0", "&nbsp;"))
+        check(shown == esc, "lookup %s: shows %r (got %r)" % (what, want_name, shown))
+        for level in ("primary", "junior"):
+            m = re.search(r'<tr data-level="%s"><td>[^<]*</td><td class="school"[^>]*>(.*?)</td>'
+                          % level, dom)
+            want = school_of(want_id, level)
+            want_esc = (want or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            got = m.group(1) if m else None
+            check(got is not None and (got == want_esc if want else "划片" in got),
+                  "lookup %s: %s school %r (got %r)" % (what, level, want, got))
+        for level, n in sorted(catchments.items()):
+            got = len(re.findall(r'<path class="catchment(?: sel)?" data-level="%s"' % level, dom))
+            check(got == n, "lookup %s: %s map has %d catchment paths (plan: %d)"
+                  % (what, level, got, n))
+        check(dom.count('class="catchment sel"') >= 1,
+              "lookup %s: the compound's catchment is marked on the map" % what)
+
+    comps = data["compounds"]
+    plain = next(c for c in comps if c["s"][0] >= 0 and c["s"][1] >= 0 and c["py"]
+                 and "<" not in c["name"])
+    # the first compound whose initials lead to it
+    by_py = next(c for c in comps if c is not plain and "<" not in c["name"] and len(c["py"]) >= 3 and
+                 next(d for d in comps if d["py"].startswith(c["py"])) is c and
+                 not any(c["py"] in d["name"].lower() for d in comps))
+    lookup(plain["name"], plain["name"], plain["id"], "by name")
+    lookup(by_py["py"], by_py["name"], by_py["id"], "by pinyin initials %r" % by_py["py"])
+    hostile = next(c for c in comps if c["name"] == HOSTILE_COMPOUND)
+    lookup(HOSTILE_COMPOUND, HOSTILE_COMPOUND, hostile["id"], "of the hostile name")
+
+    # failures leave nothing
+    missing = os.path.join(TMP, "nothing.html")
+    p = run([cli, "-q", "report", os.path.join(TMP, "no-plan.gpkg"), "-o", missing])
+    check(p.returncode == 1 and not os.path.exists(missing), "a missing plan: exit 1, no report")
+    p = run([cli, "-q", "report", plan, "-o", os.path.join(TMP, "no-dir", "r.html")])
+    check(p.returncode == 1 and not os.path.exists(os.path.join(TMP, "no-dir")),
+          "an unwritable target: exit 1, nothing left")
+    foreign = os.path.join(TMP, "foreign")
+    os.mkdir(foreign)
+    open(os.path.join(foreign, "keep.txt"), "w").write("mine")
+    p = run([cli, "-q", "publish", plan, "-o", foreign])
+    check(p.returncode == 1 and os.listdir(foreign) == ["keep.txt"],
+          "publish refuses a folder it did not write")
+    p = run([cli, "-q", "publish", plan, "-o", site])
+    check(p.returncode == 0 and sorted(os.listdir(site)) ==
+          ["catchment-site.txt", "data.js", "index.html"], "publish replaces its own folder")
+    leftovers = [n for n in os.listdir(TMP) if ".tmp-" in n or ".old-" in n]
+    check(not leftovers, "no temporary files left %s" % leftovers)
+
+    print("%d failed" % len(failures) if failures else "all passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
