@@ -69,7 +69,7 @@ static const char solve_usage[] =
 	"  -f, --format F      gpkg (a file), or shp, geojson, csv (a folder named after\n"
 	"                      PATH without its extension); default: from PATH's extension\n"
 	"  -r, --ranges FILE   also write the enrolment ranges (招生范围): .md for Markdown,\n"
-	"                      anything else for CSV\n"
+	"                      .csv (UTF-8 with a BOM) or .xlsx for office software\n"
 	"  -m, --map FILE      also draw maps (.png, .svg, .pdf; see catchment map --help)\n"
 	"      --report FILE   also write the HTML plan report (Chinese; see catchment report\n"
 	"                      --help), and FILE-NAME.html for each scenario\n"
@@ -287,13 +287,7 @@ static char *default_output(const char *ini)
 static int write_ranges(cm_ctx *ctx, const char *path, const cm_config *cfg,
                         const cm_dataset *ds, const cm_plan *plan)
 {
-	size_t n = strlen(path);
-	cm_output *o;
-	int rc = cm_output_open(ctx, path, &o);
-	if (rc)
-		return rc;
-	cm_report_ranges(cm_output_stream(o), n > 3 && !strcmp(path + n - 3, ".md"), cfg, ds, plan);
-	return cm_output_commit(ctx, o);
+	return cm_ranges_write(ctx, path, cfg, ds, plan);
 }
 
 #define REPORTED (-100) /* an error already written out */
@@ -386,12 +380,8 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	if (!rc && n > 1) {
 		/* a PostGIS plan's comparison: on the terminal only */
 		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
-		cm_output *o = NULL;
-		rc = is_pg(output) ? 0 : csv ? cm_output_open(sc->ctx, csv, &o) : CM_ENOMEM;
-		if (!rc && csv) {
-			cm_report_scenarios(cm_output_stream(o), 1, runs, n);
-			rc = cm_output_commit(sc->ctx, o);
-		}
+		rc = is_pg(output) ? 0 : csv ? cm_scenarios_write(sc->ctx, csv, sc->cfg, runs, n)
+		                             : CM_ENOMEM;
 		if (!rc && !c->quiet) {
 			end_progress(c);
 			if (csv)
@@ -643,7 +633,7 @@ static const char compare_usage[] =
 	"or a base and a scenario): the compounds whose catchment school changes, the\n"
 	"pupils affected, and each school's enrolment before and after.\n"
 	"\n"
-	"  -o, --output FILE   also write the comparison as CSV\n"
+	"  -o, --output FILE   also write the comparison as a table: .csv or .xlsx\n"
 	"  -m, --map FILE      draw plan B with the changing compounds marked (.png, .svg,\n"
 	"                      .pdf)\n";
 
@@ -696,12 +686,7 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (output) {
-		cm_output *o = NULL;
-		int rc = cm_output_open(ctx, output, &o);
-		if (!rc) {
-			cm_report_comparison(cm_output_stream(o), 1, cmp);
-			rc = cm_output_commit(ctx, o);
-		}
+		int rc = cm_comparison_write(ctx, output, NULL, cmp);
 		if (rc) {
 			end_progress(c);
 			fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));

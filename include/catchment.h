@@ -181,6 +181,8 @@ typedef struct cm_output_opts {
 	char *format;  /* NULL: from the extension */
 	char *schema;  /* a PostGIS plan (path PG:...): its schema; NULL: the connection
 	                  string's schemas=, else "plan" */
+	int csv_bom;   /* tables (.csv): a UTF-8 byte-order mark first; 1 */
+	char *headers; /* tables: "zh" (NULL) Chinese headers, "en" the engine's names */
 } cm_output_opts;
 
 /* [scenario NAME]: a what-if on the base data (docs/scenarios.md).  The
@@ -562,6 +564,12 @@ CM_EXTERN size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_
 CM_EXTERN size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out);
 /* The comparison as a terminal table (csv 0) or one CSV table. */
 CM_EXTERN void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c);
+/* The comparison as a table for office software at `path` (.csv or .xlsx,
+ * docs/output.md "Tables"): a row per compound that changes school, then a
+ * row per school with its enrolment in both.  `cfg` (NULL: the defaults)
+ * gives csv_bom and headers.  Written atomically. */
+CM_EXTERN int cm_comparison_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
+                                  const cm_comparison *c);
 CM_EXTERN void cm_comparison_free(cm_comparison *c);
 
 /* ---------------------------------------------------------------- maps */
@@ -588,6 +596,11 @@ CM_EXTERN int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path,
  * seats.  `markdown` 1: a Markdown document; 0: one CSV table. */
 CM_EXTERN void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
                                 const cm_plan *plan);
+/* The same at `path`, atomically: .md the Markdown document; .csv or .xlsx
+ * a table for office software (docs/output.md "Tables": UTF-8 with a BOM,
+ * Chinese headers, ids as text; [output] csv_bom and headers). */
+CM_EXTERN int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
+                              const cm_dataset *ds, const cm_plan *plan);
 
 /* One solved plan of a scenario run: the base first, then the scenarios. */
 typedef struct cm_run {
@@ -602,6 +615,9 @@ typedef struct cm_run {
  * terminal, then for each scenario where its shortfall grows and whose
  * shadow prices rise. */
 CM_EXTERN void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n);
+/* The comparison's table at `path` (.csv or .xlsx, as cm_ranges_write). */
+CM_EXTERN int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
+                                 const cm_run *runs, size_t n);
 
 /* Writes the terminal summary of a plan. */
 CM_EXTERN void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds,

@@ -48,6 +48,7 @@ void cm_config_init(cm_config *cfg)
 	cfg->road.tolerance_m = 0.5;
 	cfg->road.walk_kmh = 4.5;
 	cfg->road.speed_default_kmh = 30;
+	cfg->output.csv_bom = 1;
 }
 
 /* ------------------------------------------------------------ key table */
@@ -94,6 +95,8 @@ static const key_def keys[] = {
 	{"output", "path", K_PATH, OFF(output.path), 0, 0, NULL},
 	{"output", "format", K_STRING, OFF(output.format), 0, 0, "gpkg,shp,geojson,csv"},
 	{"output", "schema", K_STRING, OFF(output.schema), 0, 0, NULL},
+	{"output", "csv_bom", K_BOOL, OFF(output.csv_bom), 0, 1, NULL},
+	{"output", "headers", K_STRING, OFF(output.headers), 0, 0, "zh,en"},
 	{"output", "name", K_STRING, OFF(name), 0, 0, NULL},
 	{"input", "crs", K_STRING, OFF(crs), 0, 0, NULL},
 	{"input", "repair_geometry", K_BOOL, OFF(repair_geometry), 0, 1, NULL},
@@ -900,6 +903,7 @@ void cm_config_free(cm_config *cfg)
 	free(cfg->output.path);
 	free(cfg->output.format);
 	free(cfg->output.schema);
+	free(cfg->output.headers);
 	free(cfg->solve.first_plan);
 	free(cfg);
 }

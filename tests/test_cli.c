@@ -216,7 +216,9 @@ Test(cli, enrolment_ranges)
 	free(args);
 	cr_assert(asprintf(&args, "%s/r.csv", dir) > 0);
 	text = slurp(args, NULL);
-	cr_assert(text && !strncmp(text, "level,school_id,school_name,seats,enrolled,compound_id", 54));
+	/* a BOM, then Chinese headers (docs/output.md "Tables") */
+	cr_assert(text && !strncmp(text, "\xEF\xBB\xBF学段,学校代码,学校名称,学位,招生,小区代码", 3 + 59),
+	          "%s", text);
 	cr_assert(strstr(text, "primary,S1,北城小学,90,"), "%s", text);
 	free(text);
 	free(args);
@@ -238,6 +240,68 @@ Test(cli, enrolment_ranges)
 
 #include <gdal.h>
 #include <ogr_api.h>
+
+/* The ranges read back with GDAL from a table at `path`: the first row's
+ * school and compound ids, and the first header. */
+static void table_first_row(const char *path, char *school, char *compound, char *header)
+{
+	GDALDatasetH g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	cr_assert(g, "cannot open %s", path);
+	lyr = GDALDatasetGetLayer(g, 0);
+	snprintf(header, 64, "%s", OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(lyr), 1)));
+	OGR_L_ResetReading(lyr);
+	f = OGR_L_GetNextFeature(lyr);
+	cr_assert(f, "%s: no rows", path);
+	snprintf(school, 64, "%s", OGR_F_GetFieldAsString(f, 1));
+	snprintf(compound, 64, "%s", OGR_F_GetFieldAsString(f, 5));
+	OGR_F_Destroy(f);
+	GDALClose(g);
+}
+
+/* Issue 14: tables for offices.  The ranges as XLSX and as CSV with a BOM
+ * read back with GDAL: Chinese headers, ids with leading zeros kept (as
+ * text, not numbers); csv_bom = no and headers = en give the plain CSV. */
+Test(cli, ranges_for_offices)
+{
+	tschool s[] = {{"007", "primary", "public", 90, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"0012", "urban", 20, 3, 0, 0, 300, 0}, {"0100", "urban", 10, 0, 0, 0, 0, 400}};
+	char *path, school[64], compound[64], header[64], *text;
+	tiny t;
+	cm_ctx *ctx;
+	GDALAllRegister();
+	tiny_solve(&t, s, 1, c, 2, "");
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert(asprintf(&path, "%s/r.xlsx", t.dir) > 0);
+	cr_assert_eq(cm_ranges_write(ctx, path, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	table_first_row(path, school, compound, header);
+	cr_assert_str_eq(header, "学校代码");
+	cr_assert_str_eq(school, "007");
+	cr_assert_str_eq(compound, "0012");
+	free(path);
+	cr_assert(asprintf(&path, "%s/r.csv", t.dir) > 0);
+	cr_assert_eq(cm_ranges_write(ctx, path, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	text = slurp(path, NULL);
+	cr_assert(text && !memcmp(text, "\xEF\xBB\xBF", 3), "no byte-order mark");
+	free(text);
+	table_first_row(path, school, compound, header);
+	cr_assert_str_eq(header, "学校代码");
+	cr_assert_str_eq(school, "007");
+	cr_assert_str_eq(compound, "0012");
+	/* the plain CSV, as before: no BOM, the engine's names */
+	t.cfg->output.csv_bom = 0;
+	t.cfg->output.headers = strdup("en");
+	cr_assert_eq(cm_ranges_write(ctx, path, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	text = slurp(path, NULL);
+	cr_assert(text && !strncmp(text, "level,school_id,school_name,seats,enrolled,compound_id,", 55),
+	          "%s", text);
+	cr_assert(strstr(text, "primary,007,"), "%s", text);
+	free(text);
+	free(path);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -449,7 +513,7 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 	free(args);
 	cr_assert(asprintf(&csvpath, "%s/p-scenarios.csv", dir) > 0);
 	csv = slurp(csvpath, NULL);
-	cr_assert(csv && !strncmp(csv, "scenario,level,pupils,placed,shortfall", 38));
+	cr_assert(csv && !strncmp(csv, "\xEF\xBB\xBF方案,学段,学生,有学位,缺学位", 3 + 40));
 	/* columns: 4 shortfall, 8 migrant share (%), 11 moved, 12 moved_compounds.
 	 * The closure leaves the primary quota just short unless a few local
 	 * pupils make room for migrants (the quota comes before stability):
@@ -514,13 +578,17 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 		int compounds = 0;
 		snprintf(p, sizeof p, "%s/cmp.csv", dir);
 		text = slurp(p, NULL);
-		cr_assert(text && !strncmp(text, "kind,level,id,name,from,to,pupils\n", 34), "%s", text);
+		cr_assert(text && !strncmp(text, "\xEF\xBB\xBF类别,学段,代码,名称,原,现,学生,原招生,现招生\n",
+		                           3 + 63), "%s", text);
 		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			if (!strncmp(line, "compound,", 9)) {
 				cr_assert(strstr(line, ",XX001,"), "%s", line);
 				compounds++;
 			} else if (!strncmp(line, "school,primary,XX001,", 21)) {
-				cr_assert(strstr(line, ",0,-"), "%s", line);
+				/* its enrolment gone: -N pupils, from N to 0 */
+				size_t n = strlen(line);
+				cr_assert(strstr(line, ",,,-") && n > 2 && !strcmp(line + n - 2, ",0"), "%s",
+				          line);
 			}
 		}
 		cr_assert_gt(compounds, 0);

@@ -1,0 +1,352 @@
+/*
+ * table.c: tables for office software (table.h).
+ */
+#include "table.h"
+
+#include <cpl_error.h>
+#include <cpl_conv.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct cm__table {
+	cm_ctx *ctx;
+	const cm__tcol *cols;
+	int ncols;
+	int rc;                 /* the first error, 0 */
+	char *target;
+	/* CSV */
+	cm_output *out;
+	/* XLSX: made in memory (the driver wants the extension), then written
+	 * out through cm_output as the CSV is */
+	char *mem;
+	GDALDatasetH ds;
+	OGRLayerH lyr;
+};
+
+static const char *ext_of(const char *path)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int open_xlsx(cm__table *t, const char *sheet, int zh)
+{
+	GDALDriverH drv;
+	int k;
+	GDALAllRegister();
+	if (!(drv = GDALGetDriverByName("XLSX")))
+		return cm__error(t->ctx, CM_EIO, "%s: this GDAL has no XLSX driver", t->target);
+	if (!(t->mem = cm__sprintf("/vsimem/catchment-table-%p.xlsx", (void *)t)))
+		return cm__error(t->ctx, CM_ENOMEM, "out of memory");
+	CPLErrorReset();
+	t->ds = GDALCreate(drv, t->mem, 0, 0, 0, GDT_Unknown, NULL);
+	if (t->ds)
+		t->lyr = GDALDatasetCreateLayer(t->ds, sheet, NULL, wkbNone, NULL);
+	if (!t->lyr)
+		return cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+		                 CPLGetLastErrorMsg());
+	for (k = 0; k < t->ncols; k++) {
+		OGRFieldDefnH fd = OGR_Fld_Create(zh ? t->cols[k].zh : t->cols[k].name,
+		                                  t->cols[k].number ? OFTReal : OFTString);
+		OGRErr e = OGR_L_CreateField(t->lyr, fd, 1);
+		OGR_Fld_Destroy(fd);
+		if (e != OGRERR_NONE)
+			return cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+			                 CPLGetLastErrorMsg());
+	}
+	return 0;
+}
+
+int cm__table_open(cm_ctx *ctx, const char *path, const char *sheet, const cm__tcol *cols,
+                   int ncols, const cm_config *cfg, cm__table **out)
+{
+	cm__table *t = calloc(1, sizeof *t);
+	int zh = !cfg || !cfg->output.headers || strcmp(cfg->output.headers, "en");
+	int bom = !cfg || cfg->output.csv_bom;
+	int k, rc = 0;
+	*out = NULL;
+	if (!t || !(t->target = cm__strdup(path))) {
+		free(t);
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	}
+	t->ctx = ctx;
+	t->cols = cols;
+	t->ncols = ncols;
+	cm__out_tidy(path);
+	if (!strcasecmp(ext_of(path), "xlsx")) {
+		rc = open_xlsx(t, sheet, zh);
+	} else if (!(rc = cm_output_open(ctx, path, &t->out))) {
+		FILE *fp = cm_output_stream(t->out);
+		if (bom)
+			fputs("\xEF\xBB\xBF", fp);
+		for (k = 0; k < ncols; k++) {
+			if (k)
+				fputc(',', fp);
+			cm__csv_field(fp, zh ? cols[k].zh : cols[k].name);
+		}
+		fputc('\n', fp);
+	}
+	if (rc) {
+		t->rc = rc;
+		cm__table_close(t, 0);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+int cm__table_row(cm__table *t, const char *const *cells)
+{
+	int k;
+	if (t->rc)
+		return t->rc;
+	if (t->out) {
+		FILE *fp = cm_output_stream(t->out);
+		for (k = 0; k < t->ncols; k++) {
+			const char *c = cells[k] ? cells[k] : "";
+			if (k)
+				fputc(',', fp);
+			if (t->cols[k].number)
+				fputs(c, fp);
+			else
+				cm__csv_field(fp, c);
+		}
+		fputc('\n', fp);
+		return 0;
+	} else {
+		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(t->lyr));
+		OGRErr e;
+		for (k = 0; k < t->ncols; k++)
+			if (cells[k] && *cells[k]) {
+				if (t->cols[k].number)
+					OGR_F_SetFieldDouble(f, k, strtod(cells[k], NULL));
+				else
+					OGR_F_SetFieldString(f, k, cells[k]);
+			}
+		e = OGR_L_CreateFeature(t->lyr, f);
+		OGR_F_Destroy(f);
+		if (e != OGRERR_NONE)
+			t->rc = cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+			                  CPLGetLastErrorMsg());
+		return t->rc;
+	}
+}
+
+int cm__table_close(cm__table *t, int ok)
+{
+	int rc;
+	if (!t)
+		return 0;
+	rc = t->rc;
+	if (t->out) {
+		if (ok && !rc)
+			rc = cm_output_commit(t->ctx, t->out);
+		else
+			cm_output_abort(t->out);
+	} else if (t->mem) {
+		vsi_l_offset len = 0;
+		GByte *buf;
+		cm_output *o = NULL;
+		if (t->ds) {
+			CPLErrorReset();
+			GDALClose(t->ds);
+			if (ok && !rc && CPLGetLastErrorType() >= CE_Failure)
+				rc = cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+				               CPLGetLastErrorMsg());
+		}
+		buf = VSIGetMemFileBuffer(t->mem, &len, TRUE);
+		if (ok && !rc && !buf)
+			rc = cm__error(t->ctx, CM_EIO, "%s: cannot write it: GDAL made no file", t->target);
+		if (ok && !rc && !(rc = cm_output_open(t->ctx, t->target, &o))) {
+			fwrite(buf, 1, (size_t)len, cm_output_stream(o));
+			rc = cm_output_commit(t->ctx, o);
+		}
+		CPLFree(buf);
+		free(t->mem);
+	}
+	free(t->target);
+	free(t);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the tables */
+
+static const char *level_cell(cm_level lv)
+{
+	return cm_level_name(lv);
+}
+
+int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const cm_dataset *ds,
+                    const cm_plan *plan)
+{
+	static const cm__tcol cols[] = {
+		{"level", "学段", 0},          {"school_id", "学校代码", 0},
+		{"school_name", "学校名称", 0}, {"seats", "学位", 1},
+		{"enrolled", "招生", 1},       {"compound_id", "小区代码", 0},
+		{"compound_name", "小区名称", 0}, {"local", "户籍学生", 1},
+		{"migrant", "随迁子女", 1},
+	};
+	const cm_school *schools;
+	const cm_compound *compounds;
+	const cm_assignment *a;
+	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k;
+	size_t n = strlen(path);
+	cm__table *t;
+	int lv, rc;
+	if (n >= 3 && !strcasecmp(path + n - 3, ".md")) {
+		cm_output *o = NULL;
+		if ((rc = cm_output_open(ctx, path, &o)))
+			return rc;
+		cm_report_ranges(cm_output_stream(o), 1, cfg, ds, plan);
+		return cm_output_commit(ctx, o);
+	}
+	if ((rc = cm__table_open(ctx, path, "招生范围", cols, 9, cfg, &t)))
+		return rc;
+	cm_dataset_compounds(ds, &compounds);
+	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+		if (!cm_plan_summary(plan, (cm_level)lv)->solved)
+			continue;
+		for (i = 0; i < ns && !rc; i++) {
+			const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
+			char seats[24], enrolled[24];
+			if (!r->teaches || schools[i].sector != CM_PUBLIC)
+				continue;
+			snprintf(seats, sizeof seats, "%d", r->seats);
+			snprintf(enrolled, sizeof enrolled, "%d", r->enrolled);
+			for (k = 0; k < na && !rc; k++) {
+				const cm_compound *c;
+				char local[24], migrant[24];
+				const char *cells[9];
+				if (a[k].level != (cm_level)lv || a[k].school != (long)i ||
+				    a[k].seat != CM_SEAT_PUBLIC)
+					continue;
+				c = &compounds[a[k].compound];
+				snprintf(local, sizeof local, "%d", a[k].local);
+				snprintf(migrant, sizeof migrant, "%d", a[k].migrant);
+				cells[0] = level_cell((cm_level)lv);
+				cells[1] = schools[i].id;
+				cells[2] = schools[i].name;
+				cells[3] = seats;
+				cells[4] = enrolled;
+				cells[5] = c->id;
+				cells[6] = c->name;
+				cells[7] = local;
+				cells[8] = migrant;
+				rc = cm__table_row(t, cells);
+			}
+		}
+	}
+	return cm__table_close(t, !rc);
+}
+
+/* Full schools of a plan's level: no seat to spare. */
+static int full_at(const cm_plan *plan, const cm_dataset *ds, cm_level lv)
+{
+	const cm_school *s;
+	size_t n = cm_dataset_schools(ds, &s), i;
+	int full = 0;
+	for (i = 0; i < n; i++) {
+		const cm_school_result *r = cm_plan_school(plan, lv, i);
+		full += r->teaches && r->seats > 0 && r->spare <= 0;
+	}
+	return full;
+}
+
+int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const cm_run *runs,
+                       size_t n)
+{
+	static const cm__tcol cols[] = {
+		{"scenario", "方案", 0},
+		{"level", "学段", 0},
+		{"pupils", "学生", 1},
+		{"placed", "有学位", 1},
+		{"shortfall", "缺学位", 1},
+		{"mean_distance_m", "平均距离(米)", 1},
+		{"max_distance_m", "最远距离(米)", 1},
+		{"near_share", "就近比例", 1},
+		{"migrant_public_share", "随迁子女公办比例", 1},
+		{"overfull_schools", "超额学校", 1},
+		{"full_schools", "满额学校", 1},
+		{"moved", "变动学生", 1},
+		{"moved_compounds", "变动小区", 1},
+		{"solve_seconds", "求解秒数", 1},
+	};
+	cm__table *t;
+	size_t r;
+	int lv, rc;
+	if ((rc = cm__table_open(ctx, path, "方案比较", cols, 14, cfg, &t)))
+		return rc;
+	for (r = 0; r < n && !rc; r++)
+		for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
+			const cm_level_summary *s = cm_plan_summary(runs[r].plan, (cm_level)lv);
+			char v[12][32];
+			const char *cells[14];
+			int k;
+			if (!s->solved)
+				continue;
+			for (k = 0; k < 12; k++)
+				v[k][0] = '\0';
+			snprintf(v[0], 32, "%ld", s->pupils);
+			snprintf(v[1], 32, "%ld", s->placed);
+			snprintf(v[2], 32, "%ld", s->unplaced);
+			snprintf(v[3], 32, "%.1f", s->mean_distance_m);
+			snprintf(v[4], 32, "%.1f", s->max_distance_m);
+			if (s->near_share >= 0) /* a share of nobody is empty */
+				snprintf(v[5], 32, "%.4f", s->near_share);
+			if (s->migrant_public_share >= 0)
+				snprintf(v[6], 32, "%.4f", s->migrant_public_share);
+			snprintf(v[7], 32, "%d", s->overfull);
+			snprintf(v[8], 32, "%d", full_at(runs[r].plan, runs[r].ds, (cm_level)lv));
+			if (s->has_previous) {
+				snprintf(v[9], 32, "%ld", s->moved);
+				snprintf(v[10], 32, "%d", s->moved_compounds);
+			}
+			snprintf(v[11], 32, "%.2f", s->solve_seconds);
+			cells[0] = runs[r].name;
+			cells[1] = level_cell((cm_level)lv);
+			for (k = 0; k < 12; k++)
+				cells[k + 2] = v[k];
+			rc = cm__table_row(t, cells);
+		}
+	return cm__table_close(t, !rc);
+}
+
+int cm_comparison_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
+                        const cm_comparison *c)
+{
+	static const cm__tcol cols[] = {
+		{"kind", "类别", 0},   {"level", "学段", 0}, {"id", "代码", 0},
+		{"name", "名称", 0},   {"from", "原", 0},    {"to", "现", 0},
+		{"pupils", "学生", 1}, {"enrolled_a", "原招生", 1}, {"enrolled_b", "现招生", 1},
+	};
+	const cm_compare_change *x;
+	const cm_compare_school *s;
+	size_t nx = cm_comparison_changes(c, &x), nsch = cm_comparison_schools(c, &s), i;
+	cm__table *t;
+	int rc;
+	if ((rc = cm__table_open(ctx, path, "对比", cols, 9, cfg, &t)))
+		return rc;
+	for (i = 0; i < nx && !rc; i++) {
+		char pupils[24];
+		const char *cells[9] = {"compound", level_cell(x[i].level), x[i].compound_id, x[i].name,
+		                        x[i].from, x[i].to, pupils, NULL, NULL};
+		snprintf(pupils, sizeof pupils, "%d", x[i].pupils);
+		rc = cm__table_row(t, cells);
+	}
+	for (i = 0; i < nsch && !rc; i++) {
+		char d[24], ea[24], eb[24];
+		const char *cells[9] = {"school", level_cell(s[i].level), s[i].school_id, s[i].name,
+		                        NULL, NULL, d, ea, eb};
+		snprintf(d, sizeof d, "%+ld", s[i].enrolled_b - s[i].enrolled_a);
+		snprintf(ea, sizeof ea, "%ld", s[i].enrolled_a);
+		snprintf(eb, sizeof eb, "%ld", s[i].enrolled_b);
+		rc = cm__table_row(t, cells);
+	}
+	return cm__table_close(t, !rc);
+}
