@@ -493,6 +493,41 @@ static long csv_field(const char *csv, const char *name, const char *level, int 
 	return *line == ',' ? -1 : atol(line);
 }
 
+/* Plan b's catchments have plan a's colour, school by school and level by
+ * level; returns how many were compared. */
+static int same_colours(const char *a, const char *b)
+{
+	GDALDatasetH ga = GDALOpenEx(a, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	GDALDatasetH gb = GDALOpenEx(b, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	OGRLayerH la, lb;
+	OGRFeatureH f, h;
+	int n = 0;
+	cr_assert(ga && gb);
+	la = GDALDatasetGetLayerByName(ga, "catchments");
+	lb = GDALDatasetGetLayerByName(gb, "catchments");
+	cr_assert(la && lb);
+	OGR_L_ResetReading(lb);
+	while ((f = OGR_L_GetNextFeature(lb))) {
+		const char *id = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "school_id"));
+		const char *lv = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level"));
+		const char *col = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "color"));
+		OGR_L_ResetReading(la);
+		while ((h = OGR_L_GetNextFeature(la))) {
+			if (!strcmp(id, OGR_F_GetFieldAsString(h, OGR_F_GetFieldIndex(h, "school_id"))) &&
+			    !strcmp(lv, OGR_F_GetFieldAsString(h, OGR_F_GetFieldIndex(h, "level")))) {
+				cr_assert_str_eq(col, OGR_F_GetFieldAsString(h, OGR_F_GetFieldIndex(h, "color")),
+				                 "%s (%s): another colour in %s", id, lv, b);
+				n++;
+			}
+			OGR_F_Destroy(h);
+		}
+		OGR_F_Destroy(f);
+	}
+	GDALClose(ga);
+	GDALClose(gb);
+	return n;
+}
+
 /* Issue 6: closing a school moves its compounds and, with a high stability
  * weight, nobody else; growth shows where the shortfall appears. */
 Test(cli, scenarios_close_and_growth, .timeout = 600)
@@ -565,6 +600,13 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 		cr_assert_gt(forced, 0);
 		cr_assert_eq(csv_field(slurp(csvpath, NULL), "close", "primary", 12), rows);
 		GDALClose(g);
+	}
+	/* the maps: every school left has its base colour (issue 14) */
+	{
+		char a[4200], b[4200];
+		snprintf(a, sizeof a, "%s/p.gpkg", dir);
+		snprintf(b, sizeof b, "%s/p-close.gpkg", dir);
+		cr_assert_geq(same_colours(a, b), 30);
 	}
 	/* catchment compare shows the same: the closed school's compounds, its
 	 * enrolment gone, a map with them marked */
