@@ -287,48 +287,55 @@ Test(postgis, passwords_are_never_shown)
 	cr_assert_not_null(strstr(msg, "PG:host="), "%s", msg);
 	cr_assert_null(strstr(msg, "hunter2"), "%s", msg);
 	free(text);
+	sh("rm -rf '%s'", dir);
 	free(dir);
 }
 
 /* ------------------------------------------------------------ a server */
 
+/* The test's cluster: stopped and removed after the test, passed or not
+ * (Criterion runs .fini after a failed assertion too). */
+static pg P;
+
+static void cluster_fini(void)
+{
+	cluster_down(&P);
+}
+
 /* Acceptance: the county loaded into PostGIS solves to the same plan as
  * from its files (every layer, feature and field but the solve's
  * seconds). */
-Test(postgis, the_county_in_postgis_solves_as_from_its_files, .timeout = 600)
+Test(postgis, the_county_in_postgis_solves_as_from_its_files, .timeout = 600, .fini = cluster_fini)
 {
-	pg p;
 	char *a, *b, plan_a[700], plan_b[700];
-	NEED_PG(&p);
-	load_example(&p);
-	snprintf(plan_a, sizeof plan_a, "%s/files.gpkg", p.dir);
-	snprintf(plan_b, sizeof plan_b, "%s/pg.gpkg", p.dir);
-	cr_assert_eq(run("-q solve -o %s %s", plan_a, file_ini(&p, "files.ini", NULL)), 0);
-	cr_assert_eq(run("-q solve -o %s '%s'", plan_b, pg_ini(&p, "pg.ini", NULL)), 0);
-	a = dump(&p, plan_a, "a.txt");
-	b = dump(&p, plan_b, "b.txt");
+	NEED_PG(&P);
+	load_example(&P);
+	snprintf(plan_a, sizeof plan_a, "%s/files.gpkg", P.dir);
+	snprintf(plan_b, sizeof plan_b, "%s/pg.gpkg", P.dir);
+	cr_assert_eq(run("-q solve -o %s %s", plan_a, file_ini(&P, "files.ini", NULL)), 0);
+	cr_assert_eq(run("-q solve -o %s '%s'", plan_b, pg_ini(&P, "pg.ini", NULL)), 0);
+	a = dump(&P, plan_a, "a.txt");
+	b = dump(&P, plan_b, "b.txt");
 	cr_assert(strcmp(a, b) == 0, "the plan from PostGIS differs from the plan from files: "
-	          "diff %s/a.txt %s/b.txt", p.dir, p.dir);
+	          "diff %s/a.txt %s/b.txt", P.dir, P.dir);
 	free(a);
 	free(b);
-	cluster_down(&p);
 }
 
 /* Acceptance: a plan written to PostGIS reads back as the GeoPackage;
  * map, compare and previous_plan read it as a file; the schema is marked
  * and styled; a schema that is no plan is not replaced; scenarios get
  * their own schemas. */
-Test(postgis, a_plan_in_postgis_reads_back_as_the_geopackage, .timeout = 600)
+Test(postgis, a_plan_in_postgis_reads_back_as_the_geopackage, .timeout = 600, .fini = cluster_fini)
 {
-	pg p;
 	char *a, *b, *c, *d, gpkg[700], into[800], png_a[700], png_b[700], *ma, *mb;
 	const char *ini, *out;
 	size_t na, nb;
-	NEED_PG(&p);
-	load_example(&p);
-	ini = pg_ini(&p, "pg.ini", NULL);
-	snprintf(gpkg, sizeof gpkg, "%s/plan.gpkg", p.dir);
-	snprintf(into, sizeof into, "%s password=hunter2", p.conn);
+	NEED_PG(&P);
+	load_example(&P);
+	ini = pg_ini(&P, "pg.ini", NULL);
+	snprintf(gpkg, sizeof gpkg, "%s/plan.gpkg", P.dir);
+	snprintf(into, sizeof into, "%s password=hunter2", P.conn);
 	cr_assert_eq(run("-q solve -o %s '%s'", gpkg, ini), 0);
 	{
 		char args[4096];
@@ -340,20 +347,20 @@ Test(postgis, a_plan_in_postgis_reads_back_as_the_geopackage, .timeout = 600)
 	/* the comment marks a plan, the styles are QGIS's table */
 	cr_assert_str_eq(sh_out("%s -Atc \"SELECT obj_description(oid, 'pg_namespace') LIKE "
 	                        "'catchment plan (%%' FROM pg_namespace WHERE nspname = 'plan_2027'\"",
-	                        p.psql), "t");
+	                        P.psql), "t");
 	cr_assert_str_eq(sh_out("%s -Atc \"SELECT string_agg(f_table_name, ',' ORDER BY "
 	                        "f_table_name) FROM public.layer_styles WHERE f_table_schema = "
-	                        "'plan_2027' AND useasdefault\"", p.psql), "catchments,zones");
+	                        "'plan_2027' AND useasdefault\"", P.psql), "catchments,zones");
 	cr_assert_null(strstr(sh_out("%s -Atc \"SELECT obj_description(oid, 'pg_namespace') FROM "
-	                             "pg_namespace\"", p.psql), "hunter2"));
-	snprintf(into, sizeof into, "%s schemas=plan_2027", p.conn);
-	a = dump(&p, gpkg, "gpkg.txt");
-	b = dump(&p, into, "pg.txt");
+	                             "pg_namespace\"", P.psql), "hunter2"));
+	snprintf(into, sizeof into, "%s schemas=plan_2027", P.conn);
+	a = dump(&P, gpkg, "gpkg.txt");
+	b = dump(&P, into, "pg.txt");
 	cr_assert(strcmp(a, b) == 0, "the plan read back from PostGIS differs from the "
-	          "GeoPackage: diff %s/gpkg.txt %s/pg.txt", p.dir, p.dir);
+	          "GeoPackage: diff %s/gpkg.txt %s/pg.txt", P.dir, P.dir);
 	/* maps and comparisons read it as a file */
-	snprintf(png_a, sizeof png_a, "%s/a.png", p.dir);
-	snprintf(png_b, sizeof png_b, "%s/b.png", p.dir);
+	snprintf(png_a, sizeof png_a, "%s/a.png", P.dir);
+	snprintf(png_b, sizeof png_b, "%s/b.png", P.dir);
 	cr_assert_eq(run("-q map --level primary %s -o %s", gpkg, png_a), 0);
 	cr_assert_eq(run("-q map --level primary '%s' -o %s", into, png_b), 0);
 	ma = slurp(png_a, &na);
@@ -368,86 +375,82 @@ Test(postgis, a_plan_in_postgis_reads_back_as_the_geopackage, .timeout = 600)
 		char sed[1200], gp[700], pp[700];
 		snprintf(sed, sizeof sed, "s#^\\[solve\\]#[solve]\\nstability_weight = 100000#;"
 		         "s#^\\[input\\]#[input]\\nprevious_plan = %s#", into);
-		snprintf(gp, sizeof gp, "%s/held-pg.gpkg", p.dir);
-		cr_assert_eq(run("-q solve -o %s '%s'", gp, pg_ini(&p, "held-pg.ini", sed)), 0);
+		snprintf(gp, sizeof gp, "%s/held-pg.gpkg", P.dir);
+		cr_assert_eq(run("-q solve -o %s '%s'", gp, pg_ini(&P, "held-pg.ini", sed)), 0);
 		snprintf(sed, sizeof sed, "s#^\\[solve\\]#[solve]\\nstability_weight = 100000#;"
 		         "s#^\\[input\\]#[input]\\nprevious_plan = %s#", gpkg);
-		snprintf(pp, sizeof pp, "%s/held-file.gpkg", p.dir);
-		cr_assert_eq(run("-q solve -o %s '%s'", pp, pg_ini(&p, "held-file.ini", sed)), 0);
-		c = dump(&p, gp, "held-pg.txt");
-		d = dump(&p, pp, "held-file.txt");
+		snprintf(pp, sizeof pp, "%s/held-file.gpkg", P.dir);
+		cr_assert_eq(run("-q solve -o %s '%s'", pp, pg_ini(&P, "held-file.ini", sed)), 0);
+		c = dump(&P, gp, "held-pg.txt");
+		d = dump(&P, pp, "held-file.txt");
 		cr_assert(strcmp(c, d) == 0, "held to the plan in PostGIS and to the GeoPackage: "
-		          "diff %s/held-pg.txt %s/held-file.txt", p.dir, p.dir);
+		          "diff %s/held-pg.txt %s/held-file.txt", P.dir, P.dir);
 		cr_assert_not_null(strstr(c, "moved (Integer) = 0"), "not held to last year's plan");
 		free(c);
 		free(d);
 	}
 	/* a schema that is not a plan is never replaced */
-	cr_assert_eq(sh("%s -c 'CREATE SCHEMA theirs; CREATE TABLE theirs.t (x int)'", p.psql), 0);
+	cr_assert_eq(sh("%s -c 'CREATE SCHEMA theirs; CREATE TABLE theirs.t (x int)'", P.psql), 0);
 	{
 		char args[4096];
-		snprintf(args, sizeof args, "solve --schema theirs -o '%s' '%s'", p.conn, ini);
+		snprintf(args, sizeof args, "solve --schema theirs -o '%s' '%s'", P.conn, ini);
 		cr_assert_eq(run_cli(args, &out), 1);
 		cr_assert_not_null(strstr(out, "not a catchment plan"), "%s", out);
-		cr_assert_str_eq(sh_out("%s -Atc 'SELECT count(*) FROM theirs.t'", p.psql), "0");
-		snprintf(args, sizeof args, "map '%s schemas=theirs' -o %s/t.png", p.conn, p.dir);
+		cr_assert_str_eq(sh_out("%s -Atc 'SELECT count(*) FROM theirs.t'", P.psql), "0");
+		snprintf(args, sizeof args, "map '%s schemas=theirs' -o %s/t.png", P.conn, P.dir);
 		cr_assert_eq(run_cli(args, &out), 1);
 		cr_assert_not_null(strstr(out, "not a catchment plan"), "%s", out);
 	}
 	free(a);
 	free(b);
-	cluster_down(&p);
 }
 
 /* A scenario's plan goes to a schema of its own. */
-Test(postgis, scenarios_get_their_own_schemas, .timeout = 600)
+Test(postgis, scenarios_get_their_own_schemas, .timeout = 600, .fini = cluster_fini)
 {
-	pg p;
 	const char *ini;
-	NEED_PG(&p);
-	load_example(&p);
-	ini = pg_ini(&p, "sc.ini", "$a [scenario Close-1]\\nclose = XX001");
-	cr_assert_eq(run("-q solve -o '%s schemas=county' '%s'", p.conn, ini), 0);
+	NEED_PG(&P);
+	load_example(&P);
+	ini = pg_ini(&P, "sc.ini", "$a [scenario Close-1]\\nclose = XX001");
+	cr_assert_eq(run("-q solve -o '%s schemas=county' '%s'", P.conn, ini), 0);
 	cr_assert_str_eq(sh_out("%s -Atc \"SELECT string_agg(nspname, ',' ORDER BY nspname) FROM "
-	                        "pg_namespace WHERE nspname LIKE 'county%%'\"", p.psql),
+	                        "pg_namespace WHERE nspname LIKE 'county%%'\"", P.psql),
 	                 "county,county_close_1");
-	cr_assert_eq(run("-q map --level junior '%s schemas=county_close_1' -o %s/c.svg", p.conn,
-	                 p.dir), 0);
-	cluster_down(&p);
+	cr_assert_eq(run("-q map --level junior '%s schemas=county_close_1' -o %s/c.svg", P.conn,
+	                 P.dir), 0);
 }
 
 /* Acceptance: a solve killed while it writes to PostGIS leaves the old
  * plan's schema whole and nothing of the new one.  The run is held at its
  * last step (dropping the old schema waits for a reader of it) and
  * killed there; then a run that finishes replaces the plan. */
-Test(postgis, a_solve_killed_while_writing_leaves_the_old_plan, .timeout = 600)
+Test(postgis, a_solve_killed_while_writing_leaves_the_old_plan, .timeout = 600, .fini = cluster_fini)
 {
-	pg p;
 	char *before, *after, *newer, args[4096], into[700];
 	const char *ini_b;
 	pid_t solve, reader;
 	int i, waiting = 0, st;
-	NEED_PG(&p);
-	load_example(&p);
-	snprintf(into, sizeof into, "%s schemas=plan", p.conn);
-	cr_assert_eq(run("-q solve -o '%s' '%s'", into, pg_ini(&p, "a.ini", NULL)), 0);
-	before = dump(&p, into, "before.txt");
+	NEED_PG(&P);
+	load_example(&P);
+	snprintf(into, sizeof into, "%s schemas=plan", P.conn);
+	cr_assert_eq(run("-q solve -o '%s' '%s'", into, pg_ini(&P, "a.ini", NULL)), 0);
+	before = dump(&P, into, "before.txt");
 	/* plan B differs: a shorter reach */
-	ini_b = pg_ini(&p, "b.ini", "s/^max_distance_primary_m = 6000/max_distance_primary_m = 4000/");
+	ini_b = pg_ini(&P, "b.ini", "s/^max_distance_primary_m = 6000/max_distance_primary_m = 4000/");
 	/* a reader of the old plan, in a transaction that holds its lock */
 	if ((reader = fork()) == 0) {
-		execlp("sh", "sh", "-c", strcat(strcpy(args, p.psql),
+		execlp("sh", "sh", "-c", strcat(strcpy(args, P.psql),
 		       " -c 'BEGIN' -c 'SELECT count(*) FROM plan.assignment' -c "
 		       "'SELECT pg_sleep(300)' >/dev/null 2>&1"), (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 100 && strcmp(sh_out("%s -Atc \"SELECT count(*) FROM pg_locks l JOIN "
 	                                     "pg_class c ON c.oid = l.relation WHERE c.relname = "
-	                                     "'assignment' AND l.granted\"", p.psql), "1"); i++)
+	                                     "'assignment' AND l.granted\"", P.psql), "1"); i++)
 		nap();
 	cr_assert_lt(i, 100, "the reader never held its lock");
 	snprintf(args, sizeof args, "exec %s -q solve -o '%s' '%s' >%s/killed.log 2>&1",
-	         getenv("CM_CLI"), into, ini_b, p.dir);
+	         getenv("CM_CLI"), into, ini_b, P.dir);
 	if ((solve = fork()) == 0) {
 		execlp("sh", "sh", "-c", args, (char *)NULL);
 		_exit(127);
@@ -456,37 +459,36 @@ Test(postgis, a_solve_killed_while_writing_leaves_the_old_plan, .timeout = 600)
 	for (i = 0; i < 1200 && !waiting; i++) {
 		waiting = !strcmp(sh_out("%s -Atc \"SELECT count(*) FROM pg_stat_activity WHERE "
 		                         "wait_event_type = 'Lock' AND query LIKE 'DROP SCHEMA%%'\"",
-		                         p.psql), "1");
+		                         P.psql), "1");
 		if (!waiting)
 			nap();
 	}
 	cr_assert(waiting, "the solve never reached the database's last step: %s",
-	          sh_out("cat %s/killed.log", p.dir));
+	          sh_out("cat %s/killed.log", P.dir));
 	/* in the transaction, the new plan is whole and the old one set aside */
 	kill(solve, SIGKILL);
 	waitpid(solve, &st, 0);
 	cr_assert(WIFSIGNALED(st));
 	sh("%s -Atc \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE "
-	   "'SELECT pg_sleep%%'\" >/dev/null", p.psql);
+	   "'SELECT pg_sleep%%'\" >/dev/null", P.psql);
 	waitpid(reader, &st, 0);
 	/* the server rolls the killed run's transaction back once it sees it gone */
 	for (i = 0; i < 100 && strcmp(sh_out("%s -Atc \"SELECT count(*) FROM pg_stat_activity "
 	                                     "WHERE datname = 'catch' AND pid <> pg_backend_pid() "
-	                                     "AND backend_type = 'client backend'\"", p.psql), "0");
+	                                     "AND backend_type = 'client backend'\"", P.psql), "0");
 	     i++)
 		nap();
 	cr_assert_str_eq(sh_out("%s -Atc \"SELECT string_agg(nspname, ',' ORDER BY nspname) FROM "
-	                        "pg_namespace WHERE nspname LIKE 'plan%%'\"", p.psql), "plan");
-	after = dump(&p, into, "after.txt");
+	                        "pg_namespace WHERE nspname LIKE 'plan%%'\"", P.psql), "plan");
+	after = dump(&P, into, "after.txt");
 	cr_assert(strcmp(before, after) == 0, "the old plan changed: diff %s/before.txt "
-	          "%s/after.txt", p.dir, p.dir);
+	          "%s/after.txt", P.dir, P.dir);
 	cr_assert_eq(run("compare '%s' '%s'", into, into), 0);
 	/* and a run left alone replaces it */
 	cr_assert_eq(run("-q solve -o '%s' '%s'", into, ini_b), 0);
-	newer = dump(&p, into, "newer.txt");
+	newer = dump(&P, into, "newer.txt");
 	cr_assert(strcmp(before, newer) != 0, "plan B is plan A: the test shows nothing");
 	free(before);
 	free(after);
 	free(newer);
-	cluster_down(&p);
 }
