@@ -4,7 +4,9 @@
  * In the order it runs (cm__roads_pairs):
  *   1. read the roads layer (any OGR line source) into the working CRS,
  *      leaving out, when pupils walk, roads of the no_walk classes, each
- *      line with its speed;
+ *      line with its speed and, when they are driven, its direction (a
+ *      `oneway` field: yes / true / 1 along the line as drawn, -1 /
+ *      reverse against it; walkers go both ways);
  *   2. build the graph: every vertex is a node, vertices closer than
  *      tolerance_m are one node, and each segment between two vertices is
  *      an edge.  Lines that cross without a shared vertex do not meet:
@@ -20,11 +22,13 @@
  *      levels it teaches; each compound met gets the metres and minutes of
  *      its fastest way: the node's, plus the way along its segment, plus its
  *      own snap.  The reach is in metres along that way (docs/model.md).
+ *      On one-way streets the search runs against the traffic: it goes
+ *      from the school back to the homes, so each pair is the way from
+ *      home to school (the morning trip).
  * Why our own bounded Dijkstra and not a library (igraph): the search
  * runs once per school and stops at its reach, touching a few thousand
  * nodes; the arrays it needs are reset by a list of what it touched, so a
- * search costs what it visits, not the graph's size.  Roads are two-way:
- * one-way streets are not modelled.
+ * search costs what it visits, not the graph's size.
  *
  * The pairs go to distance.c, the one place distances are looked up.
  */
@@ -51,6 +55,7 @@ typedef struct graph {
 	size_t *ea, *eb;             /* by edge: its ends */
 	double *elen;                /* by edge: length, metres */
 	double *epace;               /* by edge: minutes per metre, at its road's speed */
+	signed char *edir;           /* by edge: 0 two-way, 1 only from a to b, -1 only b to a */
 	double max_pace;             /* the slowest edge's pace: bounds a search in minutes */
 	double *sx1, *sy1, *sx2, *sy2; /* by edge: the segment, end a then end b */
 	size_t *adj_start;           /* by node: first adjacency (n_nodes + 1) */
@@ -72,6 +77,7 @@ static void graph_free(graph *g)
 	free(g->eb);
 	free(g->elen);
 	free(g->epace);
+	free(g->edir);
 	free(g->sx1);
 	free(g->sy1);
 	free(g->sx2);
@@ -87,20 +93,24 @@ typedef struct lines {
 	cm_vec x, y;                 /* double: vertices */
 	cm_vec part;                 /* size_t: first vertex of each part */
 	cm_vec kmh;                  /* double: each part's speed, km/h */
+	cm_vec dir;                  /* signed char: each part's direction (graph.edir) */
 	size_t roads, left_out;      /* features used, and left out by class */
 } lines;
 
-static int add_line(lines *L, OGRGeometryH g, double kmh)
+static int add_line(lines *L, OGRGeometryH g, double kmh, int dir)
 {
 	int i, n = OGR_G_GetPointCount(g);
 	size_t *p;
 	double *v;
+	signed char *d;
 	if (n < 2)
 		return 0;
-	if (!(p = cm__vec_push(&L->part)) || !(v = cm__vec_push(&L->kmh)))
+	if (!(p = cm__vec_push(&L->part)) || !(v = cm__vec_push(&L->kmh)) ||
+	    !(d = cm__vec_push(&L->dir)))
 		return -1;
 	*p = L->x.len;
 	*v = kmh;
+	*d = (signed char)dir;
 	for (i = 0; i < n; i++) {
 		double *x = cm__vec_push(&L->x), *y = cm__vec_push(&L->y);
 		if (!x || !y)
@@ -126,6 +136,23 @@ static void undo_offsets(OGRGeometryH g, cm_coords coords)
 	}
 }
 
+/* A oneway value as OpenStreetMap writes it: 1 along the line as drawn,
+ * -1 against it, 0 both ways (no, false, 0, empty, and values such as
+ * reversible or alternating, whose direction changes by the hour). */
+static int oneway_of(const char *v)
+{
+	static const char *const fwd[] = {"yes", "true", "1", "y", "t", NULL};
+	static const char *const back[] = {"-1", "reverse", NULL};
+	int k;
+	for (k = 0; fwd[k]; k++)
+		if (cm__streq_ci(v, fwd[k]))
+			return 1;
+	for (k = 0; back[k]; k++)
+		if (cm__streq_ci(v, back[k]))
+			return -1;
+	return 0;
+}
+
 static int class_field(OGRFeatureDefnH defn, const char *want)
 {
 	static const char *const names[] = {"class", "highway", "fclass", "道路等级", "等级", NULL};
@@ -146,7 +173,7 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	OGRCoordinateTransformationH fwd = NULL;
 	OGRFeatureH f;
 	char **opts = NULL;
-	int rc, fcls = -1, n;
+	int rc, fcls = -1, fone = -1, n;
 
 	if ((rc = cm__input_ok(ctx, path, "roads")))
 		return rc;
@@ -191,6 +218,10 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		               path, lname, cfg->road.class_field);
 		goto done;
 	}
+	if (cfg->road.mode == CM_ROADS_DRIVE) {
+		static const char *const oneway_names[] = {"oneway", NULL};
+		fone = cm__field_named(OGR_L_GetLayerDefn(lyr), oneway_names);
+	}
 	if (in->source_crs) {
 		if (!(src = cm__crs_from_user(in->source_crs))) {
 			rc = cm__error(ctx, CM_EINPUT, "%s: roads_source_crs = '%s' is not a CRS GDAL "
@@ -230,7 +261,7 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		long fid = (long)OGR_F_GetFID(f);
 		double kmh = cfg->road.mode == CM_ROADS_WALK ? cfg->road.walk_kmh
 		                                             : cfg->road.speed_default_kmh;
-		int k;
+		int k, dir = fone >= 0 ? oneway_of(OGR_F_GetFieldAsString(f, fone)) : 0;
 		if (fcls >= 0) {
 			const char *raw = OGR_F_GetFieldAsString(f, fcls);
 			char *cls = enc ? CPLRecode(raw, enc, CPL_ENC_UTF8) : NULL;
@@ -268,10 +299,10 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				         "cannot be converted to the working CRS");
 			free(label);
 		} else if (t == wkbLineString) {
-			rc = add_line(L, g, kmh);
+			rc = add_line(L, g, kmh, dir);
 		} else {
 			for (k = 0; k < OGR_G_GetGeometryCount(g) && !rc; k++)
-				rc = add_line(L, OGR_G_GetGeometryRef(g, k), kmh);
+				rc = add_line(L, OGR_G_GetGeometryRef(g, k), kmh, dir);
 		}
 		L->roads++;
 		OGR_G_DestroyGeometry(g);
@@ -321,6 +352,7 @@ static int build_graph(const lines *L, double tol, graph *g)
 	const double *x = L->x.data, *y = L->y.data;
 	const size_t *part = L->part.data;
 	const double *kmh = L->kmh.data;
+	const signed char *dir = L->dir.data;
 	size_t nv = L->x.len, cap = 16, mask, v, p, e;
 	double cs = tol > 0 ? tol : 1e-3;
 	cell_slot *tab = NULL;
@@ -371,12 +403,13 @@ static int build_graph(const lines *L, double tol, graph *g)
 	g->eb = malloc((nv + 1) * sizeof *g->eb);
 	g->elen = malloc((nv + 1) * sizeof *g->elen);
 	g->epace = malloc((nv + 1) * sizeof *g->epace);
+	g->edir = malloc((nv + 1) * sizeof *g->edir);
 	g->sx1 = malloc((nv + 1) * sizeof *g->sx1);
 	g->sy1 = malloc((nv + 1) * sizeof *g->sy1);
 	g->sx2 = malloc((nv + 1) * sizeof *g->sx2);
 	g->sy2 = malloc((nv + 1) * sizeof *g->sy2);
 	g->adj_start = calloc(g->n_nodes + 2, sizeof *g->adj_start);
-	if (!g->ea || !g->eb || !g->elen || !g->epace || !g->sx1 || !g->sy1 || !g->sx2 || !g->sy2 ||
+	if (!g->ea || !g->eb || !g->elen || !g->epace || !g->edir || !g->sx1 || !g->sy1 || !g->sx2 || !g->sy2 ||
 	    !g->adj_start)
 		goto done;
 	for (p = 0; p < L->part.len; p++) {
@@ -393,9 +426,14 @@ static int build_graph(const lines *L, double tol, graph *g)
 			g->sy2[e] = y[v + 1];
 			g->elen[e] = cm__distance(x[v], y[v], x[v + 1], y[v + 1]);
 			g->epace[e] = 60.0 / (1000.0 * kmh[p]);
+			g->edir[e] = dir[p];
 			g->max_pace = fmax(g->max_pace, g->epace[e]);
-			g->adj_start[g->ea[e] + 2]++;
-			g->adj_start[g->eb[e] + 2]++;
+			/* the search runs from the school against the traffic:
+			 * an edge is listed at the end its traffic arrives at */
+			if (g->edir[e] >= 0)
+				g->adj_start[g->eb[e] + 2]++;
+			if (g->edir[e] <= 0)
+				g->adj_start[g->ea[e] + 2]++;
 		}
 	}
 	for (v = 0; v < g->n_nodes; v++)
@@ -403,8 +441,10 @@ static int build_graph(const lines *L, double tol, graph *g)
 	if (!(g->adj_edge = malloc((2 * g->n_edges + 1) * sizeof *g->adj_edge)))
 		goto done;
 	for (e = 0; e < g->n_edges; e++) {
-		g->adj_edge[g->adj_start[g->ea[e] + 1]++] = e;
-		g->adj_edge[g->adj_start[g->eb[e] + 1]++] = e;
+		if (g->edir[e] >= 0)
+			g->adj_edge[g->adj_start[g->eb[e] + 1]++] = e;
+		if (g->edir[e] <= 0)
+			g->adj_edge[g->adj_start[g->ea[e] + 1]++] = e;
 	}
 	rc = 0;
 done:
@@ -517,6 +557,29 @@ static snap snap_point(const graph *g, const seg_grid *G, double snap_m, double 
 
 /* ------------------------------------------------------------ 4. searching */
 
+/* Whether a traveller at `along` on edge e may go to (leave by) its end a,
+ * or come from (arrive by) it: on a one-way edge only with the traffic,
+ * but a point at the end itself is at the node. */
+static int leaves_by_a(const graph *g, size_t e, double along)
+{
+	return g->edir[e] <= 0 || along <= 0;
+}
+
+static int leaves_by_b(const graph *g, size_t e, double along)
+{
+	return g->edir[e] >= 0 || along >= g->elen[e];
+}
+
+static int arrives_by_a(const graph *g, size_t e, double along)
+{
+	return g->edir[e] >= 0 || along <= 0;
+}
+
+static int arrives_by_b(const graph *g, size_t e, double along)
+{
+	return g->edir[e] <= 0 || along >= g->elen[e];
+}
+
 typedef struct heap_item {
 	double d;
 	size_t node;
@@ -604,15 +667,24 @@ static int search_from(const graph *g, search *S, const snap *cs, snap at, doubl
 	size_t nh = 0, k, e = (size_t)at.edge;
 	double pace = g->epace[e], bound = reach * g->max_pace * (1 + 1e-9);
 	S->n_touched = S->n_met = 0;
-	relax(S, &nh, g->ea[e], (at.off + at.along) * pace, at.off + at.along);
-	relax(S, &nh, g->eb[e], (at.off + g->elen[e] - at.along) * pace,
-	      at.off + g->elen[e] - at.along);
-	/* compounds on the school's own segment, straight along it */
-	for (k = S->att_start[g->ea[e]]; k < S->att_start[g->ea[e] + 1]; k++) {
-		size_t c = S->att_comp[k];
-		double m = at.off + fabs(at.along - cs[c].along) + cs[c].off;
-		if (cs[c].edge == (long)e)
-			meet(S, c, m * pace, m);
+	if (arrives_by_a(g, e, at.along))
+		relax(S, &nh, g->ea[e], (at.off + at.along) * pace, at.off + at.along);
+	if (arrives_by_b(g, e, at.along))
+		relax(S, &nh, g->eb[e], (at.off + g->elen[e] - at.along) * pace,
+		      at.off + g->elen[e] - at.along);
+	/* compounds on the school's own segment, straight along it (with the
+	 * traffic: on a one-way segment, from upstream of the school); each
+	 * is listed at one end or both, so each end's list is looked at */
+	for (int end = 0; end < 2; end++) {
+		size_t node = end ? g->eb[e] : g->ea[e];
+		for (k = S->att_start[node]; k < S->att_start[node + 1]; k++) {
+			size_t c = S->att_comp[k];
+			double m = at.off + fabs(at.along - cs[c].along) + cs[c].off;
+			if (cs[c].edge == (long)e &&
+			    (g->edir[e] == 0 || (g->edir[e] > 0) == (cs[c].along <= at.along) ||
+			     cs[c].along == at.along))
+				meet(S, c, m * pace, m);
+		}
 	}
 	while (nh) {
 		heap_item it = heap_pop(S->heap, &nh);
@@ -694,6 +766,7 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	cm__vec_init(&L.y, sizeof(double));
 	cm__vec_init(&L.part, sizeof(size_t));
 	cm__vec_init(&L.kmh, sizeof(double));
+	cm__vec_init(&L.dir, sizeof(signed char));
 	cm__vec_init(&found, sizeof(cm__pair));
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = read_roads(ctx, cfg, ds, diag, &L);
@@ -734,10 +807,12 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	    !S.best_m || !S.touched || !S.best ||
 	    !S.met || !S.heap)
 		goto nomem;
+	/* a compound is listed at each end its pupils can leave by */
 	for (i = 0; i < ds->n_compounds; i++)
 		if (cs[i].edge >= 0) {
-			S.att_start[g.ea[cs[i].edge] + 2]++;
-			S.att_start[g.eb[cs[i].edge] + 2]++;
+			size_t e = (size_t)cs[i].edge;
+			S.att_start[g.ea[e] + 2] += (size_t)leaves_by_a(&g, e, cs[i].along);
+			S.att_start[g.eb[e] + 2] += (size_t)leaves_by_b(&g, e, cs[i].along);
 		}
 	for (i = 0; i < g.n_nodes; i++)
 		S.att_start[i + 2] += S.att_start[i + 1];
@@ -746,14 +821,18 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		if (cs[i].edge < 0)
 			continue;
 		e = (size_t)cs[i].edge;
-		k = S.att_start[g.ea[e] + 1]++;
-		S.att_comp[k] = i;
-		S.att_off[k] = cs[i].along + cs[i].off;
-		S.att_min[k] = S.att_off[k] * g.epace[e];
-		k = S.att_start[g.eb[e] + 1]++;
-		S.att_comp[k] = i;
-		S.att_off[k] = g.elen[e] - cs[i].along + cs[i].off;
-		S.att_min[k] = S.att_off[k] * g.epace[e];
+		if (leaves_by_a(&g, e, cs[i].along)) {
+			k = S.att_start[g.ea[e] + 1]++;
+			S.att_comp[k] = i;
+			S.att_off[k] = cs[i].along + cs[i].off;
+			S.att_min[k] = S.att_off[k] * g.epace[e];
+		}
+		if (leaves_by_b(&g, e, cs[i].along)) {
+			k = S.att_start[g.eb[e] + 1]++;
+			S.att_comp[k] = i;
+			S.att_off[k] = g.elen[e] - cs[i].along + cs[i].off;
+			S.att_min[k] = S.att_off[k] * g.epace[e];
+		}
 	}
 	for (i = 0; i < g.n_nodes; i++)
 		S.dist[i] = HUGE_VAL;
@@ -814,6 +893,7 @@ done:
 	cm__vec_free(&L.y);
 	cm__vec_free(&L.part);
 	cm__vec_free(&L.kmh);
+	cm__vec_free(&L.dir);
 	cm__vec_free(&found);
 	return rc;
 }

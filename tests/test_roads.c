@@ -35,9 +35,10 @@ static const char *school_of(const tiny *t, const char *cid, double *dist)
 
 /* Roads as GeoJSON lines in UTM 49N, metres from (X0, Y0): `lines` holds
  * "x y, x y, ...; x y, ..." (lines separated by ';'), `classes` their
- * classes (NULL: none).  Returns the file's path (caller frees). */
-static char *roads_file(const char *dir, const char *name, const char *lines,
-                        const char *const *classes)
+ * classes (NULL: none) and `oneway` their oneway values (NULL: no such
+ * field).  Returns the file's path (caller frees). */
+static char *roads_file_oneway(const char *dir, const char *name, const char *lines,
+                               const char *const *classes, const char *const *oneway)
 {
 	char *buf = NULL, *copy = strdup(lines), *save = NULL, *line, *path;
 	size_t len = 0;
@@ -48,9 +49,11 @@ static char *roads_file(const char *dir, const char *name, const char *lines,
 	for (line = strtok_r(copy, ";", &save); line; line = strtok_r(NULL, ";", &save), k++) {
 		char *s2 = NULL, *pt;
 		int first = 1;
-		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"class\":\"%s\"},"
-		            "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[",
+		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"class\":\"%s\"",
 		        k ? "," : "", classes ? classes[k] : "street");
+		if (oneway)
+			fprintf(fp, ",\"oneway\":\"%s\"", oneway[k]);
+		fprintf(fp, "},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[");
 		for (pt = strtok_r(line, ",", &s2); pt; pt = strtok_r(NULL, ",", &s2)) {
 			double x, y;
 			cr_assert_eq(sscanf(pt, "%lf %lf", &x, &y), 2, "bad point '%s'", pt);
@@ -65,6 +68,12 @@ static char *roads_file(const char *dir, const char *name, const char *lines,
 	free(buf);
 	free(copy);
 	return path;
+}
+
+static char *roads_file(const char *dir, const char *name, const char *lines,
+                        const char *const *classes)
+{
+	return roads_file_oneway(dir, name, lines, classes, NULL);
 }
 
 /* "KEY = PATH\n" then `rest`: INI text for tiny_solve (caller frees). */
@@ -451,15 +460,20 @@ Test(roads, crossing_without_a_shared_vertex_does_not_connect)
  * edge its own line, random lengths through a bent middle vertex), schools
  * and compounds at lattice points; every pair's distance against
  * Floyd-Warshall on the same graph. */
-Test(roads, shortest_paths_match_floyd_warshall)
+/* Random street grids against Floyd-Warshall: a quarter of the streets
+ * missing, bends; `directed`: driving, with a third of the streets one-way
+ * along the line as drawn and a third against it, so the pair's distance
+ * is the way from the compound to the school. */
+static void floyd_warshall_rounds(int directed)
 {
 	enum { N = 5, V = N * N };
-	unsigned seed = 12345;
+	unsigned seed = directed ? 4242 : 12345;
 	int round;
 	for (round = 0; round < 6; round++) {
 		double w[V][V];
 		char lines[16384] = "";
-		int a, b, k, ne = 0;
+		const char *oneway[2 * V];
+		int a, b, k, ne = 0, deg[V] = {0};
 		tschool s[3];
 		tcomp c[6];
 		static char ids[9][8];
@@ -482,10 +496,19 @@ Test(roads, shortest_paths_match_floyd_warshall)
 				mx = (ax + bx) * 50.0 + (k == 1 ? (double)((seed >> 16) % 81) : 0);
 				my = (ay + by) * 50.0 + (k == 0 ? (double)((seed >> 16) % 81) : 0);
 				len = hypot(mx - ax * 100.0, my - ay * 100.0) + hypot(bx * 100.0 - mx, by * 100.0 - my);
-				snprintf(buf, sizeof buf, "%s%d %d,%.3f %.3f,%d %d", ne++ ? ";" : "", ax * 100,
+				snprintf(buf, sizeof buf, "%s%d %d,%.3f %.3f,%d %d", ne ? ";" : "", ax * 100,
 				         ay * 100, mx, my, bx * 100, by * 100);
 				strcat(lines, buf);
-				w[a][b] = w[b][a] = fmin(w[a][b], len);
+				seed = seed * 1103515245u + 12345u;
+				oneway[ne] = !directed ? "no" : (seed >> 16) % 3 == 0 ? "yes"
+				                              : (seed >> 16) % 3 == 1 ? "-1" : "no";
+				if (strcmp(oneway[ne], "-1"))
+					w[a][b] = fmin(w[a][b], len);
+				if (strcmp(oneway[ne], "yes"))
+					w[b][a] = fmin(w[b][a], len);
+				deg[a]++;
+				deg[b]++;
+				ne++;
 			}
 		for (k = 0; k < V; k++)
 			for (a = 0; a < V; a++)
@@ -504,8 +527,9 @@ Test(roads, shortest_paths_match_floyd_warshall)
 				c[k - 3] = (tcomp){ids[k], "urban", 1, 0, 0, 0, (at % N) * 100.0,
 				                   (at / N) * 100.0};
 		}
-		roads = roads_file(dir, "r.geojson", lines, NULL);
-		extra = extra_with("roads", roads, "[roads]\nsnap_m = 1\n");
+		roads = roads_file_oneway(dir, "r.geojson", lines, NULL, oneway);
+		extra = extra_with("roads", roads, directed ? "[roads]\nsnap_m = 1\nmode = drive\n"
+		                                            : "[roads]\nsnap_m = 1\n");
 		tiny_solve(&t, s, 3, c, 6, extra);
 		for (a = 0; a < 6; a++)
 			for (b = 0; b < 3; b++) {
@@ -513,10 +537,7 @@ Test(roads, shortest_paths_match_floyd_warshall)
 				int sb = (int)(s[b].x / 100 + N * (s[b].y / 100));
 				double got = cm__pair_distance(t.ds, t.ds->pairs, (size_t)a, (size_t)b);
 				double want = w[ca][sb];
-				int isolated = 1;
-				for (k = 0; k < V; k++)
-					isolated &= k == ca || isinf(w[ca][k]);
-				if (isolated)
+				if (!deg[ca])
 					want = HUGE_VAL; /* no road at the point: nothing to snap to */
 				if (isinf(want))
 					cr_assert(isinf(got), "round %d: %s-%s reachable (%g) but not in the graph",
@@ -530,6 +551,16 @@ Test(roads, shortest_paths_match_floyd_warshall)
 		free(roads);
 		free(dir);
 	}
+}
+
+Test(roads, shortest_paths_match_floyd_warshall)
+{
+	floyd_warshall_rounds(0);
+}
+
+Test(oneway, shortest_paths_from_home_match_floyd_warshall)
+{
+	floyd_warshall_rounds(1);
 }
 
 /* The cost-matrix path and the roads path are one model: a table holding
@@ -1244,4 +1275,84 @@ Test(speeds, bad_settings_name_the_key)
 		free(ini);
 		free(dir);
 	}
+}
+
+/* ------------------------------------------------------------ one-way streets */
+
+Test(oneway, drivers_go_round_and_walkers_do_not)
+{
+	/* C's street, the direct road to S's (1000 m), the way round (1600 m)
+	 * and S's street, all at 30 km/h: driving, the direct road is one-way
+	 * from S towards C (drawn from C's end: -1; drawn from S's end: yes),
+	 * so C goes round; walkers take it either way; with the traffic (yes
+	 * as drawn from C's end, or no oneway field) it is the way */
+	const char *ways[] = {"-100 0,0 0;0 0,1000 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0",
+	                      "-100 0,0 0;1000 0,0 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0"};
+	const char *against[2][4] = {{"no", "-1", "no", "no"}, {"no", "yes", "no", "no"}};
+	const char *along[4] = {"no", "yes", "", "NO"};
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1100, -10}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, -100, 10}};
+	char *dir = tmpdir();
+	for (int k = 0; k < 2; k++) {
+		char *roads = roads_file_oneway(dir, "r.geojson", ways[k], NULL, against[k]);
+		char *walk = extra_with("roads", roads, "");
+		char *drive = extra_with("roads", roads, "[roads]\nmode = drive\n");
+		tiny t;
+		double d;
+		tiny_solve(&t, s, 1, c, 1, drive);
+		cr_assert_str_eq(school_of(&t, "C", &d), "S");
+		cr_assert_float_eq(d, 1820, 1e-6, "way %d: %g m, not round", k, d);
+		cr_assert_float_eq(minutes_of(&t, "C"), 1820 / 500.0, 1e-9);
+		tiny_free(&t);
+		tiny_solve(&t, s, 1, c, 1, walk);
+		cr_assert_str_eq(school_of(&t, "C", &d), "S");
+		cr_assert_float_eq(d, 1220, 1e-6, "way %d: walkers go both ways (%g m)", k, d);
+		tiny_free(&t);
+		free(walk);
+		free(drive);
+		free(roads);
+	}
+	{
+		char *roads = roads_file_oneway(dir, "r.geojson", ways[0], NULL, along);
+		char *drive = extra_with("roads", roads, "[roads]\nmode = drive\n");
+		tiny t;
+		double d;
+		tiny_solve(&t, s, 1, c, 1, drive);
+		cr_assert_str_eq(school_of(&t, "C", &d), "S");
+		cr_assert_float_eq(d, 1220, 1e-6, "with the traffic: %g m", d);
+		tiny_free(&t);
+		free(drive);
+		free(roads);
+	}
+	free(dir);
+}
+
+Test(oneway, on_the_school_segment_only_from_upstream)
+{
+	/* a one-way street from (0, 0) east to (1000, 0), and a two-way way
+	 * back round by y = 300; S stands beside it at 800 m: C1, upstream at
+	 * 200 m, drives straight along (600 m, plus the two 10 m joins); C2,
+	 * downstream at 900 m, goes on to the end, round and back along it:
+	 * 100 + 1600 + 800 + 20 m.  Drawn the other way round with -1, the same */
+	const char *ways[] = {"0 0,1000 0;1000 0,1000 300,0 300,0 0",
+	                      "1000 0,0 0;1000 0,1000 300,0 300,0 0"};
+	const char *const oneway[2][2] = {{"yes", "no"}, {"-1", "no"}};
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 800, -10}};
+	tcomp c[] = {{"C1", "urban", 10, 0, 0, 0, 200, -10}, {"C2", "urban", 10, 0, 0, 0, 900, -10}};
+	char *dir = tmpdir();
+	for (int k = 0; k < 2; k++) {
+		char *roads = roads_file_oneway(dir, "r.geojson", ways[k], NULL, oneway[k]);
+		char *drive = extra_with("roads", roads, "[roads]\nmode = drive\n");
+		tiny t;
+		double d;
+		tiny_solve(&t, s, 1, c, 2, drive);
+		cr_assert_str_eq(school_of(&t, "C1", &d), "S");
+		cr_assert_float_eq(d, 620, 1e-6, "way %d: C1 %g m", k, d);
+		cr_assert_str_eq(school_of(&t, "C2", &d), "S");
+		cr_assert_float_eq(d, 2520, 1e-6, "way %d: C2 %g m", k, d);
+		tiny_free(&t);
+		free(drive);
+		free(roads);
+	}
+	free(dir);
 }
