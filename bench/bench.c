@@ -17,8 +17,8 @@
  * hours at these sizes: single mode reports its own gap.)
  *
  * --roads (issue 13) also writes the city's roads (cityroads.c: a street
- * lattice, a river with a few bridges, an expressway with a few
- * interchanges) and runs each mode three times: on straight lines, on the
+ * lattice, its residential streets one-way, a river with a few bridges, an
+ * expressway with a few interchanges) and runs each mode three times: on straight lines, on the
  * roads walking and on the roads driving.  Before the runs, the network
  * distances alone, walking and driving, each in a child of its own: the
  * roads read, the graph built, every compound and school snapped and
@@ -51,6 +51,16 @@ static double now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The process's processor seconds (user and system, every thread): on a
+ * busy machine a steadier figure than the wall clock, which counts the
+ * waits for a core. */
+static double cpu_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
@@ -145,7 +155,7 @@ static int distances(const char *dir, kind k)
 	cm_dataset *ds = NULL;
 	cm__pairs *p = NULL;
 	stopwatch w = {0, -1, 0};
-	double t1, detour;
+	double t1, c0, c1, detour;
 	long pairs;
 	cm_ctx_new(&ctx);
 	if (!(cfg = scenario(ctx, dir, "split", "auto", STRAIGHT)) ||
@@ -156,16 +166,18 @@ static int distances(const char *dir, kind k)
 		return 2;
 	}
 	cm_ctx_set_progress(ctx, on_progress, &w);
+	c0 = cpu_now();
 	w.t0 = now();
 	if (cm__roads_pairs(ctx, rcfg, ds, NULL, &p)) {
 		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
 		return 2;
 	}
 	t1 = now();
+	c1 = cpu_now();
 	pairs = candidate_pairs(ds, p, &detour);
 	/* "build": reading, the graph, the snapping and the first search */
-	printf("%-6s %6.2f %6.2f %7.2f %7.2fM %6.3f", kind_name[k], w.first - w.t0, t1 - w.first,
-	       t1 - w.t0, pairs / 1e6, detour);
+	printf("%-6s %6.2f %6.2f %7.2f %6.2f %7.2fM %6.3f", kind_name[k], w.first - w.t0,
+	       t1 - w.first, t1 - w.t0, c1 - c0, pairs / 1e6, detour);
 	cm__pairs_free(p);
 	cm_dataset_free(ds);
 	cm_config_free(rcfg);
@@ -297,7 +309,8 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 	cm_plan *plan = NULL;
 	cm_check_report rep;
 	char out[4200];
-	double t0 = now(), t_read, t_check, t_solve, t_write, detour[CM_NLEVELS];
+	double t0 = now(), c0 = cpu_now(), t_read, t_check, t_solve, t_write, c_write;
+	double detour[CM_NLEVELS];
 	int lv, bad = 0;
 	cm_ctx_new(&ctx);
 	if (!(cfg = scenario(ctx, dir, mode, "auto", k)))
@@ -317,13 +330,15 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 		return 2;
 	}
 	t_write = now();
+	c_write = cpu_now();
 	if (roads) {
 		FILE *fp = NULL;
 		snprintf(out, sizeof out, "%s/assign-%s-%s.txt", dir, mode, kind_name[k]);
 		if (!save_plan(out, plan, ds, detour)) {
 			snprintf(out, sizeof out, "%s/run-%s-%s.txt", dir, mode, kind_name[k]);
 			if ((fp = fopen(out, "w")) != NULL)
-				fprintf(fp, "%.6f %.6f %.6f\n", t_write - t0, detour[0], detour[1]);
+				fprintf(fp, "%.6f %.6f %.6f %.6f\n", t_write - t0, c_write - c0, detour[0],
+				        detour[1]);
 		}
 		if (!fp || fclose(fp)) {
 			fprintf(stderr, "bench: cannot write %s\n", out);
@@ -333,9 +348,11 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 	} else {
 		printf("%-6s", mode);
 	}
-	printf(" %6.2f %6.2f %6.2f %6.2f %7.2f %6.2fM", t_read - t0, t_check - t_read,
-	       t_solve - t_check, t_write - t_solve, t_write - t0,
-	       candidate_pairs(ds, ds->pairs, NULL) / 1e6);
+	printf(" %6.2f %6.2f %6.2f %6.2f %7.2f", t_read - t0, t_check - t_read, t_solve - t_check,
+	       t_write - t_solve, t_write - t0);
+	if (roads)
+		printf(" %6.2f", c_write - c0);
+	printf(" %6.2fM", candidate_pairs(ds, ds->pairs, NULL) / 1e6);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		printf("  %14.1f %6ld %+5ld %6.3f%% %6ld %s", s->pupil_metres, s->unplaced,
@@ -376,13 +393,13 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 static void compare_runs(const char *dir, const char *mode)
 {
 	char path[4200], base[4200];
-	double t[NKINDS], det[NKINDS][CM_NLEVELS];
+	double t[NKINDS], cpu[NKINDS], det[NKINDS][CM_NLEVELS];
 	int have[NKINDS], k;
 	for (k = 0; k < NKINDS; k++) {
 		FILE *fp;
 		snprintf(path, sizeof path, "%s/run-%s-%s.txt", dir, mode, kind_name[k]);
 		have[k] = (fp = fopen(path, "r")) != NULL &&
-		          fscanf(fp, "%lf %lf %lf", &t[k], &det[k][0], &det[k][1]) == 3;
+		          fscanf(fp, "%lf %lf %lf %lf", &t[k], &cpu[k], &det[k][0], &det[k][1]) == 4;
 		if (fp)
 			fclose(fp);
 	}
@@ -394,8 +411,8 @@ static void compare_runs(const char *dir, const char *mode)
 		if (!have[k])
 			continue;
 		snprintf(path, sizeof path, "%s/assign-%s-%s.txt", dir, mode, kind_name[k]);
-		printf("  %s on roads, %s: %.2fx the straight-line run's time", mode, kind_name[k],
-		       t[k] / t[STRAIGHT]);
+		printf("  %s on roads, %s: %.2fx the straight-line run's time (%.2fx its processor "
+		       "time)", mode, kind_name[k], t[k] / t[STRAIGHT], cpu[k] / cpu[STRAIGHT]);
 		if (moved_pupils(base, path, moved, pupils))
 			printf("; the plans cannot be compared\n");
 		else
@@ -478,20 +495,22 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (roads) {
-			printf("city of %d compounds, %d schools; roads: %ld lines, %ld segments, a river "
-			       "with %d bridges, an expressway with %d interchanges\n",
+			printf("city of %d compounds, %d schools; roads: %ld lines, %ld segments (the "
+			       "residential streets one-way), a river with %d bridges, an expressway with "
+			       "%d interchanges\n",
 			       n, n / 20, net.lines, net.segments, net.bridges, net.interchanges);
 			printf("network distances (seconds; build: read, graph, snap and the first "
-			       "search), the pairs in reach and their mean detour ratio:\n");
-			printf("%-6s %6s %6s %7s %8s %6s\n", "roads", "build", "search", "total", "pairs",
-			       "detour");
+			       "search; cpu: processor seconds of the whole), the pairs in reach and their "
+			       "mean detour ratio:\n");
+			printf("%-6s %6s %6s %7s %6s %8s %6s\n", "roads", "build", "search", "total", "cpu",
+			       "pairs", "detour");
 			for (k = WALK; k < NKINDS; k++)
 				if (child(distances_child, dir, "", k, 1, 0))
 					status = 1;
 		}
-		printf("%7s %6s %-6s %s%6s %6s %6s %6s %7s %7s  %-47s %-47s\n", "compnds", "school",
+		printf("%7s %6s %-6s %s%6s %6s %6s %6s %7s %s%7s  %-47s %-47s\n", "compnds", "school",
 		       "mode", roads ? "distance " : "", "read", "check", "solve", "write", "total",
-		       "pairs", "primary: metres unplaced +LP gap nodes proven",
+		       roads ? "   cpu " : "", "pairs", "primary: metres unplaced +LP gap nodes proven",
 		       "junior: metres unplaced +LP gap nodes proven");
 		mlist = strdup(modes);
 		for (m = strtok_r(mlist, ",", &msave); m; m = strtok_r(NULL, ",", &msave)) {

@@ -16,7 +16,10 @@
  *     are where cars join it).
  * Each street is written as long lines, one per unbroken run of a lattice
  * row or column, with a vertex at every crossing, so lines meet where the
- * lattice's streets do and nowhere else.
+ * lattice's streets do and nowhere else.  The residential streets are
+ * one-way, in turn one way and the other (a `oneway` field: drivers go
+ * round a block, walkers do not); primary roads and the expressway are
+ * two-way.
  *
  * No randomness: the network follows from the districts and the city's
  * extent alone, so a city's compounds and schools keep their bytes whether
@@ -162,6 +165,7 @@ typedef struct writer {
 	OGRLayerH lyr;
 	OGRGeometryH line;                    /* the run being drawn, or NULL */
 	const char *cls;                      /* its class */
+	const char *oneway;                   /* its oneway value */
 	citygen_roads *out;
 	int rc;
 } writer;
@@ -173,6 +177,7 @@ static void flush(writer *w)
 		return;
 	f = OGR_F_Create(OGR_L_GetLayerDefn(w->lyr));
 	OGR_F_SetFieldString(f, 0, w->cls);
+	OGR_F_SetFieldString(f, 1, w->oneway);
 	OGR_F_SetGeometryDirectly(f, w->line);
 	if (OGR_L_CreateFeature(w->lyr, f) != OGRERR_NONE)
 		w->rc = -1;
@@ -183,13 +188,15 @@ static void flush(writer *w)
 
 /* Adds the segment from (xa, ya) to (xb, yb), local metres, to the run
  * being drawn, or starts one. */
-static void extend(writer *w, const char *cls, double xa, double ya, double xb, double yb)
+static void extend(writer *w, const char *cls, const char *oneway, double xa, double ya,
+                   double xb, double yb)
 {
 	if (w->line && strcmp(w->cls, cls))
 		flush(w);
 	if (!w->line) {
 		w->line = OGR_G_CreateGeometry(wkbLineString);
 		w->cls = cls;
+		w->oneway = oneway;
 		OGR_G_AddPoint_2D(w->line, CITY_X0 + xa, CITY_Y0 + ya);
 	}
 	OGR_G_AddPoint_2D(w->line, CITY_X0 + xb, CITY_Y0 + yb);
@@ -204,7 +211,7 @@ int cityroads(const char *dir, double x0, double y0, double x1, double y1, const
 	GDALDatasetH ds = NULL;
 	OGRFieldDefnH fld;
 	lattice L;
-	writer w = {NULL, NULL, NULL, out, 0};
+	writer w = {NULL, NULL, NULL, NULL, out, 0};
 	char path[4096];
 	long i, j, k;
 	int vertical, primary;
@@ -219,16 +226,19 @@ int cityroads(const char *dir, double x0, double y0, double x1, double y1, const
 	if (!drv || !(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL)))
 		goto fail;
 	w.lyr = GDALDatasetCreateLayer(ds, "roads", srs, wkbLineString, NULL);
-	fld = OGR_Fld_Create("class", OFTString);
-	if (!w.lyr || OGR_L_CreateField(w.lyr, fld, TRUE) != OGRERR_NONE) {
+	for (k = 0; k < 2; k++) {
+		fld = OGR_Fld_Create(k ? "oneway" : "class", OFTString);
+		if (!w.lyr || OGR_L_CreateField(w.lyr, fld, TRUE) != OGRERR_NONE) {
+			OGR_Fld_Destroy(fld);
+			goto fail;
+		}
 		OGR_Fld_Destroy(fld);
-		goto fail;
 	}
-	OGR_Fld_Destroy(fld);
 	if (OGR_L_StartTransaction(w.lyr) != OGRERR_NONE)
 		goto fail;
 	/* rows west to east, then columns south to north: each unbroken run
-	 * of one class is a line */
+	 * of one class is a line; residential rows and columns one-way, by
+	 * turns along the line as drawn and against it */
 	for (vertical = 0; vertical < 2; vertical++) {
 		long outer = vertical ? L.nx : L.ny, inner = vertical ? L.ny - 1 : L.nx - 1;
 		for (k = 0; k < outer; k++) {
@@ -239,7 +249,8 @@ int cityroads(const char *dir, double x0, double y0, double x1, double y1, const
 					flush(&w);
 					continue;
 				}
-				extend(&w, primary ? "primary" : "residential", L.x0 + (double)i * H,
+				extend(&w, primary ? "primary" : "residential",
+				       primary ? "no" : k % 2 ? "yes" : "-1", L.x0 + (double)i * H,
 				       L.y0 + (double)j * H, L.x0 + (double)(i + !vertical) * H,
 				       L.y0 + (double)(j + vertical) * H);
 			}
@@ -247,7 +258,7 @@ int cityroads(const char *dir, double x0, double y0, double x1, double y1, const
 		}
 	}
 	for (k = 0; k + 1 < INTERCHANGES + 2; k++)
-		extend(&w, "motorway", L.ex[k], L.ey[k], L.ex[k + 1], L.ey[k + 1]);
+		extend(&w, "motorway", "no", L.ex[k], L.ey[k], L.ex[k + 1], L.ey[k + 1]);
 	flush(&w);
 	out->bridges = BRIDGES;
 	out->interchanges = INTERCHANGES;
