@@ -5,8 +5,11 @@
  * cannot be solved), 2 usage error, 3 solver failure.
  */
 #include "catchment.h"
+#include "cm_version.h" /* CM_BUILD_LOCALEDIR */
 
 #include <getopt.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,7 @@ static const char usage_text[] =
 	"  -v, --verbose        print debugging messages\n"
 	"  -h, --help           show this help (also: catchment COMMAND --help)\n"
 	"  -V, --version        show the version\n"
+	"      --lang zh|en     the language of messages (default: LANG; Chinese for zh_*)\n"
 	"\n"
 	"Exit status: 0 success, 1 bad input or configuration, 2 usage error,\n"
 	"3 solver failure.  The scenario file is documented in docs/config.md.\n";
@@ -814,9 +818,56 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 	return rc ? EXIT_INPUT : EXIT_OK;
 }
 
+/* Does the environment ask for Chinese (LC_ALL, else LC_MESSAGES, else
+ * LANG, as setlocale reads them)? */
+static int env_wants_zh(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	for (int i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return !strncmp(v, "zh", 2);
+	}
+	return 0;
+}
+
+/* 1 when `dir` holds the Chinese catalogue. */
+static int has_catalogue(const char *dir)
+{
+	char p[4096];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/zh_CN/LC_MESSAGES/catchment.mo", dir);
+	return stat(p, &st) == 0;
+}
+
+/* The language of messages (docs/design.md, "Languages"): `lang` ("zh" or
+ * "en", from --lang) or the environment's.  Only LC_MESSAGES is set, never
+ * LC_NUMERIC: figures and CSV stay C-formatted.  Where the system lacks the
+ * asked locale (Debian makes only C.UTF-8 by default), messages still come
+ * in Chinese: C.UTF-8 with LANGUAGE=zh_CN.  The catalogue: CATCHMENT_LOCALEDIR,
+ * else the installed one, else this build's. */
+static void set_language(const char *lang)
+{
+	const char *dir = getenv("CATCHMENT_LOCALEDIR"), *cur;
+	int zh = lang ? !strcmp(lang, "zh") : env_wants_zh();
+	if (!setlocale(LC_MESSAGES, ""))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+	cur = setlocale(LC_MESSAGES, NULL);
+	if (zh && (!cur || !strcmp(cur, "C") || !strcmp(cur, "POSIX") || strncmp(cur, "zh", 2))) {
+		setlocale(LC_MESSAGES, "C.UTF-8");
+		setenv("LANGUAGE", "zh_CN", 1);
+	} else if (lang && !zh) {
+		setenv("LANGUAGE", "en", 1); /* no catalogue: the English source */
+	}
+	if (!dir || !*dir)
+		dir = has_catalogue(cm_messages_dir()) ? NULL : CM_BUILD_LOCALEDIR;
+	cm_messages_bind(dir);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"lang", required_argument, NULL, 'L'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -825,12 +876,19 @@ int main(int argc, char **argv)
 	};
 	cli c;
 	int opt;
-	const char *cmd;
+	const char *cmd, *lang = NULL;
 
 	memset(&c, 0, sizeof c);
 	/* "+": stop at the command; its options are its own. */
 	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'L':
+			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
+				fprintf(stderr, "catchment: --lang %s: zh or en\n", optarg);
+				return EXIT_USAGE;
+			}
+			lang = optarg;
+			break;
 		case 'q': c.quiet = 1; break;
 		case 'v': c.verbose = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
@@ -842,6 +900,7 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
 	}
+	set_language(lang);
 	c.progress = !c.quiet && isatty(STDERR_FILENO);
 	cmd = argv[optind];
 	argc -= optind;

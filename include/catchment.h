@@ -68,6 +68,15 @@ typedef void (*cm_log_fn)(cm_log_level level, const char *msg, void *ud);
 /* Progress of a long stage: `done` in [0, 1], `stage` a short label. */
 typedef void (*cm_progress_fn)(double done, const char *stage, void *ud);
 
+/* Messages in the reader's language (gettext, domain "catchment"): binds
+ * the catalogues in `localedir` (NULL: the installed ones,
+ * cm_messages_dir()) and UTF-8 output.  The language is the process's
+ * (setlocale(LC_MESSAGES, ""), LANGUAGE), which the application sets; only
+ * LC_MESSAGES matters: numbers are never formatted by locale.  Without a
+ * call, or without a catalogue for the language, messages are English. */
+CM_EXTERN int cm_messages_bind(const char *localedir);
+CM_EXTERN const char *cm_messages_dir(void);
+
 CM_EXTERN int cm_ctx_new(cm_ctx **out);
 CM_EXTERN void cm_ctx_free(cm_ctx *ctx);
 /* The message of the last failed call on this context ("" if none). */

@@ -78,7 +78,7 @@ static int check_duplicates(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && !strcmp(refs[i].id, refs[j].id); j++)
 			diag_feature(ds, cfg, layer, CM_ERR, "duplicate-id", refs[j].fid, refs[j].id,
-			             field_label(ds, layer, CM_F_ID), "id %s is already used by feature %ld",
+			             field_label(ds, layer, CM_F_ID), _("id %s is already used by feature %ld"),
 			             refs[i].id, refs[i].fid);
 	}
 	free(refs);
@@ -94,31 +94,31 @@ static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_s
 	static const cm_field purchased_f[2] = {CM_F_PURCHASED_PRIMARY, CM_F_PURCHASED_JUNIOR};
 	int lv;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		const char *lname = cm_level_name((cm_level)lv);
+		const char *lname = cm__level_label((cm_level)lv);
 		const char *sf = ds->field_name[CM_SCHOOLS][seats_f[lv]]
 		                         ? ds->field_name[CM_SCHOOLS][seats_f[lv]]
 		                         : field_label(ds, CM_SCHOOLS, classes_f[lv]);
 		const char *pf = field_label(ds, CM_SCHOOLS, purchased_f[lv]);
 		if (s->seats[lv] < 0)
-			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf, "negative %s seats (%d)",
+			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf, _("negative %s seats (%d)"),
 			            lname, s->seats[lv]);
 		if (s->purchased[lv] < 0)
 			diag_school(ds, cfg, CM_ERR, "negative-value", s, pf,
-			            "negative purchased %s places (%d)", lname, s->purchased[lv]);
+			            _("negative purchased %s places (%d)"), lname, s->purchased[lv]);
 		if (s->purchased[lv] > s->seats[lv] && s->seats[lv] >= 0)
 			diag_school(ds, cfg, CM_ERR, "bad-value", s, pf,
-			            "%d purchased %s places but only %d seats", s->purchased[lv], lname,
+			            _("%d purchased %s places but only %d seats"), s->purchased[lv], lname,
 			            s->seats[lv]);
 		if (s->purchased[lv] > 0 && s->sector == CM_PUBLIC)
 			diag_school(ds, cfg, CM_WARNING, "purchased-public", s, pf,
-			            "a public school with purchased places: they count as public seats");
+			            _("a public school with purchased places: they count as public seats"));
 		if (!cm_school_teaches(s, (cm_level)lv) && s->seats[lv] > 0)
 			diag_school(ds, cfg, CM_WARNING, "seats-level", s, sf,
-			            "%d %s seats, but the school is %s: they are not used", s->seats[lv],
+			            _("%d %s seats, but the school is %s: they are not used"), s->seats[lv],
 			            lname, cm_school_kind_name(s->kind));
 		if (cm_school_teaches(s, (cm_level)lv) && s->seats[lv] == 0)
 			diag_school(ds, cfg, CM_WARNING, "no-seats", s, sf,
-			            "teaches %s but has no %s seats", lname, lname);
+			            _("teaches %s but has no %s seats"), lname, lname);
 	}
 }
 
@@ -130,7 +130,7 @@ static void check_compound_values(cm_dataset *ds, const cm_config *cfg, const cm
 		cm_field f = (cm_field)(CM_F_PRIMARY_LOCAL + k);
 		if (v < 0)
 			diag_compound(ds, cfg, CM_ERR, "negative-value", c,
-			              field_label(ds, CM_COMPOUNDS, f), "negative %s (%d)",
+			              field_label(ds, CM_COMPOUNDS, f), _("negative %s (%d)"),
 			              cm_field_name(f), v);
 	}
 }
@@ -201,27 +201,27 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 			rep->level[lv].no_eligible_pupils += unreached[CM_LOCAL] + unreached[CM_MIGRANT];
 			if (nearest)
 				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
-				              "%s: %d local and %d migrant pupils have no school in reach; "
-				              "the nearest that could take them, %s (%s), is %.1f km away%s",
-				              cm_level_name((cm_level)lv), unreached[CM_LOCAL],
+				              _("%s: %d local and %d migrant pupils have no school in reach; "
+				              "the nearest that could take them, %s (%s), is %.1f km away%s"),
+				              cm__level_label((cm_level)lv), unreached[CM_LOCAL],
 				              unreached[CM_MIGRANT], nearest->name, nearest->id, best / 1000,
-				              pairs ? (cfg->roads.path ? " by road" : " by the distance table")
+				              pairs ? (cfg->roads.path ? _(" by road") : _(" by the distance table"))
 				                    : "");
 			else if (pairs && cfg->roads.path)
 				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
-				              "%s: %d local and %d migrant pupils: no school that offers them "
-				              "seats can be reached by road within its reach",
-				              cm_level_name((cm_level)lv), unreached[CM_LOCAL],
+				              _("%s: %d local and %d migrant pupils: no school that offers them "
+				              "seats can be reached by road within its reach"),
+				              cm__level_label((cm_level)lv), unreached[CM_LOCAL],
 				              unreached[CM_MIGRANT]);
 			else if (pairs)
 				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
-				              "%s: %d local and %d migrant pupils: the distance table gives no "
-				              "school that offers them seats", cm_level_name((cm_level)lv),
+				              _("%s: %d local and %d migrant pupils: the distance table gives no "
+				              "school that offers them seats"), cm__level_label((cm_level)lv),
 				              unreached[CM_LOCAL], unreached[CM_MIGRANT]);
 			else
 				diag_compound(ds, cfg, CM_WARNING, "no-eligible-school", c, NULL,
-				              "%s: %d local and %d migrant pupils: no school offers them seats",
-				              cm_level_name((cm_level)lv), unreached[CM_LOCAL],
+				              _("%s: %d local and %d migrant pupils: no school offers them seats"),
+				              cm__level_label((cm_level)lv), unreached[CM_LOCAL],
 				              unreached[CM_MIGRANT]);
 		}
 	}
@@ -246,8 +246,8 @@ static void check_far_schools(cm_dataset *ds, const cm_config *cfg)
 		double d = hypot(dx, dy);
 		if (d > cfg->policy.far_school_m)
 			diag_school(ds, cfg, CM_WARNING, "far-school", s, NULL,
-			            "%.1f km outside the compounds' extent (lon %.5f, lat %.5f): wrong "
-			            "coordinates or CRS?", d / 1000, s->lon, s->lat);
+			            _("%.1f km outside the compounds' extent (lon %.5f, lat %.5f): wrong "
+			            "coordinates or CRS?"), d / 1000, s->lon, s->lat);
 	}
 }
 
@@ -288,27 +288,27 @@ static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 		long spare = st->seats[CM_PUBLIC] - st->pupils[CM_LOCAL];
 		long pupils = st->pupils[CM_LOCAL] + st->pupils[CM_MIGRANT];
 		long seats = st->seats[CM_PUBLIC] + st->seats[CM_PRIVATE];
-		const char *lname = cm_level_name((cm_level)lv);
+		const char *lname = cm__level_label((cm_level)lv);
 		st->migrant_places = (spare > 0 ? spare : 0) + st->purchased;
 		if (pupils > 0 && seats == 0)
 			cm__diag(ds, CM_WARNING, "no-seats", NULL, NULL, NULL, NULL,
-			         "%ld %s pupils and no %s seats at all: every one will be unplaced",
+			         _("%ld %s pupils and no %s seats at all: every one will be unplaced"),
 			         pupils, lname, lname);
 		else if (pupils > seats)
 			cm__diag(ds, CM_WARNING, "seat-shortfall", NULL, NULL, NULL, NULL,
-			         "%s: %ld pupils for %ld seats, at least %ld short county-wide", lname,
+			         _("%s: %ld pupils for %ld seats, at least %ld short county-wide"), lname,
 			         pupils, seats, pupils - seats);
 		if (spare < 0)
 			cm__diag(ds, CM_WARNING, "seat-shortfall", NULL, NULL, NULL, NULL,
-			         "%s: %ld local pupils for %ld public seats: %ld locals cannot get a "
-			         "public place", lname, st->pupils[CM_LOCAL], st->seats[CM_PUBLIC], -spare);
+			         _("%s: %ld local pupils for %ld public seats: %ld locals cannot get a "
+			         "public place"), lname, st->pupils[CM_LOCAL], st->seats[CM_PUBLIC], -spare);
 		if (st->pupils[CM_MIGRANT] > 0 &&
 		    (double)st->migrant_places <
 		            cfg->policy.migrant_public_share * (double)st->pupils[CM_MIGRANT])
 			cm__diag(ds, CM_WARNING, "migrant-quota", NULL, NULL, NULL, NULL,
-			         "%s: at most %.1f%% of migrant children can have public or purchased "
+			         _("%s: at most %.1f%% of migrant children can have public or purchased "
 			         "places (%ld places left after locals, %ld migrants); the policy asks "
-			         "%.0f%%", lname,
+			         "%.0f%%"), lname,
 			         100.0 * (double)st->migrant_places / (double)st->pupils[CM_MIGRANT],
 			         st->migrant_places, st->pupils[CM_MIGRANT],
 			         100 * cfg->policy.migrant_public_share);
@@ -349,10 +349,10 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 		check_compound_values(ds, cfg, &ds->compounds[i]);
 	if (!ds->n_schools)
 		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_SCHOOLS].path, ds->layer_name[CM_SCHOOLS],
-		         NULL, NULL, "no usable schools");
+		         NULL, NULL, _("no usable schools"));
 	if (!ds->n_compounds)
 		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_COMPOUNDS].path,
-		         ds->layer_name[CM_COMPOUNDS], NULL, NULL, "no usable compounds");
+		         ds->layer_name[CM_COMPOUNDS], NULL, NULL, _("no usable compounds"));
 	check_far_schools(ds, cfg);
 	cm__progress(ctx, 0.3, "checking");
 	check_reach(ds, cfg, out);
@@ -362,8 +362,8 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 		if (n > CM_MAX_LEVEL_PUPILS)
 			cm__diag(ds, CM_ERR, "too-many-pupils", cfg->input[CM_COMPOUNDS].path,
 			         ds->layer_name[CM_COMPOUNDS], NULL, NULL,
-			         "%s: %ld pupils in all, more than the engine holds (%d); a count "
-			         "field may be mistyped", cm_level_name((cm_level)lv), n,
+			         _("%s: %ld pupils in all, more than the engine holds (%d); a count "
+			         "field may be mistyped"), cm__level_label((cm_level)lv), n,
 			         CM_MAX_LEVEL_PUPILS);
 	}
 	if ((rc = check_scenarios(ctx, cfg, ds)))

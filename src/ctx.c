@@ -10,6 +10,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The catalogue is bound once per process (bindtextdomain is not a
+ * per-context setting); the application chooses the language itself
+ * (setlocale, LANGUAGE: cli/main.c). */
+int cm_messages_bind(const char *localedir)
+{
+	if (!bindtextdomain(CM__DOMAIN, localedir ? localedir : CM_LOCALEDIR) ||
+	    !bind_textdomain_codeset(CM__DOMAIN, "UTF-8"))
+		return CM_ENOMEM;
+	return 0;
+}
+
+const char *cm_messages_dir(void)
+{
+	return CM_LOCALEDIR;
+}
+
+const char *cm__level_label(cm_level lv)
+{
+	return lv == CM_PRIMARY ? _("primary") : _("junior");
+}
+
 int cm_ctx_new(cm_ctx **out)
 {
 	*out = calloc(1, sizeof(cm_ctx));

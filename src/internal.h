@@ -9,6 +9,8 @@
 
 #include "catchment.h"
 
+#include <libintl.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -18,6 +20,16 @@
 #else
 #define CM_PRINTF(a, b)
 #endif
+
+/* Messages a planner reads (the terminal's reports, check's findings,
+ * errors) in the reader's language: gettext's catalogue "catchment"
+ * (po/, docs/design.md "Languages").  English is the source; `_()` marks
+ * and translates, N_() only marks. */
+#define CM__DOMAIN "catchment"
+#define _(s) dgettext(CM__DOMAIN, s)
+#define N_(s) (s)
+/* A level's name for a reader ("primary" or 小学), not the engine's value. */
+const char *cm__level_label(cm_level lv);
 
 /* The most pupils a level may have: the solvers' exact integer costs
  * (flow.c) are sized for it. */

@@ -11,7 +11,7 @@
 
 static const char *sev_name(cm_severity s)
 {
-	return s == CM_ERR ? "error" : s == CM_WARNING ? "warning" : "note";
+	return s == CM_ERR ? _("error") : s == CM_WARNING ? _("warning") : _("note");
 }
 
 static void print_diag(FILE *fp, const cm_diag *d)
@@ -23,7 +23,7 @@ static void print_diag(FILE *fp, const cm_diag *d)
 		any = 1;
 	}
 	if (d->layer) {
-		fprintf(fp, "%slayer %s", any ? ", " : "", d->layer);
+		fprintf(fp, _("%slayer %s"), any ? ", " : "", d->layer);
 		any = 1;
 	}
 	if (d->feature) {
@@ -31,7 +31,7 @@ static void print_diag(FILE *fp, const cm_diag *d)
 		any = 1;
 	}
 	if (d->field) {
-		fprintf(fp, "%sfield %s", any ? ", " : "", d->field);
+		fprintf(fp, _("%sfield %s"), any ? ", " : "", d->field);
 		any = 1;
 	}
 	fprintf(fp, "%s%s\n", any ? ": " : "", d->message);
@@ -71,7 +71,7 @@ static void print_diags(FILE *fp, const cm_dataset *ds, int max_per_kind)
 				}
 			}
 			if (total > before)
-				fprintf(fp, "  %-7s %-18s ... and %zu more\n", sev_name((cm_severity)sev),
+				fprintf(fp, _("  %-7s %-18s ... and %zu more\n"), sev_name((cm_severity)sev),
 				        d->kind, total - before);
 		}
 	}
@@ -88,31 +88,32 @@ void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
 	int lv;
 	size_t notes = cm_dataset_count(ds, CM_NOTE);
 
-	fprintf(fp, "Scenario   %s (%s)\n", cfg->name ? cfg->name : "", cfg->file ? cfg->file : "");
-	fprintf(fp, "Schools    %s\n", cm_dataset_source(ds, CM_SCHOOLS));
-	fprintf(fp, "Compounds  %s\n", cm_dataset_source(ds, CM_COMPOUNDS));
-	fprintf(fp, "Working CRS %s: %s\n\n", cm_dataset_crs_name(ds), cm_dataset_crs_reason(ds));
+	fprintf(fp, _("Scenario   %s (%s)\n"), cfg->name ? cfg->name : "", cfg->file ? cfg->file : "");
+	fprintf(fp, _("Schools    %s\n"), cm_dataset_source(ds, CM_SCHOOLS));
+	fprintf(fp, _("Compounds  %s\n"), cm_dataset_source(ds, CM_COMPOUNDS));
+	fprintf(fp, _("Working CRS %s: %s\n\n"), cm_dataset_crs_name(ds), cm_dataset_crs_reason(ds));
 
-	fprintf(fp, "Schools      public  private\n");
-	fprintf(fp, "  primary    %6zu  %7zu\n", rep->schools_by[CM_KIND_PRIMARY][CM_PUBLIC],
+	fprintf(fp, _("Schools      public  private\n"));
+	fprintf(fp, _("  primary    %6zu  %7zu\n"), rep->schools_by[CM_KIND_PRIMARY][CM_PUBLIC],
 	        rep->schools_by[CM_KIND_PRIMARY][CM_PRIVATE]);
-	fprintf(fp, "  junior     %6zu  %7zu\n", rep->schools_by[CM_KIND_JUNIOR][CM_PUBLIC],
+	fprintf(fp, _("  junior     %6zu  %7zu\n"), rep->schools_by[CM_KIND_JUNIOR][CM_PUBLIC],
 	        rep->schools_by[CM_KIND_JUNIOR][CM_PRIVATE]);
-	fprintf(fp, "  nine-year  %6zu  %7zu\n", rep->schools_by[CM_KIND_NINE_YEAR][CM_PUBLIC],
+	fprintf(fp, _("  nine-year  %6zu  %7zu\n"), rep->schools_by[CM_KIND_NINE_YEAR][CM_PUBLIC],
 	        rep->schools_by[CM_KIND_NINE_YEAR][CM_PRIVATE]);
-	fprintf(fp, "  boarding   %6zu\n", rep->boarding);
-	fprintf(fp, "Compounds  %zu: urban %zu, town %zu, rural %zu (%zu polygons, %zu points)\n\n",
+	fprintf(fp, _("  boarding   %6zu\n"), rep->boarding);
+	fprintf(fp, _("Compounds  %zu: urban %zu, town %zu, rural %zu (%zu polygons, %zu points)\n\n"),
 	        ds->n_compounds, rep->compounds_by_area[CM_URBAN], rep->compounds_by_area[CM_TOWN],
 	        rep->compounds_by_area[CM_RURAL], rep->compound_polygons, rep->compound_points);
 
-	fprintf(fp, "Pupils and seats  pupils   local migrant   seats  public private purchased  "
-	            "seats/pupils\n");
+	fprintf(fp, _("Pupils and seats  pupils   local migrant   seats  public private purchased  "
+	            "seats/pupils\n"));
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_stats *st = &rep->level[lv];
 		long pupils = st->pupils[CM_LOCAL] + st->pupils[CM_MIGRANT];
 		long seats = st->seats[CM_PUBLIC] + st->seats[CM_PRIVATE];
-		fprintf(fp, "  %-14s %8ld %7ld %7ld %7ld %7ld %7ld %9ld  %12.2f\n",
-		        cm_level_name((cm_level)lv), pupils, st->pupils[CM_LOCAL],
+		fputs("  ", fp);
+		cm__print_padded(fp, cm__level_label((cm_level)lv), 14);
+		fprintf(fp, " %8ld %7ld %7ld %7ld %7ld %7ld %9ld  %12.2f\n", pupils, st->pupils[CM_LOCAL],
 		        st->pupils[CM_MIGRANT], seats, st->seats[CM_PUBLIC], st->seats[CM_PRIVATE],
 		        st->purchased, ratio(seats, pupils));
 	}
@@ -120,28 +121,30 @@ void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
 		const cm_level_stats *st = &rep->level[lv];
 		if (!st->pupils[CM_MIGRANT])
 			continue;
-		fprintf(fp, "Migrant places %s: %ld public or purchased places left after locals for "
-		            "%ld migrants: at most %.1f%% (policy %.0f%%)\n",
-		        cm_level_name((cm_level)lv), st->migrant_places, st->pupils[CM_MIGRANT],
+		fprintf(fp, _("Migrant places %s: %ld public or purchased places left after locals for "
+		            "%ld migrants: at most %.1f%% (policy %.0f%%)\n"),
+		        cm__level_label((cm_level)lv), st->migrant_places, st->pupils[CM_MIGRANT],
 		        100.0 * (ratio(st->migrant_places, st->pupils[CM_MIGRANT]) > 1
 		                         ? 1.0
 		                         : ratio(st->migrant_places, st->pupils[CM_MIGRANT])),
 		        100 * cfg->policy.migrant_public_share);
 	}
 	for (lv = 0; lv < CM_NLEVELS; lv++)
-		fprintf(fp, "No school in reach, %s: %zu compounds (%ld pupils)\n",
-		        cm_level_name((cm_level)lv), rep->level[lv].no_eligible,
+		fprintf(fp, _("No school in reach, %s: %zu compounds (%ld pupils)\n"),
+		        cm__level_label((cm_level)lv), rep->level[lv].no_eligible,
 		        rep->level[lv].no_eligible_pupils);
 
-	fprintf(fp, "\nFindings: %zu errors, %zu warnings, %zu notes\n", rep->errors, rep->warnings,
+	fprintf(fp, _("\nFindings: %zu errors, %zu warnings, %zu notes\n"), rep->errors, rep->warnings,
 	        notes);
 	print_diags(fp, ds, max_per_kind);
 	if (rep->solvable)
-		fprintf(fp, "\nVerdict: the data can be solved%s.\n",
-		        rep->warnings ? ", but read the warnings" : "");
+		fprintf(fp, _("\nVerdict: the data can be solved%s.\n"),
+		        rep->warnings ? _(", but read the warnings") : "");
 	else
-		fprintf(fp, "\nVerdict: the data cannot be solved: %zu error%s to fix.\n", rep->errors,
-		        rep->errors == 1 ? "" : "s");
+		fprintf(fp, dngettext(CM__DOMAIN, "\nVerdict: the data cannot be solved: %zu error to fix.\n",
+		                      "\nVerdict: the data cannot be solved: %zu errors to fix.\n",
+		                      rep->errors),
+		        rep->errors);
 }
 
 static const char *pct(char *buf, size_t n, double share)

@@ -206,6 +206,34 @@ Test(cli, solve_never_writes_over_the_inputs_folder)
 	free(dir);
 }
 
+/* Issue 14: the check report in Chinese where the environment asks for it
+ * (LANG=zh_CN.UTF-8, whether or not the system has that locale), with
+ * --lang en winning; English otherwise. */
+Test(cli, check_speaks_chinese)
+{
+	const char *ex = getenv("CM_EXAMPLE"), *out;
+	char *args;
+	cr_assert(asprintf(&args, "check %s", ex) > 0);
+	setenv("LC_ALL", "", 1);
+	setenv("LC_MESSAGES", "", 1);
+	setenv("LANGUAGE", "", 1);
+	setenv("LANG", "zh_CN.UTF-8", 1);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "结论:数据可以求解") && strstr(out, "学生与学位") &&
+	          strstr(out, "全县至少缺 74 个学位"), "%s", out);
+	cr_assert_null(strstr(out, "Verdict"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "--lang en check %s", ex) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "Verdict: the data can be solved"), "%s", out);
+	free(args);
+	setenv("LANG", "C.UTF-8", 1);
+	cr_assert(asprintf(&args, "check %s", ex) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "Verdict: the data can be solved"), "%s", out);
+	free(args);
+}
+
 Test(cli, enrolment_ranges)
 {
 	char *dir = tmpdir(), *ini, *args, *text;
