@@ -5,7 +5,6 @@
  * cannot be solved), 2 usage error, 3 solver failure.
  */
 #include "catchment.h"
-#include "cm_version.h" /* CM_BUILD_LOCALEDIR */
 
 #include <getopt.h>
 #include <libintl.h>
