@@ -220,6 +220,7 @@ typedef struct cm_roads_opts {
 	char *class_field;    /* [fields] roads.class; NULL: class, highway, fclass or 道路等级 */
 	double snap_m;        /* a compound or school further from every usable road is not
 	                         on the network: 300 m */
+	char *oneway_field;   /* [fields] roads.oneway; NULL: oneway (driving only) */
 	double tolerance_m;   /* vertices this close are one node: 0.5 m */
 	double walk_kmh;      /* walk: the pupils' speed, km/h: 4.5 */
 	char *speed_kmh;      /* drive: "CLASS:KMH, ..." by class field value; NULL: none */

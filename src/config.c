@@ -419,10 +419,13 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 	for (i = 0; i < (int)(sizeof value_keys / sizeof *value_keys); i++)
 		if (!strcmp(name, value_keys[i]))
 			return set_string(vslots[i], value) ? fail(ps, "out of memory") : 1;
-	if (!strcmp(name, "roads.class")) {
+	if (!strcmp(name, "roads.class") || !strcmp(name, "roads.oneway")) {
 		if (!*value)
 			return fail(ps, "[fields] %s: empty field name", name);
-		return set_string(&ps->cfg->road.class_field, value) ? fail(ps, "out of memory") : 1;
+		return set_string(name[6] == 'c' ? &ps->cfg->road.class_field
+		                                 : &ps->cfg->road.oneway_field, value)
+		               ? fail(ps, "out of memory")
+		               : 1;
 	}
 	if (!strncmp(name, "schools.", 8)) {
 		layer = CM_SCHOOLS;
@@ -440,8 +443,8 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 		            "sector, seats_primary, seats_junior, classes_primary, classes_junior, "
 		            "purchased_primary, purchased_junior, boarding, area_type, primary_local, "
 		            "primary_migrant, junior_local, junior_migrant, x, y, wkt), optionally "
-		            "prefixed schools. or compounds., nor roads.class, nor a value list such "
-		            "as level.primary",
+		            "prefixed schools. or compounds., nor roads.class or roads.oneway, nor a "
+		            "value list such as level.primary",
 		            name);
 	if (!*value)
 		return fail(ps, "[fields] %s: empty field name", name);
@@ -876,6 +879,7 @@ void cm_config_free(cm_config *cfg)
 		free(sc->close);
 		free(sc->demand);
 		for (i = 0; i < CM_NLEVELS; i++) {
+	free(cfg->road.oneway_field);
 			free(sc->seats[i]);
 			free(sc->classes[i]);
 		}

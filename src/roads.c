@@ -219,8 +219,14 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		goto done;
 	}
 	if (cfg->road.mode == CM_ROADS_DRIVE) {
-		static const char *const oneway_names[] = {"oneway", NULL};
+		const char *oneway_names[] = {cfg->road.oneway_field ? cfg->road.oneway_field : "oneway",
+		                              NULL};
 		fone = cm__field_named(OGR_L_GetLayerDefn(lyr), oneway_names);
+		if (cfg->road.oneway_field && fone < 0) {
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no field '%s' ([fields] roads.oneway)",
+			               path, lname, cfg->road.oneway_field);
+			goto done;
+		}
 	}
 	if (in->source_crs) {
 		if (!(src = cm__crs_from_user(in->source_crs))) {

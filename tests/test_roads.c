@@ -1327,6 +1327,40 @@ Test(oneway, drivers_go_round_and_walkers_do_not)
 	free(dir);
 }
 
+/* The one-way field under another name, mapped in [fields] roads.oneway:
+ * read when mapped, not otherwise (an unknown field is no one-way rule). */
+Test(oneway, field_mapped_by_name)
+{
+	const char *ways = "-100 0,0 0;0 0,1000 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0";
+	const char *against[4] = {"no", "-1", "no", "no"};
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1100, -10}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, -100, 10}};
+	char *dir = tmpdir(), *roads = roads_file_oneway(dir, "r.geojson", ways, NULL, against);
+	char *text = slurp(roads, NULL), *at, *renamed, *mapped, *plain;
+	tiny t;
+	double d;
+	cr_assert(text);
+	while ((at = strstr(text, "\"oneway\":")))
+		memcpy(at, "\"单行\"", strlen("\"单行\"")); /* the same bytes: "oneway" is 8, "单行" 8 */
+	renamed = write_file(dir, "renamed.geojson", text);
+	mapped = extra_with("roads", renamed, "[roads]\nmode = drive\n[fields]\nroads.oneway = 单行\n");
+	plain = extra_with("roads", renamed, "[roads]\nmode = drive\n");
+	tiny_solve(&t, s, 1, c, 1, mapped);
+	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	cr_assert_float_eq(d, 1820, 1e-6, "mapped: %g m, not round", d);
+	tiny_free(&t);
+	tiny_solve(&t, s, 1, c, 1, plain);
+	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	cr_assert_float_eq(d, 1220, 1e-6, "not mapped: %g m", d);
+	tiny_free(&t);
+	free(mapped);
+	free(plain);
+	free(renamed);
+	free(text);
+	free(roads);
+	free(dir);
+}
+
 Test(oneway, on_the_school_segment_only_from_upstream)
 {
 	/* a one-way street from (0, 0) east to (1000, 0), and a two-way way
