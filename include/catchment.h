@@ -221,6 +221,7 @@ typedef struct cm_roads_opts {
 	double snap_m;        /* a compound or school further from every usable road is not
 	                         on the network: 300 m */
 	char *oneway_field;   /* [fields] roads.oneway; NULL: oneway (driving only) */
+	char *speed_field;    /* [fields] roads.speed, km/h; NULL: maxspeed (driving only) */
 	double tolerance_m;   /* vertices this close are one node: 0.5 m */
 	double walk_kmh;      /* walk: the pupils' speed, km/h: 4.5 */
 	char *speed_kmh;      /* drive: "CLASS:KMH, ..." by class field value; NULL: none */

@@ -419,11 +419,14 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 	for (i = 0; i < (int)(sizeof value_keys / sizeof *value_keys); i++)
 		if (!strcmp(name, value_keys[i]))
 			return set_string(vslots[i], value) ? fail(ps, "out of memory") : 1;
-	if (!strcmp(name, "roads.class") || !strcmp(name, "roads.oneway")) {
+	if (!strcmp(name, "roads.class") || !strcmp(name, "roads.oneway") ||
+	    !strcmp(name, "roads.speed")) {
 		if (!*value)
 			return fail(ps, "[fields] %s: empty field name", name);
-		return set_string(name[6] == 'c' ? &ps->cfg->road.class_field
-		                                 : &ps->cfg->road.oneway_field, value)
+		return set_string(name[6] == 'c'   ? &ps->cfg->road.class_field
+		                  : name[6] == 'o' ? &ps->cfg->road.oneway_field
+		                                   : &ps->cfg->road.speed_field,
+		                  value)
 		               ? fail(ps, "out of memory")
 		               : 1;
 	}
@@ -443,8 +446,8 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 		            "sector, seats_primary, seats_junior, classes_primary, classes_junior, "
 		            "purchased_primary, purchased_junior, boarding, area_type, primary_local, "
 		            "primary_migrant, junior_local, junior_migrant, x, y, wkt), optionally "
-		            "prefixed schools. or compounds., nor roads.class or roads.oneway, nor a "
-		            "value list such as level.primary",
+		            "prefixed schools. or compounds., nor roads.class, roads.oneway or "
+		            "roads.speed, nor a value list such as level.primary",
 		            name);
 	if (!*value)
 		return fail(ps, "[fields] %s: empty field name", name);
@@ -880,6 +883,7 @@ void cm_config_free(cm_config *cfg)
 		free(sc->demand);
 		for (i = 0; i < CM_NLEVELS; i++) {
 	free(cfg->road.oneway_field);
+	free(cfg->road.speed_field);
 			free(sc->seats[i]);
 			free(sc->classes[i]);
 		}

@@ -41,6 +41,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -153,6 +154,26 @@ static int oneway_of(const char *v)
 	return 0;
 }
 
+/* A speed field's value in km/h: a number from 1 to 200, optionally "mph"
+ * after it (OpenStreetMap's maxspeed); anything else (empty, "signals",
+ * "none") leaves `dflt`. */
+static double speed_of(const char *v, double dflt)
+{
+	char *end;
+	double s;
+	errno = 0;
+	s = strtod(v, &end);
+	if (end == v || errno || !isfinite(s))
+		return dflt;
+	while (*end == ' ')
+		end++;
+	if (!strcmp(end, "mph"))
+		s *= 1.609344;
+	else if (*end && strcmp(end, "km/h") && strcmp(end, "kmh"))
+		return dflt;
+	return s >= 1 && s <= 200 ? s : dflt;
+}
+
 static int class_field(OGRFeatureDefnH defn, const char *want)
 {
 	static const char *const names[] = {"class", "highway", "fclass", "道路等级", "等级", NULL};
@@ -173,7 +194,7 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	OGRCoordinateTransformationH fwd = NULL;
 	OGRFeatureH f;
 	char **opts = NULL;
-	int rc, fcls = -1, fone = -1, n;
+	int rc, fcls = -1, fone = -1, fspd = -1, n;
 
 	if ((rc = cm__input_ok(ctx, path, "roads")))
 		return rc;
@@ -221,10 +242,15 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	if (cfg->road.mode == CM_ROADS_DRIVE) {
 		const char *oneway_names[] = {cfg->road.oneway_field ? cfg->road.oneway_field : "oneway",
 		                              NULL};
+		const char *speed_names[] = {cfg->road.speed_field ? cfg->road.speed_field : "maxspeed",
+		                             NULL};
 		fone = cm__field_named(OGR_L_GetLayerDefn(lyr), oneway_names);
-		if (cfg->road.oneway_field && fone < 0) {
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no field '%s' ([fields] roads.oneway)",
-			               path, lname, cfg->road.oneway_field);
+		fspd = cm__field_named(OGR_L_GetLayerDefn(lyr), speed_names);
+		if ((cfg->road.oneway_field && fone < 0) || (cfg->road.speed_field && fspd < 0)) {
+			int one = cfg->road.oneway_field && fone < 0;
+			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no field '%s' ([fields] roads.%s)",
+			               path, lname, one ? cfg->road.oneway_field : cfg->road.speed_field,
+			               one ? "oneway" : "speed");
 			goto done;
 		}
 	}
@@ -284,6 +310,8 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				continue;
 			}
 		}
+		if (fspd >= 0) /* the road's own speed, where it has one, before its class's */
+			kmh = speed_of(OGR_F_GetFieldAsString(f, fspd), kmh);
 		if (!g0 || OGR_G_IsEmpty(g0) || (t != wkbLineString && t != wkbMultiLineString)) {
 			char *label = cm__feature_label(fid, NULL);
 			if (diag)

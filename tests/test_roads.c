@@ -1361,6 +1361,40 @@ Test(oneway, field_mapped_by_name)
 	free(dir);
 }
 
+/* A road's own speed ([fields] roads.speed, km/h) before its class's:
+ * the direct road at 10 km/h sends drivers round by the 50 km/h one. */
+Test(oneway, speed_field_before_class)
+{
+	const char *ways = "-100 0,0 0;0 0,1000 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0";
+	const char *speeds[4] = {"30", "10", "50 km/h", "signals"};
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1100, -10}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, -100, 10}};
+	char *dir = tmpdir(), *roads = roads_file_oneway(dir, "r.geojson", ways, NULL, speeds);
+	char *text = slurp(roads, NULL), *at, *renamed, *mapped, *plain;
+	tiny t;
+	double d;
+	cr_assert(text);
+	while ((at = strstr(text, "\"oneway\":")))
+		memcpy(at, "\"vspeed\"", 8); /* the field renamed, the same length */
+	renamed = write_file(dir, "speeds.geojson", text);
+	mapped = extra_with("roads", renamed, "[roads]\nmode = drive\n[fields]\nroads.speed = vspeed\n");
+	plain = extra_with("roads", renamed, "[roads]\nmode = drive\n");
+	tiny_solve(&t, s, 1, c, 1, mapped);
+	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	cr_assert_float_eq(d, 1820, 1e-6, "with speeds: %g m, not round", d);
+	tiny_free(&t);
+	tiny_solve(&t, s, 1, c, 1, plain);
+	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	cr_assert_float_eq(d, 1220, 1e-6, "by class: %g m", d);
+	tiny_free(&t);
+	free(mapped);
+	free(plain);
+	free(renamed);
+	free(text);
+	free(roads);
+	free(dir);
+}
+
 Test(oneway, on_the_school_segment_only_from_upstream)
 {
 	/* a one-way street from (0, 0) east to (1000, 0), and a two-way way
