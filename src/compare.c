@@ -328,24 +328,29 @@ void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
 	}
 	fprintf(fp, "A: %s\nB: %s\n", c->a, c->b);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		fprintf(fp, "\n%s: %d compounds change school, %ld pupils affected\n",
-		        cm_level_name((cm_level)lv), c->compounds[lv], c->pupils[lv]);
+		int any = c->compounds[lv] > 0;
+		for (i = 0; i < c->schools.len && !any; i++)
+			any = s[i].level == (cm_level)lv;
+		if (!any)
+			continue; /* a level neither plan has */
+		fprintf(fp, _("\n%s: %d compounds change school, %ld pupils affected\n"),
+		        cm__level_label((cm_level)lv), c->compounds[lv], c->pupils[lv]);
 		for (i = 0; i < c->changes.len; i++) {
 			if (x[i].level != (cm_level)lv)
 				continue;
 			fprintf(fp, "  %-10s ", x[i].compound_id);
 			cm__print_padded(fp, x[i].name, 24);
-			fprintf(fp, " %6d pupils  %s -> %s\n", x[i].pupils, *x[i].from ? x[i].from : "-",
+			fprintf(fp, _(" %6d pupils  %s -> %s\n"), x[i].pupils, *x[i].from ? x[i].from : "-",
 			        *x[i].to ? x[i].to : "-");
 		}
 		for (i = 0; i < c->schools.len; i++) {
 			if (s[i].level != (cm_level)lv)
 				continue;
-			fprintf(fp, "  school %-10s ", s[i].school_id);
+			fprintf(fp, _("  school %-10s "), s[i].school_id);
 			cm__print_padded(fp, s[i].name, 24);
-			fprintf(fp, " enrolled %6ld -> %6ld (%+ld)%s\n", s[i].enrolled_a, s[i].enrolled_b,
+			fprintf(fp, _(" enrolled %6ld -> %6ld (%+ld)%s\n"), s[i].enrolled_a, s[i].enrolled_b,
 			        s[i].enrolled_b - s[i].enrolled_a,
-			        !s[i].in_b ? " (only in A)" : !s[i].in_a ? " (only in B)" : "");
+			        !s[i].in_b ? _(" (only in A)") : !s[i].in_a ? _(" (only in B)") : "");
 		}
 	}
 }

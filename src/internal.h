@@ -152,6 +152,10 @@ long cm__ids_find(const cm__id *index, size_t n, const char *id);
 
 /* Prints `s` left-aligned in `width` terminal columns (汉字 take two). */
 void cm__print_padded(FILE *fp, const char *s, int width);
+/* The same, right-aligned (a column of figures' heading). */
+void cm__print_right(FILE *fp, const char *s, int width);
+/* Terminal columns `s` takes: East Asian wide characters count two. */
+int cm__display_width(const char *s);
 /* Prints a CSV text field, quoted when it holds a comma, quote or line
  * break; one a spreadsheet would read as a formula (=, +, -, @ first) gets
  * a leading ' inside the quotes. */

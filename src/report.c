@@ -111,6 +111,8 @@ void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
 		const cm_level_stats *st = &rep->level[lv];
 		long pupils = st->pupils[CM_LOCAL] + st->pupils[CM_MIGRANT];
 		long seats = st->seats[CM_PUBLIC] + st->seats[CM_PRIVATE];
+		if (!pupils && !seats)
+			continue; /* a level the data does not have: no empty row */
 		fputs("  ", fp);
 		cm__print_padded(fp, cm__level_label((cm_level)lv), 14);
 		fprintf(fp, " %8ld %7ld %7ld %7ld %7ld %7ld %9ld  %12.2f\n", pupils, st->pupils[CM_LOCAL],
@@ -130,9 +132,10 @@ void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
 		        100 * cfg->policy.migrant_public_share);
 	}
 	for (lv = 0; lv < CM_NLEVELS; lv++)
-		fprintf(fp, _("No school in reach, %s: %zu compounds (%ld pupils)\n"),
-		        cm__level_label((cm_level)lv), rep->level[lv].no_eligible,
-		        rep->level[lv].no_eligible_pupils);
+		if (rep->level[lv].pupils[CM_LOCAL] + rep->level[lv].pupils[CM_MIGRANT] > 0)
+			fprintf(fp, _("No school in reach, %s: %zu compounds (%ld pupils)\n"),
+			        cm__level_label((cm_level)lv), rep->level[lv].no_eligible,
+			        rep->level[lv].no_eligible_pupils);
 
 	fprintf(fp, _("\nFindings: %zu errors, %zu warnings, %zu notes\n"), rep->errors, rep->warnings,
 	        notes);
@@ -156,64 +159,128 @@ static const char *pct(char *buf, size_t n, double share)
 	return buf;
 }
 
+/* A table's heading, cell by cell, so that each language's words line up
+ * with the figures below them by display width: `width` is the columns
+ * from the end of the previous cell to the end of this one (a left-aligned
+ * cell: `-width`, starting `sep` columns after the previous one).  A word
+ * wider than its column pushes the next ones right, at least one space
+ * apart.  *at and *end carry the position across cells. */
+static void head_cell(FILE *fp, const char *text, int width, int sep, int *at, int *end)
+{
+	int w = cm__display_width(text), pad;
+	if (width < 0) {
+		pad = *at ? *end + sep - *at : 0;
+		*end += *at ? -width + sep : -width;
+	} else {
+		*end += width;
+		pad = *end - *at - w;
+	}
+	if (*at && pad < 1)
+		pad = 1;
+	for (int i = 0; i < pad; i++)
+		fputc(' ', fp);
+	fputs(text, fp);
+	*at += pad + w;
+}
+
+/* The distances the plan was made with, in words. */
+static void print_distances(FILE *fp, const cm_config *cfg)
+{
+	const char *kind = cm__distance_kind_name(cfg);
+	if (!strcmp(kind, "table"))
+		fprintf(fp, _("Distances: the distance table %s\n\n"), cfg->distances.path);
+	else if (!strcmp(kind, "straight"))
+		fprintf(fp, _("Distances: straight lines\n\n"));
+	else
+		fprintf(fp, _("Distances: the road network %s (%s)\n\n"), cfg->roads.path,
+		        cfg->road.mode == CM_ROADS_DRIVE ? _("drive") : _("walk"));
+}
+
+/* What one more seat at a school would do, in words (the shadow prices of
+ * docs/model.md): let pupils in, else shorten trips. */
+static void print_seat_worth(FILE *fp, const cm_school_result *r)
+{
+	if (r->shadow_pupils > 0.999)
+		fprintf(fp, _("one more seat here would let one more pupil in"));
+	else if (r->shadow_pupils > 1e-6)
+		fprintf(fp, _("one more seat here would let %.2f of a pupil in (shared catchments)"),
+		        r->shadow_pupils);
+	else
+		fprintf(fp, _("one more seat here would shorten trips by %.0f m in all"),
+		        r->shadow_price);
+}
+
 void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const cm_plan *plan)
 {
 	const cm_school *schools;
 	const cm_compound *compounds;
 	size_t ns = cm_dataset_schools(ds, &schools), nc = cm_dataset_compounds(ds, &compounds), i;
-	int lv;
-
-	char *kind = cm__distance_kind(cfg);
+	int lv, single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
 	const cm__pairs *pairs = NULL;
 	cm__pairs *own_pairs = NULL;
 
-	fprintf(fp, "Plan %s: %s assignment, working CRS %s\n", cfg->name ? cfg->name : "",
-	        cfg->solve.assignment == CM_ASSIGN_SINGLE ? "single-school (单校划片)"
-	                                                  : "split (多校划片)",
+	fprintf(fp, _("Plan %s: %s assignment, working CRS %s\n"), cfg->name ? cfg->name : "",
+	        single ? _("single-school (单校划片)") : _("split (多校划片)"),
 	        cm_dataset_crs_name(ds));
-	fprintf(fp, "Distances: %s\n\n", kind ? kind : "?");
-	free(kind);
-	fprintf(fp, "level     pupils   placed shortfall  mean km  max km  near  migrants public  "
-	            "quota      gap   seconds\n");
+	print_distances(fp, cfg);
+	{
+		/* the figures' columns: "%-8s %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  %-7s %8s
+		 * %8.2f" */
+		int at = 0, end = 0;
+		head_cell(fp, _("level"), -8, 0, &at, &end);
+		head_cell(fp, _("pupils"), 8, 0, &at, &end);
+		head_cell(fp, _("placed"), 9, 0, &at, &end);
+		head_cell(fp, _("shortfall"), 10, 0, &at, &end);
+		head_cell(fp, _("mean km"), 9, 0, &at, &end);
+		head_cell(fp, _("max km"), 8, 0, &at, &end);
+		head_cell(fp, _("near"), 7, 0, &at, &end);
+		head_cell(fp, _("migrants public"), 17, 0, &at, &end);
+		head_cell(fp, _("quota"), -7, 2, &at, &end);
+		head_cell(fp, _("gap"), 9, 0, &at, &end);
+		head_cell(fp, _("seconds"), 10, 0, &at, &end);
+		fputc('\n', fp);
+	}
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		char a[16], b[16], gap[16];
-		if (!s->solved) {
-			fprintf(fp, "%-8s  no pupils\n", cm_level_name((cm_level)lv));
-			continue;
-		}
+		if (!s->solved)
+			continue; /* a level without pupils: no row */
 		/* the gap the search proved: none (optimal), a share of
 		 * pupil-metres, or "-" when not even the fewest without a place is
 		 * proven */
 		if (s->proven)
-			snprintf(gap, sizeof gap, "optimal");
+			snprintf(gap, sizeof gap, "%s", _("optimal"));
 		else if (s->bound < 0)
 			snprintf(gap, sizeof gap, "-");
 		else
 			snprintf(gap, sizeof gap, "%.2f%%", 100 * s->mip_gap);
-		fprintf(fp, "%-8s %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  %-7s %8s  %8.2f\n",
-		        cm_level_name((cm_level)lv), s->pupils, s->placed, s->unplaced,
-		        s->mean_distance_m / 1000, s->max_distance_m / 1000,
-		        pct(a, sizeof a, s->near_share), pct(b, sizeof b, s->migrant_public_share),
-		        s->quota_met ? "met" : "MISSED", gap, s->solve_seconds);
+		cm__print_padded(fp, cm__level_label((cm_level)lv), 8);
+		fprintf(fp, " %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  ", s->pupils, s->placed,
+		        s->unplaced, s->mean_distance_m / 1000, s->max_distance_m / 1000,
+		        pct(a, sizeof a, s->near_share), pct(b, sizeof b, s->migrant_public_share));
+		cm__print_padded(fp, s->quota_met ? _("met") : _("MISSED"), 7);
+		fputc(' ', fp);
+		cm__print_right(fp, gap, 8);
+		fprintf(fp, "  %8.2f\n", s->solve_seconds);
 	}
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		if (!s->solved)
 			continue;
-		fprintf(fp, "\n%s\n", cm_level_name((cm_level)lv));
+		fprintf(fp, "\n%s\n", cm__level_label((cm_level)lv));
 		if (!s->quota_met)
-			fprintf(fp, "  MIGRANT QUOTA NOT MET: no plan can place %.0f%% of migrant children in "
-			            "public or purchased places; the best reachable is %.1f%% (%ld of %ld)\n",
+			fprintf(fp, _("  MIGRANT QUOTA NOT MET: no plan can place %.0f%% of migrant children "
+			              "in public or purchased places; the best reachable is %.1f%% (%ld of "
+			              "%ld)\n"),
 			        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
 			        s->migrants_public, s->migrants);
 		if (s->has_previous) {
 			const cm_change *ch;
 			size_t nch = cm_plan_changes(plan, &ch), shown = 0;
-			fprintf(fp, "  Against last year's plan: %ld pupils at another school; %d compounds "
-			            "change school", s->moved, s->moved_compounds);
+			fprintf(fp, _("  Against last year's plan: %ld pupils at another school; %d compounds "
+			              "change school"), s->moved, s->moved_compounds);
 			if (s->forced_compounds)
-				fprintf(fp, " (%d of them because their school is gone)", s->forced_compounds);
+				fprintf(fp, _(" (%d of them because their school is gone)"), s->forced_compounds);
 			fprintf(fp, s->moved_compounds ? ":\n" : "\n");
 			for (i = 0; i < nch && shown < 10; i++) {
 				const cm_compound *c = &ds->compounds[ch[i].compound];
@@ -221,29 +288,29 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 					continue;
 				fprintf(fp, "    %-10s ", c->id);
 				cm__print_padded(fp, c->name, 24);
-				fprintf(fp, " %6d pupils  %s -> %s%s\n",
-				        ch[i].pupils, ch[i].from ? ch[i].from : "-",
-				        ch[i].to >= 0 ? ds->schools[ch[i].to].id : "no place",
-				        ch[i].forced ? " (school gone)" : "");
+				fprintf(fp, _(" %6d pupils  %s -> %s%s\n"), ch[i].pupils,
+				        ch[i].from ? ch[i].from : "-",
+				        ch[i].to >= 0 ? ds->schools[ch[i].to].id : _("no place"),
+				        ch[i].forced ? _(" (school gone)") : "");
 				shown++;
 			}
 			if ((int)shown < s->moved_compounds)
-				fprintf(fp, "    ... (all in the plan's changes layer)\n");
+				fprintf(fp, _("    ... (all in the plan's changes layer)\n"));
 		}
 		if (s->unplaced > s->lp_unplaced)
-			fprintf(fp, "  Single-school catchments leave %ld pupils without a place; splitting "
-			            "compounds between schools would leave %ld\n",
+			fprintf(fp, _("  Single-school catchments leave %ld pupils without a place; "
+			              "splitting compounds between schools would leave %ld\n"),
 			        s->unplaced, s->lp_unplaced);
-		if (cfg->solve.assignment == CM_ASSIGN_SINGLE && s->bound_unplaced < s->unplaced)
-			fprintf(fp, "  NOT PROVEN: the search ended with %ld pupils without a place; no "
-			            "single-school plan leaves fewer than %ld (a larger [solve] node_limit "
-			            "or mip_gap may settle it)\n",
+		if (single && s->bound_unplaced < s->unplaced)
+			fprintf(fp, _("  NOT PROVEN: the search ended with %ld pupils without a place; no "
+			              "single-school plan leaves fewer than %ld (a larger [solve] "
+			              "node_limit or mip_gap may settle it)\n"),
 			        s->unplaced, s->bound_unplaced);
-		else if (cfg->solve.assignment == CM_ASSIGN_SINGLE && s->unplaced > s->lp_unplaced)
-			fprintf(fp, "  No single-school plan leaves fewer (proven).\n");
-		if (cfg->solve.assignment == CM_ASSIGN_SINGLE && !s->proven && s->bound >= 0)
-			fprintf(fp, "  The plan is within %.3f%% of the best possible in pupil-metres "
-			            "(proven after %ld relaxations).\n", 100 * s->mip_gap, s->nodes);
+		else if (single && s->unplaced > s->lp_unplaced)
+			fprintf(fp, _("  No single-school plan leaves fewer (proven).\n"));
+		if (single && !s->proven && s->bound >= 0)
+			fprintf(fp, _("  The plan is within %.3f%% of the best possible in pupil-metres "
+			              "(proven after %ld relaxations).\n"), 100 * s->mip_gap, s->nodes);
 		if (s->unplaced) {
 			/* Why: "in reach" only where a distance limit applies;
 			 * without one, pupils lack a seat because the schools that
@@ -251,7 +318,7 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			int limit = cfg->policy.max_distance_m[lv] > 0 ||
 			            cfg->policy.max_distance_boarding_m > 0 || cfg->distances.path ||
 			            cfg->roads.path, shown = 0, known = 1;
-			const char *none = limit ? "no school in reach" : "no school offers them seats";
+			const char *none = limit ? _("no school in reach") : _("no school offers them seats");
 			long far = 0, full;
 			if (!pairs && (cfg->distances.path || cfg->roads.path)) {
 				/* the dataset's pairs, or a scenario's made again; if
@@ -268,16 +335,19 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				far += f < u ? f : u;
 			}
 			full = s->unplaced - far;
-			fprintf(fp, "  Shortfall: %ld pupils without a seat", s->unplaced);
+			fprintf(fp, _("  Shortfall: %ld pupils without a seat"), s->unplaced);
 			if (far && full)
-				fprintf(fp, " (%ld with %s, %ld where the schools %sare full)", far, none,
-				        full, limit ? "in reach " : "");
+				fprintf(fp, limit ? _(" (%ld with no school in reach, %ld where the schools in "
+				                      "reach are full)")
+				                  : _(" (%ld with no school offers them seats, %ld where the "
+				                      "schools are full)"),
+				        far, full);
 			else if (far)
-				fprintf(fp, " (%s)", none);
+				fprintf(fp, limit ? _(" (no school in reach)") : _(" (no school offers them seats)"));
 			else
-				fprintf(fp, " (the schools %sare full%s)", limit ? "in reach " : "",
-				        limit ? "" : "; no distance limit is set");
-			fprintf(fp, ", by compound:\n");
+				fprintf(fp, limit ? _(" (the schools in reach are full)")
+				                  : _(" (the schools are full; no distance limit is set)"));
+			fprintf(fp, _(", by compound:\n"));
 			for (i = 0; i < nc && shown < 10; i++) {
 				long u = cm_plan_unplaced(plan, (cm_level)lv, i), f;
 				if (!u)
@@ -288,15 +358,17 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				if (f >= u && far && full)
 					fprintf(fp, " %5ld  %s\n", u, none);
 				else if (f > 0 && far && full)
-					fprintf(fp, " %5ld  %ld with %s\n", u, f, none);
+					fprintf(fp, limit ? _(" %5ld  %ld with no school in reach\n")
+					                  : _(" %5ld  %ld with no school offers them seats\n"),
+					        u, f);
 				else
 					fprintf(fp, " %5ld\n", u);
 				shown++;
 			}
 			if (shown == 10)
-				fprintf(fp, "    ... (all in the plan's assignment layer)\n");
+				fprintf(fp, _("    ... (all in the plan's assignment layer)\n"));
 		} else {
-			fprintf(fp, "  Every pupil has a seat.\n");
+			fprintf(fp, _("  Every pupil has a seat.\n"));
 		}
 		{
 			const cm_catchment *c;
@@ -304,25 +376,31 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 			for (k = 0; k < n; k++)
 				split += c[k].level == (cm_level)lv && c[k].parts > 1;
 			if (split)
-				fprintf(fp, "  Split catchments (%zu: compounds in separate groups, see "
-				            "docs/output.md):\n", split);
+				fprintf(fp, _("  Split catchments (%zu: compounds in separate groups, see "
+				              "docs/output.md):\n"), split);
 			for (k = 0; k < n; k++) {
 				const cm_school *sc = &schools[c[k].school];
 				if (c[k].level != (cm_level)lv || c[k].parts <= 1)
 					continue;
 				fprintf(fp, "    %-8s ", sc->id);
 				cm__print_padded(fp, sc->name, 24);
-				fprintf(fp, " %d parts%s\n", c[k].parts, sc->boarding ? " (boarding school)" : "");
+				fprintf(fp, sc->boarding ? _(" %d parts (boarding school)\n") : _(" %d parts\n"),
+				        c[k].parts);
 			}
 		}
 		if (s->overfull)
-			fprintf(fp, "  OVER-FULL SCHOOLS: %d (a solver fault: please report)\n", s->overfull);
+			fprintf(fp, _("  OVER-FULL SCHOOLS: %d (a solver fault: please report)\n"),
+			        s->overfull);
 		else
-			fprintf(fp, "  No school is over its seats.\n");
-		if (s->oversize)
-			fprintf(fp, "  %d schools above the school-size cap (%d, nine-year %d)%s\n", s->oversize,
-			        cfg->policy.max_school_size, cfg->policy.max_school_size_nine_year,
-			        cfg->policy.enforce_school_size ? "" : "; enforce_school_size = yes caps them");
+			fprintf(fp, _("  No school is over its seats.\n"));
+		if (s->oversize) {
+			fprintf(fp, _("  %d schools above the school-size cap (%d, nine-year %d)"),
+			        s->oversize, cfg->policy.max_school_size,
+			        cfg->policy.max_school_size_nine_year);
+			fprintf(fp, "%s\n", cfg->policy.enforce_school_size
+			                            ? ""
+			                            : _("; enforce_school_size = yes caps them"));
+		}
 		{
 			/* Where one more seat helps most: shortfall first, then metres. */
 			size_t best[5];
@@ -346,13 +424,13 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 				}
 			}
 			if (nb)
-				fprintf(fp, "  Where one more seat helps most:\n");
+				fprintf(fp, _("  Where one more seat helps most:\n"));
 			for (k = 0; k < nb; k++) {
-				const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, best[k]);
 				fprintf(fp, "    %-8s ", schools[best[k]].id);
 				cm__print_padded(fp, schools[best[k]].name, 24);
-				fprintf(fp, " %.2f pupils placed, %.0f pupil-metres saved\n", r->shadow_pupils,
-				        r->shadow_price);
+				fputc(' ', fp);
+				print_seat_worth(fp, cm_plan_school(plan, (cm_level)lv, best[k]));
+				fputc('\n', fp);
 			}
 		}
 	}
@@ -489,7 +567,7 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 	}
 	if (n) {
 		qsort(list, n, sizeof *list, cmp_rise);
-		fprintf(fp, "  %s %s: shortfall grows at", r->name, cm_level_name(lv));
+		fprintf(fp, _("  %s %s: shortfall grows at"), r->name, cm__level_label(lv));
 		for (k = 0; k < n && k < 6; k++)
 			fprintf(fp, "%s %s %s (+%.0f)", k ? "," : "", c[list[k].i].id, c[list[k].i].name,
 			        list[k].by);
@@ -506,18 +584,24 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 			list[n++] = (rise){i, after - before, was ? was->shadow_price : 0, now->shadow_price};
 	}
 	if (n) {
+		/* a seat's worth in words: pupils let in, else metres (of trips,
+		 * and of moves where the plan is held to the base: "worth") */
 		qsort(list, n, sizeof *list, cmp_rise);
-		fprintf(fp, "  %s %s: shadow prices rise at", r->name, cm_level_name(lv));
+		fprintf(fp, _("  %s %s: one more seat is worth more at"), r->name, cm__level_label(lv));
 		for (k = 0; k < n && k < 6; k++) {
 			const cm_school_result *now = cm_plan_school(r->plan, lv, list[k].i);
 			long b = cm__ids_find(sidx, nbs, s[list[k].i].id);
 			const cm_school_result *was = b >= 0 ? cm_plan_school(base->plan, lv, (size_t)b) : NULL;
-			if (now->shadow_pupils > (was ? was->shadow_pupils : 0) + 1e-9)
-				fprintf(fp, "%s %s (a seat now places %.2f pupils, was %.2f)", k ? "," : "",
-				        s[list[k].i].id, now->shadow_pupils, was ? was->shadow_pupils : 0);
+			double pw = was ? was->shadow_pupils : 0;
+			fputs(k ? "," : "", fp);
+			if (now->shadow_pupils > pw + 1e-9 && now->shadow_pupils > 0.999 && pw < 1e-6)
+				fprintf(fp, _(" %s (would let one more pupil in, before none)"), s[list[k].i].id);
+			else if (now->shadow_pupils > pw + 1e-9)
+				fprintf(fp, _(" %s (would let %.2f of a pupil in, before %.2f)"),
+				        s[list[k].i].id, now->shadow_pupils, pw);
 			else
-				fprintf(fp, "%s %s (%.0f -> %.0f m per seat)", k ? "," : "", s[list[k].i].id,
-				        list[k].from, list[k].to);
+				fprintf(fp, _(" %s (worth %.0f m of trips, before %.0f m)"), s[list[k].i].id,
+				        list[k].to, list[k].from);
 		}
 		fprintf(fp, "%s\n", n > 6 ? ", ..." : "");
 	}
@@ -529,15 +613,35 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 {
 	size_t r;
-	int lv;
-	if (csv)
+	int lv, wide = 16; /* the scenario column: its longest name, at least 16 */
+	for (r = 0; r < n && !csv; r++) {
+		int w = cm__display_width(runs[r].name);
+		wide = w > wide ? w : wide;
+	}
+	if (csv) {
 		fprintf(fp, "scenario,level,pupils,placed,shortfall,mean_distance_m,max_distance_m,"
 		            "near_share,migrant_public_share,overfull_schools,full_schools,moved,"
 		            "moved_compounds,solve_seconds\n");
-	else
-		fprintf(fp, "%-16s %-8s %8s %8s %9s %8s %7s %6s %8s %8s %5s %7s %7s %8s\n", "scenario",
-		        "level", "pupils", "placed", "shortfall", "mean km", "max km", "near", "migrants",
-		        "overfull", "full", "moved", "cmpds", "seconds");
+	} else {
+		/* the columns: "%-WIDEs %-8s %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s
+		 * %8.2f" */
+		int at = 0, end = 0;
+		head_cell(fp, _("scenario"), -wide, 0, &at, &end);
+		head_cell(fp, _("level"), -8, 1, &at, &end);
+		head_cell(fp, _("pupils"), 9, 0, &at, &end);
+		head_cell(fp, _("placed"), 9, 0, &at, &end);
+		head_cell(fp, _("shortfall"), 10, 0, &at, &end);
+		head_cell(fp, _("mean km"), 9, 0, &at, &end);
+		head_cell(fp, _("max km"), 8, 0, &at, &end);
+		head_cell(fp, _("near"), 7, 0, &at, &end);
+		head_cell(fp, _("migrants"), 9, 0, &at, &end);
+		head_cell(fp, _("overfull"), 9, 0, &at, &end);
+		head_cell(fp, _("full"), 6, 0, &at, &end);
+		head_cell(fp, _("moved"), 8, 0, &at, &end);
+		head_cell(fp, _("cmpds"), 8, 0, &at, &end);
+		head_cell(fp, _("seconds"), 9, 0, &at, &end);
+		fputc('\n', fp);
+	}
 	for (r = 0; r < n; r++)
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			const cm_level_summary *s = cm_plan_summary(runs[r].plan, (cm_level)lv);
@@ -562,21 +666,22 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 				        s->overfull, full_schools(runs[r].plan, runs[r].ds, (cm_level)lv),
 				        moved, cmpds, s->solve_seconds);
 			} else {
-				cm__print_padded(fp, runs[r].name, 16);
-				fprintf(fp, " %-8s %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s "
-				            "%7s %8.2f\n",
-				        cm_level_name((cm_level)lv), s->pupils, s->placed,
-				        s->unplaced, s->mean_distance_m / 1000, s->max_distance_m / 1000,
-				        pct(tn, sizeof tn, s->near_share), pct(tm, sizeof tm, s->migrant_public_share),
-				        s->overfull, full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved,
-				        cmpds, s->solve_seconds);
+				cm__print_padded(fp, runs[r].name, wide);
+				fputc(' ', fp);
+				cm__print_padded(fp, cm__level_label((cm_level)lv), 8);
+				fprintf(fp, " %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s %8.2f\n",
+				        s->pupils, s->placed, s->unplaced, s->mean_distance_m / 1000,
+				        s->max_distance_m / 1000, pct(tn, sizeof tn, s->near_share),
+				        pct(tm, sizeof tm, s->migrant_public_share), s->overfull,
+				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
+				        s->solve_seconds);
 			}
 		}
 	if (csv)
 		return;
-	fprintf(fp, "(moved: pupils who had a place in the base plan and are not at the same school "
-	            "now; a base against last year's plan, when given; cmpds: compounds whose school "
-	            "changes)\n");
+	fprintf(fp, _("(moved: pupils who had a place in the base plan and are not at the same "
+	              "school now; a base against last year's plan, when given; cmpds: compounds "
+	              "whose school changes)\n"));
 	for (r = 1; r < n; r++)
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			if (cm_plan_summary(runs[r].plan, (cm_level)lv)->solved)

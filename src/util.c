@@ -434,7 +434,7 @@ long cm__ids_find(const cm__id *index, size_t n, const char *id)
 
 /* Columns a UTF-8 string takes on a terminal: East Asian wide characters
  * (汉字, full-width forms) take two. */
-static int display_width(const char *s)
+int cm__display_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int w = 0;
@@ -466,10 +466,18 @@ static int display_width(const char *s)
 /* Prints `s` left-aligned in `width` terminal columns. */
 void cm__print_padded(FILE *fp, const char *s, int width)
 {
-	int w = display_width(s);
+	int w = cm__display_width(s);
 	fputs(s, fp);
 	for (; w < width; w++)
 		fputc(' ', fp);
+}
+
+/* Prints `s` right-aligned in `width` terminal columns. */
+void cm__print_right(FILE *fp, const char *s, int width)
+{
+	for (int w = cm__display_width(s); w < width; w++)
+		fputc(' ', fp);
+	fputs(s, fp);
 }
 
 /* CSV quoting: fields with a comma, quote or line break are quoted. */
