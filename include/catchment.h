@@ -192,12 +192,14 @@ typedef struct cm_output_opts {
 	                  string's schemas=, else "plan" */
 	int csv_bom;   /* tables (.csv): a UTF-8 byte-order mark first; 1 */
 	char *headers; /* tables: "zh" (NULL) Chinese headers, "en" the engine's names */
+	char *title;   /* the page title of maps (the plan's summary.title); NULL: the name */
 } cm_output_opts;
 
 /* [scenario NAME]: a what-if on the base data (docs/scenarios.md).  The
  * lists are checked against the data when the scenario is applied. */
 typedef struct cm_scenario {
 	char *name;
+	char *title;                    /* its maps' title; NULL: "[output] title · NAME", else NAME */
 	int line;                       /* the section's line in the INI, for messages */
 	char *close;                    /* school ids, comma-separated; NULL: none */
 	char *seats[CM_NLEVELS];        /* "ID:N" sets a school's seats, "ID:+N" / "ID:-N" adds */

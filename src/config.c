@@ -98,6 +98,7 @@ static const key_def keys[] = {
 	{"output", "csv_bom", K_BOOL, OFF(output.csv_bom), 0, 1, NULL},
 	{"output", "headers", K_STRING, OFF(output.headers), 0, 0, "zh,en"},
 	{"output", "name", K_STRING, OFF(name), 0, 0, NULL},
+	{"output", "title", K_STRING, OFF(output.title), 0, 0, NULL},
 	{"input", "crs", K_STRING, OFF(crs), 0, 0, NULL},
 	{"input", "repair_geometry", K_BOOL, OFF(repair_geometry), 0, 1, NULL},
 	{"roads", "mode", K_ROADS, OFF(road.mode), 0, 0, NULL},
@@ -515,6 +516,8 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 		return set_string(&sc->classes[name[8] == 'j'], value) ? fail(ps, "out of memory") : 1;
 	if (!strcmp(name, "demand"))
 		return set_string(&sc->demand, value) ? fail(ps, "out of memory") : 1;
+	if (!strcmp(name, "title"))
+		return set_string(&sc->title, value) ? fail(ps, "out of memory") : 1;
 	if (!strcmp(name, "demand_scale")) {
 		int bad = cm__parse_number(value, &d, &null);
 		if (bad || null || d < 0 || d > 100)
@@ -563,7 +566,7 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 		}
 	return fail(ps, "unknown key '%s' in [%s]; known keys: close, open_school.ID, seats_primary, "
 	            "seats_junior, classes_primary, classes_junior, demand, demand_scale, new_schools, "
-	            "new_schools_layer, new_compounds, new_compounds_layer, and any [policy] key",
+	            "new_schools_layer, new_compounds, new_compounds_layer, title, and any [policy] key",
 	            name, section);
 }
 
@@ -729,6 +732,10 @@ static int finish_scenarios(parse_state *ps)
 		if (sub.failed)
 			return CM_EINPUT;
 		sc->policy = tmp.policy;
+		/* its maps' title: its own, else the base's with its name */
+		if (!sc->title && cfg->output.title &&
+		    !(sc->title = cm__sprintf("%s · %s", cfg->output.title, sc->name)))
+			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
 		if (inherit_input(&sc->new_schools, &cfg->input[CM_SCHOOLS]) ||
 		    inherit_input(&sc->new_compounds, &cfg->input[CM_COMPOUNDS]))
 			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
@@ -879,6 +886,7 @@ void cm_config_free(cm_config *cfg)
 	for (size_t s = 0; s < cfg->n_scenarios; s++) {
 		cm_scenario *sc = &cfg->scenarios[s];
 		free(sc->name);
+		free(sc->title);
 		free(sc->close);
 		free(sc->demand);
 		for (i = 0; i < CM_NLEVELS; i++) {
@@ -912,6 +920,7 @@ void cm_config_free(cm_config *cfg)
 	free(cfg->output.format);
 	free(cfg->output.schema);
 	free(cfg->output.headers);
+	free(cfg->output.title);
 	free(cfg->solve.first_plan);
 	free(cfg);
 }

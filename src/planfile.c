@@ -387,7 +387,7 @@ typedef struct fspec {
 	long max;  /* T_COUNT, T_WHOLE: the largest value (T_WHOLE: either sign) */
 } fspec;
 
-enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21, S_N = 23 };
+enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21, S_N = 24 };
 static const fspec summary_f[S_N] = {
 	{"level", T_LEVEL, NEED | FULL, 0},     {"pupils", T_COUNT, NEED | FULL, MAXL},
 	{"placed", T_COUNT, NEED | FULL, MAXL}, {"unplaced", T_COUNT, NEED | FULL, MAXL},
@@ -400,7 +400,7 @@ static const fspec summary_f[S_N] = {
 	{"moved_compounds", T_COUNT, 0, MANY},  {"bound", T_POS, 0, 0},
 	{"bound_unplaced", T_COUNT, FULL, MAXL}, {"nodes", T_COUNT, FULL, MANY},
 	{"proven", T_COUNT, FULL, 1},           {"distance_kind", T_TEXT, 0, 0},
-	{"mean_minutes", T_POS, 0, 0},
+	{"mean_minutes", T_POS, 0, 0},          {"title", T_TEXT, 0, 0},
 };
 
 enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED,

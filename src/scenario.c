@@ -22,6 +22,7 @@ void cm_scenario_config(const cm_config *cfg, const cm_scenario *sc, cm_config *
 	*out = *cfg;
 	out->policy = sc->policy;
 	out->name = sc->name;
+	out->output.title = sc->title; /* NULL: the maps say its name */
 	out->scenarios = NULL;
 	out->n_scenarios = 0;
 }

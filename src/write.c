@@ -278,8 +278,9 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		{"bound", OFTReal},           {"bound_unplaced", OFTInteger},
 		{"nodes", OFTInteger},        {"proven", OFTInteger},
 		{"distance_kind", OFTString}, {"mean_minutes", OFTReal},
+		{"title", OFTString},
 	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 23);
+	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 24);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -319,6 +320,8 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		OGR_F_SetFieldString(f, 21, cm__distance_kind_name(cfg));
 		if (s->mean_minutes >= 0)
 			OGR_F_SetFieldDouble(f, 22, s->mean_minutes);
+		/* the maps' page title ([output] title, a scenario's title) */
+		OGR_F_SetFieldString(f, 23, cfg->output.title ? cfg->output.title : "");
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)

@@ -294,3 +294,22 @@ Test(config, scenario_sections)
 	cr_assert(strstr(config_err("[input]\nschools = s.csv\ncompounds = c.csv\n[solve]\n"
 	                            "max_moved_pupils = 2.5\n"), "whole number"));
 }
+
+/* Page titles (issue 14): [output] title, a scenario's title, and a
+ * scenario without one titled after the base's. */
+Test(config, titles)
+{
+	cm_config *cfg = config_ok(MINIMAL "[scenario close]\nclose = X1\ntitle = 撤并一小\n"
+	                                   "[scenario grow]\ndemand_scale = 1.1\n"
+	                                   "[output]\ntitle = 桐溪县 2027\n", "/d"), view;
+	cr_assert_str_eq(cfg->output.title, "桐溪县 2027");
+	cr_assert_str_eq(cfg->scenarios[0].title, "撤并一小");
+	cr_assert_str_eq(cfg->scenarios[1].title, "桐溪县 2027 · grow");
+	cm_scenario_config(cfg, &cfg->scenarios[0], &view);
+	cr_assert_str_eq(view.output.title, "撤并一小");
+	cm_config_free(cfg);
+	cfg = config_ok(MINIMAL "[scenario grow]\ndemand_scale = 1.1\n", "/d");
+	cr_assert_null(cfg->output.title, "no title: the maps say the name");
+	cr_assert_null(cfg->scenarios[0].title);
+	cm_config_free(cfg);
+}
