@@ -87,7 +87,7 @@ static const char solve_usage[] =
 	"compounds that change school are listed (docs/scenarios.md).\n";
 
 static const char map_usage[] =
-	"Usage: catchment map [--level LEVEL] [--title TEXT] PLAN -o FILE\n"
+	"Usage: catchment map [--level LEVEL] [--title TEXT] [--base PLAN] PLAN -o FILE\n"
 	"\n"
 	"Draws the catchments of a plan written by catchment solve (a GeoPackage, or\n"
 	"a shapefile or GeoJSON folder): catchments in colours that differ between\n"
@@ -99,7 +99,10 @@ static const char map_usage[] =
 	"\n"
 	"  -o, --output FILE   the map: .png, .svg or .pdf\n"
 	"  -l, --level L       primary or junior (default: every level in the plan)\n"
-	"  -t, --title TEXT    the title (default: the scenario's name)\n";
+	"  -t, --title TEXT    the title (default: the plan's [output] title or scenario\n"
+	"                      title, else the scenario's name)\n"
+	"  -b, --base PLAN     the plan this one is a scenario of: its schools that are\n"
+	"                      gone are drawn struck through, their catchments outlined\n";
 
 /* "primary" / "junior" to a level, -1 for anything else. */
 static int parse_level(const char *s)
@@ -580,6 +583,7 @@ static int cmd_map(cli *c, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"level", required_argument, NULL, 'l'},
 		{"title", required_argument, NULL, 't'},
+		{"base", required_argument, NULL, 'b'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -591,10 +595,11 @@ static int cmd_map(cli *c, int argc, char **argv)
 	int opt, status = EXIT_OK;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "o:l:t:qvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:l:t:b:qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 't': mo.title = optarg; break;
+		case 'b': mo.base = optarg; break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
 		case 'l':

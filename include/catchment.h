@@ -588,12 +588,16 @@ CM_EXTERN void cm_comparison_free(cm_comparison *c);
 /* ---------------------------------------------------------------- maps */
 
 typedef struct cm_map_opts {
-	const char *title;  /* NULL: the plan's scenario name */
+	const char *title;  /* NULL: the plan's title (summary.title), else its scenario name */
 	int level;          /* -1: every level the plan has; else a cm_level */
 	/* compounds to mark, by level (ids; e.g. those changing school, from
 	 * catchment compare); none when NULL */
 	const char *const *marked[CM_NLEVELS];
 	size_t n_marked[CM_NLEVELS];
+	/* the plan this one is a scenario of (a written plan; NULL: none): its
+	 * schools that this plan lacks are drawn struck through, with their
+	 * catchments there outlined */
+	const char *base;
 } cm_map_opts;
 
 /* Draws maps of the plan written at `plan_path` (cm_plan_write: a GeoPackage,

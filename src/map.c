@@ -48,15 +48,25 @@
 
 /* ------------------------------------------------------------ the scene */
 
+/* A closed school (cm_map_opts.base): its symbol greyed, crossed out, and
+ * its name struck through; its former catchment dashed. */
+#define CLOSED_RGB 0.6, 0.0, 0.0
+static const double closed_dash[] = {5, 2.5};
+
 typedef struct m_school {
 	double x, y;
-	char *name;
+	char *id, *name;
 	int private_, boarding, full;
+	long seats, enrolled, spare; /* seats -1: the plan has no seats field */
+	int closed;         /* in the base plan (cm_map_opts.base), gone from this one */
+	OGRGeometryH former; /* closed: its catchment in the base plan; NULL: none */
 } m_school;
 
 typedef struct m_area {
 	OGRGeometryH g;
 	double rgb[3];
+	char *school_id;    /* catchments: the school; zones: NULL */
+	char *name;         /* catchments: the school's name, its label */
 } m_area;
 
 typedef struct m_compound {
@@ -73,21 +83,32 @@ typedef struct scene {
 	OGRGeometryH boundary; /* NULL: none */
 	cm_vec roads;          /* OGRGeometryH: the plan's roads layer (a plan on roads) */
 	char *scenario;
+	char *title;           /* summary.title: [output] title, a scenario's title; "" none */
 	long pupils, placed, unplaced;
 	double mean_km, migrant_share;
 	int geographic;        /* the plan is in longitude/latitude */
 	double lat0;           /* for the equirectangular view of such plans */
 	char *crs;
 	int n_marked;          /* compounds marked (cm_map_opts.marked) */
+	int n_closed;          /* schools of the base gone from the plan */
 } scene;
 
 static void scene_free(scene *sc)
 {
 	size_t i;
-	for (i = 0; i < sc->schools.len; i++)
-		free(((m_school *)sc->schools.data)[i].name);
-	for (i = 0; i < sc->areas.len; i++)
-		OGR_G_DestroyGeometry(((m_area *)sc->areas.data)[i].g);
+	for (i = 0; i < sc->schools.len; i++) {
+		m_school *s = &((m_school *)sc->schools.data)[i];
+		free(s->id);
+		free(s->name);
+		if (s->former)
+			OGR_G_DestroyGeometry(s->former);
+	}
+	for (i = 0; i < sc->areas.len; i++) {
+		m_area *a = &((m_area *)sc->areas.data)[i];
+		OGR_G_DestroyGeometry(a->g);
+		free(a->school_id);
+		free(a->name);
+	}
 	for (i = 0; i < sc->zones.len; i++)
 		OGR_G_DestroyGeometry(((m_area *)sc->zones.data)[i].g);
 	cm__vec_free(&sc->zones);
@@ -102,6 +123,7 @@ static void scene_free(scene *sc)
 		OGR_G_DestroyGeometry(((OGRGeometryH *)sc->roads.data)[i]);
 	cm__vec_free(&sc->roads);
 	free(sc->scenario);
+	free(sc->title);
 	free(sc->crs);
 	memset(sc, 0, sizeof *sc);
 }
@@ -116,10 +138,12 @@ static void parse_hex(const char *s, double rgb[3])
 	rgb[2] = (v & 255) / 255.0;
 }
 
-/* The level's features of a catchments or zones layer, with their colours. */
-static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, cm_vec *out)
+/* The level's features of a catchments or zones layer, with their colours
+ * (and, `named`, their schools' ids and names). */
+static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, int named, cm_vec *out)
 {
 	int i_lv = cm__planfile_field(lyr, "level"), i_c = cm__planfile_field(lyr, "color");
+	int i_id = cm__planfile_field(lyr, "school_id"), i_n = cm__planfile_field(lyr, "name");
 	OGRFeatureH f;
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
@@ -130,8 +154,14 @@ static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, cm_vec *out
 				OGR_F_Destroy(f);
 				return cm__error(ctx, CM_ENOMEM, "out of memory");
 			}
+			memset(a, 0, sizeof *a);
 			a->g = OGR_G_Clone(g);
 			parse_hex(cm__planfile_str(f, i_c), a->rgb);
+			if (named && (!(a->school_id = cm__strdup(cm__planfile_str(f, i_id))) ||
+			              !(a->name = cm__strdup(cm__planfile_str(f, i_n >= 0 ? i_n : i_id))))) {
+				OGR_F_Destroy(f);
+				return cm__error(ctx, CM_ENOMEM, "out of memory");
+			}
 		}
 		OGR_F_Destroy(f);
 	}
@@ -169,14 +199,100 @@ static int is_marked(const cm_map_opts *opts, const char *level, const char *id)
 	return 0;
 }
 
-static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const cm_map_opts *opts,
-                      scene *sc, int *found)
+/* The schools of `level` in the base plan that the plan drawn lacks (a
+ * scenario closed them, or they no longer teach the level), added to
+ * sc->schools marked closed, each with its catchment in the base plan. */
+static int closed_schools(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char *level,
+                          scene *sc)
 {
+	OGRLayerH lyr = cm__planfile_layer(base, "catchments"), own;
+	OGRSpatialReferenceH a, b;
+	OGRFeatureH f;
+	size_t n = sc->schools.len, i;
+	int i_lv, i_id, i_n, i_s, i_b;
+	if (!lyr || OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)) == 0)
+		return cm__error(ctx, CM_EINPUT, "%s: the base plan has no catchment areas (a CSV plan "
+		                 "has no geometry)", base->path);
+	own = cm__planfile_layer(src, "catchments");
+	a = OGR_L_GetSpatialRef(lyr);
+	b = own ? OGR_L_GetSpatialRef(own) : NULL;
+	if ((a == NULL) != (b == NULL) || (a && !OSRIsSame(a, b)))
+		return cm__error(ctx, CM_EINPUT, "%s: the base plan is not in the CRS of %s: is it "
+		                 "this plan's base?", base->path, src->path);
+	if (!(lyr = cm__planfile_layer(base, "schools")))
+		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no schools layer)",
+		                 base->path);
+	i_lv = cm__planfile_field(lyr, "level");
+	i_id = cm__planfile_field(lyr, "school_id");
+	i_n = cm__planfile_field(lyr, "name");
+	i_s = cm__planfile_field(lyr, "sector");
+	i_b = cm__planfile_field(lyr, "boarding");
+	OGR_L_ResetReading(lyr);
+	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		const char *id = cm__planfile_str(f, i_id);
+		int kept = 0;
+		m_school *s;
+		if (!g || strcmp(cm__planfile_str(f, i_lv), level)) {
+			OGR_F_Destroy(f);
+			continue;
+		}
+		for (i = 0; i < n && !kept; i++)
+			kept = !strcmp(((m_school *)sc->schools.data)[i].id, id);
+		if (kept) {
+			OGR_F_Destroy(f);
+			continue;
+		}
+		s = cm__vec_push(&sc->schools);
+		if (s)
+			memset(s, 0, sizeof *s);
+		if (!s || !(s->id = cm__strdup(id)) || !(s->name = cm__strdup(cm__planfile_str(f, i_n)))) {
+			OGR_F_Destroy(f);
+			return cm__error(ctx, CM_ENOMEM, "out of memory");
+		}
+		s->x = OGR_G_GetX(g, 0);
+		s->y = OGR_G_GetY(g, 0);
+		s->private_ = !strcmp(cm__planfile_str(f, i_s), "private");
+		s->boarding = cm__planfile_num(f, i_b) != 0;
+		s->closed = 1;
+		s->seats = -1;
+		sc->n_closed++;
+		OGR_F_Destroy(f);
+	}
+	/* their areas in the base plan: the zone (polygon compounds: the
+	 * district, not the compounds' own outlines), else the catchment */
+	for (int k = 0; k < 2; k++) {
+		if (!(lyr = cm__planfile_layer(base, k == 0 ? "zones" : "catchments")))
+			continue;
+		i_lv = cm__planfile_field(lyr, "level");
+		i_id = cm__planfile_field(lyr, "school_id");
+		OGR_L_ResetReading(lyr);
+		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+			OGRGeometryH g = OGR_F_GetGeometryRef(f);
+			for (i = n; g && i < sc->schools.len && !strcmp(cm__planfile_str(f, i_lv), level);
+			     i++) {
+				m_school *s = &((m_school *)sc->schools.data)[i];
+				if (!s->former && !strcmp(s->id, cm__planfile_str(f, i_id)) &&
+				    !(s->former = OGR_G_Clone(g))) {
+					OGR_F_Destroy(f);
+					return cm__error(ctx, CM_ENOMEM, "out of memory");
+				}
+			}
+			OGR_F_Destroy(f);
+		}
+	}
+	return 0;
+}
+
+static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char *level,
+                      const cm_map_opts *opts, scene *sc, int *found)
+{
+	int rc;
 	OGRLayerH lyr;
 	OGRFeatureH f;
 	OGRSpatialReferenceH srs;
 	char unplaced_field[32];
-	int i_lv, i_a, i_b, i_c, i_d, i_e, i_f;
+	int i_lv, i_a, i_b, i_c, i_d, i_e, i_f, i_g;
 	cm__vec_init(&sc->schools, sizeof(m_school));
 	cm__vec_init(&sc->areas, sizeof(m_area));
 	cm__vec_init(&sc->zones, sizeof(m_area));
@@ -193,6 +309,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const c
 	i_d = cm__planfile_field(lyr, "mean_distance_m");
 	i_e = cm__planfile_field(lyr, "migrant_public_share");
 	i_f = cm__planfile_field(lyr, "scenario");
+	i_g = cm__planfile_field(lyr, "title");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		if (!strcmp(cm__planfile_str(f, i_lv), level)) {
@@ -204,6 +321,8 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const c
 			sc->migrant_share = i_e >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_e) ? cm__planfile_num(f, i_e) : -1;
 			free(sc->scenario);
 			sc->scenario = cm__strdup(cm__planfile_str(f, i_f));
+			free(sc->title);
+			sc->title = cm__strdup(i_g >= 0 ? cm__planfile_str(f, i_g) : "");
 		}
 		OGR_F_Destroy(f);
 	}
@@ -217,10 +336,10 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const c
 	srs = OGR_L_GetSpatialRef(lyr);
 	sc->geographic = srs && OSRIsGeographic(srs);
 	sc->crs = cm__strdup(srs ? OSRGetName(srs) : "");
-	if (read_areas(ctx, lyr, level, &sc->areas))
+	if (read_areas(ctx, lyr, level, 1, &sc->areas))
 		return CM_ENOMEM;
 	lyr = cm__planfile_layer(src, "zones");
-	if (lyr && read_areas(ctx, lyr, level, &sc->zones))
+	if (lyr && read_areas(ctx, lyr, level, 0, &sc->zones))
 		return CM_ENOMEM;
 
 	lyr = cm__planfile_layer(src, "compounds");
@@ -254,12 +373,18 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const c
 	i_b = cm__planfile_field(lyr, "sector");
 	i_c = cm__planfile_field(lyr, "boarding");
 	i_d = cm__planfile_field(lyr, "spare");
+	i_e = cm__planfile_field(lyr, "school_id");
+	i_f = cm__planfile_field(lyr, "seats");
+	i_g = cm__planfile_field(lyr, "enrolled");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		OGRGeometryH g = OGR_F_GetGeometryRef(f);
 		if (g && !strcmp(cm__planfile_str(f, i_lv), level)) {
 			m_school *s = cm__vec_push(&sc->schools);
-			if (!s || !(s->name = cm__strdup(cm__planfile_str(f, i_a)))) {
+			if (s)
+				memset(s, 0, sizeof *s);
+			if (!s || !(s->name = cm__strdup(cm__planfile_str(f, i_a))) ||
+			    !(s->id = cm__strdup(cm__planfile_str(f, i_e)))) {
 				OGR_F_Destroy(f);
 				return cm__error(ctx, CM_ENOMEM, "out of memory");
 			}
@@ -268,9 +393,14 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const c
 			s->private_ = !strcmp(cm__planfile_str(f, i_b), "private");
 			s->boarding = cm__planfile_num(f, i_c) != 0;
 			s->full = cm__planfile_num(f, i_d) <= 0;
+			s->seats = i_f >= 0 ? (long)cm__planfile_num(f, i_f) : -1;
+			s->enrolled = (long)cm__planfile_num(f, i_g);
+			s->spare = (long)cm__planfile_num(f, i_d);
 		}
 		OGR_F_Destroy(f);
 	}
+	if (base && (rc = closed_schools(ctx, src, base, level, sc)))
+		return rc;
 
 	if (sc->geographic && sc->schools.len) {
 		size_t i;
@@ -302,7 +432,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, const char *level, const c
 			OGR_F_Destroy(f);
 		}
 	}
-	if (!sc->scenario || !sc->crs)
+	if (!sc->scenario || !sc->title || !sc->crs)
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	return 0;
 }
@@ -325,6 +455,7 @@ typedef struct page {
 	const view *v;                   /* the view being drawn */
 	double pw, ph;                   /* the page */
 	double px;                       /* left edge of the panel */
+	double tx;                       /* left edge of the schools' table */
 	cm_vec boxes;                    /* placed labels and symbols: 4 doubles each */
 } page;
 
@@ -332,6 +463,7 @@ typedef struct page {
 #define TITLE_H 46.0
 #define PANEL_W 230.0
 #define DETAIL_W 640.0
+#define TABLE_W 270.0
 #define LABEL_SIZE 9.0
 
 /* Data coordinates to the view (metres): plans in longitude/latitude are
@@ -589,7 +721,8 @@ static void layout(page *p, const scene *sc)
 		fit(&p->detail, d, p->px, p->main.my, DETAIL_W, p->main.mh);
 		p->px += DETAIL_W + MARGIN;
 	}
-	p->pw = p->px + PANEL_W + MARGIN;
+	p->tx = p->px + PANEL_W + MARGIN;
+	p->pw = p->tx + TABLE_W + MARGIN;
 	p->ph = MARGIN + TITLE_H + p->main.mh + MARGIN;
 }
 
@@ -683,12 +816,20 @@ static int find_label(page *p, double x, double y, const char *name, double best
 	return fewest > 0;
 }
 
-/* Draws a name; returns 1 when it overlaps something. */
-static int place_label(page *p, double x, double y, const char *name)
+/* Draws a name (struck through when `strike`); returns 1 when it overlaps
+ * something. */
+static int place_label(page *p, double x, double y, const char *name, int strike)
 {
 	double b[4];
 	int crowded = find_label(p, x, y, name, b);
 	text_at(p, b[0] + 1.5, b[3] - 3.5, name, 1);
+	if (strike) {
+		cairo_move_to(p->cr, b[0] + 0.5, (b[1] + b[3]) / 2 + 0.5);
+		cairo_line_to(p->cr, b[2] - 0.5, (b[1] + b[3]) / 2 + 0.5);
+		cairo_set_source_rgb(p->cr, CLOSED_RGB);
+		cairo_set_line_width(p->cr, 1.3);
+		cairo_stroke(p->cr);
+	}
 	box_add(p, b[0], b[1], b[2], b[3]);
 	return crowded;
 }
@@ -698,6 +839,22 @@ static int place_label(page *p, double x, double y, const char *name)
 static void school_symbol(page *p, double x, double y, const m_school *s)
 {
 	cairo_t *cr = p->cr;
+	if (s->closed) {
+		cairo_arc(cr, x, y, 5, 0, 2 * M_PI);
+		cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
+		cairo_fill_preserve(cr);
+		cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
+		cairo_set_line_width(cr, 1);
+		cairo_stroke(cr);
+		cairo_move_to(cr, x - 6.5, y - 6.5);
+		cairo_line_to(cr, x + 6.5, y + 6.5);
+		cairo_move_to(cr, x + 6.5, y - 6.5);
+		cairo_line_to(cr, x - 6.5, y + 6.5);
+		cairo_set_source_rgb(cr, CLOSED_RGB);
+		cairo_set_line_width(cr, 2);
+		cairo_stroke(cr);
+		return;
+	}
 	if (s->full) {
 		cairo_arc(cr, x, y, 8.5, 0, 2 * M_PI);
 		cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
@@ -778,6 +935,121 @@ static void road_pen(cairo_t *cr, int pass, double casing, double street)
 	cairo_set_line_width(cr, pass == 0 ? casing : street);
 }
 
+#define AREA_LABEL_SIZE 10.0
+
+/* Where a catchment's name may go: a point on the surface of each of its
+ * parts (the largest first; at most `max`), in data coordinates.  Returns
+ * how many. */
+static int area_points(OGRGeometryH g, double (*pts)[2], int max)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	int n = 0, k, m = t == wkbMultiPolygon || t == wkbGeometryCollection
+	                         ? OGR_G_GetGeometryCount(g) : 1;
+	double area[64];
+	for (k = 0; k < m && n < max && k < 64; k++) {
+		OGRGeometryH part = m > 1 || t == wkbMultiPolygon ? OGR_G_GetGeometryRef(g, k) : g;
+		OGRGeometryH pt = part ? OGR_G_PointOnSurface(part) : NULL;
+		double a = part ? OGR_G_Area(part) : 0, x, y;
+		int j;
+		if (pt && !OGR_G_IsEmpty(pt)) {
+			x = OGR_G_GetX(pt, 0);
+			y = OGR_G_GetY(pt, 0);
+		} else if (part) { /* GDAL without GEOS: the envelope's middle */
+			OGREnvelope e;
+			OGR_G_GetEnvelope(part, &e);
+			x = (e.MinX + e.MaxX) / 2;
+			y = (e.MinY + e.MaxY) / 2;
+		} else {
+			continue;
+		}
+		if (pt)
+			OGR_G_DestroyGeometry(pt);
+		/* insertion by area, largest first */
+		for (j = n; j > 0 && area[j - 1] < a; j--) {
+			area[j] = area[j - 1];
+			pts[j][0] = pts[j - 1][0];
+			pts[j][1] = pts[j - 1][1];
+		}
+		area[j] = a;
+		pts[j][0] = x;
+		pts[j][1] = y;
+		n++;
+	}
+	return n;
+}
+
+static int view_holds(const scene *sc, const view *v, double x, double y)
+{
+	double vx, vy;
+	view_xy(sc, x, y, &vx, &vy);
+	return vx >= v->minx && vx <= v->maxx && vy >= v->miny && vy <= v->maxy;
+}
+
+/* Each catchment named inside it, in a dark shade of its colour, where
+ * the name overlaps no name or symbol placed yet (else where it overlaps
+ * least): at a point on its largest part, a line above or below it, or on
+ * another part.  A catchment is named once on a page: on the detail map
+ * when its largest part's point is inside the detail (`label_skip`, when
+ * drawing the county map), else on the county map.  Returns the
+ * catchments named on this view. */
+static size_t label_areas(page *p, const view *label_skip)
+{
+	static const double shift[][2] = {{0, 0}, {0, -1}, {0, 1}, {-0.5, 0}, {0.5, 0}};
+	const scene *sc = p->sc;
+	const view *v = p->v;
+	size_t i, named = 0;
+	set_font(p, AREA_LABEL_SIZE);
+	for (i = 0; i < sc->areas.len; i++) {
+		const m_area *a = &((m_area *)sc->areas.data)[i];
+		double pts[8][2], best[4] = {0, 0, 0, 0}, w, h = AREA_LABEL_SIZE + 4;
+		size_t fewest = (size_t)-1;
+		cairo_text_extents_t te;
+		int n = area_points(a->g, pts, 8), k, d;
+		if (!a->name || n == 0)
+			continue;
+		if (label_skip ? view_holds(sc, label_skip, pts[0][0], pts[0][1])
+		               : v == &p->detail ? !view_holds(sc, v, pts[0][0], pts[0][1]) : 0)
+			continue; /* named on the other view */
+		cairo_text_extents(p->cr, a->name, &te);
+		w = te.x_advance + 3;
+		for (k = 0; k < n && fewest; k++) {
+			double x, y;
+			if (k > 0 && !view_holds(sc, v, pts[k][0], pts[k][1]))
+				continue;
+			to_page(p, pts[k][0], pts[k][1], &x, &y);
+			for (d = 0; d < (int)(sizeof shift / sizeof *shift) && fewest; d++) {
+				double b[4];
+				size_t hits = 0, j;
+				b[0] = x - w / 2 + shift[d][0] * w;
+				b[1] = y - h / 2 + shift[d][1] * h;
+				b[2] = b[0] + w;
+				b[3] = b[1] + h;
+				if (b[0] < v->mx || b[2] > v->mx + v->mw || b[1] < v->my || b[3] > v->my + v->mh)
+					hits += 100; /* off the map */
+				for (j = 0; j < p->boxes.len; j++)
+					hits += boxes_overlap(b, (double *)p->boxes.data + 4 * j);
+				if (hits < fewest) {
+					fewest = hits;
+					memcpy(best, b, sizeof best);
+				}
+			}
+		}
+		cairo_move_to(p->cr, best[0] + 1.5, best[3] - 3.5);
+		cairo_text_path(p->cr, a->name);
+		cairo_set_source_rgba(p->cr, 1, 1, 1, 0.85);
+		cairo_set_line_width(p->cr, 2.6);
+		cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_stroke(p->cr);
+		cairo_move_to(p->cr, best[0] + 1.5, best[3] - 3.5);
+		cairo_set_source_rgb(p->cr, a->rgb[0] * 0.35, a->rgb[1] * 0.35, a->rgb[2] * 0.35);
+		cairo_show_text(p->cr, a->name);
+		cairo_new_path(p->cr);
+		box_add(p, best[0], best[1], best[2], best[3]);
+		named++;
+	}
+	return named;
+}
+
 /* Draws the current view.  Schools inside `label_skip` (the detail, when
  * drawing the county map) are named on the detail, not here; its frame is
  * drawn instead. */
@@ -786,7 +1058,7 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 	const scene *sc = p->sc;
 	const view *v = p->v;
 	cairo_t *cr = p->cr;
-	size_t i, names = 0, overlapping = 0;
+	size_t i, names = 0, overlapping = 0, labelled;
 
 	cairo_save(cr);
 	cairo_rectangle(cr, v->mx, v->my, v->mw, v->mh);
@@ -888,6 +1160,18 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 		cairo_stroke(cr);
 		cairo_set_dash(cr, NULL, 0, 0);
 	}
+	/* closed schools' former catchments (from the base plan), dashed */
+	for (i = 0; i < sc->schools.len; i++) {
+		const m_school *s = &((m_school *)sc->schools.data)[i];
+		if (!s->former)
+			continue;
+		path_geometry(p, s->former);
+		cairo_set_source_rgb(cr, CLOSED_RGB);
+		cairo_set_line_width(cr, 1.6);
+		cairo_set_dash(cr, closed_dash, 2, 0);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
 	/* schools, then their names (symbols first, so names avoid them all) */
 	p->boxes.len = 0;
 	for (i = 0; i < sc->schools.len; i++) {
@@ -904,10 +1188,12 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 		if (!in_view(sc, v, s) || (label_skip && in_view(sc, label_skip, s)))
 			continue;
 		school_xy(p, s, &x, &y);
-		overlapping += (size_t)place_label(p, x, y, s->name);
+		overlapping += (size_t)place_label(p, x, y, s->name, s->closed);
 		names++;
 	}
-	cm__log(ctx, CM_LOG_DEBUG, "map %s: %zu names, %zu overlapping", what, names, overlapping);
+	labelled = label_areas(p, label_skip);
+	cm__log(ctx, CM_LOG_DEBUG, "map %s: %zu names, %zu overlapping, %zu catchments labelled, %d "
+	        "closed", what, names, overlapping, labelled, sc->n_closed);
 	/* the detail's frame on the county map */
 	if (label_skip) {
 		double x0 = v->mx + (label_skip->minx - v->minx) * v->s;
@@ -1038,6 +1324,24 @@ static void draw_panel(page *p, const char *level)
 	set_font(p, 9);
 	text_at(p, tx, y, "满员 no spare seat", 0);
 	y += 20;
+	if (sc->n_closed) {
+		const double dash[] = {5, 2.5};
+		sym.full = 0;
+		sym.closed = 1;
+		school_symbol(p, sx, y - 3, &sym);
+		set_font(p, 9);
+		snprintf(buf, sizeof buf, "撤并学校 closed school (%d)", sc->n_closed);
+		text_at(p, tx, y, buf, 0);
+		y += 16;
+		cairo_rectangle(cr, sx - 8, y - 9, 16, 12);
+		cairo_set_source_rgb(cr, CLOSED_RGB);
+		cairo_set_line_width(cr, 1.6);
+		cairo_set_dash(cr, dash, 2, 0);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+		text_at(p, tx, y, "原学区 its former catchment", 0);
+		y += 20;
+	}
 	if (sc->boundary) {
 		const double dash[] = {6, 3};
 		cairo_move_to(cr, sx - 9, y - 3);
@@ -1096,6 +1400,125 @@ static void draw_panel(page *p, const char *level)
 	text_at(p, x, p->main.my + p->main.mh + 14, buf, 0);
 }
 
+/* A number in a table cell, right-aligned at x. */
+static void cell_number(page *p, double x, double y, long v)
+{
+	char buf[32];
+	cairo_text_extents_t te;
+	snprintf(buf, sizeof buf, "%ld", v);
+	cairo_text_extents(p->cr, buf, &te);
+	text_at(p, x - te.x_advance, y, buf, 0);
+}
+
+/* `s` cut to at most `room` points wide (whole UTF-8 characters), with an
+ * ellipsis when cut, into buf. */
+static void fit_text(page *p, const char *s, double room, char *buf, size_t n)
+{
+	cairo_text_extents_t te;
+	size_t len = strlen(s);
+	snprintf(buf, n, "%s", s);
+	cairo_text_extents(p->cr, buf, &te);
+	while (te.x_advance > room && len > 0) {
+		do
+			len--;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80);
+		snprintf(buf, n, "%.*s…", (int)len, s);
+		cairo_text_extents(p->cr, buf, &te);
+	}
+}
+
+/* The schools' table: a row per school on the detail map (every school of
+ * the level without one) with its catchment's colour, seats, enrolled and
+ * spare seats: what a planner reads off the map.  Rows that do not fit
+ * are counted in a last line.  Returns the rows drawn. */
+static size_t draw_table(page *p)
+{
+	const scene *sc = p->sc;
+	cairo_t *cr = p->cr;
+	double x = p->tx, y = p->main.my + 14, row = 13, bottom = p->main.my + p->main.mh;
+	double c_seats = x + 178, c_enrolled = x + 226, c_spare = x + TABLE_W - 4;
+	size_t i, j, shown = 0, rows = 0, left;
+	char buf[256];
+	for (i = 0; i < sc->schools.len; i++)
+		rows += !p->has_detail ||
+		        in_view(sc, &p->detail, &((m_school *)sc->schools.data)[i]);
+	set_font(p, 12);
+	text_at(p, x, y, p->has_detail ? "详图学校 schools on the detail map" : "学校 schools", 0);
+	y += 20;
+	set_font(p, 8.5);
+	text_at(p, x + 14, y, "学校", 0);
+	text_at(p, x + 14, y + 11, "school", 0);
+	{
+		cairo_text_extents_t te;
+		const char *head[2][3] = {{"学位", "招生", "空余"}, {"seats", "enrolled", "spare"}};
+		double at[3] = {c_seats, c_enrolled, c_spare};
+		for (j = 0; j < 6; j++) {
+			cairo_text_extents(cr, head[j / 3][j % 3], &te);
+			text_at(p, at[j % 3] - te.x_advance, y + 11 * (double)(j / 3), head[j / 3][j % 3], 0);
+		}
+	}
+	y += 11;
+	cairo_move_to(cr, x, y + 4);
+	cairo_line_to(cr, x + TABLE_W, y + 4);
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	cairo_set_line_width(cr, 0.6);
+	cairo_stroke(cr);
+	y += row + 2;
+	left = rows;
+	for (i = 0; i < sc->schools.len; i++) {
+		const m_school *s = &((m_school *)sc->schools.data)[i];
+		const m_area *a = NULL;
+		if (p->has_detail && !in_view(sc, &p->detail, s))
+			continue;
+		if (y + row > bottom - 4 && left > 1)
+			break; /* the last line says how many more */
+		for (j = 0; j < sc->areas.len && !a; j++)
+			if (((m_area *)sc->areas.data)[j].school_id &&
+			    !strcmp(((m_area *)sc->areas.data)[j].school_id, s->id))
+				a = &((m_area *)sc->areas.data)[j];
+		if (a) {
+			cairo_rectangle(cr, x, y - 8, 9, 9);
+			cairo_set_source_rgb(cr, a->rgb[0], a->rgb[1], a->rgb[2]);
+			cairo_fill(cr);
+		}
+		fit_text(p, s->name, c_seats - x - 14 - 30, buf, sizeof buf);
+		text_at(p, x + 14, y, buf, 0);
+		if (s->closed) {
+			cairo_text_extents_t te;
+			cairo_text_extents(cr, buf, &te);
+			cairo_move_to(cr, x + 14, y - 3);
+			cairo_line_to(cr, x + 14 + te.x_advance, y - 3);
+			cairo_set_source_rgb(cr, CLOSED_RGB);
+			cairo_set_line_width(cr, 1);
+			cairo_stroke(cr);
+			text_at(p, c_seats - 30, y, "撤并 closed", 0);
+		} else {
+			if (s->seats >= 0)
+				cell_number(p, c_seats, y, s->seats);
+			cell_number(p, c_enrolled, y, s->enrolled);
+			cell_number(p, c_spare, y, s->spare);
+		}
+		y += row;
+		shown++;
+		left--;
+	}
+	if (shown < rows) {
+		snprintf(buf, sizeof buf, "… 另 %zu 所 %zu more (the plan's schools layer)",
+		         rows - shown, rows - shown);
+		text_at(p, x + 14, y, buf, 0);
+	}
+	return shown;
+}
+
+/* The title: --title, else the plan's own ([output] title, a scenario's
+ * title), else its scenario's name. */
+static const char *page_title(const scene *sc, const cm_map_opts *opts)
+{
+	if (opts && opts->title && *opts->title)
+		return opts->title;
+	return sc->title && *sc->title ? sc->title : sc->scenario;
+}
+
 static void draw_page(page *p, const char *level, const char *title, cm_ctx *ctx)
 {
 	char what[64];
@@ -1104,7 +1527,7 @@ static void draw_page(page *p, const char *level, const char *title, cm_ctx *ctx
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	set_font(p, 17);
-	snprintf(buf, sizeof buf, "%s · %s", title && *title ? title : p->sc->scenario,
+	snprintf(buf, sizeof buf, "%s · %s", title,
 	         !strcmp(level, "primary") ? "小学学区 primary catchments"
 	                                   : "初中学区 junior catchments");
 	text_at(p, p->main.mx, MARGIN + 22, buf, 0);
@@ -1121,6 +1544,7 @@ static void draw_page(page *p, const char *level, const char *title, cm_ctx *ctx
 		               DETAIL_W / 4);
 	}
 	draw_panel(p, level);
+	cm__log(ctx, CM_LOG_DEBUG, "map %s: %zu schools in the table", level, draw_table(p));
 }
 
 /* ------------------------------------------------------------ files */
@@ -1169,9 +1593,9 @@ static cairo_status_t map_write(void *closure, const unsigned char *data, unsign
 }
 
 /* Draws pages for `levels` into `path` (PDF: all; others: one). */
-static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format fmt,
-                  const char *const *levels, int nlevels, const cm_map_opts *opts,
-                  cairo_font_face_t *font)
+static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char *path,
+                  map_format fmt, const char *const *levels, int nlevels,
+                  const cm_map_opts *opts, cairo_font_face_t *font)
 {
 	char *tmp = cm__out_temp(path);
 	cairo_surface_t *surf = NULL;
@@ -1192,7 +1616,7 @@ static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format f
 		memset(&sc, 0, sizeof sc);
 		memset(&p, 0, sizeof p);
 		cm__vec_init(&p.boxes, 4 * sizeof(double));
-		rc = scene_load(ctx, src, levels[i], opts, &sc, &found);
+		rc = scene_load(ctx, src, base, levels[i], opts, &sc, &found);
 		if (!rc && !found)
 			rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no %s level", src->path, levels[i]);
 		if (!rc) {
@@ -1213,7 +1637,8 @@ static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format f
 					surf = cairo_pdf_surface_create_for_stream(map_write, &out, p.pw, p.ph);
 					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE,
 					                               "2000-01-01T00:00:00Z");
-					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, sc.scenario);
+					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE,
+					                               page_title(&sc, opts));
 					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "catchment");
 				}
 			} else if (fmt == MAP_PDF) {
@@ -1222,7 +1647,7 @@ static int render(cm_ctx *ctx, cm__planfile *src, const char *path, map_format f
 			p.cr = cairo_create(surf);
 			if (fmt == MAP_PNG)
 				cairo_scale(p.cr, 2, 2);
-			draw_page(&p, levels[i], opts ? opts->title : NULL, ctx);
+			draw_page(&p, levels[i], page_title(&sc, opts), ctx);
 			cairo_show_page(p.cr);
 			st = cairo_status(p.cr);
 			cairo_destroy(p.cr);
@@ -1262,17 +1687,20 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 {
 	static const char *const all[] = {"primary", "junior"};
 	const char *levels[2];
-	cm__planfile src;
+	cm__planfile src, base;
 	map_format fmt;
 	cairo_font_face_t *font = NULL;
 	int nlevels = 0, rc, i;
 
 	memset(&src, 0, sizeof src);
+	memset(&base, 0, sizeof base);
 	if (map_format_of(path, &fmt))
 		return cm__error(ctx, CM_EINPUT, "%s: a map must end in .png, .svg or .pdf", path);
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = cm__planfile_open(ctx, &src, plan_path);
+	if (!rc && opts && opts->base)
+		rc = cm__planfile_open(ctx, &base, opts->base);
 	/* The levels the plan has (its summary rows), or the one asked for;
 	 * each is read whole once, when it is drawn. */
 	for (i = 0; i < 2 && !rc; i++) {
@@ -1291,11 +1719,13 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 		rc = cm__error(ctx, CM_EIO, "no font at all: install fonts-wqy-microhei");
 	cm__progress(ctx, 0, "drawing maps");
 	if (!rc && (fmt == MAP_PDF || nlevels == 1)) {
-		rc = render(ctx, &src, path, fmt, levels, nlevels, opts, font);
+		rc = render(ctx, &src, opts && opts->base ? &base : NULL, path, fmt, levels, nlevels, opts,
+		            font);
 	} else {
 		for (i = 0; i < nlevels && !rc; i++) {
 			char *one = level_path(path, levels[i]);
-			rc = one ? render(ctx, &src, one, fmt, &levels[i], 1, opts, font)
+			rc = one ? render(ctx, &src, opts && opts->base ? &base : NULL, one, fmt, &levels[i], 1,
+			                  opts, font)
 			         : cm__error(ctx, CM_ENOMEM, "out of memory");
 			free(one);
 		}
@@ -1304,6 +1734,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	if (font)
 		cairo_font_face_destroy(font);
 	cm__planfile_close(&src);
+	cm__planfile_close(&base);
 	CPLPopErrorHandler();
 	return rc;
 }

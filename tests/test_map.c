@@ -5,6 +5,8 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <gdal.h>
+#include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,178 @@ Test(map, cli)
 	cr_assert(asprintf(&args, "map --level senior %s -o x.png", plan) > 0);
 	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
 	free(args);
+	free(plan);
+	tiny_free(&t);
+}
+
+/* ------------------------------------------------------------ issue 14 */
+
+/* The schools and compounds of small_plan, without school `drop` (NULL:
+ * none), solved with `extra` and written into t->dir/NAME.gpkg. */
+static char *plan_without(tiny *t, const char *drop, const char *extra, const char *name)
+{
+	tschool all[] = {
+		{"X1", "primary", "public", 40, 0, 0, 0, 0, 0, 0},
+		{"X2", "primary", "public", 40, 0, 0, 0, 0, 2000, 0},
+		{"Z1", "nine_year", "public", 30, 60, 0, 0, 0, 1000, 1500},
+		{"M1", "primary", "private", 20, 0, 5, 0, 0, 1000, -800},
+	}, s[4];
+	tcomp c[] = {
+		{"A", "urban", 20, 5, 10, 2, -300, 200},   {"B", "urban", 25, 4, 12, 3, 500, -400},
+		{"C", "urban", 20, 6, 15, 1, 1500, 300},   {"D", "urban", 30, 2, 10, 2, 2300, -200},
+		{"E", "town", 15, 0, 9, 0, 1000, 1900},    {"F", "urban", 20, 10, 8, 4, 1100, 700},
+	};
+	int ns = 0;
+	cm_ctx *ctx;
+	char *path;
+	for (int k = 0; k < 4; k++)
+		if (!drop || strcmp(all[k].id, drop))
+			s[ns++] = all[k];
+	tiny_solve(t, s, ns, c, 6, extra);
+	cm_ctx_new(&ctx);
+	cr_assert(asprintf(&path, "%s/%s.gpkg", t->dir, name) > 0);
+	cr_assert_eq(cm_plan_write(ctx, t->plan, t->ds, t->cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	return path;
+}
+
+/* The map's debug lines, one after another. */
+static void keep_log(cm_log_level level, const char *msg, void *ud)
+{
+	char *log = ud;
+	size_t n = strlen(log);
+	(void)level;
+	snprintf(log + n, 16384 - n, "%s\n", msg);
+}
+
+static int draw_logged(const char *plan, const char *out, const cm_map_opts *mo, char *log)
+{
+	cm_ctx *ctx;
+	int rc;
+	log[0] = '\0';
+	cm_ctx_new(&ctx);
+	cm_ctx_set_log(ctx, keep_log, log);
+	rc = cm_map_draw(ctx, plan, out, mo);
+	if (rc)
+		snprintf(log, 16384, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	return rc;
+}
+
+/* The sum of the numbers before `what` on the log's lines. */
+static long sum_before(const char *log, const char *what)
+{
+	long sum = 0;
+	for (const char *p = strstr(log, what); p; p = strstr(p + 1, what)) {
+		const char *q = p - 1;
+		while (q > log && q[-1] >= '0' && q[-1] <= '9')
+			q--;
+		sum += strtol(q, NULL, 10);
+	}
+	return sum;
+}
+
+/* A scenario's map with its base: the school the scenario lacks is drawn
+ * struck through (in the table too), its catchment in the base outlined
+ * dashed; without the base, or on the base itself, nothing is. */
+Test(map, closed_school_struck_through)
+{
+	tiny b, s;
+	char *base = plan_without(&b, NULL, "[solve]\nassignment = split\n", "base");
+	char *scen = plan_without(&s, "X2", "[solve]\nassignment = split\n", "close");
+	char *svg = path_in(s.dir, "m.svg"), *data, log[16384];
+	cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY, .base = base};
+	size_t len;
+	cr_assert_eq(draw_logged(scen, svg, &mo, log), 0, "%s", log);
+	data = slurp(svg, &len);
+	/* the former catchment: dashed, in the closed schools' red */
+	cr_assert_geq(count(data, len, "stroke:rgb(60%,0%,0%);stroke-opacity:1;stroke-dasharray:5,2.5"),
+	              1, "no outline of the closed school's catchment");
+	/* its cross and the line through its name, on the map and in the table */
+	cr_assert_geq(count(data, len, "stroke:rgb(60%,0%,0%)"), 4);
+	cr_assert(strstr(log, "1 closed"), "%s", log);
+	free(data);
+	mo.base = NULL;
+	cr_assert_eq(draw_logged(scen, svg, &mo, log), 0, "%s", log);
+	data = slurp(svg, &len);
+	cr_assert_eq(count(data, len, "stroke:rgb(60%,0%,0%)"), 0);
+	free(data);
+	mo.base = base;
+	cr_assert_eq(draw_logged(base, svg, &mo, log), 0, "%s", log);
+	cr_assert(strstr(log, " 0 closed") && !strstr(log, " 1 closed"), "%s", log);
+	/* the CLI: map --base */
+	{
+		char *args;
+		const char *out;
+		cr_assert(asprintf(&args, "-q map -l primary --base %s %s -o %s", base, scen, svg) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		data = slurp(svg, &len);
+		cr_assert_geq(count(data, len, "stroke-dasharray:5,2.5"), 1);
+		free(data);
+		cr_assert(asprintf(&args, "-q map --base %s/nothing.gpkg %s -o %s", s.dir, scen, svg) > 0);
+		cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+		cr_assert(strstr(out, "nothing.gpkg"), "%s", out);
+		free(args);
+	}
+	free(svg);
+	free(base);
+	free(scen);
+	tiny_free(&b);
+	tiny_free(&s);
+}
+
+/* Every catchment is named once on its page (on the county map or the
+ * detail), and the schools' table has a row per school shown. */
+Test(map, each_catchment_labelled)
+{
+	tiny t;
+	char *plan = small_plan(&t, "gpkg"), *pdf = path_in(t.dir, "m.pdf"), log[16384];
+	cm_map_opts mo = {.title = NULL, .level = -1};
+	GDALDatasetH g;
+	OGRLayerH l;
+	long n[2] = {0, 0};
+	OGRFeatureH f;
+	GDALAllRegister();
+	g = GDALOpenEx(plan, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	cr_assert(g && (l = GDALDatasetGetLayerByName(g, "catchments")) != NULL);
+	while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+		n[strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level")), "primary") != 0]++;
+		OGR_F_Destroy(f);
+	}
+	GDALClose(g);
+	cr_assert(n[0] >= 2 && n[1] >= 1);
+	cr_assert_eq(draw_logged(plan, pdf, &mo, log), 0, "%s", log);
+	cr_assert_eq(sum_before(log, " catchments labelled"), n[0] + n[1], "%s", log);
+	/* 4 primary schools, 1 junior: each in the table */
+	cr_assert_eq(sum_before(log, " schools in the table"), 5, "%s", log);
+	free(pdf);
+	free(plan);
+	tiny_free(&t);
+}
+
+/* [output] title is the page title (the plan's summary.title), --title
+ * wins over it, and a plan without one says its scenario's name. */
+Test(map, title_from_the_plan)
+{
+	tiny t;
+	char *plan = plan_without(&t, NULL, "[output]\nname = plain name\ntitle = Tongxi 2027 plan\n",
+	                          "p"),
+	     *pdf = path_in(t.dir, "m.pdf"), *data, log[16384];
+	cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
+	size_t len;
+	cr_assert_eq(draw_logged(plan, pdf, &mo, log), 0, "%s", log);
+	data = slurp(pdf, &len);
+	cr_assert_gt(count(data, len, "(Tongxi 2027 plan)"), 0, "the PDF's title");
+	cr_assert_eq(count(data, len, "(plain name)"), 0);
+	free(data);
+	mo.title = "Given title";
+	cr_assert_eq(draw_logged(plan, pdf, &mo, log), 0, "%s", log);
+	data = slurp(pdf, &len);
+	cr_assert_gt(count(data, len, "(Given title)"), 0);
+	cr_assert_eq(count(data, len, "(Tongxi 2027 plan)"), 0);
+	free(data);
+	free(pdf);
 	free(plan);
 	tiny_free(&t);
 }
