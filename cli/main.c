@@ -24,6 +24,8 @@ typedef struct cli {
 	int progress;  /* draw progress on stderr */
 	char last_stage[64];
 	const char *report; /* solve --report FILE: the HTML report of each plan */
+	const char *ranges; /* solve --ranges FILE: the enrolment ranges of each plan */
+	const char *map;    /* solve --map FILE: the maps of each plan */
 } cli;
 
 static const char usage_text[] =
@@ -72,8 +74,11 @@ static const char solve_usage[] =
 	"  -f, --format F      gpkg (a file), or shp, geojson, csv (a folder named after\n"
 	"                      PATH without its extension); default: from PATH's extension\n"
 	"  -r, --ranges FILE   also write the enrolment ranges (招生范围): .md for Markdown,\n"
-	"                      .csv (UTF-8 with a BOM) or .xlsx for office software\n"
-	"  -m, --map FILE      also draw maps (.png, .svg, .pdf; see catchment map --help)\n"
+	"                      .csv (UTF-8 with a BOM) or .xlsx for office software, and\n"
+	"                      FILE-NAME.EXT for each scenario\n"
+	"  -m, --map FILE      also draw maps (.png, .svg, .pdf; see catchment map --help),\n"
+	"                      and FILE-NAME.EXT for each scenario, its closed schools\n"
+	"                      struck through\n"
 	"      --report FILE   also write the HTML plan report (Chinese; see catchment report\n"
 	"                      --help), and FILE-NAME.html for each scenario\n"
 	"  -s, --scenario NAME solve only this [scenario NAME] besides the base\n"
@@ -376,6 +381,17 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				rc = html ? cm_report_html(sc->ctx, path, html, NULL) : CM_ENOMEM;
 				free(html);
 			}
+			if (!rc && c->ranges) { /* its ranges beside the base's: FILE-NAME.md */
+				char *r = path_with(c->ranges, s->name, NULL);
+				rc = r ? cm_ranges_write(sc->ctx, r, &view, ds[n], plans[n]) : CM_ENOMEM;
+				free(r);
+			}
+			if (!rc && c->map) { /* its maps, the base's closed schools struck through */
+				char *m = path_with(c->map, s->name, NULL);
+				cm_map_opts mo = {.title = NULL, .level = -1, .base = output};
+				rc = m ? cm_map_draw(sc->ctx, path, m, &mo) : CM_ENOMEM;
+				free(m);
+			}
 			free(path);
 		}
 		if (!rc) {
@@ -438,7 +454,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 's': only = optarg; break;
 		case 'S': schema = optarg; break;
-		case 'r': ranges = optarg; break;
+		case 'r': ranges = c->ranges = optarg; break;
 		case 'H': c->report = optarg; break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
@@ -447,7 +463,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 				fprintf(stderr, "catchment solve: --map must end in .png, .svg or .pdf\n");
 				return EXIT_USAGE;
 			}
-			map = optarg;
+			map = c->map = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
@@ -525,11 +541,20 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
 		rc = is_pg(output) ? 0 : csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
 		for (size_t k = 0; !rc && k < sc.cfg->n_scenarios; k++) {
+			/* its plan, and its ranges, maps and report beside the base's */
+			const char *beside[3] = {ranges, map, c->report};
 			char *sp = NULL;
 			rc = scenario_path(sc.ctx, output, sc.cfg->scenarios[k].name, &sp);
 			if (!rc)
 				rc = cm_output_check(sc.ctx, sc.cfg, sp);
 			free(sp);
+			for (int b = 0; b < 3 && !rc; b++) {
+				if (!beside[b])
+					continue;
+				sp = path_with(beside[b], sc.cfg->scenarios[k].name, NULL);
+				rc = sp ? cm_output_check(sc.ctx, sc.cfg, sp) : CM_ENOMEM;
+				free(sp);
+			}
 		}
 		free(csv);
 	}

@@ -826,3 +826,64 @@ Test(cli, check_reads_the_previous_plan)
 	free(prev);
 	free(dir);
 }
+
+/* --map and --ranges for every scenario plan (issue 14): FILE-NAME beside
+ * the base's, the scenario's map with its closed school struck through and
+ * its own title; every one checked against the inputs before the solve. */
+Test(cli, scenario_maps_and_ranges, .timeout = 600)
+{
+	char *dir = tmpdir(), *args, *ini, p[4200], *text;
+	const char *out;
+	size_t len;
+	ini = example_with(dir, "[solve]\nsolver = network\nstability_weight = 100000\n"
+	                        "[scenario close]\nclose = XX001\ntitle = Close XX001\n", 1);
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --map %s/m.svg --ranges %s/r.csv %s", dir,
+	                   dir, dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	snprintf(p, sizeof p, "%s/r-close.csv", dir);
+	text = slurp(p, &len);
+	cr_assert(text && strstr(text, "XX002"), "no ranges %s", p);
+	cr_assert(!strstr(text, "XX001"), "the closed school has no range");
+	free(text);
+	snprintf(p, sizeof p, "%s/m-close-primary.svg", dir);
+	text = slurp(p, &len);
+	cr_assert(text && strstr(text, "<svg"), "no map %s", p);
+	cr_assert(strstr(text, "stroke:rgb(60%,0%,0%);stroke-opacity:1;stroke-dasharray:5,2.5"),
+	          "the closed school's catchment is not outlined");
+	free(text);
+	snprintf(p, sizeof p, "%s/m-close-junior.svg", dir);
+	cr_assert(access(p, R_OK) == 0, "no map %s", p);
+	/* the base's map has no closed school */
+	snprintf(p, sizeof p, "%s/m-primary.svg", dir);
+	text = slurp(p, &len);
+	cr_assert(text && !strstr(text, "stroke-dasharray:5,2.5"));
+	free(text);
+	/* the scenario's title is in its plan, for its maps */
+	snprintf(p, sizeof p, "%s/m.pdf", dir);
+	cr_assert(asprintf(&args, "-q map -l primary %s/p-close.gpkg -o %s", dir, p) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	text = slurp(p, &len);
+	cr_assert(text && memmem(text, len, "(Close XX001)", 13), "the title is not the scenario's");
+	free(text);
+	/* a scenario's ranges may not replace an input (here the scenario file
+	 * x-close.ini, for --ranges x.ini): refused before the solve */
+	{
+		char *copy = slurp(ini, &len), *ini2 = write_file(dir, "x-close.ini", copy);
+		cr_assert(asprintf(&args, "-q solve -o %s/p2.gpkg --ranges %s/x.ini %s", dir, dir,
+		                   ini2) > 0);
+		cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+		cr_assert(strstr(out, "x-close.ini"), "%s", out);
+		snprintf(p, sizeof p, "%s/p2.gpkg", dir);
+		cr_assert(access(p, F_OK) != 0, "solved although an output is an input");
+		text = slurp(ini2, &len);
+		cr_assert(text && !strcmp(text, copy), "the scenario file was written over");
+		free(text);
+		free(args);
+		free(copy);
+		free(ini2);
+	}
+	free(ini);
+	free(dir);
+}
