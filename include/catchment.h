@@ -355,11 +355,16 @@ typedef struct cm_check_report {
 /* Validates the dataset against the policy: duplicate ids, negative and
  * missing values, schools far from the compounds, compounds with no school
  * in reach; appends its findings to the dataset's diagnostics and fills
- * `out`.  Returns 0 even when the data is unsolvable: see out->solvable. */
+ * `out`.  Returns 0 even when the data is unsolvable: see out->solvable.
+ * Called again (another configuration, a scenario's), its findings replace
+ * the earlier call's: the same data gives the same report every time.
+ * cm_solve refuses data with errors, the load's or check's. */
 CM_EXTERN int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out);
 
 /* Writes the check report as plain text (UTF-8) to `fp`. */
 CM_EXTERN void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+/* 1 when cm_check has run on the dataset. */
+CM_EXTERN int cm_dataset_checked(const cm_dataset *ds);
                                const cm_check_report *rep, int max_per_kind);
 
 /* ---------------------------------------------------------------- solve */

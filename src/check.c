@@ -339,6 +339,12 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 	size_t i;
 	int rc;
 	memset(out, 0, sizeof *out);
+	/* again: the findings of the last check go, the load's stay */
+	if (ds->checked)
+		cm__diags_truncate(ds, ds->loaded_diags);
+	else
+		ds->loaded_diags = ds->diags.len;
+	ds->checked = 1;
 	if ((rc = check_duplicates(ctx, ds, cfg, CM_SCHOOLS)) ||
 	    (rc = check_duplicates(ctx, ds, cfg, CM_COMPOUNDS)))
 		return rc;

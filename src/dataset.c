@@ -8,6 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+void cm__diags_truncate(cm_dataset *ds, size_t n)
+{
+	size_t i;
+	for (i = n; i < ds->diags.len; i++) {
+		cm_diag *d = &((cm_diag *)ds->diags.data)[i];
+		free(d->file);
+		free(d->layer);
+		free(d->feature);
+		free(d->field);
+		free(d->message);
+	}
+	if (n < ds->diags.len)
+		ds->diags.len = n;
+}
+
+int cm_dataset_checked(const cm_dataset *ds)
+{
+	return ds && ds->checked;
+}
+
 void cm_dataset_free(cm_dataset *ds)
 {
 	size_t i, j;
@@ -26,14 +46,7 @@ void cm_dataset_free(cm_dataset *ds)
 	free(ds->schools);
 	free(ds->compounds);
 	free(ds->geoms);
-	for (i = 0; i < ds->diags.len; i++) {
-		cm_diag *d = &((cm_diag *)ds->diags.data)[i];
-		free(d->file);
-		free(d->layer);
-		free(d->feature);
-		free(d->field);
-		free(d->message);
-	}
+	cm__diags_truncate(ds, 0);
 	cm__vec_free(&ds->diags);
 	for (i = 0; i < CM_NLAYERS; i++) {
 		free(ds->source[i]);

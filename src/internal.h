@@ -185,7 +185,9 @@ struct cm_dataset {
 	char *source[CM_NLAYERS];  /* where each layer came from, for the report */
 	char *layer_name[CM_NLAYERS];
 	char *field_name[CM_NLAYERS][CM_NFIELDS]; /* data field used for each engine field, or NULL */
-	cm_vec diags;              /* cm_diag */
+	cm_vec diags;              /* cm_diag: the load's, then cm_check's */
+	size_t loaded_diags;       /* how many of them the load made (cm_check's come after) */
+	int checked;               /* cm_check has run on it */
 	int compound_polygons;     /* compounds given as polygons */
 	void *boundary;            /* OGRGeometryH: the [input] boundary, working CRS; NULL: none */
 	int repair;                /* repair invalid polygons (config) */
@@ -195,6 +197,8 @@ struct cm_dataset {
 	                              (cm__pairs_for makes its own) */
 };
 
+/* Drops the diagnostics after the first `n`. */
+void cm__diags_truncate(cm_dataset *ds, size_t n);
 /* Frees one geometry of ds->geoms (read.c knows its type). */
 void cm__geom_free(void *g);
 /* A copy of one (NULL: NULL). */

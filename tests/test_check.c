@@ -359,3 +359,34 @@ Test(report, shortfall_says_why)
 	cr_assert_null(strstr(r, "in reach"), "%s", r);
 	free(r);
 }
+
+/* Issue 15: cm_check is idempotent.  Run again on the same data (bad
+ * schools: load findings and check findings both), it reports the same
+ * findings, once each, not twice; the dataset says it was checked. */
+Test(check, twice_gives_the_same_findings)
+{
+	cm_check_report a, b;
+	cm_config *cfg;
+	cm_ctx *ctx;
+	char *ini = scenario_text("bad_schools.geojson", "compounds.geojson", NULL);
+	cm_dataset *ds = load_ok(ini, ".", &cfg);
+	size_t loaded = cm_dataset_diag_count(ds), first;
+	cm_ctx_new(&ctx);
+	cr_assert_not(cm_dataset_checked(ds));
+	cr_assert_eq(cm_check(ctx, cfg, ds, &a), 0);
+	cr_assert(cm_dataset_checked(ds));
+	first = cm_dataset_diag_count(ds);
+	cr_assert_gt(first, loaded, "check adds findings of its own here");
+	cr_assert_eq(count_diag(ds, "duplicate-id"), 1);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &b), 0);
+	cr_assert_eq(cm_dataset_diag_count(ds), first, "%zu findings, then %zu", first,
+	             cm_dataset_diag_count(ds));
+	cr_assert_eq(count_diag(ds, "duplicate-id"), 1);
+	cr_assert_eq(a.errors, b.errors);
+	cr_assert_eq(a.warnings, b.warnings);
+	cr_assert_eq(a.solvable, b.solvable);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+}
