@@ -13,16 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* The command's own messages, from the library's catalogue (docs/design.md,
+ * "Languages"); the long usage texts stay English. */
+#define _(s) dgettext("catchment", s)
+#define N_(s) (s)
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_SOLVER = 3 };
 
 typedef struct cli {
 	int quiet;     /* -q: errors only */
 	int verbose;   /* -v: debug messages too */
-	int progress;  /* draw progress on stderr */
-	char last_stage[64];
+	int progress;  /* report progress on stderr (not with -q) */
+	int tty;       /* stderr is a terminal: draw it; else a line per stage */
+	int drawn;     /* a progress line is on the terminal, not ended */
+	char last_stage[64]; /* the stage under way ("" none) */
+	double stage_start;  /* when it began, seconds (CLOCK_MONOTONIC) */
+	int stage_pct;       /* its last percentage */
 	const char *report; /* solve --report FILE: the HTML report of each plan */
 	const char *ranges; /* solve --ranges FILE: the enrolment ranges of each plan */
 	const char *map;    /* solve --map FILE: the maps of each plan */
@@ -136,6 +147,7 @@ static int is_map_path(const char *path)
 }
 
 static void end_progress(cli *c);
+static void break_progress(cli *c);
 
 static void on_log(cm_log_level level, const char *msg, void *ud)
 {
@@ -144,33 +156,111 @@ static void on_log(cm_log_level level, const char *msg, void *ud)
 		return;
 	if (level != CM_LOG_WARN && c->quiet)
 		return;
-	end_progress(c); /* a message never shares the progress line */
+	break_progress(c); /* a message never shares the progress line */
 	char *shown = cm_source_shown(msg); /* no password of a connection string */
 	fprintf(stderr, "%s\n", shown ? shown : msg);
 	free(shown);
 }
 
+/* The library's stages (the text before a report's ':'), for the reader. */
+static const char *const stage_names[] = {
+	N_("reading schools"), N_("reading compounds"), N_("reading boundary"), N_("checking"),
+	N_("solving"), N_("roads"), N_("drawing catchments"), N_("drawing maps"),
+};
+
+static const char *stage_shown(const char *key)
+{
+	for (size_t i = 0; i < sizeof stage_names / sizeof *stage_names; i++)
+		if (!strcmp(key, stage_names[i]))
+			return _(stage_names[i]);
+	return key;
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Bytes of `s` that fit in `cols` terminal columns (wide characters take
+ * two), cut between characters. */
+static size_t fit_columns(const char *s, int cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	while (p[n]) {
+		unsigned b = p[n];
+		size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4, k;
+		/* from U+2E80 (CJK) on, and beyond the BMP: wide */
+		int w = len == 4 || (len == 3 && (b > 0xE2 || (b == 0xE2 && p[n + 1] >= 0xBA))) ? 2 : 1;
+		if ((cols -= w) < 0)
+			break;
+		for (k = 0; k < len && p[n]; k++)
+			n++;
+	}
+	return n;
+}
+
+/* Draws the stage's line on the terminal, over the one it drew before, cut
+ * to the terminal's width (a wrapped line could not be drawn over). */
+static void draw_stage(cli *c, const char *text)
+{
+	struct winsize ws;
+	char line[512];
+	int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+	size_t key = strlen(c->last_stage);
+	snprintf(line, sizeof line, "%s%s", stage_shown(c->last_stage),
+	         !strncmp(text, c->last_stage, key) ? text + key : "");
+	fflush(stdout); /* what the command printed comes before */
+	fprintf(stderr, "\r%.*s %3d%%\033[K", (int)fit_columns(line, cols > 10 ? cols - 6 : 4), line,
+	        c->stage_pct);
+	fflush(stderr);
+	c->drawn = 1;
+}
+
 /* A stage is the text before its first ':' ("solving: primary ...");
- * reports of the same stage share a line. */
+ * reports of the same stage share a line on a terminal.  Without one, each
+ * stage gets a line with its time when it ends (for logs). */
 static void on_progress(double done, const char *stage, void *ud)
 {
 	cli *c = ud;
 	const char *colon = strchr(stage, ':');
 	size_t key = colon ? (size_t)(colon - stage) : strlen(stage);
 	if (strlen(c->last_stage) != key || strncmp(stage, c->last_stage, key)) {
-		if (c->last_stage[0])
-			fputc('\n', stderr);
+		end_progress(c);
 		snprintf(c->last_stage, sizeof c->last_stage, "%.*s", (int)key, stage);
+		c->stage_start = now_seconds();
 	}
-	fprintf(stderr, "\r%s %3d%%\033[K", stage, (int)(done * 100 + 0.5));
-	fflush(stderr);
+	c->stage_pct = (int)(done * 100 + 0.5);
+	if (c->tty)
+		draw_stage(c, stage);
 }
 
+/* Ends the stage under way: its last line with its time.  Called before
+ * anything else is printed, so that no progress line is ever drawn over a
+ * line of the command's output. */
 static void end_progress(cli *c)
 {
-	if (c->last_stage[0]) {
-		fputc('\n', stderr);
-		c->last_stage[0] = '\0';
+	if (!c->last_stage[0])
+		return;
+	if (c->tty) {
+		fflush(stdout);
+		fputs("\r", stderr);
+	}
+	fprintf(stderr, _("%s: %.2f s"), stage_shown(c->last_stage), now_seconds() - c->stage_start);
+	fputs(c->tty ? "\033[K\n" : "\n", stderr);
+	c->last_stage[0] = '\0';
+	c->drawn = 0;
+}
+
+/* Clears the progress line for a message; the stage goes on (and is drawn
+ * again on the next line at its next report). */
+static void break_progress(cli *c)
+{
+	if (c->tty && c->drawn) {
+		fputs("\r\033[K", stderr);
+		c->drawn = 0;
 	}
 }
 
@@ -221,8 +311,8 @@ static void scenario_close(scenario *sc)
 static void report_error(const scenario *sc)
 {
 	/* a connection string's password=, wherever a message quotes one, left out */
-	char *msg = cm_source_shown(sc->ctx ? cm_ctx_last_error(sc->ctx) : "out of memory");
-	fprintf(stderr, "catchment: %s\n", msg ? msg : "out of memory");
+	char *msg = cm_source_shown(sc->ctx ? cm_ctx_last_error(sc->ctx) : _("out of memory"));
+	fprintf(stderr, "catchment: %s\n", msg ? msg : _("out of memory"));
 	free(msg);
 }
 
@@ -256,7 +346,7 @@ static int cmd_check(cli *c, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "catchment check: expected one scenario file\n%s", check_usage);
+		fprintf(stderr, _("catchment check: expected one scenario file\n%s"), check_usage);
 		return EXIT_USAGE;
 	}
 	if (scenario_open(c, argv[optind], &sc)) {
@@ -357,7 +447,7 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			rc = cm_check(sc->ctx, &view, ds[n], &rep);
 		if (!rc && !rep.solvable) {
 			end_progress(c);
-			fprintf(stderr, "catchment: scenario %s: the data cannot be solved:\n", s->name);
+			fprintf(stderr, _("catchment: scenario %s: the data cannot be solved:\n"), s->name);
 			cm_report_check(stderr, &view, ds[n], &rep, 10);
 			rc = REPORTED;
 			break;
@@ -373,7 +463,8 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			rc = cm_plan_write(sc->ctx, plans[n], ds[n], &view, path);
 			if (!rc && !c->quiet) {
 				char *shown = cm_source_shown(path);
-				printf("Scenario %s written to %s\n", s->name, shown ? shown : "");
+				end_progress(c);
+				printf(_("Scenario %s written to %s\n"), s->name, shown ? shown : "");
 				free(shown);
 			}
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
@@ -407,9 +498,9 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 		if (!rc && !c->quiet) {
 			end_progress(c);
 			if (csv)
-				printf("\nScenarios against the base plan (also in %s):\n", csv);
+				printf(_("\nScenarios against the base plan (also in %s):\n"), csv);
 			else
-				printf("\nScenarios against the base plan:\n");
+				printf(_("\nScenarios against the base plan:\n"));
 			cm_report_scenarios(stdout, 0, runs, n);
 		}
 		free(csv);
@@ -460,7 +551,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		case 'v': c->verbose = 1; break;
 		case 'm':
 			if (!is_map_path(optarg)) {
-				fprintf(stderr, "catchment solve: --map must end in .png, .svg or .pdf\n");
+				fprintf(stderr, _("catchment solve: --map must end in .png, .svg or .pdf\n"));
 				return EXIT_USAGE;
 			}
 			map = c->map = optarg;
@@ -468,7 +559,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		case 'f':
 			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
 			    strcmp(optarg, "csv")) {
-				fprintf(stderr, "catchment solve: --format must be gpkg, shp, geojson or csv\n");
+				fprintf(stderr, _("catchment solve: --format must be gpkg, shp, geojson or csv\n"));
 				return EXIT_USAGE;
 			}
 			format = optarg;
@@ -478,12 +569,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "catchment solve: expected one scenario file\n%s", solve_usage);
+		fprintf(stderr, _("catchment solve: expected one scenario file\n%s"), solve_usage);
 		return EXIT_USAGE;
 	}
 	if (map && ((format && !strcmp(format, "csv")) ||
 	            (output && strlen(output) > 4 && !strcasecmp(output + strlen(output) - 4, ".csv")))) {
-		fprintf(stderr, "catchment solve: a CSV plan has no geometry to draw a map from\n");
+		fprintf(stderr, _("catchment solve: a CSV plan has no geometry to draw a map from\n"));
 		return EXIT_USAGE;
 	}
 	rc = scenario_open(c, argv[optind], &sc);
@@ -493,7 +584,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			;
 		if (k == sc.cfg->n_scenarios) {
 			end_progress(c);
-			fprintf(stderr, "catchment solve: %s has no [scenario %s]\n", argv[optind], only);
+			fprintf(stderr, _("catchment solve: %s has no [scenario %s]\n"), argv[optind], only);
 			status = EXIT_USAGE;
 			goto done;
 		}
@@ -525,7 +616,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		}
 	} else if (!rc && schema) {
 		end_progress(c);
-		fprintf(stderr, "catchment solve: --schema is for a plan in PostgreSQL (-o PG:...)\n");
+		fprintf(stderr, _("catchment solve: --schema is for a plan in PostgreSQL (-o PG:...)\n"));
 		status = EXIT_USAGE;
 		goto done;
 	}
@@ -582,7 +673,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!c->quiet) {
 		cm_report_plan(stdout, sc.cfg, sc.ds, plan);
 		shown = cm_source_shown(output);
-		printf("\nPlan written to %s\n", shown ? shown : "");
+		printf(_("\nPlan written to %s\n"), shown ? shown : "");
 	}
 	if (sc.cfg->n_scenarios && (rc = solve_scenarios(c, &sc, plan, output, only)) != 0) {
 		end_progress(c);
@@ -629,7 +720,7 @@ static int cmd_map(cli *c, int argc, char **argv)
 		case 'v': c->verbose = 1; break;
 		case 'l':
 			if ((mo.level = parse_level(optarg)) < 0) {
-				fprintf(stderr, "catchment map: --level must be primary or junior\n");
+				fprintf(stderr, _("catchment map: --level must be primary or junior\n"));
 				return EXIT_USAGE;
 			}
 			break;
@@ -638,15 +729,15 @@ static int cmd_map(cli *c, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 || !output) {
-		fprintf(stderr, "catchment map: expected one plan and -o FILE\n%s", map_usage);
+		fprintf(stderr, _("catchment map: expected one plan and -o FILE\n%s"), map_usage);
 		return EXIT_USAGE;
 	}
 	if (!is_map_path(output)) {
-		fprintf(stderr, "catchment map: the map must end in .png, .svg or .pdf\n");
+		fprintf(stderr, _("catchment map: the map must end in .png, .svg or .pdf\n"));
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, "catchment: out of memory\n");
+		fprintf(stderr, _("catchment: out of memory\n"));
 		return EXIT_INPUT;
 	}
 	if (cm_map_draw(ctx, argv[optind], output, &mo)) {
@@ -691,7 +782,7 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'm':
 			if (!is_map_path(optarg)) {
-				fprintf(stderr, "catchment compare: --map must end in .png, .svg or .pdf\n");
+				fprintf(stderr, _("catchment compare: --map must end in .png, .svg or .pdf\n"));
 				return EXIT_USAGE;
 			}
 			map = optarg;
@@ -703,18 +794,18 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "catchment compare: expected two plans\n%s", compare_usage);
+		fprintf(stderr, _("catchment compare: expected two plans\n%s"), compare_usage);
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, "catchment: out of memory\n");
+		fprintf(stderr, _("catchment: out of memory\n"));
 		return EXIT_INPUT;
 	}
 	if (cm_compare_plans(ctx, argv[optind], argv[optind + 1], &cmp))
 		goto fail;
 	if (output && (same_file(output, argv[optind]) || same_file(output, argv[optind + 1]))) {
 		end_progress(c);
-		fprintf(stderr, "catchment compare: %s: refusing to write over a plan being compared\n",
+		fprintf(stderr, _("catchment compare: %s: refusing to write over a plan being compared\n"),
 		        output);
 		goto done;
 	}
@@ -814,7 +905,7 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		case 'v': c->verbose = 1; break;
 		case 'l':
 			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
-				fprintf(stderr, "catchment %s: --lang must be zh or en\n", name);
+				fprintf(stderr, _("catchment %s: --lang must be zh or en\n"), name);
 				return EXIT_USAGE;
 			}
 			ho.lang = strcmp(optarg, "en") ? CM_LANG_ZH : CM_LANG_EN;
@@ -824,16 +915,16 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		}
 	}
 	if (argc - optind != 1 || !output) {
-		fprintf(stderr, "catchment %s: expected one plan and -o %s\n%s", name,
+		fprintf(stderr, _("catchment %s: expected one plan and -o %s\n%s"), name,
 		        publish ? "DIR" : "FILE", usage);
 		return EXIT_USAGE;
 	}
 	if (same_file(argv[optind], output)) {
-		fprintf(stderr, "catchment %s: %s is the plan itself\n", name, output);
+		fprintf(stderr, _("catchment %s: %s is the plan itself\n"), name, output);
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, "catchment: out of memory\n");
+		fprintf(stderr, _("catchment: out of memory\n"));
 		return EXIT_INPUT;
 	}
 	rc = publish ? cm_publish(ctx, argv[optind], output, &ho)
@@ -842,7 +933,7 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 	if (rc)
 		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
 	else if (!c->quiet)
-		printf("%s written to %s\n", publish ? "Lookup page" : "Report", output);
+		printf(publish ? _("Lookup page written to %s\n") : _("Report written to %s\n"), output);
 	cm_ctx_free(ctx);
 	return rc ? EXIT_INPUT : EXIT_OK;
 }
@@ -913,7 +1004,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'L':
 			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
-				fprintf(stderr, "catchment: --lang %s: zh or en\n", optarg);
+				fprintf(stderr, _("catchment: --lang %s: zh or en\n"), optarg);
 				return EXIT_USAGE;
 			}
 			lang = optarg;
@@ -930,7 +1021,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	set_language(lang);
-	c.progress = !c.quiet && isatty(STDERR_FILENO);
+	c.progress = !c.quiet;
+	c.tty = isatty(STDERR_FILENO);
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
@@ -948,6 +1040,6 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "catchment: unknown command '%s'\n%s", cmd, usage_text);
+	fprintf(stderr, _("catchment: unknown command '%s'\n%s"), cmd, usage_text);
 	return EXIT_USAGE;
 }

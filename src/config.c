@@ -155,7 +155,7 @@ static int fail(parse_state *ps, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = cm__vsprintf(fmt, ap);
 	va_end(ap);
-	cm__error(ps->ctx, CM_EINPUT, "%s:%d: %s", ps->file, ps->line, msg ? msg : "out of memory");
+	cm__error(ps->ctx, CM_EINPUT, "%s:%d: %s", ps->file, ps->line, msg ? msg : _("out of memory"));
 	free(msg);
 	return 0;
 }
@@ -229,10 +229,10 @@ static int set_path(parse_state *ps, char **slot, const char *value)
 	while (*v == ' ' || *v == '\t')
 		v++;
 	if (!*v)
-		return fail(ps, "an empty path: give the file, or leave the key out");
+		return fail(ps, _("an empty path: give the file, or leave the key out"));
 	free(*slot);
 	*slot = cm__is_source_string(v) ? cm__strdup(v) : cm__path_join(ps->base_dir, value);
-	return *slot ? 1 : fail(ps, "out of memory");
+	return *slot ? 1 : fail(ps, _("out of memory"));
 }
 
 /* A key from the table; messages name the section it was given in (a
@@ -248,14 +248,14 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 	case K_INT:
 	case K_LONG:
 		if ((bad = cm__parse_number(value, &d, &null)) != 0 || null)
-			return fail(ps, "[%s] %s = '%s': %s", section, k->name, value,
-			            null ? "empty: give a number, or leave the key out"
+			return fail(ps, _("[%s] %s = '%s': %s"), section, k->name, value,
+			            null ? _("empty: give a number, or leave the key out")
 			                 : cm__number_problem(bad));
 		if (d < k->lo || d > k->hi)
-			return fail(ps, "[%s] %s = %s: must be between %g and %g", section,
+			return fail(ps, _("[%s] %s = %s: must be between %g and %g"), section,
 			            k->name, value, k->lo, k->hi);
 		if (k->type != K_DOUBLE && d != floor(d))
-			return fail(ps, "[%s] %s = %s: must be a whole number", section, k->name, value);
+			return fail(ps, _("[%s] %s = %s: must be a whole number"), section, k->name, value);
 		if (k->type == K_INT) {
 			*(int *)slot = (int)d;
 		} else if (k->type == K_LONG) {
@@ -266,7 +266,7 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		return 1;
 	case K_BOOL:
 		if (parse_bool(value, &b))
-			return fail(ps, "[%s] %s = '%s': must be yes or no", section, k->name, value);
+			return fail(ps, _("[%s] %s = '%s': must be yes or no"), section, k->name, value);
 		*(int *)slot = b;
 		return 1;
 	case K_ASSIGN:
@@ -275,7 +275,7 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		else if (!strcmp(value, "split"))
 			*(cm_assign_mode *)slot = CM_ASSIGN_SPLIT;
 		else
-			return fail(ps, "[%s] %s = '%s': must be single or split", section, k->name,
+			return fail(ps, _("[%s] %s = '%s': must be single or split"), section, k->name,
 			            value);
 		return 1;
 	case K_SOLVER:
@@ -286,7 +286,7 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		else if (!strcmp(value, "network"))
 			*(cm_solver *)slot = CM_SOLVER_NETWORK;
 		else
-			return fail(ps, "[%s] %s = '%s': must be auto, glpk or network", section, k->name,
+			return fail(ps, _("[%s] %s = '%s': must be auto, glpk or network"), section, k->name,
 			            value);
 		return 1;
 	case K_ROADS:
@@ -295,30 +295,30 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 		else if (!strcmp(value, "drive"))
 			*(cm_roads_mode *)slot = CM_ROADS_DRIVE;
 		else
-			return fail(ps, "[%s] %s = '%s': must be walk or drive", section, k->name, value);
+			return fail(ps, _("[%s] %s = '%s': must be walk or drive"), section, k->name, value);
 		return 1;
 	case K_SPEEDS: {
 		char *item = NULL;
 		int sr = cm__speed_lookup(value, NULL, &d, &item);
 		if (sr == CM_SPEED_ENOMEM)
-			return fail(ps, "out of memory");
+			return fail(ps, _("out of memory"));
 		if (sr == CM_SPEED_BAD) {
-			fail(ps, "[%s] %s = '%s': '%s' is not CLASS:KMH with KMH from 1 to 200 (as "
-			     "expressway:80, local:30)", section, k->name, value, item ? item : "");
+			fail(ps, _("[%s] %s = '%s': '%s' is not CLASS:KMH with KMH from 1 to 200 (as "
+			     "expressway:80, local:30)"), section, k->name, value, item ? item : "");
 			free(item);
 			return 0;
 		}
-		return set_string(slot, value) ? fail(ps, "out of memory") : 1;
+		return set_string(slot, value) ? fail(ps, _("out of memory")) : 1;
 	}
 	case K_STRING:
 		if (k->choices && !cm__list_has(k->choices, value))
-			return fail(ps, "[%s] %s = '%s': must be one of %s", section, k->name, value,
+			return fail(ps, _("[%s] %s = '%s': must be one of %s"), section, k->name, value,
 			            k->choices);
-		return set_string(slot, value) ? fail(ps, "out of memory") : 1;
+		return set_string(slot, value) ? fail(ps, _("out of memory")) : 1;
 	case K_PATH:
 		return set_path(ps, slot, value);
 	}
-	return fail(ps, "internal: key type"); /* unreachable */
+	return fail(ps, _("internal: key type")); /* unreachable */
 }
 
 static int handle_input(parse_state *ps, const char *name, const char *value)
@@ -329,7 +329,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	if (!strcmp(name, "previous_plan"))
 		return set_path(ps, &ps->cfg->previous.path, value);
 	if (!strcmp(name, "previous_plan_layer"))
-		return set_string(&ps->cfg->previous.layer, value) ? fail(ps, "out of memory") : 1;
+		return set_string(&ps->cfg->previous.layer, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strncmp(name, "schools", 7)) {
 		layer = CM_SCHOOLS;
 		rest = name + 7;
@@ -362,14 +362,14 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 			goto unknown;
 	}
 	if (ik == IK_COORDINATES && parse_coords(value, &coords))
-		return fail(ps, "[input] %s = '%s': must be wgs84, gcj02 or bd09", name, value);
+		return fail(ps, _("[input] %s = '%s': must be wgs84, gcj02 or bd09"), name, value);
 	if (ik == IK_ENCODING && !encoding_known(value))
-		return fail(ps, "[input] %s = '%s': not a character encoding this system knows (iconv); "
-		            "Chinese data is usually GBK, GB18030, BIG5 or UTF-8", name, value);
+		return fail(ps, _("[input] %s = '%s': not a character encoding this system knows (iconv); "
+		            "Chinese data is usually GBK, GB18030, BIG5 or UTF-8"), name, value);
 	if (layer < 0) {
 		if (ik == IK_COORDINATES)
 			ps->generic_coords = (int)coords + 1;
-		return set_string(&ps->generic[ik], value) ? fail(ps, "out of memory") : 1;
+		return set_string(&ps->generic[ik], value) ? fail(ps, _("out of memory")) : 1;
 	}
 	{
 		cm_input *in = layer == CM_NLAYERS       ? &ps->cfg->boundary
@@ -378,12 +378,12 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 		                                         : &ps->cfg->input[layer];
 		switch (ik) {
 		case IK_PATH: return set_path(ps, &in->path, value);
-		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, "out of memory") : 1;
-		case IK_WHERE: return set_string(&in->where, value) ? fail(ps, "out of memory") : 1;
+		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, _("out of memory")) : 1;
+		case IK_WHERE: return set_string(&in->where, value) ? fail(ps, _("out of memory")) : 1;
 		case IK_ENCODING:
-			return set_string(&in->encoding, value) ? fail(ps, "out of memory") : 1;
+			return set_string(&in->encoding, value) ? fail(ps, _("out of memory")) : 1;
 		case IK_SOURCE_CRS:
-			return set_string(&in->source_crs, value) ? fail(ps, "out of memory") : 1;
+			return set_string(&in->source_crs, value) ? fail(ps, _("out of memory")) : 1;
 		case IK_COORDINATES:
 			in->coordinates = coords;
 			if (layer < CM_NLAYERS)
@@ -393,13 +393,13 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	}
 unknown:
 	return fail(ps,
-	            "unknown key '%s' in [input]; known: schools, compounds, schools_layer, "
+	            _("unknown key '%s' in [input]; known: schools, compounds, schools_layer, "
 	            "compounds_layer, schools_where, compounds_where, encoding, source_crs, "
 	            "coordinates (each also with a schools_ or compounds_ prefix), boundary "
 	            "(and boundary_layer, boundary_where, boundary_source_crs, ...), distances "
 	            "(and distances_layer, distances_where, distances_encoding), roads (and "
 	            "roads_layer, roads_where, roads_encoding, roads_source_crs, roads_coordinates), "
-	            "crs, repair_geometry, previous_plan, previous_plan_layer",
+	            "crs, repair_geometry, previous_plan, previous_plan_layer"),
 	            name);
 }
 
@@ -419,16 +419,16 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 	int layer = -1, f, i;
 	for (i = 0; i < (int)(sizeof value_keys / sizeof *value_keys); i++)
 		if (!strcmp(name, value_keys[i]))
-			return set_string(vslots[i], value) ? fail(ps, "out of memory") : 1;
+			return set_string(vslots[i], value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "roads.class") || !strcmp(name, "roads.oneway") ||
 	    !strcmp(name, "roads.speed")) {
 		if (!*value)
-			return fail(ps, "[fields] %s: empty field name", name);
+			return fail(ps, _("[fields] %s: empty field name"), name);
 		return set_string(name[6] == 'c'   ? &ps->cfg->road.class_field
 		                  : name[6] == 'o' ? &ps->cfg->road.oneway_field
 		                                   : &ps->cfg->road.speed_field,
 		                  value)
-		               ? fail(ps, "out of memory")
+		               ? fail(ps, _("out of memory"))
 		               : 1;
 	}
 	if (!strncmp(name, "schools.", 8)) {
@@ -443,26 +443,26 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 			break;
 	if (f == CM_NFIELDS)
 		return fail(ps,
-		            "unknown key '%s' in [fields]: not an engine field (id, name, level, "
+		            _("unknown key '%s' in [fields]: not an engine field (id, name, level, "
 		            "sector, seats_primary, seats_junior, classes_primary, classes_junior, "
 		            "purchased_primary, purchased_junior, boarding, area_type, primary_local, "
 		            "primary_migrant, junior_local, junior_migrant, x, y, wkt), optionally "
 		            "prefixed schools. or compounds., nor roads.class, roads.oneway or "
-		            "roads.speed, nor a value list such as level.primary",
+		            "roads.speed, nor a value list such as level.primary"),
 		            name);
 	if (!*value)
-		return fail(ps, "[fields] %s: empty field name", name);
+		return fail(ps, _("[fields] %s: empty field name"), name);
 	for (i = 0; i < CM_NLAYERS; i++) {
 		if (layer >= 0 && i != layer)
 			continue;
 		if (!cm__field_used((cm_layer_kind)i, (cm_field)f)) {
 			if (layer >= 0)
-				return fail(ps, "[fields] %s: %s have no field %s", name,
+				return fail(ps, _("[fields] %s: %s have no field %s"), name,
 				            i == CM_SCHOOLS ? "schools" : "compounds", field);
 			continue;
 		}
 		if (set_string(&ps->cfg->input[i].field[f], value))
-			return fail(ps, "out of memory");
+			return fail(ps, _("out of memory"));
 	}
 	return 1;
 }
@@ -507,21 +507,21 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 	double d;
 	int null;
 	if (!sc)
-		return fail(ps, "out of memory");
+		return fail(ps, _("out of memory"));
 	if (!strcmp(name, "close"))
-		return set_string(&sc->close, value) ? fail(ps, "out of memory") : 1;
+		return set_string(&sc->close, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "seats_primary") || !strcmp(name, "seats_junior"))
-		return set_string(&sc->seats[name[6] == 'j'], value) ? fail(ps, "out of memory") : 1;
+		return set_string(&sc->seats[name[6] == 'j'], value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "classes_primary") || !strcmp(name, "classes_junior"))
-		return set_string(&sc->classes[name[8] == 'j'], value) ? fail(ps, "out of memory") : 1;
+		return set_string(&sc->classes[name[8] == 'j'], value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "demand"))
-		return set_string(&sc->demand, value) ? fail(ps, "out of memory") : 1;
+		return set_string(&sc->demand, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "title"))
-		return set_string(&sc->title, value) ? fail(ps, "out of memory") : 1;
+		return set_string(&sc->title, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "demand_scale")) {
 		int bad = cm__parse_number(value, &d, &null);
 		if (bad || null || d < 0 || d > 100)
-			return fail(ps, "[%s] demand_scale = '%s': %s%smust be a number from 0 to 100",
+			return fail(ps, _("[%s] demand_scale = '%s': %s%smust be a number from 0 to 100"),
 			            section, value, bad ? cm__number_problem(bad) : "",
 			            bad ? "; " : "");
 		sc->demand_scale = d;
@@ -533,14 +533,14 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 			sc->open_id = ids;
 		vals = ids ? realloc(sc->open_value, (sc->n_open + 1) * sizeof *vals) : NULL;
 		if (!vals)
-			return fail(ps, "out of memory");
+			return fail(ps, _("out of memory"));
 		sc->open_value = vals;
 		sc->open_id[sc->n_open] = cm__strdup(name + 12);
 		sc->open_value[sc->n_open] = cm__strdup(value);
 		if (!sc->open_id[sc->n_open] || !sc->open_value[sc->n_open]) {
 			free(sc->open_id[sc->n_open]);
 			free(sc->open_value[sc->n_open]);
-			return fail(ps, "out of memory");
+			return fail(ps, _("out of memory"));
 		}
 		sc->n_open++;
 		return 1;
@@ -548,25 +548,25 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 	if (!strcmp(name, "new_schools"))
 		return set_path(ps, &sc->new_schools.path, value);
 	if (!strcmp(name, "new_schools_layer"))
-		return set_string(&sc->new_schools.layer, value) ? fail(ps, "out of memory") : 1;
+		return set_string(&sc->new_schools.layer, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "new_compounds"))
 		return set_path(ps, &sc->new_compounds.path, value);
 	if (!strcmp(name, "new_compounds_layer"))
-		return set_string(&sc->new_compounds.layer, value) ? fail(ps, "out of memory") : 1;
+		return set_string(&sc->new_compounds.layer, value) ? fail(ps, _("out of memory")) : 1;
 	for (k = 0; k < sizeof keys / sizeof *keys; k++)
 		if (!strcmp(keys[k].section, "policy") && !strcmp(keys[k].name, name)) {
 			policy_override *o = cm__vec_push(&ps->overrides);
 			if (!o)
-				return fail(ps, "out of memory");
+				return fail(ps, _("out of memory"));
 			o->scenario = (size_t)(sc - ps->cfg->scenarios);
 			o->key = cm__strdup(name);
 			o->value = cm__strdup(value);
 			o->line = ps->line;
-			return o->key && o->value ? 1 : fail(ps, "out of memory");
+			return o->key && o->value ? 1 : fail(ps, _("out of memory"));
 		}
-	return fail(ps, "unknown key '%s' in [%s]; known keys: close, open_school.ID, seats_primary, "
+	return fail(ps, _("unknown key '%s' in [%s]; known keys: close, open_school.ID, seats_primary, "
 	            "seats_junior, classes_primary, classes_junior, demand, demand_scale, new_schools, "
-	            "new_schools_layer, new_compounds, new_compounds_layer, title, and any [policy] key",
+	            "new_schools_layer, new_compounds, new_compounds_layer, title, and any [policy] key"),
 	            name, section);
 }
 
@@ -578,27 +578,27 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (ps->failed)
 		return 0;
 	if (ps->line_indented)
-		return fail(ps, "[%s] %s: continuation lines are not supported; write the value on "
-		                "one line", section, name);
+		return fail(ps, _("[%s] %s: continuation lines are not supported; write the value on "
+		                "one line"), section, name);
 	if (!cm__utf8_valid(value) || !cm__utf8_valid(name))
-		return fail(ps, "[%s] %s: the value is not UTF-8; save the file as UTF-8", section,
+		return fail(ps, _("[%s] %s: the value is not UTF-8; save the file as UTF-8"), section,
 		            name);
 	if (!is_known_section(section))
-		return fail(ps, "key '%s' in unknown section [%s]", name, section);
+		return fail(ps, _("key '%s' in unknown section [%s]"), name, section);
 	/* Each key once: a repeated key is most likely a pasted line left behind. */
 	seen_key = cm__sprintf("%s\n%s", section, name);
 	if (!seen_key)
-		return fail(ps, "out of memory");
+		return fail(ps, _("out of memory"));
 	for (i = 0; i < ps->seen.len; i++) {
 		if (!strcmp(((char **)ps->seen.data)[i], seen_key)) {
 			free(seen_key);
-			return fail(ps, "[%s] %s is given twice", section, name);
+			return fail(ps, _("[%s] %s is given twice"), section, name);
 		}
 	}
 	slot = cm__vec_push(&ps->seen);
 	if (!slot) {
 		free(seen_key);
-		return fail(ps, "out of memory");
+		return fail(ps, _("out of memory"));
 	}
 	*slot = seen_key;
 
@@ -625,7 +625,7 @@ static int handler(void *user, const char *section, const char *name, const char
 				strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
 			strncat(buf, keys[i].name, sizeof buf - strlen(buf) - 1);
 		}
-		return fail(ps, "unknown key '%s' in [%s]; known keys: %s", name, section, buf);
+		return fail(ps, _("unknown key '%s' in [%s]; known keys: %s"), name, section, buf);
 	}
 }
 
@@ -654,7 +654,7 @@ static char *reader(char *str, int num, void *stream)
 	ps->line++;
 	ps->line_too_long = n == num - 1 && str[n - 1] != '\n' && (ps->fp ? !feof(ps->fp) : *ps->text != '\0');
 	if (ps->line_too_long) {
-		fail(ps, "line longer than %d characters", num - 2);
+		fail(ps, _("line longer than %d characters"), num - 2);
 		return NULL;
 	}
 	p = str;
@@ -676,8 +676,8 @@ static char *reader(char *str, int num, void *stream)
 		memcpy(sec, p + 1, len);
 		sec[len] = '\0';
 		if (!is_known_section(sec))
-			fail(ps, "unknown section [%s]; known sections: [input], [fields], [policy], "
-			         "[solve], [output], [roads], [scenario NAME]", sec);
+			fail(ps, _("unknown section [%s]; known sections: [input], [fields], [policy], "
+			         "[solve], [output], [roads], [scenario NAME]"), sec);
 	}
 	return str;
 }
@@ -712,7 +712,7 @@ static int finish_scenarios(parse_state *ps)
 		parse_state sub = *ps;
 		char *section = cm__sprintf("scenario %s", sc->name);
 		if (!section)
-			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
 		sub.cfg = &tmp;
 		sub.failed = 0;
 		sub.section = section;
@@ -735,10 +735,10 @@ static int finish_scenarios(parse_state *ps)
 		/* its maps' title: its own, else the base's with its name */
 		if (!sc->title && cfg->output.title &&
 		    !(sc->title = cm__sprintf("%s · %s", cfg->output.title, sc->name)))
-			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
 		if (inherit_input(&sc->new_schools, &cfg->input[CM_SCHOOLS]) ||
 		    inherit_input(&sc->new_compounds, &cfg->input[CM_COMPOUNDS]))
-			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
 	}
 	return 0;
 }
@@ -752,20 +752,20 @@ static int finish(parse_state *ps)
 		cm_input *in = &cfg->input[i];
 		const char *what = i == CM_SCHOOLS ? "schools" : "compounds";
 		if (!in->path)
-			return cm__error(ps->ctx, CM_EINPUT, "%s: [input] %s is missing: the %s layer's "
-			                 "file", ps->file, what, what);
+			return cm__error(ps->ctx, CM_EINPUT, _("%s: [input] %s is missing: the %s layer's "
+			                 "file"), ps->file, what, what);
 		if (!in->encoding && ps->generic[IK_ENCODING] &&
 		    !(in->encoding = cm__strdup(ps->generic[IK_ENCODING])))
-			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
 		if (!in->source_crs && ps->generic[IK_SOURCE_CRS] &&
 		    !(in->source_crs = cm__strdup(ps->generic[IK_SOURCE_CRS])))
-			return cm__error(ps->ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
 		if (!ps->coords_set[i] && ps->generic_coords)
 			in->coordinates = (cm_coords)(ps->generic_coords - 1);
 	}
 	if (cfg->distances.path && cfg->roads.path)
-		return cm__error(ps->ctx, CM_EINPUT, "%s: [input] gives both distances and roads: "
-		                 "the plan uses one kind of distance; leave one out", ps->file);
+		return cm__error(ps->ctx, CM_EINPUT, _("%s: [input] gives both distances and roads: "
+		                 "the plan uses one kind of distance; leave one out"), ps->file);
 	return finish_scenarios(ps);
 }
 
@@ -779,7 +779,7 @@ static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
 	*out = NULL;
 	cfg = malloc(sizeof *cfg);
 	if (!cfg)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	cm_config_init(cfg);
 	ps->cfg = cfg;
 	cm__vec_init(&ps->seen, sizeof(char *));
@@ -789,8 +789,8 @@ static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
 	rc = ini_parse_stream(reader, ps, handler, ps);
 	if (rc != 0 && !ps->failed) {
 		ps->line = rc > 0 ? rc : ps->line;
-		fail(ps, "%s", rc > 0 ? "malformed line: expected [section] or key = value"
-		                      : "could not read the file");
+		fail(ps, "%s", rc > 0 ? _("malformed line: expected [section] or key = value")
+		                      : _("could not read the file"));
 	}
 	rc = ps->failed ? CM_EINPUT : finish(ps);
 
@@ -836,10 +836,10 @@ int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out)
 		return rc;
 	ps.fp = fopen(path, "rb");
 	if (!ps.fp)
-		return cm__error(ctx, CM_EIO, "%s: cannot open the scenario file", path);
+		return cm__error(ctx, CM_EIO, _("%s: cannot open the scenario file"), path);
 	dir = cm__dirname(path);
 	ps.base_dir = dir;
-	rc = dir ? parse(ctx, &ps, out) : cm__error(ctx, CM_ENOMEM, "out of memory");
+	rc = dir ? parse(ctx, &ps, out) : cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	free(dir);
 	fclose(ps.fp);
 	return rc;

@@ -79,7 +79,7 @@ static int diag_v(cm_dataset *ds, layer_src *L, cm_severity sev, const char *kin
 	int rc;
 	label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
 	rc = cm__diag(ds, sev, kind, L->shown, L->name, label, field, "%s",
-	              msg ? msg : "out of memory");
+	              msg ? msg : _("out of memory"));
 	free(label);
 	free(msg);
 	return rc;
@@ -184,12 +184,12 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 			char *s = get_str(L, f, idx, &bad);
 			if (bad) {
 				ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
-				                "the text is not UTF-8; set encoding in [input] (GBK?)");
+				                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
 				return -1;
 			}
 			int problem = s ? cm__parse_number(s, &d, &null) : 0;
 			if (problem) {
-				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, "'%s' is %s", s,
+				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, _("'%s' is %s"), s,
 				                cm__number_problem(problem));
 				free(s);
 				return -1;
@@ -198,30 +198,30 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 			free(s);
 		} else {
 			ds_diag_feature(ds, L, CM_ERR, "bad-type", fid, id, idx,
-			                "the field's type (%s) is not a number",
+			                _("the field's type (%s) is not a number"),
 			                OGR_GetFieldTypeName(t));
 			return -1;
 		}
 	}
 	if (null) {
 		ds_diag_feature(ds, L, CM_WARNING, "missing-value", fid, id, idx,
-		                "%s is missing: taken as 0", cm_field_name(field));
+		                _("%s is missing: taken as 0"), cm_field_name(field));
 		return 0;
 	}
 	if (!isfinite(d)) { /* a numeric field may hold them */
-		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, "%g is not a finite number",
+		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, _("%g is not a finite number"),
 		                d);
 		return -1;
 	}
 	if (!(fabs(d) <= CM_MAX_COUNT)) {
 		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
-		                "%.15g is more than any compound or school has (at most %d)", d,
+		                _("%.15g is more than any compound or school has (at most %d)"), d,
 		                CM_MAX_COUNT);
 		return -1;
 	}
 	if (d != floor(d)) {
 		ds_diag_feature(ds, L, CM_WARNING, "not-whole", fid, id, idx,
-		                "%g is not a whole number: rounded to %.0f", d, floor(d + 0.5));
+		                _("%g is not a whole number: rounded to %.0f"), d, floor(d + 0.5));
 		d = floor(d + 0.5);
 	}
 	*out = (int)d;
@@ -279,15 +279,15 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	int n, i;
 
 	if (!(L->shown = cm__source_shown(path)))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if ((n = cm__input_ok(ctx, path, L->what)))
 		return n; /* a FIFO would block the open */
 	drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
 	if (!drv) {
 		if (access(path, R_OK) != 0)
-			return cm__error(ctx, CM_EINPUT, "%s: the %s file does not exist or cannot be read",
+			return cm__error(ctx, CM_EINPUT, _("%s: the %s file does not exist or cannot be read"),
 			                 L->shown, L->what);
-		return cm__error(ctx, CM_EINPUT, "%s: not a vector data source GDAL can read (%s)",
+		return cm__error(ctx, CM_EINPUT, _("%s: not a vector data source GDAL can read (%s)"),
 		                 L->shown, L->what);
 	}
 	dname = GDALGetDriverShortName(drv);
@@ -307,7 +307,7 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	                    (const char *const *)opts, NULL);
 	CSLDestroy(opts);
 	if (!L->gds)
-		return cm__error(ctx, CM_EINPUT, "%s: cannot open the %s source: %s", L->shown, L->what,
+		return cm__error(ctx, CM_EINPUT, _("%s: cannot open the %s source: %s"), L->shown, L->what,
 		                 CPLGetLastErrorMsg());
 	n = GDALDatasetGetLayerCount(L->gds);
 	if (L->in->layer) {
@@ -326,22 +326,22 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 			        sizeof buf - strlen(buf) - 1);
 		}
 		if (L->in->layer)
-			return cm__error(ctx, CM_EINPUT, "%s: no layer '%s' (%s_layer); its layers: %s",
+			return cm__error(ctx, CM_EINPUT, _("%s: no layer '%s' (%s_layer); its layers: %s"),
 			                 L->shown, L->in->layer, L->what, n ? buf : "none");
 		return cm__error(ctx, CM_EINPUT,
-		                 "%s: %d layers (%s) and none named '%s': name the %s layer with "
-		                 "%s_layer in [input]", L->shown, n, buf, L->what, L->what, L->what);
+		                 _("%s: %d layers (%s) and none named '%s': name the %s layer with "
+		                 "%s_layer in [input]"), L->shown, n, buf, L->what, L->what, L->what);
 	}
 	L->name = cm__strdup(OGR_L_GetName(L->lyr));
 	if (!L->name)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (L->in->where) {
 		char *w = from_utf8(L, L->in->where);
 		OGRErr e = w ? OGR_L_SetAttributeFilter(L->lyr, w) : OGRERR_NOT_ENOUGH_MEMORY;
 		free(w);
 		if (e != OGRERR_NONE)
-			return cm__error(ctx, CM_EINPUT, "%s, layer %s: %s_where = '%s' is not a valid "
-			                 "filter: %s", L->shown, L->name, L->what, L->in->where,
+			return cm__error(ctx, CM_EINPUT, _("%s, layer %s: %s_where = '%s' is not a valid "
+			                 "filter: %s"), L->shown, L->name, L->what, L->in->where,
 			                 CPLGetLastErrorMsg());
 	}
 	/* Before anything that matches names: a wrong encoding explains more
@@ -356,8 +356,8 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		}
 		if (bad)
 			return cm__error(ctx, CM_EINPUT,
-			                 "%s, layer %s: field names are not UTF-8: the file is probably "
-			                 "GBK; set encoding = GBK in [input]", path, L->name);
+			                 _("%s, layer %s: field names are not UTF-8: the file is probably "
+			                 "GBK; set encoding = GBK in [input]"), path, L->name);
 	}
 	/* A CSV's columns are read here, whatever the driver makes of them
 	 * (it takes a column named WKT for the geometry on its own); so is a
@@ -365,8 +365,8 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	L->columns = !L->boundary && (!strcmp(dname, "CSV") ||
 	                              OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(L->lyr)) == 0);
 	if (L->boundary && OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(L->lyr)) == 0)
-		return cm__error(ctx, CM_EINPUT, "%s, layer %s: no geometry: the boundary must be "
-		                 "polygons", path, L->name);
+		return cm__error(ctx, CM_EINPUT, _("%s, layer %s: no geometry: the boundary must be "
+		                 "polygons"), path, L->name);
 	return 0;
 }
 
@@ -377,12 +377,12 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 	if (L->in->source_crs) {
 		L->srs = cm__crs_from_user(L->in->source_crs);
 		if (!L->srs)
-			return cm__error(ctx, CM_EINPUT, "%s: source_crs = '%s' is not a CRS GDAL knows",
+			return cm__error(ctx, CM_EINPUT, _("%s: source_crs = '%s' is not a CRS GDAL knows"),
 			                 L->shown, L->in->source_crs);
 		if (own && !OSRIsSame(own, L->srs)) {
 			char *a = cm__crs_describe(own), *b = cm__crs_describe(L->srs);
 			cm__diag(ds, CM_NOTE, "crs", L->shown, L->name, NULL, NULL,
-			         "the layer declares %s; source_crs overrides it with %s", a, b);
+			         _("the layer declares %s; source_crs overrides it with %s"), a, b);
 			free(a);
 			free(b);
 		}
@@ -390,23 +390,23 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		L->srs = cm__crs_clone(own);
 	} else {
 		return cm__error(ctx, CM_EINPUT,
-		                 "%s, layer %s: the layer declares no CRS; set source_crs (or %s_source_crs) "
-		                 "in [input], e.g. EPSG:4490 for CGCS2000 longitude/latitude",
+		                 _("%s, layer %s: the layer declares no CRS; set source_crs (or %s_source_crs) "
+		                 "in [input], e.g. EPSG:4490 for CGCS2000 longitude/latitude"),
 		                 L->shown, L->name, L->what);
 	}
 	if (!L->srs)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (L->in->coordinates != CM_COORDS_PLAIN && !OSRIsGeographic(L->srs))
 		return cm__error(ctx, CM_EINPUT,
-		                 "%s, layer %s: coordinates = %s needs longitude/latitude, but the "
-		                 "layer's CRS is projected", L->shown, L->name,
+		                 _("%s, layer %s: coordinates = %s needs longitude/latitude, but the "
+		                 "layer's CRS is projected"), L->shown, L->name,
 		                 L->in->coordinates == CM_COORDS_GCJ02 ? "gcj02" : "bd09");
 	if (L->in->coordinates != CM_COORDS_PLAIN) {
 		/* Undone offsets leave WGS 84 longitude/latitude. */
 		OSRDestroySpatialReference(L->srs);
 		L->srs = cm__crs_wgs84();
 		if (!L->srs)
-			return cm__error(ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	return 0;
 }
@@ -447,11 +447,11 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 	L->nfields = OGR_FD_GetFieldCount(defn);
 	L->fnames = calloc((size_t)L->nfields + 1, sizeof(char *));
 	if (!L->fnames)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	for (i = 0; i < L->nfields; i++) {
 		L->fnames[i] = to_utf8(L, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
 		if (!L->fnames[i])
-			return cm__error(ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 
 	list = field_list(L);
@@ -470,7 +470,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			L->fidx[f] = find_field(L, L->in->field[f]);
 			if (L->fidx[f] < 0) {
 				rc = cm__error(ctx, CM_EINPUT,
-				               "%s, layer %s: no field '%s' ([fields] %s.%s); its fields: %s",
+				               _("%s, layer %s: no field '%s' ([fields] %s.%s); its fields: %s"),
 				               L->shown, L->name, L->in->field[f], L->what,
 				               cm_field_name((cm_field)f), list);
 				goto done;
@@ -494,17 +494,17 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			L->fidx[CM_F_WKT] = -1;
 		} else if (L->fidx[CM_F_WKT] < 0 && (x >= 0 || y >= 0)) {
 			rc = cm__error(ctx, CM_EINPUT,
-			               "%s, layer %s: a %s column (%s) but no %s column; name it with "
-			               "%s.%s in [fields]; the layer's fields: %s",
-			               L->shown, L->name, x >= 0 ? "longitude" : "latitude",
-			               L->fnames[x >= 0 ? x : y], x >= 0 ? "latitude" : "longitude",
+			               _("%s, layer %s: a %s column (%s) but no %s column; name it with "
+			               "%s.%s in [fields]; the layer's fields: %s"),
+			               L->shown, L->name, x >= 0 ? _("longitude") : _("latitude"),
+			               L->fnames[x >= 0 ? x : y], x >= 0 ? _("latitude") : _("longitude"),
 			               L->what, x >= 0 ? "y" : "x", list);
 			goto done;
 		} else if (L->fidx[CM_F_WKT] < 0) {
 			rc = cm__error(ctx, CM_EINPUT,
-			               "%s, layer %s: no geometry; a CSV needs longitude/latitude columns "
+			               _("%s, layer %s: no geometry; a CSV needs longitude/latitude columns "
 			               "(x, y, lon, lat, 经度, 纬度) or a WKT column, or name them with "
-			               "%s.x / %s.y / %s.wkt in [fields]; the layer's fields: %s",
+			               "%s.x / %s.y / %s.wkt in [fields]; the layer's fields: %s"),
 			               L->shown, L->name, L->what, L->what, L->what, list);
 			goto done;
 		} else {
@@ -513,33 +513,33 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 	}
 	if (L->fidx[CM_F_ID] < 0) {
 		rc = cm__error(ctx, CM_EINPUT,
-		               "%s, layer %s: no id field (tried id and its usual names); name it with "
-		               "%s.id in [fields]; the layer's fields: %s",
+		               _("%s, layer %s: no id field (tried id and its usual names); name it with "
+		               "%s.id in [fields]; the layer's fields: %s"),
 		               L->shown, L->name, L->what, list);
 		goto done;
 	}
 	if (L->kind == CM_SCHOOLS) {
 		if (L->fidx[CM_F_LEVEL] < 0) {
 			rc = cm__error(ctx, CM_EINPUT,
-			               "%s, layer %s: no level field (学段); name it with schools.level "
-			               "in [fields]; the layer's fields: %s", L->shown, L->name, list);
+			               _("%s, layer %s: no level field (学段); name it with schools.level "
+			               "in [fields]; the layer's fields: %s"), L->shown, L->name, list);
 			goto done;
 		}
 		if (L->fidx[CM_F_SECTOR] < 0)
 			cm__diag(ds, CM_WARNING, "missing-field", L->shown, L->name, NULL, "sector",
-			         "no sector field (办学性质): every school taken as public");
+			         _("no sector field (办学性质): every school taken as public"));
 	} else {
 		if (L->fidx[CM_F_PRIMARY_LOCAL] < 0 && L->fidx[CM_F_PRIMARY_MIGRANT] < 0 &&
 		    L->fidx[CM_F_JUNIOR_LOCAL] < 0 && L->fidx[CM_F_JUNIOR_MIGRANT] < 0) {
 			rc = cm__error(ctx, CM_EINPUT,
-			               "%s, layer %s: no pupil fields (primary_local, primary_migrant, "
+			               _("%s, layer %s: no pupil fields (primary_local, primary_migrant, "
 			               "junior_local, junior_migrant); name them in [fields]; the "
-			               "layer's fields: %s", L->shown, L->name, list);
+			               "layer's fields: %s"), L->shown, L->name, list);
 			goto done;
 		}
 		if (L->fidx[CM_F_AREA_TYPE] < 0)
 			cm__diag(ds, CM_WARNING, "missing-field", L->shown, L->name, NULL, "area_type",
-			         "no area_type field (城区/镇区/乡村): every compound taken as urban");
+			         _("no area_type field (城区/镇区/乡村): every compound taken as urban"));
 		/* A level's local field without its migrant field (or the other way
 		 * round) is a mistyped name more often than data without migrants:
 		 * an error, unless [fields] says `none`.  A level with neither is
@@ -551,9 +551,9 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 				if (L->fidx[a] >= 0 || none[a] || L->fidx[b] < 0)
 					continue;
 				rc = cm__error(ctx, CM_EINPUT,
-				               "%s, layer %s: a %s field but no %s field (mistyped?); name it "
+				               _("%s, layer %s: a %s field but no %s field (mistyped?); name it "
 				               "with %s.%s in [fields], or set it to none if the data has no "
-				               "such pupils; the layer's fields: %s",
+				               "such pupils; the layer's fields: %s"),
 				               L->shown, L->name, cm_field_name((cm_field)b),
 				               cm_field_name((cm_field)a), L->what, cm_field_name((cm_field)a),
 				               list);
@@ -563,8 +563,8 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		for (f = CM_F_PRIMARY_LOCAL; f <= CM_F_JUNIOR_MIGRANT; f++)
 			if (L->fidx[f] < 0)
 				cm__diag(ds, CM_NOTE, "missing-field", L->shown, L->name, NULL,
-				         cm_field_name((cm_field)f), "no %s field%s: taken as 0 everywhere",
-				         cm_field_name((cm_field)f), none[f] ? " (none in [fields])" : "");
+				         cm_field_name((cm_field)f), _("no %s field%s: taken as 0 everywhere"),
+				         cm_field_name((cm_field)f), none[f] ? _(" (none in [fields])") : "");
 	}
 done:
 	free(list);
@@ -619,26 +619,26 @@ static int take_coordinate(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid
 		if (isfinite(*out))
 			return 0;
 		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, idx,
-		                "the coordinate %g is not a finite number: the feature cannot be "
-		                "placed on the map", *out);
+		                _("the coordinate %g is not a finite number: the feature cannot be "
+		                "placed on the map"), *out);
 		return -1;
 	} else {
 		s = get_str(L, f, idx, &bad);
 		if (bad) {
 			ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
-			                "the text is not UTF-8; set encoding in [input] (GBK?)");
+			                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
 			return -1;
 		}
 	}
 	if (!s) {
 		ds_diag_feature(ds, L, CM_ERR, "empty-geometry", fid, id, idx,
-		                "no coordinate: the feature cannot be placed on the map");
+		                _("no coordinate: the feature cannot be placed on the map"));
 		return -1;
 	}
 	problem = cm__parse_number(s, out, &null);
 	if (problem)
 		ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, idx,
-		                "the coordinate '%s' is %s: the feature cannot be placed on the map",
+		                _("the coordinate '%s' is %s: the feature cannot be placed on the map"),
 		                s, cm__number_problem(problem));
 	free(s);
 	return problem ? -1 : 0;
@@ -667,23 +667,23 @@ static OGRGeometryH column_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f,
 	s = get_str(L, f, wkt, &bad);
 	if (bad) {
 		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, wkt,
-		                "the text is not UTF-8; set encoding in [input] (GBK?)");
+		                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
 		return NULL;
 	}
 	if (!s) {
 		ds_diag_feature(ds, L, CM_ERR, "empty-geometry", fid, id, wkt,
-		                "no geometry: the feature cannot be placed on the map");
+		                _("no geometry: the feature cannot be placed on the map"));
 		return NULL;
 	}
 	p = s;
 	if (OGR_G_CreateFromWkt(&p, NULL, &g) != OGRERR_NONE || !g) {
 		if (wkt_nonfinite(s))
 			ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, wkt,
-			                "'%.80s': a coordinate is not a finite number: the feature "
-			                "cannot be placed on the map", s);
+			                _("'%.80s': a coordinate is not a finite number: the feature "
+			                "cannot be placed on the map"), s);
 		else
 			ds_diag_feature(ds, L, CM_ERR, "bad-geometry", fid, id, wkt,
-			                "'%.80s' is not a WKT geometry such as POINT (113.05 24.79)", s);
+			                _("'%.80s' is not a WKT geometry such as POINT (113.05 24.79)"), s);
 		g = NULL;
 	}
 	free(s);
@@ -733,15 +733,15 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 		if (src && OGR_G_IsEmpty(src) && wkbFlatten(OGR_G_GetGeometryType(src)) == wkbPoint &&
 		    isnan(OGR_G_GetX(src, 0)) != isnan(OGR_G_GetY(src, 0))) {
 			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
-			              "a coordinate is not a finite number (NaN): the feature cannot "
-			              "be placed on the map");
+			              _("a coordinate is not a finite number (NaN): the feature cannot "
+			              "be placed on the map"));
 			return NULL;
 		}
 		g = src && !OGR_G_IsEmpty(src) ? OGR_G_Clone(src) : NULL;
 	}
 	if (!g || OGR_G_IsEmpty(g)) {
 		ds_diag_named(ds, L, CM_ERR, "empty-geometry", fid, id, field,
-		              "no geometry: the feature cannot be placed on the map");
+		              _("no geometry: the feature cannot be placed on the map"));
 		if (g)
 			OGR_G_DestroyGeometry(g);
 		return NULL;
@@ -750,7 +750,7 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 	polygonal = t == wkbPolygon || t == wkbMultiPolygon;
 	if (!(t == wkbPoint || polygonal || (t == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1))) {
 		ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
-		              "a %s geometry; %s must be points or polygons",
+		              _("a %s geometry; %s must be points or polygons"),
 		              OGRGeometryTypeToName(t), L->what);
 		OGR_G_DestroyGeometry(g);
 		return NULL;
@@ -759,16 +759,16 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 	OGR_G_GetEnvelope(g, &env);
 	if (!all_finite(g)) {
 		ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
-		              "a coordinate is not a finite number (NaN or infinite): the feature "
-		              "cannot be placed on the map");
+		              _("a coordinate is not a finite number (NaN or infinite): the feature "
+		              "cannot be placed on the map"));
 		OGR_G_DestroyGeometry(g);
 		return NULL;
 	}
 	if (OSRIsGeographic(L->srs) &&
 	    (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90)) {
 		ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
-		                "coordinates (%.6g, %.6g) are not longitude/latitude, which the "
-		                "layer's CRS says they are: check source_crs", env.MinX, env.MinY);
+		                _("coordinates (%.6g, %.6g) are not longitude/latitude, which the "
+		                "layer's CRS says they are: check source_crs"), env.MinX, env.MinY);
 		OGR_G_DestroyGeometry(g);
 		return NULL;
 	}
@@ -776,8 +776,8 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 		OGRGeometryH fixed;
 		if (!ds->repair) {
 			ds_diag_feature(ds, L, CM_ERR, "invalid-geometry", fid, id, -1,
-			                "invalid polygon (self-intersecting or badly nested rings): "
-			                "fix it in a GIS, or set repair_geometry = yes in [input]");
+			                _("invalid polygon (self-intersecting or badly nested rings): "
+			                "fix it in a GIS, or set repair_geometry = yes in [input]"));
 			OGR_G_DestroyGeometry(g);
 			return NULL;
 		}
@@ -785,13 +785,13 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 		OGR_G_DestroyGeometry(g);
 		if (!fixed || OGR_G_IsEmpty(fixed) || OGR_G_Area(fixed) <= 0) {
 			ds_diag_feature(ds, L, CM_ERR, "invalid-geometry", fid, id, -1,
-			                "invalid polygon that could not be repaired");
+			                _("invalid polygon that could not be repaired"));
 			if (fixed)
 				OGR_G_DestroyGeometry(fixed);
 			return NULL;
 		}
 		ds_diag_feature(ds, L, CM_WARNING, "repaired-geometry", fid, id, -1,
-		                "invalid polygon, repaired (repair_geometry = yes)");
+		                _("invalid polygon, repaired (repair_geometry = yes)"));
 		g = fixed;
 	}
 	if (L->in->coordinates == CM_COORDS_GCJ02)
@@ -808,10 +808,10 @@ static char *take_id(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid)
 	char *id = get_str(L, f, L->fidx[CM_F_ID], &bad);
 	if (bad)
 		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, NULL, L->fidx[CM_F_ID],
-		                "the id is not UTF-8; set encoding in [input] (GBK?)");
+		                _("the id is not UTF-8; set encoding in [input] (GBK?)"));
 	else if (!id)
 		ds_diag_feature(ds, L, CM_ERR, "missing-value", fid, NULL, L->fidx[CM_F_ID],
-		                "the id is missing");
+		                _("the id is missing"));
 	return id;
 }
 
@@ -821,7 +821,7 @@ static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, co
 	char *name = get_str(L, f, L->fidx[CM_F_NAME], &bad);
 	if (bad)
 		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[CM_F_NAME],
-		                "the name is not UTF-8; set encoding in [input] (GBK?)");
+		                _("the name is not UTF-8; set encoding in [input] (GBK?)"));
 	return name ? name : cm__strdup(id);
 }
 
@@ -837,17 +837,17 @@ static int take_enum(cm_dataset *ds, layer_src *L, const cm_config *cfg, OGRFeat
 	s = get_str(L, f, idx, &bad);
 	if (bad) {
 		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
-		                "the text is not UTF-8; set encoding in [input] (GBK?)");
+		                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
 		return -1;
 	}
 	if (!s) {
 		if (required) {
-			ds_diag_feature(ds, L, CM_ERR, "missing-value", fid, id, idx, "%s is missing",
+			ds_diag_feature(ds, L, CM_ERR, "missing-value", fid, id, idx, _("%s is missing"),
 			                cm_field_name(field));
 			return -1;
 		}
 		ds_diag_feature(ds, L, CM_WARNING, "missing-value", fid, id, idx,
-		                "%s is missing: taken as %s", cm_field_name(field),
+		                _("%s is missing: taken as %s"), cm_field_name(field),
 		                field == CM_F_SECTOR ? "public" : field == CM_F_AREA_TYPE ? "urban" : "no");
 		return dflt;
 	}
@@ -867,8 +867,8 @@ static int take_enum(cm_dataset *ds, layer_src *L, const cm_config *cfg, OGRFeat
 		default: hint = "0, 1, yes, no, 是, 否"; break;
 		}
 		ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
-		                "'%s' is not a known %s (known: %s); map it in [fields], e.g. "
-		                "%s.%s = %s", s, cm_field_name(field), hint ? hint : "?",
+		                _("'%s' is not a known %s (known: %s); map it in [fields], e.g. "
+		                "%s.%s = %s"), s, cm_field_name(field), hint ? hint : "?",
 		                cm_field_name(field),
 		                field == CM_F_LEVEL ? "primary" : field == CM_F_SECTOR ? "public"
 		                : field == CM_F_AREA_TYPE ? "urban" : "yes", s);
@@ -902,7 +902,7 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 	*records = calloc(cap, elem);
 	L->geoms = calloc(cap, sizeof(OGRGeometryH));
 	if (!*records || !L->geoms)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	OGR_L_ResetReading(L->lyr);
 	while ((f = OGR_L_GetNextFeature(L->lyr)) != NULL) {
 		if (n == cap) {
@@ -912,7 +912,7 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 				*records = r;
 			if (!g) {
 				OGR_F_Destroy(f);
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 				break;
 			}
 			L->geoms = g;
@@ -1030,8 +1030,8 @@ static int check_seat_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		for (i = 0; i < ds->n_schools; i++) {
 			if (cm_school_teaches(&ds->schools[i], (cm_level)lv))
 				return cm__error(ctx, CM_EINPUT,
-				                 "%s, layer %s: schools teach %s but there is no seats_%s or "
-				                 "classes_%s field; name one in [fields]",
+				                 _("%s, layer %s: schools teach %s but there is no seats_%s or "
+				                 "classes_%s field; name one in [fields]"),
 				                 L->shown, L->name, cm_level_name((cm_level)lv),
 				                 cm_level_name((cm_level)lv), cm_level_name((cm_level)lv));
 		}
@@ -1084,13 +1084,13 @@ static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_s
 	if (cfg->crs) {
 		w = cm__crs_from_user(cfg->crs);
 		if (!w)
-			return cm__error(ctx, CM_EINPUT, "%s: [input] crs = '%s' is not a CRS GDAL knows",
+			return cm__error(ctx, CM_EINPUT, _("%s: [input] crs = '%s' is not a CRS GDAL knows"),
 			                 cfg->file, cfg->crs);
 		if (!cm__crs_is_metric(w)) {
 			OSRDestroySpatialReference(w);
 			return cm__error(ctx, CM_EINPUT,
-			                 "%s: [input] crs = '%s' is not a projected CRS in metres; "
-			                 "distances need one (e.g. EPSG:4547, CGCS2000 3-degree GK CM 114E)",
+			                 _("%s: [input] crs = '%s' is not a projected CRS in metres; "
+			                 "distances need one (e.g. EPSG:4547, CGCS2000 3-degree GK CM 114E)"),
 			                 cfg->file, cfg->crs);
 		}
 		ds->crs_reason = cm__strdup("from the configuration ([input] crs)");
@@ -1105,7 +1105,7 @@ static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_s
 			i = n[CM_COMPOUNDS] ? CM_COMPOUNDS : CM_SCHOOLS;
 			if (centre_lonlat(&L[i], n[i], &lon, &lat))
 				return cm__error(ctx, CM_EINPUT,
-				                 "%s: no features to choose a working CRS from; set [input] crs",
+				                 _("%s: no features to choose a working CRS from; set [input] crs"),
 				                 cfg->file);
 			w = cm__crs_utm(lon, lat);
 			ds->crs_reason = cm__sprintf("the UTM zone of the data's centre (%.4f, %.4f)",
@@ -1113,7 +1113,7 @@ static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_s
 		}
 	}
 	if (!w || !ds->crs_reason)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	ds->crs_name = cm__crs_describe(w);
 	{
 		char *wkt = NULL;
@@ -1161,12 +1161,12 @@ static int to_working(cm_ctx *ctx, cm_dataset *ds, layer_src *L, size_t *n,
 	size_t i, kept = 0;
 	int rc = 0;
 	if (!wgs)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!OSRIsSame(L->srs, work)) {
 		fwd = OCTNewCoordinateTransformation(L->srs, work);
 		if (!fwd) {
 			char *a = cm__crs_describe(L->srs), *b = cm__crs_describe(work);
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation from %s to %s: %s",
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: no transformation from %s to %s: %s"),
 			               L->shown, L->name, a, b, CPLGetLastErrorMsg());
 			free(a);
 			free(b);
@@ -1175,7 +1175,7 @@ static int to_working(cm_ctx *ctx, cm_dataset *ds, layer_src *L, size_t *n,
 	}
 	back = OCTNewCoordinateTransformation(work, wgs);
 	if (!back) {
-		rc = cm__error(ctx, CM_EINPUT, "no transformation from the working CRS to WGS 84: %s",
+		rc = cm__error(ctx, CM_EINPUT, _("no transformation from the working CRS to WGS 84: %s"),
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
@@ -1191,7 +1191,7 @@ static int to_working(cm_ctx *ctx, cm_dataset *ds, layer_src *L, size_t *n,
 			cm_school *s = &ds->schools[i];
 			if (!ok) {
 				ds_diag_feature(ds, L, CM_ERR, "bad-geometry", s->fid, s->id, -1,
-				                "the location cannot be converted to the working CRS");
+				                _("the location cannot be converted to the working CRS"));
 				free(s->id);
 				free(s->name);
 				OGR_G_DestroyGeometry(g);
@@ -1207,7 +1207,7 @@ static int to_working(cm_ctx *ctx, cm_dataset *ds, layer_src *L, size_t *n,
 			OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
 			if (!ok) {
 				ds_diag_feature(ds, L, CM_ERR, "bad-geometry", c->fid, c->id, -1,
-				                "the geometry cannot be converted to the working CRS");
+				                _("the geometry cannot be converted to the working CRS"));
 				free(c->id);
 				free(c->name);
 				OGR_G_DestroyGeometry(g);
@@ -1255,7 +1255,7 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	if (!rc)
 		rc = layer_crs(ctx, ds, &L);
 	if (!rc && !OSRIsSame(L.srs, work) && !(fwd = OCTNewCoordinateTransformation(L.srs, work)))
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation to the working CRS: %s",
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: no transformation to the working CRS: %s"),
 		               L.shown, L.name, CPLGetLastErrorMsg());
 	if (!rc)
 		OGR_L_ResetReading(L.lyr);
@@ -1264,12 +1264,12 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 		OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
 		char *label = cm__feature_label((long)OGR_F_GetFID(f), NULL);
 		if (!g || OGR_G_IsEmpty(g) || (t != wkbPolygon && t != wkbMultiPolygon)) {
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: the boundary must be polygons",
-			               L.shown, L.name, label ? label : "a feature");
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s: the boundary must be polygons"),
+			               L.shown, L.name, label ? label : _("a feature"));
 		} else if (!all_finite(g)) {
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: a coordinate of the boundary is "
-			               "not a finite number (NaN or infinite)", L.shown, L.name,
-			               label ? label : "a feature");
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s: a coordinate of the boundary is "
+			               "not a finite number (NaN or infinite)"), L.shown, L.name,
+			               label ? label : _("a feature"));
 		} else {
 			OGRGeometryH c = OGR_G_Clone(g);
 			if (!OGR_G_IsValid(c)) {
@@ -1277,13 +1277,13 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 				OGR_G_DestroyGeometry(c);
 				c = v;
 				if (!c)
-					rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: invalid polygon; fix it "
-					               "or set repair_geometry = yes", L.shown, L.name,
-					               label ? label : "a feature");
+					rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s: invalid polygon; fix it "
+					               "or set repair_geometry = yes"), L.shown, L.name,
+					               label ? label : _("a feature"));
 			}
 			if (c && fwd && OGR_G_Transform(c, fwd) != OGRERR_NONE)
-				rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: cannot be converted to the "
-				               "working CRS", L.shown, L.name, label ? label : "a feature");
+				rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s: cannot be converted to the "
+				               "working CRS"), L.shown, L.name, label ? label : _("a feature"));
 			if (c && !rc) {
 				int i;
 				if (wkbFlatten(OGR_G_GetGeometryType(c)) == wkbPolygon)
@@ -1299,11 +1299,11 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 		OGR_F_Destroy(f);
 	}
 	if (!rc && OGR_G_GetGeometryCount(all) == 0)
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no polygons in the boundary", L.shown,
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: no polygons in the boundary"), L.shown,
 		               L.name);
 	if (!rc && !(u = OGR_G_UnionCascaded(all)))
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the boundary's polygons cannot be "
-		               "dissolved: %s", L.shown, L.name, CPLGetLastErrorMsg());
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: the boundary's polygons cannot be "
+		               "dissolved: %s"), L.shown, L.name, CPLGetLastErrorMsg());
 	if (!rc) {
 		OGR_G_FlattenTo2D(u);
 		ds->boundary = u;
@@ -1321,15 +1321,15 @@ static char *describe_source(layer_src *L, size_t n)
 {
 	long total = layer_count(L);
 	char *crs = cm__crs_describe(L->srs), *s;
-	const char *coords = L->in->coordinates == CM_COORDS_GCJ02  ? ", GCJ-02 offsets removed"
-	                     : L->in->coordinates == CM_COORDS_BD09 ? ", BD-09 offsets removed"
+	const char *coords = L->in->coordinates == CM_COORDS_GCJ02  ? _(", GCJ-02 offsets removed")
+	                     : L->in->coordinates == CM_COORDS_BD09 ? _(", BD-09 offsets removed")
 	                                                            : "";
 	char used[64] = "";
 	if (total >= 0 && (size_t)total != n)
-		snprintf(used, sizeof used, ", %zu usable", n);
-	s = cm__sprintf("%s (layer %s, %ld features%s, %s%s%s%s)", L->shown, L->name, total, used,
+		snprintf(used, sizeof used, _(", %zu usable"), n);
+	s = cm__sprintf(_("%s (layer %s, %ld features%s, %s%s%s%s)"), L->shown, L->name, total, used,
 	                crs, coords,
-	                L->encoding || L->in->encoding ? ", encoding " : "",
+	                L->encoding || L->in->encoding ? _(", encoding ") : "",
 	                L->in->encoding ? L->in->encoding : "");
 	free(crs);
 	return s;
@@ -1347,7 +1347,7 @@ int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
 	memset(L, 0, sizeof L);
 	ds = calloc(1, sizeof *ds);
 	if (!ds)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	cm__vec_init(&ds->diags, sizeof(cm_diag));
 	ds->repair = cfg->repair_geometry;
 
@@ -1439,7 +1439,7 @@ int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_lay
 
 	*out = NULL;
 	if (!ds)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	cm__vec_init(&ds->diags, sizeof(cm_diag));
 	ds->repair = cfg->repair_geometry;
 	memset(&L, 0, sizeof L);
@@ -1466,7 +1466,7 @@ int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_lay
 	if (!rc) {
 		work = OSRNewSpatialReference(NULL);
 		if (!work || OSRSetFromUserInput(work, base->crs_wkt) != OGRERR_NONE)
-			rc = cm__error(ctx, CM_EINPUT, "the working CRS cannot be set up again");
+			rc = cm__error(ctx, CM_EINPUT, _("the working CRS cannot be set up again"));
 		else
 			OSRSetAxisMappingStrategy(work, OAMS_TRADITIONAL_GIS_ORDER);
 	}
@@ -1515,7 +1515,7 @@ int cm__read_extra_text(cm_ctx *ctx, const cm_config *cfg, const char *name, con
 		if (buf)
 			VSIFree(buf);
 		free(path);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	VSIFCloseL(fp);
 	memset(&in, 0, sizeof in);

@@ -301,7 +301,7 @@ int cm__parse_number(const char *s, double *out, int *is_null)
 
 const char *cm__number_problem(int rc)
 {
-	return rc == CM_NUM_NOT_FINITE ? "not a finite number" : "not a decimal number";
+	return rc == CM_NUM_NOT_FINITE ? _("not a finite number") : _("not a decimal number");
 }
 
 char *cm__dirname(const char *path)
