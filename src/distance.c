@@ -301,7 +301,9 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	                                       "length_m", "total_length", "距离", NULL};
 	static const char *const f_minutes[] = {"minutes", "time_min", "total_time", "时间", NULL};
 	const cm_input *in = &cfg->distances;
-	const char *path = in->path, *lname, *enc = NULL;
+	/* `path` names the table in messages: without a password (PG:...) */
+	char *shown = cm__source_shown(in->path);
+	const char *path = shown ? shown : in->path, *lname, *enc = NULL;
 	GDALDatasetH g = NULL;
 	OGRLayerH lyr = NULL;
 	OGRFeatureDefnH defn;
@@ -313,12 +315,16 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 
 	*out = NULL;
 	cm__vec_init(&rows, sizeof(cm__pair));
-	if ((rc = cm__input_ok(ctx, path, "distance table")))
+	if (!shown)
+		return cm__error(ctx, CM_ENOMEM, "out of memory");
+	if ((rc = cm__input_ok(ctx, in->path, "distance table"))) {
+		free(shown);
 		return rc;
+	}
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLErrorReset();
-	g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	g = GDALOpenEx(in->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!g) {
 		rc = cm__error(ctx, CM_EINPUT, "%s: cannot open the distance table (distances): %s",
 		               path, *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
@@ -454,6 +460,7 @@ done:
 	if (g)
 		GDALClose(g);
 	CPLPopErrorHandler();
+	free(shown);
 	return rc;
 }
 

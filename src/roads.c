@@ -186,7 +186,9 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
                       lines *L)
 {
 	const cm_input *in = &cfg->roads;
-	const char *path = in->path, *lname, *enc = NULL;
+	/* `path` names the source in messages: without a password (PG:...) */
+	char *shown = cm__source_shown(in->path);
+	const char *path = shown ? shown : in->path, *lname, *enc = NULL;
 	const char *no_walk = cfg->road.no_walk ? cfg->road.no_walk : NO_WALK_DEFAULT;
 	GDALDatasetH gds = NULL;
 	OGRLayerH lyr = NULL;
@@ -196,24 +198,30 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	char **opts = NULL;
 	int rc, fcls = -1, fone = -1, fspd = -1, n;
 
-	if ((rc = cm__input_ok(ctx, path, "roads")))
-		return rc;
+	if (!shown) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = cm__input_ok(ctx, in->path, "roads")))
+		goto done;
 	GDALAllRegister();
 	if (in->encoding) {
-		GDALDriverH drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
+		GDALDriverH drv = GDALIdentifyDriverEx(in->path, GDAL_OF_VECTOR, NULL, NULL);
 		if (drv && !strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile"))
 			opts = CSLSetNameValue(opts, "ENCODING", in->encoding);
 		else if (!cm__streq_ci(in->encoding, "UTF-8"))
 			enc = in->encoding;
 	}
 	CPLErrorReset();
-	gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)opts,
-	                 NULL);
+	gds = GDALOpenEx(in->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+	                 (const char *const *)opts, NULL);
 	CSLDestroy(opts);
-	if (!gds)
-		return cm__error(ctx, CM_EINPUT, "%s: cannot open the roads (roads): %s", path,
-		                 *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
-		                                       : "no such file, or not a source GDAL reads");
+	if (!gds) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: cannot open the roads (roads): %s", path,
+		               *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
+		                                     : "no such file, or not a source GDAL reads");
+		goto done;
+	}
 	n = GDALDatasetGetLayerCount(gds);
 	if (in->layer)
 		lyr = GDALDatasetGetLayerByName(gds, in->layer);
@@ -355,7 +363,9 @@ done:
 		OSRDestroySpatialReference(src);
 	if (work)
 		OSRDestroySpatialReference(work);
-	GDALClose(gds);
+	if (gds)
+		GDALClose(gds);
+	free(shown);
 	return rc;
 }
 
@@ -772,10 +782,12 @@ static void far_diag(const cm_config *cfg, const cm_dataset *ds, cm_dataset *dia
                      cm_layer_kind kind, long fid, const char *id)
 {
 	char *label = cm__feature_label(fid, id);
-	cm__diag(diag, CM_WARNING, "far-from-road", cfg->input[kind].path, ds->layer_name[kind],
+	char *shown = cm__source_shown(cfg->input[kind].path);
+	cm__diag(diag, CM_WARNING, "far-from-road", shown, ds->layer_name[kind],
 	         label, NULL, "no usable road within %g m (roads snap_m): %s", cfg->road.snap_m,
 	         kind == CM_SCHOOLS ? "no pupil can reach this school by road"
 	                            : "its pupils can reach no school by road");
+	free(shown);
 	free(label);
 }
 
@@ -880,12 +892,15 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			goto nomem;
 		cm__progress(ctx, (double)(i + 1) / (double)ds->n_schools, "roads");
 	}
-	if (diag)
-		cm__diag(diag, CM_NOTE, "roads", cfg->roads.path, NULL, NULL, NULL,
+	if (diag) {
+		char *shown = cm__source_shown(cfg->roads.path); /* no password */
+		cm__diag(diag, CM_NOTE, "roads", shown, NULL, NULL, NULL,
 		         "road network (%s): %zu roads, %zu nodes, %zu segments, %zu roads left out "
 		         "by class (no_walk); %zu compound-school pairs within reach",
 		         cfg->road.mode == CM_ROADS_DRIVE ? "drive" : "walk", L.roads, g.n_nodes,
 		         g.n_edges, L.left_out, found.len);
+		free(shown);
+	}
 	rc = cm__pairs_make(found.data, found.len, ds->n_compounds, ds->n_schools, "roads", out);
 	found.data = NULL;
 	if (!rc) {

@@ -253,6 +253,25 @@ Test(table, missing_file_and_fields)
 	free(dir);
 }
 
+/* Issue 16: a connection string's password never reaches a message, from
+ * the roads or a distance table (the library's own, not the CLI's). */
+Test(table, passwords_never_shown)
+{
+	static const char *const keys[] = {"roads", "distances"};
+	char *dir = tmpdir();
+	for (int k = 0; k < 2; k++) {
+		char *extra = extra_with(keys[k], "PG:dbname=nowhere password=s3cr3t host=/nonexistent",
+		                         "");
+		char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+		const char *msg = load_err(ini, dir);
+		cr_assert(strstr(msg, "dbname=nowhere"), "%s: %s", keys[k], msg);
+		cr_assert_null(strstr(msg, "s3cr3t"), "%s: %s", keys[k], msg);
+		free(ini);
+		free(extra);
+	}
+	free(dir);
+}
+
 Test(table, config)
 {
 	const char *msg = config_err("[input]\nschools = a.csv\ncompounds = b.csv\n"
