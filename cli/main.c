@@ -48,6 +48,7 @@ static const char usage_text[] =
 	"  check SCENARIO.ini   read and validate the data; report pupils, seats and problems\n"
 	"  solve SCENARIO.ini   solve the allocation model and write the plan\n"
 	"  map PLAN -o FILE     draw maps of a plan: PNG, SVG or PDF\n"
+	"  export PLAN -o OUT   convert a plan to another format, without solving\n"
 	"  compare PLAN_A PLAN_B  compounds that change school, pupils affected, enrolment\n"
 	"  report PLAN -o FILE  the plan report: one HTML file with maps and tables\n"
 	"  publish PLAN -o DIR  the public lookup page (学区查询): a static folder\n"
@@ -750,6 +751,69 @@ static int cmd_map(cli *c, int argc, char **argv)
 	return status;
 }
 
+static const char export_usage[] =
+	"Usage: catchment export [--format FORMAT] PLAN -o OUT\n"
+	"\n"
+	"Converts a plan written by catchment solve into another format without\n"
+	"solving again: every layer and field, the same values.  OUT is replaced only\n"
+	"when it is a plan.\n"
+	"\n"
+	"  -o, --output OUT    the new plan\n"
+	"  -f, --format F      gpkg (a file), shp, geojson, csv (a folder named after OUT\n"
+	"                      without its extension), or xlsx (a spreadsheet, a sheet per\n"
+	"                      layer, no geometry); default: from OUT's extension\n";
+
+static int cmd_export(cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *output = NULL, *format = NULL;
+	cm_ctx *ctx;
+	int opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "o:f:qvh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o': output = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
+			    strcmp(optarg, "csv") && strcmp(optarg, "xlsx")) {
+				fprintf(stderr, "catchment export: --format must be gpkg, shp, geojson, csv or "
+				        "xlsx\n");
+				return EXIT_USAGE;
+			}
+			format = optarg;
+			break;
+		case 'q': c->quiet = 1, c->progress = 0; break;
+		case 'v': c->verbose = 1; break;
+		case 'h': fputs(export_usage, stdout); return EXIT_OK;
+		default: fputs(export_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || !output) {
+		fprintf(stderr, "catchment export: expected one plan and -o OUT\n%s", export_usage);
+		return EXIT_USAGE;
+	}
+	if (!(ctx = cli_ctx(c))) {
+		fprintf(stderr, "catchment: out of memory\n");
+		return EXIT_INPUT;
+	}
+	rc = cm_plan_export(ctx, argv[optind], output, format);
+	end_progress(c);
+	if (rc)
+		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
+	else if (!c->quiet)
+		printf("Plan exported to %s\n", output);
+	cm_ctx_free(ctx);
+	return rc ? EXIT_INPUT : EXIT_OK;
+}
+
 static const char compare_usage[] =
 	"Usage: catchment compare [-o CHANGES.csv] [--map FILE] PLAN_A PLAN_B\n"
 	"\n"
@@ -1034,6 +1098,8 @@ int main(int argc, char **argv)
 		return cmd_map(&c, argc, argv);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(&c, argc, argv);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(&c, argc, argv);
 	if (!strcmp(cmd, "report") || !strcmp(cmd, "publish"))
 		return cmd_html(&c, argc, argv, !strcmp(cmd, "publish"));
 	if (!strcmp(cmd, "help")) {

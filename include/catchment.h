@@ -557,6 +557,16 @@ CM_EXTERN int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const 
 CM_EXTERN int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
                             const cm_config *cfg, const char *path);
 
+/* Converts the plan written at `plan_path` (any format cm_plan_write
+ * writes, checked as it is read) into `format` at `path`, without solving:
+ * "gpkg", "shp", "geojson", "csv" (a folder named after `path` less its
+ * extension, marked as a plan), or "xlsx" (one spreadsheet, a sheet per
+ * layer, no geometry); NULL: from the extension.  Every layer and field,
+ * the same values.  Written atomically; an existing file or folder there
+ * is replaced only when it is a plan, and never the plan exported. */
+CM_EXTERN int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path,
+                             const char *format);
+
 /* ---------------------------------------------------------------- comparing plans */
 
 /* Two written plans (any format cm_plan_write writes), side by side. */

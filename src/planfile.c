@@ -37,12 +37,14 @@
  */
 #include "planfile.h"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -69,6 +71,11 @@ static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 	if (!(pf->root = cm__strdup(path)))
 		return cm__error(ctx, CM_ENOMEM, "out of memory");
 	if (!is_dir(path)) {
+		/* an exported spreadsheet (catchment export): its first row is the
+		 * header, in a sheet of text too; read as sheets are loaded */
+		size_t n = strlen(path);
+		if (n > 5 && !strcasecmp(path + n - 5, ".xlsx"))
+			CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
 		pf->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: cannot open the plan: %s", path,
 		                               CPLGetLastErrorMsg());
@@ -194,6 +201,7 @@ int cm__planfile_open(cm_ctx *ctx, cm__planfile *pf, const char *path)
 
 void cm__planfile_close(cm__planfile *pf)
 {
+	CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
 	if (pf->part)
 		GDALClose(pf->part);
 	if (pf->gds)
@@ -273,7 +281,7 @@ char *cm__planfile_root(const char *path)
 		return dir;
 	free(dir);
 	{
-		static const char *const gpkg[] = {"GPKG", NULL};
+		static const char *const gpkg[] = {"GPKG", "XLSX", NULL}; /* XLSX: an export */
 		GDALAllRegister();
 		CPLPushErrorHandler(CPLQuietErrorHandler);
 		g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, gpkg, NULL, NULL);

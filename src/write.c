@@ -11,7 +11,7 @@
  * Deterministic: GeoPackage timestamps are pinned (OGR_CURRENT_DATE) so the
  * same input gives the same bytes.
  */
-#include "internal.h"
+#include "planfile.h" /* export: a written plan read back */
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -21,6 +21,7 @@
 #include <ogr_srs_api.h>
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1226,5 +1227,287 @@ done:
 		cm__out_remove(tmp);
 	free(tmp);
 	free(target);
+	return rc;
+}
+
+/* ------------------------------------------------------------ export */
+
+/* The engine's name of a plan's field: a shapefile's short name back to
+ * the long one (shp_names), any other as it is. */
+static const char *long_field_name(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof shp_names / sizeof *shp_names; i++)
+		if (!strcmp(shp_names[i][1], name))
+			return shp_names[i][0];
+	return name;
+}
+
+/* The layers a plan may have, in the writer's order. */
+static const char *const plan_layers[] = {"assignment", "schools", "summary", "catchments",
+                                          "compounds", "zones", "boundary", "roads", "changes",
+                                          "layer_styles"};
+
+/* Copies layer `src` into w's format as `name`: its fields (the engine's
+ * names; a shapefile's short ones), geometry (none in CSV and XLSX), and
+ * features.  Returns 0 or -1 (GDAL's message left). */
+static int export_layer(writer *w, OGRLayerH src, const char *name)
+{
+	OGRFeatureDefnH sd = OGR_L_GetLayerDefn(src);
+	OGRwkbGeometryType geom = OGR_FD_GetGeomFieldCount(sd) ? OGR_L_GetGeomType(src) : wkbNone;
+	OGRSpatialReferenceH keep = w->srs, srs = OGR_L_GetSpatialRef(src);
+	int n = OGR_FD_GetFieldCount(sd), i, *map = NULL, rc = 0;
+	field_def *fields = calloc((size_t)n + 1, sizeof *fields);
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	if (!fields)
+		return -1;
+	for (i = 0; i < n; i++) {
+		OGRFieldDefnH fd = OGR_FD_GetFieldDefn(sd, i);
+		fields[i].name = long_field_name(OGR_Fld_GetNameRef(fd));
+		fields[i].type = OGR_Fld_GetType(fd);
+		if (fields[i].type != OFTInteger && fields[i].type != OFTInteger64 &&
+		    fields[i].type != OFTReal)
+			fields[i].type = OFTString; /* dates (layer_styles) and the rest as text */
+	}
+	if (geom != wkbNone && (w->format == FMT_GEOJSON || w->format == FMT_GPKG ||
+	                        w->format == FMT_SHP) && srs)
+		w->srs = srs;
+	lyr = make_layer(w, name, geom, fields, (size_t)n);
+	w->srs = keep;
+	map = calloc((size_t)n + 1, sizeof *map);
+	if (!lyr || !map) {
+		free(fields);
+		free(map);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		map[i] = i; /* the fields were made in the same order */
+	OGR_L_ResetReading(src);
+	while (!rc && (f = OGR_L_GetNextFeature(src)) != NULL) {
+		OGRFeatureH g = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+		OGRGeometryH geo = OGR_F_GetGeometryRef(f);
+		rc = OGR_F_SetFromWithMap(g, f, TRUE, map) == OGRERR_NONE ? 0 : -1;
+		if (!rc && geo && OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)))
+			OGR_F_SetGeometry(g, geo);
+		if (!rc && put(w, lyr, g) != OGRERR_NONE)
+			rc = -1;
+		OGR_F_Destroy(g);
+		OGR_F_Destroy(f);
+	}
+	free(fields);
+	free(map);
+	return rc;
+}
+
+/* An existing file at an XLSX plan's path is replaced only when it is one. */
+static int replaceable_xlsx(cm_ctx *ctx, const char *path)
+{
+	struct stat st;
+	GDALDatasetH g;
+	int ok;
+	if (stat(path, &st) != 0)
+		return 0;
+	g = S_ISREG(st.st_mode) ? GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL)
+	                        : NULL;
+	ok = g && GDALDatasetGetLayerByName(g, "assignment") && GDALDatasetGetLayerByName(g, "summary");
+	if (g)
+		GDALClose(g);
+	return ok ? 0 : cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: refusing "
+	                          "to replace it", path);
+}
+
+/* The export's format: `format`, else the path's extension. */
+static int export_format(cm_ctx *ctx, const char *path, const char *format, int *xlsx,
+                         out_format *out)
+{
+	const char *dot = strrchr(path, '.');
+	if (dot && strchr(dot, '/'))
+		dot = NULL;
+	*xlsx = format ? cm__streq_ci(format, "xlsx") : dot && cm__streq_ci(dot, ".xlsx");
+	if (*xlsx) {
+		*out = FMT_CSV; /* attribute tables, as CSV: no geometry */
+		return 0;
+	}
+	{
+		cm_config cfg;
+		memset(&cfg, 0, sizeof cfg);
+		cfg.output.format = (char *)(uintptr_t)format;
+		if (format && !cm__streq_ci(format, "gpkg") && !cm__streq_ci(format, "shp") &&
+		    !cm__streq_ci(format, "geojson") && !cm__streq_ci(format, "csv"))
+			return cm__error(ctx, CM_EINPUT, "%s: no such format: gpkg, shp, geojson, csv or "
+			                 "xlsx", format);
+		return pick_format(ctx, &cfg, path, out);
+	}
+}
+
+int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const char *format)
+{
+	static const char *const drivers[] = {"GPKG", "ESRI Shapefile", "GeoJSON", "CSV"};
+	cm__planfile src;
+	writer w;
+	out_format fmt = FMT_GPKG;
+	int xlsx = 0, rc, i, made;
+	char *target = NULL, *tmp = NULL, *mem = NULL, *name = NULL;
+	size_t k;
+
+	memset(&w, 0, sizeof w);
+	if (cm__is_pg(path))
+		return cm__error(ctx, CM_EINPUT, "%s: export writes files (gpkg, shp, geojson, csv, "
+		                 "xlsx); a plan goes into PostgreSQL with solve -o PG:...", path);
+	if ((rc = export_format(ctx, path, format, &xlsx, &fmt)))
+		return rc;
+	GDALAllRegister();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	if ((rc = cm__planfile_open(ctx, &src, plan_path))) {
+		CPLPopErrorHandler();
+		return rc;
+	}
+	if (!(target = cm__strdup(path))) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (fmt != FMT_GPKG && !xlsx) { /* a folder, named after the path less its extension */
+		char *dot = strrchr(target, '.');
+		if (dot && !strchr(dot, '/'))
+			*dot = '\0';
+	}
+	if (same_file(target, src.root) || inside(target, src.root) || inside(src.root, target)) {
+		rc = cm__error(ctx, CM_EINPUT, "%s: refusing to write over the plan exported (%s)",
+		               target, src.path);
+		goto done;
+	}
+	rc = xlsx ? replaceable_xlsx(ctx, target)
+	          : fmt == FMT_GPKG ? replaceable_gpkg(ctx, target) : replaceable_folder(ctx, target);
+	if (rc)
+		goto done;
+	/* the summary's scenario names the plan in a folder's marker */
+	{
+		OGRLayerH s = cm__planfile_layer(&src, "summary");
+		OGRFeatureH f;
+		if (s) {
+			OGR_L_ResetReading(s);
+			if ((f = OGR_L_GetNextFeature(s)) != NULL) {
+				name = cm__strdup(cm__planfile_str(f, cm__planfile_field(s, "scenario")));
+				OGR_F_Destroy(f);
+			}
+		}
+	}
+	w.ctx = ctx;
+	w.path = target;
+	w.format = fmt;
+	tmp = xlsx ? (mem = cm__sprintf("/vsimem/catchment-export-%p.xlsx", (void *)&w))
+	           : cm__out_temp(target);
+	if (!tmp) {
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		goto done;
+	}
+	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+	if (fmt == FMT_GEOJSON) {
+		w.dir = tmp;
+		made = mkdir(tmp, 0777) == 0;
+	} else {
+		GDALDriverH drv = GDALGetDriverByName(xlsx ? "XLSX" : drivers[fmt]);
+		w.gds = drv ? GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+		made = w.gds != NULL;
+		if (made && fmt == FMT_GPKG && GDALDatasetStartTransaction(w.gds, FALSE) != OGRERR_NONE)
+			made = 0;
+	}
+	if (!made) {
+		rc = cm__error(ctx, CM_EIO, "%s: cannot create the plan: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	for (k = 0; k < sizeof plan_layers / sizeof *plan_layers; k++) {
+		OGRLayerH lyr;
+		if (!strcmp(plan_layers[k], "layer_styles") && fmt != FMT_GPKG)
+			continue; /* QGIS's table: a GeoPackage's only */
+		if (!strcmp(plan_layers[k], "roads") && (fmt == FMT_CSV || xlsx))
+			continue; /* lines without their geometry say nothing */
+		if (!(lyr = cm__planfile_layer(&src, plan_layers[k])))
+			continue;
+		if (export_layer(&w, lyr, plan_layers[k])) {
+			rc = cm__error(ctx, CM_EIO, "%s: writing the %s layer failed: %s", target,
+			               plan_layers[k], CPLGetLastErrorMsg());
+			goto done;
+		}
+	}
+	if (fmt == FMT_GPKG && GDALDatasetCommitTransaction(w.gds) != OGRERR_NONE) {
+		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
+		               CPLGetLastErrorMsg());
+		goto done;
+	}
+	if (w.gds)
+		GDALClose(w.gds);
+	w.gds = NULL;
+	for (i = 0; i < w.nparts; i++)
+		GDALClose(w.parts[i]);
+	w.nparts = 0;
+	if (xlsx) {
+		/* read back in memory, then written out through a checked stream */
+		GDALDatasetH g;
+		CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE"); /* a sheet of text too */
+		g = GDALOpenEx(mem, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+		vsi_l_offset len = 0;
+		GByte *buf;
+		cm_output *o = NULL;
+		for (i = 0; i < w.nmade && g && !rc; i++) {
+			OGRLayerH l = GDALDatasetGetLayerByName(g, w.made[i].name);
+			if (!l || OGR_L_GetFeatureCount(l, TRUE) != w.made[i].n)
+				rc = cm__error(ctx, CM_EIO, "%s: the %s sheet does not read back whole (%lld "
+				               "rows of %ld)", target, w.made[i].name,
+				               l ? (long long)OGR_L_GetFeatureCount(l, TRUE) : -1LL,
+				               w.made[i].n);
+		}
+		if (g)
+			GDALClose(g);
+		else if (!rc)
+			rc = cm__error(ctx, CM_EIO, "%s: the spreadsheet does not read back", target);
+		CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
+		buf = rc ? NULL : VSIGetMemFileBuffer(mem, &len, FALSE);
+		if (!rc && !buf)
+			rc = cm__error(ctx, CM_EIO, "%s: the spreadsheet was not made", target);
+		if (!rc && !(rc = cm_output_open(ctx, target, &o))) {
+			if (fwrite(buf, 1, (size_t)len, cm_output_stream(o)) != (size_t)len) {
+				cm_output_abort(o);
+				rc = cm__error(ctx, CM_EIO, "%s: cannot write the plan (a full disk?)", target);
+			} else {
+				rc = cm_output_commit(ctx, o);
+			}
+		}
+		goto done;
+	}
+	if ((rc = verify(&w, tmp)))
+		goto done;
+	if (fmt != FMT_GPKG) {
+		char *marker = cm__sprintf("%s/%s", tmp, CM__PLAN_MARKER);
+		FILE *fp = marker ? fopen(marker, "w") : NULL;
+		int ok = fp && fprintf(fp, "A catchment plan (%s), exported by catchment %s.\n",
+		                       name ? name : "", cm_version()) > 0;
+		if (fp && fclose(fp) != 0)
+			ok = 0;
+		free(marker);
+		if (!ok) {
+			rc = cm__error(ctx, CM_EIO, "%s: cannot finish the plan", target);
+			goto done;
+		}
+	}
+	rc = cm__out_place(ctx, tmp, target);
+done:
+	if (w.gds)
+		GDALClose(w.gds);
+	for (i = 0; i < w.nparts; i++)
+		GDALClose(w.parts[i]);
+	if (mem)
+		VSIUnlink(mem);
+	else if (rc && tmp)
+		cm__out_remove(tmp);
+	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+	cm__planfile_close(&src);
+	CPLPopErrorHandler();
+	free(mem == tmp ? NULL : tmp);
+	free(mem);
+	free(target);
+	free(name);
 	return rc;
 }
