@@ -243,6 +243,15 @@ static int run(const char *fmt, ...)
 
 /* ------------------------------------------------------------ no server */
 
+/* Occurrences of `what` in `s`. */
+static int count_of(const char *s, const char *what)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
 Test(postgis, connection_strings_are_taken_as_given)
 {
 	const char *text =
@@ -369,6 +378,22 @@ Test(postgis, a_plan_in_postgis_reads_back_as_the_geopackage, .timeout = 600, .f
 	free(ma);
 	free(mb);
 	cr_assert_eq(run("compare '%s' %s", into, gpkg), 0);
+	/* and so does the HTML report: its maps and tables the GeoPackage's */
+	{
+		char ra[700], rb[700], *ta, *tb;
+		snprintf(ra, sizeof ra, "%s/a.html", P.dir);
+		snprintf(rb, sizeof rb, "%s/b.html", P.dir);
+		cr_assert_eq(run("-q report %s -o %s", gpkg, ra), 0);
+		cr_assert_eq(run("-q report '%s' -o %s", into, rb), 0);
+		ta = slurp(ra, NULL);
+		tb = slurp(rb, NULL);
+		cr_assert(ta && tb && strstr(tb, "<svg") && strstr(tb, "hunter2") == NULL);
+		/* the same catchment paths, from either source */
+		cr_assert_eq(count_of(ta, "class=\"catchment"), count_of(tb, "class=\"catchment"));
+		cr_assert_gt(count_of(tb, "class=\"catchment"), 0);
+		free(ta);
+		free(tb);
+	}
 
 	/* last year's plan in the database: the same plan as held to the GeoPackage */
 	{
