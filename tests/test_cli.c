@@ -234,6 +234,115 @@ Test(cli, check_speaks_chinese)
 	free(args);
 }
 
+/* Issue 14: the solve summary, its words for a seat's worth, and the errors
+ * users hit most, in Chinese where the environment asks for it; the same
+ * run in English with --lang en. */
+Test(cli, solve_speaks_chinese, .timeout = 300)
+{
+	const char *ex = getenv("CM_EXAMPLE"), *out;
+	char *dir = tmpdir(), *args, *ini;
+	setenv("LC_ALL", "", 1);
+	setenv("LC_MESSAGES", "", 1);
+	setenv("LANGUAGE", "", 1);
+	setenv("LANG", "zh_CN.UTF-8", 1);
+	cr_assert(asprintf(&args, "solve -o %s/p.gpkg %s", dir, ex) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "学段") && strstr(out, "缺学位:462 名学生没有学位") &&
+	          strstr(out, "增加学位最有效的学校") &&
+	          strstr(out, "多一个学位,就多一名学生有学位") && strstr(out, "方案已写入") &&
+	          strstr(out, "\n小学 "), "%s", out);
+	/* the engine's names stay: ids, the changes layer's name */
+	cr_assert(strstr(out, "XX001") && strstr(out, "assignment 图层"), "%s", out);
+	cr_assert_null(strstr(out, "Plan written"), "%s", out);
+	cr_assert_null(strstr(out, "pupils placed"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "--lang en solve -o %s/p.gpkg %s", dir, ex) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "Shortfall: 462 pupils without a seat") &&
+	          strstr(out, "one more seat here would let one more pupil in") &&
+	          strstr(out, "Plan written to"), "%s", out);
+	cr_assert_null(strstr(out, "pupils placed"), "%s", out);
+	free(args);
+
+	/* errors: a missing layer file, an unknown key, a bad value */
+	ini = write_file(dir, "missing.ini", "[input]\nschools = nowhere.geojson\n"
+	                                     "compounds = nowhere-either.geojson\n");
+	cr_assert(asprintf(&args, "check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "nowhere.geojson:schools 文件不存在或无法读取"), "%s", out);
+	free(args);
+	free(ini);
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "[policy]\nspeed = 3\n");
+	cr_assert(asprintf(&args, "check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "scenario.ini:5: 未知的键 'speed'(在 [policy] 中)"), "%s", out);
+	free(args);
+	free(ini);
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "[solve]\nassignment = both\n");
+	cr_assert(asprintf(&args, "solve %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "assignment = 'both':必须是 single 或 split"), "%s", out);
+	free(args);
+	free(ini);
+	free(dir);
+}
+
+/* Issue 14: without a terminal (a log), one line per stage with its time and
+ * nothing drawn over; -q none. */
+Test(cli, progress_for_logs)
+{
+	const char *ex = getenv("CM_EXAMPLE"), *out;
+	char *args;
+	cr_assert(asprintf(&args, "check %s", ex) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "reading schools: ") && strstr(out, "\nchecking: "), "%s", out);
+	cr_assert(strstr(out, " s\nScenario "), "the stage's time before the report: %s", out);
+	cr_assert_null(strchr(out, '\r'), "%s", out);
+	cr_assert_null(strstr(out, "\033[K"), "nothing drawn in a log: %s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q check %s", ex) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert_str_eq(out, "");
+	free(args);
+}
+
+static char *example_with(const char *dir, const char *extra, int single);
+
+/* Issue 14: on a terminal (script(1) gives the command one), the progress
+ * line is drawn over only while its stage runs: every line the command
+ * prints starts a line of its own, and no progress is drawn over one. */
+Test(cli, progress_never_overprints, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, *cmd, *text, *p;
+	size_t len;
+	if (system("command -v script >/dev/null 2>&1") != 0)
+		cr_skip_test("script(1) is not installed");
+	ini = example_with(dir, "[scenario close]\nclose = XX001\n", 1);
+	cr_assert(asprintf(&cmd, "script -qec '%s solve --map %s/m.svg -o %s/p.gpkg %s' /dev/null "
+	                         ">%s/tty.txt 2>&1 </dev/null", getenv("CM_CLI"), dir, dir, ini,
+	                   dir) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	cr_assert(asprintf(&cmd, "%s/tty.txt", dir) > 0);
+	text = slurp(cmd, &len);
+	cr_assert(text && strstr(text, "%\033[K"), "no progress drawn: %s", text);
+	/* a progress line ends where the next one is drawn over it (\r) or
+	 * where its stage ends (\n); never with the command's text after it */
+	for (p = text; (p = strstr(p, "%\033[K")) != NULL; p++)
+		cr_assert(p[4] == '\r' || p[4] == '\n', "drawn over: %.80s", p);
+	const char *lines[] = {"Plan written to", "Scenario close written to",
+	                       "Scenarios against the base plan", "Plan "};
+	for (size_t k = 0; k < sizeof lines / sizeof *lines; k++) {
+		p = strstr(text, lines[k]);
+		cr_assert(p && p > text && p[-1] == '\n', "'%s' does not start a line: %s", lines[k],
+		          text);
+	}
+	free(cmd);
+	free(text);
+	free(ini);
+	free(dir);
+}
+
 Test(cli, enrolment_ranges)
 {
 	char *dir = tmpdir(), *ini, *args, *text;
