@@ -342,8 +342,53 @@ def checks(cli, example, chromium):
     leftovers = [n for n in os.listdir(TMP) if ".tmp-" in n or ".old-" in n]
     check(not leftovers, "no temporary files left %s" % leftovers)
 
+    ikoma(cli, chromium)
+
     print("%d failed" % len(failures) if failures else "all passed")
     return 1 if failures else 0
+
+
+def ikoma(cli, chromium):
+    """Real geometry (tests/data/ikoma: Ikoma's census blocks and schools):
+    the base plan and the closure scenario's reports, in Chinese and in
+    English, render without console messages, with a catchment path per
+    catchment and level."""
+    data = os.environ.get("CM_TEST_DATA")
+    if not data:
+        check(False, "CM_TEST_DATA names tests/data (for the Ikoma case)")
+        return
+    ini = os.path.join(TMP, "ikoma.ini")
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write("[input]\nschools = %s/ikoma/schools-gbk.csv\nschools_source_crs = EPSG:6668\n"
+                "schools_encoding = GBK\ncompounds = %s/ikoma/compounds.geojson\n"
+                "[fields]\nschools.x = 经度\nschools.y = 纬度\n"
+                "[policy]\nmax_distance_primary_m = 4000\nclass_size_primary = 35\n"
+                "[solve]\nassignment = single\nstability_weight = 5000\n"
+                "[scenario close-sakuragaoka]\nclose = B129210001211\n" % (data, data))
+    plan = os.path.join(TMP, "ikoma.gpkg")
+    report = os.path.join(TMP, "ikoma.html")
+    p = run([cli, "-q", "solve", "-o", plan, "--report", report, ini], timeout=600)
+    check(p.returncode == 0, "Ikoma: solve --report exits 0 (%s)" % p.stderr.strip()[-300:])
+    if p.returncode:
+        return
+    plans = {"base": plan, "closure": os.path.join(TMP, "ikoma-close-sakuragaoka.gpkg")}
+    for name, path in plans.items():
+        if not os.path.exists(path):
+            check(False, "Ikoma %s: the plan %s is there" % (name, path))
+            continue
+        db = sqlite3.connect(path)
+        catchments = dict(db.execute("select level, count(*) from catchments group by level"))
+        for lang in ("zh", "en"):
+            out = os.path.join(TMP, "ikoma-%s-%s.html" % (name, lang))
+            p = run([cli, "-q", "report", "--lang", lang, path, "-o", out])
+            check(p.returncode == 0, "Ikoma %s: report --lang %s written" % (name, lang))
+            dom, console = browse(chromium, url(out), "--dump-dom")
+            check(not console, "Ikoma %s %s: no console messages %s" % (name, lang, console[:3]))
+            check('data-ready="1"' in dom, "Ikoma %s %s: the script ran to the end" % (name, lang))
+            for level, n in sorted(catchments.items()):
+                got = len(re.findall(r'<path class="catchment" data-level="%s"' % level, dom))
+                check(got == n and n > 0, "Ikoma %s %s: %s map has %d catchment paths (plan: %d)"
+                      % (name, lang, level, got, n))
 
 
 if __name__ == "__main__":
