@@ -18,8 +18,16 @@
  *   - handles are opaque, made by _new/_load, released by a _free that
  *     accepts NULL;
  *   - every fallible call returns 0 or a negative CM_E* code, with the
- *     message from cm_ctx_last_error(); the only output parameter is `out`,
- *     and what comes back through it belongs to the caller.
+ *     message from cm_ctx_last_error(); the only output parameter is `out`;
+ *   - ownership: a handle or string that comes back through `out` from a
+ *     _new, _load, _solve or _from call belongs to the caller, who frees it
+ *     with its _free (strings: free()).  Accessors (cm_dataset_schools,
+ *     cm_plan_assignments, cm_plan_summary, cm_comparison_changes, ...)
+ *     return views: const pointers into the object, valid until that object
+ *     is freed, never freed by the caller.  cm_scenario_config fills a view
+ *     too (a cm_config that borrows the base's strings: never free it, use
+ *     it while the base lives).  A plan borrows nothing from its dataset:
+ *     either may be freed first;
  *   - all state lives in a cm_ctx (error message, log and progress
  *     callbacks), after PROJ: the library has no globals of its own.
  *
