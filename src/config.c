@@ -882,6 +882,8 @@ void cm_config_free(cm_config *cfg)
 	free_input(&cfg->roads);
 	free(cfg->road.no_walk);
 	free(cfg->road.class_field);
+	free(cfg->road.oneway_field);
+	free(cfg->road.speed_field);
 	free(cfg->road.speed_kmh);
 	for (size_t s = 0; s < cfg->n_scenarios; s++) {
 		cm_scenario *sc = &cfg->scenarios[s];
@@ -890,8 +892,6 @@ void cm_config_free(cm_config *cfg)
 		free(sc->close);
 		free(sc->demand);
 		for (i = 0; i < CM_NLEVELS; i++) {
-	free(cfg->road.oneway_field);
-	free(cfg->road.speed_field);
 			free(sc->seats[i]);
 			free(sc->classes[i]);
 		}
