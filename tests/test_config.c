@@ -295,6 +295,21 @@ Test(config, scenario_sections)
 	                            "max_moved_pupils = 2.5\n"), "whole number"));
 }
 
+/* The roads' field names with scenarios: each kept once and freed once
+ * (a double free here once; the sanitizer build sees any). */
+Test(config, road_fields_with_scenarios)
+{
+	cm_config *cfg = config_ok("[input]\nschools = s.csv\ncompounds = c.csv\nroads = r.gpkg\n"
+	                           "[fields]\nroads.class = 等级\nroads.oneway = 单行\n"
+	                           "roads.speed = 限速\n[scenario a]\nclose = S1\n"
+	                           "[scenario b]\ndemand_scale = 1.1\n", "/tmp");
+	cr_assert_str_eq(cfg->road.class_field, "等级");
+	cr_assert_str_eq(cfg->road.oneway_field, "单行");
+	cr_assert_str_eq(cfg->road.speed_field, "限速");
+	cr_assert_eq(cfg->n_scenarios, 2);
+	cm_config_free(cfg);
+}
+
 /* Page titles (issue 14): [output] title, a scenario's title, and a
  * scenario without one titled after the base's. */
 Test(config, titles)

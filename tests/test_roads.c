@@ -1346,72 +1346,59 @@ Test(oneway, drivers_go_round_and_walkers_do_not)
 	free(dir);
 }
 
-/* The one-way field under another name, mapped in [fields] roads.oneway:
- * read when mapped, not otherwise (an unknown field is no one-way rule). */
-Test(oneway, field_mapped_by_name)
+/* The drive test's roads (C's street, the direct road, the way round, S's
+ * street) with `values` in a field named `name` (6 letters, or 2 Chinese
+ * characters: the bytes of "oneway"), and the distance C drives to S with
+ * `fields` in [fields]. */
+static double drive_with_field(const char *const *values, const char *name, const char *fields)
 {
 	const char *ways = "-100 0,0 0;0 0,1000 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0";
-	const char *against[4] = {"no", "-1", "no", "no"};
 	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1100, -10}};
 	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, -100, 10}};
-	char *dir = tmpdir(), *roads = roads_file_oneway(dir, "r.geojson", ways, NULL, against);
-	char *text = slurp(roads, NULL), *at, *renamed, *mapped, *plain;
+	char *dir = tmpdir(), *roads = roads_file_oneway(dir, "r.geojson", ways, NULL, values);
+	char *text = slurp(roads, NULL), *at, *renamed, *extra, *rest, quoted[16];
 	tiny t;
 	double d;
-	cr_assert(text);
+	cr_assert(text && strlen(name) == 6);
+	snprintf(quoted, sizeof quoted, "\"%s\"", name);
 	while ((at = strstr(text, "\"oneway\":")))
-		memcpy(at, "\"单行\"", strlen("\"单行\"")); /* the same bytes: "oneway" is 8, "单行" 8 */
+		memcpy(at, quoted, 8);
 	renamed = write_file(dir, "renamed.geojson", text);
-	mapped = extra_with("roads", renamed, "[roads]\nmode = drive\n[fields]\nroads.oneway = 单行\n");
-	plain = extra_with("roads", renamed, "[roads]\nmode = drive\n");
-	tiny_solve(&t, s, 1, c, 1, mapped);
+	rest = cm__sprintf("[roads]\nmode = drive\n%s", fields);
+	cr_assert(rest);
+	extra = extra_with("roads", renamed, rest);
+	tiny_solve(&t, s, 1, c, 1, extra);
 	cr_assert_str_eq(school_of(&t, "C", &d), "S");
-	cr_assert_float_eq(d, 1820, 1e-6, "mapped: %g m, not round", d);
 	tiny_free(&t);
-	tiny_solve(&t, s, 1, c, 1, plain);
-	cr_assert_str_eq(school_of(&t, "C", &d), "S");
-	cr_assert_float_eq(d, 1220, 1e-6, "not mapped: %g m", d);
-	tiny_free(&t);
-	free(mapped);
-	free(plain);
+	free(extra);
+	free(rest);
 	free(renamed);
 	free(text);
 	free(roads);
 	free(dir);
+	return d;
+}
+
+/* The one-way field under another name, mapped in [fields] roads.oneway:
+ * read when mapped, not otherwise (an unknown field is no one-way rule). */
+Test(oneway, field_mapped_by_name)
+{
+	const char *against[4] = {"no", "-1", "no", "no"};
+	double d = drive_with_field(against, "单行", "[fields]\nroads.oneway = 单行\n");
+	cr_assert_float_eq(d, 1820, 1e-6, "mapped: %g m, not round", d);
+	d = drive_with_field(against, "单行", "");
+	cr_assert_float_eq(d, 1220, 1e-6, "not mapped: %g m", d);
 }
 
 /* A road's own speed ([fields] roads.speed, km/h) before its class's:
  * the direct road at 10 km/h sends drivers round by the 50 km/h one. */
 Test(oneway, speed_field_before_class)
 {
-	const char *ways = "-100 0,0 0;0 0,1000 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0";
 	const char *speeds[4] = {"30", "10", "50 km/h", "signals"};
-	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1100, -10}};
-	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, -100, 10}};
-	char *dir = tmpdir(), *roads = roads_file_oneway(dir, "r.geojson", ways, NULL, speeds);
-	char *text = slurp(roads, NULL), *at, *renamed, *mapped, *plain;
-	tiny t;
-	double d;
-	cr_assert(text);
-	while ((at = strstr(text, "\"oneway\":")))
-		memcpy(at, "\"vspeed\"", 8); /* the field renamed, the same length */
-	renamed = write_file(dir, "speeds.geojson", text);
-	mapped = extra_with("roads", renamed, "[roads]\nmode = drive\n[fields]\nroads.speed = vspeed\n");
-	plain = extra_with("roads", renamed, "[roads]\nmode = drive\n");
-	tiny_solve(&t, s, 1, c, 1, mapped);
-	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	double d = drive_with_field(speeds, "vspeed", "[fields]\nroads.speed = vspeed\n");
 	cr_assert_float_eq(d, 1820, 1e-6, "with speeds: %g m, not round", d);
-	tiny_free(&t);
-	tiny_solve(&t, s, 1, c, 1, plain);
-	cr_assert_str_eq(school_of(&t, "C", &d), "S");
+	d = drive_with_field(speeds, "vspeed", "");
 	cr_assert_float_eq(d, 1220, 1e-6, "by class: %g m", d);
-	tiny_free(&t);
-	free(mapped);
-	free(plain);
-	free(renamed);
-	free(text);
-	free(roads);
-	free(dir);
 }
 
 Test(oneway, on_the_school_segment_only_from_upstream)
