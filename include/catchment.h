@@ -29,7 +29,9 @@
  *     it while the base lives).  A plan borrows nothing from its dataset:
  *     either may be freed first;
  *   - all state lives in a cm_ctx (error message, log and progress
- *     callbacks), after PROJ: the library has no globals of its own.
+ *     callbacks), after PROJ: the library has no globals of its own, except
+ *     the process's gettext binding of its message catalogues
+ *     (cm_messages_bind, once per process).
  *
  * This header includes no GDAL, GLPK or inih header.  docs/ has the rest.
  */
@@ -228,10 +230,10 @@ typedef struct cm_roads_opts {
 	char *no_walk;        /* classes a pupil may not walk along, comma-separated; NULL:
 	                         motorway, motorway_link, trunk, trunk_link, 高速公路, 快速路 */
 	char *class_field;    /* [fields] roads.class; NULL: class, highway, fclass or 道路等级 */
-	double snap_m;        /* a compound or school further from every usable road is not
-	                         on the network: 300 m */
 	char *oneway_field;   /* [fields] roads.oneway; NULL: oneway (driving only) */
 	char *speed_field;    /* [fields] roads.speed, km/h; NULL: maxspeed (driving only) */
+	double snap_m;        /* a compound or school further from every usable road is not
+	                         on the network: 300 m */
 	double tolerance_m;   /* vertices this close are one node: 0.5 m */
 	double walk_kmh;      /* walk: the pupils' speed, km/h: 4.5 */
 	char *speed_kmh;      /* drive: "CLASS:KMH, ..." by class field value; NULL: none */
@@ -368,11 +370,11 @@ typedef struct cm_check_report {
  * the earlier call's: the same data gives the same report every time.
  * cm_solve refuses data with errors, the load's or check's. */
 CM_EXTERN int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out);
+/* 1 when cm_check has run on the dataset. */
+CM_EXTERN int cm_dataset_checked(const cm_dataset *ds);
 
 /* Writes the check report as plain text (UTF-8) to `fp`. */
 CM_EXTERN void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-/* 1 when cm_check has run on the dataset. */
-CM_EXTERN int cm_dataset_checked(const cm_dataset *ds);
                                const cm_check_report *rep, int max_per_kind);
 
 /* ---------------------------------------------------------------- solve */
