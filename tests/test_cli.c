@@ -375,6 +375,7 @@ Test(cli, enrolment_ranges)
 
 /* ------------------------------------------------------------ killed runs */
 
+#include <cpl_conv.h>
 #include <gdal.h>
 #include <ogr_api.h>
 
