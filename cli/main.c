@@ -784,8 +784,8 @@ static int cmd_export(cli *c, int argc, char **argv)
 		case 'f':
 			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
 			    strcmp(optarg, "csv") && strcmp(optarg, "xlsx")) {
-				fprintf(stderr, "catchment export: --format must be gpkg, shp, geojson, csv or "
-				        "xlsx\n");
+				fprintf(stderr, _("catchment export: --format must be gpkg, shp, geojson, csv or "
+				                  "xlsx\n"));
 				return EXIT_USAGE;
 			}
 			format = optarg;
@@ -797,7 +797,7 @@ static int cmd_export(cli *c, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 || !output) {
-		fprintf(stderr, "catchment export: expected one plan and -o OUT\n%s", export_usage);
+		fprintf(stderr, _("catchment export: expected one plan and -o OUT\n%s"), export_usage);
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
@@ -809,7 +809,7 @@ static int cmd_export(cli *c, int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
 	else if (!c->quiet)
-		printf("Plan exported to %s\n", output);
+		printf(_("Plan exported to %s\n"), output);
 	cm_ctx_free(ctx);
 	return rc ? EXIT_INPUT : EXIT_OK;
 }
