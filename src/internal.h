@@ -28,6 +28,8 @@
 #define CM__DOMAIN "catchment"
 #define _(s) dgettext(CM__DOMAIN, s)
 #define N_(s) (s)
+/* Schools of a plan's level with no seat to spare (report.c). */
+int cm__full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv);
 /* A level's name for a reader ("primary" or 小学), not the engine's value. */
 const char *cm__level_label(cm_level lv);
 

@@ -104,20 +104,30 @@ int cm__previous_colour(const cm_previous *prev, cm_level level, size_t school)
 	                                                                : -1;
 }
 
+/* Colour arrays for `n` schools, every colour unknown (-1).  0 or
+ * CM_ENOMEM. */
+static int colours_new(cm_previous *p, size_t n)
+{
+	size_t i;
+	int lv;
+	p->n_schools = n;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		if (!(p->colour[lv] = malloc((n + 1) * sizeof *p->colour[lv])))
+			return CM_ENOMEM;
+		for (i = 0; i < n; i++)
+			p->colour[lv][i] = -1;
+	}
+	return 0;
+}
+
 /* The plan's catchment colours, by the school of `ds` with the same id. */
 static int colours_from_plan(cm_previous *p, const cm_plan *plan, const cm_dataset *plan_ds,
                              const cm_dataset *ds, cm__id *sidx)
 {
 	const cm_catchment *c;
-	size_t n = cm_plan_catchments(plan, &c), k, i;
-	int lv;
-	p->n_schools = ds->n_schools;
-	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		if (!(p->colour[lv] = malloc((ds->n_schools + 1) * sizeof *p->colour[lv])))
-			return CM_ENOMEM;
-		for (i = 0; i < ds->n_schools; i++)
-			p->colour[lv][i] = -1;
-	}
+	size_t n = cm_plan_catchments(plan, &c), k;
+	if (colours_new(p, ds->n_schools))
+		return CM_ENOMEM;
 	for (k = 0; k < n; k++) {
 		long si = cm__ids_find(sidx, ds->n_schools, plan_ds->schools[c[k].school].id);
 		if (si >= 0)
@@ -360,8 +370,7 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 	OGRLayerH lyr = GDALDatasetGetLayerByName(g, "catchments");
 	OGRFeatureDefnH defn;
 	OGRFeatureH f;
-	int fs, fl, fc, lv, k;
-	size_t i;
+	int fs, fl, fc, k;
 	if (!lyr)
 		return 0;
 	defn = OGR_L_GetLayerDefn(lyr);
@@ -370,13 +379,8 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 	fc = cm__field_named(defn, f_colour);
 	if (fs < 0 || fl < 0 || fc < 0)
 		return 0;
-	p->n_schools = ds->n_schools;
-	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		if (!(p->colour[lv] = malloc((ds->n_schools + 1) * sizeof *p->colour[lv])))
-			return CM_ENOMEM;
-		for (i = 0; i < ds->n_schools; i++)
-			p->colour[lv][i] = -1;
-	}
+	if (colours_new(p, ds->n_schools))
+		return CM_ENOMEM;
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		cm_level level;

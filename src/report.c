@@ -517,7 +517,7 @@ void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dat
 
 /* ------------------------------------------------------------ scenarios */
 
-static int full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv)
+int cm__full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv)
 {
 	const cm_school *s;
 	size_t n = cm_dataset_schools(ds, &s), i;
@@ -663,7 +663,7 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f\n",
 				        cm_level_name((cm_level)lv), s->pupils, s->placed,
 				        s->unplaced, s->mean_distance_m, s->max_distance_m, near, mig,
-				        s->overfull, full_schools(runs[r].plan, runs[r].ds, (cm_level)lv),
+				        s->overfull, cm__full_schools(runs[r].plan, runs[r].ds, (cm_level)lv),
 				        moved, cmpds, s->solve_seconds);
 			} else {
 				cm__print_padded(fp, runs[r].name, wide);
@@ -673,7 +673,7 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 				        s->pupils, s->placed, s->unplaced, s->mean_distance_m / 1000,
 				        s->max_distance_m / 1000, pct(tn, sizeof tn, s->near_share),
 				        pct(tm, sizeof tm, s->migrant_public_share), s->overfull,
-				        full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
+				        cm__full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
 				        s->solve_seconds);
 			}
 		}

@@ -245,19 +245,6 @@ int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const c
 	return cm__table_close(t, !rc);
 }
 
-/* Full schools of a plan's level: no seat to spare. */
-static int full_at(const cm_plan *plan, const cm_dataset *ds, cm_level lv)
-{
-	const cm_school *s;
-	size_t n = cm_dataset_schools(ds, &s), i;
-	int full = 0;
-	for (i = 0; i < n; i++) {
-		const cm_school_result *r = cm_plan_school(plan, lv, i);
-		full += r->teaches && r->seats > 0 && r->spare <= 0;
-	}
-	return full;
-}
-
 int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const cm_run *runs,
                        size_t n)
 {
@@ -302,7 +289,7 @@ int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, cons
 			if (s->migrant_public_share >= 0)
 				snprintf(v[6], 32, "%.4f", s->migrant_public_share);
 			snprintf(v[7], 32, "%d", s->overfull);
-			snprintf(v[8], 32, "%d", full_at(runs[r].plan, runs[r].ds, (cm_level)lv));
+			snprintf(v[8], 32, "%d", cm__full_schools(runs[r].plan, runs[r].ds, (cm_level)lv));
 			if (s->has_previous) {
 				snprintf(v[9], 32, "%ld", s->moved);
 				snprintf(v[10], 32, "%d", s->moved_compounds);
