@@ -31,11 +31,14 @@
  * Fields a reader uses (NEED) must be there; the others are checked where
  * present, so a plan of an earlier version without them still reads.  A
  * field the writer always fills (FULL) is never empty: a row cut short
- * loses its last field.
+ * loses its last field.  The layers' fields, their shapefile names and what
+ * their values must be are the plan's schema (planschema.c), the writer's
+ * too.
  * Which file a layer is in: cm__planfile_file.  docs/output.md lists the
  * checks for people.
  */
 #include "planfile.h"
+#include "planschema.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -297,7 +300,7 @@ int cm__planfile_field(OGRLayerH lyr, const char *name)
 {
 	OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
 	int i = OGR_FD_GetFieldIndex(d, name);
-	const char *shp = cm__shp_field_name(name);
+	const char *shp = cm__plan_shp_name(name);
 	if (i < 0 && shp)
 		i = OGR_FD_GetFieldIndex(d, shp);
 	return i;
@@ -379,94 +382,22 @@ int cm__planfile_count(cm_ctx *ctx, const char *file, const char *layer, OGRFeat
 
 /* ------------------------------------------------------------ the layers */
 
-enum { T_ID, T_TEXT, T_LEVEL, T_SEAT, T_SECTOR, T_COLOR, T_COUNT, T_WHOLE, T_REAL, T_POS,
-       T_SHARE };
-#define NEED 1 /* a reader uses it: the layer must have it */
-#define FULL 2 /* no feature leaves it empty */
+#define NEED CM__F_NEED /* a reader uses it: the layer must have it */
+#define FULL CM__F_FULL /* no feature leaves it empty */
 
-#define MAXC ((long)CM_MAX_COUNT)
-#define MAXL ((long)CM_MAX_LEVEL_PUPILS)
-#define MANY 1000000000000L /* tallies (compounds, relaxations): no limit of their own */
+typedef cm__pfield fspec; /* a field of a layer's table: planschema.c's */
 
-typedef struct fspec {
-	const char *name;
-	int type;  /* T_ */
-	int flags; /* NEED, FULL */
-	long max;  /* T_COUNT, T_WHOLE: the largest value (T_WHOLE: either sign) */
-} fspec;
+/* Fields of the schema's layers (planschema.c's order) that the checks
+ * below read by index. */
+enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21 };
+enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED };
+enum { C_ID, C_NAME, C_AREA, C_PUPILS, C_SCHOOL = 7, C_UNPLACED = 9, C_DETOUR = 11 };
+enum { A_CID, A_CNAME, A_LEVEL, A_SID, A_SNAME, A_SEAT, A_LOCAL, A_MIGRANT };
+enum { H_SID, H_NAME, H_LEVEL, H_COMPOUNDS, H_PUPILS };
+enum { Z_SID, Z_NAME, Z_LEVEL };
+enum { G_CID, G_CNAME, G_LEVEL };
 
-enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21, S_N = 24 };
-static const fspec summary_f[S_N] = {
-	{"level", T_LEVEL, NEED | FULL, 0},     {"pupils", T_COUNT, NEED | FULL, MAXL},
-	{"placed", T_COUNT, NEED | FULL, MAXL}, {"unplaced", T_COUNT, NEED | FULL, MAXL},
-	{"pupil_metres", T_POS, FULL, 0},       {"mean_distance_m", T_POS, NEED | FULL, 0},
-	{"max_distance_m", T_POS, FULL, 0},     {"near_share", T_SHARE, 0, 0},
-	{"migrant_public_share", T_SHARE, NEED, 0}, {"quota_met", T_COUNT, FULL, 1},
-	{"mip_gap", T_SHARE, FULL, 0},          {"solve_seconds", T_POS, FULL, 0},
-	{"lp_bound", T_REAL, FULL, 0},          {"lp_unplaced", T_COUNT, FULL, MAXL},
-	{"scenario", T_TEXT, NEED, 0},          {"moved", T_COUNT, 0, MAXL},
-	{"moved_compounds", T_COUNT, 0, MANY},  {"bound", T_POS, 0, 0},
-	{"bound_unplaced", T_COUNT, FULL, MAXL}, {"nodes", T_COUNT, FULL, MANY},
-	{"proven", T_COUNT, FULL, 1},           {"distance_kind", T_TEXT, 0, 0},
-	{"mean_minutes", T_POS, 0, 0},          {"title", T_TEXT, 0, 0},
-};
-
-enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED,
-       K_N = 14 };
-static const fspec schools_f[K_N] = {
-	{"school_id", T_ID, NEED | FULL, 0},    {"name", T_TEXT, NEED, 0},
-	{"level", T_LEVEL, NEED | FULL, 0},     {"sector", T_SECTOR, NEED | FULL, 0},
-	{"boarding", T_COUNT, NEED | FULL, 1},  {"seats", T_COUNT, FULL, MAXC},
-	{"local", T_COUNT, FULL, MAXC},         {"migrant", T_COUNT, FULL, MAXC},
-	{"enrolled", T_COUNT, NEED | FULL, MAXC}, {"utilization", T_POS, FULL, 0},
-	{"classes", T_COUNT, FULL, MAXC},       {"spare", T_WHOLE, NEED | FULL, MAXC},
-	{"shadow_price", T_POS, FULL, 0},       {"shadow_pupils", T_POS, FULL, 0},
-};
-
-enum { C_ID, C_NAME, C_AREA, C_PUPILS, C_SCHOOL = 7, C_UNPLACED = 9, C_DETOUR = 11, C_N = 13 };
-static const fspec compounds_f[C_N] = {
-	{"compound_id", T_ID, NEED | FULL, 0},     {"name", T_TEXT, NEED, 0},
-	{"area_type", T_TEXT, 0, 0},
-	{"primary_local", T_COUNT, NEED | FULL, MAXC}, {"primary_migrant", T_COUNT, NEED | FULL, MAXC},
-	{"junior_local", T_COUNT, NEED | FULL, MAXC},  {"junior_migrant", T_COUNT, NEED | FULL, MAXC},
-	{"school_primary", T_TEXT, NEED, 0},       {"school_junior", T_TEXT, NEED, 0},
-	{"unplaced_primary", T_COUNT, NEED, MAXL}, {"unplaced_junior", T_COUNT, NEED, MAXL},
-	{"detour_primary", T_POS, 0, 0},           {"detour_junior", T_POS, 0, 0},
-};
-
-enum { A_CID, A_CNAME, A_LEVEL, A_SID, A_SNAME, A_SEAT, A_LOCAL, A_MIGRANT, A_N = 10 };
-static const fspec assignment_f[A_N] = {
-	{"compound_id", T_ID, NEED | FULL, 0}, {"compound_name", T_TEXT, 0, 0},
-	{"level", T_LEVEL, NEED | FULL, 0},    {"school_id", T_TEXT, NEED, 0},
-	{"school_name", T_TEXT, 0, 0},         {"seat_kind", T_SEAT, NEED | FULL, 0},
-	{"local", T_COUNT, NEED | FULL, MAXC}, {"migrant", T_COUNT, NEED | FULL, MAXC},
-	{"distance_m", T_POS, FULL, 0},        {"minutes", T_POS, 0, 0},
-};
-
-enum { H_SID, H_NAME, H_LEVEL, H_COMPOUNDS, H_PUPILS, H_N = 9 };
-static const fspec catchments_f[H_N] = {
-	{"school_id", T_ID, NEED | FULL, 0},     {"name", T_TEXT, 0, 0},
-	{"level", T_LEVEL, NEED | FULL, 0},      {"compounds", T_COUNT, FULL, MANY},
-	{"pupils", T_COUNT, FULL, MAXC},         {"seats", T_COUNT, FULL, MAXC},
-	{"utilization", T_POS, FULL, 0},         {"parts", T_COUNT, FULL, MANY},
-	{"color", T_COLOR, NEED | FULL, 0},
-};
-
-enum { Z_SID, Z_NAME, Z_LEVEL, Z_N = 4 };
-static const fspec zones_f[Z_N] = {
-	{"school_id", T_ID, NEED | FULL, 0}, {"name", T_TEXT, 0, 0},
-	{"level", T_LEVEL, NEED | FULL, 0},  {"color", T_COLOR, NEED | FULL, 0},
-};
-
-enum { G_CID, G_CNAME, G_LEVEL, G_N = 8 };
-static const fspec changes_f[G_N] = {
-	{"compound_id", T_ID, NEED | FULL, 0},    {"compound_name", T_TEXT, 0, 0},
-	{"level", T_LEVEL, NEED | FULL, 0},       {"previous_school", T_TEXT, 0, 0},
-	{"school_id", T_TEXT, 0, 0},              {"school_name", T_TEXT, 0, 0},
-	{"pupils", T_COUNT, FULL, 2 * MAXC},      {"forced", T_COUNT, FULL, 1},
-};
-
-#define NF 24 /* fields a layer's table may have, at most */
+#define NF 24 /* fields a layer's table may have, at most (the summary's) */
 
 typedef struct prow {          /* the feature being checked */
 	OGRFeatureH f;
@@ -522,7 +453,7 @@ static const char *const level_names[CM_NLEVELS] = {"primary", "junior"};
 /* A field's name in this plan (a shapefile's short name). */
 static const char *field_name(const pcheck *pc, const char *name)
 {
-	const char *shp = pc->shp ? cm__shp_field_name(name) : NULL;
+	const char *shp = pc->shp ? cm__plan_shp_name(name) : NULL;
 	return shp ? shp : name;
 }
 
@@ -604,23 +535,23 @@ static int check_field(pcheck *pc, prow *r, int k)
 	double v;
 	if (i < 0)
 		return 0;
-	if (fs->type <= T_COLOR) {
+	if (fs->value <= CM__V_COLOR) {
 		const char *s = r->s[k] = cm__planfile_str(r->f, i);
 		r->set[k] = *s != '\0';
 		if (!r->set[k])
 			return fs->flags & FULL ? bad(pc, r, k, "empty; a plan leaves it empty nowhere") : 0;
-		if (fs->type == T_LEVEL && (r->n[k] = level_of(s)) < 0)
+		if (fs->value == CM__V_LEVEL && (r->n[k] = level_of(s)) < 0)
 			return bad(pc, r, k, "'%.40s' is not primary or junior", s);
-		if (fs->type == T_SEAT && (r->n[k] = seat_of(s)) < 0)
+		if (fs->value == CM__V_SEAT && (r->n[k] = seat_of(s)) < 0)
 			return bad(pc, r, k, "'%.40s' is not public, purchased, fee or unplaced", s);
-		if (fs->type == T_SECTOR && strcmp(s, "public") && strcmp(s, "private"))
+		if (fs->value == CM__V_SECTOR && strcmp(s, "public") && strcmp(s, "private"))
 			return bad(pc, r, k, "'%.40s' is not public or private", s);
-		if (fs->type == T_COLOR && !is_colour(s))
+		if (fs->value == CM__V_COLOR && !is_colour(s))
 			return bad(pc, r, k, "'%.40s' is not a colour (#rrggbb)", s);
 		return 0;
 	}
 	r->s[k] = "";
-	if (fs->type == T_COUNT) {
+	if (fs->value == CM__V_COUNT) {
 		count_of(r->f, i, fs->max, &r->n[k], &r->set[k], why, sizeof why);
 		if (why[0])
 			return bad(pc, r, k, "%s", why);
@@ -630,14 +561,14 @@ static int check_field(pcheck *pc, prow *r, int k)
 		r->set[k] = got > 0;
 		if (got < 0)
 			return bad(pc, r, k, "'%.40s' is not a finite number", text);
-		if (got > 0 && fs->type == T_WHOLE && (v != floor(v) || fabs(v) > (double)fs->max))
+		if (got > 0 && fs->value == CM__V_WHOLE && (v != floor(v) || fabs(v) > (double)fs->max))
 			return bad(pc, r, k, "'%.40s' is not a whole number from %ld to %ld", text,
 			           -fs->max, fs->max);
-		if (got > 0 && fs->type == T_POS && v < 0)
+		if (got > 0 && fs->value == CM__V_POS && v < 0)
 			return bad(pc, r, k, "'%.40s' is negative", text);
-		if (got > 0 && fs->type == T_SHARE && !(v >= 0 && v <= 1))
+		if (got > 0 && fs->value == CM__V_SHARE && !(v >= 0 && v <= 1))
 			return bad(pc, r, k, "'%.40s' is not a share from 0 to 1", text);
-		r->n[k] = got > 0 && fs->type == T_WHOLE ? (long)v : 0;
+		r->n[k] = got > 0 && fs->value == CM__V_WHOLE ? (long)v : 0;
 	}
 	if (!r->set[k] && (fs->flags & FULL))
 		return bad(pc, r, k, "empty; a plan leaves it empty nowhere");
@@ -660,13 +591,19 @@ static char *field_list(OGRLayerH lyr)
 
 /* Finds layer `li` and the fields of its table.  *found is 0 when the plan
  * has no such layer (an error when the format promises it). */
-static int open_layer(pcheck *pc, int li, const fspec *spec, int nspec, int required, int *found)
+static int open_layer(pcheck *pc, int li, int *found)
 {
-	int k;
-	pc->li = li;
-	pc->spec = spec;
-	pc->nspec = nspec;
+	const cm__player *l = cm__plan_layer(layer_names[li]);
+	const fspec *spec;
+	int k, required, nspec;
 	*found = 0;
+	if (!l || l->nfields > NF) /* unreachable: planschema.c's table and NF agree */
+		return cm__error(pc->ctx, CM_EINPUT, "layer %s: not in the plan's schema",
+		                 layer_names[li]);
+	pc->li = li;
+	pc->spec = spec = l->fields;
+	pc->nspec = nspec = l->nfields;
+	required = l->required;
 	if (!(pc->file[li] = cm__planfile_file(pc->pf, layer_names[li])))
 		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
 	CPLErrorReset();
@@ -691,7 +628,7 @@ static int open_layer(pcheck *pc, int li, const fspec *spec, int nspec, int requ
 		pc->idx[k] = cm__planfile_field(pc->lyr, spec[k].name);
 		/* (GeoJSON without features has no fields either: nothing to read) */
 		if (pc->idx[k] < 0 && (spec[k].flags & NEED) && OGR_L_GetFeatureCount(pc->lyr, TRUE) != 0) {
-			const char *shp = cm__shp_field_name(spec[k].name);
+			const char *shp = cm__plan_shp_name(spec[k].name);
 			char *have = field_list(pc->lyr);
 			int rc = cm__error(pc->ctx, CM_EINPUT, "%s, layer %s: no field %s%s%s%s; the layer's "
 			                   "fields: %s", pc->file[li], layer_names[li], spec[k].name,
@@ -939,11 +876,11 @@ static int check_layers(pcheck *pc)
 	int rc, lv, found;
 	size_t i;
 
-	if ((rc = open_layer(pc, L_SUMMARY, summary_f, S_N, 1, &found)) ||
+	if ((rc = open_layer(pc, L_SUMMARY, &found)) ||
 	    (rc = read_layer(pc, S_LEVEL, summary_row)))
 		return rc;
 
-	if ((rc = open_layer(pc, L_SCHOOLS, schools_f, K_N, 1, &found)) ||
+	if ((rc = open_layer(pc, L_SCHOOLS, &found)) ||
 	    (rc = read_layer(pc, K_ID, schools_row)))
 		return rc;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
@@ -956,7 +893,7 @@ static int check_layers(pcheck *pc)
 		pc->sum[lv] = 0;
 	}
 
-	if ((rc = open_layer(pc, L_COMPOUNDS, compounds_f, C_N, 1, &found)) ||
+	if ((rc = open_layer(pc, L_COMPOUNDS, &found)) ||
 	    (rc = read_layer(pc, C_ID, compounds_row)) ||
 	    (rc = index_ids(pc, L_COMPOUNDS, "compound_id", pc->comps.data, pc->comps.len,
 	                    sizeof(pcomp), offsetof(pcomp, fid), "compound", &pc->comp_index)))
@@ -968,7 +905,7 @@ static int check_layers(pcheck *pc)
 		                   pc->sum2[lv], pc->unplaced[lv])))
 			return rc;
 
-	if ((rc = open_layer(pc, L_ASSIGNMENT, assignment_f, A_N, 1, &found)) ||
+	if ((rc = open_layer(pc, L_ASSIGNMENT, &found)) ||
 	    (rc = read_layer(pc, A_CID, assignment_row)))
 		return rc;
 	for (i = 0; i < pc->comps.len; i++) {
@@ -996,7 +933,7 @@ static int check_layers(pcheck *pc)
 				              pc->file[L_ASSIGNMENT], s->assigned);
 		}
 
-	if ((rc = open_layer(pc, L_CATCHMENTS, catchments_f, H_N, 1, &found)) ||
+	if ((rc = open_layer(pc, L_CATCHMENTS, &found)) ||
 	    (rc = read_layer(pc, H_SID, catchments_row)))
 		return rc;
 	for (lv = 0; lv < CM_NLEVELS; lv++)
@@ -1009,10 +946,10 @@ static int check_layers(pcheck *pc)
 				              pc->file[L_COMPOUNDS]);
 		}
 
-	if ((rc = open_layer(pc, L_ZONES, zones_f, Z_N, 0, &found)) ||
+	if ((rc = open_layer(pc, L_ZONES, &found)) ||
 	    (found && (rc = read_layer(pc, Z_SID, zones_row))))
 		return rc;
-	if ((rc = open_layer(pc, L_CHANGES, changes_f, G_N, 0, &found)) ||
+	if ((rc = open_layer(pc, L_CHANGES, &found)) ||
 	    (found && (rc = read_layer(pc, G_CID, changes_row))))
 		return rc;
 	return 0;

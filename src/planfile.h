@@ -4,7 +4,7 @@
  * A plan is a GeoPackage, or a shapefile, GeoJSON or CSV folder with a
  * file per layer, or a PostGIS schema (`PG:... schemas=NAME`, write.c's
  * comment on it marks a plan); its fields go by the engine's names or their shapefile
- * names (write.c's table).  A plan is checked as it is opened, as any
+ * names (the plan's schema, planschema.c).  A plan is checked as it is opened, as any
  * input is (docs/output.md, "Reading a plan back").
  */
 #ifndef CM_PLANFILE_H

@@ -12,6 +12,7 @@
  * same input gives the same bytes.
  */
 #include "planfile.h" /* export: a written plan read back */
+#include "planschema.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -72,49 +73,28 @@ static OGRErr put(writer *w, OGRLayerH lyr, OGRFeatureH f)
 	return e;
 }
 
-/* Shapefile field names are at most 10 characters: the engine's longer
- * names are shortened by this table, the one rule (docs/output.md).  Names
- * of 10 characters or fewer are kept. */
-static const char *const shp_names[][2] = {
-	{"compound_id", "cmpd_id"},        {"compound_name", "cmpd_name"},
-	{"school_name", "schl_name"},      {"utilization", "util"},
-	{"shadow_price", "shadow_m"},      {"shadow_pupils", "shadow_u"},
-	{"pupil_metres", "pupil_m"},       {"mean_distance_m", "mean_dist"},
-	{"max_distance_m", "max_dist"},    {"migrant_public_share", "migr_share"},
-	{"solve_seconds", "solve_s"},      {"primary_local", "prim_local"},
-	{"primary_migrant", "prim_migr"},  {"junior_local", "jun_local"},
-	{"junior_migrant", "jun_migr"},    {"school_primary", "schl_prim"},
-	{"school_junior", "schl_jun"},     {"unplaced_primary", "unpl_prim"},
-	{"unplaced_junior", "unpl_jun"},   {"lp_unplaced", "lp_unpl"},
-	{"previous_school", "prev_schl"},  {"moved_compounds", "moved_cmpd"},
-	{"bound_unplaced", "bound_unpl"},  {"distance_kind", "dist_kind"},
-	{"detour_primary", "detour_pri"},  {"detour_junior", "detour_jun"},
-	{"mean_minutes", "mean_min"},
-};
-
-const char *cm__shp_field_name(const char *name)
-{
-	size_t i;
-	if (strlen(name) <= 10)
-		return name;
-	for (i = 0; i < sizeof shp_names / sizeof *shp_names; i++)
-		if (!strcmp(shp_names[i][0], name))
-			return shp_names[i][1];
-	return NULL; /* a name without a short form: a bug the tests catch */
-}
-
+/* A field's name in w's format: a shapefile's is its short name
+ * (planschema.c), at most 10 characters; NULL when it has none. */
 static const char *field_name_for(const writer *w, const char *name)
 {
-	return w->format == FMT_SHP ? cm__shp_field_name(name) : name;
+	return w->format == FMT_SHP ? cm__plan_shp_name(name) : name;
 }
 
-typedef struct field_def {
-	const char *name;
-	OGRFieldType type;
-} field_def;
+static OGRFieldType ogr_type(cm__ftype t)
+{
+	switch (t) {
+	case CM__FT_INT: return OFTInteger;
+	case CM__FT_INT64: return OFTInteger64;
+	case CM__FT_REAL: return OFTReal;
+	case CM__FT_DATETIME: return OFTDateTime;
+	case CM__FT_TEXT: break;
+	}
+	return OFTString;
+}
 
+/* Layer `name` made in w's format with the first `n` of `fields`. */
 static OGRLayerH make_layer(writer *w, const char *name, OGRwkbGeometryType geom,
-                            const field_def *fields, size_t n)
+                            const cm__pfield *fields, size_t n)
 {
 	OGRLayerH lyr;
 	GDALDatasetH gds = w->gds;
@@ -162,7 +142,7 @@ static OGRLayerH make_layer(writer *w, const char *name, OGRwkbGeometryType geom
 		for (k = 0; k < i; k++)
 			if (!strcmp(field_name_for(w, fields[k].name), fname))
 				return NULL; /* shortened names collide: a bug the tests catch */
-		f = OGR_Fld_Create(fname, fields[i].type);
+		f = OGR_Fld_Create(fname, ogr_type(fields[i].type));
 		e = OGR_L_CreateField(lyr, f, TRUE);
 		OGR_Fld_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -171,15 +151,28 @@ static OGRLayerH make_layer(writer *w, const char *name, OGRwkbGeometryType geom
 	return lyr;
 }
 
+/* The plan's layer `name` as the schema has it (planschema.c): its fields
+ * in the schema's order, which the writers' indices follow; the first
+ * `n` fields (-1: all); compounds as polygons when `polygons`. */
+static OGRLayerH make_plan_layer(writer *w, const char *name, int n, int polygons)
+{
+	const cm__player *l = cm__plan_layer(name);
+	OGRwkbGeometryType geom = wkbNone;
+	if (!l)
+		return NULL; /* not the schema's: a bug the tests catch */
+	switch (l->geom) {
+	case CM__G_NONE: geom = wkbNone; break;
+	case CM__G_POINT: geom = wkbPoint; break;
+	case CM__G_LINE: geom = wkbLineString; break;
+	case CM__G_MULTIPOLYGON: geom = wkbMultiPolygon; break;
+	case CM__G_POINT_OR_MULTIPOLYGON: geom = polygons ? wkbMultiPolygon : wkbPoint; break;
+	}
+	return make_layer(w, name, geom, l->fields, n < 0 ? (size_t)l->nfields : (size_t)n);
+}
+
 static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	static const field_def fields[] = {
-		{"compound_id", OFTString}, {"compound_name", OFTString}, {"level", OFTString},
-		{"school_id", OFTString},   {"school_name", OFTString},   {"seat_kind", OFTString},
-		{"local", OFTInteger},      {"migrant", OFTInteger},      {"distance_m", OFTReal},
-		{"minutes", OFTReal},
-	};
-	OGRLayerH lyr = make_layer(w, "assignment", wkbLineString, fields, 10);
+	OGRLayerH lyr = make_plan_layer(w, "assignment", -1, 0);
 	const cm_assignment *a;
 	size_t n = cm_plan_assignments(plan, &a), i;
 	if (!lyr)
@@ -216,14 +209,7 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 
 static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	static const field_def fields[] = {
-		{"school_id", OFTString},  {"name", OFTString},          {"level", OFTString},
-		{"sector", OFTString},     {"boarding", OFTInteger},     {"seats", OFTInteger},
-		{"local", OFTInteger},     {"migrant", OFTInteger},      {"enrolled", OFTInteger},
-		{"utilization", OFTReal},  {"classes", OFTInteger},      {"spare", OFTInteger},
-		{"shadow_price", OFTReal}, {"shadow_pupils", OFTReal},
-	};
-	OGRLayerH lyr = make_layer(w, "schools", wkbPoint, fields, 14);
+	OGRLayerH lyr = make_plan_layer(w, "schools", -1, 0);
 	size_t i;
 	int lv;
 	if (!lyr)
@@ -266,22 +252,7 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 
 static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 {
-	static const field_def fields[] = {
-		{"level", OFTString},         {"pupils", OFTInteger},
-		{"placed", OFTInteger},       {"unplaced", OFTInteger},
-		{"pupil_metres", OFTReal},    {"mean_distance_m", OFTReal},
-		{"max_distance_m", OFTReal},  {"near_share", OFTReal},
-		{"migrant_public_share", OFTReal}, {"quota_met", OFTInteger},
-		{"mip_gap", OFTReal},         {"solve_seconds", OFTReal},
-		{"lp_bound", OFTReal},        {"lp_unplaced", OFTInteger},
-		{"scenario", OFTString},      {"moved", OFTInteger},
-		{"moved_compounds", OFTInteger},
-		{"bound", OFTReal},           {"bound_unplaced", OFTInteger},
-		{"nodes", OFTInteger},        {"proven", OFTInteger},
-		{"distance_kind", OFTString}, {"mean_minutes", OFTReal},
-		{"title", OFTString},
-	};
-	OGRLayerH lyr = make_layer(w, "summary", wkbNone, fields, 24);
+	OGRLayerH lyr = make_plan_layer(w, "summary", -1, 0);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -337,18 +308,13 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
  * for a plan solved against one). */
 static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	static const field_def fields[] = {
-		{"compound_id", OFTString}, {"compound_name", OFTString}, {"level", OFTString},
-		{"previous_school", OFTString}, {"school_id", OFTString}, {"school_name", OFTString},
-		{"pupils", OFTInteger},      {"forced", OFTInteger},
-	};
 	const cm_change *ch;
 	size_t n = cm_plan_changes(plan, &ch), i;
 	OGRLayerH lyr;
 	if (!cm_plan_summary(plan, CM_PRIMARY)->has_previous &&
 	    !cm_plan_summary(plan, CM_JUNIOR)->has_previous)
 		return 0;
-	if (!(lyr = make_layer(w, "changes", wkbPoint, fields, 8)))
+	if (!(lyr = make_plan_layer(w, "changes", -1, 0)))
 		return -1;
 	for (i = 0; i < n; i++) {
 		const cm_compound *c = &ds->compounds[ch[i].compound];
@@ -377,14 +343,9 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 
 static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	static const field_def fields[] = {
-		{"school_id", OFTString}, {"name", OFTString},    {"level", OFTString},
-		{"compounds", OFTInteger}, {"pupils", OFTInteger}, {"seats", OFTInteger},
-		{"utilization", OFTReal},  {"parts", OFTInteger},  {"color", OFTString},
-	};
 	const cm_catchment *c;
 	size_t n = cm_plan_catchments(plan, &c), k;
-	OGRLayerH lyr = make_layer(w, "catchments", wkbMultiPolygon, fields, 9);
+	OGRLayerH lyr = make_plan_layer(w, "catchments", -1, 0);
 	if (!lyr)
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -417,15 +378,12 @@ static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds
  * tessellation cells, the area a map tints (geometry.c). */
 static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	static const field_def fields[] = {
-		{"school_id", OFTString}, {"name", OFTString}, {"level", OFTString}, {"color", OFTString},
-	};
 	const cm_catchment *c;
 	size_t n = cm_plan_catchments(plan, &c), k;
 	OGRLayerH lyr;
 	if (ds->compound_polygons == 0)
 		return 0;
-	if (!(lyr = make_layer(w, "zones", wkbMultiPolygon, fields, 4)))
+	if (!(lyr = make_plan_layer(w, "zones", -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
 		OGRGeometryH zone = cm__plan_zone(plan, k);
@@ -459,19 +417,9 @@ static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds,
                            const cm_config *cfg)
 {
-	static const field_def fields[] = {
-		{"compound_id", OFTString},     {"name", OFTString},
-		{"area_type", OFTString},       {"primary_local", OFTInteger},
-		{"primary_migrant", OFTInteger}, {"junior_local", OFTInteger},
-		{"junior_migrant", OFTInteger}, {"school_primary", OFTString},
-		{"school_junior", OFTString},   {"unplaced_primary", OFTInteger},
-		{"unplaced_junior", OFTInteger}, {"detour_primary", OFTReal},
-		{"detour_junior", OFTReal},
-	};
 	int polygons = ds->compound_polygons > 0 && (size_t)ds->compound_polygons == ds->n_compounds;
 	int detour = cfg->distances.path || cfg->roads.path;
-	OGRLayerH lyr = make_layer(w, "compounds", polygons ? wkbMultiPolygon : wkbPoint, fields,
-	                           detour ? 13 : 11);
+	OGRLayerH lyr = make_plan_layer(w, "compounds", detour ? -1 : 11, polygons);
 	double *home_m = NULL; /* by level and compound: metres to the catchment school, -1: none */
 	size_t i;
 	int lv, rc = -1;
@@ -536,13 +484,12 @@ done:
 /* The `boundary` layer, when the scenario has one: for maps. */
 static int write_boundary(writer *w, const cm_dataset *ds)
 {
-	static const field_def fields[] = {{"name", OFTString}};
 	OGRLayerH lyr;
 	OGRFeatureH f;
 	OGRErr e;
 	if (!ds->boundary)
 		return 0;
-	if (!(lyr = make_layer(w, "boundary", wkbMultiPolygon, fields, 1)))
+	if (!(lyr = make_plan_layer(w, "boundary", -1, 0)))
 		return -1;
 	f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 	OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)ds->boundary)));
@@ -558,14 +505,13 @@ static int write_boundary(writer *w, const cm_dataset *ds)
  * compounds).  Not in a CSV plan, whose tables have no geometry. */
 static int write_roads(writer *w, const cm_dataset *ds)
 {
-	static const field_def fields[] = {{"length_m", OFTReal}};
 	const size_t *start;
 	const double *x, *y;
 	size_t n = cm__pairs_lines(ds->pairs, &start, &x, &y), k, v;
 	OGRLayerH lyr;
 	if (!n || w->format == FMT_CSV)
 		return 0;
-	if (!(lyr = make_layer(w, "roads", wkbLineString, fields, 1)))
+	if (!(lyr = make_plan_layer(w, "roads", -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -695,20 +641,12 @@ static int write_pg_styles(writer *w, const cm_dataset *ds, const char *schema)
 
 static int write_styles(writer *w, const cm_dataset *ds)
 {
-	static const field_def fields[] = {
-		{"f_table_catalog", OFTString}, {"f_table_schema", OFTString},
-		{"f_table_name", OFTString},    {"f_geometry_column", OFTString},
-		{"styleName", OFTString},       {"styleQML", OFTString},
-		{"styleSLD", OFTString},        {"useAsDefault", OFTInteger},
-		{"description", OFTString},     {"owner", OFTString},
-		{"ui", OFTString},              {"update_time", OFTDateTime},
-	};
 	const char *tables[] = {"catchments", "zones"};
 	OGRLayerH lyr;
 	int k;
 	if (w->format != FMT_GPKG)
 		return 0;
-	if (!(lyr = make_layer(w, "layer_styles", wkbNone, fields, 12)))
+	if (!(lyr = make_plan_layer(w, "layer_styles", -1, 0)))
 		return -1;
 	for (k = 0; k < 2; k++) {
 		OGRFeatureH f;
@@ -1232,22 +1170,6 @@ done:
 
 /* ------------------------------------------------------------ export */
 
-/* The engine's name of a plan's field: a shapefile's short name back to
- * the long one (shp_names), any other as it is. */
-static const char *long_field_name(const char *name)
-{
-	size_t i;
-	for (i = 0; i < sizeof shp_names / sizeof *shp_names; i++)
-		if (!strcmp(shp_names[i][1], name))
-			return shp_names[i][0];
-	return name;
-}
-
-/* The layers a plan may have, in the writer's order. */
-static const char *const plan_layers[] = {"assignment", "schools", "summary", "catchments",
-                                          "compounds", "zones", "boundary", "roads", "changes",
-                                          "layer_styles"};
-
 /* Copies layer `src` into w's format as `name`: its fields (the engine's
  * names; a shapefile's short ones), geometry (none in CSV and XLSX), and
  * features.  Returns 0 or -1 (GDAL's message left). */
@@ -1257,18 +1179,19 @@ static int export_layer(writer *w, OGRLayerH src, const char *name)
 	OGRwkbGeometryType geom = OGR_FD_GetGeomFieldCount(sd) ? OGR_L_GetGeomType(src) : wkbNone;
 	OGRSpatialReferenceH keep = w->srs, srs = OGR_L_GetSpatialRef(src);
 	int n = OGR_FD_GetFieldCount(sd), i, *map = NULL, rc = 0;
-	field_def *fields = calloc((size_t)n + 1, sizeof *fields);
+	cm__pfield *fields = calloc((size_t)n + 1, sizeof *fields);
 	OGRLayerH lyr;
 	OGRFeatureH f;
 	if (!fields)
 		return -1;
 	for (i = 0; i < n; i++) {
 		OGRFieldDefnH fd = OGR_FD_GetFieldDefn(sd, i);
-		fields[i].name = long_field_name(OGR_Fld_GetNameRef(fd));
-		fields[i].type = OGR_Fld_GetType(fd);
-		if (fields[i].type != OFTInteger && fields[i].type != OFTInteger64 &&
-		    fields[i].type != OFTReal)
-			fields[i].type = OFTString; /* dates (layer_styles) and the rest as text */
+		OGRFieldType t = OGR_Fld_GetType(fd);
+		/* the engine's name (a shapefile's short one back to it) */
+		fields[i].name = cm__plan_engine_name(OGR_Fld_GetNameRef(fd));
+		/* dates (layer_styles) and the rest as text */
+		fields[i].type = t == OFTInteger ? CM__FT_INT : t == OFTInteger64 ? CM__FT_INT64
+		                 : t == OFTReal ? CM__FT_REAL : CM__FT_TEXT;
 	}
 	if (geom != wkbNone && (w->format == FMT_GEOJSON || w->format == FMT_GPKG ||
 	                        w->format == FMT_SHP) && srs)
@@ -1349,7 +1272,8 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	out_format fmt = FMT_GPKG;
 	int xlsx = 0, rc, i, made;
 	char *target = NULL, *tmp = NULL, *mem = NULL, *name = NULL;
-	size_t k;
+	size_t k, nlayers;
+	const cm__player *layers = cm__plan_layers(&nlayers); /* in the writer's order */
 
 	memset(&w, 0, sizeof w);
 	if (cm__is_pg(path))
@@ -1418,17 +1342,18 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
-	for (k = 0; k < sizeof plan_layers / sizeof *plan_layers; k++) {
+	for (k = 0; k < nlayers; k++) {
+		const char *lname = layers[k].name;
 		OGRLayerH lyr;
-		if (!strcmp(plan_layers[k], "layer_styles") && fmt != FMT_GPKG)
+		if (!strcmp(lname, "layer_styles") && fmt != FMT_GPKG)
 			continue; /* QGIS's table: a GeoPackage's only */
-		if (!strcmp(plan_layers[k], "roads") && (fmt == FMT_CSV || xlsx))
+		if (!strcmp(lname, "roads") && (fmt == FMT_CSV || xlsx))
 			continue; /* lines without their geometry say nothing */
-		if (!(lyr = cm__planfile_layer(&src, plan_layers[k])))
+		if (!(lyr = cm__planfile_layer(&src, lname)))
 			continue;
-		if (export_layer(&w, lyr, plan_layers[k])) {
+		if (export_layer(&w, lyr, lname)) {
 			rc = cm__error(ctx, CM_EIO, "%s: writing the %s layer failed: %s", target,
-			               plan_layers[k], CPLGetLastErrorMsg());
+			               lname, CPLGetLastErrorMsg());
 			goto done;
 		}
 	}
