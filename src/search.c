@@ -754,6 +754,8 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 	return it->weight > 0 || it->more > 0;
 }
 
+#define KNAP_MAX_CELLS 5e7 /* items x seats of one school's table, at most */
+
 /* What whole compounds add to solution v's value, into *sum (HUGE_VAL: no
  * plan that beats the incumbent is left).  On v's duals, each school whose
  * seats have a price is a knapsack (knap.h) of the compounds that may go
@@ -817,6 +819,10 @@ static int knap_sum(search *S, const kview *v, double *sum)
 			    knap_item(S, v, order[e], &alt[(size_t)S->blk[order[e]].comp * CM_NGROUPS],
 			              p->metres, &items[nitems]))
 				nitems++;
+		/* a table too large to fill in the time of a few relaxations adds
+		 * nothing: the bound stands without it (KNAP_MAX_CELLS) */
+		if ((double)nitems * (cap + 1) > KNAP_MAX_CELLS)
+			continue;
 		if ((rc = cm__knap_min(items, nitems, lround(cap), exact, &x, &S->work)))
 			goto done;
 		if (x == HUGE_VAL) /* the school cannot be filled as it must */
