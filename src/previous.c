@@ -30,6 +30,7 @@
  * plan the same way (cm_previous_from_plan).
  */
 #include "planfile.h"
+#include "planschema.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -364,9 +365,7 @@ static int parse_level(const char *s, cm_level *lv)
  * such layer, is no preference.  0 or CM_ENOMEM. */
 static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *ds, cm__id *sidx)
 {
-	static const char *const f_school[] = {"school_id", NULL};
-	static const char *const f_level[] = {"level", NULL};
-	static const char *const f_colour[] = {"color", NULL};
+	const char *names[3]; /* a field's names in a plan (planschema.c) */
 	OGRLayerH lyr = GDALDatasetGetLayerByName(g, "catchments");
 	OGRFeatureDefnH defn;
 	OGRFeatureH f;
@@ -374,9 +373,9 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 	if (!lyr)
 		return 0;
 	defn = OGR_L_GetLayerDefn(lyr);
-	fs = cm__field_named(defn, f_school);
-	fl = cm__field_named(defn, f_level);
-	fc = cm__field_named(defn, f_colour);
+	fs = cm__field_named(defn, cm__plan_field_names("school_id", names));
+	fl = cm__field_named(defn, cm__plan_field_names("level", names));
+	fc = cm__field_named(defn, cm__plan_field_names("color", names));
 	if (fs < 0 || fl < 0 || fc < 0)
 		return 0;
 	if (colours_new(p, ds->n_schools))
@@ -426,12 +425,7 @@ static GDALDatasetH open_previous(cm_ctx *ctx, const char *path, int plan)
 
 int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_previous **out)
 {
-	static const char *const f_comp[] = {"compound_id", "cmpd_id", NULL};
-	static const char *const f_level[] = {"level", NULL};
-	static const char *const f_school[] = {"school_id", NULL};
-	static const char *const f_seat[] = {"seat_kind", NULL};
-	static const char *const f_local[] = {"local", NULL};
-	static const char *const f_migrant[] = {"migrant", NULL};
+	const char *names[3]; /* a field's names in a plan (planschema.c) */
 	const char *source = cfg->previous.path;
 	char *path = NULL; /* the source for messages: no password */
 	GDALDatasetH g;
@@ -474,12 +468,12 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	lname = OGR_L_GetName(lyr);
 	defn = OGR_L_GetLayerDefn(lyr);
-	fc = cm__field_named(defn, f_comp);
-	fl = cm__field_named(defn, f_level);
-	fs = cm__field_named(defn, f_school);
-	fk = cm__field_named(defn, f_seat);
-	flo = cm__field_named(defn, f_local);
-	fm = cm__field_named(defn, f_migrant);
+	fc = cm__field_named(defn, cm__plan_field_names("compound_id", names));
+	fl = cm__field_named(defn, cm__plan_field_names("level", names));
+	fs = cm__field_named(defn, cm__plan_field_names("school_id", names));
+	fk = cm__field_named(defn, cm__plan_field_names("seat_kind", names));
+	flo = cm__field_named(defn, cm__plan_field_names("local", names));
+	fm = cm__field_named(defn, cm__plan_field_names("migrant", names));
 	if (fc < 0 || fl < 0 || fs < 0) {
 		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: last year's plan needs the fields "
 		               "compound_id, level and school_id; field %s is missing", path, lname,
