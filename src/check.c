@@ -69,7 +69,7 @@ static int check_duplicates(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	size_t n = layer == CM_SCHOOLS ? ds->n_schools : ds->n_compounds, i, j;
 	id_ref *refs = malloc((n ? n : 1) * sizeof *refs);
 	if (!refs)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	for (i = 0; i < n; i++) {
 		refs[i].id = layer == CM_SCHOOLS ? ds->schools[i].id : ds->compounds[i].id;
 		refs[i].fid = layer == CM_SCHOOLS ? ds->schools[i].fid : ds->compounds[i].fid;
@@ -329,7 +329,7 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			return rc;
 		if (rc && cm__diag(ds, CM_ERR, "scenario", NULL, NULL, NULL, NULL, "%s",
 		                   cm_ctx_last_error(ctx)))
-			return cm__error(ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	return 0;
 }

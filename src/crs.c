@@ -74,7 +74,7 @@ char *cm__crs_describe(OGRSpatialReferenceH srs)
 {
 	const char *name, *auth, *code;
 	if (!srs)
-		return cm__strdup("(none)");
+		return cm__strdup(_("(none)"));
 	name = OSRGetName(srs);
 	auth = OSRGetAuthorityName(srs, NULL);
 	code = OSRGetAuthorityCode(srs, NULL);
@@ -85,14 +85,14 @@ char *cm__crs_describe(OGRSpatialReferenceH srs)
 			auth = OSRGetAuthorityName(c, NULL);
 			code = OSRGetAuthorityCode(c, NULL);
 			if (auth && code) {
-				char *s = cm__sprintf("%s (%s:%s)", name ? name : "unnamed", auth, code);
+				char *s = cm__sprintf("%s (%s:%s)", name ? name : _("unnamed"), auth, code);
 				OSRDestroySpatialReference(c);
 				return s;
 			}
 		}
 		if (c)
 			OSRDestroySpatialReference(c);
-		return cm__strdup(name ? name : "unnamed CRS");
+		return cm__strdup(name ? name : _("unnamed CRS"));
 	}
-	return cm__sprintf("%s (%s:%s)", name ? name : "unnamed", auth, code);
+	return cm__sprintf("%s (%s:%s)", name ? name : _("unnamed"), auth, code);
 }

@@ -108,8 +108,8 @@ static void geos_message(const char *msg, void *ud)
 
 static int geos_fail(geo *g, const char *what)
 {
-	return cm__error(g->ctx, CM_ERROR, "%s failed (GEOS: %s)", what,
-	                 g->err[0] ? g->err : "no message");
+	return cm__error(g->ctx, CM_ERROR, _("%s failed (GEOS: %s)"), _(what),
+	                 g->err[0] ? g->err : _("no message"));
 }
 
 static int cmp_site(const void *pa, const void *pb, const cm_dataset *ds)
@@ -166,7 +166,7 @@ static int make_sites(geo *g)
 	g->sy = malloc((n + 1) * sizeof *g->sy);
 	if (!tmp || !g->order || !g->site_of || !g->site_start || !g->sx || !g->sy) {
 		free(tmp);
-		return cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 	}
 	for (i = 0; i < n; i++)
 		g->order[i] = i;
@@ -320,7 +320,7 @@ static int assign_cells(geo *g, const GEOSGeometry *diagram, const GEOSGeometry 
 	int n, k, rc = 0;
 	cm__vec_init(&q.v, sizeof(size_t));
 	if (!tree || !pclip || !ids) {
-		rc = geos_fail(g, "preparing the tessellation");
+		rc = geos_fail(g, N_("preparing the tessellation"));
 		goto done;
 	}
 	for (s = 0; s < g->nsites; s++) {
@@ -343,7 +343,7 @@ static int assign_cells(geo *g, const GEOSGeometry *diagram, const GEOSGeometry 
 		if (GEOSPreparedContains_r(g->h, pclip, cell) == 1) {
 			g->cell[site] = GEOSGeom_clone_r(g->h, cell);
 			if (!g->cell[site])
-				rc = geos_fail(g, "copying a cell");
+				rc = geos_fail(g, N_("copying a cell"));
 		} else {
 			GEOSGeometry *cut = GEOSIntersection_r(g->h, cell, clip);
 			int fail = !cut;
@@ -353,7 +353,7 @@ static int assign_cells(geo *g, const GEOSGeometry *diagram, const GEOSGeometry 
 			}
 			g->clipped[site] = 1;
 			if (fail)
-				rc = geos_fail(g, "clipping a cell");
+				rc = geos_fail(g, N_("clipping a cell"));
 		}
 	}
 done:
@@ -408,7 +408,7 @@ static int find_neighbours(geo *g, const GEOSGeometry *points)
 		GEOSGeom_destroy_r(g->h, edges);
 	g->adj = pairs.data;
 	g->nadj = pairs.len / 2;
-	return rc ? cm__error(g->ctx, CM_ENOMEM, "out of memory") : 0;
+	return rc ? cm__error(g->ctx, CM_ENOMEM, _("out of memory")) : 0;
 }
 
 static int tessellate(geo *g)
@@ -422,44 +422,45 @@ static int tessellate(geo *g)
 	g->clipped = calloc(g->nsites + 1, 1);
 	if (!pts || !g->cell || !g->clipped) {
 		free(pts);
-		return cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 	}
 	for (s = 0; s < g->nsites; s++)
 		if (!(pts[s] = GEOSGeom_createPointFromXY_r(g->h, g->sx[s], g->sy[s]))) {
 			while (s > 0)
 				GEOSGeom_destroy_r(g->h, pts[--s]);
 			free(pts);
-			return geos_fail(g, "making points");
+			return geos_fail(g, N_("making points"));
 		}
 	points = GEOSGeom_createCollection_r(g->h, GEOS_MULTIPOINT, pts, (unsigned)g->nsites);
 	if (!points) {
 		for (s = 0; s < g->nsites; s++)
 			GEOSGeom_destroy_r(g->h, pts[s]);
 		free(pts);
-		return geos_fail(g, "making points");
+		return geos_fail(g, N_("making points"));
 	}
 	/* The collection owns the points; site[] borrows them. */
 	site = malloc((g->nsites + 1) * sizeof *site);
 	if (!site) {
 		GEOSGeom_destroy_r(g->h, points);
 		free(pts);
-		return cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 	}
 	for (s = 0; s < g->nsites; s++)
 		site[s] = GEOSGetGeometryN_r(g->h, points, (int)s);
 	clip = clip_region(g, points);
 	if (!clip) {
-		rc = geos_fail(g, g->ds->boundary ? "reading the boundary" : "buffering the data");
+		rc = geos_fail(g, g->ds->boundary ? N_("reading the boundary") : N_("buffering the data"));
 		goto done;
 	}
 	if (g->nsites == 1) {
 		int fail = 0;
 		g->cell[0] = polygonal(g, clip, &fail);
 		if (fail)
-			rc = geos_fail(g, "the single cell");
+			rc = geos_fail(g, N_("the single cell"));
 	} else {
 		diagram = GEOSVoronoiDiagram_r(g->h, points, clip, 0, 0);
-		rc = diagram ? assign_cells(g, diagram, site, clip) : geos_fail(g, "the Voronoi diagram");
+		rc = diagram ? assign_cells(g, diagram, site, clip)
+		             : geos_fail(g, N_("the Voronoi diagram"));
 	}
 	if (!rc)
 		rc = find_neighbours(g, points);
@@ -766,9 +767,9 @@ static int dissolve(geo *g, cm_vec *parts, int coverage, OGRGeometryH *out)
 				u = GEOSUnaryUnion_r(g->h, coll);
 		}
 		if (!u)
-			rc = geos_fail(g, "dissolving a catchment");
+			rc = geos_fail(g, N_("dissolving a catchment"));
 		else if (!(*out = to_ogr(g, u)))
-			rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 	}
 	for (k = 0; k < parts->len; k++)
 		GEOSGeom_destroy_r(g->h, ((GEOSGeometry **)parts->data)[k]);
@@ -784,7 +785,7 @@ static int push_clone(geo *g, cm_vec *parts, const GEOSGeometry *src)
 {
 	GEOSGeometry **slot = cm__vec_push(parts);
 	if (!slot || !(*slot = GEOSGeom_clone_r(g->h, src)))
-		return cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 	return 0;
 }
 
@@ -807,7 +808,7 @@ static int school_area(geo *g, const long *owner, size_t si, const size_t *membe
 		int owns = owner[s] == (long)si && g->cell[s] && new_site;
 		if (ds->compounds[c].area_m2 > 0) {
 			if (!g->poly[c] && !(g->poly[c] = from_ogr(g, (OGRGeometryH)ds->geoms[c])))
-				rc = geos_fail(g, "reading a compound");
+				rc = geos_fail(g, N_("reading a compound"));
 			else
 				rc = push_clone(g, &parts, g->poly[c]);
 		} else if (owns) {
@@ -872,7 +873,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 	L.up = malloc((nc + 1) * sizeof *L.up);
 	L.slot = malloc((ns + 1) * sizeof *L.slot);
 	if (!owner || !count || !members || !pos || !L.up || !L.slot) {
-		rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	/* A site's cell goes to the home of its largest compound. */
@@ -906,7 +907,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 			cm_catchment *cc = cm__vec_push(out);
 			void **gslot = cm__vec_push(geoms), **zslot = cm__vec_push(zones);
 			if (!cc || !gslot || !zslot) {
-				rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 				goto done;
 			}
 			L.slot[s] = (long)(out->len - 1 - first);
@@ -920,7 +921,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 		L.up[i] = i;
 	each_neighbour_pair(g, link_pair, &L);
 	if (L.fail) {
-		rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	join_through_empty(&L);
@@ -945,7 +946,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 	/* Colours: neighbours are catchments with neighbouring compounds or
 	 * areas that meet. */
 	if (!rc && out->len > first && touching_areas(geoms, first, &L.edges))
-		rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 	if (!rc && out->len > first) {
 		size_t n = out->len - first, ne = L.edges.len / 2, k, w = 0;
 		long *e = L.edges.data;
@@ -954,7 +955,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 		if (!ids || !want) {
 			free(ids);
 			free(want);
-			rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 			goto done;
 		}
 		for (k = 0; k < n; k++) {
@@ -972,7 +973,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 			}
 		colour = malloc(n * sizeof *colour);
 		if (!colour || colour_schools(n, e, w, ids, want, colour))
-			rc = cm__error(g->ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 		free(ids);
 		free(want);
 		for (k = 0; !rc && k < n; k++)
@@ -1005,11 +1006,11 @@ int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
 		return 0;
 	g.h = GEOS_init_r();
 	if (!g.h)
-		return cm__error(ctx, CM_ENOMEM, "GEOS cannot start");
+		return cm__error(ctx, CM_ENOMEM, _("GEOS cannot start"));
 	GEOSContext_setErrorMessageHandler_r(g.h, geos_message, &g);
 	g.poly = calloc(ds->n_compounds + 1, sizeof *g.poly);
 	if (!g.poly)
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	cm__progress(ctx, 0, "drawing catchments");
 	if (!rc)
 		rc = make_sites(&g);

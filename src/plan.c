@@ -256,7 +256,7 @@ static int level_finish(cm_ctx *ctx, cm_plan *p, level_job *J)
 		return cm__error(ctx, rc, "%s", J->own.errmsg);
 	p->summary[J->lv].solved = 1;
 	if (read_solution(p, J->cfg, J->ds, &J->m, &J->sol, J->seats))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	p->summary[J->lv].solve_seconds = J->seconds;
 	return 0;
 }
@@ -373,11 +373,14 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 	*out = NULL;
 	if (errors)
 		return cm__error(ctx, CM_EINPUT,
-		                 "the data has %zu error%s: run catchment check and fix %s first",
-		                 errors, errors == 1 ? "" : "s", errors == 1 ? "it" : "them");
+		                 dngettext(CM__DOMAIN,
+		                           "the data has %zu error: run catchment check and fix it first",
+		                           "the data has %zu errors: run catchment check and fix them "
+		                           "first", errors),
+		                 errors);
 	p = calloc(1, sizeof *p);
 	if (!p)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	cm__vec_init(&p->assignments, sizeof(cm_assignment));
 	cm__vec_init(&p->catchments, sizeof(cm_catchment));
 	cm__vec_init(&p->areas, sizeof(void *));
@@ -394,7 +397,7 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 			rc = CM_ENOMEM;
 	}
 	if (rc) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	if ((rc = cm__route(ctx, cfg, prev != NULL, &route)))
@@ -425,7 +428,7 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 			cm__vec_init(&J->log, sizeof(char *));
 			J->seats = calloc(ds->n_schools + 1, sizeof(int));
 			if (!J->seats) {
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 				break;
 			}
 			for (ci = 0; ci < ds->n_compounds; ci++)
@@ -485,7 +488,7 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 			find_homes(p, (cm_level)lv);
 		for (lv = 0; lv < CM_NLEVELS && prev && !rc; lv++)
 			if (p->summary[lv].solved && find_changes(p, ds, prev, (cm_level)lv))
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		if (!rc)
 			rc = cm__catchments_build(ctx, ds, p, p->home, prev, &p->catchments, &p->areas,
 			                          &p->zones);

@@ -76,7 +76,7 @@ typedef struct apply {
 
 static int bad(apply *a, const char *item, const char *why)
 {
-	return cm__error(a->ctx, CM_EINPUT, "%s: [scenario %s] (line %d) %s: '%s': %s", a->cfg->file,
+	return cm__error(a->ctx, CM_EINPUT, _("%s: [scenario %s] (line %d) %s: '%s': %s"), a->cfg->file,
 	                 a->sc->name, a->sc->line, a->key, item, why);
 }
 
@@ -103,10 +103,10 @@ static int split_pair(apply *a, const char *item, char **id, const char **value)
 {
 	const char *colon = strrchr(item, ':');
 	if (!colon || colon == item || !colon[1])
-		return bad(a, item, "expected ID:VALUE");
+		return bad(a, item, _("expected ID:VALUE"));
 	*id = malloc((size_t)(colon - item) + 1);
 	if (!*id)
-		return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
 	memcpy(*id, item, (size_t)(colon - item));
 	(*id)[colon - item] = '\0';
 	*value = colon + 1;
@@ -118,7 +118,7 @@ static int close_one(void *ud, const char *item)
 	apply *a = ud;
 	long s = school_index(a->ds, item);
 	if (s < 0)
-		return bad(a, item, "no such school");
+		return bad(a, item, _("no such school"));
 	a->closed[s] = 1;
 	return 0;
 }
@@ -138,18 +138,18 @@ static int seats_one(void *ud, const char *item)
 	add = *value == '+' || *value == '-';
 	per = !strncmp(a->key, "classes", 7) ? a->sc->policy.class_size[a->level] : 1;
 	if ((s = school_index(a->ds, id)) < 0)
-		rc = bad(a, item, "no such school (closed or not in the data)");
+		rc = bad(a, item, _("no such school (closed or not in the data)"));
 	else if (cm__parse_number(value, &v, &null) || null || v != floor(v))
-		rc = bad(a, item, "the value must be a whole decimal number, with + or - to add");
+		rc = bad(a, item, _("the value must be a whole decimal number, with + or - to add"));
 	else if (!cm_school_teaches(sch = &a->ds->schools[s], (cm_level)a->level))
-		rc = bad(a, item, "the school does not teach this level");
+		rc = bad(a, item, _("the school does not teach this level"));
 	else {
 		double seats = (add ? sch->seats[a->level] : 0) + v * per;
 		if (seats < 0)
-			rc = bad(a, item, "the school would have fewer than no seats");
+			rc = bad(a, item, _("the school would have fewer than no seats"));
 		else if (!(seats <= CM_MAX_COUNT))
-			rc = bad(a, item, "the school would have more than 1,000,000 seats, more than "
-			         "any school has");
+			rc = bad(a, item, _("the school would have more than 1,000,000 seats, more than "
+			         "any school has"));
 		else
 			sch->seats[a->level] = (int)seats;
 	}
@@ -185,11 +185,11 @@ static int demand_one(void *ud, const char *item)
 	if (rc)
 		return rc;
 	if ((c = compound_index(a->ds, id)) < 0)
-		rc = bad(a, item, "no such compound");
+		rc = bad(a, item, _("no such compound"));
 	else if (cm__parse_number(value, &f, &null) || null || f < 0 || f > 100)
-		rc = bad(a, item, "the factor must be a decimal number from 0 to 100");
+		rc = bad(a, item, _("the factor must be a decimal number from 0 to 100"));
 	else if (scale_pupils(&a->ds->compounds[c], f))
-		rc = bad(a, item, "a count would pass 1,000,000 pupils, more than any compound has");
+		rc = bad(a, item, _("a count would pass 1,000,000 pupils, more than any compound has"));
 	free(id);
 	return rc;
 }
@@ -252,6 +252,29 @@ static cm_dataset *clone(const cm_dataset *ds)
 	return c;
 }
 
+/* The id in a feature's label (cm__feature_label: "feature 12 (id X)" in
+ * the reader's language), or NULL; *len is its length. */
+static const char *label_id(const char *label, int *len)
+{
+	const char *fmt = _("feature %ld (id %s)"), *num = strstr(fmt, "%ld");
+	const char *arg = num ? strstr(num, "%s") : NULL, *id;
+	char mark[64]; /* the text between the number and the id: " (id " */
+	size_t before, after, n;
+	if (!label || !arg || (before = (size_t)(arg - (num + 3))) == 0 || before >= sizeof mark)
+		return NULL;
+	memcpy(mark, num + 3, before);
+	mark[before] = '\0';
+	if ((id = strstr(label, mark)) == NULL)
+		return NULL;
+	id += before;
+	n = strlen(id);
+	after = strlen(arg + 2);
+	if (n < after || strcmp(id + n - after, arg + 2))
+		return NULL;
+	*len = (int)(n - after);
+	return id;
+}
+
 /* The first error of an added layer, as an error naming where it is: the
  * file, layer, feature and field of a layer; the key of a school given
  * inline (open_school.ID, whose text was read as a CSV of our own). */
@@ -260,18 +283,19 @@ static int extra_errors(apply *a, const cm_dataset *x, int inline_schools)
 	size_t i;
 	for (i = 0; i < x->diags.len; i++) {
 		const cm_diag *d = &((const cm_diag *)x->diags.data)[i];
-		const char *id = d->feature ? strstr(d->feature, "(id ") : NULL;
+		int idlen = 1;
+		const char *id = label_id(d->feature, &idlen);
 		if (d->severity != CM_ERR)
 			continue;
 		if (inline_schools)
-			return cm__error(a->ctx, CM_EINPUT, "%s: [scenario %s] (line %d) open_school.%.*s: "
-			                 "%s%s%s", a->cfg->file, a->sc->name, a->sc->line,
-			                 id ? (int)strcspn(id + 4, ")") : 1, id ? id + 4 : "?",
+			return cm__error(a->ctx, CM_EINPUT, _("%s: [scenario %s] (line %d) open_school.%.*s: "
+			                 "%s%s%s"), a->cfg->file, a->sc->name, a->sc->line,
+			                 idlen, id ? id : "?",
 			                 d->field ? d->field : "", d->field ? ": " : "",
 			                 d->message ? d->message : "");
-		return cm__error(a->ctx, CM_EINPUT, "[scenario %s]: %s, layer %s, %s%s%s: %s",
+		return cm__error(a->ctx, CM_EINPUT, _("[scenario %s]: %s, layer %s, %s%s%s: %s"),
 		                 a->sc->name, d->file ? d->file : "?", d->layer ? d->layer : "?",
-		                 d->feature ? d->feature : "a feature", d->field ? ", field " : "",
+		                 d->feature ? d->feature : _("a feature"), d->field ? _(", field ") : "",
 		                 d->field ? d->field : "", d->message ? d->message : "");
 	}
 	return 0;
@@ -289,13 +313,13 @@ static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
 		int rc = 0;
 		if (!s) {
 			free(ids);
-			return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+			return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
 		}
 		ds->schools = s;
 		for (k = 0; k < x->n_schools && !rc; k++) {
 			if (cm__ids_find(ids, had, x->schools[k].id) >= 0) {
 				a->key = "new_schools";
-				rc = bad(a, x->schools[k].id, "a school with this id is already in the data");
+				rc = bad(a, x->schools[k].id, _("a school with this id is already in the data"));
 				break;
 			}
 			ds->schools[ds->n_schools++] = x->schools[k];
@@ -315,13 +339,14 @@ static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
 			ds->geoms = g;
 		if (!g) {
 			free(ids);
-			return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+			return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
 		}
 		for (k = 0; k < x->n_compounds; k++) {
 			if (cm__ids_find(ids, had, x->compounds[k].id) >= 0) {
 				free(ids);
 				a->key = "new_compounds";
-				return bad(a, x->compounds[k].id, "a compound with this id is already in the data");
+				return bad(a, x->compounds[k].id,
+				           _("a compound with this id is already in the data"));
 			}
 			ds->compounds[ds->n_compounds] = x->compounds[k];
 			ds->geoms[ds->n_compounds++] = x->geoms ? x->geoms[k] : NULL;
@@ -364,7 +389,7 @@ static int add_inline_schools(apply *a)
 	if (!a->sc->n_open)
 		return 0;
 	if (!(fp = open_memstream(&csv, &len)))
-		return cm__error(a->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
 	fputs("id,name,level,seats_primary,seats_junior,x,y,sector\n", fp);
 	for (i = 0; i < a->sc->n_open && !rc; i++) {
 		char *v = cm__strdup(a->sc->open_value[i]), *item[8], *p, *save = NULL;
@@ -377,8 +402,8 @@ static int add_inline_schools(apply *a)
 			item[n++] = cm__strtrim(p);
 		a->key = "open_school";
 		if ((n != 6 && n != 7) || strchr(a->sc->open_id[i], ',') || strchr(a->sc->open_id[i], '"'))
-			rc = bad(a, a->sc->open_value[i], "expected open_school.ID = NAME, LEVEL, LONGITUDE, "
-			         "LATITUDE, SEATS_PRIMARY, SEATS_JUNIOR[, SECTOR]");
+			rc = bad(a, a->sc->open_value[i], _("expected open_school.ID = NAME, LEVEL, LONGITUDE, "
+			         "LATITUDE, SEATS_PRIMARY, SEATS_JUNIOR[, SECTOR]"));
 		else
 			fprintf(fp, "%s,%s,%s,%s,%s,%s,%s,%s\n", a->sc->open_id[i], item[0], item[1],
 			        item[4], item[5], item[2], item[3], n == 7 ? item[6] : "public");
@@ -432,7 +457,7 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 	a.sc = sc;
 	if (!(a.ds = clone(base)) || !(a.closed = calloc(base->n_schools + 1, 1))) {
 		cm_dataset_free(a.ds);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	a.key = "close";
 	rc = each_item(sc->close, close_one, &a);
@@ -455,15 +480,15 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 	if (!rc && sc->demand_scale != 1)
 		for (i = 0; i < a.ds->n_compounds && !rc; i++)
 			if (scale_pupils(&a.ds->compounds[i], sc->demand_scale))
-				rc = cm__error(ctx, CM_EINPUT, "%s: [scenario %s] (line %d) demand_scale = %g: "
+				rc = cm__error(ctx, CM_EINPUT, _("%s: [scenario %s] (line %d) demand_scale = %g: "
 				               "compound %s would have more than %d pupils of a kind, more "
-				               "than any compound has", cfg->file, sc->name, sc->line,
+				               "than any compound has"), cfg->file, sc->name, sc->line,
 				               sc->demand_scale, a.ds->compounds[i].id, CM_MAX_COUNT);
 	a.key = "demand";
 	if (!rc)
 		rc = each_item(sc->demand, demand_one, &a);
 	if (rc == CM_ENOMEM)
-		cm__error(ctx, CM_ENOMEM, "out of memory");
+		cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!rc) {
 		/* the distances, once for the scenario's every level (and its
 		 * plan's roads layer) */

@@ -27,9 +27,9 @@ int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out
 			side = key;
 		}
 		if (side && cfg->solve.solver == CM_SOLVER_NETWORK)
-			return cm__error(ctx, CM_EINPUT, "solver = network cannot hold %s: it is a side row "
-			                 "of the %s model, which GLPK's LP holds (solver = auto)", side,
-			                 cm_level_name((cm_level)lv));
+			return cm__error(ctx, CM_EINPUT, _("solver = network cannot hold %s: it is a side row "
+			                 "of the %s model, which GLPK's LP holds (solver = auto)"), side,
+			                 cm__level_label((cm_level)lv));
 		out->path[lv] = side || cfg->solve.solver == CM_SOLVER_GLPK ? CM_PATH_GLPK
 		                                                            : CM_PATH_NETWORK;
 	}
@@ -56,10 +56,10 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 	out->seat_dual_u = calloc(ns + 1, sizeof(double));
 	if (!out->x || !out->seat_dual_m || !out->seat_dual_u) {
 		cm__solution_free(out);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	if (path == CM_PATH_NETWORK && !cm__flow_holds(m, &why)) /* unreachable: cm__route */
-		rc = cm__error(ctx, CM_ESOLVER, "the network cannot hold %s", why);
+		rc = cm__error(ctx, CM_ESOLVER, _("the network cannot hold %s"), why);
 	else if (path == CM_PATH_NETWORK)
 		rc = cm__flow_relax_new(ctx, m, ns, &r);
 	else
@@ -112,16 +112,19 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 		out->mip_gap = 1;
 	}
 	if (m->single && res.proven)
-		cm__log(ctx, CM_LOG_INFO, "%s: single-school plan proven optimal (%ld relaxations)",
-		        cm_level_name(m->level), res.nodes);
+		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan proven optimal (%ld relaxations)"),
+		        cm__level_label(m->level), res.nodes);
 	else if (m->single && out->bound >= 0)
-		cm__log(ctx, CM_LOG_INFO, "%s: single-school plan within %.3f%% of the best possible "
-		        "(%ld relaxations%s)", cm_level_name(m->level), 100 * out->mip_gap, res.nodes,
-		        res.budget_out ? "; the search's budget ended" : "");
+		cm__log(ctx, CM_LOG_INFO,
+		        res.budget_out ? _("%s: single-school plan within %.3f%% of the best possible "
+		                           "(%ld relaxations; the search's budget ended)")
+		                       : _("%s: single-school plan within %.3f%% of the best possible "
+		                           "(%ld relaxations)"),
+		        cm__level_label(m->level), 100 * out->mip_gap, res.nodes);
 	else if (m->single)
-		cm__log(ctx, CM_LOG_INFO, "%s: single-school plan with %.0f pupils without a place; "
+		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with %.0f pupils without a place; "
 		        "no plan leaves fewer than %.0f, the search's budget ended before it settled "
-		        "which (%ld relaxations)", cm_level_name(m->level), res.value.unplaced,
+		        "which (%ld relaxations)"), cm__level_label(m->level), res.value.unplaced,
 		        out->bound_unplaced, res.nodes);
 	return 0;
 }
