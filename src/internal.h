@@ -364,12 +364,6 @@ long cm__previous_kept(const cm_previous *prev, cm_level level, size_t compound,
 long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, int group,
                       long pupils);
 
-/* ------------------------------------------------------------ write.c */
-
-/* The field name a shapefile plan uses for `name` (10 characters at most);
- * NULL when the table has none. */
-const char *cm__shp_field_name(const char *name);
-
 /* ------------------------------------------------------------ geometry.c */
 
 /* The catchments of a solved plan: per level, per public school with

@@ -7,6 +7,7 @@
  * field; the good plans, in every format, read. */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "../src/planschema.h"
 
 #include <criterion/criterion.h>
 #include <gdal.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ the case */
@@ -990,4 +992,39 @@ Test(planread, fields_empty_everywhere_read)
 		cm_ctx_free(ctx);
 	}
 	tiny_free(&t);
+}
+
+/* ------------------------------------------------------------ the schema */
+
+/* The one plan schema (src/planschema.c): every field a shapefile can hold
+ * has a name of 10 characters at most, distinct within its layer (a DBF
+ * would truncate or clash), distinct engine names too, and every field is
+ * found by both names. */
+Test(schema, shapefile_names_fit_and_differ)
+{
+	size_t n, l;
+	const cm__player *layers = cm__plan_layers(&n);
+	cr_assert_geq(n, 8, "the plan's layers");
+	for (l = 0; l < n; l++) {
+		const cm__player *p = &layers[l];
+		cr_assert_eq(cm__plan_layer(p->name), p, "%s found by name", p->name);
+		for (int i = 0; i < p->nfields; i++) {
+			const cm__pfield *f = &p->fields[i];
+			int at = -1;
+			cr_assert(cm__plan_field(p, f->name, &at) == f && at == i, "%s.%s", p->name,
+			          f->name);
+			if (!f->shp)
+				continue;
+			cr_assert_leq(strlen(f->shp), 10, "%s.%s: '%s'", p->name, f->name, f->shp);
+			cr_assert(cm__plan_field(p, f->shp, &at) == f, "%s.%s by '%s'", p->name, f->name,
+			          f->shp);
+			for (int j = 0; j < i; j++) {
+				cr_assert_str_neq(p->fields[j].name, f->name, "%s: %s twice", p->name, f->name);
+				if (p->fields[j].shp)
+					cr_assert(strcasecmp(p->fields[j].shp, f->shp) != 0,
+					          "%s: '%s' for %s and %s", p->name, f->shp, p->fields[j].name,
+					          f->name);
+			}
+		}
+	}
 }
