@@ -79,38 +79,11 @@ const char *cm_dataset_crs_name(const cm_dataset *ds)
 	return ds->crs_name ? ds->crs_name : "";
 }
 
-/* How the working CRS was chosen, in the reader's language.  read.c words
- * the reason in English (ds->crs_reason); it is put in the reader's words
- * here, when shown: a fixed reason is a message of the catalogue, the other
- * two are read back and written again in a buffer of the calling thread's
- * (valid until its next call).  Untranslated, the stored text is returned. */
-static const char *const crs_reasons[] = {N_("from the configuration ([input] crs)")};
-
+/* The reason is made in the reader's language as the data is read
+ * (read.c). */
 const char *cm_dataset_crs_reason(const cm_dataset *ds)
 {
-	static _Thread_local char shown[256];
-	const char *r = ds->crs_reason ? ds->crs_reason : "";
-	const char *utm = N_("the UTM zone of the data's centre (%.4f, %.4f)");
-	const char *own = N_("the %s layer's own projected CRS");
-	char what[32];
-	double lon, lat;
-	int end = 0;
-	if (sscanf(r, "the UTM zone of the data's centre (%lf, %lf)%n", &lon, &lat, &end) == 2 &&
-	    end > 0 && !r[end] && strcmp(_(utm), utm)) {
-		snprintf(shown, sizeof shown, _("the UTM zone of the data's centre (%.4f, %.4f)"), lon,
-		         lat);
-		return shown;
-	}
-	end = 0;
-	if (sscanf(r, "the %31s layer's own projected CRS%n", what, &end) == 1 && end > 0 &&
-	    !r[end] && strcmp(_(own), own)) {
-		snprintf(shown, sizeof shown, _("the %s layer's own projected CRS"), what);
-		return shown;
-	}
-	for (size_t i = 0; i < sizeof crs_reasons / sizeof *crs_reasons; i++)
-		if (!strcmp(r, crs_reasons[i]))
-			return _(crs_reasons[i]);
-	return r;
+	return ds->crs_reason ? ds->crs_reason : "";
 }
 
 const char *cm_dataset_source(const cm_dataset *ds, cm_layer_kind which)

@@ -1093,12 +1093,12 @@ static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_s
 			                 "distances need one (e.g. EPSG:4547, CGCS2000 3-degree GK CM 114E)"),
 			                 cfg->file, cfg->crs);
 		}
-		ds->crs_reason = cm__strdup("from the configuration ([input] crs)");
+		ds->crs_reason = cm__strdup(_("from the configuration ([input] crs)"));
 	} else {
 		for (i = CM_COMPOUNDS; i >= CM_SCHOOLS && !w; i--) {
 			if (cm__crs_is_metric(L[i].srs) && L[i].in->coordinates == CM_COORDS_PLAIN) {
 				w = cm__crs_clone(L[i].srs);
-				ds->crs_reason = cm__sprintf("the %s layer's own projected CRS", L[i].what);
+				ds->crs_reason = cm__sprintf(_("the %s layer's own projected CRS"), L[i].what);
 			}
 		}
 		if (!w) {
@@ -1108,7 +1108,7 @@ static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_s
 				                 _("%s: no features to choose a working CRS from; set [input] crs"),
 				                 cfg->file);
 			w = cm__crs_utm(lon, lat);
-			ds->crs_reason = cm__sprintf("the UTM zone of the data's centre (%.4f, %.4f)",
+			ds->crs_reason = cm__sprintf(_("the UTM zone of the data's centre (%.4f, %.4f)"),
 			                             lon, lat);
 		}
 	}
