@@ -825,6 +825,24 @@ static int replaceable_folder(cm_ctx *ctx, const char *dir)
 	                          "refusing to replace it", dir);
 }
 
+/* Ends a writer's work: a GeoPackage's transaction committed, the
+ * dataset and a folder's parts closed (GDAL writes them out then).  0, or
+ * CM_EIO with the message set (the caller cleans up). */
+static int writer_close(writer *w, cm_ctx *ctx, const char *target)
+{
+	int i;
+	if (w->format == FMT_GPKG && GDALDatasetCommitTransaction(w->gds) != OGRERR_NONE)
+		return cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
+		                 CPLGetLastErrorMsg());
+	if (w->gds)
+		GDALClose(w->gds);
+	w->gds = NULL;
+	for (i = 0; i < w->nparts; i++)
+		GDALClose(w->parts[i]);
+	w->nparts = 0;
+	return 0;
+}
+
 /* Reads back the finished plan at `tmp`: every layer written, with as many
  * features as were written.  GDAL's CSV and GeoJSON writers do not report
  * every failed write (a full disk left 0-byte files behind "Plan written"),
@@ -1125,17 +1143,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
-	if (fmt == FMT_GPKG && GDALDatasetCommitTransaction(w.gds) != OGRERR_NONE) {
-		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
-		               CPLGetLastErrorMsg());
+	if ((rc = writer_close(&w, ctx, target)))
 		goto done;
-	}
-	if (w.gds)
-		GDALClose(w.gds);
-	w.gds = NULL;
-	for (i = 0; i < w.nparts; i++)
-		GDALClose(w.parts[i]);
-	w.nparts = 0;
 	if ((rc = verify(&w, tmp)))
 		goto done;
 	if (fmt != FMT_GPKG) {
@@ -1357,17 +1366,8 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 			goto done;
 		}
 	}
-	if (fmt == FMT_GPKG && GDALDatasetCommitTransaction(w.gds) != OGRERR_NONE) {
-		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
-		               CPLGetLastErrorMsg());
+	if ((rc = writer_close(&w, ctx, target)))
 		goto done;
-	}
-	if (w.gds)
-		GDALClose(w.gds);
-	w.gds = NULL;
-	for (i = 0; i < w.nparts; i++)
-		GDALClose(w.parts[i]);
-	w.nparts = 0;
 	if (xlsx) {
 		/* read back in memory, then written out through a checked stream */
 		GDALDatasetH g;
