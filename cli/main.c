@@ -506,6 +506,11 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 		}
 		free(csv);
 	}
+	if (!rc && n > 1 && c->report) {
+		/* the base's report again, now with the scenarios compared */
+		cm_html_opts ho = {.lang = CM_LANG_ZH, .runs = runs, .n_runs = n};
+		rc = cm_report_html(sc->ctx, output, c->report, &ho);
+	}
 	for (i = 0; i <= sc->cfg->n_scenarios && ds && plans; i++) {
 		cm_plan_free(plans[i]);
 		cm_dataset_free(ds[i]);

@@ -672,13 +672,19 @@ typedef enum { CM_LANG_ZH = 0, CM_LANG_EN = 1 } cm_lang;
 typedef struct cm_html_opts {
 	cm_lang lang;       /* Chinese (the default) or English */
 	const char *title;  /* NULL: from the plan's scenario name */
+	/* the base plan and its scenarios, solved (runs[0] the base, as for
+	 * cm_report_scenarios): the report gets their comparison, a row per plan
+	 * and level; NULL or n_runs < 2: none (a written plan does not hold it) */
+	const cm_run *runs;
+	size_t n_runs;
 } cm_html_opts;
 
 /* The plan report of the plan written at `plan_path` (any format
  * cm_plan_write writes): one self-contained HTML file at `path` with the
  * maps of each level as SVG, the figures, a table per school, the
- * shortfall by compound, the enrolment ranges and the changes against the
- * previous plan when the plan has them.  Written atomically; the same plan
+ * shortfall by compound, the enrolment ranges, the changes against the
+ * previous plan when the plan has them, and the scenarios' comparison when
+ * `opts` gives the runs.  Written atomically; the same plan
  * gives the same bytes.  `opts` NULL: Chinese, the default title. */
 CM_EXTERN int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path,
                              const cm_html_opts *opts);

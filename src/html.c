@@ -635,6 +635,8 @@ typedef struct report {
 	const cm__hplan *hp;
 	int en;                    /* English; else Chinese */
 	const char *title;
+	const cm_run *runs;        /* the base and its scenarios (opts), n_runs >= 2; else NULL */
+	size_t n_runs;
 } report;
 
 #define L(zh, en_) (r->en ? (en_) : (zh))
@@ -1104,6 +1106,60 @@ static void changes_table(const report *r)
 	fputs("</tbody></table></section>\n", r->fp);
 }
 
+/* The base plan against its scenarios (runs[0] the base): a row per plan
+ * and level, the figures of cm_report_scenarios's table in words. */
+static void scenarios_table(const report *r)
+{
+	size_t k;
+	int lv;
+	fprintf(r->fp, "<section class=\"scenarios\"><h2 id=\"scenarios\">%s</h2>\n",
+	        L("方案比较", "Scenarios compared"));
+	fprintf(r->fp, "<table class=\"scenarios\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+	        "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	        "</tr></thead>\n<tbody>\n",
+	        L("方案", "Scenario"), L("学段", "Level"), L("学生", "Pupils"),
+	        L("有学位", "Placed"), L("缺学位", "Without a seat"),
+	        L("平均距离（公里）", "Mean trip (km)"), L("随迁子女公办比例", "Migrants in public"),
+	        L("满额学校", "Full schools"), L("变动学生", "Pupils moved"),
+	        L("变动小区", "Compounds moved"));
+	for (k = 0; k < r->n_runs; k++)
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			const cm_level_summary *s = cm_plan_summary(r->runs[k].plan, (cm_level)lv);
+			if (!s->solved || !s->pupils)
+				continue;
+			fputs("<tr><td>", r->fp);
+			esc(r, r->runs[k].name);
+			fprintf(r->fp, "</td><td>%s</td><td>", level_title(r, lv));
+			num(r, s->pupils);
+			fputs("</td><td>", r->fp);
+			num(r, s->placed);
+			fputs("</td><td>", r->fp);
+			num(r, s->unplaced);
+			fprintf(r->fp, "</td><td>%.2f</td><td>", s->mean_distance_m / 1000);
+			if (s->migrant_public_share >= 0)
+				pct(r, s->migrant_public_share);
+			else
+				fputs("–", r->fp);
+			fputs("</td><td>", r->fp);
+			num(r, cm__full_schools(r->runs[k].plan, r->runs[k].ds, (cm_level)lv));
+			fputs("</td><td>", r->fp);
+			if (s->has_previous)
+				num(r, s->moved);
+			else
+				fputs("–", r->fp);
+			fputs("</td><td>", r->fp);
+			if (s->has_previous)
+				num(r, s->moved_compounds);
+			else
+				fputs("–", r->fp);
+			fputs("</td></tr>\n", r->fp);
+		}
+	fprintf(r->fp, "</tbody></table>\n<p class=\"note\">%s</p>\n</section>\n",
+	        L("变动学生：在基础方案（或上一年方案）中有学位、在本方案中不在同一学校的学生。",
+	          "Pupils moved: pupils who had a place in the base plan (or last year's) and are "
+	          "not at the same school in this one."));
+}
+
 static void write_report(const report *r)
 {
 	const cm__hplan *hp = r->hp;
@@ -1127,6 +1183,8 @@ static void write_report(const report *r)
 			fprintf(fp, " · <a href=\"#%s\">%s</a>", level_key[lv], level_title(r, lv));
 	if (hp->has_changes)
 		fprintf(fp, " · <a href=\"#changes\">%s</a>", L("变化", "Changes"));
+	if (r->runs)
+		fprintf(fp, " · <a href=\"#scenarios\">%s</a>", L("方案比较", "Scenarios"));
 	fputs("</nav></header>\n", fp);
 	figures(r);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
@@ -1142,6 +1200,8 @@ static void write_report(const report *r)
 	}
 	if (hp->has_changes)
 		changes_table(r);
+	if (r->runs)
+		scenarios_table(r);
 	fprintf(fp, "<footer class=\"note\"><p>%s</p></footer>\n",
 	        L("学位使用率 = 招生 ÷ 学位。片区内缺学位：划入该校片区的小区中没有学位的学生。"
 	          "“多一个学位的作用”来自方案的影子价格。",
@@ -1165,6 +1225,10 @@ int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	memset(&r, 0, sizeof r);
 	r.hp = &hp;
 	r.en = opts && opts->lang == CM_LANG_EN;
+	if (opts && opts->runs && opts->n_runs >= 2) {
+		r.runs = opts->runs;
+		r.n_runs = opts->n_runs;
+	}
 	if (opts && opts->title)
 		r.title = opts->title;
 	else

@@ -371,6 +371,16 @@ def ikoma(cli, chromium):
     check(p.returncode == 0, "Ikoma: solve --report exits 0 (%s)" % p.stderr.strip()[-300:])
     if p.returncode:
         return
+    # the base's report compares the scenarios: a row per plan and level
+    with open(report, encoding="utf-8") as f:
+        base_html = f.read()
+    m = re.search(r'<table class="scenarios">(.*?)</table>', base_html, re.S)
+    rows = len(re.findall(r"<tr><td>", m.group(1))) if m else 0
+    check(rows == 2 and "close-sakuragaoka" in (m.group(1) if m else ""),
+          "Ikoma: the base report compares the closure: %d rows (base and closure, primary)" % rows)
+    dom, console = browse(chromium, url(report), "--dump-dom")
+    check(not console and 'class="scenarios"' in dom,
+          "Ikoma: the base report with its comparison renders without console messages")
     plans = {"base": plan, "closure": os.path.join(TMP, "ikoma-close-sakuragaoka.gpkg")}
     for name, path in plans.items():
         if not os.path.exists(path):
