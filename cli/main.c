@@ -35,6 +35,7 @@ typedef struct cli {
 	double stage_start;  /* when it began, seconds (CLOCK_MONOTONIC) */
 	int stage_pct;       /* its last percentage */
 	const char *report; /* solve --report FILE: the HTML report of each plan */
+	int en;             /* --lang en: solve's reports in English too (else Chinese) */
 	const char *ranges; /* solve --ranges FILE: the enrolment ranges of each plan */
 	const char *map;    /* solve --map FILE: the maps of each plan */
 } cli;
@@ -470,7 +471,8 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			}
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
 				char *html = path_with(c->report, s->name, NULL);
-				rc = html ? cm_report_html(sc->ctx, path, html, NULL) : CM_ENOMEM;
+				cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
+				rc = html ? cm_report_html(sc->ctx, path, html, &ho) : CM_ENOMEM;
 				free(html);
 			}
 			if (!rc && c->ranges) { /* its ranges beside the base's: FILE-NAME.md */
@@ -508,7 +510,7 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	}
 	if (!rc && n > 1 && c->report) {
 		/* the base's report again, now with the scenarios compared */
-		cm_html_opts ho = {.lang = CM_LANG_ZH, .runs = runs, .n_runs = n};
+		cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH, .runs = runs, .n_runs = n};
 		rc = cm_report_html(sc->ctx, output, c->report, &ho);
 	}
 	for (i = 0; i <= sc->cfg->n_scenarios && ds && plans; i++) {
@@ -668,8 +670,10 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		cm_map_opts mo = {.title = NULL, .level = -1};
 		rc = cm_map_draw(sc.ctx, output, map, &mo);
 	}
-	if (!rc && c->report)
-		rc = cm_report_html(sc.ctx, output, c->report, NULL);
+	if (!rc && c->report) {
+		cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
+		rc = cm_report_html(sc.ctx, output, c->report, &ho);
+	}
 	end_progress(c);
 	if (rc) {
 		report_error(&sc);
@@ -1090,6 +1094,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	set_language(lang);
+	c.en = lang && !strcmp(lang, "en"); /* reports are Chinese unless --lang en */
 	c.progress = !c.quiet;
 	c.tty = isatty(STDERR_FILENO);
 	cmd = argv[optind];
