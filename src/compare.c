@@ -90,7 +90,7 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 	/* (the open checked these layers and fields: the two errors below are
 	 * believed unreachable, but for a layer of compounds without features) */
 	if (!rc && !(lyr = cm__planfile_layer(&pf, "compounds")))
-		rc = cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no compounds layer)", path);
+		rc = cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no compounds layer)"), path);
 	if (!rc) {
 		i_id = cm__planfile_field(lyr, "compound_id");
 		i_name = cm__planfile_field(lyr, "name");
@@ -100,15 +100,15 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 				i_p[lv][k] = cm__planfile_field(lyr, pupil_f[lv][k]);
 		}
 		if (i_id < 0 || i_s[0] < 0 || i_s[1] < 0)
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer compounds: no field compound_id, "
-			               "school_primary or school_junior", path);
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer compounds: no field compound_id, "
+			               "school_primary or school_junior"), path);
 	}
 	if (!rc)
 		OGR_L_ResetReading(lyr);
 	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		c_comp *c = cm__vec_push(&out->comps);
 		if (!c) {
-			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		} else {
 			c->id = cm__strdup(cm__planfile_str(f, i_id));
 			c->name = cm__strdup(cm__planfile_str(f, i_name));
@@ -117,12 +117,12 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 				c->pupils[lv] = (int)(cm__planfile_num(f, i_p[lv][0]) + cm__planfile_num(f, i_p[lv][1]));
 			}
 			if (!c->id || !c->name || !c->school[0] || !c->school[1])
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		}
 		OGR_F_Destroy(f);
 	}
 	if (!rc && !(lyr = cm__planfile_layer(&pf, "schools")))
-		rc = cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no schools layer)", path);
+		rc = cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no schools layer)"), path);
 	if (!rc) {
 		int i_sid = cm__planfile_field(lyr, "school_id"), i_n = cm__planfile_field(lyr, "name");
 		int i_lv = cm__planfile_field(lyr, "level"), i_e = cm__planfile_field(lyr, "enrolled");
@@ -131,14 +131,14 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 			int l = level_of(cm__planfile_str(f, i_lv));
 			c_school *s = l >= 0 ? cm__vec_push(&out->schools[l]) : NULL;
 			if (l >= 0 && !s) {
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			} else if (s) {
 				s->id = cm__strdup(cm__planfile_str(f, i_sid));
 				s->name = cm__strdup(cm__planfile_str(f, i_n));
 				s->level = l;
 				s->enrolled = (long)cm__planfile_num(f, i_e);
 				if (!s->id || !s->name)
-					rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+					rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 			OGR_F_Destroy(f);
 		}
@@ -151,7 +151,7 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 			out->school_index[lv] = cm__ids_index(sizeof(c_school), out->schools[lv].data,
 			                                      out->schools[lv].len);
 		if (!out->comp_index || !out->school_index[0] || !out->school_index[1])
-			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	if (rc)
 		c_plan_free(out);
@@ -279,7 +279,7 @@ done:
 	c_plan_free(&B);
 	if (rc) {
 		cm_comparison_free(c);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	*out = c;
 	return 0;

@@ -183,12 +183,12 @@ int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target)
 	char *old = NULL;
 	int rc = 0;
 	if (sync_path(tmp) != 0 || lstat(tmp, &st_tmp) != 0)
-		return cm__error(ctx, CM_EIO, "%s: cannot write it: %s", target, strerror(errno));
+		return cm__error(ctx, CM_EIO, _("%s: cannot write it: %s"), target, strerror(errno));
 	if (!S_ISDIR(st_tmp.st_mode) || lstat(target, &st_target) != 0 ||
 	    !S_ISDIR(st_target.st_mode)) {
 		/* a file, or a folder where there was none: one rename */
 		if (rename(tmp, target) != 0)
-			return cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+			return cm__error(ctx, CM_EIO, _("%s: cannot move it into place: %s"), target,
 			                 strerror(errno));
 		sync_parent(target);
 		return 0;
@@ -200,18 +200,18 @@ int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target)
 		return 0;
 	}
 	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-		return cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+		return cm__error(ctx, CM_EIO, _("%s: cannot move it into place: %s"), target,
 		                 strerror(errno));
 	/* no exchange here: aside, then in (cm__out_tidy restores the old one
 	 * if the run dies between the two) */
 	if (!(old = cm__sprintf("%s.old-%ld", target, (long)getpid())))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	cm__out_remove(old);
 	if (rename(target, old) != 0)
-		rc = cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot move it into place: %s"), target,
 		               strerror(errno));
 	else if (rename(tmp, target) != 0) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot move it into place: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot move it into place: %s"), target,
 		               strerror(errno));
 		(void)rename(old, target);
 	} else {
@@ -237,10 +237,10 @@ int cm_output_open(cm_ctx *ctx, const char *path, cm_output **out)
 		if (o)
 			free(o->target);
 		free(o);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	if (!(o->fp = fopen(o->tmp, "w"))) {
-		int rc = cm__error(ctx, CM_EIO, "%s: cannot write it: %s", path, strerror(errno));
+		int rc = cm__error(ctx, CM_EIO, _("%s: cannot write it: %s"), path, strerror(errno));
 		free(o->tmp);
 		free(o->target);
 		free(o);
@@ -271,13 +271,13 @@ int cm_output_commit(cm_ctx *ctx, cm_output *o)
 {
 	int rc, failed;
 	if (!o)
-		return cm__error(ctx, CM_ERROR, "no output to finish");
+		return cm__error(ctx, CM_ERROR, _("no output to finish"));
 	failed = fflush(o->fp) != 0 || ferror(o->fp);
 	if (fclose(o->fp) != 0)
 		failed = 1;
 	o->fp = NULL;
 	if (failed) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot write it: %s", o->target, strerror(errno));
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot write it: %s"), o->target, strerror(errno));
 		cm_output_abort(o);
 		return rc;
 	}
@@ -381,14 +381,14 @@ int cm__pg_split(cm_ctx *ctx, const char *pg, const char *schema, char **conn, c
 	size_t i, n;
 	*conn = *schema_out = NULL;
 	if (!c)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	for (i = 0; i < 2; i++) {
 		char *v, *opt;
 		size_t len;
 		while (pg_option(c, keys[i], &v, &len, &opt)) {
 			if (!sc && !schema && !(sc = cm__sprintf("%.*s", (int)len, v))) {
 				free(c);
-				return cm__error(ctx, CM_ENOMEM, "out of memory");
+				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 			memmove(opt, v + len, strlen(v + len) + 1);
 		}
@@ -398,15 +398,15 @@ int cm__pg_split(cm_ctx *ctx, const char *pg, const char *schema, char **conn, c
 		c[--n] = '\0';
 	if (!sc && !(sc = cm__strdup(schema ? schema : CM__PG_SCHEMA))) {
 		free(c);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	n = strlen(sc);
 	for (i = 0; i < n; i++)
 		if (!((sc[i] >= 'a' && sc[i] <= 'z') || sc[i] == '_' || (i && sc[i] >= '0' && sc[i] <= '9')))
 			break;
 	if (n == 0 || n > 40 || i < n) {
-		int rc = cm__error(ctx, CM_EINPUT, "schema '%s': a plan's schema is 1 to 40 of a-z, 0-9 "
-		                   "and _, not starting with a digit", sc);
+		int rc = cm__error(ctx, CM_EINPUT, _("schema '%s': a plan's schema is 1 to 40 of a-z, 0-9 "
+		                   "and _, not starting with a digit"), sc);
 		free(c);
 		free(sc);
 		return rc;
@@ -430,7 +430,7 @@ int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const char *suff
 		return rc;
 	full = suffix ? cm__sprintf("%s_%s", sc, suffix) : cm__strdup(sc);
 	if (!full) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto out;
 	}
 	for (p = full + strlen(sc); *p; p++) {
@@ -443,7 +443,7 @@ int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const char *suff
 	if ((rc = cm__pg_split(ctx, conn, full, &conn2, &sc2)))
 		goto out;
 	if (!(*out = cm__sprintf("%s schemas=%s", conn2, sc2)))
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 out:
 	free(conn);
 	free(sc);

@@ -152,7 +152,7 @@ static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, int named, 
 			m_area *a = cm__vec_push(out);
 			if (!a) {
 				OGR_F_Destroy(f);
-				return cm__error(ctx, CM_ENOMEM, "out of memory");
+				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 			memset(a, 0, sizeof *a);
 			a->g = OGR_G_Clone(g);
@@ -160,7 +160,7 @@ static int read_areas(cm_ctx *ctx, OGRLayerH lyr, const char *level, int named, 
 			if (named && (!(a->school_id = cm__strdup(cm__planfile_str(f, i_id))) ||
 			              !(a->name = cm__strdup(cm__planfile_str(f, i_n >= 0 ? i_n : i_id))))) {
 				OGR_F_Destroy(f);
-				return cm__error(ctx, CM_ENOMEM, "out of memory");
+				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 		}
 		OGR_F_Destroy(f);
@@ -176,7 +176,7 @@ static int plan_has_level(cm_ctx *ctx, cm__planfile *src, const char *level, int
 	int i_lv;
 	*found = 0;
 	if (!lyr)
-		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", src->path);
+		return cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no summary layer)"), src->path);
 	i_lv = cm__planfile_field(lyr, "level");
 	OGR_L_ResetReading(lyr);
 	while (!*found && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
@@ -211,16 +211,16 @@ static int closed_schools(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, co
 	size_t n = sc->schools.len, i;
 	int i_lv, i_id, i_n, i_s, i_b;
 	if (!lyr || OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)) == 0)
-		return cm__error(ctx, CM_EINPUT, "%s: the base plan has no catchment areas (a CSV plan "
-		                 "has no geometry)", base->path);
+		return cm__error(ctx, CM_EINPUT, _("%s: the base plan has no catchment areas (a CSV plan "
+		                 "has no geometry)"), base->path);
 	own = cm__planfile_layer(src, "catchments");
 	a = OGR_L_GetSpatialRef(lyr);
 	b = own ? OGR_L_GetSpatialRef(own) : NULL;
 	if ((a == NULL) != (b == NULL) || (a && !OSRIsSame(a, b)))
-		return cm__error(ctx, CM_EINPUT, "%s: the base plan is not in the CRS of %s: is it "
-		                 "this plan's base?", base->path, src->path);
+		return cm__error(ctx, CM_EINPUT, _("%s: the base plan is not in the CRS of %s: is it "
+		                 "this plan's base?"), base->path, src->path);
 	if (!(lyr = cm__planfile_layer(base, "schools")))
-		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no schools layer)",
+		return cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no schools layer)"),
 		                 base->path);
 	i_lv = cm__planfile_field(lyr, "level");
 	i_id = cm__planfile_field(lyr, "school_id");
@@ -248,7 +248,7 @@ static int closed_schools(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, co
 			memset(s, 0, sizeof *s);
 		if (!s || !(s->id = cm__strdup(id)) || !(s->name = cm__strdup(cm__planfile_str(f, i_n)))) {
 			OGR_F_Destroy(f);
-			return cm__error(ctx, CM_ENOMEM, "out of memory");
+			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		}
 		s->x = OGR_G_GetX(g, 0);
 		s->y = OGR_G_GetY(g, 0);
@@ -275,7 +275,7 @@ static int closed_schools(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, co
 				if (!s->former && !strcmp(s->id, cm__planfile_str(f, i_id)) &&
 				    !(s->former = OGR_G_Clone(g))) {
 					OGR_F_Destroy(f);
-					return cm__error(ctx, CM_ENOMEM, "out of memory");
+					return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 				}
 			}
 			OGR_F_Destroy(f);
@@ -301,7 +301,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 
 	lyr = cm__planfile_layer(src, "summary");
 	if (!lyr)
-		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", src->path);
+		return cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no summary layer)"), src->path);
 	i_lv = cm__planfile_field(lyr, "level");
 	i_a = cm__planfile_field(lyr, "pupils");
 	i_b = cm__planfile_field(lyr, "placed");
@@ -331,8 +331,8 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 
 	lyr = cm__planfile_layer(src, "catchments");
 	if (!lyr || OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)) == 0)
-		return cm__error(ctx, CM_EINPUT, "%s: the plan has no catchment areas to draw (a CSV "
-		                 "plan has no geometry: write it as gpkg, shp or geojson)", src->path);
+		return cm__error(ctx, CM_EINPUT, _("%s: the plan has no catchment areas to draw (a CSV "
+		                 "plan has no geometry: write it as gpkg, shp or geojson)"), src->path);
 	srs = OGR_L_GetSpatialRef(lyr);
 	sc->geographic = srs && OSRIsGeographic(srs);
 	sc->crs = cm__strdup(srs ? OSRGetName(srs) : "");
@@ -354,7 +354,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 				m_compound *c = cm__vec_push(&sc->compounds);
 				if (!c) {
 					OGR_F_Destroy(f);
-					return cm__error(ctx, CM_ENOMEM, "out of memory");
+					return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 				}
 				c->g = OGR_G_Clone(g);
 				c->unplaced = (int)cm__planfile_num(f, i_a);
@@ -367,7 +367,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 
 	lyr = cm__planfile_layer(src, "schools");
 	if (!lyr)
-		return cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no schools layer)", src->path);
+		return cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no schools layer)"), src->path);
 	i_lv = cm__planfile_field(lyr, "level");
 	i_a = cm__planfile_field(lyr, "name");
 	i_b = cm__planfile_field(lyr, "sector");
@@ -386,7 +386,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 			if (!s || !(s->name = cm__strdup(cm__planfile_str(f, i_a))) ||
 			    !(s->id = cm__strdup(cm__planfile_str(f, i_e)))) {
 				OGR_F_Destroy(f);
-				return cm__error(ctx, CM_ENOMEM, "out of memory");
+				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 			s->x = OGR_G_GetX(g, 0);
 			s->y = OGR_G_GetY(g, 0);
@@ -426,14 +426,14 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 			if (t == wkbLineString || t == wkbMultiLineString) {
 				if (!(slot = cm__vec_push(&sc->roads)) || !(*slot = OGR_G_Clone(g))) {
 					OGR_F_Destroy(f);
-					return cm__error(ctx, CM_ENOMEM, "out of memory");
+					return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 				}
 			}
 			OGR_F_Destroy(f);
 		}
 	}
 	if (!sc->scenario || !sc->title || !sc->crs)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	return 0;
 }
 
@@ -745,8 +745,8 @@ static cairo_font_face_t *cjk_font(cm_ctx *ctx)
 		return NULL;
 	if (FcPatternGetCharSet(match, FC_CHARSET, 0, &cs) != FcResultMatch ||
 	    !FcCharSetHasChar(cs, 0x5b66 /* 学 */))
-		cm__log(ctx, CM_LOG_WARN, "no font with Chinese characters is installed: names will "
-		        "not show (on Debian: apt-get install fonts-wqy-microhei)");
+		cm__log(ctx, CM_LOG_WARN, _("no font with Chinese characters is installed: names will "
+		        "not show (on Debian: apt-get install fonts-wqy-microhei)"));
 	face = cairo_ft_font_face_create_for_pattern(match);
 	FcPatternDestroy(match);
 	return face;
@@ -1603,9 +1603,9 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 	map_out out = {NULL, 0};
 	int rc = 0, i;
 	if (!tmp)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!(out.fp = fopen(tmp, "wb"))) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot write the map: %s", path, strerror(errno));
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot write the map: %s"), path, strerror(errno));
 		free(tmp);
 		return rc;
 	}
@@ -1618,7 +1618,7 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 		cm__vec_init(&p.boxes, 4 * sizeof(double));
 		rc = scene_load(ctx, src, base, levels[i], opts, &sc, &found);
 		if (!rc && !found)
-			rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no %s level", src->path, levels[i]);
+			rc = cm__error(ctx, CM_EINPUT, _("%s: the plan has no %s level"), src->path, levels[i]);
 		if (!rc) {
 			/* a scratch surface measures text for the layout */
 			cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 8, 8);
@@ -1652,7 +1652,7 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 			st = cairo_status(p.cr);
 			cairo_destroy(p.cr);
 			if (st != CAIRO_STATUS_SUCCESS)
-				rc = cm__error(ctx, CM_EIO, "%s: drawing failed: %s", path,
+				rc = cm__error(ctx, CM_EIO, _("%s: drawing failed: %s"), path,
 				               cairo_status_to_string(st));
 		}
 		cm__vec_free(&p.boxes);
@@ -1666,19 +1666,19 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 			st = cairo_surface_status(surf);
 		cairo_surface_destroy(surf);
 		if (!rc && st != CAIRO_STATUS_SUCCESS)
-			rc = cm__error(ctx, CM_EIO, "%s: cannot write the map: %s", path,
+			rc = cm__error(ctx, CM_EIO, _("%s: cannot write the map: %s"), path,
 			               cairo_status_to_string(st));
 	}
 	if (fclose(out.fp) != 0)
 		out.failed = 1;
 	if (!rc && out.failed)
-		rc = cm__error(ctx, CM_EIO, "%s: cannot write the map (a full disk?)", path);
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot write the map (a full disk?)"), path);
 	if (!rc)
 		rc = cm__out_place(ctx, tmp, path);
 	if (rc)
 		cm__out_remove(tmp);
 	else
-		cm__log(ctx, CM_LOG_INFO, "Map written to %s", path);
+		cm__log(ctx, CM_LOG_INFO, _("Map written to %s"), path);
 	free(tmp);
 	return rc;
 }
@@ -1695,7 +1695,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	memset(&src, 0, sizeof src);
 	memset(&base, 0, sizeof base);
 	if (map_format_of(path, &fmt))
-		return cm__error(ctx, CM_EINPUT, "%s: a map must end in .png, .svg or .pdf", path);
+		return cm__error(ctx, CM_EINPUT, _("%s: a map must end in .png, .svg or .pdf"), path);
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = cm__planfile_open(ctx, &src, plan_path);
@@ -1711,12 +1711,12 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 		if (found)
 			levels[nlevels++] = all[i];
 		else if (!rc && opts && opts->level == i)
-			rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no %s level", plan_path, all[i]);
+			rc = cm__error(ctx, CM_EINPUT, _("%s: the plan has no %s level"), plan_path, all[i]);
 	}
 	if (!rc && nlevels == 0)
-		rc = cm__error(ctx, CM_EINPUT, "%s: the plan has no solved level to draw", plan_path);
+		rc = cm__error(ctx, CM_EINPUT, _("%s: the plan has no solved level to draw"), plan_path);
 	if (!rc && !(font = cjk_font(ctx)))
-		rc = cm__error(ctx, CM_EIO, "no font at all: install fonts-wqy-microhei");
+		rc = cm__error(ctx, CM_EIO, _("no font at all: install fonts-wqy-microhei"));
 	cm__progress(ctx, 0, "drawing maps");
 	if (!rc && (fmt == MAP_PDF || nlevels == 1)) {
 		rc = render(ctx, &src, opts && opts->base ? &base : NULL, path, fmt, levels, nlevels, opts,
@@ -1726,7 +1726,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 			char *one = level_path(path, levels[i]);
 			rc = one ? render(ctx, &src, opts && opts->base ? &base : NULL, one, fmt, &levels[i], 1,
 			                  opts, font)
-			         : cm__error(ctx, CM_ENOMEM, "out of memory");
+			         : cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			free(one);
 		}
 	}

@@ -72,7 +72,7 @@ static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 	if ((rc = cm__input_ok(ctx, path, "plan")))
 		return rc;
 	if (!(pf->root = cm__strdup(path)))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!is_dir(path)) {
 		/* an exported spreadsheet (catchment export): its first row is the
 		 * header, in a sheet of text too; read as sheets are loaded */
@@ -80,15 +80,15 @@ static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 		if (n > 5 && !strcasecmp(path + n - 5, ".xlsx"))
 			CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
 		pf->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-		return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: cannot open the plan: %s", path,
+		return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, _("%s: cannot open the plan: %s"), path,
 		                               CPLGetLastErrorMsg());
 	}
 	if (has_file(path, "summary.geojson")) {
 		pf->dir = cm__strdup(path);
-		return pf->dir ? 0 : cm__error(ctx, CM_ENOMEM, "out of memory");
+		return pf->dir ? 0 : cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	pf->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-	return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, "%s: not a plan folder GDAL can read", path);
+	return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, _("%s: not a plan folder GDAL can read"), path);
 }
 
 /* The comment on schema `schema`: 1 and *out (caller frees, "" for
@@ -128,7 +128,7 @@ int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **sho
 	*shown = bare ? cm__sprintf("%s schemas=%s", bare, schema) : NULL;
 	read = cm__sprintf("%s schemas=%s", conn, schema);
 	if (!*shown || !read) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto out;
 	}
 	GDALAllRegister();
@@ -137,14 +137,14 @@ int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **sho
 	found = g ? pg_schema_comment(g, schema, &comment) : -1;
 	if (found != 1 || strncmp(comment, CM__PG_MARKER, strlen(CM__PG_MARKER))) {
 		if (found < 0)
-			rc = cm__error(ctx, CM_EINPUT, "%s: cannot read the plan from the database: %s",
+			rc = cm__error(ctx, CM_EINPUT, _("%s: cannot read the plan from the database: %s"),
 			               *shown, CPLGetLastErrorMsg());
 		else if (!found)
-			rc = cm__error(ctx, CM_EINPUT, "%s: no schema %s in the database: no such plan",
+			rc = cm__error(ctx, CM_EINPUT, _("%s: no schema %s in the database: no such plan"),
 			               *shown, schema);
 		else
-			rc = cm__error(ctx, CM_EINPUT, "%s: schema %s is not a catchment plan (its comment does "
-			          "not start with '%s')", *shown, schema, CM__PG_MARKER);
+			rc = cm__error(ctx, CM_EINPUT, _("%s: schema %s is not a catchment plan (its comment does "
+			          "not start with '%s')"), *shown, schema, CM__PG_MARKER);
 		if (g)
 			GDALClose(g);
 		g = NULL;
@@ -176,7 +176,7 @@ int cm__planfile_open(cm_ctx *ctx, cm__planfile *pf, const char *path)
 			return rc;
 		pf->path = pf->shown;
 		if (!(pf->root = cm__strdup(pf->shown)))
-			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		else
 			rc = cm__planfile_check(ctx, pf);
 		if (rc)
@@ -190,7 +190,7 @@ int cm__planfile_open(cm_ctx *ctx, cm__planfile *pf, const char *path)
 		if (dot && !strchr(dot, '/'))
 			*dot = '\0';
 		rc = bare && is_dir(bare) ? open_as_is(ctx, pf, bare)
-		                          : cm__error(ctx, CM_EINPUT, "%s: no such plan", path);
+		                          : cm__error(ctx, CM_EINPUT, _("%s: no such plan"), path);
 		free(bare);
 	} else {
 		rc = open_as_is(ctx, pf, path);
@@ -352,14 +352,14 @@ static void count_of(OGRFeatureH f, int i, long max, long *out, int *set, char *
 	*set = r > 0;
 	why[0] = '\0';
 	if (r < 0)
-		snprintf(why, n, "'%.40s' is not a finite number", text);
+		snprintf(why, n, _("'%.40s' is not a finite number"), text);
 	else if (r > 0 && v < 0)
-		snprintf(why, n, "'%.40s' is negative: a count is 0 or more", text);
+		snprintf(why, n, _("'%.40s' is negative: a count is 0 or more"), text);
 	else if (r > 0 && v != floor(v))
-		snprintf(why, n, "'%.40s' is not a whole number", text);
+		snprintf(why, n, _("'%.40s' is not a whole number"), text);
 	else if (r > 0 && v > (double)max)
-		snprintf(why, n, "'%.40s' is more than %ld, the most a plan can hold here "
-		         "(docs/input.md)", text, max);
+		snprintf(why, n, _("'%.40s' is more than %ld, the most a plan can hold here "
+		         "(docs/input.md)"), text, max);
 	else
 		*out = (long)v;
 }
@@ -373,8 +373,8 @@ int cm__planfile_count(cm_ctx *ctx, const char *file, const char *layer, OGRFeat
 	if (!why[0])
 		return 0;
 	label = cm__feature_label((long)OGR_F_GetFID(f), id);
-	rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field %s: %s", file, layer,
-	               label ? label : "a feature",
+	rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: %s"), file, layer,
+	               label ? label : _("a feature"),
 	               OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i)), why);
 	free(label);
 	return rc;
@@ -449,6 +449,9 @@ typedef struct pcheck {
 static const char *const layer_names[L_N] = {"summary", "schools", "compounds", "assignment",
                                              "catchments", "zones", "changes"};
 static const char *const level_names[CM_NLEVELS] = {"primary", "junior"};
+/* A level named in a sentence, in the reader's words (level_names: the
+ * engine's values, as a field holds them). */
+#define LEVEL(lv) cm__level_label((cm_level)(lv))
 
 /* A field's name in this plan (a shapefile's short name). */
 static const char *field_name(const pcheck *pc, const char *name)
@@ -463,21 +466,28 @@ static const char *const pupil_fields[CM_NLEVELS][2] = {{"primary_local", "prima
 
 /* An error about layer `li` of the plan, feature `fid` (< 0: the layer
  * itself; `id` its id) and `field` and `field2` (engine names; NULL:
- * none). */
+ * none).  Said piece by piece, each piece translated, the names kept. */
 static int vbad(pcheck *pc, int li, long fid, const char *id, const char *field,
                 const char *field2, const char *fmt, va_list ap)
 {
 	char *what = cm__vsprintf(fmt, ap);
 	char *label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
-	int rc = cm__error(pc->ctx, CM_EINPUT, "%s, layer %s%s%s%s%s%s%s: %s",
-	                   pc->file[li] ? pc->file[li] : pc->pf->path, layer_names[li],
-	                   label ? ", " : "", label ? label : "",
-	                   !field ? "" : field2 ? ", fields " : ", field ",
-	                   field ? field_name(pc, field) : "", field && field2 ? " and " : "",
-	                   field && field2 ? field_name(pc, field2) : "",
-	                   what ? what : "(out of memory)");
+	char *where = cm__sprintf(_("%s, layer %s"), pc->file[li] ? pc->file[li] : pc->pf->path,
+	                          layer_names[li]);
+	char *at = label ? cm__sprintf(_("%s, %s"), where ? where : "", label) : NULL;
+	char *fields = !field ? NULL
+	               : field2 ? cm__sprintf(_("%s, fields %s and %s"), at ? at : where ? where : "",
+	                                      field_name(pc, field), field_name(pc, field2))
+	                        : cm__sprintf(_("%s, field %s"), at ? at : where ? where : "",
+	                                      field_name(pc, field));
+	int rc = cm__error(pc->ctx, CM_EINPUT, _("%s: %s"),
+	                   fields ? fields : at ? at : where ? where : "",
+	                   what ? what : _("(out of memory)"));
 	free(what);
 	free(label);
+	free(where);
+	free(at);
+	free(fields);
 	return rc;
 }
 
@@ -539,15 +549,15 @@ static int check_field(pcheck *pc, prow *r, int k)
 		const char *s = r->s[k] = cm__planfile_str(r->f, i);
 		r->set[k] = *s != '\0';
 		if (!r->set[k])
-			return fs->flags & FULL ? bad(pc, r, k, "empty; a plan leaves it empty nowhere") : 0;
+			return fs->flags & FULL ? bad(pc, r, k, _("empty; a plan leaves it empty nowhere")) : 0;
 		if (fs->value == CM__V_LEVEL && (r->n[k] = level_of(s)) < 0)
-			return bad(pc, r, k, "'%.40s' is not primary or junior", s);
+			return bad(pc, r, k, _("'%.40s' is not primary or junior"), s);
 		if (fs->value == CM__V_SEAT && (r->n[k] = seat_of(s)) < 0)
-			return bad(pc, r, k, "'%.40s' is not public, purchased, fee or unplaced", s);
+			return bad(pc, r, k, _("'%.40s' is not public, purchased, fee or unplaced"), s);
 		if (fs->value == CM__V_SECTOR && strcmp(s, "public") && strcmp(s, "private"))
-			return bad(pc, r, k, "'%.40s' is not public or private", s);
+			return bad(pc, r, k, _("'%.40s' is not public or private"), s);
 		if (fs->value == CM__V_COLOR && !is_colour(s))
-			return bad(pc, r, k, "'%.40s' is not a colour (#rrggbb)", s);
+			return bad(pc, r, k, _("'%.40s' is not a colour (#rrggbb)"), s);
 		return 0;
 	}
 	r->s[k] = "";
@@ -560,18 +570,18 @@ static int check_field(pcheck *pc, prow *r, int k)
 		const char *text = OGR_F_GetFieldAsString(r->f, i);
 		r->set[k] = got > 0;
 		if (got < 0)
-			return bad(pc, r, k, "'%.40s' is not a finite number", text);
+			return bad(pc, r, k, _("'%.40s' is not a finite number"), text);
 		if (got > 0 && fs->value == CM__V_WHOLE && (v != floor(v) || fabs(v) > (double)fs->max))
-			return bad(pc, r, k, "'%.40s' is not a whole number from %ld to %ld", text,
+			return bad(pc, r, k, _("'%.40s' is not a whole number from %ld to %ld"), text,
 			           -fs->max, fs->max);
 		if (got > 0 && fs->value == CM__V_POS && v < 0)
-			return bad(pc, r, k, "'%.40s' is negative", text);
+			return bad(pc, r, k, _("'%.40s' is negative"), text);
 		if (got > 0 && fs->value == CM__V_SHARE && !(v >= 0 && v <= 1))
-			return bad(pc, r, k, "'%.40s' is not a share from 0 to 1", text);
+			return bad(pc, r, k, _("'%.40s' is not a share from 0 to 1"), text);
 		r->n[k] = got > 0 && fs->value == CM__V_WHOLE ? (long)v : 0;
 	}
 	if (!r->set[k] && (fs->flags & FULL))
-		return bad(pc, r, k, "empty; a plan leaves it empty nowhere");
+		return bad(pc, r, k, _("empty; a plan leaves it empty nowhere"));
 	return 0;
 }
 
@@ -598,30 +608,30 @@ static int open_layer(pcheck *pc, int li, int *found)
 	int k, required, nspec;
 	*found = 0;
 	if (!l || l->nfields > NF) /* unreachable: planschema.c's table and NF agree */
-		return cm__error(pc->ctx, CM_EINPUT, "layer %s: not in the plan's schema",
+		return cm__error(pc->ctx, CM_EINPUT, _("layer %s: not in the plan's schema"),
 		                 layer_names[li]);
 	pc->li = li;
 	pc->spec = spec = l->fields;
 	pc->nspec = nspec = l->nfields;
 	required = l->required;
 	if (!(pc->file[li] = cm__planfile_file(pc->pf, layer_names[li])))
-		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 	CPLErrorReset();
 	if (!(pc->lyr = cm__planfile_layer(pc->pf, layer_names[li]))) {
 		if (pc->pf->root && is_dir(pc->pf->root) && access(pc->file[li], F_OK) == 0)
-			return cm__error(pc->ctx, CM_EINPUT, "%s: layer %s cannot be read (%s): the file "
-			                 "is cut short or damaged", pc->file[li], layer_names[li],
+			return cm__error(pc->ctx, CM_EINPUT, _("%s: layer %s cannot be read (%s): the file "
+			                 "is cut short or damaged"), pc->file[li], layer_names[li],
 			                 CPLGetLastErrorMsg());
 		if (!required)
 			return 0;
 		if (pc->pf->root && is_dir(pc->pf->root))
-			return cm__error(pc->ctx, CM_EINPUT, "%s: not a whole catchment plan: layer %s is "
+			return cm__error(pc->ctx, CM_EINPUT, _("%s: not a whole catchment plan: layer %s is "
 			                 "missing (no %s); a plan has the layers assignment, schools, "
-			                 "summary, compounds and catchments", pc->pf->root, layer_names[li],
+			                 "summary, compounds and catchments"), pc->pf->root, layer_names[li],
 			                 pc->file[li]);
-		return cm__error(pc->ctx, CM_EINPUT, "%s: not a whole catchment plan: layer %s is "
+		return cm__error(pc->ctx, CM_EINPUT, _("%s: not a whole catchment plan: layer %s is "
 		                 "missing; a plan has the layers assignment, schools, summary, "
-		                 "compounds and catchments", pc->file[li], layer_names[li]);
+		                 "compounds and catchments"), pc->file[li], layer_names[li]);
 	}
 	*found = 1;
 	for (k = 0; k < nspec; k++) {
@@ -630,12 +640,12 @@ static int open_layer(pcheck *pc, int li, int *found)
 		if (pc->idx[k] < 0 && (spec[k].flags & NEED) && OGR_L_GetFeatureCount(pc->lyr, TRUE) != 0) {
 			const char *shp = cm__plan_shp_name(spec[k].name);
 			char *have = field_list(pc->lyr);
-			int rc = cm__error(pc->ctx, CM_EINPUT, "%s, layer %s: no field %s%s%s%s; the layer's "
-			                   "fields: %s", pc->file[li], layer_names[li], spec[k].name,
-			                   shp && strcmp(shp, spec[k].name) ? " (in a shapefile: " : "",
-			                   shp && strcmp(shp, spec[k].name) ? shp : "",
-			                   shp && strcmp(shp, spec[k].name) ? ")" : "",
-			                   have && *have ? have : "none");
+			char *also = shp && strcmp(shp, spec[k].name)
+			             ? cm__sprintf(_(" (in a shapefile: %s)"), shp) : NULL;
+			int rc = cm__error(pc->ctx, CM_EINPUT, _("%s, layer %s: no field %s%s; the layer's "
+			                   "fields: %s"), pc->file[li], layer_names[li], spec[k].name,
+			                   also ? also : "", have && *have ? have : _("none"));
+			free(also);
 			free(have);
 			return rc;
 		}
@@ -672,12 +682,12 @@ static int read_layer(pcheck *pc, int id_k, row_fn fn)
 	if (rc)
 		return rc;
 	if (CPLGetLastErrorType() >= CE_Failure)
-		return bad_at(pc, pc->li, -1, NULL, NULL, NULL, "cannot be read after %ld features (%s): the "
-		              "file is cut short or damaged", n, CPLGetLastErrorMsg());
+		return bad_at(pc, pc->li, -1, NULL, NULL, NULL, _("cannot be read after %ld features (%s): the "
+		              "file is cut short or damaged"), n, CPLGetLastErrorMsg());
 	promised = OGR_L_GetFeatureCount(pc->lyr, FALSE);
 	if (promised >= 0 && promised != (GIntBig)n)
-		return bad_at(pc, pc->li, -1, NULL, NULL, NULL, "%ld features could be read of the %lld the "
-		              "file says it has: the file is cut short or damaged", n,
+		return bad_at(pc, pc->li, -1, NULL, NULL, NULL, _("%ld features could be read of the %lld the "
+		              "file says it has: the file is cut short or damaged"), n,
 		              (long long)promised);
 	return 0;
 }
@@ -694,14 +704,15 @@ static pcomp *comp_find(pcheck *pc, const char *id)
 	return i >= 0 ? &((pcomp *)pc->comps.data)[i] : NULL;
 }
 
-/* An id index of `n` records of `stride` bytes; a repeated id is an error
- * naming its second feature (fids at `fid_off` in each record). */
+/* An id index of `n` records of `stride` bytes (schools when `school`, else
+ * compounds); a repeated id is an error naming its second feature (fids at
+ * `fid_off` in each record). */
 static int index_ids(pcheck *pc, int li, const char *field, const void *base, size_t n,
-                     size_t stride, size_t fid_off, const char *what, cm__id **out)
+                     size_t stride, size_t fid_off, int school, cm__id **out)
 {
 	size_t i;
 	if (!(*out = cm__ids_index(stride, base, n)))
-		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 	for (i = 1; i < n; i++) {
 		const cm__id *a = &(*out)[i - 1], *b = &(*out)[i];
 		if (!strcmp(a->id, b->id)) {
@@ -710,8 +721,10 @@ static int index_ids(pcheck *pc, int li, const char *field, const void *base, si
 			const char *rec = (const char *)base;
 			long f1 = *(const long *)(const void *)(rec + first * stride + fid_off);
 			long f2 = *(const long *)(const void *)(rec + second * stride + fid_off);
-			return bad_at(pc, li, f2, b->id, field, NULL, "%s %s appears twice (also feature "
-			              "%ld)", what, b->id, f1);
+			return bad_at(pc, li, f2, b->id, field, NULL,
+			              school ? _("school %s appears twice (also feature %ld)")
+			                     : _("compound %s appears twice (also feature %ld)"),
+			              b->id, f1);
 		}
 	}
 	return 0;
@@ -723,18 +736,18 @@ static int summary_row(pcheck *pc, prow *r)
 {
 	int lv = (int)r->n[S_LEVEL];
 	if (pc->summary_fid[lv])
-		return bad(pc, r, S_LEVEL, "%s appears twice (also feature %ld)", level_names[lv],
+		return bad(pc, r, S_LEVEL, _("%s appears twice (also feature %ld)"), level_names[lv],
 		           pc->summary_fid[lv] - 1);
 	pc->summary_fid[lv] = (long)OGR_F_GetFID(r->f) + 1;
 	if (r->set[S_KIND] && strcmp(r->s[S_KIND], "straight") && strcmp(r->s[S_KIND], "table") &&
 	    strcmp(r->s[S_KIND], "roads_walk") && strcmp(r->s[S_KIND], "roads_drive"))
-		return bad(pc, r, S_KIND, "'%.40s' is not straight, table, roads_walk or roads_drive",
+		return bad(pc, r, S_KIND, _("'%.40s' is not straight, table, roads_walk or roads_drive"),
 		           r->s[S_KIND]);
 	pc->pupils[lv] = r->n[S_PUPILS];
 	pc->placed[lv] = r->n[S_PLACED];
 	pc->unplaced[lv] = r->n[S_UNPLACED];
 	if (pc->pupils[lv] != pc->placed[lv] + pc->unplaced[lv])
-		return bad(pc, r, S_PUPILS, "%ld pupils, but placed and unplaced make %ld",
+		return bad(pc, r, S_PUPILS, _("%ld pupils, but placed and unplaced make %ld"),
 		           pc->pupils[lv], pc->placed[lv] + pc->unplaced[lv]);
 	return 0;
 }
@@ -744,12 +757,12 @@ static int schools_row(pcheck *pc, prow *r)
 	int lv = (int)r->n[K_LEVEL];
 	pschool *s = cm__vec_push(&pc->schools[lv]);
 	if (!s || !(s->id = cm__strdup(r->s[K_ID])))
-		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 	s->fid = (long)OGR_F_GetFID(r->f);
 	s->enrolled = r->n[K_ENROLLED];
 	pc->sum[lv] += s->enrolled;
 	if (r->set[K_LOCAL] && r->set[K_MIGRANT] && s->enrolled != r->n[K_LOCAL] + r->n[K_MIGRANT])
-		return bad(pc, r, K_ENROLLED, "%ld enrolled, but local and migrant make %ld", s->enrolled,
+		return bad(pc, r, K_ENROLLED, _("%ld enrolled, but local and migrant make %ld"), s->enrolled,
 		           r->n[K_LOCAL] + r->n[K_MIGRANT]);
 	return 0;
 }
@@ -759,7 +772,7 @@ static int compounds_row(pcheck *pc, prow *r)
 	pcomp *c = cm__vec_push(&pc->comps);
 	int lv;
 	if (!c || !(c->id = cm__strdup(r->s[C_ID])))
-		return cm__error(pc->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 	c->fid = (long)OGR_F_GetFID(r->f);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const char *school = r->s[C_SCHOOL + lv];
@@ -768,19 +781,19 @@ static int compounds_row(pcheck *pc, prow *r)
 		pc->sum[lv] += c->pupils[lv];
 		pc->sum2[lv] += c->unplaced[lv];
 		if (pc->summary_fid[lv] && !r->set[C_UNPLACED + lv])
-			return bad(pc, r, C_UNPLACED + lv, "empty, but the plan solved the %s level",
-			           level_names[lv]);
+			return bad(pc, r, C_UNPLACED + lv, _("empty, but the plan solved the %s level"),
+			           LEVEL(lv));
 		if (c->unplaced[lv] > c->pupils[lv])
-			return bad(pc, r, C_UNPLACED + lv, "%ld pupils without a place, of %ld %s pupils",
-			           c->unplaced[lv], c->pupils[lv], level_names[lv]);
+			return bad(pc, r, C_UNPLACED + lv, _("%ld pupils without a place, of %ld %s pupils"),
+			           c->unplaced[lv], c->pupils[lv], LEVEL(lv));
 		if (r->set[C_DETOUR + lv] && !*school)
-			return bad(pc, r, C_DETOUR + lv, "a detour ratio, but no %s catchment school",
-			           level_names[lv]);
+			return bad(pc, r, C_DETOUR + lv, _("a detour ratio, but no %s catchment school"),
+			           LEVEL(lv));
 		if (*school) {
 			pschool *s = school_find(pc, lv, school);
 			if (!s)
-				return bad(pc, r, C_SCHOOL + lv, "school %s is not in the schools layer (%s) "
-				           "at the %s level", school, pc->file[L_SCHOOLS], level_names[lv]);
+				return bad(pc, r, C_SCHOOL + lv, _("school %s is not in the schools layer (%s) "
+				           "at the %s level"), school, pc->file[L_SCHOOLS], LEVEL(lv));
 			s->named++;
 		}
 	}
@@ -795,18 +808,18 @@ static int assignment_row(pcheck *pc, prow *r)
 	pcomp *c = comp_find(pc, r->s[A_CID]);
 	pschool *s = NULL;
 	if (!c)
-		return bad(pc, r, A_CID, "compound %s is not in the compounds layer (%s)", r->s[A_CID],
+		return bad(pc, r, A_CID, _("compound %s is not in the compounds layer (%s)"), r->s[A_CID],
 		           pc->file[L_COMPOUNDS]);
 	if (!pc->summary_fid[lv])
-		return bad(pc, r, A_LEVEL, "the summary (%s) has no %s level", pc->file[L_SUMMARY],
-		           level_names[lv]);
+		return bad(pc, r, A_LEVEL, _("the summary (%s) has no %s level"), pc->file[L_SUMMARY],
+		           LEVEL(lv));
 	if (seat == CM_SEAT_UNPLACED && *school)
-		return bad(pc, r, A_SID, "school %s for pupils without a place", school);
+		return bad(pc, r, A_SID, _("school %s for pupils without a place"), school);
 	if (seat != CM_SEAT_UNPLACED && !*school)
-		return bad(pc, r, A_SID, "empty for pupils in %s places", cm_seat_kind_name(seat));
+		return bad(pc, r, A_SID, _("empty for pupils in %s places"), cm_seat_kind_name(seat));
 	if (*school && !(s = school_find(pc, lv, school)))
-		return bad(pc, r, A_SID, "school %s is not in the schools layer (%s) at the %s level",
-		           school, pc->file[L_SCHOOLS], level_names[lv]);
+		return bad(pc, r, A_SID, _("school %s is not in the schools layer (%s) at the %s level"),
+		           school, pc->file[L_SCHOOLS], LEVEL(lv));
 	c->rows[lv] += n;
 	if (s)
 		s->assigned += n;
@@ -820,18 +833,18 @@ static int catchments_row(pcheck *pc, prow *r)
 	int lv = (int)r->n[H_LEVEL];
 	pschool *s = school_find(pc, lv, r->s[H_SID]);
 	if (!s)
-		return bad(pc, r, H_SID, "school %s is not in the schools layer (%s) at the %s level",
-		           r->s[H_SID], pc->file[L_SCHOOLS], level_names[lv]);
+		return bad(pc, r, H_SID, _("school %s is not in the schools layer (%s) at the %s level"),
+		           r->s[H_SID], pc->file[L_SCHOOLS], LEVEL(lv));
 	if (s->catchment)
-		return bad(pc, r, H_SID, "a second %s catchment of school %s (also feature %ld)",
-		           level_names[lv], s->id, s->catchment - 1);
+		return bad(pc, r, H_SID, _("a second %s catchment of school %s (also feature %ld)"),
+		           LEVEL(lv), s->id, s->catchment - 1);
 	s->catchment = (long)OGR_F_GetFID(r->f) + 1;
 	if (r->set[H_PUPILS] && r->n[H_PUPILS] != s->enrolled)
-		return bad(pc, r, H_PUPILS, "%ld pupils, but the schools layer (%s) enrols %ld there",
+		return bad(pc, r, H_PUPILS, _("%ld pupils, but the schools layer (%s) enrols %ld there"),
 		           r->n[H_PUPILS], pc->file[L_SCHOOLS], s->enrolled);
 	if (r->set[H_COMPOUNDS] && r->n[H_COMPOUNDS] != s->named)
-		return bad(pc, r, H_COMPOUNDS, "%ld compounds, but %ld in the compounds layer (%s) "
-		           "name the school", r->n[H_COMPOUNDS], s->named, pc->file[L_COMPOUNDS]);
+		return bad(pc, r, H_COMPOUNDS, _("%ld compounds, but %ld in the compounds layer (%s) "
+		           "name the school"), r->n[H_COMPOUNDS], s->named, pc->file[L_COMPOUNDS]);
 	return 0;
 }
 
@@ -839,15 +852,15 @@ static int zones_row(pcheck *pc, prow *r)
 {
 	int lv = (int)r->n[Z_LEVEL];
 	if (!school_find(pc, lv, r->s[Z_SID]))
-		return bad(pc, r, Z_SID, "school %s is not in the schools layer (%s) at the %s level",
-		           r->s[Z_SID], pc->file[L_SCHOOLS], level_names[lv]);
+		return bad(pc, r, Z_SID, _("school %s is not in the schools layer (%s) at the %s level"),
+		           r->s[Z_SID], pc->file[L_SCHOOLS], LEVEL(lv));
 	return 0;
 }
 
 static int changes_row(pcheck *pc, prow *r)
 {
 	if (!comp_find(pc, r->s[G_CID]))
-		return bad(pc, r, G_CID, "compound %s is not in the compounds layer (%s)", r->s[G_CID],
+		return bad(pc, r, G_CID, _("compound %s is not in the compounds layer (%s)"), r->s[G_CID],
 		           pc->file[L_COMPOUNDS]);
 	return 0;
 }
@@ -860,11 +873,11 @@ static int total_ok(pcheck *pc, int li, int lv, const char *const fields[2], con
 	if (got == want)
 		return 0;
 	if (!pc->summary_fid[lv])
-		return bad_at(pc, li, -1, NULL, fields[0], fields[1], "%ld %s %s in all, but the summary "
-		              "(%s) has no %s level: the plan is cut short or was edited", got,
-		              level_names[lv], what, pc->file[L_SUMMARY], level_names[lv]);
-	return bad_at(pc, li, -1, NULL, fields[0], fields[1], "%ld %s %s in all, but the summary "
-	              "(%s) says %ld: the plan is cut short or was edited", got, level_names[lv], what,
+		return bad_at(pc, li, -1, NULL, fields[0], fields[1], _("%ld %s %s in all, but the summary "
+		              "(%s) has no %s level: the plan is cut short or was edited"), got,
+		              LEVEL(lv), what, pc->file[L_SUMMARY], LEVEL(lv));
+	return bad_at(pc, li, -1, NULL, fields[0], fields[1], _("%ld %s %s in all, but the summary "
+	              "(%s) says %ld: the plan is cut short or was edited"), got, LEVEL(lv), what,
 	              pc->file[L_SUMMARY], want);
 }
 
@@ -885,9 +898,9 @@ static int check_layers(pcheck *pc)
 		return rc;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		if ((rc = index_ids(pc, L_SCHOOLS, "school_id", pc->schools[lv].data, pc->schools[lv].len,
-		                    sizeof(pschool), offsetof(pschool, fid), "school",
+		                    sizeof(pschool), offsetof(pschool, fid), 1,
 		                    &pc->school_index[lv])) ||
-		    (rc = total_ok(pc, L_SCHOOLS, lv, enrolled_field, "pupils enrolled", pc->sum[lv],
+		    (rc = total_ok(pc, L_SCHOOLS, lv, enrolled_field, _("pupils enrolled"), pc->sum[lv],
 		                   pc->placed[lv])))
 			return rc;
 		pc->sum[lv] = 0;
@@ -896,12 +909,12 @@ static int check_layers(pcheck *pc)
 	if ((rc = open_layer(pc, L_COMPOUNDS, &found)) ||
 	    (rc = read_layer(pc, C_ID, compounds_row)) ||
 	    (rc = index_ids(pc, L_COMPOUNDS, "compound_id", pc->comps.data, pc->comps.len,
-	                    sizeof(pcomp), offsetof(pcomp, fid), "compound", &pc->comp_index)))
+	                    sizeof(pcomp), offsetof(pcomp, fid), 0, &pc->comp_index)))
 		return rc;
 	for (lv = 0; lv < CM_NLEVELS; lv++)
-		if ((rc = total_ok(pc, L_COMPOUNDS, lv, pupil_fields[lv], "pupils", pc->sum[lv],
+		if ((rc = total_ok(pc, L_COMPOUNDS, lv, pupil_fields[lv], _("pupils"), pc->sum[lv],
 		                   pc->pupils[lv])) ||
-		    (rc = total_ok(pc, L_COMPOUNDS, lv, unplaced_fields[lv], "pupils without a place",
+		    (rc = total_ok(pc, L_COMPOUNDS, lv, unplaced_fields[lv], _("pupils without a place"),
 		                   pc->sum2[lv], pc->unplaced[lv])))
 			return rc;
 
@@ -913,13 +926,13 @@ static int check_layers(pcheck *pc)
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			if (c->rows[lv] != c->pupils[lv])
 				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, pupil_fields[lv][0],
-				              pupil_fields[lv][1], "%ld %s pupils, but the assignment layer "
-				              "(%s) has %ld of them: the plan is cut short or was edited",
-				              c->pupils[lv], level_names[lv], pc->file[L_ASSIGNMENT], c->rows[lv]);
+				              pupil_fields[lv][1], _("%ld %s pupils, but the assignment layer "
+				              "(%s) has %ld of them: the plan is cut short or was edited"),
+				              c->pupils[lv], LEVEL(lv), pc->file[L_ASSIGNMENT], c->rows[lv]);
 			if (c->rows_unplaced[lv] != c->unplaced[lv])
 				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, unplaced_fields[lv][0], NULL,
-				              "%ld pupils without a place, but the assignment layer (%s) has "
-				              "%ld: the plan is cut short or was edited", c->unplaced[lv],
+				              _("%ld pupils without a place, but the assignment layer (%s) has "
+				              "%ld: the plan is cut short or was edited"), c->unplaced[lv],
 				              pc->file[L_ASSIGNMENT], c->rows_unplaced[lv]);
 		}
 	}
@@ -927,9 +940,9 @@ static int check_layers(pcheck *pc)
 		for (i = 0; i < pc->schools[lv].len; i++) {
 			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
 			if (s->assigned != s->enrolled)
-				return bad_at(pc, L_SCHOOLS, s->fid, s->id, "enrolled", NULL, "%ld %s pupils "
+				return bad_at(pc, L_SCHOOLS, s->fid, s->id, "enrolled", NULL, _("%ld %s pupils "
 				              "enrolled, but the assignment layer (%s) places %ld there: the "
-				              "plan is cut short or was edited", s->enrolled, level_names[lv],
+				              "plan is cut short or was edited"), s->enrolled, LEVEL(lv),
 				              pc->file[L_ASSIGNMENT], s->assigned);
 		}
 
@@ -940,9 +953,9 @@ static int check_layers(pcheck *pc)
 		for (i = 0; i < pc->schools[lv].len; i++) {
 			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
 			if (s->named && !s->catchment)
-				return bad_at(pc, L_CATCHMENTS, -1, NULL, NULL, NULL, "no %s catchment of school %s, "
+				return bad_at(pc, L_CATCHMENTS, -1, NULL, NULL, NULL, _("no %s catchment of school %s, "
 				              "which %ld compounds in the compounds layer (%s) name: the plan "
-				              "is cut short or was edited", level_names[lv], s->id, s->named,
+				              "is cut short or was edited"), LEVEL(lv), s->id, s->named,
 				              pc->file[L_COMPOUNDS]);
 		}
 

@@ -308,7 +308,7 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 	free(sidx);
 	if (rc) {
 		cm_previous_free(p);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	*out = p;
 	return 0;
@@ -343,7 +343,7 @@ static int check_plan(cm_ctx *ctx, const char *path, int *plan)
 	if (rc == CM_EINPUT) {
 		char msg[sizeof ctx->errmsg];
 		snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
-		rc = cm__error(ctx, rc, "last year's plan (previous_plan): %s", msg);
+		rc = cm__error(ctx, rc, _("last year's plan (previous_plan): %s"), msg);
 	}
 	return rc;
 }
@@ -447,12 +447,12 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	if ((rc = check_plan(ctx, source, &plan)))
 		return rc;
 	if (!(path = cm__source_shown(source)))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = open_previous(ctx, source, plan);
 	CPLPopErrorHandler();
 	if (!g) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot open last year's plan (previous_plan)", path);
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot open last year's plan (previous_plan)"), path);
 		free(path);
 		return rc;
 	}
@@ -461,9 +461,9 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	else if (!(lyr = GDALDatasetGetLayerByName(g, "assignment")) && GDALDatasetGetLayerCount(g) == 1)
 		lyr = GDALDatasetGetLayer(g, 0);
 	if (!lyr) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: no layer %s in last year's plan%s", path,
+		rc = cm__error(ctx, CM_EINPUT, _("%s: no layer %s in last year's plan%s"), path,
 		               cfg->previous.layer ? cfg->previous.layer : "assignment",
-		               cfg->previous.layer ? "" : " (set previous_plan_layer)");
+		               cfg->previous.layer ? "" : _(" (set previous_plan_layer)"));
 		goto done;
 	}
 	lname = OGR_L_GetName(lyr);
@@ -475,8 +475,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	flo = cm__field_named(defn, cm__plan_field_names("local", names));
 	fm = cm__field_named(defn, cm__plan_field_names("migrant", names));
 	if (fc < 0 || fl < 0 || fs < 0) {
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: last year's plan needs the fields "
-		               "compound_id, level and school_id; field %s is missing", path, lname,
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: last year's plan needs the fields "
+		               "compound_id, level and school_id; field %s is missing"), path, lname,
 		               fc < 0 ? "compound_id" : fl < 0 ? "level" : "school_id");
 		goto done;
 	}
@@ -486,7 +486,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	for (lv = 0; lv < CM_NLEVELS; lv++)
 		best[lv] = calloc(ds->n_compounds + 1, sizeof(int));
 	if (!p || !cidx || !sidx || !best[0] || !best[1]) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	OGR_L_ResetReading(lyr);
@@ -498,17 +498,17 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		cm_level level;
 		int pupils = 1, counted = flo >= 0 || fm >= 0;
 		if (!*cid) {
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field %s: empty", path, lname,
-			               label ? label : "a feature",
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: empty"), path, lname,
+			               label ? label : _("a feature"),
 			               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fc)));
 		} else if (parse_level(OGR_F_GetFieldAsString(f, fl), &level)) {
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field level: '%s' is not primary "
-			               "or junior", path, lname, label ? label : "a feature",
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field level: '%s' is not primary "
+			               "or junior"), path, lname, label ? label : _("a feature"),
 			               OGR_F_GetFieldAsString(f, fl));
 		} else if (!known_seat(seat)) {
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s, field seat_kind: '%s' is not "
-			               "public, purchased, fee or unplaced", path, lname,
-			               label ? label : "a feature", seat);
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field seat_kind: '%s' is not "
+			               "public, purchased, fee or unplaced"), path, lname,
+			               label ? label : _("a feature"), seat);
 		} else if ((rc = cm__planfile_count(ctx, path, lname, f, flo, cid, CM_MAX_COUNT, &nl)) ||
 		           (rc = cm__planfile_count(ctx, path, lname, f, fm, cid, CM_MAX_COUNT, &nm))) {
 			/* a count that is none: the message names it */
@@ -516,11 +516,11 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			/* a compound the data no longer has */
 		} else if (!strcmp(seat, "unplaced")) {
 			if (counted && add_pair(p, level, (size_t)ci, -1, nl, nm))
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		} else if (strcmp(seat, "public")) {
 			/* private places: part of the compound's pupils, at no catchment school */
 			if (counted && add_pair(p, level, (size_t)ci, -2, nl, nm))
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		} else if (!*sid) {
 			/* no school named */
 		} else {
@@ -531,28 +531,28 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 				pupils = (int)(nl + nm);
 			if (pupils > 0 && si >= 0 && cm_school_teaches(&ds->schools[si], level) &&
 			    add_pair(p, level, (size_t)ci, si, nl, nm))
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			if (rc) {
 				/* out of memory */
 			} else if (flo < 0 && fm < 0 && best[level][ci] > 0) {
-				rc = cm__error(ctx, CM_EINPUT, "%s, layer %s, %s: compound %s has two %s "
-				               "schools in last year's plan", path, lname,
-				               label ? label : "a feature", cid, cm_level_name(level));
+				rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s: compound %s has two %s "
+				               "schools in last year's plan"), path, lname,
+				               label ? label : _("a feature"), cid, cm__level_label(level));
 			} else if (pupils > best[level][ci] ||
 			           (pupils == best[level][ci] && pupils > 0 &&
 			            strcmp(sid, cm_previous_school_id(p, ds, level, (size_t)ci)) < 0)) {
 				best[level][ci] = pupils;
 				if (set_school(p, ds, sidx, level, (size_t)ci, sid))
-					rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+					rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 		}
 		free(label);
 		OGR_F_Destroy(f);
 	}
 	if (!rc && index_pairs(p))
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!rc && colours_from_file(p, g, ds, sidx))
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 done:
 	free(cidx);
 	free(sidx);

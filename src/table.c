@@ -41,15 +41,15 @@ static int open_xlsx(cm__table *t, const char *sheet, int zh)
 	int k;
 	GDALAllRegister();
 	if (!(drv = GDALGetDriverByName("XLSX")))
-		return cm__error(t->ctx, CM_EIO, "%s: this GDAL has no XLSX driver", t->target);
+		return cm__error(t->ctx, CM_EIO, _("%s: this GDAL has no XLSX driver"), t->target);
 	if (!(t->mem = cm__sprintf("/vsimem/catchment-table-%p.xlsx", (void *)t)))
-		return cm__error(t->ctx, CM_ENOMEM, "out of memory");
+		return cm__error(t->ctx, CM_ENOMEM, _("out of memory"));
 	CPLErrorReset();
 	t->ds = GDALCreate(drv, t->mem, 0, 0, 0, GDT_Unknown, NULL);
 	if (t->ds)
 		t->lyr = GDALDatasetCreateLayer(t->ds, sheet, NULL, wkbNone, NULL);
 	if (!t->lyr)
-		return cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+		return cm__error(t->ctx, CM_EIO, _("%s: cannot write it: %s"), t->target,
 		                 CPLGetLastErrorMsg());
 	for (k = 0; k < t->ncols; k++) {
 		OGRFieldDefnH fd = OGR_Fld_Create(zh ? t->cols[k].zh : t->cols[k].name,
@@ -57,7 +57,7 @@ static int open_xlsx(cm__table *t, const char *sheet, int zh)
 		OGRErr e = OGR_L_CreateField(t->lyr, fd, 1);
 		OGR_Fld_Destroy(fd);
 		if (e != OGRERR_NONE)
-			return cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+			return cm__error(t->ctx, CM_EIO, _("%s: cannot write it: %s"), t->target,
 			                 CPLGetLastErrorMsg());
 	}
 	return 0;
@@ -73,7 +73,7 @@ int cm__table_open(cm_ctx *ctx, const char *path, const char *sheet, const cm__t
 	*out = NULL;
 	if (!t || !(t->target = cm__strdup(path))) {
 		free(t);
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	t->ctx = ctx;
 	t->cols = cols;
@@ -132,7 +132,7 @@ int cm__table_row(cm__table *t, const char *const *cells)
 		e = OGR_L_CreateFeature(t->lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
-			t->rc = cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+			t->rc = cm__error(t->ctx, CM_EIO, _("%s: cannot write it: %s"), t->target,
 			                  CPLGetLastErrorMsg());
 		return t->rc;
 	}
@@ -157,12 +157,12 @@ int cm__table_close(cm__table *t, int ok)
 			CPLErrorReset();
 			GDALClose(t->ds);
 			if (ok && !rc && CPLGetLastErrorType() >= CE_Failure)
-				rc = cm__error(t->ctx, CM_EIO, "%s: cannot write it: %s", t->target,
+				rc = cm__error(t->ctx, CM_EIO, _("%s: cannot write it: %s"), t->target,
 				               CPLGetLastErrorMsg());
 		}
 		buf = VSIGetMemFileBuffer(t->mem, &len, TRUE);
 		if (ok && !rc && !buf)
-			rc = cm__error(t->ctx, CM_EIO, "%s: cannot write it: GDAL made no file", t->target);
+			rc = cm__error(t->ctx, CM_EIO, _("%s: cannot write it: GDAL made no file"), t->target);
 		if (ok && !rc && !(rc = cm_output_open(t->ctx, t->target, &o))) {
 			fwrite(buf, 1, (size_t)len, cm_output_stream(o));
 			rc = cm_output_commit(t->ctx, o);

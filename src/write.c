@@ -632,8 +632,8 @@ static int write_pg_styles(writer *w, const cm_dataset *ds, const char *schema)
 		free(lit);
 	}
 	if (bad) {
-		cm__log(w->ctx, CM_LOG_WARN, "%s: no QGIS styles in public.layer_styles (%s); the "
-		        "plan is written without them", w->path, CPLGetLastErrorMsg());
+		cm__log(w->ctx, CM_LOG_WARN, _("%s: no QGIS styles in public.layer_styles (%s); the "
+		        "plan is written without them"), w->path, CPLGetLastErrorMsg());
 		return pg_exec(w, "ROLLBACK TO SAVEPOINT catchment_styles");
 	}
 	return pg_exec(w, "RELEASE SAVEPOINT catchment_styles");
@@ -730,7 +730,7 @@ int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path)
 	in[n++] = cfg->file;
 	for (i = 0; i < n; i++)
 		if (covers_input(path, in[i]))
-			return cm__error(ctx, CM_EINPUT, "%s: refusing to write over an input (%s)", path,
+			return cm__error(ctx, CM_EINPUT, _("%s: refusing to write over an input (%s)"), path,
 			                 in[i]);
 	for (i = 0; i < cfg->n_scenarios; i++) {
 		const cm_scenario *sc = &cfg->scenarios[i];
@@ -738,8 +738,8 @@ int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path)
 		                : covers_input(path, sc->new_compounds.path) ? sc->new_compounds.path
 		                                                              : NULL;
 		if (p)
-			return cm__error(ctx, CM_EINPUT, "%s: refusing to write over an input (%s, "
-			                 "scenario %s)", path, p, sc->name);
+			return cm__error(ctx, CM_EINPUT, _("%s: refusing to write over an input (%s, "
+			                 "scenario %s)"), path, p, sc->name);
 	}
 	return 0;
 }
@@ -754,7 +754,7 @@ static int replaceable_gpkg(cm_ctx *ctx, const char *path)
 	if (stat(path, &st) != 0)
 		return 0;
 	if (!S_ISREG(st.st_mode))
-		return cm__error(ctx, CM_EINPUT, "%s exists and is not a file: refusing to replace it",
+		return cm__error(ctx, CM_EINPUT, _("%s exists and is not a file: refusing to replace it"),
 		                 path);
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
@@ -762,8 +762,8 @@ static int replaceable_gpkg(cm_ctx *ctx, const char *path)
 	if (g)
 		GDALClose(g);
 	CPLPopErrorHandler();
-	return ok ? 0 : cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: refusing "
-	                          "to replace it", path);
+	return ok ? 0 : cm__error(ctx, CM_EINPUT, _("%s exists and is not a catchment plan: refusing "
+	                          "to replace it"), path);
 }
 
 /* The output format: [output] format, else the path's extension. */
@@ -786,8 +786,8 @@ static int pick_format(cm_ctx *ctx, const cm_config *cfg, const char *path, out_
 		return 0;
 	}
 	return cm__error(ctx, CM_EINPUT,
-	                 "%s: no output format: name one with --format or [output] format (gpkg, "
-	                 "shp, geojson, csv), or end the path in .gpkg", path);
+	                 _("%s: no output format: name one with --format or [output] format (gpkg, "
+	                 "shp, geojson, csv), or end the path in .gpkg"), path);
 }
 
 /* 1 when `file` is inside the folder `dir` (at any depth). */
@@ -818,11 +818,11 @@ static int replaceable_folder(cm_ctx *ctx, const char *dir)
 	if (lstat(dir, &st) != 0)
 		return 0;
 	if (!(marker = cm__sprintf("%s/%s", dir, CM__PLAN_MARKER)))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	ok = S_ISDIR(st.st_mode) && stat(marker, &st) == 0 && S_ISREG(st.st_mode);
 	free(marker);
-	return ok ? 0 : cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: "
-	                          "refusing to replace it", dir);
+	return ok ? 0 : cm__error(ctx, CM_EINPUT, _("%s exists and is not a catchment plan: "
+	                          "refusing to replace it"), dir);
 }
 
 /* Ends a writer's work: a GeoPackage's transaction committed, the
@@ -832,7 +832,7 @@ static int writer_close(writer *w, cm_ctx *ctx, const char *target)
 {
 	int i;
 	if (w->format == FMT_GPKG && GDALDatasetCommitTransaction(w->gds) != OGRERR_NONE)
-		return cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
+		return cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
 		                 CPLGetLastErrorMsg());
 	if (w->gds)
 		GDALClose(w->gds);
@@ -871,8 +871,8 @@ static int verify(writer *w, const char *tmp)
 	}
 	if (g)
 		GDALClose(g);
-	return bad ? cm__error(w->ctx, CM_EIO, "%s: writing the plan failed: the file written "
-	                       "does not read back whole (%s layer; a full disk?)", w->path,
+	return bad ? cm__error(w->ctx, CM_EIO, _("%s: writing the plan failed: the file written "
+	                       "does not read back whole (%s layer; a full disk?)"), w->path,
 	                       w->made[i - 1].name)
 	           : 0;
 }
@@ -978,8 +978,8 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	int rc = 0, i, exists, began = 0;
 
 	if (cfg->output.format)
-		return cm__error(ctx, CM_EINPUT, "[output] format (--format) %s: a plan written to "
-		                 "PostgreSQL (PG:...) has no format to choose; leave it out",
+		return cm__error(ctx, CM_EINPUT, _("[output] format (--format) %s: a plan written to "
+		                 "PostgreSQL (PG:...) has no format to choose; leave it out"),
 		                 cfg->output.format);
 	if ((rc = cm__pg_split(ctx, path, cfg->output.schema, &conn, &schema)))
 		return rc;
@@ -988,7 +988,7 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	tmp = cm__sprintf("%s__catchment_new", schema);
 	old = cm__sprintf("%s__catchment_old", schema);
 	if (!target || !tmp || !old) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto out;
 	}
 	memset(&w, 0, sizeof w);
@@ -1001,18 +1001,18 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	w.gds = GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, pg_drv, NULL, NULL);
 	w.srs = OSRNewSpatialReference(ds->crs_wkt);
 	if (!w.gds || !w.srs) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot connect to write the plan: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot connect to write the plan: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
 	if ((exists = pg_schema_comment(&w, schema, &comment)) < 0) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot read the database's schemas: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot read the database's schemas: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
 	if (exists && strncmp(comment, CM__PG_MARKER, strlen(CM__PG_MARKER))) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: schema %s exists and is not a catchment plan: "
-		               "refusing to replace it (name another with --schema or [output] schema)",
+		rc = cm__error(ctx, CM_EINPUT, _("%s: schema %s exists and is not a catchment plan: "
+		               "refusing to replace it (name another with --schema or [output] schema)"),
 		               target, schema);
 		goto done;
 	}
@@ -1020,17 +1020,17 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	name = cm__sprintf("%s (%s), written by catchment %s", CM__PG_MARKER,
 	                   cfg->name ? cfg->name : "", cm_version());
 	if (!name || !(comment = pg_literal(name))) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	if (GDALDatasetStartTransaction(w.gds, FALSE) != OGRERR_NONE ||
 	    (began = 1, pg_exec(&w, "CREATE SCHEMA \"%s\"", tmp))) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot begin writing the plan: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot begin writing the plan: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
 	if (write_layers(&w, plan, ds, cfg)) {
-		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
@@ -1038,8 +1038,8 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	for (i = 0; i < w.nmade; i++) {
 		if (OGR_L_SyncToDisk(w.made[i].lyr) != OGRERR_NONE ||
 		    OGR_L_GetFeatureCount(w.made[i].lyr, TRUE) != w.made[i].n) {
-			rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: the %s layer does not "
-			               "read back whole: %s", target, w.made[i].name, CPLGetLastErrorMsg());
+			rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: the %s layer does not "
+			               "read back whole: %s"), target, w.made[i].name, CPLGetLastErrorMsg());
 			goto done;
 		}
 	}
@@ -1048,13 +1048,13 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	    (exists && pg_exec(&w, "DROP SCHEMA \"%s\" CASCADE", old)) ||
 	    pg_exec(&w, "COMMENT ON SCHEMA \"%s\" IS %s", schema, comment) ||
 	    write_pg_styles(&w, ds, schema)) {
-		rc = cm__error(ctx, CM_EIO, "%s: putting the plan in place failed: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: putting the plan in place failed: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
 	began = 0;
 	if (GDALDatasetCommitTransaction(w.gds) != OGRERR_NONE)
-		rc = cm__error(ctx, CM_EIO, "%s: the plan's transaction did not commit: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: the plan's transaction did not commit: %s"), target,
 		               CPLGetLastErrorMsg());
 done:
 	if (began)
@@ -1093,7 +1093,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	 * after the path without its extension. */
 	target = cm__strdup(path);
 	if (!target)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (fmt != FMT_GPKG) {
 		char *dot = strrchr(target, '.');
 		if (dot && !strchr(dot, '/'))
@@ -1116,7 +1116,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	if (!drv || !tmp) {
 		free(target);
 		free(tmp);
-		return cm__error(ctx, CM_EIO, "GDAL cannot write this format here");
+		return cm__error(ctx, CM_EIO, _("GDAL cannot write this format here"));
 	}
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
@@ -1134,12 +1134,12 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 			made = 0;
 	}
 	if (!made || !w.srs) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot create the plan: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
 	if (write_layers(&w, plan, ds, cfg)) {
-		rc = cm__error(ctx, CM_EIO, "%s: writing the plan failed: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
@@ -1156,7 +1156,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 			ok = 0;
 		free(marker);
 		if (!ok) {
-			rc = cm__error(ctx, CM_EIO, "%s: cannot finish the plan", target);
+			rc = cm__error(ctx, CM_EIO, _("%s: cannot finish the plan"), target);
 			goto done;
 		}
 	}
@@ -1245,8 +1245,8 @@ static int replaceable_xlsx(cm_ctx *ctx, const char *path)
 	ok = g && GDALDatasetGetLayerByName(g, "assignment") && GDALDatasetGetLayerByName(g, "summary");
 	if (g)
 		GDALClose(g);
-	return ok ? 0 : cm__error(ctx, CM_EINPUT, "%s exists and is not a catchment plan: refusing "
-	                          "to replace it", path);
+	return ok ? 0 : cm__error(ctx, CM_EINPUT, _("%s exists and is not a catchment plan: refusing "
+	                          "to replace it"), path);
 }
 
 /* The export's format: `format`, else the path's extension. */
@@ -1267,8 +1267,8 @@ static int export_format(cm_ctx *ctx, const char *path, const char *format, int 
 		cfg.output.format = (char *)(uintptr_t)format;
 		if (format && !cm__streq_ci(format, "gpkg") && !cm__streq_ci(format, "shp") &&
 		    !cm__streq_ci(format, "geojson") && !cm__streq_ci(format, "csv"))
-			return cm__error(ctx, CM_EINPUT, "%s: no such format: gpkg, shp, geojson, csv or "
-			                 "xlsx", format);
+			return cm__error(ctx, CM_EINPUT, _("%s: no such format: gpkg, shp, geojson, csv or "
+			                 "xlsx"), format);
 		return pick_format(ctx, &cfg, path, out);
 	}
 }
@@ -1286,8 +1286,8 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 
 	memset(&w, 0, sizeof w);
 	if (cm__is_pg(path))
-		return cm__error(ctx, CM_EINPUT, "%s: export writes files (gpkg, shp, geojson, csv, "
-		                 "xlsx); a plan goes into PostgreSQL with solve -o PG:...", path);
+		return cm__error(ctx, CM_EINPUT, _("%s: export writes files (gpkg, shp, geojson, csv, "
+		                 "xlsx); a plan goes into PostgreSQL with solve -o PG:..."), path);
 	if ((rc = export_format(ctx, path, format, &xlsx, &fmt)))
 		return rc;
 	GDALAllRegister();
@@ -1297,7 +1297,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		return rc;
 	}
 	if (!(target = cm__strdup(path))) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	if (fmt != FMT_GPKG && !xlsx) { /* a folder, named after the path less its extension */
@@ -1306,7 +1306,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 			*dot = '\0';
 	}
 	if (same_file(target, src.root) || inside(target, src.root) || inside(src.root, target)) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: refusing to write over the plan exported (%s)",
+		rc = cm__error(ctx, CM_EINPUT, _("%s: refusing to write over the plan exported (%s)"),
 		               target, src.path);
 		goto done;
 	}
@@ -1332,7 +1332,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	tmp = xlsx ? (mem = cm__sprintf("/vsimem/catchment-export-%p.xlsx", (void *)&w))
 	           : cm__out_temp(target);
 	if (!tmp) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
@@ -1347,7 +1347,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 			made = 0;
 	}
 	if (!made) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot create the plan: %s", target,
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target,
 		               CPLGetLastErrorMsg());
 		goto done;
 	}
@@ -1361,7 +1361,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		if (!(lyr = cm__planfile_layer(&src, lname)))
 			continue;
 		if (export_layer(&w, lyr, lname)) {
-			rc = cm__error(ctx, CM_EIO, "%s: writing the %s layer failed: %s", target,
+			rc = cm__error(ctx, CM_EIO, _("%s: writing the %s layer failed: %s"), target,
 			               lname, CPLGetLastErrorMsg());
 			goto done;
 		}
@@ -1379,23 +1379,23 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		for (i = 0; i < w.nmade && g && !rc; i++) {
 			OGRLayerH l = GDALDatasetGetLayerByName(g, w.made[i].name);
 			if (!l || OGR_L_GetFeatureCount(l, TRUE) != w.made[i].n)
-				rc = cm__error(ctx, CM_EIO, "%s: the %s sheet does not read back whole (%lld "
-				               "rows of %ld)", target, w.made[i].name,
+				rc = cm__error(ctx, CM_EIO, _("%s: the %s sheet does not read back whole (%lld "
+				               "rows of %ld)"), target, w.made[i].name,
 				               l ? (long long)OGR_L_GetFeatureCount(l, TRUE) : -1LL,
 				               w.made[i].n);
 		}
 		if (g)
 			GDALClose(g);
 		else if (!rc)
-			rc = cm__error(ctx, CM_EIO, "%s: the spreadsheet does not read back", target);
+			rc = cm__error(ctx, CM_EIO, _("%s: the spreadsheet does not read back"), target);
 		CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
 		buf = rc ? NULL : VSIGetMemFileBuffer(mem, &len, FALSE);
 		if (!rc && !buf)
-			rc = cm__error(ctx, CM_EIO, "%s: the spreadsheet was not made", target);
+			rc = cm__error(ctx, CM_EIO, _("%s: the spreadsheet was not made"), target);
 		if (!rc && !(rc = cm_output_open(ctx, target, &o))) {
 			if (fwrite(buf, 1, (size_t)len, cm_output_stream(o)) != (size_t)len) {
 				cm_output_abort(o);
-				rc = cm__error(ctx, CM_EIO, "%s: cannot write the plan (a full disk?)", target);
+				rc = cm__error(ctx, CM_EIO, _("%s: cannot write the plan (a full disk?)"), target);
 			} else {
 				rc = cm_output_commit(ctx, o);
 			}
@@ -1413,7 +1413,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 			ok = 0;
 		free(marker);
 		if (!ok) {
-			rc = cm__error(ctx, CM_EIO, "%s: cannot finish the plan", target);
+			rc = cm__error(ctx, CM_EIO, _("%s: cannot finish the plan"), target);
 			goto done;
 		}
 	}
