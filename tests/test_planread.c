@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 #include <gdal.h>
+#include <locale.h>
 #include <ogr_api.h>
 
 #include <stdio.h>
@@ -753,6 +754,45 @@ Test(planread, missing_layers_and_fields)
 	FAILS(&f, p, "layer assignment is missing", file);
 	free(file);
 	free(p);
+	fx_free(&f);
+}
+
+/* Asked for in Chinese at the library (as test_check's report_text_in_chinese:
+ * C.UTF-8, LANGUAGE=zh_CN, the build's catalogue), a plan missing a layer and
+ * a plan with a bad count are refused in Chinese sentences that keep the
+ * file, layer and field names and the value as they are. */
+static void speak_chinese(int on)
+{
+	setenv("LC_ALL", "", 1);
+	setenv("LANG", on ? "zh_CN.UTF-8" : "C.UTF-8", 1);
+	setenv("LANGUAGE", on ? "zh_CN" : "", 1);
+	setlocale(LC_MESSAGES, "C.UTF-8");
+	cr_assert_eq(cm_messages_bind(getenv("CATCHMENT_LOCALEDIR")), 0);
+}
+
+Test(planread, errors_in_chinese)
+{
+	fx f;
+	char *p, *file, want[1024];
+	const char *id;
+	fx_setup(&f);
+	speak_chinese(1);
+	p = write_plan(&f, "zh1", "csv");
+	file = path_in(p, "summary.csv");
+	cr_assert_eq(unlink(file), 0);
+	snprintf(want, sizeof want, "%s:不是完整的 catchment 方案:缺少图层 summary(没有 %s);"
+	         "方案应有图层 assignment、schools、summary、compounds 和 catchments", p, file);
+	FAILS(&f, p, want);
+	cr_assert_null(strstr(last_msg, "is missing"), "%s", last_msg);
+	free(file);
+	free(p);
+	p = write_plan(&f, "zh2", "csv");
+	id = csv_set(p, "compounds.csv", 2, "primary_local", "-5");
+	snprintf(want, sizeof want, "%s,图层 compounds,要素 2(代码 %s),字段 primary_local:'-5' "
+	         "为负数:人数应为 0 或以上", at(p, "compounds.csv"), id);
+	FAILS(&f, p, want);
+	free(p);
+	speak_chinese(0);
 	fx_free(&f);
 }
 
