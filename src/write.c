@@ -825,6 +825,22 @@ static int replaceable_folder(cm_ctx *ctx, const char *dir)
 	                          "refusing to replace it"), dir);
 }
 
+/* A folder plan's marker file (CM__PLAN_MARKER) in `tmp`: what makes the
+ * folder a plan of ours, which only a plan may replace.  `how`: "written"
+ * or "exported".  0, or CM_EIO with the message set. */
+static int write_marker(cm_ctx *ctx, const char *tmp, const char *target, const char *how,
+                        const char *name)
+{
+	char *marker = cm__sprintf("%s/%s", tmp, CM__PLAN_MARKER);
+	FILE *fp = marker ? fopen(marker, "w") : NULL;
+	int ok = fp && fprintf(fp, "A catchment plan (%s), %s by catchment %s.\n", name ? name : "",
+	                       how, cm_version()) > 0;
+	if (fp && fclose(fp) != 0)
+		ok = 0;
+	free(marker);
+	return ok ? 0 : cm__error(ctx, CM_EIO, _("%s: cannot finish the plan"), target);
+}
+
 /* Ends a writer's work: a GeoPackage's transaction committed, the
  * dataset and a folder's parts closed (GDAL writes them out then).  0, or
  * CM_EIO with the message set (the caller cleans up). */
@@ -1147,19 +1163,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 		goto done;
 	if ((rc = verify(&w, tmp)))
 		goto done;
-	if (fmt != FMT_GPKG) {
-		char *marker = cm__sprintf("%s/%s", tmp, CM__PLAN_MARKER);
-		FILE *fp = marker ? fopen(marker, "w") : NULL;
-		int ok = fp && fprintf(fp, "A catchment plan (%s), written by catchment %s.\n",
-		                       cfg->name ? cfg->name : "", cm_version()) > 0;
-		if (fp && fclose(fp) != 0)
-			ok = 0;
-		free(marker);
-		if (!ok) {
-			rc = cm__error(ctx, CM_EIO, _("%s: cannot finish the plan"), target);
-			goto done;
-		}
-	}
+	if (fmt != FMT_GPKG && (rc = write_marker(ctx, tmp, target, "written", cfg->name)))
+		goto done;
 	rc = cm__out_place(ctx, tmp, target);
 done:
 	if (w.gds)
@@ -1404,19 +1409,8 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	}
 	if ((rc = verify(&w, tmp)))
 		goto done;
-	if (fmt != FMT_GPKG) {
-		char *marker = cm__sprintf("%s/%s", tmp, CM__PLAN_MARKER);
-		FILE *fp = marker ? fopen(marker, "w") : NULL;
-		int ok = fp && fprintf(fp, "A catchment plan (%s), exported by catchment %s.\n",
-		                       name ? name : "", cm_version()) > 0;
-		if (fp && fclose(fp) != 0)
-			ok = 0;
-		free(marker);
-		if (!ok) {
-			rc = cm__error(ctx, CM_EIO, _("%s: cannot finish the plan"), target);
-			goto done;
-		}
-	}
+	if (fmt != FMT_GPKG && (rc = write_marker(ctx, tmp, target, "exported", name)))
+		goto done;
 	rc = cm__out_place(ctx, tmp, target);
 done:
 	if (w.gds)
