@@ -611,6 +611,18 @@ void cm__html_text(FILE *fp, const char *s)
 	}
 }
 
+void cm__html_head(FILE *fp, int en, const char *title, const char *style_)
+{
+	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	        "<meta name=\"generator\" content=\"catchment %s\">\n<title>",
+	        en ? "en" : "zh-CN", cm_version());
+	cm__html_text(fp, title);
+	fputs("</title>\n", fp);
+	fputs(style_, fp);
+	fputs("</head>\n<body>\n", fp);
+}
+
 void cm__js_string(FILE *fp, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -1165,14 +1177,8 @@ static void write_report(const report *r)
 	const cm__hplan *hp = r->hp;
 	FILE *fp = r->fp;
 	int lv;
-	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	        "<meta name=\"generator\" content=\"catchment %s\">\n<title>",
-	        r->en ? "en" : "zh-CN", cm_version());
-	esc(r, r->title);
-	fputs("</title>\n", fp);
-	fputs(style, fp);
-	fputs("</head>\n<body>\n<header><h1>", fp);
+	cm__html_head(fp, r->en, r->title, style);
+	fputs("<header><h1>", fp);
 	esc(r, r->title);
 	fprintf(fp, "</h1>\n<p class=\"note\">%s", L("义务教育招生划片方案 · 方案：",
 	                                              "School catchment plan · scenario: "));

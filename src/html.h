@@ -93,5 +93,8 @@ void cm__js_string(FILE *fp, const char *s);
 /* The shared pan and zoom script for every svg.map of a page (wheel,
  * drag, double-click to reset), a <script> element. */
 void cm__html_panzoom(FILE *fp);
+/* A page's start, up to and with <body>: the doctype, `en` English (else
+ * Chinese), the generator, `title` escaped, the inline `style`. */
+void cm__html_head(FILE *fp, int en, const char *title, const char *style);
 
 #endif

@@ -326,14 +326,8 @@ static void write_page(const site *st, const pinyin *py)
 {
 	const cm__hplan *hp = st->hp;
 	FILE *fp = st->fp;
-	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	        "<meta name=\"generator\" content=\"catchment %s\">\n<title>",
-	        st->en ? "en" : "zh-CN", cm_version());
-	cm__html_text(fp, st->title);
-	fputs("</title>\n", fp);
-	fputs(page_style, fp);
-	fputs("</head>\n<body>\n<h1>", fp);
+	cm__html_head(fp, st->en, st->title, page_style);
+	fputs("<h1>", fp);
 	cm__html_text(fp, st->title);
 	fprintf(fp, "</h1>\n<p><label for=\"q\">%s</label><br>\n<input id=\"q\" type=\"search\" "
 	        "autocomplete=\"off\" placeholder=\"%s\"></p>\n"
