@@ -8,6 +8,7 @@
 #include <cpl_string.h>
 #include <cpl_conv.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,15 @@ const cm_compound *compound_by_id(const cm_dataset *ds, const char *id)
 		if (!strcmp(c[i].id, id))
 			return &c[i];
 	return NULL;
+}
+
+void speak_chinese(int on)
+{
+	setenv("LC_ALL", "", 1);
+	setenv("LANG", on ? "zh_CN.UTF-8" : "C.UTF-8", 1);
+	setenv("LANGUAGE", on ? "zh_CN" : "", 1);
+	setlocale(LC_MESSAGES, "C.UTF-8");
+	cr_assert_eq(cm_messages_bind(getenv("CATCHMENT_LOCALEDIR")), 0);
 }
 
 int run_cli(const char *args, const char **output)

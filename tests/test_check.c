@@ -4,7 +4,6 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,18 +219,6 @@ Test(check, report_text)
 	cm_config_free(cfg);
 	cm_ctx_free(ctx);
 	free(ini);
-}
-
-/* Library-level Chinese (issue 14): the CLI's set_language is not in the
- * way here, so the test asks for it as the CLI does where the system lacks
- * zh_CN (C.UTF-8 with LANGUAGE=zh_CN) and binds the build's catalogue. */
-static void speak_chinese(int on)
-{
-	setenv("LC_ALL", "", 1);
-	setenv("LANG", on ? "zh_CN.UTF-8" : "C.UTF-8", 1);
-	setenv("LANGUAGE", on ? "zh_CN" : "", 1);
-	setlocale(LC_MESSAGES, "C.UTF-8");
-	cr_assert_eq(cm_messages_bind(getenv("CATCHMENT_LOCALEDIR")), 0);
 }
 
 /* check's report in Chinese: a finding's feature label and the working

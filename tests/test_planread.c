@@ -11,7 +11,6 @@
 
 #include <criterion/criterion.h>
 #include <gdal.h>
-#include <locale.h>
 #include <ogr_api.h>
 
 #include <stdio.h>
@@ -757,19 +756,10 @@ Test(planread, missing_layers_and_fields)
 	fx_free(&f);
 }
 
-/* Asked for in Chinese at the library (as test_check's report_text_in_chinese:
- * C.UTF-8, LANGUAGE=zh_CN, the build's catalogue), a plan missing a layer and
- * a plan with a bad count are refused in Chinese sentences that keep the
- * file, layer and field names and the value as they are. */
-static void speak_chinese(int on)
-{
-	setenv("LC_ALL", "", 1);
-	setenv("LANG", on ? "zh_CN.UTF-8" : "C.UTF-8", 1);
-	setenv("LANGUAGE", on ? "zh_CN" : "", 1);
-	setlocale(LC_MESSAGES, "C.UTF-8");
-	cr_assert_eq(cm_messages_bind(getenv("CATCHMENT_LOCALEDIR")), 0);
-}
-
+/* Asked for in Chinese at the library (speak_chinese, helpers.c), a plan
+ * missing a layer and a plan with a bad count are refused in Chinese
+ * sentences that keep the file, layer and field names and the value as
+ * they are. */
 Test(planread, errors_in_chinese)
 {
 	fx f;
