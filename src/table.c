@@ -177,11 +177,6 @@ int cm__table_close(cm__table *t, int ok)
 
 /* ------------------------------------------------------------ the tables */
 
-static const char *level_cell(cm_level lv)
-{
-	return cm_level_name(lv);
-}
-
 int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const cm_dataset *ds,
                     const cm_plan *plan)
 {
@@ -229,7 +224,7 @@ int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const c
 				c = &compounds[a[k].compound];
 				snprintf(local, sizeof local, "%d", a[k].local);
 				snprintf(migrant, sizeof migrant, "%d", a[k].migrant);
-				cells[0] = level_cell((cm_level)lv);
+				cells[0] = cm_level_name((cm_level)lv);
 				cells[1] = schools[i].id;
 				cells[2] = schools[i].name;
 				cells[3] = seats;
@@ -296,7 +291,7 @@ int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, cons
 			}
 			snprintf(v[11], 32, "%.2f", s->solve_seconds);
 			cells[0] = runs[r].name;
-			cells[1] = level_cell((cm_level)lv);
+			cells[1] = cm_level_name((cm_level)lv);
 			for (k = 0; k < 12; k++)
 				cells[k + 2] = v[k];
 			rc = cm__table_row(t, cells);
@@ -321,14 +316,14 @@ int cm_comparison_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
 		return rc;
 	for (i = 0; i < nx && !rc; i++) {
 		char pupils[24];
-		const char *cells[9] = {"compound", level_cell(x[i].level), x[i].compound_id, x[i].name,
+		const char *cells[9] = {"compound", cm_level_name(x[i].level), x[i].compound_id, x[i].name,
 		                        x[i].from, x[i].to, pupils, NULL, NULL};
 		snprintf(pupils, sizeof pupils, "%d", x[i].pupils);
 		rc = cm__table_row(t, cells);
 	}
 	for (i = 0; i < nsch && !rc; i++) {
 		char d[24], ea[24], eb[24];
-		const char *cells[9] = {"school", level_cell(s[i].level), s[i].school_id, s[i].name,
+		const char *cells[9] = {"school", cm_level_name(s[i].level), s[i].school_id, s[i].name,
 		                        NULL, NULL, d, ea, eb};
 		snprintf(d, sizeof d, "%+ld", s[i].enrolled_b - s[i].enrolled_a);
 		snprintf(ea, sizeof ea, "%ld", s[i].enrolled_a);
