@@ -518,7 +518,9 @@ static int all_whole(const search *S)
 }
 
 /* Rules out for good the blocks whose reduced cost at the root shows that
- * no plan using them can beat the incumbent. */
+ * no plan using them can beat the incumbent by more than the gap asked
+ * for; their bound stays in force (note_dropped), or the search would
+ * claim more than it proved. */
 static void fix_at_root(search *S)
 {
 	int k, fixed = 0;
@@ -531,6 +533,7 @@ static void fix_at_root(search *S)
 		b = lex_add(S->root, &S->root_rc[k]);
 		if (can_beat(S, &b))
 			continue;
+		note_dropped(S, &b); /* it may hold a plan within the gap */
 		S->root_ok[k] = 0;
 		fixed++;
 		if (S->on[k]) {
@@ -1074,6 +1077,7 @@ static int fix_at_node(search *S, int *at, const cm_lex *b)
 			v = lex_add(*b, &S->rise[k - sc->first]);
 			if (can_beat(S, &v))
 				continue;
+			note_dropped(S, &v);
 			if ((id = new_node(S, *at, k, 0, b)) < 0 || descend(S, id))
 				return CM_ENOMEM;
 			*at = id;

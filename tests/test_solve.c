@@ -451,6 +451,50 @@ Test(brute, single_mode_against_every_assignment)
 	}
 }
 
+/* With a gap asked for, the search may stop early and rule out choices
+ * that cannot beat its plan by more than the gap; what it claims must
+ * still hold: the bound is never above the optimum, the gap it reports is
+ * at least the plan's real distance from it, and "proven" only for an
+ * optimal plan.  (A bound that forgot the choices ruled out within the gap
+ * claimed proven plans that were not optimal.) */
+Test(brute, claims_with_a_gap_hold)
+{
+	unsigned seed = 11;
+	int claimed = 0, early = 0;
+	for (int round = 0; round < 40; round++) {
+		tschool s[3];
+		tcomp c[6];
+		char sid[3][16], cid[6][16];
+		int ns = 3, nc = 6;
+		tight_instance(&seed, s, ns, sid, c, nc, cid);
+		long bu;
+		double bm;
+		brute_single(s, ns, c, nc, 2500, &bu, &bm);
+		tiny t;
+		tiny_solve(&t, s, ns, c, nc,
+		           "[policy]\nmax_distance_primary_m = 2500\n[solve]\nmip_gap = 0.3\n");
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		double tol = 1e-3 * (double)sum->pupils + 1e-6, v = sum->pupil_metres;
+		cr_assert_eq(sum->unplaced, bu, "round %d", round);
+		cr_assert_leq(sum->bound, bm + tol, "round %d: bound %.4f above the optimum %.4f", round,
+		              sum->bound, bm);
+		cr_assert_leq(v, bm * 1.3 + tol, "round %d: plan %.4f, optimum %.4f", round, v, bm);
+		if (v > 0)
+			cr_assert_geq(sum->mip_gap, (v - bm) / v - 1e-6,
+			              "round %d: gap %.6f, but the plan is %.6f above the optimum", round,
+			              sum->mip_gap, (v - bm) / v);
+		if (sum->proven)
+			cr_assert(fabs(v - bm) <= tol, "round %d: proven, plan %.4f, optimum %.4f", round,
+			          v, bm);
+		claimed += sum->proven;
+		early += v > bm + tol;
+		tiny_free(&t);
+	}
+	/* the rounds must test something: some stop early, some prove */
+	cr_assert_gt(early, 0, "no round stopped above the optimum: the test tests nothing");
+	cr_assert_gt(claimed, 0);
+}
+
 /* ------------------------------------------------------------ glpsol */
 
 /* The data section of the MathProg models below, from the raw instance at
