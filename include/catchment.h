@@ -9,6 +9,8 @@
  *     cm_check         validation and the data report     check.c
  *     cm_solve         the model, the search, the plan     model.c, solve.c, search.c,
  *                                                          flow.c/netflow.c, glpk.c, plan.c
+ *     cm_plan_build_areas  the catchments as areas         geometry.c
+ *                      (or on first use by an output)
  *     cm_plan_write    the plan's layers, files replaced   write.c, file.c
  *                      safely
  *     cm_map_draw, cm_compare_plans, cm_report_*           map.c, compare.c, report.c
@@ -468,7 +470,9 @@ typedef struct cm_previous cm_previous;
 CM_EXTERN int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                                cm_previous **out);
 /* The catchment schools of `plan`, solved on `plan_ds`, matched to `ds`:
- * what a scenario is held to and compared with. */
+ * what a scenario is held to and compared with.  The catchments' colours
+ * go with them (a scenario's map keeps the base's), so the plan's areas
+ * are built if they are not yet (cm_plan_build_areas). */
 CM_EXTERN int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
                                     const cm_dataset *ds, cm_previous **out);
 /* The id of compound `i`'s school in it at `level`, NULL when none. */
@@ -522,7 +526,18 @@ typedef struct cm_catchment {
 	int colour;            /* 0-based; catchments that meet never share one */
 } cm_catchment;
 
-/* The plan's catchments, by level, then school. */
+/* Builds the plan's catchments (cm_catchment: parts, colours) and their
+ * areas (the tessellation: GEOS's work, a second on a county), on `ds`, the
+ * dataset the plan was solved on.  cm_solve does not: a plan that is only
+ * read in memory needs none.  The outputs that need them build them
+ * themselves on first use (cm_plan_write, cm_report_plan,
+ * cm_previous_from_plan), so calling this is needed only to read
+ * cm_plan_catchments first.  Once built, a call does nothing; the areas are
+ * the same whenever they are built.  CM_EINPUT when `ds` is not the plan's
+ * (other counts of schools or compounds); on failure the plan has none. */
+CM_EXTERN int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan, const cm_dataset *ds);
+/* The plan's catchments, by level, then school; none (0) until they are
+ * built (cm_plan_build_areas). */
 CM_EXTERN size_t cm_plan_catchments(const cm_plan *plan, const cm_catchment **out);
 /* The catchment school of compound `i` at `level`, -1 when no public
  * school takes its pupils. */
@@ -561,9 +576,12 @@ CM_EXTERN char *cm_source_shown(const char *source);
 CM_EXTERN int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const char *suffix,
                          char **out);
 
-/* Writes the plan as a GeoPackage (layers assignment, schools, summary),
- * atomically: into a temporary file beside `path`, renamed at the end.  An
- * existing file there is replaced only when it is a catchment plan. */
+/* Writes the plan solved on `ds`, every layer docs/output.md lists: a
+ * GeoPackage, or a shapefile, GeoJSON or CSV folder ([output] format, else
+ * the extension), or a PostGIS schema (`path` PG:...); its areas are built
+ * first if they are not yet (cm_plan_build_areas).  Atomically: into a
+ * temporary file beside `path`, moved in at the end.  An existing file
+ * there is replaced only when it is a catchment plan. */
 CM_EXTERN int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
                             const cm_config *cfg, const char *path);
 
@@ -661,7 +679,8 @@ CM_EXTERN void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t
 CM_EXTERN int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
                                  const cm_run *runs, size_t n);
 
-/* Writes the terminal summary of a plan. */
+/* Writes the terminal summary of a plan.  Its split catchments are listed
+ * once the plan's areas are built (cm_plan_build_areas, cm_plan_write). */
 CM_EXTERN void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
                               const cm_plan *plan);
 

@@ -371,15 +371,26 @@ long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, 
  * appends a cm_catchment to `out`, its area (OGRGeometryH multipolygon in
  * the working CRS, or NULL when it has none) to `geoms`, and its zone (the
  * tessellation cells it owns, when compounds are polygons, else NULL) to
- * `zones`.  Colours prefer those of `prev` (NULL: none) school by school. */
+ * `zones`.  Colours prefer the plan's wishes (cm__plan_wish) school by
+ * school.  Called by plan.c alone (cm__plan_areas). */
 int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
-                         long *const home[CM_NLEVELS], const cm_previous *prev, cm_vec *out,
-                         cm_vec *geoms, cm_vec *zones);
-/* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL
- * (plan.c). */
+                         long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms,
+                         cm_vec *zones);
+
+/* ------------------------------------------------------------ plan.c */
+
+/* Builds the plan's catchments and their areas, solved on `ds`, unless they
+ * are built already: what cm_plan_build_areas does, for the outputs that
+ * need them and hold the plan as const (the areas are a cache of the plan,
+ * built under its lock).  0, or an error with the plan left without areas. */
+int cm__plan_areas(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds);
+/* The colour school `school` had on last year's plan at `level`, the one
+ * the plan was solved against; -1 when not known or without one. */
+int cm__plan_wish(const cm_plan *plan, cm_level level, size_t school);
+/* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL. */
 void *cm__plan_area(const cm_plan *plan, size_t k);
 /* The zone of catchment `k`: its tessellation cells (polygon compounds
- * only), an OGRGeometryH or NULL (plan.c). */
+ * only), an OGRGeometryH or NULL. */
 void *cm__plan_zone(const cm_plan *plan, size_t k);
 /* Colour `k` of the catchment palette as "#rrggbb". */
 void cm__colour_hex(int k, char out[8]);

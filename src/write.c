@@ -1101,6 +1101,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	int rc = 0, i, made = 1;
 	out_format fmt = FMT_GPKG;
 
+	if ((rc = cm__plan_areas(ctx, plan, ds)))
+		return rc;
 	if (cm__is_pg(path))
 		return write_pg(ctx, plan, ds, cfg, path);
 	if ((rc = pick_format(ctx, cfg, path, &fmt)))
