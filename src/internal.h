@@ -32,6 +32,9 @@
 int cm__full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv);
 /* A level's name for a reader ("primary" or 小学), not the engine's value. */
 const char *cm__level_label(cm_level lv);
+/* The level whose engine value (cm_level_name: as a plan's level field
+ * holds it) is `s`; -1 for any other text (fields.c). */
+int cm__level_of(const char *s);
 
 /* The most pupils a level may have: the solvers' exact integer costs
  * (flow.c) are sized for it. */
