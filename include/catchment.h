@@ -98,6 +98,24 @@ CM_EXTERN void cm_ctx_set_progress(cm_ctx *ctx, cm_progress_fn fn, void *ud);
 
 CM_EXTERN const char *cm_version(void);
 
+/* ---------------------------------------------------------------- text reports */
+
+/* The text reports (cm_report_check, cm_report_plan, cm_report_ranges,
+ * cm_report_scenarios, cm_report_comparison) write UTF-8 to a stdio stream,
+ * flush it, and return 0, or CM_EIO (the reason on the context) when a
+ * write to it failed: a full disk, a closed pipe.  A stream made with
+ * open_memstream(3) gives a report as a string; cm_report_stream one that
+ * hands each piece to a callback (for bindings, a GUI's text pane). */
+
+/* Called with each piece of a report's text (`len` bytes, not
+ * NUL-terminated); returns 0, or non-zero when it could not take it, which
+ * makes the report fail with CM_EIO. */
+typedef int (*cm_write_fn)(const char *data, size_t len, void *ud);
+/* A stream (*out) whose writes go to `fn`; the caller closes it with
+ * fclose(), which hands on what is left.  CM_ENOMEM, *out NULL, when it
+ * cannot be made. */
+CM_EXTERN int cm_report_stream(cm_ctx *ctx, cm_write_fn fn, void *ud, FILE **out);
+
 /* ---------------------------------------------------------------- domain */
 
 /* School levels (学段).  Primary and junior are planned independently. */
@@ -375,9 +393,10 @@ CM_EXTERN int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_che
 /* 1 when cm_check has run on the dataset. */
 CM_EXTERN int cm_dataset_checked(const cm_dataset *ds);
 
-/* Writes the check report as plain text (UTF-8) to `fp`. */
-CM_EXTERN void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                               const cm_check_report *rep, int max_per_kind);
+/* Writes the check report as plain text to `fp` (a text report: see
+ * cm_report_stream), at most `max_per_kind` findings of a kind (0: all). */
+CM_EXTERN int cm_report_check(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                              const cm_check_report *rep, int max_per_kind);
 
 /* ---------------------------------------------------------------- solve */
 
@@ -618,8 +637,9 @@ CM_EXTERN int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan
                                cm_comparison **out);
 CM_EXTERN size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_change **out);
 CM_EXTERN size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out);
-/* The comparison as a terminal table (csv 0) or one CSV table. */
-CM_EXTERN void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c);
+/* The comparison as a terminal table (csv 0) or one CSV table (a text
+ * report: see cm_report_stream). */
+CM_EXTERN int cm_report_comparison(cm_ctx *ctx, FILE *fp, int csv, const cm_comparison *c);
 /* The comparison as a table for office software at `path` (.csv or .xlsx,
  * docs/output.md "Tables"): a row per compound that changes school, then a
  * row per school with its enrolment in both.  `cfg` (NULL: the defaults)
@@ -653,9 +673,10 @@ CM_EXTERN int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path,
 
 /* Writes the enrolment ranges (招生范围) a bureau publishes: for each public
  * school and level, the compounds whose pupils it takes, with pupils and
- * seats.  `markdown` 1: a Markdown document; 0: one CSV table. */
-CM_EXTERN void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
-                                const cm_plan *plan);
+ * seats.  `markdown` 1: a Markdown document; 0: one CSV table (a text
+ * report: see cm_report_stream). */
+CM_EXTERN int cm_report_ranges(cm_ctx *ctx, FILE *fp, int markdown, const cm_config *cfg,
+                               const cm_dataset *ds, const cm_plan *plan);
 /* The same at `path`, atomically: .md the Markdown document; .csv or .xlsx
  * a table for office software (docs/output.md "Tables": UTF-8 with a BOM,
  * Chinese headers, ids as text; [output] csv_bom and headers). */
@@ -673,16 +694,18 @@ typedef struct cm_run {
  * share, migrant public share, over-full and full schools, pupils moved
  * against the base, solve time.  `csv` 1: a CSV table; 0: the table for a
  * terminal, then for each scenario where its shortfall grows and whose
- * shadow prices rise. */
-CM_EXTERN void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n);
+ * shadow prices rise (a text report: see cm_report_stream). */
+CM_EXTERN int cm_report_scenarios(cm_ctx *ctx, FILE *fp, int csv, const cm_run *runs, size_t n);
 /* The comparison's table at `path` (.csv or .xlsx, as cm_ranges_write). */
 CM_EXTERN int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
                                  const cm_run *runs, size_t n);
 
-/* Writes the terminal summary of a plan.  Its split catchments are listed
- * once the plan's areas are built (cm_plan_build_areas, cm_plan_write). */
-CM_EXTERN void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                              const cm_plan *plan);
+/* Writes the terminal summary of a plan solved on `ds` (a text report: see
+ * cm_report_stream).  It lists split catchments, so it builds the plan's
+ * areas if they are not yet (cm_plan_build_areas); an error there is
+ * returned before anything is written. */
+CM_EXTERN int cm_report_plan(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                             const cm_plan *plan);
 
 /* ---------------------------------------------------------------- HTML (docs/report.md) */
 

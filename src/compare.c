@@ -289,7 +289,7 @@ size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **o
 	return c->schools.len;
 }
 
-void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
+int cm_report_comparison(cm_ctx *ctx, FILE *fp, int csv, const cm_comparison *c)
 {
 	const cm_compare_change *x = c->changes.data;
 	const cm_compare_school *s = c->schools.data;
@@ -316,7 +316,7 @@ void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
 			fprintf(fp, ",%ld,%ld,%+ld\n", s[i].enrolled_a, s[i].enrolled_b,
 			        s[i].enrolled_b - s[i].enrolled_a);
 		}
-		return;
+		return cm__stream_done(ctx, fp);
 	}
 	fprintf(fp, "A: %s\nB: %s\n", c->a, c->b);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
@@ -345,4 +345,5 @@ void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
 			        !s[i].in_b ? _(" (only in A)") : !s[i].in_a ? _(" (only in B)") : "");
 		}
 	}
+	return cm__stream_done(ctx, fp);
 }

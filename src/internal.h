@@ -110,6 +110,9 @@ int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target);
 void cm__out_tidy(const char *target);
 /* Removes a file, or a folder and what is in it. */
 void cm__out_remove(const char *path);
+/* The end of a text report on `fp`: flushes it, then 0, or CM_EIO (the
+ * system's reason on the context) when a write to it failed. */
+int cm__stream_done(cm_ctx *ctx, FILE *fp);
 /* The file write.c puts in every plan folder, by which planfile.c knows
  * one and write.c replaces only a plan. */
 #define CM__PLAN_MARKER "catchment-plan.txt"

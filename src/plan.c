@@ -11,9 +11,9 @@
  *
  * The catchments as areas (geometry.c: the tessellation, parts, colours)
  * are not part of the solve: they are built once, on first use, by
- * cm_plan_build_areas or by an output that needs them (the writer, a
- * scenario's previous plan: cm__plan_areas), so a solve whose plan is only
- * read in memory does no GEOS work.  They are a cache of the plan: the
+ * cm_plan_build_areas or by an output that needs them (the writer, the
+ * terminal summary, a scenario's previous plan: cm__plan_areas), so a
+ * solve whose plan is only read in memory does no GEOS work.  They are a cache of the plan: the
  * same plan gives the same areas whenever they are built.
  */
 #include "model.h"
@@ -25,7 +25,7 @@
 #include <time.h>
 
 /* The catchments as areas: a cache, filled once through a plan its users
- * hold as const (the writer's), hence behind a pointer. */
+ * hold as const (the writer's, the summary's), hence behind a pointer. */
 typedef struct plan_areas {
 	pthread_mutex_t lock;                  /* held while they are built */
 	int built;                             /* 1: the vectors are filled */
