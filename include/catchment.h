@@ -261,9 +261,10 @@ typedef struct cm_roads_opts {
 } cm_roads_opts;
 
 /* A parsed scenario file.  Plain data, as GLPK's parameter structs:
- * cm_config_init() fills defaults, cm_config_load() reads a file over them. */
+ * cm_config_init() fills defaults, cm_config_load() reads a file over them;
+ * cm_config_new() and cm_config_set() build one key by key instead. */
 typedef struct cm_config {
-	char *file;                      /* the INI file as given */
+	char *file;                      /* the INI file as given (cm_config_new: its name) */
 	char *name;                      /* [scenario] name; default: file's base name */
 	cm_input input[CM_NLAYERS];      /* schools, compounds */
 	cm_input boundary;               /* the area catchments are clipped to; path NULL: none */
@@ -290,6 +291,21 @@ CM_EXTERN int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out);
 /* The same from a string; relative paths resolve against `base_dir`. */
 CM_EXTERN int cm_config_parse_string(cm_ctx *ctx, const char *text, const char *name,
                                      const char *base_dir, cm_config **out);
+/* A configuration with the defaults and no layers yet, for cm_config_set:
+ * `name` (NULL: "scenario") names it in messages and is its [output] name.
+ * Freed with cm_config_free. */
+CM_EXTERN int cm_config_new(cm_ctx *ctx, const char *name, cm_config **out);
+/* Sets one key as a line `key = value` in `[section]` of a scenario file
+ * would (docs/config.md), through the same key table and checks: 0, or
+ * CM_EINPUT with a message naming the section and key (an unknown key, with
+ * the section's known keys; a bad value, with what it must be), the
+ * configuration unchanged.  Paths resolve against the folder of cfg->file
+ * (a loaded file's; else the working directory).  An unprefixed [input]
+ * key (encoding, source_crs, coordinates) sets both layers.  [scenario
+ * NAME] sections come from a file only.  The layers a dataset needs
+ * ([input] schools and compounds) are checked by cm_dataset_load. */
+CM_EXTERN int cm_config_set(cm_ctx *ctx, cm_config *cfg, const char *section, const char *key,
+                            const char *value);
 CM_EXTERN void cm_config_free(cm_config *cfg);
 
 /* ---------------------------------------------------------------- data */

@@ -98,6 +98,14 @@ const char *cm__number_problem(int rc);
  * block or never end.  Returns 0 (also when `path` is not a file here: a
  * connection string, a /vsi path), or CM_EINPUT naming it as the `what`. */
 int cm__input_ok(cm_ctx *ctx, const char *path, const char *what);
+/* ------------------------------------------------------------ config.c */
+
+/* The keys a configuration cannot do without, given (the schools and
+ * compounds layers) and consistent (not both distances and roads): 0, or
+ * CM_EINPUT naming the key.  cm_config_load checks it at the end of the
+ * file; cm_dataset_load for a configuration built by cm_config_set. */
+int cm__config_complete(cm_ctx *ctx, const cm_config *cfg);
+
 /* ------------------------------------------------------------ file.c */
 
 /* Outputs are written to cm__out_temp(TARGET) (TARGET.tmp-PID, after
