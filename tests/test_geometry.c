@@ -37,22 +37,24 @@ static const cm_catchment *catchment_of(const tiny *t, cm_level lv, const char *
  * With D off the line (its pupils at S3, on it) the points triangulate, and
  * D, another school's, does not join A and C either; without it they are
  * collinear and the fallback neighbour rule applies. */
+static const tschool split_s[] = {
+	{"S1", "primary", "public", 20, 0, 0, 0, 0, 1000, 2000},
+	{"S2", "primary", "public", 10, 0, 0, 0, 0, 1000, 0},
+	{"S3", "primary", "public", 10, 0, 0, 0, 0, 1000, -1000},
+};
+static const tcomp split_c[] = {
+	{"A", "urban", 10, 0, 0, 0, 0, 0},
+	{"B", "urban", 10, 0, 0, 0, 1000, 0},
+	{"C", "urban", 10, 0, 0, 0, 2000, 0},
+	{"D", "urban", 10, 0, 0, 0, 1000, -1000},
+};
+
 static void check_split(int with_d)
 {
-	tschool s[] = {
-		{"S1", "primary", "public", 20, 0, 0, 0, 0, 1000, 2000},
-		{"S2", "primary", "public", 10, 0, 0, 0, 0, 1000, 0},
-		{"S3", "primary", "public", 10, 0, 0, 0, 0, 1000, -1000},
-	};
-	tcomp c[] = {
-		{"A", "urban", 10, 0, 0, 0, 0, 0},
-		{"B", "urban", 10, 0, 0, 0, 1000, 0},
-		{"C", "urban", 10, 0, 0, 0, 2000, 0},
-		{"D", "urban", 10, 0, 0, 0, 1000, -1000},
-	};
 	tiny t;
 	const cm_catchment *k1, *k2;
-	tiny_solve(&t, s, with_d ? 3 : 2, c, with_d ? 4 : 3, "[solve]\nassignment = single\n");
+	tiny_solve(&t, split_s, with_d ? 3 : 2, split_c, with_d ? 4 : 3,
+	           "[solve]\nassignment = single\n");
 	k1 = catchment_of(&t, CM_PRIMARY, "S1");
 	k2 = catchment_of(&t, CM_PRIMARY, "S2");
 	cr_assert(k1 && k2, "both schools have catchments");
@@ -268,17 +270,8 @@ Test(geometry, coincident_compounds_share_one_cell)
  * the same whoever builds them. */
 Test(geometry, areas_built_on_first_use)
 {
-	tschool s[] = {
-		{"S1", "primary", "public", 20, 0, 0, 0, 0, 1000, 2000},
-		{"S2", "primary", "public", 10, 0, 0, 0, 0, 1000, 0},
-		{"S3", "primary", "public", 10, 0, 0, 0, 0, 1000, -1000},
-	};
-	tcomp c[] = {
-		{"A", "urban", 10, 0, 0, 0, 0, 0},
-		{"B", "urban", 10, 0, 0, 0, 1000, 0},
-		{"C", "urban", 10, 0, 0, 0, 2000, 0},
-		{"D", "urban", 10, 0, 0, 0, 1000, -1000},
-	};
+	const tschool *s = split_s;
+	const tcomp *c = split_c;
 	const char *single = "[solve]\nassignment = single\n";
 	tiny t, u, v, other;
 	const cm_catchment *ct, *cu, *cv, *again;

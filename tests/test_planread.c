@@ -1107,17 +1107,17 @@ Test(schema, enums_name_the_rows)
 	for (k = 0; k < sizeof spot / sizeof *spot; k++)
 		cr_assert_str_eq(cm__plan_fname(spot[k].layer, spot[k].field), spot[k].name);
 	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		/* each macro's field: its name around the level's */
+		const int field[5] = {CM__CMP_PUPILS(lv, CM_LOCAL), CM__CMP_PUPILS(lv, CM_MIGRANT),
+		                      CM__CMP_SCHOOL(lv), CM__CMP_UNPLACED(lv), CM__CMP_DETOUR(lv)};
+		static const char *const around[5][2] = {{"", "_local"}, {"", "_migrant"},
+		                                         {"school_", ""}, {"unplaced_", ""},
+		                                         {"detour_", ""}};
 		const char *level = cm_level_name((cm_level)lv);
-		snprintf(want, sizeof want, "%s_local", level);
-		cr_assert_str_eq(cm__plan_fname(CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_LOCAL)), want);
-		snprintf(want, sizeof want, "%s_migrant", level);
-		cr_assert_str_eq(cm__plan_fname(CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_MIGRANT)), want);
-		snprintf(want, sizeof want, "school_%s", level);
-		cr_assert_str_eq(cm__plan_fname(CM__L_COMPOUNDS, CM__CMP_SCHOOL(lv)), want);
-		snprintf(want, sizeof want, "unplaced_%s", level);
-		cr_assert_str_eq(cm__plan_fname(CM__L_COMPOUNDS, CM__CMP_UNPLACED(lv)), want);
-		snprintf(want, sizeof want, "detour_%s", level);
-		cr_assert_str_eq(cm__plan_fname(CM__L_COMPOUNDS, CM__CMP_DETOUR(lv)), want);
+		for (k = 0; k < 5; k++) {
+			snprintf(want, sizeof want, "%s%s%s", around[k][0], level, around[k][1]);
+			cr_assert_str_eq(cm__plan_fname(CM__L_COMPOUNDS, field[k]), want);
+		}
 		cr_assert_eq(cm__level_of(level), lv);
 	}
 	cr_assert_eq(cm__level_of("Primary"), -1);
