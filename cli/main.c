@@ -356,9 +356,13 @@ static int cmd_check(cli *c, int argc, char **argv)
 		report_error(&sc);
 	} else {
 		end_progress(c);
-		if (!c->quiet || !sc.rep.solvable)
-			cm_report_check(c->quiet ? stderr : stdout, sc.cfg, sc.ds, &sc.rep, all ? 0 : 10);
 		status = sc.rep.solvable ? EXIT_OK : EXIT_INPUT;
+		if ((!c->quiet || !sc.rep.solvable) &&
+		    cm_report_check(sc.ctx, c->quiet ? stderr : stdout, sc.cfg, sc.ds, &sc.rep,
+		                    all ? 0 : 10)) {
+			report_error(&sc); /* the report could not be written */
+			status = EXIT_INPUT;
+		}
 		/* last year's plan is an input too: a solve would stop on it */
 		if (status == EXIT_OK && sc.cfg->previous.path) {
 			cm_previous *prev = NULL;
@@ -450,8 +454,9 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 		if (!rc && !rep.solvable) {
 			end_progress(c);
 			fprintf(stderr, _("catchment: scenario %s: the data cannot be solved:\n"), s->name);
-			cm_report_check(stderr, &view, ds[n], &rep, 10);
-			rc = REPORTED;
+			rc = cm_report_check(sc->ctx, stderr, &view, ds[n], &rep, 10);
+			if (!rc)
+				rc = REPORTED;
 			break;
 		}
 		if (!rc)
@@ -504,7 +509,7 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				printf(_("\nScenarios against the base plan (also in %s):\n"), csv);
 			else
 				printf(_("\nScenarios against the base plan:\n"));
-			cm_report_scenarios(stdout, 0, runs, n);
+			rc = cm_report_scenarios(sc->ctx, stdout, 0, runs, n);
 		}
 		free(csv);
 	}
@@ -599,7 +604,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	}
 	if (!rc && !sc.rep.solvable) {
 		end_progress(c);
-		cm_report_check(stderr, sc.cfg, sc.ds, &sc.rep, 10);
+		if (cm_report_check(sc.ctx, stderr, sc.cfg, sc.ds, &sc.rep, 10))
+			report_error(&sc); /* the report could not be written */
 		goto done;
 	}
 	if (!rc && format) {
@@ -681,7 +687,10 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (!c->quiet) {
-		cm_report_plan(stdout, sc.cfg, sc.ds, plan);
+		if ((rc = cm_report_plan(sc.ctx, stdout, sc.cfg, sc.ds, plan))) {
+			report_error(&sc); /* the summary could not be written */
+			goto done;
+		}
 		shown = cm_source_shown(output);
 		printf(_("\nPlan written to %s\n"), shown ? shown : "");
 	}
@@ -911,8 +920,8 @@ static int cmd_compare(cli *c, int argc, char **argv)
 			goto fail;
 	}
 	end_progress(c);
-	if (!c->quiet)
-		cm_report_comparison(stdout, 0, cmp);
+	if (!c->quiet && cm_report_comparison(ctx, stdout, 0, cmp))
+		goto fail; /* the report could not be written */
 	status = EXIT_OK;
 	goto done;
 fail:

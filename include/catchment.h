@@ -9,6 +9,8 @@
  *     cm_check         validation and the data report     check.c
  *     cm_solve         the model, the search, the plan     model.c, solve.c, search.c,
  *                                                          flow.c/netflow.c, glpk.c, plan.c
+ *     cm_plan_build_areas  the catchments as areas         geometry.c
+ *                      (or on first use by an output)
  *     cm_plan_write    the plan's layers, files replaced   write.c, file.c
  *                      safely
  *     cm_map_draw, cm_compare_plans, cm_report_*           map.c, compare.c, report.c
@@ -95,6 +97,24 @@ CM_EXTERN void cm_ctx_set_log(cm_ctx *ctx, cm_log_fn fn, void *ud);
 CM_EXTERN void cm_ctx_set_progress(cm_ctx *ctx, cm_progress_fn fn, void *ud);
 
 CM_EXTERN const char *cm_version(void);
+
+/* ---------------------------------------------------------------- text reports */
+
+/* The text reports (cm_report_check, cm_report_plan, cm_report_ranges,
+ * cm_report_scenarios, cm_report_comparison) write UTF-8 to a stdio stream,
+ * flush it, and return 0, or CM_EIO (the reason on the context) when a
+ * write to it failed: a full disk, a closed pipe.  A stream made with
+ * open_memstream(3) gives a report as a string; cm_report_stream one that
+ * hands each piece to a callback (for bindings, a GUI's text pane). */
+
+/* Called with each piece of a report's text (`len` bytes, not
+ * NUL-terminated); returns 0, or non-zero when it could not take it, which
+ * makes the report fail with CM_EIO. */
+typedef int (*cm_write_fn)(const char *data, size_t len, void *ud);
+/* A stream (*out) whose writes go to `fn`; the caller closes it with
+ * fclose(), which hands on what is left.  CM_ENOMEM, *out NULL, when it
+ * cannot be made. */
+CM_EXTERN int cm_report_stream(cm_ctx *ctx, cm_write_fn fn, void *ud, FILE **out);
 
 /* ---------------------------------------------------------------- domain */
 
@@ -241,9 +261,10 @@ typedef struct cm_roads_opts {
 } cm_roads_opts;
 
 /* A parsed scenario file.  Plain data, as GLPK's parameter structs:
- * cm_config_init() fills defaults, cm_config_load() reads a file over them. */
+ * cm_config_init() fills defaults, cm_config_load() reads a file over them;
+ * cm_config_new() and cm_config_set() build one key by key instead. */
 typedef struct cm_config {
-	char *file;                      /* the INI file as given */
+	char *file;                      /* the INI file as given (cm_config_new: its name) */
 	char *name;                      /* [scenario] name; default: file's base name */
 	cm_input input[CM_NLAYERS];      /* schools, compounds */
 	cm_input boundary;               /* the area catchments are clipped to; path NULL: none */
@@ -270,6 +291,21 @@ CM_EXTERN int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out);
 /* The same from a string; relative paths resolve against `base_dir`. */
 CM_EXTERN int cm_config_parse_string(cm_ctx *ctx, const char *text, const char *name,
                                      const char *base_dir, cm_config **out);
+/* A configuration with the defaults and no layers yet, for cm_config_set:
+ * `name` (NULL: "scenario") names it in messages and is its [output] name.
+ * Freed with cm_config_free. */
+CM_EXTERN int cm_config_new(cm_ctx *ctx, const char *name, cm_config **out);
+/* Sets one key as a line `key = value` in `[section]` of a scenario file
+ * would (docs/config.md), through the same key table and checks: 0, or
+ * CM_EINPUT with a message naming the section and key (an unknown key, with
+ * the section's known keys; a bad value, with what it must be), the
+ * configuration unchanged.  Paths resolve against the folder of cfg->file
+ * (a loaded file's; else the working directory).  An unprefixed [input]
+ * key (encoding, source_crs, coordinates) sets both layers.  [scenario
+ * NAME] sections come from a file only.  The layers a dataset needs
+ * ([input] schools and compounds) are checked by cm_dataset_load. */
+CM_EXTERN int cm_config_set(cm_ctx *ctx, cm_config *cfg, const char *section, const char *key,
+                            const char *value);
 CM_EXTERN void cm_config_free(cm_config *cfg);
 
 /* ---------------------------------------------------------------- data */
@@ -373,9 +409,10 @@ CM_EXTERN int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_che
 /* 1 when cm_check has run on the dataset. */
 CM_EXTERN int cm_dataset_checked(const cm_dataset *ds);
 
-/* Writes the check report as plain text (UTF-8) to `fp`. */
-CM_EXTERN void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                               const cm_check_report *rep, int max_per_kind);
+/* Writes the check report as plain text to `fp` (a text report: see
+ * cm_report_stream), at most `max_per_kind` findings of a kind (0: all). */
+CM_EXTERN int cm_report_check(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                              const cm_check_report *rep, int max_per_kind);
 
 /* ---------------------------------------------------------------- solve */
 
@@ -468,7 +505,9 @@ typedef struct cm_previous cm_previous;
 CM_EXTERN int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                                cm_previous **out);
 /* The catchment schools of `plan`, solved on `plan_ds`, matched to `ds`:
- * what a scenario is held to and compared with. */
+ * what a scenario is held to and compared with.  The catchments' colours
+ * go with them (a scenario's map keeps the base's), so the plan's areas
+ * are built if they are not yet (cm_plan_build_areas). */
 CM_EXTERN int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
                                     const cm_dataset *ds, cm_previous **out);
 /* The id of compound `i`'s school in it at `level`, NULL when none. */
@@ -522,7 +561,18 @@ typedef struct cm_catchment {
 	int colour;            /* 0-based; catchments that meet never share one */
 } cm_catchment;
 
-/* The plan's catchments, by level, then school. */
+/* Builds the plan's catchments (cm_catchment: parts, colours) and their
+ * areas (the tessellation: GEOS's work, a second on a county), on `ds`, the
+ * dataset the plan was solved on.  cm_solve does not: a plan that is only
+ * read in memory needs none.  The outputs that need them build them
+ * themselves on first use (cm_plan_write, cm_report_plan,
+ * cm_previous_from_plan), so calling this is needed only to read
+ * cm_plan_catchments first.  Once built, a call does nothing; the areas are
+ * the same whenever they are built.  CM_EINPUT when `ds` is not the plan's
+ * (other counts of schools or compounds); on failure the plan has none. */
+CM_EXTERN int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan, const cm_dataset *ds);
+/* The plan's catchments, by level, then school; none (0) until they are
+ * built (cm_plan_build_areas). */
 CM_EXTERN size_t cm_plan_catchments(const cm_plan *plan, const cm_catchment **out);
 /* The catchment school of compound `i` at `level`, -1 when no public
  * school takes its pupils. */
@@ -561,9 +611,12 @@ CM_EXTERN char *cm_source_shown(const char *source);
 CM_EXTERN int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const char *suffix,
                          char **out);
 
-/* Writes the plan as a GeoPackage (layers assignment, schools, summary),
- * atomically: into a temporary file beside `path`, renamed at the end.  An
- * existing file there is replaced only when it is a catchment plan. */
+/* Writes the plan solved on `ds`, every layer docs/output.md lists: a
+ * GeoPackage, or a shapefile, GeoJSON or CSV folder ([output] format, else
+ * the extension), or a PostGIS schema (`path` PG:...); its areas are built
+ * first if they are not yet (cm_plan_build_areas).  Atomically: into a
+ * temporary file beside `path`, moved in at the end.  An existing file
+ * there is replaced only when it is a catchment plan. */
 CM_EXTERN int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
                             const cm_config *cfg, const char *path);
 
@@ -600,8 +653,9 @@ CM_EXTERN int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan
                                cm_comparison **out);
 CM_EXTERN size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_change **out);
 CM_EXTERN size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out);
-/* The comparison as a terminal table (csv 0) or one CSV table. */
-CM_EXTERN void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c);
+/* The comparison as a terminal table (csv 0) or one CSV table (a text
+ * report: see cm_report_stream). */
+CM_EXTERN int cm_report_comparison(cm_ctx *ctx, FILE *fp, int csv, const cm_comparison *c);
 /* The comparison as a table for office software at `path` (.csv or .xlsx,
  * docs/output.md "Tables"): a row per compound that changes school, then a
  * row per school with its enrolment in both.  `cfg` (NULL: the defaults)
@@ -635,9 +689,10 @@ CM_EXTERN int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path,
 
 /* Writes the enrolment ranges (招生范围) a bureau publishes: for each public
  * school and level, the compounds whose pupils it takes, with pupils and
- * seats.  `markdown` 1: a Markdown document; 0: one CSV table. */
-CM_EXTERN void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
-                                const cm_plan *plan);
+ * seats.  `markdown` 1: a Markdown document; 0: one CSV table (a text
+ * report: see cm_report_stream). */
+CM_EXTERN int cm_report_ranges(cm_ctx *ctx, FILE *fp, int markdown, const cm_config *cfg,
+                               const cm_dataset *ds, const cm_plan *plan);
 /* The same at `path`, atomically: .md the Markdown document; .csv or .xlsx
  * a table for office software (docs/output.md "Tables": UTF-8 with a BOM,
  * Chinese headers, ids as text; [output] csv_bom and headers). */
@@ -655,15 +710,18 @@ typedef struct cm_run {
  * share, migrant public share, over-full and full schools, pupils moved
  * against the base, solve time.  `csv` 1: a CSV table; 0: the table for a
  * terminal, then for each scenario where its shortfall grows and whose
- * shadow prices rise. */
-CM_EXTERN void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n);
+ * shadow prices rise (a text report: see cm_report_stream). */
+CM_EXTERN int cm_report_scenarios(cm_ctx *ctx, FILE *fp, int csv, const cm_run *runs, size_t n);
 /* The comparison's table at `path` (.csv or .xlsx, as cm_ranges_write). */
 CM_EXTERN int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
                                  const cm_run *runs, size_t n);
 
-/* Writes the terminal summary of a plan. */
-CM_EXTERN void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                              const cm_plan *plan);
+/* Writes the terminal summary of a plan solved on `ds` (a text report: see
+ * cm_report_stream).  It lists split catchments, so it builds the plan's
+ * areas if they are not yet (cm_plan_build_areas); an error there is
+ * returned before anything is written. */
+CM_EXTERN int cm_report_plan(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                             const cm_plan *plan);
 
 /* ---------------------------------------------------------------- HTML (docs/report.md) */
 

@@ -67,16 +67,8 @@ static void c_plan_free(c_plan *p)
 	free(p->comp_index);
 }
 
-static int level_of(const char *s)
-{
-	return !strcmp(s, "primary") ? CM_PRIMARY : !strcmp(s, "junior") ? CM_JUNIOR : -1;
-}
-
 static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 {
-	static const char *const pupil_f[CM_NLEVELS][2] = {{"primary_local", "primary_migrant"},
-	                                                   {"junior_local", "junior_migrant"}};
-	static const char *const school_f[CM_NLEVELS] = {"school_primary", "school_junior"};
 	cm__planfile pf;
 	OGRLayerH lyr = NULL;
 	OGRFeatureH f;
@@ -95,9 +87,9 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 		i_id = cm__planfile_field(lyr, "compound_id");
 		i_name = cm__planfile_field(lyr, "name");
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
-			i_s[lv] = cm__planfile_field(lyr, school_f[lv]);
-			for (k = 0; k < 2; k++)
-				i_p[lv][k] = cm__planfile_field(lyr, pupil_f[lv][k]);
+			i_s[lv] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_SCHOOL(lv));
+			for (k = 0; k < CM_NGROUPS; k++)
+				i_p[lv][k] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, k));
 		}
 		if (i_id < 0 || i_s[0] < 0 || i_s[1] < 0)
 			rc = cm__error(ctx, CM_EINPUT, _("%s, layer compounds: no field compound_id, "
@@ -128,7 +120,7 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 		int i_lv = cm__planfile_field(lyr, "level"), i_e = cm__planfile_field(lyr, "enrolled");
 		OGR_L_ResetReading(lyr);
 		while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-			int l = level_of(cm__planfile_str(f, i_lv));
+			int l = cm__level_of(cm__planfile_str(f, i_lv));
 			c_school *s = l >= 0 ? cm__vec_push(&out->schools[l]) : NULL;
 			if (l >= 0 && !s) {
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
@@ -297,7 +289,7 @@ size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **o
 	return c->schools.len;
 }
 
-void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
+int cm_report_comparison(cm_ctx *ctx, FILE *fp, int csv, const cm_comparison *c)
 {
 	const cm_compare_change *x = c->changes.data;
 	const cm_compare_school *s = c->schools.data;
@@ -324,7 +316,7 @@ void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
 			fprintf(fp, ",%ld,%ld,%+ld\n", s[i].enrolled_a, s[i].enrolled_b,
 			        s[i].enrolled_b - s[i].enrolled_a);
 		}
-		return;
+		return cm__stream_done(ctx, fp);
 	}
 	fprintf(fp, "A: %s\nB: %s\n", c->a, c->b);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
@@ -353,4 +345,5 @@ void cm_report_comparison(FILE *fp, int csv, const cm_comparison *c)
 			        !s[i].in_b ? _(" (only in A)") : !s[i].in_a ? _(" (only in B)") : "");
 		}
 	}
+	return cm__stream_done(ctx, fp);
 }

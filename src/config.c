@@ -12,8 +12,14 @@
  * its own line reader (ini_parse_stream), which counts lines and looks at
  * section headers itself.
  *
+ * cm_config_set sets one key of a configuration the same way, through the
+ * same table and checks (set_key), for programs that build a configuration
+ * without INI text; it leaves out what only a file has: lines, keys given
+ * twice, [scenario NAME] sections.
+ *
  * Layout: defaults; the key table for the numeric sections; [input] and
- * [fields] by hand; the reader and the handler; load and free.
+ * [fields] by hand; the reader and the handler; load and free; setting one
+ * key.
  */
 #include "internal.h"
 
@@ -127,7 +133,7 @@ typedef struct parse_state {
 	cm_config *cfg;
 	const char *file;      /* for messages */
 	const char *base_dir;  /* for relative paths */
-	int line;              /* line being parsed, 1-based */
+	int line;              /* line being parsed, 1-based; 0: no line (cm_config_set) */
 	const char *section;   /* for messages about table keys: NULL, their own */
 	int line_indented;     /* the line starts with a blank: a continuation */
 	int line_too_long;
@@ -144,7 +150,8 @@ typedef struct parse_state {
 
 static int fail(parse_state *ps, const char *fmt, ...) CM_PRINTF(2, 3);
 
-/* Records the first error, prefixed "FILE:LINE: ".  Returns 0 for inih. */
+/* Records the first error, prefixed "FILE:LINE: " when there is a line.
+ * Returns 0 for inih. */
 static int fail(parse_state *ps, const char *fmt, ...)
 {
 	va_list ap;
@@ -155,7 +162,11 @@ static int fail(parse_state *ps, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = cm__vsprintf(fmt, ap);
 	va_end(ap);
-	cm__error(ps->ctx, CM_EINPUT, "%s:%d: %s", ps->file, ps->line, msg ? msg : _("out of memory"));
+	if (ps->line > 0)
+		cm__error(ps->ctx, CM_EINPUT, "%s:%d: %s", ps->file, ps->line,
+		          msg ? msg : _("out of memory"));
+	else
+		cm__error(ps->ctx, CM_EINPUT, "%s", msg ? msg : _("out of memory"));
 	free(msg);
 	return 0;
 }
@@ -570,38 +581,23 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 	            name, section);
 }
 
-static int handler(void *user, const char *section, const char *name, const char *value)
+/* A key's text and section are ones a configuration can have: 1, or 0
+ * (fail) for inih. */
+static int key_ok(parse_state *ps, const char *section, const char *name, const char *value)
 {
-	parse_state *ps = user;
-	char *seen_key, **slot;
-	size_t i;
-	if (ps->failed)
-		return 0;
-	if (ps->line_indented)
-		return fail(ps, _("[%s] %s: continuation lines are not supported; write the value on "
-		                "one line"), section, name);
 	if (!cm__utf8_valid(value) || !cm__utf8_valid(name))
 		return fail(ps, _("[%s] %s: the value is not UTF-8; save the file as UTF-8"), section,
 		            name);
 	if (!is_known_section(section))
 		return fail(ps, _("key '%s' in unknown section [%s]"), name, section);
-	/* Each key once: a repeated key is most likely a pasted line left behind. */
-	seen_key = cm__sprintf("%s\n%s", section, name);
-	if (!seen_key)
-		return fail(ps, _("out of memory"));
-	for (i = 0; i < ps->seen.len; i++) {
-		if (!strcmp(((char **)ps->seen.data)[i], seen_key)) {
-			free(seen_key);
-			return fail(ps, _("[%s] %s is given twice"), section, name);
-		}
-	}
-	slot = cm__vec_push(&ps->seen);
-	if (!slot) {
-		free(seen_key);
-		return fail(ps, _("out of memory"));
-	}
-	*slot = seen_key;
+	return 1;
+}
 
+/* Sets key `name` of `section` (key_ok) to `value`, checked: what a line of
+ * the file and cm_config_set both do.  Returns 1, or 0 (fail) for inih. */
+static int set_key(parse_state *ps, const char *section, const char *name, const char *value)
+{
+	size_t i;
 	if (!strcmp(section, "input")) {
 		for (i = 0; i < sizeof keys / sizeof *keys; i++)
 			if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
@@ -627,6 +623,37 @@ static int handler(void *user, const char *section, const char *name, const char
 		}
 		return fail(ps, _("unknown key '%s' in [%s]; known keys: %s"), name, section, buf);
 	}
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	parse_state *ps = user;
+	char *seen_key, **slot;
+	size_t i;
+	if (ps->failed)
+		return 0;
+	if (ps->line_indented)
+		return fail(ps, _("[%s] %s: continuation lines are not supported; write the value on "
+		                "one line"), section, name);
+	if (!key_ok(ps, section, name, value))
+		return 0;
+	/* Each key once: a repeated key is most likely a pasted line left behind. */
+	seen_key = cm__sprintf("%s\n%s", section, name);
+	if (!seen_key)
+		return fail(ps, _("out of memory"));
+	for (i = 0; i < ps->seen.len; i++) {
+		if (!strcmp(((char **)ps->seen.data)[i], seen_key)) {
+			free(seen_key);
+			return fail(ps, _("[%s] %s is given twice"), section, name);
+		}
+	}
+	slot = cm__vec_push(&ps->seen);
+	if (!slot) {
+		free(seen_key);
+		return fail(ps, _("out of memory"));
+	}
+	*slot = seen_key;
+	return set_key(ps, section, name, value);
 }
 
 /* inih's line reader: one line per call, as fgets; counts lines and checks
@@ -743,29 +770,51 @@ static int finish_scenarios(parse_state *ps)
 	return 0;
 }
 
+/* The unprefixed [input] keys (encoding, source_crs, coordinates) given,
+ * applied to both layers: to a layer without its own prefixed key, or to
+ * both whatever they have when `force` (cm_config_set: the last key set
+ * wins).  0, or -1 out of memory. */
+static int apply_generic(parse_state *ps, int force)
+{
+	int i;
+	for (i = 0; i < CM_NLAYERS; i++) {
+		cm_input *in = &ps->cfg->input[i];
+		if ((force || !in->encoding) && ps->generic[IK_ENCODING] &&
+		    set_string(&in->encoding, ps->generic[IK_ENCODING]))
+			return -1;
+		if ((force || !in->source_crs) && ps->generic[IK_SOURCE_CRS] &&
+		    set_string(&in->source_crs, ps->generic[IK_SOURCE_CRS]))
+			return -1;
+		if ((force || !ps->coords_set[i]) && ps->generic_coords)
+			in->coordinates = (cm_coords)(ps->generic_coords - 1);
+	}
+	return 0;
+}
+
+int cm__config_complete(cm_ctx *ctx, const cm_config *cfg)
+{
+	int i;
+	for (i = 0; i < CM_NLAYERS; i++) {
+		const char *what = i == CM_SCHOOLS ? "schools" : "compounds";
+		if (!cfg->input[i].path)
+			return cm__error(ctx, CM_EINPUT, _("%s: [input] %s is missing: the %s layer's "
+			                 "file"), cfg->file ? cfg->file : "", what, what);
+	}
+	if (cfg->distances.path && cfg->roads.path)
+		return cm__error(ctx, CM_EINPUT, _("%s: [input] gives both distances and roads: "
+		                 "the plan uses one kind of distance; leave one out"),
+		                 cfg->file ? cfg->file : "");
+	return 0;
+}
+
 /* After the last line: defaults across layers and required keys. */
 static int finish(parse_state *ps)
 {
-	cm_config *cfg = ps->cfg;
-	int i;
-	for (i = 0; i < CM_NLAYERS; i++) {
-		cm_input *in = &cfg->input[i];
-		const char *what = i == CM_SCHOOLS ? "schools" : "compounds";
-		if (!in->path)
-			return cm__error(ps->ctx, CM_EINPUT, _("%s: [input] %s is missing: the %s layer's "
-			                 "file"), ps->file, what, what);
-		if (!in->encoding && ps->generic[IK_ENCODING] &&
-		    !(in->encoding = cm__strdup(ps->generic[IK_ENCODING])))
-			return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
-		if (!in->source_crs && ps->generic[IK_SOURCE_CRS] &&
-		    !(in->source_crs = cm__strdup(ps->generic[IK_SOURCE_CRS])))
-			return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
-		if (!ps->coords_set[i] && ps->generic_coords)
-			in->coordinates = (cm_coords)(ps->generic_coords - 1);
-	}
-	if (cfg->distances.path && cfg->roads.path)
-		return cm__error(ps->ctx, CM_EINPUT, _("%s: [input] gives both distances and roads: "
-		                 "the plan uses one kind of distance; leave one out"), ps->file);
+	int rc;
+	if (apply_generic(ps, 0))
+		return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
+	if ((rc = cm__config_complete(ps->ctx, ps->cfg)))
+		return rc;
 	return finish_scenarios(ps);
 }
 
@@ -923,4 +972,57 @@ void cm_config_free(cm_config *cfg)
 	free(cfg->output.title);
 	free(cfg->solve.first_plan);
 	free(cfg);
+}
+
+/* ------------------------------------------------------------ setting one key */
+
+int cm_config_new(cm_ctx *ctx, const char *name, cm_config **out)
+{
+	cm_config *cfg = malloc(sizeof *cfg);
+	*out = NULL;
+	if (!cfg)
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	cm_config_init(cfg);
+	if (!(cfg->file = cm__strdup(name ? name : "scenario")) ||
+	    !(cfg->name = cm__strdup(cfg->file))) {
+		cm_config_free(cfg);
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	}
+	*out = cfg;
+	return 0;
+}
+
+int cm_config_set(cm_ctx *ctx, cm_config *cfg, const char *section, const char *key,
+                  const char *value)
+{
+	parse_state ps;
+	char *dir;
+	int ok, i;
+	memset(&ps, 0, sizeof ps);
+	ps.ctx = ctx;
+	ps.cfg = cfg;
+	ps.file = cfg->file ? cfg->file : "";
+	if (!strncmp(section, "scenario ", 9))
+		return cm__error(ctx, CM_EINPUT, _("[%s] %s: scenarios come from a scenario file "
+		                 "(cm_config_load); cm_config_set sets the other sections' keys"),
+		                 section, key);
+	/* relative paths: against the scenario file's folder, as in the file */
+	if (!(dir = cm__dirname(cfg->file ? cfg->file : ".")))
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	ps.base_dir = dir;
+	ok = key_ok(&ps, section, key, value) && set_key(&ps, section, key, value);
+	if (ok && apply_generic(&ps, 1))
+		ok = fail(&ps, _("out of memory"));
+	/* [input] distances and roads exclude each other: the key just set goes */
+	if (ok && !strcmp(section, "input") && cfg->distances.path && cfg->roads.path) {
+		char **slot = !strcmp(key, "roads") ? &cfg->roads.path : &cfg->distances.path;
+		free(*slot);
+		*slot = NULL;
+		ok = fail(&ps, _("%s: [input] gives both distances and roads: the plan uses one kind "
+		          "of distance; leave one out"), ps.file);
+	}
+	for (i = 0; i < IK_N; i++)
+		free(ps.generic[i]);
+	free(dir);
+	return ok ? 0 : CM_EINPUT;
 }

@@ -145,6 +145,15 @@ const char *cm_level_name(cm_level level)
 	return level == CM_PRIMARY ? "primary" : level == CM_JUNIOR ? "junior" : "?";
 }
 
+int cm__level_of(const char *s)
+{
+	int lv;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		if (!strcmp(s, cm_level_name((cm_level)lv)))
+			return lv;
+	return -1;
+}
+
 const char *cm_school_kind_name(cm_school_kind k)
 {
 	static const char *const n[] = {"primary", "junior", "nine_year"};

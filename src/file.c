@@ -15,8 +15,12 @@
  * -journal, -wal and -shm of it, TARGET.old-PID) are cleaned up or restored
  * by cm__out_tidy, which every writer calls first.  A live PID's files are
  * another run's and are left alone.
+ *
+ * The text reports (cm_report_*) write to a caller's stream instead; the
+ * end of this file checks that stream (cm__stream_done) and makes one that
+ * feeds a callback (cm_report_stream).
  */
-#define _GNU_SOURCE 1 /* renameat2 */
+#define _GNU_SOURCE 1 /* renameat2, fopencookie */
 
 #include "internal.h"
 
@@ -451,4 +455,55 @@ out:
 	free(conn2);
 	free(sc2);
 	return rc;
+}
+
+/* ------------------------------------------------------------ report streams */
+
+int cm__stream_done(cm_ctx *ctx, FILE *fp)
+{
+	int err;
+	errno = 0;
+	if (fflush(fp) == 0 && !ferror(fp))
+		return 0;
+	/* errno is fflush's, or 0 when an earlier write failed and this one had
+	 * nothing left to flush */
+	err = errno ? errno : EIO;
+	return cm__error(ctx, CM_EIO, _("the report could not be written: %s"), strerror(err));
+}
+
+typedef struct report_cookie {
+	cm_write_fn fn; /* the caller's */
+	void *ud;
+} report_cookie;
+
+static ssize_t cookie_write(void *c, const char *buf, size_t n)
+{
+	const report_cookie *rc = c;
+	if (n && rc->fn(buf, n, rc->ud) != 0) {
+		errno = EIO;
+		return -1; /* the stream's error flag: cm__stream_done sees it */
+	}
+	return (ssize_t)n;
+}
+
+static int cookie_close(void *c)
+{
+	free(c);
+	return 0;
+}
+
+int cm_report_stream(cm_ctx *ctx, cm_write_fn fn, void *ud, FILE **out)
+{
+	cookie_io_functions_t io = {NULL, cookie_write, NULL, cookie_close};
+	report_cookie *c = malloc(sizeof *c);
+	*out = NULL;
+	if (!c)
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	c->fn = fn;
+	c->ud = ud;
+	if (!(*out = fopencookie(c, "w", io))) {
+		free(c);
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	}
+	return 0;
 }

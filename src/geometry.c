@@ -3,7 +3,8 @@
  *
  * A plan says which school each compound's pupils attend; a bureau
  * publishes areas.  This module turns the one into the other, once per
- * level, after the solve:
+ * level, when the plan's areas are first asked for (plan.c's
+ * cm__plan_areas: by cm_plan_build_areas or an output), not in the solve:
  *
  *   1. Each compound's catchment school ("home", computed by plan.c): the
  *      public school that takes most of its pupils.
@@ -854,8 +855,8 @@ static void join_through_empty(level_ctx *L)
 			uf_join(L->up, t[k].compound, t[k - 1].compound);
 }
 
-static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *home,
-                       const cm_previous *prev, cm_vec *out, cm_vec *geoms, cm_vec *zones)
+static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *home, cm_vec *out,
+                       cm_vec *geoms, cm_vec *zones)
 {
 	const cm_dataset *ds = g->ds;
 	size_t nc = ds->n_compounds, ns = ds->n_schools, i, s, first = out->len;
@@ -961,7 +962,7 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 		for (k = 0; k < n; k++) {
 			size_t sc = ((cm_catchment *)out->data)[first + k].school;
 			ids[k] = ds->schools[sc].id;
-			want[k] = cm__previous_colour(prev, lv, sc);
+			want[k] = cm__plan_wish(plan, lv, sc);
 		}
 		if (ne)
 			qsort(e, ne, 2 * sizeof(long), cmp_edge);
@@ -993,8 +994,8 @@ done:
 }
 
 int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
-                         long *const home[CM_NLEVELS], const cm_previous *prev, cm_vec *out,
-                         cm_vec *geoms, cm_vec *zones)
+                         long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms,
+                         cm_vec *zones)
 {
 	geo g;
 	size_t i;
@@ -1018,7 +1019,7 @@ int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
 		rc = tessellate(&g);
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++)
 		if (cm_plan_summary(plan, (cm_level)lv)->solved)
-			rc = build_level(&g, plan, (cm_level)lv, home[lv], prev, out, geoms, zones);
+			rc = build_level(&g, plan, (cm_level)lv, home[lv], out, geoms, zones);
 	cm__progress(ctx, 1, "drawing catchments");
 	cm__log(ctx, CM_LOG_DEBUG, "tessellation: %zu sites, %zu neighbour pairs, %d coverage "
 	        "unions redone", g.nsites, g.nadj, g.coverage_retries);

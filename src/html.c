@@ -28,11 +28,6 @@
 
 static const char *const level_key[CM_NLEVELS] = {"primary", "junior"};
 
-static int level_of(const char *s)
-{
-	return !strcmp(s, "primary") ? CM_PRIMARY : !strcmp(s, "junior") ? CM_JUNIOR : -1;
-}
-
 /* ------------------------------------------------------------ reading */
 
 /* The geometries while the plan is read: the view is known only once all
@@ -179,7 +174,7 @@ static int read_summary(cm__planfile *pf, cm__hplan *hp, int *oom)
 	i_pr = cm__planfile_field(lyr, "proven");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, i_lv));
 		if (lv >= 0) {
 			cm__hsum *s = &hp->sum[lv];
 			s->present = 1;
@@ -231,7 +226,7 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 	i_su = cm__planfile_field(lyr, "shadow_pupils");
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, i_lv));
 		cm__hschool *s;
 		if (lv >= 0 && (s = cm__vec_push(&hp->schools)) != NULL) {
 			s->id = dup_field(f, i_id, oom);
@@ -258,10 +253,6 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 
 static void read_compounds(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 {
-	static const char *const pupil_f[CM_NLEVELS][2] = {{"primary_local", "primary_migrant"},
-	                                                   {"junior_local", "junior_migrant"}};
-	static const char *const school_f[CM_NLEVELS] = {"school_primary", "school_junior"};
-	static const char *const unpl_f[CM_NLEVELS] = {"unplaced_primary", "unplaced_junior"};
 	OGRLayerH lyr = cm__planfile_layer(pf, "compounds");
 	OGRFeatureH f;
 	int i_id, i_nm, idx[CM_NLEVELS][4], lv;
@@ -270,10 +261,10 @@ static void read_compounds(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 	i_id = cm__planfile_field(lyr, "compound_id");
 	i_nm = cm__planfile_field(lyr, "name");
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		idx[lv][0] = cm__planfile_field(lyr, pupil_f[lv][0]);
-		idx[lv][1] = cm__planfile_field(lyr, pupil_f[lv][1]);
-		idx[lv][2] = cm__planfile_field(lyr, school_f[lv]);
-		idx[lv][3] = cm__planfile_field(lyr, unpl_f[lv]);
+		idx[lv][0] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_LOCAL));
+		idx[lv][1] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_MIGRANT));
+		idx[lv][2] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_SCHOOL(lv));
+		idx[lv][3] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_UNPLACED(lv));
 	}
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
@@ -312,7 +303,7 @@ static void read_areas(cm__planfile *pf, const char *layer, cm_vec *out, cm_vec 
 	i_c = cm__planfile_field(lyr, "color");
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, i_lv));
 		cm__hcatch *c;
 		if (lv >= 0 && (c = cm__vec_push(out)) != NULL) {
 			c->school_id = dup_field(f, i_id, oom);
@@ -350,7 +341,7 @@ static void read_changes(cm__planfile *pf, cm__hplan *hp, int *oom)
 	i_fo = cm__planfile_field(lyr, "forced");
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, i_lv));
 		cm__hchange *c;
 		if (lv >= 0 && (c = cm__vec_push(&hp->changes)) != NULL) {
 			c->compound_id = dup_field(f, i_id, oom);
@@ -391,7 +382,7 @@ static void read_ranges(cm__planfile *pf, cm__hplan *hp, int *oom)
 	i_seat = cm__planfile_field(lyr, "seat_kind");
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, i_lv));
 		long ci = cm__ids_find(cidx, n, cm__planfile_str(f, i_cid));
 		long si = lv >= 0 ? cm__hplan_school(hp, lv, cm__planfile_str(f, i_sid)) : -1;
 		if (ci >= 0 && si >= 0 && !strcmp(cm__planfile_str(f, i_seat), "public")) {

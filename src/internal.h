@@ -32,6 +32,9 @@
 int cm__full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv);
 /* A level's name for a reader ("primary" or 小学), not the engine's value. */
 const char *cm__level_label(cm_level lv);
+/* The level whose engine value (cm_level_name: as a plan's level field
+ * holds it) is `s`; -1 for any other text (fields.c). */
+int cm__level_of(const char *s);
 
 /* The most pupils a level may have: the solvers' exact integer costs
  * (flow.c) are sized for it. */
@@ -95,6 +98,14 @@ const char *cm__number_problem(int rc);
  * block or never end.  Returns 0 (also when `path` is not a file here: a
  * connection string, a /vsi path), or CM_EINPUT naming it as the `what`. */
 int cm__input_ok(cm_ctx *ctx, const char *path, const char *what);
+/* ------------------------------------------------------------ config.c */
+
+/* The keys a configuration cannot do without, given (the schools and
+ * compounds layers) and consistent (not both distances and roads): 0, or
+ * CM_EINPUT naming the key.  cm_config_load checks it at the end of the
+ * file; cm_dataset_load for a configuration built by cm_config_set. */
+int cm__config_complete(cm_ctx *ctx, const cm_config *cfg);
+
 /* ------------------------------------------------------------ file.c */
 
 /* Outputs are written to cm__out_temp(TARGET) (TARGET.tmp-PID, after
@@ -107,6 +118,9 @@ int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target);
 void cm__out_tidy(const char *target);
 /* Removes a file, or a folder and what is in it. */
 void cm__out_remove(const char *path);
+/* The end of a text report on `fp`: flushes it, then 0, or CM_EIO (the
+ * system's reason on the context) when a write to it failed. */
+int cm__stream_done(cm_ctx *ctx, FILE *fp);
 /* The file write.c puts in every plan folder, by which planfile.c knows
  * one and write.c replaces only a plan. */
 #define CM__PLAN_MARKER "catchment-plan.txt"
@@ -371,15 +385,26 @@ long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, 
  * appends a cm_catchment to `out`, its area (OGRGeometryH multipolygon in
  * the working CRS, or NULL when it has none) to `geoms`, and its zone (the
  * tessellation cells it owns, when compounds are polygons, else NULL) to
- * `zones`.  Colours prefer those of `prev` (NULL: none) school by school. */
+ * `zones`.  Colours prefer the plan's wishes (cm__plan_wish) school by
+ * school.  Called by plan.c alone (cm__plan_areas). */
 int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
-                         long *const home[CM_NLEVELS], const cm_previous *prev, cm_vec *out,
-                         cm_vec *geoms, cm_vec *zones);
-/* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL
- * (plan.c). */
+                         long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms,
+                         cm_vec *zones);
+
+/* ------------------------------------------------------------ plan.c */
+
+/* Builds the plan's catchments and their areas, solved on `ds`, unless they
+ * are built already: what cm_plan_build_areas does, for the outputs that
+ * need them and hold the plan as const (the areas are a cache of the plan,
+ * built under its lock).  0, or an error with the plan left without areas. */
+int cm__plan_areas(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds);
+/* The colour school `school` had on last year's plan at `level`, the one
+ * the plan was solved against; -1 when not known or without one. */
+int cm__plan_wish(const cm_plan *plan, cm_level level, size_t school);
+/* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL. */
 void *cm__plan_area(const cm_plan *plan, size_t k);
 /* The zone of catchment `k`: its tessellation cells (polygon compounds
- * only), an OGRGeometryH or NULL (plan.c). */
+ * only), an OGRGeometryH or NULL. */
 void *cm__plan_zone(const cm_plan *plan, size_t k);
 /* Colour `k` of the catchment palette as "#rrggbb". */
 void cm__colour_hex(int k, char out[8]);

@@ -186,14 +186,12 @@ static int plan_has_level(cm_ctx *ctx, cm__planfile *src, const char *level, int
 	return 0;
 }
 
-/* Reads the level's part of the plan.  Returns 0, or an error; *found is 0
- * when the plan has no such level. */
 /* Is `id` among opts' marked compounds of `level`? */
 static int is_marked(const cm_map_opts *opts, const char *level, const char *id)
 {
-	int lv = strcmp(level, "primary") ? CM_JUNIOR : CM_PRIMARY;
+	int lv = cm__level_of(level);
 	size_t k;
-	for (k = 0; opts && id && k < opts->n_marked[lv]; k++)
+	for (k = 0; opts && id && lv >= 0 && k < opts->n_marked[lv]; k++)
 		if (!strcmp(opts->marked[lv][k], id))
 			return 1;
 	return 0;
@@ -284,6 +282,8 @@ static int closed_schools(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, co
 	return 0;
 }
 
+/* Reads the level's part of the plan.  Returns 0, or an error; *found is 0
+ * when the plan has no such level. */
 static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char *level,
                       const cm_map_opts *opts, scene *sc, int *found)
 {
@@ -291,7 +291,6 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 	OGRLayerH lyr;
 	OGRFeatureH f;
 	OGRSpatialReferenceH srs;
-	char unplaced_field[32];
 	int i_lv, i_a, i_b, i_c, i_d, i_e, i_f, i_g;
 	cm__vec_init(&sc->schools, sizeof(m_school));
 	cm__vec_init(&sc->areas, sizeof(m_area));
@@ -345,8 +344,8 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 	lyr = cm__planfile_layer(src, "compounds");
 	if (lyr) {
 		int i_id = cm__planfile_field(lyr, "compound_id");
-		snprintf(unplaced_field, sizeof unplaced_field, "unplaced_%s", level);
-		i_a = cm__planfile_field(lyr, unplaced_field);
+		int lv = cm__level_of(level);
+		i_a = lv >= 0 ? cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_UNPLACED(lv)) : -1;
 		OGR_L_ResetReading(lyr);
 		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 			OGRGeometryH g = OGR_F_GetGeometryRef(f);

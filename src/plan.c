@@ -1,11 +1,20 @@
 /*
  * plan.c: from data to plan.  For each level: usable seats (the school-size
- * cap applied when enforced), the model (model.c), the solve (glpk.c), and
- * the solution read back as whole pupils: assignment rows, per-school
- * results with shadow prices, and the level's summary.
+ * cap applied when enforced), the model (model.c), the solve (solve.c: the
+ * route cm__route picks, the search, the relaxation), and the solution read
+ * back as whole pupils: assignment rows, per-school results with shadow
+ * prices, the level's summary, each compound's catchment school and, held
+ * to last year's plan, the compounds that change school.
  *
  * Primary is solved before junior; with `enforce_school_size`, a nine-year
  * school's junior seats are what its cap leaves after its primary pupils.
+ *
+ * The catchments as areas (geometry.c: the tessellation, parts, colours)
+ * are not part of the solve: they are built once, on first use, by
+ * cm_plan_build_areas or by an output that needs them (the writer, the
+ * terminal summary, a scenario's previous plan: cm__plan_areas), so a
+ * solve whose plan is only read in memory does no GEOS work.  They are a cache of the plan: the
+ * same plan gives the same areas whenever they are built.
  */
 #include "model.h"
 
@@ -15,15 +24,25 @@
 #include <string.h>
 #include <time.h>
 
+/* The catchments as areas: a cache, filled once through a plan its users
+ * hold as const (the writer's, the summary's), hence behind a pointer. */
+typedef struct plan_areas {
+	pthread_mutex_t lock;                  /* held while they are built */
+	int built;                             /* 1: the vectors are filled */
+	cm_vec catchments;                     /* cm_catchment */
+	cm_vec geoms;                          /* OGRGeometryH per catchment (geometry.c) */
+	cm_vec zones;                          /* OGRGeometryH per catchment, or NULL */
+} plan_areas;
+
 struct cm_plan {
 	cm_vec assignments;                    /* cm_assignment */
 	cm_school_result *school[CM_NLEVELS];  /* by school index */
 	int *unplaced[CM_NLEVELS];             /* by compound index */
 	cm_level_summary summary[CM_NLEVELS];
 	long *home[CM_NLEVELS];                /* by compound: catchment school, -1 */
-	cm_vec catchments;                     /* cm_catchment */
-	cm_vec areas;                          /* OGRGeometryH per catchment (geometry.c) */
-	cm_vec zones;                          /* OGRGeometryH per catchment, or NULL */
+	int *wish[CM_NLEVELS];                 /* by school: its colour on last year's plan, -1;
+	                                          NULL without one (geometry.c prefers it) */
+	plan_areas *areas;                     /* built on first use (cm__plan_areas) */
 	cm_vec changes;                        /* cm_change, against last year's plan */
 	cm_vec change_ids;                     /* char *: the changes' previous school ids */
 	size_t n_schools, n_compounds;
@@ -382,19 +401,30 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 	if (!p)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	cm__vec_init(&p->assignments, sizeof(cm_assignment));
-	cm__vec_init(&p->catchments, sizeof(cm_catchment));
-	cm__vec_init(&p->areas, sizeof(void *));
-	cm__vec_init(&p->zones, sizeof(void *));
 	cm__vec_init(&p->changes, sizeof(cm_change));
 	cm__vec_init(&p->change_ids, sizeof(char *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
+	if (!(p->areas = calloc(1, sizeof *p->areas))) {
+		free(p);
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	}
+	pthread_mutex_init(&p->areas->lock, NULL);
+	cm__vec_init(&p->areas->catchments, sizeof(cm_catchment));
+	cm__vec_init(&p->areas->geoms, sizeof(void *));
+	cm__vec_init(&p->areas->zones, sizeof(void *));
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		p->school[lv] = calloc(ds->n_schools + 1, sizeof(cm_school_result));
 		p->unplaced[lv] = calloc(ds->n_compounds + 1, sizeof(int));
 		p->home[lv] = calloc(ds->n_compounds + 1, sizeof(long));
 		if (!p->school[lv] || !p->unplaced[lv] || !p->home[lv])
 			rc = CM_ENOMEM;
+		/* last year's colours, kept for the areas: `prev` may go before
+		 * they are built */
+		if (prev && !(p->wish[lv] = malloc((ds->n_schools + 1) * sizeof(int))))
+			rc = CM_ENOMEM;
+		for (si = 0; prev && p->wish[lv] && si < ds->n_schools; si++)
+			p->wish[lv][si] = cm__previous_colour(prev, (cm_level)lv, si);
 	}
 	if (rc) {
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
@@ -483,16 +513,11 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 				if (p->school[lv][si].teaches)
 					p->summary[lv].oversize++;
 		}
-		double t0 = now_seconds();
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			find_homes(p, (cm_level)lv);
 		for (lv = 0; lv < CM_NLEVELS && prev && !rc; lv++)
 			if (p->summary[lv].solved && find_changes(p, ds, prev, (cm_level)lv))
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
-		if (!rc)
-			rc = cm__catchments_build(ctx, ds, p, p->home, prev, &p->catchments, &p->areas,
-			                          &p->zones);
-		cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
 	}
 done:
 	if (rc) {
@@ -501,6 +526,65 @@ done:
 	}
 	*out = p;
 	return 0;
+}
+
+/* Frees each geometry of `v` (OGRGeometryH or NULL) and the vector. */
+static void geoms_free(cm_vec *v)
+{
+	size_t i;
+	for (i = 0; i < v->len; i++)
+		cm__geom_free(((void **)v->data)[i]);
+	cm__vec_free(v);
+}
+
+int cm__plan_areas(cm_ctx *ctx, const cm_plan *p, const cm_dataset *ds)
+{
+	plan_areas *A = p->areas;
+	cm_vec catchments, geoms, zones;
+	double t0;
+	int rc = 0;
+	/* The lock makes two outputs of one plan on two threads build them once. */
+	pthread_mutex_lock(&A->lock);
+	if (A->built)
+		goto done;
+	if (ds->n_schools != p->n_schools || ds->n_compounds != p->n_compounds) {
+		rc = cm__error(ctx, CM_EINPUT,
+		               _("the plan was solved on other data (%zu schools and %zu compounds, "
+		                 "not %zu and %zu)"),
+		               p->n_schools, p->n_compounds, ds->n_schools, ds->n_compounds);
+		goto done;
+	}
+	/* Built aside and moved in whole, so a failure leaves the plan without
+	 * areas (a later call tries again), never with some. */
+	cm__vec_init(&catchments, sizeof(cm_catchment));
+	cm__vec_init(&geoms, sizeof(void *));
+	cm__vec_init(&zones, sizeof(void *));
+	t0 = now_seconds();
+	rc = cm__catchments_build(ctx, ds, p, p->home, &catchments, &geoms, &zones);
+	cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
+	if (rc) {
+		cm__vec_free(&catchments);
+		geoms_free(&geoms);
+		geoms_free(&zones);
+		goto done;
+	}
+	A->catchments = catchments;
+	A->geoms = geoms;
+	A->zones = zones;
+	A->built = 1;
+done:
+	pthread_mutex_unlock(&A->lock);
+	return rc;
+}
+
+int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan, const cm_dataset *ds)
+{
+	return cm__plan_areas(ctx, plan, ds);
+}
+
+int cm__plan_wish(const cm_plan *p, cm_level level, size_t school)
+{
+	return p->wish[level] && school < p->n_schools ? p->wish[level][school] : -1;
 }
 
 void cm_plan_free(cm_plan *p)
@@ -514,14 +598,15 @@ void cm_plan_free(cm_plan *p)
 		free(p->school[lv]);
 		free(p->unplaced[lv]);
 		free(p->home[lv]);
+		free(p->wish[lv]);
 	}
-	for (i = 0; i < p->areas.len; i++)
-		cm__geom_free(((void **)p->areas.data)[i]);
-	cm__vec_free(&p->areas);
-	for (i = 0; i < p->zones.len; i++)
-		cm__geom_free(((void **)p->zones.data)[i]);
-	cm__vec_free(&p->zones);
-	cm__vec_free(&p->catchments);
+	if (p->areas) {
+		geoms_free(&p->areas->geoms);
+		geoms_free(&p->areas->zones);
+		cm__vec_free(&p->areas->catchments);
+		pthread_mutex_destroy(&p->areas->lock);
+		free(p->areas);
+	}
 	for (i = 0; i < p->change_ids.len; i++)
 		free(((char **)p->change_ids.data)[i]);
 	cm__vec_free(&p->change_ids);
@@ -558,18 +643,18 @@ size_t cm_plan_changes(const cm_plan *p, const cm_change **out)
 
 size_t cm_plan_catchments(const cm_plan *p, const cm_catchment **out)
 {
-	*out = p->catchments.data;
-	return p->catchments.len;
+	*out = p->areas->catchments.data;
+	return p->areas->catchments.len;
 }
 
 void *cm__plan_area(const cm_plan *p, size_t k)
 {
-	return k < p->areas.len ? ((void **)p->areas.data)[k] : NULL;
+	return k < p->areas->geoms.len ? ((void **)p->areas->geoms.data)[k] : NULL;
 }
 
 void *cm__plan_zone(const cm_plan *p, size_t k)
 {
-	return k < p->zones.len ? ((void **)p->zones.data)[k] : NULL;
+	return k < p->areas->zones.len ? ((void **)p->areas->zones.data)[k] : NULL;
 }
 
 long cm_plan_home(const cm_plan *p, cm_level level, size_t i)

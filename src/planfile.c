@@ -306,6 +306,12 @@ int cm__planfile_field(OGRLayerH lyr, const char *name)
 	return i;
 }
 
+int cm__planfile_fieldof(OGRLayerH lyr, int layer, int field)
+{
+	const char *name = cm__plan_fname(layer, field);
+	return name ? cm__planfile_field(lyr, name) : -1;
+}
+
 const char *cm__planfile_str(OGRFeatureH f, int i)
 {
 	return i >= 0 && OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
@@ -387,17 +393,11 @@ int cm__planfile_count(cm_ctx *ctx, const char *file, const char *layer, OGRFeat
 
 typedef cm__pfield fspec; /* a field of a layer's table: planschema.c's */
 
-/* Fields of the schema's layers (planschema.c's order) that the checks
- * below read by index. */
-enum { S_LEVEL, S_PUPILS, S_PLACED, S_UNPLACED, S_KIND = 21 };
-enum { K_ID, K_NAME, K_LEVEL, K_SECTOR, K_BOARDING, K_SEATS, K_LOCAL, K_MIGRANT, K_ENROLLED };
-enum { C_ID, C_NAME, C_AREA, C_PUPILS, C_SCHOOL = 7, C_UNPLACED = 9, C_DETOUR = 11 };
-enum { A_CID, A_CNAME, A_LEVEL, A_SID, A_SNAME, A_SEAT, A_LOCAL, A_MIGRANT };
-enum { H_SID, H_NAME, H_LEVEL, H_COMPOUNDS, H_PUPILS };
-enum { Z_SID, Z_NAME, Z_LEVEL };
-enum { G_CID, G_CNAME, G_LEVEL };
+/* The checks below read a feature's fields by the schema's enums
+ * (planschema.h: CM__SUM_LEVEL, CM__CMP_SCHOOL(lv), ...) and name layers
+ * by its CM__L_ ones. */
 
-#define NF 24 /* fields a layer's table may have, at most (the summary's) */
+#define NF CM__SUM_N /* fields a layer's table may have, at most (the summary's) */
 
 typedef struct prow {          /* the feature being checked */
 	OGRFeatureH f;
@@ -424,13 +424,11 @@ typedef struct pcomp {         /* a compound, from the compounds layer */
 	long rows_unplaced[CM_NLEVELS];
 } pcomp;
 
-enum { L_SUMMARY, L_SCHOOLS, L_COMPOUNDS, L_ASSIGNMENT, L_CATCHMENTS, L_ZONES, L_CHANGES, L_N };
-
 typedef struct pcheck {
 	cm_ctx *ctx;
 	cm__planfile *pf;
 	int shp;                   /* a shapefile plan: fields go by their short names */
-	char *file[L_N];           /* each layer's file, for messages */
+	char *file[CM__L_N];       /* each layer's file (by CM__L_...), for messages */
 	/* the layer being read */
 	int li;
 	OGRLayerH lyr;
@@ -446,11 +444,12 @@ typedef struct pcheck {
 	cm__id *comp_index;
 } pcheck;
 
-static const char *const layer_names[L_N] = {"summary", "schools", "compounds", "assignment",
-                                             "catchments", "zones", "changes"};
-static const char *const level_names[CM_NLEVELS] = {"primary", "junior"};
-/* A level named in a sentence, in the reader's words (level_names: the
- * engine's values, as a field holds them). */
+/* Layer `li`'s name (CM__L_...). */
+#define LAYER_NAME(li) (cm__plan_layer_at(li)->name)
+/* The engine's name of field `k` of layer `li`. */
+#define FIELD(li, k) cm__plan_fname((li), (k))
+/* A level named in a sentence, in the reader's words (cm_level_name: the
+ * engine's value, as a field holds it). */
 #define LEVEL(lv) cm__level_label((cm_level)(lv))
 
 /* A field's name in this plan (a shapefile's short name). */
@@ -459,10 +458,6 @@ static const char *field_name(const pcheck *pc, const char *name)
 	const char *shp = pc->shp ? cm__plan_shp_name(name) : NULL;
 	return shp ? shp : name;
 }
-
-/* A level's pupils are two fields: errors about them name both. */
-static const char *const pupil_fields[CM_NLEVELS][2] = {{"primary_local", "primary_migrant"},
-                                                        {"junior_local", "junior_migrant"}};
 
 /* An error about layer `li` of the plan, feature `fid` (< 0: the layer
  * itself; `id` its id) and `field` and `field2` (engine names; NULL:
@@ -473,7 +468,7 @@ static int vbad(pcheck *pc, int li, long fid, const char *id, const char *field,
 	char *what = cm__vsprintf(fmt, ap);
 	char *label = fid >= 0 ? cm__feature_label(fid, id) : NULL;
 	char *where = cm__sprintf(_("%s, layer %s"), pc->file[li] ? pc->file[li] : pc->pf->path,
-	                          layer_names[li]);
+	                          LAYER_NAME(li));
 	char *at = label ? cm__sprintf(_("%s, %s"), where ? where : "", label) : NULL;
 	char *fields = !field ? NULL
 	               : field2 ? cm__sprintf(_("%s, fields %s and %s"), at ? at : where ? where : "",
@@ -517,11 +512,6 @@ static int bad(pcheck *pc, const prow *r, int k, const char *fmt, ...)
 	return rc;
 }
 
-static int level_of(const char *s)
-{
-	return !strcmp(s, "primary") ? CM_PRIMARY : !strcmp(s, "junior") ? CM_JUNIOR : -1;
-}
-
 static int seat_of(const char *s)
 {
 	int k;
@@ -550,7 +540,7 @@ static int check_field(pcheck *pc, prow *r, int k)
 		r->set[k] = *s != '\0';
 		if (!r->set[k])
 			return fs->flags & FULL ? bad(pc, r, k, _("empty; a plan leaves it empty nowhere")) : 0;
-		if (fs->value == CM__V_LEVEL && (r->n[k] = level_of(s)) < 0)
+		if (fs->value == CM__V_LEVEL && (r->n[k] = cm__level_of(s)) < 0)
 			return bad(pc, r, k, _("'%.40s' is not primary or junior"), s);
 		if (fs->value == CM__V_SEAT && (r->n[k] = seat_of(s)) < 0)
 			return bad(pc, r, k, _("'%.40s' is not public, purchased, fee or unplaced"), s);
@@ -603,35 +593,35 @@ static char *field_list(OGRLayerH lyr)
  * has no such layer (an error when the format promises it). */
 static int open_layer(pcheck *pc, int li, int *found)
 {
-	const cm__player *l = cm__plan_layer(layer_names[li]);
+	const cm__player *l = cm__plan_layer_at(li);
 	const fspec *spec;
 	int k, required, nspec;
 	*found = 0;
 	if (!l || l->nfields > NF) /* unreachable: planschema.c's table and NF agree */
 		return cm__error(pc->ctx, CM_EINPUT, _("layer %s: not in the plan's schema"),
-		                 layer_names[li]);
+		                 LAYER_NAME(li));
 	pc->li = li;
 	pc->spec = spec = l->fields;
 	pc->nspec = nspec = l->nfields;
 	required = l->required;
-	if (!(pc->file[li] = cm__planfile_file(pc->pf, layer_names[li])))
+	if (!(pc->file[li] = cm__planfile_file(pc->pf, LAYER_NAME(li))))
 		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 	CPLErrorReset();
-	if (!(pc->lyr = cm__planfile_layer(pc->pf, layer_names[li]))) {
+	if (!(pc->lyr = cm__planfile_layer(pc->pf, LAYER_NAME(li)))) {
 		if (pc->pf->root && is_dir(pc->pf->root) && access(pc->file[li], F_OK) == 0)
 			return cm__error(pc->ctx, CM_EINPUT, _("%s: layer %s cannot be read (%s): the file "
-			                 "is cut short or damaged"), pc->file[li], layer_names[li],
+			                 "is cut short or damaged"), pc->file[li], LAYER_NAME(li),
 			                 CPLGetLastErrorMsg());
 		if (!required)
 			return 0;
 		if (pc->pf->root && is_dir(pc->pf->root))
 			return cm__error(pc->ctx, CM_EINPUT, _("%s: not a whole catchment plan: layer %s is "
 			                 "missing (no %s); a plan has the layers assignment, schools, "
-			                 "summary, compounds and catchments"), pc->pf->root, layer_names[li],
+			                 "summary, compounds and catchments"), pc->pf->root, LAYER_NAME(li),
 			                 pc->file[li]);
 		return cm__error(pc->ctx, CM_EINPUT, _("%s: not a whole catchment plan: layer %s is "
 		                 "missing; a plan has the layers assignment, schools, summary, "
-		                 "compounds and catchments"), pc->file[li], layer_names[li]);
+		                 "compounds and catchments"), pc->file[li], LAYER_NAME(li));
 	}
 	*found = 1;
 	for (k = 0; k < nspec; k++) {
@@ -643,7 +633,7 @@ static int open_layer(pcheck *pc, int li, int *found)
 			char *also = shp && strcmp(shp, spec[k].name)
 			             ? cm__sprintf(_(" (in a shapefile: %s)"), shp) : NULL;
 			int rc = cm__error(pc->ctx, CM_EINPUT, _("%s, layer %s: no field %s%s; the layer's "
-			                   "fields: %s"), pc->file[li], layer_names[li], spec[k].name,
+			                   "fields: %s"), pc->file[li], LAYER_NAME(li), spec[k].name,
 			                   also ? also : "", have && *have ? have : _("none"));
 			free(also);
 			free(have);
@@ -734,36 +724,36 @@ static int index_ids(pcheck *pc, int li, const char *field, const void *base, si
 
 static int summary_row(pcheck *pc, prow *r)
 {
-	int lv = (int)r->n[S_LEVEL];
+	int lv = (int)r->n[CM__SUM_LEVEL];
 	if (pc->summary_fid[lv])
-		return bad(pc, r, S_LEVEL, _("%s appears twice (also feature %ld)"), level_names[lv],
-		           pc->summary_fid[lv] - 1);
+		return bad(pc, r, CM__SUM_LEVEL, _("%s appears twice (also feature %ld)"),
+		           cm_level_name((cm_level)lv), pc->summary_fid[lv] - 1);
 	pc->summary_fid[lv] = (long)OGR_F_GetFID(r->f) + 1;
-	if (r->set[S_KIND] && strcmp(r->s[S_KIND], "straight") && strcmp(r->s[S_KIND], "table") &&
-	    strcmp(r->s[S_KIND], "roads_walk") && strcmp(r->s[S_KIND], "roads_drive"))
-		return bad(pc, r, S_KIND, _("'%.40s' is not straight, table, roads_walk or roads_drive"),
-		           r->s[S_KIND]);
-	pc->pupils[lv] = r->n[S_PUPILS];
-	pc->placed[lv] = r->n[S_PLACED];
-	pc->unplaced[lv] = r->n[S_UNPLACED];
+	if (r->set[CM__SUM_DISTANCE_KIND] && strcmp(r->s[CM__SUM_DISTANCE_KIND], "straight") && strcmp(r->s[CM__SUM_DISTANCE_KIND], "table") &&
+	    strcmp(r->s[CM__SUM_DISTANCE_KIND], "roads_walk") && strcmp(r->s[CM__SUM_DISTANCE_KIND], "roads_drive"))
+		return bad(pc, r, CM__SUM_DISTANCE_KIND, _("'%.40s' is not straight, table, roads_walk or roads_drive"),
+		           r->s[CM__SUM_DISTANCE_KIND]);
+	pc->pupils[lv] = r->n[CM__SUM_PUPILS];
+	pc->placed[lv] = r->n[CM__SUM_PLACED];
+	pc->unplaced[lv] = r->n[CM__SUM_UNPLACED];
 	if (pc->pupils[lv] != pc->placed[lv] + pc->unplaced[lv])
-		return bad(pc, r, S_PUPILS, _("%ld pupils, but placed and unplaced make %ld"),
+		return bad(pc, r, CM__SUM_PUPILS, _("%ld pupils, but placed and unplaced make %ld"),
 		           pc->pupils[lv], pc->placed[lv] + pc->unplaced[lv]);
 	return 0;
 }
 
 static int schools_row(pcheck *pc, prow *r)
 {
-	int lv = (int)r->n[K_LEVEL];
+	int lv = (int)r->n[CM__SCH_LEVEL];
 	pschool *s = cm__vec_push(&pc->schools[lv]);
-	if (!s || !(s->id = cm__strdup(r->s[K_ID])))
+	if (!s || !(s->id = cm__strdup(r->s[CM__SCH_SCHOOL_ID])))
 		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 	s->fid = (long)OGR_F_GetFID(r->f);
-	s->enrolled = r->n[K_ENROLLED];
+	s->enrolled = r->n[CM__SCH_ENROLLED];
 	pc->sum[lv] += s->enrolled;
-	if (r->set[K_LOCAL] && r->set[K_MIGRANT] && s->enrolled != r->n[K_LOCAL] + r->n[K_MIGRANT])
-		return bad(pc, r, K_ENROLLED, _("%ld enrolled, but local and migrant make %ld"), s->enrolled,
-		           r->n[K_LOCAL] + r->n[K_MIGRANT]);
+	if (r->set[CM__SCH_LOCAL] && r->set[CM__SCH_MIGRANT] && s->enrolled != r->n[CM__SCH_LOCAL] + r->n[CM__SCH_MIGRANT])
+		return bad(pc, r, CM__SCH_ENROLLED, _("%ld enrolled, but local and migrant make %ld"), s->enrolled,
+		           r->n[CM__SCH_LOCAL] + r->n[CM__SCH_MIGRANT]);
 	return 0;
 }
 
@@ -771,29 +761,29 @@ static int compounds_row(pcheck *pc, prow *r)
 {
 	pcomp *c = cm__vec_push(&pc->comps);
 	int lv;
-	if (!c || !(c->id = cm__strdup(r->s[C_ID])))
+	if (!c || !(c->id = cm__strdup(r->s[CM__CMP_COMPOUND_ID])))
 		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 	c->fid = (long)OGR_F_GetFID(r->f);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		const char *school = r->s[C_SCHOOL + lv];
-		c->pupils[lv] = r->n[C_PUPILS + 2 * lv] + r->n[C_PUPILS + 2 * lv + 1];
-		c->unplaced[lv] = r->n[C_UNPLACED + lv];
+		const char *school = r->s[CM__CMP_SCHOOL(lv)];
+		c->pupils[lv] = r->n[CM__CMP_PUPILS(lv, CM_LOCAL)] + r->n[CM__CMP_PUPILS(lv, CM_MIGRANT)];
+		c->unplaced[lv] = r->n[CM__CMP_UNPLACED(lv)];
 		pc->sum[lv] += c->pupils[lv];
 		pc->sum2[lv] += c->unplaced[lv];
-		if (pc->summary_fid[lv] && !r->set[C_UNPLACED + lv])
-			return bad(pc, r, C_UNPLACED + lv, _("empty, but the plan solved the %s level"),
+		if (pc->summary_fid[lv] && !r->set[CM__CMP_UNPLACED(lv)])
+			return bad(pc, r, CM__CMP_UNPLACED(lv), _("empty, but the plan solved the %s level"),
 			           LEVEL(lv));
 		if (c->unplaced[lv] > c->pupils[lv])
-			return bad(pc, r, C_UNPLACED + lv, _("%ld pupils without a place, of %ld %s pupils"),
+			return bad(pc, r, CM__CMP_UNPLACED(lv), _("%ld pupils without a place, of %ld %s pupils"),
 			           c->unplaced[lv], c->pupils[lv], LEVEL(lv));
-		if (r->set[C_DETOUR + lv] && !*school)
-			return bad(pc, r, C_DETOUR + lv, _("a detour ratio, but no %s catchment school"),
+		if (r->set[CM__CMP_DETOUR(lv)] && !*school)
+			return bad(pc, r, CM__CMP_DETOUR(lv), _("a detour ratio, but no %s catchment school"),
 			           LEVEL(lv));
 		if (*school) {
 			pschool *s = school_find(pc, lv, school);
 			if (!s)
-				return bad(pc, r, C_SCHOOL + lv, _("school %s is not in the schools layer (%s) "
-				           "at the %s level"), school, pc->file[L_SCHOOLS], LEVEL(lv));
+				return bad(pc, r, CM__CMP_SCHOOL(lv), _("school %s is not in the schools layer (%s) "
+				           "at the %s level"), school, pc->file[CM__L_SCHOOLS], LEVEL(lv));
 			s->named++;
 		}
 	}
@@ -802,24 +792,24 @@ static int compounds_row(pcheck *pc, prow *r)
 
 static int assignment_row(pcheck *pc, prow *r)
 {
-	int lv = (int)r->n[A_LEVEL], seat = (int)r->n[A_SEAT];
-	const char *school = r->s[A_SID];
-	long n = r->n[A_LOCAL] + r->n[A_MIGRANT];
-	pcomp *c = comp_find(pc, r->s[A_CID]);
+	int lv = (int)r->n[CM__ASG_LEVEL], seat = (int)r->n[CM__ASG_SEAT_KIND];
+	const char *school = r->s[CM__ASG_SCHOOL_ID];
+	long n = r->n[CM__ASG_LOCAL] + r->n[CM__ASG_MIGRANT];
+	pcomp *c = comp_find(pc, r->s[CM__ASG_COMPOUND_ID]);
 	pschool *s = NULL;
 	if (!c)
-		return bad(pc, r, A_CID, _("compound %s is not in the compounds layer (%s)"), r->s[A_CID],
-		           pc->file[L_COMPOUNDS]);
+		return bad(pc, r, CM__ASG_COMPOUND_ID, _("compound %s is not in the compounds layer (%s)"), r->s[CM__ASG_COMPOUND_ID],
+		           pc->file[CM__L_COMPOUNDS]);
 	if (!pc->summary_fid[lv])
-		return bad(pc, r, A_LEVEL, _("the summary (%s) has no %s level"), pc->file[L_SUMMARY],
+		return bad(pc, r, CM__ASG_LEVEL, _("the summary (%s) has no %s level"), pc->file[CM__L_SUMMARY],
 		           LEVEL(lv));
 	if (seat == CM_SEAT_UNPLACED && *school)
-		return bad(pc, r, A_SID, _("school %s for pupils without a place"), school);
+		return bad(pc, r, CM__ASG_SCHOOL_ID, _("school %s for pupils without a place"), school);
 	if (seat != CM_SEAT_UNPLACED && !*school)
-		return bad(pc, r, A_SID, _("empty for pupils in %s places"), cm_seat_kind_name(seat));
+		return bad(pc, r, CM__ASG_SCHOOL_ID, _("empty for pupils in %s places"), cm_seat_kind_name(seat));
 	if (*school && !(s = school_find(pc, lv, school)))
-		return bad(pc, r, A_SID, _("school %s is not in the schools layer (%s) at the %s level"),
-		           school, pc->file[L_SCHOOLS], LEVEL(lv));
+		return bad(pc, r, CM__ASG_SCHOOL_ID, _("school %s is not in the schools layer (%s) at the %s level"),
+		           school, pc->file[CM__L_SCHOOLS], LEVEL(lv));
 	c->rows[lv] += n;
 	if (s)
 		s->assigned += n;
@@ -830,38 +820,38 @@ static int assignment_row(pcheck *pc, prow *r)
 
 static int catchments_row(pcheck *pc, prow *r)
 {
-	int lv = (int)r->n[H_LEVEL];
-	pschool *s = school_find(pc, lv, r->s[H_SID]);
+	int lv = (int)r->n[CM__CAT_LEVEL];
+	pschool *s = school_find(pc, lv, r->s[CM__CAT_SCHOOL_ID]);
 	if (!s)
-		return bad(pc, r, H_SID, _("school %s is not in the schools layer (%s) at the %s level"),
-		           r->s[H_SID], pc->file[L_SCHOOLS], LEVEL(lv));
+		return bad(pc, r, CM__CAT_SCHOOL_ID, _("school %s is not in the schools layer (%s) at the %s level"),
+		           r->s[CM__CAT_SCHOOL_ID], pc->file[CM__L_SCHOOLS], LEVEL(lv));
 	if (s->catchment)
-		return bad(pc, r, H_SID, _("a second %s catchment of school %s (also feature %ld)"),
+		return bad(pc, r, CM__CAT_SCHOOL_ID, _("a second %s catchment of school %s (also feature %ld)"),
 		           LEVEL(lv), s->id, s->catchment - 1);
 	s->catchment = (long)OGR_F_GetFID(r->f) + 1;
-	if (r->set[H_PUPILS] && r->n[H_PUPILS] != s->enrolled)
-		return bad(pc, r, H_PUPILS, _("%ld pupils, but the schools layer (%s) enrols %ld there"),
-		           r->n[H_PUPILS], pc->file[L_SCHOOLS], s->enrolled);
-	if (r->set[H_COMPOUNDS] && r->n[H_COMPOUNDS] != s->named)
-		return bad(pc, r, H_COMPOUNDS, _("%ld compounds, but %ld in the compounds layer (%s) "
-		           "name the school"), r->n[H_COMPOUNDS], s->named, pc->file[L_COMPOUNDS]);
+	if (r->set[CM__CAT_PUPILS] && r->n[CM__CAT_PUPILS] != s->enrolled)
+		return bad(pc, r, CM__CAT_PUPILS, _("%ld pupils, but the schools layer (%s) enrols %ld there"),
+		           r->n[CM__CAT_PUPILS], pc->file[CM__L_SCHOOLS], s->enrolled);
+	if (r->set[CM__CAT_COMPOUNDS] && r->n[CM__CAT_COMPOUNDS] != s->named)
+		return bad(pc, r, CM__CAT_COMPOUNDS, _("%ld compounds, but %ld in the compounds layer (%s) "
+		           "name the school"), r->n[CM__CAT_COMPOUNDS], s->named, pc->file[CM__L_COMPOUNDS]);
 	return 0;
 }
 
 static int zones_row(pcheck *pc, prow *r)
 {
-	int lv = (int)r->n[Z_LEVEL];
-	if (!school_find(pc, lv, r->s[Z_SID]))
-		return bad(pc, r, Z_SID, _("school %s is not in the schools layer (%s) at the %s level"),
-		           r->s[Z_SID], pc->file[L_SCHOOLS], LEVEL(lv));
+	int lv = (int)r->n[CM__ZON_LEVEL];
+	if (!school_find(pc, lv, r->s[CM__ZON_SCHOOL_ID]))
+		return bad(pc, r, CM__ZON_SCHOOL_ID, _("school %s is not in the schools layer (%s) at the %s level"),
+		           r->s[CM__ZON_SCHOOL_ID], pc->file[CM__L_SCHOOLS], LEVEL(lv));
 	return 0;
 }
 
 static int changes_row(pcheck *pc, prow *r)
 {
-	if (!comp_find(pc, r->s[G_CID]))
-		return bad(pc, r, G_CID, _("compound %s is not in the compounds layer (%s)"), r->s[G_CID],
-		           pc->file[L_COMPOUNDS]);
+	if (!comp_find(pc, r->s[CM__CHG_COMPOUND_ID]))
+		return bad(pc, r, CM__CHG_COMPOUND_ID, _("compound %s is not in the compounds layer (%s)"), r->s[CM__CHG_COMPOUND_ID],
+		           pc->file[CM__L_COMPOUNDS]);
 	return 0;
 }
 
@@ -875,95 +865,101 @@ static int total_ok(pcheck *pc, int li, int lv, const char *const fields[2], con
 	if (!pc->summary_fid[lv])
 		return bad_at(pc, li, -1, NULL, fields[0], fields[1], _("%ld %s %s in all, but the summary "
 		              "(%s) has no %s level: the plan is cut short or was edited"), got,
-		              LEVEL(lv), what, pc->file[L_SUMMARY], LEVEL(lv));
+		              LEVEL(lv), what, pc->file[CM__L_SUMMARY], LEVEL(lv));
 	return bad_at(pc, li, -1, NULL, fields[0], fields[1], _("%ld %s %s in all, but the summary "
 	              "(%s) says %ld: the plan is cut short or was edited"), got, LEVEL(lv), what,
-	              pc->file[L_SUMMARY], want);
+	              pc->file[CM__L_SUMMARY], want);
 }
 
 static int check_layers(pcheck *pc)
 {
-	static const char *const unplaced_fields[CM_NLEVELS][2] = {{"unplaced_primary", NULL},
-	                                                           {"unplaced_junior", NULL}};
-	static const char *const enrolled_field[2] = {"enrolled", NULL};
+	const char *enrolled[2] = {FIELD(CM__L_SCHOOLS, CM__SCH_ENROLLED), NULL};
+	const char *pupils[CM_NLEVELS][2], *unplaced[CM_NLEVELS][2];
 	int rc, lv, found;
 	size_t i;
 
-	if ((rc = open_layer(pc, L_SUMMARY, &found)) ||
-	    (rc = read_layer(pc, S_LEVEL, summary_row)))
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		/* a level's pupils are two fields: errors about them name both */
+		pupils[lv][0] = FIELD(CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_LOCAL));
+		pupils[lv][1] = FIELD(CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_MIGRANT));
+		unplaced[lv][0] = FIELD(CM__L_COMPOUNDS, CM__CMP_UNPLACED(lv));
+		unplaced[lv][1] = NULL;
+	}
+	if ((rc = open_layer(pc, CM__L_SUMMARY, &found)) ||
+	    (rc = read_layer(pc, CM__SUM_LEVEL, summary_row)))
 		return rc;
 
-	if ((rc = open_layer(pc, L_SCHOOLS, &found)) ||
-	    (rc = read_layer(pc, K_ID, schools_row)))
+	if ((rc = open_layer(pc, CM__L_SCHOOLS, &found)) ||
+	    (rc = read_layer(pc, CM__SCH_SCHOOL_ID, schools_row)))
 		return rc;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		if ((rc = index_ids(pc, L_SCHOOLS, "school_id", pc->schools[lv].data, pc->schools[lv].len,
+		if ((rc = index_ids(pc, CM__L_SCHOOLS, FIELD(CM__L_SCHOOLS, CM__SCH_SCHOOL_ID), pc->schools[lv].data, pc->schools[lv].len,
 		                    sizeof(pschool), offsetof(pschool, fid), 1,
 		                    &pc->school_index[lv])) ||
-		    (rc = total_ok(pc, L_SCHOOLS, lv, enrolled_field, _("pupils enrolled"), pc->sum[lv],
+		    (rc = total_ok(pc, CM__L_SCHOOLS, lv, enrolled, _("pupils enrolled"), pc->sum[lv],
 		                   pc->placed[lv])))
 			return rc;
 		pc->sum[lv] = 0;
 	}
 
-	if ((rc = open_layer(pc, L_COMPOUNDS, &found)) ||
-	    (rc = read_layer(pc, C_ID, compounds_row)) ||
-	    (rc = index_ids(pc, L_COMPOUNDS, "compound_id", pc->comps.data, pc->comps.len,
+	if ((rc = open_layer(pc, CM__L_COMPOUNDS, &found)) ||
+	    (rc = read_layer(pc, CM__CMP_COMPOUND_ID, compounds_row)) ||
+	    (rc = index_ids(pc, CM__L_COMPOUNDS, FIELD(CM__L_COMPOUNDS, CM__CMP_COMPOUND_ID), pc->comps.data, pc->comps.len,
 	                    sizeof(pcomp), offsetof(pcomp, fid), 0, &pc->comp_index)))
 		return rc;
 	for (lv = 0; lv < CM_NLEVELS; lv++)
-		if ((rc = total_ok(pc, L_COMPOUNDS, lv, pupil_fields[lv], _("pupils"), pc->sum[lv],
+		if ((rc = total_ok(pc, CM__L_COMPOUNDS, lv, pupils[lv], _("pupils"), pc->sum[lv],
 		                   pc->pupils[lv])) ||
-		    (rc = total_ok(pc, L_COMPOUNDS, lv, unplaced_fields[lv], _("pupils without a place"),
+		    (rc = total_ok(pc, CM__L_COMPOUNDS, lv, unplaced[lv], _("pupils without a place"),
 		                   pc->sum2[lv], pc->unplaced[lv])))
 			return rc;
 
-	if ((rc = open_layer(pc, L_ASSIGNMENT, &found)) ||
-	    (rc = read_layer(pc, A_CID, assignment_row)))
+	if ((rc = open_layer(pc, CM__L_ASSIGNMENT, &found)) ||
+	    (rc = read_layer(pc, CM__ASG_COMPOUND_ID, assignment_row)))
 		return rc;
 	for (i = 0; i < pc->comps.len; i++) {
 		const pcomp *c = &((pcomp *)pc->comps.data)[i];
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			if (c->rows[lv] != c->pupils[lv])
-				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, pupil_fields[lv][0],
-				              pupil_fields[lv][1], _("%ld %s pupils, but the assignment layer "
+				return bad_at(pc, CM__L_COMPOUNDS, c->fid, c->id, pupils[lv][0],
+				              pupils[lv][1], _("%ld %s pupils, but the assignment layer "
 				              "(%s) has %ld of them: the plan is cut short or was edited"),
-				              c->pupils[lv], LEVEL(lv), pc->file[L_ASSIGNMENT], c->rows[lv]);
+				              c->pupils[lv], LEVEL(lv), pc->file[CM__L_ASSIGNMENT], c->rows[lv]);
 			if (c->rows_unplaced[lv] != c->unplaced[lv])
-				return bad_at(pc, L_COMPOUNDS, c->fid, c->id, unplaced_fields[lv][0], NULL,
+				return bad_at(pc, CM__L_COMPOUNDS, c->fid, c->id, unplaced[lv][0], NULL,
 				              _("%ld pupils without a place, but the assignment layer (%s) has "
 				              "%ld: the plan is cut short or was edited"), c->unplaced[lv],
-				              pc->file[L_ASSIGNMENT], c->rows_unplaced[lv]);
+				              pc->file[CM__L_ASSIGNMENT], c->rows_unplaced[lv]);
 		}
 	}
 	for (lv = 0; lv < CM_NLEVELS; lv++)
 		for (i = 0; i < pc->schools[lv].len; i++) {
 			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
 			if (s->assigned != s->enrolled)
-				return bad_at(pc, L_SCHOOLS, s->fid, s->id, "enrolled", NULL, _("%ld %s pupils "
+				return bad_at(pc, CM__L_SCHOOLS, s->fid, s->id, enrolled[0], NULL, _("%ld %s pupils "
 				              "enrolled, but the assignment layer (%s) places %ld there: the "
 				              "plan is cut short or was edited"), s->enrolled, LEVEL(lv),
-				              pc->file[L_ASSIGNMENT], s->assigned);
+				              pc->file[CM__L_ASSIGNMENT], s->assigned);
 		}
 
-	if ((rc = open_layer(pc, L_CATCHMENTS, &found)) ||
-	    (rc = read_layer(pc, H_SID, catchments_row)))
+	if ((rc = open_layer(pc, CM__L_CATCHMENTS, &found)) ||
+	    (rc = read_layer(pc, CM__CAT_SCHOOL_ID, catchments_row)))
 		return rc;
 	for (lv = 0; lv < CM_NLEVELS; lv++)
 		for (i = 0; i < pc->schools[lv].len; i++) {
 			const pschool *s = &((pschool *)pc->schools[lv].data)[i];
 			if (s->named && !s->catchment)
-				return bad_at(pc, L_CATCHMENTS, -1, NULL, NULL, NULL, _("no %s catchment of school %s, "
+				return bad_at(pc, CM__L_CATCHMENTS, -1, NULL, NULL, NULL, _("no %s catchment of school %s, "
 				              "which %ld compounds in the compounds layer (%s) name: the plan "
 				              "is cut short or was edited"), LEVEL(lv), s->id, s->named,
-				              pc->file[L_COMPOUNDS]);
+				              pc->file[CM__L_COMPOUNDS]);
 		}
 
-	if ((rc = open_layer(pc, L_ZONES, &found)) ||
-	    (found && (rc = read_layer(pc, Z_SID, zones_row))))
+	if ((rc = open_layer(pc, CM__L_ZONES, &found)) ||
+	    (found && (rc = read_layer(pc, CM__ZON_SCHOOL_ID, zones_row))))
 		return rc;
-	if ((rc = open_layer(pc, L_CHANGES, &found)) ||
-	    (found && (rc = read_layer(pc, G_CID, changes_row))))
+	if ((rc = open_layer(pc, CM__L_CHANGES, &found)) ||
+	    (found && (rc = read_layer(pc, CM__CHG_COMPOUND_ID, changes_row))))
 		return rc;
 	return 0;
 }
@@ -993,7 +989,7 @@ int cm__planfile_check(cm_ctx *ctx, cm__planfile *pf)
 		cm__vec_free(&pc.schools[lv]);
 		free(pc.school_index[lv]);
 	}
-	for (i = 0; i < L_N; i++)
+	for (i = 0; i < CM__L_N; i++)
 		free(pc.file[i]);
 	return rc;
 }

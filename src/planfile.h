@@ -11,6 +11,7 @@
 #define CM_PLANFILE_H
 
 #include "internal.h"
+#include "planschema.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -55,6 +56,10 @@ char *cm__planfile_root(const char *path);
 int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown);
 /* A field's index under its name or its shapefile name; -1: absent. */
 int cm__planfile_field(OGRLayerH lyr, const char *name);
+/* The same for the schema's field `field` (planschema.h's enum, e.g.
+ * CM__CMP_SCHOOL(lv)) of layer `layer` (CM__L_...): how a reader finds a
+ * field the schema spells per level. */
+int cm__planfile_fieldof(OGRLayerH lyr, int layer, int field);
 /* A field's text ("" when unset) and number (0 when unset). */
 const char *cm__planfile_str(OGRFeatureH f, int i);
 double cm__planfile_num(OGRFeatureH f, int i);

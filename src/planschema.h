@@ -1,9 +1,10 @@
 /*
  * planschema.h: the plan's schema, one table (planschema.c): its layers in
  * the writer's order and, per layer, its fields with their types, their
- * shapefile names and what a reader holds them to.  write.c makes every
- * layer from it; planfile.c checks a plan by it and finds fields by it for
- * the readers (map.c, compare.c, previous.c, html.c, publish.c, export).
+ * shapefile names and what a reader holds them to, each named by an enum.
+ * write.c makes every layer from it and sets fields by those enums;
+ * planfile.c checks a plan by it, and the readers (map.c, compare.c,
+ * previous.c, html.c, publish.c, export) find fields by its names.
  * No GDAL here: the OGR types and handles are write.c's and planfile.c's.
  * docs/output.md ("Layers", "Shapefile field names") documents the table.
  */
@@ -68,8 +69,71 @@ typedef struct cm__player {
 	int checked;               /* 1: planfile.c checks its features */
 } cm__player;
 
-/* The plan's layers, in the writer's order; *n their number. */
+/* The plan's layers, in the writer's order: cm__plan_layers()[CM__L_...]. */
+enum {
+	CM__L_ASSIGNMENT, CM__L_SCHOOLS, CM__L_SUMMARY, CM__L_CATCHMENTS, CM__L_COMPOUNDS,
+	CM__L_ZONES, CM__L_BOUNDARY, CM__L_ROADS, CM__L_CHANGES, CM__L_STYLES, CM__L_N
+};
+
+/* Each layer's fields, in the order written: a field's index in its
+ * layer's `fields` (planschema.c puts each row at its index), which is its
+ * index in a layer the writer made.  Named after the layer (ASG assignment,
+ * SCH schools, SUM summary, CAT catchments, CMP compounds, ZON zones, BND
+ * boundary, RD roads, CHG changes, STY layer_styles) and the field's engine
+ * name. */
+/* assignment */
+enum { CM__ASG_COMPOUND_ID, CM__ASG_COMPOUND_NAME, CM__ASG_LEVEL, CM__ASG_SCHOOL_ID,
+	CM__ASG_SCHOOL_NAME, CM__ASG_SEAT_KIND, CM__ASG_LOCAL, CM__ASG_MIGRANT, CM__ASG_DISTANCE_M,
+	CM__ASG_MINUTES, CM__ASG_N };
+/* schools */
+enum { CM__SCH_SCHOOL_ID, CM__SCH_NAME, CM__SCH_LEVEL, CM__SCH_SECTOR, CM__SCH_BOARDING,
+	CM__SCH_SEATS, CM__SCH_LOCAL, CM__SCH_MIGRANT, CM__SCH_ENROLLED, CM__SCH_UTILIZATION,
+	CM__SCH_CLASSES, CM__SCH_SPARE, CM__SCH_SHADOW_PRICE, CM__SCH_SHADOW_PUPILS, CM__SCH_N };
+/* summary */
+enum { CM__SUM_LEVEL, CM__SUM_PUPILS, CM__SUM_PLACED, CM__SUM_UNPLACED, CM__SUM_PUPIL_METRES,
+	CM__SUM_MEAN_DISTANCE_M, CM__SUM_MAX_DISTANCE_M, CM__SUM_NEAR_SHARE,
+	CM__SUM_MIGRANT_PUBLIC_SHARE, CM__SUM_QUOTA_MET, CM__SUM_MIP_GAP, CM__SUM_SOLVE_SECONDS,
+	CM__SUM_LP_BOUND, CM__SUM_LP_UNPLACED, CM__SUM_SCENARIO, CM__SUM_MOVED,
+	CM__SUM_MOVED_COMPOUNDS, CM__SUM_BOUND, CM__SUM_BOUND_UNPLACED, CM__SUM_NODES, CM__SUM_PROVEN,
+	CM__SUM_DISTANCE_KIND, CM__SUM_MEAN_MINUTES, CM__SUM_TITLE, CM__SUM_N };
+/* catchments */
+enum { CM__CAT_SCHOOL_ID, CM__CAT_NAME, CM__CAT_LEVEL, CM__CAT_COMPOUNDS, CM__CAT_PUPILS,
+	CM__CAT_SEATS, CM__CAT_UTILIZATION, CM__CAT_PARTS, CM__CAT_COLOR, CM__CAT_N };
+/* compounds */
+enum { CM__CMP_COMPOUND_ID, CM__CMP_NAME, CM__CMP_AREA_TYPE, CM__CMP_PRIMARY_LOCAL,
+	CM__CMP_PRIMARY_MIGRANT, CM__CMP_JUNIOR_LOCAL, CM__CMP_JUNIOR_MIGRANT, CM__CMP_SCHOOL_PRIMARY,
+	CM__CMP_SCHOOL_JUNIOR, CM__CMP_UNPLACED_PRIMARY, CM__CMP_UNPLACED_JUNIOR,
+	CM__CMP_DETOUR_PRIMARY, CM__CMP_DETOUR_JUNIOR, CM__CMP_N };
+/* zones */
+enum { CM__ZON_SCHOOL_ID, CM__ZON_NAME, CM__ZON_LEVEL, CM__ZON_COLOR, CM__ZON_N };
+/* boundary */
+enum { CM__BND_NAME, CM__BND_N };
+/* roads */
+enum { CM__RD_LENGTH_M, CM__RD_N };
+/* changes */
+enum { CM__CHG_COMPOUND_ID, CM__CHG_COMPOUND_NAME, CM__CHG_LEVEL, CM__CHG_PREVIOUS_SCHOOL,
+	CM__CHG_SCHOOL_ID, CM__CHG_SCHOOL_NAME, CM__CHG_PUPILS, CM__CHG_FORCED, CM__CHG_N };
+/* layer_styles */
+enum { CM__STY_F_TABLE_CATALOG, CM__STY_F_TABLE_SCHEMA, CM__STY_F_TABLE_NAME,
+	CM__STY_F_GEOMETRY_COLUMN, CM__STY_STYLENAME, CM__STY_STYLEQML, CM__STY_STYLESLD,
+	CM__STY_USEASDEFAULT, CM__STY_DESCRIPTION, CM__STY_OWNER, CM__STY_UI, CM__STY_UPDATE_TIME,
+	CM__STY_N };
+
+/* The compounds layer's fields of a level (cm_level) and group (cm_group):
+ * primary's and junior's fields stand in that order. */
+#define CM__CMP_PUPILS(lv, g) (CM__CMP_PRIMARY_LOCAL + 2 * (lv) + (g))
+#define CM__CMP_SCHOOL(lv) (CM__CMP_SCHOOL_PRIMARY + (lv))
+#define CM__CMP_UNPLACED(lv) (CM__CMP_UNPLACED_PRIMARY + (lv))
+#define CM__CMP_DETOUR(lv) (CM__CMP_DETOUR_PRIMARY + (lv))
+
+/* The plan's layers, in the writer's order; *n their number (CM__L_N). */
 const cm__player *cm__plan_layers(size_t *n);
+/* Layer CM__L_... `layer`, NULL when there is none. */
+const cm__player *cm__plan_layer_at(int layer);
+/* The engine's name of field `field` (its enum) of layer `layer`
+ * (CM__L_...): what a reader looks the field up by; NULL when there is
+ * none. */
+const char *cm__plan_fname(int layer, int field);
 /* Layer `name`, or NULL when a plan has no such layer. */
 const cm__player *cm__plan_layer(const char *name);
 /* Field `name` (the engine's name, or its shapefile name) of layer `lyr`;

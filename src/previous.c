@@ -279,6 +279,12 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 	*out = NULL;
 	if (!p || !cidx || !sidx)
 		rc = CM_ENOMEM;
+	else if ((rc = cm__plan_areas(ctx, plan, plan_ds))) { /* the colours come from them */
+		free(cidx);
+		free(sidx);
+		cm_previous_free(p);
+		return rc;
+	}
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++)
 		for (i = 0; i < plan_ds->n_compounds && !rc; i++) {
 			long home = cm_plan_home(plan, (cm_level)lv, i);

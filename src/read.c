@@ -1344,6 +1344,8 @@ int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
 	int rc = 0, i, f;
 
 	*out = NULL;
+	if ((rc = cm__config_complete(ctx, cfg))) /* one built by cm_config_set */
+		return rc;
 	memset(L, 0, sizeof L);
 	ds = calloc(1, sizeof *ds);
 	if (!ds)

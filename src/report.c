@@ -1,6 +1,9 @@
 /*
  * report.c: what the planner reads on the terminal.  Plain UTF-8 text,
- * stable in layout (tests compare it), numbers without locale.
+ * stable in layout (tests compare it), numbers without locale.  Each
+ * public report writes to the caller's stream and ends with
+ * cm__stream_done (file.c), so a failed write is an error, not a silently
+ * short report.
  */
 #include "internal.h"
 
@@ -82,8 +85,8 @@ static double ratio(long a, long b)
 	return b > 0 ? (double)a / (double)b : 0.0;
 }
 
-void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                     const cm_check_report *rep, int max_per_kind)
+int cm_report_check(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                    const cm_check_report *rep, int max_per_kind)
 {
 	int lv;
 	size_t notes = cm_dataset_count(ds, CM_NOTE);
@@ -148,6 +151,7 @@ void cm_report_check(FILE *fp, const cm_config *cfg, const cm_dataset *ds,
 		                      "\nVerdict: the data cannot be solved: %zu errors to fix.\n",
 		                      rep->errors),
 		        rep->errors);
+	return cm__stream_done(ctx, fp);
 }
 
 static const char *pct(char *buf, size_t n, double share)
@@ -210,14 +214,18 @@ static void print_seat_worth(FILE *fp, const cm_school_result *r)
 		        r->shadow_price);
 }
 
-void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const cm_plan *plan)
+int cm_report_plan(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
+                   const cm_plan *plan)
 {
 	const cm_school *schools;
 	const cm_compound *compounds;
 	size_t ns = cm_dataset_schools(ds, &schools), nc = cm_dataset_compounds(ds, &compounds), i;
-	int lv, single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
+	int lv, rc, single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
 	const cm__pairs *pairs = NULL;
 	cm__pairs *own_pairs = NULL;
+
+	if ((rc = cm__plan_areas(ctx, plan, ds))) /* the split catchments */
+		return rc;
 
 	fprintf(fp, _("Plan %s: %s assignment, working CRS %s\n"), cfg->name ? cfg->name : "",
 	        single ? _("single-school (单校划片)") : _("split (多校划片)"),
@@ -435,6 +443,7 @@ void cm_report_plan(FILE *fp, const cm_config *cfg, const cm_dataset *ds, const 
 		}
 	}
 	cm__pairs_free(own_pairs);
+	return cm__stream_done(ctx, fp);
 }
 
 
@@ -454,8 +463,8 @@ static void md_cell(FILE *fp, const char *s)
 	}
 }
 
-void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dataset *ds,
-                      const cm_plan *plan)
+int cm_report_ranges(cm_ctx *ctx, FILE *fp, int markdown, const cm_config *cfg,
+                     const cm_dataset *ds, const cm_plan *plan)
 {
 	const cm_school *schools;
 	const cm_compound *compounds;
@@ -513,6 +522,7 @@ void cm_report_ranges(FILE *fp, int markdown, const cm_config *cfg, const cm_dat
 			}
 		}
 	}
+	return cm__stream_done(ctx, fp);
 }
 
 /* ------------------------------------------------------------ scenarios */
@@ -610,7 +620,7 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 	free(sidx);
 }
 
-void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
+int cm_report_scenarios(cm_ctx *ctx, FILE *fp, int csv, const cm_run *runs, size_t n)
 {
 	size_t r;
 	int lv, wide = 16; /* the scenario column: its longest name, at least 16 */
@@ -678,7 +688,7 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 			}
 		}
 	if (csv)
-		return;
+		return cm__stream_done(ctx, fp);
 	fprintf(fp, _("(moved: pupils who had a place in the base plan and are not at the same "
 	              "school now; a base against last year's plan, when given; cmpds: compounds "
 	              "whose school changes)\n"));
@@ -686,4 +696,5 @@ void cm_report_scenarios(FILE *fp, int csv, const cm_run *runs, size_t n)
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			if (cm_plan_summary(runs[r].plan, (cm_level)lv)->solved)
 				scenario_details(fp, &runs[0], &runs[r], (cm_level)lv);
+	return cm__stream_done(ctx, fp);
 }

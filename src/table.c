@@ -198,7 +198,12 @@ int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const c
 		cm_output *o = NULL;
 		if ((rc = cm_output_open(ctx, path, &o)))
 			return rc;
-		cm_report_ranges(cm_output_stream(o), 1, cfg, ds, plan);
+		/* a failed write is the commit's to report: it names the file */
+		if ((rc = cm_report_ranges(ctx, cm_output_stream(o), 1, cfg, ds, plan)) &&
+		    rc != CM_EIO) {
+			cm_output_abort(o);
+			return rc;
+		}
 		return cm_output_commit(ctx, o);
 	}
 	if ((rc = cm__table_open(ctx, path, "招生范围", cols, 9, cfg, &t)))

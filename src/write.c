@@ -151,12 +151,12 @@ static OGRLayerH make_layer(writer *w, const char *name, OGRwkbGeometryType geom
 	return lyr;
 }
 
-/* The plan's layer `name` as the schema has it (planschema.c): its fields
- * in the schema's order, which the writers' indices follow; the first
- * `n` fields (-1: all); compounds as polygons when `polygons`. */
-static OGRLayerH make_plan_layer(writer *w, const char *name, int n, int polygons)
+/* The plan's layer `layer` (CM__L_...) as the schema has it (planschema.c):
+ * its fields in the schema's order, so that the schema's enums index them;
+ * the first `n` fields (-1: all); compounds as polygons when `polygons`. */
+static OGRLayerH make_plan_layer(writer *w, int layer, int n, int polygons)
 {
-	const cm__player *l = cm__plan_layer(name);
+	const cm__player *l = cm__plan_layer_at(layer);
 	OGRwkbGeometryType geom = wkbNone;
 	if (!l)
 		return NULL; /* not the schema's: a bug the tests catch */
@@ -167,12 +167,12 @@ static OGRLayerH make_plan_layer(writer *w, const char *name, int n, int polygon
 	case CM__G_MULTIPOLYGON: geom = wkbMultiPolygon; break;
 	case CM__G_POINT_OR_MULTIPOLYGON: geom = polygons ? wkbMultiPolygon : wkbPoint; break;
 	}
-	return make_layer(w, name, geom, l->fields, n < 0 ? (size_t)l->nfields : (size_t)n);
+	return make_layer(w, l->name, geom, l->fields, n < 0 ? (size_t)l->nfields : (size_t)n);
 }
 
 static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	OGRLayerH lyr = make_plan_layer(w, "assignment", -1, 0);
+	OGRLayerH lyr = make_plan_layer(w, CM__L_ASSIGNMENT, -1, 0);
 	const cm_assignment *a;
 	size_t n = cm_plan_assignments(plan, &a), i;
 	if (!lyr)
@@ -182,23 +182,23 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 		const cm_school *s = a[i].school >= 0 ? &ds->schools[a[i].school] : NULL;
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 		OGRErr e;
-		OGR_F_SetFieldString(f, 0, c->id);
-		OGR_F_SetFieldString(f, 1, c->name);
-		OGR_F_SetFieldString(f, 2, cm_level_name(a[i].level));
+		OGR_F_SetFieldString(f, CM__ASG_COMPOUND_ID, c->id);
+		OGR_F_SetFieldString(f, CM__ASG_COMPOUND_NAME, c->name);
+		OGR_F_SetFieldString(f, CM__ASG_LEVEL, cm_level_name(a[i].level));
 		if (s) {
 			OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
-			OGR_F_SetFieldString(f, 3, s->id);
-			OGR_F_SetFieldString(f, 4, s->name);
+			OGR_F_SetFieldString(f, CM__ASG_SCHOOL_ID, s->id);
+			OGR_F_SetFieldString(f, CM__ASG_SCHOOL_NAME, s->name);
 			OGR_G_AddPoint_2D(g, c->x, c->y);
 			OGR_G_AddPoint_2D(g, s->x, s->y);
 			OGR_F_SetGeometryDirectly(f, g);
 		}
-		OGR_F_SetFieldString(f, 5, cm_seat_kind_name(a[i].seat));
-		OGR_F_SetFieldInteger(f, 6, a[i].local);
-		OGR_F_SetFieldInteger(f, 7, a[i].migrant);
-		OGR_F_SetFieldDouble(f, 8, a[i].distance_m);
+		OGR_F_SetFieldString(f, CM__ASG_SEAT_KIND, cm_seat_kind_name(a[i].seat));
+		OGR_F_SetFieldInteger(f, CM__ASG_LOCAL, a[i].local);
+		OGR_F_SetFieldInteger(f, CM__ASG_MIGRANT, a[i].migrant);
+		OGR_F_SetFieldDouble(f, CM__ASG_DISTANCE_M, a[i].distance_m);
 		if (a[i].minutes >= 0)
-			OGR_F_SetFieldDouble(f, 9, a[i].minutes);
+			OGR_F_SetFieldDouble(f, CM__ASG_MINUTES, a[i].minutes);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -209,7 +209,7 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 
 static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	OGRLayerH lyr = make_plan_layer(w, "schools", -1, 0);
+	OGRLayerH lyr = make_plan_layer(w, CM__L_SCHOOLS, -1, 0);
 	size_t i;
 	int lv;
 	if (!lyr)
@@ -227,20 +227,20 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 			g = OGR_G_CreateGeometry(wkbPoint);
 			OGR_G_SetPoint_2D(g, 0, s->x, s->y);
 			OGR_F_SetGeometryDirectly(f, g);
-			OGR_F_SetFieldString(f, 0, s->id);
-			OGR_F_SetFieldString(f, 1, s->name);
-			OGR_F_SetFieldString(f, 2, cm_level_name((cm_level)lv));
-			OGR_F_SetFieldString(f, 3, cm_sector_name(s->sector));
-			OGR_F_SetFieldInteger(f, 4, s->boarding);
-			OGR_F_SetFieldInteger(f, 5, r->seats);
-			OGR_F_SetFieldInteger(f, 6, r->local);
-			OGR_F_SetFieldInteger(f, 7, r->migrant);
-			OGR_F_SetFieldInteger(f, 8, r->enrolled);
-			OGR_F_SetFieldDouble(f, 9, r->utilization);
-			OGR_F_SetFieldInteger(f, 10, r->classes);
-			OGR_F_SetFieldInteger(f, 11, r->spare);
-			OGR_F_SetFieldDouble(f, 12, r->shadow_price);
-			OGR_F_SetFieldDouble(f, 13, r->shadow_pupils);
+			OGR_F_SetFieldString(f, CM__SCH_SCHOOL_ID, s->id);
+			OGR_F_SetFieldString(f, CM__SCH_NAME, s->name);
+			OGR_F_SetFieldString(f, CM__SCH_LEVEL, cm_level_name((cm_level)lv));
+			OGR_F_SetFieldString(f, CM__SCH_SECTOR, cm_sector_name(s->sector));
+			OGR_F_SetFieldInteger(f, CM__SCH_BOARDING, s->boarding);
+			OGR_F_SetFieldInteger(f, CM__SCH_SEATS, r->seats);
+			OGR_F_SetFieldInteger(f, CM__SCH_LOCAL, r->local);
+			OGR_F_SetFieldInteger(f, CM__SCH_MIGRANT, r->migrant);
+			OGR_F_SetFieldInteger(f, CM__SCH_ENROLLED, r->enrolled);
+			OGR_F_SetFieldDouble(f, CM__SCH_UTILIZATION, r->utilization);
+			OGR_F_SetFieldInteger(f, CM__SCH_CLASSES, r->classes);
+			OGR_F_SetFieldInteger(f, CM__SCH_SPARE, r->spare);
+			OGR_F_SetFieldDouble(f, CM__SCH_SHADOW_PRICE, r->shadow_price);
+			OGR_F_SetFieldDouble(f, CM__SCH_SHADOW_PUPILS, r->shadow_pupils);
 			e = put(w, lyr, f);
 			OGR_F_Destroy(f);
 			if (e != OGRERR_NONE)
@@ -252,7 +252,7 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 
 static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 {
-	OGRLayerH lyr = make_plan_layer(w, "summary", -1, 0);
+	OGRLayerH lyr = make_plan_layer(w, CM__L_SUMMARY, -1, 0);
 	int lv;
 	if (!lyr)
 		return -1;
@@ -263,37 +263,37 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		if (!s->solved)
 			continue;
 		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-		OGR_F_SetFieldString(f, 0, cm_level_name((cm_level)lv));
-		OGR_F_SetFieldInteger(f, 1, (int)s->pupils);
-		OGR_F_SetFieldInteger(f, 2, (int)s->placed);
-		OGR_F_SetFieldInteger(f, 3, (int)s->unplaced);
-		OGR_F_SetFieldDouble(f, 4, s->pupil_metres);
-		OGR_F_SetFieldDouble(f, 5, s->mean_distance_m);
-		OGR_F_SetFieldDouble(f, 6, s->max_distance_m);
+		OGR_F_SetFieldString(f, CM__SUM_LEVEL, cm_level_name((cm_level)lv));
+		OGR_F_SetFieldInteger(f, CM__SUM_PUPILS, (int)s->pupils);
+		OGR_F_SetFieldInteger(f, CM__SUM_PLACED, (int)s->placed);
+		OGR_F_SetFieldInteger(f, CM__SUM_UNPLACED, (int)s->unplaced);
+		OGR_F_SetFieldDouble(f, CM__SUM_PUPIL_METRES, s->pupil_metres);
+		OGR_F_SetFieldDouble(f, CM__SUM_MEAN_DISTANCE_M, s->mean_distance_m);
+		OGR_F_SetFieldDouble(f, CM__SUM_MAX_DISTANCE_M, s->max_distance_m);
 		if (s->near_share >= 0)
-			OGR_F_SetFieldDouble(f, 7, s->near_share);
+			OGR_F_SetFieldDouble(f, CM__SUM_NEAR_SHARE, s->near_share);
 		if (s->migrant_public_share >= 0)
-			OGR_F_SetFieldDouble(f, 8, s->migrant_public_share);
-		OGR_F_SetFieldInteger(f, 9, s->quota_met);
-		OGR_F_SetFieldDouble(f, 10, s->mip_gap);
-		OGR_F_SetFieldDouble(f, 11, s->solve_seconds);
-		OGR_F_SetFieldDouble(f, 12, s->lp_bound);
-		OGR_F_SetFieldInteger(f, 13, (int)s->lp_unplaced);
-		OGR_F_SetFieldString(f, 14, cfg->name ? cfg->name : "");
+			OGR_F_SetFieldDouble(f, CM__SUM_MIGRANT_PUBLIC_SHARE, s->migrant_public_share);
+		OGR_F_SetFieldInteger(f, CM__SUM_QUOTA_MET, s->quota_met);
+		OGR_F_SetFieldDouble(f, CM__SUM_MIP_GAP, s->mip_gap);
+		OGR_F_SetFieldDouble(f, CM__SUM_SOLVE_SECONDS, s->solve_seconds);
+		OGR_F_SetFieldDouble(f, CM__SUM_LP_BOUND, s->lp_bound);
+		OGR_F_SetFieldInteger(f, CM__SUM_LP_UNPLACED, (int)s->lp_unplaced);
+		OGR_F_SetFieldString(f, CM__SUM_SCENARIO, cfg->name ? cfg->name : "");
 		if (s->has_previous) {
-			OGR_F_SetFieldInteger(f, 15, (int)s->moved);
-			OGR_F_SetFieldInteger(f, 16, s->moved_compounds);
+			OGR_F_SetFieldInteger(f, CM__SUM_MOVED, (int)s->moved);
+			OGR_F_SetFieldInteger(f, CM__SUM_MOVED_COMPOUNDS, s->moved_compounds);
 		}
 		if (s->bound >= 0)
-			OGR_F_SetFieldDouble(f, 17, s->bound);
-		OGR_F_SetFieldInteger(f, 18, (int)s->bound_unplaced);
-		OGR_F_SetFieldInteger(f, 19, (int)s->nodes);
-		OGR_F_SetFieldInteger(f, 20, s->proven);
-		OGR_F_SetFieldString(f, 21, cm__distance_kind_name(cfg));
+			OGR_F_SetFieldDouble(f, CM__SUM_BOUND, s->bound);
+		OGR_F_SetFieldInteger(f, CM__SUM_BOUND_UNPLACED, (int)s->bound_unplaced);
+		OGR_F_SetFieldInteger(f, CM__SUM_NODES, (int)s->nodes);
+		OGR_F_SetFieldInteger(f, CM__SUM_PROVEN, s->proven);
+		OGR_F_SetFieldString(f, CM__SUM_DISTANCE_KIND, cm__distance_kind_name(cfg));
 		if (s->mean_minutes >= 0)
-			OGR_F_SetFieldDouble(f, 22, s->mean_minutes);
+			OGR_F_SetFieldDouble(f, CM__SUM_MEAN_MINUTES, s->mean_minutes);
 		/* the maps' page title ([output] title, a scenario's title) */
-		OGR_F_SetFieldString(f, 23, cfg->output.title ? cfg->output.title : "");
+		OGR_F_SetFieldString(f, CM__SUM_TITLE, cfg->output.title ? cfg->output.title : "");
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -302,8 +302,6 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 	return 0;
 }
 
-/* The `catchments` layer: per public school and level, its area
- * (geometry.c), with its colour for maps and GIS styling. */
 /* The notice: compounds whose catchment school is not last year's (only
  * for a plan solved against one). */
 static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
@@ -314,7 +312,7 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 	if (!cm_plan_summary(plan, CM_PRIMARY)->has_previous &&
 	    !cm_plan_summary(plan, CM_JUNIOR)->has_previous)
 		return 0;
-	if (!(lyr = make_plan_layer(w, "changes", -1, 0)))
+	if (!(lyr = make_plan_layer(w, CM__L_CHANGES, -1, 0)))
 		return -1;
 	for (i = 0; i < n; i++) {
 		const cm_compound *c = &ds->compounds[ch[i].compound];
@@ -323,16 +321,16 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		OGRErr e;
 		OGR_G_SetPoint_2D(g, 0, c->x, c->y);
 		OGR_F_SetGeometryDirectly(f, g);
-		OGR_F_SetFieldString(f, 0, c->id);
-		OGR_F_SetFieldString(f, 1, c->name);
-		OGR_F_SetFieldString(f, 2, cm_level_name(ch[i].level));
-		OGR_F_SetFieldString(f, 3, ch[i].from ? ch[i].from : "");
+		OGR_F_SetFieldString(f, CM__CHG_COMPOUND_ID, c->id);
+		OGR_F_SetFieldString(f, CM__CHG_COMPOUND_NAME, c->name);
+		OGR_F_SetFieldString(f, CM__CHG_LEVEL, cm_level_name(ch[i].level));
+		OGR_F_SetFieldString(f, CM__CHG_PREVIOUS_SCHOOL, ch[i].from ? ch[i].from : "");
 		if (ch[i].to >= 0) {
-			OGR_F_SetFieldString(f, 4, ds->schools[ch[i].to].id);
-			OGR_F_SetFieldString(f, 5, ds->schools[ch[i].to].name);
+			OGR_F_SetFieldString(f, CM__CHG_SCHOOL_ID, ds->schools[ch[i].to].id);
+			OGR_F_SetFieldString(f, CM__CHG_SCHOOL_NAME, ds->schools[ch[i].to].name);
 		}
-		OGR_F_SetFieldInteger(f, 6, ch[i].pupils);
-		OGR_F_SetFieldInteger(f, 7, ch[i].forced);
+		OGR_F_SetFieldInteger(f, CM__CHG_PUPILS, ch[i].pupils);
+		OGR_F_SetFieldInteger(f, CM__CHG_FORCED, ch[i].forced);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -341,11 +339,13 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 	return 0;
 }
 
+/* The `catchments` layer: per public school and level, its area
+ * (geometry.c), with its colour for maps and GIS styling. */
 static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
 	const cm_catchment *c;
 	size_t n = cm_plan_catchments(plan, &c), k;
-	OGRLayerH lyr = make_plan_layer(w, "catchments", -1, 0);
+	OGRLayerH lyr = make_plan_layer(w, CM__L_CATCHMENTS, -1, 0);
 	if (!lyr)
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -357,15 +357,15 @@ static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds
 		if (area)
 			OGR_F_SetGeometry(f, area);
 		cm__colour_hex(c[k].colour, hex);
-		OGR_F_SetFieldString(f, 0, ds->schools[c[k].school].id);
-		OGR_F_SetFieldString(f, 1, ds->schools[c[k].school].name);
-		OGR_F_SetFieldString(f, 2, cm_level_name(c[k].level));
-		OGR_F_SetFieldInteger(f, 3, c[k].compounds);
-		OGR_F_SetFieldInteger(f, 4, c[k].pupils);
-		OGR_F_SetFieldInteger(f, 5, r->seats);
-		OGR_F_SetFieldDouble(f, 6, r->utilization);
-		OGR_F_SetFieldInteger(f, 7, c[k].parts);
-		OGR_F_SetFieldString(f, 8, hex);
+		OGR_F_SetFieldString(f, CM__CAT_SCHOOL_ID, ds->schools[c[k].school].id);
+		OGR_F_SetFieldString(f, CM__CAT_NAME, ds->schools[c[k].school].name);
+		OGR_F_SetFieldString(f, CM__CAT_LEVEL, cm_level_name(c[k].level));
+		OGR_F_SetFieldInteger(f, CM__CAT_COMPOUNDS, c[k].compounds);
+		OGR_F_SetFieldInteger(f, CM__CAT_PUPILS, c[k].pupils);
+		OGR_F_SetFieldInteger(f, CM__CAT_SEATS, r->seats);
+		OGR_F_SetFieldDouble(f, CM__CAT_UTILIZATION, r->utilization);
+		OGR_F_SetFieldInteger(f, CM__CAT_PARTS, c[k].parts);
+		OGR_F_SetFieldString(f, CM__CAT_COLOR, hex);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -383,7 +383,7 @@ static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 	OGRLayerH lyr;
 	if (ds->compound_polygons == 0)
 		return 0;
-	if (!(lyr = make_plan_layer(w, "zones", -1, 0)))
+	if (!(lyr = make_plan_layer(w, CM__L_ZONES, -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
 		OGRGeometryH zone = cm__plan_zone(plan, k);
@@ -395,10 +395,10 @@ static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 		OGR_F_SetGeometry(f, zone);
 		cm__colour_hex(c[k].colour, hex);
-		OGR_F_SetFieldString(f, 0, ds->schools[c[k].school].id);
-		OGR_F_SetFieldString(f, 1, ds->schools[c[k].school].name);
-		OGR_F_SetFieldString(f, 2, cm_level_name(c[k].level));
-		OGR_F_SetFieldString(f, 3, hex);
+		OGR_F_SetFieldString(f, CM__ZON_SCHOOL_ID, ds->schools[c[k].school].id);
+		OGR_F_SetFieldString(f, CM__ZON_NAME, ds->schools[c[k].school].name);
+		OGR_F_SetFieldString(f, CM__ZON_LEVEL, cm_level_name(c[k].level));
+		OGR_F_SetFieldString(f, CM__ZON_COLOR, hex);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -419,7 +419,8 @@ static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds,
 {
 	int polygons = ds->compound_polygons > 0 && (size_t)ds->compound_polygons == ds->n_compounds;
 	int detour = cfg->distances.path || cfg->roads.path;
-	OGRLayerH lyr = make_plan_layer(w, "compounds", detour ? -1 : 11, polygons);
+	OGRLayerH lyr = make_plan_layer(w, CM__L_COMPOUNDS, detour ? -1 : CM__CMP_DETOUR_PRIMARY,
+	                                 polygons);
 	double *home_m = NULL; /* by level and compound: metres to the catchment school, -1: none */
 	size_t i;
 	int lv, rc = -1;
@@ -449,25 +450,26 @@ static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds,
 			OGR_G_SetPoint_2D(g, 0, c->x, c->y);
 		}
 		OGR_F_SetGeometryDirectly(f, g);
-		OGR_F_SetFieldString(f, 0, c->id);
-		OGR_F_SetFieldString(f, 1, c->name);
-		OGR_F_SetFieldString(f, 2, cm_area_name(c->area));
-		OGR_F_SetFieldInteger(f, 3, c->pupils[CM_PRIMARY][CM_LOCAL]);
-		OGR_F_SetFieldInteger(f, 4, c->pupils[CM_PRIMARY][CM_MIGRANT]);
-		OGR_F_SetFieldInteger(f, 5, c->pupils[CM_JUNIOR][CM_LOCAL]);
-		OGR_F_SetFieldInteger(f, 6, c->pupils[CM_JUNIOR][CM_MIGRANT]);
+		OGR_F_SetFieldString(f, CM__CMP_COMPOUND_ID, c->id);
+		OGR_F_SetFieldString(f, CM__CMP_NAME, c->name);
+		OGR_F_SetFieldString(f, CM__CMP_AREA_TYPE, cm_area_name(c->area));
+		OGR_F_SetFieldInteger(f, CM__CMP_PRIMARY_LOCAL, c->pupils[CM_PRIMARY][CM_LOCAL]);
+		OGR_F_SetFieldInteger(f, CM__CMP_PRIMARY_MIGRANT, c->pupils[CM_PRIMARY][CM_MIGRANT]);
+		OGR_F_SetFieldInteger(f, CM__CMP_JUNIOR_LOCAL, c->pupils[CM_JUNIOR][CM_LOCAL]);
+		OGR_F_SetFieldInteger(f, CM__CMP_JUNIOR_MIGRANT, c->pupils[CM_JUNIOR][CM_MIGRANT]);
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			long home = cm_plan_home(plan, (cm_level)lv, i);
 			if (home >= 0)
-				OGR_F_SetFieldString(f, 7 + lv, ds->schools[home].id);
+				OGR_F_SetFieldString(f, CM__CMP_SCHOOL(lv), ds->schools[home].id);
 			if (cm_plan_summary(plan, (cm_level)lv)->solved)
-				OGR_F_SetFieldInteger(f, 9 + lv, cm_plan_unplaced(plan, (cm_level)lv, i));
+				OGR_F_SetFieldInteger(f, CM__CMP_UNPLACED(lv),
+				                      cm_plan_unplaced(plan, (cm_level)lv, i));
 			if (detour && home >= 0) {
 				const cm_school *s = &ds->schools[home];
 				double line = cm__distance(c->x, c->y, s->x, s->y);
 				double by = home_m[lv * ds->n_compounds + i];
 				if (by >= 0 && line > 0)
-					OGR_F_SetFieldDouble(f, 11 + lv, by / line);
+					OGR_F_SetFieldDouble(f, CM__CMP_DETOUR(lv), by / line);
 			}
 		}
 		e = put(w, lyr, f);
@@ -489,11 +491,11 @@ static int write_boundary(writer *w, const cm_dataset *ds)
 	OGRErr e;
 	if (!ds->boundary)
 		return 0;
-	if (!(lyr = make_plan_layer(w, "boundary", -1, 0)))
+	if (!(lyr = make_plan_layer(w, CM__L_BOUNDARY, -1, 0)))
 		return -1;
 	f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 	OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)ds->boundary)));
-	OGR_F_SetFieldString(f, 0, "boundary");
+	OGR_F_SetFieldString(f, CM__BND_NAME, "boundary");
 	e = put(w, lyr, f);
 	OGR_F_Destroy(f);
 	return e == OGRERR_NONE ? 0 : -1;
@@ -511,7 +513,7 @@ static int write_roads(writer *w, const cm_dataset *ds)
 	OGRLayerH lyr;
 	if (!n || w->format == FMT_CSV)
 		return 0;
-	if (!(lyr = make_plan_layer(w, "roads", -1, 0)))
+	if (!(lyr = make_plan_layer(w, CM__L_ROADS, -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -524,7 +526,7 @@ static int write_roads(writer *w, const cm_dataset *ds)
 				len += cm__distance(x[v - 1], y[v - 1], x[v], y[v]);
 		}
 		OGR_F_SetGeometryDirectly(f, g);
-		OGR_F_SetFieldDouble(f, 0, len);
+		OGR_F_SetFieldDouble(f, CM__RD_LENGTH_M, len);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		if (e != OGRERR_NONE)
@@ -646,7 +648,7 @@ static int write_styles(writer *w, const cm_dataset *ds)
 	int k;
 	if (w->format != FMT_GPKG)
 		return 0;
-	if (!(lyr = make_plan_layer(w, "layer_styles", -1, 0)))
+	if (!(lyr = make_plan_layer(w, CM__L_STYLES, -1, 0)))
 		return -1;
 	for (k = 0; k < 2; k++) {
 		OGRFeatureH f;
@@ -658,18 +660,19 @@ static int write_styles(writer *w, const cm_dataset *ds)
 		if (!qml)
 			return -1;
 		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-		OGR_F_SetFieldString(f, 0, "");
-		OGR_F_SetFieldString(f, 1, "");
-		OGR_F_SetFieldString(f, 2, tables[k]);
-		OGR_F_SetFieldString(f, 3, "geom");
-		OGR_F_SetFieldString(f, 4, "catchment colours");
-		OGR_F_SetFieldString(f, 5, qml);
-		OGR_F_SetFieldString(f, 6, "");
-		OGR_F_SetFieldInteger(f, 7, 1);
-		OGR_F_SetFieldString(f, 8, "each catchment in its color field, written by catchment");
-		OGR_F_SetFieldString(f, 9, "");
-		OGR_F_SetFieldString(f, 10, "");
-		OGR_F_SetFieldDateTime(f, 11, 2000, 1, 1, 0, 0, 0, 100);
+		OGR_F_SetFieldString(f, CM__STY_F_TABLE_CATALOG, "");
+		OGR_F_SetFieldString(f, CM__STY_F_TABLE_SCHEMA, "");
+		OGR_F_SetFieldString(f, CM__STY_F_TABLE_NAME, tables[k]);
+		OGR_F_SetFieldString(f, CM__STY_F_GEOMETRY_COLUMN, "geom");
+		OGR_F_SetFieldString(f, CM__STY_STYLENAME, "catchment colours");
+		OGR_F_SetFieldString(f, CM__STY_STYLEQML, qml);
+		OGR_F_SetFieldString(f, CM__STY_STYLESLD, "");
+		OGR_F_SetFieldInteger(f, CM__STY_USEASDEFAULT, 1);
+		OGR_F_SetFieldString(f, CM__STY_DESCRIPTION,
+		                     "each catchment in its color field, written by catchment");
+		OGR_F_SetFieldString(f, CM__STY_OWNER, "");
+		OGR_F_SetFieldString(f, CM__STY_UI, "");
+		OGR_F_SetFieldDateTime(f, CM__STY_UPDATE_TIME, 2000, 1, 1, 0, 0, 0, 100);
 		e = put(w, lyr, f);
 		OGR_F_Destroy(f);
 		free(qml);
@@ -1101,6 +1104,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const 
 	int rc = 0, i, made = 1;
 	out_format fmt = FMT_GPKG;
 
+	if ((rc = cm__plan_areas(ctx, plan, ds)))
+		return rc;
 	if (cm__is_pg(path))
 		return write_pg(ctx, plan, ds, cfg, path);
 	if ((rc = pick_format(ctx, cfg, path, &fmt)))

@@ -220,6 +220,11 @@ void speak_chinese(int on)
 
 int run_cli(const char *args, const char **output)
 {
+	return run_cli_to(args, "2>&1", output);
+}
+
+int run_cli_to(const char *args, const char *redirect, const char **output)
+{
 	static char buf[1 << 16];
 	const char *exe = getenv("CM_CLI");
 	char *cmd;
@@ -227,7 +232,7 @@ int run_cli(const char *args, const char **output)
 	size_t n;
 	int st;
 	cr_assert(exe, "CM_CLI is not set");
-	cr_assert(asprintf(&cmd, "%s %s 2>&1", exe, args) > 0);
+	cr_assert(asprintf(&cmd, "%s %s %s", exe, args, redirect) > 0);
 	p = popen(cmd, "r");
 	cr_assert(p);
 	n = fread(buf, 1, sizeof buf - 1, p);

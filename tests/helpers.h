@@ -40,6 +40,10 @@ const cm_compound *compound_by_id(const cm_dataset *ds, const char *id);
 /* Runs the built catchment CLI with arguments; returns its exit status and
  * puts stdout+stderr into a static buffer. */
 int run_cli(const char *args, const char **output);
+/* The same with the shell's `redirect` instead of "2>&1": what the pipe
+ * reads is what it sends to standard output ("2>&1 >/dev/full": the
+ * errors alone). */
+int run_cli_to(const char *args, const char *redirect, const char **output);
 /* The library's messages in Chinese (on 1) or English (0), as the CLI asks
  * where the system lacks zh_CN (C.UTF-8 with LANGUAGE=zh_CN), from the
  * build's catalogue (CATCHMENT_LOCALEDIR). */

@@ -208,7 +208,7 @@ Test(check, report_text)
 	cm_ctx_new(&ctx);
 	cm_check(ctx, cfg, ds, &rep);
 	FILE *fp = open_memstream(&buf, &len);
-	cm_report_check(fp, cfg, ds, &rep, 10);
+	cr_assert_eq(cm_report_check(ctx, fp, cfg, ds, &rep, 10), 0, "%s", cm_ctx_last_error(ctx));
 	fclose(fp);
 	cr_assert(strstr(buf, "Verdict: the data cannot be solved"), "%s", buf);
 	cr_assert(strstr(buf, "duplicate-id"));
@@ -238,7 +238,7 @@ Test(check, report_text_in_chinese)
 	cm_ctx_new(&ctx);
 	cm_check(ctx, cfg, ds, &rep);
 	FILE *fp = open_memstream(&buf, &len);
-	cm_report_check(fp, cfg, ds, &rep, 10);
+	cr_assert_eq(cm_report_check(ctx, fp, cfg, ds, &rep, 10), 0, "%s", cm_ctx_last_error(ctx));
 	fclose(fp);
 	cr_assert(strstr(buf, "duplicate-id") &&
 	          strstr(buf, "图层 schools, 要素 1(代码 S1), 字段 id: 代码 S1 已被要素"), "%s", buf);
@@ -359,11 +359,14 @@ static char *plan_report(const tschool *s, int ns, const tcomp *c, int nc, const
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp;
+	cm_ctx *ctx;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
 	tiny_solve(&t, s, ns, c, nc, extra);
 	fp = open_memstream(&buf, &len);
-	cm_report_plan(fp, t.cfg, t.ds, t.plan);
+	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
 	fclose(fp);
 	tiny_free(&t);
+	cm_ctx_free(ctx);
 	return buf;
 }
 
@@ -435,4 +438,111 @@ Test(check, twice_gives_the_same_findings)
 	cm_config_free(cfg);
 	cm_dataset_free(ds);
 	free(ini);
+}
+
+/* A writable stream on a full disk (/dev/full), one per report: its error
+ * flag would otherwise carry over from the one before. */
+static FILE *full_disk(void)
+{
+	FILE *fp = fopen("/dev/full", "w");
+	if (!fp)
+		cr_skip_test("no /dev/full here");
+	return fp;
+}
+
+/* Issue 15: the text reports return an error when their stream cannot take
+ * the text (a full disk), naming the reason, where they returned nothing
+ * and left a short report.  Each report here fits in stdio's buffer, so
+ * only the flush at its end can find out. */
+Test(report, full_disk_is_an_error)
+{
+	tschool s[1] = {{"S1", "primary", "public", 10, 0, 0, 0, 0, 0, 0}};
+	tcomp c[1] = {{"C1", "urban", 30, 0, 0, 0, 1000, 0}};
+	tiny t;
+	cm_ctx *ctx;
+	cm_check_report rep;
+	cm_run runs[2];
+	FILE *fp;
+	int k;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	tiny_solve(&t, s, 1, c, 1, NULL);
+	cr_assert_eq(cm_check(ctx, t.cfg, t.ds, &rep), 0);
+	runs[0] = (cm_run){"base", t.ds, t.plan};
+	runs[1] = (cm_run){"again", t.ds, t.plan};
+	for (k = 0; k < 5; k++) {
+		int rc;
+		fp = full_disk();
+		rc = k == 0   ? cm_report_check(ctx, fp, t.cfg, t.ds, &rep, 10)
+		     : k == 1 ? cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan)
+		     : k == 2 ? cm_report_ranges(ctx, fp, 1, t.cfg, t.ds, t.plan)
+		     : k == 3 ? cm_report_ranges(ctx, fp, 0, t.cfg, t.ds, t.plan)
+		              : cm_report_scenarios(ctx, fp, 0, runs, 2);
+		fclose(fp);
+		cr_assert_eq(rc, CM_EIO, "report %d returned %d", k, rc);
+		cr_assert(strstr(cm_ctx_last_error(ctx), "the report could not be written") &&
+		          strstr(cm_ctx_last_error(ctx), "No space left"), "report %d: %s", k,
+		          cm_ctx_last_error(ctx));
+	}
+	tiny_free(&t);
+	cm_ctx_free(ctx);
+}
+
+typedef struct sink {
+	char *text;  /* what the callback took, NUL-terminated */
+	size_t len;
+	int calls;
+	int refuse;  /* 1: the callback fails */
+} sink;
+
+static int sink_write(const char *data, size_t len, void *ud)
+{
+	sink *k = ud;
+	char *t;
+	k->calls++;
+	if (k->refuse)
+		return -1;
+	if (!(t = realloc(k->text, k->len + len + 1)))
+		return -1;
+	memcpy(t + k->len, data, len);
+	k->len += len;
+	t[k->len] = '\0';
+	k->text = t;
+	return 0;
+}
+
+/* cm_report_stream: a report through a callback is the same text as into a
+ * file, and a callback that refuses the text makes the report fail. */
+Test(report, through_a_callback)
+{
+	tschool s[1] = {{"S1", "primary", "public", 10, 0, 0, 0, 0, 0, 0}};
+	tcomp c[1] = {{"C1", "urban", 30, 0, 0, 0, 1000, 0}};
+	tiny t;
+	cm_ctx *ctx;
+	sink good = {NULL, 0, 0, 0}, bad = {NULL, 0, 0, 1};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	tiny_solve(&t, s, 1, c, 1, NULL);
+	fp = open_memstream(&buf, &len);
+	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	fclose(fp);
+
+	cr_assert_eq(cm_report_stream(ctx, sink_write, &good, &fp), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_geq(good.calls, 1);
+	cr_assert(good.text && strstr(good.text, "Shortfall: 20 pupils"), "%s", good.text);
+	cr_assert_str_eq(good.text, buf);
+
+	cr_assert_eq(cm_report_stream(ctx, sink_write, &bad, &fp), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), CM_EIO);
+	fclose(fp);
+	cr_assert_geq(bad.calls, 1);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "the report could not be written"), "%s",
+	          cm_ctx_last_error(ctx));
+	free(good.text);
+	free(buf);
+	tiny_free(&t);
+	cm_ctx_free(ctx);
 }

@@ -68,6 +68,28 @@ Test(cli, check_verdicts)
 	free(dir);
 }
 
+/* Issue 15: a report the terminal cannot take (standard output on a full
+ * disk) is an error: exit 1 and the reason, never a silent success; for
+ * check's report and solve's summary. */
+Test(cli, report_to_a_full_disk)
+{
+	char *dir = tmpdir(), *ini, *args;
+	const char *err;
+	if (access("/dev/full", W_OK) != 0)
+		cr_skip_test("no /dev/full here");
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	for (int k = 0; k < 2; k++) {
+		cr_assert(k ? asprintf(&args, "solve -o %s/plan.gpkg %s", dir, ini) > 0
+		            : asprintf(&args, "check %s", ini) > 0);
+		cr_assert_eq(run_cli_to(args, "2>&1 >/dev/full", &err), 1, "%s: %s", args, err);
+		cr_assert(strstr(err, "catchment: the report could not be written: No space left"),
+		          "%s: %s", args, err);
+		free(args);
+	}
+	free(ini);
+	free(dir);
+}
+
 Test(cli, example_county_checks)
 {
 	const char *ex = getenv("CM_EXAMPLE");

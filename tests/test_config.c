@@ -328,3 +328,190 @@ Test(config, titles)
 	cr_assert_null(cfg->scenarios[0].title);
 	cm_config_free(cfg);
 }
+
+/* ------------------------------------------------------------ cm_config_set */
+
+/* Keys of every section, as an embedder would set them one by one. */
+static const char *const set_keys[][3] = {
+	{"input", "schools", "s.gpkg"},
+	{"input", "compounds", "c.gpkg"},
+	{"input", "compounds_layer", "小区"},
+	{"input", "encoding", "GBK"},
+	{"input", "source_crs", "EPSG:4490"},
+	{"input", "coordinates", "gcj02"},
+	{"input", "crs", "EPSG:4547"},
+	{"input", "repair_geometry", "yes"},
+	{"input", "boundary", "b.geojson"},
+	{"input", "previous_plan", "last.gpkg"},
+	{"fields", "schools.id", "学校代码"},
+	{"fields", "name", "名称"},
+	{"fields", "level.primary", "村小, 完小"},
+	{"fields", "roads.class", "fclass"},
+	{"policy", "migrant_public_share", "0.9"},
+	{"policy", "max_distance_primary_m", "3000"},
+	{"policy", "class_size_primary", "40"},
+	{"policy", "enforce_school_size", "yes"},
+	{"solve", "assignment", "split"},
+	{"solve", "mip_gap", "0.01"},
+	{"solve", "solver", "glpk"},
+	{"solve", "max_moved_pupils", "100"},
+	{"solve", "first_plan", "dive"},
+	{"output", "format", "shp"},
+	{"output", "headers", "en"},
+	{"output", "csv_bom", "no"},
+	{"output", "title", "桐溪"},
+	{"output", "name", "test"},
+	{"roads", "mode", "drive"},
+	{"roads", "speed_kmh", "expressway:80, local:30"},
+	{"roads", "walk_kmh", "5"},
+};
+#define N_SET_KEYS (sizeof set_keys / sizeof *set_keys)
+
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void assert_same_input(const cm_input *a, const cm_input *b, const char *what)
+{
+	cr_assert(same_str(a->path, b->path), "%s path: %s / %s", what, a->path, b->path);
+	cr_assert(same_str(a->layer, b->layer), "%s layer", what);
+	cr_assert(same_str(a->where, b->where), "%s where", what);
+	cr_assert(same_str(a->encoding, b->encoding), "%s encoding: %s / %s", what, a->encoding,
+	          b->encoding);
+	cr_assert(same_str(a->source_crs, b->source_crs), "%s source_crs", what);
+	cr_assert_eq(a->coordinates, b->coordinates, "%s coordinates", what);
+	for (int f = 0; f < CM_NFIELDS; f++)
+		cr_assert(same_str(a->field[f], b->field[f]), "%s field %s: %s / %s", what,
+		          cm_field_name((cm_field)f), a->field[f], b->field[f]);
+}
+
+/* Issue 15: cm_config_set sets a key as the file's line does: the same
+ * values everywhere the configuration holds them. */
+Test(config, set_matches_the_file)
+{
+	char *text = NULL;
+	const char *section = NULL;
+	size_t len = 0, k;
+	FILE *fp = open_memstream(&text, &len);
+	cm_config *a, *b;
+	cm_ctx *ctx;
+	for (k = 0; k < N_SET_KEYS; k++) {
+		if (!section || strcmp(section, set_keys[k][0]))
+			fprintf(fp, "[%s]\n", section = set_keys[k][0]);
+		fprintf(fp, "%s = %s\n", set_keys[k][1], set_keys[k][2]);
+	}
+	fclose(fp);
+	a = config_ok(text, "/data/county");
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_config_new(ctx, "/data/county/test.ini", &b), 0);
+	for (k = 0; k < N_SET_KEYS; k++)
+		cr_assert_eq(cm_config_set(ctx, b, set_keys[k][0], set_keys[k][1], set_keys[k][2]), 0,
+		             "[%s] %s: %s", set_keys[k][0], set_keys[k][1], cm_ctx_last_error(ctx));
+
+	for (int i = 0; i < CM_NLAYERS; i++)
+		assert_same_input(&a->input[i], &b->input[i], i ? "compounds" : "schools");
+	assert_same_input(&a->boundary, &b->boundary, "boundary");
+	assert_same_input(&a->previous, &b->previous, "previous");
+	cr_assert_str_eq(b->input[CM_SCHOOLS].path, "/data/county/s.gpkg");
+	cr_assert_str_eq(b->input[CM_COMPOUNDS].encoding, "GBK");
+	cr_assert_eq(b->input[CM_SCHOOLS].coordinates, CM_COORDS_GCJ02);
+	cr_assert(same_str(a->crs, b->crs) && a->repair_geometry == b->repair_geometry);
+	cr_assert(same_str(a->values.level[0], b->values.level[0]));
+	cr_assert(same_str(a->road.class_field, b->road.class_field));
+	cr_assert_eq(memcmp(&a->policy, &b->policy, sizeof a->policy), 0, "[policy] differs");
+	cr_assert_eq(b->policy.class_size[CM_PRIMARY], 40);
+	cr_assert_eq(a->solve.assignment, b->solve.assignment);
+	cr_assert_eq(b->solve.assignment, CM_ASSIGN_SPLIT);
+	cr_assert_float_eq(a->solve.mip_gap, b->solve.mip_gap, 0);
+	cr_assert_eq(a->solve.solver, b->solve.solver);
+	cr_assert_eq(a->solve.max_moved_pupils, b->solve.max_moved_pupils);
+	cr_assert(same_str(a->solve.first_plan, b->solve.first_plan));
+	cr_assert(same_str(a->output.format, b->output.format));
+	cr_assert(same_str(a->output.headers, b->output.headers));
+	cr_assert_eq(a->output.csv_bom, b->output.csv_bom);
+	cr_assert(same_str(a->output.title, b->output.title));
+	cr_assert(same_str(a->name, b->name));
+	cr_assert_eq(a->road.mode, b->road.mode);
+	cr_assert(same_str(a->road.speed_kmh, b->road.speed_kmh));
+	cr_assert_float_eq(a->road.walk_kmh, b->road.walk_kmh, 0);
+	cm_config_free(a);
+	cm_config_free(b);
+	cm_ctx_free(ctx);
+	free(text);
+}
+
+/* A key the file would refuse, cm_config_set refuses with the file's words
+ * (no line: there is none), and the configuration is as it was. */
+Test(config, set_refuses_what_the_file_refuses)
+{
+	static const char *const bad[][4] = {
+		{"policy", "speed", "3", "unknown key 'speed' in [policy]; known keys: "
+		                         "migrant_public_share, max_distance_primary_m"},
+		{"policy", "migrant_public_share", "2",
+		 "[policy] migrant_public_share = 2: must be between 0 and 1"},
+		{"policy", "class_size_primary", "40.5",
+		 "[policy] class_size_primary = 40.5: must be a whole number"},
+		{"solve", "assignment", "sometimes",
+		 "[solve] assignment = 'sometimes': must be single or split"},
+		{"output", "format", "kml", "[output] format = 'kml': must be one of gpkg,shp,geojson,csv"},
+		{"input", "coordinates", "mars", "[input] coordinates = 'mars': must be wgs84, gcj02 or bd09"},
+		{"input", "schools_colour", "red", "unknown key 'schools_colour' in [input]"},
+		{"fields", "schools.colour", "颜色", "unknown key 'schools.colour' in [fields]"},
+		{"polcy", "mip_gap", "0.1", "key 'mip_gap' in unknown section [polcy]"},
+		{"scenario close", "close", "S1", "[scenario close] close: scenarios come from a "
+		                                  "scenario file"},
+	};
+	cm_config *cfg, before;
+	cm_ctx *ctx;
+	size_t k;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_config_new(ctx, NULL, &cfg), 0);
+	cr_assert_str_eq(cfg->name, "scenario");
+	cr_assert_eq(cm_config_set(ctx, cfg, "input", "distances", "/data/od.csv"), 0);
+	before = *cfg;
+	for (k = 0; k < sizeof bad / sizeof *bad; k++) {
+		cr_assert_eq(cm_config_set(ctx, cfg, bad[k][0], bad[k][1], bad[k][2]), CM_EINPUT,
+		             "[%s] %s = %s was taken", bad[k][0], bad[k][1], bad[k][2]);
+		cr_assert(strstr(cm_ctx_last_error(ctx), bad[k][3]) == cm_ctx_last_error(ctx),
+		          "[%s] %s: %s", bad[k][0], bad[k][1], cm_ctx_last_error(ctx));
+		cr_assert_eq(memcmp(cfg, &before, sizeof before), 0, "[%s] %s changed the configuration",
+		             bad[k][0], bad[k][1]);
+	}
+	/* distances and roads exclude each other: the second is refused */
+	cr_assert_eq(cm_config_set(ctx, cfg, "input", "roads", "/data/roads.shp"), CM_EINPUT);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "both distances and roads"), "%s",
+	          cm_ctx_last_error(ctx));
+	cr_assert_null(cfg->roads.path);
+	cr_assert_str_eq(cfg->distances.path, "/data/od.csv");
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+}
+
+/* A configuration built key by key loads and checks like a file's; without
+ * its layers the load says which key is missing. */
+Test(config, set_then_load)
+{
+	cm_config *cfg;
+	cm_dataset *ds = NULL;
+	cm_check_report rep;
+	cm_ctx *ctx;
+	char schools[1024];
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_config_new(ctx, "tiny", &cfg), 0);
+	cr_assert_eq(cm_dataset_load(ctx, cfg, &ds), CM_EINPUT);
+	cr_assert_null(ds);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "tiny: [input] schools is missing"), "%s",
+	          cm_ctx_last_error(ctx));
+	snprintf(schools, sizeof schools, "%s", fixture("schools.geojson"));
+	cr_assert_eq(cm_config_set(ctx, cfg, "input", "schools", schools), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_config_set(ctx, cfg, "input", "compounds", fixture("compounds.geojson")), 0,
+	             "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_dataset_load(ctx, cfg, &ds), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+	cr_assert(rep.solvable);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+}

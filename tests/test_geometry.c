@@ -1,6 +1,7 @@
 /* test_geometry.c: catchments as areas (geometry.c): the tessellation of
  * point compounds tiles the boundary without overlaps, split catchments are
- * counted, catchments that meet never share a colour. */
+ * counted, catchments that meet never share a colour; the solve builds no
+ * areas, the first output that needs them does. */
 #define _GNU_SOURCE
 #include "helpers.h"
 
@@ -18,7 +19,12 @@ static const cm_catchment *catchment_of(const tiny *t, cm_level lv, const char *
 {
 	const cm_catchment *c;
 	const cm_school *s;
-	size_t n = cm_plan_catchments(t->plan, &c), k;
+	size_t n, k;
+	cm_ctx *ctx;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_plan_build_areas(ctx, t->plan, t->ds), 0, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	n = cm_plan_catchments(t->plan, &c);
 	cm_dataset_schools(t->ds, &s);
 	for (k = 0; k < n; k++)
 		if (c[k].level == lv && !strcmp(s[c[k].school].id, school_id))
@@ -31,22 +37,24 @@ static const cm_catchment *catchment_of(const tiny *t, cm_level lv, const char *
  * With D off the line (its pupils at S3, on it) the points triangulate, and
  * D, another school's, does not join A and C either; without it they are
  * collinear and the fallback neighbour rule applies. */
+static const tschool split_s[] = {
+	{"S1", "primary", "public", 20, 0, 0, 0, 0, 1000, 2000},
+	{"S2", "primary", "public", 10, 0, 0, 0, 0, 1000, 0},
+	{"S3", "primary", "public", 10, 0, 0, 0, 0, 1000, -1000},
+};
+static const tcomp split_c[] = {
+	{"A", "urban", 10, 0, 0, 0, 0, 0},
+	{"B", "urban", 10, 0, 0, 0, 1000, 0},
+	{"C", "urban", 10, 0, 0, 0, 2000, 0},
+	{"D", "urban", 10, 0, 0, 0, 1000, -1000},
+};
+
 static void check_split(int with_d)
 {
-	tschool s[] = {
-		{"S1", "primary", "public", 20, 0, 0, 0, 0, 1000, 2000},
-		{"S2", "primary", "public", 10, 0, 0, 0, 0, 1000, 0},
-		{"S3", "primary", "public", 10, 0, 0, 0, 0, 1000, -1000},
-	};
-	tcomp c[] = {
-		{"A", "urban", 10, 0, 0, 0, 0, 0},
-		{"B", "urban", 10, 0, 0, 0, 1000, 0},
-		{"C", "urban", 10, 0, 0, 0, 2000, 0},
-		{"D", "urban", 10, 0, 0, 0, 1000, -1000},
-	};
 	tiny t;
 	const cm_catchment *k1, *k2;
-	tiny_solve(&t, s, with_d ? 3 : 2, c, with_d ? 4 : 3, "[solve]\nassignment = single\n");
+	tiny_solve(&t, split_s, with_d ? 3 : 2, split_c, with_d ? 4 : 3,
+	           "[solve]\nassignment = single\n");
 	k1 = catchment_of(&t, CM_PRIMARY, "S1");
 	k2 = catchment_of(&t, CM_PRIMARY, "S2");
 	cr_assert(k1 && k2, "both schools have catchments");
@@ -254,4 +262,60 @@ Test(geometry, coincident_compounds_share_one_cell)
 	cr_assert_eq(k2->compounds, 1);
 	cr_assert_neq(k1->colour, k2->colour);
 	tiny_free(&t);
+}
+
+/* The solve builds no areas (no GEOS work for a plan read in memory);
+ * cm_plan_build_areas builds them once, refusing another dataset; the
+ * writer and cm_previous_from_plan build them on first use, and they are
+ * the same whoever builds them. */
+Test(geometry, areas_built_on_first_use)
+{
+	const tschool *s = split_s;
+	const tcomp *c = split_c;
+	const char *single = "[solve]\nassignment = single\n";
+	tiny t, u, v, other;
+	const cm_catchment *ct, *cu, *cv, *again;
+	size_t nt, nu, nv, k;
+	char *path;
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	tiny_solve(&t, s, 3, c, 4, single);
+	tiny_solve(&u, s, 3, c, 4, single);
+	tiny_solve(&v, s, 3, c, 4, single);
+	tiny_solve(&other, s, 3, c, 3, single);
+	cr_assert_eq(cm_plan_catchments(t.plan, &ct), 0, "the solve built catchments");
+
+	cr_assert_eq(cm_plan_build_areas(ctx, t.plan, other.ds), CM_EINPUT);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "other data"), "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_catchments(t.plan, &ct), 0);
+	cr_assert_eq(cm_plan_build_areas(ctx, t.plan, t.ds), 0, "%s", cm_ctx_last_error(ctx));
+	nt = cm_plan_catchments(t.plan, &ct);
+	cr_assert_eq(nt, 3);
+	cr_assert_eq(cm_plan_build_areas(ctx, t.plan, t.ds), 0);
+	cr_assert_eq(cm_plan_catchments(t.plan, &again), nt);
+	cr_assert_eq(again, ct, "built twice");
+
+	cr_assert(asprintf(&path, "%s/plan.gpkg", u.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, u.plan, u.ds, u.cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+	free(path);
+	nu = cm_plan_catchments(u.plan, &cu);
+	cr_assert_eq(cm_previous_from_plan(ctx, v.plan, v.ds, v.ds, &prev), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cm_previous_free(prev);
+	nv = cm_plan_catchments(v.plan, &cv);
+	cr_assert_eq(nu, nt, "the writer built %zu catchments", nu);
+	cr_assert_eq(nv, nt, "cm_previous_from_plan built %zu catchments", nv);
+	for (k = 0; k < nt; k++) {
+		cr_assert_eq(cu[k].school, ct[k].school);
+		cr_assert_eq(cu[k].parts, ct[k].parts);
+		cr_assert_eq(cu[k].colour, ct[k].colour);
+		cr_assert_eq(cv[k].school, ct[k].school);
+		cr_assert_eq(cv[k].colour, ct[k].colour);
+	}
+	tiny_free(&t);
+	tiny_free(&u);
+	tiny_free(&v);
+	tiny_free(&other);
+	cm_ctx_free(ctx);
 }

@@ -7,6 +7,7 @@
  * field; the good plans, in every format, read. */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "../src/internal.h"
 #include "../src/planschema.h"
 
 #include <criterion/criterion.h>
@@ -1057,4 +1058,68 @@ Test(schema, shapefile_names_fit_and_differ)
 			}
 		}
 	}
+}
+
+/* The schema's enums name its rows (planschema.h): every row of every
+ * layer is filled (a row left out of the designated initializers would be
+ * empty), each layer's _N is its field count, and the per-level macros
+ * land on the level's fields. */
+Test(schema, enums_name_the_rows)
+{
+	static const struct {
+		int layer, field;
+		const char *name;
+	} spot[] = {
+		{CM__L_ASSIGNMENT, CM__ASG_SEAT_KIND, "seat_kind"},
+		{CM__L_ASSIGNMENT, CM__ASG_MINUTES, "minutes"},
+		{CM__L_SCHOOLS, CM__SCH_ENROLLED, "enrolled"},
+		{CM__L_SCHOOLS, CM__SCH_SHADOW_PUPILS, "shadow_pupils"},
+		{CM__L_SUMMARY, CM__SUM_DISTANCE_KIND, "distance_kind"},
+		{CM__L_SUMMARY, CM__SUM_TITLE, "title"},
+		{CM__L_CATCHMENTS, CM__CAT_COLOR, "color"},
+		{CM__L_COMPOUNDS, CM__CMP_DETOUR_JUNIOR, "detour_junior"},
+		{CM__L_ZONES, CM__ZON_COLOR, "color"},
+		{CM__L_ROADS, CM__RD_LENGTH_M, "length_m"},
+		{CM__L_CHANGES, CM__CHG_FORCED, "forced"},
+		{CM__L_STYLES, CM__STY_UPDATE_TIME, "update_time"},
+	};
+	static const int count[CM__L_N] = {
+		[CM__L_ASSIGNMENT] = CM__ASG_N, [CM__L_SCHOOLS] = CM__SCH_N,
+		[CM__L_SUMMARY] = CM__SUM_N,    [CM__L_CATCHMENTS] = CM__CAT_N,
+		[CM__L_COMPOUNDS] = CM__CMP_N,  [CM__L_ZONES] = CM__ZON_N,
+		[CM__L_BOUNDARY] = CM__BND_N,   [CM__L_ROADS] = CM__RD_N,
+		[CM__L_CHANGES] = CM__CHG_N,    [CM__L_STYLES] = CM__STY_N,
+	};
+	size_t n, k;
+	const cm__player *layers = cm__plan_layers(&n);
+	char want[40];
+	cr_assert_eq(n, CM__L_N);
+	for (int l = 0; l < CM__L_N; l++) {
+		cr_assert_eq(cm__plan_layer_at(l), &layers[l]);
+		cr_assert_eq(layers[l].nfields, count[l], "%s: %d fields, its enum %d", layers[l].name,
+		             layers[l].nfields, count[l]);
+		for (int i = 0; i < layers[l].nfields; i++)
+			cr_assert(layers[l].fields[i].name && layers[l].fields[i].what,
+			          "%s: row %d is empty", layers[l].name, i);
+		cr_assert_null(cm__plan_fname(l, layers[l].nfields));
+	}
+	cr_assert_null(cm__plan_layer_at(CM__L_N));
+	for (k = 0; k < sizeof spot / sizeof *spot; k++)
+		cr_assert_str_eq(cm__plan_fname(spot[k].layer, spot[k].field), spot[k].name);
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		/* each macro's field: its name around the level's */
+		const int field[5] = {CM__CMP_PUPILS(lv, CM_LOCAL), CM__CMP_PUPILS(lv, CM_MIGRANT),
+		                      CM__CMP_SCHOOL(lv), CM__CMP_UNPLACED(lv), CM__CMP_DETOUR(lv)};
+		static const char *const around[5][2] = {{"", "_local"}, {"", "_migrant"},
+		                                         {"school_", ""}, {"unplaced_", ""},
+		                                         {"detour_", ""}};
+		const char *level = cm_level_name((cm_level)lv);
+		for (k = 0; k < 5; k++) {
+			snprintf(want, sizeof want, "%s%s%s", around[k][0], level, around[k][1]);
+			cr_assert_str_eq(cm__plan_fname(CM__L_COMPOUNDS, field[k]), want);
+		}
+		cr_assert_eq(cm__level_of(level), lv);
+	}
+	cr_assert_eq(cm__level_of("Primary"), -1);
+	cr_assert_eq(cm__level_of(""), -1);
 }

@@ -1395,9 +1395,11 @@ Test(ranges, hostile_names_are_escaped)
 	size_t len;
 	FILE *fp;
 	int headings = 0;
+	cm_ctx *ctx;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
 	tiny_solve(&t, s, 1, c, 2, NULL);
 	fp = open_memstream(&md, &len);
-	cm_report_ranges(fp, 1, t.cfg, t.ds, t.plan);
+	cr_assert_eq(cm_report_ranges(ctx, fp, 1, t.cfg, t.ds, t.plan), 0);
 	fclose(fp);
 	for (line = md; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		cr_assert(strncmp(line, "# forged", 8) && strncmp(line, "## forged", 9), "%s", md);
@@ -1406,12 +1408,13 @@ Test(ranges, hostile_names_are_escaped)
 	cr_assert_eq(headings, 3, "title, level, school; got %d:\n%s", headings, md);
 	cr_assert(strstr(md, "C\\|2 # forged"), "%s", md);
 	fp = open_memstream(&csv, &len);
-	cm_report_ranges(fp, 0, t.cfg, t.ds, t.plan);
+	cr_assert_eq(cm_report_ranges(ctx, fp, 0, t.cfg, t.ds, t.plan), 0);
 	fclose(fp);
 	cr_assert(strstr(csv, "\"'=HYPERLINK(\"\"x\"\")\""), "%s", csv);
 	cr_assert_null(strstr(csv, ",=HYPERLINK"), "%s", csv);
 	free(md);
 	free(csv);
+	cm_ctx_free(ctx);
 	tiny_free(&t);
 }
 

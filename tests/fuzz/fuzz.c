@@ -215,11 +215,11 @@ cm_dataset *fz_check(cm_ctx *ctx, const cm_config *cfg, int solve)
 		return NULL;
 	if (!fz_ok(ctx, cm_check(ctx, cfg, ds, &rep), "check"))
 		return ds;
-	cm_report_check(devnull, cfg, ds, &rep, 0);
+	fz_ok(ctx, cm_report_check(ctx, devnull, cfg, ds, &rep, 0), "report");
 	if (solve && rep.solvable && fz_ok(ctx, cm_solve(ctx, cfg, ds, &plan), "solve")) {
-		cm_report_plan(devnull, cfg, ds, plan);
-		cm_report_ranges(devnull, 1, cfg, ds, plan);
-		cm_report_ranges(devnull, 0, cfg, ds, plan);
+		fz_ok(ctx, cm_report_plan(ctx, devnull, cfg, ds, plan), "summary");
+		fz_ok(ctx, cm_report_ranges(ctx, devnull, 1, cfg, ds, plan), "ranges");
+		fz_ok(ctx, cm_report_ranges(ctx, devnull, 0, cfg, ds, plan), "ranges");
 	}
 	cm_plan_free(plan);
 	return ds;

@@ -123,8 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unpack(data, size);
 
 	if (fz_ok(ctx, cm_compare_plans(ctx, plan_dir, fixed_dir, &cmp), "compare")) {
-		cm_report_comparison(fz_devnull(), 0, cmp);
-		cm_report_comparison(fz_devnull(), 1, cmp);
+		fz_ok(ctx, cm_report_comparison(ctx, fz_devnull(), 0, cmp), "report");
+		fz_ok(ctx, cm_report_comparison(ctx, fz_devnull(), 1, cmp), "report");
 	}
 	cm_comparison_free(cmp);
 	for (i = 0; i < 2; i++) {
@@ -132,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cm_plan *plan = NULL;
 		if (fz_ok(ctx, cm_previous_load(ctx, prev_cfg[i], fixed_ds, &prev), "previous") &&
 		    fz_ok(ctx, cm_solve_from(ctx, prev_cfg[i], fixed_ds, prev, &plan), "solve"))
-			cm_report_plan(fz_devnull(), prev_cfg[i], fixed_ds, plan);
+			fz_ok(ctx, cm_report_plan(ctx, fz_devnull(), prev_cfg[i], fixed_ds, plan), "summary");
 		cm_plan_free(plan);
 		cm_previous_free(prev);
 	}

@@ -4,9 +4,10 @@
 Loads libcatchment.so, parses a scenario, loads, checks and solves the tiny
 fixture (tests/data/schools.geojson and compounds.geojson), and holds the
 figures that come back to the fixture's own totals, read with the json
-module.  It also checks what the library exports: every function catchment.h
-marks CM_EXTERN, and none of the cm__ names the modules share.  Python's
-standard library only: the start of bindings for QGIS users (issue 15).
+module, and has the terminal summary handed to a Python callback.  It also
+checks what the library exports: every function catchment.h marks CM_EXTERN,
+and none of the cm__ names the modules share.  Python's standard library
+only: the start of bindings for QGIS users (issue 15).
 
 Run by meson (tests/meson.build) with
     CM_LIBRARY    the shared library
@@ -117,6 +118,11 @@ class LevelSummary(ctypes.Structure):
     ]
 
 
+# cm_write_fn: a report's text, piece by piece, to Python.
+WRITE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_char), ctypes.c_size_t,
+                            ctypes.c_void_p)
+
+
 def bind(lib):
     """Declares the signatures used here, so ctypes passes pointers whole."""
     p = ctypes.c_void_p
@@ -140,6 +146,8 @@ def bind(lib):
         "cm_plan_assignments": (ctypes.c_size_t,
                                 [p, ctypes.POINTER(ctypes.POINTER(Assignment))]),
         "cm_level_name": (ctypes.c_char_p, [c_enum]),
+        "cm_report_stream": (ctypes.c_int, [p, WRITE_FN, p, pp]),
+        "cm_report_plan": (ctypes.c_int, [p, p, p, p, p]),
     }
     for name, (res, args) in sigs.items():
         f = getattr(lib, name)
@@ -289,6 +297,28 @@ def main():
                "%s: the assignments hold every pupil" % name)
         expect(sum(a.local + a.migrant for a in rows if a.school < 0) == s.unplaced,
                "%s: the unplaced rows add up to the shortfall" % name)
+
+    # The terminal summary, through a callback (cm_report_stream): how a
+    # binding or a GUI gets a report's text without a file.
+    pieces = []
+
+    def take(data, length, _ud):
+        pieces.append(ctypes.string_at(data, length))
+        return 0
+
+    take_fn = WRITE_FN(take)
+    libc = ctypes.CDLL(None)
+    libc.fclose.argtypes = [ctypes.c_void_p]
+    stream = ctypes.c_void_p()
+    rc = lib.cm_report_stream(ctx, take_fn, None, ctypes.byref(stream))
+    expect(rc == 0 and stream.value, "cm_report_stream: %s" % lib.cm_ctx_last_error(ctx).decode())
+    if rc == 0:
+        rc = lib.cm_report_plan(ctx, stream, cfg, ds, plan)
+        expect(rc == 0, "cm_report_plan: %s" % lib.cm_ctx_last_error(ctx).decode())
+        expect(libc.fclose(stream) == 0, "fclose of the report's stream")
+        summary = b"".join(pieces).decode()
+        expect(summary.startswith("Plan ") and "primary" in summary and "junior" in summary,
+               "the summary through the callback: %r" % summary[:200])
 
     lib.cm_plan_free(plan)
     lib.cm_dataset_free(ds)
