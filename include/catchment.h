@@ -120,8 +120,9 @@ CM_EXTERN const char *cm_area_name(cm_area a);               /* "urban", "town",
 
 /* ---------------------------------------------------------------- config */
 
-/* The engine's field names.  Schools use CM_F_ID .. CM_F_BOARDING and the
- * geometry columns; compounds use the id, name, area and pupil fields. */
+/* The engine's field names.  Schools use CM_F_ID .. CM_F_BOARDING, the
+ * address and the geometry columns; compounds use the id, name, area and
+ * pupil fields. */
 typedef enum {
 	CM_F_ID, CM_F_NAME,
 	CM_F_LEVEL, CM_F_SECTOR,
@@ -133,6 +134,7 @@ typedef enum {
 	CM_F_PRIMARY_LOCAL, CM_F_PRIMARY_MIGRANT,
 	CM_F_JUNIOR_LOCAL, CM_F_JUNIOR_MIGRANT,
 	CM_F_X, CM_F_Y, CM_F_WKT, /* geometry columns of CSV sources */
+	CM_F_ADDRESS,             /* a school's address (optional; for the lookup page) */
 	CM_NFIELDS
 } cm_field;
 
@@ -286,6 +288,7 @@ typedef struct cm_school {
 	double x, y;                 /* metres, working CRS */
 	double lon, lat;             /* degrees, WGS 84 */
 	long fid;                    /* OGR feature id in its layer */
+	char *address;               /* NULL: the data has none */
 } cm_school;
 
 /* A residential compound or village, the unit of demand. */

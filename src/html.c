@@ -214,7 +214,7 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 {
 	OGRLayerH lyr = cm__planfile_layer(pf, "schools");
 	OGRFeatureH f;
-	int i_id, i_nm, i_lv, i_sec, i_b, i_se, i_en, i_u, i_cl, i_sp, i_sm, i_su;
+	int i_id, i_nm, i_lv, i_sec, i_b, i_se, i_en, i_u, i_cl, i_sp, i_sm, i_su, i_ad;
 	if (!lyr)
 		return;
 	i_id = cm__planfile_field(lyr, "school_id");
@@ -229,6 +229,7 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 	i_sp = cm__planfile_field(lyr, "spare");
 	i_sm = cm__planfile_field(lyr, "shadow_price");
 	i_su = cm__planfile_field(lyr, "shadow_pupils");
+	i_ad = cm__planfile_field(lyr, "address"); /* -1: a plan of data without addresses */
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		int lv = level_of(cm__planfile_str(f, i_lv));
@@ -236,6 +237,7 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 		if (lv >= 0 && (s = cm__vec_push(&hp->schools)) != NULL) {
 			s->id = dup_field(f, i_id, oom);
 			s->name = dup_field(f, i_nm, oom);
+			s->address = dup_field(f, i_ad, oom);
 			s->level = lv;
 			s->private_ = !strcmp(cm__planfile_str(f, i_sec), "private");
 			s->boarding = cm__planfile_num(f, i_b) != 0;
@@ -559,6 +561,7 @@ void cm__hplan_free(cm__hplan *hp)
 		cm__hschool *s = (cm__hschool *)hp->schools.data + i;
 		free(s->id);
 		free(s->name);
+		free(s->address);
 	}
 	for (i = 0; i < hp->comps.len; i++) {
 		cm__hcomp *c = (cm__hcomp *)hp->comps.data + i;

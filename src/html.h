@@ -14,6 +14,7 @@
 
 typedef struct cm__hschool {   /* a school at one level (the schools layer) */
 	char *id, *name;
+	char *address;             /* "" when the plan has none */
 	int level;                 /* cm_level */
 	int private_, boarding;
 	long seats, enrolled, classes, spare;

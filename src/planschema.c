@@ -55,6 +55,8 @@ static const cm__pfield schools_f[] = {
 	{"shadow_price", "shadow_m", REAL, CM__V_POS, FULL, 0, "pupil-metres saved per extra seat"},
 	{"shadow_pupils", "shadow_u", REAL, CM__V_POS, FULL, 0,
 	 "unplaced pupils avoided per extra seat"},
+	/* written only when some school has one */
+	{"address", "address", TEXT, CM__V_TEXT, 0, 0, "the school's address, for the lookup page"},
 };
 
 static const cm__pfield summary_f[] = {

@@ -825,6 +825,18 @@ static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, co
 	return name ? name : cm__strdup(id);
 }
 
+/* A school's address: NULL when the layer has no address field or the
+ * cell is empty (the lookup page then shows none). */
+static char *take_address(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
+{
+	int bad;
+	char *address = get_str(L, f, L->fidx[CM_F_ADDRESS], &bad);
+	if (bad)
+		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[CM_F_ADDRESS],
+		                _("the address is not UTF-8; set encoding in [input] (GBK?)"));
+	return address;
+}
+
 /* A mapped value field (level, sector, area_type, boarding): the engine
  * value, `dflt` when the field is absent, -1 after an error diagnostic. */
 static int take_enum(cm_dataset *ds, layer_src *L, const cm_config *cfg, OGRFeatureH f, long fid,
@@ -948,6 +960,7 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 	s->fid = fid;
 	s->id = take_id(ds, L, f, fid);
 	s->name = take_name(ds, L, f, fid, s->id);
+	s->address = take_address(ds, L, f, fid, s->id);
 	kind = take_enum(ds, L, cfg, f, fid, s->id, CM_F_LEVEL, -1, 1);
 	sector = take_enum(ds, L, cfg, f, fid, s->id, CM_F_SECTOR, CM_PUBLIC, 0);
 	boarding = take_enum(ds, L, cfg, f, fid, s->id, CM_F_BOARDING, 0, 0);
@@ -979,6 +992,7 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 			OGR_G_DestroyGeometry(g);
 		free(s->id);
 		free(s->name);
+		free(s->address);
 		memset(s, 0, sizeof *s);
 		return 0;
 	}

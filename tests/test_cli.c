@@ -1102,3 +1102,81 @@ Test(cli, export_converts_without_solving)
 	free(plan);
 	tiny_free(&t);
 }
+
+/* The lookup page shows a school's address (issue 14): the address column
+ * goes into the plan's schools layer (GeoPackage and shapefile folder),
+ * and publish puts it into data.js beside the school's seats; a plan of
+ * data without addresses has no address field and the page none. */
+Test(cli, lookup_page_shows_school_addresses, .timeout = 300)
+{
+	char *dir = tmpdir(), *csv, *schools, *ini, *args, *path, *js;
+	const char *out;
+	const char *plans[] = {"plan.gpkg", "plan.shp"}, *written[] = {"plan.gpkg", "plan"};
+	csv = slurp(fixture("schools_cn.csv"), NULL);
+	cr_assert(csv);
+	{ /* the fixture with an address column: S1 has one, the rest none */
+		char *lines = csv, *nl, *text = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&text, &len);
+		for (int row = 0; (nl = strchr(lines, '\n')) != NULL; row++, lines = nl + 1)
+			fprintf(fp, "%.*s,%s\n", (int)(nl - lines), lines,
+			        row == 0 ? "地址" : row == 1 ? "\"北城区 \"\"学府\"\" 路 8 号\"" : "");
+		fclose(fp);
+		schools = write_file(dir, "schools.csv", text);
+		free(text);
+	}
+	ini = scenario(dir, schools, "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+	for (int k = 0; k < 2; k++) {
+		cr_assert(asprintf(&args, "-q solve -o %s/%s %s", dir, plans[k], ini) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		cr_assert(asprintf(&args, "ogrinfo -ro -al -q %s/%s schools", dir, written[k]) > 0);
+		{
+			char buf[1 << 15];
+			FILE *p = popen(args, "r");
+			size_t n = fread(buf, 1, sizeof buf - 1, p);
+			buf[n] = '\0';
+			pclose(p);
+			cr_assert(strstr(buf, "address (String) = 北城区 \"学府\" 路 8 号"), "%s: %.2000s",
+			          plans[k], buf);
+		}
+		free(args);
+		cr_assert(asprintf(&args, "-q publish %s/%s -o %s/site", dir, written[k], dir) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		cr_assert(asprintf(&path, "%s/site/data.js", dir) > 0);
+		js = slurp(path, NULL);
+		cr_assert(js && strstr(js, "\"name\": \"北城小学\", \"level\": \"primary\", \"seats\": 90, "
+		                           "\"address\": \"北城区 \\\"学府\\\" 路 8 号\""),
+		          "%s: %.1500s", plans[k], js);
+		cr_assert_eq(strstr(strstr(js, "\"address\"") + 1, "\"address\""), NULL,
+		             "only S1 has an address: %.1500s", js);
+		free(js);
+		free(path);
+		cr_assert(asprintf(&path, "%s/site/index.html", dir) > 0);
+		js = slurp(path, NULL);
+		cr_assert(js && strstr(js, "address: \"地址\""), "the page names the column");
+		free(js);
+		free(path);
+	}
+	free(ini);
+
+	/* no address column: no address field in the plan, none in data.js */
+	ini = scenario(dir, "schools_cn.csv", "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+	cr_assert(asprintf(&args, "-q solve -o %s/bare.gpkg %s && ogrinfo -ro -so %s/bare.gpkg schools "
+	                   "| grep -c address", dir, ini, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "grep found an address field: %s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q publish %s/bare.gpkg -o %s/site", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&path, "%s/site/data.js", dir) > 0);
+	js = slurp(path, NULL);
+	cr_assert(js && strstr(js, "北城小学") && !strstr(js, "address"), "%.1500s", js);
+	free(js);
+	free(path);
+	free(ini);
+	free(schools);
+	free(csv);
+	free(dir);
+}

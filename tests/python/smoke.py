@@ -72,6 +72,7 @@ class School(ctypes.Structure):
         ("x", ctypes.c_double), ("y", ctypes.c_double),
         ("lon", ctypes.c_double), ("lat", ctypes.c_double),
         ("fid", ctypes.c_long),
+        ("address", ctypes.c_char_p),
     ]
 
 
