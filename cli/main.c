@@ -395,29 +395,13 @@ static int write_ranges(cm_ctx *ctx, const char *path, const cm_config *cfg,
 
 #define REPORTED (-100) /* an error already written out */
 
-/* PATH with "-NAME" before its extension (NAME's odd characters as _). */
-static char *path_with(const char *path, const char *name, const char *ext)
-{
-	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
-	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-	const char *tail = ext ? ext : path + stem;
-	size_t len = stem + 1 + strlen(name) + strlen(tail) + 1;
-	char *out = malloc(len), *p;
-	if (!out)
-		return NULL;
-	snprintf(out, len, "%.*s-%s%s", (int)stem, path, name, tail);
-	for (p = out + stem + 1; *p && p < out + stem + 1 + strlen(name); p++)
-		if (*p == '/' || *p == ' ' || *p == '\\')
-			*p = '_';
-	return out;
-}
 /* A scenario's plan beside the base's: PLAN-NAME.EXT, or in PostGIS the
  * schema SCHEMA_NAME of the same database. */
 static int scenario_path(cm_ctx *ctx, const char *output, const char *name, char **out)
 {
 	if (is_pg(output))
 		return cm_pg_plan(ctx, output, NULL, name, out);
-	*out = path_with(output, name, NULL);
+	*out = cm_path_beside(output, name, NULL);
 	return *out ? 0 : CM_ENOMEM;
 }
 
@@ -470,18 +454,18 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				free(shown);
 			}
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
-				char *html = path_with(c->report, s->name, NULL);
+				char *html = cm_path_beside(c->report, s->name, NULL);
 				cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
 				rc = html ? cm_report_html(sc->ctx, path, html, &ho) : CM_ENOMEM;
 				free(html);
 			}
 			if (!rc && c->ranges) { /* its ranges beside the base's: FILE-NAME.md */
-				char *r = path_with(c->ranges, s->name, NULL);
+				char *r = cm_path_beside(c->ranges, s->name, NULL);
 				rc = r ? cm_ranges_write(sc->ctx, r, &view, ds[n], plans[n]) : CM_ENOMEM;
 				free(r);
 			}
 			if (!rc && c->map) { /* its maps, the base's closed schools struck through */
-				char *m = path_with(c->map, s->name, NULL);
+				char *m = cm_path_beside(c->map, s->name, NULL);
 				cm_map_opts mo = {.title = NULL, .level = -1, .base = output};
 				rc = m ? cm_map_draw(sc->ctx, path, m, &mo) : CM_ENOMEM;
 				free(m);
@@ -495,7 +479,7 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	}
 	if (!rc && n > 1) {
 		/* a PostGIS plan's comparison: on the terminal only */
-		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
+		char *csv = is_pg(output) ? NULL : cm_path_beside(output, "scenarios", ".csv");
 		rc = is_pg(output) ? 0 : csv ? cm_scenarios_write(sc->ctx, csv, sc->cfg, runs, n)
 		                             : CM_ENOMEM;
 		if (!rc && !c->quiet) {
@@ -637,7 +621,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc && c->report)
 		rc = cm_output_check(sc.ctx, sc.cfg, c->report);
 	if (!rc && sc.cfg->n_scenarios) {
-		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
+		char *csv = is_pg(output) ? NULL : cm_path_beside(output, "scenarios", ".csv");
 		rc = is_pg(output) ? 0 : csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
 		for (size_t k = 0; !rc && k < sc.cfg->n_scenarios; k++) {
 			/* its plan, and its ranges, maps and report beside the base's */
@@ -650,7 +634,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			for (int b = 0; b < 3 && !rc; b++) {
 				if (!beside[b])
 					continue;
-				sp = path_with(beside[b], sc.cfg->scenarios[k].name, NULL);
+				sp = cm_path_beside(beside[b], sc.cfg->scenarios[k].name, NULL);
 				rc = sp ? cm_output_check(sc.ctx, sc.cfg, sp) : CM_ENOMEM;
 				free(sp);
 			}
@@ -929,8 +913,10 @@ static const char report_usage[] =
 	"\n"
 	"Writes the plan report: one HTML file that needs nothing else (no network):\n"
 	"the maps of each level (pan, zoom, hover), the figures, a table per school,\n"
-	"the shortfall by compound, the enrolment ranges and the changes against the\n"
-	"previous plan.  It prints on A4 (docs/report.md).\n"
+	"the shortfall by compound, the enrolment ranges, the changes against the\n"
+	"previous plan and, when solve wrote scenarios beside the plan\n"
+	"(PLAN-scenarios.csv, PLAN-NAME), their comparison.  It prints on A4\n"
+	"(docs/report.md).\n"
 	"\n"
 	"  -o, --output FILE   the report\n"
 	"  -l, --lang L        zh (the default) or en\n"
@@ -942,8 +928,9 @@ static const char publish_usage[] =
 	"Writes the public lookup page (学区查询) into the folder DIR: index.html and\n"
 	"data.js, for any static web server or to open from disk.  A parent types a\n"
 	"compound's name (or its pinyin initials) and sees its primary and junior\n"
-	"school, their seats and the catchments on a map.  No pupil counts.  DIR is\n"
-	"replaced whole, and only when it is empty or an earlier lookup page.\n"
+	"school, their seats (and addresses, when the data has them) and the\n"
+	"catchments on a map.  No pupil counts.  DIR is replaced whole, and only\n"
+	"when it is empty or an earlier lookup page.\n"
 	"\n"
 	"  -o, --output DIR    the folder\n"
 	"  -l, --lang L        zh (the default) or en\n"

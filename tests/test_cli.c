@@ -1180,3 +1180,66 @@ Test(cli, lookup_page_shows_school_addresses, .timeout = 300)
 	free(csv);
 	free(dir);
 }
+
+/* catchment report PLAN alone compares the scenarios a solve wrote beside
+ * the plan (PLAN-scenarios.csv names them, PLAN-NAME holds each): the same
+ * report as solve --report's, in a GeoPackage and a CSV folder plan; a
+ * scenario plan gone is an error naming it; a later solve of the base
+ * alone leaves the older comparison out, saying so. */
+Test(cli, report_finds_the_scenarios_beside_the_plan, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, *args, *a, *b;
+	const char *out, *fmts[] = {"p.gpkg", "q.csv"}, *scen[] = {"p-shut_s1.gpkg", "q-shut_s1"};
+	ini = scenario(dir, "schools.geojson", "compounds.geojson",
+	               "[scenario shut s1]\nclose = S1\n[scenario -more]\ndemand_scale = 1.1\n");
+	for (int k = 0; k < 2; k++) {
+		cr_assert(asprintf(&args, "-q solve -o %s/%s --report %s/r%d.html %s", dir, fmts[k], dir, k,
+		                   ini) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		cr_assert(asprintf(&args, "-q report %s/%s -o %s/again%d.html", dir, fmts[k], dir, k) > 0);
+		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+		free(args);
+		cr_assert(asprintf(&args, "%s/r%d.html", dir, k) > 0);
+		a = slurp(args, NULL);
+		free(args);
+		cr_assert(asprintf(&args, "%s/again%d.html", dir, k) > 0);
+		b = slurp(args, NULL);
+		free(args);
+		cr_assert(a && b && strstr(a, "<table class=\"scenarios\">") &&
+		          strstr(a, "<tr><td>shut s1</td>") && strstr(a, "<tr><td>-more</td>"),
+		          "%s: solve --report compares the scenarios", fmts[k]);
+		cr_assert_str_eq(a, b, "%s: report PLAN gives solve --report's report", fmts[k]);
+		free(a);
+		free(b);
+	}
+	/* a scenario's plan gone: an error that names it, and no report */
+	cr_assert(asprintf(&args, "rm -r %s/%s", dir, scen[1]) > 0);
+	cr_assert_eq(system(args), 0);
+	free(args);
+	cr_assert(asprintf(&args, "-q report %s/q.csv -o %s/gone.html", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "scenario shut s1") && strstr(out, "q-scenarios.csv") &&
+	          strstr(out, "q-shut_s1"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "%s/gone.html", dir) > 0);
+	cr_assert_neq(access(args, F_OK), 0, "a report was written");
+	free(args);
+	free(ini);
+	/* the base solved again alone: the older comparison is another run's */
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "report %s/p.gpkg -o %s/alone.html", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "p-scenarios.csv is older than the plan"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "%s/alone.html", dir) > 0);
+	a = slurp(args, NULL);
+	cr_assert(a && !strstr(a, "class=\"scenarios\""), "a stale comparison was included");
+	free(a);
+	free(args);
+	free(ini);
+	free(dir);
+}

@@ -22,7 +22,9 @@ Chromium (Debian's `chromium`) and checks:
     name and by its pinyin initials and shows the plan's school for it,
     with the school's address (the example's schools have one; the first
     a hostile one); its data holds no pupil counts;
-  - the same plan gives the same report bytes; a failed run leaves no file.
+  - the same plan gives the same report bytes; a failed run leaves no file;
+  - on Ikoma's closure, catchment report on the base plan alone writes the
+    report solve --report wrote, the scenarios' comparison included.
 
 Without chromium it prints why and exits 77, which meson counts as a skip.
 Python's standard library only (sqlite3 reads the GeoPackage, zlib the PNG).
@@ -404,6 +406,12 @@ def ikoma(cli, chromium):
     dom, console = browse(chromium, url(report), "--dump-dom")
     check(not console and 'class="scenarios"' in dom,
           "Ikoma: the base report with its comparison renders without console messages")
+    # catchment report on the base plan alone finds the comparison beside it
+    alone = os.path.join(TMP, "ikoma-alone.html")
+    p = run([cli, "-q", "report", plan, "-o", alone])
+    with open(alone, encoding="utf-8") if p.returncode == 0 else open(os.devnull) as f:
+        check(f.read() == base_html, "Ikoma: report PLAN alone writes solve --report's base "
+              "report, its comparison included (%s)" % p.stderr.strip()[-200:])
     plans = {"base": plan, "closure": os.path.join(TMP, "ikoma-close-sakuragaoka.gpkg")}
     for name, path in plans.items():
         if not os.path.exists(path):
