@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The command's own messages, from the library's catalogue (docs/design.md,
- * "Languages"); the long usage texts stay English. */
+/* The command's own messages and usage texts, from the library's catalogue
+ * (docs/design.md, "Languages"). */
 #define _(s) dgettext("catchment", s)
 #define N_(s) (s)
 
@@ -40,7 +40,7 @@ typedef struct cli {
 	const char *map;    /* solve --map FILE: the maps of each plan */
 } cli;
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
 	"Usage: catchment [OPTIONS] COMMAND [ARGS]\n"
 	"\n"
 	"Allocates residential compounds to public schools (enrolment catchments).\n"
@@ -62,9 +62,9 @@ static const char usage_text[] =
 	"      --lang zh|en     the language of messages (default: LANG; Chinese for zh_*)\n"
 	"\n"
 	"Exit status: 0 success, 1 bad input or configuration, 2 usage error,\n"
-	"3 solver failure.  The scenario file is documented in docs/config.md.\n";
+	"3 solver failure.  The scenario file is documented in docs/config.md.\n");
 
-static const char check_usage[] =
+static const char *const check_usage = N_(
 	"Usage: catchment check [--all] SCENARIO.ini\n"
 	"\n"
 	"Loads the schools and compounds the scenario names and reports counts by\n"
@@ -72,9 +72,9 @@ static const char check_usage[] =
 	"every problem found, then a verdict.  Exit 0 when the data can be solved,\n"
 	"1 when it cannot.\n"
 	"\n"
-	"  -a, --all    list every finding (default: the first 10 of each kind)\n";
+	"  -a, --all    list every finding (default: the first 10 of each kind)\n");
 
-static const char solve_usage[] =
+static const char *const solve_usage = N_(
 	"Usage: catchment solve [-o PLAN] [--format FORMAT] SCENARIO.ini\n"
 	"\n"
 	"Checks the data, solves each level (primary, junior) and writes the plan:\n"
@@ -102,9 +102,9 @@ static const char solve_usage[] =
 	"and written beside it (PLAN-NAME.gpkg); the comparison goes to the terminal\n"
 	"and to PLAN-scenarios.csv.  With [input] previous_plan, the plan is held to\n"
 	"last year's by [solve] stability_weight and max_moved_pupils, and the\n"
-	"compounds that change school are listed (docs/scenarios.md).\n";
+	"compounds that change school are listed (docs/scenarios.md).\n");
 
-static const char map_usage[] =
+static const char *const map_usage = N_(
 	"Usage: catchment map [--level LEVEL] [--title TEXT] [--base PLAN] PLAN -o FILE\n"
 	"\n"
 	"Draws the catchments of a plan written by catchment solve (a GeoPackage, or\n"
@@ -120,7 +120,7 @@ static const char map_usage[] =
 	"  -t, --title TEXT    the title (default: the plan's [output] title or scenario\n"
 	"                      title, else the scenario's name)\n"
 	"  -b, --base PLAN     the plan this one is a scenario of: its schools that are\n"
-	"                      gone are drawn struck through, their catchments outlined\n";
+	"                      gone are drawn struck through, their catchments outlined\n");
 
 /* "primary" / "junior" to a level, -1 for anything else. */
 static int parse_level(const char *s)
@@ -343,12 +343,12 @@ static int cmd_check(cli *c, int argc, char **argv)
 		case 'a': all = 1; break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
-		case 'h': fputs(check_usage, stdout); return EXIT_OK;
-		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(check_usage), stdout); return EXIT_OK;
+		default: fputs(_(check_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, _("catchment check: expected one scenario file\n%s"), check_usage);
+		fprintf(stderr, _("catchment check: expected one scenario file\n%s"), _(check_usage));
 		return EXIT_USAGE;
 	}
 	if (scenario_open(c, argv[optind], &sc)) {
@@ -556,12 +556,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			}
 			format = optarg;
 			break;
-		case 'h': fputs(solve_usage, stdout); return EXIT_OK;
-		default: fputs(solve_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(solve_usage), stdout); return EXIT_OK;
+		default: fputs(_(solve_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, _("catchment solve: expected one scenario file\n%s"), solve_usage);
+		fprintf(stderr, _("catchment solve: expected one scenario file\n%s"), _(solve_usage));
 		return EXIT_USAGE;
 	}
 	if (map && ((format && !strcmp(format, "csv")) ||
@@ -718,12 +718,12 @@ static int cmd_map(cli *c, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h': fputs(map_usage, stdout); return EXIT_OK;
-		default: fputs(map_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(map_usage), stdout); return EXIT_OK;
+		default: fputs(_(map_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1 || !output) {
-		fprintf(stderr, _("catchment map: expected one plan and -o FILE\n%s"), map_usage);
+		fprintf(stderr, _("catchment map: expected one plan and -o FILE\n%s"), _(map_usage));
 		return EXIT_USAGE;
 	}
 	if (!is_map_path(output)) {
@@ -744,7 +744,7 @@ static int cmd_map(cli *c, int argc, char **argv)
 	return status;
 }
 
-static const char export_usage[] =
+static const char *const export_usage = N_(
 	"Usage: catchment export [--format FORMAT] PLAN -o OUT\n"
 	"\n"
 	"Converts a plan written by catchment solve into another format without\n"
@@ -754,7 +754,7 @@ static const char export_usage[] =
 	"  -o, --output OUT    the new plan\n"
 	"  -f, --format F      gpkg (a file), shp, geojson, csv (a folder named after OUT\n"
 	"                      without its extension), or xlsx (a spreadsheet, a sheet per\n"
-	"                      layer, no geometry); default: from OUT's extension\n";
+	"                      layer, no geometry); default: from OUT's extension\n");
 
 static int cmd_export(cli *c, int argc, char **argv)
 {
@@ -785,16 +785,16 @@ static int cmd_export(cli *c, int argc, char **argv)
 			break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
-		case 'h': fputs(export_usage, stdout); return EXIT_OK;
-		default: fputs(export_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(export_usage), stdout); return EXIT_OK;
+		default: fputs(_(export_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1 || !output) {
-		fprintf(stderr, _("catchment export: expected one plan and -o OUT\n%s"), export_usage);
+		fprintf(stderr, _("catchment export: expected one plan and -o OUT\n%s"), _(export_usage));
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, "catchment: out of memory\n");
+		fprintf(stderr, _("catchment: out of memory\n"));
 		return EXIT_INPUT;
 	}
 	rc = cm_plan_export(ctx, argv[optind], output, format);
@@ -807,7 +807,7 @@ static int cmd_export(cli *c, int argc, char **argv)
 	return rc ? EXIT_INPUT : EXIT_OK;
 }
 
-static const char compare_usage[] =
+static const char *const compare_usage = N_(
 	"Usage: catchment compare [-o CHANGES.csv] [--map FILE] PLAN_A PLAN_B\n"
 	"\n"
 	"Compares two plans written by catchment solve (last year's and this year's,\n"
@@ -816,7 +816,7 @@ static const char compare_usage[] =
 	"\n"
 	"  -o, --output FILE   also write the comparison as a table: .csv or .xlsx\n"
 	"  -m, --map FILE      draw plan B with the changing compounds marked (.png, .svg,\n"
-	"                      .pdf)\n";
+	"                      .pdf)\n");
 
 static int cmd_compare(cli *c, int argc, char **argv)
 {
@@ -846,12 +846,12 @@ static int cmd_compare(cli *c, int argc, char **argv)
 			break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
-		case 'h': fputs(compare_usage, stdout); return EXIT_OK;
-		default: fputs(compare_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(compare_usage), stdout); return EXIT_OK;
+		default: fputs(_(compare_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, _("catchment compare: expected two plans\n%s"), compare_usage);
+		fprintf(stderr, _("catchment compare: expected two plans\n%s"), _(compare_usage));
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
@@ -908,7 +908,7 @@ done:
 	return status;
 }
 
-static const char report_usage[] =
+static const char *const report_usage = N_(
 	"Usage: catchment report [--lang zh|en] [--title TEXT] PLAN -o FILE.html\n"
 	"\n"
 	"Writes the plan report: one HTML file that needs nothing else (no network):\n"
@@ -920,9 +920,9 @@ static const char report_usage[] =
 	"\n"
 	"  -o, --output FILE   the report\n"
 	"  -l, --lang L        zh (the default) or en\n"
-	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n";
+	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n");
 
-static const char publish_usage[] =
+static const char *const publish_usage = N_(
 	"Usage: catchment publish [--lang zh|en] [--title TEXT] PLAN -o DIR\n"
 	"\n"
 	"Writes the public lookup page (学区查询) into the folder DIR: index.html and\n"
@@ -934,7 +934,7 @@ static const char publish_usage[] =
 	"\n"
 	"  -o, --output DIR    the folder\n"
 	"  -l, --lang L        zh (the default) or en\n"
-	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n";
+	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n");
 
 /* catchment report and catchment publish: the same options, one plan in,
  * one output. */
@@ -949,7 +949,7 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *usage = publish ? publish_usage : report_usage;
+	const char *usage = _(publish ? publish_usage : report_usage);
 	const char *name = publish ? "publish" : "report";
 	cm_html_opts ho = {.lang = CM_LANG_ZH, .title = NULL};
 	const char *output = NULL;
@@ -1055,15 +1055,18 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	cli c;
-	int opt;
+	int opt, help = 0;
 	const char *cmd, *lang = NULL;
 
 	memset(&c, 0, sizeof c);
-	/* "+": stop at the command; its options are its own. */
+	/* "+": stop at the command; its options are its own.  The language is
+	 * set once the options are read, so that even the usage text and these
+	 * errors are in it (--lang may come after -h). */
 	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'L':
 			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
+				set_language(NULL);
 				fprintf(stderr, _("catchment: --lang %s: zh or en\n"), optarg);
 				return EXIT_USAGE;
 			}
@@ -1071,16 +1074,20 @@ int main(int argc, char **argv)
 			break;
 		case 'q': c.quiet = 1; break;
 		case 'v': c.verbose = 1; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'h': help = 1; break;
 		case 'V': printf("catchment %s\n", cm_version()); return EXIT_OK;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		default: set_language(lang); fputs(_(usage_text), stderr); return EXIT_USAGE;
 		}
 	}
+	set_language(lang);
+	if (help) {
+		fputs(_(usage_text), stdout);
+		return EXIT_OK;
+	}
 	if (optind >= argc) {
-		fputs(usage_text, stderr);
+		fputs(_(usage_text), stderr);
 		return EXIT_USAGE;
 	}
-	set_language(lang);
 	c.en = lang && !strcmp(lang, "en"); /* reports are Chinese unless --lang en */
 	c.progress = !c.quiet;
 	c.tty = isatty(STDERR_FILENO);
@@ -1100,9 +1107,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "report") || !strcmp(cmd, "publish"))
 		return cmd_html(&c, argc, argv, !strcmp(cmd, "publish"));
 	if (!strcmp(cmd, "help")) {
-		fputs(usage_text, stdout);
+		fputs(_(usage_text), stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, _("catchment: unknown command '%s'\n%s"), cmd, usage_text);
+	fprintf(stderr, _("catchment: unknown command '%s'\n%s"), cmd, _(usage_text));
 	return EXIT_USAGE;
 }

@@ -525,7 +525,7 @@ int cm__hplan_load(cm_ctx *ctx, const char *path, cm__hplan *hp)
 	if (!(hp->root = cm__strdup(pf.root)))
 		oom = 1;
 	if (read_summary(&pf, hp, &oom)) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", path);
+		rc = cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no summary layer)"), path);
 		goto done;
 	}
 	read_schools(&pf, hp, &g, &oom);
@@ -552,7 +552,7 @@ int cm__hplan_load(cm_ctx *ctx, const char *path, cm__hplan *hp)
 				((cm__hschool *)hp->schools.data)[si].unplaced += c->unplaced[lv];
 		}
 	}
-	rc = oom ? cm__error(ctx, CM_ENOMEM, "out of memory") : 0;
+	rc = oom ? cm__error(ctx, CM_ENOMEM, _("out of memory")) : 0;
 done:
 	geoms_free(&g);
 	cm__planfile_close(&pf);
@@ -1448,7 +1448,7 @@ int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		r.title = title = cm__sprintf(r.en ? "%s: plan report" : "%s · 方案报告",
 		                              hp.scenario);
 	if (!r.title) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	if ((rc = cm_output_open(ctx, path, &o)))

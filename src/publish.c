@@ -385,9 +385,9 @@ static int replaceable(cm_ctx *ctx, const char *dir)
 	if (stat(dir, &st) != 0)
 		return errno == ENOENT ? 0 : cm__error(ctx, CM_EIO, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return cm__error(ctx, CM_EINPUT, "%s: is a file, not a folder for the lookup page", dir);
+		return cm__error(ctx, CM_EINPUT, _("%s: is a file, not a folder for the lookup page"), dir);
 	if (!(marker = cm__sprintf("%s/%s", dir, SITE_MARKER)))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	ours = stat(marker, &st) == 0;
 	free(marker);
 	if (ours)
@@ -398,8 +398,9 @@ static int replaceable(cm_ctx *ctx, const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			empty = 0;
 	closedir(d);
-	return empty ? 0 : cm__error(ctx, CM_EINPUT, "%s: the folder holds files catchment did not "
-	                             "write (no %s): give an empty or new folder", dir, SITE_MARKER);
+	return empty ? 0 : cm__error(ctx, CM_EINPUT, _("%s: the folder holds files catchment did "
+	                             "not write (no %s): give an empty or new folder"), dir,
+	                             SITE_MARKER);
 }
 
 /* One file of the folder, written in full (cm_output) or not at all. */
@@ -412,7 +413,7 @@ static int write_file(cm_ctx *ctx, const char *dir, const char *name, site *st,
 	cm_output *o;
 	int rc;
 	if (!path)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!(rc = cm_output_open(ctx, path, &o))) {
 		st->fp = cm_output_stream(o);
 		fn(st, py);
@@ -449,13 +450,13 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *dir, const cm_htm
 	pinyin_open(&py);
 	st.number = malloc((hp.schools.len + 1) * sizeof *st.number);
 	if (!st.title || !st.number || !(tmp = cm__out_temp(dir))) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	for (size_t i = 0, n = 0; i < hp.schools.len; i++)
 		st.number[i] = listed((const cm__hschool *)hp.schools.data + i) ? (long)n++ : -1;
 	if (mkdir(tmp, 0777) != 0) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot make it: %s", tmp, strerror(errno));
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot make it: %s"), tmp, strerror(errno));
 		goto done;
 	}
 	rc = write_file(ctx, tmp, "data.js", &st, &py, write_data);

@@ -1243,3 +1243,36 @@ Test(cli, report_finds_the_scenarios_beside_the_plan, .timeout = 300)
 	free(ini);
 	free(dir);
 }
+
+/* Issue 14: the usage texts and the lookup page's and report's errors in
+ * Chinese where asked (--lang zh, also after -h, or LANG), English with
+ * --lang en; option names, commands and file names kept as they are. */
+Test(cli, usage_and_page_errors_speak_chinese)
+{
+	char *dir = tmpdir(), *args;
+	const char *out;
+	cr_assert_eq(run_cli("--lang zh --help", &out), 0, "%s", out);
+	cr_assert(strstr(out, "用法:catchment [选项] 命令") && strstr(out, "  -q, --quiet ") &&
+	          strstr(out, "publish PLAN -o DIR  公开的学区查询页面") && !strstr(out, "Usage:"),
+	          "%s", out);
+	cr_assert_eq(run_cli("--help --lang zh", &out), 0, "%s", out);
+	cr_assert(strstr(out, "用法:catchment"), "--lang after -h: %s", out);
+	cr_assert_eq(run_cli("--lang zh report --help", &out), 0, "%s", out);
+	cr_assert(strstr(out, "用法:catchment report [--lang zh|en]") && strstr(out, "情景比较"),
+	          "%s", out);
+	cr_assert_eq(run_cli("--lang zh solve", &out), 2, "%s", out);
+	cr_assert(strstr(out, "用法:catchment solve") && strstr(out, "  -m, --map FILE  "), "%s", out);
+	cr_assert_eq(run_cli("--lang en --help", &out), 0, "%s", out);
+	cr_assert(strstr(out, "Usage: catchment [OPTIONS] COMMAND"), "%s", out);
+
+	free(write_file(dir, "keep.txt", "mine"));
+	cr_assert(asprintf(&args, "--lang zh publish %s/none.gpkg -o %s", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "不是 catchment 写出的文件(没有 catchment-site.txt)"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "--lang zh publish %s/none.gpkg -o %s/keep.txt", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "keep.txt:是一个文件,不是存放查询页面的文件夹"), "%s", out);
+	free(args);
+	free(dir);
+}
