@@ -816,7 +816,8 @@ static const char *const compare_usage = N_(
 	"\n"
 	"  -o, --output FILE   also write the comparison as a table: .csv or .xlsx\n"
 	"  -m, --map FILE      draw plan B with the changing compounds marked (.png, .svg,\n"
-	"                      .pdf)\n");
+	"                      .pdf), and plan A's schools that B lacks struck through,\n"
+	"                      their catchments in A outlined\n");
 
 static int cmd_compare(cli *c, int argc, char **argv)
 {
@@ -875,11 +876,13 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		}
 	}
 	if (map) {
-		/* plan B, the changing compounds marked level by level */
+		/* plan B, the changing compounds marked level by level, and plan A
+		 * as its base: A's schools that B lacks (a closure) struck through,
+		 * their catchments in A outlined */
 		const cm_compare_change *ch;
 		size_t n = cm_comparison_changes(cmp, &ch), i;
 		const char **ids = calloc(n + 1, sizeof *ids);
-		cm_map_opts mo = {.title = NULL, .level = -1};
+		cm_map_opts mo = {.title = NULL, .level = -1, .base = argv[optind]};
 		int lv, rc;
 		if (!ids)
 			goto fail;
@@ -890,6 +893,20 @@ static int cmd_compare(cli *c, int argc, char **argv)
 					ids[(lv == 0 ? 0 : mo.n_marked[0]) + mo.n_marked[lv]++] = ch[i].compound_id;
 		}
 		rc = cm_map_draw(ctx, argv[optind + 1], map, &mo);
+		if (rc && rc != CM_ENOMEM) {
+			/* A read and checked as a plan above, so what fails is its use
+			 * as the base (a CSV plan has no areas; another CRS): the map
+			 * without it, as before, saying why */
+			char *why = strdup(cm_ctx_last_error(ctx));
+			mo.base = NULL;
+			rc = cm_map_draw(ctx, argv[optind + 1], map, &mo);
+			if (!rc) {
+				end_progress(c);
+				fprintf(stderr, _("catchment compare: the map shows no closed schools: %s\n"),
+				        why ? why : _("out of memory"));
+			}
+			free(why);
+		}
 		free(ids);
 		if (rc)
 			goto fail;
