@@ -815,26 +815,23 @@ static char *take_id(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid)
 	return id;
 }
 
-static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
+/* A text field: NULL when the layer lacks it or the cell is empty; text
+ * that is not UTF-8 is an error diagnostic saying `not_utf8`. */
+static char *take_text(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id,
+                       cm_field field, const char *not_utf8)
 {
 	int bad;
-	char *name = get_str(L, f, L->fidx[CM_F_NAME], &bad);
+	char *s = get_str(L, f, L->fidx[field], &bad);
 	if (bad)
-		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[CM_F_NAME],
-		                _("the name is not UTF-8; set encoding in [input] (GBK?)"));
-	return name ? name : cm__strdup(id);
+		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[field], "%s", not_utf8);
+	return s;
 }
 
-/* A school's address: NULL when the layer has no address field or the
- * cell is empty (the lookup page then shows none). */
-static char *take_address(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
+static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
 {
-	int bad;
-	char *address = get_str(L, f, L->fidx[CM_F_ADDRESS], &bad);
-	if (bad)
-		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[CM_F_ADDRESS],
-		                _("the address is not UTF-8; set encoding in [input] (GBK?)"));
-	return address;
+	char *name = take_text(ds, L, f, fid, id, CM_F_NAME,
+	                       _("the name is not UTF-8; set encoding in [input] (GBK?)"));
+	return name ? name : cm__strdup(id);
 }
 
 /* A mapped value field (level, sector, area_type, boarding): the engine
@@ -960,7 +957,9 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 	s->fid = fid;
 	s->id = take_id(ds, L, f, fid);
 	s->name = take_name(ds, L, f, fid, s->id);
-	s->address = take_address(ds, L, f, fid, s->id);
+	/* none (no field, an empty cell): the lookup page shows none */
+	s->address = take_text(ds, L, f, fid, s->id, CM_F_ADDRESS,
+	                       _("the address is not UTF-8; set encoding in [input] (GBK?)"));
 	kind = take_enum(ds, L, cfg, f, fid, s->id, CM_F_LEVEL, -1, 1);
 	sector = take_enum(ds, L, cfg, f, fid, s->id, CM_F_SECTOR, CM_PUBLIC, 0);
 	boarding = take_enum(ds, L, cfg, f, fid, s->id, CM_F_BOARDING, 0, 0);

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1103,14 +1104,46 @@ Test(cli, export_converts_without_solving)
 	tiny_free(&t);
 }
 
+/* The CLI run with the arguments `fmt` makes, its exit status asserted to
+ * be `want`; its output (run_cli's buffer). */
+static const char *cli_expect(int want, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *cli_expect(int want, const char *fmt, ...)
+{
+	va_list ap;
+	char *args;
+	const char *out;
+	int rc;
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&args, fmt, ap) > 0);
+	va_end(ap);
+	rc = run_cli(args, &out);
+	cr_assert_eq(rc, want, "catchment %s: exit %d\n%s", args, rc, out);
+	free(args);
+	return out;
+}
+
+/* The file at the path `fmt` makes (caller frees), NULL when none. */
+static char *slurp_at(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *slurp_at(const char *fmt, ...)
+{
+	va_list ap;
+	char *path, *text;
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&path, fmt, ap) > 0);
+	va_end(ap);
+	text = slurp(path, NULL);
+	free(path);
+	return text;
+}
+
 /* The lookup page shows a school's address (issue 14): the address column
  * goes into the plan's schools layer (GeoPackage and shapefile folder),
  * and publish puts it into data.js beside the school's seats; a plan of
  * data without addresses has no address field and the page none. */
 Test(cli, lookup_page_shows_school_addresses, .timeout = 300)
 {
-	char *dir = tmpdir(), *csv, *schools, *ini, *args, *path, *js;
-	const char *out;
+	char *dir = tmpdir(), *csv, *schools, *ini, *js;
 	const char *plans[] = {"plan.gpkg", "plan.shp"}, *written[] = {"plan.gpkg", "plan"};
 	csv = slurp(fixture("schools_cn.csv"), NULL);
 	cr_assert(csv);
@@ -1127,54 +1160,43 @@ Test(cli, lookup_page_shows_school_addresses, .timeout = 300)
 	}
 	ini = scenario(dir, schools, "compounds.geojson", "schools_source_crs = EPSG:4326\n");
 	for (int k = 0; k < 2; k++) {
-		cr_assert(asprintf(&args, "-q solve -o %s/%s %s", dir, plans[k], ini) > 0);
-		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-		free(args);
-		cr_assert(asprintf(&args, "ogrinfo -ro -al -q %s/%s schools", dir, written[k]) > 0);
+		cli_expect(0, "-q solve -o %s/%s %s", dir, plans[k], ini);
 		{
-			char buf[1 << 15];
-			FILE *p = popen(args, "r");
-			size_t n = fread(buf, 1, sizeof buf - 1, p);
+			char buf[1 << 15], *args;
+			FILE *p;
+			size_t n;
+			cr_assert(asprintf(&args, "ogrinfo -ro -al -q %s/%s schools", dir, written[k]) > 0);
+			p = popen(args, "r");
+			n = fread(buf, 1, sizeof buf - 1, p);
 			buf[n] = '\0';
 			pclose(p);
+			free(args);
 			cr_assert(strstr(buf, "address (String) = 北城区 \"学府\" 路 8 号"), "%s: %.2000s",
 			          plans[k], buf);
 		}
-		free(args);
-		cr_assert(asprintf(&args, "-q publish %s/%s -o %s/site", dir, written[k], dir) > 0);
-		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-		free(args);
-		cr_assert(asprintf(&path, "%s/site/data.js", dir) > 0);
-		js = slurp(path, NULL);
+		cli_expect(0, "-q publish %s/%s -o %s/site", dir, written[k], dir);
+		js = slurp_at("%s/site/data.js", dir);
 		cr_assert(js && strstr(js, "\"name\": \"北城小学\", \"level\": \"primary\", \"seats\": 90, "
 		                           "\"address\": \"北城区 \\\"学府\\\" 路 8 号\""),
 		          "%s: %.1500s", plans[k], js);
 		cr_assert_eq(strstr(strstr(js, "\"address\"") + 1, "\"address\""), NULL,
 		             "only S1 has an address: %.1500s", js);
 		free(js);
-		free(path);
-		cr_assert(asprintf(&path, "%s/site/index.html", dir) > 0);
-		js = slurp(path, NULL);
+		js = slurp_at("%s/site/index.html", dir);
 		cr_assert(js && strstr(js, "address: \"地址\""), "the page names the column");
 		free(js);
-		free(path);
 	}
 	free(ini);
 
 	/* no address column: no address field in the plan, none in data.js */
 	ini = scenario(dir, "schools_cn.csv", "compounds.geojson", "schools_source_crs = EPSG:4326\n");
-	cr_assert(asprintf(&args, "-q solve -o %s/bare.gpkg %s && ogrinfo -ro -so %s/bare.gpkg schools "
-	                   "| grep -c address", dir, ini, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "grep found an address field: %s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q publish %s/bare.gpkg -o %s/site", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
-	cr_assert(asprintf(&path, "%s/site/data.js", dir) > 0);
-	js = slurp(path, NULL);
+	/* grep's exit 1: no address field */
+	cli_expect(1, "-q solve -o %s/bare.gpkg %s && ogrinfo -ro -so %s/bare.gpkg schools "
+	              "| grep -c address", dir, ini, dir);
+	cli_expect(0, "-q publish %s/bare.gpkg -o %s/site", dir, dir);
+	js = slurp_at("%s/site/data.js", dir);
 	cr_assert(js && strstr(js, "北城小学") && !strstr(js, "address"), "%.1500s", js);
 	free(js);
-	free(path);
 	free(ini);
 	free(schools);
 	free(csv);
@@ -1188,24 +1210,15 @@ Test(cli, lookup_page_shows_school_addresses, .timeout = 300)
  * alone leaves the older comparison out, saying so. */
 Test(cli, report_finds_the_scenarios_beside_the_plan, .timeout = 300)
 {
-	char *dir = tmpdir(), *ini, *args, *a, *b;
-	const char *out, *fmts[] = {"p.gpkg", "q.csv"}, *scen[] = {"p-shut_s1.gpkg", "q-shut_s1"};
+	char *dir = tmpdir(), *ini, *a, *b;
+	const char *out, *fmts[] = {"p.gpkg", "q.csv"};
 	ini = scenario(dir, "schools.geojson", "compounds.geojson",
 	               "[scenario shut s1]\nclose = S1\n[scenario -more]\ndemand_scale = 1.1\n");
 	for (int k = 0; k < 2; k++) {
-		cr_assert(asprintf(&args, "-q solve -o %s/%s --report %s/r%d.html %s", dir, fmts[k], dir, k,
-		                   ini) > 0);
-		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-		free(args);
-		cr_assert(asprintf(&args, "-q report %s/%s -o %s/again%d.html", dir, fmts[k], dir, k) > 0);
-		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-		free(args);
-		cr_assert(asprintf(&args, "%s/r%d.html", dir, k) > 0);
-		a = slurp(args, NULL);
-		free(args);
-		cr_assert(asprintf(&args, "%s/again%d.html", dir, k) > 0);
-		b = slurp(args, NULL);
-		free(args);
+		cli_expect(0, "-q solve -o %s/%s --report %s/r%d.html %s", dir, fmts[k], dir, k, ini);
+		cli_expect(0, "-q report %s/%s -o %s/again%d.html", dir, fmts[k], dir, k);
+		a = slurp_at("%s/r%d.html", dir, k);
+		b = slurp_at("%s/again%d.html", dir, k);
 		cr_assert(a && b && strstr(a, "<table class=\"scenarios\">") &&
 		          strstr(a, "<tr><td>shut s1</td>") && strstr(a, "<tr><td>-more</td>"),
 		          "%s: solve --report compares the scenarios", fmts[k]);
@@ -1214,32 +1227,26 @@ Test(cli, report_finds_the_scenarios_beside_the_plan, .timeout = 300)
 		free(b);
 	}
 	/* a scenario's plan gone: an error that names it, and no report */
-	cr_assert(asprintf(&args, "rm -r %s/%s", dir, scen[1]) > 0);
-	cr_assert_eq(system(args), 0);
-	free(args);
-	cr_assert(asprintf(&args, "-q report %s/q.csv -o %s/gone.html", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	a = slurp_at("%s/q-shut_s1/summary.csv", dir);
+	cr_assert(a, "no scenario plan q-shut_s1/");
+	free(a);
+	cr_assert(asprintf(&a, "rm -r %s/q-shut_s1", dir) > 0);
+	cr_assert_eq(system(a), 0);
+	free(a);
+	out = cli_expect(1, "-q report %s/q.csv -o %s/gone.html", dir, dir);
 	cr_assert(strstr(out, "scenario shut s1") && strstr(out, "q-scenarios.csv") &&
 	          strstr(out, "q-shut_s1"), "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "%s/gone.html", dir) > 0);
-	cr_assert_neq(access(args, F_OK), 0, "a report was written");
-	free(args);
+	a = slurp_at("%s/gone.html", dir);
+	cr_assert_null(a, "a report was written");
 	free(ini);
 	/* the base solved again alone: the older comparison is another run's */
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "report %s/p.gpkg -o %s/alone.html", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
+	out = cli_expect(0, "report %s/p.gpkg -o %s/alone.html", dir, dir);
 	cr_assert(strstr(out, "p-scenarios.csv is older than the plan"), "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "%s/alone.html", dir) > 0);
-	a = slurp(args, NULL);
+	a = slurp_at("%s/alone.html", dir);
 	cr_assert(a && !strstr(a, "class=\"scenarios\""), "a stale comparison was included");
 	free(a);
-	free(args);
 	free(ini);
 	free(dir);
 }
@@ -1249,30 +1256,25 @@ Test(cli, report_finds_the_scenarios_beside_the_plan, .timeout = 300)
  * --lang en; option names, commands and file names kept as they are. */
 Test(cli, usage_and_page_errors_speak_chinese)
 {
-	char *dir = tmpdir(), *args;
-	const char *out;
-	cr_assert_eq(run_cli("--lang zh --help", &out), 0, "%s", out);
+	char *dir = tmpdir();
+	const char *out = cli_expect(0, "--lang zh --help");
 	cr_assert(strstr(out, "用法:catchment [选项] 命令") && strstr(out, "  -q, --quiet ") &&
 	          strstr(out, "publish PLAN -o DIR  公开的学区查询页面") && !strstr(out, "Usage:"),
 	          "%s", out);
-	cr_assert_eq(run_cli("--help --lang zh", &out), 0, "%s", out);
+	out = cli_expect(0, "--help --lang zh");
 	cr_assert(strstr(out, "用法:catchment"), "--lang after -h: %s", out);
-	cr_assert_eq(run_cli("--lang zh report --help", &out), 0, "%s", out);
+	out = cli_expect(0, "--lang zh report --help");
 	cr_assert(strstr(out, "用法:catchment report [--lang zh|en]") && strstr(out, "情景比较"),
 	          "%s", out);
-	cr_assert_eq(run_cli("--lang zh solve", &out), 2, "%s", out);
+	out = cli_expect(2, "--lang zh solve");
 	cr_assert(strstr(out, "用法:catchment solve") && strstr(out, "  -m, --map FILE  "), "%s", out);
-	cr_assert_eq(run_cli("--lang en --help", &out), 0, "%s", out);
+	out = cli_expect(0, "--lang en --help");
 	cr_assert(strstr(out, "Usage: catchment [OPTIONS] COMMAND"), "%s", out);
 
 	free(write_file(dir, "keep.txt", "mine"));
-	cr_assert(asprintf(&args, "--lang zh publish %s/none.gpkg -o %s", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "--lang zh publish %s/none.gpkg -o %s", dir, dir);
 	cr_assert(strstr(out, "不是 catchment 写出的文件(没有 catchment-site.txt)"), "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "--lang zh publish %s/none.gpkg -o %s/keep.txt", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "--lang zh publish %s/none.gpkg -o %s/keep.txt", dir, dir);
 	cr_assert(strstr(out, "keep.txt:是一个文件,不是存放查询页面的文件夹"), "%s", out);
-	free(args);
 	free(dir);
 }
