@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The command's own messages, from the library's catalogue (docs/design.md,
- * "Languages"); the long usage texts stay English. */
+/* The command's own messages and usage texts, from the library's catalogue
+ * (docs/design.md, "Languages"). */
 #define _(s) dgettext("catchment", s)
 #define N_(s) (s)
 
@@ -40,7 +40,7 @@ typedef struct cli {
 	const char *map;    /* solve --map FILE: the maps of each plan */
 } cli;
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
 	"Usage: catchment [OPTIONS] COMMAND [ARGS]\n"
 	"\n"
 	"Allocates residential compounds to public schools (enrolment catchments).\n"
@@ -62,9 +62,9 @@ static const char usage_text[] =
 	"      --lang zh|en     the language of messages (default: LANG; Chinese for zh_*)\n"
 	"\n"
 	"Exit status: 0 success, 1 bad input or configuration, 2 usage error,\n"
-	"3 solver failure.  The scenario file is documented in docs/config.md.\n";
+	"3 solver failure.  The scenario file is documented in docs/config.md.\n");
 
-static const char check_usage[] =
+static const char *const check_usage = N_(
 	"Usage: catchment check [--all] SCENARIO.ini\n"
 	"\n"
 	"Loads the schools and compounds the scenario names and reports counts by\n"
@@ -72,9 +72,9 @@ static const char check_usage[] =
 	"every problem found, then a verdict.  Exit 0 when the data can be solved,\n"
 	"1 when it cannot.\n"
 	"\n"
-	"  -a, --all    list every finding (default: the first 10 of each kind)\n";
+	"  -a, --all    list every finding (default: the first 10 of each kind)\n");
 
-static const char solve_usage[] =
+static const char *const solve_usage = N_(
 	"Usage: catchment solve [-o PLAN] [--format FORMAT] SCENARIO.ini\n"
 	"\n"
 	"Checks the data, solves each level (primary, junior) and writes the plan:\n"
@@ -102,9 +102,9 @@ static const char solve_usage[] =
 	"and written beside it (PLAN-NAME.gpkg); the comparison goes to the terminal\n"
 	"and to PLAN-scenarios.csv.  With [input] previous_plan, the plan is held to\n"
 	"last year's by [solve] stability_weight and max_moved_pupils, and the\n"
-	"compounds that change school are listed (docs/scenarios.md).\n";
+	"compounds that change school are listed (docs/scenarios.md).\n");
 
-static const char map_usage[] =
+static const char *const map_usage = N_(
 	"Usage: catchment map [--level LEVEL] [--title TEXT] [--base PLAN] PLAN -o FILE\n"
 	"\n"
 	"Draws the catchments of a plan written by catchment solve (a GeoPackage, or\n"
@@ -120,7 +120,7 @@ static const char map_usage[] =
 	"  -t, --title TEXT    the title (default: the plan's [output] title or scenario\n"
 	"                      title, else the scenario's name)\n"
 	"  -b, --base PLAN     the plan this one is a scenario of: its schools that are\n"
-	"                      gone are drawn struck through, their catchments outlined\n";
+	"                      gone are drawn struck through, their catchments outlined\n");
 
 /* "primary" / "junior" to a level, -1 for anything else. */
 static int parse_level(const char *s)
@@ -343,12 +343,12 @@ static int cmd_check(cli *c, int argc, char **argv)
 		case 'a': all = 1; break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
-		case 'h': fputs(check_usage, stdout); return EXIT_OK;
-		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(check_usage), stdout); return EXIT_OK;
+		default: fputs(_(check_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, _("catchment check: expected one scenario file\n%s"), check_usage);
+		fprintf(stderr, _("catchment check: expected one scenario file\n%s"), _(check_usage));
 		return EXIT_USAGE;
 	}
 	if (scenario_open(c, argv[optind], &sc)) {
@@ -399,29 +399,13 @@ static int write_ranges(cm_ctx *ctx, const char *path, const cm_config *cfg,
 
 #define REPORTED (-100) /* an error already written out */
 
-/* PATH with "-NAME" before its extension (NAME's odd characters as _). */
-static char *path_with(const char *path, const char *name, const char *ext)
-{
-	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
-	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-	const char *tail = ext ? ext : path + stem;
-	size_t len = stem + 1 + strlen(name) + strlen(tail) + 1;
-	char *out = malloc(len), *p;
-	if (!out)
-		return NULL;
-	snprintf(out, len, "%.*s-%s%s", (int)stem, path, name, tail);
-	for (p = out + stem + 1; *p && p < out + stem + 1 + strlen(name); p++)
-		if (*p == '/' || *p == ' ' || *p == '\\')
-			*p = '_';
-	return out;
-}
 /* A scenario's plan beside the base's: PLAN-NAME.EXT, or in PostGIS the
  * schema SCHEMA_NAME of the same database. */
 static int scenario_path(cm_ctx *ctx, const char *output, const char *name, char **out)
 {
 	if (is_pg(output))
 		return cm_pg_plan(ctx, output, NULL, name, out);
-	*out = path_with(output, name, NULL);
+	*out = cm_path_beside(output, name, NULL);
 	return *out ? 0 : CM_ENOMEM;
 }
 
@@ -475,18 +459,18 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				free(shown);
 			}
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
-				char *html = path_with(c->report, s->name, NULL);
+				char *html = cm_path_beside(c->report, s->name, NULL);
 				cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
 				rc = html ? cm_report_html(sc->ctx, path, html, &ho) : CM_ENOMEM;
 				free(html);
 			}
 			if (!rc && c->ranges) { /* its ranges beside the base's: FILE-NAME.md */
-				char *r = path_with(c->ranges, s->name, NULL);
+				char *r = cm_path_beside(c->ranges, s->name, NULL);
 				rc = r ? cm_ranges_write(sc->ctx, r, &view, ds[n], plans[n]) : CM_ENOMEM;
 				free(r);
 			}
 			if (!rc && c->map) { /* its maps, the base's closed schools struck through */
-				char *m = path_with(c->map, s->name, NULL);
+				char *m = cm_path_beside(c->map, s->name, NULL);
 				cm_map_opts mo = {.title = NULL, .level = -1, .base = output};
 				rc = m ? cm_map_draw(sc->ctx, path, m, &mo) : CM_ENOMEM;
 				free(m);
@@ -500,7 +484,7 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	}
 	if (!rc && n > 1) {
 		/* a PostGIS plan's comparison: on the terminal only */
-		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
+		char *csv = is_pg(output) ? NULL : cm_path_beside(output, "scenarios", ".csv");
 		rc = is_pg(output) ? 0 : csv ? cm_scenarios_write(sc->ctx, csv, sc->cfg, runs, n)
 		                             : CM_ENOMEM;
 		if (!rc && !c->quiet) {
@@ -577,12 +561,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			}
 			format = optarg;
 			break;
-		case 'h': fputs(solve_usage, stdout); return EXIT_OK;
-		default: fputs(solve_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(solve_usage), stdout); return EXIT_OK;
+		default: fputs(_(solve_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, _("catchment solve: expected one scenario file\n%s"), solve_usage);
+		fprintf(stderr, _("catchment solve: expected one scenario file\n%s"), _(solve_usage));
 		return EXIT_USAGE;
 	}
 	if (map && ((format && !strcmp(format, "csv")) ||
@@ -643,7 +627,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc && c->report)
 		rc = cm_output_check(sc.ctx, sc.cfg, c->report);
 	if (!rc && sc.cfg->n_scenarios) {
-		char *csv = is_pg(output) ? NULL : path_with(output, "scenarios", ".csv");
+		char *csv = is_pg(output) ? NULL : cm_path_beside(output, "scenarios", ".csv");
 		rc = is_pg(output) ? 0 : csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
 		for (size_t k = 0; !rc && k < sc.cfg->n_scenarios; k++) {
 			/* its plan, and its ranges, maps and report beside the base's */
@@ -656,7 +640,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			for (int b = 0; b < 3 && !rc; b++) {
 				if (!beside[b])
 					continue;
-				sp = path_with(beside[b], sc.cfg->scenarios[k].name, NULL);
+				sp = cm_path_beside(beside[b], sc.cfg->scenarios[k].name, NULL);
 				rc = sp ? cm_output_check(sc.ctx, sc.cfg, sp) : CM_ENOMEM;
 				free(sp);
 			}
@@ -743,12 +727,12 @@ static int cmd_map(cli *c, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h': fputs(map_usage, stdout); return EXIT_OK;
-		default: fputs(map_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(map_usage), stdout); return EXIT_OK;
+		default: fputs(_(map_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1 || !output) {
-		fprintf(stderr, _("catchment map: expected one plan and -o FILE\n%s"), map_usage);
+		fprintf(stderr, _("catchment map: expected one plan and -o FILE\n%s"), _(map_usage));
 		return EXIT_USAGE;
 	}
 	if (!is_map_path(output)) {
@@ -769,7 +753,7 @@ static int cmd_map(cli *c, int argc, char **argv)
 	return status;
 }
 
-static const char export_usage[] =
+static const char *const export_usage = N_(
 	"Usage: catchment export [--format FORMAT] PLAN -o OUT\n"
 	"\n"
 	"Converts a plan written by catchment solve into another format without\n"
@@ -779,7 +763,7 @@ static const char export_usage[] =
 	"  -o, --output OUT    the new plan\n"
 	"  -f, --format F      gpkg (a file), shp, geojson, csv (a folder named after OUT\n"
 	"                      without its extension), or xlsx (a spreadsheet, a sheet per\n"
-	"                      layer, no geometry); default: from OUT's extension\n";
+	"                      layer, no geometry); default: from OUT's extension\n");
 
 static int cmd_export(cli *c, int argc, char **argv)
 {
@@ -810,16 +794,16 @@ static int cmd_export(cli *c, int argc, char **argv)
 			break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
-		case 'h': fputs(export_usage, stdout); return EXIT_OK;
-		default: fputs(export_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(export_usage), stdout); return EXIT_OK;
+		default: fputs(_(export_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1 || !output) {
-		fprintf(stderr, _("catchment export: expected one plan and -o OUT\n%s"), export_usage);
+		fprintf(stderr, _("catchment export: expected one plan and -o OUT\n%s"), _(export_usage));
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, "catchment: out of memory\n");
+		fprintf(stderr, _("catchment: out of memory\n"));
 		return EXIT_INPUT;
 	}
 	rc = cm_plan_export(ctx, argv[optind], output, format);
@@ -832,7 +816,7 @@ static int cmd_export(cli *c, int argc, char **argv)
 	return rc ? EXIT_INPUT : EXIT_OK;
 }
 
-static const char compare_usage[] =
+static const char *const compare_usage = N_(
 	"Usage: catchment compare [-o CHANGES.csv] [--map FILE] PLAN_A PLAN_B\n"
 	"\n"
 	"Compares two plans written by catchment solve (last year's and this year's,\n"
@@ -841,7 +825,8 @@ static const char compare_usage[] =
 	"\n"
 	"  -o, --output FILE   also write the comparison as a table: .csv or .xlsx\n"
 	"  -m, --map FILE      draw plan B with the changing compounds marked (.png, .svg,\n"
-	"                      .pdf)\n";
+	"                      .pdf), and plan A's schools that B lacks struck through,\n"
+	"                      their catchments in A outlined\n");
 
 static int cmd_compare(cli *c, int argc, char **argv)
 {
@@ -871,12 +856,12 @@ static int cmd_compare(cli *c, int argc, char **argv)
 			break;
 		case 'q': c->quiet = 1, c->progress = 0; break;
 		case 'v': c->verbose = 1; break;
-		case 'h': fputs(compare_usage, stdout); return EXIT_OK;
-		default: fputs(compare_usage, stderr); return EXIT_USAGE;
+		case 'h': fputs(_(compare_usage), stdout); return EXIT_OK;
+		default: fputs(_(compare_usage), stderr); return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, _("catchment compare: expected two plans\n%s"), compare_usage);
+		fprintf(stderr, _("catchment compare: expected two plans\n%s"), _(compare_usage));
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c))) {
@@ -900,11 +885,13 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		}
 	}
 	if (map) {
-		/* plan B, the changing compounds marked level by level */
+		/* plan B, the changing compounds marked level by level, and plan A
+		 * as its base: A's schools that B lacks (a closure) struck through,
+		 * their catchments in A outlined */
 		const cm_compare_change *ch;
 		size_t n = cm_comparison_changes(cmp, &ch), i;
 		const char **ids = calloc(n + 1, sizeof *ids);
-		cm_map_opts mo = {.title = NULL, .level = -1};
+		cm_map_opts mo = {.title = NULL, .level = -1, .base = argv[optind]};
 		int lv, rc;
 		if (!ids)
 			goto fail;
@@ -915,6 +902,20 @@ static int cmd_compare(cli *c, int argc, char **argv)
 					ids[(lv == 0 ? 0 : mo.n_marked[0]) + mo.n_marked[lv]++] = ch[i].compound_id;
 		}
 		rc = cm_map_draw(ctx, argv[optind + 1], map, &mo);
+		if (rc && rc != CM_ENOMEM) {
+			/* A read and checked as a plan above, so what fails is its use
+			 * as the base (a CSV plan has no areas; another CRS): the map
+			 * without it, as before, saying why */
+			char *why = strdup(cm_ctx_last_error(ctx));
+			mo.base = NULL;
+			rc = cm_map_draw(ctx, argv[optind + 1], map, &mo);
+			if (!rc) {
+				end_progress(c);
+				fprintf(stderr, _("catchment compare: the map shows no closed schools: %s\n"),
+				        why ? why : _("out of memory"));
+			}
+			free(why);
+		}
 		free(ids);
 		if (rc)
 			goto fail;
@@ -933,30 +934,33 @@ done:
 	return status;
 }
 
-static const char report_usage[] =
+static const char *const report_usage = N_(
 	"Usage: catchment report [--lang zh|en] [--title TEXT] PLAN -o FILE.html\n"
 	"\n"
 	"Writes the plan report: one HTML file that needs nothing else (no network):\n"
 	"the maps of each level (pan, zoom, hover), the figures, a table per school,\n"
-	"the shortfall by compound, the enrolment ranges and the changes against the\n"
-	"previous plan.  It prints on A4 (docs/report.md).\n"
+	"the shortfall by compound, the enrolment ranges, the changes against the\n"
+	"previous plan and, when solve wrote scenarios beside the plan\n"
+	"(PLAN-scenarios.csv, PLAN-NAME), their comparison.  It prints on A4\n"
+	"(docs/report.md).\n"
 	"\n"
 	"  -o, --output FILE   the report\n"
 	"  -l, --lang L        zh (the default) or en\n"
-	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n";
+	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n");
 
-static const char publish_usage[] =
+static const char *const publish_usage = N_(
 	"Usage: catchment publish [--lang zh|en] [--title TEXT] PLAN -o DIR\n"
 	"\n"
 	"Writes the public lookup page (学区查询) into the folder DIR: index.html and\n"
 	"data.js, for any static web server or to open from disk.  A parent types a\n"
 	"compound's name (or its pinyin initials) and sees its primary and junior\n"
-	"school, their seats and the catchments on a map.  No pupil counts.  DIR is\n"
-	"replaced whole, and only when it is empty or an earlier lookup page.\n"
+	"school, their seats (and addresses, when the data has them) and the\n"
+	"catchments on a map.  No pupil counts.  DIR is replaced whole, and only\n"
+	"when it is empty or an earlier lookup page.\n"
 	"\n"
 	"  -o, --output DIR    the folder\n"
 	"  -l, --lang L        zh (the default) or en\n"
-	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n";
+	"  -t, --title TEXT    the title (default: from the plan's scenario name)\n");
 
 /* catchment report and catchment publish: the same options, one plan in,
  * one output. */
@@ -971,7 +975,7 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *usage = publish ? publish_usage : report_usage;
+	const char *usage = _(publish ? publish_usage : report_usage);
 	const char *name = publish ? "publish" : "report";
 	cm_html_opts ho = {.lang = CM_LANG_ZH, .title = NULL};
 	const char *output = NULL;
@@ -1077,15 +1081,18 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	cli c;
-	int opt;
+	int opt, help = 0;
 	const char *cmd, *lang = NULL;
 
 	memset(&c, 0, sizeof c);
-	/* "+": stop at the command; its options are its own. */
+	/* "+": stop at the command; its options are its own.  The language is
+	 * set once the options are read, so that even the usage text and these
+	 * errors are in it (--lang may come after -h). */
 	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'L':
 			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
+				set_language(NULL);
 				fprintf(stderr, _("catchment: --lang %s: zh or en\n"), optarg);
 				return EXIT_USAGE;
 			}
@@ -1093,16 +1100,20 @@ int main(int argc, char **argv)
 			break;
 		case 'q': c.quiet = 1; break;
 		case 'v': c.verbose = 1; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'h': help = 1; break;
 		case 'V': printf("catchment %s\n", cm_version()); return EXIT_OK;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		default: set_language(lang); fputs(_(usage_text), stderr); return EXIT_USAGE;
 		}
 	}
+	set_language(lang);
+	if (help) {
+		fputs(_(usage_text), stdout);
+		return EXIT_OK;
+	}
 	if (optind >= argc) {
-		fputs(usage_text, stderr);
+		fputs(_(usage_text), stderr);
 		return EXIT_USAGE;
 	}
-	set_language(lang);
 	c.en = lang && !strcmp(lang, "en"); /* reports are Chinese unless --lang en */
 	c.progress = !c.quiet;
 	c.tty = isatty(STDERR_FILENO);
@@ -1122,9 +1133,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "report") || !strcmp(cmd, "publish"))
 		return cmd_html(&c, argc, argv, !strcmp(cmd, "publish"));
 	if (!strcmp(cmd, "help")) {
-		fputs(usage_text, stdout);
+		fputs(_(usage_text), stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, _("catchment: unknown command '%s'\n%s"), cmd, usage_text);
+	fprintf(stderr, _("catchment: unknown command '%s'\n%s"), cmd, _(usage_text));
 	return EXIT_USAGE;
 }

@@ -14,7 +14,7 @@ What it makes (see geodata/tongxi/README.md):
                      CGCS2000 longitude/latitude (EPSG:4490), Chinese fields
   schools.csv        34 schools as a bureau's spreadsheet: Chinese headers,
                      coordinates copied from a web map (GCJ-02), classes
-                     rather than seats
+                     rather than seats, addresses
   river.geojson, ring_road.geojson, boundary.geojson: map context
   roads.geojson      the road network: the ring road (its two bridges the
                      river's only crossings), the town's street grid,
@@ -313,6 +313,21 @@ for tname, k in (("石门镇", 0), ("马鞍镇", 3), ("青山镇", 5)):
     v = vs[k % len(vs)]
     schools.append((v["name"][:-1] + "教学点", "小学", "公办", v["cx"] + 150, v["cy"] + 60, 0, tname, 0.08, 0))
 
+# Addresses as a notice gives them: the town, a street of the district (a
+# village teaching point: its village) and a number from the position (no
+# draw from rng, so the other files stay as they were).
+STREETS = {"老城区": "解放路", "城南片区": "城南大道", "东城新区": "东城大道", "西郊城中村": "西门路"}
+
+
+def address(i, name, district, x, y):
+    number = (int(abs(x) + abs(y)) // 40 + 11 * i) % 190 + 1
+    if district in STREETS:
+        return "桐溪县城关镇%s%d号" % (STREETS[district], number)
+    if name.endswith("教学点"):
+        return "桐溪县%s%s村" % (district, name[:-3])
+    return "桐溪县%s府前街%d号" % (district, number)
+
+
 # Seats from the district's pupils: headroom everywhere, short in 东城新区.
 demand = {}
 for c in compounds:
@@ -333,7 +348,7 @@ for i, (name, lvl, sector, x, y, boarding, district, pshare, jshare) in enumerat
         jp = int(round(jc * 50 * 0.5 / 5.0)) * 5
     lo, la = wgs_to_gcj(*lonlat(x, y))
     rows.append(("XX%03d" % (i + 1), name, lvl, sector, pc, jc, pp, jp,
-                 "是" if boarding else "否", "%.6f" % lo, "%.6f" % la))
+                 "是" if boarding else "否", "%.6f" % lo, "%.6f" % la, address(i, name, district, x, y)))
 
 # ---------------------------------------------------------------- write
 os.makedirs(OUT, exist_ok=True)
@@ -360,7 +375,7 @@ dump(os.path.join(OUT, "compounds.geojson"),
      {"type": "FeatureCollection", "name": "compounds", "crs": CRS, "features": features})
 
 with open(os.path.join(OUT, "schools.csv"), "w", encoding="utf-8", newline="\n") as f:
-    f.write("学校代码,学校名称,学段,办学性质,小学班数,初中班数,小学购买学位,初中购买学位,寄宿制,经度,纬度\n")
+    f.write("学校代码,学校名称,学段,办学性质,小学班数,初中班数,小学购买学位,初中购买学位,寄宿制,经度,纬度,地址\n")
     for r in rows:
         f.write(",".join(str(v) for v in r) + "\n")
 

@@ -140,8 +140,9 @@ CM_EXTERN const char *cm_area_name(cm_area a);               /* "urban", "town",
 
 /* ---------------------------------------------------------------- config */
 
-/* The engine's field names.  Schools use CM_F_ID .. CM_F_BOARDING and the
- * geometry columns; compounds use the id, name, area and pupil fields. */
+/* The engine's field names.  Schools use CM_F_ID .. CM_F_BOARDING, the
+ * address and the geometry columns; compounds use the id, name, area and
+ * pupil fields. */
 typedef enum {
 	CM_F_ID, CM_F_NAME,
 	CM_F_LEVEL, CM_F_SECTOR,
@@ -153,6 +154,7 @@ typedef enum {
 	CM_F_PRIMARY_LOCAL, CM_F_PRIMARY_MIGRANT,
 	CM_F_JUNIOR_LOCAL, CM_F_JUNIOR_MIGRANT,
 	CM_F_X, CM_F_Y, CM_F_WKT, /* geometry columns of CSV sources */
+	CM_F_ADDRESS,             /* a school's address (optional; for the lookup page) */
 	CM_NFIELDS
 } cm_field;
 
@@ -322,6 +324,7 @@ typedef struct cm_school {
 	double x, y;                 /* metres, working CRS */
 	double lon, lat;             /* degrees, WGS 84 */
 	long fid;                    /* OGR feature id in its layer */
+	char *address;               /* NULL: the data has none */
 } cm_school;
 
 /* A residential compound or village, the unit of demand. */
@@ -610,6 +613,13 @@ CM_EXTERN char *cm_source_shown(const char *source);
  * 40 of a-z, 0-9 and _ (the message names it), or CM_ENOMEM. */
 CM_EXTERN int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const char *suffix,
                          char **out);
+/* Where a scenario run puts what belongs to scenario `name` beside an
+ * output at `path` (its plan, ranges, maps, report: PLAN-NAME.EXT), and
+ * the scenarios' table (`name` "scenarios", `ext` ".csv"): `path` with
+ * "-NAME" before its extension, `ext` in the extension's place when not
+ * NULL; NAME's '/', ' ' and '\\' as '_'.  The caller frees it with free();
+ * NULL on ENOMEM. */
+CM_EXTERN char *cm_path_beside(const char *path, const char *name, const char *ext);
 
 /* Writes the plan solved on `ds`, every layer docs/output.md lists: a
  * GeoPackage, or a shapefile, GeoJSON or CSV folder ([output] format, else
@@ -732,7 +742,8 @@ typedef struct cm_html_opts {
 	const char *title;  /* NULL: from the plan's scenario name */
 	/* the base plan and its scenarios, solved (runs[0] the base, as for
 	 * cm_report_scenarios): the report gets their comparison, a row per plan
-	 * and level; NULL or n_runs < 2: none (a written plan does not hold it) */
+	 * and level; NULL or n_runs < 2: the comparison a scenario run wrote
+	 * beside the plan, if any (cm_report_html) */
 	const cm_run *runs;
 	size_t n_runs;
 } cm_html_opts;
@@ -741,9 +752,12 @@ typedef struct cm_html_opts {
  * cm_plan_write writes): one self-contained HTML file at `path` with the
  * maps of each level as SVG, the figures, a table per school, the
  * shortfall by compound, the enrolment ranges, the changes against the
- * previous plan when the plan has them, and the scenarios' comparison when
- * `opts` gives the runs.  Written atomically; the same plan
- * gives the same bytes.  `opts` NULL: Chinese, the default title. */
+ * previous plan when the plan has them, and the scenarios' comparison: of
+ * the runs `opts` gives, else of the plans a scenario run wrote beside the
+ * plan (PLAN-scenarios.csv names them, cm_path_beside; one older than the
+ * plan is left out with a warning, and a scenario plan it names that does
+ * not read is an error).  Written atomically; the same plan gives the same
+ * bytes.  `opts` NULL: Chinese, the default title. */
 CM_EXTERN int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path,
                              const cm_html_opts *opts);
 /* The public lookup page (学区查询) of the plan at `plan_path`: a folder

@@ -36,6 +36,7 @@ void cm_dataset_free(cm_dataset *ds)
 	for (i = 0; i < ds->n_schools; i++) {
 		free(ds->schools[i].id);
 		free(ds->schools[i].name);
+		free(ds->schools[i].address);
 	}
 	for (i = 0; i < ds->n_compounds; i++) {
 		free(ds->compounds[i].id);

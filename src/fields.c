@@ -33,6 +33,7 @@ static const char *const field_names[CM_NFIELDS] = {
 	[CM_F_X] = "x",
 	[CM_F_Y] = "y",
 	[CM_F_WKT] = "wkt",
+	[CM_F_ADDRESS] = "address",
 };
 
 const char *cm_field_name(cm_field f)
@@ -45,7 +46,7 @@ int cm__field_used(cm_layer_kind layer, cm_field f)
 	if (f == CM_F_ID || f == CM_F_NAME || f == CM_F_X || f == CM_F_Y || f == CM_F_WKT)
 		return 1;
 	if (layer == CM_SCHOOLS)
-		return f >= CM_F_LEVEL && f <= CM_F_BOARDING;
+		return (f >= CM_F_LEVEL && f <= CM_F_BOARDING) || f == CM_F_ADDRESS;
 	return f >= CM_F_AREA_TYPE && f <= CM_F_JUNIOR_MIGRANT;
 }
 
@@ -68,6 +69,7 @@ static const alias_row aliases[] = {
 	{CM_SCHOOLS, CM_F_PURCHASED_PRIMARY, {"小学购买学位", "小学政府购买学位"}},
 	{CM_SCHOOLS, CM_F_PURCHASED_JUNIOR, {"初中购买学位", "初中政府购买学位"}},
 	{CM_SCHOOLS, CM_F_BOARDING, {"寄宿制", "是否寄宿", "寄宿"}},
+	{CM_SCHOOLS, CM_F_ADDRESS, {"地址", "学校地址", "校址"}},
 	{CM_COMPOUNDS, CM_F_ID, {"compound_id", "小区代码", "小区编号", "编号", "代码"}},
 	{CM_COMPOUNDS, CM_F_NAME, {"compound_name", "小区名称", "村名", "名称"}},
 	{CM_COMPOUNDS, CM_F_AREA_TYPE, {"城乡类型", "区域类型", "类型"}},

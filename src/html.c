@@ -14,13 +14,17 @@
  *
  * Layout: the plan read into a cm__hplan (geometries as SVG paths), the
  * escapes, then the report: head and style, the figures, per level a map,
- * the schools, the shortfall and the ranges, then the changes.
+ * the schools, the shortfall and the ranges, then the changes and the
+ * scenarios compared; last, where the comparison's rows come from (the
+ * runs solve hands over, or the scenario plans written beside the plan).
  */
 #include "html.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -183,16 +187,17 @@ static int read_summary(cm__planfile *pf, cm__hplan *hp, int *oom)
 			s->unplaced = (long)cm__planfile_num(f, i_un);
 			s->mean_m = cm__planfile_num(f, i_mean);
 			s->max_m = cm__planfile_num(f, i_max);
-			s->has_near = i_near >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_near) &&
+			/* a CSV plan's empty cell is text, set but empty: no value */
+			s->has_near = cm__planfile_str(f, i_near)[0] &&
 			              cm__planfile_num(f, i_near) >= 0;
 			s->near_share = cm__planfile_num(f, i_near);
-			s->has_migrants = i_mig >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_mig) &&
+			s->has_migrants = cm__planfile_str(f, i_mig)[0] &&
 			                  cm__planfile_num(f, i_mig) >= 0;
 			s->migrant_share = cm__planfile_num(f, i_mig);
 			s->quota_met = cm__planfile_num(f, i_q) != 0;
 			s->mip_gap = cm__planfile_num(f, i_gap);
 			s->proven = cm__planfile_num(f, i_pr) != 0;
-			s->has_moved = i_mv >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_mv);
+			s->has_moved = cm__planfile_str(f, i_mv)[0] != '\0';
 			s->moved = (long)cm__planfile_num(f, i_mv);
 			s->moved_compounds = (long)cm__planfile_num(f, i_mc);
 			if (!hp->scenario)
@@ -209,7 +214,7 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 {
 	OGRLayerH lyr = cm__planfile_layer(pf, "schools");
 	OGRFeatureH f;
-	int i_id, i_nm, i_lv, i_sec, i_b, i_se, i_en, i_u, i_cl, i_sp, i_sm, i_su;
+	int i_id, i_nm, i_lv, i_sec, i_b, i_se, i_en, i_u, i_cl, i_sp, i_sm, i_su, i_ad;
 	if (!lyr)
 		return;
 	i_id = cm__planfile_field(lyr, "school_id");
@@ -224,6 +229,7 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 	i_sp = cm__planfile_field(lyr, "spare");
 	i_sm = cm__planfile_field(lyr, "shadow_price");
 	i_su = cm__planfile_field(lyr, "shadow_pupils");
+	i_ad = cm__planfile_field(lyr, "address"); /* -1: a plan of data without addresses */
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		int lv = cm__level_of(cm__planfile_str(f, i_lv));
@@ -231,6 +237,7 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 		if (lv >= 0 && (s = cm__vec_push(&hp->schools)) != NULL) {
 			s->id = dup_field(f, i_id, oom);
 			s->name = dup_field(f, i_nm, oom);
+			s->address = dup_field(f, i_ad, oom);
 			s->level = lv;
 			s->private_ = !strcmp(cm__planfile_str(f, i_sec), "private");
 			s->boarding = cm__planfile_num(f, i_b) != 0;
@@ -506,8 +513,10 @@ int cm__hplan_load(cm_ctx *ctx, const char *path, cm__hplan *hp)
 	if ((rc = cm__planfile_open(ctx, &pf, path)))
 		return rc;
 	g.geographic = pf.dir != NULL;
+	if (!(hp->root = cm__strdup(pf.root)))
+		oom = 1;
 	if (read_summary(&pf, hp, &oom)) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: not a catchment plan (no summary layer)", path);
+		rc = cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no summary layer)"), path);
 		goto done;
 	}
 	read_schools(&pf, hp, &g, &oom);
@@ -534,7 +543,7 @@ int cm__hplan_load(cm_ctx *ctx, const char *path, cm__hplan *hp)
 				((cm__hschool *)hp->schools.data)[si].unplaced += c->unplaced[lv];
 		}
 	}
-	rc = oom ? cm__error(ctx, CM_ENOMEM, "out of memory") : 0;
+	rc = oom ? cm__error(ctx, CM_ENOMEM, _("out of memory")) : 0;
 done:
 	geoms_free(&g);
 	cm__planfile_close(&pf);
@@ -550,6 +559,7 @@ void cm__hplan_free(cm__hplan *hp)
 		cm__hschool *s = (cm__hschool *)hp->schools.data + i;
 		free(s->id);
 		free(s->name);
+		free(s->address);
 	}
 	for (i = 0; i < hp->comps.len; i++) {
 		cm__hcomp *c = (cm__hcomp *)hp->comps.data + i;
@@ -581,6 +591,7 @@ void cm__hplan_free(cm__hplan *hp)
 	cm__vec_free(&hp->comps);
 	cm__vec_free(&hp->changes);
 	cm__vec_free(&hp->ranges);
+	free(hp->root);
 	free(hp->scenario);
 	free(hp->boundary);
 	memset(hp, 0, sizeof *hp);
@@ -638,8 +649,8 @@ typedef struct report {
 	const cm__hplan *hp;
 	int en;                    /* English; else Chinese */
 	const char *title;
-	const cm_run *runs;        /* the base and its scenarios (opts), n_runs >= 2; else NULL */
-	size_t n_runs;
+	const struct srow *rows;   /* the scenarios compared (n_rows > 0); else NULL */
+	size_t n_rows;
 } report;
 
 #define L(zh, en_) (r->en ? (en_) : (zh))
@@ -1109,12 +1120,24 @@ static void changes_table(const report *r)
 	fputs("</tbody></table></section>\n", r->fp);
 }
 
-/* The base plan against its scenarios (runs[0] the base): a row per plan
- * and level, the figures of cm_report_scenarios's table in words. */
+/* A row of the scenarios' comparison: a plan at a level, as the terminal's
+ * table and PLAN-scenarios.csv have it (cm_report_scenarios). */
+typedef struct srow {
+	const char *name;          /* "base" or the scenario's name */
+	int level;
+	long pupils, placed, unplaced;
+	double mean_m;             /* a placed pupil's mean trip, metres */
+	double migrant_share;      /* migrants in public places; -1: no migrants */
+	long full;                 /* schools of the level without a spare seat */
+	int has_moved;             /* held to a base (or last year's) plan */
+	long moved, moved_compounds;
+} srow;
+
+/* The base plan against its scenarios (the base's rows first): a row per
+ * plan and level, the figures of cm_report_scenarios's table in words. */
 static void scenarios_table(const report *r)
 {
 	size_t k;
-	int lv;
 	fprintf(r->fp, "<section class=\"scenarios\"><h2 id=\"scenarios\">%s</h2>\n",
 	        L("方案比较", "Scenarios compared"));
 	fprintf(r->fp, "<table class=\"scenarios\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th>"
@@ -1125,38 +1148,35 @@ static void scenarios_table(const report *r)
 	        L("平均距离（公里）", "Mean trip (km)"), L("随迁子女公办比例", "Migrants in public"),
 	        L("满额学校", "Full schools"), L("变动学生", "Pupils moved"),
 	        L("变动小区", "Compounds moved"));
-	for (k = 0; k < r->n_runs; k++)
-		for (lv = 0; lv < CM_NLEVELS; lv++) {
-			const cm_level_summary *s = cm_plan_summary(r->runs[k].plan, (cm_level)lv);
-			if (!s->solved || !s->pupils)
-				continue;
-			fputs("<tr><td>", r->fp);
-			esc(r, r->runs[k].name);
-			fprintf(r->fp, "</td><td>%s</td><td>", level_title(r, lv));
-			num(r, s->pupils);
-			fputs("</td><td>", r->fp);
-			num(r, s->placed);
-			fputs("</td><td>", r->fp);
-			num(r, s->unplaced);
-			fprintf(r->fp, "</td><td>%.2f</td><td>", s->mean_distance_m / 1000);
-			if (s->migrant_public_share >= 0)
-				pct(r, s->migrant_public_share);
-			else
-				fputs("–", r->fp);
-			fputs("</td><td>", r->fp);
-			num(r, cm__full_schools(r->runs[k].plan, r->runs[k].ds, (cm_level)lv));
-			fputs("</td><td>", r->fp);
-			if (s->has_previous)
-				num(r, s->moved);
-			else
-				fputs("–", r->fp);
-			fputs("</td><td>", r->fp);
-			if (s->has_previous)
-				num(r, s->moved_compounds);
-			else
-				fputs("–", r->fp);
-			fputs("</td></tr>\n", r->fp);
-		}
+	for (k = 0; k < r->n_rows; k++) {
+		const srow *s = &r->rows[k];
+		fputs("<tr><td>", r->fp);
+		esc(r, s->name);
+		fprintf(r->fp, "</td><td>%s</td><td>", level_title(r, s->level));
+		num(r, s->pupils);
+		fputs("</td><td>", r->fp);
+		num(r, s->placed);
+		fputs("</td><td>", r->fp);
+		num(r, s->unplaced);
+		fprintf(r->fp, "</td><td>%.2f</td><td>", s->mean_m / 1000);
+		if (s->migrant_share >= 0)
+			pct(r, s->migrant_share);
+		else
+			fputs("–", r->fp);
+		fputs("</td><td>", r->fp);
+		num(r, s->full);
+		fputs("</td><td>", r->fp);
+		if (s->has_moved)
+			num(r, s->moved);
+		else
+			fputs("–", r->fp);
+		fputs("</td><td>", r->fp);
+		if (s->has_moved)
+			num(r, s->moved_compounds);
+		else
+			fputs("–", r->fp);
+		fputs("</td></tr>\n", r->fp);
+	}
 	fprintf(r->fp, "</tbody></table>\n<p class=\"note\">%s</p>\n</section>\n",
 	        L("变动学生：在基础方案（或上一年方案）中有学位、在本方案中不在同一学校的学生。",
 	          "Pupils moved: pupils who had a place in the base plan (or last year's) and are "
@@ -1180,7 +1200,7 @@ static void write_report(const report *r)
 			fprintf(fp, " · <a href=\"#%s\">%s</a>", level_key[lv], level_title(r, lv));
 	if (hp->has_changes)
 		fprintf(fp, " · <a href=\"#changes\">%s</a>", L("变化", "Changes"));
-	if (r->runs)
+	if (r->rows)
 		fprintf(fp, " · <a href=\"#scenarios\">%s</a>", L("方案比较", "Scenarios"));
 	fputs("</nav></header>\n", fp);
 	figures(r);
@@ -1197,7 +1217,7 @@ static void write_report(const report *r)
 	}
 	if (hp->has_changes)
 		changes_table(r);
-	if (r->runs)
+	if (r->rows)
 		scenarios_table(r);
 	fprintf(fp, "<footer class=\"note\"><p>%s</p></footer>\n",
 	        L("学位使用率 = 招生 ÷ 学位。片区内缺学位：划入该校片区的小区中没有学位的学生。"
@@ -1210,21 +1230,208 @@ static void write_report(const report *r)
 	fputs("</body>\n</html>\n", fp);
 }
 
+/* ------------------------------------------------------------ the scenarios compared */
+
+/* The rows of solved runs (runs[0] the base), as solve has them.  Returns
+ * 0, or -1 on ENOMEM. */
+static int rows_of_runs(const cm_run *runs, size_t n, cm_vec *rows)
+{
+	for (size_t k = 0; k < n; k++)
+		for (int lv = 0; lv < CM_NLEVELS; lv++) {
+			const cm_level_summary *s = cm_plan_summary(runs[k].plan, (cm_level)lv);
+			srow *w;
+			if (!s->solved || !s->pupils)
+				continue;
+			if (!(w = cm__vec_push(rows)))
+				return -1;
+			*w = (srow){runs[k].name, lv, s->pupils, s->placed, s->unplaced,
+			            s->mean_distance_m, s->migrant_public_share,
+			            cm__full_schools(runs[k].plan, runs[k].ds, (cm_level)lv),
+			            s->has_previous, s->moved, s->moved_compounds};
+		}
+	return 0;
+}
+
+/* The same rows of a written plan named `name`, read back: the same
+ * figures, as the writer wrote them. */
+static int rows_of_plan(const cm__hplan *hp, const char *name, cm_vec *rows)
+{
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		const cm__hsum *s = &hp->sum[lv];
+		long full = 0;
+		srow *w;
+		if (!s->present || !s->pupils)
+			continue;
+		for (size_t i = 0; i < hp->schools.len; i++) {
+			const cm__hschool *h = (const cm__hschool *)hp->schools.data + i;
+			full += h->level == lv && h->seats > 0 && h->spare <= 0;
+		}
+		if (!(w = cm__vec_push(rows)))
+			return -1;
+		*w = (srow){name, lv, s->pupils, s->placed, s->unplaced, s->mean_m,
+		            s->has_migrants ? s->migrant_share : -1, full, s->has_moved, s->moved,
+		            s->moved_compounds};
+	}
+	return 0;
+}
+
+static void names_free(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The plans the scenarios' table at `csv` compares: its first column (a
+ * row per plan and level, the base first), each name once, in order; a
+ * cell the table guarded against spreadsheet formulas ("'=x") as the name
+ * it was.  Returns the names, NULL-terminated (the caller frees them with
+ * names_free), or NULL when the table does not read or on ENOMEM. */
+static char **table_names(const char *csv)
+{
+	static const char *const drivers[] = {"CSV", NULL};
+	static const char *const open_opts[] = {"HEADERS=YES", NULL};
+	GDALDatasetH g;
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	char **names = calloc(1, sizeof *names);
+	size_t n = 0;
+	int fail = !names;
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	g = GDALOpenEx(csv, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, open_opts, NULL);
+	lyr = g ? GDALDatasetGetLayer(g, 0) : NULL;
+	fail |= !lyr;
+	while (!fail && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		const char *name = cm__planfile_str(f, 0);
+		char **more;
+		if (name[0] == '\'' && name[1] && strchr("=+-@\t\r", name[1]))
+			name++;
+		if (name[0] && (!n || strcmp(names[n - 1], name))) {
+			if (!(more = realloc(names, (n + 2) * sizeof *names)) ||
+			    !(more[n] = cm__strdup(name))) {
+				fail = 1;
+				if (more)
+					names = more;
+			} else {
+				names = more;
+				names[++n] = NULL;
+			}
+		}
+		OGR_F_Destroy(f);
+	}
+	if (g)
+		GDALClose(g);
+	CPLPopErrorHandler();
+	if (fail) {
+		names_free(names);
+		return NULL;
+	}
+	return names;
+}
+
+/* 1 when `a` was modified before `b` (both exist). */
+static int older(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+		return 0;
+	return sa.st_mtim.tv_sec < sb.st_mtim.tv_sec ||
+	       (sa.st_mtim.tv_sec == sb.st_mtim.tv_sec && sa.st_mtim.tv_nsec < sb.st_mtim.tv_nsec);
+}
+
+/* The comparison a solve made of the plan at `path` (`hp`, read) and its
+ * scenarios, found beside it: PLAN-scenarios.csv names the plans (solve
+ * writes it after the plans, in the same run), each scenario's plan is
+ * PLAN-NAME, read and checked as any plan, and the rows are the written
+ * plans' figures.  No table (or a plan in PostGIS, where solve writes
+ * none), or a table older than the plan (another run's, with a note):
+ * no rows.  *names holds the rows' names (the caller frees them with
+ * names_free).  Returns 0, or an error naming a scenario's plan that the
+ * table names and that does not read. */
+static int rows_beside(cm_ctx *ctx, const char *path, const cm__hplan *hp, cm_vec *rows,
+                       char ***names)
+{
+	char *csv = NULL;
+	int rc = 0;
+	*names = NULL;
+	if (cm__is_pg(path))
+		return 0;
+	if (!(csv = cm_path_beside(path, "scenarios", ".csv")))
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	if (access(csv, F_OK) != 0)
+		goto done;
+	if (older(csv, hp->root)) {
+		cm__log(ctx, CM_LOG_WARN, _("%s is older than the plan %s: another run's comparison, "
+		                            "left out of the report"), csv, path);
+		goto done;
+	}
+	if (!(*names = table_names(csv))) {
+		rc = cm__error(ctx, CM_EINPUT, _("%s: cannot read the scenarios compared; remove it "
+		                                 "for a report without them"), csv);
+		goto done;
+	}
+	for (size_t k = 0; !rc && (*names)[k]; k++) {
+		char *sp;
+		cm__hplan shp;
+		if (!k) { /* the base: this plan */
+			rc = rows_of_plan(hp, (*names)[0], rows);
+			continue;
+		}
+		if (!(sp = cm_path_beside(path, (*names)[k], NULL))) {
+			rc = CM_ENOMEM;
+			break;
+		}
+		if (!(rc = cm__hplan_load(ctx, sp, &shp))) {
+			if (strcmp(shp.scenario, (*names)[k]))
+				rc = cm__error(ctx, CM_EINPUT, _("%s: the plan of '%s', not of scenario %s "
+				                                 "that %s compares"), sp, shp.scenario,
+				               (*names)[k], csv);
+			else
+				rc = rows_of_plan(&shp, (*names)[k], rows);
+			cm__hplan_free(&shp);
+		} else { /* the reader's message, which names the file, put in context */
+			char *why = cm__strdup(cm_ctx_last_error(ctx));
+			rc = why ? cm__error(ctx, rc, _("scenario %s, which %s compares with the plan: %s"),
+			                     (*names)[k], csv, why)
+			         : CM_ENOMEM;
+			free(why);
+		}
+		free(sp);
+	}
+	if (rc == -1 || rc == CM_ENOMEM)
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	if (!rc && (*names)[0] && !(*names)[1])
+		rows->len = 0; /* the base alone: nothing compared */
+done:
+	free(csv);
+	return rc;
+}
+
 int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const cm_html_opts *opts)
 {
 	cm__hplan hp;
 	cm_output *o;
 	report r;
-	char *title = NULL;
+	cm_vec rows;
+	char *title = NULL, **names = NULL;
 	int rc;
 	if ((rc = cm__hplan_load(ctx, plan_path, &hp)))
 		return rc;
 	memset(&r, 0, sizeof r);
 	r.hp = &hp;
 	r.en = opts && opts->lang == CM_LANG_EN;
-	if (opts && opts->runs && opts->n_runs >= 2) {
-		r.runs = opts->runs;
-		r.n_runs = opts->n_runs;
+	cm__vec_init(&rows, sizeof(srow));
+	/* the comparison: of the runs solve gives, else the one beside the plan */
+	if (opts && opts->runs && opts->n_runs >= 2)
+		rc = rows_of_runs(opts->runs, opts->n_runs, &rows)
+		         ? cm__error(ctx, CM_ENOMEM, _("out of memory")) : 0;
+	else
+		rc = rows_beside(ctx, plan_path, &hp, &rows, &names);
+	if (rc)
+		goto done;
+	if (rows.len) {
+		r.rows = rows.data;
+		r.n_rows = rows.len;
 	}
 	if (opts && opts->title)
 		r.title = opts->title;
@@ -1232,7 +1439,7 @@ int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		r.title = title = cm__sprintf(r.en ? "%s: plan report" : "%s · 方案报告",
 		                              hp.scenario);
 	if (!r.title) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	if ((rc = cm_output_open(ctx, path, &o)))
@@ -1242,6 +1449,8 @@ int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	rc = cm_output_commit(ctx, o);
 done:
 	free(title);
+	names_free(names);
+	cm__vec_free(&rows);
 	cm__hplan_free(&hp);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 typedef struct cm__hschool {   /* a school at one level (the schools layer) */
 	char *id, *name;
+	char *address;             /* "" when the plan has none */
 	int level;                 /* cm_level */
 	int private_, boarding;
 	long seats, enrolled, classes, spare;
@@ -61,6 +62,7 @@ typedef struct cm__hsum {      /* a level's summary */
 } cm__hsum;
 
 typedef struct cm__hplan {
+	char *root;                /* what was read: the plan's file, or its folder */
 	char *scenario;            /* the summary's scenario name */
 	cm__hsum sum[CM_NLEVELS];
 	cm_vec schools;            /* cm__hschool, in the layer's order */

@@ -76,6 +76,8 @@ static const cm__pfield schools_f[CM__SCH_N] = {
 	 "pupil-metres saved per extra seat"},
 	[CM__SCH_SHADOW_PUPILS] = {"shadow_pupils", "shadow_u", REAL, CM__V_POS, FULL, 0,
 	 "unplaced pupils avoided per extra seat"},
+	/* written only when some school has one */
+	[CM__SCH_ADDRESS] = {"address", "address", TEXT, CM__V_TEXT, 0, 0, "the school's address, for the lookup page"},
 };
 
 static const cm__pfield summary_f[CM__SUM_N] = {

@@ -11,8 +11,9 @@
  * static web server.
  *
  * Privacy: what the published notice holds and no more: compound names
- * and ids, their catchment schools, the schools' names and seats, the
- * catchment areas.  No pupil count of any kind leaves the plan.
+ * and ids, their catchment schools, the schools' names, seats and
+ * addresses (when the data has them), the catchment areas.  No pupil count
+ * of any kind leaves the plan.
  *
  * Pinyin initials (the search's fallback for a parent typing "cgdy" for
  * 城关第一...) come without a table of characters: the 3,755 common
@@ -160,6 +161,10 @@ static void write_data(const site *st, const pinyin *py)
 		fputs(", \"name\": ", fp);
 		cm__js_string(fp, s->name);
 		fprintf(fp, ", \"level\": \"%s\", \"seats\": %ld", level_key[s->level], s->seats);
+		if (s->address[0]) {
+			fputs(", \"address\": ", fp);
+			cm__js_string(fp, s->address);
+		}
 		if (s->has_xy)
 			fprintf(fp, ", \"x\": %.1f, \"y\": %.1f", s->x, s->y);
 		fputs("}", fp);
@@ -248,15 +253,17 @@ static const char page_script[] =
 	"if(c.x!==undefined){var m=document.createElementNS('http://www.w3.org/2000/svg','circle');\n"
 	"m.setAttribute('class','home');m.setAttribute('cx',c.x);m.setAttribute('cy',c.y);"
 	"m.setAttribute('r',7);svg.appendChild(m);}});}\n"
+	"var A=S.some(function(s){return s.address;});\n"
 	"function show(i){var c=C[i];det.textContent='';\n"
 	"det.appendChild(el('h2',c.name));\n"
-	"var tb=el('table'),h=el('tr');[T.level,T.school,T.seats].forEach(function(x){"
-	"h.appendChild(el('th',x));});tb.appendChild(h);\n"
+	"var tb=el('table'),h=el('tr');[T.level,T.school,T.seats].concat(A?[T.address]:[])"
+	".forEach(function(x){h.appendChild(el('th',x));});tb.appendChild(h);\n"
 	"['primary','junior'].forEach(function(lv,k){var tr=el('tr'),si=c.s[k];\n"
 	"tr.setAttribute('data-level',lv);tr.appendChild(el('td',T[lv]));\n"
 	"if(si>=0){var td=el('td',S[si].name);td.className='school';tr.appendChild(td);"
-	"tr.appendChild(el('td',String(S[si].seats)));}\n"
-	"else{var n=el('td',T.none);n.className='school';n.colSpan=2;tr.appendChild(n);}\n"
+	"tr.appendChild(el('td',String(S[si].seats)));\n"
+	"if(A){var ad=el('td',S[si].address||'');ad.className='address';tr.appendChild(ad);}}\n"
+	"else{var n=el('td',T.none);n.className='school';n.colSpan=A?3:2;tr.appendChild(n);}\n"
 	"tb.appendChild(tr);});det.appendChild(tb);mark(i);}\n"
 	"function run(){var hits=find(q.value);res.textContent='';det.textContent='';\n"
 	"if(!norm(q.value))return;\n"
@@ -344,15 +351,16 @@ static void write_page(const site *st, const pinyin *py)
 		fputs("</div>\n", fp);
 	}
 	fprintf(fp, "<p class=\"note\">%s</p>\n",
-	        L("本页只显示招生范围公告中的内容：小区、划片学校、学校学位数和片区范围。"
+	        L("本页只显示招生范围公告中的内容：小区、划片学校、学校学位数和地址、片区范围。"
 	          "以教育局正式公告为准。",
 	          "This page shows what the enrolment notice holds: compounds, their catchment "
-	          "schools, the schools' seats and the catchments. The education bureau's notice is "
-	          "authoritative."));
+	          "schools, the schools' seats and addresses, and the catchments. The education "
+	          "bureau's notice is authoritative."));
 	fputs("<script>\nwindow.CM_TEXT = {\n", fp);
 	text_entry(st, "level", "学段", "Level", 0);
 	text_entry(st, "school", "学校", "School", 0);
 	text_entry(st, "seats", "学位数", "Seats", 0);
+	text_entry(st, "address", "地址", "Address", 0);
 	text_entry(st, "primary", "小学", "Primary", 0);
 	text_entry(st, "junior", "初中", "Junior high", 0);
 	text_entry(st, "none", "无划片学校，请咨询教育局", "No catchment school: ask the education bureau", 0);
@@ -377,9 +385,9 @@ static int replaceable(cm_ctx *ctx, const char *dir)
 	if (stat(dir, &st) != 0)
 		return errno == ENOENT ? 0 : cm__error(ctx, CM_EIO, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return cm__error(ctx, CM_EINPUT, "%s: is a file, not a folder for the lookup page", dir);
+		return cm__error(ctx, CM_EINPUT, _("%s: is a file, not a folder for the lookup page"), dir);
 	if (!(marker = cm__sprintf("%s/%s", dir, SITE_MARKER)))
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	ours = stat(marker, &st) == 0;
 	free(marker);
 	if (ours)
@@ -390,8 +398,9 @@ static int replaceable(cm_ctx *ctx, const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			empty = 0;
 	closedir(d);
-	return empty ? 0 : cm__error(ctx, CM_EINPUT, "%s: the folder holds files catchment did not "
-	                             "write (no %s): give an empty or new folder", dir, SITE_MARKER);
+	return empty ? 0 : cm__error(ctx, CM_EINPUT, _("%s: the folder holds files catchment did "
+	                             "not write (no %s): give an empty or new folder"), dir,
+	                             SITE_MARKER);
 }
 
 /* One file of the folder, written in full (cm_output) or not at all. */
@@ -404,7 +413,7 @@ static int write_file(cm_ctx *ctx, const char *dir, const char *name, site *st,
 	cm_output *o;
 	int rc;
 	if (!path)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!(rc = cm_output_open(ctx, path, &o))) {
 		st->fp = cm_output_stream(o);
 		fn(st, py);
@@ -441,13 +450,13 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *dir, const cm_htm
 	pinyin_open(&py);
 	st.number = malloc((hp.schools.len + 1) * sizeof *st.number);
 	if (!st.title || !st.number || !(tmp = cm__out_temp(dir))) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	for (size_t i = 0, n = 0; i < hp.schools.len; i++)
 		st.number[i] = listed((const cm__hschool *)hp.schools.data + i) ? (long)n++ : -1;
 	if (mkdir(tmp, 0777) != 0) {
-		rc = cm__error(ctx, CM_EIO, "%s: cannot make it: %s", tmp, strerror(errno));
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot make it: %s"), tmp, strerror(errno));
 		goto done;
 	}
 	rc = write_file(ctx, tmp, "data.js", &st, &py, write_data);

@@ -815,13 +815,22 @@ static char *take_id(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid)
 	return id;
 }
 
-static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
+/* A text field: NULL when the layer lacks it or the cell is empty; text
+ * that is not UTF-8 is an error diagnostic saying `not_utf8`. */
+static char *take_text(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id,
+                       cm_field field, const char *not_utf8)
 {
 	int bad;
-	char *name = get_str(L, f, L->fidx[CM_F_NAME], &bad);
+	char *s = get_str(L, f, L->fidx[field], &bad);
 	if (bad)
-		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[CM_F_NAME],
-		                _("the name is not UTF-8; set encoding in [input] (GBK?)"));
+		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[field], "%s", not_utf8);
+	return s;
+}
+
+static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
+{
+	char *name = take_text(ds, L, f, fid, id, CM_F_NAME,
+	                       _("the name is not UTF-8; set encoding in [input] (GBK?)"));
 	return name ? name : cm__strdup(id);
 }
 
@@ -948,6 +957,9 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 	s->fid = fid;
 	s->id = take_id(ds, L, f, fid);
 	s->name = take_name(ds, L, f, fid, s->id);
+	/* none (no field, an empty cell): the lookup page shows none */
+	s->address = take_text(ds, L, f, fid, s->id, CM_F_ADDRESS,
+	                       _("the address is not UTF-8; set encoding in [input] (GBK?)"));
 	kind = take_enum(ds, L, cfg, f, fid, s->id, CM_F_LEVEL, -1, 1);
 	sector = take_enum(ds, L, cfg, f, fid, s->id, CM_F_SECTOR, CM_PUBLIC, 0);
 	boarding = take_enum(ds, L, cfg, f, fid, s->id, CM_F_BOARDING, 0, 0);
@@ -979,6 +991,7 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 			OGR_G_DestroyGeometry(g);
 		free(s->id);
 		free(s->name);
+		free(s->address);
 		memset(s, 0, sizeof *s);
 		return 0;
 	}

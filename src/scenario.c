@@ -224,6 +224,7 @@ static cm_dataset *clone(const cm_dataset *ds)
 		c->schools[k] = ds->schools[k];
 		c->schools[k].id = dup_or_null(ds->schools[k].id, &fail);
 		c->schools[k].name = dup_or_null(ds->schools[k].name, &fail);
+		c->schools[k].address = dup_or_null(ds->schools[k].address, &fail);
 	}
 	for (k = 0; k < ds->n_compounds; k++, c->n_compounds++) {
 		c->compounds[k] = ds->compounds[k];
@@ -323,7 +324,7 @@ static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
 				break;
 			}
 			ds->schools[ds->n_schools++] = x->schools[k];
-			x->schools[k].id = x->schools[k].name = NULL;
+			x->schools[k].id = x->schools[k].name = x->schools[k].address = NULL;
 		}
 		free(ids);
 		return rc;
@@ -437,6 +438,7 @@ static void drop_closed(apply *a)
 		if (a->closed[i]) {
 			free(ds->schools[i].id);
 			free(ds->schools[i].name);
+			free(ds->schools[i].address);
 			continue;
 		}
 		ds->schools[kept++] = ds->schools[i];

@@ -50,6 +50,17 @@ char *cm__sprintf(const char *fmt, ...)
 	return p;
 }
 
+char *cm_path_beside(const char *path, const char *name, const char *ext)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+	char *out = cm__sprintf("%.*s-%s%s", (int)stem, path, name, ext ? ext : path + stem), *p;
+	for (p = out ? out + stem + 1 : NULL; p && *p && p < out + stem + 1 + strlen(name); p++)
+		if (*p == '/' || *p == ' ' || *p == '\\')
+			*p = '_';
+	return out;
+}
+
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';

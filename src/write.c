@@ -207,12 +207,16 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 	return 0;
 }
 
+/* The address field only when some school has an address, so that a
+ * plan of data without addresses is as it was. */
 static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
-	OGRLayerH lyr = make_plan_layer(w, CM__L_SCHOOLS, -1, 0);
+	OGRLayerH lyr;
 	size_t i;
-	int lv;
-	if (!lyr)
+	int lv, address = 0;
+	for (i = 0; i < ds->n_schools; i++)
+		address |= ds->schools[i].address != NULL;
+	if (!(lyr = make_plan_layer(w, CM__L_SCHOOLS, address ? -1 : CM__SCH_ADDRESS, 0)))
 		return -1;
 	for (i = 0; i < ds->n_schools; i++) {
 		const cm_school *s = &ds->schools[i];
@@ -241,6 +245,8 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 			OGR_F_SetFieldInteger(f, CM__SCH_SPARE, r->spare);
 			OGR_F_SetFieldDouble(f, CM__SCH_SHADOW_PRICE, r->shadow_price);
 			OGR_F_SetFieldDouble(f, CM__SCH_SHADOW_PUPILS, r->shadow_pupils);
+			if (s->address)
+				OGR_F_SetFieldString(f, CM__SCH_ADDRESS, s->address);
 			e = put(w, lyr, f);
 			OGR_F_Destroy(f);
 			if (e != OGRERR_NONE)

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1123,4 +1124,179 @@ Test(cli, export_converts_without_solving)
 	cm_ctx_free(ctx);
 	free(plan);
 	tiny_free(&t);
+}
+
+/* The CLI run with the arguments `fmt` makes, its exit status asserted to
+ * be `want`; its output (run_cli's buffer). */
+static const char *cli_expect(int want, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *cli_expect(int want, const char *fmt, ...)
+{
+	va_list ap;
+	char *args;
+	const char *out;
+	int rc;
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&args, fmt, ap) > 0);
+	va_end(ap);
+	rc = run_cli(args, &out);
+	cr_assert_eq(rc, want, "catchment %s: exit %d\n%s", args, rc, out);
+	free(args);
+	return out;
+}
+
+/* The file at the path `fmt` makes (caller frees), NULL when none. */
+static char *slurp_at(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *slurp_at(const char *fmt, ...)
+{
+	va_list ap;
+	char *path, *text;
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&path, fmt, ap) > 0);
+	va_end(ap);
+	text = slurp(path, NULL);
+	free(path);
+	return text;
+}
+
+/* The lookup page shows a school's address (issue 14): the address column
+ * goes into the plan's schools layer (GeoPackage and shapefile folder),
+ * and publish puts it into data.js beside the school's seats; a plan of
+ * data without addresses has no address field and the page none. */
+Test(cli, lookup_page_shows_school_addresses, .timeout = 300)
+{
+	char *dir = tmpdir(), *csv, *schools, *ini, *js;
+	const char *plans[] = {"plan.gpkg", "plan.shp"}, *written[] = {"plan.gpkg", "plan"};
+	csv = slurp(fixture("schools_cn.csv"), NULL);
+	cr_assert(csv);
+	{ /* the fixture with an address column: S1 has one, the rest none */
+		char *lines = csv, *nl, *text = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&text, &len);
+		for (int row = 0; (nl = strchr(lines, '\n')) != NULL; row++, lines = nl + 1)
+			fprintf(fp, "%.*s,%s\n", (int)(nl - lines), lines,
+			        row == 0 ? "地址" : row == 1 ? "\"北城区 \"\"学府\"\" 路 8 号\"" : "");
+		fclose(fp);
+		schools = write_file(dir, "schools.csv", text);
+		free(text);
+	}
+	ini = scenario(dir, schools, "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+	for (int k = 0; k < 2; k++) {
+		cli_expect(0, "-q solve -o %s/%s %s", dir, plans[k], ini);
+		{
+			char buf[1 << 15], *args;
+			FILE *p;
+			size_t n;
+			cr_assert(asprintf(&args, "ogrinfo -ro -al -q %s/%s schools", dir, written[k]) > 0);
+			p = popen(args, "r");
+			n = fread(buf, 1, sizeof buf - 1, p);
+			buf[n] = '\0';
+			pclose(p);
+			free(args);
+			cr_assert(strstr(buf, "address (String) = 北城区 \"学府\" 路 8 号"), "%s: %.2000s",
+			          plans[k], buf);
+		}
+		cli_expect(0, "-q publish %s/%s -o %s/site", dir, written[k], dir);
+		js = slurp_at("%s/site/data.js", dir);
+		cr_assert(js && strstr(js, "\"name\": \"北城小学\", \"level\": \"primary\", \"seats\": 90, "
+		                           "\"address\": \"北城区 \\\"学府\\\" 路 8 号\""),
+		          "%s: %.1500s", plans[k], js);
+		cr_assert_eq(strstr(strstr(js, "\"address\"") + 1, "\"address\""), NULL,
+		             "only S1 has an address: %.1500s", js);
+		free(js);
+		js = slurp_at("%s/site/index.html", dir);
+		cr_assert(js && strstr(js, "address: \"地址\""), "the page names the column");
+		free(js);
+	}
+	free(ini);
+
+	/* no address column: no address field in the plan, none in data.js */
+	ini = scenario(dir, "schools_cn.csv", "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+	/* grep's exit 1: no address field */
+	cli_expect(1, "-q solve -o %s/bare.gpkg %s && ogrinfo -ro -so %s/bare.gpkg schools "
+	              "| grep -c address", dir, ini, dir);
+	cli_expect(0, "-q publish %s/bare.gpkg -o %s/site", dir, dir);
+	js = slurp_at("%s/site/data.js", dir);
+	cr_assert(js && strstr(js, "北城小学") && !strstr(js, "address"), "%.1500s", js);
+	free(js);
+	free(ini);
+	free(schools);
+	free(csv);
+	free(dir);
+}
+
+/* catchment report PLAN alone compares the scenarios a solve wrote beside
+ * the plan (PLAN-scenarios.csv names them, PLAN-NAME holds each): the same
+ * report as solve --report's, in a GeoPackage and a CSV folder plan; a
+ * scenario plan gone is an error naming it; a later solve of the base
+ * alone leaves the older comparison out, saying so. */
+Test(cli, report_finds_the_scenarios_beside_the_plan, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, *a, *b;
+	const char *out, *fmts[] = {"p.gpkg", "q.csv"};
+	ini = scenario(dir, "schools.geojson", "compounds.geojson",
+	               "[scenario shut s1]\nclose = S1\n[scenario -more]\ndemand_scale = 1.1\n");
+	for (int k = 0; k < 2; k++) {
+		cli_expect(0, "-q solve -o %s/%s --report %s/r%d.html %s", dir, fmts[k], dir, k, ini);
+		cli_expect(0, "-q report %s/%s -o %s/again%d.html", dir, fmts[k], dir, k);
+		a = slurp_at("%s/r%d.html", dir, k);
+		b = slurp_at("%s/again%d.html", dir, k);
+		cr_assert(a && b && strstr(a, "<table class=\"scenarios\">") &&
+		          strstr(a, "<tr><td>shut s1</td>") && strstr(a, "<tr><td>-more</td>"),
+		          "%s: solve --report compares the scenarios", fmts[k]);
+		cr_assert_str_eq(a, b, "%s: report PLAN gives solve --report's report", fmts[k]);
+		free(a);
+		free(b);
+	}
+	/* a scenario's plan gone: an error that names it, and no report */
+	a = slurp_at("%s/q-shut_s1/summary.csv", dir);
+	cr_assert(a, "no scenario plan q-shut_s1/");
+	free(a);
+	cr_assert(asprintf(&a, "rm -r %s/q-shut_s1", dir) > 0);
+	cr_assert_eq(system(a), 0);
+	free(a);
+	out = cli_expect(1, "-q report %s/q.csv -o %s/gone.html", dir, dir);
+	cr_assert(strstr(out, "scenario shut s1") && strstr(out, "q-scenarios.csv") &&
+	          strstr(out, "q-shut_s1"), "%s", out);
+	a = slurp_at("%s/gone.html", dir);
+	cr_assert_null(a, "a report was written");
+	free(ini);
+	/* the base solved again alone: the older comparison is another run's */
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
+	out = cli_expect(0, "report %s/p.gpkg -o %s/alone.html", dir, dir);
+	cr_assert(strstr(out, "p-scenarios.csv is older than the plan"), "%s", out);
+	a = slurp_at("%s/alone.html", dir);
+	cr_assert(a && !strstr(a, "class=\"scenarios\""), "a stale comparison was included");
+	free(a);
+	free(ini);
+	free(dir);
+}
+
+/* Issue 14: the usage texts and the lookup page's and report's errors in
+ * Chinese where asked (--lang zh, also after -h, or LANG), English with
+ * --lang en; option names, commands and file names kept as they are. */
+Test(cli, usage_and_page_errors_speak_chinese)
+{
+	char *dir = tmpdir();
+	const char *out = cli_expect(0, "--lang zh --help");
+	cr_assert(strstr(out, "用法:catchment [选项] 命令") && strstr(out, "  -q, --quiet ") &&
+	          strstr(out, "publish PLAN -o DIR  公开的学区查询页面") && !strstr(out, "Usage:"),
+	          "%s", out);
+	out = cli_expect(0, "--help --lang zh");
+	cr_assert(strstr(out, "用法:catchment"), "--lang after -h: %s", out);
+	out = cli_expect(0, "--lang zh report --help");
+	cr_assert(strstr(out, "用法:catchment report [--lang zh|en]") && strstr(out, "情景比较"),
+	          "%s", out);
+	out = cli_expect(2, "--lang zh solve");
+	cr_assert(strstr(out, "用法:catchment solve") && strstr(out, "  -m, --map FILE  "), "%s", out);
+	out = cli_expect(0, "--lang en --help");
+	cr_assert(strstr(out, "Usage: catchment [OPTIONS] COMMAND"), "%s", out);
+
+	free(write_file(dir, "keep.txt", "mine"));
+	out = cli_expect(1, "--lang zh publish %s/none.gpkg -o %s", dir, dir);
+	cr_assert(strstr(out, "不是 catchment 写出的文件(没有 catchment-site.txt)"), "%s", out);
+	out = cli_expect(1, "--lang zh publish %s/none.gpkg -o %s/keep.txt", dir, dir);
+	cr_assert(strstr(out, "keep.txt:是一个文件,不是存放查询页面的文件夹"), "%s", out);
+	free(dir);
 }

@@ -361,3 +361,47 @@ Test(map, title_from_the_plan)
 	free(plan);
 	tiny_free(&t);
 }
+
+/* compare --map draws plan B with plan A as its base (issue 14: a closed
+ * school struck through, its former catchment outlined, from compare too),
+ * beside the compounds that change school; with a base it cannot use (a
+ * CSV plan has no areas) the map is drawn without, saying why. */
+Test(map, compare_map_strikes_closed_schools)
+{
+	tiny b, s;
+	char *base = plan_without(&b, NULL, "[solve]\nassignment = split\n", "base");
+	char *scen = plan_without(&s, "X2", "[solve]\nassignment = split\n", "close");
+	/* a file per level: the closed school is a primary one */
+	char *svg = path_in(s.dir, "c.svg"), *csv = path_in(b.dir, "base.csv"), *args, *data;
+	char *primary = path_in(s.dir, "c-primary.svg");
+	const char *out;
+	size_t len;
+	cr_assert(asprintf(&args, "-q compare -m %s %s %s", svg, base, scen) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	data = slurp(primary, &len);
+	cr_assert(data, "no primary map");
+	cr_assert_geq(count(data, len, "stroke:rgb(60%,0%,0%);stroke-opacity:1;stroke-dasharray:5,2.5"),
+	              1, "no outline of the closed school's catchment");
+	cr_assert_geq(count(data, len, "stroke:rgb(60%,0%,0%)"), 4, "no cross or struck name");
+	free(data);
+
+	cr_assert(asprintf(&args, "-q export %s -o %s", base, csv) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q compare -m %s %s %s", svg, csv, scen) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "the map shows no closed schools") && strstr(out, "no catchment areas"),
+	          "%s", out);
+	free(args);
+	data = slurp(primary, &len);
+	cr_assert(data && count(data, len, "stroke:rgb(60%,0%,0%)") == 0, "a closed school was drawn");
+	free(data);
+	free(csv);
+	free(primary);
+	free(svg);
+	free(base);
+	free(scen);
+	tiny_free(&b);
+	tiny_free(&s);
+}

@@ -744,3 +744,73 @@ Test(read, boundary_coordinates_that_are_not_finite)
 	free(bp);
 	free(dir);
 }
+
+/* Loads `schools` (CSV text, longitude and latitude columns) beside the
+ * fixture compounds with `fields` as the [fields] section (NULL: none). */
+static cm_dataset *load_schools_csv(const char *dir, const char *schools, const char *fields)
+{
+	char *s = write_file(dir, "s.csv", schools), *extra, *ini;
+	cm_dataset *ds;
+	cr_assert(asprintf(&extra, "schools_source_crs = EPSG:4326\n%s%s", fields ? "[fields]\n" : "",
+	                   fields ? fields : "") > 0);
+	ini = ini_for(s, "compounds.geojson", extra);
+	ds = load_ok(ini, ".", NULL);
+	free(ini);
+	free(extra);
+	free(s);
+	return ds;
+}
+
+/* A school's address (issue 14: the lookup page shows it): found by its
+ * engine name or a usual Chinese one, or named in [fields]; an empty cell
+ * and a layer without one give none; text not in UTF-8 is an error;
+ * compounds have no address. */
+Test(read, school_addresses)
+{
+	static const char csv[] = "学校代码,学校名称,学段,小学学位,地址,校门,经度,纬度\n"
+	                          "A,甲校,小学,300,桐溪县解放路 1 号,北门,113.0,24.79\n"
+	                          "B,乙校,小学,200,,南门,113.01,24.78\n";
+	char *dir = tmpdir(), *gbk, *text;
+	cm_dataset *ds = load_schools_csv(dir, csv, NULL);
+	cr_assert_str_eq(school_by_id(ds, "A")->address, "桐溪县解放路 1 号", "地址 is an address");
+	cr_assert_null(school_by_id(ds, "B")->address, "an empty cell is no address");
+	cm_dataset_free(ds);
+
+	ds = load_schools_csv(dir, csv, "schools.address = 校门\n");
+	cr_assert_str_eq(school_by_id(ds, "B")->address, "南门", "[fields] schools.address");
+	cm_dataset_free(ds);
+
+	ds = load_schools_csv(dir, csv, "schools.address = none\n");
+	cr_assert_null(school_by_id(ds, "A")->address, "[fields] schools.address = none");
+	cm_dataset_free(ds);
+
+	/* the address alone in GBK: an encoding error naming the field */
+	gbk = recode("桐溪县解放路 1 号", "GBK");
+	cr_assert(asprintf(&text, "学校代码,学校名称,学段,小学学位,地址,经度,纬度\n"
+	                          "A,甲校,小学,300,%s,113.0,24.79\n", gbk) > 0);
+	ds = load_schools_csv(dir, text, NULL);
+	cr_assert_eq(count_diag(ds, "encoding"), 1);
+	cr_assert(strstr(find_diag(ds, "encoding")->message, "address is not UTF-8"), "%s",
+	          find_diag(ds, "encoding")->message);
+	cr_assert_str_eq(find_diag(ds, "encoding")->field, "地址");
+	cm_dataset_free(ds);
+	free(text);
+	free(gbk);
+
+	{
+		char *s = write_file(dir, "s.csv", csv);
+		char *ini = ini_for(s, "compounds.geojson",
+		                    "schools_source_crs = EPSG:4326\n[fields]\nschools.address = 门牌\n");
+		const char *m = load_err(ini, ".");
+		cr_assert(strstr(m, "门牌") && strstr(m, "schools.address"), "%s", m);
+		free(ini);
+		free(s);
+	}
+	cr_assert(strstr(config_err("[fields]\ncompounds.address = 地址\n"), "no field address"),
+	          "%s", config_err("[fields]\ncompounds.address = 地址\n"));
+
+	ds = load_geojson(); /* no address field */
+	cr_assert_null(school_by_id(ds, "S1")->address);
+	cm_dataset_free(ds);
+	free(dir);
+}

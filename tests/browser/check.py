@@ -19,9 +19,12 @@ Chromium (Debian's `chromium`) and checks:
     tests/browser/report-zh.png (mean difference and share of pixels that
     differ; CM_UPDATE_REFERENCE=1 writes it anew);
   - the lookup page, driven by its #q= address, finds a compound by its
-    name and by its pinyin initials and shows the plan's school for it;
-    its data holds no pupil counts;
-  - the same plan gives the same report bytes; a failed run leaves no file.
+    name and by its pinyin initials and shows the plan's school for it,
+    with the school's address (the example's schools have one; the first
+    a hostile one); its data holds no pupil counts;
+  - the same plan gives the same report bytes; a failed run leaves no file;
+  - on Ikoma's closure, catchment report on the base plan alone writes the
+    report solve --report wrote, the scenarios' comparison included.
 
 Without chromium it prints why and exits 77, which meson counts as a skip.
 Python's standard library only (sqlite3 reads the GeoPackage, zlib the PNG).
@@ -43,6 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = os.path.join(HERE, "report-zh.png")
 HOSTILE_COMPOUND = "</script><script>document.documentElement.setAttribute('data-pwned','1')</script>\"'&<b>小区"
 HOSTILE_SCHOOL = "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','2')\">学校'"
+HOSTILE_ADDRESS = "<svg onload=\"document.documentElement.setAttribute('data-pwned','3')\">\"路 1 号&"
 failures = []
 
 
@@ -151,6 +155,9 @@ def hostile_county(example):
     with open(school_src, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     rows[0][school_field] = HOSTILE_SCHOOL
+    address_field = re.search(r"^schools\.address\s*=\s*(\S+)", ini, re.M)
+    if address_field:
+        rows[0][address_field.group(1)] = HOSTILE_ADDRESS
     with open(os.path.join(TMP, "schools.csv"), "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader()
@@ -274,16 +281,26 @@ def checks(cli, example, chromium):
         keys |= set(c)
     for s in data["schools"]:
         keys |= set(s)
-    check(keys <= {"id", "name", "py", "s", "x", "y", "level", "seats"},
+    check(keys <= {"id", "name", "py", "s", "x", "y", "level", "seats", "address"},
           "lookup data holds no pupil counts (keys %s)" % sorted(keys))
     check("</script" not in js and "<" not in js, "lookup data escapes < in names")
     index = os.path.join(site, "index.html")
 
     def school_of(compound_id, level):
-        row = db.execute("select s.name from compounds c join schools s on s.school_id = "
-                         "c.school_%s and s.level = ? where c.compound_id = ?" % level,
-                         (level, compound_id)).fetchone()
-        return row[0] if row else None
+        row = db.execute("select s.name, s.address from compounds c join schools s on "
+                         "s.school_id = c.school_%s and s.level = ? where c.compound_id = ?"
+                         % level, (level, compound_id)).fetchone()
+        return row if row else (None, None)
+
+    def text_of(s):
+        """`s` as Chromium's DOM dump writes a text node."""
+        return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\u00a0", "&nbsp;"))
+    addresses = [r[0] for r in db.execute("select address from schools where address <> ''")]
+    check(HOSTILE_ADDRESS in addresses and len(addresses) > 20,
+          "the plan holds the schools' addresses (%d, the hostile one among them)"
+          % len(addresses))
+    shown_addresses = set()
 
     def lookup(query, want_name, want_id, what):
         dom, console = browse(chromium, url(index, "#q=" + urllib.parse.quote(query)),
@@ -293,17 +310,20 @@ def checks(cli, example, chromium):
               "lookup %s: the script ran, no hostile markup ran" % what)
         m = re.search(r'<div id="detail"><h2>(.*?)</h2>', dom)
         shown = m.group(1) if m else None
-        esc = (want_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-               .replace("\u00a0", "&nbsp;"))
-        check(shown == esc, "lookup %s: shows %r (got %r)" % (what, want_name, shown))
+        check(shown == text_of(want_name), "lookup %s: shows %r (got %r)"
+              % (what, want_name, shown))
         for level in ("primary", "junior"):
             m = re.search(r'<tr data-level="%s"><td>[^<]*</td><td class="school"[^>]*>(.*?)</td>'
-                          % level, dom)
-            want = school_of(want_id, level)
-            want_esc = (want or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                          r'(?:<td>\d+</td><td class="address">(.*?)</td>)?' % level, dom)
+            want, want_address = school_of(want_id, level)
             got = m.group(1) if m else None
-            check(got is not None and (got == want_esc if want else "划片" in got),
+            check(got is not None and (got == text_of(want) if want else "划片" in got),
                   "lookup %s: %s school %r (got %r)" % (what, level, want, got))
+            if want:
+                got = m.group(2) if m else None
+                check(got == text_of(want_address), "lookup %s: %s school's address %r (got %r)"
+                      % (what, level, want_address, got))
+                shown_addresses.add(want_address)
         for level, n in sorted(catchments.items()):
             got = len(re.findall(r'<path class="catchment(?: sel)?" data-level="%s"' % level, dom))
             check(got == n, "lookup %s: %s map has %d catchment paths (plan: %d)"
@@ -322,6 +342,11 @@ def checks(cli, example, chromium):
     lookup(by_py["py"], by_py["name"], by_py["id"], "by pinyin initials %r" % by_py["py"])
     hostile = next(c for c in comps if c["name"] == HOSTILE_COMPOUND)
     lookup(HOSTILE_COMPOUND, HOSTILE_COMPOUND, hostile["id"], "of the hostile name")
+    # a compound of the school with the hostile address
+    first = next(c for c in comps if "<" not in c["name"] and
+                 school_of(c["id"], "primary")[1] == HOSTILE_ADDRESS)
+    lookup(first["name"], first["name"], first["id"], "of the school with the hostile address")
+    check(HOSTILE_ADDRESS in shown_addresses, "the hostile address was shown, as text")
 
     # failures leave nothing
     missing = os.path.join(TMP, "nothing.html")
@@ -381,6 +406,12 @@ def ikoma(cli, chromium):
     dom, console = browse(chromium, url(report), "--dump-dom")
     check(not console and 'class="scenarios"' in dom,
           "Ikoma: the base report with its comparison renders without console messages")
+    # catchment report on the base plan alone finds the comparison beside it
+    alone = os.path.join(TMP, "ikoma-alone.html")
+    p = run([cli, "-q", "report", plan, "-o", alone])
+    with open(alone, encoding="utf-8") if p.returncode == 0 else open(os.devnull) as f:
+        check(f.read() == base_html, "Ikoma: report PLAN alone writes solve --report's base "
+              "report, its comparison included (%s)" % p.stderr.strip()[-200:])
     plans = {"base": plan, "closure": os.path.join(TMP, "ikoma-close-sakuragaoka.gpkg")}
     for name, path in plans.items():
         if not os.path.exists(path):

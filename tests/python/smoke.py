@@ -73,6 +73,7 @@ class School(ctypes.Structure):
         ("x", ctypes.c_double), ("y", ctypes.c_double),
         ("lon", ctypes.c_double), ("lat", ctypes.c_double),
         ("fid", ctypes.c_long),
+        ("address", ctypes.c_char_p),
     ]
 
 
