@@ -455,8 +455,9 @@ static int handle_fields(parse_state *ps, const char *name, const char *value)
 	if (f == CM_NFIELDS)
 		return fail(ps,
 		            _("unknown key '%s' in [fields]: not an engine field (id, name, level, "
-		            "sector, seats_primary, seats_junior, classes_primary, classes_junior, "
-		            "purchased_primary, purchased_junior, boarding, area_type, primary_local, "
+		            "sector, address, seats_primary, seats_junior, classes_primary, "
+		            "classes_junior, purchased_primary, purchased_junior, boarding, area_type, "
+		            "primary_local, "
 		            "primary_migrant, junior_local, junior_migrant, x, y, wkt), optionally "
 		            "prefixed schools. or compounds., nor roads.class, roads.oneway or "
 		            "roads.speed, nor a value list such as level.primary"),
