@@ -26,7 +26,18 @@
  * (po/, docs/design.md "Languages").  English is the source; `_()` marks
  * and translates, N_() only marks. */
 #define CM__DOMAIN "catchment"
-#define _(s) dgettext(CM__DOMAIN, s)
+#define _(s) cm__tr(s)
+/* dgettext never returns NULL for a message, but GCC at -O2 with the
+ * sanitizers cannot see that and calls every translated format "null"
+ * (-Wformat-overflow): this says it. */
+#if defined(__GNUC__)
+__attribute__((format_arg(1), returns_nonnull))
+#endif
+static inline const char *cm__tr(const char *s)
+{
+	const char *t = dgettext(CM__DOMAIN, s);
+	return t ? t : s;
+}
 #define N_(s) (s)
 /* Schools of a plan's level with no seat to spare (report.c). */
 int cm__full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv);
