@@ -136,6 +136,14 @@ typedef struct fnet {
 	cm_usage nb_usage;
 	double nb_unplaced, nb_pm;
 	int64_t nb_mm;
+	/* the last neighbourhood, for relax_taken: its columns' old and new
+	 * values, in range order, and the whole plan's totals with the new */
+	size_t *nb_range, nb_nfree;
+	double *nb_old, *nb_new;
+	size_t nb_cap;
+	long nb_from;            /* the version it started from */
+	double nb_next_unplaced, nb_next_pm;
+	int64_t nb_next_mm;
 	int64_t *room;        /* by school: scratch for fnet_values */
 } fnet;
 
@@ -152,6 +160,9 @@ static void fnet_free(fnet *F)
 	free(F->mmc);
 	free(F->room);
 	cm__usage_free(&F->nb_usage);
+	free(F->nb_range);
+	free(F->nb_old);
+	free(F->nb_new);
 }
 
 /* A column's cost in the network: millimetres, and F more when the search
@@ -632,6 +643,71 @@ static void totals(const fnet *F, const double *x, size_t from, size_t to, doubl
 	}
 }
 
+/* Keeps the neighbourhood just searched for relax_taken: its ranges and
+ * its columns' values in x and x_out. */
+static int keep_last(fnet *F, const double *x, const size_t *range, size_t nfree,
+                     const double *x_out, long version)
+{
+	size_t f, j, n = 0;
+	for (f = 0; f < nfree; f++)
+		n += range[2 * f + 1] - range[2 * f];
+	F->nb_from = -1;
+	if (n + 1 > F->nb_cap) {
+		double *o = realloc(F->nb_old, (n + 1) * sizeof *o), *w;
+		if (o)
+			F->nb_old = o;
+		w = realloc(F->nb_new, (n + 1) * sizeof *w);
+		if (w)
+			F->nb_new = w;
+		if (!o || !w)
+			return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
+		F->nb_cap = n + 1;
+	}
+	free(F->nb_range);
+	if (!(F->nb_range = malloc((2 * nfree + 1) * sizeof *F->nb_range)))
+		return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
+	memcpy(F->nb_range, range, 2 * nfree * sizeof *range);
+	F->nb_nfree = nfree;
+	n = 0;
+	for (f = 0; f < nfree; f++)
+		for (j = range[2 * f]; j < range[2 * f + 1]; j++, n++) {
+			F->nb_old[n] = x[j];
+			F->nb_new[n] = x_out[j];
+		}
+	F->nb_from = version;
+	return 0;
+}
+
+/* The search took the last neighbourhood's plan: the plan's usage and
+ * totals move by its columns' change alone. */
+static void relax_taken(void *self, long version)
+{
+	fnet *F = self;
+	size_t f, j, n = 0;
+	if (F->nb_from < 0 || F->nb_from != F->nb_version || !F->nb_usage.seats) {
+		F->nb_version = -1; /* not the plan the cache holds: recount at the next */
+		return;
+	}
+	for (f = 0; f < F->nb_nfree; f++)
+		for (j = F->nb_range[2 * f]; j < F->nb_range[2 * f + 1]; j++, n++) {
+			const cm_col *c = &F->cols[j];
+			double d = F->nb_new[n] - F->nb_old[n];
+			if (c->kind != CM_COL_FLOW || d == 0)
+				continue;
+			F->nb_usage.seats[c->school] += d;
+			if (c->seat == CM_SEAT_PURCHASED)
+				F->nb_usage.purchased[c->school] += d;
+			if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+				F->nb_usage.public_migrants += d;
+		}
+	F->work += (long long)n;
+	F->nb_unplaced = F->nb_next_unplaced;
+	F->nb_pm = F->nb_next_pm;
+	F->nb_mm = F->nb_next_mm;
+	F->nb_version = version;
+	F->nb_from = -1;
+}
+
 static int relax_neighbourhood(void *self, const double *x, long version, const size_t *range,
                                size_t nfree, const long *start, long long budget, double *x_out,
                                cm_lex *value, long long *work)
@@ -694,6 +770,10 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		value->shortfall = F->m->quota_row >= 0 ? fmax(0, F->m->quota_target - pm) : 0;
 		value->metres = (double)mmsum / 1000 + F->m->cost_offset;
 		*work += 4 * (long long)sub.cols.len;
+		rc = keep_last(F, x, range, nfree, x_out, version);
+		F->nb_next_unplaced = u;
+		F->nb_next_pm = pm;
+		F->nb_next_mm = mmsum;
 	}
 	if (r.self)
 		cm__flow_relax_free(&r);
@@ -746,6 +826,7 @@ int cm__flow_relax_new(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_rela
 	F->n_schools = n_schools;
 	F->cols = m->cols.data;
 	F->ncols = m->cols.len;
+	F->nb_from = -1;
 	out->self = F;
 	F->room = malloc((n_schools + 1) * sizeof *F->room);
 	if (!F->room || !(F->mmc = malloc((F->ncols + 1) * sizeof *F->mmc))) {
@@ -773,5 +854,6 @@ int cm__flow_relax_new(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_rela
 	out->seat_price = relax_seat_price;
 	out->work = relax_work;
 	out->neighbourhood = relax_neighbourhood;
+	out->taken = relax_taken;
 	return 0;
 }

@@ -192,6 +192,7 @@ typedef struct search {
 	                            -2: split there */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
+	int *sfirst, *sblk;      /* the blocks by school (first_by_parts) */
 } search;
 
 static const node *node_at(const search *S, int id)
@@ -1552,6 +1553,8 @@ static int run_neighbourhood(search *S, long long budget, int part)
 		return rc;
 	S->inc = v;
 	S->xver++;
+	if (S->r->taken)
+		S->r->taken(S->r->self, S->xver);
 	for (f = 0; f < nfree; f++) {
 		for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
 			S->x_inc[j] = S->x_new[j];
@@ -1787,11 +1790,30 @@ static int first_by_parts(search *S)
 {
 	size_t ns = S->m->n_schools, j;
 	unsigned char *in = calloc(ns + 1, 1);
-	int c, k, rc = 0, done = 0;
+	int c, k, rc = 0, done = 0, *seen = NULL;
 	if (!in)
 		return CM_ENOMEM;
 	if (!S->nb && (rc = find_neighbours(S)))
 		goto out;
+	/* the blocks by school: school s's are sblk[sfirst[s] .. sfirst[s + 1]) */
+	if (!(S->sfirst = calloc(ns + 2, sizeof *S->sfirst)) ||
+	    !(S->sblk = malloc(((size_t)S->nblk + 1) * sizeof *S->sblk))) {
+		rc = CM_ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < S->nblk; k++)
+		S->sfirst[S->blk[k].school + 1]++;
+	for (j = 0; j < ns; j++)
+		S->sfirst[j + 1] += S->sfirst[j];
+	for (k = 0; k < S->nblk; k++)
+		S->sblk[S->sfirst[S->blk[k].school]++] = k;
+	for (j = ns; j > 0; j--)
+		S->sfirst[j] = S->sfirst[j - 1];
+	S->sfirst[0] = 0;
+	if (!(seen = calloc((size_t)S->ncomp + 1, sizeof *seen))) {
+		rc = CM_ENOMEM;
+		goto out;
+	}
 	for (j = 0; j < S->m->cols.len; j++)
 		S->x_inc[j] = S->r->value(S->r->self, j);
 	S->xver++;
@@ -1811,21 +1833,35 @@ static int first_by_parts(search *S)
 				if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
 					in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
 		}
-		/* its compounds: those with pupils there, or that could have */
-		for (d = 0; d < S->ncomp; d++) {
-			const scomp *sd = &S->comp[d];
-			int any = 0, placed = 0;
-			for (k = sd->first; k < sd->first + sd->n; k++) {
-				int here = block_pupils(S, k, S->x_inc) > 1e-6;
-				placed |= here;
-				any |= here && in[S->blk[k].school];
+		/* its compounds: those with pupils there, or that could have
+		 * (each has a block at one of the part's schools: only those
+		 * schools' blocks are looked at, so a part costs its own size) */
+		memset(S->free_, 0, (size_t)S->ncomp);
+		for (size_t s = 0; s < ns; s++) {
+			int e;
+			if (!in[s])
+				continue;
+			for (e = S->sfirst[s]; e < S->sfirst[s + 1]; e++) {
+				const scomp *sd;
+				int any = 0, placed = 0;
+				d = S->blk[S->sblk[e]].comp;
+				if (seen[d] == done + 1)
+					continue; /* seen in this part */
+				seen[d] = done + 1;
+				sd = &S->comp[d];
+				for (k = sd->first; k < sd->first + sd->n; k++) {
+					int here = block_pupils(S, k, S->x_inc) > 1e-6;
+					placed |= here;
+					any |= here && in[S->blk[k].school];
+				}
+				if (!placed)
+					for (k = sd->first; k < sd->first + sd->n; k++)
+						any |= S->root_ok[k] && in[S->blk[k].school];
+				S->free_[d] = (unsigned char)any;
+				S->work += (long long)(sd->cend - sd->cstart);
 			}
-			if (!placed)
-				for (k = sd->first; k < sd->first + sd->n; k++)
-					any |= S->root_ok[k] && in[S->blk[k].school];
-			S->free_[d] = (unsigned char)any;
 		}
-		S->work += (long long)S->m->cols.len;
+		S->work += S->ncomp / 8 + (long long)ns;
 		rc = run_neighbourhood(S, PART_WORK, 1);
 		done++;
 	}
@@ -1834,6 +1870,7 @@ static int first_by_parts(search *S)
 		show(S, "plan (by parts)");
 	}
 out:
+	free(seen);
 	free(in);
 	return rc;
 }
@@ -1900,6 +1937,8 @@ static void search_free(search *S)
 	free(S->flow);
 	kview_free(&S->kroot);
 	free(S->root_major);
+	free(S->sfirst);
+	free(S->sblk);
 	cm__vec_free(&S->nodes);
 	cm__vec_free(&S->path);
 	cm__vec_free(&S->tpath);

@@ -77,6 +77,12 @@ typedef struct cm_relax {
 	int (*neighbourhood)(void *self, const double *x, long version, const size_t *range,
 	                     size_t nfree, const long *start, long long budget, double *x_out,
 	                     cm_lex *value, long long *work);
+	/* Optional, with `neighbourhood`: the search took the last
+	 * neighbourhood's plan, so the plan is now the last call's x with its
+	 * free columns from x_out, at `version`.  What the relaxation keeps of
+	 * the plan follows in time proportional to the neighbourhood, not to
+	 * the model (a city's first plan takes hundreds of them). */
+	void (*taken)(void *self, long version);
 } cm_relax;
 
 /* The network relaxation (flow.c): for models without side rows
