@@ -1965,7 +1965,6 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	if ((rc = find_blocks(&S)))
 		goto done;
 	S.limit = opts->work_limit > 0 ? opts->work_limit : AUTO_WORK + AUTO_WORK_PER * S.ncomp;
-	if (getenv("WX") && !opts->inner) S.limit *= atoi(getenv("WX"));
 	S.on = malloc((size_t)S.nblk + 1);
 	S.root_ok = malloc((size_t)S.nblk + 1);
 	S.want = malloc((size_t)S.nblk + 1);
