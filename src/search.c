@@ -1694,6 +1694,38 @@ static int rins_at_node(search *S)
 	return rc;
 }
 
+/* The plan again with every choice held where it is: the relaxation then
+ * places what the neighbourhoods left (a neighbourhood holds the compounds
+ * outside it where they are, so seats it frees stay free until one of
+ * theirs is searched).  Taken when better; the root's choices restored. */
+static int polish(search *S)
+{
+	cm_lex b, before = S->inc;
+	int c, k, rc;
+	if (!S->have || S->sub || S->opts->inner || !S->ncomp)
+		return 0;
+	if ((rc = goto_node(S, -1)))
+		return rc;
+	for (c = 0; c < S->ncomp; c++)
+		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++) {
+			int want = k == S->home[c];
+			if (S->on[k] != want) {
+				S->on[k] = (unsigned char)want;
+				apply_block(S, k);
+			}
+		}
+	S->work += S->nblk;
+	rc = solve_here(S, &b);
+	if (!rc)
+		rc = take_plan(S, &b);
+	if (!rc)
+		sync_root(S);
+	if (!rc && cm__lex_cmp(&S->inc, &before, 0) < 0)
+		cm__log(S->ctx, CM_LOG_DEBUG, "%s: the plan with its choices held places more: %.0f "
+		        "without a place, %.0f pupil-m", S->opts->label, S->inc.unplaced, S->inc.metres);
+	return rc;
+}
+
 /* Large neighbourhood search from the incumbent: for each public school,
  * the worst first, the compounds at it and at its neighbours (and those
  * without a school that reach them) are searched afresh, the others held;
@@ -1753,6 +1785,13 @@ static int lns(search *S, long long budget)
 			if (any < 2)
 				continue;
 			if ((rc = run_neighbourhood(S, NB_WORK, 0)))
+				break;
+			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+				improved = 1;
+		}
+		if (!rc && total_work(S) < stop) {
+			cm_lex before = S->inc;
+			if ((rc = polish(S)))
 				break;
 			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 				improved = 1;
@@ -2022,7 +2061,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		if ((rc = first_plan(&S, b)))
 			goto done;
 		show(&S, "first plan");
-		if (!opts->inner && (rc = lns(&S, S.limit * 4 / 5)))
+		if (!opts->inner && ((rc = polish(&S)) || (rc = lns(&S, S.limit * 4 / 5))))
 			goto done;
 		show(&S, "after neighbourhoods");
 		fix_at_root(&S);
