@@ -350,9 +350,12 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
 	const cm_catchment *c;
-	size_t n = cm_plan_catchments(plan, &c), k;
-	OGRLayerH lyr = make_plan_layer(w, CM__L_CATCHMENTS, -1, 0);
-	if (!lyr)
+	size_t n, k;
+	OGRLayerH lyr;
+	/* built by cm_plan_write: defensive, believed unreachable */
+	if (cm_plan_catchments(w->ctx, plan, &c, &n))
+		return -1;
+	if (!(lyr = make_plan_layer(w, CM__L_CATCHMENTS, -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
 		const cm_school_result *r = cm_plan_school(plan, c[k].level, c[k].school);
@@ -385,10 +388,13 @@ static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds
 static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
 	const cm_catchment *c;
-	size_t n = cm_plan_catchments(plan, &c), k;
+	size_t n, k;
 	OGRLayerH lyr;
 	if (ds->compound_polygons == 0)
 		return 0;
+	/* built by cm_plan_write: defensive, believed unreachable */
+	if (cm_plan_catchments(w->ctx, plan, &c, &n))
+		return -1;
 	if (!(lyr = make_plan_layer(w, CM__L_ZONES, -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -1101,16 +1107,17 @@ out:
 	return rc;
 }
 
-int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
-                  const char *path)
+int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 {
+	const cm_dataset *ds = cm_plan_dataset(plan);
+	const cm_config *cfg = cm_plan_config(plan);
 	writer w;
 	GDALDriverH drv;
 	char *tmp = NULL, *target = NULL;
 	int rc = 0, i, made = 1;
 	out_format fmt = FMT_GPKG;
 
-	if ((rc = cm__plan_areas(ctx, plan, ds)))
+	if ((rc = cm__plan_areas(ctx, plan)))
 		return rc;
 	if (cm__is_pg(path))
 		return write_pg(ctx, plan, ds, cfg, path);

@@ -68,7 +68,7 @@ static char *write_plan(const fx *f, const char *name, const char *fmt)
 	cm_ctx *ctx;
 	cm_ctx_new(&ctx);
 	cr_assert(asprintf(&path, "%s/%s.%s", f->dir, name, fmt) > 0);
-	cr_assert_eq(cm_plan_write(ctx, f->plan, f->ds, f->cfg, path), 0, "%s",
+	cr_assert_eq(cm_plan_write(ctx, f->plan, path), 0, "%s",
 	             cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
 	if (!strcmp(fmt, "gpkg"))
@@ -477,12 +477,12 @@ Test(planread, zones_boundary_and_changes_read)
 	GDALDatasetH g;
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_solve(ctx, cfg, ds, &base), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_write(ctx, base, ds, cfg, p_base), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, base, p_base), 0, "%s", cm_ctx_last_error(ctx));
 	cfg->previous.path = strdup(p_base);
 	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert_eq(cm_solve_from(ctx, cfg, ds, prev, &redraw), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_write(ctx, redraw, ds, cfg, p_redraw), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_write(ctx, redraw, ds, cfg, p_json), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, redraw, p_redraw), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, redraw, p_json), 0, "%s", cm_ctx_last_error(ctx));
 	g = GDALOpenEx(p_redraw, GDAL_OF_VECTOR, NULL, NULL, NULL);
 	cr_assert(g && GDALDatasetGetLayerByName(g, "zones") && GDALDatasetGetLayerByName(g, "changes"),
 	          "the redraw has zones and changes layers");
@@ -1006,7 +1006,7 @@ Test(planread, fields_empty_everywhere_read)
 		cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
 		cm_ctx_new(&ctx);
 		cr_assert(asprintf(&plan, "%s/empty.%s", t.dir, fmts[k]) > 0);
-		cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, plan), 0, "%s: %s", fmts[k],
+		cr_assert_eq(cm_plan_write(ctx, t.plan, plan), 0, "%s: %s", fmts[k],
 		             cm_ctx_last_error(ctx));
 		if (strcmp(fmts[k], "gpkg"))
 			plan[strlen(plan) - strlen(fmts[k]) - 1] = '\0'; /* a folder */
