@@ -140,12 +140,10 @@ static int same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
-/* 1 when `path` ends in a map format's extension. */
+/* 1 when `path` ends in a map format's extension (the library's check). */
 static int is_map_path(const char *path)
 {
-	size_t n = strlen(path);
-	return n > 4 && (!strcasecmp(path + n - 4, ".png") || !strcasecmp(path + n - 4, ".svg") ||
-	                 !strcasecmp(path + n - 4, ".pdf"));
+	return cm_format_of(CM_OUTPUT_MAP, path, NULL) >= 0;
 }
 
 static void end_progress(cli *c);
@@ -550,8 +548,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			map = c->map = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
-			    strcmp(optarg, "csv")) {
+			if (cm_format_of(CM_OUTPUT_PLAN, NULL, optarg) < 0) {
 				fprintf(stderr, _("catchment solve: --format must be gpkg, shp, geojson or csv\n"));
 				return EXIT_USAGE;
 			}
@@ -565,8 +562,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		fprintf(stderr, _("catchment solve: expected one scenario file\n%s"), _(solve_usage));
 		return EXIT_USAGE;
 	}
-	if (map && ((format && !strcmp(format, "csv")) ||
-	            (output && strlen(output) > 4 && !strcasecmp(output + strlen(output) - 4, ".csv")))) {
+	if (map && cm_format_of(CM_OUTPUT_PLAN, output, format) == CM_FORMAT_CSV) {
 		fprintf(stderr, _("catchment solve: a CSV plan has no geometry to draw a map from\n"));
 		return EXIT_USAGE;
 	}
@@ -780,8 +776,7 @@ static int cmd_export(cli *c, int argc, char **argv)
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
-			    strcmp(optarg, "csv") && strcmp(optarg, "xlsx")) {
+			if (cm_format_of(CM_OUTPUT_EXPORT, NULL, optarg) < 0) {
 				fprintf(stderr, _("catchment export: --format must be gpkg, shp, geojson, csv or "
 				                  "xlsx\n"));
 				return EXIT_USAGE;

@@ -607,6 +607,22 @@ CM_EXTERN long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
  * output a run writes is checked so (cm_plan_write does it itself). */
 CM_EXTERN int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path);
 
+/* The formats the library writes outputs in. */
+typedef enum {
+	CM_FORMAT_GPKG = 0, CM_FORMAT_SHP = 1, CM_FORMAT_GEOJSON = 2, CM_FORMAT_CSV = 3, /* plans */
+	CM_FORMAT_XLSX = 4,                                        /* an exported plan */
+	CM_FORMAT_PNG = 5, CM_FORMAT_SVG = 6, CM_FORMAT_PDF = 7,   /* maps */
+} cm_format;
+/* What is written: a plan (cm_plan_write), an export (cm_plan_export: a
+ * plan's formats and xlsx), a map (cm_map_draw). */
+typedef enum { CM_OUTPUT_PLAN = 0, CM_OUTPUT_EXPORT = 1, CM_OUTPUT_MAP = 2 } cm_output_kind;
+/* The format an output of `kind` at `path` is written in: `format` when
+ * not NULL (its name, any case: "gpkg", "xlsx", as --format and [output]
+ * format say it), else `path`'s extension (.json is GeoJSON; `path` may be
+ * NULL); -1 when that is no format of `kind`.  The one format check: the
+ * writers, the maps and the CLI's option checks all ask it. */
+CM_EXTERN int cm_format_of(cm_output_kind kind, const char *path, const char *format);
+
 /* A text output written safely (the ranges, a CSV table): cm_output_open
  * gives a stream on a temporary file beside `path`; cm_output_commit checks
  * every write (ferror, fclose, fsync), then moves the file over `path`, so

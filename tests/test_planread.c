@@ -1123,3 +1123,38 @@ Test(schema, enums_name_the_rows)
 	cr_assert_eq(cm__level_of("Primary"), -1);
 	cr_assert_eq(cm__level_of(""), -1);
 }
+
+/* One format check (cm_format_of) for the plan writer, the export, the
+ * maps and the CLI's options: a name given wins over the extension, any
+ * case; .json is GeoJSON; a dot in a folder's name is no extension; each
+ * kind has its own formats. */
+Test(schema, one_format_check)
+{
+	static const struct {
+		cm_output_kind kind;
+		const char *path, *format;
+		int want;
+	} cases[] = {
+		{CM_OUTPUT_PLAN, "out/plan.gpkg", NULL, CM_FORMAT_GPKG},
+		{CM_OUTPUT_PLAN, "out/plan.GPKG", NULL, CM_FORMAT_GPKG},
+		{CM_OUTPUT_PLAN, "plan.json", NULL, CM_FORMAT_GEOJSON},
+		{CM_OUTPUT_PLAN, "plan.csv", "shp", CM_FORMAT_SHP},
+		{CM_OUTPUT_PLAN, NULL, "CSV", CM_FORMAT_CSV},
+		{CM_OUTPUT_PLAN, "plan.xlsx", NULL, -1},
+		{CM_OUTPUT_PLAN, "v1.2/plan", NULL, -1},
+		{CM_OUTPUT_PLAN, NULL, "json", -1},
+		{CM_OUTPUT_PLAN, NULL, NULL, -1},
+		{CM_OUTPUT_EXPORT, "plan.xlsx", NULL, CM_FORMAT_XLSX},
+		{CM_OUTPUT_EXPORT, "x", "geojson", CM_FORMAT_GEOJSON},
+		{CM_OUTPUT_EXPORT, "x.png", NULL, -1},
+		{CM_OUTPUT_MAP, "map.PNG", NULL, CM_FORMAT_PNG},
+		{CM_OUTPUT_MAP, "maps/a.svg", NULL, CM_FORMAT_SVG},
+		{CM_OUTPUT_MAP, "a.pdf", NULL, CM_FORMAT_PDF},
+		{CM_OUTPUT_MAP, "a.gpkg", NULL, -1},
+		{CM_OUTPUT_MAP, "a.png/b", NULL, -1},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+		cr_assert_eq(cm_format_of(cases[k].kind, cases[k].path, cases[k].format), cases[k].want,
+		             "case %zu: %s, %s", k, cases[k].path ? cases[k].path : "(null)",
+		             cases[k].format ? cases[k].format : "(null)");
+}
