@@ -360,6 +360,12 @@ double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
  * CM_MIGRANT): it teaches the level with seats, and is public or the pupils
  * migrants (who may go to private schools).  The rule model.c applies. */
 int cm__serves(const cm_school *s, cm_level level, int group);
+/* Pupils of compound `c` placed at school `s` count for the near-school
+ * share (docs/model.md): urban and town pupils at a non-boarding public
+ * school (2017 办法: boarding schools excluded).  The one statement of the
+ * rule, for the plan's figure (plan.c) and the model's near-school row
+ * (model.c, whose own copy, near_counts, is to give way to it). */
+int cm__near_counts(const cm_compound *c, const cm_school *s);
 /* Of compound `c`'s pupils of `level`, those with no school that serves them
  * within reach (cm__reach, by cm__pair_distance with `pairs`): they can have
  * no seat whatever the plan. */

@@ -148,7 +148,7 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 				sum->max_distance_m = c->dist;
 			if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
 				sum->migrants_public += n;
-			if (cp->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding) {
+			if (cm__near_counts(cp, s)) {
 				near_all += n;
 				if (c->dist <= cfg->policy.near_radius_m[lv])
 					near_in += n;
