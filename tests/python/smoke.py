@@ -4,8 +4,10 @@
 Loads libcatchment.so, parses a scenario, loads, checks and solves the tiny
 fixture (tests/data/schools.geojson and compounds.geojson), and holds the
 figures that come back to the fixture's own totals, read with the json
-module, and has the terminal summary handed to a Python callback.  It also
-checks what the library exports: every function catchment.h marks CM_EXTERN,
+module, and has the terminal summary handed to a Python callback; the plan
+keeps the dataset and configuration it was solved from (cm_plan_dataset,
+cm_plan_config) and builds its catchments when they are first asked for
+(cm_plan_catchments).  It also checks what the library exports: every function catchment.h marks CM_EXTERN,
 and none of the cm__ names the modules share.  Python's standard library
 only: the start of bindings for QGIS users (issue 15).
 
