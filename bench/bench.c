@@ -325,7 +325,7 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 		snprintf(out, sizeof out, "%s/plan-%s.gpkg", dir, mode);
 	else
 		snprintf(out, sizeof out, "%s/plan-%s-%s.gpkg", dir, mode, kind_name[k]);
-	if (cm_plan_write(ctx, plan, ds, cfg, out)) {
+	if (cm_plan_write(ctx, plan, out)) {
 		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
 		return 2;
 	}

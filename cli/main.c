@@ -140,12 +140,10 @@ static int same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
-/* 1 when `path` ends in a map format's extension. */
+/* 1 when `path` ends in a map format's extension (the library's check). */
 static int is_map_path(const char *path)
 {
-	size_t n = strlen(path);
-	return n > 4 && (!strcasecmp(path + n - 4, ".png") || !strcasecmp(path + n - 4, ".svg") ||
-	                 !strcasecmp(path + n - 4, ".pdf"));
+	return cm_format_of(CM_OUTPUT_MAP, path, NULL) >= 0;
 }
 
 static void end_progress(cli *c);
@@ -358,8 +356,8 @@ static int cmd_check(cli *c, int argc, char **argv)
 		end_progress(c);
 		status = sc.rep.solvable ? EXIT_OK : EXIT_INPUT;
 		if ((!c->quiet || !sc.rep.solvable) &&
-		    cm_report_check(sc.ctx, c->quiet ? stderr : stdout, sc.cfg, sc.ds, &sc.rep,
-		                    all ? 0 : 10)) {
+		    cm_report_check(sc.ctx, sc.cfg, sc.ds, &sc.rep, all ? 0 : 10,
+		                    c->quiet ? stderr : stdout)) {
 			report_error(&sc); /* the report could not be written */
 			status = EXIT_INPUT;
 		}
@@ -390,13 +388,6 @@ static char *default_output(const char *ini)
 	return p;
 }
 
-/* The enrolment ranges, written safely over `path` (cm_output). */
-static int write_ranges(cm_ctx *ctx, const char *path, const cm_config *cfg,
-                        const cm_dataset *ds, const cm_plan *plan)
-{
-	return cm_ranges_write(ctx, path, cfg, ds, plan);
-}
-
 #define REPORTED (-100) /* an error already written out */
 
 /* A scenario's plan beside the base's: PLAN-NAME.EXT, or in PostGIS the
@@ -418,40 +409,43 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	cm_run *runs = calloc(sc->cfg->n_scenarios + 1, sizeof *runs);
 	cm_dataset **ds = calloc(sc->cfg->n_scenarios + 1, sizeof *ds);
 	cm_plan **plans = calloc(sc->cfg->n_scenarios + 1, sizeof *plans);
+	/* each scenario's configuration: its plan borrows it, so it lives as
+	 * long as the plan */
+	cm_config *views = calloc(sc->cfg->n_scenarios + 1, sizeof *views);
 	size_t i, n = 1;
-	int rc = runs && ds && plans ? 0 : CM_ENOMEM;
+	int rc = runs && ds && plans && views ? 0 : CM_ENOMEM;
 	if (!rc) {
-		runs[0] = (cm_run){"base", sc->ds, base};
+		runs[0] = (cm_run){"base", base};
 	}
 	for (i = 0; i < sc->cfg->n_scenarios && !rc; i++) {
 		const cm_scenario *s = &sc->cfg->scenarios[i];
-		cm_config view;
+		cm_config *view = &views[n];
 		cm_previous *prev = NULL;
 		cm_check_report rep;
 		char *path;
 		if (only && strcmp(only, s->name))
 			continue;
-		cm_scenario_config(sc->cfg, s, &view);
+		cm_scenario_config(sc->cfg, s, view);
 		rc = cm_scenario_data(sc->ctx, sc->cfg, s, sc->ds, &ds[n]);
 		if (!rc)
-			rc = cm_check(sc->ctx, &view, ds[n], &rep);
+			rc = cm_check(sc->ctx, view, ds[n], &rep);
 		if (!rc && !rep.solvable) {
 			end_progress(c);
 			fprintf(stderr, _("catchment: scenario %s: the data cannot be solved:\n"), s->name);
-			rc = cm_report_check(sc->ctx, stderr, &view, ds[n], &rep, 10);
+			rc = cm_report_check(sc->ctx, view, ds[n], &rep, 10, stderr);
 			if (!rc)
 				rc = REPORTED;
 			break;
 		}
 		if (!rc)
-			rc = cm_previous_from_plan(sc->ctx, base, sc->ds, ds[n], &prev);
+			rc = cm_previous_from_plan(sc->ctx, base, ds[n], &prev);
 		if (!rc)
-			rc = cm_solve_from(sc->ctx, &view, ds[n], prev, &plans[n]);
+			rc = cm_solve_from(sc->ctx, view, ds[n], prev, &plans[n]);
 		cm_previous_free(prev);
 		if (!rc)
 			rc = scenario_path(sc->ctx, output, s->name, &path);
 		if (!rc) {
-			rc = cm_plan_write(sc->ctx, plans[n], ds[n], &view, path);
+			rc = cm_plan_write(sc->ctx, plans[n], path);
 			if (!rc && !c->quiet) {
 				char *shown = cm_source_shown(path);
 				end_progress(c);
@@ -466,7 +460,7 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			}
 			if (!rc && c->ranges) { /* its ranges beside the base's: FILE-NAME.md */
 				char *r = cm_path_beside(c->ranges, s->name, NULL);
-				rc = r ? cm_ranges_write(sc->ctx, r, &view, ds[n], plans[n]) : CM_ENOMEM;
+				rc = r ? cm_ranges_write(sc->ctx, plans[n], r) : CM_ENOMEM;
 				free(r);
 			}
 			if (!rc && c->map) { /* its maps, the base's closed schools struck through */
@@ -478,22 +472,21 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			free(path);
 		}
 		if (!rc) {
-			runs[n] = (cm_run){s->name, ds[n], plans[n]};
+			runs[n] = (cm_run){s->name, plans[n]};
 			n++;
 		}
 	}
 	if (!rc && n > 1) {
 		/* a PostGIS plan's comparison: on the terminal only */
 		char *csv = is_pg(output) ? NULL : cm_path_beside(output, "scenarios", ".csv");
-		rc = is_pg(output) ? 0 : csv ? cm_scenarios_write(sc->ctx, csv, sc->cfg, runs, n)
-		                             : CM_ENOMEM;
+		rc = is_pg(output) ? 0 : csv ? cm_scenarios_write(sc->ctx, runs, n, csv) : CM_ENOMEM;
 		if (!rc && !c->quiet) {
 			end_progress(c);
 			if (csv)
 				printf(_("\nScenarios against the base plan (also in %s):\n"), csv);
 			else
 				printf(_("\nScenarios against the base plan:\n"));
-			rc = cm_report_scenarios(sc->ctx, stdout, 0, runs, n);
+			rc = cm_report_scenarios(sc->ctx, runs, n, 0, stdout);
 		}
 		free(csv);
 	}
@@ -509,6 +502,7 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	free(runs);
 	free(ds);
 	free(plans);
+	free(views);
 	return rc;
 }
 
@@ -554,8 +548,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			map = c->map = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
-			    strcmp(optarg, "csv")) {
+			if (cm_format_of(CM_OUTPUT_PLAN, NULL, optarg) < 0) {
 				fprintf(stderr, _("catchment solve: --format must be gpkg, shp, geojson or csv\n"));
 				return EXIT_USAGE;
 			}
@@ -569,8 +562,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		fprintf(stderr, _("catchment solve: expected one scenario file\n%s"), _(solve_usage));
 		return EXIT_USAGE;
 	}
-	if (map && ((format && !strcmp(format, "csv")) ||
-	            (output && strlen(output) > 4 && !strcasecmp(output + strlen(output) - 4, ".csv")))) {
+	if (map && cm_format_of(CM_OUTPUT_PLAN, output, format) == CM_FORMAT_CSV) {
 		fprintf(stderr, _("catchment solve: a CSV plan has no geometry to draw a map from\n"));
 		return EXIT_USAGE;
 	}
@@ -588,7 +580,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	}
 	if (!rc && !sc.rep.solvable) {
 		end_progress(c);
-		if (cm_report_check(sc.ctx, stderr, sc.cfg, sc.ds, &sc.rep, 10))
+		if (cm_report_check(sc.ctx, sc.cfg, sc.ds, &sc.rep, 10, stderr))
 			report_error(&sc); /* the report could not be written */
 		goto done;
 	}
@@ -652,10 +644,10 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc)
 		rc = cm_solve_from(sc.ctx, sc.cfg, sc.ds, prev, &plan);
 	if (!rc) {
-		rc = output ? cm_plan_write(sc.ctx, plan, sc.ds, sc.cfg, output) : CM_ENOMEM;
+		rc = output ? cm_plan_write(sc.ctx, plan, output) : CM_ENOMEM;
 	}
 	if (!rc && ranges)
-		rc = write_ranges(sc.ctx, ranges, sc.cfg, sc.ds, plan);
+		rc = cm_ranges_write(sc.ctx, plan, ranges);
 	if (!rc && map) {
 		cm_map_opts mo = {.title = NULL, .level = -1};
 		rc = cm_map_draw(sc.ctx, output, map, &mo);
@@ -671,7 +663,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (!c->quiet) {
-		if ((rc = cm_report_plan(sc.ctx, stdout, sc.cfg, sc.ds, plan))) {
+		if ((rc = cm_report_plan(sc.ctx, plan, stdout))) {
 			report_error(&sc); /* the summary could not be written */
 			goto done;
 		}
@@ -784,8 +776,7 @@ static int cmd_export(cli *c, int argc, char **argv)
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "gpkg") && strcmp(optarg, "shp") && strcmp(optarg, "geojson") &&
-			    strcmp(optarg, "csv") && strcmp(optarg, "xlsx")) {
+			if (cm_format_of(CM_OUTPUT_EXPORT, NULL, optarg) < 0) {
 				fprintf(stderr, _("catchment export: --format must be gpkg, shp, geojson, csv or "
 				                  "xlsx\n"));
 				return EXIT_USAGE;
@@ -877,7 +868,7 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		goto done;
 	}
 	if (output) {
-		int rc = cm_comparison_write(ctx, output, NULL, cmp);
+		int rc = cm_comparison_write(ctx, cmp, NULL, output);
 		if (rc) {
 			end_progress(c);
 			fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
@@ -921,7 +912,7 @@ static int cmd_compare(cli *c, int argc, char **argv)
 			goto fail;
 	}
 	end_progress(c);
-	if (!c->quiet && cm_report_comparison(ctx, stdout, 0, cmp))
+	if (!c->quiet && cm_report_comparison(ctx, cmp, 0, stdout))
 		goto fail; /* the report could not be written */
 	status = EXIT_OK;
 	goto done;

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	if ((rc = cm_solve(ctx, cfg, ds, &plan)) < 0)
 		goto cleanup;
 	print_figures(plan);
-	if ((rc = cm_plan_write(ctx, plan, ds, cfg, argv[2])) < 0)
+	if ((rc = cm_plan_write(ctx, plan, argv[2])) < 0)
 		goto cleanup;
 	printf("plan written to %s\n", argv[2]);
 	status = 0;

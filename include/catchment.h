@@ -12,7 +12,8 @@
  *     cm_plan_build_areas  the catchments as areas         geometry.c
  *                      (or on first use by an output)
  *     cm_plan_write    the plan's layers, files replaced   write.c, file.c
- *                      safely
+ *                      safely (the plan brings its dataset
+ *                      and configuration)
  *     cm_map_draw, cm_compare_plans, cm_report_*           map.c, compare.c, report.c
  *
  * Conventions, after libgit2:
@@ -20,7 +21,9 @@
  *   - handles are opaque, made by _new/_load, released by a _free that
  *     accepts NULL;
  *   - every fallible call returns 0 or a negative CM_E* code, with the
- *     message from cm_ctx_last_error(); the only output parameter is `out`;
+ *     message from cm_ctx_last_error(); arguments come in the order
+ *     context, object, options, then the output: `out` (a list's count
+ *     after it), or the stream or path a report or writer writes to;
  *   - ownership: a handle or string that comes back through `out` from a
  *     _new, _load, _solve or _from call belongs to the caller, who frees it
  *     with its _free (strings: free()).  Accessors (cm_dataset_schools,
@@ -28,8 +31,17 @@
  *     return views: const pointers into the object, valid until that object
  *     is freed, never freed by the caller.  cm_scenario_config fills a view
  *     too (a cm_config that borrows the base's strings: never free it, use
- *     it while the base lives).  A plan borrows nothing from its dataset:
- *     either may be freed first;
+ *     it while the base lives);
+ *   - an object borrows its owner, which must outlive it (libgit2's
+ *     rule): a plan keeps the dataset and the configuration it was solved
+ *     from (cm_plan_dataset, cm_plan_config), so its outputs need neither
+ *     passed again.  Free the plan first, then the dataset and the
+ *     configuration; a scenario's configuration view (cm_scenario_config)
+ *     must live as long as the plans solved with it.  Every cm_plan comes
+ *     from cm_solve: a written plan is read back by its path
+ *     (cm_map_draw, cm_compare_plans, cm_report_html, cm_publish,
+ *     cm_plan_export, cm_previous_load), never as a cm_plan, so those need
+ *     no dataset;
  *   - all state lives in a cm_ctx (error message, log and progress
  *     callbacks), after PROJ: the library has no globals of its own, except
  *     the process's gettext binding of its message catalogues
@@ -412,10 +424,11 @@ CM_EXTERN int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_che
 /* 1 when cm_check has run on the dataset. */
 CM_EXTERN int cm_dataset_checked(const cm_dataset *ds);
 
-/* Writes the check report as plain text to `fp` (a text report: see
- * cm_report_stream), at most `max_per_kind` findings of a kind (0: all). */
-CM_EXTERN int cm_report_check(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                              const cm_check_report *rep, int max_per_kind);
+/* Writes the check report of `ds` (`rep`, from cm_check with `cfg`) as
+ * plain text to `fp` (a text report: see cm_report_stream), at most
+ * `max_per_kind` findings of a kind (0: all). */
+CM_EXTERN int cm_report_check(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
+                              const cm_check_report *rep, int max_per_kind, FILE *fp);
 
 /* ---------------------------------------------------------------- solve */
 
@@ -507,12 +520,12 @@ typedef struct cm_previous cm_previous;
  * none).  Errors name the file, layer, feature and field. */
 CM_EXTERN int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                                cm_previous **out);
-/* The catchment schools of `plan`, solved on `plan_ds`, matched to `ds`:
- * what a scenario is held to and compared with.  The catchments' colours
- * go with them (a scenario's map keeps the base's), so the plan's areas
- * are built if they are not yet (cm_plan_build_areas). */
-CM_EXTERN int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
-                                    const cm_dataset *ds, cm_previous **out);
+/* The catchment schools of `plan` matched to `ds` (by ids: a scenario's
+ * data): what a scenario is held to and compared with.  The catchments'
+ * colours go with them (a scenario's map keeps the base's), so the plan's
+ * areas are built if they are not yet (cm_plan_build_areas). */
+CM_EXTERN int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
+                                    cm_previous **out);
 /* The id of compound `i`'s school in it at `level`, NULL when none. */
 CM_EXTERN const char *cm_previous_school_id(const cm_previous *prev, const cm_dataset *ds,
                                             cm_level level, size_t i);
@@ -520,7 +533,8 @@ CM_EXTERN void cm_previous_free(cm_previous *prev);
 
 /* Builds and solves the model of each level.  A plan always exists: pupils
  * without a seat in reach are unplaced (the shortfall).  Fails with CM_EINPUT
- * for data with errors (run cm_check first) and CM_ESOLVER when GLPK fails. */
+ * for data with errors (run cm_check first) and CM_ESOLVER when GLPK fails.
+ * The plan borrows `cfg` and `ds`: both must outlive it. */
 CM_EXTERN int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out);
 /* The same, held to `prev` (NULL: none): a pupil placed away from last
  * year's school costs [solve] stability_weight pupil-metres, and at most
@@ -529,6 +543,10 @@ CM_EXTERN int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, 
 CM_EXTERN int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                             const cm_previous *prev, cm_plan **out);
 CM_EXTERN void cm_plan_free(cm_plan *plan);
+/* The dataset and the configuration the plan was solved from (borrowed:
+ * the caller's, never NULL). */
+CM_EXTERN const cm_dataset *cm_plan_dataset(const cm_plan *plan);
+CM_EXTERN const cm_config *cm_plan_config(const cm_plan *plan);
 
 CM_EXTERN size_t cm_plan_assignments(const cm_plan *plan, const cm_assignment **out);
 /* Result of school `i` (dataset index) at `level`. */
@@ -565,18 +583,19 @@ typedef struct cm_catchment {
 } cm_catchment;
 
 /* Builds the plan's catchments (cm_catchment: parts, colours) and their
- * areas (the tessellation: GEOS's work, a second on a county), on `ds`, the
- * dataset the plan was solved on.  cm_solve does not: a plan that is only
- * read in memory needs none.  The outputs that need them build them
- * themselves on first use (cm_plan_write, cm_report_plan,
- * cm_previous_from_plan), so calling this is needed only to read
- * cm_plan_catchments first.  Once built, a call does nothing; the areas are
- * the same whenever they are built.  CM_EINPUT when `ds` is not the plan's
- * (other counts of schools or compounds); on failure the plan has none. */
-CM_EXTERN int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan, const cm_dataset *ds);
-/* The plan's catchments, by level, then school; none (0) until they are
- * built (cm_plan_build_areas). */
-CM_EXTERN size_t cm_plan_catchments(const cm_plan *plan, const cm_catchment **out);
+ * areas (the tessellation: GEOS's work, a second on a county) on the
+ * plan's dataset.  cm_solve does not: a plan that is only read in memory
+ * needs none.  Whatever needs them builds them on first use
+ * (cm_plan_catchments, cm_plan_write, cm_report_plan,
+ * cm_previous_from_plan), so this call only chooses when the work is done.
+ * Once built, a call does nothing; the areas are the same whenever they
+ * are built.  On failure the plan has none (a later call tries again). */
+CM_EXTERN int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan);
+/* The plan's catchments, by level, then school (*n of them), built first
+ * if they are not yet (cm_plan_build_areas): 0, or that build's error with
+ * *out NULL and *n 0. */
+CM_EXTERN int cm_plan_catchments(cm_ctx *ctx, const cm_plan *plan, const cm_catchment **out,
+                                 size_t *n);
 /* The catchment school of compound `i` at `level`, -1 when no public
  * school takes its pupils. */
 CM_EXTERN long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
@@ -587,6 +606,22 @@ CM_EXTERN long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
  * scenario's layers.  By identity (device and inode), not by name.  Every
  * output a run writes is checked so (cm_plan_write does it itself). */
 CM_EXTERN int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path);
+
+/* The formats the library writes outputs in. */
+typedef enum {
+	CM_FORMAT_GPKG = 0, CM_FORMAT_SHP = 1, CM_FORMAT_GEOJSON = 2, CM_FORMAT_CSV = 3, /* plans */
+	CM_FORMAT_XLSX = 4,                                        /* an exported plan */
+	CM_FORMAT_PNG = 5, CM_FORMAT_SVG = 6, CM_FORMAT_PDF = 7,   /* maps */
+} cm_format;
+/* What is written: a plan (cm_plan_write), an export (cm_plan_export: a
+ * plan's formats and xlsx), a map (cm_map_draw). */
+typedef enum { CM_OUTPUT_PLAN = 0, CM_OUTPUT_EXPORT = 1, CM_OUTPUT_MAP = 2 } cm_output_kind;
+/* The format an output of `kind` at `path` is written in: `format` when
+ * not NULL (its name, any case: "gpkg", "xlsx", as --format and [output]
+ * format say it), else `path`'s extension (.json is GeoJSON; `path` may be
+ * NULL); -1 when that is no format of `kind`.  The one format check: the
+ * writers, the maps and the CLI's option checks all ask it. */
+CM_EXTERN int cm_format_of(cm_output_kind kind, const char *path, const char *format);
 
 /* A text output written safely (the ranges, a CSV table): cm_output_open
  * gives a stream on a temporary file beside `path`; cm_output_commit checks
@@ -621,14 +656,13 @@ CM_EXTERN int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const 
  * NULL on ENOMEM. */
 CM_EXTERN char *cm_path_beside(const char *path, const char *name, const char *ext);
 
-/* Writes the plan solved on `ds`, every layer docs/output.md lists: a
- * GeoPackage, or a shapefile, GeoJSON or CSV folder ([output] format, else
- * the extension), or a PostGIS schema (`path` PG:...); its areas are built
- * first if they are not yet (cm_plan_build_areas).  Atomically: into a
- * temporary file beside `path`, moved in at the end.  An existing file
- * there is replaced only when it is a catchment plan. */
-CM_EXTERN int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
-                            const cm_config *cfg, const char *path);
+/* Writes the plan, every layer docs/output.md lists: a GeoPackage, or a
+ * shapefile, GeoJSON or CSV folder (the plan's configuration's [output]
+ * format, else the extension), or a PostGIS schema (`path` PG:...); its
+ * areas are built first if they are not yet (cm_plan_build_areas).
+ * Atomically: into a temporary file beside `path`, moved in at the end.
+ * An existing file there is replaced only when it is a catchment plan. */
+CM_EXTERN int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path);
 
 /* Converts the plan written at `plan_path` (any format cm_plan_write
  * writes, checked as it is read) into `format` at `path`, without solving:
@@ -665,13 +699,13 @@ CM_EXTERN size_t cm_comparison_changes(const cm_comparison *c, const cm_compare_
 CM_EXTERN size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **out);
 /* The comparison as a terminal table (csv 0) or one CSV table (a text
  * report: see cm_report_stream). */
-CM_EXTERN int cm_report_comparison(cm_ctx *ctx, FILE *fp, int csv, const cm_comparison *c);
+CM_EXTERN int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp);
 /* The comparison as a table for office software at `path` (.csv or .xlsx,
  * docs/output.md "Tables"): a row per compound that changes school, then a
  * row per school with its enrolment in both.  `cfg` (NULL: the defaults)
  * gives csv_bom and headers.  Written atomically. */
-CM_EXTERN int cm_comparison_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
-                                  const cm_comparison *c);
+CM_EXTERN int cm_comparison_write(cm_ctx *ctx, const cm_comparison *c, const cm_config *cfg,
+                                  const char *path);
 CM_EXTERN void cm_comparison_free(cm_comparison *c);
 
 /* ---------------------------------------------------------------- maps */
@@ -701,18 +735,16 @@ CM_EXTERN int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path,
  * school and level, the compounds whose pupils it takes, with pupils and
  * seats.  `markdown` 1: a Markdown document; 0: one CSV table (a text
  * report: see cm_report_stream). */
-CM_EXTERN int cm_report_ranges(cm_ctx *ctx, FILE *fp, int markdown, const cm_config *cfg,
-                               const cm_dataset *ds, const cm_plan *plan);
+CM_EXTERN int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp);
 /* The same at `path`, atomically: .md the Markdown document; .csv or .xlsx
  * a table for office software (docs/output.md "Tables": UTF-8 with a BOM,
- * Chinese headers, ids as text; [output] csv_bom and headers). */
-CM_EXTERN int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
-                              const cm_dataset *ds, const cm_plan *plan);
+ * Chinese headers, ids as text; the plan's [output] csv_bom and headers). */
+CM_EXTERN int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path);
 
-/* One solved plan of a scenario run: the base first, then the scenarios. */
+/* One solved plan of a scenario run: the base first, then the scenarios.
+ * The plan brings its dataset (cm_plan_dataset). */
 typedef struct cm_run {
 	const char *name;
-	const cm_dataset *ds;
 	const cm_plan *plan;
 } cm_run;
 /* The comparison of a base plan (runs[0]) and its scenarios, a row per plan
@@ -721,17 +753,16 @@ typedef struct cm_run {
  * against the base, solve time.  `csv` 1: a CSV table; 0: the table for a
  * terminal, then for each scenario where its shortfall grows and whose
  * shadow prices rise (a text report: see cm_report_stream). */
-CM_EXTERN int cm_report_scenarios(cm_ctx *ctx, FILE *fp, int csv, const cm_run *runs, size_t n);
-/* The comparison's table at `path` (.csv or .xlsx, as cm_ranges_write). */
-CM_EXTERN int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
-                                 const cm_run *runs, size_t n);
+CM_EXTERN int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE *fp);
+/* The comparison's table at `path` (.csv or .xlsx, as cm_ranges_write: the
+ * base plan's [output] csv_bom and headers). */
+CM_EXTERN int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *path);
 
-/* Writes the terminal summary of a plan solved on `ds` (a text report: see
+/* Writes the terminal summary of a plan (a text report: see
  * cm_report_stream).  It lists split catchments, so it builds the plan's
  * areas if they are not yet (cm_plan_build_areas); an error there is
  * returned before anything is written. */
-CM_EXTERN int cm_report_plan(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                             const cm_plan *plan);
+CM_EXTERN int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp);
 
 /* ---------------------------------------------------------------- HTML (docs/report.md) */
 

@@ -144,6 +144,11 @@ int cm__serves(const cm_school *s, cm_level level, int group)
 	return s->sector == CM_PUBLIC || group == CM_MIGRANT;
 }
 
+int cm__near_counts(const cm_compound *c, const cm_school *s)
+{
+	return c->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding;
+}
+
 long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm__pairs *pairs,
                       const cm_compound *c, cm_level level)
 {

@@ -289,7 +289,7 @@ size_t cm_comparison_schools(const cm_comparison *c, const cm_compare_school **o
 	return c->schools.len;
 }
 
-int cm_report_comparison(cm_ctx *ctx, FILE *fp, int csv, const cm_comparison *c)
+int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp)
 {
 	const cm_compare_change *x = c->changes.data;
 	const cm_compare_school *s = c->schools.data;

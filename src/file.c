@@ -18,7 +18,8 @@
  *
  * The text reports (cm_report_*) write to a caller's stream instead; the
  * end of this file checks that stream (cm__stream_done) and makes one that
- * feeds a callback (cm_report_stream).
+ * feeds a callback (cm_report_stream).  Before them, cm_format_of: the one
+ * table of the formats outputs are written in.
  */
 #define _GNU_SOURCE 1 /* renameat2, fopencookie */
 
@@ -455,6 +456,44 @@ out:
 	free(conn2);
 	free(sc2);
 	return rc;
+}
+
+/* ------------------------------------------------------------ formats */
+
+/* Every format an output is written in, by cm_format: its name (as
+ * --format and [output] format say it, and the extension that picks it),
+ * another extension that picks it, and the outputs it is a format of. */
+#define KIND(k) (1 << (k))
+static const struct {
+	const char *name;
+	const char *alias;  /* another extension (without the dot); NULL: none */
+	int kinds;          /* KIND(cm_output_kind), or'ed */
+} formats[] = {
+	[CM_FORMAT_GPKG] = {"gpkg", NULL, KIND(CM_OUTPUT_PLAN) | KIND(CM_OUTPUT_EXPORT)},
+	[CM_FORMAT_SHP] = {"shp", NULL, KIND(CM_OUTPUT_PLAN) | KIND(CM_OUTPUT_EXPORT)},
+	[CM_FORMAT_GEOJSON] = {"geojson", "json", KIND(CM_OUTPUT_PLAN) | KIND(CM_OUTPUT_EXPORT)},
+	[CM_FORMAT_CSV] = {"csv", NULL, KIND(CM_OUTPUT_PLAN) | KIND(CM_OUTPUT_EXPORT)},
+	[CM_FORMAT_XLSX] = {"xlsx", NULL, KIND(CM_OUTPUT_EXPORT)},
+	[CM_FORMAT_PNG] = {"png", NULL, KIND(CM_OUTPUT_MAP)},
+	[CM_FORMAT_SVG] = {"svg", NULL, KIND(CM_OUTPUT_MAP)},
+	[CM_FORMAT_PDF] = {"pdf", NULL, KIND(CM_OUTPUT_MAP)},
+};
+
+int cm_format_of(cm_output_kind kind, const char *path, const char *format)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	size_t i;
+	if (dot && strchr(dot, '/'))
+		dot = NULL; /* a dot in a folder's name */
+	for (i = 0; i < sizeof formats / sizeof *formats; i++) {
+		if (!(formats[i].kinds & KIND(kind)))
+			continue;
+		if (format ? cm__streq_ci(format, formats[i].name)
+		           : dot && (cm__streq_ci(dot + 1, formats[i].name) ||
+		                     (formats[i].alias && cm__streq_ci(dot + 1, formats[i].alias))))
+			return (int)i;
+	}
+	return -1;
 }
 
 /* ------------------------------------------------------------ report streams */

@@ -1246,7 +1246,7 @@ static int rows_of_runs(const cm_run *runs, size_t n, cm_vec *rows)
 				return -1;
 			*w = (srow){runs[k].name, lv, s->pupils, s->placed, s->unplaced,
 			            s->mean_distance_m, s->migrant_public_share,
-			            cm__full_schools(runs[k].plan, runs[k].ds, (cm_level)lv),
+			            cm__full_schools(runs[k].plan, (cm_level)lv),
 			            s->has_previous, s->moved, s->moved_compounds};
 		}
 	return 0;

@@ -40,7 +40,7 @@ static inline const char *cm__tr(const char *s)
 }
 #define N_(s) (s)
 /* Schools of a plan's level with no seat to spare (report.c). */
-int cm__full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv);
+int cm__full_schools(const cm_plan *plan, cm_level lv);
 /* A level's name for a reader ("primary" or 小学), not the engine's value. */
 const char *cm__level_label(cm_level lv);
 /* The level whose engine value (cm_level_name: as a plan's level field
@@ -360,6 +360,12 @@ double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
  * CM_MIGRANT): it teaches the level with seats, and is public or the pupils
  * migrants (who may go to private schools).  The rule model.c applies. */
 int cm__serves(const cm_school *s, cm_level level, int group);
+/* Pupils of compound `c` placed at school `s` count for the near-school
+ * share (docs/model.md): urban and town pupils at a non-boarding public
+ * school (2017 办法: boarding schools excluded).  The one statement of the
+ * rule, for the plan's figure (plan.c) and the model's near-school row
+ * (model.c, whose own copy, near_counts, is to give way to it). */
+int cm__near_counts(const cm_compound *c, const cm_school *s);
 /* Of compound `c`'s pupils of `level`, those with no school that serves them
  * within reach (cm__reach, by cm__pair_distance with `pairs`): they can have
  * no seat whatever the plan. */
@@ -404,11 +410,14 @@ int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
 
 /* ------------------------------------------------------------ plan.c */
 
-/* Builds the plan's catchments and their areas, solved on `ds`, unless they
- * are built already: what cm_plan_build_areas does, for the outputs that
- * need them and hold the plan as const (the areas are a cache of the plan,
- * built under its lock).  0, or an error with the plan left without areas. */
-int cm__plan_areas(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds);
+/* Builds the plan's catchments and their areas on the dataset it was
+ * solved on, unless they are built already: what cm_plan_build_areas does,
+ * for the outputs that need them and hold the plan as const (the areas are
+ * a cache of the plan, built under its lock).  0, or an error with the
+ * plan left without areas. */
+int cm__plan_areas(cm_ctx *ctx, const cm_plan *plan);
+/* 1 when the plan's areas are built (the tests: a solve builds none). */
+int cm__plan_areas_built(const cm_plan *plan);
 /* The colour school `school` had on last year's plan at `level`, the one
  * the plan was solved against; -1 when not known or without one. */
 int cm__plan_wish(const cm_plan *plan, cm_level level, size_t school);

@@ -1368,7 +1368,7 @@ static void draw_panel(page *p, const char *level)
 
 	y += 14;
 	set_font(p, 12);
-	text_at(p, x, y, !strcmp(level, "primary") ? "小学 primary" : "初中 junior", 0);
+	text_at(p, x, y, cm__level_of(level) == CM_PRIMARY ? "小学 primary" : "初中 junior", 0);
 	y += 20;
 	set_font(p, 9);
 	snprintf(buf, sizeof buf, "学生 pupils: %ld", sc->pupils);
@@ -1548,24 +1548,6 @@ static void draw_page(page *p, const char *level, const char *title, cm_ctx *ctx
 
 /* ------------------------------------------------------------ files */
 
-typedef enum { MAP_PNG, MAP_SVG, MAP_PDF } map_format;
-
-static int map_format_of(const char *path, map_format *out)
-{
-	const char *dot = strrchr(path, '.');
-	if (!dot || strchr(dot, '/'))
-		return -1;
-	if (cm__streq_ci(dot, ".png"))
-		*out = MAP_PNG;
-	else if (cm__streq_ci(dot, ".svg"))
-		*out = MAP_SVG;
-	else if (cm__streq_ci(dot, ".pdf"))
-		*out = MAP_PDF;
-	else
-		return -1;
-	return 0;
-}
-
 /* `path` with "-LEVEL" before its extension. */
 static char *level_path(const char *path, const char *level)
 {
@@ -1593,7 +1575,7 @@ static cairo_status_t map_write(void *closure, const unsigned char *data, unsign
 
 /* Draws pages for `levels` into `path` (PDF: all; others: one). */
 static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char *path,
-                  map_format fmt, const char *const *levels, int nlevels,
+                  cm_format fmt, const char *const *levels, int nlevels,
                   const cm_map_opts *opts, cairo_font_face_t *font)
 {
 	char *tmp = cm__out_temp(path);
@@ -1627,10 +1609,10 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 			cairo_destroy(p.cr);
 			cairo_surface_destroy(scratch);
 			if (!surf) {
-				if (fmt == MAP_PNG) {
+				if (fmt == CM_FORMAT_PNG) {
 					surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(p.pw * 2),
 					                                  (int)ceil(p.ph * 2));
-				} else if (fmt == MAP_SVG) {
+				} else if (fmt == CM_FORMAT_SVG) {
 					surf = cairo_svg_surface_create_for_stream(map_write, &out, p.pw, p.ph);
 				} else {
 					surf = cairo_pdf_surface_create_for_stream(map_write, &out, p.pw, p.ph);
@@ -1640,11 +1622,11 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 					                               page_title(&sc, opts));
 					cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "catchment");
 				}
-			} else if (fmt == MAP_PDF) {
+			} else if (fmt == CM_FORMAT_PDF) {
 				cairo_pdf_surface_set_size(surf, p.pw, p.ph);
 			}
 			p.cr = cairo_create(surf);
-			if (fmt == MAP_PNG)
+			if (fmt == CM_FORMAT_PNG)
 				cairo_scale(p.cr, 2, 2);
 			draw_page(&p, levels[i], page_title(&sc, opts), ctx);
 			cairo_show_page(p.cr);
@@ -1658,7 +1640,7 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 		scene_free(&sc);
 	}
 	if (surf) {
-		if (!rc && fmt == MAP_PNG)
+		if (!rc && fmt == CM_FORMAT_PNG)
 			st = cairo_surface_write_to_png_stream(surf, map_write, &out);
 		cairo_surface_finish(surf);
 		if (st == CAIRO_STATUS_SUCCESS)
@@ -1687,14 +1669,15 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	static const char *const all[] = {"primary", "junior"};
 	const char *levels[2];
 	cm__planfile src, base;
-	map_format fmt;
+	cm_format fmt; /* CM_FORMAT_PNG, _SVG or _PDF */
 	cairo_font_face_t *font = NULL;
 	int nlevels = 0, rc, i;
 
 	memset(&src, 0, sizeof src);
 	memset(&base, 0, sizeof base);
-	if (map_format_of(path, &fmt))
+	if ((i = cm_format_of(CM_OUTPUT_MAP, path, NULL)) < 0)
 		return cm__error(ctx, CM_EINPUT, _("%s: a map must end in .png, .svg or .pdf"), path);
+	fmt = (cm_format)i;
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = cm__planfile_open(ctx, &src, plan_path);
@@ -1717,7 +1700,7 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	if (!rc && !(font = cjk_font(ctx)))
 		rc = cm__error(ctx, CM_EIO, _("no font at all: install fonts-wqy-microhei"));
 	cm__progress(ctx, 0, "drawing maps");
-	if (!rc && (fmt == MAP_PDF || nlevels == 1)) {
+	if (!rc && (fmt == CM_FORMAT_PDF || nlevels == 1)) {
 		rc = render(ctx, &src, opts && opts->base ? &base : NULL, path, fmt, levels, nlevels, opts,
 		            font);
 	} else {

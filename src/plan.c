@@ -9,12 +9,18 @@
  * Primary is solved before junior; with `enforce_school_size`, a nine-year
  * school's junior seats are what its cap leaves after its primary pupils.
  *
+ * The plan borrows the dataset and the configuration it was solved from
+ * (libgit2's rule: an object borrows its owner, which must outlive it), so
+ * what is made from it later (its areas, the writer, the reports) needs
+ * nothing passed again.
+ *
  * The catchments as areas (geometry.c: the tessellation, parts, colours)
  * are not part of the solve: they are built once, on first use, by
- * cm_plan_build_areas or by an output that needs them (the writer, the
- * terminal summary, a scenario's previous plan: cm__plan_areas), so a
- * solve whose plan is only read in memory does no GEOS work.  They are a cache of the plan: the
- * same plan gives the same areas whenever they are built.
+ * cm_plan_build_areas, cm_plan_catchments or an output that needs them
+ * (the writer, the terminal summary, a scenario's previous plan:
+ * cm__plan_areas), so a solve whose plan is only read in memory does no
+ * GEOS work.  They are a cache of the plan: the same plan gives the same
+ * areas whenever they are built.
  */
 #include "model.h"
 
@@ -46,6 +52,8 @@ struct cm_plan {
 	cm_vec changes;                        /* cm_change, against last year's plan */
 	cm_vec change_ids;                     /* char *: the changes' previous school ids */
 	size_t n_schools, n_compounds;
+	const cm_dataset *ds;                  /* solved on it: borrowed, outlives the plan */
+	const cm_config *cfg;                  /* solved with it: borrowed, likewise */
 };
 
 const char *cm_seat_kind_name(cm_seat_kind k)
@@ -140,7 +148,7 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 				sum->max_distance_m = c->dist;
 			if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
 				sum->migrants_public += n;
-			if (cp->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding) {
+			if (cm__near_counts(cp, s)) {
 				near_all += n;
 				if (c->dist <= cfg->policy.near_radius_m[lv])
 					near_in += n;
@@ -405,6 +413,8 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 	cm__vec_init(&p->change_ids, sizeof(char *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
+	p->ds = ds;
+	p->cfg = cfg;
 	if (!(p->areas = calloc(1, sizeof *p->areas))) {
 		free(p);
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
@@ -537,7 +547,7 @@ static void geoms_free(cm_vec *v)
 	cm__vec_free(v);
 }
 
-int cm__plan_areas(cm_ctx *ctx, const cm_plan *p, const cm_dataset *ds)
+int cm__plan_areas(cm_ctx *ctx, const cm_plan *p)
 {
 	plan_areas *A = p->areas;
 	cm_vec catchments, geoms, zones;
@@ -547,20 +557,13 @@ int cm__plan_areas(cm_ctx *ctx, const cm_plan *p, const cm_dataset *ds)
 	pthread_mutex_lock(&A->lock);
 	if (A->built)
 		goto done;
-	if (ds->n_schools != p->n_schools || ds->n_compounds != p->n_compounds) {
-		rc = cm__error(ctx, CM_EINPUT,
-		               _("the plan was solved on other data (%zu schools and %zu compounds, "
-		                 "not %zu and %zu)"),
-		               p->n_schools, p->n_compounds, ds->n_schools, ds->n_compounds);
-		goto done;
-	}
 	/* Built aside and moved in whole, so a failure leaves the plan without
 	 * areas (a later call tries again), never with some. */
 	cm__vec_init(&catchments, sizeof(cm_catchment));
 	cm__vec_init(&geoms, sizeof(void *));
 	cm__vec_init(&zones, sizeof(void *));
 	t0 = now_seconds();
-	rc = cm__catchments_build(ctx, ds, p, p->home, &catchments, &geoms, &zones);
+	rc = cm__catchments_build(ctx, p->ds, p, p->home, &catchments, &geoms, &zones);
 	cm__log(ctx, CM_LOG_DEBUG, "catchment areas: %.2f s", now_seconds() - t0);
 	if (rc) {
 		cm__vec_free(&catchments);
@@ -577,9 +580,28 @@ done:
 	return rc;
 }
 
-int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan, const cm_dataset *ds)
+int cm__plan_areas_built(const cm_plan *p)
 {
-	return cm__plan_areas(ctx, plan, ds);
+	int built;
+	pthread_mutex_lock(&p->areas->lock);
+	built = p->areas->built;
+	pthread_mutex_unlock(&p->areas->lock);
+	return built;
+}
+
+int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan)
+{
+	return cm__plan_areas(ctx, plan);
+}
+
+const cm_dataset *cm_plan_dataset(const cm_plan *p)
+{
+	return p->ds;
+}
+
+const cm_config *cm_plan_config(const cm_plan *p)
+{
+	return p->cfg;
 }
 
 int cm__plan_wish(const cm_plan *p, cm_level level, size_t school)
@@ -641,10 +663,12 @@ size_t cm_plan_changes(const cm_plan *p, const cm_change **out)
 	return p->changes.len;
 }
 
-size_t cm_plan_catchments(const cm_plan *p, const cm_catchment **out)
+int cm_plan_catchments(cm_ctx *ctx, const cm_plan *p, const cm_catchment **out, size_t *n)
 {
-	*out = p->areas->catchments.data;
-	return p->areas->catchments.len;
+	int rc = cm__plan_areas(ctx, p);
+	*out = rc ? NULL : p->areas->catchments.data;
+	*n = rc ? 0 : p->areas->catchments.len;
+	return rc;
 }
 
 void *cm__plan_area(const cm_plan *p, size_t k)

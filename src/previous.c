@@ -121,12 +121,12 @@ static int colours_new(cm_previous *p, size_t n)
 	return 0;
 }
 
-/* The plan's catchment colours, by the school of `ds` with the same id. */
-static int colours_from_plan(cm_previous *p, const cm_plan *plan, const cm_dataset *plan_ds,
-                             const cm_dataset *ds, cm__id *sidx)
+/* The colours of a plan's catchments `c` (n of them, on `plan_ds`), by the
+ * school of `ds` with the same id. */
+static int colours_from_plan(cm_previous *p, const cm_catchment *c, size_t n,
+                             const cm_dataset *plan_ds, const cm_dataset *ds, cm__id *sidx)
 {
-	const cm_catchment *c;
-	size_t n = cm_plan_catchments(plan, &c), k;
+	size_t k;
 	if (colours_new(p, ds->n_schools))
 		return CM_ENOMEM;
 	for (k = 0; k < n; k++) {
@@ -268,9 +268,12 @@ static int set_school(cm_previous *p, const cm_dataset *ds, const cm__id *sidx, 
 
 /* ------------------------------------------------------------ from a plan */
 
-int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *plan_ds,
-                          const cm_dataset *ds, cm_previous **out)
+int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
+                          cm_previous **out)
 {
+	const cm_dataset *plan_ds = cm_plan_dataset(plan);
+	const cm_catchment *ct = NULL;
+	size_t nct = 0;
 	cm_previous *p = prev_new(ds->n_compounds);
 	cm__id *cidx = cm__ids_index(sizeof(cm_compound), ds->compounds, ds->n_compounds);
 	cm__id *sidx = cm__ids_index(sizeof(cm_school), ds->schools, ds->n_schools);
@@ -279,7 +282,7 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 	*out = NULL;
 	if (!p || !cidx || !sidx)
 		rc = CM_ENOMEM;
-	else if ((rc = cm__plan_areas(ctx, plan, plan_ds))) { /* the colours come from them */
+	else if ((rc = cm_plan_catchments(ctx, plan, &ct, &nct))) { /* the colours come from them */
 		free(cidx);
 		free(sidx);
 		cm_previous_free(p);
@@ -308,7 +311,7 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *pl
 				rc = CM_ENOMEM;
 		}
 	}
-	if (!rc && (index_pairs(p) || colours_from_plan(p, plan, plan_ds, ds, sidx)))
+	if (!rc && (index_pairs(p) || colours_from_plan(p, ct, nct, plan_ds, ds, sidx)))
 		rc = CM_ENOMEM;
 	free(cidx);
 	free(sidx);

@@ -85,8 +85,8 @@ static double ratio(long a, long b)
 	return b > 0 ? (double)a / (double)b : 0.0;
 }
 
-int cm_report_check(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                    const cm_check_report *rep, int max_per_kind)
+int cm_report_check(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
+                    const cm_check_report *rep, int max_per_kind, FILE *fp)
 {
 	int lv;
 	size_t notes = cm_dataset_count(ds, CM_NOTE);
@@ -214,17 +214,20 @@ static void print_seat_worth(FILE *fp, const cm_school_result *r)
 		        r->shadow_price);
 }
 
-int cm_report_plan(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset *ds,
-                   const cm_plan *plan)
+int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 {
+	const cm_config *cfg = cm_plan_config(plan);
+	const cm_dataset *ds = cm_plan_dataset(plan);
 	const cm_school *schools;
 	const cm_compound *compounds;
+	const cm_catchment *ct;
 	size_t ns = cm_dataset_schools(ds, &schools), nc = cm_dataset_compounds(ds, &compounds), i;
+	size_t nct;
 	int lv, rc, single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
 	const cm__pairs *pairs = NULL;
 	cm__pairs *own_pairs = NULL;
 
-	if ((rc = cm__plan_areas(ctx, plan, ds))) /* the split catchments */
+	if ((rc = cm_plan_catchments(ctx, plan, &ct, &nct))) /* the split catchments */
 		return rc;
 
 	fprintf(fp, _("Plan %s: %s assignment, working CRS %s\n"), cfg->name ? cfg->name : "",
@@ -379,21 +382,20 @@ int cm_report_plan(cm_ctx *ctx, FILE *fp, const cm_config *cfg, const cm_dataset
 			fprintf(fp, _("  Every pupil has a seat.\n"));
 		}
 		{
-			const cm_catchment *c;
-			size_t n = cm_plan_catchments(plan, &c), k, split = 0;
-			for (k = 0; k < n; k++)
-				split += c[k].level == (cm_level)lv && c[k].parts > 1;
+			size_t k, split = 0;
+			for (k = 0; k < nct; k++)
+				split += ct[k].level == (cm_level)lv && ct[k].parts > 1;
 			if (split)
 				fprintf(fp, _("  Split catchments (%zu: compounds in separate groups, see "
 				              "docs/output.md):\n"), split);
-			for (k = 0; k < n; k++) {
-				const cm_school *sc = &schools[c[k].school];
-				if (c[k].level != (cm_level)lv || c[k].parts <= 1)
+			for (k = 0; k < nct; k++) {
+				const cm_school *sc = &schools[ct[k].school];
+				if (ct[k].level != (cm_level)lv || ct[k].parts <= 1)
 					continue;
 				fprintf(fp, "    %-8s ", sc->id);
 				cm__print_padded(fp, sc->name, 24);
 				fprintf(fp, sc->boarding ? _(" %d parts (boarding school)\n") : _(" %d parts\n"),
-				        c[k].parts);
+				        ct[k].parts);
 			}
 		}
 		if (s->overfull)
@@ -463,9 +465,10 @@ static void md_cell(FILE *fp, const char *s)
 	}
 }
 
-int cm_report_ranges(cm_ctx *ctx, FILE *fp, int markdown, const cm_config *cfg,
-                     const cm_dataset *ds, const cm_plan *plan)
+int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 {
+	const cm_config *cfg = cm_plan_config(plan);
+	const cm_dataset *ds = cm_plan_dataset(plan);
 	const cm_school *schools;
 	const cm_compound *compounds;
 	const cm_assignment *a;
@@ -527,10 +530,10 @@ int cm_report_ranges(cm_ctx *ctx, FILE *fp, int markdown, const cm_config *cfg,
 
 /* ------------------------------------------------------------ scenarios */
 
-int cm__full_schools(const cm_plan *plan, const cm_dataset *ds, cm_level lv)
+int cm__full_schools(const cm_plan *plan, cm_level lv)
 {
 	const cm_school *s;
-	size_t n = cm_dataset_schools(ds, &s), i;
+	size_t n = cm_dataset_schools(cm_plan_dataset(plan), &s), i;
 	int full = 0;
 	for (i = 0; i < n; i++) {
 		const cm_school_result *r = cm_plan_school(plan, lv, i);
@@ -558,8 +561,9 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 {
 	const cm_compound *c, *bc;
 	const cm_school *s, *bs;
-	size_t nc = cm_dataset_compounds(r->ds, &c), ns = cm_dataset_schools(r->ds, &s), i, n = 0, k;
-	size_t nbc = cm_dataset_compounds(base->ds, &bc), nbs = cm_dataset_schools(base->ds, &bs);
+	const cm_dataset *ds = cm_plan_dataset(r->plan), *base_ds = cm_plan_dataset(base->plan);
+	size_t nc = cm_dataset_compounds(ds, &c), ns = cm_dataset_schools(ds, &s), i, n = 0, k;
+	size_t nbc = cm_dataset_compounds(base_ds, &bc), nbs = cm_dataset_schools(base_ds, &bs);
 	rise *list = malloc((nc > ns ? nc : ns) * sizeof *list + 1);
 	cm__id *cidx = cm__ids_index(sizeof *bc, bc, nbc), *sidx = cm__ids_index(sizeof *bs, bs, nbs);
 	if (!list || !cidx || !sidx) {
@@ -620,7 +624,7 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 	free(sidx);
 }
 
-int cm_report_scenarios(cm_ctx *ctx, FILE *fp, int csv, const cm_run *runs, size_t n)
+int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE *fp)
 {
 	size_t r;
 	int lv, wide = 16; /* the scenario column: its longest name, at least 16 */
@@ -673,7 +677,7 @@ int cm_report_scenarios(cm_ctx *ctx, FILE *fp, int csv, const cm_run *runs, size
 				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f\n",
 				        cm_level_name((cm_level)lv), s->pupils, s->placed,
 				        s->unplaced, s->mean_distance_m, s->max_distance_m, near, mig,
-				        s->overfull, cm__full_schools(runs[r].plan, runs[r].ds, (cm_level)lv),
+				        s->overfull, cm__full_schools(runs[r].plan, (cm_level)lv),
 				        moved, cmpds, s->solve_seconds);
 			} else {
 				cm__print_padded(fp, runs[r].name, wide);
@@ -683,7 +687,7 @@ int cm_report_scenarios(cm_ctx *ctx, FILE *fp, int csv, const cm_run *runs, size
 				        s->pupils, s->placed, s->unplaced, s->mean_distance_m / 1000,
 				        s->max_distance_m / 1000, pct(tn, sizeof tn, s->near_share),
 				        pct(tm, sizeof tm, s->migrant_public_share), s->overfull,
-				        cm__full_schools(runs[r].plan, runs[r].ds, (cm_level)lv), moved, cmpds,
+				        cm__full_schools(runs[r].plan, (cm_level)lv), moved, cmpds,
 				        s->solve_seconds);
 			}
 		}

@@ -177,8 +177,7 @@ int cm__table_close(cm__table *t, int ok)
 
 /* ------------------------------------------------------------ the tables */
 
-int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const cm_dataset *ds,
-                    const cm_plan *plan)
+int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 {
 	static const cm__tcol cols[] = {
 		{"level", "学段", 0},          {"school_id", "学校代码", 0},
@@ -187,6 +186,8 @@ int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const c
 		{"compound_name", "小区名称", 0}, {"local", "户籍学生", 1},
 		{"migrant", "随迁子女", 1},
 	};
+	const cm_config *cfg = cm_plan_config(plan);
+	const cm_dataset *ds = cm_plan_dataset(plan);
 	const cm_school *schools;
 	const cm_compound *compounds;
 	const cm_assignment *a;
@@ -199,7 +200,7 @@ int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const c
 		if ((rc = cm_output_open(ctx, path, &o)))
 			return rc;
 		/* a failed write is the commit's to report: it names the file */
-		if ((rc = cm_report_ranges(ctx, cm_output_stream(o), 1, cfg, ds, plan)) &&
+		if ((rc = cm_report_ranges(ctx, plan, 1, cm_output_stream(o))) &&
 		    rc != CM_EIO) {
 			cm_output_abort(o);
 			return rc;
@@ -245,8 +246,7 @@ int cm_ranges_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const c
 	return cm__table_close(t, !rc);
 }
 
-int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, const cm_run *runs,
-                       size_t n)
+int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *path)
 {
 	static const cm__tcol cols[] = {
 		{"scenario", "方案", 0},
@@ -264,6 +264,7 @@ int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, cons
 		{"moved_compounds", "变动小区", 1},
 		{"solve_seconds", "求解秒数", 1},
 	};
+	const cm_config *cfg = n ? cm_plan_config(runs[0].plan) : NULL; /* the base's */
 	cm__table *t;
 	size_t r;
 	int lv, rc;
@@ -289,7 +290,7 @@ int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, cons
 			if (s->migrant_public_share >= 0)
 				snprintf(v[6], 32, "%.4f", s->migrant_public_share);
 			snprintf(v[7], 32, "%d", s->overfull);
-			snprintf(v[8], 32, "%d", cm__full_schools(runs[r].plan, runs[r].ds, (cm_level)lv));
+			snprintf(v[8], 32, "%d", cm__full_schools(runs[r].plan, (cm_level)lv));
 			if (s->has_previous) {
 				snprintf(v[9], 32, "%ld", s->moved);
 				snprintf(v[10], 32, "%d", s->moved_compounds);
@@ -304,8 +305,8 @@ int cm_scenarios_write(cm_ctx *ctx, const char *path, const cm_config *cfg, cons
 	return cm__table_close(t, !rc);
 }
 
-int cm_comparison_write(cm_ctx *ctx, const char *path, const cm_config *cfg,
-                        const cm_comparison *c)
+int cm_comparison_write(cm_ctx *ctx, const cm_comparison *c, const cm_config *cfg,
+                        const char *path)
 {
 	static const cm__tcol cols[] = {
 		{"kind", "类别", 0},   {"level", "学段", 0}, {"id", "代码", 0},

@@ -22,7 +22,6 @@
 #include <ogr_srs_api.h>
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +32,11 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-typedef enum { FMT_GPKG, FMT_SHP, FMT_GEOJSON, FMT_CSV, FMT_PG } out_format;
+/* A plan's formats are cm_format_of's (CM_OUTPUT_PLAN), and PostGIS. */
+typedef enum {
+	FMT_GPKG = CM_FORMAT_GPKG, FMT_SHP = CM_FORMAT_SHP, FMT_GEOJSON = CM_FORMAT_GEOJSON,
+	FMT_CSV = CM_FORMAT_CSV, FMT_PG = CM_FORMAT_PDF + 1
+} out_format;
 
 typedef struct writer {
 	cm_ctx *ctx;
@@ -350,9 +353,12 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
 	const cm_catchment *c;
-	size_t n = cm_plan_catchments(plan, &c), k;
-	OGRLayerH lyr = make_plan_layer(w, CM__L_CATCHMENTS, -1, 0);
-	if (!lyr)
+	size_t n, k;
+	OGRLayerH lyr;
+	/* built by cm_plan_write: defensive, believed unreachable */
+	if (cm_plan_catchments(w->ctx, plan, &c, &n))
+		return -1;
+	if (!(lyr = make_plan_layer(w, CM__L_CATCHMENTS, -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
 		const cm_school_result *r = cm_plan_school(plan, c[k].level, c[k].school);
@@ -385,10 +391,13 @@ static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds
 static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 {
 	const cm_catchment *c;
-	size_t n = cm_plan_catchments(plan, &c), k;
+	size_t n, k;
 	OGRLayerH lyr;
 	if (ds->compound_polygons == 0)
 		return 0;
+	/* built by cm_plan_write: defensive, believed unreachable */
+	if (cm_plan_catchments(w->ctx, plan, &c, &n))
+		return -1;
 	if (!(lyr = make_plan_layer(w, CM__L_ZONES, -1, 0)))
 		return -1;
 	for (k = 0; k < n; k++) {
@@ -775,28 +784,17 @@ static int replaceable_gpkg(cm_ctx *ctx, const char *path)
 	                          "to replace it"), path);
 }
 
-/* The output format: [output] format, else the path's extension. */
-static int pick_format(cm_ctx *ctx, const cm_config *cfg, const char *path, out_format *out)
+/* The plan's format: `format` ([output] format, the export's), else the
+ * path's extension (cm_format_of). */
+static int pick_format(cm_ctx *ctx, const char *path, const char *format, out_format *out)
 {
-	static const char *const names[] = {"gpkg", "shp", "geojson", "csv"};
-	const char *dot = strrchr(path, '.'), *fmt = cfg->output.format;
-	int i;
-	if (dot && strchr(dot, '/'))
-		dot = NULL;
-	for (i = 0; i < 4; i++) {
-		if ((fmt && cm__streq_ci(fmt, names[i])) ||
-		    (!fmt && dot && cm__streq_ci(dot + 1, names[i]))) {
-			*out = (out_format)i;
-			return 0;
-		}
-	}
-	if (!fmt && dot && cm__streq_ci(dot, ".json")) {
-		*out = FMT_GEOJSON;
-		return 0;
-	}
-	return cm__error(ctx, CM_EINPUT,
-	                 _("%s: no output format: name one with --format or [output] format (gpkg, "
-	                 "shp, geojson, csv), or end the path in .gpkg"), path);
+	int f = cm_format_of(CM_OUTPUT_PLAN, path, format);
+	if (f < 0)
+		return cm__error(ctx, CM_EINPUT,
+		                 _("%s: no output format: name one with --format or [output] format "
+		                 "(gpkg, shp, geojson, csv), or end the path in .gpkg"), path);
+	*out = (out_format)f;
+	return 0;
 }
 
 /* 1 when `file` is inside the folder `dir` (at any depth). */
@@ -1101,20 +1099,21 @@ out:
 	return rc;
 }
 
-int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const cm_config *cfg,
-                  const char *path)
+int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 {
+	const cm_dataset *ds = cm_plan_dataset(plan);
+	const cm_config *cfg = cm_plan_config(plan);
 	writer w;
 	GDALDriverH drv;
 	char *tmp = NULL, *target = NULL;
 	int rc = 0, i, made = 1;
 	out_format fmt = FMT_GPKG;
 
-	if ((rc = cm__plan_areas(ctx, plan, ds)))
+	if ((rc = cm__plan_areas(ctx, plan)))
 		return rc;
 	if (cm__is_pg(path))
 		return write_pg(ctx, plan, ds, cfg, path);
-	if ((rc = pick_format(ctx, cfg, path, &fmt)))
+	if ((rc = pick_format(ctx, path, cfg->output.format, &fmt)))
 		return rc;
 	/* A GeoPackage is a file; the other formats are a folder of files, named
 	 * after the path without its extension. */
@@ -1269,24 +1268,16 @@ static int replaceable_xlsx(cm_ctx *ctx, const char *path)
 static int export_format(cm_ctx *ctx, const char *path, const char *format, int *xlsx,
                          out_format *out)
 {
-	const char *dot = strrchr(path, '.');
-	if (dot && strchr(dot, '/'))
-		dot = NULL;
-	*xlsx = format ? cm__streq_ci(format, "xlsx") : dot && cm__streq_ci(dot, ".xlsx");
+	int f = cm_format_of(CM_OUTPUT_EXPORT, path, format);
+	*xlsx = f == CM_FORMAT_XLSX;
 	if (*xlsx) {
 		*out = FMT_CSV; /* attribute tables, as CSV: no geometry */
 		return 0;
 	}
-	{
-		cm_config cfg;
-		memset(&cfg, 0, sizeof cfg);
-		cfg.output.format = (char *)(uintptr_t)format;
-		if (format && !cm__streq_ci(format, "gpkg") && !cm__streq_ci(format, "shp") &&
-		    !cm__streq_ci(format, "geojson") && !cm__streq_ci(format, "csv"))
-			return cm__error(ctx, CM_EINPUT, _("%s: no such format: gpkg, shp, geojson, csv or "
-			                 "xlsx"), format);
-		return pick_format(ctx, &cfg, path, out);
-	}
+	if (format && f < 0)
+		return cm__error(ctx, CM_EINPUT, _("%s: no such format: gpkg, shp, geojson, csv or "
+		                 "xlsx"), format);
+	return pick_format(ctx, path, format, out);
 }
 
 int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const char *format)

@@ -208,7 +208,7 @@ Test(check, report_text)
 	cm_ctx_new(&ctx);
 	cm_check(ctx, cfg, ds, &rep);
 	FILE *fp = open_memstream(&buf, &len);
-	cr_assert_eq(cm_report_check(ctx, fp, cfg, ds, &rep, 10), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_check(ctx, cfg, ds, &rep, 10, fp), 0, "%s", cm_ctx_last_error(ctx));
 	fclose(fp);
 	cr_assert(strstr(buf, "Verdict: the data cannot be solved"), "%s", buf);
 	cr_assert(strstr(buf, "duplicate-id"));
@@ -238,7 +238,7 @@ Test(check, report_text_in_chinese)
 	cm_ctx_new(&ctx);
 	cm_check(ctx, cfg, ds, &rep);
 	FILE *fp = open_memstream(&buf, &len);
-	cr_assert_eq(cm_report_check(ctx, fp, cfg, ds, &rep, 10), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_check(ctx, cfg, ds, &rep, 10, fp), 0, "%s", cm_ctx_last_error(ctx));
 	fclose(fp);
 	cr_assert(strstr(buf, "duplicate-id") &&
 	          strstr(buf, "图层 schools, 要素 1(代码 S1), 字段 id: 代码 S1 已被要素"), "%s", buf);
@@ -363,7 +363,7 @@ static char *plan_report(const tschool *s, int ns, const tcomp *c, int nc, const
 	cr_assert_eq(cm_ctx_new(&ctx), 0);
 	tiny_solve(&t, s, ns, c, nc, extra);
 	fp = open_memstream(&buf, &len);
-	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_plan(ctx, t.plan, fp), 0, "%s", cm_ctx_last_error(ctx));
 	fclose(fp);
 	tiny_free(&t);
 	cm_ctx_free(ctx);
@@ -467,16 +467,16 @@ Test(report, full_disk_is_an_error)
 	cr_assert_eq(cm_ctx_new(&ctx), 0);
 	tiny_solve(&t, s, 1, c, 1, NULL);
 	cr_assert_eq(cm_check(ctx, t.cfg, t.ds, &rep), 0);
-	runs[0] = (cm_run){"base", t.ds, t.plan};
-	runs[1] = (cm_run){"again", t.ds, t.plan};
+	runs[0] = (cm_run){"base", t.plan};
+	runs[1] = (cm_run){"again", t.plan};
 	for (k = 0; k < 5; k++) {
 		int rc;
 		fp = full_disk();
-		rc = k == 0   ? cm_report_check(ctx, fp, t.cfg, t.ds, &rep, 10)
-		     : k == 1 ? cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan)
-		     : k == 2 ? cm_report_ranges(ctx, fp, 1, t.cfg, t.ds, t.plan)
-		     : k == 3 ? cm_report_ranges(ctx, fp, 0, t.cfg, t.ds, t.plan)
-		              : cm_report_scenarios(ctx, fp, 0, runs, 2);
+		rc = k == 0   ? cm_report_check(ctx, t.cfg, t.ds, &rep, 10, fp)
+		     : k == 1 ? cm_report_plan(ctx, t.plan, fp)
+		     : k == 2 ? cm_report_ranges(ctx, t.plan, 1, fp)
+		     : k == 3 ? cm_report_ranges(ctx, t.plan, 0, fp)
+		              : cm_report_scenarios(ctx, runs, 2, 0, fp);
 		fclose(fp);
 		cr_assert_eq(rc, CM_EIO, "report %d returned %d", k, rc);
 		cr_assert(strstr(cm_ctx_last_error(ctx), "the report could not be written") &&
@@ -525,18 +525,18 @@ Test(report, through_a_callback)
 	cr_assert_eq(cm_ctx_new(&ctx), 0);
 	tiny_solve(&t, s, 1, c, 1, NULL);
 	fp = open_memstream(&buf, &len);
-	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_plan(ctx, t.plan, fp), 0, "%s", cm_ctx_last_error(ctx));
 	fclose(fp);
 
 	cr_assert_eq(cm_report_stream(ctx, sink_write, &good, &fp), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_plan(ctx, t.plan, fp), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert_eq(fclose(fp), 0);
 	cr_assert_geq(good.calls, 1);
 	cr_assert(good.text && strstr(good.text, "Shortfall: 20 pupils"), "%s", good.text);
 	cr_assert_str_eq(good.text, buf);
 
 	cr_assert_eq(cm_report_stream(ctx, sink_write, &bad, &fp), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_report_plan(ctx, fp, t.cfg, t.ds, t.plan), CM_EIO);
+	cr_assert_eq(cm_report_plan(ctx, t.plan, fp), CM_EIO);
 	fclose(fp);
 	cr_assert_geq(bad.calls, 1);
 	cr_assert(strstr(cm_ctx_last_error(ctx), "the report could not be written"), "%s",

@@ -435,14 +435,14 @@ Test(cli, ranges_for_offices)
 	tiny_solve(&t, s, 1, c, 2, "");
 	cr_assert_eq(cm_ctx_new(&ctx), 0);
 	cr_assert(asprintf(&path, "%s/r.xlsx", t.dir) > 0);
-	cr_assert_eq(cm_ranges_write(ctx, path, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_ranges_write(ctx, t.plan, path), 0, "%s", cm_ctx_last_error(ctx));
 	table_first_row(path, school, compound, header);
 	cr_assert_str_eq(header, "学校代码");
 	cr_assert_str_eq(school, "007");
 	cr_assert_str_eq(compound, "0012");
 	free(path);
 	cr_assert(asprintf(&path, "%s/r.csv", t.dir) > 0);
-	cr_assert_eq(cm_ranges_write(ctx, path, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_ranges_write(ctx, t.plan, path), 0, "%s", cm_ctx_last_error(ctx));
 	text = slurp(path, NULL);
 	cr_assert(text && !memcmp(text, "\xEF\xBB\xBF", 3), "no byte-order mark");
 	free(text);
@@ -453,7 +453,7 @@ Test(cli, ranges_for_offices)
 	/* the plain CSV, as before: no BOM, the engine's names */
 	t.cfg->output.csv_bom = 0;
 	t.cfg->output.headers = strdup("en");
-	cr_assert_eq(cm_ranges_write(ctx, path, t.cfg, t.ds, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_ranges_write(ctx, t.plan, path), 0, "%s", cm_ctx_last_error(ctx));
 	text = slurp(path, NULL);
 	cr_assert(text && !strncmp(text, "level,school_id,school_name,seats,enrolled,compound_id,", 55),
 	          "%s", text);
@@ -1043,7 +1043,7 @@ Test(cli, export_converts_without_solving)
 	tiny_solve(&t, s, 2, c, 4, "[output]\nname = export test\n");
 	cm_ctx_new(&ctx);
 	cr_assert(asprintf(&plan, "%s/p.gpkg", t.dir) > 0);
-	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, t.plan, plan), 0, "%s", cm_ctx_last_error(ctx));
 	for (int k = 0; k < 4; k++) {
 		cm_comparison *cmp = NULL;
 		const cm_compare_change *ch;

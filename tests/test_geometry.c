@@ -4,6 +4,7 @@
  * areas, the first output that needs them does. */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "../src/internal.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -22,9 +23,8 @@ static const cm_catchment *catchment_of(const tiny *t, cm_level lv, const char *
 	size_t n, k;
 	cm_ctx *ctx;
 	cr_assert_eq(cm_ctx_new(&ctx), 0);
-	cr_assert_eq(cm_plan_build_areas(ctx, t->plan, t->ds), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_catchments(ctx, t->plan, &c, &n), 0, "%s", cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
-	n = cm_plan_catchments(t->plan, &c);
 	cm_dataset_schools(t->ds, &s);
 	for (k = 0; k < n; k++)
 		if (c[k].level == lv && !strcmp(s[c[k].school].id, school_id))
@@ -160,7 +160,7 @@ Test(geometry, tessellation_tiles_the_boundary)
 	cm_ctx *ctx;
 	cm_ctx_new(&ctx);
 	cr_assert(asprintf(&plan_path, "%s/plan.gpkg", t.dir) > 0);
-	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, plan_path), 0, "%s",
+	cr_assert_eq(cm_plan_write(ctx, t.plan, plan_path), 0, "%s",
 	             cm_ctx_last_error(ctx));
 	GDALDatasetH g = GDALOpenEx(plan_path, GDAL_OF_VECTOR, NULL, NULL, NULL);
 	cr_assert(g);
@@ -265,17 +265,17 @@ Test(geometry, coincident_compounds_share_one_cell)
 }
 
 /* The solve builds no areas (no GEOS work for a plan read in memory);
- * cm_plan_build_areas builds them once, refusing another dataset; the
- * writer and cm_previous_from_plan build them on first use, and they are
- * the same whoever builds them. */
+ * cm_plan_build_areas builds them once, on the dataset the plan keeps; the
+ * catchments' accessor, the writer and cm_previous_from_plan build them on
+ * first use, and they are the same whoever builds them. */
 Test(geometry, areas_built_on_first_use)
 {
 	const tschool *s = split_s;
 	const tcomp *c = split_c;
 	const char *single = "[solve]\nassignment = single\n";
-	tiny t, u, v, other;
-	const cm_catchment *ct, *cu, *cv, *again;
-	size_t nt, nu, nv, k;
+	tiny t, u, v, w;
+	const cm_catchment *ct, *cu, *cv, *cw, *again;
+	size_t nt, nu, nv, nw, n, k;
 	char *path;
 	cm_ctx *ctx;
 	cm_previous *prev = NULL;
@@ -283,39 +283,47 @@ Test(geometry, areas_built_on_first_use)
 	tiny_solve(&t, s, 3, c, 4, single);
 	tiny_solve(&u, s, 3, c, 4, single);
 	tiny_solve(&v, s, 3, c, 4, single);
-	tiny_solve(&other, s, 3, c, 3, single);
-	cr_assert_eq(cm_plan_catchments(t.plan, &ct), 0, "the solve built catchments");
+	tiny_solve(&w, s, 3, c, 4, single);
+	cr_assert_eq(cm_plan_dataset(t.plan), t.ds, "the plan keeps its dataset");
+	cr_assert_eq(cm_plan_config(t.plan), t.cfg, "the plan keeps its configuration");
+	cr_assert(!cm__plan_areas_built(t.plan), "the solve built catchments");
 
-	cr_assert_eq(cm_plan_build_areas(ctx, t.plan, other.ds), CM_EINPUT);
-	cr_assert(strstr(cm_ctx_last_error(ctx), "other data"), "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_catchments(t.plan, &ct), 0);
-	cr_assert_eq(cm_plan_build_areas(ctx, t.plan, t.ds), 0, "%s", cm_ctx_last_error(ctx));
-	nt = cm_plan_catchments(t.plan, &ct);
+	cr_assert_eq(cm_plan_build_areas(ctx, t.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(cm__plan_areas_built(t.plan));
+	cr_assert_eq(cm_plan_catchments(ctx, t.plan, &ct, &nt), 0);
 	cr_assert_eq(nt, 3);
-	cr_assert_eq(cm_plan_build_areas(ctx, t.plan, t.ds), 0);
-	cr_assert_eq(cm_plan_catchments(t.plan, &again), nt);
+	cr_assert_eq(cm_plan_build_areas(ctx, t.plan), 0);
+	cr_assert_eq(cm_plan_catchments(ctx, t.plan, &again, &n), 0);
+	cr_assert_eq(n, nt);
 	cr_assert_eq(again, ct, "built twice");
 
 	cr_assert(asprintf(&path, "%s/plan.gpkg", u.dir) > 0);
-	cr_assert_eq(cm_plan_write(ctx, u.plan, u.ds, u.cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, u.plan, path), 0, "%s", cm_ctx_last_error(ctx));
 	free(path);
-	nu = cm_plan_catchments(u.plan, &cu);
-	cr_assert_eq(cm_previous_from_plan(ctx, v.plan, v.ds, v.ds, &prev), 0, "%s",
+	cr_assert(cm__plan_areas_built(u.plan), "the writer built none");
+	cr_assert_eq(cm_plan_catchments(ctx, u.plan, &cu, &nu), 0);
+	cr_assert_eq(cm_previous_from_plan(ctx, v.plan, v.ds, &prev), 0, "%s",
 	             cm_ctx_last_error(ctx));
 	cm_previous_free(prev);
-	nv = cm_plan_catchments(v.plan, &cv);
+	cr_assert(cm__plan_areas_built(v.plan), "cm_previous_from_plan built none");
+	cr_assert_eq(cm_plan_catchments(ctx, v.plan, &cv, &nv), 0);
+	cr_assert(!cm__plan_areas_built(w.plan));
+	cr_assert_eq(cm_plan_catchments(ctx, w.plan, &cw, &nw), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert_eq(nu, nt, "the writer built %zu catchments", nu);
 	cr_assert_eq(nv, nt, "cm_previous_from_plan built %zu catchments", nv);
+	cr_assert_eq(nw, nt, "cm_plan_catchments built %zu catchments", nw);
 	for (k = 0; k < nt; k++) {
 		cr_assert_eq(cu[k].school, ct[k].school);
 		cr_assert_eq(cu[k].parts, ct[k].parts);
 		cr_assert_eq(cu[k].colour, ct[k].colour);
 		cr_assert_eq(cv[k].school, ct[k].school);
 		cr_assert_eq(cv[k].colour, ct[k].colour);
+		cr_assert_eq(cw[k].school, ct[k].school);
+		cr_assert_eq(cw[k].colour, ct[k].colour);
 	}
 	tiny_free(&t);
 	tiny_free(&u);
 	tiny_free(&v);
-	tiny_free(&other);
+	tiny_free(&w);
 	cm_ctx_free(ctx);
 }

@@ -32,7 +32,7 @@ static char *small_plan(tiny *t, const char *fmt)
 	tiny_solve(t, s, 4, c, 6, "[solve]\nassignment = split\n[output]\nname = 测试县 map test\n");
 	cm_ctx_new(&ctx);
 	cr_assert(asprintf(&path, "%s/plan.%s", t->dir, fmt) > 0);
-	cr_assert_eq(cm_plan_write(ctx, t->plan, t->ds, t->cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, t->plan, path), 0, "%s", cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
 	return path;
 }
@@ -216,7 +216,7 @@ static char *plan_without(tiny *t, const char *drop, const char *extra, const ch
 	tiny_solve(t, s, ns, c, 6, extra);
 	cm_ctx_new(&ctx);
 	cr_assert(asprintf(&path, "%s/%s.gpkg", t->dir, name) > 0);
-	cr_assert_eq(cm_plan_write(ctx, t->plan, t->ds, t->cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, t->plan, path), 0, "%s", cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
 	return path;
 }

@@ -68,7 +68,7 @@ static char *write_plan(const fx *f, const char *name, const char *fmt)
 	cm_ctx *ctx;
 	cm_ctx_new(&ctx);
 	cr_assert(asprintf(&path, "%s/%s.%s", f->dir, name, fmt) > 0);
-	cr_assert_eq(cm_plan_write(ctx, f->plan, f->ds, f->cfg, path), 0, "%s",
+	cr_assert_eq(cm_plan_write(ctx, f->plan, path), 0, "%s",
 	             cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
 	if (!strcmp(fmt, "gpkg"))
@@ -477,12 +477,12 @@ Test(planread, zones_boundary_and_changes_read)
 	GDALDatasetH g;
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_solve(ctx, cfg, ds, &base), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_write(ctx, base, ds, cfg, p_base), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, base, p_base), 0, "%s", cm_ctx_last_error(ctx));
 	cfg->previous.path = strdup(p_base);
 	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert_eq(cm_solve_from(ctx, cfg, ds, prev, &redraw), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_write(ctx, redraw, ds, cfg, p_redraw), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_write(ctx, redraw, ds, cfg, p_json), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, redraw, p_redraw), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, redraw, p_json), 0, "%s", cm_ctx_last_error(ctx));
 	g = GDALOpenEx(p_redraw, GDAL_OF_VECTOR, NULL, NULL, NULL);
 	cr_assert(g && GDALDatasetGetLayerByName(g, "zones") && GDALDatasetGetLayerByName(g, "changes"),
 	          "the redraw has zones and changes layers");
@@ -1006,7 +1006,7 @@ Test(planread, fields_empty_everywhere_read)
 		cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
 		cm_ctx_new(&ctx);
 		cr_assert(asprintf(&plan, "%s/empty.%s", t.dir, fmts[k]) > 0);
-		cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, plan), 0, "%s: %s", fmts[k],
+		cr_assert_eq(cm_plan_write(ctx, t.plan, plan), 0, "%s: %s", fmts[k],
 		             cm_ctx_last_error(ctx));
 		if (strcmp(fmts[k], "gpkg"))
 			plan[strlen(plan) - strlen(fmts[k]) - 1] = '\0'; /* a folder */
@@ -1122,4 +1122,39 @@ Test(schema, enums_name_the_rows)
 	}
 	cr_assert_eq(cm__level_of("Primary"), -1);
 	cr_assert_eq(cm__level_of(""), -1);
+}
+
+/* One format check (cm_format_of) for the plan writer, the export, the
+ * maps and the CLI's options: a name given wins over the extension, any
+ * case; .json is GeoJSON; a dot in a folder's name is no extension; each
+ * kind has its own formats. */
+Test(schema, one_format_check)
+{
+	static const struct {
+		cm_output_kind kind;
+		const char *path, *format;
+		int want;
+	} cases[] = {
+		{CM_OUTPUT_PLAN, "out/plan.gpkg", NULL, CM_FORMAT_GPKG},
+		{CM_OUTPUT_PLAN, "out/plan.GPKG", NULL, CM_FORMAT_GPKG},
+		{CM_OUTPUT_PLAN, "plan.json", NULL, CM_FORMAT_GEOJSON},
+		{CM_OUTPUT_PLAN, "plan.csv", "shp", CM_FORMAT_SHP},
+		{CM_OUTPUT_PLAN, NULL, "CSV", CM_FORMAT_CSV},
+		{CM_OUTPUT_PLAN, "plan.xlsx", NULL, -1},
+		{CM_OUTPUT_PLAN, "v1.2/plan", NULL, -1},
+		{CM_OUTPUT_PLAN, NULL, "json", -1},
+		{CM_OUTPUT_PLAN, NULL, NULL, -1},
+		{CM_OUTPUT_EXPORT, "plan.xlsx", NULL, CM_FORMAT_XLSX},
+		{CM_OUTPUT_EXPORT, "x", "geojson", CM_FORMAT_GEOJSON},
+		{CM_OUTPUT_EXPORT, "x.png", NULL, -1},
+		{CM_OUTPUT_MAP, "map.PNG", NULL, CM_FORMAT_PNG},
+		{CM_OUTPUT_MAP, "maps/a.svg", NULL, CM_FORMAT_SVG},
+		{CM_OUTPUT_MAP, "a.pdf", NULL, CM_FORMAT_PDF},
+		{CM_OUTPUT_MAP, "a.gpkg", NULL, -1},
+		{CM_OUTPUT_MAP, "a.png/b", NULL, -1},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+		cr_assert_eq(cm_format_of(cases[k].kind, cases[k].path, cases[k].format), cases[k].want,
+		             "case %zu: %s, %s", k, cases[k].path ? cases[k].path : "(null)",
+		             cases[k].format ? cases[k].format : "(null)");
 }

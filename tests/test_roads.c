@@ -700,7 +700,7 @@ static void write_and_open(const tiny *t, const char *name, cm__planfile *pf)
 	cm_ctx *ctx;
 	char *path = cm__sprintf("%s/%s", t->dir, name);
 	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_plan_write(ctx, t->plan, t->ds, t->cfg, path), 0, "%s",
+	cr_assert_eq(cm_plan_write(ctx, t->plan, path), 0, "%s",
 	             cm_ctx_last_error(ctx));
 	cr_assert_eq(cm__planfile_open(ctx, pf, path), 0, "%s: %s", name, cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
@@ -889,7 +889,7 @@ Test(plan, a_plan_on_roads_carries_them_and_its_map_draws_them)
 	 * junior level's fields, which GeoJSON leaves out when all empty) */
 	cm_ctx_new(&ctx);
 	plan = cm__sprintf("%s/j.geojson", t.dir);
-	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, t.plan, plan), 0, "%s", cm_ctx_last_error(ctx));
 	free(plan);
 	plan = cm__sprintf("%s/j/roads.geojson", t.dir);
 	GDALAllRegister();

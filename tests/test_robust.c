@@ -27,7 +27,7 @@ static int load_and_check(const char *schools, const char *compounds, const char
 	if (rc == 0) {
 		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
 		FILE *null = fopen("/dev/null", "w");
-		cr_assert_eq(cm_report_check(ctx, null, cfg, ds, &rep, 3), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_eq(cm_report_check(ctx, cfg, ds, &rep, 3, null), 0, "%s", cm_ctx_last_error(ctx));
 		fclose(null);
 	} else {
 		cr_assert(strlen(cm_ctx_last_error(ctx)) > 10, "an error needs a message");

@@ -876,8 +876,8 @@ Test(output, geopackage_contract_and_determinism)
 	cm_ctx_new(&ctx);
 	cr_assert(asprintf(&p1, "%s/plan1.gpkg", t.dir) > 0);
 	cr_assert(asprintf(&p2, "%s/plan2.gpkg", t.dir) > 0);
-	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, p1), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, p2), 0);
+	cr_assert_eq(cm_plan_write(ctx, t.plan, p1), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, t.plan, p2), 0);
 	b1 = slurp(p1, &l1);
 	b2 = slurp(p2, &l2);
 	cr_assert(l1 == l2 && !memcmp(b1, b2, l1), "the same plan written twice differs");
@@ -885,7 +885,7 @@ Test(output, geopackage_contract_and_determinism)
 	char *input;
 	cr_assert(asprintf(&input, "%s/s.geojson", t.dir) > 0);
 	t.cfg->output.format = strdup("gpkg");
-	cr_assert_eq(cm_plan_write(ctx, t.plan, t.ds, t.cfg, input), CM_EINPUT);
+	cr_assert_eq(cm_plan_write(ctx, t.plan, input), CM_EINPUT);
 	cr_assert(strstr(cm_ctx_last_error(ctx), "input"));
 
 	/* layers and fields: the contract of issue 3 */
@@ -947,7 +947,7 @@ Test(output, catchments_cover_the_placed_compounds)
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_solve(ctx, cfg, ds, &plan), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert(asprintf(&path, "%s/plan.gpkg", dir) > 0);
-	cr_assert_eq(cm_plan_write(ctx, plan, ds, cfg, path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, plan, path), 0, "%s", cm_ctx_last_error(ctx));
 
 	GDALDatasetH g = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
 	cr_assert(g);
@@ -1123,7 +1123,7 @@ Test(redraw, unchanged_data_moves_nobody)
 			const cm_change *ch;
 			tiny_solve(&t, s, 4, c, 8, modes[m]);
 			cm_ctx_new(&ctx);
-			cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, t.ds, &prev), 0);
+			cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, &prev), 0);
 			t.cfg->solve.stability_weight = 100000;
 			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &again), 0, "%s",
 			             cm_ctx_last_error(ctx));
@@ -1319,7 +1319,7 @@ Test(redraw, network_matches_glpk_with_stability)
 			           solver ? "[solve]\nassignment = split\nsolver = glpk\n"
 			                  : "[solve]\nassignment = split\nsolver = network\n");
 			cm_ctx_new(&ctx);
-			cr_assert_eq(cm_previous_from_plan(ctx, last.plan, last.ds, t.ds, &prev), 0);
+			cr_assert_eq(cm_previous_from_plan(ctx, last.plan, t.ds, &prev), 0);
 			t.cfg->solve.stability_weight = 700;
 			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
 			const cm_level_summary *sum = cm_plan_summary(p, CM_PRIMARY);
@@ -1399,7 +1399,7 @@ Test(ranges, hostile_names_are_escaped)
 	cr_assert_eq(cm_ctx_new(&ctx), 0);
 	tiny_solve(&t, s, 1, c, 2, NULL);
 	fp = open_memstream(&md, &len);
-	cr_assert_eq(cm_report_ranges(ctx, fp, 1, t.cfg, t.ds, t.plan), 0);
+	cr_assert_eq(cm_report_ranges(ctx, t.plan, 1, fp), 0);
 	fclose(fp);
 	for (line = md; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		cr_assert(strncmp(line, "# forged", 8) && strncmp(line, "## forged", 9), "%s", md);
@@ -1408,7 +1408,7 @@ Test(ranges, hostile_names_are_escaped)
 	cr_assert_eq(headings, 3, "title, level, school; got %d:\n%s", headings, md);
 	cr_assert(strstr(md, "C\\|2 # forged"), "%s", md);
 	fp = open_memstream(&csv, &len);
-	cr_assert_eq(cm_report_ranges(ctx, fp, 0, t.cfg, t.ds, t.plan), 0);
+	cr_assert_eq(cm_report_ranges(ctx, t.plan, 0, fp), 0);
 	fclose(fp);
 	cr_assert(strstr(csv, "\"'=HYPERLINK(\"\"x\"\")\""), "%s", csv);
 	cr_assert_null(strstr(csv, ",=HYPERLINK"), "%s", csv);

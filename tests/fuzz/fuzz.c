@@ -215,11 +215,11 @@ cm_dataset *fz_check(cm_ctx *ctx, const cm_config *cfg, int solve)
 		return NULL;
 	if (!fz_ok(ctx, cm_check(ctx, cfg, ds, &rep), "check"))
 		return ds;
-	fz_ok(ctx, cm_report_check(ctx, devnull, cfg, ds, &rep, 0), "report");
+	fz_ok(ctx, cm_report_check(ctx, cfg, ds, &rep, 0, devnull), "report");
 	if (solve && rep.solvable && fz_ok(ctx, cm_solve(ctx, cfg, ds, &plan), "solve")) {
-		fz_ok(ctx, cm_report_plan(ctx, devnull, cfg, ds, plan), "summary");
-		fz_ok(ctx, cm_report_ranges(ctx, devnull, 1, cfg, ds, plan), "ranges");
-		fz_ok(ctx, cm_report_ranges(ctx, devnull, 0, cfg, ds, plan), "ranges");
+		fz_ok(ctx, cm_report_plan(ctx, plan, devnull), "summary");
+		fz_ok(ctx, cm_report_ranges(ctx, plan, 1, devnull), "ranges");
+		fz_ok(ctx, cm_report_ranges(ctx, plan, 0, devnull), "ranges");
 	}
 	cm_plan_free(plan);
 	return ds;

@@ -40,7 +40,7 @@ static void setup(cm_ctx *ctx)
 		abort();
 	cfg = fz_config(ctx, "schools.csv", "compounds.geojson", "[output]\nformat = geojson\n");
 	if (cm_dataset_load(ctx, cfg, &fixed_ds) || cm_solve(ctx, cfg, fixed_ds, &plan) ||
-	    cm_plan_write(ctx, plan, fixed_ds, cfg, fixed_dir)) {
+	    cm_plan_write(ctx, plan, fixed_dir)) {
 		fprintf(stderr, "fuzz: the fixed plan: %s\n", cm_ctx_last_error(ctx));
 		abort();
 	}
@@ -123,8 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unpack(data, size);
 
 	if (fz_ok(ctx, cm_compare_plans(ctx, plan_dir, fixed_dir, &cmp), "compare")) {
-		fz_ok(ctx, cm_report_comparison(ctx, fz_devnull(), 0, cmp), "report");
-		fz_ok(ctx, cm_report_comparison(ctx, fz_devnull(), 1, cmp), "report");
+		fz_ok(ctx, cm_report_comparison(ctx, cmp, 0, fz_devnull()), "report");
+		fz_ok(ctx, cm_report_comparison(ctx, cmp, 1, fz_devnull()), "report");
 	}
 	cm_comparison_free(cmp);
 	for (i = 0; i < 2; i++) {
@@ -132,7 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cm_plan *plan = NULL;
 		if (fz_ok(ctx, cm_previous_load(ctx, prev_cfg[i], fixed_ds, &prev), "previous") &&
 		    fz_ok(ctx, cm_solve_from(ctx, prev_cfg[i], fixed_ds, prev, &plan), "solve"))
-			fz_ok(ctx, cm_report_plan(ctx, fz_devnull(), prev_cfg[i], fixed_ds, plan), "summary");
+			fz_ok(ctx, cm_report_plan(ctx, plan, fz_devnull()), "summary");
 		cm_plan_free(plan);
 		cm_previous_free(prev);
 	}

@@ -4,8 +4,10 @@
 Loads libcatchment.so, parses a scenario, loads, checks and solves the tiny
 fixture (tests/data/schools.geojson and compounds.geojson), and holds the
 figures that come back to the fixture's own totals, read with the json
-module, and has the terminal summary handed to a Python callback.  It also
-checks what the library exports: every function catchment.h marks CM_EXTERN,
+module, and has the terminal summary handed to a Python callback; the plan
+keeps the dataset and configuration it was solved from (cm_plan_dataset,
+cm_plan_config) and builds its catchments when they are first asked for
+(cm_plan_catchments).  It also checks what the library exports: every function catchment.h marks CM_EXTERN,
 and none of the cm__ names the modules share.  Python's standard library
 only: the start of bindings for QGIS users (issue 15).
 
@@ -148,7 +150,10 @@ def bind(lib):
                                 [p, ctypes.POINTER(ctypes.POINTER(Assignment))]),
         "cm_level_name": (ctypes.c_char_p, [c_enum]),
         "cm_report_stream": (ctypes.c_int, [p, WRITE_FN, p, pp]),
-        "cm_report_plan": (ctypes.c_int, [p, p, p, p, p]),
+        "cm_report_plan": (ctypes.c_int, [p, p, p]),
+        "cm_plan_dataset": (p, [p]),
+        "cm_plan_config": (p, [p]),
+        "cm_plan_catchments": (ctypes.c_int, [p, p, pp, ctypes.POINTER(ctypes.c_size_t)]),
     }
     for name, (res, args) in sigs.items():
         f = getattr(lib, name)
@@ -314,12 +319,21 @@ def main():
     rc = lib.cm_report_stream(ctx, take_fn, None, ctypes.byref(stream))
     expect(rc == 0 and stream.value, "cm_report_stream: %s" % lib.cm_ctx_last_error(ctx).decode())
     if rc == 0:
-        rc = lib.cm_report_plan(ctx, stream, cfg, ds, plan)
+        rc = lib.cm_report_plan(ctx, plan, stream)
         expect(rc == 0, "cm_report_plan: %s" % lib.cm_ctx_last_error(ctx).decode())
         expect(libc.fclose(stream) == 0, "fclose of the report's stream")
         summary = b"".join(pieces).decode()
         expect(summary.startswith("Plan ") and "primary" in summary and "junior" in summary,
                "the summary through the callback: %r" % summary[:200])
+
+    # The plan keeps what it was solved from; its catchments are built on
+    # first use.
+    expect(lib.cm_plan_dataset(plan) == ds.value and lib.cm_plan_config(plan) == cfg.value,
+           "cm_plan_dataset and cm_plan_config give the solve's")
+    catchments, n_catchments = ctypes.c_void_p(), ctypes.c_size_t()
+    rc = lib.cm_plan_catchments(ctx, plan, ctypes.byref(catchments), ctypes.byref(n_catchments))
+    expect(rc == 0 and n_catchments.value > 0 and catchments.value,
+           "cm_plan_catchments: %d, %d catchments" % (rc, n_catchments.value))
 
     lib.cm_plan_free(plan)
     lib.cm_dataset_free(ds)
