@@ -364,7 +364,7 @@ int cm__serves(const cm_school *s, cm_level level, int group);
  * share (docs/model.md): urban and town pupils at a non-boarding public
  * school (2017 办法: boarding schools excluded).  The one statement of the
  * rule, for the plan's figure (plan.c) and the model's near-school row
- * (model.c, whose own copy, near_counts, is to give way to it). */
+ * (model.c). */
 int cm__near_counts(const cm_compound *c, const cm_school *s);
 /* Of compound `c`'s pupils of `level`, those with no school that serves them
  * within reach (cm__reach, by cm__pair_distance with `pairs`): they can have

@@ -55,13 +55,6 @@ static int add_coef(cm_model *m, int row, int col, double v)
 	return 0;
 }
 
-/* Pupils at non-boarding public schools from urban and town compounds count
- * for the near-school share (2017 办法: boarding schools excluded). */
-static int near_counts(const cm_compound *c, const cm_school *s)
-{
-	return c->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding;
-}
-
 /* Compounds in Z-order (Morton) of their points: rows and columns of
  * neighbouring compounds sit together, which keeps a network solver's
  * memory accesses local (the same model, numbered differently). */
@@ -287,7 +280,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 					if (g == CM_MIGRANT)
 						CHECK(add_coef(m, m->quota_row, x, 1));
-					if (near_row >= 0 && near_counts(c, s) && (d > radius || share < 1))
+					if (near_row >= 0 && cm__near_counts(c, s) && (d > radius || share < 1))
 						CHECK(add_coef(m, near_row, x, (d <= radius ? 1.0 : 0.0) - share));
 					if (z >= 0) {
 						int link;
