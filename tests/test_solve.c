@@ -397,6 +397,21 @@ static void tight_instance(unsigned *seed, tschool *s, int ns, char (*sid)[16], 
 	}
 }
 
+/* One round of the gap and bound tests: a tight instance (3 schools, 6
+ * compounds, `seed` advances), its brute-force optimum into *bu, *bm, and
+ * the engine's plan in *t with `solve` (a [solve] line) within 2.5 km. */
+static void tight_round(unsigned *seed, const char *solve, tiny *t, long *bu, double *bm)
+{
+	tschool s[3];
+	tcomp c[6];
+	char sid[3][16], cid[6][16], extra[200];
+	tight_instance(seed, s, 3, sid, c, 6, cid);
+	brute_single(s, 3, c, 6, 2500, bu, bm);
+	snprintf(extra, sizeof extra, "[policy]\nmax_distance_primary_m = 2500\n[solve]\n%s\n",
+	         solve);
+	tiny_solve(t, s, 3, c, 6, extra);
+}
+
 /* The search is exact: the plan has the brute-force optimum's unplaced
  * pupils and, within a millimetre per pupil (the network counts whole
  * millimetres), its value; it says it is proven, with no gap. */
@@ -462,17 +477,10 @@ Test(brute, claims_with_a_gap_hold)
 	unsigned seed = 11;
 	int claimed = 0, early = 0;
 	for (int round = 0; round < 40; round++) {
-		tschool s[3];
-		tcomp c[6];
-		char sid[3][16], cid[6][16];
-		int ns = 3, nc = 6;
-		tight_instance(&seed, s, ns, sid, c, nc, cid);
 		long bu;
 		double bm;
-		brute_single(s, ns, c, nc, 2500, &bu, &bm);
 		tiny t;
-		tiny_solve(&t, s, ns, c, nc,
-		           "[policy]\nmax_distance_primary_m = 2500\n[solve]\nmip_gap = 0.3\n");
+		tight_round(&seed, "mip_gap = 0.3", &t, &bu, &bm);
 		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
 		double tol = 1e-3 * (double)sum->pupils + 1e-6, v = sum->pupil_metres;
 		cr_assert_eq(sum->unplaced, bu, "round %d", round);
@@ -1521,17 +1529,10 @@ Test(brute, whole_compound_bound_never_above_the_optimum)
 	unsigned seed = 11;
 	int above = 0;
 	for (int round = 0; round < 60; round++) {
-		tschool s[3];
-		tcomp c[6];
-		char sid[3][16], cid[6][16];
-		int ns = 3, nc = 6;
-		tight_instance(&seed, s, ns, sid, c, nc, cid);
 		long bu;
 		double bm;
-		brute_single(s, ns, c, nc, 2500, &bu, &bm);
 		tiny t;
-		tiny_solve(&t, s, ns, c, nc,
-		           "[policy]\nmax_distance_primary_m = 2500\n[solve]\nnode_limit = 2\n");
+		tight_round(&seed, "node_limit = 2", &t, &bu, &bm);
 		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
 		double tol = 1e-3 * (double)sum->pupils + 1e-6;
 		assert_single_school(&t, round);
