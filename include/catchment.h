@@ -215,8 +215,8 @@ typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assign_mode;
  * network: the network simplex (an error with a side row). */
 typedef enum { CM_SOLVER_AUTO = 0, CM_SOLVER_GLPK = 1, CM_SOLVER_NETWORK = 2 } cm_solver;
 
-/* [solve] */
-typedef struct cm_solve_opts {
+/* [solve]: the solve's keys in the configuration */
+typedef struct cm_solve_config {
 	cm_assign_mode assignment; /* single (单校划片) or split (多校划片) */
 	double mip_gap;           /* single mode: stop when the plan is within this of the bound
 	                             (relative pupil-metres); 0: prove it optimal */
@@ -226,7 +226,7 @@ typedef struct cm_solve_opts {
 	cm_solver solver;         /* auto */
 	double stability_weight;  /* pupil-metres per pupil who leaves last year's school: 0 */
 	long max_moved_pupils;    /* at most this many leave it; -1: no limit */
-} cm_solve_opts;
+} cm_solve_config;
 
 /* [output] */
 typedef struct cm_output_opts {
@@ -291,7 +291,7 @@ typedef struct cm_config {
 	int repair_geometry;             /* 1: make invalid polygons valid */
 	cm_value_map values;
 	cm_policy policy;
-	cm_solve_opts solve;
+	cm_solve_config solve;
 	cm_output_opts output;
 	cm_scenario *scenarios;          /* [scenario NAME] sections, in file order */
 	size_t n_scenarios;
