@@ -945,7 +945,7 @@ Test(output, catchments_cover_the_placed_compounds)
 	cm_plan *plan;
 	cm_dataset *ds = load_ok(ini, ".", &cfg);
 	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_solve(ctx, cfg, ds, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &plan), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert(asprintf(&path, "%s/plan.gpkg", dir) > 0);
 	cr_assert_eq(cm_plan_write(ctx, plan, path), 0, "%s", cm_ctx_last_error(ctx));
 
@@ -1125,7 +1125,7 @@ Test(redraw, unchanged_data_moves_nobody)
 			cm_ctx_new(&ctx);
 			cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, &prev), 0);
 			t.cfg->solve.stability_weight = 100000;
-			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &again), 0, "%s",
+			cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &again), 0, "%s",
 			             cm_ctx_last_error(ctx));
 			const cm_level_summary *a = cm_plan_summary(t.plan, CM_PRIMARY);
 			const cm_level_summary *b = cm_plan_summary(again, CM_PRIMARY);
@@ -1183,7 +1183,7 @@ Test(redraw, stability_against_brute_force)
 		t.cfg->previous.path = path;
 		t.cfg->solve.stability_weight = w;
 		cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
-		cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
 		brute_single_prev(s, 3, c, nc, 2500, prev_of, w, &bu, &bm);
 		const cm_level_summary *sum = cm_plan_summary(p, CM_PRIMARY);
 		double value = sum->pupil_metres + w * (double)sum->moved;
@@ -1230,11 +1230,11 @@ Test(redraw, max_moved_pupils_caps_the_moves)
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
 	t.cfg->solve.stability_weight = 1;
-	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &free_plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &free_plan), 0, "%s", cm_ctx_last_error(ctx));
 	long moved = cm_plan_summary(free_plan, CM_PRIMARY)->moved;
 	cr_assert_gt(moved, 20, "the far schools should lose pupils (moved %ld)", moved);
 	t.cfg->solve.max_moved_pupils = moved / 3;
-	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &capped), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &capped), 0, "%s", cm_ctx_last_error(ctx));
 	const cm_level_summary *a = cm_plan_summary(free_plan, CM_PRIMARY);
 	const cm_level_summary *b = cm_plan_summary(capped, CM_PRIMARY);
 	cr_assert_eq(b->moved, moved / 3, "capped at %ld, moved %ld", moved / 3, b->moved);
@@ -1321,7 +1321,7 @@ Test(redraw, network_matches_glpk_with_stability)
 			cm_ctx_new(&ctx);
 			cr_assert_eq(cm_previous_from_plan(ctx, last.plan, t.ds, &prev), 0);
 			t.cfg->solve.stability_weight = 700;
-			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+			cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
 			const cm_level_summary *sum = cm_plan_summary(p, CM_PRIMARY);
 			value[solver] = sum->pupil_metres + 700.0 * (double)sum->moved;
 			unplaced[solver] = sum->unplaced;
@@ -1465,7 +1465,7 @@ Test(redraw, empty_compounds_are_not_in_the_notice)
 	                                                     "C1,primary,S1\nC2,primary,S1\n");
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
 	n = cm_plan_changes(p, &ch);
 	cr_assert_eq(n, 1, "only C1 changes school (to the nearer S2)");
 	cr_assert_eq(ch[0].compound, 0);
