@@ -312,11 +312,13 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 	double t0 = now(), c0 = cpu_now(), t_read, t_check, t_solve, t_write, c_write;
 	double detour[CM_NLEVELS];
 	int lv, bad = 0;
+	cm_solve_opts so = CM_SOLVE_OPTS_INIT;
 	cm_ctx_new(&ctx);
 	if (!(cfg = scenario(ctx, dir, mode, "auto", k)))
 		return 2;
+	so.config = cfg;
 	if (cm_dataset_load(ctx, cfg, &ds) || (t_read = now(), cm_check(ctx, cfg, ds, &rep)) ||
-	    (t_check = now(), cm_solve(ctx, cfg, ds, &plan))) {
+	    (t_check = now(), cm_solve(ctx, ds, &so, &plan))) {
 		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
 		return 2;
 	}
@@ -364,7 +366,9 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 		cm_config *g = scenario(ctx, dir, mode, "glpk", k);
 		cm_plan *gp = NULL;
 		double t = now();
-		if (!g || cm_solve(ctx, g, ds, &gp)) {
+		cm_solve_opts gso = CM_SOLVE_OPTS_INIT;
+		gso.config = g;
+		if (!g || cm_solve(ctx, ds, &gso, &gp)) {
 			fprintf(stderr, "bench: glpk: %s\n", cm_ctx_last_error(ctx));
 			return 2;
 		}

@@ -439,8 +439,12 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 		}
 		if (!rc)
 			rc = cm_previous_from_plan(sc->ctx, base, ds[n], &prev);
-		if (!rc)
-			rc = cm_solve_from(sc->ctx, view, ds[n], prev, &plans[n]);
+		if (!rc) {
+			cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+			so.config = view;
+			so.previous = prev;
+			rc = cm_solve(sc->ctx, ds[n], &so, &plans[n]);
+		}
 		cm_previous_free(prev);
 		if (!rc)
 			rc = scenario_path(sc->ctx, output, s->name, &path);
@@ -641,8 +645,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	}
 	if (!rc)
 		rc = cm_previous_load(sc.ctx, sc.cfg, sc.ds, &prev);
-	if (!rc)
-		rc = cm_solve_from(sc.ctx, sc.cfg, sc.ds, prev, &plan);
+	if (!rc) {
+		cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+		so.config = sc.cfg;
+		so.previous = prev;
+		rc = cm_solve(sc.ctx, sc.ds, &so, &plan);
+	}
 	if (!rc) {
 		rc = output ? cm_plan_write(sc.ctx, plan, output) : CM_ENOMEM;
 	}

@@ -68,6 +68,7 @@ int main(int argc, char **argv)
 	cm_config *cfg = NULL;
 	cm_dataset *ds = NULL;
 	cm_plan *plan = NULL;
+	cm_solve_opts so = CM_SOLVE_OPTS_INIT;
 	const cm_school *schools;
 	const cm_compound *compounds;
 	cm_check_report rep;
@@ -97,7 +98,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	if ((rc = cm_solve(ctx, cfg, ds, &plan)) < 0)
+	/* the options: the configuration, and here nothing else (no previous
+	 * plan; threads 0, the levels side by side where they may be: a host
+	 * that must not have threads started sets 1) */
+	so.config = cfg;
+	if ((rc = cm_solve(ctx, ds, &so, &plan)) < 0)
 		goto cleanup;
 	print_figures(plan);
 	if ((rc = cm_plan_write(ctx, plan, argv[2])) < 0)

@@ -215,8 +215,9 @@ typedef enum { CM_ASSIGN_SINGLE = 0, CM_ASSIGN_SPLIT = 1 } cm_assign_mode;
  * network: the network simplex (an error with a side row). */
 typedef enum { CM_SOLVER_AUTO = 0, CM_SOLVER_GLPK = 1, CM_SOLVER_NETWORK = 2 } cm_solver;
 
-/* [solve] */
-typedef struct cm_solve_opts {
+/* [solve]: the solve's keys in the configuration (how a run solves:
+ * cm_solve_opts) */
+typedef struct cm_solve_config {
 	cm_assign_mode assignment; /* single (单校划片) or split (多校划片) */
 	double mip_gap;           /* single mode: stop when the plan is within this of the bound
 	                             (relative pupil-metres); 0: prove it optimal */
@@ -226,7 +227,7 @@ typedef struct cm_solve_opts {
 	cm_solver solver;         /* auto */
 	double stability_weight;  /* pupil-metres per pupil who leaves last year's school: 0 */
 	long max_moved_pupils;    /* at most this many leave it; -1: no limit */
-} cm_solve_opts;
+} cm_solve_config;
 
 /* [output] */
 typedef struct cm_output_opts {
@@ -291,7 +292,7 @@ typedef struct cm_config {
 	int repair_geometry;             /* 1: make invalid polygons valid */
 	cm_value_map values;
 	cm_policy policy;
-	cm_solve_opts solve;
+	cm_solve_config solve;
 	cm_output_opts output;
 	cm_scenario *scenarios;          /* [scenario NAME] sections, in file order */
 	size_t n_scenarios;
@@ -517,7 +518,8 @@ typedef struct cm_plan cm_plan;
  * dataset by ids (docs/scenarios.md). */
 typedef struct cm_previous cm_previous;
 /* Reads [input] previous_plan for `ds` (*out stays NULL when the config has
- * none).  Errors name the file, layer, feature and field. */
+ * none), for cm_solve_opts.previous: the solve never reads it itself.
+ * Errors name the file, layer, feature and field. */
 CM_EXTERN int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                                cm_previous **out);
 /* The catchment schools of `plan` matched to `ds` (by ids: a scenario's
@@ -531,17 +533,46 @@ CM_EXTERN const char *cm_previous_school_id(const cm_previous *prev, const cm_da
                                             cm_level level, size_t i);
 CM_EXTERN void cm_previous_free(cm_previous *prev);
 
-/* Builds and solves the model of each level.  A plan always exists: pupils
- * without a seat in reach are unplaced (the shortfall).  Fails with CM_EINPUT
- * for data with errors (run cm_check first) and CM_ESOLVER when GLPK fails.
- * The plan borrows `cfg` and `ds`: both must outlive it. */
-CM_EXTERN int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out);
-/* The same, held to `prev` (NULL: none): a pupil placed away from last
- * year's school costs [solve] stability_weight pupil-metres, and at most
- * max_moved_pupils may be; the plan lists the compounds that change school
- * (cm_plan_changes). */
-CM_EXTERN int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
-                            const cm_previous *prev, cm_plan **out);
+/* How cm_solve runs, after libgit2's options: a plain struct whose first
+ * field is its version, made with CM_SOLVE_OPTS_INIT or
+ * cm_solve_opts_init(), then its fields set.  A later version only adds
+ * fields at the end, their zero meaning what the earlier version did. */
+typedef struct cm_solve_opts {
+	unsigned version;             /* CM_SOLVE_OPTS_VERSION */
+	const cm_config *config;      /* the configuration to solve with (its [policy], [solve]);
+	                                 required; the plan borrows it */
+	const cm_previous *previous;  /* last year's plan for the same dataset (cm_previous_load,
+	                                 cm_previous_from_plan); NULL: none.  A pupil placed away
+	                                 from last year's school costs [solve] stability_weight
+	                                 pupil-metres, at most max_moved_pupils may be, and the
+	                                 plan lists the compounds that change school
+	                                 (cm_plan_changes); the plan keeps no reference to it */
+	int threads;                  /* threads the solve may run on, the caller's included:
+	                                 0 the default, the two levels side by side on two when
+	                                 the configuration allows it (no enforced school size),
+	                                 else one; 1 no thread is started (an embedder that must
+	                                 not, a GIS plug-in); more: as 0.  The plan is the same
+	                                 whatever the number. */
+} cm_solve_opts;
+
+#define CM_SOLVE_OPTS_VERSION 1
+#define CM_SOLVE_OPTS_INIT {CM_SOLVE_OPTS_VERSION, NULL, NULL, 0}
+
+/* Fills `opts` with the defaults of `version` (CM_SOLVE_OPTS_VERSION, the
+ * version the caller was compiled with), as CM_SOLVE_OPTS_INIT does: for a
+ * binding that cannot use the macro.  CM_ERROR, `opts` unchanged, for a
+ * version this library does not know. */
+CM_EXTERN int cm_solve_opts_init(cm_solve_opts *opts, unsigned version);
+
+/* Builds and solves the model of each level of `ds` as `opts` says.  A plan
+ * always exists: pupils without a seat in reach are unplaced (the
+ * shortfall).  Fails with CM_ERROR for options that are not right (NULL,
+ * a version this library does not know, no configuration, threads below
+ * 0), CM_EINPUT for data with errors (run cm_check first) or a
+ * configuration no solver holds, and CM_ESOLVER when GLPK fails.  The plan
+ * borrows `ds` and opts->config: both must outlive it. */
+CM_EXTERN int cm_solve(cm_ctx *ctx, const cm_dataset *ds, const cm_solve_opts *opts,
+                       cm_plan **out);
 CM_EXTERN void cm_plan_free(cm_plan *plan);
 /* The dataset and the configuration the plan was solved from (borrowed:
  * the caller's, never NULL). */

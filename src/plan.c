@@ -383,21 +383,52 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 	return 0;
 }
 
-int cm_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_plan **out)
+int cm_solve_opts_init(cm_solve_opts *opts, unsigned version)
 {
-	return cm_solve_from(ctx, cfg, ds, NULL, out);
+	if (version != CM_SOLVE_OPTS_VERSION)
+		return CM_ERROR;
+	*opts = (cm_solve_opts)CM_SOLVE_OPTS_INIT;
+	return 0;
 }
 
-int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_previous *prev,
-                  cm_plan **out)
+/* The options' mistakes are the calling program's, not the planner's:
+ * CM_ERROR, in words a programmer reads. */
+static int opts_check(cm_ctx *ctx, const cm_solve_opts *opts)
+{
+	if (!opts)
+		return cm__error(ctx, CM_ERROR, _("cm_solve: no options (cm_solve_opts)"));
+	if (opts->version != CM_SOLVE_OPTS_VERSION)
+		return cm__error(ctx, CM_ERROR,
+		                 _("cm_solve: options of version %u, where this library knows "
+		                   "version %u: make them with CM_SOLVE_OPTS_INIT or "
+		                   "cm_solve_opts_init()"),
+		                 opts->version, (unsigned)CM_SOLVE_OPTS_VERSION);
+	if (!opts->config)
+		return cm__error(ctx, CM_ERROR,
+		                 _("cm_solve: the options give no configuration (config)"));
+	if (opts->threads < 0)
+		return cm__error(ctx, CM_ERROR,
+		                 _("cm_solve: threads = %d: must be 0 (the default), 1 (no thread "
+		                   "started) or more"), opts->threads);
+	return 0;
+}
+
+int cm_solve(cm_ctx *ctx, const cm_dataset *ds, const cm_solve_opts *opts, cm_plan **out)
 {
 	cm_plan *p;
 	int rc = 0;
 	cm_route route;
-	size_t si, ci, errors = cm_dataset_count(ds, CM_ERR);
+	const cm_config *cfg;
+	const cm_previous *prev;
+	size_t si, ci, errors;
 	int lv;
 
 	*out = NULL;
+	if ((rc = opts_check(ctx, opts)))
+		return rc;
+	cfg = opts->config;
+	prev = opts->previous;
+	errors = cm_dataset_count(ds, CM_ERR);
 	if (errors)
 		return cm__error(ctx, CM_EINPUT,
 		                 dngettext(CM__DOMAIN,
@@ -444,12 +475,12 @@ int cm_solve_from(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const
 		goto done;
 
 	/* The two levels run side by side on two threads when the route allows
-	 * it (cm__route) and both have pupils; else one after the other,
-	 * primary first. */
+	 * it (cm__route), both have pupils and the caller lets a thread start
+	 * (threads not 1); else one after the other, primary first. */
 	{
 		level_job job[CM_NLEVELS];
 		progress_mux mux;
-		int parallel = route.parallel;
+		int parallel = route.parallel && opts->threads != 1;
 		pthread_t thread;
 		int threaded = 0;
 		long pupils[CM_NLEVELS] = {0, 0};

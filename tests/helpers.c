@@ -288,13 +288,22 @@ int tiny_solve(tiny *t, const tschool *s, int ns, const tcomp *c, int nc, const 
 	if (getenv("CM_T_KEEP"))
 		free(write_file(t->dir, "t.ini", ini));
 	cm_ctx_new(&ctx);
-	rc = cm_solve(ctx, t->cfg, t->ds, &t->plan);
+	rc = solve_with(ctx, t->cfg, t->ds, NULL, &t->plan);
 	cr_assert_eq(rc, 0, "solve failed: %s", cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
 	free(ini);
 	free(sp);
 	free(cp);
 	return rc;
+}
+
+int solve_with(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_previous *prev,
+               cm_plan **out)
+{
+	cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+	so.config = cfg;
+	so.previous = prev;
+	return cm_solve(ctx, ds, &so, out);
 }
 
 void tiny_free(tiny *t)

@@ -49,6 +49,11 @@ int run_cli_to(const char *args, const char *redirect, const char **output);
  * build's catalogue (CATCHMENT_LOCALEDIR). */
 void speak_chinese(int on);
 
+/* cm_solve with the options most tests give: `cfg`, last year's plan `prev`
+ * (NULL: none), the default threads.  Returns cm_solve's code. */
+int solve_with(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_previous *prev,
+               cm_plan **out);
+
 /* A tiny instance: schools and point compounds in metres from an origin in
  * UTM 49N, written as GeoJSON and solved. */
 typedef struct tschool {

@@ -98,13 +98,13 @@ Test(geodata, example_single_mode_gap, .timeout = 900)
 	*strrchr(dir, '/') = '\0';
 	cm_dataset *ds = load_ok(text, dir, &cfg);
 	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_solve(ctx, cfg, ds, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &plan), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert(asprintf(&split_text, "%s", text) > 0);
 	char *p = strstr(split_text, "assignment = single");
 	cr_assert(p);
 	memcpy(p, "assignment = split ", 19);
 	cm_dataset *sds = load_ok(split_text, dir, &scfg);
-	cr_assert_eq(cm_solve(ctx, scfg, sds, &split), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, scfg, sds, NULL, &split), 0, "%s", cm_ctx_last_error(ctx));
 	for (int lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		const cm_level_summary *t = cm_plan_summary(split, (cm_level)lv);

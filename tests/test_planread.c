@@ -102,7 +102,8 @@ static void fx_setup(fx *f)
 	free(write_file(f->dir, "small.ini", case_ini));
 	f->ds = load_ok(case_ini, f->dir, &f->cfg);
 	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_solve(ctx, f->cfg, f->ds, &f->plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, f->cfg, f->ds, NULL, &f->plan), 0, "%s",
+	             cm_ctx_last_error(ctx));
 	cm_ctx_free(ctx);
 	f->good = write_plan(f, "good", "gpkg");
 }
@@ -476,11 +477,11 @@ Test(planread, zones_boundary_and_changes_read)
 	char *p_json = path_in(dir, "redraw.geojson"), *j_dir = path_in(dir, "redraw");
 	GDALDatasetH g;
 	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_solve(ctx, cfg, ds, &base), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &base), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert_eq(cm_plan_write(ctx, base, p_base), 0, "%s", cm_ctx_last_error(ctx));
 	cfg->previous.path = strdup(p_base);
 	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_solve_from(ctx, cfg, ds, prev, &redraw), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, cfg, ds, prev, &redraw), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert_eq(cm_plan_write(ctx, redraw, p_redraw), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert_eq(cm_plan_write(ctx, redraw, p_json), 0, "%s", cm_ctx_last_error(ctx));
 	g = GDALOpenEx(p_redraw, GDAL_OF_VECTOR, NULL, NULL, NULL);

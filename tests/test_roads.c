@@ -218,7 +218,7 @@ Test(table, bad_rows_are_errors)
 		cm_ctx_new(&ctx);
 		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
 		cr_assert_not(rep.solvable, "a bad table makes the data unsolvable");
-		cr_assert_neq(cm_solve(ctx, cfg, ds, &plan), 0);
+		cr_assert_neq(solve_with(ctx, cfg, ds, NULL, &plan), 0);
 		cm_ctx_free(ctx);
 		cm_config_free(cfg);
 		free(ini);
@@ -993,7 +993,7 @@ Test(example, the_county_on_its_roads, .timeout = 300)
 	cr_assert_eq(rep.errors, 0);
 	cr_assert_eq(rep.level[CM_PRIMARY].no_eligible, 0);
 	cr_assert_eq(rep.level[CM_JUNIOR].no_eligible, 0);
-	cr_assert_eq(cm_solve(ctx, cfg, ds, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &plan), 0, "%s", cm_ctx_last_error(ctx));
 	cm_dataset_compounds(ds, &c);
 	cm_dataset_schools(ds, &s);
 	n = cm_plan_assignments(plan, &a);

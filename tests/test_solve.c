@@ -11,8 +11,10 @@
 #include <ogr_api.h>
 
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -953,7 +955,7 @@ Test(output, catchments_cover_the_placed_compounds)
 	cm_plan *plan;
 	cm_dataset *ds = load_ok(ini, ".", &cfg);
 	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_solve(ctx, cfg, ds, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &plan), 0, "%s", cm_ctx_last_error(ctx));
 	cr_assert(asprintf(&path, "%s/plan.gpkg", dir) > 0);
 	cr_assert_eq(cm_plan_write(ctx, plan, path), 0, "%s", cm_ctx_last_error(ctx));
 
@@ -1133,7 +1135,7 @@ Test(redraw, unchanged_data_moves_nobody)
 			cm_ctx_new(&ctx);
 			cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, &prev), 0);
 			t.cfg->solve.stability_weight = 100000;
-			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &again), 0, "%s",
+			cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &again), 0, "%s",
 			             cm_ctx_last_error(ctx));
 			const cm_level_summary *a = cm_plan_summary(t.plan, CM_PRIMARY);
 			const cm_level_summary *b = cm_plan_summary(again, CM_PRIMARY);
@@ -1191,7 +1193,7 @@ Test(redraw, stability_against_brute_force)
 		t.cfg->previous.path = path;
 		t.cfg->solve.stability_weight = w;
 		cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
-		cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
 		brute_single_prev(s, 3, c, nc, 2500, prev_of, w, &bu, &bm);
 		const cm_level_summary *sum = cm_plan_summary(p, CM_PRIMARY);
 		double value = sum->pupil_metres + w * (double)sum->moved;
@@ -1238,11 +1240,11 @@ Test(redraw, max_moved_pupils_caps_the_moves)
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
 	t.cfg->solve.stability_weight = 1;
-	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &free_plan), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &free_plan), 0, "%s", cm_ctx_last_error(ctx));
 	long moved = cm_plan_summary(free_plan, CM_PRIMARY)->moved;
 	cr_assert_gt(moved, 20, "the far schools should lose pupils (moved %ld)", moved);
 	t.cfg->solve.max_moved_pupils = moved / 3;
-	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &capped), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &capped), 0, "%s", cm_ctx_last_error(ctx));
 	const cm_level_summary *a = cm_plan_summary(free_plan, CM_PRIMARY);
 	const cm_level_summary *b = cm_plan_summary(capped, CM_PRIMARY);
 	cr_assert_eq(b->moved, moved / 3, "capped at %ld, moved %ld", moved / 3, b->moved);
@@ -1329,7 +1331,7 @@ Test(redraw, network_matches_glpk_with_stability)
 			cm_ctx_new(&ctx);
 			cr_assert_eq(cm_previous_from_plan(ctx, last.plan, t.ds, &prev), 0);
 			t.cfg->solve.stability_weight = 700;
-			cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+			cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
 			const cm_level_summary *sum = cm_plan_summary(p, CM_PRIMARY);
 			value[solver] = sum->pupil_metres + 700.0 * (double)sum->moved;
 			unplaced[solver] = sum->unplaced;
@@ -1386,6 +1388,203 @@ Test(route, one_place_names_the_reason)
 	cr_assert(!r.parallel, "junior's seats wait for primary's plan under the cap");
 	cm_config_free(cfg);
 	cm_ctx_free(ctx);
+}
+
+/* ------------------------------------------------------------ the solve's options */
+
+/* Threads started in this process, counted: the executable's
+ * pthread_create comes before the C library's, for the library's calls
+ * too, and hands each on to the next one. */
+static int threads_started;
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	static int (*next)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	if (!next)
+		*(void **)&next = dlsym(RTLD_NEXT, "pthread_create");
+	__atomic_add_fetch(&threads_started, 1, __ATOMIC_SEQ_CST);
+	return next(thread, attr, fn, arg);
+}
+
+/* Plans `a` and `b` are the same: their rows and changes field by field,
+ * their schools' results and summaries (but the solve's seconds) byte for
+ * byte (the plan's are calloc'd, so their padding is zero in both). */
+static void assert_same_plan(const cm_plan *a, const cm_plan *b, const char *what)
+{
+	const cm_assignment *ra, *rb;
+	const cm_change *ca, *cb;
+	const cm_school *sch;
+	size_t n = cm_plan_assignments(a, &ra), i, ns = cm_dataset_schools(cm_plan_dataset(a), &sch);
+	cr_assert_eq(cm_plan_assignments(b, &rb), n, "%s: rows", what);
+	for (i = 0; i < n; i++)
+		cr_assert(ra[i].compound == rb[i].compound && ra[i].level == rb[i].level &&
+		          ra[i].school == rb[i].school && ra[i].seat == rb[i].seat &&
+		          ra[i].local == rb[i].local && ra[i].migrant == rb[i].migrant &&
+		          ra[i].distance_m == rb[i].distance_m && ra[i].minutes == rb[i].minutes,
+		          "%s: row %zu differs", what, i);
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		cm_level_summary sa, sb;
+		memcpy(&sa, cm_plan_summary(a, (cm_level)lv), sizeof sa);
+		memcpy(&sb, cm_plan_summary(b, (cm_level)lv), sizeof sb);
+		sa.solve_seconds = sb.solve_seconds = 0;
+		cr_assert_arr_eq(&sa, &sb, sizeof sa, "%s: %s summary differs", what,
+		                 cm_level_name((cm_level)lv));
+		for (i = 0; i < ns; i++)
+			cr_assert_arr_eq(cm_plan_school(a, (cm_level)lv, i), cm_plan_school(b, (cm_level)lv, i),
+			                 sizeof(cm_school_result), "%s: school %zu differs", what, i);
+	}
+	n = cm_plan_changes(a, &ca);
+	cr_assert_eq(cm_plan_changes(b, &cb), n, "%s: changes", what);
+	for (i = 0; i < n; i++)
+		cr_assert(ca[i].compound == cb[i].compound && ca[i].level == cb[i].level &&
+		          !strcmp(ca[i].from, cb[i].from) && ca[i].to == cb[i].to &&
+		          ca[i].pupils == cb[i].pupils && ca[i].forced == cb[i].forced,
+		          "%s: change %zu differs", what, i);
+}
+
+/* A tight instance with both levels (nine-year schools, and junior pupils
+ * in every compound), solved by tiny_solve with `extra`. */
+static void tiny_both_levels(tiny *t, unsigned seed, const char *extra)
+{
+	tschool s[4];
+	tcomp c[8];
+	char sid[4][16], cid[8][16];
+	tight_instance(&seed, s, 4, sid, c, 8, cid);
+	for (int k = 0; k < 4; k++) {
+		s[k].level = "nine_year";
+		s[k].seats_j = s[k].seats_p / 2;
+	}
+	for (int i = 0; i < 8; i++)
+		c[i].jl = c[i].pl / 2 + 1;
+	tiny_solve(t, s, 4, c, 8, extra);
+}
+
+/* threads = 1 starts no thread and gives the plan the default's two
+ * threads give (threads = 2 too), in split and single mode; the default
+ * starts one, junior's, when both levels have pupils. */
+Test(opts, one_thread_gives_the_same_plan)
+{
+	const char *modes[] = {"[solve]\nassignment = split\n", "[solve]\nassignment = single\n",
+	                       "[solve]\nassignment = single\nsolver = glpk\n"};
+	for (int m = 0; m < 3; m++) {
+		tiny t;
+		cm_ctx *ctx;
+		cm_plan *one = NULL, *two = NULL;
+		cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+		threads_started = 0;
+		tiny_both_levels(&t, 7u + (unsigned)m, modes[m]); /* the default */
+		cr_assert_eq(threads_started, 1, "%s: the default starts %d threads", modes[m],
+		             threads_started);
+		cr_assert(cm_plan_summary(t.plan, CM_JUNIOR)->solved);
+		cm_ctx_new(&ctx);
+		so.config = t.cfg;
+		so.threads = 1;
+		threads_started = 0;
+		cr_assert_eq(cm_solve(ctx, t.ds, &so, &one), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_eq(threads_started, 0, "%s: threads = 1 started %d", modes[m], threads_started);
+		assert_same_plan(t.plan, one, modes[m]);
+		so.threads = 2;
+		cr_assert_eq(cm_solve(ctx, t.ds, &so, &two), 0, "%s", cm_ctx_last_error(ctx));
+		assert_same_plan(t.plan, two, modes[m]);
+		cm_plan_free(one);
+		cm_plan_free(two);
+		cm_ctx_free(ctx);
+		tiny_free(&t);
+	}
+}
+
+/* Options a program got wrong are refused before anything is solved:
+ * CM_ERROR, no plan, a message that says what to do. */
+Test(opts, wrong_options_are_refused)
+{
+	const cm_solve_opts init = CM_SOLVE_OPTS_INIT;
+	cm_solve_opts so;
+	cm_ctx *ctx;
+	cm_plan *plan = NULL;
+	tiny t;
+	tiny_both_levels(&t, 3u, NULL);
+	cm_ctx_new(&ctx);
+	/* cm_solve_opts_init fills what the macro does, for the version it knows */
+	memset(&so, 0xff, sizeof so);
+	cr_assert_eq(cm_solve_opts_init(&so, CM_SOLVE_OPTS_VERSION + 1), CM_ERROR);
+	cr_assert_eq(so.version, ~0u, "a version it does not know leaves the options as they were");
+	cr_assert_eq(cm_solve_opts_init(&so, CM_SOLVE_OPTS_VERSION), 0);
+	cr_assert(so.version == init.version && so.config == init.config &&
+	          so.previous == init.previous && so.threads == init.threads);
+	cr_assert_eq(so.version, CM_SOLVE_OPTS_VERSION);
+	struct {
+		unsigned version;
+		int config, threads;
+		const char *expect;
+	} cases[] = {
+		{0, 1, 0, "options of version 0"},       /* zeroed, never made with the macro */
+		{2, 1, 0, "options of version 2"},       /* from a newer header */
+		{1, 0, 0, "no configuration"},
+		{1, 1, -1, "threads = -1"},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		so = init;
+		so.version = cases[k].version;
+		so.config = cases[k].config ? t.cfg : NULL;
+		so.threads = cases[k].threads;
+		plan = (cm_plan *)&so; /* not NULL: the call must clear it */
+		cr_assert_eq(cm_solve(ctx, t.ds, &so, &plan), CM_ERROR, "case %zu", k);
+		cr_assert_null(plan, "case %zu", k);
+		cr_assert(strstr(cm_ctx_last_error(ctx), cases[k].expect), "case %zu: %s", k,
+		          cm_ctx_last_error(ctx));
+	}
+	cr_assert(strstr(cm_ctx_last_error(ctx), "must be 0"), "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_solve(ctx, t.ds, NULL, &plan), CM_ERROR);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "no options"), "%s", cm_ctx_last_error(ctx));
+	so = init;
+	so.config = t.cfg;
+	cr_assert_eq(cm_solve(ctx, t.ds, &so, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	cm_plan_free(plan);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
+
+/* Last year's plan through the options: read from [input] previous_plan
+ * (cm_previous_load, what the command line does) or taken from the solved
+ * plan (cm_previous_from_plan, a scenario's base), the plan held to it is
+ * the same, and it moves pupils against it; without it, nothing is held. */
+Test(opts, previous_plan_through_the_options)
+{
+	tiny t;
+	cm_ctx *ctx;
+	cm_previous *from_file = NULL, *from_plan = NULL;
+	cm_plan *a = NULL, *b = NULL;
+	cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+	tiny_both_levels(&t, 5u, "[solve]\nassignment = split\n");
+	cm_ctx_new(&ctx);
+	free(t.cfg->previous.path);
+	cr_assert(asprintf(&t.cfg->previous.path, "%s/last-year.gpkg", t.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, t.plan, t.cfg->previous.path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &from_file), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, &from_plan), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_not(cm_plan_summary(t.plan, CM_PRIMARY)->has_previous);
+	/* this year the same data in single mode, a pupil who leaves last
+	 * year's (split) plan costing a metre: some compounds change school */
+	t.cfg->solve.assignment = CM_ASSIGN_SINGLE;
+	t.cfg->solve.stability_weight = 1;
+	so.config = t.cfg;
+	so.previous = from_file;
+	cr_assert_eq(cm_solve(ctx, t.ds, &so, &a), 0, "%s", cm_ctx_last_error(ctx));
+	so.previous = from_plan;
+	cr_assert_eq(cm_solve(ctx, t.ds, &so, &b), 0, "%s", cm_ctx_last_error(ctx));
+	for (int lv = 0; lv < CM_NLEVELS; lv++)
+		cr_assert(cm_plan_summary(a, (cm_level)lv)->has_previous);
+	assert_same_plan(a, b, "previous_plan against the base plan");
+	cr_assert_gt(cm_plan_summary(a, CM_PRIMARY)->moved_compounds +
+	             cm_plan_summary(a, CM_JUNIOR)->moved_compounds, 0,
+	             "single mode moves some compound of split mode's plan");
+	cm_plan_free(a);
+	cm_plan_free(b);
+	cm_previous_free(from_file);
+	cm_previous_free(from_plan);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
 }
 
 /* ------------------------------------------------------------ text outputs */
@@ -1473,7 +1672,7 @@ Test(redraw, empty_compounds_are_not_in_the_notice)
 	                                                     "C1,primary,S1\nC2,primary,S1\n");
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_solve_from(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
 	n = cm_plan_changes(p, &ch);
 	cr_assert_eq(n, 1, "only C1 changes school (to the nearer S2)");
 	cr_assert_eq(ch[0].compound, 0);

@@ -211,12 +211,14 @@ cm_dataset *fz_check(cm_ctx *ctx, const cm_config *cfg, int solve)
 	cm_dataset *ds = NULL;
 	cm_check_report rep;
 	cm_plan *plan = NULL;
+	cm_solve_opts so = CM_SOLVE_OPTS_INIT;
 	if (!fz_ok(ctx, cm_dataset_load(ctx, cfg, &ds), "load"))
 		return NULL;
 	if (!fz_ok(ctx, cm_check(ctx, cfg, ds, &rep), "check"))
 		return ds;
 	fz_ok(ctx, cm_report_check(ctx, cfg, ds, &rep, 0, devnull), "report");
-	if (solve && rep.solvable && fz_ok(ctx, cm_solve(ctx, cfg, ds, &plan), "solve")) {
+	so.config = cfg;
+	if (solve && rep.solvable && fz_ok(ctx, cm_solve(ctx, ds, &so, &plan), "solve")) {
 		fz_ok(ctx, cm_report_plan(ctx, plan, devnull), "summary");
 		fz_ok(ctx, cm_report_ranges(ctx, plan, 1, devnull), "ranges");
 		fz_ok(ctx, cm_report_ranges(ctx, plan, 0, devnull), "ranges");

@@ -45,12 +45,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cm_dataset *sds = NULL;
 		cm_check_report rep;
 		cm_plan *plan = NULL;
+		cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+		so.config = &scfg;
 		if (!in_memory(sc->new_schools.path) || !in_memory(sc->new_compounds.path))
 			continue;
 		cm_scenario_config(cfg, sc, &scfg);
 		if (fz_ok(ctx, cm_scenario_data(ctx, cfg, sc, ds, &sds), "scenario") &&
 		    fz_ok(ctx, cm_check(ctx, &scfg, sds, &rep), "scenario check") && rep.solvable)
-			fz_ok(ctx, cm_solve(ctx, &scfg, sds, &plan), "scenario solve");
+			fz_ok(ctx, cm_solve(ctx, sds, &so, &plan), "scenario solve");
 		cm_plan_free(plan);
 		cm_dataset_free(sds);
 	}

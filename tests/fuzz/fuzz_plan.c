@@ -32,6 +32,7 @@ static void setup(cm_ctx *ctx)
 {
 	cm_config *cfg;
 	cm_plan *plan = NULL;
+	cm_solve_opts so = CM_SOLVE_OPTS_INIT;
 	char extra[4096 + 128];
 	int i;
 	snprintf(plan_dir, sizeof plan_dir, "%s/plan", fz_tmpdir());
@@ -39,7 +40,8 @@ static void setup(cm_ctx *ctx)
 	if (mkdir(plan_dir, 0700) != 0)
 		abort();
 	cfg = fz_config(ctx, "schools.csv", "compounds.geojson", "[output]\nformat = geojson\n");
-	if (cm_dataset_load(ctx, cfg, &fixed_ds) || cm_solve(ctx, cfg, fixed_ds, &plan) ||
+	so.config = cfg;
+	if (cm_dataset_load(ctx, cfg, &fixed_ds) || cm_solve(ctx, fixed_ds, &so, &plan) ||
 	    cm_plan_write(ctx, plan, fixed_dir)) {
 		fprintf(stderr, "fuzz: the fixed plan: %s\n", cm_ctx_last_error(ctx));
 		abort();
@@ -130,9 +132,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < 2; i++) {
 		cm_previous *prev = NULL;
 		cm_plan *plan = NULL;
-		if (fz_ok(ctx, cm_previous_load(ctx, prev_cfg[i], fixed_ds, &prev), "previous") &&
-		    fz_ok(ctx, cm_solve_from(ctx, prev_cfg[i], fixed_ds, prev, &plan), "solve"))
-			fz_ok(ctx, cm_report_plan(ctx, plan, fz_devnull()), "summary");
+		cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+		so.config = prev_cfg[i];
+		if (fz_ok(ctx, cm_previous_load(ctx, prev_cfg[i], fixed_ds, &prev), "previous")) {
+			so.previous = prev;
+			if (fz_ok(ctx, cm_solve(ctx, fixed_ds, &so, &plan), "solve"))
+				fz_ok(ctx, cm_report_plan(ctx, plan, fz_devnull()), "summary");
+		}
 		cm_plan_free(plan);
 		cm_previous_free(prev);
 	}

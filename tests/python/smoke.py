@@ -2,7 +2,9 @@
 """smoke.py: the shared library through ctypes, as Python bindings would use it.
 
 Loads libcatchment.so, parses a scenario, loads, checks and solves the tiny
-fixture (tests/data/schools.geojson and compounds.geojson), and holds the
+fixture (tests/data/schools.geojson and compounds.geojson; the solve's
+options, cm_solve_opts, made by cm_solve_opts_init as a binding makes them,
+with no thread started), and holds the
 figures that come back to the fixture's own totals, read with the json
 module, and has the terminal summary handed to a Python callback; the plan
 keeps the dataset and configuration it was solved from (cm_plan_dataset,
@@ -34,7 +36,8 @@ c_enum = ctypes.c_int
 CM_NLEVELS = 2
 CM_NGROUPS = 2
 CM_PRIMARY, CM_JUNIOR = 0, 1
-CM_EINPUT = -3
+CM_ERROR, CM_EINPUT = -1, -3
+CM_SOLVE_OPTS_VERSION = 1
 
 
 class LevelStats(ctypes.Structure):
@@ -121,6 +124,16 @@ class LevelSummary(ctypes.Structure):
     ]
 
 
+class SolveOpts(ctypes.Structure):
+    """cm_solve_opts, version 1: filled by cm_solve_opts_init."""
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("config", ctypes.c_void_p),
+        ("previous", ctypes.c_void_p),
+        ("threads", ctypes.c_int),
+    ]
+
+
 # cm_write_fn: a report's text, piece by piece, to Python.
 WRITE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_char), ctypes.c_size_t,
                             ctypes.c_void_p)
@@ -143,7 +156,8 @@ def bind(lib):
         "cm_dataset_schools": (ctypes.c_size_t, [p, ctypes.POINTER(ctypes.POINTER(School))]),
         "cm_dataset_compounds": (ctypes.c_size_t, [p, pp]),
         "cm_check": (ctypes.c_int, [p, p, p, ctypes.POINTER(CheckReport)]),
-        "cm_solve": (ctypes.c_int, [p, p, p, pp]),
+        "cm_solve_opts_init": (ctypes.c_int, [ctypes.POINTER(SolveOpts), ctypes.c_uint]),
+        "cm_solve": (ctypes.c_int, [p, p, ctypes.POINTER(SolveOpts), pp]),
         "cm_plan_free": (None, [p]),
         "cm_plan_summary": (ctypes.POINTER(LevelSummary), [p, c_enum]),
         "cm_plan_assignments": (ctypes.c_size_t,
@@ -277,7 +291,18 @@ def main():
                % (lv, got, pupils[lv]))
 
     plan = ctypes.c_void_p()
-    rc = lib.cm_solve(ctx, cfg, ds, ctypes.byref(plan))
+    opts = SolveOpts()
+    expect(lib.cm_solve_opts_init(ctypes.byref(opts), CM_SOLVE_OPTS_VERSION + 1) == CM_ERROR,
+           "cm_solve_opts_init refuses a version it does not know")
+    expect(lib.cm_solve_opts_init(ctypes.byref(opts), CM_SOLVE_OPTS_VERSION) == 0
+           and opts.version == CM_SOLVE_OPTS_VERSION and opts.threads == 0,
+           "cm_solve_opts_init fills the defaults")
+    rc = lib.cm_solve(ctx, ds, ctypes.byref(opts), ctypes.byref(plan))
+    expect(rc == CM_ERROR and not plan and b"configuration" in lib.cm_ctx_last_error(ctx),
+           "cm_solve refuses options without a configuration")
+    opts.config = cfg.value
+    opts.threads = 1  # a host such as QGIS may want no thread started
+    rc = lib.cm_solve(ctx, ds, ctypes.byref(opts), ctypes.byref(plan))
     expect(rc == 0, "cm_solve: %s" % lib.cm_ctx_last_error(ctx).decode())
     if rc != 0:
         return 1
