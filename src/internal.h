@@ -382,6 +382,9 @@ int cm__previous_colour(const cm_previous *prev, cm_level level, size_t school);
 /* Each compound's school last year at `level` (school index, CM_PREV_NONE,
  * CM_PREV_GONE); NULL when `prev` is NULL. */
 const long *cm__previous_schools(const cm_previous *prev, cm_level level);
+/* The compounds of the dataset `prev` was read for (cm_solve checks it
+ * against its own). */
+size_t cm__previous_compounds(const cm_previous *prev);
 /* 1 when `compound` had a school last year that is still open: its pupils
  * are held (pupils whose every school is gone move by force). */
 int cm__previous_open(const cm_previous *prev, cm_level level, size_t compound);

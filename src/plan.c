@@ -428,6 +428,11 @@ int cm_solve(cm_ctx *ctx, const cm_dataset *ds, const cm_solve_opts *opts, cm_pl
 		return rc;
 	cfg = opts->config;
 	prev = opts->previous;
+	if (prev && cm__previous_compounds(prev) != ds->n_compounds)
+		return cm__error(ctx, CM_ERROR, _("last year's plan in the options was read for another "
+		                 "dataset (%zu compounds, not %zu): read it with "
+		                 "cm_previous_load or cm_previous_from_plan for this one"),
+		                 cm__previous_compounds(prev), ds->n_compounds);
 	errors = cm_dataset_count(ds, CM_ERR);
 	if (errors)
 		return cm__error(ctx, CM_EINPUT,

@@ -137,6 +137,11 @@ static int colours_from_plan(cm_previous *p, const cm_catchment *c, size_t n,
 	return 0;
 }
 
+size_t cm__previous_compounds(const cm_previous *prev)
+{
+	return prev ? prev->n_compounds : 0;
+}
+
 const long *cm__previous_schools(const cm_previous *prev, cm_level level)
 {
 	return prev ? prev->school[level] : NULL;

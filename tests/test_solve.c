@@ -1579,6 +1579,21 @@ Test(opts, previous_plan_through_the_options)
 	cr_assert_gt(cm_plan_summary(a, CM_PRIMARY)->moved_compounds +
 	             cm_plan_summary(a, CM_JUNIOR)->moved_compounds, 0,
 	             "single mode moves some compound of split mode's plan");
+	/* last year's plan read for other data is refused, not misread */
+	{
+		tschool s1[1] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+		tcomp c1[1] = {{"C", "urban", 10, 0, 0, 0, 100, 0}};
+		tiny other;
+		cm_plan *c = NULL;
+		tiny_solve(&other, s1, 1, c1, 1, NULL);
+		cr_assert_neq(other.ds->n_compounds, t.ds->n_compounds);
+		so.config = other.cfg;
+		cr_assert_neq(cm_solve(ctx, other.ds, &so, &c), 0);
+		cr_assert_null(c);
+		cr_assert(strstr(cm_ctx_last_error(ctx), "another dataset"), "%s",
+		          cm_ctx_last_error(ctx));
+		tiny_free(&other);
+	}
 	cm_plan_free(a);
 	cm_plan_free(b);
 	cm_previous_free(from_file);
