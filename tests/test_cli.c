@@ -1300,3 +1300,70 @@ Test(cli, usage_and_page_errors_speak_chinese)
 	cr_assert(strstr(out, "keep.txt:是一个文件,不是存放查询页面的文件夹"), "%s", out);
 	free(dir);
 }
+
+/* ------------------------------------------------------------ golden texts */
+
+/* What a planner reads, held to golden files (tests/data/golden): the
+ * example county's terminal summary and its enrolment ranges, byte for
+ * byte, but for the seconds a level took and the plan's path.  A change to
+ * either text is a change the reviewer sees in the golden file's diff:
+ * CM_GOLDEN_UPDATE=1 rewrites them. */
+static char *summary_masked(const char *out, const char *dir)
+{
+	char *text = strdup(out), *line, *end, *p;
+	size_t n = strlen(dir);
+	cr_assert(text);
+	/* the level rows' last column (seconds) */
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		if ((!strncmp(line, "primary ", 8) || !strncmp(line, "junior ", 7)) && end > line) {
+			for (p = end; p > line && p[-1] != ' '; p--)
+				*(p - 1) = '#';
+		}
+	}
+	/* the output folder */
+	while ((p = strstr(text, dir)))
+		memmove(p + 3, p + n, strlen(p + n) + 1), memcpy(p, "OUT", 3);
+	return text;
+}
+
+static void against_golden(const char *name, const char *got)
+{
+	const char *data = getenv("CM_TEST_DATA");
+	char *path, *want;
+	cr_assert(data);
+	cr_assert(asprintf(&path, "%s/golden/%s", data, name) > 0);
+	if (getenv("CM_GOLDEN_UPDATE")) {
+		FILE *fp = fopen(path, "w");
+		cr_assert(fp, "%s", path);
+		fputs(got, fp);
+		fclose(fp);
+	}
+	want = slurp(path, NULL);
+	cr_assert(want, "%s is missing (CM_GOLDEN_UPDATE=1 writes it)", path);
+	cr_assert_str_eq(got, want, "%s differs from what the CLI writes now; if the change is "
+	                 "meant, rerun with CM_GOLDEN_UPDATE=1 and review the diff", path);
+	free(want);
+	free(path);
+}
+
+Test(cli, golden_summary_and_ranges)
+{
+	const char *ex = getenv("CM_EXAMPLE"), *out;
+	char *dir = tmpdir(), *args, *masked, *ranges;
+	cr_assert(ex, "CM_EXAMPLE is not set");
+	cr_assert(asprintf(&args, "--lang en solve %s -o %s/plan.gpkg --ranges %s/ranges.md", ex, dir,
+	                   dir) > 0);
+	cr_assert_eq(run_cli_to(args, "2>/dev/null", &out), 0, "%s", out);
+	masked = summary_masked(out, dir);
+	against_golden("tongxi-summary.txt", masked);
+	ranges = slurp_at("%s/ranges.md", dir);
+	cr_assert(ranges);
+	against_golden("tongxi-ranges.md", ranges);
+	free(ranges);
+	free(masked);
+	free(args);
+	free(dir);
+}
