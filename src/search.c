@@ -192,7 +192,7 @@ typedef struct search {
 	                            -2: split there */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
-	int *sfirst, *sblk;      /* the blocks by school (first_by_parts) */
+	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
 } search;
 
 static const node *node_at(const search *S, int id)
@@ -760,6 +760,30 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 
 #define KNAP_MAX_CELLS 5e7 /* items x seats of one school's table, at most */
 
+/* The blocks by school, built once: school s's are
+ * sblk[sfirst[s] .. sfirst[s + 1]), in block order (knap_sum, the first
+ * plan's parts). */
+static int blocks_by_school(search *S)
+{
+	size_t ns = S->m->n_schools, i;
+	int k;
+	if (S->sfirst)
+		return 0;
+	if (!(S->sfirst = calloc(ns + 2, sizeof *S->sfirst)) ||
+	    !(S->sblk = malloc(((size_t)S->nblk + 1) * sizeof *S->sblk)))
+		return CM_ENOMEM;
+	for (k = 0; k < S->nblk; k++)
+		S->sfirst[S->blk[k].school + 1]++;
+	for (i = 0; i < ns; i++)
+		S->sfirst[i + 1] += S->sfirst[i];
+	for (k = 0; k < S->nblk; k++)
+		S->sblk[S->sfirst[S->blk[k].school]++] = k;
+	for (i = ns; i > 0; i--) /* sfirst[i] ended school i: back to its start */
+		S->sfirst[i] = S->sfirst[i - 1];
+	S->sfirst[0] = 0;
+	return 0;
+}
+
 /* What whole compounds add to solution v's value, into *sum (HUGE_VAL: no
  * plan that beats the incumbent is left).  On v's duals, each school whose
  * seats have a price is a knapsack (knap.h) of the compounds that may go
@@ -774,7 +798,8 @@ static int knap_sum(search *S, const kview *v, double *sum)
 {
 	const cm_row *rows = S->m->rows.data;
 	size_t ns = S->m->n_schools, i, nitems, most = 0;
-	int *first = NULL, *order = NULL, k, e, rc = 0;
+	const int *first, *order;
+	int k, e, rc = 0;
 	double *alt = NULL, room;
 	cm__kitem *items = NULL;
 	*sum = 0;
@@ -782,26 +807,17 @@ static int knap_sum(search *S, const kview *v, double *sum)
 	    S->inc.shortfall - v->base.shortfall > 1 - 1e-6)
 		return 0;
 	room = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
-	first = calloc(ns + 2, sizeof *first);
-	order = malloc(((size_t)S->nblk + 1) * sizeof *order);
-	alt = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS * sizeof *alt);
-	if (!first || !order || !alt)
+	if ((rc = blocks_by_school(S)))
+		return rc;
+	first = S->sfirst;
+	order = S->sblk;
+	if (!(alt = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS * sizeof *alt)))
 		goto nomem;
 	for (k = 0; k < S->ncomp; k++)
 		knap_other(S, v, k, room, &alt[(size_t)k * CM_NGROUPS]);
-	/* the blocks by school: school i's are order[first[i] .. first[i + 1]) */
-	for (k = 0; k < S->nblk; k++)
-		first[S->blk[k].school + 1]++;
-	for (i = 0; i < ns; i++) {
-		first[i + 1] += first[i];
+	for (i = 0; i < ns; i++)
 		if ((size_t)(first[i + 1] - first[i]) > most)
 			most = (size_t)(first[i + 1] - first[i]);
-	}
-	for (k = 0; k < S->nblk; k++)
-		order[first[S->blk[k].school]++] = k;
-	for (i = ns; i > 0; i--) /* first[i] ended school i: back to its start */
-		first[i] = first[i - 1];
-	first[0] = 0;
 	if (!(items = malloc((most + 1) * sizeof *items)))
 		goto nomem;
 	S->work += (long long)S->m->cols.len;
@@ -838,8 +854,6 @@ static int knap_sum(search *S, const kview *v, double *sum)
 nomem:
 	rc = CM_ENOMEM;
 done:
-	free(first);
-	free(order);
 	free(alt);
 	free(items);
 	return rc;
@@ -1694,18 +1708,10 @@ static int rins_at_node(search *S)
 	return rc;
 }
 
-/* The plan again with every choice held where it is: the relaxation then
- * places what the neighbourhoods left (a neighbourhood holds the compounds
- * outside it where they are, so seats it frees stay free until one of
- * theirs is searched).  Taken when better; the root's choices restored. */
-static int polish(search *S)
+/* Every compound held to the plan's school (none where it has none). */
+static void hold_plan(search *S)
 {
-	cm_lex b, before = S->inc;
-	int c, k, rc;
-	if (!S->have || S->sub || S->opts->inner || !S->ncomp)
-		return 0;
-	if ((rc = goto_node(S, -1)))
-		return rc;
+	int c, k;
 	for (c = 0; c < S->ncomp; c++)
 		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++) {
 			int want = k == S->home[c];
@@ -1715,6 +1721,21 @@ static int polish(search *S)
 			}
 		}
 	S->work += S->nblk;
+}
+
+/* The plan again with every choice held where it is: the relaxation then
+ * places what the neighbourhoods left (a neighbourhood holds the compounds
+ * outside it where they are, so seats it frees stay free until one of
+ * theirs is searched).  Taken when better; the root's choices restored. */
+static int polish(search *S)
+{
+	cm_lex b, before = S->inc;
+	int rc;
+	if (!S->have || S->sub || S->opts->inner || !S->ncomp)
+		return 0;
+	if ((rc = goto_node(S, -1)))
+		return rc;
+	hold_plan(S);
 	rc = solve_here(S, &b);
 	if (!rc)
 		rc = take_plan(S, &b);
@@ -1834,21 +1855,8 @@ static int first_by_parts(search *S)
 		return CM_ENOMEM;
 	if (!S->nb && (rc = find_neighbours(S)))
 		goto out;
-	/* the blocks by school: school s's are sblk[sfirst[s] .. sfirst[s + 1]) */
-	if (!(S->sfirst = calloc(ns + 2, sizeof *S->sfirst)) ||
-	    !(S->sblk = malloc(((size_t)S->nblk + 1) * sizeof *S->sblk))) {
-		rc = CM_ENOMEM;
+	if ((rc = blocks_by_school(S)))
 		goto out;
-	}
-	for (k = 0; k < S->nblk; k++)
-		S->sfirst[S->blk[k].school + 1]++;
-	for (j = 0; j < ns; j++)
-		S->sfirst[j + 1] += S->sfirst[j];
-	for (k = 0; k < S->nblk; k++)
-		S->sblk[S->sfirst[S->blk[k].school]++] = k;
-	for (j = ns; j > 0; j--)
-		S->sfirst[j] = S->sfirst[j - 1];
-	S->sfirst[0] = 0;
 	if (!(seen = calloc((size_t)S->ncomp + 1, sizeof *seen))) {
 		rc = CM_ENOMEM;
 		goto out;
@@ -1987,7 +1995,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
                double *x, cm_search_result *out)
 {
 	search S;
-	int rc, k, c;
+	int rc, k;
 	cm_lex b;
 	size_t j;
 
@@ -2106,14 +2114,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	 * plan, and the relaxation holds it still.) */
 	b = S.inc;
 	if (S.ncomp) {
-		for (c = 0; c < S.ncomp; c++)
-			for (k = S.comp[c].first; k < S.comp[c].first + S.comp[c].n; k++) {
-				int want = k == S.home[c];
-				if (S.on[k] != want) {
-					S.on[k] = (unsigned char)want;
-					apply_block(&S, k);
-				}
-			}
+		hold_plan(&S);
 		if ((rc = r->solve(r->self, &b)))
 			goto done;
 		if (!all_whole(&S) && r->whole && (rc = r->whole(r->self, &b)))
