@@ -689,17 +689,9 @@ static void relax_taken(void *self, long version)
 		return;
 	}
 	for (f = 0; f < F->nb_nfree; f++)
-		for (j = F->nb_range[2 * f]; j < F->nb_range[2 * f + 1]; j++, n++) {
-			const cm_col *c = &F->cols[j];
-			double d = F->nb_new[n] - F->nb_old[n];
-			if (c->kind != CM_COL_FLOW || d == 0)
-				continue;
-			F->nb_usage.seats[c->school] += d;
-			if (c->seat == CM_SEAT_PURCHASED)
-				F->nb_usage.purchased[c->school] += d;
-			if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
-				F->nb_usage.public_migrants += d;
-		}
+		for (j = F->nb_range[2 * f]; j < F->nb_range[2 * f + 1]; j++, n++)
+			if (F->nb_new[n] != F->nb_old[n])
+				cm__usage_add(&F->nb_usage, &F->cols[j], F->nb_new[n] - F->nb_old[n]);
 	F->work += (long long)n;
 	F->nb_unplaced = F->nb_next_unplaced;
 	F->nb_pm = F->nb_next_pm;

@@ -343,17 +343,20 @@ int cm__model_usage(const cm_model *m, const double *x, cm_usage *u)
 	u->public_migrants = 0;
 	if (!u->seats || !u->purchased)
 		return CM_ENOMEM;
-	for (j = 0; j < m->cols.len; j++) {
-		const cm_col *c = &cols[j];
-		if (c->kind != CM_COL_FLOW)
-			continue;
-		u->seats[c->school] += x[j];
-		if (c->seat == CM_SEAT_PURCHASED)
-			u->purchased[c->school] += x[j];
-		if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
-			u->public_migrants += x[j];
-	}
+	for (j = 0; j < m->cols.len; j++)
+		cm__usage_add(u, &cols[j], x[j]);
 	return 0;
+}
+
+void cm__usage_add(cm_usage *u, const cm_col *c, double v)
+{
+	if (c->kind != CM_COL_FLOW)
+		return;
+	u->seats[c->school] += v;
+	if (c->seat == CM_SEAT_PURCHASED)
+		u->purchased[c->school] += v;
+	if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+		u->public_migrants += v;
 }
 
 void cm__usage_free(cm_usage *u)

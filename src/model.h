@@ -95,6 +95,10 @@ typedef struct cm_usage {
 } cm_usage;
 /* The usage of plan `x` (model columns); 0 or CM_ENOMEM. */
 int cm__model_usage(const cm_model *m, const double *x, cm_usage *u);
+/* `v` more pupils in column c (fewer when negative) added to u: the one
+ * statement of what a column uses (cm__model_usage, flow.c's follow-up of
+ * a neighbourhood taken). */
+void cm__usage_add(cm_usage *u, const cm_col *c, double v);
 void cm__usage_free(cm_usage *u);
 /* A neighbourhood's model, for the network only (no coefficients, no side
  * rows): the columns of `nfree` compounds, compound f's columns
