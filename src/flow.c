@@ -145,6 +145,10 @@ typedef struct fnet {
 	double nb_next_unplaced, nb_next_pm;
 	int64_t nb_next_mm;
 	int64_t *room;        /* by school: scratch for fnet_values */
+	int priced;           /* no column outside the network prices in (since the last
+	                       * pricing, none was let go again) */
+	cm_nf_basis *slot[CM_RELAX_SLOTS]; /* saved solves (relax_save) */
+	int slot_priced[CM_RELAX_SLOTS];
 } fnet;
 
 static void fnet_free(fnet *F)
@@ -163,6 +167,8 @@ static void fnet_free(fnet *F)
 	free(F->nb_range);
 	free(F->nb_old);
 	free(F->nb_new);
+	for (int i = 0; i < CM_RELAX_SLOTS; i++)
+		cm__nf_basis_free(F->slot[i]);
 }
 
 /* A column's cost in the network: millimetres, and F more when the search
@@ -451,6 +457,8 @@ static int fnet_solve(fnet *F, int price)
 {
 	const cm_col *cols = F->cols;
 	size_t j;
+	if (cm__nf_clean(F->nf) && (F->priced || !price))
+		return 0; /* nothing changed that could matter */
 	for (;;) {
 		int added = 0, st = cm__nf_solve(F->nf);
 		if (st == CM_NF_NOMEM)
@@ -477,8 +485,10 @@ static int fnet_solve(fnet *F, int price)
 				F->arc[j + 1] = F->arc[j];
 			added++;
 		}
-		if (!added)
+		if (!added) {
+			F->priced = price;
 			return 0;
+		}
 	}
 }
 
@@ -572,6 +582,44 @@ static void relax_forbid(void *self, size_t col, int on)
 	F->forbidden[col] = (unsigned char)on;
 	if (F->arc[col] >= 0)
 		cm__nf_set_cost(F->nf, F->arc[col], column_cost(F, col));
+	else if (!on)
+		F->priced = 0; /* it may price in now */
+}
+
+/* Saved solves (cm_relax.save): the network's basis, kept while the
+ * network is small enough that a copy costs less than the pivots back. */
+#define SLOT_MAX_ARCS (1 << 20)
+
+static int relax_save(void *self, int slot)
+{
+	fnet *F = self;
+	if (slot < 0 || slot >= CM_RELAX_SLOTS || cm__nf_arcs(F->nf) > SLOT_MAX_ARCS)
+		return 1;
+	if (!F->slot[slot] && !(F->slot[slot] = cm__nf_basis_new()))
+		return 1;
+	if (cm__nf_save(F->nf, F->slot[slot]) != CM_NF_OPTIMAL)
+		return 1;
+	F->slot_priced[slot] = F->priced;
+	return 0;
+}
+
+static void relax_restore(void *self, int slot)
+{
+	fnet *F = self;
+	cm__nf_restore(F->nf, F->slot[slot]);
+	F->priced = F->slot_priced[slot];
+	F->x_fresh = 0;
+}
+
+static void relax_swap(void *self, int a, int b)
+{
+	fnet *F = self;
+	cm_nf_basis *t = F->slot[a];
+	int p = F->slot_priced[a];
+	F->slot[a] = F->slot[b];
+	F->slot[b] = t;
+	F->slot_priced[a] = F->slot_priced[b];
+	F->slot_priced[b] = p;
 }
 
 static void relax_reduced(void *self, size_t col, cm_lex *out)
@@ -847,5 +895,8 @@ int cm__flow_relax_new(cm_ctx *ctx, const cm_model *m, size_t n_schools, cm_rela
 	out->work = relax_work;
 	out->neighbourhood = relax_neighbourhood;
 	out->taken = relax_taken;
+	out->save = relax_save;
+	out->restore = relax_restore;
+	out->swap = relax_swap;
 	return 0;
 }

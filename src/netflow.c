@@ -62,6 +62,22 @@ struct cm_netflow {
 	int started;        /* the first basis came from the starting flow */
 	cm_cost total;      /* cost x flow over every arc, kept up to date */
 	cm_cost in_rc;      /* the entering arc's reduced cost (the cycle's cost) */
+	int clean;          /* the basis is optimal for the arcs and costs as they are:
+	                     * the next solve has nothing to do */
+};
+
+/* A basis saved by cm__nf_save: the arcs' flows and states, the tree and
+ * its potentials. */
+struct cm_nf_basis {
+	int m, n;
+	int64_t *flow;
+	signed char *state;
+	int *tree;          /* parent, pred, thread, rev_thread, succ_num, last_succ */
+	signed char *pred_dir;
+	cm_cost *pi;
+	cm_cost total;
+	int dirty_pi, clean;
+	int room_m, room_n;
 };
 
 cm_netflow *cm__nf_new(int nodes, int arcs)
@@ -131,6 +147,7 @@ int cm__nf_arc(cm_netflow *nf, int from, int to, int64_t cap, cm_cost cost)
 			return -1;
 		nf->mcap = c;
 	}
+	nf->clean = 0;
 	nf->src[nf->m] = from;
 	nf->dst[nf->m] = to;
 	nf->cap[nf->m] = cap;
@@ -145,6 +162,7 @@ int cm__nf_arc(cm_netflow *nf, int from, int to, int64_t cap, cm_cost cost)
 void cm__nf_supply(cm_netflow *nf, int node, int64_t supply)
 {
 	nf->supply[node] = supply;
+	nf->clean = 0;
 }
 
 int cm__nf_start(cm_netflow *nf, const int64_t *flow)
@@ -699,7 +717,15 @@ void cm__nf_set_cost(cm_netflow *nf, int arc, cm_cost cost)
 	if (nf->flow)
 		nf->total += (cost - nf->cost[arc]) * nf->flow[arc];
 	nf->cost[arc] = cost;
-	nf->dirty_pi = 1;
+	if (!nf->state || nf->state[arc] == ST_TREE) {
+		/* a tree arc's cost moves the potentials */
+		nf->dirty_pi = 1;
+		nf->clean = 0;
+	} else if (nf->clean && !nf->dirty_pi && reduced(nf, arc) < 0) {
+		/* any other arc's leaves them: the basis stays optimal unless
+		 * this arc now prices in */
+		nf->clean = 0;
+	}
 	/* the search starts where the costs changed: the arcs whose reduced
 	 * costs turn negative are mostly there (and near: callers number arcs
 	 * by place) */
@@ -726,6 +752,8 @@ int cm__nf_solve(cm_netflow *nf)
 		for (e = 0; e < nf->m; e++)
 			nf->total += nf->cost[e] * nf->flow[e];
 	}
+	if (nf->clean)
+		return CM_NF_OPTIMAL;
 	if (nf->dirty_pi)
 		recompute_potentials(nf);
 	nf->block = (int)sqrt((double)nf->m);
@@ -757,7 +785,96 @@ int cm__nf_solve(cm_netflow *nf)
 	for (e = nf->art; e < nf->art + nf->n; e++)
 		if (nf->flow[e] != 0)
 			return CM_NF_INFEASIBLE;
+	nf->clean = 1;
 	return CM_NF_OPTIMAL;
+}
+
+int cm__nf_clean(const cm_netflow *nf)
+{
+	return nf->clean;
+}
+
+cm_nf_basis *cm__nf_basis_new(void)
+{
+	return calloc(1, sizeof(cm_nf_basis));
+}
+
+void cm__nf_basis_free(cm_nf_basis *b)
+{
+	if (!b)
+		return;
+	free(b->flow);
+	free(b->state);
+	free(b->tree);
+	free(b->pred_dir);
+	free(b->pi);
+	free(b);
+}
+
+int cm__nf_save(cm_netflow *nf, cm_nf_basis *b)
+{
+	int n1 = nf->n + 1, *const src[6] = {nf->parent, nf->pred, nf->thread, nf->rev_thread,
+	                                     nf->succ_num, nf->last_succ};
+	if (nf->art < 0)
+		return CM_NF_NOMEM; /* nothing solved yet */
+	if (b->room_m < nf->m) {
+		int64_t *f = realloc(b->flow, (size_t)nf->mcap * sizeof *f);
+		signed char *st = f ? realloc(b->state, (size_t)nf->mcap) : NULL;
+		if (f)
+			b->flow = f;
+		if (!st)
+			return CM_NF_NOMEM;
+		b->state = st;
+		b->room_m = nf->mcap;
+	}
+	if (b->room_n < n1) {
+		int *t = realloc(b->tree, (size_t)n1 * 6 * sizeof *t);
+		signed char *d = t ? realloc(b->pred_dir, (size_t)n1) : NULL;
+		cm_cost *pi = d ? realloc(b->pi, (size_t)n1 * sizeof *pi) : NULL;
+		if (t)
+			b->tree = t;
+		if (d)
+			b->pred_dir = d;
+		if (!pi)
+			return CM_NF_NOMEM;
+		b->pi = pi;
+		b->room_n = n1;
+	}
+	b->m = nf->m;
+	b->n = n1;
+	memcpy(b->flow, nf->flow, (size_t)nf->m * sizeof *b->flow);
+	memcpy(b->state, nf->state, (size_t)nf->m);
+	for (int i = 0; i < 6; i++)
+		memcpy(b->tree + (size_t)i * (size_t)n1, src[i], (size_t)n1 * sizeof(int));
+	memcpy(b->pred_dir, nf->pred_dir, (size_t)n1);
+	memcpy(b->pi, nf->pi, (size_t)n1 * sizeof *b->pi);
+	b->total = nf->total;
+	b->dirty_pi = nf->dirty_pi;
+	b->clean = nf->clean;
+	nf->work += nf->m + n1;
+	return CM_NF_OPTIMAL;
+}
+
+void cm__nf_restore(cm_netflow *nf, const cm_nf_basis *b)
+{
+	int n1 = b->n, e, *const dst[6] = {nf->parent, nf->pred, nf->thread, nf->rev_thread,
+	                                   nf->succ_num, nf->last_succ};
+	memcpy(nf->flow, b->flow, (size_t)b->m * sizeof *nf->flow);
+	memcpy(nf->state, b->state, (size_t)b->m);
+	for (e = b->m; e < nf->m; e++) {
+		/* added since: out of the tree, empty */
+		nf->flow[e] = 0;
+		nf->state[e] = ST_LOWER;
+	}
+	for (int i = 0; i < 6; i++)
+		memcpy(dst[i], b->tree + (size_t)i * (size_t)n1, (size_t)n1 * sizeof(int));
+	memcpy(nf->pred_dir, b->pred_dir, (size_t)n1);
+	memcpy(nf->pi, b->pi, (size_t)n1 * sizeof *nf->pi);
+	nf->total = b->total;
+	nf->dirty_pi = b->dirty_pi;
+	nf->clean = b->clean;
+	nf->ncand = 0;
+	nf->work += nf->m + n1;
 }
 
 int64_t cm__nf_flow(const cm_netflow *nf, int arc)

@@ -74,5 +74,21 @@ long cm__nf_pivots(const cm_netflow *nf);
 long long cm__nf_work(const cm_netflow *nf);
 /* 1 when the first basis came from cm__nf_start's flow. */
 int cm__nf_started(const cm_netflow *nf);
+/* 1 when the basis is optimal for the arcs, costs and supplies as they
+ * are (solved, and nothing changed since that could price an arc in):
+ * cm__nf_solve then returns at once. */
+int cm__nf_clean(const cm_netflow *nf);
+
+/* A saved basis, to come back to without pivoting back (the search's
+ * probes: a child is solved, then the parent is as it was). */
+typedef struct cm_nf_basis cm_nf_basis;
+cm_nf_basis *cm__nf_basis_new(void);
+void cm__nf_basis_free(cm_nf_basis *b);
+/* Saves the basis after a solve (flows, tree, potentials: O(arcs + nodes)).
+ * Returns CM_NF_OPTIMAL, or CM_NF_NOMEM (nothing saved). */
+int cm__nf_save(cm_netflow *nf, cm_nf_basis *b);
+/* Goes back to a saved basis.  The arcs' costs and the supplies must be
+ * those of the save; arcs added since are left out of the tree, empty. */
+void cm__nf_restore(cm_netflow *nf, const cm_nf_basis *b);
 
 #endif

@@ -1044,7 +1044,24 @@ static double gain(const search *S, const cm_lex *v, const cm_lex *b)
 /* Holds candidate `cd`'s compound to its main block (fix 1) or keeps it
  * from it (fix 0), solves, and puts its restrictions back: the child's
  * value. */
-static int probe(search *S, const cand *cd, int fix, cm_lex *v)
+/* Saved solves in the relaxation (cm_relax.save) while a node probes: the
+ * node's own, the child it prefers so far, and the two children of the
+ * candidate probed last.  Going back to a saved solve costs a copy, where
+ * solving again would pivot back. */
+enum { SLOT_NODE, SLOT_BEST, SLOT_FIX, SLOT_FREE };
+
+/* `slot` saved; 0 when the relaxation keeps none. */
+static int save_slot(search *S, int slot)
+{
+	return S->r->save && !S->r->save(S->r->self, slot);
+}
+
+/* Solves the node with candidate cd's compound held at its main school
+ * (fix 1) or kept from it (fix 0), then restores the node's restrictions.
+ * `node_saved`: the node's solve is in SLOT_NODE; the child's is then
+ * saved in SLOT_FIX or SLOT_FREE (*kept says whether it was) and the
+ * node's solve restored, not solved again. */
+static int probe(search *S, const cand *cd, int fix, cm_lex *v, int node_saved, int *kept)
 {
 	const scomp *sc = &S->comp[cd->comp];
 	int k, rc;
@@ -1057,11 +1074,14 @@ static int probe(search *S, const cand *cd, int fix, cm_lex *v)
 		}
 	}
 	rc = solve_here(S, v);
+	*kept = !rc && node_saved && save_slot(S, fix ? SLOT_FIX : SLOT_FREE);
 	for (k = sc->first; k < sc->first + sc->n; k++)
 		if (S->save[k] != S->on[k]) {
 			S->on[k] = S->save[k];
 			apply_block(S, k);
 		}
+	if (!rc && node_saved)
+		S->r->restore(S->r->self, SLOT_NODE);
 	return rc;
 }
 
@@ -1146,7 +1166,8 @@ static int dive(search *S, int at, cm_lex b)
 	for (;;) {
 		cand cd[CANDS];
 		int n, i, pick = 0, child, other, fix_first = 1, probes = 0, implied = 0;
-		int probed[CANDS];
+		int probed[CANDS], node_saved = 0, best_kept = -1; /* the pick's preferred child in
+		                                                     * SLOT_BEST: its fix, -1 none */
 		cm_lex v[CANDS][2];
 		double best = -1;
 		if (!can_beat(S, &b)) {
@@ -1171,8 +1192,12 @@ static int dive(search *S, int at, cm_lex b)
 			int k = cd[i].major;
 			probed[i] = n > 1 && (at < 0 || probes < PROBES) &&
 			            (S->pc_n[0][k] < RELIABLE || S->pc_n[1][k] < RELIABLE);
+			int kept[2] = {0, 0};
 			if (probed[i]) {
-				if ((rc = probe(S, &cd[i], 1, &v[i][0])) || (rc = probe(S, &cd[i], 0, &v[i][1])))
+				if (!node_saved)
+					node_saved = save_slot(S, SLOT_NODE);
+				if ((rc = probe(S, &cd[i], 1, &v[i][0], node_saved, &kept[1])) ||
+				    (rc = probe(S, &cd[i], 0, &v[i][1], node_saved, &kept[0])))
 					return rc;
 				probes++;
 				g[0] = gain(S, &v[i][0], &b);
@@ -1188,6 +1213,15 @@ static int dive(search *S, int at, cm_lex b)
 					note_dropped(S, !fx ? &v[i][0] : &v[i][1]);
 					at = id;
 					implied++;
+					/* the node is now that child: its saved solve is the
+					 * node's, and the pick so far was probed elsewhere */
+					best_kept = -1;
+					if (kept[fx]) {
+						S->r->restore(S->r->self, fx ? SLOT_FIX : SLOT_FREE);
+						S->r->swap(S->r->self, SLOT_NODE, fx ? SLOT_FIX : SLOT_FREE);
+					} else {
+						node_saved = 0;
+					}
 					continue;
 				}
 				if (!can_beat(S, &v[i][0])) {
@@ -1203,8 +1237,15 @@ static int dive(search *S, int at, cm_lex b)
 			}
 			g[0] = fmax(g[0], 1e-3) * fmax(g[1], 1e-3);
 			if (g[0] > best) {
+				/* the child the dive goes to first (below): its solve kept */
+				int pref = !(probed[i] && cm__lex_cmp(&v[i][1], &v[i][0], 0) < 0);
 				best = g[0];
 				pick = i;
+				best_kept = -1;
+				if (probed[i] && kept[pref]) {
+					S->r->swap(S->r->self, SLOT_BEST, pref ? SLOT_FIX : SLOT_FREE);
+					best_kept = pref;
+				}
 			}
 		}
 		if (implied) {
@@ -1220,7 +1261,11 @@ static int dive(search *S, int at, cm_lex b)
 		if ((other = new_node(S, at, cd[pick].major, !fix_first, &v[pick][fix_first])) < 0 ||
 		    heap_push(S, other))
 			return CM_ENOMEM;
-		if ((rc = descend(S, child)) || (rc = solve_here(S, &b)))
+		if ((rc = descend(S, child)))
+			return rc;
+		if (best_kept == fix_first)
+			S->r->restore(S->r->self, SLOT_BEST); /* solved when probed */
+		if ((rc = solve_here(S, &b)))
 			return rc;
 		if (!probed[pick]) {
 			observe(S, &cd[pick], fix_first, gain(S, &b, &v[pick][0]));

@@ -83,7 +83,18 @@ typedef struct cm_relax {
 	 * the plan follows in time proportional to the neighbourhood, not to
 	 * the model (a city's first plan takes hundreds of them). */
 	void (*taken)(void *self, long version);
+	/* Optional (NULL: none): the last solve saved in slot `slot` (0 to
+	 * CM_RELAX_SLOTS - 1); returns 0, or 1 when it keeps none (too large,
+	 * out of memory).  `restore` goes back to a saved solve, the
+	 * restrictions being again those of the save: values, reduced costs
+	 * and duals are its, and the next solve returns at once unless a
+	 * restriction changes in between.  `swap` exchanges two slots. */
+	int (*save)(void *self, int slot);
+	void (*restore)(void *self, int slot);
+	void (*swap)(void *self, int a, int b);
 } cm_relax;
+
+#define CM_RELAX_SLOTS 4
 
 /* The network relaxation (flow.c): for models without side rows
  * (cm__flow_holds). */

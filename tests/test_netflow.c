@@ -268,3 +268,83 @@ Test(netflow, arcs_added_between_solves)
 		cm__nf_free(nf);
 	}
 }
+
+/* The search's probes: solve, save the basis, raise some arcs' costs (a
+ * child), solve, put the costs back, restore.  The restored basis must be
+ * optimal at once (no pivot), equal to the first solve, and every solve on
+ * the way GLPK's optimum; an arc added after the save is left empty.
+ * Raising the cost of an arc out of the tree and without flow keeps the
+ * basis optimal: the next solve has nothing to do. */
+Test(netflow, saved_basis_restores_without_pivots)
+{
+	int seed;
+	cm_nf_basis *b = cm__nf_basis_new();
+	cr_assert_not_null(b);
+	for (seed = 1; seed <= 200; seed++) {
+		net n, child;
+		cm_netflow *nf;
+		cm_cost first_total;
+		long piv;
+		int i, changed = 0, idle = 0;
+		random_net(&n, (unsigned long)seed + 5000);
+		nf = load(&n, n.narcs);
+		cr_assert_eq(cm__nf_solve(nf), CM_NF_OPTIMAL);
+		first_total = cm__nf_total_cost(nf);
+		cr_assert_eq(cm__nf_save(nf, b), CM_NF_OPTIMAL);
+		/* the child: the group-school arcs with flow forbidden */
+		child = n;
+		for (i = 0; i < n.narcs; i++)
+			if (n.arcs[i].to != n.sink && n.arcs[i].from < n.groups && cm__nf_flow(nf, i) > 0) {
+				child.arcs[i].cost += 10000000;
+				cm__nf_set_cost(nf, i, child.arcs[i].cost);
+				changed++;
+			}
+		cr_assert_eq(cm__nf_solve(nf), CM_NF_OPTIMAL);
+		check_flow(&child, nf, n.narcs, NULL);
+		cr_assert(fabs((double)cm__nf_total_cost(nf) - glpk_optimum(&child)) < 1e-6, "seed %d", seed);
+		/* back to the parent */
+		for (i = 0; i < n.narcs; i++)
+			if (child.arcs[i].cost != n.arcs[i].cost)
+				cm__nf_set_cost(nf, i, n.arcs[i].cost);
+		cm__nf_restore(nf, b);
+		piv = cm__nf_pivots(nf);
+		cr_assert_eq(cm__nf_solve(nf), CM_NF_OPTIMAL);
+		cr_assert_eq(cm__nf_pivots(nf), piv, "seed %d: the restored basis pivoted", seed);
+		cr_assert(cm__nf_total_cost(nf) == first_total, "seed %d", seed);
+		check_flow(&n, nf, n.narcs, NULL);
+		/* an idle arc's cost raised: still optimal, nothing to do */
+		for (i = 0; i < n.narcs; i++)
+			if (cm__nf_flow(nf, i) == 0 && n.arcs[i].to != n.sink && !idle) {
+				cm_cost rc = cm__nf_reduced(nf, n.arcs[i].from, n.arcs[i].to, n.arcs[i].cost);
+				if (rc <= 0)
+					continue; /* may be in the tree */
+				n.arcs[i].cost += 5;
+				cm__nf_set_cost(nf, i, n.arcs[i].cost);
+				idle = 1;
+			}
+		if (idle) {
+			cr_assert(cm__nf_clean(nf), "seed %d", seed);
+			cr_assert_eq(cm__nf_solve(nf), CM_NF_OPTIMAL);
+			cr_assert_eq(cm__nf_pivots(nf), piv);
+			check_flow(&n, nf, n.narcs, NULL);
+		}
+		/* an arc lowered below its reduced cost: no longer clean, and the
+		 * solve finds the new optimum */
+		for (i = 0; i < n.narcs; i++)
+			if (cm__nf_flow(nf, i) == 0 && n.arcs[i].to != n.sink && n.arcs[i].cost > 0) {
+				cm_cost rc = cm__nf_reduced(nf, n.arcs[i].from, n.arcs[i].to, n.arcs[i].cost);
+				if (rc <= 0 || rc > n.arcs[i].cost)
+					continue;
+				n.arcs[i].cost -= (long)rc + 1;
+				cm__nf_set_cost(nf, i, n.arcs[i].cost);
+				cr_assert(!cm__nf_clean(nf), "seed %d", seed);
+				break;
+			}
+		cr_assert_eq(cm__nf_solve(nf), CM_NF_OPTIMAL);
+		check_flow(&n, nf, n.narcs, NULL);
+		cr_assert(fabs((double)cm__nf_total_cost(nf) - glpk_optimum(&n)) < 1e-6, "seed %d", seed);
+		(void)changed;
+		cm__nf_free(nf);
+	}
+	cm__nf_basis_free(b);
+}
