@@ -14,7 +14,9 @@
  * again with GLPK (solver = glpk, untimed) and prints the relative
  * difference to GLPK's LP optimum; the exit status is then 1 when they
  * disagree beyond 1e-5 or in unplaced pupils.  (GLPK's single mode takes
- * hours at these sizes: single mode reports its own gap.)
+ * hours at these sizes: single mode reports its own gap.)  In single mode
+ * --verify makes the exit status 1 when a level ends without settling the
+ * fewest pupils without a place (more than the search proved possible). 
  *
  * --roads (issue 13) also writes the city's roads (cityroads.c: a street
  * lattice, its residential streets one-way, a river with a few bridges, an
@@ -362,6 +364,16 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 		       s->proven ? "yes" : "no ");
 	}
 	fflush(stdout);
+	if (verify && !strcmp(mode, "single"))
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			/* the fewest without a place must be proved, not given up on */
+			const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
+			if (s->unplaced > s->bound_unplaced) {
+				printf("  | %s: %ld without a place, not settled (at least %ld)",
+				       cm_level_name((cm_level)lv), s->unplaced, s->bound_unplaced);
+				bad = 1;
+			}
+		}
 	if (verify && !strcmp(mode, "split")) {
 		cm_config *g = scenario(ctx, dir, mode, "glpk", k);
 		cm_plan *gp = NULL;

@@ -1664,6 +1664,94 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 	return rc;
 }
 
+/* Places first, where seats stay empty: while the plan leaves more pupils
+ * without a place than the root, each public school with empty seats is
+ * searched afresh with each school where a compound that reaches it is
+ * now (or with the compounds without a school that reach it): the two
+ * schools' compounds choose again, the others held.  A compound moving to
+ * the empty seats leaves room at its school for the pupils without a place
+ * there, which the schools' own neighbourhoods (their nearest schools)
+ * cannot see when the two are not neighbours.  At most FILL_MAX pairs a
+ * round, the emptiest schools first. */
+#define FILL_MAX 48
+
+static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank, int *improved)
+{
+	const cm_row *rows = S->m->rows.data;
+	size_t ns = S->m->n_schools, si;
+	double *used = NULL;
+	int *pair_seen = NULL, c, e, n = 0, tried = 0, rc = 0;
+	if (ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6))
+		return 0;
+	if ((rc = blocks_by_school(S)))
+		return rc;
+	used = calloc(ns + 1, sizeof *used);
+	pair_seen = malloc((ns + 1) * sizeof *pair_seen);
+	if (!used || !pair_seen) {
+		free(used);
+		free(pair_seen);
+		return CM_ENOMEM;
+	}
+	for (c = 0; c < S->ncomp; c++)
+		if (S->home[c] >= 0)
+			used[S->blk[S->home[c]].school] += block_pupils(S, S->home[c], S->x_inc);
+	S->work += S->ncomp + (long long)ns;
+	for (si = 0; si < ns; si++) {
+		double empty;
+		if (S->m->seat_row[si] < 0 || S->sfirst[si] == S->sfirst[si + 1])
+			continue;
+		empty = rows[S->m->seat_row[si]].rhs - used[si];
+		if (empty > 0.5)
+			rank[n++] = (ranked){empty, (int)si};
+	}
+	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
+	for (si = 0; si < ns; si++)
+		pair_seen[si] = -1;
+	for (int i = 0; i < n && tried < FILL_MAX && total_work(S) < stop && !rc; i++) {
+		int t = rank[i].id;
+		/* the schools of the compounds that reach t: each with t, once;
+		 * the compounds without a school that reach t with t alone */
+		for (e = S->sfirst[t]; e <= S->sfirst[t + 1] && tried < FILL_MAX && !rc; e++) {
+			int b, any = 0, d, k;
+			cm_lex before = S->inc;
+			if (e < S->sfirst[t + 1]) {
+				int y = S->blk[S->sblk[e]].comp;
+				if (!S->root_ok[S->sblk[e]] || S->home[y] < 0 || S->blk[S->home[y]].school == t)
+					continue;
+				b = S->blk[S->home[y]].school;
+				if (pair_seen[b] == t)
+					continue;
+				pair_seen[b] = t;
+			} else {
+				b = -1; /* last: t with the compounds without a school */
+			}
+			memset(in, 0, ns);
+			in[t] = 1;
+			if (b >= 0)
+				in[b] = 1;
+			for (d = 0; d < S->ncomp; d++) {
+				S->free_[d] = S->home[d] >= 0 && in[S->blk[S->home[d]].school];
+				if (S->home[d] < 0 && S->comp[d].unplaced > 0.5)
+					for (k = S->comp[d].first; k < S->comp[d].first + S->comp[d].n; k++)
+						S->free_[d] |= S->root_ok[k] && S->blk[k].school == t;
+				any += S->free_[d];
+			}
+			if (any < 2)
+				continue;
+			tried++;
+			rc = run_neighbourhood(S, NB_WORK / 2, 0);
+			if (cm__lex_cmp(&S->inc, &before, 0) < 0) {
+				*improved = 1;
+				if (ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6))
+					tried = FILL_MAX; /* places settled */
+			}
+		}
+	}
+	free(used);
+	free(pair_seen);
+	return rc;
+}
+
 /* Where the root sends each compound (S->root_major), for rins_round. */
 static void majors_of(search *S, int *major)
 {
@@ -1810,7 +1898,8 @@ static int lns(search *S, long long budget)
 		goto done;
 	while (improved && total_work(S) < stop && !rc) {
 		improved = 0;
-		if ((rc = reach_round(S, stop, in, rank, &improved)) ||
+		if ((rc = fill_round(S, stop, in, rank, &improved)) ||
+		    (rc = reach_round(S, stop, in, rank, &improved)) ||
 		    (rc = rins_round(S, stop, &improved)))
 			break;
 		/* the schools whose compounds lose most first: pupils without a
