@@ -1623,6 +1623,22 @@ static int run_neighbourhood(search *S, long long budget, int part)
 	return 0;
 }
 
+/* Marks free (S->free_) the compounds at the schools `in` marks, and those
+ * without a school that reach one of them; returns how many. */
+static int free_at(search *S, const unsigned char *in)
+{
+	int c, k, any = 0;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		S->free_[c] = S->home[c] >= 0 && in[S->blk[S->home[c]].school];
+		if (S->home[c] < 0)
+			for (k = sc->first; k < sc->first + sc->n; k++)
+				S->free_[c] |= S->root_ok[k] && in[S->blk[k].school];
+		any += S->free_[c];
+	}
+	return any;
+}
+
 /* Places first: while the plan leaves more pupils without a place than the
  * root, each compound with pupils without a place (most first, REACH_MAX at
  * most a round) is searched with every school it reaches and their
@@ -1712,7 +1728,7 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 		/* the schools of the compounds that reach t: each with t, once;
 		 * the compounds without a school that reach t with t alone */
 		for (e = S->sfirst[t]; e <= S->sfirst[t + 1] && tried < FILL_MAX && !rc; e++) {
-			int b, any = 0, d, k;
+			int b;
 			cm_lex before = S->inc;
 			if (e < S->sfirst[t + 1]) {
 				int y = S->blk[S->sblk[e]].comp;
@@ -1729,14 +1745,8 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 			in[t] = 1;
 			if (b >= 0)
 				in[b] = 1;
-			for (d = 0; d < S->ncomp; d++) {
-				S->free_[d] = S->home[d] >= 0 && in[S->blk[S->home[d]].school];
-				if (S->home[d] < 0 && S->comp[d].unplaced > 0.5)
-					for (k = S->comp[d].first; k < S->comp[d].first + S->comp[d].n; k++)
-						S->free_[d] |= S->root_ok[k] && S->blk[k].school == t;
-				any += S->free_[d];
-			}
-			if (any < 2)
+			S->work += S->ncomp;
+			if (free_at(S, in) < 2)
 				continue;
 			tried++;
 			rc = run_neighbourhood(S, NB_WORK / 2, 0);
@@ -1920,7 +1930,7 @@ static int lns(search *S, long long budget)
 		for (nr = 0; nr < ns && rank[nr].score > 0; nr++)
 			;
 		for (si = 0; si < nr && total_work(S) < stop && !rc; si++) {
-			int any = 0, t = rank[si].id;
+			int t = rank[si].id;
 			cm_lex before = S->inc;
 			if (S->nb[(size_t)t * NB] < 0)
 				continue;
@@ -1929,15 +1939,7 @@ static int lns(search *S, long long budget)
 			for (k = 0; k < NB; k++)
 				if (S->nb[(size_t)t * NB + (size_t)k] >= 0)
 					in[S->nb[(size_t)t * NB + (size_t)k]] = 1;
-			for (c = 0; c < S->ncomp; c++) {
-				const scomp *sc = &S->comp[c];
-				S->free_[c] = S->home[c] >= 0 && in[S->blk[S->home[c]].school];
-				if (S->home[c] < 0)
-					for (k = sc->first; k < sc->first + sc->n; k++)
-						S->free_[c] |= S->root_ok[k] && in[S->blk[k].school];
-				any += S->free_[c];
-			}
-			if (any < 2)
+			if (free_at(S, in) < 2)
 				continue;
 			if ((rc = run_neighbourhood(S, NB_WORK, 0)))
 				break;
