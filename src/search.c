@@ -1680,15 +1680,16 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 	return rc;
 }
 
-/* Places first, where seats stay empty: while the plan leaves more pupils
- * without a place than the root, each public school with empty seats is
- * searched afresh with each school where a compound that reaches it is
- * now (or with the compounds without a school that reach it): the two
- * schools' compounds choose again, the others held.  A compound moving to
- * the empty seats leaves room at its school for the pupils without a place
- * there, which the schools' own neighbourhoods (their nearest schools)
- * cannot see when the two are not neighbours.  At most FILL_MAX pairs a
- * round, the emptiest schools first. */
+/* Places first, where seats stay empty (after reach_round, in the same
+ * round): while the plan leaves more pupils without a place than the root,
+ * each public school with empty seats is searched afresh with each school
+ * where a compound that reaches it is now (and alone, with the compounds
+ * without a school): the two schools' compounds, and those without a
+ * school that reach either, choose again, the others held.  A compound
+ * moving to the empty seats leaves room at its school for the pupils
+ * without a place there, which the schools' own neighbourhoods (their
+ * nearest schools) cannot see when the two are not neighbours.  At most
+ * FILL_MAX pairs a round, the emptiest schools first. */
 #define FILL_MAX 48
 
 static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank, int *improved)
@@ -1908,8 +1909,8 @@ static int lns(search *S, long long budget)
 		goto done;
 	while (improved && total_work(S) < stop && !rc) {
 		improved = 0;
-		if ((rc = fill_round(S, stop, in, rank, &improved)) ||
-		    (rc = reach_round(S, stop, in, rank, &improved)) ||
+		if ((rc = reach_round(S, stop, in, rank, &improved)) ||
+		    (rc = fill_round(S, stop, in, rank, &improved)) ||
 		    (rc = rins_round(S, stop, &improved)))
 			break;
 		/* the schools whose compounds lose most first: pupils without a
