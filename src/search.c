@@ -1041,9 +1041,6 @@ static double gain(const search *S, const cm_lex *v, const cm_lex *b)
 	                   (v->metres - b->metres));
 }
 
-/* Holds candidate `cd`'s compound to its main block (fix 1) or keeps it
- * from it (fix 0), solves, and puts its restrictions back: the child's
- * value. */
 /* Saved solves in the relaxation (cm_relax.save) while a node probes: the
  * node's own, the child it prefers so far, and the two children of the
  * candidate probed last.  Going back to a saved solve costs a copy, where
@@ -1056,9 +1053,9 @@ static int save_slot(search *S, int slot)
 	return S->r->save && !S->r->save(S->r->self, slot);
 }
 
-/* Solves the node with candidate cd's compound held at its main school
- * (fix 1) or kept from it (fix 0), then restores the node's restrictions.
- * `node_saved`: the node's solve is in SLOT_NODE; the child's is then
+/* Holds candidate `cd`'s compound to its main block (fix 1) or keeps it
+ * from it (fix 0), solves, and puts its restrictions back: the child's
+ * value into *v.  `node_saved`: the node's solve is in SLOT_NODE; the child's is then
  * saved in SLOT_FIX or SLOT_FREE (*kept says whether it was) and the
  * node's solve restored, not solved again. */
 static int probe(search *S, const cand *cd, int fix, cm_lex *v, int node_saved, int *kept)
