@@ -873,6 +873,10 @@ void cm__nf_restore(cm_netflow *nf, const cm_nf_basis *b)
 	nf->total = b->total;
 	nf->dirty_pi = b->dirty_pi;
 	nf->clean = b->clean;
+	/* an arc added since may price in at these potentials */
+	for (e = b->m; e < nf->m && nf->clean; e++)
+		if (nf->dirty_pi || reduced(nf, e) < 0)
+			nf->clean = 0;
 	nf->ncand = 0;
 	nf->work += nf->m + n1;
 }

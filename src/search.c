@@ -1725,7 +1725,8 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 		int t = rank[i].id;
 		/* the schools of the compounds that reach t: each with t, once;
 		 * the compounds without a school that reach t with t alone */
-		for (e = S->sfirst[t]; e <= S->sfirst[t + 1] && tried < FILL_MAX && !rc; e++) {
+		for (e = S->sfirst[t];
+		     e <= S->sfirst[t + 1] && tried < FILL_MAX && total_work(S) < stop && !rc; e++) {
 			int b;
 			cm_lex before = S->inc;
 			if (e < S->sfirst[t + 1]) {

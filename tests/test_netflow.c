@@ -343,6 +343,26 @@ Test(netflow, saved_basis_restores_without_pivots)
 		cr_assert_eq(cm__nf_solve(nf), CM_NF_OPTIMAL);
 		check_flow(&n, nf, n.narcs, NULL);
 		cr_assert(fabs((double)cm__nf_total_cost(nf) - glpk_optimum(&n)) < 1e-6, "seed %d", seed);
+		/* an arc added after a save, cheaper than any way there: the
+		 * restored basis leaves it empty, and the solve uses it */
+		cr_assert_eq(cm__nf_save(nf, b), CM_NF_OPTIMAL);
+		if (n.narcs < 1024 && n.supply[0] > 0) {
+			int s0 = n.groups, idx[1024], a;
+			/* just below what the potentials price the way at */
+			long cost = (long)cm__nf_reduced(nf, 0, s0, 0);
+			cost = cost > 0 ? -cost - 1 : -1;
+			add(&n, 0, s0, CM_NF_INF, cost);
+			cr_assert_geq(a = cm__nf_arc(nf, 0, s0, CM_NF_INF, cost), 0);
+			for (i = 0; i < n.narcs; i++)
+				idx[i] = i < n.narcs - 1 ? i : a;
+			cm__nf_restore(nf, b);
+			cr_assert_eq(cm__nf_flow(nf, a), 0);
+			cr_assert(!cm__nf_clean(nf), "seed %d: an arc that prices in, yet clean", seed);
+			cr_assert_eq(cm__nf_solve(nf), CM_NF_OPTIMAL);
+			check_flow(&n, nf, n.narcs, idx);
+			cr_assert(fabs((double)cm__nf_total_cost(nf) - glpk_optimum(&n)) < 1e-6, "seed %d",
+			          seed);
+		}
 		(void)changed;
 		cm__nf_free(nf);
 	}
