@@ -1693,28 +1693,25 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 {
 	const cm_row *rows = S->m->rows.data;
 	size_t ns = S->m->n_schools, si;
-	double *used = NULL;
-	int *pair_seen = NULL, c, e, n = 0, tried = 0, rc = 0;
+	cm_usage used = {0};
+	int *pair_seen = NULL, e, n = 0, tried = 0, rc = 0;
 	if (ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6))
 		return 0;
 	if ((rc = blocks_by_school(S)))
 		return rc;
-	used = calloc(ns + 1, sizeof *used);
-	pair_seen = malloc((ns + 1) * sizeof *pair_seen);
-	if (!used || !pair_seen) {
-		free(used);
+	if (!(pair_seen = malloc((ns + 1) * sizeof *pair_seen)))
+		return CM_ENOMEM;
+	if (cm__model_usage(S->m, S->x_inc, &used)) {
+		cm__usage_free(&used);
 		free(pair_seen);
 		return CM_ENOMEM;
 	}
-	for (c = 0; c < S->ncomp; c++)
-		if (S->home[c] >= 0)
-			used[S->blk[S->home[c]].school] += block_pupils(S, S->home[c], S->x_inc);
-	S->work += S->ncomp + (long long)ns;
+	S->work += (long long)S->m->cols.len + (long long)ns;
 	for (si = 0; si < ns; si++) {
 		double empty;
 		if (S->m->seat_row[si] < 0 || S->sfirst[si] == S->sfirst[si + 1])
 			continue;
-		empty = rows[S->m->seat_row[si]].rhs - used[si];
+		empty = rows[S->m->seat_row[si]].rhs - used.seats[si];
 		if (empty > 0.5)
 			rank[n++] = (ranked){empty, (int)si};
 	}
@@ -1756,7 +1753,7 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 			}
 		}
 	}
-	free(used);
+	cm__usage_free(&used);
 	free(pair_seen);
 	return rc;
 }
