@@ -372,8 +372,10 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 	const cm_col *cols = m->cols.data;
 	const cm_row *rows = m->rows.data;
 	size_t ns = m->n_schools, i, j, f;
-	double *used = calloc(ns + 1, sizeof *used), *used_p = calloc(ns + 1, sizeof *used_p);
-	double free_public_migrants = 0, migrants = 0;
+	/* what the others take: the plan's use less the free compounds' */
+	cm_usage rest = {calloc(ns + 1, sizeof(double)), calloc(ns + 1, sizeof(double)),
+	                 u->public_migrants};
+	double migrants = 0;
 	cm_vec map;
 
 	memset(out, 0, sizeof *out);
@@ -389,23 +391,16 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 	cm__vec_init(&out->ar, sizeof(double));
 	out->quota_row = out->quota_col = out->moved_row = -1;
 	out->seat_row = malloc((ns + 1) * sizeof *out->seat_row);
-	if (!used || !used_p || !out->seat_row)
+	if (!rest.seats || !rest.purchased || !out->seat_row)
 		goto nomem;
-	/* what the free compounds take in plan x: the others take the rest */
-	memcpy(used, u->seats, ns * sizeof *used);
-	memcpy(used_p, u->purchased, ns * sizeof *used_p);
+	memcpy(rest.seats, u->seats, ns * sizeof *rest.seats);
+	memcpy(rest.purchased, u->purchased, ns * sizeof *rest.purchased);
 	for (f = 0; f < nfree; f++)
 		for (j = range[2 * f]; j < range[2 * f + 1]; j++) {
 			const cm_col *c = &cols[j];
 			if (c->kind == CM_COL_UNPLACED && c->group == CM_MIGRANT)
 				migrants += c->ub;
-			if (c->kind != CM_COL_FLOW)
-				continue;
-			used[c->school] -= x[j];
-			if (c->seat == CM_SEAT_PURCHASED)
-				used_p[c->school] -= x[j];
-			if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
-				free_public_migrants += x[j];
+			cm__usage_add(&rest, c, -x[j]);
 		}
 	/* seats and purchased places (the model's first rows), as the others
 	 * leave them */
@@ -415,10 +410,10 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 		const cm_row *r = &rows[i];
 		if (r->kind == CM_ROW_SEATS)
 			CHECK(out->seat_row[r->school] = add_row(out, CM_ROW_SEATS, CM_ROW_LE,
-			                                         fmax(0, r->rhs - used[r->school]), -1,
+			                                         fmax(0, r->rhs - rest.seats[r->school]), -1,
 			                                         r->school, -1));
 		else if (r->kind == CM_ROW_PURCHASED)
-			CHECK(add_row(out, CM_ROW_PURCHASED, CM_ROW_LE, fmax(0, r->rhs - used_p[r->school]),
+			CHECK(add_row(out, CM_ROW_PURCHASED, CM_ROW_LE, fmax(0, r->rhs - rest.purchased[r->school]),
 			              -1, r->school, -1));
 		else
 			break;
@@ -427,7 +422,7 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 	if (migrants > 0 && m->quota_row >= 0) {
 		size_t *slot;
 		out->migrants = migrants;
-		out->quota_target = fmax(0, m->quota_target - (u->public_migrants - free_public_migrants));
+		out->quota_target = fmax(0, m->quota_target - rest.public_migrants);
 		CHECK(out->quota_row = add_row(out, CM_ROW_QUOTA, CM_ROW_GE, out->quota_target, -1, -1, -1));
 		CHECK(out->quota_col = add_col(out, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1,
 		                                             -1, 0, out->quota_target, 0, 0, 0}));
@@ -449,13 +444,11 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 				goto nomem;
 			*slot = j;
 		}
-	free(used);
-	free(used_p);
+	cm__usage_free(&rest);
 	*orig = map.data;
 	return 0;
 nomem:
-	free(used);
-	free(used_p);
+	cm__usage_free(&rest);
 	cm__vec_free(&map);
 	cm__model_free(out);
 	return CM_ENOMEM;
