@@ -1983,6 +1983,7 @@ static int first_by_parts(search *S)
 	size_t ns = S->m->n_schools, j;
 	unsigned char *in = calloc(ns + 1, 1);
 	int c, k, rc = 0, done = 0, *seen = NULL;
+	cm_lex before;
 	if (!in)
 		return CM_ENOMEM;
 	if (!S->nb && (rc = find_neighbours(S)))
@@ -2041,7 +2042,13 @@ static int first_by_parts(search *S)
 			}
 		}
 		S->work += S->ncomp / 8 + (long long)ns;
+		before = done ? S->inc : S->root;
 		rc = run_neighbourhood(S, PART_WORK, 1);
+		/* a part that costs places is searched again from its own
+		 * plan, with twice the budget: places lost here cost the
+		 * neighbourhoods far more work to win back */
+		if (!rc && ceil(S->inc.unplaced - 1e-6) > ceil(before.unplaced - 1e-6))
+			rc = run_neighbourhood(S, PART_WORK * 2, 0);
 		done++;
 	}
 	if (!rc && done) {
@@ -2079,12 +2086,16 @@ static int first_plan(search *S, cm_lex b)
 }
 
 /* The automatic budget, in work (relaxation.work plus the search's own
- * scanning): about five seconds of this machine for a level (measured
- * 2026-12-01: 1.2e8 to 1.7e8 work a second, less on larger models).  A
- * county's search takes many nodes of it, a city's few, as each node costs
- * about the model's size. */
+ * scanning): about five seconds of this machine for a county's level
+ * (measured 2026-12-01: 1.2e8 to 1.7e8 work a second, less on larger
+ * models), and 1.2e5 more per compound, as a city's neighbourhoods must
+ * each be visited once and its first plan takes a part per split compound
+ * (6e4 left the bench's cities of 30,000 and 40,000 compounds short of
+ * the fewest pupils without a place; 2026-12-02).  A county's search takes
+ * many nodes of it, a city's few, as each node costs about the model's
+ * size. */
 #define AUTO_WORK 600000000LL
-#define AUTO_WORK_PER 60000LL
+#define AUTO_WORK_PER 120000LL
 
 static void search_free(search *S)
 {
