@@ -191,6 +191,8 @@ typedef struct search {
 	int *root_major;         /* by compound: its block with most pupils at the root, -1: none;
 	                            -2: split there */
 	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
+	int *root_top;           /* by compound: its block with most pupils at the root (split or
+	                            not), -1: none */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
@@ -1700,14 +1702,13 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
  * level worse by more than 0.003%. */
 #define REGRET_MAX 16
 
-static int regret_round(search *S, long long stop, unsigned char *in, ranked *rank,
-                        int *improved)
+/* The compounds whose pupil-metres in plan x_inc are above the root's,
+ * most first, into rank; returns how many. */
+static int rank_regret(search *S, ranked *rank)
 {
 	const cm_col *cols = S->m->cols.data;
-	int c, n = 0, i, rc = 0;
+	int c, n = 0;
 	size_t j;
-	if (!S->root_cost || ceil(S->inc.unplaced - 1e-6) > ceil(S->root.unplaced - 1e-6))
-		return 0;
 	for (c = 0; c < S->ncomp; c++) {
 		double v = -S->root_cost[c];
 		for (j = S->comp[c].cstart; j < S->comp[c].cend; j++)
@@ -1718,8 +1719,61 @@ static int regret_round(search *S, long long stop, unsigned char *in, ranked *ra
 	}
 	S->work += (long long)S->m->cols.len;
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
+	return n;
+}
+
+static int regret_round(search *S, long long stop, unsigned char *in, ranked *rank,
+                        int *improved)
+{
+	int n, i, rc = 0;
+	if (!S->root_cost || ceil(S->inc.unplaced - 1e-6) > ceil(S->root.unplaced - 1e-6))
+		return 0;
+	n = rank_regret(S, rank);
 	for (i = 0; i < n && i < REGRET_MAX && total_work(S) < stop && !rc; i++)
 		rc = search_reach(S, rank[i].id, S->ncomp / 2, in, improved);
+	return rc;
+}
+
+/* Then (after regret_round, in the same round) the PAIR_MAX compounds whose
+ * pupil-metres are most above the root's, each searched with just the two
+ * schools it is torn between: its school in the plan and the one the root
+ * gives most of its pupils; the two schools' compounds, and those without
+ * a school that reach either, choose again, the others held.  Small and
+ * exact: the displaced compound and the one in its seats trade places, or
+ * pass them on, where the sweep's four schools and regret_round's whole
+ * reach are too wide to be searched to the end in their budget.  Measured
+ * 2026-12-02 on ten bench cities of 300-5,000 compounds, both levels:
+ * mean certified gap 0.123% against 0.172% without it (16 pairs: 0.144%,
+ * 128: 0.128%; the pair's schools with their neighbours: 0.142%), no
+ * level worse; 10,000-40,000 compounds none worse either. */
+#define PAIR_MAX 64
+
+static int pair_round(search *S, long long stop, unsigned char *in, ranked *rank,
+                      int *improved)
+{
+	size_t ns = S->m->n_schools;
+	int n, i, c, rc = 0;
+	if (!S->root_top || ceil(S->inc.unplaced - 1e-6) > ceil(S->root.unplaced - 1e-6))
+		return 0;
+	n = rank_regret(S, rank);
+	for (i = 0; i < n && i < PAIR_MAX && total_work(S) < stop && !rc; i++) {
+		cm_lex before = S->inc;
+		int any;
+		c = rank[i].id;
+		if (S->home[c] < 0 || S->root_top[c] < 0 ||
+		    S->blk[S->home[c]].school == S->blk[S->root_top[c]].school)
+			continue;
+		memset(in, 0, ns);
+		in[S->blk[S->home[c]].school] = 1;
+		in[S->blk[S->root_top[c]].school] = 1;
+		S->work += S->ncomp;
+		any = free_at(S, in);
+		if (any < 2 || any > S->ncomp / 2)
+			continue;
+		rc = run_neighbourhood(S, NB_WORK * 4, 0);
+		if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+			*improved = 1;
+	}
 	return rc;
 }
 
@@ -1829,18 +1883,26 @@ static void majors_of(search *S, int *major)
 }
 
 /* What the root gives each compound: its school (root_major, for
- * rins_round) and its pupil-metres (root_cost, for regret_round). */
+ * rins_round; root_top, for pair_round) and its pupil-metres (root_cost,
+ * for regret_round and pair_round). */
 static int root_majors(search *S)
 {
 	const cm_col *cols = S->m->cols.data;
 	size_t j;
-	int c;
+	int c, k;
 	if (S->opts->inner || !S->ncomp)
 		return 0;
 	if (!(S->root_major = malloc((size_t)S->ncomp * sizeof *S->root_major)) ||
+	    !(S->root_top = malloc((size_t)S->ncomp * sizeof *S->root_top)) ||
 	    !(S->root_cost = calloc((size_t)S->ncomp, sizeof *S->root_cost)))
 		return CM_ENOMEM;
-	majors_of(S, S->root_major);
+	majors_of(S, S->root_major); /* (and S->flow: the root's pupils by block) */
+	for (c = 0; c < S->ncomp; c++) {
+		S->root_top[c] = -1;
+		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
+			if (S->flow[k] > 1e-6 && (S->root_top[c] < 0 || S->flow[k] > S->flow[S->root_top[c]]))
+				S->root_top[c] = k;
+	}
 	for (c = 0; c < S->ncomp; c++)
 		for (j = S->comp[c].cstart; j < S->comp[c].cend; j++)
 			if (cols[j].kind == CM_COL_FLOW)
@@ -1999,7 +2061,8 @@ static int lns(search *S, long long budget)
 			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 				improved = 1;
 		}
-		if (!rc && (rc = regret_round(S, stop, in, rank, &improved)))
+		if (!rc && ((rc = regret_round(S, stop, in, rank, &improved)) ||
+		            (rc = pair_round(S, stop, in, rank, &improved))))
 			break;
 		if (!rc && total_work(S) < stop) {
 			cm_lex before = S->inc;
@@ -2187,6 +2250,7 @@ static void search_free(search *S)
 	kview_free(&S->kroot);
 	free(S->root_major);
 	free(S->root_cost);
+	free(S->root_top);
 	free(S->sfirst);
 	free(S->sblk);
 	cm__vec_free(&S->nodes);
