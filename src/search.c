@@ -9,12 +9,17 @@
  * pupils, the other keeps it from that school.  Children start from the
  * relaxation's last basis: a node is a few cost changes and a warm solve.
  *
- * Phases (docs/model.md): the root; a first plan by a quick dive outside
- * the tree (heur_dive), from last year's plan first when there is one;
- * better plans from neighbourhoods (lns: each public school and its
- * neighbours' compounds choose afresh, the others held); then the tree,
- * best bound first, diving from each node, the compound to branch on chosen
- * by reliability branching (pseudocosts, probing the unreliable).  School
+ * Phases (docs/model.md): the root; a first plan, from last year's plan
+ * when there is one, by a quick dive outside the tree (heur_dive) in a
+ * county, by parts in a city (first_by_parts: each split compound settled
+ * by a search of its own); better plans from neighbourhoods (lns: a few
+ * compounds choose afresh, the others held; in rounds of places first
+ * (reach_round, fill_round), the plan's disagreement with the root
+ * (rins_round), each public school with its neighbours, the compounds the
+ * plan costs most above the root (regret_round, pair_round), the plan
+ * re-solved with its choices held (polish)); then the tree, best bound
+ * first, diving from each node, the compound to branch on chosen by
+ * reliability branching (pseudocosts, probing the unreliable).  School
  * choices whose reduced cost shows they cannot beat the plan are ruled out,
  * for good at the root, below the node at each node.
  *
@@ -191,7 +196,7 @@ typedef struct search {
 	int *root_major;         /* by compound: its block with most pupils at the root, -1: none;
 	                            -2: split there */
 	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
-	int *root_top;           /* by compound: its block with most pupils at the root (split or
+	int *root_main;          /* by compound: its block with most pupils at the root (split or
 	                            not), -1: none */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
@@ -1567,7 +1572,7 @@ static int neighbourhood(search *S, long long budget)
 
 typedef struct ranked {
 	double score;
-	int id; /* a school, or a compound (reach_round) */
+	int id; /* a school, or a compound (reach_round, rank_regret) */
 } ranked;
 
 static int cmp_rank(const void *a, const void *b)
@@ -1578,13 +1583,23 @@ static int cmp_rank(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Does the plan leave no more pupils without a place than the root (in
+ * whole pupils)?  Until it does, the neighbourhoods win places first. */
+static int places_settled(const search *S)
+{
+	return ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6);
+}
+
 /* Searches afresh the compounds S->free_ marks (at least two), the others
  * held where S->x_inc has them, with `budget` work: as a model of its own
  * where the relaxation can (its work grows with its size), else in place.
  * A better plan becomes the incumbent.  `part` (first_by_parts, the model's
  * own neighbourhoods only): x_inc is the root's solution, with split
  * compounds; the free ones start from no school and their new columns are
- * taken whether better or not, as they must become whole. */
+ * taken whether better or not, as they must become whole.  Without `part`,
+ * x_inc may still have split compounds outside the free ones (a part
+ * searched again): they keep their pupils, and the plan found is never
+ * worse than x_inc. */
 static int run_neighbourhood(search *S, long long budget, int part)
 {
 	long long w;
@@ -1639,29 +1654,38 @@ static int free_at(search *S, const unsigned char *in)
 	return any;
 }
 
-/* Compound c searched afresh with every school it reaches and those
- * schools' compounds, the others held (reach_round, regret_round), unless
- * that frees more than `most` compounds.  Sets *improved when the plan
- * improved. */
-static int search_reach(search *S, int c, int most, unsigned char *in, int *improved)
+/* The compounds at the schools `in` marks, and those without a school
+ * that reach one (free_at), searched afresh with `budget` work when they
+ * are at least two and at most `most`; *ran (if not NULL) counts the
+ * searches, *improved is set when the plan improved.  (The callers charge
+ * the scan of free_at.) */
+static int search_in(search *S, const unsigned char *in, long long budget, int most, int *ran,
+                     int *improved)
 {
 	cm_lex before = S->inc;
-	int d, k, any = 0, rc;
+	int any = free_at(S, in), rc;
+	if (any < 2 || any > most)
+		return 0;
+	if (ran)
+		(*ran)++;
+	rc = run_neighbourhood(S, budget, 0);
+	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+		*improved = 1;
+	return rc;
+}
+
+/* Compound c searched afresh with every school it reaches and those
+ * schools' compounds (reach_round, regret_round), unless that frees more
+ * than `most` compounds. */
+static int search_reach(search *S, int c, int most, unsigned char *in, int *improved)
+{
+	int k;
 	memset(in, 0, S->m->n_schools);
 	for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
 		if (S->root_ok[k])
 			in[S->blk[k].school] = 1;
-	for (d = 0; d < S->ncomp; d++) {
-		S->free_[d] = d == c || (S->home[d] >= 0 && in[S->blk[S->home[d]].school]);
-		any += S->free_[d];
-	}
 	S->work += S->ncomp;
-	if (any < 2 || any > most)
-		return 0;
-	rc = run_neighbourhood(S, NB_WORK * 4, 0);
-	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
-		*improved = 1;
-	return rc;
+	return search_in(S, in, NB_WORK * 4, most, NULL, improved);
 }
 
 /* Places first: while the plan leaves more pupils without a place than the
@@ -1680,7 +1704,7 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 			rank[n++] = (ranked){S->comp[c].unplaced, c};
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
 	for (i = 0; i < n && i < REACH_MAX && total_work(S) < stop && !rc; i++) {
-		if (ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6))
+		if (places_settled(S))
 			break;
 		c = rank[i].id;
 		if (S->comp[c].unplaced > 0.5)
@@ -1692,14 +1716,18 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 /* Pupil-metres, once places are settled (after the schools' sweep, in the
  * same round): the compounds whose pupil-metres in the plan are most above
  * the root's (REGRET_MAX a round) are each searched with every school they
- * reach and those schools' compounds.  The root places such a compound
- * near home; the plan sends it far because the seats near it are held by
- * compounds that a school and its few nearest (the sweep) cannot move all
- * at once.  A neighbourhood of more than half the compounds is left to the
- * tree (a county whose every compound reaches every school: it would be
- * the whole model, searched again for each compound).  Measured 2026-12-02 on ten bench cities of 300-5,000 compounds,
- * both levels: mean certified gap 0.172% against 0.211% without it, no
- * level worse by more than 0.003%. */
+ * reach and those schools' compounds.  Such a compound is placed farther
+ * than the root places it, or has more of its pupils placed than the root
+ * gives a place (in a town short of seats, most of the top ones: the plan
+ * places them because the seats that would let nearer pupils in are held
+ * by whole compounds elsewhere); either way the repair moves compounds
+ * across all the schools it reaches, which a school and its few nearest
+ * (the sweep) cannot do at once.  A neighbourhood of more than half the
+ * compounds is left to the tree (a county whose every compound reaches
+ * every school: it would be the whole model, searched again for each
+ * compound).  Measured 2026-12-02 on ten bench cities of 300-5,000
+ * compounds, both levels: mean certified gap 0.172% against 0.211% without
+ * it, no level worse by more than 0.003%. */
 #define REGRET_MAX 16
 
 /* The compounds whose pupil-metres in plan x_inc are above the root's,
@@ -1709,6 +1737,8 @@ static int rank_regret(search *S, ranked *rank)
 	const cm_col *cols = S->m->cols.data;
 	int c, n = 0;
 	size_t j;
+	if (!S->root_cost)
+		return 0;
 	for (c = 0; c < S->ncomp; c++) {
 		double v = -S->root_cost[c];
 		for (j = S->comp[c].cstart; j < S->comp[c].cend; j++)
@@ -1726,7 +1756,7 @@ static int regret_round(search *S, long long stop, unsigned char *in, ranked *ra
                         int *improved)
 {
 	int n, i, rc = 0;
-	if (!S->root_cost || ceil(S->inc.unplaced - 1e-6) > ceil(S->root.unplaced - 1e-6))
+	if (!S->root_cost || !places_settled(S))
 		return 0;
 	n = rank_regret(S, rank);
 	for (i = 0; i < n && i < REGRET_MAX && total_work(S) < stop && !rc; i++)
@@ -1734,45 +1764,61 @@ static int regret_round(search *S, long long stop, unsigned char *in, ranked *ra
 	return rc;
 }
 
-/* Then (after regret_round, in the same round) the PAIR_MAX compounds whose
+/* Then (after regret_round, in the same round) the compounds whose
  * pupil-metres are most above the root's, each searched with just the two
- * schools it is torn between: its school in the plan and the one the root
- * gives most of its pupils; the two schools' compounds, and those without
- * a school that reach either, choose again, the others held.  Small and
- * exact: the displaced compound and the one in its seats trade places, or
- * pass them on, where the sweep's four schools and regret_round's whole
- * reach are too wide to be searched to the end in their budget.  Measured
- * 2026-12-02 on ten bench cities of 300-5,000 compounds, both levels:
- * mean certified gap 0.123% against 0.172% without it (16 pairs: 0.144%,
- * 128: 0.128%; the pair's schools with their neighbours: 0.142%), no
- * level worse; 10,000-40,000 compounds none worse either. */
+ * schools it is torn between: its school in the plan and the root's main
+ * one (root_main); the two schools' compounds, and those without a school
+ * that reach either, choose again, the others held (PAIR_MAX searches a
+ * round; a pair already searched on the same plan, or one that would free
+ * more than half the compounds, is not searched).  Small and exact: the
+ * displaced compound and the one in its seats trade places, or pass them
+ * on, where the sweep's four schools and regret_round's whole reach are too
+ * wide to be searched to the end in their budget.  Measured 2026-12-02 on
+ * ten bench cities of 300-5,000 compounds, both levels: mean certified gap
+ * 0.123% against 0.172% without it (16 pairs: 0.144%, 128: 0.128%; the
+ * pair's schools with their neighbours: 0.142%), no level worse; none of
+ * 10,000-40,000 compounds worse either. */
 #define PAIR_MAX 64
 
 static int pair_round(search *S, long long stop, unsigned char *in, ranked *rank,
                       int *improved)
 {
 	size_t ns = S->m->n_schools;
-	int n, i, c, rc = 0;
-	if (!S->root_top || ceil(S->inc.unplaced - 1e-6) > ceil(S->root.unplaced - 1e-6))
+	int seen[PAIR_MAX][2], nseen = 0, n, i, q, rc = 0, ran = 0;
+	long ver = S->xver;
+	if (!S->root_main || !places_settled(S))
 		return 0;
 	n = rank_regret(S, rank);
-	for (i = 0; i < n && i < PAIR_MAX && total_work(S) < stop && !rc; i++) {
-		cm_lex before = S->inc;
-		int any;
-		c = rank[i].id;
-		if (S->home[c] < 0 || S->root_top[c] < 0 ||
-		    S->blk[S->home[c]].school == S->blk[S->root_top[c]].school)
+	for (i = 0; i < n && ran < PAIR_MAX && total_work(S) < stop && !rc; i++) {
+		int c = rank[i].id, a, b;
+		if (S->home[c] < 0 || S->root_main[c] < 0)
 			continue;
+		a = S->blk[S->home[c]].school;
+		b = S->blk[S->root_main[c]].school;
+		if (a == b)
+			continue;
+		if (a > b) {
+			int t = a;
+			a = b;
+			b = t;
+		}
+		if (ver != S->xver) { /* a better plan: every pair is worth a search again */
+			ver = S->xver;
+			nseen = 0;
+		}
+		for (q = 0; q < nseen && (seen[q][0] != a || seen[q][1] != b); q++)
+			;
+		if (q < nseen)
+			continue;
+		if (nseen == PAIR_MAX)
+			break;
+		seen[nseen][0] = a;
+		seen[nseen][1] = b;
+		nseen++;
 		memset(in, 0, ns);
-		in[S->blk[S->home[c]].school] = 1;
-		in[S->blk[S->root_top[c]].school] = 1;
+		in[a] = in[b] = 1;
 		S->work += S->ncomp;
-		any = free_at(S, in);
-		if (any < 2 || any > S->ncomp / 2)
-			continue;
-		rc = run_neighbourhood(S, NB_WORK * 4, 0);
-		if (cm__lex_cmp(&S->inc, &before, 0) < 0)
-			*improved = 1;
+		rc = search_in(S, in, NB_WORK * 4, S->ncomp / 2, &ran, improved);
 	}
 	return rc;
 }
@@ -1795,7 +1841,7 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 	size_t ns = S->m->n_schools, si;
 	cm_usage used = {0};
 	int *pair_seen = NULL, e, n = 0, tried = 0, rc = 0;
-	if (ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6))
+	if (places_settled(S))
 		return 0;
 	if ((rc = blocks_by_school(S)))
 		return rc;
@@ -1842,15 +1888,9 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 			if (b >= 0)
 				in[b] = 1;
 			S->work += S->ncomp;
-			if (free_at(S, in) < 2)
-				continue;
-			tried++;
-			rc = run_neighbourhood(S, NB_WORK / 2, 0);
-			if (cm__lex_cmp(&S->inc, &before, 0) < 0) {
-				*improved = 1;
-				if (ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6))
-					tried = FILL_MAX; /* places settled */
-			}
+			rc = search_in(S, in, NB_WORK / 2, S->ncomp, &tried, improved);
+			if (cm__lex_cmp(&S->inc, &before, 0) < 0 && places_settled(S))
+				tried = FILL_MAX; /* places settled */
 		}
 	}
 	cm__usage_free(&used);
@@ -1859,7 +1899,7 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 }
 
 /* Where the root sends each compound (S->root_major), for rins_round. */
-static void majors_of(search *S, int *major)
+static void majors_of(search *S, int *major, int *top_out)
 {
 	int c, k;
 	for (c = 0; c < S->ncomp; c++) {
@@ -1879,30 +1919,26 @@ static void majors_of(search *S, int *major)
 					top = k;
 			}
 		major[c] = used > 1 ? -2 : top;
+		if (top_out)
+			top_out[c] = top;
 	}
 }
 
 /* What the root gives each compound: its school (root_major, for
- * rins_round; root_top, for pair_round) and its pupil-metres (root_cost,
- * for regret_round and pair_round). */
+ * rins_round; root_main, for pair_round) and its pupil-metres (root_cost,
+ * for rank_regret). */
 static int root_majors(search *S)
 {
 	const cm_col *cols = S->m->cols.data;
 	size_t j;
-	int c, k;
+	int c;
 	if (S->opts->inner || !S->ncomp)
 		return 0;
 	if (!(S->root_major = malloc((size_t)S->ncomp * sizeof *S->root_major)) ||
-	    !(S->root_top = malloc((size_t)S->ncomp * sizeof *S->root_top)) ||
+	    !(S->root_main = malloc((size_t)S->ncomp * sizeof *S->root_main)) ||
 	    !(S->root_cost = calloc((size_t)S->ncomp, sizeof *S->root_cost)))
 		return CM_ENOMEM;
-	majors_of(S, S->root_major); /* (and S->flow: the root's pupils by block) */
-	for (c = 0; c < S->ncomp; c++) {
-		S->root_top[c] = -1;
-		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
-			if (S->flow[k] > 1e-6 && (S->root_top[c] < 0 || S->flow[k] > S->flow[S->root_top[c]]))
-				S->root_top[c] = k;
-	}
+	majors_of(S, S->root_major, S->root_main);
 	for (c = 0; c < S->ncomp; c++)
 		for (j = S->comp[c].cstart; j < S->comp[c].cend; j++)
 			if (cols[j].kind == CM_COL_FLOW)
@@ -1926,7 +1962,7 @@ static int rins_round(search *S, long long stop, int *improved)
 		return 0;
 	/* places first: while the plan leaves more pupils without one than
 	 * the root, the budget goes to reach_round */
-	if (ceil(S->inc.unplaced - 1e-6) > ceil(S->root.unplaced - 1e-6))
+	if (!places_settled(S))
 		return 0;
 	S->rins_ver = S->xver;
 	for (c = 0; c < S->ncomp; c++) {
@@ -1957,7 +1993,7 @@ static int rins_at_node(search *S)
 		return 0;
 	if (!(here = malloc((size_t)S->ncomp * sizeof *here)))
 		return CM_ENOMEM;
-	majors_of(S, here);
+	majors_of(S, here, NULL);
 	S->root_major = here;
 	S->rins_ver = -1;
 	rc = rins_round(S, S->limit, &imp);
@@ -2005,11 +2041,14 @@ static int polish(search *S)
 	return rc;
 }
 
-/* Large neighbourhood search from the incumbent: for each public school,
- * the worst first, the compounds at it and at its neighbours (and those
- * without a school that reach them) are searched afresh, the others held;
- * rounds until one improves nothing or `budget` work is spent.  Each round
- * begins with reach_round. */
+/* Large neighbourhood search from the incumbent, in rounds until one
+ * improves nothing or `budget` work is spent.  A round: places first
+ * (reach_round, fill_round, while the plan leaves more pupils without one
+ * than the root), rins_round; then for each public school, the worst
+ * first, the compounds at it and at its neighbours (and those without a
+ * school that reach them) searched afresh, the others held; then the
+ * compounds the plan costs most above the root (regret_round, pair_round);
+ * last, polish. */
 static int lns(search *S, long long budget)
 {
 	long long stop = total_work(S) + budget < S->limit ? total_work(S) + budget : S->limit;
@@ -2046,7 +2085,6 @@ static int lns(search *S, long long budget)
 			;
 		for (si = 0; si < nr && total_work(S) < stop && !rc; si++) {
 			int t = rank[si].id;
-			cm_lex before = S->inc;
 			if (S->nb[(size_t)t * NB] < 0)
 				continue;
 			memset(in, 0, ns);
@@ -2054,12 +2092,7 @@ static int lns(search *S, long long budget)
 			for (k = 0; k < NB; k++)
 				if (S->nb[(size_t)t * NB + (size_t)k] >= 0)
 					in[S->nb[(size_t)t * NB + (size_t)k]] = 1;
-			if (free_at(S, in) < 2)
-				continue;
-			if ((rc = run_neighbourhood(S, NB_WORK, 0)))
-				break;
-			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
-				improved = 1;
+			rc = search_in(S, in, NB_WORK, S->ncomp, NULL, &improved);
 		}
 		if (!rc && ((rc = regret_round(S, stop, in, rank, &improved)) ||
 		            (rc = pair_round(S, stop, in, rank, &improved))))
@@ -2250,7 +2283,7 @@ static void search_free(search *S)
 	kview_free(&S->kroot);
 	free(S->root_major);
 	free(S->root_cost);
-	free(S->root_top);
+	free(S->root_main);
 	free(S->sfirst);
 	free(S->sblk);
 	cm__vec_free(&S->nodes);
