@@ -196,6 +196,7 @@ typedef struct search {
 	int *root_major;         /* by compound: its block with most pupils at the root, -1: none;
 	                            -2: split there */
 	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
+	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
 	int *root_main;          /* by compound: its block with most pupils at the root (split or
 	                            not), -1: none */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
@@ -1676,16 +1677,22 @@ static int search_in(search *S, const unsigned char *in, long long budget, int m
 
 /* Compound c searched afresh with every school it reaches and those
  * schools' compounds (reach_round, regret_round), unless that frees more
- * than `most` compounds. */
+ * than `most` compounds.  Widened (S->wide), the schools' neighbours come
+ * too, with twice the budget. */
 static int search_reach(search *S, int c, int most, unsigned char *in, int *improved)
 {
-	int k;
+	int k, q;
 	memset(in, 0, S->m->n_schools);
 	for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
-		if (S->root_ok[k])
-			in[S->blk[k].school] = 1;
+		if (S->root_ok[k]) {
+			int s = S->blk[k].school;
+			in[s] = 1;
+			for (q = 0; q < NB && S->wide; q++)
+				if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
+					in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
+		}
 	S->work += S->ncomp;
-	return search_in(S, in, NB_WORK * 4, most, NULL, improved);
+	return search_in(S, in, (NB_WORK * 4) << S->wide, most, NULL, improved);
 }
 
 /* Places first: while the plan leaves more pupils without a place than the
@@ -2044,7 +2051,9 @@ static int polish(search *S)
 }
 
 /* Large neighbourhood search from the incumbent, in rounds until one
- * improves nothing or `budget` work is spent.  A round: places first
+ * improves nothing (the first such round while places are unsettled
+ * widens reach_round's neighbourhoods instead) or `budget` work is
+ * spent.  A round: places first
  * (reach_round, fill_round, while the plan leaves more pupils without one
  * than the root), rins_round; then for each public school, the worst
  * first, the compounds at it and at its neighbours (and those without a
@@ -2105,6 +2114,13 @@ static int lns(search *S, long long budget)
 				break;
 			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 				improved = 1;
+		}
+		/* a round that won nothing while places are unsettled: once,
+		 * the compounds' reach widened rather than an end (the tree
+		 * does not win places back in a city) */
+		if (!improved && !places_settled(S) && !S->wide) {
+			S->wide = 1;
+			improved = 1;
 		}
 	}
 	if (!rc)
