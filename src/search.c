@@ -82,6 +82,12 @@ static cm_lex lex_add(cm_lex a, const cm_lex *b)
 	return a;
 }
 
+/* Does value a leave no more whole pupils without a place than b? */
+static int places_within(const cm_lex *a, const cm_lex *b)
+{
+	return ceil(a->unplaced - 1e-6) <= ceil(b->unplaced - 1e-6);
+}
+
 /* A relaxation's value as a bound on whole plans: pupils come whole, so a
  * fractional unplaced total rounds up (and nothing below that tier is
  * known then). */
@@ -195,10 +201,10 @@ typedef struct search {
 	long kver;               /* the plan (xver) it was proved against */
 	int *root_major;         /* by compound: its block with most pupils at the root, -1: none;
 	                            -2: split there */
-	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
-	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
 	int *root_main;          /* by compound: its block with most pupils at the root (split or
 	                            not), -1: none */
+	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
+	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
@@ -1325,7 +1331,7 @@ static int heur_dive(search *S, int at, cm_lex b)
 		if (nb) {
 			if ((rc = solve_here(S, &v)))
 				return rc;
-			if (steps >= LOOKAHEAD || ceil(v.unplaced - 1e-6) <= ceil(b.unplaced - 1e-6)) {
+			if (steps >= LOOKAHEAD || places_within(&v, &b)) {
 				b = v;
 				continue;
 			}
@@ -1525,6 +1531,15 @@ static int find_neighbours(search *S)
 	return 0;
 }
 
+/* Marks school s's neighbours (find_neighbours) in `in`. */
+static void mark_neighbours(const search *S, int s, unsigned char *in)
+{
+	int q;
+	for (q = 0; q < NB; q++)
+		if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
+			in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
+}
+
 /* A search of its own over the compounds S->free_ marks, the others held
  * at the incumbent's school, of at most `budget` work.  Better plans it
  * finds become the incumbent; its nodes say nothing of the bound. */
@@ -1588,7 +1603,7 @@ static int cmp_rank(const void *a, const void *b)
  * whole pupils)?  Until it does, the neighbourhoods win places first. */
 static int places_settled(const search *S)
 {
-	return ceil(S->inc.unplaced - 1e-6) <= ceil(S->root.unplaced - 1e-6);
+	return places_within(&S->inc, &S->root);
 }
 
 /* Searches afresh the compounds S->free_ marks (at least two), the others
@@ -1681,15 +1696,13 @@ static int search_in(search *S, const unsigned char *in, long long budget, int m
  * too, with twice the budget. */
 static int search_reach(search *S, int c, int most, unsigned char *in, int *improved)
 {
-	int k, q;
+	int k;
 	memset(in, 0, S->m->n_schools);
 	for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
 		if (S->root_ok[k]) {
-			int s = S->blk[k].school;
-			in[s] = 1;
-			for (q = 0; q < NB && S->wide; q++)
-				if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
-					in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
+			in[S->blk[k].school] = 1;
+			if (S->wide)
+				mark_neighbours(S, S->blk[k].school, in);
 		}
 	S->work += S->ncomp;
 	return search_in(S, in, (NB_WORK * 4) << S->wide, most, NULL, improved);
@@ -1907,7 +1920,10 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 	return rc;
 }
 
-/* Where the root sends each compound (S->root_major), for rins_round. */
+/* Where the root sends each compound: major[c] its block with most pupils,
+ * -2 when it is split (S->root_major, for rins_round); top_out (if not
+ * NULL) that block split or not.  Leaves S->flow the solution's pupils by
+ * block. */
 static void majors_of(search *S, int *major, int *top_out)
 {
 	int c, k;
@@ -2052,14 +2068,13 @@ static int polish(search *S)
 
 /* Large neighbourhood search from the incumbent, in rounds until one
  * improves nothing (the first such round while places are unsettled
- * widens reach_round's neighbourhoods instead) or `budget` work is
- * spent.  A round: places first
- * (reach_round, fill_round, while the plan leaves more pupils without one
- * than the root), rins_round; then for each public school, the worst
- * first, the compounds at it and at its neighbours (and those without a
- * school that reach them) searched afresh, the others held; then the
- * compounds the plan costs most above the root (regret_round, pair_round);
- * last, polish. */
+ * widens reach_round's neighbourhoods instead) or `budget` work is spent.
+ * A round: places first (reach_round, fill_round, while the plan leaves
+ * more pupils without one than the root), rins_round; then for each
+ * public school, the worst first, the compounds at it and at its
+ * neighbours (and those without a school that reach them) searched afresh,
+ * the others held; then the compounds the plan costs most above the root
+ * (regret_round, pair_round); last, polish. */
 static int lns(search *S, long long budget)
 {
 	long long stop = total_work(S) + budget < S->limit ? total_work(S) + budget : S->limit;
@@ -2100,9 +2115,7 @@ static int lns(search *S, long long budget)
 				continue;
 			memset(in, 0, ns);
 			in[t] = 1;
-			for (k = 0; k < NB; k++)
-				if (S->nb[(size_t)t * NB + (size_t)k] >= 0)
-					in[S->nb[(size_t)t * NB + (size_t)k]] = 1;
+			mark_neighbours(S, t, in);
 			rc = search_in(S, in, NB_WORK, S->ncomp, NULL, &improved);
 		}
 		if (!rc && ((rc = regret_round(S, stop, in, rank, &improved)) ||
@@ -2178,13 +2191,10 @@ static int first_by_parts(search *S)
 		/* the part: the split compound's schools and their neighbours */
 		memset(in, 0, ns);
 		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++) {
-			int s = S->blk[k].school, q;
 			if (block_pupils(S, k, S->x_inc) <= 1e-6)
 				continue;
-			in[s] = 1;
-			for (q = 0; q < NB; q++)
-				if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
-					in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
+			in[S->blk[k].school] = 1;
+			mark_neighbours(S, S->blk[k].school, in);
 		}
 		/* its compounds: those with pupils there, or that could have
 		 * (each has a block at one of the part's schools: only those
@@ -2220,7 +2230,7 @@ static int first_by_parts(search *S)
 		/* a part that costs places is searched again from its own
 		 * plan, with twice the budget: places lost here cost the
 		 * neighbourhoods far more work to win back */
-		if (!rc && ceil(S->inc.unplaced - 1e-6) > ceil(before.unplaced - 1e-6))
+		if (!rc && !places_within(&S->inc, &before))
 			rc = run_neighbourhood(S, PART_WORK * 2, 0);
 		done++;
 	}
