@@ -267,13 +267,32 @@ static void break_progress(cli *c)
 /* The scenario every command starts from: its context, configuration,
  * data and check.  Returns 0, or the library's error code with *ctx still
  * set (for the message) when the context could be made. */
-/* A context that logs and draws progress as the options say; NULL when
- * out of memory. */
+/* The options every command takes, last in its table. */
+#define COMMON_OPTIONS                                                                      \
+	{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},               \
+	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}
+
+/* A command's option `opt` that is none of its own: -q, -v (-1: go on), -h
+ * (EXIT_OK, the usage shown) or one getopt refused (EXIT_USAGE). */
+static int common_option(cli *c, int opt, const char *usage)
+{
+	switch (opt) {
+	case 'q': c->quiet = 1, c->progress = 0; return -1;
+	case 'v': c->verbose = 1; return -1;
+	case 'h': fputs(usage, stdout); return EXIT_OK;
+	default: fputs(usage, stderr); return EXIT_USAGE;
+	}
+}
+
+/* A context that logs and draws progress as the options say; NULL (and a
+ * message) when out of memory. */
 static cm_ctx *cli_ctx(cli *c)
 {
 	cm_ctx *ctx;
-	if (cm_ctx_new(&ctx))
+	if (cm_ctx_new(&ctx)) {
+		fprintf(stderr, _("catchment: out of memory\n"));
 		return NULL;
+	}
 	cm_ctx_set_log(ctx, on_log, c);
 	if (c->progress)
 		cm_ctx_set_progress(ctx, on_progress, c);
@@ -311,7 +330,10 @@ static void scenario_close(scenario *sc)
 static void report_error(const scenario *sc)
 {
 	/* a connection string's password=, wherever a message quotes one, left out */
-	char *msg = cm_source_shown(sc->ctx ? cm_ctx_last_error(sc->ctx) : _("out of memory"));
+	char *msg;
+	if (!sc->ctx)
+		return; /* cli_ctx said so */
+	msg = cm_source_shown(cm_ctx_last_error(sc->ctx));
 	fprintf(stderr, "catchment: %s\n", msg ? msg : _("out of memory"));
 	free(msg);
 }
@@ -327,22 +349,19 @@ static int cmd_check(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"all", no_argument, NULL, 'a'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		COMMON_OPTIONS,
 	};
 	scenario sc;
-	int all = 0, opt, status = EXIT_INPUT;
+	int all = 0, opt, st, status = EXIT_INPUT;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
 	while ((opt = getopt_long(argc, argv, "aqvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a': all = 1; break;
-		case 'q': c->quiet = 1, c->progress = 0; break;
-		case 'v': c->verbose = 1; break;
-		case 'h': fputs(_(check_usage), stdout); return EXIT_OK;
-		default: fputs(_(check_usage), stderr); return EXIT_USAGE;
+		default:
+			if ((st = common_option(c, opt, _(check_usage))) >= 0)
+				return st;
+			break;
 		}
 	}
 	if (argc - optind != 1) {
@@ -520,10 +539,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{"report", required_argument, NULL, 'H'},
 		{"scenario", required_argument, NULL, 's'},
 		{"schema", required_argument, NULL, 'S'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		COMMON_OPTIONS,
 	};
 	scenario sc;
 	const char *only = NULL, *schema = NULL;
@@ -532,7 +548,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	cm_previous *prev = NULL;
 	const char *output = NULL, *format = NULL, *ranges = NULL, *map = NULL;
 	char *fallback = NULL;
-	int opt, rc, status = EXIT_INPUT;
+	int opt, st, rc, status = EXIT_INPUT;
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
 	while ((opt = getopt_long(argc, argv, "o:f:r:m:s:qvh", opts, NULL)) != -1) {
@@ -542,8 +558,6 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		case 'S': schema = optarg; break;
 		case 'r': ranges = c->ranges = optarg; break;
 		case 'H': c->report = optarg; break;
-		case 'q': c->quiet = 1, c->progress = 0; break;
-		case 'v': c->verbose = 1; break;
 		case 'm':
 			if (!is_map_path(optarg)) {
 				fprintf(stderr, _("catchment solve: --map must end in .png, .svg or .pdf\n"));
@@ -558,8 +572,10 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			}
 			format = optarg;
 			break;
-		case 'h': fputs(_(solve_usage), stdout); return EXIT_OK;
-		default: fputs(_(solve_usage), stderr); return EXIT_USAGE;
+		default:
+			if ((st = common_option(c, opt, _(solve_usage))) >= 0)
+				return st;
+			break;
 		}
 	}
 	if (argc - optind != 1) {
@@ -703,15 +719,12 @@ static int cmd_map(cli *c, int argc, char **argv)
 		{"level", required_argument, NULL, 'l'},
 		{"title", required_argument, NULL, 't'},
 		{"base", required_argument, NULL, 'b'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		COMMON_OPTIONS,
 	};
 	cm_map_opts mo = {.title = NULL, .level = -1};
 	const char *output = NULL;
 	cm_ctx *ctx = NULL;
-	int opt, status = EXIT_OK;
+	int opt, st, status = EXIT_OK;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:l:t:b:qvh", opts, NULL)) != -1) {
@@ -719,16 +732,16 @@ static int cmd_map(cli *c, int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 't': mo.title = optarg; break;
 		case 'b': mo.base = optarg; break;
-		case 'q': c->quiet = 1, c->progress = 0; break;
-		case 'v': c->verbose = 1; break;
 		case 'l':
 			if ((mo.level = parse_level(optarg)) < 0) {
 				fprintf(stderr, _("catchment map: --level must be primary or junior\n"));
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h': fputs(_(map_usage), stdout); return EXIT_OK;
-		default: fputs(_(map_usage), stderr); return EXIT_USAGE;
+		default:
+			if ((st = common_option(c, opt, _(map_usage))) >= 0)
+				return st;
+			break;
 		}
 	}
 	if (argc - optind != 1 || !output) {
@@ -739,10 +752,8 @@ static int cmd_map(cli *c, int argc, char **argv)
 		fprintf(stderr, _("catchment map: the map must end in .png, .svg or .pdf\n"));
 		return EXIT_USAGE;
 	}
-	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, _("catchment: out of memory\n"));
+	if (!(ctx = cli_ctx(c)))
 		return EXIT_INPUT;
-	}
 	if (cm_map_draw(ctx, argv[optind], output, &mo)) {
 		end_progress(c);
 		fprintf(stderr, "catchment: %s\n", cm_ctx_last_error(ctx));
@@ -770,14 +781,11 @@ static int cmd_export(cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		COMMON_OPTIONS,
 	};
 	const char *output = NULL, *format = NULL;
 	cm_ctx *ctx;
-	int opt, rc;
+	int opt, st, rc;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:f:qvh", opts, NULL)) != -1) {
@@ -791,20 +799,18 @@ static int cmd_export(cli *c, int argc, char **argv)
 			}
 			format = optarg;
 			break;
-		case 'q': c->quiet = 1, c->progress = 0; break;
-		case 'v': c->verbose = 1; break;
-		case 'h': fputs(_(export_usage), stdout); return EXIT_OK;
-		default: fputs(_(export_usage), stderr); return EXIT_USAGE;
+		default:
+			if ((st = common_option(c, opt, _(export_usage))) >= 0)
+				return st;
+			break;
 		}
 	}
 	if (argc - optind != 1 || !output) {
 		fprintf(stderr, _("catchment export: expected one plan and -o OUT\n%s"), _(export_usage));
 		return EXIT_USAGE;
 	}
-	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, _("catchment: out of memory\n"));
+	if (!(ctx = cli_ctx(c)))
 		return EXIT_INPUT;
-	}
 	rc = cm_plan_export(ctx, argv[optind], output, format);
 	end_progress(c);
 	if (rc)
@@ -832,15 +838,12 @@ static int cmd_compare(cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"map", required_argument, NULL, 'm'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		COMMON_OPTIONS,
 	};
 	const char *output = NULL, *map = NULL;
 	cm_ctx *ctx = NULL;
 	cm_comparison *cmp = NULL;
-	int opt, status = EXIT_INPUT;
+	int opt, st, status = EXIT_INPUT;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:m:qvh", opts, NULL)) != -1) {
@@ -853,20 +856,18 @@ static int cmd_compare(cli *c, int argc, char **argv)
 			}
 			map = optarg;
 			break;
-		case 'q': c->quiet = 1, c->progress = 0; break;
-		case 'v': c->verbose = 1; break;
-		case 'h': fputs(_(compare_usage), stdout); return EXIT_OK;
-		default: fputs(_(compare_usage), stderr); return EXIT_USAGE;
+		default:
+			if ((st = common_option(c, opt, _(compare_usage))) >= 0)
+				return st;
+			break;
 		}
 	}
 	if (argc - optind != 2) {
 		fprintf(stderr, _("catchment compare: expected two plans\n%s"), _(compare_usage));
 		return EXIT_USAGE;
 	}
-	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, _("catchment: out of memory\n"));
+	if (!(ctx = cli_ctx(c)))
 		return EXIT_INPUT;
-	}
 	if (cm_compare_plans(ctx, argv[optind], argv[optind + 1], &cmp))
 		goto fail;
 	if (output && (same_file(output, argv[optind]) || same_file(output, argv[optind + 1]))) {
@@ -969,25 +970,20 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		{"output", required_argument, NULL, 'o'},
 		{"lang", required_argument, NULL, 'l'},
 		{"title", required_argument, NULL, 't'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		COMMON_OPTIONS,
 	};
 	const char *usage = _(publish ? publish_usage : report_usage);
 	const char *name = publish ? "publish" : "report";
 	cm_html_opts ho = {.lang = CM_LANG_ZH, .title = NULL};
 	const char *output = NULL;
 	cm_ctx *ctx;
-	int opt, rc;
+	int opt, st, rc;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:l:t:qvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 't': ho.title = optarg; break;
-		case 'q': c->quiet = 1, c->progress = 0; break;
-		case 'v': c->verbose = 1; break;
 		case 'l':
 			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
 				fprintf(stderr, _("catchment %s: --lang must be zh or en\n"), name);
@@ -995,8 +991,10 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 			}
 			ho.lang = strcmp(optarg, "en") ? CM_LANG_ZH : CM_LANG_EN;
 			break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
+		default:
+			if ((st = common_option(c, opt, usage)) >= 0)
+				return st;
+			break;
 		}
 	}
 	if (argc - optind != 1 || !output) {
@@ -1008,10 +1006,8 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		fprintf(stderr, _("catchment %s: %s is the plan itself\n"), name, output);
 		return EXIT_USAGE;
 	}
-	if (!(ctx = cli_ctx(c))) {
-		fprintf(stderr, _("catchment: out of memory\n"));
+	if (!(ctx = cli_ctx(c)))
 		return EXIT_INPUT;
-	}
 	rc = publish ? cm_publish(ctx, argv[optind], output, &ho)
 	             : cm_report_html(ctx, argv[optind], output, &ho);
 	end_progress(c);
