@@ -56,11 +56,12 @@ typedef struct writer {
 	int nmade;
 } writer;
 
-/* OGR_L_CreateFeature, counted for verify.  A field left unset is written
- * as null: GDAL's GeoJSON writer leaves an unset field out, and a field
- * unset in every feature (no junior school anywhere, no migrants) would
- * then be missing from the layer read back. */
-static OGRErr put(writer *w, OGRLayerH lyr, OGRFeatureH f)
+/* OGR_L_CreateFeature, counted for verify; f is destroyed.  0, or -1 when
+ * the driver refused it.  A field left unset is written as null: GDAL's
+ * GeoJSON writer leaves an unset field out, and a field unset in every
+ * feature (no junior school anywhere, no migrants) would then be missing
+ * from the layer read back. */
+static int put(writer *w, OGRLayerH lyr, OGRFeatureH f)
 {
 	OGRErr e;
 	int i, n = OGR_F_GetFieldCount(f);
@@ -73,7 +74,8 @@ static OGRErr put(writer *w, OGRLayerH lyr, OGRFeatureH f)
 			w->made[i].n++;
 			break;
 		}
-	return e;
+	OGR_F_Destroy(f);
+	return e == OGRERR_NONE ? 0 : -1;
 }
 
 /* A field's name in w's format: a shapefile's is its short name
@@ -184,7 +186,6 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 		const cm_compound *c = &ds->compounds[a[i].compound];
 		const cm_school *s = a[i].school >= 0 ? &ds->schools[a[i].school] : NULL;
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
-		OGRErr e;
 		OGR_F_SetFieldString(f, CM__ASG_COMPOUND_ID, c->id);
 		OGR_F_SetFieldString(f, CM__ASG_COMPOUND_NAME, c->name);
 		OGR_F_SetFieldString(f, CM__ASG_LEVEL, cm_level_name(a[i].level));
@@ -202,9 +203,7 @@ static int write_assignments(writer *w, const cm_plan *plan, const cm_dataset *d
 		OGR_F_SetFieldDouble(f, CM__ASG_DISTANCE_M, a[i].distance_m);
 		if (a[i].minutes >= 0)
 			OGR_F_SetFieldDouble(f, CM__ASG_MINUTES, a[i].minutes);
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			return -1;
 	}
 	return 0;
@@ -227,7 +226,6 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 			const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
 			OGRFeatureH f;
 			OGRGeometryH g;
-			OGRErr e;
 			if (!r->teaches)
 				continue;
 			f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -250,9 +248,7 @@ static int write_schools(writer *w, const cm_plan *plan, const cm_dataset *ds)
 			OGR_F_SetFieldDouble(f, CM__SCH_SHADOW_PUPILS, r->shadow_pupils);
 			if (s->address)
 				OGR_F_SetFieldString(f, CM__SCH_ADDRESS, s->address);
-			e = put(w, lyr, f);
-			OGR_F_Destroy(f);
-			if (e != OGRERR_NONE)
+			if (put(w, lyr, f))
 				return -1;
 		}
 	}
@@ -268,7 +264,6 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		OGRFeatureH f;
-		OGRErr e;
 		if (!s->solved)
 			continue;
 		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -303,9 +298,7 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 			OGR_F_SetFieldDouble(f, CM__SUM_MEAN_MINUTES, s->mean_minutes);
 		/* the maps' page title ([output] title, a scenario's title) */
 		OGR_F_SetFieldString(f, CM__SUM_TITLE, cfg->output.title ? cfg->output.title : "");
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			return -1;
 	}
 	return 0;
@@ -327,7 +320,6 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		const cm_compound *c = &ds->compounds[ch[i].compound];
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
-		OGRErr e;
 		OGR_G_SetPoint_2D(g, 0, c->x, c->y);
 		OGR_F_SetGeometryDirectly(f, g);
 		OGR_F_SetFieldString(f, CM__CHG_COMPOUND_ID, c->id);
@@ -340,9 +332,7 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		}
 		OGR_F_SetFieldInteger(f, CM__CHG_PUPILS, ch[i].pupils);
 		OGR_F_SetFieldInteger(f, CM__CHG_FORCED, ch[i].forced);
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			return -1;
 	}
 	return 0;
@@ -365,7 +355,6 @@ static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds
 		OGRGeometryH area = cm__plan_area(plan, k);
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 		char hex[8];
-		OGRErr e;
 		if (area)
 			OGR_F_SetGeometry(f, area);
 		cm__colour_hex(c[k].colour, hex);
@@ -378,9 +367,7 @@ static int write_catchments(writer *w, const cm_plan *plan, const cm_dataset *ds
 		OGR_F_SetFieldDouble(f, CM__CAT_UTILIZATION, r->utilization);
 		OGR_F_SetFieldInteger(f, CM__CAT_PARTS, c[k].parts);
 		OGR_F_SetFieldString(f, CM__CAT_COLOR, hex);
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			return -1;
 	}
 	return 0;
@@ -404,7 +391,6 @@ static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		OGRGeometryH zone = cm__plan_zone(plan, k);
 		OGRFeatureH f;
 		char hex[8];
-		OGRErr e;
 		if (!zone)
 			continue;
 		f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -414,9 +400,7 @@ static int write_zones(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		OGR_F_SetFieldString(f, CM__ZON_NAME, ds->schools[c[k].school].name);
 		OGR_F_SetFieldString(f, CM__ZON_LEVEL, cm_level_name(c[k].level));
 		OGR_F_SetFieldString(f, CM__ZON_COLOR, hex);
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			return -1;
 	}
 	return 0;
@@ -457,7 +441,6 @@ static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds,
 		const cm_compound *c = &ds->compounds[i];
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 		OGRGeometryH g;
-		OGRErr e;
 		if (polygons) {
 			g = OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)ds->geoms[i]));
 		} else {
@@ -487,9 +470,7 @@ static int write_compounds(writer *w, const cm_plan *plan, const cm_dataset *ds,
 					OGR_F_SetFieldDouble(f, CM__CMP_DETOUR(lv), by / line);
 			}
 		}
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			goto done;
 	}
 	rc = 0;
@@ -503,7 +484,6 @@ static int write_boundary(writer *w, const cm_dataset *ds)
 {
 	OGRLayerH lyr;
 	OGRFeatureH f;
-	OGRErr e;
 	if (!ds->boundary)
 		return 0;
 	if (!(lyr = make_plan_layer(w, CM__L_BOUNDARY, -1, 0)))
@@ -511,9 +491,7 @@ static int write_boundary(writer *w, const cm_dataset *ds)
 	f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 	OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(OGR_G_Clone((OGRGeometryH)ds->boundary)));
 	OGR_F_SetFieldString(f, CM__BND_NAME, "boundary");
-	e = put(w, lyr, f);
-	OGR_F_Destroy(f);
-	return e == OGRERR_NONE ? 0 : -1;
+	return put(w, lyr, f);
 }
 
 /* The `roads` layer, when the plan's distances were on roads: the roads
@@ -534,7 +512,6 @@ static int write_roads(writer *w, const cm_dataset *ds)
 		OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
 		OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
 		double len = 0;
-		OGRErr e;
 		for (v = start[k]; v < start[k + 1]; v++) {
 			OGR_G_AddPoint_2D(g, x[v], y[v]);
 			if (v > start[k])
@@ -542,9 +519,7 @@ static int write_roads(writer *w, const cm_dataset *ds)
 		}
 		OGR_F_SetGeometryDirectly(f, g);
 		OGR_F_SetFieldDouble(f, CM__RD_LENGTH_M, len);
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			return -1;
 	}
 	return 0;
@@ -668,7 +643,6 @@ static int write_styles(writer *w, const cm_dataset *ds)
 	for (k = 0; k < 2; k++) {
 		OGRFeatureH f;
 		char *qml;
-		OGRErr e;
 		if (k == 1 && ds->compound_polygons == 0)
 			continue;
 		qml = style_qml(k);
@@ -688,10 +662,8 @@ static int write_styles(writer *w, const cm_dataset *ds)
 		OGR_F_SetFieldString(f, CM__STY_OWNER, "");
 		OGR_F_SetFieldString(f, CM__STY_UI, "");
 		OGR_F_SetFieldDateTime(f, CM__STY_UPDATE_TIME, 2000, 1, 1, 0, 0, 0, 100);
-		e = put(w, lyr, f);
-		OGR_F_Destroy(f);
 		free(qml);
-		if (e != OGRERR_NONE)
+		if (put(w, lyr, f))
 			return -1;
 	}
 	return 0;
@@ -1237,9 +1209,10 @@ static int export_layer(writer *w, OGRLayerH src, const char *name)
 		rc = OGR_F_SetFromWithMap(g, f, TRUE, map) == OGRERR_NONE ? 0 : -1;
 		if (!rc && geo && OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(lyr)))
 			OGR_F_SetGeometry(g, geo);
-		if (!rc && put(w, lyr, g) != OGRERR_NONE)
-			rc = -1;
-		OGR_F_Destroy(g);
+		if (rc)
+			OGR_F_Destroy(g);
+		else
+			rc = put(w, lyr, g);
 		OGR_F_Destroy(f);
 	}
 	free(fields);
