@@ -72,7 +72,7 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 	cm__planfile pf;
 	OGRLayerH lyr = NULL;
 	OGRFeatureH f;
-	int rc, i_id = -1, i_name = -1, i_s[CM_NLEVELS], i_p[CM_NLEVELS][2], lv, k;
+	int rc, cx[CM__CMP_N], hx[CM__SCH_N], lv; /* the layers' fields */
 	memset(out, 0, sizeof *out);
 	cm__vec_init(&out->comps, sizeof(c_comp));
 	cm__vec_init(&out->schools[0], sizeof(c_school));
@@ -81,20 +81,12 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 	rc = cm__planfile_open(ctx, &pf, path);
 	/* (the open checked these layers and fields: the two errors below are
 	 * believed unreachable, but for a layer of compounds without features) */
-	if (!rc && !(lyr = cm__planfile_layer(&pf, "compounds")))
+	if (!rc && !(lyr = cm__planfile_layer_at(&pf, CM__L_COMPOUNDS, cx)))
 		rc = cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no compounds layer)"), path);
-	if (!rc) {
-		i_id = cm__planfile_field(lyr, "compound_id");
-		i_name = cm__planfile_field(lyr, "name");
-		for (lv = 0; lv < CM_NLEVELS; lv++) {
-			i_s[lv] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_SCHOOL(lv));
-			for (k = 0; k < CM_NGROUPS; k++)
-				i_p[lv][k] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, k));
-		}
-		if (i_id < 0 || i_s[0] < 0 || i_s[1] < 0)
-			rc = cm__error(ctx, CM_EINPUT, _("%s, layer compounds: no field compound_id, "
-			               "school_primary or school_junior"), path);
-	}
+	if (!rc && (cx[CM__CMP_COMPOUND_ID] < 0 || cx[CM__CMP_SCHOOL(CM_PRIMARY)] < 0 ||
+	            cx[CM__CMP_SCHOOL(CM_JUNIOR)] < 0))
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer compounds: no field compound_id, "
+		               "school_primary or school_junior"), path);
 	if (!rc)
 		OGR_L_ResetReading(lyr);
 	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
@@ -102,33 +94,32 @@ static int read_plan(cm_ctx *ctx, const char *path, c_plan *out)
 		if (!c) {
 			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		} else {
-			c->id = cm__strdup(cm__planfile_str(f, i_id));
-			c->name = cm__strdup(cm__planfile_str(f, i_name));
+			c->id = cm__strdup(cm__planfile_str(f, cx[CM__CMP_COMPOUND_ID]));
+			c->name = cm__strdup(cm__planfile_str(f, cx[CM__CMP_NAME]));
 			for (lv = 0; lv < CM_NLEVELS; lv++) {
-				c->school[lv] = cm__strdup(cm__planfile_str(f, i_s[lv]));
-				c->pupils[lv] = (int)(cm__planfile_num(f, i_p[lv][0]) + cm__planfile_num(f, i_p[lv][1]));
+				c->school[lv] = cm__strdup(cm__planfile_str(f, cx[CM__CMP_SCHOOL(lv)]));
+				c->pupils[lv] = (int)(cm__planfile_num(f, cx[CM__CMP_PUPILS(lv, CM_LOCAL)]) +
+				                      cm__planfile_num(f, cx[CM__CMP_PUPILS(lv, CM_MIGRANT)]));
 			}
 			if (!c->id || !c->name || !c->school[0] || !c->school[1])
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		}
 		OGR_F_Destroy(f);
 	}
-	if (!rc && !(lyr = cm__planfile_layer(&pf, "schools")))
+	if (!rc && !(lyr = cm__planfile_layer_at(&pf, CM__L_SCHOOLS, hx)))
 		rc = cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no schools layer)"), path);
 	if (!rc) {
-		int i_sid = cm__planfile_field(lyr, "school_id"), i_n = cm__planfile_field(lyr, "name");
-		int i_lv = cm__planfile_field(lyr, "level"), i_e = cm__planfile_field(lyr, "enrolled");
 		OGR_L_ResetReading(lyr);
 		while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-			int l = cm__level_of(cm__planfile_str(f, i_lv));
+			int l = cm__level_of(cm__planfile_str(f, hx[CM__SCH_LEVEL]));
 			c_school *s = l >= 0 ? cm__vec_push(&out->schools[l]) : NULL;
 			if (l >= 0 && !s) {
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			} else if (s) {
-				s->id = cm__strdup(cm__planfile_str(f, i_sid));
-				s->name = cm__strdup(cm__planfile_str(f, i_n));
+				s->id = cm__strdup(cm__planfile_str(f, hx[CM__SCH_SCHOOL_ID]));
+				s->name = cm__strdup(cm__planfile_str(f, hx[CM__SCH_NAME]));
 				s->level = l;
-				s->enrolled = (long)cm__planfile_num(f, i_e);
+				s->enrolled = (long)cm__planfile_num(f, hx[CM__SCH_ENROLLED]);
 				if (!s->id || !s->name)
 					rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}

@@ -157,51 +157,37 @@ static char *dup_field(OGRFeatureH f, int i, int *oom)
 
 static int read_summary(cm__planfile *pf, cm__hplan *hp, int *oom)
 {
-	OGRLayerH lyr = cm__planfile_layer(pf, "summary");
+	int ix[CM__SUM_N];
+	OGRLayerH lyr = cm__planfile_layer_at(pf, CM__L_SUMMARY, ix);
 	OGRFeatureH f;
-	int i_lv, i_pu, i_pl, i_un, i_mean, i_max, i_near, i_mig, i_q, i_gap, i_sc, i_mv, i_mc, i_pr;
 	if (!lyr)
 		return -1;
-	i_lv = cm__planfile_field(lyr, "level");
-	i_pu = cm__planfile_field(lyr, "pupils");
-	i_pl = cm__planfile_field(lyr, "placed");
-	i_un = cm__planfile_field(lyr, "unplaced");
-	i_mean = cm__planfile_field(lyr, "mean_distance_m");
-	i_max = cm__planfile_field(lyr, "max_distance_m");
-	i_near = cm__planfile_field(lyr, "near_share");
-	i_mig = cm__planfile_field(lyr, "migrant_public_share");
-	i_q = cm__planfile_field(lyr, "quota_met");
-	i_gap = cm__planfile_field(lyr, "mip_gap");
-	i_sc = cm__planfile_field(lyr, "scenario");
-	i_mv = cm__planfile_field(lyr, "moved");
-	i_mc = cm__planfile_field(lyr, "moved_compounds");
-	i_pr = cm__planfile_field(lyr, "proven");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = cm__level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, ix[CM__SUM_LEVEL]));
 		if (lv >= 0) {
 			cm__hsum *s = &hp->sum[lv];
 			s->present = 1;
-			s->pupils = (long)cm__planfile_num(f, i_pu);
-			s->placed = (long)cm__planfile_num(f, i_pl);
-			s->unplaced = (long)cm__planfile_num(f, i_un);
-			s->mean_m = cm__planfile_num(f, i_mean);
-			s->max_m = cm__planfile_num(f, i_max);
+			s->pupils = (long)cm__planfile_num(f, ix[CM__SUM_PUPILS]);
+			s->placed = (long)cm__planfile_num(f, ix[CM__SUM_PLACED]);
+			s->unplaced = (long)cm__planfile_num(f, ix[CM__SUM_UNPLACED]);
+			s->mean_m = cm__planfile_num(f, ix[CM__SUM_MEAN_DISTANCE_M]);
+			s->max_m = cm__planfile_num(f, ix[CM__SUM_MAX_DISTANCE_M]);
 			/* a CSV plan's empty cell is text, set but empty: no value */
-			s->has_near = cm__planfile_str(f, i_near)[0] &&
-			              cm__planfile_num(f, i_near) >= 0;
-			s->near_share = cm__planfile_num(f, i_near);
-			s->has_migrants = cm__planfile_str(f, i_mig)[0] &&
-			                  cm__planfile_num(f, i_mig) >= 0;
-			s->migrant_share = cm__planfile_num(f, i_mig);
-			s->quota_met = cm__planfile_num(f, i_q) != 0;
-			s->mip_gap = cm__planfile_num(f, i_gap);
-			s->proven = cm__planfile_num(f, i_pr) != 0;
-			s->has_moved = cm__planfile_str(f, i_mv)[0] != '\0';
-			s->moved = (long)cm__planfile_num(f, i_mv);
-			s->moved_compounds = (long)cm__planfile_num(f, i_mc);
+			s->has_near = cm__planfile_str(f, ix[CM__SUM_NEAR_SHARE])[0] &&
+			              cm__planfile_num(f, ix[CM__SUM_NEAR_SHARE]) >= 0;
+			s->near_share = cm__planfile_num(f, ix[CM__SUM_NEAR_SHARE]);
+			s->has_migrants = cm__planfile_str(f, ix[CM__SUM_MIGRANT_PUBLIC_SHARE])[0] &&
+			                  cm__planfile_num(f, ix[CM__SUM_MIGRANT_PUBLIC_SHARE]) >= 0;
+			s->migrant_share = cm__planfile_num(f, ix[CM__SUM_MIGRANT_PUBLIC_SHARE]);
+			s->quota_met = cm__planfile_num(f, ix[CM__SUM_QUOTA_MET]) != 0;
+			s->mip_gap = cm__planfile_num(f, ix[CM__SUM_MIP_GAP]);
+			s->proven = cm__planfile_num(f, ix[CM__SUM_PROVEN]) != 0;
+			s->has_moved = cm__planfile_str(f, ix[CM__SUM_MOVED])[0] != '\0';
+			s->moved = (long)cm__planfile_num(f, ix[CM__SUM_MOVED]);
+			s->moved_compounds = (long)cm__planfile_num(f, ix[CM__SUM_MOVED_COMPOUNDS]);
 			if (!hp->scenario)
-				hp->scenario = dup_field(f, i_sc, oom);
+				hp->scenario = dup_field(f, ix[CM__SUM_SCENARIO], oom);
 		}
 		OGR_F_Destroy(f);
 	}
@@ -212,42 +198,29 @@ static int read_summary(cm__planfile *pf, cm__hplan *hp, int *oom)
 
 static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 {
-	OGRLayerH lyr = cm__planfile_layer(pf, "schools");
+	int ix[CM__SCH_N];
+	OGRLayerH lyr = cm__planfile_layer_at(pf, CM__L_SCHOOLS, ix);
 	OGRFeatureH f;
-	int i_id, i_nm, i_lv, i_sec, i_b, i_se, i_en, i_u, i_cl, i_sp, i_sm, i_su, i_ad;
 	if (!lyr)
 		return;
-	i_id = cm__planfile_field(lyr, "school_id");
-	i_nm = cm__planfile_field(lyr, "name");
-	i_lv = cm__planfile_field(lyr, "level");
-	i_sec = cm__planfile_field(lyr, "sector");
-	i_b = cm__planfile_field(lyr, "boarding");
-	i_se = cm__planfile_field(lyr, "seats");
-	i_en = cm__planfile_field(lyr, "enrolled");
-	i_u = cm__planfile_field(lyr, "utilization");
-	i_cl = cm__planfile_field(lyr, "classes");
-	i_sp = cm__planfile_field(lyr, "spare");
-	i_sm = cm__planfile_field(lyr, "shadow_price");
-	i_su = cm__planfile_field(lyr, "shadow_pupils");
-	i_ad = cm__planfile_field(lyr, "address"); /* -1: a plan of data without addresses */
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = cm__level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, ix[CM__SCH_LEVEL]));
 		cm__hschool *s;
 		if (lv >= 0 && (s = cm__vec_push(&hp->schools)) != NULL) {
-			s->id = dup_field(f, i_id, oom);
-			s->name = dup_field(f, i_nm, oom);
-			s->address = dup_field(f, i_ad, oom);
+			s->id = dup_field(f, ix[CM__SCH_SCHOOL_ID], oom);
+			s->name = dup_field(f, ix[CM__SCH_NAME], oom);
+			s->address = dup_field(f, ix[CM__SCH_ADDRESS], oom);
 			s->level = lv;
-			s->private_ = !strcmp(cm__planfile_str(f, i_sec), "private");
-			s->boarding = cm__planfile_num(f, i_b) != 0;
-			s->seats = (long)cm__planfile_num(f, i_se);
-			s->enrolled = (long)cm__planfile_num(f, i_en);
-			s->utilization = cm__planfile_num(f, i_u);
-			s->classes = (long)cm__planfile_num(f, i_cl);
-			s->spare = (long)cm__planfile_num(f, i_sp);
-			s->shadow_m = cm__planfile_num(f, i_sm);
-			s->shadow_pupils = cm__planfile_num(f, i_su);
+			s->private_ = !strcmp(cm__planfile_str(f, ix[CM__SCH_SECTOR]), "private");
+			s->boarding = cm__planfile_num(f, ix[CM__SCH_BOARDING]) != 0;
+			s->seats = (long)cm__planfile_num(f, ix[CM__SCH_SEATS]);
+			s->enrolled = (long)cm__planfile_num(f, ix[CM__SCH_ENROLLED]);
+			s->utilization = cm__planfile_num(f, ix[CM__SCH_UTILIZATION]);
+			s->classes = (long)cm__planfile_num(f, ix[CM__SCH_CLASSES]);
+			s->spare = (long)cm__planfile_num(f, ix[CM__SCH_SPARE]);
+			s->shadow_m = cm__planfile_num(f, ix[CM__SCH_SHADOW_PRICE]);
+			s->shadow_pupils = cm__planfile_num(f, ix[CM__SCH_SHADOW_PUPILS]);
 			if (push_geom(&g->school, OGR_F_GetGeometryRef(f)))
 				*oom = 1;
 			extent_add(g, OGR_F_GetGeometryRef(f));
@@ -260,32 +233,24 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 
 static void read_compounds(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 {
-	OGRLayerH lyr = cm__planfile_layer(pf, "compounds");
+	int ix[CM__CMP_N], lv;
+	OGRLayerH lyr = cm__planfile_layer_at(pf, CM__L_COMPOUNDS, ix);
 	OGRFeatureH f;
-	int i_id, i_nm, idx[CM_NLEVELS][4], lv;
 	if (!lyr)
 		return;
-	i_id = cm__planfile_field(lyr, "compound_id");
-	i_nm = cm__planfile_field(lyr, "name");
-	for (lv = 0; lv < CM_NLEVELS; lv++) {
-		idx[lv][0] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_LOCAL));
-		idx[lv][1] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_PUPILS(lv, CM_MIGRANT));
-		idx[lv][2] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_SCHOOL(lv));
-		idx[lv][3] = cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_UNPLACED(lv));
-	}
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		cm__hcomp *c = cm__vec_push(&hp->comps);
 		if (!c) {
 			*oom = 1;
 		} else {
-			c->id = dup_field(f, i_id, oom);
-			c->name = dup_field(f, i_nm, oom);
+			c->id = dup_field(f, ix[CM__CMP_COMPOUND_ID], oom);
+			c->name = dup_field(f, ix[CM__CMP_NAME], oom);
 			for (lv = 0; lv < CM_NLEVELS; lv++) {
-				c->pupils[lv] = (long)(cm__planfile_num(f, idx[lv][0]) +
-				                       cm__planfile_num(f, idx[lv][1]));
-				c->school[lv] = dup_field(f, idx[lv][2], oom);
-				c->unplaced[lv] = (long)cm__planfile_num(f, idx[lv][3]);
+				c->pupils[lv] = (long)(cm__planfile_num(f, ix[CM__CMP_PUPILS(lv, CM_LOCAL)]) +
+				                       cm__planfile_num(f, ix[CM__CMP_PUPILS(lv, CM_MIGRANT)]));
+				c->school[lv] = dup_field(f, ix[CM__CMP_SCHOOL(lv)], oom);
+				c->unplaced[lv] = (long)cm__planfile_num(f, ix[CM__CMP_UNPLACED(lv)]);
 			}
 			if (push_geom(&g->comp, OGR_F_GetGeometryRef(f)))
 				*oom = 1;
@@ -332,33 +297,25 @@ static void read_areas(cm__planfile *pf, const char *layer, cm_vec *out, cm_vec 
 
 static void read_changes(cm__planfile *pf, cm__hplan *hp, int *oom)
 {
-	OGRLayerH lyr = cm__planfile_layer(pf, "changes");
+	int ix[CM__CHG_N];
+	OGRLayerH lyr = cm__planfile_layer_at(pf, CM__L_CHANGES, ix);
 	OGRFeatureH f;
-	int i_id, i_nm, i_lv, i_pr, i_sid, i_snm, i_pu, i_fo;
 	if (!lyr)
 		return;
 	hp->has_changes = 1;
-	i_id = cm__planfile_field(lyr, "compound_id");
-	i_nm = cm__planfile_field(lyr, "compound_name");
-	i_lv = cm__planfile_field(lyr, "level");
-	i_pr = cm__planfile_field(lyr, "previous_school");
-	i_sid = cm__planfile_field(lyr, "school_id");
-	i_snm = cm__planfile_field(lyr, "school_name");
-	i_pu = cm__planfile_field(lyr, "pupils");
-	i_fo = cm__planfile_field(lyr, "forced");
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = cm__level_of(cm__planfile_str(f, i_lv));
+		int lv = cm__level_of(cm__planfile_str(f, ix[CM__CHG_LEVEL]));
 		cm__hchange *c;
 		if (lv >= 0 && (c = cm__vec_push(&hp->changes)) != NULL) {
-			c->compound_id = dup_field(f, i_id, oom);
-			c->compound_name = dup_field(f, i_nm, oom);
-			c->previous = dup_field(f, i_pr, oom);
-			c->school_id = dup_field(f, i_sid, oom);
-			c->school_name = dup_field(f, i_snm, oom);
+			c->compound_id = dup_field(f, ix[CM__CHG_COMPOUND_ID], oom);
+			c->compound_name = dup_field(f, ix[CM__CHG_COMPOUND_NAME], oom);
+			c->previous = dup_field(f, ix[CM__CHG_PREVIOUS_SCHOOL], oom);
+			c->school_id = dup_field(f, ix[CM__CHG_SCHOOL_ID], oom);
+			c->school_name = dup_field(f, ix[CM__CHG_SCHOOL_NAME], oom);
 			c->level = lv;
-			c->pupils = (long)cm__planfile_num(f, i_pu);
-			c->forced = cm__planfile_num(f, i_fo) != 0;
+			c->pupils = (long)cm__planfile_num(f, ix[CM__CHG_PUPILS]);
+			c->forced = cm__planfile_num(f, ix[CM__CHG_FORCED]) != 0;
 		} else if (lv >= 0) {
 			*oom = 1;
 		}
@@ -372,10 +329,10 @@ static void read_changes(cm__planfile *pf, cm__hplan *hp, int *oom)
  * name known compounds. */
 static void read_ranges(cm__planfile *pf, cm__hplan *hp, int *oom)
 {
-	OGRLayerH lyr = cm__planfile_layer(pf, "assignment");
+	int ix[CM__ASG_N];
+	OGRLayerH lyr = cm__planfile_layer_at(pf, CM__L_ASSIGNMENT, ix);
 	OGRFeatureH f;
 	cm__id *cidx;
-	int i_cid, i_lv, i_sid, i_seat;
 	size_t n = hp->comps.len;
 	if (!lyr || !n)
 		return;
@@ -383,16 +340,12 @@ static void read_ranges(cm__planfile *pf, cm__hplan *hp, int *oom)
 		*oom = 1;
 		return;
 	}
-	i_cid = cm__planfile_field(lyr, "compound_id");
-	i_lv = cm__planfile_field(lyr, "level");
-	i_sid = cm__planfile_field(lyr, "school_id");
-	i_seat = cm__planfile_field(lyr, "seat_kind");
 	OGR_L_ResetReading(lyr);
 	while (!*oom && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		int lv = cm__level_of(cm__planfile_str(f, i_lv));
-		long ci = cm__ids_find(cidx, n, cm__planfile_str(f, i_cid));
-		long si = lv >= 0 ? cm__hplan_school(hp, lv, cm__planfile_str(f, i_sid)) : -1;
-		if (ci >= 0 && si >= 0 && !strcmp(cm__planfile_str(f, i_seat), "public")) {
+		int lv = cm__level_of(cm__planfile_str(f, ix[CM__ASG_LEVEL]));
+		long ci = cm__ids_find(cidx, n, cm__planfile_str(f, ix[CM__ASG_COMPOUND_ID]));
+		long si = lv >= 0 ? cm__hplan_school(hp, lv, cm__planfile_str(f, ix[CM__ASG_SCHOOL_ID])) : -1;
+		if (ci >= 0 && si >= 0 && !strcmp(cm__planfile_str(f, ix[CM__ASG_SEAT_KIND]), "public")) {
 			const cm__hrange *last = hp->ranges.len
 			                             ? (cm__hrange *)hp->ranges.data + hp->ranges.len - 1
 			                             : NULL;

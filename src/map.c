@@ -291,37 +291,30 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 	OGRLayerH lyr;
 	OGRFeatureH f;
 	OGRSpatialReferenceH srs;
-	int i_lv, i_a, i_b, i_c, i_d, i_e, i_f, i_g;
+	int ix[CM__SUM_N], cx[CM__CMP_N], hx[CM__SCH_N]; /* the layers' fields */
 	cm__vec_init(&sc->schools, sizeof(m_school));
 	cm__vec_init(&sc->areas, sizeof(m_area));
 	cm__vec_init(&sc->zones, sizeof(m_area));
 	cm__vec_init(&sc->compounds, sizeof(m_compound));
 	*found = 0;
 
-	lyr = cm__planfile_layer(src, "summary");
+	lyr = cm__planfile_layer_at(src, CM__L_SUMMARY, ix);
 	if (!lyr)
 		return cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no summary layer)"), src->path);
-	i_lv = cm__planfile_field(lyr, "level");
-	i_a = cm__planfile_field(lyr, "pupils");
-	i_b = cm__planfile_field(lyr, "placed");
-	i_c = cm__planfile_field(lyr, "unplaced");
-	i_d = cm__planfile_field(lyr, "mean_distance_m");
-	i_e = cm__planfile_field(lyr, "migrant_public_share");
-	i_f = cm__planfile_field(lyr, "scenario");
-	i_g = cm__planfile_field(lyr, "title");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-		if (!strcmp(cm__planfile_str(f, i_lv), level)) {
+		if (!strcmp(cm__planfile_str(f, ix[CM__SUM_LEVEL]), level)) {
+			int mi = ix[CM__SUM_MIGRANT_PUBLIC_SHARE];
 			*found = 1;
-			sc->pupils = (long)cm__planfile_num(f, i_a);
-			sc->placed = (long)cm__planfile_num(f, i_b);
-			sc->unplaced = (long)cm__planfile_num(f, i_c);
-			sc->mean_km = cm__planfile_num(f, i_d) / 1000;
-			sc->migrant_share = i_e >= 0 && OGR_F_IsFieldSetAndNotNull(f, i_e) ? cm__planfile_num(f, i_e) : -1;
+			sc->pupils = (long)cm__planfile_num(f, ix[CM__SUM_PUPILS]);
+			sc->placed = (long)cm__planfile_num(f, ix[CM__SUM_PLACED]);
+			sc->unplaced = (long)cm__planfile_num(f, ix[CM__SUM_UNPLACED]);
+			sc->mean_km = cm__planfile_num(f, ix[CM__SUM_MEAN_DISTANCE_M]) / 1000;
+			sc->migrant_share = mi >= 0 && OGR_F_IsFieldSetAndNotNull(f, mi) ? cm__planfile_num(f, mi) : -1;
 			free(sc->scenario);
-			sc->scenario = cm__strdup(cm__planfile_str(f, i_f));
+			sc->scenario = cm__strdup(cm__planfile_str(f, ix[CM__SUM_SCENARIO]));
 			free(sc->title);
-			sc->title = cm__strdup(i_g >= 0 ? cm__planfile_str(f, i_g) : "");
+			sc->title = cm__strdup(cm__planfile_str(f, ix[CM__SUM_TITLE]));
 		}
 		OGR_F_Destroy(f);
 	}
@@ -341,11 +334,10 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 	if (lyr && read_areas(ctx, lyr, level, 0, &sc->zones))
 		return CM_ENOMEM;
 
-	lyr = cm__planfile_layer(src, "compounds");
+	lyr = cm__planfile_layer_at(src, CM__L_COMPOUNDS, cx);
 	if (lyr) {
-		int i_id = cm__planfile_field(lyr, "compound_id");
-		int lv = cm__level_of(level);
-		i_a = lv >= 0 ? cm__planfile_fieldof(lyr, CM__L_COMPOUNDS, CM__CMP_UNPLACED(lv)) : -1;
+		int i_id = cx[CM__CMP_COMPOUND_ID], lv = cm__level_of(level);
+		int i_u = lv >= 0 ? cx[CM__CMP_UNPLACED(lv)] : -1;
 		OGR_L_ResetReading(lyr);
 		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 			OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -356,7 +348,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 					return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 				}
 				c->g = OGR_G_Clone(g);
-				c->unplaced = (int)cm__planfile_num(f, i_a);
+				c->unplaced = (int)cm__planfile_num(f, i_u);
 				c->marked = i_id >= 0 && is_marked(opts, level, cm__planfile_str(f, i_id));
 				sc->n_marked += c->marked;
 			}
@@ -364,37 +356,29 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 		}
 	}
 
-	lyr = cm__planfile_layer(src, "schools");
+	lyr = cm__planfile_layer_at(src, CM__L_SCHOOLS, hx);
 	if (!lyr)
 		return cm__error(ctx, CM_EINPUT, _("%s: not a catchment plan (no schools layer)"), src->path);
-	i_lv = cm__planfile_field(lyr, "level");
-	i_a = cm__planfile_field(lyr, "name");
-	i_b = cm__planfile_field(lyr, "sector");
-	i_c = cm__planfile_field(lyr, "boarding");
-	i_d = cm__planfile_field(lyr, "spare");
-	i_e = cm__planfile_field(lyr, "school_id");
-	i_f = cm__planfile_field(lyr, "seats");
-	i_g = cm__planfile_field(lyr, "enrolled");
 	OGR_L_ResetReading(lyr);
 	while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		OGRGeometryH g = OGR_F_GetGeometryRef(f);
-		if (g && !strcmp(cm__planfile_str(f, i_lv), level)) {
+		if (g && !strcmp(cm__planfile_str(f, hx[CM__SCH_LEVEL]), level)) {
 			m_school *s = cm__vec_push(&sc->schools);
 			if (s)
 				memset(s, 0, sizeof *s);
-			if (!s || !(s->name = cm__strdup(cm__planfile_str(f, i_a))) ||
-			    !(s->id = cm__strdup(cm__planfile_str(f, i_e)))) {
+			if (!s || !(s->name = cm__strdup(cm__planfile_str(f, hx[CM__SCH_NAME]))) ||
+			    !(s->id = cm__strdup(cm__planfile_str(f, hx[CM__SCH_SCHOOL_ID])))) {
 				OGR_F_Destroy(f);
 				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 			s->x = OGR_G_GetX(g, 0);
 			s->y = OGR_G_GetY(g, 0);
-			s->private_ = !strcmp(cm__planfile_str(f, i_b), "private");
-			s->boarding = cm__planfile_num(f, i_c) != 0;
-			s->full = cm__planfile_num(f, i_d) <= 0;
-			s->seats = i_f >= 0 ? (long)cm__planfile_num(f, i_f) : -1;
-			s->enrolled = (long)cm__planfile_num(f, i_g);
-			s->spare = (long)cm__planfile_num(f, i_d);
+			s->private_ = !strcmp(cm__planfile_str(f, hx[CM__SCH_SECTOR]), "private");
+			s->boarding = cm__planfile_num(f, hx[CM__SCH_BOARDING]) != 0;
+			s->full = cm__planfile_num(f, hx[CM__SCH_SPARE]) <= 0;
+			s->seats = hx[CM__SCH_SEATS] >= 0 ? (long)cm__planfile_num(f, hx[CM__SCH_SEATS]) : -1;
+			s->enrolled = (long)cm__planfile_num(f, hx[CM__SCH_ENROLLED]);
+			s->spare = (long)cm__planfile_num(f, hx[CM__SCH_SPARE]);
 		}
 		OGR_F_Destroy(f);
 	}

@@ -228,6 +228,16 @@ OGRLayerH cm__planfile_layer(cm__planfile *pf, const char *name)
 	return pf->gds ? GDALDatasetGetLayerByName(pf->gds, name) : NULL;
 }
 
+OGRLayerH cm__planfile_layer_at(cm__planfile *pf, int layer, int *ix)
+{
+	const cm__player *pl = cm__plan_layer_at(layer);
+	OGRLayerH lyr = pl ? cm__planfile_layer(pf, pl->name) : NULL;
+	int k;
+	for (k = 0; pl && k < pl->nfields; k++)
+		ix[k] = lyr ? cm__planfile_field(lyr, pl->fields[k].name) : -1;
+	return lyr;
+}
+
 static const char *driver_of(const cm__planfile *pf)
 {
 	return pf->gds ? GDALGetDriverShortName(GDALGetDatasetDriver(pf->gds)) : "GeoJSON";
@@ -304,12 +314,6 @@ int cm__planfile_field(OGRLayerH lyr, const char *name)
 	if (i < 0 && shp)
 		i = OGR_FD_GetFieldIndex(d, shp);
 	return i;
-}
-
-int cm__planfile_fieldof(OGRLayerH lyr, int layer, int field)
-{
-	const char *name = cm__plan_fname(layer, field);
-	return name ? cm__planfile_field(lyr, name) : -1;
 }
 
 const char *cm__planfile_str(OGRFeatureH f, int i)

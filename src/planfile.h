@@ -39,6 +39,11 @@ void cm__planfile_close(cm__planfile *pf);
 int cm__planfile_check(cm_ctx *ctx, cm__planfile *pf);
 /* The plan's layer `name`, or NULL (valid until the next call). */
 OGRLayerH cm__planfile_layer(cm__planfile *pf, const char *name);
+/* The plan's layer `layer` (CM__L_...) with every field the schema gives
+ * it found: ix[f] for field f (its enum; ix has the layer's CM__..._N
+ * entries) is the field's index, -1 where the file lacks it.  NULL when
+ * the plan has no such layer (valid until the next call). */
+OGRLayerH cm__planfile_layer_at(cm__planfile *pf, int layer, int *ix);
 /* The file that holds layer `name`, for messages: a GeoPackage itself, a
  * folder's NAME.csv, NAME.geojson, or a shapefile's NAME.shp (NAME.dbf
  * without one: summary); caller frees, NULL on ENOMEM. */
@@ -56,10 +61,6 @@ char *cm__planfile_root(const char *path);
 int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown);
 /* A field's index under its name or its shapefile name; -1: absent. */
 int cm__planfile_field(OGRLayerH lyr, const char *name);
-/* The same for the schema's field `field` (planschema.h's enum, e.g.
- * CM__CMP_SCHOOL(lv)) of layer `layer` (CM__L_...): how a reader finds a
- * field the schema spells per level. */
-int cm__planfile_fieldof(OGRLayerH lyr, int layer, int field);
 /* A field's text ("" when unset) and number (0 when unset). */
 const char *cm__planfile_str(OGRFeatureH f, int i);
 double cm__planfile_num(OGRFeatureH f, int i);
