@@ -448,8 +448,6 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 	return cm__stream_done(ctx, fp);
 }
 
-
-/* Markdown table cells: a '|' would end the cell. */
 /* Text in a Markdown table cell or heading: a | escaped, a line break or
  * tab a space (a newline in a name must not start a heading or a row). */
 static void md_cell(FILE *fp, const char *s)
