@@ -6,6 +6,7 @@
  */
 #include "catchment.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <libintl.h>
 #include <locale.h>
@@ -264,9 +265,6 @@ static void break_progress(cli *c)
 	}
 }
 
-/* The scenario every command starts from: its context, configuration,
- * data and check.  Returns 0, or the library's error code with *ctx still
- * set (for the message) when the context could be made. */
 /* The options every command takes, last in its table. */
 #define COMMON_OPTIONS                                                                      \
 	{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},               \
@@ -306,18 +304,31 @@ typedef struct scenario {
 	cm_check_report rep;
 } scenario;
 
-static int scenario_open(cli *c, const char *path, scenario *sc)
+/* The scenario every command starts from, in two steps (solve checks its
+ * outputs between them, before the data is read): its context and
+ * configuration, then its data and check.  Each returns 0, or the
+ * library's error code with sc->ctx still set (for the message) when the
+ * context could be made. */
+static int scenario_config(cli *c, const char *path, scenario *sc)
 {
-	int rc;
 	memset(sc, 0, sizeof *sc);
 	if (!(sc->ctx = cli_ctx(c)))
 		return CM_ENOMEM;
-	rc = cm_config_load(sc->ctx, path, &sc->cfg);
-	if (!rc)
-		rc = cm_dataset_load(sc->ctx, sc->cfg, &sc->ds);
+	return cm_config_load(sc->ctx, path, &sc->cfg);
+}
+
+static int scenario_data(scenario *sc)
+{
+	int rc = cm_dataset_load(sc->ctx, sc->cfg, &sc->ds);
 	if (!rc)
 		rc = cm_check(sc->ctx, sc->cfg, sc->ds, &sc->rep);
 	return rc;
+}
+
+static int scenario_open(cli *c, const char *path, scenario *sc)
+{
+	int rc = scenario_config(c, path, sc);
+	return rc ? rc : scenario_data(sc);
 }
 
 static void scenario_close(scenario *sc)
@@ -408,6 +419,38 @@ static char *default_output(const char *ini)
 }
 
 #define REPORTED (-100) /* an error already written out */
+
+/* 0 when the folder the output `what` ("--ranges") at `path` goes into
+ * exists and may be written in; else REPORTED, the path and why said.
+ * solve asks it of every output before reading the data: the plan is
+ * written first, so a ranges file, map or report whose folder is missing
+ * would fail only after the plan had been replaced, and after the solve.
+ * A question to access(), not a trial write: what it cannot know (a full
+ * disk) the writers still report.  A PostgreSQL plan is the database's
+ * to refuse. */
+static int output_folder_ok(const char *what, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	struct stat st;
+	int err = 0;
+	if (is_pg(path))
+		return 0;
+	dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	if (!dir)
+		err = ENOMEM;
+	else if (stat(dir, &st) != 0)
+		err = errno;
+	else if (!S_ISDIR(st.st_mode))
+		err = ENOTDIR;
+	else if (access(dir, W_OK) != 0)
+		err = errno;
+	if (err)
+		fprintf(stderr, _("catchment solve: %s %s: cannot write into %s: %s\n"), what, path,
+		        dir ? dir : path, strerror(err));
+	free(dir);
+	return err ? REPORTED : 0;
+}
 
 /* A scenario's plan beside the base's: PLAN-NAME.EXT, or in PostGIS the
  * schema SCHEMA_NAME of the same database. */
@@ -547,6 +590,7 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	cm_plan *plan = NULL;
 	cm_previous *prev = NULL;
 	const char *output = NULL, *format = NULL, *ranges = NULL, *map = NULL;
+	const char *output_what = NULL; /* where the plan's path came from, for messages */
 	char *fallback = NULL;
 	int opt, st, rc, status = EXIT_INPUT;
 
@@ -586,7 +630,19 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		fprintf(stderr, _("catchment solve: a CSV plan has no geometry to draw a map from\n"));
 		return EXIT_USAGE;
 	}
-	rc = scenario_open(c, argv[optind], &sc);
+	{
+		/* an empty argument is a slip on the command line, not a file
+		 * (an empty --map has no extension, refused above) */
+		static const char *const named[] = {"--output", "--ranges", "--report"};
+		const char *given[] = {output, ranges, c->report};
+		for (int k = 0; k < 3; k++)
+			if (given[k] && !*given[k]) {
+				fprintf(stderr, _("catchment solve: %s: an empty path: give the file to write\n"),
+				        named[k]);
+				return EXIT_USAGE;
+			}
+	}
+	rc = scenario_config(c, argv[optind], &sc);
 	if (!rc && only) {
 		size_t k;
 		for (k = 0; k < sc.cfg->n_scenarios && strcmp(sc.cfg->scenarios[k].name, only); k++)
@@ -598,18 +654,15 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!rc && !sc.rep.solvable) {
-		end_progress(c);
-		if (cm_report_check(sc.ctx, sc.cfg, sc.ds, &sc.rep, 10, stderr))
-			report_error(&sc); /* the report could not be written */
-		goto done;
-	}
 	if (!rc && format) {
 		free(sc.cfg->output.format);
 		sc.cfg->output.format = strdup(format);
 		rc = sc.cfg->output.format ? 0 : CM_ENOMEM;
 	}
-	/* every output is checked before the solve: none may replace an input */
+	/* every output is checked before the data is read: its folder can be
+	 * written in, and it replaces no input */
+	if (!rc)
+		output_what = output ? "--output" : sc.cfg->output.path ? "[output] path" : _("the plan");
 	if (!rc && !output)
 		output = sc.cfg->output.path ? sc.cfg->output.path
 		                             : (fallback = default_output(argv[optind]));
@@ -629,6 +682,15 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		fprintf(stderr, _("catchment solve: --schema is for a plan in PostgreSQL (-o PG:...)\n"));
 		status = EXIT_USAGE;
 		goto done;
+	}
+	if (!rc) {
+		/* a scenario's files go beside these (cm_path_beside), into the
+		 * same folders */
+		const char *what[] = {output_what, "--ranges", "--map", "--report"};
+		const char *path[] = {output, ranges, map, c->report};
+		for (int k = 0; k < 4 && !rc; k++)
+			if (path[k])
+				rc = output_folder_ok(what[k], path[k]);
 	}
 	if (!rc)
 		rc = cm_output_check(sc.ctx, sc.cfg, output);
@@ -660,6 +722,14 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		free(csv);
 	}
 	if (!rc)
+		rc = scenario_data(&sc);
+	if (!rc && !sc.rep.solvable) {
+		end_progress(c);
+		if (cm_report_check(sc.ctx, sc.cfg, sc.ds, &sc.rep, 10, stderr))
+			report_error(&sc); /* the report could not be written */
+		goto done;
+	}
+	if (!rc)
 		rc = cm_previous_load(sc.ctx, sc.cfg, sc.ds, &prev);
 	if (!rc) {
 		cm_solve_opts so = CM_SOLVE_OPTS_INIT;
@@ -682,7 +752,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	}
 	end_progress(c);
 	if (rc) {
-		report_error(&sc);
+		if (rc != REPORTED)
+			report_error(&sc);
 		status = rc == CM_ESOLVER ? EXIT_SOLVER : EXIT_INPUT;
 		goto done;
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 Test(cli, help_version_usage)
@@ -1298,6 +1299,58 @@ Test(cli, usage_and_page_errors_speak_chinese)
 	cr_assert(strstr(out, "不是 catchment 写出的文件(没有 catchment-site.txt)"), "%s", out);
 	out = cli_expect(1, "--lang zh publish %s/none.gpkg -o %s/keep.txt", dir, dir);
 	cr_assert(strstr(out, "keep.txt:是一个文件,不是存放查询页面的文件夹"), "%s", out);
+	free(dir);
+}
+
+/* Every file solve writes is checked before the data is read: an empty
+ * path is a usage error naming its option; a folder that is missing, is a
+ * file, or may not be written in is an error naming the path.  Either way
+ * nothing is written and the plan already there is not replaced (it used
+ * to be, by a run whose ranges, map or report then failed after it). */
+Test(cli, outputs_checked_before_the_solve)
+{
+	static const char *const opt[] = {"-o", "--ranges", "--map", "--report"};
+	static const char *const named[] = {"--output", "--ranges", "--map", "--report"};
+	static const char *const file[] = {"p.gpkg", "r.md", "m.svg", "r.html"};
+	char *dir = tmpdir(), *ini, *plan, *bad, where[3][4200];
+	const char *out;
+	struct stat before, after;
+	int n_where = 2;
+
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	cr_assert(asprintf(&plan, "%s/plan.gpkg", dir) > 0);
+	cli_expect(0, "-q solve -o %s %s", plan, ini);
+	cr_assert_eq(stat(plan, &before), 0);
+	free(write_file(dir, "file", "not a folder\n"));
+	snprintf(where[0], sizeof where[0], "/nonexistent-cm");
+	snprintf(where[1], sizeof where[1], "%s/file", dir);
+	if (geteuid() != 0) { /* root may write in any folder */
+		snprintf(where[2], sizeof where[2], "%s/ro", dir);
+		cr_assert_eq(mkdir(where[2], 0555), 0);
+		n_where = 3;
+	}
+	for (int k = 0; k < 4; k++) {
+		/* the option empty: a usage error */
+		out = k ? cli_expect(2, "-q solve -o %s %s '' %s", plan, opt[k], ini)
+		        : cli_expect(2, "-q solve -o '' %s", ini);
+		cr_assert(strstr(out, named[k]), "%s", out);
+		for (int w = 0; w < n_where; w++) {
+			cr_assert(asprintf(&bad, "%s/%s", where[w], file[k]) > 0);
+			out = k ? cli_expect(1, "-q solve -o %s %s %s %s", plan, opt[k], bad, ini)
+			        : cli_expect(1, "-q solve -o %s %s", bad, ini);
+			cr_assert(strstr(out, bad) && strstr(out, where[w]), "%s", out);
+			cr_assert_neq(access(bad, F_OK), 0, "%s written", bad);
+			free(bad);
+		}
+		/* the plan of the first run is the same file, never written again */
+		cr_assert_eq(stat(plan, &after), 0);
+		cr_assert(after.st_ino == before.st_ino &&
+		          after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+		          after.st_mtim.tv_nsec == before.st_mtim.tv_nsec,
+		          "%s: the plan was replaced", opt[k]);
+	}
+	free(plan);
+	free(ini);
 	free(dir);
 }
 
