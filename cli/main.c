@@ -462,6 +462,29 @@ static int scenario_path(cm_ctx *ctx, const char *output, const char *name, char
 	return *out ? 0 : CM_ENOMEM;
 }
 
+/* 0 when scenarios `a` and `b` have plans of their own at `pa` and `pb`;
+ * else REPORTED, both named.  cm_path_beside makes [scenario a/b] and
+ * [scenario a_b] both PLAN-a_b, and PostGIS schemas (cm_pg_plan) are
+ * lowercased with anything but a-z0-9 as '_'; without this the second
+ * plan replaced the first.  Case is ignored, for a plan folder may be on a
+ * disk that ignores it (Windows, macOS): PLAN-A and PLAN-a, one file. */
+static int plans_apart(const char *a, const char *pa, const char *b, const char *pb)
+{
+	char *shown;
+	if (strcasecmp(pa, pb))
+		return 0;
+	if (strcmp(pa, pb)) { /* files: a schema is lowercase */
+		fprintf(stderr, _("catchment solve: [scenario %s] and [scenario %s] would be written to %s "
+		                  "and %s, one file on a disk that ignores case: rename one\n"),
+		        a, b, pa, pb);
+		return REPORTED;
+	}
+	shown = cm_source_shown(pb); /* no password of a connection string */
+	fprintf(stderr, _("catchment solve: [scenario %s] and [scenario %s] would both be written to "
+	                  "%s: rename one\n"), a, b, shown ? shown : "");
+	free(shown);
+	return REPORTED;
+}
 
 /* The scenarios after the base: each solved (held to the base plan),
  * written beside it, and compared.  Returns 0 or a CM_ error. */
@@ -701,24 +724,37 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc && c->report)
 		rc = cm_output_check(sc.ctx, sc.cfg, c->report);
 	if (!rc && sc.cfg->n_scenarios) {
+		size_t n = sc.cfg->n_scenarios;
 		char *csv = is_pg(output) ? NULL : cm_path_beside(output, "scenarios", ".csv");
+		/* every scenario's plan, each held to those before it: all of
+		 * them, with --scenario too, for the next run's would replace
+		 * this one's (the base's is none of theirs: each is the base's
+		 * with -NAME added) */
+		char **plan_of = calloc(n, sizeof *plan_of);
 		rc = is_pg(output) ? 0 : csv ? cm_output_check(sc.ctx, sc.cfg, csv) : CM_ENOMEM;
-		for (size_t k = 0; !rc && k < sc.cfg->n_scenarios; k++) {
+		if (!rc && !plan_of)
+			rc = CM_ENOMEM;
+		for (size_t k = 0; !rc && k < n; k++) {
 			/* its plan, and its ranges, maps and report beside the base's */
+			const cm_scenario *s = &sc.cfg->scenarios[k];
 			const char *beside[3] = {ranges, map, c->report};
-			char *sp = NULL;
-			rc = scenario_path(sc.ctx, output, sc.cfg->scenarios[k].name, &sp);
+			rc = scenario_path(sc.ctx, output, s->name, &plan_of[k]);
 			if (!rc)
-				rc = cm_output_check(sc.ctx, sc.cfg, sp);
-			free(sp);
+				rc = cm_output_check(sc.ctx, sc.cfg, plan_of[k]);
+			for (size_t j = 0; j < k && !rc; j++)
+				rc = plans_apart(sc.cfg->scenarios[j].name, plan_of[j], s->name, plan_of[k]);
 			for (int b = 0; b < 3 && !rc; b++) {
+				char *sp;
 				if (!beside[b])
 					continue;
-				sp = cm_path_beside(beside[b], sc.cfg->scenarios[k].name, NULL);
+				sp = cm_path_beside(beside[b], s->name, NULL);
 				rc = sp ? cm_output_check(sc.ctx, sc.cfg, sp) : CM_ENOMEM;
 				free(sp);
 			}
 		}
+		for (size_t k = 0; plan_of && k < n; k++)
+			free(plan_of[k]);
+		free(plan_of);
 		free(csv);
 	}
 	if (!rc)

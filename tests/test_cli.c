@@ -1354,6 +1354,45 @@ Test(cli, outputs_checked_before_the_solve)
 	free(dir);
 }
 
+/* Two scenarios are never written to one plan: [scenario a/b] and
+ * [scenario a_b] both give plan-a_b.gpkg (the second used to replace the
+ * first, exit 0), names that differ only in case share a file where case
+ * is ignored, and a-b and a_b share the PostgreSQL schema plan_a_b.  An
+ * error naming both and the path, before anything is solved or written
+ * (the database is never reached). */
+Test(cli, scenarios_never_share_a_plan)
+{
+	static const struct {
+		const char *a, *b, *output, *shared;
+	} cases[] = {
+		{"a/b", "a_b", "p.gpkg", "p-a_b.gpkg"},
+		{"North", "north", "p.gpkg", "p-north.gpkg"},
+		{"a-b", "a_b", "PG:dbname=cm_none", "schemas=plan_a_b"},
+	};
+	char *dir = tmpdir(), *extra, *ini;
+	const char *out;
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		int pg = !strncmp(cases[k].output, "PG:", 3);
+		cr_assert(asprintf(&extra, "[scenario %s]\ndemand_scale = 1.1\n"
+		                           "[scenario %s]\ndemand_scale = 1.2\n",
+		                   cases[k].a, cases[k].b) > 0);
+		ini = scenario(dir, "schools.geojson", "compounds.geojson", extra);
+		out = cli_expect(1, "-q solve -o %s%s%s %s", pg ? "" : dir, pg ? "" : "/",
+		                 cases[k].output, ini);
+		cr_assert(strstr(out, cases[k].a) && strstr(out, cases[k].b) &&
+		          strstr(out, cases[k].shared), "case %zu: %s", k, out);
+		if (!pg) {
+			char *p = slurp_at("%s/%s", dir, cases[k].output);
+			cr_assert_null(p, "case %zu: the base plan was written", k);
+			p = slurp_at("%s/%s", dir, cases[k].shared);
+			cr_assert_null(p, "case %zu: a scenario's plan was written", k);
+		}
+		free(ini);
+		free(extra);
+	}
+	free(dir);
+}
+
 /* ------------------------------------------------------------ golden texts */
 
 /* What a planner reads, held to golden files (tests/data/golden): the
