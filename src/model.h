@@ -148,10 +148,22 @@ typedef struct cm_route {
 int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out);
 
 /* Solves one level's model on `path`: the relaxation's optimum in split
- * mode, the search (search.c) in single mode.  `label` names the level in
- * messages.  Returns 0, CM_ESOLVER or CM_ENOMEM (message on ctx). */
+ * mode, the search (search.c) in single mode, from plan `start` (by
+ * compound: its school, -1 none) when not NULL, else from last year's.
+ * Returns 0, CM_ESOLVER or CM_ENOMEM (message on ctx). */
 int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_path path,
-                    cm_solution *out);
+                    const long *start, cm_solution *out);
+
+/* A first plan for model `m` when it is single mode with side rows
+ * (GLPK's path): the level built and solved on the network without them,
+ * each compound's school into *start (by compound, -1 none; the caller
+ * frees it).  The side rows are soft (their shortfall is the second tier),
+ * so this plan already leaves the fewest pupils without a place that any
+ * plan can, found by the network search in a fraction of the time GLPK's
+ * LP would take.  *start stays NULL for other models.  0, or CM_ESOLVER /
+ * CM_ENOMEM. */
+int cm__network_start(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_model *m,
+                      const int *seats, const cm_previous *prev, long **start);
 
 /* Test hook: a GLPK internal error under the solver's hooks (CM_ESOLVER). */
 int cm__glpk_provoke_error(cm_ctx *ctx);

@@ -205,6 +205,8 @@ typedef struct search {
 	                            not), -1: none */
 	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
+	int held_out;            /* 1: the final solve could not make the plan whole again:
+	                            x_inc is the plan */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
@@ -1014,9 +1016,11 @@ static int take_plan(search *S, const cm_lex *b)
 		if (!S->r->whole)
 			return cm__error(S->ctx, CM_ESOLVER, "%s: the relaxation left fractional pupils "
 			                 "(a fault: please report it)", S->opts->label);
-		if ((rc = S->r->whole(S->r->self, &v)))
+		if ((rc = S->r->whole(S->r->self, &v)) < 0)
 			return rc;
 		note_dropped(S, b); /* its bound stays in force */
+		if (rc == 1)
+			return 0; /* no whole plan found here: the search goes on */
 	}
 	/* within GLPK's tolerance, a tier is equal: no noise may pass for
 	 * a better plan */
@@ -2445,8 +2449,15 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		hold_plan(&S);
 		if ((rc = r->solve(r->self, &b)))
 			goto done;
-		if (!all_whole(&S) && r->whole && (rc = r->whole(r->self, &b)))
-			goto done;
+		if (!all_whole(&S) && r->whole && (rc = r->whole(r->self, &b)) != 0) {
+			if (rc < 0)
+				goto done;
+			/* the rounding found no whole solution this time (its
+			 * limit): the plan's own values stand */
+			rc = 0;
+			S.held_out = 1;
+			b = S.inc;
+		}
 		if (cm__lex_cmp(&b, &S.inc, 1e-7) != 0)
 			cm__log(ctx, CM_LOG_DEBUG, "%s: the plan re-solved is worth %.0f/%.3f/%.1f, not "
 			        "%.0f/%.3f/%.1f", opts->label, b.unplaced, b.shortfall, b.metres,
@@ -2454,7 +2465,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	}
 	out->value = b;
 	for (j = 0; j < m->cols.len; j++)
-		x[j] = r->value(r->self, j);
+		x[j] = S.held_out ? S.x_inc[j] : r->value(r->self, j);
 done:
 	search_free(&S);
 	return rc;

@@ -50,7 +50,9 @@ typedef struct cm_relax {
 	void (*reduced)(void *self, size_t col, cm_lex *out);
 	/* Optional.  The last solution has no compound at two public schools
 	 * but some flow is fractional (side rows): makes it whole with every
-	 * compound at its school, *out its value.  The next solve starts
+	 * compound at its school, *out its value.  Returns 0, 1 when it found
+	 * no whole solution within its own limit (not an error: the search
+	 * goes on without this plan), or CM_ESOLVER.  The next solve starts
 	 * afresh. */
 	int (*whole)(void *self, cm_lex *out);
 	/* Seat duals of the last solve (by school): pupils placed per seat,

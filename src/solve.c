@@ -41,7 +41,7 @@ int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out
 }
 
 int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_path path,
-                    cm_solution *out)
+                    const long *start, cm_solution *out)
 {
 	cm_relax r;
 	cm_search_result res;
@@ -73,7 +73,7 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 	opts.first = !cfg->solve.first_plan ? 0 : cm__streq_ci(cfg->solve.first_plan, "dive") ? 1
 	             : cm__streq_ci(cfg->solve.first_plan, "parts") ? 2 : 0;
 	opts.gap = cfg->solve.mip_gap;
-	opts.start = m->prev_school;
+	opts.start = start ? start : m->prev_school;
 	opts.label = cm_level_name(m->level);
 	rc = cm__search(ctx, m, &r, &opts, out->x, &res);
 	/* shadow prices: the duals of the plan as drawn (a failed pass is not
@@ -127,6 +127,49 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 		        "which (%ld relaxations)"), cm__level_label(m->level), res.value.unplaced,
 		        out->bound_unplaced, res.nodes);
 	return 0;
+}
+
+int cm__network_start(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_model *side,
+                      const int *seats, const cm_previous *prev, long **start)
+{
+	cm_config plain = *cfg; /* a shallow copy: only read, never freed */
+	cm_ctx quiet;
+	cm_model m;
+	cm_solution sol;
+	const cm_col *cols;
+	size_t j, n = ds->n_compounds;
+	int rc;
+	*start = NULL;
+	if (!side->single || cm__flow_holds(side, NULL))
+		return 0;
+	plain.policy.near_share_min[side->level] = 0;
+	plain.solve.max_moved_pupils = -1;
+	/* its messages would read as the level's own: only an error passes */
+	quiet = *ctx;
+	quiet.log = NULL;
+	if ((rc = cm__model_build(&quiet, &plain, ds, side->level, seats, prev, &m)))
+		return cm__error(ctx, rc, "%s", quiet.errmsg);
+	rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &sol);
+	if (rc)
+		cm__error(ctx, rc, "%s", quiet.errmsg);
+	else
+		cm__log(ctx, CM_LOG_DEBUG, "%s: the first plan from the network without the side rows: "
+		        "%.0f pupil-m, %.0f pupils without a place", cm_level_name(side->level),
+		        sol.objective, sol.lp_unplaced);
+	if (!rc && !(*start = malloc((n + 1) * sizeof **start)))
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	if (!rc) {
+		for (j = 0; j < n; j++)
+			(*start)[j] = -1;
+		cols = m.cols.data;
+		for (j = 0; j < m.cols.len; j++)
+			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC && sol.x[j] > 0.5)
+				(*start)[cols[j].compound] = cols[j].school;
+	}
+	if (!rc)
+		cm__solution_free(&sol);
+	cm__model_free(&m);
+	return rc;
 }
 
 void cm__solution_free(cm_solution *s)
