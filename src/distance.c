@@ -244,9 +244,17 @@ static char *table_text(OGRFeatureH f, int idx, const char *enc)
 	return t;
 }
 
+/* A table's trip at most: 2,000 km (the network holds costs of up to
+ * 2,147 km in millimetres; a larger value, 1e300 say, once wrapped round
+ * to a small cost and won the plan), and 30,000 minutes (2,000 km at
+ * 4 km/h). */
+#define TABLE_MAX_METRES 2e6
+#define TABLE_MAX_MINUTES 3e4
+
 /* A row's number: 0 and *out, or a diagnostic (when `ds` is given) and 1. */
 static int table_number(cm_dataset *ds, const char *path, const char *lname, OGRFeatureH f,
-                        int idx, const char *label, const char *what, int required, double *out)
+                        int idx, const char *label, const char *what, int required, double most,
+                        double *out)
 {
 	const char *fname = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_F_GetDefnRef(f), idx));
 	OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(OGR_F_GetDefnRef(f), idx));
@@ -280,6 +288,14 @@ static int table_number(cm_dataset *ds, const char *path, const char *lname, OGR
 		if (ds)
 			cm__diag(ds, CM_ERR, "negative-value", path, lname, label, fname,
 			         "negative %s (%g)", what, *out);
+		return 1;
+	}
+	if (*out > most) {
+		if (ds)
+			cm__diag(ds, CM_ERR, "bad-value", path, lname, label, fname,
+			         "%s %g: a longer trip than the engine holds (%s at most): a unit or "
+			         "typing error?", what, *out,
+			         most == TABLE_MAX_METRES ? "2,000 km" : "30,000 minutes");
 		return 1;
 	}
 	return 0;
@@ -409,9 +425,11 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 					         "%s '%s' is not in the %s layer", k ? "school" : "compound",
 					         id, k ? "schools" : "compounds");
 			}
-			bad |= table_number(diag, path, lname, f, fm, label, "metres", 1, &metres);
+			bad |= table_number(diag, path, lname, f, fm, label, "metres", 1, TABLE_MAX_METRES,
+			                    &metres);
 			if (ft >= 0)
-				bad |= table_number(diag, path, lname, f, ft, label, "minutes", 0, &minutes);
+				bad |= table_number(diag, path, lname, f, ft, label, "minutes", 0,
+				                     TABLE_MAX_MINUTES, &minutes);
 		}
 		if (!rc && !bad) {
 			cm__pair *p = cm__vec_push(&rows);

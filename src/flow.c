@@ -840,7 +840,7 @@ static int check_range(fnet *F)
 		return cm__error(F->ctx, CM_EINPUT, "%s: %lld pupils, more than the %d a level may have",
 		                 cm_level_name(F->m->level), (long long)total, CM_MAX_LEVEL_PUPILS);
 	for (i = 0; i < F->ncols; i++)
-		if (F->cols[i].kind == CM_COL_FLOW && llabs((long long)mm(F->cols[i].cost)) >= MAX_MM)
+		if (F->cols[i].kind == CM_COL_FLOW && !(fabs(F->cols[i].cost) * 1000 < (double)MAX_MM))
 			return cm__error(F->ctx, CM_EINPUT, "%s: a trip of %.0f km (with the stability "
 			                 "weight) is longer than the engine holds (2,147 km)",
 			                 cm_level_name(F->m->level), F->cols[i].cost / 1000);

@@ -192,9 +192,10 @@ Test(table, bad_rows_are_errors)
 	         "%s,%s,0x10,\n"    /* 6: not decimal */
 	         "%s,%s,,\n"        /* 7: missing */
 	         "%s,%s,300,\n"     /* 8: duplicate of 1 */
-	         "%s,%s,10,-1\n",   /* 9: negative minutes */
+	         "%s,%s,10,-1\n"    /* 9: negative minutes */
+	         "%s,%s,1e300,1e9\n", /* 10: beyond what the engine holds (1e300 once won) */
 	         c[0].id, s[0].id, s[0].id, c[0].id, c[1].id, s[0].id, c[1].id, s[1].id, c[2].id,
-	         s[0].id, c[2].id, s[1].id, c[0].id, s[0].id, c[3].id, s[1].id);
+	         s[0].id, c[2].id, s[1].id, c[0].id, s[0].id, c[3].id, s[1].id, c[3].id, s[0].id);
 	cm_dataset_free(ds);
 	free(table);
 	free(dir);
@@ -203,8 +204,17 @@ Test(table, bad_rows_are_errors)
 	cr_assert_eq(count_diag(ds, "unknown-id"), 2);
 	expect_diag(ds, "negative-value", table, "feature 4", "metres", "negative metres");
 	cr_assert_eq(count_diag(ds, "negative-value"), 2); /* and the minutes of 9 */
-	cr_assert_eq(count_diag(ds, "bad-value"), 2);
+	cr_assert_eq(count_diag(ds, "bad-value"), 4); /* 5, 6 and both numbers of 10 */
 	expect_diag(ds, "bad-value", table, "feature 5", "metres", "not a finite number");
+	{
+		int far = 0;
+		for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+			const cm_diag *d = cm_dataset_diag(ds, i);
+			if (!strcmp(d->feature, "feature 10") && strstr(d->message, "longer trip than"))
+				far |= !strcmp(d->field, "metres") ? 1 : !strcmp(d->field, "minutes") ? 2 : 0;
+		}
+		cr_assert_eq(far, 3, "feature 10's metres and minutes are not both refused");
+	}
 	expect_diag(ds, "missing-value", table, "feature 7", "metres", "no metres");
 	expect_diag(ds, "duplicate-pair", table, "feature 8", NULL, "given twice (also feature 1)");
 	{
