@@ -38,6 +38,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One input layer while it is read. */
@@ -219,6 +220,11 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 		                CM_MAX_COUNT);
 		return -1;
 	}
+	if (d != floor(d) && d < 0) { /* rounded, -0.4 would pass for 0 */
+		ds_diag_feature(ds, L, CM_ERR, "negative-value", fid, id, idx, _("negative %s (%g)"),
+		                cm_field_name(field), d);
+		return -1;
+	}
 	if (d != floor(d)) {
 		ds_diag_feature(ds, L, CM_WARNING, "not-whole", fid, id, idx,
 		                _("%g is not a whole number: rounded to %.0f"), d, floor(d + 0.5));
@@ -306,9 +312,16 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	L->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
 	                    (const char *const *)opts, NULL);
 	CSLDestroy(opts);
-	if (!L->gds)
+	if (!L->gds) {
+		struct stat st;
+		const char *why = CPLGetLastErrorMsg();
+		if (!*why && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+			why = _("the file is empty");
+		else if (!*why)
+			why = _("GDAL gave no reason");
 		return cm__error(ctx, CM_EINPUT, _("%s: cannot open the %s source: %s"), L->shown, L->what,
-		                 CPLGetLastErrorMsg());
+		                 why);
+	}
 	n = GDALDatasetGetLayerCount(L->gds);
 	if (L->in->layer) {
 		L->lyr = GDALDatasetGetLayerByName(L->gds, L->in->layer);

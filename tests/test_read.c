@@ -420,6 +420,13 @@ Test(read, stops_with_a_clear_message)
 	cr_assert(strstr(m, "no field '学校代码'") && strstr(m, "schools.id"), "%s", m);
 	free(ini);
 
+	char *empty = write_file(dir, "empty.csv", "");
+	ini = ini_for(empty, c, "source_crs = EPSG:4326\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "empty.csv") && strstr(m, "the file is empty"), "%s", m);
+	free(ini);
+	free(empty);
+
 	char *nogeom = write_file(dir, "nogeom.csv", "id,level,seats_primary\nA,primary,45\n");
 	ini = ini_for(nogeom, c, "source_crs = EPSG:4326\n");
 	m = load_err(ini, ".");
@@ -654,7 +661,8 @@ Test(read, counts_are_decimal)
 	                      "OK,primary,45,113.0,24.79\n"
 	                      "H,primary,0x1F,113.0,24.79\n"
 	                      "I,primary,inf,113.0,24.79\n"
-	                      "T,primary,45 seats,113.0,24.79\n");
+	                      "T,primary,45 seats,113.0,24.79\n"
+	                      "N,primary,-0.4,113.0,24.79\n"); /* not rounded up to 0 */
 	char *cp = write_file(dir, "c.geojson",
 		"{\"type\":\"FeatureCollection\",\"features\":["
 		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10.0,"
@@ -669,6 +677,7 @@ Test(read, counts_are_decimal)
 	cr_assert_eq(count_about(ds, "bad-value", "T", "seats_primary",
 	                         "'45 seats' is not a decimal number"), 1);
 	cr_assert_eq(count_about(ds, "bad-value", "C1", "primary_migrant", "not a finite number"), 1);
+	cr_assert_eq(count_about(ds, "negative-value", "N", "seats_primary", "-0.4"), 1);
 	cr_assert_null(school_by_id(ds, "H"));
 	cm_dataset_free(ds);
 	free(ini);
