@@ -6,8 +6,10 @@
  * features and against the policy: duplicate ids, negative counts, purchased
  * places beyond seats, schools far from every compound, compounds with no
  * school in reach, and the balance of pupils and seats by level.  Each
- * [scenario NAME] is applied once, so that one a solve would stop on (an
- * unknown id, a count past the limits, a bad added layer) is an error here.
+ * [scenario NAME] is applied once and its data checked as the solve will
+ * check it, so that one a solve would stop on (an unknown id, a count past
+ * the limits, a bad added layer, an error in the scenario's data) is an
+ * error here.
  *
  * Errors make the data unsolvable; warnings are worth reading but a plan can
  * still be made (a seat shortfall is a result, not a failure).
@@ -95,9 +97,14 @@ static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_s
 	int lv;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const char *lname = cm__level_label((cm_level)lv);
+		/* the seats' field, else the classes' they were counted from; a
+		 * scenario's added layer may name neither (cm__read_extra): then
+		 * the engine's seats field */
 		const char *sf = ds->field_name[CM_SCHOOLS][seats_f[lv]]
 		                         ? ds->field_name[CM_SCHOOLS][seats_f[lv]]
-		                         : field_label(ds, CM_SCHOOLS, classes_f[lv]);
+		                 : ds->field_name[CM_SCHOOLS][classes_f[lv]]
+		                         ? ds->field_name[CM_SCHOOLS][classes_f[lv]]
+		                         : cm_field_name(seats_f[lv]);
 		const char *pf = field_label(ds, CM_SCHOOLS, purchased_f[lv]);
 		if (s->seats[lv] < 0)
 			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf, _("negative %s seats (%d)"),
@@ -133,6 +140,22 @@ static void check_compound_values(cm_dataset *ds, const cm_config *cfg, const cm
 			              field_label(ds, CM_COMPOUNDS, f), _("negative %s (%d)"),
 			              cm_field_name(f), v);
 	}
+}
+
+int cm__check_added(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_layer_kind kind,
+                    cm_dataset *x)
+{
+	cm_config view = *cfg; /* the findings name the added layer's file */
+	size_t i;
+	int rc;
+	view.input[kind] = *in;
+	if ((rc = check_duplicates(ctx, x, &view, kind)))
+		return rc;
+	for (i = 0; kind == CM_SCHOOLS && i < x->n_schools; i++)
+		check_school_values(x, &view, &x->schools[i]);
+	for (i = 0; kind == CM_COMPOUNDS && i < x->n_compounds; i++)
+		check_compound_values(x, &view, &x->compounds[i]);
+	return 0;
 }
 
 /* ------------------------------------------------------------ geography */
@@ -320,26 +343,78 @@ static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 	}
 }
 
-/* Every scenario's changes applied to the data: what fails is an error
- * naming the scenario, its key and item (scenario.c).  Returns 0 or
- * CM_ENOMEM. */
+static int str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* 1 when one of the first `n` diagnostics of `ds` is `d`, word for word. */
+static int has_diag(const cm_dataset *ds, size_t n, const cm_diag *d)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		const cm_diag *e = &((const cm_diag *)ds->diags.data)[i];
+		if (e->severity == d->severity && !strcmp(e->kind, d->kind) &&
+		    str_same(e->file, d->file) && str_same(e->layer, d->layer) &&
+		    str_same(e->feature, d->feature) && str_same(e->field, d->field) &&
+		    str_same(e->message, d->message))
+			return 1;
+	}
+	return 0;
+}
+
+static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out,
+                     int inner);
+
+/* Every scenario's changes applied to the data, and its data checked as
+ * the solve checks it (the scenario's policy): a change that fails is an
+ * error naming the scenario, its key and item (scenario.c); an error of
+ * the scenario's data that this data has not is this data's, said with
+ * the scenario's name.  So the verdict "can be solved" holds for every
+ * scenario.
+ * Returns 0 or CM_ENOMEM. */
 static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 {
-	size_t k;
+	size_t k, i, had = ds->diags.len;
 	for (k = 0; k < cfg->n_scenarios; k++) {
+		const cm_scenario *sc = &cfg->scenarios[k];
 		cm_dataset *sds = NULL;
-		int rc = cm_scenario_data(ctx, cfg, &cfg->scenarios[k], ds, &sds);
-		cm_dataset_free(sds);
+		cm_check_report rep;
+		cm_config view;
+		int rc = cm_scenario_data(ctx, cfg, sc, ds, &sds);
 		if (rc == CM_ENOMEM)
 			return rc;
-		if (rc && cm__diag(ds, CM_ERR, "scenario", NULL, NULL, NULL, NULL, "%s",
-		                   cm_ctx_last_error(ctx)))
+		if (rc) {
+			if (cm__diag(ds, CM_ERR, "scenario", NULL, NULL, NULL, NULL, "%s",
+			             cm_ctx_last_error(ctx)))
+				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+			continue;
+		}
+		cm_scenario_config(cfg, sc, &view);
+		rc = run_check(ctx, &view, sds, &rep, 1);
+		for (i = 0; !rc && i < sds->diags.len; i++) {
+			const cm_diag *d = &((const cm_diag *)sds->diags.data)[i];
+			if (d->severity == CM_ERR && !has_diag(ds, had, d))
+				rc = cm__diag(ds, CM_ERR, d->kind, d->file, d->layer, d->feature, d->field,
+				              _("[scenario %s] %s"), sc->name, d->message);
+		}
+		cm_dataset_free(sds);
+		if (rc)
 			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	return 0;
 }
 
 int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out)
+{
+	return run_check(ctx, cfg, ds, out, 0);
+}
+
+/* cm_check; `inner`: a scenario's data checked within the check of the
+ * data it changes (check_scenarios), which reports what matters itself:
+ * no progress of its own (the outer check's stage goes on). */
+static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out,
+                     int inner)
 {
 	size_t i;
 	int rc;
@@ -353,7 +428,8 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 	if ((rc = check_duplicates(ctx, ds, cfg, CM_SCHOOLS)) ||
 	    (rc = check_duplicates(ctx, ds, cfg, CM_COMPOUNDS)))
 		return rc;
-	cm__progress(ctx, 0.1, "checking");
+	if (!inner)
+		cm__progress(ctx, 0.1, "checking");
 	for (i = 0; i < ds->n_schools; i++)
 		check_school_values(ds, cfg, &ds->schools[i]);
 	for (i = 0; i < ds->n_compounds; i++)
@@ -365,7 +441,8 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_COMPOUNDS].path,
 		         ds->layer_name[CM_COMPOUNDS], NULL, NULL, _("no usable compounds"));
 	check_far_schools(ds, cfg);
-	cm__progress(ctx, 0.3, "checking");
+	if (!inner)
+		cm__progress(ctx, 0.3, "checking");
 	check_reach(ds, cfg, out);
 	tally(ds, cfg, out);
 	for (int lv = 0; lv < CM_NLEVELS; lv++) {
@@ -379,7 +456,8 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 	}
 	if ((rc = check_scenarios(ctx, cfg, ds)))
 		return rc;
-	cm__progress(ctx, 1.0, "checking");
+	if (!inner)
+		cm__progress(ctx, 1.0, "checking");
 	out->errors = cm_dataset_count(ds, CM_ERR);
 	out->warnings = cm_dataset_count(ds, CM_WARNING);
 	out->solvable = out->errors == 0;

@@ -371,6 +371,12 @@ int cm__near_counts(const cm_compound *c, const cm_school *s);
  * no seat whatever the plan. */
 long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm__pairs *pairs,
                       const cm_compound *c, cm_level level);
+/* Check's rules for one layer's features on `x`, the schools or compounds
+ * a scenario adds (cm__read_extra, `kind` from `in`): repeated ids, and
+ * negative or inconsistent counts, as errors on x naming in->path, x's
+ * layer and field names, the feature and the field.  0 or CM_ENOMEM. */
+int cm__check_added(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_layer_kind kind,
+                    cm_dataset *x);
 
 /* ------------------------------------------------------------ previous.c */
 

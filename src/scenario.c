@@ -7,6 +7,11 @@
  * CRS, that the solver takes like any other; the scenario's policy is the
  * base's with the section's [policy] keys.
  *
+ * An added layer is checked as it is added, by check.c's rules for one
+ * layer (repeated ids, negative counts): its errors name the scenario and
+ * the layer's file, feature and field (or the open_school.ID key), where
+ * the check of the whole scenario's data would name the base's layers.
+ *
  * Pupil counts scale to the nearest whole pupil, each group of each level
  * on its own (half away from zero), so a scenario gives the same data on
  * every run.
@@ -147,6 +152,10 @@ static int seats_one(void *ud, const char *item)
 		double seats = (add ? sch->seats[a->level] : 0) + v * per;
 		if (seats < 0)
 			rc = bad(a, item, _("the school would have fewer than no seats"));
+		else if (seats < sch->purchased[a->level])
+			/* check.c's rule, said here of the key that breaks it: the check
+			 * of the scenario's data would blame the school's layer */
+			rc = bad(a, item, _("the school would have fewer seats than its purchased places"));
 		else if (!(seats <= CM_MAX_COUNT))
 			rc = bad(a, item, _("the school would have more than 1,000,000 seats, more than "
 			         "any school has"));
@@ -294,12 +303,45 @@ static int extra_errors(apply *a, const cm_dataset *x, int inline_schools)
 			                 idlen, id ? id : "?",
 			                 d->field ? d->field : "", d->field ? ": " : "",
 			                 d->message ? d->message : "");
+		if (!d->layer) /* a layer whose name is not known (name_layer) */
+			return cm__error(a->ctx, CM_EINPUT, _("[scenario %s]: %s, %s%s%s: %s"), a->sc->name,
+			                 d->file ? d->file : "?", d->feature ? d->feature : _("a feature"),
+			                 d->field ? _(", field ") : "", d->field ? d->field : "",
+			                 d->message ? d->message : "");
 		return cm__error(a->ctx, CM_EINPUT, _("[scenario %s]: %s, layer %s, %s%s%s: %s"),
 		                 a->sc->name, d->file ? d->file : "?", d->layer ? d->layer : "?",
 		                 d->feature ? d->feature : _("a feature"), d->field ? _(", field ") : "",
 		                 d->field ? d->field : "", d->message ? d->message : "");
 	}
 	return 0;
+}
+
+/* Gives the added layer `x` its layer's name, for check.c's findings on
+ * it: the name the reader found (cm__read_extra keeps none yet), else the
+ * key's (new_schools_layer), else the one the reader's findings on it
+ * name.  Left NULL when none says it: the messages then leave it out
+ * rather than guess.  0 or CM_ENOMEM. */
+static int name_layer(cm_dataset *x, const cm_input *in, cm_layer_kind kind)
+{
+	const char *name = in->layer;
+	size_t i;
+	if (x->layer_name[kind])
+		return 0;
+	for (i = 0; !name && i < x->diags.len; i++)
+		name = ((const cm_diag *)x->diags.data)[i].layer;
+	if (name && !(x->layer_name[kind] = cm__strdup(name)))
+		return CM_ENOMEM;
+	return 0;
+}
+
+/* Check's rules for one layer (repeated ids, negative counts) on the added
+ * schools or compounds `x`, then its first error as the scenario's. */
+static int check_added(apply *a, cm_dataset *x, const cm_input *in, cm_layer_kind kind,
+                       int inline_schools)
+{
+	if (name_layer(x, in, kind) || cm__check_added(a->ctx, a->cfg, in, kind, x))
+		return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
+	return extra_errors(a, x, inline_schools);
 }
 
 /* Appends the schools or compounds of `x` (moved out of it). */
@@ -369,7 +411,7 @@ static int add_layer(apply *a, const cm_input *in, cm_layer_kind kind)
 		return 0;
 	rc = cm__read_extra(a->ctx, a->cfg, in, kind, a->ds, &x);
 	if (!rc)
-		rc = extra_errors(a, x, 0);
+		rc = check_added(a, x, in, kind, 0);
 	if (!rc)
 		rc = append(a, x, kind);
 	cm_dataset_free(x);
@@ -419,8 +461,12 @@ static int add_inline_schools(apply *a)
 	if (!rc)
 		rc = cm__read_extra_text(a->ctx, a->cfg, name, csv, a->cfg->input[CM_SCHOOLS].coordinates,
 		                         a->ds, &x);
-	if (!rc)
-		rc = extra_errors(a, x, 1);
+	if (!rc) {
+		cm_input in; /* its errors name the open_school.ID key, not this */
+		memset(&in, 0, sizeof in);
+		in.path = name;
+		rc = check_added(a, x, &in, CM_SCHOOLS, 1);
+	}
 	if (!rc)
 		rc = append(a, x, CM_SCHOOLS);
 	cm_dataset_free(x);

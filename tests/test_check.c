@@ -325,6 +325,9 @@ Test(check, scenario_errors_name_the_section_and_key)
 		{"open_school.N2 = New, primary, 0x71, 24.79, 100, 0\n", "open_school.N2"},
 		{"demand = C1:1e999\n", "demand"},
 		{"close = S1, NOPE\n", "close"},
+		/* fewer seats than the school's 20 purchased places: the scenario's
+		 * key, not the school's layer (the solve's check blamed it) */
+		{"seats_primary = S3:-30\n", "seats_primary"},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		char extra[256];
@@ -545,4 +548,142 @@ Test(report, through_a_callback)
 	free(buf);
 	tiny_free(&t);
 	cm_ctx_free(ctx);
+}
+
+/* ------------------------------------------------------------ scenarios */
+
+/* Scenario text: the fixtures, the new layers' CSV read in longitude and
+ * latitude, then `extra`. */
+static char *scenario_in(const char *extra)
+{
+	char *more, *ini;
+	cr_assert(asprintf(&more, "schools_source_crs = EPSG:4326\ncompounds_source_crs = EPSG:4326\n"
+	                   "%s", extra) > 0);
+	ini = scenario_text("schools.geojson", "compounds.geojson", more);
+	free(more);
+	return ini;
+}
+
+/* cm_scenario_data's error for the first scenario (what a solve stops on);
+ * "" when it applies. */
+static const char *scenario_data_error(const char *ini, const char *dir)
+{
+	static char msg[2048];
+	cm_config *cfg;
+	cm_dataset *ds = load_ok(ini, dir, &cfg), *sds = NULL;
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	cr_assert_geq(cfg->n_scenarios, 1);
+	msg[0] = '\0';
+	if (cm_scenario_data(ctx, cfg, &cfg->scenarios[0], ds, &sds))
+		snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
+	cm_dataset_free(sds);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	return msg;
+}
+
+/* A scenario's added schools and compounds are checked as the base's are:
+ * a repeated id or a negative count in a new_schools or new_compounds
+ * layer, or in an open_school key, is an error of the check, where the
+ * check said "the data can be solved" and the solve then stopped on the
+ * scenario, blaming the base's schools.csv.  Check's finding and the
+ * solve's error name the scenario and where the feature came from: the
+ * added layer's file (not the base's layers), feature and field, or the
+ * open_school.ID key and the field. */
+Test(check, scenario_added_features_are_checked_where_they_come_from)
+{
+	static const char head[] = "id,name,level,sector,seats_primary,seats_junior,x,y\n";
+	char *dir = tmpdir(), *f[3], text[512];
+	struct {
+		const char *key, *expect[3];
+	} cases[] = {
+		{"new_schools = ns.csv", {"ns.csv", "feature 2 (id X1)", "field id"}},
+		{"new_schools = ns3.csv", {"ns3.csv", "feature 1 (id X1)", "seats_primary"}},
+		{"open_school.N1 = 新一小, 小学, 113.0, 24.78, -100, 0", {"open_school.N1", "seats_primary",
+		                                                       "negative"}},
+		{"new_compounds = nc.csv", {"nc.csv", "feature 2 (id C9)", "field id"}},
+	};
+	snprintf(text, sizeof text, "%sX1,x,primary,public,10,0,113.0,24.78\n"
+	         "X1,x,primary,public,10,0,113.0,24.78\n", head);
+	f[0] = write_file(dir, "ns.csv", text);
+	snprintf(text, sizeof text, "%sX1,x,primary,public,-10,0,113.0,24.78\n", head);
+	f[1] = write_file(dir, "ns3.csv", text);
+	f[2] = write_file(dir, "nc.csv", "id,name,area_type,primary_local,primary_migrant,junior_local,"
+	                  "junior_migrant,x,y\nC9,a,urban,10,0,5,0,113.0,24.78\n"
+	                  "C9,b,urban,10,0,5,0,113.0,24.781\n");
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		char extra[256], *ini;
+		cm_check_report rep;
+		cm_config *cfg;
+		cm_ctx *ctx;
+		cm_dataset *ds;
+		const cm_diag *d;
+		const char *msg;
+		snprintf(extra, sizeof extra, "[scenario b]\n%s\n", cases[k].key);
+		ini = scenario_in(extra);
+		ds = load_ok(ini, dir, &cfg);
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_not(rep.solvable, "case %zu: check passed it", k);
+		d = find_diag(ds, "scenario");
+		cr_assert_not_null(d, "case %zu", k);
+		cr_assert_eq(d->severity, CM_ERR);
+		msg = scenario_data_error(ini, dir);
+		for (int i = 0; i < 3; i++) {
+			cr_assert(strstr(d->message, cases[k].expect[i]), "case %zu: %s", k, d->message);
+			cr_assert(strstr(msg, cases[k].expect[i]), "case %zu: %s", k, msg);
+		}
+		cr_assert(strstr(d->message, "[scenario b]"), "case %zu: %s", k, d->message);
+		cr_assert(strstr(msg, "[scenario b]"), "case %zu: %s", k, msg);
+		cr_assert_null(strstr(d->message, "schools.geojson"), "case %zu: %s", k, d->message);
+		cr_assert_null(strstr(d->message, "compounds.geojson"), "case %zu: %s", k, d->message);
+		cm_ctx_free(ctx);
+		cm_config_free(cfg);
+		cm_dataset_free(ds);
+		free(ini);
+	}
+	for (int i = 0; i < 3; i++)
+		free(f[i]);
+	free(dir);
+}
+
+/* An error of a scenario's data as a whole (no one key's): check now
+ * checks each scenario's data as the solve does, where it said "the data
+ * can be solved" and the solve stopped on the scenario.  Here 34 added
+ * compounds of 1,000,000 pupils pass the engine's limit for a level; the
+ * finding names the scenario. */
+Test(check, scenario_data_is_checked_as_the_solve_checks_it)
+{
+	char *dir = tmpdir(), *ini, *csv, *nc;
+	size_t len = 0;
+	FILE *fp = open_memstream(&csv, &len);
+	cm_check_report rep;
+	cm_config *cfg;
+	cm_ctx *ctx;
+	cm_dataset *ds;
+	const cm_diag *d;
+	fputs("id,name,area_type,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n", fp);
+	for (int i = 0; i < 34; i++)
+		fprintf(fp, "N%d,n,urban,1000000,0,0,0,113.0,%.3f\n", i, 24.70 + 0.001 * i);
+	fclose(fp);
+	nc = write_file(dir, "big.csv", csv);
+	ini = scenario_in("[scenario big]\nnew_compounds = big.csv\n");
+	ds = load_ok(ini, dir, &cfg);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_not(rep.solvable, "the scenario's data passed");
+	d = find_diag(ds, "too-many-pupils");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert(!strncmp(d->message, "[scenario big]", 14), "%s", d->message);
+	cr_assert_eq(rep.errors, 1, "the base's own findings are not said again");
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(nc);
+	free(csv);
+	free(dir);
 }
