@@ -9,7 +9,8 @@
  * [scenario NAME] is applied once and its data checked as the solve will
  * check it, so that one a solve would stop on (an unknown id, a count past
  * the limits, a bad added layer, an error in the scenario's data) is an
- * error here.
+ * error here.  A scenario that closes every school is a shortfall: a
+ * warning, and the scenario is solved with every pupil without a place.
  *
  * Errors make the data unsolvable; warnings are worth reading but a plan can
  * still be made (a seat shortfall is a result, not a failure).
@@ -343,6 +344,32 @@ static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 	}
 }
 
+/* A scenario that closes every school and opens none (data made by
+ * cm_scenario_data; loaded data without schools is an error): every pupil
+ * is without a place, a shortfall the plan shows, not bad data
+ * (docs/design.md).  Said as a finding and, when `loud`, on the log too:
+ * the command shows a solvable scenario's findings nowhere, and the
+ * scenario is then solved. */
+static int no_schools(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds,
+                      const cm_check_report *rep, int loud)
+{
+	long pupils = 0;
+	int lv, rc;
+	char *msg;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		pupils += rep->level[lv].pupils[CM_LOCAL] + rep->level[lv].pupils[CM_MIGRANT];
+	msg = cm__sprintf(_("%s: [scenario %s] close: every school is closed and none is opened: "
+	                  "all %ld pupils are without a place"), cfg->file ? cfg->file : "",
+	                  cfg->name ? cfg->name : "", pupils);
+	if (!msg)
+		return CM_ENOMEM;
+	rc = cm__diag(ds, CM_WARNING, "no-schools", NULL, NULL, NULL, NULL, "%s", msg);
+	if (loud)
+		cm__log(ctx, CM_LOG_WARN, "%s", msg);
+	free(msg);
+	return rc;
+}
+
 static int str_same(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
@@ -370,8 +397,8 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
  * the solve checks it (the scenario's policy): a change that fails is an
  * error naming the scenario, its key and item (scenario.c); an error of
  * the scenario's data that this data has not is this data's, said with
- * the scenario's name.  So the verdict "can be solved" holds for every
- * scenario.
+ * the scenario's name; a scenario without schools is its warning
+ * (no_schools).  So the verdict "can be solved" holds for every scenario.
  * Returns 0 or CM_ENOMEM. */
 static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 {
@@ -397,6 +424,9 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			if (d->severity == CM_ERR && !has_diag(ds, had, d))
 				rc = cm__diag(ds, CM_ERR, d->kind, d->file, d->layer, d->feature, d->field,
 				              _("[scenario %s] %s"), sc->name, d->message);
+			else if (!strcmp(d->kind, "no-schools"))
+				rc = cm__diag(ds, d->severity, d->kind, NULL, NULL, NULL, NULL, "%s",
+				              d->message);
 		}
 		cm_dataset_free(sds);
 		if (rc)
@@ -412,7 +442,8 @@ int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report 
 
 /* cm_check; `inner`: a scenario's data checked within the check of the
  * data it changes (check_scenarios), which reports what matters itself:
- * no progress of its own (the outer check's stage goes on). */
+ * no progress of its own (the outer check's stage goes on) and nothing on
+ * the log. */
 static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out,
                      int inner)
 {
@@ -434,7 +465,7 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 		check_school_values(ds, cfg, &ds->schools[i]);
 	for (i = 0; i < ds->n_compounds; i++)
 		check_compound_values(ds, cfg, &ds->compounds[i]);
-	if (!ds->n_schools)
+	if (!ds->n_schools && !ds->scenario)
 		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_SCHOOLS].path, ds->layer_name[CM_SCHOOLS],
 		         NULL, NULL, _("no usable schools"));
 	if (!ds->n_compounds)
@@ -445,6 +476,8 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 		cm__progress(ctx, 0.3, "checking");
 	check_reach(ds, cfg, out);
 	tally(ds, cfg, out);
+	if (!ds->n_schools && ds->scenario && (rc = no_schools(ctx, cfg, ds, out, !inner)))
+		return cm__error(ctx, rc, _("out of memory"));
 	for (int lv = 0; lv < CM_NLEVELS; lv++) {
 		long n = out->level[lv].pupils[CM_LOCAL] + out->level[lv].pupils[CM_MIGRANT];
 		if (n > CM_MAX_LEVEL_PUPILS)

@@ -222,6 +222,8 @@ struct cm_dataset {
 	                              scenario's too (cm__pairs_carry); NULL: straight
 	                              lines, or a dataset made some other way
 	                              (cm__pairs_for makes its own) */
+	int scenario;              /* made by cm_scenario_data: with every school closed it has
+	                              none, a shortfall (cm_check warns), not an empty layer */
 };
 
 /* Drops the diagnostics after the first `n`. */

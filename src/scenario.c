@@ -11,6 +11,8 @@
  * layer (repeated ids, negative counts): its errors name the scenario and
  * the layer's file, feature and field (or the open_school.ID key), where
  * the check of the whole scenario's data would name the base's layers.
+ * Closing every school is allowed: a scenario without schools is a
+ * shortfall that check.c warns of, every pupil without a place.
  *
  * Pupil counts scale to the nearest whole pupil, each group of each level
  * on its own (half away from zero), so a scenario gives the same data on
@@ -507,6 +509,7 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 		cm_dataset_free(a.ds);
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
+	a.ds->scenario = 1;
 	a.key = "close";
 	rc = each_item(sc->close, close_one, &a);
 	if (!rc)

@@ -649,6 +649,91 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 	free(dir);
 }
 
+typedef struct logged {
+	char text[4096];
+} logged;
+
+static void keep_log(cm_log_level level, const char *msg, void *ud)
+{
+	logged *l = ud;
+	if (level == CM_LOG_WARN)
+		snprintf(l->text + strlen(l->text), sizeof l->text - strlen(l->text), "%s\n", msg);
+}
+
+/* A scenario that closes every school and opens none is a shortfall, not
+ * bad data: the check warns, naming the scenario and its close key, and the
+ * scenario's data is solvable, every pupil without a place, the solve
+ * warning as loudly.  It used to pass the check and then fail the solve
+ * with "schools layer: no usable schools", blaming the data file. */
+Test(check, scenario_closing_every_school_is_a_shortfall)
+{
+	char *dir = tmpdir(), *ini = scenario_in("[scenario none]\nclose = S1, S2, S3, S4\n");
+	cm_check_report rep;
+	cm_config *cfg, view;
+	cm_dataset *ds = load_ok(ini, dir, &cfg), *sds = NULL;
+	cm_ctx *ctx;
+	cm_plan *plan = NULL;
+	cm_solve_opts so = CM_SOLVE_OPTS_INIT;
+	logged log = {""};
+	const cm_diag *d;
+	int lv;
+
+	cm_ctx_new(&ctx);
+	cm_ctx_set_log(ctx, keep_log, &log);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable, "a scenario without schools is a shortfall");
+	d = find_diag(ds, "no-schools");
+	cr_assert_not_null(d, "check says nothing of the scenario");
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->message, "[scenario none]") && strstr(d->message, "close"), "%s",
+	          d->message);
+	cr_assert_null(strstr(d->message, "schools.geojson"), "%s", d->message);
+	cr_assert_str_eq(log.text, "", "the check's finding is enough");
+
+	/* the solve's way: the scenario's data, its check, the solve */
+	cr_assert_eq(cm_scenario_data(ctx, cfg, &cfg->scenarios[0], ds, &sds), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cm_scenario_config(cfg, &cfg->scenarios[0], &view);
+	cr_assert_eq(cm_check(ctx, &view, sds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable, "the scenario's own check refuses it");
+	cr_assert(strstr(log.text, "[scenario none]") && strstr(log.text, "close"),
+	          "no warning as the scenario is solved: '%s'", log.text);
+	so.config = &view;
+	cr_assert_eq(cm_solve(ctx, sds, &so, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
+		cr_assert_gt(s->pupils, 0);
+		cr_assert_eq(s->placed, 0);
+		cr_assert_eq(s->unplaced, s->pupils);
+	}
+	cm_plan_free(plan);
+	cm_dataset_free(sds);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(dir);
+}
+
+/* The same through the command: check exits 0 saying so, and solve writes
+ * the scenario's plan (every output of a plan without schools), exit 0,
+ * the warning on its standard error. */
+Test(check, scenario_closing_every_school_solves_on_the_command_line)
+{
+	char *dir = tmpdir(), *ini = scenario_in("[scenario none]\nclose = S1, S2, S3, S4\n");
+	char *path = write_file(dir, "s.ini", ini), args[1024];
+	const char *out;
+	snprintf(args, sizeof args, "check %s", path);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "no-schools") && strstr(out, "[scenario none]"), "%s", out);
+	snprintf(args, sizeof args, "-q solve %s -o %s/p.gpkg --ranges %s/r.md", path, dir, dir);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "[scenario none]"), "%s", out);
+	free(path);
+	free(ini);
+	free(dir);
+}
+
 /* An error of a scenario's data as a whole (no one key's): check now
  * checks each scenario's data as the solve does, where it said "the data
  * can be solved" and the solve stopped on the scenario.  Here 34 added
