@@ -522,6 +522,17 @@ typedef struct cm_previous cm_previous;
  * Errors name the file, layer, feature and field. */
 CM_EXTERN int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                                cm_previous **out);
+/* Last year's plan as one of check's findings: reads [input] previous_plan
+ * for `ds` as cm_previous_load does and, where that fails, adds its error
+ * to the dataset's findings (kind "previous-plan", the message naming the
+ * file, layer, feature and field) and to `rep` (cm_check's report of ds),
+ * so the verdict covers the plan a solve would stop on.  A program that
+ * checks before it solves calls it after cm_check, before the report
+ * (the check's module cannot read a plan: docs/design.md, "Layering").
+ * Nothing without previous_plan.  Returns 0 (see rep->solvable) or
+ * CM_ENOMEM. */
+CM_EXTERN int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds,
+                                cm_check_report *rep);
 /* The catchment schools of `plan` matched to `ds` (by ids: a scenario's
  * data): what a scenario is held to and compared with.  The catchments'
  * colours go with them (a scenario's map keeps the base's), so the plan's

@@ -362,11 +362,14 @@ static int check_plan(cm_ctx *ctx, const char *path, int *plan)
 	return rc;
 }
 
+/* A level as a bureau's table gives it: primary or junior, 小学 or 初中,
+ * matched as docs/config.md says data values are (cm__list_has: blanks
+ * around and ASCII case ignored), so ' Primary ' is primary. */
 static int parse_level(const char *s, cm_level *lv)
 {
-	if (cm__streq_ci(s, "primary") || !strcmp(s, "小学"))
+	if (cm__list_has("primary, 小学", s))
 		*lv = CM_PRIMARY;
-	else if (cm__streq_ci(s, "junior") || !strcmp(s, "初中"))
+	else if (cm__list_has("junior, 初中", s))
 		*lv = CM_JUNIOR;
 	else
 		return -1;
@@ -549,9 +552,11 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			if (rc) {
 				/* out of memory */
 			} else if (flo < 0 && fm < 0 && best[level][ci] > 0) {
-				rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s: compound %s has two %s "
-				               "schools in last year's plan"), path, lname,
-				               label ? label : _("a feature"), cid, cm__level_label(level));
+				rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: compound %s has "
+				               "two %s schools in last year's plan"), path, lname,
+				               label ? label : _("a feature"),
+				               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fs)), cid,
+				               cm__level_label(level));
 			} else if (pupils > best[level][ci] ||
 			           (pupils == best[level][ci] && pupils > 0 &&
 			            strcmp(sid, cm_previous_school_id(p, ds, level, (size_t)ci)) < 0)) {
@@ -579,5 +584,22 @@ done:
 		return rc;
 	}
 	*out = p;
+	return 0;
+}
+
+int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *rep)
+{
+	cm_previous *prev = NULL;
+	int rc = cm_previous_load(ctx, cfg, ds, &prev);
+	cm_previous_free(prev);
+	if (!rc || rc == CM_ENOMEM)
+		return rc;
+	/* a plan that cannot be read, or holds what no plan may: the data's
+	 * finding, as the solve would stop on it */
+	if (cm__diag(ds, CM_ERR, "previous-plan", NULL, NULL, NULL, NULL, "%s",
+	             cm_ctx_last_error(ctx)))
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	rep->errors = cm_dataset_count(ds, CM_ERR);
+	rep->solvable = 0;
 	return 0;
 }

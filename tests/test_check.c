@@ -772,3 +772,91 @@ Test(check, scenario_data_is_checked_as_the_solve_checks_it)
 	free(csv);
 	free(dir);
 }
+
+/* ------------------------------------------------------------ last year's plan */
+
+/* Loads the fixtures with last year's plan `text` (a bare table). */
+static cm_dataset *with_previous(const char *dir, const char *text, cm_config **cfg)
+{
+	char *ini = scenario_in("");
+	cm_dataset *ds = load_ok(ini, dir, cfg);
+	free((*cfg)->previous.path);
+	(*cfg)->previous.path = write_file(dir, "prev.csv", text);
+	free(ini);
+	return ds;
+}
+
+/* A level in last year's table is matched as docs/config.md says values
+ * are, blanks around and ASCII case ignored: ' Primary ' was refused as
+ * "not primary or junior". */
+Test(previous, level_matched_ignoring_blanks_and_case)
+{
+	char *dir = tmpdir();
+	cm_config *cfg;
+	cm_dataset *ds = with_previous(dir, "compound_id,level,school_id\nC1, Primary ,S1\n"
+	                               "C2,JUNIOR,S2\nC3, 小学 ,S2\n", &cfg);
+	cm_previous *prev = NULL;
+	cm_ctx *ctx;
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(ds, &c), i;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	for (i = 0; i < n; i++) {
+		const char *p = cm_previous_school_id(prev, ds, CM_PRIMARY, i);
+		const char *j = cm_previous_school_id(prev, ds, CM_JUNIOR, i);
+		if (!strcmp(c[i].id, "C1"))
+			cr_assert(p && !strcmp(p, "S1") && !j);
+		else if (!strcmp(c[i].id, "C2"))
+			cr_assert(!p && j && !strcmp(j, "S2"));
+		else if (!strcmp(c[i].id, "C3"))
+			cr_assert(p && !strcmp(p, "S2") && !j);
+	}
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(dir);
+}
+
+/* Last year's plan a solve would stop on is a finding before the verdict
+ * (cm_previous_check, after cm_check): `catchment check` printed "the
+ * data can be solved" and then the plan's error.  The finding names the
+ * file, layer, feature and field (a compound given two schools of a level
+ * named no field).  A good plan adds nothing. */
+Test(previous, problems_are_findings_of_the_check)
+{
+	static const char *const bad[][2] = {
+		{"compound_id,level,school_id\nC1,primary,S1\nC1,primary,S2\n", "field school_id"},
+		{"compound_id,level,school_id\nC1,senior,S1\n", "field level: 'senior'"},
+	};
+	char *dir = tmpdir();
+	for (size_t k = 0; k <= 2; k++) {
+		cm_config *cfg;
+		cm_check_report rep;
+		cm_ctx *ctx;
+		cm_dataset *ds = with_previous(dir, k < 2 ? bad[k][0]
+		                                          : "compound_id,level,school_id\nC1,primary,S1\n",
+		                               &cfg);
+		const cm_diag *d;
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+		cr_assert(rep.solvable);
+		cr_assert_eq(cm_previous_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+		d = find_diag(ds, "previous-plan");
+		if (k == 2) {
+			cr_assert(rep.solvable);
+			cr_assert_null(d);
+		} else {
+			cr_assert_not(rep.solvable, "case %zu", k);
+			cr_assert_eq(rep.errors, 1);
+			cr_assert_not_null(d);
+			cr_assert_eq(d->severity, CM_ERR);
+			cr_assert(strstr(d->message, "prev.csv, layer prev, feature ") &&
+			          strstr(d->message, bad[k][1]), "case %zu: %s", k, d->message);
+		}
+		cm_ctx_free(ctx);
+		cm_config_free(cfg);
+		cm_dataset_free(ds);
+	}
+	free(dir);
+}
