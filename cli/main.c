@@ -379,7 +379,9 @@ static int cmd_check(cli *c, int argc, char **argv)
 		fprintf(stderr, _("catchment check: expected one scenario file\n%s"), _(check_usage));
 		return EXIT_USAGE;
 	}
-	if (scenario_open(c, argv[optind], &sc)) {
+	/* last year's plan is an input too: its problems are findings before
+	 * the verdict, as a solve would stop on them */
+	if (scenario_open(c, argv[optind], &sc) || cm_previous_check(sc.ctx, sc.cfg, sc.ds, &sc.rep)) {
 		end_progress(c);
 		report_error(&sc);
 	} else {
@@ -390,15 +392,6 @@ static int cmd_check(cli *c, int argc, char **argv)
 		                    c->quiet ? stderr : stdout)) {
 			report_error(&sc); /* the report could not be written */
 			status = EXIT_INPUT;
-		}
-		/* last year's plan is an input too: a solve would stop on it */
-		if (status == EXIT_OK && sc.cfg->previous.path) {
-			cm_previous *prev = NULL;
-			if (cm_previous_load(sc.ctx, sc.cfg, sc.ds, &prev)) {
-				report_error(&sc);
-				status = EXIT_INPUT;
-			}
-			cm_previous_free(prev);
 		}
 	}
 	scenario_close(&sc);

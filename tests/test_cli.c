@@ -994,6 +994,18 @@ Test(cli, check_reads_the_previous_plan)
 	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
 	cr_assert(strstr(out, "last.csv") && strstr(out, "level"), "%s", out);
 	free(args);
+	/* a problem of the plan is a finding before the verdict, never a
+	 * verdict of "can be solved" followed by an error */
+	free(prev);
+	prev = write_file(dir, "last.csv", "compound_id,school_id,level\n"
+	                                   "XQ0001,XX001,primary\nXQ0001,XX002,primary\n");
+	cr_assert(asprintf(&args, "check %s", ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	const char *finding = strstr(out, "previous-plan"), *verdict = strstr(out, "Verdict");
+	cr_assert(finding && verdict && finding < verdict && strstr(out, "cannot be solved"), "%s",
+	          out);
+	cr_assert(!strstr(out, "can be solved."), "%s", out);
+	free(args);
 	free(ini);
 	free(extra);
 	free(prev);
