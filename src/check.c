@@ -201,6 +201,7 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 	const cm__pairs *pairs = ds->pairs; /* the dataset's own: cm_check checks loaded data */
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
+		int too_far = 0;
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			int unreached[CM_NGROUPS] = {0, 0};
 			double best = HUGE_VAL;
@@ -226,6 +227,19 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 			}
 			if (!unreached[CM_LOCAL] && !unreached[CM_MIGRANT])
 				continue;
+			if (nearest && !pairs && best > CM_MAX_TRIP_M) {
+				/* (0,0) is a common placeholder for "no coordinates";
+				 * one finding for the compound, not one per level */
+				if (too_far)
+					continue;
+				too_far = 1;
+				diag_compound(ds, cfg, CM_ERR, "too-far", c, NULL,
+				              _("%s: the nearest school that could take its pupils, %s (%s), "
+				              "is %.0f km away, more than the %.0f km any trip may be: are its "
+				              "coordinates right?"), cm__level_label((cm_level)lv),
+				              nearest->name, nearest->id, best / 1000, CM_MAX_TRIP_M / 1000);
+				continue;
+			}
 			rep->level[lv].no_eligible++;
 			rep->level[lv].no_eligible_pupils += unreached[CM_LOCAL] + unreached[CM_MIGRANT];
 			if (nearest)

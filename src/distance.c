@@ -45,7 +45,7 @@ double cm__distance(double x1, double y1, double x2, double y2)
 double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level)
 {
 	double r = s->boarding ? cfg->policy.max_distance_boarding_m : cfg->policy.max_distance_m[level];
-	return r > 0 ? r : HUGE_VAL;
+	return r > 0 && r < CM_MAX_TRIP_M ? r : CM_MAX_TRIP_M;
 }
 
 /* ------------------------------------------------------------ the pairs */
@@ -248,7 +248,7 @@ static char *table_text(OGRFeatureH f, int idx, const char *enc)
  * 2,147 km in millimetres; a larger value, 1e300 say, once wrapped round
  * to a small cost and won the plan), and 30,000 minutes (2,000 km at
  * 4 km/h). */
-#define TABLE_MAX_METRES 2e6
+#define TABLE_MAX_METRES CM_MAX_TRIP_M
 #define TABLE_MAX_MINUTES 3e4
 
 /* A row's number: 0 and *out, or a diagnostic (when `ds` is given) and 1. */

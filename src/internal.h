@@ -351,9 +351,14 @@ char *cm__distance_kind(const cm_config *cfg);
 /* The same as a plan's summary field says it (docs/output.md): "straight",
  * "table", "roads_walk" or "roads_drive" (static). */
 const char *cm__distance_kind_name(const cm_config *cfg);
+/* The longest trip the engine holds, metres: the network's costs are
+ * millimetres below 2^31 (2,147 km), so no pair is further, whatever the
+ * policy's limits (none by default) say. */
+#define CM_MAX_TRIP_M 2e6
 /* How far school `s` draws pupils of `level` from, metres: the boarding
- * radius for a boarding school, else the level's; HUGE_VAL when unlimited.
- * The one statement of the rule, for check.c and model.c alike. */
+ * radius for a boarding school, else the level's; CM_MAX_TRIP_M when
+ * unlimited (or beyond it).  The one statement of the rule, for check.c
+ * and model.c alike. */
 double cm__reach(const cm_config *cfg, const cm_school *s, cm_level level);
 
 /* ------------------------------------------------------------ check.c */

@@ -54,6 +54,36 @@ Test(check, good_data_is_solvable)
 	cm_dataset_free(ds);
 }
 
+/* A compound at (0,0), a common placeholder for "no coordinates", is
+ * 14,702 km from the county's schools: more than any trip the engine holds.
+ * It passed check and then failed solve with a message naming no feature
+ * (and the GLPK path solved it with that trip); now it is one error,
+ * naming the compound. */
+Test(check, a_compound_half_the_world_away_is_an_error)
+{
+	cm_check_report rep;
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv", "id,name,level,sector,seats_primary,seats_junior,x,y\n"
+	                                    "S1,一小,primary,public,100,0,113.05,24.78\n"
+	                                    "S3,一中,junior,public,0,200,113.06,24.785\n");
+	char *cp = write_file(dir, "c.csv",
+	                      "id,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n"
+	                      "C1,40,10,20,5,113.051,24.781\n"
+	                      "C3,30,5,20,5,0,0\n");
+	cm_dataset *ds = checked(sp, cp, "source_crs = EPSG:4326\n", &rep);
+	const cm_diag *d = find_diag(ds, "too-far");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert(strstr(d->feature, "C3") && strstr(d->file, "c.csv"), "%s %s", d->file, d->feature);
+	cr_assert(strstr(d->message, "are its coordinates right"), "%s", d->message);
+	cr_assert_eq(count_diag(ds, "too-far"), 1, "one finding for the compound, not per level");
+	cr_assert(!rep.solvable);
+	cm_dataset_free(ds);
+	free(sp);
+	free(cp);
+	free(dir);
+}
+
 Test(check, distance_limits_leave_compounds_without_a_school)
 {
 	cm_check_report rep;
