@@ -808,15 +808,53 @@ int cm__config_complete(cm_ctx *ctx, const cm_config *cfg)
 	return 0;
 }
 
+int cm__side_row(const cm_config *cfg, const cm_policy *policy, cm_level level, int has_previous,
+                 char *key, size_t n)
+{
+	if (policy->near_share_min[level] > 0)
+		snprintf(key, n, "[policy] near_share_min_%s = %g", cm_level_name(level),
+		         policy->near_share_min[level]);
+	else if (has_previous && cfg->solve.max_moved_pupils >= 0)
+		snprintf(key, n, "[solve] max_moved_pupils = %ld", cfg->solve.max_moved_pupils);
+	else
+		return 0;
+	return 1;
+}
+
+/* solver = network with a side row is refused as the file is read, for
+ * the base and each scenario (solved against the base plan: the cap on
+ * pupils moved applies), not first when a level is solved. */
+static int check_solver(parse_state *ps)
+{
+	const cm_config *cfg = ps->cfg;
+	char key[96], where[160];
+	size_t i;
+	int lv;
+	if (cfg->solve.solver != CM_SOLVER_NETWORK)
+		return 0;
+	for (i = 0; i <= cfg->n_scenarios; i++) {
+		const cm_policy *pol = i ? &cfg->scenarios[i - 1].policy : &cfg->policy;
+		snprintf(where, sizeof where, "%s%s%s", i ? " ([scenario " : "",
+		         i ? cfg->scenarios[i - 1].name : "", i ? "])" : "");
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			if (cm__side_row(cfg, pol, (cm_level)lv, i || cfg->previous.path, key, sizeof key))
+				return cm__error(ps->ctx, CM_EINPUT, _("%s: solver = network cannot hold %s%s: "
+				                 "it is a side row of the %s model, which GLPK's LP holds (solver "
+				                 "= auto)"), cfg->file ? cfg->file : "", key, where,
+				                 cm__level_label((cm_level)lv));
+	}
+	return 0;
+}
+
 /* After the last line: defaults across layers and required keys. */
 static int finish(parse_state *ps)
 {
 	int rc;
 	if (apply_generic(ps, 0))
 		return cm__error(ps->ctx, CM_ENOMEM, _("out of memory"));
-	if ((rc = cm__config_complete(ps->ctx, ps->cfg)))
+	if ((rc = cm__config_complete(ps->ctx, ps->cfg)) || (rc = finish_scenarios(ps)))
 		return rc;
-	return finish_scenarios(ps);
+	return check_solver(ps);
 }
 
 static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)

@@ -116,6 +116,13 @@ int cm__input_ok(cm_ctx *ctx, const char *path, const char *what);
  * CM_EINPUT naming the key.  cm_config_load checks it at the end of the
  * file; cm_dataset_load for a configuration built by cm_config_set. */
 int cm__config_complete(cm_ctx *ctx, const cm_config *cfg);
+/* Does `level` under `policy` (the base's or a scenario's) have a side
+ * row, a constraint no network holds: a near-school minimum, or a cap on
+ * pupils moved where there is a plan to move from?  1 with the key that
+ * asks for it written into `key`, else 0.  The one statement of the rule
+ * (the config's check of solver = network, solve.c's routing). */
+int cm__side_row(const cm_config *cfg, const cm_policy *policy, cm_level level, int has_previous,
+                 char *key, size_t n);
 
 /* ------------------------------------------------------------ file.c */
 

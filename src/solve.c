@@ -16,16 +16,9 @@ int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out
 	memset(out, 0, sizeof *out);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		/* the side rows no network holds (flow.c, cm__flow_holds) */
-		const char *side = NULL;
-		char key[64];
-		if (cfg->policy.near_share_min[lv] > 0) {
-			snprintf(key, sizeof key, "[policy] near_share_min_%s = %g", cm_level_name((cm_level)lv),
-			         cfg->policy.near_share_min[lv]);
-			side = key;
-		} else if (has_previous && cfg->solve.max_moved_pupils >= 0) {
-			snprintf(key, sizeof key, "[solve] max_moved_pupils = %ld", cfg->solve.max_moved_pupils);
-			side = key;
-		}
+		char key[96];
+		const char *side = cm__side_row(cfg, &cfg->policy, (cm_level)lv, has_previous, key,
+		                                sizeof key) ? key : NULL;
 		if (side && cfg->solve.solver == CM_SOLVER_NETWORK)
 			return cm__error(ctx, CM_EINPUT, _("solver = network cannot hold %s: it is a side row "
 			                 "of the %s model, which GLPK's LP holds (solver = auto)"), side,

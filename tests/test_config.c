@@ -295,6 +295,26 @@ Test(config, scenario_sections)
 	                            "max_moved_pupils = 2.5\n"), "whole number"));
 }
 
+/* solver = network with a side row is refused as the file is read, so
+ * that check says so too (it said "can be solved", then solve refused). */
+Test(config_bad, network_with_a_side_row)
+{
+	const char *m = config_err(MINIMAL "[policy]\nnear_share_min_junior = 0.5\n"
+	                           "[solve]\nsolver = network\n");
+	cr_assert(strstr(m, "near_share_min_junior = 0.5") && strstr(m, "solver = network"), "%s", m);
+	m = config_err(MINIMAL "[solve]\nsolver = network\n[scenario tight]\n"
+	               "near_share_min_primary = 0.3\n");
+	cr_assert(strstr(m, "near_share_min_primary = 0.3 ([scenario tight])"), "%s", m);
+	/* a scenario is solved against the base plan: the cap applies there */
+	m = config_err(MINIMAL "[solve]\nsolver = network\nmax_moved_pupils = 10\n"
+	               "[scenario close]\nclose = S01\n");
+	cr_assert(strstr(m, "max_moved_pupils = 10 ([scenario close])"), "%s", m);
+	/* without a plan to move from, the cap is no row */
+	cm_config *cfg = config_ok(MINIMAL "[solve]\nsolver = network\nmax_moved_pupils = 10\n",
+	                           "/tmp");
+	cm_config_free(cfg);
+}
+
 /* The roads' field names with scenarios: each kept once and freed once
  * (a double free here once; the sanitizer build sees any). */
 Test(config, road_fields_with_scenarios)
