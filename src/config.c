@@ -682,7 +682,7 @@ static char *reader(char *str, int num, void *stream)
 	ps->line++;
 	ps->line_too_long = n == num - 1 && str[n - 1] != '\n' && (ps->fp ? !feof(ps->fp) : *ps->text != '\0');
 	if (ps->line_too_long) {
-		fail(ps, _("line longer than %d characters"), num - 2);
+		fail(ps, _("line longer than %d bytes (a Chinese character takes 3)"), num - 2);
 		return NULL;
 	}
 	p = str;
