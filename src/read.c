@@ -1341,6 +1341,17 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	return rc;
 }
 
+/* The layer's name and its fields' names as the data spells them, into
+ * ds: what findings and messages name. */
+static void keep_names(cm_dataset *ds, const layer_src *L, int kind)
+{
+	int f;
+	ds->layer_name[kind] = cm__strdup(L->name);
+	for (f = 0; f < CM_NFIELDS; f++)
+		if (L->fidx[f] >= 0 && L->fnames)
+			ds->field_name[kind][f] = cm__strdup(L->fnames[L->fidx[f]]);
+}
+
 /* ------------------------------------------------------------ load */
 
 static char *describe_source(layer_src *L, size_t n)
@@ -1367,7 +1378,7 @@ int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
 	layer_src L[CM_NLAYERS];
 	size_t n[CM_NLAYERS] = {0, 0};
 	OGRSpatialReferenceH work = NULL;
-	int rc = 0, i, f;
+	int rc = 0, i;
 
 	*out = NULL;
 	if ((rc = cm__config_complete(ctx, cfg))) /* one built by cm_config_set */
@@ -1412,10 +1423,7 @@ int cm_dataset_load(cm_ctx *ctx, const cm_config *cfg, cm_dataset **out)
 	ds->n_compounds = n[CM_COMPOUNDS];
 	for (i = 0; i < CM_NLAYERS && !rc; i++) {
 		ds->source[i] = describe_source(&L[i], n[i]);
-		ds->layer_name[i] = cm__strdup(L[i].name);
-		for (f = 0; f < CM_NFIELDS; f++)
-			if (L[i].fidx[f] >= 0 && L[i].fnames)
-				ds->field_name[i][f] = cm__strdup(L[i].fnames[L[i].fidx[f]]);
+		keep_names(ds, &L[i], i);
 	}
 	CPLPopErrorHandler();
 
@@ -1500,6 +1508,8 @@ int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_lay
 	}
 	if (!rc)
 		rc = to_working(ctx, ds, &L, &n, work);
+	if (!rc)
+		keep_names(ds, &L, kind); /* so that findings name them */
 	CPLPopErrorHandler();
 	if (kind == CM_SCHOOLS)
 		ds->n_schools = n;

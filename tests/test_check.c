@@ -629,7 +629,7 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 	struct {
 		const char *key, *expect[3];
 	} cases[] = {
-		{"new_schools = ns.csv", {"ns.csv", "feature 2 (id X1)", "field id"}},
+		{"new_schools = ns.csv", {"ns.csv, layer ns", "feature 2 (id X1)", "field id"}},
 		{"new_schools = ns3.csv", {"ns3.csv", "feature 1 (id X1)", "seats_primary"}},
 		{"open_school.N1 = 新一小, 小学, 113.0, 24.78, -100, 0", {"open_school.N1", "seats_primary",
 		                                                       "negative"}},
