@@ -4,11 +4,13 @@
  * Exit status: 0 success, 1 bad input or configuration (including data that
  * cannot be solved), 2 usage error, 3 solver failure.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "catchment.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <libintl.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +141,44 @@ static int same_file(const char *a, const char *b)
 	struct stat sa, sb;
 	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
 	       sa.st_ino == sb.st_ino;
+}
+
+/* The folder a folder plan (shp, geojson, csv) lives in, as `plan` names
+ * it (the folder, or NAME.shp for folder NAME), resolved into `root`;
+ * 0 when `plan` is no folder plan. */
+static int plan_folder(const char *plan, char *root)
+{
+	struct stat st;
+	char stem[PATH_MAX];
+	const char *dot = strrchr(plan, '.');
+	if (realpath(plan, root) && stat(root, &st) == 0 && S_ISDIR(st.st_mode))
+		return 1;
+	if (!dot || strchr(dot, '/') || (size_t)(dot - plan) >= sizeof stem)
+		return 0;
+	memcpy(stem, plan, (size_t)(dot - plan));
+	stem[dot - plan] = '\0';
+	return realpath(stem, root) && stat(root, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Would writing `out` touch plan `plan`: the plan's own file, or a file
+ * inside its folder (a layer file: `report plan -o plan/summary.geojson`
+ * replaced the summary with HTML)? */
+static int over_plan(const char *plan, const char *out)
+{
+	char root[PATH_MAX], dir[PATH_MAX], *at;
+	size_t n;
+	if (same_file(plan, out))
+		return 1;
+	if (!plan_folder(plan, root) || strlen(out) >= sizeof dir)
+		return 0;
+	strcpy(dir, out);
+	at = strrchr(dir, '/');
+	if (at)
+		*at = '\0';
+	if (!realpath(at ? (dir[0] ? dir : "/") : ".", dir))
+		return 0;
+	n = strlen(root);
+	return !strncmp(dir, root, n) && (dir[n] == '\0' || dir[n] == '/');
 }
 
 /* 1 when `path` ends in a map format's extension (the library's check). */
@@ -970,10 +1010,12 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		return EXIT_INPUT;
 	if (cm_compare_plans(ctx, argv[optind], argv[optind + 1], &cmp))
 		goto fail;
-	if (output && (same_file(output, argv[optind]) || same_file(output, argv[optind + 1]))) {
+	if ((output && (over_plan(argv[optind], output) || over_plan(argv[optind + 1], output))) ||
+	    (map && (over_plan(argv[optind], map) || over_plan(argv[optind + 1], map)))) {
 		end_progress(c);
-		fprintf(stderr, _("catchment compare: %s: refusing to write over a plan being compared\n"),
-		        output);
+		fprintf(stderr, _("catchment compare: %s: refusing to write over or into a plan being "
+		                  "compared\n"), output && (over_plan(argv[optind], output) ||
+		                                            over_plan(argv[optind + 1], output)) ? output : map);
 		goto done;
 	}
 	if (output) {
@@ -1102,8 +1144,8 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		        publish ? "DIR" : "FILE", usage);
 		return EXIT_USAGE;
 	}
-	if (same_file(argv[optind], output)) {
-		fprintf(stderr, _("catchment %s: %s is the plan itself\n"), name, output);
+	if (over_plan(argv[optind], output)) {
+		fprintf(stderr, _("catchment %s: %s is the plan itself or inside it\n"), name, output);
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c)))

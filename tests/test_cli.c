@@ -731,6 +731,35 @@ Test(cli, near_share_single_mode_settles_places, .timeout = 900)
 	free(dir);
 }
 
+/* A folder plan's layer files are the plan: report, publish and compare
+ * refuse to write into the folder (report -o plan/summary.geojson replaced
+ * the summary with HTML, and the plan could not be read again). */
+Test(cli, outputs_never_go_into_a_folder_plan, .timeout = 300)
+{
+	char *dir = tmpdir(), *args, *ini = example_with(dir, "", 0);
+	const char *out;
+	cr_assert(asprintf(&args, "-q solve -o %s/plan.geojson %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q report %s/plan -o %s/plan/summary.geojson", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
+	cr_assert(strstr(out, "inside it"), "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q publish %s/plan.geojson -o %s/plan/www", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q compare %s/plan %s/plan -o %s/plan/assignment.csv", dir, dir,
+	                   dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	free(args);
+	/* the plan reads as before */
+	cr_assert(asprintf(&args, "-q export %s/plan -o %s/again.gpkg", dir, dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	free(ini);
+	free(dir);
+}
+
 Test(cli, scenarios_close_and_growth, .timeout = 600)
 {
 	char *dir = tmpdir(), *args, *csvpath, *csv;
