@@ -1197,6 +1197,24 @@ static void draw_view(page *p, const view *label_skip, cm_ctx *ctx, const char *
 	cairo_stroke(cr);
 }
 
+/* A UTF-8 sequence cut short at the end of `s` (snprintf into a fixed
+ * buffer) taken off: cairo refuses text that is not UTF-8, and stays in
+ * its error state for the rest of the map (a school name of 293 bytes did
+ * that to every map). */
+static void clip_utf8(char *s)
+{
+	size_t n = strlen(s), k = n, need;
+	unsigned char c;
+	while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0)
+		return;
+	c = (unsigned char)s[k - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	if (n - (k - 1) < need)
+		s[k - 1] = '\0';
+}
+
 /* A round length near a fifth of the panel, for the scale bar. */
 static double nice_length(double metres)
 {
@@ -1380,6 +1398,7 @@ static void draw_panel(page *p, const char *level)
 	draw_scale_bar(p, &p->main, x, p->main.my + p->main.mh - 34, PANEL_W - 40);
 	set_font(p, 7);
 	snprintf(buf, sizeof buf, "%.60s", sc->crs);
+	clip_utf8(buf);
 	text_at(p, x, p->main.my + p->main.mh + 14, buf, 0);
 }
 
@@ -1398,8 +1417,10 @@ static void cell_number(page *p, double x, double y, long v)
 static void fit_text(page *p, const char *s, double room, char *buf, size_t n)
 {
 	cairo_text_extents_t te;
-	size_t len = strlen(s);
+	size_t len;
 	snprintf(buf, n, "%s", s);
+	clip_utf8(buf);
+	len = strlen(buf);
 	cairo_text_extents(p->cr, buf, &te);
 	while (te.x_advance > room && len > 0) {
 		do
@@ -1513,6 +1534,7 @@ static void draw_page(page *p, const char *level, const char *title, cm_ctx *ctx
 	snprintf(buf, sizeof buf, "%s · %s", title,
 	         !strcmp(level, "primary") ? "小学学区 primary catchments"
 	                                   : "初中学区 junior catchments");
+	clip_utf8(buf);
 	text_at(p, p->main.mx, MARGIN + 22, buf, 0);
 	p->v = &p->main;
 	snprintf(what, sizeof what, "%s county", level);

@@ -362,6 +362,31 @@ Test(map, title_from_the_plan)
 	tiny_free(&t);
 }
 
+/* Text cut to a buffer's size is cut on a character's boundary: a school
+ * name or title of more than 255 (511) bytes cut mid-character made cairo
+ * refuse every later string, and the map failed ("input string not valid
+ * UTF-8"). */
+Test(map, long_names_cut_between_characters)
+{
+	tiny t;
+	char *plan = plan_without(&t, NULL, "", "p"), *png = path_in(t.dir, "m.png"), title[700];
+	const char *err;
+	cm_map_opts mo = {.title = title, .level = CM_PRIMARY};
+	cm_ctx *ctx;
+	int rc;
+	strcpy(title, "xy"); /* two ASCII bytes: a 3-byte character then straddles byte 511 */
+	for (int i = 0; i < 220; i++)
+		strcat(title, "县");
+	cm_ctx_new(&ctx);
+	rc = cm_map_draw(ctx, plan, png, &mo);
+	err = cm_ctx_last_error(ctx);
+	cr_assert_eq(rc, 0, "%s", err);
+	cm_ctx_free(ctx);
+	free(png);
+	free(plan);
+	tiny_free(&t);
+}
+
 /* compare --map draws plan B with plan A as its base (issue 14: a closed
  * school struck through, its former catchment outlined, from compare too),
  * beside the compounds that change school; with a base it cannot use (a
