@@ -181,6 +181,17 @@ static int over_plan(const char *plan, const char *out)
 	return !strncmp(dir, root, n) && (dir[n] == '\0' || dir[n] == '/');
 }
 
+/* Does the plan have a level solved (a scenario with demand_scale = 0 has
+ * none: no pupils, no map)? */
+static int has_level(const cm_plan *plan)
+{
+	int lv;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		if (cm_plan_summary(plan, (cm_level)lv)->solved)
+			return 1;
+	return 0;
+}
+
 /* 1 when `path` ends in a map format's extension (the library's check). */
 static int is_map_path(const char *path)
 {
@@ -585,7 +596,12 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				rc = r ? cm_ranges_write(sc->ctx, plans[n], r) : CM_ENOMEM;
 				free(r);
 			}
-			if (!rc && c->map) { /* its maps, the base's closed schools struck through */
+			if (!rc && c->map && !has_level(plans[n])) {
+				/* demand_scale = 0: a plan with no pupils, nothing to draw */
+				end_progress(c);
+				fprintf(stderr, _("catchment: scenario %s has no pupils to place: no map drawn\n"),
+				        s->name);
+			} else if (!rc && c->map) { /* its maps, the base's closed schools struck through */
 				char *m = cm_path_beside(c->map, s->name, NULL);
 				cm_map_opts mo = {.title = NULL, .level = -1, .base = output};
 				rc = m ? cm_map_draw(sc->ctx, path, m, &mo) : CM_ENOMEM;

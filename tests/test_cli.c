@@ -760,6 +760,22 @@ Test(cli, outputs_never_go_into_a_folder_plan, .timeout = 300)
 	free(dir);
 }
 
+/* A scenario with demand_scale = 0 (in range) has no level to draw:
+ * solve --map says so and goes on, where it exited 1 after writing every
+ * plan (a second attack). */
+Test(cli, a_scenario_without_pupils_has_no_map, .timeout = 300)
+{
+	char *dir = tmpdir(), *args;
+	char *ini = example_with(dir, "[scenario zero]\ndemand_scale = 0\n", 0);
+	const char *out;
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --map %s/m.png %s", dir, dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	cr_assert(strstr(out, "scenario zero has no pupils to place: no map drawn"), "%s", out);
+	free(args);
+	free(ini);
+	free(dir);
+}
+
 Test(cli, scenarios_close_and_growth, .timeout = 600)
 {
 	char *dir = tmpdir(), *args, *csvpath, *csv;
