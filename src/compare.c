@@ -233,6 +233,15 @@ int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b, cm_com
 	cm__vec_init(&c->schools, sizeof(cm_compare_school));
 	c->a = cm__strdup(plan_a);
 	c->b = cm__strdup(plan_b);
+	{
+		size_t common = 0;
+		for (i = 0; i < B.comps.len; i++)
+			common += find_comp(&A, ((c_comp *)B.comps.data)[i].id) != NULL;
+		if (!common && A.comps.len && B.comps.len)
+			cm__log(ctx, CM_LOG_WARN, _("%s and %s have no compound in common (new ids, or "
+			        "plans of two counties?): every compound of each counts as a change"),
+			        plan_a, plan_b);
+	}
 	/* compounds: B's in its order, then those only A has */
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 		for (i = 0; i < B.comps.len && !rc; i++) {

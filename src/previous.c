@@ -49,6 +49,8 @@ struct cm_previous {
 	int *colour[CM_NLEVELS];    /* by school: its catchment's colour in the plan, -1; NULL:
 	                               none known (geometry.c keeps them) */
 	size_t n_schools;           /* colour's length */
+	long rows, matched;         /* read from a file: its rows, and those naming a compound
+	                               of the data */
 };
 
 #define ALL_PUPILS 1000000000L /* a table without pupil counts: every pupil */
@@ -529,9 +531,9 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		} else if ((rc = cm__planfile_count(ctx, path, lname, f, flo, cid, CM_MAX_COUNT, &nl)) ||
 		           (rc = cm__planfile_count(ctx, path, lname, f, fm, cid, CM_MAX_COUNT, &nm))) {
 			/* a count that is none: the message names it */
-		} else if ((ci = cm__ids_find(cidx, ds->n_compounds, cid)) < 0) {
+		} else if (p->rows++, (ci = cm__ids_find(cidx, ds->n_compounds, cid)) < 0) {
 			/* a compound the data no longer has */
-		} else if (!strcmp(seat, "unplaced")) {
+		} else if (p->matched++, !strcmp(seat, "unplaced")) {
 			if (counted && add_pair(p, level, (size_t)ci, -1, nl, nm))
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		} else if (strcmp(seat, "public")) {
@@ -570,6 +572,10 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	if (!rc && index_pairs(p))
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	if (!rc && p->rows > 0 && p->matched == 0)
+		cm__log(ctx, CM_LOG_WARN, _("%s: none of the compounds of last year's plan is in this "
+		        "year's data (%ld rows; new ids, or another county's plan?): no pupil counts "
+		        "as moved"), path, p->rows);
 	if (!rc && colours_from_file(p, g, ds, sidx))
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 done:
@@ -590,8 +596,26 @@ done:
 int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *rep)
 {
 	cm_previous *prev = NULL;
-	int rc = cm_previous_load(ctx, cfg, ds, &prev);
+	cm_ctx quiet = *ctx; /* its warning becomes the finding below, not a line too */
+	int rc;
+	long rows, matched;
+	quiet.log = NULL;
+	rc = cm_previous_load(&quiet, cfg, ds, &prev);
+	if (rc)
+		cm__error(ctx, rc, "%s", quiet.errmsg);
+	rows = prev ? prev->rows : 0;
+	matched = prev ? prev->matched : 0;
 	cm_previous_free(prev);
+	if (!rc && rows > 0 && matched == 0) {
+		/* not an error (ids may change), but the moves it reports would be
+		 * none whatever the plan: a finding the report shows */
+		if (cm__diag(ds, CM_WARNING, "previous-plan", NULL, NULL, NULL, NULL, _("%s: none of "
+		             "the compounds of last year's plan is in this year's data (%ld rows: new ids, "
+		             "or another county's plan?)"), cfg->previous.path, rows))
+			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+		rep->warnings = cm_dataset_count(ds, CM_WARNING);
+		return 0;
+	}
 	if (!rc || rc == CM_ENOMEM)
 		return rc;
 	/* a plan that cannot be read, or holds what no plan may: the data's

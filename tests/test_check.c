@@ -888,5 +888,27 @@ Test(previous, problems_are_findings_of_the_check)
 		cm_config_free(cfg);
 		cm_dataset_free(ds);
 	}
+	/* a plan with no compound of the data (new ids, another county's) is
+	 * a warning: every move it would report is none (a second attack) */
+	{
+		cm_config *cfg;
+		cm_check_report rep;
+		cm_ctx *ctx;
+		cm_dataset *ds = with_previous(dir, "compound_id,level,school_id\nQ1,primary,S1\n"
+		                                    "Q2,primary,S1\n", &cfg);
+		const cm_diag *d;
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+		cr_assert_eq(cm_previous_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+		d = find_diag(ds, "previous-plan");
+		cr_assert_not_null(d);
+		cr_assert_eq(d->severity, CM_WARNING);
+		cr_assert(strstr(d->message, "none of the compounds") && strstr(d->message, "2 rows"),
+		          "%s", d->message);
+		cr_assert(rep.solvable);
+		cm_ctx_free(ctx);
+		cm_config_free(cfg);
+		cm_dataset_free(ds);
+	}
 	free(dir);
 }

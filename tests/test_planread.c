@@ -506,6 +506,45 @@ Test(planread, zones_boundary_and_changes_read)
 	free(dir);
 }
 
+static void keep_warning(cm_log_level level, const char *msg, void *ud)
+{
+	if (level == CM_LOG_WARN)
+		snprintf(ud, 1024, "%s", msg);
+}
+
+/* Two plans with no compound in common (another county's, or new ids):
+ * compare says so, where it counted every compound of each as a change
+ * without a word (a second attack). */
+Test(planread, compare_says_when_plans_share_no_compound)
+{
+	tschool s[] = {{"X1", "primary", "public", 60, 0, 0, 0, 0, 0, 0}};
+	tcomp a[] = {{"A", "urban", 20, 5, 0, 0, -300, 200}, {"B", "urban", 25, 4, 0, 0, 500, -400}};
+	tcomp b[] = {{"Q", "urban", 20, 5, 0, 0, -300, 200}, {"R", "urban", 25, 4, 0, 0, 500, -400}};
+	tiny ta, tb;
+	cm_ctx *ctx;
+	cm_comparison *cmp = NULL;
+	char *pa, *pb, warned[1024] = "";
+	tiny_solve(&ta, s, 1, a, 2, "[solve]\nassignment = split\n");
+	tiny_solve(&tb, s, 1, b, 2, "[solve]\nassignment = split\n");
+	pa = path_in(ta.dir, "a.gpkg");
+	pb = path_in(tb.dir, "b.gpkg");
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_plan_write(ctx, ta.plan, pa), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, tb.plan, pb), 0, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_set_log(ctx, keep_warning, warned);
+	cr_assert_eq(cm_compare_plans(ctx, pa, pa, &cmp), 0, "%s", cm_ctx_last_error(ctx));
+	cm_comparison_free(cmp);
+	cr_assert_str_empty(warned, "%s", warned);
+	cr_assert_eq(cm_compare_plans(ctx, pa, pb, &cmp), 0, "%s", cm_ctx_last_error(ctx));
+	cm_comparison_free(cmp);
+	cr_assert(strstr(warned, "no compound in common"), "%s", warned);
+	cm_ctx_free(ctx);
+	free(pa);
+	free(pb);
+	tiny_free(&ta);
+	tiny_free(&tb);
+}
+
 /* ------------------------------------------------------------ cut short */
 
 /* The reproducer: a CSV plan whose compounds.csv lost its last third was
