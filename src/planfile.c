@@ -41,6 +41,7 @@
 #include "planschema.h"
 
 #include <cpl_conv.h>
+#include <ogr_srs_api.h>
 #include <cpl_error.h>
 
 #include <math.h>
@@ -446,6 +447,8 @@ typedef struct pcheck {
 	cm__id *school_index[CM_NLEVELS];
 	cm_vec comps;                /* pcomp */
 	cm__id *comp_index;
+	OGRSpatialReferenceH srs;    /* the first layer's with a CRS, and that layer */
+	int srs_li;
 } pcheck;
 
 /* Layer `li`'s name (CM__L_...). */
@@ -595,6 +598,28 @@ static char *field_list(OGRLayerH lyr)
 
 /* Finds layer `li` and the fields of its table.  *found is 0 when the plan
  * has no such layer (an error when the format promises it). */
+/* The layer just opened is in the CRS of the plan's other layers (one
+ * reprojected on its own, as saving a layer again in a GIS does, was
+ * drawn at one point, the scale bar reading 1e+06 km). */
+static int same_crs(pcheck *pc)
+{
+	OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(pc->lyr);
+	if (!srs)
+		return 0;
+	if (!pc->srs) {
+		if (!(pc->srs = OSRClone(srs)))
+			return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
+		pc->srs_li = pc->li;
+		return 0;
+	}
+	if (OSRIsSame(pc->srs, srs))
+		return 0;
+	return cm__error(pc->ctx, CM_EINPUT, _("%s: layer %s is in %s, but layer %s (%s) is in %s: a "
+	                 "plan's layers share one CRS (was one saved again in another?)"),
+	                 pc->file[pc->li], LAYER_NAME(pc->li), OSRGetName(srs),
+	                 LAYER_NAME(pc->srs_li), pc->file[pc->srs_li], OSRGetName(pc->srs));
+}
+
 static int open_layer(pcheck *pc, int li, int *found)
 {
 	const cm__player *l = cm__plan_layer_at(li);
@@ -628,6 +653,8 @@ static int open_layer(pcheck *pc, int li, int *found)
 		                 "compounds and catchments"), pc->file[li], LAYER_NAME(li));
 	}
 	*found = 1;
+	if ((k = same_crs(pc)))
+		return k;
 	for (k = 0; k < nspec; k++) {
 		pc->idx[k] = cm__planfile_field(pc->lyr, spec[k].name);
 		/* (GeoJSON without features has no fields either: nothing to read) */
@@ -995,5 +1022,7 @@ int cm__planfile_check(cm_ctx *ctx, cm__planfile *pf)
 	}
 	for (i = 0; i < CM__L_N; i++)
 		free(pc.file[i]);
+	if (pc.srs)
+		OSRDestroySpatialReference(pc.srs);
 	return rc;
 }

@@ -545,6 +545,41 @@ Test(planread, compare_says_when_plans_share_no_compound)
 	tiny_free(&tb);
 }
 
+/* A plan whose layers disagree on the CRS (one saved again in another, as
+ * a GIS does) is refused, naming both layers: it was drawn at one point
+ * with a scale bar of 1e+06 km (a second attack). */
+Test(planread, layers_in_two_crs_are_refused)
+{
+	tschool s[] = {{"X1", "primary", "public", 60, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"A", "urban", 20, 5, 0, 0, -300, 200}, {"B", "urban", 25, 4, 0, 0, 500, -400}};
+	tiny t;
+	cm_ctx *ctx;
+	cm_comparison *cmp = NULL;
+	char *shp, *prj;
+	FILE *fp;
+	tiny_solve(&t, s, 1, c, 2, "[solve]\nassignment = split\n");
+	shp = path_in(t.dir, "p.shp");
+	prj = path_in(t.dir, "p/catchments.prj");
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_plan_write(ctx, t.plan, shp), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_compare_plans(ctx, shp, shp, &cmp), 0, "%s", cm_ctx_last_error(ctx));
+	cm_comparison_free(cmp);
+	cmp = NULL;
+	fp = fopen(prj, "w");
+	cr_assert(fp);
+	fputs("GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,"
+	      "298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]", fp);
+	fclose(fp);
+	cr_assert_neq(cm_compare_plans(ctx, shp, shp, &cmp), 0);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "layer catchments is in") &&
+	          strstr(cm_ctx_last_error(ctx), "share one CRS"), "%s", cm_ctx_last_error(ctx));
+	cm_comparison_free(cmp);
+	cm_ctx_free(ctx);
+	free(shp);
+	free(prj);
+	tiny_free(&t);
+}
+
 /* ------------------------------------------------------------ cut short */
 
 /* The reproducer: a CSV plan whose compounds.csv lost its last third was
