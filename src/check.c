@@ -411,8 +411,8 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
  * the solve checks it (the scenario's policy): a change that fails is an
  * error naming the scenario, its key and item (scenario.c); an error of
  * the scenario's data that this data has not is this data's, said with
- * the scenario's name; a scenario without schools is its warning
- * (no_schools).  So the verdict "can be solved" holds for every scenario.
+ * the scenario's name, as is a school it adds far from the compounds
+ * (far-school); a scenario without schools is its warning (no_schools).  So the verdict "can be solved" holds for every scenario.
  * Returns 0 or CM_ENOMEM. */
 static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 {
@@ -435,8 +435,15 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 		rc = run_check(ctx, &view, sds, &rep, 1);
 		for (i = 0; !rc && i < sds->diags.len; i++) {
 			const cm_diag *d = &((const cm_diag *)sds->diags.data)[i];
-			if (d->severity == CM_ERR && !has_diag(ds, had, d))
-				rc = cm__diag(ds, CM_ERR, d->kind, d->file, d->layer, d->feature, d->field,
+			/* its errors, and a school it adds far from every compound
+			 * (signs lost in a copy), that this data has not */
+			int inline_school = !strcmp(d->kind, "far-school") && d->file &&
+			                    str_same(d->file, cfg->input[CM_SCHOOLS].path);
+			if ((d->severity == CM_ERR || !strcmp(d->kind, "far-school")) &&
+			    !has_diag(ds, had, d))
+				/* a school opened by a key is no feature of the schools' file */
+				rc = cm__diag(ds, d->severity, d->kind, inline_school ? NULL : d->file,
+				              inline_school ? NULL : d->layer, d->feature, d->field,
 				              _("[scenario %s] %s"), sc->name, d->message);
 			else if (!strcmp(d->kind, "no-schools"))
 				rc = cm__diag(ds, d->severity, d->kind, NULL, NULL, NULL, NULL, "%s",

@@ -679,6 +679,34 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 	free(dir);
 }
 
+/* A school a scenario opens far from every compound (the signs of its
+ * coordinates lost in a copy) is the scenario's far-school warning, as the
+ * base's schools are checked; it passed without a word (a second attack). */
+Test(check, a_scenario_school_far_away_is_a_warning)
+{
+	char *dir = tmpdir();
+	char *ini = scenario_in("[scenario flipped]\nopen_school.N1 = 新一小, 小学, -113.0, -24.78, 100, 0\n");
+	cm_config *cfg;
+	cm_check_report rep;
+	cm_ctx *ctx;
+	cm_dataset *ds = load_ok(ini, dir, &cfg);
+	const cm_diag *d;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable);
+	d = find_diag(ds, "far-school");
+	cr_assert_not_null(d, "no far-school warning for the scenario's school");
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->message, "[scenario flipped]") && strstr(d->feature, "N1"), "%s: %s",
+	          d->feature, d->message);
+	cr_assert_null(d->file, "an opened school is no feature of the schools' file: %s", d->file);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(dir);
+}
+
 typedef struct logged {
 	char text[4096];
 } logged;
