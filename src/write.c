@@ -56,6 +56,16 @@ typedef struct writer {
 	int nmade;
 } writer;
 
+/* Why GDAL could not make a file: its message, else the system's (a name
+ * longer than the file system allows left GDAL silent), never nothing. */
+static const char *reason(void)
+{
+	const char *msg = CPLGetLastErrorMsg();
+	if (*msg)
+		return msg;
+	return errno ? strerror(errno) : _("the file system gave no reason");
+}
+
 /* OGR_L_CreateFeature, counted for verify; f is destroyed.  0, or -1 when
  * the driver refused it.  A field left unset is written as null: GDAL's
  * GeoJSON writer leaves an unset field out, and a field unset in every
@@ -1119,6 +1129,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
 	w.srs = OSRNewSpatialReference(ds->crs_wkt);
+	CPLErrorReset();
+	errno = 0; /* reason()'s second source: no stale value */
 	if (fmt == FMT_GEOJSON) {
 		w.dir = tmp;
 		made = mkdir(tmp, 0777) == 0;
@@ -1132,8 +1144,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 			made = 0;
 	}
 	if (!made || !w.srs) {
-		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target,
-		               CPLGetLastErrorMsg());
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target, reason());
 		goto done;
 	}
 	if (write_layers(&w, plan, ds, cfg)) {
@@ -1316,6 +1327,8 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		goto done;
 	}
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
+	CPLErrorReset();
+	errno = 0; /* reason()'s second source: no stale value */
 	if (fmt == FMT_GEOJSON) {
 		w.dir = tmp;
 		made = mkdir(tmp, 0777) == 0;
@@ -1327,8 +1340,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 			made = 0;
 	}
 	if (!made) {
-		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target,
-		               CPLGetLastErrorMsg());
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target, reason());
 		goto done;
 	}
 	for (k = 0; k < nlayers; k++) {

@@ -776,6 +776,26 @@ Test(cli, a_scenario_without_pupils_has_no_map, .timeout = 300)
 	free(dir);
 }
 
+/* A plan whose name the file system refuses says why: GDAL is silent
+ * there, and the message ended "cannot create the plan: " (a second
+ * attack). */
+Test(cli, a_name_too_long_says_why, .timeout = 300)
+{
+	char *dir = tmpdir(), *args, *ini = example_with(dir, "", 0), name[301];
+	const char *out;
+	memset(name, 'a', 300);
+	name[300] = '\0';
+	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert(asprintf(&args, "-q export %s/p.gpkg -o %s/%s.geojson", dir, dir, name) > 0);
+	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	cr_assert(strstr(out, "cannot create the plan: File name too long"), "%s", out);
+	free(args);
+	free(ini);
+	free(dir);
+}
+
 Test(cli, scenarios_close_and_growth, .timeout = 600)
 {
 	char *dir = tmpdir(), *args, *csvpath, *csv;
