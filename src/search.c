@@ -205,8 +205,6 @@ typedef struct search {
 	                            not), -1: none */
 	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
-	int held_out;            /* 1: the final solve could not make the plan whole again:
-	                            x_inc is the plan */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
@@ -2327,7 +2325,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
                double *x, cm_search_result *out)
 {
 	search S;
-	int rc, k;
+	int rc, k, held_out = 0; /* the final solve could not make the plan whole: x_inc is it */
 	cm_lex b;
 	size_t j;
 
@@ -2455,7 +2453,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 			/* the rounding found no whole solution this time (its
 			 * limit): the plan's own values stand */
 			rc = 0;
-			S.held_out = 1;
+			held_out = 1;
 			b = S.inc;
 		}
 		if (cm__lex_cmp(&b, &S.inc, 1e-7) != 0)
@@ -2465,7 +2463,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	}
 	out->value = b;
 	for (j = 0; j < m->cols.len; j++)
-		x[j] = S.held_out ? S.x_inc[j] : r->value(r->self, j);
+		x[j] = held_out ? S.x_inc[j] : r->value(r->self, j);
 done:
 	search_free(&S);
 	return rc;

@@ -142,16 +142,15 @@ int cm__network_start(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	quiet.log = NULL;
 	if ((rc = cm__model_build(&quiet, &plain, ds, side->level, seats, prev, &m)))
 		return cm__error(ctx, rc, "%s", quiet.errmsg);
-	rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &sol);
-	if (rc)
-		cm__error(ctx, rc, "%s", quiet.errmsg);
-	else
-		cm__log(ctx, CM_LOG_DEBUG, "%s: the first plan from the network without the side rows: "
-		        "%.0f pupil-m, %.0f pupils without a place", cm_level_name(side->level),
-		        sol.objective, sol.lp_unplaced);
-	if (!rc && !(*start = malloc((n + 1) * sizeof **start)))
+	if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &sol))) {
+		cm__model_free(&m); /* (the solve freed its solution) */
+		return cm__error(ctx, rc, "%s", quiet.errmsg);
+	}
+	cm__log(ctx, CM_LOG_DEBUG, "%s: the first plan from the network without the side rows: "
+	        "%.0f pupil-m", cm_level_name(side->level), sol.objective);
+	if (!(*start = malloc((n + 1) * sizeof **start))) {
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
-	if (!rc) {
+	} else {
 		for (j = 0; j < n; j++)
 			(*start)[j] = -1;
 		cols = m.cols.data;
@@ -159,8 +158,7 @@ int cm__network_start(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC && sol.x[j] > 0.5)
 				(*start)[cols[j].compound] = cols[j].school;
 	}
-	if (!rc)
-		cm__solution_free(&sol);
+	cm__solution_free(&sol);
 	cm__model_free(&m);
 	return rc;
 }
