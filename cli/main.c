@@ -1026,13 +1026,14 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		return EXIT_INPUT;
 	if (cm_compare_plans(ctx, argv[optind], argv[optind + 1], &cmp))
 		goto fail;
-	if ((output && (over_plan(argv[optind], output) || over_plan(argv[optind + 1], output))) ||
-	    (map && (over_plan(argv[optind], map) || over_plan(argv[optind + 1], map)))) {
-		end_progress(c);
-		fprintf(stderr, _("catchment compare: %s: refusing to write over or into a plan being "
-		                  "compared\n"), output && (over_plan(argv[optind], output) ||
-		                                            over_plan(argv[optind + 1], output)) ? output : map);
-		goto done;
+	for (int k = 0; k < 2; k++) {
+		const char *out = k ? map : output;
+		if (out && (over_plan(argv[optind], out) || over_plan(argv[optind + 1], out))) {
+			end_progress(c);
+			fprintf(stderr, _("catchment compare: %s: refusing to write over or into a plan "
+			                  "being compared\n"), out);
+			goto done;
+		}
 	}
 	if (output) {
 		int rc = cm_comparison_write(ctx, cmp, NULL, output);

@@ -98,9 +98,8 @@ static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_s
 	int lv;
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const char *lname = cm__level_label((cm_level)lv);
-		/* the seats' field, else the classes' they were counted from; a
-		 * scenario's added layer may name neither (cm__read_extra): then
-		 * the engine's seats field */
+		/* the seats' field, else the classes' they were counted from,
+		 * else (a layer that gives neither) the engine's seats field */
 		const char *sf = ds->field_name[CM_SCHOOLS][seats_f[lv]]
 		                         ? ds->field_name[CM_SCHOOLS][seats_f[lv]]
 		                 : ds->field_name[CM_SCHOOLS][classes_f[lv]]
@@ -412,8 +411,9 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
  * error naming the scenario, its key and item (scenario.c); an error of
  * the scenario's data that this data has not is this data's, said with
  * the scenario's name, as is a school it adds far from the compounds
- * (far-school); a scenario without schools is its warning (no_schools).  So the verdict "can be solved" holds for every scenario.
- * Returns 0 or CM_ENOMEM. */
+ * (far-school); a scenario without schools is its warning (no_schools).
+ * So the verdict "can be solved" holds for every scenario.  Returns 0 or
+ * CM_ENOMEM. */
 static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 {
 	size_t k, i, had = ds->diags.len;

@@ -596,8 +596,6 @@ static char *field_list(OGRLayerH lyr)
 	return s;
 }
 
-/* Finds layer `li` and the fields of its table.  *found is 0 when the plan
- * has no such layer (an error when the format promises it). */
 /* The layer just opened is in the CRS of the plan's other layers (one
  * reprojected on its own, as saving a layer again in a GIS does, was
  * drawn at one point, the scale bar reading 1e+06 km). */
@@ -620,6 +618,8 @@ static int same_crs(pcheck *pc)
 	                 LAYER_NAME(pc->srs_li), pc->file[pc->srs_li], OSRGetName(pc->srs));
 }
 
+/* Finds layer `li` and the fields of its table.  *found is 0 when the plan
+ * has no such layer (an error when the format promises it). */
 static int open_layer(pcheck *pc, int li, int *found)
 {
 	const cm__player *l = cm__plan_layer_at(li);

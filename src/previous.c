@@ -418,6 +418,16 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 	return 0;
 }
 
+/* What a plan none of whose compounds is in the data says (new ids, or
+ * another county's plan): cm_previous_load's warning, cm_previous_check's
+ * finding. */
+static char *none_in_common(const char *path, long rows)
+{
+	return cm__sprintf(_("%s: none of the compounds of last year's plan is in this year's data "
+	                   "(%ld rows: new ids, or another county's plan?): no pupil counts as "
+	                   "moved"), path, rows);
+}
+
 /* Opens the plan or table at `path`: a folder opens its assignment.geojson
  * when it has one (a GeoJSON plan), else as a dataset (shapefiles); a
  * PostGIS plan (`plan` set: cm__planfile_root knew it) its schema. */
@@ -572,10 +582,11 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	if (!rc && index_pairs(p))
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
-	if (!rc && p->rows > 0 && p->matched == 0)
-		cm__log(ctx, CM_LOG_WARN, _("%s: none of the compounds of last year's plan is in this "
-		        "year's data (%ld rows; new ids, or another county's plan?): no pupil counts "
-		        "as moved"), path, p->rows);
+	if (!rc && p->rows > 0 && p->matched == 0) {
+		char *msg = none_in_common(path, p->rows);
+		cm__log(ctx, CM_LOG_WARN, "%s", msg ? msg : _("out of memory"));
+		free(msg);
+	}
 	if (!rc && colours_from_file(p, g, ds, sidx))
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 done:
@@ -609,10 +620,12 @@ int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_chec
 	if (!rc && rows > 0 && matched == 0) {
 		/* not an error (ids may change), but the moves it reports would be
 		 * none whatever the plan: a finding the report shows */
-		if (cm__diag(ds, CM_WARNING, "previous-plan", NULL, NULL, NULL, NULL, _("%s: none of "
-		             "the compounds of last year's plan is in this year's data (%ld rows: new ids, "
-		             "or another county's plan?)"), cfg->previous.path, rows))
+		char *msg = none_in_common(cfg->previous.path, rows);
+		if (!msg || cm__diag(ds, CM_WARNING, "previous-plan", NULL, NULL, NULL, NULL, "%s", msg)) {
+			free(msg);
 			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+		}
+		free(msg);
 		rep->warnings = cm_dataset_count(ds, CM_WARNING);
 		return 0;
 	}

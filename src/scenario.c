@@ -305,11 +305,6 @@ static int extra_errors(apply *a, const cm_dataset *x, int inline_schools)
 			                 idlen, id ? id : "?",
 			                 d->field ? d->field : "", d->field ? ": " : "",
 			                 d->message ? d->message : "");
-		if (!d->layer) /* a layer whose name is not known (name_layer) */
-			return cm__error(a->ctx, CM_EINPUT, _("[scenario %s]: %s, %s%s%s: %s"), a->sc->name,
-			                 d->file ? d->file : "?", d->feature ? d->feature : _("a feature"),
-			                 d->field ? _(", field ") : "", d->field ? d->field : "",
-			                 d->message ? d->message : "");
 		return cm__error(a->ctx, CM_EINPUT, _("[scenario %s]: %s, layer %s, %s%s%s: %s"),
 		                 a->sc->name, d->file ? d->file : "?", d->layer ? d->layer : "?",
 		                 d->feature ? d->feature : _("a feature"), d->field ? _(", field ") : "",
@@ -318,30 +313,12 @@ static int extra_errors(apply *a, const cm_dataset *x, int inline_schools)
 	return 0;
 }
 
-/* Gives the added layer `x` its layer's name, for check.c's findings on
- * it: the name the reader found (cm__read_extra keeps none yet), else the
- * key's (new_schools_layer), else the one the reader's findings on it
- * name.  Left NULL when none says it: the messages then leave it out
- * rather than guess.  0 or CM_ENOMEM. */
-static int name_layer(cm_dataset *x, const cm_input *in, cm_layer_kind kind)
-{
-	const char *name = in->layer;
-	size_t i;
-	if (x->layer_name[kind])
-		return 0;
-	for (i = 0; !name && i < x->diags.len; i++)
-		name = ((const cm_diag *)x->diags.data)[i].layer;
-	if (name && !(x->layer_name[kind] = cm__strdup(name)))
-		return CM_ENOMEM;
-	return 0;
-}
-
 /* Check's rules for one layer (repeated ids, negative counts) on the added
  * schools or compounds `x`, then its first error as the scenario's. */
 static int check_added(apply *a, cm_dataset *x, const cm_input *in, cm_layer_kind kind,
                        int inline_schools)
 {
-	if (name_layer(x, in, kind) || cm__check_added(a->ctx, a->cfg, in, kind, x))
+	if (cm__check_added(a->ctx, a->cfg, in, kind, x)) /* x names its layer (cm__read_extra) */
 		return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
 	return extra_errors(a, x, inline_schools);
 }
