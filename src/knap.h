@@ -1,5 +1,5 @@
 /*
- * knap.h: one school's seats filled with whole compounds (search.c's
+ * knap.h: one school's seats filled with whole compounds (search_bound.c's
  * bound that sees whole compounds).
  *
  * A relaxation may send part of a compound to a full school; a plan

@@ -717,7 +717,7 @@ static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, in
 	return obj;
 }
 
-/* The bound that sees whole compounds (search.c, knap.c) against the
+/* The bound that sees whole compounds (search_bound.c, knap.c) against the
  * MIP's optimum `opt` of level `lv` (unplaced u, shortfall q): computed
  * against plans worse than the optimum, so no plan the search found caps
  * it, it is never above the optimum.  Counts the levels checked and those
@@ -1733,7 +1733,7 @@ Test(limits, the_largest_level_at_one_point, .timeout = 600)
 		}
 }
 
-/* The bound that sees whole compounds (search.c, knap.c) against every
+/* The bound that sees whole compounds (search_bound.c, knap.c) against every
  * assignment: with the tree cut short (a few relaxations), the bound the
  * plan reports is never above the optimum, and in some rounds it is above
  * the relaxation's: there it is what whole compounds at full schools

@@ -1,0 +1,186 @@
+/*
+ * search_int.h: what the modules of the single-school search share (not
+ * part of the relaxation's interface, search.h).
+ *
+ * The search is one object, `search`, built by cm__search (search.c) and
+ * worked on by three modules:
+ *   search.c        the tree: nodes, branching, dives, fixing, the plan kept,
+ *                   and the entry points;
+ *   search_lns.c    better plans from neighbourhoods (a few compounds choose
+ *                   afresh, the others held), and the first plan by parts;
+ *   search_bound.c  the bound that sees whole compounds (a knapsack per full
+ *                   school on the root's duals).
+ * Functions one module offers another are named cm__sr_*; each is
+ * described where it is defined.
+ */
+#ifndef CM_SEARCH_INT_H
+#define CM_SEARCH_INT_H
+
+#include "search.h"
+
+#include <math.h>
+
+/* A compound's columns at one public school: its choice column (if the
+ * model has one) and its public flow columns there. */
+typedef struct blk {
+	size_t start, end;   /* model columns [start, end) */
+	int school;          /* dataset index */
+	int comp;            /* the compound, an index into search.comp */
+	double dist;         /* metres */
+} blk;
+
+/* A compound that has public schools to choose from. */
+typedef struct scomp {
+	int compound;        /* dataset index */
+	int first, n;        /* its blocks */
+	size_t cstart, cend; /* all its model columns */
+	double unplaced;     /* in the incumbent: its pupils without a place */
+	double detour;       /* in the incumbent: pupil-metres beyond its nearest school */
+} scomp;
+
+typedef struct node {
+	int parent;          /* -1: the root */
+	int block;           /* what the node adds to its parent's restrictions: */
+	int fix;             /* 1: its compound goes to the block's school or none; 0: not there */
+	int depth;
+	cm_lex bound;        /* the parent's value: no plan below is better */
+} node;
+
+/* A split compound: a candidate to branch on. */
+typedef struct cand {
+	int comp;            /* index into search.comp */
+	int major;           /* its block with most pupils */
+	double off, total;   /* its public pupils away from that block, and in all */
+} cand;
+
+/* A relaxation's solution as the bound that sees whole compounds reads it
+ * (knap_read). */
+typedef struct kview {
+	double *kd;              /* by column: its reduced pupil-metres */
+	unsigned char *kup;      /* by column: 1 when using it costs places or quota */
+	cm_lex *price;           /* by school: what a seat saves */
+	const unsigned char *ok; /* by block: open (the root's root_ok, a node's on) */
+	cm_lex base;             /* the solution's value */
+} kview;
+
+typedef struct search {
+	cm_ctx *ctx;
+	const cm_model *m;
+	cm_relax *r;
+	const cm_search_opts *opts;
+	scomp *comp;
+	int ncomp;
+	blk *blk;
+	int nblk;
+	unsigned char *on;       /* by block: the compound may use it at the current node */
+	unsigned char *root_ok;  /* by block: 0 once ruled out for good */
+	unsigned char *want;     /* by block: scratch for moving between nodes */
+	unsigned char *save;     /* by block: scratch for probing */
+	int *mark;               /* by compound: scratch */
+	int *aff;                /* compounds: scratch for goto_node */
+	cm_lex *root_rc;         /* by block: its rise at the root (choice_rises) */
+	cm_lex *rise;            /* by block of one compound: scratch for fix_at_node */
+	cm_lex root;             /* the root's value */
+	cm_vec nodes;            /* node */
+	cm_vec path;             /* int: the current node's path, root first (node ids) */
+	cm_vec tpath;            /* int: scratch */
+	int *heap;               /* open nodes (heap_less) */
+	int nheap, heapcap;
+	int sub;                 /* in a neighbourhood's search (lns) */
+	int tree;                /* the tree search has begun */
+	double *pc_sum[2];       /* by block: pseudocosts (observe), [0] kept from, [1] held to */
+	int *pc_n[2];
+	double pc_all[2];
+	long pc_alln[2];
+	unsigned char *root_save; /* by block: root_ok outside the neighbourhood */
+	unsigned char *free_;    /* by compound: free in the neighbourhood */
+	int *nb;                 /* by school: its NB neighbours (lns), -1: none */
+	/* the incumbent */
+	int have;
+	cm_lex inc;
+	int *home;               /* by compound (search index): its block, -1: none */
+	cm_lex dropped;          /* the least bound of the nodes dropped within the gap */
+	long solves;             /* relaxations solved */
+	long long work;          /* the search's own scanning (the relaxation counts its own) */
+	long long limit;         /* work at most (relaxation's and the search's) */
+	cand *cands;             /* by compound: scratch for the heuristic dive */
+	double *x_inc, *x_new;   /* by column: the incumbent, and a neighbourhood's plan */
+	size_t *range;           /* by compound: scratch, column ranges of a neighbourhood */
+	int *fl;                 /* compounds: scratch, a neighbourhood's */
+	long xver;               /* x_inc's version (relax.neighbourhood) */
+	long *start;             /* by dataset compound: the incumbent's school, -1 */
+	int max_compound;
+	double *flow;            /* by block: public pupils in the last solution (scratch) */
+	/* the bound that sees whole compounds (knap_bound), from the root and
+	 * at a node */
+	kview kroot;
+	cm_lex kbound;           /* the bound it proved from the root (-HUGE_VAL: none yet) */
+	long kver;               /* the plan (xver) it was proved against */
+	int *root_major;         /* by compound: its block with most pupils at the root, -1: none;
+	                            -2: split there */
+	int *root_main;          /* by compound: its block with most pupils at the root (split or
+	                            not), -1: none */
+	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
+	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
+	long rins_ver;           /* the plan (xver) rins_round last started from */
+	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
+	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
+} search;
+
+static inline const node *node_at(const search *S, int id)
+{
+	return &((const node *)S->nodes.data)[id];
+}
+
+static inline long long total_work(const search *S)
+{
+	return S->work + S->r->work(S->r->self);
+}
+
+/* Is the budget spent (work, or solves when a node limit is given)? */
+static inline int spent(const search *S)
+{
+	return total_work(S) >= S->limit ||
+	       (S->opts->node_limit > 0 && S->solves >= S->opts->node_limit);
+}
+
+/* Does value a leave no more whole pupils without a place than b? */
+static inline int places_within(const cm_lex *a, const cm_lex *b)
+{
+	return ceil(a->unplaced - 1e-6) <= ceil(b->unplaced - 1e-6);
+}
+
+/* Pupil-metres a plan may be above a bound and still count as optimal. */
+static inline double metres_tol(const search *S, const cm_lex *inc)
+{
+	double rel = S->opts->gap > 1e-9 ? S->opts->gap : 1e-9;
+	return fmax(rel * fabs(inc->metres), 5e-4);
+}
+
+/* search.c: the tree and the plan */
+int cm__sr_goto_node(search *S, int id);
+void cm__sr_sync_root(search *S);
+int cm__sr_solve_here(search *S, cm_lex *b);
+int cm__sr_dive(search *S, int at, cm_lex b);
+int cm__sr_heur_dive(search *S, int at, cm_lex b);
+int cm__sr_run_tree(search *S);
+int cm__sr_polish(search *S);
+void cm__sr_fix_at_root(search *S);
+int cm__sr_blocks_by_school(search *S);
+double cm__sr_block_pupils(const search *S, int k, const double *x);
+void cm__sr_home_of(search *S, int c, const double *x);
+void cm__sr_homes_from(search *S, const double *x);
+void cm__sr_show(search *S, const char *what);
+
+/* search_lns.c: neighbourhoods and the first plan */
+int cm__sr_root_majors(search *S);
+int cm__sr_first_plan(search *S, cm_lex b);
+int cm__sr_lns(search *S, long long budget);
+int cm__sr_rins_at_node(search *S);
+
+/* search_bound.c: the bound that sees whole compounds */
+int cm__sr_knap_prepare(search *S);
+int cm__sr_knap_bound(search *S);
+void cm__sr_kview_free(kview *v);
+
+#endif

@@ -1,0 +1,806 @@
+/*
+ * search_lns.c: better plans from neighbourhoods, and the first plan by
+ * parts (search_int.h).
+ *
+ * A neighbourhood frees a few compounds to choose afresh while every other
+ * keeps its pupils where the incumbent has them, and searches them exactly
+ * with the same search (on the network: as a model of its own, in time that
+ * grows with the neighbourhood).  lns runs rounds of them: places first
+ * (reach_round, fill_round), the plan's disagreement with the root
+ * (rins_round), each public school with its neighbours, the compounds the
+ * plan costs most above the root (regret_round, pair_round), and polish.
+ * first_by_parts makes a city's first plan one split compound at a time.
+ * docs/model.md, "Solving", has the measurements behind each choice.
+ */
+#include "search_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NB 3          /* neighbours of a school in its neighbourhood */
+#define NB_SOLVES 200 /* a neighbourhood's budget, in solves of the whole relaxation */
+#define NB_WORK 3000000LL /* a neighbourhood's budget as a model of its own, in work */
+#define RINS_WORK (NB_WORK * 8) /* rins_round's budget */
+
+typedef struct pair {
+	int a, b;
+} pair;
+
+static int cmp_pair(const void *x, const void *y)
+{
+	const pair *p = x, *q = y;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return (p->b > q->b) - (p->b < q->b);
+}
+
+/* Each school's neighbours: the schools that are most often among the
+ * three nearest of the compounds it is among the three nearest of. */
+static int find_neighbours(search *S)
+{
+	size_t ns = S->m->n_schools, np = 0, i, j;
+	pair *p = malloc(((size_t)S->ncomp * 6 + 1) * sizeof *p);
+	int c, *cnt_b = NULL, *cnt_n = NULL;
+	if (!p || !(S->nb = malloc((ns * NB + 1) * sizeof *S->nb))) {
+		free(p);
+		return CM_ENOMEM;
+	}
+	for (i = 0; i < ns * NB; i++)
+		S->nb[i] = -1;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		int near[3] = {-1, -1, -1}, k, a, b;
+		for (k = sc->first; k < sc->first + sc->n; k++) {
+			int t = k, q;
+			if (!S->root_ok[k])
+				continue;
+			for (q = 0; q < 3; q++)
+				if (near[q] < 0 || S->blk[t].dist < S->blk[near[q]].dist) {
+					int sw = near[q];
+					near[q] = t;
+					t = sw;
+					if (t < 0)
+						break;
+				}
+		}
+		for (a = 0; a < 3; a++)
+			for (b = 0; b < 3; b++)
+				if (a != b && near[a] >= 0 && near[b] >= 0)
+					p[np++] = (pair){S->blk[near[a]].school, S->blk[near[b]].school};
+	}
+	qsort(p, np, sizeof *p, cmp_pair);
+	cnt_b = malloc((np + 1) * sizeof *cnt_b);
+	cnt_n = malloc((np + 1) * sizeof *cnt_n);
+	if (!cnt_b || !cnt_n) {
+		free(p);
+		free(cnt_b);
+		free(cnt_n);
+		return CM_ENOMEM;
+	}
+	for (i = 0; i < np; i = j) {
+		size_t nr = 0, r;
+		int a = p[i].a;
+		for (j = i; j < np && p[j].a == a;) {
+			size_t e = j;
+			while (e < np && p[e].a == a && p[e].b == p[j].b)
+				e++;
+			cnt_b[nr] = p[j].b;
+			cnt_n[nr++] = (int)(e - j);
+			j = e;
+		}
+		for (int q = 0; q < NB; q++) {
+			size_t best = nr;
+			for (r = 0; r < nr; r++)
+				if (cnt_n[r] > 0 && (best == nr || cnt_n[r] > cnt_n[best]))
+					best = r;
+			if (best == nr)
+				break;
+			S->nb[(size_t)a * NB + (size_t)q] = cnt_b[best];
+			cnt_n[best] = 0;
+		}
+	}
+	free(p);
+	free(cnt_b);
+	free(cnt_n);
+	return 0;
+}
+
+/* Marks school s's neighbours (find_neighbours) in `in`. */
+static void mark_neighbours(const search *S, int s, unsigned char *in)
+{
+	int q;
+	for (q = 0; q < NB; q++)
+		if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
+			in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
+}
+
+/* A search of its own over the compounds S->free_ marks, the others held
+ * at the incumbent's school, of at most `budget` work.  Better plans it
+ * finds become the incumbent; its nodes say nothing of the bound. */
+static int neighbourhood(search *S, long long budget)
+{
+	int *heap = S->heap, nheap = S->nheap, heapcap = S->heapcap, c, k, rc;
+	long long limit = S->limit;
+	cm_lex dropped = S->dropped, b;
+	if ((rc = cm__sr_goto_node(S, -1)))
+		return rc;
+	memcpy(S->root_save, S->root_ok, (size_t)S->nblk);
+	for (c = 0; c < S->ncomp; c++)
+		if (!S->free_[c])
+			for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
+				S->root_ok[k] = S->root_ok[k] && k == S->home[c];
+	cm__sr_sync_root(S);
+	S->sub = 1;
+	S->heap = NULL;
+	S->nheap = S->heapcap = 0;
+	S->limit = total_work(S) + budget < limit ? total_work(S) + budget : limit;
+	/* a quick plan first, then the tree */
+	rc = cm__sr_solve_here(S, &b);
+	if (!rc)
+		rc = cm__sr_heur_dive(S, -1, b);
+	if (!rc && !spent(S))
+		rc = cm__sr_goto_node(S, -1);
+	if (!rc && !spent(S))
+		rc = cm__sr_solve_here(S, &b);
+	if (!rc && !spent(S))
+		rc = cm__sr_dive(S, -1, b);
+	if (!rc)
+		rc = cm__sr_run_tree(S);
+	free(S->heap);
+	S->heap = heap;
+	S->nheap = nheap;
+	S->heapcap = heapcap;
+	S->limit = limit;
+	S->dropped = dropped;
+	S->sub = 0;
+	if (!rc)
+		rc = cm__sr_goto_node(S, -1);
+	memcpy(S->root_ok, S->root_save, (size_t)S->nblk);
+	cm__sr_sync_root(S);
+	return rc;
+}
+
+typedef struct ranked {
+	double score;
+	int id; /* a school, or a compound (reach_round, rank_regret) */
+} ranked;
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Does the plan leave no more pupils without a place than the root (in
+ * whole pupils)?  Until it does, the neighbourhoods win places first. */
+static int places_settled(const search *S)
+{
+	return places_within(&S->inc, &S->root);
+}
+
+/* Searches afresh the compounds S->free_ marks (at least two), the others
+ * held where S->x_inc has them, with `budget` work: as a model of its own
+ * where the relaxation can (its work grows with its size), else in place.
+ * A better plan becomes the incumbent.  `part` (first_by_parts, the model's
+ * own neighbourhoods only): x_inc is the root's solution, with split
+ * compounds; the free ones start from no school and their new columns are
+ * taken whether better or not, as they must become whole.  Without `part`,
+ * x_inc may still have split compounds outside the free ones (a part
+ * searched again): they keep their pupils, and the plan found is never
+ * worse than x_inc. */
+static int run_neighbourhood(search *S, long long budget, int part)
+{
+	long long w;
+	cm_lex v;
+	size_t nfree = 0, f, j;
+	int c, rc;
+	if (!S->r->neighbourhood) {
+		long long per = S->solves ? total_work(S) / S->solves : 1;
+		return neighbourhood(S, NB_SOLVES * per * budget / NB_WORK);
+	}
+	for (c = 0; c < S->ncomp; c++)
+		if (S->free_[c]) {
+			const scomp *sc = &S->comp[c];
+			S->range[2 * nfree] = sc->cstart;
+			S->range[2 * nfree + 1] = sc->cend;
+			S->fl[nfree++] = c;
+			S->start[sc->compound] =
+			        !part && S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
+		}
+	rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start, budget,
+	                         S->x_new, &v, &w);
+	S->work += w;
+	S->solves++;
+	if (rc || (!part && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0))
+		return rc;
+	S->inc = v;
+	S->xver++;
+	if (S->r->taken)
+		S->r->taken(S->r->self, S->xver);
+	for (f = 0; f < nfree; f++) {
+		for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
+			S->x_inc[j] = S->x_new[j];
+		cm__sr_home_of(S, S->fl[f], S->x_inc);
+	}
+	cm__sr_show(S, "plan (neighbourhood)");
+	return 0;
+}
+
+/* Marks free (S->free_) the compounds at the schools `in` marks, and those
+ * without a school that reach one of them; returns how many. */
+static int free_at(search *S, const unsigned char *in)
+{
+	int c, k, any = 0;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		S->free_[c] = S->home[c] >= 0 && in[S->blk[S->home[c]].school];
+		if (S->home[c] < 0)
+			for (k = sc->first; k < sc->first + sc->n; k++)
+				S->free_[c] |= S->root_ok[k] && in[S->blk[k].school];
+		any += S->free_[c];
+	}
+	return any;
+}
+
+/* The compounds at the schools `in` marks, and those without a school
+ * that reach one (free_at), searched afresh with `budget` work when they
+ * are at least two and at most `most`; *ran (if not NULL) counts the
+ * searches, *improved is set when the plan improved.  (The callers charge
+ * the scan of free_at.) */
+static int search_in(search *S, const unsigned char *in, long long budget, int most, int *ran,
+                     int *improved)
+{
+	cm_lex before = S->inc;
+	int any = free_at(S, in), rc;
+	if (any < 2 || any > most)
+		return 0;
+	if (ran)
+		(*ran)++;
+	rc = run_neighbourhood(S, budget, 0);
+	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+		*improved = 1;
+	return rc;
+}
+
+/* Compound c searched afresh with every school it reaches and those
+ * schools' compounds (reach_round, regret_round), unless that frees more
+ * than `most` compounds.  Widened (S->wide), the schools' neighbours come
+ * too, with twice the budget. */
+static int search_reach(search *S, int c, int most, unsigned char *in, int *improved)
+{
+	int k;
+	memset(in, 0, S->m->n_schools);
+	for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
+		if (S->root_ok[k]) {
+			in[S->blk[k].school] = 1;
+			if (S->wide)
+				mark_neighbours(S, S->blk[k].school, in);
+		}
+	S->work += S->ncomp;
+	return search_in(S, in, (NB_WORK * 4) << S->wide, most, NULL, improved);
+}
+
+/* Places first: while the plan leaves more pupils without a place than the
+ * root, each compound with pupils without a place (most first, REACH_MAX at
+ * most a round) is searched with every school it reaches and their
+ * compounds, as a place won back may take a chain of moves across all of
+ * them.  Returns 1 in *improved when a plan improved. */
+#define REACH_MAX 16
+
+static int reach_round(search *S, long long stop, unsigned char *in, ranked *rank,
+                       int *improved)
+{
+	int c, n = 0, i, rc = 0;
+	for (c = 0; c < S->ncomp; c++)
+		if (S->comp[c].unplaced > 0.5)
+			rank[n++] = (ranked){S->comp[c].unplaced, c};
+	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
+	for (i = 0; i < n && i < REACH_MAX && total_work(S) < stop && !rc; i++) {
+		if (places_settled(S))
+			break;
+		c = rank[i].id;
+		if (S->comp[c].unplaced > 0.5)
+			rc = search_reach(S, c, S->ncomp, in, improved);
+	}
+	return rc;
+}
+
+/* Pupil-metres, once places are settled (after the schools' sweep, in the
+ * same round): the compounds whose pupil-metres in the plan are most above
+ * the root's (REGRET_MAX a round) are each searched with every school they
+ * reach and those schools' compounds.  Such a compound is placed farther
+ * than the root places it, or has more of its pupils placed than the root
+ * gives a place (in a town short of seats, most of the top ones: the plan
+ * places them because the seats that would let nearer pupils in are held
+ * by whole compounds elsewhere); either way the repair moves compounds
+ * across all the schools it reaches, which a school and its few nearest
+ * (the sweep) cannot do at once.  A neighbourhood of more than a quarter
+ * of the compounds is left to the tree: in a county a compound reaches
+ * much of it (the example county's primary level: 1.8e8 work a round, ten
+ * times the rest of its search, for 0.04% its tree finds as well; where
+ * every compound reaches every school, Ikoma, it would be the whole model,
+ * searched again for each compound).  Measured 2026-12-02 on ten bench
+ * cities of 300-5,000 compounds, both levels: mean certified gap 0.172%
+ * against 0.211% without it, no level worse by more than 0.003%. */
+#define REGRET_MAX 16
+
+/* The compounds whose pupil-metres in plan x_inc are above the root's,
+ * most first, into rank; returns how many. */
+static int rank_regret(search *S, ranked *rank)
+{
+	const cm_col *cols = S->m->cols.data;
+	int c, n = 0;
+	size_t j;
+	if (!S->root_cost)
+		return 0;
+	for (c = 0; c < S->ncomp; c++) {
+		double v = -S->root_cost[c];
+		for (j = S->comp[c].cstart; j < S->comp[c].cend; j++)
+			if (cols[j].kind == CM_COL_FLOW)
+				v += S->x_inc[j] * cols[j].cost;
+		if (v > 1)
+			rank[n++] = (ranked){v, c};
+	}
+	S->work += (long long)S->m->cols.len;
+	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
+	return n;
+}
+
+static int regret_round(search *S, long long stop, unsigned char *in, ranked *rank,
+                        int *improved)
+{
+	int n, i, rc = 0;
+	if (!S->root_cost || !places_settled(S))
+		return 0;
+	n = rank_regret(S, rank);
+	for (i = 0; i < n && i < REGRET_MAX && total_work(S) < stop && !rc; i++)
+		rc = search_reach(S, rank[i].id, S->ncomp / 4, in, improved);
+	return rc;
+}
+
+/* Then (after regret_round, in the same round) the compounds whose
+ * pupil-metres are most above the root's, each searched with just the two
+ * schools it is torn between: its school in the plan and the root's main
+ * one (root_main); the two schools' compounds, and those without a school
+ * that reach either, choose again, the others held (PAIR_MAX searches a
+ * round; a pair already searched on the same plan, or one that would free
+ * more than half the compounds, is not searched).  Small and exact: the
+ * displaced compound and the one in its seats trade places, or pass them
+ * on, where the sweep's four schools and regret_round's whole reach are too
+ * wide to be searched to the end in their budget.  Measured 2026-12-02 on
+ * ten bench cities of 300-5,000 compounds, both levels: mean certified gap
+ * 0.123% against 0.172% without it (16 pairs: 0.144%, 128: 0.128%; the
+ * pair's schools with their neighbours: 0.142%), no level worse; none of
+ * 10,000-40,000 compounds worse either. */
+#define PAIR_MAX 64
+
+static int pair_round(search *S, long long stop, unsigned char *in, ranked *rank,
+                      int *improved)
+{
+	size_t ns = S->m->n_schools;
+	int seen[PAIR_MAX][2], nseen = 0, n, i, q, rc = 0, ran = 0;
+	long ver = S->xver;
+	if (!S->root_main || !places_settled(S))
+		return 0;
+	n = rank_regret(S, rank);
+	for (i = 0; i < n && ran < PAIR_MAX && total_work(S) < stop && !rc; i++) {
+		int c = rank[i].id, a, b;
+		if (S->home[c] < 0 || S->root_main[c] < 0)
+			continue;
+		a = S->blk[S->home[c]].school;
+		b = S->blk[S->root_main[c]].school;
+		if (a == b)
+			continue;
+		if (a > b) {
+			int t = a;
+			a = b;
+			b = t;
+		}
+		if (ver != S->xver) { /* a better plan: every pair is worth a search again */
+			ver = S->xver;
+			nseen = 0;
+		}
+		for (q = 0; q < nseen && (seen[q][0] != a || seen[q][1] != b); q++)
+			;
+		if (q < nseen)
+			continue;
+		if (nseen == PAIR_MAX)
+			break;
+		seen[nseen][0] = a;
+		seen[nseen][1] = b;
+		nseen++;
+		memset(in, 0, ns);
+		in[a] = in[b] = 1;
+		S->work += S->ncomp;
+		rc = search_in(S, in, NB_WORK * 4, S->ncomp / 2, &ran, improved);
+	}
+	return rc;
+}
+
+/* Places first, where seats stay empty (after reach_round, in the same
+ * round): while the plan leaves more pupils without a place than the root,
+ * each public school with empty seats is searched afresh with each school
+ * where a compound that reaches it is now (and alone, with the compounds
+ * without a school): the two schools' compounds, and those without a
+ * school that reach either, choose again, the others held.  A compound
+ * moving to the empty seats leaves room at its school for the pupils
+ * without a place there, which the schools' own neighbourhoods (their
+ * nearest schools) cannot see when the two are not neighbours.  At most
+ * FILL_MAX pairs a round, the emptiest schools first. */
+#define FILL_MAX 48
+
+static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank, int *improved)
+{
+	const cm_row *rows = S->m->rows.data;
+	size_t ns = S->m->n_schools, si;
+	cm_usage used = {0};
+	int *pair_seen = NULL, e, n = 0, tried = 0, rc = 0;
+	if (places_settled(S))
+		return 0;
+	if ((rc = cm__sr_blocks_by_school(S)))
+		return rc;
+	if (!(pair_seen = malloc((ns + 1) * sizeof *pair_seen)))
+		return CM_ENOMEM;
+	if (cm__model_usage(S->m, S->x_inc, &used)) {
+		cm__usage_free(&used);
+		free(pair_seen);
+		return CM_ENOMEM;
+	}
+	S->work += (long long)S->m->cols.len + (long long)ns;
+	for (si = 0; si < ns; si++) {
+		double empty;
+		if (S->m->seat_row[si] < 0 || S->sfirst[si] == S->sfirst[si + 1])
+			continue;
+		empty = rows[S->m->seat_row[si]].rhs - used.seats[si];
+		if (empty > 0.5)
+			rank[n++] = (ranked){empty, (int)si};
+	}
+	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
+	for (si = 0; si < ns; si++)
+		pair_seen[si] = -1;
+	for (int i = 0; i < n && tried < FILL_MAX && total_work(S) < stop && !rc; i++) {
+		int t = rank[i].id;
+		/* the schools of the compounds that reach t: each with t, once;
+		 * the compounds without a school that reach t with t alone */
+		for (e = S->sfirst[t];
+		     e <= S->sfirst[t + 1] && tried < FILL_MAX && total_work(S) < stop && !rc; e++) {
+			int b;
+			cm_lex before = S->inc;
+			if (e < S->sfirst[t + 1]) {
+				int y = S->blk[S->sblk[e]].comp;
+				if (!S->root_ok[S->sblk[e]] || S->home[y] < 0 || S->blk[S->home[y]].school == t)
+					continue;
+				b = S->blk[S->home[y]].school;
+				if (pair_seen[b] == t)
+					continue;
+				pair_seen[b] = t;
+			} else {
+				b = -1; /* last: t with the compounds without a school */
+			}
+			memset(in, 0, ns);
+			in[t] = 1;
+			if (b >= 0)
+				in[b] = 1;
+			S->work += S->ncomp;
+			rc = search_in(S, in, NB_WORK / 2, S->ncomp, &tried, improved);
+			if (cm__lex_cmp(&S->inc, &before, 0) < 0 && places_settled(S))
+				tried = FILL_MAX; /* places settled */
+		}
+	}
+	cm__usage_free(&used);
+	free(pair_seen);
+	return rc;
+}
+
+/* Where the root sends each compound: major[c] its block with most pupils,
+ * -2 when it is split (S->root_major, for rins_round); top_out (if not
+ * NULL) that block split or not.  Leaves S->flow the solution's pupils by
+ * block. */
+static void majors_of(search *S, int *major, int *top_out)
+{
+	int c, k;
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		int top = -1, used = 0;
+		for (k = sc->first; k < sc->first + sc->n; k++) {
+			size_t j;
+			S->flow[k] = 0;
+			for (j = S->blk[k].start; j < S->blk[k].end; j++)
+				if (((const cm_col *)S->m->cols.data)[j].kind == CM_COL_FLOW)
+					S->flow[k] += S->r->value(S->r->self, j);
+		}
+		for (k = sc->first; k < sc->first + sc->n; k++)
+			if (S->flow[k] > 1e-6) {
+				used++;
+				if (top < 0 || S->flow[k] > S->flow[top])
+					top = k;
+			}
+		major[c] = used > 1 ? -2 : top;
+		if (top_out)
+			top_out[c] = top;
+	}
+}
+
+/* What the root gives each compound: its school (root_major, for
+ * rins_round; root_main, for pair_round) and its pupil-metres (root_cost,
+ * for rank_regret). */
+int cm__sr_root_majors(search *S)
+{
+	const cm_col *cols = S->m->cols.data;
+	size_t j;
+	int c;
+	if (S->opts->inner || !S->ncomp)
+		return 0;
+	if (!(S->root_major = malloc((size_t)S->ncomp * sizeof *S->root_major)) ||
+	    !(S->root_main = malloc((size_t)S->ncomp * sizeof *S->root_main)) ||
+	    !(S->root_cost = calloc((size_t)S->ncomp, sizeof *S->root_cost)))
+		return CM_ENOMEM;
+	majors_of(S, S->root_major, S->root_main);
+	for (c = 0; c < S->ncomp; c++)
+		for (j = S->comp[c].cstart; j < S->comp[c].cend; j++)
+			if (cols[j].kind == CM_COL_FLOW)
+				S->root_cost[c] += S->r->value(S->r->self, j) * cols[j].cost;
+	S->work += (long long)S->m->cols.len;
+	return 0;
+}
+
+/* A neighbourhood of the compounds where the plan and the root disagree
+ * (relaxation-induced, RINS): those the root splits, and those the plan
+ * sends elsewhere than the root does; the others, where both agree, held.
+ * Repairs that the neighbourhoods of a few schools cannot see (a chain of
+ * moves across the town, set off by one compound that must go whole) are
+ * often in it.  Once per plan. */
+
+static int rins_round(search *S, long long stop, int *improved)
+{
+	int c, any = 0, rc;
+	cm_lex before = S->inc;
+	if (!S->root_major || S->rins_ver == S->xver || total_work(S) >= stop)
+		return 0;
+	/* places first: while the plan leaves more pupils without one than
+	 * the root, the budget goes to reach_round */
+	if (!places_settled(S))
+		return 0;
+	S->rins_ver = S->xver;
+	for (c = 0; c < S->ncomp; c++) {
+		S->free_[c] = S->root_major[c] != S->home[c];
+		any += S->free_[c];
+	}
+	if (any < 2)
+		return 0;
+	rc = run_neighbourhood(S, RINS_WORK, 0);
+	if (!S->opts->inner)
+		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and root disagree, searched "
+		        "afresh: %s", S->opts->label, any,
+		        cm__lex_cmp(&S->inc, &before, 0) < 0 ? "better" : "no better");
+	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+		*improved = 1;
+	return rc;
+}
+
+/* The same from the tree's node just solved instead of the root, every
+ * RINS_EVERY relaxations of the tree: plans the dives below the node miss
+ * are often a short search away from where its relaxation and the plan
+ * disagree. */
+int cm__sr_rins_at_node(search *S)
+{
+	int imp = 0, rc, *root = S->root_major, *here;
+	S->rins_at = S->solves;
+	if (S->sub || !root)
+		return 0;
+	if (!(here = malloc((size_t)S->ncomp * sizeof *here)))
+		return CM_ENOMEM;
+	majors_of(S, here, NULL);
+	S->root_major = here;
+	S->rins_ver = -1;
+	rc = rins_round(S, S->limit, &imp);
+	S->root_major = root;
+	free(here);
+	return rc;
+}
+
+
+/* Large neighbourhood search from the incumbent, in rounds until one
+ * improves nothing (the first such round while places are unsettled
+ * widens reach_round's neighbourhoods instead) or `budget` work is spent.
+ * A round: places first (reach_round, fill_round, while the plan leaves
+ * more pupils without one than the root), rins_round; then for each
+ * public school, the worst first, the compounds at it and at its
+ * neighbours (and those without a school that reach them) searched afresh,
+ * the others held; then the compounds the plan costs most above the root
+ * (regret_round, pair_round); last, polish. */
+int cm__sr_lns(search *S, long long budget)
+{
+	long long stop = total_work(S) + budget < S->limit ? total_work(S) + budget : S->limit;
+	size_t ns = S->m->n_schools, si, nr;
+	unsigned char *in = calloc(ns + 1, 1);
+	ranked *rank = calloc(ns + (size_t)S->ncomp + 1, sizeof *rank);
+	int improved = 1, rc = 0, c, k;
+	if (!in || !rank || !S->have)
+		goto done;
+	if (!S->nb && (rc = find_neighbours(S)))
+		goto done;
+	while (improved && total_work(S) < stop && !rc) {
+		improved = 0;
+		if ((rc = reach_round(S, stop, in, rank, &improved)) ||
+		    (rc = fill_round(S, stop, in, rank, &improved)) ||
+		    (rc = rins_round(S, stop, &improved)))
+			break;
+		/* the schools whose compounds lose most first: pupils without a
+		 * place, then detours */
+		for (si = 0; si < ns; si++)
+			rank[si] = (ranked){0, (int)si};
+		for (c = 0; c < S->ncomp; c++) {
+			const scomp *sc = &S->comp[c];
+			double v = sc->unplaced * 1e9 + sc->detour;
+			if (S->home[c] >= 0)
+				rank[S->blk[S->home[c]].school].score += v;
+			else
+				for (k = sc->first; k < sc->first + sc->n; k++)
+					if (S->root_ok[k])
+						rank[S->blk[k].school].score += v;
+		}
+		qsort(rank, ns, sizeof *rank, cmp_rank);
+		for (nr = 0; nr < ns && rank[nr].score > 0; nr++)
+			;
+		for (si = 0; si < nr && total_work(S) < stop && !rc; si++) {
+			int t = rank[si].id;
+			if (S->nb[(size_t)t * NB] < 0)
+				continue;
+			memset(in, 0, ns);
+			in[t] = 1;
+			mark_neighbours(S, t, in);
+			rc = search_in(S, in, NB_WORK, S->ncomp, NULL, &improved);
+		}
+		if (!rc && ((rc = regret_round(S, stop, in, rank, &improved)) ||
+		            (rc = pair_round(S, stop, in, rank, &improved))))
+			break;
+		if (!rc && total_work(S) < stop) {
+			cm_lex before = S->inc;
+			if ((rc = cm__sr_polish(S)))
+				break;
+			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+				improved = 1;
+		}
+		/* a round that won nothing while places are unsettled: once,
+		 * the compounds' reach widened rather than an end (the tree
+		 * does not win places back in a city) */
+		if (!improved && !places_settled(S) && !S->wide) {
+			S->wide = 1;
+			improved = 1;
+		}
+	}
+	if (!rc)
+		cm__sr_fix_at_root(S);
+done:
+	free(in);
+	free(rank);
+	return rc;
+}
+
+/* Is compound c split in plan x (public pupils at two schools or more)? */
+static int split_in(const search *S, int c, const double *x)
+{
+	const scomp *sc = &S->comp[c];
+	int k, used = 0;
+	for (k = sc->first; k < sc->first + sc->n; k++)
+		used += cm__sr_block_pupils(S, k, x) > 1e-6;
+	return used > 1;
+}
+
+/* The first plan by parts, where the relaxation searches a part as a model
+ * of its own (the network): from the root's solution, each split compound
+ * in turn is made whole by a search over the compounds with pupils at its
+ * schools and at their neighbours, every other compound keeping its pupils
+ * where they are (split or not).  The part's search dives, then branches,
+ * in time proportional to the part; a city's first plan thus costs its
+ * split compounds' parts, not a dive's hundreds of solves of the whole
+ * model (measured on the bench city of 10,000: 1.4e9 work for the dive). */
+#define PART_WORK 4000000LL /* a part's budget, in work */
+
+static int first_by_parts(search *S)
+{
+	size_t ns = S->m->n_schools, j;
+	unsigned char *in = calloc(ns + 1, 1);
+	int c, k, rc = 0, done = 0, *seen = NULL;
+	cm_lex before;
+	if (!in)
+		return CM_ENOMEM;
+	if (!S->nb && (rc = find_neighbours(S)))
+		goto out;
+	if ((rc = cm__sr_blocks_by_school(S)))
+		goto out;
+	if (!(seen = calloc((size_t)S->ncomp + 1, sizeof *seen))) {
+		rc = CM_ENOMEM;
+		goto out;
+	}
+	for (j = 0; j < S->m->cols.len; j++)
+		S->x_inc[j] = S->r->value(S->r->self, j);
+	S->xver++;
+	cm__sr_homes_from(S, S->x_inc);
+	for (c = 0; c < S->ncomp && !rc; c++) {
+		int d;
+		if (!split_in(S, c, S->x_inc))
+			continue;
+		/* the part: the split compound's schools and their neighbours */
+		memset(in, 0, ns);
+		for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++) {
+			if (cm__sr_block_pupils(S, k, S->x_inc) <= 1e-6)
+				continue;
+			in[S->blk[k].school] = 1;
+			mark_neighbours(S, S->blk[k].school, in);
+		}
+		/* its compounds: those with pupils there, or that could have
+		 * (each has a block at one of the part's schools: only those
+		 * schools' blocks are looked at, so a part costs its own size) */
+		memset(S->free_, 0, (size_t)S->ncomp);
+		for (size_t s = 0; s < ns; s++) {
+			int e;
+			if (!in[s])
+				continue;
+			for (e = S->sfirst[s]; e < S->sfirst[s + 1]; e++) {
+				const scomp *sd;
+				int any = 0, placed = 0;
+				d = S->blk[S->sblk[e]].comp;
+				if (seen[d] == done + 1)
+					continue; /* seen in this part */
+				seen[d] = done + 1;
+				sd = &S->comp[d];
+				for (k = sd->first; k < sd->first + sd->n; k++) {
+					int here = cm__sr_block_pupils(S, k, S->x_inc) > 1e-6;
+					placed |= here;
+					any |= here && in[S->blk[k].school];
+				}
+				if (!placed)
+					for (k = sd->first; k < sd->first + sd->n; k++)
+						any |= S->root_ok[k] && in[S->blk[k].school];
+				S->free_[d] = (unsigned char)any;
+				S->work += (long long)(sd->cend - sd->cstart);
+			}
+		}
+		S->work += S->ncomp / 8 + (long long)ns;
+		before = done ? S->inc : S->root;
+		rc = run_neighbourhood(S, PART_WORK, 1);
+		/* a part that costs places is searched again from its own
+		 * plan, with twice the budget: places lost here cost the
+		 * neighbourhoods far more work to win back */
+		if (!rc && !places_within(&S->inc, &before))
+			rc = run_neighbourhood(S, PART_WORK * 2, 0);
+		done++;
+	}
+	if (!rc && done) {
+		S->have = 1;
+		cm__sr_show(S, "plan (by parts)");
+	}
+out:
+	free(seen);
+	free(in);
+	return rc;
+}
+
+/* The first plan, after last year's (start_from) if any: the whole-model
+ * dive (cm__sr_heur_dive) where it fits in a fifth of the budget (a county: it
+ * moves places across the whole model at once); where it does not (a
+ * city: hundreds of solves of the whole model) and the relaxation searches
+ * parts as models of their own, by parts (first_by_parts), whose cost
+ * grows with the split compounds, not the city.  Either way the search
+ * that follows is the same.  A part's own search, and GLPK: the dive. */
+#define DIVE_COST 2000LL /* a whole-model dive's work, per model column (measured: about
+                           * 1,000 solves of 2 work per column) */
+
+int cm__sr_first_plan(search *S, cm_lex b)
+{
+	int rc;
+	if (S->r->neighbourhood && !S->opts->inner) {
+		if (S->have)
+			return 0;
+		if (S->opts->first == 2 ||
+		    (S->opts->first == 0 &&
+		     DIVE_COST * (long long)S->m->cols.len > (S->limit - total_work(S)) / 5))
+			return first_by_parts(S);
+	}
+	return (rc = cm__sr_heur_dive(S, -1, b)) ? rc : cm__sr_goto_node(S, -1);
+}
+
