@@ -85,6 +85,18 @@ void cm__log(cm_ctx *ctx, cm_log_level level, const char *fmt, ...)
 	ctx->log(level, buf, ctx->log_ud);
 }
 
+void cm__ctx_quiet(const cm_ctx *ctx, cm_ctx *quiet)
+{
+	*quiet = *ctx;
+	quiet->log = NULL;
+	quiet->errmsg[0] = '\0';
+}
+
+int cm__error_of(cm_ctx *ctx, int code, const cm_ctx *quiet)
+{
+	return cm__error(ctx, code, "%s", quiet->errmsg);
+}
+
 void cm__progress(cm_ctx *ctx, double done, const char *stage)
 {
 	if (ctx->progress)

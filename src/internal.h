@@ -68,6 +68,13 @@ struct cm_ctx {
 int cm__error(cm_ctx *ctx, int code, const char *fmt, ...) CM_PRINTF(3, 4);
 void cm__log(cm_ctx *ctx, cm_log_level level, const char *fmt, ...) CM_PRINTF(3, 4);
 void cm__progress(cm_ctx *ctx, double done, const char *stage);
+/* A quiet copy of ctx for a step whose messages would mislead where they
+ * stand (a level solved again without its side rows, last year's plan read
+ * for a check): no log lines, the same progress, no error yet.  Its error,
+ * if any, goes back with cm__error_of. */
+void cm__ctx_quiet(const cm_ctx *ctx, cm_ctx *quiet);
+/* Records quiet's error message on ctx and returns `code`. */
+int cm__error_of(cm_ctx *ctx, int code, const cm_ctx *quiet);
 
 /* ------------------------------------------------------------ util.c */
 

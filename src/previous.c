@@ -607,13 +607,13 @@ done:
 int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *rep)
 {
 	cm_previous *prev = NULL;
-	cm_ctx quiet = *ctx; /* its warning becomes the finding below, not a line too */
+	cm_ctx quiet; /* its warning becomes the finding below, not a line too */
 	int rc;
 	long rows, matched;
-	quiet.log = NULL;
+	cm__ctx_quiet(ctx, &quiet);
 	rc = cm_previous_load(&quiet, cfg, ds, &prev);
 	if (rc)
-		cm__error(ctx, rc, "%s", quiet.errmsg);
+		cm__error_of(ctx, rc, &quiet);
 	rows = prev ? prev->rows : 0;
 	matched = prev ? prev->matched : 0;
 	cm_previous_free(prev);

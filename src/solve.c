@@ -138,13 +138,12 @@ int cm__network_start(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	plain.policy.near_share_min[side->level] = 0;
 	plain.solve.max_moved_pupils = -1;
 	/* its messages would read as the level's own: only an error passes */
-	quiet = *ctx;
-	quiet.log = NULL;
+	cm__ctx_quiet(ctx, &quiet);
 	if ((rc = cm__model_build(&quiet, &plain, ds, side->level, seats, prev, &m)))
-		return cm__error(ctx, rc, "%s", quiet.errmsg);
+		return cm__error_of(ctx, rc, &quiet);
 	if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &sol))) {
 		cm__model_free(&m); /* (the solve freed its solution) */
-		return cm__error(ctx, rc, "%s", quiet.errmsg);
+		return cm__error_of(ctx, rc, &quiet);
 	}
 	cm__log(ctx, CM_LOG_DEBUG, "%s: the first plan from the network without the side rows: "
 	        "%.0f pupil-m", cm_level_name(side->level), sol.objective);
