@@ -10,6 +10,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The CLI run with the arguments `fmt` makes, its exit status asserted to
+ * be `want`; its output (run_cli's buffer). */
+static const char *cli_expect(int want, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *cli_expect(int want, const char *fmt, ...)
+{
+	va_list ap;
+	char *args;
+	const char *out;
+	int rc;
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&args, fmt, ap) > 0);
+	va_end(ap);
+	rc = run_cli(args, &out);
+	cr_assert_eq(rc, want, "catchment %s: exit %d\n%s", args, rc, out);
+	free(args);
+	return out;
+}
+
 Test(cli, help_version_usage)
 {
 	const char *out;
@@ -37,32 +56,24 @@ static char *scenario(const char *dir, const char *schools, const char *compound
 
 Test(cli, check_verdicts)
 {
-	char *dir = tmpdir(), *ini, *args;
+	char *dir = tmpdir(), *ini;
 	const char *out;
 
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
-	cr_assert(asprintf(&args, "check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "check %s", ini);
 	cr_assert(strstr(out, "Verdict: the data can be solved"), "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0);
+	out = cli_expect(0, "-q check %s", ini);
 	cr_assert_str_eq(out, "", "-q prints nothing on success");
-	free(args);
 	free(ini);
 
 	ini = scenario(dir, "bad_schools.geojson", "compounds.geojson", "");
-	cr_assert(asprintf(&args, "check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1);
+	out = cli_expect(1, "check %s", ini);
 	cr_assert(strstr(out, "cannot be solved") && strstr(out, "bad_schools.geojson"), "%s", out);
-	free(args);
 	free(ini);
 
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "[policy]\nspeed = 3\n");
-	cr_assert(asprintf(&args, "check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1);
+	out = cli_expect(1, "check %s", ini);
 	cr_assert(strstr(out, "scenario.ini:5:") && strstr(out, "'speed'"), "%s", out);
-	free(args);
 	free(ini);
 
 	cr_assert_eq(run_cli("check /nonexistent.ini", &out), 1);
@@ -96,45 +107,36 @@ Test(cli, example_county_checks)
 {
 	const char *ex = getenv("CM_EXAMPLE");
 	const char *out;
-	char *args;
 	cr_assert(ex, "CM_EXAMPLE is not set");
-	cr_assert(asprintf(&args, "check %s", ex) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "check %s", ex);
 	cr_assert(strstr(out, "UTM zone 49N"), "%s", out);
 	cr_assert(strstr(out, "GCJ-02 offsets removed"));
-	free(args);
 }
 
 Test(cli, solve_writes_a_plan_or_nothing)
 {
-	char *dir = tmpdir(), *ini, *args, *plan;
+	char *dir = tmpdir(), *ini, *plan;
 	const char *out;
 	cr_assert(asprintf(&plan, "%s/plan.gpkg", dir) > 0);
 
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
-	cr_assert(asprintf(&args, "solve -o %s %s", plan, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "solve -o %s %s", plan, ini);
 	cr_assert(strstr(out, "primary") && strstr(out, "Plan written to"), "%s", out);
 	cr_assert_not_null(slurp(plan, NULL), "no plan written");
-	free(args);
 	free(ini);
 	unlink(plan);
 
 	/* bad data: exit 1, the findings, and no plan */
 	ini = scenario(dir, "bad_schools.geojson", "compounds.geojson", "");
-	cr_assert(asprintf(&args, "solve -o %s %s", plan, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "solve -o %s %s", plan, ini);
 	cr_assert(strstr(out, "cannot be solved"), "%s", out);
 	cr_assert_null(slurp(plan, NULL), "a plan was written from bad data");
-	free(args);
 	free(ini);
 
 	/* never over an input */
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
-	cr_assert(asprintf(&args, "solve --format gpkg -o %s %s", fixture("compounds.geojson"), ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "solve --format gpkg -o %s %s", fixture("compounds.geojson"), ini);
 	cr_assert(strstr(out, "over an input"), "%s", out);
-	free(args);
 	free(ini);
 	free(plan);
 	free(dir);
@@ -147,9 +149,7 @@ Test(cli, solve_in_every_format)
 	ini = scenario(dir, "schools_cn.csv", "compounds.geojson", "schools_source_crs = EPSG:4326\n");
 
 	/* shapefiles: a folder, UTF-8 .cpg, Chinese names read back by ogrinfo */
-	cr_assert(asprintf(&args, "solve -o %s/plan.shp %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "solve -o %s/plan.shp %s", dir, ini);
 	char *cpg;
 	cr_assert(asprintf(&cpg, "%s/plan/schools.cpg", dir) > 0);
 	char *text = slurp(cpg, NULL);
@@ -166,17 +166,13 @@ Test(cli, solve_in_every_format)
 	free(args);
 
 	/* GeoJSON in WGS 84 (RFC 7946), CSV tables, --format over the extension */
-	cr_assert(asprintf(&args, "solve --format geojson -o %s/gj %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "solve --format geojson -o %s/gj %s", dir, ini);
 	cr_assert(asprintf(&args, "%s/gj/schools.geojson", dir) > 0);
 	text = slurp(args, NULL);
 	cr_assert(text && strstr(text, "[ 113.0") && strstr(text, "北城小学"), "%.300s", text);
 	free(text);
 	free(args);
-	cr_assert(asprintf(&args, "solve -o %s/t.csv %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "solve -o %s/t.csv %s", dir, ini);
 	cr_assert(asprintf(&args, "%s/t/assignment.csv", dir) > 0);
 	text = slurp(args, NULL);
 	cr_assert(text && !strncmp(text, "compound_id,compound_name,level,school_id", 41), "%.200s", text);
@@ -184,16 +180,12 @@ Test(cli, solve_in_every_format)
 	free(args);
 
 	/* a second run replaces a plan folder, but never another folder */
-	cr_assert(asprintf(&args, "solve -o %s/plan.shp %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "solve -o %s/plan.shp %s", dir, ini);
 	cr_assert(asprintf(&args, "mkdir -p %s/mine && touch %s/mine/keep", dir, dir) > 0);
 	cr_assert_eq(system(args), 0);
 	free(args);
-	cr_assert(asprintf(&args, "solve --format shp -o %s/mine %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "solve --format shp -o %s/mine %s", dir, ini);
 	cr_assert(strstr(out, "not a catchment plan"), "%s", out);
-	free(args);
 	cr_assert(asprintf(&args, "%s/mine/keep", dir) > 0);
 	cr_assert_eq(access(args, F_OK), 0, "the folder was touched");
 	free(args);
@@ -216,11 +208,9 @@ Test(cli, solve_never_writes_over_the_inputs_folder)
 	free(write_file(dir, "data/c.geojson", t2));
 	char *text = scenario_text(src, dst, "");
 	ini = write_file(dir, "s.ini", text);
-	cr_assert(asprintf(&args, "solve --format csv -o %s/data %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "solve --format csv -o %s/data %s", dir, ini);
 	cr_assert(strstr(out, "over an input"), "%s", out);
 	cr_assert_not_null(slurp(src, NULL), "an input is gone");
-	free(args);
 	free(text);
 	free(t1);
 	free(t2);
@@ -247,15 +237,11 @@ Test(cli, check_speaks_chinese)
 	          strstr(out, "全县至少缺 74 个学位"), "%s", out);
 	cr_assert_null(strstr(out, "Verdict"), "%s", out);
 	free(args);
-	cr_assert(asprintf(&args, "--lang en check %s", ex) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "--lang en check %s", ex);
 	cr_assert(strstr(out, "Verdict: the data can be solved"), "%s", out);
-	free(args);
 	setenv("LANG", "C.UTF-8", 1);
-	cr_assert(asprintf(&args, "check %s", ex) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "check %s", ex);
 	cr_assert(strstr(out, "Verdict: the data can be solved"), "%s", out);
-	free(args);
 }
 
 /* Issue 14: the solve summary, its words for a seat's worth, and the errors
@@ -264,13 +250,12 @@ Test(cli, check_speaks_chinese)
 Test(cli, solve_speaks_chinese, .timeout = 300)
 {
 	const char *ex = getenv("CM_EXAMPLE"), *out;
-	char *dir = tmpdir(), *args, *ini;
+	char *dir = tmpdir(), *ini;
 	setenv("LC_ALL", "", 1);
 	setenv("LC_MESSAGES", "", 1);
 	setenv("LANGUAGE", "", 1);
 	setenv("LANG", "zh_CN.UTF-8", 1);
-	cr_assert(asprintf(&args, "solve -o %s/p.gpkg %s", dir, ex) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "solve -o %s/p.gpkg %s", dir, ex);
 	cr_assert(strstr(out, "学段") && strstr(out, "缺学位:462 名学生没有学位") &&
 	          strstr(out, "增加学位最有效的学校") &&
 	          strstr(out, "多一个学位,就多一名学生有学位") && strstr(out, "方案已写入") &&
@@ -279,34 +264,25 @@ Test(cli, solve_speaks_chinese, .timeout = 300)
 	cr_assert(strstr(out, "XX001") && strstr(out, "assignment 图层"), "%s", out);
 	cr_assert_null(strstr(out, "Plan written"), "%s", out);
 	cr_assert_null(strstr(out, "pupils placed"), "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "--lang en solve -o %s/p.gpkg %s", dir, ex) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "--lang en solve -o %s/p.gpkg %s", dir, ex);
 	cr_assert(strstr(out, "Shortfall: 462 pupils without a seat") &&
 	          strstr(out, "one more seat here would let one more pupil in") &&
 	          strstr(out, "Plan written to"), "%s", out);
 	cr_assert_null(strstr(out, "pupils placed"), "%s", out);
-	free(args);
 
 	/* errors: a missing layer file, an unknown key, a bad value */
 	ini = write_file(dir, "missing.ini", "[input]\nschools = nowhere.geojson\n"
 	                                     "compounds = nowhere-either.geojson\n");
-	cr_assert(asprintf(&args, "check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "check %s", ini);
 	cr_assert(strstr(out, "nowhere.geojson:schools 文件不存在或无法读取"), "%s", out);
-	free(args);
 	free(ini);
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "[policy]\nspeed = 3\n");
-	cr_assert(asprintf(&args, "check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "check %s", ini);
 	cr_assert(strstr(out, "scenario.ini:5: 未知的键 'speed'(在 [policy] 中)"), "%s", out);
-	free(args);
 	free(ini);
 	ini = scenario(dir, "schools.geojson", "compounds.geojson", "[solve]\nassignment = both\n");
-	cr_assert(asprintf(&args, "solve %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "solve %s", ini);
 	cr_assert(strstr(out, "assignment = 'both':必须是 single 或 split"), "%s", out);
-	free(args);
 	free(ini);
 	free(dir);
 }
@@ -316,18 +292,13 @@ Test(cli, solve_speaks_chinese, .timeout = 300)
 Test(cli, progress_for_logs)
 {
 	const char *ex = getenv("CM_EXAMPLE"), *out;
-	char *args;
-	cr_assert(asprintf(&args, "check %s", ex) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "check %s", ex);
 	cr_assert(strstr(out, "reading schools: ") && strstr(out, "\nchecking: "), "%s", out);
 	cr_assert(strstr(out, " s\nScenario "), "the stage's time before the report: %s", out);
 	cr_assert_null(strchr(out, '\r'), "%s", out);
 	cr_assert_null(strstr(out, "\033[K"), "nothing drawn in a log: %s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q check %s", ex) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "-q check %s", ex);
 	cr_assert_str_eq(out, "");
-	free(args);
 }
 
 static char *example_with(const char *dir, const char *extra, int single);
@@ -370,11 +341,8 @@ Test(cli, progress_never_overprints, .timeout = 300)
 Test(cli, enrolment_ranges)
 {
 	char *dir = tmpdir(), *ini, *args, *text;
-	const char *out;
 	ini = scenario(dir, "schools_cn.csv", "compounds.geojson", "schools_source_crs = EPSG:4326\n");
-	cr_assert(asprintf(&args, "solve -o %s/p.gpkg --ranges %s/r.csv %s", dir, dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	cli_expect(0, "solve -o %s/p.gpkg --ranges %s/r.csv %s", dir, dir, ini);
 	cr_assert(asprintf(&args, "%s/r.csv", dir) > 0);
 	text = slurp(args, NULL);
 	/* a BOM, then Chinese headers (docs/output.md "Tables") */
@@ -383,9 +351,7 @@ Test(cli, enrolment_ranges)
 	cr_assert(strstr(text, "primary,S1,北城小学,90,"), "%s", text);
 	free(text);
 	free(args);
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg -r %s/r.md %s", dir, dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	cli_expect(0, "-q solve -o %s/p.gpkg -r %s/r.md %s", dir, dir, ini);
 	cr_assert(asprintf(&args, "%s/r.md", dir) > 0);
 	text = slurp(args, NULL);
 	cr_assert(text && strstr(text, "### 北城小学 (S1)") && strstr(text, "| 小区代码 | 小区名称 |"),
@@ -552,7 +518,6 @@ Test(cli, killed_while_writing, .timeout = 600)
 	snprintf(ini, sizeof ini, "%.*s-split.ini", (int)(strlen(ex) - 4), ex);
 	for (int k = 0; k < 2; k++) {
 		char target[4096], folder[4096], *args, *before, *after;
-		const char *out;
 		size_t lb, la;
 		struct stat st;
 		int mid = 0;
@@ -578,9 +543,7 @@ Test(cli, killed_while_writing, .timeout = 600)
 			cr_assert((fp = fopen(journal, "w")) != NULL);
 			fclose(fp);
 		}
-		cr_assert(asprintf(&args, "-q solve %s -o %s --format %s", ini, target, fmts[k]) > 0);
-		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-		free(args);
+		cli_expect(0, "-q solve %s -o %s --format %s", ini, target, fmts[k]);
 		cr_assert(plan_complete(target, fmts[k]), "%s: the plan is not whole", fmts[k]);
 		cr_assert(asprintf(&args, "ls %s | grep -c 'plan-%d.*tmp-' > /dev/null", dir, k) > 0);
 		cr_assert_neq(system(args), 0, "%s: temporary output left behind", fmts[k]);
@@ -700,15 +663,14 @@ static int same_colours(const char *a, const char *b)
  * of pupils above the fewest without a place. */
 Test(cli, near_share_single_mode_settles_places, .timeout = 900)
 {
-	char *dir = tmpdir(), *args, p[4200];
+	char *dir = tmpdir(), p[4200];
 	const char *out;
 	char *ini = example_with(dir, "[policy]\nnear_share_min_primary = 0.5\n", 1);
 	GDALDatasetH g;
 	OGRLayerH l;
 	OGRFeatureH f;
 	int rows = 0;
-	cr_assert(asprintf(&args, "solve -o %s/p.gpkg %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "solve -o %s/p.gpkg %s", dir, ini);
 	cr_assert(!strstr(out, "before it settled"), "%s", out);
 	GDALAllRegister();
 	snprintf(p, sizeof p, "%s/p.gpkg", dir);
@@ -726,7 +688,6 @@ Test(cli, near_share_single_mode_settles_places, .timeout = 900)
 	}
 	cr_assert_eq(rows, 2);
 	GDALClose(g);
-	free(args);
 	free(ini);
 	free(dir);
 }
@@ -736,26 +697,15 @@ Test(cli, near_share_single_mode_settles_places, .timeout = 900)
  * the summary with HTML, and the plan could not be read again). */
 Test(cli, outputs_never_go_into_a_folder_plan, .timeout = 300)
 {
-	char *dir = tmpdir(), *args, *ini = example_with(dir, "", 0);
+	char *dir = tmpdir(), *ini = example_with(dir, "", 0);
 	const char *out;
-	cr_assert(asprintf(&args, "-q solve -o %s/plan.geojson %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q report %s/plan -o %s/plan/summary.geojson", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
+	out = cli_expect(0, "-q solve -o %s/plan.geojson %s", dir, ini);
+	out = cli_expect(2, "-q report %s/plan -o %s/plan/summary.geojson", dir, dir);
 	cr_assert(strstr(out, "inside it"), "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q publish %s/plan.geojson -o %s/plan/www", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q compare %s/plan %s/plan -o %s/plan/assignment.csv", dir, dir,
-	                   dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
-	free(args);
+	out = cli_expect(2, "-q publish %s/plan.geojson -o %s/plan/www", dir, dir);
+	out = cli_expect(1, "-q compare %s/plan %s/plan -o %s/plan/assignment.csv", dir, dir, dir);
 	/* the plan reads as before */
-	cr_assert(asprintf(&args, "-q export %s/plan -o %s/again.gpkg", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "-q export %s/plan -o %s/again.gpkg", dir, dir);
 	free(ini);
 	free(dir);
 }
@@ -765,13 +715,11 @@ Test(cli, outputs_never_go_into_a_folder_plan, .timeout = 300)
  * plan (a second attack). */
 Test(cli, a_scenario_without_pupils_has_no_map, .timeout = 300)
 {
-	char *dir = tmpdir(), *args;
+	char *dir = tmpdir();
 	char *ini = example_with(dir, "[scenario zero]\ndemand_scale = 0\n", 0);
 	const char *out;
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --map %s/m.png %s", dir, dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "-q solve -o %s/p.gpkg --map %s/m.png %s", dir, dir, ini);
 	cr_assert(strstr(out, "scenario zero has no pupils to place: no map drawn"), "%s", out);
-	free(args);
 	free(ini);
 	free(dir);
 }
@@ -781,24 +729,20 @@ Test(cli, a_scenario_without_pupils_has_no_map, .timeout = 300)
  * attack). */
 Test(cli, a_name_too_long_says_why, .timeout = 300)
 {
-	char *dir = tmpdir(), *args, *ini = example_with(dir, "", 0), name[301];
+	char *dir = tmpdir(), *ini = example_with(dir, "", 0), name[301];
 	const char *out;
 	memset(name, 'a', 300);
 	name[300] = '\0';
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q export %s/p.gpkg -o %s/%s.geojson", dir, dir, name) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
+	out = cli_expect(1, "-q export %s/p.gpkg -o %s/%s.geojson", dir, dir, name);
 	cr_assert(strstr(out, "cannot create the plan: File name too long"), "%s", out);
-	free(args);
 	free(ini);
 	free(dir);
 }
 
 Test(cli, scenarios_close_and_growth, .timeout = 600)
 {
-	char *dir = tmpdir(), *args, *csvpath, *csv;
+	char *dir = tmpdir(), *csvpath, *csv;
 	const char *out;
 	/* single mode (on the network, in a second), where a compound has one
 	 * school: split mode may shift a shared compound's pupils between the
@@ -806,12 +750,10 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 	char *ini = example_with(dir, "[solve]\nstability_weight = 100000\nsolver = network\n"
 	                              "[scenario close]\nclose = XX001\n"
 	                              "[scenario growth]\ndemand_scale = 1.05\n", 1);
-	cr_assert(asprintf(&args, "solve -o %s/p.gpkg %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "solve -o %s/p.gpkg %s", dir, ini);
 	cr_assert(strstr(out, "Scenarios against the base plan"), "%s", out);
 	cr_assert(strstr(out, "growth primary: shortfall grows at"), "%s", out);
 	cr_assert(strstr(out, "growth primary: one more seat is worth more at"), "%s", out);
-	free(args);
 	cr_assert(asprintf(&csvpath, "%s/p-scenarios.csv", dir) > 0);
 	csv = slurp(csvpath, NULL);
 	cr_assert(csv && !strncmp(csv, "\xEF\xBB\xBF方案,学段,学生,有学位,缺学位", 3 + 40));
@@ -876,11 +818,8 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 	}
 	/* catchment compare shows the same: the closed school's compounds, its
 	 * enrolment gone, a map with them marked */
-	cr_assert(asprintf(&args, "compare %s/p.gpkg %s/p-close.gpkg -o %s/cmp.csv --map %s/cmp.svg",
-	                   dir, dir, dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "compare %s/p.gpkg %s/p-close.gpkg -o %s/cmp.csv --map %s/cmp.svg", dir, dir, dir, dir);
 	cr_assert(strstr(out, "primary: "), "%s", out);
-	free(args);
 	{
 		char p[4200], *text, *line, *save = NULL;
 		int compounds = 0;
@@ -906,21 +845,15 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 		cr_assert(text && strstr(text, "<svg"), "no map %s", p);
 		free(text);
 	}
-	cr_assert(asprintf(&args, "-q compare %s/p.gpkg %s/nothing.gpkg", dir, dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "-q compare %s/p.gpkg %s/nothing.gpkg", dir, dir);
 	cr_assert(strstr(out, "nothing.gpkg"), "%s", out);
-	free(args);
 	/* one scenario only; an unknown one */
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --scenario growth %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "-q solve -o %s/p.gpkg --scenario growth %s", dir, ini);
 	csv = slurp(csvpath, NULL);
 	cr_assert(csv && strstr(csv, "\ngrowth,") && !strstr(csv, "\nclose,"), "%s", csv);
 	free(csv);
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --scenario nope %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
+	out = cli_expect(2, "-q solve -o %s/p.gpkg --scenario nope %s", dir, ini);
 	cr_assert(strstr(out, "no [scenario nope]"), "%s", out);
-	free(args);
 	free(csvpath);
 	free(ini);
 	free(dir);
@@ -929,7 +862,7 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 /* A scenario naming what the data does not have fails, named. */
 Test(cli, scenario_errors)
 {
-	char *dir = tmpdir(), *args, *ini;
+	char *dir = tmpdir(), *ini;
 	const char *out;
 	struct {
 		const char *extra, *expect;
@@ -941,10 +874,8 @@ Test(cli, scenario_errors)
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		ini = example_with(dir, cases[k].extra, 0);
-		cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
-		cr_assert_eq(run_cli(args, &out), 1, "case %zu: %s", k, out);
+		out = cli_expect(1, "-q solve -o %s/p.gpkg %s", dir, ini);
 		cr_assert(strstr(out, cases[k].expect), "case %zu: %s", k, out);
-		free(args);
 		free(ini);
 	}
 	free(dir);
@@ -955,7 +886,7 @@ Test(cli, scenario_errors)
 Test(cli, scenario_open_school_inline_or_layer, .timeout = 600)
 {
 	const char *ex = getenv("CM_EXAMPLE");
-	char *dir = tmpdir(), *args, *ini, *extra, *csv, path[4200];
+	char *dir = tmpdir(), *ini, *extra, *csv, path[4200];
 	const char *out;
 	cr_assert(ex);
 	cr_assert(asprintf(&extra, "[scenario layer]\nnew_schools = %.*s/tongxi-new-school.csv\n"
@@ -963,8 +894,7 @@ Test(cli, scenario_open_school_inline_or_layer, .timeout = 600)
 	                           "open_school.XX101 = 滨江新城小学, 小学, 113.092113, 24.773402, 1080, 0\n",
 	                   (int)(strrchr(ex, '/') - ex), ex) > 0);
 	ini = example_with(dir, extra, 0);
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	out = cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
 	snprintf(path, sizeof path, "%s/p-scenarios.csv", dir);
 	csv = slurp(path, NULL);
 	cr_assert(csv);
@@ -975,15 +905,12 @@ Test(cli, scenario_open_school_inline_or_layer, .timeout = 600)
 	/* it placed pupils the base could not */
 	cr_assert_lt(csv_field(csv, "inline", "primary", 4), csv_field(csv, "base", "primary", 4));
 	free(csv);
-	free(args);
 	free(ini);
 	free(extra);
 	/* a malformed one */
 	ini = example_with(dir, "[scenario bad]\nopen_school.XX102 = 某小学, 小学, 113.09\n", 0);
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg %s", dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "-q solve -o %s/p.gpkg %s", dir, ini);
 	cr_assert(strstr(out, "open_school") && strstr(out, "expected open_school.ID"), "%s", out);
-	free(args);
 	free(ini);
 	free(dir);
 }
@@ -996,7 +923,7 @@ Test(cli, outputs_never_replace_inputs, .timeout = 300)
 	static const char *const what[] = {"ranges over the schools layer",
 	                                   "ranges over the scenario file",
 	                                   "a plan over a file that is not one"};
-	char *dir = tmpdir(), *ini, *args, *path, *before, *after, *copy, *extra;
+	char *dir = tmpdir(), *ini, *path, *before, *after, *copy, *extra;
 	const char *out;
 	size_t n1, n2;
 	/* the schools layer is a copy in the test's folder: a regression must
@@ -1027,17 +954,15 @@ Test(cli, outputs_never_replace_inputs, .timeout = 300)
 		before = slurp(path, &n1);
 		cr_assert(before, "%s", path);
 		if (k == 2)
-			cr_assert(asprintf(&args, "-q solve -o %s %s", path, ini) > 0);
+			out = cli_expect(1, "-q solve -o %s %s", path, ini);
 		else
-			cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg -r %s %s", dir, path, ini) > 0);
-		cr_assert_eq(run_cli(args, &out), 1, "%s: %s", what[k], out);
+			out = cli_expect(1, "-q solve -o %s/p.gpkg -r %s %s", dir, path, ini);
 		cr_assert(strstr(out, "refusing"), "%s: %s", what[k], out);
 		after = slurp(path, &n2);
 		cr_assert(after && n1 == n2 && !memcmp(before, after, n1), "%s: %s changed", what[k],
 		          path);
 		free(before);
 		free(after);
-		free(args);
 		free(path);
 	}
 	free(ini);
@@ -1050,27 +975,23 @@ Test(cli, outputs_never_replace_inputs, .timeout = 300)
  * would fail the solve, with its file named. */
 Test(cli, check_reads_the_previous_plan)
 {
-	char *dir = tmpdir(), *prev, *extra, *ini, *args;
+	char *dir = tmpdir(), *prev, *extra, *ini;
 	const char *out;
 	prev = write_file(dir, "last.csv", "compound_id,school_id\nC1,S1\n");
 	cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s\n", prev) > 0);
 	ini = example_with(dir, extra, 1);
-	cr_assert(asprintf(&args, "-q check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "-q check %s", ini);
 	cr_assert(strstr(out, "last.csv") && strstr(out, "level"), "%s", out);
-	free(args);
 	/* a problem of the plan is a finding before the verdict, never a
 	 * verdict of "can be solved" followed by an error */
 	free(prev);
 	prev = write_file(dir, "last.csv", "compound_id,school_id,level\n"
 	                                   "XQ0001,XX001,primary\nXQ0001,XX002,primary\n");
-	cr_assert(asprintf(&args, "check %s", ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "check %s", ini);
 	const char *finding = strstr(out, "previous-plan"), *verdict = strstr(out, "Verdict");
 	cr_assert(finding && verdict && finding < verdict && strstr(out, "cannot be solved"), "%s",
 	          out);
 	cr_assert(!strstr(out, "can be solved."), "%s", out);
-	free(args);
 	free(ini);
 	free(extra);
 	free(prev);
@@ -1082,15 +1003,12 @@ Test(cli, check_reads_the_previous_plan)
  * its own title; every one checked against the inputs before the solve. */
 Test(cli, scenario_maps_and_ranges, .timeout = 600)
 {
-	char *dir = tmpdir(), *args, *ini, p[4200], *text;
+	char *dir = tmpdir(), *ini, p[4200], *text;
 	const char *out;
 	size_t len;
 	ini = example_with(dir, "[solve]\nsolver = network\nstability_weight = 100000\n"
 	                        "[scenario close]\nclose = XX001\ntitle = Close XX001\n", 1);
-	cr_assert(asprintf(&args, "-q solve -o %s/p.gpkg --map %s/m.svg --ranges %s/r.csv %s", dir,
-	                   dir, dir, ini) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "-q solve -o %s/p.gpkg --map %s/m.svg --ranges %s/r.csv %s", dir, dir, dir, ini);
 	snprintf(p, sizeof p, "%s/r-close.csv", dir);
 	text = slurp(p, &len);
 	cr_assert(text && strstr(text, "XX002"), "no ranges %s", p);
@@ -1111,9 +1029,7 @@ Test(cli, scenario_maps_and_ranges, .timeout = 600)
 	free(text);
 	/* the scenario's title is in its plan, for its maps */
 	snprintf(p, sizeof p, "%s/m.pdf", dir);
-	cr_assert(asprintf(&args, "-q map -l primary %s/p-close.gpkg -o %s", dir, p) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "-q map -l primary %s/p-close.gpkg -o %s", dir, p);
 	text = slurp(p, &len);
 	cr_assert(text && memmem(text, len, "(Close XX001)", 13), "the title is not the scenario's");
 	free(text);
@@ -1121,16 +1037,13 @@ Test(cli, scenario_maps_and_ranges, .timeout = 600)
 	 * x-close.ini, for --ranges x.ini): refused before the solve */
 	{
 		char *copy = slurp(ini, &len), *ini2 = write_file(dir, "x-close.ini", copy);
-		cr_assert(asprintf(&args, "-q solve -o %s/p2.gpkg --ranges %s/x.ini %s", dir, dir,
-		                   ini2) > 0);
-		cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+		out = cli_expect(1, "-q solve -o %s/p2.gpkg --ranges %s/x.ini %s", dir, dir, ini2);
 		cr_assert(strstr(out, "x-close.ini"), "%s", out);
 		snprintf(p, sizeof p, "%s/p2.gpkg", dir);
 		cr_assert(access(p, F_OK) != 0, "solved although an output is an input");
 		text = slurp(ini2, &len);
 		cr_assert(text && !strcmp(text, copy), "the scenario file was written over");
 		free(text);
-		free(args);
 		free(copy);
 		free(ini2);
 	}
@@ -1155,7 +1068,7 @@ Test(cli, export_converts_without_solving)
 	const char *fmts[] = {"shp", "geojson", "csv", "xlsx"};
 	tiny t;
 	cm_ctx *ctx;
-	char *plan, *args, p[4200], q[4200];
+	char *plan, p[4200], q[4200];
 	const char *out;
 	tiny_solve(&t, s, 2, c, 4, "[output]\nname = export test\n");
 	cm_ctx_new(&ctx);
@@ -1167,9 +1080,7 @@ Test(cli, export_converts_without_solving)
 		const cm_compare_school *sc;
 		size_t n;
 		snprintf(p, sizeof p, "%s/e_%s.%s", t.dir, fmts[k], fmts[k]); /* folders: e_shp/ */
-		cr_assert(asprintf(&args, "-q export %s -o %s", plan, p) > 0);
-		cr_assert_eq(run_cli(args, &out), 0, "%s: %s", fmts[k], out);
-		free(args);
+		out = cli_expect(0, "-q export %s -o %s", plan, p);
 		/* the same plan: no compound changes school, no enrolment differs */
 		cr_assert_eq(cm_compare_plans(ctx, plan, p, &cmp), 0, "%s: %s", fmts[k],
 		             cm_ctx_last_error(ctx));
@@ -1183,12 +1094,8 @@ Test(cli, export_converts_without_solving)
 	/* the shapefile folder back to a GeoPackage, and drawn */
 	snprintf(p, sizeof p, "%s/e_shp.shp", t.dir);
 	snprintf(q, sizeof q, "%s/back.gpkg", t.dir);
-	cr_assert(asprintf(&args, "-q export --format gpkg %s -o %s", p, q) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
-	cr_assert(asprintf(&args, "-q map %s -o %s/m.svg", q, t.dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-	free(args);
+	out = cli_expect(0, "-q export --format gpkg %s -o %s", p, q);
+	out = cli_expect(0, "-q map %s -o %s/m.svg", q, t.dir);
 	/* the spreadsheet: a sheet per layer, ids as text (leading zeros) */
 	{
 		GDALDatasetH g;
@@ -1214,52 +1121,25 @@ Test(cli, export_converts_without_solving)
 		cr_assert(asprintf(&extra, "previous_plan = %s/e_xlsx.xlsx\n", t.dir) > 0);
 		ini = scenario_text(sp, cp, extra);
 		free(write_file(t.dir, "prev.ini", ini));
-		cr_assert(asprintf(&args, "check %s/prev.ini", t.dir) > 0);
-		cr_assert_eq(run_cli(args, &out), 0, "%s", out);
-		free(args);
+		out = cli_expect(0, "check %s/prev.ini", t.dir);
 		free(extra);
 		free(ini);
 	}
 	/* refused: the plan itself, a file that is not a plan, a format */
-	cr_assert(asprintf(&args, "-q export %s -o %s", plan, plan) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+	out = cli_expect(1, "-q export %s -o %s", plan, plan);
 	cr_assert(strstr(out, "refusing"), "%s", out);
-	free(args);
 	free(write_file(t.dir, "notes.gpkg", "not a plan"));
-	cr_assert(asprintf(&args, "-q export %s -o %s/notes.gpkg", plan, t.dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 1, "%s", out);
-	free(args);
+	out = cli_expect(1, "-q export %s -o %s/notes.gpkg", plan, t.dir);
 	snprintf(p, sizeof p, "%s/notes.gpkg", t.dir);
 	{
 		char *text = slurp(p, NULL);
 		cr_assert(text && !strcmp(text, "not a plan"));
 		free(text);
 	}
-	cr_assert(asprintf(&args, "-q export --format kml %s -o %s/x.kml", plan, t.dir) > 0);
-	cr_assert_eq(run_cli(args, &out), 2, "%s", out);
-	free(args);
+	out = cli_expect(2, "-q export --format kml %s -o %s/x.kml", plan, t.dir);
 	cm_ctx_free(ctx);
 	free(plan);
 	tiny_free(&t);
-}
-
-/* The CLI run with the arguments `fmt` makes, its exit status asserted to
- * be `want`; its output (run_cli's buffer). */
-static const char *cli_expect(int want, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *cli_expect(int want, const char *fmt, ...)
-{
-	va_list ap;
-	char *args;
-	const char *out;
-	int rc;
-	va_start(ap, fmt);
-	cr_assert(vasprintf(&args, fmt, ap) > 0);
-	va_end(ap);
-	rc = run_cli(args, &out);
-	cr_assert_eq(rc, want, "catchment %s: exit %d\n%s", args, rc, out);
-	free(args);
-	return out;
 }
 
 /* The file at the path `fmt` makes (caller frees), NULL when none. */
