@@ -123,18 +123,24 @@ static size_t *z_order(const cm_dataset *ds)
  * each of those earns the weight back (the objective holds the weight for
  * every pupil who had a place, m->cost_offset, so its value is metres plus
  * the weight per pupil moved).  One column, or two when some but not all
- * stay: the first (up to `kept`) with the bonus.  Returns how many. */
+ * stay: the first (up to `kept`) with the bonus; *stays is 1 when that
+ * first piece is the staying one.  Returns how many. */
 static int stability_pieces(const cm_config *cfg, const cm_previous *prev, cm_level level,
-                            size_t ci, long si, int g, int n, double kept[2], double w[2])
+                            size_t ci, long si, int g, int n, double kept[2], double w[2],
+                            int *stays)
 {
 	long k;
 	kept[0] = n;
 	w[0] = 0;
+	*stays = 0;
 	if (!prev || !cm__previous_open(prev, level, ci))
 		return 1; /* no previous school held: nothing moves */
 	k = cm__previous_kept(prev, level, ci, si, g, n);
 	if (k <= 0)
 		return 1;
+	/* the first piece stays, whatever the weight (0 too: the cap on
+	 * pupils moved counts it) */
+	*stays = 1;
 	w[0] = -cfg->solve.stability_weight;
 	if (k >= n)
 		return 1;
@@ -263,16 +269,17 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				}
 				for (g = 0; g < CM_NGROUPS; g++) {
 					double kept[2], w[2];
-					int x, k, pieces;
+					int x, k, pieces, stays;
 					if (!n[g])
 						continue;
-					pieces = stability_pieces(cfg, prev, level, ci, (long)si, g, n[g], kept, w);
+					pieces = stability_pieces(cfg, prev, level, ci, (long)si, g, n[g], kept, w,
+					                          &stays);
 					for (k = 0; k < pieces; k++) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, g, CM_SEAT_PUBLIC, (int)ci,
 					                              (int)si, d, kept[k], 0, d + w[k], 0}));
 					((cm_col *)m->cols.data)[x].capped = k == 0 && pieces == 2;
 					CHECK(add_coef(m, demand[g], x, 1));
-					if (w[k] < 0) {
+					if (k == 0 && stays) {
 						had += kept[k];
 						if (m->moved_row >= 0)
 							CHECK(add_coef(m, m->moved_row, x, 1));

@@ -1250,6 +1250,16 @@ Test(redraw, max_moved_pupils_caps_the_moves)
 	cr_assert_eq(b->moved, moved / 3, "capped at %ld, moved %ld", moved / 3, b->moved);
 	cr_assert_eq(b->unplaced, a->unplaced);
 	cr_assert_gt(b->pupil_metres, a->pupil_metres);
+	/* the cap holds without a weight too (stability_weight = 0, the
+	 * default: the staying pieces were once told by their weight alone) */
+	cm_plan *unweighted = NULL;
+	t.cfg->solve.stability_weight = 0;
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &unweighted), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	b = cm_plan_summary(unweighted, CM_PRIMARY);
+	cr_assert_eq(b->moved, moved / 3, "weight 0: capped at %ld, moved %ld", moved / 3, b->moved);
+	cr_assert_eq(b->unplaced, a->unplaced);
+	cm_plan_free(unweighted);
 	free(csv);
 	cm_plan_free(free_plan);
 	cm_plan_free(capped);
