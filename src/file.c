@@ -182,11 +182,23 @@ static void sync_parent(const char *path)
 	free(dir);
 }
 
+int cm__out_check(cm_ctx *ctx, const char *target)
+{
+	struct stat st;
+	if (lstat(target, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
+	    S_ISLNK(st.st_mode))
+		return 0;
+	return cm__error(ctx, CM_EIO, _("%s: not a file or folder (a device, a pipe or a socket): "
+	                                "refusing to replace it"), target);
+}
+
 int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target)
 {
 	struct stat st_tmp, st_target;
 	char *old = NULL;
 	int rc = 0;
+	if ((rc = cm__out_check(ctx, target)))
+		return rc;
 	if (sync_path(tmp) != 0 || lstat(tmp, &st_tmp) != 0)
 		return cm__error(ctx, CM_EIO, _("%s: cannot write it: %s"), target, strerror(errno));
 	if (!S_ISDIR(st_tmp.st_mode) || lstat(target, &st_target) != 0 ||
@@ -236,8 +248,12 @@ struct cm_output {
 
 int cm_output_open(cm_ctx *ctx, const char *path, cm_output **out)
 {
-	cm_output *o = calloc(1, sizeof *o);
+	cm_output *o;
+	int rc;
 	*out = NULL;
+	if ((rc = cm__out_check(ctx, path)))
+		return rc;
+	o = calloc(1, sizeof *o);
 	if (!o || !(o->target = cm__strdup(path)) || !(o->tmp = cm__out_temp(path))) {
 		if (o)
 			free(o->target);
@@ -245,7 +261,7 @@ int cm_output_open(cm_ctx *ctx, const char *path, cm_output **out)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	if (!(o->fp = fopen(o->tmp, "w"))) {
-		int rc = cm__error(ctx, CM_EIO, _("%s: cannot write it: %s"), path, strerror(errno));
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot write it: %s"), path, strerror(errno));
 		free(o->tmp);
 		free(o->target);
 		free(o);

@@ -1584,12 +1584,14 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
                   cm_format fmt, const char *const *levels, int nlevels,
                   const cm_map_opts *opts, cairo_font_face_t *font)
 {
-	char *tmp = cm__out_temp(path);
+	char *tmp;
 	cairo_surface_t *surf = NULL;
 	cairo_status_t st = CAIRO_STATUS_SUCCESS;
 	map_out out = {NULL, 0};
 	int rc = 0, i;
-	if (!tmp)
+	if ((rc = cm__out_check(ctx, path)))
+		return rc;
+	if (!(tmp = cm__out_temp(path)))
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!(out.fp = fopen(tmp, "wb"))) {
 		rc = cm__error(ctx, CM_EIO, _("%s: cannot write the map: %s"), path, strerror(errno));

@@ -759,6 +759,22 @@ static int replaceable_gpkg(cm_ctx *ctx, const char *path)
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	ok = g && GDALDatasetGetLayerByName(g, "assignment") && GDALDatasetGetLayerByName(g, "summary");
+	if (ok) {
+		/* a layer the plan does not write is someone's own (notes added in
+		 * QGIS): replacing the file would lose it */
+		int i, n = GDALDatasetGetLayerCount(g);
+		for (i = 0; i < n; i++) {
+			const char *name = OGR_L_GetName(GDALDatasetGetLayer(g, i));
+			if (!cm__plan_layer(name)) {
+				int rc = cm__error(ctx, CM_EINPUT, _("%s holds a layer '%s' that is not the plan's: "
+				                   "refusing to replace it (keep your own layers in another "
+				                   "file, or write the plan elsewhere)"), path, name);
+				GDALClose(g);
+				CPLPopErrorHandler();
+				return rc;
+			}
+		}
+	}
 	if (g)
 		GDALClose(g);
 	CPLPopErrorHandler();
@@ -799,6 +815,34 @@ static int inside(const char *dir, const char *file)
 
 /* An existing folder at a folder plan's path is replaced only when it is
  * one (it holds the marker file every plan folder gets). */
+/* 0 when every file in the folder plan `dir` is the plan's (a layer's
+ * files, whatever their extension: a.shp, a.dbf, a.qix; the marker); else
+ * CM_EINPUT naming the first that is someone's own, which replacing the
+ * folder would lose. */
+static int own_files(cm_ctx *ctx, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+	if (!d)
+		return 0; /* (the write itself will say why it cannot) */
+	while (!rc && (e = readdir(d))) {
+		char stem[256];
+		size_t n = strcspn(e->d_name, ".");
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, CM__PLAN_MARKER))
+			continue;
+		snprintf(stem, sizeof stem, "%.*s", (int)(n < sizeof stem ? n : sizeof stem - 1),
+		         e->d_name);
+		if (!cm__plan_layer(stem))
+			rc = cm__error(ctx, CM_EINPUT, _("%s holds a file '%s' that is not the plan's: "
+			               "refusing to replace it (keep your own files in another folder, "
+			               "or write the plan elsewhere)"), dir, e->d_name);
+	}
+	closedir(d);
+	return rc;
+}
+
 static int replaceable_folder(cm_ctx *ctx, const char *dir)
 {
 	struct stat st;
@@ -810,8 +854,10 @@ static int replaceable_folder(cm_ctx *ctx, const char *dir)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	ok = S_ISDIR(st.st_mode) && stat(marker, &st) == 0 && S_ISREG(st.st_mode);
 	free(marker);
-	return ok ? 0 : cm__error(ctx, CM_EINPUT, _("%s exists and is not a catchment plan: "
-	                          "refusing to replace it"), dir);
+	if (!ok)
+		return cm__error(ctx, CM_EINPUT, _("%s exists and is not a catchment plan: refusing to "
+		                 "replace it"), dir);
+	return own_files(ctx, dir);
 }
 
 /* A folder plan's marker file (CM__PLAN_MARKER) in `tmp`: what makes the

@@ -710,6 +710,44 @@ Test(cli, outputs_never_go_into_a_folder_plan, .timeout = 300)
 	free(dir);
 }
 
+/* An output never replaces what is not ours: a pipe or a device (as root
+ * `report -o /dev/null` renamed a file over the device), a layer someone
+ * added to a GeoPackage plan, a file someone put in a folder plan (an
+ * attack: each was replaced, exit 0). */
+Test(cli, outputs_keep_what_is_not_ours, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini = example_with(dir, "", 0), fifo[4200], *notes, *text;
+	const char *out;
+	struct stat st;
+	out = cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
+	snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	out = cli_expect(1, "-q report %s/p.gpkg -o %s", dir, fifo);
+	cr_assert(strstr(out, "refusing to replace it"), "%s", out);
+	out = cli_expect(1, "-q compare %s/p.gpkg %s/p.gpkg -o %s", dir, dir, fifo);
+	cr_assert(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the pipe was replaced");
+	/* a layer of one's own in the GeoPackage */
+	notes = write_file(dir, "notes.geojson", "{\"type\":\"FeatureCollection\",\"features\":[]}");
+	out = cli_expect(0, "-q export %s/p.gpkg -o %s/q.gpkg", dir, dir);
+	cr_assert(asprintf(&text, "ogr2ogr -q -update -f GPKG %s/q.gpkg %s -nln my_notes", dir,
+	                   notes) > 0);
+	cr_assert_eq(system(text), 0, "%s", text);
+	free(text);
+	out = cli_expect(1, "-q solve -o %s/q.gpkg %s", dir, ini);
+	cr_assert(strstr(out, "layer 'my_notes' that is not the plan's"), "%s", out);
+	out = cli_expect(1, "-q export %s/p.gpkg -o %s/q.gpkg", dir, dir);
+	/* a file of one's own in a folder plan; without it the folder is ours */
+	out = cli_expect(0, "-q export %s/p.gpkg -o %s/f.csv", dir, dir);
+	free(write_file(dir, "f/notes.txt", "mine\n"));
+	out = cli_expect(1, "-q export %s/p.gpkg -o %s/f.csv", dir, dir);
+	cr_assert(strstr(out, "a file 'notes.txt' that is not the plan's"), "%s", out);
+	snprintf(fifo, sizeof fifo, "%s/f/notes.txt", dir);
+	cr_assert_eq(stat(fifo, &st), 0, "the folder's own file was lost");
+	free(notes);
+	free(ini);
+	free(dir);
+}
+
 /* A scenario with demand_scale = 0 (in range) has no level to draw:
  * solve --map says so and goes on, where it exited 1 after writing every
  * plan (a second attack). */
