@@ -67,6 +67,29 @@ static int has_file(const char *dir, const char *name)
 	return yes;
 }
 
+/* Is folder `dir` a plan: its marker, a summary, or the assignment with
+ * the catchments beside it (a plan whose marker and summary were lost is
+ * still one, checked as one; an assignment table beside a bureau's own
+ * files is not)? */
+static int plan_folder(const char *dir)
+{
+	static const char *const ext[] = {"geojson", "csv", "dbf", "shp"};
+	int k, assignment = 0, catchments = 0;
+	char name[32];
+	if (has_file(dir, CM__PLAN_MARKER))
+		return 1;
+	for (k = 0; k < 4; k++) {
+		snprintf(name, sizeof name, "summary.%s", ext[k]);
+		if (has_file(dir, name))
+			return 1;
+		snprintf(name, sizeof name, "assignment.%s", ext[k]);
+		assignment |= has_file(dir, name);
+		snprintf(name, sizeof name, "catchments.%s", ext[k]);
+		catchments |= has_file(dir, name);
+	}
+	return assignment && catchments;
+}
+
 static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 {
 	int rc;
@@ -283,15 +306,12 @@ char *cm__planfile_root(const char *path)
 	}
 	if (stat(path, &st) != 0)
 		return NULL;
-	if (S_ISDIR(st.st_mode)) {
-		plan = has_file(path, CM__PLAN_MARKER) || has_file(path, "summary.geojson") ||
-		       has_file(path, "summary.csv") || has_file(path, "summary.dbf");
-		return plan ? cm__strdup(path) : NULL;
-	}
+	if (S_ISDIR(st.st_mode))
+		return plan_folder(path) ? cm__strdup(path) : NULL;
 	if (!S_ISREG(st.st_mode))
 		return NULL;
 	/* a layer of a plan folder (plan/assignment.csv): the folder */
-	if ((dir = cm__dirname(path)) && has_file(dir, CM__PLAN_MARKER))
+	if ((dir = cm__dirname(path)) && plan_folder(dir))
 		return dir;
 	free(dir);
 	{
@@ -301,7 +321,10 @@ char *cm__planfile_root(const char *path)
 		g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, gpkg, NULL, NULL);
 		CPLPopErrorHandler();
 	}
-	plan = g && GDALDatasetGetLayerByName(g, "assignment") && GDALDatasetGetLayerByName(g, "summary");
+	/* catchments: a plan whose summary was dropped is still one (and
+	 * refused as one cut short, not read as a bare table) */
+	plan = g && GDALDatasetGetLayerByName(g, "assignment") &&
+	       (GDALDatasetGetLayerByName(g, "summary") || GDALDatasetGetLayerByName(g, "catchments"));
 	if (g)
 		GDALClose(g);
 	return plan ? cm__strdup(path) : NULL;

@@ -51,6 +51,9 @@ struct cm_previous {
 	size_t n_schools;           /* colour's length */
 	long rows, matched;         /* read from a file: its rows, and those naming a compound
 	                               of the data */
+	long with_pupils, missing;  /* this year's compounds with pupils, and those of them
+	                               with no row in the file */
+	char *first_missing;        /* the first of those (by the data's order), NULL: none */
 };
 
 #define ALL_PUPILS 1000000000L /* a table without pupil counts: every pupil */
@@ -76,6 +79,7 @@ void cm_previous_free(cm_previous *prev)
 		free(prev->start[lv]);
 		free(prev->colour[lv]);
 	}
+	free(prev->first_missing);
 	free(prev);
 }
 
@@ -418,14 +422,34 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 	return 0;
 }
 
-/* What a plan none of whose compounds is in the data says (new ids, or
- * another county's plan): cm_previous_load's warning, cm_previous_check's
- * finding. */
-static char *none_in_common(const char *path, long rows)
+/* What a plan that does not cover this year's data says: none of its
+ * compounds in the data (new ids, or another county's plan), or a quarter
+ * or more of either side without the other (ids renamed, a plan cut
+ * short): cm_previous_load's warning, cm_previous_check's finding.  NULL
+ * when it covers the data well (a few new compounds a year are usual), or
+ * out of memory (*nomem set). */
+static char *coverage(const cm_previous *p, const char *path, int *nomem)
 {
-	return cm__sprintf(_("%s: none of the compounds of last year's plan is in this year's data "
-	                   "(%ld rows: new ids, or another county's plan?): no pupil counts as "
-	                   "moved"), path, rows);
+	char *msg = NULL;
+	*nomem = 0;
+	if (p->rows <= 0)
+		return NULL;
+	if (p->matched == 0)
+		msg = cm__sprintf(_("%s: none of the compounds of last year's plan is in this year's "
+		                  "data (%ld rows: new ids, or another county's plan?): no pupil counts "
+		                  "as moved"), path, p->rows);
+	else if (4 * p->missing >= p->with_pupils || 4 * (p->rows - p->matched) >= p->rows)
+		msg = cm__sprintf(_("%s: last year's plan covers this year's data poorly: %ld of this "
+		                  "year's %ld compounds with pupils have no row in it (the first: %s), "
+		                  "and %ld of its %ld rows name compounds the data does not have "
+		                  "(ids renamed, or a plan cut short?): those compounds count as new, "
+		                  "and none of their pupils as moved"), path, p->missing,
+		                  p->with_pupils, p->first_missing ? p->first_missing : "-",
+		                  p->rows - p->matched, p->rows);
+	else
+		return NULL;
+	*nomem = msg == NULL;
+	return msg;
 }
 
 /* Opens the plan or table at `path`: a folder opens its assignment.geojson
@@ -464,6 +488,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	cm_previous *p = NULL;
 	cm__id *cidx = NULL, *sidx = NULL;
 	int *best[CM_NLEVELS] = {NULL, NULL};
+	unsigned char *named = NULL; /* by compound: a row of the file names it */
 	int fc, fl, fs, fk, flo, fm, rc = 0, lv, plan = 0;
 	const char *lname;
 
@@ -514,7 +539,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	sidx = cm__ids_index(sizeof(cm_school), ds->schools, ds->n_schools);
 	for (lv = 0; lv < CM_NLEVELS; lv++)
 		best[lv] = calloc(ds->n_compounds + 1, sizeof(int));
-	if (!p || !cidx || !sidx || !best[0] || !best[1]) {
+	named = calloc(ds->n_compounds + 1, 1);
+	if (!p || !cidx || !sidx || !best[0] || !best[1] || !named) {
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
@@ -543,7 +569,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			/* a count that is none: the message names it */
 		} else if (p->rows++, (ci = cm__ids_find(cidx, ds->n_compounds, cid)) < 0) {
 			/* a compound the data no longer has */
-		} else if (p->matched++, !strcmp(seat, "unplaced")) {
+		} else if (p->matched++, named[ci] = 1, !strcmp(seat, "unplaced")) {
 			if (counted && add_pair(p, level, (size_t)ci, -1, nl, nm))
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		} else if (strcmp(seat, "public")) {
@@ -582,9 +608,23 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	if (!rc && index_pairs(p))
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
-	if (!rc && p->rows > 0 && p->matched == 0) {
-		char *msg = none_in_common(path, p->rows);
-		cm__log(ctx, CM_LOG_WARN, "%s", msg ? msg : _("out of memory"));
+	if (!rc) {
+		/* this year's compounds with pupils that the file never named */
+		size_t ci;
+		for (ci = 0; ci < ds->n_compounds; ci++) {
+			const cm_compound *c = &ds->compounds[ci];
+			if (c->pupils[0][0] + c->pupils[0][1] + c->pupils[1][0] + c->pupils[1][1] <= 0)
+				continue;
+			p->with_pupils++;
+			if (!named[ci] && p->missing++ == 0 && !(p->first_missing = cm__strdup(c->id)))
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+		}
+	}
+	if (!rc) {
+		int nomem;
+		char *msg = coverage(p, path, &nomem);
+		if (msg || nomem)
+			cm__log(ctx, CM_LOG_WARN, "%s", msg ? msg : _("out of memory"));
 		free(msg);
 	}
 	if (!rc && colours_from_file(p, g, ds, sidx))
@@ -594,6 +634,7 @@ done:
 	free(sidx);
 	free(best[0]);
 	free(best[1]);
+	free(named);
 	free(path);
 	GDALClose(g);
 	if (rc) {
@@ -608,27 +649,32 @@ int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_chec
 {
 	cm_previous *prev = NULL;
 	cm_ctx quiet; /* its warning becomes the finding below, not a line too */
-	int rc;
-	long rows, matched;
+	int rc, nomem = 0;
+	char *msg = NULL;
 	cm__ctx_quiet(ctx, &quiet);
 	rc = cm_previous_load(&quiet, cfg, ds, &prev);
 	if (rc)
 		cm__error_of(ctx, rc, &quiet);
-	rows = prev ? prev->rows : 0;
-	matched = prev ? prev->matched : 0;
+	if (!rc && prev) {
+		char *shown = cm__source_shown(cfg->previous.path); /* no password */
+		msg = shown ? coverage(prev, shown, &nomem) : NULL;
+		nomem |= !shown;
+		free(shown);
+	}
 	cm_previous_free(prev);
-	if (!rc && rows > 0 && matched == 0) {
-		/* not an error (ids may change), but the moves it reports would be
-		 * none whatever the plan: a finding the report shows */
-		char *msg = none_in_common(cfg->previous.path, rows);
-		if (!msg || cm__diag(ds, CM_WARNING, "previous-plan", NULL, NULL, NULL, NULL, "%s", msg)) {
-			free(msg);
-			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
-		}
+	if (msg) {
+		/* not an error (ids may change), but the moves it reports would
+		 * miss those compounds: a finding the report shows */
+		if (cm__diag(ds, CM_WARNING, "previous-plan", NULL, NULL, NULL, NULL, "%s", msg))
+			nomem = 1;
 		free(msg);
+		if (nomem)
+			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		rep->warnings = cm_dataset_count(ds, CM_WARNING);
 		return 0;
 	}
+	if (nomem)
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!rc || rc == CM_ENOMEM)
 		return rc;
 	/* a plan that cannot be read, or holds what no plan may: the data's

@@ -888,12 +888,15 @@ Test(previous, problems_are_findings_of_the_check)
 		{"compound_id,level,school_id\nC1,senior,S1\n", "field level: 'senior'"},
 	};
 	char *dir = tmpdir();
-	for (size_t k = 0; k <= 2; k++) {
+	for (size_t k = 0; k <= 3; k++) {
 		cm_config *cfg;
 		cm_check_report rep;
 		cm_ctx *ctx;
-		cm_dataset *ds = with_previous(dir, k < 2 ? bad[k][0]
-		                                          : "compound_id,level,school_id\nC1,primary,S1\n",
+		cm_dataset *ds = with_previous(dir, k < 2    ? bad[k][0]
+		                                    : k == 2 ? "compound_id,level,school_id\nC1,primary,S1\n"
+		                                               "C2,primary,S1\nC3,primary,S1\n"
+		                                               "C4,primary,S1\n"
+		                                             : "compound_id,level,school_id\nC1,primary,S1\n",
 		                               &cfg);
 		const cm_diag *d;
 		cm_ctx_new(&ctx);
@@ -904,6 +907,15 @@ Test(previous, problems_are_findings_of_the_check)
 		if (k == 2) {
 			cr_assert(rep.solvable);
 			cr_assert_null(d);
+		} else if (k == 3) {
+			/* one compound of four: ids renamed, or a plan cut short (an
+			 * attack: it passed without a word) */
+			cr_assert(rep.solvable);
+			cr_assert_not_null(d);
+			cr_assert_eq(d->severity, CM_WARNING);
+			cr_assert(strstr(d->message, "covers this year's data poorly: 3 of this year's 4 "
+			                 "compounds with pupils have no row in it (the first: C2)"), "%s",
+			          d->message);
 		} else {
 			cr_assert_not(rep.solvable, "case %zu", k);
 			cr_assert_eq(rep.errors, 1);

@@ -1036,6 +1036,35 @@ Test(cli, check_reads_the_previous_plan)
 	free(dir);
 }
 
+/* Last year's plan with its summary dropped and half its rows gone was
+ * read as a bare table: every check of a plan skipped, exit 0 (an
+ * attack).  A GeoPackage or folder with the assignment and the catchments
+ * is a plan, and one cut short is refused as one. */
+Test(cli, a_plan_without_its_summary_is_still_a_plan, .timeout = 300)
+{
+	char *dir = tmpdir(), *extra, *ini, *cmd;
+	const char *out;
+	ini = example_with(dir, "", 1);
+	out = cli_expect(0, "-q solve -o %s/last.gpkg %s", dir, ini);
+	out = cli_expect(0, "-q export %s/last.gpkg -o %s/lastf.csv", dir, dir);
+	cr_assert(asprintf(&cmd, "ogrinfo -q %s/last.gpkg -sql 'DROP TABLE summary' >/dev/null && "
+	                         "rm %s/lastf/summary.csv %s/lastf/catchment-plan.txt", dir, dir,
+	                   dir) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	free(ini);
+	for (int k = 0; k < 2; k++) {
+		cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s/%s\n", dir,
+		                   k ? "lastf/assignment.csv" : "last.gpkg") > 0);
+		ini = example_with(dir, extra, 1);
+		out = cli_expect(1, "-q solve -o %s/p.gpkg %s", dir, ini);
+		cr_assert(strstr(out, "not a whole catchment plan: layer summary is missing"), "%s", out);
+		free(extra);
+		free(ini);
+	}
+	free(dir);
+}
+
 /* --map and --ranges for every scenario plan (issue 14): FILE-NAME beside
  * the base's, the scenario's map with its closed school struck through and
  * its own title; every one checked against the inputs before the solve. */
