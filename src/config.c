@@ -143,12 +143,20 @@ typedef struct parse_state {
 	int coords_set[CM_NLAYERS]; /* a prefixed coordinates key was given */
 	cm_vec seen;           /* "section\nkey" strings already given */
 	cm_vec overrides;      /* policy_override: [policy] keys of scenarios */
+	cm_vec sections;       /* section_seen: each [scenario NAME] header once */
+	int empty_line;        /* a [scenario NAME] header no key has followed yet; 0: none */
+	char empty_name[128];  /* its section */
 	/* the stream */
 	FILE *fp;
 	const char *text;
 } parse_state;
 
 static int fail(parse_state *ps, const char *fmt, ...) CM_PRINTF(2, 3);
+
+typedef struct section_seen {
+	char name[128];
+	int line;
+} section_seen;
 
 /* Records the first error, prefixed "FILE:LINE: " when there is a line.
  * Returns 0 for inih. */
@@ -638,6 +646,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		                "one line"), section, name);
 	if (!key_ok(ps, section, name, value))
 		return 0;
+	if (ps->empty_line && !strcmp(section, ps->empty_name))
+		ps->empty_line = 0;
 	/* Each key once: a repeated key is most likely a pasted line left behind. */
 	seen_key = cm__sprintf("%s\n%s", section, name);
 	if (!seen_key)
@@ -657,6 +667,55 @@ static int handler(void *user, const char *section, const char *name, const char
 	return set_key(ps, section, name, value);
 }
 
+/* A [scenario NAME] header that no key followed: inih never shows it to
+ * the handler, and the scenario was dropped without a word.  An error at
+ * its line (a scenario changes something: close, demand, ...). */
+static void scenario_without_keys(parse_state *ps)
+{
+	int line = ps->line;
+	if (!ps->empty_line)
+		return;
+	ps->line = ps->empty_line;
+	ps->empty_line = 0;
+	fail(ps, _("[%s] has no keys: a scenario says what it changes (close, open_school.ID, "
+	         "seats_primary, demand, demand_scale, ...)"), ps->empty_name);
+	ps->line = line;
+}
+
+/* Section `raw` at this line: each [scenario NAME] once (inih would merge a
+ * second [scenario a] into the first without a word, and the two were
+ * solved as one), and followed by a key.  Other sections may come again:
+ * a key added at the end of a file under its section merges, and each key
+ * is still given once. */
+static void section_once(parse_state *ps, const char *raw)
+{
+	section_seen *seen = ps->sections.data, *slot;
+	size_t i, n;
+	char sec[128];
+	while (*raw == ' ' || *raw == '\t')
+		raw++;
+	snprintf(sec, sizeof sec, "%s", raw); /* as inih gives it: blanks around dropped */
+	for (n = strlen(sec); n > 0 && (sec[n - 1] == ' ' || sec[n - 1] == '\t'); n--)
+		sec[n - 1] = '\0';
+	scenario_without_keys(ps);
+	if (strncmp(sec, "scenario ", 9))
+		return; /* [input] again (a key added at the end) merges: each key is still once */
+	for (i = 0; i < ps->sections.len; i++)
+		if (!strcmp(seen[i].name, sec)) {
+			fail(ps, _("section [%s] is given twice (first at line %d): give each section "
+			         "once"), sec, seen[i].line);
+			return;
+		}
+	if (!(slot = cm__vec_push(&ps->sections))) {
+		fail(ps, _("out of memory"));
+		return;
+	}
+	snprintf(slot->name, sizeof slot->name, "%s", sec);
+	slot->line = ps->line;
+	ps->empty_line = ps->line;
+	snprintf(ps->empty_name, sizeof ps->empty_name, "%s", sec);
+}
+
 /* inih's line reader: one line per call, as fgets; counts lines and checks
  * section headers, which inih would not show us when a section is empty. */
 static char *reader(char *str, int num, void *stream)
@@ -666,11 +725,11 @@ static char *reader(char *str, int num, void *stream)
 	const char *p;
 	if (ps->fp) {
 		if (!fgets(str, num, ps->fp))
-			return NULL;
+			return scenario_without_keys(ps), NULL;
 		n = (int)strlen(str);
 	} else {
 		if (!*ps->text)
-			return NULL;
+			return scenario_without_keys(ps), NULL;
 		while (n < num - 1 && ps->text[n] && ps->text[n] != '\n')
 			n++;
 		if (n < num - 1 && ps->text[n] == '\n')
@@ -706,6 +765,8 @@ static char *reader(char *str, int num, void *stream)
 		if (!is_known_section(sec))
 			fail(ps, _("unknown section [%s]; known sections: [input], [fields], [policy], "
 			         "[solve], [output], [roads], [scenario NAME]"), sec);
+		else
+			section_once(ps, sec);
 	}
 	return str;
 }
@@ -872,6 +933,7 @@ static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
 	ps->cfg = cfg;
 	cm__vec_init(&ps->seen, sizeof(char *));
 	cm__vec_init(&ps->overrides, sizeof(policy_override));
+	cm__vec_init(&ps->sections, sizeof(section_seen));
 	cfg->file = cm__strdup(ps->file);
 
 	rc = ini_parse_stream(reader, ps, handler, ps);
@@ -890,6 +952,7 @@ static int parse(cm_ctx *ctx, parse_state *ps, cm_config **out)
 		free(((policy_override *)ps->overrides.data)[i].value);
 	}
 	cm__vec_free(&ps->overrides);
+	cm__vec_free(&ps->sections);
 	for (i = 0; i < IK_N; i++)
 		free(ps->generic[i]);
 	if (rc) {

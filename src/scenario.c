@@ -79,6 +79,7 @@ typedef struct apply {
 	const char *key;  /* the key being applied, for messages */
 	int level;
 	char *closed;     /* by school: closed by this scenario */
+	char *named;      /* by compound: named by `demand` already */
 } apply;
 
 static int bad(apply *a, const char *item, const char *why)
@@ -126,6 +127,8 @@ static int close_one(void *ud, const char *item)
 	long s = school_index(a->ds, item);
 	if (s < 0)
 		return bad(a, item, _("no such school"));
+	if (a->closed[s])
+		return bad(a, item, _("named twice"));
 	a->closed[s] = 1;
 	return 0;
 }
@@ -197,6 +200,9 @@ static int demand_one(void *ud, const char *item)
 		return rc;
 	if ((c = compound_index(a->ds, id)) < 0)
 		rc = bad(a, item, _("no such compound"));
+	else if (a->named[c]++)
+		rc = bad(a, item, _("the compound is named twice (each factor applies to this year's "
+		         "pupils: give one)"));
 	else if (cm__parse_number(value, &f, &null) || null || f < 0 || f > 100)
 		rc = bad(a, item, _("the factor must be a decimal number from 0 to 100"));
 	else if (scale_pupils(&a->ds->compounds[c], f))
@@ -513,6 +519,8 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 				               "than any compound has"), cfg->file, sc->name, sc->line,
 				               sc->demand_scale, a.ds->compounds[i].id, CM_MAX_COUNT);
 	a.key = "demand";
+	if (!rc && !(a.named = calloc(a.ds->n_compounds + 1, 1)))
+		rc = CM_ENOMEM;
 	if (!rc)
 		rc = each_item(sc->demand, demand_one, &a);
 	if (rc == CM_ENOMEM)
@@ -525,6 +533,7 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 		rc = cm__pairs_carry(ctx, cfg, &view, base, a.ds);
 	}
 	free(a.closed);
+	free(a.named);
 	if (rc) {
 		cm_dataset_free(a.ds);
 		return rc;

@@ -634,6 +634,9 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 		{"open_school.N1 = 新一小, 小学, 113.0, 24.78, -100, 0", {"open_school.N1", "seats_primary",
 		                                                       "negative"}},
 		{"new_compounds = nc.csv", {"nc.csv", "feature 2 (id C9)", "field id"}},
+		/* a list naming one twice (an attack: the first demand won) */
+		{"close = S1, S1", {"close", "'S1'", "named twice"}},
+		{"demand = C1:0, C1:2", {"demand", "'C1:2'", "named twice"}},
 	};
 	snprintf(text, sizeof text, "%sX1,x,primary,public,10,0,113.0,24.78\n"
 	         "X1,x,primary,public,10,0,113.0,24.78\n", head);

@@ -315,6 +315,28 @@ Test(config_bad, network_with_a_side_row)
 	cm_config_free(cfg);
 }
 
+/* A section given twice was merged into the first, and a [scenario NAME]
+ * with no key dropped, each without a word (an attack). */
+Test(config_bad, sections_once_and_scenarios_with_keys)
+{
+	const char *m = config_err(MINIMAL "[scenario a]\nclose = S1\n[scenario b]\nclose = S2\n"
+	                           "[scenario a]\ndemand_scale = 1.1\n");
+	cr_assert(strstr(m, ":8: section [scenario a] is given twice (first at line 4)"), "%s", m);
+	/* another section again merges (a key added at the end), each key once */
+	cm_config *cfg = config_ok(MINIMAL "[solve]\nmip_gap = 0.01\n[solve]\nnode_limit = 5\n",
+	                           "/tmp");
+	cr_assert_eq(cfg->solve.node_limit, 5);
+	cm_config_free(cfg);
+	m = config_err(MINIMAL "[solve]\nmip_gap = 0.01\n[solve]\nmip_gap = 0.02\n");
+	cr_assert(strstr(m, "[solve] mip_gap is given twice"), "%s", m);
+	m = config_err(MINIMAL "[scenario a]\n[scenario b]\nclose = S2\n");
+	cr_assert(strstr(m, ":4: [scenario a] has no keys"), "%s", m);
+	m = config_err(MINIMAL "[scenario b]\nclose = S2\n[scenario last]\n");
+	cr_assert(strstr(m, ":6: [scenario last] has no keys"), "%s", m);
+	m = config_err(MINIMAL "[scenario a]\n; a comment only\n\n");
+	cr_assert(strstr(m, "[scenario a] has no keys"), "%s", m);
+}
+
 /* The roads' field names with scenarios: each kept once and freed once
  * (a double free here once; the sanitizer build sees any). */
 Test(config, road_fields_with_scenarios)
