@@ -570,6 +570,9 @@ static int check_field(pcheck *pc, prow *r, int k)
 		r->set[k] = *s != '\0';
 		if (!r->set[k])
 			return fs->flags & FULL ? bad(pc, r, k, _("empty; a plan leaves it empty nowhere")) : 0;
+		if (!cm__utf8_valid(s))
+			return bad(pc, r, k, _("the text is not UTF-8 (a plan's is: was the file saved in "
+			                       "another encoding?)"));
 		if (fs->value == CM__V_LEVEL && (r->n[k] = cm__level_of(s)) < 0)
 			return bad(pc, r, k, _("'%.40s' is not primary or junior"), s);
 		if (fs->value == CM__V_SEAT && (r->n[k] = seat_of(s)) < 0)
@@ -699,6 +702,45 @@ static int open_layer(pcheck *pc, int li, int *found)
 
 typedef int (*row_fn)(pcheck *pc, prow *r);
 
+#define MAX_COORD 1e8 /* metres (or degrees): beyond it no plan's coordinate lies */
+
+/* The feature's geometry, where it has one, is of its layer's kind
+ * (planschema.c) and lies where a plan can (finite, within MAX_COORD): a
+ * hand edit that put a point at 1e300 made every school of the report's
+ * map and the lookup page sit at one spot, and a Point in catchments was
+ * drawn as an area.  A missing or empty geometry is the writer's too (a
+ * catchment without an area). */
+static int check_geometry(pcheck *pc, prow *r)
+{
+	OGRGeometryH g = OGR_F_GetGeometryRef(r->f);
+	const cm__player *l = cm__plan_layer_at(pc->li);
+	OGRwkbGeometryType t;
+	OGREnvelope e;
+	int point, line, area;
+	if (!g || OGR_G_IsEmpty(g) || !l || l->geom == CM__G_NONE)
+		return 0;
+	t = wkbFlatten(OGR_G_GetGeometryType(g));
+	point = t == wkbPoint;
+	line = t == wkbLineString || t == wkbMultiLineString;
+	area = t == wkbPolygon || t == wkbMultiPolygon;
+	if ((l->geom == CM__G_POINT && !point) || (l->geom == CM__G_LINE && !line) ||
+	    (l->geom == CM__G_MULTIPOLYGON && !area) ||
+	    (l->geom == CM__G_POINT_OR_MULTIPOLYGON && !point && !area))
+		return bad(pc, r, -1, _("the geometry is a %s, where the layer's are %s"),
+		           OGR_G_GetGeometryName(g),
+		           l->geom == CM__G_POINT  ? _("points")
+		           : l->geom == CM__G_LINE ? _("lines")
+		           : l->geom == CM__G_MULTIPOLYGON ? _("polygons")
+		                                          : _("points or polygons"));
+	OGR_G_GetEnvelope(g, &e);
+	if (!(fabs(e.MinX) <= MAX_COORD && fabs(e.MaxX) <= MAX_COORD && fabs(e.MinY) <= MAX_COORD &&
+	      fabs(e.MaxY) <= MAX_COORD))
+		return bad(pc, r, -1, _("a coordinate is %g, %g: not a place (no plan's coordinate is "
+		                        "beyond 1e8)"), fabs(e.MinX) > fabs(e.MaxX) ? e.MinX : e.MaxX,
+		           fabs(e.MinY) > fabs(e.MaxY) ? e.MinY : e.MaxY);
+	return 0;
+}
+
 /* Reads layer `li` (after open_layer), each feature checked against its
  * table and handed to `fn`; `id_k` is the table's field that names a
  * feature.  A file that stops being readable midway (a shapefile cut
@@ -718,6 +760,8 @@ static int read_layer(pcheck *pc, int id_k, row_fn fn)
 		r.id = cm__planfile_str(f, pc->idx[id_k]);
 		for (k = 0; k < pc->nspec && !rc; k++)
 			rc = check_field(pc, &r, k);
+		if (!rc)
+			rc = check_geometry(pc, &r);
 		if (!rc && fn)
 			rc = fn(pc, &r);
 		OGR_F_Destroy(f);

@@ -332,6 +332,26 @@ static void ogr_set(const char *plan, const char *layer, long fid, const char *f
 	GDALClose(g);
 }
 
+static void ogr_set_geometry(const char *plan, const char *layer, long fid, const char *wkt)
+{
+	GDALDatasetH g;
+	OGRLayerH lyr;
+	OGRFeatureH f;
+	OGRGeometryH geom = NULL;
+	char buf[256], *text = buf;
+	snprintf(buf, sizeof buf, "%s", wkt);
+	GDALAllRegister();
+	g = GDALOpenEx(plan, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+	cr_assert(g, "cannot open %s for update", plan);
+	cr_assert((lyr = GDALDatasetGetLayerByName(g, layer)));
+	cr_assert((f = OGR_L_GetFeature(lyr, fid)), "%s has no feature %ld", layer, fid);
+	cr_assert_eq(OGR_G_CreateFromWkt(&text, NULL, &geom), OGRERR_NONE, "%s", wkt);
+	OGR_F_SetGeometryDirectly(f, geom);
+	cr_assert_eq(OGR_L_SetFeature(lyr, f), OGRERR_NONE);
+	OGR_F_Destroy(f);
+	GDALClose(g);
+}
+
 static void gpkg_sql(const char *plan, const char *sql)
 {
 	GDALDatasetH g;
@@ -761,6 +781,22 @@ Test(planread, bad_values_other_formats)
 	p = write_plan(&f, "g3", "gpkg");
 	gpkg_sql(p, "UPDATE assignment SET local = NULL WHERE fid = 1");
 	FAILS(&f, p, p, "layer assignment, feature 1 (id ", "field local: empty");
+	free(p);
+	/* geometry and text no plan has (an attack: each read, the report then
+	 * drew every school at one spot, or a point as an area) */
+	p = write_plan(&f, "g4", "gpkg");
+	ogr_set_geometry(p, "compounds", 1, "POINT (1e300 1e300)");
+	FAILS(&f, p, p, "layer compounds, feature 1 (id C00)", "a coordinate is 1e+300");
+	free(p);
+	p = write_plan(&f, "g5", "gpkg");
+	ogr_set_geometry(p, "catchments", 1, "POINT (500000 3000000)");
+	FAILS(&f, p, p, "layer catchments, feature 1", "the geometry is a POINT, where the layer's "
+	      "are polygons");
+	free(p);
+	p = write_plan(&f, "c9", "csv");
+	csv_set(p, "compounds.csv", 1, "name", "\xff\xfe\xc3");
+	FAILS(&f, p, at(p, "compounds.csv"), "layer compounds, feature 1 (id C00)",
+	      "field name: the text is not UTF-8");
 	free(p);
 	/* the first feature's value becomes another tool's field */
 	p = write_plan(&f, "j1", "geojson");
