@@ -54,7 +54,11 @@ typedef struct writer {
 		long n;           /* features written */
 	} made[16];               /* the layers made (verify) */
 	int nmade;
+	long cut;                 /* shapefile: text values longer than a .dbf holds */
+	char cut_where[256];      /* the first of them: layer, feature, field */
 } writer;
+
+#define SHP_TEXT_MAX 254 /* bytes a .dbf text field holds; GDAL cuts the rest */
 
 /* Why GDAL could not make a file: its message, else the system's (a name
  * longer than the file system allows left GDAL silent), never nothing. */
@@ -75,9 +79,16 @@ static int put(writer *w, OGRLayerH lyr, OGRFeatureH f)
 {
 	OGRErr e;
 	int i, n = OGR_F_GetFieldCount(f);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!OGR_F_IsFieldSet(f, i))
 			OGR_F_SetFieldNull(f, i);
+		else if (w->format == FMT_SHP &&
+		         OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) == OFTString &&
+		         strlen(OGR_F_GetFieldAsString(f, i)) > SHP_TEXT_MAX && w->cut++ == 0)
+			snprintf(w->cut_where, sizeof w->cut_where, _("layer %s, feature %ld, field %s"),
+			         OGR_L_GetName(lyr), (long)OGR_L_GetFeatureCount(lyr, FALSE),
+			         OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i)));
+	}
 	e = OGR_L_CreateFeature(lyr, f);
 	for (i = 0; i < w->nmade && e == OGRERR_NONE; i++)
 		if (w->made[i].lyr == lyr) {
@@ -891,6 +902,10 @@ static int writer_close(writer *w, cm_ctx *ctx, const char *target)
 	for (i = 0; i < w->nparts; i++)
 		GDALClose(w->parts[i]);
 	w->nparts = 0;
+	if (w->cut)
+		cm__log(ctx, CM_LOG_WARN, _("%s: %ld text values are longer than a shapefile holds "
+		        "(%d bytes) and were cut (the first: %s); GeoPackage keeps them whole"), target,
+		        w->cut, SHP_TEXT_MAX, w->cut_where);
 	return 0;
 }
 

@@ -748,6 +748,33 @@ Test(cli, outputs_keep_what_is_not_ours, .timeout = 300)
 	free(dir);
 }
 
+/* A name longer than a shapefile's .dbf holds was cut without a word (an
+ * attack: 3,000 characters became 84); the shapefile plan says so. */
+Test(cli, a_shapefile_says_what_it_cut, .timeout = 300)
+{
+	char *dir = tmpdir(), *csv = slurp(fixture("schools_cn.csv"), NULL), *schools, *ini, *text;
+	char name[700] = "";
+	const char *out;
+	cr_assert(csv);
+	for (int i = 0; i < 100; i++)
+		strcat(name, "北城"); /* 600 bytes */
+	text = strstr(csv, "北城小学");
+	cr_assert(text);
+	cr_assert(asprintf(&text, "%.*s%s%s", (int)(text - csv), csv, name, text + strlen("北城小学")) > 0);
+	schools = write_file(dir, "schools.csv", text);
+	ini = scenario(dir, schools, "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+	out = cli_expect(0, "solve -o %s/p.shp %s", dir, ini);
+	cr_assert(strstr(out, "text values are longer than a shapefile holds (254 bytes) and were "
+	                 "cut (the first: layer "), "%s", out);
+	out = cli_expect(0, "solve -o %s/p.gpkg %s", dir, ini);
+	cr_assert_null(strstr(out, "shapefile holds"), "%s", out);
+	free(text);
+	free(csv);
+	free(schools);
+	free(ini);
+	free(dir);
+}
+
 /* A scenario with demand_scale = 0 (in range) has no level to draw:
  * solve --map says so and goes on, where it exited 1 after writing every
  * plan (a second attack). */
