@@ -338,6 +338,11 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 	const long *was = cm__previous_schools(prev, lv);
 	cm_level_summary *sum = &p->summary[lv];
 	size_t i;
+	for (i = 0; i < ds->n_compounds && was[i] == CM_PREV_NONE; i++)
+		;
+	if (i == ds->n_compounds)
+		return 0; /* no row of the level last year: nothing to hold it to, no
+		           * "0 pupils at another school" that was never measured */
 	sum->has_previous = 1;
 	/* moved: of the pupils who could stay at last year's schools, those who
 	 * do not (docs/scenarios.md) */

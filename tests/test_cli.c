@@ -775,6 +775,32 @@ Test(cli, a_shapefile_says_what_it_cut, .timeout = 300)
 	free(dir);
 }
 
+/* Last year's plan with primary rows only: the junior level has none to
+ * be held to, and said "0 pupils at another school", never measured (an
+ * attack). */
+Test(cli, a_level_last_year_lacks_has_no_moves_line, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini = example_with(dir, "", 1), *cmd, *extra;
+	const char *out;
+	out = cli_expect(0, "-q solve -o %s/last.gpkg %s", dir, ini);
+	cr_assert(asprintf(&cmd, "ogr2ogr -f CSV %s/primary.csv %s/last.gpkg assignment -where "
+	                         "\"level = 'primary'\"", dir, dir) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	free(ini);
+	cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s/primary.csv\n", dir) > 0);
+	ini = example_with(dir, extra, 1);
+	out = cli_expect(0, "solve -o %s/p.gpkg %s", dir, ini);
+	const char *junior = strstr(out, "\njunior\n");
+	cr_assert(junior, "%s", out);
+	const char *primary = strstr(out, "Against last year's plan");
+	cr_assert(primary && primary < junior, "%s", out);
+	cr_assert_null(strstr(junior, "Against last year's plan"), "%s", out);
+	free(extra);
+	free(ini);
+	free(dir);
+}
+
 /* A scenario with demand_scale = 0 (in range) has no level to draw:
  * solve --map says so and goes on, where it exited 1 after writing every
  * plan (a second attack). */
