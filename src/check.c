@@ -508,6 +508,21 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 			         "field may be mistyped"), cm__level_label((cm_level)lv), n,
 			         CM_MAX_LEVEL_PUPILS);
 	}
+	if (ds->n_compounds && !ds->scenario &&
+	    out->level[CM_PRIMARY].pupils[CM_LOCAL] + out->level[CM_PRIMARY].pupils[CM_MIGRANT] +
+	    out->level[CM_JUNIOR].pupils[CM_LOCAL] + out->level[CM_JUNIOR].pupils[CM_MIGRANT] == 0)
+		/* a plan of nobody: most likely the pupil fields name the wrong
+		 * columns (an attack: it passed without a word) */
+		cm__diag(ds, CM_WARNING, "no-pupils", cfg->input[CM_COMPOUNDS].path,
+		         ds->layer_name[CM_COMPOUNDS], NULL, NULL,
+		         _("no compound has a pupil at either level: do the pupil fields "
+		         "(compounds.primary_local, ...) name the right columns?"));
+	if (!cfg->previous.path && !cfg->n_scenarios &&
+	    (cfg->solve.stability_weight > 0 || cfg->solve.max_moved_pupils >= 0))
+		cm__diag(ds, CM_WARNING, "no-previous-plan", NULL, NULL, NULL, NULL,
+		         _("[solve] %s is set, but there is no last year's plan ([input] previous_plan) "
+		         "and no scenario to hold the plan to: it does nothing"),
+		         cfg->solve.stability_weight > 0 ? "stability_weight" : "max_moved_pupils");
 	if ((rc = check_scenarios(ctx, cfg, ds)))
 		return rc;
 	if (!inner)

@@ -955,3 +955,42 @@ Test(previous, problems_are_findings_of_the_check)
 	}
 	free(dir);
 }
+
+/* Two quiet mistakes the check now names (an attack): pupil fields that
+ * name the wrong columns (every count 0), and a stability weight or a cap
+ * on moves with nothing to hold the plan to. */
+Test(check, a_plan_of_nobody_and_a_weight_without_a_plan)
+{
+	char *dir = tmpdir(), *zero, *ini;
+	cm_config *cfg;
+	cm_check_report rep;
+	cm_ctx *ctx;
+	cm_dataset *ds;
+	const cm_diag *d;
+	zero = write_file(dir, "zero.csv", "id,name,area_type,primary_local,primary_migrant,"
+	                  "junior_local,junior_migrant,x,y\nC1,a,urban,0,0,0,0,113.0,24.78\n"
+	                  "C2,b,urban,0,0,0,0,113.0,24.79\n");
+	cm_ctx_new(&ctx);
+	for (int k = 0; k < 2; k++) {
+		char *more = NULL;
+		cr_assert(asprintf(&more, "schools_source_crs = EPSG:4326\ncompounds_source_crs = "
+		                   "EPSG:4326\n%s", k ? "[solve]\nstability_weight = 100\n" : "") > 0);
+		ini = scenario_text("schools.geojson", k ? "compounds.geojson" : zero, more);
+		ds = load_ok(ini, dir, &cfg);
+		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+		cr_assert(rep.solvable);
+		d = find_diag(ds, k ? "no-previous-plan" : "no-pupils");
+		cr_assert_not_null(d, "case %d", k);
+		cr_assert_eq(d->severity, CM_WARNING);
+		cr_assert(strstr(d->message, k ? "stability_weight is set" : "name the right columns"),
+		          "%s", d->message);
+		cr_assert_null(find_diag(ds, k ? "no-pupils" : "no-previous-plan"));
+		cm_config_free(cfg);
+		cm_dataset_free(ds);
+		free(ini);
+		free(more);
+	}
+	cm_ctx_free(ctx);
+	free(zero);
+	free(dir);
+}
