@@ -185,6 +185,12 @@ static void sync_parent(const char *path)
 int cm__out_check(cm_ctx *ctx, const char *target)
 {
 	struct stat st;
+	const char *base = strrchr(target, '/'), *dot;
+	base = base ? base + 1 : target;
+	dot = strrchr(base, '.');
+	if (!*base || dot == base) /* "dir/" or ".png": a map became "-primary.png" */
+		return cm__error(ctx, CM_EINPUT, _("%s: no file name before the extension: name the "
+		                 "file to write"), target);
 	if (lstat(target, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
 	    S_ISLNK(st.st_mode))
 		return 0;

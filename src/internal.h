@@ -138,8 +138,9 @@ int cm__side_row(const cm_config *cfg, const cm_policy *policy, cm_level level, 
  * TARGET (fsync, rename; a folder by exchange): see file.c. */
 char *cm__out_temp(const char *target);
 int cm__out_place(cm_ctx *ctx, const char *tmp, const char *target);
-/* 0 when `target` may be replaced: it does not exist, or is a file, a
- * folder or a link; else CM_EIO (a device, a pipe, a socket: renaming over
+/* 0 when `target` may be written: it has a name before its extension
+ * (".png" has none: CM_EINPUT), and it does not exist, or is a file, a
+ * folder or a link (else CM_EIO: a device, a pipe, a socket; renaming over
  * /dev/null would replace the device).  cm__out_place checks it too. */
 int cm__out_check(cm_ctx *ctx, const char *target);
 /* Cleans up (or, for an old output set aside, restores) what runs that are

@@ -1685,6 +1685,8 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 	memset(&base, 0, sizeof base);
 	if ((i = cm_format_of(CM_OUTPUT_MAP, path, NULL)) < 0)
 		return cm__error(ctx, CM_EINPUT, _("%s: a map must end in .png, .svg or .pdf"), path);
+	if ((rc = cm__out_check(ctx, path)))
+		return rc;
 	fmt = (cm_format)i;
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);

@@ -430,17 +430,23 @@ static void write_marker(const site *st, const pinyin *py)
 	      "catchment replaces this folder whole when it publishes again.\n", st->fp);
 }
 
-int cm_publish(cm_ctx *ctx, const char *plan_path, const char *dir, const cm_html_opts *opts)
+int cm_publish(cm_ctx *ctx, const char *plan_path, const char *path, const cm_html_opts *opts)
 {
 	cm__hplan hp;
 	site st;
 	pinyin py;
-	char *title = NULL, *tmp = NULL;
+	char *title = NULL, *tmp = NULL, *dir = cm__strdup(path);
+	size_t end;
 	int rc;
-	if ((rc = replaceable(ctx, dir)))
+	if (!dir)
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	/* "www/" is the folder www (its temporary copy is www.tmp-PID, beside it) */
+	for (end = strlen(dir); end > 1 && dir[end - 1] == '/'; end--)
+		dir[end - 1] = '\0';
+	if ((rc = replaceable(ctx, dir)) || (rc = cm__hplan_load(ctx, plan_path, &hp))) {
+		free(dir);
 		return rc;
-	if ((rc = cm__hplan_load(ctx, plan_path, &hp)))
-		return rc;
+	}
 	memset(&st, 0, sizeof st);
 	st.hp = &hp;
 	st.en = opts && opts->lang == CM_LANG_EN;
@@ -473,6 +479,7 @@ done:
 	free(st.number);
 	free(tmp);
 	free(title);
+	free(dir);
 	cm__hplan_free(&hp);
 	return rc;
 }

@@ -895,7 +895,7 @@ static int writer_close(writer *w, cm_ctx *ctx, const char *target)
 	int i;
 	if (w->format == FMT_GPKG && GDALDatasetCommitTransaction(w->gds) != OGRERR_NONE)
 		return cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
-		                 CPLGetLastErrorMsg());
+		                 reason());
 	if (w->gds)
 		GDALClose(w->gds);
 	w->gds = NULL;
@@ -1097,7 +1097,7 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	}
 	if (write_layers(&w, plan, ds, cfg)) {
 		rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
-		               CPLGetLastErrorMsg());
+		               reason());
 		goto done;
 	}
 	/* every row sent (a layer's COPY ended), and there: the read-back */
@@ -1156,7 +1156,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 		return rc;
 	if (cm__is_pg(path))
 		return write_pg(ctx, plan, ds, cfg, path);
-	if ((rc = pick_format(ctx, path, cfg->output.format, &fmt)))
+	if ((rc = pick_format(ctx, path, cfg->output.format, &fmt)) || (rc = cm__out_check(ctx, path)))
 		return rc;
 	/* A GeoPackage is a file; the other formats are a folder of files, named
 	 * after the path without its extension. */
@@ -1210,7 +1210,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 	}
 	if (write_layers(&w, plan, ds, cfg)) {
 		rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
-		               CPLGetLastErrorMsg());
+		               reason());
 		goto done;
 	}
 	if ((rc = writer_close(&w, ctx, target)))
@@ -1340,7 +1340,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	if (cm__is_pg(path))
 		return cm__error(ctx, CM_EINPUT, _("%s: export writes files (gpkg, shp, geojson, csv, "
 		                 "xlsx); a plan goes into PostgreSQL with solve -o PG:..."), path);
-	if ((rc = export_format(ctx, path, format, &xlsx, &fmt)))
+	if ((rc = export_format(ctx, path, format, &xlsx, &fmt)) || (rc = cm__out_check(ctx, path)))
 		return rc;
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);

@@ -801,6 +801,30 @@ Test(cli, a_level_last_year_lacks_has_no_moves_line, .timeout = 300)
 	free(dir);
 }
 
+/* Output paths with no name before the extension wrote "-primary.png"
+ * (map -o .png) or failed saying only "cannot move it into place" (export
+ * -o .csv); "www/" for publish could not make its temporary folder (an
+ * attack). */
+Test(cli, output_names_said_plainly, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini = example_with(dir, "", 0);
+	const char *out;
+	struct stat st;
+	out = cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
+	out = cli_expect(1, "-q map %s/p.gpkg -o %s/.png", dir, dir);
+	cr_assert(strstr(out, "no file name before the extension"), "%s", out);
+	out = cli_expect(1, "-q export %s/p.gpkg -o %s/.csv", dir, dir);
+	cr_assert(strstr(out, "no file name before the extension"), "%s", out);
+	out = cli_expect(1, "-q report %s/p.gpkg -o %s/.html", dir, dir);
+	out = cli_expect(0, "-q publish %s/p.gpkg -o %s/www/", dir, dir);
+	out = cli_expect(0, "-q publish %s/p.gpkg -o %s/www/", dir, dir);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/www/index.html", dir);
+	cr_assert_eq(stat(path, &st), 0, "no lookup page in www/");
+	free(ini);
+	free(dir);
+}
+
 /* A scenario with demand_scale = 0 (in range) has no level to draw:
  * solve --map says so and goes on, where it exited 1 after writing every
  * plan (a second attack). */
