@@ -455,7 +455,7 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 	unsigned char none[CM_NFIELDS] = {0}; /* fields [fields] sets to none */
 	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
 	int f, i, rc = 0;
-	char *list;
+	char *list = NULL;
 
 	L->nfields = OGR_FD_GetFieldCount(defn);
 	L->fnames = calloc((size_t)L->nfields + 1, sizeof(char *));
@@ -467,6 +467,13 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 
+	if (L->nfields == 0 && L->lyr && OGR_L_GetFeatureCount(L->lyr, TRUE) == 0) {
+		/* a GeoJSON with no features has no fields either: say that,
+		 * not "no field ...; its fields: (none)" */
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: the layer has no features"), L->shown,
+		               L->name);
+		goto done;
+	}
 	list = field_list(L);
 	for (f = 0; f < CM_NFIELDS; f++) {
 		L->fidx[f] = -1;

@@ -426,6 +426,14 @@ Test(read, stops_with_a_clear_message)
 	cr_assert(strstr(m, "empty.csv") && strstr(m, "the file is empty"), "%s", m);
 	free(ini);
 	free(empty);
+	/* a GeoJSON without features has no fields either: it said "no field
+	 * ...; its fields: (none)" (an attack) */
+	empty = write_file(dir, "nofeat.geojson", "{\"type\": \"FeatureCollection\", \"features\": []}");
+	ini = ini_for(empty, c, "source_crs = EPSG:4326\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "nofeat.geojson") && strstr(m, "the layer has no features"), "%s", m);
+	free(ini);
+	free(empty);
 
 	char *nogeom = write_file(dir, "nogeom.csv", "id,level,seats_primary\nA,primary,45\n");
 	ini = ini_for(nogeom, c, "source_crs = EPSG:4326\n");
