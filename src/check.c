@@ -522,7 +522,9 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 		cm__diag(ds, CM_WARNING, "no-previous-plan", NULL, NULL, NULL, NULL,
 		         _("[solve] %s is set, but there is no last year's plan ([input] previous_plan) "
 		         "and no scenario to hold the plan to: it does nothing"),
-		         cfg->solve.stability_weight > 0 ? "stability_weight" : "max_moved_pupils");
+		         cfg->solve.stability_weight > 0 && cfg->solve.max_moved_pupils >= 0
+		                 ? "stability_weight (and max_moved_pupils)"
+		         : cfg->solve.stability_weight > 0 ? "stability_weight" : "max_moved_pupils");
 	if ((rc = check_scenarios(ctx, cfg, ds)))
 		return rc;
 	if (!inner)

@@ -153,6 +153,8 @@ typedef struct parse_state {
 
 static int fail(parse_state *ps, const char *fmt, ...) CM_PRINTF(2, 3);
 
+#define SECTION_MAX 49 /* bytes of a section name inih keeps (its INI_MAX_SECTION 50) */
+
 typedef struct section_seen {
 	char name[128];
 	int line;
@@ -646,8 +648,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		                "one line"), section, name);
 	if (!key_ok(ps, section, name, value))
 		return 0;
-	if (ps->empty_line && !strcmp(section, ps->empty_name))
-		ps->empty_line = 0;
+	ps->empty_line = 0; /* inih hands keys of the section last opened only */
 	/* Each key once: a repeated key is most likely a pasted line left behind. */
 	seen_key = cm__sprintf("%s\n%s", section, name);
 	if (!seen_key)
@@ -694,10 +695,15 @@ static void section_once(parse_state *ps, const char *raw)
 	char sec[128];
 	while (*raw == ' ' || *raw == '\t')
 		raw++;
-	snprintf(sec, sizeof sec, "%s", raw); /* as inih gives it: blanks around dropped */
+	snprintf(sec, sizeof sec, "%s", raw); /* blanks around dropped, for the comparison */
 	for (n = strlen(sec); n > 0 && (sec[n - 1] == ' ' || sec[n - 1] == '\t'); n--)
 		sec[n - 1] = '\0';
 	scenario_without_keys(ps);
+	if (strlen(raw) >= SECTION_MAX)
+		/* inih cuts a name at 49 bytes: two long names alike at first
+		 * would be one scenario */
+		fail(ps, _("[%s]: a section name is at most %d bytes (a Chinese character takes 3): "
+		         "give the scenario a shorter name, and a title"), raw, SECTION_MAX - 1);
 	if (strncmp(sec, "scenario ", 9))
 		return; /* [input] again (a key added at the end) merges: each key is still once */
 	for (i = 0; i < ps->sections.len; i++)

@@ -184,15 +184,22 @@ static void sync_parent(const char *path)
 
 int cm__out_check(cm_ctx *ctx, const char *target)
 {
+	static const char *const outputs[] = {"png", "svg", "pdf", "gpkg", "shp", "geojson", "csv",
+	                                      "xlsx", "html", "md", "txt", NULL};
 	struct stat st;
 	const char *base = strrchr(target, '/'), *dot;
+	int k;
 	base = base ? base + 1 : target;
 	dot = strrchr(base, '.');
-	if (!*base || dot == base) /* "dir/" or ".png": a map became "-primary.png" */
-		return cm__error(ctx, CM_EINPUT, _("%s: no file name before the extension: name the "
-		                 "file to write"), target);
-	if (lstat(target, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
-	    S_ISLNK(st.st_mode))
+	if (!*base)
+		return cm__error(ctx, CM_EINPUT, _("%s: ends in '/': name the file to write"), target);
+	for (k = 0; dot == base && outputs[k]; k++)
+		if (!strcasecmp(dot + 1, outputs[k])) /* ".png": a map became "-primary.png" */
+			return cm__error(ctx, CM_EINPUT, _("%s: no file name before the extension: name "
+			                 "the file to write"), target);
+	/* a link counts as what it points to: one to /dev/null is a device */
+	if (lstat(target, &st) != 0 || (S_ISLNK(st.st_mode) && stat(target, &st) != 0) ||
+	    S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return 0;
 	return cm__error(ctx, CM_EIO, _("%s: not a file or folder (a device, a pipe or a socket): "
 	                                "refusing to replace it"), target);

@@ -67,27 +67,28 @@ static int has_file(const char *dir, const char *name)
 	return yes;
 }
 
-/* Is folder `dir` a plan: its marker, a summary, or the assignment with
- * the catchments beside it (a plan whose marker and summary were lost is
- * still one, checked as one; an assignment table beside a bureau's own
- * files is not)? */
+/* Is folder `dir` a plan: its marker, or a summary (a folder of a
+ * bureau's own tables, an assignment.csv beside other files, is not)? */
 static int plan_folder(const char *dir)
 {
-	static const char *const ext[] = {"geojson", "csv", "dbf", "shp"};
-	int k, assignment = 0, catchments = 0;
-	char name[32];
-	if (has_file(dir, CM__PLAN_MARKER))
+	return has_file(dir, CM__PLAN_MARKER) || has_file(dir, "summary.geojson") ||
+	       has_file(dir, "summary.csv") || has_file(dir, "summary.dbf");
+}
+
+/* Does GeoPackage `g` hold a plan: the assignment and the summary, or,
+ * where the summary was dropped, the assignment and the catchments with
+ * the fields only a plan writes (seat_kind, color) — so that a plan cut
+ * short is checked as one and refused, not read as a bare table? */
+static int plan_layers(GDALDatasetH g)
+{
+	OGRLayerH a = GDALDatasetGetLayerByName(g, "assignment");
+	OGRLayerH c = GDALDatasetGetLayerByName(g, "catchments");
+	if (!a)
+		return 0;
+	if (GDALDatasetGetLayerByName(g, "summary"))
 		return 1;
-	for (k = 0; k < 4; k++) {
-		snprintf(name, sizeof name, "summary.%s", ext[k]);
-		if (has_file(dir, name))
-			return 1;
-		snprintf(name, sizeof name, "assignment.%s", ext[k]);
-		assignment |= has_file(dir, name);
-		snprintf(name, sizeof name, "catchments.%s", ext[k]);
-		catchments |= has_file(dir, name);
-	}
-	return assignment && catchments;
+	return c && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(a), "seat_kind") >= 0 &&
+	       OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(c), "color") >= 0;
 }
 
 static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
@@ -321,10 +322,7 @@ char *cm__planfile_root(const char *path)
 		g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, gpkg, NULL, NULL);
 		CPLPopErrorHandler();
 	}
-	/* catchments: a plan whose summary was dropped is still one (and
-	 * refused as one cut short, not read as a bare table) */
-	plan = g && GDALDatasetGetLayerByName(g, "assignment") &&
-	       (GDALDatasetGetLayerByName(g, "summary") || GDALDatasetGetLayerByName(g, "catchments"));
+	plan = g && plan_layers(g);
 	if (g)
 		GDALClose(g);
 	return plan ? cm__strdup(path) : NULL;

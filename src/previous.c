@@ -438,7 +438,8 @@ static char *coverage(const cm_previous *p, const char *path, int *nomem)
 		msg = cm__sprintf(_("%s: none of the compounds of last year's plan is in this year's "
 		                  "data (%ld rows: new ids, or another county's plan?): no pupil counts "
 		                  "as moved"), path, p->rows);
-	else if (4 * p->missing >= p->with_pupils || 4 * (p->rows - p->matched) >= p->rows)
+	else if ((p->with_pupils > 0 && 4 * p->missing > p->with_pupils) ||
+	         4 * (p->rows - p->matched) > p->rows)
 		msg = cm__sprintf(_("%s: last year's plan covers this year's data poorly: %ld of this "
 		                  "year's %ld compounds with pupils have no row in it (the first: %s), "
 		                  "and %ld of its %ld rows name compounds the data does not have "

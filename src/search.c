@@ -318,6 +318,8 @@ static int descend(search *S, int id)
 
 /* ------------------------------------------------------------ candidates and fixing */
 
+/* Can a plan of value at least `b` beat the incumbent by more than the
+ * gap?  (Always, without an incumbent.) */
 static int can_beat(const search *S, const cm_lex *b)
 {
 	const cm_lex *z = &S->inc;

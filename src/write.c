@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -827,7 +828,8 @@ static int inside(const char *dir, const char *file)
 /* An existing folder at a folder plan's path is replaced only when it is
  * one (it holds the marker file every plan folder gets). */
 /* 0 when every file in the folder plan `dir` is the plan's (a layer's
- * files, whatever their extension: a.shp, a.dbf, a.qix; the marker); else
+ * files as the writers make them: a.shp, a.dbf, a.csv, ...; the marker);
+ * else
  * CM_EINPUT naming the first that is someone's own, which replacing the
  * folder would lose. */
 static int own_files(cm_ctx *ctx, const char *dir)
@@ -837,15 +839,22 @@ static int own_files(cm_ctx *ctx, const char *dir)
 	int rc = 0;
 	if (!d)
 		return 0; /* (the write itself will say why it cannot) */
+	static const char *const made[] = {"shp", "shx", "dbf", "prj", "cpg", "qix", "geojson", "csv",
+	                                   NULL}; /* what the writers make of a layer (qix: QGIS's index) */
 	while (!rc && (e = readdir(d))) {
 		char stem[256];
-		size_t n = strcspn(e->d_name, ".");
+		const char *ext = strrchr(e->d_name, '.');
+		size_t n = ext ? (size_t)(ext - e->d_name) : strlen(e->d_name);
+		int k, ours = 0;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    !strcmp(e->d_name, CM__PLAN_MARKER))
-			continue;
+		    !strcmp(e->d_name, CM__PLAN_MARKER) || !strcmp(e->d_name, ".DS_Store") ||
+		    !strcmp(e->d_name, "Thumbs.db"))
+			continue; /* (a file manager's: nobody's work) */
 		snprintf(stem, sizeof stem, "%.*s", (int)(n < sizeof stem ? n : sizeof stem - 1),
 		         e->d_name);
-		if (!cm__plan_layer(stem))
+		for (k = 0; ext && made[k] && !ours; k++)
+			ours = !strcasecmp(ext + 1, made[k]);
+		if (!ours || !cm__plan_layer(stem))
 			rc = cm__error(ctx, CM_EINPUT, _("%s holds a file '%s' that is not the plan's: "
 			               "refusing to replace it (keep your own files in another folder, "
 			               "or write the plan elsewhere)"), dir, e->d_name);

@@ -726,6 +726,13 @@ Test(cli, outputs_keep_what_is_not_ours, .timeout = 300)
 	cr_assert(strstr(out, "refusing to replace it"), "%s", out);
 	out = cli_expect(1, "-q compare %s/p.gpkg %s/p.gpkg -o %s", dir, dir, fifo);
 	cr_assert(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the pipe was replaced");
+	/* a link to the pipe counts as the pipe (a link to /dev/null was replaced) */
+	char link[4200];
+	snprintf(link, sizeof link, "%s/link.html", dir);
+	cr_assert_eq(symlink(fifo, link), 0);
+	out = cli_expect(1, "-q report %s/p.gpkg -o %s", dir, link);
+	cr_assert(strstr(out, "refusing to replace it"), "%s", out);
+	cr_assert(lstat(link, &st) == 0 && S_ISLNK(st.st_mode), "the link was replaced");
 	/* a layer of one's own in the GeoPackage */
 	notes = write_file(dir, "notes.geojson", "{\"type\":\"FeatureCollection\",\"features\":[]}");
 	out = cli_expect(0, "-q export %s/p.gpkg -o %s/q.gpkg", dir, dir);
@@ -736,11 +743,21 @@ Test(cli, outputs_keep_what_is_not_ours, .timeout = 300)
 	out = cli_expect(1, "-q solve -o %s/q.gpkg %s", dir, ini);
 	cr_assert(strstr(out, "layer 'my_notes' that is not the plan's"), "%s", out);
 	out = cli_expect(1, "-q export %s/p.gpkg -o %s/q.gpkg", dir, dir);
+	cr_assert(strstr(out, "layer 'my_notes' that is not the plan's"), "%s", out);
+	cr_assert(asprintf(&text, "ogrinfo -q -so %s/q.gpkg my_notes >/dev/null", dir) > 0);
+	cr_assert_eq(system(text), 0, "the notes layer is gone");
+	free(text);
 	/* a file of one's own in a folder plan; without it the folder is ours */
 	out = cli_expect(0, "-q export %s/p.gpkg -o %s/f.csv", dir, dir);
 	free(write_file(dir, "f/notes.txt", "mine\n"));
 	out = cli_expect(1, "-q export %s/p.gpkg -o %s/f.csv", dir, dir);
 	cr_assert(strstr(out, "a file 'notes.txt' that is not the plan's"), "%s", out);
+	/* a layer's name with another extension is someone's too (a save-as
+	 * from a spreadsheet); a file manager's .DS_Store is nobody's */
+	free(write_file(dir, "f/summary.xlsx", "x"));
+	out = cli_expect(1, "-q export %s/p.gpkg -o %s/f.csv", dir, dir);
+	cr_assert(strstr(out, "a file 'summary.xlsx'") || strstr(out, "a file 'notes.txt'"), "%s",
+	          out);
 	snprintf(fifo, sizeof fifo, "%s/f/notes.txt", dir);
 	cr_assert_eq(stat(fifo, &st), 0, "the folder's own file was lost");
 	free(notes);
@@ -1115,8 +1132,10 @@ Test(cli, check_reads_the_previous_plan)
 
 /* Last year's plan with its summary dropped and half its rows gone was
  * read as a bare table: every check of a plan skipped, exit 0 (an
- * attack).  A GeoPackage or folder with the assignment and the catchments
- * is a plan, and one cut short is refused as one. */
+ * attack).  A GeoPackage with the assignment and the catchments as a plan
+ * writes them is a plan, and one cut short is refused as one; a folder
+ * with its summary but not its marker is one too.  A bureau's folder with
+ * an assignment table beside other files is not a plan. */
 Test(cli, a_plan_without_its_summary_is_still_a_plan, .timeout = 300)
 {
 	char *dir = tmpdir(), *extra, *ini, *cmd;
@@ -1125,17 +1144,25 @@ Test(cli, a_plan_without_its_summary_is_still_a_plan, .timeout = 300)
 	out = cli_expect(0, "-q solve -o %s/last.gpkg %s", dir, ini);
 	out = cli_expect(0, "-q export %s/last.gpkg -o %s/lastf.csv", dir, dir);
 	cr_assert(asprintf(&cmd, "ogrinfo -q %s/last.gpkg -sql 'DROP TABLE summary' >/dev/null && "
-	                         "rm %s/lastf/summary.csv %s/lastf/catchment-plan.txt", dir, dir,
-	                   dir) > 0);
+	                         "rm %s/lastf/compounds.csv %s/lastf/catchment-plan.txt && "
+	                         "mkdir %s/bureau && ogr2ogr -f CSV %s/bureau/assignment.csv "
+	                         "%s/last.gpkg assignment -select compound_id,level,school_id "
+	                         "-where \"seat_kind = 'public'\" && "
+	                         "echo '{\"type\":\"FeatureCollection\",\"features\":[]}' > "
+	                         "%s/bureau/catchments.geojson", dir, dir, dir, dir, dir, dir, dir) > 0);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	free(cmd);
 	free(ini);
-	for (int k = 0; k < 2; k++) {
-		cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s/%s\n", dir,
-		                   k ? "lastf/assignment.csv" : "last.gpkg") > 0);
+	static const char *const prev[] = {"last.gpkg", "lastf/assignment.csv", "bureau/assignment.csv"};
+	static const char *const want[] = {"not a whole catchment plan: layer summary is missing",
+	                                   "not a whole catchment plan: layer compounds is missing",
+	                                   NULL};
+	for (int k = 0; k < 3; k++) {
+		cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s/%s\n", dir, prev[k]) > 0);
 		ini = example_with(dir, extra, 1);
-		out = cli_expect(1, "-q solve -o %s/p.gpkg %s", dir, ini);
-		cr_assert(strstr(out, "not a whole catchment plan: layer summary is missing"), "%s", out);
+		out = cli_expect(want[k] ? 1 : 0, "-q solve -o %s/p.gpkg %s", dir, ini);
+		if (want[k])
+			cr_assert(strstr(out, want[k]), "%s", out);
 		free(extra);
 		free(ini);
 	}

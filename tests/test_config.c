@@ -335,6 +335,15 @@ Test(config_bad, sections_once_and_scenarios_with_keys)
 	cr_assert(strstr(m, ":6: [scenario last] has no keys"), "%s", m);
 	m = config_err(MINIMAL "[scenario a]\n; a comment only\n\n");
 	cr_assert(strstr(m, "[scenario a] has no keys"), "%s", m);
+	/* a blank before the bracket, and a long name (inih cuts it at 49
+	 * bytes: two long names alike at first would be one scenario) */
+	cfg = config_ok(MINIMAL "[scenario close-a ]\nclose = S1\n[scenario 关闭城关第一小学并扩建东部]\n"
+	                "close = S2\n", "/tmp");
+	cr_assert_eq(cfg->n_scenarios, 2);
+	cm_config_free(cfg);
+	m = config_err(MINIMAL "[scenario 关闭城关第一小学并扩建东部两所小学的方案]\nclose = S1\n");
+	cr_assert(strstr(m, ":4: [scenario 关闭城关第一小学并扩建东部两所小学的方案]: a section name is "
+	                 "at most 48 bytes"), "%s", m);
 }
 
 /* The roads' field names with scenarios: each kept once and freed once
