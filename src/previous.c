@@ -646,6 +646,44 @@ done:
 	return 0;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The schools last year's plan names that this year's data does not have
+ * (closed since, or a typo in a bureau's table): a note of the check, the
+ * first few (by id) named, as their compounds must move.  Returns -1 out of
+ * memory. */
+static int gone_note(const cm_previous *p, cm_dataset *ds)
+{
+	const char **ids = malloc((2 * p->n_compounds + 1) * sizeof *ids);
+	size_t i, n = 0, distinct = 0;
+	char list[512] = "";
+	int lv, rc = 0;
+	if (!ids)
+		return -1;
+	for (lv = 0; lv < CM_NLEVELS; lv++)
+		for (i = 0; i < p->n_compounds; i++)
+			if (p->gone[lv][i])
+				ids[n++] = p->gone[lv][i];
+	qsort(ids, n, sizeof *ids, cmp_id);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(ids[i], ids[i - 1])) {
+			if (distinct++ < 5)
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+				         distinct > 1 ? ", " : "", ids[i]);
+		}
+	if (distinct)
+		rc = cm__diag(ds, CM_NOTE, "gone-schools", NULL, NULL, NULL, NULL,
+		              _("last year's plan names schools this year's data does not have (%zu: "
+		                "%s%s): their compounds move by force; if one is a typo in the table, "
+		                "correct it"), distinct, list, distinct > 5 ? ", ..." : "")
+		             ? -1 : 0;
+	free(ids);
+	return rc;
+}
+
 int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *rep)
 {
 	cm_previous *prev = NULL;
@@ -656,6 +694,8 @@ int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_chec
 	rc = cm_previous_load(&quiet, cfg, ds, &prev);
 	if (rc)
 		cm__error_of(ctx, rc, &quiet);
+	if (!rc && prev && gone_note(prev, ds))
+		nomem = 1;
 	if (!rc && prev) {
 		char *shown = cm__source_shown(cfg->previous.path); /* no password */
 		msg = shown ? coverage(prev, shown, &nomem) : NULL;

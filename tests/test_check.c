@@ -934,6 +934,27 @@ Test(previous, problems_are_findings_of_the_check)
 		cm_config_free(cfg);
 		cm_dataset_free(ds);
 	}
+	/* a school last year's table names that the data lacks (closed, or a
+	 * typo: it read only as "(school gone)" in the notice) is a note */
+	{
+		cm_config *cfg;
+		cm_check_report rep;
+		cm_ctx *ctx;
+		cm_dataset *ds = with_previous(dir, "compound_id,level,school_id\nC1,primary,S9\n"
+		                               "C2,primary,S1\nC3,primary,S9\nC4,primary,S1\n", &cfg);
+		const cm_diag *d;
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+		cr_assert_eq(cm_previous_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+		d = find_diag(ds, "gone-schools");
+		cr_assert_not_null(d);
+		cr_assert_eq(d->severity, CM_NOTE);
+		cr_assert(strstr(d->message, "does not have (1: S9)"), "%s", d->message);
+		cr_assert(rep.solvable);
+		cm_ctx_free(ctx);
+		cm_config_free(cfg);
+		cm_dataset_free(ds);
+	}
 	/* a plan with no compound of the data (new ids, another county's) is
 	 * a warning: every move it would report is none (a second attack) */
 	{
