@@ -587,7 +587,8 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			}
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
 				char *html = cm_path_beside(c->report, s->name, NULL);
-				cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
+				cm_html_opts ho = {.version = CM_HTML_OPTS_VERSION,
+				                   .lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
 				rc = html ? cm_report_html(sc->ctx, path, html, &ho) : CM_ENOMEM;
 				free(html);
 			}
@@ -603,7 +604,8 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				        s->name);
 			} else if (!rc && c->map) { /* its maps, the base's closed schools struck through */
 				char *m = cm_path_beside(c->map, s->name, NULL);
-				cm_map_opts mo = {.title = NULL, .level = -1, .base = output};
+				cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION,
+				                  .title = NULL, .level = -1, .base = output};
 				rc = m ? cm_map_draw(sc->ctx, path, m, &mo) : CM_ENOMEM;
 				free(m);
 			}
@@ -630,7 +632,8 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 	}
 	if (!rc && n > 1 && c->report) {
 		/* the base's report again, now with the scenarios compared */
-		cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH, .runs = runs, .n_runs = n};
+		cm_html_opts ho = {.version = CM_HTML_OPTS_VERSION,
+		                   .lang = c->en ? CM_LANG_EN : CM_LANG_ZH, .runs = runs, .n_runs = n};
 		rc = cm_report_html(sc->ctx, output, c->report, &ho);
 	}
 	for (i = 0; i <= sc->cfg->n_scenarios && ds && plans; i++) {
@@ -828,11 +831,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	if (!rc && ranges)
 		rc = cm_ranges_write(sc.ctx, plan, ranges);
 	if (!rc && map) {
-		cm_map_opts mo = {.title = NULL, .level = -1};
+		cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION, .title = NULL, .level = -1};
 		rc = cm_map_draw(sc.ctx, output, map, &mo);
 	}
 	if (!rc && c->report) {
-		cm_html_opts ho = {.lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
+		cm_html_opts ho = {.version = CM_HTML_OPTS_VERSION,
+		                   .lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
 		rc = cm_report_html(sc.ctx, output, c->report, &ho);
 	}
 	end_progress(c);
@@ -877,7 +881,7 @@ static int cmd_map(cli *c, int argc, char **argv)
 		{"base", required_argument, NULL, 'b'},
 		COMMON_OPTIONS,
 	};
-	cm_map_opts mo = {.title = NULL, .level = -1};
+	cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION, .title = NULL, .level = -1};
 	const char *output = NULL;
 	cm_ctx *ctx = NULL;
 	int opt, st, status = EXIT_OK;
@@ -1050,7 +1054,8 @@ static int cmd_compare(cli *c, int argc, char **argv)
 		const cm_compare_change *ch;
 		size_t n = cm_comparison_changes(cmp, &ch), i;
 		const char **ids = calloc(n + 1, sizeof *ids);
-		cm_map_opts mo = {.title = NULL, .level = -1, .base = argv[optind]};
+		cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION,
+		                  .title = NULL, .level = -1, .base = argv[optind]};
 		int lv, rc;
 		if (!ids)
 			goto fail;
@@ -1133,7 +1138,7 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 	};
 	const char *usage = _(publish ? publish_usage : report_usage);
 	const char *name = publish ? "publish" : "report";
-	cm_html_opts ho = {.lang = CM_LANG_ZH, .title = NULL};
+	cm_html_opts ho = {.version = CM_HTML_OPTS_VERSION, .lang = CM_LANG_ZH, .title = NULL};
 	const char *output = NULL;
 	cm_ctx *ctx;
 	int opt, st, rc;

@@ -752,7 +752,11 @@ CM_EXTERN void cm_comparison_free(cm_comparison *c);
 
 /* ---------------------------------------------------------------- maps */
 
+/* How cm_map_draw draws, versioned as cm_solve_opts is: made with
+ * CM_MAP_OPTS_INIT or cm_map_opts_init(), then its fields set; NULL: the
+ * defaults. */
 typedef struct cm_map_opts {
+	unsigned version;   /* CM_MAP_OPTS_VERSION */
 	const char *title;  /* NULL: the plan's title (summary.title), else its scenario name */
 	int level;          /* -1: every level the plan has; else a cm_level */
 	/* compounds to mark, by level (ids; e.g. those changing school, from
@@ -764,6 +768,12 @@ typedef struct cm_map_opts {
 	 * catchments there outlined */
 	const char *base;
 } cm_map_opts;
+
+#define CM_MAP_OPTS_VERSION 1
+#define CM_MAP_OPTS_INIT {CM_MAP_OPTS_VERSION, NULL, -1, {NULL, NULL}, {0, 0}, NULL}
+/* Fills `opts` with the defaults of `version`, as CM_MAP_OPTS_INIT does;
+ * CM_ERROR, `opts` unchanged, for a version this library does not know. */
+CM_EXTERN int cm_map_opts_init(cm_map_opts *opts, unsigned version);
 
 /* Draws maps of the plan written at `plan_path` (cm_plan_write: a GeoPackage,
  * or a shapefile or GeoJSON folder) into `path`, whose extension picks the
@@ -810,7 +820,11 @@ CM_EXTERN int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp);
 
 typedef enum { CM_LANG_ZH = 0, CM_LANG_EN = 1 } cm_lang;
 
+/* The HTML report's and the lookup page's options, versioned as
+ * cm_solve_opts is: CM_HTML_OPTS_INIT or cm_html_opts_init(); NULL: the
+ * defaults. */
 typedef struct cm_html_opts {
+	unsigned version;   /* CM_HTML_OPTS_VERSION */
 	cm_lang lang;       /* Chinese (the default) or English */
 	const char *title;  /* NULL: from the plan's scenario name */
 	/* the base plan and its scenarios, solved (runs[0] the base, as for
@@ -820,6 +834,12 @@ typedef struct cm_html_opts {
 	const cm_run *runs;
 	size_t n_runs;
 } cm_html_opts;
+
+#define CM_HTML_OPTS_VERSION 1
+#define CM_HTML_OPTS_INIT {CM_HTML_OPTS_VERSION, CM_LANG_ZH, NULL, NULL, 0}
+/* Fills `opts` with the defaults of `version`, as CM_HTML_OPTS_INIT does;
+ * CM_ERROR, `opts` unchanged, for a version this library does not know. */
+CM_EXTERN int cm_html_opts_init(cm_html_opts *opts, unsigned version);
 
 /* The plan report of the plan written at `plan_path` (any format
  * cm_plan_write writes): one self-contained HTML file at `path` with the

@@ -1360,6 +1360,23 @@ done:
 	return rc;
 }
 
+int cm_html_opts_init(cm_html_opts *opts, unsigned version)
+{
+	if (version != CM_HTML_OPTS_VERSION)
+		return CM_ERROR;
+	*opts = (cm_html_opts)CM_HTML_OPTS_INIT;
+	return 0;
+}
+
+int cm__html_opts_check(cm_ctx *ctx, const char *fn, const cm_html_opts *opts)
+{
+	if (!opts || opts->version == CM_HTML_OPTS_VERSION)
+		return 0;
+	return cm__error(ctx, CM_ERROR, _("%s: options of version %u, where this library knows "
+	                 "version %u: make them with CM_HTML_OPTS_INIT or cm_html_opts_init()"), fn,
+	                 opts->version, (unsigned)CM_HTML_OPTS_VERSION);
+}
+
 int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const cm_html_opts *opts)
 {
 	cm__hplan hp;
@@ -1368,6 +1385,8 @@ int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	cm_vec rows;
 	char *title = NULL, **names = NULL;
 	int rc;
+	if ((rc = cm__html_opts_check(ctx, "cm_report_html", opts)))
+		return rc;
 	if ((rc = cm__hplan_load(ctx, plan_path, &hp)))
 		return rc;
 	memset(&r, 0, sizeof r);

@@ -81,6 +81,9 @@ typedef struct cm__hplan {
 /* Reads and checks the plan at `path` (cm__planfile_open).  Returns 0 or a
  * CM_E* code with the message on ctx; on error *out is cleared. */
 int cm__hplan_load(cm_ctx *ctx, const char *path, cm__hplan *out);
+/* 0 when `opts` is NULL or of the version this library knows; else
+ * CM_ERROR, the message naming function `fn`. */
+int cm__html_opts_check(cm_ctx *ctx, const char *fn, const cm_html_opts *opts);
 void cm__hplan_free(cm__hplan *hp);
 /* The school with `id` at `level`, -1 when none. */
 long cm__hplan_school(const cm__hplan *hp, int level, const char *id);

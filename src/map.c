@@ -1672,6 +1672,14 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 	return rc;
 }
 
+int cm_map_opts_init(cm_map_opts *opts, unsigned version)
+{
+	if (version != CM_MAP_OPTS_VERSION)
+		return CM_ERROR;
+	*opts = (cm_map_opts)CM_MAP_OPTS_INIT;
+	return 0;
+}
+
 int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_map_opts *opts)
 {
 	static const char *const all[] = {"primary", "junior"};
@@ -1683,6 +1691,10 @@ int cm_map_draw(cm_ctx *ctx, const char *plan_path, const char *path, const cm_m
 
 	memset(&src, 0, sizeof src);
 	memset(&base, 0, sizeof base);
+	if (opts && opts->version != CM_MAP_OPTS_VERSION)
+		return cm__error(ctx, CM_ERROR, _("cm_map_draw: options of version %u, where this "
+		                 "library knows version %u: make them with CM_MAP_OPTS_INIT or "
+		                 "cm_map_opts_init()"), opts->version, (unsigned)CM_MAP_OPTS_VERSION);
 	if ((i = cm_format_of(CM_OUTPUT_MAP, path, NULL)) < 0)
 		return cm__error(ctx, CM_EINPUT, _("%s: a map must end in .png, .svg or .pdf"), path);
 	if ((rc = cm__out_check(ctx, path)))

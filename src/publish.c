@@ -438,6 +438,10 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *path, const cm_ht
 	char *title = NULL, *tmp = NULL, *dir = cm__strdup(path);
 	size_t end;
 	int rc;
+	if ((rc = cm__html_opts_check(ctx, "cm_publish", opts))) {
+		free(dir);
+		return rc;
+	}
 	if (!dir)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	/* "www/" is the folder www (its temporary copy is www.tmp-PID, beside it) */

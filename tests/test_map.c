@@ -40,7 +40,7 @@ static char *small_plan(tiny *t, const char *fmt)
 static int draw(const char *plan, const char *out, int level, const char **err)
 {
 	cm_ctx *ctx;
-	cm_map_opts mo = {.title = NULL, .level = level};
+	cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION, .title = NULL, .level = level};
 	static char msg[1024];
 	int rc;
 	cm_ctx_new(&ctx);
@@ -69,6 +69,31 @@ static size_t count(const char *hay, size_t len, const char *needle)
 
 /* Twice through the CLI (cairo numbers SVG ids per process, so the same
  * bytes are a promise per run, as for plans). */
+/* The options are versioned as cm_solve_opts are: a struct of another
+ * version (here 0, a caller's {0}) is the calling program's mistake,
+ * CM_ERROR naming the function, before any file is read. */
+Test(map, options_of_an_unknown_version)
+{
+	cm_ctx *ctx;
+	cm_map_opts mo = {0}, mi;
+	cm_html_opts ho = {0}, hi;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_map_draw(ctx, "nowhere.gpkg", "/tmp/never.png", &mo), CM_ERROR);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "cm_map_draw: options of version 0"), "%s",
+	          cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_html(ctx, "nowhere.gpkg", "/tmp/never.html", &ho), CM_ERROR);
+	cr_assert_eq(cm_publish(ctx, "nowhere.gpkg", "/tmp/never-site", &ho), CM_ERROR);
+	cr_assert(strstr(cm_ctx_last_error(ctx), "cm_publish: options of version 0"), "%s",
+	          cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_map_opts_init(&mi, 99), CM_ERROR);
+	cr_assert_eq(cm_html_opts_init(&hi, 99), CM_ERROR);
+	cr_assert_eq(cm_map_opts_init(&mi, CM_MAP_OPTS_VERSION), 0);
+	cr_assert(mi.version == CM_MAP_OPTS_VERSION && mi.level == -1 && !mi.title && !mi.base);
+	cr_assert_eq(cm_html_opts_init(&hi, CM_HTML_OPTS_VERSION), 0);
+	cr_assert(hi.version == CM_HTML_OPTS_VERSION && hi.lang == CM_LANG_ZH && !hi.runs);
+	cm_ctx_free(ctx);
+}
+
 Test(map, every_format_twice_the_same)
 {
 	tiny t;
@@ -266,7 +291,8 @@ Test(map, closed_school_struck_through)
 	char *base = plan_without(&b, NULL, "[solve]\nassignment = split\n", "base");
 	char *scen = plan_without(&s, "X2", "[solve]\nassignment = split\n", "close");
 	char *svg = path_in(s.dir, "m.svg"), *data, log[16384];
-	cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY, .base = base};
+	cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION,
+	                  .title = NULL, .level = CM_PRIMARY, .base = base};
 	size_t len;
 	cr_assert_eq(draw_logged(scen, svg, &mo, log), 0, "%s", log);
 	data = slurp(svg, &len);
@@ -313,7 +339,7 @@ Test(map, each_catchment_labelled)
 {
 	tiny t;
 	char *plan = small_plan(&t, "gpkg"), *pdf = path_in(t.dir, "m.pdf"), log[16384];
-	cm_map_opts mo = {.title = NULL, .level = -1};
+	cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION, .title = NULL, .level = -1};
 	GDALDatasetH g;
 	OGRLayerH l;
 	long n[2] = {0, 0};
@@ -344,7 +370,7 @@ Test(map, title_from_the_plan)
 	char *plan = plan_without(&t, NULL, "[output]\nname = plain name\ntitle = Tongxi 2027 plan\n",
 	                          "p"),
 	     *pdf = path_in(t.dir, "m.pdf"), *data, log[16384];
-	cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
+	cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION, .title = NULL, .level = CM_PRIMARY};
 	size_t len;
 	cr_assert_eq(draw_logged(plan, pdf, &mo, log), 0, "%s", log);
 	data = slurp(pdf, &len);
@@ -371,7 +397,7 @@ Test(map, long_names_cut_between_characters)
 	tiny t;
 	char *plan = plan_without(&t, NULL, "", "p"), *png = path_in(t.dir, "m.png"), title[700];
 	const char *err;
-	cm_map_opts mo = {.title = title, .level = CM_PRIMARY};
+	cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION, .title = title, .level = CM_PRIMARY};
 	cm_ctx *ctx;
 	int rc;
 	strcpy(title, "xy"); /* two ASCII bytes: a 3-byte character then straddles byte 511 */

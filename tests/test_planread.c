@@ -464,7 +464,8 @@ Test(planread, good_plans_read)
 		cm_comparison_free(cmp);
 		if (strcmp(fmts[k], "csv")) {
 			char *out = path_in(f.dir, "m.svg");
-			cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
+			cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION,
+			                  .title = NULL, .level = CM_PRIMARY};
 			cr_assert_eq(cm_map_draw(ctx, plan, out, &mo), 0, "%s: %s", fmts[k],
 			             cm_ctx_last_error(ctx));
 			free(out);
@@ -1068,7 +1069,8 @@ Test(planread, cli_refuses_and_writes_nothing)
 	{
 		cm_ctx *ctx;
 		char *png = path_in(f.dir, "lib.png");
-		cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
+		cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION,
+		                  .title = NULL, .level = CM_PRIMARY};
 		cm_ctx_new(&ctx);
 		cr_assert_eq(cm_map_draw(ctx, gj, png, &mo), CM_EINPUT);
 		cr_assert(strstr(cm_ctx_last_error(ctx), "layer catchments, feature "), "%s",
@@ -1114,7 +1116,8 @@ Test(planread, fields_empty_everywhere_read)
 		cm_ctx *ctx;
 		cm_comparison *cmp = NULL;
 		const cm_compare_change *ch;
-		cm_map_opts mo = {.title = NULL, .level = CM_PRIMARY};
+		cm_map_opts mo = {.version = CM_MAP_OPTS_VERSION,
+		                  .title = NULL, .level = CM_PRIMARY};
 		cm_ctx_new(&ctx);
 		cr_assert(asprintf(&plan, "%s/empty.%s", t.dir, fmts[k]) > 0);
 		cr_assert_eq(cm_plan_write(ctx, t.plan, plan), 0, "%s: %s", fmts[k],
