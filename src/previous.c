@@ -423,8 +423,8 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 }
 
 /* What a plan that does not cover this year's data says: none of its
- * compounds in the data (new ids, or another county's plan), or a quarter
- * or more of either side without the other (ids renamed, a plan cut
+ * compounds in the data (new ids, or another county's plan), or more than
+ * a quarter of either side without the other (ids renamed, a plan cut
  * short): cm_previous_load's warning, cm_previous_check's finding.  NULL
  * when it covers the data well (a few new compounds a year are usual), or
  * out of memory (*nomem set). */
@@ -694,12 +694,11 @@ int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_chec
 	rc = cm_previous_load(&quiet, cfg, ds, &prev);
 	if (rc)
 		cm__error_of(ctx, rc, &quiet);
-	if (!rc && prev && gone_note(prev, ds))
-		nomem = 1;
 	if (!rc && prev) {
 		char *shown = cm__source_shown(cfg->previous.path); /* no password */
-		msg = shown ? coverage(prev, shown, &nomem) : NULL;
-		nomem |= !shown;
+		int lost = 0;
+		msg = shown ? coverage(prev, shown, &lost) : NULL;
+		nomem = !shown || lost || gone_note(prev, ds);
 		free(shown);
 	}
 	cm_previous_free(prev);

@@ -435,14 +435,12 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *path, const cm_ht
 	cm__hplan hp;
 	site st;
 	pinyin py;
-	char *title = NULL, *tmp = NULL, *dir = cm__strdup(path);
+	char *title = NULL, *tmp = NULL, *dir;
 	size_t end;
 	int rc;
-	if ((rc = cm__html_opts_check(ctx, "cm_publish", opts))) {
-		free(dir);
+	if ((rc = cm__html_opts_check(ctx, "cm_publish", opts)))
 		return rc;
-	}
-	if (!dir)
+	if (!(dir = cm__strdup(path)))
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	/* "www/" is the folder www (its temporary copy is www.tmp-PID, beside it) */
 	for (end = strlen(dir); end > 1 && dir[end - 1] == '/'; end--)

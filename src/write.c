@@ -757,12 +757,13 @@ int cm_output_check(cm_ctx *ctx, const cm_config *cfg, const char *path)
 }
 
 /* An existing file at a GeoPackage plan's path is replaced only when it
- * is one (its assignment and summary layers). */
+ * is one (its assignment and summary layers) and holds no layer of
+ * anyone's own. */
 static int replaceable_gpkg(cm_ctx *ctx, const char *path)
 {
 	struct stat st;
 	GDALDatasetH g;
-	int ok;
+	int ok, rc, i;
 	if (stat(path, &st) != 0)
 		return 0;
 	if (!S_ISREG(st.st_mode))
@@ -771,27 +772,21 @@ static int replaceable_gpkg(cm_ctx *ctx, const char *path)
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	ok = g && GDALDatasetGetLayerByName(g, "assignment") && GDALDatasetGetLayerByName(g, "summary");
-	if (ok) {
-		/* a layer the plan does not write is someone's own (notes added in
-		 * QGIS): replacing the file would lose it */
-		int i, n = GDALDatasetGetLayerCount(g);
-		for (i = 0; i < n; i++) {
-			const char *name = OGR_L_GetName(GDALDatasetGetLayer(g, i));
-			if (!cm__plan_layer(name)) {
-				int rc = cm__error(ctx, CM_EINPUT, _("%s holds a layer '%s' that is not the plan's: "
-				                   "refusing to replace it (keep your own layers in another "
-				                   "file, or write the plan elsewhere)"), path, name);
-				GDALClose(g);
-				CPLPopErrorHandler();
-				return rc;
-			}
-		}
+	rc = ok ? 0 : cm__error(ctx, CM_EINPUT, _("%s exists and is not a catchment plan: refusing "
+	                        "to replace it"), path);
+	/* a layer the plan does not write is someone's own (notes added in
+	 * QGIS): replacing the file would lose it */
+	for (i = 0; !rc && i < GDALDatasetGetLayerCount(g); i++) {
+		const char *name = OGR_L_GetName(GDALDatasetGetLayer(g, i));
+		if (!cm__plan_layer(name))
+			rc = cm__error(ctx, CM_EINPUT, _("%s holds a layer '%s' that is not the plan's: "
+			               "refusing to replace it (keep your own layers in another file, or "
+			               "write the plan elsewhere)"), path, name);
 	}
 	if (g)
 		GDALClose(g);
 	CPLPopErrorHandler();
-	return ok ? 0 : cm__error(ctx, CM_EINPUT, _("%s exists and is not a catchment plan: refusing "
-	                          "to replace it"), path);
+	return rc;
 }
 
 /* The plan's format: `format` ([output] format, the export's), else the
@@ -825,22 +820,20 @@ static int inside(const char *dir, const char *file)
 	return found;
 }
 
-/* An existing folder at a folder plan's path is replaced only when it is
- * one (it holds the marker file every plan folder gets). */
 /* 0 when every file in the folder plan `dir` is the plan's (a layer's
  * files as the writers make them: a.shp, a.dbf, a.csv, ...; the marker);
- * else
- * CM_EINPUT naming the first that is someone's own, which replacing the
- * folder would lose. */
+ * else CM_EINPUT naming the first that is someone's own, which replacing
+ * the folder would lose. */
 static int own_files(cm_ctx *ctx, const char *dir)
 {
+	/* what the writers make of a layer (qix: QGIS's index of it) */
+	static const char *const made[] = {"shp", "shx", "dbf", "prj", "cpg", "qix", "geojson", "csv",
+	                                   NULL};
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int rc = 0;
 	if (!d)
 		return 0; /* (the write itself will say why it cannot) */
-	static const char *const made[] = {"shp", "shx", "dbf", "prj", "cpg", "qix", "geojson", "csv",
-	                                   NULL}; /* what the writers make of a layer (qix: QGIS's index) */
 	while (!rc && (e = readdir(d))) {
 		char stem[256];
 		const char *ext = strrchr(e->d_name, '.');
@@ -863,6 +856,9 @@ static int own_files(cm_ctx *ctx, const char *dir)
 	return rc;
 }
 
+/* An existing folder at a folder plan's path is replaced only when it is
+ * one (it holds the marker file every plan folder gets) and holds nothing
+ * of anyone's own (own_files). */
 static int replaceable_folder(cm_ctx *ctx, const char *dir)
 {
 	struct stat st;
