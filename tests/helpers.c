@@ -8,6 +8,7 @@
 #include <cpl_string.h>
 #include <cpl_conv.h>
 
+#include <ftw.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +34,48 @@ char *scenario_text(const char *schools, const char *compounds, const char *extr
 	return text;
 }
 
+/* The folders tmpdir() made in this process (a test runs in a process of
+ * its own), removed when it exits unless CM_TEST_KEEP is set: a suite run
+ * leaves /tmp as it found it. */
+static char **made;
+static size_t nmade;
+
+static int unlink_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void remove_made(void)
+{
+	size_t i;
+	const char *keep = getenv("CM_TEST_KEEP");
+	for (i = 0; i < nmade; i++) {
+		if (!keep || !*keep)
+			nftw(made[i], unlink_one, 16, FTW_DEPTH | FTW_PHYS);
+		free(made[i]);
+	}
+	free(made);
+	made = NULL;
+	nmade = 0;
+}
+
 char *tmpdir(void)
 {
 	char tmpl[] = "/tmp/cm-test-XXXXXX";
-	char *d = mkdtemp(tmpl);
+	char *d = mkdtemp(tmpl), **grown;
 	cr_assert(d, "mkdtemp failed");
+	grown = realloc(made, (nmade + 1) * sizeof *made);
+	cr_assert(grown);
+	if (!made)
+		atexit(remove_made);
+	made = grown;
+	made[nmade] = strdup(d);
+	cr_assert(made[nmade]);
+	nmade++;
 	return strdup(d);
 }
 

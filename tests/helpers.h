@@ -10,7 +10,8 @@ const char *fixture(const char *name);
 /* Scenario text naming two layers, then `extra` (may be NULL).  A name
  * without '/' is a fixture in tests/data.  Caller frees. */
 char *scenario_text(const char *schools, const char *compounds, const char *extra);
-/* A fresh temporary folder; caller frees the string. */
+/* A fresh temporary folder, removed when the test process exits (kept
+ * with CM_TEST_KEEP=1); caller frees the string. */
 char *tmpdir(void);
 /* Writes `text` to dir/name and returns the path (caller frees). */
 char *write_file(const char *dir, const char *name, const char *text);
