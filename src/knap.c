@@ -11,7 +11,9 @@
  *
  * and the inner minimum over a window sliding with s is kept in a
  * monotone queue: each item costs time proportional to the seats, however
- * many `more` it has.  The answer is g[cap] (exact) or the least g[s].
+ * many `more` it has.  An item with a second rate (`more2`) takes its
+ * window twice, one rate after the other: the least over both counts.
+ * The answer is g[cap] (exact) or the least g[s].
  */
 #include "knap.h"
 #include "internal.h"
@@ -19,10 +21,27 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* out[s] = least of in[s - a] + rate*a over 0 <= a <= m: the window
+ * [s - m, s] of in[t] - rate*t slides with s, its least kept in the
+ * monotone queue q. */
+static void extend(const double *in, double *out, long cap, long m, double rate, long *q)
+{
+	long s, head = 0, tail = 0;
+	for (s = 0; s <= cap; s++) {
+		while (tail > head &&
+		       !(in[q[tail - 1]] - rate * (double)q[tail - 1] < in[s] - rate * (double)s))
+			tail--;
+		q[tail++] = s;
+		while (q[head] < s - m)
+			head++;
+		out[s] = in[q[head]] < HUGE_VAL ? in[q[head]] + rate * (double)(s - q[head]) : HUGE_VAL;
+	}
+}
+
 int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *out,
                  long long *work)
 {
-	double *g, *h, *t, best;
+	double *g, *h, *a, *t, best;
 	long *q, s;
 	size_t i;
 
@@ -31,10 +50,12 @@ int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *
 		return 0;
 	g = malloc(((size_t)cap + 1) * sizeof *g);
 	h = malloc(((size_t)cap + 1) * sizeof *h);
+	a = malloc(((size_t)cap + 1) * sizeof *a);
 	q = malloc(((size_t)cap + 1) * sizeof *q);
-	if (!g || !h || !q) {
+	if (!g || !h || !a || !q) {
 		free(g);
 		free(h);
+		free(a);
 		free(q);
 		return CM_ENOMEM;
 	}
@@ -43,30 +64,30 @@ int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *
 		g[s] = HUGE_VAL;
 	for (i = 0; i < n; i++) {
 		const cm__kitem *it = &items[i];
-		long w = lround(it->weight), m = lround(it->more), head = 0, tail = 0;
-		double r = it->rate;
-		if (w > cap || (!exact && it->cost >= 0 && (r >= 0 || m == 0)))
+		long w = lround(it->weight), m = lround(it->more), m2 = lround(it->more2);
+		if (w > cap || (!exact && it->cost >= 0 && (it->rate >= 0 || m == 0) &&
+		                (it->rate2 >= 0 || m2 == 0)))
 			continue; /* too heavy; or, with seats to spare, worth nothing */
-		if (m > cap)
-			m = cap;
-		for (s = 0; s <= cap; s++) {
-			long lo = s - w - m, hi = s - w;
-			h[s] = g[s];
-			if (hi < 0)
-				continue;
-			/* the window [lo, hi]: hi joins, what is left of lo leaves */
-			while (tail > head && !(g[q[tail - 1]] - r * (double)q[tail - 1] <
-			                        g[hi] - r * (double)hi))
-				tail--;
-			q[tail++] = hi;
-			while (q[head] < lo)
-				head++;
-			if (g[q[head]] < HUGE_VAL) {
-				double v = it->cost + r * (double)(s - w) + (g[q[head]] - r * (double)q[head]);
-				if (v < h[s])
-					h[s] = v;
-			}
+		/* taken: h[s] = g[s - w] + cost, then the seats beyond at each rate */
+		for (s = 0; s <= cap; s++)
+			h[s] = s >= w && g[s - w] < HUGE_VAL ? g[s - w] + it->cost : HUGE_VAL;
+		if (m > 0) {
+			extend(h, a, cap, m > cap ? cap : m, it->rate, q);
+			t = a;
+			a = h;
+			h = t;
+			*work += cap + 1;
 		}
+		if (m2 > 0) {
+			extend(h, a, cap, m2 > cap ? cap : m2, it->rate2, q);
+			t = a;
+			a = h;
+			h = t;
+			*work += cap + 1;
+		}
+		for (s = 0; s <= cap; s++)
+			if (g[s] < h[s])
+				h[s] = g[s];
 		t = g;
 		g = h;
 		h = t;
@@ -80,6 +101,7 @@ int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *
 	*out = best;
 	free(g);
 	free(h);
+	free(a);
 	free(q);
 	return 0;
 }

@@ -17,10 +17,13 @@
 
 /* An item, a compound at the school: not taken (cost 0), or taken:
  * `weight` seats at `cost`, and any whole number from 0 to `more` seats
- * beyond them at `rate` each.  Weights and `more` are whole numbers. */
+ * beyond them at `rate` each, and from 0 to `more2` at `rate2` (a
+ * compound's two groups in any number, each at its own rate).  Weights and
+ * the `more`s are whole numbers. */
 typedef struct cm__kitem {
 	double weight, cost;
 	double more, rate;
+	double more2, rate2;
 } cm__kitem;
 
 /* The least total cost of items that take at most `cap` seats (exact: all

@@ -89,9 +89,11 @@ static void knap_other(const search *S, const kview *v, int c, double room, doub
 /* Compound c of block k as an item of its school's knapsack, the seat's
  * pupil-metres price p taken off each pupil there.  A group with no other
  * way open comes whole; a group with one comes in any number, each of its
- * pupils not there paying at least alt[g] elsewhere.  Returns 0 when the
- * compound cannot go there (a whole group's columns are closed), or its
- * counts are not whole. */
+ * pupils not there paying at least alt[g] elsewhere, at its own rate (the
+ * item's second rate for the second such group: one rate for both would
+ * let one group's pupils come at the other's and sink the school's sum
+ * below what any plan pays).  Returns 0 when the compound cannot go there
+ * (a whole group's columns are closed), or its counts are not whole. */
 static int knap_item(const search *S, const kview *v, int k, const double *alt, double p,
                      cm__kitem *it)
 {
@@ -100,8 +102,7 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 	double pupils[CM_NGROUPS] = {0, 0};
 	size_t j;
 	int g;
-	it->weight = it->cost = it->more = 0;
-	it->rate = HUGE_VAL;
+	it->weight = it->cost = it->more = it->rate = it->more2 = it->rate2 = 0;
 	for (j = sc->cstart; j < sc->cend; j++)
 		if (cols[j].kind == CM_COL_UNPLACED)
 			pupils[cols[j].group] = cols[j].ub;
@@ -142,12 +143,15 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 				least = v->kd[j];
 		it->cost += alt[g] * left;
 		if (least < HUGE_VAL) {
-			it->more += left;
-			it->rate = fmin(it->rate, least - p - alt[g]);
+			if (it->more > 0) {
+				it->more2 = left;
+				it->rate2 = least - p - alt[g];
+			} else {
+				it->more = left;
+				it->rate = least - p - alt[g];
+			}
 		}
 	}
-	if (it->rate == HUGE_VAL)
-		it->rate = 0;
 	return it->weight > 0 || it->more > 0;
 }
 

@@ -1,6 +1,6 @@
 /* test_knap.c: one school's knapsack (src/knap.c) against enumeration of
  * every choice (each item not taken, or taken with every number of its
- * further seats), on random small instances, seats to spare and seats to
+ * further seats at each of its two rates), on random small instances, seats to spare and seats to
  * fill exactly. */
 #include "../src/knap.h"
 
@@ -26,12 +26,14 @@ static double enumerate(const cm__kitem *it, int n, long cap, int exact, int i, 
 	if (i == n)
 		return !exact || used == cap ? cost : HUGE_VAL;
 	best = enumerate(it, n, cap, exact, i + 1, used, cost); /* not taken */
-	for (a = 0; a <= (long)it[i].more; a++) {
-		v = enumerate(it, n, cap, exact, i + 1, used + (long)it[i].weight + a,
-		              cost + it[i].cost + (double)a * it[i].rate);
-		if (v < best)
-			best = v;
-	}
+	for (a = 0; a <= (long)it[i].more; a++)
+		for (long b = 0; b <= (long)it[i].more2; b++) {
+			v = enumerate(it, n, cap, exact, i + 1, used + (long)it[i].weight + a + b,
+			              cost + it[i].cost + (double)a * it[i].rate +
+			                      (double)b * it[i].rate2);
+			if (v < best)
+				best = v;
+		}
 	return best;
 }
 
@@ -47,6 +49,9 @@ static void one(unsigned long *seed, int exact)
 		it[i].cost = (double)((long)(next_rand(seed) % 100) - 50);
 		it[i].more = next_rand(seed) % 2 ? (double)(next_rand(seed) % 5) : 0;
 		it[i].rate = (double)((long)(next_rand(seed) % 40) - 20);
+		/* a second group in any number, at its own rate */
+		it[i].more2 = it[i].more > 0 && next_rand(seed) % 2 ? (double)(next_rand(seed) % 5) : 0;
+		it[i].rate2 = (double)((long)(next_rand(seed) % 40) - 20);
 	}
 	want = enumerate(it, n, cap, exact, 0, 0, 0);
 	cr_assert_eq(cm__knap_min(it, (size_t)n, cap, exact, &got, &work), 0);
@@ -81,9 +86,9 @@ Test(knap, whole_compounds_leave_seats_the_relaxation_fills)
 	double v;
 	long long work = 0;
 	for (int i = 0; i < 4; i++) {
-		whole[i] = (cm__kitem){ 30, -300, 0, 0 };
-		parts[i] = (cm__kitem){ 0, 0, 30, -10 };
-		mixed[i] = (cm__kitem){ 20, -200, 10, -10 };
+		whole[i] = (cm__kitem){ 30, -300, 0, 0, 0, 0 };
+		parts[i] = (cm__kitem){ 0, 0, 30, -10, 0, 0 };
+		mixed[i] = (cm__kitem){ 20, -200, 10, -10, 0, 0 };
 	}
 	cr_assert_eq(cm__knap_min(whole, 4, 100, 0, &v, &work), 0);
 	cr_assert_float_eq(v, -900, 1e-9);
