@@ -72,6 +72,46 @@ int cm__lex_cmp(const cm_lex *a, const cm_lex *b, double tol)
 	return 0;
 }
 
+/* A tier's value where it is within 1e-6 of a whole number: that number
+ * (GLPK gives 461.99999999999994 for 462 pupils). */
+static double snap(double x)
+{
+	double r = floor(x + 0.5);
+	return fabs(x - r) <= 1e-6 ? r : x;
+}
+
+/* Orders values as plans count them: places as whole pupils (snapped), the
+ * shortfall within 1e-6, pupil-metres within `tol` (relative, as
+ * cm__lex_cmp).  cm__lex_cmp's relative tolerance would also reach the
+ * places: a pupil in 1e6 at 1e-6. */
+static int whole_cmp(const cm_lex *a, const cm_lex *b, double tol)
+{
+	double ua = snap(a->unplaced), ub = snap(b->unplaced), t;
+	if (ua != ub)
+		return ua < ub ? -1 : 1;
+	t = tier_tol(a->shortfall, b->shortfall, 1e-6);
+	if (a->shortfall < b->shortfall - t)
+		return -1;
+	if (a->shortfall > b->shortfall + t)
+		return 1;
+	t = tier_tol(a->metres, b->metres, tol);
+	if (a->metres < b->metres - t)
+		return -1;
+	if (a->metres > b->metres + t)
+		return 1;
+	return 0;
+}
+
+/* Orders bounds (whole_cmp, pupil-metres exactly).  Every least bound the
+ * search keeps (the heap, the dropped nodes, the bound it reports) is taken
+ * in this order: with no tolerance on the places, a node at
+ * 461.99999999999994 (GLPK's 462) sorted below every node at 462, and its
+ * pupil-metres, whatever they were, became the bound. */
+static int bound_cmp(const cm_lex *a, const cm_lex *b)
+{
+	return whole_cmp(a, b, 0);
+}
+
 static cm_lex lex_add(cm_lex a, const cm_lex *b)
 {
 	a.unplaced += b->unplaced;
@@ -192,7 +232,7 @@ static int new_node(search *S, int parent, int block, int fix, const cm_lex *bou
 static int heap_less(const search *S, int a, int b)
 {
 	const node *x = node_at(S, a), *y = node_at(S, b);
-	int c = cm__lex_cmp(&x->bound, &y->bound, 0);
+	int c = bound_cmp(&x->bound, &y->bound);
 	if (c)
 		return c < 0;
 	if (x->depth != y->depth)
@@ -343,7 +383,7 @@ static int can_beat(const search *S, const cm_lex *b)
  * its bound still limits what the search can claim. */
 static void note_dropped(search *S, const cm_lex *b)
 {
-	if (S->have && cm__lex_cmp(b, &S->inc, 0) < 0 && cm__lex_cmp(b, &S->dropped, 0) < 0)
+	if (S->have && bound_cmp(b, &S->inc) < 0 && bound_cmp(b, &S->dropped) < 0)
 		S->dropped = *b;
 }
 
@@ -526,11 +566,11 @@ static cm_lex bound_now(const search *S)
 	cm_lex b = S->inc;
 	if (!S->tree)
 		return S->root; /* the tree has not begun: the root's is all there is */
-	if (cm__lex_cmp(&S->dropped, &b, 0) < 0)
+	if (bound_cmp(&S->dropped, &b) < 0)
 		b = S->dropped;
-	if (S->nheap && cm__lex_cmp(&node_at(S, S->heap[0])->bound, &b, 0) < 0)
+	if (S->nheap && bound_cmp(&node_at(S, S->heap[0])->bound, &b) < 0)
 		b = node_at(S, S->heap[0])->bound;
-	if (cm__lex_cmp(&S->kbound, &b, 0) > 0)
+	if (bound_cmp(&S->kbound, &b) > 0)
 		b = S->kbound;
 	return b;
 }
@@ -631,8 +671,9 @@ static int take_plan(search *S, const cm_lex *b)
 	}
 	/* within GLPK's tolerance, a tier is equal: no noise may pass for
 	 * a better plan */
-	if (S->have && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0)
+	if (S->have && whole_cmp(&v, &S->inc, 1e-7) >= 0)
 		return 0;
+	v.unplaced = snap(v.unplaced);
 	S->inc = v;
 	S->have = 1;
 	for (j = 0; j < S->m->cols.len; j++)
@@ -1032,8 +1073,15 @@ int cm__sr_run_tree(search *S)
 		}
 		if ((rc = cm__sr_goto_node(S, id)) || (rc = cm__sr_solve_here(S, &b)))
 			return rc;
-		if (S->solves - S->rins_at >= RINS_EVERY && (rc = cm__sr_rins_at_node(S)))
-			return rc;
+		if (!S->sub && S->solves - S->rins_at >= RINS_EVERY) {
+			if ((rc = cm__sr_rins_at_node(S)))
+				return rc;
+			/* a relaxation without neighbourhoods of its own searched them
+			 * in place and left the root's restrictions: back to the node */
+			if (!S->r->neighbourhood &&
+			    ((rc = cm__sr_goto_node(S, id)) || (rc = cm__sr_solve_here(S, &b))))
+				return rc;
+		}
 		if ((rc = cm__sr_dive(S, id, b)))
 			return rc;
 	}
@@ -1239,20 +1287,21 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 
 	/* the bound: the least of the open nodes, the dropped ones and the plan */
 	out->bound = S.inc;
-	if (cm__lex_cmp(&S.dropped, &out->bound, 0) < 0)
+	if (bound_cmp(&S.dropped, &out->bound) < 0)
 		out->bound = S.dropped;
 	for (k = 0; k < S.nheap; k++)
-		if (cm__lex_cmp(&node_at(&S, S.heap[k])->bound, &out->bound, 0) < 0)
+		if (bound_cmp(&node_at(&S, S.heap[k])->bound, &out->bound) < 0)
 			out->bound = node_at(&S, S.heap[k])->bound;
 	if (!rc && (rc = cm__sr_knap_bound(&S)))
 		goto done;
-	if (cm__lex_cmp(&S.kbound, &out->bound, 0) > 0)
+	if (bound_cmp(&S.kbound, &out->bound) > 0)
 		out->bound = S.kbound;
 	out->value = S.inc;
 	out->nodes = S.solves;
 	out->work = total_work(&S);
 	out->budget_out = S.nheap > 0 && spent(&S);
-	out->proven = cm__lex_cmp(&out->bound, &S.inc, 1e-6) >= 0;
+	out->bound.unplaced = snap(out->bound.unplaced);
+	out->proven = whole_cmp(&out->bound, &S.inc, 1e-6) >= 0;
 	if (!opts->inner)
 		cm__log(ctx, CM_LOG_DEBUG, "%s: search ends after %ld solves (work %lld), %zu nodes "
 		        "made, %d open: plan %.0f/%.2f/%.1f, bound %.0f/%.2f/%.1f, root %.2f/%.2f/%.1f",

@@ -203,7 +203,7 @@ static int knap_sum(search *S, const kview *v, double *sum)
 		int exact = p->unplaced > 0.5 || (p->unplaced > -0.5 && p->shortfall > 0.5);
 		double cap, x;
 		if (S->m->seat_row[i] < 0 || first[i] == first[i + 1] || (!exact && p->metres <= 0))
-			continue; /* not a public school, or nothing to gain */
+			continue; /* no seat row, no compound may go there, or nothing to gain */
 		cap = rows[S->m->seat_row[i]].rhs;
 		if (cap < 0 || cap > 1e6 || fabs(cap - floor(cap + 0.5)) > 1e-9)
 			continue; /* (the knapsack would add nothing: the bound stands) */

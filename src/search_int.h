@@ -59,7 +59,7 @@ typedef struct kview {
 	double *kd;              /* by column: its reduced pupil-metres */
 	unsigned char *kup;      /* by column: 1 when using it costs places or quota */
 	cm_lex *price;           /* by school: what a seat saves */
-	const unsigned char *ok; /* by block: open (the root's root_ok, a node's on) */
+	const unsigned char *ok; /* by block: open (the root's root_ok) */
 	cm_lex base;             /* the solution's value */
 } kview;
 
@@ -111,8 +111,7 @@ typedef struct search {
 	long *start;             /* by dataset compound: the incumbent's school, -1 */
 	int max_compound;
 	double *flow;            /* by block: public pupils in the last solution (scratch) */
-	/* the bound that sees whole compounds (knap_bound), from the root and
-	 * at a node */
+	/* the bound that sees whole compounds (knap_bound), from the root */
 	kview kroot;
 	cm_lex kbound;           /* the bound it proved from the root (-HUGE_VAL: none yet) */
 	long kver;               /* the plan (xver) it was proved against */

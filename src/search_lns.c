@@ -197,8 +197,11 @@ static int run_neighbourhood(search *S, long long budget, int part)
 	size_t nfree = 0, f, j;
 	int c, rc;
 	if (!S->r->neighbourhood) {
+		/* (in double: work per solve times the budget passes 2^63 on a
+		 * large GLPK model) */
 		long long per = S->solves ? total_work(S) / S->solves : 1;
-		return neighbourhood(S, NB_SOLVES * per * budget / NB_WORK);
+		double give = fmin((double)NB_SOLVES * (double)per * (double)budget / (double)NB_WORK, 4e18);
+		return neighbourhood(S, (long long)give);
 	}
 	for (c = 0; c < S->ncomp; c++)
 		if (S->free_[c]) {
@@ -587,8 +590,10 @@ static int rins_round(search *S, long long stop, int *improved)
 int cm__sr_rins_at_node(search *S)
 {
 	int imp = 0, rc, *root = S->root_major, *here;
+	if (S->sub)
+		return 0; /* (a neighbourhood's own tree: its count is the tree's) */
 	S->rins_at = S->solves;
-	if (S->sub || !root)
+	if (!root)
 		return 0;
 	if (!(here = malloc((size_t)S->ncomp * sizeof *here)))
 		return CM_ENOMEM;
