@@ -8,8 +8,8 @@
  *      `oneway` field: yes / true / 1 along the line as drawn, -1 /
  *      reverse against it; walkers go both ways);
  *   2. build the graph: every vertex is a node, vertices closer than
- *      tolerance_m are one node, and each segment between two vertices is
- *      an edge.  Lines that cross without a shared vertex do not meet:
+ *      tolerance_m are one node, and the line between two nodes is an edge
+ *      of the line's length there (vertices within one node add theirs).  Lines that cross without a shared vertex do not meet:
  *      bridges and underpasses stay as drawn;
  *   3. snap each compound (its representative point: a point on the
  *      surface of its polygon) and each school to the nearest segment of
@@ -120,6 +120,27 @@ static int add_line(lines *L, OGRGeometryH g, double kmh, int dir)
 		*y = OGR_G_GetY(g, i);
 	}
 	return 0;
+}
+
+/* Are all of a line's (or its parts') vertices finite and within 1e8 m of
+ * the origin, as the working CRS's coordinates of a county are?  (A stray
+ * vertex at 1e300 overflowed the grids' cell numbers.) */
+static int in_range(OGRGeometryH g)
+{
+	int i, n = OGR_G_GetGeometryCount(g);
+	if (n > 0) {
+		for (i = 0; i < n; i++)
+			if (!in_range(OGR_G_GetGeometryRef(g, i)))
+				return 0;
+		return 1;
+	}
+	n = OGR_G_GetPointCount(g);
+	for (i = 0; i < n; i++) {
+		double x = OGR_G_GetX(g, i), y = OGR_G_GetY(g, i);
+		if (!(fabs(x) <= 1e8) || !(fabs(y) <= 1e8))
+			return 0;
+	}
+	return 1;
 }
 
 static void undo_offsets(OGRGeometryH g, cm_coords coords)
@@ -340,6 +361,13 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
 				         "cannot be converted to the working CRS");
 			free(label);
+		} else if (!in_range(g)) {
+			char *label = cm__feature_label(fid, NULL);
+			if (diag)
+				cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
+				         "a vertex is not a number or lies beyond 1e8 m of the working CRS's "
+				         "origin");
+			free(label);
 		} else if (t == wkbLineString) {
 			rc = add_line(L, g, kmh, dir);
 		} else {
@@ -457,18 +485,24 @@ static int build_graph(const lines *L, double tol, graph *g)
 	    !g->adj_start)
 		goto done;
 	for (p = 0; p < L->part.len; p++) {
-		size_t end = p + 1 < L->part.len ? part[p + 1] : nv;
+		size_t end = p + 1 < L->part.len ? part[p + 1] : nv, run = part[p];
+		double along = 0; /* metres since vertex `run`, where the line entered its node */
 		for (v = part[p]; v + 1 < end; v++) {
+			along += cm__distance(x[v], y[v], x[v + 1], y[v + 1]);
 			if (node[v] == node[v + 1])
-				continue;
+				continue; /* within the node: its length counts on the edge out */
 			e = g->n_edges++;
 			g->ea[e] = node[v];
 			g->eb[e] = node[v + 1];
-			g->sx1[e] = x[v];
-			g->sy1[e] = y[v];
+			g->sx1[e] = x[run];
+			g->sy1[e] = y[run];
 			g->sx2[e] = x[v + 1];
 			g->sy2[e] = y[v + 1];
-			g->elen[e] = cm__distance(x[v], y[v], x[v + 1], y[v + 1]);
+			/* the line's length, however densely it was drawn (a vertex
+			 * every 0.25 m made a 1,000 m road 334 m) */
+			g->elen[e] = along;
+			along = 0;
+			run = v + 1;
 			g->epace[e] = 60.0 / (1000.0 * kmh[p]);
 			g->edir[e] = dir[p];
 			g->max_pace = fmax(g->max_pace, g->epace[e]);
@@ -533,8 +567,8 @@ static int grid_build(const graph *g, double snap_m, seg_grid *G)
 	G->x0 = x0;
 	G->y0 = y0;
 	G->cs = fmax(snap_m, 25);
-	/* at most about four million cells */
-	while ((x1 - x0) / G->cs * (y1 - y0) / G->cs > 4e6)
+	/* at most about four million cells (each axis too: a thin extent) */
+	while (((x1 - x0) / G->cs + 1) * ((y1 - y0) / G->cs + 1) > 4e6)
 		G->cs *= 2;
 	G->nx = (size_t)((x1 - x0) / G->cs) + 1;
 	G->ny = (size_t)((y1 - y0) / G->cs) + 1;

@@ -1440,3 +1440,80 @@ Test(oneway, on_the_school_segment_only_from_upstream)
 	}
 	free(dir);
 }
+
+/* A road is as long as its line, however densely it was drawn: vertices
+ * within tolerance_m of a node used to drop their segments' length (a
+ * 1,200 m road with a vertex every 0.25 m came out a third as long, and
+ * with a vertex every 50 m and tolerance_m = 100, half). */
+Test(roads, a_road_is_as_long_however_densely_drawn)
+{
+	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 1000, 0}};
+	const double step[] = {0.25, 50};
+	const char *rest[] = {"[roads]\n", "[roads]\ntolerance_m = 100\n"};
+	char *dir = tmpdir(), *plain = roads_file(dir, "plain.geojson", "-100 0,1100 0", NULL);
+	char *extra = extra_with("roads", plain, "");
+	double want, got;
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, extra);
+	cr_assert_str_eq(school_of(&t, "C", &want), "S");
+	cr_assert_float_eq(want, 1000, 1e-6);
+	tiny_free(&t);
+	free(extra);
+	for (int k = 0; k < 2; k++) {
+		char *line = NULL, name[32], *path;
+		size_t len = 0;
+		FILE *fp = open_memstream(&line, &len);
+		for (double x = -100; x <= 1100 + 1e-9; x += step[k])
+			fprintf(fp, "%s%.2f 0", x > -100 ? "," : "", x);
+		fclose(fp);
+		snprintf(name, sizeof name, "dense%d.geojson", k);
+		path = roads_file(dir, name, line, NULL);
+		extra = extra_with("roads", path, rest[k]);
+		tiny_solve(&t, s, 1, c, 1, extra);
+		cr_assert_str_eq(school_of(&t, "C", &got), "S");
+		cr_assert_float_eq(got, want, 1e-6, "a vertex every %g m: %.3f m, drawn plainly %.3f m",
+		                   step[k], got, want);
+		tiny_free(&t);
+		free(extra);
+		free(path);
+		free(line);
+	}
+	free(plain);
+	free(dir);
+}
+
+/* A road vertex that is not a number or lies beyond 1e8 m of the working
+ * CRS's origin is an error naming the feature (a vertex at 1e300 corrupted
+ * the heap: the grids' cell numbers overflowed). */
+Test(roads, a_vertex_far_out_is_an_error)
+{
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", "0 0,100 0;0 0,100 0,1e300 0", NULL);
+	char *extra = extra_with("roads", roads, "");
+	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+	cm_config *cfg = NULL;
+	cm_dataset *ds = NULL;
+	cm_ctx *ctx;
+	const cm_diag *d;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_config_parse_string(ctx, ini, "t.ini", dir, &cfg), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	/* the load fails or reports the error; either way it names the feature */
+	if (cm_dataset_load(ctx, cfg, &ds) == 0) {
+		d = find_diag(ds, "bad-geometry");
+		cr_assert_not_null(d);
+		cr_assert(strstr(d->file, "r.geojson") && strstr(d->feature, "feature 1") &&
+		          strstr(d->message, "1e8"), "%s %s %s", d->file, d->feature, d->message);
+		cr_assert_eq(d->severity, CM_ERR);
+	} else {
+		const char *msg = cm_ctx_last_error(ctx);
+		cr_assert(strstr(msg, "r.geojson") && strstr(msg, "1e8"), "%s", msg);
+	}
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	free(ini);
+	free(extra);
+	free(roads);
+	free(dir);
+}
