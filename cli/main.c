@@ -530,6 +530,66 @@ static int plans_apart(const char *a, const char *pa, const char *b, const char 
 	return REPORTED;
 }
 
+/* 0 when no two of the files this solve writes are one: the plan, the
+ * ranges, the map, the report, the scenarios' comparison, and each
+ * scenario's plan and the files beside the base's; else REPORTED, naming
+ * both.  (-r plan-scenarios.csv was overwritten by the comparison, and a
+ * [scenario scenarios]'s ranges were the comparison's file.)  Case is
+ * ignored, as in plans_apart. */
+static int outputs_apart(const cm_config *cfg, const char *output, const char *output_what,
+                         const char *ranges, const char *map, const char *report)
+{
+	size_t n = 0, cap = 5 + 4 * cfg->n_scenarios, i, j;
+	char **path = calloc(cap, sizeof *path), **what = calloc(cap, sizeof *what);
+	const char *base[4] = {output, ranges, map, report};
+	const char *base_what[4] = {output_what, "--ranges", "--map", "--report"};
+	int rc = 0;
+	if (!path || !what)
+		goto nomem;
+	for (i = 0; i < 4; i++)
+		if (base[i] && !is_pg(base[i])) {
+			path[n] = strdup(base[i]);
+			what[n] = strdup(base_what[i]);
+			if (!path[n++] || !what[n - 1])
+				goto nomem;
+		}
+	if (cfg->n_scenarios && !is_pg(output)) {
+		path[n] = cm_path_beside(output, "scenarios", ".csv");
+		what[n] = strdup(_("the scenarios' comparison"));
+		if (!path[n++] || !what[n - 1])
+			goto nomem;
+	}
+	for (j = 0; j < cfg->n_scenarios; j++)
+		for (i = 0; i < 4; i++)
+			if (base[i] && !is_pg(base[i])) {
+				path[n] = cm_path_beside(base[i], cfg->scenarios[j].name, NULL);
+				size_t len = strlen(cfg->scenarios[j].name) + strlen(base_what[i]) + 16;
+				if ((what[n] = malloc(len)) != NULL)
+					snprintf(what[n], len, "[scenario %s] %s", cfg->scenarios[j].name,
+					         base_what[i]);
+				if (!path[n++] || !what[n - 1])
+					goto nomem;
+			}
+	for (i = 0; i < n && !rc; i++)
+		for (j = i + 1; j < n && !rc; j++)
+			if (!strcasecmp(path[i], path[j])) {
+				fprintf(stderr, _("catchment solve: %s and %s would both be written to %s: "
+				                  "give one another name\n"), what[i], what[j], path[j]);
+				rc = REPORTED;
+			}
+	goto done;
+nomem:
+	rc = CM_ENOMEM;
+done:
+	for (i = 0; i < n; i++) {
+		free(path[i]);
+		free(what[i]);
+	}
+	free(path);
+	free(what);
+	return rc;
+}
+
 /* The scenarios after the base: each solved (held to the base plan),
  * written beside it, and compared.  Returns 0 or a CM_ error. */
 static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char *output,
@@ -809,6 +869,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		free(plan_of);
 		free(csv);
 	}
+	if (!rc)
+		rc = outputs_apart(sc.cfg, output, output_what, ranges, map, c->report);
 	if (!rc)
 		rc = scenario_data(&sc);
 	if (!rc && !sc.rep.solvable) {

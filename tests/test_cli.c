@@ -692,6 +692,35 @@ Test(cli, near_share_single_mode_settles_places, .timeout = 900)
 	free(dir);
 }
 
+/* No two of the files a solve writes are one: the ranges asked for at
+ * PLAN-scenarios.csv were overwritten by the scenarios' comparison, and a
+ * [scenario scenarios]'s ranges were the comparison's file, both exit 0.
+ * Now refused before anything is read, naming both; nothing written. */
+Test(cli, two_outputs_never_share_a_file)
+{
+	char *dir = tmpdir(), *ini = example_with(dir, "[scenario close]\nclose = XX001\n", 1);
+	char *sub = tmpdir(), *ini2 = example_with(sub, "[scenario scenarios]\nclose = XX001\n", 1);
+	char path[4200];
+	const char *out;
+	struct stat st;
+	out = cli_expect(1, "-q solve -o %s/plan.gpkg -r %s/plan-scenarios.csv %s", dir, dir, ini);
+	cr_assert(strstr(out, "--ranges") && strstr(out, "comparison") &&
+	          strstr(out, "plan-scenarios.csv"), "%s", out);
+	out = cli_expect(1, "-q solve -o %s/x.gpkg -r %s/x.csv %s", dir, dir, ini2);
+	cr_assert(strstr(out, "[scenario scenarios] --ranges") && strstr(out, "x-scenarios.csv"),
+	          "%s", out);
+	out = cli_expect(1, "-q solve -o %s/x.gpkg -r %s/X.gpkg %s", dir, dir, ini);
+	cr_assert(strstr(out, "--ranges"), "%s", out);
+	snprintf(path, sizeof path, "%s/plan.gpkg", dir);
+	cr_assert(stat(path, &st) != 0, "a plan was written");
+	snprintf(path, sizeof path, "%s/x.gpkg", dir);
+	cr_assert(stat(path, &st) != 0, "a plan was written");
+	free(ini);
+	free(ini2);
+	free(sub);
+	free(dir);
+}
+
 /* One summary row's figures (level "primary" or "junior"). */
 typedef struct sumrow {
 	long unplaced, proven;
