@@ -856,6 +856,24 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	rc = CM_ENOMEM;
 	if (build_graph(&L, cfg->road.tolerance_m, &g) || grid_build(&g, cfg->road.snap_m, &G))
 		goto nomem;
+	if (!g.n_edges) {
+		/* no pupil could reach any school: a wrong layer, filter or class
+		 * list is likelier than a county without roads (it solved to a
+		 * plan placing nobody, "no school in reach") */
+		char *shown = cm__source_shown(cfg->roads.path); /* no password */
+		if (diag)
+			cm__diag(diag, CM_ERR, "no-roads", shown, NULL, NULL, NULL,
+			         "no usable road: %zu roads read, %zu left out by class (no_walk), no "
+			         "segment; see the layer, roads_where and [roads] no_walk",
+			         L.roads, L.left_out);
+		else
+			rc = cm__error(ctx, CM_EINPUT, "%s: no usable road: %zu roads read, %zu left out "
+			               "by class (no_walk), no segment", shown ? shown : "roads", L.roads,
+			               L.left_out);
+		free(shown);
+		if (!diag)
+			goto done;
+	}
 	cs = malloc((ds->n_compounds + 1) * sizeof *cs);
 	ss = malloc((ds->n_schools + 1) * sizeof *ss);
 	if (!cs || !ss)

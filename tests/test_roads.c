@@ -1517,3 +1517,34 @@ Test(roads, a_vertex_far_out_is_an_error)
 	free(roads);
 	free(dir);
 }
+
+/* A road network with no usable road (every road left out by class, an
+ * empty layer, a roads_where that keeps none) is an error: it solved, exit
+ * 0, to a plan placing nobody, "no school in reach". */
+Test(roads, no_usable_road_is_an_error)
+{
+	const char *cls[] = {"motorway"};
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", "0 0,1000 0", cls);
+	char *extra = extra_with("roads", roads, "");
+	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+	cm_config *cfg = NULL;
+	cm_dataset *ds = NULL;
+	cm_ctx *ctx;
+	const cm_diag *d;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_config_parse_string(ctx, ini, "t.ini", dir, &cfg), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_dataset_load(ctx, cfg, &ds), 0, "%s", cm_ctx_last_error(ctx));
+	d = find_diag(ds, "no-roads");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert(strstr(d->file, "r.geojson") && strstr(d->message, "1 left out by class"), "%s %s",
+	          d->file, d->message);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	free(ini);
+	free(extra);
+	free(roads);
+	free(dir);
+}
