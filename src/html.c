@@ -214,11 +214,14 @@ static void read_schools(cm__planfile *pf, cm__hplan *hp, geoms *g, int *oom)
 			s->level = lv;
 			s->private_ = !strcmp(cm__planfile_str(f, ix[CM__SCH_SECTOR]), "private");
 			s->boarding = cm__planfile_num(f, ix[CM__SCH_BOARDING]) != 0;
-			s->seats = (long)cm__planfile_num(f, ix[CM__SCH_SEATS]);
 			s->enrolled = (long)cm__planfile_num(f, ix[CM__SCH_ENROLLED]);
 			s->utilization = cm__planfile_num(f, ix[CM__SCH_UTILIZATION]);
 			s->classes = (long)cm__planfile_num(f, ix[CM__SCH_CLASSES]);
 			s->spare = (long)cm__planfile_num(f, ix[CM__SCH_SPARE]);
+			/* a plan without seats (an older one: the field is not
+			 * required) has them as enrolled + spare, not 0 */
+			s->seats = ix[CM__SCH_SEATS] >= 0 ? (long)cm__planfile_num(f, ix[CM__SCH_SEATS])
+			                                  : s->enrolled + s->spare;
 			s->shadow_m = cm__planfile_num(f, ix[CM__SCH_SHADOW_PRICE]);
 			s->shadow_pupils = cm__planfile_num(f, ix[CM__SCH_SHADOW_PUPILS]);
 			if (push_geom(&g->school, OGR_F_GetGeometryRef(f)))

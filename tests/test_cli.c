@@ -1484,6 +1484,25 @@ Test(cli, lookup_page_shows_school_addresses, .timeout = 300)
 	js = slurp_at("%s/site/data.js", dir);
 	cr_assert(js && strstr(js, "北城小学") && !strstr(js, "address"), "%.1500s", js);
 	free(js);
+	/* a plan without seats (not a required field: older plans) publishes
+	 * them as enrolled + spare, not 0 */
+	{
+		char *cmd;
+		cr_assert(asprintf(&cmd,
+		                   "cd %s && ogr2ogr -q -f GPKG noseats.gpkg bare.gpkg -dialect SQLite "
+		                   "-nln schools -sql 'select geom, school_id, name, level, sector, "
+		                   "boarding, local, migrant, enrolled, utilization, classes, spare, "
+		                   "shadow_price, shadow_pupils from schools' && ogr2ogr -q -append "
+		                   "noseats.gpkg bare.gpkg assignment catchments summary compounds",
+		                   dir) > 0);
+		cr_assert_eq(system(cmd), 0, "%s", cmd);
+		free(cmd);
+	}
+	cli_expect(0, "-q publish %s/noseats.gpkg -o %s/site", dir, dir);
+	js = slurp_at("%s/site/data.js", dir);
+	cr_assert(js && strstr(js, "\"name\": \"北城小学\", \"level\": \"primary\", \"seats\": 90"),
+	          "%.1500s", js);
+	free(js);
 	free(ini);
 	free(schools);
 	free(csv);
