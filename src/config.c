@@ -329,6 +329,16 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 			free(item);
 			return 0;
 		}
+		/* a class twice: which speed was meant? (the first won) */
+		sr = cm__speed_twice(value, &item);
+		if (sr == CM_SPEED_ENOMEM)
+			return fail(ps, _("out of memory"));
+		if (sr) {
+			fail(ps, _("[%s] %s = '%s': the class '%s' is named twice"), section, k->name, value,
+			     item);
+			free(item);
+			return 0;
+		}
 		return set_string(slot, value) ? fail(ps, _("out of memory")) : 1;
 	}
 	case K_STRING:

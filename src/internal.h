@@ -98,6 +98,9 @@ int cm__list_has(const char *list, const char *value);
  * with KMH from 1 to 200: a copy in *bad_item, the caller's to free, when
  * bad_item is given) or CM_SPEED_ENOMEM.  With `cls` NULL the whole list is
  * checked: CM_SPEED_NONE when every item is good. */
+/* 1 when a class of speed list `list` is named by two of its items (*name:
+ * the class, caller frees), 0 when none is, CM_SPEED_ENOMEM. */
+int cm__speed_twice(const char *list, char **name);
 #define CM_SPEED_NONE 0
 #define CM_SPEED_FOUND 1
 #define CM_SPEED_BAD (-1)

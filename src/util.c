@@ -237,6 +237,42 @@ int cm__speed_lookup(const char *list, const char *cls, double *kmh, char **bad_
 	}
 }
 
+int cm__speed_twice(const char *list, char **name)
+{
+	const char *p = list;
+	*name = NULL;
+	if (!list)
+		return 0;
+	for (;;) {
+		const char *s = p, *e, *colon = NULL, *q;
+		size_t n = 0;
+		while (*p && !(n = sep_len(p)))
+			p++;
+		e = p;
+		for (q = s; q < e; q++)
+			if (*q == ':')
+				colon = q;
+		if (colon && *p) {
+			double v;
+			char *cls = strndup_trim(s, (size_t)(colon - s));
+			int found;
+			if (!cls)
+				return CM_SPEED_ENOMEM;
+			found = *cls ? cm__speed_lookup(p + n, cls, &v, NULL) : CM_SPEED_NONE;
+			if (found == CM_SPEED_FOUND) {
+				*name = cls;
+				return 1;
+			}
+			free(cls);
+			if (found == CM_SPEED_ENOMEM)
+				return CM_SPEED_ENOMEM;
+		}
+		if (!*p)
+			return 0;
+		p += n;
+	}
+}
+
 /* Length of the decimal number at the start of `s` (digits with at most one
  * point, at least one digit, an optional exponent; no sign), 0 if none. */
 static size_t decimal_len(const char *s)

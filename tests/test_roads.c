@@ -1277,6 +1277,9 @@ Test(speeds, bad_settings_name_the_key)
 		{"walk_kmh = 0", "walk_kmh = 0"},
 		{"walk_kmh = slow", "walk_kmh = 'slow'"},
 		{"speed_default_kmh = -5", "speed_default_kmh = -5"},
+		/* a class twice: the first speed won, silently */
+		{"speed_kmh = street:50, local:30, street:10", "'street' is named twice"},
+		{"speed_kmh = 县道:40，县道:60", "'县道' is named twice"},
 	};
 	size_t k;
 	for (k = 0; k < sizeof bad / sizeof *bad; k++) {
