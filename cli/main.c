@@ -530,6 +530,15 @@ static int plans_apart(const char *a, const char *pa, const char *b, const char 
 	return REPORTED;
 }
 
+/* Does `path` end in .html or .htm (any case)?  A report written over
+ * schools.geojson by a slip of -o replaced the data with a page. */
+static int html_name(const char *path)
+{
+	size_t n = strlen(path);
+	return (n > 5 && !strcasecmp(path + n - 5, ".html")) ||
+	       (n > 4 && !strcasecmp(path + n - 4, ".htm"));
+}
+
 /* 0 when no two of the files this solve writes are one: the plan, the
  * ranges, the map, the report, the scenarios' comparison, and each
  * scenario's plan and the files beside the base's; else REPORTED, naming
@@ -776,6 +785,11 @@ static int cmd_solve(cli *c, int argc, char **argv)
 				        named[k]);
 				return EXIT_USAGE;
 			}
+	}
+	if (c->report && !html_name(c->report)) {
+		fprintf(stderr, _("catchment %s: %s: the report is one HTML page: give a name ending "
+		                  "in .html\n"), "solve", c->report);
+		return EXIT_USAGE;
 	}
 	rc = scenario_config(c, argv[optind], &sc);
 	if (!rc && only) {
@@ -1230,6 +1244,11 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 	}
 	if (over_plan(argv[optind], output)) {
 		fprintf(stderr, _("catchment %s: %s is the plan itself or inside it\n"), name, output);
+		return EXIT_USAGE;
+	}
+	if (!publish && !html_name(output)) {
+		fprintf(stderr, _("catchment %s: %s: the report is one HTML page: give a name ending "
+		                  "in .html\n"), name, output);
 		return EXIT_USAGE;
 	}
 	if (!(ctx = cli_ctx(c)))

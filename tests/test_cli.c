@@ -721,6 +721,27 @@ Test(cli, two_outputs_never_share_a_file)
 	free(dir);
 }
 
+/* The report is an HTML page, named so: `report -o schools.geojson` (a
+ * slip) wrote the page over the data, exit 0. */
+Test(cli, a_report_is_named_html)
+{
+	char *dir = tmpdir(), *data = write_file(dir, "schools.geojson", "keep"), *text, plan[4200];
+	const char *ex = getenv("CM_EXAMPLE"), *out;
+	size_t len;
+	cr_assert(ex);
+	snprintf(plan, sizeof plan, "%.*s-plan.gpkg", (int)(strlen(ex) - 4), ex);
+	out = cli_expect(2, "report %s -o %s", plan, data);
+	cr_assert(strstr(out, ".html"), "%s", out);
+	out = cli_expect(2, "solve --report %s/r.pdf %s", dir, ex);
+	cr_assert(strstr(out, ".html"), "%s", out);
+	text = slurp(data, &len);
+	cr_assert(text && !strcmp(text, "keep"));
+	free(text);
+	cli_expect(0, "-q report %s -o %s/r.HTM", plan, dir);
+	free(data);
+	free(dir);
+}
+
 /* One summary row's figures (level "primary" or "junior"). */
 typedef struct sumrow {
 	long unplaced, proven;
@@ -817,10 +838,13 @@ Test(cli, outputs_keep_what_is_not_ours, .timeout = 300)
 	const char *out;
 	struct stat st;
 	out = cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
-	snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+	snprintf(fifo, sizeof fifo, "%s/pipe.html", dir);
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	out = cli_expect(1, "-q report %s/p.gpkg -o %s", dir, fifo);
 	cr_assert(strstr(out, "refusing to replace it"), "%s", out);
+	cr_assert(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the pipe was replaced");
+	snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	out = cli_expect(1, "-q compare %s/p.gpkg %s/p.gpkg -o %s", dir, dir, fifo);
 	cr_assert(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the pipe was replaced");
 	/* a link to the pipe counts as the pipe (a link to /dev/null was replaced) */
