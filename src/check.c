@@ -433,6 +433,16 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 		}
 		cm_scenario_config(cfg, sc, &view);
 		rc = run_check(ctx, &view, sds, &rep, 1);
+		if (!rc && sds->n_compounds &&
+		    rep.level[CM_PRIMARY].pupils[CM_LOCAL] + rep.level[CM_PRIMARY].pupils[CM_MIGRANT] +
+		            rep.level[CM_JUNIOR].pupils[CM_LOCAL] +
+		            rep.level[CM_JUNIOR].pupils[CM_MIGRANT] ==
+		        0)
+			/* (demand_scale = 0, or so small that every count rounds to 0:
+			 * its plan solved nothing and it had no row in the comparison) */
+			rc = cm__diag(ds, CM_WARNING, "no-pupils", NULL, NULL, NULL, NULL,
+			              _("[scenario %s]: no compound has a pupil at either level (its "
+			                "demand): its plan places nobody"), sc->name);
 		for (i = 0; !rc && i < sds->diags.len; i++) {
 			const cm_diag *d = &((const cm_diag *)sds->diags.data)[i];
 			/* its errors, and a school it adds far from every compound

@@ -658,8 +658,22 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			const cm_level_summary *s = cm_plan_summary(runs[r].plan, (cm_level)lv);
 			char moved[32] = "", cmpds[32] = "";
-			if (!s->solved)
+			if (!s->solved) {
+				/* a scenario without pupils at a level the base has: a
+				 * row of nobody, not no row (it was left out unsaid) */
+				if (r == 0 || !cm_plan_summary(runs[0].plan, (cm_level)lv)->solved)
+					continue;
+				if (csv) {
+					cm__csv_field(fp, runs[r].name);
+					fprintf(fp, ",%s,0,0,0,,,,,,,,,\n", cm_level_name((cm_level)lv));
+				} else {
+					cm__print_padded(fp, runs[r].name, wide);
+					fputc(' ', fp);
+					cm__print_padded(fp, cm__level_label((cm_level)lv), 8);
+					fprintf(fp, " %8d %8d %9d\n", 0, 0, 0);
+				}
 				continue;
+			}
 			if (s->has_previous) {
 				snprintf(moved, sizeof moved, "%ld", s->moved);
 				snprintf(cmpds, sizeof cmpds, "%d", s->moved_compounds);

@@ -973,6 +973,12 @@ Test(cli, a_scenario_without_pupils_has_no_map, .timeout = 300)
 	const char *out;
 	out = cli_expect(0, "-q solve -o %s/p.gpkg --map %s/m.png %s", dir, dir, ini);
 	cr_assert(strstr(out, "scenario zero has no pupils to place: no map drawn"), "%s", out);
+	/* check says so, and the comparison has its rows of nobody (it had
+	 * none, unsaid: an attack) */
+	out = cli_expect(0, "check %s", ini);
+	cr_assert(strstr(out, "no-pupils") && strstr(out, "[scenario zero]"), "%s", out);
+	out = cli_expect(0, "solve -o %s/p.gpkg %s", dir, ini);
+	cr_assert(strstr(out, "\nzero ") && strstr(out, "       0        0         0\n"), "%s", out);
 	free(ini);
 	free(dir);
 }
