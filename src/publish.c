@@ -374,11 +374,24 @@ static void write_page(const site *st, const pinyin *py)
 
 /* ------------------------------------------------------------ the folder */
 
-/* An existing `dir` may be replaced when it is ours (its marker) or empty. */
+/* Is `name` a file of the folder publish writes (or a file manager's)? */
+static int site_file(const char *name)
+{
+	static const char *const own[] = {"index.html", "data.js", SITE_MARKER, ".DS_Store",
+	                                  "Thumbs.db", ".", ".."};
+	for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+		if (!strcmp(name, own[k]))
+			return 1;
+	return 0;
+}
+
+/* An existing `dir` may be replaced when it is ours (its marker) and holds
+ * only what publish writes, or is empty.  (A logo or a notices folder a
+ * bureau added to the page was deleted without a word.) */
 static int replaceable(cm_ctx *ctx, const char *dir)
 {
 	struct stat st;
-	char *marker;
+	char *marker, *other = NULL;
 	DIR *d;
 	struct dirent *e;
 	int ours, empty = 1;
@@ -390,8 +403,28 @@ static int replaceable(cm_ctx *ctx, const char *dir)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	ours = stat(marker, &st) == 0;
 	free(marker);
-	if (ours)
-		return 0;
+	if (ours) {
+		if (!(d = opendir(dir)))
+			return cm__error(ctx, CM_EIO, "%s: %s", dir, strerror(errno));
+		/* the first by name of what is not ours, so the message is the
+		 * same each time */
+		while ((e = readdir(d)) != NULL)
+			if (!site_file(e->d_name) && (!other || strcmp(e->d_name, other) < 0)) {
+				free(other);
+				if (!(other = strdup(e->d_name))) {
+					closedir(d);
+					return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+				}
+			}
+		closedir(d);
+		if (!other)
+			return 0;
+		ours = cm__error(ctx, CM_EINPUT, _("%s: the page's folder holds %s, which catchment did "
+		                 "not write; it replaces the folder whole: move it out first"), dir,
+		                 other);
+		free(other);
+		return ours;
+	}
 	if (!(d = opendir(dir)))
 		return cm__error(ctx, CM_EIO, "%s: %s", dir, strerror(errno));
 	while (empty && (e = readdir(d)) != NULL)

@@ -742,6 +742,27 @@ Test(cli, a_report_is_named_html)
 	free(dir);
 }
 
+/* publish replaces its folder whole, so a folder holding more than what it
+ * writes is refused, naming the first such file: a logo and a notices
+ * folder added to the page were deleted, exit 0 (an attack). */
+Test(cli, publish_keeps_what_is_not_ours)
+{
+	char *dir = tmpdir(), *logo, plan[4200], site[4300];
+	const char *ex = getenv("CM_EXAMPLE"), *out;
+	struct stat st;
+	cr_assert(ex);
+	snprintf(plan, sizeof plan, "%.*s-plan.gpkg", (int)(strlen(ex) - 4), ex);
+	snprintf(site, sizeof site, "%s/www", dir);
+	cli_expect(0, "-q publish %s -o %s", plan, site);
+	cli_expect(0, "-q publish %s -o %s", plan, site); /* its own files: replaced */
+	logo = write_file(site, "logo.png", "png");
+	out = cli_expect(1, "-q publish %s -o %s", plan, site);
+	cr_assert(strstr(out, "logo.png") && strstr(out, "did not write"), "%s", out);
+	cr_assert(stat(logo, &st) == 0, "the logo was deleted");
+	free(logo);
+	free(dir);
+}
+
 /* One summary row's figures (level "primary" or "junior"). */
 typedef struct sumrow {
 	long unplaced, proven;
