@@ -51,25 +51,19 @@ static double tier_tol(double x, double y, double tol)
 	return tol > 0 && isfinite(m) ? tol * m : 0;
 }
 
+/* One tier: x against y within `tol` relative (tier_tol). */
+static int tier_cmp(double x, double y, double tol)
+{
+	double t = tier_tol(x, y, tol);
+	return x < y - t ? -1 : x > y + t ? 1 : 0;
+}
+
 int cm__lex_cmp(const cm_lex *a, const cm_lex *b, double tol)
 {
-	double t;
-	t = tier_tol(a->unplaced, b->unplaced, tol);
-	if (a->unplaced < b->unplaced - t)
-		return -1;
-	if (a->unplaced > b->unplaced + t)
-		return 1;
-	t = tier_tol(a->shortfall, b->shortfall, tol);
-	if (a->shortfall < b->shortfall - t)
-		return -1;
-	if (a->shortfall > b->shortfall + t)
-		return 1;
-	t = tier_tol(a->metres, b->metres, tol);
-	if (a->metres < b->metres - t)
-		return -1;
-	if (a->metres > b->metres + t)
-		return 1;
-	return 0;
+	int c = tier_cmp(a->unplaced, b->unplaced, tol);
+	if (!c)
+		c = tier_cmp(a->shortfall, b->shortfall, tol);
+	return c ? c : tier_cmp(a->metres, b->metres, tol);
 }
 
 /* A tier's value where it is within 1e-6 of a whole number: that number
@@ -86,20 +80,10 @@ static double snap(double x)
  * places: a pupil in 1e6 at 1e-6. */
 static int whole_cmp(const cm_lex *a, const cm_lex *b, double tol)
 {
-	double ua = snap(a->unplaced), ub = snap(b->unplaced), t;
-	if (ua != ub)
-		return ua < ub ? -1 : 1;
-	t = tier_tol(a->shortfall, b->shortfall, 1e-6);
-	if (a->shortfall < b->shortfall - t)
-		return -1;
-	if (a->shortfall > b->shortfall + t)
-		return 1;
-	t = tier_tol(a->metres, b->metres, tol);
-	if (a->metres < b->metres - t)
-		return -1;
-	if (a->metres > b->metres + t)
-		return 1;
-	return 0;
+	int c = tier_cmp(snap(a->unplaced), snap(b->unplaced), 0);
+	if (!c)
+		c = tier_cmp(a->shortfall, b->shortfall, 1e-6);
+	return c ? c : tier_cmp(a->metres, b->metres, tol);
 }
 
 /* Orders bounds (whole_cmp, pupil-metres exactly).  Every least bound the

@@ -186,6 +186,25 @@ int cm__list_has(const char *list, const char *value)
 	}
 }
 
+/* The item of a speed list at `p`: [*s, *e), its last ':' (*colon, NULL
+ * when none) and the separator's length after it (*n, 0 at the end).
+ * Returns the separator's start. */
+static const char *speed_item(const char *p, const char **s, const char **e, const char **colon,
+                              size_t *n)
+{
+	const char *q;
+	*s = p;
+	*n = 0;
+	while (*p && !(*n = sep_len(p)))
+		p++;
+	*e = p;
+	*colon = NULL;
+	for (q = *s; q < *e; q++)
+		if (*q == ':')
+			*colon = q;
+	return p;
+}
+
 int cm__speed_lookup(const char *list, const char *cls, double *kmh, char **bad_item)
 {
 	const char *p = list;
@@ -194,14 +213,9 @@ int cm__speed_lookup(const char *list, const char *cls, double *kmh, char **bad_
 	if (!list)
 		return CM_SPEED_NONE;
 	for (;;) {
-		const char *s = p, *e, *colon = NULL, *q;
-		size_t n = 0;
-		while (*p && !(n = sep_len(p)))
-			p++;
-		e = p;
-		for (q = s; q < e; q++)
-			if (*q == ':')
-				colon = q;
+		const char *s, *e, *colon;
+		size_t n;
+		p = speed_item(p, &s, &e, &colon, &n);
 		while (s < e && is_blank(*s))
 			s++;
 		if (s < e) { /* an empty item (a trailing comma) is passed over */
@@ -244,14 +258,10 @@ int cm__speed_twice(const char *list, char **name)
 	if (!list)
 		return 0;
 	for (;;) {
-		const char *s = p, *e, *colon = NULL, *q;
-		size_t n = 0;
-		while (*p && !(n = sep_len(p)))
-			p++;
-		e = p;
-		for (q = s; q < e; q++)
-			if (*q == ':')
-				colon = q;
+		const char *s, *e, *colon;
+		size_t n;
+		p = speed_item(p, &s, &e, &colon, &n);
+		(void)e;
 		if (colon && *p) {
 			double v;
 			char *cls = strndup_trim(s, (size_t)(colon - s));

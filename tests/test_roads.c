@@ -1486,37 +1486,56 @@ Test(roads, a_road_is_as_long_however_densely_drawn)
 	free(dir);
 }
 
+/* The fixtures' schools and compounds with roads `roads` loaded into *ds
+ * (NULL when the load fails: then *msg is its error); returns the context,
+ * which the caller frees with road_data_free. */
+typedef struct road_data {
+	cm_ctx *ctx;
+	cm_config *cfg;
+	cm_dataset *ds;
+	const char *msg;
+} road_data;
+
+static road_data road_data_load(const char *dir, const char *roads)
+{
+	road_data r = {NULL, NULL, NULL, NULL};
+	char *extra = extra_with("roads", roads, "");
+	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+	cr_assert_eq(cm_ctx_new(&r.ctx), 0);
+	cr_assert_eq(cm_config_parse_string(r.ctx, ini, "t.ini", dir, &r.cfg), 0, "%s",
+	             cm_ctx_last_error(r.ctx));
+	if (cm_dataset_load(r.ctx, r.cfg, &r.ds) != 0)
+		r.msg = cm_ctx_last_error(r.ctx);
+	free(ini);
+	free(extra);
+	return r;
+}
+
+static void road_data_free(road_data *r)
+{
+	cm_dataset_free(r->ds);
+	cm_config_free(r->cfg);
+	cm_ctx_free(r->ctx);
+}
+
 /* A road vertex that is not a number or lies beyond 1e8 m of the working
  * CRS's origin is an error naming the feature (a vertex at 1e300 corrupted
  * the heap: the grids' cell numbers overflowed). */
 Test(roads, a_vertex_far_out_is_an_error)
 {
 	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", "0 0,100 0;0 0,100 0,1e300 0", NULL);
-	char *extra = extra_with("roads", roads, "");
-	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
-	cm_config *cfg = NULL;
-	cm_dataset *ds = NULL;
-	cm_ctx *ctx;
-	const cm_diag *d;
-	cr_assert_eq(cm_ctx_new(&ctx), 0);
-	cr_assert_eq(cm_config_parse_string(ctx, ini, "t.ini", dir, &cfg), 0, "%s",
-	             cm_ctx_last_error(ctx));
+	road_data r = road_data_load(dir, roads);
 	/* the load fails or reports the error; either way it names the feature */
-	if (cm_dataset_load(ctx, cfg, &ds) == 0) {
-		d = find_diag(ds, "bad-geometry");
+	if (r.ds) {
+		const cm_diag *d = find_diag(r.ds, "bad-geometry");
 		cr_assert_not_null(d);
 		cr_assert(strstr(d->file, "r.geojson") && strstr(d->feature, "feature 1") &&
 		          strstr(d->message, "1e8"), "%s %s %s", d->file, d->feature, d->message);
 		cr_assert_eq(d->severity, CM_ERR);
 	} else {
-		const char *msg = cm_ctx_last_error(ctx);
-		cr_assert(strstr(msg, "r.geojson") && strstr(msg, "1e8"), "%s", msg);
+		cr_assert(strstr(r.msg, "r.geojson") && strstr(r.msg, "1e8"), "%s", r.msg);
 	}
-	cm_dataset_free(ds);
-	cm_config_free(cfg);
-	cm_ctx_free(ctx);
-	free(ini);
-	free(extra);
+	road_data_free(&r);
 	free(roads);
 	free(dir);
 }
@@ -1528,26 +1547,15 @@ Test(roads, no_usable_road_is_an_error)
 {
 	const char *cls[] = {"motorway"};
 	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", "0 0,1000 0", cls);
-	char *extra = extra_with("roads", roads, "");
-	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
-	cm_config *cfg = NULL;
-	cm_dataset *ds = NULL;
-	cm_ctx *ctx;
+	road_data r = road_data_load(dir, roads);
 	const cm_diag *d;
-	cr_assert_eq(cm_ctx_new(&ctx), 0);
-	cr_assert_eq(cm_config_parse_string(ctx, ini, "t.ini", dir, &cfg), 0, "%s",
-	             cm_ctx_last_error(ctx));
-	cr_assert_eq(cm_dataset_load(ctx, cfg, &ds), 0, "%s", cm_ctx_last_error(ctx));
-	d = find_diag(ds, "no-roads");
+	cr_assert(r.ds, "%s", r.msg);
+	d = find_diag(r.ds, "no-roads");
 	cr_assert_not_null(d);
 	cr_assert_eq(d->severity, CM_ERR);
 	cr_assert(strstr(d->file, "r.geojson") && strstr(d->message, "1 left out by class"), "%s %s",
 	          d->file, d->message);
-	cm_dataset_free(ds);
-	cm_config_free(cfg);
-	cm_ctx_free(ctx);
-	free(ini);
-	free(extra);
+	road_data_free(&r);
 	free(roads);
 	free(dir);
 }
