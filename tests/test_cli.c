@@ -723,35 +723,38 @@ Test(cli, two_outputs_never_share_a_file)
 
 /* The report is an HTML page, named so: `report -o schools.geojson` (a
  * slip) wrote the page over the data, exit 0. */
-Test(cli, a_report_is_named_html)
+Test(cli, a_report_is_named_html, .timeout = 300)
 {
 	char *dir = tmpdir(), *data = write_file(dir, "schools.geojson", "keep"), *text, plan[4200];
-	const char *ex = getenv("CM_EXAMPLE"), *out;
+	char *ini = example_with(dir, "", 0);
+	const char *out;
 	size_t len;
-	cr_assert(ex);
-	snprintf(plan, sizeof plan, "%.*s-plan.gpkg", (int)(strlen(ex) - 4), ex);
+	snprintf(plan, sizeof plan, "%s/p.gpkg", dir);
+	cli_expect(0, "-q solve -o %s %s", plan, ini);
 	out = cli_expect(2, "report %s -o %s", plan, data);
 	cr_assert(strstr(out, ".html"), "%s", out);
-	out = cli_expect(2, "solve --report %s/r.pdf %s", dir, ex);
+	out = cli_expect(2, "solve --report %s/r.pdf %s", dir, ini);
 	cr_assert(strstr(out, ".html"), "%s", out);
 	text = slurp(data, &len);
 	cr_assert(text && !strcmp(text, "keep"));
 	free(text);
 	cli_expect(0, "-q report %s -o %s/r.HTM", plan, dir);
 	free(data);
+	free(ini);
 	free(dir);
 }
 
 /* publish replaces its folder whole, so a folder holding more than what it
  * writes is refused, naming the first such file: a logo and a notices
  * folder added to the page were deleted, exit 0 (an attack). */
-Test(cli, publish_keeps_what_is_not_ours)
+Test(cli, publish_keeps_what_is_not_ours, .timeout = 300)
 {
-	char *dir = tmpdir(), *logo, plan[4200], site[4300];
-	const char *ex = getenv("CM_EXAMPLE"), *out;
+	char *dir = tmpdir(), *logo, plan[4200], site[4300], *ini = example_with(dir, "", 0);
+	const char *out;
 	struct stat st;
-	cr_assert(ex);
-	snprintf(plan, sizeof plan, "%.*s-plan.gpkg", (int)(strlen(ex) - 4), ex);
+	snprintf(plan, sizeof plan, "%s/p.gpkg", dir);
+	cli_expect(0, "-q solve -o %s %s", plan, ini);
+	free(ini);
 	snprintf(site, sizeof site, "%s/www", dir);
 	cli_expect(0, "-q publish %s -o %s", plan, site);
 	cli_expect(0, "-q publish %s -o %s", plan, site); /* its own files: replaced */
