@@ -1320,6 +1320,9 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		x[j] = held_out ? S.x_inc[j] : r->value(r->self, j);
 done:
 	search_free(&S);
+	/* the search's own allocations return CM_ENOMEM without a message */
+	if (rc == CM_ENOMEM)
+		rc = cm__error(ctx, CM_ENOMEM, _("%s: out of memory"), opts->label);
 	return rc;
 }
 
