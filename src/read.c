@@ -58,6 +58,9 @@ typedef struct layer_src {
 	int nfields;
 	OGRSpatialReferenceH srs;      /* CRS of the geometries read (owned) */
 	OGRGeometryH *geoms;           /* one per record, source CRS (owned) */
+	long ctl;                      /* text values that held control characters */
+	long ctl_fid;                  /* the first such feature, and its field */
+	int ctl_field;
 } layer_src;
 
 /* ------------------------------------------------------------ helpers */
@@ -155,6 +158,21 @@ static char *get_str(layer_src *L, OGRFeatureH f, int idx, int *bad)
 		free(s);
 		*bad = 1;
 		return NULL;
+	}
+	/* control characters (an escape sequence in a name would reach the
+	 * terminal and redraw it) become spaces, counted for read_layer's
+	 * warning */
+	{
+		int had = 0;
+		for (t = s; *t; t++)
+			if ((unsigned char)*t < 0x20 || *t == 0x7f) {
+				*t = ' ';
+				had = 1;
+			}
+		if (had && L->ctl++ == 0) {
+			L->ctl_fid = (long)OGR_F_GetFID(f);
+			L->ctl_field = idx;
+		}
 	}
 	t = cm__strtrim(s);
 	free(s);
@@ -960,6 +978,11 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 	}
 	cm__progress(ctx, 1.0, stage);
 	*count = n;
+	if (!rc && L->ctl &&
+	    ds_diag_feature(ds, L, CM_WARNING, "control-characters", L->ctl_fid, NULL, L->ctl_field,
+	                    _("%ld text values held control characters (tab, line break, escape): "
+	                      "read as spaces"), L->ctl) < 0)
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	return rc;
 }
 

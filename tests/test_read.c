@@ -831,3 +831,36 @@ Test(read, school_addresses)
 	cm_dataset_free(ds);
 	free(dir);
 }
+
+/* Control characters in text (an escape sequence in a compound's name
+ * reached the terminal raw through solve and compare, and redrew it) are
+ * read as spaces, with one warning for the layer naming the first. */
+Test(read, control_characters_are_read_as_spaces)
+{
+	char *dir = tmpdir(), *c, *ini;
+	cm_dataset *ds;
+	const cm_compound *c2;
+	const cm_diag *d;
+	c = write_file(dir, "c.csv",
+	               "WKT,id,name,area_type,primary_local,primary_migrant,junior_local,junior_migrant\n"
+	               "POINT (113.0 24.79),C1,Sunny Garden,urban,40,10,20,5\n"
+	               "POINT (113.0 24.77),C2,\"River\x1b[2J\x1b]0;pwned\x07View\",urban,30,20,25,10\n"
+	               "POINT (113.01 24.78),C3,\"Old\tLane\",town,25,0,15,0\n");
+	ini = ini_for("schools.geojson", c, "compounds_source_crs = EPSG:4326\n");
+	ds = load_ok(ini, dir, NULL);
+	c2 = compound_by_id(ds, "C2");
+	cr_assert_not_null(c2);
+	for (const char *p = c2->name; *p; p++)
+		cr_assert((unsigned char)*p >= 0x20 && *p != 0x7f, "'%s'", c2->name);
+	cr_assert_str_eq(c2->name, "River [2J ]0;pwned View");
+	d = find_diag(ds, "control-characters");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->message, "2 text values") && strstr(d->feature, "feature 2") &&
+	          d->field && !strcmp(d->field, "name"),
+	          "%s %s %s", d->feature, d->field ? d->field : "-", d->message);
+	cm_dataset_free(ds);
+	free(ini);
+	free(c);
+	free(dir);
+}
