@@ -165,12 +165,23 @@ static int oneway_of(const char *v)
 {
 	static const char *const fwd[] = {"yes", "true", "1", "y", "t", NULL};
 	static const char *const back[] = {"-1", "reverse", NULL};
+	char buf[16];
+	size_t n;
 	int k;
+	/* blanks around the value do not count (" -1 " was two-way) */
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (n = strlen(v); n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'); n--)
+		;
+	if (n >= sizeof buf)
+		return 0;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
 	for (k = 0; fwd[k]; k++)
-		if (cm__streq_ci(v, fwd[k]))
+		if (cm__streq_ci(buf, fwd[k]))
 			return 1;
 	for (k = 0; back[k]; k++)
-		if (cm__streq_ci(v, back[k]))
+		if (cm__streq_ci(buf, back[k]))
 			return -1;
 	return 0;
 }

@@ -1320,7 +1320,8 @@ Test(oneway, drivers_go_round_and_walkers_do_not)
 	 * as drawn from C's end, or no oneway field) it is the way */
 	const char *ways[] = {"-100 0,0 0;0 0,1000 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0",
 	                      "-100 0,0 0;1000 0,0 0;0 0,0 300,1000 300,1000 0;1000 0,1100 0"};
-	const char *against[2][4] = {{"no", "-1", "no", "no"}, {"no", "yes", "no", "no"}};
+	/* (blanks around a value do not count: " -1 " was two-way) */
+	const char *against[2][4] = {{"no", " -1 ", "no", "no"}, {"no", "yes", "no", "no"}};
 	const char *along[4] = {"no", "yes", "", "NO"};
 	tschool s[] = {{"S", "primary", "public", 100, 0, 0, 0, 0, 1100, -10}};
 	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, -100, 10}};
