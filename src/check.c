@@ -449,7 +449,13 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			 * (signs lost in a copy), that this data has not */
 			int inline_school = !strcmp(d->kind, "far-school") && d->file &&
 			                    str_same(d->file, cfg->input[CM_SCHOOLS].path);
-			if ((d->severity == CM_ERR || !strcmp(d->kind, "far-school")) &&
+			/* a warning about a layer the scenario adds (new_schools,
+			 * new_compounds: 90.5 seats rounded, a count missing) is the
+			 * base's warning of such a value, said nowhere else */
+			int added = d->severity == CM_WARNING && d->file && d->feature &&
+			            !str_same(d->file, cfg->input[CM_SCHOOLS].path) &&
+			            !str_same(d->file, cfg->input[CM_COMPOUNDS].path);
+			if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school")) &&
 			    !has_diag(ds, had, d))
 				/* a school opened by a key is no feature of the schools' file */
 				rc = cm__diag(ds, d->severity, d->kind, inline_school ? NULL : d->file,

@@ -324,8 +324,19 @@ static int extra_errors(apply *a, const cm_dataset *x, int inline_schools)
 static int check_added(apply *a, cm_dataset *x, const cm_input *in, cm_layer_kind kind,
                        int inline_schools)
 {
+	size_t i;
 	if (cm__check_added(a->ctx, a->cfg, in, kind, x)) /* x names its layer (cm__read_extra) */
 		return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
+	/* a layer's warnings (90.5 seats rounded, a count missing) go with the
+	 * scenario's data, where check finds them (check_scenarios): they were
+	 * dropped with the layer */
+	for (i = 0; !inline_schools && i < x->diags.len; i++) {
+		const cm_diag *d = &((const cm_diag *)x->diags.data)[i];
+		if (d->severity == CM_WARNING &&
+		    cm__diag(a->ds, d->severity, d->kind, d->file, d->layer, d->feature, d->field, "%s",
+		             d->message ? d->message : ""))
+			return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
+	}
 	return extra_errors(a, x, inline_schools);
 }
 

@@ -682,6 +682,43 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 	free(dir);
 }
 
+/* A layer a scenario adds is warned about as the base's layers are: 90.5
+ * seats rounded, a missing count taken as 0 (both passed without a word:
+ * an attack), each named with the scenario, the file and the feature. */
+Test(check, a_scenario_layer_has_its_warnings)
+{
+	char *dir = tmpdir(), *ini, *f;
+	cm_check_report rep;
+	cm_config *cfg;
+	cm_ctx *ctx;
+	cm_dataset *ds;
+	size_t i, seen = 0;
+	f = write_file(dir, "ns.csv", "id,name,level,sector,seats_primary,seats_junior,x,y\n"
+	               "X1,x,primary,public,90.5,0,113.0,24.78\n");
+	ini = scenario_in("[scenario b]\nnew_schools = ns.csv\n");
+	ds = load_ok(ini, dir, &cfg);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable);
+	for (i = 0; i < cm_dataset_diag_count(ds); i++) {
+		const cm_diag *d = cm_dataset_diag(ds, i);
+		if (strcmp(d->kind, "not-whole"))
+			continue;
+		cr_assert(d->file && strstr(d->file, "ns.csv") && strstr(d->feature, "id X1") &&
+		          strstr(d->message, "[scenario b]") && strstr(d->message, "90.5"),
+		          "%s %s %s", d->file ? d->file : "-", d->feature, d->message);
+		cr_assert_eq(d->severity, CM_WARNING);
+		seen++;
+	}
+	cr_assert_eq(seen, 1);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(f);
+	free(dir);
+}
+
 /* A school a scenario opens far from every compound (the signs of its
  * coordinates lost in a copy) is the scenario's far-school warning, as the
  * base's schools are checked; it passed without a word (a second attack). */
