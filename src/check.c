@@ -452,9 +452,10 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			/* a warning about a layer the scenario adds (new_schools,
 			 * new_compounds: 90.5 seats rounded, a count missing) is the
 			 * base's warning of such a value, said nowhere else */
-			int added = d->severity == CM_WARNING && d->file && d->feature &&
-			            !str_same(d->file, cfg->input[CM_SCHOOLS].path) &&
-			            !str_same(d->file, cfg->input[CM_COMPOUNDS].path);
+			int added = d->severity == CM_WARNING && d->feature &&
+			            (!d->file || /* a school given inline: open_school.ID */
+			             (!str_same(d->file, cfg->input[CM_SCHOOLS].path) &&
+			              !str_same(d->file, cfg->input[CM_COMPOUNDS].path)));
 			if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school")) &&
 			    !has_diag(ds, had, d))
 				/* a school opened by a key is no feature of the schools' file */

@@ -330,11 +330,21 @@ static int check_added(apply *a, cm_dataset *x, const cm_input *in, cm_layer_kin
 	/* a layer's warnings (90.5 seats rounded, a count missing) go with the
 	 * scenario's data, where check finds them (check_scenarios): they were
 	 * dropped with the layer */
-	for (i = 0; !inline_schools && i < x->diags.len; i++) {
+	for (i = 0; i < x->diags.len; i++) {
 		const cm_diag *d = &((const cm_diag *)x->diags.data)[i];
-		if (d->severity == CM_WARNING &&
-		    cm__diag(a->ds, d->severity, d->kind, d->file, d->layer, d->feature, d->field, "%s",
-		             d->message ? d->message : ""))
+		int idlen = 1, rc;
+		const char *id = label_id(d->feature, &idlen);
+		char *key = NULL;
+		if (d->severity != CM_WARNING)
+			continue;
+		/* a school given inline is its key, not a feature of a file */
+		if (inline_schools && !(key = cm__sprintf("open_school.%.*s", idlen, id ? id : "?")))
+			return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
+		rc = cm__diag(a->ds, d->severity, d->kind, inline_schools ? NULL : d->file,
+		              inline_schools ? NULL : d->layer, inline_schools ? key : d->feature,
+		              d->field, "%s", d->message ? d->message : "");
+		free(key);
+		if (rc)
 			return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
 	}
 	return extra_errors(a, x, inline_schools);

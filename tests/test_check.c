@@ -684,7 +684,8 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 
 /* A layer a scenario adds is warned about as the base's layers are: 90.5
  * seats rounded, a missing count taken as 0 (both passed without a word:
- * an attack), each named with the scenario, the file and the feature. */
+ * an attack), each named with the scenario, the file and the feature; a
+ * school given inline, with its key. */
 Test(check, a_scenario_layer_has_its_warnings)
 {
 	char *dir = tmpdir(), *ini, *f;
@@ -695,7 +696,8 @@ Test(check, a_scenario_layer_has_its_warnings)
 	size_t i, seen = 0;
 	f = write_file(dir, "ns.csv", "id,name,level,sector,seats_primary,seats_junior,x,y\n"
 	               "X1,x,primary,public,90.5,0,113.0,24.78\n");
-	ini = scenario_in("[scenario b]\nnew_schools = ns.csv\n");
+	ini = scenario_in("[scenario b]\nnew_schools = ns.csv\n"
+	                  "[scenario c]\nopen_school.N1 = 新一小, 小学, 113.0, 24.78, 90.5, 0\n");
 	ds = load_ok(ini, dir, &cfg);
 	cm_ctx_new(&ctx);
 	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
@@ -704,13 +706,18 @@ Test(check, a_scenario_layer_has_its_warnings)
 		const cm_diag *d = cm_dataset_diag(ds, i);
 		if (strcmp(d->kind, "not-whole"))
 			continue;
-		cr_assert(d->file && strstr(d->file, "ns.csv") && strstr(d->feature, "id X1") &&
-		          strstr(d->message, "[scenario b]") && strstr(d->message, "90.5"),
-		          "%s %s %s", d->file ? d->file : "-", d->feature, d->message);
+		if (d->file) /* the added layer's feature */
+			cr_assert(strstr(d->file, "ns.csv") && strstr(d->feature, "id X1") &&
+			          strstr(d->message, "[scenario b]") && strstr(d->message, "90.5"),
+			          "%s %s %s", d->file, d->feature, d->message);
+		else /* the school given inline: its key */
+			cr_assert(!strcmp(d->feature, "open_school.N1") &&
+			          strstr(d->message, "[scenario c]") && strstr(d->message, "90.5"),
+			          "%s %s", d->feature, d->message);
 		cr_assert_eq(d->severity, CM_WARNING);
 		seen++;
 	}
-	cr_assert_eq(seen, 1);
+	cr_assert_eq(seen, 2);
 	cm_ctx_free(ctx);
 	cm_config_free(cfg);
 	cm_dataset_free(ds);
