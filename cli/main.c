@@ -530,13 +530,18 @@ static int plans_apart(const char *a, const char *pa, const char *b, const char 
 	return REPORTED;
 }
 
-/* Does `path` end in .html or .htm (any case)?  A report written over
- * schools.geojson by a slip of -o replaced the data with a page. */
-static int html_name(const char *path)
+/* 1 when the report's `path` ends in .html or .htm (any case); else 0,
+ * said on stderr for command `cmd`.  (A report written over
+ * schools.geojson by a slip of -o replaced the data with a page.) */
+static int html_name(const char *cmd, const char *path)
 {
 	size_t n = strlen(path);
-	return (n > 5 && !strcasecmp(path + n - 5, ".html")) ||
-	       (n > 4 && !strcasecmp(path + n - 4, ".htm"));
+	if ((n > 5 && !strcasecmp(path + n - 5, ".html")) ||
+	    (n > 4 && !strcasecmp(path + n - 4, ".htm")))
+		return 1;
+	fprintf(stderr, _("catchment %s: %s: the report is one HTML page: give a name ending "
+	                  "in .html\n"), cmd, path);
+	return 0;
 }
 
 /* 0 when no two of the files this solve writes are one: the plan, the
@@ -786,11 +791,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 	}
-	if (c->report && !html_name(c->report)) {
-		fprintf(stderr, _("catchment %s: %s: the report is one HTML page: give a name ending "
-		                  "in .html\n"), "solve", c->report);
+	if (c->report && !html_name("solve", c->report))
 		return EXIT_USAGE;
-	}
 	rc = scenario_config(c, argv[optind], &sc);
 	if (!rc && only) {
 		size_t k;
@@ -1246,11 +1248,8 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 		fprintf(stderr, _("catchment %s: %s is the plan itself or inside it\n"), name, output);
 		return EXIT_USAGE;
 	}
-	if (!publish && !html_name(output)) {
-		fprintf(stderr, _("catchment %s: %s: the report is one HTML page: give a name ending "
-		                  "in .html\n"), name, output);
+	if (!publish && !html_name(name, output))
 		return EXIT_USAGE;
-	}
 	if (!(ctx = cli_ctx(c)))
 		return EXIT_INPUT;
 	rc = publish ? cm_publish(ctx, argv[optind], output, &ho)

@@ -357,6 +357,15 @@ static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 	}
 }
 
+/* The pupils of both levels and groups a check counted. */
+static long all_pupils(const cm_check_report *rep)
+{
+	long n = 0;
+	for (int lv = 0; lv < CM_NLEVELS; lv++)
+		n += rep->level[lv].pupils[CM_LOCAL] + rep->level[lv].pupils[CM_MIGRANT];
+	return n;
+}
+
 /* A scenario that closes every school and opens none (data made by
  * cm_scenario_data; loaded data without schools is an error): every pupil
  * is without a place, a shortfall the plan shows, not bad data
@@ -366,11 +375,9 @@ static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 static int no_schools(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds,
                       const cm_check_report *rep, int loud)
 {
-	long pupils = 0;
-	int lv, rc;
+	long pupils = all_pupils(rep);
+	int rc;
 	char *msg;
-	for (lv = 0; lv < CM_NLEVELS; lv++)
-		pupils += rep->level[lv].pupils[CM_LOCAL] + rep->level[lv].pupils[CM_MIGRANT];
 	msg = cm__sprintf(_("%s: [scenario %s] close: every school is closed and none is opened: "
 	                  "all %ld pupils are without a place"), cfg->file ? cfg->file : "",
 	                  cfg->name ? cfg->name : "", pupils);
@@ -433,11 +440,7 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 		}
 		cm_scenario_config(cfg, sc, &view);
 		rc = run_check(ctx, &view, sds, &rep, 1);
-		if (!rc && sds->n_compounds &&
-		    rep.level[CM_PRIMARY].pupils[CM_LOCAL] + rep.level[CM_PRIMARY].pupils[CM_MIGRANT] +
-		            rep.level[CM_JUNIOR].pupils[CM_LOCAL] +
-		            rep.level[CM_JUNIOR].pupils[CM_MIGRANT] ==
-		        0)
+		if (!rc && sds->n_compounds && all_pupils(&rep) == 0)
 			/* (demand_scale = 0, or so small that every count rounds to 0:
 			 * its plan solved nothing and it had no row in the comparison) */
 			rc = cm__diag(ds, CM_WARNING, "no-pupils", NULL, NULL, NULL, NULL,
@@ -525,9 +528,7 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 			         "field may be mistyped"), cm__level_label((cm_level)lv), n,
 			         CM_MAX_LEVEL_PUPILS);
 	}
-	if (ds->n_compounds && !ds->scenario &&
-	    out->level[CM_PRIMARY].pupils[CM_LOCAL] + out->level[CM_PRIMARY].pupils[CM_MIGRANT] +
-	    out->level[CM_JUNIOR].pupils[CM_LOCAL] + out->level[CM_JUNIOR].pupils[CM_MIGRANT] == 0)
+	if (ds->n_compounds && !ds->scenario && all_pupils(out) == 0)
 		/* a plan of nobody: most likely the pupil fields name the wrong
 		 * columns (an attack: it passed without a word) */
 		cm__diag(ds, CM_WARNING, "no-pupils", cfg->input[CM_COMPOUNDS].path,

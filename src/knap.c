@@ -71,15 +71,11 @@ int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *
 		/* taken: h[s] = g[s - w] + cost, then the seats beyond at each rate */
 		for (s = 0; s <= cap; s++)
 			h[s] = s >= w && g[s - w] < HUGE_VAL ? g[s - w] + it->cost : HUGE_VAL;
-		if (m > 0) {
-			extend(h, a, cap, m > cap ? cap : m, it->rate, q);
-			t = a;
-			a = h;
-			h = t;
-			*work += cap + 1;
-		}
-		if (m2 > 0) {
-			extend(h, a, cap, m2 > cap ? cap : m2, it->rate2, q);
+		for (int part = 0; part < 2; part++) {
+			long mm = part ? m2 : m;
+			if (mm <= 0)
+				continue;
+			extend(h, a, cap, mm > cap ? cap : mm, part ? it->rate2 : it->rate, q);
 			t = a;
 			a = h;
 			h = t;

@@ -8,7 +8,8 @@
  * compound's locals come whole (all or none); its migrants, who may take a
  * private place instead, in any number from none to all.  Each full
  * school's least cost (at least 0), summed over the schools, is what whole
- * compounds add to the relaxation's bound (docs/model.md, "A bound that sees whole compounds").
+ * compounds add to the relaxation's bound (docs/model.md, "A bound that
+ * sees whole compounds").
  */
 #ifndef CM_KNAP_H
 #define CM_KNAP_H

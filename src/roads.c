@@ -9,8 +9,9 @@
  *      reverse against it; walkers go both ways);
  *   2. build the graph: every vertex is a node, vertices closer than
  *      tolerance_m are one node, and the line between two nodes is an edge
- *      of the line's length there (vertices within one node add theirs).  Lines that cross without a shared vertex do not meet:
- *      bridges and underpasses stay as drawn;
+ *      of the line's length there (vertices within one node add theirs).
+ *      Lines that cross without a shared vertex do not meet: bridges and
+ *      underpasses stay as drawn;
  *   3. snap each compound (its representative point: a point on the
  *      surface of its polygon) and each school to the nearest segment of
  *      a usable road within snap_m (a grid of segments finds it).  The

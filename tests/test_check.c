@@ -891,6 +891,34 @@ static cm_dataset *with_previous(const char *dir, const char *text, cm_config **
 	return ds;
 }
 
+/* The fixtures checked (cm_check, which passes), then last year's plan
+ * `text` checked after it (cm_previous_check); prev_checked_free frees. */
+typedef struct prev_checked {
+	cm_config *cfg;
+	cm_ctx *ctx;
+	cm_dataset *ds;
+	cm_check_report rep;
+} prev_checked;
+
+static prev_checked check_previous(const char *dir, const char *text)
+{
+	prev_checked p;
+	p.ds = with_previous(dir, text, &p.cfg);
+	cm_ctx_new(&p.ctx);
+	cr_assert_eq(cm_check(p.ctx, p.cfg, p.ds, &p.rep), 0);
+	cr_assert(p.rep.solvable);
+	cr_assert_eq(cm_previous_check(p.ctx, p.cfg, p.ds, &p.rep), 0, "%s",
+	             cm_ctx_last_error(p.ctx));
+	return p;
+}
+
+static void prev_checked_free(prev_checked *p)
+{
+	cm_ctx_free(p->ctx);
+	cm_config_free(p->cfg);
+	cm_dataset_free(p->ds);
+}
+
 /* A level in last year's table is matched as docs/config.md says values
  * are, blanks around and ASCII case ignored: ' Primary ' was refused as
  * "not primary or junior". */
@@ -936,23 +964,15 @@ Test(previous, problems_are_findings_of_the_check)
 	};
 	char *dir = tmpdir();
 	for (size_t k = 0; k <= 4; k++) {
-		cm_config *cfg;
-		cm_check_report rep;
-		cm_ctx *ctx;
-		cm_dataset *ds = with_previous(dir, k < 2    ? bad[k][0]
-		                                    : k == 2 ? "compound_id,level,school_id\nC1,primary,S1\n"
-		                                               "C2,primary,S1\nC3,primary,S1\n"
-		                                               "C4,primary,S1\n"
-		                                    : k == 4 ? "compound_id,level,school_id\nC1,primary,S1\n"
-		                                               "C2,primary,S1\nC3,primary,S1\n"
-		                                             : "compound_id,level,school_id\nC1,primary,S1\n",
-		                               &cfg);
-		const cm_diag *d;
-		cm_ctx_new(&ctx);
-		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
-		cr_assert(rep.solvable);
-		cr_assert_eq(cm_previous_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
-		d = find_diag(ds, "previous-plan");
+		prev_checked pc = check_previous(dir, k < 2    ? bad[k][0]
+		                                      : k == 2 ? "compound_id,level,school_id\nC1,primary,S1\n"
+		                                                 "C2,primary,S1\nC3,primary,S1\n"
+		                                                 "C4,primary,S1\n"
+		                                      : k == 4 ? "compound_id,level,school_id\nC1,primary,S1\n"
+		                                                 "C2,primary,S1\nC3,primary,S1\n"
+		                                               : "compound_id,level,school_id\nC1,primary,S1\n");
+		cm_check_report rep = pc.rep;
+		const cm_diag *d = find_diag(pc.ds, "previous-plan");
 		if (k == 2 || k == 4) {
 			/* (4: one new compound of four is a year's churn, no warning) */
 			cr_assert(rep.solvable);
@@ -974,52 +994,32 @@ Test(previous, problems_are_findings_of_the_check)
 			cr_assert(strstr(d->message, "prev.csv, layer prev, feature ") &&
 			          strstr(d->message, bad[k][1]), "case %zu: %s", k, d->message);
 		}
-		cm_ctx_free(ctx);
-		cm_config_free(cfg);
-		cm_dataset_free(ds);
+		prev_checked_free(&pc);
 	}
 	/* a school last year's table names that the data lacks (closed, or a
 	 * typo: it read only as "(school gone)" in the notice) is a note */
 	{
-		cm_config *cfg;
-		cm_check_report rep;
-		cm_ctx *ctx;
-		cm_dataset *ds = with_previous(dir, "compound_id,level,school_id\nC1,primary,S9\n"
-		                               "C2,primary,S1\nC3,primary,S9\nC4,primary,S1\n", &cfg);
-		const cm_diag *d;
-		cm_ctx_new(&ctx);
-		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
-		cr_assert_eq(cm_previous_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
-		d = find_diag(ds, "gone-schools");
+		prev_checked pc = check_previous(dir, "compound_id,level,school_id\nC1,primary,S9\n"
+		                                      "C2,primary,S1\nC3,primary,S9\nC4,primary,S1\n");
+		const cm_diag *d = find_diag(pc.ds, "gone-schools");
 		cr_assert_not_null(d);
 		cr_assert_eq(d->severity, CM_NOTE);
 		cr_assert(strstr(d->message, "does not have (1: S9)"), "%s", d->message);
-		cr_assert(rep.solvable);
-		cm_ctx_free(ctx);
-		cm_config_free(cfg);
-		cm_dataset_free(ds);
+		cr_assert(pc.rep.solvable);
+		prev_checked_free(&pc);
 	}
 	/* a plan with no compound of the data (new ids, another county's) is
 	 * a warning: every move it would report is none (a second attack) */
 	{
-		cm_config *cfg;
-		cm_check_report rep;
-		cm_ctx *ctx;
-		cm_dataset *ds = with_previous(dir, "compound_id,level,school_id\nQ1,primary,S1\n"
-		                                    "Q2,primary,S1\n", &cfg);
-		const cm_diag *d;
-		cm_ctx_new(&ctx);
-		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
-		cr_assert_eq(cm_previous_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
-		d = find_diag(ds, "previous-plan");
+		prev_checked pc = check_previous(dir, "compound_id,level,school_id\nQ1,primary,S1\n"
+		                                      "Q2,primary,S1\n");
+		const cm_diag *d = find_diag(pc.ds, "previous-plan");
 		cr_assert_not_null(d);
 		cr_assert_eq(d->severity, CM_WARNING);
 		cr_assert(strstr(d->message, "none of the compounds") && strstr(d->message, "2 rows"),
 		          "%s", d->message);
-		cr_assert(rep.solvable);
-		cm_ctx_free(ctx);
-		cm_config_free(cfg);
-		cm_dataset_free(ds);
+		cr_assert(pc.rep.solvable);
+		prev_checked_free(&pc);
 	}
 	free(dir);
 }
