@@ -26,8 +26,9 @@
  *   zones, changes (optional layers): levels, and schools and compounds
  *               that the plan has
  *
- * Counts are whole, non-negative, finite and within the engine's limits
- * (CM_MAX_COUNT a feature, CM_MAX_LEVEL_PUPILS a level; docs/input.md).
+ * Counts are whole, non-negative, finite, in plain digits and within the
+ * engine's limits (CM_MAX_COUNT a feature, CM_MAX_LEVEL_PUPILS a level;
+ * docs/input.md); a GeoPackage's numeric cells hold numbers (gpkg_stored).
  * Fields a reader uses (NEED) must be there; the others are checked where
  * present, so a plan of an earlier version without them still reads.  A
  * field the writer always fills (FULL) is never empty: a row cut short
@@ -373,6 +374,24 @@ static int field_number(OGRFeatureH f, int i, double *out)
 	return blank ? 0 : 1;
 }
 
+/* Is field `i` of `f` written as a plain whole number: a numeric field, or
+ * text of digits alone (a minus sign first when `sign`), blanks around
+ * them aside?  A plan writes counts so; 4e1, +40 or 40.0 are another
+ * tool's, or a hand's, and field_number would take them. */
+static int plain_whole(OGRFeatureH f, int i, int sign)
+{
+	OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+	const char *s = OGR_F_GetFieldAsString(f, i);
+	size_t digits;
+	if (t == OFTInteger || t == OFTInteger64 || t == OFTReal)
+		return 1;
+	s += strspn(s, " \t");
+	if (sign && *s == '-')
+		s++;
+	digits = strspn(s, "0123456789");
+	return digits > 0 && s[digits + strspn(s + digits, " \t")] == '\0';
+}
+
 /* What is wrong with field `i` of `f` as a count of at most `max`, into
  * `why` (empty: nothing); the count in *out. */
 static void count_of(OGRFeatureH f, int i, long max, long *out, int *set, char *why, size_t n)
@@ -392,6 +411,9 @@ static void count_of(OGRFeatureH f, int i, long max, long *out, int *set, char *
 	else if (r > 0 && v > (double)max)
 		snprintf(why, n, _("'%.40s' is more than %ld, the most a plan can hold here "
 		         "(docs/input.md)"), text, max);
+	else if (r > 0 && !plain_whole(f, i, 0))
+		snprintf(why, n, _("'%.40s' is not a plain whole number (digits only: 40, not 4e1, "
+		         "+40 or 40.0)"), text);
 	else
 		*out = (long)v;
 }
@@ -595,6 +617,9 @@ static int check_field(pcheck *pc, prow *r, int k)
 		if (got > 0 && fs->value == CM__V_WHOLE && (v != floor(v) || fabs(v) > (double)fs->max))
 			return bad(pc, r, k, _("'%.40s' is not a whole number from %ld to %ld"), text,
 			           -fs->max, fs->max);
+		if (got > 0 && fs->value == CM__V_WHOLE && !plain_whole(r->f, i, 1))
+			return bad(pc, r, k, _("'%.40s' is not a plain whole number (digits only: 40, not "
+			                       "4e1, +40 or 40.0)"), text);
 		if (got > 0 && fs->value == CM__V_POS && v < 0)
 			return bad(pc, r, k, _("'%.40s' is negative"), text);
 		if (got > 0 && fs->value == CM__V_SHARE && !(v >= 0 && v <= 1))
@@ -739,6 +764,114 @@ static int check_geometry(pcheck *pc, prow *r)
 	return 0;
 }
 
+/* Writes `name` to `fp` as an SQL identifier, in double quotes. */
+static void put_name(FILE *fp, const char *name)
+{
+	fputc('"', fp);
+	for (; *name; name++) {
+		if (*name == '"')
+			fputc('"', fp);
+		fputc(*name, fp);
+	}
+	fputc('"', fp);
+}
+
+/* A GeoPackage keeps whatever a cell is given: SQLite leaves text ('abc')
+ * or a fraction (20.5) in an integer column, and GDAL reads them as 0 and
+ * 20 without a word, so that the layer's totals, not the value, were
+ * blamed.  This names the first feature (by fid) with a numeric field of
+ * the table holding what its column's type does not: text or a blob, or a
+ * fraction in an integer column.  (Other formats' text is read as text,
+ * feature by feature: check_field.) */
+static int gpkg_stored(pcheck *pc, int id_k)
+{
+	OGRFeatureDefnH d = OGR_L_GetLayerDefn(pc->lyr);
+	const char *fidcol = OGR_L_GetFIDColumn(pc->lyr);
+	int k, cols[NF], real[NF], ncols = 0, rc = 0;
+	char *sql = NULL;
+	size_t len;
+	FILE *fp;
+	OGRLayerH res;
+	OGRFeatureH f;
+	if (strcmp(driver_of(pc->pf), "GPKG") || !fidcol || !*fidcol)
+		return 0;
+	for (k = 0; k < pc->nspec; k++) {
+		OGRFieldType t;
+		if (pc->idx[k] < 0 || pc->spec[k].value <= CM__V_COLOR)
+			continue;
+		t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(d, pc->idx[k]));
+		if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+			real[ncols] = t == OFTReal;
+			cols[ncols++] = k;
+		}
+	}
+	if (!ncols)
+		return 0;
+	if (!(fp = open_memstream(&sql, &len)))
+		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
+	/* fid, id, then each field's value, all as text (a blob as X'..'; GDAL
+	 * would take a fid column as the result's fid and a value as the
+	 * column's type) */
+	fputs("SELECT CAST(", fp);
+	put_name(fp, fidcol);
+	fputs(" AS TEXT)", fp);
+	if (pc->idx[id_k] >= 0) {
+		fputs(", CAST(", fp);
+		put_name(fp, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[id_k])));
+		fputs(" AS TEXT)", fp);
+	} else {
+		fputs(", ''", fp);
+	}
+	for (k = 0; k < ncols; k++) {
+		const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[cols[k]]));
+		fputs(", CASE typeof(", fp);
+		put_name(fp, name);
+		fputs(") WHEN 'blob' THEN quote(", fp);
+		put_name(fp, name);
+		fputs(") ELSE CAST(", fp);
+		put_name(fp, name);
+		fputs(" AS TEXT) END", fp);
+	}
+	fputs(" FROM ", fp);
+	put_name(fp, LAYER_NAME(pc->li));
+	fputs(" WHERE 0", fp);
+	for (k = 0; k < ncols; k++) {
+		fputs(" OR typeof(", fp);
+		put_name(fp, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[cols[k]])));
+		fprintf(fp, ") NOT IN ('null', 'integer'%s)", real[k] ? ", 'real'" : "");
+	}
+	fputs(" ORDER BY 1", fp);
+	if (fclose(fp) || !sql) {
+		free(sql);
+		return cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
+	}
+	res = GDALDatasetExecuteSQL(pc->pf->gds, sql, NULL, NULL);
+	free(sql);
+	if (!res) /* not SQL this file takes: read_layer reads it as it is */
+		return 0;
+	while (!rc && (f = OGR_L_GetNextFeature(res)) != NULL) {
+		for (k = 0; k < ncols && !rc; k++) {
+			const char *v = OGR_F_GetFieldAsString(f, 2 + k);
+			double x;
+			int blank;
+			if (!OGR_F_IsFieldSetAndNotNull(f, 2 + k))
+				continue;
+			/* (text SQLite would not take as a number: its '40' is stored as 40) */
+			if (cm__parse_number(v, &x, &blank) || blank)
+				rc = bad_at(pc, pc->li, atol(OGR_F_GetFieldAsString(f, 0)),
+				            OGR_F_GetFieldAsString(f, 1), pc->spec[cols[k]].name, NULL,
+				            _("'%.40s' is not a finite number"), v);
+			else if (!real[k] && x != floor(x))
+				rc = bad_at(pc, pc->li, atol(OGR_F_GetFieldAsString(f, 0)),
+				            OGR_F_GetFieldAsString(f, 1), pc->spec[cols[k]].name, NULL,
+				            _("'%.40s' is not a whole number"), v);
+		}
+		OGR_F_Destroy(f);
+	}
+	GDALDatasetReleaseResultSet(pc->pf->gds, res);
+	return rc;
+}
+
 /* Reads layer `li` (after open_layer), each feature checked against its
  * table and handed to `fn`; `id_k` is the table's field that names a
  * feature.  A file that stops being readable midway (a shapefile cut
@@ -749,6 +882,8 @@ static int read_layer(pcheck *pc, int id_k, row_fn fn)
 	long n = 0;
 	GIntBig promised;
 	int rc = 0, k;
+	if ((rc = gpkg_stored(pc, id_k)))
+		return rc;
 	CPLErrorReset();
 	OGR_L_ResetReading(pc->lyr);
 	while (!rc && (f = OGR_L_GetNextFeature(pc->lyr)) != NULL) {

@@ -724,6 +724,15 @@ Test(planread, bad_values_csv)
 		 "field migrant_public_share: '1.5' is not a share from 0 to 1"},
 		{"summary.csv", "summary", 2, "level", "primary",
 		 "field level: primary appears twice (also feature 1)"},
+		/* numbers, but not as a plan writes a count (they were read as 40) */
+		{"compounds.csv", "compounds", 3, "primary_local", "4e1",
+		 "field primary_local: '4e1' is not a plain whole number"},
+		{"assignment.csv", "assignment", 1, "local", "+40",
+		 "field local: '+40' is not a plain whole number"},
+		{"schools.csv", "schools", 2, "enrolled", "40.0",
+		 "field enrolled: '40.0' is not a plain whole number"},
+		{"schools.csv", "schools", 1, "spare", "+3",
+		 "field spare: '+3' is not a plain whole number"},
 	};
 	fx f;
 	fx_setup(&f);
@@ -778,6 +787,23 @@ Test(planread, bad_values_other_formats)
 	gpkg_sql(p, "UPDATE compounds SET primary_local = -99999 WHERE fid = 3");
 	FAILS(&f, p, p, "layer compounds, feature 3 (id C02)", "field primary_local: '-99999' is "
 	      "negative");
+	free(p);
+	/* SQLite keeps text and fractions in an integer column, and GDAL read
+	 * them as 0 and 20: the totals were blamed, not the value */
+	p = write_plan(&f, "g6", "gpkg");
+	gpkg_sql(p, "UPDATE compounds SET primary_local = 'abc' WHERE fid = 3");
+	FAILS(&f, p, p, "layer compounds, feature 3 (id C02)", "field primary_local: 'abc' is not "
+	      "a finite number");
+	free(p);
+	p = write_plan(&f, "g7", "gpkg");
+	gpkg_sql(p, "UPDATE assignment SET migrant = 2.5 WHERE fid = 2");
+	FAILS(&f, p, p, "layer assignment, feature 2 (id C", "field migrant: '2.5' is not a whole "
+	      "number");
+	free(p);
+	p = write_plan(&f, "g8", "gpkg");
+	gpkg_sql(p, "UPDATE summary SET mean_distance_m = 'far' WHERE fid = 1");
+	FAILS(&f, p, p, "layer summary, feature 1 (id primary)", "field mean_distance_m: 'far' is "
+	      "not a finite number");
 	free(p);
 	p = write_plan(&f, "g3", "gpkg");
 	gpkg_sql(p, "UPDATE assignment SET local = NULL WHERE fid = 1");
