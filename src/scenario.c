@@ -11,6 +11,7 @@
  * layer (repeated ids, negative counts): its errors name the scenario and
  * the layer's file, feature and field (or the open_school.ID key), where
  * the check of the whole scenario's data would name the base's layers.
+ * A school closed is not opened again under its id (append).
  * Closing every school is allowed: a scenario without schools is a
  * shortfall that check.c warns of, every pupil without a place.
  *
@@ -75,6 +76,7 @@ typedef struct apply {
 	cm_ctx *ctx;
 	const cm_config *cfg;
 	const cm_scenario *sc;
+	const cm_dataset *base;
 	cm_dataset *ds;
 	const char *key;  /* the key being applied, for messages */
 	int level;
@@ -350,8 +352,15 @@ static int check_added(apply *a, cm_dataset *x, const cm_input *in, cm_layer_kin
 	return extra_errors(a, x, inline_schools);
 }
 
-/* Appends the schools or compounds of `x` (moved out of it). */
-static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
+/* Appends the schools or compounds of `x` (moved out of it); schools
+ * given inline (open_school.ID) when `inline_schools`, for messages.
+ *
+ * A school the scenario closes cannot be opened again under its id: to the
+ * base plan the scenario is held to (matched by id) and to compare it would
+ * be the same school, its compounds staying, where close moves them by
+ * force (docs/scenarios.md).  Either reading would surprise someone, so it
+ * is an error naming the scenario, the key and the id. */
+static int append(apply *a, cm_dataset *x, cm_layer_kind kind, int inline_schools)
 {
 	cm_dataset *ds = a->ds;
 	size_t k;
@@ -366,9 +375,25 @@ static int append(apply *a, cm_dataset *x, cm_layer_kind kind)
 		}
 		ds->schools = s;
 		for (k = 0; k < x->n_schools && !rc; k++) {
-			if (cm__ids_find(ids, had, x->schools[k].id) >= 0) {
-				a->key = "new_schools";
-				rc = bad(a, x->schools[k].id, _("a school with this id is already in the data"));
+			const char *id = x->schools[k].id, *why = NULL;
+			long b = school_index(a->base, id);
+			if (b >= 0 && a->closed[b])
+				why = _("this scenario also closes this school (close): a school closed and "
+				        "opened again under one id would be one school to the base plan and "
+				        "to compare, its compounds not moved by force; give the new school "
+				        "another id");
+			else if (cm__ids_find(ids, had, id) >= 0)
+				why = _("a school with this id is already in the data");
+			if (why) {
+				char *key = inline_schools ? cm__sprintf("open_school.%s", id) : NULL;
+				if (inline_schools && !key) {
+					rc = cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
+					break;
+				}
+				a->key = key ? key : "new_schools";
+				rc = bad(a, id, why);
+				a->key = NULL;
+				free(key);
 				break;
 			}
 			ds->schools[ds->n_schools++] = x->schools[k];
@@ -419,7 +444,7 @@ static int add_layer(apply *a, const cm_input *in, cm_layer_kind kind)
 	if (!rc)
 		rc = check_added(a, x, in, kind, 0);
 	if (!rc)
-		rc = append(a, x, kind);
+		rc = append(a, x, kind, 0);
 	cm_dataset_free(x);
 	return rc;
 }
@@ -474,7 +499,7 @@ static int add_inline_schools(apply *a)
 		rc = check_added(a, x, &in, CM_SCHOOLS, 1);
 	}
 	if (!rc)
-		rc = append(a, x, CM_SCHOOLS);
+		rc = append(a, x, CM_SCHOOLS, 1);
 	cm_dataset_free(x);
 	free(name);
 	free(csv);
@@ -509,6 +534,7 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 	a.ctx = ctx;
 	a.cfg = cfg;
 	a.sc = sc;
+	a.base = base;
 	if (!(a.ds = clone(base)) || !(a.closed = calloc(base->n_schools + 1, 1))) {
 		cm_dataset_free(a.ds);
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));

@@ -625,7 +625,7 @@ static const char *scenario_data_error(const char *ini, const char *dir)
 Test(check, scenario_added_features_are_checked_where_they_come_from)
 {
 	static const char head[] = "id,name,level,sector,seats_primary,seats_junior,x,y\n";
-	char *dir = tmpdir(), *f[3], text[512];
+	char *dir = tmpdir(), *f[4], text[512];
 	struct {
 		const char *key, *expect[3];
 	} cases[] = {
@@ -637,6 +637,15 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 		/* a list naming one twice (an attack: the first demand won) */
 		{"close = S1, S1", {"close", "'S1'", "named twice"}},
 		{"demand = C1:0, C1:2", {"demand", "'C1:2'", "named twice"}},
+		/* a school closed and opened again under its id (accepted without a
+		 * word: to the base plan it was the same school, its compounds not
+		 * moved by force) */
+		{"close = S1\nopen_school.S1 = 新一小, 小学, 113.0, 24.78, 100, 0",
+		 {"open_school.S1: ", "'S1'", "also closes this school"}},
+		{"close = S1\nnew_schools = ns4.csv", {"new_schools: ", "'S1'", "also closes this school"}},
+		/* an id already in the data, given inline: its key, not new_schools */
+		{"open_school.S2 = 新一小, 小学, 113.0, 24.78, 100, 0",
+		 {"open_school.S2: ", "'S2'", "already in the data"}},
 	};
 	snprintf(text, sizeof text, "%sX1,x,primary,public,10,0,113.0,24.78\n"
 	         "X1,x,primary,public,10,0,113.0,24.78\n", head);
@@ -646,6 +655,8 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 	f[2] = write_file(dir, "nc.csv", "id,name,area_type,primary_local,primary_migrant,junior_local,"
 	                  "junior_migrant,x,y\nC9,a,urban,10,0,5,0,113.0,24.78\n"
 	                  "C9,b,urban,10,0,5,0,113.0,24.781\n");
+	snprintf(text, sizeof text, "%sS1,x,primary,public,10,0,113.0,24.78\n", head);
+	f[3] = write_file(dir, "ns4.csv", text);
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		char extra[256], *ini;
 		cm_check_report rep;
@@ -677,7 +688,7 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 		cm_dataset_free(ds);
 		free(ini);
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		free(f[i]);
 	free(dir);
 }
