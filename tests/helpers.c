@@ -270,7 +270,14 @@ int run_cli_to(const char *args, const char *redirect, const char **output)
 	size_t n;
 	int st;
 	cr_assert(exe, "CM_CLI is not set");
-	cr_assert(asprintf(&cmd, "%s %s %s", exe, args, redirect) > 0);
+	/* The CLI is checked for leaks (a sanitizer build; ignored otherwise):
+	 * its own runs free what they take, on every exit path (other
+	 * libraries' caches aside: tests/lsan.supp).  The tests' processes are
+	 * not checked (tests/meson.build: detect_leaks=0 for them). */
+	const char *supp = getenv("CM_LSAN_SUPP");
+	cr_assert(asprintf(&cmd, "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 "
+	                   "LSAN_OPTIONS=suppressions='%s' %s %s %s",
+	                   supp ? supp : "", exe, args, redirect) > 0);
 	p = popen(cmd, "r");
 	cr_assert(p);
 	n = fread(buf, 1, sizeof buf - 1, p);
