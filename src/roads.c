@@ -97,7 +97,26 @@ typedef struct lines {
 	cm_vec kmh;                  /* double: each part's speed, km/h */
 	cm_vec dir;                  /* signed char: each part's direction (graph.edir) */
 	size_t roads, left_out;      /* features used, and left out by class */
+	size_t points;               /* features left out as points (has_length) */
 } lines;
+
+/* Has line `g` (or a part of it) two distinct vertices?  A road of one
+ * vertex, or of one spot repeated, is a point: no way runs along it. */
+static int has_length(OGRGeometryH g)
+{
+	int i, n = OGR_G_GetGeometryCount(g);
+	if (n > 0) {
+		for (i = 0; i < n; i++)
+			if (has_length(OGR_G_GetGeometryRef(g, i)))
+				return 1;
+		return 0;
+	}
+	n = OGR_G_GetPointCount(g);
+	for (i = 1; i < n; i++)
+		if (OGR_G_GetX(g, i) != OGR_G_GetX(g, 0) || OGR_G_GetY(g, i) != OGR_G_GetY(g, 0))
+			return 1;
+	return 0;
+}
 
 static int add_line(lines *L, OGRGeometryH g, double kmh, int dir)
 {
@@ -105,7 +124,7 @@ static int add_line(lines *L, OGRGeometryH g, double kmh, int dir)
 	size_t *p;
 	double *v;
 	signed char *d;
-	if (n < 2)
+	if (!has_length(g)) /* (a part of a line that has others) */
 		return 0;
 	if (!(p = cm__vec_push(&L->part)) || !(v = cm__vec_push(&L->kmh)) ||
 	    !(d = cm__vec_push(&L->dir)))
@@ -334,7 +353,7 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		long fid = (long)OGR_F_GetFID(f);
 		double kmh = cfg->road.mode == CM_ROADS_WALK ? cfg->road.walk_kmh
 		                                             : cfg->road.speed_default_kmh;
-		int k, dir = fone >= 0 ? oneway_of(OGR_F_GetFieldAsString(f, fone)) : 0;
+		int k, point = 0, dir = fone >= 0 ? oneway_of(OGR_F_GetFieldAsString(f, fone)) : 0;
 		if (fcls >= 0) {
 			const char *raw = OGR_F_GetFieldAsString(f, fcls);
 			char *cls = enc ? CPLRecode(raw, enc, CPL_ENC_UTF8) : NULL;
@@ -380,17 +399,25 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				         "a vertex is not a number or lies beyond 1e8 m of the working CRS's "
 				         "origin");
 			free(label);
+		} else if ((point = !has_length(g)) != 0) {
+			L->points++; /* left out: one warning for the layer, below */
 		} else if (t == wkbLineString) {
 			rc = add_line(L, g, kmh, dir);
 		} else {
 			for (k = 0; k < OGR_G_GetGeometryCount(g) && !rc; k++)
 				rc = add_line(L, OGR_G_GetGeometryRef(g, k), kmh, dir);
 		}
-		L->roads++;
+		L->roads += !point;
 		OGR_G_DestroyGeometry(g);
 		OGR_F_Destroy(f);
 	}
 	if (rc)
+		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	/* (were they each a warning, a layer of many would bury the others) */
+	if (!rc && L->points && diag &&
+	    cm__diag(diag, CM_WARNING, "point-roads", path, lname, NULL, NULL, "%zu road%s with no "
+	             "length (a single vertex, or one spot repeated): left out", L->points,
+	             L->points == 1 ? "" : "s"))
 		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < L->x.len; i++)
 		if (!isfinite(((double *)L->x.data)[i]) || !isfinite(((double *)L->y.data)[i]))

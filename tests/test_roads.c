@@ -1541,6 +1541,34 @@ Test(roads, a_vertex_far_out_is_an_error)
 	free(dir);
 }
 
+/* A road of a single vertex, or of one spot repeated, is no road: it was
+ * counted as a usable road (the note said 3 roads).  Such roads are left
+ * out with one warning for the layer, naming the file and layer and how
+ * many. */
+Test(roads, a_road_without_length_is_left_out_with_one_warning)
+{
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", "0 0,1000 0;500 500;"
+	                                          "300 300,300 300,300 300", NULL);
+	road_data r = road_data_load(dir, roads);
+	const cm_diag *d;
+	size_t i, seen = 0;
+	cr_assert(r.ds, "%s", r.msg);
+	for (i = 0; i < cm_dataset_diag_count(r.ds); i++)
+		seen += !strcmp(cm_dataset_diag(r.ds, i)->kind, "point-roads");
+	cr_assert_eq(seen, 1, "%zu point-roads warnings", seen);
+	d = find_diag(r.ds, "point-roads");
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->file, "r.geojson") && d->layer && !strcmp(d->layer, "r") &&
+	          strstr(d->message, "2 roads with no length"), "%s %s %s", d->file, d->layer,
+	          d->message);
+	d = find_diag(r.ds, "roads");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->message, ": 1 roads,"), "%s", d->message);
+	road_data_free(&r);
+	free(roads);
+	free(dir);
+}
+
 /* A road network with no usable road (every road left out by class, an
  * empty layer, a roads_where that keeps none) is an error: it solved, exit
  * 0, to a plan placing nobody, "no school in reach". */
