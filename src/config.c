@@ -755,6 +755,24 @@ static char *reader(char *str, int num, void *stream)
 		ps->text += n;
 	}
 	ps->line++;
+	/* Windows Notepad's "Unicode" is UTF-16: a byte-order mark, or NUL
+	 * bytes that end the line early (fgets keeps them, strlen stops) */
+	if (ps->line == 1 && n >= 2 && (!memcmp(str, "\xFF\xFE", 2) || !memcmp(str, "\xFE\xFF", 2))) {
+		fail(ps, _("the file is UTF-16 (Windows' \"Unicode\"); save it as UTF-8"));
+		return NULL;
+	}
+	if (ps->fp && n < num - 1 && (n == 0 || str[n - 1] != '\n') && !feof(ps->fp)) {
+		fail(ps, _("a NUL byte: the file is not text, or is UTF-16; save it as UTF-8"));
+		return NULL;
+	}
+	/* a classic Mac editor's lines end in CR alone: to inih the whole file
+	 * is one line, and all after its first section would be dropped */
+	for (p = strchr(str, '\r'); p; p = strchr(p + 1, '\r'))
+		if (p[1] != '\n' && p[1] != '\0') {
+			fail(ps, _("a carriage return (CR) inside a line: the file's lines end in CR "
+			         "alone; save it with LF or CR LF line ends"));
+			return NULL;
+		}
 	ps->line_too_long = n == num - 1 && str[n - 1] != '\n' && (ps->fp ? !feof(ps->fp) : *ps->text != '\0');
 	if (ps->line_too_long) {
 		fail(ps, _("line longer than %d bytes (a Chinese character takes 3)"), num - 2);

@@ -268,6 +268,45 @@ Test(config_bad, line_too_long)
 	cr_assert(strstr(m, "test.ini:5:") && strstr(m, "longer"), "%s", m);
 }
 
+/* What Windows Notepad ("Unicode") and a classic Mac editor save: each
+ * is named, not read as a malformed line or a file without its keys. */
+static const char *load_bytes_err(const char *bytes, size_t n)
+{
+	static char msg[512];
+	char *dir = tmpdir(), *path;
+	cm_ctx *ctx;
+	cm_config *cfg = NULL;
+	FILE *fp;
+	cr_assert((path = cm__sprintf("%s/county.ini", dir)));
+	cr_assert((fp = fopen(path, "wb")) && fwrite(bytes, 1, n, fp) == n && !fclose(fp));
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_config_load(ctx, path, &cfg), CM_EINPUT, "%s", cm_ctx_last_error(ctx));
+	cr_assert_null(cfg);
+	snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	free(path);
+	free(dir);
+	return msg;
+}
+
+Test(config_bad, utf16_and_cr_only_line_ends)
+{
+	static const char le_bom[] = "\xFF\xFE[\0i\0n\0p\0u\0t\0]\0\n\0";
+	static const char be_bom[] = "\xFE\xFF\0[\0i\0n\0p\0u\0t\0]\0\n";
+	static const char le[] = "[\0i\0n\0p\0u\0t\0]\0\n\0";
+	static const char cr[] = "[input]\rschools = s.csv\rcompounds = c.csv\r";
+	const char *m = load_bytes_err(le_bom, sizeof le_bom - 1);
+	cr_assert(strstr(m, "county.ini:1:") && strstr(m, "UTF-16") && strstr(m, "UTF-8"), "%s", m);
+	m = load_bytes_err(be_bom, sizeof be_bom - 1);
+	cr_assert(strstr(m, "UTF-16"), "%s", m);
+	m = load_bytes_err(le, sizeof le - 1);
+	cr_assert(strstr(m, "county.ini:1:") && strstr(m, "NUL") && strstr(m, "UTF-8"), "%s", m);
+	m = load_bytes_err(cr, sizeof cr - 1);
+	cr_assert(strstr(m, "county.ini:1:") && strstr(m, "CR alone"), "%s", m);
+	/* CR LF stays a line end (config/bom_and_crlf), a CR at a line's end too */
+	cm_config_free(config_ok("[input]\r\nschools = s.csv\r\ncompounds = c.csv\r", "."));
+}
+
 Test(config, scenario_sections)
 {
 	cm_config *cfg = config_ok("[input]\nschools = s.csv\ncompounds = c.csv\n"
