@@ -58,6 +58,8 @@ typedef struct layer_src {
 	int nfields;
 	OGRSpatialReferenceH srs;      /* CRS of the geometries read (owned) */
 	OGRGeometryH *geoms;           /* one per record, source CRS (owned) */
+	int geojson84;                 /* GeoJSON read as WGS 84, no source_crs given (RFC 7946:
+	                                  what GDAL takes when it has no crs member) */
 	long ctl;                      /* text values that held control characters */
 	long ctl_fid;                  /* the first such feature, and its field */
 	int ctl_field;
@@ -418,7 +420,12 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			free(b);
 		}
 	} else if (own) {
+		const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(L->gds));
+		OGRSpatialReferenceH wgs84 = cm__crs_wgs84();
 		L->srs = cm__crs_clone(own);
+		L->geojson84 = !strncmp(drv, "GeoJSON", 7) && wgs84 && OSRIsSame(own, wgs84);
+		if (wgs84)
+			OSRDestroySpatialReference(wgs84);
 	} else {
 		return cm__error(ctx, CM_EINPUT,
 		                 _("%s, layer %s: the layer declares no CRS; set source_crs (or %s_source_crs) "
@@ -804,9 +811,17 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 	}
 	if (OSRIsGeographic(L->srs) &&
 	    (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90)) {
-		ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
-		                _("coordinates (%.6g, %.6g) are not longitude/latitude, which the "
-		                "layer's CRS says they are: check source_crs"), env.MinX, env.MinY);
+		if (L->geojson84) /* the likeliest cause: metres in a file that does not say so */
+			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
+			              _("coordinates (%.6g, %.6g) are not longitude/latitude, which the "
+			              "layer's CRS says they are: GeoJSON without a crs member is read as "
+			              "WGS 84 (RFC 7946); if they are in another CRS, name it with "
+			              "%s_source_crs in [input] (e.g. EPSG:4547, CGCS2000 3-degree GK CM "
+			              "114E)"), env.MinX, env.MinY, L->what);
+		else
+			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
+			              _("coordinates (%.6g, %.6g) are not longitude/latitude, which the "
+			              "layer's CRS says they are: check source_crs"), env.MinX, env.MinY);
 		OGR_G_DestroyGeometry(g);
 		return NULL;
 	}

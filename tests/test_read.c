@@ -659,6 +659,49 @@ Test(read, geometries_that_are_not_finite)
 	free(dir);
 }
 
+/* GeoJSON without a crs member is WGS 84 (RFC 7946), so metres in one are
+ * not longitude/latitude: the error says why the layer's CRS is WGS 84 and
+ * which key names another (it said only "check source_crs").  Not said
+ * where the CRS was not GeoJSON's default: a GeoPackage's own, or a
+ * source_crs the scenario gives. */
+Test(read, geojson_in_metres_without_crs_says_why)
+{
+	static const char hint[] = "GeoJSON without a crs member is read as WGS 84 (RFC 7946)";
+	char *dir = tmpdir(), *gpkg, *ini;
+	char *cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[501000,3000000]}}]}");
+	const char *opts[] = {"-f", "GPKG", NULL};
+	cm_dataset *ds;
+	ini = ini_for("schools.geojson", cp, NULL);
+	ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "geometry", hint), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "geometry",
+	                         "name it with compounds_source_crs in [input]"), 1);
+	cm_dataset_free(ds);
+	free(ini);
+	/* WGS 84 said, not assumed: the message as before */
+	ini = ini_for("schools.geojson", cp, "compounds_source_crs = EPSG:4326\n");
+	ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "geometry", "check source_crs"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "geometry", hint), 0);
+	cm_dataset_free(ds);
+	free(ini);
+	cr_assert(asprintf(&gpkg, "%s/c.gpkg", dir) > 0);
+	cr_assert_eq(translate(cp, NULL, gpkg, opts), 0);
+	ini = ini_for("schools.geojson", gpkg, NULL);
+	ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "geom", "check source_crs"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "geom", hint), 0);
+	cm_dataset_free(ds);
+	free(ini);
+	free(gpkg);
+	free(cp);
+	free(dir);
+}
+
 /* Count fields are decimal: 0x1F was read as 31; a numeric NaN is not a
  * finite number (it was "more than any compound has"). */
 Test(read, counts_are_decimal)
