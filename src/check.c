@@ -293,6 +293,75 @@ static void check_far_schools(cm_dataset *ds, const cm_config *cfg)
 	}
 }
 
+/* The boundary the catchments are clipped to should hold the data: one
+ * that holds no compound is the wrong layer, file or CRS (every catchment
+ * would be empty and the map blank), and a compound or school outside it
+ * loses its part of the catchment map. */
+static int check_boundary(cm_dataset *ds, const cm_config *cfg)
+{
+	size_t n = ds->n_compounds > ds->n_schools ? ds->n_compounds : ds->n_schools;
+	size_t i, out = 0, first = 0, shown = 0;
+	double *x, *y, first_m;
+	unsigned char *o;
+	long pupils = 0;
+	char ids[160] = "";
+	int rc = 0;
+	if (!ds->boundary || !ds->n_compounds)
+		return 0;
+	x = malloc(n * sizeof *x);
+	y = malloc(n * sizeof *y);
+	o = malloc(n);
+	if (!x || !y || !o) {
+		rc = CM_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < ds->n_compounds; i++) {
+		x[i] = ds->compounds[i].x;
+		y[i] = ds->compounds[i].y;
+	}
+	if ((rc = cm__outside_boundary(ds, x, y, ds->n_compounds, o, &first_m)))
+		goto done;
+	for (i = 0; i < ds->n_compounds; i++) {
+		const cm_compound *c = &ds->compounds[i];
+		size_t len = strlen(ids);
+		if (!o[i])
+			continue;
+		if (!out++)
+			first = i;
+		for (int lv = 0; lv < CM_NLEVELS; lv++)
+			pupils += c->pupils[lv][CM_LOCAL] + c->pupils[lv][CM_MIGRANT];
+		if (shown < 3 && len + strlen(c->id) + 3 < sizeof ids) {
+			snprintf(ids + len, sizeof ids - len, "%s%s", shown ? ", " : "", c->id);
+			shown++;
+		}
+	}
+	if (out == ds->n_compounds)
+		cm__diag(ds, CM_ERR, "outside-boundary", cfg->boundary.path, cfg->boundary.layer, NULL,
+		         NULL, _("none of the %zu compounds lies within the boundary (compound %s is "
+		         "%.1f km outside it): a wrong boundary layer, file or CRS? Every catchment "
+		         "would be empty"), ds->n_compounds, ds->compounds[first].id, first_m / 1000);
+	else if (out)
+		cm__diag(ds, CM_WARNING, "outside-boundary", cfg->boundary.path, cfg->boundary.layer,
+		         NULL, NULL, _("%zu of %zu compounds (%ld pupils) lie outside the boundary "
+		         "(%s%s): they are planned, but their part of the catchment map is clipped "
+		         "away"), out, ds->n_compounds, pupils, ids, out > shown ? ", ..." : "");
+	for (i = 0; i < ds->n_schools; i++) {
+		x[i] = ds->schools[i].x;
+		y[i] = ds->schools[i].y;
+	}
+	if (out < ds->n_compounds && !(rc = cm__outside_boundary(ds, x, y, ds->n_schools, o, NULL)))
+		for (i = 0; i < ds->n_schools; i++)
+			if (o[i])
+				diag_school(ds, cfg, CM_WARNING, "outside-boundary", &ds->schools[i], NULL,
+				            _("outside the boundary: its catchment is clipped to the "
+				            "boundary and may not reach the school on the map"));
+done:
+	free(x);
+	free(y);
+	free(o);
+	return rc;
+}
+
 /* ------------------------------------------------------------ balance */
 
 static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
@@ -513,6 +582,8 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_COMPOUNDS].path,
 		         ds->layer_name[CM_COMPOUNDS], NULL, NULL, _("no usable compounds"));
 	check_far_schools(ds, cfg);
+	if (!inner && (rc = check_boundary(ds, cfg)))
+		return cm__error(ctx, rc, _("out of memory"));
 	if (!inner)
 		cm__progress(ctx, 0.3, "checking");
 	check_reach(ds, cfg, out);

@@ -446,6 +446,13 @@ int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
                          long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms,
                          cm_vec *zones);
 
+/* Which of the `n` points (x, y in the working CRS) lie outside the
+ * dataset's boundary (outside[i] = 1; on its edge is in; all 0 without a
+ * boundary), and the distance from it of the first outside (`first_m`,
+ * may be NULL; HUGE_VAL when none is).  0 or CM_ENOMEM. */
+int cm__outside_boundary(const cm_dataset *ds, const double *x, const double *y, size_t n,
+                         unsigned char *outside, double *first_m);
+
 /* ------------------------------------------------------------ plan.c */
 
 /* Builds the plan's catchments and their areas on the dataset it was

@@ -2,6 +2,7 @@
  * file, layer, feature and field, and the verdict it deserves. */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "../src/internal.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -81,6 +82,74 @@ Test(check, a_compound_half_the_world_away_is_an_error)
 	cm_dataset_free(ds);
 	free(sp);
 	free(cp);
+	free(dir);
+}
+
+/* The boundary the catchments are clipped to: one that holds no compound
+ * (another county's file, a wrong CRS) made every catchment empty and the
+ * map blank with exit 0; now an error, and compounds or schools outside a
+ * boundary that holds the rest are warnings. */
+static cm_dataset *with_boundary(const char *dir, double x0, double y0, double x1, double y1,
+                                 cm_check_report *rep)
+{
+	char *sp = write_file(dir, "s.csv", "id,name,level,sector,seats_primary,seats_junior,x,y\n"
+	                                    "S1,一小,primary,public,100,0,113.05,24.78\n"
+	                                    "S3,一中,junior,public,0,200,113.08,24.80\n");
+	char *cp = write_file(dir, "c.csv",
+	                      "id,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n"
+	                      "C1,40,10,20,5,113.051,24.781\n"
+	                      "C2,30,5,20,5,113.07,24.79\n");
+	char *b = cm__sprintf("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
+	                      "\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+	                      "\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}}]}",
+	                      x0, y0, x1, y0, x1, y1, x0, y1, x0, y0);
+	char *bp = write_file(dir, "b.geojson", b);
+	char *extra = cm__sprintf("source_crs = EPSG:4326\nboundary = %s\n", bp);
+	cm_dataset *ds = checked(sp, cp, extra, rep);
+	free(sp);
+	free(cp);
+	free(b);
+	free(bp);
+	free(extra);
+	return ds;
+}
+
+Test(check, the_boundary_holds_the_data)
+{
+	cm_check_report rep;
+	char *dir = tmpdir();
+	const cm_diag *d;
+	/* far away: an error on the boundary's file */
+	cm_dataset *ds = with_boundary(dir, 100, 30, 100.1, 30.1, &rep);
+	d = find_diag(ds, "outside-boundary");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert(strstr(d->file, "b.geojson") && strstr(d->message, "none of the 2 compounds"),
+	          "%s: %s", d->file, d->message);
+	cr_assert(!rep.solvable);
+	cm_dataset_free(ds);
+	/* C1 and S1 inside, C2 and S3 outside: warnings, one for the compounds */
+	ds = with_boundary(dir, 113.04, 24.77, 113.06, 24.785, &rep);
+	cr_assert(rep.solvable);
+	cr_assert_eq(count_diag(ds, "outside-boundary"), 2);
+	d = find_diag(ds, "outside-boundary");
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->message, "1 of 2 compounds (60 pupils)") && strstr(d->message, "C2") &&
+	          !strstr(d->message, "C1"), "%s", d->message);
+	d = &((const cm_diag *)ds->diags.data)[ds->diags.len - 1];
+	for (size_t i = 0; i < ds->diags.len; i++) {
+		const cm_diag *e = &((const cm_diag *)ds->diags.data)[i];
+		if (!strcmp(e->kind, "outside-boundary") && e->feature)
+			d = e;
+	}
+	cr_assert(d->feature && strstr(d->feature, "S3") && strstr(d->file, "s.csv"), "%s",
+	          d->feature ? d->feature : "(none)");
+	cm_dataset_free(ds);
+	/* around everything: nothing to say */
+	ds = with_boundary(dir, 113, 24.7, 113.1, 24.9, &rep);
+	cr_assert_eq(count_diag(ds, "outside-boundary"), 0);
+	cr_assert(rep.solvable);
+	cm_dataset_free(ds);
 	free(dir);
 }
 
