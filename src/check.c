@@ -127,6 +127,18 @@ static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_s
 			diag_school(ds, cfg, CM_WARNING, "no-seats", s, sf,
 			            _("teaches %s but has no %s seats"), lname, lname);
 	}
+	/* one column for both levels' seats (a layout for schools of one
+	 * level, read.c) gives a nine-year school its seats twice */
+	if (s->kind == CM_KIND_NINE_YEAR && s->seats[CM_PRIMARY] > 0 &&
+	    ds->field_name[CM_SCHOOLS][CM_F_SEATS_PRIMARY] &&
+	    ds->field_name[CM_SCHOOLS][CM_F_SEATS_JUNIOR] &&
+	    !strcmp(ds->field_name[CM_SCHOOLS][CM_F_SEATS_PRIMARY],
+	            ds->field_name[CM_SCHOOLS][CM_F_SEATS_JUNIOR]))
+		diag_school(ds, cfg, CM_WARNING, "seats-level", s,
+		            ds->field_name[CM_SCHOOLS][CM_F_SEATS_PRIMARY],
+		            _("a nine-year school whose primary and junior seats are both read from "
+		            "this field: its %d seats are counted at each level; give each level its "
+		            "own field in [fields]"), s->seats[CM_PRIMARY]);
 }
 
 static void check_compound_values(cm_dataset *ds, const cm_config *cfg, const cm_compound *c)

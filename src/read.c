@@ -278,6 +278,18 @@ static void free_layer(layer_src *L, size_t n)
 
 /* ------------------------------------------------------------ 1. open */
 
+/* 1 when the CSV's first line has no separator GDAL knows: its CSV
+ * driver opens no such file, and says nothing. */
+static int csv_one_column(const char *path)
+{
+	char line[4096];
+	FILE *fp = fopen(path, "r");
+	int one = fp && fgets(line, sizeof line, fp) && !strpbrk(line, ",;\t|");
+	if (fp)
+		fclose(fp);
+	return one;
+}
+
 /* Open options for a boundary in CSV: the WKT column's usual names (the
  * driver matches the header's raw bytes). */
 static char **csv_boundary_options(layer_src *L)
@@ -337,6 +349,9 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		const char *why = CPLGetLastErrorMsg();
 		if (!*why && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
 			why = _("the file is empty");
+		else if (!*why && !strcmp(dname, "CSV") && csv_one_column(path))
+			why = _("GDAL opens no CSV of a single column (a boundary's WKT alone): add a "
+			        "second column, a name say");
 		else if (!*why)
 			why = _("GDAL gave no reason");
 		return cm__error(ctx, CM_EINPUT, _("%s: cannot open the %s source: %s"), L->shown, L->what,
@@ -426,6 +441,12 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 		L->geojson84 = !strncmp(drv, "GeoJSON", 7) && wgs84 && OSRIsSame(own, wgs84);
 		if (wgs84)
 			OSRDestroySpatialReference(wgs84);
+	} else if (L->boundary) {
+		/* source_crs does not apply to the boundary (docs/config.md) */
+		return cm__error(ctx, CM_EINPUT,
+		                 _("%s, layer %s: the layer declares no CRS; set boundary_source_crs "
+		                 "in [input], e.g. EPSG:4490 for CGCS2000 longitude/latitude"),
+		                 L->shown, L->name);
 	} else {
 		return cm__error(ctx, CM_EINPUT,
 		                 _("%s, layer %s: the layer declares no CRS; set source_crs (or %s_source_crs) "
@@ -527,6 +548,29 @@ static int resolve_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			const char *const *al;
 			for (al = cm__field_aliases(L->kind, (cm_field)f); L->fidx[f] < 0 && *al; al++)
 				L->fidx[f] = find_field(L, *al);
+		}
+	}
+	/* Two counts read from one column ([fields] compounds.primary_migrant =
+	 * primary_local) count the same pupils or seats twice: a slip, like
+	 * half a pair of pupil fields below.  A school's one column for both
+	 * levels (seats_primary and seats_junior = 容量) is a layout: a school
+	 * of one level uses one of them (a nine-year school's are counted
+	 * twice: check warns, check_school_values). */
+	for (f = CM_F_SEATS_PRIMARY; f <= CM_F_JUNIOR_MIGRANT; f++) {
+		int g;
+		if (f == CM_F_BOARDING || f == CM_F_AREA_TYPE || L->fidx[f] < 0)
+			continue;
+		for (g = f + 1; g <= CM_F_JUNIOR_MIGRANT; g++)
+			if (L->fidx[g] == L->fidx[f] &&
+			    !(f <= CM_F_PURCHASED_PRIMARY && !((f - CM_F_SEATS_PRIMARY) & 1) && g == f + 1))
+				break;
+		if (g <= CM_F_JUNIOR_MIGRANT) {
+			rc = cm__error(ctx, CM_EINPUT,
+			               _("%s, layer %s: %s and %s are both read from the field '%s': "
+			               "the same counts would be taken twice; name each its own field in "
+			               "[fields]"), L->shown, L->name, cm_field_name((cm_field)f),
+			               cm_field_name((cm_field)g), L->fnames[L->fidx[f]]);
+			goto done;
 		}
 	}
 	if (L->columns) {

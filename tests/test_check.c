@@ -153,6 +153,37 @@ Test(check, the_boundary_holds_the_data)
 	free(dir);
 }
 
+/* One seats column for both levels suits schools of one level; a
+ * nine-year school would get its seats at each level: a warning. */
+Test(check, one_seats_column_for_both_levels)
+{
+	cm_check_report rep;
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv", "id,name,level,sector,容量,x,y\n"
+	                                    "S1,一小,primary,public,100,113.05,24.78\n"
+	                                    "S9,九年制,nine_year,public,300,113.06,24.785\n");
+	char *cp = write_file(dir, "c.csv",
+	                      "id,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n"
+	                      "C1,40,10,20,5,113.051,24.781\n");
+	cm_dataset *ds = checked(sp, cp, "source_crs = EPSG:4326\n[fields]\n"
+	                         "schools.seats_primary = 容量\nschools.seats_junior = 容量\n", &rep);
+	const cm_diag *d = NULL;
+	for (size_t i = 0; i < ds->diags.len; i++) {
+		const cm_diag *e = &((const cm_diag *)ds->diags.data)[i];
+		if (strstr(e->message, "nine-year"))
+			d = e;
+	}
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->feature, "S9") && !strcmp(d->field, "容量") &&
+	          strstr(d->message, "300 seats"), "%s %s", d->feature, d->message);
+	cr_assert(rep.solvable);
+	cm_dataset_free(ds);
+	free(sp);
+	free(cp);
+	free(dir);
+}
+
 Test(check, distance_limits_leave_compounds_without_a_school)
 {
 	cm_check_report rep;

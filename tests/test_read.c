@@ -786,6 +786,71 @@ Test(read, every_mapped_field_must_exist)
 	free(dir);
 }
 
+/* One column read as two counts ([fields] compounds.primary_migrant =
+ * primary_local) counted the same pupils twice, exit 0; now an error
+ * naming both fields and the column.  Schools' seats and classes too; one
+ * column for both levels' seats is a layout (read/fields_and_values_remapped;
+ * a nine-year school's are a warning: check/one_seats_column_for_both_levels). */
+Test(read, one_column_is_not_two_counts)
+{
+	static const char *const maps[][3] = {
+		{"compounds.primary_migrant = primary_local", "primary_local and primary_migrant",
+		 "'primary_local'"},
+		{"compounds.junior_local = primary_local\ncompounds.junior_migrant = primary_migrant",
+		 "primary_local and junior_local", "'primary_local'"},
+		{"schools.classes_primary = seats_primary", "seats_primary and classes_primary",
+		 "'seats_primary'"},
+	};
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv", "id,level,seats_primary,seats_junior,lon,lat\n"
+	                                    "A,primary,45,0,113.0,24.79\n");
+	char *cp = write_file(dir, "c.csv", "id,primary_local,小学户籍,primary_migrant,lon,lat\n"
+	                                    "C1,10,10,3,113.01,24.79\n");
+	for (size_t k = 0; k < sizeof maps / sizeof *maps; k++) {
+		char extra[256], *ini;
+		const char *m;
+		snprintf(extra, sizeof extra, "source_crs = EPSG:4326\n[fields]\n%s\n", maps[k][0]);
+		ini = ini_for(sp, cp, extra);
+		m = load_err(ini, ".");
+		cr_assert(strstr(m, k == 2 ? "s.csv" : "c.csv") && strstr(m, maps[k][1]) &&
+		          strstr(m, maps[k][2]) && strstr(m, "twice"), "%s", m);
+		free(ini);
+	}
+	/* each its own column: read */
+	char *ini = ini_for(sp, cp, "source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(compound_by_id(ds, "C1")->pupils[CM_PRIMARY][CM_MIGRANT], 3);
+	cm_dataset_free(ds);
+	free(ini);
+	free(cp);
+	free(sp);
+	free(dir);
+}
+
+/* A boundary without a CRS names the key that applies to it: source_crs
+ * does not (docs/config.md), and the user may have set it already. */
+Test(read, boundary_without_crs_names_its_key)
+{
+	char *dir = tmpdir(), *extra;
+	char *bp = write_file(dir, "b.csv", "wkt,name\n\"POLYGON ((0 0,1 0,1 1,0 1,0 0))\",b\n");
+	cr_assert(asprintf(&extra, "boundary = %s\n", bp) > 0);
+	char *ini = ini_for("schools.geojson", "compounds.geojson", extra);
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "b.csv") && strstr(m, "declares no CRS") &&
+	          strstr(m, "boundary_source_crs") && !strstr(m, "set source_crs"), "%s", m);
+	free(ini);
+	/* a WKT column alone: GDAL (3.6) opens no CSV of one column, silently */
+	free(bp);
+	bp = write_file(dir, "b.csv", "wkt\n\"POLYGON ((0 0,1 0,1 1,0 1,0 0))\"\n");
+	ini = ini_for("schools.geojson", "compounds.geojson", extra);
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "b.csv") && strstr(m, "single column"), "%s", m);
+	free(ini);
+	free(extra);
+	free(bp);
+	free(dir);
+}
+
 /* The boundary too: a NaN vertex is named, not passed to GEOS. */
 Test(read, boundary_coordinates_that_are_not_finite)
 {
