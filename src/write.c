@@ -61,14 +61,19 @@ typedef struct writer {
 
 #define SHP_TEXT_MAX 254 /* bytes a .dbf text field holds; GDAL cuts the rest */
 
-/* Why GDAL could not make a file: its message, else the system's (a name
- * longer than the file system allows left GDAL silent), never nothing. */
+/* Why GDAL could not make or write a file: its error, else the system's
+ * (a name longer than the file system allows, or a full disk under the CSV
+ * writer, left GDAL silent), else its warning; never nothing.  A warning
+ * comes last: one about a value cut short says nothing of a failed write.
+ * The caller clears both (CPLErrorReset, errno = 0) before the work. */
 static const char *reason(void)
 {
 	const char *msg = CPLGetLastErrorMsg();
-	if (*msg)
+	if (*msg && CPLGetLastErrorType() >= CE_Failure)
 		return msg;
-	return errno ? strerror(errno) : _("the file system gave no reason");
+	if (errno)
+		return strerror(errno);
+	return *msg ? msg : _("the file system gave no reason");
 }
 
 /* OGR_L_CreateFeature, counted for verify; f is destroyed.  0, or -1 when
@@ -883,13 +888,17 @@ static int write_marker(cm_ctx *ctx, const char *tmp, const char *target, const 
                         const char *name)
 {
 	char *marker = cm__sprintf("%s/%s", tmp, CM__PLAN_MARKER);
-	FILE *fp = marker ? fopen(marker, "w") : NULL;
-	int ok = fp && fprintf(fp, "A catchment plan (%s), %s by catchment %s.\n", name ? name : "",
-	                       how, cm_version()) > 0;
+	FILE *fp;
+	int ok;
+	errno = marker ? 0 : ENOMEM;
+	fp = marker ? fopen(marker, "w") : NULL;
+	ok = fp && fprintf(fp, "A catchment plan (%s), %s by catchment %s.\n", name ? name : "",
+	                   how, cm_version()) > 0;
 	if (fp && fclose(fp) != 0)
 		ok = 0;
 	free(marker);
-	return ok ? 0 : cm__error(ctx, CM_EIO, _("%s: cannot finish the plan"), target);
+	return ok ? 0 : cm__error(ctx, CM_EIO, _("%s: cannot finish the plan: %s"), target,
+	                          errno ? strerror(errno) : _("the file system gave no reason"));
 }
 
 /* Ends a writer's work: a GeoPackage's transaction committed, the
@@ -1213,6 +1222,8 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target, reason());
 		goto done;
 	}
+	CPLErrorReset();
+	errno = 0; /* reason()'s: the writing's failure, not a probe's in the making */
 	if (write_layers(&w, plan, ds, cfg)) {
 		rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
 		               reason());
@@ -1418,9 +1429,11 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 			continue; /* lines without their geometry say nothing */
 		if (!(lyr = cm__planfile_layer(&src, lname)))
 			continue;
+		CPLErrorReset();
+		errno = 0; /* reason()'s: this layer's failure, not an earlier one's */
 		if (export_layer(&w, lyr, lname)) {
 			rc = cm__error(ctx, CM_EIO, _("%s: writing the %s layer failed: %s"), target,
-			               lname, CPLGetLastErrorMsg());
+			               lname, reason());
 			goto done;
 		}
 	}
@@ -1451,9 +1464,12 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		if (!rc && !buf)
 			rc = cm__error(ctx, CM_EIO, _("%s: the spreadsheet was not made"), target);
 		if (!rc && !(rc = cm_output_open(ctx, target, &o))) {
+			errno = 0;
 			if (fwrite(buf, 1, (size_t)len, cm_output_stream(o)) != (size_t)len) {
+				int err = errno;
 				cm_output_abort(o);
-				rc = cm__error(ctx, CM_EIO, _("%s: cannot write the plan (a full disk?)"), target);
+				rc = cm__error(ctx, CM_EIO, _("%s: cannot write the plan: %s"), target,
+				               err ? strerror(err) : _("the file system gave no reason"));
 			} else {
 				rc = cm_output_commit(ctx, o);
 			}

@@ -383,3 +383,51 @@ Test(faults, read_only, .timeout = 600)
 		unmount(dir);
 	}
 }
+
+/* An export on a disk that fills while it writes says why it failed:
+ * every failure names the system's reason (or, where GDAL's CSV writer
+ * failed without a word, that the file read back short), never a message
+ * ending in "failed: " (an attack: "writing the compounds layer failed: ").
+ * The room left grows until the export fits, so that the disk fills in
+ * each layer in turn (CSV), or in the spreadsheet's one write (XLSX). */
+Test(faults, export_on_a_full_disk_says_why, .timeout = 600)
+{
+	static const char *const exts[] = {"csv", "xlsx"};
+	char *dir = small_fs("2m"), *side, *args;
+	const char *out;
+	size_t k;
+	if (!dir)
+		cr_skip_test("no tmpfs");
+	side = tmpdir();
+	/* the example county's plan: layers larger than GDAL's write buffer,
+	 * whose failed writes it reports (the small fixtures' are written
+	 * whole at the close, where a failure goes unsaid) */
+	cr_assert(asprintf(&args, "-q solve -o '%s/p.gpkg' '%s'", side, getenv("CM_EXAMPLE")) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	for (k = 0; k < sizeof exts / sizeof *exts; k++) {
+		long room;
+		int failed = 0, said = 0, st = 1;
+		cr_assert(asprintf(&args, "-q export '%s/p.gpkg' -o '%s/e.%s'", side, dir, exts[k]) > 0);
+		for (room = 0; st != 0 && room <= 1024 * 1024; room += 4096) {
+			fill(dir, room);
+			st = run_cli(args, &out);
+			unfill(dir);
+			if (st == 0)
+				break;
+			failed++;
+			/* the failures the attack saw: a layer's, the marker's */
+			said += strstr(out, " layer failed: ") || strstr(out, "cannot finish") ||
+			        strstr(out, "cannot write");
+			cr_expect(strstr(out, "No space left on device") || strstr(out, "a full disk?"),
+			          "%s, %ld bytes free: the failure gives no reason: %s", exts[k], room, out);
+			cr_expect(leftovers(dir) == 0, "%s, %ld bytes free: leftovers", exts[k], room);
+		}
+		cr_expect_eq(st, 0, "%s: the export never fitted: %s", exts[k], out);
+		cr_expect(failed > 0 && said > 0, "%s: no write failed with its reason to give: the "
+		          "test tested nothing", exts[k]);
+		free(args);
+	}
+	free(side);
+	unmount(dir);
+}
