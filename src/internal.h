@@ -267,6 +267,12 @@ int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_lay
  * messages. */
 int cm__read_extra_text(cm_ctx *ctx, const cm_config *cfg, const char *name, const char *csv,
                         cm_coords coords, const cm_dataset *base, cm_dataset **out);
+/* Which of the `n` points (x, y in the working CRS) lie outside the
+ * dataset's boundary (outside[i] = 1; on its edge is in; all 0 without a
+ * boundary), and the distance from it of the first outside (`first_m`,
+ * may be NULL; HUGE_VAL when none is).  0 or CM_ENOMEM. */
+int cm__outside_boundary(const cm_dataset *ds, const double *x, const double *y, size_t n,
+                         unsigned char *outside, double *first_m);
 
 /* Appends a diagnostic; any string argument may be NULL.  Returns 0 or
  * CM_ENOMEM. */
@@ -445,13 +451,6 @@ long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, 
 int cm__catchments_build(cm_ctx *ctx, const cm_dataset *ds, const cm_plan *plan,
                          long *const home[CM_NLEVELS], cm_vec *out, cm_vec *geoms,
                          cm_vec *zones);
-
-/* Which of the `n` points (x, y in the working CRS) lie outside the
- * dataset's boundary (outside[i] = 1; on its edge is in; all 0 without a
- * boundary), and the distance from it of the first outside (`first_m`,
- * may be NULL; HUGE_VAL when none is).  0 or CM_ENOMEM. */
-int cm__outside_boundary(const cm_dataset *ds, const double *x, const double *y, size_t n,
-                         unsigned char *outside, double *first_m);
 
 /* ------------------------------------------------------------ plan.c */
 

@@ -1430,6 +1430,37 @@ static int read_boundary(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	return rc;
 }
 
+int cm__outside_boundary(const cm_dataset *ds, const double *x, const double *y, size_t n,
+                         unsigned char *outside, double *first_m)
+{
+	OGRPreparedGeometryH prep;
+	OGRGeometryH pt;
+	size_t i;
+	if (first_m)
+		*first_m = HUGE_VAL;
+	memset(outside, 0, n);
+	if (!ds->boundary || !n)
+		return 0;
+	prep = OGRCreatePreparedGeometry((OGRGeometryH)ds->boundary);
+	pt = OGR_G_CreateGeometry(wkbPoint);
+	if (!prep || !pt) {
+		if (prep)
+			OGRDestroyPreparedGeometry(prep);
+		OGR_G_DestroyGeometry(pt);
+		return CM_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		OGR_G_SetPoint_2D(pt, 0, x[i], y[i]);
+		/* on the boundary's edge is in */
+		outside[i] = !OGRPreparedGeometryIntersects(prep, pt);
+		if (outside[i] && first_m && *first_m == HUGE_VAL)
+			*first_m = OGR_G_Distance((OGRGeometryH)ds->boundary, pt);
+	}
+	OGRDestroyPreparedGeometry(prep);
+	OGR_G_DestroyGeometry(pt);
+	return 0;
+}
+
 /* The layer's name and its fields' names as the data spells them, into
  * ds: what findings and messages name. */
 static void keep_names(cm_dataset *ds, const layer_src *L, int kind)
