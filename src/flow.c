@@ -655,18 +655,259 @@ static void relax_seat_price(void *self, size_t i, cm_lex *out)
 	to_lex(rcost < 0 ? -rcost : 0, out);
 }
 
-/* The seats' duals: in pupils without a place and in pupil-metres. */
+/* ------------------------------------------------ what one more seat does */
+
+/* The residual network of the flow, over every column (those the pricing
+ * left out carry nothing), as arcs from node to node: `res` edges of a
+ * column or school arc, forward while below its capacity, backward while
+ * it carries flow.  Edge e is the model column e / 2 (e < 2 ncols), else
+ * school (e / 2 - ncols)'s arc to the sink, then its arc to NQ, then NQ's
+ * free arc; e % 2 == 1 is the backward edge. */
+static int res_edge(const fnet *F, size_t e, int *from, int *to, cm_cost *cost)
+{
+	size_t k = e / 2, ns = F->n_schools;
+	int back = (int)(e % 2), a = -1, u = -1, v = -1;
+	cm_cost c = 0;
+	int64_t f, cap;
+	if (k < F->ncols) {
+		const cm_col *col = &F->cols[k];
+		if (col->kind == CM_COL_CHOICE || shares_arc(F->cols, k))
+			return 0;
+		a = F->arc[k];
+		if (col->kind == CM_COL_FLOW) {
+			u = F->dem[2 * col->compound + col->group];
+			v = F->school_node[col->school];
+			c = column_cost(F, k);
+		} else if (col->kind == CM_COL_UNPLACED) {
+			u = F->dem[2 * col->compound + col->group];
+			v = col->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink;
+			c = column_cost(F, k);
+		} else {
+			u = F->nq;
+			v = F->sink;
+			c = W_QUOTA;
+		}
+		cap = col->kind == CM_COL_QUOTA_SHORT ? CM_NF_INF : col_cap(col);
+	} else if ((k -= F->ncols) < 2 * ns) {
+		a = k % 2 ? F->to_nq[k / 2] : F->to_sink[k / 2];
+		if (a < 0)
+			return 0;
+		u = F->school_node[k / 2];
+		v = k % 2 ? F->nq : F->sink;
+		cap = cm__nf_cap(F->nf, a);
+	} else {
+		a = F->nq_free;
+		if (a < 0)
+			return 0;
+		u = F->nq;
+		v = F->sink;
+		cap = cm__nf_cap(F->nf, a);
+	}
+	if (u < 0 || v < 0)
+		return 0;
+	f = a >= 0 ? cm__nf_flow(F->nf, a) : 0;
+	if (back ? f <= 0 : f >= cap)
+		return 0;
+	*from = back ? v : u;
+	*to = back ? u : v;
+	*cost = back ? -c : c;
+	return 1;
+}
+
+typedef struct hnode {
+	cm_cost key;
+	int node;
+} hnode;
+
+static void heap_push(hnode *h, size_t *n, hnode x)
+{
+	size_t i = (*n)++;
+	while (i > 0 && h[(i - 1) / 2].key > x.key) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = x;
+}
+
+static hnode heap_pop(hnode *h, size_t *n)
+{
+	hnode top = h[0], x = h[--*n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1].key < h[c].key)
+			c++;
+		if (h[c].key >= x.key)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = x;
+	return top;
+}
+
+#define NO_PATH ((cm_cost)1 << 120)
+
+/* Dijkstra's search from node `src` over the residual network, on the
+ * reduced costs (not negative at an optimum: the potentials make them
+ * so); dist[v] gets the true cost of the cheapest way from src to v
+ * (NO_PATH: none).  `first`/`adj` list each node's residual edges. */
+static void res_paths(const fnet *F, int src, const int *first, const int *adj, hnode *heap,
+                      unsigned char *done, cm_cost *dist)
+{
+	size_t nh = 0;
+	int v;
+	for (v = 0; v < F->nnodes; v++) {
+		dist[v] = NO_PATH;
+		done[v] = 0;
+	}
+	dist[src] = 0;
+	heap_push(heap, &nh, (hnode){0, src});
+	while (nh) {
+		hnode h = heap_pop(heap, &nh);
+		int k;
+		if (done[h.node])
+			continue;
+		done[h.node] = 1;
+		for (k = first[h.node]; k < first[h.node + 1]; k++) {
+			int from, to;
+			cm_cost c, r;
+			res_edge(F, (size_t)adj[k], &from, &to, &c);
+			r = c + cm__nf_potential(F->nf, from) - cm__nf_potential(F->nf, to);
+			if (r < 0)
+				r = 0; /* rounding cannot happen in integers: defensive only */
+			if (!done[to] && h.key + r < dist[to]) {
+				dist[to] = h.key + r;
+				heap_push(heap, &nh, (hnode){dist[to], to});
+			}
+		}
+	}
+	/* reduced back to true costs */
+	for (v = 0; v < F->nnodes; v++)
+		if (dist[v] != NO_PATH)
+			dist[v] += cm__nf_potential(F->nf, v) - cm__nf_potential(F->nf, src);
+}
+
+/* Drops the stability term from the costs (docs/model.md, "Shadow
+ * prices": a seat's worth is in pupil-metres alone) and solves again from
+ * the basis.  The relaxation's values are then those of that objective. */
+static int plain_costs(fnet *F)
+{
+	size_t j;
+	int changed = 0;
+	for (j = 0; j < F->ncols; j++) {
+		const cm_col *c = &F->cols[j];
+		int64_t d;
+		if (c->kind != CM_COL_FLOW || (d = (int64_t)mm(c->dist)) == F->mmc[j])
+			continue;
+		F->mmc[j] = d;
+		changed = 1;
+		if (F->arc[j] >= 0 && !shares_arc(F->cols, j))
+			cm__nf_set_cost(F->nf, F->arc[j], column_cost(F, j));
+	}
+	if (!changed)
+		return 0;
+	F->priced = 0;
+	F->x_fresh = 0;
+	return fnet_solve(F, 1);
+}
+
+/* What one more seat at each school does (docs/model.md, "Shadow
+ * prices"): the plan redrawn with one more seat, every choice held as the
+ * search left them, the stability term aside.  One more seat lets one
+ * more unit through the school's arc to the sink (a public school) or to
+ * NQ (a private school's fee places: its purchased places are a row of
+ * their own); the cheapest way to use it is the cheapest cycle through
+ * that arc in the residual network, the arc and the cheapest way back
+ * from its head to the school.  That cycle's cost is exactly what the
+ * optimum gains (the flow's optimum is linear between whole seats), every
+ * tier at once; a potential difference (a dual) is only one of the values
+ * between the last seat's worth and the next one's (a full school with
+ * every pupil placed gave "one more pupil in").  Two searches (from the
+ * sink, from NQ) price every school. */
 static int relax_duals(void *self, double *pupils, double *metres)
 {
 	fnet *F = self;
-	size_t i;
+	size_t i, e, ne = 2 * (F->ncols + 2 * F->n_schools + 1);
+	int *first = NULL, *adj = NULL, *end = NULL, rc;
+	cm_cost *from_sink = NULL, *from_nq = NULL;
+	hnode *heap = NULL;
+	unsigned char *done = NULL, *priv = NULL;
+	size_t nadj = 0;
+	for (i = 0; i < F->n_schools; i++)
+		pupils[i] = metres[i] = 0;
+	if ((rc = plain_costs(F)))
+		return rc == CM_ENOMEM ? cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver")
+		                       : rc;
+	first = calloc((size_t)F->nnodes + 2, sizeof *first);
+	from_sink = malloc(((size_t)F->nnodes + 1) * sizeof *from_sink);
+	from_nq = malloc(((size_t)F->nnodes + 1) * sizeof *from_nq);
+	done = calloc((size_t)F->nnodes + 1, 1);
+	priv = calloc(F->n_schools + 1, 1);
+	if (!first || !from_sink || !from_nq || !done || !priv)
+		goto nomem;
+	for (e = 0; e < ne; e++) {
+		int u, v;
+		cm_cost c;
+		if (res_edge(F, e, &u, &v, &c)) {
+			first[u + 1]++;
+			nadj++;
+		}
+	}
+	for (i = 0; i < (size_t)F->nnodes; i++)
+		first[i + 1] += first[i];
+	if (!(adj = malloc((nadj + 1) * sizeof *adj)) || !(heap = malloc((nadj + 2) * sizeof *heap)))
+		goto nomem;
+	/* each node's edges at [first[u], first[u + 1]), placed from the ends */
+	if (!(end = malloc(((size_t)F->nnodes + 1) * sizeof *end)))
+		goto nomem;
+	memcpy(end, first + 1, (size_t)F->nnodes * sizeof *end);
+	for (e = ne; e-- > 0;) {
+		int u, v;
+		cm_cost c;
+		if (res_edge(F, e, &u, &v, &c))
+			adj[--end[u]] = (int)e;
+	}
+	/* a private school: one with a purchased or fee column */
+	for (e = 0; e < F->ncols; e++)
+		if (F->cols[e].kind == CM_COL_FLOW && F->cols[e].seat != CM_SEAT_PUBLIC)
+			done[F->school_node[F->cols[e].school]] = 2;
+	for (i = 0; i < F->n_schools; i++)
+		if (F->school_node[i] >= 0)
+			priv[i] = done[F->school_node[i]] == 2;
+	res_paths(F, F->sink, first, adj, heap, done, from_sink);
+	if (F->nq >= 0)
+		res_paths(F, F->nq, first, adj, heap, done, from_nq);
 	for (i = 0; i < F->n_schools; i++) {
+		int node = F->school_node[i];
+		/* a public school's seat is its arc to the sink; a private
+		 * school's, a fee place (with none, one more seat holds no one
+		 * its purchased places do not) */
+		const cm_cost *d = !priv[i] ? from_sink : F->to_nq[i] >= 0 ? from_nq : NULL;
 		cm_lex v;
-		relax_seat_price(F, i, &v);
+		if (node < 0 || !d || d[node] == NO_PATH || d[node] >= 0)
+			continue;
+		to_lex(-d[node], &v);
 		pupils[i] = v.unplaced > 0 ? v.unplaced : 0;
 		metres[i] = v.metres > 0 ? v.metres : 0;
 	}
-	return 0;
+	rc = 0;
+	goto done;
+nomem:
+	rc = cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
+done:
+	free(first);
+	free(adj);
+	free(heap);
+	free(done);
+	free(priv);
+	free(end);
+	free(from_sink);
+	free(from_nq);
+	return rc;
 }
 
 static long long relax_work(void *self)

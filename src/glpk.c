@@ -97,8 +97,9 @@ static void set_range(glp_prob *P, int k, double ub)
 		glp_set_col_bnds(P, k, GLP_DB, 0, ub);
 }
 
-/* Sets the objective of a phase: 'A' slacks, 'B' unplaced, 'C' distance. */
-static void set_objective(glp_prob *P, const cm_model *m, char phase)
+/* Sets the objective of a phase: 'A' slacks, 'B' unplaced, 'C' distance
+ * (with the stability term unless `plain`). */
+static void set_objective(glp_prob *P, const cm_model *m, char phase, int plain)
 {
 	const cm_col *cols = m->cols.data;
 	size_t j;
@@ -109,13 +110,14 @@ static void set_objective(glp_prob *P, const cm_model *m, char phase)
 		case 'B': c = cols[j].kind == CM_COL_UNPLACED; break;
 		/* distance, and the stability weight of a move (model.c) */
 		default:
-			c = cols[j].kind == CM_COL_FLOW || cols[j].kind == CM_COL_UNPLACED ? cols[j].cost : 0;
+			c = cols[j].kind == CM_COL_FLOW ? (plain ? cols[j].dist : cols[j].cost)
+			    : cols[j].kind == CM_COL_UNPLACED ? cols[j].cost : 0;
 			break;
 		}
 		glp_set_obj_coef(P, col_index((int)j), c);
 	}
 	/* the stability weight of the pupils who could stay (model.h) */
-	glp_set_obj_coef(P, 0, phase == 'C' ? m->cost_offset : 0);
+	glp_set_obj_coef(P, 0, phase == 'C' && !plain ? m->cost_offset : 0);
 }
 
 /* Loads the model, every column continuous. */
@@ -167,6 +169,7 @@ typedef struct grelax {
 	unsigned char *forbidden; /* by column */
 	int mip;                /* the problem holds `whole`'s MIP: the next solve resets it */
 	int any_slack;          /* the model has policy slack columns */
+	int plain;              /* phase C without the stability term (the shadow prices) */
 	double tier[3];         /* the last solve's phases: B, A, C */
 	long long work;         /* rows and columns per phase solved: the budget's measure */
 } grelax;
@@ -262,14 +265,14 @@ static int phases(grelax *G, int mip)
 	size_t j;
 	int rc;
 	G->work += 3 * (long long)(G->m->rows.len + G->m->cols.len);
-	set_objective(G->P, G->m, 'B');
+	set_objective(G->P, G->m, 'B', 0);
 	if ((rc = phase(G, "unplaced pupils", mip, &G->tier[0])))
 		return rc;
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_UP, 0,
 	                 G->tier[0] + (mip ? 0.5 : 1e-7 * (1 + G->tier[0])));
 	G->tier[1] = 0;
 	if (G->any_slack) {
-		set_objective(G->P, G->m, 'A');
+		set_objective(G->P, G->m, 'A', 0);
 		if ((rc = phase(G, "policy rows", mip, &G->tier[1])))
 			return rc;
 		for (j = 0; j < G->m->cols.len; j++)
@@ -279,7 +282,7 @@ static int phases(grelax *G, int mip)
 				set_range(G->P, k, v + 1e-7 * (1 + v));
 			}
 	}
-	set_objective(G->P, G->m, 'C');
+	set_objective(G->P, G->m, 'C', G->plain);
 	return phase(G, "pupil-metres", mip, &G->tier[2]);
 }
 
@@ -373,36 +376,67 @@ static int relax_whole(void *self, cm_lex *out)
 	return rc;
 }
 
-/* Row duals of the seat rows: what one more seat is worth to the current
- * objective. */
-static void seat_duals(grelax *G, double *out)
-{
-	size_t s;
-	for (s = 0; s < G->m->n_schools; s++)
-		out[s] = G->m->seat_row[s] >= 0 ? -glp_get_row_dual(G->P, G->m->seat_row[s] + 1) : 0;
-}
-
-/* Shadow prices of the plan as drawn (the choices as the search holds
- * them, flows continuous): phase B's seat duals (pupils placed per seat),
- * then phase C's with the unplaced total held (pupil-metres per seat). */
+/* What one more seat at each school does (docs/model.md, "Shadow
+ * prices"): the phases solved again with the school's seat row one
+ * higher, every choice held as the search left them, the stability term
+ * aside; pupils[s] the pupils without a place it saves, metres[s] the
+ * pupil-metres.  Only a full school's seat row can gain anything (a seat
+ * row with room left changes nothing).  Not the row duals: at a
+ * degenerate optimum a dual is any value between the last seat's worth
+ * and the next one's, and GLPK's basis often gave the last's (a full
+ * school with every pupil placed said "one more pupil in"; a seat worth
+ * 1,363 pupil-m where one more saved 1,236). */
 static int relax_duals(void *self, double *pupils, double *metres)
 {
 	grelax *G = self;
-	double v;
+	const cm_row *rows = G->m->rows.data;
+	size_t s, ns = G->m->n_schools, nfull = 0;
+	size_t *full = malloc((ns + 1) * sizeof *full);
+	double base[3];
 	int rc;
-	GUARD(G);
-	reset(G);
-	set_objective(G->P, G->m, 'B');
-	rc = phase(G, "shadow prices", 0, &v);
-	if (!rc) {
-		seat_duals(G, pupils);
-		glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_UP, 0, v + 1e-7 * (1 + v));
-		set_objective(G->P, G->m, 'C');
-		rc = phase(G, "shadow prices", 0, &v);
+	for (s = 0; s < ns; s++)
+		pupils[s] = metres[s] = 0;
+	if (!full)
+		return cm__error(G->ctx, CM_ENOMEM, "out of memory");
+	if (!G->P) {
+		free(full);
+		return cm__error(G->ctx, CM_ESOLVER, "GLPK failed earlier in this solve");
 	}
-	if (!rc)
-		seat_duals(G, metres);
+	hooks_install(&G->h, G->ctx);
+	if (setjmp(G->h.jump)) {
+		G->P = NULL;
+		free(full);
+		return glpk_failed(G->ctx, &G->h);
+	}
+	G->plain = 1;
+	reset(G);
+	rc = phases(G, 0);
+	memcpy(base, G->tier, sizeof base);
+	for (s = 0; s < ns && !rc; s++) {
+		int row = G->m->seat_row[s];
+		if (row >= 0 && glp_get_row_prim(G->P, row + 1) >= rows[row].rhs - 1e-6)
+			full[nfull++] = s;
+	}
+	for (s = 0; s < nfull && !rc; s++) {
+		int row = G->m->seat_row[full[s]] + 1;
+		double rhs = rows[row - 1].rhs, du, dm;
+		glp_set_row_bnds(G->P, row, GLP_UP, 0, rhs + 1);
+		reset(G);
+		rc = phases(G, 0);
+		glp_set_row_bnds(G->P, row, GLP_UP, 0, rhs);
+		if (rc)
+			break;
+		/* the phases hold each optimum within 1e-7 of itself (pupils
+		 * without a place: at most that many more, each the longest
+		 * trip): less is none */
+		du = base[0] - G->tier[0];
+		dm = base[2] - G->tier[2];
+		pupils[full[s]] = du > 1e-6 ? du : 0;
+		metres[full[s]] = dm > 1e-3 + 2e-7 * (1 + base[0]) * G->m->big_dist ? dm : 0;
+	}
+	G->plain = 0;
 	hooks_remove();
+	free(full);
 	return rc;
 }
 

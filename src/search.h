@@ -55,9 +55,11 @@ typedef struct cm_relax {
 	 * goes on without this plan), or CM_ESOLVER.  The next solve starts
 	 * afresh. */
 	int (*whole)(void *self, cm_lex *out);
-	/* Seat duals of the last solve (by school): pupils placed per seat,
-	 * then pupil-metres saved per seat.  After the final solve, every
-	 * choice held. */
+	/* What one more seat at each school does to the last solve (by
+	 * school): pupils it places, then pupil-metres it saves, the
+	 * stability term aside (docs/model.md, "Shadow prices").  After the
+	 * final solve, every choice held; it may change the relaxation's
+	 * costs, so it is the last call. */
 	int (*duals)(void *self, double *pupils, double *metres);
 	/* Optional.  What one more seat at school `school` (dataset index)
 	 * saves in the last solve, every tier (0 where its seats are not

@@ -69,8 +69,9 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 	opts.start = start ? start : m->prev_school;
 	opts.label = cm_level_name(m->level);
 	rc = cm__search(ctx, m, &r, &opts, out->x, &res);
-	/* shadow prices: the duals of the plan as drawn (a failed pass is not
-	 * the plan's failure) */
+	/* shadow prices: what one more seat does to the plan as drawn (a
+	 * failed pass is not the plan's failure; it changes the relaxation's
+	 * costs, which is freed next) */
 	if (!rc && r.duals(r.self, out->seat_dual_u, out->seat_dual_m)) {
 		memset(out->seat_dual_u, 0, ns * sizeof(double));
 		memset(out->seat_dual_m, 0, ns * sizeof(double));

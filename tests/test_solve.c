@@ -1771,3 +1771,181 @@ Test(brute, whole_compound_bound_never_above_the_optimum)
 	}
 	cr_assert_gt(above, 0, "the bound never rose above the relaxation's");
 }
+
+/* ------------------------------------------------------------ shadow prices */
+
+/* The attack report's county: three primary schools (one private, with
+ * purchased places), a junior school, five compounds. */
+static const tschool shadow_s[] = {{"S1", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+                                   {"S2", "primary", "public", 50, 0, 0, 0, 0, 2000, 0},
+                                   {"S3", "primary", "private", 80, 0, 30, 0, 0, 1000, 1000},
+                                   {"J1", "junior", "public", 0, 100, 0, 0, 0, 1000, -1000}};
+static const tcomp shadow_c[] = {{"C1", "urban", 40, 10, 20, 5, 100, 0},
+                                 {"C2", "urban", 30, 20, 15, 5, 1900, 100},
+                                 {"C3", "urban", 60, 10, 10, 5, 1000, 500},
+                                 {"C4", "rural", 20, 5, 5, 1, 3000, 0},
+                                 {"C5", "town", 0, 0, 0, 0, 0, -1000}};
+
+/* Every pupil has a seat: one more seat places nobody, on either solver,
+ * with or without a side row (GLPK's phase-B duals said 1 at full schools),
+ * and saves what a solve with that seat saves (the CLI solved again with
+ * the seat: S1 1,245.36 pupil-m; S2 1,236.07 in single mode, where the
+ * dual said 1,363.40, the last seat's worth, and 1,245.36 in split mode). */
+Test(shadow, one_more_seat_is_what_a_solve_with_it_saves)
+{
+	const char *extra[] = {
+		"[policy]\nmax_distance_primary_m = 3000\nmigrant_public_share = 0.5\n",
+		"[policy]\nmax_distance_primary_m = 3000\nmigrant_public_share = 0.5\n"
+		"[solve]\nsolver = glpk\n",
+		"[policy]\nmax_distance_primary_m = 3000\nmigrant_public_share = 0.5\n"
+		"[solve]\nassignment = split\n",
+		"[policy]\nmax_distance_primary_m = 3000\nmigrant_public_share = 0.5\n"
+		"[solve]\nassignment = split\nsolver = glpk\n",
+		"[policy]\nmax_distance_primary_m = 3000\nmigrant_public_share = 0.5\n"
+		"near_share_min_primary = 0.3\n",
+		"[policy]\nmax_distance_primary_m = 3000\nmigrant_public_share = 0.5\n"
+		"near_share_min_primary = 0.6\n[solve]\nassignment = split\n",
+	};
+	for (size_t k = 0; k < sizeof extra / sizeof *extra; k++) {
+		tiny t;
+		tiny_solve(&t, shadow_s, 4, shadow_c, 5, extra[k]);
+		cr_assert_eq(cm_plan_summary(t.plan, CM_PRIMARY)->unplaced, 0);
+		for (size_t i = 0; i < 4; i++) {
+			const cm_school_result *r = cm_plan_school(t.plan, CM_PRIMARY, i);
+			cr_assert_eq(r->shadow_pupils, 0, "%s: %s says one more seat places %g pupils",
+			             extra[k], shadow_s[i].id, r->shadow_pupils);
+		}
+		if (k < 4) { /* no side row: the plan is the distance optimum */
+			cr_assert_float_eq(cm_plan_school(t.plan, CM_PRIMARY, 0)->shadow_price, 1245.362, 1e-3,
+			                   "%s: S1 %.3f", extra[k],
+			                   cm_plan_school(t.plan, CM_PRIMARY, 0)->shadow_price);
+			/* single mode holds C2 at S2; split mode moves part of C1 */
+			cr_assert_float_eq(cm_plan_school(t.plan, CM_PRIMARY, 1)->shadow_price,
+			                   k < 2 ? 1236.068 : 1245.362, 1e-3,
+			                   "%s: S2 %.3f", extra[k],
+			                   cm_plan_school(t.plan, CM_PRIMARY, 1)->shadow_price);
+		}
+		tiny_free(&t);
+	}
+}
+
+/* The stability weight is not a saving: solved again against its own plan
+ * (or a scenario's base that is the same plan) with a weight of 100,000,
+ * each school's shadow prices are the plan's without it (they were the
+ * weight plus the saving: S1 2,236 instead of 1,245). */
+Test(shadow, the_stability_weight_is_not_pupil_metres)
+{
+	const char *modes[] = {"[solve]\nassignment = split\n", "[solve]\nassignment = single\n",
+	                       "[solve]\nassignment = single\nsolver = glpk\n",
+	                       "[solve]\nassignment = split\nsolver = glpk\n"};
+	unsigned seed = 41;
+	for (int round = 0; round < 4; round++) {
+		tschool s[4];
+		tcomp c[8];
+		char sid[4][16], cid[8][16];
+		tight_instance(&seed, s, 4, sid, c, 8, cid);
+		for (int m = 0; m < 4; m++) {
+			tiny t;
+			cm_ctx *ctx;
+			cm_previous *prev = NULL;
+			cm_plan *again = NULL;
+			tiny_solve(&t, s, 4, c, 8, modes[m]);
+			cm_ctx_new(&ctx);
+			cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, &prev), 0);
+			t.cfg->solve.stability_weight = 100000;
+			cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &again), 0, "%s",
+			             cm_ctx_last_error(ctx));
+			cr_assert_eq(cm_plan_summary(again, CM_PRIMARY)->moved, 0);
+			for (size_t i = 0; i < 4; i++) {
+				const cm_school_result *a = cm_plan_school(t.plan, CM_PRIMARY, i);
+				const cm_school_result *b = cm_plan_school(again, CM_PRIMARY, i);
+				cr_assert_float_eq(b->shadow_price, a->shadow_price, 1e-3 + 1e-9 * a->shadow_price,
+				                   "round %d %s school %s: %.3f against last year's plan, %.3f "
+				                   "without", round, modes[m], s[i].id, b->shadow_price,
+				                   a->shadow_price);
+				cr_assert_float_eq(b->shadow_pupils, a->shadow_pupils, 1e-6);
+			}
+			cm_plan_free(again);
+			cm_previous_free(prev);
+			cm_ctx_free(ctx);
+			tiny_free(&t);
+		}
+	}
+}
+
+/* Split mode against a solve with the seat: each school's shadow_pupils is
+ * the pupils one more seat there places, and its shadow_price the
+ * pupil-metres it saves (0 where the plan with it is longer: a pupil let
+ * in), on both solvers, on random counties with private schools, fee
+ * places and the quota met and missed. */
+Test(shadow, split_mode_against_a_solve_with_one_more_seat)
+{
+	unsigned seed = 123;
+	int placing = 0, saving = 0;
+	for (int round = 0; round < 6; round++) {
+		tschool s[8];
+		tcomp c[24];
+		char sid[8][16], cid[24][16], extra[256];
+		int ns = 8, nc = 24;
+		for (int k = 0; k < ns; k++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(sid[k], sizeof sid[k], "S%d", k);
+			int priv = k >= 6;
+			int seats = 40 + (int)((seed >> 8) % 120);
+			s[k] = (tschool){sid[k], k % 3 == 2 ? "nine_year" : k % 2 ? "junior" : "primary",
+			                 priv ? "private" : "public", seats, seats / 2,
+			                 priv ? (int)((seed >> 12) % 25) : 0, priv ? (int)((seed >> 14) % 10) : 0,
+			                 0, (double)((seed >> 4) % 5000), (double)((seed >> 15) % 5000)};
+		}
+		for (int i = 0; i < nc; i++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(cid[i], sizeof cid[i], "C%d", i);
+			int big = round % 2 == 0;
+			c[i] = (tcomp){cid[i], i % 4 ? "urban" : "rural", (int)((seed >> 8) % (big ? 30 : 14)),
+			               (int)((seed >> 13) % (big ? 12 : 7)), (int)((seed >> 17) % (big ? 15 : 8)),
+			               (int)((seed >> 21) % (big ? 6 : 4)),
+			               (double)((seed >> 4) % 5000), (double)((seed >> 16) % 5000)};
+		}
+		for (int glpk = 0; glpk < 2; glpk++) {
+			tiny t;
+			snprintf(extra, sizeof extra,
+			         "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 4000\n"
+			         "migrant_public_share = %g\n[solve]\nassignment = split\nsolver = %s\n",
+			         round % 3 == 1 ? 0.95 : 0.85, glpk ? "glpk" : "auto");
+			tiny_solve(&t, s, ns, c, nc, extra);
+			for (int k = 0; k < ns; k++)
+				for (int lv = 0; lv < CM_NLEVELS; lv++) {
+					const cm_school_result *r = cm_plan_school(t.plan, (cm_level)lv, (size_t)k);
+					const cm_level_summary *a = cm_plan_summary(t.plan, (cm_level)lv);
+					int *seats = lv == CM_PRIMARY ? &s[k].seats_p : &s[k].seats_j;
+					tiny u;
+					if (!a->solved || r->seats == 0 || r->enrolled < r->seats) {
+						cr_assert_eq(r->shadow_pupils, 0);
+						cr_assert_eq(r->shadow_price, 0);
+						continue;
+					}
+					++*seats;
+					tiny_solve(&u, s, ns, c, nc, extra);
+					--*seats;
+					const cm_level_summary *b = cm_plan_summary(u.plan, (cm_level)lv);
+					double du = (double)(a->unplaced - b->unplaced);
+					double dm = a->pupil_metres - b->pupil_metres;
+					cr_assert_float_eq(r->shadow_pupils, du, 1e-6,
+					                   "round %d %s level %d school %s: shadow_pupils %g, a seat "
+					                   "more places %g", round, glpk ? "glpk" : "network", lv,
+					                   sid[k], r->shadow_pupils, du);
+					cr_assert_float_eq(r->shadow_price, dm > 0 ? dm : 0, 0.05,
+					                   "round %d %s level %d school %s: shadow_price %.3f, a seat "
+					                   "more saves %.3f", round, glpk ? "glpk" : "network", lv,
+					                   sid[k], r->shadow_price, dm);
+					placing += du > 0.5;
+					saving += du < 0.5 && dm > 1;
+					tiny_free(&u);
+				}
+			tiny_free(&t);
+		}
+	}
+	/* the instances exercise both kinds of seat */
+	cr_assert(placing > 0 && saving > 0, "seats placing a pupil %d, saving trips %d", placing,
+	          saving);
+}
