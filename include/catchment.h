@@ -500,6 +500,8 @@ typedef struct cm_level_summary {
 	int forced_compounds;      /* of them, those whose school is gone */
 	double mean_minutes;       /* travel time of the placed pupils whose pair has one,
 	                              minutes; -1 when the distances carry no minutes */
+	int near_met;              /* 1: the near-school minimum (near_share_min_*) holds, or the
+	                              level has none; 0: missed (a warning, as the quota's) */
 } cm_level_summary;
 
 /* The data of scenario `sc`: `base` with its schools closed, added and

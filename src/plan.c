@@ -165,6 +165,10 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 		sum->migrants > 0 ? (double)sum->migrants_public / (double)sum->migrants : -1;
 	sum->quota_met = sum->migrants == 0 ||
 	                 (double)sum->migrants_public >= m->quota_target - 1e-6;
+	/* the near-school row of the model (docs/model.md), on the plan's
+	 * whole pupils */
+	sum->near_met = cfg->policy.near_share_min[lv] <= 0 || near_all <= 0 ||
+	                near_in >= cfg->policy.near_share_min[lv] * near_all - 1e-6;
 	sum->lp_bound = sol->lp_bound;
 	sum->lp_unplaced = lround(sol->lp_unplaced);
 	sum->mip_gap = sol->mip_gap;

@@ -125,6 +125,9 @@ static const cm__pfield summary_f[CM__SUM_N] = {
 	[CM__SUM_MEAN_MINUTES] = {"mean_minutes", "mean_min", REAL, CM__V_POS, 0, 0,
 	 "a placed pupil's mean travel time"},
 	[CM__SUM_TITLE] = {"title", "title", TEXT, CM__V_TEXT, 0, 0, "the maps' page title"},
+	/* after the others: a plan of an earlier version lacks it */
+	[CM__SUM_NEAR_MET] = {"near_met", "near_met", INT, CM__V_COUNT, FULL, 1,
+	 "1: the near-school minimum holds (or there is none)"},
 };
 
 static const cm__pfield catchments_f[CM__CAT_N] = {

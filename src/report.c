@@ -285,6 +285,13 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			              "%ld)\n"),
 			        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
 			        s->migrants_public, s->migrants);
+		if (!s->near_met)
+			fprintf(fp, _("  NEAR-SCHOOL MINIMUM NOT MET: %.0f%% of urban and town pupils at day "
+			              "public schools should be within %.0f m of theirs; this plan reaches "
+			              "%.1f%%, the nearest it came with the fewest pupils without a place (a "
+			              "warning: the plan stands)\n"),
+			        100 * cfg->policy.near_share_min[lv], cfg->policy.near_radius_m[lv],
+			        100 * s->near_share);
 		if (s->has_previous) {
 			const cm_change *ch;
 			size_t nch = cm_plan_changes(plan, &ch), shown = 0;
