@@ -494,6 +494,29 @@ static int has_diag(const cm_dataset *ds, size_t n, const cm_diag *d)
 static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out,
                      int inner);
 
+/* A scenario's no-eligible-school warning `d` as the base's, with the
+ * scenario's name; a compound the base has not is named by the
+ * scenario's new_compounds file (the scenario's data names every compound
+ * by the base's file).  0 or CM_ENOMEM. */
+static int relay_unreached(cm_dataset *ds, const cm_scenario *sc, const cm_diag *d)
+{
+	int len = 0, in_base = 0;
+	const char *id = cm__label_id(d->feature, &len);
+	char *shown = NULL;
+	size_t i;
+	int rc;
+	for (i = 0; id && i < ds->n_compounds && !in_base; i++)
+		in_base = (int)strlen(ds->compounds[i].id) == len &&
+		          !strncmp(ds->compounds[i].id, id, (size_t)len);
+	if (id && !in_base && sc->new_compounds.path &&
+	    !(shown = cm__source_shown(sc->new_compounds.path)))
+		return CM_ENOMEM;
+	rc = cm__diag(ds, d->severity, d->kind, shown ? shown : d->file, shown ? NULL : d->layer,
+	              d->feature, d->field, _("[scenario %s] %s"), sc->name, d->message);
+	free(shown);
+	return rc;
+}
+
 /* Every scenario's changes applied to the data, and its data checked as
  * the solve checks it (the scenario's policy): a change that fails is an
  * error naming the scenario, its key and item (scenario.c); an error of
@@ -540,7 +563,13 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			            (!d->file || /* a school given inline: open_school.ID */
 			             (!str_same(d->file, cfg->input[CM_SCHOOLS].path) &&
 			              !str_same(d->file, cfg->input[CM_COMPOUNDS].path)));
-			if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school")) &&
+			/* pupils the scenario leaves with no school in reach: of a
+			 * compound it adds (by road: one far from every road), or
+			 * one whose schools it closes */
+			int unreached = !strcmp(d->kind, "no-eligible-school");
+			if (unreached && !has_diag(ds, had, d))
+				rc = relay_unreached(ds, sc, d);
+			else if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school")) &&
 			    !has_diag(ds, had, d))
 				/* a school opened by a key is no feature of the schools' file */
 				rc = cm__diag(ds, d->severity, d->kind, inline_school ? NULL : d->file,

@@ -135,3 +135,24 @@ char *cm__feature_label(long fid, const char *id)
 		return cm__sprintf(_("feature %ld (id %s)"), fid, id);
 	return cm__sprintf(_("feature %ld"), fid);
 }
+
+const char *cm__label_id(const char *label, int *len)
+{
+	const char *fmt = _("feature %ld (id %s)"), *num = strstr(fmt, "%ld");
+	const char *arg = num ? strstr(num, "%s") : NULL, *id;
+	char mark[64]; /* the text between the number and the id: " (id " */
+	size_t before, after, n;
+	if (!label || !arg || (before = (size_t)(arg - (num + 3))) == 0 || before >= sizeof mark)
+		return NULL;
+	memcpy(mark, num + 3, before);
+	mark[before] = '\0';
+	if ((id = strstr(label, mark)) == NULL)
+		return NULL;
+	id += before;
+	n = strlen(id);
+	after = strlen(arg + 2);
+	if (n < after || strcmp(id + n - after, arg + 2))
+		return NULL;
+	*len = (int)(n - after);
+	return id;
+}

@@ -281,6 +281,9 @@ int cm__diag(cm_dataset *ds, cm_severity sev, const char *kind, const char *file
              const char *fmt, ...) CM_PRINTF(8, 9);
 /* "feature 12 (id S03)", or "feature 12" when id is NULL or empty. */
 char *cm__feature_label(long fid, const char *id);
+/* The id in a feature's label (cm__feature_label, in the reader's
+ * language), or NULL; *len is its length. */
+const char *cm__label_id(const char *label, int *len);
 
 /* ------------------------------------------------------------ fields.c */
 

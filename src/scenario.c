@@ -272,29 +272,6 @@ static cm_dataset *clone(const cm_dataset *ds)
 	return c;
 }
 
-/* The id in a feature's label (cm__feature_label: "feature 12 (id X)" in
- * the reader's language), or NULL; *len is its length. */
-static const char *label_id(const char *label, int *len)
-{
-	const char *fmt = _("feature %ld (id %s)"), *num = strstr(fmt, "%ld");
-	const char *arg = num ? strstr(num, "%s") : NULL, *id;
-	char mark[64]; /* the text between the number and the id: " (id " */
-	size_t before, after, n;
-	if (!label || !arg || (before = (size_t)(arg - (num + 3))) == 0 || before >= sizeof mark)
-		return NULL;
-	memcpy(mark, num + 3, before);
-	mark[before] = '\0';
-	if ((id = strstr(label, mark)) == NULL)
-		return NULL;
-	id += before;
-	n = strlen(id);
-	after = strlen(arg + 2);
-	if (n < after || strcmp(id + n - after, arg + 2))
-		return NULL;
-	*len = (int)(n - after);
-	return id;
-}
-
 /* The first error of an added layer, as an error naming where it is: the
  * file, layer, feature and field of a layer; the key of a school given
  * inline (open_school.ID, whose text was read as a CSV of our own). */
@@ -304,7 +281,7 @@ static int extra_errors(apply *a, const cm_dataset *x, int inline_schools)
 	for (i = 0; i < x->diags.len; i++) {
 		const cm_diag *d = &((const cm_diag *)x->diags.data)[i];
 		int idlen = 1;
-		const char *id = label_id(d->feature, &idlen);
+		const char *id = cm__label_id(d->feature, &idlen);
 		if (d->severity != CM_ERR)
 			continue;
 		if (inline_schools)
@@ -335,7 +312,7 @@ static int check_added(apply *a, cm_dataset *x, const cm_input *in, cm_layer_kin
 	for (i = 0; i < x->diags.len; i++) {
 		const cm_diag *d = &((const cm_diag *)x->diags.data)[i];
 		int idlen = 1, rc;
-		const char *id = label_id(d->feature, &idlen);
+		const char *id = cm__label_id(d->feature, &idlen);
 		char *key = NULL;
 		if (d->severity != CM_WARNING)
 			continue;

@@ -865,6 +865,56 @@ Test(check, a_scenario_school_far_away_is_a_warning)
 	free(dir);
 }
 
+/* Pupils a scenario leaves with no school in reach were said nowhere in
+ * check (the solve's shortfall only): a compound it adds (named by the
+ * added layer's file) and a base compound whose schools it closes. */
+Test(check, a_scenario_that_leaves_pupils_out_of_reach_says_so)
+{
+	char *dir = tmpdir();
+	char *np = write_file(dir, "new.csv",
+	                      "id,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n"
+	                      "N1,30,5,0,0,113.3,24.78\n");
+	char *extra = cm__sprintf("[policy]\nmax_distance_primary_m = 3000\n"
+	                          "max_distance_junior_m = 3000\n"
+	                          "[scenario far]\nnew_compounds = %s\n"
+	                          "[scenario shut]\nclose = S1, S2, S3\n", np);
+	char *ini = scenario_in(extra);
+	cm_config *cfg;
+	cm_check_report rep;
+	cm_ctx *ctx;
+	cm_dataset *ds = load_ok(ini, dir, &cfg);
+	int far = 0, shut = 0;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable);
+	for (size_t i = 0; i < ds->diags.len; i++) {
+		const cm_diag *d = &((const cm_diag *)ds->diags.data)[i];
+		if (strcmp(d->kind, "no-eligible-school") || !strstr(d->message, "[scenario "))
+			continue;
+		cr_assert_eq(d->severity, CM_WARNING);
+		if (strstr(d->message, "[scenario far]")) {
+			far++;
+			cr_assert(strstr(d->feature, "N1") && d->file && strstr(d->file, "new.csv") &&
+			          strstr(d->message, "30 local and 5 migrant"), "%s %s: %s", d->file,
+			          d->feature, d->message);
+		} else {
+			shut++;
+			cr_assert(strstr(d->message, "[scenario shut]") && d->file &&
+			          strstr(d->file, "compounds.geojson"), "%s: %s", d->file, d->message);
+		}
+	}
+	cr_assert_eq(far, 1, "the added compound's primary pupils");
+	/* every primary school closed: each compound with primary pupils (C1-C4) */
+	cr_assert_geq(shut, 4);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(extra);
+	free(np);
+	free(dir);
+}
+
 typedef struct logged {
 	char text[4096];
 } logged;
