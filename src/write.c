@@ -55,11 +55,46 @@ typedef struct writer {
 		long n;           /* features written */
 	} made[16];               /* the layers made (verify) */
 	int nmade;
-	long cut;                 /* shapefile: text values longer than a .dbf holds */
+	int xlsx;                 /* export: the CSV writer's tables go into a spreadsheet */
+	long cut;                 /* shapefile, XLSX: text values longer than a cell holds */
 	char cut_where[256];      /* the first of them: layer, feature, field */
 } writer;
 
-#define SHP_TEXT_MAX 254 /* bytes a .dbf text field holds; GDAL cuts the rest */
+#define SHP_TEXT_MAX 254    /* bytes a .dbf text field holds; GDAL cuts the rest */
+#define XLSX_TEXT_MAX 32767 /* characters (UTF-16 units) an Excel cell holds */
+
+/* The fields readers key on (planschema.c's engine names): map, compare,
+ * previous_plan, report and publish find compounds and schools by them, so
+ * a value cut short names another feature, or none.  These are never cut:
+ * a plan that would cut one is not written (ids_fit, export_ids_fit). */
+static const char *const id_fields[] = {"compound_id", "school_id", "previous_school",
+                                        "school_primary", "school_junior"};
+
+static int is_id_field(const char *engine_name)
+{
+	size_t k;
+	for (k = 0; k < sizeof id_fields / sizeof *id_fields; k++)
+		if (!strcmp(engine_name, id_fields[k]))
+			return 1;
+	return 0;
+}
+
+/* The length of text `s` in the unit of its format's limit (a
+ * shapefile's bytes, a spreadsheet's UTF-16 characters) when it is past
+ * that limit; 0 when it fits.  `xlsx`: the spreadsheet's. */
+static long past_limit(int xlsx, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n = 0;
+	if (!xlsx) {
+		n = (long)strlen(s);
+		return n > SHP_TEXT_MAX ? n : 0;
+	}
+	for (; *p; p++)
+		if ((*p & 0xC0) != 0x80) /* a character's first byte; past U+FFFF, two units */
+			n += *p >= 0xF0 ? 2 : 1;
+	return n > XLSX_TEXT_MAX ? n : 0;
+}
 
 /* Why GDAL could not make or write a file: its error, else the system's
  * (a name longer than the file system allows, or a full disk under the CSV
@@ -76,6 +111,60 @@ static const char *reason(void)
 	return *msg ? msg : _("the file system gave no reason");
 }
 
+/* The refusal of an id longer than the format holds (past_limit: `len`),
+ * met in `layer`'s `field` (as the file names it): CM_EINPUT, naming the
+ * id by its start. */
+static int id_too_long(cm_ctx *ctx, const char *target, int xlsx, const char *layer,
+                       const char *field, const char *id, long len)
+{
+	char shown[64];
+	size_t n = 0;
+	/* its first 40 bytes or so, cut between characters */
+	while (id[n] && n < 40)
+		n++;
+	while (n > 0 && ((unsigned char)id[n] & 0xC0) == 0x80)
+		n--;
+	snprintf(shown, sizeof shown, "%.*s...", (int)n, id);
+	if (xlsx)
+		return cm__error(ctx, CM_EINPUT, _("%s: the id '%s' (layer %s, field %s) is %ld "
+		                 "characters, more than an Excel cell holds (%d): cut short, it would "
+		                 "name another compound or school, or none; nothing was written: "
+		                 "export the plan as a GeoPackage (.gpkg) or CSV, which keep ids whole"),
+		                 target, shown, layer, field, len, XLSX_TEXT_MAX);
+	return cm__error(ctx, CM_EINPUT, _("%s: the id '%s' (layer %s, field %s) is %ld bytes, "
+	                 "longer than a shapefile holds (%d): cut short, it would name another "
+	                 "compound or school, or none; nothing was written: write the plan as a "
+	                 "GeoPackage (.gpkg), which keeps ids whole"),
+	                 target, shown, layer, field, len, SHP_TEXT_MAX);
+}
+
+/* A shapefile plan's ids, before anything is written: every compound's
+ * (layer compounds, and assignment and changes), every school's that
+ * teaches a level (schools, and the fields naming a catchment school), and
+ * last year's schools the changes name.  0, or id_too_long's refusal. */
+static int ids_fit(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds, const char *target)
+{
+	const cm_change *ch;
+	size_t n = cm_plan_changes(plan, &ch), i;
+	long len;
+	int lv;
+	for (i = 0; i < ds->n_compounds; i++)
+		if ((len = past_limit(0, ds->compounds[i].id)))
+			return id_too_long(ctx, target, 0, "compounds", cm__plan_shp_name("compound_id"),
+			                   ds->compounds[i].id, len);
+	for (i = 0; i < ds->n_schools; i++)
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			if (cm_plan_school(plan, (cm_level)lv, i)->teaches &&
+			    (len = past_limit(0, ds->schools[i].id)))
+				return id_too_long(ctx, target, 0, "schools",
+				                   cm__plan_shp_name("school_id"), ds->schools[i].id, len);
+	for (i = 0; i < n; i++)
+		if (ch[i].from && (len = past_limit(0, ch[i].from)))
+			return id_too_long(ctx, target, 0, "changes",
+			                   cm__plan_shp_name("previous_school"), ch[i].from, len);
+	return 0;
+}
+
 /* OGR_L_CreateFeature, counted for verify; f is destroyed.  0, or -1 when
  * the driver refused it.  A field left unset is written as null: GDAL's
  * GeoJSON writer leaves an unset field out, and a field unset in every
@@ -88,9 +177,9 @@ static int put(writer *w, OGRLayerH lyr, OGRFeatureH f)
 	for (i = 0; i < n; i++) {
 		if (!OGR_F_IsFieldSet(f, i))
 			OGR_F_SetFieldNull(f, i);
-		else if (w->format == FMT_SHP &&
+		else if ((w->format == FMT_SHP || w->xlsx) &&
 		         OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) == OFTString &&
-		         strlen(OGR_F_GetFieldAsString(f, i)) > SHP_TEXT_MAX && w->cut++ == 0)
+		         past_limit(w->xlsx, OGR_F_GetFieldAsString(f, i)) && w->cut++ == 0)
 			snprintf(w->cut_where, sizeof w->cut_where, _("layer %s, feature %ld, field %s"),
 			         OGR_L_GetName(lyr), (long)OGR_L_GetFeatureCount(lyr, FALSE),
 			         OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(f, i)));
@@ -917,7 +1006,11 @@ static int writer_close(writer *w, cm_ctx *ctx, const char *target)
 	for (i = 0; i < w->nparts; i++)
 		GDALClose(w->parts[i]);
 	w->nparts = 0;
-	if (w->cut)
+	if (w->cut && w->xlsx)
+		cm__log(ctx, CM_LOG_WARN, _("%s: %ld text values are longer than an Excel cell holds "
+		        "(%d characters; the first: %s); CSV and GeoPackage keep them whole"), target,
+		        w->cut, XLSX_TEXT_MAX, w->cut_where);
+	else if (w->cut)
 		cm__log(ctx, CM_LOG_WARN, _("%s: %ld text values are longer than a shapefile holds "
 		        "(%d bytes) and were cut (the first: %s); GeoPackage keeps them whole"), target,
 		        w->cut, SHP_TEXT_MAX, w->cut_where);
@@ -1183,6 +1276,10 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 		if (dot && !strchr(dot, '/'))
 			*dot = '\0';
 	}
+	if (fmt == FMT_SHP && (rc = ids_fit(ctx, plan, ds, target))) {
+		free(target);
+		return rc;
+	}
 	cm__out_tidy(target);
 	if ((rc = cm_output_check(ctx, cfg, target)) ||
 	    (rc = fmt == FMT_GPKG ? replaceable_gpkg(ctx, target) : replaceable_folder(ctx, target))) {
@@ -1309,6 +1406,59 @@ static int export_layer(writer *w, OGRLayerH src, const char *name)
 	return rc;
 }
 
+/* Does export write layer `lname` of a plan in format `fmt` (`xlsx`)? */
+static int export_takes(const char *lname, out_format fmt, int xlsx)
+{
+	if (!strcmp(lname, "layer_styles") && fmt != FMT_GPKG)
+		return 0; /* QGIS's table: a GeoPackage's only */
+	if (!strcmp(lname, "roads") && (fmt == FMT_CSV || xlsx))
+		return 0; /* lines without their geometry say nothing */
+	return 1;
+}
+
+/* A shapefile or XLSX export's ids, before anything is written: every
+ * value of an id field (id_fields) in the layers exported fits the
+ * format.  0, or id_too_long's refusal naming the first that does not. */
+static int export_ids_fit(cm_ctx *ctx, cm__planfile *src, out_format fmt, int xlsx,
+                          const char *target)
+{
+	size_t k, nlayers;
+	const cm__player *layers = cm__plan_layers(&nlayers);
+	int rc = 0;
+	if (fmt != FMT_SHP && !xlsx)
+		return 0;
+	for (k = 0; k < nlayers && !rc; k++) {
+		OGRLayerH lyr = export_takes(layers[k].name, fmt, xlsx)
+		                        ? cm__planfile_layer(src, layers[k].name) : NULL;
+		OGRFeatureDefnH fd;
+		OGRFeatureH f;
+		int ids[8], nids = 0, i;
+		if (!lyr)
+			continue;
+		fd = OGR_L_GetLayerDefn(lyr);
+		for (i = 0; i < OGR_FD_GetFieldCount(fd) && nids < 8; i++)
+			if (is_id_field(cm__plan_engine_name(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, i)))))
+				ids[nids++] = i;
+		if (!nids)
+			continue;
+		OGR_L_ResetReading(lyr);
+		while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+			for (i = 0; i < nids && !rc; i++) {
+				const char *v = OGR_F_GetFieldAsString(f, ids[i]);
+				const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, ids[i]));
+				long len = past_limit(xlsx, v);
+				if (len)
+					rc = id_too_long(ctx, target, xlsx, layers[k].name,
+					                 xlsx ? cm__plan_engine_name(name)
+					                      : cm__plan_shp_name(cm__plan_engine_name(name)),
+					                 v, len);
+			}
+			OGR_F_Destroy(f);
+		}
+	}
+	return rc;
+}
+
 /* An existing file at an XLSX plan's path is replaced only when it is one. */
 static int replaceable_xlsx(cm_ctx *ctx, const char *path)
 {
@@ -1381,6 +1531,8 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	}
 	rc = xlsx ? replaceable_xlsx(ctx, target)
 	          : fmt == FMT_GPKG ? replaceable_gpkg(ctx, target) : replaceable_folder(ctx, target);
+	if (!rc)
+		rc = export_ids_fit(ctx, &src, fmt, xlsx, target);
 	if (rc)
 		goto done;
 	/* the summary's scenario names the plan in a folder's marker */
@@ -1398,6 +1550,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	w.ctx = ctx;
 	w.path = target;
 	w.format = fmt;
+	w.xlsx = xlsx;
 	tmp = xlsx ? (mem = cm__sprintf("/vsimem/catchment-export-%p.xlsx", (void *)&w))
 	           : cm__out_temp(target);
 	if (!tmp) {
@@ -1424,11 +1577,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	for (k = 0; k < nlayers; k++) {
 		const char *lname = layers[k].name;
 		OGRLayerH lyr;
-		if (!strcmp(lname, "layer_styles") && fmt != FMT_GPKG)
-			continue; /* QGIS's table: a GeoPackage's only */
-		if (!strcmp(lname, "roads") && (fmt == FMT_CSV || xlsx))
-			continue; /* lines without their geometry say nothing */
-		if (!(lyr = cm__planfile_layer(&src, lname)))
+		if (!export_takes(lname, fmt, xlsx) || !(lyr = cm__planfile_layer(&src, lname)))
 			continue;
 		CPLErrorReset();
 		errno = 0; /* reason()'s: this layer's failure, not an earlier one's */

@@ -7,6 +7,7 @@
 #include <ogr_api.h>
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,4 +218,131 @@ Test(geodata, example_catchments_maps_and_shapefiles, .timeout = 600)
 	free(args);
 	free(plan);
 	free(dir);
+}
+
+/* Files in `dir` (its entry count, less . and ..). */
+static int entries(const char *dir)
+{
+	char *cmd;
+	FILE *fp;
+	int n = -1;
+	cr_assert(asprintf(&cmd, "ls -A '%s' | wc -l", dir) > 0);
+	fp = popen(cmd, "r");
+	cr_assert(fp);
+	cr_assert(fscanf(fp, "%d", &n) == 1);
+	pclose(fp);
+	free(cmd);
+	return n;
+}
+
+/* A tiny county in a fresh folder (*dir, caller frees): school S1's id
+ * `s1`, compounds C1 and C2's ids `c1` and `c2`, compound C3's name `n3`;
+ * solved to dir/p.gpkg.  Returns the scenario's path (caller frees). */
+static char *long_county(char **dir, const char *s1, const char *c1, const char *c2,
+                         const char *n3)
+{
+	char *text, *ini, *args;
+	const char *out;
+	*dir = tmpdir();
+	cr_assert(asprintf(&text, "id,name,level,sector,seats_primary,seats_junior,x,y\n"
+	                   "%s,School One,primary,public,100,0,500000,2700000\n"
+	                   "S2,School Two,primary,public,100,0,502000,2700000\n"
+	                   "J1,Junior One,junior,public,0,100,501000,2699000\n", s1) > 0);
+	free(write_file(*dir, "schools.csv", text));
+	free(text);
+	cr_assert(asprintf(&text, "id,name,area_type,primary_local,primary_migrant,junior_local,"
+	                   "junior_migrant,x,y\n%s,Comp1,urban,40,10,20,5,500100,2700000\n"
+	                   "%s,Comp2,urban,40,10,20,5,501900,2700000\n"
+	                   "C3,%s,urban,10,0,5,0,501000,2700100\n", c1, c2, n3) > 0);
+	free(write_file(*dir, "compounds.csv", text));
+	free(text);
+	ini = write_file(*dir, "t.ini", "[input]\nschools = schools.csv\ncompounds = compounds.csv\n"
+	                 "source_crs = EPSG:32649\n");
+	cr_assert(asprintf(&args, "-q solve '%s' -o '%s/p.gpkg'", ini, *dir) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	cr_assert_eq(entries(*dir), 4); /* the two layers, the scenario, the plan */
+	return ini;
+}
+
+/* Runs the CLI with the arguments `fmt`..., expecting exit `status`; the
+ * output. */
+static const char *run_in(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *run_in(int status, const char *fmt, ...)
+{
+	char *args;
+	const char *out;
+	va_list ap;
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&args, fmt, ap) > 0);
+	va_end(ap);
+	cr_assert_eq(run_cli(args, &out), status, "%s: %s", args, out);
+	free(args);
+	return out;
+}
+
+/* Ids are never cut (an attack): a shapefile holds 254 bytes of text a
+ * value, and two compound ids that differed only after byte 254 became
+ * one, with solve and export exiting 0 and map and compare refusing the
+ * plan.  A shapefile plan (solve or export) with an id past the limit is
+ * refused before anything is written, naming the id, layer and field; so
+ * is an XLSX export with one past Excel's 32,767 characters.  A long name
+ * is still cut, with the warning, and the plan reads back. */
+Test(geodata, ids_are_never_cut, .timeout = 300)
+{
+	char *q = malloc(33001), c1[302], c2[302], *dir, *ini;
+	const char *out;
+	cr_assert(q);
+	memset(q, 'Q', 33000);
+	q[33000] = '\0';
+	snprintf(c1, sizeof c1, "%.300s1", q);
+	snprintf(c2, sizeof c2, "%.300s2", q);
+
+	/* two compound ids alike in their first 300 bytes */
+	ini = long_county(&dir, "S1", c1, c2, "Comp3");
+	out = run_in(1, "-q solve '%s/t.ini' -o '%s/s.shp'", dir, dir);
+	cr_assert(strstr(out, "the id 'QQQQQQQQQQ") && strstr(out, "(layer compounds, field cmpd_id) "
+	          "is 301 bytes, longer than a shapefile holds (254)") && strstr(out, "GeoPackage"),
+	          "%s", out);
+	cr_assert_eq(entries(dir), 4, "solve -o s.shp left something behind");
+	out = run_in(1, "-q export '%s/p.gpkg' -o '%s/e.shp'", dir, dir);
+	cr_assert(strstr(out, "the id 'QQQQQQQQQQ") && strstr(out, "field cmpd_id) is 301 bytes") &&
+	          strstr(out, "nothing was written"), "%s", out);
+	cr_assert_eq(entries(dir), 4, "export -o e.shp left something behind");
+	/* 301 characters fit a spreadsheet: the XLSX reads back as the plan */
+	run_in(0, "-q export '%s/p.gpkg' -o '%s/e.xlsx'", dir, dir);
+	out = run_in(0, "-q compare '%s/p.gpkg' '%s/e.xlsx'", dir, dir);
+	cr_assert(!strstr(out, "change"), "%s", out);
+	free(ini);
+	free(dir);
+
+	/* a school's id */
+	ini = long_county(&dir, c1, "C1", "C2", "Comp3");
+	out = run_in(1, "-q export '%s/p.gpkg' -o '%s/e.shp'", dir, dir);
+	cr_assert(strstr(out, "(layer assignment, field school_id) is 301 bytes"), "%s", out);
+	cr_assert_eq(entries(dir), 4);
+	free(ini);
+	free(dir);
+
+	/* past Excel's limit: refused in an XLSX, whole in CSV */
+	ini = long_county(&dir, "S1", q, "C2", "Comp3");
+	out = run_in(1, "-q export '%s/p.gpkg' -o '%s/e.xlsx'", dir, dir);
+	cr_assert(strstr(out, "field compound_id) is 33000 characters, more than an Excel cell "
+	          "holds (32767)"), "%s", out);
+	cr_assert_eq(entries(dir), 4);
+	run_in(0, "-q export '%s/p.gpkg' -o '%s/e.csv'", dir, dir);
+	out = run_in(0, "-q compare '%s/p.gpkg' '%s/e'", dir, dir);
+	cr_assert(!strstr(out, "change"), "%s", out);
+	free(ini);
+	free(dir);
+
+	/* a long name is cut, with the warning, and the plan reads back */
+	ini = long_county(&dir, "S1", "C1", "C2", c1);
+	out = run_in(0, "-q export '%s/p.gpkg' -o '%s/e.shp'", dir, dir);
+	cr_assert(strstr(out, "were cut (the first: layer assignment, feature"), "%s", out);
+	out = run_in(0, "-q compare '%s/p.gpkg' '%s/e'", dir, dir);
+	cr_assert(!strstr(out, "change"), "%s", out);
+	free(ini);
+	free(dir);
+	free(q);
 }
