@@ -228,7 +228,7 @@ static char *field_names(OGRFeatureDefnH defn)
 			strncat(buf, ", ", sizeof buf - strlen(buf) - 1);
 		strncat(buf, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), sizeof buf - strlen(buf) - 1);
 	}
-	return cm__strdup(i ? buf : "none");
+	return cm__strdup(i ? buf : _("none"));
 }
 
 /* A field's text in UTF-8 (recoded from `enc`), trimmed; NULL on ENOMEM. */
@@ -275,27 +275,27 @@ static int table_number(cm_dataset *ds, const char *path, const char *lname, OGR
 	if (null) {
 		if (ds)
 			cm__diag(ds, CM_ERR, "missing-value", path, lname, label, fname,
-			         "no %s: give the pair's %s, or leave the row out", what, what);
+			         _("no %s: give the pair's %s, or leave the row out"), what, what);
 		return 1;
 	}
 	if (bad) {
 		if (ds)
-			cm__diag(ds, CM_ERR, "bad-value", path, lname, label, fname, "%s '%s': %s", what,
+			cm__diag(ds, CM_ERR, "bad-value", path, lname, label, fname, _("%s '%s': %s"), what,
 			         OGR_F_GetFieldAsString(f, idx), cm__number_problem(bad));
 		return 1;
 	}
 	if (*out < 0) {
 		if (ds)
 			cm__diag(ds, CM_ERR, "negative-value", path, lname, label, fname,
-			         "negative %s (%g)", what, *out);
+			         _("negative %s (%g)"), what, *out);
 		return 1;
 	}
 	if (*out > most) {
 		if (ds)
 			cm__diag(ds, CM_ERR, "bad-value", path, lname, label, fname,
-			         "%s %g: a longer trip than the engine holds (%s at most): a unit or "
-			         "typing error?", what, *out,
-			         most == TABLE_MAX_METRES ? "2,000 km" : "30,000 minutes");
+			         _("%s %g: a longer trip than the engine holds (%s at most): a unit or "
+			           "typing error?"),
+			         what, *out, most == TABLE_MAX_METRES ? _("2,000 km") : _("30,000 minutes"));
 		return 1;
 	}
 	return 0;
@@ -332,7 +332,7 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	*out = NULL;
 	cm__vec_init(&rows, sizeof(cm__pair));
 	if (!shown)
-		return cm__error(ctx, CM_ENOMEM, "out of memory");
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if ((rc = cm__input_ok(ctx, in->path, "distance table"))) {
 		free(shown);
 		return rc;
@@ -342,9 +342,9 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	CPLErrorReset();
 	g = GDALOpenEx(in->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!g) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: cannot open the distance table (distances): %s",
+		rc = cm__error(ctx, CM_EINPUT, _("%s: cannot open the distance table (distances): %s"),
 		               path, *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
-		                                           : "no such file, or not a table GDAL reads");
+		                                           : _("no such file, or not a table GDAL reads"));
 		goto done;
 	}
 	if (in->layer)
@@ -354,15 +354,17 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	else
 		lyr = GDALDatasetGetLayerByName(g, "distances");
 	if (!lyr) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: no layer '%s' in the distance table%s", path,
+		rc = cm__error(ctx, CM_EINPUT, _("%s: no layer '%s' in the distance table%s"), path,
 		               in->layer ? in->layer : "distances",
-		               in->layer ? "" : " (name it with distances_layer)");
+		               in->layer ? "" : _(" (name it with distances_layer)"));
 		goto done;
 	}
 	lname = OGR_L_GetName(lyr);
 	if (in->where && OGR_L_SetAttributeFilter(lyr, in->where) != OGRERR_NONE) {
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: distances_where = '%s' is not a valid "
-		               "filter: %s", path, lname, in->where, CPLGetLastErrorMsg());
+		/* read.c's words, for the other layers' filters */
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: %s_where = '%s' is not a valid "
+		                                 "filter: %s"),
+		               path, lname, "distances", in->where, CPLGetLastErrorMsg());
 		goto done;
 	}
 	if (in->encoding && !cm__streq_ci(in->encoding, "UTF-8") && !cm__streq_ci(in->encoding, "UTF8"))
@@ -374,8 +376,9 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	ft = cm__field_named(defn, f_minutes);
 	if (fc < 0 || fs < 0 || fm < 0) {
 		names = field_names(defn);
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the distance table needs the fields "
-		               "compound_id, school_id and metres; %s is missing (its fields: %s)",
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: the distance table needs the fields "
+		                                 "compound_id, school_id and metres; %s is missing "
+		                                 "(its fields: %s)"),
 		               path, lname, fc < 0 ? "compound_id" : fs < 0 ? "school_id" : "metres",
 		               names ? names : "?");
 		free(names);
@@ -384,7 +387,7 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	cidx = cm__ids_index(sizeof(cm_compound), ds->compounds, ds->n_compounds);
 	sidx = cm__ids_index(sizeof(cm_school), ds->schools, ds->n_schools);
 	if (!cidx || !sidx) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	OGR_L_ResetReading(lyr);
@@ -394,13 +397,13 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		double metres = 0, minutes = 0;
 		int bad = 0;
 		if (!cid || !sid || !(label = cm__feature_label(fid, NULL))) {
-			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		} else if (!cm__utf8_valid(cid) || !cm__utf8_valid(sid)) {
 			bad = 1;
 			if (diag)
 				cm__diag(diag, CM_ERR, "encoding", path, lname, label,
 				         OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, cm__utf8_valid(cid) ? fs : fc)),
-				         "an id that is not UTF-8: set distances_encoding = GBK in [input]");
+				         _("an id that is not UTF-8: set distances_encoding = GBK in [input]"));
 		} else {
 			int k;
 			for (k = 0; k < 2; k++) {
@@ -418,12 +421,13 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				if (!diag)
 					continue;
 				if (!*id)
-					cm__diag(diag, CM_ERR, "missing-value", path, lname, label, fname,
-					         "no %s id", k ? "school" : "compound");
+					cm__diag(diag, CM_ERR, "missing-value", path, lname, label, fname, "%s",
+					         k ? _("no school id") : _("no compound id"));
 				else
 					cm__diag(diag, CM_ERR, "unknown-id", path, lname, label, fname,
-					         "%s '%s' is not in the %s layer", k ? "school" : "compound",
-					         id, k ? "schools" : "compounds");
+					         k ? _("school '%s' is not in the schools layer")
+					           : _("compound '%s' is not in the compounds layer"),
+					         id);
 			}
 			bad |= table_number(diag, path, lname, f, fm, label, "metres", 1, TABLE_MAX_METRES,
 			                    &metres);
@@ -434,7 +438,7 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		if (!rc && !bad) {
 			cm__pair *p = cm__vec_push(&rows);
 			if (!p) {
-				rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			} else {
 				p->compound = (size_t)ci;
 				p->school = (size_t)si;
@@ -459,7 +463,7 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 				continue;
 			label = cm__feature_label(r[i].fid, NULL);
 			cm__diag(diag, CM_ERR, "duplicate-pair", path, lname, label, NULL,
-			         "compound %s and school %s are given twice (also feature %ld)",
+			         _("compound %s and school %s are given twice (also feature %ld)"),
 			         ds->compounds[r[i].compound].id, ds->schools[r[i].school].id,
 			         r[i - 1].fid);
 			free(label);
@@ -469,7 +473,7 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		rc = cm__pairs_make(rows.data, rows.len, ds->n_compounds, ds->n_schools, "table", out);
 		rows.data = NULL;
 		if (rc)
-			rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 done:
 	cm__vec_free(&rows);
@@ -605,7 +609,7 @@ done:
 	free(sid);
 	free(cidx);
 	free(sidx);
-	return rc == CM_ENOMEM ? cm__error(ctx, CM_ENOMEM, "out of memory") : rc;
+	return rc == CM_ENOMEM ? cm__error(ctx, CM_ENOMEM, _("out of memory")) : rc;
 }
 
 int cm__pairs_for(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,

@@ -251,7 +251,7 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	int rc, fcls = -1, fone = -1, fspd = -1, n;
 
 	if (!shown) {
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
 	if ((rc = cm__input_ok(ctx, in->path, "roads")))
@@ -269,9 +269,9 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	                 (const char *const *)opts, NULL);
 	CSLDestroy(opts);
 	if (!gds) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: cannot open the roads (roads): %s", path,
+		rc = cm__error(ctx, CM_EINPUT, _("%s: cannot open the roads (roads): %s"), path,
 		               *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
-		                                     : "no such file, or not a source GDAL reads");
+		                                     : _("no such file, or not a source GDAL reads"));
 		goto done;
 	}
 	n = GDALDatasetGetLayerCount(gds);
@@ -282,20 +282,22 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	else if (!(lyr = GDALDatasetGetLayerByName(gds, "roads")))
 		lyr = GDALDatasetGetLayerByName(gds, "lines"); /* GDAL's OSM driver */
 	if (!lyr) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: no layer '%s' in the roads%s", path,
+		rc = cm__error(ctx, CM_EINPUT, _("%s: no layer '%s' in the roads%s"), path,
 		               in->layer ? in->layer : "roads",
-		               in->layer ? "" : " (name it with roads_layer)");
+		               in->layer ? "" : _(" (name it with roads_layer)"));
 		goto done;
 	}
 	lname = OGR_L_GetName(lyr);
 	if (in->where && OGR_L_SetAttributeFilter(lyr, in->where) != OGRERR_NONE) {
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: roads_where = '%s' is not a valid "
-		               "filter: %s", path, lname, in->where, CPLGetLastErrorMsg());
+		/* read.c's words, for the other layers' filters */
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: %s_where = '%s' is not a valid "
+		                                 "filter: %s"),
+		               path, lname, "roads", in->where, CPLGetLastErrorMsg());
 		goto done;
 	}
 	fcls = class_field(OGR_L_GetLayerDefn(lyr), cfg->road.class_field);
 	if (cfg->road.class_field && fcls < 0) {
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no field '%s' ([fields] roads.class)",
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: no field '%s' ([fields] roads.class)"),
 		               path, lname, cfg->road.class_field);
 		goto done;
 	}
@@ -308,7 +310,7 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		fspd = cm__field_named(OGR_L_GetLayerDefn(lyr), speed_names);
 		if ((cfg->road.oneway_field && fone < 0) || (cfg->road.speed_field && fspd < 0)) {
 			int one = cfg->road.oneway_field && fone < 0;
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no field '%s' ([fields] roads.%s)",
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: no field '%s' ([fields] roads.%s)"),
 			               path, lname, one ? cfg->road.oneway_field : cfg->road.speed_field,
 			               one ? "oneway" : "speed");
 			goto done;
@@ -316,21 +318,25 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	}
 	if (in->source_crs) {
 		if (!(src = cm__crs_from_user(in->source_crs))) {
-			rc = cm__error(ctx, CM_EINPUT, "%s: roads_source_crs = '%s' is not a CRS GDAL "
-			               "knows", path, in->source_crs);
+			rc = cm__error(ctx, CM_EINPUT, _("%s: roads_source_crs = '%s' is not a CRS GDAL "
+			                                 "knows"),
+			               path, in->source_crs);
 			goto done;
 		}
 	} else if (OGR_L_GetSpatialRef(lyr)) {
 		src = cm__crs_clone(OGR_L_GetSpatialRef(lyr));
 	} else {
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: the roads declare no CRS; set "
-		               "roads_source_crs in [input]", path, lname);
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: the roads declare no CRS; set "
+		                                 "roads_source_crs in [input]"),
+		               path, lname);
 		goto done;
 	}
 	if (in->coordinates != CM_COORDS_PLAIN) {
 		if (!OSRIsGeographic(src)) {
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: roads_coordinates needs "
-			               "longitude/latitude, but the layer's CRS is projected", path, lname);
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: roads_coordinates needs "
+			                                 "longitude/latitude, but the layer's CRS is "
+			                                 "projected"),
+			               path, lname);
 			goto done;
 		}
 		OSRDestroySpatialReference(src);
@@ -338,12 +344,13 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	}
 	work = ds->crs_wkt ? cm__crs_from_user(ds->crs_wkt) : NULL;
 	if (!src || !work) {
-		rc = cm__error(ctx, CM_EINPUT, "%s: the working CRS is not known", path);
+		rc = cm__error(ctx, CM_EINPUT, _("%s: the working CRS is not known"), path);
 		goto done;
 	}
 	if (!OSRIsSame(src, work) && !(fwd = OCTNewCoordinateTransformation(src, work))) {
-		rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: no transformation to the working CRS: "
-		               "%s", path, lname, CPLGetLastErrorMsg());
+		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: no transformation to the working CRS: "
+		                                 "%s"),
+		               path, lname, CPLGetLastErrorMsg());
 		goto done;
 	}
 	OGR_L_ResetReading(lyr);
@@ -376,8 +383,9 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 			char *label = cm__feature_label(fid, NULL);
 			if (diag)
 				cm__diag(diag, CM_ERR, g0 && !OGR_G_IsEmpty(g0) ? "bad-geometry" : "empty-geometry",
-				         path, lname, label, NULL, "%s: roads must be lines",
-				         g0 && !OGR_G_IsEmpty(g0) ? OGR_G_GetGeometryName(g0) : "no geometry");
+				         path, lname, label, NULL, _("%s: roads must be lines"),
+				         g0 && !OGR_G_IsEmpty(g0) ? OGR_G_GetGeometryName(g0)
+				                                  : _("no geometry"));
 			free(label);
 			OGR_F_Destroy(f);
 			continue;
@@ -390,14 +398,14 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 			char *label = cm__feature_label(fid, NULL);
 			if (diag)
 				cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
-				         "cannot be converted to the working CRS");
+				         _("cannot be converted to the working CRS"));
 			free(label);
 		} else if (!in_range(g)) {
 			char *label = cm__feature_label(fid, NULL);
 			if (diag)
 				cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
-				         "a vertex is not a number or lies beyond 1e8 m of the working CRS's "
-				         "origin");
+				         _("a vertex is not a number or lies beyond 1e8 m of the working "
+				           "CRS's origin"));
 			free(label);
 		} else if ((point = !has_length(g)) != 0) {
 			L->points++; /* left out: one warning for the layer, below */
@@ -412,17 +420,23 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		OGR_F_Destroy(f);
 	}
 	if (rc)
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	/* (were they each a warning, a layer of many would bury the others) */
 	if (!rc && L->points && diag &&
-	    cm__diag(diag, CM_WARNING, "point-roads", path, lname, NULL, NULL, "%zu road%s with no "
-	             "length (a single vertex, or one spot repeated): left out", L->points,
-	             L->points == 1 ? "" : "s"))
-		rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	    cm__diag(diag, CM_WARNING, "point-roads", path, lname, NULL, NULL,
+	             dngettext(CM__DOMAIN,
+	                       "%zu road with no length (a single vertex, or one spot repeated): "
+	                       "left out",
+	                       "%zu roads with no length (a single vertex, or one spot repeated): "
+	                       "left out",
+	                       L->points),
+	             L->points))
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	for (size_t i = 0; !rc && i < L->x.len; i++)
 		if (!isfinite(((double *)L->x.data)[i]) || !isfinite(((double *)L->y.data)[i]))
-			rc = cm__error(ctx, CM_EINPUT, "%s, layer %s: a coordinate of a road is not a "
-			               "finite number", path, lname);
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: a coordinate of a road is not a "
+			                                 "finite number"),
+			               path, lname);
 done:
 	if (fwd)
 		OCTDestroyCoordinateTransformation(fwd);
@@ -857,9 +871,9 @@ static void far_diag(const cm_config *cfg, const cm_dataset *ds, cm_dataset *dia
 	char *label = cm__feature_label(fid, id);
 	char *shown = cm__source_shown(cfg->input[kind].path);
 	cm__diag(diag, CM_WARNING, "far-from-road", shown, ds->layer_name[kind],
-	         label, NULL, "no usable road within %g m (roads snap_m): %s", cfg->road.snap_m,
-	         kind == CM_SCHOOLS ? "no pupil can reach this school by road"
-	                            : "its pupils can reach no school by road");
+	         label, NULL, _("no usable road within %g m (roads snap_m): %s"), cfg->road.snap_m,
+	         kind == CM_SCHOOLS ? _("no pupil can reach this school by road")
+	                            : _("its pupils can reach no school by road"));
 	free(shown);
 	free(label);
 }
@@ -902,13 +916,13 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		char *shown = cm__source_shown(cfg->roads.path); /* no password */
 		if (diag)
 			cm__diag(diag, CM_ERR, "no-roads", shown, NULL, NULL, NULL,
-			         "no usable road: %zu roads read, %zu left out by class (no_walk), no "
-			         "segment; see the layer, roads_where and [roads] no_walk",
+			         _("no usable road: %zu roads read, %zu left out by class (no_walk), no "
+			           "segment; see the layer, roads_where and [roads] no_walk"),
 			         L.roads, L.left_out);
 		else
-			rc = cm__error(ctx, CM_EINPUT, "%s: no usable road: %zu roads read, %zu left out "
-			               "by class (no_walk), no segment", shown ? shown : "roads", L.roads,
-			               L.left_out);
+			rc = cm__error(ctx, CM_EINPUT, _("%s: no usable road: %zu roads read, %zu left out "
+			                                 "by class (no_walk), no segment"),
+			               shown ? shown : "roads", L.roads, L.left_out);
 		free(shown);
 		if (!diag)
 			goto done;
@@ -986,9 +1000,9 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	if (diag) {
 		char *shown = cm__source_shown(cfg->roads.path); /* no password */
 		cm__diag(diag, CM_NOTE, "roads", shown, NULL, NULL, NULL,
-		         "road network (%s): %zu roads, %zu nodes, %zu segments, %zu roads left out "
-		         "by class (no_walk); %zu compound-school pairs within reach",
-		         cfg->road.mode == CM_ROADS_DRIVE ? "drive" : "walk", L.roads, g.n_nodes,
+		         _("road network (%s): %zu roads, %zu nodes, %zu segments, %zu roads left out "
+		           "by class (no_walk); %zu compound-school pairs within reach"),
+		         cfg->road.mode == CM_ROADS_DRIVE ? _("drive") : _("walk"), L.roads, g.n_nodes,
 		         g.n_edges, L.left_out, found.len);
 		free(shown);
 	}
@@ -1011,7 +1025,7 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		goto done;
 	}
 nomem:
-	rc = cm__error(ctx, CM_ENOMEM, "out of memory");
+	rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 done:
 	free(cs);
 	free(ss);

@@ -1588,3 +1588,59 @@ Test(roads, no_usable_road_is_an_error)
 	free(roads);
 	free(dir);
 }
+
+/* The road network's and the distance table's errors and findings are in
+ * the reader's language (they were English under LANG=zh_CN.UTF-8): a
+ * missing roads.class field, the warning for roads without length, a
+ * table's unknown id.  Field names, kinds, keys and ids stay as they are. */
+Test(roads, errors_and_warnings_in_chinese)
+{
+	char *dir = tmpdir(), *roads = roads_file(dir, "r.geojson", "0 0,1000 0;500 500;"
+	                                          "300 300,300 300,300 300", NULL);
+	char *extra = extra_with("roads", roads, "[fields]\nroads.class = 等级x\n");
+	char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+	const char *msg;
+	const cm_diag *d;
+	road_data r;
+	speak_chinese(1);
+	msg = load_err(ini, dir);
+	cr_assert(strstr(msg, "r.geojson,图层 r:没有字段 '等级x'([fields] roads.class)"), "%s",
+	          msg);
+	r = road_data_load(dir, roads);
+	cr_assert(r.ds, "%s", r.msg);
+	d = find_diag(r.ds, "point-roads");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->message, "2 条道路没有长度"), "%s", d->message);
+	cr_assert_null(strstr(d->message, "left out"), "%s", d->message);
+	d = find_diag(r.ds, "roads");
+	cr_assert(d && strstr(d->message, "道路网(步行):1 条道路"), "%s", d ? d->message : "");
+	road_data_free(&r);
+	{
+		char *tdir, *table;
+		const cm_compound *c;
+		const cm_school *s;
+		cm_dataset *ds = load_table("compound_id,school_id,metres\n", &tdir, &table);
+		char rows[256];
+		cm_dataset_compounds(ds, &c);
+		cm_dataset_schools(ds, &s);
+		snprintf(rows, sizeof rows, "compound_id,school_id,metres\nNOPE,%s,100\n%s,%s,-5\n",
+		         s[0].id, c[0].id, s[0].id);
+		cm_dataset_free(ds);
+		free(table);
+		free(tdir);
+		ds = load_table(rows, &tdir, &table);
+		d = find_diag(ds, "unknown-id");
+		cr_assert(d && strstr(d->message, "小区 'NOPE' 不在 compounds 图层中"), "%s",
+		          d ? d->message : "");
+		d = find_diag(ds, "negative-value");
+		cr_assert(d && strstr(d->message, "metres为负数"), "%s", d ? d->message : "");
+		cm_dataset_free(ds);
+		free(table);
+		free(tdir);
+	}
+	speak_chinese(0);
+	free(ini);
+	free(extra);
+	free(roads);
+	free(dir);
+}
