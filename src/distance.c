@@ -198,16 +198,6 @@ int cm__pairs_have_minutes(const cm__pairs *p)
 	return p && p->have_minutes;
 }
 
-char *cm__distance_kind(const cm_config *cfg)
-{
-	if (cfg->distances.path)
-		return cm__sprintf("the distance table %s", cfg->distances.path);
-	if (cfg->roads.path)
-		return cm__sprintf("the road network %s (%s)", cfg->roads.path,
-		                   cfg->road.mode == CM_ROADS_DRIVE ? "drive" : "walk");
-	return cm__sprintf("straight lines");
-}
-
 const char *cm__distance_kind_name(const cm_config *cfg)
 {
 	if (cfg->distances.path)

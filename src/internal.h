@@ -376,11 +376,9 @@ double cm__pair_minutes(const cm__pairs *p, size_t ci, size_t si);
 double cm__dataset_minutes(const cm_dataset *ds, size_t ci, size_t si);
 /* Do the pairs carry minutes (roads always; a table with a minutes column)? */
 int cm__pairs_have_minutes(const cm__pairs *p);
-/* The kind of distance `cfg` asks for, for people: "straight lines",
- * "the distance table <path>", "the road network <path> (walk)". */
-char *cm__distance_kind(const cm_config *cfg);
-/* The same as a plan's summary field says it (docs/output.md): "straight",
- * "table", "roads_walk" or "roads_drive" (static). */
+/* The kind of distance `cfg` asks for, as a plan's summary field says it
+ * (docs/output.md): "straight", "table", "roads_walk" or "roads_drive"
+ * (static). */
 const char *cm__distance_kind_name(const cm_config *cfg);
 /* The longest trip the engine holds, metres: the network's costs are
  * millimetres below 2^31 (2,147 km), so no pair is further, whatever the

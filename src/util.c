@@ -565,11 +565,11 @@ int cm__input_ok(cm_ctx *ctx, const char *path, const char *what)
 		return 0; /* not a file here (a PG: string, /vsizip/...): GDAL says */
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return 0;
-	return cm__error(ctx, CM_EINPUT, "%s (%s): not a regular file or folder but %s; catchment "
-	                 "reads only files and folders", path, what,
-	                 S_ISFIFO(st.st_mode)  ? "a FIFO"
-	                 : S_ISCHR(st.st_mode) ? "a character device"
-	                 : S_ISBLK(st.st_mode) ? "a block device"
-	                 : S_ISSOCK(st.st_mode) ? "a socket"
-	                                        : "not a file");
+	return cm__error(ctx, CM_EINPUT, _("%s (%s): not a regular file or folder but %s; catchment "
+	                 "reads only files and folders"), path, what,
+	                 S_ISFIFO(st.st_mode)  ? _("a FIFO")
+	                 : S_ISCHR(st.st_mode) ? _("a character device")
+	                 : S_ISBLK(st.st_mode) ? _("a block device")
+	                 : S_ISSOCK(st.st_mode) ? _("a socket")
+	                                        : _("not a file"));
 }
