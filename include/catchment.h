@@ -604,7 +604,8 @@ CM_EXTERN int cm_plan_unplaced(const cm_plan *plan, cm_level level, size_t i);
 typedef struct cm_change {
 	size_t compound;       /* index into cm_dataset_compounds */
 	cm_level level;
-	const char *from;      /* last year's school id (owned by the plan) */
+	const char *from;      /* last year's school id (owned by the plan), NULL: none (no
+	                          place last year, or a new compound) */
 	long to;               /* the catchment school now (school index), -1: none */
 	int pupils;            /* the compound's pupils of the level */
 	int forced;            /* last year's school is gone (closed, or no longer teaches the level) */

@@ -1060,8 +1060,13 @@ static void changes_table(const report *r)
 		fputs("</td><td>", r->fp);
 		esc(r, c->compound_id);
 		fputs("</td><td>", r->fp);
-		/* last year's school may be gone from this plan: its id then */
-		esc(r, prev >= 0 ? ((const cm__hschool *)hp->schools.data)[prev].name : c->previous);
+		/* last year's school may be gone from this plan: its id then; none
+		 * (no seat last year, or a new compound): a dash */
+		if (!c->previous[0])
+			fputs("-", r->fp);
+		else
+			esc(r, prev >= 0 ? ((const cm__hschool *)hp->schools.data)[prev].name
+			                 : c->previous);
 		if (c->forced)
 			fputs(L("（已不再招生）", " (gone)"), r->fp);
 		fputs("</td><td>", r->fp);

@@ -371,18 +371,21 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		cm_change *ch;
-		/* a compound without pupils of the level has no school to change */
-		if (was[i] == CM_PREV_NONE || was[i] == p->home[lv][i] ||
+		const char *from = cm_previous_school_id(prev, ds, lv, i);
+		/* a compound without pupils of the level has no school to change;
+		 * one with none last year (no place, or new) that has one now
+		 * changes, as catchment compare lists it */
+		if (was[i] == p->home[lv][i] ||
 		    (c->pupils[lv][CM_LOCAL] <= 0 && c->pupils[lv][CM_MIGRANT] <= 0))
 			continue;
 		if (!(ch = cm__vec_push(&p->changes)))
 			return -1;
 		ch->compound = i;
 		ch->level = lv;
-		/* the plan's own copy: `prev` may go before the plan does */
-		{
+		ch->from = NULL;
+		if (from) { /* the plan's own copy: `prev` may go before the plan does */
 			char **own = cm__vec_push(&p->change_ids);
-			if (!own || !(*own = cm__strdup(cm_previous_school_id(prev, ds, lv, i))))
+			if (!own || !(*own = cm__strdup(from)))
 				return -1;
 			ch->from = *own;
 		}

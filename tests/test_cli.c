@@ -963,6 +963,98 @@ Test(cli, a_level_last_year_lacks_has_no_moves_line, .timeout = 300)
 	free(dir);
 }
 
+/* A year of the tiny county: S2 with `seats` primary seats, held to last
+ * year's plan `prev` (NULL: none), `extra` INI text after; the plan goes to
+ * dir/out.  Returns the scenario's path (caller frees). */
+static char *redraw_year(const char *dir, int seats, const char *prev, const char *out,
+                         const char *extra)
+{
+	char *schools, *text, *ini, name[64];
+	snprintf(name, sizeof name, "schools%d.csv", seats);
+	cr_assert(asprintf(&text, "id,name,level,sector,seats_primary,seats_junior,"
+	                          "purchased_primary,x,y\n"
+	                          "S1,School One,primary,public,100,0,0,500000,2700000\n"
+	                          "S2,School Two,primary,public,%d,0,0,502000,2700000\n"
+	                          "S3,Private Three,primary,private,80,0,30,501000,2701000\n"
+	                          "J1,Junior One,junior,public,0,100,0,501000,2699000\n", seats) > 0);
+	schools = write_file(dir, name, text);
+	free(text);
+	free(write_file(dir, "compounds.csv",
+	                "id,name,area_type,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n"
+	                "C1,Comp1,urban,40,10,20,5,500100,2700000\n"
+	                "C2,Comp2,urban,30,20,15,5,501900,2700100\n"
+	                "C3,Comp3,urban,60,10,10,5,501000,2700500\n"
+	                "C4,Comp4,rural,20,5,5,1,503000,2700000\n"));
+	cr_assert(asprintf(&text, "[input]\nschools = %s\ncompounds = %s/compounds.csv\n"
+	                          "source_crs = EPSG:32649\n%s%s%s[policy]\n"
+	                          "max_distance_primary_m = 3000\n[solve]\nstability_weight = 1000\n"
+	                          "[output]\npath = %s/%s\n%s", schools, dir,
+	                   prev ? "previous_plan = " : "", prev ? prev : "", prev ? "\n" : "", dir,
+	                   out, extra) > 0);
+	snprintf(name, sizeof name, "%s.ini", out);
+	ini = write_file(dir, name, text);
+	free(text);
+	free(schools);
+	return ini;
+}
+
+/* A compound with no catchment school last year (its pupils had no seat)
+ * and one now was left out of the notice (the changes layer, the summary's
+ * moved_compounds, the terminal), while compare of the same two plans
+ * listed it (an attack).  Both list it, and the way back (a school to
+ * none) too. */
+Test(cli, the_notice_lists_a_compound_that_gains_a_school, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, *line;
+	const char *out;
+	/* last year S2 had 30 seats: Comp4 (25 pupils, 3 km from S1) none */
+	ini = redraw_year(dir, 30, NULL, "last.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	/* with a scenario adding a compound of junior pupils: it has no school
+	 * in the base plan it is held to, and one now */
+	free(write_file(dir, "estate.csv", "id,name,area_type,primary_local,primary_migrant,"
+	                "junior_local,junior_migrant,x,y\nC6,Comp6,urban,0,0,5,0,500200,2700100\n"));
+	ini = redraw_year(dir, 50, "last.gpkg", "now.gpkg",
+	                  "[scenario estate]\nnew_compounds = estate.csv\n");
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "0 pupils at another school; 1 compounds change school"), "%s", out);
+	cr_assert(asprintf(&line, "C4         Comp4                        25 pupils  - -> S2") > 0);
+	cr_assert(strstr(out, line), "%s", out);
+	out = cli_expect(0, "compare %s/last.gpkg %s/now.gpkg", dir, dir);
+	cr_assert(strstr(out, "primary: 1 compounds change school, 25 pupils affected"), "%s", out);
+	cr_assert(strstr(out, line), "%s", out);
+	free(line);
+	free(ini);
+	out = cli_expect(0, "compare %s/now.gpkg %s/now-estate.gpkg", dir, dir);
+	cr_assert(strstr(out, "junior: 1 compounds change school, 5 pupils affected") &&
+	          strstr(out, "C6         Comp6                         5 pupils  - -> J1"), "%s", out);
+	cr_assert(asprintf(&line, "%s/now-scenarios.csv", dir) > 0);
+	ini = slurp(line, NULL);
+	cr_assert(ini);
+	cr_assert_eq(csv_field(ini, "estate", "junior", 12), 1, "%s", ini);
+	cr_assert_eq(csv_field(ini, "estate", "primary", 12), 0, "%s", ini);
+	free(line);
+	free(ini);
+	/* the report's table of changes: none last year is a dash */
+	cli_expect(0, "-q report %s/now.gpkg -o %s/now.html", dir, dir);
+	cr_assert(asprintf(&line, "%s/now.html", dir) > 0);
+	ini = slurp(line, NULL);
+	cr_assert(ini && strstr(ini, "<td>C4</td><td>-</td><td>School Two</td>"), "%s", ini);
+	free(line);
+	free(ini);
+	/* and back: S2 at 30 seats again, held to this year's plan */
+	ini = redraw_year(dir, 30, "now.gpkg", "next.gpkg", "");
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "1 compounds change school"), "%s", out);
+	cr_assert(strstr(out, "25 pupils  S2 -> no place"), "%s", out);
+	out = cli_expect(0, "compare %s/now.gpkg %s/next.gpkg", dir, dir);
+	cr_assert(strstr(out, "primary: 1 compounds change school, 25 pupils affected"), "%s", out);
+	cr_assert(strstr(out, "25 pupils  S2 -> -"), "%s", out);
+	free(ini);
+	free(dir);
+}
+
 /* Output paths with no name before the extension wrote "-primary.png"
  * (map -o .png) or failed saying only "cannot move it into place" (export
  * -o .csv); "www/" for publish could not make its temporary folder (an
