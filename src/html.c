@@ -349,18 +349,21 @@ static void read_ranges(cm__planfile *pf, cm__hplan *hp, int *oom)
 		long ci = cm__ids_find(cidx, n, cm__planfile_str(f, ix[CM__ASG_COMPOUND_ID]));
 		long si = lv >= 0 ? cm__hplan_school(hp, lv, cm__planfile_str(f, ix[CM__ASG_SCHOOL_ID])) : -1;
 		if (ci >= 0 && si >= 0 && !strcmp(cm__planfile_str(f, ix[CM__ASG_SEAT_KIND]), "public")) {
-			const cm__hrange *last = hp->ranges.len
-			                             ? (cm__hrange *)hp->ranges.data + hp->ranges.len - 1
-			                             : NULL;
-			cm__hrange *r;
+			cm__hrange *last = hp->ranges.len ? (cm__hrange *)hp->ranges.data + hp->ranges.len - 1
+			                                  : NULL,
+			           *r = last;
+			long pupils = (long)(cm__planfile_num(f, ix[CM__ASG_LOCAL]) +
+			                     cm__planfile_num(f, ix[CM__ASG_MIGRANT]));
 			/* a compound's rows of one school (local, migrant) come together */
 			if (!last || last->level != lv || last->school != (size_t)si ||
 			    last->compound != (size_t)ci) {
 				if (!(r = cm__vec_push(&hp->ranges)))
 					*oom = 1;
 				else
-					*r = (cm__hrange){lv, (size_t)si, (size_t)ci};
+					*r = (cm__hrange){lv, (size_t)si, (size_t)ci, 0};
 			}
+			if (r)
+				r->pupils += pupils;
 		}
 		OGR_F_Destroy(f);
 	}

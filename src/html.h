@@ -52,6 +52,7 @@ typedef struct cm__hchange {   /* a compound changing school (the changes layer)
 typedef struct cm__hrange {    /* a public school's compound (assignment rows) */
 	int level;
 	size_t school, compound;   /* indices into schools and compounds */
+	long pupils;               /* the compound's pupils in the school's public seats */
 } cm__hrange;
 
 typedef struct cm__hsum {      /* a level's summary */

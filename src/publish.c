@@ -11,9 +11,10 @@
  * static web server.
  *
  * Privacy: what the published notice holds and no more: compound names
- * and ids, their catchment schools, the schools' names, seats and
- * addresses (when the data has them), the catchment areas.  No pupil count
- * of any kind leaves the plan.
+ * and ids, their catchment schools (in split mode every public school the
+ * ranges list a compound under, the one taking most of its pupils first),
+ * the schools' names, seats and addresses (when the data has them), the
+ * catchment areas.  No pupil count of any kind leaves the plan.
  *
  * Pinyin initials (the search's fallback for a parent typing "cgdy" for
  * 城关第一...) come without a table of characters: the 3,755 common
@@ -130,6 +131,9 @@ typedef struct site {
 	int en;
 	const char *title;
 	long *number;              /* a school's place in data.js's list, -1: not listed */
+	cm__hrange *ranged;        /* the plan's ranges by compound, level, most pupils first
+	                              (split mode: a compound at several public schools) */
+	size_t n_ranged;
 } site;
 
 #define L(zh, en_) (st->en ? (en_) : (zh))
@@ -143,11 +147,87 @@ static int listed(const cm__hschool *s)
 	return !s->private_;
 }
 
+static int cmp_range_school(const void *a, const void *b)
+{
+	const cm__hrange *x = a, *y = b;
+	if (x->compound != y->compound)
+		return x->compound < y->compound ? -1 : 1;
+	if (x->level != y->level)
+		return x->level - y->level;
+	return (x->school > y->school) - (x->school < y->school);
+}
+
+static int cmp_range_pupils(const void *a, const void *b)
+{
+	const cm__hrange *x = a, *y = b;
+	if (x->compound != y->compound || x->level != y->level)
+		return cmp_range_school(a, b);
+	if (x->pupils != y->pupils)
+		return x->pupils > y->pupils ? -1 : 1;
+	return (x->school > y->school) - (x->school < y->school);
+}
+
+/* st->ranged: the plan's ranges, a row per compound, level and school (its
+ * rows summed), by compound and level, most pupils first.  0, or -1 out of
+ * memory. */
+static int sort_ranges(site *st)
+{
+	const cm__hplan *hp = st->hp;
+	size_t i, n = 0;
+	st->n_ranged = 0;
+	if (!(st->ranged = malloc((hp->ranges.len + 1) * sizeof *st->ranged)))
+		return -1;
+	if (!hp->ranges.len)
+		return 0;
+	memcpy(st->ranged, hp->ranges.data, hp->ranges.len * sizeof *st->ranged);
+	qsort(st->ranged, hp->ranges.len, sizeof *st->ranged, cmp_range_school);
+	for (i = 0; i < hp->ranges.len; i++)
+		if (n && !cmp_range_school(&st->ranged[n - 1], &st->ranged[i]))
+			st->ranged[n - 1].pupils += st->ranged[i].pupils;
+		else
+			st->ranged[n++] = st->ranged[i];
+	qsort(st->ranged, n, sizeof *st->ranged, cmp_range_pupils);
+	st->n_ranged = n;
+	return 0;
+}
+
+/* A compound's schools past its catchment school at each level ("more":
+ * [[...], [...]], data.js's numbers), when a level has any: split mode's
+ * ranges list the compound under each.  *k walks st->ranged (compound
+ * `ci` and those before it are passed). */
+static void write_more(const site *st, size_t ci, const long home[CM_NLEVELS], size_t *k)
+{
+	FILE *fp = st->fp;
+	size_t start, end, j;
+	int lv, any = 0;
+	while (*k < st->n_ranged && st->ranged[*k].compound < ci)
+		(*k)++;
+	for (start = end = *k; end < st->n_ranged && st->ranged[end].compound == ci; end++)
+		if (st->number[st->ranged[end].school] >= 0 &&
+		    (long)st->ranged[end].school != home[st->ranged[end].level])
+			any = 1;
+	*k = end;
+	if (!any)
+		return;
+	fputs(", \"more\": [", fp);
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		int n = 0;
+		fputs(lv ? ", [" : "[", fp);
+		for (j = start; j < end; j++) {
+			const cm__hrange *r = &st->ranged[j];
+			if (r->level == lv && (long)r->school != home[lv] && st->number[r->school] >= 0)
+				fprintf(fp, "%s%ld", n++ ? ", " : "", st->number[r->school]);
+		}
+		fputs("]", fp);
+	}
+	fputs("]", fp);
+}
+
 static void write_data(const site *st, const pinyin *py)
 {
 	const cm__hplan *hp = st->hp;
 	FILE *fp = st->fp;
-	size_t i, n = 0;
+	size_t i, k, n = 0;
 	fputs("/* catchment lookup data: compounds and public schools, no pupil counts */\n"
 	      "window.CM_LOOKUP = {\n\"pinyin\": ", fp);
 	fputs(py->cd != (iconv_t)-1 ? "true" : "false", fp);
@@ -170,8 +250,9 @@ static void write_data(const site *st, const pinyin *py)
 		fputs("}", fp);
 	}
 	fputs("\n],\n\"compounds\": [\n", fp);
-	for (i = 0; i < hp->comps.len; i++) {
+	for (i = 0, k = 0; i < hp->comps.len; i++) {
 		const cm__hcomp *c = (const cm__hcomp *)hp->comps.data + i;
+		long home[CM_NLEVELS];
 		char ini[256];
 		initials(py, c->name, ini, sizeof ini);
 		fprintf(fp, "%s{\"id\": ", i ? ",\n" : "");
@@ -183,9 +264,11 @@ static void write_data(const site *st, const pinyin *py)
 		fputs(", \"s\": [", fp);
 		for (int lv = 0; lv < CM_NLEVELS; lv++) {
 			long si = c->school[lv][0] ? cm__hplan_school(hp, lv, c->school[lv]) : -1;
+			home[lv] = si;
 			fprintf(fp, "%s%ld", lv ? ", " : "", si >= 0 ? st->number[si] : -1L);
 		}
 		fputs("]", fp);
+		write_more(st, i, home, &k);
 		if (c->has_xy)
 			fprintf(fp, ", \"x\": %.1f, \"y\": %.1f", c->x, c->y);
 		fputs("}", fp);
@@ -241,15 +324,17 @@ static const char page_script[] =
 	"return out.map(function(x){return x[1];});}\n"
 	"function el(tag,text){var e=document.createElement(tag);"
 	"if(text!==undefined)e.textContent=text;return e;}\n"
+	"function all(c,k){var a=c.s[k]>=0?[c.s[k]]:[];"
+	"return c.more?a.concat(c.more[k]):a;}\n"
 	"function mark(i){var c=C[i];\n"
 	"document.querySelectorAll('.sel').forEach(function(e){e.classList.remove('sel');});\n"
 	"document.querySelectorAll('.home').forEach(function(e){e.remove();});\n"
 	"['primary','junior'].forEach(function(lv,k){var si=c.s[k];\n"
 	"var svg=document.getElementById('map-'+lv);if(!svg)return;\n"
-	"if(si>=0){svg.querySelectorAll('.catchment').forEach(function(p){"
+	"if(si>=0)svg.querySelectorAll('.catchment').forEach(function(p){"
 	"if(p.getAttribute('data-school')===S[si].id)p.classList.add('sel');});\n"
-	"svg.querySelectorAll('.school').forEach(function(p){"
-	"if(p.getAttribute('data-school')===S[si].id)p.classList.add('sel');});}\n"
+	"all(c,k).forEach(function(sj){svg.querySelectorAll('.school').forEach(function(p){"
+	"if(p.getAttribute('data-school')===S[sj].id)p.classList.add('sel');});});\n"
 	"if(c.x!==undefined){var m=document.createElementNS('http://www.w3.org/2000/svg','circle');\n"
 	"m.setAttribute('class','home');m.setAttribute('cx',c.x);m.setAttribute('cy',c.y);"
 	"m.setAttribute('r',7);svg.appendChild(m);}});}\n"
@@ -258,13 +343,20 @@ static const char page_script[] =
 	"det.appendChild(el('h2',c.name));\n"
 	"var tb=el('table'),h=el('tr');[T.level,T.school,T.seats].concat(A?[T.address]:[])"
 	".forEach(function(x){h.appendChild(el('th',x));});tb.appendChild(h);\n"
-	"['primary','junior'].forEach(function(lv,k){var tr=el('tr'),si=c.s[k];\n"
-	"tr.setAttribute('data-level',lv);tr.appendChild(el('td',T[lv]));\n"
-	"if(si>=0){var td=el('td',S[si].name);td.className='school';tr.appendChild(td);"
+	"var shared=false;\n"
+	"['primary','junior'].forEach(function(lv,k){var list=all(c,k);\n"
+	"function row(){var tr=el('tr');tr.setAttribute('data-level',lv);"
+	"tr.appendChild(el('td',T[lv]));tb.appendChild(tr);return tr;}\n"
+	"if(list.length>1)shared=true;\n"
+	"list.forEach(function(si,j){var tr=row();if(j)tr.className='shared';\n"
+	"var td=el('td',S[si].name);td.className='school';tr.appendChild(td);"
 	"tr.appendChild(el('td',String(S[si].seats)));\n"
-	"if(A){var ad=el('td',S[si].address||'');ad.className='address';tr.appendChild(ad);}}\n"
-	"else{var n=el('td',T.none);n.className='school';n.colSpan=A?3:2;tr.appendChild(n);}\n"
-	"tb.appendChild(tr);});det.appendChild(tb);mark(i);}\n"
+	"if(A){var ad=el('td',S[si].address||'');ad.className='address';tr.appendChild(ad);}});\n"
+	"if(!list.length){var n=el('td',T.none);n.className='school';n.colSpan=A?3:2;"
+	"row().appendChild(n);}});\n"
+	"det.appendChild(tb);\n"
+	"if(shared){var p=el('p',T.shared);p.className='shared-note';det.appendChild(p);}\n"
+	"mark(i);}\n"
 	"function run(){var hits=find(q.value);res.textContent='';det.textContent='';\n"
 	"if(!norm(q.value))return;\n"
 	"if(!hits.length){res.appendChild(el('li',T.nothing));return;}\n"
@@ -364,6 +456,11 @@ static void write_page(const site *st, const pinyin *py)
 	text_entry(st, "primary", "小学", "Primary", 0);
 	text_entry(st, "junior", "初中", "Junior high", 0);
 	text_entry(st, "none", "无划片学校，请咨询教育局", "No catchment school: ask the education bureau", 0);
+	text_entry(st, "shared", "本小区的学生分在以上几所学校（多校划片），"
+	                         "每名学生就读哪所学校以教育局的通知为准。",
+	           "This compound's pupils are shared among the schools above (a multi-school "
+	           "catchment): the education bureau's notice says which school each pupil attends.",
+	           0);
 	text_entry(st, "nothing", "没有找到，请换一种写法", "Nothing found: try another spelling", 0);
 	text_entry(st, "more", "……还有更多，请输入更多文字", "... and more: type more of the name", 1);
 	fputs("</script>\n<script src=\"data.js\"></script>\n", fp);
@@ -490,7 +587,7 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *path, const cm_ht
 	                                                            : "%s 学区查询", hp.scenario));
 	pinyin_open(&py);
 	st.number = malloc((hp.schools.len + 1) * sizeof *st.number);
-	if (!st.title || !st.number || !(tmp = cm__out_temp(dir))) {
+	if (!st.title || !st.number || sort_ranges(&st) || !(tmp = cm__out_temp(dir))) {
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
@@ -512,6 +609,7 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *path, const cm_ht
 done:
 	pinyin_close(&py);
 	free(st.number);
+	free(st.ranged);
 	free(tmp);
 	free(title);
 	free(dir);

@@ -22,6 +22,9 @@ Chromium (Debian's `chromium`) and checks:
     name and by its pinyin initials and shows the plan's school for it,
     with the school's address (the example's schools have one; the first
     a hostile one); its data holds no pupil counts;
+  - in split mode (examples/tongxi-split.ini), the lookup page shows a
+    compound every public school the ranges list it under, its catchment
+    school first, and says that its pupils are shared;
   - the same plan gives the same report bytes; a failed run leaves no file;
   - on Ikoma's closure, catchment report on the base plan alone writes the
     report solve --report wrote, the scenarios' comparison included.
@@ -367,10 +370,76 @@ def checks(cli, example, chromium):
     leftovers = [n for n in os.listdir(TMP) if ".tmp-" in n or ".old-" in n]
     check(not leftovers, "no temporary files left %s" % leftovers)
 
+    split(cli, example, chromium)
     ikoma(cli, chromium)
 
     print("%d failed" % len(failures) if failures else "all passed")
     return 1 if failures else 0
+
+
+def lookup_data(site):
+    with open(os.path.join(site, "data.js"), encoding="utf-8") as f:
+        js = f.read()
+    return json.loads(js[js.index("{"):js.rindex("}") + 1])
+
+
+def split(cli, example, chromium):
+    """Split mode (多校划片): a compound's pupils at two public schools are in
+    the ranges under both; the lookup page showed the first only."""
+    ini = os.path.join(os.path.dirname(os.path.abspath(example)), "tongxi-split.ini")
+    plan = os.path.join(TMP, "split.gpkg")
+    ranges = os.path.join(TMP, "split-ranges.csv")
+    p = run([cli, "-q", "solve", "-o", plan, "-r", ranges, ini], timeout=600)
+    check(p.returncode == 0, "split: solve exits 0 (%s)" % p.stderr.strip()[-300:])
+    if p.returncode:
+        return
+    site = os.path.join(TMP, "split-site")
+    p = run([cli, "-q", "publish", plan, "-o", site])
+    check(p.returncode == 0, "split: publish exits 0 %s" % p.stderr.strip())
+    if p.returncode:
+        return
+    data = lookup_data(site)
+    keys = set()
+    for c in data["compounds"] + data["schools"]:
+        keys |= set(c)
+    check(keys <= {"id", "name", "py", "s", "more", "x", "y", "level", "seats", "address"},
+          "split: lookup data holds no pupil counts (keys %s)" % sorted(keys))
+    # the ranges: each compound's public schools by level
+    ranged = {}
+    with open(ranges, encoding="utf-8-sig", newline="") as f:
+        for row in csv.reader(f):
+            if row[0] in ("primary", "junior"):
+                ranged.setdefault((row[5], row[0]), set()).add(row[1])
+    schools = data["schools"]
+    differ = []
+    for c in data["compounds"]:
+        for k, level in enumerate(("primary", "junior")):
+            shown = ([c["s"][k]] if c["s"][k] >= 0 else []) + (c["more"][k] if "more" in c else [])
+            ids = [schools[i]["id"] for i in shown]
+            if len(set(ids)) != len(ids) or set(ids) != ranged.get((c["id"], level), set()):
+                differ.append((c["id"], level, ids, sorted(ranged.get((c["id"], level), ()))))
+    shared = [c for c in data["compounds"] if "more" in c]
+    check(not differ and len(shared) >= 10,
+          "split: the page gives each compound the schools of its ranges (%d compounds with "
+          "more than one at a level; differ: %s)" % (len(shared), differ[:3]))
+    c = next((c for c in shared if c["more"][0] and "<" not in c["name"]), None)
+    if not c:
+        check(False, "split: a compound shared between primary schools")
+        return
+    dom, console = browse(chromium, url(os.path.join(site, "index.html"),
+                                        "#q=" + urllib.parse.quote(c["id"])), "--dump-dom")
+    check(not console and 'data-ready="1"' in dom,
+          "split lookup: the script ran, no console messages %s" % console[:3])
+    got = re.findall(r'<tr data-level="primary"(?: class="shared")?><td>[^<]*</td>'
+                     r'<td class="school"[^>]*>(.*?)</td>', dom)
+    want = [schools[i]["name"] for i in [c["s"][0]] + c["more"][0]]
+    check(got == want, "split lookup %s: primary schools %r, the catchment school first (got %r)"
+          % (c["id"], want, got))
+    check('class="shared-note"' in dom and "多校划片" in dom,
+          "split lookup %s: says the compound's pupils are shared" % c["id"])
+    marked = re.findall(r'<circle class="school sel" data-school="([^"]*)"', dom)
+    check(set(schools[i]["id"] for i in [c["s"][0]] + c["more"][0]) <= set(marked),
+          "split lookup %s: each of its primary schools marked on the map (%s)" % (c["id"], marked))
 
 
 def ikoma(cli, chromium):
