@@ -187,6 +187,21 @@ static char *get_str(layer_src *L, OGRFeatureH f, int idx, int *bad)
 
 /* Reads a whole, non-negative-or-negative count.  Returns 0 with the value
  * in *out (0 when missing, with a warning), -1 after an error diagnostic. */
+/* 1 when the feature's field `idx` holds nothing: unset, null, or text of
+ * blanks only (a CSV's empty cell is an empty string, not a null). */
+static int blank_cell(OGRFeatureH f, int idx)
+{
+	const char *s;
+	if (!OGR_F_IsFieldSetAndNotNull(f, idx))
+		return 1;
+	if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx)) != OFTString)
+		return 0;
+	for (s = OGR_F_GetFieldAsString(f, idx); *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			return 0;
+	return 1;
+}
+
 static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id,
                      cm_field field, int *out)
 {
@@ -1074,17 +1089,17 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 		int sidx = L->fidx[seats_f[lv]], cidx = L->fidx[classes_f[lv]];
 		int teaches = kind >= 0 && cm_school_teaches(s, (cm_level)lv);
 		/* Seats win over classes; a level the school does not teach may
-		 * leave both blank without a warning. */
-		if (sidx >= 0 && (OGR_F_IsFieldSetAndNotNull(f, sidx) || cidx < 0)) {
-			if (teaches || OGR_F_IsFieldSetAndNotNull(f, sidx))
+		 * leave both blank (a CSV's empty cell too) without a warning. */
+		if (sidx >= 0 && (!blank_cell(f, sidx) || cidx < 0)) {
+			if (teaches || !blank_cell(f, sidx))
 				ok &= get_count(ds, L, f, fid, s->id, seats_f[lv], &seats) == 0;
 		} else if (cidx >= 0) {
-			if (teaches || OGR_F_IsFieldSetAndNotNull(f, cidx))
+			if (teaches || !blank_cell(f, cidx))
 				ok &= get_count(ds, L, f, fid, s->id, classes_f[lv], &classes) == 0;
 			seats = classes * cfg->policy.class_size[lv];
 		}
 		s->seats[lv] = seats;
-		if (L->fidx[purchased_f[lv]] >= 0 && OGR_F_IsFieldSetAndNotNull(f, L->fidx[purchased_f[lv]]))
+		if (L->fidx[purchased_f[lv]] >= 0 && !blank_cell(f, L->fidx[purchased_f[lv]]))
 			ok &= get_count(ds, L, f, fid, s->id, purchased_f[lv], &s->purchased[lv]) == 0;
 	}
 	g = take_geometry(ds, L, f, fid, s->id);

@@ -827,6 +827,29 @@ Test(read, one_column_is_not_two_counts)
 	free(dir);
 }
 
+/* A level the school does not teach may be left blank (docs/input.md): a
+ * CSV's empty cell is an empty string, not a null, and was warned of as
+ * "seats_junior is missing" at every such school; a blank purchased cell
+ * likewise.  A level it teaches, left blank, is still a warning. */
+Test(read, a_level_not_taught_may_be_blank)
+{
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv", "id,level,seats_primary,seats_junior,purchased_primary,lon,lat\n"
+	                                    "S1,primary,100, ,,113.0,24.79\n"
+	                                    "J1,junior,,100,,113.01,24.79\n"
+	                                    "J2,junior,,,,113.02,24.79\n");
+	char *ini = ini_for(sp, "compounds.geojson", "source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_diag(ds, "missing-value"), 1, "only J2's junior seats");
+	const cm_diag *d = find_diag(ds, "missing-value");
+	cr_assert(strstr(d->feature, "J2") && !strcmp(d->field, "seats_junior"), "%s %s", d->feature,
+	          d->field);
+	cm_dataset_free(ds);
+	free(ini);
+	free(sp);
+	free(dir);
+}
+
 /* A boundary without a CRS names the key that applies to it: source_crs
  * does not (docs/config.md), and the user may have set it already. */
 Test(read, boundary_without_crs_names_its_key)
