@@ -22,7 +22,9 @@
  *      speed_kmh, else speed_default_kmh), up to the farthest reach of the
  *      levels it teaches; each compound met gets the metres and minutes of
  *      its fastest way: the node's, plus the way along its segment, plus its
- *      own snap.  The reach is in metres along that way (docs/model.md).
+ *      own snap, never below the straight line between the two points
+ *      (merged vertices can make it so).  The reach is in metres along
+ *      that way (docs/model.md).
  *      On one-way streets the search runs against the traffic: it goes
  *      from the school back to the homes, so each pair is the way from
  *      home to school (the morning trip).
@@ -792,9 +794,10 @@ static void relax(search *S, size_t *nh, size_t v, double t, double m)
  * less takes longer, and a node is expanded even when its fastest way is
  * longer than reach, so that a slower, shorter way never stands in for it
  * (docs/model.md). */
-static int search_from(const graph *g, search *S, const snap *cs, snap at, double reach,
-                       size_t school, cm_vec *out)
+static int search_from(const graph *g, search *S, const cm_dataset *ds, const snap *cs, snap at,
+                       double reach, size_t school, cm_vec *out)
 {
+	const cm_school *sp = &ds->schools[school];
 	size_t nh = 0, k, e = (size_t)at.edge;
 	double pace = g->epace[e], bound = reach * g->max_pace * (1 + 1e-9);
 	S->n_touched = S->n_met = 0;
@@ -838,6 +841,17 @@ static int search_from(const graph *g, search *S, const snap *cs, snap at, doubl
 		S->dist[S->touched[k]] = HUGE_VAL;
 	for (k = 0; k < S->n_met; k++) {
 		size_t c = S->met[k];
+		double line = cm__distance(ds->compounds[c].x, ds->compounds[c].y, sp->x, sp->y);
+		/* a way through nodes that merged vertices up to tolerance_m
+		 * apart can come out shorter than the straight line (0 m for a
+		 * pair 30 m apart on two roads whose ends merged): never below
+		 * it, the minutes lengthened at the way's own pace (or, on a
+		 * way of 0 m, the school's road's) */
+		if (S->best_m[c] < line) {
+			S->best[c] = S->best_m[c] > 0 ? S->best[c] * (line / S->best_m[c])
+			                              : line * pace;
+			S->best_m[c] = line;
+		}
 		if (S->best_m[c] <= reach) {
 			cm__pair *p = cm__vec_push(out);
 			if (!p)
@@ -993,7 +1007,7 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		double reach = school_reach(cfg, &ds->schools[i]);
 		if (ss[i].edge < 0 || reach < 0)
 			continue;
-		if (search_from(&g, &S, cs, ss[i], reach, i, &found))
+		if (search_from(&g, &S, ds, cs, ss[i], reach, i, &found))
 			goto nomem;
 		cm__progress(ctx, (double)(i + 1) / (double)ds->n_schools, "roads");
 	}

@@ -1644,3 +1644,37 @@ Test(roads, errors_and_warnings_in_chinese)
 	free(roads);
 	free(dir);
 }
+
+/* Two parallel roads 30 m apart joined only 4 km east (a U): at
+ * tolerance_m 50 their west ends became one node, and the compound at one
+ * reached the school at the other in 20 m, less than the 50 m straight
+ * line between them (attack 2, road-tolerance).  A pair's road distance is
+ * never below the straight line, its minutes lengthened at the same pace;
+ * at tolerance_m 0.5 the way round the U stands. */
+Test(roads, never_shorter_than_the_straight_line)
+{
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 40}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 0, -10}};
+	char *dir = tmpdir();
+	char *roads = roads_file(dir, "r.geojson", "0 0,4000 0;0 30,4000 30;4000 0,4000 30", NULL);
+	char *merged = extra_with("roads", roads, "[roads]\ntolerance_m = 50\n"
+	                                          "[policy]\nmax_distance_primary_m = 100000\n");
+	char *apart = extra_with("roads", roads, "[roads]\ntolerance_m = 0.5\n"
+	                                         "[policy]\nmax_distance_primary_m = 100000\n");
+	tiny t;
+	double d = 0, min;
+	tiny_solve(&t, s, 1, c, 1, merged);
+	cr_assert_str_eq(school_of(&t, "C", &d), "A");
+	cr_assert_float_eq(d, 50, 1e-6, "%g m, the straight line is 50 m", d);
+	min = cm__pair_minutes(t.ds->pairs, 0, 0);
+	cr_assert_float_eq(min, 50 * 60.0 / 4500.0, 1e-9, "%g minutes", min);
+	tiny_free(&t);
+	tiny_solve(&t, s, 1, c, 1, apart);
+	cr_assert_str_eq(school_of(&t, "C", &d), "A");
+	cr_assert_float_eq(d, 10 + 4000 + 30 + 4000 + 10, 1e-6, "%g", d);
+	tiny_free(&t);
+	free(merged);
+	free(apart);
+	free(roads);
+	free(dir);
+}
