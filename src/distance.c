@@ -297,6 +297,51 @@ static int table_number(cm_dataset *ds, const char *path, const char *lname, OGR
  * missing, bad minutes, a pair given twice.  Without it (a scenario's
  * dataset) rows for ids the dataset lacks and bad rows are passed over.
  * A missing file, layer or field fails with CM_EINPUT. */
+/* No trip on the ground is shorter than the straight line between its
+ * ends: a table whose pairs are (kilometres, minutes, another unit in the
+ * metres column) makes every reach and the near-school share meaningless.
+ * A pair counts as short when it is less than half its straight line and
+ * 100 m below it (the table may measure from a gate, not the point the
+ * engine uses); most of the pairs over 200 m apart short is an error,
+ * some a warning, naming the shortest against its line. */
+static void short_pairs(const cm_dataset *ds, cm_dataset *diag, const char *path,
+                        const char *lname, const cm__pair *r, size_t n)
+{
+	size_t i, apart = 0, nshort = 0, worst = 0;
+	double worst_ratio = HUGE_VAL;
+	for (i = 0; i < n; i++) {
+		const cm_compound *c = &ds->compounds[r[i].compound];
+		const cm_school *s = &ds->schools[r[i].school];
+		double line = hypot(c->x - s->x, c->y - s->y);
+		if (line <= 200)
+			continue;
+		apart++;
+		if (r[i].metres < line / 2 && line - r[i].metres > 100) {
+			nshort++;
+			if (r[i].metres / line < worst_ratio) {
+				worst_ratio = r[i].metres / line;
+				worst = i;
+			}
+		}
+	}
+	if (!nshort)
+		return;
+	{
+		const cm_compound *c = &ds->compounds[r[worst].compound];
+		const cm_school *s = &ds->schools[r[worst].school];
+		double line = hypot(c->x - s->x, c->y - s->y);
+		int most = 2 * nshort > apart;
+		cm__diag(diag, most ? CM_ERR : CM_WARNING, "short-distance", path, lname, NULL, "metres",
+		         most ? _("%zu of the %zu pairs more than 200 m apart are shorter in the table "
+		                  "than in a straight line (compound %s, school %s: %g in the table, "
+		                  "%.0f m apart): is the metres column in kilometres, or minutes?")
+		              : _("%zu of the %zu pairs more than 200 m apart are less than half their "
+		                  "straight line in the table (the shortest: compound %s, school %s, %g "
+		                  "in the table, %.0f m apart): wrong points or rows?"),
+		         nshort, apart, c->id, s->id, r[worst].metres, line);
+	}
+}
+
 static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
                       cm__pairs **out)
 {
@@ -459,6 +504,8 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 			free(label);
 		}
 	}
+	if (!rc && diag)
+		short_pairs(ds, diag, path, lname, rows.data, rows.len);
 	if (!rc) {
 		rc = cm__pairs_make(rows.data, rows.len, ds->n_compounds, ds->n_schools, "table", out);
 		rows.data = NULL;

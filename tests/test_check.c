@@ -153,6 +153,58 @@ Test(check, the_boundary_holds_the_data)
 	free(dir);
 }
 
+/* A distance table in kilometres (the metres column holding 1.0 for a
+ * pair 1 km apart) passed without a word: every reach 1,000 times longer.
+ * No trip is shorter than its straight line: most pairs so is an error,
+ * some a warning. */
+static cm_dataset *with_table(const char *dir, const char *rows, cm_check_report *rep)
+{
+	char *sp = write_file(dir, "s.csv", "id,level,sector,seats_primary,x,y\n"
+	                                    "A,primary,public,100,500000,2700000\n"
+	                                    "B,primary,public,100,503000,2700000\n");
+	char *cp = write_file(dir, "c.csv", "id,primary_local,primary_migrant,x,y\n"
+	                                    "C1,10,0,501000,2700000\nC2,10,0,502000,2700050\n");
+	char *text = cm__sprintf("compound_id,school_id,metres\n%s", rows);
+	char *dp = write_file(dir, "d.csv", text);
+	char *extra = cm__sprintf("source_crs = EPSG:32649\ndistances = %s\n", dp);
+	cm_dataset *ds = checked(sp, cp, extra, rep);
+	free(sp);
+	free(cp);
+	free(text);
+	free(dp);
+	free(extra);
+	return ds;
+}
+
+Test(check, a_distance_table_shorter_than_the_straight_line)
+{
+	cm_check_report rep;
+	char *dir = tmpdir();
+	const cm_diag *d;
+	cm_dataset *ds = with_table(dir, "C1,A,1.0\nC1,B,2.0\nC2,A,2.0\nC2,B,1.0\n", &rep);
+	d = find_diag(ds, "short-distance");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert(strstr(d->file, "d.csv") && strstr(d->message, "4 of the 4 pairs") &&
+	          strstr(d->message, "kilometres"), "%s", d->message);
+	cr_assert(!rep.solvable);
+	cm_dataset_free(ds);
+	/* one pair of four short: a warning naming it */
+	ds = with_table(dir, "C1,A,1100\nC1,B,2300\nC2,A,2100\nC2,B,300\n", &rep);
+	d = find_diag(ds, "short-distance");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->message, "1 of the 4") && strstr(d->message, "C2") &&
+	          strstr(d->message, "school B"), "%s", d->message);
+	cr_assert(rep.solvable);
+	cm_dataset_free(ds);
+	/* on the ground, longer than the line: nothing to say */
+	ds = with_table(dir, "C1,A,1200\nC1,B,2400\nC2,A,2300\nC2,B,1100\n", &rep);
+	cr_assert_eq(count_diag(ds, "short-distance"), 0);
+	cm_dataset_free(ds);
+	free(dir);
+}
+
 /* One seats column for both levels suits schools of one level; a
  * nine-year school would get its seats at each level: a warning. */
 Test(check, one_seats_column_for_both_levels)
