@@ -294,7 +294,7 @@ int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp)
 	const cm_compare_change *x = c->changes.data;
 	const cm_compare_school *s = c->schools.data;
 	size_t i;
-	int lv;
+	int lv, shown = 0;
 	if (csv) {
 		fprintf(fp, "kind,level,id,name,from,to,pupils\n");
 		for (i = 0; i < c->changes.len; i++) {
@@ -325,6 +325,7 @@ int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp)
 			any = s[i].level == (cm_level)lv;
 		if (!any)
 			continue; /* a level neither plan has */
+		shown = 1;
 		fprintf(fp, _("\n%s: %d compounds change school, %ld pupils affected\n"),
 		        cm__level_label((cm_level)lv), c->compounds[lv], c->pupils[lv]);
 		for (i = 0; i < c->changes.len; i++) {
@@ -345,5 +346,8 @@ int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp)
 			        !s[i].in_b ? _(" (only in A)") : !s[i].in_a ? _(" (only in B)") : "");
 		}
 	}
+	if (!shown) /* two plans alike: said, not a bare header */
+		fprintf(fp, _("\nNo differences: no compound changes school and no school's "
+		              "enrolment changes.\n"));
 	return cm__stream_done(ctx, fp);
 }

@@ -439,6 +439,12 @@ long cm__previous_kept(const cm_previous *prev, cm_level level, size_t compound,
  * can stay where they were. */
 long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, int group,
                       long pupils);
+/* Of this year's `pupils` of `group` of `compound`, last year's share
+ * without a place (0 when the plan gave no counts). */
+long cm__previous_unplaced(const cm_previous *prev, cm_level level, size_t compound, int group,
+                           long pupils);
+/* Of the pupils a plan moved at `level`, those now without a place (plan.c). */
+long cm__plan_lost(const cm_plan *p, cm_level level);
 
 /* ------------------------------------------------------------ geometry.c */
 

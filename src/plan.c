@@ -51,6 +51,7 @@ struct cm_plan {
 	plan_areas *areas;                     /* built on first use (cm__plan_areas) */
 	cm_vec changes;                        /* cm_change, against last year's plan */
 	cm_vec change_ids;                     /* char *: the changes' previous school ids */
+	long lost[CM_NLEVELS];                 /* of the pupils moved, those now without a place */
 	size_t n_schools, n_compounds;
 	const cm_dataset *ds;                  /* solved on it: borrowed, outlives the plan */
 	const cm_config *cfg;                  /* solved with it: borrowed, likewise */
@@ -356,18 +357,49 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 				int n = ds->compounds[i].pupils[lv][g];
 				sum->moved += cm__previous_had(prev, lv, i, g, n > 0 ? n : 0);
 			}
+	/* by compound and group: the pupils who could stay and do not (left),
+	 * and those without a place now (out) */
+	long (*left)[CM_NGROUPS] = calloc(ds->n_compounds + 1, sizeof *left);
+	long (*out)[CM_NGROUPS] = calloc(ds->n_compounds + 1, sizeof *out);
+	if (!left || !out) {
+		free(left);
+		free(out);
+		return -1;
+	}
+	for (i = 0; i < ds->n_compounds; i++)
+		if (cm__previous_open(prev, lv, i))
+			for (int g = 0; g < CM_NGROUPS; g++) {
+				int n = ds->compounds[i].pupils[lv][g];
+				left[i][g] = cm__previous_had(prev, lv, i, g, n > 0 ? n : 0);
+			}
 	for (i = 0; i < p->assignments.len; i++) {
 		long n[CM_NGROUPS] = {a[i].local, a[i].migrant};
 		const cm_compound *c = &ds->compounds[a[i].compound];
-		if (a[i].level != lv || a[i].seat != CM_SEAT_PUBLIC ||
-		    !cm__previous_open(prev, lv, a[i].compound))
+		if (a[i].level != lv || !cm__previous_open(prev, lv, a[i].compound))
+			continue;
+		if (a[i].seat == CM_SEAT_UNPLACED)
+			for (int g = 0; g < CM_NGROUPS; g++)
+				out[a[i].compound][g] += n[g];
+		if (a[i].seat != CM_SEAT_PUBLIC)
 			continue;
 		for (int g = 0; g < CM_NGROUPS; g++) {
 			long all = c->pupils[lv][g] > 0 ? c->pupils[lv][g] : 0;
 			long kept = cm__previous_kept(prev, lv, a[i].compound, a[i].school, g, all);
 			sum->moved -= n[g] < kept ? n[g] : kept;
+			left[a[i].compound][g] -= n[g] < kept ? n[g] : kept;
 		}
 	}
+	/* of those who left, the ones without a place: as many as the
+	 * compound's pupils without a place grew over last year's share */
+	for (i = 0; i < ds->n_compounds; i++)
+		for (int g = 0; g < CM_NGROUPS; g++) {
+			int n = ds->compounds[i].pupils[lv][g];
+			long more = out[i][g] - cm__previous_unplaced(prev, lv, i, g, n > 0 ? n : 0);
+			if (more > 0 && left[i][g] > 0)
+				p->lost[lv] += more < left[i][g] ? more : left[i][g];
+		}
+	free(left);
+	free(out);
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		cm_change *ch;
@@ -529,6 +561,10 @@ int cm_solve(cm_ctx *ctx, const cm_dataset *ds, const cm_solve_opts *opts, cm_pl
 			if (pupils[lv] == 0)
 				parallel = 0;
 		}
+		/* the stage starts now, not at the search's first report (after
+		 * its first plan: seconds in a city, billed to the stage before) */
+		if (!rc)
+			cm__progress(ctx, 0, "solving");
 		for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 			level_job *J = &job[lv];
 			for (si = 0; si < ds->n_schools; si++) {
@@ -702,6 +738,11 @@ const cm_school_result *cm_plan_school(const cm_plan *p, cm_level level, size_t 
 const cm_level_summary *cm_plan_summary(const cm_plan *p, cm_level level)
 {
 	return (unsigned)level < CM_NLEVELS ? &p->summary[level] : NULL;
+}
+
+long cm__plan_lost(const cm_plan *p, cm_level level)
+{
+	return (unsigned)level < CM_NLEVELS ? p->lost[level] : 0;
 }
 
 int cm_plan_unplaced(const cm_plan *p, cm_level level, size_t i)

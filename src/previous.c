@@ -201,6 +201,25 @@ long cm__previous_had(const cm_previous *prev, cm_level level, size_t compound, 
 	return had;
 }
 
+long cm__previous_unplaced(const cm_previous *prev, cm_level level, size_t compound, int group,
+                           long pupils)
+{
+	const prev_pair *pp;
+	size_t k;
+	long at = 0, total = 0;
+	if (!prev || compound >= prev->n_compounds)
+		return 0;
+	pp = prev->pairs[level].data;
+	for (k = prev->start[level][compound]; k < prev->start[level][compound + 1]; k++) {
+		total += pp[k].pupils[group];
+		if (pp[k].school == -1)
+			at = pp[k].pupils[group];
+	}
+	if (at >= ALL_PUPILS || total <= 0 || total >= ALL_PUPILS)
+		return 0; /* a table without counts: nobody known without a place */
+	return (long)((double)at * (double)pupils / (double)total);
+}
+
 static int cmp_pair(const void *a, const void *b)
 {
 	const prev_pair *x = a, *y = b;

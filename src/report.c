@@ -295,8 +295,10 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 		if (s->has_previous) {
 			const cm_change *ch;
 			size_t nch = cm_plan_changes(plan, &ch), shown = 0;
-			fprintf(fp, _("  Against last year's plan: %ld pupils at another school; %d compounds "
-			              "change school"), s->moved, s->moved_compounds);
+			long lost = cm__plan_lost(plan, (cm_level)lv);
+			fprintf(fp, _("  Against last year's plan: %ld pupils moved (%ld at another school, "
+			              "%ld now without a place); %d compounds change school"),
+			        s->moved, s->moved - lost, lost, s->moved_compounds);
 			if (s->forced_compounds)
 				fprintf(fp, _(" (%d of them because their school is gone)"), s->forced_compounds);
 			fprintf(fp, s->moved_compounds ? ":\n" : "\n");
@@ -314,6 +316,13 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			}
 			if ((int)shown < s->moved_compounds)
 				fprintf(fp, _("    ... (all in the plan's changes layer)\n"));
+			/* a soft policy row like the quota: a miss is said as plainly */
+			if (cfg->solve.max_moved_pupils >= 0 && s->moved > cfg->solve.max_moved_pupils)
+				fprintf(fp, _("  MOVED-PUPILS CAP EXCEEDED: at most %ld pupils should move "
+				              "([solve] max_moved_pupils); this plan moves %ld, the fewest it "
+				              "could with the fewest pupils without a place (a warning: the "
+				              "plan stands)\n"),
+				        cfg->solve.max_moved_pupils, s->moved);
 		}
 		if (s->unplaced > s->lp_unplaced)
 			fprintf(fp, _("  Single-school catchments leave %ld pupils without a place; "

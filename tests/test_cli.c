@@ -1018,7 +1018,8 @@ Test(cli, the_notice_lists_a_compound_that_gains_a_school, .timeout = 300)
 	ini = redraw_year(dir, 50, "last.gpkg", "now.gpkg",
 	                  "[scenario estate]\nnew_compounds = estate.csv\n");
 	out = cli_expect(0, "solve %s", ini);
-	cr_assert(strstr(out, "0 pupils at another school; 1 compounds change school"), "%s", out);
+	cr_assert(strstr(out, "0 pupils moved (0 at another school, 0 now without a place); 1 "
+	                      "compounds change school"), "%s", out);
 	cr_assert(asprintf(&line, "C4         Comp4                        25 pupils  - -> S2") > 0);
 	cr_assert(strstr(out, line), "%s", out);
 	out = cli_expect(0, "compare %s/last.gpkg %s/now.gpkg", dir, dir);
@@ -1955,5 +1956,58 @@ Test(cli, the_scenarios_doc_table_is_the_examples, .timeout = 600)
 	cr_assert_geq(rows, 6);
 	free(run);
 	free(doc);
+	free(dir);
+}
+
+/* A max_moved_pupils the seats cannot hold was exceeded in silence (630
+ * moved with a cap of 0 in the attack), where the quota's miss is said: it
+ * is said as plainly.  Last year S2 had 100 seats; this year 20, so its
+ * compounds must move. */
+Test(cli, a_moved_pupils_cap_exceeded_is_said, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini;
+	const char *out;
+	ini = redraw_year(dir, 100, NULL, "last.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	ini = redraw_year(dir, 20, "last.gpkg", "now.gpkg", "[solve]\nmax_moved_pupils = 0\n");
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "MOVED-PUPILS CAP EXCEEDED: at most 0 pupils should move "
+	                      "([solve] max_moved_pupils); this plan moves "), "%s", out);
+	free(ini);
+	/* a cap the plan holds says nothing */
+	ini = redraw_year(dir, 100, "last.gpkg", "same.gpkg", "[solve]\nmax_moved_pupils = 0\n");
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "Against last year's plan"), "%s", out);
+	cr_assert_null(strstr(out, "CAP EXCEEDED"), "%s", out);
+	free(ini);
+	free(dir);
+}
+
+/* Pupils who lost their place were called "pupils at another school", and
+ * compare of two plans alike printed its two header lines only (an
+ * attack): the line tells the two apart, and compare says it found no
+ * difference. */
+Test(cli, the_moves_line_tells_lost_places_apart, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini;
+	const char *out;
+	ini = redraw_year(dir, 100, NULL, "last.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	/* S2 cut to 20 seats, the weight holding everyone else: its pupils
+	 * have no other school in reach with a seat */
+	ini = redraw_year(dir, 20, "last.gpkg", "now.gpkg", "");
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, " now without a place); "), "%s", out);
+	cr_assert_null(strstr(out, "pupils moved (0 at another school, 0 now without a place)"
+	                           "; 1 "), "%s", out);
+	cr_assert_null(strstr(out, ", 0 now without a place); 1 "), "%s", out);
+	free(ini);
+	out = cli_expect(0, "compare %s/last.gpkg %s/last.gpkg", dir, dir);
+	cr_assert(strstr(out, "No differences: no compound changes school and no school's "
+	                      "enrolment changes."), "%s", out);
+	out = cli_expect(0, "compare %s/last.gpkg %s/now.gpkg", dir, dir);
+	cr_assert_null(strstr(out, "No differences"), "%s", out);
 	free(dir);
 }
