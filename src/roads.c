@@ -250,7 +250,12 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	OGRCoordinateTransformationH fwd = NULL;
 	OGRFeatureH f;
 	char **opts = NULL;
-	int rc, fcls = -1, fone = -1, fspd = -1, n;
+	int rc, fcls = -1, fone = -1, fspd = -1, n, geojson84 = 0;
+	/* roads whose coordinates are not the longitude/latitude their CRS
+	 * says: one error for the layer, naming the first */
+	size_t not_lonlat = 0;
+	long first_fid = -1;
+	double first_x = 0, first_y = 0;
 
 	if (!shown) {
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
@@ -326,7 +331,14 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 			goto done;
 		}
 	} else if (OGR_L_GetSpatialRef(lyr)) {
+		/* GeoJSON without a crs member says WGS 84 (RFC 7946): the
+		 * likeliest cause of metres read as degrees (read.c alike) */
+		OGRSpatialReferenceH wgs84 = cm__crs_wgs84();
 		src = cm__crs_clone(OGR_L_GetSpatialRef(lyr));
+		geojson84 = !strncmp(GDALGetDriverShortName(GDALGetDatasetDriver(gds)), "GeoJSON", 7) &&
+		            wgs84 && OSRIsSame(OGR_L_GetSpatialRef(lyr), wgs84);
+		if (wgs84)
+			OSRDestroySpatialReference(wgs84);
 	} else {
 		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: the roads declare no CRS; set "
 		                                 "roads_source_crs in [input]"),
@@ -394,6 +406,21 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 		}
 		g = OGR_G_Clone(g0);
 		OGR_G_FlattenTo2D(g);
+		if (OSRIsGeographic(src)) {
+			OGREnvelope env;
+			OGR_G_GetEnvelope(g, &env);
+			if (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90) {
+				if (!not_lonlat++) {
+					first_fid = fid;
+					first_x = env.MinX;
+					first_y = env.MinY;
+				}
+				L->roads++;
+				OGR_G_DestroyGeometry(g);
+				OGR_F_Destroy(f);
+				continue;
+			}
+		}
 		if (in->coordinates != CM_COORDS_PLAIN)
 			undo_offsets(g, in->coordinates);
 		if (fwd && OGR_G_Transform(g, fwd) != OGRERR_NONE) {
@@ -423,6 +450,36 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	}
 	if (rc)
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	if (!rc && not_lonlat && diag) {
+		char *label = cm__feature_label(first_fid, NULL);
+		if (geojson84)
+			cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
+			         dngettext(CM__DOMAIN,
+			                   "%zu road has coordinates that are not longitude/latitude "
+			                   "(%.6g, %.6g), which the layer's CRS says they are: GeoJSON "
+			                   "without a crs member is read as WGS 84 (RFC 7946); if they are "
+			                   "in another CRS, name it with roads_source_crs in [input] (e.g. "
+			                   "EPSG:4547, CGCS2000 3-degree GK CM 114E)",
+			                   "%zu roads have coordinates that are not longitude/latitude (the "
+			                   "first: %.6g, %.6g), which the layer's CRS says they are: GeoJSON "
+			                   "without a crs member is read as WGS 84 (RFC 7946); if they are "
+			                   "in another CRS, name it with roads_source_crs in [input] (e.g. "
+			                   "EPSG:4547, CGCS2000 3-degree GK CM 114E)",
+			                   not_lonlat),
+			         not_lonlat, first_x, first_y);
+		else
+			cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
+			         dngettext(CM__DOMAIN,
+			                   "%zu road has coordinates that are not longitude/latitude "
+			                   "(%.6g, %.6g), which the layer's CRS says they are: check "
+			                   "roads_source_crs in [input]",
+			                   "%zu roads have coordinates that are not longitude/latitude (the "
+			                   "first: %.6g, %.6g), which the layer's CRS says they are: check "
+			                   "roads_source_crs in [input]",
+			                   not_lonlat),
+			         not_lonlat, first_x, first_y);
+		free(label);
+	}
 	/* (were they each a warning, a layer of many would bury the others) */
 	if (!rc && L->points && diag &&
 	    cm__diag(diag, CM_WARNING, "point-roads", path, lname, NULL, NULL,

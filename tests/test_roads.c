@@ -1678,3 +1678,34 @@ Test(roads, never_shorter_than_the_straight_line)
 	free(roads);
 	free(dir);
 }
+
+/* Roads in metres in a GeoJSON without a crs member (read as WGS 84, RFC
+ * 7946) were one "cannot be converted to the working CRS" per road,
+ * naming no key (attack 2, road-crs).  One error for the layer now says
+ * what the compounds layer says for the same mistake, naming
+ * roads_source_crs, and how many roads it holds so. */
+Test(roads, metres_in_a_geojson_without_crs_name_roads_source_crs)
+{
+	char *dir = tmpdir();
+	char *roads = write_file(dir, "r.geojson",
+	                         "{\"type\":\"FeatureCollection\",\"features\":["
+	                         "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+	                         "\"LineString\",\"coordinates\":[[500000,2700000],[501000,2700000]]}},"
+	                         "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+	                         "\"LineString\",\"coordinates\":[[501000,2700000],[501000,2701000]]}}"
+	                         "]}");
+	road_data r = road_data_load(dir, roads);
+	const cm_diag *d;
+	cr_assert(r.ds, "%s", r.msg);
+	cr_assert_eq(count_diag(r.ds, "bad-geometry"), 1, "%d bad-geometry findings",
+	             count_diag(r.ds, "bad-geometry"));
+	d = find_diag(r.ds, "bad-geometry");
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert(strstr(d->file, "r.geojson") && strstr(d->feature, "feature 0") &&
+	          strstr(d->message, "GeoJSON without a crs member") &&
+	          strstr(d->message, "roads_source_crs") && strstr(d->message, "2 roads"),
+	          "%s %s %s", d->file, d->feature, d->message);
+	road_data_free(&r);
+	free(roads);
+	free(dir);
+}
