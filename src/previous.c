@@ -25,8 +25,9 @@
  *
  * Matching is by id.  A compound not in the data is ignored (it is gone); a
  * compound the earlier plan did not have has no previous school; a school
- * not in the data, or no longer teaching the level, is gone: its compounds
- * must move, and their notice names it.  Scenarios are held to the base
+ * not in the data, no longer teaching the level, or no longer public (a
+ * 公办 school turned 民办 holds no catchment) is gone: its compounds must
+ * move, and their notice names it.  Scenarios are held to the base
  * plan the same way (cm_previous_from_plan).
  */
 #include "planfile.h"
@@ -281,6 +282,16 @@ const char *cm_previous_school_id(const cm_previous *prev, const cm_dataset *ds,
 	return s >= 0 ? ds->schools[s].id : s == CM_PREV_GONE ? prev->gone[level][compound] : NULL;
 }
 
+/* 1 when school `s` (an index, or -1) can still hold last year's catchment
+ * at `lv`: in the data, teaching the level, and public.  A public school
+ * turned private (民办) takes no catchment: its compounds move by force,
+ * as from a closed school. */
+static int still_public(const cm_dataset *ds, long s, cm_level lv)
+{
+	return s >= 0 && cm_school_teaches(&ds->schools[s], lv) &&
+	       ds->schools[s].sector == CM_PUBLIC;
+}
+
 /* Sets compound `ci`'s previous school at `lv` from the school id `sid`. */
 static int set_school(cm_previous *p, const cm_dataset *ds, const cm__id *sidx, cm_level lv,
                       size_t ci, const char *sid)
@@ -288,7 +299,7 @@ static int set_school(cm_previous *p, const cm_dataset *ds, const cm__id *sidx, 
 	long s = cm__ids_find(sidx, ds->n_schools, sid);
 	free(p->gone[lv][ci]);
 	p->gone[lv][ci] = NULL;
-	if (s >= 0 && cm_school_teaches(&ds->schools[s], lv)) {
+	if (still_public(ds, s, lv)) {
 		p->school[lv][ci] = s;
 		return 0;
 	}
@@ -334,8 +345,9 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds
 			long ci, si = a[i].seat == CM_SEAT_UNPLACED ? -1 : -2;
 			ci = cm__ids_find(cidx, ds->n_compounds, plan_ds->compounds[a[i].compound].id);
 			if (a[i].seat == CM_SEAT_PUBLIC &&
-			    ((si = cm__ids_find(sidx, ds->n_schools, plan_ds->schools[a[i].school].id)) < 0 ||
-			     !cm_school_teaches(&ds->schools[si], a[i].level)))
+			    !still_public(ds, si = cm__ids_find(sidx, ds->n_schools,
+			                                        plan_ds->schools[a[i].school].id),
+			                  a[i].level))
 				continue; /* a school gone: its pupils move */
 			if (ci >= 0 && add_pair(p, a[i].level, (size_t)ci, si, a[i].local, a[i].migrant))
 				rc = CM_ENOMEM;
@@ -604,7 +616,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 				nl = nm = ALL_PUPILS;
 			else
 				pupils = (int)(nl + nm);
-			if (pupils > 0 && si >= 0 && cm_school_teaches(&ds->schools[si], level) &&
+			if (pupils > 0 && still_public(ds, si, level) &&
 			    add_pair(p, level, (size_t)ci, si, nl, nm))
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			if (rc) {
@@ -695,9 +707,10 @@ static int gone_note(const cm_previous *p, cm_dataset *ds)
 		}
 	if (distinct)
 		rc = cm__diag(ds, CM_NOTE, "gone-schools", NULL, NULL, NULL, NULL,
-		              _("last year's plan names schools this year's data does not have (%zu: "
-		                "%s%s): their compounds move by force; if one is a typo in the table, "
-		                "correct it"), distinct, list, distinct > 5 ? ", ..." : "")
+		              _("last year's plan names schools that this year's data does not have "
+		                "or that no longer offer public places of the level (%zu: %s%s): their "
+		                "compounds move by force; if one is a typo in the table, correct it"),
+		              distinct, list, distinct > 5 ? ", ..." : "")
 		             ? -1 : 0;
 	free(ids);
 	return rc;

@@ -2011,3 +2011,34 @@ Test(cli, the_moves_line_tells_lost_places_apart, .timeout = 300)
 	cr_assert_null(strstr(out, "No differences"), "%s", out);
 	free(dir);
 }
+
+/* A public school turned private (民办) this year was not gone: its
+ * compounds counted as moved by choice, forced 0 (an attack).  It holds no
+ * catchment now: they move by force, and check names it. */
+Test(cli, a_school_turned_private_is_gone, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, *path, *text;
+	const char *out;
+	ini = redraw_year(dir, 100, NULL, "last.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	ini = redraw_year(dir, 100, "last.gpkg", "now.gpkg", "");
+	cr_assert(asprintf(&path, "%s/schools100.csv", dir) > 0);
+	text = slurp(path, NULL);
+	cr_assert(text && strstr(text, "S2,School Two,primary,public"));
+	free(text);
+	free(write_file(dir, "schools100.csv",
+	                "id,name,level,sector,seats_primary,seats_junior,purchased_primary,x,y\n"
+	                "S1,School One,primary,public,100,0,0,500000,2700000\n"
+	                "S2,School Two,primary,private,100,0,0,502000,2700000\n"
+	                "S3,Private Three,primary,private,80,0,30,501000,2701000\n"
+	                "J1,Junior One,junior,public,0,100,0,501000,2699000\n"));
+	out = cli_expect(0, "check %s", ini);
+	cr_assert(strstr(out, "gone-schools") && strstr(out, "S2"), "%s", out);
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "because their school is gone)"), "%s", out);
+	cr_assert(strstr(out, " (school gone)"), "%s", out);
+	free(path);
+	free(ini);
+	free(dir);
+}
