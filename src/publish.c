@@ -339,8 +339,13 @@ static const char page_script[] =
 	"m.setAttribute('class','home');m.setAttribute('cx',c.x);m.setAttribute('cy',c.y);"
 	"m.setAttribute('r',7);svg.appendChild(m);}});}\n"
 	"var A=S.some(function(s){return s.address;});\n"
+	/* compounds of one name (新村 in two towns) are told apart by their
+	 * catchment school, else their id */
+	"var dup={};C.forEach(function(c){dup[c.name]=(dup[c.name]||0)+1;});\n"
+	"function label(i){var c=C[i];if(dup[c.name]<2)return c.name;"
+	"var s=c.s[0]>=0?c.s[0]:c.s[1];return c.name+' ('+(s>=0?S[s].name:c.id)+')';}\n"
 	"function show(i){var c=C[i];det.textContent='';\n"
-	"det.appendChild(el('h2',c.name));\n"
+	"det.appendChild(el('h2',label(i)));\n"
 	"var tb=el('table'),h=el('tr');[T.level,T.school,T.seats].concat(A?[T.address]:[])"
 	".forEach(function(x){h.appendChild(el('th',x));});tb.appendChild(h);\n"
 	"var shared=false;\n"
@@ -360,7 +365,7 @@ static const char page_script[] =
 	"function run(){var hits=find(q.value);res.textContent='';det.textContent='';\n"
 	"if(!norm(q.value))return;\n"
 	"if(!hits.length){res.appendChild(el('li',T.nothing));return;}\n"
-	"hits.slice(0,30).forEach(function(i){var li=el('li'),b=el('button',C[i].name);\n"
+	"hits.slice(0,30).forEach(function(i){var li=el('li'),b=el('button',label(i));\n"
 	"b.addEventListener('click',function(){show(i);});li.appendChild(b);res.appendChild(li);});\n"
 	"if(hits.length>30)res.appendChild(el('li',T.more));\n"
 	"show(hits[0]);}\n"

@@ -371,6 +371,7 @@ def checks(cli, example, chromium):
     check(not leftovers, "no temporary files left %s" % leftovers)
 
     split(cli, example, chromium)
+    same_names(cli, chromium)
     ikoma(cli, chromium)
 
     print("%d failed" % len(failures) if failures else "all passed")
@@ -440,6 +441,36 @@ def split(cli, example, chromium):
     marked = re.findall(r'<circle class="school sel" data-school="([^"]*)"', dom)
     check(set(schools[i]["id"] for i in [c["s"][0]] + c["more"][0]) <= set(marked),
           "split lookup %s: each of its primary schools marked on the map (%s)" % (c["id"], marked))
+
+
+def same_names(cli, chromium):
+    """Two villages called 新村 in two towns: the lookup page listed two
+    identical buttons and showed the first's school to both; each is now
+    told apart by its catchment school."""
+    d = os.path.join(TMP, "same-names")
+    os.makedirs(d)
+    with open(os.path.join(d, "c.csv"), "w", encoding="utf-8") as f:
+        f.write("id,name,area_type,primary_local,primary_migrant,x,y\n"
+                "V1,新村,rural,20,0,500500,2700000\nV2,新村,rural,20,0,519500,2700000\n")
+    with open(os.path.join(d, "s.csv"), "w", encoding="utf-8") as f:
+        f.write("id,name,level,sector,seats_primary,x,y\n"
+                "S1,东镇中心小学,primary,public,100,500000,2700000\n"
+                "S2,西镇中心小学,primary,public,100,520000,2700000\n")
+    ini = os.path.join(d, "s.ini")
+    with open(ini, "w", encoding="utf-8") as f:
+        f.write("[input]\nschools = s.csv\ncompounds = c.csv\nsource_crs = EPSG:32649\n")
+    plan, site = os.path.join(d, "plan.gpkg"), os.path.join(d, "site")
+    p = run([cli, "-q", "solve", "-o", plan, ini])
+    check(p.returncode == 0, "same names: solve exits 0 %s" % p.stderr.strip())
+    p = run([cli, "-q", "publish", plan, "-o", site])
+    check(p.returncode == 0, "same names: publish exits 0 %s" % p.stderr.strip())
+    if p.returncode:
+        return
+    dom, console = browse(chromium, url(os.path.join(site, "index.html"),
+                                        "#q=" + urllib.parse.quote("新村")), "--dump-dom")
+    buttons = re.findall(r"<button>([^<]*)</button>", dom)
+    check(not console and sorted(buttons) == ["新村 (东镇中心小学)", "新村 (西镇中心小学)"],
+          "same names: the two 新村 are told apart by their schools (%r)" % buttons)
 
 
 def ikoma(cli, chromium):
