@@ -715,8 +715,10 @@ static int grid_build(const graph *g, double snap_m, seg_grid *G)
 	return 0;
 }
 
-/* The nearest segment to (px, py) within snap_m; ties to the lower edge. */
-static snap snap_point(const graph *g, const seg_grid *G, double snap_m, double px, double py)
+/* The nearest segment to (px, py) within snap_m, of those `ok` marks (by
+ * edge; NULL: any); ties to the lower edge. */
+static snap snap_point(const graph *g, const seg_grid *G, const unsigned char *ok, double snap_m,
+                       double px, double py)
 {
 	snap best = {-1, 0, HUGE_VAL};
 	size_t ia, ib, ja, jb, i, j, k;
@@ -730,6 +732,8 @@ static snap snap_point(const graph *g, const seg_grid *G, double snap_m, double 
 				size_t e = G->edge[k];
 				double dx = g->sx2[e] - g->sx1[e], dy = g->sy2[e] - g->sy1[e];
 				double l2 = dx * dx + dy * dy, t = 0, d;
+				if (ok && !ok[e])
+					continue;
 				if (l2 > 0)
 					t = ((px - g->sx1[e]) * dx + (py - g->sy1[e]) * dy) / l2;
 				t = t < 0 ? 0 : t > 1 ? 1 : t;
@@ -949,6 +953,154 @@ static void far_diag(const cm_config *cfg, const cm_dataset *ds, cm_dataset *dia
 	free(label);
 }
 
+/* ------------------------------------------------------------ 3b. fragments */
+
+static size_t uf_find(size_t *up, size_t v)
+{
+	while (up[v] != v) {
+		up[v] = up[up[v]];
+		v = up[v];
+	}
+	return v;
+}
+
+static void fragment_diag(const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
+                          cm_layer_kind kind, size_t i, double off, double part_m, double moved)
+{
+	int school = kind == CM_SCHOOLS;
+	long fid = school ? ds->schools[i].fid : ds->compounds[i].fid;
+	char *label = cm__feature_label(fid, school ? ds->schools[i].id : ds->compounds[i].id);
+	char *shown = cm__source_shown(cfg->input[kind].path);
+	if (moved >= 0)
+		cm__diag(diag, CM_WARNING, "road-fragment", shown, ds->layer_name[kind], label, NULL,
+		         school ? _("its nearest road (%.0f m away) is a part of the network (%.0f m of "
+		                    "road) that no compound is joined to: joined instead to the nearest "
+		                    "road of the main network or of a part with compounds, %.0f m away; "
+		                    "if the part should connect, fix the gap in the roads (or tolerance_m)")
+		                : _("its nearest road (%.0f m away) is a part of the network (%.0f m of "
+		                    "road) that no school is joined to: joined instead to the nearest road "
+		                    "of a part with a school, %.0f m away; if the part should connect, fix "
+		                    "the gap in the roads (or tolerance_m)"),
+		         off, part_m, moved);
+	else
+		cm__diag(diag, CM_WARNING, "road-fragment", shown, ds->layer_name[kind], label, NULL,
+		         school ? _("its road (%.0f m away) is on a part of the network (%.0f m of road) "
+		                    "that no compound is joined to: no pupil can reach this school by road; if "
+		                    "that part should connect to the rest, fix the gap in the roads (or "
+		                    "tolerance_m)")
+		                : _("its road (%.0f m away) is on a part of the network (%.0f m of road) "
+		                    "that no school is joined to: its pupils can reach no school by road; if "
+		                    "that part should connect to the rest, fix the gap in the roads (or "
+		                    "tolerance_m)"),
+		         off, part_m);
+	free(shown);
+	free(label);
+}
+
+/* A part of the network of less road than this is a fragment, which a
+ * point may be taken off; a longer one (a river's bank without its
+ * bridge) is a network of its own, the point stays on it. */
+#define FRAGMENT_M 1000.0
+
+/* Points joined to a part of the network unconnected to the rest (a
+ * driveway, a lane inside a compound, a road cut at a map-sheet edge)
+ * reached nothing.  A school on a fragment (FRAGMENT_M) that holds no
+ * compound is joined instead to the nearest road within snap_m of the largest part (by
+ * length) or of a part that holds a compound; then a compound on a
+ * fragment that holds no school, to the nearest road within snap_m of a part that holds
+ * one.  Either gets a road-fragment warning, as does one left on such a
+ * part (docs/input.md).  A point so re-joined had no pair before, so no
+ * pair is lost.  Connected here ignores one-way streets. */
+static int rejoin_fragments(const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
+                            const graph *g, const seg_grid *G, snap *cs, snap *ss)
+{
+	size_t *up = malloc((g->n_nodes + 1) * sizeof *up), i, e, big = 0;
+	double *len = calloc(g->n_nodes + 1, sizeof *len);
+	unsigned char *has_c = calloc(g->n_nodes + 1, 1), *has_s = calloc(g->n_nodes + 1, 1);
+	unsigned char *ok = malloc(g->n_edges + 1);
+	double *moved_c = malloc((ds->n_compounds + 1) * sizeof *moved_c);
+	double *moved_s = malloc((ds->n_schools + 1) * sizeof *moved_s);
+	snap *old_c = malloc((ds->n_compounds + 1) * sizeof *old_c);
+	snap *old_s = malloc((ds->n_schools + 1) * sizeof *old_s);
+	int rc = -1, any_c = 0, any_s = 0;
+#define ROOT(ed) uf_find(up, g->ea[(size_t)(ed)])
+	if (!up || !len || !has_c || !has_s || !ok || !moved_c || !moved_s || !old_c || !old_s)
+		goto done;
+	for (i = 0; i < g->n_nodes; i++)
+		up[i] = i;
+	for (e = 0; e < g->n_edges; e++) {
+		size_t a = uf_find(up, g->ea[e]), b = uf_find(up, g->eb[e]);
+		if (a != b)
+			up[a < b ? b : a] = a < b ? a : b;
+	}
+	for (e = 0; e < g->n_edges; e++)
+		len[ROOT(e)] += g->elen[e];
+	for (i = 0; i < g->n_nodes; i++)
+		if (len[i] > len[big])
+			big = i;
+	for (i = 0; i < ds->n_compounds; i++) {
+		moved_c[i] = -1;
+		old_c[i] = cs[i];
+		if (cs[i].edge >= 0)
+			any_c = has_c[ROOT(cs[i].edge)] = 1;
+	}
+	/* schools first: a compound's part may hold a school only once the
+	 * schools are joined */
+	for (e = 0; e < g->n_edges; e++)
+		ok[e] = has_c[ROOT(e)] || ROOT(e) == big;
+	for (i = 0; i < ds->n_schools; i++) {
+		moved_s[i] = -1;
+		old_s[i] = ss[i];
+		if (ss[i].edge < 0 || school_reach(cfg, &ds->schools[i]) < 0)
+			continue;
+		if (any_c && !ok[ss[i].edge] && len[ROOT(ss[i].edge)] < FRAGMENT_M) {
+			snap to = snap_point(g, G, ok, cfg->road.snap_m, ds->schools[i].x, ds->schools[i].y);
+			if (to.edge >= 0) {
+				ss[i] = to;
+				moved_s[i] = to.off;
+			}
+		}
+		any_s = has_s[ROOT(ss[i].edge)] = 1;
+	}
+	for (e = 0; e < g->n_edges; e++)
+		ok[e] = has_s[ROOT(e)];
+	for (i = 0; i < ds->n_compounds; i++)
+		if (cs[i].edge >= 0 && any_s && !ok[cs[i].edge] && len[ROOT(cs[i].edge)] < FRAGMENT_M) {
+			snap to = snap_point(g, G, ok, cfg->road.snap_m, ds->compounds[i].x,
+			                     ds->compounds[i].y);
+			if (to.edge >= 0) {
+				cs[i] = to;
+				moved_c[i] = to.off;
+				has_c[ROOT(to.edge)] = 1;
+			}
+		}
+	if (diag) {
+		for (i = 0; i < ds->n_schools; i++)
+			if (ss[i].edge >= 0 && any_c && school_reach(cfg, &ds->schools[i]) >= 0 &&
+			    (moved_s[i] >= 0 || !has_c[ROOT(ss[i].edge)]))
+				fragment_diag(cfg, ds, diag, CM_SCHOOLS, i, old_s[i].off,
+				              len[ROOT(old_s[i].edge)],
+				              has_c[ROOT(ss[i].edge)] ? moved_s[i] : -1);
+		for (i = 0; i < ds->n_compounds; i++)
+			if (cs[i].edge >= 0 && any_s && (moved_c[i] >= 0 || !has_s[ROOT(cs[i].edge)]))
+				fragment_diag(cfg, ds, diag, CM_COMPOUNDS, i, old_c[i].off,
+				              len[ROOT(old_c[i].edge)], moved_c[i]);
+	}
+#undef ROOT
+	rc = 0;
+done:
+	free(up);
+	free(len);
+	free(has_c);
+	free(has_s);
+	free(ok);
+	free(moved_c);
+	free(moved_s);
+	free(old_c);
+	free(old_s);
+	return rc;
+}
+
 int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_dataset *diag,
                     cm__pairs **out)
 {
@@ -1003,16 +1155,18 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	if (!cs || !ss)
 		goto nomem;
 	for (i = 0; i < ds->n_compounds; i++) {
-		cs[i] = snap_point(&g, &G, cfg->road.snap_m, ds->compounds[i].x, ds->compounds[i].y);
+		cs[i] = snap_point(&g, &G, NULL, cfg->road.snap_m, ds->compounds[i].x, ds->compounds[i].y);
 		if (cs[i].edge < 0 && diag)
 			far_diag(cfg, ds, diag, CM_COMPOUNDS, ds->compounds[i].fid, ds->compounds[i].id);
 		snapped += cs[i].edge >= 0;
 	}
 	for (i = 0; i < ds->n_schools; i++) {
-		ss[i] = snap_point(&g, &G, cfg->road.snap_m, ds->schools[i].x, ds->schools[i].y);
+		ss[i] = snap_point(&g, &G, NULL, cfg->road.snap_m, ds->schools[i].x, ds->schools[i].y);
 		if (ss[i].edge < 0 && diag)
 			far_diag(cfg, ds, diag, CM_SCHOOLS, ds->schools[i].fid, ds->schools[i].id);
 	}
+	if (rejoin_fragments(cfg, ds, diag, &g, &G, cs, ss))
+		goto nomem;
 	/* compounds by the nodes at their segment's ends */
 	S.att_start = calloc(g.n_nodes + 2, sizeof *S.att_start);
 	S.att_comp = malloc((2 * snapped + 1) * sizeof *S.att_comp);

@@ -1709,3 +1709,47 @@ Test(roads, metres_in_a_geojson_without_crs_name_roads_source_crs)
 	free(roads);
 	free(dir);
 }
+
+/* A compound and a school each 20 m from a driveway that touches nothing,
+ * 60 m and 120 m from the main road: both were joined to their driveway,
+ * and nobody reached the school, with no word for it (attack 2,
+ * road-fragment).  They are joined to the main road now (60 + 2000 + 120
+ * m), each with a road-fragment warning; a compound whose driveway is the
+ * only road within snap_m stays on it, with a warning that it reaches no
+ * school. */
+Test(roads, a_point_by_a_loose_fragment_joins_the_network)
+{
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 3000, 120}};
+	tcomp c[] = {{"C", "urban", 10, 0, 0, 0, 1000, 60}, {"D", "urban", 10, 0, 0, 0, 2000, 400}};
+	char *dir = tmpdir();
+	char *roads = roads_file(dir, "r.geojson", "0 0,3000 0;950 80,1050 80;2950 140,3050 140;"
+	                                           "1950 380,2050 380", NULL);
+	char *extra = extra_with("roads", roads, "");
+	tiny t;
+	double d = 0;
+	size_t i;
+	int seen_a = 0, seen_c = 0, seen_d = 0;
+	tiny_solve(&t, s, 1, c, 2, extra);
+	cr_assert_str_eq(school_of(&t, "C", &d) ? school_of(&t, "C", &d) : "(none)", "A");
+	cr_assert_float_eq(d, 60 + 2000 + 120, 1e-6, "%g", d);
+	cr_assert_null(school_of(&t, "D", NULL));
+	cr_assert_eq(count_diag(t.ds, "road-fragment"), 3, "%d road-fragment warnings",
+	             count_diag(t.ds, "road-fragment"));
+	for (i = 0; i < cm_dataset_diag_count(t.ds); i++) {
+		const cm_diag *g = cm_dataset_diag(t.ds, i);
+		if (strcmp(g->kind, "road-fragment"))
+			continue;
+		cr_assert_eq(g->severity, CM_WARNING);
+		if (strstr(g->feature, "id A"))
+			seen_a = !!strstr(g->message, "120 m away");
+		else if (strstr(g->feature, "id C"))
+			seen_c = !!strstr(g->message, "60 m away");
+		else if (strstr(g->feature, "id D"))
+			seen_d = !!strstr(g->message, "can reach no school");
+	}
+	cr_assert(seen_a && seen_c && seen_d, "A %d C %d D %d", seen_a, seen_c, seen_d);
+	tiny_free(&t);
+	free(extra);
+	free(roads);
+	free(dir);
+}
