@@ -349,7 +349,10 @@ static const char page_script[] =
 	"var tb=el('table'),h=el('tr');[T.level,T.school,T.seats].concat(A?[T.address]:[])"
 	".forEach(function(x){h.appendChild(el('th',x));});tb.appendChild(h);\n"
 	"var shared=false;\n"
+	/* a level the plan has no school of (a primary-only county) is no row:
+	 * "no catchment school, ask the bureau" would mislead */
 	"['primary','junior'].forEach(function(lv,k){var list=all(c,k);\n"
+	"if(!S.some(function(s){return s.level===lv;}))return;\n"
 	"function row(){var tr=el('tr');tr.setAttribute('data-level',lv);"
 	"tr.appendChild(el('td',T[lv]));tb.appendChild(tr);return tr;}\n"
 	"if(list.length>1)shared=true;\n"

@@ -471,6 +471,9 @@ def same_names(cli, chromium):
     buttons = re.findall(r"<button>([^<]*)</button>", dom)
     check(not console and sorted(buttons) == ["新村 (东镇中心小学)", "新村 (西镇中心小学)"],
           "same names: the two 新村 are told apart by their schools (%r)" % buttons)
+    # a plan without junior schools has no junior row ("ask the bureau")
+    check('data-level="primary"' in dom and 'data-level="junior"' not in dom,
+          "same names: no junior row where the plan has no junior school")
 
 
 def ikoma(cli, chromium):
