@@ -495,21 +495,27 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
                      int inner);
 
 /* A scenario's no-eligible-school warning `d` as the base's, with the
- * scenario's name; a compound the base has not is named by the
- * scenario's new_compounds file (the scenario's data names every compound
- * by the base's file).  0 or CM_ENOMEM. */
-static int relay_unreached(cm_dataset *ds, const cm_scenario *sc, const cm_diag *d)
+ * scenario's name; a compound the base has not (by `ids`, the base's
+ * compounds indexed, made at the first call) is named by the scenario's
+ * new_compounds file (the scenario's data names every compound by the
+ * base's file).  0 or CM_ENOMEM. */
+static int relay_unreached(cm_dataset *ds, const cm_scenario *sc, const cm_diag *d,
+                           cm__id **ids)
 {
-	int len = 0, in_base = 0;
+	int len = 0, in_base = 1, rc;
 	const char *id = cm__label_id(d->feature, &len);
 	char *shown = NULL;
-	size_t i;
-	int rc;
-	for (i = 0; id && i < ds->n_compounds && !in_base; i++)
-		in_base = (int)strlen(ds->compounds[i].id) == len &&
-		          !strncmp(ds->compounds[i].id, id, (size_t)len);
-	if (id && !in_base && sc->new_compounds.path &&
-	    !(shown = cm__source_shown(sc->new_compounds.path)))
+	if (id && sc->new_compounds.path) {
+		char *own = cm__sprintf("%.*s", len, id);
+		if (!own || (!*ids && !(*ids = cm__ids_index(sizeof(cm_compound), ds->compounds,
+		                                              ds->n_compounds)))) {
+			free(own);
+			return CM_ENOMEM;
+		}
+		in_base = cm__ids_find(*ids, ds->n_compounds, own) >= 0;
+		free(own);
+	}
+	if (!in_base && !(shown = cm__source_shown(sc->new_compounds.path)))
 		return CM_ENOMEM;
 	rc = cm__diag(ds, d->severity, d->kind, shown ? shown : d->file, shown ? NULL : d->layer,
 	              d->feature, d->field, _("[scenario %s] %s"), sc->name, d->message);
@@ -528,18 +534,21 @@ static int relay_unreached(cm_dataset *ds, const cm_scenario *sc, const cm_diag 
 static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 {
 	size_t k, i, had = ds->diags.len;
-	for (k = 0; k < cfg->n_scenarios; k++) {
+	cm__id *ids = NULL; /* the base's compounds, for relay_unreached */
+	int rc = 0;
+	for (k = 0; k < cfg->n_scenarios && !rc; k++) {
 		const cm_scenario *sc = &cfg->scenarios[k];
 		cm_dataset *sds = NULL;
 		cm_check_report rep;
 		cm_config view;
-		int rc = cm_scenario_data(ctx, cfg, sc, ds, &sds);
+		rc = cm_scenario_data(ctx, cfg, sc, ds, &sds);
 		if (rc == CM_ENOMEM)
-			return rc;
+			break;
 		if (rc) {
-			if (cm__diag(ds, CM_ERR, "scenario", NULL, NULL, NULL, NULL, "%s",
-			             cm_ctx_last_error(ctx)))
-				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+			rc = cm__diag(ds, CM_ERR, "scenario", NULL, NULL, NULL, NULL, "%s",
+			              cm_ctx_last_error(ctx));
+			if (rc)
+				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			continue;
 		}
 		cm_scenario_config(cfg, sc, &view);
@@ -568,7 +577,7 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			 * one whose schools it closes */
 			int unreached = !strcmp(d->kind, "no-eligible-school");
 			if (unreached && !has_diag(ds, had, d))
-				rc = relay_unreached(ds, sc, d);
+				rc = relay_unreached(ds, sc, d, &ids);
 			else if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school")) &&
 			    !has_diag(ds, had, d))
 				/* a school opened by a key is no feature of the schools' file */
@@ -581,9 +590,10 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 		}
 		cm_dataset_free(sds);
 		if (rc)
-			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
-	return 0;
+	free(ids);
+	return rc;
 }
 
 int cm_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check_report *out)
