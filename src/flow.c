@@ -874,10 +874,7 @@ static int relax_duals(void *self, double *pupils, double *metres)
 	/* a private school: one with a purchased or fee column */
 	for (e = 0; e < F->ncols; e++)
 		if (F->cols[e].kind == CM_COL_FLOW && F->cols[e].seat != CM_SEAT_PUBLIC)
-			done[F->school_node[F->cols[e].school]] = 2;
-	for (i = 0; i < F->n_schools; i++)
-		if (F->school_node[i] >= 0)
-			priv[i] = done[F->school_node[i]] == 2;
+			priv[F->cols[e].school] = 1;
 	res_paths(F, F->sink, first, adj, heap, done, from_sink);
 	if (F->nq >= 0)
 		res_paths(F, F->nq, first, adj, heap, done, from_nq);
