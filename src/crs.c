@@ -46,6 +46,17 @@ OGRSpatialReferenceH cm__crs_wgs84(void)
 	return gis_order(srs);
 }
 
+int cm__crs_geojson_wgs84(const char *driver, OGRSpatialReferenceH srs)
+{
+	OGRSpatialReferenceH wgs84;
+	int is;
+	if (!driver || strncmp(driver, "GeoJSON", 7) || !srs || !(wgs84 = cm__crs_wgs84()))
+		return 0;
+	is = OSRIsSame(srs, wgs84);
+	OSRDestroySpatialReference(wgs84);
+	return is;
+}
+
 OGRSpatialReferenceH cm__crs_utm(double lon, double lat)
 {
 	OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);

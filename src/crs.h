@@ -16,6 +16,10 @@ OGRSpatialReferenceH cm__crs_from_user(const char *def);
 OGRSpatialReferenceH cm__crs_clone(OGRSpatialReferenceH srs);
 /* WGS 84 geographic, longitude first. */
 OGRSpatialReferenceH cm__crs_wgs84(void);
+/* 1 when a layer of GDAL driver `driver` says `srs` is WGS 84 as a
+ * GeoJSON does by default (RFC 7946: a file without a crs member reads
+ * so): then metres read as degrees are the likeliest slip. */
+int cm__crs_geojson_wgs84(const char *driver, OGRSpatialReferenceH srs);
 /* The WGS 84 / UTM zone holding (lon, lat). */
 OGRSpatialReferenceH cm__crs_utm(double lon, double lat);
 /* 1 when projected with metre units. */

@@ -450,12 +450,9 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			free(b);
 		}
 	} else if (own) {
-		const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(L->gds));
-		OGRSpatialReferenceH wgs84 = cm__crs_wgs84();
 		L->srs = cm__crs_clone(own);
-		L->geojson84 = !strncmp(drv, "GeoJSON", 7) && wgs84 && OSRIsSame(own, wgs84);
-		if (wgs84)
-			OSRDestroySpatialReference(wgs84);
+		L->geojson84 = cm__crs_geojson_wgs84(
+			GDALGetDriverShortName(GDALGetDatasetDriver(L->gds)), own);
 	} else if (L->boundary) {
 		/* source_crs does not apply to the boundary (docs/config.md) */
 		return cm__error(ctx, CM_EINPUT,

@@ -333,12 +333,9 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	} else if (OGR_L_GetSpatialRef(lyr)) {
 		/* GeoJSON without a crs member says WGS 84 (RFC 7946): the
 		 * likeliest cause of metres read as degrees (read.c alike) */
-		OGRSpatialReferenceH wgs84 = cm__crs_wgs84();
 		src = cm__crs_clone(OGR_L_GetSpatialRef(lyr));
-		geojson84 = !strncmp(GDALGetDriverShortName(GDALGetDatasetDriver(gds)), "GeoJSON", 7) &&
-		            wgs84 && OSRIsSame(OGR_L_GetSpatialRef(lyr), wgs84);
-		if (wgs84)
-			OSRDestroySpatialReference(wgs84);
+		geojson84 = cm__crs_geojson_wgs84(GDALGetDriverShortName(GDALGetDatasetDriver(gds)),
+		                                  OGR_L_GetSpatialRef(lyr));
 	} else {
 		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: the roads declare no CRS; set "
 		                                 "roads_source_crs in [input]"),
