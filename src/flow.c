@@ -47,10 +47,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define W_UNPLACED ((cm_cost)1 << 85)
+/* The tiers' weights: a pupil without a place, a pupil of the policy
+ * rows' shortfall (a local child without a place weighs CM_LOCAL_FIRST of
+ * them, model.h), a millimetre.  Each tier's range is below half the
+ * weight above it: pupil-metres below 2^56 mm (2^25 pupils, trips below
+ * 2^31 mm), the policy tier below (3 + CM_LOCAL_FIRST) 2^25 pupils x 2^58
+ * < 2^87; flows times the largest weight stay below 2^25 x 2^91, far
+ * inside 128 bits. */
+#define W_UNPLACED ((cm_cost)1 << 88)
 #define W_QUOTA ((cm_cost)1 << 58)
-#define W_FORBID ((cm_cost)1 << 86)
-#define W_ART ((cm_cost)1 << 88)
+#define W_FORBID ((cm_cost)1 << 89)
+#define W_ART ((cm_cost)1 << 91)
 #define MAX_MM ((int64_t)1 << 31)
 #define NEAREST 5
 
@@ -134,7 +141,7 @@ typedef struct fnet {
 	 * usage and totals */
 	long nb_version;
 	cm_usage nb_usage;
-	double nb_unplaced, nb_pm;
+	double nb_unplaced, nb_locals, nb_pm;
 	int64_t nb_mm;
 	/* the last neighbourhood, for relax_taken: its columns' old and new
 	 * values, in range order, and the whole plan's totals with the new */
@@ -142,7 +149,7 @@ typedef struct fnet {
 	double *nb_old, *nb_new;
 	size_t nb_cap;
 	long nb_from;            /* the version it started from */
-	double nb_next_unplaced, nb_next_pm;
+	double nb_next_unplaced, nb_next_locals, nb_next_pm;
 	int64_t nb_next_mm;
 	int64_t *room;        /* by school: scratch for fnet_values */
 	int priced;           /* no column outside the network prices in (since the last
@@ -171,6 +178,13 @@ static void fnet_free(fnet *F)
 		cm__nf_basis_free(F->slot[i]);
 }
 
+/* What a pupil of unplaced column `c` costs above its millimetres: a
+ * place, and for a local child m->local_first policy pupils (model.h). */
+static cm_cost unplaced_weight(const cm_model *m, const cm_col *c)
+{
+	return W_UNPLACED + (c->group == CM_LOCAL ? (cm_cost)m->local_first * W_QUOTA : 0);
+}
+
 /* A column's cost in the network: millimetres, and F more when the search
  * forbids it. */
 static cm_cost column_cost(const fnet *F, size_t j)
@@ -178,7 +192,7 @@ static cm_cost column_cost(const fnet *F, size_t j)
 	const cm_col *c = &F->cols[j];
 	cm_cost d = F->mmc[j];
 	if (c->kind == CM_COL_UNPLACED)
-		d += W_UNPLACED;
+		d += unplaced_weight(F->m, c);
 	if (F->forbidden[j])
 		d += W_FORBID;
 	return d;
@@ -324,7 +338,7 @@ static int fnet_build(fnet *F)
 		case CM_COL_UNPLACED:
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
 			               c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink, col_cap(c),
-			               W_UNPLACED + F->mmc[j]);
+			               unplaced_weight(F->m, c) + F->mmc[j]);
 			break;
 		case CM_COL_QUOTA_SHORT:
 			a = cm__nf_arc(F->nf, F->nq, F->sink, CM_NF_INF, W_QUOTA);
@@ -637,7 +651,7 @@ static void relax_reduced(void *self, size_t col, cm_lex *out)
 	else if (c->kind == CM_COL_UNPLACED && !in_use)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group],
 		                   c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink,
-		                   W_UNPLACED + F->mmc[col]);
+		                   unplaced_weight(F->m, c) + F->mmc[col]);
 	to_lex(r > 0 ? r : 0, out);
 }
 
@@ -913,9 +927,11 @@ static long long relax_work(void *self)
 	return cm__nf_work(F->nf) + F->work;
 }
 
-/* Plan totals as the network counts them (whole millimetres per pupil). */
+/* Plan totals as the network counts them (whole millimetres per pupil):
+ * pupils without a place, local children among them, migrants counted by
+ * the quota, millimetres. */
 static void totals(const fnet *F, const double *x, size_t from, size_t to, double *unplaced,
-                   double *public_migrants, int64_t *mmsum)
+                   double *locals_out, double *public_migrants, int64_t *mmsum)
 {
 	size_t j;
 	for (j = from; j < to; j++) {
@@ -925,9 +941,11 @@ static void totals(const fnet *F, const double *x, size_t from, size_t to, doubl
 			continue;
 		n = (int64_t)llround(x[j]);
 		*mmsum += n * F->mmc[j];
-		if (c->kind == CM_COL_UNPLACED)
+		if (c->kind == CM_COL_UNPLACED) {
 			*unplaced += (double)n;
-		else if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
+			if (c->group == CM_LOCAL)
+				*locals_out += (double)n;
+		} else if (c->group == CM_MIGRANT && c->seat != CM_SEAT_FEE)
 			*public_migrants += (double)n;
 	}
 }
@@ -983,6 +1001,7 @@ static void relax_taken(void *self, long version)
 				cm__usage_add(&F->nb_usage, &F->cols[j], F->nb_new[n] - F->nb_old[n]);
 	F->work += (long long)n;
 	F->nb_unplaced = F->nb_next_unplaced;
+	F->nb_locals = F->nb_next_locals;
 	F->nb_pm = F->nb_next_pm;
 	F->nb_mm = F->nb_next_mm;
 	F->nb_version = version;
@@ -990,8 +1009,8 @@ static void relax_taken(void *self, long version)
 }
 
 static int relax_neighbourhood(void *self, const double *x, long version, const size_t *range,
-                               size_t nfree, const long *start, long long budget, double *x_out,
-                               cm_lex *value, long long *work)
+                               size_t nfree, const long *start, long long budget, int places,
+                               double *x_out, cm_lex *value, long long *work)
 {
 	fnet *F = self;
 	cm_model sub;
@@ -999,7 +1018,7 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 	cm_relax r;
 	cm_search_opts o;
 	cm_search_result res;
-	double *xs = NULL, u, pm;
+	double *xs = NULL, u, loc, pm;
 	int64_t mmsum;
 	int rc;
 	char label[64];
@@ -1008,14 +1027,16 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		/* the plan's totals, once per plan */
 		if (cm__model_usage(F->m, x, &F->nb_usage))
 			return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
-		F->nb_unplaced = F->nb_pm = 0;
+		F->nb_unplaced = F->nb_locals = F->nb_pm = 0;
 		F->nb_mm = 0;
-		totals(F, x, 0, F->ncols, &F->nb_unplaced, &F->nb_pm, &F->nb_mm);
+		totals(F, x, 0, F->ncols, &F->nb_unplaced, &F->nb_locals, &F->nb_pm, &F->nb_mm);
 		F->nb_version = version;
 		*work += (long long)F->ncols;
 	}
 	if (cm__model_sub(F->m, x, &F->nb_usage, range, nfree, &sub, &orig))
 		return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
+	if (places) /* search.h: a local child weighs as one pupil of the quota */
+		sub.local_first = 1;
 	rc = cm__flow_relax_new(F->ctx, &sub, F->n_schools, &r);
 	if (!rc && !(xs = calloc(sub.cols.len + 1, sizeof *xs)))
 		rc = cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
@@ -1033,26 +1054,30 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		/* the whole plan's value: the plan's totals, the free compounds'
 		 * old columns out and their new ones in */
 		u = F->nb_unplaced;
+		loc = F->nb_locals;
 		pm = F->nb_pm;
 		mmsum = F->nb_mm;
 		for (k = 0; k < sub.cols.len; k++)
 			if ((int)orig[k] != F->m->quota_col)
 				x_out[orig[k]] = xs[k];
 		for (f = 0; f < nfree; f++) {
-			double u0 = 0, p0 = 0, u1 = 0, p1 = 0;
+			double u0 = 0, l0 = 0, p0 = 0, u1 = 0, l1 = 0, p1 = 0;
 			int64_t m0 = 0, m1 = 0;
-			totals(F, x, range[2 * f], range[2 * f + 1], &u0, &p0, &m0);
-			totals(F, x_out, range[2 * f], range[2 * f + 1], &u1, &p1, &m1);
+			totals(F, x, range[2 * f], range[2 * f + 1], &u0, &l0, &p0, &m0);
+			totals(F, x_out, range[2 * f], range[2 * f + 1], &u1, &l1, &p1, &m1);
 			u += u1 - u0;
+			loc += l1 - l0;
 			pm += p1 - p0;
 			mmsum += m1 - m0;
 		}
 		value->unplaced = u;
-		value->shortfall = F->m->quota_row >= 0 ? fmax(0, F->m->quota_target - pm) : 0;
+		value->shortfall = (F->m->quota_row >= 0 ? fmax(0, F->m->quota_target - pm) : 0) +
+		                   F->m->local_first * loc;
 		value->metres = (double)mmsum / 1000 + F->m->cost_offset;
 		*work += 4 * (long long)sub.cols.len;
 		rc = keep_last(F, x, range, nfree, x_out, version);
 		F->nb_next_unplaced = u;
+		F->nb_next_locals = loc;
 		F->nb_next_pm = pm;
 		F->nb_next_mm = mmsum;
 	}

@@ -106,7 +106,11 @@ static void set_objective(glp_prob *P, const cm_model *m, char phase, int plain)
 	for (j = 0; j < m->cols.len; j++) {
 		double c = 0;
 		switch (phase) {
-		case 'A': c = cols[j].kind == CM_COL_QUOTA_SHORT; break;
+		case 'A': /* the policy row's coefficients (model.c) */
+			c = cols[j].kind == CM_COL_QUOTA_SHORT ? 1
+			    : cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL ? CM_LOCAL_FIRST
+			                                                                     : 0;
+			break;
 		case 'B': c = cols[j].kind == CM_COL_UNPLACED; break;
 		/* distance, and the stability weight of a move (model.c) */
 		default:
@@ -168,7 +172,8 @@ typedef struct grelax {
 	glp_iocp iocp;
 	unsigned char *forbidden; /* by column */
 	int mip;                /* the problem holds `whole`'s MIP: the next solve resets it */
-	int any_slack;          /* the model has policy slack columns */
+	int any_policy;         /* the model has policy slack columns or local pupils: a
+	                           phase for the policy row (model.h CM_LOCAL_FIRST) */
 	int plain;              /* phase C without the stability term (the shadow prices) */
 	double tier[3];         /* the last solve's phases: B, A, C */
 	long long work;         /* rows and columns per phase solved: the budget's measure */
@@ -187,6 +192,7 @@ static void reset(grelax *G)
 		set_range(G->P, k, G->forbidden[j] ? 0 : cols[j].ub);
 	}
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_FR, 0, 0);
+	glp_set_row_bnds(G->P, G->m->policy_row + 1, GLP_FR, 0, 0);
 	G->mip = 0;
 }
 
@@ -256,13 +262,15 @@ static int phase(grelax *G, const char *what, int mip, double *value)
 }
 
 /* The phases, each optimum held for the next: unplaced pupils (B), the
- * policy rows' shortfall (A), pupil-metres (C).  Placing pupils comes
- * before the quota: a migrant can take a fee-paying place, a local child
- * cannot, so the quota must not be met by leaving locals without a seat. */
+ * policy rows' shortfall with the local children left without a place
+ * (A: the model's policy row, model.h CM_LOCAL_FIRST), pupil-metres (C).
+ * Placing pupils comes before the quota, and a local child's place before
+ * a migrant's: the quota is never met by leaving a local child out.  The
+ * policy row is held within 1e-9 relative: at 1.2e8 (30 million local
+ * children without a place, the limits test) GLPK's 1e-7 would let the
+ * pupil-metres phase leave three more out. */
 static int phases(grelax *G, int mip)
 {
-	const cm_col *cols = G->m->cols.data;
-	size_t j;
 	int rc;
 	G->work += 3 * (long long)(G->m->rows.len + G->m->cols.len);
 	set_objective(G->P, G->m, 'B', 0);
@@ -271,16 +279,12 @@ static int phases(grelax *G, int mip)
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_UP, 0,
 	                 G->tier[0] + (mip ? 0.5 : 1e-7 * (1 + G->tier[0])));
 	G->tier[1] = 0;
-	if (G->any_slack) {
+	if (G->any_policy) {
 		set_objective(G->P, G->m, 'A', 0);
 		if ((rc = phase(G, "policy rows", mip, &G->tier[1])))
 			return rc;
-		for (j = 0; j < G->m->cols.len; j++)
-			if (cols[j].kind == CM_COL_QUOTA_SHORT) {
-				int k = col_index((int)j);
-				double v = mip ? glp_mip_col_val(G->P, k) : glp_get_col_prim(G->P, k);
-				set_range(G->P, k, v + 1e-7 * (1 + v));
-			}
+		glp_set_row_bnds(G->P, G->m->policy_row + 1, GLP_UP, 0,
+		                 G->tier[1] + 1e-9 * (1 + fabs(G->tier[1])));
 	}
 	set_objective(G->P, G->m, 'C', G->plain);
 	return phase(G, "pupil-metres", mip, &G->tier[2]);
@@ -366,9 +370,7 @@ static int relax_whole(void *self, cm_lex *out)
 		}
 	}
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_FR, 0, 0);
-	for (j = 0; j < n; j++)
-		if (cols[j].kind == CM_COL_QUOTA_SHORT)
-			set_range(G->P, col_index((int)j), cols[j].ub);
+	glp_set_row_bnds(G->P, G->m->policy_row + 1, GLP_FR, 0, 0);
 	G->mip = 1;
 	rc = phases(G, 1);
 	hooks_remove();
@@ -478,7 +480,8 @@ int cm__glpk_relax_new(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_
 	G->ctx = ctx;
 	G->m = m;
 	for (j = 0; j < m->cols.len; j++)
-		G->any_slack |= cols[j].kind == CM_COL_QUOTA_SHORT;
+		G->any_policy |= cols[j].kind == CM_COL_QUOTA_SHORT ||
+		                 (cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL);
 	out->self = G;
 	hooks_install(&G->h, ctx);
 	if (setjmp(G->h.jump)) {

@@ -193,6 +193,8 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		}
 	}
 	CHECK(m->unplaced_row = add_row(m, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
+	CHECK(m->policy_row = add_row(m, CM_ROW_POLICY, CM_ROW_FREE, 0, -1, -1, -1));
+	m->local_first = CM_LOCAL_FIRST;
 	m->moved_row = -1;
 	if (prev) {
 		const long *was = cm__previous_schools(prev, level);
@@ -209,6 +211,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		CHECK(slack = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
 		                                  DBL_MAX, 0, 0, 0}));
 		CHECK(add_coef(m, m->moved_row, slack, 1));
+		CHECK(add_coef(m, m->policy_row, slack, 1));
 	}
 	for (ci = 0; ci < ds->n_compounds; ci++)
 		m->migrants += ds->compounds[ci].pupils[level][CM_MIGRANT] > 0
@@ -221,12 +224,14 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		CHECK(m->quota_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1,
 		                                         0, m->quota_target, 0, 0, 0}));
 		CHECK(add_coef(m, m->quota_row, m->quota_col, 1));
+		CHECK(add_coef(m, m->policy_row, m->quota_col, 1));
 	}
 	if (share > 0) {
 		CHECK(near_row = add_row(m, CM_ROW_NEAR, CM_ROW_GE, 0, -1, -1, -1));
 		CHECK(near_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
 		                                     DBL_MAX, 0, 0, 0}));
 		CHECK(add_coef(m, near_row, near_col, 1));
+		CHECK(add_coef(m, m->policy_row, near_col, 1));
 	}
 
 	if (!(order = z_order(ds)))
@@ -247,6 +252,8 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			                              n[g], 0, 0, 0}));
 			CHECK(add_coef(m, demand[g], u, 1));
 			CHECK(add_coef(m, m->unplaced_row, u, 1));
+			if (g == CM_LOCAL)
+				CHECK(add_coef(m, m->policy_row, u, CM_LOCAL_FIRST));
 		}
 		if (m->single)
 			CHECK(choose = add_row(m, CM_ROW_CHOOSE, CM_ROW_LE, 1, (int)ci, -1, -1));
@@ -426,6 +433,8 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 			break;
 	}
 	CHECK(out->unplaced_row = add_row(out, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
+	out->policy_row = -1; /* the network's alone: its weights hold the tiers */
+	out->local_first = m->local_first;
 	if (migrants > 0 && m->quota_row >= 0) {
 		size_t *slot;
 		out->migrants = migrants;

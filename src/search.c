@@ -585,9 +585,10 @@ void cm__sr_show(search *S, const char *what)
 	if (!S->have || S->opts->inner)
 		return;
 	gap = S->inc.metres != 0 ? (S->inc.metres - S->root.metres) / fabs(S->inc.metres) : 0;
-	cm__log(S->ctx, CM_LOG_DEBUG, "%s: %s, %.0f without a place, %.0f pupil-m (root bound %.0f, "
-	        "%.3f%%), %ld solves, work %lld", S->opts->label, what, S->inc.unplaced, S->inc.metres,
-	        S->root.metres, 100 * gap, S->solves, total_work(S));
+	cm__log(S->ctx, CM_LOG_DEBUG, "%s: %s, %.0f without a place, policy %.2f (root %.2f), %.0f "
+	        "pupil-m (root bound %.0f, %.3f%%), %ld solves, work %lld", S->opts->label, what,
+	        S->inc.unplaced, S->inc.shortfall, S->root.shortfall, S->inc.metres, S->root.metres,
+	        100 * gap, S->solves, total_work(S));
 }
 
 /* Block k's public pupils in plan `x`. */
@@ -621,10 +622,13 @@ void cm__sr_home_of(search *S, int c, const double *x)
 		if (S->root_ok[k] && (near < 0 || S->blk[k].dist < S->blk[near].dist))
 			near = k;
 	}
-	sc->unplaced = 0;
+	sc->unplaced = sc->locals = 0;
 	for (j = sc->cstart; j < sc->cend; j++)
-		if (cols[j].kind == CM_COL_UNPLACED)
+		if (cols[j].kind == CM_COL_UNPLACED) {
 			sc->unplaced += x[j];
+			if (cols[j].group == CM_LOCAL)
+				sc->locals += x[j];
+		}
 	sc->detour = S->home[c] >= 0 && near >= 0 ? f * (S->blk[S->home[c]].dist - S->blk[near].dist)
 	                                          : 0;
 }
@@ -1165,6 +1169,7 @@ static void search_free(search *S)
 	cm__sr_kview_free(&S->kroot);
 	free(S->root_major);
 	free(S->root_cost);
+	free(S->root_unpl);
 	free(S->root_main);
 	free(S->sfirst);
 	free(S->sblk);

@@ -77,10 +77,16 @@ typedef struct cm_relax {
 	 * first plan.  At most `budget` work; *work gets what it took.  x_out
 	 * gets the free compounds' columns of the plan found (no other), *value
 	 * the whole plan's value (never worse than x's).  In time proportional
-	 * to the neighbourhood.  NULL: the search restricts its own relaxation. */
+	 * to the neighbourhood.  `places` (the plan leaves more pupils without a
+	 * place than the search's root): the neighbourhood's own search weighs
+	 * a local child without a place as one pupil short of the quota
+	 * (model.h local_first 1, not CM_LOCAL_FIRST), as places come first and
+	 * that search finds them more often (docs/model.md); *value is the
+	 * whole plan's value all the same.  NULL: the search restricts its own
+	 * relaxation. */
 	int (*neighbourhood)(void *self, const double *x, long version, const size_t *range,
-	                     size_t nfree, const long *start, long long budget, double *x_out,
-	                     cm_lex *value, long long *work);
+	                     size_t nfree, const long *start, long long budget, int places,
+	                     double *x_out, cm_lex *value, long long *work);
 	/* Optional, with `neighbourhood`: the search took the last
 	 * neighbourhood's plan, so the plan is now the last call's x with its
 	 * free columns from x_out, at `version`.  What the relaxation keeps of

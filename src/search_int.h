@@ -35,6 +35,7 @@ typedef struct scomp {
 	int first, n;        /* its blocks */
 	size_t cstart, cend; /* all its model columns */
 	double unplaced;     /* in the incumbent: its pupils without a place */
+	double locals;       /* in the incumbent: its local children without a place */
 	double detour;       /* in the incumbent: pupil-metres beyond its nearest school */
 } scomp;
 
@@ -120,6 +121,8 @@ typedef struct search {
 	int *root_main;          /* by compound: its block with most pupils at the root (split or
 	                            not), -1: none */
 	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
+	double *root_unpl;       /* by compound: its pupils without a place at the root, and
+	                            (root_unpl[ncomp + c]) its local children among them */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
@@ -147,6 +150,18 @@ static inline int spent(const search *S)
 static inline int places_within(const cm_lex *a, const cm_lex *b)
 {
 	return ceil(a->unplaced - 1e-6) <= ceil(b->unplaced - 1e-6);
+}
+
+/* The same, and then the policy tier too (a relaxation's fractional
+ * shortfall rounded up, as a whole plan's quota counts whole migrants and
+ * CM_LOCAL_FIRST x whole local children): the neighbourhoods' and the
+ * dive's test that a plan lost nothing above pupil-metres. */
+static inline int tiers_within(const cm_lex *a, const cm_lex *b)
+{
+	if (!places_within(a, b))
+		return 0;
+	return ceil(a->unplaced - 1e-6) < ceil(b->unplaced - 1e-6) ||
+	       a->shortfall <= ceil(b->shortfall - 1e-6) + 1e-6;
 }
 
 /* Pupil-metres a plan may be above a bound and still count as optimal. */

@@ -174,10 +174,12 @@ static int cmp_rank(const void *a, const void *b)
 }
 
 /* Does the plan leave no more pupils without a place than the root (in
- * whole pupils)?  Until it does, the neighbourhoods win places first. */
-static int places_settled(const search *S)
+ * whole pupils), and is its policy tier (the quota's shortfall, the local
+ * children without a place, model.h CM_LOCAL_FIRST) no worse than the
+ * root's?  Until it is, the neighbourhoods win those first. */
+static int settled(const search *S)
 {
-	return places_within(&S->inc, &S->root);
+	return tiers_within(&S->inc, &S->root);
 }
 
 /* Searches afresh the compounds S->free_ marks (at least two), the others
@@ -213,7 +215,7 @@ static int run_neighbourhood(search *S, long long budget, int part)
 			        !part && S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
 		}
 	rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start, budget,
-	                         S->x_new, &v, &w);
+	                         !places_within(&S->inc, &S->root), S->x_new, &v, &w);
 	S->work += w;
 	S->solves++;
 	if (rc || (!part && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0))
@@ -289,19 +291,29 @@ static int search_reach(search *S, int c, int most, unsigned char *in, int *impr
  * root, each compound with pupils without a place (most first, REACH_MAX at
  * most a round) is searched with every school it reaches and their
  * compounds, as a place won back may take a chain of moves across all of
- * them.  Returns 1 in *improved when a plan improved. */
+ * them.  Then, while its policy tier is above the root's, the same for the
+ * compounds with local children without a place (most first: they weigh
+ * CM_LOCAL_FIRST in the tier), then those with migrants without one.
+ * Returns 1 in *improved when a plan improved. */
 #define REACH_MAX 16
 
 static int reach_round(search *S, long long stop, unsigned char *in, ranked *rank,
                        int *improved)
 {
-	int c, n = 0, i, rc = 0;
-	for (c = 0; c < S->ncomp; c++)
-		if (S->comp[c].unplaced > 0.5)
-			rank[n++] = (ranked){S->comp[c].unplaced, c};
+	int c, n = 0, i, rc = 0, places = places_within(&S->inc, &S->root);
+	for (c = 0; c < S->ncomp; c++) {
+		const scomp *sc = &S->comp[c];
+		double u = sc->unplaced, l = sc->locals;
+		if (S->root_unpl) { /* above the root's, where the plan loses */
+			u -= S->root_unpl[c];
+			l -= S->root_unpl[S->ncomp + c];
+		}
+		if (sc->unplaced > 0.5)
+			rank[n++] = (ranked){places ? (CM_LOCAL_FIRST - 1) * l + u : u, c};
+	}
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
 	for (i = 0; i < n && i < REACH_MAX && total_work(S) < stop && !rc; i++) {
-		if (places_settled(S))
+		if (settled(S))
 			break;
 		c = rank[i].id;
 		if (S->comp[c].unplaced > 0.5)
@@ -355,7 +367,7 @@ static int regret_round(search *S, long long stop, unsigned char *in, ranked *ra
                         int *improved)
 {
 	int n, i, rc = 0;
-	if (!S->root_cost || !places_settled(S))
+	if (!S->root_cost || !settled(S))
 		return 0;
 	n = rank_regret(S, rank);
 	for (i = 0; i < n && i < REGRET_MAX && total_work(S) < stop && !rc; i++)
@@ -385,7 +397,7 @@ static int pair_round(search *S, long long stop, unsigned char *in, ranked *rank
 	size_t ns = S->m->n_schools;
 	int seen[PAIR_MAX][2], nseen = 0, n, i, q, rc = 0, ran = 0;
 	long ver = S->xver;
-	if (!S->root_main || !places_settled(S))
+	if (!S->root_main || !settled(S))
 		return 0;
 	n = rank_regret(S, rank);
 	for (i = 0; i < n && ran < PAIR_MAX && total_work(S) < stop && !rc; i++) {
@@ -440,7 +452,7 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 	size_t ns = S->m->n_schools, si;
 	cm_usage used = {0};
 	int *pair_seen = NULL, e, n = 0, tried = 0, rc = 0;
-	if (places_settled(S))
+	if (settled(S))
 		return 0;
 	if ((rc = cm__sr_blocks_by_school(S)))
 		return rc;
@@ -488,8 +500,8 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 				in[b] = 1;
 			S->work += S->ncomp;
 			rc = search_in(S, in, NB_WORK / 2, S->ncomp, &tried, improved);
-			if (cm__lex_cmp(&S->inc, &before, 0) < 0 && places_settled(S))
-				tried = FILL_MAX; /* places settled */
+			if (cm__lex_cmp(&S->inc, &before, 0) < 0 && settled(S))
+				tried = FILL_MAX; /* places and policy settled */
 		}
 	}
 	cm__usage_free(&used);
@@ -538,13 +550,20 @@ int cm__sr_root_majors(search *S)
 		return 0;
 	if (!(S->root_major = malloc((size_t)S->ncomp * sizeof *S->root_major)) ||
 	    !(S->root_main = malloc((size_t)S->ncomp * sizeof *S->root_main)) ||
-	    !(S->root_cost = calloc((size_t)S->ncomp, sizeof *S->root_cost)))
+	    !(S->root_cost = calloc((size_t)S->ncomp, sizeof *S->root_cost)) ||
+	    !(S->root_unpl = calloc(2 * (size_t)S->ncomp, sizeof *S->root_unpl)))
 		return CM_ENOMEM;
 	majors_of(S, S->root_major, S->root_main);
 	for (c = 0; c < S->ncomp; c++)
 		for (j = S->comp[c].cstart; j < S->comp[c].cend; j++)
-			if (cols[j].kind == CM_COL_FLOW)
+			if (cols[j].kind == CM_COL_FLOW) {
 				S->root_cost[c] += S->r->value(S->r->self, j) * cols[j].cost;
+			} else if (cols[j].kind == CM_COL_UNPLACED) {
+				double v = S->r->value(S->r->self, j);
+				S->root_unpl[c] += v;
+				if (cols[j].group == CM_LOCAL)
+					S->root_unpl[S->ncomp + c] += v;
+			}
 	S->work += (long long)S->m->cols.len;
 	return 0;
 }
@@ -554,17 +573,15 @@ int cm__sr_root_majors(search *S)
  * sends elsewhere than the root does; the others, where both agree, held.
  * Repairs that the neighbourhoods of a few schools cannot see (a chain of
  * moves across the town, set off by one compound that must go whole) are
- * often in it.  Once per plan. */
+ * often in it.  Once per plan, also while places are unsettled: with local
+ * children first in the policy tier, the places a city's plan lacks were
+ * won back here (20,000 compounds, 2026-12-03), not by reach_round. */
 
 static int rins_round(search *S, long long stop, int *improved)
 {
 	int c, any = 0, rc;
 	cm_lex before = S->inc;
 	if (!S->root_major || S->rins_ver == S->xver || total_work(S) >= stop)
-		return 0;
-	/* places first: while the plan leaves more pupils without one than
-	 * the root, the budget goes to reach_round */
-	if (!places_settled(S))
 		return 0;
 	S->rins_ver = S->xver;
 	for (c = 0; c < S->ncomp; c++) {
@@ -611,7 +628,8 @@ int cm__sr_rins_at_node(search *S)
  * improves nothing (the first such round while places are unsettled
  * widens reach_round's neighbourhoods instead) or `budget` work is spent.
  * A round: places first (reach_round, fill_round, while the plan leaves
- * more pupils without one than the root), rins_round; then for each
+ * more pupils without one than the root, then while its policy tier is
+ * above the root's), rins_round; then for each
  * public school, the worst first, the compounds at it and at its
  * neighbours (and those without a school that reach them) searched afresh,
  * the others held; then the compounds the plan costs most above the root
@@ -672,7 +690,7 @@ int cm__sr_lns(search *S, long long budget)
 		/* a round that won nothing while places are unsettled: once,
 		 * the compounds' reach widened rather than an end (the tree
 		 * does not win places back in a city) */
-		if (!improved && !places_settled(S) && !S->wide) {
+		if (!improved && !settled(S) && !S->wide) {
 			S->wide = 1;
 			improved = 1;
 		}

@@ -115,11 +115,18 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 		                       : _("%s: single-school plan within %.3f%% of the best possible "
 		                           "(%ld relaxations)"),
 		        cm__level_label(m->level), 100 * out->mip_gap, res.nodes);
-	else if (m->single)
+	else if (m->single && out->bound_unplaced < res.value.unplaced - 0.5)
 		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with %.0f pupils without a place; "
 		        "no plan leaves fewer than %.0f, the search's budget ended before it settled "
 		        "which (%ld relaxations)"), cm__level_label(m->level), res.value.unplaced,
 		        out->bound_unplaced, res.nodes);
+	else if (m->single)
+		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils without a "
+		        "place (%.0f, proven); the search's budget ended before it settled the policy "
+		        "tier (local children without a place, then the migrant quota and the other "
+		        "policy rows): this plan %.1f, no plan below %.1f (%ld relaxations)"),
+		        cm__level_label(m->level), res.value.unplaced, res.value.shortfall,
+		        res.bound.shortfall, res.nodes);
 	return 0;
 }
 

@@ -122,7 +122,9 @@ Test(geodata, example_single_mode_gap, .timeout = 900)
 		cr_assert_geq(s->pupil_metres, t->pupil_metres * (1 - 1e-9), "single beats split?");
 		cr_assert_eq(s->overfull, 0);
 		cr_assert_eq(t->overfull, 0);
-		cr_assert(s->quota_met && t->quota_met);
+		/* seats are short, and the quota's migrants do not take a local
+		 * child's seat: it is missed in both modes (docs/model.md) */
+		cr_assert(!s->quota_met && !t->quota_met, "level %d: the quota met", lv);
 	}
 	cm_plan_free(plan);
 	cm_plan_free(split);
@@ -187,14 +189,36 @@ Test(geodata, example_catchments_maps_and_shapefiles, .timeout = 600)
 		cr_assert_gt(want, 0);
 		cr_assert_float_eq(got, want, want * 1e-3, "%s: catchments %.0f m2, placed compounds "
 		                   "%.0f m2", level, got, want);
+		/* catchments overlap no more than the compounds they are made of
+		 * (the example's data has two compounds that overlap by 2 m2) */
+		double data_ov = 0;
+		OGRGeometryH cg[400];
+		int nc = 0;
+		OGR_L_ResetReading(cl);
+		while ((f = OGR_L_GetNextFeature(cl))) {
+			cr_assert_lt(nc, 400);
+			cg[nc++] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+			OGR_F_Destroy(f);
+		}
+		for (int a = 0; a < nc; a++)
+			for (int b = a + 1; b < nc; b++)
+				if (OGR_G_Intersects(cg[a], cg[b])) {
+					OGRGeometryH x = OGR_G_Intersection(cg[a], cg[b]);
+					if (x && !OGR_G_IsEmpty(x))
+						data_ov += OGR_G_Area(x);
+					if (x)
+						OGR_G_DestroyGeometry(x);
+				}
+		for (int a = 0; a < nc; a++)
+			OGR_G_DestroyGeometry(cg[a]);
 		for (int a = 0; a < n; a++)
 			for (int b = a + 1; b < n; b++) {
 				OGRGeometryH x = OGR_G_Intersection(geoms[a], geoms[b]);
 				double ov = x && wkbFlatten(OGR_G_GetGeometryType(x)) != wkbLineString &&
 				                    wkbFlatten(OGR_G_GetGeometryType(x)) != wkbPoint &&
 				                    !OGR_G_IsEmpty(x) ? OGR_G_Area(x) : 0;
-				cr_assert_lt(ov, 1.0, "%s: catchments %d and %d overlap by %.1f m2", level, a,
-				             b, ov);
+				cr_assert_lt(ov, 1.0 + data_ov, "%s: catchments %d and %d overlap by %.1f m2 "
+				             "(compounds %.1f m2)", level, a, b, ov, data_ov);
 				if (x)
 					OGR_G_DestroyGeometry(x);
 			}

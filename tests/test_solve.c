@@ -225,6 +225,34 @@ Test(rules, quota_impossible_reports_the_best_share)
 	tiny_free(&t);
 }
 
+/* The kept decision: places come before the migrant quota, and a local
+ * child is never left out to meet it.  One public school, ten seats; ten
+ * local children and ten migrants (no fee place in reach) want them, the
+ * migrants as near or nearer.  The quota would gain ten from the migrants;
+ * the locals take the seats, the quota is missed, and the plan says so.
+ * On both relaxations (the network; GLPK, which a near-school minimum
+ * routes to), in both modes. */
+Test(rules, a_local_child_is_never_left_out_for_the_quota)
+{
+	tschool s[] = {{"Pub", "primary", "public", 10, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"A", "urban", 10, 0, 0, 0, 400, 0}, {"B", "urban", 0, 10, 0, 0, 0, 300}};
+	const char *cfg[] = {"[solve]\nassignment = single\n", "[solve]\nassignment = split\n",
+	                     "[solve]\nassignment = single\nsolver = glpk\n",
+	                     "[solve]\nassignment = split\nsolver = glpk\n",
+	                     "[policy]\nnear_share_min_primary = 0.1\n[solve]\nassignment = single\n"};
+	for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
+		tiny t;
+		tiny_solve(&t, s, 1, c, 2, cfg[k]);
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		cr_assert_eq(pupils_at(&t, CM_PRIMARY, "A", "Pub", CM_SEAT_PUBLIC, 0), 10, "%s", cfg[k]);
+		cr_assert_eq(pupils_at(&t, CM_PRIMARY, "B", NULL, -1, 1), 10, "%s", cfg[k]);
+		cr_assert_eq(sum->unplaced, 10, "%s", cfg[k]);
+		cr_assert_not(sum->quota_met, "%s", cfg[k]);
+		assert_consistent(&t);
+		tiny_free(&t);
+	}
+}
+
 Test(rules, single_mode_one_school_per_compound)
 {
 	/* Two schools of 30 seats; a compound of 40 locals would be split in
@@ -663,12 +691,15 @@ Test(glpsol, split_mode_matches_an_independent_lp)
  * written from the raw instance for level `lv` (0 primary, 1 junior):
  * binary catchment choices z, links from the flows to them, private
  * schools' purchased and fee places, the quota with its shortfall q,
- * boarding schools' reach.  Phase 1 minimises unplaced pupils, phase 2 the
- * shortfall with unplaced held at u, phase 3 pupil-metres with both held.
+ * boarding schools' reach.  The order of docs/model.md as four phases, not
+ * the engine's weights: phase 1 minimises unplaced pupils, phase 2 the
+ * local children among them with unplaced held at u, phase 3 the shortfall
+ * with both held (u, l), phase 4 pupil-metres with all three held.
  * glpsol's branch and cut solves each exactly.  Returns the optimum, or NAN
  * when glpsol is missing (the caller counts the rounds compared). */
 static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, int lv,
-                            double maxd, double maxb, double share, int phase, double u, double q)
+                            double maxd, double maxb, double share, int phase, double u, double l,
+                            double q)
 {
 	char *dir = tmpdir(), *path;
 	FILE *fp;
@@ -688,13 +719,18 @@ static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, in
 	if (phase == 1)
 		fprintf(fp, "minimize obj: sum{c in C} (ul[c] + um[c]);\n");
 	else if (phase == 2)
-		fprintf(fp, "minimize obj: q;\n"
-		            "s.t. held: sum{c in C} (ul[c] + um[c]) <= %.9f;\n", u + 1e-6);
+		fprintf(fp, "minimize obj: sum{c in C} ul[c];\n");
+	else if (phase == 3)
+		fprintf(fp, "minimize obj: q;\n");
 	else
 		fprintf(fp, "minimize obj: sum{(c,s) in A: s not in P} d[c,s]*(xl[c,s]+xm[c,s]) + "
-		            "sum{(c,s) in A: s in P} d[c,s]*(yb[c,s]+yf[c,s]);\n"
-		            "s.t. held: sum{c in C} (ul[c] + um[c]) <= %.9f;\n"
-		            "s.t. heldq: q <= %.9f;\n", u + 1e-6, q + 1e-6);
+		            "sum{(c,s) in A: s in P} d[c,s]*(yb[c,s]+yf[c,s]);\n");
+	if (phase > 1)
+		fprintf(fp, "s.t. held: sum{c in C} (ul[c] + um[c]) <= %.9f;\n", u + 1e-6);
+	if (phase > 2)
+		fprintf(fp, "s.t. heldl: sum{c in C} ul[c] <= %.9f;\n", l + 1e-6);
+	if (phase > 3)
+		fprintf(fp, "s.t. heldq: q <= %.9f;\n", q + 1e-6);
 	fprintf(fp,
 	        "s.t. dl{c in C}: sum{(c,s) in A: s not in P} xl[c,s] + ul[c] = loc[c];\n"
 	        "s.t. dm{c in C}: sum{(c,s) in A: s not in P} xm[c,s] + "
@@ -717,8 +753,21 @@ static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, in
 	return obj;
 }
 
+/* Local children without a place at level `lv` in t's plan. */
+static long unplaced_locals(const tiny *t, cm_level lv)
+{
+	const cm_assignment *a;
+	size_t n = cm_plan_assignments(t->plan, &a);
+	long sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (a[i].level == lv && a[i].school < 0)
+			sum += a[i].local;
+	return sum;
+}
+
 /* The bound that sees whole compounds (search_bound.c, knap.c) against the
- * MIP's optimum `opt` of level `lv` (unplaced u, shortfall q): computed
+ * MIP's optimum `opt` of level `lv` (unplaced u, policy tier q: the
+ * shortfall and CM_LOCAL_FIRST x the local children without a place): computed
  * against plans worse than the optimum, so no plan the search found caps
  * it, it is never above the optimum.  Counts the levels checked and those
  * where it rose above the relaxation's. */
@@ -769,6 +818,7 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 {
 	unsigned seed = 99;
 	int compared = 0, missed = 0, met = 0, short_seats = 0, fee = 0, checked = 0, raised = 0;
+	int contested = 0;
 	for (int round = 0; round < 24; round++) {
 		tschool s[5];
 		tcomp c[9];
@@ -808,20 +858,22 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			double maxd = lv ? 3500 : 2500;
 			if (!sum->solved)
 				continue;
-			double u = glpsol_single(s, ns, c, nc, lv, maxd, 6000, share, 1, 0, 0);
-			double q = glpsol_single(s, ns, c, nc, lv, maxd, 6000, share, 2, u, 0);
-			double m = glpsol_single(s, ns, c, nc, lv, maxd, 6000, share, 3, u, q);
-			cr_assert(!isnan(u) && !isnan(q) && !isnan(m),
+			double u = glpsol_single(s, ns, c, nc, lv, maxd, 6000, share, 1, 0, 0, 0);
+			double l = glpsol_single(s, ns, c, nc, lv, maxd, 6000, share, 2, u, 0, 0);
+			double q = glpsol_single(s, ns, c, nc, lv, maxd, 6000, share, 3, u, l, 0);
+			double m = glpsol_single(s, ns, c, nc, lv, maxd, 6000, share, 4, u, l, q);
+			cr_assert(!isnan(u) && !isnan(l) && !isnan(q) && !isnan(m),
 			          "round %d %s: glpsol did not solve (is glpk-utils installed?)", round,
 			          lvname[lv]);
 			long target = (long)ceil(share * (double)sum->migrants - 1e-9);
 			long shortfall = sum->migrants_public < target ? target - sum->migrants_public : 0;
+			long locals_out = unplaced_locals(&t, (cm_level)lv);
 			if (sv == 3) {
 				double tol = 1e-3 * (double)sum->pupils + 1e-6;
 				cr_assert_leq(sum->bound_unplaced, lround(u), "round %d %s", round, lvname[lv]);
 				cr_assert_geq(sum->unplaced, lround(u), "round %d %s", round, lvname[lv]);
 				if (sum->bound_unplaced == lround(u) && sum->unplaced == lround(u) &&
-				    shortfall == lround(q))
+				    locals_out == lround(l) && shortfall == lround(q))
 					cr_assert(sum->bound <= m + tol && sum->pupil_metres >= m - tol,
 					          "round %d %s (cut short): bound %.4f, plan %.4f, MIP %.4f",
 					          round, lvname[lv], sum->bound, sum->pupil_metres, m);
@@ -829,6 +881,8 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			}
 			cr_assert_eq(sum->unplaced, lround(u), "round %d %s: unplaced %ld, MIP %.3f", round,
 			             lvname[lv], sum->unplaced, u);
+			cr_assert_eq(locals_out, lround(l), "round %d %s: local children without a place "
+			             "%ld, MIP %.3f", round, lvname[lv], locals_out, l);
 			cr_assert_eq(shortfall, lround(q), "round %d %s: shortfall %ld, MIP %.3f", round,
 			             lvname[lv], shortfall, q);
 			cr_assert(fabs(sum->pupil_metres - m) <= 1e-3 * (double)sum->pupils + 1e-6,
@@ -838,7 +892,7 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			 * under the quota row, made whole without branching, so its
 			 * search may end with an honest gap instead (a valid bound) */
 			if (sv == 0)
-				assert_whole_bound(&t, lv, u, q, m, &checked, &raised);
+				assert_whole_bound(&t, lv, u, q + CM_LOCAL_FIRST * l, m, &checked, &raised);
 			if (sv != 1)
 				cr_assert_eq(sum->proven, 1, "round %d %s: not proven", round, lvname[lv]);
 			else if (!sum->proven)
@@ -849,6 +903,9 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			missed += shortfall > 0;
 			met += shortfall == 0 && sum->migrants > 0;
 			short_seats += sum->unplaced > 0;
+			/* seats short and the quota missed: where a migrant placed
+			 * would raise the quota and a local child must come first */
+			contested += sum->unplaced > 0 && shortfall > 0;
 		}
 		const cm_assignment *a;
 		size_t na = cm_plan_assignments(t.plan, &a);
@@ -860,15 +917,18 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 		}
 	}
 	cr_log_info("single mode against glpsol: %d levels compared; quota missed %d, met %d; short "
-	            "of seats %d; fee places in %d rows", compared, missed, met, short_seats, fee);
+	            "of seats %d (with the quota missed %d); fee places in %d rows", compared, missed,
+	            met, short_seats, contested, fee);
 	cr_log_info("the bound of whole compounds checked %d times, above the relaxation's %d",
 	            checked, raised);
 	cr_assert_geq(compared, 40, "only %d levels compared", compared);
 	cr_assert(checked >= 30 && raised >= 5, "whole compounds' bound: %d checked, %d raised",
 	          checked, raised);
-	cr_assert(missed > 0 && met > 0 && short_seats > 0 && short_seats < compared && fee > 0,
+	cr_assert(missed > 0 && met > 0 && short_seats > 0 && short_seats < compared && fee > 0 &&
+	          contested > 0,
 	          "the instances lack a case: quota missed %d, met %d, short of seats %d of %d, fee "
-	          "rows %d", missed, met, short_seats, compared, fee);
+	          "rows %d, seats short with the quota missed %d", missed, met, short_seats, compared,
+	          fee, contested);
 }
 
 /* ------------------------------------------------------------ output */
