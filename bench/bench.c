@@ -359,9 +359,12 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 	printf(" %6.2fM", candidate_pairs(ds, ds->pairs, NULL) / 1e6);
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
-		printf("  %14.1f %6ld %+5ld %6.3f%% %6ld %s", s->pupil_metres, s->unplaced,
-		       s->unplaced - s->lp_unplaced, 100 * s->mip_gap, s->nodes,
-		       s->proven ? "yes" : "no ");
+		printf("  %14.1f %6ld %+5ld", s->pupil_metres, s->unplaced, s->unplaced - s->lp_unplaced);
+		if (s->bound >= 0 || s->proven || strcmp(mode, "single"))
+			printf(" %6.3f%%", 100 * s->mip_gap);
+		else /* the tier the search has not proven yet */
+			printf(" %7s", s->unplaced > s->bound_unplaced ? "places" : "policy");
+		printf(" %6ld %s", s->nodes, s->proven ? "yes" : "no ");
 	}
 	fflush(stdout);
 	if (verify && !strcmp(mode, "single"))
@@ -495,9 +498,10 @@ int main(int argc, char **argv)
 	mkdir(base, 0777);
 	printf("catchment %s benchmark: seconds per stage, peak memory of the run; per level "
 	       "pupil-metres, pupils without a place (and above the relaxation's), the certified gap "
-	       "(pupil-metres above the search's bound; 100%% when the fewest without a place is not "
-	       "proven), relaxations solved, proven optimal; pairs: candidate compound-school pairs "
-	       "in reach; mip_gap = 0.001\n", cm_version());
+	       "(pupil-metres above the search's bound; 'places' when the fewest without a place is "
+	       "not proven, 'policy' when the policy tier is not: local children without a place, "
+	       "then the migrant quota), relaxations solved, proven optimal; pairs: candidate "
+	       "compound-school pairs in reach; mip_gap = 0.001\n", cm_version());
 	list = strdup(sizes);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int n = atoi(tok);
