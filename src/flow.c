@@ -26,13 +26,14 @@
  * weight where a pupil stays), at most 2^31 (2,147 km) in magnitude; a
  * level has at most 2^25 pupils (CM_MAX_LEVEL_PUPILS), so all millimetres
  * together stay below 2^56.  Q = 2^58 per migrant short of the quota is
- * above that, and at most 2^25 of them cost below 2^83; U = 2^85 per pupil
- * without a place is above that.  A forbidden column costs F = 2^86 more:
- * above any real path per unit (U + Q + 2^31), so no optimum uses it while
- * "no place" is open to every pupil.  The artificial arcs of the first
- * basis cost 2^88, above every real path and forbidden arc.  Every total
- * (at most 2^25 pupils at 2^88) stays below 2^113, every node potential
- * below 2^115: far inside 2^127.  Millimetres make the plan exact to 1 mm
+ * above that; a local child without a place costs CM_LOCAL_FIRST x Q more
+ * (model.h: the policy tier), and the tier stays below 5 x 2^25 x 2^58 <
+ * 2^87; U = 2^88 per pupil without a place is above that.  A forbidden
+ * column costs F = 2^89 more: above any real path per unit (U + 4Q +
+ * 2^31), so no optimum uses it while "no place" is open to every pupil.
+ * The artificial arcs of the first basis cost 2^91, above every real path
+ * and forbidden arc.  Every total (at most 2^25 pupils at 2^91) stays below
+ * 2^116, every node potential below 2^118: far inside 2^127.  Millimetres make the plan exact to 1 mm
  * per pupil; the plan's own metres are summed from the true distances.
  *
  * Pricing: the first solve has each pupil group's 5 nearest schools; the

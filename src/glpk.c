@@ -25,6 +25,7 @@
 
 #include <glpk.h>
 
+#include <assert.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -97,8 +98,9 @@ static void set_range(glp_prob *P, int k, double ub)
 		glp_set_col_bnds(P, k, GLP_DB, 0, ub);
 }
 
-/* Sets the objective of a phase: 'A' slacks, 'B' unplaced, 'C' distance
- * (with the stability term unless `plain`). */
+/* Sets the objective of a phase: 'A' slacks, 'B' unplaced, 'L' local
+ * children unplaced, 'C' distance (with the stability term unless
+ * `plain`). */
 static void set_objective(glp_prob *P, const cm_model *m, char phase, int plain)
 {
 	const cm_col *cols = m->cols.data;
@@ -106,12 +108,9 @@ static void set_objective(glp_prob *P, const cm_model *m, char phase, int plain)
 	for (j = 0; j < m->cols.len; j++) {
 		double c = 0;
 		switch (phase) {
-		case 'A': /* the policy row's coefficients (model.c) */
-			c = cols[j].kind == CM_COL_QUOTA_SHORT ? 1
-			    : cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL ? CM_LOCAL_FIRST
-			                                                                     : 0;
-			break;
+		case 'A': c = cols[j].kind == CM_COL_QUOTA_SHORT; break;
 		case 'B': c = cols[j].kind == CM_COL_UNPLACED; break;
+		case 'L': c = cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL; break;
 		/* distance, and the stability weight of a move (model.c) */
 		default:
 			c = cols[j].kind == CM_COL_FLOW ? (plain ? cols[j].dist : cols[j].cost)
@@ -172,10 +171,11 @@ typedef struct grelax {
 	glp_iocp iocp;
 	unsigned char *forbidden; /* by column */
 	int mip;                /* the problem holds `whole`'s MIP: the next solve resets it */
-	int any_policy;         /* the model has policy slack columns or local pupils: a
-	                           phase for the policy row (model.h CM_LOCAL_FIRST) */
+	int any_slack;          /* the model has policy slack columns: phase A */
+	int any_locals;         /* and local pupils: phase L */
+	double k_locals;        /* the policy tier's value is k_locals x L + A: above any A */
 	int plain;              /* phase C without the stability term (the shadow prices) */
-	double tier[3];         /* the last solve's phases: B, A, C */
+	double tier[4];         /* the last solve's phases: B, L and A as one, C, and L alone */
 	long long work;         /* rows and columns per phase solved: the budget's measure */
 } grelax;
 
@@ -193,6 +193,7 @@ static void reset(grelax *G)
 	}
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_FR, 0, 0);
 	glp_set_row_bnds(G->P, G->m->policy_row + 1, GLP_FR, 0, 0);
+	glp_set_row_bnds(G->P, G->m->locals_row + 1, GLP_FR, 0, 0);
 	G->mip = 0;
 }
 
@@ -261,14 +262,17 @@ static int phase(grelax *G, const char *what, int mip, double *value)
 	return 0;
 }
 
-/* The phases, each optimum held for the next: unplaced pupils (B), the
- * policy rows' shortfall with the local children left without a place
- * (A: the model's policy row, model.h CM_LOCAL_FIRST), pupil-metres (C).
- * Placing pupils comes before the quota, and a local child's place before
- * a migrant's: the quota is never met by leaving a local child out.  The
- * policy row is held within 1e-9 relative: at 1.2e8 (30 million local
- * children without a place, the limits test) GLPK's 1e-7 would let the
- * pupil-metres phase leave three more out. */
+/* The phases, each optimum held for the next: unplaced pupils (B), local
+ * children without a place (L), the policy rows' shortfall (A: the quota,
+ * the near share, the moved cap), pupil-metres (C).  Placing pupils comes
+ * before the quota, and a local child's place before a migrant's: the
+ * quota is never met by leaving a local child out.  A phase of its own on
+ * GLPK, not the network's weight (model.h CM_LOCAL_FIRST): a chain of
+ * moves that seats one local child can cost the near share or the moved
+ * cap one pupil per move, which no fixed weight outweighs.  Reported as
+ * one tier, k_locals x L + A.  L and A are held within 1e-9 relative: at
+ * 3e7 local children without a place (the limits test) GLPK's 1e-7 would
+ * let the pupil-metres phase leave three more out. */
 static int phases(grelax *G, int mip)
 {
 	int rc;
@@ -278,14 +282,22 @@ static int phases(grelax *G, int mip)
 		return rc;
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_UP, 0,
 	                 G->tier[0] + (mip ? 0.5 : 1e-7 * (1 + G->tier[0])));
-	G->tier[1] = 0;
-	if (G->any_policy) {
+	G->tier[1] = G->tier[3] = 0;
+	if (G->any_locals) {
+		set_objective(G->P, G->m, 'L', 0);
+		if ((rc = phase(G, "local children", mip, &G->tier[3])))
+			return rc;
+		glp_set_row_bnds(G->P, G->m->locals_row + 1, GLP_UP, 0,
+		                 G->tier[3] + (mip ? 0.5 : 1e-9 * (1 + G->tier[3])));
+	}
+	if (G->any_slack) {
 		set_objective(G->P, G->m, 'A', 0);
 		if ((rc = phase(G, "policy rows", mip, &G->tier[1])))
 			return rc;
 		glp_set_row_bnds(G->P, G->m->policy_row + 1, GLP_UP, 0,
 		                 G->tier[1] + 1e-9 * (1 + fabs(G->tier[1])));
 	}
+	G->tier[1] += G->k_locals * G->tier[3];
 	set_objective(G->P, G->m, 'C', G->plain);
 	return phase(G, "pupil-metres", mip, &G->tier[2]);
 }
@@ -371,6 +383,7 @@ static int relax_whole(void *self, cm_lex *out)
 	}
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_FR, 0, 0);
 	glp_set_row_bnds(G->P, G->m->policy_row + 1, GLP_FR, 0, 0);
+	glp_set_row_bnds(G->P, G->m->locals_row + 1, GLP_FR, 0, 0);
 	G->mip = 1;
 	rc = phases(G, 1);
 	hooks_remove();
@@ -479,9 +492,16 @@ int cm__glpk_relax_new(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_
 	}
 	G->ctx = ctx;
 	G->m = m;
-	for (j = 0; j < m->cols.len; j++)
-		G->any_policy |= cols[j].kind == CM_COL_QUOTA_SHORT ||
-		                 (cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL);
+	assert(m->policy_row >= 0 && m->locals_row >= 0); /* not a neighbourhood's model */
+	for (j = 0; j < m->cols.len; j++) {
+		G->any_slack |= cols[j].kind == CM_COL_QUOTA_SHORT;
+		G->any_locals |= cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL;
+		if (cols[j].kind == CM_COL_UNPLACED)
+			G->k_locals += cols[j].ub;
+	}
+	/* every shortfall is at most the pupils: the quota's (migrants), the
+	 * near share's (placed pupils), the moved cap's (pupils) */
+	G->k_locals = 3 * G->k_locals + 1;
 	out->self = G;
 	hooks_install(&G->h, ctx);
 	if (setjmp(G->h.jump)) {

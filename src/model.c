@@ -194,6 +194,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	}
 	CHECK(m->unplaced_row = add_row(m, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
 	CHECK(m->policy_row = add_row(m, CM_ROW_POLICY, CM_ROW_FREE, 0, -1, -1, -1));
+	CHECK(m->locals_row = add_row(m, CM_ROW_LOCALS, CM_ROW_FREE, 0, -1, -1, -1));
 	m->local_first = CM_LOCAL_FIRST;
 	m->moved_row = -1;
 	if (prev) {
@@ -253,7 +254,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			CHECK(add_coef(m, demand[g], u, 1));
 			CHECK(add_coef(m, m->unplaced_row, u, 1));
 			if (g == CM_LOCAL)
-				CHECK(add_coef(m, m->policy_row, u, CM_LOCAL_FIRST));
+				CHECK(add_coef(m, m->locals_row, u, 1));
 		}
 		if (m->single)
 			CHECK(choose = add_row(m, CM_ROW_CHOOSE, CM_ROW_LE, 1, (int)ci, -1, -1));
@@ -433,7 +434,7 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 			break;
 	}
 	CHECK(out->unplaced_row = add_row(out, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
-	out->policy_row = -1; /* the network's alone: its weights hold the tiers */
+	out->policy_row = out->locals_row = -1; /* the network's alone: its weights hold the tiers */
 	out->local_first = m->local_first;
 	if (migrants > 0 && m->quota_row >= 0) {
 		size_t *slot;

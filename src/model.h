@@ -14,13 +14,14 @@
 
 /* Places come before the quota: among plans with the fewest pupils
  * without a place, a local child left without one weighs this much in the
- * policy rows' shortfall (the quota's, the near share's, the moved cap's).
- * One seat a local child gives up lets at most one more migrant count
- * toward the quota, one more pupil toward the near share and one fewer
- * pupil moved, so 4 > 3 keeps every local placed that can be without
- * placing fewer pupils: the quota is never met by leaving a local child
- * out (docs/model.md, "Objective").  A weight, not a tier of its own: the
- * network's costs are 128-bit integers with no room for another. */
+ * network's policy tier, whose only row is the quota: each local child
+ * seated with the places fixed takes one migrant's place, the quota loses
+ * at most one, and 4 > 1 keeps every local child placed who can be.  The
+ * quota is never met by leaving a local child out (docs/model.md,
+ * "Objective").  A weight, not a tier of its own: the network's costs are
+ * 128-bit integers with no room for another.  GLPK, which also holds the
+ * near share and the moved cap (where a chain of moves can cost one pupil
+ * a move), gives local children a phase of their own (glpk.c). */
 #define CM_LOCAL_FIRST 4
 
 typedef enum {
@@ -58,8 +59,8 @@ typedef enum {
 	CM_ROW_LINK,        /* single mode: public flows only to the catchment school */
 	CM_ROW_NEAR,        /* near-school share */
 	CM_ROW_UNPLACED,    /* total unplaced (bounded after the phase that minimises it) */
-	CM_ROW_POLICY,      /* the policy rows' shortfall and CM_LOCAL_FIRST x unplaced locals
-	                       (bounded likewise; GLPK's phases only) */
+	CM_ROW_POLICY,      /* the policy rows' shortfall (bounded likewise; GLPK's phases only) */
+	CM_ROW_LOCALS,      /* local children without a place (likewise) */
 	CM_ROW_MOVED,       /* pupils who stay at last year's school: all but max_moved_pupils */
 } cm_row_kind;
 
@@ -79,7 +80,8 @@ typedef struct cm_model {
 	int quota_row;         /* -1 when the level has no migrants */
 	int quota_col;         /* CM_COL_QUOTA_SHORT, -1 likewise */
 	int unplaced_row;
-	int policy_row;        /* CM_ROW_POLICY */
+	int policy_row;        /* CM_ROW_POLICY, -1 in a neighbourhood's model (network only) */
+	int locals_row;        /* CM_ROW_LOCALS, likewise */
 	int local_first;       /* the weight of a local child without a place in the policy
 	                          tier, on the network: CM_LOCAL_FIRST; 1 in a neighbourhood
 	                          searched for places (search.h, `neighbourhood`) */

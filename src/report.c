@@ -281,9 +281,9 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 		fprintf(fp, "\n%s\n", cm__level_label((cm_level)lv));
 		if (!s->quota_met)
 			fprintf(fp, _("  MIGRANT QUOTA NOT MET: %.0f%% of migrant children should be in "
-			              "public or purchased places; this plan reaches %.1f%% (%ld of %ld), "
-			              "the most it found with the fewest pupils and local children without a "
-			              "place (local children come first; a warning: the plan stands)\n"),
+			              "public or purchased places; this plan reaches %.1f%% (%ld of %ld); "
+			              "places come first, and local children before migrants (a warning: "
+			              "the plan stands)\n"),
 			        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
 			        s->migrants_public, s->migrants);
 		if (!s->near_met)
@@ -339,8 +339,9 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 		if (single && !s->proven && s->bound < 0 && s->bound_unplaced >= s->unplaced)
 			fprintf(fp, _("  NOT PROVEN: the search ended before it proved that no "
 			              "single-school plan placing as many leaves fewer local children "
-			              "without a place or comes nearer the migrant quota (a larger [solve] "
-			              "node_limit may settle it)\n"));
+			              "without a place, or comes nearer the migrant quota, the near-school "
+			              "share or the moved cap (a larger [solve] node_limit may settle "
+			              "it)\n"));
 		if (single && !s->proven && s->bound >= 0)
 			fprintf(fp, _("  The plan is within %.3f%% of the best possible in pupil-metres "
 			              "(proven after %ld relaxations).\n"), 100 * s->mip_gap, s->nodes);

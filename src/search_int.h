@@ -124,6 +124,7 @@ typedef struct search {
 	double *root_unpl;       /* by compound: its pupils without a place at the root, and
 	                            (root_unpl[ncomp + c]) its local children among them */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
+	int policy_done;         /* 1: a round won nothing on the policy tier (lns: settled) */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
@@ -154,8 +155,8 @@ static inline int places_within(const cm_lex *a, const cm_lex *b)
 
 /* The same, and then the policy tier too (a relaxation's fractional
  * shortfall rounded up, as a whole plan's quota counts whole migrants and
- * CM_LOCAL_FIRST x whole local children): the neighbourhoods' and the
- * dive's test that a plan lost nothing above pupil-metres. */
+ * CM_LOCAL_FIRST x whole local children): the neighbourhoods' test that
+ * a plan lost nothing above pupil-metres. */
 static inline int tiers_within(const cm_lex *a, const cm_lex *b)
 {
 	if (!places_within(a, b))

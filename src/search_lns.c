@@ -179,6 +179,11 @@ static int cmp_rank(const void *a, const void *b)
  * root's?  Until it is, the neighbourhoods win those first. */
 static int settled(const search *S)
 {
+	/* the policy tier is chased until a round wins nothing there (then
+	 * pupil-metres get their rounds), and not at all when the root says
+	 * nothing of it (GLPK's fractional places: as_bound) */
+	if (S->policy_done || !isfinite(S->root.shortfall))
+		return places_within(&S->inc, &S->root);
 	return tiers_within(&S->inc, &S->root);
 }
 
@@ -214,8 +219,11 @@ static int run_neighbourhood(search *S, long long budget, int part)
 			S->start[sc->compound] =
 			        !part && S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
 		}
+	/* places first (search.h): not in the first plan's parts, which keep
+	 * the weight (with it off there, the 20,000 city's primary plan left
+	 * about 750 more local children without a place, 2026-12-03) */
 	rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start, budget,
-	                         !places_within(&S->inc, &S->root), S->x_new, &v, &w);
+	                         !part && !places_within(&S->inc, &S->root), S->x_new, &v, &w);
 	S->work += w;
 	S->solves++;
 	if (rc || (!part && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0))
@@ -690,8 +698,13 @@ int cm__sr_lns(search *S, long long budget)
 		/* a round that won nothing while places are unsettled: once,
 		 * the compounds' reach widened rather than an end (the tree
 		 * does not win places back in a city) */
-		if (!improved && !settled(S) && !S->wide) {
+		if (!improved && !places_within(&S->inc, &S->root) && !S->wide) {
 			S->wide = 1;
+			improved = 1;
+		} else if (!improved && !settled(S)) {
+			/* places settled, the policy tier not, and a round won
+			 * nothing there: one more round, for pupil-metres */
+			S->policy_done = 1;
 			improved = 1;
 		}
 	}

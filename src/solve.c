@@ -120,13 +120,20 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 		        "no plan leaves fewer than %.0f, the search's budget ended before it settled "
 		        "which (%ld relaxations)"), cm__level_label(m->level), res.value.unplaced,
 		        out->bound_unplaced, res.nodes);
-	else if (m->single)
+	else if (m->single && isfinite(res.bound.shortfall) &&
+	         fabs(res.bound.unplaced - res.value.unplaced) < 1e-6)
 		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils without a "
 		        "place (%.0f, proven); the search's budget ended before it settled the policy "
 		        "tier (local children without a place, then the migrant quota and the other "
 		        "policy rows): this plan %.1f, no plan below %.1f (%ld relaxations)"),
 		        cm__level_label(m->level), res.value.unplaced, res.value.shortfall,
 		        res.bound.shortfall, res.nodes);
+	else if (m->single)
+		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils without a "
+		        "place (%.0f, proven); the search's budget ended before it settled the policy "
+		        "tier (local children without a place, then the migrant quota and the other "
+		        "policy rows) (%ld relaxations)"),
+		        cm__level_label(m->level), res.value.unplaced, res.nodes);
 	return 0;
 }
 

@@ -1798,6 +1798,9 @@ Test(limits, the_largest_level_at_one_point, .timeout = 600)
 			cr_assert_eq(sum->placed, 1200000L, "%s %s: placed %ld", modes[m], solvers[v],
 			             sum->placed);
 			cr_assert_eq(sum->unplaced, 30800000L, "%s %s", modes[m], solvers[v]);
+			/* every seat to a local child, none to a migrant */
+			cr_assert_eq(unplaced_locals(&t, CM_PRIMARY), 28800000L, "%s %s", modes[m],
+			             solvers[v]);
 			assert_consistent(&t);
 			tiny_free(&t);
 		}
