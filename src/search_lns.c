@@ -701,9 +701,10 @@ int cm__sr_lns(search *S, long long budget)
 		if (!improved && !places_within(&S->inc, &S->root) && !S->wide) {
 			S->wide = 1;
 			improved = 1;
-		} else if (!improved && !settled(S)) {
+		} else if (!improved && !S->policy_done && places_within(&S->inc, &S->root) &&
+		           !settled(S)) {
 			/* places settled, the policy tier not, and a round won
-			 * nothing there: one more round, for pupil-metres */
+			 * nothing there: one more round, for pupil-metres (once) */
 			S->policy_done = 1;
 			improved = 1;
 		}
