@@ -2,7 +2,7 @@
  * bench.c: how fast and how exact catchment is at city scale (issue 5).
  *
  *   bench [--sizes 5000,10000,20000,40000] [--modes split,single]
- *         [--verify] [--roads] [--dir DIR]
+ *         [--verify | --verify-policy] [--roads] [--dir DIR]
  *
  * For each size: a generated city (citygen.c: compounds, compounds / 20
  * schools, two levels, 12% private schools with purchased places, tight
@@ -16,7 +16,10 @@
  * disagree beyond 1e-5 or in unplaced pupils.  (GLPK's single mode takes
  * hours at these sizes: single mode reports its own gap.)  In single mode
  * --verify makes the exit status 1 when a level ends without settling the
- * fewest pupils without a place (more than the search proved possible). 
+ * fewest pupils without a place (more than the search proved possible);
+ * --verify-policy also when it ends without settling the policy tier (the
+ * plan's local children without a place and quota shortfall above the
+ * relaxation's, so that no gap in pupil-metres is certified).
  *
  * --roads (issue 13) also writes the city's roads (cityroads.c: a street
  * lattice, its residential streets one-way, a river with a few bridges, an
@@ -375,6 +378,9 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 				printf("  | %s: %ld without a place, not settled (at least %ld)",
 				       cm_level_name((cm_level)lv), s->unplaced, s->bound_unplaced);
 				bad = 1;
+			} else if (verify > 1 && s->bound < 0 && !s->proven) {
+				printf("  | %s: policy tier not settled", cm_level_name((cm_level)lv));
+				bad = 1;
 			}
 		}
 	if (verify && !strcmp(mode, "split")) {
@@ -486,11 +492,13 @@ int main(int argc, char **argv)
 			base = argv[++i];
 		else if (!strcmp(argv[i], "--verify"))
 			verify = 1;
+		else if (!strcmp(argv[i], "--verify-policy"))
+			verify = 2;
 		else if (!strcmp(argv[i], "--roads"))
 			roads = 1;
 		else {
-			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] [--verify] "
-			                "[--roads] [--dir DIR]\n");
+			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] "
+			                "[--verify | --verify-policy] [--roads] [--dir DIR]\n");
 			return 2;
 		}
 	}
