@@ -587,40 +587,37 @@ static int chain_to_room(search *S, const unsigned char *from, const unsigned ch
 	return 1;
 }
 
-/* Marks in `room` the public schools where plan x_inc has migrants in
- * public seats or empty seats (`pm`: scratch of the schools' count). */
-static int mark_room(search *S, unsigned char *room, double *pm)
+/* Whether public school t has room in plan x_inc: migrants in public
+ * seats, or empty seats (from its blocks: every public flow is in one). */
+static void room_at(search *S, int t, unsigned char *room)
 {
 	const cm_col *cols = S->m->cols.data;
 	const cm_row *rows = S->m->rows.data;
-	size_t ns = S->m->n_schools, si, j;
-	cm_usage used = {0};
-	if (cm__model_usage(S->m, S->x_inc, &used)) {
-		cm__usage_free(&used);
-		return CM_ENOMEM;
+	double used = 0, pm = 0;
+	int e;
+	size_t j;
+	for (e = S->sfirst[t]; e < S->sfirst[t + 1]; e++) {
+		const blk *b = &S->blk[S->sblk[e]];
+		for (j = b->start; j < b->end; j++)
+			if (cols[j].kind == CM_COL_FLOW) {
+				used += S->x_inc[j];
+				if (cols[j].group == CM_MIGRANT)
+					pm += S->x_inc[j];
+			}
+		S->work += (long long)(b->end - b->start);
 	}
-	for (si = 0; si < ns; si++)
-		pm[si] = 0;
-	for (j = 0; j < S->m->cols.len; j++)
-		if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC &&
-		    cols[j].group == CM_MIGRANT)
-			pm[cols[j].school] += S->x_inc[j];
-	for (si = 0; si < ns; si++)
-		room[si] = S->m->seat_row[si] >= 0 &&
-		           (pm[si] > 0.5 || rows[S->m->seat_row[si]].rhs - used.seats[si] > 0.5);
-	cm__usage_free(&used);
-	S->work += (long long)S->m->cols.len * 2 + (long long)ns;
-	return 0;
+	room[t] = S->m->seat_row[t] >= 0 &&
+	          (pm > 0.5 || rows[S->m->seat_row[t]].rhs - used > 0.5);
 }
 
 static int chain_round(search *S, long long stop, unsigned char *in, ranked *rank,
                        int *improved)
 {
-	size_t ns = S->m->n_schools;
+	size_t ns = S->m->n_schools, si;
 	unsigned char *room = NULL, *from = NULL;
-	double *pm = NULL, before;
-	int *par = NULL, *q = NULL, c, k, n, i, ran, rc = 0;
-	long ver = -1;
+	double before;
+	int *par = NULL, *q = NULL, c, d, k, n, i, ran, rc = 0;
+	long ver;
 	if (!S->root_unpl || settled(S) || !places_within(&S->inc, &S->root))
 		return 0;
 	if ((rc = cm__sr_blocks_by_school(S)))
@@ -629,11 +626,12 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 	from = calloc(ns + 1, 1);
 	par = malloc((ns + 1) * sizeof *par);
 	q = malloc((ns + 1) * sizeof *q);
-	pm = malloc((ns + 1) * sizeof *pm);
-	if (!room || !from || !par || !q || !pm) {
+	if (!room || !from || !par || !q) {
 		rc = CM_ENOMEM;
 		goto out;
 	}
+	for (si = 0; si < ns; si++)
+		room_at(S, (int)si, room);
 	/* passes, each over the compounds ranked afresh, while one wins on
 	 * the policy tier */
 	do {
@@ -650,11 +648,6 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 			c = rank[i].id;
 			if (S->comp[c].locals < 0.5)
 				continue; /* placed by an earlier chain */
-			if (ver != S->xver) { /* where the plan now has room */
-				ver = S->xver;
-				if ((rc = mark_room(S, room, pm)))
-					break;
-			}
 			memset(from, 0, ns);
 			if (S->home[c] >= 0)
 				from[S->blk[S->home[c]].school] = 1;
@@ -664,7 +657,13 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 			if (!chain_to_room(S, from, room, par, q, in))
 				continue;
 			S->work += S->ncomp;
+			ver = S->xver;
 			rc = search_in(S, in, NB_WORK * 4, S->ncomp, &ran, improved);
+			if (!rc && ver != S->xver) /* room again where the freed could go */
+				for (d = 0; d < S->ncomp; d++)
+					if (S->free_[d])
+						for (k = S->comp[d].first; k < S->comp[d].first + S->comp[d].n; k++)
+							room_at(S, S->blk[k].school, room);
 		}
 		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d chains to room searched, policy %.0f -> %.0f",
 		        S->opts->label, ran, before, S->inc.shortfall);
@@ -674,7 +673,6 @@ out:
 	free(from);
 	free(par);
 	free(q);
-	free(pm);
 	return rc;
 }
 
