@@ -456,13 +456,16 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 /* What a plan that does not cover this year's data says: none of its
  * compounds in the data (new ids, or another county's plan), or more than
  * a quarter of either side without the other (ids renamed, a plan cut
- * short): cm_previous_load's warning, cm_previous_check's finding.  NULL
- * when it covers the data well (a few new compounds a year are usual), or
- * out of memory (*nomem set). */
-static char *coverage(const cm_previous *p, const char *path, int *nomem)
+ * short): cm_previous_load's warning, cm_previous_check's finding (*warn
+ * set).  A few compounds on either side without the other (new estates, a
+ * compound renamed or split) are usual, but each loses its place at last
+ * year's school without a word: a note that names the first (*warn 0).
+ * NULL when both sides match, or out of memory (*nomem set). */
+static char *coverage(const cm_previous *p, const char *path, int *warn, int *nomem)
 {
 	char *msg = NULL;
 	*nomem = 0;
+	*warn = 1;
 	if (p->rows <= 0)
 		return NULL;
 	if (p->matched == 0)
@@ -478,7 +481,16 @@ static char *coverage(const cm_previous *p, const char *path, int *nomem)
 		                  "and none of their pupils as moved"), path, p->missing,
 		                  p->with_pupils, p->first_missing ? p->first_missing : "-",
 		                  p->rows - p->matched, p->rows);
-	else
+	else if (p->missing > 0 || p->rows > p->matched) {
+		*warn = 0;
+		msg = cm__sprintf(_("%s: %ld of this year's compounds with pupils have no row in last "
+		                  "year's plan (the first: %s), and %ld of its %ld rows name compounds "
+		                  "the data does not have: those compounds count as new, and none of "
+		                  "their pupils as moved (a renamed compound keeps its place only under "
+		                  "its old id)"), path, p->missing,
+		                  p->first_missing ? p->first_missing : "-", p->rows - p->matched,
+		                  p->rows);
+	} else
 		return NULL;
 	*nomem = msg == NULL;
 	return msg;
@@ -653,10 +665,11 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		}
 	}
 	if (!rc) {
-		int nomem;
-		char *msg = coverage(p, path, &nomem);
+		int nomem, warn;
+		char *msg = coverage(p, path, &warn, &nomem);
 		if (msg || nomem)
-			cm__log(ctx, CM_LOG_WARN, "%s", msg ? msg : _("out of memory"));
+			cm__log(ctx, nomem || warn ? CM_LOG_WARN : CM_LOG_INFO, "%s",
+			        msg ? msg : _("out of memory"));
 		free(msg);
 	}
 	if (!rc && colours_from_file(p, g, ds, sidx))
@@ -720,7 +733,7 @@ int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_chec
 {
 	cm_previous *prev = NULL;
 	cm_ctx quiet; /* its warning becomes the finding below, not a line too */
-	int rc, nomem = 0;
+	int rc, nomem = 0, warn = 1;
 	char *msg = NULL;
 	cm__ctx_quiet(ctx, &quiet);
 	rc = cm_previous_load(&quiet, cfg, ds, &prev);
@@ -729,7 +742,7 @@ int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_chec
 	if (!rc && prev) {
 		char *shown = cm__source_shown(cfg->previous.path); /* no password */
 		int lost = 0;
-		msg = shown ? coverage(prev, shown, &lost) : NULL;
+		msg = shown ? coverage(prev, shown, &warn, &lost) : NULL;
 		nomem = !shown || lost || gone_note(prev, ds);
 		free(shown);
 	}
@@ -737,7 +750,8 @@ int cm_previous_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_chec
 	if (msg) {
 		/* not an error (ids may change), but the moves it reports would
 		 * miss those compounds: a finding the report shows */
-		if (cm__diag(ds, CM_WARNING, "previous-plan", NULL, NULL, NULL, NULL, "%s", msg))
+		if (cm__diag(ds, warn ? CM_WARNING : CM_NOTE, "previous-plan", NULL, NULL, NULL, NULL,
+		             "%s", msg))
 			nomem = 1;
 		free(msg);
 		if (nomem)

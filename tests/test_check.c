@@ -1186,10 +1186,19 @@ Test(previous, problems_are_findings_of_the_check)
 		                                               : "compound_id,level,school_id\nC1,primary,S1\n");
 		cm_check_report rep = pc.rep;
 		const cm_diag *d = find_diag(pc.ds, "previous-plan");
-		if (k == 2 || k == 4) {
-			/* (4: one new compound of four is a year's churn, no warning) */
+		if (k == 2) {
 			cr_assert(rep.solvable);
 			cr_assert_null(d, "case %zu: %s", k, d ? d->message : "");
+		} else if (k == 4) {
+			/* one new compound of four is a year's churn: no warning,
+			 * but a note that names it (a compound renamed or split
+			 * lost its place at last year's school without a word) */
+			cr_assert(rep.solvable);
+			cr_assert_not_null(d);
+			cr_assert_eq(d->severity, CM_NOTE);
+			cr_assert(strstr(d->message, "1 of this year's compounds with pupils have no row "
+			                 "in last year's plan (the first: C4), and 0 of its 3 rows"),
+			          "%s", d->message);
 		} else if (k == 3) {
 			/* one compound of four: ids renamed, or a plan cut short (an
 			 * attack: it passed without a word) */
@@ -1220,6 +1229,18 @@ Test(previous, problems_are_findings_of_the_check)
 		cr_assert(strstr(d->message, "does not have") && strstr(d->message, "(1: S9)"), "%s",
 		          d->message);
 		cr_assert(pc.rep.solvable);
+		prev_checked_free(&pc);
+	}
+	/* a compound renamed (C4 was C9): a note with both sides */
+	{
+		prev_checked pc = check_previous(dir, "compound_id,level,school_id\nC1,primary,S1\n"
+		                                      "C2,primary,S1\nC3,primary,S1\nC9,primary,S1\n");
+		const cm_diag *d = find_diag(pc.ds, "previous-plan");
+		cr_assert_not_null(d);
+		cr_assert_eq(d->severity, CM_NOTE);
+		cr_assert(strstr(d->message, "(the first: C4), and 1 of its 4 rows name compounds the "
+		                 "data does not have"), "%s", d->message);
+		cr_assert_eq(pc.rep.warnings, 0);
 		prev_checked_free(&pc);
 	}
 	/* a plan with no compound of the data (new ids, another county's) is
