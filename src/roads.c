@@ -1137,12 +1137,15 @@ int cm__roads_pairs(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		if (diag)
 			cm__diag(diag, CM_ERR, "no-roads", shown, NULL, NULL, NULL,
 			         _("no usable road: %zu roads read, %zu left out by class (no_walk), no "
-			           "segment; see the layer, roads_where and [roads] no_walk"),
-			         L.roads, L.left_out);
+			           "segment (a road shorter than [roads] tolerance_m = %g m is a point); "
+			           "see the layer, roads_where, [roads] no_walk and tolerance_m"),
+			         L.roads, L.left_out, cfg->road.tolerance_m);
 		else
 			rc = cm__error(ctx, CM_EINPUT, _("%s: no usable road: %zu roads read, %zu left out "
-			                                 "by class (no_walk), no segment"),
-			               shown ? shown : "roads", L.roads, L.left_out);
+			                                 "by class (no_walk), no segment (a road shorter "
+			                                 "than [roads] tolerance_m = %g m is a point)"),
+			               shown ? shown : "roads", L.roads, L.left_out,
+			               cfg->road.tolerance_m);
 		free(shown);
 		if (!diag)
 			goto done;

@@ -1586,6 +1586,17 @@ Test(roads, no_usable_road_is_an_error)
 	          d->file, d->message);
 	road_data_free(&r);
 	free(roads);
+	/* roads kept but each shorter than tolerance_m: the message names
+	 * the key (it said "no segment" and no more) */
+	roads = roads_file(dir, "r.geojson", "0 0,0.3 0;500 500,500.2 500", NULL);
+	r = road_data_load(dir, roads);
+	cr_assert(r.ds, "%s", r.msg);
+	d = find_diag(r.ds, "no-roads");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->message, "2 roads read, 0 left out") &&
+	          strstr(d->message, "tolerance_m = 0.5 m"), "%s", d->message);
+	road_data_free(&r);
+	free(roads);
 	free(dir);
 }
 
