@@ -407,6 +407,34 @@ static int is_pg(const char *path)
 }
 
 
+/* The check's warnings before a solve, in one line: the plan stands, but
+ * a school no pupil reaches, or seats short county-wide, should not pass
+ * unread (they were shown by `catchment check` only). */
+static void warnings_line(const scenario *sc, cli *c)
+{
+	const char *kinds[8];
+	size_t i, k, n = 0, count = cm_dataset_diag_count(sc->ds), more = 0;
+	for (i = 0; i < count; i++) {
+		const cm_diag *d = cm_dataset_diag(sc->ds, i);
+		if (d->severity != CM_WARNING)
+			continue;
+		for (k = 0; k < n && strcmp(kinds[k], d->kind); k++)
+			;
+		if (k == n && n < 8)
+			kinds[n++] = d->kind;
+		else if (k == n)
+			more = 1;
+	}
+	end_progress(c);
+	fprintf(stderr, dngettext("catchment", "catchment: the data check found %zu warning (",
+	                         "catchment: the data check found %zu warnings (",
+	                         sc->rep.warnings),
+	        sc->rep.warnings);
+	for (k = 0; k < n; k++)
+		fprintf(stderr, "%s%s", k ? ", " : "", kinds[k]);
+	fprintf(stderr, _("%s); catchment check lists them\n"), more ? ", ..." : "");
+}
+
 static int cmd_check(cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -895,6 +923,8 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			report_error(&sc); /* the report could not be written */
 		goto done;
 	}
+	if (!rc && !c->quiet && sc.rep.warnings)
+		warnings_line(&sc, c);
 	if (!rc)
 		rc = cm_previous_load(sc.ctx, sc.cfg, sc.ds, &prev);
 	if (!rc) {

@@ -305,6 +305,58 @@ static void check_far_schools(cm_dataset *ds, const cm_config *cfg)
 	}
 }
 
+/* A school with seats at a level that no compound with pupils it could
+ * take reaches (by road: its nearest road too far, or across a river; a
+ * scenario's school placed where nobody lives): its seats stay empty and
+ * nothing else says so.  A school far outside the compounds' extent is
+ * check_far_schools' finding, not this one's too. */
+static void check_unreached_schools(cm_dataset *ds, const cm_config *cfg)
+{
+	double minx = HUGE_VAL, miny = HUGE_VAL, maxx = -HUGE_VAL, maxy = -HUGE_VAL;
+	const cm__pairs *pairs = ds->pairs;
+	long pupils[CM_NLEVELS] = {0, 0};
+	size_t i, j;
+	int lv, g;
+	for (i = 0; i < ds->n_compounds; i++) {
+		const cm_compound *c = &ds->compounds[i];
+		minx = fmin(minx, c->x);
+		maxx = fmax(maxx, c->x);
+		miny = fmin(miny, c->y);
+		maxy = fmax(maxy, c->y);
+		for (lv = 0; lv < CM_NLEVELS; lv++)
+			pupils[lv] += c->pupils[lv][CM_LOCAL] + c->pupils[lv][CM_MIGRANT];
+	}
+	for (j = 0; j < ds->n_schools; j++) {
+		const cm_school *s = &ds->schools[j];
+		if (hypot(fmax(0, fmax(minx - s->x, s->x - maxx)), fmax(0, fmax(miny - s->y, s->y - maxy))) >
+		    cfg->policy.far_school_m)
+			continue;
+		for (lv = 0; lv < CM_NLEVELS; lv++) {
+			double reach = cm__reach(cfg, s, (cm_level)lv);
+			int reached = 0;
+			if (!cm_school_teaches(s, (cm_level)lv) || s->seats[lv] <= 0 || pupils[lv] <= 0)
+				continue;
+			for (i = 0; i < ds->n_compounds && !reached; i++) {
+				const cm_compound *c = &ds->compounds[i];
+				double d;
+				for (g = 0; g < CM_NGROUPS && !reached; g++)
+					reached = c->pupils[lv][g] > 0 && cm__serves(s, (cm_level)lv, g);
+				if (!reached)
+					continue;
+				d = cm__pair_distance(ds, pairs, i, j);
+				reached = isfinite(d) && d <= reach;
+			}
+			if (!reached)
+				diag_school(ds, cfg, CM_WARNING, "unreached-school", s, NULL,
+				            _("%s: no compound with pupils it could take is within its reach "
+				              "(%.1f km%s): its %d seats would stay empty; are its coordinates "
+				              "right?"), cm__level_label((cm_level)lv), reach / 1000,
+				            pairs ? (cfg->roads.path ? _(" by road") : _(" by the distance table"))
+				                  : "", s->seats[lv]);
+		}
+	}
+}
+
 /* The boundary the catchments are clipped to should hold the data: one
  * that holds no compound is the wrong layer, file or CRS (every catchment
  * would be empty and the map blank), and a compound or school outside it
@@ -563,7 +615,8 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			const cm_diag *d = &((const cm_diag *)sds->diags.data)[i];
 			/* its errors, and a school it adds far from every compound
 			 * (signs lost in a copy), that this data has not */
-			int inline_school = !strcmp(d->kind, "far-school") && d->file &&
+			int inline_school = (!strcmp(d->kind, "far-school") ||
+			                     !strcmp(d->kind, "unreached-school")) && d->file &&
 			                    str_same(d->file, cfg->input[CM_SCHOOLS].path);
 			/* a warning about a layer the scenario adds (new_schools,
 			 * new_compounds: 90.5 seats rounded, a count missing) is the
@@ -578,7 +631,8 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 			int unreached = !strcmp(d->kind, "no-eligible-school");
 			if (unreached && !has_diag(ds, had, d))
 				rc = relay_unreached(ds, sc, d, &ids);
-			else if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school")) &&
+			else if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school") ||
+			          !strcmp(d->kind, "unreached-school")) &&
 			    !has_diag(ds, had, d))
 				/* a school opened by a key is no feature of the schools' file */
 				rc = cm__diag(ds, d->severity, d->kind, inline_school ? NULL : d->file,
@@ -638,6 +692,7 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 	if (!inner)
 		cm__progress(ctx, 0.3, "checking");
 	check_reach(ds, cfg, out);
+	check_unreached_schools(ds, cfg);
 	tally(ds, cfg, out);
 	if (!ds->n_schools && ds->scenario && (rc = no_schools(ctx, cfg, ds, out, !inner)))
 		return cm__error(ctx, rc, _("out of memory"));

@@ -917,6 +917,39 @@ Test(check, a_scenario_school_far_away_is_a_warning)
 	free(dir);
 }
 
+/* A school a scenario opens inside the county but beyond every compound's
+ * reach (by road: far from the roads) enrols nobody; it passed without a
+ * word (only a school far outside the compounds' extent was a finding).
+ * The base's schools are checked the same way. */
+Test(check, a_school_nobody_reaches_is_a_warning)
+{
+	char *dir = tmpdir();
+	char *ini = scenario_in("[policy]\nmax_distance_primary_m = 3000\n"
+	                        "[scenario east]\nopen_school.N1 = 东一小, 小学, 113.06, 24.78, 90, 0\n");
+	cm_config *cfg;
+	cm_check_report rep;
+	cm_ctx *ctx;
+	cm_dataset *ds = load_ok(ini, dir, &cfg);
+	const cm_diag *d;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable);
+	d = find_diag(ds, "unreached-school");
+	cr_assert_not_null(d, "no unreached-school warning for the scenario's school");
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->message, "[scenario east] primary: no compound") &&
+	          strstr(d->message, "(3.0 km)") && strstr(d->message, "its 90 seats") &&
+	          strstr(d->feature, "N1"), "%s: %s", d->feature, d->message);
+	cr_assert_null(d->file, "an opened school is no feature of the schools' file: %s", d->file);
+	cr_assert_eq(count_diag(ds, "unreached-school"), 1, "the base's schools are all reached");
+	cr_assert_null(find_diag(ds, "far-school"), "6 km away is not far outside the county");
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(dir);
+}
+
 /* Pupils a scenario leaves with no school in reach were said nowhere in
  * check (the solve's shortfall only): a compound it adds (named by the
  * added layer's file) and a base compound whose schools it closes. */

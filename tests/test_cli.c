@@ -1292,6 +1292,27 @@ Test(cli, scenario_open_school_inline_or_layer, .timeout = 600)
 	free(dir);
 }
 
+/* The check's warnings before a solve are one line on the terminal (a
+ * scenario's school that nobody reaches, seats short county-wide): the
+ * solve said nothing of them, only `catchment check` did.  -q silences it. */
+Test(cli, solve_names_the_checks_warnings, .timeout = 600)
+{
+	char *dir = tmpdir(), *ini;
+	const char *out;
+	ini = example_with(dir, "[scenario hill]\nopen_school.XX900 = 山顶小学, 小学, 112.86, 24.92, 800, 0\n",
+	                   0);
+	out = cli_expect(0, "solve --scenario hill -o %s/p.gpkg %s", dir, ini);
+	cr_assert(strstr(out, "catchment: the data check found 2 warnings (seat-shortfall, "
+	                      "unreached-school); catchment check lists them"), "%s", out);
+	out = cli_expect(0, "check %s", ini);
+	cr_assert(strstr(out, "[scenario hill] primary: no compound with pupils it could take is "
+	                      "within its reach (6.0 km)"), "%s", out);
+	out = cli_expect(0, "-q solve --scenario hill -o %s/p.gpkg %s", dir, ini);
+	cr_assert_null(strstr(out, "the data check found"), "%s", out);
+	free(ini);
+	free(dir);
+}
+
 /* Outputs never replace what the run reads (by identity of the file, not
  * its name), nor a file that is not a plan: every case of the reliability
  * reproducer, each with the input unchanged afterwards. */
