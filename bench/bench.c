@@ -17,9 +17,10 @@
  * hours at these sizes: single mode reports its own gap.)  In single mode
  * --verify makes the exit status 1 when a level ends without settling the
  * fewest pupils without a place (more than the search proved possible);
- * --verify-policy also when it ends without settling the policy tier (the
- * plan's local children without a place and quota shortfall above the
- * relaxation's, so that no gap in pupil-metres is certified).
+ * --verify-policy also when it ends without settling the policy tier
+ * (local children without a place, the quota's and the other policy rows'
+ * shortfall: the plan's above what the search proved possible, so that no
+ * gap in pupil-metres is certified).
  *
  * --roads (issue 13) also writes the city's roads (cityroads.c: a street
  * lattice, its residential streets one-way, a river with a few bridges, an
@@ -491,7 +492,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
 			base = argv[++i];
 		else if (!strcmp(argv[i], "--verify"))
-			verify = 1;
+			verify = verify > 1 ? verify : 1;
 		else if (!strcmp(argv[i], "--verify-policy"))
 			verify = 2;
 		else if (!strcmp(argv[i], "--roads"))

@@ -6,9 +6,10 @@
  * keeps its pupils where the incumbent has them, and searches them exactly
  * with the same search (on the network: as a model of its own, in time that
  * grows with the neighbourhood).  lns runs rounds of them: places first
- * (reach_round, fill_round), the plan's disagreement with the root
- * (rins_round), each public school with its neighbours, the compounds the
- * plan costs most above the root (regret_round, pair_round), and polish.
+ * (reach_round, fill_round), then local children (chain_round), the plan's
+ * disagreement with the root (rins_round), each public school with its
+ * neighbours, the compounds the plan costs most above the root
+ * (regret_round, pair_round), and polish.
  * first_by_parts makes a city's first plan one split compound at a time.
  * docs/model.md, "Solving", has the measurements behind each choice.
  */
@@ -526,12 +527,12 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
  * its own compounds on, and so on: a chain of whole compounds to the
  * nearest public school (fewest steps) that has migrants in public seats
  * or empty seats.  For each compound with more local children without a
- * place than the root (most first, CHAIN_MAX a pass), the schools along
- * its chain, their compounds and those without a school that reach them
- * are searched afresh, the others held; passes go on while one wins on
- * the tier.  The relaxation moves such chains
- * in fractions, which a school and its nearest (the sweep) or a compound's
- * own reach (reach_round) do not see past one step.  Measured 2026-12-03:
+ * place than the root (most first), the schools along its chain, their
+ * compounds and those without a school that reach them are searched
+ * afresh, the others held: CHAIN_MAX searches a pass, passes while one
+ * wins on the tier.  The relaxation moves such chains in fractions, which
+ * a school and its nearest (the sweep) or a compound's own reach
+ * (reach_round) do not see past one step.  Measured 2026-12-03:
  * the bench's 5,000-compound city's primary plan left 208 more local
  * children without a place than the relaxation, 418 at 38 full schools
  * (one to five steps from room), where the relaxation leaves 85; with the
@@ -560,6 +561,7 @@ static int chain_to_room(search *S, const unsigned char *from, const unsigned ch
 	}
 	for (h = 0; h < nq && t < 0; h++) {
 		int u = q[h];
+		S->work += S->sfirst[u + 1] - S->sfirst[u];
 		for (e = S->sfirst[u]; e < S->sfirst[u + 1] && t < 0; e++) {
 			int d = S->blk[S->sblk[e]].comp;
 			if (S->home[d] != S->sblk[e])
@@ -587,9 +589,10 @@ static int chain_to_room(search *S, const unsigned char *from, const unsigned ch
 	return 1;
 }
 
-/* Whether public school t has room in plan x_inc: migrants in public
- * seats, or empty seats (from its blocks: every public flow is in one). */
-static void room_at(search *S, int t, unsigned char *room)
+/* Whether school t is a public school with room in plan x_inc: migrants
+ * in public seats, or empty seats (from its blocks: every public flow is
+ * in one, and a private school has none). */
+static unsigned char room_at(search *S, int t)
 {
 	const cm_col *cols = S->m->cols.data;
 	const cm_row *rows = S->m->rows.data;
@@ -606,8 +609,8 @@ static void room_at(search *S, int t, unsigned char *room)
 			}
 		S->work += (long long)(b->end - b->start);
 	}
-	room[t] = S->m->seat_row[t] >= 0 &&
-	          (pm > 0.5 || rows[S->m->seat_row[t]].rhs - used > 0.5);
+	return S->sfirst[t] < S->sfirst[t + 1] && S->m->seat_row[t] >= 0 &&
+	       (pm > 0.5 || rows[S->m->seat_row[t]].rhs - used > 0.5);
 }
 
 static int chain_round(search *S, long long stop, unsigned char *in, ranked *rank,
@@ -631,7 +634,7 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 		goto out;
 	}
 	for (si = 0; si < ns; si++)
-		room_at(S, (int)si, room);
+		room[si] = room_at(S, (int)si);
 	/* passes, each over the compounds ranked afresh, while one wins on
 	 * the policy tier */
 	do {
@@ -646,7 +649,7 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 		for (i = ran = 0; i < n && ran < CHAIN_MAX && total_work(S) < stop && !rc && !settled(S);
 		     i++) {
 			c = rank[i].id;
-			if (S->comp[c].locals < 0.5)
+			if (S->comp[c].locals - S->root_unpl[S->ncomp + c] <= 0.5)
 				continue; /* placed by an earlier chain */
 			memset(from, 0, ns);
 			if (S->home[c] >= 0)
@@ -659,11 +662,19 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 			S->work += S->ncomp;
 			ver = S->xver;
 			rc = search_in(S, in, NB_WORK * 4, S->ncomp, &ran, improved);
-			if (!rc && ver != S->xver) /* room again where the freed could go */
+			if (!rc && ver != S->xver) {
+				/* room again where the freed could go (on GLPK, whose
+				 * plan taken is the whole model's solve: everywhere) */
+				memset(from, !S->r->neighbourhood, ns);
 				for (d = 0; d < S->ncomp; d++)
 					if (S->free_[d])
 						for (k = S->comp[d].first; k < S->comp[d].first + S->comp[d].n; k++)
-							room_at(S, S->blk[k].school, room);
+							from[S->blk[k].school] = 1;
+				S->work += S->ncomp;
+				for (si = 0; si < ns; si++)
+					if (from[si])
+						room[si] = room_at(S, (int)si);
+			}
 		}
 		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d chains to room searched, policy %.0f -> %.0f",
 		        S->opts->label, ran, before, S->inc.shortfall);
@@ -796,11 +807,12 @@ int cm__sr_rins_at_node(search *S)
  * widens reach_round's neighbourhoods instead) or `budget` work is spent.
  * A round: places first (reach_round, fill_round, while the plan leaves
  * more pupils without one than the root, then while its policy tier is
- * above the root's), rins_round; then for each
- * public school, the worst first, the compounds at it and at its
- * neighbours (and those without a school that reach them) searched afresh,
- * the others held; then the compounds the plan costs most above the root
- * (regret_round, pair_round); last, polish. */
+ * above the root's), local children along chains (chain_round), rins_round;
+ * then for each public school, the worst first, the compounds at it and
+ * at its neighbours (and those without a school that reach them) searched
+ * afresh, the others held (a sweep that settles places ends there while
+ * the policy tier is open); then the compounds the plan costs most above
+ * the root (regret_round, pair_round); last, polish. */
 int cm__sr_lns(search *S, long long budget)
 {
 	long long stop = total_work(S) + budget < S->limit ? total_work(S) + budget : S->limit;
@@ -836,11 +848,12 @@ int cm__sr_lns(search *S, long long budget)
 		qsort(rank, ns, sizeof *rank, cmp_rank);
 		for (nr = 0; nr < ns && rank[nr].score > 0; nr++)
 			;
-		/* (a sweep that settles places ends there: the next round's
-		 * chains win the policy tier faster than the rest of the sweep) */
+		/* (a sweep that settles places ends there when the policy tier
+		 * is open: the next round's chains win it faster than the rest
+		 * of the sweep) */
 		placed0 = places_within(&S->inc, &S->root);
 		for (si = 0; si < nr && total_work(S) < stop && !rc &&
-		            (placed0 || !places_within(&S->inc, &S->root));
+		            (placed0 || !places_within(&S->inc, &S->root) || settled(S));
 		     si++) {
 			int t = rank[si].id;
 			if (S->nb[(size_t)t * NB] < 0)
