@@ -536,7 +536,7 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
  * the bench's 5,000-compound city's primary plan left 208 more local
  * children without a place than the relaxation, 418 at 38 full schools
  * (one to five steps from room), where the relaxation leaves 85; with the
- * chains, each of 71 searches won and the tier settled (docs/model.md).
+ * chains the tier settled, in five passes of 53 searches (docs/model.md).
  * Chains to empty seats while places are unsettled were tried too: on
  * thirteen bench cities (300-40,000) one level better, two worse (the
  * 40,000 city's junior level 3 pupils above the fewest). */
