@@ -892,28 +892,36 @@ Test(check, a_scenario_layer_has_its_warnings)
 /* A school a scenario opens far from every compound (the signs of its
  * coordinates lost in a copy) is the scenario's far-school warning, as the
  * base's schools are checked; it passed without a word (a second attack). */
+/* The data of scenario_in(extra), checked: solvable (for the scenario
+ * tests below, which look at its findings). */
+static cm_dataset *checked_scenario(const char *extra, const char *dir, cm_config **cfg)
+{
+	char *ini = scenario_in(extra);
+	cm_check_report rep;
+	cm_ctx *ctx;
+	cm_dataset *ds = load_ok(ini, dir, cfg);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_check(ctx, *cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable);
+	cm_ctx_free(ctx);
+	free(ini);
+	return ds;
+}
+
 Test(check, a_scenario_school_far_away_is_a_warning)
 {
 	char *dir = tmpdir();
-	char *ini = scenario_in("[scenario flipped]\nopen_school.N1 = 新一小, 小学, -113.0, -24.78, 100, 0\n");
 	cm_config *cfg;
-	cm_check_report rep;
-	cm_ctx *ctx;
-	cm_dataset *ds = load_ok(ini, dir, &cfg);
-	const cm_diag *d;
-	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert(rep.solvable);
-	d = find_diag(ds, "far-school");
+	cm_dataset *ds = checked_scenario(
+	        "[scenario flipped]\nopen_school.N1 = 新一小, 小学, -113.0, -24.78, 100, 0\n", dir, &cfg);
+	const cm_diag *d = find_diag(ds, "far-school");
 	cr_assert_not_null(d, "no far-school warning for the scenario's school");
 	cr_assert_eq(d->severity, CM_WARNING);
 	cr_assert(strstr(d->message, "[scenario flipped]") && strstr(d->feature, "N1"), "%s: %s",
 	          d->feature, d->message);
 	cr_assert_null(d->file, "an opened school is no feature of the schools' file: %s", d->file);
-	cm_ctx_free(ctx);
 	cm_config_free(cfg);
 	cm_dataset_free(ds);
-	free(ini);
 	free(dir);
 }
 
@@ -924,17 +932,11 @@ Test(check, a_scenario_school_far_away_is_a_warning)
 Test(check, a_school_nobody_reaches_is_a_warning)
 {
 	char *dir = tmpdir();
-	char *ini = scenario_in("[policy]\nmax_distance_primary_m = 3000\n"
-	                        "[scenario east]\nopen_school.N1 = 东一小, 小学, 113.06, 24.78, 90, 0\n");
 	cm_config *cfg;
-	cm_check_report rep;
-	cm_ctx *ctx;
-	cm_dataset *ds = load_ok(ini, dir, &cfg);
-	const cm_diag *d;
-	cm_ctx_new(&ctx);
-	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert(rep.solvable);
-	d = find_diag(ds, "unreached-school");
+	cm_dataset *ds = checked_scenario(
+	        "[policy]\nmax_distance_primary_m = 3000\n"
+	        "[scenario east]\nopen_school.N1 = 东一小, 小学, 113.06, 24.78, 90, 0\n", dir, &cfg);
+	const cm_diag *d = find_diag(ds, "unreached-school");
 	cr_assert_not_null(d, "no unreached-school warning for the scenario's school");
 	cr_assert_eq(d->severity, CM_WARNING);
 	cr_assert(strstr(d->message, "[scenario east] primary: no compound") &&
@@ -943,10 +945,8 @@ Test(check, a_school_nobody_reaches_is_a_warning)
 	cr_assert_null(d->file, "an opened school is no feature of the schools' file: %s", d->file);
 	cr_assert_eq(count_diag(ds, "unreached-school"), 1, "the base's schools are all reached");
 	cr_assert_null(find_diag(ds, "far-school"), "6 km away is not far outside the county");
-	cm_ctx_free(ctx);
 	cm_config_free(cfg);
 	cm_dataset_free(ds);
-	free(ini);
 	free(dir);
 }
 
