@@ -502,6 +502,8 @@ typedef struct cm_level_summary {
 	                              minutes; -1 when the distances carry no minutes */
 	int near_met;              /* 1: the near-school minimum (near_share_min_*) holds, or the
 	                              level has none; 0: missed (a warning, as the quota's) */
+	int moved_met;             /* 1: the cap on pupils moved ([solve] max_moved_pupils) holds,
+	                              or there is none; 0: exceeded (a warning, as the quota's) */
 } cm_level_summary;
 
 /* The data of scenario `sc`: `base` with its schools closed, added and

@@ -170,6 +170,7 @@ static int read_solution(cm_plan *p, const cm_config *cfg, const cm_dataset *ds,
 	 * whole pupils */
 	sum->near_met = cfg->policy.near_share_min[lv] <= 0 || near_all <= 0 ||
 	                near_in >= cfg->policy.near_share_min[lv] * near_all - 1e-6;
+	sum->moved_met = 1; /* (find_changes, against last year's plan) */
 	sum->lp_bound = sol->lp_bound;
 	sum->lp_unplaced = lround(sol->lp_unplaced);
 	sum->mip_gap = sol->mip_gap;
@@ -400,6 +401,8 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 		}
 	free(left);
 	free(out);
+	sum->moved_met = p->cfg->solve.max_moved_pupils < 0 ||
+	                 sum->moved <= p->cfg->solve.max_moved_pupils;
 	for (i = 0; i < ds->n_compounds; i++) {
 		const cm_compound *c = &ds->compounds[i];
 		cm_change *ch;

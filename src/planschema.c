@@ -128,6 +128,8 @@ static const cm__pfield summary_f[CM__SUM_N] = {
 	/* after the others: a plan of an earlier version lacks it */
 	[CM__SUM_NEAR_MET] = {"near_met", "near_met", INT, CM__V_COUNT, FULL, 1,
 	 "1: the near-school minimum holds (or there is none)"},
+	[CM__SUM_MOVED_MET] = {"moved_met", "moved_met", INT, CM__V_COUNT, FULL, 1,
+	 "1: the cap on pupils moved holds (or there is none)"},
 };
 
 static const cm__pfield catchments_f[CM__CAT_N] = {

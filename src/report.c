@@ -318,7 +318,7 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			if ((int)shown < s->moved_compounds)
 				fprintf(fp, _("    ... (all in the plan's changes layer)\n"));
 			/* a soft policy row like the quota: a miss is said as plainly */
-			if (cfg->solve.max_moved_pupils >= 0 && s->moved > cfg->solve.max_moved_pupils)
+			if (!s->moved_met)
 				fprintf(fp, _("  MOVED-PUPILS CAP EXCEEDED: at most %ld pupils should move "
 				              "([solve] max_moved_pupils); this plan moves %ld, the fewest it "
 				              "could with the fewest pupils without a place (a warning: the "

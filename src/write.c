@@ -415,6 +415,7 @@ static int write_summary(writer *w, const cm_plan *plan, const cm_config *cfg)
 		/* the maps' page title ([output] title, a scenario's title) */
 		OGR_F_SetFieldString(f, CM__SUM_TITLE, cfg->output.title ? cfg->output.title : "");
 		OGR_F_SetFieldInteger(f, CM__SUM_NEAR_MET, s->near_met);
+		OGR_F_SetFieldInteger(f, CM__SUM_MOVED_MET, s->moved_met);
 		if (put(w, lyr, f))
 			return -1;
 	}

@@ -359,3 +359,19 @@ void tiny_free(tiny *t)
 	free(t->dir);
 }
 
+/* The summary field a plan file holds for `level` (via ogrinfo). */
+long summary_int(const char *path, const char *level, const char *field)
+{
+	char *cmd, buf[4096], *at;
+	long v = -1;
+	cr_assert(asprintf(&cmd, "ogrinfo -ro -q %s -sql \"SELECT %s FROM summary WHERE level = "
+	                         "'%s'\"", path, field, level) > 0);
+	FILE *pp = popen(cmd, "r");
+	size_t n = fread(buf, 1, sizeof buf - 1, pp);
+	buf[n] = '\0';
+	pclose(pp);
+	if ((at = strstr(buf, " = ")))
+		v = strtol(at + 3, NULL, 10);
+	free(cmd);
+	return v;
+}

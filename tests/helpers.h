@@ -31,6 +31,9 @@ const char *config_err(const char *text);
 cm_dataset *load_ok(const char *text, const char *dir, cm_config **cfg_out);
 /* Loading fails; returns the message (static buffer). */
 const char *load_err(const char *text, const char *dir);
+/* The integer summary field `field` of a plan file for `level` (via
+ * ogrinfo); -1 when it has none. */
+long summary_int(const char *path, const char *level, const char *field);
 /* The first diagnostic of `kind` (NULL if none). */
 const cm_diag *find_diag(const cm_dataset *ds, const char *kind);
 /* Number of diagnostics of `kind`. */

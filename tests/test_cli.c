@@ -1987,7 +1987,7 @@ Test(cli, the_scenarios_doc_table_is_the_examples, .timeout = 600)
  * compounds must move. */
 Test(cli, a_moved_pupils_cap_exceeded_is_said, .timeout = 300)
 {
-	char *dir = tmpdir(), *ini;
+	char *dir = tmpdir(), *ini, path[4200];
 	const char *out;
 	ini = redraw_year(dir, 100, NULL, "last.gpkg", "");
 	cli_expect(0, "-q solve %s", ini);
@@ -1996,12 +1996,17 @@ Test(cli, a_moved_pupils_cap_exceeded_is_said, .timeout = 300)
 	out = cli_expect(0, "solve %s", ini);
 	cr_assert(strstr(out, "MOVED-PUPILS CAP EXCEEDED: at most 0 pupils should move "
 	                      "([solve] max_moved_pupils); this plan moves "), "%s", out);
+	/* and in the summary, as the quota's miss (quota_met) */
+	snprintf(path, sizeof path, "%s/now.gpkg", dir);
+	cr_assert_eq(summary_int(path, "primary", "moved_met"), 0);
 	free(ini);
 	/* a cap the plan holds says nothing */
 	ini = redraw_year(dir, 100, "last.gpkg", "same.gpkg", "[solve]\nmax_moved_pupils = 0\n");
 	out = cli_expect(0, "solve %s", ini);
 	cr_assert(strstr(out, "Against last year's plan"), "%s", out);
 	cr_assert_null(strstr(out, "CAP EXCEEDED"), "%s", out);
+	snprintf(path, sizeof path, "%s/same.gpkg", dir);
+	cr_assert_eq(summary_int(path, "primary", "moved_met"), 1);
 	free(ini);
 	free(dir);
 }

@@ -2015,23 +2015,6 @@ Test(shadow, split_mode_against_a_solve_with_one_more_seat)
 
 /* ------------------------------------------------------------ the near-school minimum */
 
-/* The summary field a plan file holds for `level` (via ogrinfo). */
-static long summary_int(const char *path, const char *level, const char *field)
-{
-	char *cmd, buf[4096], *at;
-	long v = -1;
-	cr_assert(asprintf(&cmd, "ogrinfo -ro -q %s -sql \"SELECT %s FROM summary WHERE level = "
-	                         "'%s'\"", path, field, level) > 0);
-	FILE *pp = popen(cmd, "r");
-	size_t n = fread(buf, 1, sizeof buf - 1, pp);
-	buf[n] = '\0';
-	pclose(pp);
-	if ((at = strstr(buf, " = ")))
-		v = strtol(at + 3, NULL, 10);
-	free(cmd);
-	return v;
-}
-
 /* A near-school minimum no plan can meet (90%: C3's only school within
  * 500 m is private, so at most 70 of 130 urban and town pupils, 53.8%) is
  * said as plainly as the quota's miss: near_met 0 in the summary and in
