@@ -140,7 +140,9 @@ static int pg_schema_comment(GDALDatasetH g, const char *schema, char **out)
 	return found && !*out ? -1 : found;
 }
 
-int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown)
+/* cm__planfile_pg, and with `any` cm__pg_schema: a schema that is no plan
+ * is opened too. */
+static int pg_open(cm_ctx *ctx, const char *path, int any, GDALDatasetH *out, char **shown)
 {
 	static const char *const pg_drv[] = {"PostgreSQL", NULL};
 	char *conn = NULL, *schema = NULL, *bare = NULL, *read = NULL, *comment = NULL;
@@ -161,7 +163,7 @@ int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **sho
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = GDALOpenEx(read, GDAL_OF_VECTOR | GDAL_OF_READONLY, pg_drv, NULL, NULL);
 	found = g ? pg_schema_comment(g, schema, &comment) : -1;
-	if (found != 1 || strncmp(comment, CM__PG_MARKER, strlen(CM__PG_MARKER))) {
+	if (found != 1 || (!any && strncmp(comment, CM__PG_MARKER, strlen(CM__PG_MARKER)))) {
 		if (found < 0)
 			rc = cm__error(ctx, CM_EINPUT, _("%s: cannot read the plan from the database: %s"),
 			               *shown, CPLGetLastErrorMsg());
@@ -188,6 +190,16 @@ out:
 	free(comment);
 	*out = g;
 	return rc;
+}
+
+int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown)
+{
+	return pg_open(ctx, path, 0, out, shown);
+}
+
+int cm__pg_schema(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown)
+{
+	return pg_open(ctx, path, 1, out, shown);
 }
 
 int cm__planfile_open(cm_ctx *ctx, cm__planfile *pf, const char *path)

@@ -59,6 +59,9 @@ char *cm__planfile_root(const char *path);
  * for messages, without a password.  Returns 0 and *out, or CM_EINPUT (no
  * connection, no such schema, not a plan) or CM_ENOMEM, nothing open. */
 int cm__planfile_pg(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown);
+/* The same for any schema (a table of last year's schools, not a plan):
+ * CM_EINPUT for no connection or no such schema only. */
+int cm__pg_schema(cm_ctx *ctx, const char *path, GDALDatasetH *out, char **shown);
 /* A field's index under its name or its shapefile name; -1: absent. */
 int cm__planfile_field(OGRLayerH lyr, const char *name);
 /* A field's text ("" when unset) and number (0 when unset). */

@@ -498,14 +498,18 @@ static char *coverage(const cm_previous *p, const char *path, int *warn, int *no
 
 /* Opens the plan or table at `path`: a folder opens its assignment.geojson
  * when it has one (a GeoJSON plan), else as a dataset (shapefiles); a
- * PostGIS plan (`plan` set: cm__planfile_root knew it) its schema. */
+ * PostGIS plan (`plan` set: cm__planfile_root knew it) or table its schema
+ * (a schema that is not there, or no connection: the error set in ctx). */
 static GDALDatasetH open_previous(cm_ctx *ctx, const char *path, int plan)
 {
 	struct stat st;
 	GDALDatasetH g = NULL;
-	if (plan && cm__is_pg(path)) {
+	if (cm__is_pg(path)) {
 		char *shown = NULL;
-		cm__planfile_pg(ctx, path, &g, &shown);
+		if (plan)
+			cm__planfile_pg(ctx, path, &g, &shown);
+		else
+			cm__pg_schema(ctx, path, &g, &shown);
 		free(shown);
 		return g;
 	}
@@ -549,6 +553,13 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = open_previous(ctx, source, plan);
 	CPLPopErrorHandler();
+	if (!g && cm__is_pg(source)) {
+		char msg[sizeof ctx->errmsg];
+		snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
+		rc = cm__error(ctx, CM_EINPUT, _("last year's plan (previous_plan): %s"), msg);
+		free(path);
+		return rc;
+	}
 	if (!g) {
 		rc = cm__error(ctx, CM_EIO, _("%s: cannot open last year's plan (previous_plan)"), path);
 		free(path);

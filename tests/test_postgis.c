@@ -426,6 +426,18 @@ Test(postgis, a_plan_in_postgis_reads_back_as_the_geopackage, .timeout = 600, .f
 		cr_assert_eq(run_cli(args, &out), 1);
 		cr_assert_not_null(strstr(out, "not a catchment plan"), "%s", out);
 	}
+	/* last year's plan in a schema that is not there: named as such (it
+	 * read "no layer assignment in last year's plan") */
+	{
+		char args[4096], sed[1200];
+		snprintf(sed, sizeof sed, "s#^\\[input\\]#[input]\\nprevious_plan = %s schemas=plan_1999#",
+		         P.conn);
+		snprintf(args, sizeof args, "-q solve -o %s/none.gpkg '%s'", P.dir,
+		         pg_ini(&P, "held-none.ini", sed));
+		cr_assert_eq(run_cli(args, &out), 1, "%s", out);
+		cr_assert_not_null(strstr(out, "last year's plan (previous_plan)") &&
+		                   strstr(out, "no schema plan_1999 in the database"), "%s", out);
+	}
 	free(a);
 	free(b);
 }
