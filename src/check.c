@@ -281,23 +281,39 @@ static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *r
 	}
 }
 
+/* The compounds' extent (minx, miny, maxx, maxy; empty without compounds),
+ * and metres from school s to it (0 inside; +inf when it is empty). */
+static void compound_extent(const cm_dataset *ds, double box[4])
+{
+	size_t i;
+	box[0] = box[1] = HUGE_VAL;
+	box[2] = box[3] = -HUGE_VAL;
+	for (i = 0; i < ds->n_compounds; i++) {
+		box[0] = fmin(box[0], ds->compounds[i].x);
+		box[1] = fmin(box[1], ds->compounds[i].y);
+		box[2] = fmax(box[2], ds->compounds[i].x);
+		box[3] = fmax(box[3], ds->compounds[i].y);
+	}
+}
+
+static double outside_extent(const double box[4], const cm_school *s)
+{
+	if (box[0] > box[2])
+		return HUGE_VAL;
+	return hypot(fmax(0, fmax(box[0] - s->x, s->x - box[2])),
+	             fmax(0, fmax(box[1] - s->y, s->y - box[3])));
+}
+
 static void check_far_schools(cm_dataset *ds, const cm_config *cfg)
 {
-	double minx = HUGE_VAL, miny = HUGE_VAL, maxx = -HUGE_VAL, maxy = -HUGE_VAL;
+	double box[4];
 	size_t i;
 	if (!ds->n_compounds)
 		return;
-	for (i = 0; i < ds->n_compounds; i++) {
-		minx = fmin(minx, ds->compounds[i].x);
-		maxx = fmax(maxx, ds->compounds[i].x);
-		miny = fmin(miny, ds->compounds[i].y);
-		maxy = fmax(maxy, ds->compounds[i].y);
-	}
+	compound_extent(ds, box);
 	for (i = 0; i < ds->n_schools; i++) {
 		const cm_school *s = &ds->schools[i];
-		double dx = fmax(0, fmax(minx - s->x, s->x - maxx));
-		double dy = fmax(0, fmax(miny - s->y, s->y - maxy));
-		double d = hypot(dx, dy);
+		double d = outside_extent(box, s);
 		if (d > cfg->policy.far_school_m)
 			diag_school(ds, cfg, CM_WARNING, "far-school", s, NULL,
 			            _("%.1f km outside the compounds' extent (lon %.5f, lat %.5f): wrong "
@@ -312,24 +328,19 @@ static void check_far_schools(cm_dataset *ds, const cm_config *cfg)
  * check_far_schools' finding, not this one's too. */
 static void check_unreached_schools(cm_dataset *ds, const cm_config *cfg)
 {
-	double minx = HUGE_VAL, miny = HUGE_VAL, maxx = -HUGE_VAL, maxy = -HUGE_VAL;
 	const cm__pairs *pairs = ds->pairs;
 	long pupils[CM_NLEVELS] = {0, 0};
+	double box[4];
 	size_t i, j;
 	int lv, g;
-	for (i = 0; i < ds->n_compounds; i++) {
-		const cm_compound *c = &ds->compounds[i];
-		minx = fmin(minx, c->x);
-		maxx = fmax(maxx, c->x);
-		miny = fmin(miny, c->y);
-		maxy = fmax(maxy, c->y);
+	compound_extent(ds, box);
+	for (i = 0; i < ds->n_compounds; i++)
 		for (lv = 0; lv < CM_NLEVELS; lv++)
-			pupils[lv] += c->pupils[lv][CM_LOCAL] + c->pupils[lv][CM_MIGRANT];
-	}
+			pupils[lv] += ds->compounds[i].pupils[lv][CM_LOCAL] +
+			              ds->compounds[i].pupils[lv][CM_MIGRANT];
 	for (j = 0; j < ds->n_schools; j++) {
 		const cm_school *s = &ds->schools[j];
-		if (hypot(fmax(0, fmax(minx - s->x, s->x - maxx)), fmax(0, fmax(miny - s->y, s->y - maxy))) >
-		    cfg->policy.far_school_m)
+		if (outside_extent(box, s) > cfg->policy.far_school_m)
 			continue;
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			double reach = cm__reach(cfg, s, (cm_level)lv);
