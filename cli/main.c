@@ -409,30 +409,37 @@ static int is_pg(const char *path)
 
 /* The check's warnings before a solve, in one line: the plan stands, but
  * a school no pupil reaches, or seats short county-wide, should not pass
- * unread (they were shown by `catchment check` only). */
+ * unread (they were shown by `catchment check` only).  Last year's plan's
+ * own warning is its line, as it is read. */
 static void warnings_line(const scenario *sc, cli *c)
 {
-	const char *kinds[8];
-	size_t i, k, n = 0, count = cm_dataset_diag_count(sc->ds), more = 0;
+	const char *seen[8];
+	char kinds[512] = "";
+	size_t i, k, count = cm_dataset_diag_count(sc->ds), n = 0;
 	for (i = 0; i < count; i++) {
 		const cm_diag *d = cm_dataset_diag(sc->ds, i);
 		if (d->severity != CM_WARNING)
 			continue;
-		for (k = 0; k < n && strcmp(kinds[k], d->kind); k++)
+		for (k = 0; k < n && strcmp(seen[k], d->kind); k++) /* a kind once */
 			;
-		if (k == n && n < 8)
-			kinds[n++] = d->kind;
-		else if (k == n)
-			more = 1;
+		if (k < n)
+			continue;
+		if (n == 8) { /* more kinds than the line names */
+			snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), ", ...");
+			break;
+		}
+		seen[n++] = d->kind;
+		snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s", n > 1 ? ", " : "",
+		         d->kind);
 	}
 	end_progress(c);
-	fprintf(stderr, dngettext("catchment", "catchment: the data check found %zu warning (",
-	                         "catchment: the data check found %zu warnings (",
-	                         sc->rep.warnings),
-	        sc->rep.warnings);
-	for (k = 0; k < n; k++)
-		fprintf(stderr, "%s%s", k ? ", " : "", kinds[k]);
-	fprintf(stderr, _("%s); catchment check lists them\n"), more ? ", ..." : "");
+	fprintf(stderr, dngettext("catchment",
+	                          "catchment: the data check found %zu warning (%s); catchment "
+	                          "check lists it\n",
+	                          "catchment: the data check found %zu warnings (%s); catchment "
+	                          "check lists them\n",
+	                          sc->rep.warnings),
+	        sc->rep.warnings, kinds);
 }
 
 static int cmd_check(cli *c, int argc, char **argv)

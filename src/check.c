@@ -357,13 +357,27 @@ static void check_unreached_schools(cm_dataset *ds, const cm_config *cfg)
 				d = cm__pair_distance(ds, pairs, i, j);
 				reached = isfinite(d) && d <= reach;
 			}
-			if (!reached)
+			if (!reached) {
+				char within[64];
+				double limit = s->boarding ? cfg->policy.max_distance_boarding_m
+				                           : cfg->policy.max_distance_m[lv];
+				if (limit > 0)
+					snprintf(within, sizeof within, "%.1f km%s", reach / 1000,
+					         !pairs ? "" : cfg->roads.path ? _(" by road")
+					                                       : _(" by the distance table"));
+				else
+					snprintf(within, sizeof within, "%s", _("no limit"));
 				diag_school(ds, cfg, CM_WARNING, "unreached-school", s, NULL,
-				            _("%s: no compound with pupils it could take is within its reach "
-				              "(%.1f km%s): its %d seats would stay empty; are its coordinates "
-				              "right?"), cm__level_label((cm_level)lv), reach / 1000,
-				            pairs ? (cfg->roads.path ? _(" by road") : _(" by the distance table"))
-				                  : "", s->seats[lv]);
+				            _("%s: no compound with pupils it could take%s is within its reach "
+				              "(%s): its %d seats would stay empty; %s"),
+				            cm__level_label((cm_level)lv),
+				            s->sector == CM_PRIVATE ? _(" (migrants: it is private)") : "",
+				            within, s->seats[lv],
+				            !pairs ? _("are its coordinates right?")
+				            : cfg->roads.path ? _("is it far from every road ([roads] snap_m), "
+				                                  "or are its coordinates wrong?")
+				                              : _("does the distance table give it rows?"));
+			}
 		}
 	}
 }

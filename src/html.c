@@ -186,6 +186,8 @@ static int read_summary(cm__planfile *pf, cm__hplan *hp, int *oom)
 			s->has_moved = cm__planfile_str(f, ix[CM__SUM_MOVED])[0] != '\0';
 			s->moved = (long)cm__planfile_num(f, ix[CM__SUM_MOVED]);
 			s->moved_compounds = (long)cm__planfile_num(f, ix[CM__SUM_MOVED_COMPOUNDS]);
+			s->moved_over = cm__planfile_str(f, ix[CM__SUM_MOVED_MET])[0] != '\0' &&
+			                cm__planfile_num(f, ix[CM__SUM_MOVED_MET]) == 0;
 			if (!hp->scenario)
 				hp->scenario = dup_field(f, ix[CM__SUM_SCENARIO], oom);
 		}
@@ -799,6 +801,9 @@ static void figures(const report *r)
 				if (s->has_moved) {
 					num(r, s->moved);
 					fprintf(r->fp, r->en ? " (%ld compounds)" : "（%ld 个小区）", s->moved_compounds);
+					if (s->moved_over)
+						fputs(L("，超过上限 (max_moved_pupils)",
+						        ", above the cap (max_moved_pupils)"), r->fp);
 				} else {
 					fputs("–", r->fp);
 				}

@@ -59,6 +59,8 @@ typedef struct cm__hsum {      /* a level's summary */
 	int present;
 	long pupils, placed, unplaced, moved, moved_compounds;
 	int has_moved, quota_met, proven, has_near, has_migrants;
+	int moved_over;                /* moved_met 0: the cap on pupils moved exceeded (a plan of
+	                                  an earlier version has no such field: 0) */
 	double mean_m, max_m, near_share, migrant_share, mip_gap;
 } cm__hsum;
 

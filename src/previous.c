@@ -472,8 +472,8 @@ static char *coverage(const cm_previous *p, const char *path, int *warn, int *no
 		msg = cm__sprintf(_("%s: none of the compounds of last year's plan is in this year's "
 		                  "data (%ld rows: new ids, or another county's plan?): no pupil counts "
 		                  "as moved"), path, p->rows);
-	else if ((p->with_pupils > 0 && 4 * p->missing > p->with_pupils) ||
-	         4 * (p->rows - p->matched) > p->rows)
+	else if (p->missing > 0 && ((p->with_pupils > 0 && 4 * p->missing > p->with_pupils) ||
+	                            4 * (p->rows - p->matched) > p->rows))
 		msg = cm__sprintf(_("%s: last year's plan covers this year's data poorly: %ld of this "
 		                  "year's %ld compounds with pupils have no row in it (the first: %s), "
 		                  "and %ld of its %ld rows name compounds the data does not have "
@@ -481,15 +481,25 @@ static char *coverage(const cm_previous *p, const char *path, int *warn, int *no
 		                  "and none of their pupils as moved"), path, p->missing,
 		                  p->with_pupils, p->first_missing ? p->first_missing : "-",
 		                  p->rows - p->matched, p->rows);
-	else if (p->missing > 0 || p->rows > p->matched) {
+	else if (4 * (p->rows - p->matched) > p->rows)
+		msg = cm__sprintf(_("%s: last year's plan covers this year's data poorly: %ld of its %ld "
+		                  "rows name compounds this year's data does not have (compounds "
+		                  "removed, ids renamed, or another county's plan?)"), path,
+		                  p->rows - p->matched, p->rows);
+	else if (p->missing > 0) {
 		*warn = 0;
 		msg = cm__sprintf(_("%s: %ld of this year's compounds with pupils have no row in last "
 		                  "year's plan (the first: %s), and %ld of its %ld rows name compounds "
-		                  "the data does not have: those compounds count as new, and none of "
-		                  "their pupils as moved (a renamed compound keeps its place only under "
-		                  "its old id)"), path, p->missing,
+		                  "the data does not have: a compound renamed keeps its place only "
+		                  "under its old id; the others count as new, and none of their pupils "
+		                  "as moved"), path, p->missing,
 		                  p->first_missing ? p->first_missing : "-", p->rows - p->matched,
 		                  p->rows);
+	} else if (p->rows > p->matched) {
+		*warn = 0;
+		msg = cm__sprintf(_("%s: %ld of last year's plan's %ld rows name compounds this year's "
+		                  "data does not have (removed, or renamed: a compound renamed keeps its "
+		                  "place only under its old id)"), path, p->rows - p->matched, p->rows);
 	} else
 		return NULL;
 	*nomem = msg == NULL;

@@ -593,6 +593,14 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 		free(sidx);
 		return;
 	}
+	{ /* a soft policy row like the quota: a miss is said in each run's lines */
+		const cm_level_summary *sum = cm_plan_summary(r->plan, lv);
+		const cm_config *cfg = cm_plan_config(r->plan);
+		if (sum->has_previous && !sum->moved_met)
+			fprintf(fp, _("  %s %s: MOVED-PUPILS CAP EXCEEDED: at most %ld pupils should move "
+			              "([solve] max_moved_pupils); this plan moves %ld\n"),
+			        r->name, cm__level_label(lv), cfg->solve.max_moved_pupils, sum->moved);
+	}
 	for (i = 0; i < nc; i++) {
 		long b = cm__ids_find(cidx, nbc, c[i].id);
 		double was = b >= 0 ? cm_plan_unplaced(base->plan, lv, (size_t)b) : 0;

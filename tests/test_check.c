@@ -1232,6 +1232,7 @@ Test(previous, problems_are_findings_of_the_check)
 			cr_assert(strstr(d->message, "1 of this year's compounds with pupils have no row "
 			                 "in last year's plan (the first: C4), and 0 of its 3 rows"),
 			          "%s", d->message);
+			cr_assert(strstr(d->message, "count as new"), "%s", d->message);
 		} else if (k == 3) {
 			/* one compound of four: ids renamed, or a plan cut short (an
 			 * attack: it passed without a word) */
@@ -1274,6 +1275,20 @@ Test(previous, problems_are_findings_of_the_check)
 		cr_assert(strstr(d->message, "(the first: C4), and 1 of its 4 rows name compounds the "
 		                 "data does not have"), "%s", d->message);
 		cr_assert_eq(pc.rep.warnings, 0);
+		prev_checked_free(&pc);
+	}
+	/* a row of a compound the data does not have (C5: removed, or
+	 * renamed): that row only, no "0 of this year's compounds" */
+	{
+		prev_checked pc = check_previous(dir, "compound_id,level,school_id\nC1,primary,S1\n"
+		                                      "C2,primary,S1\nC3,primary,S1\nC4,primary,S1\n"
+		                                      "C5,primary,S1\n");
+		const cm_diag *d = find_diag(pc.ds, "previous-plan");
+		cr_assert_not_null(d);
+		cr_assert_eq(d->severity, CM_NOTE);
+		cr_assert(strstr(d->message, "1 of last year's plan's 5 rows name compounds this year's "
+		                 "data does not have") && !strstr(d->message, "the first"),
+		          "%s", d->message);
 		prev_checked_free(&pc);
 	}
 	/* a plan with no compound of the data (new ids, another county's) is

@@ -2008,6 +2008,23 @@ Test(cli, a_moved_pupils_cap_exceeded_is_said, .timeout = 300)
 	snprintf(path, sizeof path, "%s/same.gpkg", dir);
 	cr_assert_eq(summary_int(path, "primary", "moved_met"), 1);
 	free(ini);
+	/* a scenario held to its base: its line in the comparison, and the
+	 * HTML report of its plan (it said nothing of the cap there) */
+	ini = redraw_year(dir, 100, NULL, "base.gpkg",
+	                  "[solve]\nmax_moved_pupils = 0\n[scenario shrink]\nseats_primary = S2:20\n");
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "shrink primary: MOVED-PUPILS CAP EXCEEDED: at most 0 pupils should "
+	                      "move"), "%s", out);
+	{
+		char html[4300], *page;
+		snprintf(path, sizeof path, "%s/base-shrink.gpkg", dir);
+		snprintf(html, sizeof html, "%s/shrink.html", dir);
+		cli_expect(0, "-q report --lang en %s -o %s", path, html);
+		page = slurp(html, NULL);
+		cr_assert(page && strstr(page, "above the cap (max_moved_pupils)"), "%s", html);
+		free(page);
+	}
+	free(ini);
 	free(dir);
 }
 
