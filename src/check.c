@@ -600,6 +600,35 @@ static int relay_unreached(cm_dataset *ds, const cm_scenario *sc, const cm_diag 
 	return rc;
 }
 
+/* Where scenario sc gives the school a finding of its data names by
+ * `label` ("feature N (id ID)", of the schools' file as the scenario's
+ * data has it): a school of this data stays as it is; one the scenario
+ * opens by a key is open_school.ID (*file and *layer NULL, *feature the
+ * key: caller frees); one of its new_schools layer that layer's file.
+ * 0 or CM_ENOMEM. */
+static int scenario_school_at(const cm_dataset *ds, const cm_scenario *sc, const char *label,
+                              const char **file, const char **layer, char **feature)
+{
+	int len = 0;
+	const char *id = label ? cm__label_id(label, &len) : NULL;
+	size_t i;
+	*feature = NULL;
+	if (!id)
+		return 0;
+	for (i = 0; i < ds->n_schools; i++)
+		if (!strncmp(ds->schools[i].id, id, (size_t)len) && !ds->schools[i].id[len])
+			return 0; /* this data's */
+	for (i = 0; i < sc->n_open; i++)
+		if (!strncmp(sc->open_id[i], id, (size_t)len) && !sc->open_id[i][len]) {
+			*file = *layer = NULL;
+			*feature = cm__sprintf("open_school.%.*s", len, id);
+			return *feature ? 0 : CM_ENOMEM;
+		}
+	*file = sc->new_schools.path;
+	*layer = NULL;
+	return 0;
+}
+
 /* Every scenario's changes applied to the data, and its data checked as
  * the solve checks it (the scenario's policy): a change that fails is an
  * error naming the scenario, its key and item (scenario.c); an error of
@@ -639,10 +668,14 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 		for (i = 0; !rc && i < sds->diags.len; i++) {
 			const cm_diag *d = &((const cm_diag *)sds->diags.data)[i];
 			/* its errors, and a school it adds far from every compound
-			 * (signs lost in a copy), that this data has not */
-			int inline_school = (!strcmp(d->kind, "far-school") ||
-			                     !strcmp(d->kind, "unreached-school")) && d->file &&
-			                    str_same(d->file, cfg->input[CM_SCHOOLS].path);
+			 * (signs lost in a copy) or that nobody reaches, that this
+			 * data has not: named by where the scenario gives it
+			 * (scenario_school_at), a school of this data by its file */
+			int school = (!strcmp(d->kind, "far-school") ||
+			              !strcmp(d->kind, "unreached-school")) && d->file &&
+			             str_same(d->file, cfg->input[CM_SCHOOLS].path);
+			const char *file = d->file, *layer = d->layer;
+			char *feature = NULL;
 			/* a warning about a layer the scenario adds (new_schools,
 			 * new_compounds: 90.5 seats rounded, a count missing) is the
 			 * base's warning of such a value, said nowhere else */
@@ -658,11 +691,15 @@ static int check_scenarios(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds)
 				rc = relay_unreached(ds, sc, d, &ids);
 			else if ((d->severity == CM_ERR || added || !strcmp(d->kind, "far-school") ||
 			          !strcmp(d->kind, "unreached-school")) &&
-			    !has_diag(ds, had, d))
-				/* a school opened by a key is no feature of the schools' file */
-				rc = cm__diag(ds, d->severity, d->kind, inline_school ? NULL : d->file,
-				              inline_school ? NULL : d->layer, d->feature, d->field,
-				              _("[scenario %s] %s"), sc->name, d->message);
+			         !has_diag(ds, had, d)) {
+				if (school && (rc = scenario_school_at(ds, sc, d->feature, &file, &layer,
+				                                       &feature)))
+					break;
+				rc = cm__diag(ds, d->severity, d->kind, file, layer,
+				              feature ? feature : d->feature, d->field, _("[scenario %s] %s"),
+				              sc->name, d->message);
+				free(feature);
+			}
 			else if (!strcmp(d->kind, "no-schools"))
 				rc = cm__diag(ds, d->severity, d->kind, NULL, NULL, NULL, NULL, "%s",
 				              d->message);

@@ -940,8 +940,10 @@ Test(check, a_school_nobody_reaches_is_a_warning)
 	cr_assert_not_null(d, "no unreached-school warning for the scenario's school");
 	cr_assert_eq(d->severity, CM_WARNING);
 	cr_assert(strstr(d->message, "[scenario east] primary: no compound") &&
-	          strstr(d->message, "(3.0 km)") && strstr(d->message, "its 90 seats") &&
-	          strstr(d->feature, "N1"), "%s: %s", d->feature, d->message);
+	          strstr(d->message, "(3.0 km)") && strstr(d->message, "its 90 seats"), "%s",
+	          d->message);
+	cr_assert_str_eq(d->feature, "open_school.N1", "named by its key, not as feature 1 of the "
+	                 "schools' file");
 	cr_assert_null(d->file, "an opened school is no feature of the schools' file: %s", d->file);
 	cr_assert_eq(count_diag(ds, "unreached-school"), 1, "the base's schools are all reached");
 	cr_assert_null(find_diag(ds, "far-school"), "6 km away is not far outside the county");
