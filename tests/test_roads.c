@@ -1600,6 +1600,43 @@ Test(roads, no_usable_road_is_an_error)
 	free(dir);
 }
 
+/* A tolerance_m far above digitising gaps joins roads that pass near
+ * each other (each road's length is kept, but the jump between them is
+ * free): the distances came out short without a word.  Two parallel roads
+ * 20 m apart, a vertex every 50 m: at 30 m they are one network of
+ * junctions, a warning; at the default 0.5 m, nothing. */
+Test(roads, a_tolerance_that_joins_roads_is_a_warning)
+{
+	char *dir = tmpdir(), lines[4096] = "", *roads;
+	size_t n = 0;
+	for (int r = 0; r < 2; r++)
+		for (int k = 0; k <= 40; k++)
+			n += (size_t)snprintf(lines + n, sizeof lines - n, "%s%d %d", k ? "," : r ? ";" : "",
+			                      50 * k, 20 * r);
+	roads = roads_file(dir, "r.geojson", lines, NULL);
+	for (int wide = 0; wide < 2; wide++) {
+		char *extra = extra_with("roads", roads, wide ? "[roads]\ntolerance_m = 30\n" : "");
+		char *ini = scenario_text("schools.geojson", "compounds.geojson", extra);
+		cm_config *cfg;
+		cm_dataset *ds = load_ok(ini, dir, &cfg);
+		const cm_diag *d = find_diag(ds, "road-shortcuts");
+		if (wide) {
+			cr_assert_not_null(d, "no warning at tolerance_m = 30");
+			cr_assert_eq(d->severity, CM_WARNING);
+			cr_assert(strstr(d->message, "tolerance_m = 30 m joins 41 road vertices") &&
+			          strstr(d->message, "up to 20 m away"), "%s", d->message);
+		} else {
+			cr_assert_null(d, "%s", d ? d->message : "");
+		}
+		cm_dataset_free(ds);
+		cm_config_free(cfg);
+		free(ini);
+		free(extra);
+	}
+	free(roads);
+	free(dir);
+}
+
 /* The road network's and the distance table's errors and findings are in
  * the reader's language (they were English under LANG=zh_CN.UTF-8): a
  * missing roads.class field, the warning for roads without length, a
