@@ -33,8 +33,9 @@
  * 2^31), so no optimum uses it while "no place" is open to every pupil.
  * The artificial arcs of the first basis cost 2^91, above every real path
  * and forbidden arc.  Every total (at most 2^25 pupils at 2^91) stays below
- * 2^116, every node potential below 2^118: far inside 2^127.  Millimetres make the plan exact to 1 mm
- * per pupil; the plan's own metres are summed from the true distances.
+ * 2^116, every node potential below 2^118: far inside 2^127.  Millimetres
+ * make the plan exact to 1 mm per pupil; the plan's own metres are summed
+ * from the true distances.
  *
  * Pricing: the first solve has each pupil group's 5 nearest schools; the
  * other columns are priced against the potentials, those with a negative

@@ -188,6 +188,19 @@ static int settled(const search *S)
 	return tiers_within(&S->inc, &S->root);
 }
 
+/* Compound c's pupils without a place, and its local children among them,
+ * above the root's (where the plan loses); the plain counts before the
+ * root's are known. */
+static double unplaced_above(const search *S, int c)
+{
+	return S->comp[c].unplaced - (S->root_unpl ? S->root_unpl[c] : 0);
+}
+
+static double locals_above(const search *S, int c)
+{
+	return S->comp[c].locals - (S->root_unpl ? S->root_unpl[S->ncomp + c] : 0);
+}
+
 /* Searches afresh the compounds S->free_ marks (at least two), the others
  * held where S->x_inc has them, with `budget` work: as a model of its own
  * where the relaxation can (its work grows with its size), else in place.
@@ -311,14 +324,9 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 {
 	int c, n = 0, i, rc = 0, places = places_within(&S->inc, &S->root);
 	for (c = 0; c < S->ncomp; c++) {
-		const scomp *sc = &S->comp[c];
-		double u = sc->unplaced, l = sc->locals;
-		if (S->root_unpl) { /* above the root's, where the plan loses */
-			u -= S->root_unpl[c];
-			l -= S->root_unpl[S->ncomp + c];
-		}
-		if (sc->unplaced > 0.5)
-			rank[n++] = (ranked){places ? (CM_LOCAL_FIRST - 1) * l + u : u, c};
+		double u = unplaced_above(S, c);
+		if (S->comp[c].unplaced > 0.5)
+			rank[n++] = (ranked){places ? (CM_LOCAL_FIRST - 1) * locals_above(S, c) + u : u, c};
 	}
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
 	for (i = 0; i < n && i < REACH_MAX && total_work(S) < stop && !rc; i++) {
@@ -639,17 +647,15 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 	 * the policy tier */
 	do {
 		before = S->inc.shortfall;
-		for (c = n = 0; c < S->ncomp; c++) {
-			double l = S->comp[c].locals - S->root_unpl[S->ncomp + c];
-			if (l > 0.5)
-				rank[n++] = (ranked){l, c};
-		}
+		for (c = n = 0; c < S->ncomp; c++)
+			if (locals_above(S, c) > 0.5)
+				rank[n++] = (ranked){locals_above(S, c), c};
 		S->work += S->ncomp;
 		qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
 		for (i = ran = 0; i < n && ran < CHAIN_MAX && total_work(S) < stop && !rc && !settled(S);
 		     i++) {
 			c = rank[i].id;
-			if (S->comp[c].locals - S->root_unpl[S->ncomp + c] <= 0.5)
+			if (locals_above(S, c) <= 0.5)
 				continue; /* placed by an earlier chain */
 			memset(from, 0, ns);
 			if (S->home[c] >= 0)
