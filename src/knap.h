@@ -33,4 +33,19 @@ typedef struct cm__kitem {
 int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *out,
                  long long *work);
 
+/* The same, and which items the least choice takes: taken[i] (n of them).
+ * Its table keeps a state per item and seat: n x (cap + 1).  ub: the cost
+ * of some choice (HUGE_VAL: none known); with it, the items the seats
+ * priced at one rate show every choice at most ub must take, or cannot,
+ * are settled before the table (the Lagrangian's steps, which know last
+ * step's choice, make their tables smaller so). */
+int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double ub, double *out,
+                  unsigned char *taken, long long *work);
+
+/* The least cost of the items in[] marks, each taken, with their further
+ * seats as the seats allow (all of them filled, exact); HUGE_VAL when they
+ * do not fit (or cannot fill the seats). */
+double cm__knap_cost_of(const cm__kitem *items, size_t n, long cap, int exact,
+                        const unsigned char *in);
+
 #endif

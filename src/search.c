@@ -1171,6 +1171,8 @@ static void search_free(search *S)
 	free(S->root_cost);
 	free(S->root_unpl);
 	free(S->root_main);
+	free(S->lmu);
+	free(S->lpick);
 	free(S->sfirst);
 	free(S->sblk);
 	cm__vec_free(&S->nodes);
@@ -1256,11 +1258,31 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		if ((rc = cm__sr_first_plan(&S, b)))
 			goto done;
 		cm__sr_show(&S, "first plan");
-		if (!opts->inner && ((rc = cm__sr_polish(&S)) || (rc = cm__sr_lns(&S, S.limit * 4 / 5))))
+		/* neighbourhoods: 65% of the budget, and up to 80% while places
+		 * or the policy tier are not the root's (the Lagrangian steps
+		 * and the tree have no use for a plan short of them) */
+		if (!opts->inner &&
+		    ((rc = cm__sr_polish(&S)) || (rc = cm__sr_lns(&S, S.limit * 65 / 100)) ||
+		     (!tiers_within(&S.inc, &S.root) && total_work(&S) < S.limit * 80 / 100 &&
+		      (rc = cm__sr_lns(&S, S.limit * 80 / 100 - total_work(&S))))))
 			goto done;
 		cm__sr_show(&S, "after neighbourhoods");
 		cm__sr_fix_at_root(&S);
 		if ((rc = cm__sr_knap_bound(&S)))
+			goto done;
+		/* where the Lagrangian bound's choices differ from the plan, a
+		 * search; a better plan, the neighbourhoods again (and the bound
+		 * on from where it was) */
+		for (;;) {
+			int better = 0;
+			if ((rc = cm__sr_lagr_round(&S, &better)) || !better)
+				break;
+			if ((rc = cm__sr_lns(&S, (S.limit - total_work(&S)) / 2)) ||
+			    (rc = cm__sr_knap_bound(&S)))
+				break;
+			cm__sr_show(&S, "after the Lagrangian's neighbourhoods");
+		}
+		if (rc)
 			goto done;
 		S.tree = 1;
 		if (can_beat(&S, &S.kbound) &&
@@ -1333,7 +1355,8 @@ done:
 
 /* For tests (search.h): the bound that sees whole compounds, from the root,
  * against a plan worth `plan_metres` with the root's unplaced pupils and
- * shortfall.  No search: no plan found by it caps the bound below that. */
+ * shortfall, its Lagrangian steps included.  No search: no plan found by
+ * it caps the bound below that. */
 int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double plan_metres,
                            cm_lex *root, cm_lex *bound)
 {
@@ -1347,6 +1370,7 @@ int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double p
 	S.m = m;
 	S.r = r;
 	S.opts = &opts;
+	S.limit = AUTO_WORK; /* for the Lagrangian steps (search_bound.c) */
 	if ((rc = find_blocks(&S)))
 		goto done;
 	S.on = malloc((size_t)S.nblk + 1);

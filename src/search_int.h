@@ -9,7 +9,8 @@
  *   search_lns.c    better plans from neighbourhoods (a few compounds choose
  *                   afresh, the others held), and the first plan by parts;
  *   search_bound.c  the bound that sees whole compounds (a knapsack per full
- *                   school on the root's duals).
+ *                   school on the root's duals, and the Lagrangian steps
+ *                   that price the rule of one school per compound).
  * Functions one module offers another are named cm__sr_*; each is
  * described where it is defined.
  */
@@ -127,6 +128,13 @@ typedef struct search {
 	int policy_done;         /* 1: a round won nothing on the policy tier (lns: settled) */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
+	/* the Lagrangian bound (search_bound.c lagr_sum), kept from plan to plan */
+	double *lmu;             /* by compound: its prices, NULL: no step yet */
+	double ltheta;           /* its step size */
+	long long lwork;         /* the work its steps took */
+	int *lpick;              /* by compound: its best choices (keep_picks), NULL: none yet */
+	long lpick_ver;          /* lpick's version */
+	long lpick_done;         /* the version lagr_round last searched */
 	int *sfirst, *sblk;      /* the blocks by school (blocks_by_school), NULL: not yet */
 } search;
 
@@ -192,8 +200,9 @@ int cm__sr_root_majors(search *S);
 int cm__sr_first_plan(search *S, cm_lex b);
 int cm__sr_lns(search *S, long long budget);
 int cm__sr_rins_at_node(search *S);
+int cm__sr_lagr_round(search *S, int *improved);
 
-/* search_bound.c: the bound that sees whole compounds */
+/* search_bound.c: the bound that sees whole compounds, and its Lagrangian */
 int cm__sr_knap_prepare(search *S);
 int cm__sr_knap_bound(search *S);
 void cm__sr_kview_free(kview *v);

@@ -784,6 +784,34 @@ static int rins_round(search *S, long long stop, int *improved)
 	return rc;
 }
 
+/* The same where the plan and the Lagrangian bound's best choices
+ * disagree (search_bound.c keep_picks): the compounds two schools' knapsacks
+ * both took, and those it sends elsewhere than the plan.  Its choices are
+ * whole compounds, each school's filling its seats as a plan must, so where
+ * they differ from the plan is where a better plan is often found.  Once
+ * per set of choices. */
+int cm__sr_lagr_round(search *S, int *improved)
+{
+	int c, any = 0, rc;
+	cm_lex before = S->inc;
+	if (!S->lpick || S->lpick_done == S->lpick_ver || spent(S))
+		return 0;
+	S->lpick_done = S->lpick_ver;
+	for (c = 0; c < S->ncomp; c++) {
+		S->free_[c] = S->lpick[c] == -2 || S->lpick[c] != S->home[c];
+		any += S->free_[c];
+	}
+	if (any < 2)
+		return 0;
+	rc = run_neighbourhood(S, RINS_WORK, 0);
+	cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and Lagrangian choices disagree, "
+	        "searched afresh: %s", S->opts->label, any,
+	        cm__lex_cmp(&S->inc, &before, 0) < 0 ? "better" : "no better");
+	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+		*improved = 1;
+	return rc;
+}
+
 /* The same from the tree's node just solved instead of the root, every
  * RINS_EVERY relaxations of the tree: plans the dives below the node miss
  * are often a short search away from where its relaxation and the plan

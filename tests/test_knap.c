@@ -16,8 +16,10 @@ static unsigned long next_rand(unsigned long *s)
 	return *s;
 }
 
+/* The least over every choice; with `force`, item i taken exactly where
+ * force[i] is 1. */
 static double enumerate(const cm__kitem *it, int n, long cap, int exact, int i, long used,
-                        double cost)
+                        double cost, const unsigned char *force)
 {
 	double best = HUGE_VAL, v;
 	long a;
@@ -25,12 +27,16 @@ static double enumerate(const cm__kitem *it, int n, long cap, int exact, int i, 
 		return HUGE_VAL;
 	if (i == n)
 		return !exact || used == cap ? cost : HUGE_VAL;
-	best = enumerate(it, n, cap, exact, i + 1, used, cost); /* not taken */
+	if (!force || !force[i])
+		best = enumerate(it, n, cap, exact, i + 1, used, cost, force); /* not taken */
+	if (force && !force[i])
+		return best;
 	for (a = 0; a <= (long)it[i].more; a++)
 		for (long b = 0; b <= (long)it[i].more2; b++) {
 			v = enumerate(it, n, cap, exact, i + 1, used + (long)it[i].weight + a + b,
 			              cost + it[i].cost + (double)a * it[i].rate +
-			                      (double)b * it[i].rate2);
+			                      (double)b * it[i].rate2,
+			              force);
 			if (v < best)
 				best = v;
 		}
@@ -39,10 +45,11 @@ static double enumerate(const cm__kitem *it, int n, long cap, int exact, int i, 
 
 static void one(unsigned long *seed, int exact)
 {
-	cm__kitem it[8];
-	int n = 1 + (int)(next_rand(seed) % 7), i;
+	cm__kitem it[10];
+	int n = 1 + (int)(next_rand(seed) % 9), i;
 	long cap = (long)(next_rand(seed) % 25);
-	double want, got;
+	double want, got, again;
+	unsigned char taken[10];
 	long long work = 0;
 	for (i = 0; i < n; i++) {
 		it[i].weight = (double)(next_rand(seed) % 12);
@@ -53,13 +60,44 @@ static void one(unsigned long *seed, int exact)
 		it[i].more2 = it[i].more > 0 && next_rand(seed) % 2 ? (double)(next_rand(seed) % 5) : 0;
 		it[i].rate2 = (double)((long)(next_rand(seed) % 40) - 20);
 	}
-	want = enumerate(it, n, cap, exact, 0, 0, 0);
+	want = enumerate(it, n, cap, exact, 0, 0, 0, NULL);
 	cr_assert_eq(cm__knap_min(it, (size_t)n, cap, exact, &got, &work), 0);
 	if (isinf(want))
 		cr_assert(isinf(got), "enumeration finds no fill, knap %g", got);
 	else
 		cr_assert(fabs(got - want) <= 1e-9 * fmax(1, fabs(want)),
 		          "n %d cap %ld exact %d: knap %g, enumeration %g", n, cap, exact, got, want);
+	/* a set's own cost: as enumeration with the set forced */
+	for (i = 0; i < n; i++)
+		taken[i] = next_rand(seed) % 2;
+	got = cm__knap_cost_of(it, (size_t)n, cap, exact, taken);
+	again = enumerate(it, n, cap, exact, 0, 0, 0, taken);
+	if (isinf(again))
+		cr_assert(isinf(got), "the set does not fit, cost_of %g", got);
+	else
+		cr_assert(fabs(got - again) <= 1e-9 * fmax(1, fabs(again)),
+		          "n %d cap %ld exact %d: cost_of %g, enumeration %g", n, cap, exact, got,
+		          again);
+	/* the picking table: the same least, and the items it says are taken
+	 * reach it (the Lagrangian bound reads them); with no choice known,
+	 * the least known, and one known a little or far above it (the items
+	 * settled before the table) */
+	for (int k = 0; k < 4; k++) {
+		double ub = k == 0 || isinf(want) ? HUGE_VAL
+		            : want + (k == 1 ? 0 : k == 2 ? (double)(next_rand(seed) % 20) : 1e3);
+		cr_assert_eq(cm__knap_pick(it, (size_t)n, cap, exact, ub, &got, taken, &work), 0);
+		if (isinf(want)) {
+			cr_assert(isinf(got), "enumeration finds no fill, pick %g", got);
+			continue;
+		}
+		cr_assert(fabs(got - want) <= 1e-9 * fmax(1, fabs(want)),
+		          "n %d cap %ld exact %d ub %g: pick %g, enumeration %g", n, cap, exact, ub, got,
+		          want);
+		again = enumerate(it, n, cap, exact, 0, 0, 0, taken);
+		cr_assert(fabs(again - want) <= 1e-9 * fmax(1, fabs(want)),
+		          "n %d cap %ld exact %d ub %g: the picked items cost %g, the least %g", n, cap,
+		          exact, ub, again, want);
+	}
 }
 
 Test(knap, seats_to_spare_as_enumeration)

@@ -922,8 +922,10 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 	cr_log_info("the bound of whole compounds checked %d times, above the relaxation's %d",
 	            checked, raised);
 	cr_assert_geq(compared, 40, "only %d levels compared", compared);
-	cr_assert(checked >= 30 && raised >= 5, "whole compounds' bound: %d checked, %d raised",
-	          checked, raised);
+	/* (measured 2026-12-03: 132 checked; the knapsacks on the root's duals
+	 * raised 60, with the Lagrangian steps 73) */
+	cr_assert(checked >= 30 && raised >= checked / 2, "whole compounds' bound: %d checked, %d "
+	          "raised", checked, raised);
 	cr_assert(missed > 0 && met > 0 && short_seats > 0 && short_seats < compared && fee > 0 &&
 	          contested > 0,
 	          "the instances lack a case: quota missed %d, met %d, short of seats %d of %d, fee "
