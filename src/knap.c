@@ -18,7 +18,9 @@
 #include "knap.h"
 #include "internal.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +83,7 @@ static int knap_table(const cm__kitem *items, size_t n, long cap, int exact, dou
 	g[0] = 0; /* (each table is read only on the states it was written on) */
 	if (exact)
 		for (i = 0; i < n; i++)
-			if (items[i].weight <= (double)cap)
+			if (lround(items[i].weight) <= cap)
 				rest += lround(items[i].weight + items[i].more + items[i].more2);
 	for (i = 0; i < n; i++) {
 		const cm__kitem *it = &items[i];
@@ -121,7 +123,7 @@ static int knap_table(const cm__kitem *items, size_t n, long cap, int exact, dou
 			ot = oa;
 			oa = oh;
 			oh = ot;
-			*work += nhi - hlo + 1;
+			*work += nhi >= hlo ? nhi - hlo + 1 : 0;
 		}
 		/* not taken: g as it was (HUGE_VAL outside [lo, hi]) */
 		for (s = nlo; s <= nhi; s++) {
@@ -136,7 +138,7 @@ static int knap_table(const cm__kitem *items, size_t n, long cap, int exact, dou
 		h = t;
 		lo = nlo;
 		hi = nhi;
-		*work += nhi - hlo + 1;
+		*work += nhi >= hlo ? nhi - hlo + 1 : 0;
 	}
 	*at = cap;
 	best = cap <= hi ? g[cap] : HUGE_VAL;
@@ -239,7 +241,8 @@ int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double 
 	int *prev = NULL;
 	size_t i, m = 0, len;
 	int rc = CM_ENOMEM;
-	double lam = 0, d, slack, fixed = 0, w;
+	double lam = 0, d, slack, fixed = 0, w, tol = 0;
+	int settled = 0;
 	cm__kitem *sub = NULL;
 	size_t *from = NULL;  /* by sub item: its item */
 	unsigned char *state = NULL; /* by item: 0 free, 1 in, 2 out */
@@ -251,13 +254,21 @@ int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double 
 	if (!(sub = malloc((2 * n + 1) * sizeof *sub)) || !(from = malloc((2 * n + 1) * sizeof *from)) ||
 	    !(state = calloc(n + 1, 1)))
 		goto done;
-	/* the items a choice at most ub cannot leave out, or cannot take */
+	/* the items a choice at most ub cannot leave out, or cannot take (ub
+	 * and D are sums of terms as large as lam x cap: the tolerance is
+	 * relative to them all) */
 	if (ub < HUGE_VAL && n > 4) {
+		double scale;
 		d = relaxed(items, n, cap, exact, &lam, work);
-		slack = ub + 1e-9 * fmax(1, fabs(ub)) + 1e-7 - d;
+		scale = fabs(ub) + fabs(d) + fabs(lam) * (double)cap;
+		for (i = 0; i < n; i++)
+			if (lround(items[i].weight) <= cap)
+				scale += fabs(priced(&items[i], lam, &w));
+		tol = 1e-9 * scale + 1e-7;
+		slack = ub + tol - d;
 		for (i = 0; i < n; i++) {
 			double r;
-			if (items[i].weight > (double)cap) {
+			if (lround(items[i].weight) > cap) {
 				state[i] = 2;
 				continue;
 			}
@@ -266,6 +277,7 @@ int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double 
 				state[i] = 2;
 			else if (r < 0 && -r > slack)
 				state[i] = 1;
+			settled += state[i] != 0;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -285,15 +297,28 @@ int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double 
 		}
 		m++;
 	}
-	if (rcap < 0) { /* (ub was below every choice: cannot be, as it is one's) */
+	len = (size_t)(rcap < 0 ? 0 : rcap) + 1;
+	if ((m ? m : 1) > SIZE_MAX / sizeof *prev / len || rcap >= INT_MAX)
+		goto done; /* (a state is an int: callers keep seats below 1e6) */
+	if (rcap >= 0) {
+		if (!(prev = malloc((m ? m : 1) * len * sizeof *prev)))
+			goto done;
+		rc = knap_table(sub, m, rcap, exact, out, &at, prev, work);
+	} else {
 		rc = 0;
-		memset(taken, 0, n);
-		goto done;
+		*out = HUGE_VAL;
 	}
-	len = (size_t)rcap + 1;
-	if (!(prev = malloc((m ? m : 1) * len * sizeof *prev)))
+	if (!rc && settled && !(*out + fixed <= ub + tol)) {
+		/* above ub, which some choice costs: the settling went wrong
+		 * (ub rounded below that choice's cost); the table without it */
+		free(prev);
+		free(sub);
+		free(from);
+		free(state);
+		return cm__knap_pick(items, n, cap, exact, HUGE_VAL, out, taken, work);
+	}
+	if (rc)
 		goto done;
-	rc = knap_table(sub, m, rcap, exact, out, &at, prev, work);
 	for (i = 0; i < n; i++)
 		taken[i] = state[i] == 1;
 	for (i = m, s = at; i-- > 0;) {

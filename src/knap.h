@@ -38,7 +38,10 @@ int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *
  * of some choice (HUGE_VAL: none known); with it, the items the seats
  * priced at one rate show every choice at most ub must take, or cannot,
  * are settled before the table (the Lagrangian's steps, which know last
- * step's choice, make their tables smaller so). */
+ * step's choice, make their tables smaller so); a least found above ub
+ * (ub rounded below the choice it is the cost of) is found again without
+ * it.  cap below INT_MAX (a state is an int; the callers keep it below 1e6),
+ * or CM_ENOMEM. */
 int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double ub, double *out,
                   unsigned char *taken, long long *work);
 

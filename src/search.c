@@ -1258,9 +1258,10 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		if ((rc = cm__sr_first_plan(&S, b)))
 			goto done;
 		cm__sr_show(&S, "first plan");
-		/* neighbourhoods: 65% of the budget, and up to 80% while places
-		 * or the policy tier are not the root's (the Lagrangian steps
-		 * and the tree have no use for a plan short of them) */
+		/* neighbourhoods: 65% of the budget from where the first plan
+		 * left it, and on to 80% of it while places or the policy tier
+		 * are not the root's (the Lagrangian steps and the tree have no
+		 * use for a plan short of them) */
 		if (!opts->inner &&
 		    ((rc = cm__sr_polish(&S)) || (rc = cm__sr_lns(&S, S.limit * 65 / 100)) ||
 		     (!tiers_within(&S.inc, &S.root) && total_work(&S) < S.limit * 80 / 100 &&
@@ -1355,10 +1356,11 @@ done:
 
 /* For tests (search.h): the bound that sees whole compounds, from the root,
  * against a plan worth `plan_metres` with the root's unplaced pupils and
- * shortfall, its Lagrangian steps included.  No search: no plan found by
- * it caps the bound below that. */
+ * shortfall, with its Lagrangian steps or (steps 0) the knapsacks on the
+ * root's duals alone.  No search: no plan found by it caps the bound below
+ * that. */
 int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double plan_metres,
-                           cm_lex *root, cm_lex *bound)
+                           int steps, cm_lex *root, cm_lex *bound)
 {
 	search S;
 	cm_search_opts opts;
@@ -1370,7 +1372,7 @@ int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double p
 	S.m = m;
 	S.r = r;
 	S.opts = &opts;
-	S.limit = AUTO_WORK; /* for the Lagrangian steps (search_bound.c) */
+	S.limit = steps ? AUTO_WORK : 0; /* the Lagrangian steps' budget (search_bound.c) */
 	if ((rc = find_blocks(&S)))
 		goto done;
 	S.on = malloc((size_t)S.nblk + 1);

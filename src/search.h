@@ -151,10 +151,11 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 /* For tests: the bound the search's knapsacks of whole compounds prove
  * (search.c, knap.h) from the root of `m`, against a plan worth
  * `plan_metres` pupil-metres with the root's unplaced pupils and shortfall
- * (*root gets the root's value).  A valid bound is at most the metres of
- * every plan with those, whatever `plan_metres` says. */
+ * (*root gets the root's value), with the Lagrangian steps (steps 1) or
+ * the knapsacks on the root's duals alone (0).  A valid bound is at most
+ * the metres of every plan with those, whatever `plan_metres` says. */
 int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double plan_metres,
-                           cm_lex *root, cm_lex *bound);
+                           int steps, cm_lex *root, cm_lex *bound);
 
 /* Lexicographic order of two values: -1, 0 or 1, tiers equal within
  * `tol` (relative, on the larger). */

@@ -505,15 +505,15 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 
 /* The best L(mu)'s choices into S->lpick, for the neighbourhoods
  * (search_lns.c lagr_round): by compound, the block of the one school that
- * took it, -1 where none did or the compound goes to no public school, -2
- * where two or more did. */
+ * took it, -1 where it took no public school (its `none`), -2 where no
+ * school and not `none`, or two or more, took it. */
 static void keep_picks(search *S, const lagr *L)
 {
 	int k;
 	if (!S->lpick && !(S->lpick = malloc(((size_t)S->ncomp + 1) * sizeof *S->lpick)))
 		return; /* (only guidance: none is kept) */
 	for (k = 0; k < S->ncomp; k++)
-		S->lpick[k] = L->count[k] > 1 ? -2 : L->count[k] == 1 ? L->pick[k] : -1;
+		S->lpick[k] = L->count[k] != 1 ? -2 : L->pick[k];
 	S->lpick_ver++;
 }
 
@@ -530,6 +530,7 @@ static void keep_picks(search *S, const lagr *L)
 #define LAGR_SHARE 0.35
 #define LAGR_SLOW 10
 #define LAGR_GAIN 0.005
+#define LAGR_RESTART 0.05 /* the least step size a better plan starts from */
 
 static int lagr_sum(search *S, const kview *v, double *best)
 {
@@ -550,7 +551,8 @@ static int lagr_sum(search *S, const kview *v, double *best)
 			return CM_ENOMEM;
 		}
 		S->ltheta = 2;
-	}
+	} else if (S->ltheta < LAGR_RESTART)
+		S->ltheta = LAGR_RESTART; /* a better plan: steps again */
 	target = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
 	for (step = 0; step < LAGR_STEPS && *best < target && S->ltheta >= 1e-3; step++) {
 		long long cells = 0;

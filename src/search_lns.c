@@ -785,8 +785,8 @@ static int rins_round(search *S, long long stop, int *improved)
 }
 
 /* The same where the plan and the Lagrangian bound's best choices
- * disagree (search_bound.c keep_picks): the compounds two schools' knapsacks
- * both took, and those it sends elsewhere than the plan.  Its choices are
+ * disagree (search_bound.c keep_picks): the compounds no school's knapsack
+ * or two took, and those it sends elsewhere than the plan.  Its choices are
  * whole compounds, each school's filling its seats as a plan must, so where
  * they differ from the plan is where a better plan is often found.  Once
  * per set of choices. */

@@ -139,3 +139,21 @@ Test(knap, whole_compounds_leave_seats_the_relaxation_fills)
 	cr_assert_eq(cm__knap_min(mixed, 4, 100, 1, &v, &work), 0);
 	cr_assert_float_eq(v, -1000, 1e-9);
 }
+
+/* A known cost a hair below the least (rounding in the caller's sums):
+ * the items it settles would leave no way to fill the seats, so the table
+ * is made again without it, and the least comes back (review 2026-12-03:
+ * it returned no fill, which the Lagrangian bound read as "no better plan"). */
+Test(knap, a_known_cost_below_the_least_is_not_trusted)
+{
+	cm__kitem it[5] = {{4, -8, 0, 0, 0, 0}, {6, 0, 0, 0, 0, 0}, {1, -9, 0, 0, 0, 0},
+	                   {1, -15, 0, 0, 0, 0}, {3, -15, 0, 0, 0, 0}};
+	unsigned char taken[5];
+	double got, want;
+	long long work = 0;
+	want = enumerate(it, 5, 14, 1, 0, 0, 0, NULL);
+	cr_assert(fabs(want + 38) < 1e-9, "enumeration %g", want);
+	cr_assert_eq(cm__knap_pick(it, 5, 14, 1, want - 1e-6, &got, taken, &work), 0);
+	cr_assert(fabs(got - want) < 1e-9, "pick %g, least %g", got, want);
+	cr_assert(fabs(enumerate(it, 5, 14, 1, 0, 0, 0, taken) - want) < 1e-9);
+}

@@ -769,10 +769,12 @@ static long unplaced_locals(const tiny *t, cm_level lv)
  * MIP's optimum `opt` of level `lv` (unplaced u, policy tier q: the
  * shortfall and CM_LOCAL_FIRST x the local children without a place): computed
  * against plans worse than the optimum, so no plan the search found caps
- * it, it is never above the optimum.  Counts the levels checked and those
- * where it rose above the relaxation's. */
+ * it, it is never above the optimum, and its Lagrangian steps never below
+ * the knapsacks alone.  Counts the levels checked, those where it rose
+ * above the relaxation's, and those where the steps rose above the
+ * knapsacks. */
 static void assert_whole_bound(const tiny *t, int lv, double u, double q, double opt,
-                               int *checked, int *raised)
+                               int *checked, int *raised, int *above_knap)
 {
 	const cm_school *s;
 	size_t n = cm_dataset_schools(t->ds, &s);
@@ -789,14 +791,21 @@ static void assert_whole_bound(const tiny *t, int lv, double u, double q, double
 	cr_assert_eq(cm__flow_relax_new(ctx, &m, n, &r), 0);
 	for (int k = 0; k < 3; k++) {
 		double tol = 1e-6 * fmax(1, opt);
-		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, &root, &b), 0,
-		             "%s", cm_ctx_last_error(ctx));
+		cm_lex kb;
+		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, 1, &root, &b),
+		             0, "%s", cm_ctx_last_error(ctx));
 		if (fabs(root.unplaced - u) > 1e-6 || fabs(root.shortfall - q) > 1e-6)
 			break; /* the bound is for plans with the root's unplaced and shortfall */
 		cr_assert_leq(b.metres, opt + tol, "level %d: bound %.4f above the optimum %.4f (plan "
 		              "assumed %.4f)", lv, b.metres, opt, opt * (1 + worse[k]) + 1);
+		/* the Lagrangian steps start from the knapsacks' sum: never below */
+		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, 0, &root, &kb),
+		             0, "%s", cm_ctx_last_error(ctx));
+		cr_assert_geq(b.metres, kb.metres - tol, "level %d: with the steps %.4f, the knapsacks "
+		              "alone %.4f", lv, b.metres, kb.metres);
 		(*checked)++;
 		*raised += b.metres > root.metres + tol;
+		*above_knap += b.metres > kb.metres + tol;
 	}
 	cm__flow_relax_free(&r);
 	cm__model_free(&m);
@@ -818,7 +827,7 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 {
 	unsigned seed = 99;
 	int compared = 0, missed = 0, met = 0, short_seats = 0, fee = 0, checked = 0, raised = 0;
-	int contested = 0;
+	int contested = 0, above_knap = 0;
 	for (int round = 0; round < 24; round++) {
 		tschool s[5];
 		tcomp c[9];
@@ -892,7 +901,8 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 			 * under the quota row, made whole without branching, so its
 			 * search may end with an honest gap instead (a valid bound) */
 			if (sv == 0)
-				assert_whole_bound(&t, lv, u, q + CM_LOCAL_FIRST * l, m, &checked, &raised);
+				assert_whole_bound(&t, lv, u, q + CM_LOCAL_FIRST * l, m, &checked, &raised,
+				                   &above_knap);
 			if (sv != 1)
 				cr_assert_eq(sum->proven, 1, "round %d %s: not proven", round, lvname[lv]);
 			else if (!sum->proven)
@@ -919,13 +929,11 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 	cr_log_info("single mode against glpsol: %d levels compared; quota missed %d, met %d; short "
 	            "of seats %d (with the quota missed %d); fee places in %d rows", compared, missed,
 	            met, short_seats, contested, fee);
-	cr_log_info("the bound of whole compounds checked %d times, above the relaxation's %d",
-	            checked, raised);
+	cr_log_info("the bound of whole compounds checked %d times, above the relaxation's %d, "
+	            "its Lagrangian steps above the knapsacks alone %d", checked, raised, above_knap);
 	cr_assert_geq(compared, 40, "only %d levels compared", compared);
-	/* (measured 2026-12-03: 132 checked; the knapsacks on the root's duals
-	 * raised 60, with the Lagrangian steps 73) */
-	cr_assert(checked >= 30 && raised >= checked / 2, "whole compounds' bound: %d checked, %d "
-	          "raised", checked, raised);
+	cr_assert(checked >= 30 && raised >= 5 && above_knap >= 1, "whole compounds' bound: %d "
+	          "checked, %d raised, %d by the Lagrangian steps", checked, raised, above_knap);
 	cr_assert(missed > 0 && met > 0 && short_seats > 0 && short_seats < compared && fee > 0 &&
 	          contested > 0,
 	          "the instances lack a case: quota missed %d, met %d, short of seats %d of %d, fee "
