@@ -260,15 +260,16 @@ typedef struct lagr {
 	int *comp;           /* by item: its compound */
 	int *blk;            /* by item: its block */
 	long *cap;           /* by school: seats, -1: no seat row (takes what pays) */
-	unsigned char *exact;
+	unsigned char *exact;  /* by school: its seats priced in places (all filled) */
 	double *fixed;       /* by school: price x seats */
 	double *none;        /* by compound: none_c, HUGE_VAL: not open */
-	cm__kitem *tmp;
-	unsigned char *taken;
+	cm__kitem *tmp;      /* scratch: one school's items at today's mu */
+	unsigned char *taken; /* scratch: which of them its table takes */
 	int *count;          /* by compound: schools that took it */
 	int *pick;           /* by compound: the block that took it (count 1) */
-	double *kconst;      /* by school: its last choice's cost with mu taken off
-	                        (HUGE_VAL: none yet) */
+	double *kconst;      /* by school: its last choice's cost with its items' mu
+	                        added back (less today's mu: its cost today; HUGE_VAL:
+	                        none yet) */
 	unsigned char *was;  /* by item: in its school's last choice */
 	double cells;        /* the tables' cells, all schools (a step's work at most) */
 } lagr;
