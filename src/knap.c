@@ -234,6 +234,22 @@ static double relaxed(const cm__kitem *items, size_t n, long cap, int exact, dou
 	return best;
 }
 
+double cm__knap_paying(const cm__kitem *items, size_t n, double sum, unsigned char *taken,
+                       double *seats)
+{
+	double w;
+	*seats = 0;
+	for (size_t i = 0; i < n; i++) {
+		double r = priced(&items[i], 0, &w);
+		taken[i] = r < 0;
+		if (r < 0) {
+			sum += r;
+			*seats += w;
+		}
+	}
+	return sum;
+}
+
 int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double ub, double *out,
                   unsigned char *taken, long long *work)
 {
@@ -242,7 +258,7 @@ int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double 
 	size_t i, m = 0, len;
 	int rc = CM_ENOMEM;
 	double lam = 0, d, slack, fixed = 0, w, tol = 0;
-	int settled = 0;
+	int settled = 0, retry = 0;
 	cm__kitem *sub = NULL;
 	size_t *from = NULL;  /* by sub item: its item */
 	unsigned char *state = NULL; /* by item: 0 free, 1 in, 2 out */
@@ -308,16 +324,9 @@ int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double 
 		rc = 0;
 		*out = HUGE_VAL;
 	}
-	if (!rc && settled && !(*out + fixed <= ub + tol)) {
-		/* above ub, which some choice costs: the settling went wrong
-		 * (ub rounded below that choice's cost); the table without it */
-		free(prev);
-		free(sub);
-		free(from);
-		free(state);
-		return cm__knap_pick(items, n, cap, exact, HUGE_VAL, out, taken, work);
-	}
-	if (rc)
+	/* above ub, which some choice costs: the settling went wrong (ub
+	 * rounded below that choice's cost); the table again without it */
+	if (rc || (retry = settled && !(*out + fixed <= ub + tol)))
 		goto done;
 	for (i = 0; i < n; i++)
 		taken[i] = state[i] == 1;
@@ -335,7 +344,7 @@ done:
 	free(sub);
 	free(from);
 	free(state);
-	return rc;
+	return retry ? cm__knap_pick(items, n, cap, exact, HUGE_VAL, out, taken, work) : rc;
 }
 
 static int cmp_rate(const void *a, const void *b)

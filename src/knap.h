@@ -45,6 +45,13 @@ int cm__knap_min(const cm__kitem *items, size_t n, long cap, int exact, double *
 int cm__knap_pick(const cm__kitem *items, size_t n, long cap, int exact, double ub, double *out,
                   unsigned char *taken, long long *work);
 
+/* The items that pay (taken[]), each at its least cost (its further seats
+ * where their rate is below 0): `sum` plus those costs, added one by one in
+ * order (a caller's running sum comes out as if it added them itself),
+ * their seats in *seats.  The least choice wherever those seats fit. */
+double cm__knap_paying(const cm__kitem *items, size_t n, double sum, unsigned char *taken,
+                       double *seats);
+
 /* The least cost of the items in[] marks, each taken, with their further
  * seats as the seats allow (all of them filled, exact); HUGE_VAL when they
  * do not fit (or cannot fill the seats). */

@@ -18,6 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Does value x cost places or migrants (a reduced cost, or a seat's
+ * price, above pupil-metres)? */
+static int above_metres(const cm_lex *x)
+{
+	return x->unplaced > 0.5 || (x->unplaced > -0.5 && x->shortfall > 0.5);
+}
+
 /* Reads the last solution into v: the reduced cost of every flow and
  * no-place column, the price of every school's seats, its value `base`. */
 static int knap_read(search *S, kview *v, const unsigned char *ok, const cm_lex *base)
@@ -39,7 +46,7 @@ static int knap_read(search *S, kview *v, const unsigned char *ok, const cm_lex 
 			continue;
 		S->r->reduced(S->r->self, j, &rc);
 		v->kd[j] = rc.metres;
-		v->kup[j] = rc.unplaced > 0.5 || (rc.unplaced > -0.5 && rc.shortfall > 0.5);
+		v->kup[j] = above_metres(&rc);
 	}
 	for (i = 0; i < S->m->n_schools; i++)
 		S->r->seat_price(S->r->self, i, &v->price[i]);
@@ -159,6 +166,51 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 	return it->weight > 0 || it->more > 0;
 }
 
+/* Where the bounds that see whole compounds hold (the incumbent's places
+ * and quota within a pupil of v's: the columns and seats that would cost a
+ * place or a migrant then stay unused and full), the compounds' other ways
+ * (knap_other) against the pupil-metres the incumbent leaves: a new array
+ * by compound and group, or NULL with *rc 0 where they do not hold. */
+static double *others_where_held(search *S, const kview *v, int *rc)
+{
+	double room, *alt;
+	int k;
+	*rc = 0;
+	if (S->inc.unplaced - v->base.unplaced > 1 - 1e-6 ||
+	    S->inc.shortfall - v->base.shortfall > 1 - 1e-6)
+		return NULL;
+	if ((*rc = cm__sr_blocks_by_school(S)))
+		return NULL;
+	room = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
+	if (!(alt = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS * sizeof *alt))) {
+		*rc = CM_ENOMEM;
+		return NULL;
+	}
+	for (k = 0; k < S->ncomp; k++)
+		knap_other(S, v, k, room, &alt[(size_t)k * CM_NGROUPS]);
+	return alt;
+}
+
+/* School i's items (knap_item) from its blocks open in v, at a seat
+ * price pm, into items[] (and, where given, each one's compound and
+ * block); returns how many. */
+static size_t school_items(const search *S, const kview *v, size_t i, const double *alt,
+                           double pm, cm__kitem *items, int *comp, int *blks)
+{
+	size_t n = 0;
+	for (int e = S->sfirst[i]; e < S->sfirst[i + 1]; e++) {
+		int k = S->sblk[e], c = S->blk[k].comp;
+		if (v->ok[k] && knap_item(S, v, k, &alt[(size_t)c * CM_NGROUPS], pm, &items[n])) {
+			if (comp) {
+				comp[n] = c;
+				blks[n] = k;
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
 #define KNAP_MAX_CELLS 5e7 /* items x seats of one school's table, at most */
 
 
@@ -176,23 +228,14 @@ static int knap_sum(search *S, const kview *v, double *sum)
 {
 	const cm_row *rows = S->m->rows.data;
 	size_t ns = S->m->n_schools, i, nitems, most = 0;
-	const int *first, *order;
-	int k, e, rc = 0;
-	double *alt = NULL, room;
+	const int *first;
+	int rc = 0;
+	double *alt;
 	cm__kitem *items = NULL;
 	*sum = 0;
-	if (S->inc.unplaced - v->base.unplaced > 1 - 1e-6 ||
-	    S->inc.shortfall - v->base.shortfall > 1 - 1e-6)
-		return 0;
-	room = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
-	if ((rc = cm__sr_blocks_by_school(S)))
+	if (!(alt = others_where_held(S, v, &rc)))
 		return rc;
 	first = S->sfirst;
-	order = S->sblk;
-	if (!(alt = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS * sizeof *alt)))
-		goto nomem;
-	for (k = 0; k < S->ncomp; k++)
-		knap_other(S, v, k, room, &alt[(size_t)k * CM_NGROUPS]);
 	for (i = 0; i < ns; i++)
 		if ((size_t)(first[i + 1] - first[i]) > most)
 			most = (size_t)(first[i + 1] - first[i]);
@@ -204,19 +247,14 @@ static int knap_sum(search *S, const kview *v, double *sum)
 		const cm_lex *p = &v->price[i];
 		/* seats whose price is in places or migrants are all taken in
 		 * any plan as good in those as v */
-		int exact = p->unplaced > 0.5 || (p->unplaced > -0.5 && p->shortfall > 0.5);
+		int exact = above_metres(p);
 		double cap, x;
 		if (S->m->seat_row[i] < 0 || first[i] == first[i + 1] || (!exact && p->metres <= 0))
 			continue; /* no seat row, no compound may go there, or nothing to gain */
 		cap = rows[S->m->seat_row[i]].rhs;
 		if (cap < 0 || cap > 1e6 || fabs(cap - floor(cap + 0.5)) > 1e-9)
 			continue; /* (the knapsack would add nothing: the bound stands) */
-		nitems = 0;
-		for (e = first[i]; e < first[i + 1]; e++)
-			if (v->ok[order[e]] &&
-			    knap_item(S, v, order[e], &alt[(size_t)S->blk[order[e]].comp * CM_NGROUPS],
-			              p->metres, &items[nitems]))
-				nitems++;
+		nitems = school_items(S, v, i, alt, p->metres, items, NULL, NULL);
 		/* a table too large to fill in the time of a few relaxations adds
 		 * nothing: the bound stands without it (KNAP_MAX_CELLS) */
 		if ((double)nitems * (cap + 1) > KNAP_MAX_CELLS)
@@ -302,15 +340,11 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 	const cm_row *rows = S->m->rows.data;
 	const cm_col *cols = S->m->cols.data;
 	size_t ns = S->m->n_schools, i, n = 0, most = 0;
-	int k, e, g;
-	double room, *alt = NULL;
+	int k, rc;
+	double *alt;
 	memset(L, 0, sizeof *L);
-	if (S->inc.unplaced - v->base.unplaced > 1 - 1e-6 ||
-	    S->inc.shortfall - v->base.shortfall > 1 - 1e-6)
-		return 0;
-	if (cm__sr_blocks_by_school(S))
-		return CM_ENOMEM;
-	room = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
+	if (!(alt = others_where_held(S, v, &rc)))
+		return rc;
 	L->ns = (int)ns;
 	L->first = malloc((ns + 1) * sizeof *L->first);
 	L->item = malloc(((size_t)S->nblk + 1) * sizeof *L->item);
@@ -324,19 +358,19 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 	L->fixed = malloc((ns + 1) * sizeof *L->fixed);
 	L->none = malloc(((size_t)S->ncomp + 1) * sizeof *L->none);
 	L->count = malloc(((size_t)S->ncomp + 1) * sizeof *L->count);
-	alt = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS * sizeof *alt);
-	if (!L->first || !L->item || !L->comp || !L->blk || !L->pick || !L->kconst || !L->was || !L->cap || !L->exact || !L->fixed || !L->none ||
-	    !L->count || !alt)
-		goto nomem;
+	rc = CM_ENOMEM;
+	if (!L->first || !L->item || !L->comp || !L->blk || !L->pick || !L->kconst || !L->was ||
+	    !L->cap || !L->exact || !L->fixed || !L->none || !L->count)
+		goto fail;
+	rc = 0; /* from here a failure gives the bound up */
 	for (k = 0; k < S->ncomp; k++) {
-		double *a = &alt[(size_t)k * CM_NGROUPS];
-		knap_other(S, v, k, room, a);
+		const double *a = &alt[(size_t)k * CM_NGROUPS];
 		L->none[k] = 0;
 		for (size_t j = S->comp[k].cstart; j < S->comp[k].cend; j++)
 			if (cols[j].kind == CM_COL_UNPLACED) {
 				double pupils = cols[j].ub;
 				if (fabs(pupils - floor(pupils + 0.5)) > 1e-9)
-					goto give_up; /* counts not whole: no knapsack */
+					goto fail; /* counts not whole: no knapsack */
 				if (pupils > 0)
 					L->none[k] = a[cols[j].group] == HUGE_VAL || L->none[k] == HUGE_VAL
 					                     ? HUGE_VAL
@@ -354,25 +388,16 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 		if (S->sfirst[i] == S->sfirst[i + 1])
 			continue; /* no compound's block: a private school (its seats are
 			             the compounds' other ways), or none in reach */
-		L->exact[i] = S->m->seat_row[i] >= 0 &&
-		              (p->unplaced > 0.5 || (p->unplaced > -0.5 && p->shortfall > 0.5));
+		L->exact[i] = S->m->seat_row[i] >= 0 && above_metres(p);
 		if (cap > 1e6 || (cap >= 0 && fabs(cap - floor(cap + 0.5)) > 1e-9))
-			goto give_up;
+			goto fail;
 		L->cap[i] = cap < 0 ? -1 : lround(cap);
 		L->fixed[i] = cap < 0 ? 0 : pm * cap;
-		for (e = S->sfirst[i]; e < S->sfirst[i + 1]; e++) {
-			k = S->sblk[e];
-			g = S->blk[k].comp;
-			if (v->ok[k] && knap_item(S, v, k, &alt[(size_t)g * CM_NGROUPS], pm, &L->item[n])) {
-				L->comp[n] = g;
-				L->blk[n] = k;
-				n++;
-			}
-		}
+		n += school_items(S, v, i, alt, pm, &L->item[n], &L->comp[n], &L->blk[n]);
 		if (L->cap[i] >= 0) {
 			double cells = (double)(n - (size_t)L->first[i]) * (double)(L->cap[i] + 1);
 			if (cells > LAGR_MAX_CELLS)
-				goto give_up;
+				goto fail;
 			L->cells += cells;
 		}
 		if (n - (size_t)L->first[i] > most)
@@ -381,47 +406,16 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 	L->first[ns] = (int)n;
 	L->tmp = malloc((most + 1) * sizeof *L->tmp);
 	L->taken = malloc(most + 1);
-	if (!L->tmp || !L->taken)
-		goto nomem;
-	free(alt);
-	return 0;
-give_up:
+	if (L->tmp && L->taken) {
+		free(alt);
+		return 0;
+	}
+	rc = CM_ENOMEM;
+fail:
 	free(alt);
 	lagr_free(L);
 	memset(L, 0, sizeof *L);
-	return 0;
-nomem:
-	free(alt);
-	lagr_free(L);
-	memset(L, 0, sizeof *L);
-	return CM_ENOMEM;
-}
-
-/* Item it's least cost taken, and its seats then (*seats). */
-static double item_best(const cm__kitem *it, double *seats)
-{
-	double c = it->cost, w = it->weight;
-	if (it->rate < 0) {
-		c += it->rate * it->more;
-		w += it->more;
-	}
-	if (it->rate2 < 0) {
-		c += it->rate2 * it->more2;
-		w += it->more2;
-	}
-	if (seats)
-		*seats = w;
-	return c;
-}
-
-/* The seats of the items that pay (least cost below 0), each at its best. */
-static double all_that_pay(const cm__kitem *items, int n)
-{
-	double sum = 0, w;
-	for (int t = 0; t < n; t++)
-		if (item_best(&items[t], &w) < 0)
-			sum += w;
-	return sum;
+	return rc;
 }
 
 /* Item t taken: its compound's count and block. */
@@ -435,7 +429,7 @@ static void took(lagr *L, int t)
  * the none option counted too). */
 static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long long *cells)
 {
-	double sum = 0, x, ub;
+	double sum = 0, x, ub, seats;
 	int i, k, rc;
 	for (k = 0; k < S->ncomp; k++) {
 		sum += mu[k];
@@ -452,17 +446,14 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 			L->tmp[t] = L->item[a + t];
 			L->tmp[t].cost -= mu[L->comp[a + t]];
 		}
-		if (L->cap[i] < 0 || (!L->exact[i] && all_that_pay(L->tmp, n) <= (double)L->cap[i])) {
+		x = cm__knap_paying(L->tmp, (size_t)n, sum, L->taken, &seats);
+		if (L->cap[i] < 0 || (!L->exact[i] && seats <= (double)L->cap[i])) {
 			/* no seat row, or seats for every item that pays: each
 			 * such item at its best */
-			for (t = 0; t < n; t++) {
-				double c = item_best(&L->tmp[t], NULL);
-				if (c < 0) {
-					sum += c;
+			for (t = 0; t < n; t++)
+				if (L->taken[t])
 					took(L, a + t);
-				}
-			}
-			sum += L->fixed[i];
+			sum = x + L->fixed[i];
 			*cells += n;
 			continue;
 		}
