@@ -122,6 +122,14 @@ static int cmp_double(const void *a, const void *b)
 
 /* ------------------------------------------------------------ the network */
 
+/* A flow column waiting for pricing, with its arc's ends: the pricing
+ * reads these few bytes, not the column (most columns of a city wait for
+ * good: schools far away). */
+typedef struct fwait {
+	int col, from, to;
+	int64_t mm; /* its cost (F->mmc) */
+} fwait;
+
 typedef struct fnet {
 	cm_ctx *ctx;
 	const cm_model *m;
@@ -139,6 +147,8 @@ typedef struct fnet {
 	int x_fresh;          /* x is the last solve's */
 	long long work;       /* columns priced (cm__nf_work counts the simplex's) */
 	int64_t *mmc;         /* column -> its cost in millimetres */
+	fwait *wait;          /* the flow columns without an arc yet, by column */
+	size_t nwait;
 	/* the plan neighbourhoods start from (relax_neighbourhood): its version,
 	 * usage and totals */
 	long nb_version;
@@ -171,6 +181,7 @@ static void fnet_free(fnet *F)
 	free(F->forbidden);
 	free(F->x);
 	free(F->mmc);
+	free(F->wait);
 	free(F->room);
 	cm__usage_free(&F->nb_usage);
 	free(F->nb_range);
@@ -352,6 +363,12 @@ static int fnet_build(fnet *F)
 			rc = CM_ENOMEM;
 		F->arc[j] = a;
 	}
+	if (!rc && !(F->wait = malloc((ncols + 1) * sizeof *F->wait)))
+		rc = CM_ENOMEM;
+	for (j = 0; j < ncols && !rc; j++)
+		if (cols[j].kind == CM_COL_FLOW && F->arc[j] < 0 && !shares_arc(cols, j))
+			F->wait[F->nwait++] = (fwait){(int)j, F->dem[2 * cols[j].compound + cols[j].group],
+			                              F->school_node[cols[j].school], F->mmc[j]};
 	F->nq_free = -1;
 	if (!rc && F->nq >= 0 &&
 	    (F->nq_free = cm__nf_arc(F->nf, F->nq, F->sink,
@@ -472,7 +489,8 @@ done:
 static int fnet_solve(fnet *F, int price)
 {
 	const cm_col *cols = F->cols;
-	size_t j;
+	const cm_cost *pi;
+	size_t w, kept;
 	if (cm__nf_clean(F->nf) && (F->priced || !price))
 		return 0; /* nothing changed that could matter */
 	for (;;) {
@@ -482,27 +500,33 @@ static int fnet_solve(fnet *F, int price)
 		if (st != CM_NF_OPTIMAL)
 			return cm__error(F->ctx, CM_ESOLVER, "the network solver found no flow (a fault: "
 			                 "please report it)");
-		if (price)
-			F->work += (long long)F->ncols;
-		for (j = 0; j < F->ncols && price; j++) {
-			const cm_col *c = &cols[j];
-			int from, to;
-			cm_cost cost;
-			if (F->arc[j] >= 0 || c->kind != CM_COL_FLOW || shares_arc(cols, j))
+		if (!price) {
+			F->priced = 0;
+			return 0;
+		}
+		F->work += (long long)F->ncols; /* (the waiting columns: fewer) */
+		/* the waiting columns in column order; those that join leave the list */
+		pi = cm__nf_potentials(F->nf);
+		for (w = kept = 0; w < F->nwait; w++) {
+			fwait c = F->wait[w];
+			size_t j = (size_t)c.col;
+			cm_cost cost = (cm_cost)c.mm + (F->forbidden[j] ? W_FORBID : 0); /* column_cost */
+			if (cost + pi[c.from] - pi[c.to] >= 0) {
+				F->wait[kept++] = c;
 				continue;
-			from = F->dem[2 * c->compound + c->group];
-			to = F->school_node[c->school];
-			cost = column_cost(F, j);
-			if (cm__nf_reduced(F->nf, from, to, cost) >= 0)
-				continue;
-			if ((F->arc[j] = cm__nf_arc(F->nf, from, to, col_cap(c), cost)) < 0)
+			}
+			if ((F->arc[j] = cm__nf_arc(F->nf, c.from, c.to, col_cap(&cols[j]), cost)) < 0) {
+				memmove(&F->wait[kept], &F->wait[w], (F->nwait - w) * sizeof *F->wait);
+				F->nwait = kept + (F->nwait - w);
 				return CM_ENOMEM;
+			}
 			if (j + 1 < F->ncols && shares_arc(cols, j + 1))
 				F->arc[j + 1] = F->arc[j];
 			added++;
 		}
+		F->nwait = kept;
 		if (!added) {
-			F->priced = price;
+			F->priced = 1;
 			return 0;
 		}
 	}
@@ -826,6 +850,8 @@ static int plain_costs(fnet *F)
 	}
 	if (!changed)
 		return 0;
+	for (j = 0; j < F->nwait; j++)
+		F->wait[j].mm = F->mmc[F->wait[j].col];
 	F->priced = 0;
 	F->x_fresh = 0;
 	return fnet_solve(F, 1);

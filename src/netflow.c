@@ -921,6 +921,11 @@ long long cm__nf_work(const cm_netflow *nf)
 	return nf->work;
 }
 
+const cm_cost *cm__nf_potentials(const cm_netflow *nf)
+{
+	return nf->pi;
+}
+
 cm_cost cm__nf_reduced(const cm_netflow *nf, int from, int to, cm_cost cost)
 {
 	return cost + nf->pi[from] - nf->pi[to];
