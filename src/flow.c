@@ -123,11 +123,10 @@ static int cmp_double(const void *a, const void *b)
 /* ------------------------------------------------------------ the network */
 
 /* A flow column waiting for pricing, with its arc's ends: the pricing
- * reads these few bytes, not the column (most columns of a city wait for
- * good: schools far away). */
+ * reads these 12 bytes and its cost (F->mmc), not the column (most columns
+ * of a city wait for good: schools far away). */
 typedef struct fwait {
 	int col, from, to;
-	int64_t mm; /* its cost (F->mmc) */
 } fwait;
 
 typedef struct fnet {
@@ -363,12 +362,14 @@ static int fnet_build(fnet *F)
 			rc = CM_ENOMEM;
 		F->arc[j] = a;
 	}
-	if (!rc && !(F->wait = malloc((ncols + 1) * sizeof *F->wait)))
-		rc = CM_ENOMEM;
 	for (j = 0; j < ncols && !rc; j++)
+		F->nwait += cols[j].kind == CM_COL_FLOW && F->arc[j] < 0 && !shares_arc(cols, j);
+	if (!rc && !(F->wait = malloc((F->nwait + 1) * sizeof *F->wait)))
+		rc = CM_ENOMEM;
+	for (j = 0, F->nwait = 0; j < ncols && !rc; j++)
 		if (cols[j].kind == CM_COL_FLOW && F->arc[j] < 0 && !shares_arc(cols, j))
 			F->wait[F->nwait++] = (fwait){(int)j, F->dem[2 * cols[j].compound + cols[j].group],
-			                              F->school_node[cols[j].school], F->mmc[j]};
+			                              F->school_node[cols[j].school]};
 	F->nq_free = -1;
 	if (!rc && F->nq >= 0 &&
 	    (F->nq_free = cm__nf_arc(F->nf, F->nq, F->sink,
@@ -510,7 +511,7 @@ static int fnet_solve(fnet *F, int price)
 		for (w = kept = 0; w < F->nwait; w++) {
 			fwait c = F->wait[w];
 			size_t j = (size_t)c.col;
-			cm_cost cost = (cm_cost)c.mm + (F->forbidden[j] ? W_FORBID : 0); /* column_cost */
+			cm_cost cost = (cm_cost)F->mmc[j] + (F->forbidden[j] ? W_FORBID : 0); /* column_cost */
 			if (cost + pi[c.from] - pi[c.to] >= 0) {
 				F->wait[kept++] = c;
 				continue;
@@ -850,8 +851,6 @@ static int plain_costs(fnet *F)
 	}
 	if (!changed)
 		return 0;
-	for (j = 0; j < F->nwait; j++)
-		F->wait[j].mm = F->mmc[F->wait[j].col];
 	F->priced = 0;
 	F->x_fresh = 0;
 	return fnet_solve(F, 1);
