@@ -2,7 +2,7 @@
  * bench.c: how fast and how exact catchment is at city scale (issue 5).
  *
  *   bench [--sizes 5000,10000,20000,40000] [--modes split,single]
- *         [--verify | --verify-policy] [--roads] [--dir DIR]
+ *         [--verify | --verify-policy] [--roads] [--effort E] [--dir DIR]
  *
  * For each size: a generated city (citygen.c: compounds, compounds / 20
  * schools, two levels, 12% private schools with purchased places, tight
@@ -20,7 +20,8 @@
  * --verify-policy also when it ends without settling the policy tier
  * (local children without a place, the quota's and the other policy rows'
  * shortfall: the plan's above what the search proved possible, so that no
- * gap in pupil-metres is certified).
+ * gap in pupil-metres is certified).  --effort gives single mode's search
+ * E times its automatic budget ([solve] effort).
  *
  * --roads (issue 13) also writes the city's roads (cityroads.c: a street
  * lattice, its residential streets one-way, a river with a few bridges, an
@@ -74,6 +75,9 @@ static double cpu_now(void)
 typedef enum kind { STRAIGHT, WALK, DRIVE, NKINDS } kind;
 static const char *const kind_name[NKINDS] = {"straight", "walk", "drive"};
 
+/* [solve] effort for single mode (--effort) */
+static double effort = 1;
+
 static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const char *solver,
                            kind k)
 {
@@ -90,8 +94,8 @@ static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const
 	             "[input]\nschools = %s/schools.gpkg\ncompounds = %s/compounds.gpkg\n"
 	             "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 5000\n"
 	             "migrant_public_share = 0.85\n[solve]\nassignment = %s\nsolver = %s\n"
-	             "mip_gap = 0.001\n%s",
-	             dir, dir, mode, solver, roads) < 0)
+	             "mip_gap = 0.001\neffort = %.17g\n%s",
+	             dir, dir, mode, solver, effort, roads) < 0)
 		return NULL;
 	if (cm_config_parse_string(ctx, text, "bench.ini", dir, &cfg))
 		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
@@ -497,9 +501,12 @@ int main(int argc, char **argv)
 			verify = 2;
 		else if (!strcmp(argv[i], "--roads"))
 			roads = 1;
+		else if (!strcmp(argv[i], "--effort") && i + 1 < argc && atof(argv[i + 1]) > 0)
+			effort = atof(argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] "
-			                "[--verify | --verify-policy] [--roads] [--dir DIR]\n");
+			                "[--verify | --verify-policy] [--roads] [--effort E] "
+			                "[--dir DIR]\n");
 			return 2;
 		}
 	}
@@ -510,7 +517,7 @@ int main(int argc, char **argv)
 	       "(pupil-metres above the search's bound; 'places' when the fewest without a place is "
 	       "not proven, 'policy' when the policy tier is not: local children without a place, "
 	       "then the migrant quota), relaxations solved, proven optimal; pairs: candidate "
-	       "compound-school pairs in reach; mip_gap = 0.001\n", cm_version());
+	       "compound-school pairs in reach; mip_gap = 0.001, effort = %g\n", cm_version(), effort);
 	list = strdup(sizes);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int n = atoi(tok);

@@ -222,6 +222,8 @@ typedef struct cm_solve_config {
 	double mip_gap;           /* single mode: stop when the plan is within this of the bound
 	                             (relative pupil-metres); 0: prove it optimal */
 	long node_limit;          /* single mode: relaxations the search may solve; 0: by size */
+	double effort;            /* single mode: the search's work budget, times the automatic
+	                             one (by size): 1 */
 	char *first_plan;         /* single mode: "auto" (NULL), "dive" or "parts" (docs/model.md) */
 	double time_limit_s;      /* 0: no limit (GLPK's LP only) */
 	cm_solver solver;         /* auto */

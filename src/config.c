@@ -47,6 +47,7 @@ void cm_config_init(cm_config *cfg)
 	cfg->policy.far_school_m = 10000;
 	cfg->solve.assignment = CM_ASSIGN_SINGLE;
 	cfg->solve.mip_gap = 0;
+	cfg->solve.effort = 1;
 	cfg->solve.time_limit_s = 0;
 	cfg->solve.max_moved_pupils = -1;
 	cfg->road.mode = CM_ROADS_WALK;
@@ -93,6 +94,7 @@ static const key_def keys[] = {
 	{"solve", "assignment", K_ASSIGN, OFF(solve.assignment), 0, 0, NULL},
 	{"solve", "mip_gap", K_DOUBLE, OFF(solve.mip_gap), 0, 0.999, NULL},
 	{"solve", "node_limit", K_LONG, OFF(solve.node_limit), 0, 1e9, NULL},
+	{"solve", "effort", K_DOUBLE, OFF(solve.effort), 0.01, 1000, NULL},
 	{"solve", "first_plan", K_STRING, OFF(solve.first_plan), 0, 0, "auto,dive,parts"},
 	{"solve", "time_limit_s", K_DOUBLE, OFF(solve.time_limit_s), 0, BIG, NULL},
 	{"solve", "solver", K_SOLVER, OFF(solve.solver), 0, 0, NULL},

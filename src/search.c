@@ -1138,6 +1138,14 @@ int cm__sr_polish(search *S)
 #define AUTO_WORK 600000000LL
 #define AUTO_WORK_PER 120000LL
 
+/* That budget times [solve] effort (at most 1000 times: far inside a long
+ * long). */
+static long long auto_budget(const cm_search_opts *opts, int ncomp)
+{
+	double e = opts->effort > 0 ? opts->effort : 1;
+	return (long long)(e * (double)(AUTO_WORK + AUTO_WORK_PER * (long long)ncomp));
+}
+
 static void search_free(search *S)
 {
 	free(S->comp);
@@ -1200,7 +1208,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	cm__vec_init(&S.tpath, sizeof(int));
 	if ((rc = find_blocks(&S)))
 		goto done;
-	S.limit = opts->work_limit > 0 ? opts->work_limit : AUTO_WORK + AUTO_WORK_PER * S.ncomp;
+	S.limit = opts->work_limit > 0 ? opts->work_limit : auto_budget(opts, S.ncomp);
 	S.on = malloc((size_t)S.nblk + 1);
 	S.root_ok = malloc((size_t)S.nblk + 1);
 	S.want = malloc((size_t)S.nblk + 1);

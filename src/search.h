@@ -119,6 +119,7 @@ void cm__glpk_relax_free(cm_relax *r);
 typedef struct cm_search_opts {
 	long node_limit;          /* relaxation solves at most; 0: none (the work budget only) */
 	long long work_limit;     /* work (cm_relax.work) at most; 0: the automatic budget */
+	double effort;            /* the automatic budget times this (0: 1) */
 	double gap;               /* stop when the plan is within this of the bound (relative
 	                             pupil-metres; 0: prove it optimal) */
 	const long *start;        /* by compound (dataset index): a school to try first, a plan to

@@ -632,11 +632,14 @@ static unsigned char room_at(search *S, int t)
  * the schools with empty seats over "a compound at this school reaches
  * that one" (fewest steps), made again when the plan changes; a compound
  * whose school is not reached has no chain.  Measured 2026-12-03 on the
- * ten bench cities of 300-5,000 compounds with the budget at 1, 1.5 and 2
- * times the default: every level settled its places; without the chains
- * three levels did not (1,000 junior +3 and 1,500 primary +2 at 1.5
- * times; 2,500 primary +1 with the pricing counted per waiting column), a
- * larger budget leaving more pupils without a place.  (A first version
+ * ten bench cities of 300-5,000 compounds with every budget of the search
+ * (the neighbourhoods' too) at 1, 1.5 and 2 times the default: every
+ * level settled its places; without the chains three levels did not
+ * (1,000 junior +3 and 1,500 primary +2 at 1.5 times; 2,500 primary +1
+ * with the pricing counted per waiting column), a larger budget leaving
+ * more pupils without a place.  With [solve] effort at 1.5 and 2 (the
+ * search's own budget only) places settled with or without them; they
+ * cost the 1,500 city's primary level 0.03-0.06% (another path).  (A first version
  * counted the seats again and searched forwards from each compound: at
  * 40,000 compounds, where no chain exists, that took 1.9e9 work of the
  * junior level's 5.4e9 and left it 6 pupils above the fewest.) */

@@ -63,6 +63,7 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 	}
 	memset(&opts, 0, sizeof opts);
 	opts.node_limit = cfg->solve.node_limit;
+	opts.effort = cfg->solve.effort;
 	opts.first = !cfg->solve.first_plan ? 0 : cm__streq_ci(cfg->solve.first_plan, "dive") ? 1
 	             : cm__streq_ci(cfg->solve.first_plan, "parts") ? 2 : 0;
 	opts.gap = cfg->solve.mip_gap;

@@ -189,6 +189,12 @@ BAD(hex_number, MINIMAL "[policy]\nmax_distance_primary_m = 0x1F\n", "test.ini:5
     "max_distance_primary_m", "'0x1F'", "not a decimal number")
 BAD(hex_whole_number, MINIMAL "[solve]\nnode_limit = 0X10\n", "test.ini:5:", "node_limit",
     "'0X10'", "not a decimal number")
+/* [solve] effort: the search's budget times it, from a hundredth to a
+ * thousand times the automatic one */
+BAD(effort_zero, MINIMAL "[solve]\neffort = 0\n", "test.ini:5:", "[solve] effort = 0",
+    "must be between 0.01 and 1000")
+BAD(effort_huge, MINIMAL "[solve]\neffort = 5000\n", "test.ini:5:", "effort",
+    "must be between 0.01 and 1000")
 BAD(inf_number, MINIMAL "[policy]\nfar_school_m = inf\n", "test.ini:5:", "far_school_m",
     "'inf'", "not a finite number")
 BAD(nan_number, MINIMAL "[policy]\nmigrant_public_share = NaN\n", "test.ini:5:",
@@ -365,6 +371,10 @@ Test(config_bad, sections_once_and_scenarios_with_keys)
 	cm_config *cfg = config_ok(MINIMAL "[solve]\nmip_gap = 0.01\n[solve]\nnode_limit = 5\n",
 	                           "/tmp");
 	cr_assert_eq(cfg->solve.node_limit, 5);
+	cr_assert_float_eq(cfg->solve.effort, 1, 1e-12); /* the default */
+	cm_config_free(cfg);
+	cfg = config_ok(MINIMAL "[solve]\neffort = 2.5\n", "/tmp");
+	cr_assert_float_eq(cfg->solve.effort, 2.5, 1e-12);
 	cm_config_free(cfg);
 	m = config_err(MINIMAL "[solve]\nmip_gap = 0.01\n[solve]\nmip_gap = 0.02\n");
 	cr_assert(strstr(m, "[solve] mip_gap is given twice"), "%s", m);

@@ -1845,6 +1845,46 @@ Test(brute, whole_compound_bound_never_above_the_optimum)
 	cr_assert_gt(above, 0, "the bound never rose above the relaxation's");
 }
 
+/* [solve] effort scales the search's budget: a tight instance of 24
+ * compounds and 12 schools that the default budget proves optimal is left
+ * unproven, with fewer relaxations, at a hundredth of it; both plans
+ * place as many pupils and keep their claims (bound at most the value). */
+Test(brute, effort_scales_the_budget)
+{
+	unsigned seed = 7;
+	enum { NS = 12, NC = 24 };
+	tschool s[NS];
+	tcomp c[NC];
+	char sid[NS][16], cid[NC][16], extra[200];
+	long nodes[2];
+	int proven[2];
+	long unplaced[2];
+	tight_instance(&seed, s, NS, sid, c, NC, cid);
+	for (int k = 0; k < 2; k++) {
+		tiny t;
+		snprintf(extra, sizeof extra,
+		         "[policy]\nmax_distance_primary_m = 2500\n[solve]\neffort = %s\n",
+		         k ? "1" : "0.01");
+		tiny_solve(&t, s, NS, c, NC, extra);
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		nodes[k] = sum->nodes;
+		proven[k] = sum->proven;
+		unplaced[k] = sum->unplaced;
+		assert_single_school(&t, k);
+		cr_assert_geq(sum->unplaced, sum->bound_unplaced);
+		if (sum->bound >= 0) /* (whole millimetres per pupil) */
+			cr_assert_leq(sum->bound, sum->pupil_metres + 1e-3 * (double)sum->pupils + 1e-6);
+		tiny_free(&t);
+	}
+	cr_log_info("effort 0.01: %ld relaxations, proven %d; effort 1: %ld, proven %d", nodes[0],
+	            proven[0], nodes[1], proven[1]);
+	cr_assert_lt(nodes[0], nodes[1], "effort 0.01 solved %ld relaxations, effort 1 %ld", nodes[0],
+	             nodes[1]);
+	cr_assert_eq(proven[0], 0, "a hundredth of the budget proved it");
+	cr_assert_eq(proven[1], 1, "the default budget did not prove it");
+	cr_assert_eq(unplaced[0], unplaced[1]);
+}
+
 /* ------------------------------------------------------------ shadow prices */
 
 /* The attack report's county: three primary schools (one private, with
