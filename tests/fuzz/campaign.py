@@ -103,7 +103,7 @@ INI_KEYS = {  # by section, so that most inserted keys are known there
                 b"near_radius_junior_m", b"near_share_min_primary", b"class_size_junior",
                 b"max_school_size", b"max_school_size_nine_year", b"enforce_school_size",
                 b"far_school_m"],
-    b"solve": [b"assignment", b"mip_gap", b"node_limit", b"time_limit_s", b"solver",
+    b"solve": [b"assignment", b"mip_gap", b"node_limit", b"effort", b"time_limit_s", b"solver",
                b"stability_weight", b"max_moved_pupils"],
     b"output": [b"path", b"format", b"name"],
     b"scenario": [b"close", b"demand_scale", b"demand", b"seats_primary", b"seats_junior",
