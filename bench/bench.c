@@ -501,7 +501,8 @@ int main(int argc, char **argv)
 			verify = 2;
 		else if (!strcmp(argv[i], "--roads"))
 			roads = 1;
-		else if (!strcmp(argv[i], "--effort") && i + 1 < argc && atof(argv[i + 1]) > 0)
+		else if (!strcmp(argv[i], "--effort") && i + 1 < argc && atof(argv[i + 1]) >= 0.01 &&
+		         atof(argv[i + 1]) <= 1000)
 			effort = atof(argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] "

@@ -62,7 +62,8 @@ void cm__nf_art_cost(cm_netflow *nf, cm_cost cost);
  * potentials after a solve. */
 cm_cost cm__nf_reduced(const cm_netflow *nf, int from, int to, cm_cost cost);
 /* The nodes' potentials after a solve, by node (valid until the next
- * change to the network): cm__nf_reduced for a caller pricing many arcs. */
+ * solve or cost change; adding arcs leaves them): cm__nf_reduced for a
+ * caller pricing many arcs. */
 const cm_cost *cm__nf_potentials(const cm_netflow *nf);
 
 int64_t cm__nf_flow(const cm_netflow *nf, int arc);

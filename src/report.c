@@ -332,7 +332,7 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 		if (single && s->bound_unplaced < s->unplaced)
 			fprintf(fp, _("  NOT PROVEN: the search ended with %ld pupils without a place; no "
 			              "single-school plan leaves fewer than %ld (a larger [solve] "
-			              "effort may settle it)\n"),
+			              "effort, or node_limit where one is set, may settle it)\n"),
 			        s->unplaced, s->bound_unplaced);
 		else if (single && s->unplaced > s->lp_unplaced)
 			fprintf(fp, _("  No single-school plan leaves fewer (proven).\n"));
@@ -340,7 +340,8 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			fprintf(fp, _("  NOT PROVEN: the search ended before it proved that no "
 			              "single-school plan placing as many leaves fewer local children "
 			              "without a place, or comes nearer the migrant quota, the near-school "
-			              "share or the moved cap (a larger [solve] effort may settle it)\n"));
+			              "share or the moved cap (a larger [solve] effort, or node_limit "
+			              "where one is set, may settle it)\n"));
 		if (single && !s->proven && s->bound >= 0)
 			fprintf(fp, _("  The plan is within %.3f%% of the best possible in pupil-metres "
 			              "(proven after %ld relaxations).\n"), 100 * s->mip_gap, s->nodes);

@@ -1140,9 +1140,9 @@ int cm__sr_polish(search *S)
 
 /* That budget times [solve] effort (at most 1000 times: far inside a long
  * long). */
-static long long auto_budget(const cm_search_opts *opts, int ncomp)
+static long long auto_budget(double effort, int ncomp)
 {
-	double e = opts->effort > 0 ? opts->effort : 1;
+	double e = effort > 0 ? effort : 1;
 	return (long long)(e * (double)(AUTO_WORK + AUTO_WORK_PER * (long long)ncomp));
 }
 
@@ -1208,7 +1208,8 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	cm__vec_init(&S.tpath, sizeof(int));
 	if ((rc = find_blocks(&S)))
 		goto done;
-	S.limit = opts->work_limit > 0 ? opts->work_limit : auto_budget(opts, S.ncomp);
+	S.limit = opts->work_limit > 0 ? opts->work_limit : auto_budget(opts->effort, S.ncomp);
+	S.limit1 = opts->work_limit > 0 ? opts->work_limit : auto_budget(1, S.ncomp);
 	S.on = malloc((size_t)S.nblk + 1);
 	S.root_ok = malloc((size_t)S.nblk + 1);
 	S.want = malloc((size_t)S.nblk + 1);

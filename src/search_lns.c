@@ -648,7 +648,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 {
 	const cm_row *rows = S->m->rows.data;
 	size_t ns = S->m->n_schools, si;
-	int *next = NULL, *q = NULL, c, k, n, i, h, e, nq, ran = 0, rc = 0;
+	int *next = NULL, *q = NULL, *step = NULL, c, k, n, i, h, e, nq, ran = 0, rc = 0;
 	long ver = S->xver - 1;
 	cm_usage used = {0};
 	if (!S->root_unpl || places_within(&S->inc, &S->root))
@@ -657,7 +657,8 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 		return rc;
 	next = malloc((ns + 1) * sizeof *next);
 	q = malloc((ns + 1) * sizeof *q);
-	if (!next || !q) {
+	step = malloc((ns + 1) * sizeof *step);
+	if (!next || !q || !step) {
 		rc = CM_ENOMEM;
 		goto out;
 	}
@@ -676,9 +677,11 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 		if (ver != S->xver) {
 			/* the plan's empty seats, and from them backwards: next[u]
 			 * is the school a compound at u moves to on the way to
-			 * them (-1: u has room, -2: not reached) */
+			 * them (-1: u has room, -2: not reached), step[u] how many
+			 * moves away they are */
 			ver = S->xver;
 			if (cm__model_usage(S->m, S->x_inc, &used)) {
+				cm__usage_free(&used);
 				rc = CM_ENOMEM;
 				break;
 			}
@@ -686,6 +689,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 				int room = S->m->seat_row[si] >= 0 && S->sfirst[si] < S->sfirst[si + 1] &&
 				           rows[S->m->seat_row[si]].rhs - used.seats[si] > 0.5;
 				next[si] = room ? -1 : -2;
+				step[si] = 0;
 				if (room)
 					q[nq++] = (int)si;
 			}
@@ -699,21 +703,23 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 					w = S->blk[S->home[d]].school;
 					if (next[w] == -2) {
 						next[w] = v;
+						step[w] = step[v] + 1;
 						q[nq++] = w;
 					}
 				}
 			}
 			S->work += (long long)S->m->cols.len + (long long)S->nblk + (long long)ns;
 		}
-		/* the compound's school, or the nearest to room of those it reaches */
+		/* the compound's school, or of those it reaches the one fewest
+		 * moves from room (the first such in block order) */
 		if (S->home[c] >= 0)
 			u = S->blk[S->home[c]].school;
 		else
-			for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
-				if (S->root_ok[k] && next[S->blk[k].school] != -2) {
-					u = S->blk[k].school;
-					break;
-				}
+			for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++) {
+				int v = S->blk[k].school;
+				if (S->root_ok[k] && next[v] != -2 && (u < 0 || step[v] < step[u]))
+					u = v;
+			}
 		if (u < 0 || next[u] == -2)
 			continue;
 		memset(in, 0, ns);
@@ -728,6 +734,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 out:
 	free(next);
 	free(q);
+	free(step);
 	return rc;
 }
 
@@ -1141,7 +1148,7 @@ out:
 }
 
 /* The first plan, after last year's (start_from) if any: the whole-model
- * dive (cm__sr_heur_dive) where it fits in a fifth of the budget (a county: it
+ * dive (cm__sr_heur_dive) where it fits in a fifth of the budget at effort 1 (a county: it
  * moves places across the whole model at once); where it does not (a
  * city: hundreds of solves of the whole model) and the relaxation searches
  * parts as models of their own, by parts (first_by_parts), whose cost
@@ -1158,7 +1165,7 @@ int cm__sr_first_plan(search *S, cm_lex b)
 			return 0;
 		if (S->opts->first == 2 ||
 		    (S->opts->first == 0 &&
-		     DIVE_COST * (long long)S->m->cols.len > (S->limit - total_work(S)) / 5))
+		     DIVE_COST * (long long)S->m->cols.len > (S->limit1 - total_work(S)) / 5))
 			return first_by_parts(S);
 	}
 	return (rc = cm__sr_heur_dive(S, -1, b)) ? rc : cm__sr_goto_node(S, -1);

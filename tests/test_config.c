@@ -456,6 +456,7 @@ static const char *const set_keys[][3] = {
 	{"solve", "solver", "glpk"},
 	{"solve", "max_moved_pupils", "100"},
 	{"solve", "first_plan", "dive"},
+	{"solve", "effort", "2.5"},
 	{"output", "format", "shp"},
 	{"output", "headers", "en"},
 	{"output", "csv_bom", "no"},
@@ -527,6 +528,8 @@ Test(config, set_matches_the_file)
 	cr_assert_eq(a->solve.solver, b->solve.solver);
 	cr_assert_eq(a->solve.max_moved_pupils, b->solve.max_moved_pupils);
 	cr_assert(same_str(a->solve.first_plan, b->solve.first_plan));
+	cr_assert_float_eq(a->solve.effort, b->solve.effort, 0);
+	cr_assert_float_eq(b->solve.effort, 2.5, 0);
 	cr_assert(same_str(a->output.format, b->output.format));
 	cr_assert(same_str(a->output.headers, b->output.headers));
 	cr_assert_eq(a->output.csv_bom, b->output.csv_bom);
