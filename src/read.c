@@ -1002,6 +1002,89 @@ static long layer_count(layer_src *L)
 	return n > 0 ? (long)n : 0;
 }
 
+/* GDAL's messages while a feature is read.  A driver that finds text in a
+ * numeric field (a shapefile's DBF keeps numbers as text) reads it as 0 and
+ * only warns: "Value 'abc' of field c.primary_lo parsed incompletely to
+ * real 0."; the reader makes that an error of the feature's field, where
+ * the engine uses the field.  The messages are kept while the feature is
+ * read and the others passed on after (GDAL's handler is not called from
+ * inside this one). */
+#define GDAL_NOTES 8
+
+typedef struct gdal_notes {
+	int n, lost;
+	CPLErr err[GDAL_NOTES];
+	CPLErrorNum num[GDAL_NOTES];
+	char *msg[GDAL_NOTES];
+} gdal_notes;
+
+static void CPL_STDCALL keep_note(CPLErr e, CPLErrorNum num, const char *msg)
+{
+	gdal_notes *g = CPLGetErrorHandlerUserData();
+	if (g->n == GDAL_NOTES || !(g->msg[g->n] = strdup(msg ? msg : ""))) {
+		g->lost++;
+		return;
+	}
+	g->err[g->n] = e;
+	g->num[g->n++] = num;
+}
+
+/* The field a "parsed incompletely" warning names, into *idx (-1: not
+ * such a warning, or a field the engine does not read), its text into
+ * value (at most `size` bytes). */
+static void unparsed_field(layer_src *L, OGRFeatureH f, const char *msg, int *idx, char *value,
+                           size_t size)
+{
+	const char *of = strstr(msg, "' of field "), *end = strstr(msg, " parsed incompletely"), *dot;
+	char name[256];
+	int i, k;
+	*idx = -1;
+	if (strncmp(msg, "Value '", 7) || !of || !end || end < of)
+		return;
+	for (dot = end; dot > of + 11 && dot[-1] != '.'; dot--)
+		;
+	if ((size_t)(end - dot) >= sizeof name)
+		return;
+	memcpy(name, dot, (size_t)(end - dot));
+	name[end - dot] = '\0';
+	if ((i = OGR_F_GetFieldIndex(f, name)) < 0)
+		return;
+	for (k = 0; k < CM_NFIELDS && L->fidx[k] != i; k++)
+		;
+	if (k == CM_NFIELDS)
+		return;
+	*idx = i;
+	snprintf(value, size, "%.*s", (int)(of - msg - 7), msg + 7);
+}
+
+/* The notes of one feature's reading: errors for the numbers GDAL could
+ * not read, the rest passed on.  Returns <0 on ENOMEM. */
+static int settle_notes(cm_dataset *ds, layer_src *L, OGRFeatureH f, gdal_notes *g)
+{
+	int rc = 0, i, idx;
+	char value[128];
+	for (i = 0; i < g->n; i++) {
+		idx = -1;
+		if (f)
+			unparsed_field(L, f, g->msg[i], &idx, value, sizeof value);
+		if (idx >= 0 && rc >= 0) {
+			int bad = 0;
+			char *id = L->fidx[CM_F_ID] >= 0 ? get_str(L, f, L->fidx[CM_F_ID], &bad) : NULL;
+			rc = ds_diag_feature(ds, L, CM_ERR, "bad-value", (long)OGR_F_GetFID(f),
+			                     bad ? NULL : id, idx,
+			                     _("'%s' is not a number (GDAL read it as 0)"), value);
+			free(id);
+		} else if (idx < 0)
+			CPLError(g->err[i], g->num[i], "%s", g->msg[i]);
+		free(g->msg[i]);
+	}
+	if (g->lost)
+		CPLError(CE_Warning, CPLE_AppDefined, "%d more messages while reading %s", g->lost,
+		         L->shown);
+	g->n = g->lost = 0;
+	return rc < 0 ? -1 : 0;
+}
+
 /* Reads every feature with `one`, which returns 1 when it kept a record,
  * 0 when it dropped the feature, <0 on ENOMEM. */
 typedef int (*feature_fn)(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config *cfg,
@@ -1014,6 +1097,7 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 	size_t cap = total > 0 ? (size_t)total : 16, n = 0;
 	char stage[64];
 	OGRFeatureH f;
+	gdal_notes notes = {0};
 	int rc = 0;
 
 	snprintf(stage, sizeof stage, "reading %s", L->what);
@@ -1022,7 +1106,17 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 	if (!*records || !L->geoms)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	OGR_L_ResetReading(L->lyr);
-	while ((f = OGR_L_GetNextFeature(L->lyr)) != NULL) {
+	for (;;) {
+		CPLPushErrorHandlerEx(keep_note, &notes);
+		f = OGR_L_GetNextFeature(L->lyr);
+		CPLPopErrorHandler();
+		if (notes.n + notes.lost && settle_notes(ds, L, f, &notes) < 0) {
+			OGR_F_Destroy(f);
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+			break;
+		}
+		if (!f)
+			break;
 		if (n == cap) {
 			void *r = realloc(*records, 2 * cap * elem);
 			void *g = r ? realloc(L->geoms, 2 * cap * sizeof(OGRGeometryH)) : NULL;

@@ -737,6 +737,51 @@ Test(read, counts_are_decimal)
 	free(dir);
 }
 
+/* A shapefile's DBF keeps numbers as text: "abc" in a numeric field was
+ * read by GDAL as 0 with a warning on the terminal, a school of 0 seats
+ * in the plan.  It is an error naming the feature and the field; a field
+ * the engine does not read may hold anything. */
+Test(read, text_in_a_numeric_shapefile_field)
+{
+	char *dir = tmpdir(), *shp, *dbf;
+	char *csv = write_file(dir, "s.csv",
+	                       "id,level,seats,note,x,y\n"
+	                       "A,primary,45,1,113.0,24.79\n"
+	                       "B,primary,abc,x,113.01,24.79\n");
+	const char *oo[] = {"X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y", "KEEP_GEOM_COLUMNS=NO", NULL};
+	const char *o[] = {"-f", "ESRI Shapefile", "-a_srs", "EPSG:4326", NULL};
+	unsigned char *buf;
+	size_t len, off;
+	FILE *fp;
+	cr_assert(asprintf(&shp, "%s/s.shp", dir) > 0);
+	cr_assert(asprintf(&dbf, "%s/s.dbf", dir) > 0);
+	cr_assert_eq(translate(csv, oo, shp, o), 0);
+	/* the text columns "seats" and "note" made numeric ('N') in the DBF's
+	 * field descriptors (32 bytes each from byte 32, the type at 11) */
+	buf = (unsigned char *)slurp(dbf, &len);
+	for (off = 32; off + 32 <= len && buf[off] != 0x0D; off += 32)
+		if (!strcmp((char *)buf + off, "seats") || !strcmp((char *)buf + off, "note"))
+			buf[off + 11] = 'N';
+	fp = fopen(dbf, "wb");
+	cr_assert(fp);
+	cr_assert_eq(fwrite(buf, 1, len, fp), len);
+	fclose(fp);
+	free(buf);
+	char *ini = ini_for(shp, "compounds.geojson", "[fields]\nschools.seats_primary = seats\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-value", "B", "seats", "'abc' is not a number"), 1);
+	cr_assert_eq(school_by_id(ds, "A")->seats[CM_PRIMARY], 45);
+	for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) /* note: not read, not named */
+		cr_assert_null(strstr(cm_dataset_diag(ds, i)->message, "'x'"), "%s",
+		               cm_dataset_diag(ds, i)->message);
+	cm_dataset_free(ds);
+	free(ini);
+	free(csv);
+	free(shp);
+	free(dbf);
+	free(dir);
+}
+
 /* A [fields] mapping naming a field the layer lacks is an error naming the
  * field and the layer and listing its fields: the geometry's columns too
  * (schools.wkt = missing_field was accepted, the lon/lat columns used). */
