@@ -78,6 +78,24 @@ static const char *const kind_name[NKINDS] = {"straight", "walk", "drive"};
 /* [solve] effort for single mode (--effort) */
 static double effort = 1;
 
+/* Whether the configuration takes `text` as [solve] effort (its range is
+ * the configuration's, said on stderr), before a city is generated. */
+static int effort_ok(const char *text)
+{
+	cm_ctx *ctx;
+	cm_config *cfg = NULL;
+	int ok;
+	if (cm_ctx_new(&ctx))
+		return 0;
+	ok = !cm_config_new(ctx, "bench.ini", &cfg) &&
+	     !cm_config_set(ctx, cfg, "solve", "effort", text);
+	if (!ok)
+		fprintf(stderr, "bench: --effort %s: %s\n", text, cm_ctx_last_error(ctx));
+	cm_config_free(cfg);
+	cm_ctx_free(ctx);
+	return ok;
+}
+
 static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const char *solver,
                            kind k)
 {
@@ -501,8 +519,7 @@ int main(int argc, char **argv)
 			verify = 2;
 		else if (!strcmp(argv[i], "--roads"))
 			roads = 1;
-		else if (!strcmp(argv[i], "--effort") && i + 1 < argc && atof(argv[i + 1]) >= 0.01 &&
-		         atof(argv[i + 1]) <= 1000)
+		else if (!strcmp(argv[i], "--effort") && i + 1 < argc && effort_ok(argv[i + 1]))
 			effort = atof(argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] "

@@ -197,17 +197,25 @@ static cm_cost unplaced_weight(const cm_model *m, const cm_col *c)
 	return W_UNPLACED + (c->group == CM_LOCAL ? (cm_cost)m->local_first * W_QUOTA : 0);
 }
 
-/* A column's cost in the network: millimetres, and F more when the search
- * forbids it. */
+/* A flow column's cost in the network: millimetres, and F more when the
+ * search forbids it (the pricing's, which reads no column). */
+static cm_cost flow_cost(const fnet *F, size_t j)
+{
+	return (cm_cost)F->mmc[j] + (F->forbidden[j] ? W_FORBID : 0);
+}
+
+/* Any column's: a way to no place weighs a place more. */
 static cm_cost column_cost(const fnet *F, size_t j)
 {
 	const cm_col *c = &F->cols[j];
-	cm_cost d = F->mmc[j];
-	if (c->kind == CM_COL_UNPLACED)
-		d += unplaced_weight(F->m, c);
-	if (F->forbidden[j])
-		d += W_FORBID;
-	return d;
+	return flow_cost(F, j) + (c->kind == CM_COL_UNPLACED ? unplaced_weight(F->m, c) : 0);
+}
+
+/* Column j waits for pricing: a flow column without an arc yet, not the
+ * fee column sharing its purchased one's arc. */
+static int waits(const fnet *F, size_t j)
+{
+	return F->cols[j].kind == CM_COL_FLOW && F->arc[j] < 0 && !shares_arc(F->cols, j);
 }
 
 /* The columns the first solve starts with: each demand node's NEAREST
@@ -362,12 +370,13 @@ static int fnet_build(fnet *F)
 			rc = CM_ENOMEM;
 		F->arc[j] = a;
 	}
+	/* the waiting list, as long as the columns that wait */
 	for (j = 0; j < ncols && !rc; j++)
-		F->nwait += cols[j].kind == CM_COL_FLOW && F->arc[j] < 0 && !shares_arc(cols, j);
+		F->nwait += waits(F, j);
 	if (!rc && !(F->wait = malloc((F->nwait + 1) * sizeof *F->wait)))
 		rc = CM_ENOMEM;
 	for (j = 0, F->nwait = 0; j < ncols && !rc; j++)
-		if (cols[j].kind == CM_COL_FLOW && F->arc[j] < 0 && !shares_arc(cols, j))
+		if (waits(F, j))
 			F->wait[F->nwait++] = (fwait){(int)j, F->dem[2 * cols[j].compound + cols[j].group],
 			                              F->school_node[cols[j].school]};
 	F->nq_free = -1;
@@ -511,7 +520,7 @@ static int fnet_solve(fnet *F, int price)
 		for (w = kept = 0; w < F->nwait; w++) {
 			fwait c = F->wait[w];
 			size_t j = (size_t)c.col;
-			cm_cost cost = (cm_cost)F->mmc[j] + (F->forbidden[j] ? W_FORBID : 0); /* column_cost */
+			cm_cost cost = flow_cost(F, j);
 			if (cost + pi[c.from] - pi[c.to] >= 0) {
 				F->wait[kept++] = c;
 				continue;

@@ -451,6 +451,16 @@ static int pair_round(search *S, long long stop, unsigned char *in, ranked *rank
 	return rc;
 }
 
+/* Public school si's empty seats in a plan whose usage is `used` (0 where
+ * it has no seats or no compound's block: nothing to fill). */
+static double empty_seats(const search *S, const cm_usage *used, size_t si)
+{
+	const cm_row *rows = S->m->rows.data;
+	if (S->m->seat_row[si] < 0 || S->sfirst[si] == S->sfirst[si + 1])
+		return 0;
+	return rows[S->m->seat_row[si]].rhs - used->seats[si];
+}
+
 /* Places first, where seats stay empty (after reach_round, in the same
  * round): while the plan leaves more pupils without a place than the root,
  * each public school with empty seats is searched afresh with each school
@@ -465,7 +475,6 @@ static int pair_round(search *S, long long stop, unsigned char *in, ranked *rank
 
 static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank, int *improved)
 {
-	const cm_row *rows = S->m->rows.data;
 	size_t ns = S->m->n_schools, si;
 	cm_usage used = {0};
 	int *pair_seen = NULL, e, n = 0, tried = 0, rc = 0;
@@ -482,10 +491,7 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 	}
 	S->work += (long long)S->m->cols.len + (long long)ns;
 	for (si = 0; si < ns; si++) {
-		double empty;
-		if (S->m->seat_row[si] < 0 || S->sfirst[si] == S->sfirst[si + 1])
-			continue;
-		empty = rows[S->m->seat_row[si]].rhs - used.seats[si];
+		double empty = empty_seats(S, &used, si);
 		if (empty > 0.5)
 			rank[n++] = (ranked){empty, (int)si};
 	}
@@ -646,7 +652,6 @@ static unsigned char room_at(search *S, int t)
 static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked *rank,
                             int *improved)
 {
-	const cm_row *rows = S->m->rows.data;
 	size_t ns = S->m->n_schools, si;
 	int *next = NULL, *q = NULL, *step = NULL, c, k, n, i, h, e, nq, ran = 0, rc = 0;
 	long ver = S->xver - 1;
@@ -686,8 +691,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 				break;
 			}
 			for (si = nq = 0; si < ns; si++) {
-				int room = S->m->seat_row[si] >= 0 && S->sfirst[si] < S->sfirst[si + 1] &&
-				           rows[S->m->seat_row[si]].rhs - used.seats[si] > 0.5;
+				int room = empty_seats(S, &used, si) > 0.5;
 				next[si] = room ? -1 : -2;
 				step[si] = 0;
 				if (room)
@@ -878,10 +882,28 @@ int cm__sr_root_majors(search *S)
  * children first in the policy tier, the places a city's plan lacks were
  * won back here (20,000 compounds, 2026-12-03), not by reach_round. */
 
+/* The `any` compounds S->free_ marks, where the plan and `what` disagree,
+ * searched afresh with RINS_WORK (at least two; rins_round,
+ * cm__sr_lagr_round). */
+static int search_disagreement(search *S, int any, const char *what, int *improved)
+{
+	cm_lex before = S->inc;
+	int rc;
+	if (any < 2)
+		return 0;
+	rc = run_neighbourhood(S, RINS_WORK, 0);
+	if (!S->opts->inner)
+		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and %s disagree, searched "
+		        "afresh: %s", S->opts->label, any, what,
+		        cm__lex_cmp(&S->inc, &before, 0) < 0 ? "better" : "no better");
+	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
+		*improved = 1;
+	return rc;
+}
+
 static int rins_round(search *S, long long stop, int *improved)
 {
-	int c, any = 0, rc;
-	cm_lex before = S->inc;
+	int c, any = 0;
 	if (!S->root_major || S->rins_ver == S->xver || total_work(S) >= stop)
 		return 0;
 	S->rins_ver = S->xver;
@@ -889,16 +911,7 @@ static int rins_round(search *S, long long stop, int *improved)
 		S->free_[c] = S->root_major[c] != S->home[c];
 		any += S->free_[c];
 	}
-	if (any < 2)
-		return 0;
-	rc = run_neighbourhood(S, RINS_WORK, 0);
-	if (!S->opts->inner)
-		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and root disagree, searched "
-		        "afresh: %s", S->opts->label, any,
-		        cm__lex_cmp(&S->inc, &before, 0) < 0 ? "better" : "no better");
-	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
-		*improved = 1;
-	return rc;
+	return search_disagreement(S, any, "root", improved);
 }
 
 /* The same where the plan and the Lagrangian bound's best choices
@@ -909,8 +922,7 @@ static int rins_round(search *S, long long stop, int *improved)
  * per set of choices. */
 int cm__sr_lagr_round(search *S, int *improved)
 {
-	int c, any = 0, rc;
-	cm_lex before = S->inc;
+	int c, any = 0;
 	if (!S->lpick || S->lpick_done == S->lpick_ver || spent(S))
 		return 0;
 	S->lpick_done = S->lpick_ver;
@@ -918,15 +930,7 @@ int cm__sr_lagr_round(search *S, int *improved)
 		S->free_[c] = S->lpick[c] == -2 || S->lpick[c] != S->home[c];
 		any += S->free_[c];
 	}
-	if (any < 2)
-		return 0;
-	rc = run_neighbourhood(S, RINS_WORK, 0);
-	cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and Lagrangian choices disagree, "
-	        "searched afresh: %s", S->opts->label, any,
-	        cm__lex_cmp(&S->inc, &before, 0) < 0 ? "better" : "no better");
-	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
-		*improved = 1;
-	return rc;
+	return search_disagreement(S, any, "Lagrangian choices", improved);
 }
 
 /* The same from the tree's node just solved instead of the root, every
