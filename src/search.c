@@ -1180,6 +1180,7 @@ static void search_free(search *S)
 	free(S->root_unpl);
 	free(S->root_main);
 	free(S->lmu);
+	free(S->llam);
 	free(S->lpick);
 	free(S->sfirst);
 	free(S->sblk);

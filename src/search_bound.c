@@ -15,6 +15,7 @@
 #include "search_int.h"
 #include "knap.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,24 +77,54 @@ int cm__sr_knap_prepare(search *S)
 	return knap_usable(S) ? knap_read(S, &S->kroot, S->root_ok, &S->root) : 0;
 }
 
+/* Does column `col`, a migrant's other way, count against the quota (a
+ * fee-paying place, or none)? */
+static int against_quota(const cm_col *col)
+{
+	return col->group == CM_MIGRANT && (col->kind == CM_COL_UNPLACED || col->seat == CM_SEAT_FEE);
+}
+
 /* The least reduced pupil-metres of each group's other ways (no place,
  * private places) for compound c, per pupil: alt[g] (HUGE_VAL when none is
  * open to a plan that beats the incumbent: every way costs a place or a
- * migrant, or one pupil's costs more than the incumbent leaves, `room`). */
-static void knap_other(const search *S, const kview *v, int c, double room, double *alt)
+ * migrant, or one pupil's costs more than the incumbent leaves, `room`).
+ * With `lam` (the Lagrangian's prices, by school and one more; NULL:
+ * none), a private school's seat costs lam[school] more, and a way that
+ * counts against the quota lam[n_schools] more; via[g] is the school of the
+ * least way (-1: no place, or none open), vq[g] 1 where it counts against
+ * the quota. */
+static void knap_other(const search *S, const kview *v, int c, double room, const double *lam,
+                       double *alt, int *via, unsigned char *vq)
 {
 	const cm_col *cols = S->m->cols.data;
 	size_t j;
 	int g;
-	for (g = 0; g < CM_NGROUPS; g++)
+	for (g = 0; g < CM_NGROUPS; g++) {
 		alt[g] = HUGE_VAL;
+		if (via)
+			via[g] = -1;
+		if (vq)
+			vq[g] = 0;
+	}
 	for (j = S->comp[c].cstart; j < S->comp[c].cend; j++) {
 		const cm_col *col = &cols[j];
+		double d;
 		if ((col->kind == CM_COL_FLOW && col->seat == CM_SEAT_PUBLIC) || col->ub <= 0 ||
-		    (col->kind != CM_COL_FLOW && col->kind != CM_COL_UNPLACED))
+		    (col->kind != CM_COL_FLOW && col->kind != CM_COL_UNPLACED) || v->kup[j] ||
+		    v->kd[j] >= room)
 			continue;
-		if (!v->kup[j] && v->kd[j] < room && v->kd[j] < alt[col->group])
-			alt[col->group] = v->kd[j];
+		d = v->kd[j];
+		if (lam && col->kind == CM_COL_FLOW)
+			d += lam[col->school];
+		if (lam && against_quota(col))
+			d += lam[S->m->n_schools];
+		if (d < alt[col->group]) {
+			alt[col->group] = d;
+			if (via)
+				via[col->group] = col->kind == CM_COL_FLOW ? col->school : -1;
+			if (vq)
+				vq[col->group] = (unsigned char)against_quota(col);
+		}
 	}
 }
 
@@ -104,9 +135,10 @@ static void knap_other(const search *S, const kview *v, int c, double room, doub
  * item's second rate for the second such group: one rate for both would
  * let one group's pupils come at the other's and sink the school's sum
  * below what any plan pays).  Returns 0 when the compound cannot go there
- * (a whole group's columns are closed), or its counts are not whole. */
+ * (a whole group's columns are closed), or its counts are not whole.  With
+ * `mg`, mg[0] and mg[1] are the groups of `more` and `more2` (-1: none). */
 static int knap_item(const search *S, const kview *v, int k, const double *alt, double p,
-                     cm__kitem *it)
+                     cm__kitem *it, int *mg)
 {
 	const cm_col *cols = S->m->cols.data;
 	const scomp *sc = &S->comp[S->blk[k].comp];
@@ -114,6 +146,8 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 	size_t j;
 	int g;
 	it->weight = it->cost = it->more = it->rate = it->more2 = it->rate2 = 0;
+	if (mg)
+		mg[0] = mg[1] = -1;
 	for (j = sc->cstart; j < sc->cend; j++)
 		if (cols[j].kind == CM_COL_UNPLACED)
 			pupils[cols[j].group] = cols[j].ub;
@@ -147,20 +181,41 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 			it->weight += pupils[g];
 			continue;
 		}
-		/* any number of them: the cheapest column's rate for all */
+		/* any number of them: the cheapest column's rate for all; or,
+		 * where that column is the pupils who stay (the stability
+		 * term's first piece, capped) and the item's second rate is
+		 * free, its rate for as many as stay and the next column's for
+		 * the others */
+		size_t cheap = SIZE_MAX, next = SIZE_MAX;
 		for (j = S->blk[k].start; j < S->blk[k].end; j++)
-			if (cols[j].kind == CM_COL_FLOW && cols[j].group == g && !v->kup[j] &&
-			    v->kd[j] < least)
-				least = v->kd[j];
+			if (cols[j].kind == CM_COL_FLOW && cols[j].group == g && !v->kup[j]) {
+				if (v->kd[j] < least) {
+					next = cheap;
+					cheap = j;
+					least = v->kd[j];
+				} else if (next == SIZE_MAX || v->kd[j] < v->kd[next])
+					next = j;
+			}
 		it->cost += alt[g] * left;
-		if (least < HUGE_VAL) {
-			if (it->more > 0) {
+		if (least < HUGE_VAL && it->more == 0 && next != SIZE_MAX && cols[cheap].capped &&
+		    cols[cheap].ub < left) {
+			it->more = cols[cheap].ub;
+			it->rate = least - p - alt[g];
+			it->more2 = left - cols[cheap].ub;
+			it->rate2 = v->kd[next] - p - alt[g];
+			if (mg)
+				mg[0] = mg[1] = g;
+		} else if (least < HUGE_VAL) {
+			int second = it->more > 0;
+			if (second) {
 				it->more2 = left;
 				it->rate2 = least - p - alt[g];
 			} else {
 				it->more = left;
 				it->rate = least - p - alt[g];
 			}
+			if (mg)
+				mg[second] = g;
 		}
 	}
 	return it->weight > 0 || it->more > 0;
@@ -187,20 +242,21 @@ static double *others_where_held(search *S, const kview *v, int *rc)
 		return NULL;
 	}
 	for (k = 0; k < S->ncomp; k++)
-		knap_other(S, v, k, room, &alt[(size_t)k * CM_NGROUPS]);
+		knap_other(S, v, k, room, NULL, &alt[(size_t)k * CM_NGROUPS], NULL, NULL);
 	return alt;
 }
 
 /* School i's items (knap_item) from its blocks open in v, at a seat
- * price pm, into items[] (and, where given, each one's compound and
- * block); returns how many. */
+ * price pm, into items[] (and, where given, each one's compound, block and
+ * further seats' groups, two each); returns how many. */
 static size_t school_items(const search *S, const kview *v, size_t i, const double *alt,
-                           double pm, cm__kitem *items, int *comp, int *blks)
+                           double pm, cm__kitem *items, int *comp, int *blks, int *mg)
 {
 	size_t n = 0;
 	for (int e = S->sfirst[i]; e < S->sfirst[i + 1]; e++) {
 		int k = S->sblk[e], c = S->blk[k].comp;
-		if (v->ok[k] && knap_item(S, v, k, &alt[(size_t)c * CM_NGROUPS], pm, &items[n])) {
+		if (v->ok[k] && knap_item(S, v, k, &alt[(size_t)c * CM_NGROUPS], pm, &items[n],
+		                          mg ? &mg[2 * n] : NULL)) {
 			if (comp) {
 				comp[n] = c;
 				blks[n] = k;
@@ -254,7 +310,7 @@ static int knap_sum(search *S, const kview *v, double *sum)
 		cap = rows[S->m->seat_row[i]].rhs;
 		if (cap < 0 || cap > 1e6 || fabs(cap - floor(cap + 0.5)) > 1e-9)
 			continue; /* (the knapsack would add nothing: the bound stands) */
-		nitems = school_items(S, v, i, alt, p->metres, items, NULL, NULL);
+		nitems = school_items(S, v, i, alt, p->metres, items, NULL, NULL, NULL);
 		/* a table too large to fill in the time of a few relaxations adds
 		 * nothing: the bound stands without it (KNAP_MAX_CELLS) */
 		if ((double)nitems * (cap + 1) > KNAP_MAX_CELLS)
@@ -275,6 +331,13 @@ done:
 	return rc;
 }
 
+/* One of an item's further seats in school_away: its rate, how many, and
+ * where (2 x item + which). */
+typedef struct kslot {
+	double rate, more;
+	int t;
+} kslot;
+
 /* The Lagrangian bound (docs/model.md, "A bound that sees whole
  * compounds"): knap_sum's knapsacks, one per public school, with the rule
  * that a compound goes to one school at most relaxed with a price mu[c] per
@@ -290,19 +353,52 @@ done:
  * moves its price) raise it towards the bound of the relaxation with every
  * school's knapsack hull, the strongest capacity cuts one school gives.
  * Schools without a seat row take every item that pays; a school whose
- * table is too large makes the whole bound give up (0). */
+ * table is too large makes the whole bound give up (0).
+ *
+ * The knapsacks send the migrants a school does not take to their other
+ * ways, each at its own reduced cost: as many to one private school as
+ * there are, and all out of the quota.  A plan cannot: so the private
+ * schools' seats and the quota (migrants away from public and purchased
+ * places, at most L->quota) are priced too, lam[p] >= 0 per seat and
+ * lam[n_schools] per migrant away, each way's cost raised by its prices,
+ * and
+ *
+ *   L(mu, lam) = L(mu) at those costs - sum_p lam[p] x seats_p
+ *                - lam[n_schools] x L->quota
+ *
+ * is below every such plan as well (its migrants away pay lam at most what
+ * the seats and the quota allow).  The steps move lam by how far the
+ * knapsacks' choices overfill those seats and that quota (school_away). */
 typedef struct lagr {
 	int ns;
 	int *first;          /* by school: its items [first[s], first[s + 1]) */
 	cm__kitem *item;     /* the items at mu = 0 */
 	int *comp;           /* by item: its compound */
 	int *blk;            /* by item: its block */
+	int *mg;             /* by item: the groups of its further seats (knap_item's mg) */
 	long *cap;           /* by school: seats, -1: no seat row (takes what pays) */
 	unsigned char *exact;  /* by school: its seats priced in places (all filled) */
 	double *fixed;       /* by school: price x seats */
 	double *none;        /* by compound: none_c, HUGE_VAL: not open */
+	double *alt;         /* by compound and group: its other ways' least (knap_other) */
+	int *via;            /* by compound and group: that way's private school, -1: none */
+	unsigned char *vq;   /* by compound and group: that way counts against the quota */
+	double quota;        /* migrants away from public and purchased places, at most, in
+	                        a plan as good as the incumbent (-1: no quota row) */
+	double *pupils;      /* by compound and group: its pupils */
+	double *pm;          /* by school: its seat's pupil-metres price in the items */
+	double *use;         /* by school: private seats the last L(mu) took (via); [ns]:
+	                        migrants it sent against the quota (vq) */
+	double *over;        /* by school and [ns]: use beyond the seats or the quota, in
+	                        compounds (a step's subgradient, priced_over / size) */
+	int priced;          /* some compound's least other way takes a private school's
+	                        seats or counts against the quota: those rows are priced */
+	double room;         /* knap_other's room */
+	double size;         /* pupils per compound, on average (the prices' scale) */
 	cm__kitem *tmp;      /* scratch: one school's items at today's mu */
 	unsigned char *taken; /* scratch: which of them its table takes */
+	kslot *slot;         /* scratch: their further seats (school_away) */
+	double *at;          /* scratch: how many of those it takes, by item and which */
 	int *count;          /* by compound: schools that took it */
 	int *pick;           /* by compound: the block that took it (count 1) */
 	double *kconst;      /* by school: its last choice's cost with its items' mu
@@ -321,6 +417,7 @@ static void lagr_free(lagr *L)
 	free(L->item);
 	free(L->comp);
 	free(L->blk);
+	free(L->mg);
 	free(L->pick);
 	free(L->kconst);
 	free(L->was);
@@ -328,9 +425,52 @@ static void lagr_free(lagr *L)
 	free(L->exact);
 	free(L->fixed);
 	free(L->none);
+	free(L->alt);
+	free(L->via);
+	free(L->vq);
+	free(L->pupils);
+	free(L->pm);
+	free(L->use);
+	free(L->over);
 	free(L->tmp);
 	free(L->taken);
+	free(L->slot);
+	free(L->at);
 	free(L->count);
+}
+
+/* Compound k's none_c from its groups' other ways (HUGE_VAL where a group
+ * has none). */
+static double lagr_none(const lagr *L, int k)
+{
+	double none = 0;
+	int g;
+	for (g = 0; g < CM_NGROUPS; g++) {
+		double n = L->pupils[(size_t)k * CM_NGROUPS + g], a = L->alt[(size_t)k * CM_NGROUPS + g];
+		if (n > 0)
+			none = a == HUGE_VAL || none == HUGE_VAL ? HUGE_VAL : none + a * n;
+	}
+	return none;
+}
+
+/* The items and none_c again at the private seats' prices S->llam: each
+ * compound's other ways (knap_other), each item's costs (knap_item).  The
+ * items stay the same ones: whether a way is open does not hang on its
+ * price. */
+static void lagr_reprice(search *S, const kview *v, lagr *L)
+{
+	int k, t;
+	for (k = 0; k < S->ncomp; k++) {
+		knap_other(S, v, k, L->room, S->llam, &L->alt[(size_t)k * CM_NGROUPS],
+		           &L->via[(size_t)k * CM_NGROUPS], &L->vq[(size_t)k * CM_NGROUPS]);
+		L->none[k] = lagr_none(L, k);
+	}
+	for (t = 0; t < L->first[L->ns]; t++) {
+		int c = L->comp[t];
+		knap_item(S, v, L->blk[t], &L->alt[(size_t)c * CM_NGROUPS], L->pm[S->blk[L->blk[t]].school],
+		          &L->item[t], &L->mg[2 * t]);
+	}
+	S->work += (long long)S->m->cols.len + L->first[L->ns];
 }
 
 /* Builds the knapsacks of v against the incumbent.  Returns 0 with
@@ -340,51 +480,76 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 	const cm_row *rows = S->m->rows.data;
 	const cm_col *cols = S->m->cols.data;
 	size_t ns = S->m->n_schools, i, n = 0, most = 0;
-	int k, rc;
-	double *alt;
+	int k, g, rc;
 	memset(L, 0, sizeof *L);
-	if (!(alt = others_where_held(S, v, &rc)))
+	if (!(L->alt = others_where_held(S, v, &rc)))
 		return rc;
+	L->room = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
 	L->ns = (int)ns;
 	L->first = malloc((ns + 1) * sizeof *L->first);
 	L->item = malloc(((size_t)S->nblk + 1) * sizeof *L->item);
 	L->comp = malloc(((size_t)S->nblk + 1) * sizeof *L->comp);
 	L->blk = malloc(((size_t)S->nblk + 1) * sizeof *L->blk);
+	L->mg = malloc(((size_t)S->nblk + 1) * 2 * sizeof *L->mg);
 	L->pick = malloc(((size_t)S->ncomp + 1) * sizeof *L->pick);
 	L->kconst = malloc((ns + 1) * sizeof *L->kconst);
 	L->was = calloc((size_t)S->nblk + 1, 1);
 	L->cap = malloc((ns + 1) * sizeof *L->cap);
 	L->exact = malloc(ns + 1);
 	L->fixed = malloc((ns + 1) * sizeof *L->fixed);
+	L->pm = calloc(ns + 1, sizeof *L->pm);
+	L->use = calloc(ns + 1, sizeof *L->use);
+	L->over = calloc(ns + 1, sizeof *L->over);
 	L->none = malloc(((size_t)S->ncomp + 1) * sizeof *L->none);
+	L->via = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS * sizeof *L->via);
+	L->vq = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS);
+	L->pupils = calloc(((size_t)S->ncomp + 1) * CM_NGROUPS, sizeof *L->pupils);
 	L->count = malloc(((size_t)S->ncomp + 1) * sizeof *L->count);
 	rc = CM_ENOMEM;
-	if (!L->first || !L->item || !L->comp || !L->blk || !L->pick || !L->kconst || !L->was ||
-	    !L->cap || !L->exact || !L->fixed || !L->none || !L->count)
+	if (!L->first || !L->item || !L->comp || !L->blk || !L->mg || !L->pick || !L->kconst ||
+	    !L->was || !L->cap || !L->exact || !L->fixed || !L->pm || !L->use || !L->over ||
+	    !L->none ||
+	    !L->via || !L->vq || !L->pupils || !L->count)
 		goto fail;
 	rc = 0; /* from here a failure gives the bound up */
+	/* a plan as good as the incumbent has its shortfall at most, and the
+	 * quota's shortfall is part of it */
+	L->quota = S->m->quota_row >= 0 ? S->m->migrants - S->m->quota_target + S->inc.shortfall : -1;
+	L->size = 1;
 	for (k = 0; k < S->ncomp; k++) {
-		const double *a = &alt[(size_t)k * CM_NGROUPS];
-		L->none[k] = 0;
 		for (size_t j = S->comp[k].cstart; j < S->comp[k].cend; j++)
 			if (cols[j].kind == CM_COL_UNPLACED) {
 				double pupils = cols[j].ub;
 				if (fabs(pupils - floor(pupils + 0.5)) > 1e-9)
 					goto fail; /* counts not whole: no knapsack */
-				if (pupils > 0)
-					L->none[k] = a[cols[j].group] == HUGE_VAL || L->none[k] == HUGE_VAL
-					                     ? HUGE_VAL
-					                     : L->none[k] + a[cols[j].group] * pupils;
+				L->pupils[(size_t)k * CM_NGROUPS + cols[j].group] = pupils;
+				L->size += pupils / S->ncomp;
 			}
+		/* (the ways' schools: is any a private school's seats?) */
+		knap_other(S, v, k, L->room, S->llam, &L->alt[(size_t)k * CM_NGROUPS],
+		           &L->via[(size_t)k * CM_NGROUPS], &L->vq[(size_t)k * CM_NGROUPS]);
+		for (g = 0; g < CM_NGROUPS; g++) {
+			size_t kg = (size_t)k * CM_NGROUPS + g;
+			int p = L->via[kg];
+			if (L->pupils[kg] > 0 && ((p >= 0 && S->m->seat_row[p] >= 0) || (L->vq[kg] && L->quota >= 0)))
+				L->priced = 1;
+		}
+		L->none[k] = lagr_none(L, k);
 	}
+	/* (prices kept from earlier steps count in the value however the ways
+	 * fall now) */
+	for (i = 0; i <= ns && S->llam; i++)
+		if (S->llam[i] > 0)
+			L->priced = 1;
 	for (i = 0; i < ns; i++) {
 		const cm_lex *p = &v->price[i];
 		double cap = S->m->seat_row[i] >= 0 ? rows[S->m->seat_row[i]].rhs : -1;
-		double pm = S->m->seat_row[i] >= 0 ? p->metres : 0;
+		L->pm[i] = S->m->seat_row[i] >= 0 ? p->metres : 0;
 		L->first[i] = (int)n;
 		L->kconst[i] = HUGE_VAL;
 		L->cap[i] = -1;
 		L->fixed[i] = 0;
+		L->exact[i] = 0;
 		if (S->sfirst[i] == S->sfirst[i + 1])
 			continue; /* no compound's block: a private school (its seats are
 			             the compounds' other ways), or none in reach */
@@ -392,8 +557,9 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 		if (cap > 1e6 || (cap >= 0 && fabs(cap - floor(cap + 0.5)) > 1e-9))
 			goto fail;
 		L->cap[i] = cap < 0 ? -1 : lround(cap);
-		L->fixed[i] = cap < 0 ? 0 : pm * cap;
-		n += school_items(S, v, i, alt, pm, &L->item[n], &L->comp[n], &L->blk[n]);
+		L->fixed[i] = cap < 0 ? 0 : L->pm[i] * cap;
+		n += school_items(S, v, i, L->alt, L->pm[i], &L->item[n], &L->comp[n], &L->blk[n],
+		                  &L->mg[2 * n]);
 		if (L->cap[i] >= 0) {
 			double cells = (double)(n - (size_t)L->first[i]) * (double)(L->cap[i] + 1);
 			if (cells > LAGR_MAX_CELLS)
@@ -406,16 +572,47 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 	L->first[ns] = (int)n;
 	L->tmp = malloc((most + 1) * sizeof *L->tmp);
 	L->taken = malloc(most + 1);
-	if (L->tmp && L->taken) {
-		free(alt);
+	L->slot = malloc((2 * most + 2) * sizeof *L->slot);
+	L->at = malloc((2 * most + 2) * sizeof *L->at);
+	if (L->tmp && L->taken && L->slot && L->at)
 		return 0;
-	}
 	rc = CM_ENOMEM;
 fail:
-	free(alt);
 	lagr_free(L);
 	memset(L, 0, sizeof *L);
 	return rc;
+}
+
+/* Compound c's pupils who go their other ways into L->use (by private
+ * school, and [ns] those away from the quota): all of them (mg NULL: the
+ * compound at no public school), or those of each group not among the
+ * further seats at[0] and at[1] an item took (groups mg[0] and mg[1]). */
+static void away(lagr *L, int c, const int *mg, const double *at)
+{
+	for (int g = 0; g < CM_NGROUPS; g++) {
+		size_t kg = (size_t)c * CM_NGROUPS + g;
+		double n = L->pupils[kg];
+		if (n <= 0 || L->alt[kg] == HUGE_VAL)
+			continue;
+		if (mg && mg[0] == g)
+			n -= at[0];
+		if (mg && mg[1] == g)
+			n -= at[1];
+		if (L->via[kg] >= 0)
+			L->use[L->via[kg]] += n;
+		if (L->vq[kg])
+			L->use[L->ns] += n;
+	}
+}
+
+/* The seats of school p (p = n_schools: L->quota) the prices S->llam are
+ * on, -1 where none is. */
+static double lagr_cap(const search *S, const lagr *L, int p)
+{
+	const cm_row *rows = S->m->rows.data;
+	if (p == L->ns)
+		return L->quota;
+	return S->m->seat_row[p] >= 0 ? rows[S->m->seat_row[p]].rhs : -1;
 }
 
 /* Item t taken: its compound's count and block. */
@@ -425,12 +622,61 @@ static void took(lagr *L, int t)
 	L->pick[L->comp[t]] = L->blk[t];
 }
 
+static int by_rate(const void *x, const void *y)
+{
+	const kslot *a = x, *b = y;
+	return a->rate < b->rate ? -1 : a->rate > b->rate ? 1 : a->t - b->t;
+}
+
+/* The pupils of school i's chosen items (L->taken, its items from a) who
+ * go their other ways, into L->use (away): the seats the whole groups
+ * leave (cap; -1: as many as pay) go to the further seats at the lowest
+ * rates, those that pay (all of them where the school is filled,
+ * `exact`). */
+static void school_away(lagr *L, int a, int n, long cap, int exact)
+{
+	double left = (double)cap;
+	int t, ns = 0, e;
+	for (t = 0; t < n; t++) {
+		const cm__kitem *it = &L->item[a + t];
+		L->at[2 * t] = L->at[2 * t + 1] = 0;
+		if (!L->taken[t])
+			continue;
+		left -= it->weight;
+		if (it->more > 0)
+			L->slot[ns++] = (kslot){it->rate, it->more, 2 * t};
+		if (it->more2 > 0)
+			L->slot[ns++] = (kslot){it->rate2, it->more2, 2 * t + 1};
+	}
+	qsort(L->slot, (size_t)ns, sizeof *L->slot, by_rate);
+	for (e = 0; e < ns && (cap < 0 || left > 0); e++) {
+		double take = L->slot[e].more;
+		if (L->slot[e].rate >= 0 && !exact)
+			break;
+		if (cap >= 0 && take > left)
+			take = left;
+		L->at[L->slot[e].t] = take;
+		left -= take;
+	}
+	for (t = 0; t < n; t++)
+		if (L->taken[t])
+			away(L, L->comp[a + t], &L->mg[2 * (a + t)], &L->at[2 * t]);
+}
+
 /* L(mu) into *val, and how many schools took each compound (L->count,
  * the none option counted too). */
 static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long long *cells)
 {
 	double sum = 0, x, ub, seats;
 	int i, k, rc;
+	if (L->priced) {
+		/* the private seats' prices: lam x (seats taken - seats) added,
+		 * at most 0 for a plan */
+		memset(L->use, 0, (size_t)(L->ns + 1) * sizeof *L->use);
+		for (i = 0; i <= L->ns && S->llam; i++)
+			if (S->llam[i] > 0)
+				sum -= S->llam[i] * lagr_cap(S, L, i);
+	}
 	for (k = 0; k < S->ncomp; k++) {
 		sum += mu[k];
 		L->count[k] = 0;
@@ -438,6 +684,8 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 		if (L->none[k] < HUGE_VAL && L->none[k] - mu[k] < 0) {
 			sum += L->none[k] - mu[k];
 			L->count[k] = 1;
+			if (L->priced)
+				away(L, k, NULL, NULL);
 		}
 	}
 	for (i = 0; i < L->ns && sum < HUGE_VAL; i++) {
@@ -453,6 +701,8 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 			for (t = 0; t < n; t++)
 				if (L->taken[t])
 					took(L, a + t);
+			if (L->priced)
+				school_away(L, a, n, -1, 0);
 			sum = x + L->fixed[i];
 			*cells += n;
 			continue;
@@ -464,6 +714,11 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 		for (t = 0; t < n && ub < HUGE_VAL; t++)
 			if (L->was[a + t])
 				ub -= mu[L->comp[a + t]];
+		if (L->priced && ub < HUGE_VAL) {
+			/* (the items' costs moved with the private seats' prices) */
+			ub = cm__knap_cost_of(L->tmp, (size_t)n, L->cap[i], L->exact[i], &L->was[a]);
+			*cells += n;
+		}
 		/* and the plan's compounds there (the first step has no other;
 		 * cm__search_whole_bound has a value and no plan) */
 		if (S->home) {
@@ -490,6 +745,8 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 				L->kconst[i] += mu[L->comp[a + t]];
 			}
 		}
+		if (L->priced)
+			school_away(L, a, n, L->cap[i], L->exact[i]);
 	}
 	*val = sum;
 	return 0;
@@ -510,8 +767,12 @@ static void keep_picks(search *S, const lagr *L)
 }
 
 /* The Lagrangian bound from v's solution into *best (at least *best as
- * given: knap_sum's), by subgradient steps on mu from S->lmu, kept between
- * plans with its step size.  The steps aim halfway from the best value
+ * given: knap_sum's), by subgradient steps on mu from S->lmu and lam from
+ * S->llam, kept between plans with the step size.  A seat or a migrant
+ * over counts 1 / L.size in a step, a compound taken twice 1: in pupils
+ * per compound, the steps of lam swamped those of mu (the ten bench
+ * cities' mean certified gap 0.125% against 0.111%; 2026-12-03).  The
+ * steps aim halfway from the best value
  * yet to the incumbent (LAGR_AIM), the step size halves after
  * LAGR_PATIENCE steps without a better value; the steps of a search take
  * at most LAGR_SHARE of its budget (each school's table counted at 3/4 of
@@ -523,6 +784,16 @@ static void keep_picks(search *S, const lagr *L)
 #define LAGR_SLOW 10
 #define LAGR_GAIN 0.005
 #define LAGR_RESTART 0.05 /* the least step size a better plan starts from */
+
+/* Private school p's seats the last L(mu, lam) took beyond its seats (p =
+ * n_schools: the migrants it sent against the quota beyond L->quota); less
+ * than 0: left empty, 0 where they are empty and not priced: the price
+ * cannot go below 0. */
+static double priced_over(const search *S, const lagr *L, int p)
+{
+	double over = L->use[p] - lagr_cap(S, L, p);
+	return over < 0 && (!S->llam || S->llam[p] <= 0) ? 0 : over;
+}
 
 static int lagr_sum(search *S, const kview *v, double *best)
 {
@@ -545,6 +816,10 @@ static int lagr_sum(search *S, const kview *v, double *best)
 		S->ltheta = 2;
 	} else if (S->ltheta < LAGR_RESTART)
 		S->ltheta = LAGR_RESTART; /* a better plan: steps again */
+	if (L.priced && !S->llam && !(S->llam = calloc(S->m->n_schools + 1, sizeof *S->llam))) {
+		lagr_free(&L);
+		return CM_ENOMEM;
+	}
 	target = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
 	for (step = 0; step < LAGR_STEPS && *best < target && S->ltheta >= 1e-3; step++) {
 		long long cells = 0;
@@ -575,13 +850,24 @@ static int lagr_sum(search *S, const kview *v, double *best)
 		norm = 0;
 		for (k = 0; k < S->ncomp; k++)
 			norm += (double)(1 - L.count[k]) * (1 - L.count[k]);
+		for (k = 0; L.priced && k <= L.ns; k++) {
+			L.over[k] = lagr_cap(S, &L, k) >= 0 ? priced_over(S, &L, k) / L.size : 0;
+			norm += L.over[k] * L.over[k];
+		}
 		if (norm == 0)
-			break; /* every compound taken once: L(mu) is a plan's value */
+			break; /* every compound taken once, no priced seats or quota
+			          over: L(mu, lam) is a plan's value */
 		if (S->lwork >= (long long)((double)S->limit * LAGR_SHARE) || spent(S))
 			break;
 		aim = *best + LAGR_AIM * (target - *best);
 		for (k = 0; k < S->ncomp; k++)
 			S->lmu[k] += S->ltheta * (aim - val) / norm * (1 - L.count[k]);
+		if (L.priced) {
+			for (k = 0; k <= L.ns; k++)
+				S->llam[k] = fmax(0, S->llam[k] + S->ltheta * (aim - val) / norm * L.over[k] /
+				                         L.size);
+			lagr_reprice(S, v, &L);
+		}
 	}
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: Lagrangian bound %.0f pupil-m above the root after %d "
 	        "steps (work %lld in all)", S->opts->label, *best, step, S->lwork);

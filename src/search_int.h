@@ -133,6 +133,9 @@ typedef struct search {
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	/* the Lagrangian bound (search_bound.c lagr_sum), kept from plan to plan */
 	double *lmu;             /* by compound: its prices, NULL: no step yet */
+	double *llam;            /* by school: the price on a private school's seats, and [the
+	                            schools' count] on a migrant away from the quota; NULL: none
+	                            yet */
 	double ltheta;           /* its step size */
 	long long lwork;         /* the work its steps took */
 	int *lpick;              /* by compound: its best choices (keep_picks), NULL: none yet */

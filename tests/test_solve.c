@@ -813,6 +813,122 @@ static void assert_whole_bound(const tiny *t, int lv, double u, double q, double
 	free(seats);
 }
 
+/* The least value, tier by tier, of every single-school choice: each
+ * compound at one of its public schools or at none, the relaxation solving
+ * the rest (private places, no place, the quota, the stability term) with
+ * the other public columns closed.  An oracle for the bound on instances
+ * richer than brute_single's (migrants, private seats, last year's plan). */
+static cm_lex best_by_choices(const cm_model *m, cm_relax *r)
+{
+	const cm_col *cols = m->cols.data;
+	int at[8][4], nat[8] = {0}, choice[8], nc = 0;
+	long combos = 1;
+	cm_lex best = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, v;
+	for (size_t j = 0; j < m->cols.len; j++) {
+		int ci = cols[j].compound, k, seen = 0;
+		if (cols[j].kind != CM_COL_FLOW || cols[j].seat != CM_SEAT_PUBLIC)
+			continue;
+		cr_assert(ci < 8);
+		nc = ci + 1 > nc ? ci + 1 : nc;
+		for (k = 0; k < nat[ci]; k++)
+			seen |= at[ci][k] == cols[j].school;
+		if (!seen)
+			at[ci][nat[ci]++] = cols[j].school;
+	}
+	for (int i = 0; i < nc; i++)
+		combos *= nat[i] + 1;
+	for (long code = 0; code < combos; code++) {
+		long rest = code;
+		for (int i = 0; i < nc; i++) {
+			int o = (int)(rest % (nat[i] + 1));
+			choice[i] = o < nat[i] ? at[i][o] : -1;
+			rest /= nat[i] + 1;
+		}
+		for (size_t j = 0; j < m->cols.len; j++)
+			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC)
+				r->forbid(r->self, j, cols[j].school != choice[cols[j].compound]);
+		cr_assert_eq(r->solve(r->self, &v), 0);
+		if (cm__lex_cmp(&v, &best, 1e-9) < 0)
+			best = v;
+	}
+	for (size_t j = 0; j < m->cols.len; j++)
+		r->forbid(r->self, j, 0);
+	return best;
+}
+
+/* The Lagrangian bound where compounds' pupils who stay are fewer than
+ * their pupils (last year's plan left some without a place, and seats
+ * were added since: the item's two rates), migrants may take a private
+ * school's few seats, and the quota holds them: never above the least
+ * value of every single-school choice, and above the relaxation's in some
+ * rounds. */
+Test(brute, whole_bound_with_stability_and_private_seats)
+{
+	unsigned seed = 31;
+	int checked = 0, raised = 0;
+	for (int round = 0; round < 12; round++) {
+		tschool s[4];
+		tcomp c[6];
+		char sid[4][16], cid[6][16];
+		for (int k = 0; k < 4; k++) {
+			int priv = k == 3;
+			seed = seed * 1103515245u + 12345u;
+			snprintf(sid[k], sizeof sid[k], "S%d", k);
+			s[k] = (tschool){sid[k], "primary", priv ? "private" : "public",
+			                 priv ? 8 + (int)((seed >> 8) % 15) : 15 + (int)((seed >> 8) % 30), 0,
+			                 priv ? (int)((seed >> 12) % 6) : 0, 0, 0,
+			                 (double)((seed >> 4) % 3000), (double)((seed >> 14) % 3000)};
+		}
+		for (int i = 0; i < 6; i++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(cid[i], sizeof cid[i], "C%d", i);
+			c[i] = (tcomp){cid[i], "urban", 3 + (int)((seed >> 8) % 12), 4 + (int)((seed >> 13) % 14),
+			               0, 0, (double)((seed >> 4) % 3000), (double)((seed >> 16) % 3000)};
+		}
+		tiny t;
+		tiny_solve(&t, s, 4, c, 6,
+		           "[policy]\nmax_distance_primary_m = 2500\nmigrant_public_share = 0.85\n");
+		cm_ctx *ctx;
+		cm_previous *prev = NULL;
+		cm_model m;
+		cm_relax r;
+		cm_lex root, b;
+		int seats[4];
+		cr_assert_eq(cm_ctx_new(&ctx), 0);
+		cr_assert_eq(cm_previous_from_plan(ctx, t.plan, t.ds, &prev), 0, "%s",
+		             cm_ctx_last_error(ctx));
+		t.cfg->solve.stability_weight = 2000;
+		/* this year: 25 more seats at one public school */
+		for (int k = 0; k < 4; k++)
+			seats[k] = s[k].seats_p + (k == round % 3 ? 25 : 0);
+		cr_assert_eq(cm__model_build(ctx, t.cfg, t.ds, CM_PRIMARY, seats, prev, &m), 0);
+		cr_assert_eq(cm__flow_relax_new(ctx, &m, 4, &r), 0);
+		cm_lex best = best_by_choices(&m, &r);
+		static const double worse[3] = {1e-4, 1e-2, 0.2};
+		for (int k = 0; k < 3; k++) {
+			double tol = 1e-6 * fmax(1, best.metres);
+			cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, best.metres * (1 + worse[k]) + 1, 1,
+			                                    &root, &b),
+			             0, "%s", cm_ctx_last_error(ctx));
+			if (fabs(root.unplaced - best.unplaced) > 1e-6 ||
+			    fabs(root.shortfall - best.shortfall) > 1e-6)
+				break; /* the bound is for plans with the root's tiers */
+			cr_assert_leq(b.metres, best.metres + tol, "round %d: bound %.4f above the least "
+			              "value %.4f (root %.4f)", round, b.metres, best.metres, root.metres);
+			checked++;
+			raised += b.metres > root.metres + tol;
+		}
+		cm__flow_relax_free(&r);
+		cm__model_free(&m);
+		cm_previous_free(prev);
+		cm_ctx_free(ctx);
+		tiny_free(&t);
+	}
+	cr_log_info("the bound with pupils who stay, private seats and the quota: checked %d times, "
+	            "above the relaxation's %d", checked, raised);
+	cr_assert(checked >= 12 && raised >= 3, "%d checked, %d raised", checked, raised);
+}
+
 /* Single mode against the independent MIP: instances with private schools
  * (purchased and fee places), a boarding school, nine-year schools (both
  * levels), seats short and not, the quota met, binding and missed.  The
@@ -939,6 +1055,62 @@ Test(glpsol, single_mode_matches_an_independent_mip)
 	          "the instances lack a case: quota missed %d, met %d, short of seats %d of %d, fee "
 	          "rows %d, seats short with the quota missed %d", missed, met, short_seats, compared,
 	          fee, contested);
+}
+
+/* The Lagrangian bound prices the private schools' seats and the quota
+ * (search_bound.c): where whole compounds fill the public schools, their
+ * migrants are sent to private places or out of the quota, and those seats
+ * and that quota are short.  Instances made for it: migrants many, two
+ * private schools with few seats, the quota at 85% or 95%.  Against the
+ * independent MIP (glpsol), the bound is never above the optimum. */
+Test(glpsol, whole_bound_with_private_seats_and_the_quota)
+{
+	unsigned seed = 2027;
+	int checked = 0, raised = 0, above_knap = 0;
+	for (int round = 0; round < 30; round++) {
+		tschool s[6];
+		tcomp c[10];
+		char sid[6][16], cid[10][16], extra[300];
+		int ns = 6, nc = 10;
+		double share = round % 2 ? 0.95 : 0.85;
+		for (int k = 0; k < ns; k++) {
+			int priv = k >= 4;
+			seed = seed * 1103515245u + 12345u;
+			snprintf(sid[k], sizeof sid[k], "S%d", k);
+			s[k] = (tschool){sid[k], "primary", priv ? "private" : "public",
+			                 priv ? 8 + (int)((seed >> 8) % 20) : 25 + (int)((seed >> 8) % 40), 0,
+			                 priv ? (int)((seed >> 12) % 8) : 0, 0, 0,
+			                 (double)((seed >> 4) % 4000), (double)((seed >> 15) % 4000)};
+		}
+		for (int i = 0; i < nc; i++) {
+			seed = seed * 1103515245u + 12345u;
+			snprintf(cid[i], sizeof cid[i], "C%d", i);
+			c[i] = (tcomp){cid[i], "urban", 3 + (int)((seed >> 8) % 10), 8 + (int)((seed >> 13) % 18),
+			               0, 0, (double)((seed >> 4) % 4000), (double)((seed >> 16) % 4000)};
+		}
+		snprintf(extra, sizeof extra,
+		         "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 3000\n"
+		         "migrant_public_share = %.2f\n[solve]\nsolver = network\n", share);
+		tiny t;
+		tiny_solve(&t, s, ns, c, nc, extra);
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		if (sum->solved) {
+			double u = glpsol_single(s, ns, c, nc, 0, 3000, 6000, share, 1, 0, 0, 0);
+			double l = glpsol_single(s, ns, c, nc, 0, 3000, 6000, share, 2, u, 0, 0);
+			double q = glpsol_single(s, ns, c, nc, 0, 3000, 6000, share, 3, u, l, 0);
+			double m = glpsol_single(s, ns, c, nc, 0, 3000, 6000, share, 4, u, l, q);
+			cr_assert(!isnan(u) && !isnan(l) && !isnan(q) && !isnan(m),
+			          "round %d: glpsol did not solve (is glpk-utils installed?)", round);
+			assert_whole_bound(&t, 0, u, q + CM_LOCAL_FIRST * l, m, &checked, &raised,
+			                   &above_knap);
+		}
+		tiny_free(&t);
+	}
+	cr_log_info("the bound with private seats and the quota priced: checked %d times, above the "
+	            "relaxation's %d, its Lagrangian steps above the knapsacks alone %d", checked,
+	            raised, above_knap);
+	cr_assert(checked >= 30 && raised >= 5 && above_knap >= 1, "%d checked, %d raised, %d by "
+	          "the Lagrangian steps", checked, raised, above_knap);
 }
 
 /* ------------------------------------------------------------ output */
