@@ -198,7 +198,8 @@ int cm__sr_blocks_by_school(search *S)
 
 /* ------------------------------------------------------------ nodes */
 
-static int new_node(search *S, int parent, int block, int fix, const cm_lex *bound)
+static int new_node(search *S, int parent, int block, int fix, const cm_lex *bound,
+                    const cm_lex *lb)
 {
 	node *n = cm__vec_push(&S->nodes);
 	if (!n)
@@ -208,6 +209,7 @@ static int new_node(search *S, int parent, int block, int fix, const cm_lex *bou
 	n->fix = fix;
 	n->depth = parent >= 0 ? node_at(S, parent)->depth + 1 : 1;
 	n->bound = *bound;
+	n->lb = lb ? *lb : *bound;
 	return (int)S->nodes.len - 1;
 }
 
@@ -765,7 +767,7 @@ static int fix_at_node(search *S, int *at, const cm_lex *b)
 			if (can_beat(S, &v))
 				continue;
 			note_dropped(S, &v);
-			if ((id = new_node(S, *at, k, 0, b)) < 0 || descend(S, id))
+			if ((id = new_node(S, *at, k, 0, b, NULL)) < 0 || descend(S, id))
 				return CM_ENOMEM;
 			*at = id;
 		}
@@ -803,6 +805,12 @@ static double estimate(const search *S, const cand *cd, int fix)
 	return per * units;
 }
 
+/* The larger of two bounds (bound_cmp). */
+static const cm_lex *larger(const cm_lex *a, const cm_lex *b)
+{
+	return bound_cmp(a, b) >= 0 ? a : b;
+}
+
 /* From the current (solved) node of value `b`: branch until a plan or a
  * node that cannot beat the incumbent.  Of the first few split compounds,
  * those whose pseudocosts are not yet reliable are probed (strong
@@ -820,7 +828,7 @@ int cm__sr_dive(search *S, int at, cm_lex b)
 		int n, i, pick = 0, child, other, fix_first = 1, probes = 0, implied = 0;
 		int probed[CANDS], node_saved = 0, best_kept = -1; /* the pick's preferred child in
 		                                                     * SLOT_BEST: its fix, -1 none */
-		cm_lex v[CANDS][2];
+		cm_lex v[CANDS][2], nb;
 		double best = -1;
 		if (!can_beat(S, &b)) {
 			note_dropped(S, &b);
@@ -829,12 +837,21 @@ int cm__sr_dive(search *S, int at, cm_lex b)
 		n = find_splits(S, cd, CANDS);
 		if (n == 0)
 			return take_plan(S, &b);
+		/* the node's own bound: its relaxation's value, or the
+		 * Lagrangian's with the node's restrictions where higher */
+		nb = b;
+		if ((rc = cm__sr_node_bound(S, &nb)))
+			return rc;
+		if (!can_beat(S, &nb)) {
+			note_dropped(S, &nb);
+			return 0;
+		}
 		if ((rc = fix_at_node(S, &at, &b)))
 			return rc;
 		if (S->have && spent(S)) {
 			/* the budget is spent: this node stays open */
-			if ((child = new_node(S, at, cd[0].major, 1, &b)) < 0 ||
-			    (other = new_node(S, at, cd[0].major, 0, &b)) < 0 || heap_push(S, child) ||
+			if ((child = new_node(S, at, cd[0].major, 1, &b, &nb)) < 0 ||
+			    (other = new_node(S, at, cd[0].major, 0, &b, &nb)) < 0 || heap_push(S, child) ||
 			    heap_push(S, other))
 				return CM_ENOMEM;
 			return 0;
@@ -860,7 +877,8 @@ int cm__sr_dive(search *S, int at, cm_lex b)
 					/* one child cannot beat the incumbent: the node is
 					 * restricted to the other */
 					int fx = can_beat(S, &v[i][0]), id;
-					if ((id = new_node(S, at, k, !fx ? 0 : 1, &b)) < 0 || (rc = descend(S, id)))
+					if ((id = new_node(S, at, k, !fx ? 0 : 1, &b, NULL)) < 0 ||
+					    (rc = descend(S, id)))
 						return CM_ENOMEM;
 					note_dropped(S, !fx ? &v[i][0] : &v[i][1]);
 					at = id;
@@ -908,9 +926,11 @@ int cm__sr_dive(search *S, int at, cm_lex b)
 		}
 		if (probed[pick] && cm__lex_cmp(&v[pick][1], &v[pick][0], 0) < 0)
 			fix_first = 0;
-		if ((child = new_node(S, at, cd[pick].major, fix_first, &v[pick][!fix_first])) < 0)
+		if ((child = new_node(S, at, cd[pick].major, fix_first, &v[pick][!fix_first],
+		                      larger(&v[pick][!fix_first], &nb))) < 0)
 			return CM_ENOMEM;
-		if ((other = new_node(S, at, cd[pick].major, !fix_first, &v[pick][fix_first])) < 0 ||
+		if ((other = new_node(S, at, cd[pick].major, !fix_first, &v[pick][fix_first],
+		                      larger(&v[pick][fix_first], &nb))) < 0 ||
 		    heap_push(S, other))
 			return CM_ENOMEM;
 		if ((rc = descend(S, child)))
@@ -930,7 +950,7 @@ int cm__sr_dive(search *S, int at, cm_lex b)
  * `at`; returns its id, or -1 when out of memory. */
 static int hold(search *S, int at, int k, const cm_lex *b)
 {
-	int id = new_node(S, at, k, 1, b);
+	int id = new_node(S, at, k, 1, b, NULL);
 	return id < 0 || descend(S, id) ? -1 : id;
 }
 
@@ -1025,7 +1045,7 @@ static int start_from(search *S)
 			continue;
 		for (k = sc->first; k < sc->first + sc->n; k++)
 			if (S->blk[k].school == want && S->root_ok[k]) {
-				int id = new_node(S, at, k, 1, &S->root);
+				int id = new_node(S, at, k, 1, &S->root, NULL);
 				if (id < 0 || (rc = descend(S, id)))
 					return CM_ENOMEM;
 				at = id;
@@ -1055,8 +1075,9 @@ int cm__sr_run_tree(search *S)
 			break;
 		id = heap_pop(S);
 		const node *n = node_at(S, id);
-		if (!can_beat(S, &n->bound)) {
-			note_dropped(S, &n->bound);
+		const cm_lex *nb = larger(&n->bound, &n->lb);
+		if (!can_beat(S, nb)) {
+			note_dropped(S, nb);
 			continue;
 		}
 		if ((rc = cm__sr_goto_node(S, id)) || (rc = cm__sr_solve_here(S, &b)))
@@ -1181,6 +1202,7 @@ static void search_free(search *S)
 	free(S->root_main);
 	free(S->lmu);
 	free(S->llam);
+	cm__sr_node_free(S);
 	free(S->lpick);
 	free(S->sfirst);
 	free(S->sblk);
@@ -1311,9 +1333,11 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	out->bound = S.inc;
 	if (bound_cmp(&S.dropped, &out->bound) < 0)
 		out->bound = S.dropped;
-	for (k = 0; k < S.nheap; k++)
-		if (bound_cmp(&node_at(&S, S.heap[k])->bound, &out->bound) < 0)
-			out->bound = node_at(&S, S.heap[k])->bound;
+	for (k = 0; k < S.nheap; k++) {
+		const node *n = node_at(&S, S.heap[k]);
+		if (bound_cmp(larger(&n->bound, &n->lb), &out->bound) < 0)
+			out->bound = *larger(&n->bound, &n->lb);
+	}
 	if (!rc && (rc = cm__sr_knap_bound(&S)))
 		goto done;
 	if (bound_cmp(&S.kbound, &out->bound) > 0)
@@ -1324,6 +1348,9 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	out->budget_out = S.nheap > 0 && spent(&S);
 	out->bound.unplaced = snap(out->bound.unplaced);
 	out->proven = whole_cmp(&out->bound, &S.inc, 1e-6) >= 0;
+	if (!opts->inner && S.nwork)
+		cm__log(ctx, CM_LOG_DEBUG, "%s: the Lagrangian bound at the tree's nodes took work %lld",
+		        opts->label, S.nwork);
 	if (!opts->inner)
 		cm__log(ctx, CM_LOG_DEBUG, "%s: search ends after %ld solves (work %lld), %zu nodes "
 		        "made, %d open: plan %.0f/%.2f/%.1f, bound %.0f/%.2f/%.1f, root %.2f/%.2f/%.1f",
@@ -1370,7 +1397,7 @@ done:
  * root's duals alone.  No search: no plan found by it caps the bound below
  * that. */
 int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double plan_metres,
-                           int steps, cm_lex *root, cm_lex *bound)
+                           int steps, int hold, int at, cm_lex *root, cm_lex *bound)
 {
 	search S;
 	cm_search_opts opts;
@@ -1402,9 +1429,25 @@ int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double p
 	S.inc = S.root;
 	S.inc.metres = plan_metres;
 	S.xver = 1;
+	S.node_always = hold >= 0;
 	if ((rc = cm__sr_knap_bound(&S)))
 		goto done;
 	*bound = S.kbound;
+	if (hold >= 0) {
+		/* the node where compound `hold` goes to school `at` or none */
+		for (int k = 0; k < S.nblk; k++)
+			if (S.comp[S.blk[k].comp].compound == hold && S.blk[k].school != at) {
+				S.on[k] = 0;
+				apply_block(&S, k);
+			}
+		*bound = *root;
+		rc = cm__sr_node_bound(&S, bound);
+		for (int k = 0; k < S.nblk; k++)
+			if (!S.on[k]) {
+				S.on[k] = 1;
+				apply_block(&S, k);
+			}
+	}
 done:
 	search_free(&S);
 	return rc;

@@ -154,9 +154,13 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
  * `plan_metres` pupil-metres with the root's unplaced pupils and shortfall
  * (*root gets the root's value), with the Lagrangian steps (steps 1) or
  * the knapsacks on the root's duals alone (0).  A valid bound is at most
- * the metres of every plan with those, whatever `plan_metres` says. */
+ * the metres of every plan with those, whatever `plan_metres` says.  With
+ * `hold` a compound (dataset index, -1: none), *bound is instead the bound
+ * the tree's node where that compound goes to school `at` or none gets
+ * from the Lagrangian (cm__sr_node_bound), kept however little it closed:
+ * at most the metres of every such plan in that node. */
 int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double plan_metres,
-                           int steps, cm_lex *root, cm_lex *bound);
+                           int steps, int hold, int at, cm_lex *root, cm_lex *bound);
 
 /* Lexicographic order of two values: -1, 0 or 1, tiers equal within
  * `tol` (relative, on the larger). */

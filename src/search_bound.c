@@ -397,8 +397,12 @@ typedef struct lagr {
 	double size;         /* pupils per compound, on average (the prices' scale) */
 	cm__kitem *tmp;      /* scratch: one school's items at today's mu */
 	unsigned char *taken; /* scratch: which of them its table takes */
+	int *idx;            /* scratch: by one of them, its item */
+	double *sx;          /* by school: its part of a node's value with every item open
+	                        (NAN: not yet known; the tree's nodes) */
 	kslot *slot;         /* scratch: their further seats (school_away) */
 	double *at;          /* scratch: how many of those it takes, by item and which */
+	double *bmu, *blam;  /* the prices of the best value yet (the tree's nodes use them) */
 	int *count;          /* by compound: schools that took it */
 	int *pick;           /* by compound: the block that took it (count 1) */
 	double *kconst;      /* by school: its last choice's cost with its items' mu
@@ -434,8 +438,12 @@ static void lagr_free(lagr *L)
 	free(L->over);
 	free(L->tmp);
 	free(L->taken);
+	free(L->idx);
+	free(L->sx);
 	free(L->slot);
 	free(L->at);
+	free(L->bmu);
+	free(L->blam);
 	free(L->count);
 }
 
@@ -453,15 +461,15 @@ static double lagr_none(const lagr *L, int k)
 	return none;
 }
 
-/* The items and none_c again at the private seats' prices S->llam: each
+/* The items and none_c again at the private seats' prices `lam`: each
  * compound's other ways (knap_other), each item's costs (knap_item).  The
  * items stay the same ones: whether a way is open does not hang on its
  * price. */
-static void lagr_reprice(search *S, const kview *v, lagr *L)
+static void lagr_reprice(search *S, const kview *v, lagr *L, const double *lam)
 {
 	int k, t;
 	for (k = 0; k < S->ncomp; k++) {
-		knap_other(S, v, k, L->room, S->llam, &L->alt[(size_t)k * CM_NGROUPS],
+		knap_other(S, v, k, L->room, lam, &L->alt[(size_t)k * CM_NGROUPS],
 		           &L->via[(size_t)k * CM_NGROUPS], &L->vq[(size_t)k * CM_NGROUPS]);
 		L->none[k] = lagr_none(L, k);
 	}
@@ -505,11 +513,13 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 	L->vq = malloc(((size_t)S->ncomp + 1) * CM_NGROUPS);
 	L->pupils = calloc(((size_t)S->ncomp + 1) * CM_NGROUPS, sizeof *L->pupils);
 	L->count = malloc(((size_t)S->ncomp + 1) * sizeof *L->count);
+	L->bmu = calloc((size_t)S->ncomp + 1, sizeof *L->bmu);
+	L->blam = calloc(ns + 1, sizeof *L->blam);
 	rc = CM_ENOMEM;
 	if (!L->first || !L->item || !L->comp || !L->blk || !L->mg || !L->pick || !L->kconst ||
 	    !L->was || !L->cap || !L->exact || !L->fixed || !L->pm || !L->use || !L->over ||
 	    !L->none ||
-	    !L->via || !L->vq || !L->pupils || !L->count)
+	    !L->via || !L->vq || !L->pupils || !L->count || !L->bmu || !L->blam)
 		goto fail;
 	rc = 0; /* from here a failure gives the bound up */
 	/* a plan as good as the incumbent has its shortfall at most, and the
@@ -572,9 +582,10 @@ static int lagr_build(search *S, const kview *v, lagr *L)
 	L->first[ns] = (int)n;
 	L->tmp = malloc((most + 1) * sizeof *L->tmp);
 	L->taken = malloc(most + 1);
+	L->idx = malloc((most + 1) * sizeof *L->idx);
 	L->slot = malloc((2 * most + 2) * sizeof *L->slot);
 	L->at = malloc((2 * most + 2) * sizeof *L->at);
-	if (L->tmp && L->taken && L->slot && L->at)
+	if (L->tmp && L->taken && L->idx && L->slot && L->at)
 		return 0;
 	rc = CM_ENOMEM;
 fail:
@@ -665,7 +676,8 @@ static void school_away(lagr *L, int a, int n, long cap, int exact)
 
 /* L(mu) into *val, and how many schools took each compound (L->count,
  * the none option counted too). */
-static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long long *cells)
+static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
+                     const unsigned char *on, double *val, long long *cells)
 {
 	double sum = 0, x, ub, seats;
 	int i, k, rc;
@@ -673,9 +685,9 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 		/* the private seats' prices: lam x (seats taken - seats) added,
 		 * at most 0 for a plan */
 		memset(L->use, 0, (size_t)(L->ns + 1) * sizeof *L->use);
-		for (i = 0; i <= L->ns && S->llam; i++)
-			if (S->llam[i] > 0)
-				sum -= S->llam[i] * lagr_cap(S, L, i);
+		for (i = 0; i <= L->ns && lam; i++)
+			if (lam[i] > 0)
+				sum -= lam[i] * lagr_cap(S, L, i);
 	}
 	for (k = 0; k < S->ncomp; k++) {
 		sum += mu[k];
@@ -689,28 +701,38 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 		}
 	}
 	for (i = 0; i < L->ns && sum < HUGE_VAL; i++) {
-		int a = L->first[i], n = L->first[i + 1] - a, t;
-		for (t = 0; t < n; t++) {
-			L->tmp[t] = L->item[a + t];
-			L->tmp[t].cost -= mu[L->comp[a + t]];
+		int a = L->first[i], n = L->first[i + 1] - a, t, m = 0;
+		double was_sum = sum;
+		/* its items open (at a node, its blocks'), at today's mu */
+		for (t = 0; t < n; t++)
+			if (!on || on[L->blk[a + t]]) {
+				L->tmp[m] = L->item[a + t];
+				L->tmp[m].cost -= mu[L->comp[a + t]];
+				L->idx[m++] = a + t;
+			}
+		if (on && m == n && !isnan(L->sx[i])) {
+			sum += L->sx[i]; /* every item open: as at the first node */
+			continue;
 		}
-		x = cm__knap_paying(L->tmp, (size_t)n, sum, L->taken, &seats);
+		x = cm__knap_paying(L->tmp, (size_t)m, sum, L->taken, &seats);
 		if (L->cap[i] < 0 || (!L->exact[i] && seats <= (double)L->cap[i])) {
 			/* no seat row, or seats for every item that pays: each
 			 * such item at its best */
-			for (t = 0; t < n; t++)
+			for (t = 0; t < m && !on; t++)
 				if (L->taken[t])
 					took(L, a + t);
-			if (L->priced)
+			if (L->priced && !on)
 				school_away(L, a, n, -1, 0);
 			sum = x + L->fixed[i];
-			*cells += n;
+			*cells += m;
+			if (on && m == n)
+				L->sx[i] = sum - was_sum;
 			continue;
 		}
 		/* the school's last choice, at today's prices: a cost some
 		 * choice reaches, which settles most items before the table
-		 * (knap.h) */
-		ub = L->kconst[i];
+		 * (knap.h); at a node, whose closed blocks it may take, none */
+		ub = on ? HUGE_VAL : L->kconst[i];
 		for (t = 0; t < n && ub < HUGE_VAL; t++)
 			if (L->was[a + t])
 				ub -= mu[L->comp[a + t]];
@@ -722,14 +744,14 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 		/* and the plan's compounds there (the first step has no other;
 		 * cm__search_whole_bound has a value and no plan) */
 		if (S->home) {
-			for (t = 0; t < n; t++)
-				L->taken[t] = S->home[L->comp[a + t]] == L->blk[a + t];
-			x = cm__knap_cost_of(L->tmp, (size_t)n, L->cap[i], L->exact[i], L->taken);
+			for (t = 0; t < m; t++)
+				L->taken[t] = S->home[L->comp[L->idx[t]]] == L->blk[L->idx[t]];
+			x = cm__knap_cost_of(L->tmp, (size_t)m, L->cap[i], L->exact[i], L->taken);
 			if (x < ub)
 				ub = x;
-			*cells += n;
+			*cells += m;
 		}
-		if ((rc = cm__knap_pick(L->tmp, (size_t)n, L->cap[i], L->exact[i], ub, &x, L->taken,
+		if ((rc = cm__knap_pick(L->tmp, (size_t)m, L->cap[i], L->exact[i], ub, &x, L->taken,
 		                        cells)))
 			return rc;
 		if (x == HUGE_VAL) {
@@ -737,6 +759,11 @@ static int lagr_eval(search *S, lagr *L, const double *mu, double *val, long lon
 			break;
 		}
 		sum += x + L->fixed[i];
+		if (on) {
+			if (m == n)
+				L->sx[i] = sum - was_sum;
+			continue; /* (a node's value only) */
+		}
 		L->kconst[i] = x;
 		for (t = 0; t < n; t++) {
 			L->was[a + t] = L->taken[t];
@@ -784,6 +811,7 @@ static void keep_picks(search *S, const lagr *L)
 #define LAGR_SLOW 10
 #define LAGR_GAIN 0.005
 #define LAGR_RESTART 0.05 /* the least step size a better plan starts from */
+#define NODE_SHARE 0.8    /* of the root's gap, the least the bound closes for the nodes */
 
 /* Private school p's seats the last L(mu, lam) took beyond its seats (p =
  * n_schools: the migrants it sent against the quota beyond L->quota); less
@@ -795,7 +823,7 @@ static double priced_over(const search *S, const lagr *L, int p)
 	return over < 0 && (!S->llam || S->llam[p] <= 0) ? 0 : over;
 }
 
-static int lagr_sum(search *S, const kview *v, double *best)
+static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 {
 	lagr L;
 	double target, val, norm, aim, was = *best;
@@ -823,7 +851,7 @@ static int lagr_sum(search *S, const kview *v, double *best)
 	target = S->inc.metres - metres_tol(S, &S->inc) - v->base.metres;
 	for (step = 0; step < LAGR_STEPS && *best < target && S->ltheta >= 1e-3; step++) {
 		long long cells = 0;
-		rc = lagr_eval(S, &L, S->lmu, &val, &cells);
+		rc = lagr_eval(S, &L, S->lmu, S->llam, NULL, &val, &cells);
 		S->work += cells * 3 / 4;
 		S->lwork += cells * 3 / 4;
 		if (rc)
@@ -836,6 +864,9 @@ static int lagr_sum(search *S, const kview *v, double *best)
 			*best = val;
 			since = 0;
 			keep_picks(S, &L);
+			memcpy(L.bmu, S->lmu, (size_t)S->ncomp * sizeof *L.bmu);
+			if (S->llam)
+				memcpy(L.blam, S->llam, (size_t)(L.ns + 1) * sizeof *L.blam);
 		} else if (++since >= LAGR_PATIENCE) {
 			S->ltheta /= 2;
 			since = 0;
@@ -866,11 +897,20 @@ static int lagr_sum(search *S, const kview *v, double *best)
 			for (k = 0; k <= L.ns; k++)
 				S->llam[k] = fmax(0, S->llam[k] + S->ltheta * (aim - val) / norm * L.over[k] /
 				                         L.size);
-			lagr_reprice(S, v, &L);
+			lagr_reprice(S, v, &L, S->llam);
 		}
 	}
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: Lagrangian bound %.0f pupil-m above the root after %d "
 	        "steps (work %lld in all)", S->opts->label, *best, step, S->lwork);
+	if (!rc && keep && (L.sx = malloc(((size_t)L.ns + 1) * sizeof *L.sx)) &&
+	    (*keep = malloc(sizeof **keep))) {
+		/* the tree's nodes take it at its best prices */
+		for (k = 0; k <= L.ns; k++)
+			L.sx[k] = NAN;
+		lagr_reprice(S, v, &L, L.blam);
+		**keep = L;
+		return 0;
+	}
 	lagr_free(&L);
 	return rc;
 }
@@ -897,19 +937,57 @@ int cm__sr_knap_bound(search *S)
 {
 	double sum;
 	cm_lex b;
+	lagr *L = NULL;
 	int rc;
 	if (!S->kroot.kd || !S->have || S->sub || S->kver == S->xver)
 		return 0;
 	S->kver = S->xver;
 	if ((rc = knap_sum(S, &S->kroot, &sum)))
 		return rc;
-	if (sum < HUGE_VAL && (rc = lagr_sum(S, &S->kroot, &sum)))
+	if (sum < HUGE_VAL && (rc = lagr_sum(S, &S->kroot, &sum, &L)))
 		return rc;
 	b = knap_raise(S, &S->kroot, sum);
 	if (cm__lex_cmp(&b, &S->kbound, 0) > 0)
 		S->kbound = b;
+	/* the tree's nodes take it where it closes most of the root's gap
+	 * (NODE_SHARE): there it prunes what the nodes' relaxations cannot */
+	cm__sr_node_free(S);
+	if (L && (S->node_always || b.metres - S->kroot.base.metres >=
+	                                NODE_SHARE * (S->inc.metres - S->kroot.base.metres)))
+		S->nodel = L;
+	else if (L) {
+		lagr_free(L);
+		free(L);
+	}
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: whole compounds at full schools raise the bound by "
 	        "%.0f pupil-m to %.0f (plan %.0f)", S->opts->label, sum, b.metres, S->inc.metres);
 	return 0;
 }
 
+void cm__sr_node_free(search *S)
+{
+	if (S->nodel) {
+		lagr_free(S->nodel);
+		free(S->nodel);
+		S->nodel = NULL;
+	}
+}
+
+int cm__sr_node_bound(search *S, cm_lex *b)
+{
+	long long cells = 0;
+	double val;
+	cm_lex nb;
+	int rc;
+	if (!S->nodel || S->sub)
+		return 0;
+	rc = lagr_eval(S, S->nodel, S->nodel->bmu, S->nodel->blam, S->on, &val, &cells);
+	S->work += cells * 3 / 4;
+	S->nwork += cells * 3 / 4;
+	if (rc)
+		return rc;
+	nb = knap_raise(S, &S->kroot, val);
+	if (cm__lex_cmp(&nb, b, 0) > 0)
+		*b = nb;
+	return 0;
+}

@@ -45,7 +45,9 @@ typedef struct node {
 	int block;           /* what the node adds to its parent's restrictions: */
 	int fix;             /* 1: its compound goes to the block's school or none; 0: not there */
 	int depth;
-	cm_lex bound;        /* the parent's value: no plan below is better */
+	cm_lex bound;        /* the parent's value: no plan below is better (the heap's order) */
+	cm_lex lb;           /* no plan below that beats the plan is better (at least bound:
+	                        the parent's Lagrangian bound, cm__sr_node_bound) */
 } node;
 
 /* A split compound: a candidate to branch on. */
@@ -138,6 +140,10 @@ typedef struct search {
 	                            yet */
 	double ltheta;           /* its step size */
 	long long lwork;         /* the work its steps took */
+	struct lagr *nodel;      /* its knapsacks at their best prices for the tree's nodes
+	                            (cm__sr_node_bound), NULL: none */
+	long long nwork;         /* the work the nodes' bounds took */
+	int node_always;         /* keep nodel whatever it closed (cm__search_whole_bound) */
 	int *lpick;              /* by compound: its best choices (keep_picks), NULL: none yet */
 	long lpick_ver;          /* lpick's version */
 	long lpick_done;         /* the version lagr_round last searched */
@@ -211,6 +217,12 @@ int cm__sr_lagr_round(search *S, int *improved);
 /* search_bound.c: the bound that sees whole compounds, and its Lagrangian */
 int cm__sr_knap_prepare(search *S);
 int cm__sr_knap_bound(search *S);
+/* The Lagrangian bound at the tree's current node into *b where higher:
+ * the knapsacks kept from the root at their best prices, the blocks the
+ * node closes (S->on) out of them (search_bound.c; where it closes most of
+ * the root's gap, else nothing). */
+int cm__sr_node_bound(search *S, cm_lex *b);
+void cm__sr_node_free(search *S);
 void cm__sr_kview_free(kview *v);
 
 #endif

@@ -792,14 +792,16 @@ static void assert_whole_bound(const tiny *t, int lv, double u, double q, double
 	for (int k = 0; k < 3; k++) {
 		double tol = 1e-6 * fmax(1, opt);
 		cm_lex kb;
-		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, 1, &root, &b),
+		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, 1, -1, -1,
+		                                    &root, &b),
 		             0, "%s", cm_ctx_last_error(ctx));
 		if (fabs(root.unplaced - u) > 1e-6 || fabs(root.shortfall - q) > 1e-6)
 			break; /* the bound is for plans with the root's unplaced and shortfall */
 		cr_assert_leq(b.metres, opt + tol, "level %d: bound %.4f above the optimum %.4f (plan "
 		              "assumed %.4f)", lv, b.metres, opt, opt * (1 + worse[k]) + 1);
 		/* the Lagrangian steps start from the knapsacks' sum: never below */
-		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, 0, &root, &kb),
+		cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, opt * (1 + worse[k]) + 1, 0, -1, -1,
+		                                    &root, &kb),
 		             0, "%s", cm_ctx_last_error(ctx));
 		cr_assert_geq(b.metres, kb.metres - tol, "level %d: with the steps %.4f, the knapsacks "
 		              "alone %.4f", lv, b.metres, kb.metres);
@@ -816,12 +818,14 @@ static void assert_whole_bound(const tiny *t, int lv, double u, double q, double
 /* The least value, tier by tier, of every single-school choice: each
  * compound at one of its public schools or at none, the relaxation solving
  * the rest (private places, no place, the quota, the stability term) with
- * the other public columns closed.  An oracle for the bound on instances
- * richer than brute_single's (migrants, private seats, last year's plan). */
-static cm_lex best_by_choices(const cm_model *m, cm_relax *r)
+ * the other public columns closed; with `hold` >= 0, only the choices
+ * where compound `hold` goes to school `at` or none (a node of the tree).
+ * An oracle for the bound on instances richer than brute_single's
+ * (migrants, private seats, last year's plan). */
+static cm_lex best_by_choices(const cm_model *m, cm_relax *r, int hold, int at)
 {
 	const cm_col *cols = m->cols.data;
-	int at[8][4], nat[8] = {0}, choice[8], nc = 0;
+	int sch[8][4], nat[8] = {0}, choice[8], nc = 0;
 	long combos = 1;
 	cm_lex best = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, v;
 	for (size_t j = 0; j < m->cols.len; j++) {
@@ -831,9 +835,9 @@ static cm_lex best_by_choices(const cm_model *m, cm_relax *r)
 		cr_assert(ci < 8);
 		nc = ci + 1 > nc ? ci + 1 : nc;
 		for (k = 0; k < nat[ci]; k++)
-			seen |= at[ci][k] == cols[j].school;
+			seen |= sch[ci][k] == cols[j].school;
 		if (!seen)
-			at[ci][nat[ci]++] = cols[j].school;
+			sch[ci][nat[ci]++] = cols[j].school;
 	}
 	for (int i = 0; i < nc; i++)
 		combos *= nat[i] + 1;
@@ -841,9 +845,11 @@ static cm_lex best_by_choices(const cm_model *m, cm_relax *r)
 		long rest = code;
 		for (int i = 0; i < nc; i++) {
 			int o = (int)(rest % (nat[i] + 1));
-			choice[i] = o < nat[i] ? at[i][o] : -1;
+			choice[i] = o < nat[i] ? sch[i][o] : -1;
 			rest /= nat[i] + 1;
 		}
+		if (hold >= 0 && choice[hold] >= 0 && choice[hold] != at)
+			continue;
 		for (size_t j = 0; j < m->cols.len; j++)
 			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC)
 				r->forbid(r->self, j, cols[j].school != choice[cols[j].compound]);
@@ -865,7 +871,7 @@ static cm_lex best_by_choices(const cm_model *m, cm_relax *r)
 Test(brute, whole_bound_with_stability_and_private_seats)
 {
 	unsigned seed = 31;
-	int checked = 0, raised = 0;
+	int checked = 0, raised = 0, nodes = 0, node_raised = 0;
 	for (int round = 0; round < 12; round++) {
 		tschool s[4];
 		tcomp c[6];
@@ -903,12 +909,12 @@ Test(brute, whole_bound_with_stability_and_private_seats)
 			seats[k] = s[k].seats_p + (k == round % 3 ? 25 : 0);
 		cr_assert_eq(cm__model_build(ctx, t.cfg, t.ds, CM_PRIMARY, seats, prev, &m), 0);
 		cr_assert_eq(cm__flow_relax_new(ctx, &m, 4, &r), 0);
-		cm_lex best = best_by_choices(&m, &r);
+		cm_lex best = best_by_choices(&m, &r, -1, -1);
 		static const double worse[3] = {1e-4, 1e-2, 0.2};
 		for (int k = 0; k < 3; k++) {
 			double tol = 1e-6 * fmax(1, best.metres);
 			cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, best.metres * (1 + worse[k]) + 1, 1,
-			                                    &root, &b),
+			                                    -1, -1, &root, &b),
 			             0, "%s", cm_ctx_last_error(ctx));
 			if (fabs(root.unplaced - best.unplaced) > 1e-6 ||
 			    fabs(root.shortfall - best.shortfall) > 1e-6)
@@ -918,6 +924,24 @@ Test(brute, whole_bound_with_stability_and_private_seats)
 			checked++;
 			raised += b.metres > root.metres + tol;
 		}
+		/* the tree's nodes: each compound held to each of its schools */
+		for (int i = 0; i < 6; i++)
+			for (int k = 0; k < 3; k++) {
+				cm_lex at_node = best_by_choices(&m, &r, i, k), nb;
+				double tol = 1e-6 * fmax(1, b.metres);
+				cr_assert_eq(cm__search_whole_bound(ctx, &m, &r, best.metres * (1 + 1e-4) + 1,
+				                                    1, i, k, &root, &nb),
+				             0, "%s", cm_ctx_last_error(ctx));
+				if (fabs(root.unplaced - best.unplaced) > 1e-6 ||
+				    fabs(root.shortfall - best.shortfall) > 1e-6)
+					continue;
+				cr_assert(cm__lex_cmp(&nb, &at_node, 1e-6) <= 0,
+				          "round %d, C%d at S%d: node bound %.0f/%.0f/%.4f above the node's "
+				          "least %.0f/%.0f/%.4f", round, i, k, nb.unplaced, nb.shortfall,
+				          nb.metres, at_node.unplaced, at_node.shortfall, at_node.metres);
+				nodes++;
+				node_raised += nb.metres > b.metres + tol;
+			}
 		cm__flow_relax_free(&r);
 		cm__model_free(&m);
 		cm_previous_free(prev);
@@ -925,8 +949,10 @@ Test(brute, whole_bound_with_stability_and_private_seats)
 		tiny_free(&t);
 	}
 	cr_log_info("the bound with pupils who stay, private seats and the quota: checked %d times, "
-	            "above the relaxation's %d", checked, raised);
+	            "above the relaxation's %d; at %d nodes, above the root's bound %d", checked,
+	            raised, nodes, node_raised);
 	cr_assert(checked >= 12 && raised >= 3, "%d checked, %d raised", checked, raised);
+	cr_assert(nodes >= 100 && node_raised >= 10, "%d nodes, %d raised", nodes, node_raised);
 }
 
 /* Single mode against the independent MIP: instances with private schools
