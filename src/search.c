@@ -18,7 +18,9 @@
  * bound first, diving from each node, the compound to branch on chosen by
  * reliability branching (pseudocosts, probing the unreliable).  School
  * choices whose reduced cost shows they cannot beat the plan are ruled
- * out, for good at the root, below the node at each node.
+ * out, for good at the root, below the node at each node; where the
+ * Lagrangian bound closes most of the root's gap, it bounds each node
+ * too (search_bound.c cm__sr_node_bound).
  *
  * Values are lexicographic (search.h), compared tier by tier, so the
  * unplaced pupils are proved before pupil-metres are.  The search stops
