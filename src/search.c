@@ -1436,7 +1436,12 @@ int cm__search_whole_bound(cm_ctx *ctx, const cm_model *m, cm_relax *r, double p
 		goto done;
 	*bound = S.kbound;
 	if (hold >= 0) {
-		/* the node where compound `hold` goes to school `at` or none */
+		/* the node where compound `hold` goes to school `at` or none,
+		 * after the first node (nothing closed), as in the tree: the
+		 * schools' parts known there are taken where they still hold */
+		cm_lex first = *root;
+		if ((rc = cm__sr_node_bound(&S, &first)))
+			goto done;
 		for (int k = 0; k < S.nblk; k++)
 			if (S.comp[S.blk[k].comp].compound == hold && S.blk[k].school != at) {
 				S.on[k] = 0;

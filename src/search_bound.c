@@ -398,8 +398,10 @@ typedef struct lagr {
 	cm__kitem *tmp;      /* scratch: one school's items at today's mu */
 	unsigned char *taken; /* scratch: which of them its table takes */
 	int *idx;            /* scratch: by one of them, its item */
-	double *sx;          /* by school: its part of a node's value with every item open
-	                        (NAN: not yet known; the tree's nodes) */
+	double *sx;          /* by school: its part of a node's value where the node closes
+	                        only items ruled out at the root (NAN: not yet known; the
+	                        tree's nodes) */
+	unsigned char *sxin; /* by item: in the choice that reaches sx */
 	kslot *slot;         /* scratch: their further seats (school_away) */
 	double *at;          /* scratch: how many of those it takes, by item and which */
 	double *bmu, *blam;  /* the prices of the best value yet (the tree's nodes use them) */
@@ -440,6 +442,7 @@ static void lagr_free(lagr *L)
 	free(L->taken);
 	free(L->idx);
 	free(L->sx);
+	free(L->sxin);
 	free(L->slot);
 	free(L->at);
 	free(L->bmu);
@@ -674,6 +677,17 @@ static void school_away(lagr *L, int a, int n, long cap, int exact)
 			away(L, L->comp[a + t], &L->mg[2 * (a + t)], &L->at[2 * t]);
 }
 
+/* School i's part of a node's value, `part`, and the choice (L->taken, of
+ * its m open items L->idx; a its first item, n its items) that reaches it,
+ * kept for the nodes after (lagr_eval). */
+static void known_choice(lagr *L, int i, int a, int n, int m, double part)
+{
+	L->sx[i] = part;
+	memset(&L->sxin[a], 0, (size_t)n);
+	for (int t = 0; t < m; t++)
+		L->sxin[L->idx[t]] = L->taken[t];
+}
+
 /* L(mu) into *val, and how many schools took each compound (L->count,
  * the none option counted too). */
 static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
@@ -701,7 +715,7 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 		}
 	}
 	for (i = 0; i < L->ns && sum < HUGE_VAL; i++) {
-		int a = L->first[i], n = L->first[i + 1] - a, t, m = 0;
+		int a = L->first[i], n = L->first[i + 1] - a, t, m = 0, own = 0, hit = 0;
 		double was_sum = sum;
 		/* its items open (at a node, its blocks'), at today's mu */
 		for (t = 0; t < n; t++)
@@ -709,9 +723,16 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 				L->tmp[m] = L->item[a + t];
 				L->tmp[m].cost -= mu[L->comp[a + t]];
 				L->idx[m++] = a + t;
+			} else if (S->root_ok[L->blk[a + t]]) {
+				own++;                 /* closed at this node */
+				hit += L->sxin[a + t]; /* and in the school's known choice */
 			}
-		if (on && m == n && !isnan(L->sx[i])) {
-			sum += L->sx[i]; /* every item open: as at the first node */
+		if (on && !hit && !isnan(L->sx[i])) {
+			/* the node closes none of the items of the school's choice
+			 * at the first node that closed none of its items (but those
+			 * ruled out at the root): that choice is still the least, and
+			 * its part no more than here */
+			sum += L->sx[i];
 			continue;
 		}
 		x = cm__knap_paying(L->tmp, (size_t)m, sum, L->taken, &seats);
@@ -725,8 +746,8 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 				school_away(L, a, n, -1, 0);
 			sum = x + L->fixed[i];
 			*cells += m;
-			if (on && m == n)
-				L->sx[i] = sum - was_sum;
+			if (on && !own)
+				known_choice(L, i, a, n, m, sum - was_sum);
 			continue;
 		}
 		/* the school's last choice, at today's prices: a cost some
@@ -751,6 +772,15 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 				ub = x;
 			*cells += m;
 		}
+		/* and, at a node, the known choice's items still open */
+		if (on && !isnan(L->sx[i])) {
+			for (t = 0; t < m; t++)
+				L->taken[t] = L->sxin[L->idx[t]];
+			x = cm__knap_cost_of(L->tmp, (size_t)m, L->cap[i], L->exact[i], L->taken);
+			if (x < ub)
+				ub = x;
+			*cells += m;
+		}
 		if ((rc = cm__knap_pick(L->tmp, (size_t)m, L->cap[i], L->exact[i], ub, &x, L->taken,
 		                        cells)))
 			return rc;
@@ -760,8 +790,8 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 		}
 		sum += x + L->fixed[i];
 		if (on) {
-			if (m == n)
-				L->sx[i] = sum - was_sum;
+			if (!own)
+				known_choice(L, i, a, n, m, sum - was_sum);
 			continue; /* (a node's value only) */
 		}
 		L->kconst[i] = x;
@@ -903,7 +933,7 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: Lagrangian bound %.0f pupil-m above the root after %d "
 	        "steps (work %lld in all)", S->opts->label, *best, step, S->lwork);
 	if (!rc && keep && (L.sx = malloc(((size_t)L.ns + 1) * sizeof *L.sx)) &&
-	    (*keep = malloc(sizeof **keep))) {
+	    (L.sxin = calloc((size_t)L.first[L.ns] + 1, 1)) && (*keep = malloc(sizeof **keep))) {
 		/* the tree's nodes take it at its best prices */
 		for (k = 0; k <= L.ns; k++)
 			L.sx[k] = NAN;
