@@ -815,6 +815,29 @@ static void assert_whole_bound(const tiny *t, int lv, double u, double q, double
 	free(seats);
 }
 
+/* A primary instance where private seats matter: `ns` schools, the last
+ * `npriv` private with few seats (some purchased), `nc` compounds with more
+ * migrants than locals, within a square of `span` metres. */
+static void private_instance(unsigned *seed, tschool *s, int ns, int npriv, char (*sid)[16],
+                             tcomp *c, int nc, char (*cid)[16], unsigned span)
+{
+	for (int k = 0; k < ns; k++) {
+		int priv = k >= ns - npriv;
+		*seed = *seed * 1103515245u + 12345u;
+		snprintf(sid[k], 16, "S%d", k);
+		s[k] = (tschool){sid[k], "primary", priv ? "private" : "public",
+		                 priv ? 8 + (int)((*seed >> 8) % 16) : 20 + (int)((*seed >> 8) % 35), 0,
+		                 priv ? (int)((*seed >> 12) % 7) : 0, 0, 0,
+		                 (double)((*seed >> 4) % span), (double)((*seed >> 15) % span)};
+	}
+	for (int i = 0; i < nc; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		snprintf(cid[i], 16, "C%d", i);
+		c[i] = (tcomp){cid[i], "urban", 3 + (int)((*seed >> 8) % 11), 5 + (int)((*seed >> 13) % 15),
+		               0, 0, (double)((*seed >> 4) % span), (double)((*seed >> 16) % span)};
+	}
+}
+
 /* The least value, tier by tier, of every single-school choice: each
  * compound at one of its public schools or at none, the relaxation solving
  * the rest (private places, no place, the quota, the stability term) with
@@ -876,21 +899,7 @@ Test(brute, whole_bound_with_stability_and_private_seats)
 		tschool s[4];
 		tcomp c[6];
 		char sid[4][16], cid[6][16];
-		for (int k = 0; k < 4; k++) {
-			int priv = k == 3;
-			seed = seed * 1103515245u + 12345u;
-			snprintf(sid[k], sizeof sid[k], "S%d", k);
-			s[k] = (tschool){sid[k], "primary", priv ? "private" : "public",
-			                 priv ? 8 + (int)((seed >> 8) % 15) : 15 + (int)((seed >> 8) % 30), 0,
-			                 priv ? (int)((seed >> 12) % 6) : 0, 0, 0,
-			                 (double)((seed >> 4) % 3000), (double)((seed >> 14) % 3000)};
-		}
-		for (int i = 0; i < 6; i++) {
-			seed = seed * 1103515245u + 12345u;
-			snprintf(cid[i], sizeof cid[i], "C%d", i);
-			c[i] = (tcomp){cid[i], "urban", 3 + (int)((seed >> 8) % 12), 4 + (int)((seed >> 13) % 14),
-			               0, 0, (double)((seed >> 4) % 3000), (double)((seed >> 16) % 3000)};
-		}
+		private_instance(&seed, s, 4, 1, sid, c, 6, cid, 3000);
 		tiny t;
 		tiny_solve(&t, s, 4, c, 6,
 		           "[policy]\nmax_distance_primary_m = 2500\nmigrant_public_share = 0.85\n");
@@ -1104,21 +1113,7 @@ Test(glpsol, whole_bound_with_private_seats_and_the_quota)
 		char sid[6][16], cid[10][16], extra[300];
 		int ns = 6, nc = 10;
 		double share = round % 2 ? 0.95 : 0.85;
-		for (int k = 0; k < ns; k++) {
-			int priv = k >= 4;
-			seed = seed * 1103515245u + 12345u;
-			snprintf(sid[k], sizeof sid[k], "S%d", k);
-			s[k] = (tschool){sid[k], "primary", priv ? "private" : "public",
-			                 priv ? 8 + (int)((seed >> 8) % 20) : 25 + (int)((seed >> 8) % 40), 0,
-			                 priv ? (int)((seed >> 12) % 8) : 0, 0, 0,
-			                 (double)((seed >> 4) % 4000), (double)((seed >> 15) % 4000)};
-		}
-		for (int i = 0; i < nc; i++) {
-			seed = seed * 1103515245u + 12345u;
-			snprintf(cid[i], sizeof cid[i], "C%d", i);
-			c[i] = (tcomp){cid[i], "urban", 3 + (int)((seed >> 8) % 10), 8 + (int)((seed >> 13) % 18),
-			               0, 0, (double)((seed >> 4) % 4000), (double)((seed >> 16) % 4000)};
-		}
+		private_instance(&seed, s, ns, 2, sid, c, nc, cid, 4000);
 		snprintf(extra, sizeof extra,
 		         "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 3000\n"
 		         "migrant_public_share = %.2f\n[solve]\nsolver = network\n", share);
