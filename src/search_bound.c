@@ -207,6 +207,16 @@ static int knap_item(const search *S, const kview *v, int k, const double *alt, 
 				mg[0] = mg[1] = g;
 		} else if (least < HUGE_VAL) {
 			int second = it->more > 0;
+			if (second && it->more2 > 0) {
+				/* an earlier group took both rates: its pupils all at its
+				 * cheaper one (a relaxation), the second rate this
+				 * group's (found by a review: this group's numbers
+				 * overwrote the earlier's second rate, which kept those
+				 * pupils from the school) */
+				it->more += it->more2;
+				if (mg)
+					mg[1] = -1;
+			}
 			if (second) {
 				it->more2 = left;
 				it->rate2 = least - p - alt[g];
