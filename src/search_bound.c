@@ -946,7 +946,7 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 	    (L.sxin = calloc((size_t)L.first[L.ns] + 1, 1)) && (*keep = malloc(sizeof **keep))) {
 		/* the tree's nodes take it at its best prices */
 		for (k = 0; k <= L.ns; k++)
-			L.sx[k] = NAN;
+			L.sx[k] = (double)NAN;
 		lagr_reprice(S, v, &L, L.blam);
 		**keep = L;
 		return 0;
