@@ -825,6 +825,7 @@ static const cm_lex *larger(const cm_lex *a, const cm_lex *b)
 int cm__sr_dive(search *S, int at, cm_lex b)
 {
 	int rc;
+	S->dive_gen++; /* (its nodes' restrictions only grow) */
 	for (;;) {
 		cand cd[CANDS];
 		int n, i, pick = 0, child, other, fix_first = 1, probes = 0, implied = 0;

@@ -412,6 +412,9 @@ typedef struct lagr {
 	                        only items ruled out at the root (NAN: not yet known; the
 	                        tree's nodes) */
 	unsigned char *sxin; /* by item: in the choice that reaches sx */
+	double *lx;          /* by school: its part at the dive's last node that solved it */
+	int *lown;           /* by school: its items that node closed (not at the root) */
+	long *lgen;          /* by school: that dive (S->dive_gen), -1: none */
 	kslot *slot;         /* scratch: their further seats (school_away) */
 	double *at;          /* scratch: how many of those it takes, by item and which */
 	double *bmu, *blam;  /* the prices of the best value yet (the tree's nodes use them) */
@@ -453,6 +456,9 @@ static void lagr_free(lagr *L)
 	free(L->idx);
 	free(L->sx);
 	free(L->sxin);
+	free(L->lx);
+	free(L->lown);
+	free(L->lgen);
 	free(L->slot);
 	free(L->at);
 	free(L->bmu);
@@ -698,6 +704,15 @@ static void known_choice(lagr *L, int i, int a, int n, int m, double part)
 		L->sxin[L->idx[t]] = L->taken[t];
 }
 
+/* School i's part of the node's value, `part`, with `own` of its items
+ * closed by the node, for the dive's next nodes (lagr_eval). */
+static void dive_part(const search *S, lagr *L, int i, int own, double part)
+{
+	L->lx[i] = part;
+	L->lown[i] = own;
+	L->lgen[i] = S->dive_gen;
+}
+
 /* L(mu) into *val, and how many schools took each compound (L->count,
  * the none option counted too). */
 static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
@@ -737,6 +752,12 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 				own++;                 /* closed at this node */
 				hit += L->sxin[a + t]; /* and in the school's known choice */
 			}
+		if (on && L->lgen[i] == S->dive_gen && L->lown[i] == own) {
+			/* within one dive the node's closures only grow: as many
+			 * closed as at its last node, the same ones */
+			sum += L->lx[i];
+			continue;
+		}
 		if (on && !hit && !isnan(L->sx[i])) {
 			/* the node closes none of the items of the school's choice
 			 * at the first node that closed none of its items (but those
@@ -758,6 +779,8 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 			*cells += m;
 			if (on && !own)
 				known_choice(L, i, a, n, m, sum - was_sum);
+			if (on)
+				dive_part(S, L, i, own, sum - was_sum);
 			continue;
 		}
 		/* the school's last choice, at today's prices: a cost some
@@ -802,6 +825,7 @@ static int lagr_eval(search *S, lagr *L, const double *mu, const double *lam,
 		if (on) {
 			if (!own)
 				known_choice(L, i, a, n, m, sum - was_sum);
+			dive_part(S, L, i, own, sum - was_sum);
 			continue; /* (a node's value only) */
 		}
 		L->kconst[i] = x;
@@ -943,10 +967,15 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: Lagrangian bound %.0f pupil-m above the root after %d "
 	        "steps (work %lld in all)", S->opts->label, *best, step, S->lwork);
 	if (!rc && keep && (L.sx = malloc(((size_t)L.ns + 1) * sizeof *L.sx)) &&
-	    (L.sxin = calloc((size_t)L.first[L.ns] + 1, 1)) && (*keep = malloc(sizeof **keep))) {
+	    (L.sxin = calloc((size_t)L.first[L.ns] + 1, 1)) &&
+	    (L.lx = malloc(((size_t)L.ns + 1) * sizeof *L.lx)) &&
+	    (L.lown = malloc(((size_t)L.ns + 1) * sizeof *L.lown)) &&
+	    (L.lgen = malloc(((size_t)L.ns + 1) * sizeof *L.lgen)) && (*keep = malloc(sizeof **keep))) {
 		/* the tree's nodes take it at its best prices */
-		for (k = 0; k <= L.ns; k++)
+		for (k = 0; k <= L.ns; k++) {
 			L.sx[k] = (double)NAN;
+			L.lgen[k] = -1;
+		}
 		lagr_reprice(S, v, &L, L.blam);
 		**keep = L;
 		return 0;

@@ -144,6 +144,7 @@ typedef struct search {
 	                            (cm__sr_node_bound), NULL: none */
 	long long nwork;         /* the work the nodes' bounds took */
 	int node_always;         /* keep nodel whatever it closed (cm__search_whole_bound) */
+	long dive_gen;           /* counts the dives (cm__sr_dive): nodel's parts per dive */
 	int *lpick;              /* by compound: its best choices (keep_picks), NULL: none yet */
 	long lpick_ver;          /* lpick's version */
 	long lpick_done;         /* the version lagr_round last searched */
