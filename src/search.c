@@ -1338,8 +1338,9 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		out->bound = S.dropped;
 	for (k = 0; k < S.nheap; k++) {
 		const node *n = node_at(&S, S.heap[k]);
-		if (bound_cmp(larger(&n->bound, &n->lb), &out->bound) < 0)
-			out->bound = *larger(&n->bound, &n->lb);
+		const cm_lex *nb = larger(&n->bound, &n->lb);
+		if (bound_cmp(nb, &out->bound) < 0)
+			out->bound = *nb;
 	}
 	if (!rc && (rc = cm__sr_knap_bound(&S)))
 		goto done;

@@ -868,7 +868,8 @@ static void keep_picks(search *S, const lagr *L)
  * LAGR_PATIENCE steps without a better value; the steps of a search take
  * at most LAGR_SHARE of its budget (each school's table counted at 3/4 of
  * its cells: measured 2026-12-03 on the 1,000 city, 3.6e8 cells a second,
- * the relaxations' work 2.6e8 a second). */
+ * the relaxations' work 2.6e8 a second).  With `keep`, the knapsacks and
+ * their best prices go to *keep (the caller frees them, or node_ready). */
 #define LAGR_AIM 0.5
 #define LAGR_PATIENCE 4
 #define LAGR_SHARE 0.35
@@ -966,22 +967,31 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 	}
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: Lagrangian bound %.0f pupil-m above the root after %d "
 	        "steps (work %lld in all)", S->opts->label, *best, step, S->lwork);
-	if (!rc && keep && (L.sx = malloc(((size_t)L.ns + 1) * sizeof *L.sx)) &&
-	    (L.sxin = calloc((size_t)L.first[L.ns] + 1, 1)) &&
-	    (L.lx = malloc(((size_t)L.ns + 1) * sizeof *L.lx)) &&
-	    (L.lown = malloc(((size_t)L.ns + 1) * sizeof *L.lown)) &&
-	    (L.lgen = malloc(((size_t)L.ns + 1) * sizeof *L.lgen)) && (*keep = malloc(sizeof **keep))) {
-		/* the tree's nodes take it at its best prices */
-		for (k = 0; k <= L.ns; k++) {
-			L.sx[k] = (double)NAN;
-			L.lgen[k] = -1;
-		}
-		lagr_reprice(S, v, &L, L.blam);
-		**keep = L;
+	if (!rc && keep && (*keep = malloc(sizeof **keep))) {
+		**keep = L; /* (the caller's: for the tree's nodes, node_ready) */
 		return 0;
 	}
 	lagr_free(&L);
 	return rc;
+}
+
+/* L, from lagr_sum, made ready for the tree's nodes: its items at its best
+ * prices, the nodes' parts not yet known.  Returns 0 where it cannot be
+ * (out of memory: the nodes go without it). */
+static int node_ready(search *S, const kview *v, lagr *L)
+{
+	if (!(L->sx = malloc(((size_t)L->ns + 1) * sizeof *L->sx)) ||
+	    !(L->sxin = calloc((size_t)L->first[L->ns] + 1, 1)) ||
+	    !(L->lx = malloc(((size_t)L->ns + 1) * sizeof *L->lx)) ||
+	    !(L->lown = malloc(((size_t)L->ns + 1) * sizeof *L->lown)) ||
+	    !(L->lgen = malloc(((size_t)L->ns + 1) * sizeof *L->lgen)))
+		return 0;
+	for (int k = 0; k <= L->ns; k++) {
+		L->sx[k] = (double)NAN;
+		L->lgen[k] = -1;
+	}
+	lagr_reprice(S, v, L, L->blam);
+	return 1;
 }
 
 /* v's value raised by what whole compounds add (knap_sum): at most the
@@ -1021,13 +1031,11 @@ int cm__sr_knap_bound(search *S)
 	/* the tree's nodes take it where it closes most of the root's gap
 	 * (NODE_SHARE): there it prunes what the nodes' relaxations cannot */
 	cm__sr_node_free(S);
-	if (L && (S->node_always || b.metres - S->kroot.base.metres >=
-	                                NODE_SHARE * (S->inc.metres - S->kroot.base.metres)))
-		S->nodel = L;
-	else if (L) {
-		lagr_free(L);
-		free(L);
-	}
+	S->nodel = L;
+	if (L && !((S->node_always || b.metres - S->kroot.base.metres >=
+	                                  NODE_SHARE * (S->inc.metres - S->kroot.base.metres)) &&
+	           node_ready(S, &S->kroot, L)))
+		cm__sr_node_free(S);
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: whole compounds at full schools raise the bound by "
 	        "%.0f pupil-m to %.0f (plan %.0f)", S->opts->label, sum, b.metres, S->inc.metres);
 	return 0;
