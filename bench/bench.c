@@ -21,7 +21,8 @@
  * (local children without a place, the quota's and the other policy rows'
  * shortfall: the plan's above what the search proved possible, so that no
  * gap in pupil-metres is certified).  --effort gives single mode's search
- * E times its automatic budget ([solve] effort).
+ * E times its automatic budget ([solve] effort).  --modes '' writes the
+ * cities and runs nothing (tests/test_cli.c solves one itself).
  *
  * --roads (issue 13) also writes the city's roads (cityroads.c: a street
  * lattice, its residential streets one-way, a river with a few bridges, an

@@ -548,7 +548,9 @@ static int root_reduced(search *S)
 /* ------------------------------------------------------------ progress and the plan kept */
 
 /* The best bound the search holds now: the least of the open nodes (the
- * heap's first), the nodes dropped within the gap and the plan. */
+ * heap's first, and the node a dive is under way from, whose nodes are not
+ * on the heap until the dive leaves them), the nodes dropped within the gap
+ * and the plan. */
 static cm_lex bound_now(const search *S)
 {
 	cm_lex b = S->inc;
@@ -556,6 +558,8 @@ static cm_lex bound_now(const search *S)
 		return S->root; /* the tree has not begun: the root's is all there is */
 	if (bound_cmp(&S->dropped, &b) < 0)
 		b = S->dropped;
+	if (bound_cmp(&S->diving, &b) < 0)
+		b = S->diving;
 	if (S->nheap && bound_cmp(&node_at(S, S->heap[0])->bound, &b) < 0)
 		b = node_at(S, S->heap[0])->bound;
 	if (bound_cmp(&S->kbound, &b) > 0)
@@ -574,6 +578,12 @@ static void progress(search *S)
 	if (ceil(b.unplaced - 1e-6) < S->inc.unplaced - 0.5)
 		snprintf(line, sizeof line, _("%s: %.0f without a place (at least %.0f)"),
 		         cm__level_label(S->m->level), S->inc.unplaced, ceil(b.unplaced - 1e-6));
+	else if (!tiers_within(&S->inc, &b))
+		/* pupil-metres mean nothing against a bound on another policy
+		 * tier: a plan that leaves more local children out is often
+		 * shorter */
+		snprintf(line, sizeof line, _("%s: policy tier %.0f above the bound"),
+		         cm__level_label(S->m->level), S->inc.shortfall - ceil(b.shortfall - 1e-6));
 	else
 		snprintf(line, sizeof line, _("%s: %.0f pupil-m, %.3f%% above the bound"),
 		         cm__level_label(S->m->level), S->inc.metres,
@@ -1070,6 +1080,7 @@ int cm__sr_run_tree(search *S)
 {
 	int rc;
 	cm_lex b;
+	S->diving.unplaced = S->diving.shortfall = S->diving.metres = HUGE_VAL;
 	while (S->nheap && !spent(S)) {
 		int id;
 		if ((rc = cm__sr_knap_bound(S)))
@@ -1083,6 +1094,7 @@ int cm__sr_run_tree(search *S)
 			note_dropped(S, nb);
 			continue;
 		}
+		S->diving = *nb;
 		if ((rc = cm__sr_goto_node(S, id)) || (rc = cm__sr_solve_here(S, &b)))
 			return rc;
 		if (!S->sub && S->solves - S->rins_at >= RINS_EVERY) {
@@ -1096,6 +1108,7 @@ int cm__sr_run_tree(search *S)
 		}
 		if ((rc = cm__sr_dive(S, id, b)))
 			return rc;
+		S->diving.unplaced = S->diving.shortfall = S->diving.metres = HUGE_VAL;
 	}
 	return 0;
 }
@@ -1229,6 +1242,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	S.r = r;
 	S.opts = opts;
 	S.dropped.unplaced = S.dropped.shortfall = S.dropped.metres = HUGE_VAL;
+	S.diving = S.dropped;
 	cm__vec_init(&S.nodes, sizeof(node));
 	cm__vec_init(&S.path, sizeof(int));
 	cm__vec_init(&S.tpath, sizeof(int));
@@ -1321,6 +1335,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		if (rc)
 			goto done;
 		S.tree = 1;
+		S.diving = S.root; /* the first dive, from the root */
 		if (can_beat(&S, &S.kbound) &&
 		    ((rc = cm__sr_solve_here(&S, &b)) || (rc = cm__sr_dive(&S, -1, b)) ||
 		     (rc = cm__sr_run_tree(&S))))

@@ -104,6 +104,8 @@ typedef struct search {
 	cm_lex inc;
 	int *home;               /* by compound (search index): its block, -1: none */
 	cm_lex dropped;          /* the least bound of the nodes dropped within the gap */
+	cm_lex diving;           /* the bound of the node the tree dives from: its subtree
+	                            is open but not on the heap (HUGE_VAL: no dive) */
 	long solves;             /* relaxations solved */
 	long long work;          /* the search's own scanning (the relaxation counts its own) */
 	long long limit;         /* work at most (relaxation's and the search's) */

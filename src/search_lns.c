@@ -122,7 +122,7 @@ static int neighbourhood(search *S, long long budget)
 {
 	int *heap = S->heap, nheap = S->nheap, heapcap = S->heapcap, c, k, rc;
 	long long limit = S->limit;
-	cm_lex dropped = S->dropped, b;
+	cm_lex dropped = S->dropped, diving = S->diving, b;
 	if ((rc = cm__sr_goto_node(S, -1)))
 		return rc;
 	memcpy(S->root_save, S->root_ok, (size_t)S->nblk);
@@ -153,6 +153,7 @@ static int neighbourhood(search *S, long long budget)
 	S->heapcap = heapcap;
 	S->limit = limit;
 	S->dropped = dropped;
+	S->diving = diving;
 	S->sub = 0;
 	if (!rc)
 		rc = cm__sr_goto_node(S, -1);
