@@ -1164,9 +1164,11 @@ int cm__sr_polish(search *S)
 }
 
 /* The automatic budget, in work (relaxation.work plus the search's own
- * scanning): about five seconds of this machine for a county's level
- * (measured 2026-12-01: 1.2e8 to 1.7e8 work a second, less on larger
- * models), and 1.2e5 more per compound, as a city's neighbourhoods must
+ * scanning): about five seconds of this machine for a county's level when
+ * it was set (measured 2026-12-01: 1.2e8 to 1.7e8 work a second, less on
+ * larger models; about two seconds since the solvers got faster: 3.5e8 a
+ * second on the bench's city of 1,000 compounds, 2026-12-04), and 1.2e5
+ * more per compound, as a city's neighbourhoods must
  * each be visited once and its first plan takes a part per split compound
  * (6e4 left the bench's cities of 30,000 and 40,000 compounds short of
  * the fewest pupils without a place; 2026-12-02).  A county's search takes
