@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,14 +215,160 @@ static void print_seat_worth(FILE *fp, const cm_school_result *r)
 		        r->shadow_price);
 }
 
+/* Why a plan's pupils lack a seat (print_shortfall), by compound and
+ * group: no school that takes them in reach; schools in reach, none with
+ * seats at the level; schools in reach with seats, all of them full; or a
+ * public school in reach with seats left (in single mode: the compound
+ * goes whole to one school, docs/model.md; else the plan's other rules). */
+enum { WHY_FAR, WHY_NO_SEATS, WHY_FULL, WHY_ROOM, WHY_N };
+
+static int why_short(const cm_plan *plan, const cm_config *cfg, const cm_dataset *ds,
+                     const cm__pairs *pairs, size_t ci, cm_level lv, int g)
+{
+	int reach = 0, seats = 0, room = 0;
+	for (size_t j = 0; j < ds->n_schools && !room; j++) {
+		const cm_school *sc = &ds->schools[j];
+		const cm_school_result *r = cm_plan_school(plan, lv, j);
+		double d;
+		if (!cm_school_teaches(sc, lv) || !(sc->sector == CM_PUBLIC || g == CM_MIGRANT))
+			continue;
+		d = cm__pair_distance(ds, pairs, ci, j);
+		if (!isfinite(d) || d > cm__reach(cfg, sc, lv))
+			continue; /* (HUGE_VAL: no way there) */
+		reach = 1;
+		seats |= r->seats > 0;
+		room |= r->seats > 0 && r->spare > 0 && sc->sector == CM_PUBLIC;
+	}
+	return !reach ? WHY_FAR : !seats ? WHY_NO_SEATS : room ? WHY_ROOM : WHY_FULL;
+}
+
+typedef struct short_row {
+	size_t compound;
+	long pupils[CM_NGROUPS]; /* without a seat, by group */
+	long total;
+	int why;                 /* the cause of most of them; WHY_N: causes not known */
+} short_row;
+
+static int cmp_short(const void *a, const void *b)
+{
+	const short_row *x = a, *y = b;
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	return x->compound < y->compound ? -1 : x->compound > y->compound;
+}
+
+/* The level's shortfall, `unplaced` pupils: how many for each cause (where
+ * who reaches which school is `known`: `pairs`, NULL for straight lines),
+ * then the compounds with most pupils without a seat, ten at most. */
+static int print_shortfall(FILE *fp, const cm_plan *plan, const cm_dataset *ds,
+                           const cm_config *cfg, const cm__pairs *pairs, int known, cm_level lv,
+                           int limit, long unplaced)
+{
+	const cm_assignment *a;
+	size_t na = cm_plan_assignments(plan, &a), nc = ds->n_compounds, i, nr = 0, k;
+	int single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
+	short_row *rows = calloc(nc + 1, sizeof *rows);
+	long *at = malloc((nc + 1) * sizeof *at), by[WHY_N] = {0, 0, 0, 0};
+	int causes = 0, w, first = 1;
+	/* (in the plan's words; without a distance limit every school that
+	 * takes the pupils is in reach) */
+	const char *tag[WHY_N] = {limit ? _("no school in reach") : _("no school takes them"),
+	                          _("no seats at this level"), _("schools full"),
+	                          _("a school with seats left")};
+	if (!rows || !at) {
+		free(rows);
+		free(at);
+		return CM_ENOMEM;
+	}
+	for (i = 0; i < nc; i++)
+		at[i] = -1;
+	for (k = 0; k < na; k++) {
+		if (a[k].level != lv || a[k].school >= 0 || a[k].compound >= nc)
+			continue;
+		if (at[a[k].compound] < 0) {
+			at[a[k].compound] = (long)nr;
+			rows[nr++].compound = a[k].compound;
+		}
+		short_row *r = &rows[at[a[k].compound]];
+		r->pupils[CM_LOCAL] += a[k].local;
+		r->pupils[CM_MIGRANT] += a[k].migrant;
+		r->total += a[k].local + a[k].migrant;
+	}
+	for (k = 0; k < nr; k++) {
+		long most = -1;
+		rows[k].why = WHY_N;
+		for (int g = 0; g < CM_NGROUPS && known; g++) {
+			if (!rows[k].pupils[g])
+				continue;
+			w = why_short(plan, cfg, ds, pairs, rows[k].compound, lv, g);
+			by[w] += rows[k].pupils[g];
+			if (rows[k].pupils[g] > most) {
+				most = rows[k].pupils[g];
+				rows[k].why = w;
+			}
+		}
+	}
+	for (w = 0; w < WHY_N; w++)
+		causes += by[w] > 0;
+	fprintf(fp, _("  Shortfall: %ld pupils without a seat"), unplaced);
+	if (causes) {
+		fputs(" (", fp);
+		for (w = 0; w < WHY_N; w++) {
+			if (!by[w])
+				continue;
+			if (!first)
+				fputs(", ", fp);
+			first = 0;
+			/* (in the plan's words; without a distance limit every school
+			 * that takes the pupils is in reach) */
+			if (w == WHY_FAR)
+				fprintf(fp, limit ? _("%ld with no school in reach")
+				                  : _("%ld with no school that takes them"), by[w]);
+			else if (w == WHY_NO_SEATS)
+				fprintf(fp, limit ? _("%ld where the schools in reach have no seats at this "
+				                      "level")
+				                  : _("%ld where the schools have no seats at this level"),
+				        by[w]);
+			else if (w == WHY_FULL)
+				fprintf(fp, limit ? _("%ld where the schools in reach are full")
+				                  : _("%ld where the schools are full"), by[w]);
+			else if (single)
+				fprintf(fp, limit ? _("%ld whose compound goes whole to a full school while a "
+				                      "school in reach has seats left")
+				                  : _("%ld whose compound goes whole to a full school while a "
+				                      "school has seats left"), by[w]);
+			else
+				fprintf(fp, limit ? _("%ld where a school in reach has seats left")
+				                  : _("%ld where a school has seats left"), by[w]);
+		}
+		fputc(')', fp);
+	}
+	fprintf(fp, _(", by compound (most first):\n"));
+	qsort(rows, nr, sizeof *rows, cmp_short);
+	for (k = 0; k < nr && k < 10; k++) {
+		const cm_compound *c = &ds->compounds[rows[k].compound];
+		fprintf(fp, "    %-10s ", c->id);
+		cm__print_padded(fp, c->name, 24);
+		fprintf(fp, " %5ld", rows[k].total);
+		if (causes > 1 && rows[k].why < WHY_N)
+			fprintf(fp, "  %s", tag[rows[k].why]);
+		fputc('\n', fp);
+	}
+	if (nr > 10)
+		fprintf(fp, _("    ... (%zu more compounds, all in the plan's assignment layer)\n"),
+		        nr - 10);
+	free(rows);
+	free(at);
+	return 0;
+}
+
 int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 {
 	const cm_config *cfg = cm_plan_config(plan);
 	const cm_dataset *ds = cm_plan_dataset(plan);
 	const cm_school *schools;
-	const cm_compound *compounds;
 	const cm_catchment *ct;
-	size_t ns = cm_dataset_schools(ds, &schools), nc = cm_dataset_compounds(ds, &compounds), i;
+	size_t ns = cm_dataset_schools(ds, &schools), i;
 	size_t nct;
 	int lv, rc, single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
 	const cm__pairs *pairs = NULL;
@@ -325,7 +472,10 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 				              "plan stands)\n"),
 				        cfg->solve.max_moved_pupils, s->moved);
 		}
-		if (s->unplaced > s->lp_unplaced)
+		/* (the single-school rule is blamed only where the search proved
+		 * that no single-school plan places more: a search cut short is
+		 * said as such, below) */
+		if (s->unplaced > s->lp_unplaced && !(single && s->bound_unplaced < s->unplaced))
 			fprintf(fp, _("  Single-school catchments leave %ld pupils without a place; "
 			              "splitting compounds between schools would leave %ld\n"),
 			        s->unplaced, s->lp_unplaced);
@@ -347,13 +497,10 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			              "(proven after %ld relaxations).\n"), 100 * s->mip_gap, s->nodes);
 		if (s->unplaced) {
 			/* Why: "in reach" only where a distance limit applies;
-			 * without one, pupils lack a seat because the schools that
-			 * could take them are full (or none offers them seats). */
+			 * without one, every school that takes the pupils counts. */
 			int limit = cfg->policy.max_distance_m[lv] > 0 ||
 			            cfg->policy.max_distance_boarding_m > 0 || cfg->distances.path ||
-			            cfg->roads.path, shown = 0, known = 1;
-			const char *none = limit ? _("no school in reach") : _("no school offers them seats");
-			long far = 0, full;
+			            cfg->roads.path, known = 1;
 			if (!pairs && (cfg->distances.path || cfg->roads.path)) {
 				/* the dataset's pairs, or a scenario's made again; if
 				 * they cannot be, the shortfall is not split by cause */
@@ -361,46 +508,11 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 				known = !cm_ctx_new(&tmp) && !cm__pairs_for(tmp, cfg, ds, &pairs, &own_pairs);
 				cm_ctx_free(tmp);
 			}
-			for (i = 0; i < nc && known; i++) {
-				long u = cm_plan_unplaced(plan, (cm_level)lv, i), f;
-				if (!u)
-					continue;
-				f = cm__out_of_reach(cfg, ds, pairs, &compounds[i], (cm_level)lv);
-				far += f < u ? f : u;
+			if ((rc = print_shortfall(fp, plan, ds, cfg, pairs, known, (cm_level)lv, limit,
+			                          s->unplaced))) {
+				cm__pairs_free(own_pairs);
+				return rc;
 			}
-			full = s->unplaced - far;
-			fprintf(fp, _("  Shortfall: %ld pupils without a seat"), s->unplaced);
-			if (far && full)
-				fprintf(fp, limit ? _(" (%ld with no school in reach, %ld where the schools in "
-				                      "reach are full)")
-				                  : _(" (%ld with no school offers them seats, %ld where the "
-				                      "schools are full)"),
-				        far, full);
-			else if (far)
-				fprintf(fp, limit ? _(" (no school in reach)") : _(" (no school offers them seats)"));
-			else
-				fprintf(fp, limit ? _(" (the schools in reach are full)")
-				                  : _(" (the schools are full; no distance limit is set)"));
-			fprintf(fp, _(", by compound:\n"));
-			for (i = 0; i < nc && shown < 10; i++) {
-				long u = cm_plan_unplaced(plan, (cm_level)lv, i), f;
-				if (!u)
-					continue;
-				f = far ? cm__out_of_reach(cfg, ds, pairs, &compounds[i], (cm_level)lv) : 0;
-				fprintf(fp, "    %-10s ", compounds[i].id);
-				cm__print_padded(fp, compounds[i].name, 24);
-				if (f >= u && far && full)
-					fprintf(fp, " %5ld  %s\n", u, none);
-				else if (f > 0 && far && full)
-					fprintf(fp, limit ? _(" %5ld  %ld with no school in reach\n")
-					                  : _(" %5ld  %ld with no school offers them seats\n"),
-					        u, f);
-				else
-					fprintf(fp, " %5ld\n", u);
-				shown++;
-			}
-			if (shown == 10)
-				fprintf(fp, _("    ... (all in the plan's assignment layer)\n"));
 		} else {
 			fprintf(fp, _("  Every pupil has a seat.\n"));
 		}

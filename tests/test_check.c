@@ -558,7 +558,10 @@ static char *plan_report(const tschool *s, int ns, const tcomp *c, int nc, const
 /* "Pupils without a seat in reach" was printed with no distance limit set,
  * when full schools were the cause: the shortfall says "in reach" only under
  * a limit, and tells pupils with no school in reach from those whose schools
- * are full. */
+ * are full.  A fresh user found two more false causes (2026-12-04): an
+ * estate kept whole at a full school while the other school in reach sat
+ * empty was said to lack seats because "the schools in reach are full", and
+ * schools in reach with no seats at the level were "no school in reach". */
 Test(report, shortfall_says_why)
 {
 	tschool s[2] = {{"S1", "primary", "public", 10, 0, 0, 0, 0, 0, 0},
@@ -568,8 +571,8 @@ Test(report, shortfall_says_why)
 
 	/* no limit: S1 is full; C2's migrants find private seats */
 	r = plan_report(s, 2, c, 2, NULL);
-	cr_assert(strstr(r, "Shortfall: 20 pupils without a seat (the schools are full; no distance "
-	                    "limit is set)"), "%s", r);
+	cr_assert(strstr(r, "Shortfall: 20 pupils without a seat (20 where the schools are full)"),
+	          "%s", r);
 	cr_assert_null(strstr(r, "in reach"), "%s", r);
 	free(r);
 
@@ -578,19 +581,51 @@ Test(report, shortfall_says_why)
 	cr_assert(strstr(r, "Shortfall: 25 pupils without a seat (5 with no school in reach, 20 "
 	                    "where the schools in reach are full)"), "%s", r);
 	cr_assert(strstr(r, "C2") && strstr(r, "5  no school in reach"), "%s", r);
+	/* most first */
+	cr_assert(strstr(r, "C1") && strstr(r, "C1") < strstr(r, "C2"), "%s", r);
 	free(r);
 
 	/* only the limit: S1 has seats for C1, C2 is out of reach */
 	s[0].seats_p = 40;
 	r = plan_report(s, 2, c, 2, "[policy]\nmax_distance_primary_m = 2000\n");
-	cr_assert(strstr(r, "Shortfall: 5 pupils without a seat (no school in reach)"), "%s", r);
+	cr_assert(strstr(r, "Shortfall: 5 pupils without a seat (5 with no school in reach)"), "%s",
+	          r);
 	free(r);
 
 	/* no limit, but local pupils and only a private school */
 	r = plan_report(s + 1, 1, c, 1, NULL);
-	cr_assert(strstr(r, "Shortfall: 30 pupils without a seat (no school offers them seats)"),
-	          "%s", r);
+	cr_assert(strstr(r, "Shortfall: 30 pupils without a seat (30 with no school that takes "
+	                    "them)"), "%s", r);
 	cr_assert_null(strstr(r, "in reach"), "%s", r);
+	free(r);
+}
+
+Test(report, shortfall_names_the_single_school_rule_and_empty_levels)
+{
+	tschool s[2] = {{"S1", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+	                {"S2", "primary", "public", 80, 0, 0, 0, 0, 1000, 1000}};
+	tcomp c[1] = {{"BIG", "urban", 150, 0, 0, 0, 500, 0}};
+	char *r;
+
+	/* one estate of 150 local children, both schools in reach: kept whole
+	 * at S1 (100 seats), 50 without a seat while S2's 80 stay empty */
+	r = plan_report(s, 2, c, 1, "[policy]\nmax_distance_primary_m = 5000\n");
+	cr_assert(strstr(r, "Shortfall: 50 pupils without a seat (50 whose compound goes whole to "
+	                    "a full school while a school in reach has seats left)"), "%s", r);
+	cr_assert_null(strstr(r, "are full"), "%s", r);
+	free(r);
+	/* split mode places them all */
+	r = plan_report(s, 2, c, 1, "[policy]\nmax_distance_primary_m = 5000\n"
+	                            "[solve]\nassignment = split\n");
+	cr_assert(strstr(r, "Every pupil has a seat."), "%s", r);
+	free(r);
+
+	/* schools in reach, none with seats at the level */
+	s[0].seats_p = s[1].seats_p = 0;
+	r = plan_report(s, 2, c, 1, "[policy]\nmax_distance_primary_m = 5000\n");
+	cr_assert(strstr(r, "Shortfall: 150 pupils without a seat (150 where the schools in reach "
+	                    "have no seats at this level)"), "%s", r);
+	cr_assert_null(strstr(r, "no school in reach"), "%s", r);
 	free(r);
 }
 
