@@ -968,6 +968,9 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		}
 		shown = cm_source_shown(output);
 		printf(_("\nPlan written to %s\n"), shown ? shown : "");
+	} else if ((rc = cm_report_plan_warnings(sc.ctx, plan, stderr))) {
+		report_error(&sc); /* -q: errors and warnings only (README) */
+		goto done;
 	}
 	if (sc.cfg->n_scenarios && (rc = solve_scenarios(c, &sc, plan, output, only)) != 0) {
 		end_progress(c);

@@ -822,6 +822,11 @@ CM_EXTERN int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, cons
  * areas if they are not yet (cm_plan_build_areas); an error there is
  * returned before anything is written. */
 CM_EXTERN int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp);
+/* The plan's warnings alone (the CLI's -q): per level, a policy row missed
+ * (the quota, the near-school share, the moved cap), what the search did
+ * not prove, the pupils without a seat, over-full schools; nothing for a
+ * level without any. */
+CM_EXTERN int cm_report_plan_warnings(cm_ctx *ctx, const cm_plan *plan, FILE *fp);
 
 /* ---------------------------------------------------------------- HTML (docs/report.md) */
 

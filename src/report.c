@@ -362,6 +362,96 @@ static int print_shortfall(FILE *fp, const cm_plan *plan, const cm_dataset *ds,
 	return 0;
 }
 
+/* The warnings of a level's plan, each a line of its own: the policy rows
+ * a plan may miss and still stand (the quota, the near-school share, the
+ * moved cap), and what its search did not prove.  Printed in the plan's
+ * summary where each belongs (cm_report_plan), and alone for -q
+ * (cm_report_plan_warnings). */
+static void warn_quota(FILE *fp, const cm_config *cfg, const cm_level_summary *s)
+{
+	if (!s->quota_met)
+		fprintf(fp, _("  MIGRANT QUOTA NOT MET: %.0f%% of migrant children should be in "
+		              "public or purchased places; this plan reaches %.1f%% (%ld of %ld); "
+		              "places come first, and local children before migrants (a warning: "
+		              "the plan stands)\n"),
+		        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
+		        s->migrants_public, s->migrants);
+}
+
+static void warn_near(FILE *fp, const cm_config *cfg, const cm_level_summary *s, int lv)
+{
+	if (!s->near_met)
+		fprintf(fp, _("  NEAR-SCHOOL MINIMUM NOT MET: %.0f%% of urban and town pupils at day "
+		              "public schools should be within %.0f m of theirs; this plan reaches "
+		              "%.1f%%, the nearest it came with the fewest pupils without a place (a "
+		              "warning: the plan stands)\n"),
+		        100 * cfg->policy.near_share_min[lv], cfg->policy.near_radius_m[lv],
+		        100 * s->near_share);
+}
+
+static void warn_moved(FILE *fp, const cm_config *cfg, const cm_level_summary *s)
+{
+	/* a soft policy row like the quota: a miss is said as plainly */
+	if (s->has_previous && !s->moved_met)
+		fprintf(fp, _("  MOVED-PUPILS CAP EXCEEDED: at most %ld pupils should move "
+		              "([solve] max_moved_pupils); this plan moves %ld, the fewest it "
+		              "could with the fewest pupils without a place (a warning: the "
+		              "plan stands)\n"),
+		        cfg->solve.max_moved_pupils, s->moved);
+}
+
+/* What the search did not prove (single mode); the places' line also when
+ * `all` (in the summary, which says what it proved). */
+static void warn_unproven(FILE *fp, const cm_level_summary *s, int single, int all)
+{
+	if (single && s->bound_unplaced < s->unplaced)
+		fprintf(fp, _("  NOT PROVEN: the search ended with %ld pupils without a place; no "
+		              "single-school plan leaves fewer than %ld (a larger [solve] "
+		              "effort, or node_limit where one is set, may settle it)\n"),
+		        s->unplaced, s->bound_unplaced);
+	else if (all && single && s->unplaced > s->lp_unplaced)
+		fprintf(fp, _("  No single-school plan leaves fewer (proven).\n"));
+	if (single && !s->proven && s->bound < 0 && s->bound_unplaced >= s->unplaced)
+		fprintf(fp, _("  NOT PROVEN: the search ended before it proved that no "
+		              "single-school plan placing as many leaves fewer local children "
+		              "without a place, or comes nearer the migrant quota, the near-school "
+		              "share or the moved cap (a larger [solve] effort, or node_limit "
+		              "where one is set, may settle it)\n"));
+}
+
+static void warn_overfull(FILE *fp, const cm_level_summary *s)
+{
+	if (s->overfull)
+		fprintf(fp, _("  OVER-FULL SCHOOLS: %d (a solver fault: please report)\n"),
+		        s->overfull);
+}
+
+int cm_report_plan_warnings(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
+{
+	const cm_config *cfg = cm_plan_config(plan);
+	int single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
+		if (!s->solved)
+			continue;
+		int unproven = single && !s->proven && (s->bound < 0 || s->bound_unplaced < s->unplaced);
+		if (s->quota_met && s->near_met && (!s->has_previous || s->moved_met) && !s->overfull &&
+		    !unproven && !s->unplaced)
+			continue; /* nothing to warn of */
+		fprintf(fp, "%s\n", cm__level_label((cm_level)lv));
+		warn_quota(fp, cfg, s);
+		warn_near(fp, cfg, s, lv);
+		warn_moved(fp, cfg, s);
+		warn_unproven(fp, s, single, 0);
+		if (s->unplaced) {
+			fprintf(fp, _("  Shortfall: %ld pupils without a seat"), s->unplaced);
+			fputc('\n', fp);
+		}
+		warn_overfull(fp, s);
+	}
+	return cm__stream_done(ctx, fp);
+}
+
 int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 {
 	const cm_config *cfg = cm_plan_config(plan);
@@ -426,20 +516,8 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 		if (!s->solved)
 			continue;
 		fprintf(fp, "\n%s\n", cm__level_label((cm_level)lv));
-		if (!s->quota_met)
-			fprintf(fp, _("  MIGRANT QUOTA NOT MET: %.0f%% of migrant children should be in "
-			              "public or purchased places; this plan reaches %.1f%% (%ld of %ld); "
-			              "places come first, and local children before migrants (a warning: "
-			              "the plan stands)\n"),
-			        100 * cfg->policy.migrant_public_share, 100 * s->migrant_public_share,
-			        s->migrants_public, s->migrants);
-		if (!s->near_met)
-			fprintf(fp, _("  NEAR-SCHOOL MINIMUM NOT MET: %.0f%% of urban and town pupils at day "
-			              "public schools should be within %.0f m of theirs; this plan reaches "
-			              "%.1f%%, the nearest it came with the fewest pupils without a place (a "
-			              "warning: the plan stands)\n"),
-			        100 * cfg->policy.near_share_min[lv], cfg->policy.near_radius_m[lv],
-			        100 * s->near_share);
+		warn_quota(fp, cfg, s);
+		warn_near(fp, cfg, s, lv);
 		if (s->has_previous) {
 			const cm_change *ch;
 			size_t nch = cm_plan_changes(plan, &ch), shown = 0;
@@ -464,13 +542,7 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			}
 			if ((int)shown < s->moved_compounds)
 				fprintf(fp, _("    ... (all in the plan's changes layer)\n"));
-			/* a soft policy row like the quota: a miss is said as plainly */
-			if (!s->moved_met)
-				fprintf(fp, _("  MOVED-PUPILS CAP EXCEEDED: at most %ld pupils should move "
-				              "([solve] max_moved_pupils); this plan moves %ld, the fewest it "
-				              "could with the fewest pupils without a place (a warning: the "
-				              "plan stands)\n"),
-				        cfg->solve.max_moved_pupils, s->moved);
+			warn_moved(fp, cfg, s);
 		}
 		/* (the single-school rule is blamed only where the search proved
 		 * that no single-school plan places more: a search cut short is
@@ -479,19 +551,7 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			fprintf(fp, _("  Single-school catchments leave %ld pupils without a place; "
 			              "splitting compounds between schools would leave %ld\n"),
 			        s->unplaced, s->lp_unplaced);
-		if (single && s->bound_unplaced < s->unplaced)
-			fprintf(fp, _("  NOT PROVEN: the search ended with %ld pupils without a place; no "
-			              "single-school plan leaves fewer than %ld (a larger [solve] "
-			              "effort, or node_limit where one is set, may settle it)\n"),
-			        s->unplaced, s->bound_unplaced);
-		else if (single && s->unplaced > s->lp_unplaced)
-			fprintf(fp, _("  No single-school plan leaves fewer (proven).\n"));
-		if (single && !s->proven && s->bound < 0 && s->bound_unplaced >= s->unplaced)
-			fprintf(fp, _("  NOT PROVEN: the search ended before it proved that no "
-			              "single-school plan placing as many leaves fewer local children "
-			              "without a place, or comes nearer the migrant quota, the near-school "
-			              "share or the moved cap (a larger [solve] effort, or node_limit "
-			              "where one is set, may settle it)\n"));
+		warn_unproven(fp, s, single, 1);
 		if (single && !s->proven && s->bound >= 0)
 			fprintf(fp, _("  The plan is within %.3f%% of the best possible in pupil-metres "
 			              "(proven after %ld relaxations).\n"), 100 * s->mip_gap, s->nodes);
@@ -534,8 +594,7 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			}
 		}
 		if (s->overfull)
-			fprintf(fp, _("  OVER-FULL SCHOOLS: %d (a solver fault: please report)\n"),
-			        s->overfull);
+			warn_overfull(fp, s);
 		else
 			fprintf(fp, _("  No school is over its seats.\n"));
 		if (s->oversize) {

@@ -302,6 +302,20 @@ Test(cli, progress_for_logs)
 	cr_assert_str_eq(out, "");
 }
 
+/* README: "-q prints errors and warnings only".  A fresh user found -q
+ * solve silent about a missed quota and 462 pupils without a seat
+ * (2026-12-04): the plan's warnings are printed, nothing else. */
+Test(cli, quiet_solve_prints_the_plans_warnings)
+{
+	char *dir = tmpdir();
+	const char *out = cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, getenv("CM_EXAMPLE"));
+	cr_assert(strstr(out, "MIGRANT QUOTA NOT MET") &&
+	          strstr(out, "Shortfall: 462 pupils without a seat"), "%s", out);
+	cr_assert_null(strstr(out, "Plan written"), "%s", out);
+	cr_assert_null(strstr(out, "mean km"), "no summary table: %s", out);
+	free(dir);
+}
+
 static char *example_with(const char *dir, const char *extra, int single);
 
 /* Issue 14: on a terminal (script(1) gives the command one), the progress
