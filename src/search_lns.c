@@ -162,6 +162,13 @@ static int neighbourhood(search *S, long long budget)
 	return rc;
 }
 
+/* May the neighbourhoods go on: work below `stop`, and fewer relaxations
+ * than [solve] node_limit where one is set (search_int.h spent). */
+static int going(const search *S, long long stop)
+{
+	return total_work(S) < stop && !(S->opts->node_limit > 0 && S->solves >= S->opts->node_limit);
+}
+
 typedef struct ranked {
 	double score;
 	int id; /* a school, or a compound (reach_round, rank_regret) */
@@ -330,7 +337,7 @@ static int reach_round(search *S, long long stop, unsigned char *in, ranked *ran
 			rank[n++] = (ranked){places ? (CM_LOCAL_FIRST - 1) * locals_above(S, c) + u : u, c};
 	}
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
-	for (i = 0; i < n && i < REACH_MAX && total_work(S) < stop && !rc; i++) {
+	for (i = 0; i < n && i < REACH_MAX && going(S, stop) && !rc; i++) {
 		if (settled(S))
 			break;
 		c = rank[i].id;
@@ -388,7 +395,7 @@ static int regret_round(search *S, long long stop, unsigned char *in, ranked *ra
 	if (!S->root_cost || !settled(S))
 		return 0;
 	n = rank_regret(S, rank);
-	for (i = 0; i < n && i < REGRET_MAX && total_work(S) < stop && !rc; i++)
+	for (i = 0; i < n && i < REGRET_MAX && going(S, stop) && !rc; i++)
 		rc = search_reach(S, rank[i].id, S->ncomp / 4, in, improved);
 	return rc;
 }
@@ -418,7 +425,7 @@ static int pair_round(search *S, long long stop, unsigned char *in, ranked *rank
 	if (!S->root_main || !settled(S))
 		return 0;
 	n = rank_regret(S, rank);
-	for (i = 0; i < n && ran < PAIR_MAX && total_work(S) < stop && !rc; i++) {
+	for (i = 0; i < n && ran < PAIR_MAX && going(S, stop) && !rc; i++) {
 		int c = rank[i].id, a, b;
 		if (S->home[c] < 0 || S->root_main[c] < 0)
 			continue;
@@ -499,12 +506,12 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
 	for (si = 0; si < ns; si++)
 		pair_seen[si] = -1;
-	for (int i = 0; i < n && tried < FILL_MAX && total_work(S) < stop && !rc; i++) {
+	for (int i = 0; i < n && tried < FILL_MAX && going(S, stop) && !rc; i++) {
 		int t = rank[i].id;
 		/* the schools of the compounds that reach t: each with t, once;
 		 * the compounds without a school that reach t with t alone */
 		for (e = S->sfirst[t];
-		     e <= S->sfirst[t + 1] && tried < FILL_MAX && total_work(S) < stop && !rc; e++) {
+		     e <= S->sfirst[t + 1] && tried < FILL_MAX && going(S, stop) && !rc; e++) {
 			int b;
 			cm_lex before = S->inc;
 			if (e < S->sfirst[t + 1]) {
@@ -673,7 +680,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 			rank[n++] = (ranked){unplaced_above(S, c), c};
 	S->work += S->ncomp;
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
-	for (i = 0; i < n && ran < CHAIN_MAX && total_work(S) < stop && !rc &&
+	for (i = 0; i < n && ran < CHAIN_MAX && going(S, stop) && !rc &&
 	            !places_within(&S->inc, &S->root);
 	     i++) {
 		int u = -1;
@@ -774,7 +781,7 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 				rank[n++] = (ranked){locals_above(S, c), c};
 		S->work += S->ncomp;
 		qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
-		for (i = ran = 0; i < n && ran < CHAIN_MAX && total_work(S) < stop && !rc && !settled(S);
+		for (i = ran = 0; i < n && ran < CHAIN_MAX && going(S, stop) && !rc && !settled(S);
 		     i++) {
 			c = rank[i].id;
 			if (locals_above(S, c) <= 0.5)
@@ -806,7 +813,7 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 		}
 		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d chains to room searched, policy %.0f -> %.0f",
 		        S->opts->label, ran, before, S->inc.shortfall);
-	} while (!rc && S->inc.shortfall < before - 0.5 && total_work(S) < stop && !settled(S));
+	} while (!rc && S->inc.shortfall < before - 0.5 && going(S, stop) && !settled(S));
 out:
 	free(room);
 	free(from);
@@ -905,7 +912,7 @@ static int search_disagreement(search *S, int any, const char *what, int *improv
 static int rins_round(search *S, long long stop, int *improved)
 {
 	int c, any = 0;
-	if (!S->root_major || S->rins_ver == S->xver || total_work(S) >= stop)
+	if (!S->root_major || S->rins_ver == S->xver || !going(S, stop))
 		return 0;
 	S->rins_ver = S->xver;
 	for (c = 0; c < S->ncomp; c++) {
@@ -980,7 +987,7 @@ int cm__sr_lns(search *S, long long budget)
 		goto done;
 	if (!S->nb && (rc = find_neighbours(S)))
 		goto done;
-	while (improved && total_work(S) < stop && !rc) {
+	while (improved && going(S, stop) && !rc) {
 		improved = 0;
 		if ((rc = reach_round(S, stop, in, rank, &improved)) ||
 		    (rc = fill_round(S, stop, in, rank, &improved)) ||
@@ -1009,7 +1016,7 @@ int cm__sr_lns(search *S, long long budget)
 		 * is open: the next round's chains win it faster than the rest
 		 * of the sweep) */
 		placed0 = places_within(&S->inc, &S->root);
-		for (si = 0; si < nr && total_work(S) < stop && !rc &&
+		for (si = 0; si < nr && going(S, stop) && !rc &&
 		            (placed0 || !places_within(&S->inc, &S->root) || settled(S));
 		     si++) {
 			int t = rank[si].id;
@@ -1023,7 +1030,7 @@ int cm__sr_lns(search *S, long long budget)
 		if (!rc && ((rc = regret_round(S, stop, in, rank, &improved)) ||
 		            (rc = pair_round(S, stop, in, rank, &improved))))
 			break;
-		if (!rc && total_work(S) < stop) {
+		if (!rc && going(S, stop)) {
 			cm_lex before = S->inc;
 			if ((rc = cm__sr_polish(S)))
 				break;
