@@ -452,6 +452,20 @@ int cm_report_plan_warnings(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 	return cm__stream_done(ctx, fp);
 }
 
+/* The gap the search proved: none ("optimal"), a share of pupil-metres,
+ * or "-" when not even the fewest without a place (or the policy tier) is
+ * proven. */
+static const char *gap_text(char *buf, size_t n, const cm_level_summary *s)
+{
+	if (s->proven)
+		snprintf(buf, n, "%s", _("optimal"));
+	else if (s->bound < 0)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%.2f%%", 100 * s->mip_gap);
+	return buf;
+}
+
 int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 {
 	const cm_config *cfg = cm_plan_config(plan);
@@ -493,15 +507,7 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 		char a[16], b[16], gap[16];
 		if (!s->solved)
 			continue; /* a level without pupils: no row */
-		/* the gap the search proved: none (optimal), a share of
-		 * pupil-metres, or "-" when not even the fewest without a place is
-		 * proven */
-		if (s->proven)
-			snprintf(gap, sizeof gap, "%s", _("optimal"));
-		else if (s->bound < 0)
-			snprintf(gap, sizeof gap, "-");
-		else
-			snprintf(gap, sizeof gap, "%.2f%%", 100 * s->mip_gap);
+		gap_text(gap, sizeof gap, s);
 		cm__print_padded(fp, cm__level_label((cm_level)lv), 8);
 		fprintf(fp, " %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  ", s->pupils, s->placed,
 		        s->unplaced, s->mean_distance_m / 1000, s->max_distance_m / 1000,
@@ -835,7 +841,7 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 	if (csv) {
 		fprintf(fp, "scenario,level,pupils,placed,shortfall,mean_distance_m,max_distance_m,"
 		            "near_share,migrant_public_share,overfull_schools,full_schools,moved,"
-		            "moved_compounds,solve_seconds\n");
+		            "moved_compounds,solve_seconds,mip_gap,proven\n");
 	} else {
 		/* the columns: "%-WIDEs %-8s %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s
 		 * %8.2f" */
@@ -854,6 +860,7 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 		head_cell(fp, _("moved"), 8, 0, &at, &end);
 		head_cell(fp, _("cmpds"), 8, 0, &at, &end);
 		head_cell(fp, _("seconds"), 9, 0, &at, &end);
+		head_cell(fp, _("gap"), 9, 0, &at, &end);
 		fputc('\n', fp);
 	}
 	for (r = 0; r < n; r++)
@@ -867,7 +874,7 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 					continue;
 				if (csv) {
 					cm__csv_field(fp, runs[r].name);
-					fprintf(fp, ",%s,0,0,0,,,,,,,,,\n", cm_level_name((cm_level)lv));
+					fprintf(fp, ",%s,0,0,0,,,,,,,,,,,\n", cm_level_name((cm_level)lv));
 				} else {
 					cm__print_padded(fp, runs[r].name, wide);
 					fputc(' ', fp);
@@ -881,28 +888,30 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 				snprintf(cmpds, sizeof cmpds, "%d", s->moved_compounds);
 			}
 			/* a share of nobody (no such pupils) is empty, not -1 */
-			char near[16] = "", mig[16] = "", tn[16], tm[16];
+			char near[16] = "", mig[16] = "", tn[16], tm[16], gap[16];
 			if (s->near_share >= 0)
 				snprintf(near, sizeof near, "%.4f", s->near_share);
 			if (s->migrant_public_share >= 0)
 				snprintf(mig, sizeof mig, "%.4f", s->migrant_public_share);
 			if (csv) {
 				cm__csv_field(fp, runs[r].name);
-				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f\n",
+				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f,%.6f,%d\n",
 				        cm_level_name((cm_level)lv), s->pupils, s->placed,
 				        s->unplaced, s->mean_distance_m, s->max_distance_m, near, mig,
 				        s->overfull, cm__full_schools(runs[r].plan, (cm_level)lv),
-				        moved, cmpds, s->solve_seconds);
+				        moved, cmpds, s->solve_seconds, s->mip_gap, s->proven);
 			} else {
 				cm__print_padded(fp, runs[r].name, wide);
 				fputc(' ', fp);
 				cm__print_padded(fp, cm__level_label((cm_level)lv), 8);
-				fprintf(fp, " %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s %8.2f\n",
+				fprintf(fp, " %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s %8.2f ",
 				        s->pupils, s->placed, s->unplaced, s->mean_distance_m / 1000,
 				        s->max_distance_m / 1000, pct(tn, sizeof tn, s->near_share),
 				        pct(tm, sizeof tm, s->migrant_public_share), s->overfull,
 				        cm__full_schools(runs[r].plan, (cm_level)lv), moved, cmpds,
 				        s->solve_seconds);
+				cm__print_right(fp, gap_text(gap, sizeof gap, s), 8);
+				fputc('\n', fp);
 			}
 		}
 	if (csv)
@@ -910,6 +919,9 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 	fprintf(fp, _("(moved: pupils who had a place in the base plan and are not at the same "
 	              "school now; a base against last year's plan, when given; cmpds: compounds "
 	              "whose school changes)\n"));
+	fprintf(fp, _("(gap: what the search proved, as in each plan's summary: optimal, the "
+	              "share of pupil-metres the plan may be above the best, or - where it did "
+	              "not settle the fewest without a place or the policy tier)\n"));
 	for (r = 1; r < n; r++)
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			if (cm_plan_summary(runs[r].plan, (cm_level)lv)->solved)

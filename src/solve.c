@@ -90,7 +90,8 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 	out->objective = res.value.metres;
 	out->lp_bound = res.root.metres;
 	out->lp_unplaced = res.root.unplaced;
-	out->bound_unplaced = ceil(res.bound.unplaced - 1e-6);
+	/* (+ 0.0: a bound of -0 pupils is 0, also when printed) */
+	out->bound_unplaced = fmax(0, ceil(res.bound.unplaced - 1e-6)) + 0.0;
 	out->nodes = res.nodes;
 	out->proven = res.proven;
 	out->integral = 1;

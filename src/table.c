@@ -263,22 +263,24 @@ int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *pa
 		{"moved", "变动学生", 1},
 		{"moved_compounds", "变动小区", 1},
 		{"solve_seconds", "求解秒数", 1},
+		{"mip_gap", "最优差距", 1},
+		{"proven", "已证明最优", 1},
 	};
 	const cm_config *cfg = n ? cm_plan_config(runs[0].plan) : NULL; /* the base's */
 	cm__table *t;
 	size_t r;
 	int lv, rc;
-	if ((rc = cm__table_open(ctx, path, "方案比较", cols, 14, cfg, &t)))
+	if ((rc = cm__table_open(ctx, path, "方案比较", cols, 16, cfg, &t)))
 		return rc;
 	for (r = 0; r < n && !rc; r++)
 		for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 			const cm_level_summary *s = cm_plan_summary(runs[r].plan, (cm_level)lv);
-			char v[12][32];
-			const char *cells[14];
+			char v[14][32];
+			const char *cells[16];
 			int k;
 			if (!s->solved)
 				continue;
-			for (k = 0; k < 12; k++)
+			for (k = 0; k < 14; k++)
 				v[k][0] = '\0';
 			snprintf(v[0], 32, "%ld", s->pupils);
 			snprintf(v[1], 32, "%ld", s->placed);
@@ -296,9 +298,12 @@ int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *pa
 				snprintf(v[10], 32, "%d", s->moved_compounds);
 			}
 			snprintf(v[11], 32, "%.2f", s->solve_seconds);
+			/* the certified gap, as the plan's summary layer has it */
+			snprintf(v[12], 32, "%.6f", s->mip_gap);
+			snprintf(v[13], 32, "%d", s->proven);
 			cells[0] = runs[r].name;
 			cells[1] = cm_level_name((cm_level)lv);
-			for (k = 0; k < 12; k++)
+			for (k = 0; k < 14; k++)
 				cells[k + 2] = v[k];
 			rc = cm__table_row(t, cells);
 		}

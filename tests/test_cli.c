@@ -1252,6 +1252,12 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 	             "%s", csv);
 	cr_assert_eq(csv_field(csv, "close", "junior", 11), 0, "%s", csv);
 	cr_assert_gt(csv_field(csv, "growth", "primary", 4), csv_field(csv, "base", "primary", 4));
+	/* 15 proven: each scenario says what its search proved (the table's
+	 * gap), as the plan's summary does; the close scenario's search
+	 * settles and proves (2026-12-04) */
+	cr_assert(strstr(csv, "最优差距,已证明最优"), "%s", csv);
+	cr_assert_eq(csv_field(csv, "close", "junior", 15), 1, "%s", csv);
+	cr_assert(strstr(out, "     gap\n") && strstr(out, "optimal\n"), "%s", out);
 	free(csv);
 	/* the notice of the close scenario: only compounds the closed school
 	 * took pupils of in the base plan (split mode: a compound it shared
