@@ -916,9 +916,10 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 		}
 	if (csv)
 		return cm__stream_done(ctx, fp);
-	fprintf(fp, _("(moved: pupils who had a place in the base plan and are not at the same "
-	              "school now; a base against last year's plan, when given; cmpds: compounds "
-	              "whose school changes)\n"));
+	fprintf(fp, _("(moved: of this year's pupils, those the base plan's shares of their "
+	              "compound put at a school still open and who are not there now: grown "
+	              "demand counts, a closed school's pupils do not; a base against last "
+	              "year's plan, when given; cmpds: compounds whose school changes)\n"));
 	fprintf(fp, _("(gap: what the search proved, as in each plan's summary: optimal, the "
 	              "share of pupil-metres the plan may be above the best, or - where it did "
 	              "not settle the fewest without a place or the policy tier)\n"));
