@@ -495,23 +495,59 @@ static void uf_join(size_t *up, size_t a, size_t b)
 		up[a > b ? a : b] = a < b ? a : b;
 }
 
-/* Calls fn(i, j) for each pair of neighbouring compounds: compounds that
- * share a site, and compounds of neighbouring sites. */
+/* Calls fn(i, j) for pairs of neighbouring compounds (compounds that share
+ * a site, and compounds of neighbouring sites), enough for what fn builds
+ * from them: for each site, its compounds of one kind (key: their school,
+ * or empty) paired with the first of that kind there, then those firsts
+ * paired with each other and with the firsts of the neighbouring sites.
+ * fn joins a kind's compounds and records which kinds meet, so the sets it
+ * joins and the meetings it sees are those of every pair, in time linear
+ * in the compounds where all pairs took the square of a site's count: a
+ * fresh user's 100,000 compounds at one point drew their catchments in
+ * 32.5 s (2026-12-04).  Returns 0, or -1 out of memory. */
 typedef void (*pair_fn)(size_t i, size_t j, void *ud);
+typedef long (*key_fn)(size_t i, void *ud);
 
-static void each_neighbour_pair(const geo *g, pair_fn fn, void *ud)
+static int each_neighbour_pair(const geo *g, key_fn key, pair_fn fn, void *ud)
 {
-	size_t s, k, a, b;
-	for (s = 0; s < g->nsites; s++)
-		for (a = g->site_start[s]; a < g->site_start[s + 1]; a++)
-			for (b = a + 1; b < g->site_start[s + 1]; b++)
-				fn(g->order[a], g->order[b], ud);
+	size_t s, k, a, b, nrep = 0, *rep_start = malloc((g->nsites + 1) * sizeof *rep_start);
+	size_t *rep = malloc((g->ds->n_compounds + 1) * sizeof *rep);
+	long *rkey = malloc((g->ds->n_compounds + 1) * sizeof *rkey);
+	if (!rep_start || !rep || !rkey) {
+		free(rep_start);
+		free(rep);
+		free(rkey);
+		return -1;
+	}
+	for (s = 0; s < g->nsites; s++) {
+		rep_start[s] = nrep;
+		for (a = g->site_start[s]; a < g->site_start[s + 1]; a++) {
+			size_t i = g->order[a];
+			long ki = key(i, ud);
+			for (b = rep_start[s]; b < nrep && rkey[b] != ki; b++)
+				;
+			if (b < nrep) {
+				fn(rep[b], i, ud); /* the site's first of its kind */
+			} else {
+				rep[nrep] = i;
+				rkey[nrep++] = ki;
+			}
+		}
+		for (a = rep_start[s]; a < nrep; a++)
+			for (b = a + 1; b < nrep; b++)
+				fn(rep[a], rep[b], ud);
+	}
+	rep_start[g->nsites] = nrep;
 	for (k = 0; k < g->nadj; k++) {
 		size_t sa = g->adj[2 * k], sb = g->adj[2 * k + 1];
-		for (a = g->site_start[sa]; a < g->site_start[sa + 1]; a++)
-			for (b = g->site_start[sb]; b < g->site_start[sb + 1]; b++)
-				fn(g->order[a], g->order[b], ud);
+		for (a = rep_start[sa]; a < rep_start[sa + 1]; a++)
+			for (b = rep_start[sb]; b < rep_start[sb + 1]; b++)
+				fn(rep[a], rep[b], ud);
 	}
+	free(rep_start);
+	free(rep);
+	free(rkey);
+	return 0;
 }
 
 /* A compound of a school that neighbours an empty compound (one without
@@ -538,6 +574,14 @@ static int empty_at(const level_ctx *L, size_t i)
 {
 	const cm_compound *c = &L->ds->compounds[i];
 	return c->pupils[L->lv][CM_LOCAL] <= 0 && c->pupils[L->lv][CM_MIGRANT] <= 0;
+}
+
+/* A compound's kind for each_neighbour_pair: -2 empty, else its school
+ * (-1: none). */
+static long link_key(size_t i, void *ud)
+{
+	const level_ctx *L = ud;
+	return empty_at(L, i) ? -2 : L->home[i];
 }
 
 static void link_pair(size_t i, size_t j, void *ud)
@@ -920,7 +964,8 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 	}
 	for (i = 0; i < nc; i++)
 		L.up[i] = i;
-	each_neighbour_pair(g, link_pair, &L);
+	if (each_neighbour_pair(g, link_key, link_pair, &L))
+		L.fail = 1;
 	if (L.fail) {
 		rc = cm__error(g->ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
