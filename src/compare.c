@@ -328,10 +328,21 @@ int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp)
 		shown = 1;
 		fprintf(fp, _("\n%s: %d compounds change school, %ld pupils affected\n"),
 		        cm__level_label((cm_level)lv), c->compounds[lv], c->pupils[lv]);
+		/* the ids' column as wide as the longest (at least 10), so that
+		 * the names and pupils stay in their columns */
+		int wid = 10, swid = 10;
+		for (i = 0; i < c->changes.len; i++)
+			if (x[i].level == (cm_level)lv && cm__display_width(x[i].compound_id) > wid)
+				wid = cm__display_width(x[i].compound_id);
+		for (i = 0; i < c->schools.len; i++)
+			if (s[i].level == (cm_level)lv && cm__display_width(s[i].school_id) > swid)
+				swid = cm__display_width(s[i].school_id);
 		for (i = 0; i < c->changes.len; i++) {
 			if (x[i].level != (cm_level)lv)
 				continue;
-			fprintf(fp, "  %-10s ", x[i].compound_id);
+			fputs("  ", fp);
+			cm__print_padded(fp, x[i].compound_id, wid);
+			fputc(' ', fp);
 			cm__print_padded(fp, x[i].name, 24);
 			fprintf(fp, _(" %6d pupils  %s -> %s\n"), x[i].pupils, *x[i].from ? x[i].from : "-",
 			        *x[i].to ? x[i].to : "-");
@@ -339,7 +350,9 @@ int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp)
 		for (i = 0; i < c->schools.len; i++) {
 			if (s[i].level != (cm_level)lv)
 				continue;
-			fprintf(fp, _("  school %-10s "), s[i].school_id);
+			fprintf(fp, "%s", _("  school "));
+			cm__print_padded(fp, s[i].school_id, swid);
+			fputc(' ', fp);
 			cm__print_padded(fp, s[i].name, 24);
 			fprintf(fp, _(" enrolled %6ld -> %6ld (%+ld)%s\n"), s[i].enrolled_a, s[i].enrolled_b,
 			        s[i].enrolled_b - s[i].enrolled_a,
