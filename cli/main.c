@@ -681,6 +681,10 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 			cm_solve_opts so = CM_SOLVE_OPTS_INIT;
 			so.config = view;
 			so.previous = prev;
+			if (!c->quiet) { /* the levels' lines that follow are this scenario's */
+				break_progress(c);
+				fprintf(stderr, _("Scenario %s:\n"), s->name);
+			}
 			rc = cm_solve(sc->ctx, ds[n], &so, &plans[n]);
 		}
 		cm_previous_free(prev);

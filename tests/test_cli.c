@@ -1239,6 +1239,9 @@ Test(cli, scenarios_close_and_growth, .timeout = 600)
 	cr_assert(strstr(out, "Scenarios against the base plan"), "%s", out);
 	cr_assert(strstr(out, "growth primary: shortfall grows at"), "%s", out);
 	cr_assert(strstr(out, "growth primary: one more seat is worth more at"), "%s", out);
+	/* each scenario's solve is named before its levels' lines (a fresh
+	 * user could not tell whose they were, 2026-12-04) */
+	cr_assert(strstr(out, "Scenario close:\n") && strstr(out, "Scenario growth:\n"), "%s", out);
 	cr_assert(asprintf(&csvpath, "%s/p-scenarios.csv", dir) > 0);
 	csv = slurp(csvpath, NULL);
 	cr_assert(csv && !strncmp(csv, "\xEF\xBB\xBF方案,学段,学生,有学位,缺学位", 3 + 40));
