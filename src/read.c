@@ -870,10 +870,10 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 		if (L->geojson84) /* the likeliest cause: metres in a file that does not say so */
 			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
 			              _("coordinates (%.6g, %.6g) are not longitude/latitude, which the "
-			              "layer's CRS says they are: GeoJSON without a crs member is read as "
-			              "WGS 84 (RFC 7946); if they are in another CRS, name it with "
-			              "%s_source_crs in [input] (e.g. EPSG:4547, CGCS2000 3-degree GK CM "
-			              "114E)"), env.MinX, env.MinY, L->what);
+			              "layer's CRS says they are: GeoJSON is read as WGS 84 where it has "
+			              "no crs member or names CRS84 (RFC 7946); if they are in another "
+			              "CRS, name it with %s_source_crs in [input] (e.g. EPSG:4547, "
+			              "CGCS2000 3-degree GK CM 114E)"), env.MinX, env.MinY, L->what);
 		else
 			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
 			              _("coordinates (%.6g, %.6g) are not longitude/latitude, which the "

@@ -666,7 +666,7 @@ Test(read, geometries_that_are_not_finite)
  * source_crs the scenario gives. */
 Test(read, geojson_in_metres_without_crs_says_why)
 {
-	static const char hint[] = "GeoJSON without a crs member is read as WGS 84 (RFC 7946)";
+	static const char hint[] = "GeoJSON is read as WGS 84 where it has no crs member or names CRS84 (RFC 7946)";
 	char *dir = tmpdir(), *gpkg, *ini;
 	char *cp = write_file(dir, "c.geojson",
 		"{\"type\":\"FeatureCollection\",\"features\":["
