@@ -90,6 +90,7 @@ typedef struct scene {
 	double lat0;           /* for the equirectangular view of such plans */
 	char *crs;
 	int n_marked;          /* compounds marked (cm_map_opts.marked) */
+	int n_empty;           /* polygon compounds without pupils of the level: no catchment's */
 	int n_closed;          /* schools of the base gone from the plan */
 } scene;
 
@@ -338,6 +339,8 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 	if (lyr) {
 		int i_id = cx[CM__CMP_COMPOUND_ID], lv = cm__level_of(level);
 		int i_u = lv >= 0 ? cx[CM__CMP_UNPLACED(lv)] : -1;
+		int i_pl = lv >= 0 ? cx[CM__CMP_PUPILS(lv, CM_LOCAL)] : -1;
+		int i_pm = lv >= 0 ? cx[CM__CMP_PUPILS(lv, CM_MIGRANT)] : -1;
 		OGR_L_ResetReading(lyr);
 		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 			OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -350,6 +353,12 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 				c->g = OGR_G_Clone(g);
 				c->unplaced = (int)cm__planfile_num(f, i_u);
 				c->marked = i_id >= 0 && is_marked(opts, level, cm__planfile_str(f, i_id));
+				/* (drawn white, as no catchment takes it: the legend says why) */
+				if (i_pl >= 0 && i_pm >= 0 &&
+				    wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint &&
+				    wkbFlatten(OGR_G_GetGeometryType(g)) != wkbMultiPoint &&
+				    cm__planfile_num(f, i_pl) + cm__planfile_num(f, i_pm) <= 0)
+					sc->n_empty++;
 				sc->n_marked += c->marked;
 			}
 			OGR_F_Destroy(f);
@@ -1298,6 +1307,17 @@ static void draw_panel(page *p, const char *level)
 	text_at(p, tx, y, "有学生未安置 compound with", 0);
 	text_at(p, tx, y + 12, "pupils without a seat", 0);
 	y += 32;
+	if (sc->n_empty) {
+		cairo_rectangle(cr, sx - 8, y - 9, 16, 12);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill_preserve(cr);
+		cairo_set_source_rgba(cr, 0.25, 0.25, 0.25, 0.6);
+		cairo_set_line_width(cr, 0.35);
+		cairo_stroke(cr);
+		snprintf(buf, sizeof buf, "无本学段学生 no pupils (%d)", sc->n_empty);
+		text_at(p, tx, y, buf, 0);
+		y += 20;
+	}
 	if (sc->n_marked) {
 		marked_symbol(p, sx, y - 3);
 		snprintf(buf, sizeof buf, "调整学校 changes school (%d)", sc->n_marked);
