@@ -58,7 +58,7 @@ static const char *const usage_text = N_(
 	"  publish PLAN -o DIR  the public lookup page (学区查询): a static folder\n"
 	"\n"
 	"Options:\n"
-	"  -q, --quiet          print errors only, no progress\n"
+	"  -q, --quiet          print errors and warnings only, no progress\n"
 	"  -v, --verbose        print debugging messages\n"
 	"  -h, --help           show this help (also: catchment COMMAND --help)\n"
 	"  -V, --version        show the version\n"
@@ -697,6 +697,9 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				end_progress(c);
 				printf(_("Scenario %s written to %s\n"), s->name, shown ? shown : "");
 				free(shown);
+			} else if (!rc) { /* -q: the scenario's warnings, as the base's */
+				fprintf(stderr, _("Scenario %s:\n"), s->name);
+				rc = cm_report_plan_warnings(sc->ctx, plans[n], stderr);
 			}
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
 				char *html = cm_path_beside(c->report, s->name, NULL);

@@ -223,10 +223,11 @@ static void print_seat_worth(FILE *fp, const cm_school_result *r)
 enum { WHY_FAR, WHY_NO_SEATS, WHY_FULL, WHY_ROOM, WHY_N };
 
 static int why_short(const cm_plan *plan, const cm_config *cfg, const cm_dataset *ds,
-                     const cm__pairs *pairs, size_t ci, cm_level lv, int g)
+                     const cm__pairs *pairs, size_t ci, cm_level lv, int g, long *spare)
 {
-	int reach = 0, seats = 0, room = 0;
-	for (size_t j = 0; j < ds->n_schools && !room; j++) {
+	int reach = 0, seats = 0;
+	*spare = 0; /* the empty public seats in reach */
+	for (size_t j = 0; j < ds->n_schools; j++) {
 		const cm_school *sc = &ds->schools[j];
 		const cm_school_result *r = cm_plan_school(plan, lv, j);
 		double d;
@@ -237,9 +238,10 @@ static int why_short(const cm_plan *plan, const cm_config *cfg, const cm_dataset
 			continue; /* (HUGE_VAL: no way there) */
 		reach = 1;
 		seats |= r->seats > 0;
-		room |= r->seats > 0 && r->spare > 0 && sc->sector == CM_PUBLIC;
+		if (r->seats > 0 && r->spare > 0 && sc->sector == CM_PUBLIC)
+			*spare += r->spare;
 	}
-	return !reach ? WHY_FAR : !seats ? WHY_NO_SEATS : room ? WHY_ROOM : WHY_FULL;
+	return !reach ? WHY_FAR : !seats ? WHY_NO_SEATS : *spare > 0 ? WHY_ROOM : WHY_FULL;
 }
 
 typedef struct short_row {
@@ -260,13 +262,17 @@ static int cmp_short(const void *a, const void *b)
 /* The level's shortfall, `unplaced` pupils: how many for each cause (where
  * who reaches which school is `known`: `pairs`, NULL for straight lines),
  * then the compounds with most pupils without a seat, ten at most. */
-static int print_shortfall(FILE *fp, const cm_plan *plan, const cm_dataset *ds,
+static int print_shortfall(cm_ctx *ctx, FILE *fp, const cm_plan *plan, const cm_dataset *ds,
                            const cm_config *cfg, const cm__pairs *pairs, int known, cm_level lv,
-                           int limit, long unplaced)
+                           int limit, const cm_level_summary *sum)
 {
 	const cm_assignment *a;
 	size_t na = cm_plan_assignments(plan, &a), nc = ds->n_compounds, i, nr = 0, k;
-	int single = cfg->solve.assignment == CM_ASSIGN_SINGLE;
+	int single = cfg->solve.assignment == CM_ASSIGN_SINGLE, wid = 10;
+	/* the search settled the fewest without a place (else a seat left may
+	 * be its doing, not the rule's) */
+	int settled = !single || sum->bound_unplaced >= sum->unplaced;
+	long unplaced = sum->unplaced;
 	short_row *rows = calloc(nc + 1, sizeof *rows);
 	long *at = malloc((nc + 1) * sizeof *at), by[WHY_N] = {0, 0, 0, 0};
 	int causes = 0, w, first = 1;
@@ -278,7 +284,7 @@ static int print_shortfall(FILE *fp, const cm_plan *plan, const cm_dataset *ds,
 	if (!rows || !at) {
 		free(rows);
 		free(at);
-		return CM_ENOMEM;
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	for (i = 0; i < nc; i++)
 		at[i] = -1;
@@ -295,15 +301,21 @@ static int print_shortfall(FILE *fp, const cm_plan *plan, const cm_dataset *ds,
 		r->total += a[k].local + a[k].migrant;
 	}
 	for (k = 0; k < nr; k++) {
-		long most = -1;
+		long most = -1, spare, n;
 		rows[k].why = WHY_N;
 		for (int g = 0; g < CM_NGROUPS && known; g++) {
-			if (!rows[k].pupils[g])
+			if (!(n = rows[k].pupils[g]))
 				continue;
-			w = why_short(plan, cfg, ds, pairs, rows[k].compound, lv, g);
-			by[w] += rows[k].pupils[g];
-			if (rows[k].pupils[g] > most) {
-				most = rows[k].pupils[g];
+			w = why_short(plan, cfg, ds, pairs, rows[k].compound, lv, g, &spare);
+			if (w == WHY_ROOM && n > spare) {
+				/* seats left for some of them only: the rest would find
+				 * the schools full whatever the rule */
+				by[WHY_FULL] += n - spare;
+				n = spare;
+			}
+			by[w] += n;
+			if (n > most) {
+				most = n;
 				rows[k].why = w;
 			}
 		}
@@ -332,6 +344,11 @@ static int print_shortfall(FILE *fp, const cm_plan *plan, const cm_dataset *ds,
 			else if (w == WHY_FULL)
 				fprintf(fp, limit ? _("%ld where the schools in reach are full")
 				                  : _("%ld where the schools are full"), by[w]);
+			else if (single && !settled)
+				fprintf(fp, limit ? _("%ld where a school in reach has seats left that the "
+				                      "search, cut short, did not fill")
+				                  : _("%ld where a school has seats left that the search, cut "
+				                      "short, did not fill"), by[w]);
 			else if (single)
 				fprintf(fp, limit ? _("%ld whose compound goes whole to a full school while a "
 				                      "school in reach has seats left")
@@ -345,9 +362,14 @@ static int print_shortfall(FILE *fp, const cm_plan *plan, const cm_dataset *ds,
 	}
 	fprintf(fp, _(", by compound (most first):\n"));
 	qsort(rows, nr, sizeof *rows, cmp_short);
+	for (k = 0; k < nr && k < 10; k++) /* the ids' column as wide as the longest */
+		if (cm__display_width(ds->compounds[rows[k].compound].id) > wid)
+			wid = cm__display_width(ds->compounds[rows[k].compound].id);
 	for (k = 0; k < nr && k < 10; k++) {
 		const cm_compound *c = &ds->compounds[rows[k].compound];
-		fprintf(fp, "    %-10s ", c->id);
+		fputs("    ", fp);
+		cm__print_padded(fp, c->id, wid);
+		fputc(' ', fp);
 		cm__print_padded(fp, c->name, 24);
 		fprintf(fp, " %5ld", rows[k].total);
 		if (causes > 1 && rows[k].why < WHY_N)
@@ -574,8 +596,8 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 				known = !cm_ctx_new(&tmp) && !cm__pairs_for(tmp, cfg, ds, &pairs, &own_pairs);
 				cm_ctx_free(tmp);
 			}
-			if ((rc = print_shortfall(fp, plan, ds, cfg, pairs, known, (cm_level)lv, limit,
-			                          s->unplaced))) {
+			if ((rc = print_shortfall(ctx, fp, plan, ds, cfg, pairs, known, (cm_level)lv, limit,
+			                          s))) {
 				cm__pairs_free(own_pairs);
 				return rc;
 			}
@@ -920,9 +942,10 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 	              "compound put at a school still open and who are not there now: grown "
 	              "demand counts, a closed school's pupils do not; a base against last "
 	              "year's plan, when given; cmpds: compounds whose school changes)\n"));
-	fprintf(fp, _("(gap: what the search proved, as in each plan's summary: optimal, the "
-	              "share of pupil-metres the plan may be above the best, or - where it did "
-	              "not settle the fewest without a place or the policy tier)\n"));
+	fprintf(fp, _("(gap: what the search proved, as in each plan's summary: optimal, how "
+	              "far the plan may be above the best in pupil-metres plus the stability "
+	              "weight per pupil moved against the base, or - where it did not settle the "
+	              "fewest without a place or the policy tier)\n"));
 	for (r = 1; r < n; r++)
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			if (cm_plan_summary(runs[r].plan, (cm_level)lv)->solved)

@@ -458,13 +458,15 @@ static int read_roads(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 			cm__diag(diag, CM_ERR, "bad-geometry", path, lname, label, NULL,
 			         dngettext(CM__DOMAIN,
 			                   "%zu road has coordinates that are not longitude/latitude "
-			                   "(%.6g, %.6g), which the layer's CRS says they are: GeoJSON "
-			                   "without a crs member is read as WGS 84 (RFC 7946); if they are "
+			                   "(%.6g, %.6g), which the layer's CRS says they are: GeoJSON is "
+			                   "read as WGS 84 where it has no crs member or names CRS84 (RFC "
+			                   "7946); if they are "
 			                   "in another CRS, name it with roads_source_crs in [input] (e.g. "
 			                   "EPSG:4547, CGCS2000 3-degree GK CM 114E)",
 			                   "%zu roads have coordinates that are not longitude/latitude (the "
 			                   "first: %.6g, %.6g), which the layer's CRS says they are: GeoJSON "
-			                   "without a crs member is read as WGS 84 (RFC 7946); if they are "
+			                   "is read as WGS 84 where it has no crs member or names CRS84 "
+			                   "(RFC 7946); if they are "
 			                   "in another CRS, name it with roads_source_crs in [input] (e.g. "
 			                   "EPSG:4547, CGCS2000 3-degree GK CM 114E)",
 			                   not_lonlat),

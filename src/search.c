@@ -583,7 +583,8 @@ static void progress(search *S)
 		 * tier: a plan that leaves more local children out is often
 		 * shorter */
 		snprintf(line, sizeof line, _("%s: policy tier %.0f above the bound"),
-		         cm__level_label(S->m->level), S->inc.shortfall - ceil(b.shortfall - 1e-6));
+		         cm__level_label(S->m->level),
+		         fmax(1, ceil(S->inc.shortfall - ceil(b.shortfall - 1e-6) - 1e-6)));
 	else
 		snprintf(line, sizeof line, _("%s: %.0f pupil-m, %.3f%% above the bound"),
 		         cm__level_label(S->m->level), S->inc.metres,

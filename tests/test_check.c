@@ -620,6 +620,22 @@ Test(report, shortfall_names_the_single_school_rule_and_empty_levels)
 	cr_assert(strstr(r, "Every pupil has a seat."), "%s", r);
 	free(r);
 
+	/* the rule costs only the seats left: S2 (81 seats) takes another
+	 * estate of 80, one seat left; splitting would seat 1 of BIG's 50, the
+	 * other 49 find the schools full whatever the rule (a review of the
+	 * first version, which put all 50 under the rule) */
+	{
+		tschool s2[2] = {{"S1", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+		                 {"S2", "primary", "public", 81, 0, 0, 0, 0, 1000, 0}};
+		tcomp c2[2] = {{"BIG", "urban", 150, 0, 0, 0, 500, 0},
+		               {"C2", "urban", 80, 0, 0, 0, 2000, 0}};
+		r = plan_report(s2, 2, c2, 2, "[policy]\nmax_distance_primary_m = 1200\n");
+		cr_assert(strstr(r, "Shortfall: 50 pupils without a seat (49 where the schools in "
+		                    "reach are full, 1 whose compound goes whole to a full school while "
+		                    "a school in reach has seats left)"), "%s", r);
+		free(r);
+	}
+
 	/* schools in reach, none with seats at the level */
 	s[0].seats_p = s[1].seats_p = 0;
 	r = plan_report(s, 2, c, 1, "[policy]\nmax_distance_primary_m = 5000\n");

@@ -302,6 +302,8 @@ Test(cli, progress_for_logs)
 	cr_assert_str_eq(out, "");
 }
 
+static char *example_with(const char *dir, const char *extra, int single);
+
 /* README: "-q prints errors and warnings only".  A fresh user found -q
  * solve silent about a missed quota and 462 pupils without a seat
  * (2026-12-04): the plan's warnings are printed, nothing else. */
@@ -313,10 +315,14 @@ Test(cli, quiet_solve_prints_the_plans_warnings)
 	          strstr(out, "Shortfall: 462 pupils without a seat"), "%s", out);
 	cr_assert_null(strstr(out, "Plan written"), "%s", out);
 	cr_assert_null(strstr(out, "mean km"), "no summary table: %s", out);
+	/* and each scenario's (a review found them silent) */
+	char *ini = example_with(dir, "[scenario close]\nclose = XX001\n", 1);
+	out = cli_expect(0, "-q solve -o %s/q.gpkg %s", dir, ini);
+	const char *sc = strstr(out, "Scenario close:\n");
+	cr_assert(sc && strstr(sc, "Shortfall: 1317 pupils without a seat"), "%s", out);
+	free(ini);
 	free(dir);
 }
-
-static char *example_with(const char *dir, const char *extra, int single);
 
 /* Issue 14: on a terminal (script(1) gives the command one), the progress
  * line is drawn over only while its stage runs: every line the command

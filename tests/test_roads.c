@@ -1750,7 +1750,7 @@ Test(roads, metres_in_a_geojson_without_crs_name_roads_source_crs)
 	d = find_diag(r.ds, "bad-geometry");
 	cr_assert_eq(d->severity, CM_ERR);
 	cr_assert(strstr(d->file, "r.geojson") && strstr(d->feature, "feature 0") &&
-	          strstr(d->message, "GeoJSON without a crs member") &&
+	          strstr(d->message, "GeoJSON is read as WGS 84 where it has no crs member") &&
 	          strstr(d->message, "roads_source_crs") && strstr(d->message, "2 roads"),
 	          "%s %s %s", d->file, d->feature, d->message);
 	road_data_free(&r);
