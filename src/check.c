@@ -184,27 +184,6 @@ int cm__near_counts(const cm_compound *c, const cm_school *s)
 	return c->area != CM_RURAL && s->sector == CM_PUBLIC && !s->boarding;
 }
 
-long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm__pairs *pairs,
-                      const cm_compound *c, cm_level level)
-{
-	long n = 0;
-	size_t j, ci = (size_t)(c - ds->compounds);
-	int g;
-	for (g = 0; g < CM_NGROUPS; g++) {
-		int reached = 0;
-		if (c->pupils[level][g] <= 0)
-			continue;
-		for (j = 0; j < ds->n_schools && !reached; j++) {
-			const cm_school *s = &ds->schools[j];
-			double d = cm__serves(s, level, g) ? cm__pair_distance(ds, pairs, ci, j) : HUGE_VAL;
-			reached = isfinite(d) && d <= cm__reach(cfg, s, level); /* HUGE_VAL: no way there */
-		}
-		if (!reached)
-			n += c->pupils[level][g];
-	}
-	return n;
-}
-
 static void check_reach(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 {
 	size_t i, j;

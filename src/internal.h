@@ -402,11 +402,6 @@ int cm__serves(const cm_school *s, cm_level level, int group);
  * rule, for the plan's figure (plan.c) and the model's near-school row
  * (model.c). */
 int cm__near_counts(const cm_compound *c, const cm_school *s);
-/* Of compound `c`'s pupils of `level`, those with no school that serves them
- * within reach (cm__reach, by cm__pair_distance with `pairs`): they can have
- * no seat whatever the plan. */
-long cm__out_of_reach(const cm_config *cfg, const cm_dataset *ds, const cm__pairs *pairs,
-                      const cm_compound *c, cm_level level);
 /* Check's rules for one layer's features on `x`, the schools or compounds
  * a scenario adds (cm__read_extra, `kind` from `in`): repeated ids, and
  * negative or inconsistent counts, as errors on x naming in->path, x's

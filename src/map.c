@@ -283,6 +283,12 @@ static int closed_schools(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, co
 	return 0;
 }
 
+static int is_point(OGRGeometryH g)
+{
+	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+	return t == wkbPoint || t == wkbMultiPoint;
+}
+
 /* Reads the level's part of the plan.  Returns 0, or an error; *found is 0
  * when the plan has no such level. */
 static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char *level,
@@ -354,9 +360,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 				c->unplaced = (int)cm__planfile_num(f, i_u);
 				c->marked = i_id >= 0 && is_marked(opts, level, cm__planfile_str(f, i_id));
 				/* (drawn white, as no catchment takes it: the legend says why) */
-				if (i_pl >= 0 && i_pm >= 0 &&
-				    wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint &&
-				    wkbFlatten(OGR_G_GetGeometryType(g)) != wkbMultiPoint &&
+				if (i_pl >= 0 && i_pm >= 0 && !is_point(g) &&
 				    cm__planfile_num(f, i_pl) + cm__planfile_num(f, i_pm) <= 0)
 					sc->n_empty++;
 				sc->n_marked += c->marked;
@@ -513,12 +517,6 @@ static void path_geometry(const page *p, OGRGeometryH g)
 		for (i = 0; i < OGR_G_GetGeometryCount(g); i++)
 			path_geometry(p, OGR_G_GetGeometryRef(g, i));
 	}
-}
-
-static int is_point(OGRGeometryH g)
-{
-	OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-	return t == wkbPoint || t == wkbMultiPoint;
 }
 
 static void extent_xy(double e[4], int *any, double x0, double y0, double x1, double y1)

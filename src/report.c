@@ -276,8 +276,6 @@ static int print_shortfall(cm_ctx *ctx, FILE *fp, const cm_plan *plan, const cm_
 	short_row *rows = calloc(nc + 1, sizeof *rows);
 	long *at = malloc((nc + 1) * sizeof *at), by[WHY_N] = {0, 0, 0, 0};
 	int causes = 0, w, first = 1;
-	/* (in the plan's words; without a distance limit every school that
-	 * takes the pupils is in reach) */
 	const char *tag[WHY_N] = {limit ? _("no school in reach") : _("no school takes them"),
 	                          _("no seats at this level"), _("schools full"),
 	                          _("a school with seats left")};
