@@ -46,6 +46,8 @@ typedef struct cm_col {
 	                       (docs/scenarios.md) */
 	int capped;         /* the staying part of a pair split by the stability term: its
 	                       upper bound binds (the network gives its arc that capacity) */
+	int stays;          /* the pupils who stay at last year's school (the moved cap's
+	                       row counts them) */
 } cm_col;
 
 typedef enum { CM_ROW_LE, CM_ROW_GE, CM_ROW_EQ, CM_ROW_FREE } cm_row_type;

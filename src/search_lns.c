@@ -1172,9 +1172,9 @@ out:
 int cm__sr_first_plan(search *S, cm_lex b)
 {
 	int rc;
+	if (S->have && !S->opts->inner)
+		return 0;
 	if (S->r->neighbourhood && !S->opts->inner) {
-		if (S->have)
-			return 0;
 		if (S->opts->first == 2 ||
 		    (S->opts->first == 0 &&
 		     DIVE_COST * (long long)S->m->cols.len > (S->limit1 - total_work(S)) / 5))
