@@ -175,16 +175,19 @@ int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out
 int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_path path,
                     const long *start, cm_solution *out);
 
-/* A first plan for model `m` when it is single mode with side rows
- * (GLPK's path): the level built and solved on the network without them,
- * each compound's school into *start (by compound, -1 none; the caller
- * frees it).  The side rows are soft (their shortfall is the second tier),
- * so this plan already leaves the fewest pupils without a place that any
- * plan can, found by the network search in a fraction of the time GLPK's
- * LP would take.  *start stays NULL for other models.  0, or CM_ESOLVER /
- * CM_ENOMEM. */
-int cm__network_start(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_model *m,
-                      const int *seats, const cm_previous *prev, long **start);
+/* Solves a level routed to GLPK (cm__route), model `*m` built from `ds`
+ * with `seats` and `prev`.  In single mode with side rows, the level is
+ * first built and searched on the network without them (the side rows are
+ * soft: their shortfall is the second tier, so that plan leaves the fewest
+ * pupils without a place, found in a fraction of GLPK's time).  Where that
+ * plan meets the side rows it is the level's plan, with its own bound (no
+ * plan pays less for having the rows): *m becomes the network's model (the
+ * side rows' is freed), and its search's messages are the level's.
+ * Otherwise GLPK's search starts from it, or from the network's plan with
+ * the rows priced where that is better (solve.c).  Returns as
+ * cm__level_solve; *m is a model to free either way. */
+int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const int *seats,
+                   const cm_previous *prev, cm_model *m, cm_solution *out);
 
 /* Test hook: a GLPK internal error under the solver's hooks (CM_ESOLVER). */
 int cm__glpk_provoke_error(cm_ctx *ctx);

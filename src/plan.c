@@ -258,7 +258,6 @@ static void *level_run(void *arg)
 {
 	level_job *J = arg;
 	double t0 = now_seconds();
-	long *start = NULL;
 	memset(&J->own, 0, sizeof J->own);
 	J->own.log = keep_log;
 	J->own.log_ud = J;
@@ -268,13 +267,12 @@ static void *level_run(void *arg)
 	}
 	J->rc = cm__model_build(&J->own, J->cfg, J->ds, J->lv, J->seats, J->prev, &J->m);
 	J->built = J->rc == 0;
-	if (!J->rc && J->path == CM_PATH_GLPK)
-		J->rc = cm__network_start(&J->own, J->cfg, J->ds, &J->m, J->seats, J->prev, &start);
 	if (!J->rc) {
-		J->rc = cm__level_solve(&J->own, J->cfg, &J->m, J->path, start, &J->sol);
+		J->rc = J->path == CM_PATH_GLPK
+		                ? cm__side_solve(&J->own, J->cfg, J->ds, J->seats, J->prev, &J->m, &J->sol)
+		                : cm__level_solve(&J->own, J->cfg, &J->m, J->path, NULL, &J->sol);
 		J->solved = J->rc == 0;
 	}
-	free(start);
 	J->seconds = now_seconds() - t0;
 	return NULL;
 }

@@ -198,73 +198,127 @@ static int start_better(const start_value *a, const start_value *b)
 	return a->metres < b->metres;
 }
 
-int cm__network_start(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const cm_model *side,
-                      const int *seats, const cm_previous *prev, long **start)
+/* Messages held back: the network's search runs before it is known
+ * whether its plan is the level's, and only then are its messages. */
+typedef struct held_log {
+	cm_vec msgs; /* char *: the level ('0' + cm_log_level), then the text */
+	int failed;  /* a message could not be kept */
+} held_log;
+
+static void hold_log(cm_log_level level, const char *msg, void *ud)
+{
+	held_log *H = ud;
+	char **slot = cm__vec_push(&H->msgs);
+	if (!slot || !(*slot = cm__sprintf("%c%s", '0' + (int)level, msg))) {
+		if (slot)
+			H->msgs.len--;
+		H->failed = 1;
+	}
+}
+
+static void held_free(held_log *H, cm_ctx *replay_on)
+{
+	for (size_t i = 0; i < H->msgs.len; i++) {
+		char *msg = ((char **)H->msgs.data)[i];
+		if (replay_on)
+			cm__log(replay_on, (cm_log_level)(msg[0] - '0'), "%s", msg + 1);
+		free(msg);
+	}
+	cm__vec_free(&H->msgs);
+}
+
+int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const int *seats,
+                   const cm_previous *prev, cm_model *side, cm_solution *out)
 {
 	cm_config plain = *cfg; /* a shallow copy: only read, never freed */
 	cm_ctx quiet;
 	cm_model m;
 	cm_solution sol, priced;
 	start_value v, vp;
+	held_log held;
 	cm_col *cols;
+	long *start = NULL;
 	size_t j, n = ds->n_compounds;
 	int rc, took = 0;
-	*start = NULL;
 	if (!side->single || cm__flow_holds(side, NULL))
-		return 0;
+		return cm__level_solve(ctx, cfg, side, CM_PATH_GLPK, NULL, out);
 	plain.policy.near_share_min[side->level] = 0;
 	plain.solve.max_moved_pupils = -1;
-	/* its messages would read as the level's own: only an error passes */
+	/* its messages are the level's only if its plan is */
 	cm__ctx_quiet(ctx, &quiet);
-	if ((rc = cm__model_build(&quiet, &plain, ds, side->level, seats, prev, &m)))
+	memset(&held, 0, sizeof held);
+	cm__vec_init(&held.msgs, sizeof(char *));
+	quiet.log = hold_log;
+	quiet.log_ud = &held;
+	if ((rc = cm__model_build(&quiet, &plain, ds, side->level, seats, prev, &m))) {
+		held_free(&held, NULL);
 		return cm__error_of(ctx, rc, &quiet);
+	}
 	if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &sol)))
 		goto failed; /* (the solve freed its solution) */
 	v = value_start(cfg, ds, &m, &sol);
 	cols = m.cols.data;
-	if (v.policy > sol.quota_short + 1e-6) {
-		/* A side row is short in that plan.  The network holds none, but
-		 * it can price them: each counted pupil's trip costs the near
-		 * row's coefficient, and each pupil who stays one, times twice
-		 * the longest trip less, so a plan seats pupils near and keeps
-		 * them where they were wherever a trip can, as the rows' tier
-		 * above pupil-metres asks while they are short (measured on the
-		 * example county with a near-school minimum of 0.3: the search
-		 * then ends at the root's policy tier instead of 75 above it, and
-		 * 0.22% above the bound instead of 5%).  Where the rows can be
-		 * met, this plan does more than it must: the better is kept. */
-		for (j = 0; j < m.cols.len; j++)
-			cols[j].cost -= 2 * m.big_dist *
-			                (near_coef(cfg, ds, &m, &cols[j]) +
-			                 (cols[j].stays && cfg->solve.max_moved_pupils >= 0 ? 1 : 0));
-		if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &priced))) {
-			cm__solution_free(&sol);
-			goto failed;
-		}
-		vp = value_start(cfg, ds, &m, &priced);
-		if ((took = start_better(&vp, &v))) {
-			cm__solution_free(&sol);
-			sol = priced;
-			v = vp;
-		} else
-			cm__solution_free(&priced);
+	if (v.policy <= sol.quota_short + 1e-6 && !held.failed) {
+		/* The plan meets the side rows, so it is worth as much with them
+		 * as without, and every plan is worth at least as much with them
+		 * (their shortfall only adds): its bound holds, and GLPK's search
+		 * could find nothing better.  (The places and the policy tier are
+		 * then ordered as the network orders them, docs/model.md.) */
+		held_free(&held, ctx);
+		cm__log(ctx, CM_LOG_INFO, _("%s: the plan without the side rows meets them: it is the "
+		        "plan, and its bound holds with them"), cm__level_label(side->level));
+		cm__model_free(side);
+		*side = m;
+		*out = sol;
+		return 0;
 	}
+	held_free(&held, NULL);
+	quiet.log = NULL;
+	/* A side row is short in that plan.  The network holds none, but it
+	 * can price them: each counted pupil's trip costs the near row's
+	 * coefficient, and each pupil who stays one, times twice the longest
+	 * trip less, so a plan seats pupils near and keeps them where they
+	 * were wherever a trip can, as the rows' tier above pupil-metres asks
+	 * while they are short (measured on the example county with a
+	 * near-school minimum of 0.3: the search then ends at the root's
+	 * policy tier instead of 75 above it, and 0.22% above the bound instead
+	 * of 5%).  Where the rows can be met, this plan does more than it must:
+	 * the better is kept. */
+	for (j = 0; j < m.cols.len; j++)
+		cols[j].cost -= 2 * m.big_dist *
+		                (near_coef(cfg, ds, &m, &cols[j]) +
+		                 (cols[j].stays && cfg->solve.max_moved_pupils >= 0 ? 1 : 0));
+	if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &priced))) {
+		cm__solution_free(&sol);
+		goto failed;
+	}
+	vp = value_start(cfg, ds, &m, &priced);
+	if ((took = start_better(&vp, &v))) {
+		cm__solution_free(&sol);
+		sol = priced;
+		v = vp;
+	} else
+		cm__solution_free(&priced);
 	cm__log(ctx, CM_LOG_DEBUG, "%s: the first plan from the network without the side rows%s: "
 	        "%.0f pupil-m, policy shortfall %.1f", cm_level_name(side->level),
 	        took ? " (the side rows priced)" : "", v.metres, v.policy);
-	if (!(*start = malloc((n + 1) * sizeof **start))) {
+	if (!(start = malloc((n + 1) * sizeof *start))) {
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	} else {
 		for (j = 0; j < n; j++)
-			(*start)[j] = -1;
+			start[j] = -1;
 		for (j = 0; j < m.cols.len; j++)
 			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC && sol.x[j] > 0.5)
-				(*start)[cols[j].compound] = cols[j].school;
+				start[cols[j].compound] = cols[j].school;
 	}
 	cm__solution_free(&sol);
 	cm__model_free(&m);
+	if (!rc)
+		rc = cm__level_solve(ctx, cfg, side, CM_PATH_GLPK, start, out);
+	free(start);
 	return rc;
 failed:
+	held_free(&held, NULL);
 	cm__model_free(&m);
 	return cm__error_of(ctx, rc, &quiet);
 }
