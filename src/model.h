@@ -180,7 +180,8 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
  * first built and searched on the network without them (the side rows are
  * soft: their shortfall is the second tier, so that plan leaves the fewest
  * pupils without a place, found in a fraction of GLPK's time).  Where that
- * plan meets the side rows it is the level's plan, with its own bound (no
+ * plan meets the side rows (and solver is not glpk) it is the level's
+ * plan, with its own bound (no
  * plan pays less for having the rows): *m becomes the network's model (the
  * side rows' is freed), and its search's messages are the level's.
  * Otherwise GLPK's search starts from it, or from the network's plan with

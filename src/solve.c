@@ -258,12 +258,15 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 		goto failed; /* (the solve freed its solution) */
 	v = value_start(cfg, ds, &m, &sol);
 	cols = m.cols.data;
-	if (v.policy <= sol.quota_short + 1e-6 && !held.failed) {
+	if (v.policy <= sol.quota_short + 1e-6 && !held.failed &&
+	    cfg->solve.solver != CM_SOLVER_GLPK) {
 		/* The plan meets the side rows, so it is worth as much with them
 		 * as without, and every plan is worth at least as much with them
 		 * (their shortfall only adds): its bound holds, and GLPK's search
 		 * could find nothing better.  (The places and the policy tier are
-		 * then ordered as the network orders them, docs/model.md.) */
+		 * then ordered as the network orders them, docs/model.md; with
+		 * solver = glpk, GLPK's search runs all the same, from this
+		 * plan.) */
 		held_free(&held, ctx);
 		cm__log(ctx, CM_LOG_INFO, _("%s: the plan without the side rows meets them: it is the "
 		        "plan, and its bound holds with them"), cm__level_label(side->level));
