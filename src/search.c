@@ -60,6 +60,18 @@ static int tier_cmp(double x, double y, double tol)
 	return x < y - t ? -1 : x > y + t ? 1 : 0;
 }
 
+double cm__policy_tol(double x, double y)
+{
+	return fmin(tier_tol(x, y, 1e-6), 1e-2);
+}
+
+/* The policy tier: x against y within cm__policy_tol. */
+static int policy_cmp(double x, double y)
+{
+	double t = cm__policy_tol(x, y);
+	return x < y - t ? -1 : x > y + t ? 1 : 0;
+}
+
 int cm__lex_cmp(const cm_lex *a, const cm_lex *b, double tol)
 {
 	int c = tier_cmp(a->unplaced, b->unplaced, tol);
@@ -84,7 +96,7 @@ static int whole_cmp(const cm_lex *a, const cm_lex *b, double tol)
 {
 	int c = tier_cmp(snap(a->unplaced), snap(b->unplaced), 0);
 	if (!c)
-		c = tier_cmp(a->shortfall, b->shortfall, 1e-6);
+		c = policy_cmp(a->shortfall, b->shortfall);
 	return c ? c : tier_cmp(a->metres, b->metres, tol);
 }
 
@@ -359,7 +371,7 @@ static int can_beat(const search *S, const cm_lex *b)
 		return 1;
 	if (u > z->unplaced + 0.5)
 		return 0;
-	t = 1e-6 * fmax(1, fabs(z->shortfall));
+	t = cm__policy_tol(z->shortfall, z->shortfall);
 	if (b->shortfall < z->shortfall - t)
 		return 1;
 	if (b->shortfall > z->shortfall + t)

@@ -96,7 +96,8 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 	out->proven = res.proven;
 	out->integral = 1;
 	if (fabs(res.bound.unplaced - res.value.unplaced) < 0.5 &&
-	    fabs(res.bound.shortfall - res.value.shortfall) <= 1e-6 * fmax(1, res.value.shortfall)) {
+	    fabs(res.bound.shortfall - res.value.shortfall) <=
+	        cm__policy_tol(res.bound.shortfall, res.value.shortfall)) {
 		out->bound = res.bound.metres;
 		out->mip_gap = out->objective > 0 ? (out->objective - out->bound) / out->objective : 0;
 		if (out->mip_gap < 0 || res.proven)
@@ -198,6 +199,19 @@ static int start_better(const start_value *a, const start_value *b)
 	return a->metres < b->metres;
 }
 
+/* Each compound's public school in solution x of model m into start[] (by
+ * compound, -1: none). */
+static void plan_of(const cm_model *m, const cm_solution *sol, size_t n, long *start)
+{
+	const cm_col *cols = m->cols.data;
+	size_t j;
+	for (j = 0; j < n; j++)
+		start[j] = -1;
+	for (j = 0; j < m->cols.len; j++)
+		if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC && sol->x[j] > 0.5)
+			start[cols[j].compound] = cols[j].school;
+}
+
 /* Messages held back: the network's search runs before it is known
  * whether its plan is the level's, and only then are its messages. */
 typedef struct held_log {
@@ -287,12 +301,21 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	 * policy tier instead of 75 above it, and 0.22% above the bound instead
 	 * of 5%).  Where the rows can be met, this plan does more than it must:
 	 * the better is kept. */
+	if (!(start = malloc((n + 1) * sizeof *start))) {
+		cm__solution_free(&sol);
+		cm__model_free(&m);
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	}
+	plan_of(&m, &sol, n, start);
 	for (j = 0; j < m.cols.len; j++)
 		cols[j].cost -= 2 * m.big_dist *
 		                (near_coef(cfg, ds, &m, &cols[j]) +
 		                 (cols[j].stays && cfg->solve.max_moved_pupils >= 0 ? 1 : 0));
-	if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, NULL, &priced))) {
+	/* (from the plan without the prices, whose places and policy tier
+	 * the priced search then keeps or betters) */
+	if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, start, &priced))) {
 		cm__solution_free(&sol);
+		free(start);
 		goto failed;
 	}
 	vp = value_start(cfg, ds, &m, &priced);
@@ -300,24 +323,15 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 		cm__solution_free(&sol);
 		sol = priced;
 		v = vp;
+		plan_of(&m, &sol, n, start);
 	} else
 		cm__solution_free(&priced);
 	cm__log(ctx, CM_LOG_DEBUG, "%s: the first plan from the network without the side rows%s: "
 	        "%.0f pupil-m, policy shortfall %.1f", cm_level_name(side->level),
 	        took ? " (the side rows priced)" : "", v.metres, v.policy);
-	if (!(start = malloc((n + 1) * sizeof *start))) {
-		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
-	} else {
-		for (j = 0; j < n; j++)
-			start[j] = -1;
-		for (j = 0; j < m.cols.len; j++)
-			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC && sol.x[j] > 0.5)
-				start[cols[j].compound] = cols[j].school;
-	}
 	cm__solution_free(&sol);
 	cm__model_free(&m);
-	if (!rc)
-		rc = cm__level_solve(ctx, cfg, side, CM_PATH_GLPK, start, out);
+	rc = cm__level_solve(ctx, cfg, side, CM_PATH_GLPK, start, out);
 	free(start);
 	return rc;
 failed:

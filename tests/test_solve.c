@@ -288,6 +288,48 @@ Test(rules, school_size_cap_when_enforced)
 	tiny_free(&t);
 }
 
+/* GLPK's policy tier is k x local children without a place plus the
+ * shortfall (k = 3 x pupils + 1): with 999 local children of a compound
+ * far away left without a place (its school Z has one seat), 3e6.  Near N
+ * (one seat), compound C (two pupils, 480 m from N, 520 m from F) and D
+ * (one pupil, 600 m from F): every pupil placed means C at F, and the
+ * near-school minimum of a half is 1.5 pupils short; the relaxation splits
+ * C, one pupil at N, and is 0.5 short.  GLPK's search from that plan,
+ * stopped after one relaxation, has not settled the tier, so it claims no
+ * pupil-metres gap.  With a tolerance of 1e-6 relative on the tier (3
+ * pupils here) it took the two as equal and certified the plan's
+ * pupil-metres against the relaxation's (search.h, cm__policy_tol). */
+Test(rules, a_policy_tier_one_pupil_apart_is_not_settled)
+{
+	tschool s[] = {{"N", "primary", "public", 1, 0, 0, 0, 0, 0, 0},
+	               {"F", "primary", "public", 5, 0, 0, 0, 0, 1000, 0},
+	               {"Z", "primary", "public", 1, 0, 0, 0, 0, 100100, 0}};
+	tcomp c[] = {{"C", "urban", 2, 0, 0, 0, 480, 0},
+	             {"D", "urban", 1, 0, 0, 0, 1600, 0},
+	             {"Far", "rural", 1000, 0, 0, 0, 100000, 0}};
+	int seats[] = {1, 5, 1};
+	long start[] = {1, 1, 2}; /* C and D at F, Far at Z */
+	tiny t;
+	cm_ctx *ctx;
+	cm_model m;
+	cm_solution sol;
+	tiny_solve(&t, s, 3, c, 3,
+	           "[policy]\nnear_share_min_primary = 0.5\nmax_distance_primary_m = 3000\n"
+	           "[solve]\nnode_limit = 1\n");
+	cr_assert(cm_ctx_new(&ctx) == 0);
+	cr_assert_eq(cm__model_build(ctx, t.cfg, t.ds, CM_PRIMARY, seats, NULL, &m), 0);
+	cr_assert_eq(cm__level_solve(ctx, t.cfg, &m, CM_PATH_GLPK, start, &sol), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_float_eq(sol.objective, 1740, 1, "the plan given: %.3f pupil-m", sol.objective);
+	cr_assert_not(sol.proven);
+	cr_assert_eq(sol.bound, -1, "a pupil-metres bound of %.1f claimed", sol.bound);
+	cr_assert_eq(sol.mip_gap, 1);
+	cm__solution_free(&sol);
+	cm__model_free(&m);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
+
 Test(rules, near_share_as_a_constraint)
 {
 	/* 20 urban pupils 300 m from a school of 20 seats; a rural compound of
