@@ -1331,6 +1331,23 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		     (!tiers_within(&S.inc, &S.root) && total_work(&S) < S.limit * 80 / 100 &&
 		      (rc = cm__sr_lns(&S, S.limit * 80 / 100 - total_work(&S))))))
 			goto done;
+		/* Places still above the root's: the policy tier is chased only
+		 * once they settle, so it has had nothing, and a city's tree does
+		 * not win places back (the bench's 40,000 city's primary plan:
+		 * one pupil above the root and 28,842 above it in the policy
+		 * tier, some 9,600 local children without a place).  The
+		 * neighbourhoods go on at the plan's places, on the policy tier,
+		 * with a fifth of the budget more (a better place is still
+		 * taken). */
+		if (!opts->inner && S.r->neighbourhood && !places_within(&S.inc, &S.root) &&
+		    isfinite(S.root.shortfall)) {
+			long long extra = S.limit / 5;
+			S.places_done = 1;
+			S.limit += extra;
+			if ((rc = cm__sr_lns(&S, extra)))
+				goto done;
+			cm__sr_show(&S, "after neighbourhoods at the plan's places");
+		}
 		cm__sr_show(&S, "after neighbourhoods");
 		cm__sr_fix_at_root(&S);
 		if ((rc = cm__sr_knap_bound(&S)))

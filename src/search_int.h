@@ -133,6 +133,9 @@ typedef struct search {
 	                            (root_unpl[ncomp + c]) its local children among them */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
 	int policy_done;         /* 1: a round won nothing on the policy tier (lns: settled) */
+	int places_done;         /* 1: the neighbourhoods ended with places above the root's
+	                            (search.c): they go on at the plan's places, on the policy
+	                            tier */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	/* the Lagrangian bound (search_bound.c lagr_sum), kept from plan to plan */

@@ -182,6 +182,13 @@ static int cmp_rank(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Are places what the neighbourhoods work at no more: as few as the
+ * root's, or given up on (S->places_done)? */
+static int places_settled(const search *S)
+{
+	return S->places_done || places_within(&S->inc, &S->root);
+}
+
 /* Does the plan leave no more pupils without a place than the root (in
  * whole pupils), and is its policy tier (the quota's shortfall, the local
  * children without a place, model.h CM_LOCAL_FIRST) no worse than the
@@ -190,9 +197,12 @@ static int settled(const search *S)
 {
 	/* the policy tier is chased until a round wins nothing there (then
 	 * pupil-metres get their rounds), and not at all when the root says
-	 * nothing of it (GLPK's fractional places: as_bound) */
+	 * nothing of it (GLPK's fractional places: as_bound); at places
+	 * given up on (places_done), the root's tier is not the mark */
 	if (S->policy_done || !isfinite(S->root.shortfall))
-		return places_within(&S->inc, &S->root);
+		return places_settled(S);
+	if (!places_within(&S->inc, &S->root))
+		return 0;
 	return tiers_within(&S->inc, &S->root);
 }
 
@@ -245,7 +255,7 @@ static int run_neighbourhood(search *S, long long budget, int part)
 	 * the weight (with it off there, the 20,000 city's primary plan left
 	 * about 750 more local children without a place, 2026-12-03) */
 	rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, nfree, S->start, budget,
-	                         !part && !places_within(&S->inc, &S->root), S->x_new, &v, &w);
+	                         !part && !places_settled(S), S->x_new, &v, &w);
 	S->work += w;
 	S->solves++;
 	if (rc || (!part && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0))
@@ -330,7 +340,7 @@ static int search_reach(search *S, int c, int most, unsigned char *in, int *impr
 static int reach_round(search *S, long long stop, unsigned char *in, ranked *rank,
                        int *improved)
 {
-	int c, n = 0, i, rc = 0, places = places_within(&S->inc, &S->root);
+	int c, n = 0, i, rc = 0, places = places_settled(S);
 	for (c = 0; c < S->ncomp; c++) {
 		double u = unplaced_above(S, c);
 		if (S->comp[c].unplaced > 0.5)
@@ -664,7 +674,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 	int *next = NULL, *q = NULL, *step = NULL, c, k, n, i, h, e, nq, ran = 0, rc = 0;
 	long ver = S->xver - 1;
 	cm_usage used = {0};
-	if (!S->root_unpl || places_within(&S->inc, &S->root))
+	if (!S->root_unpl || places_settled(S))
 		return 0;
 	if ((rc = cm__sr_blocks_by_school(S)))
 		return rc;
@@ -680,8 +690,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 			rank[n++] = (ranked){unplaced_above(S, c), c};
 	S->work += S->ncomp;
 	qsort(rank, (size_t)n, sizeof *rank, cmp_rank);
-	for (i = 0; i < n && ran < CHAIN_MAX && going(S, stop) && !rc &&
-	            !places_within(&S->inc, &S->root);
+	for (i = 0; i < n && ran < CHAIN_MAX && going(S, stop) && !rc && !places_settled(S);
 	     i++) {
 		int u = -1;
 		c = rank[i].id;
@@ -758,7 +767,7 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 	double before;
 	int *par = NULL, *q = NULL, c, d, k, n, i, ran, rc = 0;
 	long ver;
-	if (!S->root_unpl || settled(S) || !places_within(&S->inc, &S->root))
+	if (!S->root_unpl || settled(S) || !places_settled(S))
 		return 0;
 	if ((rc = cm__sr_blocks_by_school(S)))
 		return rc;
@@ -1015,9 +1024,9 @@ int cm__sr_lns(search *S, long long budget)
 		/* (a sweep that settles places ends there when the policy tier
 		 * is open: the next round's chains win it faster than the rest
 		 * of the sweep) */
-		placed0 = places_within(&S->inc, &S->root);
+		placed0 = places_settled(S);
 		for (si = 0; si < nr && going(S, stop) && !rc &&
-		            (placed0 || !places_within(&S->inc, &S->root) || settled(S));
+		            (placed0 || !places_settled(S) || settled(S));
 		     si++) {
 			int t = rank[si].id;
 			if (S->nb[(size_t)t * NB] < 0)
@@ -1040,11 +1049,10 @@ int cm__sr_lns(search *S, long long budget)
 		/* a round that won nothing while places are unsettled: once,
 		 * the compounds' reach widened rather than an end (the tree
 		 * does not win places back in a city) */
-		if (!improved && !places_within(&S->inc, &S->root) && !S->wide) {
+		if (!improved && !places_settled(S) && !S->wide) {
 			S->wide = 1;
 			improved = 1;
-		} else if (!improved && !S->policy_done && places_within(&S->inc, &S->root) &&
-		           !settled(S)) {
+		} else if (!improved && !S->policy_done && places_settled(S) && !settled(S)) {
 			/* places settled, the policy tier not, and a round won
 			 * nothing there: one more round, for pupil-metres (once) */
 			S->policy_done = 1;

@@ -429,6 +429,58 @@ Test(cli, progress_gap_never_below_the_certified_one, .timeout = 900)
 	free(dir);
 }
 
+/* Places the neighbourhoods could not bring down to the root's leave the
+ * policy tier unsearched unless the search goes on at the plan's places
+ * (search.c, places_done).  The bench's 5,000 city with a fifth of the
+ * budget: the primary plan ends two pupils above the root's places; its
+ * first plan is 3,290 above the root in the policy tier (a local child
+ * without a place weighs 4 there), and the plan ended 2,678 above before,
+ * 890 now.  The bench's 40,000 city's primary plan, at the full budget:
+ * one pupil above the root's places and 28,842 above it in the tier
+ * before, at the root's places and 2,124 above it now. */
+Test(cli, policy_tier_searched_at_places_above_the_root, .timeout = 900)
+{
+	char *dir = tmpdir(), *cmd, *text, *ini, *p;
+	double first_u, first_p, root_p, plan_u, plan_p, root_u, m;
+	size_t len;
+	FILE *fp;
+	cr_assert(asprintf(&cmd, "%s --sizes 5000 --modes '' --dir %s >/dev/null",
+	                   getenv("CM_BENCH"), dir) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	cr_assert(asprintf(&ini, "%s/city.ini", dir) > 0);
+	cr_assert_not_null(fp = fopen(ini, "w"));
+	fprintf(fp, "[input]\nschools = %s/city-5000/schools.gpkg\n"
+	            "compounds = %s/city-5000/compounds.gpkg\n[policy]\n"
+	            "max_distance_primary_m = 3000\nmax_distance_junior_m = 5000\n"
+	            "[solve]\nmip_gap = 0.001\neffort = 0.2\n",
+	        dir, dir);
+	fclose(fp);
+	cr_assert(asprintf(&cmd, "%s -vv solve -o %s/p.gpkg %s >%s/log.txt 2>&1 </dev/null",
+	                   getenv("CM_CLI"), dir, ini, dir) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	cr_assert(asprintf(&cmd, "%s/log.txt", dir) > 0);
+	cr_assert_not_null(text = slurp(cmd, &len));
+	cr_assert_not_null(p = strstr(text, "primary: first plan, "), "%s", text);
+	cr_assert_eq(sscanf(p, "primary: first plan, %lf without a place, policy %lf (root %lf)",
+	                    &first_u, &first_p, &root_p), 3, "%s", p);
+	cr_assert_not_null(p = strstr(text, "primary: search ends after "), "%s", text);
+	cr_assert_not_null(p = strstr(p, ": plan "));
+	cr_assert_eq(sscanf(p, ": plan %lf/%lf/%lf", &plan_u, &plan_p, &m), 3, "%s", p);
+	cr_assert_not_null(p = strstr(p, ", root "));
+	cr_assert_eq(sscanf(p, ", root %lf/", &root_u), 1, "%s", p);
+	/* the case: places above the root's at the end, the tier well above */
+	cr_assert_gt(plan_u, root_u + 0.5, "places settled: the test needs them open\n%s", text);
+	cr_assert_gt(first_p, root_p + 1000, "%s", text);
+	cr_assert_leq(plan_p - root_p, (first_p - root_p) / 2,
+	              "policy tier: first plan %.0f, plan %.0f, root %.0f", first_p, plan_p, root_p);
+	free(text);
+	free(cmd);
+	free(ini);
+	free(dir);
+}
+
 Test(cli, enrolment_ranges)
 {
 	char *dir = tmpdir(), *ini, *args, *text;
