@@ -190,6 +190,11 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, const int *seats,
                    const cm_previous *prev, cm_model *m, cm_solution *out);
 
+/* A thread of the library's own ends (plan.c): GLPK's environment on it,
+ * made by its first call, is freed.  Never on the application's threads,
+ * where it would free the application's own GLPK objects as well. */
+void cm__glpk_thread_end(void);
+
 /* Test hook: a GLPK internal error under the solver's hooks (CM_ESOLVER). */
 int cm__glpk_provoke_error(cm_ctx *ctx);
 

@@ -277,6 +277,15 @@ static void *level_run(void *arg)
 	return NULL;
 }
 
+/* level_run on a thread of its own, which frees GLPK's environment there
+ * when it ends. */
+static void *level_thread(void *arg)
+{
+	level_run(arg);
+	cm__glpk_thread_end();
+	return NULL;
+}
+
 /* Replays a job's messages and error on the caller's context and reads its
  * solution into the plan. */
 static int level_finish(cm_ctx *ctx, cm_plan *p, level_job *J)
@@ -585,7 +594,7 @@ int cm_solve(cm_ctx *ctx, const cm_dataset *ds, const cm_solve_opts *opts, cm_pl
 				continue;
 			}
 			if (parallel && lv == CM_JUNIOR) {
-				threaded = pthread_create(&thread, NULL, level_run, J) == 0;
+				threaded = pthread_create(&thread, NULL, level_thread, J) == 0;
 				level_run(&job[CM_PRIMARY]);
 				if (threaded)
 					pthread_join(thread, NULL);

@@ -155,7 +155,8 @@ static double near_coef(const cm_config *cfg, const cm_dataset *ds, const cm_mod
 /* A start as the side rows' model orders plans (docs/model.md): pupils
  * without a place, local children without one, the policy rows' shortfall
  * (the quota's, the near-school minimum's, pupils moved beyond the cap),
- * pupil-metres of the true trips. */
+ * pupil-metres of the true trips less the stability weight of each pupil
+ * who stays (the model's objective, its constant left out). */
 typedef struct start_value {
 	double unplaced, locals, policy, metres;
 } start_value;
@@ -174,7 +175,7 @@ static start_value value_start(const cm_config *cfg, const cm_dataset *ds, const
 			v.unplaced += x;
 			v.locals += c->group == CM_LOCAL ? x : 0;
 		} else if (c->kind == CM_COL_FLOW) {
-			v.metres += c->dist * x;
+			v.metres += (c->dist - (c->stays ? cfg->solve.stability_weight : 0)) * x;
 			near += near_coef(cfg, ds, m, c) * x;
 			had += c->stays ? c->ub : 0;
 			stay += c->stays ? x : 0;
@@ -249,6 +250,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	cm_model m;
 	cm_solution sol, priced;
 	start_value v, vp;
+	double price, most = 0;
 	held_log held;
 	cm_col *cols;
 	long *start = NULL;
@@ -291,6 +293,14 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	}
 	held_free(&held, NULL);
 	quiet.log = NULL;
+	if (!(start = malloc((n + 1) * sizeof *start))) {
+		cm__solution_free(&sol);
+		cm__model_free(&m);
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	}
+	plan_of(&m, &sol, n, start);
+	if (v.policy <= sol.quota_short + 1e-6)
+		goto glpk; /* (solver = glpk: no start meets the rows better) */
 	/* A side row is short in that plan.  The network holds none, but it
 	 * can price them: each counted pupil's trip costs the near row's
 	 * coefficient, and each pupil who stays one, times twice the longest
@@ -300,35 +310,39 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	 * near-school minimum of 0.3: the search then ends at the root's
 	 * policy tier instead of 75 above it, and 0.22% above the bound instead
 	 * of 5%).  Where the rows can be met, this plan does more than it must:
-	 * the better is kept. */
-	if (!(start = malloc((n + 1) * sizeof *start))) {
-		cm__solution_free(&sol);
-		cm__model_free(&m);
-		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
-	}
-	plan_of(&m, &sol, n, start);
+	 * the better is kept.  The price is less where the columns' costs
+	 * would pass what the network holds (2,147 km: flow.c; a coefficient
+	 * is at most 1 - share, plus 1 for a pupil who stays). */
+	price = 2 * m.big_dist;
 	for (j = 0; j < m.cols.len; j++)
-		cols[j].cost -= 2 * m.big_dist *
-		                (near_coef(cfg, ds, &m, &cols[j]) +
-		                 (cols[j].stays && cfg->solve.max_moved_pupils >= 0 ? 1 : 0));
+		most = fmax(most, fabs(cols[j].cost));
+	price = fmin(price, (2.1e6 - most) / 2);
+	for (j = 0; j < m.cols.len && price > 0; j++)
+		cols[j].cost -= price * (near_coef(cfg, ds, &m, &cols[j]) +
+		                         (cols[j].stays && cfg->solve.max_moved_pupils >= 0 ? 1 : 0));
 	/* (from the plan without the prices, whose places and policy tier
-	 * the priced search then keeps or betters) */
-	if ((rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, start, &priced))) {
+	 * the priced search then keeps or betters; where it fails, that plan
+	 * is the start all the same) */
+	if (price > 0 && (rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, start,
+	                                       &priced)) == CM_ENOMEM) {
 		cm__solution_free(&sol);
 		free(start);
 		goto failed;
+	} else if (price > 0 && !rc) {
+		vp = value_start(cfg, ds, &m, &priced);
+		if ((took = start_better(&vp, &v))) {
+			cm__solution_free(&sol);
+			sol = priced;
+			v = vp;
+			plan_of(&m, &sol, n, start);
+		} else
+			cm__solution_free(&priced);
 	}
-	vp = value_start(cfg, ds, &m, &priced);
-	if ((took = start_better(&vp, &v))) {
-		cm__solution_free(&sol);
-		sol = priced;
-		v = vp;
-		plan_of(&m, &sol, n, start);
-	} else
-		cm__solution_free(&priced);
+	rc = 0;
 	cm__log(ctx, CM_LOG_DEBUG, "%s: the first plan from the network without the side rows%s: "
 	        "%.0f pupil-m, policy shortfall %.1f", cm_level_name(side->level),
 	        took ? " (the side rows priced)" : "", v.metres, v.policy);
+glpk:
 	cm__solution_free(&sol);
 	cm__model_free(&m);
 	rc = cm__level_solve(ctx, cfg, side, CM_PATH_GLPK, start, out);

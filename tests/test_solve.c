@@ -330,6 +330,30 @@ Test(rules, a_policy_tier_one_pupil_apart_is_not_settled)
 	tiny_free(&t);
 }
 
+/* The side rows' start prices them into the network's costs, at most what
+ * the network holds (2,147 km a column).  With a school 1,300 km away in
+ * reach (max_distance 1,500 km) the price was twice the longest trip, a
+ * column's cost passed the limit, and the solve failed with "a trip of
+ * -2340 km ... is longer than the engine holds" (a review, 2026-12-04). */
+Test(rules, near_share_with_far_trips_in_reach)
+{
+	tschool s[] = {{"N", "primary", "public", 1, 0, 0, 0, 0, 0, 0},
+	               {"F", "primary", "public", 5, 0, 0, 0, 0, 1000, 0},
+	               {"Z", "primary", "public", 10, 0, 0, 0, 0, 1300000, 0}};
+	tcomp c[] = {{"C1", "urban", 1, 0, 0, 0, 480, 0},
+	             {"C2", "urban", 1, 0, 0, 0, -600, 0},
+	             {"Far", "rural", 10, 0, 0, 0, 1299900, 0}};
+	tiny t;
+	tiny_solve(&t, s, 3, c, 3,
+	           "[policy]\nnear_share_min_primary = 0.5\nmax_distance_primary_m = 1500000\n");
+	const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+	cr_assert_eq(sum->unplaced, 0);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C1", "N", CM_SEAT_PUBLIC, 0), 1);
+	cr_assert(sum->near_met, "near share %.3f", sum->near_share);
+	assert_consistent(&t);
+	tiny_free(&t);
+}
+
 Test(rules, near_share_as_a_constraint)
 {
 	/* 20 urban pupils 300 m from a school of 20 seats; a rural compound of
