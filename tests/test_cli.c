@@ -359,6 +359,28 @@ Test(cli, progress_never_overprints, .timeout = 300)
 	free(dir);
 }
 
+/* The bench's city of 5,000 compounds written into `dir` (bench --modes ''
+ * writes the city without solving it), and a configuration for it with
+ * `solve` as its [solve] section's keys: the configuration's path. */
+static char *bench_city_5000(const char *dir, const char *solve)
+{
+	char *cmd, *ini;
+	FILE *fp;
+	cr_assert(asprintf(&cmd, "%s --sizes 5000 --modes '' --dir %s >/dev/null",
+	                   getenv("CM_BENCH"), dir) > 0);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	free(cmd);
+	cr_assert(asprintf(&ini, "%s/city.ini", dir) > 0);
+	cr_assert_not_null(fp = fopen(ini, "w"));
+	fprintf(fp, "[input]\nschools = %s/city-5000/schools.gpkg\n"
+	            "compounds = %s/city-5000/compounds.gpkg\n[policy]\n"
+	            "max_distance_primary_m = 3000\nmax_distance_junior_m = 5000\n"
+	            "[solve]\n%s",
+	        dir, dir, solve);
+	fclose(fp);
+	return ini;
+}
+
 /* The gap the progress line shows on a terminal is never below the one
  * the search certifies at the end (the plan only improves and the bound
  * only rises), and no gap in pupil-metres is shown while the policy tier
@@ -373,21 +395,9 @@ Test(cli, progress_gap_never_below_the_certified_one, .timeout = 900)
 	char *dir = tmpdir(), *cmd, *text, *ini;
 	const char *lv[2] = {"primary", "junior"};
 	size_t len;
-	FILE *fp;
 	if (system("command -v script >/dev/null 2>&1") != 0)
 		cr_skip_test("script(1) is not installed");
-	cr_assert(asprintf(&cmd, "%s --sizes 5000 --modes '' --dir %s >/dev/null",
-	                   getenv("CM_BENCH"), dir) > 0);
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-	free(cmd);
-	cr_assert(asprintf(&ini, "%s/city.ini", dir) > 0);
-	cr_assert_not_null(fp = fopen(ini, "w"));
-	fprintf(fp, "[input]\nschools = %s/city-5000/schools.gpkg\n"
-	            "compounds = %s/city-5000/compounds.gpkg\n[policy]\n"
-	            "max_distance_primary_m = 3000\nmax_distance_junior_m = 5000\n"
-	            "[solve]\nmip_gap = 0.001\n",
-	        dir, dir);
-	fclose(fp);
+	ini = bench_city_5000(dir, "mip_gap = 0.001\n");
 	cr_assert(asprintf(&cmd, "script -qec '%s solve -o %s/p.gpkg %s' /dev/null >%s/tty.txt "
 	                         "2>&1 </dev/null",
 	                   getenv("CM_CLI"), dir, ini, dir) > 0);
@@ -443,19 +453,7 @@ Test(cli, policy_tier_searched_at_places_above_the_root, .timeout = 900)
 	char *dir = tmpdir(), *cmd, *text, *ini, *p;
 	double first_u, first_p, root_p, plan_u, plan_p, root_u, m;
 	size_t len;
-	FILE *fp;
-	cr_assert(asprintf(&cmd, "%s --sizes 5000 --modes '' --dir %s >/dev/null",
-	                   getenv("CM_BENCH"), dir) > 0);
-	cr_assert_eq(system(cmd), 0, "%s", cmd);
-	free(cmd);
-	cr_assert(asprintf(&ini, "%s/city.ini", dir) > 0);
-	cr_assert_not_null(fp = fopen(ini, "w"));
-	fprintf(fp, "[input]\nschools = %s/city-5000/schools.gpkg\n"
-	            "compounds = %s/city-5000/compounds.gpkg\n[policy]\n"
-	            "max_distance_primary_m = 3000\nmax_distance_junior_m = 5000\n"
-	            "[solve]\nmip_gap = 0.001\neffort = 0.2\n",
-	        dir, dir);
-	fclose(fp);
+	ini = bench_city_5000(dir, "mip_gap = 0.001\neffort = 0.2\n");
 	cr_assert(asprintf(&cmd, "%s -vv solve -o %s/p.gpkg %s >%s/log.txt 2>&1 </dev/null",
 	                   getenv("CM_CLI"), dir, ini, dir) > 0);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);

@@ -138,6 +138,41 @@ Test(geodata, example_single_mode_gap, .timeout = 900)
 	free(dir);
 }
 
+/* The example county with `more` appended to its configuration, solved
+ * (the plan borrows its dataset and configuration: example_done frees the
+ * three). */
+typedef struct example_run {
+	cm_plan *plan;
+	cm_dataset *ds;
+	cm_config *cfg;
+} example_run;
+
+static example_run example_with(const char *more)
+{
+	const char *ex = getenv("CM_EXAMPLE");
+	char *text = slurp(ex, NULL), *dir = strdup(ex), *all;
+	example_run r;
+	cm_ctx *ctx;
+	cr_assert(text);
+	*strrchr(dir, '/') = '\0';
+	cr_assert(asprintf(&all, "%s\n%s", text, more) > 0);
+	r.ds = load_ok(all, dir, &r.cfg);
+	cm_ctx_new(&ctx);
+	cr_assert_eq(solve_with(ctx, r.cfg, r.ds, NULL, &r.plan), 0, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	free(all);
+	free(text);
+	free(dir);
+	return r;
+}
+
+static void example_done(example_run *r)
+{
+	cm_plan_free(r->plan);
+	cm_dataset_free(r->ds);
+	cm_config_free(r->cfg);
+}
+
 /* A near-school minimum no plan meets, on the example county: the side
  * row goes to GLPK's search, which starts from the network's plan with
  * the row priced (solve.c, cm__side_solve).  The plan settles the
@@ -146,31 +181,16 @@ Test(geodata, example_single_mode_gap, .timeout = 900)
  * budget 75 policy pupils above the bound, 5% longer trips than now. */
 Test(geodata, example_near_minimum_plan_settles_the_policy_tier, .timeout = 900)
 {
-	const char *ex = getenv("CM_EXAMPLE");
-	char *text = slurp(ex, NULL), *dir = strdup(ex), *near_text;
-	cm_config *cfg;
-	cm_ctx *ctx;
-	cm_plan *plan;
-	cr_assert(text);
-	*strrchr(dir, '/') = '\0';
-	cr_assert(asprintf(&near_text, "%s\n[policy]\nnear_share_min_primary = 0.3\n", text) > 0);
-	cm_dataset *ds = load_ok(near_text, dir, &cfg);
-	cm_ctx_new(&ctx);
-	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &plan), 0, "%s", cm_ctx_last_error(ctx));
-	const cm_level_summary *s = cm_plan_summary(plan, CM_PRIMARY);
+	example_run r = example_with("[policy]\nnear_share_min_primary = 0.3\n");
+	const cm_level_summary *s = cm_plan_summary(r.plan, CM_PRIMARY);
+	cr_assert_float_eq(r.cfg->policy.near_share_min[CM_PRIMARY], 0.3, 1e-12);
 	cr_assert(s->solved);
 	cr_assert_not(s->near_met, "0.3 is beyond every plan here: the test needs a short row");
 	cr_assert_eq(s->bound_unplaced, s->unplaced);
 	cr_assert_geq(s->bound, 0, "the policy tier is left open");
 	cr_assert_leq(s->bound, s->pupil_metres * (1 + 1e-9));
 	cr_assert_leq(s->mip_gap, 0.01, "gap %.5f", s->mip_gap);
-	cm_plan_free(plan);
-	cm_dataset_free(ds);
-	cm_config_free(cfg);
-	cm_ctx_free(ctx);
-	free(near_text);
-	free(text);
-	free(dir);
+	example_done(&r);
 }
 
 /* A near-school minimum the network's plan without it already meets (0.1
@@ -179,38 +199,19 @@ Test(geodata, example_near_minimum_plan_settles_the_policy_tier, .timeout = 900)
  * search ran its budget from that plan (8 s) and certified 0.34%. */
 Test(geodata, example_near_minimum_met_keeps_the_networks_plan, .timeout = 600)
 {
-	const char *ex = getenv("CM_EXAMPLE");
-	char *text = slurp(ex, NULL), *dir = strdup(ex), *near_text;
-	cm_config *cfg, *ncfg;
-	cm_ctx *ctx;
-	cm_plan *plan, *near;
-	cr_assert(text);
-	*strrchr(dir, '/') = '\0';
-	cr_assert(asprintf(&near_text, "%s\n[policy]\nnear_share_min_primary = 0.1\n", text) > 0);
-	cm_dataset *ds = load_ok(text, dir, &cfg);
-	cm_dataset *nds = load_ok(near_text, dir, &ncfg);
-	cm_ctx_new(&ctx);
-	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &plan), 0, "%s", cm_ctx_last_error(ctx));
-	cr_assert_eq(solve_with(ctx, ncfg, nds, NULL, &near), 0, "%s", cm_ctx_last_error(ctx));
-	const cm_level_summary *s = cm_plan_summary(plan, CM_PRIMARY);
-	const cm_level_summary *t = cm_plan_summary(near, CM_PRIMARY);
+	example_run a = example_with(""), b = example_with("[policy]\nnear_share_min_primary = 0.1\n");
+	const cm_level_summary *s = cm_plan_summary(a.plan, CM_PRIMARY);
+	const cm_level_summary *t = cm_plan_summary(b.plan, CM_PRIMARY);
+	cr_assert_float_eq(b.cfg->policy.near_share_min[CM_PRIMARY], 0.1, 1e-12);
 	cr_assert(s->solved && t->solved);
 	cr_assert(t->near_met, "near share %.4f", t->near_share);
 	cr_assert_eq(t->unplaced, s->unplaced);
 	cr_assert_float_eq(t->pupil_metres, s->pupil_metres, 1e-6 * s->pupil_metres);
 	cr_assert_float_eq(t->bound, s->bound, 1e-6 * s->bound);
 	cr_assert_eq(t->nodes, s->nodes);
-	cr_assert_leq(t->mip_gap, ncfg->solve.mip_gap + 1e-9, "gap %.5f", t->mip_gap);
-	cm_plan_free(plan);
-	cm_plan_free(near);
-	cm_dataset_free(ds);
-	cm_dataset_free(nds);
-	cm_config_free(cfg);
-	cm_config_free(ncfg);
-	cm_ctx_free(ctx);
-	free(near_text);
-	free(text);
-	free(dir);
+	cr_assert_leq(t->mip_gap, b.cfg->solve.mip_gap + 1e-9, "gap %.5f", t->mip_gap);
+	example_done(&a);
+	example_done(&b);
 }
 
 /* Issue 4's acceptance on the example (split mode, seconds): the catchments
