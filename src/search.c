@@ -601,7 +601,8 @@ static void progress(search *S)
 		snprintf(line, sizeof line, _("%s: %.0f pupil-m, %.3f%% above the bound"),
 		         cm__level_label(S->m->level), S->inc.metres,
 		         S->inc.metres > 0 ? 100 * fmax(0, S->inc.metres - b.metres) / S->inc.metres : 0);
-	cm__progress(S->ctx, (double)total_work(S) / (double)S->limit, line);
+	S->done_shown = fmax(S->done_shown, (double)total_work(S) / (double)S->limit);
+	cm__progress(S->ctx, S->done_shown, line);
 }
 
 /* Progress, and a debug line on the incumbent. */

@@ -133,6 +133,8 @@ typedef struct search {
 	                            (root_unpl[ncomp + c]) its local children among them */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
 	int policy_done;         /* 1: a round won nothing on the policy tier (lns: settled) */
+	double done_shown;       /* the share of the budget the progress line last showed (it
+	                            never goes back when places_done raises the budget) */
 	int places_done;         /* 1: the neighbourhoods ended with places above the root's
 	                            (search.c): they go on at the plan's places, on the policy
 	                            tier */
