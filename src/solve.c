@@ -33,6 +33,17 @@ int cm__route(cm_ctx *ctx, const cm_config *cfg, int has_previous, cm_route *out
 	return 0;
 }
 
+/* Local children without a place in solution x of model m. */
+static double locals_out(const cm_model *m, const double *x)
+{
+	const cm_col *cols = m->cols.data;
+	double n = 0;
+	for (size_t j = 0; j < m->cols.len; j++)
+		if (cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL)
+			n += x[j];
+	return n;
+}
+
 int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_path path,
                     const long *start, cm_solution *out)
 {
@@ -128,8 +139,10 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils without a "
 		        "place (%.0f, proven); the search's budget ended before it settled the policy "
 		        "tier (local children without a place, then the migrant quota and the other "
-		        "policy rows): this plan %.1f, no plan below %.1f (%ld relaxations)"),
-		        cm__level_label(m->level), res.value.unplaced, res.value.shortfall,
+		        "policy rows): this plan leaves %.0f local children without a place, and its "
+		        "tier is %.1f above the bound (%.1f against %.1f; %ld relaxations)"),
+		        cm__level_label(m->level), res.value.unplaced, locals_out(m, out->x),
+		        res.value.shortfall - res.bound.shortfall, res.value.shortfall,
 		        res.bound.shortfall, res.nodes);
 	else if (m->single)
 		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils without a "

@@ -473,6 +473,23 @@ Test(cli, policy_tier_searched_at_places_above_the_root, .timeout = 900)
 	cr_assert_gt(first_p, root_p + 1000, "%s", text);
 	cr_assert_leq(plan_p - root_p, (first_p - root_p) / 2,
 	              "policy tier: first plan %.0f, plan %.0f, root %.0f", first_p, plan_p, root_p);
+	/* junior settles its places, not its tier: the message says how many
+	 * local children the plan leaves out, and how far the tier is from
+	 * its bound (it gave the tier's two values alone) */
+	{
+		double lo, above, jp, jb, sp, sb;
+		cr_assert_not_null(p = strstr(text, "junior: search ends after "), "%s", text);
+		cr_assert_not_null(p = strstr(p, ": plan "));
+		cr_assert_eq(sscanf(p, ": plan %*f/%lf/%*f, bound %*f/%lf/", &sp, &sb), 2, "%s", p);
+		cr_assert_not_null(p = strstr(text, "policy rows): this plan leaves "), "%s", text);
+		cr_assert_eq(sscanf(p, "policy rows): this plan leaves %lf local children without a "
+		                       "place, and its tier is %lf above the bound (%lf against %lf;",
+		                    &lo, &above, &jp, &jb), 4, "%s", p);
+		cr_assert_gt(lo, 0);
+		cr_assert_float_eq(jp, sp, 0.05);
+		cr_assert_float_eq(jb, sb, 0.05);
+		cr_assert_float_eq(above, sp - sb, 0.1);
+	}
 	free(text);
 	free(cmd);
 	free(ini);
