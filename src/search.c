@@ -1342,9 +1342,11 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		 * taken). */
 		if (!opts->inner && S.r->neighbourhood && !places_within(&S.inc, &S.root) &&
 		    isfinite(S.root.shortfall)) {
+			/* (from the work done where the first plan took more than
+			 * the budget: a small budget's first plan often does) */
 			long long extra = S.limit / 5;
-			S.places_done = 1;
-			S.limit += extra;
+			S.places_done = 1; /* for the rest of the search */
+			S.limit = (total_work(&S) > S.limit ? total_work(&S) : S.limit) + extra;
 			if ((rc = cm__sr_lns(&S, extra)))
 				goto done;
 			cm__sr_show(&S, "after neighbourhoods at the plan's places");

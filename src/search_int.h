@@ -137,7 +137,8 @@ typedef struct search {
 	                            never goes back when places_done raises the budget) */
 	int places_done;         /* 1: the neighbourhoods ended with places above the root's
 	                            (search.c): they go on at the plan's places, on the policy
-	                            tier */
+	                            tier, for the rest of the search (a better place is still
+	                            taken) */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	/* the Lagrangian bound (search_bound.c lagr_sum), kept from plan to plan */
