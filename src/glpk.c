@@ -536,13 +536,13 @@ int cm__glpk_relax_new(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_
 	return 0;
 }
 
-/* Test hook: makes GLPK hit an internal error (a row index out of range)
- * under the same hooks as a solve; must return CM_ESOLVER, not abort. */
 void cm__glpk_thread_end(void)
 {
 	glp_free_env(); /* (1, and nothing done, where GLPK never ran) */
 }
 
+/* Test hook: makes GLPK hit an internal error (a row index out of range)
+ * under the same hooks as a solve; must return CM_ESOLVER, not abort. */
 int cm__glpk_provoke_error(cm_ctx *ctx)
 {
 	hooks h;

@@ -53,11 +53,16 @@ static double tier_tol(double x, double y, double tol)
 	return tol > 0 && isfinite(m) ? tol * m : 0;
 }
 
+/* x against y: -1, 0 or 1, equal within t. */
+static int cmp_within(double x, double y, double t)
+{
+	return x < y - t ? -1 : x > y + t ? 1 : 0;
+}
+
 /* One tier: x against y within `tol` relative (tier_tol). */
 static int tier_cmp(double x, double y, double tol)
 {
-	double t = tier_tol(x, y, tol);
-	return x < y - t ? -1 : x > y + t ? 1 : 0;
+	return cmp_within(x, y, tier_tol(x, y, tol));
 }
 
 double cm__policy_tol(double x, double y)
@@ -68,8 +73,7 @@ double cm__policy_tol(double x, double y)
 /* The policy tier: x against y within cm__policy_tol. */
 static int policy_cmp(double x, double y)
 {
-	double t = cm__policy_tol(x, y);
-	return x < y - t ? -1 : x > y + t ? 1 : 0;
+	return cmp_within(x, y, cm__policy_tol(x, y));
 }
 
 int cm__lex_cmp(const cm_lex *a, const cm_lex *b, double tol)
@@ -363,19 +367,15 @@ static int descend(search *S, int id)
 static int can_beat(const search *S, const cm_lex *b)
 {
 	const cm_lex *z = &S->inc;
-	double u, t;
+	double u;
+	int c;
 	if (!S->have)
 		return 1;
 	u = ceil(b->unplaced - 1e-6);
-	if (u < z->unplaced - 0.5)
-		return 1;
-	if (u > z->unplaced + 0.5)
-		return 0;
-	t = cm__policy_tol(z->shortfall, z->shortfall);
-	if (b->shortfall < z->shortfall - t)
-		return 1;
-	if (b->shortfall > z->shortfall + t)
-		return 0;
+	if ((c = cmp_within(u, z->unplaced, 0.5)))
+		return c < 0;
+	if ((c = cmp_within(b->shortfall, z->shortfall, cm__policy_tol(z->shortfall, z->shortfall))))
+		return c < 0;
 	return b->metres < z->metres - metres_tol(S, z);
 }
 

@@ -186,7 +186,6 @@ static start_value value_start(const cm_config *cfg, const cm_dataset *ds, const
 		double x = sol->x[j];
 		if (c->kind == CM_COL_UNPLACED) {
 			v.unplaced += x;
-			v.locals += c->group == CM_LOCAL ? x : 0;
 		} else if (c->kind == CM_COL_FLOW) {
 			v.metres += (c->dist - (c->stays ? cfg->solve.stability_weight : 0)) * x;
 			near += near_coef(cfg, ds, m, c) * x;
@@ -194,6 +193,7 @@ static start_value value_start(const cm_config *cfg, const cm_dataset *ds, const
 			stay += c->stays ? x : 0;
 		}
 	}
+	v.locals = locals_out(m, sol->x);
 	v.policy += fmax(0, -near);
 	if (cfg->solve.max_moved_pupils >= 0)
 		v.policy += fmax(0, had - (double)cfg->solve.max_moved_pupils - stay);
@@ -268,7 +268,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	cm_col *cols;
 	long *start = NULL;
 	size_t j, n = ds->n_compounds;
-	int rc, took = 0;
+	int rc, took = 0, met;
 	if (!side->single || cm__flow_holds(side, NULL))
 		return cm__level_solve(ctx, cfg, side, CM_PATH_GLPK, NULL, out);
 	plain.policy.near_share_min[side->level] = 0;
@@ -287,8 +287,8 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 		goto failed; /* (the solve freed its solution) */
 	v = value_start(cfg, ds, &m, &sol);
 	cols = m.cols.data;
-	if (v.policy <= sol.quota_short + 1e-6 && !held.failed &&
-	    cfg->solve.solver != CM_SOLVER_GLPK) {
+	met = v.policy <= sol.quota_short + 1e-6; /* no side row short */
+	if (met && !held.failed && cfg->solve.solver != CM_SOLVER_GLPK) {
 		/* The plan meets the side rows, so it is worth as much with them
 		 * as without, and every plan is worth at least as much with them
 		 * (their shortfall only adds): its bound holds, and GLPK's search
@@ -312,7 +312,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	}
 	plan_of(&m, &sol, n, start);
-	if (v.policy <= sol.quota_short + 1e-6)
+	if (met)
 		goto glpk; /* (solver = glpk: no start meets the rows better) */
 	/* A side row is short in that plan.  The network holds none, but it
 	 * can price them: each counted pupil's trip costs the near row's
