@@ -321,7 +321,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	 * were wherever a trip can, as the rows' tier above pupil-metres asks
 	 * while they are short (measured on the example county with a
 	 * near-school minimum of 0.3: the search then ends at the root's
-	 * policy tier instead of 75 above it, and 0.22% above the bound instead
+	 * policy tier instead of 75 above it, and 0.25% above the bound instead
 	 * of 5%).  Where the rows can be met, this plan does more than it must:
 	 * the better is kept.  The price is less where the columns' costs
 	 * would pass what the network holds (2,147 km: flow.c; a coefficient
