@@ -493,6 +493,7 @@ int cm__glpk_relax_new(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_
 	G->ctx = ctx;
 	G->m = m;
 	assert(m->policy_row >= 0 && m->locals_row >= 0); /* not a neighbourhood's model */
+	assert(!m->network_only);                          /* it has its coefficients */
 	for (j = 0; j < m->cols.len; j++) {
 		G->any_slack |= cols[j].kind == CM_COL_QUOTA_SHORT;
 		G->any_locals |= cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL;

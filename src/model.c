@@ -336,6 +336,8 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		double least = had - (double)cfg->solve.max_moved_pupils;
 		((cm_row *)m->rows.data)[m->moved_row].rhs = least > 0 ? least : 0;
 	}
+	cm__log(ctx, CM_LOG_DEBUG, "%s: model of %zu columns, %zu rows, %zu coefficients",
+	        cm_level_name(level), m->cols.len, m->rows.len, m->ia.len);
 	free(purchased_rows);
 	free(order);
 	cm__pairs_free(own_pairs);
@@ -406,6 +408,7 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 	cm__vec_init(&out->ja, sizeof(int));
 	cm__vec_init(&out->ar, sizeof(double));
 	out->quota_row = out->quota_col = out->moved_row = -1;
+	out->network_only = 1;
 	out->seat_row = malloc((ns + 1) * sizeof *out->seat_row);
 	if (!rest.seats || !rest.purchased || !out->seat_row)
 		goto nomem;
@@ -470,6 +473,14 @@ nomem:
 	cm__vec_free(&map);
 	cm__model_free(out);
 	return CM_ENOMEM;
+}
+
+void cm__model_network_only(cm_model *m)
+{
+	cm__vec_free(&m->ia);
+	cm__vec_free(&m->ja);
+	cm__vec_free(&m->ar);
+	m->network_only = 1;
 }
 
 void cm__model_free(cm_model *m)

@@ -97,6 +97,9 @@ typedef struct cm_model {
 	                          NULL without a previous plan */
 	double cost_offset;    /* added to the flow columns' costs: the stability weight of
 	                          every pupil who could stay (they earn it back by staying) */
+	int network_only;      /* 1: no coefficients (ia, ja, ar empty): a neighbourhood's
+	                          model, or one whose level the network solves
+	                          (cm__model_network_only); GLPK cannot load it */
 } cm_model;
 
 /* Builds the model of `level`.  `seats` gives each school's usable seats at
@@ -107,6 +110,11 @@ typedef struct cm_model {
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, const cm_previous *prev, cm_model *out);
 void cm__model_free(cm_model *m);
+/* Frees the coefficients, which only GLPK reads: for a level the network
+ * solves, whose columns and rows say all it needs (flow.c).  A third of
+ * the model's memory (the 40,000-compound city: 13 million coefficients,
+ * 210 MB). */
+void cm__model_network_only(cm_model *m);
 /* What a plan takes: seats and purchased places by school, and migrants in
  * public or purchased places (the quota's count). */
 typedef struct cm_usage {

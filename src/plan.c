@@ -267,6 +267,8 @@ static void *level_run(void *arg)
 	}
 	J->rc = cm__model_build(&J->own, J->cfg, J->ds, J->lv, J->seats, J->prev, &J->m);
 	J->built = J->rc == 0;
+	if (!J->rc && J->path == CM_PATH_NETWORK)
+		cm__model_network_only(&J->m);
 	if (!J->rc) {
 		J->rc = J->path == CM_PATH_GLPK
 		                ? cm__side_solve(&J->own, J->cfg, J->ds, J->seats, J->prev, &J->m, &J->sol)

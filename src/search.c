@@ -141,9 +141,17 @@ static cm_lex as_bound(cm_lex b)
 static int find_blocks(search *S)
 {
 	const cm_col *cols = S->m->cols.data;
-	size_t n = S->m->cols.len, j = 0;
-	S->comp = malloc((n + 1) * sizeof *S->comp);
-	S->blk = malloc((n + 1) * sizeof *S->blk);
+	size_t n = S->m->cols.len, j = 0, ncomp = 0, nblk = 0;
+	/* counted first: as many blocks as choice columns, at most one
+	 * compound per run of columns (a city's model has millions of
+	 * columns, its compounds a fiftieth of that) */
+	for (j = 0; S->m->single && j < n; j++) {
+		nblk += cols[j].kind == CM_COL_CHOICE;
+		ncomp += !j || cols[j].compound != cols[j - 1].compound;
+	}
+	j = 0;
+	S->comp = malloc((ncomp + 1) * sizeof *S->comp);
+	S->blk = malloc((nblk + 1) * sizeof *S->blk);
 	if (!S->comp || !S->blk)
 		return CM_ENOMEM;
 	if (!S->m->single)
