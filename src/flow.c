@@ -25,12 +25,15 @@
  * integer.  A column costs its millimetres (distance, less the stability
  * weight where a pupil stays), at most 2^31 (2,147 km) in magnitude; a
  * level has at most 2^25 pupils (CM_MAX_LEVEL_PUPILS), so all millimetres
- * together stay below 2^56.  Q = 2^58 per migrant short of the quota is
- * above that; a local child without a place costs CM_LOCAL_FIRST x Q more
- * (model.h: the policy tier), and the tier stays below 5 x 2^25 x 2^58 <
- * 2^87; U = 2^88 per pupil without a place is above that.  A forbidden
- * column costs F = 2^89 more: above any real path per unit (U + 4Q +
- * 2^31), so no optimum uses it while "no place" is open to every pupil.
+ * together stay below 2^56, and below half of Q = 2^b per migrant short of
+ * the quota, b = cm__quota_bits of the level's pupils and longest trip
+ * (model.h: 58 at those limits, 44 on the bench's city of 40,000
+ * compounds); a local child without a place costs local_first x Q more
+ * (model.h: the policy tier), and the tier stays below 2^86
+ * (cm__policy_units); U = 2^88 per pupil without a place is above that.
+ * A forbidden column costs F = 2^89 more: above any real path per unit
+ * (U + the tier + 2^31), so no optimum uses it while "no place" is open
+ * to every pupil.
  * The artificial arcs of the first basis cost 2^91, above every real path
  * and forbidden arc.  Every total (at most 2^25 pupils at 2^91) stays below
  * 2^116, every node potential below 2^118: far inside 2^127.  Millimetres
@@ -50,14 +53,12 @@
 #include <string.h>
 
 /* The tiers' weights: a pupil without a place, a pupil of the policy
- * rows' shortfall (a local child without a place weighs CM_LOCAL_FIRST of
- * them, model.h), a millimetre.  Each tier's range is below half the
- * weight above it: pupil-metres below 2^56 mm (2^25 pupils, trips below
- * 2^31 mm), the policy tier below (3 + CM_LOCAL_FIRST) 2^25 pupils x 2^58
- * < 2^87; flows times the largest weight stay below 2^25 x 2^91, far
- * inside 128 bits. */
+ * rows' shortfall (fnet.w_quota; a local child without a place weighs
+ * local_first of them, model.h), a millimetre.  Each tier's range is
+ * below half the weight above it: pupil-metres below half of w_quota, the
+ * policy tier below 2^86 (model.h); flows times the largest weight stay
+ * below 2^25 x 2^91, far inside 128 bits. */
 #define W_UNPLACED ((cm_cost)1 << 88)
-#define W_QUOTA ((cm_cost)1 << 58)
 #define W_FORBID ((cm_cost)1 << 89)
 #define W_ART ((cm_cost)1 << 91)
 #define MAX_MM ((int64_t)1 << 31)
@@ -86,13 +87,13 @@ static cm_cost mm(double metres)
 /* A 128-bit value as (pupils, shortfall, millimetres), the weights undone
  * (each lower tier is below half the weight of the one above, so rounding
  * to the nearest recovers them; millimetres may be negative). */
-static void split_cost(cm_cost v, int64_t *u, int64_t *q, int64_t *mm_out)
+static void split_cost(cm_cost v, cm_cost wq, int64_t *u, int64_t *q, int64_t *mm_out)
 {
 	cm_cost nu = v >= 0 ? (v + W_UNPLACED / 2) / W_UNPLACED : -((-v + W_UNPLACED / 2) / W_UNPLACED);
 	cm_cost nq;
 	v -= nu * W_UNPLACED;
-	nq = v >= 0 ? (v + W_QUOTA / 2) / W_QUOTA : -((-v + W_QUOTA / 2) / W_QUOTA);
-	v -= nq * W_QUOTA;
+	nq = v >= 0 ? (v + wq / 2) / wq : -((-v + wq / 2) / wq);
+	v -= nq * wq;
 	*u = (int64_t)nu;
 	*q = (int64_t)nq;
 	*mm_out = (int64_t)v;
@@ -132,6 +133,7 @@ typedef struct fwait {
 typedef struct fnet {
 	cm_ctx *ctx;
 	const cm_model *m;
+	cm_cost w_quota;      /* a pupil of the policy tier: 2^cm__quota_bits (model.h) */
 	size_t n_schools;
 	const cm_col *cols;
 	size_t ncols;
@@ -192,9 +194,9 @@ static void fnet_free(fnet *F)
 
 /* What a pupil of unplaced column `c` costs above its millimetres: a
  * place, and for a local child m->local_first policy pupils (model.h). */
-static cm_cost unplaced_weight(const cm_model *m, const cm_col *c)
+static cm_cost unplaced_weight(const fnet *F, const cm_col *c)
 {
-	return W_UNPLACED + (c->group == CM_LOCAL ? (cm_cost)m->local_first * W_QUOTA : 0);
+	return W_UNPLACED + (c->group == CM_LOCAL ? (cm_cost)F->m->local_first * F->w_quota : 0);
 }
 
 /* A flow column's cost in the network: millimetres, and F more when the
@@ -208,7 +210,7 @@ static cm_cost flow_cost(const fnet *F, size_t j)
 static cm_cost column_cost(const fnet *F, size_t j)
 {
 	const cm_col *c = &F->cols[j];
-	return flow_cost(F, j) + (c->kind == CM_COL_UNPLACED ? unplaced_weight(F->m, c) : 0);
+	return flow_cost(F, j) + (c->kind == CM_COL_UNPLACED ? unplaced_weight(F, c) : 0);
 }
 
 /* Column j waits for pricing: a flow column without an arc yet, not the
@@ -358,10 +360,10 @@ static int fnet_build(fnet *F)
 		case CM_COL_UNPLACED:
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
 			               c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink, col_cap(c),
-			               unplaced_weight(F->m, c) + F->mmc[j]);
+			               unplaced_weight(F, c) + F->mmc[j]);
 			break;
 		case CM_COL_QUOTA_SHORT:
-			a = cm__nf_arc(F->nf, F->nq, F->sink, CM_NF_INF, W_QUOTA);
+			a = cm__nf_arc(F->nf, F->nq, F->sink, CM_NF_INF, F->w_quota);
 			break;
 		case CM_COL_CHOICE:
 			continue;
@@ -586,10 +588,10 @@ static void fnet_values(fnet *F)
 	F->x_fresh = 1;
 }
 
-static void to_lex(cm_cost v, cm_lex *out)
+static void to_lex(const fnet *F, cm_cost v, cm_lex *out)
 {
 	int64_t u, q, mmv;
-	split_cost(v, &u, &q, &mmv);
+	split_cost(v, F->w_quota, &u, &q, &mmv);
 	out->unplaced = (double)u;
 	out->shortfall = (double)q;
 	out->metres = (double)mmv / 1000;
@@ -608,7 +610,7 @@ static int relax_solve(void *self, cm_lex *out)
 		                       : rc;
 	/* no forbidden column carries flow: no place is always cheaper */
 	total = cm__nf_total_cost(F->nf);
-	to_lex(total, out);
+	to_lex(F, total, out);
 	out->metres += F->m->cost_offset;
 	return 0;
 }
@@ -687,8 +689,8 @@ static void relax_reduced(void *self, size_t col, cm_lex *out)
 	else if (c->kind == CM_COL_UNPLACED && !in_use)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group],
 		                   c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink,
-		                   unplaced_weight(F->m, c) + F->mmc[col]);
-	to_lex(r > 0 ? r : 0, out);
+		                   unplaced_weight(F, c) + F->mmc[col]);
+	to_lex(F, r > 0 ? r : 0, out);
 }
 
 /* What one more seat at school i saves, from the potentials: minus the
@@ -702,7 +704,7 @@ static void relax_seat_price(void *self, size_t i, cm_lex *out)
 	cm_cost rcost = 0;
 	if (F->school_node[i] >= 0 && a >= 0)
 		rcost = cm__nf_potential(F->nf, F->school_node[i]) - cm__nf_potential(F->nf, head);
-	to_lex(rcost < 0 ? -rcost : 0, out);
+	to_lex(F, rcost < 0 ? -rcost : 0, out);
 }
 
 /* ------------------------------------------------ what one more seat does */
@@ -735,7 +737,7 @@ static int res_edge(const fnet *F, size_t e, int *from, int *to, cm_cost *cost)
 		} else {
 			u = F->nq;
 			v = F->sink;
-			c = W_QUOTA;
+			c = F->w_quota;
 		}
 		cap = col->kind == CM_COL_QUOTA_SHORT ? CM_NF_INF : col_cap(col);
 	} else if ((k -= F->ncols) < 2 * ns) {
@@ -937,7 +939,7 @@ static int relax_duals(void *self, double *pupils, double *metres)
 		cm_lex v;
 		if (node < 0 || !d || d[node] == NO_PATH || d[node] >= 0)
 			continue;
-		to_lex(-d[node], &v);
+		to_lex(F, -d[node], &v);
 		pupils[i] = v.unplaced > 0 ? v.unplaced : 0;
 		metres[i] = v.metres > 0 ? v.metres : 0;
 	}
@@ -1131,18 +1133,25 @@ static int check_range(fnet *F)
 {
 	const cm_row *rows = F->m->rows.data;
 	size_t i;
-	int64_t total = 0;
+	int64_t total = 0, max_mm = 0;
 	for (i = 0; i < F->m->rows.len; i++)
 		if (rows[i].kind == CM_ROW_DEMAND)
 			total += (int64_t)rows[i].rhs;
 	if (total > CM_MAX_LEVEL_PUPILS)
 		return cm__error(F->ctx, CM_EINPUT, "%s: %lld pupils, more than the %d a level may have",
 		                 cm_level_name(F->m->level), (long long)total, CM_MAX_LEVEL_PUPILS);
-	for (i = 0; i < F->ncols; i++)
-		if (F->cols[i].kind == CM_COL_FLOW && !(fabs(F->cols[i].cost) * 1000 < (double)MAX_MM))
+	for (i = 0; i < F->ncols; i++) {
+		if (F->cols[i].kind != CM_COL_FLOW)
+			continue;
+		if (!(fabs(F->cols[i].cost) * 1000 < (double)MAX_MM))
 			return cm__error(F->ctx, CM_EINPUT, "%s: a trip of %.0f km (with the stability "
 			                 "weight) is longer than the engine holds (2,147 km)",
 			                 cm_level_name(F->m->level), F->cols[i].cost / 1000);
+		if (llabs(F->mmc[i]) > max_mm)
+			max_mm = llabs(F->mmc[i]);
+	}
+	/* the policy tier's unit: above all the plan's millimetres (model.h) */
+	F->w_quota = (cm_cost)1 << cm__quota_bits((double)total, (double)max_mm);
 	return 0;
 }
 

@@ -123,6 +123,19 @@ static void set_objective(glp_prob *P, const cm_model *m, char phase, int plain)
 	glp_set_obj_coef(P, 0, phase == 'C' && !plain ? m->cost_offset : 0);
 }
 
+double cm__glpk_local_weight(const cm_model *m)
+{
+	const cm_col *cols = m->cols.data;
+	double pupils = 0;
+	size_t j;
+	for (j = 0; j < m->cols.len; j++)
+		if (cols[j].kind == CM_COL_UNPLACED)
+			pupils += cols[j].ub;
+	/* every shortfall is at most the pupils: the quota's (migrants), the
+	 * near share's (placed pupils), the moved cap's (pupils) */
+	return 3 * pupils + 1;
+}
+
 /* Loads the model, every column continuous. */
 static int load(glp_prob *P, const cm_model *m)
 {
@@ -497,12 +510,8 @@ int cm__glpk_relax_new(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_
 	for (j = 0; j < m->cols.len; j++) {
 		G->any_slack |= cols[j].kind == CM_COL_QUOTA_SHORT;
 		G->any_locals |= cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL;
-		if (cols[j].kind == CM_COL_UNPLACED)
-			G->k_locals += cols[j].ub;
 	}
-	/* every shortfall is at most the pupils: the quota's (migrants), the
-	 * near share's (placed pupils), the moved cap's (pupils) */
-	G->k_locals = 3 * G->k_locals + 1;
+	G->k_locals = cm__glpk_local_weight(m);
 	out->self = G;
 	hooks_install(&G->h, ctx);
 	if (setjmp(G->h.jump)) {

@@ -150,6 +150,35 @@ static int stability_pieces(const cm_config *cfg, const cm_previous *prev, cm_le
 	return 2;
 }
 
+/* A local child's weight in the network's policy tier (model.h,
+ * CM_LOCAL_FIRST): in single mode with a quota, its target + 1, as far as
+ * the network's costs hold it. */
+static int local_weight(const cm_model *m)
+{
+	const cm_col *cols = m->cols.data;
+	double pupils = 0, locals = 0, max_mm = 0, w, cap;
+	size_t j;
+	if (!m->single || m->quota_row < 0)
+		return CM_LOCAL_FIRST;
+	for (j = 0; j < m->cols.len; j++) {
+		if (cols[j].kind == CM_COL_UNPLACED) {
+			pupils += cols[j].ub;
+			if (cols[j].group == CM_LOCAL)
+				locals += cols[j].ub;
+		} else if (cols[j].kind == CM_COL_FLOW && fabs(cols[j].cost) * 1000 > max_mm) {
+			max_mm = fabs(cols[j].cost) * 1000;
+		}
+	}
+	w = floor(m->quota_target) + 1;
+	/* the tier: weight x local children + the shortfall (at most the
+	 * pupils), with room to spare */
+	cap = floor((cm__policy_units(cm__quota_bits(pupils, max_mm)) - 2 * pupils) /
+	            (locals > 1 ? locals : 1));
+	if (w > cap)
+		w = cap;
+	return w > CM_LOCAL_FIRST ? (int)w : CM_LOCAL_FIRST;
+}
+
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, const cm_previous *prev, cm_model *m)
 {
@@ -332,12 +361,14 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	 * metres plus the weight per pupil moved; the cap: at least all but
 	 * max_moved_pupils of them stay */
 	m->cost_offset = had * cfg->solve.stability_weight;
+	m->local_first = local_weight(m);
 	if (m->moved_row >= 0) {
 		double least = had - (double)cfg->solve.max_moved_pupils;
 		((cm_row *)m->rows.data)[m->moved_row].rhs = least > 0 ? least : 0;
 	}
-	cm__log(ctx, CM_LOG_DEBUG, "%s: model of %zu columns, %zu rows, %zu coefficients",
-	        cm_level_name(level), m->cols.len, m->rows.len, m->ia.len);
+	cm__log(ctx, CM_LOG_DEBUG, "%s: model of %zu columns, %zu rows, %zu coefficients; a local "
+	        "child without a place weighs %d in the network's policy tier",
+	        cm_level_name(level), m->cols.len, m->rows.len, m->ia.len, m->local_first);
 	free(purchased_rows);
 	free(order);
 	cm__pairs_free(own_pairs);

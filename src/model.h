@@ -12,17 +12,45 @@
 
 #include "internal.h"
 
+#include <math.h>
+
 /* Places come before the quota: among plans with the fewest pupils
- * without a place, a local child left without one weighs this much in the
- * network's policy tier, whose only row is the quota: each local child
- * seated with the places fixed takes one migrant's place, the quota loses
- * at most one, and 4 > 1 keeps every local child placed who can be.  The
+ * without a place, a local child left without one weighs local_first
+ * pupils of the quota's shortfall in the network's policy tier (its only
+ * row is the quota).  In split mode, with the places fixed, each local
+ * child seated takes one migrant's place, the quota loses at most one,
+ * and CM_LOCAL_FIRST = 4 > 1 keeps every local child placed who can be.
+ * In single mode one local child left out can move a whole compound and
+ * bring several migrants from fee places into public ones (a review's
+ * case: 1 local child for 5 migrants), so there the weight is the quota's
+ * target + 1, above any change of its shortfall: exact, where the
+ * network's 128-bit costs have room for it (cm__policy_units; every
+ * county and city the bench makes), else the largest they hold.  The
  * quota is never met by leaving a local child out (docs/model.md,
- * "Objective").  A weight, not a tier of its own: the network's costs are
- * 128-bit integers with no room for another.  GLPK, which also holds the
- * near share and the moved cap (where a chain of moves can cost one pupil
- * a move), gives local children a phase of their own (glpk.c). */
+ * "Objective").  GLPK, which also holds the near share and the moved cap
+ * (where a chain of moves can cost one pupil a move), gives local children
+ * a phase of their own (glpk.c). */
 #define CM_LOCAL_FIRST 4
+
+/* The network's costs (flow.c) are 128-bit integers: pupils without a
+ * place weigh 2^88, the policy tier's units 2^b millimetres below that,
+ * b = cm__quota_bits(pupils, longest trip in mm) so that all the
+ * pupil-millimetres of a plan stay below half a unit (b = 58 at the
+ * largest level the reader takes: 2^25 pupils, trips up to 2^31 mm).  The
+ * policy tier must stay below cm__policy_units(b) units, half of 2^88. */
+static inline int cm__quota_bits(double pupils, double max_mm)
+{
+	int b = 1;
+	double span = 2 * (pupils > 1 ? pupils : 1) * (max_mm > 1 ? max_mm : 1);
+	while (b < 58 && ldexp(1, b) <= span)
+		b++;
+	return b;
+}
+
+static inline double cm__policy_units(int b)
+{
+	return ldexp(1, 86 - b);
+}
 
 typedef enum {
 	CM_COL_FLOW,        /* pupils of one group, compound -> school, in one seat kind */
@@ -85,8 +113,9 @@ typedef struct cm_model {
 	int policy_row;        /* CM_ROW_POLICY, -1 in a neighbourhood's model (network only) */
 	int locals_row;        /* CM_ROW_LOCALS, likewise */
 	int local_first;       /* the weight of a local child without a place in the policy
-	                          tier, on the network: CM_LOCAL_FIRST; 1 in a neighbourhood
-	                          searched for places (search.h, `neighbourhood`) */
+	                          tier, on the network (CM_LOCAL_FIRST above); 1 in a
+	                          neighbourhood searched for places (search.h,
+	                          `neighbourhood`) */
 	int *seat_row;         /* by school index: its CM_ROW_SEATS row, -1 if none */
 	double migrants;       /* migrants of the level */
 	double quota_target;   /* share x migrants */

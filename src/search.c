@@ -1443,6 +1443,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 			        S.inc.unplaced, S.inc.shortfall, S.inc.metres);
 	}
 	out->value = b;
+	out->value.unplaced = snap(b.unplaced) + 0.0; /* (GLPK's -0 pupils: 0) */
 	for (j = 0; j < m->cols.len; j++)
 		x[j] = held_out ? S.x_inc[j] : r->value(r->self, j);
 done:

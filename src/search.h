@@ -114,6 +114,9 @@ void cm__flow_relax_free(cm_relax *r);
 /* GLPK's LP relaxation (glpk.c): any model. */
 int cm__glpk_relax_new(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_relax *out);
 void cm__glpk_relax_free(cm_relax *r);
+/* The weight of a local child without a place in GLPK's policy tier
+ * (k x L + A, glpk.c); the network's is the model's local_first. */
+double cm__glpk_local_weight(const cm_model *m);
 
 /* What the search is given. */
 typedef struct cm_search_opts {

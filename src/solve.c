@@ -135,21 +135,34 @@ int cm__level_solve(cm_ctx *ctx, const cm_config *cfg, const cm_model *m, cm_pat
 		        "which (%ld relaxations)"), cm__level_label(m->level), res.value.unplaced,
 		        out->bound_unplaced, res.nodes);
 	else if (m->single && isfinite(res.bound.shortfall) &&
-	         fabs(res.bound.unplaced - res.value.unplaced) < 1e-6)
-		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils without a "
-		        "place (%.0f, proven); the search's budget ended before it settled the policy "
-		        "tier (local children without a place, then the migrant quota and the other "
-		        "policy rows): this plan leaves %.0f local children without a place, and its "
-		        "tier is %.1f above the bound (%.1f against %.1f; %ld relaxations)"),
-		        cm__level_label(m->level), res.value.unplaced, locals_out(m, out->x),
-		        res.value.shortfall - res.bound.shortfall, res.value.shortfall,
-		        res.bound.shortfall, res.nodes);
-	else if (m->single)
+	         fabs(res.bound.unplaced - res.value.unplaced) < 1e-6) {
+		/* the tier is w x local children + the shortfall, w above any
+		 * shortfall (model.h): read apart */
+		double w = path == CM_PATH_NETWORK ? m->local_first : cm__glpk_local_weight(m);
+		double lb = floor(res.bound.shortfall / w + 1e-9), locals = locals_out(m, out->x);
+		if (locals > lb + 0.5)
+			cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils "
+			        "without a place (%.0f, proven); the search's budget ended before it "
+			        "settled the policy tier (local children without a place, then the "
+			        "migrant quota and the other policy rows): this plan leaves %.0f local "
+			        "children without a place, where every plan leaves at least %.0f (%ld "
+			        "relaxations)"), cm__level_label(m->level), res.value.unplaced,
+			        locals, lb, res.nodes);
+		else
+			cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils "
+			        "without a place (%.0f, proven) and the fewest local children without "
+			        "one (%.0f); the search's budget ended before it settled the migrant quota "
+			        "and the other policy rows: this plan is %.1f pupils short of them, the "
+			        "bound %.1f (%ld relaxations)"), cm__level_label(m->level),
+			        res.value.unplaced, locals, res.value.shortfall - w * locals,
+			        res.bound.shortfall - w * lb, res.nodes);
+	} else if (m->single) {
 		cm__log(ctx, CM_LOG_INFO, _("%s: single-school plan with the fewest pupils without a "
 		        "place (%.0f, proven); the search's budget ended before it settled the policy "
 		        "tier (local children without a place, then the migrant quota and the other "
 		        "policy rows) (%ld relaxations)"),
 		        cm__level_label(m->level), res.value.unplaced, res.nodes);
+	}
 	return 0;
 }
 

@@ -253,6 +253,37 @@ Test(rules, a_local_child_is_never_left_out_for_the_quota)
 	}
 }
 
+/* In single mode one local child left out can move a whole compound and
+ * bring several migrants from fee places into public ones: X's 5 local
+ * children fill S1 and its 4 migrants go to F's fee places, or X goes to
+ * S2 (4 seats: one local child out) and Y's 5 migrants take S1.  The
+ * quota gains 5 for 1 local child, more than a fixed weight of 4 pays
+ * (a review's case); the plan must still leave no local child out, on
+ * the network as on GLPK. */
+Test(rules, a_local_child_is_not_traded_for_a_compounds_migrants)
+{
+	tschool s[] = {{"S1", "primary", "public", 5, 0, 0, 0, 0, -600, 0},
+	               {"S2", "primary", "public", 4, 0, 0, 0, 0, 600, 0},
+	               {"F", "primary", "private", 9, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"X", "urban", 5, 4, 0, 0, 0, 100},
+	             {"Y", "urban", 0, 5, 0, 0, -700, 300},
+	             {"Z", "urban", 0, 1, 0, 0, 0, -900}};
+	const char *cfg[] = {"[policy]\nmax_distance_primary_m = 1000\n[solve]\nassignment = single\n",
+	                     "[policy]\nmax_distance_primary_m = 1000\n[solve]\nassignment = single\n"
+	                     "solver = glpk\n"};
+	for (size_t k = 0; k < sizeof cfg / sizeof *cfg; k++) {
+		tiny t;
+		tiny_solve(&t, s, 3, c, 3, cfg[k]);
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		cr_assert_eq(pupils_at(&t, CM_PRIMARY, "X", "S1", CM_SEAT_PUBLIC, 0), 5, "%s", cfg[k]);
+		cr_assert_eq(pupils_at(&t, CM_PRIMARY, "X", NULL, -1, 0), 0, "%s", cfg[k]);
+		cr_assert_eq(sum->unplaced, 1, "%s", cfg[k]);
+		cr_assert(sum->proven, "%s", cfg[k]);
+		assert_consistent(&t);
+		tiny_free(&t);
+	}
+}
+
 Test(rules, single_mode_one_school_per_compound)
 {
 	/* Two schools of 30 seats; a compound of 40 locals would be split in
