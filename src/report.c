@@ -343,10 +343,12 @@ static int print_shortfall(cm_ctx *ctx, FILE *fp, const cm_plan *plan, const cm_
 				fprintf(fp, limit ? _("%ld where the schools in reach are full")
 				                  : _("%ld where the schools are full"), by[w]);
 			else if (single && !settled)
-				fprintf(fp, limit ? _("%ld where a school in reach has seats left that the "
-				                      "search, cut short, did not fill")
-				                  : _("%ld where a school has seats left that the search, cut "
-				                      "short, did not fill"), by[w]);
+				fprintf(fp, limit ? _("%ld where a school in reach has seats left: the "
+				                      "search, cut short, did not settle whether a "
+				                      "single-school plan can fill them")
+				                  : _("%ld where a school has seats left: the search, cut "
+				                      "short, did not settle whether a single-school plan can "
+				                      "fill them"), by[w]);
 			else if (single)
 				fprintf(fp, limit ? _("%ld whose compound goes whole to a full school while a "
 				                      "school in reach has seats left")
