@@ -42,6 +42,14 @@
 #include <unistd.h>
 
 /* One input layer while it is read. */
+/* A value an integer column of a GeoPackage or SQLite layer holds that
+ * GDAL reads as another whole number (find_raw). */
+typedef struct raw_val {
+	long fid;
+	int idx;      /* field */
+	char *text;   /* the value as SQLite holds it */
+} raw_val;
+
 typedef struct layer_src {
 	cm_layer_kind kind;
 	const cm_input *in;
@@ -60,6 +68,9 @@ typedef struct layer_src {
 	OGRGeometryH *geoms;           /* one per record, source CRS (owned) */
 	int geojson84;                 /* GeoJSON read as WGS 84, no source_crs given (RFC 7946:
 	                                  what GDAL takes when it has no crs member) */
+	struct raw_val *raw;           /* values GDAL read as other whole numbers (find_raw), by
+	                                  fid and field; NULL: none */
+	size_t nraw;
 	long ctl;                      /* text values that held control characters */
 	long ctl_fid;                  /* the first such feature, and its field */
 	int ctl_field;
@@ -202,6 +213,128 @@ static int blank_cell(OGRFeatureH f, int idx)
 	return 1;
 }
 
+/* An SQL identifier, quoted (a quote in it doubled); NULL when out of
+ * memory. */
+static char *sql_ident(const char *name)
+{
+	size_t n = 3;
+	const char *p;
+	char *out, *q;
+	for (p = name; *p; p++)
+		n += *p == '"' ? 2 : 1;
+	if (!(out = q = malloc(n)))
+		return NULL;
+	*q++ = '"';
+	for (p = name; *p; p++) {
+		if (*p == '"')
+			*q++ = '"';
+		*q++ = *p;
+	}
+	*q++ = '"';
+	*q = 0;
+	return out;
+}
+
+static int raw_cmp(const void *a, const void *b)
+{
+	const raw_val *x = a, *y = b;
+	return x->fid != y->fid ? (x->fid < y->fid ? -1 : 1) : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* SQLite keeps any value in any column: in a GeoPackage's integer column a
+ * hand edit or another tool can leave text, a fraction or a number beyond
+ * 32 bits, which GDAL reads as 0, the fraction cut, or the low 32 bits,
+ * and says nothing ('abc' pupils read as 0).  For a GeoPackage or SQLite
+ * layer, the integer fields the engine reads are asked for such values
+ * once, in SQL; get_count reads them as the text they are.  0, or -1 when
+ * out of memory (a query GDAL refuses finds nothing: the layer may be a
+ * view). */
+static int find_raw(layer_src *L)
+{
+	const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(L->gds));
+	const char *fidcol = OGR_L_GetFIDColumn(L->lyr);
+	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
+	size_t cap = 0;
+	if (strcmp(drv, "GPKG") && strcmp(drv, "SQLite"))
+		return 0;
+	if (!fidcol || !*fidcol)
+		fidcol = "rowid";
+	for (int f = 0; f < CM_NFIELDS; f++) {
+		int idx = L->fidx[f], seen = 0, keyed;
+		OGRFieldType t;
+		char *col, *tab, *fc, *sql;
+		OGRLayerH res;
+		OGRFeatureH row;
+		if (idx < 0)
+			continue;
+		for (int g = 0; g < f; g++)
+			seen |= L->fidx[g] == idx;
+		t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, idx));
+		if (seen || (t != OFTInteger && t != OFTInteger64))
+			continue;
+		col = sql_ident(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx)));
+		tab = sql_ident(OGR_L_GetName(L->lyr));
+		fc = sql_ident(fidcol);
+		sql = col && tab && fc
+		              ? cm__sprintf("SELECT %s AS cm_row, CAST(%s AS TEXT) AS cm_text FROM %s WHERE typeof(%s) NOT IN "
+		                            "('integer', 'null')%s%s%s",
+		                            fc, col, tab, col,
+		                            t == OFTInteger ? " OR " : "",
+		                            t == OFTInteger ? col : "",
+		                            t == OFTInteger ? " NOT BETWEEN -2147483648 AND 2147483647"
+		                                            : "")
+		              : NULL;
+		free(col);
+		free(tab);
+		free(fc);
+		if (!sql)
+			return -1;
+		CPLPushErrorHandler(CPLQuietErrorHandler);
+		res = GDALDatasetExecuteSQL(L->gds, sql, NULL, NULL);
+		CPLPopErrorHandler();
+		free(sql);
+		if (!res)
+			continue;
+		/* (GDAL takes the key column for the result's FID, and its field
+		 * is gone) */
+		keyed = OGR_L_GetFIDColumn(res) && *OGR_L_GetFIDColumn(res);
+		while ((row = OGR_L_GetNextFeature(res)) != NULL) {
+			if (L->nraw == cap) {
+				raw_val *r = realloc(L->raw, (cap = cap ? 2 * cap : 16) * sizeof *r);
+				if (!r) {
+					OGR_F_Destroy(row);
+					GDALDatasetReleaseResultSet(L->gds, res);
+					return -1;
+				}
+				L->raw = r;
+			}
+			L->raw[L->nraw].fid = keyed ? (long)OGR_F_GetFID(row)
+			                            : (long)OGR_F_GetFieldAsInteger64(row, 0);
+			L->raw[L->nraw].idx = idx;
+			if (!(L->raw[L->nraw].text = cm__strdup(OGR_F_GetFieldAsString(row, !keyed)))) {
+				OGR_F_Destroy(row);
+				GDALDatasetReleaseResultSet(L->gds, res);
+				return -1;
+			}
+			L->nraw++;
+			OGR_F_Destroy(row);
+		}
+		GDALDatasetReleaseResultSet(L->gds, res);
+	}
+	if (L->nraw > 1)
+		qsort(L->raw, L->nraw, sizeof *L->raw, raw_cmp);
+	return 0;
+}
+
+/* The text an integer field holds where GDAL read another number
+ * (find_raw), NULL where it read the value. */
+static const char *raw_text(const layer_src *L, long fid, int idx)
+{
+	raw_val key = {fid, idx, NULL};
+	const raw_val *r = L->nraw ? bsearch(&key, L->raw, L->nraw, sizeof key, raw_cmp) : NULL;
+	return r ? r->text : NULL;
+}
+
 static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id,
                      cm_field field, int *out)
 {
@@ -214,7 +347,15 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 		null = 1;
 	} else {
 		OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(L->lyr), idx));
-		if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+		const char *raw = t == OFTInteger || t == OFTInteger64 ? raw_text(L, fid, idx) : NULL;
+		if (raw) {
+			int problem = cm__parse_number(raw, &d, &null);
+			if (problem) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx, _("'%s' is %s"),
+				                raw, cm__number_problem(problem));
+				return -1;
+			}
+		} else if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
 			d = OGR_F_GetFieldAsDouble(f, idx);
 		} else if (t == OFTString) {
 			char *s = get_str(L, f, idx, &bad);
@@ -282,6 +423,9 @@ static void free_layer(layer_src *L, size_t n)
 	for (i = 0; i < L->nfields; i++)
 		free(L->fnames[i]);
 	free(L->fnames);
+	for (k = 0; k < L->nraw; k++)
+		free(L->raw[k].text);
+	free(L->raw);
 	free(L->name);
 	free(L->shown);
 	if (L->srs)
@@ -1101,6 +1245,8 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 	int rc = 0;
 
 	snprintf(stage, sizeof stage, "reading %s", L->what);
+	if (find_raw(L))
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	*records = calloc(cap, elem);
 	L->geoms = calloc(cap, sizeof(OGRGeometryH));
 	if (!*records || !L->geoms)

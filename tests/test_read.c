@@ -5,6 +5,8 @@
 #include "../src/internal.h"
 
 #include <criterion/criterion.h>
+#include <gdal.h>
+#include <ogr_api.h>
 #include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
@@ -779,6 +781,54 @@ Test(read, text_in_a_numeric_shapefile_field)
 	free(csv);
 	free(shp);
 	free(dbf);
+	free(dir);
+}
+
+/* SQLite keeps any value in any column: a GeoPackage's integer column
+ * edited by hand or by another tool can hold text, a fraction or a number
+ * beyond 32 bits, which GDAL reads as 0, the fraction cut, or the low 32
+ * bits, silently.  Each is read as what the column holds (a review found
+ * 'abc' pupils read as 0 and 4,294,967,306 as 10, check exit 0). */
+Test(read, other_values_in_a_geopackage_integer_column)
+{
+	char *dir = tmpdir(), *gpkg;
+	char *csv = write_file(dir, "s.csv",
+	                       "id,level,seats,x,y\n"
+	                       "A,primary,45,113.0,24.79\n"
+	                       "B,primary,50,113.01,24.79\n"
+	                       "C,primary,60,113.02,24.79\n"
+	                       "D,primary,70,113.03,24.79\n");
+	const char *oo[] = {"X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y", "KEEP_GEOM_COLUMNS=NO",
+	                    "AUTODETECT_TYPE=YES", NULL};
+	const char *o[] = {"-f", "GPKG", "-nln", "schools", "-a_srs", "EPSG:4326", NULL};
+	static const char *const edits[] = {"UPDATE schools SET seats = 'abc' WHERE id = 'B'",
+	                                    "UPDATE schools SET seats = 4294967306 WHERE id = 'C'",
+	                                    "UPDATE schools SET seats = 30.7 WHERE id = 'D'"};
+	GDALDatasetH g;
+	cr_assert(asprintf(&gpkg, "%s/s.gpkg", dir) > 0);
+	cr_assert_eq(translate(csv, oo, gpkg, o), 0);
+	cr_assert_not_null(g = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL));
+	{
+		OGRLayerH l = GDALDatasetGetLayerByName(g, "schools");
+		OGRFieldDefnH fd;
+		cr_assert_not_null(l);
+		fd = OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(l),
+		                         OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "seats"));
+		cr_assert_eq(OGR_Fld_GetType(fd), OFTInteger, "the test needs an integer column");
+	}
+	for (size_t i = 0; i < sizeof edits / sizeof *edits; i++)
+		GDALDatasetReleaseResultSet(g, GDALDatasetExecuteSQL(g, edits[i], NULL, NULL));
+	GDALClose(g);
+	char *ini = ini_for(gpkg, "compounds.geojson", "[fields]\nschools.seats_primary = seats\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-value", "B", "seats", "'abc' is not"), 1);
+	cr_assert_eq(count_about(ds, "bad-value", "C", "seats", "4294967306 is more than"), 1);
+	cr_assert_eq(school_by_id(ds, "A")->seats[CM_PRIMARY], 45);
+	cr_assert_eq(school_by_id(ds, "D")->seats[CM_PRIMARY], 31); /* 30.7 rounded, not cut */
+	cm_dataset_free(ds);
+	free(ini);
+	free(csv);
+	free(gpkg);
 	free(dir);
 }
 
