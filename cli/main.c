@@ -974,7 +974,20 @@ static int cmd_solve(cli *c, int argc, char **argv)
 			goto done;
 		}
 		shown = cm_source_shown(output);
-		printf(_("\nPlan written to %s\n"), shown ? shown : "");
+		{
+			/* a folder plan is named after the path less its extension
+			 * (docs/output.md): say so, as the path given is not there */
+			struct stat fst;
+			char *dot = shown && stat(shown, &fst) != 0 ? strrchr(shown, '.') : NULL;
+			if (dot && !strchr(dot, '/') && dot != shown) {
+				*dot = '\0';
+				if (stat(shown, &fst) != 0 || !S_ISDIR(fst.st_mode))
+					*dot = '.';
+			}
+			printf(dot && !*dot ? _("\nPlan written to the folder %s\n")
+			                    : _("\nPlan written to %s\n"),
+			       shown ? shown : "");
+		}
 	} else if ((rc = cm_report_plan_warnings(sc.ctx, plan, stderr))) {
 		report_error(&sc); /* -q: errors and warnings only (README) */
 		goto done;

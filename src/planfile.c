@@ -318,8 +318,18 @@ char *cm__planfile_root(const char *path)
 		free(shown);
 		return g ? cm__strdup(path) : NULL;
 	}
-	if (stat(path, &st) != 0)
+	if (stat(path, &st) != 0) {
+		/* a folder plan as named to solve, with its extension (as
+		 * cm__planfile_open takes it) */
+		char *bare = cm__strdup(path), *dot = bare ? strrchr(bare, '.') : NULL;
+		if (dot && !strchr(dot, '/') && dot != bare) {
+			*dot = '\0';
+			if (stat(bare, &st) == 0 && S_ISDIR(st.st_mode) && plan_folder(bare))
+				return bare;
+		}
+		free(bare);
 		return NULL;
+	}
 	if (S_ISDIR(st.st_mode))
 		return plan_folder(path) ? cm__strdup(path) : NULL;
 	if (!S_ISREG(st.st_mode))

@@ -50,7 +50,8 @@ OGRLayerH cm__planfile_layer_at(cm__planfile *pf, int layer, int *ix);
 char *cm__planfile_file(const cm__planfile *pf, const char *name);
 /* If `path` is a plan catchment wrote (a GeoPackage with its assignment and
  * summary layers, a folder with its marker or layer files, a PostGIS schema
- * with its comment) or a file in a plan folder, the plan's path (caller
+ * with its comment), a file in a plan folder, or a folder plan named as
+ * given to solve (last.csv for the folder last), the plan's path (caller
  * frees); else NULL. */
 char *cm__planfile_root(const char *path);
 /* A PostGIS plan (`path` PG:...) opened read-only on its schema: the

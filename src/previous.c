@@ -539,6 +539,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	const char *names[3]; /* a field's names in a plan (planschema.c) */
 	const char *source = cfg->previous.path;
 	char *path = NULL; /* the source for messages: no password */
+	char *found = NULL; /* the folder of a folder plan named with its extension */
 	GDALDatasetH g;
 	OGRLayerH lyr = NULL;
 	OGRFeatureDefnH defn;
@@ -547,7 +548,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	cm__id *cidx = NULL, *sidx = NULL;
 	int *best[CM_NLEVELS] = {NULL, NULL};
 	unsigned char *named = NULL; /* by compound: a row of the file names it */
-	int fc, fl, fs, fk, flo, fm, rc = 0, lv, plan = 0;
+	int fc, fl, fs, fk, flo, fm, rc = 0, lv, plan = 0, pg;
 	const char *lname;
 
 	*out = NULL;
@@ -558,12 +559,26 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	GDALAllRegister();
 	if ((rc = check_plan(ctx, source, &plan)))
 		return rc;
-	if (!(path = cm__source_shown(source)))
-		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	if (plan && !cm__is_pg(source) && access(source, F_OK) != 0) {
+		/* a folder plan named as solve was given it (last.csv: the
+		 * folder last): read the folder */
+		if (!(found = cm__planfile_root(source)))
+			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+		source = found;
+	} else if (!plan && !cm__is_pg(source) && strncmp(source, "/vsi", 4) &&
+	           access(source, F_OK) != 0) {
+		return cm__error(ctx, CM_EINPUT, _("%s: no such file or folder (previous_plan)"),
+		                 source);
+	}
+	path = cm__source_shown(source);
+	pg = cm__is_pg(source);
 	CPLPushErrorHandler(CPLQuietErrorHandler);
-	g = open_previous(ctx, source, plan);
+	g = path ? open_previous(ctx, source, plan) : NULL;
 	CPLPopErrorHandler();
-	if (!g && cm__is_pg(source)) {
+	free(found); /* (source is not read again) */
+	if (!path)
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	if (!g && pg) {
 		char msg[sizeof ctx->errmsg];
 		snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
 		rc = cm__error(ctx, CM_EINPUT, _("last year's plan (previous_plan): %s"), msg);

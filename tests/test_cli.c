@@ -1572,6 +1572,34 @@ Test(cli, outputs_never_replace_inputs, .timeout = 300)
 
 /* `check` reads last year's plan too: a broken one fails the check, as it
  * would fail the solve, with its file named. */
+/* A folder plan is named after the path solve was given less its
+ * extension: solve says "the folder", and previous_plan takes the path as
+ * given, as compare and map do (a review: previous_plan = last.csv failed,
+ * "cannot open", for the plan solve said it wrote to last.csv).  A
+ * previous plan that is not there says so. */
+Test(cli, a_folder_plan_by_the_name_solve_was_given)
+{
+	char *dir = tmpdir(), *ini, *extra;
+	const char *out;
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", "");
+	out = cli_expect(0, "solve -o %s/last.csv %s", dir, ini);
+	cr_assert(strstr(out, "Plan written to the folder ") && strstr(out, "/last\n"), "%s", out);
+	free(ini);
+	cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s/last.csv\n", dir) > 0);
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", extra);
+	out = cli_expect(0, "solve -o %s/this.gpkg %s", dir, ini);
+	cr_assert(strstr(out, "Plan written to ") && !strstr(out, "the folder"), "%s", out);
+	free(ini);
+	free(extra);
+	cr_assert(asprintf(&extra, "[input]\nprevious_plan = %s/nothere.gpkg\n", dir) > 0);
+	ini = scenario(dir, "schools.geojson", "compounds.geojson", extra);
+	out = cli_expect(1, "solve -o %s/that.gpkg %s", dir, ini);
+	cr_assert(strstr(out, "nothere.gpkg: no such file or folder (previous_plan)"), "%s", out);
+	free(ini);
+	free(extra);
+	free(dir);
+}
+
 Test(cli, check_reads_the_previous_plan)
 {
 	char *dir = tmpdir(), *prev, *extra, *ini;
