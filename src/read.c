@@ -1408,7 +1408,10 @@ static int check_seat_fields(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 
 /* ------------------------------------------------------------ 4. CRS */
 
-/* Centre of the layer's geometries in WGS 84, for the UTM zone. */
+/* Centre of the layer's geometries in WGS 84, for the UTM zone: 0, -1
+ * when the layer has none, -2 when the centre (*lon, *lat: as the layer
+ * has it) is not a place on Earth in the layer's CRS (metres read as
+ * degrees: source_crs wrong). */
 static int centre_lonlat(layer_src *L, size_t n, double *lon, double *lat)
 {
 	OGRSpatialReferenceH wgs = cm__crs_wgs84();
@@ -1429,16 +1432,27 @@ static int centre_lonlat(layer_src *L, size_t n, double *lon, double *lat)
 			OSRDestroySpatialReference(wgs);
 		return -1;
 	}
-	x = (minx + maxx) / 2;
-	y = (miny + maxy) / 2;
+	*lon = x = (minx + maxx) / 2;
+	*lat = y = (miny + maxy) / 2;
 	ct = OCTNewCoordinateTransformation(L->srs, wgs);
-	ok = ct && OCTTransform(ct, 1, &x, &y, NULL);
+	ok = ct && OCTTransform(ct, 1, &x, &y, NULL) && fabs(x) <= 180 && fabs(y) <= 90;
 	if (ct)
 		OCTDestroyCoordinateTransformation(ct);
 	OSRDestroySpatialReference(wgs);
+	if (!ok)
+		return -2;
 	*lon = x;
 	*lat = y;
-	return ok ? 0 : -1;
+	return 0;
+}
+
+/* Has the read found an error already? */
+static int has_errors(const cm_dataset *ds)
+{
+	for (size_t i = 0; i < ds->diags.len; i++)
+		if (((const cm_diag *)ds->diags.data)[i].severity == CM_ERR)
+			return 1;
+	return 0;
 }
 
 static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_src *L,
@@ -1469,14 +1483,30 @@ static int choose_crs(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg, layer_s
 			}
 		}
 		if (!w) {
+			int got;
 			i = n[CM_COMPOUNDS] ? CM_COMPOUNDS : CM_SCHOOLS;
-			if (centre_lonlat(&L[i], n[i], &lon, &lat))
+			if ((got = centre_lonlat(&L[i], n[i], &lon, &lat)) == -2)
+				return cm__error(ctx, CM_EINPUT,
+				                 _("%s, layer %s: its coordinates (centre %.6g, %.6g) are no "
+				                 "place in its CRS (%s): check source_crs (metres given as "
+				                 "longitude/latitude?)"),
+				                 L[i].shown, L[i].name, lon, lat,
+				                 L[i].srs ? OSRGetName(L[i].srs) : "?");
+			if (got && !has_errors(ds))
 				return cm__error(ctx, CM_EINPUT,
 				                 _("%s: no features to choose a working CRS from; set [input] crs"),
 				                 cfg->file);
-			w = cm__crs_utm(lon, lat);
-			ds->crs_reason = cm__sprintf(_("the UTM zone of the data's centre (%.4f, %.4f)"),
-			                             lon, lat);
+			if (got) {
+				/* every feature refused, each a finding (coordinates that
+				 * are not longitude/latitude: source_crs wrong): any
+				 * working CRS lets the check report them */
+				w = cm__crs_utm(0, 0);
+				ds->crs_reason = cm__strdup(_("none: no usable features"));
+			} else {
+				w = cm__crs_utm(lon, lat);
+				ds->crs_reason = cm__sprintf(_("the UTM zone of the data's centre (%.4f, "
+				                               "%.4f)"), lon, lat);
+			}
 		}
 	}
 	if (!w || !ds->crs_reason)

@@ -661,6 +661,29 @@ Test(read, geometries_that_are_not_finite)
 	free(dir);
 }
 
+/* Metres with source_crs = EPSG:4326 and no [input] crs: every feature of
+ * both layers is refused, each a finding naming source_crs; the read goes
+ * on so that the check lists them (it stopped at "no features to choose a
+ * working CRS from; set [input] crs", which sent a review to the wrong
+ * key). */
+Test(read, every_feature_refused_for_its_crs_is_listed)
+{
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv", "id,level,seats_primary,x,y\n"
+	                                    "S1,primary,100,500000,2700000\n");
+	char *cp = write_file(dir, "c.csv", "id,primary_local,primary_migrant,x,y\n"
+	                                    "C1,30,10,500100,2700000\n");
+	char *ini = ini_for(sp, cp, "source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-geometry", "S1", "x", "check source_crs"), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "x", "check source_crs"), 1);
+	cm_dataset_free(ds);
+	free(ini);
+	free(sp);
+	free(cp);
+	free(dir);
+}
+
 /* GeoJSON without a crs member is WGS 84 (RFC 7946), so metres in one are
  * not longitude/latitude: the error says why the layer's CRS is WGS 84 and
  * which key names another (it said only "check source_crs").  Not said
