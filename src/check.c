@@ -439,6 +439,21 @@ static void tally(cm_dataset *ds, const cm_config *cfg, cm_check_report *rep)
 	for (i = 0; i < ds->n_schools; i++) {
 		const cm_school *s = &ds->schools[i];
 		rep->schools_by[s->kind][s->sector]++;
+		/* a nine-year school whose cap is below its two levels' seats:
+		 * primary is planned first (docs/model.md), so junior gets what
+		 * primary leaves of the cap, and its pupils may go without a place
+		 * where primary pupils had another school (a review's case: 1,300
+		 * of 1,800) */
+		if (cfg->policy.enforce_school_size && s->kind == CM_KIND_NINE_YEAR &&
+		    s->seats[CM_PRIMARY] > 0 && s->seats[CM_JUNIOR] > 0 &&
+		    (long)s->seats[CM_PRIMARY] + s->seats[CM_JUNIOR] >
+		            (long)cfg->policy.max_school_size_nine_year)
+			diag_school(ds, cfg, CM_WARNING, "shared-cap", s, NULL,
+			            _("%d primary and %d junior seats under a school-size cap of %d "
+			            "(enforce_school_size): primary is planned first, and junior gets "
+			            "what its primary pupils leave of the cap"),
+			            s->seats[CM_PRIMARY], s->seats[CM_JUNIOR],
+			            cfg->policy.max_school_size_nine_year);
 		rep->boarding += (size_t)s->boarding;
 		for (lv = 0; lv < CM_NLEVELS; lv++) {
 			if (!cm_school_teaches(s, (cm_level)lv))
