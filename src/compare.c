@@ -326,7 +326,9 @@ int cm_report_comparison(cm_ctx *ctx, const cm_comparison *c, int csv, FILE *fp)
 		if (!any)
 			continue; /* a level neither plan has */
 		shown = 1;
-		fprintf(fp, _("\n%s: %d compounds change school, %ld pupils affected\n"),
+		fprintf(fp, dngettext(CM__DOMAIN, "\n%s: %d compound changes school, %ld pupils affected\n",
+		                      "\n%s: %d compounds change school, %ld pupils affected\n",
+		                      (unsigned long)c->compounds[lv]),
 		        cm__level_label((cm_level)lv), c->compounds[lv], c->pupils[lv]);
 		/* the ids' column as wide as the longest (at least 10), so that
 		 * the names and pupils stay in their columns */

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ defaults */
@@ -1023,7 +1024,8 @@ int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out)
 		return rc;
 	ps.fp = fopen(path, "rb");
 	if (!ps.fp)
-		return cm__error(ctx, CM_EIO, _("%s: cannot open the scenario file"), path);
+		return cm__error(ctx, CM_EIO, _("%s: cannot open the scenario file: %s"), path,
+		                 strerror(errno));
 	dir = cm__dirname(path);
 	ps.base_dir = dir;
 	rc = dir ? parse(ctx, &ps, out) : cm__error(ctx, CM_ENOMEM, _("out of memory"));

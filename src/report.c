@@ -141,8 +141,15 @@ int cm_report_check(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
 			        cm__level_label((cm_level)lv), rep->level[lv].no_eligible,
 			        rep->level[lv].no_eligible_pupils);
 
-	fprintf(fp, _("\nFindings: %zu errors, %zu warnings, %zu notes\n"), rep->errors, rep->warnings,
-	        notes);
+	/* (each count with its own plural: "1 error", not "1 errors") */
+	fprintf(fp, _("\nFindings: "));
+	fprintf(fp, dngettext(CM__DOMAIN, "%zu error", "%zu errors", rep->errors), rep->errors);
+	fputs(", ", fp);
+	fprintf(fp, dngettext(CM__DOMAIN, "%zu warning", "%zu warnings", rep->warnings),
+	        rep->warnings);
+	fputs(", ", fp);
+	fprintf(fp, dngettext(CM__DOMAIN, "%zu note", "%zu notes", notes), notes);
+	fputc('\n', fp);
 	print_diags(fp, ds, max_per_kind);
 	if (rep->solvable)
 		fprintf(fp, _("\nVerdict: the data can be solved%s.\n"),
@@ -550,8 +557,12 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 			const cm_change *ch;
 			size_t nch = cm_plan_changes(plan, &ch), shown = 0;
 			long lost = cm__plan_lost(plan, (cm_level)lv);
-			fprintf(fp, _("  Against last year's plan: %ld pupils moved (%ld at another school, "
-			              "%ld now without a place); %d compounds change school"),
+			fprintf(fp, dngettext(CM__DOMAIN,
+			                      "  Against last year's plan: %ld pupils moved (%ld at another "
+			                      "school, %ld now without a place); %d compound changes school",
+			                      "  Against last year's plan: %ld pupils moved (%ld at another "
+			                      "school, %ld now without a place); %d compounds change school",
+			                      (unsigned long)s->moved_compounds),
 			        s->moved, s->moved - lost, lost, s->moved_compounds);
 			if (s->forced_compounds)
 				fprintf(fp, _(" (%d of them because their school is gone)"), s->forced_compounds);

@@ -1211,16 +1211,16 @@ Test(cli, the_notice_lists_a_compound_that_gains_a_school, .timeout = 300)
 	                  "[scenario estate]\nnew_compounds = estate.csv\n");
 	out = cli_expect(0, "solve %s", ini);
 	cr_assert(strstr(out, "0 pupils moved (0 at another school, 0 now without a place); 1 "
-	                      "compounds change school"), "%s", out);
+	                      "compound changes school"), "%s", out);
 	cr_assert(asprintf(&line, "C4         Comp4                        25 pupils  - -> S2") > 0);
 	cr_assert(strstr(out, line), "%s", out);
 	out = cli_expect(0, "compare %s/last.gpkg %s/now.gpkg", dir, dir);
-	cr_assert(strstr(out, "primary: 1 compounds change school, 25 pupils affected"), "%s", out);
+	cr_assert(strstr(out, "primary: 1 compound changes school, 25 pupils affected"), "%s", out);
 	cr_assert(strstr(out, line), "%s", out);
 	free(line);
 	free(ini);
 	out = cli_expect(0, "compare %s/now.gpkg %s/now-estate.gpkg", dir, dir);
-	cr_assert(strstr(out, "junior: 1 compounds change school, 5 pupils affected") &&
+	cr_assert(strstr(out, "junior: 1 compound changes school, 5 pupils affected") &&
 	          strstr(out, "C6         Comp6                         5 pupils  - -> J1"), "%s", out);
 	cr_assert(asprintf(&line, "%s/now-scenarios.csv", dir) > 0);
 	ini = slurp(line, NULL);
@@ -1239,10 +1239,10 @@ Test(cli, the_notice_lists_a_compound_that_gains_a_school, .timeout = 300)
 	/* and back: S2 at 30 seats again, held to this year's plan */
 	ini = redraw_year(dir, 30, "now.gpkg", "next.gpkg", "");
 	out = cli_expect(0, "solve %s", ini);
-	cr_assert(strstr(out, "1 compounds change school"), "%s", out);
+	cr_assert(strstr(out, "1 compound changes school"), "%s", out);
 	cr_assert(strstr(out, "25 pupils  S2 -> no place"), "%s", out);
 	out = cli_expect(0, "compare %s/now.gpkg %s/next.gpkg", dir, dir);
-	cr_assert(strstr(out, "primary: 1 compounds change school, 25 pupils affected"), "%s", out);
+	cr_assert(strstr(out, "primary: 1 compound changes school, 25 pupils affected"), "%s", out);
 	cr_assert(strstr(out, "25 pupils  S2 -> -"), "%s", out);
 	free(ini);
 	free(dir);

@@ -1643,7 +1643,7 @@ Test(redraw, previous_plan_errors)
 	struct {
 		const char *text, *expect;
 	} cases[] = {
-		{NULL, "cannot open last year's plan"},
+		{NULL, "no such file or folder (previous_plan)"},
 		{"compound_id,school_id\nC1,S1\n", "field level is missing"},
 		{"compound_id,level,school_id\nC1,senior,S1\n", "field level: 'senior' is not primary"},
 		{"compound_id,level,school_id\nC1,primary,S1\nC1,primary,S2\n", "has two primary schools"},
