@@ -165,8 +165,11 @@ static int local_weight(const cm_model *m)
 			pupils += cols[j].ub;
 			if (cols[j].group == CM_LOCAL)
 				locals += cols[j].ub;
-		} else if (cols[j].kind == CM_COL_FLOW && fabs(cols[j].cost) * 1000 > max_mm) {
-			max_mm = fabs(cols[j].cost) * 1000;
+		} else if (cols[j].kind == CM_COL_FLOW) {
+			/* in whole millimetres, as flow.c counts them */
+			double mm = fabs((double)llround(cols[j].cost * 1000));
+			if (mm > max_mm)
+				max_mm = mm;
 		}
 	}
 	w = floor(m->quota_target) + 1;
