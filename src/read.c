@@ -74,6 +74,8 @@ typedef struct layer_src {
 	long ctl;                      /* text values that held control characters */
 	long ctl_fid;                  /* the first such feature, and its field */
 	int ctl_field;
+	char *crs_unknown;             /* what PROJ said opening a file naming a CRS it does not
+	                                  know (GDAL then takes WGS 84, silently) */
 } layer_src;
 
 /* ------------------------------------------------------------ helpers */
@@ -423,6 +425,7 @@ static void free_layer(layer_src *L, size_t n)
 	for (i = 0; i < L->nfields; i++)
 		free(L->fnames[i]);
 	free(L->fnames);
+	free(L->crs_unknown);
 	for (k = 0; k < L->nraw; k++)
 		free(L->raw[k].text);
 	free(L->raw);
@@ -467,6 +470,16 @@ static char **csv_boundary_options(layer_src *L)
 	return CSLSetNameValue(opts, "KEEP_GEOM_COLUMNS", "NO");
 }
 
+/* Keeps PROJ's "crs not found" while a source opens (a GeoJSON naming
+ * EPSG::999999 is read as WGS 84 otherwise, without a word). */
+static void CPL_STDCALL note_crs(CPLErr e, CPLErrorNum num, const char *msg)
+{
+	layer_src *L = CPLGetErrorHandlerUserData();
+	(void)num;
+	if (e >= CE_Failure && msg && strstr(msg, "crs not found") && !L->crs_unknown)
+		L->crs_unknown = cm__strdup(msg);
+}
+
 static int open_layer(cm_ctx *ctx, layer_src *L)
 {
 	const char *path = L->in->path;
@@ -500,8 +513,10 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		CSLDestroy(c);
 	}
 	CPLErrorReset();
+	CPLPushErrorHandlerEx(note_crs, L);
 	L->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
 	                    (const char *const *)opts, NULL);
+	CPLPopErrorHandler();
 	CSLDestroy(opts);
 	if (!L->gds) {
 		struct stat st;
@@ -593,6 +608,11 @@ static int layer_crs(cm_ctx *ctx, cm_dataset *ds, layer_src *L)
 			free(a);
 			free(b);
 		}
+	} else if (L->crs_unknown) {
+		return cm__error(ctx, CM_EINPUT,
+		                 _("%s, layer %s: the file names a CRS that GDAL does not know (%s); "
+		                 "set source_crs (or %s_source_crs) in [input]"),
+		                 L->shown, L->name, L->crs_unknown, L->what);
 	} else if (own) {
 		L->srs = cm__crs_clone(own);
 		L->geojson84 = cm__crs_geojson_wgs84(

@@ -661,6 +661,30 @@ Test(read, geometries_that_are_not_finite)
 	free(dir);
 }
 
+/* A GeoJSON naming a CRS PROJ does not know was read as WGS 84, without a
+ * word (GDAL's "crs not found" swallowed): an error naming the file and
+ * the key that overrides it; with that key, it reads. */
+Test(read, a_crs_gdal_does_not_know_is_an_error)
+{
+	char *dir = tmpdir();
+	char *cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+		"{\"name\":\"urn:ogc:def:crs:EPSG::999999\"}},\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.0,24.78]}}]}");
+	char *ini = ini_for("schools.geojson", cp, NULL);
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "c.geojson") && strstr(m, "names a CRS that GDAL does not know") &&
+	          strstr(m, "compounds_source_crs"), "%s", m);
+	free(ini);
+	ini = ini_for("schools.geojson", cp, "compounds_source_crs = EPSG:4326\n");
+	cm_dataset_free(load_ok(ini, ".", NULL));
+	free(ini);
+	free(cp);
+	free(dir);
+}
+
 /* Metres with source_crs = EPSG:4326 and no [input] crs: every feature of
  * both layers is refused, each a finding naming source_crs; the read goes
  * on so that the check lists them (it stopped at "no features to choose a
