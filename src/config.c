@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ defaults */
@@ -1022,6 +1023,12 @@ int cm_config_load(cm_ctx *ctx, const char *path, cm_config **out)
 	ps.file = path;
 	if ((rc = cm__input_ok(ctx, path, "scenario file")))
 		return rc;
+	{
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return cm__error(ctx, CM_EINPUT, _("%s: a folder, not a scenario file (the .ini "
+			                 "that names the data)"), path);
+	}
 	ps.fp = fopen(path, "rb");
 	if (!ps.fp)
 		return cm__error(ctx, CM_EIO, _("%s: cannot open the scenario file: %s"), path,

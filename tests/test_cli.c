@@ -78,7 +78,11 @@ Test(cli, check_verdicts)
 	free(ini);
 
 	cr_assert_eq(run_cli("check /nonexistent.ini", &out), 1);
-	cr_assert(strstr(out, "/nonexistent.ini"));
+	cr_assert(strstr(out, "/nonexistent.ini") && strstr(out, "No such file"), "%s", out);
+	/* a folder given for the scenario file: said so (it was "[input]
+	 * schools is missing") */
+	out = cli_expect(1, "check %s", dir);
+	cr_assert(strstr(out, "a folder, not a scenario file"), "%s", out);
 	free(dir);
 }
 
