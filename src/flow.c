@@ -1143,12 +1143,17 @@ static int check_range(fnet *F)
 	for (i = 0; i < F->ncols; i++) {
 		if (F->cols[i].kind != CM_COL_FLOW)
 			continue;
-		if (!(fabs(F->cols[i].cost) * 1000 < (double)MAX_MM))
+		if (!(fabs(F->cols[i].cost) * 1000 < (double)MAX_MM) ||
+		    !(fabs(F->cols[i].dist) * 1000 < (double)MAX_MM))
 			return cm__error(F->ctx, CM_EINPUT, "%s: a trip of %.0f km (with the stability "
 			                 "weight) is longer than the engine holds (2,147 km)",
 			                 cm_level_name(F->m->level), F->cols[i].cost / 1000);
+		/* the cost, and the distance the shadow prices solve with
+		 * (plain_costs: without the stability weight) */
 		if (llabs(F->mmc[i]) > max_mm)
 			max_mm = llabs(F->mmc[i]);
+		if (llabs((int64_t)mm(F->cols[i].dist)) > max_mm)
+			max_mm = llabs((int64_t)mm(F->cols[i].dist));
 	}
 	/* the policy tier's unit: above all the plan's millimetres (model.h) */
 	F->w_quota = (cm_cost)1 << cm__quota_bits((double)total, (double)max_mm);

@@ -150,10 +150,7 @@ static int stability_pieces(const cm_config *cfg, const cm_previous *prev, cm_le
 	return 2;
 }
 
-/* A local child's weight in the network's policy tier (model.h,
- * CM_LOCAL_FIRST): in single mode with a quota, its target + 1, as far as
- * the network's costs hold it. */
-static int local_weight(const cm_model *m)
+int cm__model_local_weight(const cm_model *m)
 {
 	const cm_col *cols = m->cols.data;
 	double pupils = 0, locals = 0, max_mm = 0, w, cap;
@@ -166,8 +163,10 @@ static int local_weight(const cm_model *m)
 			if (cols[j].group == CM_LOCAL)
 				locals += cols[j].ub;
 		} else if (cols[j].kind == CM_COL_FLOW) {
-			/* in whole millimetres, as flow.c counts them */
-			double mm = fabs((double)llround(cols[j].cost * 1000));
+			/* in whole millimetres, as flow.c counts them: the cost,
+			 * and the distance its shadow prices solve with */
+			double mm = fmax(fabs((double)llround(cols[j].cost * 1000)),
+			                 fabs((double)llround(cols[j].dist * 1000)));
 			if (mm > max_mm)
 				max_mm = mm;
 		}
@@ -364,7 +363,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	 * metres plus the weight per pupil moved; the cap: at least all but
 	 * max_moved_pupils of them stay */
 	m->cost_offset = had * cfg->solve.stability_weight;
-	m->local_first = local_weight(m);
+	m->local_first = cm__model_local_weight(m);
 	if (m->moved_row >= 0) {
 		double least = had - (double)cfg->solve.max_moved_pupils;
 		((cm_row *)m->rows.data)[m->moved_row].rhs = least > 0 ? least : 0;

@@ -139,6 +139,12 @@ typedef struct cm_model {
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, const cm_previous *prev, cm_model *out);
 void cm__model_free(cm_model *m);
+/* A local child's weight in the network's policy tier (CM_LOCAL_FIRST
+ * above): in single mode with a quota, its target + 1, as far as the
+ * network's costs hold it (the longest cost or distance, the pupils).
+ * Called by the build, and again by whoever changes the costs after it
+ * (solve.c's priced side rows). */
+int cm__model_local_weight(const cm_model *m);
 /* Frees the coefficients, which only GLPK reads: for a level the network
  * solves, whose columns and rows say all it needs (flow.c).  A third of
  * the model's memory (the 40,000-compound city: 13 million coefficients,

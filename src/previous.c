@@ -534,6 +534,14 @@ static GDALDatasetH open_previous(cm_ctx *ctx, const char *path, int plan)
 	return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 }
 
+/* A file name, not a GDAL connection string (PG:..., CSV:..., /vsi...,
+ * https://...): no "PREFIX:" before its first '/'. */
+static int plain_path(const char *s)
+{
+	const char *colon = strchr(s, ':'), *slash = strchr(s, '/');
+	return strncmp(s, "/vsi", 4) && (!colon || (slash && slash < colon));
+}
+
 int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_previous **out)
 {
 	const char *names[3]; /* a field's names in a plan (planschema.c) */
@@ -565,8 +573,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		if (!(found = cm__planfile_root(source)))
 			return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		source = found;
-	} else if (!plan && !cm__is_pg(source) && strncmp(source, "/vsi", 4) &&
-	           access(source, F_OK) != 0) {
+	} else if (!plan && plain_path(source) && access(source, F_OK) != 0) {
 		return cm__error(ctx, CM_EINPUT, _("%s: no such file or folder (previous_plan)"),
 		                 source);
 	}

@@ -257,10 +257,10 @@ static int find_raw(layer_src *L)
 	const char *fidcol = OGR_L_GetFIDColumn(L->lyr);
 	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
 	size_t cap = 0;
-	if (strcmp(drv, "GPKG") && strcmp(drv, "SQLite"))
+	/* (a layer without a key column, a view say, numbers its features
+	 * itself: no row of SQL's is known to be which feature) */
+	if ((strcmp(drv, "GPKG") && strcmp(drv, "SQLite")) || !fidcol || !*fidcol)
 		return 0;
-	if (!fidcol || !*fidcol)
-		fidcol = "rowid";
 	for (int f = 0; f < CM_NFIELDS; f++) {
 		int idx = L->fidx[f], seen = 0, keyed;
 		OGRFieldType t;
@@ -318,6 +318,19 @@ static int find_raw(layer_src *L)
 				GDALDatasetReleaseResultSet(L->gds, res);
 				return -1;
 			}
+			/* shown in messages: no control character or byte that is
+			 * not UTF-8 reaches the terminal (get_str's rule) */
+			if (!cm__utf8_valid(L->raw[L->nraw].text)) {
+				free(L->raw[L->nraw].text);
+				if (!(L->raw[L->nraw].text = cm__strdup("(not UTF-8 text)"))) {
+					OGR_F_Destroy(row);
+					GDALDatasetReleaseResultSet(L->gds, res);
+					return -1;
+				}
+			}
+			for (char *c = L->raw[L->nraw].text; *c; c++)
+				if ((unsigned char)*c < 0x20 || *c == 0x7f)
+					*c = ' ';
 			L->nraw++;
 			OGR_F_Destroy(row);
 		}

@@ -346,6 +346,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	for (j = 0; j < m.cols.len && price > 0; j++)
 		cols[j].cost -= price * (near_coef(cfg, ds, &m, &cols[j]) +
 		                         (cols[j].stays && cfg->solve.max_moved_pupils >= 0 ? 1 : 0));
+	m.local_first = cm__model_local_weight(&m); /* (longer costs: less room) */
 	/* (from the plan without the prices, whose places and policy tier
 	 * the priced search then keeps or betters; where it fails, that plan
 	 * is the start all the same) */

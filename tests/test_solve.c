@@ -2286,6 +2286,38 @@ Test(shadow, the_stability_weight_is_not_pupil_metres)
  * pupil-metres it saves (0 where the plan with it is longer: a pupil let
  * in), on both solvers, on random counties with private schools, fee
  * places and the quota met and missed. */
+/* A seat's shadow price is measured without the stability weight, on the
+ * plain distances (flow.c plain_costs), which can be far longer than any
+ * cost the network was sized for (the compound's only column at B is its
+ * staying part, 2 km less the weight of 2 km): a review found A's price
+ * 0.152 pupil-m instead of 1,999, the millimetres spilled into the policy
+ * tier's unit. */
+Test(shadow, plain_distances_fit_the_networks_units)
+{
+	static const tschool s[] = {{"A", "primary", "public", 5, 0, 0, 0, 0, 1, 0},
+	                            {"B", "primary", "public", 10, 0, 0, 0, 0, 2000, 0}};
+	static const tcomp c[] = {{"C1", "urban", 10, 0, 0, 0, 0, 0}};
+	tiny t;
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	cm_plan *p = NULL;
+	tiny_solve(&t, s, 2, c, 1, "[policy]\nmax_distance_primary_m = 3000\n"
+	                           "[solve]\nassignment = split\n");
+	free(t.cfg->previous.path);
+	t.cfg->previous.path = write_file(t.dir, "last-year.csv",
+	                                  "compound_id,level,school_id\nC1,primary,B\n");
+	t.cfg->solve.stability_weight = 2000;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+	/* one more seat at A: a pupil 1 m from it instead of 2,000 m at B */
+	cr_assert_float_eq(cm_plan_school(p, CM_PRIMARY, 0)->shadow_price, 1999.0, 1e-3);
+	cm_plan_free(p);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
+
 Test(shadow, split_mode_against_a_solve_with_one_more_seat)
 {
 	unsigned seed = 123;
