@@ -372,6 +372,25 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 			}
 		} else if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
 			d = OGR_F_GetFieldAsDouble(f, idx);
+		} else if (t == OFTIntegerList || t == OFTInteger64List || t == OFTRealList) {
+			/* one feature's list makes GDAL type the whole field a list
+			 * (GeoJSON): the others hold one value each, read as such;
+			 * only the feature with a list is wrong */
+			int k = 0;
+			const double *v = t == OFTRealList ? OGR_F_GetFieldAsDoubleList(f, idx, &k) : NULL;
+			if (t == OFTIntegerList)
+				(void)OGR_F_GetFieldAsIntegerList(f, idx, &k);
+			else if (t == OFTInteger64List)
+				(void)OGR_F_GetFieldAsInteger64List(f, idx, &k);
+			if (k != 1) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
+				                _("a list of %d values, not a number"), k);
+				return -1;
+			}
+			d = v ? v[0]
+			      : t == OFTIntegerList
+			              ? (double)OGR_F_GetFieldAsIntegerList(f, idx, &k)[0]
+			              : (double)OGR_F_GetFieldAsInteger64List(f, idx, &k)[0];
 		} else if (t == OFTString) {
 			char *s = get_str(L, f, idx, &bad);
 			if (bad) {

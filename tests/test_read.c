@@ -661,6 +661,33 @@ Test(read, geometries_that_are_not_finite)
 	free(dir);
 }
 
+/* One feature's list in a GeoJSON makes GDAL type the whole field a list:
+ * every feature was a bad-type error; now only the one with a list is,
+ * and the others are read. */
+Test(read, a_list_in_one_feature_is_that_features_error)
+{
+	char *dir = tmpdir();
+	char *cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.0,24.78]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"primary_local\":[1,2],"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.01,24.78]}}]}");
+	char *ini = ini_for("schools.geojson", cp, NULL);
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_compound *c;
+	cr_assert_eq(count_about(ds, "bad-value", "C2", "primary_local", "a list of 2 values"), 1);
+	cr_assert_eq(count_about(ds, "bad-type", "C1", "primary_local", ""), 0);
+	cr_assert_eq(cm_dataset_compounds(ds, &c), 1);
+	cr_assert_eq(c[0].pupils[CM_PRIMARY][CM_LOCAL], 10);
+	cm_dataset_free(ds);
+	free(ini);
+	free(cp);
+	free(dir);
+}
+
 /* A GeoJSON naming a CRS PROJ does not know was read as WGS 84, without a
  * word (GDAL's "crs not found" swallowed): an error naming the file and
  * the key that overrides it; with that key, it reads. */
