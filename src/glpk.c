@@ -304,29 +304,36 @@ static double clean_count(double v)
 static int phases(grelax *G, int mip)
 {
 	int rc;
+	double raw; /* a phase's optimum as GLPK gives it: the next phase's row holds
+	               it from that (a cleaned value rounded down would make the
+	               next phase infeasible: a near share of 0.6666667, shortfall
+	               20.000001) */
 	G->work += 3 * (long long)(G->m->rows.len + G->m->cols.len);
 	set_objective(G->P, G->m, 'B', 0);
-	if ((rc = phase(G, "unplaced pupils", mip, &G->tier[0])))
+	if ((rc = phase(G, "unplaced pupils", mip, &raw)))
 		return rc;
-	G->tier[0] = clean_count(G->tier[0]);
+	G->tier[0] = clean_count(raw);
+	raw = fmax(raw, G->tier[0]);
 	glp_set_row_bnds(G->P, G->m->unplaced_row + 1, GLP_UP, 0,
-	                 G->tier[0] + (mip ? 0.5 : 1e-7 * (1 + G->tier[0])));
+	                 raw + (mip ? 0.5 : 1e-7 * (1 + fabs(raw))));
 	G->tier[1] = G->tier[3] = 0;
 	if (G->any_locals) {
 		set_objective(G->P, G->m, 'L', 0);
-		if ((rc = phase(G, "local children", mip, &G->tier[3])))
+		if ((rc = phase(G, "local children", mip, &raw)))
 			return rc;
-		G->tier[3] = clean_count(G->tier[3]);
+		G->tier[3] = clean_count(raw);
+		raw = fmax(raw, G->tier[3]);
 		glp_set_row_bnds(G->P, G->m->locals_row + 1, GLP_UP, 0,
-		                 G->tier[3] + (mip ? 0.5 : 1e-9 * (1 + G->tier[3])));
+		                 raw + (mip ? 0.5 : 1e-9 * (1 + fabs(raw))));
 	}
 	if (G->any_slack) {
 		set_objective(G->P, G->m, 'A', 0);
-		if ((rc = phase(G, "policy rows", mip, &G->tier[1])))
+		if ((rc = phase(G, "policy rows", mip, &raw)))
 			return rc;
-		G->tier[1] = clean_count(G->tier[1]);
+		G->tier[1] = clean_count(raw);
+		raw = fmax(raw, G->tier[1]);
 		glp_set_row_bnds(G->P, G->m->policy_row + 1, GLP_UP, 0,
-		                 G->tier[1] + 1e-9 * (1 + fabs(G->tier[1])));
+		                 raw + 1e-9 * (1 + fabs(raw)));
 	}
 	G->tier[1] += G->k_locals * G->tier[3];
 	set_objective(G->P, G->m, 'C', G->plain);

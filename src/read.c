@@ -372,6 +372,21 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 			}
 		} else if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
 			d = OGR_F_GetFieldAsDouble(f, idx);
+		} else if (t == OFTStringList) {
+			/* (a list of text in one feature: the one-value lists of the
+			 * others are read as their text is) */
+			char **v = OGR_F_GetFieldAsStringList(f, idx);
+			int k = CSLCount(v), problem;
+			if (k != 1) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
+				                _("a list of %d values, not a number"), k);
+				return -1;
+			}
+			if ((problem = cm__parse_number(v[0], &d, &null)) != 0) {
+				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
+				                _("a list holding text, not a number"));
+				return -1;
+			}
 		} else if (t == OFTIntegerList || t == OFTInteger64List || t == OFTRealList) {
 			/* one feature's list makes GDAL type the whole field a list
 			 * (GeoJSON): the others hold one value each, read as such;

@@ -685,6 +685,28 @@ Test(read, a_list_in_one_feature_is_that_features_error)
 	cm_dataset_free(ds);
 	free(ini);
 	free(cp);
+	/* a list of text: GDAL types the field a list of strings; a one-value
+	 * list of a number is read, a longer one is that feature's error */
+	cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.0,24.78]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"primary_local\":[\"7\"],"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.01,24.78]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"primary_local\":[\"a\",\"b\"],"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.02,24.78]}}]}");
+	ini = ini_for("schools.geojson", cp, NULL);
+	ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-value", "C3", "primary_local", "a list of 2 values"), 1);
+	cr_assert_eq(cm_dataset_compounds(ds, &c), 2);
+	cr_assert_eq(c[0].pupils[CM_PRIMARY][CM_LOCAL], 10);
+	cr_assert_eq(c[1].pupils[CM_PRIMARY][CM_LOCAL], 7);
+	cm_dataset_free(ds);
+	free(ini);
+	free(cp);
 	free(dir);
 }
 

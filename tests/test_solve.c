@@ -2440,6 +2440,25 @@ Test(shadow, split_mode_against_a_solve_with_one_more_seat)
  * the plan file, a line on the terminal; the plan stands.  A minimum it
  * reaches (50%) is met, and junior, without one, always is.  Both on
  * GLPK's LP, the only relaxation that holds the row. */
+/* A share of seven digits makes the near row's shortfall fractional just
+ * above a whole number (20.000001): GLPK's phases hold each optimum for
+ * the next from the value as GLPK gave it, not the one cleaned of noise
+ * (rounded to 20, the next phase was infeasible: exit 3, a review). */
+Test(nearmin, a_shortfall_just_above_a_whole_number)
+{
+	tschool s[] = {{"S0", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp c[] = {{"C0", "urban", 30, 0, 0, 0, 1000, 0}};
+	tiny t;
+	tiny_solve(&t, s, 1, c, 1, "[policy]\nmax_distance_primary_m = 4000\n"
+	                           "near_radius_primary_m = 500\nnear_share_min_primary = 0.6666667\n"
+	                           "[solve]\nassignment = single\n");
+	const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+	cr_assert_eq(sum->unplaced, 0);
+	cr_assert_not(sum->near_met);
+	cr_assert(sum->proven);
+	tiny_free(&t);
+}
+
 Test(nearmin, a_minimum_no_plan_meets_is_said)
 {
 	const struct {
