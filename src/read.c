@@ -160,13 +160,37 @@ static int is_utf8_name(const char *enc)
 
 /* A string field, trimmed and in UTF-8; NULL when unset, null or blank.
  * *bad is set when the text is not UTF-8 (the result is then NULL). */
+/* What get_str's *bad says: 2 a list of values where one was wanted, 1
+ * text that is not UTF-8 (`not_utf8`, the caller's words). */
+static const char *bad_kind(int bad)
+{
+	return bad == 2 ? "bad-value" : "encoding";
+}
+
+static const char *bad_text(int bad, const char *not_utf8)
+{
+	return bad == 2 ? _("a list of values, not one") : not_utf8;
+}
+
 static char *get_str(layer_src *L, OGRFeatureH f, int idx, int *bad)
 {
 	char *s, *t;
 	*bad = 0;
 	if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
 		return NULL;
-	s = to_utf8(L, OGR_F_GetFieldAsString(f, idx));
+	if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx)) == OFTStringList) {
+		/* one feature's list makes GDAL type the whole field a list
+		 * (GeoJSON), and each value reads as "(1:C1)": the others' one
+		 * value is read as it is, a longer list is *bad 2 */
+		char **v = OGR_F_GetFieldAsStringList(f, idx);
+		if (CSLCount(v) != 1) {
+			*bad = 2;
+			return NULL;
+		}
+		s = to_utf8(L, v[0]);
+	} else {
+		s = to_utf8(L, OGR_F_GetFieldAsString(f, idx));
+	}
 	if (!s)
 		return NULL;
 	if (!cm__utf8_valid(s)) {
@@ -409,8 +433,8 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 		} else if (t == OFTString) {
 			char *s = get_str(L, f, idx, &bad);
 			if (bad) {
-				ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
-				                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
+				ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, idx, "%s",
+				                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
 				return -1;
 			}
 			int problem = s ? cm__parse_number(s, &d, &null) : 0;
@@ -937,8 +961,8 @@ static int take_coordinate(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid
 	} else {
 		s = get_str(L, f, idx, &bad);
 		if (bad) {
-			ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
-			                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
+			ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, idx, "%s",
+			                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
 			return -1;
 		}
 	}
@@ -978,8 +1002,8 @@ static OGRGeometryH column_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f,
 	*field = L->fnames[wkt];
 	s = get_str(L, f, wkt, &bad);
 	if (bad) {
-		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, wkt,
-		                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
+		ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, wkt, "%s",
+		                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
 		return NULL;
 	}
 	if (!s) {
@@ -1127,8 +1151,8 @@ static char *take_id(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid)
 	int bad;
 	char *id = get_str(L, f, L->fidx[CM_F_ID], &bad);
 	if (bad)
-		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, NULL, L->fidx[CM_F_ID],
-		                _("the id is not UTF-8; set encoding in [input] (GBK?)"));
+		ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, NULL, L->fidx[CM_F_ID], "%s",
+		                bad_text(bad, _("the id is not UTF-8; set encoding in [input] (GBK?)")));
 	else if (!id)
 		ds_diag_feature(ds, L, CM_ERR, "missing-value", fid, NULL, L->fidx[CM_F_ID],
 		                _("the id is missing"));
@@ -1143,7 +1167,8 @@ static char *take_text(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, co
 	int bad;
 	char *s = get_str(L, f, L->fidx[field], &bad);
 	if (bad)
-		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, L->fidx[field], "%s", not_utf8);
+		ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, L->fidx[field], "%s",
+		                bad_text(bad, not_utf8));
 	return s;
 }
 
@@ -1165,8 +1190,8 @@ static int take_enum(cm_dataset *ds, layer_src *L, const cm_config *cfg, OGRFeat
 		return dflt;
 	s = get_str(L, f, idx, &bad);
 	if (bad) {
-		ds_diag_feature(ds, L, CM_ERR, "encoding", fid, id, idx,
-		                _("the text is not UTF-8; set encoding in [input] (GBK?)"));
+		ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, idx, "%s",
+		                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
 		return -1;
 	}
 	if (!s) {

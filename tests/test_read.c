@@ -707,6 +707,32 @@ Test(read, a_list_in_one_feature_is_that_features_error)
 	cm_dataset_free(ds);
 	free(ini);
 	free(cp);
+	/* a list of ids in one feature: the others' ids read as they are (they
+	 * read as "(1:C1)"), that feature an error */
+	cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.0,24.78]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":[\"C2\",\"C3\"],\"primary_local\":5,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[113.01,24.78]}}]}");
+	ini = ini_for("schools.geojson", cp, NULL);
+	ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(cm_dataset_compounds(ds, &c), 1);
+	cr_assert_str_eq(c[0].id, "C1");
+	{
+		int lists = 0;
+		for (size_t k = 0; k < cm_dataset_diag_count(ds); k++) {
+			const cm_diag *dg = cm_dataset_diag(ds, k);
+			lists += !strcmp(dg->kind, "bad-value") && dg->severity == CM_ERR && dg->field &&
+			         !strcmp(dg->field, "id") && strstr(dg->message, "a list of values");
+		}
+		cr_assert_eq(lists, 1);
+	}
+	cm_dataset_free(ds);
+	free(ini);
+	free(cp);
 	free(dir);
 }
 
