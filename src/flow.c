@@ -26,11 +26,11 @@
  * weight where a pupil stays), at most 2^31 (2,147 km) in magnitude; a
  * level has at most 2^25 pupils (CM_MAX_LEVEL_PUPILS), so all millimetres
  * together stay below 2^56, and below half of Q = 2^b per migrant short of
- * the quota, b = cm__quota_bits of the level's pupils and longest trip
- * (model.h: 58 at those limits, 44 on the bench's city of 40,000
+ * the quota, b = cm__model_quota_bits of the level's pupils and longest
+ * trip (model.h: 58 at those limits, 44 on the bench's city of 40,000
  * compounds); a local child without a place costs local_first x Q more
  * (model.h: the policy tier), and the tier stays below 2^86
- * (cm__policy_units); U = 2^88 per pupil without a place is above that.
+ * (CM_POLICY_TOP_BITS); U = 2^88 per pupil without a place is above that.
  * A forbidden column costs F = 2^89 more: above any real path per unit
  * (U + the tier + 2^31), so no optimum uses it while "no place" is open
  * to every pupil.
@@ -133,7 +133,7 @@ typedef struct fwait {
 typedef struct fnet {
 	cm_ctx *ctx;
 	const cm_model *m;
-	cm_cost w_quota;      /* a pupil of the policy tier: 2^cm__quota_bits (model.h) */
+	cm_cost w_quota;      /* a pupil of the policy tier: 2^cm__model_quota_bits (model.h) */
 	size_t n_schools;
 	const cm_col *cols;
 	size_t ncols;
@@ -1133,7 +1133,7 @@ static int check_range(fnet *F)
 {
 	const cm_row *rows = F->m->rows.data;
 	size_t i;
-	int64_t total = 0, max_mm = 0;
+	int64_t total = 0;
 	for (i = 0; i < F->m->rows.len; i++)
 		if (rows[i].kind == CM_ROW_DEMAND)
 			total += (int64_t)rows[i].rhs;
@@ -1141,22 +1141,16 @@ static int check_range(fnet *F)
 		return cm__error(F->ctx, CM_EINPUT, "%s: %lld pupils, more than the %d a level may have",
 		                 cm_level_name(F->m->level), (long long)total, CM_MAX_LEVEL_PUPILS);
 	for (i = 0; i < F->ncols; i++) {
-		if (F->cols[i].kind != CM_COL_FLOW)
-			continue;
-		if (!(fabs(F->cols[i].cost) * 1000 < (double)MAX_MM) ||
-		    !(fabs(F->cols[i].dist) * 1000 < (double)MAX_MM))
-			return cm__error(F->ctx, CM_EINPUT, "%s: a trip of %.0f km (with the stability "
-			                 "weight) is longer than the engine holds (2,147 km)",
-			                 cm_level_name(F->m->level), F->cols[i].cost / 1000);
 		/* the cost, and the distance the shadow prices solve with
 		 * (plain_costs: without the stability weight) */
-		if (llabs(F->mmc[i]) > max_mm)
-			max_mm = llabs(F->mmc[i]);
-		if (llabs((int64_t)mm(F->cols[i].dist)) > max_mm)
-			max_mm = llabs((int64_t)mm(F->cols[i].dist));
+		double longest = fmax(fabs(F->cols[i].cost), fabs(F->cols[i].dist));
+		if (F->cols[i].kind == CM_COL_FLOW && !(longest * 1000 < (double)MAX_MM))
+			return cm__error(F->ctx, CM_EINPUT, "%s: a trip of %.0f km (with the stability "
+			                 "weight) is longer than the engine holds (2,147 km)",
+			                 cm_level_name(F->m->level), longest / 1000);
 	}
 	/* the policy tier's unit: above all the plan's millimetres (model.h) */
-	F->w_quota = (cm_cost)1 << cm__quota_bits((double)total, (double)max_mm);
+	F->w_quota = (cm_cost)1 << cm__model_quota_bits(F->m);
 	return 0;
 }
 

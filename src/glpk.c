@@ -125,6 +125,8 @@ static void set_objective(glp_prob *P, const cm_model *m, char phase, int plain)
 
 double cm__glpk_local_weight(const cm_model *m)
 {
+	/* (the pupils counted here: a relaxation's solver calls no other
+	 * module, scripts/layering) */
 	const cm_col *cols = m->cols.data;
 	double pupils = 0;
 	size_t j;
@@ -275,17 +277,6 @@ static int phase(grelax *G, const char *what, int mip, double *value)
 	return 0;
 }
 
-/* The phases, each optimum held for the next: unplaced pupils (B), local
- * children without a place (L), the policy rows' shortfall (A: the quota,
- * the near share, the moved cap), pupil-metres (C).  Placing pupils comes
- * before the quota, and a local child's place before a migrant's: the
- * quota is never met by leaving a local child out.  A phase of its own on
- * GLPK, not the network's weight (model.h CM_LOCAL_FIRST): a chain of
- * moves that seats one local child can cost the near share or the moved
- * cap one pupil per move, which no fixed weight outweighs.  Reported as
- * one tier, k_locals x L + A.  L and A are held within 1e-9 relative: at
- * 3e7 local children without a place (the limits test) GLPK's 1e-7 would
- * let the pupil-metres phase leave three more out. */
 /* A count phase's optimum without GLPK's noise: never below 0, and a
  * whole number where it is one within 1e-7 (relative).  The policy tier
  * multiplies the local children by k_locals (thousands), so -1e-9 of
@@ -301,6 +292,17 @@ static double clean_count(double v)
 	return v > 0 ? v : 0;
 }
 
+/* The phases, each optimum held for the next: unplaced pupils (B), local
+ * children without a place (L), the policy rows' shortfall (A: the quota,
+ * the near share, the moved cap), pupil-metres (C).  Placing pupils comes
+ * before the quota, and a local child's place before a migrant's: the
+ * quota is never met by leaving a local child out.  A phase of its own on
+ * GLPK, not the network's weight (model.h CM_LOCAL_FIRST): a chain of
+ * moves that seats one local child can cost the near share or the moved
+ * cap one pupil per move, which no fixed weight outweighs.  Reported as
+ * one tier, k_locals x L + A.  L and A are held within 1e-9 relative: at
+ * 3e7 local children without a place (the limits test) GLPK's 1e-7 would
+ * let the pupil-metres phase leave three more out. */
 static int phases(grelax *G, int mip)
 {
 	int rc;

@@ -150,32 +150,46 @@ static int stability_pieces(const cm_config *cfg, const cm_previous *prev, cm_le
 	return 2;
 }
 
+/* The level's pupils: its unplaced columns' bounds (each group's demand). */
+static double model_pupils(const cm_model *m)
+{
+	const cm_col *cols = m->cols.data;
+	double pupils = 0;
+	for (size_t j = 0; j < m->cols.len; j++)
+		if (cols[j].kind == CM_COL_UNPLACED)
+			pupils += cols[j].ub;
+	return pupils;
+}
+
+int cm__model_quota_bits(const cm_model *m)
+{
+	const cm_col *cols = m->cols.data;
+	double pupils = model_pupils(m), max_mm = 1, span;
+	int b = 1;
+	for (size_t j = 0; j < m->cols.len; j++)
+		if (cols[j].kind == CM_COL_FLOW)
+			max_mm = fmax(max_mm, fmax(fabs((double)llround(cols[j].cost * 1000)),
+			                           fabs((double)llround(cols[j].dist * 1000))));
+	span = 2 * fmax(pupils, 1) * max_mm;
+	while (b < 58 && ldexp(1, b) <= span)
+		b++;
+	return b;
+}
+
 int cm__model_local_weight(const cm_model *m)
 {
 	const cm_col *cols = m->cols.data;
-	double pupils = 0, locals = 0, max_mm = 0, w, cap;
-	size_t j;
+	double locals = 0, w, cap;
 	if (!m->single || m->quota_row < 0)
 		return CM_LOCAL_FIRST;
-	for (j = 0; j < m->cols.len; j++) {
-		if (cols[j].kind == CM_COL_UNPLACED) {
-			pupils += cols[j].ub;
-			if (cols[j].group == CM_LOCAL)
-				locals += cols[j].ub;
-		} else if (cols[j].kind == CM_COL_FLOW) {
-			/* in whole millimetres, as flow.c counts them: the cost,
-			 * and the distance its shadow prices solve with */
-			double mm = fmax(fabs((double)llround(cols[j].cost * 1000)),
-			                 fabs((double)llround(cols[j].dist * 1000)));
-			if (mm > max_mm)
-				max_mm = mm;
-		}
-	}
+	for (size_t j = 0; j < m->cols.len; j++)
+		if (cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL)
+			locals += cols[j].ub;
 	w = floor(m->quota_target) + 1;
 	/* the tier: weight x local children + the shortfall (at most the
 	 * pupils), with room to spare */
-	cap = floor((cm__policy_units(cm__quota_bits(pupils, max_mm)) - 2 * pupils) /
-	            (locals > 1 ? locals : 1));
+	cap = floor((ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m)) -
+	             2 * model_pupils(m)) / (locals > 1 ? locals : 1));
 	if (w > cap)
 		w = cap;
 	return w > CM_LOCAL_FIRST ? (int)w : CM_LOCAL_FIRST;

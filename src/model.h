@@ -12,8 +12,6 @@
 
 #include "internal.h"
 
-#include <math.h>
-
 /* Places come before the quota: among plans with the fewest pupils
  * without a place, a local child left without one weighs local_first
  * pupils of the quota's shortfall in the network's policy tier (its only
@@ -24,7 +22,7 @@
  * bring several migrants from fee places into public ones (a review's
  * case: 1 local child for 5 migrants), so there the weight is the quota's
  * target + 1, above any change of its shortfall: exact, where the
- * network's 128-bit costs have room for it (cm__policy_units; every
+ * network's 128-bit costs have room for it (CM_POLICY_TOP_BITS; every
  * county and city the bench makes), else the largest they hold.  The
  * quota is never met by leaving a local child out (docs/model.md,
  * "Objective").  GLPK, which also holds the near share and the moved cap
@@ -33,24 +31,12 @@
 #define CM_LOCAL_FIRST 4
 
 /* The network's costs (flow.c) are 128-bit integers: pupils without a
- * place weigh 2^88, the policy tier's units 2^b millimetres below that,
- * b = cm__quota_bits(pupils, longest trip in mm) so that all the
- * pupil-millimetres of a plan stay below half a unit (b = 58 at the
- * largest level the reader takes: 2^25 pupils, trips up to 2^31 mm).  The
- * policy tier must stay below cm__policy_units(b) units, half of 2^88. */
-static inline int cm__quota_bits(double pupils, double max_mm)
-{
-	int b = 1;
-	double span = 2 * (pupils > 1 ? pupils : 1) * (max_mm > 1 ? max_mm : 1);
-	while (b < 58 && ldexp(1, b) <= span)
-		b++;
-	return b;
-}
-
-static inline double cm__policy_units(int b)
-{
-	return ldexp(1, 86 - b);
-}
+ * place weigh 2^88, the policy tier's units 2^b millimetres below that
+ * (cm__model_quota_bits), so that all the pupil-millimetres of a plan stay
+ * below half a unit (b = 58 at the largest level the reader takes: 2^25
+ * pupils, trips up to 2^31 mm).  The policy tier stays below 2^(86 - b)
+ * units, half of 2^88. */
+#define CM_POLICY_TOP_BITS 86
 
 typedef enum {
 	CM_COL_FLOW,        /* pupils of one group, compound -> school, in one seat kind */
@@ -139,6 +125,12 @@ typedef struct cm_model {
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,
                     const int *seats, const cm_previous *prev, cm_model *out);
 void cm__model_free(cm_model *m);
+/* b of the network's policy unit, 2^b mm: above twice the pupils times the
+ * longest cost or distance of a flow column in whole millimetres (the
+ * distance: the shadow prices solve without the stability weight), at
+ * most 58.  The one count flow.c weighs with and the local weight is
+ * capped by. */
+int cm__model_quota_bits(const cm_model *m);
 /* A local child's weight in the network's policy tier (CM_LOCAL_FIRST
  * above): in single mode with a quota, its target + 1, as far as the
  * network's costs hold it (the longest cost or distance, the pupils).
