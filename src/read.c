@@ -41,7 +41,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* One input layer while it is read. */
 /* A value an integer column of a GeoPackage or SQLite layer holds that
  * GDAL reads as another whole number (find_raw). */
 typedef struct raw_val {
@@ -50,6 +49,7 @@ typedef struct raw_val {
 	char *text;   /* the value as SQLite holds it */
 } raw_val;
 
+/* One input layer while it is read. */
 typedef struct layer_src {
 	cm_layer_kind kind;
 	const cm_input *in;
@@ -158,8 +158,6 @@ static int is_utf8_name(const char *enc)
 	return cm__list_has("utf-8,utf8", enc);
 }
 
-/* A string field, trimmed and in UTF-8; NULL when unset, null or blank.
- * *bad is set when the text is not UTF-8 (the result is then NULL). */
 /* What get_str's *bad says: 2 a list of values where one was wanted, 1
  * text that is not UTF-8 (`not_utf8`, the caller's words). */
 static const char *bad_kind(int bad)
@@ -172,6 +170,23 @@ static const char *bad_text(int bad, const char *not_utf8)
 	return bad == 2 ? _("a list of values, not one") : not_utf8;
 }
 
+/* Control characters in text read (an escape sequence in a name would
+ * reach the terminal and redraw it) become spaces; 1 when there were
+ * any. */
+static int blank_controls(char *s)
+{
+	int had = 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			*s = ' ';
+			had = 1;
+		}
+	return had;
+}
+
+/* A string field, trimmed and in UTF-8; NULL when unset, null or blank.
+ * *bad is 1 when the text is not UTF-8, 2 when it is a list of values
+ * (the result is then NULL). */
 static char *get_str(layer_src *L, OGRFeatureH f, int idx, int *bad)
 {
 	char *s, *t;
@@ -198,20 +213,10 @@ static char *get_str(layer_src *L, OGRFeatureH f, int idx, int *bad)
 		*bad = 1;
 		return NULL;
 	}
-	/* control characters (an escape sequence in a name would reach the
-	 * terminal and redraw it) become spaces, counted for read_layer's
-	 * warning */
-	{
-		int had = 0;
-		for (t = s; *t; t++)
-			if ((unsigned char)*t < 0x20 || *t == 0x7f) {
-				*t = ' ';
-				had = 1;
-			}
-		if (had && L->ctl++ == 0) {
-			L->ctl_fid = (long)OGR_F_GetFID(f);
-			L->ctl_field = idx;
-		}
+	/* (counted for read_layer's warning) */
+	if (blank_controls(s) && L->ctl++ == 0) {
+		L->ctl_fid = (long)OGR_F_GetFID(f);
+		L->ctl_field = idx;
 	}
 	t = cm__strtrim(s);
 	free(s);
@@ -265,6 +270,28 @@ static int raw_cmp(const void *a, const void *b)
 {
 	const raw_val *x = a, *y = b;
 	return x->fid != y->fid ? (x->fid < y->fid ? -1 : 1) : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Keeps `text`, the value SQLite holds in field `idx` of feature `fid`
+ * (find_raw), for messages: no control character or byte that is not
+ * UTF-8 reaches the terminal (get_str's rule).  0, or -1 when out of
+ * memory. */
+static int add_raw(layer_src *L, size_t *cap, long fid, int idx, const char *text)
+{
+	char *t;
+	if (L->nraw == *cap) {
+		size_t more = *cap ? 2 * *cap : 16;
+		raw_val *r = realloc(L->raw, more * sizeof *r);
+		if (!r)
+			return -1;
+		L->raw = r;
+		*cap = more;
+	}
+	if (!(t = cm__strdup(cm__utf8_valid(text) ? text : "(not UTF-8 text)")))
+		return -1;
+	blank_controls(t);
+	L->raw[L->nraw++] = (raw_val){fid, idx, t};
+	return 0;
 }
 
 /* SQLite keeps any value in any column: in a GeoPackage's integer column a
@@ -325,38 +352,15 @@ static int find_raw(layer_src *L)
 		 * is gone) */
 		keyed = OGR_L_GetFIDColumn(res) && *OGR_L_GetFIDColumn(res);
 		while ((row = OGR_L_GetNextFeature(res)) != NULL) {
-			if (L->nraw == cap) {
-				raw_val *r = realloc(L->raw, (cap = cap ? 2 * cap : 16) * sizeof *r);
-				if (!r) {
-					OGR_F_Destroy(row);
-					GDALDatasetReleaseResultSet(L->gds, res);
-					return -1;
-				}
-				L->raw = r;
-			}
-			L->raw[L->nraw].fid = keyed ? (long)OGR_F_GetFID(row)
-			                            : (long)OGR_F_GetFieldAsInteger64(row, 0);
-			L->raw[L->nraw].idx = idx;
-			if (!(L->raw[L->nraw].text = cm__strdup(OGR_F_GetFieldAsString(row, !keyed)))) {
-				OGR_F_Destroy(row);
+			int failed = add_raw(L, &cap,
+			                     keyed ? (long)OGR_F_GetFID(row)
+			                           : (long)OGR_F_GetFieldAsInteger64(row, 0),
+			                     idx, OGR_F_GetFieldAsString(row, !keyed));
+			OGR_F_Destroy(row);
+			if (failed) {
 				GDALDatasetReleaseResultSet(L->gds, res);
 				return -1;
 			}
-			/* shown in messages: no control character or byte that is
-			 * not UTF-8 reaches the terminal (get_str's rule) */
-			if (!cm__utf8_valid(L->raw[L->nraw].text)) {
-				free(L->raw[L->nraw].text);
-				if (!(L->raw[L->nraw].text = cm__strdup("(not UTF-8 text)"))) {
-					OGR_F_Destroy(row);
-					GDALDatasetReleaseResultSet(L->gds, res);
-					return -1;
-				}
-			}
-			for (char *c = L->raw[L->nraw].text; *c; c++)
-				if ((unsigned char)*c < 0x20 || *c == 0x7f)
-					*c = ' ';
-			L->nraw++;
-			OGR_F_Destroy(row);
 		}
 		GDALDatasetReleaseResultSet(L->gds, res);
 	}
@@ -416,20 +420,16 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 			 * (GeoJSON): the others hold one value each, read as such;
 			 * only the feature with a list is wrong */
 			int k = 0;
-			const double *v = t == OFTRealList ? OGR_F_GetFieldAsDoubleList(f, idx, &k) : NULL;
-			if (t == OFTIntegerList)
-				(void)OGR_F_GetFieldAsIntegerList(f, idx, &k);
-			else if (t == OFTInteger64List)
-				(void)OGR_F_GetFieldAsInteger64List(f, idx, &k);
+			const int *vi = t == OFTIntegerList ? OGR_F_GetFieldAsIntegerList(f, idx, &k) : NULL;
+			const GIntBig *vl =
+			        t == OFTInteger64List ? OGR_F_GetFieldAsInteger64List(f, idx, &k) : NULL;
+			const double *vd = t == OFTRealList ? OGR_F_GetFieldAsDoubleList(f, idx, &k) : NULL;
 			if (k != 1) {
 				ds_diag_feature(ds, L, CM_ERR, "bad-value", fid, id, idx,
 				                _("a list of %d values, not a number"), k);
 				return -1;
 			}
-			d = v ? v[0]
-			      : t == OFTIntegerList
-			              ? (double)OGR_F_GetFieldAsIntegerList(f, idx, &k)[0]
-			              : (double)OGR_F_GetFieldAsInteger64List(f, idx, &k)[0];
+			d = vi ? (double)vi[0] : vl ? (double)vl[0] : vd ? vd[0] : 0; /* (k 1: one of them) */
 		} else if (t == OFTString) {
 			char *s = get_str(L, f, idx, &bad);
 			if (bad) {
