@@ -68,6 +68,21 @@ static int has_file(const char *dir, const char *name)
 	return yes;
 }
 
+/* A folder plan is named after the path given to solve less its
+ * extension (write.c): that folder where `path`, less its extension,
+ * names one; else NULL (caller frees). */
+static char *folder_named(const char *path)
+{
+	char *bare = cm__strdup(path), *dot = bare ? strrchr(bare, '.') : NULL;
+	if (dot && dot != bare && !strchr(dot, '/')) {
+		*dot = '\0';
+		if (is_dir(bare))
+			return bare;
+	}
+	free(bare);
+	return NULL;
+}
+
 /* Is folder `dir` a plan: its marker, or a summary (a folder of a
  * bureau's own tables, an assignment.csv beside other files, is not)? */
 static int plan_folder(const char *dir)
@@ -224,11 +239,9 @@ int cm__planfile_open(cm_ctx *ctx, cm__planfile *pf, const char *path)
 	/* A folder plan is named after the path given to solve, less its
 	 * extension: accept either. */
 	if (access(path, F_OK) != 0) {
-		char *bare = cm__strdup(path), *dot = bare ? strrchr(bare, '.') : NULL;
-		if (dot && !strchr(dot, '/'))
-			*dot = '\0';
-		rc = bare && is_dir(bare) ? open_as_is(ctx, pf, bare)
-		                          : cm__error(ctx, CM_EINPUT, _("%s: no such plan"), path);
+		char *bare = folder_named(path);
+		rc = bare ? open_as_is(ctx, pf, bare)
+		          : cm__error(ctx, CM_EINPUT, _("%s: no such plan"), path);
 		free(bare);
 	} else {
 		rc = open_as_is(ctx, pf, path);
@@ -319,14 +332,10 @@ char *cm__planfile_root(const char *path)
 		return g ? cm__strdup(path) : NULL;
 	}
 	if (stat(path, &st) != 0) {
-		/* a folder plan as named to solve, with its extension (as
-		 * cm__planfile_open takes it) */
-		char *bare = cm__strdup(path), *dot = bare ? strrchr(bare, '.') : NULL;
-		if (dot && !strchr(dot, '/') && dot != bare) {
-			*dot = '\0';
-			if (stat(bare, &st) == 0 && S_ISDIR(st.st_mode) && plan_folder(bare))
-				return bare;
-		}
+		/* a folder plan as named to solve, with its extension */
+		char *bare = folder_named(path);
+		if (bare && plan_folder(bare))
+			return bare;
 		free(bare);
 		return NULL;
 	}
