@@ -661,20 +661,44 @@ Test(read, geometries_that_are_not_finite)
 	free(dir);
 }
 
+/* A GeoJSON of points in `dir` (c.geojson): feature k has the properties
+ * props[k] (JSON members, without the braces) at (113.0 + 0.01 k, 24.78);
+ * `head` (a crs member and a comma, or "") goes before the features. */
+static char *points_geojson(const char *dir, const char *head, const char *const *props, int n)
+{
+	char *buf = NULL, *path;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	cr_assert_not_null(fp);
+	fprintf(fp, "{\"type\":\"FeatureCollection\",%s\"features\":[", head);
+	for (int k = 0; k < n; k++)
+		fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{%s},\"geometry\":{\"type\":"
+		            "\"Point\",\"coordinates\":[%.2f,24.78]}}",
+		        k ? "," : "", props[k], 113.0 + 0.01 * k);
+	fputs("]}", fp);
+	fclose(fp);
+	path = write_file(dir, "c.geojson", buf);
+	free(buf);
+	return path;
+}
+
 /* One feature's list in a GeoJSON makes GDAL type the whole field a list:
  * every feature was a bad-type error; now only the one with a list is,
  * and the others are read. */
 Test(read, a_list_in_one_feature_is_that_features_error)
 {
 	char *dir = tmpdir();
-	char *cp = write_file(dir, "c.geojson",
-		"{\"type\":\"FeatureCollection\",\"features\":["
-		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.0,24.78]}},"
-		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"primary_local\":[1,2],"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.01,24.78]}}]}");
+	static const char *const numbers[] = {
+		"\"id\":\"C1\",\"primary_local\":10,\"primary_migrant\":0",
+		"\"id\":\"C2\",\"primary_local\":[1,2],\"primary_migrant\":0"};
+	static const char *const texts[] = {
+		"\"id\":\"C1\",\"primary_local\":10,\"primary_migrant\":0",
+		"\"id\":\"C2\",\"primary_local\":[\"7\"],\"primary_migrant\":0",
+		"\"id\":\"C3\",\"primary_local\":[\"a\",\"b\"],\"primary_migrant\":0"};
+	static const char *const ids[] = {
+		"\"id\":\"C1\",\"primary_local\":10,\"primary_migrant\":0",
+		"\"id\":[\"C2\",\"C3\"],\"primary_local\":5,\"primary_migrant\":0"};
+	char *cp = points_geojson(dir, "", numbers, 2);
 	char *ini = ini_for("schools.geojson", cp, NULL);
 	cm_dataset *ds = load_ok(ini, ".", NULL);
 	const cm_compound *c;
@@ -687,17 +711,7 @@ Test(read, a_list_in_one_feature_is_that_features_error)
 	free(cp);
 	/* a list of text: GDAL types the field a list of strings; a one-value
 	 * list of a number is read, a longer one is that feature's error */
-	cp = write_file(dir, "c.geojson",
-		"{\"type\":\"FeatureCollection\",\"features\":["
-		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.0,24.78]}},"
-		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"primary_local\":[\"7\"],"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.01,24.78]}},"
-		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"primary_local\":[\"a\",\"b\"],"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.02,24.78]}}]}");
+	cp = points_geojson(dir, "", texts, 3);
 	ini = ini_for("schools.geojson", cp, NULL);
 	ds = load_ok(ini, ".", NULL);
 	cr_assert_eq(count_about(ds, "bad-value", "C3", "primary_local", "a list of 2 values"), 1);
@@ -709,14 +723,7 @@ Test(read, a_list_in_one_feature_is_that_features_error)
 	free(cp);
 	/* a list of ids in one feature: the others' ids read as they are (they
 	 * read as "(1:C1)"), that feature an error */
-	cp = write_file(dir, "c.geojson",
-		"{\"type\":\"FeatureCollection\",\"features\":["
-		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.0,24.78]}},"
-		"{\"type\":\"Feature\",\"properties\":{\"id\":[\"C2\",\"C3\"],\"primary_local\":5,"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.01,24.78]}}]}");
+	cp = points_geojson(dir, "", ids, 2);
 	ini = ini_for("schools.geojson", cp, NULL);
 	ds = load_ok(ini, ".", NULL);
 	cr_assert_eq(cm_dataset_compounds(ds, &c), 1);
@@ -742,12 +749,12 @@ Test(read, a_list_in_one_feature_is_that_features_error)
 Test(read, a_crs_gdal_does_not_know_is_an_error)
 {
 	char *dir = tmpdir();
-	char *cp = write_file(dir, "c.geojson",
-		"{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
-		"{\"name\":\"urn:ogc:def:crs:EPSG::999999\"}},\"features\":["
-		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
-		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
-		"[113.0,24.78]}}]}");
+	static const char *const one[] = {
+		"\"id\":\"C1\",\"primary_local\":10,\"primary_migrant\":0"};
+	char *cp = points_geojson(dir,
+	                          "\"crs\":{\"type\":\"name\",\"properties\":"
+	                          "{\"name\":\"urn:ogc:def:crs:EPSG::999999\"}},",
+	                          one, 1);
 	char *ini = ini_for("schools.geojson", cp, NULL);
 	const char *m = load_err(ini, ".");
 	cr_assert(strstr(m, "c.geojson") && strstr(m, "names a CRS that GDAL does not know") &&
