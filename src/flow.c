@@ -1047,8 +1047,8 @@ static void relax_taken(void *self, long version)
 }
 
 static int relax_neighbourhood(void *self, const double *x, long version, const size_t *range,
-                               size_t nfree, const long *start, long long budget, int places,
-                               double *x_out, cm_lex *value, long long *work)
+                               const long *held, size_t nfree, const long *start, long long budget,
+                               int places, double *x_out, cm_lex *value, long long *work)
 {
 	fnet *F = self;
 	cm_model sub;
@@ -1071,7 +1071,7 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		F->nb_version = version;
 		*work += (long long)F->ncols;
 	}
-	if (cm__model_sub(F->m, x, &F->nb_usage, range, nfree, &sub, &orig))
+	if (cm__model_sub(F->m, x, &F->nb_usage, range, held, nfree, &sub, &orig))
 		return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
 	if (places) /* search.h: a local child weighs as one pupil of the quota */
 		sub.local_first = 1;
@@ -1095,6 +1095,9 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		loc = F->nb_locals;
 		pm = F->nb_pm;
 		mmsum = F->nb_mm;
+		for (f = 0; f < nfree; f++) /* (a held compound's other schools) */
+			for (k = range[2 * f]; held && held[f] >= 0 && k < range[2 * f + 1]; k++)
+				x_out[k] = x[k];
 		for (k = 0; k < sub.cols.len; k++)
 			if ((int)orig[k] != F->m->quota_col)
 				x_out[orig[k]] = xs[k];

@@ -432,7 +432,7 @@ void cm__usage_free(cm_usage *u)
 }
 
 int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const size_t *range,
-                  size_t nfree, cm_model *out, size_t **orig)
+                  const long *held, size_t nfree, cm_model *out, size_t **orig)
 {
 	const cm_col *cols = m->cols.data;
 	const cm_row *rows = m->rows.data;
@@ -500,11 +500,15 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 		*slot = (size_t)m->quota_col;
 	}
 	/* the free compounds: their demand (the unplaced column's bound) and
-	 * their columns */
+	 * their columns (a held one's public school, choice and seats, its
+	 * own alone) */
 	for (f = 0; f < nfree; f++)
 		for (j = range[2 * f]; j < range[2 * f + 1]; j++) {
 			const cm_col *c = &cols[j];
 			size_t *slot;
+			if (held && held[f] >= 0 && c->school != held[f] &&
+			    (c->kind == CM_COL_CHOICE || (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PUBLIC)))
+				continue;
 			if (c->kind == CM_COL_UNPLACED)
 				CHECK(add_row(out, CM_ROW_DEMAND, CM_ROW_EQ, c->ub, c->compound, -1, c->group));
 			CHECK(add_col(out, *c));

@@ -160,11 +160,13 @@ void cm__usage_free(cm_usage *u);
  * rows): the columns of `nfree` compounds, compound f's columns
  * [range[2f], range[2f+1]), with the seats and purchased places the others
  * leave in plan `x` (whose usage is `u`), and the quota's target less the
- * others' migrants in public places.  In time proportional to the
+ * others' migrants in public places.  Compound f with held[f] a school
+ * (held NULL, or -1: none) comes with that school's columns and its other
+ * ways (no place, private places) only.  In time proportional to the
  * neighbourhood and the schools.  (*orig)[k] is the model column of the
  * neighbourhood's column k (the caller frees it).  0 or CM_ENOMEM. */
 int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const size_t *range,
-                  size_t nfree, cm_model *out, size_t **orig);
+                  const long *held, size_t nfree, cm_model *out, size_t **orig);
 
 /* Solver results for one level. */
 typedef struct cm_solution {

@@ -1233,6 +1233,8 @@ static void search_free(search *S)
 	free(S->x_new);
 	free(S->range);
 	free(S->fl);
+	free(S->held);
+	free(S->touch);
 	free(S->start);
 	free(S->flow);
 	cm__sr_kview_free(&S->kroot);
@@ -1297,10 +1299,13 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 			S.max_compound = ((const cm_col *)m->cols.data)[j].compound;
 	S.range = malloc((2 * (size_t)S.ncomp + 2) * sizeof *S.range);
 	S.fl = malloc(((size_t)S.ncomp + 1) * sizeof *S.fl);
+	S.held = malloc(((size_t)S.ncomp + 1) * sizeof *S.held);
+	S.touch = calloc(m->n_schools + 1, 1);
 	S.start = malloc(((size_t)S.max_compound + 1) * sizeof *S.start);
 	if (!S.on || !S.root_ok || !S.want || !S.save || !S.rise || !S.root_save || !S.free_ ||
 	    !S.flow || !S.mark || !S.aff || !S.home || !S.cands || !S.pc_sum[0] || !S.pc_sum[1] ||
-	    !S.pc_n[0] || !S.pc_n[1] || !S.x_inc || !S.x_new || !S.range || !S.fl || !S.start) {
+	    !S.pc_n[0] || !S.pc_n[1] || !S.x_inc || !S.x_new || !S.range || !S.fl || !S.start ||
+	    !S.held || !S.touch) {
 		rc = CM_ENOMEM;
 		goto done;
 	}

@@ -72,9 +72,14 @@ typedef struct cm_relax {
 	/* Optional: a neighbourhood of plan `x` (model columns; `version`
 	 * changes whenever x does) searched as a model of its own: `nfree`
 	 * compounds, compound f's columns [range[2f], range[2f+1]), choose
-	 * afresh, the others keep their pupils where x has them.  `start` (by
-	 * dataset compound) is x's school of each free compound, the search's
-	 * first plan.  At most `budget` work; *work gets what it took.  x_out
+	 * afresh, the others keep their pupils where x has them.  Where
+	 * held[f] is a school (not -1), compound f keeps that school, x's
+	 * school for it, but not its pupils there: as many may go to its other
+	 * ways (no place, private places) or come back from them, so that a
+	 * compound moving in can take their seats (a town short of seats
+	 * chooses afresh who goes without).  `start` (by dataset compound) is
+	 * x's school of each compound of the neighbourhood, the search's first
+	 * plan.  At most `budget` work; *work gets what it took.  x_out
 	 * gets the free compounds' columns of the plan found (no other), *value
 	 * the whole plan's value (never worse than x's).  In time proportional
 	 * to the neighbourhood.  `places` (the plan leaves more pupils without a
@@ -85,7 +90,8 @@ typedef struct cm_relax {
 	 * whole plan's value all the same.  NULL: the search restricts its own
 	 * relaxation. */
 	int (*neighbourhood)(void *self, const double *x, long version, const size_t *range,
-	                     size_t nfree, const long *start, long long budget, int places,
+	                     const long *held, size_t nfree, const long *start, long long budget,
+	                     int places,
 	                     double *x_out, cm_lex *value, long long *work);
 	/* Optional, with `neighbourhood`: the search took the last
 	 * neighbourhood's plan, so the plan is now the last call's x with its

@@ -116,6 +116,10 @@ typedef struct search {
 	double *x_inc, *x_new;   /* by column: the incumbent, and a neighbourhood's plan */
 	size_t *range;           /* by compound: scratch, column ranges of a neighbourhood */
 	int *fl;                 /* compounds: scratch, a neighbourhood's */
+	long *held;              /* by compound of a neighbourhood: the school it is held at,
+	                            -1: free (scratch) */
+	unsigned char *touch;    /* by school: scratch, a free compound reaches it */
+	int with_held;           /* the next neighbourhood holds compounds (add_held) */
 	long xver;               /* x_inc's version (relax.neighbourhood) */
 	long *start;             /* by dataset compound: the incumbent's school, -1 */
 	int max_compound;
@@ -140,6 +144,7 @@ typedef struct search {
 	                            tier, for the rest of the search (a better place is still
 	                            taken) */
 	long rins_ver;           /* the plan (xver) rins_round last started from */
+	long main_ver;           /* the plan (xver) main_round last started from */
 	long rins_at;            /* relaxations solved when the tree last did (rins_at_node) */
 	/* the Lagrangian bound (search_bound.c lagr_sum), kept from plan to plan */
 	double *lmu;             /* by compound: its prices, NULL: no step yet */
