@@ -73,14 +73,18 @@ typedef struct cm_relax {
 	 * changes whenever x does) searched as a model of its own: `nfree`
 	 * compounds, compound f's columns [range[2f], range[2f+1]), choose
 	 * afresh, the others keep their pupils where x has them.  Where
-	 * held[f] is a school (not -1), compound f keeps that school, x's
-	 * school for it, but not its pupils there: as many may go to its other
-	 * ways (no place, private places) or come back from them, so that a
-	 * compound moving in can take their seats (a town short of seats
-	 * chooses afresh who goes without).  `start` (by dataset compound) is
-	 * x's school of each compound of the neighbourhood, the search's first
-	 * plan.  At most `budget` work; *work gets what it took.  x_out
-	 * gets the free compounds' columns of the plan found (no other), *value
+	 * held[f] is a school (not -1), compound f may go to no other public
+	 * school (x's school for it, where all its public pupils must be:
+	 * the seats the others leave count on it), but its pupils there are
+	 * not held: as many may go to its other ways (no place, private
+	 * places) or come back from them, all of them too (it then has no
+	 * school), so that a compound moving in can take their seats (a town
+	 * short of seats chooses afresh who goes without).  `start` (by
+	 * dataset compound) is x's school of each compound of the
+	 * neighbourhood, the search's first plan.  At most `budget` work;
+	 * *work gets what it took.  x_out gets the columns of the
+	 * neighbourhood's compounds, free and held, of the plan found (no
+	 * other; a held compound's other schools' as in x), *value
 	 * the whole plan's value (never worse than x's).  In time proportional
 	 * to the neighbourhood.  `places` (the plan leaves more pupils without a
 	 * place than the search's root): the neighbourhood's own search weighs

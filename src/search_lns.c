@@ -283,8 +283,8 @@ static int run_neighbourhood(search *S, long long budget, int part)
 }
 
 /* The compounds at the schools of the neighbourhood's `nfree` free
- * compounds (S->fl: their plan's school and their HELD_NEAR nearest open
- * at the root), each held at its school with its pupils there free to
+ * compounds (S->fl: their plan's school, the root's main one and their
+ * HELD_NEAR nearest open at the root), each held at its school with its pupils there free to
  * go without a place or to a private one, or to come back (search.h): a
  * compound that moves to a full school takes the seats of those who then
  * go without, whoever they are, as the relaxation would choose them.
@@ -303,6 +303,8 @@ static size_t add_held(search *S, size_t nfree)
 		int near[HELD_NEAR], nn = 0, i;
 		if (S->home[S->fl[f]] >= 0)
 			S->touch[S->blk[S->home[S->fl[f]]].school] = 1;
+		if (S->root_main && S->root_main[S->fl[f]] >= 0)
+			S->touch[S->blk[S->root_main[S->fl[f]]].school] = 1;
 		/* its HELD_NEAR nearest schools open at the root */
 		for (k = sc->first; k < sc->first + sc->n; k++) {
 			double d = S->blk[k].dist;
@@ -1003,7 +1005,9 @@ static int main_round(search *S, long long stop, int *improved)
 	size_t ns = S->m->n_schools;
 	int *up, c, g, rc = 0, any;
 	unsigned char *mark;
-	if (!S->root_main || S->main_ver == S->xver || !going(S, stop))
+	/* (on the network only: GLPK's neighbourhoods restrict its own
+	 * relaxation, where nothing is held, and rins_round's cover these) */
+	if (!S->root_main || !S->r->neighbourhood || S->main_ver == S->xver || !going(S, stop))
 		return 0;
 	S->main_ver = S->xver;
 	if (!(up = malloc((ns + 1) * sizeof *up)) || !(mark = calloc(ns + 1, 1))) {
