@@ -22,7 +22,6 @@
 #define NB_SOLVES 200 /* a neighbourhood's budget, in solves of the whole relaxation */
 #define NB_WORK 3000000LL /* a neighbourhood's budget as a model of its own, in work */
 #define RINS_WORK (NB_WORK * 8) /* rins_round's budget */
-#define MAIN_WORK (NB_WORK * 8) /* main_round's budget, a group's */
 #define MAIN_WHOLE 64           /* main_round: so many compounds or fewer, one group */
 #define HELD_NEAR 3             /* add_held: a free compound's nearest schools */
 
@@ -225,9 +224,11 @@ static double locals_above(const search *S, int c)
 static int split_in(const search *S, int c, const double *x);
 static size_t add_held(search *S, size_t nfree);
 
-/* Searches afresh the compounds S->free_ marks (at least two), the others
- * held where S->x_inc has them, with `budget` work: as a model of its own
- * where the relaxation can (its work grows with its size), else in place.
+/* Searches afresh the compounds S->free_ marks (at least two, or one with
+ * S->with_held: add_held), the others held where S->x_inc has them (with
+ * S->with_held, those near them at their schools only), with `budget`
+ * work: as a model of its own where the relaxation can (its work grows
+ * with its size), else in place.
  * A better plan becomes the incumbent.  `part` (first_by_parts, the model's
  * own neighbourhoods only): x_inc is the root's solution, with split
  * compounds; the free ones start from no school and their new columns are
@@ -965,15 +966,18 @@ int cm__sr_root_majors(search *S)
  * won back here (20,000 compounds, 2026-12-03), not by reach_round. */
 
 /* The `any` compounds S->free_ marks, where the plan and `what` disagree,
- * searched afresh with RINS_WORK (at least two; rins_round,
+ * searched afresh with RINS_WORK (at least two; with `held`, the others at
+ * their schools held, add_held, at least one; rins_round, main_round,
  * cm__sr_lagr_round). */
-static int search_disagreement(search *S, int any, const char *what, int *improved)
+static int search_disagreement(search *S, int any, int held, const char *what, int *improved)
 {
 	cm_lex before = S->inc;
 	int rc;
-	if (any < 2)
+	if (any < (held ? 1 : 2))
 		return 0;
+	S->with_held = held;
 	rc = run_neighbourhood(S, RINS_WORK, 0);
+	S->with_held = 0;
 	if (!S->opts->inner)
 		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and %s disagree, searched "
 		        "afresh: %s", S->opts->label, any, what,
@@ -1029,7 +1033,6 @@ static int main_round(search *S, long long stop, int *improved)
 	 * group searched) */
 	for (g = 0; g < S->ncomp && !rc && going(S, stop); g++) {
 		int r, gh = S->home[g], gm = S->root_main[g];
-		cm_lex before = S->inc;
 		if (gh == gm || (gh < 0 && gm < 0))
 			continue;
 		r = school_root(up, S->blk[gh >= 0 ? gh : gm].school);
@@ -1042,16 +1045,9 @@ static int main_round(search *S, long long stop, int *improved)
 			              school_root(up, S->blk[h >= 0 ? h : m].school) == r;
 			any += S->free_[c];
 		}
-		S->with_held = 1;
-		rc = run_neighbourhood(S, MAIN_WORK, 0);
-		S->with_held = 0;
+		rc = search_disagreement(S, any, 1, "root's main school (the others at their schools held)",
+		                         improved);
 		S->work += (long long)S->ncomp;
-		if (!S->opts->inner)
-			cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and root's main "
-			        "school disagree, the others at their schools held, searched afresh: %s",
-			        S->opts->label, any, cm__lex_cmp(&S->inc, &before, 0) < 0 ? "better" : "no better");
-		if (cm__lex_cmp(&S->inc, &before, 0) < 0)
-			*improved = 1;
 	}
 	free(up);
 	free(mark);
@@ -1068,7 +1064,7 @@ static int rins_round(search *S, long long stop, int *improved)
 		S->free_[c] = S->root_major[c] != S->home[c];
 		any += S->free_[c];
 	}
-	return search_disagreement(S, any, "root", improved);
+	return search_disagreement(S, any, 0, "root", improved);
 }
 
 /* The same where the plan and the Lagrangian bound's best choices
@@ -1087,7 +1083,7 @@ int cm__sr_lagr_round(search *S, int *improved)
 		S->free_[c] = S->lpick[c] == -2 || S->lpick[c] != S->home[c];
 		any += S->free_[c];
 	}
-	return search_disagreement(S, any, "Lagrangian choices", improved);
+	return search_disagreement(S, any, 0, "Lagrangian choices", improved);
 }
 
 /* The same from the tree's node just solved instead of the root, every
