@@ -1095,9 +1095,10 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		loc = F->nb_locals;
 		pm = F->nb_pm;
 		mmsum = F->nb_mm;
-		for (f = 0; f < nfree; f++) /* (a held compound's other schools) */
-			for (k = range[2 * f]; held && held[f] >= 0 && k < range[2 * f + 1]; k++)
-				x_out[k] = x[k];
+		for (f = 0; held && f < nfree; f++) /* (a held compound's other schools) */
+			if (held[f] >= 0)
+				memcpy(&x_out[range[2 * f]], &x[range[2 * f]],
+				       (range[2 * f + 1] - range[2 * f]) * sizeof *x_out);
 		for (k = 0; k < sub.cols.len; k++)
 			if ((int)orig[k] != F->m->quota_col)
 				x_out[orig[k]] = xs[k];
