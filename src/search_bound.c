@@ -883,13 +883,21 @@ static void keep_picks(search *S, const lagr *L)
  * cities' mean certified gap 0.125% against 0.111%; 2026-12-03).  The
  * steps aim halfway from the best value
  * yet to the incumbent (LAGR_AIM), the step size halves after
- * LAGR_PATIENCE steps without a better value; the steps of a search take
+ * LAGR_PATIENCE steps without a better value.  The step on mu goes along
+ * the subgradient plus LAGR_DEFLECT times the last step's direction (a
+ * deflected subgradient, as in Camerini, Fratta and Maffioli's method: the
+ * plain one zigzags between compounds taken twice and not at all, and
+ * stalled short of the incumbent less the gap; measured 2026-12-04 on
+ * twelve bench cities of 300-5,000 compounds, both levels: mean certified
+ * gap 0.1158% against 0.1181%, no level worse, the 2,000 city's junior
+ * level 0.1004% -> 0.0999%; 0.7: 0.1155%, one level worse).  The steps of a search take
  * at most LAGR_SHARE of its budget (each school's table counted at 3/4 of
  * its cells: measured 2026-12-03 on the 1,000 city, 3.6e8 cells a second,
  * the relaxations' work 2.6e8 a second).  With `keep`, the knapsacks and
  * their best prices go to *keep (the caller frees them, or node_ready). */
 #define LAGR_AIM 0.5
 #define LAGR_PATIENCE 4
+#define LAGR_DEFLECT 0.5
 #define LAGR_SHARE 0.35
 #define LAGR_SLOW 10
 #define LAGR_GAIN 0.005
@@ -909,7 +917,7 @@ static double priced_over(const search *S, const lagr *L, int p)
 static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 {
 	lagr L;
-	double target, val, norm, aim, was = *best;
+	double target, val, norm, aim, was = *best, *dir;
 	int step, since = 0, k, rc;
 	if (S->lwork >= (long long)((double)S->limit * LAGR_SHARE) || spent(S))
 		return 0;
@@ -931,9 +939,14 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 		lagr_free(&L);
 		return CM_ENOMEM;
 	}
+	if (!(dir = calloc((size_t)S->ncomp + 1, sizeof *dir))) {
+		lagr_free(&L);
+		return CM_ENOMEM;
+	}
 	target = knap_room(S, v);
 	for (step = 0; step < LAGR_STEPS && *best < target && S->ltheta >= 1e-3; step++) {
 		long long cells = 0;
+		int whole = 1;
 		rc = lagr_eval(S, &L, S->lmu, S->llam, NULL, &val, &cells);
 		S->work += cells * 3 / 4;
 		S->lwork += cells * 3 / 4;
@@ -961,21 +974,26 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 				break;
 			was = *best;
 		}
+		/* the step's direction, and its length */
 		norm = 0;
-		for (k = 0; k < S->ncomp; k++)
-			norm += (double)(1 - L.count[k]) * (1 - L.count[k]);
+		for (k = 0; k < S->ncomp; k++) {
+			whole &= L.count[k] == 1;
+			dir[k] = (1 - L.count[k]) + LAGR_DEFLECT * dir[k];
+			norm += dir[k] * dir[k];
+		}
 		for (k = 0; L.priced && k <= L.ns; k++) {
 			L.over[k] = lagr_cap(S, &L, k) >= 0 ? priced_over(S, &L, k) / L.size : 0;
+			whole &= L.over[k] == 0;
 			norm += L.over[k] * L.over[k];
 		}
-		if (norm == 0)
+		if (whole)
 			break; /* every compound taken once, no priced seats or quota
 			          over: L(mu, lam) is a plan's value */
 		if (S->lwork >= (long long)((double)S->limit * LAGR_SHARE) || spent(S))
 			break;
 		aim = *best + LAGR_AIM * (target - *best);
 		for (k = 0; k < S->ncomp; k++)
-			S->lmu[k] += S->ltheta * (aim - val) / norm * (1 - L.count[k]);
+			S->lmu[k] += S->ltheta * (aim - val) / norm * dir[k];
 		if (L.priced) {
 			for (k = 0; k <= L.ns; k++)
 				S->llam[k] = fmax(0, S->llam[k] + S->ltheta * (aim - val) / norm * L.over[k] /
@@ -983,6 +1001,7 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 			lagr_reprice(S, v, &L, S->llam);
 		}
 	}
+	free(dir);
 	cm__log(S->ctx, CM_LOG_DEBUG, "%s: Lagrangian bound %.0f pupil-m above the root after %d "
 	        "steps (work %lld in all)", S->opts->label, *best, step, S->lwork);
 	if (!rc && keep && (*keep = malloc(sizeof **keep))) {
