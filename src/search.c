@@ -1186,18 +1186,22 @@ int cm__sr_polish(search *S)
 }
 
 /* The automatic budget, in work (relaxation.work plus the search's own
- * scanning): about five seconds of this machine for a county's level when
- * it was set (measured 2026-12-01: 1.2e8 to 1.7e8 work a second, less on
- * larger models; about two seconds since the solvers got faster: 3.5e8 a
- * second on the bench's city of 1,000 compounds, 2026-12-04), and 1.2e5
- * more per compound, as a city's neighbourhoods must
- * each be visited once and its first plan takes a part per split compound
- * (6e4 left the bench's cities of 30,000 and 40,000 compounds short of
- * the fewest pupils without a place; 2026-12-02).  A county's search takes
- * many nodes of it, a city's few, as each node costs about the model's
- * size. */
-#define AUTO_WORK 600000000LL
-#define AUTO_WORK_PER 120000LL
+ * scanning): 1e9, and 1.5e5 more per compound, as a city's neighbourhoods
+ * must each be visited once and its first plan takes a part per split
+ * compound (6e4 left the bench's cities of 30,000 and 40,000 compounds
+ * short of the fewest pupils without a place; 2026-12-02).  About 3.5 s
+ * of this machine for both levels of the bench's city of 2,000 compounds
+ * (side by side), 4.7 s for 5,000, 7.3 s for 10,000, 12 s for 20,000 and
+ * 27 s for 40,000: two thirds to three quarters of what issue 11 allows
+ * each size.  It was 6e8 and 1.2e5 (five seconds a county level when set,
+ * 2026-12-01; two since the solvers got faster, 2026-12-04): the plans
+ * the search finds go on improving with the budget, and the time was
+ * there (twelve bench cities of 300-5,000 compounds, both levels, mean
+ * certified gap 0.1158% -> 0.0933%, 2026-12-04; docs/model.md).  A
+ * county's search takes many nodes of it, a city's few, as each node
+ * costs about the model's size. */
+#define AUTO_WORK 1000000000LL
+#define AUTO_WORK_PER 150000LL
 
 /* That budget times [solve] effort (at most 1000 times: far inside a long
  * long). */
