@@ -977,16 +977,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		{
 			/* a folder plan is named after the path less its extension
 			 * (docs/output.md): say so, as the path given is not there */
-			struct stat fst;
-			char *dot = shown && stat(shown, &fst) != 0 ? strrchr(shown, '.') : NULL;
-			if (dot && !strchr(dot, '/') && dot != shown) {
-				*dot = '\0';
-				if (stat(shown, &fst) != 0 || !S_ISDIR(fst.st_mode))
-					*dot = '.';
-			}
-			printf(dot && !*dot ? _("\nPlan written to the folder %s\n")
-			                    : _("\nPlan written to %s\n"),
-			       shown ? shown : "");
+			char *where = cm_plan_where(output);
+			if (where && strcmp(where, output) != 0)
+				printf(_("\nPlan written to the folder %s\n"), where);
+			else
+				printf(_("\nPlan written to %s\n"), shown ? shown : "");
+			free(where);
 		}
 	} else if ((rc = cm_report_plan_warnings(sc.ctx, plan, stderr))) {
 		report_error(&sc); /* -q: errors and warnings only (README) */

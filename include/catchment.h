@@ -713,6 +713,13 @@ CM_EXTERN char *cm_path_beside(const char *path, const char *name, const char *e
  * An existing file there is replaced only when it is a catchment plan. */
 CM_EXTERN int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path);
 
+/* Where the plan asked for at `path` (cm_plan_write's) is: `path` itself
+ * when it exists, else, for a shapefile, GeoJSON or CSV plan, the folder
+ * named after `path` less its extension (docs/output.md); NULL when
+ * neither exists (a PostGIS plan, PG:...) or on ENOMEM.  The caller frees
+ * it with free(). */
+CM_EXTERN char *cm_plan_where(const char *path);
+
 /* Converts the plan written at `plan_path` (any format cm_plan_write
  * writes, checked as it is read) into `format` at `path`, without solving:
  * "gpkg", "shp", "geojson", "csv" (a folder named after `path` less its

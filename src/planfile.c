@@ -83,6 +83,13 @@ static char *folder_named(const char *path)
 	return NULL;
 }
 
+char *cm_plan_where(const char *path)
+{
+	if (!path)
+		return NULL;
+	return access(path, F_OK) == 0 ? cm__strdup(path) : folder_named(path);
+}
+
 /* Is folder `dir` a plan: its marker, or a summary (a folder of a
  * bureau's own tables, an assignment.csv beside other files, is not)? */
 static int plan_folder(const char *dir)

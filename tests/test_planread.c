@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 /* ------------------------------------------------------------ the case */
 
@@ -444,6 +445,39 @@ static const char *feature(long fid, const char *id)
 
 /* Every format reads: no changes against the GeoPackage, last year's plan
  * loads (the folder and a layer file in it), maps draw. */
+/* Where a plan asked for at a path is (cm_plan_where): the path itself,
+ * or the folder named after it less its extension (a folder plan), or
+ * nowhere. */
+Test(planread, plan_where)
+{
+	char *dir = tmpdir(), *folder = cm__sprintf("%s/city", dir), *asked = cm__sprintf("%s/city.shp", dir),
+	     *file = cm__sprintf("%s/plan.gpkg", dir), *none = cm__sprintf("%s/none.gpkg", dir), *w;
+	cr_assert_eq(mkdir(folder, 0755), 0);
+	FILE *fp = fopen(file, "w");
+	cr_assert(fp);
+	fclose(fp);
+	w = cm_plan_where(asked);
+	cr_assert_str_eq(w, folder, "a folder plan asked for as city.shp is the folder city");
+	free(w);
+	w = cm_plan_where(folder);
+	cr_assert_str_eq(w, folder);
+	free(w);
+	w = cm_plan_where(file);
+	cr_assert_str_eq(w, file, "a file is where it was asked for");
+	free(w);
+	cr_assert_null(cm_plan_where(none));
+	cr_assert_null(cm_plan_where("PG:dbname=bureau host=db.example.org"));
+	cr_assert_null(cm_plan_where(NULL));
+	remove(file);
+	rmdir(folder);
+	rmdir(dir);
+	free(dir);
+	free(folder);
+	free(asked);
+	free(file);
+	free(none);
+}
+
 Test(planread, good_plans_read)
 {
 	static const char *const fmts[] = {"gpkg", "shp", "geojson", "csv"};
