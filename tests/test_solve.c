@@ -2185,10 +2185,13 @@ Test(brute, whole_compound_bound_never_above_the_optimum)
 /* [solve] effort scales the search's budget: a tight instance of 24
  * compounds and 12 schools that the default budget proves optimal is left
  * unproven, with fewer relaxations, at a hundredth of it; both plans
- * place as many pupils and keep their claims (bound at most the value). */
+ * place as many pupils and keep their claims (bound at most the value).
+ * (The instance of seed 7 served until the default budget grew from 6e8
+ * + 1.2e5 per compound to 1e9 + 1.5e5, 2026-12-04: a hundredth of that
+ * proves it; seed 3's needs more.) */
 Test(brute, effort_scales_the_budget)
 {
-	unsigned seed = 7;
+	unsigned seed = 3;
 	enum { NS = 12, NC = 24 };
 	tschool s[NS];
 	tcomp c[NC];
