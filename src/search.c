@@ -1388,9 +1388,16 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 			goto done;
 		S.tree = 1;
 		S.diving = S.root; /* the first dive, from the root */
-		if (can_beat(&S, &S.kbound) &&
-		    ((rc = cm__sr_solve_here(&S, &b)) || (rc = cm__sr_dive(&S, -1, b)) ||
-		     (rc = cm__sr_run_tree(&S))))
+		if (!can_beat(&S, &S.kbound))
+			/* the root itself closed by the whole-compound bound
+			 * (within the gap): that bound, not the plan, is what the
+			 * search proved of it (without this, a root closed so
+			 * left the bound at the plan's, or at the least of the
+			 * choices fixed at the root, above the optimum: a review's
+			 * random instances, 2026-12-04) */
+			note_dropped(&S, &S.kbound);
+		else if ((rc = cm__sr_solve_here(&S, &b)) || (rc = cm__sr_dive(&S, -1, b)) ||
+		         (rc = cm__sr_run_tree(&S)))
 			goto done;
 	}
 	if (!S.have) {

@@ -989,6 +989,9 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 		if (whole)
 			break; /* every compound taken once, no priced seats or quota
 			          over: L(mu, lam) is a plan's value */
+		if (!(norm > 0))
+			break; /* the deflection cancelled the subgradient (a
+			          compound taken three times, then by none) */
 		if (S->lwork >= (long long)((double)S->limit * LAGR_SHARE) || spent(S))
 			break;
 		aim = *best + LAGR_AIM * (target - *best);

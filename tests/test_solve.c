@@ -630,6 +630,47 @@ Test(brute, claims_with_a_gap_hold)
 	cr_assert_gt(claimed, 0);
 }
 
+/* A root the whole-compound bound closes within the gap: the bound the
+ * search reports is that bound, not the plan's value nor the least of the
+ * choices ruled out at the root (helper-57's seed 5124, 2026-12-04: bound
+ * 140,297.9, "within 0.344%", plan 140,782.4, where the optimum is
+ * 134,342.4: the plan 4.8% above it). */
+Test(brute, a_root_closed_by_the_whole_compound_bound_keeps_its_bound)
+{
+	static const tschool s[] = {{"S0", "primary", "public", 56, 0, 0, 0, 0, 2615, 961},
+	                            {"S1", "primary", "public", 42, 0, 0, 0, 0, 1622, 2469},
+	                            {"S2", "primary", "public", 42, 0, 0, 0, 0, 1334, 1964},
+	                            {"S3", "primary", "public", 60, 0, 0, 0, 0, 1072, 2142}};
+	static const tcomp c[] = {{"C0", "urban", 31, 0, 0, 0, 292, 1070},
+	                          {"C1", "urban", 27, 0, 0, 0, 1036, 2069},
+	                          {"C2", "urban", 18, 0, 0, 0, 87, 14},
+	                          {"C3", "urban", 26, 0, 0, 0, 1213, 1792},
+	                          {"C4", "urban", 22, 0, 0, 0, 2462, 2630}};
+	const char *gaps[] = {"0.05", "0.001", "0.3"};
+	long bu;
+	double bm;
+	brute_single(s, 4, c, 5, 2500, &bu, &bm);
+	for (int k = 0; k < 3; k++) {
+		tiny t;
+		char extra[160];
+		snprintf(extra, sizeof extra,
+		         "[policy]\nmax_distance_primary_m = 2500\n[solve]\nmip_gap = %s\n", gaps[k]);
+		tiny_solve(&t, s, 4, c, 5, extra);
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		double tol = 1e-3 * (double)sum->pupils + 1e-6, v = sum->pupil_metres;
+		cr_assert_eq(sum->unplaced, bu);
+		cr_assert_leq(sum->bound, bm + tol, "mip_gap %s: bound %.4f above the optimum %.4f",
+		              gaps[k], sum->bound, bm);
+		cr_assert_geq(sum->mip_gap, (v - bm) / v - 1e-6,
+		              "mip_gap %s: gap %.6f, but the plan is %.6f above the optimum", gaps[k],
+		              sum->mip_gap, (v - bm) / v);
+		if (sum->proven)
+			cr_assert(fabs(v - bm) <= tol, "mip_gap %s: proven, plan %.4f, optimum %.4f",
+			          gaps[k], v, bm);
+		tiny_free(&t);
+	}
+}
+
 /* ------------------------------------------------------------ glpsol */
 
 /* The data section of the MathProg models below, from the raw instance at
