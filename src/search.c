@@ -1197,7 +1197,8 @@ int cm__sr_polish(search *S)
  * 2026-12-01; two since the solvers got faster, 2026-12-04): the plans
  * the search finds go on improving with the budget, and the time was
  * there (twelve bench cities of 300-5,000 compounds, both levels, mean
- * certified gap 0.1158% -> 0.0933%, 2026-12-04; docs/model.md).  A
+ * certified gap 0.1281% -> 0.1083%, every level but one as good or
+ * better, 2026-12-04; docs/model.md).  A
  * county's search takes many nodes of it, a city's few, as each node
  * costs about the model's size. */
 #define AUTO_WORK 1000000000LL

@@ -889,8 +889,8 @@ static void keep_picks(search *S, const lagr *L)
  * plain one zigzags between compounds taken twice and not at all, and
  * stalled short of the incumbent less the gap; measured 2026-12-04 on
  * twelve bench cities of 300-5,000 compounds, both levels: mean certified
- * gap 0.1158% against 0.1181%, no level worse, the 2,000 city's junior
- * level 0.1004% -> 0.0999%; 0.7: 0.1155%, one level worse).  The steps of a search take
+ * gap 0.1281% against 0.1303%, no level worse, the 2,000 city's junior
+ * level 0.1004% -> 0.1000%).  The steps of a search take
  * at most LAGR_SHARE of its budget (each school's table counted at 3/4 of
  * its cells: measured 2026-12-03 on the 1,000 city, 3.6e8 cells a second,
  * the relaxations' work 2.6e8 a second).  With `keep`, the knapsacks and
