@@ -375,3 +375,14 @@ long summary_int(const char *path, const char *level, const char *field)
 	free(cmd);
 	return v;
 }
+
+long unplaced_locals(const tiny *t, cm_level lv)
+{
+	const cm_assignment *a;
+	size_t n = cm_plan_assignments(t->plan, &a);
+	long sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (a[i].level == lv && a[i].school < 0)
+			sum += a[i].local;
+	return sum;
+}

@@ -87,5 +87,7 @@ typedef struct tiny {
  * failing round with the CLI). */
 int tiny_solve(tiny *t, const tschool *s, int ns, const tcomp *c, int nc, const char *extra);
 void tiny_free(tiny *t);
+/* Local children without a place at level `lv` in t's plan. */
+long unplaced_locals(const tiny *t, cm_level lv);
 
 #endif

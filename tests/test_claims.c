@@ -31,8 +31,7 @@
  * schools fail here, every one with a gap and a node limit both asked,
  * each such setting at seeds of its own: hence four of them. */
 #include "helpers.h"
-#include "../src/model.h"
-#include "../src/search.h"
+#include "oracle.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -230,46 +229,17 @@ static optimum every_choice(const tiny *t)
 {
 	const cm_school *sch;
 	size_t n = cm_dataset_schools(t->ds, &sch);
-	int seats[5], at[7][5], nat[7] = {0}, choice[7], nc = 0;
-	long combos = 1;
+	int seats[5];
 	cm_ctx *ctx;
 	cm_model m;
 	cm_relax r;
-	cm_lex v;
-	optimum o = {{HUGE_VAL, HUGE_VAL, HUGE_VAL}, 0, 0};
+	optimum o;
 	cr_assert(n <= 5 && cm_ctx_new(&ctx) == 0);
 	for (size_t k = 0; k < n; k++)
 		seats[k] = cm_school_teaches(&sch[k], CM_PRIMARY) ? sch[k].seats[CM_PRIMARY] : 0;
 	cr_assert_eq(cm__model_build(ctx, t->cfg, t->ds, CM_PRIMARY, seats, NULL, &m), 0);
 	cr_assert_eq(cm__flow_relax_new(ctx, &m, n, &r), 0);
-	const cm_col *cols = m.cols.data;
-	for (size_t j = 0; j < m.cols.len; j++) {
-		int ci = cols[j].compound, seen = 0;
-		if (cols[j].kind != CM_COL_FLOW || cols[j].seat != CM_SEAT_PUBLIC)
-			continue;
-		cr_assert(ci < 7);
-		nc = ci + 1 > nc ? ci + 1 : nc;
-		for (int k = 0; k < nat[ci]; k++)
-			seen |= at[ci][k] == cols[j].school;
-		if (!seen)
-			at[ci][nat[ci]++] = cols[j].school;
-	}
-	for (int i = 0; i < nc; i++)
-		combos *= nat[i] + 1;
-	for (long code = 0; code < combos; code++) {
-		long rest = code;
-		for (int i = 0; i < nc; i++) {
-			int x = (int)(rest % (nat[i] + 1));
-			choice[i] = x < nat[i] ? at[i][x] : -1;
-			rest /= nat[i] + 1;
-		}
-		for (size_t j = 0; j < m.cols.len; j++)
-			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC)
-				r.forbid(r.self, j, cols[j].school != choice[cols[j].compound]);
-		cr_assert_eq(r.solve(r.self, &v), 0, "%s", cm_ctx_last_error(ctx));
-		if (cm__lex_cmp(&v, &o.best, 1e-9) < 0)
-			o.best = v;
-	}
+	o.best = best_by_choices(&m, &r, -1, -1);
 	o.local_first = m.local_first;
 	o.quota_target = m.quota_row >= 0 ? m.quota_target : 0;
 	cm__flow_relax_free(&r);
@@ -284,12 +254,7 @@ static optimum every_choice(const tiny *t)
 static cm_lex plan_value(const tiny *t, const optimum *o)
 {
 	const cm_level_summary *sum = cm_plan_summary(t->plan, CM_PRIMARY);
-	const cm_assignment *a;
-	size_t n = cm_plan_assignments(t->plan, &a);
-	double locals = 0;
-	for (size_t i = 0; i < n; i++)
-		if (a[i].level == CM_PRIMARY && a[i].school < 0)
-			locals += a[i].local;
+	double locals = (double)unplaced_locals(t, CM_PRIMARY);
 	double short_of = fmax(0, o->quota_target - (double)sum->migrants_public);
 	return (cm_lex){(double)sum->unplaced, o->local_first * locals + short_of,
 	                sum->pupil_metres};

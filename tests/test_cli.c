@@ -799,8 +799,9 @@ Test(cli, node_limit_stops_the_neighbourhoods)
 	free(dir);
 }
 
-/* One CSV row's field `k` (0-based) for scenario `name`, level `level`. */
-static long csv_field(const char *csv, const char *name, const char *level, int k)
+/* One CSV row's field `k` (0-based) for scenario `name`, level `level`:
+ * where it starts. */
+static const char *csv_at(const char *csv, const char *name, const char *level, int k)
 {
 	char key[256];
 	const char *line;
@@ -813,24 +814,21 @@ static long csv_field(const char *csv, const char *name, const char *level, int 
 		cr_assert(line);
 		line++;
 	}
-	return *line == ',' ? -1 : atol(line);
+	return line;
 }
 
-/* The same field as a real number (the gap). */
+/* The field as a whole number (-1: empty). */
+static long csv_field(const char *csv, const char *name, const char *level, int k)
+{
+	const char *f = csv_at(csv, name, level, k);
+	return *f == ',' ? -1 : atol(f);
+}
+
+/* The same as a real number (the gap). */
 static double csv_real(const char *csv, const char *name, const char *level, int k)
 {
-	char key[256];
-	const char *line;
-	snprintf(key, sizeof key, "\n%s,%s,", name, level);
-	line = strstr(csv, key);
-	cr_assert(line, "no row %s,%s in\n%s", name, level, csv);
-	line++;
-	for (int i = 0; i < k; i++) {
-		line = strchr(line, ',');
-		cr_assert(line);
-		line++;
-	}
-	return *line == ',' ? -1 : strtod(line, NULL);
+	const char *f = csv_at(csv, name, level, k);
+	return *f == ',' ? -1 : strtod(f, NULL);
 }
 
 /* Plan b's catchments have plan a's colour, school by school and level by

@@ -4,6 +4,7 @@
  * hand-made case for every rule of the model. */
 #define _GNU_SOURCE
 #include "helpers.h"
+#include "oracle.h"
 #include "../src/model.h"
 #include "../src/search.h"
 
@@ -891,18 +892,6 @@ static double glpsol_single(const tschool *s, int ns, const tcomp *c, int nc, in
 	return obj;
 }
 
-/* Local children without a place at level `lv` in t's plan. */
-static long unplaced_locals(const tiny *t, cm_level lv)
-{
-	const cm_assignment *a;
-	size_t n = cm_plan_assignments(t->plan, &a);
-	long sum = 0;
-	for (size_t i = 0; i < n; i++)
-		if (a[i].level == lv && a[i].school < 0)
-			sum += a[i].local;
-	return sum;
-}
-
 /* The bound that sees whole compounds (search_bound.c, knap.c) against the
  * MIP's optimum `opt` of level `lv` (unplaced u, policy tier q: the
  * shortfall and CM_LOCAL_FIRST x the local children without a place): computed
@@ -974,53 +963,6 @@ static void private_instance(unsigned *seed, tschool *s, int ns, int npriv, char
 		c[i] = (tcomp){cid[i], "urban", 3 + (int)((*seed >> 8) % 11), 5 + (int)((*seed >> 13) % 15),
 		               0, 0, (double)((*seed >> 4) % span), (double)((*seed >> 16) % span)};
 	}
-}
-
-/* The least value, tier by tier, of every single-school choice: each
- * compound at one of its public schools or at none, the relaxation solving
- * the rest (private places, no place, the quota, the stability term) with
- * the other public columns closed; with `hold` >= 0, only the choices
- * where compound `hold` goes to school `at` or none (a node of the tree).
- * An oracle for the bound on instances richer than brute_single's
- * (migrants, private seats, last year's plan). */
-static cm_lex best_by_choices(const cm_model *m, cm_relax *r, int hold, int at)
-{
-	const cm_col *cols = m->cols.data;
-	int sch[8][4], nat[8] = {0}, choice[8], nc = 0;
-	long combos = 1;
-	cm_lex best = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, v;
-	for (size_t j = 0; j < m->cols.len; j++) {
-		int ci = cols[j].compound, k, seen = 0;
-		if (cols[j].kind != CM_COL_FLOW || cols[j].seat != CM_SEAT_PUBLIC)
-			continue;
-		cr_assert(ci < 8);
-		nc = ci + 1 > nc ? ci + 1 : nc;
-		for (k = 0; k < nat[ci]; k++)
-			seen |= sch[ci][k] == cols[j].school;
-		if (!seen)
-			sch[ci][nat[ci]++] = cols[j].school;
-	}
-	for (int i = 0; i < nc; i++)
-		combos *= nat[i] + 1;
-	for (long code = 0; code < combos; code++) {
-		long rest = code;
-		for (int i = 0; i < nc; i++) {
-			int o = (int)(rest % (nat[i] + 1));
-			choice[i] = o < nat[i] ? sch[i][o] : -1;
-			rest /= nat[i] + 1;
-		}
-		if (hold >= 0 && choice[hold] >= 0 && choice[hold] != at)
-			continue;
-		for (size_t j = 0; j < m->cols.len; j++)
-			if (cols[j].kind == CM_COL_FLOW && cols[j].seat == CM_SEAT_PUBLIC)
-				r->forbid(r->self, j, cols[j].school != choice[cols[j].compound]);
-		cr_assert_eq(r->solve(r->self, &v), 0);
-		if (cm__lex_cmp(&v, &best, 1e-9) < 0)
-			best = v;
-	}
-	for (size_t j = 0; j < m->cols.len; j++)
-		r->forbid(r->self, j, 0);
-	return best;
 }
 
 /* The Lagrangian bound where compounds' pupils who stay are fewer than
