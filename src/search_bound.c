@@ -943,7 +943,7 @@ static int lagr_sum(search *S, const kview *v, double *best, lagr **keep)
 		lagr_free(&L);
 		return CM_ENOMEM;
 	}
-	target = knap_room(S, v);
+	target = L.room; /* a sum that reaches it proves no plan beats the incumbent by the gap */
 	for (step = 0; step < LAGR_STEPS && *best < target && S->ltheta >= 1e-3; step++) {
 		long long cells = 0;
 		int whole = 1;
@@ -1041,9 +1041,8 @@ static int node_ready(search *S, const kview *v, lagr *L)
 static cm_lex knap_raise(const search *S, const kview *v, double sum)
 {
 	cm_lex b = v->base;
-	b.metres += sum - KNAP_SLOP * fabs(b.metres);
-	if (b.metres > S->inc.metres - metres_tol(S, &S->inc))
-		b.metres = S->inc.metres - metres_tol(S, &S->inc);
+	b.metres = fmin(b.metres + sum - KNAP_SLOP * fabs(b.metres),
+	                S->inc.metres - metres_tol(S, &S->inc));
 	if (cm__lex_cmp(&b, &S->inc, 0) > 0)
 		b = S->inc;
 	return b;

@@ -1033,7 +1033,7 @@ static int main_round(search *S, long long stop, int *improved)
 	 * group searched) */
 	for (g = 0; g < S->ncomp && !rc && going(S, stop); g++) {
 		int r, gh = S->home[g], gm = S->root_main[g];
-		if (gh == gm || (gh < 0 && gm < 0))
+		if (gh == gm)
 			continue;
 		r = school_root(up, S->blk[gh >= 0 ? gh : gm].school);
 		if (mark[r])
@@ -1041,8 +1041,7 @@ static int main_round(search *S, long long stop, int *improved)
 		mark[r] = 1;
 		for (c = any = 0; c < S->ncomp; c++) {
 			int h = S->home[c], m = S->root_main[c];
-			S->free_[c] = h != m && (h >= 0 || m >= 0) &&
-			              school_root(up, S->blk[h >= 0 ? h : m].school) == r;
+			S->free_[c] = h != m && school_root(up, S->blk[h >= 0 ? h : m].school) == r;
 			any += S->free_[c];
 		}
 		rc = search_disagreement(S, any, 1, "root's main school (the others at their schools held)",
