@@ -299,23 +299,25 @@ static int add_raw(layer_src *L, size_t *cap, long fid, int idx, const char *tex
  * 32 bits, which GDAL reads as 0, the fraction cut, or the low 32 bits,
  * and says nothing ('abc' pupils read as 0).  For a GeoPackage or SQLite
  * layer, the integer fields the engine reads are asked for such values
- * once, in SQL; get_count reads them as the text they are.  0, or -1 when
- * out of memory (a query GDAL refuses finds nothing: the layer may be a
- * view). */
-static int find_raw(layer_src *L)
+ * once, in SQL; get_count reads them as the text they are (in a layer
+ * without a key column: an error of the field, below).  0, or -1 when out
+ * of memory (a query GDAL refuses finds nothing). */
+static int find_raw(cm_dataset *ds, layer_src *L)
 {
 	const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(L->gds));
 	const char *fidcol = OGR_L_GetFIDColumn(L->lyr);
 	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
 	size_t cap = 0;
 	/* (a layer without a key column, a view say, numbers its features
-	 * itself: no row of SQL's is known to be which feature) */
-	if ((strcmp(drv, "GPKG") && strcmp(drv, "SQLite")) || !fidcol || !*fidcol)
+	 * itself: no row of SQL's is known to be which feature, so such values
+	 * there are an error of the field, with their count and the least) */
+	int keyless = !fidcol || !*fidcol;
+	if (strcmp(drv, "GPKG") && strcmp(drv, "SQLite"))
 		return 0;
 	for (int f = 0; f < CM_NFIELDS; f++) {
 		int idx = L->fidx[f], seen = 0, keyed;
 		OGRFieldType t;
-		char *col, *tab, *fc, *sql;
+		char *col, *tab, *fc, *cond, *sql;
 		OGRLayerH res;
 		OGRFeatureH row;
 		if (idx < 0)
@@ -327,19 +329,20 @@ static int find_raw(layer_src *L)
 			continue;
 		col = sql_ident(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, idx)));
 		tab = sql_ident(OGR_L_GetName(L->lyr));
-		fc = sql_ident(fidcol);
-		sql = col && tab && fc
-		              ? cm__sprintf("SELECT %s AS cm_row, CAST(%s AS TEXT) AS cm_text FROM %s WHERE typeof(%s) NOT IN "
-		                            "('integer', 'null')%s%s%s",
-		                            fc, col, tab, col,
-		                            t == OFTInteger ? " OR " : "",
-		                            t == OFTInteger ? col : "",
-		                            t == OFTInteger ? " NOT BETWEEN -2147483648 AND 2147483647"
-		                                            : "")
-		              : NULL;
+		fc = keyless ? NULL : sql_ident(fidcol);
+		cond = col ? cm__sprintf("typeof(%s) NOT IN ('integer', 'null')%s%s%s", col,
+		                         t == OFTInteger ? " OR " : "", t == OFTInteger ? col : "",
+		                         t == OFTInteger ? " NOT BETWEEN -2147483648 AND 2147483647" : "")
+		           : NULL;
+		sql = !cond || !tab || (!keyless && !fc) ? NULL
+		      : keyless ? cm__sprintf("SELECT COUNT(*) AS cm_n, MIN(CAST(%s AS TEXT)) AS cm_text "
+		                              "FROM %s WHERE %s", col, tab, cond)
+		                : cm__sprintf("SELECT %s AS cm_row, CAST(%s AS TEXT) AS cm_text FROM %s "
+		                              "WHERE %s", fc, col, tab, cond);
 		free(col);
 		free(tab);
 		free(fc);
+		free(cond);
 		if (!sql)
 			return -1;
 		CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -348,6 +351,25 @@ static int find_raw(layer_src *L)
 		free(sql);
 		if (!res)
 			continue;
+		if (keyless) {
+			int failed = 0;
+			if ((row = OGR_L_GetNextFeature(res)) != NULL) {
+				long long n = OGR_F_GetFieldAsInteger64(row, 0);
+				if (n > 0)
+					failed = ds_diag_feature(
+					        ds, L, CM_ERR, "bad-value", -1, NULL, idx,
+					        _("values GDAL would read as other whole numbers (%lld in all, "
+					          "such as '%s'), in a layer without a key column (a view?), "
+					          "where they cannot be told to their features: declare the "
+					          "column REAL, or give the layer an integer primary key"),
+					        n, OGR_F_GetFieldAsString(row, 1)) < 0;
+				OGR_F_Destroy(row);
+			}
+			GDALDatasetReleaseResultSet(L->gds, res);
+			if (failed)
+				return -1;
+			continue;
+		}
 		/* (GDAL takes the key column for the result's FID, and its field
 		 * is gone) */
 		keyed = OGR_L_GetFIDColumn(res) && *OGR_L_GetFIDColumn(res);
@@ -1337,7 +1359,7 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 	int rc = 0;
 
 	snprintf(stage, sizeof stage, "reading %s", L->what);
-	if (find_raw(L))
+	if (find_raw(ds, L))
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	*records = calloc(cap, elem);
 	L->geoms = calloc(cap, sizeof(OGRGeometryH));

@@ -961,6 +961,81 @@ Test(read, other_values_in_a_geopackage_integer_column)
 	free(dir);
 }
 
+/* The same in a layer without a key column (a GeoPackage view that does
+ * not select the table's key): GDAL numbers its features itself, so no SQL
+ * row is known to be which feature, and the fraction was cut silently (a
+ * review, 2026-12-04).  Now an error of the layer's field, with the count
+ * and the least such value; the view's whole numbers alone still read. */
+Test(read, other_values_in_a_keyless_geopackage_view)
+{
+	char *dir = tmpdir(), *gpkg;
+	char *csv = write_file(dir, "s.csv",
+	                       "id,level,seats,x,y\n"
+	                       "A,primary,45,113.0,24.79\n"
+	                       "B,primary,50,113.01,24.79\n"
+	                       "C,primary,60,113.02,24.79\n");
+	const char *oo[] = {"X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y", "KEEP_GEOM_COLUMNS=NO",
+	                    "AUTODETECT_TYPE=YES", NULL};
+	const char *o[] = {"-f", "GPKG", "-nln", "base", "-a_srs", "EPSG:4326", NULL};
+	static const char *const views[] = {
+		"CREATE VIEW schools AS SELECT geom, id, level, seats FROM base",
+		"INSERT INTO gpkg_contents (table_name, identifier, data_type, srs_id) "
+		"VALUES ('schools', 'schools', 'features', 4326)",
+		"INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, "
+		"srs_id, z, m) VALUES ('schools', 'geom', 'POINT', 4326, 0, 0)"};
+	GDALDatasetH g;
+	OGRLayerH l;
+	cr_assert(asprintf(&gpkg, "%s/s.gpkg", dir) > 0);
+	cr_assert_eq(translate(csv, oo, gpkg, o), 0);
+	for (int fraction = 0; fraction < 2; fraction++) {
+		cr_assert_not_null(g = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL,
+		                                  NULL));
+		if (!fraction)
+			for (size_t i = 0; i < sizeof views / sizeof *views; i++)
+				GDALDatasetReleaseResultSet(g, GDALDatasetExecuteSQL(g, views[i], NULL,
+				                                                     NULL));
+		else
+			GDALDatasetReleaseResultSet(g, GDALDatasetExecuteSQL(
+			        g, "UPDATE base SET seats = 30.7 WHERE id = 'C'", NULL, NULL));
+		GDALClose(g);
+		/* (the test's premise: a layer with no key column, seats an
+		 * integer field) */
+		cr_assert_not_null(g = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL));
+		cr_assert_not_null(l = GDALDatasetGetLayerByName(g, "schools"));
+		cr_assert(!OGR_L_GetFIDColumn(l) || !*OGR_L_GetFIDColumn(l), "%s",
+		          OGR_L_GetFIDColumn(l));
+		cr_assert_eq(OGR_Fld_GetType(OGR_FD_GetFieldDefn(
+		                     OGR_L_GetLayerDefn(l),
+		                     OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "seats"))),
+		             OFTInteger);
+		GDALClose(g);
+		char *ini = ini_for(gpkg, "compounds.geojson",
+		                    "schools_layer = schools\n[fields]\nschools.seats_primary = seats\n");
+		if (!fraction) {
+			cm_dataset *ds = load_ok(ini, ".", NULL);
+			cr_assert_eq(school_by_id(ds, "C")->seats[CM_PRIMARY], 60);
+			cm_dataset_free(ds);
+		} else {
+			cm_dataset *ds = load_ok(ini, ".", NULL);
+			int n = 0;
+			for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+				const cm_diag *d = cm_dataset_diag(ds, i);
+				n += d->severity == CM_ERR && !strcmp(d->kind, "bad-value") && d->file &&
+				     strstr(d->file, "s.gpkg") && d->layer && !strcmp(d->layer, "schools") &&
+				     d->field && !strcmp(d->field, "seats") && !d->feature &&
+				     strstr(d->message, "1 in all, such as '30.7'") &&
+				     strstr(d->message, "key column");
+			}
+			cr_assert_eq(n, 1);
+			cm_dataset_free(ds);
+		}
+		free(ini);
+	}
+	free(csv);
+	free(gpkg);
+	free(dir);
+}
+
 /* A [fields] mapping naming a field the layer lacks is an error naming the
  * field and the layer and listing its fields: the geometry's columns too
  * (schools.wkt = missing_field was accepted, the lon/lat columns used). */
