@@ -2,7 +2,8 @@
  * bench.c: how fast and how exact catchment is at city scale (issue 5).
  *
  *   bench [--sizes 5000,10000,20000,40000] [--modes split,single]
- *         [--verify | --verify-policy] [--roads] [--effort E] [--dir DIR]
+ *         [--verify | --verify-policy] [--roads] [--effort E] [--seeds K]
+ *         [--dir DIR]
  *
  * For each size: a generated city (citygen.c: compounds, compounds / 20
  * schools, two levels, 12% private schools with purchased places, tight
@@ -23,6 +24,15 @@
  * gap in pupil-metres is certified).  --effort gives single mode's search
  * E times its automatic budget ([solve] effort).  --modes '' writes the
  * cities and runs nothing (tests/test_cli.c solves one itself).
+ *
+ * --seeds K runs K cities of each size (citygen's seeds 1 to K; seed 1 is
+ * the city of the plain run, in DIR/city-N, the others in DIR/city-N-sK)
+ * and ends with a summary per mode: the levels whose certified gap is
+ * above mip_gap, those whose places or policy tier are not settled, the
+ * mean certified gap of the others and the longest run.  A change to the
+ * search is judged on many cities, not on the few sizes of the acceptance
+ * table: on one city a change moves single levels by 0.01-0.3% either way
+ * (docs/model.md, "What limits the search").
  *
  * --roads (issue 13) also writes the city's roads (cityroads.c: a street
  * lattice, its residential streets one-way, a river with a few bridges, an
@@ -429,12 +439,59 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 		cm_plan_free(gp);
 		cm_config_free(g);
 	}
+	{
+		/* the figures for the summary (main): per level the certified
+		 * gap, -1 where places or the policy tier are open; the time */
+		FILE *fp;
+		snprintf(out, sizeof out, "%s/gaps-%s.txt", dir, mode);
+		if ((fp = fopen(out, "w")) != NULL) {
+			for (lv = 0; lv < CM_NLEVELS; lv++) {
+				const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
+				int open = strcmp(mode, "split") && s->bound < 0 && !s->proven;
+				fprintf(fp, "%.17g ", open ? -1 : s->mip_gap);
+			}
+			fprintf(fp, "%.6f\n", t_write - t0);
+			fclose(fp);
+		}
+	}
 	cm_plan_free(plan);
 	cm_dataset_free(ds);
 	cm_config_free(cfg);
 	cm_ctx_free(ctx);
 	fflush(stdout);
 	return bad;
+}
+
+/* The summary of a mode's runs (--seeds). */
+typedef struct tally {
+	int levels, open, over;
+	double sum, longest;
+} tally;
+
+/* Adds the figures run() left in `dir` for `mode` to *t. */
+static void tally_run(tally *t, const char *dir, const char *mode)
+{
+	char path[4200];
+	double g[CM_NLEVELS], secs;
+	FILE *fp;
+	snprintf(path, sizeof path, "%s/gaps-%s.txt", dir, mode);
+	if (!(fp = fopen(path, "r")))
+		return;
+	if (fscanf(fp, "%lf %lf %lf", &g[0], &g[1], &secs) == 3) {
+		for (int lv = 0; lv < CM_NLEVELS; lv++) {
+			t->levels++;
+			if (g[lv] < 0) {
+				t->open++;
+				continue;
+			}
+			t->sum += g[lv];
+			/* (a gap at mip_gap may print a hair above it) */
+			t->over += g[lv] > 0.001 * (1 + 1e-6);
+		}
+		if (secs > t->longest)
+			t->longest = secs;
+	}
+	fclose(fp);
 }
 
 /* A road run's figures against the straight-line run's, from the files
@@ -505,7 +562,8 @@ static int distances_child(const char *dir, const char *mode, kind k, int roads,
 int main(int argc, char **argv)
 {
 	const char *sizes = "5000,10000,20000,40000", *modes = "split,single", *base = "/tmp/cm-bench";
-	int verify = 0, roads = 0, status = 0, i;
+	int verify = 0, roads = 0, status = 0, i, seeds = 1;
+	tally tal[2] = {{0}, {0}}; /* split, single */
 	char *list, *tok, *save;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
@@ -522,10 +580,13 @@ int main(int argc, char **argv)
 			roads = 1;
 		else if (!strcmp(argv[i], "--effort") && i + 1 < argc && effort_ok(argv[i + 1]))
 			effort = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--seeds") && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
+		         atoi(argv[i + 1]) <= 1000)
+			seeds = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] "
 			                "[--verify | --verify-policy] [--roads] [--effort E] "
-			                "[--dir DIR]\n");
+			                "[--seeds K] [--dir DIR]\n");
 			return 2;
 		}
 	}
@@ -538,17 +599,24 @@ int main(int argc, char **argv)
 	       "then the migrant quota), relaxations solved, proven optimal; pairs: candidate "
 	       "compound-school pairs in reach; mip_gap = 0.001, effort = %g\n", cm_version(), effort);
 	list = strdup(sizes);
-	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* each size, each seed */
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+	for (int seed = 1; seed <= seeds; seed++) {
 		int n = atoi(tok);
 		char dir[4096], *mlist, *m, *msave;
 		citygen_roads net;
 		kind k;
-		snprintf(dir, sizeof dir, "%s/city-%d", base, n);
+		if (seed == 1)
+			snprintf(dir, sizeof dir, "%s/city-%d", base, n);
+		else
+			snprintf(dir, sizeof dir, "%s/city-%d-s%d", base, n, seed);
 		mkdir(dir, 0777);
-		if (n < 100 || citygen(dir, n, 1, roads ? &net : NULL)) {
+		if (n < 100 || citygen(dir, n, (unsigned)seed, roads ? &net : NULL)) {
 			fprintf(stderr, "bench: cannot generate the city of %d compounds in %s\n", n, dir);
 			return 2;
 		}
+		if (seeds > 1)
+			printf("city of %d compounds, seed %d\n", n, seed);
 		if (roads) {
 			printf("city of %d compounds, %d schools; roads: %ld lines, %ld segments (the "
 			       "residential streets one-way), a river with %d bridges, an expressway with "
@@ -573,6 +641,8 @@ int main(int argc, char **argv)
 				printf("%7d %6d ", n, n / 20);
 				if (child(run, dir, m, k, roads, verify))
 					status = 1;
+				if (k == STRAIGHT)
+					tally_run(&tal[strcmp(m, "split") != 0], dir, m);
 			}
 			if (roads)
 				compare_runs(dir, m);
@@ -580,5 +650,14 @@ int main(int argc, char **argv)
 		free(mlist);
 	}
 	free(list);
+	for (i = 0; i < 2 && seeds > 1; i++)
+		if (tal[i].levels)
+			printf("%s, %d levels: %d above mip_gap, %d with places or the policy tier open, "
+			       "mean certified gap of the others %.4f%%; longest run %.2f s\n",
+			       i ? "single" : "split", tal[i].levels, tal[i].over, tal[i].open,
+			       tal[i].levels > tal[i].open
+			               ? 100 * tal[i].sum / (tal[i].levels - tal[i].open)
+			               : 0,
+			       tal[i].longest);
 	return status;
 }
