@@ -2,8 +2,8 @@
  * bench.c: how fast and how exact catchment is at city scale (issue 5).
  *
  *   bench [--sizes 5000,10000,20000,40000] [--modes split,single]
- *         [--verify | --verify-policy] [--roads] [--effort E] [--seeds K]
- *         [--dir DIR]
+ *         [--verify | --verify-policy] [--roads] [--effort E]
+ *         [--seeds K | --seed S] [--dir DIR]
  *
  * For each size: a generated city (citygen.c: compounds, compounds / 20
  * schools, two levels, 12% private schools with purchased places, tight
@@ -26,7 +26,8 @@
  * cities and runs nothing (tests/test_cli.c solves one itself).
  *
  * --seeds K runs K cities of each size (citygen's seeds 1 to K; seed 1 is
- * the city of the plain run, in DIR/city-N, the others in DIR/city-N-sK)
+ * the city of the plain run, in DIR/city-N, the others in DIR/city-N-sK;
+ * --seed S the city of seed S alone)
  * and ends with a summary per mode: the levels whose certified gap is
  * above mip_gap, those whose places or policy tier are not settled, the
  * mean certified gap of the others and the longest run.  A change to the
@@ -562,7 +563,7 @@ static int distances_child(const char *dir, const char *mode, kind k, int roads,
 int main(int argc, char **argv)
 {
 	const char *sizes = "5000,10000,20000,40000", *modes = "split,single", *base = "/tmp/cm-bench";
-	int verify = 0, roads = 0, status = 0, i, seeds = 1;
+	int verify = 0, roads = 0, status = 0, i, seeds = 1, seed0 = 1;
 	tally tal[2] = {{0}, {0}}; /* split, single */
 	char *list, *tok, *save;
 	for (i = 1; i < argc; i++) {
@@ -583,10 +584,13 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--seeds") && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
 		         atoi(argv[i + 1]) <= 1000)
 			seeds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--seed") && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
+		         atoi(argv[i + 1]) <= 1000)
+			seed0 = seeds = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] "
 			                "[--verify | --verify-policy] [--roads] [--effort E] "
-			                "[--seeds K] [--dir DIR]\n");
+			                "[--seeds K | --seed S] [--dir DIR]\n");
 			return 2;
 		}
 	}
@@ -601,7 +605,7 @@ int main(int argc, char **argv)
 	list = strdup(sizes);
 	/* each size, each seed */
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-	for (int seed = 1; seed <= seeds; seed++) {
+	for (int seed = seed0; seed <= seeds; seed++) {
 		int n = atoi(tok);
 		char dir[4096], *mlist, *m, *msave;
 		citygen_roads net;
@@ -617,6 +621,7 @@ int main(int argc, char **argv)
 		}
 		if (seeds > 1)
 			printf("city of %d compounds, seed %d\n", n, seed);
+		/* (--seed S alone: seed0 = seeds = S) */
 		if (roads) {
 			printf("city of %d compounds, %d schools; roads: %ld lines, %ld segments (the "
 			       "residential streets one-way), a river with %d bridges, an expressway with "
@@ -650,7 +655,7 @@ int main(int argc, char **argv)
 		free(mlist);
 	}
 	free(list);
-	for (i = 0; i < 2 && seeds > 1; i++)
+	for (i = 0; i < 2 && seeds > seed0; i++)
 		if (tal[i].levels)
 			printf("%s, %d levels: %d above mip_gap, %d with places or the policy tier open, "
 			       "mean certified gap of the others %.4f%%; longest run %.2f s\n",

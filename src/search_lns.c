@@ -545,6 +545,42 @@ static double empty_seats(const search *S, const cm_usage *used, size_t si)
 	return rows[S->m->seat_row[si]].rhs - used->seats[si];
 }
 
+/* Does public school t have room in plan x_inc by way of a private
+ * school's empty seats (used: x_inc's usage): a compound at t whose
+ * migrants there could take them, freeing seats at t?  Private schools
+ * have no blocks (their seats are the compounds' other ways), so
+ * empty_seats never marks them, and a town whose only empty seats are a
+ * private school's had no chain to them: the bench's 1,000-compound city
+ * of seed 3, junior, two pupils above the relaxation's places, the only
+ * empty seats 125 at a private school (2026-12-04). */
+static int private_room(const search *S, const cm_usage *used, int t)
+{
+	const cm_col *cols = S->m->cols.data;
+	const cm_row *rows = S->m->rows.data;
+	for (int e = S->sfirst[t]; e < S->sfirst[t + 1]; e++) {
+		const blk *b = &S->blk[S->sblk[e]];
+		const scomp *sc = &S->comp[b->comp];
+		double there = 0;
+		size_t j;
+		if (S->home[b->comp] != S->sblk[e])
+			continue; /* not at t */
+		for (j = b->start; j < b->end; j++)
+			if (cols[j].kind == CM_COL_FLOW && cols[j].group == CM_MIGRANT)
+				there += S->x_inc[j];
+		if (there < 0.5)
+			continue;
+		for (j = sc->cstart; j < sc->cend; j++) {
+			const cm_col *c = &cols[j];
+			int p = c->school;
+			if (c->kind == CM_COL_FLOW && c->group == CM_MIGRANT && c->seat != CM_SEAT_PUBLIC &&
+			    c->ub > 0 && S->m->seat_row[p] >= 0 && S->sfirst[p] == S->sfirst[p + 1] &&
+			    rows[S->m->seat_row[p]].rhs - used->seats[p] > 0.5)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Places first, where seats stay empty (after reach_round, in the same
  * round): while the plan leaves more pupils without a place than the root,
  * each public school with empty seats is searched afresh with each school
@@ -774,7 +810,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 				break;
 			}
 			for (si = nq = 0; si < ns; si++) {
-				int room = empty_seats(S, &used, si) > 0.5;
+				int room = empty_seats(S, &used, si) > 0.5 || private_room(S, &used, (int)si);
 				next[si] = room ? -1 : -2;
 				step[si] = 0;
 				if (room)
