@@ -913,6 +913,20 @@ Test(read, text_in_a_numeric_shapefile_field)
 	free(dir);
 }
 
+/* A GeoPackage of schools in `dir` from the CSV text `rows` (id, level,
+ * seats, x, y; seats an integer column), its layer named `layer`. */
+static char *schools_gpkg(const char *dir, const char *layer, const char *rows)
+{
+	char *csv = write_file(dir, "s.csv", rows), *gpkg;
+	const char *oo[] = {"X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y", "KEEP_GEOM_COLUMNS=NO",
+	                    "AUTODETECT_TYPE=YES", NULL};
+	const char *o[] = {"-f", "GPKG", "-nln", layer, "-a_srs", "EPSG:4326", NULL};
+	cr_assert(asprintf(&gpkg, "%s/s.gpkg", dir) > 0);
+	cr_assert_eq(translate(csv, oo, gpkg, o), 0);
+	free(csv);
+	return gpkg;
+}
+
 /* SQLite keeps any value in any column: a GeoPackage's integer column
  * edited by hand or by another tool can hold text, a fraction or a number
  * beyond 32 bits, which GDAL reads as 0, the fraction cut, or the low 32
@@ -920,22 +934,17 @@ Test(read, text_in_a_numeric_shapefile_field)
  * 'abc' pupils read as 0 and 4,294,967,306 as 10, check exit 0). */
 Test(read, other_values_in_a_geopackage_integer_column)
 {
-	char *dir = tmpdir(), *gpkg;
-	char *csv = write_file(dir, "s.csv",
-	                       "id,level,seats,x,y\n"
-	                       "A,primary,45,113.0,24.79\n"
-	                       "B,primary,50,113.01,24.79\n"
-	                       "C,primary,60,113.02,24.79\n"
-	                       "D,primary,70,113.03,24.79\n");
-	const char *oo[] = {"X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y", "KEEP_GEOM_COLUMNS=NO",
-	                    "AUTODETECT_TYPE=YES", NULL};
-	const char *o[] = {"-f", "GPKG", "-nln", "schools", "-a_srs", "EPSG:4326", NULL};
+	char *dir = tmpdir();
+	char *gpkg = schools_gpkg(dir, "schools",
+	                          "id,level,seats,x,y\n"
+	                          "A,primary,45,113.0,24.79\n"
+	                          "B,primary,50,113.01,24.79\n"
+	                          "C,primary,60,113.02,24.79\n"
+	                          "D,primary,70,113.03,24.79\n");
 	static const char *const edits[] = {"UPDATE schools SET seats = 'abc' WHERE id = 'B'",
 	                                    "UPDATE schools SET seats = 4294967306 WHERE id = 'C'",
 	                                    "UPDATE schools SET seats = 30.7 WHERE id = 'D'"};
 	GDALDatasetH g;
-	cr_assert(asprintf(&gpkg, "%s/s.gpkg", dir) > 0);
-	cr_assert_eq(translate(csv, oo, gpkg, o), 0);
 	cr_assert_not_null(g = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL));
 	{
 		OGRLayerH l = GDALDatasetGetLayerByName(g, "schools");
@@ -956,7 +965,6 @@ Test(read, other_values_in_a_geopackage_integer_column)
 	cr_assert_eq(school_by_id(ds, "D")->seats[CM_PRIMARY], 31); /* 30.7 rounded, not cut */
 	cm_dataset_free(ds);
 	free(ini);
-	free(csv);
 	free(gpkg);
 	free(dir);
 }
@@ -968,15 +976,12 @@ Test(read, other_values_in_a_geopackage_integer_column)
  * and the least such value; the view's whole numbers alone still read. */
 Test(read, other_values_in_a_keyless_geopackage_view)
 {
-	char *dir = tmpdir(), *gpkg;
-	char *csv = write_file(dir, "s.csv",
-	                       "id,level,seats,x,y\n"
-	                       "A,primary,45,113.0,24.79\n"
-	                       "B,primary,50,113.01,24.79\n"
-	                       "C,primary,60,113.02,24.79\n");
-	const char *oo[] = {"X_POSSIBLE_NAMES=x", "Y_POSSIBLE_NAMES=y", "KEEP_GEOM_COLUMNS=NO",
-	                    "AUTODETECT_TYPE=YES", NULL};
-	const char *o[] = {"-f", "GPKG", "-nln", "base", "-a_srs", "EPSG:4326", NULL};
+	char *dir = tmpdir();
+	char *gpkg = schools_gpkg(dir, "base",
+	                          "id,level,seats,x,y\n"
+	                          "A,primary,45,113.0,24.79\n"
+	                          "B,primary,50,113.01,24.79\n"
+	                          "C,primary,60,113.02,24.79\n");
 	static const char *const views[] = {
 		"CREATE VIEW schools AS SELECT geom, id, level, seats FROM base",
 		"INSERT INTO gpkg_contents (table_name, identifier, data_type, srs_id) "
@@ -985,8 +990,6 @@ Test(read, other_values_in_a_keyless_geopackage_view)
 		"srs_id, z, m) VALUES ('schools', 'geom', 'POINT', 4326, 0, 0)"};
 	GDALDatasetH g;
 	OGRLayerH l;
-	cr_assert(asprintf(&gpkg, "%s/s.gpkg", dir) > 0);
-	cr_assert_eq(translate(csv, oo, gpkg, o), 0);
 	for (int fraction = 0; fraction < 2; fraction++) {
 		cr_assert_not_null(g = GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL,
 		                                  NULL));
@@ -1031,7 +1034,6 @@ Test(read, other_values_in_a_keyless_geopackage_view)
 		}
 		free(ini);
 	}
-	free(csv);
 	free(gpkg);
 	free(dir);
 }
