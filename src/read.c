@@ -294,28 +294,95 @@ static int add_raw(layer_src *L, size_t *cap, long fid, int idx, const char *tex
 	return 0;
 }
 
+/* find_raw's part for a layer without a key column (a view that does not
+ * select its table's key, say): GDAL numbers the features itself, so no
+ * SQL row is known to be which feature.  The values of integer field idx
+ * (type t, SQL name col of table tab) that condition cond finds, as the
+ * layer's filter keeps them, are grouped by their text; those GDAL would
+ * read as another number (a fraction, text, a number out of the type's
+ * range: what get_count would refuse or round) are one error of the field,
+ * with their count and the first in text order.  Blank text is left to
+ * GDAL, as get_count takes it as missing, and a whole number stored as a
+ * real (30.0) reads as itself.  0, or -1 when out of memory. */
+static int keyless_values(cm_dataset *ds, layer_src *L, int idx, OGRFieldType t, const char *col,
+                          const char *tab, const char *cond)
+{
+	char *where = L->in->where ? from_utf8(L, L->in->where) : NULL, *sql, *first = NULL;
+	long long bad = 0;
+	OGRLayerH res;
+	OGRFeatureH row;
+	int rc = 0;
+	if (L->in->where && !where)
+		return -1;
+	sql = cm__sprintf("SELECT CAST(%s AS TEXT) AS cm_text, COUNT(*) AS cm_n FROM %s WHERE (%s)%s%s%s "
+	                  "GROUP BY 1 ORDER BY 1", col, tab, cond, where ? " AND (" : "",
+	                  where ? where : "", where ? ")" : "");
+	free(where);
+	if (!sql)
+		return -1;
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	res = GDALDatasetExecuteSQL(L->gds, sql, NULL, NULL);
+	CPLPopErrorHandler();
+	free(sql);
+	if (!res)
+		/* (then GDAL's reading is all there is: say so) */
+		return ds_diag_feature(ds, L, CM_WARNING, "bad-value", -1, NULL, idx,
+		                       _("in a layer without a key column (a view?), values that GDAL "
+		                         "would read as other whole numbers could not be looked for")) < 0
+		               ? -1
+		               : 0;
+	while (rc == 0 && (row = OGR_L_GetNextFeature(res)) != NULL) {
+		const char *text = OGR_F_GetFieldAsString(row, 0);
+		double d = 0;
+		int null = 0, problem = cm__parse_number(text, &d, &null);
+		int same = !problem && !null && d == floor(d) &&
+		           (t == OFTInteger ? d >= -2147483648.0 && d <= 2147483647.0
+		                            : fabs(d) < 9.2e18);
+		if (!problem && (null || same)) {
+			OGR_F_Destroy(row);
+			continue; /* blank, or the whole number GDAL reads */
+		}
+		bad += OGR_F_GetFieldAsInteger64(row, 1);
+		if (!first) {
+			if (!(first = cm__strdup(cm__utf8_valid(text) ? text : "(not UTF-8 text)")))
+				rc = -1;
+			else
+				blank_controls(first);
+		}
+		OGR_F_Destroy(row);
+	}
+	GDALDatasetReleaseResultSet(L->gds, res);
+	if (rc == 0 && bad > 0 &&
+	    ds_diag_feature(ds, L, CM_ERR, "bad-value", -1, NULL, idx,
+	                    _("values GDAL would read as other whole numbers (%lld in all, such "
+	                      "as '%s'), in a layer without a key column (a view?), where they "
+	                      "cannot be told to their features: declare the column REAL, or give "
+	                      "the layer an integer primary key"),
+	                    bad, first) < 0)
+		rc = -1;
+	free(first);
+	return rc;
+}
+
 /* SQLite keeps any value in any column: in a GeoPackage's integer column a
  * hand edit or another tool can leave text, a fraction or a number beyond
  * 32 bits, which GDAL reads as 0, the fraction cut, or the low 32 bits,
  * and says nothing ('abc' pupils read as 0).  For a GeoPackage or SQLite
  * layer, the integer fields the engine reads are asked for such values
  * once, in SQL; get_count reads them as the text they are (in a layer
- * without a key column: an error of the field, below).  0, or -1 when out
- * of memory (a query GDAL refuses finds nothing). */
+ * without a key column: keyless_values).  0, or -1 when out of memory (a
+ * query GDAL refuses finds nothing). */
 static int find_raw(cm_dataset *ds, layer_src *L)
 {
 	const char *drv = GDALGetDriverShortName(GDALGetDatasetDriver(L->gds));
 	const char *fidcol = OGR_L_GetFIDColumn(L->lyr);
 	OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
 	size_t cap = 0;
-	/* (a layer without a key column, a view say, numbers its features
-	 * itself: no row of SQL's is known to be which feature, so such values
-	 * there are an error of the field, with their count and the least) */
 	int keyless = !fidcol || !*fidcol;
 	if (strcmp(drv, "GPKG") && strcmp(drv, "SQLite"))
 		return 0;
 	for (int f = 0; f < CM_NFIELDS; f++) {
-		int idx = L->fidx[f], seen = 0, keyed;
+		int idx = L->fidx[f], seen = 0, keyed, failed = 0;
 		OGRFieldType t;
 		char *col, *tab, *fc, *cond, *sql;
 		OGRLayerH res;
@@ -334,50 +401,36 @@ static int find_raw(cm_dataset *ds, layer_src *L)
 		                         t == OFTInteger ? " OR " : "", t == OFTInteger ? col : "",
 		                         t == OFTInteger ? " NOT BETWEEN -2147483648 AND 2147483647" : "")
 		           : NULL;
-		sql = !cond || !tab || (!keyless && !fc) ? NULL
-		      : keyless ? cm__sprintf("SELECT COUNT(*) AS cm_n, MIN(CAST(%s AS TEXT)) AS cm_text "
-		                              "FROM %s WHERE %s", col, tab, cond)
-		                : cm__sprintf("SELECT %s AS cm_row, CAST(%s AS TEXT) AS cm_text FROM %s "
-		                              "WHERE %s", fc, col, tab, cond);
+		if (keyless) {
+			failed = !cond || !tab || keyless_values(ds, L, idx, t, col, tab, cond);
+			sql = NULL;
+		} else
+			sql = cond && tab && fc ? cm__sprintf("SELECT %s AS cm_row, CAST(%s AS TEXT) AS "
+			                                      "cm_text FROM %s WHERE %s",
+			                                      fc, col, tab, cond)
+			                        : NULL;
 		free(col);
 		free(tab);
 		free(fc);
 		free(cond);
-		if (!sql)
+		if (failed || (!keyless && !sql))
 			return -1;
+		if (keyless)
+			continue;
 		CPLPushErrorHandler(CPLQuietErrorHandler);
 		res = GDALDatasetExecuteSQL(L->gds, sql, NULL, NULL);
 		CPLPopErrorHandler();
 		free(sql);
 		if (!res)
 			continue;
-		if (keyless) {
-			int failed = 0;
-			if ((row = OGR_L_GetNextFeature(res)) != NULL) {
-				long long n = OGR_F_GetFieldAsInteger64(row, 0);
-				if (n > 0)
-					failed = ds_diag_feature(
-					        ds, L, CM_ERR, "bad-value", -1, NULL, idx,
-					        _("values GDAL would read as other whole numbers (%lld in all, "
-					          "such as '%s'), in a layer without a key column (a view?), "
-					          "where they cannot be told to their features: declare the "
-					          "column REAL, or give the layer an integer primary key"),
-					        n, OGR_F_GetFieldAsString(row, 1)) < 0;
-				OGR_F_Destroy(row);
-			}
-			GDALDatasetReleaseResultSet(L->gds, res);
-			if (failed)
-				return -1;
-			continue;
-		}
 		/* (GDAL takes the key column for the result's FID, and its field
 		 * is gone) */
 		keyed = OGR_L_GetFIDColumn(res) && *OGR_L_GetFIDColumn(res);
 		while ((row = OGR_L_GetNextFeature(res)) != NULL) {
-			int failed = add_raw(L, &cap,
-			                     keyed ? (long)OGR_F_GetFID(row)
-			                           : (long)OGR_F_GetFieldAsInteger64(row, 0),
-			                     idx, OGR_F_GetFieldAsString(row, !keyed));
+			failed = add_raw(L, &cap,
+			                 keyed ? (long)OGR_F_GetFID(row)
+			                       : (long)OGR_F_GetFieldAsInteger64(row, 0),
+			                 idx, OGR_F_GetFieldAsString(row, !keyed));
 			OGR_F_Destroy(row);
 			if (failed) {
 				GDALDatasetReleaseResultSet(L->gds, res);
