@@ -545,6 +545,16 @@ static double empty_seats(const search *S, const cm_usage *used, size_t si)
 	return rows[S->m->seat_row[si]].rhs - used->seats[si];
 }
 
+/* Private school p's empty seats in usage `used` (0: p is public, or has
+ * no seat row). */
+static double private_empty(const search *S, const cm_usage *used, int p)
+{
+	const cm_row *rows = S->m->rows.data;
+	return S->m->seat_row[p] >= 0 && S->sfirst[p] == S->sfirst[p + 1]
+	               ? rows[S->m->seat_row[p]].rhs - used->seats[p]
+	               : 0;
+}
+
 /* Does public school t have room in plan x_inc by way of a private
  * school's empty seats (used: x_inc's usage): a compound at t whose
  * migrants there could take them, freeing seats at t?  Private schools
@@ -553,10 +563,9 @@ static double empty_seats(const search *S, const cm_usage *used, size_t si)
  * private school's had no chain to them: the bench's 1,000-compound city
  * of seed 3, junior, two pupils above the relaxation's places, the only
  * empty seats 125 at a private school (2026-12-04). */
-static int private_room(const search *S, const cm_usage *used, int t)
+static int private_room(search *S, const cm_usage *used, int t)
 {
 	const cm_col *cols = S->m->cols.data;
-	const cm_row *rows = S->m->rows.data;
 	for (int e = S->sfirst[t]; e < S->sfirst[t + 1]; e++) {
 		const blk *b = &S->blk[S->sblk[e]];
 		const scomp *sc = &S->comp[b->comp];
@@ -567,14 +576,14 @@ static int private_room(const search *S, const cm_usage *used, int t)
 		for (j = b->start; j < b->end; j++)
 			if (cols[j].kind == CM_COL_FLOW && cols[j].group == CM_MIGRANT)
 				there += S->x_inc[j];
+		S->work += (long long)(b->end - b->start);
 		if (there < 0.5)
 			continue;
+		S->work += (long long)(sc->cend - sc->cstart);
 		for (j = sc->cstart; j < sc->cend; j++) {
 			const cm_col *c = &cols[j];
-			int p = c->school;
 			if (c->kind == CM_COL_FLOW && c->group == CM_MIGRANT && c->seat != CM_SEAT_PUBLIC &&
-			    c->ub > 0 && S->m->seat_row[p] >= 0 && S->sfirst[p] == S->sfirst[p + 1] &&
-			    rows[S->m->seat_row[p]].rhs - used->seats[p] > 0.5)
+			    c->ub > 0 && private_empty(S, used, c->school) > 0.5)
 				return 1;
 		}
 	}
@@ -750,7 +759,8 @@ static unsigned char room_at(search *S, int t)
  * while the plan leaves more pupils without a place than the root, for
  * each compound with more pupils without a place than the root (most
  * first), the schools along the shortest chain from its school to a public
- * school with empty seats, their compounds and those without a school that
+ * school with empty seats (or with migrants who could take a private
+ * school's: private_room), their compounds and those without a school that
  * reach them, searched afresh, the others held (CHAIN_MAX searches a
  * round): the pupil gets a place only if a compound at its school moves
  * on, and so on to the empty seats, which fill_round's pairs of schools do
@@ -773,7 +783,7 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
                             int *improved)
 {
 	size_t ns = S->m->n_schools, si;
-	int *next = NULL, *q = NULL, *step = NULL, c, k, n, i, h, e, nq, ran = 0, rc = 0;
+	int *next = NULL, *q = NULL, *step = NULL, c, k, n, i, h, e, nq, ran = 0, rc = 0, priv;
 	long ver = S->xver - 1;
 	cm_usage used = {0};
 	if (!S->root_unpl || places_settled(S))
@@ -809,8 +819,13 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 				rc = CM_ENOMEM;
 				break;
 			}
+			/* (private schools' empty seats: only where there are any) */
+			for (si = 0, priv = 0; si < ns && !priv; si++)
+				priv = private_empty(S, &used, (int)si) > 0.5;
+			S->work += (long long)ns;
 			for (si = nq = 0; si < ns; si++) {
-				int room = empty_seats(S, &used, si) > 0.5 || private_room(S, &used, (int)si);
+				int room = empty_seats(S, &used, si) > 0.5 ||
+				           (priv && private_room(S, &used, (int)si));
 				next[si] = room ? -1 : -2;
 				step[si] = 0;
 				if (room)
