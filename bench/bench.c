@@ -87,6 +87,17 @@ static double cpu_now(void)
 typedef enum kind { STRAIGHT, WALK, DRIVE, NKINDS } kind;
 static const char *const kind_name[NKINDS] = {"straight", "walk", "drive"};
 
+/* A count from 1 to 1000 in `text` (--seeds, --seed), 0 where it is not. */
+static int count_arg(const char *text)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	return end != text && !*end && v >= 1 && v <= 1000 ? (int)v : 0;
+}
+
+/* [solve] mip_gap of single mode's runs */
+#define BENCH_GAP 0.001
+
 /* [solve] effort for single mode (--effort) */
 static double effort = 1;
 
@@ -124,8 +135,8 @@ static cm_config *scenario(cm_ctx *ctx, const char *dir, const char *mode, const
 	             "[input]\nschools = %s/schools.gpkg\ncompounds = %s/compounds.gpkg\n"
 	             "[policy]\nmax_distance_primary_m = 3000\nmax_distance_junior_m = 5000\n"
 	             "migrant_public_share = 0.85\n[solve]\nassignment = %s\nsolver = %s\n"
-	             "mip_gap = 0.001\neffort = %.17g\n%s",
-	             dir, dir, mode, solver, effort, roads) < 0)
+	             "mip_gap = %g\neffort = %.17g\n%s",
+	             dir, dir, mode, solver, BENCH_GAP, effort, roads) < 0)
 		return NULL;
 	if (cm_config_parse_string(ctx, text, "bench.ini", dir, &cfg))
 		fprintf(stderr, "bench: %s\n", cm_ctx_last_error(ctx));
@@ -469,16 +480,19 @@ typedef struct tally {
 	double sum, longest;
 } tally;
 
-/* Adds the figures run() left in `dir` for `mode` to *t. */
-static void tally_run(tally *t, const char *dir, const char *mode)
+/* Adds the figures run() left in `dir` for `mode` to *t; -1 where it left
+ * none (it failed). */
+static int tally_run(tally *t, const char *dir, const char *mode)
 {
 	char path[4200];
 	double g[CM_NLEVELS], secs;
 	FILE *fp;
+	int ok;
+	_Static_assert(CM_NLEVELS == 2, "the figures' line holds two levels");
 	snprintf(path, sizeof path, "%s/gaps-%s.txt", dir, mode);
 	if (!(fp = fopen(path, "r")))
-		return;
-	if (fscanf(fp, "%lf %lf %lf", &g[0], &g[1], &secs) == 3) {
+		return -1;
+	if ((ok = fscanf(fp, "%lf %lf %lf", &g[0], &g[1], &secs) == 3)) {
 		for (int lv = 0; lv < CM_NLEVELS; lv++) {
 			t->levels++;
 			if (g[lv] < 0) {
@@ -487,12 +501,13 @@ static void tally_run(tally *t, const char *dir, const char *mode)
 			}
 			t->sum += g[lv];
 			/* (a gap at mip_gap may print a hair above it) */
-			t->over += g[lv] > 0.001 * (1 + 1e-6);
+			t->over += g[lv] > BENCH_GAP * (1 + 1e-6);
 		}
 		if (secs > t->longest)
 			t->longest = secs;
 	}
 	fclose(fp);
+	return ok ? 0 : -1;
 }
 
 /* A road run's figures against the straight-line run's, from the files
@@ -563,7 +578,7 @@ static int distances_child(const char *dir, const char *mode, kind k, int roads,
 int main(int argc, char **argv)
 {
 	const char *sizes = "5000,10000,20000,40000", *modes = "split,single", *base = "/tmp/cm-bench";
-	int verify = 0, roads = 0, status = 0, i, seeds = 1, seed0 = 1;
+	int verify = 0, roads = 0, status = 0, i, seeds = 0, seed = 0, first, last, failed[2] = {0, 0};
 	tally tal[2] = {{0}, {0}}; /* split, single */
 	char *list, *tok, *save;
 	for (i = 1; i < argc; i++) {
@@ -581,12 +596,12 @@ int main(int argc, char **argv)
 			roads = 1;
 		else if (!strcmp(argv[i], "--effort") && i + 1 < argc && effort_ok(argv[i + 1]))
 			effort = atof(argv[++i]);
-		else if (!strcmp(argv[i], "--seeds") && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
-		         atoi(argv[i + 1]) <= 1000)
-			seeds = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--seed") && i + 1 < argc && atoi(argv[i + 1]) >= 1 &&
-		         atoi(argv[i + 1]) <= 1000)
-			seed0 = seeds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--seeds") && i + 1 < argc && !seeds && !seed &&
+		         (seeds = count_arg(argv[i + 1])) > 0)
+			i++;
+		else if (!strcmp(argv[i], "--seed") && i + 1 < argc && !seeds && !seed &&
+		         (seed = count_arg(argv[i + 1])) > 0)
+			i++;
 		else {
 			fprintf(stderr, "usage: bench [--sizes N,N,...] [--modes split,single] "
 			                "[--verify | --verify-policy] [--roads] [--effort E] "
@@ -594,6 +609,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* the cities' seeds: 1 to --seeds K, or --seed S alone, or 1 */
+	first = seed ? seed : 1;
+	last = seed ? seed : seeds ? seeds : 1;
 	GDALAllRegister();
 	mkdir(base, 0777);
 	printf("catchment %s benchmark: seconds per stage, peak memory of the run; per level "
@@ -601,27 +619,27 @@ int main(int argc, char **argv)
 	       "(pupil-metres above the search's bound; 'places' when the fewest without a place is "
 	       "not proven, 'policy' when the policy tier is not: local children without a place, "
 	       "then the migrant quota), relaxations solved, proven optimal; pairs: candidate "
-	       "compound-school pairs in reach; mip_gap = 0.001, effort = %g\n", cm_version(), effort);
+	       "compound-school pairs in reach; mip_gap = %g, effort = %g\n", cm_version(), BENCH_GAP,
+	       effort);
 	list = strdup(sizes);
 	/* each size, each seed */
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-	for (int seed = seed0; seed <= seeds; seed++) {
+	for (int sd = first; sd <= last; sd++) {
 		int n = atoi(tok);
 		char dir[4096], *mlist, *m, *msave;
 		citygen_roads net;
 		kind k;
-		if (seed == 1)
+		if (sd == 1)
 			snprintf(dir, sizeof dir, "%s/city-%d", base, n);
 		else
-			snprintf(dir, sizeof dir, "%s/city-%d-s%d", base, n, seed);
+			snprintf(dir, sizeof dir, "%s/city-%d-s%d", base, n, sd);
 		mkdir(dir, 0777);
-		if (n < 100 || citygen(dir, n, (unsigned)seed, roads ? &net : NULL)) {
+		if (n < 100 || citygen(dir, n, (unsigned)sd, roads ? &net : NULL)) {
 			fprintf(stderr, "bench: cannot generate the city of %d compounds in %s\n", n, dir);
 			return 2;
 		}
-		if (seeds > 1)
-			printf("city of %d compounds, seed %d\n", n, seed);
-		/* (--seed S alone: seed0 = seeds = S) */
+		if (sd > 1)
+			printf("city of %d compounds, seed %d\n", n, sd);
 		if (roads) {
 			printf("city of %d compounds, %d schools; roads: %ld lines, %ld segments (the "
 			       "residential streets one-way), a river with %d bridges, an expressway with "
@@ -643,11 +661,16 @@ int main(int argc, char **argv)
 		mlist = strdup(modes);
 		for (m = strtok_r(mlist, ",", &msave); m; m = strtok_r(NULL, ",", &msave)) {
 			for (k = STRAIGHT; k < (roads ? NKINDS : WALK); k++) {
+				char gaps[4200];
+				int st, sm = strcmp(m, "split") != 0;
+				/* (no figures of an earlier run in the same folder) */
+				snprintf(gaps, sizeof gaps, "%s/gaps-%s.txt", dir, m);
+				remove(gaps);
 				printf("%7d %6d ", n, n / 20);
-				if (child(run, dir, m, k, roads, verify))
+				if ((st = child(run, dir, m, k, roads, verify)))
 					status = 1;
-				if (k == STRAIGHT)
-					tally_run(&tal[strcmp(m, "split") != 0], dir, m);
+				if (k == STRAIGHT && (st == 2 || tally_run(&tal[sm], dir, m)))
+					failed[sm]++;
 			}
 			if (roads)
 				compare_runs(dir, m);
@@ -655,14 +678,15 @@ int main(int argc, char **argv)
 		free(mlist);
 	}
 	free(list);
-	for (i = 0; i < 2 && seeds > seed0; i++)
-		if (tal[i].levels)
+	for (i = 0; i < 2 && last > first; i++)
+		if (tal[i].levels || failed[i])
 			printf("%s, %d levels: %d above mip_gap, %d with places or the policy tier open, "
-			       "mean certified gap of the others %.4f%%; longest run %.2f s\n",
+			       "mean certified gap of the others %.4f%%; longest run %.2f s; %d runs "
+			       "failed\n",
 			       i ? "single" : "split", tal[i].levels, tal[i].over, tal[i].open,
 			       tal[i].levels > tal[i].open
 			               ? 100 * tal[i].sum / (tal[i].levels - tal[i].open)
 			               : 0,
-			       tal[i].longest);
+			       tal[i].longest, failed[i]);
 	return status;
 }
