@@ -824,13 +824,20 @@ static int fill_chain_round(search *S, long long stop, unsigned char *in, ranked
 				priv = private_empty(S, &used, (int)si) > 0.5;
 			S->work += (long long)ns;
 			for (si = nq = 0; si < ns; si++) {
-				int room = empty_seats(S, &used, si) > 0.5 ||
-				           (priv && private_room(S, &used, (int)si));
+				int room = empty_seats(S, &used, si) > 0.5;
 				next[si] = room ? -1 : -2;
 				step[si] = 0;
 				if (room)
 					q[nq++] = (int)si;
 			}
+			/* a private school's seats one move further than a public
+			 * school's own */
+			for (si = 0; si < ns && priv; si++)
+				if (next[si] == -2 && private_room(S, &used, (int)si)) {
+					next[si] = -1;
+					step[si] = 1;
+					q[nq++] = (int)si;
+				}
 			cm__usage_free(&used);
 			for (h = 0; h < nq; h++) {
 				int v = q[h];
