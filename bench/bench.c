@@ -98,6 +98,20 @@ static int count_arg(const char *text)
 /* [solve] mip_gap of single mode's runs */
 #define BENCH_GAP 0.001
 
+/* Where run() leaves a run's figures for the summary (tally_run). */
+static void gaps_path(char *buf, size_t size, const char *dir, const char *mode)
+{
+	snprintf(buf, size, "%s/gaps-%s.txt", dir, mode);
+}
+
+/* Did the search leave a tier of level s open (places, or the policy
+ * tier: no pupil-metres gap certified)?  Split mode's relaxation never
+ * does. */
+static int tier_open(const char *mode, const cm_level_summary *s)
+{
+	return !strcmp(mode, "single") && s->bound < 0 && !s->proven;
+}
+
 /* [solve] effort for single mode (--effort) */
 static double effort = 1;
 
@@ -409,7 +423,7 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
 		printf("  %14.1f %6ld %+5ld", s->pupil_metres, s->unplaced, s->unplaced - s->lp_unplaced);
-		if (s->bound >= 0 || s->proven || strcmp(mode, "single"))
+		if (!tier_open(mode, s))
 			printf(" %6.3f%%", 100 * s->mip_gap);
 		else /* the tier the search has not proven yet */
 			printf(" %7s", s->unplaced > s->bound_unplaced ? "places" : "policy");
@@ -455,12 +469,11 @@ static int run(const char *dir, const char *mode, kind k, int roads, int verify)
 		/* the figures for the summary (main): per level the certified
 		 * gap, -1 where places or the policy tier are open; the time */
 		FILE *fp;
-		snprintf(out, sizeof out, "%s/gaps-%s.txt", dir, mode);
+		gaps_path(out, sizeof out, dir, mode);
 		if ((fp = fopen(out, "w")) != NULL) {
 			for (lv = 0; lv < CM_NLEVELS; lv++) {
 				const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
-				int open = strcmp(mode, "split") && s->bound < 0 && !s->proven;
-				fprintf(fp, "%.17g ", open ? -1 : s->mip_gap);
+				fprintf(fp, "%.17g ", tier_open(mode, s) ? -1 : s->mip_gap);
 			}
 			fprintf(fp, "%.6f\n", t_write - t0);
 			fclose(fp);
@@ -489,7 +502,7 @@ static int tally_run(tally *t, const char *dir, const char *mode)
 	FILE *fp;
 	int ok;
 	_Static_assert(CM_NLEVELS == 2, "the figures' line holds two levels");
-	snprintf(path, sizeof path, "%s/gaps-%s.txt", dir, mode);
+	gaps_path(path, sizeof path, dir, mode);
 	if (!(fp = fopen(path, "r")))
 		return -1;
 	if ((ok = fscanf(fp, "%lf %lf %lf", &g[0], &g[1], &secs) == 3)) {
@@ -664,7 +677,7 @@ int main(int argc, char **argv)
 				char gaps[4200];
 				int st, sm = strcmp(m, "split") != 0;
 				/* (no figures of an earlier run in the same folder) */
-				snprintf(gaps, sizeof gaps, "%s/gaps-%s.txt", dir, m);
+				gaps_path(gaps, sizeof gaps, dir, m);
 				remove(gaps);
 				printf("%7d %6d ", n, n / 20);
 				if ((st = child(run, dir, m, k, roads, verify)))

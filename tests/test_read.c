@@ -973,7 +973,9 @@ Test(read, other_values_in_a_geopackage_integer_column)
  * not select the table's key): GDAL numbers its features itself, so no SQL
  * row is known to be which feature, and the fraction was cut silently (a
  * review, 2026-12-04).  Now an error of the layer's field, with the count
- * and the least such value; the view's whole numbers alone still read. */
+ * and the first such value in text order; the view's whole numbers (a
+ * real 45.0 too) still read, and a feature the layer's filter leaves out
+ * is not looked at. */
 Test(read, other_values_in_a_keyless_geopackage_view)
 {
 	char *dir = tmpdir();
@@ -1021,9 +1023,7 @@ Test(read, other_values_in_a_keyless_geopackage_view)
 			cm_dataset *ds = load_ok(ini, ".", NULL);
 			cr_assert_eq(school_by_id(ds, "A")->seats[CM_PRIMARY], 45);
 			cr_assert_eq(school_by_id(ds, "C")->seats[CM_PRIMARY], 60);
-			for (size_t i = 0; i < cm_dataset_diag_count(ds); i++)
-				cr_assert_neq(cm_dataset_diag(ds, i)->severity, CM_ERR, "%s",
-				              cm_dataset_diag(ds, i)->message);
+			cr_assert_eq(cm_dataset_count(ds, CM_ERR), 0);
 			cm_dataset_free(ds);
 		} else {
 			/* (a feature the layer's filter leaves out is not looked at) */
@@ -1031,9 +1031,7 @@ Test(read, other_values_in_a_keyless_geopackage_view)
 			                     "schools_layer = schools\nschools_where = id <> 'C'\n"
 			                     "[fields]\nschools.seats_primary = seats\n");
 			cm_dataset *ds = load_ok(kept, ".", NULL);
-			for (size_t i = 0; i < cm_dataset_diag_count(ds); i++)
-				cr_assert_neq(cm_dataset_diag(ds, i)->severity, CM_ERR, "%s",
-				              cm_dataset_diag(ds, i)->message);
+			cr_assert_eq(cm_dataset_count(ds, CM_ERR), 0);
 			cm_dataset_free(ds);
 			free(kept);
 		}
