@@ -136,6 +136,9 @@ typedef struct search {
 	double *root_unpl;       /* by compound: its pupils without a place at the root, and
 	                            (root_unpl[ncomp + c]) its local children among them */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
+	int places_weighed;      /* 1: a round that won no place with the local children
+	                            weighed as quota pupils (search.h `places`): the
+	                            neighbourhoods weigh them fully from then on (lns) */
 	int policy_done;         /* 1: a round won nothing on the policy tier (lns: settled) */
 	double done_shown;       /* the share of the budget the progress line last showed (it
 	                            never goes back when places_done raises the budget) */

@@ -224,24 +224,45 @@ static double locals_above(const search *S, int c)
 static int split_in(const search *S, int c, const double *x);
 static size_t add_held(search *S, size_t nfree);
 
+/* What run_neighbourhood searches: a neighbourhood of the plan, a part of
+ * the first plan (first_by_parts), or such a part searched again from its
+ * own plan. */
+enum { NB_PLAN, NB_PART, NB_PART_AGAIN };
+
 /* Searches afresh the compounds S->free_ marks (at least two, or one with
  * S->with_held: add_held), the others held where S->x_inc has them (with
  * S->with_held, those near them at their schools only), with `budget`
  * work: as a model of its own where the relaxation can (its work grows
  * with its size), else in place.
- * A better plan becomes the incumbent.  `part` (first_by_parts, the model's
- * own neighbourhoods only): x_inc is the root's solution, with split
+ * A better plan becomes the incumbent.  NB_PART (the model's own
+ * neighbourhoods only): x_inc is the root's solution, with split
  * compounds; the free ones start from no school and their new columns are
- * taken whether better or not, as they must become whole.  Without `part`,
+ * taken whether better or not, as they must become whole.  Otherwise
  * x_inc may still have split compounds outside the free ones (a part
  * searched again): they keep their pupils, and the plan found is never
- * worse than x_inc. */
-static int run_neighbourhood(search *S, long long budget, int part)
+ * worse than x_inc.
+ * Places first (search.h `places`): while the plan leaves more pupils
+ * without a place than the root, a neighbourhood's own search weighs a
+ * local child without a place as one pupil short of the quota, which
+ * finds places more often; not in the first plan (its parts, and a part
+ * searched again, keep the weight: off there, the 20,000 city's primary
+ * plan left about 750 more local children without a place, 2026-12-03,
+ * and each part searched again traded hundreds of them for a place or
+ * two, the bench's 5,000 city of seed 6 some 4,600 in its first plan,
+ * 2026-12-05), nor once a round so weighed won no place
+ * (S->places_weighed).  A plan so found that leaves more local children
+ * out (or misses the quota by more) is searched again at once, the same
+ * compounds from it with the weight: that search starts from the plan
+ * and puts places first, so it keeps them and wins back what it can of
+ * the policy tier (docs/model.md, "Places without losing local
+ * children"). */
+static int run_neighbourhood(search *S, long long budget, int kind)
 {
 	long long w;
-	cm_lex v;
+	cm_lex v, was = S->inc;
 	size_t nfree = 0, f, j;
-	int c, rc;
+	int c, rc, part = kind == NB_PART;
+	int places = kind == NB_PLAN && !places_settled(S) && !S->places_weighed;
 	if (!S->r->neighbourhood) {
 		/* (in double: work per solve times the budget passes 2^63 on a
 		 * large GLPK model) */
@@ -261,26 +282,34 @@ static int run_neighbourhood(search *S, long long budget, int part)
 		}
 	if (!part && S->with_held)
 		nfree = add_held(S, nfree);
-	/* places first (search.h): not in the first plan's parts, which keep
-	 * the weight (with it off there, the 20,000 city's primary plan left
-	 * about 750 more local children without a place, 2026-12-03) */
-	rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, S->held, nfree, S->start, budget,
-	                         !part && !places_settled(S), S->x_new, &v, &w);
-	S->work += w;
-	S->solves++;
-	if (rc || (!part && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0))
-		return rc;
-	S->inc = v;
-	S->xver++;
-	if (S->r->taken)
-		S->r->taken(S->r->self, S->xver);
-	for (f = 0; f < nfree; f++) {
-		for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
-			S->x_inc[j] = S->x_new[j];
-		cm__sr_home_of(S, S->fl[f], S->x_inc);
+	for (;;) {
+		rc = S->r->neighbourhood(S->r->self, S->x_inc, S->xver, S->range, S->held, nfree,
+		                         S->start, budget, places, S->x_new, &v, &w);
+		S->work += w;
+		S->solves++;
+		if (rc || (!part && cm__lex_cmp(&v, &S->inc, 1e-7) >= 0))
+			return rc;
+		S->inc = v;
+		S->xver++;
+		if (S->r->taken)
+			S->r->taken(S->r->self, S->xver);
+		for (f = 0; f < nfree; f++) {
+			for (j = S->range[2 * f]; j < S->range[2 * f + 1]; j++)
+				S->x_inc[j] = S->x_new[j];
+			cm__sr_home_of(S, S->fl[f], S->x_inc);
+		}
+		cm__sr_show(S, "plan (neighbourhood)");
+		if (!places || S->inc.shortfall <= was.shortfall + 0.5)
+			return 0;
+		/* the same compounds again, from this plan, with the weight
+		 * (the held ones stay at their schools) */
+		places = 0;
+		for (f = 0; f < nfree; f++)
+			if (S->held[f] < 0) {
+				int h = S->home[S->fl[f]];
+				S->start[S->comp[S->fl[f]].compound] = h >= 0 ? S->blk[h].school : -1;
+			}
 	}
-	cm__sr_show(S, "plan (neighbourhood)");
-	return 0;
 }
 
 /* The compounds at the schools of the neighbourhood's `nfree` free
@@ -364,7 +393,7 @@ static int search_in(search *S, const unsigned char *in, long long budget, int m
 		return 0;
 	if (ran)
 		(*ran)++;
-	rc = run_neighbourhood(S, budget, 0);
+	rc = run_neighbourhood(S, budget, NB_PLAN);
 	if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 		*improved = 1;
 	return rc;
@@ -1034,7 +1063,7 @@ static int search_disagreement(search *S, int any, int held, const char *what, i
 	if (any < (held ? 1 : 2))
 		return 0;
 	S->with_held = held;
-	rc = run_neighbourhood(S, RINS_WORK, 0);
+	rc = run_neighbourhood(S, RINS_WORK, NB_PLAN);
 	S->with_held = 0;
 	if (!S->opts->inner)
 		cm__log(S->ctx, CM_LOG_DEBUG, "%s: %d compounds where plan and %s disagree, searched "
@@ -1240,9 +1269,15 @@ int cm__sr_lns(search *S, long long budget)
 				improved = 1;
 		}
 		/* a round that won nothing while places are unsettled: once,
-		 * the compounds' reach widened rather than an end (the tree
-		 * does not win places back in a city) */
-		if (!improved && !places_settled(S) && !S->wide) {
+		 * the local children weighed in full (run_neighbourhood: the
+		 * bench's 5,000 city of seed 5, primary, won 22 places so after
+		 * 0.6e9 work that had won none), then once the compounds' reach
+		 * widened, rather than an end (the tree does not win places
+		 * back in a city) */
+		if (!improved && !places_settled(S) && !S->places_weighed && S->r->neighbourhood) {
+			S->places_weighed = 1;
+			improved = 1;
+		} else if (!improved && !places_settled(S) && !S->wide) {
 			S->wide = 1;
 			improved = 1;
 		} else if (!improved && !S->policy_done && places_settled(S) && !settled(S)) {
@@ -1342,12 +1377,12 @@ static int first_by_parts(search *S)
 		}
 		S->work += S->ncomp / 8 + (long long)ns;
 		before = done ? S->inc : S->root;
-		rc = run_neighbourhood(S, PART_WORK, 1);
+		rc = run_neighbourhood(S, PART_WORK, NB_PART);
 		/* a part that costs places is searched again from its own
 		 * plan, with twice the budget: places lost here cost the
 		 * neighbourhoods far more work to win back */
 		if (!rc && !places_within(&S->inc, &before))
-			rc = run_neighbourhood(S, PART_WORK * 2, 0);
+			rc = run_neighbourhood(S, PART_WORK * 2, NB_PART_AGAIN);
 		done++;
 	}
 	if (!rc && done) {
