@@ -1350,10 +1350,20 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		 * seed 8 left its primary level's chains to room no budget
 		 * with 383 local children above the root's, 2026-12-05) */
 		if (!opts->inner &&
-		    ((rc = cm__sr_polish(&S)) || (rc = cm__sr_lns(&S, S.limit * 65 / 100)) ||
-		     (!tiers_within(&S.inc, &S.root) && total_work(&S) < S.limit &&
-		      (rc = cm__sr_lns(&S, S.limit - total_work(&S))))))
+		    ((rc = cm__sr_polish(&S)) || (rc = cm__sr_lns(&S, S.limit * 65 / 100))))
 			goto done;
+		if (!opts->inner && !tiers_within(&S.inc, &S.root) && total_work(&S) < S.limit) {
+			/* (until the tiers settle: the rest is then the bound's;
+			 * and with the local children weighed in full, where
+			 * places mode had 65% of the budget: search_lns.c
+			 * run_neighbourhood) */
+			S.lns_tiers = 1;
+			S.places_weighed = 1;
+			rc = cm__sr_lns(&S, S.limit - total_work(&S));
+			S.lns_tiers = 0;
+			if (rc)
+				goto done;
+		}
 		/* Places still above the root's: the policy tier is chased only
 		 * once they settle, so it has had nothing, and a city's tree does
 		 * not win places back (the bench's 40,000 city's primary plan:

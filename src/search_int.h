@@ -136,6 +136,9 @@ typedef struct search {
 	double *root_unpl;       /* by compound: its pupils without a place at the root, and
 	                            (root_unpl[ncomp + c]) its local children among them */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
+	int lns_tiers;           /* 1: the neighbourhoods stop once places and the policy tier
+	                            are the root's (search.c: the budget's end is theirs only
+	                            while a tier is open) */
 	int places_weighed;      /* 1: a round that won no place with the local children
 	                            weighed as quota pupils (search.h `places`): the
 	                            neighbourhoods weigh them fully from then on (lns) */

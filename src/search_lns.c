@@ -168,7 +168,8 @@ static int neighbourhood(search *S, long long budget)
  * than [solve] node_limit where one is set (search_int.h spent). */
 static int going(const search *S, long long stop)
 {
-	return total_work(S) < stop && !(S->opts->node_limit > 0 && S->solves >= S->opts->node_limit);
+	return total_work(S) < stop && !(S->opts->node_limit > 0 && S->solves >= S->opts->node_limit) &&
+	       !(S->lns_tiers && tiers_within(&S->inc, &S->root));
 }
 
 typedef struct ranked {
@@ -249,8 +250,9 @@ enum { NB_PLAN, NB_PART, NB_PART_AGAIN };
  * plan left about 750 more local children without a place, 2026-12-03,
  * and each part searched again traded hundreds of them for a place or
  * two, the bench's 5,000 city of seed 6 some 4,600 in its first plan,
- * 2026-12-05), nor once a round so weighed won no place
- * (S->places_weighed).  A plan so found that leaves more local children
+ * 2026-12-05), nor once a round so weighed won no place or the first
+ * 65% of the budget has gone to the neighbourhoods (S->places_weighed,
+ * search.c).  A plan so found that leaves more local children
  * out (or misses the quota by more) is searched again at once, the same
  * compounds from it with the weight: that search starts from the plan
  * and puts places first, so it keeps them and wins back what it can of
@@ -299,11 +301,14 @@ static int run_neighbourhood(search *S, long long budget, int kind)
 			cm__sr_home_of(S, S->fl[f], S->x_inc);
 		}
 		cm__sr_show(S, "plan (neighbourhood)");
-		if (!places || S->inc.shortfall <= was.shortfall + 0.5)
+		if (!places || S->inc.shortfall <= was.shortfall + 0.5 || total_work(S) >= S->limit)
 			return 0;
 		/* the same compounds again, from this plan, with the weight
-		 * (the held ones stay at their schools) */
+		 * (the held ones stay at their schools), within what is left
+		 * of the budget */
 		places = 0;
+		if (budget > S->limit - total_work(S))
+			budget = S->limit - total_work(S);
 		for (f = 0; f < nfree; f++)
 			if (S->held[f] < 0) {
 				int h = S->home[S->fl[f]];
@@ -1268,19 +1273,20 @@ int cm__sr_lns(search *S, long long budget)
 			if (cm__lex_cmp(&S->inc, &before, 0) < 0)
 				improved = 1;
 		}
-		/* a round that won nothing while places are unsettled: once,
-		 * the local children weighed in full (run_neighbourhood: the
-		 * bench's 5,000 city of seed 5, primary, won 22 places so after
-		 * 0.6e9 work that had won none), then once the compounds' reach
-		 * widened, rather than an end (the tree does not win places
-		 * back in a city) */
-		if (!improved && !places_settled(S) && !S->places_weighed && S->r->neighbourhood) {
+		/* a round that won nothing while places are unsettled (not
+		 * one the budget cut short: that says nothing of the next):
+		 * once, the local children weighed in full (run_neighbourhood),
+		 * then once the compounds' reach widened, rather than an end
+		 * (the tree does not win places back in a city) */
+		if (!improved && going(S, stop) && !places_settled(S) && !S->places_weighed &&
+		    S->r->neighbourhood) {
 			S->places_weighed = 1;
 			improved = 1;
-		} else if (!improved && !places_settled(S) && !S->wide) {
+		} else if (!improved && going(S, stop) && !places_settled(S) && !S->wide) {
 			S->wide = 1;
 			improved = 1;
-		} else if (!improved && !S->policy_done && places_settled(S) && !settled(S)) {
+		} else if (!improved && going(S, stop) && !S->policy_done && places_settled(S) &&
+		           !settled(S)) {
 			/* places settled, the policy tier not, and a round won
 			 * nothing there: one more round, for pupil-metres (once) */
 			S->policy_done = 1;
