@@ -139,9 +139,10 @@ typedef struct search {
 	int lns_tiers;           /* 1: the neighbourhoods stop once places and the policy tier
 	                            are the root's (search.c: the budget's end is theirs only
 	                            while a tier is open) */
-	int places_weighed;      /* 1: a round that won no place with the local children
-	                            weighed as quota pupils (search.h `places`): the
-	                            neighbourhoods weigh them fully from then on (lns) */
+	int places_weighed;      /* 1: the neighbourhoods weigh local children fully from
+	                            now on (search.h `places`): a round that weighed them as
+	                            quota pupils won no place (lns), or 65% of the budget
+	                            has gone to the neighbourhoods (search.c) */
 	int policy_done;         /* 1: a round won nothing on the policy tier (lns: settled) */
 	double done_shown;       /* the share of the budget the progress line last showed (it
 	                            never goes back when places_done raises the budget) */

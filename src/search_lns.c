@@ -225,6 +225,12 @@ static double locals_above(const search *S, int c)
 static int split_in(const search *S, int c, const double *x);
 static size_t add_held(search *S, size_t nfree);
 
+/* The school compound c is at in the plan, -1: none. */
+static long home_school(const search *S, int c)
+{
+	return S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
+}
+
 /* What run_neighbourhood searches: a neighbourhood of the plan, a part of
  * the first plan (first_by_parts), or such a part searched again from its
  * own plan. */
@@ -279,8 +285,7 @@ static int run_neighbourhood(search *S, long long budget, int kind)
 			S->range[2 * nfree + 1] = sc->cend;
 			S->held[nfree] = -1;
 			S->fl[nfree++] = c;
-			S->start[sc->compound] =
-			        !part && S->home[c] >= 0 ? S->blk[S->home[c]].school : -1;
+			S->start[sc->compound] = part ? -1 : home_school(S, c);
 		}
 	if (!part && S->with_held)
 		nfree = add_held(S, nfree);
@@ -310,10 +315,8 @@ static int run_neighbourhood(search *S, long long budget, int kind)
 		if (budget > S->limit - total_work(S))
 			budget = S->limit - total_work(S);
 		for (f = 0; f < nfree; f++)
-			if (S->held[f] < 0) {
-				int h = S->home[S->fl[f]];
-				S->start[S->comp[S->fl[f]].compound] = h >= 0 ? S->blk[h].school : -1;
-			}
+			if (S->held[f] < 0)
+				S->start[S->comp[S->fl[f]].compound] = home_school(S, S->fl[f]);
 	}
 }
 
@@ -1278,15 +1281,15 @@ int cm__sr_lns(search *S, long long budget)
 		 * once, the local children weighed in full (run_neighbourhood),
 		 * then once the compounds' reach widened, rather than an end
 		 * (the tree does not win places back in a city) */
-		if (!improved && going(S, stop) && !places_settled(S) && !S->places_weighed &&
-		    S->r->neighbourhood) {
+		if (improved || !going(S, stop))
+			continue;
+		if (!places_settled(S) && !S->places_weighed && S->r->neighbourhood) {
 			S->places_weighed = 1;
 			improved = 1;
-		} else if (!improved && going(S, stop) && !places_settled(S) && !S->wide) {
+		} else if (!places_settled(S) && !S->wide) {
 			S->wide = 1;
 			improved = 1;
-		} else if (!improved && going(S, stop) && !S->policy_done && places_settled(S) &&
-		           !settled(S)) {
+		} else if (!S->policy_done && places_settled(S) && !settled(S)) {
 			/* places settled, the policy tier not, and a round won
 			 * nothing there: one more round, for pupil-metres (once) */
 			S->policy_done = 1;
