@@ -718,13 +718,25 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
  * (one to five steps from room), where the relaxation leaves 85; with the
  * chains the tier settled, in five passes of 53 searches (docs/model.md).
  * (While places are unsettled, fill_chain_round's chains to empty seats
- * come first.) */
+ * come first.)  A chain whose search wins nothing is followed by one to
+ * the next nearest school with room, CHAIN_TRIES chains a compound at
+ * most: the nearest room is often one the chain cannot use (its migrants
+ * in seats the moved compounds do not fit, or nearer to their own homes
+ * than any move gains).  Measured 2026-12-05: 44 levels of the bench's
+ * cities of 300-5,000 compounds (twelve of seed 1, ten of seeds 2-8)
+ * left 213 local children above the relaxation's tier in 9 levels with
+ * one chain a compound, 177 in 4 with six, every other level's plan the
+ * same; the 10,000 cities of seeds 1-5, 6 in 4 levels -> none; the
+ * 40,000 city 13 and 19 -> 1 and 6 (docs/model.md, "Chains to the
+ * next room"). */
 #define CHAIN_MAX 64
+#define CHAIN_TRIES 6
 
 /* The chain from the schools `from` marks (every school a compound at one
  * reaches, step by step) to the nearest with room (`room`), into `in`
- * (the chain's schools); 0 when no school with room is within reach.
- * `par` and `q` are scratch of the schools' count. */
+ * (the chain's schools).  Returns the school with room it reaches, -1
+ * when none is within reach.  `par` and `q` are scratch of the schools'
+ * count. */
 static int chain_to_room(search *S, const unsigned char *from, const unsigned char *room,
                          int *par, int *q, unsigned char *in)
 {
@@ -761,11 +773,11 @@ static int chain_to_room(search *S, const unsigned char *from, const unsigned ch
 	}
 	S->work += (long long)ns + nq;
 	if (t < 0)
-		return 0;
+		return -1;
 	memset(in, 0, ns);
-	for (; t >= 0; t = par[t])
-		in[t] = 1;
-	return 1;
+	for (h = t; h >= 0; h = par[h])
+		in[h] = 1;
+	return t;
 }
 
 /* Whether school t is a public school with room in plan x_inc: migrants
@@ -926,7 +938,7 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 	size_t ns = S->m->n_schools, si;
 	unsigned char *room = NULL, *from = NULL;
 	double before;
-	int *par = NULL, *q = NULL, c, d, k, n, i, ran, rc = 0;
+	int *par = NULL, *q = NULL, c, d, k, n, i, ran, rc = 0, t, tries, tried[CHAIN_TRIES];
 	long ver;
 	if (!S->root_unpl || settled(S) || !places_settled(S))
 		return 0;
@@ -962,11 +974,19 @@ static int chain_round(search *S, long long stop, unsigned char *in, ranked *ran
 			else
 				for (k = S->comp[c].first; k < S->comp[c].first + S->comp[c].n; k++)
 					from[S->blk[k].school] |= S->root_ok[k];
-			if (!chain_to_room(S, from, room, par, q, in))
-				continue;
-			S->work += S->ncomp;
+			/* chains to the nearest room, then to the next nearest
+			 * (its room hidden while the compound's chains last) */
 			ver = S->xver;
-			rc = search_in(S, in, NB_WORK * 4, S->ncomp, &ran, improved);
+			tries = 0;
+			while (tries < CHAIN_TRIES && ran < CHAIN_MAX && going(S, stop) && !rc &&
+			       ver == S->xver && (t = chain_to_room(S, from, room, par, q, in)) >= 0) {
+				S->work += S->ncomp;
+				rc = search_in(S, in, NB_WORK * 4, S->ncomp, &ran, improved);
+				tried[tries++] = t;
+				room[t] = 0;
+			}
+			while (tries > 0)
+				room[tried[--tries]] = 1;
 			if (!rc && ver != S->xver) {
 				/* room again where the freed could go (on GLPK, whose
 				 * plan taken is the whole model's solve: everywhere) */
