@@ -144,6 +144,9 @@ typedef struct fnet {
 	int *to_sink, *to_nq; /* school -> its arcs, -1 */
 	int *arc;             /* column -> arc, -1 (waiting for pricing, or none) */
 	unsigned char *forbidden; /* column -> 1 when the search forbids it */
+	unsigned char *pub;   /* column -> 1 for a public flow: relax_value's test, which
+	                       * the search makes for every column of a block, without
+	                       * reading the columns (a cache miss each) */
 	double *x;            /* column values of the last solve (fnet_values) */
 	int x_fresh;          /* x is the last solve's */
 	long long work;       /* columns priced (cm__nf_work counts the simplex's) */
@@ -180,6 +183,7 @@ static void fnet_free(fnet *F)
 	free(F->to_nq);
 	free(F->arc);
 	free(F->forbidden);
+	free(F->pub);
 	free(F->x);
 	free(F->mmc);
 	free(F->wait);
@@ -271,16 +275,19 @@ static int fnet_build(fnet *F)
 			F->max_c = rows[i].compound;
 	F->dem = malloc(2 * ((size_t)F->max_c + 1) * sizeof *F->dem + 1);
 	F->forbidden = calloc(ncols + 1, 1);
+	F->pub = malloc(ncols + 1);
 	F->x = calloc(ncols + 1, sizeof *F->x);
 	F->school_node = malloc((ns + 1) * sizeof *F->school_node);
 	F->to_sink = malloc((ns + 1) * sizeof *F->to_sink);
 	F->to_nq = malloc((ns + 1) * sizeof *F->to_nq);
 	F->arc = malloc((ncols + 1) * sizeof *F->arc);
-	if (!seats || !purchased || !is_private || !initial || !F->dem || !F->forbidden || !F->x ||
-	    !F->school_node || !F->to_sink || !F->to_nq || !F->arc) {
+	if (!seats || !purchased || !is_private || !initial || !F->dem || !F->forbidden || !F->pub ||
+	    !F->x || !F->school_node || !F->to_sink || !F->to_nq || !F->arc) {
 		rc = CM_ENOMEM;
 		goto done;
 	}
+	for (i = 0; i < ncols; i++)
+		F->pub[i] = cols[i].kind == CM_COL_FLOW && cols[i].seat == CM_SEAT_PUBLIC;
 	for (i = 0; i < 2 * ((size_t)F->max_c + 1); i++)
 		F->dem[i] = -1;
 	for (i = 0; i < ns; i++)
@@ -618,8 +625,7 @@ static int relax_solve(void *self, cm_lex *out)
 static double relax_value(void *self, size_t col)
 {
 	fnet *F = self;
-	const cm_col *c = &F->cols[col];
-	if (c->kind == CM_COL_FLOW && c->seat == CM_SEAT_PUBLIC)
+	if (F->pub[col])
 		return F->arc[col] >= 0 ? (double)cm__nf_flow(F->nf, F->arc[col]) : 0;
 	fnet_values(F);
 	return F->x[col];

@@ -411,7 +411,6 @@ static int cand_before(const cand *a, const cand *b)
  * (0: no compound is split: the solution is a plan). */
 static int find_splits(search *S, cand *out, int max)
 {
-	const cm_col *cols = S->m->cols.data;
 	int c, n = 0;
 	S->work += (long long)S->m->cols.len;
 	for (c = 0; c < S->ncomp; c++) {
@@ -423,9 +422,8 @@ static int find_splits(search *S, cand *out, int max)
 			double f = 0;
 			size_t j;
 			if (S->on[k])
-				for (j = S->blk[k].start; j < S->blk[k].end; j++)
-					if (cols[j].kind == CM_COL_FLOW)
-						f += S->r->value(S->r->self, j);
+				for (j = blk_flows(&S->blk[k]); j < S->blk[k].end; j++)
+					f += S->r->value(S->r->self, j);
 			S->flow[k] = f;
 			if (f <= 1e-6)
 				continue;
@@ -630,12 +628,10 @@ void cm__sr_show(search *S, const char *what)
 /* Block k's public pupils in plan `x`. */
 double cm__sr_block_pupils(const search *S, int k, const double *x)
 {
-	const cm_col *cols = S->m->cols.data;
 	double f = 0;
 	size_t j;
-	for (j = S->blk[k].start; j < S->blk[k].end; j++)
-		if (cols[j].kind == CM_COL_FLOW)
-			f += x[j];
+	for (j = blk_flows(&S->blk[k]); j < S->blk[k].end; j++)
+		f += x[j];
 	return f;
 }
 

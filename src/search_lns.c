@@ -1025,9 +1025,8 @@ static void majors_of(search *S, int *major, int *top_out)
 		for (k = sc->first; k < sc->first + sc->n; k++) {
 			size_t j;
 			S->flow[k] = 0;
-			for (j = S->blk[k].start; j < S->blk[k].end; j++)
-				if (((const cm_col *)S->m->cols.data)[j].kind == CM_COL_FLOW)
-					S->flow[k] += S->r->value(S->r->self, j);
+			for (j = blk_flows(&S->blk[k]); j < S->blk[k].end; j++)
+				S->flow[k] += S->r->value(S->r->self, j);
 		}
 		for (k = sc->first; k < sc->first + sc->n; k++)
 			if (S->flow[k] > 1e-6) {
