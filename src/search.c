@@ -1182,30 +1182,48 @@ int cm__sr_polish(search *S)
 }
 
 /* The automatic budget, in work (relaxation.work plus the search's own
- * scanning): 1e9, and 1.5e5 more per compound, as a city's neighbourhoods
- * must each be visited once and its first plan takes a part per split
- * compound (6e4 left the bench's cities of 30,000 and 40,000 compounds
- * short of the fewest pupils without a place; 2026-12-02).  About 3.5 s
- * of this machine for both levels of the bench's city of 2,000 compounds
- * (side by side), 4.7 s for 5,000, 7.3 s for 10,000, 12 s for 20,000 and
- * 27 s for 40,000: two thirds to three quarters of what issue 11 allows
- * each size.  It was 6e8 and 1.2e5 (five seconds a county level when set,
- * 2026-12-01; two since the solvers got faster, 2026-12-04): the plans
- * the search finds go on improving with the budget, and the time was
- * there (twelve bench cities of 300-5,000 compounds, both levels, mean
- * certified gap 0.1281% -> 0.1083%, every level but one as good or
- * better, 2026-12-04; docs/model.md).  A
- * county's search takes many nodes of it, a city's few, as each node
- * costs about the model's size. */
+ * scanning).  A county (up to about 5,000 compounds): 1e9, and 3e5 more
+ * per compound, at most 2.5e9; a city: 2.5e5 per compound, as a city's
+ * neighbourhoods must each be visited once and its first plan takes a
+ * part per split compound (6e4 left the bench's cities of 30,000 and
+ * 40,000 compounds short of the fewest pupils without a place;
+ * 2026-12-02).  Measured 2026-12-05 on this machine, both levels side by
+ * side: 3.7 s for the bench's city of 2,000 compounds, 8.2 s for 5,000
+ * and 10,000, 16 s for 20,000, 32 s for 40,000: three quarters of what
+ * issue 11 allows each size, or less.  It was 1e9 and 1.5e5 per compound
+ * until 2026-12-05 (two thirds of those times at 2,000 and 10,000, half
+ * at 5,000 and 40,000): the plans the search finds go on improving with
+ * the budget, and the time was there (44 levels of the bench's cities of
+ * 300-5,000 compounds, seeds 1-8: no level worse, 8 better, local
+ * children above the relaxation's tier 163 -> 93; 20 levels of other
+ * seeds: none worse, 4 better; docs/model.md, "The budget").  Before,
+ * 6e8 and 1.2e5 (2026-12-01).  A county's search takes many nodes of
+ * it, a city's few, as each node costs about the model's size. */
 #define AUTO_WORK 1000000000LL
-#define AUTO_WORK_PER 150000LL
+#define AUTO_WORK_PER 300000LL
+#define AUTO_WORK_COUNTY 2500000000LL
+#define AUTO_WORK_CITY 250000LL
 
 /* That budget times [solve] effort (at most 1000 times: far inside a long
  * long). */
 static long long auto_budget(double effort, int ncomp)
 {
 	double e = effort > 0 ? effort : 1;
-	return (long long)(e * (double)(AUTO_WORK + AUTO_WORK_PER * (long long)ncomp));
+	long long county = AUTO_WORK + AUTO_WORK_PER * (long long)ncomp;
+	long long city = AUTO_WORK_CITY * (long long)ncomp;
+	if (county > AUTO_WORK_COUNTY)
+		county = AUTO_WORK_COUNTY;
+	return (long long)(e * (double)(county > city ? county : city));
+}
+
+/* The budget the first plan's way is chosen by (cm__sr_first_plan: a
+ * whole-model dive where it fits in a fifth of it): 1e9 and 1.5e5 per
+ * compound, the automatic budget until 2026-12-05, kept for this choice
+ * when the budget grew (on it, the 3,000-compound cities of the bench
+ * would take the dive where parts did better), and whatever the effort. */
+static long long first_plan_budget(int ncomp)
+{
+	return 1000000000LL + 150000LL * (long long)ncomp;
 }
 
 static void search_free(search *S)
@@ -1276,7 +1294,7 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 	if ((rc = find_blocks(&S)))
 		goto done;
 	S.limit = opts->work_limit > 0 ? opts->work_limit : auto_budget(opts->effort, S.ncomp);
-	S.limit1 = opts->work_limit > 0 ? opts->work_limit : auto_budget(1, S.ncomp);
+	S.limit1 = opts->work_limit > 0 ? opts->work_limit : first_plan_budget(S.ncomp);
 	S.on = malloc((size_t)S.nblk + 1);
 	S.root_ok = malloc((size_t)S.nblk + 1);
 	S.want = malloc((size_t)S.nblk + 1);

@@ -115,9 +115,9 @@ typedef struct search {
 	long solves;             /* relaxations solved */
 	long long work;          /* the search's own scanning (the relaxation counts its own) */
 	long long limit;         /* work at most (relaxation's and the search's) */
-	long long limit1;        /* the same at [solve] effort 1: what the first plan's way is
-	                            chosen by (cm__sr_first_plan), so effort changes the budget,
-	                            not the way */
+	long long limit1;        /* what the first plan's way is chosen by (cm__sr_first_plan,
+	                            search.c first_plan_budget), so that effort changes the
+	                            budget, not the way */
 	cand *cands;             /* by compound: scratch for the heuristic dive */
 	double *x_inc, *x_new;   /* by column: the incumbent, and a neighbourhood's plan */
 	size_t *range;           /* by compound: scratch, column ranges of a neighbourhood */
