@@ -452,7 +452,7 @@ Test(cli, progress_gap_never_below_the_certified_one, .timeout = 900)
 /* Places the neighbourhoods could not bring down to the root's leave the
  * policy tier unsearched unless the search goes on at the plan's places
  * (search.c, places_done).  The bench's 5,000 city of seed 5, primary, at
- * effort 0.7 (1.75e9 work, the full budget until 2026-12-05: on the
+ * effort 0.7 (about 1.75e9 work, the full budget until 2026-12-05: on the
  * larger one the neighbourhoods settle the tier too, and the message
  * below is not reached): its first plan is 72 pupils above the root's places,
  * the neighbourhoods end 43 above (as their plans count them; the plan
