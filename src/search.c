@@ -419,11 +419,7 @@ static int find_splits(search *S, cand *out, int max)
 		double total = 0;
 		cand cd;
 		for (k = sc->first; k < sc->first + sc->n; k++) {
-			double f = 0;
-			size_t j;
-			if (S->on[k])
-				for (j = blk_flows(&S->blk[k]); j < S->blk[k].end; j++)
-					f += S->r->value(S->r->self, j);
+			double f = S->on[k] ? cm__sr_block_solved(S, k) : 0;
 			S->flow[k] = f;
 			if (f <= 1e-6)
 				continue;
@@ -632,6 +628,16 @@ double cm__sr_block_pupils(const search *S, int k, const double *x)
 	size_t j;
 	for (j = blk_flows(&S->blk[k]); j < S->blk[k].end; j++)
 		f += x[j];
+	return f;
+}
+
+/* Block k's public pupils in the relaxation's last solve. */
+double cm__sr_block_solved(const search *S, int k)
+{
+	double f = 0;
+	size_t j;
+	for (j = blk_flows(&S->blk[k]); j < S->blk[k].end; j++)
+		f += S->r->value(S->r->self, j);
 	return f;
 }
 
@@ -1223,7 +1229,7 @@ static long long auto_budget(double effort, int ncomp)
  * would take the dive where parts did better), and whatever the effort. */
 static long long first_plan_budget(int ncomp)
 {
-	return 1000000000LL + 150000LL * (long long)ncomp;
+	return AUTO_WORK + 150000LL * (long long)ncomp;
 }
 
 static void search_free(search *S)

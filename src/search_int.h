@@ -230,6 +230,7 @@ int cm__sr_polish(search *S);
 void cm__sr_fix_at_root(search *S);
 int cm__sr_blocks_by_school(search *S);
 double cm__sr_block_pupils(const search *S, int k, const double *x);
+double cm__sr_block_solved(const search *S, int k);
 void cm__sr_home_of(search *S, int c, const double *x);
 void cm__sr_homes_from(search *S, const double *x);
 void cm__sr_show(search *S, const char *what);

@@ -725,9 +725,9 @@ static int fill_round(search *S, long long stop, unsigned char *in, ranked *rank
  * than any move gains).  Measured 2026-12-05: 44 levels of the bench's
  * cities of 300-5,000 compounds (twelve of seed 1, ten of seeds 2-8)
  * left 213 local children above the relaxation's tier in 9 levels with
- * one chain a compound, 177 in 4 with six, every other level's plan the
+ * one chain a compound, 163 in 4 with six, every other level's plan the
  * same; the 10,000 cities of seeds 1-5, 6 in 4 levels -> none; the
- * 40,000 city 13 and 19 -> 1 and 6 (docs/model.md, "Chains to the
+ * 40,000 city 13 and 19 -> 1 and 5 (docs/model.md, "Chains to the
  * next room"). */
 #define CHAIN_MAX 64
 #define CHAIN_TRIES 6
@@ -1022,12 +1022,8 @@ static void majors_of(search *S, int *major, int *top_out)
 	for (c = 0; c < S->ncomp; c++) {
 		const scomp *sc = &S->comp[c];
 		int top = -1, used = 0;
-		for (k = sc->first; k < sc->first + sc->n; k++) {
-			size_t j;
-			S->flow[k] = 0;
-			for (j = blk_flows(&S->blk[k]); j < S->blk[k].end; j++)
-				S->flow[k] += S->r->value(S->r->self, j);
-		}
+		for (k = sc->first; k < sc->first + sc->n; k++)
+			S->flow[k] = cm__sr_block_solved(S, k);
 		for (k = sc->first; k < sc->first + sc->n; k++)
 			if (S->flow[k] > 1e-6) {
 				used++;
