@@ -1404,6 +1404,29 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 				goto done;
 			cm__sr_show(&S, "after neighbourhoods at the plan's places");
 		}
+		/* Places settled, the policy tier not, and the budget spent:
+		 * local children come before pupil-metres and before the time
+		 * a budget stands for, so the neighbourhoods go on, up to the
+		 * budget again, while each round's chains to room seat more of
+		 * them (tier_only: a round that seats none ends it), and the
+		 * budget of what follows is as it was.  Measured 2026-12-05
+		 * (docs/model.md, "The budget's extension for local
+		 * children"): 44 levels of the bench's cities, 93 local children
+		 * above the relaxation's tier -> 11, every other level's plan
+		 * the same. */
+		if (!opts->inner && S.r->neighbourhood && places_within(&S.inc, &S.root) &&
+		    !tiers_within(&S.inc, &S.root) && isfinite(S.root.shortfall) &&
+		    total_work(&S) >= S.limit) {
+			long long was = S.limit, extra = S.limit;
+			cm__sr_show(&S, "policy tier above the root's, the neighbourhoods go on for it");
+			S.limit = total_work(&S) + extra;
+			S.lns_tiers = S.tier_only = 1;
+			rc = cm__sr_lns(&S, extra);
+			S.lns_tiers = S.tier_only = 0;
+			S.limit = total_work(&S) > was ? total_work(&S) : was;
+			if (rc)
+				goto done;
+		}
 		cm__sr_show(&S, "after neighbourhoods");
 		cm__sr_fix_at_root(&S);
 		if ((rc = cm__sr_knap_bound(&S)))

@@ -150,6 +150,9 @@ typedef struct search {
 	                            quota pupils won no place (lns), or 65% of the budget
 	                            has gone to the neighbourhoods (search.c) */
 	int policy_done;         /* 1: a round won nothing on the policy tier (lns: settled) */
+	int tier_only;           /* 1: a round of neighbourhoods ends after the chains to room when
+	                            they won nothing on the policy tier, and lns with it (the
+	                            budget's extension for the tier, search.c) */
 	double done_shown;       /* the share of the budget the progress line last showed (it
 	                            never goes back when places_done raises the budget) */
 	int places_done;         /* 1: the neighbourhoods ended with places above the root's

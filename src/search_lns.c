@@ -1242,12 +1242,18 @@ int cm__sr_lns(search *S, long long budget)
 	if (!S->nb && (rc = find_neighbours(S)))
 		goto done;
 	while (improved && going(S, stop) && !rc) {
+		double tier0 = S->inc.shortfall;
 		improved = 0;
 		if ((rc = reach_round(S, stop, in, rank, &improved)) ||
 		    (rc = fill_round(S, stop, in, rank, &improved)) ||
 		    (rc = fill_chain_round(S, stop, in, rank, &improved)) ||
-		    (rc = chain_round(S, stop, in, rank, &improved)) ||
-		    (rc = rins_round(S, stop, &improved)) || (rc = main_round(S, stop, &improved)))
+		    (rc = chain_round(S, stop, in, rank, &improved)))
+			break;
+		/* (the budget's extension for the policy tier: only while it
+		 * wins there) */
+		if (S->tier_only && S->inc.shortfall >= tier0 - 0.5)
+			break;
+		if ((rc = rins_round(S, stop, &improved)) || (rc = main_round(S, stop, &improved)))
 			break;
 		/* the schools whose compounds lose most first: pupils without a
 		 * place, then detours */
