@@ -1479,6 +1479,13 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 		goto done;
 	if (bound_cmp(&S.kbound, &out->bound) > 0)
 		out->bound = S.kbound;
+	/* the root's relaxation bounds every plan: with mip_gap > 0 the nodes
+	 * dropped within the gap keep only the plan's value less the gap,
+	 * which can be below it (a review's scenario of the example county,
+	 * 2026-12-05: plan 52,506,039, root 52,506,006, bound reported
+	 * 52,479,787 and "not proven") */
+	if (bound_cmp(&S.root, &out->bound) > 0)
+		out->bound = S.root;
 	out->value = S.inc;
 	out->nodes = S.solves;
 	out->work = total_work(&S);

@@ -1066,6 +1066,46 @@ Test(cli, a_glpk_bound_holds, .timeout = 900)
 	free(dir);
 }
 
+/* The root's relaxation bounds every plan, whatever mip_gap lets the
+ * search drop: a review's scenario of the example county (a stability
+ * weight, one compound's pupils gone) reported the primary plan
+ * 52,506,039 pupil-m against a bound of 52,479,787 and "not proven",
+ * while its own lp_bound was 52,506,006 (the plan within 6.3e-7 of it). */
+Test(cli, the_bound_is_never_below_the_relaxation, .timeout = 300)
+{
+	const char *lv[] = {"primary", "junior"};
+	char *dir = tmpdir(), path[4200];
+	char *ini = example_with(dir, "[solve]\nstability_weight = 100000\n"
+	                              "[scenario empty]\ndemand = XQ0045:0\n", 1);
+	cli_expect(0, "-q solve -o %s/p.gpkg %s", dir, ini);
+	snprintf(path, sizeof path, "%s/p-empty.gpkg", dir);
+	for (int k = 0; k < 2; k++) {
+		sumrow r = summary_row(path, lv[k]);
+		GDALDatasetH g = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+		OGRLayerH l = g ? GDALDatasetGetLayerByName(g, "summary") : NULL;
+		OGRFeatureH f;
+		double lp = -1;
+		long lpu = -1;
+		cr_assert(l, "%s", path);
+		while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+			if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "level")), lv[k])) {
+				lp = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "lp_bound"));
+				lpu = OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "lp_unplaced"));
+			}
+			OGR_F_Destroy(f);
+		}
+		GDALClose(g);
+		if (r.bound < 0 || lpu != r.unplaced)
+			continue;
+		cr_assert(r.bound >= lp * (1 - 1e-12), "%s: bound %.3f below the relaxation's %.3f",
+		          lv[k], r.bound, lp);
+	}
+	/* the primary plan is within 1e-6 of its relaxation: proven */
+	cr_assert_eq(summary_row(path, "primary").proven, 1);
+	free(ini);
+	free(dir);
+}
+
 /* A folder plan's layer files are the plan: report, publish and compare
  * refuse to write into the folder (report -o plan/summary.geojson replaced
  * the summary with HTML, and the plan could not be read again). */
