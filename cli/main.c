@@ -639,6 +639,33 @@ done:
 	return rc;
 }
 
+/* A scenario's plan warnings (cm_report_plan_warnings: a missed quota,
+ * near-school share or moved cap, what the search did not prove, pupils
+ * without a seat), in every mode: they were said only with -q, so a
+ * scenario missing the quota passed unread in the default output.  Where
+ * the base's go: stdout after the "written to" line, stderr with -q under
+ * a "Scenario NAME:" line, and that line only when a warning follows.
+ * Returns 0 or a CM_ error. */
+static int scenario_warnings(cli *c, cm_ctx *ctx, const char *name, const cm_plan *plan)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int rc;
+	if (!mem)
+		return CM_ENOMEM;
+	/* written once to see whether there is anything to say, then again
+	 * to the stream, whose write errors the library reports */
+	rc = cm_report_plan_warnings(ctx, plan, mem);
+	fclose(mem);
+	free(text);
+	if (rc || !len)
+		return rc;
+	if (c->quiet)
+		fprintf(stderr, _("Scenario %s:\n"), name);
+	return cm_report_plan_warnings(ctx, plan, c->quiet ? stderr : stdout);
+}
+
 /* The scenarios after the base: each solved (held to the base plan),
  * written beside it, and compared.  Returns 0 or a CM_ error. */
 static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char *output,
@@ -697,10 +724,9 @@ static int solve_scenarios(cli *c, scenario *sc, const cm_plan *base, const char
 				end_progress(c);
 				printf(_("Scenario %s written to %s\n"), s->name, shown ? shown : "");
 				free(shown);
-			} else if (!rc) { /* -q: the scenario's warnings, as the base's */
-				fprintf(stderr, _("Scenario %s:\n"), s->name);
-				rc = cm_report_plan_warnings(sc->ctx, plans[n], stderr);
 			}
+			if (!rc)
+				rc = scenario_warnings(c, sc->ctx, s->name, plans[n]);
 			if (!rc && c->report) { /* its report beside the base's: FILE-NAME.html */
 				char *html = cm_path_beside(c->report, s->name, NULL);
 				cm_html_opts ho = {.version = CM_HTML_OPTS_VERSION,

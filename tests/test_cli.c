@@ -319,11 +319,31 @@ Test(cli, quiet_solve_prints_the_plans_warnings)
 	          strstr(out, "Shortfall: 462 pupils without a seat"), "%s", out);
 	cr_assert_null(strstr(out, "Plan written"), "%s", out);
 	cr_assert_null(strstr(out, "mean km"), "no summary table: %s", out);
-	/* and each scenario's (a review found them silent) */
-	char *ini = example_with(dir, "[scenario close]\nclose = XX001\n", 1);
+	/* and each scenario's (a review found them silent); a scenario with
+	 * nothing to warn of (no pupils) gets no lone "Scenario NAME:" line */
+	char *ini = example_with(dir, "[scenario close]\nclose = XX001\n"
+	                              "[scenario zero]\ndemand_scale = 0\n", 1);
 	out = cli_expect(0, "-q solve -o %s/q.gpkg %s", dir, ini);
 	const char *sc = strstr(out, "Scenario close:\n");
 	cr_assert(sc && strstr(sc, "Shortfall: 1317 pupils without a seat"), "%s", out);
+	cr_assert_null(strstr(out, "Scenario zero"), "%s", out);
+	/* in Chinese a scenario is 情景, as in the comparison's table (the
+	 * header said 方案, the word for a plan) */
+	out = cli_expect(0, "--lang zh -q solve -o %s/q.gpkg %s", dir, ini);
+	cr_assert(strstr(out, "情景 close:\n") && !strstr(out, "情景 zero"), "%s", out);
+	/* without -q too, on stdout as the base's summary says its own: a
+	 * scenario's missed quota was said only with -q (a review, 2026-12-05) */
+	{
+		char *args;
+		cr_assert(asprintf(&args, "solve -o %s/q.gpkg %s", dir, ini) > 0);
+		cr_assert_eq(run_cli_to(args, "2>/dev/null", &out), 0, "%s", out);
+		sc = strstr(out, "Scenario close written to ");
+		const char *end = sc ? strstr(sc, "Scenarios against the base plan") : NULL;
+		const char *quota = sc ? strstr(sc, "MIGRANT QUOTA NOT MET") : NULL;
+		cr_assert(end && quota && quota < end && strstr(sc, "Shortfall: 1317 pupils"), "%s",
+		          out);
+		free(args);
+	}
 	free(ini);
 	free(dir);
 }
