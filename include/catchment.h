@@ -816,7 +816,9 @@ typedef struct cm_run {
 /* The comparison of a base plan (runs[0]) and its scenarios, a row per plan
  * and level: pupils placed, shortfall, mean and maximum distance, near
  * share, migrant public share, over-full and full schools, pupils moved
- * against the base, solve time.  `csv` 1: a CSV table; 0: the table for a
+ * against the base, solve time, the gap proved, the quota met (last, so
+ * that a reader of the earlier columns by place keeps working).  `csv` 1:
+ * a CSV table; 0: the table for a
  * terminal, then for each scenario where its shortfall grows and whose
  * shadow prices rise (a text report: see cm_report_stream). */
 CM_EXTERN int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE *fp);

@@ -874,10 +874,11 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 	if (csv) {
 		fprintf(fp, "scenario,level,pupils,placed,shortfall,mean_distance_m,max_distance_m,"
 		            "near_share,migrant_public_share,overfull_schools,full_schools,moved,"
-		            "moved_compounds,solve_seconds,mip_gap,proven\n");
+		            "moved_compounds,solve_seconds,mip_gap,proven,quota_met\n");
 	} else {
 		/* the columns: "%-WIDEs %-8s %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s
-		 * %8.2f" */
+		 * %8.2f", the gap, the quota (last, as in the CSV, whose readers
+		 * know the columns before it by place) */
 		int at = 0, end = 0;
 		head_cell(fp, _("scenario"), -wide, 0, &at, &end);
 		head_cell(fp, _("level"), -8, 1, &at, &end);
@@ -894,6 +895,7 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 		head_cell(fp, _("cmpds"), 8, 0, &at, &end);
 		head_cell(fp, _("seconds"), 9, 0, &at, &end);
 		head_cell(fp, _("gap"), 9, 0, &at, &end);
+		head_cell(fp, _("quota"), -7, 2, &at, &end);
 		fputc('\n', fp);
 	}
 	for (r = 0; r < n; r++)
@@ -907,7 +909,7 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 					continue;
 				if (csv) {
 					cm__csv_field(fp, runs[r].name);
-					fprintf(fp, ",%s,0,0,0,,,,,,,,,,,\n", cm_level_name((cm_level)lv));
+					fprintf(fp, ",%s,0,0,0,,,,,,,,,,,,\n", cm_level_name((cm_level)lv));
 				} else {
 					cm__print_padded(fp, runs[r].name, wide);
 					fputc(' ', fp);
@@ -928,11 +930,11 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 				snprintf(mig, sizeof mig, "%.4f", s->migrant_public_share);
 			if (csv) {
 				cm__csv_field(fp, runs[r].name);
-				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f,%.6f,%d\n",
+				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f,%.6f,%d,%d\n",
 				        cm_level_name((cm_level)lv), s->pupils, s->placed,
 				        s->unplaced, s->mean_distance_m, s->max_distance_m, near, mig,
 				        s->overfull, cm__full_schools(runs[r].plan, (cm_level)lv),
-				        moved, cmpds, s->solve_seconds, s->mip_gap, s->proven);
+				        moved, cmpds, s->solve_seconds, s->mip_gap, s->proven, s->quota_met);
 			} else {
 				cm__print_padded(fp, runs[r].name, wide);
 				fputc(' ', fp);
@@ -944,7 +946,7 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 				        cm__full_schools(runs[r].plan, (cm_level)lv), moved, cmpds,
 				        s->solve_seconds);
 				cm__print_right(fp, gap_text(gap, sizeof gap, s), 8);
-				fputc('\n', fp);
+				fprintf(fp, "  %s\n", s->quota_met ? _("met") : _("MISSED"));
 			}
 		}
 	if (csv)

@@ -265,22 +265,24 @@ int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *pa
 		{"solve_seconds", "求解秒数", 1},
 		{"mip_gap", "最优差距", 1},
 		{"proven", "已证明最优", 1},
+		/* appended: a reader of the columns above by place keeps working */
+		{"quota_met", "随迁子女比例达标", 1},
 	};
 	const cm_config *cfg = n ? cm_plan_config(runs[0].plan) : NULL; /* the base's */
 	cm__table *t;
 	size_t r;
 	int lv, rc;
-	if ((rc = cm__table_open(ctx, path, "方案比较", cols, 16, cfg, &t)))
+	if ((rc = cm__table_open(ctx, path, "方案比较", cols, 17, cfg, &t)))
 		return rc;
 	for (r = 0; r < n && !rc; r++)
 		for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 			const cm_level_summary *s = cm_plan_summary(runs[r].plan, (cm_level)lv);
-			char v[14][32];
-			const char *cells[16];
+			char v[15][32];
+			const char *cells[17];
 			int k;
 			if (!s->solved)
 				continue;
-			for (k = 0; k < 14; k++)
+			for (k = 0; k < 15; k++)
 				v[k][0] = '\0';
 			snprintf(v[0], 32, "%ld", s->pupils);
 			snprintf(v[1], 32, "%ld", s->placed);
@@ -301,9 +303,10 @@ int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *pa
 			/* the certified gap, as the plan's summary layer has it */
 			snprintf(v[12], 32, "%.6f", s->mip_gap);
 			snprintf(v[13], 32, "%d", s->proven);
+			snprintf(v[14], 32, "%d", s->quota_met); /* as the summary layer's */
 			cells[0] = runs[r].name;
 			cells[1] = cm_level_name((cm_level)lv);
-			for (k = 0; k < 14; k++)
+			for (k = 0; k < 15; k++)
 				cells[k + 2] = v[k];
 			rc = cm__table_row(t, cells);
 		}
