@@ -473,9 +473,13 @@ static int cmd_check(cli *c, int argc, char **argv)
 	} else {
 		end_progress(c);
 		status = sc.rep.solvable ? EXIT_OK : EXIT_INPUT;
-		if ((!c->quiet || !sc.rep.solvable) &&
-		    cm_report_check(sc.ctx, sc.cfg, sc.ds, &sc.rep, all ? 0 : 10,
-		                    c->quiet ? stderr : stdout)) {
+		/* -q: errors and warnings only (README): the whole report where
+		 * the data cannot be solved, else the warnings' lines alone
+		 * (they were not printed at all) */
+		if ((!c->quiet || !sc.rep.solvable)
+		        ? cm_report_check(sc.ctx, sc.cfg, sc.ds, &sc.rep, all ? 0 : 10,
+		                          c->quiet ? stderr : stdout)
+		        : cm_report_check_warnings(sc.ctx, sc.ds, all ? 0 : 10, stderr)) {
 			report_error(&sc); /* the report could not be written */
 			status = EXIT_INPUT;
 		}

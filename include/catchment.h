@@ -432,6 +432,11 @@ CM_EXTERN int cm_dataset_checked(const cm_dataset *ds);
  * `max_per_kind` findings of a kind (0: all). */
 CM_EXTERN int cm_report_check(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
                               const cm_check_report *rep, int max_per_kind, FILE *fp);
+/* The check's warnings alone (the CLI's -q check), each line as
+ * cm_report_check lists it, at most `max_per_kind` of a kind (0: all);
+ * nothing when there are none. */
+CM_EXTERN int cm_report_check_warnings(cm_ctx *ctx, const cm_dataset *ds, int max_per_kind,
+                                       FILE *fp);
 
 /* ---------------------------------------------------------------- solve */
 

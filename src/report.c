@@ -42,12 +42,15 @@ static void print_diag(FILE *fp, const cm_diag *d)
 }
 
 /* Prints the diagnostics, errors first, at most `max_per_kind` of each kind
- * (0: all), with a count of those left out. */
-static void print_diags(FILE *fp, const cm_dataset *ds, int max_per_kind)
+ * (0: all), with a count of those left out; only those of severity `only`
+ * where it is one (-1: all). */
+static void print_diags(FILE *fp, const cm_dataset *ds, int max_per_kind, int only)
 {
 	size_t n = cm_dataset_diag_count(ds), i, j;
 	int sev;
 	for (sev = CM_ERR; sev >= CM_NOTE; sev--) {
+		if (only >= 0 && sev != only)
+			continue;
 		for (i = 0; i < n; i++) {
 			const cm_diag *d = cm_dataset_diag(ds, i);
 			size_t before = 0, total = 0;
@@ -79,6 +82,12 @@ static void print_diags(FILE *fp, const cm_dataset *ds, int max_per_kind)
 				        d->kind, total - before);
 		}
 	}
+}
+
+int cm_report_check_warnings(cm_ctx *ctx, const cm_dataset *ds, int max_per_kind, FILE *fp)
+{
+	print_diags(fp, ds, max_per_kind, CM_WARNING);
+	return cm__stream_done(ctx, fp);
 }
 
 static double ratio(long a, long b)
@@ -150,7 +159,7 @@ int cm_report_check(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds,
 	fputs(", ", fp);
 	fprintf(fp, dngettext(CM__DOMAIN, "%zu note", "%zu notes", notes), notes);
 	fputc('\n', fp);
-	print_diags(fp, ds, max_per_kind);
+	print_diags(fp, ds, max_per_kind, -1);
 	if (rep->solvable)
 		fprintf(fp, _("\nVerdict: the data can be solved%s.\n"),
 		        rep->warnings ? _(", but read the warnings") : "");

@@ -67,6 +67,24 @@ Test(cli, check_verdicts)
 	cr_assert_str_eq(out, "", "-q prints nothing on success");
 	free(ini);
 
+	/* README: -q prints errors and warnings.  A school with no seats is a
+	 * warning; -q check said nothing of it and exited 0 (a review,
+	 * 2026-12-05).  Its lines as check lists them, nothing else. */
+	{
+		char *text = slurp(fixture("schools.geojson"), NULL), *at, *schools;
+		cr_assert(text && (at = strstr(text, "\"seats_primary\":90")));
+		memcpy(at, "\"seats_primary\":0 ", 18);
+		schools = write_file(dir, "no-seats.geojson", text);
+		ini = scenario(dir, schools, "compounds.geojson", "");
+		out = cli_expect(0, "-q check %s", ini);
+		cr_assert(strstr(out, "  warning no-seats ") && strstr(out, "S1"), "%s", out);
+		cr_assert_null(strstr(out, "Verdict"), "%s", out);
+		cr_assert_null(strstr(out, "Schools"), "%s", out);
+		free(ini);
+		free(schools);
+		free(text);
+	}
+
 	ini = scenario(dir, "bad_schools.geojson", "compounds.geojson", "");
 	out = cli_expect(1, "check %s", ini);
 	cr_assert(strstr(out, "cannot be solved") && strstr(out, "bad_schools.geojson"), "%s", out);
@@ -302,8 +320,11 @@ Test(cli, progress_for_logs)
 	cr_assert(strstr(out, " s\nScenario "), "the stage's time before the report: %s", out);
 	cr_assert_null(strchr(out, '\r'), "%s", out);
 	cr_assert_null(strstr(out, "\033[K"), "nothing drawn in a log: %s", out);
+	/* -q: the example's warnings alone (a county short of junior seats),
+	 * no stage, no report */
 	out = cli_expect(0, "-q check %s", ex);
-	cr_assert_str_eq(out, "");
+	for (const char *line = out; *line; line = strchr(line, '\n') + 1)
+		cr_assert(!strncmp(line, "  warning ", 10) && strchr(line, '\n'), "%s", out);
 }
 
 static char *example_with(const char *dir, const char *extra, int single);
