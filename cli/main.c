@@ -333,6 +333,23 @@ static int common_option(cli *c, int opt, const char *usage)
 	}
 }
 
+/* 1, said on stderr, when option `opt` of command `cmd` (its table `opts`)
+ * takes a value and was given before: a second --ranges replaced the first
+ * in silence, and only one file was written.  A flag (-q, --all) may come
+ * twice.  `seen` is the command's, zeroed before its options are read. */
+static int given_twice(const char *cmd, const struct option *opts, int opt, unsigned char seen[256])
+{
+	const struct option *o;
+	if (opt < 0 || opt > 255)
+		return 0;
+	for (o = opts; o->name && !(o->val == opt && o->has_arg == required_argument); o++)
+		;
+	if (!o->name || !seen[opt]++)
+		return 0;
+	fprintf(stderr, _("catchment %s: --%s given twice: give it once\n"), cmd, o->name);
+	return 1;
+}
+
 /* A context that logs and draws progress as the options say; NULL (and a
  * message) when out of memory. */
 static cm_ctx *cli_ctx(cli *c)
@@ -814,9 +831,12 @@ static int cmd_solve(cli *c, int argc, char **argv)
 	const char *output_what = NULL; /* where the plan's path came from, for messages */
 	char *fallback = NULL;
 	int opt, st, rc, status = EXIT_INPUT;
+	unsigned char seen[256] = {0}; /* options with a value given so far */
 
 	optind = 0; /* 0: GNU getopt starts afresh (and permutes again) */
 	while ((opt = getopt_long(argc, argv, "o:f:r:m:s:qvh", opts, NULL)) != -1) {
+		if (given_twice("solve", opts, opt, seen))
+			return EXIT_USAGE;
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 's': only = optarg; break;
@@ -1049,9 +1069,12 @@ static int cmd_map(cli *c, int argc, char **argv)
 	const char *output = NULL;
 	cm_ctx *ctx = NULL;
 	int opt, st, status = EXIT_OK;
+	unsigned char seen[256] = {0}; /* options with a value given so far */
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:l:t:b:qvh", opts, NULL)) != -1) {
+		if (given_twice("map", opts, opt, seen))
+			return EXIT_USAGE;
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 't': mo.title = optarg; break;
@@ -1110,9 +1133,12 @@ static int cmd_export(cli *c, int argc, char **argv)
 	const char *output = NULL, *format = NULL;
 	cm_ctx *ctx;
 	int opt, st, rc;
+	unsigned char seen[256] = {0}; /* options with a value given so far */
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:f:qvh", opts, NULL)) != -1) {
+		if (given_twice("export", opts, opt, seen))
+			return EXIT_USAGE;
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 'f':
@@ -1168,9 +1194,12 @@ static int cmd_compare(cli *c, int argc, char **argv)
 	cm_ctx *ctx = NULL;
 	cm_comparison *cmp = NULL;
 	int opt, st, status = EXIT_INPUT;
+	unsigned char seen[256] = {0}; /* options with a value given so far */
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:m:qvh", opts, NULL)) != -1) {
+		if (given_twice("compare", opts, opt, seen))
+			return EXIT_USAGE;
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 'm':
@@ -1306,9 +1335,12 @@ static int cmd_html(cli *c, int argc, char **argv, int publish)
 	const char *output = NULL;
 	cm_ctx *ctx;
 	int opt, st, rc;
+	unsigned char seen[256] = {0}; /* options with a value given so far */
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "o:l:t:qvh", opts, NULL)) != -1) {
+		if (given_twice(name, opts, opt, seen))
+			return EXIT_USAGE;
 		switch (opt) {
 		case 'o': output = optarg; break;
 		case 't': ho.title = optarg; break;
@@ -1416,6 +1448,11 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'L':
+			if (lang) { /* as a command's option given twice (given_twice) */
+				set_language(lang);
+				fprintf(stderr, _("catchment: --%s given twice: give it once\n"), "lang");
+				return EXIT_USAGE;
+			}
 			if (strcmp(optarg, "zh") && strcmp(optarg, "en")) {
 				set_language(NULL);
 				fprintf(stderr, _("catchment: --lang %s: zh or en\n"), optarg);

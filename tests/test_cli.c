@@ -45,6 +45,21 @@ Test(cli, help_version_usage)
 	cr_assert_eq(run_cli("check a.ini b.ini", &out), 2);
 	cr_assert_eq(run_cli("check --help", &out), 0);
 	cr_assert(strstr(out, "Usage: catchment check"));
+	/* an option with a value given twice is refused, named: the second
+	 * --ranges replaced the first in silence (a review, 2026-12-05);
+	 * short and long forms are one option; a flag may come twice */
+	out = cli_expect(2, "solve --ranges a.md --ranges b.md x.ini");
+	cr_assert(strstr(out, "catchment solve: --ranges given twice"), "%s", out);
+	out = cli_expect(2, "solve -o a.gpkg --output b.gpkg x.ini");
+	cr_assert(strstr(out, "--output given twice"), "%s", out);
+	out = cli_expect(2, "map --level primary -l junior p.gpkg -o m.png");
+	cr_assert(strstr(out, "catchment map: --level given twice"), "%s", out);
+	out = cli_expect(2, "report -t A -t B p.gpkg -o r.html");
+	cr_assert(strstr(out, "catchment report: --title given twice"), "%s", out);
+	out = cli_expect(2, "--lang en --lang zh check x.ini");
+	cr_assert(strstr(out, "--lang given twice"), "%s", out);
+	out = cli_expect(1, "-q -q check -a -a /nonexistent.ini");
+	cr_assert_null(strstr(out, "twice"), "%s", out);
 }
 
 static char *scenario(const char *dir, const char *schools, const char *compounds, const char *extra)
