@@ -624,7 +624,7 @@ CM_EXTERN size_t cm_plan_changes(const cm_plan *plan, const cm_change **out);
 
 /* A catchment (学区): the compounds a public school takes its pupils from at
  * one level.  A compound belongs to the public school that takes most of its
- * pupils (cm_plan_home).  Two compounds are neighbours when their cells in
+ * pupils, a compound without pupils to the nearest (cm_plan_home).  Two compounds are neighbours when their cells in
  * the Voronoi tessellation of the compounds' points (clipped to the
  * boundary) meet; docs/output.md has the details. */
 typedef struct cm_catchment {
@@ -650,8 +650,11 @@ CM_EXTERN int cm_plan_build_areas(cm_ctx *ctx, cm_plan *plan);
  * *out NULL and *n 0. */
 CM_EXTERN int cm_plan_catchments(cm_ctx *ctx, const cm_plan *plan, const cm_catchment **out,
                                  size_t *n);
-/* The catchment school of compound `i` at `level`, -1 when no public
- * school takes its pupils. */
+/* The catchment school of compound `i` at `level`: the public school that
+ * takes most of its pupils; for a compound without pupils of the level,
+ * last year's school or the nearest open public school in reach, though
+ * it enrols none of them (docs/output.md, "Catchments"); -1 when its pupils
+ * have no public place, or no school is in reach. */
 CM_EXTERN long cm_plan_home(const cm_plan *plan, cm_level level, size_t i);
 
 /* Refuses (CM_EINPUT, naming both) an output at `path` that is, or as a

@@ -7,7 +7,8 @@
  * cm__plan_areas: by cm_plan_build_areas or an output), not in the solve:
  *
  *   1. Each compound's catchment school ("home", computed by plan.c): the
- *      public school that takes most of its pupils.
+ *      public school that takes most of its pupils (a compound without
+ *      pupils: last year's or the nearest in reach).
  *   2. The tessellation: Voronoi cells of the compounds' points, clipped to
  *      the boundary layer (or, without one, to the points' convex hull
  *      buffered by twice the mean spacing, 300 m to 3 km).  Coincident
@@ -19,9 +20,10 @@
  *      school of the site's largest compound, so areas never overlap); its
  *      `parts`, the connected groups of its compounds under the neighbour
  *      relation (more than one: a split catchment), where compounds without
- *      pupils of the level join what they touch (they belong to no
- *      catchment, so they split none: real data has thousands of empty
- *      postcodes between a school's compounds); and a colour, by DSatur
+ *      pupils of the level join what they touch and are not counted (they
+ *      have a catchment school, the nearest, but split none: real data has
+ *      thousands of empty postcodes between a school's compounds); and a
+ *      colour, by DSatur
  *      greedy colouring of the schools' neighbour graph, so that catchments
  *      that meet never share one.
  *
@@ -978,12 +980,20 @@ static int build_level(geo *g, const cm_plan *plan, cm_level lv, const long *hom
 		if (L.slot[s] < 0)
 			continue;
 		cc = &((cm_catchment *)out->data)[first + (size_t)L.slot[s]];
-		for (k = 0; k < nmem; k++) {
-			size_t r = uf_find(L.up, m[k]);
-			for (j = 0; j < k && uf_find(L.up, m[j]) != r; j++)
-				;
-			cc->parts += j == k;
-		}
+		/* parts of the compounds with pupils: an empty compound has a
+		 * catchment school too (plan.c, fill_empty_homes), but it joins what
+		 * it touches and splits nothing; a catchment of empty compounds
+		 * alone counts their groups */
+		for (int all = 0; all < 2 && !cc->parts; all++)
+			for (k = 0; k < nmem; k++) {
+				size_t r = uf_find(L.up, m[k]);
+				if (!all && empty_at(&L, m[k]))
+					continue;
+				for (j = 0; j < k && ((!all && empty_at(&L, m[j])) ||
+				                      uf_find(L.up, m[j]) != r); j++)
+					;
+				cc->parts += j == k;
+			}
 		rc = school_area(g, owner, s, m, nmem,
 		                 (OGRGeometryH *)&((void **)geoms->data)[first + (size_t)L.slot[s]],
 		                 (OGRGeometryH *)&((void **)zones->data)[first + (size_t)L.slot[s]]);

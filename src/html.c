@@ -370,6 +370,23 @@ static void read_ranges(cm__planfile *pf, cm__hplan *hp, int *oom)
 		OGR_F_Destroy(f);
 	}
 	free(cidx);
+	/* A compound without pupils of a level has no assignment row, yet its
+	 * catchment school (the compounds layer's, cm_plan_home) lists it. */
+	for (size_t ci = 0; !*oom && ci < n; ci++) {
+		const cm__hcomp *c = (const cm__hcomp *)hp->comps.data + ci;
+		for (int lv = 0; lv < CM_NLEVELS && !*oom; lv++) {
+			long si = c->school[lv][0] && c->pupils[lv] == 0
+			                  ? cm__hplan_school(hp, lv, c->school[lv])
+			                  : -1;
+			cm__hrange *r;
+			if (si < 0)
+				continue;
+			if (!(r = cm__vec_push(&hp->ranges)))
+				*oom = 1;
+			else
+				*r = (cm__hrange){lv, (size_t)si, ci, 0};
+		}
+	}
 }
 
 static void read_boundary(cm__planfile *pf, geoms *g)

@@ -74,7 +74,8 @@ typedef struct cm__hplan {
 	cm_vec zones;              /* cm__hcatch: the zones layer (polygon compounds), the tint
 	                              behind a catchment's compounds */
 	cm_vec changes;            /* cm__hchange */
-	cm_vec ranges;             /* cm__hrange, by assignment row */
+	cm_vec ranges;             /* cm__hrange, by assignment row, then compounds without
+	                              pupils of a level under their catchment school */
 	int has_changes;           /* the plan has a changes layer */
 	int geometry;              /* the plan has geometries (not a CSV plan) */
 	char *boundary;            /* SVG path of the boundary layer; NULL: none */

@@ -345,6 +345,67 @@ static void find_homes(cm_plan *p, cm_level lv)
 	free(most);
 }
 
+/* 1 when compound `c` has pupils of level `lv`. */
+static int has_pupils(const cm_compound *c, cm_level lv)
+{
+	return c->pupils[lv][CM_LOCAL] > 0 || c->pupils[lv][CM_MIGRANT] > 0;
+}
+
+/* Gives each compound without pupils of a solved level a catchment school
+ * all the same: a new estate with no children yet still lies in some
+ * school's range, and a bureau publishes it there (ranges, lookup page,
+ * map), else it is a hole on the map and missing from the lists.  The
+ * school is last year's, when it is still open and in reach; else the
+ * nearest open public day school in reach (the model's seats and reach
+ * rule), a boarding school only where no day school reaches.  No pupil
+ * moves: assignment rows, enrolment, seats and the objective are the
+ * solve's (docs/output.md, "Catchments").  Errors are the pairs' (the
+ * homes stay as find_homes left them). */
+static int fill_empty_homes(cm_ctx *ctx, cm_plan *p, const cm_previous *prev, cm_level lv)
+{
+	const cm_dataset *ds = p->ds;
+	const cm__pairs *pairs;
+	cm__pairs *own_pairs = NULL;
+	const long *was = prev ? cm__previous_schools(prev, lv) : NULL;
+	size_t ci, si;
+	int rc;
+	for (ci = 0; ci < ds->n_compounds && has_pupils(&ds->compounds[ci], lv); ci++)
+		;
+	if (ci == ds->n_compounds)
+		return 0; /* every compound has pupils: nothing to find, no pairs read */
+	if ((rc = cm__pairs_for(ctx, p->cfg, ds, &pairs, &own_pairs)))
+		return rc;
+	for (ci = 0; ci < ds->n_compounds; ci++) {
+		long best[2] = {-1, -1}; /* day school, boarding school */
+		double best_d[2] = {HUGE_VAL, HUGE_VAL};
+		if (has_pupils(&ds->compounds[ci], lv) || p->home[lv][ci] >= 0)
+			continue;
+		for (si = 0; si < ds->n_schools; si++) {
+			const cm_school *s = &ds->schools[si];
+			double d;
+			int b = s->boarding != 0;
+			if (s->sector != CM_PUBLIC || !p->school[lv][si].teaches ||
+			    p->school[lv][si].seats <= 0)
+				continue; /* closed at this level, or no seat the model would offer */
+			d = cm__pair_distance(ds, pairs, ci, si);
+			if (!isfinite(d) || d > cm__reach(p->cfg, s, lv))
+				continue;
+			if (was && was[ci] == (long)si) { /* last year's, still eligible */
+				best[0] = (long)si;
+				best_d[0] = -1;
+				break;
+			}
+			if (d < best_d[b]) {
+				best_d[b] = d;
+				best[b] = (long)si;
+			}
+		}
+		p->home[lv][ci] = best[0] >= 0 ? best[0] : best[1];
+	}
+	cm__pairs_free(own_pairs);
+	return 0;
+}
+
 /* Against last year's plan: the pupils and compounds that moved, and the
  * notice's rows. */
 static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *prev, cm_level lv)
@@ -625,6 +686,9 @@ int cm_solve(cm_ctx *ctx, const cm_dataset *ds, const cm_solve_opts *opts, cm_pl
 		}
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			find_homes(p, (cm_level)lv);
+		for (lv = 0; lv < CM_NLEVELS && !rc; lv++)
+			if (p->summary[lv].solved)
+				rc = fill_empty_homes(ctx, p, prev, (cm_level)lv);
 		for (lv = 0; lv < CM_NLEVELS && prev && !rc; lv++)
 			if (p->summary[lv].solved && find_changes(p, ds, prev, (cm_level)lv))
 				rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));

@@ -191,7 +191,7 @@ int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 	const cm_school *schools;
 	const cm_compound *compounds;
 	const cm_assignment *a;
-	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k;
+	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k, nc;
 	size_t n = strlen(path);
 	cm__table *t;
 	int lv, rc;
@@ -209,7 +209,7 @@ int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 	}
 	if ((rc = cm__table_open(ctx, path, "招生范围", cols, 9, cfg, &t)))
 		return rc;
-	cm_dataset_compounds(ds, &compounds);
+	nc = cm_dataset_compounds(ds, &compounds);
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 		if (!cm_plan_summary(plan, (cm_level)lv)->solved)
 			continue;
@@ -239,6 +239,25 @@ int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 				cells[6] = c->name;
 				cells[7] = local;
 				cells[8] = migrant;
+				rc = cm__table_row(t, cells);
+			}
+			/* compounds with no pupils of the level belong to a range all
+			 * the same (cm_plan_home): listed with 0 and 0 */
+			for (k = 0; k < nc && !rc; k++) {
+				const cm_compound *c = &compounds[k];
+				const char *cells[9];
+				if (cm_plan_home(plan, (cm_level)lv, k) != (long)i ||
+				    c->pupils[lv][CM_LOCAL] > 0 || c->pupils[lv][CM_MIGRANT] > 0)
+					continue;
+				cells[0] = cm_level_name((cm_level)lv);
+				cells[1] = schools[i].id;
+				cells[2] = schools[i].name;
+				cells[3] = seats;
+				cells[4] = enrolled;
+				cells[5] = c->id;
+				cells[6] = c->name;
+				cells[7] = "0";
+				cells[8] = "0";
 				rc = cm__table_row(t, cells);
 			}
 		}

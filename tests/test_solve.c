@@ -2098,6 +2098,74 @@ Test(redraw, empty_compounds_are_not_in_the_notice)
 	tiny_free(&t);
 }
 
+/* A compound with no pupils of a level (a new estate, a scenario's
+ * `demand = ID:0`) still lies in a catchment: last year's school where it
+ * is open and in reach, else the nearest open public day school in reach;
+ * no private or closed school, nor a boarding school where a day school
+ * reaches.  Nobody is placed for it: enrolment and assignment rows are the
+ * solve's.  It used to have no school: missing from the ranges, the
+ * lookup page and the map. */
+Test(rules, a_compound_without_pupils_keeps_a_catchment_school)
+{
+	tschool s[] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+	               {"B", "primary", "public", 100, 0, 0, 0, 0, 2000, 0},
+	               {"P", "primary", "private", 100, 0, 50, 0, 0, 1950, 0},
+	               {"D", "primary", "public", 100, 0, 0, 0, 1, 1990, 0},
+	               {"Z", "primary", "public", 0, 0, 0, 0, 0, 1900, 0}};
+	tcomp c[] = {{"C1", "urban", 20, 0, 0, 0, 100, 0},
+	             {"E", "urban", 0, 0, 0, 0, 1850, 0},
+	             {"F", "urban", 0, 0, 0, 0, 9000, 0}};
+	tiny t;
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	cm_plan *p = NULL;
+	const cm_catchment *ct;
+	char *path, *text;
+	size_t n, k, e;
+	int found = 0;
+	tiny_solve(&t, s, 5, c, 3,
+	           "[policy]\nmax_distance_primary_m = 3000\nmax_distance_boarding_m = 5000\n");
+	e = compound_index(&t, "E");
+	cr_assert_eq(cm_plan_home(t.plan, CM_PRIMARY, e), (long)school_index(&t, "B"));
+	cr_assert_eq(cm_plan_home(t.plan, CM_PRIMARY, compound_index(&t, "F")), -1,
+	             "no day school within 3 km of F, no boarding school within 5 km");
+	cr_assert_eq(cm_plan_home(t.plan, CM_JUNIOR, e), -1, "no junior level was solved");
+	cr_assert_eq(cm_plan_school(t.plan, CM_PRIMARY, school_index(&t, "B"))->enrolled, 0);
+	cr_assert_eq(pupils_at(&t, CM_PRIMARY, "C1", "A", CM_SEAT_PUBLIC, 2), 20);
+	assert_consistent(&t);
+	/* the catchment areas and the ranges list it */
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_plan_catchments(ctx, t.plan, &ct, &n), 0, "%s", cm_ctx_last_error(ctx));
+	for (k = 0; k < n; k++)
+		if (ct[k].school == school_index(&t, "B") && ct[k].level == CM_PRIMARY) {
+			cr_assert_eq(ct[k].compounds, 1);
+			cr_assert_eq(ct[k].pupils, 0);
+			found = 1;
+		}
+	cr_assert(found, "B has a catchment: E's");
+	cr_assert(asprintf(&path, "%s/r.csv", t.dir) > 0);
+	t.cfg->output.csv_bom = 0;
+	free(t.cfg->output.headers);
+	t.cfg->output.headers = strdup("en");
+	cr_assert_eq(cm_ranges_write(ctx, t.plan, path), 0, "%s", cm_ctx_last_error(ctx));
+	text = slurp(path, NULL);
+	cr_assert(text && strstr(text, "primary,B,B,100,0,E,E,0,0"), "%s", text);
+	free(text);
+	free(path);
+	/* held to last year's plan: its school where still open and in reach */
+	free(t.cfg->previous.path);
+	t.cfg->previous.path = write_file(t.dir, "last.csv", "compound_id,level,school_id\n"
+	                                                     "C1,primary,A\nE,primary,A\n");
+	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_home(p, CM_PRIMARY, e), (long)school_index(&t, "A"));
+	cr_assert_eq(cm_plan_changes(p, &(const cm_change *){NULL}), 0, "E has no pupils to move");
+	cm_plan_free(p);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
+
 /* The largest level the engine holds, crowded at one point (the
  * reliability case: 100,000 compounds of 25 pupils at one point overflowed
  * the network's 128-bit total): 40 compounds of 800,000 primary pupils
