@@ -244,6 +244,22 @@ static int blank_cell(OGRFeatureH f, int idx)
 	return 1;
 }
 
+/* 1 when the feature holds nothing at all: every field blank and no
+ * geometry.  Excel saves the rows it once formatted as `,,,,,,,,`: such
+ * a row is a blank line, which GDAL's CSV reader already skips, not a
+ * school or compound without an id or a place. */
+static int empty_feature(OGRFeatureH f)
+{
+	OGRGeometryH g = OGR_F_GetGeometryRef(f);
+	int i, n = OGR_F_GetFieldCount(f);
+	if (g && !OGR_G_IsEmpty(g))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!blank_cell(f, i))
+			return 0;
+	return 1;
+}
+
 /* An SQL identifier, quoted (a quote in it doubled); NULL when out of
  * memory. */
 static char *sql_ident(const char *name)
@@ -1430,6 +1446,10 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 		}
 		if (!f)
 			break;
+		if (empty_feature(f)) {
+			OGR_F_Destroy(f);
+			continue;
+		}
 		if (n == cap) {
 			void *r = realloc(*records, 2 * cap * elem);
 			void *g = r ? realloc(L->geoms, 2 * cap * sizeof(OGRGeometryH)) : NULL;

@@ -245,6 +245,44 @@ Test(read, shapefile_gbk_with_cpg)
 	free(dir);
 }
 
+/* Excel saves rows it once formatted as commas only (`,,,,,,,,,,`): such a
+ * row is a blank line, skipped as GDAL skips a truly blank one, not a
+ * school without an id or a place.  A row with one value left is still
+ * read, and named. */
+Test(read, csv_rows_of_commas_only_are_blank_lines)
+{
+	char *dir = tmpdir(), *text = slurp(fixture("schools_cn.csv"), NULL), *more, *path, *ini;
+	const char *c = "compounds.geojson";
+	const cm_diag *d;
+	cm_dataset *ds;
+	cr_assert(text);
+	cr_assert(asprintf(&more, "%s,,,,,,,,,,\n,,,,,,,,,,\n , ,,,,,,,,,\n", text) > 0);
+	path = write_file(dir, "schools_commas.csv", more);
+	ini = ini_for(path, c, "schools_source_crs = EPSG:4326\n");
+	ds = load_ok(ini, ".", NULL);
+	d = find_diag(ds, "missing-value");
+	cr_assert_null(d, "%s: %s", d ? d->feature : "", d ? d->message : "");
+	cr_assert_null(find_diag(ds, "empty-geometry"));
+	cr_assert_eq(cm_dataset_count(ds, CM_ERR), 0);
+	cr_assert_eq(cm_dataset_schools(ds, &(const cm_school *){NULL}), 4);
+	cm_dataset_free(ds);
+	free(ini);
+	free(path);
+	free(more);
+	/* one value left in the row: a feature, with its errors */
+	cr_assert(asprintf(&more, "%s,,,,,,,,,113.0,\n", text) > 0);
+	path = write_file(dir, "schools_one.csv", more);
+	ini = ini_for(path, c, "schools_source_crs = EPSG:4326\n");
+	ds = load_ok(ini, ".", NULL);
+	cr_assert_not_null(find_diag(ds, "missing-value"), "a row with a longitude is not blank");
+	cm_dataset_free(ds);
+	free(ini);
+	free(path);
+	free(more);
+	free(text);
+	free(dir);
+}
+
 Test(read, shapefile_gbk_declared_by_nothing)
 {
 	char *dir = tmpdir(), *shp = make_gbk_shapefile(dir), *cpg, *dbf;
