@@ -71,6 +71,7 @@ typedef struct layer_src {
 	struct raw_val *raw;           /* values GDAL read as other whole numbers (find_raw), by
 	                                  fid and field; NULL: none */
 	size_t nraw;
+	char hint[256];                /* enc_hint's last message */
 	long ctl;                      /* text values that held control characters */
 	long ctl_fid;                  /* the first such feature, and its field */
 	int ctl_field;
@@ -163,6 +164,20 @@ static int is_utf8_name(const char *enc)
 static const char *bad_kind(int bad)
 {
 	return bad == 2 ? "bad-value" : "encoding";
+}
+
+/* `fmt` with the layer's own encoding key (its %s: "schools" for
+ * schools_encoding, ...), in L->hint until the next call.  The layer's
+ * key, not `encoding`: that one recodes the other layer too, which is
+ * most often UTF-8, and breaks it. */
+static const char *enc_hint(layer_src *L, const char *fmt, ...) CM_PRINTF(2, 3);
+static const char *enc_hint(layer_src *L, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(L->hint, sizeof L->hint, fmt, ap);
+	va_end(ap);
+	return L->hint;
 }
 
 static const char *bad_text(int bad, const char *not_utf8)
@@ -525,7 +540,8 @@ static int get_count(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, cons
 			char *s = get_str(L, f, idx, &bad);
 			if (bad) {
 				ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, idx, "%s",
-				                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
+				                bad_text(bad, enc_hint(L, _("the text is not UTF-8; set %s_encoding in "
+				                                                    "[input] (GBK?)"), L->what)));
 				return -1;
 			}
 			int problem = s ? cm__parse_number(s, &d, &null) : 0;
@@ -741,7 +757,7 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		if (bad)
 			return cm__error(ctx, CM_EINPUT,
 			                 _("%s, layer %s: field names are not UTF-8: the file is probably "
-			                 "GBK; set encoding = GBK in [input]"), path, L->name);
+			                 "GBK; set %s_encoding = GBK in [input]"), path, L->name, L->what);
 	}
 	/* A CSV's columns are read here, whatever the driver makes of them
 	 * (it takes a column named WKT for the geometry on its own); so is a
@@ -1053,7 +1069,8 @@ static int take_coordinate(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid
 		s = get_str(L, f, idx, &bad);
 		if (bad) {
 			ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, idx, "%s",
-			                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
+			                bad_text(bad, enc_hint(L, _("the text is not UTF-8; set %s_encoding in "
+			                                                    "[input] (GBK?)"), L->what)));
 			return -1;
 		}
 	}
@@ -1094,7 +1111,8 @@ static OGRGeometryH column_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f,
 	s = get_str(L, f, wkt, &bad);
 	if (bad) {
 		ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, wkt, "%s",
-		                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
+		                bad_text(bad, enc_hint(L, _("the text is not UTF-8; set %s_encoding in "
+		                                                    "[input] (GBK?)"), L->what)));
 		return NULL;
 	}
 	if (!s) {
@@ -1243,7 +1261,8 @@ static char *take_id(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid)
 	char *id = get_str(L, f, L->fidx[CM_F_ID], &bad);
 	if (bad)
 		ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, NULL, L->fidx[CM_F_ID], "%s",
-		                bad_text(bad, _("the id is not UTF-8; set encoding in [input] (GBK?)")));
+		                bad_text(bad, enc_hint(L, _("the id is not UTF-8; set %s_encoding in "
+		                                                    "[input] (GBK?)"), L->what)));
 	else if (!id)
 		ds_diag_feature(ds, L, CM_ERR, "missing-value", fid, NULL, L->fidx[CM_F_ID],
 		                _("the id is missing"));
@@ -1266,7 +1285,8 @@ static char *take_text(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, co
 static char *take_name(cm_dataset *ds, layer_src *L, OGRFeatureH f, long fid, const char *id)
 {
 	char *name = take_text(ds, L, f, fid, id, CM_F_NAME,
-	                       _("the name is not UTF-8; set encoding in [input] (GBK?)"));
+	                       enc_hint(L, _("the name is not UTF-8; set %s_encoding in [input] "
+	                                     "(GBK?)"), L->what));
 	return name ? name : cm__strdup(id);
 }
 
@@ -1282,7 +1302,8 @@ static int take_enum(cm_dataset *ds, layer_src *L, const cm_config *cfg, OGRFeat
 	s = get_str(L, f, idx, &bad);
 	if (bad) {
 		ds_diag_feature(ds, L, CM_ERR, bad_kind(bad), fid, id, idx, "%s",
-		                bad_text(bad, _("the text is not UTF-8; set encoding in [input] (GBK?)")));
+		                bad_text(bad, enc_hint(L, _("the text is not UTF-8; set %s_encoding in "
+		                                                    "[input] (GBK?)"), L->what)));
 		return -1;
 	}
 	if (!s) {
@@ -1500,7 +1521,8 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 	s->name = take_name(ds, L, f, fid, s->id);
 	/* none (no field, an empty cell): the lookup page shows none */
 	s->address = take_text(ds, L, f, fid, s->id, CM_F_ADDRESS,
-	                       _("the address is not UTF-8; set encoding in [input] (GBK?)"));
+	                       enc_hint(L, _("the address is not UTF-8; set %s_encoding in [input] "
+	                                     "(GBK?)"), L->what));
 	kind = take_enum(ds, L, cfg, f, fid, s->id, CM_F_LEVEL, -1, 1);
 	sector = take_enum(ds, L, cfg, f, fid, s->id, CM_F_SECTOR, CM_PUBLIC, 0);
 	boarding = take_enum(ds, L, cfg, f, fid, s->id, CM_F_BOARDING, 0, 0);

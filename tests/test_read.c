@@ -300,7 +300,9 @@ Test(read, shapefile_gbk_declared_by_nothing)
 
 	char *ini = ini_for(shp, c, NULL);
 	const char *m = load_err(ini, ".");
-	cr_assert(strstr(m, "学校.shp") && strstr(m, "not UTF-8") && strstr(m, "encoding = GBK"), "%s", m);
+	/* the layer's own key: `encoding` would recode the UTF-8 compounds too */
+	cr_assert(strstr(m, "学校.shp") && strstr(m, "not UTF-8") &&
+	          strstr(m, "set schools_encoding = GBK"), "%s", m);
 	free(ini);
 
 	ini = ini_for(shp, c, "schools_encoding = GBK\n");
@@ -330,7 +332,25 @@ Test(read, csv_in_gbk)
 	free(ini);
 	ini = ini_for(s, c, "schools_source_crs = EPSG:4326\n");
 	const char *m = load_err(ini, ".");
-	cr_assert(strstr(m, "schools_gbk.csv") && strstr(m, "GBK"), "%s", m);
+	cr_assert(strstr(m, "schools_gbk.csv") && strstr(m, "set schools_encoding = GBK"), "%s", m);
+	free(ini);
+	/* the same file as the compounds: their key */
+	ini = ini_for("schools.geojson", s, "compounds_source_crs = EPSG:4326\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "schools_gbk.csv") && strstr(m, "set compounds_encoding = GBK"), "%s", m);
+	free(ini);
+	free(s);
+	/* field names in ASCII, a value in GBK: the value's message names the key */
+	free(gbk);
+	gbk = recode("id,name,level,sector,seats_primary,lon,lat\nS1,北城小学,primary,public,90,113.0,"
+	             "24.79\n", "GBK");
+	s = write_file(dir, "ascii_head.csv", gbk);
+	ini = ini_for(s, c, "schools_source_crs = EPSG:4326\n");
+	cm_dataset *bad = load_ok(ini, ".", NULL);
+	const cm_diag *d = find_diag(bad, "encoding");
+	cr_assert(d && strstr(d->message, "set schools_encoding in [input]"), "%s",
+	          d ? d->message : "no encoding diagnostic");
+	cm_dataset_free(bad);
 	free(ini);
 	free(s);
 	free(gbk);
