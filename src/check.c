@@ -88,6 +88,37 @@ static int check_duplicates(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg,
 	return 0;
 }
 
+/* Compounds of one name (高山町 is five villages of one city): not wrong,
+ * but lists that show names alone (a notice, the report's ranges) cannot
+ * tell them apart, so the planner hears of them here; the report shows
+ * their ids beside the names.  A warning per later compound, naming the
+ * first (by feature), as duplicate ids are named. */
+static int check_duplicate_names(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg)
+{
+	size_t n = ds->n_compounds, i, j, k = 0;
+	id_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+	if (!refs)
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	for (i = 0; i < n; i++)
+		if (ds->compounds[i].name && ds->compounds[i].name[0]) {
+			refs[k].id = ds->compounds[i].name;
+			refs[k++].fid = (long)i; /* the compound's index, for its id and feature */
+		}
+	qsort(refs, k, sizeof *refs, cmp_id);
+	for (i = 0; i < k; i = j) {
+		const cm_compound *first = &ds->compounds[refs[i].fid];
+		for (j = i + 1; j < k && !strcmp(refs[i].id, refs[j].id); j++)
+			diag_compound(ds, cfg, CM_WARNING, "duplicate-name", &ds->compounds[refs[j].fid],
+			              field_label(ds, CM_COMPOUNDS, CM_F_NAME),
+			              _("name %s is also compound %s's (feature %ld): a list of "
+			              "names alone cannot tell them apart (the report's ranges show "
+			              "the id beside such a name)"),
+			              refs[i].id, first->id, first->fid);
+	}
+	free(refs);
+	return 0;
+}
+
 /* ------------------------------------------------------------ values */
 
 static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_school *s)
@@ -728,7 +759,8 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 		ds->loaded_diags = ds->diags.len;
 	ds->checked = 1;
 	if ((rc = check_duplicates(ctx, ds, cfg, CM_SCHOOLS)) ||
-	    (rc = check_duplicates(ctx, ds, cfg, CM_COMPOUNDS)))
+	    (rc = check_duplicates(ctx, ds, cfg, CM_COMPOUNDS)) ||
+	    (rc = check_duplicate_names(ctx, ds, cfg)))
 		return rc;
 	if (!inner)
 		cm__progress(ctx, 0.1, "checking");

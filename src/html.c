@@ -1029,10 +1029,43 @@ static void shortfall_table(const report *r, int lv)
 		fprintf(r->fp, "<p>%s</p>\n", L("每名学生都有学位。", "Every pupil has a seat."));
 }
 
+static int cmp_comp_name(const void *a, const void *b)
+{
+	return strcmp((*(const cm__hcomp *const *)a)->name, (*(const cm__hcomp *const *)b)->name);
+}
+
+/* By compound: 1 where another compound of the plan has its name (高山町 is
+ * five villages in one city), so the ranges show its id beside it.  NULL
+ * out of memory: names alone then. */
+static unsigned char *repeated_names(const cm__hplan *hp)
+{
+	const cm__hcomp *comps = hp->comps.data;
+	size_t n = hp->comps.len, i, j;
+	const cm__hcomp **by = malloc((n + 1) * sizeof *by);
+	unsigned char *rep = calloc(n + 1, 1);
+	if (!by || !rep) {
+		free(by);
+		free(rep);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		by[i] = &comps[i];
+	qsort(by, n, sizeof *by, cmp_comp_name);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && !strcmp(by[i]->name, by[j]->name); j++)
+			;
+		for (size_t k = i; j - i > 1 && k < j; k++)
+			rep[by[k] - comps] = 1;
+	}
+	free(by);
+	return rep;
+}
+
 static void ranges_table(const report *r, int lv)
 {
 	const cm__hplan *hp = r->hp;
 	const cm__hrange *rg = hp->ranges.data;
+	unsigned char *rep = repeated_names(hp);
 	size_t i, k;
 	fprintf(r->fp, "<h3>%s</h3>\n<table class=\"ranges\" data-level=\"%s\">\n<thead><tr>"
 	        "<th>%s</th><th class=\"n\">%s</th><th>%s</th></tr></thead>\n<tbody>\n",
@@ -1054,12 +1087,18 @@ static void ranges_table(const report *r, int lv)
 			if (n++)
 				fputs(L("、", ", "), r->fp);
 			esc(r, ((const cm__hcomp *)hp->comps.data)[rg[k].compound].name);
+			if (rep && rep[rg[k].compound]) {
+				fputs(" (", r->fp);
+				esc(r, ((const cm__hcomp *)hp->comps.data)[rg[k].compound].id);
+				fputs(")", r->fp);
+			}
 		}
 		if (!n)
 			fputs(L("（无）", "(none)"), r->fp);
 		fputs("</td></tr>\n", r->fp);
 	}
 	fputs("</tbody></table>\n", r->fp);
+	free(rep);
 }
 
 static void changes_table(const report *r)

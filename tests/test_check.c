@@ -537,6 +537,73 @@ Test(check, scenario_errors_name_the_section_and_key)
 	}
 }
 
+/* Compounds of one name (Ikoma's 高山町 is five villages under one school):
+ * check warns, naming both features, and the report's ranges show the id
+ * beside such a name (a unique name stays alone).  The empty compound D4
+ * is in its school's range too (a compound without pupils keeps one). */
+#define NAMED_FEATURE \
+	"{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"name\":\"%s\"," \
+	"\"area_type\":\"urban\",\"primary_local\":%d,\"primary_migrant\":0," \
+	"\"junior_local\":0,\"junior_migrant\":0},\"geometry\":{\"type\":\"Point\"," \
+	"\"coordinates\":[113.00%d,24.785]}}"
+Test(report, same_names_are_told_apart)
+{
+	static const char *const ids[4] = {"D1", "D2", "D3", "D4"};
+	static const char *const names[4] = {"高山町", "Solo", "高山町", "Empty"};
+	char *dir = tmpdir(), *text = NULL, *f, *path, *ini, *buf = NULL;
+	cm_config *cfg;
+	cm_dataset *ds;
+	cm_check_report rep;
+	cm_plan *plan = NULL;
+	const cm_diag *d;
+	cm_ctx *ctx;
+	cr_assert(asprintf(&text, "{\"type\":\"FeatureCollection\",\"features\":[") > 0);
+	for (int i = 0; i < 4; i++) {
+		char *more;
+		cr_assert(asprintf(&f, NAMED_FEATURE, ids[i], names[i], i == 3 ? 0 : 10, i) > 0);
+		cr_assert(asprintf(&more, "%s%s%s", text, i ? "," : "", f) > 0);
+		free(text);
+		free(f);
+		text = more;
+	}
+	f = text;
+	cr_assert(asprintf(&text, "%s]}", f) > 0);
+	free(f);
+	path = write_file(dir, "named.geojson", text);
+	ini = scenario_text("schools.geojson", path, NULL);
+	ds = load_ok(ini, ".", &cfg);
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(rep.solvable, "a repeated name is no error");
+	cr_assert_eq(count_diag(ds, "duplicate-name"), 1);
+	d = find_diag(ds, "duplicate-name");
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->feature, "id D3") && strstr(d->message, "D1") &&
+	          strstr(d->message, "高山町"), "%s: %s", d->feature, d->message);
+	cr_assert_eq(solve_with(ctx, cfg, ds, NULL, &plan), 0, "%s", cm_ctx_last_error(ctx));
+	free(path);
+	cr_assert(asprintf(&path, "%s/p.gpkg", dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, plan, path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert(asprintf(&f, "%s/r.html", dir) > 0);
+	cr_assert_eq(cm_report_html(ctx, path, f, NULL), 0, "%s", cm_ctx_last_error(ctx));
+	buf = slurp(f, NULL);
+	free(f);
+	cr_assert(buf);
+	cr_assert(strstr(buf, "高山町 (D1)") && strstr(buf, "高山町 (D3)"), "%s", buf);
+	cr_assert(strstr(buf, "Solo") && !strstr(buf, "Solo (D2)"), "a unique name has no id");
+	f = strstr(buf, "class=\"ranges\"");
+	cr_assert(f && strstr(f, "Empty"), "the empty compound is in a range");
+	free(buf);
+	cm_plan_free(plan);
+	cm_ctx_free(ctx);
+	cm_dataset_free(ds);
+	cm_config_free(cfg);
+	free(ini);
+	free(path);
+	free(text);
+	free(dir);
+}
+
 /* The plan report's text for a level with a shortfall. */
 static char *plan_report(const tschool *s, int ns, const tcomp *c, int nc, const char *extra)
 {
