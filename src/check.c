@@ -314,6 +314,42 @@ static double outside_extent(const double box[4], const cm_school *s)
 	             fmax(0, fmax(box[1] - s->y, s->y - box[3])));
 }
 
+static int cmp_school_x(const void *a, const void *b)
+{
+	const cm_school *x = *(const cm_school *const *)a, *y = *(const cm_school *const *)b;
+	return (x->x > y->x) - (x->x < y->x);
+}
+
+/* Two schools at one point (within a metre): a school listed twice under
+ * two ids, or coordinates copied from one place (a town's centre, the
+ * bureau's address) for both.  Each takes the same compounds at the same
+ * distance, so the plan cannot tell them apart: a warning, naming both.
+ * A sweep along x: the pairs within a metre in x, then in y. */
+static int check_coincident_schools(cm_ctx *ctx, cm_dataset *ds, const cm_config *cfg)
+{
+	size_t n = ds->n_schools, i, j;
+	const cm_school **by = malloc((n ? n : 1) * sizeof *by);
+	if (!by)
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	for (i = 0; i < n; i++)
+		by[i] = &ds->schools[i];
+	qsort(by, n, sizeof *by, cmp_school_x);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n && by[j]->x - by[i]->x <= 1.0; j++) {
+			/* the one listed later is named, the first in its message */
+			const cm_school *a = by[i] < by[j] ? by[i] : by[j], *b = by[i] < by[j] ? by[j] : by[i];
+			double d = hypot(b->x - a->x, b->y - a->y);
+			if (d <= 1.0)
+				diag_school(ds, cfg, CM_WARNING, "same-place", b, NULL,
+				            _("at the same place as school %s (feature %ld, %s), %.1f m "
+				              "away: a school listed twice, or coordinates copied from one "
+				              "place? The plan cannot tell them apart"),
+				            a->id, a->fid, a->name, d);
+		}
+	free(by);
+	return 0;
+}
+
 static void check_far_schools(cm_dataset *ds, const cm_config *cfg)
 {
 	double box[4];
@@ -775,6 +811,8 @@ static int run_check(cm_ctx *ctx, const cm_config *cfg, cm_dataset *ds, cm_check
 		cm__diag(ds, CM_ERR, "empty", cfg->input[CM_COMPOUNDS].path,
 		         ds->layer_name[CM_COMPOUNDS], NULL, NULL, _("no usable compounds"));
 	check_far_schools(ds, cfg);
+	if ((rc = check_coincident_schools(ctx, ds, cfg)))
+		return rc;
 	if (!inner && (rc = check_boundary(ds, cfg)))
 		return cm__error(ctx, rc, _("out of memory"));
 	if (!inner)

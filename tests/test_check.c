@@ -263,6 +263,57 @@ Test(check, distance_limits_leave_compounds_without_a_school)
 	cm_dataset_free(ds);
 }
 
+/* Two schools at one point, or within a metre (a school listed twice
+ * under two ids, coordinates copied from one place): a warning naming both
+ * (file, layer, feature ids); two metres apart is two places. */
+#define COPY_FEATURE \
+	"{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"name\":\"Copy\"," \
+	"\"level\":\"primary\",\"sector\":\"public\",\"seats_primary\":45}," \
+	"\"geometry\":{\"type\":\"Point\",\"coordinates\":[113.0000,%s]}}"
+Test(check, schools_at_one_place_are_named)
+{
+	char *dir = tmpdir(), *text = slurp(fixture("schools.geojson"), NULL), *more, *path, *ini;
+	const char *lat[2] = {"24.790005", "24.79002"}; /* 0.55 m and 2.2 m north of S1 */
+	cr_assert(text);
+	char *end = strrchr(text, ']');
+	cr_assert(end);
+	for (int k = 0; k < 2; k++) {
+		char *feat;
+		cm_config *cfg;
+		cm_ctx *ctx;
+		cm_check_report rep;
+		const cm_diag *d;
+		cr_assert(asprintf(&feat, COPY_FEATURE, "S9", lat[k]) > 0);
+		cr_assert(asprintf(&more, "%.*s,\n%s\n]}\n", (int)(end - text), text, feat) > 0);
+		path = write_file(dir, "schools.geojson", more);
+		ini = scenario_text(path, "compounds.geojson", NULL);
+		cm_dataset *ds = load_ok(ini, ".", &cfg);
+		cm_ctx_new(&ctx);
+		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
+		d = find_diag(ds, "same-place");
+		if (k == 0) {
+			cr_assert_not_null(d, "no warning for two schools 0.55 m apart");
+			cr_assert_eq(d->severity, CM_WARNING);
+			cr_assert(strstr(d->file, "schools.geojson") && !strcmp(d->layer, "schools"));
+			cr_assert(strstr(d->feature, "id S9"), "%s", d->feature);
+			cr_assert(strstr(d->message, "school S1 (feature 0"), "%s", d->message);
+			cr_assert_eq(count_diag(ds, "same-place"), 1);
+			cr_assert(rep.solvable);
+		} else {
+			cr_assert_null(d, "2 m apart: %s", d ? d->message : "");
+		}
+		cm_dataset_free(ds);
+		cm_config_free(cfg);
+		cm_ctx_free(ctx);
+		free(ini);
+		free(path);
+		free(more);
+		free(feat);
+	}
+	free(text);
+	free(dir);
+}
+
 Test(check, broken_schools)
 {
 	cm_check_report rep;
