@@ -316,6 +316,7 @@ static void read_changes(cm__planfile *pf, cm__hplan *hp, int *oom)
 			c->compound_id = dup_field(f, ix[CM__CHG_COMPOUND_ID], oom);
 			c->compound_name = dup_field(f, ix[CM__CHG_COMPOUND_NAME], oom);
 			c->previous = dup_field(f, ix[CM__CHG_PREVIOUS_SCHOOL], oom);
+			c->previous_name = dup_field(f, ix[CM__CHG_PREVIOUS_NAME], oom);
 			c->school_id = dup_field(f, ix[CM__CHG_SCHOOL_ID], oom);
 			c->school_name = dup_field(f, ix[CM__CHG_SCHOOL_NAME], oom);
 			c->level = lv;
@@ -562,6 +563,7 @@ void cm__hplan_free(cm__hplan *hp)
 		free(c->compound_id);
 		free(c->compound_name);
 		free(c->previous);
+		free(c->previous_name);
 		free(c->school_id);
 		free(c->school_name);
 	}
@@ -1124,13 +1126,15 @@ static void changes_table(const report *r)
 		fputs("</td><td>", r->fp);
 		esc(r, c->compound_id);
 		fputs("</td><td>", r->fp);
-		/* last year's school may be gone from this plan: its id then; none
-		 * (no seat last year, or a new compound): a dash */
+		/* last year's school may be gone from this plan: the name last
+		 * year's plan gave it, else (an earlier plan) its id; none (no seat
+		 * last year, or a new compound): a dash */
 		if (!c->previous[0])
 			fputs("-", r->fp);
 		else
-			esc(r, prev >= 0 ? ((const cm__hschool *)hp->schools.data)[prev].name
-			                 : c->previous);
+			esc(r, prev >= 0               ? ((const cm__hschool *)hp->schools.data)[prev].name
+			       : c->previous_name[0] ? c->previous_name
+			                             : c->previous);
 		if (c->forced)
 			fputs(L("（已不再招生）", " (gone)"), r->fp);
 		fputs("</td><td>", r->fp);

@@ -44,6 +44,7 @@ typedef struct cm__hcatch {    /* a catchment (the catchments layer) */
 
 typedef struct cm__hchange {   /* a compound changing school (the changes layer) */
 	char *compound_id, *compound_name, *previous, *school_id, *school_name;
+	char *previous_name;       /* last year's school's name; "": not given (an earlier plan) */
 	int level;
 	long pupils;
 	int forced;

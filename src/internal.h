@@ -419,6 +419,11 @@ int cm__previous_colour(const cm_previous *prev, cm_level level, size_t school);
 /* Each compound's school last year at `level` (school index, CM_PREV_NONE,
  * CM_PREV_GONE); NULL when `prev` is NULL. */
 const long *cm__previous_schools(const cm_previous *prev, cm_level level);
+/* The name of compound `compound`'s school last year at `level`: the
+ * data's for a school still there, last year's plan's for one gone (NULL
+ * when it gave none, and for no school). */
+const char *cm__previous_school_name(const cm_previous *prev, const cm_dataset *ds,
+                                     cm_level level, size_t compound);
 /* The compounds of the dataset `prev` was read for (cm_solve checks it
  * against its own). */
 size_t cm__previous_compounds(const cm_previous *prev);
@@ -467,6 +472,10 @@ int cm__plan_areas_built(const cm_plan *plan);
 /* The colour school `school` had on last year's plan at `level`, the one
  * the plan was solved against; -1 when not known or without one. */
 int cm__plan_wish(const cm_plan *plan, cm_level level, size_t school);
+/* The name of change `k`'s previous school (cm_plan_changes): last year's
+ * plan's for a school gone from the data (the notice names a closed school
+ * too); NULL when not known. */
+const char *cm__plan_change_from_name(const cm_plan *plan, size_t k);
 /* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL. */
 void *cm__plan_area(const cm_plan *plan, size_t k);
 /* The zone of catchment `k`: its tessellation cells (polygon compounds

@@ -51,6 +51,8 @@ struct cm_plan {
 	plan_areas *areas;                     /* built on first use (cm__plan_areas) */
 	cm_vec changes;                        /* cm_change, against last year's plan */
 	cm_vec change_ids;                     /* char *: the changes' previous school ids */
+	cm_vec change_names;                   /* char * by change: its previous school's name,
+	                                          NULL: not known (owned) */
 	long lost[CM_NLEVELS];                 /* of the pupils moved, those now without a place */
 	size_t n_schools, n_compounds;
 	const cm_dataset *ds;                  /* solved on it: borrowed, outlives the plan */
@@ -494,6 +496,12 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 				return -1;
 			ch->from = *own;
 		}
+		{
+			const char *name = cm__previous_school_name(prev, ds, lv, i);
+			char **own = cm__vec_push(&p->change_names);
+			if (!own || (*own = name ? cm__strdup(name) : NULL, name && !*own))
+				return -1;
+		}
 		ch->to = p->home[lv][i];
 		ch->pupils = (c->pupils[lv][CM_LOCAL] > 0 ? c->pupils[lv][CM_LOCAL] : 0) +
 		             (c->pupils[lv][CM_MIGRANT] > 0 ? c->pupils[lv][CM_MIGRANT] : 0);
@@ -568,6 +576,7 @@ int cm_solve(cm_ctx *ctx, const cm_dataset *ds, const cm_solve_opts *opts, cm_pl
 	cm__vec_init(&p->assignments, sizeof(cm_assignment));
 	cm__vec_init(&p->changes, sizeof(cm_change));
 	cm__vec_init(&p->change_ids, sizeof(char *));
+	cm__vec_init(&p->change_names, sizeof(char *));
 	p->n_schools = ds->n_schools;
 	p->n_compounds = ds->n_compounds;
 	p->ds = ds;
@@ -796,6 +805,9 @@ void cm_plan_free(cm_plan *p)
 	for (i = 0; i < p->change_ids.len; i++)
 		free(((char **)p->change_ids.data)[i]);
 	cm__vec_free(&p->change_ids);
+	for (i = 0; i < p->change_names.len; i++)
+		free(((char **)p->change_names.data)[i]);
+	cm__vec_free(&p->change_names);
 	cm__vec_free(&p->changes);
 	free(p);
 }
@@ -838,6 +850,11 @@ int cm_plan_catchments(cm_ctx *ctx, const cm_plan *p, const cm_catchment **out, 
 	*out = rc ? NULL : p->areas->catchments.data;
 	*n = rc ? 0 : p->areas->catchments.len;
 	return rc;
+}
+
+const char *cm__plan_change_from_name(const cm_plan *p, size_t k)
+{
+	return k < p->change_names.len ? ((char **)p->change_names.data)[k] : NULL;
 }
 
 void *cm__plan_area(const cm_plan *p, size_t k)

@@ -213,6 +213,8 @@ static const cm__pfield changes_f[CM__CHG_N] = {
 	 "the compound's pupils"},
 	[CM__CHG_FORCED] = {"forced", "forced", INT, CM__V_COUNT, FULL, 1,
 	 "1: last year's school is gone"},
+	[CM__CHG_PREVIOUS_NAME] = {"previous_name", "prev_name", TEXT, CM__V_TEXT, 0, 0,
+	 "last year's school's name"},
 };
 
 /* QGIS's own table (GeoPackage only): its names, never in a shapefile. */

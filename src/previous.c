@@ -45,6 +45,8 @@ struct cm_previous {
 	size_t n_compounds;
 	long *school[CM_NLEVELS];   /* by compound: school index, CM_PREV_NONE, CM_PREV_GONE */
 	char **gone[CM_NLEVELS];    /* by compound: the gone school's id, else NULL */
+	char **gone_name[CM_NLEVELS]; /* by compound: the gone school's name where last year's
+	                               plan gave it (for the notice), else NULL */
 	cm_vec pairs[CM_NLEVELS];   /* prev_pair: pupils by open public school, and unplaced */
 	size_t *start[CM_NLEVELS];  /* by compound: its first pair (n + 1 entries) */
 	int *colour[CM_NLEVELS];    /* by school: its catchment's colour in the plan, -1; NULL:
@@ -74,7 +76,10 @@ void cm_previous_free(cm_previous *prev)
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		for (i = 0; prev->gone[lv] && i < prev->n_compounds; i++)
 			free(prev->gone[lv][i]);
+		for (i = 0; prev->gone_name[lv] && i < prev->n_compounds; i++)
+			free(prev->gone_name[lv][i]);
 		free(prev->gone[lv]);
+		free(prev->gone_name[lv]);
 		free(prev->school[lv]);
 		cm__vec_free(&prev->pairs[lv]);
 		free(prev->start[lv]);
@@ -96,7 +101,8 @@ static cm_previous *prev_new(size_t n)
 		cm__vec_init(&p->pairs[lv], sizeof(prev_pair));
 		p->school[lv] = malloc((n + 1) * sizeof(long));
 		p->gone[lv] = calloc(n + 1, sizeof(char *));
-		if (!p->school[lv] || !p->gone[lv]) {
+		p->gone_name[lv] = calloc(n + 1, sizeof(char *));
+		if (!p->school[lv] || !p->gone[lv] || !p->gone_name[lv]) {
 			cm_previous_free(p);
 			return NULL;
 		}
@@ -292,19 +298,35 @@ static int still_public(const cm_dataset *ds, long s, cm_level lv)
 	       ds->schools[s].sector == CM_PUBLIC;
 }
 
-/* Sets compound `ci`'s previous school at `lv` from the school id `sid`. */
+/* Sets compound `ci`'s previous school at `lv` from the school id `sid`;
+ * `sname`, its name in last year's plan (NULL or "": none given), is kept
+ * for a school gone from the data, which has no name for it. */
 static int set_school(cm_previous *p, const cm_dataset *ds, const cm__id *sidx, cm_level lv,
-                      size_t ci, const char *sid)
+                      size_t ci, const char *sid, const char *sname)
 {
 	long s = cm__ids_find(sidx, ds->n_schools, sid);
 	free(p->gone[lv][ci]);
-	p->gone[lv][ci] = NULL;
+	free(p->gone_name[lv][ci]);
+	p->gone[lv][ci] = p->gone_name[lv][ci] = NULL;
 	if (still_public(ds, s, lv)) {
 		p->school[lv][ci] = s;
 		return 0;
 	}
 	p->school[lv][ci] = CM_PREV_GONE;
+	if (sname && *sname && cm__utf8_valid(sname) && !(p->gone_name[lv][ci] = cm__strdup(sname)))
+		return -1;
 	return (p->gone[lv][ci] = cm__strdup(sid)) ? 0 : -1;
+}
+
+const char *cm__previous_school_name(const cm_previous *prev, const cm_dataset *ds,
+                                     cm_level level, size_t compound)
+{
+	long s;
+	if (!prev || compound >= prev->n_compounds || (unsigned)level >= CM_NLEVELS)
+		return NULL;
+	s = prev->school[level][compound];
+	return s >= 0 ? ds->schools[s].name
+	       : s == CM_PREV_GONE ? prev->gone_name[level][compound] : NULL;
 }
 
 /* ------------------------------------------------------------ from a plan */
@@ -335,7 +357,8 @@ int cm_previous_from_plan(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds
 			long ci = cm__ids_find(cidx, ds->n_compounds, plan_ds->compounds[i].id);
 			if (home < 0 || ci < 0)
 				continue;
-			if (set_school(p, ds, sidx, (cm_level)lv, (size_t)ci, plan_ds->schools[home].id))
+			if (set_school(p, ds, sidx, (cm_level)lv, (size_t)ci, plan_ds->schools[home].id,
+			               plan_ds->schools[home].name))
 				rc = CM_ENOMEM;
 		}
 	if (!rc) { /* the pupils at each public school and without a place */
@@ -556,7 +579,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	cm__id *cidx = NULL, *sidx = NULL;
 	int *best[CM_NLEVELS] = {NULL, NULL};
 	unsigned char *named = NULL; /* by compound: a row of the file names it */
-	int fc, fl, fs, fk, flo, fm, rc = 0, lv, plan = 0, pg;
+	int fc, fl, fs, fn, fk, flo, fm, rc = 0, lv, plan = 0, pg;
 	const char *lname;
 
 	*out = NULL;
@@ -612,6 +635,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	fc = cm__field_named(defn, cm__plan_field_names("compound_id", names));
 	fl = cm__field_named(defn, cm__plan_field_names("level", names));
 	fs = cm__field_named(defn, cm__plan_field_names("school_id", names));
+	fn = cm__field_named(defn, cm__plan_field_names("school_name", names));
 	fk = cm__field_named(defn, cm__plan_field_names("seat_kind", names));
 	flo = cm__field_named(defn, cm__plan_field_names("local", names));
 	fm = cm__field_named(defn, cm__plan_field_names("migrant", names));
@@ -686,7 +710,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			           (pupils == best[level][ci] && pupils > 0 &&
 			            strcmp(sid, cm_previous_school_id(p, ds, level, (size_t)ci)) < 0)) {
 				best[level][ci] = pupils;
-				if (set_school(p, ds, sidx, level, (size_t)ci, sid))
+				if (set_school(p, ds, sidx, level, (size_t)ci, sid,
+				               fn >= 0 ? OGR_F_GetFieldAsString(f, fn) : NULL))
 					rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 			}
 		}

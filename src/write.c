@@ -450,6 +450,10 @@ static int write_changes(writer *w, const cm_plan *plan, const cm_dataset *ds)
 		}
 		OGR_F_SetFieldInteger(f, CM__CHG_PUPILS, ch[i].pupils);
 		OGR_F_SetFieldInteger(f, CM__CHG_FORCED, ch[i].forced);
+		/* a closed school is in no layer of this plan: its name from last
+		 * year's, so that the notice names it as it names the others */
+		if (cm__plan_change_from_name(plan, i))
+			OGR_F_SetFieldString(f, CM__CHG_PREVIOUS_NAME, cm__plan_change_from_name(plan, i));
 		if (put(w, lyr, f))
 			return -1;
 	}

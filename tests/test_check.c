@@ -655,6 +655,45 @@ Test(report, same_names_are_told_apart)
 	free(dir);
 }
 
+/* The report's changes named a closed school by its id alone
+ * ("B129210001211（已不再招生）") where the others have names: the plan
+ * keeps the name last year's plan gave it (the changes layer's
+ * previous_name), and the report shows it. */
+Test(report, a_closed_school_is_named_in_the_changes)
+{
+	tschool s[1] = {{"S1", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp c[1] = {{"C1", "urban", 20, 0, 0, 0, 100, 0}};
+	tiny t;
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	cm_plan *p = NULL;
+	const cm_change *ch;
+	char *path, *html, *buf;
+	tiny_solve(&t, s, 1, c, 1, NULL);
+	free(t.cfg->previous.path);
+	t.cfg->previous.path = write_file(t.dir, "last.csv", "compound_id,level,school_id,school_name\n"
+	                                                     "C1,primary,OLD9,桜ヶ丘小学校\n");
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_changes(p, &ch), 1);
+	cr_assert(ch[0].forced && !strcmp(ch[0].from, "OLD9"));
+	cr_assert(asprintf(&path, "%s/p.gpkg", t.dir) > 0);
+	cr_assert(asprintf(&html, "%s/r.html", t.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, p, path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_html(ctx, path, html, NULL), 0, "%s", cm_ctx_last_error(ctx));
+	buf = slurp(html, NULL);
+	cr_assert(buf && strstr(buf, "桜ヶ丘小学校（已不再招生）"), "%s", buf ? buf : "");
+	cr_assert_null(strstr(buf, "OLD9（"), "the id where the name is known");
+	free(buf);
+	free(html);
+	free(path);
+	cm_plan_free(p);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
+}
+
 /* The plan report's text for a level with a shortfall. */
 static char *plan_report(const tschool *s, int ns, const tcomp *c, int nc, const char *extra)
 {
