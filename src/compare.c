@@ -242,16 +242,21 @@ int cm_compare_plans(cm_ctx *ctx, const char *plan_a, const char *plan_b, cm_com
 			        "plans of two counties?): every compound of each counts as a change"),
 			        plan_a, plan_b);
 	}
-	/* compounds: B's in its order, then those only A has */
+	/* compounds: B's in its order, then those only A has.  One without
+	 * pupils of the level in B (or, gone from B, in A) has nobody to move:
+	 * its catchment school is the published range's (docs/output.md),
+	 * and the notice leaves it out too (plan.c, find_changes). */
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 		for (i = 0; i < B.comps.len && !rc; i++) {
 			const c_comp *b = &((c_comp *)B.comps.data)[i], *a = find_comp(&A, b->id);
+			if (b->pupils[lv] <= 0)
+				continue;
 			if (a ? strcmp(a->school[lv], b->school[lv]) != 0 : *b->school[lv] != '\0')
 				rc = add_change(c, a, b, lv) ? CM_ENOMEM : 0;
 		}
 		for (i = 0; i < A.comps.len && !rc; i++) {
 			const c_comp *a = &((c_comp *)A.comps.data)[i];
-			if (!find_comp(&B, a->id) && *a->school[lv])
+			if (!find_comp(&B, a->id) && *a->school[lv] && a->pupils[lv] > 0)
 				rc = add_change(c, a, NULL, lv) ? CM_ENOMEM : 0;
 		}
 	}

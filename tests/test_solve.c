@@ -2166,6 +2166,38 @@ Test(rules, a_compound_without_pupils_keeps_a_catchment_school)
 	tiny_free(&t);
 }
 
+/* catchment compare left compounds without pupils alone when they had no
+ * school; now they have one, and a school closing moves it: compare still
+ * lists no such compound, as the notice lists none (nobody moves). */
+Test(redraw, compare_leaves_out_compounds_without_pupils)
+{
+	tschool s[2] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+	                {"B", "primary", "public", 100, 0, 0, 0, 0, 2000, 0}};
+	tcomp c[2] = {{"C1", "urban", 20, 0, 0, 0, 1900, 0}, {"E", "urban", 0, 0, 0, 0, 100, 0}};
+	tiny t1, t2;
+	cm_ctx *ctx;
+	cm_comparison *cmp = NULL;
+	const cm_compare_change *ch;
+	char *p1, *p2;
+	tiny_solve(&t1, s, 2, c, 2, NULL);
+	tiny_solve(&t2, s + 1, 1, c, 2, NULL); /* A closed */
+	cr_assert_eq(cm_plan_home(t1.plan, CM_PRIMARY, 1), 0, "E's school is A, the nearest");
+	cr_assert_eq(cm_plan_home(t2.plan, CM_PRIMARY, 1), 0, "then B, the only one");
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert(asprintf(&p1, "%s/a.gpkg", t1.dir) > 0 && asprintf(&p2, "%s/b.gpkg", t2.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, t1.plan, p1), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_write(ctx, t2.plan, p2), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_compare_plans(ctx, p1, p2, &cmp), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_comparison_changes(cmp, &ch), 0, "E (no pupils) listed: %s",
+	             cm_comparison_changes(cmp, &ch) ? ch[0].compound_id : "");
+	cm_comparison_free(cmp);
+	cm_ctx_free(ctx);
+	free(p1);
+	free(p2);
+	tiny_free(&t1);
+	tiny_free(&t2);
+}
+
 /* The largest level the engine holds, crowded at one point (the
  * reliability case: 100,000 compounds of 25 pupils at one point overflowed
  * the network's 128-bit total): 40 compounds of 800,000 primary pupils
