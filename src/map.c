@@ -90,7 +90,8 @@ typedef struct scene {
 	double lat0;           /* for the equirectangular view of such plans */
 	char *crs;
 	int n_marked;          /* compounds marked (cm_map_opts.marked) */
-	int n_empty;           /* polygon compounds without pupils of the level: no catchment's */
+	int n_empty;           /* compounds without pupils of the level and no school in reach:
+	                          no catchment's, drawn white */
 	int n_closed;          /* schools of the base gone from the plan */
 } scene;
 
@@ -347,6 +348,7 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 		int i_u = lv >= 0 ? cx[CM__CMP_UNPLACED(lv)] : -1;
 		int i_pl = lv >= 0 ? cx[CM__CMP_PUPILS(lv, CM_LOCAL)] : -1;
 		int i_pm = lv >= 0 ? cx[CM__CMP_PUPILS(lv, CM_MIGRANT)] : -1;
+		int i_sc = lv >= 0 ? cx[CM__CMP_SCHOOL(lv)] : -1;
 		OGR_L_ResetReading(lyr);
 		while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
 			OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -359,9 +361,13 @@ static int scene_load(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const 
 				c->g = OGR_G_Clone(g);
 				c->unplaced = (int)cm__planfile_num(f, i_u);
 				c->marked = i_id >= 0 && is_marked(opts, level, cm__planfile_str(f, i_id));
-				/* (drawn white, as no catchment takes it: the legend says why) */
-				if (i_pl >= 0 && i_pm >= 0 && !is_point(g) &&
-				    cm__planfile_num(f, i_pl) + cm__planfile_num(f, i_pm) <= 0)
+				/* (drawn white, as no catchment takes it: the legend says why).
+				 * A compound without pupils has a catchment school where one
+				 * is in reach (docs/output.md) and is drawn in its colour;
+				 * white are those with none in reach, a point's cell too */
+				if (i_pl >= 0 && i_pm >= 0 && i_sc >= 0 &&
+				    cm__planfile_num(f, i_pl) + cm__planfile_num(f, i_pm) <= 0 &&
+				    !*cm__planfile_str(f, i_sc))
 					sc->n_empty++;
 				sc->n_marked += c->marked;
 			}
