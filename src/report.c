@@ -712,10 +712,10 @@ int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 	const cm_school *schools;
 	const cm_compound *compounds;
 	const cm_assignment *a;
-	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k;
+	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k, nc;
 	int lv;
 
-	cm_dataset_compounds(ds, &compounds);
+	nc = cm_dataset_compounds(ds, &compounds);
 	if (markdown)
 		fprintf(fp, "# %s: 招生范围 (enrolment ranges)\n", cfg->name ? cfg->name : "");
 	else
@@ -761,6 +761,31 @@ int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 					fputc(',', fp);
 					cm__csv_field(fp, c->name);
 					fprintf(fp, ",%d,%d\n", a[k].local, a[k].migrant);
+				}
+			}
+			/* compounds with no pupils of the level belong to a range all
+			 * the same (cm_plan_home), as in cm_ranges_write: 0 and 0 */
+			for (k = 0; k < nc; k++) {
+				const cm_compound *c = &compounds[k];
+				if (cm_plan_home(plan, (cm_level)lv, k) != (long)i ||
+				    c->pupils[lv][CM_LOCAL] > 0 || c->pupils[lv][CM_MIGRANT] > 0)
+					continue;
+				if (markdown) {
+					fputs("| ", fp);
+					md_cell(fp, c->id);
+					fputs(" | ", fp);
+					md_cell(fp, c->name);
+					fputs(" | 0 | 0 |\n", fp);
+				} else {
+					fprintf(fp, "%s,", cm_level_name((cm_level)lv));
+					cm__csv_field(fp, schools[i].id);
+					fputc(',', fp);
+					cm__csv_field(fp, schools[i].name);
+					fprintf(fp, ",%d,%d,", r->seats, r->enrolled);
+					cm__csv_field(fp, c->id);
+					fputc(',', fp);
+					cm__csv_field(fp, c->name);
+					fputs(",0,0\n", fp);
 				}
 			}
 		}

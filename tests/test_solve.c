@@ -2152,6 +2152,24 @@ Test(rules, a_compound_without_pupils_keeps_a_catchment_school)
 	cr_assert(text && strstr(text, "primary,B,B,100,0,E,E,0,0"), "%s", text);
 	free(text);
 	free(path);
+	/* and the Markdown ranges (cm_report_ranges), as the bureau publishes
+	 * them, and their CSV form */
+	{
+		char *md = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&md, &len);
+		cr_assert(fp);
+		cr_assert_eq(cm_report_ranges(ctx, t.plan, 1, fp), 0, "%s", cm_ctx_last_error(ctx));
+		fclose(fp);
+		cr_assert(strstr(md, "| E | E | 0 | 0 |"), "%s", md);
+		free(md);
+		fp = open_memstream(&md, &len);
+		cr_assert(fp);
+		cr_assert_eq(cm_report_ranges(ctx, t.plan, 0, fp), 0, "%s", cm_ctx_last_error(ctx));
+		fclose(fp);
+		cr_assert(strstr(md, "primary,B,B,100,0,E,E,0,0"), "%s", md);
+		free(md);
+	}
 	/* held to last year's plan: its school where still open and in reach */
 	free(t.cfg->previous.path);
 	t.cfg->previous.path = write_file(t.dir, "last.csv", "compound_id,level,school_id\n"
