@@ -705,6 +705,29 @@ static void md_cell(FILE *fp, const char *s)
 	}
 }
 
+/* One compound's row of a school's range: Markdown or CSV. */
+static void range_row(FILE *fp, int markdown, cm_level lv, const cm_school *s,
+                      const cm_school_result *r, const cm_compound *c, int local, int migrant)
+{
+	if (markdown) {
+		fputs("| ", fp);
+		md_cell(fp, c->id);
+		fputs(" | ", fp);
+		md_cell(fp, c->name);
+		fprintf(fp, " | %d | %d |\n", local, migrant);
+		return;
+	}
+	fprintf(fp, "%s,", cm_level_name(lv));
+	cm__csv_field(fp, s->id);
+	fputc(',', fp);
+	cm__csv_field(fp, s->name);
+	fprintf(fp, ",%d,%d,", r->seats, r->enrolled);
+	cm__csv_field(fp, c->id);
+	fputc(',', fp);
+	cm__csv_field(fp, c->name);
+	fprintf(fp, ",%d,%d\n", local, migrant);
+}
+
 int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 {
 	const cm_config *cfg = cm_plan_config(plan);
@@ -712,10 +735,15 @@ int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 	const cm_school *schools;
 	const cm_compound *compounds;
 	const cm_assignment *a;
-	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k, nc;
+	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k, nc,
+	       nz, *zero;
 	int lv;
 
 	nc = cm_dataset_compounds(ds, &compounds);
+	/* the compounds with no pupils of a level: they belong to a range all
+	 * the same (cm_plan_home), as in cm_ranges_write, with 0 and 0 */
+	if (!(zero = malloc((nc + 1) * sizeof *zero)))
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (markdown)
 		fprintf(fp, "# %s: 招生范围 (enrolment ranges)\n", cfg->name ? cfg->name : "");
 	else
@@ -724,6 +752,11 @@ int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		if (!cm_plan_summary(plan, (cm_level)lv)->solved)
 			continue;
+		for (k = nz = 0; k < nc; k++)
+			if (compounds[k].pupils[lv][CM_LOCAL] <= 0 &&
+			    compounds[k].pupils[lv][CM_MIGRANT] <= 0 &&
+			    cm_plan_home(plan, (cm_level)lv, k) >= 0)
+				zero[nz++] = k;
 		if (markdown)
 			fprintf(fp, "\n## %s\n", lv == CM_PRIMARY ? "小学 (primary)" : "初中 (junior)");
 		for (i = 0; i < ns; i++) {
@@ -739,57 +772,18 @@ int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 				        schools[i].boarding ? ", 寄宿制" : "");
 				fprintf(fp, "| 小区代码 | 小区名称 | 户籍 | 随迁 |\n| --- | --- | ---: | ---: |\n");
 			}
-			for (k = 0; k < na; k++) {
-				const cm_compound *c;
-				if (a[k].level != (cm_level)lv || a[k].school != (long)i ||
-				    a[k].seat != CM_SEAT_PUBLIC)
-					continue;
-				c = &compounds[a[k].compound];
-				if (markdown) {
-					fputs("| ", fp);
-					md_cell(fp, c->id);
-					fputs(" | ", fp);
-					md_cell(fp, c->name);
-					fprintf(fp, " | %d | %d |\n", a[k].local, a[k].migrant);
-				} else {
-					fprintf(fp, "%s,", cm_level_name((cm_level)lv));
-					cm__csv_field(fp, schools[i].id);
-					fputc(',', fp);
-					cm__csv_field(fp, schools[i].name);
-					fprintf(fp, ",%d,%d,", r->seats, r->enrolled);
-					cm__csv_field(fp, c->id);
-					fputc(',', fp);
-					cm__csv_field(fp, c->name);
-					fprintf(fp, ",%d,%d\n", a[k].local, a[k].migrant);
-				}
-			}
-			/* compounds with no pupils of the level belong to a range all
-			 * the same (cm_plan_home), as in cm_ranges_write: 0 and 0 */
-			for (k = 0; k < nc; k++) {
-				const cm_compound *c = &compounds[k];
-				if (cm_plan_home(plan, (cm_level)lv, k) != (long)i ||
-				    c->pupils[lv][CM_LOCAL] > 0 || c->pupils[lv][CM_MIGRANT] > 0)
-					continue;
-				if (markdown) {
-					fputs("| ", fp);
-					md_cell(fp, c->id);
-					fputs(" | ", fp);
-					md_cell(fp, c->name);
-					fputs(" | 0 | 0 |\n", fp);
-				} else {
-					fprintf(fp, "%s,", cm_level_name((cm_level)lv));
-					cm__csv_field(fp, schools[i].id);
-					fputc(',', fp);
-					cm__csv_field(fp, schools[i].name);
-					fprintf(fp, ",%d,%d,", r->seats, r->enrolled);
-					cm__csv_field(fp, c->id);
-					fputc(',', fp);
-					cm__csv_field(fp, c->name);
-					fputs(",0,0\n", fp);
-				}
-			}
+			for (k = 0; k < na; k++)
+				if (a[k].level == (cm_level)lv && a[k].school == (long)i &&
+				    a[k].seat == CM_SEAT_PUBLIC)
+					range_row(fp, markdown, (cm_level)lv, &schools[i], r,
+					          &compounds[a[k].compound], a[k].local, a[k].migrant);
+			for (k = 0; k < nz; k++)
+				if (cm_plan_home(plan, (cm_level)lv, zero[k]) == (long)i)
+					range_row(fp, markdown, (cm_level)lv, &schools[i], r,
+					          &compounds[zero[k]], 0, 0);
 		}
 	}
+	free(zero);
 	return cm__stream_done(ctx, fp);
 }
 

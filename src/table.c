@@ -177,6 +177,26 @@ int cm__table_close(cm__table *t, int ok)
 
 /* ------------------------------------------------------------ the tables */
 
+/* One compound's row of a school's range. */
+static int ranges_row(cm__table *t, cm_level lv, const cm_school *s, const char *seats,
+                      const char *enrolled, const cm_compound *c, int local, int migrant)
+{
+	char l[24], m[24];
+	const char *cells[9];
+	snprintf(l, sizeof l, "%d", local);
+	snprintf(m, sizeof m, "%d", migrant);
+	cells[0] = cm_level_name(lv);
+	cells[1] = s->id;
+	cells[2] = s->name;
+	cells[3] = seats;
+	cells[4] = enrolled;
+	cells[5] = c->id;
+	cells[6] = c->name;
+	cells[7] = l;
+	cells[8] = m;
+	return cm__table_row(t, cells);
+}
+
 int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 {
 	static const cm__tcol cols[] = {
@@ -191,7 +211,8 @@ int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 	const cm_school *schools;
 	const cm_compound *compounds;
 	const cm_assignment *a;
-	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k, nc;
+	size_t ns = cm_dataset_schools(ds, &schools), na = cm_plan_assignments(plan, &a), i, k, nc,
+	       nz, *zero;
 	size_t n = strlen(path);
 	cm__table *t;
 	int lv, rc;
@@ -210,9 +231,20 @@ int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 	if ((rc = cm__table_open(ctx, path, "招生范围", cols, 9, cfg, &t)))
 		return rc;
 	nc = cm_dataset_compounds(ds, &compounds);
+	/* the compounds with no pupils of a level belong to a range all the
+	 * same (cm_plan_home): listed with 0 and 0 */
+	if (!(zero = malloc((nc + 1) * sizeof *zero))) {
+		cm__table_close(t, 0);
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	}
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 		if (!cm_plan_summary(plan, (cm_level)lv)->solved)
 			continue;
+		for (k = nz = 0; k < nc; k++)
+			if (compounds[k].pupils[lv][CM_LOCAL] <= 0 &&
+			    compounds[k].pupils[lv][CM_MIGRANT] <= 0 &&
+			    cm_plan_home(plan, (cm_level)lv, k) >= 0)
+				zero[nz++] = k;
 		for (i = 0; i < ns && !rc; i++) {
 			const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
 			char seats[24], enrolled[24];
@@ -220,48 +252,18 @@ int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 				continue;
 			snprintf(seats, sizeof seats, "%d", r->seats);
 			snprintf(enrolled, sizeof enrolled, "%d", r->enrolled);
-			for (k = 0; k < na && !rc; k++) {
-				const cm_compound *c;
-				char local[24], migrant[24];
-				const char *cells[9];
-				if (a[k].level != (cm_level)lv || a[k].school != (long)i ||
-				    a[k].seat != CM_SEAT_PUBLIC)
-					continue;
-				c = &compounds[a[k].compound];
-				snprintf(local, sizeof local, "%d", a[k].local);
-				snprintf(migrant, sizeof migrant, "%d", a[k].migrant);
-				cells[0] = cm_level_name((cm_level)lv);
-				cells[1] = schools[i].id;
-				cells[2] = schools[i].name;
-				cells[3] = seats;
-				cells[4] = enrolled;
-				cells[5] = c->id;
-				cells[6] = c->name;
-				cells[7] = local;
-				cells[8] = migrant;
-				rc = cm__table_row(t, cells);
-			}
-			/* compounds with no pupils of the level belong to a range all
-			 * the same (cm_plan_home): listed with 0 and 0 */
-			for (k = 0; k < nc && !rc; k++) {
-				const cm_compound *c = &compounds[k];
-				const char *cells[9];
-				if (cm_plan_home(plan, (cm_level)lv, k) != (long)i ||
-				    c->pupils[lv][CM_LOCAL] > 0 || c->pupils[lv][CM_MIGRANT] > 0)
-					continue;
-				cells[0] = cm_level_name((cm_level)lv);
-				cells[1] = schools[i].id;
-				cells[2] = schools[i].name;
-				cells[3] = seats;
-				cells[4] = enrolled;
-				cells[5] = c->id;
-				cells[6] = c->name;
-				cells[7] = "0";
-				cells[8] = "0";
-				rc = cm__table_row(t, cells);
-			}
+			for (k = 0; k < na && !rc; k++)
+				if (a[k].level == (cm_level)lv && a[k].school == (long)i &&
+				    a[k].seat == CM_SEAT_PUBLIC)
+					rc = ranges_row(t, (cm_level)lv, &schools[i], seats, enrolled,
+					                &compounds[a[k].compound], a[k].local, a[k].migrant);
+			for (k = 0; k < nz && !rc; k++)
+				if (cm_plan_home(plan, (cm_level)lv, zero[k]) == (long)i)
+					rc = ranges_row(t, (cm_level)lv, &schools[i], seats, enrolled,
+					                &compounds[zero[k]], 0, 0);
 		}
 	}
+	free(zero);
 	return cm__table_close(t, !rc);
 }
 
