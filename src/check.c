@@ -334,18 +334,38 @@ static int check_coincident_schools(cm_ctx *ctx, cm_dataset *ds, const cm_config
 	for (i = 0; i < n; i++)
 		by[i] = &ds->schools[i];
 	qsort(by, n, sizeof *by, cmp_school_x);
+	/* for each school listed later, its first partner listed earlier: one
+	 * warning a school, however many share the place (2,000 schools at one
+	 * point gave two million pairs, a review found); a primary school and
+	 * a junior one on one campus teach no level in common and are no
+	 * such pair */
+	const cm_school **first = calloc(n ? n : 1, sizeof *first);
+	if (!first) {
+		free(by);
+		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+	}
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n && by[j]->x - by[i]->x <= 1.0; j++) {
-			/* the one listed later is named, the first in its message */
 			const cm_school *a = by[i] < by[j] ? by[i] : by[j], *b = by[i] < by[j] ? by[j] : by[i];
-			double d = hypot(b->x - a->x, b->y - a->y);
-			if (d <= 1.0)
-				diag_school(ds, cfg, CM_WARNING, "same-place", b, NULL,
-				            _("at the same place as school %s (feature %ld, %s), %.1f m "
-				              "away: a school listed twice, or coordinates copied from one "
-				              "place? The plan cannot tell them apart"),
-				            a->id, a->fid, a->name, d);
+			size_t bi = (size_t)(b - ds->schools);
+			int lv, common = 0;
+			for (lv = 0; lv < CM_NLEVELS; lv++)
+				common |= cm_school_teaches(a, (cm_level)lv) && cm_school_teaches(b, (cm_level)lv);
+			if (common && hypot(b->x - a->x, b->y - a->y) <= 1.0 && (!first[bi] || a < first[bi]))
+				first[bi] = a;
 		}
+	/* the one listed later is named, the first listed of its partners in
+	 * its message */
+	for (i = 0; i < n; i++)
+		if (first[i]) {
+			const cm_school *a = first[i], *b = &ds->schools[i];
+			diag_school(ds, cfg, CM_WARNING, "same-place", b, NULL,
+			            _("at the same place as school %s (feature %ld, %s), %.1f m "
+			              "away: a school listed twice, or coordinates copied from one "
+			              "place? The plan cannot tell them apart"),
+			            a->id, a->fid, a->name, hypot(b->x - a->x, b->y - a->y));
+		}
+	free(first);
 	free(by);
 	return 0;
 }

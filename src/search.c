@@ -1404,12 +1404,13 @@ int cm__search(cm_ctx *ctx, const cm_model *m, cm_relax *r, const cm_search_opts
 				goto done;
 			cm__sr_show(&S, "after neighbourhoods at the plan's places");
 		}
-		/* Places settled, the policy tier not, and the budget spent:
-		 * local children come before pupil-metres and before the time
-		 * a budget stands for, so the neighbourhoods go on, up to the
-		 * budget again, while each round's chains to room seat more of
-		 * them (tier_only: a round that seats none ends it), and the
-		 * budget of what follows is as it was.  Measured 2026-12-05
+		/* Places settled, the policy tier not (local children without a
+		 * place, then the quota, as one value), and the budget spent:
+		 * they come before pupil-metres and before the time a budget
+		 * stands for, so the neighbourhoods go on, up to the budget
+		 * again, while each round's first steps (reach, pairs, chains)
+		 * win on the tier (tier_only: a round that wins nothing there
+		 * ends it), and the budget of what follows is as it was.  Measured 2026-12-05
 		 * (docs/model.md, "The budget's extension for local
 		 * children"): 44 levels of the bench's cities, 93 local children
 		 * above the relaxation's tier -> 11, every other level's plan

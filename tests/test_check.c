@@ -277,30 +277,42 @@ Test(check, schools_at_one_place_are_named)
 	cr_assert(text);
 	char *end = strrchr(text, ']');
 	cr_assert(end);
-	for (int k = 0; k < 2; k++) {
-		char *feat;
+	for (int k = 0; k < 4; k++) {
+		char *feat, *feat2 = NULL;
 		cm_config *cfg;
 		cm_ctx *ctx;
 		cm_check_report rep;
 		const cm_diag *d;
-		cr_assert(asprintf(&feat, COPY_FEATURE, "S9", lat[k]) > 0);
-		cr_assert(asprintf(&more, "%.*s,\n%s\n]}\n", (int)(end - text), text, feat) > 0);
+		cr_assert(asprintf(&feat, COPY_FEATURE, "S9", lat[k == 1]) > 0);
+		if (k == 2) /* a third at the place: one warning a school, not a pair */
+			cr_assert(asprintf(&feat2, ",\n" COPY_FEATURE, "S10", lat[0]) > 0);
+		if (k == 3) { /* a junior school on the primary school's campus */
+			char *j = strstr(feat, "\"level\":\"primary\"");
+			cr_assert(j);
+			memcpy(j, "\"level\":\"junior\" ", 17);
+			j = strstr(feat, "seats_primary");
+			cr_assert(j);
+			memcpy(j, "seats_junior ", 13);
+		}
+		cr_assert(asprintf(&more, "%.*s,\n%s%s\n]}\n", (int)(end - text), text, feat,
+		                   feat2 ? feat2 : "") > 0);
 		path = write_file(dir, "schools.geojson", more);
 		ini = scenario_text(path, "compounds.geojson", NULL);
 		cm_dataset *ds = load_ok(ini, ".", &cfg);
 		cm_ctx_new(&ctx);
 		cr_assert_eq(cm_check(ctx, cfg, ds, &rep), 0);
 		d = find_diag(ds, "same-place");
-		if (k == 0) {
+		if (k == 0 || k == 2) {
 			cr_assert_not_null(d, "no warning for two schools 0.55 m apart");
 			cr_assert_eq(d->severity, CM_WARNING);
 			cr_assert(strstr(d->file, "schools.geojson") && !strcmp(d->layer, "schools"));
 			cr_assert(strstr(d->feature, "id S9"), "%s", d->feature);
 			cr_assert(strstr(d->message, "school S1 (feature 0"), "%s", d->message);
-			cr_assert_eq(count_diag(ds, "same-place"), 1);
+			cr_assert_eq(count_diag(ds, "same-place"), k == 0 ? 1 : 2);
 			cr_assert(rep.solvable);
 		} else {
-			cr_assert_null(d, "2 m apart: %s", d ? d->message : "");
+			cr_assert_null(d, "%s: %s", k == 1 ? "2 m apart" : "a junior school beside a primary one",
+			               d ? d->message : "");
 		}
 		cm_dataset_free(ds);
 		cm_config_free(cfg);
@@ -309,6 +321,7 @@ Test(check, schools_at_one_place_are_named)
 		free(path);
 		free(more);
 		free(feat);
+		free(feat2);
 	}
 	free(text);
 	free(dir);
