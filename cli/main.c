@@ -1425,6 +1425,10 @@ static void set_language(const char *lang)
 	if (!dir || !*dir)
 		dir = has_catalogue(cm_messages_dir()) ? NULL : CM_BUILD_LOCALEDIR;
 	cm_messages_bind(dir);
+	/* getopt's own messages (an unknown option) come from the C
+	 * library's catalogue, in LC_CTYPE's codeset, which stays "C" (ASCII):
+	 * its Chinese came out as "??????" (a review) */
+	bind_textdomain_codeset("libc", "UTF-8");
 }
 
 int main(int argc, char **argv)

@@ -60,6 +60,10 @@ Test(cli, help_version_usage)
 	cr_assert(strstr(out, "--lang given twice"), "%s", out);
 	out = cli_expect(1, "-q -q check -a -a /nonexistent.ini");
 	cr_assert_null(strstr(out, "twice"), "%s", out);
+	/* getopt's own message in Chinese, not "??????" (the C library's
+	 * catalogue in LC_CTYPE's ASCII: a review) */
+	out = cli_expect(2, "--lang zh check --bogus");
+	cr_assert(strstr(out, "--bogus") && !strstr(out, "??"), "%s", out);
 }
 
 static char *scenario(const char *dir, const char *schools, const char *compounds, const char *extra)
