@@ -476,6 +476,55 @@ static int colours_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *d
 	return 0;
 }
 
+/* Last year's catchment school of each compound that had no pupils of a
+ * level then, from a catchment plan's `compounds` layer: such a compound
+ * has no assignment row, yet it lay in a catchment (plan.c
+ * fill_empty_homes), and this year it keeps that school where it may
+ * (docs/output.md, "Catchments").  Only where the layer says the
+ * compound had no pupils of the level and the rows named no school;
+ * nothing for a file without such a layer (a table of rows).  0, or
+ * CM_ENOMEM. */
+static int homes_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *ds,
+                           const cm__id *cidx, const cm__id *sidx)
+{
+	static const char *const school_f[CM_NLEVELS] = {"school_primary", "school_junior"};
+	static const char *const count_f[CM_NLEVELS][CM_NGROUPS] = {
+		{"primary_local", "primary_migrant"}, {"junior_local", "junior_migrant"}};
+	const char *names[3];
+	OGRLayerH lyr = GDALDatasetGetLayerByName(g, "compounds");
+	OGRFeatureDefnH defn;
+	OGRFeatureH f;
+	int fc, fs[CM_NLEVELS], fn[CM_NLEVELS][CM_NGROUPS], lv, k, rc = 0;
+	if (!lyr)
+		return 0;
+	defn = OGR_L_GetLayerDefn(lyr);
+	if ((fc = cm__field_named(defn, cm__plan_field_names("compound_id", names))) < 0)
+		return 0;
+	for (lv = 0; lv < CM_NLEVELS; lv++) {
+		fs[lv] = cm__field_named(defn, cm__plan_field_names(school_f[lv], names));
+		for (k = 0; k < CM_NGROUPS; k++)
+			fn[lv][k] = cm__field_named(defn, cm__plan_field_names(count_f[lv][k], names));
+	}
+	OGR_L_ResetReading(lyr);
+	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+		long ci = cm__ids_find(cidx, ds->n_compounds, OGR_F_GetFieldAsString(f, fc));
+		for (lv = 0; ci >= 0 && lv < CM_NLEVELS && !rc; lv++) {
+			const char *sid;
+			if (fs[lv] < 0 || fn[lv][0] < 0 || fn[lv][1] < 0 ||
+			    p->school[lv][ci] != CM_PREV_NONE || cm__previous_open(p, (cm_level)lv, (size_t)ci))
+				continue;
+			if (OGR_F_GetFieldAsInteger64(f, fn[lv][0]) != 0 ||
+			    OGR_F_GetFieldAsInteger64(f, fn[lv][1]) != 0)
+				continue; /* it had pupils: its rows say where they went */
+			sid = OGR_F_GetFieldAsString(f, fs[lv]);
+			if (*sid && set_school(p, ds, sidx, (cm_level)lv, (size_t)ci, sid, NULL))
+				rc = CM_ENOMEM;
+		}
+		OGR_F_Destroy(f);
+	}
+	return rc;
+}
+
 /* What a plan that does not cover this year's data says: none of its
  * compounds in the data (new ids, or another county's plan), or more than
  * a quarter of either side without the other (ids renamed, a plan cut
@@ -740,6 +789,8 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			        msg ? msg : _("out of memory"));
 		free(msg);
 	}
+	if (!rc && homes_from_file(p, g, ds, cidx, sidx))
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!rc && colours_from_file(p, g, ds, sidx))
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 done:

@@ -2184,6 +2184,41 @@ Test(rules, a_compound_without_pupils_keeps_a_catchment_school)
 	tiny_free(&t);
 }
 
+/* Last year's plan as a file: a compound without pupils has no assignment
+ * row, but the plan's compounds layer names its catchment school, and it
+ * keeps that school where it may, as a scenario's base plan keeps it (a
+ * review found it sent to the nearest instead: B, opened this year). */
+Test(rules, an_empty_compound_keeps_last_years_school_from_a_plan_file)
+{
+	tschool s[2] = {{"A", "primary", "public", 100, 0, 0, 0, 0, 0, 0},
+	                {"B", "primary", "public", 100, 0, 0, 0, 0, 2000, 0}};
+	tcomp c[2] = {{"C1", "urban", 20, 0, 0, 0, 100, 0}, {"E", "urban", 0, 0, 0, 0, 1850, 0}};
+	tiny t1, t2;
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	cm_plan *p = NULL;
+	char *path;
+	tiny_solve(&t1, s, 1, c, 2, "[policy]\nmax_distance_primary_m = 3000\n"); /* A alone */
+	cr_assert_eq(cm_plan_home(t1.plan, CM_PRIMARY, 1), 0, "E's school last year: A");
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert(asprintf(&path, "%s/last.gpkg", t1.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, t1.plan, path), 0, "%s", cm_ctx_last_error(ctx));
+	tiny_solve(&t2, s, 2, c, 2, "[policy]\nmax_distance_primary_m = 3000\n");
+	cr_assert_eq(cm_plan_home(t2.plan, CM_PRIMARY, 1), 1, "without last year's plan: B, nearer");
+	free(t2.cfg->previous.path);
+	t2.cfg->previous.path = strdup(path);
+	cr_assert_eq(cm_previous_load(ctx, t2.cfg, t2.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(solve_with(ctx, t2.cfg, t2.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_plan_home(p, CM_PRIMARY, 1), 0, "with it: A, last year's, still in reach");
+	cr_assert_eq(cm_plan_changes(p, &(const cm_change *){NULL}), 0, "nobody moves");
+	cm_plan_free(p);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	free(path);
+	tiny_free(&t1);
+	tiny_free(&t2);
+}
+
 /* catchment compare left compounds without pupils alone when they had no
  * school; now they have one, and a school closing moves it: compare still
  * lists no such compound, as the notice lists none (nobody moves). */
