@@ -123,10 +123,11 @@ static int open_as_is(cm_ctx *ctx, cm__planfile *pf, const char *path)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!is_dir(path)) {
 		/* an exported spreadsheet (catchment export): its first row is the
-		 * header, in a sheet of text too; read as sheets are loaded */
-		size_t n = strlen(path);
-		if (n > 5 && !strcasecmp(path + n - 5, ".xlsx"))
-			CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
+		 * header, in a sheet of text too; read as sheets are loaded.  Set
+		 * for any file, as only the XLSX driver reads it: a spreadsheet
+		 * named without .xlsx (export -o exp-xlsx) was read with
+		 * Field1..Field4 for a header (a review) */
+		CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
 		pf->gds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 		return pf->gds ? 0 : cm__error(ctx, CM_EINPUT, _("%s: cannot open the plan: %s"), path,
 		                               CPLGetLastErrorMsg());

@@ -1910,6 +1910,19 @@ Test(cli, export_converts_without_solving)
 			          fmts[k], sc[i].school_id);
 		cm_comparison_free(cmp);
 	}
+	/* a spreadsheet named without .xlsx reads as one too: the example's
+	 * plan, whose zones sheet is all text (its header was taken for a
+	 * row, Field1..Field4, where the name did not end in .xlsx: a
+	 * review) */
+	{
+		char ex[4200];
+		snprintf(ex, sizeof ex, "%s/ex.gpkg", t.dir);
+		snprintf(p, sizeof p, "%s/e_sheet", t.dir);
+		cli_expect(0, "-q solve -o %s %s", ex, getenv("CM_EXAMPLE"));
+		cli_expect(0, "-q export --format xlsx %s -o %s", ex, p);
+		out = cli_expect(0, "compare %s %s", ex, p);
+		cr_assert_null(strstr(out, "Field1"), "%s", out);
+	}
 	/* the shapefile folder back to a GeoPackage, and drawn */
 	snprintf(p, sizeof p, "%s/e_shp.shp", t.dir);
 	snprintf(q, sizeof q, "%s/back.gpkg", t.dir);
