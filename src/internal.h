@@ -476,6 +476,11 @@ int cm__plan_wish(const cm_plan *plan, cm_level level, size_t school);
  * plan's for a school gone from the data (the notice names a closed school
  * too); NULL when not known. */
 const char *cm__plan_change_from_name(const cm_plan *plan, size_t k);
+/* Into `out` (room for every compound), in dataset order, the compounds
+ * without pupils of `level` that lie in a catchment all the same
+ * (docs/output.md, "Catchments"): the ranges list them under their school
+ * with 0 and 0.  Returns how many. */
+size_t cm__plan_empty_homes(const cm_plan *plan, cm_level level, size_t *out);
 /* The area of catchment `k` (cm_plan_catchments), an OGRGeometryH or NULL. */
 void *cm__plan_area(const cm_plan *plan, size_t k);
 /* The zone of catchment `k`: its tessellation cells (polygon compounds

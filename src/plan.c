@@ -394,7 +394,6 @@ static int fill_empty_homes(cm_ctx *ctx, cm_plan *p, const cm_previous *prev, cm
 				continue;
 			if (was && was[ci] == (long)si) { /* last year's, still eligible */
 				best[0] = (long)si;
-				best_d[0] = -1;
 				break;
 			}
 			if (d < best_d[b]) {
@@ -482,8 +481,7 @@ static int find_changes(cm_plan *p, const cm_dataset *ds, const cm_previous *pre
 		/* a compound without pupils of the level has no school to change;
 		 * one with none last year (no place, or new) that has one now
 		 * changes, as catchment compare lists it */
-		if (was[i] == p->home[lv][i] ||
-		    (c->pupils[lv][CM_LOCAL] <= 0 && c->pupils[lv][CM_MIGRANT] <= 0))
+		if (was[i] == p->home[lv][i] || !has_pupils(c, lv))
 			continue;
 		if (!(ch = cm__vec_push(&p->changes)))
 			return -1;
@@ -850,6 +848,15 @@ int cm_plan_catchments(cm_ctx *ctx, const cm_plan *p, const cm_catchment **out, 
 	*out = rc ? NULL : p->areas->catchments.data;
 	*n = rc ? 0 : p->areas->catchments.len;
 	return rc;
+}
+
+size_t cm__plan_empty_homes(const cm_plan *p, cm_level lv, size_t *out)
+{
+	size_t ci, n = 0;
+	for (ci = 0; ci < p->n_compounds; ci++)
+		if (!has_pupils(&p->ds->compounds[ci], lv) && p->home[lv][ci] >= 0)
+			out[n++] = ci;
+	return n;
 }
 
 const char *cm__plan_change_from_name(const cm_plan *p, size_t k)

@@ -752,11 +752,7 @@ int cm_report_ranges(cm_ctx *ctx, const cm_plan *plan, int markdown, FILE *fp)
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		if (!cm_plan_summary(plan, (cm_level)lv)->solved)
 			continue;
-		for (k = nz = 0; k < nc; k++)
-			if (compounds[k].pupils[lv][CM_LOCAL] <= 0 &&
-			    compounds[k].pupils[lv][CM_MIGRANT] <= 0 &&
-			    cm_plan_home(plan, (cm_level)lv, k) >= 0)
-				zero[nz++] = k;
+		nz = cm__plan_empty_homes(plan, (cm_level)lv, zero);
 		if (markdown)
 			fprintf(fp, "\n## %s\n", lv == CM_PRIMARY ? "小学 (primary)" : "初中 (junior)");
 		for (i = 0; i < ns; i++) {

@@ -240,11 +240,7 @@ int cm_ranges_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 		if (!cm_plan_summary(plan, (cm_level)lv)->solved)
 			continue;
-		for (k = nz = 0; k < nc; k++)
-			if (compounds[k].pupils[lv][CM_LOCAL] <= 0 &&
-			    compounds[k].pupils[lv][CM_MIGRANT] <= 0 &&
-			    cm_plan_home(plan, (cm_level)lv, k) >= 0)
-				zero[nz++] = k;
+		nz = cm__plan_empty_homes(plan, (cm_level)lv, zero);
 		for (i = 0; i < ns && !rc; i++) {
 			const cm_school_result *r = cm_plan_school(plan, (cm_level)lv, i);
 			char seats[24], enrolled[24];
