@@ -48,16 +48,17 @@ Test(cli, help_version_usage)
 	/* an option with a value given twice is refused, named: the second
 	 * --ranges replaced the first in silence (a review, 2026-12-05);
 	 * short and long forms are one option; a flag may come twice */
-	out = cli_expect(2, "solve --ranges a.md --ranges b.md x.ini");
-	cr_assert(strstr(out, "catchment solve: --ranges given twice"), "%s", out);
-	out = cli_expect(2, "solve -o a.gpkg --output b.gpkg x.ini");
-	cr_assert(strstr(out, "--output given twice"), "%s", out);
-	out = cli_expect(2, "map --level primary -l junior p.gpkg -o m.png");
-	cr_assert(strstr(out, "catchment map: --level given twice"), "%s", out);
-	out = cli_expect(2, "report -t A -t B p.gpkg -o r.html");
-	cr_assert(strstr(out, "catchment report: --title given twice"), "%s", out);
-	out = cli_expect(2, "--lang en --lang zh check x.ini");
-	cr_assert(strstr(out, "--lang given twice"), "%s", out);
+	static const char *const twice[][2] = {
+		{"solve --ranges a.md --ranges b.md x.ini", "catchment solve: --ranges given twice"},
+		{"solve -o a.gpkg --output b.gpkg x.ini", "--output given twice"},
+		{"map --level primary -l junior p.gpkg -o m.png", "catchment map: --level given twice"},
+		{"report -t A -t B p.gpkg -o r.html", "catchment report: --title given twice"},
+		{"--lang en --lang zh check x.ini", "--lang given twice"},
+	};
+	for (size_t k = 0; k < sizeof twice / sizeof *twice; k++) {
+		out = cli_expect(2, "%s", twice[k][0]);
+		cr_assert(strstr(out, twice[k][1]), "%s: %s", twice[k][0], out);
+	}
 	out = cli_expect(1, "-q -q check -a -a /nonexistent.ini");
 	cr_assert_null(strstr(out, "twice"), "%s", out);
 	/* getopt's own message in Chinese, not "??????" (the C library's
