@@ -707,12 +707,18 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	OGR_L_ResetReading(lyr);
 	while (!rc && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
 		long fid = (long)OGR_F_GetFID(f), ci, nl = 0, nm = 0;
-		const char *cid = OGR_F_GetFieldAsString(f, fc), *sid = OGR_F_GetFieldAsString(f, fs);
-		const char *seat = fk >= 0 ? OGR_F_GetFieldAsString(f, fk) : "public";
-		char *label = cm__feature_label(fid, cid);
+		/* copies: GDAL's text of a numeric field (a bureau's table typing
+		 * its ids as numbers) lasts only until the feature's next field
+		 * is read */
+		char *cid = cm__strdup(OGR_F_GetFieldAsString(f, fc));
+		char *sid = cm__strdup(OGR_F_GetFieldAsString(f, fs));
+		char *seat = cm__strdup(fk >= 0 ? OGR_F_GetFieldAsString(f, fk) : "public");
+		char *label = cid ? cm__feature_label(fid, cid) : NULL;
 		cm_level level;
 		int pupils = 1, counted = flo >= 0 || fm >= 0;
-		if (!*cid) {
+		if (!cid || !sid || !seat) {
+			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+		} else if (!*cid) {
 			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: empty"), path, lname,
 			               label ? label : _("a feature"),
 			               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fc)));
@@ -765,6 +771,9 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			}
 		}
 		free(label);
+		free(cid);
+		free(sid);
+		free(seat);
 		OGR_F_Destroy(f);
 	}
 	if (!rc && index_pairs(p))

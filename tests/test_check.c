@@ -1555,6 +1555,54 @@ Test(previous, problems_are_findings_of_the_check)
 	free(dir);
 }
 
+/* A bureau's table of last year's plan whose ids are numbers (a
+ * spreadsheet or shapefile typing 小区代码 and 学校代码 as numeric fields,
+ * here a CSV with a .csvt): each row's compound id was text GDAL frees on
+ * the row's next field read, so the compounds matched nothing ("none of
+ * the compounds ... is in this year's data") or the wrong ones. */
+Test(previous, numeric_ids_in_a_table_are_matched)
+{
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv", "id,name,level,sector,seats_primary,seats_junior,x,y\n"
+	                                    "901,一小,primary,public,100,0,113.05,24.78\n"
+	                                    "902,二小,primary,public,100,0,113.06,24.785\n");
+	char *cp = write_file(dir, "c.csv",
+	                      "id,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n"
+	                      "101,40,10,0,0,113.051,24.781\n"
+	                      "102,30,5,0,0,113.059,24.784\n");
+	char *pp = write_file(dir, "prev.csv", "compound_id,level,school_id\n"
+	                                       "101,primary,902\n102,primary,901\n");
+	char *pt = write_file(dir, "prev.csvt", "Integer64,String,Integer64\n");
+	char *ini = scenario_text(sp, cp, "source_crs = EPSG:4326\n");
+	cm_config *cfg;
+	cm_dataset *ds = load_ok(ini, dir, &cfg);
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(ds, &c), i, seen = 0;
+	cm_previous *prev = NULL;
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	free(cfg->previous.path);
+	cfg->previous.path = strdup(pp);
+	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	for (i = 0; i < n; i++) {
+		const char *s = cm_previous_school_id(prev, ds, CM_PRIMARY, i);
+		cr_assert_not_null(s, "compound %s has no school last year", c[i].id);
+		cr_assert_str_eq(s, !strcmp(c[i].id, "101") ? "902" : "901", "compound %s", c[i].id);
+		seen++;
+	}
+	cr_assert_eq(seen, 2);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(sp);
+	free(cp);
+	free(pp);
+	free(pt);
+	free(dir);
+}
+
 /* Two quiet mistakes the check now names (an attack): pupil fields that
  * name the wrong columns (every count 0), and a stability weight or a cap
  * on moves with nothing to hold the plan to. */
