@@ -625,7 +625,16 @@ static int check_field(pcheck *pc, prow *r, int k)
 	if (i < 0)
 		return 0;
 	if (fs->value <= CM__V_COLOR) {
-		const char *s = r->s[k] = cm__planfile_str(r->f, i);
+		OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(r->f, i));
+		const char *s;
+		/* GDAL's text of a number field lasts only until the feature's
+		 * next field is read (r->s keeps every field's); a plan writes
+		 * ids, levels and names as text, so one typed a number was saved
+		 * by another tool */
+		if (t != OFTString)
+			return bad(pc, r, k, _("a number field (%s); a plan writes it as text (was the "
+			                       "plan saved by another tool?)"), OGR_GetFieldTypeName(t));
+		s = r->s[k] = cm__planfile_str(r->f, i);
 		r->set[k] = *s != '\0';
 		if (!r->set[k])
 			return fs->flags & FULL ? bad(pc, r, k, _("empty; a plan leaves it empty nowhere")) : 0;
@@ -927,15 +936,20 @@ static int read_layer(pcheck *pc, int id_k, row_fn fn)
 	OGR_L_ResetReading(pc->lyr);
 	while (!rc && (f = OGR_L_GetNextFeature(pc->lyr)) != NULL) {
 		prow r;
+		char *id = cm__strdup(cm__planfile_str(f, pc->idx[id_k])); /* (a number field's
+		                                                            * text would not last) */
 		memset(&r, 0, sizeof r);
 		r.f = f;
-		r.id = cm__planfile_str(f, pc->idx[id_k]);
+		r.id = id;
+		if (!id)
+			rc = cm__error(pc->ctx, CM_ENOMEM, _("out of memory"));
 		for (k = 0; k < pc->nspec && !rc; k++)
 			rc = check_field(pc, &r, k);
 		if (!rc)
 			rc = check_geometry(pc, &r);
 		if (!rc && fn)
 			rc = fn(pc, &r);
+		free(id);
 		OGR_F_Destroy(f);
 		n++;
 	}
