@@ -33,6 +33,7 @@
 #include "planfile.h"
 #include "planschema.h"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
@@ -651,10 +652,17 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	path = cm__source_shown(source);
 	pg = cm__is_pg(source);
+	/* a spreadsheet's first row is its header, also in a sheet of text
+	 * alone (compound_id, level, school_id), where GDAL's XLSX driver would
+	 * guess none and name the columns Field1..Field3; until the file is
+	 * closed, as the driver reads a sheet when it is first used */
+	CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = path ? open_previous(ctx, source, plan) : NULL;
 	CPLPopErrorHandler();
 	free(found); /* (source is not read again) */
+	if (!g)
+		CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
 	if (!path)
 		return cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	if (!g && pg) {
@@ -810,6 +818,7 @@ done:
 	free(named);
 	free(path);
 	GDALClose(g);
+	CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
 	if (rc) {
 		cm_previous_free(p);
 		return rc;

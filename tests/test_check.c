@@ -1603,6 +1603,41 @@ Test(previous, numeric_ids_in_a_table_are_matched)
 	free(dir);
 }
 
+/* Last year's plan as a bureau's spreadsheet: compound_id, level and
+ * school_id, every cell text.  GDAL's XLSX driver takes a first row for a
+ * header only where a later row holds a number, so the sheet was read with
+ * Field1..Field3 and refused: "field compound_id is missing". */
+Test(previous, a_spreadsheet_of_text_is_read_with_its_header)
+{
+	char *dir = tmpdir(), *xlsx;
+	cm_config *cfg;
+	cm_dataset *ds = with_previous(dir, "compound_id,level,school_id\nC1,primary,S1\n"
+	                               "C2,primary,S2\nC3,小学,S2\n", &cfg);
+	const char *const opts[] = {"-f", "XLSX", "-nln", "上年", NULL};
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(ds, &c), i;
+	cm_previous *prev = NULL;
+	cm_ctx *ctx;
+	cr_assert(asprintf(&xlsx, "%s/prev.xlsx", dir) > 0);
+	cr_assert_eq(translate(cfg->previous.path, NULL, xlsx, opts), 0);
+	free(cfg->previous.path);
+	cfg->previous.path = xlsx;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	for (i = 0; i < n; i++) {
+		const char *p = cm_previous_school_id(prev, ds, CM_PRIMARY, i);
+		if (!strcmp(c[i].id, "C1"))
+			cr_assert(p && !strcmp(p, "S1"), "C1: %s", p ? p : "none");
+		else if (!strcmp(c[i].id, "C3"))
+			cr_assert(p && !strcmp(p, "S2"), "C3: %s", p ? p : "none");
+	}
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(dir);
+}
+
 /* Two quiet mistakes the check now names (an attack): pupil fields that
  * name the wrong columns (every count 0), and a stability weight or a cap
  * on moves with nothing to hold the plan to. */
