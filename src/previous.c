@@ -529,10 +529,11 @@ static int homes_from_file(cm_previous *p, GDALDatasetH g, const cm_dataset *ds,
 /* What a plan that does not cover this year's data says: none of its
  * compounds in the data (new ids, or another county's plan), or more than
  * a quarter of either side without the other (ids renamed, a plan cut
- * short): cm_previous_load's warning, cm_previous_check's finding (*warn
- * set).  A few compounds on either side without the other (new estates, a
- * compound renamed or split) are usual, but each loses its place at last
- * year's school without a word: a note that names the first (*warn 0).
+ * short), or no rows at all: cm_previous_load's warning,
+ * cm_previous_check's finding (*warn set).  A few compounds on either side
+ * without the other (new estates, a compound renamed or split) are usual,
+ * but each loses its place at last year's school without a word: a note
+ * that names the first (*warn 0).
  * NULL when both sides match, or out of memory (*nomem set). */
 static char *coverage(const cm_previous *p, const char *path, int *warn, int *nomem)
 {
@@ -540,8 +541,10 @@ static char *coverage(const cm_previous *p, const char *path, int *warn, int *no
 	*nomem = 0;
 	*warn = 1;
 	if (p->rows <= 0)
-		return NULL;
-	if (p->matched == 0)
+		msg = cm__sprintf(_("%s: last year's plan has no rows (the wrong layer or sheet, or "
+		                  "an export that kept none?): nothing holds this plan to it, and no "
+		                  "pupil counts as moved"), path);
+	else if (p->matched == 0)
 		msg = cm__sprintf(_("%s: none of the compounds of last year's plan is in this year's "
 		                  "data (%ld rows: new ids, or another county's plan?): no pupil counts "
 		                  "as moved"), path, p->rows);

@@ -1555,6 +1555,24 @@ Test(previous, problems_are_findings_of_the_check)
 	free(dir);
 }
 
+/* Last year's plan with no row (a header alone: an export whose filter
+ * dropped every row, the wrong sheet) held nothing and passed without a
+ * word, the stability weight doing nothing: a warning, as a plan of
+ * another county's compounds is. */
+Test(previous, a_plan_without_rows_is_a_warning)
+{
+	char *dir = tmpdir();
+	prev_checked pc = check_previous(dir, "compound_id,level,school_id\n");
+	const cm_diag *d = find_diag(pc.ds, "previous-plan");
+	cr_assert_not_null(d, "no finding for an empty plan");
+	cr_assert_eq(d->severity, CM_WARNING);
+	cr_assert(strstr(d->message, "prev.csv") && strstr(d->message, "no rows"), "%s",
+	          d->message);
+	cr_assert(pc.rep.solvable);
+	prev_checked_free(&pc);
+	free(dir);
+}
+
 /* A bureau's table of last year's plan whose ids are numbers (a
  * spreadsheet or shapefile typing 小区代码 and 学校代码 as numeric fields,
  * here a CSV with a .csvt): each row's compound id was text GDAL frees on
