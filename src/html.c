@@ -766,13 +766,15 @@ static void figures(const report *r)
 	for (int row = 0; row < 10; row++) {
 		static const char *const zh[] = {"学生", "有学位", "缺学位", "平均上学距离",
 		                                 "最远上学距离", "服务半径内就近入学", "随迁子女在公办或购买学位",
-		                                 "85% 目标", "方案质量", "与上一方案相比换校学生"};
+		                                 "85% 目标", "方案质量",
+		                                 "与上一方案相比变动学生（换校或失去学位）"};
 		static const char *const en[] = {"Pupils", "With a seat", "Without a seat",
 		                                 "Mean trip", "Longest trip",
 		                                 "Near home (within the service radius)",
 		                                 "Migrant children in public or purchased places",
 		                                 "85% target", "Plan quality",
-		                                 "Pupils changing school against the previous plan"};
+		                                 "Pupils moved against the previous plan (to another "
+		                                 "school, or now without a place)"};
 		int shown = 0;
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			if (hp->sum[lv].present && (row != 9 || hp->sum[lv].has_moved))
@@ -818,8 +820,16 @@ static void figures(const report *r)
 				break;
 			case 9:
 				if (s->has_moved) {
+					/* the moved count holds pupils now without a place
+					 * whose compound keeps its school; the compounds are
+					 * the notice's, those whose school changes */
 					num(r, s->moved);
-					fprintf(r->fp, r->en ? " (%ld compounds)" : "（%ld 个小区）", s->moved_compounds);
+					if (!r->en)
+						fprintf(r->fp, "（%ld 个小区换校）", s->moved_compounds);
+					else
+						fprintf(r->fp, s->moved_compounds == 1 ? " (%ld compound changes school)"
+						                                       : " (%ld compounds change school)",
+						        s->moved_compounds);
 					if (s->moved_over)
 						fputs(L("，超过上限 (max_moved_pupils)",
 						        ", above the cap (max_moved_pupils)"), r->fp);
@@ -1207,9 +1217,12 @@ static void scenarios_table(const report *r)
 		fputs("</td></tr>\n", r->fp);
 	}
 	fprintf(r->fp, "</tbody></table>\n<p class=\"note\">%s</p>\n</section>\n",
-	        L("变动学生：在基础方案（或上一年方案）中有学位、在本方案中不在同一学校的学生。",
-	          "Pupils moved: pupils who had a place in the base plan (or last year's) and are "
-	          "not at the same school in this one."));
+	        L("变动学生：在基础方案（或上一年方案）中的学校仍开办、本可留在该校而在本方案中不在该校的学生"
+	          "（换校或失去学位）；被撤并学校的学生属强制调整，不计入。变动小区：划片学校改变的小区。",
+	          "Pupils moved: pupils who could have stayed at their school of the base plan (or "
+	          "last year's), still open, and are not there in this one (at another school, or "
+	          "now without a place); the pupils of a closed school move by force and are not "
+	          "counted. Compounds moved: those whose catchment school changes."));
 }
 
 static void write_report(const report *r)

@@ -1389,6 +1389,48 @@ Test(cli, the_notice_lists_a_compound_that_gains_a_school, .timeout = 300)
 	free(dir);
 }
 
+/* The report's figure of pupils moved counts those now without a place
+ * too (the terminal splits them: "20 pupils moved (0 at another school, 20
+ * now without a place)"), but its row said "Pupils changing school ... 20
+ * (1 compound)" (与上一方案相比换校学生), where none changed school and the
+ * compound is one whose school changed (an attack: in a closure scenario of
+ * the example, 600 of 941 primary pupils "changing school" had lost their
+ * place).  The row says both, and the compounds are those changing school. */
+Test(cli, the_report_does_not_call_lost_places_school_changes, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, *path, *html;
+	const char *out;
+	ini = redraw_year(dir, 30, NULL, "last.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	ini = redraw_year(dir, 50, "last.gpkg", "now.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	/* S2 back to 30 seats: Comp4 loses its place (its 20 local pupils
+	 * had one; its 5 migrants none) */
+	ini = redraw_year(dir, 30, "now.gpkg", "next.gpkg", "");
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "20 pupils moved (0 at another school, 20 now without a place)"),
+	          "%s", out);
+	for (int zh = 0; zh < 2; zh++) {
+		cli_expect(0, "-q report --lang %s %s/next.gpkg -o %s/next-%d.html", zh ? "zh" : "en",
+		           dir, dir, zh);
+		cr_assert(asprintf(&path, "%s/next-%d.html", dir, zh) > 0);
+		html = slurp(path, NULL);
+		cr_assert(html);
+		cr_assert_null(strstr(html, zh ? "换校学生" : "changing school against"), "%s", html);
+		cr_assert(strstr(html, zh ? "与上一方案相比变动学生（换校或失去学位）"
+		                          : "Pupils moved against the previous plan (to another "
+		                            "school, or now without a place)"), "%s", html);
+		cr_assert(strstr(html, zh ? "20（1 个小区换校）" : "20 (1 compound changes school)"),
+		          "%s", html);
+		free(html);
+		free(path);
+	}
+	free(ini);
+	free(dir);
+}
+
 /* Output paths with no name before the extension wrote "-primary.png"
  * (map -o .png) or failed saying only "cannot move it into place" (export
  * -o .csv); "www/" for publish could not make its temporary folder (an
