@@ -544,8 +544,8 @@ static int replaceable(cm_ctx *ctx, const char *dir)
 /* One file of the folder, written in full (cm_output) or not at all. */
 typedef void (*write_fn)(const site *st, const pinyin *py);
 
-static int write_file(cm_ctx *ctx, const char *dir, const char *name, site *st,
-                      const pinyin *py, write_fn fn)
+static int write_file(cm_ctx *ctx, const char *dir, const char *shown, const char *name,
+                      site *st, const pinyin *py, write_fn fn)
 {
 	char *path = cm__sprintf("%s/%s", dir, name);
 	cm_output *o;
@@ -556,6 +556,13 @@ static int write_file(cm_ctx *ctx, const char *dir, const char *name, site *st,
 		st->fp = cm_output_stream(o);
 		fn(st, py);
 		rc = cm_output_commit(ctx, o);
+	}
+	if (rc && rc != CM_ENOMEM && !strncmp(cm_ctx_last_error(ctx), path, strlen(path))) {
+		/* named as the planner asked for it: the temporary folder the
+		 * message named is gone when the run ends */
+		char rest[sizeof ctx->errmsg];
+		snprintf(rest, sizeof rest, "%s", cm_ctx_last_error(ctx) + strlen(path));
+		rc = cm__error(ctx, rc, "%s/%s%s", shown, name, rest);
 	}
 	free(path);
 	return rc;
@@ -605,11 +612,11 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *path, const cm_ht
 		rc = cm__error(ctx, CM_EIO, _("%s: cannot make it: %s"), tmp, strerror(errno));
 		goto done;
 	}
-	rc = write_file(ctx, tmp, "data.js", &st, &py, write_data);
+	rc = write_file(ctx, tmp, dir, "data.js", &st, &py, write_data);
 	if (!rc)
-		rc = write_file(ctx, tmp, "index.html", &st, &py, write_page);
+		rc = write_file(ctx, tmp, dir, "index.html", &st, &py, write_page);
 	if (!rc)
-		rc = write_file(ctx, tmp, SITE_MARKER, &st, &py, write_marker);
+		rc = write_file(ctx, tmp, dir, SITE_MARKER, &st, &py, write_marker);
 	if (!rc)
 		rc = cm__out_place(ctx, tmp, dir);
 	if (rc)

@@ -4,10 +4,12 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1386,6 +1388,28 @@ Test(cli, the_notice_lists_a_compound_that_gains_a_school, .timeout = 300)
 	cr_assert(strstr(out, "primary: 1 compound changes school, 25 pupils affected"), "%s", out);
 	cr_assert(strstr(out, "25 pupils  S2 -> -"), "%s", out);
 	free(ini);
+	free(dir);
+}
+
+/* publish writes its files into a temporary folder beside the one asked
+ * for; a file it could not write (a full disk) was named there,
+ * "www.tmp-4242/index.html: cannot write it", a folder gone when the run
+ * ends (an attack on a small tmpfs).  The message names www/index.html.
+ * Here a file size limit stands for the full disk. */
+Test(cli, publish_names_the_file_asked_for, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, site[4200];
+	const char *out;
+	struct rlimit rl = {2000, 2000};
+	ini = redraw_year(dir, 50, NULL, "p.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	snprintf(site, sizeof site, "%s/www/", dir);
+	signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails, EFBIG */
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	out = cli_expect(1, "-q publish %s/p.gpkg -o %s", dir, site);
+	cr_assert(strstr(out, site) && strstr(out, ": cannot write it"), "%s", out);
+	cr_assert_null(strstr(out, ".tmp-"), "%s", out);
 	free(dir);
 }
 
