@@ -582,6 +582,25 @@ static char *coverage(const cm_previous *p, const char *path, int *warn, int *no
 	return msg;
 }
 
+/* Field `name` of last year's plan or table: by a plan's names for it
+ * (the engine's, a shapefile's), else by the Chinese header catchment's
+ * tables give it (the enrolment ranges, solve --ranges: 学段, 学校代码,
+ * 小区代码, 户籍学生, 随迁子女), as a bureau keeps them; -1 if none. */
+static int table_field(OGRFeatureDefnH defn, const char *name)
+{
+	static const char *const zh[][3] = {
+		{"compound_id", "小区代码", "小区编号"}, {"level", "学段", NULL},
+		{"school_id", "学校代码", "学校编号"},  {"school_name", "学校名称", NULL},
+		{"local", "户籍学生", NULL},            {"migrant", "随迁子女", NULL},
+	};
+	const char *names[3];
+	int i = cm__field_named(defn, cm__plan_field_names(name, names));
+	for (size_t k = 0; i < 0 && k < sizeof zh / sizeof *zh; k++)
+		if (!strcmp(zh[k][0], name))
+			i = cm__field_named(defn, zh[k] + 1);
+	return i;
+}
+
 /* Opens the plan or table at `path`: a folder opens its assignment.geojson
  * when it has one (a GeoJSON plan), else as a dataset (shapefiles); a
  * PostGIS plan (`plan` set: cm__planfile_root knew it) or table its schema
@@ -620,7 +639,6 @@ static int plain_path(const char *s)
 
 int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_previous **out)
 {
-	const char *names[3]; /* a field's names in a plan (planschema.c) */
 	const char *source = cfg->previous.path;
 	char *path = NULL; /* the source for messages: no password */
 	char *found = NULL; /* the folder of a folder plan named with its extension */
@@ -692,13 +710,13 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	}
 	lname = OGR_L_GetName(lyr);
 	defn = OGR_L_GetLayerDefn(lyr);
-	fc = cm__field_named(defn, cm__plan_field_names("compound_id", names));
-	fl = cm__field_named(defn, cm__plan_field_names("level", names));
-	fs = cm__field_named(defn, cm__plan_field_names("school_id", names));
-	fn = cm__field_named(defn, cm__plan_field_names("school_name", names));
-	fk = cm__field_named(defn, cm__plan_field_names("seat_kind", names));
-	flo = cm__field_named(defn, cm__plan_field_names("local", names));
-	fm = cm__field_named(defn, cm__plan_field_names("migrant", names));
+	fc = table_field(defn, "compound_id");
+	fl = table_field(defn, "level");
+	fs = table_field(defn, "school_id");
+	fn = table_field(defn, "school_name");
+	fk = table_field(defn, "seat_kind");
+	flo = table_field(defn, "local");
+	fm = table_field(defn, "migrant");
 	if (fc < 0 || fl < 0 || fs < 0) {
 		rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s: last year's plan needs the fields "
 		               "compound_id, level and school_id; field %s is missing"), path, lname,

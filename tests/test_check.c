@@ -1656,6 +1656,39 @@ Test(previous, a_spreadsheet_of_text_is_read_with_its_header)
 	free(dir);
 }
 
+/* Last year's enrolment ranges as catchment writes them by default (solve
+ * --ranges: Chinese headers 学段, 学校代码, 小区代码, 户籍学生, 随迁子女),
+ * the table a bureau keeps, were refused as last year's plan: "field
+ * compound_id is missing", while a distance table takes 小区代码.  The
+ * ranges' Chinese headers name the fields. */
+Test(previous, the_ranges_with_chinese_headers_are_a_table)
+{
+	char *dir = tmpdir();
+	cm_config *cfg;
+	cm_dataset *ds = with_previous(dir, "\xef\xbb\xbf学段,学校代码,学校名称,学位,招生,小区代码,"
+	                               "小区名称,户籍学生,随迁子女\n"
+	                               "primary,S1,一小,90,50,C1,甲,40,10\n"
+	                               "primary,S2,二小,45,45,C3,丙,25,0\n", &cfg);
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(ds, &c), i;
+	cm_previous *prev = NULL;
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	for (i = 0; i < n; i++) {
+		const char *p = cm_previous_school_id(prev, ds, CM_PRIMARY, i);
+		if (!strcmp(c[i].id, "C1"))
+			cr_assert(p && !strcmp(p, "S1"), "C1: %s", p ? p : "none");
+		else if (!strcmp(c[i].id, "C3"))
+			cr_assert(p && !strcmp(p, "S2"), "C3: %s", p ? p : "none");
+	}
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(dir);
+}
+
 /* Two quiet mistakes the check now names (an attack): pupil fields that
  * name the wrong columns (every count 0), and a stability weight or a cap
  * on moves with nothing to hold the plan to. */
