@@ -742,11 +742,24 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		char *cid = cm__strdup(OGR_F_GetFieldAsString(f, fc));
 		char *sid = cm__strdup(OGR_F_GetFieldAsString(f, fs));
 		char *seat = cm__strdup(fk >= 0 ? OGR_F_GetFieldAsString(f, fk) : "public");
-		char *label = cid ? cm__feature_label(fid, cid) : NULL;
+		char *label = cid ? cm__feature_label(fid, cm__utf8_valid(cid) ? cid : NULL) : NULL;
+		const char *bad = NULL; /* the first field whose text is not UTF-8 */
 		cm_level level;
 		int pupils = 1, counted = flo >= 0 || fm >= 0;
+		if (cid && sid && seat)
+			bad = !cm__utf8_valid(cid)                              ? "compound_id"
+			      : !cm__utf8_valid(OGR_F_GetFieldAsString(f, fl)) ? "level"
+			      : !cm__utf8_valid(sid)                             ? "school_id"
+			      : !cm__utf8_valid(seat)                            ? "seat_kind"
+			                                                         : NULL;
 		if (!cid || !sid || !seat) {
 			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
+		} else if (bad) {
+			/* a table saved as GBK (Excel's CSV on a Chinese Windows):
+			 * its bytes would make the message unreadable */
+			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: the text is not UTF-8 "
+			               "(a table saved as GBK? save it as UTF-8)"), path, lname,
+			               label ? label : _("a feature"), bad);
 		} else if (!*cid) {
 			rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: empty"), path, lname,
 			               label ? label : _("a feature"),

@@ -1689,6 +1689,26 @@ Test(previous, the_ranges_with_chinese_headers_are_a_table)
 	free(dir);
 }
 
+/* Last year's table saved as GBK (a CSV from Excel on a Chinese Windows):
+ * its level 初中 was refused with the bytes as they were, "field level:
+ * '\xb3\xf5\xd6\xd0' is not primary or junior", unreadable on a UTF-8
+ * terminal; now the message says the text is not UTF-8 and what to do. */
+Test(previous, a_table_in_gbk_is_named_so)
+{
+	char *dir = tmpdir();
+	char *gbk = recode("compound_id,level,school_id\nC1,初中,S2\n", "GBK");
+	prev_checked pc = check_previous(dir, gbk);
+	const cm_diag *d = find_diag(pc.ds, "previous-plan");
+	cr_assert_not_null(d);
+	cr_assert_eq(d->severity, CM_ERR);
+	cr_assert(strstr(d->message, "prev.csv, layer prev, feature 1 (id C1), field level: the "
+	                 "text is not UTF-8"), "%s", d->message);
+	cr_assert(cm__utf8_valid(d->message), "%s", d->message);
+	prev_checked_free(&pc);
+	free(gbk);
+	free(dir);
+}
+
 /* Two quiet mistakes the check now names (an attack): pupil fields that
  * name the wrong columns (every count 0), and a stability weight or a cap
  * on moves with nothing to hold the plan to. */
