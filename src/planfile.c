@@ -627,13 +627,14 @@ static int check_field(pcheck *pc, prow *r, int k)
 	if (fs->value <= CM__V_COLOR) {
 		OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(r->f, i));
 		const char *s;
-		/* GDAL's text of a number field lasts only until the feature's
-		 * next field is read (r->s keeps every field's); a plan writes
-		 * ids, levels and names as text, so one typed a number was saved
-		 * by another tool */
+		/* GDAL's text of a field of another type (a number, a date)
+		 * lasts only until the feature's next field is read (r->s keeps
+		 * every field's); a plan writes ids, levels and names as text, so
+		 * one typed otherwise was saved by another tool */
 		if (t != OFTString)
-			return bad(pc, r, k, _("a number field (%s); a plan writes it as text (was the "
-			                       "plan saved by another tool?)"), OGR_GetFieldTypeName(t));
+			return bad(pc, r, k, _("a field of type %s, not text (a plan writes it as text: "
+			                       "was the plan saved by another tool?)"),
+			           OGR_GetFieldTypeName(t));
 		s = r->s[k] = cm__planfile_str(r->f, i);
 		r->set[k] = *s != '\0';
 		if (!r->set[k])

@@ -791,7 +791,7 @@ Test(planread, bad_values_csv)
  * beside compounds.csv, the ids made numeric in every layer): the check
  * kept each feature's id as GDAL's text of the number, freed on the
  * feature's next field read, and named garbage ("compound \x10\x7f...
- * appears twice").  A text field that is a number field is refused,
+ * appears twice").  A text field of another type is refused,
  * named. */
 Test(planread, ids_saved_as_numbers_are_refused)
 {
@@ -834,9 +834,9 @@ Test(planread, ids_saved_as_numbers_are_refused)
 		free(path);
 	}
 	FAILS(&f, p, at(p, "compounds.csv"), "layer compounds, feature 1 (id 100)",
-	      "field compound_id: a number field (Integer64); a plan writes it as text");
+	      "field compound_id: a field of type Integer64, not text (a plan writes it as text");
 	PREVIOUS_FAILS(&f, p, at(p, "compounds.csv"), "feature 1 (id 100)",
-	               "field compound_id: a number field");
+	               "field compound_id: a field of type Integer64, not text");
 	free(p);
 	fx_free(&f);
 }
