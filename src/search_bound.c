@@ -890,14 +890,18 @@ static void keep_picks(search *S, const lagr *L)
  * stalled short of the incumbent less the gap; measured 2026-12-04 on
  * twelve bench cities of 300-5,000 compounds, both levels: mean certified
  * gap 0.1281% against 0.1303%, no level worse, the 2,000 city's junior
- * level 0.1004% -> 0.1000%).  The steps of a search take
+ * level 0.1004% -> 0.1000%); with 0.75 of it instead of 0.5, 2026-12-05,
+ * 44 levels of bench cities (docs/model.md): mean certified gap 0.2666%
+ * -> 0.2505%, 21 better, none worse; 20 held-out levels 0.1473% ->
+ * 0.1270%, 9 better, none worse; 0.7 and 0.8 each left one level worse,
+ * 0.9 was worse than 0.75 on the 5,000 city).  The steps of a search take
  * at most LAGR_SHARE of its budget (each school's table counted at 3/4 of
  * its cells: measured 2026-12-03 on the 1,000 city, 3.6e8 cells a second,
  * the relaxations' work 2.6e8 a second).  With `keep`, the knapsacks and
  * their best prices go to *keep (the caller frees them, or node_ready). */
 #define LAGR_AIM 0.5
 #define LAGR_PATIENCE 4
-#define LAGR_DEFLECT 0.5
+#define LAGR_DEFLECT 0.75
 #define LAGR_SHARE 0.35
 #define LAGR_SLOW 10
 #define LAGR_GAIN 0.005
