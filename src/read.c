@@ -1433,6 +1433,33 @@ static int settle_notes(cm_dataset *ds, layer_src *L, OGRFeatureH f, gdal_notes 
 	return rc < 0 ? -1 : 0;
 }
 
+/* The end of a layer's features, when GDAL failed there: a file cut short
+ * (a DBF copied in part ends in "fread failed", and the shapefile driver
+ * then ends the layer as if its features were all read) or damaged.  An
+ * error naming the file, the layer and where reading stopped, and the
+ * notes dropped; 0 when the layer simply ended. */
+static int read_failed(cm_ctx *ctx, layer_src *L, long got, long total, gdal_notes *g)
+{
+	int i, at = -1;
+	for (i = 0; i < g->n && at < 0; i++)
+		if (g->err[i] >= CE_Failure)
+			at = i;
+	if (at < 0)
+		return 0;
+	if (total > got)
+		at = cm__error(ctx, CM_EINPUT, _("%s, layer %s: reading stopped after %ld of its %ld "
+		               "features: %s (the file cut short or damaged? copy it again)"),
+		               L->shown, L->name, got, total, g->msg[at]);
+	else
+		at = cm__error(ctx, CM_EINPUT, _("%s, layer %s: reading stopped after %ld features: "
+		               "%s (the file cut short or damaged? copy it again)"),
+		               L->shown, L->name, got, g->msg[at]);
+	for (i = 0; i < g->n; i++)
+		free(g->msg[i]);
+	g->n = g->lost = 0;
+	return at;
+}
+
 /* Reads every feature with `one`, which returns 1 when it kept a record,
  * 0 when it dropped the feature, <0 on ENOMEM. */
 typedef int (*feature_fn)(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config *cfg,
@@ -1441,7 +1468,7 @@ typedef int (*feature_fn)(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_co
 static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config *cfg,
                       feature_fn one, void **records, size_t elem, size_t *count)
 {
-	long total = layer_count(L), seen = 0;
+	long total = layer_count(L), seen = 0, got = 0;
 	size_t cap = total > 0 ? (size_t)total : 16, n = 0;
 	char stage[64];
 	OGRFeatureH f;
@@ -1460,6 +1487,8 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 		CPLPushErrorHandlerEx(keep_note, &notes);
 		f = OGR_L_GetNextFeature(L->lyr);
 		CPLPopErrorHandler();
+		if (!f && (rc = read_failed(ctx, L, got, total, &notes)) != 0)
+			break;
 		if (notes.n + notes.lost && settle_notes(ds, L, f, &notes) < 0) {
 			OGR_F_Destroy(f);
 			rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
@@ -1467,6 +1496,7 @@ static int read_layer(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_config
 		}
 		if (!f)
 			break;
+		got++;
 		if (empty_feature(f)) {
 			OGR_F_Destroy(f);
 			continue;

@@ -971,6 +971,46 @@ Test(read, text_in_a_numeric_shapefile_field)
 	free(dir);
 }
 
+/* A shapefile whose DBF was copied in part (a transfer cut short): GDAL's
+ * shapefile driver fails to read the next record ("fread failed on DBF
+ * file") and ends the layer there, as if every feature had been read.  A
+ * review found the example's compounds cut from 329 to 44 with check's
+ * verdict "solvable" and no error; it is the file's error, naming it, its
+ * layer and where reading stopped. */
+Test(read, a_dbf_cut_short_is_an_error)
+{
+	char *dir = tmpdir(), *shp, *dbf;
+	const char *o[] = {"-f", "ESRI Shapefile", NULL};
+	unsigned char *buf;
+	size_t len, head, rec;
+	FILE *fp;
+	cr_assert(asprintf(&shp, "%s/c.shp", dir) > 0);
+	cr_assert(asprintf(&dbf, "%s/c.dbf", dir) > 0);
+	cr_assert_eq(translate(fixture("compounds.geojson"), NULL, shp, o), 0);
+	/* the header's length at byte 8, a record's at 10 (little-endian):
+	 * keep two of the four records and half the third */
+	buf = (unsigned char *)slurp(dbf, &len);
+	head = (size_t)buf[8] | (size_t)buf[9] << 8;
+	rec = (size_t)buf[10] | (size_t)buf[11] << 8;
+	cr_assert_gt(len, head + 3 * rec);
+	fp = fopen(dbf, "wb");
+	cr_assert(fp);
+	cr_assert_eq(fwrite(buf, 1, head + 2 * rec + rec / 2, fp), head + 2 * rec + rec / 2);
+	fclose(fp);
+	free(buf);
+	char *ini = ini_for("schools.geojson", shp,
+	                    "[fields]\ncompounds.primary_local = primary_lo\n"
+	                    "compounds.primary_migrant = primary_mi\n"
+	                    "compounds.junior_local = junior_loc\ncompounds.junior_migrant = junior_mig\n");
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "c.shp, layer c") && strstr(m, "reading stopped after 2 of its 4 "
+	          "features") && strstr(m, "cut short"), "%s", m);
+	free(ini);
+	free(shp);
+	free(dbf);
+	free(dir);
+}
+
 /* A GeoPackage of schools in `dir` from the CSV text `rows` (id, level,
  * seats, x, y; seats an integer column), its layer named `layer`. */
 static char *schools_gpkg(const char *dir, const char *layer, const char *rows)
