@@ -658,6 +658,31 @@ static void CPL_STDCALL note_crs(CPLErr e, CPLErrorNum num, const char *msg)
 		L->crs_unknown = cm__strdup(msg);
 }
 
+/* The length of `s` without its last character when `s` is valid UTF-8
+ * but for that character, cut short (a lead byte missing continuation
+ * bytes at the end); else 0. */
+static size_t utf8_cut_at(const char *s)
+{
+	size_t len = strlen(s), k = len, need;
+	unsigned char c;
+	char *head;
+	int ok;
+	while (k > 0 && len - k < 3 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0)
+		return 0;
+	c = (unsigned char)s[k - 1];
+	need = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+	if (!need || len - (k - 1) >= need || k - 1 == 0)
+		return 0;
+	if (!(head = cm__strdup(s)))
+		return 0;
+	head[k - 1] = '\0';
+	ok = cm__utf8_valid(head);
+	free(head);
+	return ok ? k - 1 : 0;
+}
+
 static int open_layer(cm_ctx *ctx, layer_src *L)
 {
 	const char *path = L->in->path;
@@ -748,17 +773,47 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 	 * than the missing columns it causes. */
 	{
 		OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L->lyr);
-		int bad = 0;
-		for (i = 0; i < OGR_FD_GetFieldCount(defn) && !bad; i++) {
-			char *u = to_utf8(L, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
-			bad = !u || !cm__utf8_valid(u);
-			free(u);
+		char *u = NULL;
+		size_t cut = 0;
+		for (i = 0; i < OGR_FD_GetFieldCount(defn) && !u; i++) {
+			u = to_utf8(L, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+			if (!u)
+				return cm__error(ctx, CM_ENOMEM, _("out of memory"));
+			if (cm__utf8_valid(u)) {
+				free(u);
+				u = NULL;
+			}
 		}
-		if (bad)
-			return cm__error(ctx, CM_EINPUT,
-			                 _("%s, layer %s: field names are not UTF-8: the file is probably "
-			                 "GBK; set %s_encoding = GBK in [input]"), path, L->name, L->what);
+		if (!u)
+			goto names_ok;
+		if (!strcmp(dname, "ESRI Shapefile") &&
+		    (!L->in->encoding || is_utf8_name(L->in->encoding)))
+			cut = utf8_cut_at(u);
+		if (cut)
+			/* The shapefile's names are UTF-8 (its .cpg says so), but a
+			 * DBF field name holds 10 bytes: a Chinese name (3 bytes a
+			 * character) written there by QGIS or ogr2ogr loses the end
+			 * of a character, which no [fields] key can spell.  GBK
+			 * would be the wrong advice: the values are UTF-8. */
+			n = cm__error(ctx, CM_EINPUT,
+			              _("%s, layer %s: the field name '%.*s...' is UTF-8 cut in the middle "
+			              "of a character: a shapefile's field names hold 10 bytes, 3 Chinese "
+			              "characters in UTF-8; save the layer as a GeoPackage, or as a "
+			              "shapefile in GBK (5 characters), or give its fields names of at "
+			              "most 3 Chinese characters"), L->shown, L->name, (int)cut, u);
+		else if (L->in->encoding)
+			n = cm__error(ctx, CM_EINPUT,
+			              _("%s, layer %s: field names are not %s (%s_encoding, or encoding, "
+			              "in [input]): is that the file's encoding?"),
+			              L->shown, L->name, L->in->encoding, L->what);
+		else
+			n = cm__error(ctx, CM_EINPUT,
+			              _("%s, layer %s: field names are not UTF-8: the file is probably "
+			              "GBK; set %s_encoding = GBK in [input]"), L->shown, L->name, L->what);
+		free(u);
+		return n;
 	}
+names_ok:
 	/* A CSV's columns are read here, whatever the driver makes of them
 	 * (it takes a column named WKT for the geometry on its own); so is a
 	 * table without geometry, such as a spreadsheet. */

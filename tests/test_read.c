@@ -316,6 +316,33 @@ Test(read, shapefile_gbk_declared_by_nothing)
 	free(dir);
 }
 
+/* A shapefile in UTF-8 (QGIS's default; ogr2ogr -lco ENCODING=UTF-8) cuts
+ * a Chinese field name at the DBF's 10 bytes in the middle of its fourth
+ * character: 学校代码 is 学校代 and one byte of 码.  That is no GBK file,
+ * and the old advice, schools_encoding = GBK, garbled the values and then
+ * gave the same advice again, with the key already set. */
+Test(read, a_utf8_shapefile_field_name_cut_mid_character)
+{
+	char *dir = tmpdir(), *shp;
+	cr_assert(asprintf(&shp, "%s/utf8.shp", dir) > 0);
+	const char *oo[] = {"X_POSSIBLE_NAMES=经度", "Y_POSSIBLE_NAMES=纬度", "KEEP_GEOM_COLUMNS=NO", NULL};
+	const char *o[] = {"-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-a_srs", "EPSG:4490",
+	                   "-select", "学校代码,学校名称,学段,办学性质,小学班数,初中班数", NULL};
+	cr_assert_eq(translate(fixture("schools_cn.csv"), oo, shp, o), 0);
+	char *ini = ini_for(shp, "compounds.geojson", NULL);
+	const char *m = load_err(ini, ".");
+	cr_assert(strstr(m, "utf8.shp, layer utf8: the field name '学校代...' is UTF-8 cut in the "
+	                    "middle of a character") && !strstr(m, "GBK;"), "%s", m);
+	free(ini);
+	ini = ini_for(shp, "compounds.geojson", "schools_encoding = GBK\n");
+	m = load_err(ini, ".");
+	cr_assert(strstr(m, "field names are not GBK (schools_encoding") &&
+	          !strstr(m, "set schools_encoding = GBK"), "%s", m);
+	free(ini);
+	free(shp);
+	free(dir);
+}
+
 Test(read, csv_in_gbk)
 {
 	char *dir = tmpdir(), *text, *s;
