@@ -738,10 +738,11 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		long fid = (long)OGR_F_GetFID(f), ci, nl = 0, nm = 0;
 		/* copies: GDAL's text of a numeric field (a bureau's table typing
 		 * its ids as numbers) lasts only until the feature's next field
-		 * is read */
-		char *cid = cm__strdup(OGR_F_GetFieldAsString(f, fc));
-		char *sid = cm__strdup(OGR_F_GetFieldAsString(f, fs));
-		char *seat = cm__strdup(fk >= 0 ? OGR_F_GetFieldAsString(f, fk) : "public");
+		 * is read; without blanks around, as the layers' ids are read (a
+		 * CSV typed by hand, "XQ0001, primary, XX001") */
+		char *cid = cm__strtrim(OGR_F_GetFieldAsString(f, fc));
+		char *sid = cm__strtrim(OGR_F_GetFieldAsString(f, fs));
+		char *seat = cm__strtrim(fk >= 0 ? OGR_F_GetFieldAsString(f, fk) : "public");
 		char *label = cid ? cm__feature_label(fid, cm__utf8_valid(cid) ? cid : NULL) : NULL;
 		const char *bad = NULL; /* the first field whose text is not UTF-8 */
 		cm_level level;

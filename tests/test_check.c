@@ -1445,6 +1445,39 @@ Test(previous, level_matched_ignoring_blanks_and_case)
 	free(dir);
 }
 
+/* Ids in last year's table are matched as the layers' ids are read,
+ * blanks around ignored: a CSV typed as "C1, primary, S1" matched no
+ * compound (and no school), and the check warned that none of its
+ * compounds is in this year's data, "new ids, or another county's plan?",
+ * of ids that look the same. */
+Test(previous, ids_matched_ignoring_blanks)
+{
+	char *dir = tmpdir();
+	cm_config *cfg;
+	cm_dataset *ds = with_previous(dir, "compound_id,level,school_id\n C1 , primary, S1\n"
+	                               "C2 ,junior, S2 \n", &cfg);
+	cm_previous *prev = NULL;
+	cm_ctx *ctx;
+	const cm_compound *c;
+	size_t n = cm_dataset_compounds(ds, &c), i, seen = 0;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, cfg, ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	for (i = 0; i < n; i++) {
+		const char *p = cm_previous_school_id(prev, ds, CM_PRIMARY, i);
+		const char *j = cm_previous_school_id(prev, ds, CM_JUNIOR, i);
+		if (!strcmp(c[i].id, "C1"))
+			cr_assert(p && !strcmp(p, "S1") && !j && ++seen);
+		else if (!strcmp(c[i].id, "C2"))
+			cr_assert(!p && j && !strcmp(j, "S2") && ++seen);
+	}
+	cr_assert_eq(seen, 2);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(dir);
+}
+
 /* Last year's plan a solve would stop on is a finding before the verdict
  * (cm_previous_check, after cm_check): `catchment check` printed "the
  * data can be solved" and then the plan's error.  The finding names the
