@@ -81,7 +81,8 @@ int cm__error_of(cm_ctx *ctx, int code, const cm_ctx *quiet);
 char *cm__strdup(const char *s);                /* NULL-safe; NULL on ENOMEM */
 char *cm__sprintf(const char *fmt, ...) CM_PRINTF(1, 2);
 char *cm__vsprintf(const char *fmt, va_list ap);
-/* Copy of `s` without leading and trailing ASCII blanks. */
+/* Copy of `s` without leading and trailing blanks: ASCII ones, the
+ * ideographic space (U+3000) and the no-break space (U+00A0). */
 char *cm__strtrim(const char *s);
 /* ASCII case-insensitive equality of two UTF-8 strings. */
 int cm__streq_ci(const char *a, const char *b);

@@ -66,17 +66,44 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+/* The bytes of a wide blank at `s` (U+3000 IDEOGRAPHIC SPACE, which
+ * Chinese input methods type, or U+00A0 NO-BREAK SPACE, which Excel and
+ * web pages leave), else 0. */
+static size_t wide_blank(const char *s, const char *end)
+{
+	if (end - s >= 3 && !memcmp(s, "\xE3\x80\x80", 3))
+		return 3;
+	if (end - s >= 2 && !memcmp(s, "\xC2\xA0", 2))
+		return 2;
+	return 0;
+}
+
 char *cm__strtrim(const char *s)
 {
 	const char *e;
 	char *p;
+	size_t n;
 	if (!s)
 		return NULL;
-	while (is_blank(*s))
-		s++;
 	e = s + strlen(s);
-	while (e > s && is_blank(e[-1]))
-		e--;
+	for (;;) {
+		if (is_blank(*s))
+			s++;
+		else if ((n = wide_blank(s, e)) != 0)
+			s += n;
+		else
+			break;
+	}
+	for (;;) {
+		if (e > s && is_blank(e[-1]))
+			e--;
+		else if (e - s >= 3 && wide_blank(e - 3, e) == 3)
+			e -= 3;
+		else if (e - s >= 2 && wide_blank(e - 2, e) == 2)
+			e -= 2;
+		else
+			break;
+	}
 	p = malloc((size_t)(e - s) + 1);
 	if (!p)
 		return NULL;

@@ -920,6 +920,34 @@ Test(read, geojson_in_metres_without_crs_says_why)
 
 /* Count fields are decimal: 0x1F was read as 31; a numeric NaN is not a
  * finite number (it was "more than any compound has"). */
+/* Blanks around text are Chinese ones too: the ideographic space (U+3000,
+ * a Chinese input method's space) and the no-break space (U+00A0, left by
+ * Excel and web pages).  An id of ideographic spaces only was an id, and
+ * "S2" with one after it another school than last year's "S2"; a level of
+ * "小学" with one after it not a level. */
+Test(read, ideographic_and_no_break_spaces_are_blanks)
+{
+	char *dir = tmpdir();
+	char *sp = write_file(dir, "s.csv",
+	                      "id,name,level,seats_primary,lon,lat\n"
+	                      "\xE3\x80\x80\xE3\x80\x80,a,primary,45,113.0,24.79\n"
+	                      "S2\xE3\x80\x80,\xC2\xA0" "b\xC2\xA0,\xE5\xB0\x8F\xE5\xAD\xA6"
+	                      "\xE3\x80\x80,45,113.01,24.79\n");
+	char *ini = ini_for(sp, "compounds.geojson", "schools_source_crs = EPSG:4326\n");
+	cm_dataset *ds = load_ok(ini, ".", NULL);
+	const cm_diag *d = find_diag(ds, "missing-value");
+	cr_assert(d && d->severity == CM_ERR && !strcmp(d->feature, "feature 1") &&
+	          !strcmp(d->field, "id") && strstr(d->message, "the id is missing"), "%s",
+	          d ? d->message : "none");
+	cr_assert_not_null(school_by_id(ds, "S2"));
+	cr_assert_str_eq(school_by_id(ds, "S2")->name, "b");
+	cr_assert_eq(school_by_id(ds, "S2")->kind, CM_KIND_PRIMARY);
+	cm_dataset_free(ds);
+	free(ini);
+	free(sp);
+	free(dir);
+}
+
 Test(read, counts_are_decimal)
 {
 	char *dir = tmpdir();
