@@ -185,6 +185,21 @@ static int fail(parse_state *ps, const char *fmt, ...)
 	return 0;
 }
 
+/* The NAME of section "scenario NAME": `len` bytes from the pointer, the
+ * blanks around it left out ([scenario  a] and [scenario a ] are
+ * [scenario a]: a second of them is the section given twice, not a
+ * scenario of its own, and a trailing blank is no part of a file name). */
+static const char *scenario_name(const char *section, size_t *len)
+{
+	const char *name = section + 9;
+	size_t n;
+	name += strspn(name, " \t");
+	for (n = strlen(name); n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'); n--)
+		;
+	*len = n;
+	return name;
+}
+
 static int is_known_section(const char *s)
 {
 	size_t i;
@@ -513,13 +528,11 @@ typedef struct policy_override {
 static cm_scenario *scenario_of(parse_state *ps, const char *section)
 {
 	cm_config *cfg = ps->cfg;
-	const char *name = section + 9;
-	size_t i;
+	size_t i, len;
+	const char *name = scenario_name(section, &len);
 	cm_scenario *sc;
-	while (*name == ' ')
-		name++;
 	for (i = 0; i < cfg->n_scenarios; i++)
-		if (!strcmp(cfg->scenarios[i].name, name))
+		if (strlen(cfg->scenarios[i].name) == len && !strncmp(cfg->scenarios[i].name, name, len))
 			return &cfg->scenarios[i];
 	sc = realloc(cfg->scenarios, (cfg->n_scenarios + 1) * sizeof *sc);
 	if (!sc)
@@ -527,7 +540,7 @@ static cm_scenario *scenario_of(parse_state *ps, const char *section)
 	cfg->scenarios = sc;
 	sc = &cfg->scenarios[cfg->n_scenarios];
 	memset(sc, 0, sizeof *sc);
-	if (!(sc->name = cm__strdup(name)))
+	if (!(sc->name = strndup(name, len)))
 		return NULL;
 	cfg->n_scenarios++;
 	sc->line = ps->line;
@@ -707,12 +720,21 @@ static void section_once(parse_state *ps, const char *raw)
 	section_seen *seen = ps->sections.data, *slot;
 	size_t i, n;
 	char sec[128];
+	const char *name;
 	while (*raw == ' ' || *raw == '\t')
 		raw++;
 	snprintf(sec, sizeof sec, "%s", raw); /* blanks around dropped, for the comparison */
 	for (n = strlen(sec); n > 0 && (sec[n - 1] == ' ' || sec[n - 1] == '\t'); n--)
 		sec[n - 1] = '\0';
+	if (!strncmp(raw, "scenario ", 9)) { /* and around its name, as scenario_of drops them */
+		name = scenario_name(raw, &n);
+		snprintf(sec, sizeof sec, "scenario %.*s", (int)n, name);
+	}
 	scenario_without_keys(ps);
+	if (!strncmp(raw, "scenario ", 9) && !sec[9]) {
+		fail(ps, _("[%s]: a scenario needs a name: [scenario NAME]"), raw);
+		return;
+	}
 	if (strlen(raw) >= SECTION_MAX)
 		/* inih cuts a name at 49 bytes: two long names alike at first
 		 * would be one scenario */

@@ -395,6 +395,24 @@ Test(config_bad, sections_once_and_scenarios_with_keys)
 	                 "at most 48 bytes"), "%s", m);
 }
 
+/* [scenario a] and [scenario  a] (two blanks) were one scenario, merged
+ * without a word, both closes applied; [scenario a ] was a scenario "a "
+ * written to PLAN-a_.gpkg that --scenario a did not find; [scenario  ]
+ * a scenario without a name, written to PLAN-.gpkg (an attack). */
+Test(config_bad, a_scenario_name_is_without_the_blanks_around_it)
+{
+	const char *m = config_err(MINIMAL "[scenario a]\nclose = S1\n[scenario  a]\nclose = S2\n");
+	cr_assert(strstr(m, ":6: section [scenario a] is given twice (first at line 4)"), "%s", m);
+	m = config_err(MINIMAL "[scenario a]\nclose = S1\n[scenario a\t ]\nclose = S2\n");
+	cr_assert(strstr(m, ":6: section [scenario a] is given twice (first at line 4)"), "%s", m);
+	m = config_err(MINIMAL "[scenario  ]\nclose = S1\n");
+	cr_assert(strstr(m, ":4: [scenario  ]: a scenario needs a name: [scenario NAME]"), "%s", m);
+	cm_config *cfg = config_ok(MINIMAL "[scenario  关闭 一小 ]\nclose = S1\n", "/tmp");
+	cr_assert_eq(cfg->n_scenarios, 1);
+	cr_assert_str_eq(cfg->scenarios[0].name, "关闭 一小");
+	cm_config_free(cfg);
+}
+
 /* The roads' field names with scenarios: each kept once and freed once
  * (a double free here once; the sanitizer build sees any). */
 Test(config, road_fields_with_scenarios)
