@@ -1281,9 +1281,18 @@ static int rows_of_runs(const cm_run *runs, size_t n, cm_vec *rows)
 	for (size_t k = 0; k < n; k++)
 		for (int lv = 0; lv < CM_NLEVELS; lv++) {
 			const cm_level_summary *s = cm_plan_summary(runs[k].plan, (cm_level)lv);
+			const cm_level_summary *b = cm_plan_summary(runs[0].plan, (cm_level)lv);
 			srow *w;
-			if (!s->solved || !s->pupils)
+			if (!s->solved || !s->pupils) {
+				/* a scenario without pupils at a level of the base:
+				 * a row of nobody, as in PLAN-scenarios.csv */
+				if (k == 0 || !b->solved || !b->pupils)
+					continue;
+				if (!(w = cm__vec_push(rows)))
+					return -1;
+				*w = (srow){runs[k].name, lv, 0, 0, 0, 0, -1, 0, 0, 0, 0};
 				continue;
+			}
 			if (!(w = cm__vec_push(rows)))
 				return -1;
 			*w = (srow){runs[k].name, lv, s->pupils, s->placed, s->unplaced,
@@ -1313,6 +1322,31 @@ static int rows_of_plan(const cm__hplan *hp, const char *name, cm_vec *rows)
 		*w = (srow){name, lv, s->pupils, s->placed, s->unplaced, s->mean_m,
 		            s->has_migrants ? s->migrant_share : -1, full, s->has_moved, s->moved,
 		            s->moved_compounds};
+	}
+	return 0;
+}
+
+/* 1 when the plan has a summary row at some level. */
+static int has_level(const cm__hplan *hp)
+{
+	for (int lv = 0; lv < CM_NLEVELS; lv++)
+		if (hp->sum[lv].present)
+			return 1;
+	return 0;
+}
+
+/* A row with no pupils for `name` at each level the base plan `base` has
+ * rows at (rows_of_plan): as PLAN-scenarios.csv and the terminal give a
+ * scenario without pupils.  0, or -1 out of memory. */
+static int rows_of_nobody(const cm__hplan *base, const char *name, cm_vec *rows)
+{
+	for (int lv = 0; lv < CM_NLEVELS; lv++) {
+		srow *w;
+		if (!base->sum[lv].present || !base->sum[lv].pupils)
+			continue;
+		if (!(w = cm__vec_push(rows)))
+			return -1;
+		*w = (srow){name, lv, 0, 0, 0, 0, -1, 0, 0, 0, 0};
 	}
 	return 0;
 }
@@ -1424,7 +1458,12 @@ static int rows_beside(cm_ctx *ctx, const char *path, const cm__hplan *hp, cm_ve
 			break;
 		}
 		if (!(rc = cm__hplan_load(ctx, sp, &shp))) {
-			if (strcmp(shp.scenario, (*names)[k]))
+			if (!*shp.scenario && !has_level(&shp))
+				/* a scenario without pupils (demand_scale = 0): its plan
+				 * has no summary row to name it, and the table a row of
+				 * nobody at each level of the base */
+				rc = rows_of_nobody(hp, (*names)[k], rows);
+			else if (strcmp(shp.scenario, (*names)[k]))
 				rc = cm__error(ctx, CM_EINPUT, _("%s: the plan of '%s', not of scenario %s "
 				                                 "that %s compares"), sp, shp.scenario,
 				               (*names)[k], csv);

@@ -297,10 +297,21 @@ int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *pa
 			char v[15][32];
 			const char *cells[17];
 			int k;
-			if (!s->solved)
-				continue;
 			for (k = 0; k < 15; k++)
 				v[k][0] = '\0';
+			if (!s->solved) {
+				/* a scenario without pupils at a level the base has: a
+				 * row of nobody, as the terminal's table has it
+				 * (cm_report_scenarios); the file had no row */
+				if (r == 0 || !cm_plan_summary(runs[0].plan, (cm_level)lv)->solved)
+					continue;
+				cells[0] = runs[r].name;
+				cells[1] = cm_level_name((cm_level)lv);
+				for (k = 0; k < 15; k++)
+					cells[k + 2] = k < 3 ? "0" : v[k];
+				rc = cm__table_row(t, cells);
+				continue;
+			}
 			snprintf(v[0], 32, "%ld", s->pupils);
 			snprintf(v[1], 32, "%ld", s->placed);
 			snprintf(v[2], 32, "%ld", s->unplaced);

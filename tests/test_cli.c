@@ -1495,6 +1495,28 @@ Test(cli, a_scenario_without_pupils_has_no_map, .timeout = 300)
 	cr_assert(strstr(out, "no-pupils") && strstr(out, "[scenario zero]"), "%s", out);
 	out = cli_expect(0, "solve -o %s/p.gpkg %s", dir, ini);
 	cr_assert(strstr(out, "\nzero ") && strstr(out, "       0        0         0\n"), "%s", out);
+	/* and so have PLAN-scenarios.csv and the report, read back or made
+	 * in the solve: the terminal's rows were not the file's, which had
+	 * none, and a report of it refused the plan without a summary row
+	 * once the file had (a third attack) */
+	{
+		char *path, *text;
+		cr_assert(asprintf(&path, "%s/p-scenarios.csv", dir) > 0);
+		text = slurp(path, NULL);
+		cr_assert(text && strstr(text, "\nzero,primary,0,0,0,") &&
+		          strstr(text, "\nzero,junior,0,0,0,"), "%s", text ? text : "");
+		free(text);
+		free(path);
+		cli_expect(0, "-q report %s/p.gpkg -o %s/r.html", dir, dir);
+		cli_expect(0, "-q solve -o %s/p.gpkg --report %s/s.html %s", dir, dir, ini);
+		for (int k = 0; k < 2; k++) {
+			cr_assert(asprintf(&path, "%s/%s.html", dir, k ? "s" : "r") > 0);
+			text = slurp(path, NULL);
+			cr_assert(text && strstr(text, "<tr><td>zero</td>"), "%s lacks zero's rows", path);
+			free(text);
+			free(path);
+		}
+	}
 	free(ini);
 	free(dir);
 }
