@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------ defaults */
 
@@ -733,6 +734,13 @@ static void section_once(parse_state *ps, const char *raw)
 	scenario_without_keys(ps);
 	if (!strncmp(raw, "scenario ", 9) && !sec[9]) {
 		fail(ps, _("[%s]: a scenario needs a name: [scenario NAME]"), raw);
+		return;
+	}
+	if (!strncmp(raw, "scenario ", 9) && !strcasecmp(sec + 9, "base")) {
+		/* the comparison's rows (terminal, PLAN-scenarios.csv, report)
+		 * would have two plans named base, told apart by nothing */
+		fail(ps, _("[%s]: 'base' is the base plan's name in the comparison of the "
+		         "scenarios; give the scenario another name"), sec);
 		return;
 	}
 	if (strlen(raw) >= SECTION_MAX)

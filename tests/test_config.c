@@ -413,6 +413,12 @@ Test(config_bad, a_scenario_name_is_without_the_blanks_around_it)
 	cm_config_free(cfg);
 }
 
+/* [scenario base] was a second row "base" in the comparison of the
+ * scenarios (terminal, PLAN-scenarios.csv, report), the base plan's row
+ * above it and nothing to tell the two apart (an attack). */
+BAD(a_scenario_named_base, MINIMAL "[scenario Base]\nclose = S1\n", "test.ini:4:",
+    "[scenario Base]: 'base' is the base plan's name in the comparison")
+
 /* The roads' field names with scenarios: each kept once and freed once
  * (a double free here once; the sanitizer build sees any). */
 Test(config, road_fields_with_scenarios)
