@@ -82,6 +82,7 @@ typedef struct apply {
 	int level;
 	char *closed;     /* by school: closed by this scenario */
 	char *named;      /* by compound: named by `demand` already */
+	char *seated;     /* by school: named by the seats_* or classes_* key being applied */
 } apply;
 
 static int bad(apply *a, const char *item, const char *why)
@@ -151,6 +152,11 @@ static int seats_one(void *ud, const char *item)
 	per = !strncmp(a->key, "classes", 7) ? a->sc->policy.class_size[a->level] : 1;
 	if ((s = school_index(a->ds, id)) < 0)
 		rc = bad(a, item, _("no such school (closed or not in the data)"));
+	else if (a->seated[s]++)
+		/* as a compound in demand: "X:+90, X:+90" is 180 or a slip, and
+		 * "X:500, X:600" one of them ignored */
+		rc = bad(a, item, _("the school is named twice (give its seats once; seats_* and "
+		         "classes_* may each name it)"));
 	else if (cm__parse_number(value, &v, &null) || null || v != floor(v))
 		rc = bad(a, item, _("the value must be a whole decimal number, with + or - to add"));
 	else if (!cm_school_teaches(sch = &a->ds->schools[s], (cm_level)a->level))
@@ -525,11 +531,15 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 		rc = add_inline_schools(&a);
 	if (!rc)
 		rc = add_layer(&a, &sc->new_schools, CM_SCHOOLS);
+	if (!rc && !(a.seated = calloc(a.ds->n_schools + 1, 1)))
+		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 	for (lv = 0; lv < CM_NLEVELS && !rc; lv++) {
 		a.level = lv;
 		a.key = lv == CM_PRIMARY ? "seats_primary" : "seats_junior";
+		memset(a.seated, 0, a.ds->n_schools);
 		rc = each_item(sc->seats[lv], seats_one, &a);
 		a.key = lv == CM_PRIMARY ? "classes_primary" : "classes_junior";
+		memset(a.seated, 0, a.ds->n_schools);
 		if (!rc)
 			rc = each_item(sc->classes[lv], seats_one, &a);
 	}
@@ -558,6 +568,7 @@ int cm_scenario_data(cm_ctx *ctx, const cm_config *cfg, const cm_scenario *sc,
 	}
 	free(a.closed);
 	free(a.named);
+	free(a.seated);
 	if (rc) {
 		cm_dataset_free(a.ds);
 		return rc;

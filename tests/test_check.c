@@ -1010,6 +1010,10 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 		/* a list naming one twice (an attack: the first demand won) */
 		{"close = S1, S1", {"close", "'S1'", "named twice"}},
 		{"demand = C1:0, C1:2", {"demand", "'C1:2'", "named twice"}},
+		/* and a school in one seats or classes list (an attack: S1:+90
+		 * twice added 180, S1:500, S1:600 set the last) */
+		{"seats_primary = S1:+90, S1:+90", {"seats_primary", "'S1:+90'", "named twice"}},
+		{"classes_junior = S2:3、S2:+1", {"classes_junior", "'S2:+1'", "named twice"}},
 		/* a school closed and opened again under its id (accepted without a
 		 * word: to the base plan it was the same school, its compounds not
 		 * moved by force) */
