@@ -549,6 +549,19 @@ static cm_scenario *scenario_of(parse_state *ps, const char *section)
 	return sc;
 }
 
+/* 1 when a list (items separated by ',', '，' or '、') has no item. */
+static int list_empty(const char *v)
+{
+	while (*v)
+		if (*v == ' ' || *v == '\t' || *v == ',')
+			v++;
+		else if (!strncmp(v, "\xEF\xBC\x8C", 3) || !strncmp(v, "\xE3\x80\x81", 3)) /* ， 、 */
+			v += 3;
+		else
+			return 0;
+	return 1;
+}
+
 static int handle_scenario(parse_state *ps, const char *section, const char *name,
                            const char *value)
 {
@@ -558,6 +571,12 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 	int null;
 	if (!sc)
 		return fail(ps, _("out of memory"));
+	if ((!strcmp(name, "close") || !strcmp(name, "demand") || !strncmp(name, "seats_", 6) ||
+	     !strncmp(name, "classes_", 8)) && list_empty(value))
+		/* `close =` with the ids forgotten was a scenario of no change,
+		 * solved and compared as if it closed something */
+		return fail(ps, _("[%s] %s is empty: name what it changes, or leave the key out"),
+		            section, name);
 	if (!strcmp(name, "close"))
 		return set_string(&sc->close, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "seats_primary") || !strcmp(name, "seats_junior"))

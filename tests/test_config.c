@@ -419,6 +419,15 @@ Test(config_bad, a_scenario_name_is_without_the_blanks_around_it)
 BAD(a_scenario_named_base, MINIMAL "[scenario Base]\nclose = S1\n", "test.ini:4:",
     "[scenario Base]: 'base' is the base plan's name in the comparison")
 
+/* A scenario's list key with no item (`close =`, the ids forgotten) was
+ * a scenario that changed nothing, solved and compared without a word (an
+ * attack). */
+BAD(an_empty_close, MINIMAL "[scenario x]\nclose =\n", "test.ini:5:", "[scenario x] close is empty")
+BAD(an_empty_seats_list, MINIMAL "[scenario x]\nseats_primary = ，、 ,\n", "test.ini:5:",
+    "[scenario x] seats_primary is empty")
+BAD(an_empty_demand, MINIMAL "[scenario x]\ntitle = t\ndemand = ; all of them\n", "test.ini:6:",
+    "[scenario x] demand is empty")
+
 /* The roads' field names with scenarios: each kept once and freed once
  * (a double free here once; the sanitizer build sees any). */
 Test(config, road_fields_with_scenarios)
