@@ -1784,3 +1784,29 @@ Test(check, a_plan_of_nobody_and_a_weight_without_a_plan)
 	free(zero);
 	free(dir);
 }
+
+/* A school opened inline keeps its name as given, quote marks and all:
+ * the name went into a CSV of our own unquoted, so 滨江"一"小 lost its
+ * quotes (滨江一小) without a word (an attack). */
+Test(check, a_school_opened_inline_keeps_the_quotes_of_its_name)
+{
+	char *dir = tmpdir();
+	char *ini = scenario_in("[scenario open]\n"
+	                        "open_school.N1 = 滨江\"一\"小, 小学, 113.0, 24.79, 100, 0\n"
+	                        "open_school.N2 = \"新\"校 \"\"东\", 小学, 113.0, 24.78, 100, 0\n");
+	cm_config *cfg;
+	cm_dataset *ds = load_ok(ini, dir, &cfg), *sds = NULL;
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_scenario_data(ctx, cfg, &cfg->scenarios[0], ds, &sds), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_str_eq(school_by_id(sds, "N1")->name, "滨江\"一\"小");
+	cr_assert_str_eq(school_by_id(sds, "N2")->name, "\"新\"校 \"\"东\"");
+	cr_assert_eq(school_by_id(sds, "N2")->seats[CM_PRIMARY], 100);
+	cm_dataset_free(sds);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(dir);
+}
