@@ -264,13 +264,15 @@ static int set_string(char **slot, const char *value)
  * connection string or virtual path (`PG:...`, `/vsizip/...`), which GDAL
  * takes as given (cm__is_source_string).  An empty value names no file: an
  * error, not the folder itself.  Returns 1, or 0 (fail) for inih. */
-static int set_path(parse_state *ps, char **slot, const char *value)
+static int set_path(parse_state *ps, const char *section, const char *key, char **slot,
+                    const char *value)
 {
 	const char *v = value;
 	while (*v == ' ' || *v == '\t')
 		v++;
-	if (!*v)
-		return fail(ps, _("an empty path: give the file, or leave the key out"));
+	if (!*v) /* named: the line alone left a reader to count lines */
+		return fail(ps, _("[%s] %s: an empty path: give the file, or leave the key out"),
+		            section, key);
 	free(*slot);
 	*slot = cm__is_source_string(v) ? cm__strdup(v) : cm__path_join(ps->base_dir, value);
 	return *slot ? 1 : fail(ps, _("out of memory"));
@@ -367,7 +369,7 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 			            k->choices);
 		return set_string(slot, value) ? fail(ps, _("out of memory")) : 1;
 	case K_PATH:
-		return set_path(ps, slot, value);
+		return set_path(ps, section, k->name, slot, value);
 	}
 	return fail(ps, _("internal: key type")); /* unreachable */
 }
@@ -378,7 +380,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 	const char *rest = name;
 	cm_coords coords = CM_COORDS_PLAIN;
 	if (!strcmp(name, "previous_plan"))
-		return set_path(ps, &ps->cfg->previous.path, value);
+		return set_path(ps, "input", name, &ps->cfg->previous.path, value);
 	if (!strcmp(name, "previous_plan_layer"))
 		return set_string(&ps->cfg->previous.layer, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strncmp(name, "schools", 7)) {
@@ -428,7 +430,7 @@ static int handle_input(parse_state *ps, const char *name, const char *value)
 		               : layer == CM_NLAYERS + 2 ? &ps->cfg->roads
 		                                         : &ps->cfg->input[layer];
 		switch (ik) {
-		case IK_PATH: return set_path(ps, &in->path, value);
+		case IK_PATH: return set_path(ps, "input", name, &in->path, value);
 		case IK_LAYER: return set_string(&in->layer, value) ? fail(ps, _("out of memory")) : 1;
 		case IK_WHERE: return set_string(&in->where, value) ? fail(ps, _("out of memory")) : 1;
 		case IK_ENCODING:
@@ -615,11 +617,11 @@ static int handle_scenario(parse_state *ps, const char *section, const char *nam
 		return 1;
 	}
 	if (!strcmp(name, "new_schools"))
-		return set_path(ps, &sc->new_schools.path, value);
+		return set_path(ps, section, name, &sc->new_schools.path, value);
 	if (!strcmp(name, "new_schools_layer"))
 		return set_string(&sc->new_schools.layer, value) ? fail(ps, _("out of memory")) : 1;
 	if (!strcmp(name, "new_compounds"))
-		return set_path(ps, &sc->new_compounds.path, value);
+		return set_path(ps, section, name, &sc->new_compounds.path, value);
 	if (!strcmp(name, "new_compounds_layer"))
 		return set_string(&sc->new_compounds.layer, value) ? fail(ps, _("out of memory")) : 1;
 	for (k = 0; k < sizeof keys / sizeof *keys; k++)

@@ -152,10 +152,13 @@ BAD(unknown_key_policy, MINIMAL "[policy]\nmigrant_share = 0.8\n", "test.ini:5:"
 BAD(unknown_key_solve, MINIMAL "[solve]\ngap = 0.1\n", "test.ini:5:", "'gap'", "mip_gap")
 BAD(unknown_key_output, MINIMAL "[output]\nfile = x\n", "test.ini:5:", "'file'")
 /* an empty path value names no file (it once wrote past a buffer) */
-BAD(empty_output_path, MINIMAL "[output]\npath =\n", "test.ini:5:", "empty path")
+BAD(empty_output_path, MINIMAL "[output]\npath =\n", "test.ini:5:", "[output] path: an empty path")
+/* and which key it is (the message named the line alone) */
+BAD(empty_scenario_layer, MINIMAL "[scenario x]\nnew_compounds =\n", "test.ini:5:",
+    "[scenario x] new_compounds: an empty path")
 BAD(empty_input_path, "[input]\nschools = ; a comment\ncompounds = c.gpkg\n", "test.ini:2:",
     "empty path")
-BAD(empty_boundary, MINIMAL "boundary =   \n", "test.ini:4:", "empty path")
+BAD(empty_boundary, MINIMAL "boundary =   \n", "test.ini:4:", "[input] boundary: an empty path")
 BAD(unknown_field, MINIMAL "[fields]\nschools.capacity = 学位\n", "test.ini:5:", "'schools.capacity'")
 BAD(field_wrong_layer, MINIMAL "[fields]\nschools.primary_local = x\n", "test.ini:5:",
     "schools have no field primary_local")
