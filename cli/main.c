@@ -1007,8 +1007,13 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		rc = cm_map_draw(sc.ctx, output, map, &mo);
 	}
 	if (!rc && c->report) {
+		/* with scenarios to solve, the base alone: the comparison beside
+		 * the plan is the last run's (said to be older than the plan, left
+		 * out), and the report is written again with this run's */
+		cm_run alone = {"base", plan};
 		cm_html_opts ho = {.version = CM_HTML_OPTS_VERSION,
-		                   .lang = c->en ? CM_LANG_EN : CM_LANG_ZH};
+		                   .lang = c->en ? CM_LANG_EN : CM_LANG_ZH,
+		                   .runs = sc.cfg->n_scenarios ? &alone : NULL, .n_runs = 1};
 		rc = cm_report_html(sc.ctx, output, c->report, &ho);
 	}
 	end_progress(c);

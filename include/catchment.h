@@ -858,8 +858,9 @@ typedef struct cm_html_opts {
 	const char *title;  /* NULL: from the plan's scenario name */
 	/* the base plan and its scenarios, solved (runs[0] the base, as for
 	 * cm_report_scenarios): the report gets their comparison, a row per plan
-	 * and level; NULL or n_runs < 2: the comparison a scenario run wrote
-	 * beside the plan, if any (cm_report_html) */
+	 * and level; one run (the base alone): no comparison; NULL: the
+	 * comparison a scenario run wrote beside the plan, if any
+	 * (cm_report_html) */
 	const cm_run *runs;
 	size_t n_runs;
 } cm_html_opts;

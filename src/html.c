@@ -1525,8 +1525,9 @@ int cm_report_html(cm_ctx *ctx, const char *plan_path, const char *path, const c
 	if (opts && opts->runs && opts->n_runs >= 2)
 		rc = rows_of_runs(opts->runs, opts->n_runs, &rows)
 		         ? cm__error(ctx, CM_ENOMEM, _("out of memory")) : 0;
-	else
+	else if (!opts || !opts->runs)
 		rc = rows_beside(ctx, plan_path, &hp, &rows, &names);
+	/* else the base alone: nothing compared */
 	if (rc)
 		goto done;
 	if (rows.len) {

@@ -2185,6 +2185,14 @@ Test(cli, report_finds_the_scenarios_beside_the_plan, .timeout = 300)
 		free(a);
 		free(b);
 	}
+	/* solved again: the base's report, written before the scenarios are
+	 * solved, said the last run's comparison was older than the plan and
+	 * left it out, where this run's replaces it (an attack) */
+	out = cli_expect(0, "-q solve -o %s/p.gpkg --report %s/r0.html %s", dir, dir, ini);
+	cr_assert_null(strstr(out, "older than the plan"), "%s", out);
+	a = slurp_at("%s/r0.html", dir);
+	cr_assert(a && strstr(a, "<tr><td>shut s1</td>"), "the second run's report compares nothing");
+	free(a);
 	/* a scenario's plan gone: an error that names it, and no report */
 	a = slurp_at("%s/q-shut_s1/summary.csv", dir);
 	cr_assert(a, "no scenario plan q-shut_s1/");
