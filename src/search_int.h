@@ -141,6 +141,8 @@ typedef struct search {
 	double *root_cost;       /* by compound: its pupil-metres at the root (flow costs) */
 	double *root_unpl;       /* by compound: its pupils without a place at the root, and
 	                            (root_unpl[ncomp + c]) its local children among them */
+	int nb_wide;             /* 1: the schools' sweep widened to all their neighbours, after
+	                            a round that won nothing (lns) */
 	int wide;                /* 1: reach_round's neighbourhoods widened (lns) */
 	int lns_tiers;           /* 1: the neighbourhoods stop once places and the policy tier
 	                            are the root's (search.c: the budget's end is theirs only

@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NB 3          /* neighbours of a school in its neighbourhood */
+#define NB 6          /* neighbours of a school kept (find_neighbours) */
+#define NB_USE 3      /* of them in its neighbourhood, all NB once widened (nb_wide) */
 #define NB_SOLVES 200 /* a neighbourhood's budget, in solves of the whole relaxation */
 #define NB_WORK 3000000LL /* a neighbourhood's budget as a model of its own, in work */
 #define RINS_WORK (NB_WORK * 8) /* rins_round's budget */
@@ -108,11 +109,12 @@ static int find_neighbours(search *S)
 	return 0;
 }
 
-/* Marks school s's neighbours (find_neighbours) in `in`. */
+/* Marks school s's neighbours (find_neighbours) in `in`: NB_USE of them,
+ * NB once the schools' sweep is widened (S->nb_wide). */
 static void mark_neighbours(const search *S, int s, unsigned char *in)
 {
 	int q;
-	for (q = 0; q < NB; q++)
+	for (q = 0; q < (S->nb_wide ? NB : NB_USE); q++)
 		if (S->nb[(size_t)s * NB + (size_t)q] >= 0)
 			in[S->nb[(size_t)s * NB + (size_t)q]] = 1;
 }
@@ -1221,7 +1223,8 @@ int cm__sr_rins_at_node(search *S)
 
 /* Large neighbourhood search from the incumbent, in rounds until one
  * improves nothing (the first such round while places are unsettled
- * widens reach_round's neighbourhoods instead) or `budget` work is spent.
+ * widens reach_round's neighbourhoods instead, the first once the tiers
+ * are settled the schools' sweep: nb_wide) or `budget` work is spent.
  * A round: places first (reach_round, fill_round, while the plan leaves
  * more pupils without one than the root, then while its policy tier is
  * above the root's), local children along chains (chain_round), rins_round;
@@ -1285,7 +1288,8 @@ int cm__sr_lns(search *S, long long budget)
 			memset(in, 0, ns);
 			in[t] = 1;
 			mark_neighbours(S, t, in);
-			rc = search_in(S, in, NB_WORK, S->ncomp, NULL, &improved);
+			rc = search_in(S, in, S->nb_wide ? NB_WORK * 3 : NB_WORK, S->ncomp, NULL,
+			               &improved);
 		}
 		if (!rc && ((rc = regret_round(S, stop, in, rank, &improved)) ||
 		            (rc = pair_round(S, stop, in, rank, &improved))))
@@ -1314,6 +1318,14 @@ int cm__sr_lns(search *S, long long budget)
 			/* places settled, the policy tier not, and a round won
 			 * nothing there: one more round, for pupil-metres (once) */
 			S->policy_done = 1;
+			improved = 1;
+		} else if (settled(S) && !S->nb_wide) {
+			/* places and the policy tier settled, and a round won
+			 * nothing on pupil-metres: the schools' sweep widened to
+			 * all NB neighbours, with three times the work each (the
+			 * round's other neighbourhoods as they were), rather than
+			 * an end (docs/model.md, "Neighbourhoods") */
+			S->nb_wide = 1;
 			improved = 1;
 		}
 	}
