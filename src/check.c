@@ -137,7 +137,13 @@ static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_s
 		                         ? ds->field_name[CM_SCHOOLS][classes_f[lv]]
 		                         : cm_field_name(seats_f[lv]);
 		const char *pf = field_label(ds, CM_SCHOOLS, purchased_f[lv]);
-		if (s->seats[lv] < 0)
+		if (s->seats[lv] < 0 && !ds->field_name[CM_SCHOOLS][seats_f[lv]] &&
+		    ds->field_name[CM_SCHOOLS][classes_f[lv]] && cfg->policy.class_size[lv] > 0)
+			/* counted from classes: the value the field holds */
+			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf,
+			            _("negative %s classes (%d, %d seats)"), lname,
+			            s->seats[lv] / cfg->policy.class_size[lv], s->seats[lv]);
+		else if (s->seats[lv] < 0)
 			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf, _("negative %s seats (%d)"),
 			            lname, s->seats[lv]);
 		if (s->purchased[lv] < 0)

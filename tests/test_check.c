@@ -425,6 +425,35 @@ Test(check, repair_geometry_on_request)
 	cm_dataset_free(ds);
 }
 
+/* A negative count of classes was reported as the seats counted from it,
+ * "negative primary seats (-90)", a number the bureau's layer does not
+ * hold: the classes are named as entered, with the seats. */
+Test(check, negative_classes_are_named_as_entered)
+{
+	cm_check_report rep;
+	char *dir = tmpdir(), *csv, *path = slurp(fixture("schools_cn.csv"), NULL), *at, *text;
+	cm_dataset *ds;
+	const cm_diag *d;
+	cr_assert(path);
+	/* S1's 2 primary classes as -2 */
+	at = strstr(path, "公办,2,");
+	cr_assert(at);
+	cr_assert(asprintf(&text, "%.*s公办,-2,%s", (int)(at - path), path,
+	                   at + strlen("公办,2,")) > 0);
+	csv = write_file(dir, "schools.csv", text);
+	free(text);
+	ds = checked(csv, "compounds.geojson", "schools_source_crs = EPSG:4326\n", &rep);
+	d = find_diag(ds, "negative-value");
+	cr_assert_not_null(d);
+	cr_assert(strstr(d->feature, "S1"), "%s", d->feature);
+	cr_assert_str_eq(d->field, "小学班数");
+	cr_assert(strstr(d->message, "classes (-2, -90 seats)"), "%s", d->message);
+	cm_dataset_free(ds);
+	free(csv);
+	free(path);
+	free(dir);
+}
+
 Test(check, shortfall_and_quota_are_warnings)
 {
 	cm_check_report rep;
