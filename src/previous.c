@@ -799,11 +799,20 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 			if (rc) {
 				/* out of memory */
 			} else if (flo < 0 && fm < 0 && best[level][ci] > 0) {
-				rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: compound %s has "
-				               "two %s schools in last year's plan"), path, lname,
-				               label ? label : _("a feature"),
-				               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fs)), cid,
-				               cm__level_label(level));
+				/* (the same row twice is no second school: named so) */
+				const char *was = cm_previous_school_id(p, ds, level, (size_t)ci);
+				if (was && !strcmp(was, sid))
+					rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: compound %s "
+					               "is listed twice for %s (school %s) in last year's plan"),
+					               path, lname, label ? label : _("a feature"),
+					               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fs)), cid,
+					               cm__level_label(level), sid);
+				else
+					rc = cm__error(ctx, CM_EINPUT, _("%s, layer %s, %s, field %s: compound %s "
+					               "has two %s schools in last year's plan"), path, lname,
+					               label ? label : _("a feature"),
+					               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fs)), cid,
+					               cm__level_label(level));
 			} else if (pupils > best[level][ci] ||
 			           (pupils == best[level][ci] && pupils > 0 &&
 			            strcmp(sid, cm_previous_school_id(p, ds, level, (size_t)ci)) < 0)) {

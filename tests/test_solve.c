@@ -1672,6 +1672,9 @@ Test(redraw, previous_plan_errors)
 		{"compound_id,school_id\nC1,S1\n", "field level is missing"},
 		{"compound_id,level,school_id\nC1,senior,S1\n", "field level: 'senior' is not primary"},
 		{"compound_id,level,school_id\nC1,primary,S1\nC1,primary,S2\n", "has two primary schools"},
+		/* the same row twice is no second school (it said "two schools") */
+		{"compound_id,level,school_id\nC1,primary,S1\nC1,primary,S1\n",
+		 "is listed twice for primary (school S1)"},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		cm_ctx *ctx;
