@@ -1266,7 +1266,14 @@ static OGRGeometryH take_geometry(cm_dataset *ds, layer_src *L, OGRFeatureH f, l
 	}
 	if (OSRIsGeographic(L->srs) &&
 	    (env.MinX < -180 || env.MaxX > 180 || env.MinY < -90 || env.MaxY > 90)) {
-		if (L->geojson84) /* the likeliest cause: metres in a file that does not say so */
+		if (env.MinX >= -90 && env.MaxX <= 90 && env.MinY >= -180 && env.MaxY <= 180)
+			/* longitude/latitude the other way round (a CSV's columns
+			 * exchanged, or latitude first as a phone map copies it) */
+			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
+			              _("coordinates (%.6g, %.6g) are not longitude/latitude, but would be "
+			              "the other way round: are the longitude and the latitude swapped "
+			              "(the x and y columns, 经度 and 纬度)?"), env.MinX, env.MinY);
+		else if (L->geojson84) /* the likeliest cause: metres in a file that does not say so */
 			ds_diag_named(ds, L, CM_ERR, "bad-geometry", fid, id, field,
 			              _("coordinates (%.6g, %.6g) are not longitude/latitude, which the "
 			              "layer's CRS says they are: GeoJSON is read as WGS 84 where it has "

@@ -918,6 +918,34 @@ Test(read, geojson_in_metres_without_crs_says_why)
 	free(dir);
 }
 
+/* Longitude and latitude swapped (a CSV's 经度 and 纬度 exchanged, or a
+ * latitude-first pair copied from a phone map) were "not
+ * longitude/latitude ... check source_crs", which sent the planner to the
+ * CRS; where the other order would be longitude/latitude, the message asks
+ * whether they are swapped.  Metres are not so taken. */
+Test(read, swapped_longitude_and_latitude_are_named_so)
+{
+	static const char hint[] = "are the longitude and the latitude swapped";
+	char *dir = tmpdir(), *ini;
+	char *cp = write_file(dir, "c.geojson",
+		"{\"type\":\"FeatureCollection\",\"features\":["
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[24.79,113.01]}},"
+		"{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"primary_local\":10,"
+		"\"primary_migrant\":0},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+		"[501000,3000000]}}]}");
+	cm_dataset *ds;
+	ini = ini_for("schools.geojson", cp, NULL);
+	ds = load_ok(ini, ".", NULL);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C1", "geometry", hint), 1);
+	cr_assert_eq(count_about(ds, "bad-geometry", "C2", "geometry", hint), 0);
+	cm_dataset_free(ds);
+	free(ini);
+	free(cp);
+	free(dir);
+}
+
 /* Count fields are decimal: 0x1F was read as 31; a numeric NaN is not a
  * finite number (it was "more than any compound has"). */
 /* Blanks around text are Chinese ones too: the ideographic space (U+3000,
