@@ -773,8 +773,8 @@ static void figures(const report *r)
 		                                 "Near home (within the service radius)",
 		                                 "Migrant children in public or purchased places",
 		                                 "85% target", "Plan quality",
-		                                 "Pupils moved against the previous plan (to another "
-		                                 "school, or now without a place)"};
+		                                 ("Pupils moved against the previous plan (to another "
+		                                  "school, or now without a place)")};
 		int shown = 0;
 		for (lv = 0; lv < CM_NLEVELS; lv++)
 			if (hp->sum[lv].present && (row != 9 || hp->sum[lv].has_moved))
