@@ -313,7 +313,9 @@ static const char page_script[] =
 	"var D=window.CM_LOOKUP,C=D.compounds,S=D.schools,T=window.CM_TEXT;\n"
 	"var q=document.getElementById('q'),res=document.getElementById('results'),"
 	"det=document.getElementById('detail');\n"
-	"function norm(s){return String(s).toLowerCase().replace(/\\s+/g,'');}\n"
+	/* NFKC: a full-width query (an input method's 全角 mode: ＸＱ０１,
+	 * ｈｑｌｐｑ) matches as the ASCII it stands for, in names too */
+	"function norm(s){return String(s).normalize('NFKC').toLowerCase().replace(/\\s+/g,'');}\n"
 	"function find(text){var t=norm(text),out=[];if(!t)return out;\n"
 	"var letters=/^[a-z0-9]+$/.test(t);\n"
 	"C.forEach(function(c,i){var n=norm(c.name),r=-1;\n"

@@ -370,12 +370,27 @@ def checks(cli, example, chromium):
     leftovers = [n for n in os.listdir(TMP) if ".tmp-" in n or ".old-" in n]
     check(not leftovers, "no temporary files left %s" % leftovers)
 
+    typed(chromium, index, comps)
     split(cli, example, chromium)
     same_names(cli, chromium)
     ikoma(cli, chromium)
 
     print("%d failed" % len(failures) if failures else "all passed")
     return 1 if failures else 0
+
+
+def typed(chromium, index, comps):
+    """What a parent's keyboard gives: an input method in full-width mode
+    (全角) types ＸＱ０００１ and ｈｑｌｐｑ, which found nothing; the page
+    matches them as the ASCII they stand for."""
+    c = next(c for c in comps if c["py"] and "<" not in c["name"] and c["id"].isascii())
+    for query, what in ((c["id"], "its id"), (c["py"], "its initials")):
+        wide = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in query.upper())
+        dom, console = browse(chromium, url(index, "#q=" + urllib.parse.quote(wide)), "--dump-dom")
+        m = re.search(r'<div id="detail"><h2>(.*?)</h2>', dom)
+        check(not console and m is not None and m.group(1) == c["name"],
+              "lookup of %s typed full-width %r: shows %r (got %r)"
+              % (what, wide, c["name"], m.group(1) if m else None))
 
 
 def lookup_data(site):
