@@ -376,7 +376,9 @@ static const char page_script[] =
 	"show(hits[0]);}\n"
 	"q.addEventListener('input',run);\n"
 	"var h=location.hash.match(/^#q=(.*)$/);\n"
-	"if(h){q.value=decodeURIComponent(h[1]);run();}\n"
+	/* a link cut short in an escape (#q=%E7%BA) is searched as it is: the
+	 * URIError stopped the script */
+	"if(h){var v=h[1];try{v=decodeURIComponent(v);}catch(e){}q.value=v;run();}\n"
 	"document.documentElement.setAttribute('data-ready','1');\n"
 	"})();\n"
 	"</script>\n";

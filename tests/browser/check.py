@@ -391,6 +391,12 @@ def typed(chromium, index, comps):
         check(not console and m is not None and m.group(1) == c["name"],
               "lookup of %s typed full-width %r: shows %r (got %r)"
               % (what, wide, c["name"], m.group(1) if m else None))
+    # a shared link cut short inside an escape: the URIError stopped the script
+    dom, console = browse(chromium, url(index, "#q=" + urllib.parse.quote(c["name"])[:-3]),
+                          "--dump-dom")
+    check(not console and 'data-ready="1"' in dom and '<ul id="results"><li>' in dom,
+          "a #q= link cut short in an escape: no console message, the script ran, a result "
+          "list (%s)" % console[:2])
 
 
 def lookup_data(site):
