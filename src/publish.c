@@ -342,10 +342,15 @@ static const char page_script[] =
 	"m.setAttribute('r',7);svg.appendChild(m);}});}\n"
 	"var A=S.some(function(s){return s.address;});\n"
 	/* compounds of one name (新村 in two towns) are told apart by their
-	 * catchment school, else their id */
-	"var dup={};C.forEach(function(c){dup[c.name]=(dup[c.name]||0)+1;});\n"
-	"function label(i){var c=C[i];if(dup[c.name]<2)return c.name;"
-	"var s=c.s[0]>=0?c.s[0]:c.s[1];return c.name+' ('+(s>=0?S[s].name:c.id)+')';}\n"
+	 * catchment school, else (no school, or one they share: five 高山町 of
+	 * one school) by their id too; the counts have no prototype, so a name
+	 * such as "constructor" counts as any other */
+	"function home(c){var s=c.s[0]>=0?c.s[0]:c.s[1];return s>=0?S[s].name:'';}\n"
+	"var dup=Object.create(null),dup2=Object.create(null);\n"
+	"C.forEach(function(c){var k=c.name+'\\n'+home(c);dup[c.name]=(dup[c.name]||0)+1;"
+	"dup2[k]=(dup2[k]||0)+1;});\n"
+	"function label(i){var c=C[i],h=home(c);if(dup[c.name]<2)return c.name;"
+	"return c.name+' ('+(h&&dup2[c.name+'\\n'+h]<2?h:(h?h+', ':'')+c.id)+')';}\n"
 	"function show(i){var c=C[i];det.textContent='';\n"
 	"det.appendChild(el('h2',label(i)));\n"
 	"var tb=el('table'),h=el('tr');[T.level,T.school,T.seats].concat(A?[T.address]:[])"

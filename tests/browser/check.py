@@ -465,14 +465,15 @@ def split(cli, example, chromium):
 
 
 def same_names(cli, chromium):
-    """Two villages called 新村 in two towns: the lookup page listed two
-    identical buttons and showed the first's school to both; each is now
-    told apart by its catchment school."""
+    """Villages called 新村 in two towns: the lookup page listed identical
+    buttons and showed the first's school to all; each is now told apart
+    by its catchment school, and by its id too where two share one."""
     d = os.path.join(TMP, "same-names")
     os.makedirs(d)
     with open(os.path.join(d, "c.csv"), "w", encoding="utf-8") as f:
         f.write("id,name,area_type,primary_local,primary_migrant,x,y\n"
-                "V1,新村,rural,20,0,500500,2700000\nV2,新村,rural,20,0,519500,2700000\n")
+                "V1,新村,rural,20,0,500500,2700000\nV2,新村,rural,20,0,519500,2700000\n"
+                "V3,新村,rural,20,0,501500,2700000\n")
     with open(os.path.join(d, "s.csv"), "w", encoding="utf-8") as f:
         f.write("id,name,level,sector,seats_primary,x,y\n"
                 "S1,东镇中心小学,primary,public,100,500000,2700000\n"
@@ -490,8 +491,12 @@ def same_names(cli, chromium):
     dom, console = browse(chromium, url(os.path.join(site, "index.html"),
                                         "#q=" + urllib.parse.quote("新村")), "--dump-dom")
     buttons = re.findall(r"<button>([^<]*)</button>", dom)
-    check(not console and sorted(buttons) == ["新村 (东镇中心小学)", "新村 (西镇中心小学)"],
-          "same names: the two 新村 are told apart by their schools (%r)" % buttons)
+    # V1 and V3 share their school (five 高山町 of one school in Ikoma were
+    # five identical buttons): the id tells them apart
+    check(not console and sorted(buttons) == ["新村 (东镇中心小学, V1)", "新村 (东镇中心小学, V3)",
+                                              "新村 (西镇中心小学)"],
+          "same names: the three 新村 are told apart by their schools, and by their ids where "
+          "they share one (%r)" % buttons)
     # a plan without junior schools has no junior row ("ask the bureau")
     check('data-level="primary"' in dom and 'data-level="junior"' not in dom,
           "same names: no junior row where the plan has no junior school")
