@@ -617,8 +617,9 @@ int cm_publish(cm_ctx *ctx, const char *plan_path, const char *path, const cm_ht
 	}
 	for (size_t i = 0, n = 0; i < hp.schools.len; i++)
 		st.number[i] = listed((const cm__hschool *)hp.schools.data + i) ? (long)n++ : -1;
+	/* named by the folder asked for: www.tmp-PID is no name the user knows */
 	if (mkdir(tmp, 0777) != 0) {
-		rc = cm__error(ctx, CM_EIO, _("%s: cannot make it: %s"), tmp, strerror(errno));
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot write it: %s"), dir, strerror(errno));
 		goto done;
 	}
 	rc = write_file(ctx, tmp, dir, "data.js", &st, &py, write_data);

@@ -1422,6 +1422,23 @@ Test(cli, publish_names_the_file_asked_for, .timeout = 300)
 	free(dir);
 }
 
+/* The same where the temporary folder cannot be made (a read-only or
+ * missing parent folder): "www.tmp-4242: cannot make it: Read-only file
+ * system" named a folder the user never asked for. */
+Test(cli, publish_names_the_folder_asked_for, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, site[4200];
+	const char *out;
+	ini = redraw_year(dir, 50, NULL, "p.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	free(ini);
+	snprintf(site, sizeof site, "%s/gone/www", dir);
+	out = cli_expect(1, "-q publish %s/p.gpkg -o %s", dir, site);
+	cr_assert(strstr(out, site) && strstr(out, ": cannot write it"), "%s", out);
+	cr_assert_null(strstr(out, ".tmp-"), "%s", out);
+	free(dir);
+}
+
 /* The report's figure of pupils moved counts those now without a place
  * too (the terminal splits them: "20 pupils moved (0 at another school, 20
  * now without a place)"), but its row said "Pupils changing school ... 20
