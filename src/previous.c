@@ -588,10 +588,11 @@ static char *coverage(const cm_previous *p, const char *path, int *warn, int *no
  * 小区代码, 户籍学生, 随迁子女), as a bureau keeps them; -1 if none. */
 static int table_field(OGRFeatureDefnH defn, const char *name)
 {
-	static const char *const zh[][3] = {
-		{"compound_id", "小区代码", "小区编号"}, {"level", "学段", NULL},
-		{"school_id", "学校代码", "学校编号"},  {"school_name", "学校名称", NULL},
-		{"local", "户籍学生", NULL},            {"migrant", "随迁子女", NULL},
+	/* (each row's names end in NULL: cm__field_named reads to it) */
+	static const char *const zh[][4] = {
+		{"compound_id", "小区代码", "小区编号", NULL}, {"level", "学段", NULL, NULL},
+		{"school_id", "学校代码", "学校编号", NULL},   {"school_name", "学校名称", NULL, NULL},
+		{"local", "户籍学生", NULL, NULL},             {"migrant", "随迁子女", NULL, NULL},
 	};
 	const char *names[3];
 	int i = cm__field_named(defn, cm__plan_field_names(name, names));

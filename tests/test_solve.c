@@ -1675,6 +1675,11 @@ Test(redraw, previous_plan_errors)
 		/* the same row twice is no second school (it said "two schools") */
 		{"compound_id,level,school_id\nC1,primary,S1\nC1,primary,S1\n",
 		 "is listed twice for primary (school S1)"},
+		/* a table's Chinese headers: no school code is no school id (the
+		 * names' list ran on into the next field's: 学校名称 was read
+		 * as the school's id, and 学段 as the compound's) */
+		{"小区代码,学段,学校名称\nC1,primary,一小\n", "field school_id is missing"},
+		{"compound,level,school_id\nC1,primary,S1\n", "field compound_id is missing"},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		cm_ctx *ctx;
