@@ -551,14 +551,19 @@ static cm_scenario *scenario_of(parse_state *ps, const char *section)
 	return sc;
 }
 
-/* 1 when a list (items separated by ',', '，' or '、') has no item. */
+/* 1 when a list (items separated by ',', '，' or '、') has no item: only
+ * separators and blanks (an input method's U+3000 and U+00A0 too, which
+ * cm__strtrim drops from an item). */
 static int list_empty(const char *v)
 {
 	while (*v)
 		if (*v == ' ' || *v == '\t' || *v == ',')
 			v++;
-		else if (!strncmp(v, "\xEF\xBC\x8C", 3) || !strncmp(v, "\xE3\x80\x81", 3)) /* ， 、 */
+		else if (!strncmp(v, "\xEF\xBC\x8C", 3) || !strncmp(v, "\xE3\x80\x81", 3) ||
+		         !strncmp(v, "\xE3\x80\x80", 3)) /* ， 、 U+3000 */
 			v += 3;
+		else if (!strncmp(v, "\xC2\xA0", 2)) /* U+00A0 */
+			v += 2;
 		else
 			return 0;
 	return 1;

@@ -428,13 +428,18 @@ static int check_plan(cm_ctx *ctx, const char *path, int *plan)
  * around and ASCII case ignored), so ' Primary ' is primary. */
 static int parse_level(const char *s, cm_level *lv)
 {
-	if (cm__list_has("primary, 小学", s))
+	/* (without the blanks around it, a Chinese input method's U+3000
+	 * too, as the ids are read: cm__strtrim) */
+	char *t = cm__strtrim(s);
+	int rc = 0;
+	if (t && cm__list_has("primary, 小学", t))
 		*lv = CM_PRIMARY;
-	else if (cm__list_has("junior, 初中", s))
+	else if (t && cm__list_has("junior, 初中", t))
 		*lv = CM_JUNIOR;
 	else
-		return -1;
-	return 0;
+		rc = -1;
+	free(t);
+	return rc;
 }
 
 /* The colours of a written plan's `catchments` layer (its `color` field,

@@ -430,6 +430,10 @@ BAD(an_empty_seats_list, MINIMAL "[scenario x]\nseats_primary = ，、 ,\n", "te
     "[scenario x] seats_primary is empty")
 BAD(an_empty_demand, MINIMAL "[scenario x]\ntitle = t\ndemand = ; all of them\n", "test.ini:6:",
     "[scenario x] demand is empty")
+/* an input method's blanks are blanks there too: `close = 　` (U+3000)
+ * passed as a list and changed nothing */
+BAD(an_empty_close_of_wide_blanks, MINIMAL "[scenario x]\nclose = \xE3\x80\x80\xC2\xA0\n", "test.ini:5:",
+    "[scenario x] close is empty")
 
 /* The roads' field names with scenarios: each kept once and freed once
  * (a double free here once; the sanitizer build sees any). */
