@@ -412,7 +412,8 @@ static int search_in(search *S, const unsigned char *in, long long budget, int m
 /* Compound c searched afresh with every school it reaches and those
  * schools' compounds (reach_round, regret_round), unless that frees more
  * than `most` compounds.  Widened (S->wide), the schools' neighbours come
- * too, with twice the budget. */
+ * too (NB_USE of them, all NB once the sweep is widened: nb_wide), with
+ * twice the budget. */
 static int search_reach(search *S, int c, int most, unsigned char *in, int *improved)
 {
 	int k;
@@ -1322,9 +1323,11 @@ int cm__sr_lns(search *S, long long budget)
 		} else if (settled(S) && !S->nb_wide) {
 			/* places and the policy tier settled, and a round won
 			 * nothing on pupil-metres: the schools' sweep widened to
-			 * all NB neighbours, with three times the work each (the
-			 * round's other neighbourhoods as they were), rather than
-			 * an end (docs/model.md, "Neighbourhoods") */
+			 * all NB neighbours, with three times the work each, rather
+			 * than an end (docs/model.md, "Neighbourhoods"); for the rest
+			 * of the search, its later calls here too, and with it the
+			 * compounds' reach where that is widened (S->wide:
+			 * search_reach marks the schools' neighbours) */
 			S->nb_wide = 1;
 			improved = 1;
 		}

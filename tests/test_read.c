@@ -946,8 +946,6 @@ Test(read, swapped_longitude_and_latitude_are_named_so)
 	free(dir);
 }
 
-/* Count fields are decimal: 0x1F was read as 31; a numeric NaN is not a
- * finite number (it was "more than any compound has"). */
 /* Blanks around text are Chinese ones too: the ideographic space (U+3000,
  * a Chinese input method's space) and the no-break space (U+00A0, left by
  * Excel and web pages).  An id of ideographic spaces only was an id, and
@@ -976,6 +974,8 @@ Test(read, ideographic_and_no_break_spaces_are_blanks)
 	free(dir);
 }
 
+/* Count fields are decimal: 0x1F was read as 31; a numeric NaN is not a
+ * finite number (it was "more than any compound has"). */
 Test(read, counts_are_decimal)
 {
 	char *dir = tmpdir();
