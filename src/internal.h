@@ -88,7 +88,7 @@ char *cm__strtrim(const char *s);
 int cm__streq_ci(const char *a, const char *b);
 /* 1 when `s` is valid UTF-8. */
 int cm__utf8_valid(const char *s);
-/* Does `value` (trimmed, ASCII case-insensitive) equal an item of the
+/* Does `value` (trimmed as cm__strtrim trims, ASCII case-insensitive) equal an item of the
  * comma-separated `list` (items trimmed)?  Full-width commas (，) and
  * enumeration commas (、) separate items too. */
 int cm__list_has(const char *list, const char *value);
@@ -210,6 +210,9 @@ int cm__display_width(const char *s);
  * break; one a spreadsheet would read as a formula (=, +, -, @ first) gets
  * a leading ' inside the quotes. */
 void cm__csv_field(FILE *fp, const char *s);
+/* Writes `s` in double quotes, its quote marks doubled (a CSV field, an
+ * SQL identifier). */
+void cm__put_quoted(FILE *fp, const char *s);
 
 /* Growable array of pointers-sized elements, for diagnostics and the like. */
 typedef struct cm_vec {

@@ -813,18 +813,6 @@ static int check_geometry(pcheck *pc, prow *r)
 	return 0;
 }
 
-/* Writes `name` to `fp` as an SQL identifier, in double quotes. */
-static void put_name(FILE *fp, const char *name)
-{
-	fputc('"', fp);
-	for (; *name; name++) {
-		if (*name == '"')
-			fputc('"', fp);
-		fputc(*name, fp);
-	}
-	fputc('"', fp);
-}
-
 /* A GeoPackage keeps whatever a cell is given: SQLite leaves text ('abc')
  * or a fraction (20.5) in an integer column, and GDAL reads them as 0 and
  * 20 without a word, so that the layer's totals, not the value, were
@@ -862,11 +850,11 @@ static int gpkg_stored(pcheck *pc, int id_k)
 	 * would take a fid column as the result's fid and a value as the
 	 * column's type) */
 	fputs("SELECT CAST(", fp);
-	put_name(fp, fidcol);
+	cm__put_quoted(fp, fidcol);
 	fputs(" AS TEXT)", fp);
 	if (pc->idx[id_k] >= 0) {
 		fputs(", CAST(", fp);
-		put_name(fp, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[id_k])));
+		cm__put_quoted(fp, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[id_k])));
 		fputs(" AS TEXT)", fp);
 	} else {
 		fputs(", ''", fp);
@@ -874,19 +862,19 @@ static int gpkg_stored(pcheck *pc, int id_k)
 	for (k = 0; k < ncols; k++) {
 		const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[cols[k]]));
 		fputs(", CASE typeof(", fp);
-		put_name(fp, name);
+		cm__put_quoted(fp, name);
 		fputs(") WHEN 'blob' THEN quote(", fp);
-		put_name(fp, name);
+		cm__put_quoted(fp, name);
 		fputs(") ELSE CAST(", fp);
-		put_name(fp, name);
+		cm__put_quoted(fp, name);
 		fputs(" AS TEXT) END", fp);
 	}
 	fputs(" FROM ", fp);
-	put_name(fp, LAYER_NAME(pc->li));
+	cm__put_quoted(fp, LAYER_NAME(pc->li));
 	fputs(" WHERE 0", fp);
 	for (k = 0; k < ncols; k++) {
 		fputs(" OR typeof(", fp);
-		put_name(fp, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[cols[k]])));
+		cm__put_quoted(fp, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, pc->idx[cols[k]])));
 		fprintf(fp, ") NOT IN ('null', 'integer'%s)", real[k] ? ", 'real'" : "");
 	}
 	fputs(" ORDER BY 1", fp);

@@ -428,18 +428,13 @@ static int check_plan(cm_ctx *ctx, const char *path, int *plan)
  * around and ASCII case ignored), so ' Primary ' is primary. */
 static int parse_level(const char *s, cm_level *lv)
 {
-	/* (without the blanks around it, a Chinese input method's U+3000
-	 * too, as the ids are read: cm__strtrim) */
-	char *t = cm__strtrim(s);
-	int rc = 0;
-	if (t && cm__list_has("primary, 小学", t))
+	if (cm__list_has("primary, 小学", s))
 		*lv = CM_PRIMARY;
-	else if (t && cm__list_has("junior, 初中", t))
+	else if (cm__list_has("junior, 初中", s))
 		*lv = CM_JUNIOR;
 	else
-		rc = -1;
-	free(t);
-	return rc;
+		return -1;
+	return 0;
 }
 
 /* The colours of a written plan's `catchments` layer (its `color` field,

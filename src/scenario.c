@@ -432,19 +432,6 @@ static int add_layer(apply *a, const cm_input *in, cm_layer_kind kind)
 	return rc;
 }
 
-/* `s` as a quoted CSV field, its quotes doubled: a name with a quote
- * mark (滨江"一"小) lost its quotes unquoted, and could shift its row. */
-static void csv_quoted(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 /* open_school.ID = NAME, LEVEL, LON, LAT, SEATS_PRIMARY, SEATS_JUNIOR
  * [, SECTOR]: a CSV the reader takes as it takes a layer (so levels,
  * sectors and coordinates follow the same rules: the longitude and
@@ -476,7 +463,7 @@ static int add_inline_schools(apply *a)
 			         "LATITUDE, SEATS_PRIMARY, SEATS_JUNIOR[, SECTOR]"));
 		else {
 			fprintf(fp, "%s,", a->sc->open_id[i]);
-			csv_quoted(fp, item[0]);
+			cm__put_quoted(fp, item[0]);
 			fprintf(fp, ",%s,%s,%s,%s,%s,%s\n", item[1], item[4], item[5], item[2], item[3],
 			        n == 7 ? item[6] : "public");
 		}

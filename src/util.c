@@ -78,32 +78,40 @@ static size_t wide_blank(const char *s, const char *end)
 	return 0;
 }
 
+/* Narrows [*s, *e) to leave out the blanks around it: ASCII ones and the
+ * wide ones (wide_blank).  The one idea of a blank of cm__strtrim and
+ * cm__list_has. */
+static void trim_span(const char **s, const char **e)
+{
+	size_t n;
+	for (;;) {
+		if (*s < *e && is_blank(**s))
+			(*s)++;
+		else if ((n = wide_blank(*s, *e)) != 0)
+			*s += n;
+		else
+			break;
+	}
+	for (;;) {
+		if (*e > *s && is_blank((*e)[-1]))
+			(*e)--;
+		else if (*e - *s >= 3 && wide_blank(*e - 3, *e) == 3)
+			*e -= 3;
+		else if (*e - *s >= 2 && wide_blank(*e - 2, *e) == 2)
+			*e -= 2;
+		else
+			break;
+	}
+}
+
 char *cm__strtrim(const char *s)
 {
 	const char *e;
 	char *p;
-	size_t n;
 	if (!s)
 		return NULL;
 	e = s + strlen(s);
-	for (;;) {
-		if (is_blank(*s))
-			s++;
-		else if ((n = wide_blank(s, e)) != 0)
-			s += n;
-		else
-			break;
-	}
-	for (;;) {
-		if (e > s && is_blank(e[-1]))
-			e--;
-		else if (e - s >= 3 && wide_blank(e - 3, e) == 3)
-			e -= 3;
-		else if (e - s >= 2 && wide_blank(e - 2, e) == 2)
-			e -= 2;
-		else
-			break;
-	}
+	trim_span(&s, &e);
 	p = malloc((size_t)(e - s) + 1);
 	if (!p)
 		return NULL;
@@ -183,11 +191,8 @@ int cm__list_has(const char *list, const char *value)
 	if (!list || !value)
 		return 0;
 	v = value;
-	while (is_blank(*v))
-		v++;
 	ve = v + strlen(v);
-	while (ve > v && is_blank(ve[-1]))
-		ve--;
+	trim_span(&v, &ve);
 	p = list;
 	for (;;) {
 		const char *s = p, *e;
@@ -195,10 +200,7 @@ int cm__list_has(const char *list, const char *value)
 		while (*p && !(n = sep_len(p)))
 			p++;
 		e = p;
-		while (s < e && is_blank(*s))
-			s++;
-		while (e > s && is_blank(e[-1]))
-			e--;
+		trim_span(&s, &e);
 		if (e - s == ve - v) {
 			size_t i, len = (size_t)(e - s);
 			for (i = 0; i < len; i++)
@@ -562,6 +564,17 @@ void cm__print_right(FILE *fp, const char *s, int width)
 	for (int w = cm__display_width(s); w < width; w++)
 		fputc(' ', fp);
 	fputs(s, fp);
+}
+
+void cm__put_quoted(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
 }
 
 /* CSV quoting: fields with a comma, quote or line break are quoted. */
