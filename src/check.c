@@ -2,10 +2,11 @@
  * check.c: can this data be solved, and what should a planner look at first?
  *
  * Runs after reading: the reader has already flagged what it could see in
- * one feature (types, encodings, geometry); this module looks across
- * features and against the policy: duplicate ids, negative counts, purchased
- * places beyond seats, schools far from every compound, compounds with no
- * school in reach, and the balance of pupils and seats by level.  Each
+ * one feature (types, encodings, geometry, negative seats and classes);
+ * this module looks across features and against the policy: duplicate
+ * ids, negative pupils and purchased places, purchased places beyond
+ * seats, schools far from every compound, compounds with no school in
+ * reach, and the balance of pupils and seats by level.  Each
  * [scenario NAME] is applied once and its data checked as the solve will
  * check it, so that one a solve would stop on (an unknown id, a count past
  * the limits, a bad added layer, an error in the scenario's data) is an
@@ -137,15 +138,8 @@ static void check_school_values(cm_dataset *ds, const cm_config *cfg, const cm_s
 		                         ? ds->field_name[CM_SCHOOLS][classes_f[lv]]
 		                         : cm_field_name(seats_f[lv]);
 		const char *pf = field_label(ds, CM_SCHOOLS, purchased_f[lv]);
-		if (s->seats[lv] < 0 && !ds->field_name[CM_SCHOOLS][seats_f[lv]] &&
-		    ds->field_name[CM_SCHOOLS][classes_f[lv]] && cfg->policy.class_size[lv] > 0)
-			/* counted from classes: the value the field holds */
-			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf,
-			            _("negative %s classes (%d, %d seats)"), lname,
-			            s->seats[lv] / cfg->policy.class_size[lv], s->seats[lv]);
-		else if (s->seats[lv] < 0)
-			diag_school(ds, cfg, CM_ERR, "negative-value", s, sf, _("negative %s seats (%d)"),
-			            lname, s->seats[lv]);
+		/* negative seats or classes: the reader said so, naming the
+		 * cell they came from (read_school) */
 		if (s->purchased[lv] < 0)
 			diag_school(ds, cfg, CM_ERR, "negative-value", s, pf,
 			            _("negative purchased %s places (%d)"), lname, s->purchased[lv]);

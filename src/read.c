@@ -1627,14 +1627,25 @@ static int read_school(cm_ctx *ctx, cm_dataset *ds, layer_src *L, const cm_confi
 		int sidx = L->fidx[seats_f[lv]], cidx = L->fidx[classes_f[lv]];
 		int teaches = kind >= 0 && cm_school_teaches(s, (cm_level)lv);
 		/* Seats win over classes; a level the school does not teach may
-		 * leave both blank (a CSV's empty cell too) without a warning. */
+		 * leave both blank (a CSV's empty cell too) without a warning.
+		 * A negative count is said here, where the cell it came from is
+		 * known: a school whose seats cell is blank has its seats from
+		 * its classes even where the layer has a seats field. */
 		if (sidx >= 0 && (!blank_cell(f, sidx) || cidx < 0)) {
 			if (teaches || !blank_cell(f, sidx))
 				ok &= get_count(ds, L, f, fid, s->id, seats_f[lv], &seats) == 0;
+			if (seats < 0)
+				ds_diag_feature(ds, L, CM_ERR, "negative-value", fid, s->id, sidx,
+				                _("negative %s seats (%d)"), cm__level_label((cm_level)lv),
+				                seats);
 		} else if (cidx >= 0) {
 			if (teaches || !blank_cell(f, cidx))
 				ok &= get_count(ds, L, f, fid, s->id, classes_f[lv], &classes) == 0;
 			seats = classes * cfg->policy.class_size[lv];
+			if (classes < 0)
+				ds_diag_feature(ds, L, CM_ERR, "negative-value", fid, s->id, cidx,
+				                _("negative %s classes (%d, %d seats)"),
+				                cm__level_label((cm_level)lv), classes, seats);
 		}
 		s->seats[lv] = seats;
 		if (L->fidx[purchased_f[lv]] >= 0 && !blank_cell(f, L->fidx[purchased_f[lv]]))

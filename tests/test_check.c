@@ -442,15 +442,67 @@ Test(check, negative_classes_are_named_as_entered)
 	                   at + strlen("公办,2,")) > 0);
 	csv = write_file(dir, "schools.csv", text);
 	free(text);
-	ds = checked(csv, "compounds.geojson", "schools_source_crs = EPSG:4326\n", &rep);
+	/* a scenario of another class size counted them again from the
+	 * seats, "[scenario small] ... classes (-3, -90 seats)": a second
+	 * error of a count the layer does not hold */
+	ds = checked(csv, "compounds.geojson",
+	             "schools_source_crs = EPSG:4326\n[scenario small]\nclass_size_primary = 30\n",
+	             &rep);
 	d = find_diag(ds, "negative-value");
 	cr_assert_not_null(d);
 	cr_assert(strstr(d->feature, "S1"), "%s", d->feature);
 	cr_assert_str_eq(d->field, "小学班数");
 	cr_assert(strstr(d->message, "classes (-2, -90 seats)"), "%s", d->message);
+	cr_assert_eq(count_diag(ds, "negative-value"), 1);
 	cm_dataset_free(ds);
 	free(csv);
 	free(path);
+	free(dir);
+}
+
+/* A layer with both a seats and a classes field, where one school's seats
+ * cell is blank and its classes are negative: its seats come from its
+ * classes, but the finding named the seats field and the seats counted
+ * from the classes, "negative primary seats (-90)".  Each negative count
+ * is named by the field it was read from, as entered, once (a scenario
+ * of another class size adds none). */
+Test(check, negative_classes_beside_a_seats_field_are_named_as_entered)
+{
+	cm_check_report rep;
+	char *dir = tmpdir(), *csv;
+	cm_dataset *ds;
+	const cm_diag *d;
+	int classes = 0, seats = 0;
+	csv = write_file(dir, "schools.csv",
+	                 "学校代码,学校名称,学段,办学性质,小学学位,小学班数,初中学位,初中班数,经度,纬度\n"
+	                 "S1,北城小学,完全小学,公办,,-2,,,113.0000,24.7900\n"
+	                 "S2,城南九年一贯制学校,九年一贯制,公办,-5,1,100,,113.0000,24.7700\n"
+	                 "S4,山区寄宿制中学,初中,公办,,,,3,113.1000,24.7800\n");
+	ds = checked(csv, "compounds.geojson",
+	             "schools_source_crs = EPSG:4326\n"
+	             "[scenario small]\nclass_size_primary = 30\n", &rep);
+	cr_assert_not(rep.solvable);
+	for (size_t i = 0; i < cm_dataset_diag_count(ds); i++) {
+		d = cm_dataset_diag(ds, i);
+		if (strcmp(d->kind, "negative-value"))
+			continue;
+		cr_assert_eq(d->severity, CM_ERR);
+		cr_assert(strstr(d->file, "schools.csv"), "%s", d->file);
+		if (strstr(d->feature, "S1")) {
+			cr_assert_str_eq(d->field, "小学班数");
+			cr_assert(strstr(d->message, "primary classes (-2, -90 seats)"), "%s", d->message);
+			classes++;
+		} else {
+			cr_assert(strstr(d->feature, "S2"), "%s", d->feature);
+			cr_assert_str_eq(d->field, "小学学位");
+			cr_assert(strstr(d->message, "primary seats (-5)"), "%s", d->message);
+			seats++;
+		}
+	}
+	cr_assert_eq(classes, 1);
+	cr_assert_eq(seats, 1);
+	cm_dataset_free(ds);
+	free(csv);
 	free(dir);
 }
 
