@@ -791,8 +791,20 @@ static void figures(const report *r)
 			case 0: num(r, s->pupils); break;
 			case 1: num(r, s->placed); break;
 			case 2: num(r, s->unplaced); break;
-			case 3: fprintf(r->fp, "%.2f km", s->mean_m / 1000); break;
-			case 4: fprintf(r->fp, "%.2f km", s->max_m / 1000); break;
+			/* nobody placed: no trip to take a mean or a longest of
+			 * (the summary layer holds 0) */
+			case 3:
+				if (s->placed > 0)
+					fprintf(r->fp, "%.2f km", s->mean_m / 1000);
+				else
+					fputs("–", r->fp);
+				break;
+			case 4:
+				if (s->placed > 0)
+					fprintf(r->fp, "%.2f km", s->max_m / 1000);
+				else
+					fputs("–", r->fp);
+				break;
 			case 5:
 				if (s->has_near)
 					pct(r, s->near_share);
@@ -1165,7 +1177,7 @@ typedef struct srow {
 	const char *name;          /* "base" or the scenario's name */
 	int level;
 	long pupils, placed, unplaced;
-	double mean_m;             /* a placed pupil's mean trip, metres */
+	double mean_m;             /* a placed pupil's mean trip, metres (none when placed is 0) */
 	double migrant_share;      /* migrants in public places; -1: no migrants */
 	long full;                 /* schools of the level without a spare seat */
 	int has_moved;             /* held to a base (or last year's) plan */
@@ -1197,7 +1209,12 @@ static void scenarios_table(const report *r)
 		num(r, s->placed);
 		fputs("</td><td>", r->fp);
 		num(r, s->unplaced);
-		fprintf(r->fp, "</td><td>%.2f</td><td>", s->mean_m / 1000);
+		fputs("</td><td>", r->fp);
+		if (s->placed > 0)
+			fprintf(r->fp, "%.2f", s->mean_m / 1000);
+		else /* nobody placed, or no pupils at all: no trip */
+			fputs("–", r->fp);
+		fputs("</td><td>", r->fp);
 		if (s->migrant_share >= 0)
 			pct(r, s->migrant_share);
 		else

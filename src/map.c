@@ -1406,7 +1406,10 @@ static void draw_panel(page *p, const char *level)
 	snprintf(buf, sizeof buf, "未安置 without a seat: %ld", sc->unplaced);
 	text_at(p, x, y, buf, 0);
 	y += 15;
-	snprintf(buf, sizeof buf, "平均距离 mean trip: %.2f km", sc->mean_km);
+	if (sc->placed > 0)
+		snprintf(buf, sizeof buf, "平均距离 mean trip: %.2f km", sc->mean_km);
+	else /* nobody placed: no trip (the summary layer holds 0) */
+		snprintf(buf, sizeof buf, "平均距离 mean trip: -");
 	text_at(p, x, y, buf, 0);
 	y += 15;
 	if (sc->migrant_share >= 0) {

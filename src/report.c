@@ -180,6 +180,28 @@ static const char *pct(char *buf, size_t n, double share)
 	return buf;
 }
 
+/* A trip of level summary s, `m` metres, in km; "-" where nobody has a
+ * place (every pupil out of reach, every school closed): there is no trip
+ * to take a mean or a longest of (the plan's summary layer holds 0). */
+static const char *trip_km(char *buf, size_t n, const cm_level_summary *s, double m)
+{
+	if (s->placed <= 0)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%.2f", m / 1000);
+	return buf;
+}
+
+/* The same in metres for a CSV cell: empty where nobody has a place. */
+static const char *trip_m(char *buf, size_t n, const cm_level_summary *s, double m)
+{
+	if (s->placed <= 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, n, "%.1f", m);
+	return buf;
+}
+
 /* A table's heading, cell by cell, so that each language's words line up
  * with the figures below them by display width: `width` is the columns
  * from the end of the previous cell to the end of this one (a left-aligned
@@ -524,7 +546,7 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 	        cm_dataset_crs_name(ds));
 	print_distances(fp, cfg);
 	{
-		/* the figures' columns: "%-8s %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  %-7s %8s
+		/* the figures' columns: "%-8s %7ld  %7ld  %8ld  %7s  %6s  %5s  %15s  %-7s %8s
 		 * %8.2f" */
 		int at = 0, end = 0;
 		head_cell(fp, _("level"), -8, 0, &at, &end);
@@ -542,13 +564,14 @@ int cm_report_plan(cm_ctx *ctx, const cm_plan *plan, FILE *fp)
 	}
 	for (lv = 0; lv < CM_NLEVELS; lv++) {
 		const cm_level_summary *s = cm_plan_summary(plan, (cm_level)lv);
-		char a[16], b[16], gap[16];
+		char a[16], b[16], gap[16], mean[32], max[32];
 		if (!s->solved)
 			continue; /* a level without pupils: no row */
 		gap_text(gap, sizeof gap, s);
 		cm__print_padded(fp, cm__level_label((cm_level)lv), 8);
-		fprintf(fp, " %7ld  %7ld  %8ld  %7.2f  %6.2f  %5s  %15s  ", s->pupils, s->placed,
-		        s->unplaced, s->mean_distance_m / 1000, s->max_distance_m / 1000,
+		fprintf(fp, " %7ld  %7ld  %8ld  %7s  %6s  %5s  %15s  ", s->pupils, s->placed,
+		        s->unplaced, trip_km(mean, sizeof mean, s, s->mean_distance_m),
+		        trip_km(max, sizeof max, s, s->max_distance_m),
 		        pct(a, sizeof a, s->near_share), pct(b, sizeof b, s->migrant_public_share));
 		cm__print_padded(fp, s->quota_met ? _("met") : _("MISSED"), 7);
 		fputc(' ', fp);
@@ -900,7 +923,7 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 		            "near_share,migrant_public_share,overfull_schools,full_schools,moved,"
 		            "moved_compounds,solve_seconds,mip_gap,proven,quota_met\n");
 	} else {
-		/* the columns: "%-WIDEs %-8s %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s
+		/* the columns: "%-WIDEs %-8s %8ld %8ld %9ld %8s %7s %6s %8s %8d %5d %7s %7s
 		 * %8.2f", the gap, the quota (last, as in the CSV, whose readers
 		 * know the columns before it by place) */
 		int at = 0, end = 0;
@@ -946,26 +969,30 @@ int cm_report_scenarios(cm_ctx *ctx, const cm_run *runs, size_t n, int csv, FILE
 				snprintf(moved, sizeof moved, "%ld", s->moved);
 				snprintf(cmpds, sizeof cmpds, "%d", s->moved_compounds);
 			}
-			/* a share of nobody (no such pupils) is empty, not -1 */
-			char near[16] = "", mig[16] = "", tn[16], tm[16], gap[16];
+			/* a share of nobody (no such pupils) is empty, not -1; so
+			 * are the trips where nobody has a place, not 0 */
+			char near[16] = "", mig[16] = "", tn[16], tm[16], gap[16], mean[32], max[32];
 			if (s->near_share >= 0)
 				snprintf(near, sizeof near, "%.4f", s->near_share);
 			if (s->migrant_public_share >= 0)
 				snprintf(mig, sizeof mig, "%.4f", s->migrant_public_share);
 			if (csv) {
 				cm__csv_field(fp, runs[r].name);
-				fprintf(fp, ",%s,%ld,%ld,%ld,%.1f,%.1f,%s,%s,%d,%d,%s,%s,%.2f,%.6f,%d,%d\n",
-				        cm_level_name((cm_level)lv), s->pupils, s->placed,
-				        s->unplaced, s->mean_distance_m, s->max_distance_m, near, mig,
+				fprintf(fp, ",%s,%ld,%ld,%ld,%s,%s,%s,%s,%d,%d,%s,%s,%.2f,%.6f,%d,%d\n",
+				        cm_level_name((cm_level)lv), s->pupils, s->placed, s->unplaced,
+				        trip_m(mean, sizeof mean, s, s->mean_distance_m),
+				        trip_m(max, sizeof max, s, s->max_distance_m), near, mig,
 				        s->overfull, cm__full_schools(runs[r].plan, (cm_level)lv),
 				        moved, cmpds, s->solve_seconds, s->mip_gap, s->proven, s->quota_met);
 			} else {
 				cm__print_padded(fp, runs[r].name, wide);
 				fputc(' ', fp);
 				cm__print_padded(fp, cm__level_label((cm_level)lv), 8);
-				fprintf(fp, " %8ld %8ld %9ld %8.2f %7.2f %6s %8s %8d %5d %7s %7s %8.2f ",
-				        s->pupils, s->placed, s->unplaced, s->mean_distance_m / 1000,
-				        s->max_distance_m / 1000, pct(tn, sizeof tn, s->near_share),
+				fprintf(fp, " %8ld %8ld %9ld %8s %7s %6s %8s %8d %5d %7s %7s %8.2f ",
+				        s->pupils, s->placed, s->unplaced,
+				        trip_km(mean, sizeof mean, s, s->mean_distance_m),
+				        trip_km(max, sizeof max, s, s->max_distance_m),
+				        pct(tn, sizeof tn, s->near_share),
 				        pct(tm, sizeof tm, s->migrant_public_share), s->overfull,
 				        cm__full_schools(runs[r].plan, (cm_level)lv), moved, cmpds,
 				        s->solve_seconds);

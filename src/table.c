@@ -315,8 +315,10 @@ int cm_scenarios_write(cm_ctx *ctx, const cm_run *runs, size_t n, const char *pa
 			snprintf(v[0], 32, "%ld", s->pupils);
 			snprintf(v[1], 32, "%ld", s->placed);
 			snprintf(v[2], 32, "%ld", s->unplaced);
-			snprintf(v[3], 32, "%.1f", s->mean_distance_m);
-			snprintf(v[4], 32, "%.1f", s->max_distance_m);
+			if (s->placed > 0) { /* nobody placed: no trip, empty (not 0) */
+				snprintf(v[3], 32, "%.1f", s->mean_distance_m);
+				snprintf(v[4], 32, "%.1f", s->max_distance_m);
+			}
 			if (s->near_share >= 0) /* a share of nobody is empty */
 				snprintf(v[5], 32, "%.4f", s->near_share);
 			if (s->migrant_public_share >= 0)

@@ -896,6 +896,111 @@ Test(report, shortfall_names_the_single_school_rule_and_empty_levels)
 	free(r);
 }
 
+/* The text of a report written by `k` (0: cm_report_plan of p, 1 and 2:
+ * cm_report_scenarios of runs, the table and the CSV). */
+static char *report_text(int k, const cm_plan *p, const cm_run *runs, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	cm_ctx *ctx;
+	FILE *fp = open_memstream(&buf, &len);
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	cr_assert_eq(k ? cm_report_scenarios(ctx, runs, n, k == 2, fp) : cm_report_plan(ctx, p, fp),
+	             0, "%s", cm_ctx_last_error(ctx));
+	fclose(fp);
+	cm_ctx_free(ctx);
+	return buf;
+}
+
+/* A level where nobody has a place (every compound out of reach: a
+ * scenario that closes the schools) has no trip to take a mean or a
+ * longest of, and one without pupils (demand_scale = 0) none either: the
+ * terminal said "0.00" km, PLAN-scenarios.csv "0.0" m and the report
+ * "0.00 km", a trip nobody makes.  Now "-" on the terminal, an empty cell
+ * in the CSV, "–" in the report, as their other cells of no data. */
+Test(report, no_mean_trip_where_nobody_has_a_place)
+{
+	tschool s[1] = {{"S1", "primary", "public", 100, 0, 0, 0, 0, 0, 0}};
+	tcomp near[1] = {{"C1", "urban", 20, 0, 0, 0, 1000, 0}};
+	tcomp far[1] = {{"C1", "urban", 20, 0, 0, 0, 9000, 0}};
+	tcomp none[1] = {{"C1", "urban", 0, 0, 0, 0, 1000, 0}};
+	const char *limit = "[policy]\nmax_distance_primary_m = 2000\n";
+	tiny base, out, empty;
+	cm_run runs[3];
+	cm_ctx *ctx;
+	char *r, *path, *html, *at;
+	const char *want;
+	cr_assert_eq(cm_ctx_new(&ctx), 0);
+	tiny_solve(&base, s, 1, near, 1, limit);
+	tiny_solve(&out, s, 1, far, 1, limit);
+	tiny_solve(&empty, s, 1, none, 1, limit);
+	cr_assert_eq(cm_plan_summary(out.plan, CM_PRIMARY)->placed, 0);
+	cr_assert_not(cm_plan_summary(empty.plan, CM_PRIMARY)->solved);
+	runs[0] = (cm_run){"base", base.plan};
+	runs[1] = (cm_run){"far", out.plan};
+	runs[2] = (cm_run){"zero", empty.plan};
+
+	/* the plan's summary: pupils, placed, shortfall, mean km, max km */
+	r = report_text(0, out.plan, NULL, 0);
+	cr_assert(strstr(r, "primary       20        0        20        -       -  "), "%s", r);
+	free(r);
+	r = report_text(1, NULL, runs, 3);
+	cr_assert(strstr(r, "\nbase ") && strstr(r, " 1.00 "), "%s", r);
+	cr_assert(strstr(r, "\nfar              primary        20        0        20        -"
+	                    "       -      -  "), "%s", r);
+	free(r);
+	r = report_text(2, NULL, runs, 3);
+	cr_assert(strstr(r, "\nbase,primary,20,20,0,1000.0,1000.0,"), "%s", r);
+	cr_assert(strstr(r, "\nfar,primary,20,0,20,,,"), "%s", r);
+	cr_assert(strstr(r, "\nzero,primary,0,0,0,,,"), "%s", r);
+	free(r);
+	/* the scenarios' table solve writes, PLAN-scenarios.csv */
+	cr_assert(asprintf(&path, "%s/p-scenarios.csv", base.dir) > 0);
+	cr_assert_eq(cm_scenarios_write(ctx, runs, 3, path), 0, "%s", cm_ctx_last_error(ctx));
+	r = slurp(path, NULL);
+	cr_assert(r && strstr(r, "\nfar,primary,20,0,20,,,"), "%s", r ? r : "");
+	free(r);
+	free(path);
+
+	/* the report: the figures of the plan where nobody has a place, and
+	 * the scenarios' rows (the base's trip, then "far" and "zero") */
+	cr_assert(asprintf(&path, "%s/p.gpkg", out.dir) > 0);
+	cr_assert(asprintf(&html, "%s/r.html", out.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, out.plan, path), 0, "%s", cm_ctx_last_error(ctx));
+	cr_assert_eq(cm_report_html(ctx, path, html, NULL), 0, "%s", cm_ctx_last_error(ctx));
+	r = slurp(html, NULL);
+	cr_assert(r && (at = strstr(r, "<td>平均上学距离</td>")), "%s", r ? r : "");
+	want = "<td>平均上学距离</td><td class=\"n\">–</td></tr>\n"
+	       "<tr><td>最远上学距离</td><td class=\"n\">–</td></tr>";
+	cr_assert(!strncmp(at, want, strlen(want)), "%.200s", at);
+	free(r);
+	free(path);
+	free(html);
+	cr_assert(asprintf(&path, "%s/p.gpkg", base.dir) > 0);
+	cr_assert(asprintf(&html, "%s/r.html", base.dir) > 0);
+	cr_assert_eq(cm_plan_write(ctx, base.plan, path), 0, "%s", cm_ctx_last_error(ctx));
+	{
+		cm_html_opts ho = CM_HTML_OPTS_INIT;
+		ho.runs = runs;
+		ho.n_runs = 3;
+		cr_assert_eq(cm_report_html(ctx, path, html, &ho), 0, "%s", cm_ctx_last_error(ctx));
+	}
+	r = slurp(html, NULL);
+	cr_assert(r && strstr(r, "<tr><td>base</td><td>小学</td><td>20</td><td>20</td><td>0</td>"
+	                         "<td>1.00</td>"), "%s", r ? r : "");
+	cr_assert(strstr(r, "<tr><td>far</td><td>小学</td><td>20</td><td>0</td><td>20</td>"
+	                    "<td>–</td>"), "%s", r);
+	cr_assert(strstr(r, "<tr><td>zero</td><td>小学</td><td>0</td><td>0</td><td>0</td>"
+	                    "<td>–</td>"), "%s", r);
+	free(r);
+	free(path);
+	free(html);
+	tiny_free(&base);
+	tiny_free(&out);
+	tiny_free(&empty);
+	cm_ctx_free(ctx);
+}
+
 /* Issue 15: cm_check is idempotent.  Run again on the same data (bad
  * schools: load findings and check findings both), it reports the same
  * findings, once each, not twice; the dataset says it was checked. */
