@@ -67,16 +67,20 @@ void cm__out_remove(const char *path)
 	rmdir(path);
 }
 
-/* PID parsed from `s` (digits, then `rest` of the name); 0 if not. */
+/* PID parsed from `s` (digits, then `rest` of the name); 0 if not.  Only
+ * a PID as a run writes it (getpid() in decimal: no leading zero, within
+ * pid_t): 0123 or 2147483648 (kill() would take it as -2147483648, a
+ * process group, "no such process") are no run's, and their files not
+ * ours to remove. */
 static long parse_pid(const char *s, const char **rest)
 {
 	char *end;
 	long pid;
-	if (*s < '0' || *s > '9')
+	if (*s < '1' || *s > '9')
 		return 0;
 	pid = strtol(s, &end, 10);
 	*rest = end;
-	return pid > 0 ? pid : 0;
+	return pid > 0 && pid == (long)(pid_t)pid ? pid : 0;
 }
 
 static int is_gone(long pid)

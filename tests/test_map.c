@@ -1,6 +1,7 @@
 /* test_map.c: maps drawn from written plans (map.c): every format, from
  * every plan format with geometry, byte for byte the same twice, Chinese
- * text in a CJK font, and clear errors. */
+ * text in a CJK font, and clear errors; and what a killed publish left
+ * (publish.c). */
 #define _GNU_SOURCE
 #include "helpers.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* A small two-level plan written as `fmt` into t->dir; returns its path. */
@@ -455,4 +457,63 @@ Test(map, compare_map_strikes_closed_schools)
 	free(scen);
 	tiny_free(&b);
 	tiny_free(&s);
+}
+
+/* A publish killed (SIGKILL: nothing of it runs to clean up) leaves its
+ * temporary folder beside the page, www.tmp-PID.  The next publish to the
+ * same folder removes it once no process has that PID, and leaves alone a
+ * live run's and every name that is not www.tmp- and a PID as a run writes
+ * it: 0PID and 2147483648 were removed too (kill() took 2147483648 as a
+ * process group, "no such process"). */
+Test(publish, clears_what_a_killed_run_left)
+{
+	tiny t;
+	char *plan = small_plan(&t, "gpkg"), site[4200], path[4400];
+	char keep[8][64];
+	pid_t dead, live;
+	cm_ctx *ctx;
+	struct stat st;
+	size_t k;
+	/* a PID that is certainly no process: a child, ended and reaped */
+	if ((dead = fork()) == 0)
+		_exit(0);
+	cr_assert_gt(dead, 0);
+	cr_assert_eq(waitpid(dead, NULL, 0), dead);
+	/* and one that is: the process that runs this test */
+	live = getppid();
+	/* not a run's folder of www: each stays */
+	snprintf(keep[0], sizeof keep[0], "www.tmp-%ldx", (long)dead);
+	snprintf(keep[1], sizeof keep[1], "www.tmp-%ld.bak", (long)dead);
+	snprintf(keep[2], sizeof keep[2], "wwwx.tmp-%ld", (long)dead);
+	snprintf(keep[3], sizeof keep[3], "www.TMP-%ld", (long)dead);
+	snprintf(keep[4], sizeof keep[4], "www.tmp-0%ld", (long)dead);
+	snprintf(keep[5], sizeof keep[5], "www.tmp-2147483648");
+	snprintf(keep[6], sizeof keep[6], "www.tmp-");
+	snprintf(keep[7], sizeof keep[7], "www.tmp--%ld", (long)dead);
+	snprintf(site, sizeof site, "%s/www", t.dir);
+	snprintf(path, sizeof path, "%s.tmp-%ld", site, (long)dead);
+	cr_assert_eq(mkdir(path, 0777), 0);
+	free(write_file(path, "index.html", "half a page"));
+	snprintf(path, sizeof path, "%s.tmp-%ld", site, (long)live);
+	cr_assert_eq(mkdir(path, 0777), 0);
+	for (k = 0; k < sizeof keep / sizeof *keep; k++) {
+		snprintf(path, sizeof path, "%s/%s", t.dir, keep[k]);
+		cr_assert_eq(mkdir(path, 0777), 0, "%s", path);
+	}
+
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_publish(ctx, plan, site, NULL), 0, "%s", cm_ctx_last_error(ctx));
+	cm_ctx_free(ctx);
+	snprintf(path, sizeof path, "%s/index.html", site);
+	cr_assert_eq(stat(path, &st), 0, "no page");
+	snprintf(path, sizeof path, "%s.tmp-%ld", site, (long)dead);
+	cr_assert_neq(stat(path, &st), 0, "the killed run's folder is left: %s", path);
+	snprintf(path, sizeof path, "%s.tmp-%ld", site, (long)live);
+	cr_assert_eq(stat(path, &st), 0, "a live run's folder was removed: %s", path);
+	for (k = 0; k < sizeof keep / sizeof *keep; k++) {
+		snprintf(path, sizeof path, "%s/%s", t.dir, keep[k]);
+		cr_assert_eq(stat(path, &st), 0, "%s was removed", keep[k]);
+	}
+	free(plan);
+	tiny_free(&t);
 }
