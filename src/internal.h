@@ -80,7 +80,7 @@ int cm__error_of(cm_ctx *ctx, int code, const cm_ctx *quiet);
 
 char *cm__strdup(const char *s);                /* NULL-safe; NULL on ENOMEM */
 char *cm__sprintf(const char *fmt, ...) CM_PRINTF(1, 2);
-char *cm__vsprintf(const char *fmt, va_list ap);
+char *cm__vsprintf(const char *fmt, va_list ap) CM_PRINTF(1, 0);
 /* Copy of `s` without leading and trailing blanks: ASCII ones, the
  * ideographic space (U+3000) and the no-break space (U+00A0). */
 char *cm__strtrim(const char *s);

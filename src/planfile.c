@@ -552,6 +552,8 @@ static const char *field_name(const pcheck *pc, const char *name)
  * itself; `id` its id) and `field` and `field2` (engine names; NULL:
  * none).  Said piece by piece, each piece translated, the names kept. */
 static int vbad(pcheck *pc, int li, long fid, const char *id, const char *field,
+                const char *field2, const char *fmt, va_list ap) CM_PRINTF(7, 0);
+static int vbad(pcheck *pc, int li, long fid, const char *id, const char *field,
                 const char *field2, const char *fmt, va_list ap)
 {
 	char *what = cm__vsprintf(fmt, ap);

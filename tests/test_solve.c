@@ -721,7 +721,7 @@ static void mathprog_data(FILE *fp, const tschool *s, int ns, const tcomp *c, in
 static double run_glpsol(const char *path)
 {
 	char *cmd, line[512];
-	double obj = NAN;
+	double obj = (double)NAN;
 	FILE *p;
 	cr_assert(asprintf(&cmd, "glpsol --math %s 2>&1", path) > 0);
 	p = popen(cmd, "r");
@@ -729,7 +729,7 @@ static double run_glpsol(const char *path)
 		if (!strncmp(line, "OBJECTIVE ", 10))
 			obj = strtod(line + 10, NULL);
 	if (!p || pclose(p) != 0)
-		obj = NAN;
+		obj = (double)NAN;
 	free(cmd);
 	return obj;
 }
