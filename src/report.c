@@ -868,9 +868,13 @@ static void scenario_details(FILE *fp, const cm_run *base, const cm_run *r, cm_l
 	if (n) {
 		qsort(list, n, sizeof *list, cmp_rise);
 		fprintf(fp, _("  %s %s: shortfall grows at"), r->name, cm__level_label(lv));
-		for (k = 0; k < n && k < 6; k++)
-			fprintf(fp, "%s %s %s (+%.0f)", k ? "," : "", c[list[k].i].id, c[list[k].i].name,
-			        list[k].by);
+		for (k = 0; k < n && k < 6; k++) {
+			/* (a compound without a name has its id for one: once) */
+			const cm_compound *ck = &c[list[k].i];
+			int named = ck->name && *ck->name && strcmp(ck->name, ck->id) != 0;
+			fprintf(fp, "%s %s%s%s (+%.0f)", k ? "," : "", ck->id, named ? " " : "",
+			        named ? ck->name : "", list[k].by);
+		}
 		fprintf(fp, "%s\n", n > 6 ? ", ..." : "");
 	}
 	n = 0;

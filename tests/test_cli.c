@@ -1563,6 +1563,32 @@ Test(cli, a_name_too_long_says_why, .timeout = 300)
 	free(dir);
 }
 
+/* A compound without a name (its id stands for one) is named once where a
+ * scenario's shortfall grows: the line said "C1 C1" (a review, 2026-12-05). */
+Test(cli, a_compound_without_a_name_is_named_once, .timeout = 300)
+{
+	char *dir = tmpdir(), *schools, *ini, *text;
+	const char *out;
+	schools = write_file(dir, "schools.csv",
+	                     "id,name,level,sector,seats_primary,seats_junior,x,y\n"
+	                     "S1,School One,primary,public,100,0,500000,2700000\n");
+	free(write_file(dir, "compounds.csv",
+	                "id,area_type,primary_local,primary_migrant,junior_local,junior_migrant,x,y\n"
+	                "C1,urban,60,20,0,0,500100,2700000\n"
+	                "C2,urban,10,5,0,0,500300,2700100\n"));
+	cr_assert(asprintf(&text, "[input]\nschools = %s\ncompounds = %s/compounds.csv\n"
+	                          "source_crs = EPSG:32649\n[output]\npath = %s/p.gpkg\n"
+	                          "[scenario growth]\ndemand_scale = 1.5\n", schools, dir, dir) > 0);
+	ini = write_file(dir, "noname.ini", text);
+	out = cli_expect(0, "solve %s", ini);
+	cr_assert(strstr(out, "growth primary: shortfall grows at C1 (+"), "%s", out);
+	cr_assert_null(strstr(out, "C1 C1"), "%s", out);
+	free(text);
+	free(ini);
+	free(schools);
+	free(dir);
+}
+
 Test(cli, scenarios_close_and_growth, .timeout = 600)
 {
 	char *dir = tmpdir(), *csvpath, *csv;
