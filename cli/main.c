@@ -12,6 +12,7 @@
 #include <libintl.h>
 #include <limits.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1451,6 +1452,10 @@ int main(int argc, char **argv)
 	const char *cmd, *lang = NULL;
 
 	memset(&c, 0, sizeof c);
+	/* A write past a file size limit (ulimit -f) fails with EFBIG, as one on
+	 * a full disk fails: the output is named in an error and its temporary
+	 * files removed; the default action killed the run, leaving them. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* "+": stop at the command; its options are its own.  The language is
 	 * set once the options are read, so that even the usage text and these
 	 * errors are in it (--lang may come after -h). */

@@ -1422,6 +1422,45 @@ Test(cli, publish_names_the_file_asked_for, .timeout = 300)
 	free(dir);
 }
 
+/* A file size limit (ulimit -f, as a shared server may set one) killed
+ * the run with SIGXFSZ as soon as a write passed it: "File size limit
+ * exceeded", exit 153, no word of which file, and its PATH.tmp-PID files
+ * (a GeoPackage's journal too) left beside the output (an attack with
+ * ulimit -f 100).  The command ignores the signal, so such a write fails
+ * as on a full disk: an error naming the output, exit 1, nothing left. */
+Test(cli, a_file_size_limit_is_an_error_naming_the_output, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini, *cmd, buf[4096];
+	const char *out;
+	struct rlimit rl = {8192, 8192};
+	FILE *p;
+	size_t n;
+	ini = redraw_year(dir, 50, NULL, "p.gpkg", "");
+	cli_expect(0, "-q solve %s", ini);
+	signal(SIGXFSZ, SIG_DFL); /* as a shell starts the command */
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	out = cli_expect(1, "-q solve -o %s/big.gpkg %s", dir, ini);
+	cr_assert(strstr(out, "big.gpkg: "), "%s", out);
+	out = cli_expect(1, "-q export %s/p.gpkg -o %s/e.gpkg", dir, dir);
+	cr_assert(strstr(out, "e.gpkg: "), "%s", out);
+	out = cli_expect(1, "-q report %s/p.gpkg -o %s/r.html", dir, dir);
+	cr_assert(strstr(out, "r.html: cannot write it: File too large"), "%s", out);
+	out = cli_expect(1, "-q map %s/p.gpkg -o %s/m.pdf", dir, dir);
+	cr_assert(strstr(out, "m.pdf: "), "%s", out);
+	out = cli_expect(1, "-q map %s/p.gpkg -o %s/m.png", dir, dir);
+	cr_assert(strstr(out, "m-primary.png: "), "%s", out);
+	/* nothing written but the plan of the first run */
+	cr_assert(asprintf(&cmd, "ls -A '%s'", dir) > 0);
+	p = popen(cmd, "r");
+	n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	pclose(p);
+	cr_assert_str_eq(buf, "compounds.csv\np.gpkg\np.gpkg.ini\nschools50.csv\n", "%s", buf);
+	free(cmd);
+	free(ini);
+	free(dir);
+}
+
 /* The same where the temporary folder cannot be made (a read-only or
  * missing parent folder): "www.tmp-4242: cannot make it: Read-only file
  * system" named a folder the user never asked for. */
