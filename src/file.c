@@ -33,7 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -127,6 +129,49 @@ void cm__out_tidy(const char *target)
 	free(dir);
 	free(tmp_prefix);
 	free(old_prefix);
+}
+
+/* The largest size of `path` (a file) or of a file in it (a folder). */
+static off_t largest(const char *path)
+{
+	struct stat st;
+	off_t most = 0;
+	DIR *dp;
+	struct dirent *e;
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return st.st_size;
+	if ((dp = opendir(path)) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			char *f = e->d_name[0] != '.' ? cm__sprintf("%s/%s", path, e->d_name) : NULL;
+			if (f && lstat(f, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > most)
+				most = st.st_size;
+			free(f);
+		}
+		closedir(dp);
+	}
+	return most;
+}
+
+/* Room a write may want and not get: a page or a record's buffer, and a
+ * good margin. */
+#define FULL_ROOM (256 * 1024)
+
+const char *cm__out_full(const char *tmp)
+{
+	char *dir = cm__dirname(tmp);
+	struct statvfs fs;
+	struct rlimit rl;
+	const char *why = NULL;
+	if (dir && statvfs(dir, &fs) == 0 &&
+	    (unsigned long long)(geteuid() == 0 ? fs.f_bfree : fs.f_bavail) * fs.f_frsize < FULL_ROOM)
+		why = strerror(ENOSPC);
+	else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	         (unsigned long long)largest(tmp) + FULL_ROOM > (unsigned long long)rl.rlim_cur)
+		why = strerror(EFBIG);
+	free(dir);
+	return why;
 }
 
 char *cm__out_temp(const char *target)

@@ -152,6 +152,13 @@ int cm__out_check(cm_ctx *ctx, const char *target);
 void cm__out_tidy(const char *target);
 /* Removes a file, or a folder and what is in it. */
 void cm__out_remove(const char *path);
+/* Why a write into `tmp` (an output's temporary file or folder) failed
+ * when the library that wrote it (GDAL, SQLite) said something else ("no
+ * such table: gpkg_geometry_columns", ".shp file is unreadable, or
+ * corrupt", its SQL cut short): its file system is full (less than 256 KiB
+ * left), or `tmp`, or a file in it, is within 256 KiB of the file size
+ * limit (ulimit -f).  The system's words for it (strerror), or NULL. */
+const char *cm__out_full(const char *tmp);
 /* The end of a text report on `fp`: flushes it, then 0, or CM_EIO (the
  * system's reason on the context) when a write to it failed. */
 int cm__stream_done(cm_ctx *ctx, FILE *fp);

@@ -1594,16 +1594,28 @@ static char *level_path(const char *path, const char *level)
 typedef struct map_out {
 	FILE *fp;
 	int failed;
+	int err; /* the system's reason (errno) of the first failure, or 0 */
 } map_out;
 
 static cairo_status_t map_write(void *closure, const unsigned char *data, unsigned int len)
 {
 	map_out *o = closure;
 	if (o->failed || fwrite(data, 1, len, o->fp) != len) {
+		if (!o->failed)
+			o->err = errno;
 		o->failed = 1;
 		return CAIRO_STATUS_WRITE_ERROR;
 	}
 	return CAIRO_STATUS_SUCCESS;
+}
+
+/* A write to the map's file failed: the system's reason ("No space left
+ * on device", "File too large"), not cairo's "error while writing to
+ * output stream". */
+static int write_failed(cm_ctx *ctx, const char *path, const map_out *o)
+{
+	return cm__error(ctx, CM_EIO, _("%s: cannot write the map: %s"), path,
+	                 o->err ? strerror(o->err) : _("the file system gave no reason"));
 }
 
 /* Draws pages for `levels` into `path` (PDF: all; others: one). */
@@ -1614,7 +1626,7 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 	char *tmp;
 	cairo_surface_t *surf = NULL;
 	cairo_status_t st = CAIRO_STATUS_SUCCESS;
-	map_out out = {NULL, 0};
+	map_out out = {NULL, 0, 0};
 	int rc = 0, i;
 	if ((rc = cm__out_check(ctx, path)))
 		return rc;
@@ -1668,8 +1680,9 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 			st = cairo_status(p.cr);
 			cairo_destroy(p.cr);
 			if (st != CAIRO_STATUS_SUCCESS)
-				rc = cm__error(ctx, CM_EIO, _("%s: drawing failed: %s"), path,
-				               cairo_status_to_string(st));
+				rc = out.failed ? write_failed(ctx, path, &out)
+				                : cm__error(ctx, CM_EIO, _("%s: drawing failed: %s"), path,
+				                            cairo_status_to_string(st));
 		}
 		cm__vec_free(&p.boxes);
 		scene_free(&sc);
@@ -1682,13 +1695,16 @@ static int render(cm_ctx *ctx, cm__planfile *src, cm__planfile *base, const char
 			st = cairo_surface_status(surf);
 		cairo_surface_destroy(surf);
 		if (!rc && st != CAIRO_STATUS_SUCCESS)
-			rc = cm__error(ctx, CM_EIO, _("%s: cannot write the map: %s"), path,
-			               cairo_status_to_string(st));
+			rc = out.failed ? write_failed(ctx, path, &out)
+			                : cm__error(ctx, CM_EIO, _("%s: cannot write the map: %s"), path,
+			                            cairo_status_to_string(st));
 	}
-	if (fclose(out.fp) != 0)
+	if (fclose(out.fp) != 0 && !out.failed) {
+		out.err = errno;
 		out.failed = 1;
+	}
 	if (!rc && out.failed)
-		rc = cm__error(ctx, CM_EIO, _("%s: cannot write the map (a full disk?)"), path);
+		rc = write_failed(ctx, path, &out);
 	if (!rc)
 		rc = cm__out_place(ctx, tmp, path);
 	if (rc)

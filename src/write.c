@@ -48,6 +48,7 @@ typedef struct writer {
 	const char *dir;          /* GeoJSON: the (temporary) folder */
 	OGRSpatialReferenceH srs;
 	const char *path;         /* the final path, for messages */
+	const char *tmp;          /* the temporary file or folder written (reason) */
 	const char *schema;       /* PostGIS: the schema the layers are made in */
 	struct {
 		OGRLayerH lyr;
@@ -96,14 +97,20 @@ static long past_limit(int xlsx, const char *s)
 	return n > XLSX_TEXT_MAX ? n : 0;
 }
 
-/* Why GDAL could not make or write a file: its error, else the system's
- * (a name longer than the file system allows, or a full disk under the CSV
- * writer, left GDAL silent), else its warning; never nothing.  A warning
- * comes last: one about a value cut short says nothing of a failed write.
- * The caller clears both (CPLErrorReset, errno = 0) before the work. */
-static const char *reason(void)
+/* Why GDAL could not make or write a file (`tmp`, the temporary file or
+ * folder; NULL in a database): a full disk or the file size limit first
+ * (GDAL and SQLite said "no such table: gpkg_geometry_columns", ".shp file
+ * is unreadable, or corrupt", or 2,000 bytes of SQL cut short before the
+ * cause: cm__out_full); else its error, else the system's (a name longer
+ * than the file system allows, or a full disk under the CSV writer, left
+ * GDAL silent), else its warning; never nothing.  A warning comes last:
+ * one about a value cut short says nothing of a failed write.  The caller
+ * clears both (CPLErrorReset, errno = 0) before the work. */
+static const char *reason(const char *tmp)
 {
-	const char *msg = CPLGetLastErrorMsg();
+	const char *msg = CPLGetLastErrorMsg(), *full = tmp ? cm__out_full(tmp) : NULL;
+	if (full)
+		return full;
 	if (*msg && CPLGetLastErrorType() >= CE_Failure)
 		return msg;
 	if (errno)
@@ -1004,7 +1011,7 @@ static int writer_close(writer *w, cm_ctx *ctx, const char *target)
 	int i;
 	if (w->format == FMT_GPKG && GDALDatasetCommitTransaction(w->gds) != OGRERR_NONE)
 		return cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
-		                 reason());
+		                 reason(w->tmp));
 	if (w->gds)
 		GDALClose(w->gds);
 	w->gds = NULL;
@@ -1210,7 +1217,7 @@ static int write_pg(cm_ctx *ctx, const cm_plan *plan, const cm_dataset *ds,
 	}
 	if (write_layers(&w, plan, ds, cfg)) {
 		rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
-		               reason());
+		               reason(NULL));
 		goto done;
 	}
 	/* every row sent (a layer's COPY ended), and there: the read-back */
@@ -1304,6 +1311,7 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 		free(tmp);
 		return cm__error(ctx, CM_EIO, _("GDAL cannot write this format here"));
 	}
+	w.tmp = tmp;
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
 	w.srs = OSRNewSpatialReference(ds->crs_wkt);
@@ -1322,14 +1330,14 @@ int cm_plan_write(cm_ctx *ctx, const cm_plan *plan, const char *path)
 			made = 0;
 	}
 	if (!made || !w.srs) {
-		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target, reason());
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target, reason(tmp));
 		goto done;
 	}
 	CPLErrorReset();
 	errno = 0; /* reason()'s: the writing's failure, not a probe's in the making */
 	if (write_layers(&w, plan, ds, cfg)) {
 		rc = cm__error(ctx, CM_EIO, _("%s: writing the plan failed: %s"), target,
-		               reason());
+		               reason(tmp));
 		goto done;
 	}
 	if ((rc = writer_close(&w, ctx, target)))
@@ -1562,6 +1570,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		rc = cm__error(ctx, CM_ENOMEM, _("out of memory"));
 		goto done;
 	}
+	w.tmp = xlsx ? NULL : tmp;
 	CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
 	CPLErrorReset();
 	errno = 0; /* reason()'s second source: no stale value */
@@ -1576,7 +1585,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 			made = 0;
 	}
 	if (!made) {
-		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target, reason());
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot create the plan: %s"), target, reason(tmp));
 		goto done;
 	}
 	for (k = 0; k < nlayers; k++) {
@@ -1588,7 +1597,7 @@ int cm_plan_export(cm_ctx *ctx, const char *plan_path, const char *path, const c
 		errno = 0; /* reason()'s: this layer's failure, not an earlier one's */
 		if (export_layer(&w, lyr, lname)) {
 			rc = cm__error(ctx, CM_EIO, _("%s: writing the %s layer failed: %s"), target,
-			               lname, reason());
+			               lname, reason(tmp));
 			goto done;
 		}
 	}

@@ -431,3 +431,42 @@ Test(faults, export_on_a_full_disk_says_why, .timeout = 600)
 	free(side);
 	unmount(dir);
 }
+
+/* A plan (GeoPackage, or exported to shapefiles) and a map on a full disk
+ * said what GDAL, SQLite or cairo said (a fresh-eyes attack on a small
+ * tmpfs): "no such table: gpkg_geometry_columns" with a few KB free, two
+ * thousand bytes of SQL cut short before the cause with none, ".shp file
+ * is unreadable, or corrupt", "error while writing to output stream".  Each
+ * now says "No space left on device", and leaves nothing behind. */
+Test(faults, a_plan_and_a_map_on_a_full_disk_say_why, .timeout = 600)
+{
+	static const long rooms[] = {0, 4096, 16384, 65536};
+	char *dir = small_fs("2m"), *side, *args;
+	const char *out;
+	size_t r, c;
+	if (!dir)
+		cr_skip_test("no tmpfs");
+	side = tmpdir();
+	cr_assert(asprintf(&args, "-q solve -o '%s/plan.gpkg' '%s'", side, getenv("CM_EXAMPLE")) > 0);
+	cr_assert_eq(run_cli(args, &out), 0, "%s", out);
+	free(args);
+	for (c = 0; c < 4; c++)
+		for (r = 0; r < sizeof rooms / sizeof *rooms; r++) {
+			int n = c == 0 ? asprintf(&args, "-q solve -o '%s/p.gpkg' '%s'", dir,
+			                          getenv("CM_EXAMPLE"))
+			      : c == 1 ? asprintf(&args, "-q export '%s/plan.gpkg' -o '%s/e.shp'", side, dir)
+			      : asprintf(&args, "-q map '%s/plan.gpkg' -o '%s/m.%s'", side, dir,
+			                 c == 2 ? "pdf" : "png");
+			cr_assert(n > 0);
+			fill(dir, rooms[r]);
+			cr_expect_eq(run_cli(args, &out), 1, "%s, %ld bytes free: %s", args, rooms[r], out);
+			unfill(dir);
+			cr_expect(strstr(out, dir) && strstr(out, ": No space left on device\n"),
+			          "%s, %ld bytes free: the failure gives no reason: %s", args, rooms[r],
+			          out);
+			cr_expect(leftovers(dir) == 0, "%s, %ld bytes free: leftovers", args, rooms[r]);
+			free(args);
+		}
+	free(side);
+	unmount(dir);
+}
