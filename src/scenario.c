@@ -455,21 +455,43 @@ static int add_inline_schools(apply *a)
 			rc = CM_ENOMEM;
 			break;
 		}
+		char *key = cm__sprintf("open_school.%s", a->sc->open_id[i]);
+		int k, cut = 0;
 		for (p = strtok_r(v, ",", &save); p && n < 8; p = strtok_r(NULL, ",", &save))
 			item[n++] = cm__strtrim(p);
-		a->key = "open_school";
-		if ((n != 6 && n != 7) || strchr(a->sc->open_id[i], ',') || strchr(a->sc->open_id[i], '"'))
+		/* a name quoted around a comma, "滨江,新城小学": its quote marks
+		 * open the first item and close a later one */
+		for (k = 1; k < n && item[0][0] == '"' &&
+		            (!item[0][1] || item[0][strlen(item[0]) - 1] != '"'); k++)
+			cut |= item[k][0] && item[k][strlen(item[k]) - 1] == '"';
+		a->key = key ? key : "open_school";
+		if (cut)
+			rc = bad(a, a->sc->open_value[i], _("a name in quotes with a comma in it: here "
+			         "every comma separates two fields; write the name without a comma, "
+			         "or give the school in a new_schools layer"));
+		else if ((n != 6 && n != 7) || strchr(a->sc->open_id[i], ',') ||
+		         strchr(a->sc->open_id[i], '"'))
 			rc = bad(a, a->sc->open_value[i], _("expected open_school.ID = NAME, LEVEL, LONGITUDE, "
 			         "LATITUDE, SEATS_PRIMARY, SEATS_JUNIOR[, SECTOR]"));
 		else {
+			/* each item quoted: a quote mark typed in one (10"80,
+			 * "public") stays in its own field, named as typed; unquoted,
+			 * it ran the rest of the line together into one field, the
+			 * fields in the CSV's order, not the key's */
+			static const int order[] = {1, 4, 5, 2, 3, 6};
 			fprintf(fp, "%s,", a->sc->open_id[i]);
 			cm__put_quoted(fp, item[0]);
-			fprintf(fp, ",%s,%s,%s,%s,%s,%s\n", item[1], item[4], item[5], item[2], item[3],
-			        n == 7 ? item[6] : "public");
+			for (k = 0; k < 6; k++) {
+				fputc(',', fp);
+				cm__put_quoted(fp, order[k] < n ? item[order[k]] : "public");
+			}
+			fputc('\n', fp);
 		}
 		while (n > 0)
 			free(item[--n]);
 		free(v);
+		free(key);
+		a->key = "open_school";
 	}
 	fclose(fp);
 	name = cm__sprintf("scenario %s open_school", a->sc->name);

@@ -1209,6 +1209,17 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 		/* an id already in the data, given inline: its key, not new_schools */
 		{"open_school.S2 = 新一小, 小学, 113.0, 24.78, 100, 0",
 		 {"open_school.S2: ", "'S2'", "already in the data"}},
+		/* a quote mark in an item other than the name: that item, as
+		 * typed (an attack: the rest of the line was run together into
+		 * the level, '10"80,0,小学,113.0,24.78,public', or worse) */
+		{"open_school.N1 = 新一小, 小学, 113.0, 24.78, 10\"80, 0",
+		 {"open_school.N1: ", "seats_primary", "'10\"80'"}},
+		{"open_school.N1 = 新一小, 小学, 113.0, 24.78, 100, 0, \"public\"",
+		 {"open_school.N1: ", "sector", "'\"public\"'"}},
+		/* a name quoted around a comma (an attack: "level: '新城小学\",
+		 * 24.78,100,小学,113.0,0' is not a known level") */
+		{"open_school.N1 = \"滨江,新城小学\", 小学, 113.0, 24.78, 100, 0",
+		 {"open_school.N1: ", "a name in quotes with a comma", "new_schools"}},
 	};
 	snprintf(text, sizeof text, "%sX1,x,primary,public,10,0,113.0,24.78\n"
 	         "X1,x,primary,public,10,0,113.0,24.78\n", head);
