@@ -455,8 +455,19 @@ static int add_inline_schools(apply *a)
 			rc = CM_ENOMEM;
 			break;
 		}
-		char *key = cm__sprintf("open_school.%s", a->sc->open_id[i]);
+		char *key = cm__sprintf("open_school.%s", a->sc->open_id[i]), *q;
 		int k, cut = 0;
+		/* the full-width comma (，) of a Chinese input method separates
+		 * fields as the ASCII one does, as in the lists */
+		for (p = q = v; *p; p++) {
+			if (!strncmp(p, "\xEF\xBC\x8C", 3)) {
+				*q++ = ',';
+				p += 2;
+			} else {
+				*q++ = *p;
+			}
+		}
+		*q = '\0';
 		for (p = strtok_r(v, ",", &save); p && n < 8; p = strtok_r(NULL, ",", &save))
 			item[n++] = cm__strtrim(p);
 		/* a name quoted around a comma, "滨江,新城小学": its quote marks

@@ -1978,3 +1978,32 @@ Test(check, a_school_opened_inline_keeps_the_quotes_of_its_name)
 	free(ini);
 	free(dir);
 }
+
+/* open_school.ID typed with a Chinese input method's full-width commas
+ * (，), as the lists (close, seats_primary, ...) take them: "expected
+ * open_school.ID = NAME, LEVEL, ..." of a line with its six fields (a
+ * fresh-eyes attack). */
+Test(check, a_school_opened_inline_with_full_width_commas)
+{
+	char *dir = tmpdir();
+	char *ini = scenario_in("[scenario open]\n"
+	                        "open_school.N1 = 滨江新城小学，小学，113.0，24.79，100，0\n"
+	                        "open_school.N2 = 东城新区学校， 初中 ，113.0, 24.78，0，90，民办\n");
+	cm_config *cfg;
+	cm_dataset *ds = load_ok(ini, dir, &cfg), *sds = NULL;
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_scenario_data(ctx, cfg, &cfg->scenarios[0], ds, &sds), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_str_eq(school_by_id(sds, "N1")->name, "滨江新城小学");
+	cr_assert_eq(school_by_id(sds, "N1")->seats[CM_PRIMARY], 100);
+	cr_assert_str_eq(school_by_id(sds, "N2")->name, "东城新区学校");
+	cr_assert_eq(school_by_id(sds, "N2")->seats[CM_JUNIOR], 90);
+	cr_assert_eq(school_by_id(sds, "N2")->sector, CM_PRIVATE);
+	cm_dataset_free(sds);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	free(dir);
+}
