@@ -109,18 +109,35 @@ static long compound_index(const cm_dataset *ds, const char *id)
 	return -1;
 }
 
-/* "ID:VALUE": the id and the value's text. */
+/* "ID:VALUE": the id, without the blanks around it ("XX003 : 90" was "no
+ * such school"), and the value's text.  The colon may be the full-width
+ * one (：) of a Chinese input method, as the lists' commas may be. */
 static int split_pair(apply *a, const char *item, char **id, const char **value)
 {
-	const char *colon = strrchr(item, ':');
-	if (!colon || colon == item || !colon[1])
+	const char *colon = strrchr(item, ':'), *p;
+	size_t len = 1;
+	char *raw;
+	for (p = item; (p = strstr(p, "\xEF\xBC\x9A")) != NULL; p += 3)
+		if (!colon || p > colon) {
+			colon = p;
+			len = 3;
+		}
+	if (!colon || colon == item || !colon[len])
 		return bad(a, item, _("expected ID:VALUE"));
-	*id = malloc((size_t)(colon - item) + 1);
+	if ((raw = malloc((size_t)(colon - item) + 1)) != NULL) {
+		memcpy(raw, item, (size_t)(colon - item));
+		raw[colon - item] = '\0';
+	}
+	*id = raw ? cm__strtrim(raw) : NULL;
+	free(raw);
 	if (!*id)
 		return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
-	memcpy(*id, item, (size_t)(colon - item));
-	(*id)[colon - item] = '\0';
-	*value = colon + 1;
+	if (!**id) {
+		free(*id);
+		*id = NULL;
+		return bad(a, item, _("expected ID:VALUE"));
+	}
+	*value = colon + len;
 	return 0;
 }
 

@@ -1979,6 +1979,41 @@ Test(check, a_school_opened_inline_keeps_the_quotes_of_its_name)
 	free(dir);
 }
 
+/* ID:VALUE items with blanks around the id ("S1 : 120", as "S1: 120"
+ * was taken) were "no such school (closed or not in the data)" of a
+ * school in the data, and with a Chinese input method's full-width colon
+ * (S1：120) "expected ID:VALUE" (a fresh-eyes attack): the id is matched
+ * without its blanks, and ： is a colon, as ， is a comma in the lists. */
+Test(check, scenario_pairs_with_blanks_and_full_width_colons)
+{
+	char *dir = tmpdir();
+	char *ini = scenario_in("[scenario grow]\n"
+	                        "seats_primary = S1 : 120， S2：+5\n"
+	                        "classes_junior = S4　：3\n"
+	                        "demand = C1 ：2\n");
+	cm_config *cfg;
+	cm_dataset *ds = load_ok(ini, dir, &cfg), *sds = NULL;
+	cm_ctx *ctx;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_scenario_data(ctx, cfg, &cfg->scenarios[0], ds, &sds), 0, "%s",
+	             cm_ctx_last_error(ctx));
+	cr_assert_eq(school_by_id(sds, "S1")->seats[CM_PRIMARY], 120);
+	cr_assert_eq(school_by_id(sds, "S2")->seats[CM_PRIMARY], 50);
+	cr_assert_eq(school_by_id(sds, "S4")->seats[CM_JUNIOR], 3 * cfg->policy.class_size[CM_JUNIOR]);
+	cr_assert_eq(compound_by_id(sds, "C1")->pupils[CM_PRIMARY][CM_LOCAL], 80);
+	cm_dataset_free(sds);
+	cm_ctx_free(ctx);
+	cm_config_free(cfg);
+	cm_dataset_free(ds);
+	free(ini);
+	/* an id of blanks alone is no id */
+	ini = scenario_in("[scenario grow]\nseats_primary = 　：120\n");
+	cr_assert(strstr(scenario_data_error(ini, dir), "expected ID:VALUE"), "%s",
+	          scenario_data_error(ini, dir));
+	free(ini);
+	free(dir);
+}
+
 /* open_school.ID typed with a Chinese input method's full-width commas
  * (，), as the lists (close, seats_primary, ...) take them: "expected
  * open_school.ID = NAME, LEVEL, ..." of a line with its six fields (a
