@@ -215,11 +215,12 @@ int cm__list_has(const char *list, const char *value)
 	}
 }
 
-/* The item of a speed list at `p`: [*s, *e), its last ':' (*colon, NULL
- * when none) and the separator's length after it (*n, 0 at the end).
+/* The item of a speed list at `p`: [*s, *e), its last colon (*colon,
+ * NULL when none; ':' or a Chinese input method's full-width '：', which
+ * ends at *after) and the separator's length after it (*n, 0 at the end).
  * Returns the separator's start. */
 static const char *speed_item(const char *p, const char **s, const char **e, const char **colon,
-                              size_t *n)
+                              const char **after, size_t *n)
 {
 	const char *q;
 	*s = p;
@@ -227,10 +228,15 @@ static const char *speed_item(const char *p, const char **s, const char **e, con
 	while (*p && !(*n = sep_len(p)))
 		p++;
 	*e = p;
-	*colon = NULL;
+	*colon = *after = NULL;
 	for (q = *s; q < *e; q++)
-		if (*q == ':')
+		if (*q == ':') {
 			*colon = q;
+			*after = q + 1;
+		} else if (*e - q >= 3 && !strncmp(q, "\xEF\xBC\x9A", 3)) {
+			*colon = q;
+			*after = q + 3;
+		}
 	return p;
 }
 
@@ -242,9 +248,9 @@ int cm__speed_lookup(const char *list, const char *cls, double *kmh, char **bad_
 	if (!list)
 		return CM_SPEED_NONE;
 	for (;;) {
-		const char *s, *e, *colon;
+		const char *s, *e, *colon, *after;
 		size_t n;
-		p = speed_item(p, &s, &e, &colon, &n);
+		p = speed_item(p, &s, &e, &colon, &after, &n);
 		while (s < e && is_blank(*s))
 			s++;
 		if (s < e) { /* an empty item (a trailing comma) is passed over */
@@ -253,7 +259,7 @@ int cm__speed_lookup(const char *list, const char *cls, double *kmh, char **bad_
 			int null = 1, bad = 1, rc = CM_SPEED_NONE;
 			if (colon) {
 				name = strndup_trim(s, (size_t)(colon - s));
-				num = strndup_trim(colon + 1, (size_t)(e - colon - 1));
+				num = strndup_trim(after, (size_t)(e - after));
 				if (!name || !num) {
 					free(name);
 					free(num);
@@ -287,10 +293,11 @@ int cm__speed_twice(const char *list, char **name)
 	if (!list)
 		return 0;
 	for (;;) {
-		const char *s, *e, *colon;
+		const char *s, *e, *colon, *after;
 		size_t n;
-		p = speed_item(p, &s, &e, &colon, &n);
+		p = speed_item(p, &s, &e, &colon, &after, &n);
 		(void)e;
+		(void)after;
 		if (colon && *p) {
 			double v;
 			char *cls = strndup_trim(s, (size_t)(colon - s));

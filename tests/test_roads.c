@@ -1280,6 +1280,8 @@ Test(speeds, bad_settings_name_the_key)
 		/* a class twice: the first speed won, silently */
 		{"speed_kmh = street:50, local:30, street:10", "'street' is named twice"},
 		{"speed_kmh = 县道:40，县道:60", "'县道' is named twice"},
+		{"speed_kmh = 县道：40，县道:60", "'县道' is named twice"},
+		{"speed_kmh = ：40", "speed_kmh"},
 	};
 	size_t k;
 	for (k = 0; k < sizeof bad / sizeof *bad; k++) {
@@ -1289,18 +1291,24 @@ Test(speeds, bad_settings_name_the_key)
 		cr_assert(strstr(msg, "[roads]") && strstr(msg, bad[k][1]), "%s: %s", bad[k][0], msg);
 		free(ini);
 	}
-	/* good ones: full-width commas, a trailing comma, Chinese classes */
+	/* good ones: full-width commas and colons (a Chinese input method's:
+	 * 乡道：30 was "not CLASS:KMH"), a trailing comma, Chinese classes */
 	{
 		cm_config *cfg;
 		cm_ctx *ctx;
 		char *dir = tmpdir();
 		char *ini = write_file(dir, "s.ini", "[input]\nschools = a.csv\ncompounds = b.csv\n"
-		                                     "[roads]\nspeed_kmh = 高速公路:80，县道 : 40,\n");
+		                                     "[roads]\nspeed_kmh = 高速公路:80，县道 : 40, "
+		                                     "乡道：30，村道 ： 20\n");
 		double v = 0;
 		cm_ctx_new(&ctx);
 		cr_assert_eq(cm_config_load(ctx, ini, &cfg), 0, "%s", cm_ctx_last_error(ctx));
 		cr_assert_eq(cm__speed_lookup(cfg->road.speed_kmh, "县道", &v, NULL), CM_SPEED_FOUND);
 		cr_assert_float_eq(v, 40, 1e-12);
+		cr_assert_eq(cm__speed_lookup(cfg->road.speed_kmh, "乡道", &v, NULL), CM_SPEED_FOUND);
+		cr_assert_float_eq(v, 30, 1e-12);
+		cr_assert_eq(cm__speed_lookup(cfg->road.speed_kmh, "村道", &v, NULL), CM_SPEED_FOUND);
+		cr_assert_float_eq(v, 20, 1e-12);
 		cr_assert_eq(cm__speed_lookup(cfg->road.speed_kmh, "Street", &v, NULL), CM_SPEED_NONE);
 		cm_config_free(cfg);
 		cm_ctx_free(ctx);
