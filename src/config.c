@@ -845,6 +845,29 @@ static char *reader(char *str, int num, void *stream)
 	                    !strchr(";#", p[strspn(p, " \t")]);
 	while (*p == ' ' || *p == '\t')
 		p++;
+	/* What a Chinese input method types for [ ] and = (【policy】, ［policy］,
+	 * key ＝ value) is no section and no key to inih: the section was
+	 * passed over, and its keys were "unknown in [input]" a line later;
+	 * "key ＝ 4326" was "unknown key 'key ＝ 4326'" (or split at a colon
+	 * of its value). */
+	if (!strncmp(p, "\xE3\x80\x90", 3) || !strncmp(p, "\xEF\xBC\xBB", 3)) {
+		fail(ps, _("a section header in full-width brackets (【】 or ［］, an input "
+		           "method's): write it with the ASCII [ and ]"));
+		return NULL;
+	}
+	if (*p != '[' && *p != ';' && *p != '#') {
+		const char *wide = strstr(p, "\xEF\xBC\x9D"); /* ＝ */
+		size_t key = strcspn(p, "=:");
+		if (wide && (size_t)(wide - p) < key) {
+			fail(ps, _("a full-width equals sign (＝, an input method's): write key = value "
+			           "with the ASCII ="));
+			return NULL;
+		}
+		if (!p[key] && p[strspn(p, " \t\r\n")] && !ps->line_indented) {
+			fail(ps, "%s", _("malformed line: expected [section] or key = value"));
+			return NULL;
+		}
+	}
 	if (*p == '[') {
 		const char *e = strchr(p, ']');
 		char sec[128];

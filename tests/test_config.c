@@ -277,6 +277,28 @@ Test(config_bad, line_too_long)
 	cr_assert(strstr(m, "test.ini:5:") && strstr(m, "longer"), "%s", m);
 }
 
+/* What a Chinese input method types for [ ] and = (a fresh-eyes trial):
+ * 【policy】 was passed over and its keys were "unknown key ... in
+ * [input]" a line later; "source_crs ＝ EPSG:4326" was "unknown key
+ * 'source_crs ＝ EPSG'" (inih split it at the value's colon).  A line that
+ * is no section and no key was named only if no key after it failed
+ * first. */
+Test(config_bad, full_width_brackets_and_equals_and_stray_lines)
+{
+	const char *m = config_err(MINIMAL "【policy】\nclass_size_primary = 40\n");
+	cr_assert(strstr(m, "test.ini:4:") && strstr(m, "full-width brackets"), "%s", m);
+	m = config_err(MINIMAL "[policy]\n［solve］\n");
+	cr_assert(strstr(m, "test.ini:5:") && strstr(m, "full-width brackets"), "%s", m);
+	m = config_err(MINIMAL "source_crs ＝ EPSG:4326\n");
+	cr_assert(strstr(m, "test.ini:4:") && strstr(m, "full-width equals sign"), "%s", m);
+	m = config_err(MINIMAL "policy\nclass_size_primary = 40\n");
+	cr_assert(strstr(m, "test.ini:4:") && strstr(m, "malformed line"), "%s", m);
+	/* ＝ in a value, comments and blank lines are no such line */
+	cm_config *cfg = config_ok(MINIMAL "; 注释\n  # note\n\n  \n[output]\ntitle = 甲＝乙\n", "/data");
+	cr_assert_str_eq(cfg->output.title, "甲＝乙");
+	cm_config_free(cfg);
+}
+
 /* What Windows Notepad ("Unicode") and a classic Mac editor save: each
  * is named, not read as a malformed line or a file without its keys. */
 static const char *load_bytes_err(const char *bytes, size_t n)
