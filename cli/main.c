@@ -892,8 +892,18 @@ static int cmd_solve(cli *c, int argc, char **argv)
 		for (k = 0; k < sc.cfg->n_scenarios && strcmp(sc.cfg->scenarios[k].name, only); k++)
 			;
 		if (k == sc.cfg->n_scenarios) {
+			/* with the names it has: a name mistyped, or a case apart */
 			end_progress(c);
-			fprintf(stderr, _("catchment solve: %s has no [scenario %s]\n"), argv[optind], only);
+			if (!sc.cfg->n_scenarios)
+				fprintf(stderr, _("catchment solve: %s has no [scenario %s]: it has no "
+				                  "scenario\n"), argv[optind], only);
+			else {
+				fprintf(stderr, _("catchment solve: %s has no [scenario %s]; its scenarios: "),
+				        argv[optind], only);
+				for (k = 0; k < sc.cfg->n_scenarios; k++)
+					fprintf(stderr, "%s%s", k ? ", " : "", sc.cfg->scenarios[k].name);
+				fputc('\n', stderr);
+			}
 			status = EXIT_USAGE;
 			goto done;
 		}

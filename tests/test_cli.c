@@ -1463,6 +1463,25 @@ Test(cli, a_file_size_limit_is_an_error_naming_the_output, .timeout = 300)
 	free(dir);
 }
 
+/* solve --scenario with a name the file lacks ("Growth" for [scenario
+ * growth], a name mistyped) said only "has no [scenario Growth]"; the
+ * names it has are listed, or that it has none. */
+Test(cli, an_unknown_scenario_lists_the_scenarios, .timeout = 300)
+{
+	char *dir = tmpdir(), *ini;
+	const char *out;
+	ini = redraw_year(dir, 50, NULL, "p.gpkg",
+	                  "[scenario close]\nclose = S1\n[scenario growth]\ndemand_scale = 1.05\n");
+	out = cli_expect(2, "solve --scenario Growth %s", ini);
+	cr_assert(strstr(out, "has no [scenario Growth]; its scenarios: close, growth\n"), "%s", out);
+	free(ini);
+	ini = redraw_year(dir, 50, NULL, "q.gpkg", "");
+	out = cli_expect(2, "solve --scenario growth %s", ini);
+	cr_assert(strstr(out, "has no [scenario growth]: it has no scenario\n"), "%s", out);
+	free(ini);
+	free(dir);
+}
+
 /* The same where the temporary folder cannot be made (a read-only or
  * missing parent folder): "www.tmp-4242: cannot make it: Read-only file
  * system" named a folder the user never asked for. */
