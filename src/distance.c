@@ -377,9 +377,10 @@ static int read_table(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, c
 	CPLErrorReset();
 	g = GDALOpenEx(in->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
 	if (!g) {
+		const char *hint = cm__table_hint(in->path);
 		rc = cm__error(ctx, CM_EINPUT, _("%s: cannot open the distance table (distances): %s"),
-		               path, *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
-		                                           : _("no such file, or not a table GDAL reads"));
+		               path, hint ? hint : *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg()
+		                           : _("no such file, or not a table GDAL reads"));
 		goto done;
 	}
 	if (in->layer)

@@ -135,6 +135,11 @@ int cm__config_complete(cm_ctx *ctx, const cm_config *cfg);
 int cm__side_row(const cm_config *cfg, const cm_policy *policy, cm_level level, int has_previous,
                  char *key, size_t n);
 
+/* Why GDAL could not open the table at `path`, where the file tells
+ * (read.c): UTF-16 text (a byte-order mark, or NUL bytes in a .csv, .tsv
+ * or .txt), or a .txt; NULL otherwise. */
+const char *cm__table_hint(const char *path);
+
 /* ------------------------------------------------------------ file.c */
 
 /* Outputs are written to cm__out_temp(TARGET) (TARGET.tmp-PID, after

@@ -652,7 +652,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	int *best[CM_NLEVELS] = {NULL, NULL};
 	unsigned char *named = NULL; /* by compound: a row of the file names it */
 	int fc, fl, fs, fn, fk, flo, fm, rc = 0, lv, plan = 0, pg;
-	const char *lname;
+	const char *lname, *hint;
 
 	*out = NULL;
 	if (!source)
@@ -682,6 +682,7 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	g = path ? open_previous(ctx, source, plan) : NULL;
 	CPLPopErrorHandler();
+	hint = !g && !pg ? cm__table_hint(source) : NULL; /* UTF-16, a .txt */
 	free(found); /* (source is not read again) */
 	if (!g)
 		CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
@@ -691,6 +692,12 @@ int cm_previous_load(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm
 		char msg[sizeof ctx->errmsg];
 		snprintf(msg, sizeof msg, "%s", cm_ctx_last_error(ctx));
 		rc = cm__error(ctx, CM_EINPUT, _("last year's plan (previous_plan): %s"), msg);
+		free(path);
+		return rc;
+	}
+	if (!g && hint) {
+		rc = cm__error(ctx, CM_EIO, _("%s: cannot open last year's plan (previous_plan): %s"), path,
+		               hint);
 		free(path);
 		return rc;
 	}

@@ -620,6 +620,39 @@ static void free_layer(layer_src *L, size_t n)
 
 /* 1 when the CSV's first line has no separator GDAL knows: its CSV
  * driver opens no such file, and says nothing. */
+static int ends_in(const char *path, const char *ext)
+{
+	size_t len = strlen(path), n = strlen(ext);
+	return len > n && !strcasecmp(path + len - n, ext);
+}
+
+/* 1 when the text at `path` is UTF-16 (a byte-order mark, or in a .csv,
+ * .tsv or .txt a NUL byte among its first bytes): Excel's "Unicode Text"
+ * and "CSV UTF-16", which GDAL opens as no table (its commas apart from
+ * their NULs), or not at all. */
+static int text_utf16(const char *path)
+{
+	unsigned char head[256];
+	FILE *fp = fopen(path, "rb");
+	size_t n = fp ? fread(head, 1, sizeof head, fp) : 0;
+	if (fp)
+		fclose(fp);
+	if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
+		return 1;
+	return n > 0 && memchr(head, 0, n) != NULL &&
+	       (ends_in(path, ".csv") || ends_in(path, ".tsv") || ends_in(path, ".txt"));
+}
+
+const char *cm__table_hint(const char *path)
+{
+	if (text_utf16(path))
+		return _("the file is UTF-16 (Excel's \"Unicode Text\" or \"CSV UTF-16\"); save it "
+		         "as CSV UTF-8");
+	if (ends_in(path, ".txt"))
+		return _("a table saved as text? Save it as CSV UTF-8 (.csv; commas or tabs)");
+	return NULL;
+}
+
 static int csv_one_column(const char *path)
 {
 	char line[4096];
@@ -697,9 +730,15 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		return n; /* a FIFO would block the open */
 	drv = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
 	if (!drv) {
+		const char *hint;
 		if (access(path, R_OK) != 0)
 			return cm__error(ctx, CM_EINPUT, _("%s: the %s file does not exist or cannot be read"),
 			                 L->shown, L->what);
+		/* a table saved as text (Excel's "Text (Tab delimited)", .txt),
+		 * or in UTF-16 */
+		if ((hint = cm__table_hint(path)) != NULL)
+			return cm__error(ctx, CM_EINPUT, _("%s: not a vector data source GDAL can read "
+			                 "(%s): %s"), L->shown, L->what, hint);
 		return cm__error(ctx, CM_EINPUT, _("%s: not a vector data source GDAL can read (%s)"),
 		                 L->shown, L->what);
 	}
@@ -726,6 +765,8 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 		const char *why = CPLGetLastErrorMsg();
 		if (!*why && stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
 			why = _("the file is empty");
+		else if (!*why && !strcmp(dname, "CSV") && text_utf16(path))
+			why = cm__table_hint(path);
 		else if (!*why && !strcmp(dname, "CSV") && csv_one_column(path))
 			why = _("GDAL opens no CSV of a single column (a boundary's WKT alone): add a "
 			        "second column, a name say");

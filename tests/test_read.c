@@ -563,6 +563,82 @@ Test(read, a_fifo_is_refused, .timeout = 60)
 	free(dir);
 }
 
+/* `text` (ASCII) written as UTF-16LE, with or without its byte-order
+ * mark, into dir/name. */
+static char *write_utf16(const char *dir, const char *name, const char *text, int bom)
+{
+	char *path;
+	FILE *fp;
+	cr_assert(asprintf(&path, "%s/%s", dir, name) > 0);
+	cr_assert(fp = fopen(path, "wb"));
+	if (bom)
+		fputs("\xFF\xFE", fp);
+	for (; *text; text++) {
+		fputc(*text, fp);
+		fputc(0, fp);
+	}
+	cr_assert_eq(fclose(fp), 0);
+	return path;
+}
+
+/* Excel's "Unicode Text" and "CSV UTF-16" (UTF-16, with or without a
+ * byte-order mark) were "GDAL opens no CSV of a single column (a
+ * boundary's WKT alone): add a second column", or as a distance table "no
+ * such file, or not a table GDAL reads", of a file there (a fresh-eyes
+ * attack); and a table saved as .txt (Excel's "Text (Tab delimited)") was
+ * "not a vector data source GDAL can read".  Each says what the file is. */
+Test(read, a_table_in_utf16_or_saved_as_text_says_so)
+{
+	static const char comp[] = "id,name,primary_local,primary_migrant,x,y\n"
+	                           "C1,a,10,0,113.0,24.78\n";
+	char *dir = tmpdir(), *f[4], *ini, *extra;
+	const char *m;
+	int k;
+	f[0] = write_utf16(dir, "c16.csv", comp, 1);
+	f[1] = write_utf16(dir, "c16n.csv", comp, 0);
+	f[2] = write_file(dir, "c.txt", comp);
+	for (k = 0; k < 3; k++) {
+		ini = ini_for("schools.geojson", f[k], "source_crs = EPSG:4326\n");
+		m = load_err(ini, dir);
+		cr_assert(strstr(m, f[k]) && strstr(m, k < 2 ? "is UTF-16" : "a table saved as text?"),
+		          "%s", m);
+		free(ini);
+	}
+	f[3] = write_utf16(dir, "d16.csv", "compound_id,school_id,metres\nC1,S1,100\n", 1);
+	cr_assert(asprintf(&extra, "distances = %s\n", f[3]) > 0);
+	ini = ini_for("schools.geojson", "compounds.geojson", extra);
+	m = load_err(ini, dir);
+	cr_assert(strstr(m, "d16.csv: cannot open the distance table") && strstr(m, "is UTF-16"), "%s",
+	          m);
+	free(ini);
+	free(extra);
+	/* last year's plan, a bare table saved as UTF-16 */
+	{
+		cm_config *cfg;
+		cm_ctx *ctx;
+		cm_dataset *ds;
+		cm_previous *prev = NULL;
+		char *p16 = write_utf16(dir, "p16.csv", "compound_id,level,school_id\nC1,primary,S1\n", 1);
+		cr_assert(asprintf(&extra, "previous_plan = %s\n", p16) > 0);
+		ini = ini_for("schools.geojson", "compounds.geojson", extra);
+		ds = load_ok(ini, dir, &cfg);
+		cm_ctx_new(&ctx);
+		cr_assert_neq(cm_previous_load(ctx, cfg, ds, &prev), 0);
+		m = cm_ctx_last_error(ctx);
+		cr_assert(strstr(m, "p16.csv: cannot open last year's plan") && strstr(m, "is UTF-16"),
+		          "%s", m);
+		cm_ctx_free(ctx);
+		cm_dataset_free(ds);
+		cm_config_free(cfg);
+		free(ini);
+		free(extra);
+		free(p16);
+	}
+	for (k = 0; k < 4; k++)
+		free(f[k]);
+	free(dir);
+}
+
 Test(read, representative_point_inside_concave_polygon)
 {
 	char *dir = tmpdir();
