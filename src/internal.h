@@ -275,9 +275,10 @@ void *cm__geom_clone(void *g);
 int cm__field_named(void *defn, const char *const *names);
 /* Reads the layer `in` of `kind` (a scenario's new schools or compounds)
  * into a dataset of its own, in `base`'s working CRS; bad features are
- * diagnostics on it, as cm_dataset_load's. */
+ * diagnostics on it, as cm_dataset_load's.  `layer_key` names the key that
+ * names its layer in messages ("new_schools_layer in [scenario X]"). */
 int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_layer_kind kind,
-                   const cm_dataset *base, cm_dataset **out);
+                   const char *layer_key, const cm_dataset *base, cm_dataset **out);
 /* The same for schools given as CSV text (engine field names, x and y in
  * WGS 84 longitude/latitude with `coords` offsets), named `name` in
  * messages. */

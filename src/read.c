@@ -54,6 +54,8 @@ typedef struct layer_src {
 	cm_layer_kind kind;
 	const cm_input *in;
 	const char *what;              /* "schools" or "compounds" */
+	const char *layer_key;         /* the key naming its layer, where it is no
+	                                * "<what>_layer in [input]" (a scenario's) */
 	GDALDatasetH gds;
 	OGRLayerH lyr;
 	char *name;                    /* layer name, UTF-8 */
@@ -791,12 +793,17 @@ static int open_layer(cm_ctx *ctx, layer_src *L)
 			strncat(buf, OGR_L_GetName(GDALDatasetGetLayer(L->gds, i)),
 			        sizeof buf - strlen(buf) - 1);
 		}
+		char key[160];
+		if (L->layer_key)
+			snprintf(key, sizeof key, "%s", L->layer_key);
+		else
+			snprintf(key, sizeof key, _("%s_layer in [input]"), L->what);
 		if (L->in->layer)
-			return cm__error(ctx, CM_EINPUT, _("%s: no layer '%s' (%s_layer); its layers: %s"),
-			                 L->shown, L->in->layer, L->what, n ? buf : "none");
+			return cm__error(ctx, CM_EINPUT, _("%s: no layer '%s' (%s); its layers: %s"),
+			                 L->shown, L->in->layer, key, n ? buf : "none");
 		return cm__error(ctx, CM_EINPUT,
 		                 _("%s: %d layers (%s) and none named '%s': name the %s layer with "
-		                 "%s_layer in [input]"), L->shown, n, buf, L->what, L->what, L->what);
+		                 "%s"), L->shown, n, buf, L->what, L->what, key);
 	}
 	L->name = cm__strdup(OGR_L_GetName(L->lyr));
 	if (!L->name)
@@ -2220,7 +2227,7 @@ void cm__geom_free(void *g)
 /* ------------------------------------------------------------ scenarios */
 
 int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_layer_kind kind,
-                   const cm_dataset *base, cm_dataset **out)
+                   const char *layer_key, const cm_dataset *base, cm_dataset **out)
 {
 	cm_dataset *ds = calloc(1, sizeof *ds);
 	layer_src L;
@@ -2237,6 +2244,7 @@ int cm__read_extra(cm_ctx *ctx, const cm_config *cfg, const cm_input *in, cm_lay
 	L.kind = kind;
 	L.in = in;
 	L.what = kind == CM_SCHOOLS ? "schools" : "compounds";
+	L.layer_key = layer_key;
 	GDALAllRegister();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	rc = open_layer(ctx, &L);
@@ -2315,7 +2323,7 @@ int cm__read_extra_text(cm_ctx *ctx, const cm_config *cfg, const char *name, con
 	in.path = path;
 	in.source_crs = crs;
 	in.coordinates = coords;
-	rc = cm__read_extra(ctx, cfg, &in, CM_SCHOOLS, base, out);
+	rc = cm__read_extra(ctx, cfg, &in, CM_SCHOOLS, NULL, base, out);
 	VSIUnlink(path);
 	free(path);
 	return rc;

@@ -437,10 +437,15 @@ static int append(apply *a, cm_dataset *x, cm_layer_kind kind, int inline_school
 static int add_layer(apply *a, const cm_input *in, cm_layer_kind kind)
 {
 	cm_dataset *x = NULL;
+	char *key;
 	int rc;
 	if (!in->path)
 		return 0;
-	rc = cm__read_extra(a->ctx, a->cfg, in, kind, a->ds, &x);
+	if (!(key = cm__sprintf(_("new_%s_layer in [scenario %s]"),
+	                        kind == CM_SCHOOLS ? "schools" : "compounds", a->sc->name)))
+		return cm__error(a->ctx, CM_ENOMEM, _("out of memory"));
+	rc = cm__read_extra(a->ctx, a->cfg, in, kind, key, a->ds, &x);
+	free(key);
 	if (!rc)
 		rc = check_added(a, x, in, kind, 0);
 	if (!rc)

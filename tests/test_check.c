@@ -1220,6 +1220,13 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 		 * 24.78,100,小学,113.0,0' is not a known level") */
 		{"open_school.N1 = \"滨江,新城小学\", 小学, 113.0, 24.78, 100, 0",
 		 {"open_school.N1: ", "a name in quotes with a comma", "new_schools"}},
+		/* a source of two layers, none named: the scenario's key for it
+		 * (an attack: "name the compounds layer with compounds_layer in
+		 * [input]", the base's key, without the scenario) */
+		{"new_compounds = two.gpkg",
+		 {"two.gpkg: 2 layers", "none named 'compounds'", "new_compounds_layer in [scenario b]"}},
+		{"new_compounds = two.gpkg\nnew_compounds_layer = nc_2028",
+		 {"two.gpkg: no layer 'nc_2028'", "(new_compounds_layer in [scenario b])", "nc_2027"}},
 	};
 	snprintf(text, sizeof text, "%sX1,x,primary,public,10,0,113.0,24.78\n"
 	         "X1,x,primary,public,10,0,113.0,24.78\n", head);
@@ -1231,6 +1238,9 @@ Test(check, scenario_added_features_are_checked_where_they_come_from)
 	                  "C9,b,urban,10,0,5,0,113.0,24.781\n");
 	snprintf(text, sizeof text, "%sS1,x,primary,public,10,0,113.0,24.78\n", head);
 	f[3] = write_file(dir, "ns4.csv", text);
+	snprintf(text, sizeof text, "cd '%s' && ogr2ogr -q -f GPKG two.gpkg nc.csv -nln nc_2026 && "
+	         "ogr2ogr -q -update two.gpkg nc.csv -nln nc_2027", dir);
+	cr_assert_eq(system(text), 0);
 	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 		char extra[256], *ini;
 		cm_check_report rep;
