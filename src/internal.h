@@ -86,6 +86,10 @@ char *cm__vsprintf(const char *fmt, va_list ap) CM_PRINTF(1, 0);
 char *cm__strtrim(const char *s);
 /* ASCII case-insensitive equality of two UTF-8 strings. */
 int cm__streq_ci(const char *a, const char *b);
+/* The same, without the blanks around either (as cm__strtrim trims): a
+ * field name as a spreadsheet saved it, "学校代码　" with an ideographic
+ * space, is 学校代码. */
+int cm__name_eq(const char *a, const char *b);
 /* 1 when `s` is valid UTF-8. */
 int cm__utf8_valid(const char *s);
 /* Does `value` (trimmed as cm__strtrim trims, ASCII case-insensitive) equal an item of the

@@ -938,6 +938,12 @@ static int find_field(layer_src *L, const char *name)
 	for (i = 0; i < L->nfields; i++)
 		if (cm__streq_ci(L->fnames[i], name))
 			return i;
+	/* blanks around a header (a spreadsheet's "学校代码　": GDAL trims
+	 * only ASCII ones) were "no field '学校代码'; its fields: 学校代码　"
+	 * (a fresh-eyes attack), two names that look the same */
+	for (i = 0; i < L->nfields; i++)
+		if (cm__name_eq(L->fnames[i], name))
+			return i;
 	return -1;
 }
 
@@ -2213,7 +2219,7 @@ int cm__field_named(void *defn, const char *const *names)
 	int k, i;
 	for (k = 0; names[k]; k++)
 		for (i = 0; i < OGR_FD_GetFieldCount(defn); i++)
-			if (cm__streq_ci(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), names[k]))
+			if (cm__name_eq(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), names[k]))
 				return i;
 	return -1;
 }

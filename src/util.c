@@ -133,6 +133,19 @@ int cm__streq_ci(const char *a, const char *b)
 	return *a == *b;
 }
 
+int cm__name_eq(const char *a, const char *b)
+{
+	const char *ae = a + strlen(a), *be = b + strlen(b);
+	trim_span(&a, &ae);
+	trim_span(&b, &be);
+	if (ae - a != be - b)
+		return 0;
+	for (; a < ae; a++, b++)
+		if (lower((unsigned char)*a) != lower((unsigned char)*b))
+			return 0;
+	return 1;
+}
+
 int cm__utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

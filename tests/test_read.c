@@ -639,6 +639,44 @@ Test(read, a_table_in_utf16_or_saved_as_text_says_so)
 	free(dir);
 }
 
+/* Headers with blanks around them that GDAL leaves (an ideographic space
+ * U+3000 or a no-break space U+00A0, as a Chinese spreadsheet saves them:
+ * GDAL trims only ASCII ones) were "no field '学校代码'; its fields: 学校代码　,
+ * ...", two names that look the same, or no id field at all (a fresh-eyes
+ * attack).  Names match without them, as values do; so do a distance
+ * table's. */
+Test(read, field_names_match_without_wide_blanks_around_them)
+{
+	char *dir = tmpdir(), *c, *d, *ini, *extra;
+	cm_dataset *ds;
+	c = write_file(dir, "c.csv", "小区代码\xE3\x80\x80,\xC2\xA0小学户籍,小学随迁\xE3\x80\x80,x,y\n"
+	                              "C1,10,2,113.0,24.78\n");
+	d = write_file(dir, "d.csv", "compound_id\xE3\x80\x80,school_id,\xE3\x80\x80metres\n"
+	                              "C1,S1,100\n");
+	/* the built-in names */
+	ini = ini_for("schools.geojson", c, "compounds_source_crs = EPSG:4326\n");
+	ds = load_ok(ini, dir, NULL);
+	cr_assert_eq(ds->n_compounds, 1);
+	cr_assert_str_eq(ds->compounds[0].id, "C1");
+	cr_assert_eq(ds->compounds[0].pupils[CM_PRIMARY][CM_LOCAL], 10);
+	cr_assert_eq(ds->compounds[0].pupils[CM_PRIMARY][CM_MIGRANT], 2);
+	cm_dataset_free(ds);
+	free(ini);
+	/* names given in [fields], and the distance table's */
+	cr_assert(asprintf(&extra, "compounds_source_crs = EPSG:4326\ndistances = %s\n[fields]\n"
+	                           "compounds.id = 小区代码\ncompounds.primary_local = 小学户籍\n", d) > 0);
+	ini = ini_for("schools.geojson", c, extra);
+	ds = load_ok(ini, dir, NULL);
+	cr_assert_str_eq(ds->compounds[0].id, "C1");
+	cr_assert_eq(ds->compounds[0].pupils[CM_PRIMARY][CM_LOCAL], 10);
+	cm_dataset_free(ds);
+	free(ini);
+	free(extra);
+	free(c);
+	free(d);
+	free(dir);
+}
+
 Test(read, representative_point_inside_concave_polygon)
 {
 	char *dir = tmpdir();
