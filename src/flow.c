@@ -133,7 +133,11 @@ typedef struct fwait {
 typedef struct fnet {
 	cm_ctx *ctx;
 	const cm_model *m;
-	cm_cost w_quota;      /* a pupil of the policy tier: 2^cm__model_quota_bits (model.h) */
+	cm_cost w_quota;      /* a pupil of the policy tier: den x w_unit */
+	cm_cost w_unit;       /* the tier's unit, 2^cm__model_quota_bits (model.h) */
+	int den;              /* the tier's units in a pupil: the model's near_den, else 1 */
+	const cm_col *nearc;  /* the columns, where they carry the near row's price (den > 1
+	                         or near_den set), else NULL */
 	size_t n_schools;
 	const cm_col *cols;
 	size_t ncols;
@@ -158,7 +162,7 @@ typedef struct fnet {
 	long nb_version;
 	cm_usage nb_usage;
 	double nb_unplaced, nb_locals, nb_pm;
-	int64_t nb_mm;
+	int64_t nb_mm, nb_near;
 	/* the last neighbourhood, for relax_taken: its columns' old and new
 	 * values, in range order, and the whole plan's totals with the new */
 	size_t *nb_range, nb_nfree;
@@ -166,7 +170,7 @@ typedef struct fnet {
 	size_t nb_cap;
 	long nb_from;            /* the version it started from */
 	double nb_next_unplaced, nb_next_locals, nb_next_pm;
-	int64_t nb_next_mm;
+	int64_t nb_next_mm, nb_next_near;
 	int64_t *room;        /* by school: scratch for fnet_values */
 	int priced;           /* no column outside the network prices in (since the last
 	                       * pricing, none was let go again) */
@@ -203,11 +207,18 @@ static cm_cost unplaced_weight(const fnet *F, const cm_col *c)
 	return W_UNPLACED + (c->group == CM_LOCAL ? (cm_cost)F->m->local_first * F->w_quota : 0);
 }
 
-/* A flow column's cost in the network: millimetres, and F more when the
- * search forbids it (the pricing's, which reads no column). */
+/* A flow column's cost in the network: millimetres, and where the near
+ * row is priced (cm_col.near) its part of the policy tier. */
+static cm_cost base_cost(const fnet *F, size_t j)
+{
+	return (cm_cost)F->mmc[j] + (F->nearc ? (cm_cost)F->nearc[j].near * F->w_unit : 0);
+}
+
+/* And F more when the search forbids it (the pricing's, which reads no
+ * column but where the near row is priced). */
 static cm_cost flow_cost(const fnet *F, size_t j)
 {
-	return (cm_cost)F->mmc[j] + (F->forbidden[j] ? W_FORBID : 0);
+	return base_cost(F, j) + (F->forbidden[j] ? W_FORBID : 0);
 }
 
 /* Any column's: a way to no place weighs a place more. */
@@ -362,7 +373,7 @@ static int fnet_build(fnet *F)
 			if (!initial[j])
 				continue;
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
-			               col_cap(c), F->mmc[j]);
+			               col_cap(c), base_cost(F, j));
 			break;
 		case CM_COL_UNPLACED:
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
@@ -598,9 +609,9 @@ static void fnet_values(fnet *F)
 static void to_lex(const fnet *F, cm_cost v, cm_lex *out)
 {
 	int64_t u, q, mmv;
-	split_cost(v, F->w_quota, &u, &q, &mmv);
+	split_cost(v, F->w_unit, &u, &q, &mmv);
 	out->unplaced = (double)u;
-	out->shortfall = (double)q;
+	out->shortfall = (double)q / F->den;
 	out->metres = (double)mmv / 1000;
 }
 
@@ -691,7 +702,7 @@ static void relax_reduced(void *self, size_t col, cm_lex *out)
 	int in_use = F->arc[col] >= 0 && cm__nf_flow(F->nf, F->arc[col]) > 0;
 	if (c->kind == CM_COL_FLOW && !in_use && F->school_node[c->school] >= 0)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
-		                   F->mmc[col]);
+		                   base_cost(F, col));
 	else if (c->kind == CM_COL_UNPLACED && !in_use)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group],
 		                   c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink,
@@ -975,7 +986,7 @@ static long long relax_work(void *self)
  * pupils without a place, local children among them, migrants counted by
  * the quota, millimetres. */
 static void totals(const fnet *F, const double *x, size_t from, size_t to, double *unplaced,
-                   double *locals_out, double *public_migrants, int64_t *mmsum)
+                   double *locals_out, double *public_migrants, int64_t *mmsum, int64_t *near)
 {
 	size_t j;
 	for (j = from; j < to; j++) {
@@ -985,6 +996,7 @@ static void totals(const fnet *F, const double *x, size_t from, size_t to, doubl
 			continue;
 		n = (int64_t)llround(x[j]);
 		*mmsum += n * F->mmc[j];
+		*near += n * c->near;
 		if (c->kind == CM_COL_UNPLACED) {
 			*unplaced += (double)n;
 			if (c->group == CM_LOCAL)
@@ -1048,6 +1060,7 @@ static void relax_taken(void *self, long version)
 	F->nb_locals = F->nb_next_locals;
 	F->nb_pm = F->nb_next_pm;
 	F->nb_mm = F->nb_next_mm;
+	F->nb_near = F->nb_next_near;
 	F->nb_version = version;
 	F->nb_from = -1;
 }
@@ -1063,7 +1076,7 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 	cm_search_opts o;
 	cm_search_result res;
 	double *xs = NULL, u, loc, pm;
-	int64_t mmsum;
+	int64_t mmsum, nearsum;
 	int rc;
 	char label[64];
 	*work = 0;
@@ -1072,8 +1085,9 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		if (cm__model_usage(F->m, x, &F->nb_usage))
 			return cm__error(F->ctx, CM_ENOMEM, "out of memory in the network solver");
 		F->nb_unplaced = F->nb_locals = F->nb_pm = 0;
-		F->nb_mm = 0;
-		totals(F, x, 0, F->ncols, &F->nb_unplaced, &F->nb_locals, &F->nb_pm, &F->nb_mm);
+		F->nb_mm = F->nb_near = 0;
+		totals(F, x, 0, F->ncols, &F->nb_unplaced, &F->nb_locals, &F->nb_pm, &F->nb_mm,
+		       &F->nb_near);
 		F->nb_version = version;
 		*work += (long long)F->ncols;
 	}
@@ -1101,6 +1115,7 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		loc = F->nb_locals;
 		pm = F->nb_pm;
 		mmsum = F->nb_mm;
+		nearsum = F->nb_near;
 		for (f = 0; held && f < nfree; f++) /* (a held compound's other schools) */
 			if (held[f] >= 0)
 				memcpy(&x_out[range[2 * f]], &x[range[2 * f]],
@@ -1110,9 +1125,10 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 				x_out[orig[k]] = xs[k];
 		for (f = 0; f < nfree; f++) {
 			double u0 = 0, l0 = 0, p0 = 0, u1 = 0, l1 = 0, p1 = 0;
-			int64_t m0 = 0, m1 = 0;
-			totals(F, x, range[2 * f], range[2 * f + 1], &u0, &l0, &p0, &m0);
-			totals(F, x_out, range[2 * f], range[2 * f + 1], &u1, &l1, &p1, &m1);
+			int64_t m0 = 0, m1 = 0, n0 = 0, n1 = 0;
+			totals(F, x, range[2 * f], range[2 * f + 1], &u0, &l0, &p0, &m0, &n0);
+			totals(F, x_out, range[2 * f], range[2 * f + 1], &u1, &l1, &p1, &m1, &n1);
+			nearsum += n1 - n0;
 			u += u1 - u0;
 			loc += l1 - l0;
 			pm += p1 - p0;
@@ -1120,7 +1136,7 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		}
 		value->unplaced = u;
 		value->shortfall = (F->m->quota_row >= 0 ? fmax(0, F->m->quota_target - pm) : 0) +
-		                   F->m->local_first * loc;
+		                   F->m->local_first * loc + (double)nearsum / F->den;
 		value->metres = (double)mmsum / 1000 + F->m->cost_offset;
 		*work += 4 * (long long)sub.cols.len;
 		rc = keep_last(F, x, range, nfree, x_out, version);
@@ -1128,6 +1144,7 @@ static int relax_neighbourhood(void *self, const double *x, long version, const 
 		F->nb_next_locals = loc;
 		F->nb_next_pm = pm;
 		F->nb_next_mm = mmsum;
+		F->nb_next_near = nearsum;
 	}
 	if (r.self)
 		cm__flow_relax_free(&r);
@@ -1160,7 +1177,10 @@ static int check_range(fnet *F)
 			                 cm_level_name(F->m->level), longest / 1000);
 	}
 	/* the policy tier's unit: above all the plan's millimetres (model.h) */
-	F->w_quota = (cm_cost)1 << cm__model_quota_bits(F->m);
+	F->w_unit = (cm_cost)1 << cm__model_quota_bits(F->m);
+	F->den = F->m->near_den > 0 ? F->m->near_den : 1;
+	F->nearc = F->m->near_den > 0 ? F->cols : NULL;
+	F->w_quota = (cm_cost)F->den * F->w_unit;
 	return 0;
 }
 

@@ -187,9 +187,12 @@ int cm__model_local_weight(const cm_model *m)
 			locals += cols[j].ub;
 	w = floor(m->quota_target) + 1;
 	/* the tier: weight x local children + the shortfall (at most the
-	 * pupils), with room to spare */
-	cap = floor((ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m)) -
-	             2 * model_pupils(m)) / (locals > 1 ? locals : 1));
+	 * pupils), with room to spare; where the near row is priced in the
+	 * tier (near_den), in its units, and that row's part (at most the
+	 * pupils) too */
+	cap = floor((ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m)) /
+	                     (m->near_den > 0 ? m->near_den : 1) -
+	             (m->near_den > 0 ? 3 : 2) * model_pupils(m)) / (locals > 1 ? locals : 1));
 	if (w > cap)
 		w = cap;
 	return w > CM_LOCAL_FIRST ? (int)w : CM_LOCAL_FIRST;
@@ -255,7 +258,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		int slack;
 		CHECK(m->moved_row = add_row(m, CM_ROW_MOVED, CM_ROW_GE, 0, -1, -1, -1));
 		CHECK(slack = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
-		                                  DBL_MAX, 0, 0, 0, 0}));
+		                                  DBL_MAX, 0, 0, 0, 0, 0}));
 		CHECK(add_coef(m, m->moved_row, slack, 1));
 		CHECK(add_coef(m, m->policy_row, slack, 1));
 	}
@@ -268,14 +271,14 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 		m->quota_target = ceil(cfg->policy.migrant_public_share * m->migrants - 1e-9);
 		CHECK(m->quota_row = add_row(m, CM_ROW_QUOTA, CM_ROW_GE, m->quota_target, -1, -1, -1));
 		CHECK(m->quota_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1,
-		                                         0, m->quota_target, 0, 0, 0, 0}));
+		                                         0, m->quota_target, 0, 0, 0, 0, 0}));
 		CHECK(add_coef(m, m->quota_row, m->quota_col, 1));
 		CHECK(add_coef(m, m->policy_row, m->quota_col, 1));
 	}
 	if (share > 0) {
 		CHECK(near_row = add_row(m, CM_ROW_NEAR, CM_ROW_GE, 0, -1, -1, -1));
 		CHECK(near_col = add_col(m, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1, -1, 0,
-		                                     DBL_MAX, 0, 0, 0, 0}));
+		                                     DBL_MAX, 0, 0, 0, 0, 0}));
 		CHECK(add_coef(m, near_row, near_col, 1));
 		CHECK(add_coef(m, m->policy_row, near_col, 1));
 	}
@@ -295,7 +298,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				continue;
 			CHECK(demand[g] = add_row(m, CM_ROW_DEMAND, CM_ROW_EQ, n[g], (int)ci, -1, g));
 			CHECK(u = add_col(m, (cm_col){CM_COL_UNPLACED, g, CM_SEAT_UNPLACED, (int)ci, -1, 0,
-			                              n[g], 0, 0, 0, 0}));
+			                              n[g], 0, 0, 0, 0, 0}));
 			CHECK(add_coef(m, demand[g], u, 1));
 			CHECK(add_coef(m, m->unplaced_row, u, 1));
 			if (g == CM_LOCAL)
@@ -317,7 +320,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 			if (s->sector == CM_PUBLIC) {
 				if (m->single) {
 					CHECK(z = add_col(m, (cm_col){CM_COL_CHOICE, -1, CM_SEAT_PUBLIC, (int)ci,
-					                              (int)si, d, 1, 1, 0, 0, 0}));
+					                              (int)si, d, 1, 1, 0, 0, 0, 0}));
 					CHECK(add_coef(m, choose, z, 1));
 				}
 				for (g = 0; g < CM_NGROUPS; g++) {
@@ -329,7 +332,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 					                          &stays);
 					for (k = 0; k < pieces; k++) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, g, CM_SEAT_PUBLIC, (int)ci,
-					                              (int)si, d, kept[k], 0, d + w[k], 0, 0}));
+					                              (int)si, d, kept[k], 0, d + w[k], 0, 0, 0}));
 					((cm_col *)m->cols.data)[x].capped = k == 0 && pieces == 2;
 					((cm_col *)m->cols.data)[x].stays = k == 0 && stays;
 					CHECK(add_coef(m, demand[g], x, 1));
@@ -358,7 +361,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				purchased_row = purchased_rows[si];
 				if (purchased_row >= 0) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_PURCHASED,
-					                              (int)ci, (int)si, d, n[CM_MIGRANT], 0, d, 0, 0}));
+					                              (int)ci, (int)si, d, n[CM_MIGRANT], 0, d, 0, 0, 0}));
 					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 					CHECK(add_coef(m, purchased_row, x, 1));
@@ -366,7 +369,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 				}
 				if (seats[si] > s->purchased[level]) {
 					CHECK(x = add_col(m, (cm_col){CM_COL_FLOW, CM_MIGRANT, CM_SEAT_FEE, (int)ci,
-					                              (int)si, d, n[CM_MIGRANT], 0, d, 0, 0}));
+					                              (int)si, d, n[CM_MIGRANT], 0, d, 0, 0, 0}));
 					CHECK(add_coef(m, demand[CM_MIGRANT], x, 1));
 					CHECK(add_coef(m, m->seat_row[si], x, 1));
 				}
@@ -487,13 +490,14 @@ int cm__model_sub(const cm_model *m, const double *x, const cm_usage *u, const s
 	CHECK(out->unplaced_row = add_row(out, CM_ROW_UNPLACED, CM_ROW_FREE, 0, -1, -1, -1));
 	out->policy_row = out->locals_row = -1; /* the network's alone: its weights hold the tiers */
 	out->local_first = m->local_first;
+	out->near_den = m->near_den;
 	if (migrants > 0 && m->quota_row >= 0) {
 		size_t *slot;
 		out->migrants = migrants;
 		out->quota_target = fmax(0, m->quota_target - rest.public_migrants);
 		CHECK(out->quota_row = add_row(out, CM_ROW_QUOTA, CM_ROW_GE, out->quota_target, -1, -1, -1));
 		CHECK(out->quota_col = add_col(out, (cm_col){CM_COL_QUOTA_SHORT, -1, CM_SEAT_UNPLACED, -1,
-		                                             -1, 0, out->quota_target, 0, 0, 0, 0}));
+		                                             -1, 0, out->quota_target, 0, 0, 0, 0, 0}));
 		CHECK(add_coef(out, out->quota_row, out->quota_col, 1));
 		if (!(slot = cm__vec_push(&map)))
 			goto nomem;

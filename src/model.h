@@ -62,6 +62,11 @@ typedef struct cm_col {
 	                       upper bound binds (the network gives its arc that capacity) */
 	int stays;          /* the pupils who stay at last year's school (the moved cap's
 	                       row counts them) */
+	int near;           /* flows, where the network prices the near-school minimum in
+	                       the policy tier (cm_model.near_den > 0): a pupil's cost there,
+	                       in 1/near_den of a pupil: -(1 - share) x near_den within the
+	                       radius, share x near_den beyond, 0 where the row does not
+	                       count the column */
 } cm_col;
 
 typedef enum { CM_ROW_LE, CM_ROW_GE, CM_ROW_EQ, CM_ROW_FREE } cm_row_type;
@@ -112,6 +117,9 @@ typedef struct cm_model {
 	                          NULL without a previous plan */
 	double cost_offset;    /* added to the flow columns' costs: the stability weight of
 	                          every pupil who could stay (they earn it back by staying) */
+	int near_den;          /* > 0: the near-school minimum priced in the network's policy
+	                          tier (cm_col.near; solve.c, cm__side_solve), the tier's unit
+	                          1/near_den of a pupil; 0: not */
 	int network_only;      /* 1: no coefficients (ia, ja, ar empty): a neighbourhood's
 	                          model, or one whose level the network solves
 	                          (cm__model_network_only); GLPK cannot load it */

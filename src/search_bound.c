@@ -64,10 +64,16 @@ void cm__sr_kview_free(kview *v)
 	free(v->price);
 }
 
-/* Can the bound that sees whole compounds be used here at all? */
+/* Can the bound that sees whole compounds be used here at all?  Not
+ * where the near-school minimum is priced in the policy tier (near_den):
+ * the knapsacks read that tier as whole pupils (a reduced cost below half
+ * a pupil of it is pupil-metres, a plan within one pupil of the root's
+ * tier is at it) and all of it as the quota's shortfall, which the row's
+ * fractions and its part of the tier break. */
 static int knap_usable(const search *S)
 {
-	return S->r->seat_price && S->r->reduced && S->nblk && !S->opts->inner;
+	return S->r->seat_price && S->r->reduced && S->nblk && !S->opts->inner &&
+	       S->m->near_den <= 0;
 }
 
 /* The root's solution, kept for knap_bound. */

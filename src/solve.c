@@ -178,6 +178,67 @@ static double near_coef(const cm_config *cfg, const cm_dataset *ds, const cm_mod
 	return (c->dist <= cfg->policy.near_radius_m[m->level] ? 1.0 : 0.0) - share;
 }
 
+/* The near-school minimum `share` in the network's policy tier: the least
+ * power of ten D (at most 10^6) that makes share x D whole, its unit 1/D
+ * of a pupil; 0 where none does. */
+static int near_unit(double share)
+{
+	int d;
+	for (d = 1; d <= 1000000; d *= 10)
+		if (fabs(share * d - nearbyint(share * d)) < 1e-6)
+			return d;
+	return 0;
+}
+
+/* Prices the near-school minimum in m's policy tier (cm_col.near, in 1/den
+ * of a pupil: a pupil counted within the radius -(1 - share), beyond
+ * +share), with the local children's weight it then takes.  Returns 0
+ * where the tier cannot hold it (the weight would be capped, or the tier
+ * would pass its bits: model.h), m then as it was. */
+static int near_priced(const cm_config *cfg, const cm_dataset *ds, cm_model *m, int den)
+{
+	cm_col *cols = m->cols.data;
+	int was = m->local_first, w;
+	double locals = 0, pupils = 0;
+	size_t j;
+	for (j = 0; j < m->cols.len; j++)
+		if (cols[j].kind == CM_COL_UNPLACED) {
+			pupils += cols[j].ub;
+			locals += cols[j].group == CM_LOCAL ? cols[j].ub : 0;
+		}
+	m->near_den = den;
+	w = cm__model_local_weight(m);
+	if (w != was || (double)den * ((double)w * locals + 3 * pupils) >=
+	                        ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m))) {
+		m->near_den = 0;
+		return 0;
+	}
+	for (j = 0; j < m->cols.len; j++)
+		cols[j].near = (int)llround(-near_coef(cfg, ds, m, &cols[j]) * den);
+	return 1;
+}
+
+/* Undoes near_priced. */
+static void near_unpriced(cm_model *m)
+{
+	cm_col *cols = m->cols.data;
+	for (size_t j = 0; j < m->cols.len; j++)
+		cols[j].near = 0;
+	m->near_den = 0;
+}
+
+/* The near row's value in plan x: pupils within the radius less share x
+ * those it counts (below 0: short). */
+static double near_surplus(const cm_config *cfg, const cm_dataset *ds, const cm_model *m,
+                           const double *x)
+{
+	const cm_col *cols = m->cols.data;
+	double s = 0;
+	for (size_t j = 0; j < m->cols.len; j++)
+		s += near_coef(cfg, ds, m, &cols[j]) * x[j];
+	return s;
+}
+
 /* A start as the side rows' model orders plans (docs/model.md): pupils
  * without a place, local children without one, the policy rows' shortfall
  * (the quota's, the near-school minimum's, pupils moved beyond the cap),
@@ -327,6 +388,62 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	plan_of(&m, &sol, n, start);
 	if (met)
 		goto glpk; /* (solver = glpk: no start meets the rows better) */
+	/* The near-school minimum alone short: priced in the policy tier, where
+	 * it is (a pupil's part of the row's shortfall as a pupil of the
+	 * quota's), every plan's priced value is at most its true one (equal
+	 * where the row is short, less where it is met with room), so the
+	 * network search's bound holds for the level with the row, and a plan
+	 * that leaves the row short, or just met, is worth its priced value:
+	 * the level's plan, its gap certified as any network level's, GLPK
+	 * not needed (docs/model.md, "The near-school minimum on the
+	 * network").  A plan that meets the row with room goes on to GLPK's
+	 * search below, as a start like the others. */
+	{
+		int den = near_unit(cfg->policy.near_share_min[side->level]);
+		if (cfg->solve.max_moved_pupils < 0 && cfg->policy.near_share_min[side->level] > 0 &&
+		    den > 0 && near_priced(cfg, ds, &m, den)) {
+			cm_solution exact;
+			held_log held2;
+			memset(&held2, 0, sizeof held2);
+			cm__vec_init(&held2.msgs, sizeof(char *));
+			quiet.log = hold_log;
+			quiet.log_ud = &held2;
+			rc = cm__level_solve(&quiet, &plain, &m, CM_PATH_NETWORK, start, &exact);
+			quiet.log = NULL;
+			if (rc == CM_ENOMEM) {
+				held_free(&held2, NULL);
+				cm__solution_free(&sol);
+				free(start);
+				goto failed;
+			}
+			if (!rc && !held2.failed && near_surplus(cfg, ds, &m, exact.x) <= 1e-6) {
+				held_free(&held2, ctx);
+				cm__log(ctx, CM_LOG_INFO, _("%s: the plan falls short of the near-school "
+				        "minimum, priced in the network's policy tier: its value and its bound "
+				        "are the level's with the minimum"), cm__level_label(side->level));
+				cm__solution_free(&sol);
+				free(start);
+				cm__model_free(side);
+				*side = m;
+				*out = exact;
+				return 0;
+			}
+			held_free(&held2, NULL);
+			if (!rc) {
+				vp = value_start(cfg, ds, &m, &exact);
+				if (start_better(&vp, &v)) {
+					cm__solution_free(&sol);
+					sol = exact;
+					v = vp;
+					plan_of(&m, &sol, n, start);
+				} else
+					cm__solution_free(&exact);
+			}
+			rc = 0;
+			near_unpriced(&m);
+			m.local_first = cm__model_local_weight(&m);
+		}
+	}
 	/* A side row is short in that plan.  The network holds none, but it
 	 * can price them: each counted pupil's trip costs the near row's
 	 * coefficient, and each pupil who stays one, times twice the longest

@@ -594,6 +594,122 @@ Test(brute, single_mode_against_every_assignment)
 	}
 }
 
+/* Single mode by brute force with a near-school minimum `share` within
+ * `radius` (urban compounds at public schools, as the row counts): every
+ * choice of school (or none), each school seating its nearest chosen
+ * compounds first (which also seats the most pupils within the radius);
+ * lexicographic (unplaced, the row's shortfall in pupils, pupil-metres). */
+static void brute_single_near(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
+                              double share, double radius, long *best_u, double *best_short,
+                              double *best_m)
+{
+	int choice[8], i, k;
+	long combos = 1;
+	*best_u = LONG_MAX;
+	*best_short = *best_m = HUGE_VAL;
+	for (i = 0; i < nc; i++)
+		combos *= ns + 1;
+	for (long code = 0; code < combos; code++) {
+		long rest = code, u = 0;
+		double metres = 0, within = 0, placed = 0, sh;
+		int ok = 1;
+		for (i = 0; i < nc; i++) {
+			choice[i] = (int)(rest % (ns + 1)) - 1;
+			rest /= ns + 1;
+		}
+		for (i = 0; i < nc && ok; i++)
+			if (choice[i] >= 0 && hypot(c[i].x - s[choice[i]].x, c[i].y - s[choice[i]].y) > maxd)
+				ok = 0;
+		if (!ok)
+			continue;
+		for (i = 0; i < nc; i++)
+			if (choice[i] < 0)
+				u += c[i].pl;
+		for (k = 0; k < ns; k++) {
+			int left = s[k].seats_p, done[8] = {0};
+			for (;;) {
+				int pick = -1, n;
+				double bd = HUGE_VAL;
+				for (i = 0; i < nc; i++) {
+					double d = hypot(c[i].x - s[k].x, c[i].y - s[k].y);
+					if (choice[i] == k && !done[i] && d < bd) {
+						bd = d;
+						pick = i;
+					}
+				}
+				if (pick < 0)
+					break;
+				done[pick] = 1;
+				n = c[pick].pl < left ? c[pick].pl : left;
+				left -= n;
+				metres += n * bd;
+				placed += n;
+				within += bd <= radius ? n : 0;
+				u += c[pick].pl - n;
+			}
+		}
+		sh = fmax(0, share * placed - within);
+		if (u < *best_u || (u == *best_u && (sh < *best_short - 1e-9 ||
+		                                     (sh < *best_short + 1e-9 && metres < *best_m - 1e-9)))) {
+			*best_u = u;
+			*best_short = sh;
+			*best_m = metres;
+		}
+	}
+}
+
+/* The near-school minimum in single mode: where no plan reaches it, the
+ * network prices it in the policy tier and the plan is certified as any
+ * network level's (solve.c, cm__side_solve); where some plan reaches it,
+ * GLPK's search from the network's plans.  Either way the plan is the
+ * brute-force optimum's: its unplaced pupils, its shortfall of the row,
+ * its pupil-metres, proven. */
+Test(brute, near_minimum_against_every_assignment)
+{
+	static const double share[3] = {0.9, 0.5, 0.35};
+	int exact_on_network = 0, rounds = 0;
+	for (int sh = 0; sh < 3; sh++) {
+		unsigned seed = 11 + (unsigned)sh;
+		for (int round = 0; round < 12; round++) {
+			tschool s[3];
+			tcomp c[6];
+			char sid[3][16], cid[6][16], extra[300];
+			int ns = 3, nc = 5 + round % 2;
+			long bu;
+			double bshort, bm, tol;
+			tiny t;
+			tight_instance(&seed, s, ns, sid, c, nc, cid);
+			brute_single_near(s, ns, c, nc, 2500, share[sh], 900, &bu, &bshort, &bm);
+			snprintf(extra, sizeof extra,
+			         "[policy]\nmax_distance_primary_m = 2500\nnear_share_min_primary = %g\n"
+			         "near_radius_primary_m = 900\n[solve]\nassignment = single\n", share[sh]);
+			tiny_solve(&t, s, ns, c, nc, extra);
+			const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+			tol = 1e-3 * (double)sum->pupils + 1e-6;
+			assert_single_school(&t, round);
+			cr_assert_eq(sum->unplaced, bu, "share %g round %d: unplaced %ld, brute force %ld",
+			             share[sh], round, sum->unplaced, bu);
+			/* the row's shortfall in pupils, from the plan's near share */
+			double placed = (double)(sum->pupils - sum->unplaced);
+			double got = fmax(0, share[sh] * placed - sum->near_share * placed);
+			cr_assert(fabs(got - bshort) < 1e-6 * placed + 1e-6,
+			          "share %g round %d: the row short by %.4f, brute force %.4f", share[sh],
+			          round, got, bshort);
+			cr_assert(fabs(sum->pupil_metres - bm) <= tol,
+			          "share %g round %d: %.4f pupil-m, brute force %.4f", share[sh], round,
+			          sum->pupil_metres, bm);
+			cr_assert_eq(sum->proven, 1, "share %g round %d: not proven", share[sh], round);
+			cr_assert_leq(sum->bound, bm + tol, "share %g round %d", share[sh], round);
+			exact_on_network += bshort > 1e-9;
+			rounds++;
+			tiny_free(&t);
+		}
+	}
+	/* both ways were taken: rows out of reach and rows met */
+	cr_assert(exact_on_network > 0 && exact_on_network < rounds, "%d of %d rounds short",
+	          exact_on_network, rounds);
+}
+
 /* With a gap asked for, the search may stop early and rule out choices
  * that cannot beat its plan by more than the gap; what it claims must
  * still hold: the bound is never above the optimum, the gap it reports is
@@ -963,6 +1079,57 @@ static void private_instance(unsigned *seed, tschool *s, int ns, int npriv, char
 		c[i] = (tcomp){cid[i], "urban", 3 + (int)((*seed >> 8) % 11), 5 + (int)((*seed >> 13) % 15),
 		               0, 0, (double)((*seed >> 4) % span), (double)((*seed >> 16) % span)};
 	}
+}
+
+/* The near-school minimum priced on the network against GLPK's search
+ * (solver = glpk: the row as a row, a second relaxation) on instances with
+ * migrants, private seats and the quota, where the tier mixes the row's
+ * shortfall with the quota's: the same unplaced pupils, local children,
+ * policy shortfall (the quota's and the row's, from the plans' shares) and
+ * pupil-metres, each proven optimal. */
+Test(glpk, near_minimum_with_the_quota)
+{
+	unsigned seed = 5;
+	int shorts = 0;
+	for (int round = 0; round < 10; round++) {
+		tschool s[4];
+		tcomp c[6];
+		char sid[4][16], cid[6][16], extra[2][300];
+		tiny t[2];
+		const cm_level_summary *sum[2];
+		double policy[2];
+		private_instance(&seed, s, 4, 1, sid, c, 6, cid, 3000);
+		for (int v = 0; v < 2; v++) {
+			snprintf(extra[v], sizeof extra[v],
+			         "[policy]\nmax_distance_primary_m = 2500\nmigrant_public_share = 0.85\n"
+			         "near_share_min_primary = %s\nnear_radius_primary_m = 800\n[solve]\n"
+			         "assignment = single\nsolver = %s\n",
+			         round % 2 ? "0.45" : "0.8", v ? "glpk" : "auto");
+			tiny_solve(&t[v], s, 4, c, 6, extra[v]);
+			sum[v] = cm_plan_summary(t[v].plan, CM_PRIMARY);
+			cr_assert_eq(sum[v]->proven, 1, "round %d %s: not proven", round, v ? "glpk" : "auto");
+			/* the policy tier: migrants short of the quota and the row's
+			 * shortfall, in pupils */
+			double placed = (double)(sum[v]->pupils - sum[v]->unplaced);
+			double near_short = fmax(0, (round % 2 ? 0.45 : 0.8) * placed -
+			                                sum[v]->near_share * placed);
+			policy[v] = near_short;
+			shorts += v == 0 && near_short > 1e-6;
+		}
+		cr_assert_eq(sum[0]->unplaced, sum[1]->unplaced, "round %d: unplaced %ld against %ld",
+		             round, sum[0]->unplaced, sum[1]->unplaced);
+		cr_assert_float_eq(sum[0]->migrant_public_share, sum[1]->migrant_public_share, 1e-9,
+		                   "round %d", round);
+		cr_assert(fabs(policy[0] - policy[1]) < 1e-6, "round %d: the row short by %.4f against "
+		          "%.4f", round, policy[0], policy[1]);
+		cr_assert(fabs(sum[0]->pupil_metres - sum[1]->pupil_metres) <=
+		                  1e-3 * (double)sum[0]->pupils + 1e-6,
+		          "round %d: %.3f pupil-m against GLPK's %.3f", round, sum[0]->pupil_metres,
+		          sum[1]->pupil_metres);
+		tiny_free(&t[0]);
+		tiny_free(&t[1]);
+	}
+	cr_assert_gt(shorts, 0, "no round left the row short");
 }
 
 /* The Lagrangian bound where compounds' pupils who stay are fewer than
