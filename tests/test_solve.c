@@ -426,27 +426,41 @@ static void brute_single(const tschool *s, int ns, const tcomp *c, int nc, doubl
 	brute_single_prev(s, ns, c, nc, maxd, NULL, 0, best_u, best_m);
 }
 
+/* The brute forces' assignments: the number of them (each compound at
+ * one of ns schools or none), and assignment `code` into choice[] (-1:
+ * none); 0 where a compound would go beyond maxd. */
+static long assignments(int ns, int nc)
+{
+	long combos = 1;
+	for (int i = 0; i < nc; i++)
+		combos *= ns + 1;
+	return combos;
+}
+
+static int assignment(long code, const tschool *s, int ns, const tcomp *c, int nc, double maxd,
+                      int *choice)
+{
+	for (int i = 0; i < nc; i++) {
+		choice[i] = (int)(code % (ns + 1)) - 1;
+		code /= ns + 1;
+	}
+	for (int i = 0; i < nc; i++)
+		if (choice[i] >= 0 && hypot(c[i].x - s[choice[i]].x, c[i].y - s[choice[i]].y) > maxd)
+			return 0;
+	return 1;
+}
+
 static void brute_single_prev(const tschool *s, int ns, const tcomp *c, int nc, double maxd,
                               const int *prev, double w, long *best_u, double *best_m)
 {
 	int choice[8], i, k;
-	long combos = 1;
+	long combos = assignments(ns, nc);
 	*best_u = LONG_MAX;
 	*best_m = HUGE_VAL;
-	for (i = 0; i < nc; i++)
-		combos *= ns + 1;
 	for (long code = 0; code < combos; code++) {
-		long rest = code, u = 0;
+		long u = 0;
 		double metres = 0;
-		for (i = 0; i < nc; i++) {
-			choice[i] = (int)(rest % (ns + 1)) - 1;
-			rest /= ns + 1;
-		}
-		int ok = 1;
-		for (i = 0; i < nc && ok; i++)
-			if (choice[i] >= 0 && hypot(c[i].x - s[choice[i]].x, c[i].y - s[choice[i]].y) > maxd)
-				ok = 0;
-		if (!ok)
+		if (!assignment(code, s, ns, c, nc, maxd, choice))
 			continue;
 		for (i = 0; i < nc; i++)
 			if (choice[i] < 0) {
@@ -604,23 +618,13 @@ static void brute_single_near(const tschool *s, int ns, const tcomp *c, int nc, 
                               double *best_m)
 {
 	int choice[8], i, k;
-	long combos = 1;
+	long combos = assignments(ns, nc);
 	*best_u = LONG_MAX;
 	*best_short = *best_m = HUGE_VAL;
-	for (i = 0; i < nc; i++)
-		combos *= ns + 1;
 	for (long code = 0; code < combos; code++) {
-		long rest = code, u = 0;
+		long u = 0;
 		double metres = 0, within = 0, placed = 0, sh;
-		int ok = 1;
-		for (i = 0; i < nc; i++) {
-			choice[i] = (int)(rest % (ns + 1)) - 1;
-			rest /= ns + 1;
-		}
-		for (i = 0; i < nc && ok; i++)
-			if (choice[i] >= 0 && hypot(c[i].x - s[choice[i]].x, c[i].y - s[choice[i]].y) > maxd)
-				ok = 0;
-		if (!ok)
+		if (!assignment(code, s, ns, c, nc, maxd, choice))
 			continue;
 		for (i = 0; i < nc; i++)
 			if (choice[i] < 0)
