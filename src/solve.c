@@ -190,12 +190,39 @@ static int near_unit(double share)
 	return 0;
 }
 
-/* Prices the near-school minimum in m's policy tier (cm_col.near, in 1/den
- * of a pupil: a pupil counted within the radius -(1 - share), beyond
- * +share), with the local children's weight it then takes.  Returns 0
- * where the tier cannot hold it (the weight would be capped, or the tier
- * would pass its bits: model.h), m then as it was. */
-static int near_priced(const cm_config *cfg, const cm_dataset *ds, cm_model *m, int den)
+/* The side rows in plan x, each as how far it is met: pupils within the
+ * radius less share x those the near row counts, pupils who stay at last
+ * year's school less those the cap on moves asks to stay (below 0: short;
+ * 0 where the row is not set). */
+typedef struct rows_room {
+	double near, moved;
+} rows_room;
+
+static rows_room side_rows(const cm_config *cfg, const cm_dataset *ds, const cm_model *m,
+                           const double *x)
+{
+	const cm_col *cols = m->cols.data;
+	rows_room r = {0, 0};
+	double had = 0, stay = 0;
+	for (size_t j = 0; j < m->cols.len; j++) {
+		r.near += near_coef(cfg, ds, m, &cols[j]) * x[j];
+		had += cols[j].stays ? cols[j].ub : 0;
+		stay += cols[j].stays ? x[j] : 0;
+	}
+	if (cfg->solve.max_moved_pupils >= 0)
+		r.moved = stay - fmax(0, had - (double)cfg->solve.max_moved_pupils);
+	return r;
+}
+
+/* Prices the side rows `short_` says (near, moved: 1) in m's policy tier
+ * (cm_col.near, in 1/den of a pupil): the near-school minimum's (a pupil
+ * counted within the radius -(1 - share), beyond +share) and the cap on
+ * pupils moved's (a pupil who stays at last year's school -1), with the
+ * local children's weight it then takes.  Returns 0 where the tier cannot
+ * hold them (the weight would be capped, or the tier would pass its bits:
+ * model.h), m then as it was. */
+static int near_priced(const cm_config *cfg, const cm_dataset *ds, cm_model *m, int den,
+                       const rows_room *short_)
 {
 	cm_col *cols = m->cols.data;
 	int was = m->local_first, w;
@@ -214,7 +241,8 @@ static int near_priced(const cm_config *cfg, const cm_dataset *ds, cm_model *m, 
 		return 0;
 	}
 	for (j = 0; j < m->cols.len; j++)
-		cols[j].near = (int)llround(-near_coef(cfg, ds, m, &cols[j]) * den);
+		cols[j].near = (short_->near ? (int)llround(-near_coef(cfg, ds, m, &cols[j]) * den) : 0) -
+		               (short_->moved && cols[j].stays ? den : 0);
 	return 1;
 }
 
@@ -227,16 +255,12 @@ static void near_unpriced(cm_model *m)
 	m->near_den = 0;
 }
 
-/* The near row's value in plan x: pupils within the radius less share x
- * those it counts (below 0: short). */
-static double near_surplus(const cm_config *cfg, const cm_dataset *ds, const cm_model *m,
-                           const double *x)
+/* Is plan x worth its priced value with the side rows: each row priced
+ * (short_) short of it or just met, each other met? */
+static int priced_exact(const rows_room *short_, const rows_room *r)
 {
-	const cm_col *cols = m->cols.data;
-	double s = 0;
-	for (size_t j = 0; j < m->cols.len; j++)
-		s += near_coef(cfg, ds, m, &cols[j]) * x[j];
-	return s;
+	return (short_->near ? r->near <= 1e-6 : r->near >= -1e-6) &&
+	       (short_->moved ? r->moved <= 1e-6 : r->moved >= -1e-6);
 }
 
 /* A start as the side rows' model orders plans (docs/model.md): pupils
@@ -388,20 +412,25 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	plan_of(&m, &sol, n, start);
 	if (met)
 		goto glpk; /* (solver = glpk: no start meets the rows better) */
-	/* The near-school minimum alone short: priced in the policy tier, where
-	 * it is (a pupil's part of the row's shortfall as a pupil of the
-	 * quota's), every plan's priced value is at most its true one (equal
-	 * where the row is short, less where it is met with room), so the
-	 * network search's bound holds for the level with the row, and a plan
-	 * that leaves the row short, or just met, is worth its priced value:
-	 * the level's plan, its gap certified as any network level's, GLPK
-	 * not needed (docs/model.md, "The near-school minimum on the
-	 * network").  A plan that meets the row with room goes on to GLPK's
-	 * search below, as a start like the others. */
+	/* The side rows that plan leaves short, priced in the policy tier where
+	 * they are (a pupil's part of a row's shortfall as a pupil of the
+	 * quota's): every plan's priced value is at most its true one (equal
+	 * where each priced row is short and each other met, less where a
+	 * priced row is met with room, and a row left out only adds), so the
+	 * network search's bound holds for the level with the rows, and a plan
+	 * that leaves each priced row short, or just met, and meets the others
+	 * is worth its priced value: the level's plan, its gap certified as
+	 * any network level's, GLPK not needed (docs/model.md, "Side rows on
+	 * the network").  Another plan goes on to GLPK's search below, as a
+	 * start like the others. */
 	{
-		int den = near_unit(cfg->policy.near_share_min[side->level]);
-		if (cfg->solve.max_moved_pupils < 0 && cfg->policy.near_share_min[side->level] > 0 &&
-		    den > 0 && near_priced(cfg, ds, &m, den)) {
+		rows_room have = side_rows(cfg, ds, &m, sol.x), short_;
+		int den;
+		short_.near = have.near < -1e-6;
+		short_.moved = have.moved < -1e-6;
+		den = short_.near ? near_unit(cfg->policy.near_share_min[side->level]) : 1;
+		if (cfg->solve.solver != CM_SOLVER_GLPK && den > 0 && (short_.near || short_.moved) &&
+		    near_priced(cfg, ds, &m, den, &short_)) {
 			cm_solution exact;
 			held_log held2;
 			memset(&held2, 0, sizeof held2);
@@ -416,11 +445,16 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 				free(start);
 				goto failed;
 			}
-			if (!rc && !held2.failed && near_surplus(cfg, ds, &m, exact.x) <= 1e-6) {
+			if (!rc && !held2.failed) {
+				rows_room got = side_rows(cfg, ds, &m, exact.x);
+				took = priced_exact(&short_, &got);
+			}
+			if (!rc && !held2.failed && took) {
 				held_free(&held2, ctx);
-				cm__log(ctx, CM_LOG_INFO, _("%s: the plan falls short of the near-school "
-				        "minimum, priced in the network's policy tier: its value and its bound "
-				        "are the level's with the minimum"), cm__level_label(side->level));
+				cm__log(ctx, CM_LOG_INFO, _("%s: the plan falls short of a side row (the "
+				        "near-school minimum or the cap on pupils moved), priced in the "
+				        "network's policy tier: its value and its bound are the level's with "
+				        "the rows"), cm__level_label(side->level));
 				cm__solution_free(&sol);
 				free(start);
 				cm__model_free(side);
@@ -440,6 +474,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 					cm__solution_free(&exact);
 			}
 			rc = 0;
+			took = 0;
 			near_unpriced(&m);
 			m.local_first = cm__model_local_weight(&m);
 		}

@@ -1771,6 +1771,75 @@ Test(redraw, stability_against_brute_force)
 }
 
 /* max_moved_pupils is a hard cap (split mode: GLPK holds the row). */
+/* A cap on pupils moved (and in some rounds a near-school minimum too)
+ * that the network's plan without them leaves short: priced in the
+ * network's policy tier (solve.c, near_priced), against GLPK's search with
+ * the rows as rows (solver = glpk): the same pupils without a place,
+ * pupils moved, near share and pupil-metres with the stability weight,
+ * each proven optimal. */
+Test(redraw, moved_cap_priced_on_the_network_against_glpk)
+{
+	unsigned seed = 9;
+	int capped = 0;
+	for (int round = 0; round < 12; round++) {
+		tschool s[3];
+		tcomp c[6];
+		char sid[3][16], cid[6][16], line[300], extra[200];
+		int nc = 5 + round % 2;
+		const cm_level_summary *sum[2];
+		cm_plan *p[2] = {NULL, NULL};
+		tight_instance(&seed, s, 3, sid, c, nc, cid);
+		tiny t;
+		snprintf(extra, sizeof extra, "[policy]\nmax_distance_primary_m = 2500\n%s",
+		         round % 3 == 2 ? "near_share_min_primary = 0.6\nnear_radius_primary_m = 900\n"
+		                        : "");
+		tiny_solve(&t, s, 3, c, nc, extra);
+		/* last year: compound i at school (i + round) % 3, where in reach */
+		char *csv = strdup("compound_id,level,school_id\n");
+		for (int i = 0; i < nc; i++) {
+			int k = (i + round) % 3;
+			if (hypot(c[i].x - s[k].x, c[i].y - s[k].y) > 2500)
+				continue;
+			snprintf(line, sizeof line, "%s,primary,%s\n", cid[i], sid[k]);
+			csv = realloc(csv, strlen(csv) + strlen(line) + 1);
+			strcat(csv, line);
+		}
+		char *path = write_file(t.dir, "last-year.csv", csv);
+		cm_ctx *ctx;
+		cm_previous *prev = NULL;
+		cm_ctx_new(&ctx);
+		free(t.cfg->previous.path);
+		t.cfg->previous.path = path;
+		t.cfg->solve.stability_weight = round % 2 ? 400 : 0;
+		t.cfg->solve.max_moved_pupils = round % 4;
+		cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+		for (int v = 0; v < 2; v++) {
+			t.cfg->solve.solver = v ? CM_SOLVER_GLPK : CM_SOLVER_AUTO;
+			cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p[v]), 0, "%s",
+			             cm_ctx_last_error(ctx));
+			sum[v] = cm_plan_summary(p[v], CM_PRIMARY);
+			cr_assert_eq(sum[v]->proven, 1, "round %d %s: not proven", round, v ? "glpk" : "auto");
+		}
+		cr_assert_eq(sum[0]->unplaced, sum[1]->unplaced, "round %d", round);
+		cr_assert_eq(sum[0]->moved, sum[1]->moved, "round %d: %ld moved against GLPK's %ld", round,
+		             sum[0]->moved, sum[1]->moved);
+		cr_assert_float_eq(sum[0]->near_share, sum[1]->near_share, 1e-9, "round %d", round);
+		double w = t.cfg->solve.stability_weight;
+		double v0 = sum[0]->pupil_metres + w * (double)sum[0]->moved;
+		double v1 = sum[1]->pupil_metres + w * (double)sum[1]->moved;
+		cr_assert(fabs(v0 - v1) <= 1e-3 * (double)sum[0]->pupils + 1e-6,
+		          "round %d: %.3f against GLPK's %.3f", round, v0, v1);
+		capped += !sum[0]->moved_met;
+		free(csv);
+		cm_plan_free(p[0]);
+		cm_plan_free(p[1]);
+		cm_previous_free(prev);
+		cm_ctx_free(ctx);
+		tiny_free(&t);
+	}
+	cr_assert_gt(capped, 0, "no round's cap was out of reach");
+}
+
 Test(redraw, max_moved_pupils_caps_the_moves)
 {
 	unsigned seed = 11;
