@@ -518,7 +518,7 @@ done:
  * is left. */
 static int fnet_solve(fnet *F, int price)
 {
-	const cm_col *cols = F->cols;
+	const cm_col *cols = F->cols, *nearc = F->nearc;
 	const cm_cost *pi;
 	size_t w, kept;
 	if (cm__nf_clean(F->nf) && (F->priced || !price))
@@ -540,7 +540,11 @@ static int fnet_solve(fnet *F, int price)
 		for (w = kept = 0; w < F->nwait; w++) {
 			fwait c = F->wait[w];
 			size_t j = (size_t)c.col;
-			cm_cost cost = flow_cost(F, j);
+			/* (flow_cost, with the near row's part only where it is
+			 * priced: the common case reads no column) */
+			cm_cost cost = (cm_cost)F->mmc[j] + (F->forbidden[j] ? W_FORBID : 0);
+			if (nearc)
+				cost += (cm_cost)nearc[j].near * F->w_unit;
 			if (cost + pi[c.from] - pi[c.to] >= 0) {
 				F->wait[kept++] = c;
 				continue;
