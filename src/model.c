@@ -176,25 +176,42 @@ int cm__model_quota_bits(const cm_model *m)
 	return b;
 }
 
-int cm__model_local_weight(const cm_model *m)
+int cm__model_local_weight(const cm_model *m, int *exact)
 {
 	const cm_col *cols = m->cols.data;
 	double locals = 0, w, cap;
-	if (!m->single || m->quota_row < 0)
+	int hi = 0, lo = 0;
+	if (exact)
+		*exact = 1;
+	if (!m->single || (m->quota_row < 0 && m->near_den <= 0))
 		return CM_LOCAL_FIRST;
-	for (size_t j = 0; j < m->cols.len; j++)
+	for (size_t j = 0; j < m->cols.len; j++) {
 		if (cols[j].kind == CM_COL_UNPLACED && cols[j].group == CM_LOCAL)
 			locals += cols[j].ub;
-	w = floor(m->quota_target) + 1;
+		if (cols[j].kind == CM_COL_FLOW) {
+			hi = cols[j].near > hi ? cols[j].near : hi;
+			lo = cols[j].near < lo ? cols[j].near : lo;
+		}
+	}
+	w = (m->quota_row >= 0 ? floor(m->quota_target) : 0) + 1;
+	/* the side rows priced in the tier (near_den): a plan's part of it
+	 * is between lo and hi units a pupil placed, so two plans' parts are
+	 * at most the pupils x (hi - lo) units apart, which a local child
+	 * passes too */
+	if (m->near_den > 0)
+		w += ceil(model_pupils(m) * ((double)hi - lo) / m->near_den);
 	/* the tier: weight x local children + the shortfall (at most the
-	 * pupils), with room to spare; where the near row is priced in the
-	 * tier (near_den), in its units, and that row's part (at most the
-	 * pupils) too */
+	 * pupils), with room to spare; where side rows are priced in the tier
+	 * (near_den), in its units, and their part (at most twice the pupils)
+	 * too */
 	cap = floor((ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m)) /
 	                     (m->near_den > 0 ? m->near_den : 1) -
 	             (m->near_den > 0 ? 3 : 2) * model_pupils(m)) / (locals > 1 ? locals : 1));
-	if (w > cap)
+	if (w > cap) {
 		w = cap;
+		if (exact)
+			*exact = 0;
+	}
 	return w > CM_LOCAL_FIRST ? (int)w : CM_LOCAL_FIRST;
 }
 
@@ -380,7 +397,7 @@ int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_
 	 * metres plus the weight per pupil moved; the cap: at least all but
 	 * max_moved_pupils of them stay */
 	m->cost_offset = had * cfg->solve.stability_weight;
-	m->local_first = cm__model_local_weight(m);
+	m->local_first = cm__model_local_weight(m, NULL);
 	if (m->moved_row >= 0) {
 		double least = had - (double)cfg->solve.max_moved_pupils;
 		((cm_row *)m->rows.data)[m->moved_row].rhs = least > 0 ? least : 0;

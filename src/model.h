@@ -140,11 +140,13 @@ void cm__model_free(cm_model *m);
  * capped by. */
 int cm__model_quota_bits(const cm_model *m);
 /* A local child's weight in the network's policy tier (CM_LOCAL_FIRST
- * above): in single mode with a quota, its target + 1, as far as the
- * network's costs hold it (the longest cost or distance, the pupils).
+ * above): in single mode with a quota, its target + 1, and where side rows
+ * are priced in the tier (near_den, cm_col.near), more than their part's
+ * range too, as far as the network's costs hold it (the longest cost or
+ * distance, the pupils); *exact (may be NULL) 0 where they do not.
  * Called by the build, and again by whoever changes the costs after it
  * (solve.c's priced side rows). */
-int cm__model_local_weight(const cm_model *m);
+int cm__model_local_weight(const cm_model *m, int *exact);
 /* Frees the coefficients, which only GLPK reads: for a level the network
  * solves, whose columns and rows say all it needs (flow.c).  A third of
  * the model's memory (the 40,000-compound city: 13 million coefficients,

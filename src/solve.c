@@ -214,6 +214,15 @@ static rows_room side_rows(const cm_config *cfg, const cm_dataset *ds, const cm_
 	return r;
 }
 
+/* Undoes near_priced. */
+static void near_unpriced(cm_model *m)
+{
+	cm_col *cols = m->cols.data;
+	for (size_t j = 0; j < m->cols.len; j++)
+		cols[j].near = 0;
+	m->near_den = 0;
+}
+
 /* Prices the side rows `short_` says (near, moved: 1) in m's policy tier
  * (cm_col.near, in 1/den of a pupil): the near-school minimum's (a pupil
  * counted within the radius -(1 - share), beyond +share) and the cap on
@@ -225,7 +234,7 @@ static int near_priced(const cm_config *cfg, const cm_dataset *ds, cm_model *m, 
                        const rows_room *short_)
 {
 	cm_col *cols = m->cols.data;
-	int was = m->local_first, w;
+	int w, exact;
 	double locals = 0, pupils = 0;
 	size_t j;
 	for (j = 0; j < m->cols.len; j++)
@@ -233,26 +242,19 @@ static int near_priced(const cm_config *cfg, const cm_dataset *ds, cm_model *m, 
 			pupils += cols[j].ub;
 			locals += cols[j].group == CM_LOCAL ? cols[j].ub : 0;
 		}
-	m->near_den = den;
-	w = cm__model_local_weight(m);
-	if (w != was || (double)den * ((double)w * locals + 3 * pupils) >=
-	                        ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m))) {
-		m->near_den = 0;
-		return 0;
-	}
 	for (j = 0; j < m->cols.len; j++)
 		cols[j].near = (short_->near ? (int)llround(-near_coef(cfg, ds, m, &cols[j]) * den) : 0) -
 		               (short_->moved && cols[j].stays ? den : 0);
+	m->near_den = den;
+	/* (a local child above the rows' part of the tier: model.h) */
+	w = cm__model_local_weight(m, &exact);
+	if (!exact || (double)den * ((double)w * locals + 3 * pupils) >=
+	                      ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m))) {
+		near_unpriced(m);
+		return 0;
+	}
+	m->local_first = w;
 	return 1;
-}
-
-/* Undoes near_priced. */
-static void near_unpriced(cm_model *m)
-{
-	cm_col *cols = m->cols.data;
-	for (size_t j = 0; j < m->cols.len; j++)
-		cols[j].near = 0;
-	m->near_den = 0;
 }
 
 /* Is plan x worth its priced value with the side rows: each row priced
@@ -476,7 +478,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 			rc = 0;
 			took = 0;
 			near_unpriced(&m);
-			m.local_first = cm__model_local_weight(&m);
+			m.local_first = cm__model_local_weight(&m, NULL);
 		}
 	}
 	/* A side row is short in that plan.  The network holds none, but it
@@ -498,7 +500,7 @@ int cm__side_solve(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cons
 	for (j = 0; j < m.cols.len && price > 0; j++)
 		cols[j].cost -= price * (near_coef(cfg, ds, &m, &cols[j]) +
 		                         (cols[j].stays && cfg->solve.max_moved_pupils >= 0 ? 1 : 0));
-	m.local_first = cm__model_local_weight(&m); /* (longer costs: less room) */
+	m.local_first = cm__model_local_weight(&m, NULL); /* (longer costs: less room) */
 	/* (from the plan without the prices, whose places and policy tier
 	 * the priced search then keeps or betters; where it fails, that plan
 	 * is the start all the same) */

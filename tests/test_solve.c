@@ -2893,6 +2893,53 @@ Test(nearmin, a_minimum_no_plan_meets_is_said)
 	}
 }
 
+/* Local children come before the side rows: a local child left without a
+ * place is worth more than any shortfall of the near-school minimum or of
+ * the cap on pupils moved (glpk.c, its own phase).  Priced in the network's
+ * policy tier, the rows' part of it ranges over up to a pupil's worth per
+ * pupil (near: -(1 - share) to share; moved: -1 for each who stays), so a
+ * local child's weight there must pass that range, not only the quota's
+ * target + 1 (4 without the quota).  A fuzzing attack's levels, no quota:
+ * the network's priced plan left 1 local child out for a near row 7 pupils
+ * less short (1.996 against 8.989), and 8 against 7 with the cap on moves,
+ * each claimed proven; GLPK's search leaves fewer. */
+Test(nearmin, a_local_child_outweighs_the_priced_side_rows)
+{
+	static const tschool s[] = {{"S0", "nine-year", "public", 22, 28, 0, 0, 1, 754, 772},
+	                            {"S1", "nine-year", "public", 24, 27, 0, 0, 0, 1650, 198},
+	                            {"S2", "nine-year", "public", 10, 11, 0, 0, 0, 1225, 1205},
+	                            {"S3", "nine-year", "private", 10, 5, 2, 3, 0, 1344, 142}};
+	static const tcomp c[] = {{"C0", "rural", 12, 13, 7, 10, 53, 1092},
+	                          {"C1", "urban", 2, 4, 10, 7, 1619, 1395},
+	                          {"C2", "urban", 2, 7, 8, 4, 915, 1995},
+	                          {"C3", "urban", 9, 7, 5, 10, 878, 1809},
+	                          {"C4", "urban", 14, 2, 10, 10, 248, 1015},
+	                          {"C5", "rural", 8, 6, 1, 4, 1360, 1013}};
+	long locals[2], unplaced[2];
+	double near[2];
+	for (int v = 0; v < 2; v++) {
+		tiny t;
+		char extra[400];
+		snprintf(extra, sizeof extra,
+		         "[policy]\nmax_distance_primary_m = 4208\nmax_distance_junior_m = 4208\n"
+		         "migrant_public_share = 0\nnear_share_min_primary = 0.999\n"
+		         "near_radius_primary_m = 647\n[solve]\nassignment = single\nsolver = %s\n",
+		         v ? "glpk" : "auto");
+		tiny_solve(&t, s, 4, c, 6, extra);
+		const cm_level_summary *sum = cm_plan_summary(t.plan, CM_PRIMARY);
+		cr_assert(sum->proven, "%s: not proven", v ? "glpk" : "auto");
+		locals[v] = unplaced_locals(&t, CM_PRIMARY);
+		unplaced[v] = sum->unplaced;
+		near[v] = sum->near_share;
+		tiny_free(&t);
+	}
+	cr_assert_eq(unplaced[0], unplaced[1]);
+	cr_assert_eq(locals[0], locals[1], "%ld local children without a place against GLPK's %ld",
+	             locals[0], locals[1]);
+	cr_assert_float_eq(near[0], near[1], 1e-9, "near share %.4f against GLPK's %.4f", near[0],
+	                   near[1]);
+}
+
 /* ------------------------------------------------------------ neighbourhoods */
 
 /* A neighbourhood on the network (search.h, `neighbourhood`) that holds a
