@@ -2901,8 +2901,9 @@ Test(nearmin, a_minimum_no_plan_meets_is_said)
  * local child's weight there must pass that range, not only the quota's
  * target + 1 (4 without the quota).  A fuzzing attack's levels, no quota:
  * the network's priced plan left 1 local child out for a near row 7 pupils
- * less short (1.996 against 8.989), and 8 against 7 with the cap on moves,
- * each claimed proven; GLPK's search leaves fewer. */
+ * less short (1.996 against 8.989), and 1 against 0 for 4 fewer pupils
+ * moved with the cap on moves alone short (the second level here), each
+ * claimed proven; GLPK's search leaves fewer. */
 Test(nearmin, a_local_child_outweighs_the_priced_side_rows)
 {
 	static const tschool s[] = {{"S0", "nine-year", "public", 22, 28, 0, 0, 1, 754, 772},
@@ -2938,6 +2939,54 @@ Test(nearmin, a_local_child_outweighs_the_priced_side_rows)
 	             locals[0], locals[1]);
 	cr_assert_float_eq(near[0], near[1], 1e-9, "near share %.4f against GLPK's %.4f", near[0],
 	                   near[1]);
+	/* the cap on pupils moved alone short (the near row met), no quota,
+	 * stability weight 0: 1 local child out for 4 fewer moves */
+	static const tschool s2[] = {{"S0", "nine-year", "public", 27, 12, 0, 0, 0, 1422, 2537},
+	                             {"S1", "junior", "public", 9, 11, 0, 0, 0, 1965, 303}};
+	static const tcomp c2[] = {{"C0", "urban", 9, 7, 4, 11, 1027, 1811},
+	                           {"C1", "urban", 9, 3, 2, 9, 851, 2209},
+	                           {"C2", "town", 9, 1, 2, 5, 1846, 1314},
+	                           {"C3", "town", 7, 10, 4, 8, 577, 1158},
+	                           {"C4", "town", 9, 7, 10, 2, 2288, 1040}};
+	tiny t;
+	cm_ctx *ctx;
+	cm_previous *prev = NULL;
+	long moved[2];
+	tiny_solve(&t, s2, 2, c2, 5, "[policy]\nmax_distance_primary_m = 5506\n"
+	                             "max_distance_junior_m = 5506\nmigrant_public_share = 0\n"
+	                             "near_share_min_junior = 0.9\nnear_radius_junior_m = 1915\n"
+	                             "[solve]\nassignment = single\n");
+	free(t.cfg->previous.path);
+	t.cfg->previous.path = write_file(t.dir, "last-year.csv",
+	                                  "compound_id,level,school_id\nC0,junior,S0\nC2,junior,S1\n"
+	                                  "C3,junior,S0\n");
+	t.cfg->solve.stability_weight = 0;
+	t.cfg->solve.max_moved_pupils = 2;
+	cm_ctx_new(&ctx);
+	cr_assert_eq(cm_previous_load(ctx, t.cfg, t.ds, &prev), 0, "%s", cm_ctx_last_error(ctx));
+	for (int v = 0; v < 2; v++) {
+		cm_plan *p = NULL;
+		const cm_assignment *a;
+		size_t na;
+		t.cfg->solve.solver = v ? CM_SOLVER_GLPK : CM_SOLVER_AUTO;
+		cr_assert_eq(solve_with(ctx, t.cfg, t.ds, prev, &p), 0, "%s", cm_ctx_last_error(ctx));
+		const cm_level_summary *sum = cm_plan_summary(p, CM_JUNIOR);
+		cr_assert(sum->proven, "%s: not proven", v ? "glpk" : "auto");
+		unplaced[v] = sum->unplaced;
+		moved[v] = sum->moved;
+		locals[v] = 0;
+		na = cm_plan_assignments(p, &a);
+		for (size_t k = 0; k < na; k++)
+			locals[v] += a[k].level == CM_JUNIOR && a[k].school < 0 ? a[k].local : 0;
+		cm_plan_free(p);
+	}
+	cr_assert_eq(unplaced[0], unplaced[1]);
+	cr_assert_eq(locals[0], locals[1], "moved cap: %ld local children without a place against "
+	             "GLPK's %ld", locals[0], locals[1]);
+	cr_assert_eq(moved[0], moved[1], "moved cap: %ld moved against GLPK's %ld", moved[0], moved[1]);
+	cm_previous_free(prev);
+	cm_ctx_free(ctx);
+	tiny_free(&t);
 }
 
 /* ------------------------------------------------------------ neighbourhoods */
