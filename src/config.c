@@ -290,10 +290,23 @@ static int set_table_key(parse_state *ps, const key_def *k, const char *value)
 	case K_DOUBLE:
 	case K_INT:
 	case K_LONG:
-		if ((bad = cm__parse_number(value, &d, &null)) != 0 || null)
+		if ((bad = cm__parse_number(value, &d, &null)) != 0 || null) {
+			/* what a planner types from a policy document: 85% for a
+			 * share, 1,000 for a count (a fresh-eyes trial) */
+			size_t n = strlen(value);
+			if (bad && k->hi <= 1 &&
+			    ((n >= 1 && value[n - 1] == '%') ||
+			     (n >= 3 && !strcmp(value + n - 3, "\xEF\xBC\x85"))))
+				return fail(ps, _("[%s] %s = '%s': a share is written as a decimal "
+				                  "(0.85 for 85%%)"), section, k->name, value);
+			if (bad && strpbrk(value, ",") && strpbrk(value, "0123456789"))
+				return fail(ps, _("[%s] %s = '%s': %s (write it without thousands "
+				                  "separators: 1000, not 1,000)"), section, k->name, value,
+				            cm__number_problem(bad));
 			return fail(ps, _("[%s] %s = '%s': %s"), section, k->name, value,
 			            null ? _("empty: give a number, or leave the key out")
 			                 : cm__number_problem(bad));
+		}
 		if (d < k->lo || d > k->hi)
 			return fail(ps, _("[%s] %s = %s: must be between %g and %g"), section,
 			            k->name, value, k->lo, k->hi);

@@ -146,6 +146,14 @@ Test(config, missing_file)
 	}
 
 BAD(unknown_section_even_empty, MINIMAL "[inputs]\n", "test.ini:4:", "unknown section [inputs]")
+/* a share typed as a percentage, a count with thousands separators (a
+ * fresh-eyes trial: both were only 'not a decimal number') */
+BAD(a_share_as_a_percentage, MINIMAL "[policy]\nmigrant_public_share = 85%\n", "test.ini:5:",
+    "migrant_public_share = '85%'", "0.85 for 85%")
+BAD(a_share_as_a_full_width_percentage, MINIMAL "[policy]\nmigrant_public_share = 85\xEF\xBC\x85\n",
+    "test.ini:5:", "0.85 for 85%")
+BAD(a_count_with_thousands_separators, MINIMAL "[policy]\nmax_distance_primary_m = 3,000\n",
+    "test.ini:5:", "'3,000'", "1000, not 1,000")
 BAD(unknown_key_input, MINIMAL "shcools = x\n", "test.ini:4:", "unknown key 'shcools'", "[input]")
 BAD(unknown_key_policy, MINIMAL "[policy]\nmigrant_share = 0.8\n", "test.ini:5:",
     "unknown key 'migrant_share' in [policy]", "migrant_public_share")
