@@ -709,8 +709,9 @@ CM_EXTERN int cm_pg_plan(cm_ctx *ctx, const char *pg, const char *schema, const 
  * output at `path` (its plan, ranges, maps, report: PLAN-NAME.EXT), and
  * the scenarios' table (`name` "scenarios", `ext` ".csv"): `path` with
  * "-NAME" before its extension, `ext` in the extension's place when not
- * NULL; NAME's '/', ' ' and '\\' as '_'.  The caller frees it with free();
- * NULL on ENOMEM. */
+ * NULL; NAME's '/', ' ', '\\', control characters and what Windows
+ * refuses in a file name (< > : " | ? *) as '_'.  The caller frees it with
+ * free(); NULL on ENOMEM. */
 CM_EXTERN char *cm_path_beside(const char *path, const char *name, const char *ext);
 
 /* Writes the plan, every layer docs/output.md lists: a GeoPackage, or a

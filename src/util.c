@@ -55,8 +55,11 @@ char *cm_path_beside(const char *path, const char *name, const char *ext)
 	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
 	size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
 	char *out = cm__sprintf("%.*s-%s%s", (int)stem, path, name, ext ? ext : path + stem), *p;
+	/* (and what Windows refuses in a file name, for a plan folder on a
+	 * share: a tab, ':' or '*' went into the name as typed, a fresh-eyes
+	 * trial) */
 	for (p = out ? out + stem + 1 : NULL; p && *p && p < out + stem + 1 + strlen(name); p++)
-		if (*p == '/' || *p == ' ' || *p == '\\')
+		if ((unsigned char)*p < 0x20 || strchr("/ \\<>:\"|?*", *p))
 			*p = '_';
 	return out;
 }

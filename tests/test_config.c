@@ -124,6 +124,19 @@ Test(config, load_from_file_resolves_against_its_folder)
 	free(dir);
 }
 
+/* A scenario's file name beside the plan: its name's characters that a
+ * file system (Windows' too: a plan folder on a share) refuses as '_'
+ * (a fresh-eyes trial: a tab, ':' and '*' went into the name as typed). */
+Test(config, a_scenario_file_name_is_safe_everywhere)
+{
+	char *p = cm_path_beside("out/p.gpkg", "a:b*c?d\te<f>g|h\"i/j k\\l", NULL);
+	cr_assert_str_eq(p, "out/p-a_b_c_d_e_f_g_h_i_j_k_l.gpkg");
+	free(p);
+	p = cm_path_beside("out/p.gpkg", "新区", ".csv");
+	cr_assert_str_eq(p, "out/p-新区.csv");
+	free(p);
+}
+
 Test(config, missing_file)
 {
 	cm_ctx *ctx;
