@@ -136,8 +136,8 @@ typedef struct fnet {
 	cm_cost w_quota;      /* a pupil of the policy tier: den x w_unit */
 	cm_cost w_unit;       /* the tier's unit, 2^cm__model_quota_bits (model.h) */
 	int den;              /* the tier's units in a pupil: the model's near_den, else 1 */
-	const cm_col *nearc;  /* the columns, where they carry the near row's price (den > 1
-	                         or near_den set), else NULL */
+	const cm_col *nearc;  /* the columns, where they carry the side rows' prices
+	                         (cm_col.near: the model's near_den > 0), else NULL */
 	size_t n_schools;
 	const cm_col *cols;
 	size_t ncols;
@@ -207,25 +207,26 @@ static cm_cost unplaced_weight(const fnet *F, const cm_col *c)
 	return W_UNPLACED + (c->group == CM_LOCAL ? (cm_cost)F->m->local_first * F->w_quota : 0);
 }
 
-/* A flow column's cost in the network: millimetres, and where the near
- * row is priced (cm_col.near) its part of the policy tier. */
-static cm_cost base_cost(const fnet *F, size_t j)
+/* A flow column's cost in the network: millimetres, and where the side
+ * rows are priced (`nearc`: F->nearc, which the pricing's loop holds in a
+ * local) its part of the policy tier; the common case reads no column. */
+static inline cm_cost priced_cost(const fnet *F, const cm_col *nearc, size_t j)
 {
-	return (cm_cost)F->mmc[j] + (F->nearc ? (cm_cost)F->nearc[j].near * F->w_unit : 0);
+	return (cm_cost)F->mmc[j] + (nearc ? (cm_cost)nearc[j].near * F->w_unit : 0);
 }
 
-/* And F more when the search forbids it (the pricing's, which reads no
- * column but where the near row is priced). */
-static cm_cost flow_cost(const fnet *F, size_t j)
+/* And F more when the search forbids it. */
+static inline cm_cost forbid_cost(const fnet *F, const cm_col *nearc, size_t j)
 {
-	return base_cost(F, j) + (F->forbidden[j] ? W_FORBID : 0);
+	return priced_cost(F, nearc, j) + (F->forbidden[j] ? W_FORBID : 0);
 }
 
 /* Any column's: a way to no place weighs a place more. */
 static cm_cost column_cost(const fnet *F, size_t j)
 {
 	const cm_col *c = &F->cols[j];
-	return flow_cost(F, j) + (c->kind == CM_COL_UNPLACED ? unplaced_weight(F, c) : 0);
+	return forbid_cost(F, F->nearc, j) +
+	       (c->kind == CM_COL_UNPLACED ? unplaced_weight(F, c) : 0);
 }
 
 /* Column j waits for pricing: a flow column without an arc yet, not the
@@ -373,7 +374,7 @@ static int fnet_build(fnet *F)
 			if (!initial[j])
 				continue;
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
-			               col_cap(c), base_cost(F, j));
+			               col_cap(c), priced_cost(F, F->nearc, j));
 			break;
 		case CM_COL_UNPLACED:
 			a = cm__nf_arc(F->nf, F->dem[2 * c->compound + c->group],
@@ -540,11 +541,7 @@ static int fnet_solve(fnet *F, int price)
 		for (w = kept = 0; w < F->nwait; w++) {
 			fwait c = F->wait[w];
 			size_t j = (size_t)c.col;
-			/* (flow_cost, with the near row's part only where it is
-			 * priced: the common case reads no column) */
-			cm_cost cost = (cm_cost)F->mmc[j] + (F->forbidden[j] ? W_FORBID : 0);
-			if (nearc)
-				cost += (cm_cost)nearc[j].near * F->w_unit;
+			cm_cost cost = forbid_cost(F, nearc, j);
 			if (cost + pi[c.from] - pi[c.to] >= 0) {
 				F->wait[kept++] = c;
 				continue;
@@ -706,7 +703,7 @@ static void relax_reduced(void *self, size_t col, cm_lex *out)
 	int in_use = F->arc[col] >= 0 && cm__nf_flow(F->nf, F->arc[col]) > 0;
 	if (c->kind == CM_COL_FLOW && !in_use && F->school_node[c->school] >= 0)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group], F->school_node[c->school],
-		                   base_cost(F, col));
+		                   priced_cost(F, F->nearc, col));
 	else if (c->kind == CM_COL_UNPLACED && !in_use)
 		r = cm__nf_reduced(F->nf, F->dem[2 * c->compound + c->group],
 		                   c->group == CM_MIGRANT && F->nq >= 0 ? F->nq : F->sink,
