@@ -212,7 +212,12 @@ int cm__model_local_weight(const cm_model *m, int *exact)
 		if (exact)
 			*exact = 0;
 	}
-	return w > CM_LOCAL_FIRST ? (int)w : CM_LOCAL_FIRST;
+	if (w < CM_LOCAL_FIRST) {
+		w = CM_LOCAL_FIRST; /* (beyond the cap only in a level at the bits' edge) */
+		if (w > cap && exact)
+			*exact = 0;
+	}
+	return (int)w;
 }
 
 int cm__model_build(cm_ctx *ctx, const cm_config *cfg, const cm_dataset *ds, cm_level level,

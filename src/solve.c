@@ -235,21 +235,15 @@ static int near_priced(const cm_config *cfg, const cm_dataset *ds, cm_model *m, 
 {
 	cm_col *cols = m->cols.data;
 	int w, exact;
-	double locals = 0, pupils = 0;
 	size_t j;
-	for (j = 0; j < m->cols.len; j++)
-		if (cols[j].kind == CM_COL_UNPLACED) {
-			pupils += cols[j].ub;
-			locals += cols[j].group == CM_LOCAL ? cols[j].ub : 0;
-		}
 	for (j = 0; j < m->cols.len; j++)
 		cols[j].near = (short_->near ? (int)llround(-near_coef(cfg, ds, m, &cols[j]) * den) : 0) -
 		               (short_->moved && cols[j].stays ? den : 0);
 	m->near_den = den;
-	/* (a local child above the rows' part of the tier: model.h) */
+	/* (a local child above the rows' part of the tier, within the tier's
+	 * bits: model.h) */
 	w = cm__model_local_weight(m, &exact);
-	if (!exact || (double)den * ((double)w * locals + 3 * pupils) >=
-	                      ldexp(1, CM_POLICY_TOP_BITS - cm__model_quota_bits(m))) {
+	if (!exact) {
 		near_unpriced(m);
 		return 0;
 	}
@@ -279,24 +273,18 @@ static start_value value_start(const cm_config *cfg, const cm_dataset *ds, const
 {
 	const cm_col *cols = m->cols.data;
 	start_value v = {0, 0, sol->quota_short, 0};
-	double near = 0, had = 0, stay = 0;
+	rows_room r = side_rows(cfg, ds, m, sol->x); /* (each 0 where not set) */
 	size_t j;
 	for (j = 0; j < m->cols.len; j++) {
 		const cm_col *c = &cols[j];
 		double x = sol->x[j];
-		if (c->kind == CM_COL_UNPLACED) {
+		if (c->kind == CM_COL_UNPLACED)
 			v.unplaced += x;
-		} else if (c->kind == CM_COL_FLOW) {
+		else if (c->kind == CM_COL_FLOW)
 			v.metres += (c->dist - (c->stays ? cfg->solve.stability_weight : 0)) * x;
-			near += near_coef(cfg, ds, m, c) * x;
-			had += c->stays ? c->ub : 0;
-			stay += c->stays ? x : 0;
-		}
 	}
 	v.locals = locals_out(m, sol->x);
-	v.policy += fmax(0, -near);
-	if (cfg->solve.max_moved_pupils >= 0)
-		v.policy += fmax(0, had - (double)cfg->solve.max_moved_pupils - stay);
+	v.policy += fmax(0, -r.near) + fmax(0, -r.moved);
 	return v;
 }
 
